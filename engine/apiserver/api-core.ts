@@ -1,0 +1,120 @@
+// Wires the API server's parts from the kind definitions: schemas, storage, admission,
+// handlers' dependencies and the in-process controllers the API itself relies on (GC, namespaces).
+import type { Store } from '../store/types';
+import type { KindDef, KubeObject } from '../kinds/types';
+import { builtinKinds, createKindRegistry } from '../kinds/registry';
+import { validateObjectMeta } from '../kinds/validation';
+import { createSchemaRegistry } from '../kinds/schema';
+import { checkObject } from '../kinds/strict-decode';
+import { createOpenApiV3 } from '../kinds/openapi';
+import { createOpenApiV2 } from '../kinds/openapi-v2';
+import { applyPatch } from './patch';
+import { createResources } from './resource-store';
+import { createServiceAllocation } from './service-allocation';
+import { createGarbageCollector } from '../controllers/garbage-collector';
+import { createNamespaceLifecycle } from '../controllers/namespace-lifecycle';
+import { createCompactor } from '../controllers/compactor';
+import type { HandlerDeps } from './handler-deps';
+import { labelMatcher, fieldMatcher } from './selector-matchers';
+import { versionInfo } from './version';
+
+export type ApiCore = ReturnType<typeof createApiCore>;
+
+export function createApiCore(opts: { store: Store; serviceCIDR: string; log?: (line: string) => void }) {
+  const { store } = opts;
+  const kinds = createKindRegistry(builtinKinds());
+  const schemas = createSchemaRegistry();
+  const def = (group: string, version: string, plural: string) => {
+    const d = kinds.byResource(group, version, plural);
+    if (!d) throw new Error(`kind ${plural}.${group}/${version} is not defined`);
+    return d;
+  };
+  const namespaceDef = def('', 'v1', 'namespaces');
+  const serviceDef = def('', 'v1', 'services');
+
+  const services = createServiceAllocation({
+    serviceCIDR: opts.serviceCIDR,
+    listServices: async () => (await resources.list(serviceDef, undefined)).items,
+  });
+
+  const resources = createResources({
+    store,
+    validateMeta: (d: KindDef, obj: KubeObject) =>
+      validateObjectMeta(obj, d.namespaced, d.kind === 'Namespace' || d.kind === 'Service' ? 'label' : 'subdomain'),
+    namespaceExists: async (name) => {
+      const kv = await store.get(`/registry/namespaces/${name}`);
+      if (!kv) return 'missing';
+      return JSON.parse(kv.value).metadata?.deletionTimestamp ? 'terminating' : 'active';
+    },
+    admission: services,
+  });
+
+  // One definition per stored key space (autoscaling v1 and v2 share theirs).
+  const storedKinds = () => {
+    const seen = new Set<string>();
+    return kinds.all().filter((d: KindDef) => {
+      const k = `${d.group}/${d.plural}`;
+      if (d.virtual || seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+  };
+
+  function locate(key: string) {
+    const parts = key.split('/').slice(2); // ['', 'registry', ...]
+    for (const d of storedKinds()) {
+      const head = d.group ? [d.group, d.plural] : [d.plural];
+      if (head.every((h, i) => parts[i] === h)) {
+        const rest = parts.slice(head.length);
+        if (d.namespaced && rest.length === 2) return { def: d, namespace: rest[0], name: rest[1] };
+        if (!d.namespaced && rest.length === 1) return { def: d, name: rest[0] };
+      }
+    }
+    return undefined;
+  }
+
+  const gc = createGarbageCollector({ store, resources, locate, log: opts.log });
+  const namespaces = createNamespaceLifecycle({
+    store, resources, namespaceDef,
+    namespacedKinds: () => storedKinds().filter((d) => d.namespaced),
+    log: opts.log,
+  });
+
+  const compactor = createCompactor({ store, log: opts.log });
+
+  const deps: HandlerDeps = {
+    kinds,
+    resources,
+    store,
+    checker: { check: (model, obj) => checkObject(schemas, model, obj) },
+    schemaOf: (model) => (schemas.has(model) ? schemas.node(model) : undefined),
+    applyPatch: (type, original, patch, schema) => applyPatch(type, original, patch, schema),
+    labelMatcher,
+    fieldMatcher,
+    now: () => new Date(),
+  };
+
+  const openapi = createOpenApiV3(schemas, kinds.all(), { version: versionInfo().gitVersion });
+  const openapiV2 = createOpenApiV2(schemas, kinds.all(), { version: versionInfo().gitVersion, v3: openapi });
+
+  return {
+    kinds,
+    resources,
+    deps,
+    openapi,
+    openapiV2,
+    services,
+    namespaceDef,
+    serviceDef,
+    async startControllers() {
+      await gc.start();
+      await namespaces.start();
+      compactor.start();
+    },
+    stop() {
+      gc.stop();
+      namespaces.stop();
+      compactor.stop();
+    },
+  };
+}

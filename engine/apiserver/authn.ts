@@ -1,0 +1,28 @@
+// Authentication: a client certificate signed by the cluster CA (user = CN, groups = O),
+// or a bearer token. TLS verification itself is Node's (requestCert + ca).
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+
+export interface UserInfo {
+  user: string;
+  groups: string[];
+}
+
+export type TokenTable = Record<string, UserInfo>;
+
+export function authenticate(req: IncomingMessage, tokens: TokenTable): UserInfo | undefined {
+  const auth = req.headers.authorization;
+  if (auth) {
+    const m = /^Bearer\s+(\S+)$/i.exec(auth);
+    if (!m) return undefined;
+    return Object.hasOwn(tokens, m[1]) ? tokens[m[1]] : undefined;
+  }
+  const socket = req.socket as TLSSocket;
+  if (!socket.authorized) return undefined;
+  const cert = socket.getPeerCertificate?.();
+  if (!cert || !cert.subject) return undefined;
+  const cn = cert.subject.CN;
+  const o = cert.subject.O;
+  if (!cn) return undefined;
+  return { user: String(cn), groups: o === undefined ? [] : Array.isArray(o) ? o.map(String) : [String(o)] };
+}

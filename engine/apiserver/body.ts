@@ -1,0 +1,59 @@
+// Request bodies: size limit, JSON or YAML decoding, with Kubernetes' error wording.
+import type { IncomingMessage } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { ApiError, errors } from './status';
+import { decodeKubeProtobuf, isKubeProtobuf, kubeProtobufMediaType, UnsupportedProtobufError } from './protobuf';
+
+export const maxBodyBytes = 3 * 1024 * 1024;
+
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > maxBodyBytes) {
+    req.resume();
+    throw errors.tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > maxBodyBytes) {
+      req.resume();
+      throw errors.tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function mediaType(req: IncomingMessage): string {
+  const type = String(req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
+  // kubectl 1.32+ sends typed objects as protobuf; decodeBody turns them into the same JSON value,
+  // so every reader that takes JSON takes them too.
+  return type === kubeProtobufMediaType ? 'application/json' : type;
+}
+
+/** Decodes a JSON, YAML or Kubernetes protobuf body into a value; malformed input is a 400 the way the apiserver words it. */
+export function decodeBody(buf: Buffer, type: string, what = 'the object'): any {
+  if (isKubeProtobuf(buf)) {
+    try {
+      return decodeKubeProtobuf(buf).object;
+    } catch (e) {
+      if (e instanceof UnsupportedProtobufError) throw new ApiError(415, 'UnsupportedMediaType', e.message);
+      throw errors.badRequest((e as Error).message);
+    }
+  }
+  const text = buf.toString('utf8');
+  if (!text.trim()) throw errors.badRequest(`the body of the request was empty: ${what} could not be decoded`);
+  if (type === 'application/yaml' || type === 'application/apply-patch+yaml') {
+    try {
+      return parseYaml(text);
+    } catch (e) {
+      throw errors.badRequest(`error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw errors.badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,31 @@
+// What exists in every cluster after start: the four system namespaces and the `kubernetes` Service.
+import type { ApiCore } from './api-core';
+import { ApiError } from './status';
+
+export async function bootstrapCluster(core: ApiCore, opts: { apiServerPort: number }): Promise<void> {
+  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+    await ignoreExists(core.resources.create(core.namespaceDef, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+  }
+  await ignoreExists(
+    core.resources.create(core.serviceDef, 'default', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: {
+        clusterIP: core.services.kubernetesServiceIP,
+        ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: opts.apiServerPort }],
+        sessionAffinity: 'None',
+        type: 'ClusterIP',
+      },
+    }),
+  );
+  await core.startControllers();
+}
+
+async function ignoreExists(p: Promise<unknown>) {
+  try {
+    await p;
+  } catch (e) {
+    if (!(e instanceof ApiError && e.code === 409)) throw e;
+  }
+}

@@ -1,0 +1,239 @@
+// HTTP verbs on /api and /apis resource paths: get, list, watch, create, update, patch, delete.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KindDef, KubeObject } from '../kinds/types';
+import type { Route } from './routes';
+import type { HandlerDeps } from './handler-deps';
+import { errors, ApiError } from './status';
+import { readBody, decodeBody, mediaType } from './body';
+import { enforceSchema, parseFieldValidation } from './field-validation';
+import { boolParam, includeObjectParam, intParam, isDryRun, wantsTable } from './request-options';
+import { toTable } from './table';
+import { serveWatch } from './watch';
+import { apiVersionOf } from './object-meta';
+import type { DeleteOptions, ObjectFilter } from './resource-store';
+import { handleSubresource } from './subresources';
+
+type ResourceRoute = Extract<Route, { type: 'resource' }>;
+
+export interface Reply {
+  status: number;
+  body: unknown;
+  warnings?: string[];
+}
+
+export async function handleResource(
+  deps: HandlerDeps, route: ResourceRoute, req: IncomingMessage, res: ServerResponse, q: URLSearchParams,
+  user: { user: string; groups: string[] },
+): Promise<Reply | undefined> {
+  const def = deps.kinds.byResource(route.group, route.version, route.plural);
+  if (!def) throw errors.notFoundPath();
+  if (route.namespace !== undefined && !def.namespaced) throw errors.notFoundPath();
+  const ns = def.namespaced ? route.namespace : undefined;
+  const method = req.method ?? 'GET';
+  if (route.subresource) return handleSubresource(deps, def, ns, route.name!, route.subresource, req, q, user);
+  if (def.virtual) {
+    if (method !== 'POST' || route.name) throw errors.methodNotAllowed();
+    return handleSubresource(deps, def, ns, '', '', req, q, user);
+  }
+
+  if (!route.name) {
+    if (method === 'GET') {
+      if (boolParam(q, 'watch')) {
+        await watch(deps, def, ns, req, res, q);
+        return undefined;
+      }
+      return { status: 200, body: await list(deps, def, ns, req, q) };
+    }
+    if (method === 'POST') {
+      if (def.namespaced && ns === undefined) throw errors.notFoundPath();
+      return create(deps, def, ns, req, q);
+    }
+    if (method === 'DELETE') return deleteCollection(deps, def, ns, req, q);
+    throw errors.methodNotAllowed();
+  }
+  if (def.namespaced && ns === undefined) throw errors.notFoundPath();
+  const name = route.name;
+  switch (method) {
+    case 'GET': {
+      const obj = await deps.resources.get(def, ns, name);
+      return { status: 200, body: wantsTable(req) ? toTable(def, [obj], { resourceVersion: obj.metadata.resourceVersion }, includeObjectParam(q), deps.now().getTime()) : obj };
+    }
+    case 'PUT':
+      return update(deps, def, ns, name, req, q);
+    case 'PATCH':
+      return patch(deps, def, ns, name, req, q);
+    case 'DELETE':
+      return remove(deps, def, ns, name, req, q);
+    default:
+      throw errors.methodNotAllowed();
+  }
+}
+
+export function buildFilter(deps: HandlerDeps, def: KindDef, q: URLSearchParams): ObjectFilter | undefined {
+  const ls = q.get('labelSelector');
+  const fs = q.get('fieldSelector');
+  const labels = ls ? deps.labelMatcher(ls) : undefined;
+  const fields = fs ? deps.fieldMatcher(def, fs) : undefined;
+  if (!labels && !fields) return undefined;
+  return (obj) => (!labels || labels(obj.metadata.labels)) && (!fields || fields(obj));
+}
+
+async function list(deps: HandlerDeps, def: KindDef, ns: string | undefined, req: IncomingMessage, q: URLSearchParams) {
+  const result = await deps.resources.list(def, ns, {
+    filter: buildFilter(deps, def, q),
+    limit: intParam(q, 'limit'),
+    continueToken: q.get('continue') || undefined,
+  });
+  const meta = { resourceVersion: result.resourceVersion, ...(result.continueToken ? { continue: result.continueToken } : {}) };
+  if (wantsTable(req)) return toTable(def, result.items, meta, includeObjectParam(q), deps.now().getTime());
+  return { kind: `${def.kind}List`, apiVersion: apiVersionOf(def), metadata: meta, items: result.items };
+}
+
+async function watch(deps: HandlerDeps, def: KindDef, ns: string | undefined, req: IncomingMessage, res: ServerResponse, q: URLSearchParams) {
+  const table = wantsTable(req);
+  const include = includeObjectParam(q);
+  let first = true;
+  await serveWatch(
+    { store: deps.store, resources: deps.resources },
+    {
+      def,
+      namespace: ns,
+      filter: buildFilter(deps, def, q),
+      resourceVersion: q.get('resourceVersion') ?? undefined,
+      sendInitialEvents: boolParam(q, 'sendInitialEvents'),
+      allowBookmarks: boolParam(q, 'allowWatchBookmarks'),
+      timeoutSeconds: intParam(q, 'timeoutSeconds'),
+      encodeObject: (obj: KubeObject) => {
+        if (!table) return obj;
+        // Only the first event's Table carries column definitions, as kube-apiserver does.
+        const t = toTable(def, [obj], { resourceVersion: obj.metadata.resourceVersion }, include, deps.now().getTime(), first);
+        first = false;
+        return t;
+      },
+    },
+    res,
+    (fn) => {
+      req.on('close', fn);
+      res.on('close', fn);
+    },
+  );
+}
+
+async function readObject(deps: HandlerDeps, def: KindDef, req: IncomingMessage, q: URLSearchParams) {
+  const type = mediaType(req);
+  if (type !== 'application/json' && type !== 'application/yaml') throw errors.unsupportedMediaType(type);
+  const body = decodeBody(await readBody(req), type);
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw errors.badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type struct`);
+  }
+  checkTypeMeta(def, body);
+  if (body.metadata !== undefined && (typeof body.metadata !== 'object' || body.metadata === null || Array.isArray(body.metadata))) {
+    throw errors.badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: json: cannot unmarshal ${typeof body.metadata} into Go struct field ${def.kind}.metadata of type v1.ObjectMeta`);
+  }
+  body.metadata ??= {};
+  const warnings = enforceSchema(deps.checker, def, body, parseFieldValidation(q.get('fieldValidation')));
+  return { obj: body as KubeObject, warnings };
+}
+
+function checkTypeMeta(def: KindDef, body: any) {
+  const want = apiVersionOf(def);
+  if (body.apiVersion !== undefined && body.apiVersion !== want) {
+    throw errors.badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${want})`);
+  }
+  if (body.kind !== undefined && body.kind !== def.kind) {
+    throw errors.badRequest(`the kind in the data (${body.kind}) does not match the expected kind (${def.kind})`);
+  }
+}
+
+async function create(deps: HandlerDeps, def: KindDef, ns: string | undefined, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
+  const { obj, warnings } = await readObject(deps, def, req, q);
+  if (def.namespaced && obj.metadata.namespace && obj.metadata.namespace !== ns) {
+    throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  if (obj.metadata.resourceVersion) {
+    throw errors.badRequest('resourceVersion should not be set on objects to be created');
+  }
+  const created = await deps.resources.create(def, ns, obj, { dryRun: isDryRun(q) });
+  return { status: 201, body: created, warnings };
+}
+
+async function update(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
+  const { obj, warnings } = await readObject(deps, def, req, q);
+  if (def.namespaced && obj.metadata.namespace && obj.metadata.namespace !== ns) {
+    throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  const updated = await deps.resources.update(def, ns, name, obj, { dryRun: isDryRun(q) });
+  return { status: 200, body: updated, warnings };
+}
+
+export async function readPatch(req: IncomingMessage): Promise<{ type: string; body: unknown }> {
+  const type = mediaType(req);
+  const known = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
+  if (type === 'application/apply-patch+yaml') {
+    throw new ApiError(415, 'UnsupportedMediaType', 'server-side apply is not supported by this server yet; use client-side apply (kubectl apply without --server-side)');
+  }
+  if (!known.includes(type)) throw errors.unsupportedMediaType(type);
+  return { type, body: decodeBody(await readBody(req), 'application/json', 'the patch') };
+}
+
+async function patch(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
+  const p = await readPatch(req);
+  const mode = parseFieldValidation(q.get('fieldValidation'));
+  let warnings: string[] = [];
+  const updated = await deps.resources.mutate(def, ns, name, (cur) => {
+    const rv = cur.metadata.resourceVersion;
+    const next = deps.applyPatch(p.type, cur, p.body, deps.schemaOf(def.model));
+    if (!next || typeof next !== 'object' || Array.isArray(next)) throw errors.badRequest('the patch did not produce an object');
+    checkTypeMeta(def, next);
+    next.metadata ??= {};
+    if (next.metadata.resourceVersion !== undefined && next.metadata.resourceVersion !== rv) {
+      throw errors.conflict(def.group, def.plural, name);
+    }
+    warnings = enforceSchema(deps.checker, def, next, mode);
+    return next;
+  }, { dryRun: isDryRun(q) });
+  return { status: 200, body: updated, warnings };
+}
+
+export async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {
+  const buf = await readBody(req);
+  const body = buf.length && buf.toString('utf8').trim() ? decodeBody(buf, 'application/json', 'DeleteOptions') : {};
+  return parseDeleteOptions(body, q);
+}
+
+export function parseDeleteOptions(body: any, q: URLSearchParams): DeleteOptions {
+  if (!body || typeof body !== 'object') throw errors.badRequest('DeleteOptions must be an object');
+  const policy = body.propagationPolicy ?? q.get('propagationPolicy') ?? undefined;
+  if (policy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(policy)) {
+    throw errors.badRequest(`DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
+  }
+  const orphan = body.orphanDependents ?? boolParam(q, 'orphanDependents');
+  const grace = body.gracePeriodSeconds ?? intParam(q, 'gracePeriodSeconds');
+  const dryRun = Array.isArray(body.dryRun) ? body.dryRun.includes('All') : isDryRun(q);
+  return {
+    propagationPolicy: policy ?? (orphan === true ? 'Orphan' : undefined),
+    gracePeriodSeconds: grace,
+    preconditions: body.preconditions,
+    dryRun,
+  };
+}
+
+async function remove(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
+  const opts = await deleteOptions(req, q);
+  const { obj } = await deps.resources.remove(def, ns, name, opts);
+  return { status: 200, body: obj };
+}
+
+async function deleteCollection(deps: HandlerDeps, def: KindDef, ns: string | undefined, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
+  const opts = await deleteOptions(req, q);
+  const { items, resourceVersion } = await deps.resources.list(def, ns, { filter: buildFilter(deps, def, q) });
+  const deleted: KubeObject[] = [];
+  for (const item of items) {
+    try {
+      deleted.push((await deps.resources.remove(def, item.metadata.namespace, item.metadata.name!, opts)).obj);
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === 404)) throw e;
+    }
+  }
+  return { status: 200, body: { kind: `${def.kind}List`, apiVersion: apiVersionOf(def), metadata: { resourceVersion }, items: deleted } };
+}

@@ -1,0 +1,89 @@
+// Server-set metadata on create and update, as kube-apiserver's generic registry does it.
+import { randomUUID, randomInt } from 'node:crypto';
+import type { KindDef, KubeObject } from '../kinds/types';
+
+const nameChars = 'bcdfghjklmnpqrstvwxz2456789';
+
+export function generateNameSuffix(): string {
+  let s = '';
+  for (let i = 0; i < 5; i++) s += nameChars[randomInt(nameChars.length)];
+  return s;
+}
+
+export function rfc3339(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function apiVersionOf(def: KindDef): string {
+  return def.group ? `${def.group}/${def.version}` : def.version;
+}
+
+/** Fills uid, name from generateName, creationTimestamp, generation; clears what clients may not set. */
+export function prepareCreateMeta(def: KindDef, obj: KubeObject, namespace: string | undefined, now: Date): void {
+  const m = obj.metadata;
+  if (!m.name && m.generateName) m.name = m.generateName + generateNameSuffix();
+  if (def.namespaced) m.namespace = namespace;
+  else delete m.namespace;
+  m.uid = randomUUID();
+  m.creationTimestamp = rfc3339(now);
+  delete m.resourceVersion;
+  delete m.deletionTimestamp;
+  delete m.deletionGracePeriodSeconds;
+  delete m.managedFields;
+  delete m.selfLink;
+  if (tracksGeneration(def)) m.generation = 1;
+  else delete m.generation;
+}
+
+/** Carries over what an update may not change and bumps generation on spec changes. */
+export function prepareUpdateMeta(def: KindDef, obj: KubeObject, old: KubeObject): void {
+  const m = obj.metadata;
+  const o = old.metadata;
+  m.name = o.name;
+  if (def.namespaced) m.namespace = o.namespace;
+  m.uid = o.uid;
+  m.creationTimestamp = o.creationTimestamp;
+  if (o.deletionTimestamp) {
+    m.deletionTimestamp = o.deletionTimestamp;
+    if (o.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds;
+  } else {
+    delete m.deletionTimestamp;
+    delete m.deletionGracePeriodSeconds;
+  }
+  delete m.managedFields;
+  delete m.selfLink;
+  if (tracksGeneration(def)) {
+    m.generation = (o.generation ?? 1) + (specChanged(obj, old) ? 1 : 0);
+  } else {
+    delete m.generation;
+  }
+}
+
+function tracksGeneration(def: KindDef): boolean {
+  return Boolean(def.subresources.status) && def.kind !== 'Namespace' && def.kind !== 'Node';
+}
+
+function specChanged(a: KubeObject, b: KubeObject): boolean {
+  const strip = ({ metadata: _m, status: _s, ...rest }: KubeObject) => rest;
+  return !deepEqual(strip(a), strip(b));
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
+  }
+  const ka = Object.keys(a as object).filter((k) => (a as any)[k] !== undefined);
+  const kb = Object.keys(b as object).filter((k) => (b as any)[k] !== undefined);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => deepEqual((a as any)[k], (b as any)[k]));
+}
+
+/** apiVersion and kind first, as real servers order them. */
+export function withKind(def: KindDef, obj: KubeObject): KubeObject {
+  const { apiVersion: _a, kind: _k, ...rest } = obj;
+  return { apiVersion: apiVersionOf(def), kind: def.kind, ...rest } as KubeObject;
+}

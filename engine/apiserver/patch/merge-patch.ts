@@ -1,0 +1,19 @@
+// RFC 7386 JSON Merge Patch: objects merge recursively, null deletes, anything else replaces.
+import { cloneJson, getOwn, isObject, setKey, type JsonObject } from './json-value';
+
+/** Returns the patched value; neither input is modified and the result shares nothing with them. */
+export function applyMergePatch(target: unknown, patch: unknown): unknown {
+  return mergeInto(cloneJson(target), patch);
+}
+
+// `target` is owned (already a copy) and may be changed in place.
+function mergeInto(target: unknown, patch: unknown): unknown {
+  if (!isObject(patch)) return cloneJson(patch);
+  const out: JsonObject = isObject(target) ? target : {};
+  for (const key of Object.keys(patch)) {
+    const value = patch[key];
+    if (value === null) delete out[key];
+    else setKey(out, key, mergeInto(getOwn(out, key), value));
+  }
+  return out;
+}

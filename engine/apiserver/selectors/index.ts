@@ -1,0 +1,26 @@
+// Label and field selectors for list/watch filtering and for workload selectors.
+export { SelectorError } from './errors';
+export {
+  NOTHING,
+  formatLabelSelector,
+  labelSelectorFromObject,
+  labelSelectorFromSet,
+  newRequirement,
+  parseLabelSelector,
+  selectorToString,
+  type LabelMatcher,
+  type LabelOperator,
+  type LabelSelector,
+  type LabelSelectorRequirement,
+  type Requirement,
+} from './label-selector';
+export {
+  compileFieldSelector,
+  escapeFieldValue,
+  parseFieldSelector,
+  unescapeFieldValue,
+  type FieldGetters,
+  type FieldMatcher,
+  type FieldRequirement,
+} from './field-selector';
+export { labelValueErrors, qualifiedNameErrors } from './label-validation';

@@ -1,0 +1,167 @@
+// The Kubernetes API server: HTTPS on loopback, authentication, routing, and bootstrap.
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Store } from '../store/types';
+import { parseRoute } from './routes';
+import { errors, ApiError } from './status';
+import { authenticate, type TokenTable } from './authn';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, groupVersions } from './discovery';
+import { handleResource } from './handlers';
+import { createApiCore, type ApiCore } from './api-core';
+import { bootstrapCluster } from './bootstrap';
+import { versionInfo } from './version';
+import { PatchError } from './patch';
+import { SelectorError } from './selectors';
+
+export interface ApiServerOptions {
+  store: Store;
+  host?: string;
+  port: number;
+  tls: { cert: string; key: string; clientCA: string };
+  tokens?: TokenTable;
+  serviceCIDR?: string;
+  log?: (line: string) => void;
+}
+
+export interface ApiServer {
+  port: number;
+  url: string;
+  core: ApiCore;
+  close(): Promise<void>;
+}
+
+export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const log = opts.log ?? (() => {});
+  const core = createApiCore({ store: opts.store, serviceCIDR: opts.serviceCIDR ?? '10.96.0.0/12', log: opts.log });
+  const tokens = opts.tokens ?? {};
+  let address = `${host}:${opts.port}`;
+
+  const server: Server = createServer(
+    { cert: opts.tls.cert, key: opts.tls.key, ca: opts.tls.clientCA, requestCert: true, rejectUnauthorized: false, keepAlive: true },
+    (req, res) => {
+      serve(req, res).catch((err) => fail(res, err));
+    },
+  );
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
+  server.requestTimeout = 0; // watches and log streams live long
+
+  async function serve(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    const user = authenticate(req, tokens);
+    if (!user) {
+      // Reading nothing of an unauthenticated body; answer and drop.
+      req.resume();
+      throw errors.unauthorized();
+    }
+    const route = parseRoute(url.pathname, core.kinds);
+    if (!route) throw errors.notFoundPath();
+    const q = url.searchParams;
+    switch (route.type) {
+      case 'health':
+        res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+        res.end('ok');
+        return;
+      case 'version':
+        return json(res, 200, versionInfo());
+      case 'root':
+        return json(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/openapi/v3', '/readyz', '/version'] });
+      case 'api':
+        return json(res, 200, apiVersions(address));
+      case 'apis':
+        return json(res, 200, apiGroupList(core.kinds));
+      case 'group': {
+        const versions = groupVersions(core.kinds).get(route.group);
+        if (!versions) throw errors.notFoundPath();
+        return json(res, 200, apiGroup(route.group, versions));
+      }
+      case 'group-version': {
+        const list = apiResourceList(core.kinds, route.group, route.version);
+        if (!list.resources.length) throw errors.notFoundPath();
+        return json(res, 200, list);
+      }
+      case 'openapi-v2': {
+        const reply = core.openapiV2.reply(req.headers.accept, req.headers['if-none-match']);
+        res.writeHead(reply.status, reply.headers);
+        res.end(reply.body);
+        return;
+      }
+      case 'openapi-v3': {
+        if (!route.docPath) return json(res, 200, core.openapi.index());
+        const text = core.openapi.documentText(route.docPath);
+        if (text === undefined) throw errors.notFoundPath();
+        res.writeHead(200, {
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(text),
+          'Cache-Control': q.get('hash') ? 'public, immutable' : 'no-cache, private',
+        });
+        res.end(text);
+        return;
+      }
+      case 'resource': {
+        const reply = await handleResource(core.deps, route, req, res, q, user);
+        if (!reply) return; // streamed
+        if (reply.warnings?.length) res.setHeader('Warning', reply.warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+        return json(res, reply.status, reply.body);
+      }
+    }
+  }
+
+  function fail(res: ServerResponse, err: unknown) {
+    const apiErr = toApiError(err);
+    if (apiErr.code >= 500) log(`apiserver: internal error: ${(err as Error)?.stack ?? err}`);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (apiErr.code === 429 && apiErr.details?.retryAfterSeconds) res.setHeader('Retry-After', String(apiErr.details.retryAfterSeconds));
+    json(res, apiErr.code, apiErr.toStatus());
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as { port: number }).port;
+  address = `${host}:${port}`;
+  await bootstrapCluster(core, { apiServerPort: port });
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('secureConnection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  log(`apiserver: serving on https://${address}`);
+  return {
+    port,
+    url: `https://${address}`,
+    core,
+    close: () =>
+      new Promise<void>((resolve) => {
+        core.stop();
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}
+
+/** Library errors carry their own HTTP meaning; anything else is a 500. */
+function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof PatchError) {
+    // Bad patches are the client's fault even where upstream answers 500.
+    const code = err.code >= 500 ? 400 : err.code;
+    return new ApiError(code, err.reason || 'BadRequest', err.statusMessage, err.code === 422 ? { causes: [{ message: err.message }] } : undefined);
+  }
+  if (err instanceof SelectorError) return errors.badRequest(err.message);
+  return errors.internal((err as Error)?.message ?? String(err));
+}
+
+function json(res: ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}

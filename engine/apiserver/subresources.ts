@@ -1,0 +1,170 @@
+// Subresources (status, scale, binding, eviction, finalize) and the create-only review kinds.
+import type { IncomingMessage } from 'node:http';
+import type { KindDef, KubeObject } from '../kinds/types';
+import type { HandlerDeps } from './handler-deps';
+import type { Reply } from './handlers';
+import { readPatch, parseDeleteOptions } from './handlers';
+import { errors } from './status';
+import { readBody, decodeBody, mediaType } from './body';
+import { isDryRun, wantsTable, includeObjectParam } from './request-options';
+import { toTable } from './table';
+import { rfc3339 } from './object-meta';
+import { selectorToString, labelSelectorFromObject } from './selectors';
+
+const success = (code: number) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code });
+
+export async function handleSubresource(
+  deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, sub: string,
+  req: IncomingMessage, q: URLSearchParams, user: { user: string; groups: string[] },
+): Promise<Reply> {
+  const method = req.method ?? 'GET';
+  if (def.virtual) return review(def, req, user);
+  if (sub === 'status' && def.subresources.status) return status(deps, def, ns, name, req, q);
+  if (sub === 'scale' && def.subresources.scale) return scale(deps, def, ns, name, req, q);
+  if (sub === 'finalize' && def.kind === 'Namespace' && method === 'PUT') return finalize(deps, def, name, req, q);
+  if (def.kind === 'Pod' && !def.group) {
+    if (sub === 'binding' && method === 'POST') return binding(deps, def, ns, name, req, q);
+    if (sub === 'eviction' && method === 'POST') return eviction(deps, def, ns, name, req, q);
+    if (['log', 'exec', 'attach', 'portforward'].includes(sub)) {
+      const pod = await deps.resources.get(def, ns, name);
+      if (!pod.spec?.nodeName) {
+        throw errors.badRequest(`pod ${name} does not have a host assigned`);
+      }
+      throw errors.serviceUnavailable(`no kubelet serves node "${pod.spec.nodeName}" yet`);
+    }
+  }
+  throw errors.notFoundPath();
+}
+
+async function readJson(req: IncomingMessage): Promise<any> {
+  const type = mediaType(req);
+  if (type !== 'application/json' && type !== 'application/yaml') throw errors.unsupportedMediaType(type);
+  const body = decodeBody(await readBody(req), type);
+  if (!body || typeof body !== 'object') throw errors.badRequest('the request body must be an object');
+  return body;
+}
+
+async function status(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
+  const method = req.method;
+  const opts = { dryRun: isDryRun(q), subresource: 'status' as const };
+  if (method === 'GET') {
+    const obj = await deps.resources.get(def, ns, name);
+    return { status: 200, body: wantsTable(req) ? toTable(def, [obj], {}, includeObjectParam(q), deps.now().getTime()) : obj };
+  }
+  if (method === 'PUT') {
+    const body = await readJson(req);
+    const rv = body.metadata?.resourceVersion;
+    return { status: 200, body: await deps.resources.mutate(def, ns, name, () => body, opts, rv || undefined) };
+  }
+  if (method === 'PATCH') {
+    const p = await readPatch(req);
+    return { status: 200, body: await deps.resources.mutate(def, ns, name, (cur) => deps.applyPatch(p.type, cur, p.body, deps.schemaOf(def.model)), opts) };
+  }
+  throw errors.methodNotAllowed();
+}
+
+function getPath(obj: any, path: string): any {
+  return path.replace(/^\./, '').split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
+}
+
+function setPath(obj: any, path: string, value: unknown): void {
+  const keys = path.replace(/^\./, '').split('.');
+  let cur = obj;
+  for (const k of keys.slice(0, -1)) cur = cur[k] ??= {};
+  cur[keys[keys.length - 1]] = value;
+}
+
+
+function toScale(def: KindDef, obj: KubeObject) {
+  const s = def.subresources.scale!;
+  const m = obj.metadata;
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    spec: { replicas: getPath(obj, s.specReplicasPath) ?? 0 },
+    status: { replicas: getPath(obj, s.statusReplicasPath) ?? 0, selector: selectorToString(getPath(obj, s.labelSelectorPath)) },
+  };
+}
+
+async function scale(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
+  const method = req.method;
+  if (method === 'GET') return { status: 200, body: toScale(def, await deps.resources.get(def, ns, name)) };
+  let scaleChange: (cur: any) => any;
+  if (method === 'PUT') {
+    const body = await readJson(req);
+    scaleChange = () => body;
+  } else if (method === 'PATCH') {
+    const p = await readPatch(req);
+    scaleChange = (cur) => deps.applyPatch(p.type, cur, p.body, undefined);
+  } else {
+    throw errors.methodNotAllowed();
+  }
+  const updated = await deps.resources.mutate(def, ns, name, (cur) => {
+    const current = toScale(def, cur);
+    const next = scaleChange(structuredClone(current));
+    const rv = next?.metadata?.resourceVersion;
+    if (rv && rv !== current.metadata.resourceVersion) throw errors.conflict(def.group, def.plural, name);
+    const replicas = next?.spec?.replicas;
+    if (!Number.isInteger(replicas) || replicas < 0) {
+      throw errors.invalid('Scale', 'autoscaling', name, [{ field: 'spec.replicas', reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0` }]);
+    }
+    setPath(cur, def.subresources.scale!.specReplicasPath, replicas);
+    return cur;
+  }, { dryRun: isDryRun(q) });
+  return { status: 200, body: toScale(def, updated) };
+}
+
+async function binding(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
+  const body = await readJson(req);
+  const target = body.target?.name;
+  if (!target) throw errors.invalid('Binding', '', name, [{ field: 'target.name', reason: 'FieldValueRequired', message: 'Required value' }]);
+  await deps.resources.mutate(def, ns, name, (pod) => {
+    if (pod.metadata.deletionTimestamp) throw errors.conflict('', 'pods', name, 'pod is being deleted, cannot be assigned to a host');
+    if (pod.spec?.nodeName) throw errors.conflict('', 'pods', name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
+    pod.spec.nodeName = target;
+    const conditions = (pod.status?.conditions ?? []).filter((c: any) => c.type !== 'PodScheduled');
+    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(deps.now()) });
+    pod.status = { ...(pod.status ?? {}), conditions };
+    return pod;
+  }, { dryRun: isDryRun(q) });
+  return { status: 201, body: success(201) };
+}
+
+async function eviction(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
+  const body = await readJson(req);
+  const pod = await deps.resources.get(def, ns, name);
+  const pdbDef = deps.kinds.byResource('policy', 'v1', 'poddisruptionbudgets');
+  if (pdbDef && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed') {
+    const { items } = await deps.resources.list(pdbDef, ns);
+    for (const pdb of items) {
+      if (!labelSelectorFromObject(pdb.spec?.selector ?? null).matches(pod.metadata.labels)) continue;
+      if ((pdb.status?.disruptionsAllowed ?? 0) < 1) {
+        throw errors.tooManyRequests('Cannot evict pod as it would violate the pod\'s disruption budget.', 10);
+      }
+    }
+  }
+  await deps.resources.remove(def, ns, name, parseDeleteOptions(body.deleteOptions ?? {}, q));
+  return { status: 201, body: success(201) };
+}
+
+async function finalize(deps: HandlerDeps, def: KindDef, name: string, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
+  const body = await readJson(req);
+  const updated = await deps.resources.mutate(def, undefined, name, (cur) => {
+    cur.spec = { ...(cur.spec ?? {}), finalizers: body.spec?.finalizers ?? [] };
+    return cur;
+  }, { dryRun: isDryRun(q), subresource: 'finalize' });
+  return { status: 200, body: updated };
+}
+
+async function review(def: KindDef, req: IncomingMessage, user: { user: string; groups: string[] }): Promise<Reply> {
+  const body = await readJson(req);
+  if (def.kind === 'SelfSubjectAccessReview') {
+    // Everyone who authenticates is an administrator of their own local cluster (RBAC objects are stored, not enforced yet).
+    return { status: 201, body: { ...body, metadata: body.metadata ?? {}, status: { allowed: true, reason: 'skiff: authenticated users are cluster administrators' } } };
+  }
+  if (def.kind === 'SelfSubjectReview') {
+    return { status: 201, body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview', metadata: { creationTimestamp: null }, status: { userInfo: { username: user.user, groups: [...user.groups, 'system:authenticated'] } } } };
+  }
+  throw errors.methodNotAllowed();
+}

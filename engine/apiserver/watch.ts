@@ -1,0 +1,113 @@
+// Watch streams: one JSON line per event, from a resourceVersion, with the list-then-watch
+// (synthetic ADDED) start for rv unset/0, bookmarks, and 410 Expired for compacted revisions.
+import type { ServerResponse } from 'node:http';
+import type { KindDef, KubeObject } from '../kinds/types';
+import { CompactedError, type Store, type WatchEvent } from '../store/types';
+import type { ObjectFilter, Resources } from './resource-store';
+import { decodeObject, resourcePrefix } from './storage-keys';
+import { apiVersionOf, withKind } from './object-meta';
+import { errors } from './status';
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+export interface WatchRequest {
+  def: KindDef;
+  namespace?: string;
+  filter?: ObjectFilter;
+  resourceVersion?: string;
+  sendInitialEvents?: boolean;
+  allowBookmarks?: boolean;
+  timeoutSeconds?: number;
+  /** Turns an event's object into what goes on the wire (full object, or a one-row Table). */
+  encodeObject(obj: KubeObject): unknown;
+}
+
+export interface WatchDeps {
+  store: Store;
+  resources: Resources;
+  bookmarkIntervalMs?: number;
+}
+
+export async function serveWatch(deps: WatchDeps, req: WatchRequest, res: ServerResponse, onClose: (fn: () => void) => void): Promise<void> {
+  const { def } = req;
+  const rvParam = req.resourceVersion;
+  let startRev: number;
+  let initial: KubeObject[] = [];
+  const wantInitial = req.sendInitialEvents ?? (!rvParam || rvParam === '0');
+  if (rvParam && rvParam !== '0') {
+    startRev = Number(rvParam);
+    if (!Number.isInteger(startRev) || startRev < 0) throw errors.badRequest(`invalid resource version: ${rvParam}`);
+    const compacted = await deps.store.compactedRevision();
+    if (startRev < compacted) throw errors.gone(`too old resource version: ${startRev} (${compacted})`);
+  }
+  if (wantInitial) {
+    const list = await deps.resources.list(def, req.namespace, { filter: req.filter });
+    initial = list.items;
+    startRev = Number(list.resourceVersion);
+  } else if (rvParam === undefined || rvParam === '0') {
+    startRev = await deps.store.currentRevision();
+  }
+
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+  let lastRev = startRev!;
+  let closed = false;
+  const send = (type: EventType, object: unknown) => {
+    if (!closed) res.write(JSON.stringify({ type, object }) + '\n');
+  };
+  const bookmark = (annotations?: Record<string, string>) =>
+    send('BOOKMARK', { kind: def.kind, apiVersion: apiVersionOf(def), metadata: { resourceVersion: String(lastRev), ...(annotations ? { annotations } : {}) } });
+
+  for (const obj of initial) send('ADDED', req.encodeObject(obj));
+  if (req.sendInitialEvents && req.allowBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
+
+  const prefix = resourcePrefix(def, req.namespace);
+  const watcher = deps.store.watch({
+    prefix,
+    afterRevision: startRev!,
+    onEvents: (events) => {
+      for (const ev of events) deliver(ev);
+    },
+    onError: (err) => {
+      if (err instanceof CompactedError) send('ERROR', errors.gone(`too old resource version: ${startRev} (${err.compacted})`).toStatus());
+      else send('ERROR', errors.internal(err.message).toStatus());
+      finish();
+    },
+  });
+
+  function deliver(ev: WatchEvent) {
+    lastRev = ev.revision;
+    const now = ev.type === 'delete' ? undefined : decodeObject(ev.kv);
+    const before = ev.prevKv ? decodeObject(ev.prevKv, ev.type === 'delete' ? ev.revision : ev.prevKv.modRevision) : undefined;
+    const f = req.filter;
+    const matchNow = now !== undefined && (!f || f(withKind(def, now)));
+    const matchBefore = before !== undefined && (!f || f(withKind(def, before)));
+    if (ev.type === 'delete') {
+      if (matchBefore) send('DELETED', req.encodeObject(withKind(def, before!)));
+      return;
+    }
+    if (matchNow && !before) send('ADDED', req.encodeObject(withKind(def, now!)));
+    else if (matchNow && matchBefore) send('MODIFIED', req.encodeObject(withKind(def, now!)));
+    else if (matchNow) send('ADDED', req.encodeObject(withKind(def, now!)));
+    else if (matchBefore) {
+      // Left the selection: clients see it as deleted, carrying the new state's resourceVersion.
+      const gone = withKind(def, before!);
+      gone.metadata.resourceVersion = String(ev.revision);
+      send('DELETED', req.encodeObject(gone));
+    }
+  }
+
+  const timers: NodeJS.Timeout[] = [];
+  if (req.allowBookmarks) timers.push(setInterval(() => bookmark(), deps.bookmarkIntervalMs ?? 60_000));
+  if (req.timeoutSeconds && req.timeoutSeconds > 0) timers.push(setTimeout(finish, req.timeoutSeconds * 1000));
+
+  function finish() {
+    if (closed) return;
+    closed = true;
+    watcher.close();
+    for (const t of timers) clearInterval(t);
+    res.end();
+  }
+  onClose(finish);
+}
+

@@ -1,0 +1,128 @@
+// Flag parsing for the skiff command: `--flag value`, `--flag=value`, boolean switches.
+// Every mistake is a SkiffError so the user gets one line saying what to change.
+import { resolve } from 'node:path';
+import { SkiffError } from '../cluster/errors';
+import { checkClusterName } from '../cluster/paths';
+import type { Datastore } from '../cluster/cluster-config';
+
+export const COMMANDS = ['start', 'stop', 'status', 'delete', 'kubeconfig', 'help', 'version'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export interface Flags {
+  name: string;
+  dataDir?: string;
+  port?: number;
+  kubeconfig?: string;
+  datastore?: Datastore;
+  etcdEndpoints?: string[];
+  foreground: boolean;
+  switchContext: boolean;
+  help: boolean;
+}
+
+const VALUE_FLAGS = ['name', 'data-dir', 'port', 'kubeconfig', 'datastore', 'etcd-endpoints'] as const;
+const BOOL_FLAGS = ['foreground', 'no-switch-context', 'help'] as const;
+type FlagName = (typeof VALUE_FLAGS)[number] | (typeof BOOL_FLAGS)[number];
+
+const ALLOWED: Record<Command, FlagName[]> = {
+  start: ['name', 'data-dir', 'port', 'kubeconfig', 'datastore', 'etcd-endpoints', 'foreground', 'no-switch-context', 'help'],
+  stop: ['name', 'data-dir', 'help'],
+  status: ['name', 'data-dir', 'help'],
+  delete: ['name', 'data-dir', 'help'],
+  kubeconfig: ['name', 'data-dir', 'help'],
+  help: ['help'],
+  version: ['help'],
+};
+
+export function parseCommand(argv: string[]): { command: Command; rest: string[] } {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '-h' || first === '--help') return { command: 'help', rest };
+  if (first === '--version' || first === '-v') return { command: 'version', rest };
+  if (!(COMMANDS as readonly string[]).includes(first)) {
+    throw new SkiffError(`unknown command "${first}"`, 'run "skiff help" for the list of commands');
+  }
+  return { command: first as Command, rest };
+}
+
+export function parseFlags(command: Command, argv: string[]): Flags {
+  const flags: Flags = { name: 'local', foreground: false, switchContext: true, help: false };
+  const seen = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '-h') {
+      flags.help = true;
+      continue;
+    }
+    const m = /^--([a-z][a-z-]*)(?:=(.*))?$/s.exec(arg);
+    if (!m) throw new SkiffError(`unexpected argument "${arg}" for "skiff ${command}"`, `run "skiff ${command} --help" for usage`);
+    const name = m[1] as FlagName;
+    if (!ALLOWED[command].includes(name)) {
+      throw new SkiffError(`unknown flag --${m[1]} for "skiff ${command}"`, `run "skiff ${command} --help" for usage`);
+    }
+    if (seen.has(name)) throw new SkiffError(`--${name} given twice`, 'pass it once');
+    seen.add(name);
+    if ((BOOL_FLAGS as readonly string[]).includes(name)) {
+      if (m[2] !== undefined) throw new SkiffError(`--${name} takes no value`, `write just --${name}`);
+      if (name === 'foreground') flags.foreground = true;
+      else if (name === 'no-switch-context') flags.switchContext = false;
+      else flags.help = true;
+      continue;
+    }
+    let value = m[2];
+    if (value === undefined) {
+      value = argv[++i];
+      if (value === undefined || value.startsWith('--')) throw new SkiffError(`--${name} needs a value`, `write --${name} VALUE`);
+    }
+    applyValue(flags, name, value);
+  }
+  if (flags.etcdEndpoints && flags.datastore === 'sqlite') {
+    throw new SkiffError('--etcd-endpoints needs --datastore etcd', 'drop one of the two flags');
+  }
+  if (flags.etcdEndpoints) flags.datastore = 'etcd';
+  return flags;
+}
+
+function applyValue(flags: Flags, name: FlagName, value: string): void {
+  switch (name) {
+    case 'name':
+      checkClusterName(value);
+      flags.name = value;
+      return;
+    case 'data-dir':
+      if (!value) throw new SkiffError('--data-dir is empty', 'pass a directory path');
+      flags.dataDir = resolve(value);
+      return;
+    case 'kubeconfig':
+      if (!value) throw new SkiffError('--kubeconfig is empty', 'pass a file path');
+      flags.kubeconfig = resolve(value);
+      return;
+    case 'port': {
+      const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+      if (!(port >= 0 && port <= 65535)) throw new SkiffError(`invalid --port "${value}"`, 'use a number from 1 to 65535, or 0 for any free port');
+      flags.port = port;
+      return;
+    }
+    case 'datastore':
+      if (value !== 'sqlite' && value !== 'etcd') throw new SkiffError(`invalid --datastore "${value}"`, 'use sqlite or etcd');
+      flags.datastore = value;
+      return;
+    case 'etcd-endpoints': {
+      const urls = value.split(',').map((s) => s.trim()).filter(Boolean);
+      for (const u of urls) {
+        let ok = false;
+        try {
+          const p = new URL(u);
+          ok = (p.protocol === 'http:' || p.protocol === 'https:') && !!p.hostname;
+        } catch {
+          ok = false;
+        }
+        if (!ok) throw new SkiffError(`invalid etcd endpoint "${u}"`, 'use URLs like http://127.0.0.1:2379, separated by commas');
+      }
+      if (urls.length === 0) throw new SkiffError('--etcd-endpoints is empty', 'use URLs like http://127.0.0.1:2379');
+      flags.etcdEndpoints = urls;
+      return;
+    }
+    default:
+      return;
+  }
+}

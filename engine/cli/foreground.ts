@@ -1,0 +1,82 @@
+// `skiff start --foreground`: runs the control plane in this process until SIGINT/SIGTERM.
+// The detached mode is this same code in a child whose output goes to skiff.log.
+import { mkdirSync } from 'node:fs';
+import { startControlPlane } from '../cluster/control-plane';
+import { dataDirError, SkiffError } from '../cluster/errors';
+import { clusterPaths, defaultDataDir } from '../cluster/paths';
+import type { Flags } from './args';
+import { exportKubeconfig } from './export-kubeconfig';
+import type { CliIo } from './io';
+import { claimPidFile, releasePidFile } from './pid-file';
+import { sendToParent } from './protocol';
+import { howToUse, nameFlag, version } from './usage';
+
+const STOP_DEADLINE_MS = 15_000;
+
+export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
+  const dataDir = flags.dataDir ?? defaultDataDir(io.env);
+  const paths = clusterPaths(dataDir, flags.name);
+  try {
+    mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    dataDirError(err, dataDir);
+  }
+  const other = claimPidFile(paths.pid);
+  if (other !== undefined) {
+    throw new SkiffError(`cluster "${flags.name}" is already running (pid ${other})`, `stop it first with "skiff stop${nameFlag(flags.name)}"`);
+  }
+  // Signals that arrive while starting are handled once the control plane can be stopped.
+  let signalled: NodeJS.Signals | undefined;
+  let onSignal: (sig: NodeJS.Signals) => void = (sig) => (signalled = sig);
+  const handler = (sig: NodeJS.Signals) => onSignal(sig);
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  try {
+    io.out(`skiff ${version()}: starting cluster "${flags.name}" (pid ${process.pid}, ${new Date().toISOString()}, process up ${Math.round(performance.now())} ms)`);
+    const cp = await startControlPlane({
+      name: flags.name,
+      dataDir,
+      port: flags.port,
+      datastore: flags.datastore,
+      etcdEndpoints: flags.etcdEndpoints,
+      log: io.out,
+      onStep: (step, detail) => {
+        io.out(`  ${step.padEnd(11)} ${detail ?? ''}`);
+        void sendToParent({ type: 'step', step, detail });
+      },
+    });
+    let kubeconfig;
+    try {
+      kubeconfig = exportKubeconfig(cp.kubeconfig, { file: flags.kubeconfig, switchContext: flags.switchContext }, io.env, paths.config);
+    } catch (err) {
+      await cp.stop().catch(() => {});
+      throw err;
+    }
+    io.out(`ready at ${cp.url}`);
+    for (const line of howToUse(flags.name, kubeconfig, paths.kubeconfig)) io.out(line);
+    await sendToParent({ type: 'ready', url: cp.url, kubeconfig });
+
+    const sig = await new Promise<NodeJS.Signals>((resolve) => {
+      onSignal = resolve;
+      if (signalled) resolve(signalled);
+    });
+    io.out(`${sig}: stopping cluster "${flags.name}"`);
+    // A stuck close must not keep a stopped cluster's process around forever.
+    setTimeout(() => {
+      io.err(`skiff: cluster "${flags.name}" did not stop within ${STOP_DEADLINE_MS / 1000} s; exiting anyway`);
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
+    await cp.stop();
+    io.out('stopped');
+    return 0;
+  } catch (err) {
+    const message = err instanceof SkiffError ? err.message : String((err as Error)?.message ?? err).split('\n')[0];
+    await sendToParent({ type: 'error', message });
+    throw err;
+  } finally {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+    releasePidFile(paths.pid);
+    if (process.connected) process.disconnect?.();
+  }
+}

@@ -1,0 +1,84 @@
+// The pid file of a running cluster process, with checks against stale files and reused pids.
+import { openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { errorCode } from '../cluster/errors';
+
+export function readPid(path: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return errorCode(err) === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+// An exited process nobody has reaped yet (e.g. under a container init that never reaps)
+// still answers kill(pid, 0); procfs tells the truth where it exists.
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
+// A pid can be reused after a crash; on Linux make sure it is still a skiff process.
+function looksLikeSkiff(pid: number): boolean {
+  let cmdline: string;
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return true; // no procfs (macOS): trust the pid
+  }
+  return cmdline.includes('skiff') && cmdline.includes('--foreground');
+}
+
+/** The pid of the cluster process when it is running, else undefined. */
+export function runningPid(path: string): number | undefined {
+  const pid = readPid(path);
+  return pid !== undefined && isAlive(pid) && looksLikeSkiff(pid) ? pid : undefined;
+}
+
+/**
+ * Claims the pid file for this process. Returns the other pid when a live cluster process
+ * already holds it; a stale file is replaced.
+ */
+export function claimPidFile(path: string, pid = process.pid): number | undefined {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx', 0o600);
+      writeSync(fd, `${pid}\n`);
+      closeSync(fd);
+      return undefined;
+    } catch (err) {
+      if (errorCode(err) !== 'EEXIST') throw err;
+      const other = runningPid(path);
+      if (other !== undefined && other !== pid) return other;
+      rmSync(path, { force: true });
+    }
+  }
+  return undefined;
+}
+
+/** Removes the pid file only if it still names this pid (a newer process may own it). */
+export function releasePidFile(path: string, pid = process.pid): void {
+  if (readPid(path) === pid) rmSync(path, { force: true });
+}
+
+export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return !isAlive(pid);
+}

@@ -1,0 +1,56 @@
+// Help text and the "how to use it" lines shown after start.
+import { readFileSync } from 'node:fs';
+import { contextName } from '../cluster/kubeconfig';
+import type { ExportedKubeconfig } from './export-kubeconfig';
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export const HELP = `skiff - Kubernetes in one click
+
+Usage: skiff <command> [flags]
+
+Commands:
+  start       start a local cluster (in the background unless --foreground)
+  stop        stop it
+  status      show whether it is running and ready (exit 0 only when ready)
+  delete      stop it, remove its kubeconfig entries and all of its data
+  kubeconfig  print its kubeconfig
+  version     print skiff's version
+  help        print this help
+
+Flags (every command):
+  --name NAME          cluster name (default "local"; kubeconfig context skiff-NAME)
+  --data-dir DIR       where clusters live (default $SKIFF_HOME or ~/.skiff)
+
+Flags (start):
+  --port N             API server port on 127.0.0.1 (default: the cluster's last port, else any free one)
+  --kubeconfig FILE    write the kubeconfig to FILE and touch no other kubeconfig
+  --no-switch-context  add the context to your kubeconfig without making it current
+  --datastore sqlite|etcd           where the cluster state lives (default sqlite)
+  --etcd-endpoints URL[,URL]        etcd to use (implies --datastore etcd; default http://127.0.0.1:2379)
+  --foreground         run in this terminal; Ctrl+C stops the cluster
+`;
+
+/** `--name x` only when x is not the default, to keep the hints short. */
+export function nameFlag(name: string): string {
+  return name === 'local' ? '' : ` --name ${name}`;
+}
+
+export function howToUse(name: string, exported: ExportedKubeconfig | undefined, fallbackKubeconfig: string): string[] {
+  const lines: string[] = [];
+  if (exported?.explicit) {
+    lines.push(`Kubeconfig written to ${exported.file}.`);
+    lines.push(`Try:   KUBECONFIG=${exported.file} kubectl get nodes`);
+  } else if (exported) {
+    const how = exported.written === false ? 'is in' : exported.switched ? 'added to' : 'added to (current context unchanged)';
+    lines.push(`Context "${contextName(name)}" ${how} ${exported.file}${exported.backup ? ` (backup: ${exported.backup})` : ''}.`);
+    lines.push(`Try:   kubectl --context ${contextName(name)} get nodes`);
+  } else {
+    lines.push(`Try:   KUBECONFIG=${fallbackKubeconfig} kubectl get nodes`);
+  }
+  lines.push(`Stop:  skiff stop${nameFlag(name)}`);
+  return lines;
+}

@@ -1,0 +1,45 @@
+// cluster.json: what a restart must reuse (above all the port, so kubeconfigs stay valid).
+import { existsSync, readFileSync } from 'node:fs';
+import { writePrivateFile } from '../pki/private-file';
+import { SkiffError } from './errors';
+
+export type Datastore = 'sqlite' | 'etcd';
+
+export interface ClusterConfig {
+  name: string;
+  port: number;
+  datastore: Datastore;
+  etcdEndpoints?: string[];
+  /** ISO time of the first start. */
+  created: string;
+  /** Kubeconfig files our entries were merged into, so `delete` can remove them. */
+  kubeconfigs?: string[];
+}
+
+export function readClusterConfig(path: string): ClusterConfig | undefined {
+  if (!existsSync(path)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new SkiffError(`cannot read ${path} (${(err as Error).message})`, 'fix or remove the file (skiff delete removes the cluster)');
+  }
+  const c = parsed as Partial<ClusterConfig> | null;
+  if (!c || typeof c.name !== 'string' || typeof c.port !== 'number' || (c.datastore !== 'sqlite' && c.datastore !== 'etcd')) {
+    throw new SkiffError(`${path} is not a skiff cluster config`, 'fix or remove the file (skiff delete removes the cluster)');
+  }
+  return c as ClusterConfig;
+}
+
+export function writeClusterConfig(path: string, config: ClusterConfig): void {
+  writePrivateFile(path, JSON.stringify(config, null, 2) + '\n');
+}
+
+/** Read-modify-write; returns the new config. */
+export function updateClusterConfig(path: string, change: (c: ClusterConfig) => ClusterConfig): ClusterConfig | undefined {
+  const current = readClusterConfig(path);
+  if (!current) return undefined;
+  const next = change(current);
+  if (JSON.stringify(next) !== JSON.stringify(current)) writeClusterConfig(path, next);
+  return next;
+}

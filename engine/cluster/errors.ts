@@ -1,0 +1,25 @@
+/**
+ * A failure the user can act on. The CLI prints it as one line, `skiff: <what>; <fix>`,
+ * and the app shows the same two parts; neither ever shows a stack trace for it.
+ */
+export class SkiffError extends Error {
+  constructor(readonly what: string, readonly fix: string) {
+    super(`${what}; ${fix}`);
+    this.name = 'SkiffError';
+  }
+}
+
+/** Node's error code (ENOENT, EACCES, EADDRINUSE, ...) when there is one. */
+export function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Turns a filesystem failure under the data dir into a SkiffError; rethrows anything else. */
+export function dataDirError(err: unknown, path: string): never {
+  const code = errorCode(err);
+  if (code && ['EACCES', 'EPERM', 'ENOTDIR', 'EROFS', 'EEXIST', 'ENOSPC', 'EISDIR'].includes(code)) {
+    throw new SkiffError(`cannot use data dir ${path} (${code})`, 'fix its permissions or choose another with --data-dir DIR');
+  }
+  throw err;
+}

@@ -1,0 +1,105 @@
+// What every part of Skiff knows about a Kubernetes kind. Each kind is described once
+// (one file per API group under engine/kinds/) and discovery, routing, validation,
+// printing, OpenAPI, garbage collection and the UI's generic views all read it.
+
+/** A Kubernetes object as stored and served (plain JSON). */
+export type KubeObject = {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  [field: string]: any;
+};
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  finalizers?: string[];
+  managedFields?: unknown[];
+  [field: string]: any;
+}
+
+/** One validation problem, reported as a Status cause (422 Invalid). */
+export interface FieldError {
+  /** Path like `spec.template.spec.containers[0].image`. */
+  field: string;
+  /** Kubernetes cause reason: FieldValueRequired | FieldValueInvalid | FieldValueDuplicate | FieldValueNotSupported | FieldValueForbidden | FieldValueTooLong | FieldValueTypeInvalid */
+  reason: string;
+  /** Human text as Kubernetes prints it, e.g. `Required value` or `Invalid value: "X": must be no more than 63 characters`. */
+  message: string;
+}
+
+export interface PrinterColumn {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  /** `name` for the NAME column; else '' */
+  format?: string;
+  description: string;
+  /** 0 = default view, >0 = only with -o wide. */
+  priority: number;
+  /** The cell's value for one object. `now` is for ages computed server-side (kubectl computes AGE from a date cell). */
+  cell(obj: KubeObject, now: number): string | number | boolean | null;
+}
+
+export interface ScaleSubresource {
+  /** Dotted paths into the object. */
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  /** Path to a LabelSelector object (converted to a string for Scale.status.selector). */
+  labelSelectorPath: string;
+}
+
+export interface KindDef {
+  /** '' for the core (legacy) group. */
+  group: string;
+  version: string;
+  kind: string;
+  /** Lower-case plural resource name (URL segment). */
+  plural: string;
+  singular: string;
+  shortNames: string[];
+  namespaced: boolean;
+  /** e.g. ['all'] so `kubectl get all` includes it. */
+  categories: string[];
+  /** Defaults to the full set: create delete deletecollection get list patch update watch. */
+  verbs?: string[];
+  /** Not stored: create-only review kinds (SelfSubjectAccessReview, ...), handled by the API server. */
+  virtual?: boolean;
+  subresources: {
+    status?: boolean;
+    scale?: ScaleSubresource;
+  };
+  /** The @kubernetes/client-node model name for this kind (e.g. 'V1Pod'): the schema source for
+   *  OpenAPI, strict decoding and strategic-merge keys. */
+  model: string;
+  /** Server-side printing (kubectl get). Must start with the Name column. */
+  printerColumns: PrinterColumn[];
+  /** Extra field-selector fields beyond metadata.name / metadata.namespace, e.g. pods' spec.nodeName. */
+  fieldSelectors?: Record<string, (obj: KubeObject) => string>;
+  /** Fill defaults in place (create and update), like the Kubernetes defaulting functions. */
+  defaults?(obj: KubeObject): void;
+  /** Validate a whole object (after defaults). `old` is given on update, for immutable-field checks. */
+  validate?(obj: KubeObject, old?: KubeObject): FieldError[];
+  /** Strategy on create after generic metadata handling (e.g. Pod: status.phase = Pending). */
+  prepareForCreate?(obj: KubeObject): void;
+  /** Strategy on update of the main resource (status is already carried over from old when the kind has a status subresource). */
+  prepareForUpdate?(obj: KubeObject, old: KubeObject): void;
+}

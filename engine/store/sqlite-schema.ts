@@ -1,0 +1,124 @@
+// Schema and prepared statements of the SQLite store.
+// kv_current holds the latest value of each live key (fast reads); kv_log holds one row per
+// revision (watch history, reads at older revisions). A log row's previous value is the log
+// row at prev_mod_rev, so it is joined rather than stored twice; compaction never removes a
+// row that a surviving row still points at (see compactChunk).
+import type { Database, Statement } from 'better-sqlite3';
+import type { KeyValue, WatchEvent } from './types';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS kv_current (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  create_rev INTEGER NOT NULL,
+  mod_rev INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS kv_log (
+  rev INTEGER PRIMARY KEY,
+  key TEXT NOT NULL,
+  deleted INTEGER NOT NULL,
+  value TEXT NOT NULL,            -- '' for deletes: the last value is the row at prev_mod_rev
+  create_rev INTEGER NOT NULL,
+  prev_mod_rev INTEGER NOT NULL   -- 0 for creates
+);
+CREATE INDEX IF NOT EXISTS kv_log_key_rev ON kv_log (key, rev);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+`;
+
+// Upper bound of a prefix range: x'F5' never occurs in UTF-8, so prefix||F5 sorts after
+// every valid key that starts with prefix (TEXT compares bytewise under BINARY collation).
+const inPrefix = (col: string) => `${col} >= :prefix AND ${col} < (:prefix || x'F5')`;
+const inPrefixAfter = (col: string) => `${col} > :after AND ${col} < (:prefix || x'F5')`;
+
+export interface CurrentRow { key: string; value: string; create_rev: number; mod_rev: number }
+export interface LogRow {
+  rev: number; key: string; deleted: number; value: string;
+  create_rev: number; prev_mod_rev: number; prev_value: string | null;
+}
+
+export interface Statements {
+  getCurrent: Statement<[string], CurrentRow>;
+  insertCurrent: Statement<[string, string, number, number]>;
+  updateCurrent: Statement<[string, number, string]>;
+  deleteCurrent: Statement<[string]>;
+  insertLog: Statement<[number, string, number, string, number, number]>;
+  getMeta: Statement<[string], { value: number }>;
+  setMeta: Statement<[string, number]>;
+  count: Statement<[{ prefix: string }], { n: number }>;
+  listLatest: Statement<[{ prefix: string; limit: number }], CurrentRow>;
+  listLatestAfter: Statement<[{ prefix: string; after: string; limit: number }], CurrentRow>;
+  listAt: Statement<[{ prefix: string; rev: number; limit: number }], CurrentRow>;
+  listAtAfter: Statement<[{ prefix: string; after: string; rev: number; limit: number }], CurrentRow>;
+  history: Statement<[{ prefix: string; after: number; upto: number; limit: number }], LogRow>;
+  compactChunk: Statement<[{ lo: number; hi: number; compacted: number }]>;
+}
+
+export function prepareSchema(db: Database): Statements {
+  db.exec(SCHEMA);
+  // State at revision :rev = the newest log row per key at or below :rev, unless it is a delete.
+  const at = (range: (col: string) => string) => `
+    SELECT l.key, l.value, l.create_rev, l.rev AS mod_rev FROM kv_log l
+    WHERE ${range('l.key')} AND l.rev <= :rev AND l.deleted = 0
+      AND l.rev = (SELECT max(m.rev) FROM kv_log m WHERE m.key = l.key AND m.rev <= :rev)
+    ORDER BY l.key LIMIT :limit`;
+  const latest = (range: (col: string) => string) =>
+    `SELECT key, value, create_rev, mod_rev FROM kv_current WHERE ${range('key')} ORDER BY key LIMIT :limit`;
+  return {
+    getCurrent: db.prepare('SELECT key, value, create_rev, mod_rev FROM kv_current WHERE key = ?'),
+    insertCurrent: db.prepare('INSERT INTO kv_current (key, value, create_rev, mod_rev) VALUES (?, ?, ?, ?)'),
+    updateCurrent: db.prepare('UPDATE kv_current SET value = ?, mod_rev = ? WHERE key = ?'),
+    deleteCurrent: db.prepare('DELETE FROM kv_current WHERE key = ?'),
+    insertLog: db.prepare(
+      'INSERT INTO kv_log (rev, key, deleted, value, create_rev, prev_mod_rev) VALUES (?, ?, ?, ?, ?, ?)'),
+    getMeta: db.prepare('SELECT value FROM meta WHERE name = ?'),
+    setMeta: db.prepare(
+      'INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
+    count: db.prepare(`SELECT count(*) AS n FROM kv_current WHERE ${inPrefix('key')}`),
+    listLatest: db.prepare(latest(inPrefix)),
+    listLatestAfter: db.prepare(latest(inPrefixAfter)),
+    listAt: db.prepare(at(inPrefix)),
+    listAtAfter: db.prepare(at(inPrefixAfter)),
+    history: db.prepare(`
+      SELECT l.rev, l.key, l.deleted, l.value, l.create_rev, l.prev_mod_rev, p.value AS prev_value
+      FROM kv_log l LEFT JOIN kv_log p ON p.rev = l.prev_mod_rev
+      WHERE l.rev > :after AND l.rev <= :upto
+        AND ${inPrefix('l.key')}
+      ORDER BY l.rev LIMIT :limit`),
+    // Rows at or below the compacted revision that no read above it can need: deletes, and
+    // puts superseded by a later row that is itself at or below it. The newest row of a key
+    // at or below the compacted revision survives; it is the prev of the key's next row.
+    compactChunk: db.prepare(`
+      DELETE FROM kv_log WHERE rev > :lo AND rev <= :hi AND (deleted = 1 OR EXISTS (
+        SELECT 1 FROM kv_log n WHERE n.key = kv_log.key AND n.rev > kv_log.rev AND n.rev <= :compacted))`),
+  };
+}
+
+export function rowToKv(row: CurrentRow): KeyValue {
+  return { key: row.key, value: row.value, createRevision: row.create_rev, modRevision: row.mod_rev };
+}
+
+/** Builds the event a log row stands for (the same shape live commits publish). */
+export function logRowToEvent(row: LogRow): WatchEvent {
+  const prevKv: KeyValue | undefined = row.prev_mod_rev
+    ? { key: row.key, value: row.prev_value ?? '', createRevision: row.create_rev, modRevision: row.prev_mod_rev }
+    : undefined;
+  if (row.deleted) {
+    return {
+      type: 'delete',
+      kv: { key: row.key, value: prevKv?.value ?? '', createRevision: row.create_rev, modRevision: row.rev },
+      prevKv,
+      revision: row.rev,
+    };
+  }
+  return {
+    type: 'put',
+    kv: { key: row.key, value: row.value, createRevision: row.create_rev, modRevision: row.rev },
+    prevKv,
+    revision: row.rev,
+  };
+}
+
+/** Compares keys in UTF-8 byte order, the order SQLite (BINARY) and etcd sort keys in. */
+export function utf8Compare(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}

@@ -1,0 +1,97 @@
+// Fan-out of committed events to watchers for an embedded store. A new watcher first
+// replays history in chunks (yielding between chunks so a long replay does not stall
+// the process), then turns live. While it replays, live commits skip it; the next chunk
+// reads them from history instead. Everything runs on the one JS thread and history reads
+// are synchronous, so the switch to live happens between commits: no gap, no duplicate.
+import { CompactedError, type WatchEvent, type Watcher, type WatchOptions } from './types';
+
+export interface WatchHubDeps {
+  /** Committed events under prefix with revision > after, oldest first, at most limit. */
+  readHistory(prefix: string, after: number, limit: number): WatchEvent[];
+  currentRevision(): number;
+  compactedRevision(): number;
+  /** Events per replay chunk. */
+  chunkSize?: number;
+}
+
+export interface WatchHub {
+  add(opts: WatchOptions): Watcher;
+  /** Called right after a commit with that commit's events, in revision order. */
+  publish(events: WatchEvent[]): void;
+  /** Drops every watcher without calling onError (store closing). */
+  closeAll(): void;
+  size(): number;
+}
+
+interface Entry {
+  opts: WatchOptions;
+  /** Every event with revision <= last has been delivered or skipped as not matching. */
+  last: number;
+  live: boolean;
+  closed: boolean;
+}
+
+export function createWatchHub(deps: WatchHubDeps): WatchHub {
+  const chunk = deps.chunkSize ?? 1000;
+  const entries = new Set<Entry>();
+
+  const close = (e: Entry) => {
+    e.closed = true;
+    entries.delete(e);
+  };
+  const fail = (e: Entry, err: Error) => {
+    if (e.closed) return;
+    close(e);
+    e.opts.onError(err);
+  };
+  // A throwing consumer ends its own watch rather than breaking the commit that fed it.
+  const deliver = (e: Entry, events: WatchEvent[]) => {
+    if (events.length === 0 || e.closed) return;
+    try {
+      e.opts.onEvents(events);
+    } catch (err) {
+      fail(e, err instanceof Error ? err : new Error(String(err)));
+    }
+  };
+
+  const replayStep = (e: Entry) => {
+    if (e.closed) return;
+    const compacted = deps.compactedRevision();
+    if (e.last < compacted) return fail(e, new CompactedError(e.last, compacted));
+    const upto = deps.currentRevision();
+    const events = deps.readHistory(e.opts.prefix, e.last, chunk);
+    if (events.length === chunk) {
+      e.last = events[events.length - 1].revision;
+      deliver(e, events);
+      setImmediate(() => replayStep(e));
+      return;
+    }
+    e.last = Math.max(e.last, upto);
+    e.live = true;
+    deliver(e, events);
+  };
+
+  return {
+    add(opts) {
+      const e: Entry = { opts, last: opts.afterRevision, live: false, closed: false };
+      entries.add(e);
+      // Deferred so callbacks never run before watch() has returned its handle.
+      setImmediate(() => replayStep(e));
+      return { close: () => close(e) };
+    },
+    publish(events) {
+      if (events.length === 0) return;
+      const top = events[events.length - 1].revision;
+      for (const e of [...entries]) {
+        if (!e.live || e.closed) continue;
+        const mine = events.filter((ev) => ev.revision > e.last && ev.kv.key.startsWith(e.opts.prefix));
+        e.last = Math.max(e.last, top);
+        deliver(e, mine);
+      }
+    },
+    closeAll() {
+      for (const e of [...entries]) close(e);
+    },
+    size: () => entries.size,
+  };
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// npm run bench -- <name>: runs test/bench/<name>-bench.ts, which prints each figure beside its floor.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+
+const root = new URL('..', import.meta.url).pathname;
+const available = readdirSync(`${root}test/bench`).filter((f) => f.endsWith('-bench.ts')).map((f) => f.replace(/-bench\.ts$/, ''));
+const name = process.argv[2];
+if (!name || !available.includes(name)) {
+  console.error(`usage: npm run bench -- <name>; available: ${available.sort().join(', ')}`);
+  process.exit(2);
+}
+const entry = `test/bench/${name}-bench.ts`;
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', entry, ...process.argv.slice(3)], { cwd: root, stdio: 'inherit' });
+process.exit(r.status ?? 1);

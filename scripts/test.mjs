@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// npm test: type-check, import-direction check, then every *.test.ts under node's test runner.
+// `npm test -- unit` runs only the unit tests beside the code; `npm test -- <path>...` runs those files.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+
+function run(cmd, argv, extraEnv = {}) {
+  const r = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit', env: { ...process.env, ...extraEnv } });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+function findTests(dir, out = []) {
+  let entries;
+  try { entries = readdirSync(join(root, dir)); } catch { return out; }
+  for (const name of entries) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const rel = join(dir, name);
+    if (statSync(join(root, rel)).isDirectory()) findTests(rel, out);
+    else if (name.endsWith('.test.ts') || name.endsWith('.test.tsx')) out.push(rel);
+  }
+  return out;
+}
+
+let files;
+if (args.length === 0 || args[0] === 'all') {
+  run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b']);
+  run(process.execPath, [join(root, 'scripts/check-imports.mjs')]);
+  files = ['engine', 'electron', 'renderer', 'test'].flatMap((d) => findTests(d));
+} else if (args[0] === 'unit') {
+  files = ['engine', 'electron', 'renderer'].flatMap((d) => findTests(d));
+} else {
+  files = args.flatMap((a) => (a.endsWith('.ts') ? [a] : findTests(a)));
+}
+files.sort();
+run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files]);

@@ -2,8 +2,8 @@
 // handlers' dependencies and the in-process controllers the API itself relies on (GC, namespaces).
 import type { Store } from '../store/types';
 import type { KindDef, KubeObject } from '../kinds/types';
-import { builtinKinds, createKindRegistry } from '../kinds/registry';
-import { validateObjectMeta } from '../kinds/validation';
+import { builtinKinds, createKindRegistry, nameKindOf } from '../kinds/registry';
+import { validateObjectMeta, validateObjectMetaUpdate } from '../kinds/validation';
 import { createSchemaRegistry } from '../kinds/schema';
 import { checkObject } from '../kinds/strict-decode';
 import { createOpenApiV3 } from '../kinds/openapi';
@@ -39,8 +39,10 @@ export function createApiCore(opts: { store: Store; serviceCIDR: string; log?: (
 
   const resources = createResources({
     store,
-    validateMeta: (d: KindDef, obj: KubeObject) =>
-      validateObjectMeta(obj, d.namespaced, d.kind === 'Namespace' || d.kind === 'Service' ? 'label' : 'subdomain'),
+    validateMeta: (d: KindDef, obj: KubeObject, old?: KubeObject) => [
+      ...validateObjectMeta(obj, d.namespaced, nameKindOf(d)),
+      ...(old ? validateObjectMetaUpdate(obj, old) : []),
+    ],
     namespaceExists: async (name) => {
       const kv = await store.get(`/registry/namespaces/${name}`);
       if (!kv) return 'missing';

@@ -18,6 +18,8 @@ type ResourceRoute = Extract<Route, { type: 'resource' }>;
 export interface Reply {
   status: number;
   body: unknown;
+  /** Already-serialized JSON, sent instead of body. */
+  text?: string;
   warnings?: string[];
 }
 
@@ -42,7 +44,7 @@ export async function handleResource(
         await watch(deps, def, ns, req, res, q);
         return undefined;
       }
-      return { status: 200, body: await list(deps, def, ns, req, q) };
+      return list(deps, def, ns, req, q);
     }
     if (method === 'POST') {
       if (def.namespaced && ns === undefined) throw errors.notFoundPath();
@@ -78,15 +80,19 @@ export function buildFilter(deps: HandlerDeps, def: KindDef, q: URLSearchParams)
   return (obj) => (!labels || labels(obj.metadata.labels)) && (!fields || fields(obj));
 }
 
-async function list(deps: HandlerDeps, def: KindDef, ns: string | undefined, req: IncomingMessage, q: URLSearchParams) {
-  const result = await deps.resources.list(def, ns, {
-    filter: buildFilter(deps, def, q),
-    limit: intParam(q, 'limit'),
-    continueToken: q.get('continue') || undefined,
-  });
-  const meta = { resourceVersion: result.resourceVersion, ...(result.continueToken ? { continue: result.continueToken } : {}) };
-  if (wantsTable(req)) return toTable(def, result.items, meta, includeObjectParam(q), deps.now().getTime());
-  return { kind: `${def.kind}List`, apiVersion: apiVersionOf(def), metadata: meta, items: result.items };
+async function list(deps: HandlerDeps, def: KindDef, ns: string | undefined, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
+  const filter = buildFilter(deps, def, q);
+  const page = { limit: intParam(q, 'limit'), continueToken: q.get('continue') || undefined };
+  const metaOf = (r: { resourceVersion: string; continueToken?: string }) => ({ resourceVersion: r.resourceVersion, ...(r.continueToken ? { continue: r.continueToken } : {}) });
+  if (!filter && !wantsTable(req)) {
+    const r = await deps.resources.listJsonTexts(def, ns, page);
+    const head = JSON.stringify({ kind: `${def.kind}List`, apiVersion: apiVersionOf(def), metadata: metaOf(r) }).slice(0, -1);
+    return { status: 200, body: undefined, text: `${head},"items":[${r.items.join(',')}]}` };
+  }
+  const result = await deps.resources.list(def, ns, { ...page, filter });
+  const meta = metaOf(result);
+  if (wantsTable(req)) return { status: 200, body: toTable(def, result.items, meta, includeObjectParam(q), deps.now().getTime()) };
+  return { status: 200, body: { kind: `${def.kind}List`, apiVersion: apiVersionOf(def), metadata: meta, items: result.items } };
 }
 
 async function watch(deps: HandlerDeps, def: KindDef, ns: string | undefined, req: IncomingMessage, res: ServerResponse, q: URLSearchParams) {

@@ -82,8 +82,16 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return ka.every((k) => deepEqual((a as any)[k], (b as any)[k]));
 }
 
-/** apiVersion and kind first, as real servers order them. */
+/** A stored object as this kind's version presents it: converted when stored in another
+ *  version, apiVersion and kind first (as real servers order them). */
 export function withKind(def: KindDef, obj: KubeObject): KubeObject {
+  const want = apiVersionOf(def);
+  if (def.storage && obj.apiVersion && obj.apiVersion !== want) obj = def.storage.fromStored(obj);
   const { apiVersion: _a, kind: _k, ...rest } = obj;
-  return { apiVersion: apiVersionOf(def), kind: def.kind, ...rest } as KubeObject;
+  return { apiVersion: want, kind: def.kind, ...rest } as KubeObject;
+}
+
+/** The shape an object is stored in (the storage version's). */
+export function toStored(def: KindDef, obj: KubeObject): KubeObject {
+  return def.storage ? def.storage.toStored(obj) : obj;
 }

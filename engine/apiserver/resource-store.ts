@@ -6,7 +6,7 @@ import type { KindDef, KubeObject, FieldError } from '../kinds/types';
 import { ConflictError, KeyExistsError, NotFoundError, CompactedError, type Store, type KeyValue } from '../store/types';
 import { errors, ApiError } from './status';
 import { decodeObject, encodeObject, objectKey, resourcePrefix } from './storage-keys';
-import { withKind, prepareCreateMeta, prepareUpdateMeta, rfc3339, deepEqual } from './object-meta';
+import { apiVersionOf, withKind, toStored, prepareCreateMeta, prepareUpdateMeta, rfc3339, deepEqual } from './object-meta';
 
 export type ObjectFilter = (obj: KubeObject) => boolean;
 
@@ -26,8 +26,9 @@ export interface ListResult {
 
 export interface WriteOptions {
   dryRun?: boolean;
-  /** 'status' writes only .status, 'finalize' only a namespace's spec.finalizers; otherwise .status is kept from the stored object. */
-  subresource?: 'status' | 'finalize';
+  /** 'status' writes only .status, 'finalize' only a namespace's spec.finalizers, 'binding' only
+   *  spec.nodeName and .status (the scheduler's bind); otherwise .status is kept from the stored object. */
+  subresource?: 'status' | 'finalize' | 'binding';
 }
 
 export interface DeleteOptions {
@@ -46,7 +47,7 @@ export interface Admission {
 
 export interface ResourceStoreDeps {
   store: Store;
-  validateMeta(def: KindDef, obj: KubeObject): FieldError[];
+  validateMeta(def: KindDef, obj: KubeObject, old?: KubeObject): FieldError[];
   namespaceExists(name: string): Promise<'active' | 'terminating' | 'missing'>;
   admission?: Admission;
   now?: () => Date;
@@ -68,7 +69,8 @@ export function createResources(deps: ResourceStoreDeps) {
     return withKind(def, decodeObject(await readKv(def, ns, name)));
   }
 
-  async function list(def: KindDef, ns: string | undefined, opts: ListOptions = {}): Promise<ListResult> {
+  /** Pages through the store, keeping what `take` returns (undefined = filtered out). */
+  async function paginate<T>(def: KindDef, ns: string | undefined, opts: ListOptions, take: (kv: KeyValue) => T | undefined) {
     const prefix = resourcePrefix(def, ns);
     let after: string | undefined;
     let revision = opts.revision;
@@ -78,7 +80,7 @@ export function createResources(deps: ResourceStoreDeps) {
       revision = tok.rev;
     }
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
-    const items: KubeObject[] = [];
+    const items: T[] = [];
     let rev = 0;
     let more = false;
     let lastKey: string | undefined;
@@ -97,9 +99,9 @@ export function createResources(deps: ResourceStoreDeps) {
       revision = res.revision;
       for (const kv of res.items) {
         lastKey = kv.key;
-        const obj = decodeObject(kv);
-        if (opts.filter && !opts.filter(obj)) continue;
-        items.push(withKind(def, obj));
+        const item = take(kv);
+        if (item === undefined) continue;
+        items.push(item);
         if (limit && items.length >= limit) break;
       }
       more = res.more || (limit > 0 && items.length >= limit && lastKey !== res.items[res.items.length - 1]?.key);
@@ -108,6 +110,26 @@ export function createResources(deps: ResourceStoreDeps) {
     }
     const continueToken = limit && more && lastKey ? encodeContinue(rev, lastKey.slice(prefix.length), prefix) : undefined;
     return { items, resourceVersion: String(rev), continueToken };
+  }
+
+  async function list(def: KindDef, ns: string | undefined, opts: ListOptions = {}): Promise<ListResult> {
+    return paginate(def, ns, opts, (kv) => {
+      const obj = withKind(def, decodeObject(kv));
+      return opts.filter && !opts.filter(obj) ? undefined : obj;
+    });
+  }
+
+  /**
+   * The unfiltered list as JSON texts, without parsing each object: the stored text gets its
+   * resourceVersion spliced in. Ten thousand pods list in a fraction of the parse-and-print time.
+   */
+  async function listJsonTexts(def: KindDef, ns: string | undefined, opts: Omit<ListOptions, 'filter'> = {}) {
+    const head = `{"apiVersion":${JSON.stringify(apiVersionOf(def))},"kind":${JSON.stringify(def.kind)},"metadata":{`;
+    return paginate(def, ns, opts, (kv) => {
+      if (!kv.value.startsWith(head)) return JSON.stringify(withKind(def, decodeObject(kv)));
+      const rest = kv.value.slice(head.length);
+      return `${head}"resourceVersion":"${kv.modRevision}"${rest.startsWith('}') ? '' : ','}${rest}`;
+    });
   }
 
   async function create(def: KindDef, ns: string | undefined, obj: KubeObject, opts: WriteOptions = {}): Promise<KubeObject> {
@@ -126,8 +148,9 @@ export function createResources(deps: ResourceStoreDeps) {
     validate(def, obj);
     if (opts.dryRun) return withKind(def, obj);
     try {
-      const kv = await store.create(objectKey(def, ns, obj.metadata.name!), encodeObject(obj));
-      return withKind(def, decodeObject(kv));
+      const kv = await store.create(objectKey(def, ns, obj.metadata.name!), encodeObject(toStored(def, obj)));
+      obj.metadata.resourceVersion = String(kv.modRevision);
+      return withKind(def, obj);
     } catch (e) {
       if (e instanceof KeyExistsError) throw errors.alreadyExists(def.group, def.plural, obj.metadata.name!);
       throw e;
@@ -162,6 +185,8 @@ export function createResources(deps: ResourceStoreDeps) {
       if (opts.subresource === 'status') {
         obj = { ...old, status: next.status };
         if (next.status === undefined) delete obj.status;
+      } else if (opts.subresource === 'binding') {
+        obj = { ...old, spec: { ...(old.spec ?? {}), nodeName: next.spec?.nodeName }, status: next.status };
       } else if (opts.subresource === 'finalize') {
         obj = { ...old, spec: { ...(old.spec ?? {}), finalizers: next.spec?.finalizers ?? [] } };
       } else {
@@ -191,8 +216,9 @@ export function createResources(deps: ResourceStoreDeps) {
       if (opts.dryRun) return obj;
       if (deepEqual(stripRv(obj), stripRv(old))) return old; // no-op writes do not bump resourceVersion
       try {
-        const res = await store.update(kv.key, encodeObject(obj), kv.modRevision);
-        return withKind(def, decodeObject(res));
+        const res = await store.update(kv.key, encodeObject(toStored(def, obj)), kv.modRevision);
+        obj.metadata.resourceVersion = String(res.modRevision);
+        return obj;
       } catch (e) {
         if (e instanceof ConflictError && !precondition && attempt < 20) continue;
         if (e instanceof ConflictError) throw errors.conflict(def.group, def.plural, name);
@@ -236,7 +262,7 @@ export function createResources(deps: ResourceStoreDeps) {
           return { obj: withKind(def, decodeObject(res.prev, res.revision)), gone: true };
         }
         if (deepEqual(stripRv(next), stripRv(cur))) return { obj: cur, gone: false };
-        const res = await store.update(kv.key, encodeObject(next), kv.modRevision);
+        const res = await store.update(kv.key, encodeObject(toStored(def, next)), kv.modRevision);
         return { obj: withKind(def, decodeObject(res)), gone: false };
       } catch (e) {
         if (e instanceof ConflictError && attempt < 20) continue;
@@ -247,11 +273,11 @@ export function createResources(deps: ResourceStoreDeps) {
   }
 
   function validate(def: KindDef, obj: KubeObject, old?: KubeObject): void {
-    const errs = [...deps.validateMeta(def, obj), ...(def.validate?.(obj, old) ?? [])];
+    const errs = [...deps.validateMeta(def, obj, old), ...(def.validate?.(obj, old) ?? [])];
     if (errs.length) throw errors.invalid(def.kind, def.group, obj.metadata.name ?? '', errs);
   }
 
-  return { get, list, create, update, mutate, remove, keyFor: (def: KindDef, ns: string | undefined, name: string) => objectKey(def, ns, name) };
+  return { get, list, listJsonTexts, create, update, mutate, remove, keyFor: (def: KindDef, ns: string | undefined, name: string) => objectKey(def, ns, name) };
 }
 
 /** Pods with a node wait for the kubelet; everything else goes once its finalizers are empty. */

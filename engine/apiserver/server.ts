@@ -103,7 +103,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         const reply = await handleResource(core.deps, route, req, res, q, user);
         if (!reply) return; // streamed
         if (reply.warnings?.length) res.setHeader('Warning', reply.warnings.map((w) => `299 - ${JSON.stringify(w)}`));
-        return json(res, reply.status, reply.body);
+        return reply.text !== undefined ? jsonText(res, reply.status, reply.text) : json(res, reply.status, reply.body);
       }
     }
   }
@@ -161,7 +161,10 @@ function toApiError(err: unknown): ApiError {
 }
 
 function json(res: ServerResponse, status: number, body: unknown) {
-  const text = JSON.stringify(body);
+  jsonText(res, status, JSON.stringify(body));
+}
+
+function jsonText(res: ServerResponse, status: number, text: string) {
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }

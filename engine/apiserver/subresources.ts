@@ -75,6 +75,12 @@ function setPath(obj: any, path: string, value: unknown): void {
 }
 
 
+/** ReplicationControllers select with a plain label map; the others with a LabelSelector. */
+function asLabelSelector(sel: any) {
+  if (!sel || sel.matchLabels || sel.matchExpressions) return sel;
+  return { matchLabels: sel };
+}
+
 function toScale(def: KindDef, obj: KubeObject) {
   const s = def.subresources.scale!;
   const m = obj.metadata;
@@ -83,7 +89,7 @@ function toScale(def: KindDef, obj: KubeObject) {
     apiVersion: 'autoscaling/v1',
     metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
     spec: { replicas: getPath(obj, s.specReplicasPath) ?? 0 },
-    status: { replicas: getPath(obj, s.statusReplicasPath) ?? 0, selector: selectorToString(getPath(obj, s.labelSelectorPath)) },
+    status: { replicas: getPath(obj, s.statusReplicasPath) ?? 0, selector: selectorToString(asLabelSelector(getPath(obj, s.labelSelectorPath))) },
   };
 }
 
@@ -127,7 +133,7 @@ async function binding(deps: HandlerDeps, def: KindDef, ns: string | undefined, 
     conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(deps.now()) });
     pod.status = { ...(pod.status ?? {}), conditions };
     return pod;
-  }, { dryRun: isDryRun(q) });
+  }, { dryRun: isDryRun(q), subresource: 'binding' });
   return { status: 201, body: success(201) };
 }
 

@@ -116,6 +116,8 @@ export const hpaV2Kind = defineKind({
 });
 
 export const hpaV1Kind = defineKind({
+  // autoscaling/v2 is the storage version; v1 reads and writes through conversion.
+  storage: { toStored: (o) => hpaV1ToV2(o), fromStored: (o) => hpaV2ToV1(o) },
   group: 'autoscaling', version: 'v1', kind: 'HorizontalPodAutoscaler', plural: 'horizontalpodautoscalers',
   shortNames: ['hpa'], namespaced: true, categories: ['all'],
   subresources: { status: true },

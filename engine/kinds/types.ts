@@ -90,10 +90,13 @@ export interface KindDef {
   /** The @kubernetes/client-node model name for this kind (e.g. 'V1Pod'): the schema source for
    *  OpenAPI, strict decoding and strategic-merge keys. */
   model: string;
-  /** Server-side printing (kubectl get). Must start with the Name column. */
+  /** Server-side printing (kubectl get). Exactly one column has format 'name'. */
   printerColumns: PrinterColumn[];
   /** Extra field-selector fields beyond metadata.name / metadata.namespace, e.g. pods' spec.nodeName. */
   fieldSelectors?: Record<string, (obj: KubeObject) => string>;
+  /** For a version that is not the storage version (HPA autoscaling/v1): convert to and from
+   *  the stored shape, so every version reads and writes the same objects. */
+  storage?: { toStored(obj: KubeObject): KubeObject; fromStored(obj: KubeObject): KubeObject };
   /** Fill defaults in place (create and update), like the Kubernetes defaulting functions. */
   defaults?(obj: KubeObject): void;
   /** Validate a whole object (after defaults). `old` is given on update, for immutable-field checks. */

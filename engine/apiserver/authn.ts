@@ -19,6 +19,15 @@ export function authenticate(req: IncomingMessage, tokens: TokenTable): UserInfo
   }
   const socket = req.socket as TLSSocket;
   if (!socket.authorized) return undefined;
+  // A TLS connection's client certificate never changes: read it once per connection.
+  let known = certUsers.get(socket);
+  if (known === undefined) certUsers.set(socket, (known = certUser(socket) ?? null));
+  return known ?? undefined;
+}
+
+const certUsers = new WeakMap<TLSSocket, UserInfo | null>();
+
+function certUser(socket: TLSSocket): UserInfo | undefined {
   const cert = socket.getPeerCertificate?.();
   if (!cert || !cert.subject) return undefined;
   const cn = cert.subject.CN;

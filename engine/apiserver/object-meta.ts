@@ -87,11 +87,14 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 export function withKind(def: KindDef, obj: KubeObject): KubeObject {
   const want = apiVersionOf(def);
   if (def.storage && obj.apiVersion && obj.apiVersion !== want) obj = def.storage.fromStored(obj);
-  const { apiVersion: _a, kind: _k, ...rest } = obj;
-  return { apiVersion: want, kind: def.kind, ...rest } as KubeObject;
+  const { apiVersion: _a, kind: _k, metadata, ...rest } = obj;
+  return { apiVersion: want, kind: def.kind, metadata, ...rest } as KubeObject;
 }
 
-/** The shape an object is stored in (the storage version's). */
+/** The shape an object is stored in: the storage version's, apiVersion, kind and metadata first
+ *  (list responses splice stored texts without parsing them). */
 export function toStored(def: KindDef, obj: KubeObject): KubeObject {
-  return def.storage ? def.storage.toStored(obj) : obj;
+  const shaped = def.storage ? def.storage.toStored(obj) : obj;
+  const { apiVersion, kind, metadata, ...rest } = shaped;
+  return { apiVersion: apiVersion ?? apiVersionOf(def), kind: kind ?? def.kind, metadata, ...rest } as KubeObject;
 }

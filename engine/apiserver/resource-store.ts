@@ -112,9 +112,23 @@ export function createResources(deps: ResourceStoreDeps) {
     return { items, resourceVersion: String(rev), continueToken };
   }
 
+  // Parsed objects by key and revision: repeated lists (UI views, kubectl get) skip JSON.parse.
+  // Listed objects are shared, so callers must treat them as read-only.
+  const parsed = new Map<string, { rev: number; obj: KubeObject }>();
+  const parsedLimit = 200_000;
+
+  function parsedObject(kv: KeyValue): KubeObject {
+    const hit = parsed.get(kv.key);
+    if (hit && hit.rev === kv.modRevision) return hit.obj;
+    if (parsed.size >= parsedLimit) parsed.clear();
+    const obj = decodeObject(kv);
+    parsed.set(kv.key, { rev: kv.modRevision, obj });
+    return obj;
+  }
+
   async function list(def: KindDef, ns: string | undefined, opts: ListOptions = {}): Promise<ListResult> {
     return paginate(def, ns, opts, (kv) => {
-      const obj = withKind(def, decodeObject(kv));
+      const obj = withKind(def, parsedObject(kv));
       return opts.filter && !opts.filter(obj) ? undefined : obj;
     });
   }
@@ -205,6 +219,7 @@ export function createResources(deps: ResourceStoreDeps) {
         if (opts.dryRun) return obj;
         try {
           const res = await store.delete(kv.key, kv.modRevision);
+          parsed.delete(kv.key);
           deps.admission?.released?.(def, obj);
           return withKind(def, decodeObject(res.prev, res.revision));
         } catch (e) {
@@ -258,6 +273,7 @@ export function createResources(deps: ResourceStoreDeps) {
       try {
         if (immediate) {
           const res = await store.delete(kv.key, kv.modRevision);
+          parsed.delete(kv.key);
           deps.admission?.released?.(def, cur);
           return { obj: withKind(def, decodeObject(res.prev, res.revision)), gone: true };
         }

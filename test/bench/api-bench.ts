@@ -41,14 +41,23 @@ async function main() {
   await must(call('POST', '/api/v1/namespaces', { metadata: { name: 'bench' } }), 201);
 
   // Floor for round trips: a bare HTTPS server with the same certificate and client-cert request.
-  const bare = createServer({ cert: f.pki.serverCert, key: f.pki.serverKey, ca: f.pki.caCert, requestCert: true, rejectUnauthorized: false }, (_q, s) => s.end('ok'));
+  // It also serves a fixed body (set below) to give the list figure its transfer floor.
+  let bareBody = 'ok';
+  const bare = createServer({ cert: f.pki.serverCert, key: f.pki.serverKey, ca: f.pki.caCert, requestCert: true, rejectUnauthorized: false }, (_q, s) => {
+    s.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(bareBody) });
+    s.end(bareBody);
+  });
   await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
   const barePort = (bare.address() as { port: number }).port;
   const bareGet = () =>
     new Promise<void>((resolve, reject) => {
       const req = request(`https://127.0.0.1:${barePort}/`, { agent }, (res) => {
-        res.resume();
-        res.on('end', resolve);
+        const chunks: Buffer[] = [];
+        res.on('data', (d) => chunks.push(d));
+        res.on('end', () => {
+          Buffer.concat(chunks).toString();
+          resolve();
+        });
       });
       req.on('error', reject);
       req.end();
@@ -91,6 +100,8 @@ async function main() {
   const listJson = await time(5, () => must(call('GET', '/api/v1/namespaces/bench/pods'), 200));
   const tableAccept = { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' };
   const listTable = await time(5, () => must(call('GET', '/api/v1/namespaces/bench/pods', undefined, tableAccept), 200));
+  bareBody = (await call('GET', '/api/v1/namespaces/bench/pods')).text;
+  const listFloor = await time(5, bareGet);
   const rowCount = JSON.parse((await call('GET', '/api/v1/namespaces/bench/pods', undefined, tableAccept)).text).rows.length;
 
   // Watch fan-out: 100 watchers; each created object's delivery time to every watcher.
@@ -159,7 +170,7 @@ async function main() {
   out('api benchmark (one run; figure | floor)');
   out(`  creates/s, durable, 16 in flight   ${createRate.toFixed(0).padStart(8)} /s   | see store floor below (target >= 2000/s)`);
   out(`  get p50 / p99                      ${ms(pct(getTimes, 50))} / ${ms(pct(getTimes, 99))}   | bare HTTPS round trip ${ms(pct(bareTimes, 50))} / ${ms(pct(bareTimes, 99))} (target p99 <= 2 ms)`);
-  out(`  list 10,000 pods, JSON  (median)   ${ms(pct(listJson, 50))}   (target <= 150 ms)`);
+  out(`  list 10,000 pods, JSON  (median)   ${ms(pct(listJson, 50))}   | bare HTTPS transfer of the same ${(bareBody.length / 1048576).toFixed(1)} MiB ${ms(pct(listFloor, 50))} (target <= 150 ms)`);
   out(`  list 10,000 pods, Table (median)   ${ms(pct(listTable, 50))}   rows=${rowCount}`);
   out(`  watch fan-out, ${watchers} watchers x ${events} events: delivered ${received}/${watchers * events} in ${fanoutSeconds.toFixed(2)} s; delivery p50 ${ms(pct(delays, 50))} p99 ${ms(pct(delays, 99))}`);
   out(`  skiff start -> ready, cold / warm  ${ms(cold)} / ${ms(warm)}   | node -e 0: ${ms(nodeFloor)} (target <= 1000 ms)`);

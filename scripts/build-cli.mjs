@@ -1,0 +1,52 @@
+// Bundles the `skiff` command (engine/cli/main.ts and what it loads) into dist/cli/ with
+// esbuild, so each skiff process starts without compiling TypeScript. Packages stay external.
+// dist/cli sits two levels below the root, like engine/cli, so relative URLs still resolve.
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const root = new URL('..', import.meta.url).pathname;
+export const outdir = join(root, 'dist/cli');
+export const entry = join(outdir, 'main.js');
+
+/** Newest modification time of the engine's sources (what the bundle is made from). */
+export function newestSource(dir = join(root, 'engine')) {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    if (st.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) newest = Math.max(newest, st.mtimeMs);
+  }
+  return newest;
+}
+
+export function isFresh() {
+  try {
+    return statSync(entry).mtimeMs >= newestSource();
+  } catch {
+    return false;
+  }
+}
+
+export async function buildCli() {
+  const { build } = await import('esbuild'); // only when building: it costs ~80 ms to load
+  rmSync(outdir, { recursive: true, force: true });
+  await build({
+    entryPoints: { main: join(root, 'engine/cli/main.ts') },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const t = performance.now();
+  await buildCli();
+  console.log(`built dist/cli in ${Math.round(performance.now() - t)} ms`);
+}

@@ -122,8 +122,13 @@ async function scale(deps: HandlerDeps, def: KindDef, ns: string | undefined, na
 }
 
 async function binding(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
-  const body = await readJson(req);
-  const target = body.target?.name;
+  await bindPod(deps, def, ns, name, await readJson(req), isDryRun(q));
+  return { status: 201, body: success(201) };
+}
+
+/** pods/binding: sets spec.nodeName once (409 when already bound) and PodScheduled=True. */
+export async function bindPod(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, body: any, dryRun = false): Promise<void> {
+  const target = body?.target?.name;
   if (!target) throw errors.invalid('Binding', '', name, [{ field: 'target.name', reason: 'FieldValueRequired', message: 'Required value' }]);
   await deps.resources.mutate(def, ns, name, (pod) => {
     if (pod.metadata.deletionTimestamp) throw errors.conflict('', 'pods', name, 'pod is being deleted, cannot be assigned to a host');
@@ -133,12 +138,16 @@ async function binding(deps: HandlerDeps, def: KindDef, ns: string | undefined, 
     conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(deps.now()) });
     pod.status = { ...(pod.status ?? {}), conditions };
     return pod;
-  }, { dryRun: isDryRun(q), subresource: 'binding' });
-  return { status: 201, body: success(201) };
+  }, { dryRun, subresource: 'binding' });
 }
 
 async function eviction(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
-  const body = await readJson(req);
+  await evictPod(deps, def, ns, name, await readJson(req), q);
+  return { status: 201, body: success(201) };
+}
+
+/** pods/eviction: deletes the pod unless a PodDisruptionBudget forbids it (429). */
+export async function evictPod(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, body: any, q = new URLSearchParams()): Promise<void> {
   const pod = await deps.resources.get(def, ns, name);
   const pdbDef = deps.kinds.byResource('policy', 'v1', 'poddisruptionbudgets');
   if (pdbDef && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed') {
@@ -150,8 +159,7 @@ async function eviction(deps: HandlerDeps, def: KindDef, ns: string | undefined,
       }
     }
   }
-  await deps.resources.remove(def, ns, name, parseDeleteOptions(body.deleteOptions ?? {}, q));
-  return { status: 201, body: success(201) };
+  await deps.resources.remove(def, ns, name, parseDeleteOptions(body?.deleteOptions ?? {}, q));
 }
 
 async function finalize(deps: HandlerDeps, def: KindDef, name: string, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {

@@ -28,7 +28,38 @@ export interface WatchDeps {
   bookmarkIntervalMs?: number;
 }
 
+export interface WatchSink {
+  /** One event; `object` is already encoded for the consumer. */
+  event(type: EventType, object: unknown): void;
+  /** The stream ended (err set when it failed; an ERROR event was already sent). */
+  end(err?: Error): void;
+}
+
+/** Serves a watch as a chunked HTTP response of JSON lines. */
 export async function serveWatch(deps: WatchDeps, req: WatchRequest, res: ServerResponse, onClose: (fn: () => void) => void): Promise<void> {
+  let headersSent = false;
+  const stop = await openWatch(deps, req, {
+    event(type, object) {
+      if (!headersSent) return;
+      res.write(JSON.stringify({ type, object }) + '\n');
+    },
+    end() {
+      res.end();
+    },
+  }, () => {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    res.flushHeaders();
+    headersSent = true;
+  });
+  onClose(stop);
+}
+
+/**
+ * Opens a watch: validates the starting version (410 for compacted ones, thrown before
+ * anything is sent), calls `ready`, sends synthetic ADDED events when asked, then live events.
+ * Returns a function that stops it.
+ */
+export async function openWatch(deps: WatchDeps, req: WatchRequest, sink: WatchSink, ready: () => void = () => {}): Promise<() => void> {
   const { def } = req;
   const rvParam = req.resourceVersion;
   let startRev: number;
@@ -48,12 +79,11 @@ export async function serveWatch(deps: WatchDeps, req: WatchRequest, res: Server
     startRev = await deps.store.currentRevision();
   }
 
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
-  res.flushHeaders();
+  ready();
   let lastRev = startRev!;
   let closed = false;
   const send = (type: EventType, object: unknown) => {
-    if (!closed) res.write(JSON.stringify({ type, object }) + '\n');
+    if (!closed) sink.event(type, object);
   };
   const bookmark = (annotations?: Record<string, string>) =>
     send('BOOKMARK', { kind: def.kind, apiVersion: apiVersionOf(def), metadata: { resourceVersion: String(lastRev), ...(annotations ? { annotations } : {}) } });
@@ -69,9 +99,9 @@ export async function serveWatch(deps: WatchDeps, req: WatchRequest, res: Server
       for (const ev of events) deliver(ev);
     },
     onError: (err) => {
-      if (err instanceof CompactedError) send('ERROR', errors.gone(`too old resource version: ${startRev} (${err.compacted})`).toStatus());
-      else send('ERROR', errors.internal(err.message).toStatus());
-      finish();
+      const apiErr = err instanceof CompactedError ? errors.gone(`too old resource version: ${startRev} (${err.compacted})`) : errors.internal(err.message);
+      send('ERROR', apiErr.toStatus());
+      finish(apiErr);
     },
   });
 
@@ -99,15 +129,15 @@ export async function serveWatch(deps: WatchDeps, req: WatchRequest, res: Server
 
   const timers: NodeJS.Timeout[] = [];
   if (req.allowBookmarks) timers.push(setInterval(() => bookmark(), deps.bookmarkIntervalMs ?? 60_000));
-  if (req.timeoutSeconds && req.timeoutSeconds > 0) timers.push(setTimeout(finish, req.timeoutSeconds * 1000));
+  if (req.timeoutSeconds && req.timeoutSeconds > 0) timers.push(setTimeout(() => finish(), req.timeoutSeconds * 1000));
 
-  function finish() {
+  function finish(err?: Error) {
     if (closed) return;
     closed = true;
     watcher.close();
     for (const t of timers) clearInterval(t);
-    res.end();
+    sink.end(err);
   }
-  onClose(finish);
+  return () => finish();
 }
 

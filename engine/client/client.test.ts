@@ -1,0 +1,82 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestCore, eventually, type TestCluster } from './test-cluster';
+import { createInformer } from './informer';
+import { createWorkQueue } from './work-queue';
+import { R, isStatus } from './types';
+
+let c: TestCluster;
+before(async () => {
+  c = await startTestCore();
+});
+after(async () => {
+  await c.close();
+});
+
+test('in-process client: create, get, update conflict, patch, list with selectors, delete', async () => {
+  const created = await c.client.create(R.configmaps, 'default', { metadata: { name: 'a', labels: { x: '1' } }, data: { k: 'v' } });
+  assert.ok(created.metadata.uid);
+  const got = await c.client.get(R.configmaps, 'default', 'a');
+  got.data.k = 'changed';
+  await c.client.update(R.configmaps, 'default', got);
+  await assert.rejects(c.client.update(R.configmaps, 'default', { ...got, data: { k: 'stale' } }), (e) => isStatus(e, 409));
+  await c.client.patch(R.configmaps, 'default', 'a', 'merge', { data: { k2: 'v2' } });
+  await c.client.create(R.configmaps, 'default', { metadata: { name: 'b', labels: { x: '2' } } });
+  const sel = await c.client.list(R.configmaps, 'default', { labelSelector: 'x=1' });
+  assert.deepEqual(sel.items.map((o) => o.metadata.name), ['a']);
+  assert.deepEqual(sel.items[0].data, { k: 'changed', k2: 'v2' });
+  // Listed objects are copies: mutating one does not change what others read.
+  sel.items[0].data.k = 'mutated';
+  assert.equal((await c.client.list(R.configmaps, 'default', { labelSelector: 'x=1' })).items[0].data.k, 'changed');
+  await c.client.delete(R.configmaps, 'default', 'b');
+  await assert.rejects(c.client.get(R.configmaps, 'default', 'b'), (e) => isStatus(e, 404));
+  await assert.rejects(c.client.create(R.configmaps, 'nope', { metadata: { name: 'x' } }), (e) => isStatus(e, 404));
+});
+
+test('informer caches, sees adds/updates/deletes, and the work queue dedupes keys', async () => {
+  const synced: string[] = [];
+  const seen: string[] = [];
+  const q = createWorkQueue({ sync: async (key) => { synced.push(key); } });
+  const inf = createInformer(c.client, R.secrets, { namespace: 'default' });
+  inf.addHandlers({
+    add: (o) => { seen.push(`add ${o.metadata.name}`); q.add(o.metadata.name!); },
+    update: (_a, b) => { seen.push(`update ${b.metadata.name}`); q.add(b.metadata.name!); },
+    delete: (o) => { seen.push(`delete ${o.metadata.name}`); q.add(o.metadata.name!); },
+  });
+  await c.client.create(R.secrets, 'default', { metadata: { name: 's1' } });
+  await inf.start();
+  assert.ok(inf.hasSynced());
+  assert.equal(inf.get('default', 's1')?.metadata.name, 's1');
+  await c.client.create(R.secrets, 'default', { metadata: { name: 's2' } });
+  await c.client.patch(R.secrets, 'default', 's2', 'merge', { stringData: { a: 'b' } });
+  await c.client.delete(R.secrets, 'default', 's1');
+  await eventually(() => seen.includes('delete s1') && seen.includes('update s2'), 'informer events');
+  assert.deepEqual(seen.slice(0, 2), ['add s1', 'add s2']);
+  assert.equal(inf.get('default', 's1'), undefined);
+  await q.idle();
+  assert.ok(synced.includes('s1') && synced.includes('s2'));
+  inf.stop();
+  q.stop();
+});
+
+test('work queue retries failures with back-off and never runs a key twice at once', async () => {
+  let running = 0;
+  let maxRunning = 0;
+  let attempts = 0;
+  const q = createWorkQueue({
+    concurrency: 4,
+    baseDelayMs: 1,
+    sync: async () => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      await new Promise((r) => setTimeout(r, 5));
+      running--;
+      if (++attempts < 3) throw new Error('transient');
+    },
+  });
+  q.add('k');
+  q.add('k');
+  await eventually(() => attempts >= 3, 'three attempts');
+  assert.equal(maxRunning, 1);
+  q.stop();
+});

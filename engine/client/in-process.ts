@@ -1,0 +1,129 @@
+// The in-process client: the same storage, admission, validation and watch machinery the
+// HTTPS API uses, without TLS and JSON on the wire. Controllers, the scheduler and local
+// kubelets use it; returned objects are the caller's own (safe to mutate).
+import type { KindDef, KubeObject } from '../kinds/types';
+import type { ApiCore } from '../apiserver/api-core';
+import { errors } from '../apiserver/status';
+import { buildFilter } from '../apiserver/handlers';
+import { openWatch } from '../apiserver/watch';
+import { bindPod, evictPod } from '../apiserver/subresources';
+import type { KubeClient, ResourceRef, PatchType } from './types';
+
+const patchTypes: Record<PatchType, string> = {
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  json: 'application/json-patch+json',
+};
+
+export function createInProcessClient(core: ApiCore): KubeClient {
+  const { deps } = core;
+  const resources = deps.resources;
+
+  function kind(res: ResourceRef): KindDef {
+    const def = deps.kinds.byResource(res.group, res.version, res.plural);
+    if (!def) throw errors.notFoundPath();
+    return def;
+  }
+  const nsOf = (def: KindDef, ns: string | undefined) => (def.namespaced ? ns : undefined);
+  const query = (o: Record<string, string | undefined>) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(o)) if (v) q.set(k, v);
+    return q;
+  };
+
+  return {
+    async get(res, ns, name) {
+      const def = kind(res);
+      return resources.get(def, nsOf(def, ns), name);
+    },
+
+    async list(res, ns, opts = {}) {
+      const def = kind(res);
+      const filter = buildFilter(deps, def, query({ labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector }));
+      const r = await resources.list(def, nsOf(def, ns), { filter, limit: opts.limit, continueToken: opts.continue });
+      // Listed objects are shared with the API server's cache: hand out copies.
+      return { items: structuredClone(r.items), resourceVersion: r.resourceVersion, continue: r.continueToken };
+    },
+
+    async create(res, ns, obj, opts = {}) {
+      const def = kind(res);
+      if (def.namespaced && !ns) ns = obj.metadata?.namespace;
+      return resources.create(def, nsOf(def, ns), structuredClone(obj), { dryRun: opts.dryRun });
+    },
+
+    async update(res, ns, obj, opts = {}) {
+      const def = kind(res);
+      const body = structuredClone(obj);
+      const rv = body.metadata?.resourceVersion;
+      return resources.mutate(def, nsOf(def, ns ?? obj.metadata?.namespace), obj.metadata.name!, () => body, { dryRun: opts.dryRun, subresource: opts.subresource }, rv || undefined);
+    },
+
+    async patch(res, ns, name, type, patch, opts = {}) {
+      const def = kind(res);
+      return resources.mutate(def, nsOf(def, ns), name, (cur) => {
+        const rv = cur.metadata.resourceVersion;
+        const next = deps.applyPatch(patchTypes[type], cur, patch, deps.schemaOf(def.model));
+        if (next.metadata?.resourceVersion !== undefined && next.metadata.resourceVersion !== rv) throw errors.conflict(def.group, def.plural, name);
+        return next;
+      }, { dryRun: opts.dryRun, subresource: opts.subresource });
+    },
+
+    async delete(res, ns, name, opts = {}) {
+      const def = kind(res);
+      return (await resources.remove(def, nsOf(def, ns), name, opts)).obj;
+    },
+
+    async createSubresource(res, ns, name, sub, body) {
+      const def = kind(res);
+      if (def.kind === 'Pod' && sub === 'binding') {
+        await bindPod(deps, def, ns, name, body);
+        return { kind: 'Status', apiVersion: 'v1', status: 'Success', code: 201 };
+      }
+      if (def.kind === 'Pod' && sub === 'eviction') {
+        await evictPod(deps, def, ns, name, body);
+        return { kind: 'Status', apiVersion: 'v1', status: 'Success', code: 201 };
+      }
+      throw errors.notFoundPath();
+    },
+
+    watch(res, ns, opts, onEvent, onClose) {
+      let stopFn: (() => void) | undefined;
+      let stopped = false;
+      (async () => {
+        const def = kind(res);
+        const filter = buildFilter(deps, def, query({ labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector }));
+        stopFn = await openWatch({ store: deps.store, resources }, {
+          def,
+          namespace: nsOf(def, ns),
+          filter,
+          resourceVersion: opts.resourceVersion,
+          allowBookmarks: opts.allowBookmarks,
+          encodeObject: (obj: KubeObject) => structuredClone(obj),
+        }, {
+          event: (type, obj) => {
+            if (!stopped) onEvent(type, obj as KubeObject);
+          },
+          end: (err) => {
+            if (!stopped) {
+              stopped = true;
+              onClose(err);
+            }
+          },
+        });
+        if (stopped) stopFn();
+      })().catch((err) => {
+        if (!stopped) {
+          stopped = true;
+          onClose(err);
+        }
+      });
+      return {
+        stop() {
+          if (stopped) return;
+          stopped = true;
+          stopFn?.();
+        },
+      };
+    },
+  };
+}

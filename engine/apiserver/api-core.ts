@@ -11,17 +11,32 @@ import { createOpenApiV2 } from '../kinds/openapi-v2';
 import { applyPatch } from './patch';
 import { createResources } from './resource-store';
 import { createServiceAllocation } from './service-allocation';
+import { createDefaultAdmission } from './admission-chain';
+import type { MetricsSource } from './metrics-api';
 import { createGarbageCollector } from '../controllers/garbage-collector';
 import { createNamespaceLifecycle } from '../controllers/namespace-lifecycle';
 import { createCompactor } from '../controllers/compactor';
 import type { HandlerDeps } from './handler-deps';
 import { labelMatcher, fieldMatcher } from './selector-matchers';
 import { versionInfo } from './version';
+import { createServiceAccountTokens } from './token-auth';
+import { randomBytes } from 'node:crypto';
 
 export type ApiCore = ReturnType<typeof createApiCore>;
 
-export function createApiCore(opts: { store: Store; serviceCIDR: string; log?: (line: string) => void }) {
+export interface ApiCoreOptions {
+  store: Store;
+  serviceCIDR: string;
+  log?: (line: string) => void;
+  /** Key that signs service-account tokens (random per process when absent). */
+  serviceAccountKey?: Buffer;
+  /** The cluster CA (PEM), handed to pods as ca.crt. */
+  caCert?: string;
+}
+
+export function createApiCore(opts: ApiCoreOptions) {
   const { store } = opts;
+  const serviceAccountTokens = createServiceAccountTokens({ key: opts.serviceAccountKey ?? randomBytes(32) });
   const kinds = createKindRegistry(builtinKinds());
   const schemas = createSchemaRegistry();
   const def = (group: string, version: string, plural: string) => {
@@ -37,6 +52,7 @@ export function createApiCore(opts: { store: Store; serviceCIDR: string; log?: (
     listServices: async () => (await resources.list(serviceDef, undefined)).items,
   });
 
+  const admission = createDefaultAdmission(kinds, () => resources, services, store);
   const resources = createResources({
     store,
     validateMeta: (d: KindDef, obj: KubeObject, old?: KubeObject) => [
@@ -48,7 +64,7 @@ export function createApiCore(opts: { store: Store; serviceCIDR: string; log?: (
       if (!kv) return 'missing';
       return JSON.parse(kv.value).metadata?.deletionTimestamp ? 'terminating' : 'active';
     },
-    admission: services,
+    admission,
   });
 
   // One definition per stored key space (autoscaling v1 and v2 share theirs).
@@ -94,6 +110,7 @@ export function createApiCore(opts: { store: Store; serviceCIDR: string; log?: (
     labelMatcher,
     fieldMatcher,
     now: () => new Date(),
+    serviceAccountTokens,
   };
 
   const openapi = createOpenApiV3(schemas, kinds.all(), { version: versionInfo().gitVersion });
@@ -108,6 +125,10 @@ export function createApiCore(opts: { store: Store; serviceCIDR: string; log?: (
     services,
     namespaceDef,
     serviceDef,
+    serviceAccountTokens,
+    caCert: opts.caCert,
+    /** Usage for metrics.k8s.io; the node manager sets `source` once kubelets run. */
+    metrics: { source: undefined as MetricsSource | undefined },
     async startControllers() {
       await gc.start();
       await namespaces.start();
@@ -117,6 +138,7 @@ export function createApiCore(opts: { store: Store; serviceCIDR: string; log?: (
       gc.stop();
       namespaces.stop();
       compactor.stop();
+      admission.stop();
     },
   };
 }

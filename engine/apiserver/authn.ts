@@ -10,12 +10,13 @@ export interface UserInfo {
 
 export type TokenTable = Record<string, UserInfo>;
 
-export function authenticate(req: IncomingMessage, tokens: TokenTable): UserInfo | undefined {
+/** `verifyToken` (optional) accepts bearer tokens not in the table, e.g. service-account JWTs. */
+export function authenticate(req: IncomingMessage, tokens: TokenTable, verifyToken?: (token: string) => UserInfo | undefined): UserInfo | undefined {
   const auth = req.headers.authorization;
   if (auth) {
     const m = /^Bearer\s+(\S+)$/i.exec(auth);
     if (!m) return undefined;
-    return Object.hasOwn(tokens, m[1]) ? tokens[m[1]] : undefined;
+    return Object.hasOwn(tokens, m[1]) ? tokens[m[1]] : verifyToken?.(m[1]);
   }
   const socket = req.socket as TLSSocket;
   if (!socket.authorized) return undefined;

@@ -22,4 +22,6 @@ export interface HandlerDeps {
   /** Builds a matcher from `fieldSelector`; throws an ApiError (400) for bad syntax or unsupported fields. */
   fieldMatcher(def: KindDef, selector: string): (obj: KubeObject) => boolean;
   now(): Date;
+  /** Signs tokens for serviceaccounts/token (TokenRequest). */
+  serviceAccountTokens?: import('./token-auth').ServiceAccountTokens;
 }

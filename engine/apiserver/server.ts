@@ -12,6 +12,8 @@ import { bootstrapCluster } from './bootstrap';
 import { versionInfo } from './version';
 import { PatchError } from './patch';
 import { SelectorError } from './selectors';
+import { createMetricsApi, isMetricsRoute, withMetricsGroup } from './metrics-api';
+import { createInProcessClient } from '../client/in-process';
 
 export interface ApiServerOptions {
   store: Store;
@@ -20,6 +22,8 @@ export interface ApiServerOptions {
   tls: { cert: string; key: string; clientCA: string };
   tokens?: TokenTable;
   serviceCIDR?: string;
+  /** Signs service-account tokens (keep it across restarts so issued tokens stay valid). */
+  serviceAccountKey?: Buffer;
   log?: (line: string) => void;
 }
 
@@ -33,8 +37,12 @@ export interface ApiServer {
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? (() => {});
-  const core = createApiCore({ store: opts.store, serviceCIDR: opts.serviceCIDR ?? '10.96.0.0/12', log: opts.log });
+  const core = createApiCore({
+    store: opts.store, serviceCIDR: opts.serviceCIDR ?? '10.96.0.0/12', log: opts.log,
+    serviceAccountKey: opts.serviceAccountKey, caCert: opts.tls.clientCA,
+  });
   const tokens = opts.tokens ?? {};
+  const metricsApi = createMetricsApi({ source: () => core.metrics.source?.(), client: createInProcessClient(core) });
   let address = `${host}:${opts.port}`;
 
   const server: Server = createServer(
@@ -49,7 +57,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 
   async function serve(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'https://localhost');
-    const user = authenticate(req, tokens);
+    const user = authenticate(req, tokens, core.serviceAccountTokens.verify);
     if (!user) {
       // Reading nothing of an unauthenticated body; answer and drop.
       req.resume();
@@ -57,6 +65,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     }
     const route = parseRoute(url.pathname, core.kinds);
     if (!route) throw errors.notFoundPath();
+    if (isMetricsRoute(route)) {
+      const reply = await metricsApi.serve(route, url.searchParams, req.method);
+      return json(res, reply.status, reply.body);
+    }
     const q = url.searchParams;
     switch (route.type) {
       case 'health':
@@ -70,7 +82,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       case 'api':
         return json(res, 200, apiVersions(address));
       case 'apis':
-        return json(res, 200, apiGroupList(core.kinds));
+        return json(res, 200, withMetricsGroup(apiGroupList(core.kinds)));
       case 'group': {
         const versions = groupVersions(core.kinds).get(route.group);
         if (!versions) throw errors.notFoundPath();

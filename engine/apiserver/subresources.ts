@@ -22,6 +22,7 @@ export async function handleSubresource(
   if (sub === 'status' && def.subresources.status) return status(deps, def, ns, name, req, q);
   if (sub === 'scale' && def.subresources.scale) return scale(deps, def, ns, name, req, q);
   if (sub === 'finalize' && def.kind === 'Namespace' && method === 'PUT') return finalize(deps, def, name, req, q);
+  if (sub === 'token' && def.kind === 'ServiceAccount' && !def.group && method === 'POST') return tokenRequest(deps, def, ns, name, req);
   if (def.kind === 'Pod' && !def.group) {
     if (sub === 'binding' && method === 'POST') return binding(deps, def, ns, name, req, q);
     if (sub === 'eviction' && method === 'POST') return eviction(deps, def, ns, name, req, q);
@@ -155,7 +156,7 @@ export async function evictPod(deps: HandlerDeps, def: KindDef, ns: string | und
     for (const pdb of items) {
       if (!labelSelectorFromObject(pdb.spec?.selector ?? null).matches(pod.metadata.labels)) continue;
       if ((pdb.status?.disruptionsAllowed ?? 0) < 1) {
-        throw errors.tooManyRequests('Cannot evict pod as it would violate the pod\'s disruption budget.', 10);
+        throw errors.tooManyRequests('Cannot evict pod as it would violate the pod\'s disruption budget.');
       }
     }
   }
@@ -169,6 +170,31 @@ async function finalize(deps: HandlerDeps, def: KindDef, name: string, req: Inco
     return cur;
   }, { dryRun: isDryRun(q), subresource: 'finalize' });
   return { status: 200, body: updated };
+}
+
+/** serviceaccounts/token: a TokenRequest answered with a signed, expiring token (kubectl create token). */
+async function tokenRequest(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, req: IncomingMessage): Promise<Reply> {
+  const body = await readJson(req);
+  const sa = await deps.resources.get(def, ns, name);
+  const requested = body.spec?.expirationSeconds;
+  if (requested !== undefined && (!Number.isInteger(requested) || requested < 600)) {
+    throw errors.invalid('TokenRequest', 'authentication.k8s.io', name, [{ field: 'spec.expirationSeconds', reason: 'FieldValueInvalid', message: `Invalid value: ${requested}: may not specify a duration less than 10 minutes` }]);
+  }
+  const seconds = Math.min(requested ?? 3600, 48 * 3600);
+  const bound = body.spec?.boundObjectRef;
+  const pod = bound?.kind === 'Pod' && bound.name && bound.uid ? { name: bound.name, uid: bound.uid } : undefined;
+  if (!deps.serviceAccountTokens) throw errors.serviceUnavailable('service-account tokens are not configured');
+  const now = deps.now();
+  const token = deps.serviceAccountTokens.issue(ns!, name, sa.metadata.uid!, { expirationSeconds: seconds, audiences: body.spec?.audiences?.length ? body.spec.audiences : undefined, pod, now });
+  return {
+    status: 201,
+    body: {
+      kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1',
+      metadata: { name, namespace: ns, creationTimestamp: null },
+      spec: { audiences: body.spec?.audiences ?? ['https://kubernetes.default.svc.cluster.local'], expirationSeconds: seconds, boundObjectRef: bound ?? null },
+      status: { token, expirationTimestamp: rfc3339(new Date(now.getTime() + seconds * 1000)) },
+    },
+  };
 }
 
 async function review(def: KindDef, req: IncomingMessage, user: { user: string; groups: string[] }): Promise<Reply> {

@@ -4,8 +4,9 @@ import { resolve } from 'node:path';
 import { SkiffError } from '../cluster/errors';
 import { checkClusterName } from '../cluster/paths';
 import type { Datastore } from '../cluster/cluster-config';
+import type { NodeRuntime } from '../cluster/components';
 
-export const COMMANDS = ['start', 'stop', 'status', 'delete', 'kubeconfig', 'help', 'version'] as const;
+export const COMMANDS = ['start', 'stop', 'status', 'delete', 'kubeconfig', 'node', 'help', 'version'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface Flags {
@@ -15,21 +16,25 @@ export interface Flags {
   kubeconfig?: string;
   datastore?: Datastore;
   etcdEndpoints?: string[];
+  /** How many nodes the cluster runs (created when missing). */
+  nodes?: number;
+  nodeRuntime?: NodeRuntime;
   foreground: boolean;
   switchContext: boolean;
   help: boolean;
 }
 
-const VALUE_FLAGS = ['name', 'data-dir', 'port', 'kubeconfig', 'datastore', 'etcd-endpoints'] as const;
+const VALUE_FLAGS = ['name', 'data-dir', 'port', 'kubeconfig', 'datastore', 'etcd-endpoints', 'nodes', 'node-runtime'] as const;
 const BOOL_FLAGS = ['foreground', 'no-switch-context', 'help'] as const;
 type FlagName = (typeof VALUE_FLAGS)[number] | (typeof BOOL_FLAGS)[number];
 
 const ALLOWED: Record<Command, FlagName[]> = {
-  start: ['name', 'data-dir', 'port', 'kubeconfig', 'datastore', 'etcd-endpoints', 'foreground', 'no-switch-context', 'help'],
+  start: ['name', 'data-dir', 'port', 'kubeconfig', 'datastore', 'etcd-endpoints', 'nodes', 'node-runtime', 'foreground', 'no-switch-context', 'help'],
   stop: ['name', 'data-dir', 'help'],
   status: ['name', 'data-dir', 'help'],
   delete: ['name', 'data-dir', 'help'],
   kubeconfig: ['name', 'data-dir', 'help'],
+  node: ['name', 'data-dir', 'help'], // parsed by node.ts (it takes positional arguments)
   help: ['help'],
   version: ['help'],
 };
@@ -102,6 +107,16 @@ function applyValue(flags: Flags, name: FlagName, value: string): void {
       flags.port = port;
       return;
     }
+    case 'nodes': {
+      const n = /^\d{1,4}$/.test(value) ? Number(value) : NaN;
+      if (!(n >= 0 && n <= 5000)) throw new SkiffError(`invalid --nodes "${value}"`, 'use a number from 0 to 5000');
+      flags.nodes = n;
+      return;
+    }
+    case 'node-runtime':
+      if (value !== 'simulated') throw new SkiffError(`invalid --node-runtime "${value}"`, 'use simulated (docker nodes arrive with the Docker kubelet)');
+      flags.nodeRuntime = value;
+      return;
     case 'datastore':
       if (value !== 'sqlite' && value !== 'etcd') throw new SkiffError(`invalid --datastore "${value}"`, 'use sqlite or etcd');
       flags.datastore = value;

@@ -39,6 +39,8 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
       port: flags.port,
       datastore: flags.datastore,
       etcdEndpoints: flags.etcdEndpoints,
+      nodes: flags.nodes,
+      nodeRuntime: flags.nodeRuntime,
       log: io.out,
       onStep: (step, detail) => {
         io.out(`  ${step.padEnd(11)} ${detail ?? ''}`);

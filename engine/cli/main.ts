@@ -8,6 +8,7 @@ import { HELP, version } from './usage';
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   try {
     const { command, rest } = parseCommand(argv);
+    if (command === 'node') return await (await import('./node')).nodeCommand(rest, io);
     const flags = parseFlags(command, rest);
     if (command === 'help' || flags.help) {
       io.out(HELP.trimEnd());

@@ -97,5 +97,7 @@ function childFlags(flags: Flags, dataDir: string): string[] {
   if (flags.datastore) out.push('--datastore', flags.datastore);
   if (flags.etcdEndpoints) out.push('--etcd-endpoints', flags.etcdEndpoints.join(','));
   if (!flags.switchContext) out.push('--no-switch-context');
+  if (flags.nodes !== undefined) out.push('--nodes', String(flags.nodes));
+  if (flags.nodeRuntime) out.push('--node-runtime', flags.nodeRuntime);
   return out;
 }

@@ -18,6 +18,7 @@ Commands:
   status      show whether it is running and ready (exit 0 only when ready)
   delete      stop it, remove its kubeconfig entries and all of its data
   kubeconfig  print its kubeconfig
+  node        add, remove, stop, start or list simulated nodes (skiff node --help)
   version     print skiff's version
   help        print this help
 
@@ -31,6 +32,8 @@ Flags (start):
   --no-switch-context  add the context to your kubeconfig without making it current
   --datastore sqlite|etcd           where the cluster state lives (default sqlite)
   --etcd-endpoints URL[,URL]        etcd to use (implies --datastore etcd; default http://127.0.0.1:2379)
+  --nodes N                         nodes to run (default 1; created when missing)
+  --node-runtime simulated          simulated nodes (kwok-style; for scale and tests)
   --foreground         run in this terminal; Ctrl+C stops the cluster
 `;
 

@@ -2,8 +2,11 @@
 // kubeconfig, reporting each step with its duration. Later issues add controllers, the
 // scheduler and kubelets here. Dependencies are injectable so tests can fake the heavy parts.
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadOrCreateSigningKey } from '../apiserver/token-auth';
 import { UnavailableError, type Store } from '../store/types';
-import type { ApiServerOptions } from '../apiserver/server';
+import type { ApiServerOptions, ApiServer } from '../apiserver/server';
+import type { ClusterComponents, NodeRuntime } from './components';
 import { loadOrCreatePki } from '../pki/load-or-create-pki';
 import { writePrivateFile } from '../pki/private-file';
 import { ADMIN_GROUPS, ADMIN_USER } from '../pki/types';
@@ -19,7 +22,7 @@ export type StoreOpenOptions = { kind: 'sqlite'; path: string } | { kind: 'etcd'
 
 export interface ControlPlaneDeps {
   openStore(opts: StoreOpenOptions): Promise<Store>;
-  startApiServer(opts: ApiServerOptions): Promise<{ port: number; url: string; close(): Promise<void> }>;
+  startApiServer(opts: ApiServerOptions): Promise<Pick<ApiServer, 'port' | 'url' | 'close'> & Partial<Pick<ApiServer, 'core'>>>;
 }
 
 export interface ControlPlaneOptions {
@@ -30,6 +33,9 @@ export interface ControlPlaneOptions {
   /** Default: the datastore in cluster.json, else sqlite. Changing it for an existing cluster is refused. */
   datastore?: Datastore;
   etcdEndpoints?: string[];
+  /** Nodes to run (missing ones are created; default 1). */
+  nodes?: number;
+  nodeRuntime?: NodeRuntime;
   onStep?: (step: string, detail?: string) => void;
   log?: (line: string) => void;
   deps?: ControlPlaneDeps;
@@ -41,6 +47,8 @@ export interface ControlPlane {
   kubeconfigPath: string;
   kubeconfig: KubeconfigEntries;
   config: ClusterConfig;
+  /** In-process client of the running cluster (when components run). */
+  client?: import('../client/types').KubeClient;
   stop(): Promise<void>;
 }
 
@@ -91,6 +99,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       port: wantedPort,
       tls: { cert: pki.serverCert, key: pki.serverKey, clientCA: pki.caCert },
       tokens: { [pki.adminToken]: { user: ADMIN_USER, groups: ADMIN_GROUPS } },
+      serviceAccountKey: loadOrCreateSigningKey(join(paths.pki, 'sa.key')),
       log: opts.log,
     });
   } catch (err) {
@@ -101,6 +110,22 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     throw err;
   }
   step('apiserver', server.url);
+
+  let components: ClusterComponents | undefined;
+  if (server.core) {
+    try {
+      const { startClusterComponents } = await import('./components');
+      const nodes = opts.nodes ?? 1;
+      components = await startClusterComponents({
+        core: server.core, clusterName: opts.name, nodes, nodeRuntime: opts.nodeRuntime ?? 'simulated', dataDir: paths.dir, log: opts.log,
+      });
+      step('nodes', `${nodes} ${opts.nodeRuntime ?? 'simulated'} node(s), scheduler, controllers`);
+    } catch (err) {
+      await server.close().catch(() => {});
+      await store.close().catch(() => {});
+      throw err;
+    }
+  }
 
   const entries = buildKubeconfigEntries(opts.name, server.url, pki);
   const config: ClusterConfig = {
@@ -128,10 +153,12 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     kubeconfigPath: paths.kubeconfig,
     kubeconfig: entries,
     config,
+    client: components?.client,
     // API server first so no request sees a closed store; idempotent.
     stop: () =>
       (stopping ??= (async () => {
         try {
+          components?.stop();
           await server.close();
         } finally {
           await store.close();

@@ -107,13 +107,13 @@ for (const version of kubectlVersions) {
     test('get in every output format', async () => {
       const table = await ok(['get', 'deployments', '-n', ns]);
       assert.match(table, /NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE/);
-      assert.match(table, /web\s+0\/3/);
+      assert.match(table, /web\s+[0-3]\/3\s+3/);
       assert.match(await ok(['get', 'deploy', '-n', ns, '-o', 'wide']), /CONTAINERS\s+IMAGES\s+SELECTOR[\s\S]*nginx:1.25\s+app=web/);
       assert.match(await ok(['get', 'svc', 'web', '-n', ns, '-o', 'yaml']), /clusterIP: 10\.96\./);
       const json = JSON.parse(await ok(['get', 'secret', 'token', '-n', ns, '-o', 'json']));
       assert.equal(Buffer.from(json.data.password, 'base64').toString(), 'hunter2');
       assert.equal(await ok(['get', 'cm', 'settings', '-n', ns, '-o', 'go-template={{.data.color}}']), 'green');
-      assert.match(await ok(['get', 'deploy,svc,cm', '-n', ns, '-o', 'name']), /deployment.apps\/web\nservice\/web\nconfigmap\/settings/);
+      assert.match(await ok(['get', 'deploy,svc,cm', '-n', ns, '-o', 'name']), /deployment.apps\/web\nservice\/web\n(configmap\/kube-root-ca.crt\n)?configmap\/settings/);
       assert.match(await ok(['get', 'deploy', '-n', ns, '--show-labels']), /app=web,tier=front/);
       assert.match(await ok(['get', 'svc', '-A']), new RegExp(`default\\s+kubernetes[\\s\\S]*${ns}\\s+web`));
       assert.match(await ok(['get', 'deploy', '-A', '-l', 'tier=front']), new RegExp(`${ns}\\s+web`));

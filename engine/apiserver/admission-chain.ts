@@ -1,0 +1,106 @@
+// The API server's admission chain, in kube-apiserver's order: mutating plugins (LimitRanger,
+// Priority), the Service allocator, then ResourceQuota last so it charges the final object.
+// Plugins read what they need (quotas, limit ranges, priority classes) from the API's own
+// storage; resource-store.ts calls `admit` after defaults and before validation.
+import type { KindDef, KubeObject } from '../kinds/types';
+import type { Store } from '../store/types';
+import type { Admission, Resources } from './resource-store';
+import { resourcePrefix } from './storage-keys';
+import { createPrefixCache, type PrefixCache } from './admission-cache';
+import { createPriorityAdmission } from './admission-priority';
+import { createLimitRangeAdmission } from './admission-limitrange';
+import { createQuotaAdmission } from './admission-quota';
+import { createDefaultStorageClassAdmission } from './admission-storageclass';
+
+export interface AdmissionPlugin extends Admission {
+  name: string;
+}
+
+/** Reads and status writes plugins may do, by resource (group, version, plural). */
+export interface AdmissionStorage {
+  list(group: string, version: string, plural: string, namespace?: string): Promise<KubeObject[]>;
+  /** Whether an object exists (creates that will fail with AlreadyExists are not charged). */
+  exists(group: string, version: string, plural: string, namespace: string | undefined, name: string): Promise<boolean>;
+  /** Read-modify-write of an object's status (retried on conflicts; `change` may throw to refuse). */
+  mutateStatus(group: string, version: string, plural: string, namespace: string | undefined, name: string,
+    change: (cur: KubeObject) => Promise<KubeObject> | KubeObject): Promise<void>;
+}
+
+export interface AdmissionKinds {
+  byResource(group: string, version: string, plural: string): KindDef | undefined;
+}
+
+/** Kinds read on every create: served from watch-fed caches when a store is given. */
+const CACHED = ['/resourcequotas', '/limitranges', 'scheduling.k8s.io/priorityclasses', 'storage.k8s.io/storageclasses'];
+
+/**
+ * Storage over the API's Resources; `resources` is a thunk because admission is built before
+ * them. With `store`, quotas, limit ranges and priority classes are read from watch caches.
+ */
+export function createAdmissionStorage(kinds: AdmissionKinds, resources: () => Resources, store?: Store): AdmissionStorage & { stop(): void } {
+  const def = (group: string, version: string, plural: string) => {
+    const d = kinds.byResource(group, version, plural);
+    if (!d) throw new Error(`admission: unknown resource ${plural}.${group}/${version}`);
+    return d;
+  };
+  const caches = new Map<string, PrefixCache>();
+  return {
+    async list(group, version, plural, namespace) {
+      const d = def(group, version, plural);
+      const ns = d.namespaced ? namespace : undefined;
+      const id = `${group}/${plural}`;
+      if (store && CACHED.includes(id)) {
+        let cache = caches.get(id);
+        if (!cache) caches.set(id, (cache = createPrefixCache(store, resourcePrefix(d))));
+        return cache.list(resourcePrefix(d, ns));
+      }
+      return (await resources().list(d, ns)).items;
+    },
+    async exists(group, version, plural, namespace, name) {
+      const d = def(group, version, plural);
+      try {
+        await resources().get(d, d.namespaced ? namespace : undefined, name);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async mutateStatus(group, version, plural, namespace, name, change) {
+      const d = def(group, version, plural);
+      await resources().mutate(d, namespace, name, change, { subresource: 'status' });
+    },
+    stop() {
+      for (const c of caches.values()) c.stop();
+      caches.clear();
+    },
+  };
+}
+
+/** Runs plugins in order; `released` goes to every plugin that has one. */
+export function chainAdmission(plugins: Admission[]): Admission {
+  return {
+    async admit(def, obj, old, dryRun) {
+      for (const p of plugins) await p.admit(def, obj, old, dryRun);
+    },
+    released(def, obj) {
+      for (const p of plugins) p.released?.(def, obj);
+    },
+  };
+}
+
+/**
+ * The default chain around the existing Service allocator. Wired in api-core.ts as
+ * `admission: createDefaultAdmission(kinds, () => resources, services, store)`; its `stop()`
+ * closes the caches' watches (call it from the core's stop).
+ */
+export function createDefaultAdmission(kinds: AdmissionKinds, resources: () => Resources, services: Admission, store?: Store): Admission & { stop(): void } {
+  const storage = createAdmissionStorage(kinds, resources, store);
+  const chain = chainAdmission([
+    createLimitRangeAdmission(storage),
+    createPriorityAdmission(storage),
+    createDefaultStorageClassAdmission(storage),
+    services,
+    createQuotaAdmission(storage),
+  ]);
+  return { ...chain, stop: () => storage.stop() };
+}

@@ -1,0 +1,48 @@
+// The cluster's moving parts over an in-process client: controller manager, scheduler, and
+// the node manager that runs a kubelet for each node. Started after the API server.
+import type { ApiCore } from '../apiserver/api-core';
+import { createInProcessClient } from '../client/in-process';
+import { startControllerManager } from '../controllers/manager';
+import type { KubeClient } from '../client/types';
+
+export type NodeRuntime = 'simulated';
+
+export interface ClusterComponentsOptions {
+  core: ApiCore;
+  clusterName: string;
+  /** Nodes the cluster should have (missing ones are created). */
+  nodes: number;
+  nodeRuntime: NodeRuntime;
+  dataDir: string;
+  log?: (line: string) => void;
+}
+
+export interface ClusterComponents {
+  client: KubeClient;
+  stop(): void;
+}
+
+export async function startClusterComponents(opts: ClusterComponentsOptions): Promise<ClusterComponents> {
+  const log = opts.log ?? (() => {});
+  const client = createInProcessClient(opts.core);
+  const stops: (() => void)[] = [];
+  const { startNodeManager, createSimulatedNodes } = await import('../kubelet/index');
+  const nodeManager = await startNodeManager({ client, log });
+  stops.push(() => nodeManager.stop());
+  opts.core.metrics.source = () => nodeManager.metrics(); // metrics.k8s.io (kubectl top)
+  if (opts.nodes > 0) await createSimulatedNodes(client, opts.clusterName, opts.nodes);
+  const { startScheduler } = await import('../scheduler/index');
+  const scheduler = await startScheduler({ client, log });
+  stops.push(() => scheduler.stop());
+  const manager = await startControllerManager({
+    client, log, dataDir: opts.dataDir, metrics: () => nodeManager.metrics(),
+    serviceAccountTokens: opts.core.serviceAccountTokens, caCert: opts.core.caCert,
+  });
+  stops.push(() => manager.stop());
+  return {
+    client,
+    stop() {
+      for (const s of stops.reverse()) s();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+// Which nodes a DaemonSet's pod belongs on, judged as upstream does: the template's nodeName,
+// nodeSelector and required node affinity, and the node's taints against the template's
+// tolerations plus the ones every daemon pod gets. Also builds the daemon pod for one node,
+// pinned with a metadata.name node-affinity term so the scheduler binds it there.
+import type { KubeObject } from '../kinds/types';
+import { REVISION_HASH_LABEL, podFromTemplate } from './controller-revision';
+
+type Obj = Record<string, any>;
+
+const DAEMON_TOLERATIONS: Obj[] = [
+  { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
+  { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
+  { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
+];
+const HOST_NETWORK_TOLERATION = { key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' };
+
+/** The template's tolerations plus the daemon ones it does not already have. */
+export function daemonTolerations(podSpec: Obj): Obj[] {
+  const out: Obj[] = [...(podSpec.tolerations ?? [])];
+  const extra = podSpec.hostNetwork ? [...DAEMON_TOLERATIONS, HOST_NETWORK_TOLERATION] : DAEMON_TOLERATIONS;
+  for (const t of extra) if (!out.some((o) => o.key === t.key && o.effect === t.effect)) out.push({ ...t });
+  return out;
+}
+
+export function tolerates(tolerations: Obj[], taint: Obj): boolean {
+  return tolerations.some((t) => {
+    if (t.effect && t.effect !== taint.effect) return false;
+    if (t.operator === 'Exists') return !t.key || t.key === taint.key;
+    return t.key === taint.key && (t.value ?? '') === (taint.value ?? '');
+  });
+}
+
+function requirementMatches(req: Obj, value: string | undefined): boolean {
+  const values: string[] = req.values ?? [];
+  switch (req.operator) {
+    case 'In': return value !== undefined && values.includes(value);
+    case 'NotIn': return value === undefined || !values.includes(value);
+    case 'Exists': return value !== undefined;
+    case 'DoesNotExist': return value === undefined;
+    case 'Gt': return value !== undefined && /^-?\d+$/.test(value) && Number(value) > Number(values[0]);
+    case 'Lt': return value !== undefined && /^-?\d+$/.test(value) && Number(value) < Number(values[0]);
+    default: return false;
+  }
+}
+
+/** Required node affinity: any term matches, each term's requirements all match. */
+export function nodeAffinityMatches(podSpec: Obj, node: KubeObject): boolean {
+  const terms: Obj[] | undefined = podSpec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  if (!terms) return true;
+  const labels = node.metadata.labels ?? {};
+  return terms.some((term) => {
+    const exprs: Obj[] = term.matchExpressions ?? [];
+    const fields: Obj[] = term.matchFields ?? [];
+    if (!exprs.length && !fields.length) return false;
+    return exprs.every((r) => requirementMatches(r, labels[r.key])) &&
+      fields.every((r) => requirementMatches(r, r.key === 'metadata.name' ? node.metadata.name : undefined));
+  });
+}
+
+export interface Placement {
+  /** A daemon pod should be created here. */
+  shouldRun: boolean;
+  /** An existing daemon pod may stay (untolerated NoSchedule taints do not evict). */
+  shouldContinue: boolean;
+}
+
+export function placement(ds: KubeObject, node: KubeObject): Placement {
+  const spec: Obj = ds.spec.template?.spec ?? {};
+  const no = { shouldRun: false, shouldContinue: false };
+  if (node.metadata.deletionTimestamp) return no;
+  if (spec.nodeName && spec.nodeName !== node.metadata.name) return no;
+  const labels = node.metadata.labels ?? {};
+  if (!Object.entries<string>(spec.nodeSelector ?? {}).every(([k, v]) => labels[k] === v)) return no;
+  if (!nodeAffinityMatches(spec, node)) return no;
+  const tol = daemonTolerations(spec);
+  let shouldRun = true;
+  for (const taint of node.spec?.taints ?? []) {
+    if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
+    if (tolerates(tol, taint)) continue;
+    if (taint.effect === 'NoExecute') return no;
+    shouldRun = false;
+  }
+  return { shouldRun, shouldContinue: true };
+}
+
+/** The node a daemon pod is for: its nodeName once bound, else its metadata.name affinity term. */
+export function targetNode(pod: KubeObject): string | undefined {
+  if (pod.spec?.nodeName) return pod.spec.nodeName;
+  for (const term of pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) {
+    for (const f of term.matchFields ?? []) if (f.key === 'metadata.name' && f.operator === 'In' && f.values?.length === 1) return f.values[0];
+  }
+  return undefined;
+}
+
+export function newDaemonPod(ds: KubeObject, nodeName: string, hash: string): KubeObject {
+  const pod = podFromTemplate(ds, 'DaemonSet', ds.spec.template);
+  pod.metadata.generateName = `${ds.metadata.name}-`;
+  Object.assign(pod.metadata.labels!, { [REVISION_HASH_LABEL]: hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) });
+  pod.spec.tolerations = daemonTolerations(pod.spec);
+  // As upstream: the controller already evaluated the template's node terms, so one term pinning
+  // the node replaces them and the scheduler does the binding.
+  const affinity = (pod.spec.affinity ??= {});
+  const nodeAffinity = (affinity.nodeAffinity ??= {});
+  nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution = {
+    nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] }],
+  };
+  return pod;
+}

@@ -1,0 +1,69 @@
+// Events as `kubectl describe` shows them, aggregated: the same (object, type, reason, message)
+// bumps count and lastTimestamp of one Event instead of creating a new one each time.
+import { randomBytes } from 'node:crypto';
+import type { KubeObject } from '../kinds/types';
+import type { KubeClient } from '../client/types';
+import { R, isStatus } from '../client/types';
+
+export interface EventRecorder {
+  /** Records an event about `obj` (fire and forget; failures are logged, never thrown). */
+  event(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
+  /** Resolves when every pending write has been attempted (for tests). */
+  flush(): Promise<void>;
+}
+
+export interface EventRecorderOptions {
+  client: KubeClient;
+  component: string;
+  host?: string;
+  now?: () => Date;
+  log?: (line: string) => void;
+}
+
+const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
+  const now = opts.now ?? (() => new Date());
+  const known = new Map<string, { name: string; namespace: string; count: number }>();
+  let pending: Promise<void> = Promise.resolve();
+
+  async function write(obj: KubeObject, type: string, reason: string, message: string) {
+    const namespace = obj.metadata.namespace || 'default';
+    const key = [obj.metadata.uid, type, reason, message].join('\u0000');
+    const t = rfc3339(now());
+    const seen = known.get(key);
+    if (seen) {
+      seen.count++;
+      try {
+        await opts.client.patch(R.events, seen.namespace, seen.name, 'merge', { count: seen.count, lastTimestamp: t });
+        return;
+      } catch (e) {
+        if (!isStatus(e, 404)) throw e;
+        known.delete(key); // expired or deleted: record anew
+      }
+    }
+    const name = `${obj.metadata.name}.${randomBytes(8).toString('hex')}`;
+    await opts.client.create(R.events, namespace, {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace },
+      involvedObject: {
+        apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace,
+        uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion,
+      },
+      reason, message, type,
+      source: { component: opts.component, ...(opts.host ? { host: opts.host } : {}) },
+      firstTimestamp: t, lastTimestamp: t, count: 1,
+      reportingComponent: opts.component, reportingInstance: opts.host ?? '',
+    });
+    known.set(key, { name, namespace, count: 1 });
+    if (known.size > 10_000) known.delete(known.keys().next().value!);
+  }
+
+  return {
+    event(obj, type, reason, message) {
+      pending = pending.then(() => write(obj, type, reason, message)).catch((e) => opts.log?.(`event ${reason} on ${obj.metadata.name}: ${e.message}`));
+    },
+    flush: () => pending,
+  };
+}

@@ -1,0 +1,231 @@
+// One controller shape for ReplicaSets and ReplicationControllers: keep spec.replicas active
+// pods matching the selector, adopting orphans and releasing pods that stop matching, and
+// report status. The two kinds differ only in resource, kind and selector form.
+import type { KubeObject } from '../kinds/types';
+import type { ResourceRef } from '../client/types';
+import { isStatus, R } from '../client/types';
+import { keyOf } from '../client/informer';
+import { createWorkQueue } from '../client/work-queue';
+import type { LabelMatcher } from '../apiserver/selectors';
+import type { Controller, ControllerDeps } from './types';
+import {
+  BURST_REPLICAS, controllerRefOf, createExpectations, createPodControl, createPodIndex, isPodActive, msUntilAvailable,
+  ownerRefFor, podFromTemplate, refIsKind,
+} from './pod-control';
+import { podsToDelete, replicaStatus, statusChanged } from './replica-pods';
+
+export interface ReplicaKind {
+  name: string;
+  res: ResourceRef;
+  apiVersion: string;
+  kind: string;
+  /** The owner's selector; throws on an invalid one. */
+  selector(owner: KubeObject): LabelMatcher;
+}
+
+const splitKey = (key: string) => {
+  const i = key.indexOf('/');
+  return { ns: key.slice(0, i), name: key.slice(i + 1) };
+};
+
+export function createReplicaController(deps: ControllerDeps, kind: ReplicaKind): Controller {
+  const { client, events, log, now } = deps;
+  const owners = deps.informers.informer(kind.res);
+  const pods = deps.informers.informer(R.pods);
+  const expectations = createExpectations(() => now().getTime());
+  const podControl = createPodControl(client, events);
+  let podIndex: ReturnType<typeof createPodIndex> | undefined;
+  const queue = createWorkQueue({
+    sync,
+    concurrency: 4,
+    // Conflicts are routine (a cache behind a write): the retry is the fix, not news.
+    onError: (key, err: any) => isStatus(err, 409) || log(`${kind.name} ${key}: ${err?.message ?? err}`),
+  });
+
+  const ownsKind = (pod: KubeObject) => refIsKind(controllerRefOf(pod), kind.apiVersion, kind.kind);
+
+  function safeSelector(owner: KubeObject): LabelMatcher | undefined {
+    try {
+      return kind.selector(owner);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The key of the owner controlling `pod`, if it is one of ours and still in the cache. */
+  function ownerKeyOf(pod: KubeObject): string | undefined {
+    const ref = controllerRefOf(pod);
+    if (!ref || !ownsKind(pod)) return undefined;
+    const owner = owners.get(pod.metadata.namespace, ref.name);
+    return owner && owner.metadata.uid === ref.uid ? keyOf(owner) : undefined;
+  }
+
+  /** An orphan may be adopted by any owner whose selector matches it. */
+  function enqueueMatching(pod: KubeObject) {
+    for (const o of owners.list()) {
+      if (o.metadata.namespace !== pod.metadata.namespace) continue;
+      if (safeSelector(o)?.matches(pod.metadata.labels)) queue.add(keyOf(o));
+    }
+  }
+
+  function podChanged(pod: KubeObject) {
+    const key = ownerKeyOf(pod);
+    if (key) queue.add(key);
+    else if (!controllerRefOf(pod)) enqueueMatching(pod);
+  }
+
+  /** Adopts matching orphans, releases owned pods that stopped matching; returns the owned active pods. */
+  async function claimPods(owner: KubeObject, selector: LabelMatcher, candidates: KubeObject[]): Promise<KubeObject[]> {
+    const claimed: KubeObject[] = [];
+    const deleting = Boolean(owner.metadata.deletionTimestamp);
+    for (const pod of candidates) {
+      const ref = controllerRefOf(pod);
+      const matches = selector.matches(pod.metadata.labels);
+      if (ref) {
+        if (ref.uid !== owner.metadata.uid) continue;
+        if (matches || deleting) {
+          claimed.push(pod);
+          continue;
+        }
+        await writeOwnerRefs(pod, (refs) => refs.filter((r) => r.uid !== owner.metadata.uid));
+        continue;
+      }
+      if (!matches || deleting || pod.metadata.deletionTimestamp) continue;
+      const adopted = await writeOwnerRefs(pod, (refs) => [...refs, ownerRefFor(owner)]);
+      if (adopted) claimed.push(adopted);
+    }
+    return claimed;
+  }
+
+  async function writeOwnerRefs(pod: KubeObject, change: (refs: any[]) => any[]): Promise<KubeObject | undefined> {
+    const copy = structuredClone(pod);
+    copy.metadata.ownerReferences = change(copy.metadata.ownerReferences ?? []);
+    if (!copy.metadata.ownerReferences.length) delete copy.metadata.ownerReferences;
+    try {
+      return await client.update(R.pods, pod.metadata.namespace, copy);
+    } catch (e) {
+      if (isStatus(e, 404)) return undefined; // gone: nothing to claim
+      throw e; // 409: the cache is behind; retry the whole sync
+    }
+  }
+
+  async function manageReplicas(owner: KubeObject, key: string, active: KubeObject[]): Promise<void> {
+    const want = owner.spec?.replicas ?? 1;
+    const diff = active.length - want;
+    if (diff < 0) {
+      const n = Math.min(-diff, BURST_REPLICAS);
+      expectations.expectCreations(key, n);
+      const r = await podControl.createPods(owner, n, () => podFromTemplate(owner, owner.spec?.template));
+      if (r.created < n) expectations.lowerCreations(key, n - r.created);
+      if (r.error) throw r.error;
+    } else if (diff > 0) {
+      const victims = podsToDelete(active, Math.min(diff, BURST_REPLICAS));
+      expectations.expectDeletions(key, victims.map(keyOf));
+      const results = await Promise.allSettled(victims.map((p) => podControl.deletePod(owner, p)));
+      results.forEach((r, i) => {
+        if (r.status === 'rejected') expectations.deletionObserved(key, keyOf(victims[i]));
+      });
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+  }
+
+  async function writeStatus(owner: KubeObject, status: Record<string, any>): Promise<KubeObject> {
+    let cur = owner;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await client.update(kind.res, cur.metadata.namespace, { ...structuredClone(cur), status }, { subresource: 'status' });
+      } catch (e) {
+        if (!isStatus(e, 409) || attempt >= 2) throw e;
+        cur = await client.get(kind.res, owner.metadata.namespace, owner.metadata.name!);
+        if (!statusChanged(cur.status, status)) return cur;
+      }
+    }
+  }
+
+  async function sync(key: string): Promise<void> {
+    const { ns, name } = splitKey(key);
+    const owner = owners.get(ns, name);
+    if (!owner) {
+      expectations.forget(key);
+      return;
+    }
+    const selector = safeSelector(owner);
+    if (!selector) return; // invalid selectors never pass validation; nothing sensible to do
+    const needsSync = expectations.satisfied(key) && !owner.metadata.deletionTimestamp;
+    const candidates = [...podIndex!.ownedBy(owner.metadata.uid!), ...podIndex!.orphansIn(ns)].filter(isPodActive);
+    const active = await claimPods(owner, selector, candidates);
+    let failure: Error | undefined;
+    if (needsSync) {
+      try {
+        await manageReplicas(owner, key, active);
+      } catch (e: any) {
+        failure = e;
+      }
+    }
+    const status = replicaStatus(owner, active, now(), failure);
+    let current = owner;
+    if (statusChanged(owner.status, status)) {
+      try {
+        current = await writeStatus(owner, status);
+      } catch (e) {
+        if (!isStatus(e, 404)) throw e;
+        return;
+      }
+    }
+    if (failure) throw failure;
+    // Pods that are ready but not yet available for minReadySeconds: look again when they are.
+    const minReady = current.spec?.minReadySeconds ?? 0;
+    if (minReady > 0) {
+      const waits = active.map((p) => msUntilAvailable(p, minReady, now())).filter((ms): ms is number => ms !== undefined && ms > 0);
+      if (waits.length) queue.addAfter(key, Math.min(...waits) + 50);
+    }
+  }
+
+  return {
+    name: kind.name,
+    start() {
+      // Registered first, so the index is current when the handlers below enqueue syncs.
+      podIndex = createPodIndex(pods);
+      owners.addHandlers({
+        add: (o) => queue.add(keyOf(o)),
+        update: (_a, b) => queue.add(keyOf(b)),
+        delete: (o) => {
+          expectations.forget(keyOf(o));
+          queue.add(keyOf(o));
+        },
+      });
+      pods.addHandlers({
+        add(pod) {
+          const key = ownerKeyOf(pod);
+          if (key && !pod.metadata.deletionTimestamp) expectations.creationObserved(key);
+          if (key && pod.metadata.deletionTimestamp) expectations.deletionObserved(key, keyOf(pod));
+          podChanged(pod);
+        },
+        update(oldPod, pod) {
+          if (pod.metadata.deletionTimestamp && !oldPod.metadata.deletionTimestamp) {
+            const key = ownerKeyOf(pod);
+            if (key) expectations.deletionObserved(key, keyOf(pod));
+          }
+          const oldKey = ownerKeyOf(oldPod);
+          if (oldKey && oldKey !== ownerKeyOf(pod)) queue.add(oldKey);
+          if (JSON.stringify(oldPod.metadata.labels) !== JSON.stringify(pod.metadata.labels)) {
+            if (!controllerRefOf(oldPod)) enqueueMatching(oldPod);
+          }
+          podChanged(pod);
+        },
+        delete(pod) {
+          const key = ownerKeyOf(pod);
+          if (key) {
+            expectations.deletionObserved(key, keyOf(pod));
+            queue.add(key);
+          }
+        },
+      });
+    },
+    stop() {
+      queue.stop();
+    },
+  };
+}
+

@@ -1,0 +1,41 @@
+// What every controller gets, and what it gives back. Controllers follow DESIGN.md's pattern:
+// handlers only enqueue keys; sync(key) reads informer caches (never mutating cached objects),
+// writes through the client, and requeues with back-off on error; 409s re-read and retry.
+import type { KubeClient } from '../client/types';
+import type { InformerFactory } from '../client/informer-factory';
+import type { EventRecorder } from './events';
+import type { ServiceAccountTokens } from '../apiserver/token-auth';
+
+export interface ControllerDeps {
+  client: KubeClient;
+  informers: InformerFactory;
+  events: EventRecorder;
+  log: (line: string) => void;
+  /** Injectable clock for tests (CronJob schedules, TTLs, node grace periods). */
+  now: () => Date;
+  /** The cluster's data dir (local-path volumes live under it). */
+  dataDir?: string;
+  /** Resource usage the kubelets report (HPA). */
+  metrics?: MetricsSource;
+  /** Issues service-account tokens (token Secrets). */
+  serviceAccountTokens?: ServiceAccountTokens;
+  /** The cluster CA (PEM): kube-root-ca.crt and token Secrets carry it. */
+  caCert?: string;
+  /** Where pods reach the API server (the `kubernetes` Service's endpoints). */
+  apiServerAddress?: string;
+}
+
+/** CPU and memory usage as kubelets report it (feeds metrics.k8s.io and the HPA). */
+export interface MetricsSnapshot {
+  nodes: { name: string; cpuNanoCores: number; memoryBytes: number; timestamp: string }[];
+  pods: { namespace: string; name: string; containers: { name: string; cpuNanoCores: number; memoryBytes: number }[]; timestamp: string }[];
+}
+
+export type MetricsSource = () => MetricsSnapshot;
+
+export interface Controller {
+  name: string;
+  /** Registers informer handlers (informers start after every controller has registered). */
+  start(): Promise<void> | void;
+  stop(): void;
+}

@@ -1,0 +1,187 @@
+// The node manager: runs a kubelet with the simulated runtime for every Node annotated
+// `skiff.dev/node-runtime: simulated` (like kwok). Built to hold 1,000 nodes and 30,000 pods in
+// one process: one node watch, one pod watch dispatching by spec.nodeName, one lease ticker,
+// and one coalescing write queue shared by every kubelet.
+import type { KubeObject } from '../kinds/types';
+import type { KubeClient } from '../client/types';
+import { R, isStatus } from '../client/types';
+import { createInformer } from '../client/informer';
+import { createKubelet, type Kubelet } from './kubelet';
+import { createSimulatedRuntime } from './simulated-runtime';
+import { createWriteQueue } from './status-writer';
+import { indexOfPodCIDR, nodeIPFor, podCIDRFor } from './pod-cidr';
+import type { NodeCapacity } from './node-status';
+import { NODE_RUNTIME_ANNOTATION, NODE_STOPPED_ANNOTATION, simulatedNode } from './simulated-node';
+import type { ContainerRuntime } from './runtime';
+
+export { NODE_RUNTIME_ANNOTATION, NODE_STOPPED_ANNOTATION, simulatedNode } from './simulated-node';
+
+export interface NodeManagerOptions {
+  client: KubeClient;
+  log?: (line: string) => void;
+  now?: () => Date;
+  simulated?: { startDelayMs?: number; completeAfterMs?: number; backoffBaseMs?: number };
+  capacity?: NodeCapacity;
+  /** Lease renewal period (default 10 s). */
+  leaseIntervalMs?: number;
+  /** false: kubelets record no events (scale runs). */
+  events?: boolean;
+  /** Status/lease writes in flight at once across all kubelets (default 32). */
+  writeConcurrency?: number;
+}
+
+export interface NodeMetrics {
+  nodes: { name: string; cpuNanoCores: number; memoryBytes: number; timestamp: string }[];
+  pods: { namespace: string; name: string; containers: { name: string; cpuNanoCores: number; memoryBytes: number }[]; timestamp: string }[];
+}
+
+export interface NodeManager {
+  stop(): void;
+  /** Names of nodes with a running kubelet. */
+  kubelets(): string[];
+  metrics(): NodeMetrics;
+  /** Resolves when no status or lease write is pending (tests). */
+  idle(): Promise<void>;
+}
+
+/** Usage a node reports beyond its pods (system daemons). */
+const SYSTEM_CPU_NANO = 50_000_000;
+const SYSTEM_MEMORY = 256 * 1024 * 1024;
+
+const isSimulated = (n: KubeObject) => n.metadata.annotations?.[NODE_RUNTIME_ANNOTATION] === 'simulated';
+const isStopped = (n: KubeObject) => n.metadata.annotations?.[NODE_STOPPED_ANNOTATION] === 'true';
+
+export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeManager> {
+  const { client } = opts;
+  const log = opts.log ?? (() => {});
+  const now = opts.now ?? (() => new Date());
+  const writes = createWriteQueue({ concurrency: opts.writeConcurrency, log });
+  const kubelets = new Map<string, { kubelet: Kubelet; runtime: ContainerRuntime }>();
+  const usedIndexes = new Set<number>();
+  let stopped = false;
+
+  const nodes = createInformer(client, R.nodes, { log });
+  const pods = createInformer(client, R.pods, { fieldSelector: 'spec.nodeName!=', log });
+
+  function freeIndex(): number {
+    let i = 0;
+    while (usedIndexes.has(i)) i++;
+    return i;
+  }
+
+  async function addNode(n: KubeObject) {
+    const name = n.metadata.name!;
+    if (kubelets.has(name)) return;
+    let cidr: string | undefined = n.spec?.podCIDR;
+    let index = indexOfPodCIDR(cidr);
+    if (index === undefined) {
+      index = freeIndex();
+      if (!cidr) {
+        // Nobody allocated a pod CIDR (no IPAM controller): take the next free one.
+        cidr = podCIDRFor(index);
+        await client.patch(R.nodes, undefined, name, 'merge', { spec: { podCIDR: cidr, podCIDRs: [cidr] } }).catch((e) => log(`node ${name}: podCIDR: ${e.message}`));
+      }
+    }
+    usedIndexes.add(index);
+    const runtime = createSimulatedRuntime({ podCIDR: cidr, startDelayMs: opts.simulated?.startDelayMs, completeAfterMs: opts.simulated?.completeAfterMs, now });
+    const kubelet = createKubelet({
+      client, nodeName: name, runtime, writes, hostIP: nodeIPFor(index), podCIDR: cidr, capacity: opts.capacity,
+      events: opts.events, backoffBaseMs: opts.simulated?.backoffBaseMs, now, log,
+    });
+    kubelets.set(name, { kubelet, runtime });
+    kubelet.setStopped(isStopped(n));
+    if (!isStopped(n)) await kubelet.start().catch((e) => log(`kubelet ${name}: start: ${e.message}`));
+    if (pods.hasSynced()) for (const p of pods.list()) if (p.spec?.nodeName === name) kubelet.podChanged(p);
+  }
+
+  function removeNode(name: string) {
+    const k = kubelets.get(name);
+    if (!k) return;
+    k.kubelet.stop();
+    k.runtime.close();
+    kubelets.delete(name);
+    // The index stays taken: a re-added node gets its own CIDR from its spec.
+  }
+
+  nodes.addHandlers({
+    add: (n) => { if (isSimulated(n)) addNode(n).catch((e) => log(`node ${n.metadata.name}: ${e.message}`)); },
+    update: (_, n) => {
+      const k = kubelets.get(n.metadata.name!);
+      if (!isSimulated(n)) return removeNode(n.metadata.name!);
+      if (!k) return void addNode(n).catch((e) => log(`node ${n.metadata.name}: ${e.message}`));
+      const wasStopped = k.kubelet.isStopped();
+      k.kubelet.setStopped(isStopped(n));
+      if (wasStopped && !isStopped(n)) k.kubelet.start().catch((e) => log(`kubelet ${n.metadata.name}: start: ${e.message}`));
+      else k.kubelet.nodeChanged(n);
+    },
+    delete: (n) => removeNode(n.metadata.name!),
+  });
+  pods.addHandlers({
+    add: (p) => kubelets.get(p.spec?.nodeName)?.kubelet.podChanged(p),
+    update: (_, p) => kubelets.get(p.spec?.nodeName)?.kubelet.podChanged(p),
+    delete: (p) => kubelets.get(p.spec?.nodeName)?.kubelet.podDeleted(p),
+  });
+
+  await nodes.start();
+  for (const n of nodes.list()) {
+    const i = indexOfPodCIDR(n.spec?.podCIDR);
+    if (i !== undefined) usedIndexes.add(i);
+  }
+  // Kubelets exist before the pod informer's first list, so it dispatches every pod once.
+  const initial = nodes.list().filter(isSimulated);
+  for (let i = 0; i < initial.length; i += 32) await Promise.all(initial.slice(i, i + 32).map(addNode));
+  await pods.start();
+
+  const ticker = setInterval(() => {
+    for (const { kubelet } of kubelets.values()) kubelet.heartbeat();
+  }, opts.leaseIntervalMs ?? 10_000);
+  ticker.unref();
+
+  return {
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(ticker);
+      nodes.stop();
+      pods.stop();
+      for (const name of [...kubelets.keys()]) removeNode(name);
+      writes.stop();
+    },
+    kubelets: () => [...kubelets.keys()],
+    metrics() {
+      const timestamp = now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const out: NodeMetrics = { nodes: [], pods: [] };
+      for (const [name, { kubelet }] of kubelets) {
+        if (kubelet.isStopped()) continue; // a dead node reports nothing
+        let cpu = SYSTEM_CPU_NANO;
+        let mem = SYSTEM_MEMORY;
+        for (const p of kubelet.podUsage()) {
+          out.pods.push({ ...p, timestamp });
+          for (const c of p.containers) {
+            cpu += c.cpuNanoCores;
+            mem += c.memoryBytes;
+          }
+        }
+        out.nodes.push({ name, cpuNanoCores: cpu, memoryBytes: mem, timestamp });
+      }
+      return out;
+    },
+    idle: () => writes.idle(),
+  };
+}
+
+/** Creates Nodes `<cluster>-node-<start..start+count-1>` for the node manager to run. */
+export async function createSimulatedNodes(client: KubeClient, clusterName: string, count: number, start = 1): Promise<string[]> {
+  const names: string[] = [];
+  for (let i = start; i < start + count; i++) {
+    const name = `${clusterName}-node-${i}`;
+    names.push(name);
+    try {
+      await client.create(R.nodes, undefined, simulatedNode(name, i - 1, i === 1));
+    } catch (e) {
+      if (!isStatus(e, 409)) throw e;
+    }
+  }
+  return names;
+}
+

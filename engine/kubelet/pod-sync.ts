@@ -1,0 +1,213 @@
+// The kubelet's pod logic, shared by every ContainerRuntime: one sync step drives a pod toward
+// its spec (sandbox, init containers in order, app containers, restart policy with back-off,
+// graceful termination) and reports the status it observed. Callers serialize syncs per pod.
+import type { KubeObject } from '../kinds/types';
+import type { ContainerRuntime, RuntimeContainer } from './runtime';
+import { buildPodStatus, type ContainerAttempts } from './pod-status';
+
+export interface PodSyncDeps {
+  runtime: ContainerRuntime;
+  hostIP: string;
+  podCIDR?: string;
+  now: () => Date;
+  /** First restart back-off after the immediate one (Kubernetes: 10 s); doubles up to 30×. */
+  backoffBaseMs: number;
+  event(pod: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
+  /** Called with the freshly built status; the caller skips writes that change nothing. */
+  writeStatus(pod: KubeObject, status: Record<string, any>): void;
+  /** Deletes the API object once its containers are gone (grace period 0). */
+  deletePod(pod: KubeObject): Promise<void>;
+  /** Asks for another sync of this pod after `ms` (back-off expiry). */
+  resyncAfter(pod: KubeObject, ms: number): void;
+}
+
+interface Backoff {
+  delayMs: number;
+  /** The exited container this back-off is for, and when it ends. */
+  forId?: string;
+  until?: number;
+}
+
+export interface PodSync {
+  sync(pod: KubeObject): Promise<void>;
+  /** The pod is gone from the API: remove what is left of it in the runtime. */
+  forget(uid: string): Promise<void>;
+}
+
+const isTerminalPhase = (p: string | undefined) => p === 'Succeeded' || p === 'Failed';
+
+export function createPodSync(d: PodSyncDeps): PodSync {
+  const backoffs = new Map<string, Map<string, Backoff>>(); // pod uid → container name
+  const scheme = d.runtime.version.split('://')[0];
+  const maxBackoff = d.backoffBaseMs * 30;
+
+  function group(list: RuntimeContainer[]): Map<string, ContainerAttempts> {
+    const m = new Map<string, ContainerAttempts>();
+    for (const c of [...list].sort((a, b) => b.attempt - a.attempt)) {
+      const a = m.get(c.name) ?? {};
+      if (!a.latest) a.latest = c;
+      else if (!a.previous) a.previous = c;
+      m.set(c.name, a);
+    }
+    return m;
+  }
+
+  async function startContainer(pod: KubeObject, spec: any, sandboxId: string, attempt: number, init: boolean, old?: RuntimeContainer[]) {
+    const image = spec.image ?? '';
+    if (attempt === 0) d.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
+    const started = Date.now();
+    await d.runtime.pullImage(image);
+    if (attempt === 0) d.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${Date.now() - started}ms`);
+    else d.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
+    const id = await d.runtime.createContainer({ podUid: pod.metadata.uid!, sandboxId, spec, attempt, init });
+    d.event(pod, 'Normal', 'Created', `Created container: ${spec.name}`);
+    await d.runtime.startContainer(id);
+    d.event(pod, 'Normal', 'Started', `Started container ${spec.name}`);
+    // Keep the previous attempt (for lastState and logs --previous); drop older ones.
+    for (const c of old ?? []) if (c.name === spec.name && c.attempt < attempt - 1) await d.runtime.removeContainer(c.id);
+  }
+
+  /** Restarts an exited container now or after its back-off; returns the back-off when waiting. */
+  async function restart(pod: KubeObject, spec: any, a: ContainerAttempts, sandboxId: string, init: boolean, all: RuntimeContainer[]) {
+    const uid = pod.metadata.uid!;
+    const per = backoffs.get(uid) ?? new Map<string, Backoff>();
+    backoffs.set(uid, per);
+    const b = per.get(spec.name);
+    const latest = a.latest!;
+    if (b) {
+      if (b.forId !== latest.id) {
+        // A new crash: wait out the current delay from when it exited, then double it.
+        b.forId = latest.id;
+        b.until = (latest.finishedAt?.getTime() ?? d.now().getTime()) + b.delayMs;
+        d.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${spec.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${uid})`);
+      }
+      const left = b.until! - d.now().getTime();
+      if (left > 0) {
+        d.resyncAfter(pod, left);
+        a.backoff = { delayMs: b.delayMs };
+        return;
+      }
+      b.delayMs = Math.min(b.delayMs * 2, maxBackoff);
+    } else {
+      per.set(spec.name, { delayMs: d.backoffBaseMs }); // the first restart is immediate
+    }
+    await startContainer(pod, spec, sandboxId, latest.attempt + 1, init, all);
+  }
+
+  async function terminate(pod: KubeObject) {
+    const uid = pod.metadata.uid!;
+    const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+    const containers = await d.runtime.listContainers(uid);
+    for (const c of containers) {
+      if (c.state !== 'running' && c.state !== 'created') continue;
+      d.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
+      await d.runtime.stopContainer(c.id, grace);
+    }
+    await d.runtime.removeSandbox(uid);
+    backoffs.delete(uid);
+    await d.deletePod(pod);
+  }
+
+  async function sync(pod: KubeObject) {
+    if (pod.metadata.deletionTimestamp) return terminate(pod);
+    const uid = pod.metadata.uid!;
+    const policy = pod.spec?.restartPolicy ?? 'Always';
+    // A finished pod this runtime knows nothing of (kubelet restarted) keeps its last status.
+    if (isTerminalPhase(pod.status?.phase) && !(await d.runtime.listSandboxes()).includes(uid)) return;
+    const sb = await d.runtime.ensureSandbox({ pod, podCIDR: d.podCIDR });
+    const podIP = pod.spec?.hostNetwork ? d.hostIP : sb.podIP;
+    let all = await d.runtime.listContainers(uid);
+    const init = group(all.filter((c) => (pod.spec?.initContainers ?? []).some((s: any) => s.name === c.name)));
+    const app = group(all.filter((c) => (pod.spec?.containers ?? []).some((s: any) => s.name === c.name)));
+    let phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed' = 'Pending';
+    const wasTerminal = isTerminalPhase(pod.status?.phase);
+
+    // Init containers, in order: each must exit 0 (sidecars: be started) before the next.
+    let initDone = true;
+    let failed = false;
+    for (const spec of pod.spec?.initContainers ?? []) {
+      const a = init.get(spec.name) ?? {};
+      init.set(spec.name, a);
+      const c = a.latest;
+      const sidecar = spec.restartPolicy === 'Always';
+      if (wasTerminal) { initDone = !!c && c.state === 'exited'; continue; }
+      if (!c) {
+        await startContainer(pod, spec, sb.id, 0, true);
+        initDone = false;
+        break;
+      }
+      if (c.state === 'running' && sidecar) continue;
+      if (c.state === 'exited' && (c.exitCode ?? 0) === 0 && !sidecar) continue;
+      if (c.state === 'exited') {
+        if (policy === 'Never' && !sidecar) failed = true;
+        else await restart(pod, spec, a, sb.id, true, all);
+      }
+      initDone = false;
+      break;
+    }
+
+    if (initDone && !failed && !wasTerminal) {
+      for (const spec of pod.spec?.containers ?? []) {
+        const a = app.get(spec.name) ?? {};
+        app.set(spec.name, a);
+        const c = a.latest;
+        if (!c) await startContainer(pod, spec, sb.id, 0, false);
+        else if (c.state === 'exited' && (policy === 'Always' || (policy === 'OnFailure' && (c.exitCode ?? 0) !== 0))) {
+          await restart(pod, spec, a, sb.id, false, all);
+        }
+      }
+    }
+
+    // Re-read: starting containers may have changed states (a zero start delay runs at once).
+    const backoffOf = (m: Map<string, ContainerAttempts>) => new Map([...m].map(([k, v]) => [k, v.backoff]));
+    const ib = backoffOf(init), ab = backoffOf(app);
+    all = await d.runtime.listContainers(uid);
+    const init2 = group(all.filter((c) => init.has(c.name) || (pod.spec?.initContainers ?? []).some((s: any) => s.name === c.name)));
+    const app2 = group(all.filter((c) => (pod.spec?.containers ?? []).some((s: any) => s.name === c.name)));
+    for (const [k, b] of ib) if (b && init2.get(k)) init2.get(k)!.backoff = b;
+    for (const [k, b] of ab) if (b && app2.get(k)) app2.get(k)!.backoff = b;
+
+    // Probes are not run; a readiness probe's initialDelaySeconds still delays readiness.
+    const nowMs = d.now().getTime();
+    for (const [specs, m] of [[pod.spec?.containers ?? [], app2], [pod.spec?.initContainers ?? [], init2]] as const) {
+      for (const spec of specs) {
+        const a = m.get(spec.name);
+        const delay = (spec.readinessProbe?.initialDelaySeconds ?? 0) * 1000;
+        if (!a?.latest || a.latest.state !== 'running' || !delay) continue;
+        const left = (a.latest.startedAt?.getTime() ?? nowMs) + delay - nowMs;
+        if (left > 0) {
+          a.latest = { ...a.latest, ready: false };
+          d.resyncAfter(pod, left);
+        }
+      }
+    }
+
+    const appList = (pod.spec?.containers ?? []).map((s: any) => app2.get(s.name)?.latest);
+    if (failed) phase = 'Failed';
+    else if (wasTerminal) phase = pod.status.phase;
+    else if (initDone && appList.length && appList.every((c: RuntimeContainer | undefined) => c?.state === 'exited')) {
+      const willRestart = (c: RuntimeContainer) => policy === 'Always' || (policy === 'OnFailure' && (c.exitCode ?? 0) !== 0);
+      if (appList.some((c: RuntimeContainer) => willRestart(c))) phase = 'Running';
+      else phase = appList.every((c: RuntimeContainer) => (c.exitCode ?? 0) === 0) ? 'Succeeded' : 'Failed';
+    } else if (initDone && appList.every((c: RuntimeContainer | undefined) => c && (c.state !== 'created' || c.attempt > 0)) && appList.some((c: RuntimeContainer | undefined) => c?.state === 'running' || (c?.attempt ?? 0) > 0 || c?.state === 'exited')) {
+      phase = 'Running';
+    }
+
+    if (isTerminalPhase(phase) && !wasTerminal) {
+      // A finished pod keeps its containers' records but runs nothing.
+      for (const c of all) if (c.state !== 'exited') await d.runtime.stopContainer(c.id, 0);
+      backoffs.delete(uid);
+    }
+    d.writeStatus(pod, buildPodStatus({
+      pod, hostIP: d.hostIP, podIP, scheme, init: init2, app: app2, initDone: initDone && !failed, phase, now: d.now(),
+    }));
+  }
+
+  return {
+    sync,
+    async forget(uid) {
+      backoffs.delete(uid);
+      await d.runtime.removeSandbox(uid);
+    },
+  };
+}

@@ -1,0 +1,88 @@
+// The container runtime interface the kubelet's shared pod logic drives. Two implementations:
+// simulated (kwok-style, in memory) and Docker (issue 4). The kubelet owns all Kubernetes
+// semantics (phases, restart policy, back-off, conditions); a runtime only runs sandboxes and
+// containers and reports their raw states, so both runtimes behave the same to users.
+import type { KubeObject } from '../kinds/types';
+
+/** What a runtime needs to know about a pod to hold its sandbox (network namespace, IP). */
+export interface SandboxConfig {
+  /** The pod as last seen (spec, annotations); runtimes read what they need from it. */
+  pod: KubeObject;
+  /** Node's pod CIDR, e.g. 10.244.3.0/24 (runtimes that allocate IPs themselves may ignore it). */
+  podCIDR?: string;
+}
+
+export interface Sandbox {
+  id: string;
+  podIP: string;
+}
+
+export interface ContainerConfig {
+  podUid: string;
+  sandboxId: string;
+  /** The container spec from the pod (name, image, command, env, resources, ...). */
+  spec: Record<string, any>;
+  /** Restart attempt (0 first); runtimes put it in names/labels so a restarted kubelet can adopt. */
+  attempt: number;
+  init: boolean;
+}
+
+export type RawState = 'created' | 'running' | 'exited';
+
+/** A container as the runtime sees it: no Kubernetes policy applied. */
+export interface RuntimeContainer {
+  id: string;
+  podUid: string;
+  name: string;
+  attempt: number;
+  image: string;
+  imageID: string;
+  state: RawState;
+  createdAt: Date;
+  startedAt?: Date;
+  finishedAt?: Date;
+  exitCode?: number;
+  /** Reason for exit (OOMKilled, Error, Completed); the kubelet derives one when unset. */
+  reason?: string;
+  message?: string;
+  /** A runtime-provided readiness verdict (the simulated runtime's `ready: false`); unset = no opinion. */
+  ready?: boolean;
+}
+
+export interface ContainerStats {
+  podUid: string;
+  name: string;
+  cpuNanoCores: number;
+  memoryBytes: number;
+}
+
+/** Something changed without the kubelet asking (a container exited or finished starting). */
+export type RuntimeListener = (podUid: string) => void;
+
+export interface ContainerRuntime {
+  /** `<name>://<version>` as nodeInfo.containerRuntimeVersion shows it. */
+  readonly version: string;
+  /** Creates the pod's sandbox if missing (idempotent; also refreshes per-pod settings). */
+  ensureSandbox(cfg: SandboxConfig): Promise<Sandbox>;
+  /** Removes the sandbox and anything left in it. */
+  removeSandbox(podUid: string): Promise<void>;
+  /** Makes the image present; resolves with its ID (digest). */
+  pullImage(image: string): Promise<string>;
+  /** Creates a container; resolves with its ID. */
+  createContainer(cfg: ContainerConfig): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  /** Stops with SIGTERM, then SIGKILL after graceSeconds. */
+  stopContainer(id: string, graceSeconds: number): Promise<void>;
+  removeContainer(id: string): Promise<void>;
+  /** Containers that exist (all pods, or one), for syncing and for adoption after a restart. */
+  listContainers(podUid?: string): RuntimeContainer[] | Promise<RuntimeContainer[]>;
+  /** Pod UIDs that have a sandbox (adoption, cleanup of pods that no longer exist). */
+  listSandboxes(): string[] | Promise<string[]>;
+  /** Current usage of running containers. */
+  stats(): ContainerStats[] | Promise<ContainerStats[]>;
+  /** Subscribe to unsolicited state changes; returns an unsubscribe function. */
+  onChange(listener: RuntimeListener): () => void;
+  /** Releases timers and connections. */
+  close(): void;
+  // Logs, exec, attach and port-forward arrive with the Docker runtime (issue 4).
+}

@@ -21,6 +21,7 @@ import { labelMatcher, fieldMatcher } from './selector-matchers';
 import { versionInfo } from './version';
 import { createServiceAccountTokens } from './token-auth';
 import { randomBytes } from 'node:crypto';
+import { createNodeStreamsRegistry } from '../kubelet/streams';
 
 export type ApiCore = ReturnType<typeof createApiCore>;
 
@@ -127,6 +128,8 @@ export function createApiCore(opts: ApiCoreOptions) {
     serviceDef,
     serviceAccountTokens,
     caCert: opts.caCert,
+    /** Kubelets register their log/exec/attach/port-forward streams here, by node name. */
+    nodeStreams: createNodeStreamsRegistry(),
     /** Usage for metrics.k8s.io; the node manager sets `source` once kubelets run. */
     metrics: { source: undefined as MetricsSource | undefined },
     async startControllers() {

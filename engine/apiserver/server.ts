@@ -10,6 +10,7 @@ import { handleResource } from './handlers';
 import { createApiCore, type ApiCore } from './api-core';
 import { bootstrapCluster } from './bootstrap';
 import { versionInfo } from './version';
+import { handlePodUpgrade } from './pod-upgrade';
 import { PatchError } from './patch';
 import { SelectorError } from './selectors';
 import { createMetricsApi, isMetricsRoute, withMetricsGroup } from './metrics-api';
@@ -130,6 +131,22 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     if (apiErr.code === 429 && apiErr.details?.retryAfterSeconds) res.setHeader('Retry-After', String(apiErr.details.retryAfterSeconds));
     json(res, apiErr.code, apiErr.toStatus());
   }
+
+  // exec, attach and port-forward arrive as upgrades (WebSocket, or SPDY for older kubectl).
+  server.on('upgrade', (req: IncomingMessage, socket: import('node:net').Socket, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    const refuse = (err: ApiError) => {
+      const body = JSON.stringify(err.toStatus());
+      socket.end(`HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    };
+    const user = authenticate(req, tokens, core.serviceAccountTokens.verify);
+    if (!user) return refuse(errors.unauthorized());
+    const route = parseRoute(url.pathname, core.kinds);
+    if (!route || route.type !== 'resource' || !route.subresource) return refuse(errors.notFoundPath());
+    handlePodUpgrade(core, route, url.searchParams, req, socket, head).catch((err) => {
+      if (!socket.destroyed) refuse(toApiError(err));
+    });
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

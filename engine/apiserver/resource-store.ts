@@ -133,17 +133,58 @@ export function createResources(deps: ResourceStoreDeps) {
     });
   }
 
+  // JSON texts by key and revision, resourceVersion already spliced in: a repeated unfiltered
+  // list reads only keys and revisions from the store.
+  const texts = new Map<string, { rev: number; text: string }>();
+
+  function jsonText(def: KindDef, head: string, kv: KeyValue): string {
+    const hit = texts.get(kv.key);
+    if (hit && hit.rev === kv.modRevision) return hit.text;
+    let text: string;
+    if (kv.value.startsWith(head)) {
+      const rest = kv.value.slice(head.length);
+      text = `${head}"resourceVersion":"${kv.modRevision}"${rest.startsWith('}') ? '' : ','}${rest}`;
+    } else {
+      text = JSON.stringify(withKind(def, decodeObject(kv)));
+    }
+    if (texts.size >= parsedLimit) texts.clear();
+    texts.set(kv.key, { rev: kv.modRevision, text });
+    return text;
+  }
+
   /**
    * The unfiltered list as JSON texts, without parsing each object: the stored text gets its
    * resourceVersion spliced in. Ten thousand pods list in a fraction of the parse-and-print time.
    */
   async function listJsonTexts(def: KindDef, ns: string | undefined, opts: Omit<ListOptions, 'filter'> = {}) {
     const head = `{"apiVersion":${JSON.stringify(apiVersionOf(def))},"kind":${JSON.stringify(def.kind)},"metadata":{`;
-    return paginate(def, ns, opts, (kv) => {
-      if (!kv.value.startsWith(head)) return JSON.stringify(withKind(def, decodeObject(kv)));
-      const rest = kv.value.slice(head.length);
-      return `${head}"resourceVersion":"${kv.modRevision}"${rest.startsWith('}') ? '' : ','}${rest}`;
+    if (!opts.continueToken && !opts.revision && store.listRevisions) {
+      const fast = await listCachedTexts(def, ns, head, opts.limit && opts.limit > 0 ? opts.limit : 0);
+      if (fast) return fast;
+    }
+    return paginate(def, ns, opts, (kv) => jsonText(def, head, kv));
+  }
+
+  /** Serves from the text cache when nearly everything is in it; undefined = take the slow path. */
+  async function listCachedTexts(def: KindDef, ns: string | undefined, head: string, limit: number) {
+    const prefix = resourcePrefix(def, ns);
+    const r = await store.listRevisions!({ prefix, limit });
+    const items: string[] = new Array(r.items.length);
+    const missing: number[] = [];
+    r.items.forEach((it, i) => {
+      const hit = texts.get(it.key);
+      if (hit && hit.rev === it.modRevision) items[i] = hit.text;
+      else missing.push(i);
     });
+    if (missing.length > 64) return undefined;
+    for (const i of missing) {
+      const kv = await store.get(r.items[i].key);
+      if (!kv || kv.modRevision !== r.items[i].modRevision) return undefined; // changed meanwhile
+      items[i] = jsonText(def, head, kv);
+    }
+    const last = r.items[r.items.length - 1];
+    const continueToken = limit && r.more && last ? encodeContinue(r.revision, last.key.slice(prefix.length), prefix) : undefined;
+    return { items, resourceVersion: String(r.revision), continueToken };
   }
 
   async function create(def: KindDef, ns: string | undefined, obj: KubeObject, opts: WriteOptions = {}): Promise<KubeObject> {
@@ -220,6 +261,7 @@ export function createResources(deps: ResourceStoreDeps) {
         try {
           const res = await store.delete(kv.key, kv.modRevision);
           parsed.delete(kv.key);
+          texts.delete(kv.key);
           deps.admission?.released?.(def, obj);
           return withKind(def, decodeObject(res.prev, res.revision));
         } catch (e) {
@@ -274,6 +316,7 @@ export function createResources(deps: ResourceStoreDeps) {
         if (immediate) {
           const res = await store.delete(kv.key, kv.modRevision);
           parsed.delete(kv.key);
+          texts.delete(kv.key);
           deps.admission?.released?.(def, cur);
           return { obj: withKind(def, decodeObject(res.prev, res.revision)), gone: true };
         }

@@ -46,6 +46,8 @@ export interface Statements {
   setMeta: Statement<[string, number]>;
   count: Statement<[{ prefix: string }], { n: number }>;
   listLatest: Statement<[{ prefix: string; limit: number }], CurrentRow>;
+  listLatestRevs: Statement<[{ prefix: string; limit: number }], Omit<CurrentRow, 'value'>>;
+  listLatestRevsAfter: Statement<[{ prefix: string; after: string; limit: number }], Omit<CurrentRow, 'value'>>;
   listLatestAfter: Statement<[{ prefix: string; after: string; limit: number }], CurrentRow>;
   listAt: Statement<[{ prefix: string; rev: number; limit: number }], CurrentRow>;
   listAtAfter: Statement<[{ prefix: string; after: string; rev: number; limit: number }], CurrentRow>;
@@ -75,6 +77,8 @@ export function prepareSchema(db: Database): Statements {
       'INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
     count: db.prepare(`SELECT count(*) AS n FROM kv_current WHERE ${inPrefix('key')}`),
     listLatest: db.prepare(latest(inPrefix)),
+    listLatestRevs: db.prepare(`SELECT key, create_rev, mod_rev FROM kv_current WHERE ${inPrefix('key')} ORDER BY key LIMIT :limit`),
+    listLatestRevsAfter: db.prepare(`SELECT key, create_rev, mod_rev FROM kv_current WHERE ${inPrefixAfter('key')} ORDER BY key LIMIT :limit`),
     listLatestAfter: db.prepare(latest(inPrefixAfter)),
     listAt: db.prepare(at(inPrefix)),
     listAtAfter: db.prepare(at(inPrefixAfter)),

@@ -186,6 +186,17 @@ export function openSqliteStore(opts: { path: string }): Store {
       ensureOpen();
       return list(o);
     },
+    async listRevisions(o) {
+      ensureOpen();
+      const limit = o.limit && o.limit > 0 ? o.limit + 1 : -1;
+      const after = o.after !== undefined && utf8Compare(o.after, o.prefix) >= 0 ? o.after : undefined;
+      const rows = after !== undefined
+        ? st.listLatestRevsAfter.all({ prefix: o.prefix, after, limit })
+        : st.listLatestRevs.all({ prefix: o.prefix, limit });
+      const more = limit > 0 && rows.length === limit;
+      if (more) rows.pop();
+      return { items: rows.map((r) => ({ key: r.key, createRevision: r.create_rev, modRevision: r.mod_rev })), revision: rev, more };
+    },
     async count(prefix) {
       ensureOpen();
       return st.count.get({ prefix })?.n ?? 0;

@@ -58,6 +58,9 @@ export interface Store {
   currentRevision(): Promise<number>;
   get(key: string): Promise<KeyValue | undefined>;
   list(opts: ListOptions): Promise<ListResult>;
+  /** Optional: the latest keys and revisions under a prefix, without values (lets callers serve
+   *  values they already hold for the same modRevision). Same paging as list. */
+  listRevisions?(opts: Omit<ListOptions, 'revision'>): Promise<{ items: Omit<KeyValue, 'value'>[]; revision: number; more: boolean }>;
   /** Count keys under a prefix at the latest revision. */
   count(prefix: string): Promise<number>;
   /** Creates; throws KeyExistsError if present. Returns the new KeyValue. */

@@ -101,6 +101,7 @@ export function createApiCore(opts: ApiCoreOptions) {
 
   const compactor = createCompactor({ store, log: opts.log });
 
+  const nodeStreams = createNodeStreamsRegistry();
   const deps: HandlerDeps = {
     kinds,
     resources,
@@ -112,6 +113,7 @@ export function createApiCore(opts: ApiCoreOptions) {
     fieldMatcher,
     now: () => new Date(),
     serviceAccountTokens,
+    nodeStreams,
   };
 
   const openapi = createOpenApiV3(schemas, kinds.all(), { version: versionInfo().gitVersion });
@@ -129,7 +131,7 @@ export function createApiCore(opts: ApiCoreOptions) {
     serviceAccountTokens,
     caCert: opts.caCert,
     /** Kubelets register their log/exec/attach/port-forward streams here, by node name. */
-    nodeStreams: createNodeStreamsRegistry(),
+    nodeStreams,
     /** Usage for metrics.k8s.io; the node manager sets `source` once kubelets run. */
     metrics: { source: undefined as MetricsSource | undefined },
     async startControllers() {

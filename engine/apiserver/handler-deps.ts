@@ -24,4 +24,6 @@ export interface HandlerDeps {
   now(): Date;
   /** Signs tokens for serviceaccounts/token (TokenRequest). */
   serviceAccountTokens?: import('./token-auth').ServiceAccountTokens;
+  /** Each node's log/exec/port-forward streams (pods/log reads through it). */
+  nodeStreams?: import('../kubelet/streams').NodeStreamsRegistry;
 }

@@ -32,7 +32,7 @@ export async function handleResource(
   if (route.namespace !== undefined && !def.namespaced) throw errors.notFoundPath();
   const ns = def.namespaced ? route.namespace : undefined;
   const method = req.method ?? 'GET';
-  if (route.subresource) return handleSubresource(deps, def, ns, route.name!, route.subresource, req, q, user);
+  if (route.subresource) return handleSubresource(deps, def, ns, route.name!, route.subresource, req, q, user, res);
   if (def.virtual) {
     if (method !== 'POST' || route.name) throw errors.methodNotAllowed();
     return handleSubresource(deps, def, ns, '', '', req, q, user);

@@ -6,6 +6,8 @@ import type { Socket } from 'node:net';
 import type { ApiCore } from './api-core';
 import type { Route } from './routes';
 import { errors } from './status';
+import { handleExecUpgrade } from './pod-exec-upgrade';
+import { handlePortForwardUpgrade } from './pod-portforward';
 
 type ResourceRoute = Extract<Route, { type: 'resource' }>;
 
@@ -20,6 +22,8 @@ export async function handlePodUpgrade(
   if (!node) throw errors.badRequest(`pod ${route.name} does not have a host assigned`);
   const streams = core.nodeStreams.get(node);
   if (!streams) throw errors.serviceUnavailable(`node "${node}" does not serve ${route.subresource} (simulated nodes run no processes)`);
-  void q; void req; void head;
+  // One handler per subresource; each validates before upgrading so errors stay HTTP Status.
+  if (route.subresource === 'exec' || route.subresource === 'attach') return handleExecUpgrade(route.subresource, pod, streams, q, req, socket, head);
+  if (route.subresource === 'portforward') return handlePortForwardUpgrade(pod, streams, q, req, socket, head);
   throw errors.serviceUnavailable(`${route.subresource} is not implemented yet`);
 }

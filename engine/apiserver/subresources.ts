@@ -1,5 +1,5 @@
 // Subresources (status, scale, binding, eviction, finalize) and the create-only review kinds.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KindDef, KubeObject } from '../kinds/types';
 import type { HandlerDeps } from './handler-deps';
 import type { Reply } from './handlers';
@@ -10,13 +10,15 @@ import { isDryRun, wantsTable, includeObjectParam } from './request-options';
 import { toTable } from './table';
 import { rfc3339 } from './object-meta';
 import { selectorToString, labelSelectorFromObject } from './selectors';
+import { servePodLogs } from './pod-logs';
 
 const success = (code: number) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code });
 
 export async function handleSubresource(
   deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, sub: string,
   req: IncomingMessage, q: URLSearchParams, user: { user: string; groups: string[] },
-): Promise<Reply> {
+  res?: ServerResponse,
+): Promise<Reply | undefined> {
   const method = req.method ?? 'GET';
   if (def.virtual) return review(def, req, user);
   if (sub === 'status' && def.subresources.status) return status(deps, def, ns, name, req, q);
@@ -26,6 +28,12 @@ export async function handleSubresource(
   if (def.kind === 'Pod' && !def.group) {
     if (sub === 'binding' && method === 'POST') return binding(deps, def, ns, name, req, q);
     if (sub === 'eviction' && method === 'POST') return eviction(deps, def, ns, name, req, q);
+    if (sub === 'log' && res && deps.nodeStreams) {
+      if (method !== 'GET') throw errors.methodNotAllowed();
+      const pod = await deps.resources.get(def, ns, name);
+      await servePodLogs(deps.nodeStreams, pod, q, res, deps.now(), req);
+      return undefined; // streamed
+    }
     if (['log', 'exec', 'attach', 'portforward'].includes(sub)) {
       const pod = await deps.resources.get(def, ns, name);
       if (!pod.spec?.nodeName) {

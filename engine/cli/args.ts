@@ -114,7 +114,7 @@ function applyValue(flags: Flags, name: FlagName, value: string): void {
       return;
     }
     case 'node-runtime':
-      if (value !== 'simulated') throw new SkiffError(`invalid --node-runtime "${value}"`, 'use simulated (docker nodes arrive with the Docker kubelet)');
+      if (value !== 'simulated' && value !== 'docker') throw new SkiffError(`invalid --node-runtime "${value}"`, 'use simulated or docker');
       flags.nodeRuntime = value;
       return;
     case 'datastore':

@@ -109,6 +109,7 @@ export async function deleteCommand(flags: Flags, io: CliIo): Promise<number> {
       io.err(`skiff: warning: could not remove keys under ${etcdPrefix(flags.name)} from etcd at ${endpoints.join(',')} (${String((err as Error).message).split('\n')[0]}); remove them with etcdctl del --prefix ${etcdPrefix(flags.name)}/`);
     }
   }
+  await removeDockerResources(flags.name, io);
   rmSync(paths.dir, { recursive: true, force: true });
   io.out(`Cluster "${flags.name}" deleted (${paths.dir}).`);
   return 0;
@@ -121,4 +122,17 @@ export function kubeconfigCommand(flags: Flags, io: CliIo): number {
   }
   io.out(readFileSync(paths.kubeconfig, 'utf8').trimEnd());
   return 0;
+}
+
+/** Containers and the network the cluster's Docker nodes made; nothing to do without Docker. */
+async function removeDockerResources(name: string, io: CliIo): Promise<void> {
+  const { dockerReachable } = await import('../cluster/node-runtime');
+  if (!(await dockerReachable()).ok) return;
+  try {
+    const { default: Docker } = await import('dockerode');
+    const { removeClusterResources } = await import('../kubelet/docker/network');
+    await removeClusterResources(new Docker(), name);
+  } catch (err) {
+    io.err(`skiff: warning: could not remove the cluster's Docker containers (${String((err as Error).message).split('\n')[0]}); remove them with: docker rm -f $(docker ps -aq --filter label=skiff.cluster=${name})`);
+  }
 }

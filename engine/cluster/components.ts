@@ -5,7 +5,7 @@ import { createInProcessClient } from '../client/in-process';
 import { startControllerManager } from '../controllers/manager';
 import type { KubeClient } from '../client/types';
 
-export type NodeRuntime = 'simulated';
+export type NodeRuntime = 'simulated' | 'docker';
 
 export interface ClusterComponentsOptions {
   core: ApiCore;
@@ -14,6 +14,8 @@ export interface ClusterComponentsOptions {
   nodes: number;
   nodeRuntime: NodeRuntime;
   dataDir: string;
+  /** Docker nodes' sandbox image (default registry.k8s.io/pause:3.10, or env SKIFF_SANDBOX_IMAGE). */
+  sandboxImage?: string;
   log?: (line: string) => void;
 }
 
@@ -27,10 +29,13 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
   const client = createInProcessClient(opts.core);
   const stops: (() => void)[] = [];
   const { startNodeManager, createSimulatedNodes } = await import('../kubelet/index');
-  const nodeManager = await startNodeManager({ client, log });
+  const nodeManager = await startNodeManager({
+    client, log, nodeStreams: opts.core.nodeStreams,
+    docker: { cluster: opts.clusterName, dataDir: opts.dataDir, sandboxImage: opts.sandboxImage ?? process.env.SKIFF_SANDBOX_IMAGE, caCert: opts.core.caCert },
+  });
   stops.push(() => nodeManager.stop());
   opts.core.metrics.source = () => nodeManager.metrics(); // metrics.k8s.io (kubectl top)
-  if (opts.nodes > 0) await createSimulatedNodes(client, opts.clusterName, opts.nodes);
+  if (opts.nodes > 0) await createSimulatedNodes(client, opts.clusterName, opts.nodes, 1, opts.nodeRuntime);
   const { startScheduler } = await import('../scheduler/index');
   const scheduler = await startScheduler({ client, log });
   stops.push(() => scheduler.stop());

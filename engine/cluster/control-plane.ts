@@ -36,6 +36,8 @@ export interface ControlPlaneOptions {
   /** Nodes to run (missing ones are created; default 1). */
   nodes?: number;
   nodeRuntime?: NodeRuntime;
+  /** Pod sandbox image for Docker nodes (default registry.k8s.io/pause). */
+  sandboxImage?: string;
   onStep?: (step: string, detail?: string) => void;
   log?: (line: string) => void;
   deps?: ControlPlaneDeps;
@@ -115,11 +117,13 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   if (server.core) {
     try {
       const { startClusterComponents } = await import('./components');
+      const { chooseNodeRuntime } = await import('./node-runtime');
       const nodes = opts.nodes ?? 1;
+      const nodeRuntime = nodes > 0 ? await chooseNodeRuntime(opts.nodeRuntime, opts.log ?? (() => {})) : 'simulated';
       components = await startClusterComponents({
-        core: server.core, clusterName: opts.name, nodes, nodeRuntime: opts.nodeRuntime ?? 'simulated', dataDir: paths.dir, log: opts.log,
+        core: server.core, clusterName: opts.name, nodes, nodeRuntime, dataDir: paths.dir, log: opts.log, sandboxImage: opts.sandboxImage,
       });
-      step('nodes', `${nodes} ${opts.nodeRuntime ?? 'simulated'} node(s), scheduler, controllers`);
+      step('nodes', `${nodes} ${nodeRuntime} node(s), scheduler, controllers`);
     } catch (err) {
       await server.close().catch(() => {});
       await store.close().catch(() => {});

@@ -1,7 +1,9 @@
-// The node manager: runs a kubelet with the simulated runtime for every Node annotated
-// `skiff.dev/node-runtime: simulated` (like kwok). Built to hold 1,000 nodes and 30,000 pods in
+// The node manager: runs a kubelet for every Node annotated `skiff.dev/node-runtime`: simulated
+// (in memory, like kwok) or docker (real containers; its NodeStreams serve logs/exec/port-forward). Built to hold 1,000 nodes and 30,000 pods in
 // one process: one node watch, one pod watch dispatching by spec.nodeName, one lease ticker,
 // and one coalescing write queue shared by every kubelet.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { KubeObject } from '../kinds/types';
 import type { KubeClient } from '../client/types';
 import { R, isStatus } from '../client/types';
@@ -13,6 +15,8 @@ import { indexOfPodCIDR, nodeIPFor, podCIDRFor } from './pod-cidr';
 import type { NodeCapacity } from './node-status';
 import { NODE_RUNTIME_ANNOTATION, NODE_STOPPED_ANNOTATION, simulatedNode } from './simulated-node';
 import type { ContainerRuntime } from './runtime';
+import type { NodeStreams, NodeStreamsRegistry } from './streams';
+import type { DockerRuntimeOptions } from './docker/docker-runtime';
 
 export { NODE_RUNTIME_ANNOTATION, NODE_STOPPED_ANNOTATION, simulatedNode } from './simulated-node';
 
@@ -28,6 +32,10 @@ export interface NodeManagerOptions {
   events?: boolean;
   /** Status/lease writes in flight at once across all kubelets (default 32). */
   writeConcurrency?: number;
+  /** Where kubelets register their node's streams (the API core's registry). */
+  nodeStreams?: NodeStreamsRegistry;
+  /** Settings for nodes annotated `skiff.dev/node-runtime: docker`. */
+  docker?: Pick<DockerRuntimeOptions, 'cluster' | 'dataDir' | 'sandboxImage' | 'caCert' | 'docker'>;
 }
 
 export interface NodeMetrics {
@@ -48,7 +56,8 @@ export interface NodeManager {
 const SYSTEM_CPU_NANO = 50_000_000;
 const SYSTEM_MEMORY = 256 * 1024 * 1024;
 
-const isSimulated = (n: KubeObject) => n.metadata.annotations?.[NODE_RUNTIME_ANNOTATION] === 'simulated';
+const runtimeOf = (n: KubeObject) => n.metadata.annotations?.[NODE_RUNTIME_ANNOTATION];
+const isSimulated = (n: KubeObject) => runtimeOf(n) === 'simulated' || runtimeOf(n) === 'docker';
 const isStopped = (n: KubeObject) => n.metadata.annotations?.[NODE_STOPPED_ANNOTATION] === 'true';
 
 export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeManager> {
@@ -83,7 +92,17 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
       }
     }
     usedIndexes.add(index);
-    const runtime = createSimulatedRuntime({ podCIDR: cidr, startDelayMs: opts.simulated?.startDelayMs, completeAfterMs: opts.simulated?.completeAfterMs, now });
+    let runtime: ContainerRuntime;
+    if (runtimeOf(n) === 'docker') {
+      const { createDockerRuntime } = await import('./docker/docker-runtime');
+      const { dockerLookups } = await import('./docker/lookups');
+      const d = opts.docker ?? { cluster: 'skiff', dataDir: join(tmpdir(), 'skiff-docker') };
+      const dr = createDockerRuntime({ ...d, node: name, hostIP: nodeIPFor(index), log, ...dockerLookups(client) });
+      opts.nodeStreams?.set(name, dr as NodeStreams);
+      runtime = dr;
+    } else {
+      runtime = createSimulatedRuntime({ podCIDR: cidr, startDelayMs: opts.simulated?.startDelayMs, completeAfterMs: opts.simulated?.completeAfterMs, now });
+    }
     const kubelet = createKubelet({
       client, nodeName: name, runtime, writes, hostIP: nodeIPFor(index), podCIDR: cidr, capacity: opts.capacity,
       events: opts.events, backoffBaseMs: opts.simulated?.backoffBaseMs, now, log,
@@ -100,6 +119,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
     k.kubelet.stop();
     k.runtime.close();
     kubelets.delete(name);
+    opts.nodeStreams?.delete(name);
     // The index stays taken: a re-added node gets its own CIDR from its spec.
   }
 
@@ -131,6 +151,14 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
   const initial = nodes.list().filter(isSimulated);
   for (let i = 0; i < initial.length; i += 32) await Promise.all(initial.slice(i, i + 32).map(addNode));
   await pods.start();
+  // Remove what a previous run left for pods that no longer exist (adoption keeps the rest).
+  const known = new Set(pods.list().map((p) => p.metadata.uid));
+  for (const { runtime } of kubelets.values()) {
+    if (!runtime.version.startsWith('docker')) continue;
+    Promise.resolve(runtime.listSandboxes())
+      .then((uids) => Promise.all(uids.filter((u) => !known.has(u)).map((u) => runtime.removeSandbox(u))))
+      .catch((e) => log(`node manager: orphan cleanup: ${e.message}`));
+  }
 
   const ticker = setInterval(() => {
     for (const { kubelet } of kubelets.values()) kubelet.heartbeat();
@@ -171,13 +199,13 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
 }
 
 /** Creates Nodes `<cluster>-node-<start..start+count-1>` for the node manager to run. */
-export async function createSimulatedNodes(client: KubeClient, clusterName: string, count: number, start = 1): Promise<string[]> {
+export async function createSimulatedNodes(client: KubeClient, clusterName: string, count: number, start = 1, runtime: 'simulated' | 'docker' = 'simulated'): Promise<string[]> {
   const names: string[] = [];
   for (let i = start; i < start + count; i++) {
     const name = `${clusterName}-node-${i}`;
     names.push(name);
     try {
-      await client.create(R.nodes, undefined, simulatedNode(name, i - 1, i === 1));
+      await client.create(R.nodes, undefined, simulatedNode(name, i - 1, i === 1, runtime));
     } catch (e) {
       if (!isStatus(e, 409)) throw e;
     }

@@ -11,6 +11,8 @@ export interface ContainerAttempts {
   previous?: RuntimeContainer;
   /** Set while the latest exit waits out a restart back-off. */
   backoff?: { delayMs: number };
+  /** Why a new attempt could not start (ErrImagePull, ImagePullBackOff). */
+  waiting?: { reason: string; message?: string };
 }
 
 export interface PodStatusInput {
@@ -43,7 +45,8 @@ function terminated(c: RuntimeContainer, scheme: string) {
 function containerStatus(spec: any, a: ContainerAttempts, pod: KubeObject, scheme: string, waitingReason: string, init: boolean, sidecar: boolean) {
   const c = a.latest;
   let state: any;
-  if (!c || c.state === 'created') state = { waiting: { reason: waitingReason } };
+  if (a.waiting && c?.state !== 'running') state = { waiting: a.waiting };
+  else if (!c || c.state === 'created') state = { waiting: { reason: waitingReason } };
   else if (c.state === 'running') state = { running: { startedAt: rfc3339(c.startedAt ?? c.createdAt) } };
   else if (a.backoff) {
     const secs = Math.round(a.backoff.delayMs / 1000);

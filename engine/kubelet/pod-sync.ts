@@ -38,6 +38,7 @@ const isTerminalPhase = (p: string | undefined) => p === 'Succeeded' || p === 'F
 
 export function createPodSync(d: PodSyncDeps): PodSync {
   const backoffs = new Map<string, Map<string, Backoff>>(); // pod uid → container name
+  const pullBackoffs = new Map<string, Map<string, { delayMs: number; until: number; message: string }>>(); // pod uid → container name
   const scheme = d.runtime.version.split('://')[0];
   const maxBackoff = d.backoffBaseMs * 30;
 
@@ -52,11 +53,41 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     return m;
   }
 
-  async function startContainer(pod: KubeObject, spec: any, sandboxId: string, attempt: number, init: boolean, old?: RuntimeContainer[]) {
+  /** Pulls the image unless its pull is backing off; resolves with the waiting state on failure. */
+  async function pull(pod: KubeObject, spec: any, attempt: number): Promise<ContainerAttempts['waiting']> {
     const image = spec.image ?? '';
+    const uid = pod.metadata.uid!;
+    const per = pullBackoffs.get(uid) ?? new Map();
+    const pb = per.get(spec.name);
+    const left = pb ? pb.until - d.now().getTime() : 0;
+    if (pb && left > 0) {
+      d.resyncAfter(pod, left);
+      return { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ${pb.message}` };
+    }
     if (attempt === 0) d.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
+    try {
+      await d.runtime.pullImage(image);
+    } catch (e: any) {
+      const message = String(e.message);
+      const reason = e.reason === 'ErrImageNeverPull' ? 'ErrImageNeverPull' : 'ErrImagePull';
+      const delayMs = pb ? Math.min(pb.delayMs * 2, maxBackoff) : d.backoffBaseMs;
+      per.set(spec.name, { delayMs, until: d.now().getTime() + delayMs, message });
+      pullBackoffs.set(uid, per);
+      d.event(pod, 'Warning', 'Failed', message);
+      d.event(pod, 'Warning', 'Failed', `Error: ${reason}`);
+      // Show ErrImagePull briefly, then ImagePullBackOff until the retry, as kubelets do.
+      d.resyncAfter(pod, Math.min(1000, delayMs));
+      return { reason, message };
+    }
+    per.delete(spec.name);
+    return undefined;
+  }
+
+  async function startContainer(pod: KubeObject, spec: any, sandboxId: string, attempt: number, init: boolean, old?: RuntimeContainer[]): Promise<ContainerAttempts['waiting']> {
+    const image = spec.image ?? '';
     const started = Date.now();
-    await d.runtime.pullImage(image);
+    const waiting = await pull(pod, spec, attempt);
+    if (waiting) return waiting;
     if (attempt === 0) d.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${Date.now() - started}ms`);
     else d.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
     const id = await d.runtime.createContainer({ podUid: pod.metadata.uid!, sandboxId, spec, attempt, init });
@@ -65,6 +96,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     d.event(pod, 'Normal', 'Started', `Started container ${spec.name}`);
     // Keep the previous attempt (for lastState and logs --previous); drop older ones.
     for (const c of old ?? []) if (c.name === spec.name && c.attempt < attempt - 1) await d.runtime.removeContainer(c.id);
+    return undefined;
   }
 
   /** Restarts an exited container now or after its back-off; returns the back-off when waiting. */
@@ -91,7 +123,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     } else {
       per.set(spec.name, { delayMs: d.backoffBaseMs }); // the first restart is immediate
     }
-    await startContainer(pod, spec, sandboxId, latest.attempt + 1, init, all);
+    a.waiting = await startContainer(pod, spec, sandboxId, latest.attempt + 1, init, all);
   }
 
   async function terminate(pod: KubeObject) {
@@ -105,6 +137,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     }
     await d.runtime.removeSandbox(uid);
     backoffs.delete(uid);
+    pullBackoffs.delete(uid);
     await d.deletePod(pod);
   }
 
@@ -132,7 +165,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
       const sidecar = spec.restartPolicy === 'Always';
       if (wasTerminal) { initDone = !!c && c.state === 'exited'; continue; }
       if (!c) {
-        await startContainer(pod, spec, sb.id, 0, true);
+        a.waiting = await startContainer(pod, spec, sb.id, 0, true);
         initDone = false;
         break;
       }
@@ -151,7 +184,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
         const a = app.get(spec.name) ?? {};
         app.set(spec.name, a);
         const c = a.latest;
-        if (!c) await startContainer(pod, spec, sb.id, 0, false);
+        if (!c) a.waiting = await startContainer(pod, spec, sb.id, 0, false);
         else if (c.state === 'exited' && (policy === 'Always' || (policy === 'OnFailure' && (c.exitCode ?? 0) !== 0))) {
           await restart(pod, spec, a, sb.id, false, all);
         }
@@ -159,13 +192,21 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     }
 
     // Re-read: starting containers may have changed states (a zero start delay runs at once).
-    const backoffOf = (m: Map<string, ContainerAttempts>) => new Map([...m].map(([k, v]) => [k, v.backoff]));
+    const backoffOf = (m: Map<string, ContainerAttempts>) => new Map([...m].map(([k, v]) => [k, v]));
     const ib = backoffOf(init), ab = backoffOf(app);
     all = await d.runtime.listContainers(uid);
     const init2 = group(all.filter((c) => init.has(c.name) || (pod.spec?.initContainers ?? []).some((s: any) => s.name === c.name)));
     const app2 = group(all.filter((c) => (pod.spec?.containers ?? []).some((s: any) => s.name === c.name)));
-    for (const [k, b] of ib) if (b && init2.get(k)) init2.get(k)!.backoff = b;
-    for (const [k, b] of ab) if (b && app2.get(k)) app2.get(k)!.backoff = b;
+    // Back-offs and start failures are the kubelet's, not the runtime's: carry them over.
+    for (const [m, m2] of [[ib, init2], [ab, app2]] as const) {
+      for (const [k, v] of m) {
+        if (!v.backoff && !v.waiting) continue;
+        const a2 = m2.get(k) ?? {};
+        m2.set(k, a2);
+        if (v.backoff) a2.backoff = v.backoff;
+        if (v.waiting) a2.waiting = v.waiting;
+      }
+    }
 
     // Probes are not run; a readiness probe's initialDelaySeconds still delays readiness.
     const nowMs = d.now().getTime();
@@ -207,6 +248,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     sync,
     async forget(uid) {
       backoffs.delete(uid);
+      pullBackoffs.delete(uid);
       await d.runtime.removeSandbox(uid);
     },
   };

@@ -8,7 +8,7 @@ export const NODE_RUNTIME_ANNOTATION = 'skiff.dev/node-runtime';
 export const NODE_STOPPED_ANNOTATION = 'skiff.dev/node-stopped';
 
 /** A simulated Node object; `index` picks its pod CIDR. */
-export function simulatedNode(name: string, index: number, controlPlane = false): KubeObject {
+export function simulatedNode(name: string, index: number, controlPlane = false, runtime: 'simulated' | 'docker' = 'simulated'): KubeObject {
   const cidr = podCIDRFor(index);
   return {
     apiVersion: 'v1',
@@ -16,7 +16,7 @@ export function simulatedNode(name: string, index: number, controlPlane = false)
     metadata: {
       name,
       labels: { ...nodeLabels(name), ...(controlPlane ? { 'node-role.kubernetes.io/control-plane': '' } : {}) },
-      annotations: { [NODE_RUNTIME_ANNOTATION]: 'simulated', 'node.alpha.kubernetes.io/ttl': '0' },
+      annotations: { [NODE_RUNTIME_ANNOTATION]: runtime, 'node.alpha.kubernetes.io/ttl': '0' },
     },
     spec: { podCIDR: cidr, podCIDRs: [cidr] },
   };

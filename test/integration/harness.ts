@@ -32,7 +32,7 @@ export interface TestCluster {
 
 export async function startTestCluster(name = 'test'): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-it-'));
-  const cp = await startControlPlane({ name, dataDir: dir, datastore: 'sqlite' });
+  const cp = await startControlPlane({ name, dataDir: dir, datastore: 'sqlite', nodeRuntime: 'simulated' });
   const home = join(dir, 'home');
   return {
     cp,

@@ -1,0 +1,291 @@
+// ContainerRuntime on Docker (dockerode): a pause-like sandbox per pod on the cluster network
+// holds the pod IP; app containers join its network namespace. Everything carries labels so a
+// restarted kubelet adopts its containers; Docker events tell the kubelet when one exits.
+import Docker from 'dockerode';
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import type { ContainerRuntime, ContainerStats, RawState, RuntimeContainer, RuntimeListener, Sandbox, SandboxConfig, ContainerConfig } from '../runtime';
+import type { NodeStreams } from '../streams';
+import type { KubeObject } from '../../kinds/types';
+import { L, SANDBOX, containerName } from './names';
+import { ensureClusterNetwork } from './network';
+import { buildEnv, hostConfigFor, prepareVolumes, userOf, type ObjectLookup } from './container-config';
+import { createDockerStreams } from './docker-streams';
+
+export const DEFAULT_SANDBOX_IMAGE = 'registry.k8s.io/pause:3.10';
+
+export interface DockerRuntimeOptions {
+  cluster: string;
+  node: string;
+  /** Where per-pod volume dirs live (the cluster's data dir). */
+  dataDir: string;
+  sandboxImage?: string;
+  hostIP?: string;
+  docker?: Docker;
+  lookup?: ObjectLookup;
+  /** A service-account token for the pod (projected volumes). */
+  token?: (pod: KubeObject) => Promise<string | undefined>;
+  caCert?: string;
+  pvcPath?: (namespace: string, claim: string) => Promise<string | undefined>;
+  log?: (line: string) => void;
+}
+
+export type DockerRuntime = ContainerRuntime & NodeStreams & {
+  readonly docker: Docker;
+  /** Removes every container of this node (tests, node removal). */
+  removeAll(): Promise<void>;
+};
+
+const notFound = (e: any) => e?.statusCode === 404;
+// 409 on remove: Docker is already removing it (another path got there first).
+const ignore404 = (e: any) => { if (!notFound(e) && e?.statusCode !== 409) throw e; };
+const date = (s?: string) => (s && !s.startsWith('0001-') ? new Date(s) : undefined);
+
+export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
+  const docker = o.docker ?? new Docker();
+  const log = o.log ?? (() => {});
+  const sandboxImage = o.sandboxImage ?? DEFAULT_SANDBOX_IMAGE;
+  const listeners = new Set<RuntimeListener>();
+  const pods = new Map<string, KubeObject>(); // uid → pod last seen by ensureSandbox
+  const baseFilter = [`${L.cluster}=${o.cluster}`, `${L.node}=${o.node}`];
+  let network: Promise<string> | undefined;
+  let closed = false;
+  let version = 'docker://unknown';
+
+  docker.version().then((v) => { version = `docker://${v.Version}`; }, () => {});
+
+  // Docker events → kubelet resyncs; reconnects while open.
+  let events: NodeJS.ReadableStream | undefined;
+  function watchEvents() {
+    if (closed) return;
+    docker.getEvents({ filters: { type: ['container'], label: baseFilter, event: ['start', 'die', 'oom'] } }).then((s) => {
+      if (closed) return void (s as any).destroy?.();
+      events = s;
+      let buf = '';
+      s.on('data', (d: Buffer) => {
+        buf += d.toString();
+        let i;
+        while ((i = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, i);
+          buf = buf.slice(i + 1);
+          try {
+            const uid = JSON.parse(line)?.Actor?.Attributes?.[L.podUid];
+            if (uid) for (const l of listeners) l(uid);
+          } catch { /* partial garbage: ignore */ }
+        }
+      });
+      s.on('end', () => setTimeout(watchEvents, 1000).unref());
+      s.on('error', () => {});
+    }, (e) => { log(`docker events: ${e.message}`); setTimeout(watchEvents, 2000).unref(); });
+  }
+  watchEvents();
+
+  const podDir = (uid: string) => join(o.dataDir, 'pods', uid);
+
+  async function findSandbox(uid: string) {
+    const list = await docker.listContainers({ all: true, filters: { label: [...baseFilter, `${L.podUid}=${uid}`, `${L.container}=${SANDBOX}`] } });
+    return list[0];
+  }
+
+  async function imagePresent(image: string) {
+    return docker.getImage(image).inspect().then((i) => i.Id, (e) => { ignore404(e); return undefined; });
+  }
+
+  async function pull(image: string): Promise<void> {
+    const stream = await docker.pull(image);
+    await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: any) => (err ? reject(err) : resolve())));
+  }
+
+  async function podIPOf(id: string): Promise<string> {
+    const info = await docker.getContainer(id).inspect();
+    const nets = info.NetworkSettings?.Networks ?? {};
+    return Object.values(nets)[0]?.IPAddress || '';
+  }
+
+  function toRuntime(c: Docker.ContainerInspectInfo): RuntimeContainer {
+    const l = c.Config.Labels ?? {};
+    const s = c.State;
+    const state: RawState = s.Running || s.Paused || s.Restarting ? 'running' : s.Status === 'created' ? 'created' : 'exited';
+    return {
+      id: c.Id,
+      podUid: l[L.podUid],
+      name: l[L.container],
+      attempt: Number(l[L.attempt] ?? 0),
+      image: c.Config.Image,
+      imageID: `docker-pullable://${c.Image}`,
+      state,
+      createdAt: new Date(c.Created),
+      startedAt: date(s.StartedAt),
+      finishedAt: state === 'exited' ? date(s.FinishedAt) : undefined,
+      exitCode: state === 'exited' ? s.ExitCode : undefined,
+      reason: state !== 'exited' ? undefined : s.OOMKilled ? 'OOMKilled' : s.ExitCode === 0 ? 'Completed' : 'Error',
+      message: s.Error || undefined,
+    };
+  }
+
+  async function listContainers(podUid?: string): Promise<RuntimeContainer[]> {
+    const label = [...baseFilter, ...(podUid ? [`${L.podUid}=${podUid}`] : [])];
+    const list = await docker.listContainers({ all: true, filters: { label } });
+    const out: RuntimeContainer[] = [];
+    for (const c of list) {
+      if (c.Labels[L.container] === SANDBOX) continue;
+      const info = await docker.getContainer(c.Id).inspect().catch((e) => { ignore404(e); return undefined; });
+      if (info) out.push(toRuntime(info));
+    }
+    return out;
+  }
+
+  const runtime: DockerRuntime = {
+    docker,
+    get version() { return version; },
+
+    async ensureSandbox(cfg: SandboxConfig): Promise<Sandbox> {
+      const pod = cfg.pod;
+      const uid = pod.metadata.uid!;
+      pods.set(uid, pod);
+      const existing = await findSandbox(uid);
+      if (existing) {
+        if (existing.State !== 'running') await docker.getContainer(existing.Id).start().catch((e) => { if (e?.statusCode !== 304) throw e; });
+        return { id: existing.Id, podIP: pod.spec?.hostNetwork ? o.hostIP ?? '' : await podIPOf(existing.Id) };
+      }
+      if (!(await imagePresent(sandboxImage))) {
+        try {
+          await pull(sandboxImage);
+        } catch (e: any) {
+          throw new Error(`sandbox image "${sandboxImage}" is not present and cannot be pulled (${e.message}); load it with \`docker load\`/\`docker import\`, or pass --sandbox-image / SKIFF_SANDBOX_IMAGE naming a local image`);
+        }
+      }
+      network ??= ensureClusterNetwork(docker, o.cluster).catch((e) => { network = undefined; throw e; });
+      const net = await network;
+      const { name = '', namespace = 'default' } = pod.metadata;
+      const hostname = (pod.spec?.hostname ?? name).slice(0, 63);
+      const c = await docker.createContainer({
+        name: containerName(SANDBOX, name, namespace, uid, 0),
+        Image: sandboxImage,
+        Hostname: pod.spec?.hostNetwork ? undefined : hostname,
+        Domainname: pod.spec?.subdomain ? `${pod.spec.subdomain}.${namespace}.svc.cluster.local` : undefined,
+        Labels: { [L.cluster]: o.cluster, [L.node]: o.node, [L.namespace]: namespace, [L.pod]: name, [L.podUid]: uid, [L.container]: SANDBOX, [L.attempt]: '0' },
+        HostConfig: { NetworkMode: pod.spec?.hostNetwork ? 'host' : net, Init: false },
+      });
+      await c.start();
+      return { id: c.id, podIP: pod.spec?.hostNetwork ? o.hostIP ?? '' : await podIPOf(c.id) };
+    },
+
+    async removeSandbox(podUid) {
+      const list = await docker.listContainers({ all: true, filters: { label: [...baseFilter, `${L.podUid}=${podUid}`] } });
+      // App containers first: they live in the sandbox's network namespace.
+      const sorted = [...list].sort((a, b) => Number(a.Labels[L.container] === SANDBOX) - Number(b.Labels[L.container] === SANDBOX));
+      for (const c of sorted) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignore404);
+      pods.delete(podUid);
+      rmSync(podDir(podUid), { recursive: true, force: true });
+    },
+
+    async pullImage(image) {
+      const policyOf = (img: string) => {
+        // The pull policy lives on the container spec; pod-sync passes only the image, so look it up.
+        for (const p of pods.values()) for (const s of [...(p.spec?.containers ?? []), ...(p.spec?.initContainers ?? [])]) if (s.image === img && s.imagePullPolicy) return s.imagePullPolicy;
+        return img.endsWith(':latest') || !/:[^/]+$/.test(img) ? 'Always' : 'IfNotPresent';
+      };
+      const policy = policyOf(image);
+      const present = await imagePresent(image);
+      if (present && policy !== 'Always') return present;
+      if (policy === 'Never') throw Object.assign(new Error(`Container image "${image}" is not present with pull policy of Never`), { reason: 'ErrImageNeverPull' });
+      try {
+        await pull(image);
+      } catch (e: any) {
+        // Always with a local image and no registry: use what is there, as kubelets do offline.
+        if (present) return present;
+        const why = String(e.json?.message ?? e.message).replace(/^\(HTTP code \d+\) [^-]*- /, '').trim();
+        throw Object.assign(new Error(`Failed to pull image "${image}": ${why}`), { reason: 'ErrImagePull' });
+      }
+      return (await imagePresent(image)) ?? image;
+    },
+
+    async createContainer(cfg: ContainerConfig) {
+      const pod = pods.get(cfg.podUid);
+      if (!pod) throw new Error(`no sandbox for pod ${cfg.podUid}`);
+      const { name = '', namespace = 'default' } = pod.metadata;
+      const spec = cfg.spec;
+      const podIP = pod.spec?.hostNetwork ? o.hostIP ?? '' : await podIPOf(cfg.sandboxId);
+      const env = await buildEnv({ pod, spec, hostIP: o.hostIP ?? '', podIP, lookup: o.lookup });
+      const vols = await prepareVolumes({ pod, podDir: podDir(cfg.podUid), lookup: o.lookup, token: () => o.token?.(pod) ?? Promise.resolve(undefined), caCert: o.caCert, pvcPath: o.pvcPath });
+      const cname = containerName(spec.name, name, namespace, cfg.podUid, cfg.attempt);
+      // A half-made container of the same attempt (kubelet died mid-create) is replaced.
+      await docker.getContainer(cname).remove({ force: true }).catch(ignore404);
+      const c = await docker.createContainer({
+        name: cname,
+        Image: spec.image,
+        ...(spec.command ? { Entrypoint: spec.command } : {}),
+        ...(spec.args ? { Cmd: spec.args } : spec.command ? { Cmd: [] } : {}),
+        WorkingDir: spec.workingDir,
+        Env: env,
+        User: userOf(spec, pod),
+        Tty: !!spec.tty,
+        OpenStdin: !!spec.stdin,
+        StdinOnce: !!spec.stdinOnce,
+        Labels: {
+          [L.cluster]: o.cluster, [L.node]: o.node, [L.namespace]: namespace, [L.pod]: name, [L.podUid]: cfg.podUid,
+          [L.container]: spec.name, [L.attempt]: String(cfg.attempt), [L.init]: String(cfg.init),
+        },
+        HostConfig: { ...hostConfigFor(spec, pod, vols), NetworkMode: pod.spec?.hostNetwork ? 'host' : `container:${cfg.sandboxId}` },
+      } as Docker.ContainerCreateOptions);
+      return c.id;
+    },
+
+    async startContainer(id) {
+      await docker.getContainer(id).start().catch((e) => { if (e?.statusCode !== 304) throw e; });
+    },
+
+    async stopContainer(id, graceSeconds) {
+      await docker.getContainer(id).stop({ t: Math.max(0, Math.floor(graceSeconds)) }).catch((e) => { if (e?.statusCode !== 304 && !notFound(e)) throw e; });
+    },
+
+    async removeContainer(id) {
+      await docker.getContainer(id).remove({ force: true, v: true }).catch(ignore404);
+    },
+
+    listContainers,
+
+    async listSandboxes() {
+      const list = await docker.listContainers({ all: true, filters: { label: [...baseFilter, `${L.container}=${SANDBOX}`] } });
+      return list.map((c) => c.Labels[L.podUid]);
+    },
+
+    async stats(): Promise<ContainerStats[]> {
+      const list = await docker.listContainers({ filters: { label: baseFilter } });
+      const out: ContainerStats[] = [];
+      await Promise.all(list.filter((c) => c.Labels[L.container] !== SANDBOX).map(async (c) => {
+        const s: any = await docker.getContainer(c.Id).stats({ stream: false }).catch(() => undefined);
+        if (!s) return;
+        const cpuDelta = (s.cpu_stats?.cpu_usage?.total_usage ?? 0) - (s.precpu_stats?.cpu_usage?.total_usage ?? 0);
+        const sysDelta = (s.cpu_stats?.system_cpu_usage ?? 0) - (s.precpu_stats?.system_cpu_usage ?? 0);
+        const cpus = s.cpu_stats?.online_cpus ?? 1;
+        // Fraction of the machine × CPUs = cores; in nanocores.
+        const cores = sysDelta > 0 ? (cpuDelta / sysDelta) * cpus : 0;
+        const mem = (s.memory_stats?.usage ?? 0) - (s.memory_stats?.stats?.inactive_file ?? s.memory_stats?.stats?.total_inactive_file ?? 0);
+        out.push({ podUid: c.Labels[L.podUid], name: c.Labels[L.container], cpuNanoCores: Math.round(cores * 1e9), memoryBytes: Math.max(0, mem) });
+      }));
+      return out;
+    },
+
+    onChange(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+
+    close() {
+      closed = true;
+      (events as any)?.destroy?.();
+      listeners.clear();
+    },
+
+    async removeAll() {
+      for (const uid of await runtime.listSandboxes()) await runtime.removeSandbox(uid);
+      const rest = await docker.listContainers({ all: true, filters: { label: baseFilter } });
+      for (const c of rest) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignore404);
+    },
+
+    ...createDockerStreams({ docker, cluster: o.cluster, node: o.node }),
+  };
+  return runtime;
+}

@@ -1,0 +1,145 @@
+// NodeStreams over Docker: logs (demultiplexed unless TTY), exec and attach over hijacked
+// connections, and port-forward as a TCP connection to the pod IP (falling back to nc inside
+// the sandbox when the host cannot reach the bridge).
+import type Docker from 'dockerode';
+import { connect } from 'node:net';
+import { PassThrough, Duplex, type Readable } from 'node:stream';
+import type { KubeObject } from '../../kinds/types';
+import type { ExecSession, LogOptions, NodeStreams } from '../streams';
+import { L, SANDBOX } from './names';
+
+export interface DockerStreamsDeps { docker: Docker; cluster: string; node: string }
+
+export function createDockerStreams(d: DockerStreamsDeps): NodeStreams {
+  const { docker } = d;
+
+  /** The pod's containers named `name`, newest attempt first. */
+  async function attempts(pod: KubeObject, name: string) {
+    const list = await docker.listContainers({ all: true, filters: { label: [`${L.cluster}=${d.cluster}`, `${L.podUid}=${pod.metadata.uid}`, `${L.container}=${name}`] } });
+    return list.sort((a, b) => Number(b.Labels[L.attempt]) - Number(a.Labels[L.attempt]));
+  }
+
+  async function pick(pod: KubeObject, name: string, previous = false) {
+    const list = await attempts(pod, name);
+    const c = previous ? list[1] : list[0]; // previous: the attempt before the current one
+    if (!c) {
+      const what = previous ? `previous terminated container "${name}"` : `container "${name}"`;
+      throw Object.assign(new Error(`${what} in pod "${pod.metadata.name}" not found`), { code: 400 });
+    }
+    return c;
+  }
+
+  function demux(raw: NodeJS.ReadableStream, tty: boolean): { stdout: PassThrough; stderr: PassThrough } {
+    const stdout = new PassThrough();
+    const stderr = tty ? stdout : new PassThrough();
+    if (tty) raw.pipe(stdout);
+    else {
+      docker.modem.demuxStream(raw, stdout, stderr);
+      raw.on('end', () => { stdout.end(); stderr.end(); });
+      raw.on('close', () => { stdout.end(); stderr.end(); });
+    }
+    raw.on('error', (e) => stdout.destroy(e));
+    return { stdout, stderr };
+  }
+
+  return {
+    async logs(pod, container, opts: LogOptions): Promise<Readable> {
+      const c = await pick(pod, container, opts.previous);
+      const ctr = docker.getContainer(c.Id);
+      const info = await ctr.inspect();
+      const base = {
+        stdout: true, stderr: true, timestamps: !!opts.timestamps,
+        ...(opts.tailLines !== undefined ? { tail: opts.tailLines } : {}),
+        ...(opts.since ? { since: Math.floor(opts.since.getTime() / 1000) } : {}),
+      };
+      const raw: NodeJS.ReadableStream = opts.follow && !opts.previous
+        ? await ctr.logs({ ...base, follow: true })
+        : Object.assign(new PassThrough(), {}).end(await ctr.logs({ ...base, follow: false })) as any;
+      const tty = !!info.Config.Tty;
+      // Both stdout and stderr interleave into one text stream, as kubectl shows them.
+      const out = new PassThrough();
+      const { stdout, stderr } = demux(raw, tty);
+      let open = tty ? 1 : 2;
+      let sent = 0;
+      const write = (b: Buffer) => {
+        if (opts.limitBytes !== undefined) {
+          if (sent >= opts.limitBytes) return;
+          b = b.subarray(0, opts.limitBytes - sent);
+        }
+        sent += b.length;
+        out.write(b);
+        if (opts.limitBytes !== undefined && sent >= opts.limitBytes) out.end();
+      };
+      const done = () => { if (--open === 0 && !out.writableEnded) out.end(); };
+      stdout.on('data', write).on('end', done);
+      if (!tty) stderr.on('data', write).on('end', done);
+      out.on('close', () => (raw as any).destroy?.());
+      return out;
+    },
+
+    async exec(pod, container, opts) {
+      const c = await pick(pod, container);
+      const exec = await docker.getContainer(c.Id).exec({
+        Cmd: opts.command, AttachStdin: opts.stdin, AttachStdout: opts.stdout, AttachStderr: opts.stderr, Tty: opts.tty,
+      });
+      const sock: Duplex = await exec.start({ hijack: true, stdin: opts.stdin, Tty: opts.tty } as any) as any;
+      return sessionOf(sock, opts.tty, opts.stdin, async () => (await exec.inspect()).ExitCode ?? 0, (w, h) => exec.resize({ w, h }).catch(() => {}));
+    },
+
+    async attach(pod, container, opts) {
+      const c = await pick(pod, container);
+      const ctr = docker.getContainer(c.Id);
+      const sock: Duplex = await ctr.attach({ stream: true, stdin: opts.stdin, stdout: opts.stdout, stderr: opts.stderr, hijack: true } as any) as any;
+      return sessionOf(sock, opts.tty, opts.stdin, async () => {
+        const info = await ctr.inspect();
+        return info.State.Running ? 0 : info.State.ExitCode;
+      }, (w, h) => ctr.resize({ w, h }).catch(() => {}));
+    },
+
+    async portForward(pod, port) {
+      const ip = pod.status?.podIP;
+      if (ip) {
+        // Refused means the pod answered (nothing listens): report it; silence means no route.
+        const direct = await new Promise<Duplex | undefined>((resolve, reject) => {
+          const s = connect({ host: ip, port, timeout: 2000 });
+          s.once('connect', () => { s.setTimeout(0); resolve(s); });
+          s.once('timeout', () => { s.destroy(); resolve(undefined); });
+          s.once('error', (e: any) => (e.code === 'ECONNREFUSED' ? reject(e) : resolve(undefined)));
+        });
+        if (direct) return direct;
+      }
+      // The bridge is unreachable from here (Docker Desktop): relay through nc in the sandbox.
+      const [sb] = await attempts(pod, SANDBOX);
+      if (!sb) throw new Error(`pod "${pod.metadata.name}" has no sandbox`);
+      const exec = await docker.getContainer(sb.Id).exec({ Cmd: ['nc', '127.0.0.1', String(port)], AttachStdin: true, AttachStdout: true, AttachStderr: false });
+      const sock: Duplex = await exec.start({ hijack: true, stdin: true } as any) as any;
+      const { stdout } = demux(sock, false);
+      return Duplex.from({ readable: stdout, writable: sock }) as Duplex;
+    },
+  };
+
+  function sessionOf(sock: Duplex, tty: boolean, stdin: boolean, exit: () => Promise<number>, resize: (w: number, h: number) => void): ExecSession {
+    const { stdout, stderr } = demux(sock, tty);
+    const exitCode = new Promise<number>((resolve) => {
+      let settled = false;
+      const finish = () => { if (!settled) { settled = true; exit().then(resolve, () => resolve(0)); } };
+      sock.on('end', finish);
+      sock.on('close', finish);
+    });
+    let stdinW: PassThrough | undefined;
+    if (stdin) {
+      stdinW = new PassThrough();
+      stdinW.pipe(sock, { end: false });
+      // Half-close so the process sees EOF on its stdin.
+      stdinW.on('end', () => (sock as any).end?.());
+    }
+    return {
+      stdin: stdinW,
+      stdout,
+      stderr: tty ? undefined : stderr,
+      resize,
+      exitCode,
+      close: () => sock.destroy(),
+    };
+  }
+}

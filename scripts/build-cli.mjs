@@ -30,8 +30,7 @@ export function isFresh() {
 
 export async function buildCli() {
   const { build } = await import('esbuild'); // only when building: it costs ~80 ms to load
-  rmSync(outdir, { recursive: true, force: true });
-  await build({
+  const result = await build({
     entryPoints: { main: join(root, 'engine/cli/main.ts') },
     outdir,
     bundle: true,
@@ -42,7 +41,16 @@ export async function buildCli() {
     packages: 'external',
     sourcemap: true,
     logLevel: 'warning',
+    metafile: true,
   });
+  // A running cluster may still lazily load chunks of the previous build: remove old chunks
+  // only once they are a day old.
+  const fresh = new Set(Object.keys(result.metafile.outputs).map((f) => join(root, f)));
+  const dayAgo = Date.now() - 24 * 3600_000;
+  for (const name of readdirSync(outdir)) {
+    const p = join(outdir, name);
+    if (!fresh.has(p) && statSync(p).mtimeMs < dayAgo) rmSync(p, { force: true });
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

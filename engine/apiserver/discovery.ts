@@ -61,6 +61,7 @@ function subresourcesOf(def: KindDef): object[] {
   if (def.kind === 'Pod' && !def.group) {
     sub('attach', 'PodAttachOptions', ['create', 'get']);
     sub('binding', 'Binding', ['create']);
+    sub('ephemeralcontainers', 'Pod', ['get', 'patch', 'update']);
     sub('eviction', 'Eviction', ['create'], { group: 'policy', version: 'v1' });
     sub('exec', 'PodExecOptions', ['create', 'get']);
     sub('log', 'Pod', ['get']);

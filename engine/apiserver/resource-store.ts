@@ -29,7 +29,7 @@ export interface WriteOptions {
   dryRun?: boolean;
   /** 'status' writes only .status, 'finalize' only a namespace's spec.finalizers, 'binding' only
    *  spec.nodeName and .status (the scheduler's bind); otherwise .status is kept from the stored object. */
-  subresource?: 'status' | 'finalize' | 'binding';
+  subresource?: 'status' | 'finalize' | 'binding' | 'ephemeralcontainers';
 }
 
 export interface DeleteOptions {
@@ -129,6 +129,10 @@ export function createResources(deps: ResourceStoreDeps) {
         if (next.status === undefined) delete obj.status;
       } else if (opts.subresource === 'binding') {
         obj = { ...old, spec: { ...(old.spec ?? {}), nodeName: next.spec?.nodeName }, status: next.status };
+      } else if (opts.subresource === 'ephemeralcontainers') {
+        // Only spec.ephemeralContainers changes; the handler checks they are only added.
+        obj = { ...old, spec: { ...(old.spec ?? {}), ephemeralContainers: next.spec?.ephemeralContainers ?? [] } };
+        def.defaults?.(obj);
       } else if (opts.subresource === 'finalize') {
         obj = { ...old, spec: { ...(old.spec ?? {}), finalizers: next.spec?.finalizers ?? [] } };
       } else {
@@ -142,7 +146,8 @@ export function createResources(deps: ResourceStoreDeps) {
         def.prepareForUpdate?.(obj, old);
       }
       await deps.admission?.admit(def, obj, old, Boolean(opts.dryRun));
-      validate(def, obj, old);
+      // Pod update rules forbid spec changes; ephemeral containers are the one allowed addition.
+      validate(def, obj, opts.subresource === 'ephemeralcontainers' ? { ...old, spec: { ...old.spec, ephemeralContainers: obj.spec?.ephemeralContainers } } : old);
       if (old.metadata.deletionTimestamp && readyToDelete(def, obj)) {
         if (opts.dryRun) return obj;
         try {

@@ -27,6 +27,7 @@ export async function handleSubresource(
   if (sub === 'token' && def.kind === 'ServiceAccount' && !def.group && method === 'POST') return tokenRequest(deps, def, ns, name, req);
   if (def.kind === 'Pod' && !def.group) {
     if (sub === 'binding' && method === 'POST') return binding(deps, def, ns, name, req, q);
+    if (sub === 'ephemeralcontainers') return ephemeralContainers(deps, def, ns, name, req, q);
     if (sub === 'eviction' && method === 'POST') return eviction(deps, def, ns, name, req, q);
     if (sub === 'log' && res && deps.nodeStreams) {
       if (method !== 'GET') throw errors.methodNotAllowed();
@@ -70,6 +71,36 @@ async function status(deps: HandlerDeps, def: KindDef, ns: string | undefined, n
     return { status: 200, body: await deps.resources.mutate(def, ns, name, (cur) => deps.applyPatch(p.type, cur, p.body, deps.schemaOf(def.model)), opts) };
   }
   throw errors.methodNotAllowed();
+}
+
+/** pods/ephemeralcontainers: reads the pod; writes may only add to spec.ephemeralContainers. */
+async function ephemeralContainers(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
+  const method = req.method;
+  if (method === 'GET') return { status: 200, body: await deps.resources.get(def, ns, name) };
+  const opts = { dryRun: isDryRun(q), subresource: 'ephemeralcontainers' as const };
+  let change: (cur: KubeObject) => KubeObject;
+  let rv: string | undefined;
+  if (method === 'PUT') {
+    const body = await readJson(req);
+    rv = body.metadata?.resourceVersion || undefined;
+    change = () => body;
+  } else if (method === 'PATCH') {
+    const p = await readPatch(req);
+    change = (cur) => deps.applyPatch(p.type, cur, p.body, deps.schemaOf(def.model));
+  } else {
+    throw errors.methodNotAllowed();
+  }
+  const body = await deps.resources.mutate(def, ns, name, (cur) => {
+    const next = change(cur);
+    const was: any[] = cur.spec?.ephemeralContainers ?? [];
+    const now: any[] = next.spec?.ephemeralContainers ?? [];
+    // Ephemeral containers cannot be removed once added, as upstream enforces.
+    if (was.some((w) => !now.some((n) => n.name === w.name))) {
+      throw errors.invalid(def.kind, def.group, name, [{ reason: 'FieldValueForbidden', field: 'spec.ephemeralContainers', message: 'Forbidden: existing ephemeral containers may not be removed' }]);
+    }
+    return next;
+  }, opts, rv);
+  return { status: 200, body };
 }
 
 function getPath(obj: any, path: string): any {

@@ -8,7 +8,8 @@ import type { KubeObject } from '../kinds/types';
 import type { KubeClient } from '../client/types';
 import { R, isStatus } from '../client/types';
 import { createInformer } from '../client/informer';
-import { createKubelet, type Kubelet } from './kubelet';
+import { createKubelet, type Kubelet, type KubeletOptions } from './kubelet';
+import type { RuntimeHealth } from './docker/health';
 import { createSimulatedRuntime } from './simulated-runtime';
 import { createWriteQueue } from './status-writer';
 import { indexOfPodCIDR, nodeIPFor, podCIDRFor } from './pod-cidr';
@@ -65,7 +66,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
   const log = opts.log ?? (() => {});
   const now = opts.now ?? (() => new Date());
   const writes = createWriteQueue({ concurrency: opts.writeConcurrency, log });
-  const kubelets = new Map<string, { kubelet: Kubelet; runtime: ContainerRuntime }>();
+  const kubelets = new Map<string, { kubelet: Kubelet; runtime: ContainerRuntime; health?: { stop(): void } }>();
   const usedIndexes = new Set<number>();
   let stopped = false;
 
@@ -93,6 +94,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
     }
     usedIndexes.add(index);
     let runtime: ContainerRuntime;
+    let docker: Pick<KubeletOptions, 'hostFacts' | 'runtimeHealthy'> & { health?: RuntimeHealth } = {};
     if (runtimeOf(n) === 'docker') {
       const { createDockerRuntime } = await import('./docker/docker-runtime');
       const { dockerLookups } = await import('./docker/lookups');
@@ -100,14 +102,22 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
       const dr = createDockerRuntime({ ...d, node: name, hostIP: nodeIPFor(index), log, ...dockerLookups(client) });
       opts.nodeStreams?.set(name, dr as NodeStreams);
       runtime = dr;
+      const { dockerHostFacts } = await import('./docker/node-info');
+      const { createRuntimeHealth } = await import('./docker/health');
+      const health = createRuntimeHealth({ docker: dr.docker, onChange: (ok) => {
+        log(`kubelet ${name}: container runtime ${ok ? 'is back' : 'is down'}`);
+        kubelets.get(name)?.kubelet.refreshNodeStatus();
+      } });
+      docker = { health, hostFacts: () => dockerHostFacts(dr.docker), runtimeHealthy: health.healthy };
     } else {
       runtime = createSimulatedRuntime({ podCIDR: cidr, startDelayMs: opts.simulated?.startDelayMs, completeAfterMs: opts.simulated?.completeAfterMs, now });
     }
     const kubelet = createKubelet({
       client, nodeName: name, runtime, writes, hostIP: nodeIPFor(index), podCIDR: cidr, capacity: opts.capacity,
       events: opts.events, backoffBaseMs: opts.simulated?.backoffBaseMs, now, log,
+      hostFacts: docker.hostFacts, runtimeHealthy: docker.runtimeHealthy,
     });
-    kubelets.set(name, { kubelet, runtime });
+    kubelets.set(name, { kubelet, runtime, health: docker.health });
     kubelet.setStopped(isStopped(n));
     if (!isStopped(n)) await kubelet.start().catch((e) => log(`kubelet ${name}: start: ${e.message}`));
     if (pods.hasSynced()) for (const p of pods.list()) if (p.spec?.nodeName === name) kubelet.podChanged(p);
@@ -117,6 +127,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
     const k = kubelets.get(name);
     if (!k) return;
     k.kubelet.stop();
+    k.health?.stop();
     k.runtime.close();
     kubelets.delete(name);
     opts.nodeStreams?.delete(name);

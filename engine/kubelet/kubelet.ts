@@ -10,7 +10,7 @@ import { createEventRecorder, type EventRecorder } from '../controllers/events';
 import type { ContainerRuntime, ContainerStats } from './runtime';
 import { createPodSync } from './pod-sync';
 import type { WriteQueue } from './status-writer';
-import { DEFAULT_CAPACITY, buildLease, buildNodeStatus, microTime, newBootID, nodeLabels, type NodeCapacity } from './node-status';
+import { DEFAULT_CAPACITY, buildLease, buildNodeStatus, microTime, newBootID, nodeLabels, type NodeCapacity, type NodeStatusInput } from './node-status';
 
 export interface KubeletOptions {
   client: KubeClient;
@@ -25,6 +25,10 @@ export interface KubeletOptions {
   backoffBaseMs?: number;
   now?: () => Date;
   log?: (line: string) => void;
+  /** Real host facts (Docker nodes): capacity, nodeInfo, images; failures fall back to the last known. */
+  hostFacts?: () => Promise<NodeStatusInput['host']>;
+  /** False while the container runtime does not answer (node NotReady). */
+  runtimeHealthy?: () => boolean;
 }
 
 export interface PodUsage {
@@ -39,6 +43,8 @@ export interface Kubelet {
   start(): Promise<void>;
   /** Renews the Lease (and, every `statusEvery` calls, the node status heartbeat). */
   heartbeat(): void;
+  /** Re-posts the node status now (the runtime went away or came back). */
+  refreshNodeStatus(): void;
   /** Re-posts Ready when someone else (node lifecycle) changed the node's conditions. */
   nodeChanged(node: KubeObject): void;
   podChanged(pod: KubeObject): void;
@@ -77,6 +83,7 @@ export function createKubelet(o: KubeletOptions): Kubelet {
   let closed = false;
   let beats = 0;
   let node: KubeObject | undefined;
+  let host: NodeStatusInput['host'];
 
   const events = () => (recorder ??= createEventRecorder({ client: o.client, component: 'kubelet', host: name, now, log }));
 
@@ -174,7 +181,9 @@ export function createKubelet(o: KubeletOptions): Kubelet {
     if (Object.entries(labels).some(([k, v]) => cur.metadata.labels?.[k] !== v)) {
       cur = await o.client.patch(R.nodes, undefined, name, 'merge', { metadata: { labels } });
     }
-    const status = buildNodeStatus({ name, hostIP: o.hostIP, capacity, runtimeVersion: o.runtime.version, bootID, old: cur, now: now() });
+    const runtimeDown = o.runtimeHealthy ? !o.runtimeHealthy() : false;
+    if (o.hostFacts && !runtimeDown) host = (await o.hostFacts().catch((e) => { log(`kubelet ${name}: host facts: ${e.message}`); return undefined; })) ?? host;
+    const status = buildNodeStatus({ name, hostIP: o.hostIP, capacity, runtimeVersion: o.runtime.version, bootID, old: cur, now: now(), host, runtimeDown });
     node = await o.client.patch(R.nodes, undefined, name, 'merge', { status }, { subresource: 'status' });
   }
 
@@ -201,9 +210,14 @@ export function createKubelet(o: KubeletOptions): Kubelet {
       renewLease();
       if (++beats % STATUS_EVERY === 0) o.writes.enqueue(`node/${name}`, postNodeStatus, true);
     },
+    refreshNodeStatus() {
+      if (!stopped && !closed) o.writes.enqueue(`node/${name}`, postNodeStatus, true);
+    },
     nodeChanged(n) {
       const ready = (n.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
-      if (!stopped && !closed && node && ready && ready.status !== 'True') o.writes.enqueue(`node/${name}`, postNodeStatus, true);
+      // While the runtime is down our own NotReady post must not trigger another one.
+      const down = o.runtimeHealthy ? !o.runtimeHealthy() : false;
+      if (!stopped && !closed && !down && node && ready && ready.status !== 'True') o.writes.enqueue(`node/${name}`, postNodeStatus, true);
     },
     podChanged(pod) {
       const uid = pod.metadata.uid!;
@@ -242,6 +256,7 @@ export function createKubelet(o: KubeletOptions): Kubelet {
     stop() {
       closed = true;
       unsubscribe();
+      podSync.close();
       for (const w of workers.values()) if (w.timer) clearTimeout(w.timer);
       workers.clear();
     },

@@ -44,7 +44,13 @@ export interface NodeStatusInput {
   bootID: string;
   old?: KubeObject;
   now: Date;
+  /** Facts read from a real host (Docker nodes); they replace the simulated defaults. */
+  host?: { capacity: NodeCapacity; nodeInfo: Record<string, string>; images: { names: string[]; sizeBytes: number }[] };
+  /** The container runtime does not answer: the node is NotReady until it does. */
+  runtimeDown?: boolean;
 }
+
+const RUNTIME_DOWN: [string, string, string, string] = ['Ready', 'False', 'KubeletNotReady', 'container runtime is down'];
 
 export const newBootID = () => {
   const h = randomBytes(16).toString('hex');
@@ -54,14 +60,16 @@ export const newBootID = () => {
 export function buildNodeStatus(i: NodeStatusInput): Record<string, any> {
   const t = rfc3339(i.now);
   const oldConds: any[] = i.old?.status?.conditions ?? [];
-  const conditions = CONDITIONS.map(([type, status, reason, message]) => {
+  const table = i.runtimeDown ? CONDITIONS.map((c) => (c[0] === 'Ready' ? RUNTIME_DOWN : c)) : CONDITIONS;
+  const conditions = table.map(([type, status, reason, message]) => {
     const prev = oldConds.find((c) => c.type === type);
     return { type, status, lastHeartbeatTime: t, lastTransitionTime: prev?.status === status ? prev.lastTransitionTime : t, reason, message };
   });
   const machineID = i.name.padEnd(32, '0').replace(/[^0-9a-f]/g, '0').slice(0, 32);
+  const capacity = i.host?.capacity ?? i.capacity;
   return {
-    capacity: { ...i.capacity },
-    allocatable: { ...i.capacity },
+    capacity: { ...capacity },
+    allocatable: { ...capacity },
     conditions,
     addresses: [{ type: 'InternalIP', address: i.hostIP }, { type: 'Hostname', address: i.name }],
     daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
@@ -69,7 +77,9 @@ export function buildNodeStatus(i: NodeStatusInput): Record<string, any> {
       machineID, systemUUID: machineID, bootID: i.bootID,
       kernelVersion: '6.1.0-skiff', osImage: 'Skiff simulated node', containerRuntimeVersion: i.runtimeVersion,
       kubeletVersion: KUBELET_VERSION, kubeProxyVersion: KUBELET_VERSION, operatingSystem: 'linux', architecture: goArch(),
+      ...i.host?.nodeInfo,
     },
+    ...(i.host ? { images: i.host.images } : {}),
   };
 }
 

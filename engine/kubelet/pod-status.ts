@@ -23,6 +23,8 @@ export interface PodStatusInput {
   scheme: string;
   init: Map<string, ContainerAttempts>;
   app: Map<string, ContainerAttempts>;
+  /** Ephemeral (kubectl debug) containers: never restarted, never ready. */
+  ephemeral?: Map<string, ContainerAttempts>;
   initDone: boolean;
   /** Name of the init container that failed with restartPolicy Never (pod Failed). */
   phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
@@ -116,6 +118,9 @@ export function buildPodStatus(i: PodStatusInput): Record<string, any> {
     startTime: old.startTime ?? rfc3339(now),
     ...(initStatuses.length ? { initContainerStatuses: initStatuses } : {}),
     containerStatuses: appStatuses,
+    ...(pod.spec?.ephemeralContainers?.length
+      ? { ephemeralContainerStatuses: pod.spec.ephemeralContainers.map((s: any) => ({ ...containerStatus(s, i.ephemeral?.get(s.name) ?? {}, pod, scheme, 'ContainerCreating', false, false), ready: false })) }
+      : {}),
     qosClass: old.qosClass ?? 'BestEffort',
   };
   // reason/message (e.g. NodeLost from node lifecycle) describe a state this status replaces.

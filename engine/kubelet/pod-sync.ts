@@ -4,6 +4,9 @@
 import type { KubeObject } from '../kinds/types';
 import type { ContainerRuntime, RuntimeContainer } from './runtime';
 import { buildPodStatus, type ContainerAttempts } from './pod-status';
+import type { NodeStreams } from './streams';
+import { createProber } from './probes';
+import { runPostStart, runPreStop } from './lifecycle-hooks';
 
 export interface PodSyncDeps {
   runtime: ContainerRuntime;
@@ -32,6 +35,8 @@ export interface PodSync {
   sync(pod: KubeObject): Promise<void>;
   /** The pod is gone from the API: remove what is left of it in the runtime. */
   forget(uid: string): Promise<void>;
+  /** Stops probe timers (the kubelet is going away). */
+  close(): void;
 }
 
 const isTerminalPhase = (p: string | undefined) => p === 'Succeeded' || p === 'Failed';
@@ -41,6 +46,20 @@ export function createPodSync(d: PodSyncDeps): PodSync {
   const pullBackoffs = new Map<string, Map<string, { delayMs: number; until: number; message: string }>>(); // pod uid → container name
   const scheme = d.runtime.version.split('://')[0];
   const maxBackoff = d.backoffBaseMs * 30;
+  // Probes and hooks need exec into containers: only runtimes that serve streams (Docker) run
+  // them; on the simulated runtime probes count as passing (its annotation decides readiness).
+  const streams = typeof (d.runtime as any).exec === 'function' ? (d.runtime as unknown as NodeStreams) : undefined;
+  const prober = streams && createProber({ streams, event: (...a) => d.event(...a), changed: (pod) => d.resyncAfter(pod, 0) });
+  const hooks = streams && { streams, event: d.event };
+  const podIPs = new Map<string, string>(); // pod uid → IP, for hooks run while starting
+
+  /** Stops a container, running its preStop hook first within the grace period. */
+  async function stopWithHook(pod: KubeObject, c: RuntimeContainer, grace: number) {
+    const all = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+    const spec = all.find((s: any) => s.name === c.name);
+    const left = hooks && spec ? await runPreStop(hooks, pod, spec, podIPs.get(pod.metadata.uid!) ?? pod.status?.podIP ?? '', grace) : grace;
+    await d.runtime.stopContainer(c.id, left);
+  }
 
   function group(list: RuntimeContainer[]): Map<string, ContainerAttempts> {
     const m = new Map<string, ContainerAttempts>();
@@ -94,6 +113,9 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     d.event(pod, 'Normal', 'Created', `Created container: ${spec.name}`);
     await d.runtime.startContainer(id);
     d.event(pod, 'Normal', 'Started', `Started container ${spec.name}`);
+    if (hooks && spec.lifecycle?.postStart && !(await runPostStart(hooks, pod, spec, podIPs.get(pod.metadata.uid!) ?? ''))) {
+      await d.runtime.stopContainer(id, 0);
+    }
     // Keep the previous attempt (for lastState and logs --previous); drop older ones.
     for (const c of old ?? []) if (c.name === spec.name && c.attempt < attempt - 1) await d.runtime.removeContainer(c.id);
     return undefined;
@@ -133,8 +155,10 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     for (const c of containers) {
       if (c.state !== 'running' && c.state !== 'created') continue;
       d.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
-      await d.runtime.stopContainer(c.id, grace);
+      await stopWithHook(pod, c, grace);
     }
+    prober?.prune(uid);
+    podIPs.delete(uid);
     await d.runtime.removeSandbox(uid);
     backoffs.delete(uid);
     pullBackoffs.delete(uid);
@@ -149,6 +173,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     if (isTerminalPhase(pod.status?.phase) && !(await d.runtime.listSandboxes()).includes(uid)) return;
     const sb = await d.runtime.ensureSandbox({ pod, podCIDR: d.podCIDR });
     const podIP = pod.spec?.hostNetwork ? d.hostIP : sb.podIP;
+    podIPs.set(uid, podIP);
     let all = await d.runtime.listContainers(uid);
     const init = group(all.filter((c) => (pod.spec?.initContainers ?? []).some((s: any) => s.name === c.name)));
     const app = group(all.filter((c) => (pod.spec?.containers ?? []).some((s: any) => s.name === c.name)));
@@ -189,6 +214,10 @@ export function createPodSync(d: PodSyncDeps): PodSync {
           await restart(pod, spec, a, sb.id, false, all);
         }
       }
+      // Ephemeral (kubectl debug) containers start once and are never restarted.
+      for (const spec of pod.spec?.ephemeralContainers ?? []) {
+        if (!all.some((c) => c.name === spec.name)) await startContainer(pod, spec, sb.id, 0, false);
+      }
     }
 
     // Re-read: starting containers may have changed states (a zero start delay runs at once).
@@ -208,9 +237,30 @@ export function createPodSync(d: PodSyncDeps): PodSync {
       }
     }
 
-    // Probes are not run; a readiness probe's initialDelaySeconds still delays readiness.
+    if (prober) {
+      // Probe verdicts: readiness sets the ready flag; a liveness/startup failure kills the
+      // container, and the restart policy (next sync) brings it back.
+      const keep = new Set<string>();
+      for (const spec of pod.spec?.containers ?? []) {
+        const a = app2.get(spec.name);
+        if (!a?.latest || a.latest.state !== 'running') continue;
+        if (!spec.startupProbe && !spec.livenessProbe && !spec.readinessProbe) continue;
+        keep.add(a.latest.id);
+        const v = prober.ensure(pod, spec, a.latest, podIP);
+        if (v.kill) {
+          const grace = spec.livenessProbe?.terminationGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+          d.event(pod, 'Normal', 'Killing', `Container ${spec.name} failed ${v.kill} probe, will be restarted`);
+          keep.delete(a.latest.id);
+          await stopWithHook(pod, a.latest, grace);
+          d.resyncAfter(pod, 0);
+        }
+        if (v.ready === false || v.kill) a.latest = { ...a.latest, ready: false };
+      }
+      prober.prune(uid, keep);
+    }
+    // Without a prober, a readiness probe's initialDelaySeconds still delays readiness.
     const nowMs = d.now().getTime();
-    for (const [specs, m] of [[pod.spec?.containers ?? [], app2], [pod.spec?.initContainers ?? [], init2]] as const) {
+    for (const [specs, m] of (prober ? [] : [[pod.spec?.containers ?? [], app2], [pod.spec?.initContainers ?? [], init2]]) as [any[], Map<string, ContainerAttempts>][]) {
       for (const spec of specs) {
         const a = m.get(spec.name);
         const delay = (spec.readinessProbe?.initialDelaySeconds ?? 0) * 1000;
@@ -241,6 +291,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     }
     d.writeStatus(pod, buildPodStatus({
       pod, hostIP: d.hostIP, podIP, scheme, init: init2, app: app2, initDone: initDone && !failed, phase, now: d.now(),
+      ephemeral: group(all.filter((c) => (pod.spec?.ephemeralContainers ?? []).some((s: any) => s.name === c.name))),
     }));
   }
 
@@ -249,7 +300,10 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     async forget(uid) {
       backoffs.delete(uid);
       pullBackoffs.delete(uid);
+      prober?.prune(uid);
+      podIPs.delete(uid);
       await d.runtime.removeSandbox(uid);
     },
+    close: () => prober?.close(),
   };
 }

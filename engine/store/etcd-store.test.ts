@@ -56,7 +56,13 @@ if (!findEtcdBinary()) {
         const mid = await writer.currentRevision();
         await writer.create('/b', '1');
         await writer.compact(mid);
-        const err = await reader.list({ prefix: '/', revision: a.modRevision }).catch((e) => e);
+        // etcd applies a compaction asynchronously to the requester: allow it a moment.
+        let err: any;
+        for (let i = 0; i < 40; i++) {
+          err = await reader.list({ prefix: '/', revision: a.modRevision }).catch((e) => e);
+          if (err instanceof CompactedError) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
         assert.ok(err instanceof CompactedError, String(err));
         assert.equal(err.compacted, mid);
         assert.equal(await reader.compactedRevision(), mid);

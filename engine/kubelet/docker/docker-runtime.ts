@@ -210,6 +210,10 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
       const env = await buildEnv({ pod, spec, hostIP: o.hostIP ?? '', podIP, lookup: o.lookup });
       const vols = await prepareVolumes({ pod, podDir: podDir(cfg.podUid), lookup: o.lookup, token: () => o.token?.(pod) ?? Promise.resolve(undefined), caCert: o.caCert, pvcPath: o.pvcPath });
       const cname = containerName(spec.name, name, namespace, cfg.podUid, cfg.attempt);
+      // kubectl debug --target: share the target container's process namespace.
+      const target = spec.targetContainerName
+        ? (await docker.listContainers({ filters: { label: [...baseFilter, `${L.podUid}=${cfg.podUid}`, `${L.container}=${spec.targetContainerName}`] } }))[0]
+        : undefined;
       // A half-made container of the same attempt (kubelet died mid-create) is replaced.
       await docker.getContainer(cname).remove({ force: true }).catch(ignore404);
       const c = await docker.createContainer({
@@ -227,7 +231,10 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
           [L.cluster]: o.cluster, [L.node]: o.node, [L.namespace]: namespace, [L.pod]: name, [L.podUid]: cfg.podUid,
           [L.container]: spec.name, [L.attempt]: String(cfg.attempt), [L.init]: String(cfg.init),
         },
-        HostConfig: { ...hostConfigFor(spec, pod, vols), NetworkMode: pod.spec?.hostNetwork ? 'host' : `container:${cfg.sandboxId}` },
+        HostConfig: {
+          ...hostConfigFor(spec, pod, vols), NetworkMode: pod.spec?.hostNetwork ? 'host' : `container:${cfg.sandboxId}`,
+          ...(target ? { PidMode: `container:${target.Id}` } : {}),
+        },
       } as Docker.ContainerCreateOptions);
       return c.id;
     },

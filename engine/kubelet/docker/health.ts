@@ -1,0 +1,45 @@
+// Watches whether the Docker engine answers: a kubelet whose runtime is gone must say so
+// (node NotReady) and come back by itself when the engine returns.
+import type Docker from 'dockerode';
+
+export interface RuntimeHealth {
+  healthy(): boolean;
+  /** Pings now (tests; also the first check). Resolves with the new verdict. */
+  check(): Promise<boolean>;
+  stop(): void;
+}
+
+export interface RuntimeHealthOptions {
+  docker: Docker;
+  intervalMs?: number;
+  /** Called when the verdict flips. */
+  onChange?: (healthy: boolean) => void;
+  /** A ping slower than this counts as down (a hung socket is as bad as a dead one). */
+  timeoutMs?: number;
+}
+
+export function createRuntimeHealth(o: RuntimeHealthOptions): RuntimeHealth {
+  let ok = true;
+  let inFlight: Promise<boolean> | undefined;
+  const timeoutMs = o.timeoutMs ?? 5000;
+
+  function check(): Promise<boolean> {
+    inFlight ??= new Promise<boolean>((resolve) => {
+      const t = setTimeout(() => resolve(false), timeoutMs);
+      t.unref();
+      o.docker.ping().then(() => resolve(true), () => resolve(false)).finally(() => clearTimeout(t));
+    }).then((now) => {
+      inFlight = undefined;
+      if (now !== ok) {
+        ok = now;
+        o.onChange?.(now);
+      }
+      return now;
+    });
+    return inFlight;
+  }
+
+  const timer = setInterval(() => void check(), o.intervalMs ?? 5000);
+  timer.unref();
+  return { healthy: () => ok, check, stop: () => clearInterval(timer) };
+}

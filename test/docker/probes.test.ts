@@ -1,0 +1,101 @@
+// Probes on Docker nodes, driven by real kubectl: a failing liveness probe restarts the
+// container, a failing readiness probe keeps the pod out of Endpoints, httpGet probes pass.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { dockerSkip } from './docker-available';
+import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from './images';
+import { run, kubectlPath, type RunResult } from '../integration/harness';
+import { startControlPlane, type ControlPlane } from '../../engine/cluster/control-plane';
+import { removeClusterResources } from '../../engine/kubelet/docker/network';
+
+const skip = await dockerSkip();
+const cluster = `pr${process.pid}`;
+let cp: ControlPlane;
+let dir: string;
+
+const kubectl = (args: string[], input?: string): Promise<RunResult> =>
+  run(kubectlPath(), args, { input, env: { KUBECONFIG: cp.kubeconfigPath, HOME: join(dir, 'home') } });
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) { last = e; }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+}
+
+const podJSON = async (name: string) => JSON.parse((await kubectl(['get', 'pod', name, '-o', 'json'])).stdout || '{}');
+const apply = async (obj: unknown) => {
+  const r = await kubectl(['apply', '-f', '-'], JSON.stringify(obj));
+  assert.equal(r.code, 0, r.stderr);
+};
+const pod = (name: string, labels: Record<string, string>, container: Record<string, unknown>) => ({
+  apiVersion: 'v1', kind: 'Pod', metadata: { name, labels },
+  spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: BUSYBOX_IMAGE, ...container }] },
+});
+
+before(async () => {
+  if (skip) return;
+  await ensureTestImages();
+  dir = mkdtempSync(join(tmpdir(), 'skiff-probes-'));
+  process.env.SKIFF_SANDBOX_IMAGE = PAUSE_IMAGE;
+  cp = await startControlPlane({ name: cluster, dataDir: dir, datastore: 'sqlite', nodes: 1, nodeRuntime: 'docker' });
+  await waitFor('node Ready', async () => /\bReady\b/.test((await kubectl(['get', 'nodes'])).stdout));
+});
+
+after(async () => {
+  if (skip) return;
+  await kubectl(['delete', 'pods', '--all', '--grace-period=0', '--force']);
+  await cp?.stop();
+  await removeClusterResources(new Docker(), cluster);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a failing exec liveness probe restarts the container', { skip, timeout: 90_000 }, async () => {
+  await apply(pod('live', { app: 'live' }, {
+    command: ['sh', '-c', 'touch /tmp/healthy; sleep 2; rm /tmp/healthy; sleep 600'],
+    livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 1 },
+  }));
+  const p = await waitFor('a restart', async () => {
+    const p = await podJSON('live');
+    return (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 && p;
+  }, 60_000);
+  assert.ok(p.status.containerStatuses[0].lastState?.terminated, JSON.stringify(p.status.containerStatuses[0]));
+  const ev = (await kubectl(['get', 'events', '--field-selector', 'involvedObject.name=live', '-o', 'json'])).stdout;
+  const msgs = JSON.parse(ev).items.map((e: any) => `${e.reason}: ${e.message}`);
+  assert.ok(msgs.some((m: string) => m.startsWith('Unhealthy: Liveness probe failed:') && m.includes('/tmp/healthy')), msgs.join('\n'));
+  assert.ok(msgs.includes('Killing: Container c failed liveness probe, will be restarted'), msgs.join('\n'));
+});
+
+test('a failing readiness probe keeps the pod unready and out of Endpoints; httpGet readiness passes', { skip, timeout: 90_000 }, async () => {
+  const web = ['sh', '-c', 'mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 80 -h /www'];
+  await apply(pod('good', { app: 'web' }, { command: web, ports: [{ name: 'http', containerPort: 80 }], readinessProbe: { httpGet: { path: '/', port: 'http' }, periodSeconds: 1 } }));
+  await apply(pod('bad', { app: 'web' }, { command: web, readinessProbe: { httpGet: { path: '/missing', port: 80 }, periodSeconds: 1 } }));
+  await apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } });
+  const good = await waitFor('good Ready', async () => {
+    const p = await podJSON('good');
+    return p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True') && p;
+  });
+  const bad = await podJSON('bad');
+  assert.equal(bad.status.phase, 'Running');
+  assert.equal(bad.status.containerStatuses[0].ready, false);
+  assert.ok(bad.status.conditions.some((c: any) => c.type === 'Ready' && c.status === 'False'));
+  const ep = await waitFor('endpoints with the good pod', async () => {
+    const out = (await kubectl(['get', 'endpoints', 'web', '-o', 'json'])).stdout;
+    const e = JSON.parse(out || '{}');
+    return (e.subsets ?? []).some((s: any) => (s.addresses ?? []).some((a: any) => a.ip === good.status.podIP)) && e;
+  });
+  const ready = ep.subsets.flatMap((s: any) => s.addresses ?? []).map((a: any) => a.ip);
+  assert.ok(!ready.includes(bad.status.podIP), JSON.stringify(ep.subsets));
+  const ev = JSON.parse((await kubectl(['get', 'events', '--field-selector', 'involvedObject.name=bad', '-o', 'json'])).stdout).items;
+  assert.ok(ev.some((e: any) => e.reason === 'Unhealthy' && e.message === 'Readiness probe failed: HTTP probe failed with statuscode: 404'), JSON.stringify(ev.map((e: any) => e.message)));
+});

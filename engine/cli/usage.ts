@@ -33,7 +33,7 @@ Flags (start):
   --datastore sqlite|etcd           where the cluster state lives (default sqlite)
   --etcd-endpoints URL[,URL]        etcd to use (implies --datastore etcd; default http://127.0.0.1:2379)
   --nodes N                         nodes to run (default 1; created when missing)
-  --node-runtime simulated          simulated nodes (kwok-style; for scale and tests)
+  --node-runtime docker|simulated   Docker containers (default when Docker answers) or simulated nodes (kwok-style)
   --foreground         run in this terminal; Ctrl+C stops the cluster
 `;
 

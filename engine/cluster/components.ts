@@ -3,7 +3,7 @@
 import type { ApiCore } from '../apiserver/api-core';
 import { createInProcessClient } from '../client/in-process';
 import { startControllerManager } from '../controllers/manager';
-import type { KubeClient } from '../client/types';
+import { R, type KubeClient } from '../client/types';
 
 export type NodeRuntime = 'simulated' | 'docker';
 
@@ -31,7 +31,10 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
   const { startNodeManager, createSimulatedNodes } = await import('../kubelet/index');
   const nodeManager = await startNodeManager({
     client, log, nodeStreams: opts.core.nodeStreams,
-    docker: { cluster: opts.clusterName, dataDir: opts.dataDir, sandboxImage: opts.sandboxImage ?? process.env.SKIFF_SANDBOX_IMAGE, caCert: opts.core.caCert },
+    docker: {
+      cluster: opts.clusterName, dataDir: opts.dataDir, sandboxImage: opts.sandboxImage ?? process.env.SKIFF_SANDBOX_IMAGE, caCert: opts.core.caCert,
+      token: (pod) => podToken(client, opts.core, pod),
+    },
   });
   stops.push(() => nodeManager.stop());
   opts.core.metrics.source = () => nodeManager.metrics(); // metrics.k8s.io (kubectl top)
@@ -50,4 +53,17 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       for (const s of stops.reverse()) s();
     },
   };
+}
+
+/** The pod's service-account token for its projected volume, bound to the pod. The kubelet does
+ *  not rotate it yet, so it is issued for a week rather than upstream's hour. */
+async function podToken(client: KubeClient, core: ApiCore, pod: import('../kinds/types').KubeObject): Promise<string | undefined> {
+  const ns = pod.metadata.namespace ?? 'default';
+  const name = pod.spec?.serviceAccountName || 'default';
+  const sa = await client.get(R.serviceaccounts, ns, name).catch(() => undefined);
+  if (!sa) return undefined;
+  return core.serviceAccountTokens.issue(ns, name, sa.metadata.uid!, {
+    pod: { name: pod.metadata.name!, uid: pod.metadata.uid! },
+    expirationSeconds: 7 * 24 * 3600,
+  });
 }

@@ -36,7 +36,7 @@ export interface NodeManagerOptions {
   /** Where kubelets register their node's streams (the API core's registry). */
   nodeStreams?: NodeStreamsRegistry;
   /** Settings for nodes annotated `skiff.dev/node-runtime: docker`. */
-  docker?: Pick<DockerRuntimeOptions, 'cluster' | 'dataDir' | 'sandboxImage' | 'caCert' | 'docker'>;
+  docker?: Pick<DockerRuntimeOptions, 'cluster' | 'dataDir' | 'sandboxImage' | 'caCert' | 'docker' | 'token'>;
 }
 
 export interface NodeMetrics {

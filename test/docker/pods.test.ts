@@ -125,6 +125,19 @@ test('a missing image: ErrImagePull, then ImagePullBackOff, with a clear event',
   await kubectl(['delete', 'pod', 'nope', '--wait=false']);
 });
 
+test('the projected service-account token in a pod is accepted by the API server', { skip, timeout: 60_000 }, async () => {
+  assert.equal((await kubectl(['run', 'sa', `--image=${BUSYBOX_IMAGE}`, '--', 'sleep', '3600'])).code, 0);
+  await waitFor('sa Running', async () => (await podJSON('sa')).status?.phase === 'Running');
+  const dir = '/var/run/secrets/kubernetes.io/serviceaccount';
+  const token = (await kubectl(['exec', 'sa', '--', 'cat', `${dir}/token`])).stdout.trim();
+  assert.match(token, /^[\w-]+\.[\w-]+\.[\w-]+$/);
+  assert.equal((await kubectl(['exec', 'sa', '--', 'cat', `${dir}/namespace`])).stdout.trim(), 'default');
+  assert.match((await kubectl(['exec', 'sa', '--', 'cat', `${dir}/ca.crt`])).stdout, /BEGIN CERTIFICATE/);
+  const who = await kubectl(['--token', token, 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}']);
+  assert.equal(who.stdout.trim(), 'system:serviceaccount:default:default', who.stderr);
+  await kubectl(['delete', 'pod', 'sa', '--wait=false']);
+});
+
 test('cluster cleanup removes every container and the network', { skip, timeout: 60_000 }, async () => {
   assert.equal((await kubectl(['run', 'left', `--image=${BUSYBOX_IMAGE}`, '--', 'sleep', '3600'])).code, 0);
   await waitFor('left Running', async () => (await podJSON('left')).status?.phase === 'Running');

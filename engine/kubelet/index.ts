@@ -11,6 +11,7 @@ import { createInformer } from '../client/informer';
 import { createKubelet, type Kubelet, type KubeletOptions } from './kubelet';
 import type { RuntimeHealth } from './docker/health';
 import { createSimulatedRuntime } from './simulated-runtime';
+import { simulatedStreams } from './simulated-streams';
 import { createWriteQueue } from './status-writer';
 import { indexOfPodCIDR, nodeIPFor, podCIDRFor } from './pod-cidr';
 import type { NodeCapacity } from './node-status';
@@ -111,6 +112,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
       docker = { health, hostFacts: () => dockerHostFacts(dr.docker), runtimeHealthy: health.healthy };
     } else {
       runtime = createSimulatedRuntime({ podCIDR: cidr, startDelayMs: opts.simulated?.startDelayMs, completeAfterMs: opts.simulated?.completeAfterMs, now });
+      opts.nodeStreams?.set(name, simulatedStreams(name));
     }
     const kubelet = createKubelet({
       client, nodeName: name, runtime, writes, hostIP: nodeIPFor(index), podCIDR: cidr, capacity: opts.capacity,

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds engine/apiserver/protobuf/fields.gen.ts from Kubernetes' generated.proto files.
+// Builds engine/apiserver/protobuf/gen/fields.ts from Kubernetes' generated.proto files.
 //
 //   node scripts/gen-protobuf-fields.mjs <dir-of-protos> <out.ts> [source-label] [--kubectl <binary>]
 //

@@ -1,7 +1,7 @@
 // The few places where a Go struct's JSON differs from its proto field names. Read off the Go
 // struct tags: a field tagged json:",inline" is an embedded struct whose fields JSON flattens
 // into the parent; a handful of proto names differ from their JSON names by case. Only
-// messages in fields.gen.ts are listed (admissionregistration has more of both).
+// messages in gen/fields.ts are listed (admissionregistration has more of both).
 
 /** "<message>.<proto field>" of embedded structs. */
 export const inlineFields = new Set([

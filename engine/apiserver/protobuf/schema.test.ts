@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createSchemas, messageForKind, packageOf } from './schema';
 import { inlineFields, jsonNames } from './json-shape';
 import { wellKnown } from './well-known';
-import { protoSource, protoZeroHints } from './fields.gen';
+import { protoSource, protoZeroHints } from './gen/fields';
 
 const schemas = createSchemas();
 

@@ -1,5 +1,5 @@
 // Message schemas from the generated field table, and which message a group/version/kind is.
-import { protoMessages, protoZeroHints } from './fields.gen';
+import { protoMessages, protoZeroHints } from './gen/fields';
 
 export type FieldType = { scalar: string } | { message: string };
 
@@ -25,7 +25,7 @@ export type MessageTable = Record<string, string>;
 const SCALARS = new Set(['string', 'bytes', 'bool', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64', 'double', 'float']);
 
 /**
- * Creates a lookup over a table in the fields.gen.ts format; messages are parsed on first use.
+ * Creates a lookup over a table in the gen/fields.ts format; messages are parsed on first use.
  * zeroHints says the table marks every scalar whose zero value JSON omits; without it the
  * decoder falls back to dropping empty strings and keeping numeric zeros and false.
  */

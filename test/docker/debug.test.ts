@@ -2,52 +2,23 @@
 // the kubelet starts it inside the pod (sharing the target's processes) and reports its status.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Docker from 'dockerode';
 import { dockerSkip } from './docker-available';
-import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from './images';
-import { run, kubectlPath, type RunResult } from '../integration/harness';
-import { startControlPlane, type ControlPlane } from '../../engine/cluster/control-plane';
-import { removeClusterResources } from '../../engine/kubelet/docker/network';
+import { BUSYBOX_IMAGE } from './images';
+import type { RunResult } from '../integration/harness';
+import { startDockerCluster, waitFor, type DockerCluster } from './docker-cluster';
 
 const skip = await dockerSkip();
 const cluster = `dbg${process.pid}`;
-let cp: ControlPlane;
-let dir: string;
-
-const kubectl = (args: string[], version = '1.33'): Promise<RunResult> =>
-  run(kubectlPath(version), args, { env: { KUBECONFIG: cp.kubeconfigPath, HOME: join(dir, 'home') } });
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) { last = e; }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-}
-const podJSON = async (name: string) => JSON.parse((await kubectl(['get', 'pod', name, '-o', 'json'])).stdout || '{}');
+let c: DockerCluster;
+const kubectl = (args: string[], version = '1.33'): Promise<RunResult> => c.kubectl(args, { version });
+const podJSON = (name: string) => c.podJSON(name);
 
 before(async () => {
-  if (skip) return;
-  await ensureTestImages();
-  dir = mkdtempSync(join(tmpdir(), 'skiff-debug-'));
-  process.env.SKIFF_SANDBOX_IMAGE = PAUSE_IMAGE;
-  cp = await startControlPlane({ name: cluster, dataDir: dir, datastore: 'sqlite', nodes: 1, nodeRuntime: 'docker' });
-  await waitFor('node Ready', async () => /\bReady\b/.test((await kubectl(['get', 'nodes'])).stdout));
+  if (!skip) c = await startDockerCluster(cluster, 'skiff-debug-');
 });
 
 after(async () => {
-  if (skip) return;
-  await cp?.stop();
-  await removeClusterResources(new Docker(), cluster);
-  rmSync(dir, { recursive: true, force: true });
+  if (!skip) await c?.stop();
 });
 
 test('discovery lists pods/ephemeralcontainers', { skip }, async () => {

@@ -3,53 +3,24 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Docker from 'dockerode';
 import { dockerSkip } from './docker-available';
-import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from './images';
+import { BUSYBOX_IMAGE } from './images';
 import { run, kubectlPath, type RunResult } from '../integration/harness';
-import { startControlPlane, type ControlPlane } from '../../engine/cluster/control-plane';
-import { removeClusterResources } from '../../engine/kubelet/docker/network';
+import { startDockerCluster, waitFor, type DockerCluster } from './docker-cluster';
 
 const skip = await dockerSkip();
 const cluster = `dl${process.pid}`;
-let cp: ControlPlane;
-let dir: string;
-
-const env = () => ({ PATH: process.env.PATH ?? '', KUBECONFIG: cp.kubeconfigPath, HOME: join(dir, 'home') });
-const kubectl = (args: string[]): Promise<RunResult> => run(kubectlPath(), args, { env: env() });
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) { last = e; }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-}
-
-const podJSON = async (name: string) => JSON.parse((await kubectl(['get', 'pod', name, '-o', 'json'])).stdout || '{}');
+let c: DockerCluster;
+const env = () => c.env();
+const kubectl = (args: string[]): Promise<RunResult> => c.kubectl(args);
+const podJSON = (name: string) => c.podJSON(name);
 
 before(async () => {
-  if (skip) return;
-  await ensureTestImages();
-  dir = mkdtempSync(join(tmpdir(), 'skiff-docker-logs-'));
-  process.env.SKIFF_SANDBOX_IMAGE = PAUSE_IMAGE;
-  cp = await startControlPlane({ name: cluster, dataDir: dir, datastore: 'sqlite', nodes: 1, nodeRuntime: 'docker' });
-  await waitFor('node Ready', async () => /\bReady\b/.test((await kubectl(['get', 'nodes'])).stdout));
+  if (!skip) c = await startDockerCluster(cluster, 'skiff-docker-logs-');
 });
 
 after(async () => {
-  if (skip) return;
-  await cp?.stop();
-  await removeClusterResources(new Docker(), cluster);
-  rmSync(dir, { recursive: true, force: true });
+  if (!skip) await c?.stop();
 });
 
 test('kubectl logs -f sees a ticking container print new lines; --tail and --timestamps work', { skip, timeout: 90_000 }, async () => {

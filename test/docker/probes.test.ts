@@ -2,38 +2,16 @@
 // container, a failing readiness probe keeps the pod out of Endpoints, httpGet probes pass.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Docker from 'dockerode';
 import { dockerSkip } from './docker-available';
-import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from './images';
-import { run, kubectlPath, type RunResult } from '../integration/harness';
-import { startControlPlane, type ControlPlane } from '../../engine/cluster/control-plane';
-import { removeClusterResources } from '../../engine/kubelet/docker/network';
+import { BUSYBOX_IMAGE } from './images';
+import type { RunResult } from '../integration/harness';
+import { startDockerCluster, waitFor, type DockerCluster } from './docker-cluster';
 
 const skip = await dockerSkip();
 const cluster = `pr${process.pid}`;
-let cp: ControlPlane;
-let dir: string;
-
-const kubectl = (args: string[], input?: string): Promise<RunResult> =>
-  run(kubectlPath(), args, { input, env: { KUBECONFIG: cp.kubeconfigPath, HOME: join(dir, 'home') } });
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) { last = e; }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-}
-
-const podJSON = async (name: string) => JSON.parse((await kubectl(['get', 'pod', name, '-o', 'json'])).stdout || '{}');
+let c: DockerCluster;
+const kubectl = (args: string[], input?: string): Promise<RunResult> => c.kubectl(args, { input });
+const podJSON = (name: string) => c.podJSON(name);
 const apply = async (obj: unknown) => {
   const r = await kubectl(['apply', '-f', '-'], JSON.stringify(obj));
   assert.equal(r.code, 0, r.stderr);
@@ -44,20 +22,11 @@ const pod = (name: string, labels: Record<string, string>, container: Record<str
 });
 
 before(async () => {
-  if (skip) return;
-  await ensureTestImages();
-  dir = mkdtempSync(join(tmpdir(), 'skiff-probes-'));
-  process.env.SKIFF_SANDBOX_IMAGE = PAUSE_IMAGE;
-  cp = await startControlPlane({ name: cluster, dataDir: dir, datastore: 'sqlite', nodes: 1, nodeRuntime: 'docker' });
-  await waitFor('node Ready', async () => /\bReady\b/.test((await kubectl(['get', 'nodes'])).stdout));
+  if (!skip) c = await startDockerCluster(cluster, 'skiff-probes-');
 });
 
 after(async () => {
-  if (skip) return;
-  await kubectl(['delete', 'pods', '--all', '--grace-period=0', '--force']);
-  await cp?.stop();
-  await removeClusterResources(new Docker(), cluster);
-  rmSync(dir, { recursive: true, force: true });
+  if (!skip) await c?.stop();
 });
 
 test('a failing exec liveness probe restarts the container', { skip, timeout: 90_000 }, async () => {

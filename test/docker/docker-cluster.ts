@@ -1,0 +1,58 @@
+// A Docker-backed cluster for the tests in test/docker: the local test images, one Docker node,
+// kubectl bound to its kubeconfig, and cleanup of every container and network it made.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { PAUSE_IMAGE, ensureTestImages } from './images';
+import { run, kubectlPath, type RunResult } from '../integration/harness';
+import { startControlPlane, type ControlPlane } from '../../engine/cluster/control-plane';
+import { removeClusterResources } from '../../engine/kubelet/docker/network';
+
+export interface DockerCluster {
+  cp: ControlPlane;
+  dir: string;
+  /** Environment for kubectl processes the test spawns itself. */
+  env(): Record<string, string>;
+  kubectl(args: string[], opts?: { input?: string; version?: string }): Promise<RunResult>;
+  podJSON(name: string): Promise<any>;
+  stop(): Promise<void>;
+}
+
+/** Polls `fn` until it returns something truthy; errors count as "not yet". */
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+}
+
+export async function startDockerCluster(name: string, dirPrefix = 'skiff-docker-'): Promise<DockerCluster> {
+  await ensureTestImages();
+  const dir = mkdtempSync(join(tmpdir(), dirPrefix));
+  process.env.SKIFF_SANDBOX_IMAGE = PAUSE_IMAGE;
+  const cp = await startControlPlane({ name, dataDir: dir, datastore: 'sqlite', nodes: 1, nodeRuntime: 'docker' });
+  const env = () => ({ PATH: process.env.PATH ?? '', KUBECONFIG: cp.kubeconfigPath, HOME: join(dir, 'home') });
+  const kubectl: DockerCluster['kubectl'] = (args, o = {}) => run(kubectlPath(o.version), args, { input: o.input, env: env() });
+  await waitFor('node Ready', async () => /\bReady\b/.test((await kubectl(['get', 'nodes'])).stdout));
+  return {
+    cp,
+    dir,
+    env,
+    kubectl,
+    podJSON: async (pod) => JSON.parse((await kubectl(['get', 'pod', pod, '-o', 'json'])).stdout || '{}'),
+    async stop() {
+      await cp.stop();
+      await removeClusterResources(new Docker(), name);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

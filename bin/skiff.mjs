@@ -1,20 +1,68 @@
 #!/usr/bin/env node
 // Entry point of the `skiff` command. Runs the esbuild bundle in dist/cli (built on install,
-// rebuilt here when the engine's sources are newer); falls back to tsx if bundling fails.
+// rebuilt here when the sources are newer); falls back to tsx if bundling fails.
+// `skiff app` first makes sure the renderer (the app's window) is built, then runs the host.
 // Node 20: X509Certificate#toLegacyObject before node:tls is loaded breaks https servers later.
 import 'node:tls';
-import { isFresh, buildCli, entry } from '../scripts/build-cli.mjs';
+import { isFresh, buildCli, entry, appEntry } from '../scripts/build-cli.mjs';
+
+const argv = process.argv.slice(2);
+const isApp = argv[0] === 'app';
+
+/** The renderer build dir, built first when stale; undefined (with a message) when it cannot be. */
+async function ensureRenderer() {
+  let renderer;
+  try {
+    renderer = await import('../scripts/build-renderer.mjs');
+  } catch (err) {
+    if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('build-renderer.mjs')) {
+      console.error("skiff: the app's window cannot be built here (scripts/build-renderer.mjs is missing); the host starts anyway and its page says so");
+      return undefined;
+    }
+    throw err;
+  }
+  if (!renderer.isFresh()) {
+    console.error("skiff: building the app's window...");
+    try {
+      await renderer.buildRenderer();
+    } catch (err) {
+      console.error(`skiff: building the app's window failed (${String(err?.message ?? err).split('\n')[0]}); the host starts anyway and its page says so`);
+    }
+  }
+  return renderer.outdir;
+}
+
+/** `skiff app` without --web opens the Electron window when a binary and a display exist. */
+async function runElectron() {
+  const { electronBinary, hasDisplay } = await import('../scripts/electron-binary.mjs');
+  const bin = electronBinary();
+  if (!bin || !hasDisplay() || argv.includes('--web') || argv.includes('--help') || argv.includes('-h')) return undefined;
+  await ensureRenderer();
+  const { buildShell, shellMain } = await import('../scripts/build-shell.mjs');
+  await buildShell();
+  const env = { ...process.env };
+  const dd = argv.indexOf('--data-dir');
+  if (dd > 0 && argv[dd + 1]) env.SKIFF_HOME = argv[dd + 1];
+  const { spawn } = await import('node:child_process');
+  const child = spawn(bin, [shellMain], { stdio: 'inherit', env });
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+}
+
+if (isApp) {
+  const code = await runElectron();
+  if (code !== undefined) process.exit(code);
+}
 
 let main;
 try {
   if (!isFresh()) await buildCli();
-  ({ main } = await import(entry));
+  ({ main } = await import(isApp ? appEntry : entry));
 } catch {
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import('../engine/cli/main.ts'));
+  ({ main } = await import(isApp ? '../electron/host/app-main.ts' : '../engine/cli/main.ts'));
 }
-const code = await main(process.argv.slice(2));
+const code = isApp ? await main(argv.slice(1), { staticDir: ensureRenderer }) : await main(argv);
 process.exitCode = code;
 // Leftover handles (sockets, timers) must not keep a finished command alive.
 setTimeout(() => process.exit(code), 1000).unref();

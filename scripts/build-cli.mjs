@@ -1,15 +1,20 @@
-// Bundles the `skiff` command (engine/cli/main.ts and what it loads) into dist/cli/ with
-// esbuild, so each skiff process starts without compiling TypeScript. Packages stay external.
-// dist/cli sits two levels below the root, like engine/cli, so relative URLs still resolve.
+// Bundles the `skiff` command (engine/cli/main.ts and what it loads) and `skiff app`
+// (electron/host/app-main.ts) into dist/cli/ with esbuild, so each skiff process starts
+// without compiling TypeScript. Packages stay external. dist/cli sits two levels below the
+// root, like engine/cli and electron/host, so relative URLs still resolve.
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const root = new URL('..', import.meta.url).pathname;
 export const outdir = join(root, 'dist/cli');
 export const entry = join(outdir, 'main.js');
+export const appEntry = join(outdir, 'app.js');
+/** What the bundles are made from. */
+export const sourceDirs = [join(root, 'engine'), join(root, 'electron/host')];
 
-/** Newest modification time of the engine's sources (what the bundle is made from). */
-export function newestSource(dir = join(root, 'engine')) {
+/** Newest modification time of the sources under dir (default: every source dir). */
+export function newestSource(dir) {
+  if (dir === undefined) return Math.max(...sourceDirs.map((d) => newestSource(d)));
   let newest = 0;
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
@@ -22,7 +27,7 @@ export function newestSource(dir = join(root, 'engine')) {
 
 export function isFresh() {
   try {
-    return statSync(entry).mtimeMs >= newestSource();
+    return Math.min(statSync(entry).mtimeMs, statSync(appEntry).mtimeMs) >= newestSource();
   } catch {
     return false;
   }
@@ -31,7 +36,7 @@ export function isFresh() {
 export async function buildCli() {
   const { build } = await import('esbuild'); // only when building: it costs ~80 ms to load
   const result = await build({
-    entryPoints: { main: join(root, 'engine/cli/main.ts') },
+    entryPoints: { main: join(root, 'engine/cli/main.ts'), app: join(root, 'electron/host/app-main.ts') },
     outdir,
     bundle: true,
     splitting: true,

@@ -13,6 +13,7 @@ export const HELP = `skiff - Kubernetes in one click
 Usage: skiff <command> [flags]
 
 Commands:
+  app         open the Skiff app (its window; in your browser where Electron cannot run) (skiff app --help)
   start       start a local cluster (in the background unless --foreground)
   stop        stop it
   status      show whether it is running and ready (exit 0 only when ready)

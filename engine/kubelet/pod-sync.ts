@@ -46,6 +46,8 @@ export function createPodSync(d: PodSyncDeps): PodSync {
   const pullBackoffs = new Map<string, Map<string, { delayMs: number; until: number; message: string }>>(); // pod uid → container name
   const scheme = d.runtime.version.split('://')[0];
   const maxBackoff = d.backoffBaseMs * 30;
+  // Upstream resets a container's back-off after it ran 10 min (twice the 5 min cap) without trouble.
+  const resetAfterMs = maxBackoff * 2;
   // Probes and hooks need exec into containers: only runtimes that serve streams (Docker) run
   // them; on the simulated runtime probes count as passing (its annotation decides readiness).
   const streams = typeof (d.runtime as any).exec === 'function' ? (d.runtime as unknown as NodeStreams) : undefined;
@@ -129,6 +131,13 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     const b = per.get(spec.name);
     const latest = a.latest!;
     if (b) {
+      const ranMs = (latest.finishedAt?.getTime() ?? 0) - (latest.startedAt?.getTime() ?? Infinity);
+      if (b.forId !== latest.id && ranMs >= resetAfterMs) {
+        // It ran cleanly for long enough (Kubernetes: 10 min): the back-off starts over.
+        per.set(spec.name, { delayMs: d.backoffBaseMs, forId: latest.id });
+        a.waiting = await startContainer(pod, spec, sandboxId, latest.attempt + 1, init, all);
+        return;
+      }
       if (b.forId !== latest.id) {
         // A new crash: wait out the current delay from when it exited, then double it.
         b.forId = latest.id;

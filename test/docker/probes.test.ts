@@ -54,8 +54,11 @@ test('a failing readiness probe keeps the pod unready and out of Endpoints; http
     const p = await podJSON('good');
     return p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True') && p;
   });
-  const bad = await podJSON('bad');
-  assert.equal(bad.status.phase, 'Running');
+  // Started after "good"; under load it may still be starting when "good" is Ready.
+  const bad = await waitFor('bad Running', async () => {
+    const p = await podJSON('bad');
+    return p.status?.phase === 'Running' && p;
+  });
   assert.equal(bad.status.containerStatuses[0].ready, false);
   assert.ok(bad.status.conditions.some((c: any) => c.type === 'Ready' && c.status === 'False'));
   const ep = await waitFor('endpoints with the good pod', async () => {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildEnv, hostConfigFor, parseQuantity, prepareVolumes, userOf } from './container-config';
+import { buildEnv, hostConfigFor, parseQuantity, userOf } from './container-config';
+import { prepareVolumes } from './volumes';
 import type { KubeObject } from '../../kinds/types';
 
 const pod: KubeObject = {

@@ -3,16 +3,19 @@
 // restarted kubelet adopts its containers; Docker events tell the kubelet when one exits.
 import Docker from 'dockerode';
 import { join } from 'node:path';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import type { ContainerRuntime, ContainerStats, RawState, RuntimeContainer, RuntimeListener, Sandbox, SandboxConfig, ContainerConfig } from '../runtime';
 import type { NodeStreams } from '../streams';
 import type { KubeObject } from '../../kinds/types';
 import { L, SANDBOX, containerName } from './names';
 import { ensureClusterNetwork } from './network';
-import { buildEnv, hostConfigFor, prepareVolumes, userOf, type ObjectLookup } from './container-config';
+import { buildEnv, hostConfigFor, userOf, type ObjectLookup } from './container-config';
+import { prepareVolumes, refreshVolumes } from './volumes';
 import { createDockerStreams } from './docker-streams';
 
 export const DEFAULT_SANDBOX_IMAGE = 'registry.k8s.io/pause:3.10';
+const VOLUME_REFRESH_MS = 5_000;
+const TOKEN_REISSUE_MS = 24 * 3600_000;
 
 export interface DockerRuntimeOptions {
   cluster: string;
@@ -28,6 +31,8 @@ export interface DockerRuntimeOptions {
   caCert?: string;
   pvcPath?: (namespace: string, claim: string) => Promise<string | undefined>;
   log?: (line: string) => void;
+  /** How often ConfigMap/Secret/projected volumes are rewritten from their sources (default 5 s). */
+  volumeRefreshMs?: number;
 }
 
 export type DockerRuntime = ContainerRuntime & NodeStreams & {
@@ -81,6 +86,36 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
   watchEvents();
 
   const podDir = (uid: string) => join(o.dataDir, 'pods', uid);
+
+  // Projected service-account tokens live 7 days; a pod's token is reissued after a day, so
+  // long-running pods always hold a valid one, and volume refreshes in between rewrite nothing.
+  const tokens = new Map<string, { token: Promise<string | undefined>; at: number }>();
+  const tokenFor = (pod: KubeObject) => {
+    const uid = pod.metadata.uid!;
+    const t = tokens.get(uid);
+    if (t && Date.now() - t.at < TOKEN_REISSUE_MS) return t.token;
+    const token = o.token?.(pod) ?? Promise.resolve(undefined);
+    tokens.set(uid, { token, at: Date.now() });
+    token.catch(() => tokens.delete(uid));
+    return token;
+  };
+
+  // ConfigMap/Secret/projected volumes follow their sources, as the kubelet's periodic sync does.
+  let refreshing = false;
+  const refreshTimer = setInterval(async () => {
+    if (refreshing || closed) return;
+    refreshing = true;
+    try {
+      for (const [uid, pod] of pods) {
+        if (!existsSync(join(podDir(uid), 'volumes'))) continue; // no container made yet
+        const changed = await refreshVolumes({ pod, podDir: podDir(uid), lookup: o.lookup, token: () => tokenFor(pod), caCert: o.caCert }).catch(() => []);
+        if (changed.length) log(`pod ${pod.metadata.namespace}/${pod.metadata.name}: volume(s) ${changed.join(', ')} updated`);
+      }
+    } finally {
+      refreshing = false;
+    }
+  }, o.volumeRefreshMs ?? VOLUME_REFRESH_MS);
+  refreshTimer.unref();
 
   async function findSandbox(uid: string) {
     const list = await docker.listContainers({ all: true, filters: { label: [...baseFilter, `${L.podUid}=${uid}`, `${L.container}=${SANDBOX}`] } });
@@ -177,6 +212,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
       const sorted = [...list].sort((a, b) => Number(a.Labels[L.container] === SANDBOX) - Number(b.Labels[L.container] === SANDBOX));
       for (const c of sorted) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignore404);
       pods.delete(podUid);
+      tokens.delete(podUid);
       rmSync(podDir(podUid), { recursive: true, force: true });
     },
 
@@ -208,7 +244,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
       const spec = cfg.spec;
       const podIP = pod.spec?.hostNetwork ? o.hostIP ?? '' : await podIPOf(cfg.sandboxId);
       const env = await buildEnv({ pod, spec, hostIP: o.hostIP ?? '', podIP, lookup: o.lookup });
-      const vols = await prepareVolumes({ pod, podDir: podDir(cfg.podUid), lookup: o.lookup, token: () => o.token?.(pod) ?? Promise.resolve(undefined), caCert: o.caCert, pvcPath: o.pvcPath });
+      const vols = await prepareVolumes({ pod, podDir: podDir(cfg.podUid), lookup: o.lookup, token: () => tokenFor(pod), caCert: o.caCert, pvcPath: o.pvcPath });
       const cname = containerName(spec.name, name, namespace, cfg.podUid, cfg.attempt);
       // kubectl debug --target: share the target container's process namespace.
       const target = spec.targetContainerName
@@ -282,6 +318,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
 
     close() {
       closed = true;
+      clearInterval(refreshTimer);
       (events as any)?.destroy?.();
       listeners.clear();
     },

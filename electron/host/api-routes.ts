@@ -1,0 +1,101 @@
+// The JSON API under /api/ (paths in protocol.ts): app info, profiles, clusters and events.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClusterManager } from './cluster-manager';
+import type { EventHub } from './event-hub';
+import { createEventStreams } from './event-stream';
+import { HostHttpError, readJsonBody, sendHostError, sendJson } from './http-util';
+import type { ProfileRegistry } from './profiles';
+import type { AppInfo, HostEvent } from './protocol';
+
+export interface ApiRoutes {
+  /** A request under /api/ (the caller has checked the session). */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  close(): void;
+}
+
+export interface ApiRoutesOptions {
+  clusters: ClusterManager;
+  profiles: ProfileRegistry;
+  hub: EventHub;
+  appInfo: () => Promise<AppInfo>;
+  log?: (line: string) => void;
+  pingMs?: number;
+}
+
+export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
+  const { clusters, profiles } = opts;
+  const log = opts.log ?? (() => {});
+  const events = createEventStreams({
+    hub: opts.hub,
+    pingMs: opts.pingMs,
+    initial: (): HostEvent[] => [
+      ...clusters.snapshot().map((cluster) => ({ type: 'cluster' as const, cluster })),
+      { type: 'profiles', profiles: profiles.list() },
+    ],
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    const method = req.method ?? 'GET';
+    const only = (...allowed: string[]) => {
+      if (!allowed.includes(method)) {
+        throw Object.assign(new HostHttpError(405, `${method} is not allowed on ${path}`, `use ${allowed.join(' or ')}`), { allow: allowed.join(', ') });
+      }
+    };
+    if (path === '/api/app') {
+      only('GET');
+      return sendJson(res, 200, await opts.appInfo());
+    }
+    if (path === '/api/profiles') {
+      only('GET');
+      return sendJson(res, 200, profiles.list());
+    }
+    if (path === '/api/events') {
+      only('GET');
+      return events.handle(req, res);
+    }
+    if (path === '/api/clusters') {
+      only('GET', 'POST');
+      if (method === 'GET') return sendJson(res, 200, await clusters.list());
+      return sendJson(res, 202, await clusters.start(await readJsonBody(req)));
+    }
+    const m = /^\/api\/clusters\/([^/]+)(?:\/(start|stop|restart))?$/.exec(path);
+    if (m) {
+      let name: string;
+      try {
+        name = decodeURIComponent(m[1]);
+      } catch {
+        throw new HostHttpError(400, 'the cluster name in the path is not valid percent-encoding', 'use the name as listed by GET /api/clusters');
+      }
+      const action = m[2];
+      if (!action) {
+        only('GET', 'DELETE');
+        if (method === 'GET') {
+          const c = (await clusters.list()).find((x) => x.name === name);
+          if (!c) throw new HostHttpError(404, `cluster "${name}" does not exist`, 'list them with GET /api/clusters');
+          return sendJson(res, 200, c);
+        }
+        await clusters.delete(name);
+        return sendJson(res, 200, { deleted: name });
+      }
+      only('POST');
+      if (action === 'start') return sendJson(res, 202, await clusters.startExisting(name));
+      if (action === 'stop') return sendJson(res, 200, await clusters.stop(name));
+      return sendJson(res, 202, await clusters.restart(name));
+    }
+    throw new HostHttpError(404, `no API at ${path}`, 'see electron/host/protocol.ts for the paths');
+  }
+
+  return {
+    handle(req, res) {
+      route(req, res).catch((err) => {
+        if (!(err instanceof HostHttpError)) log(`host: ${req.method} ${req.url} failed: ${(err as Error)?.stack ?? err}`);
+        if (res.headersSent) return void res.destroy();
+        const allow = (err as { allow?: string }).allow;
+        if (allow) res.setHeader('Allow', allow);
+        sendHostError(res, err);
+      });
+    },
+    close: () => events.close(),
+  };
+}

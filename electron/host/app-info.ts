@@ -1,0 +1,59 @@
+// GET /api/app: version, mode, data dir, whether Docker answers (and how to start it if not),
+// and the image the Create templates use.
+import { readFileSync } from 'node:fs';
+import type { AppInfo } from './protocol';
+
+export const DEFAULT_IMAGE = 'nginx:1.27';
+
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export function dockerHint(platform: NodeJS.Platform = process.platform): string {
+  return platform === 'linux'
+    ? 'Docker is not running: start it with `sudo systemctl start docker` (or run dockerd), or start Docker Desktop; until then clusters get simulated nodes'
+    : 'Docker is not running: start Docker Desktop; until then clusters get simulated nodes';
+}
+
+export type DockerProbe = () => Promise<AppInfo['docker']>;
+
+/** Asks the Docker engine for its version, giving up after timeoutMs. */
+export function dockerProbe(timeoutMs = 1500): DockerProbe {
+  return async () => {
+    try {
+      const { default: Docker } = await import('dockerode');
+      const docker = new Docker();
+      let timer: NodeJS.Timeout | undefined;
+      const v = await Promise.race([
+        docker.version(),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs))),
+      ]).finally(() => clearTimeout(timer));
+      return { available: true, version: (v as { Version?: string }).Version };
+    } catch {
+      return { available: false, hint: dockerHint() };
+    }
+  };
+}
+
+export function createAppInfo(opts: {
+  dataDir: string;
+  env: Record<string, string | undefined>;
+  mode?: AppInfo['mode'];
+  version?: string;
+  docker?: DockerProbe;
+}): () => Promise<AppInfo> {
+  const probe = opts.docker ?? dockerProbe();
+  const version = opts.version ?? packageVersion();
+  return async () => ({
+    version,
+    mode: opts.mode ?? 'web',
+    dataDir: opts.dataDir,
+    docker: await probe(),
+    defaultImage: opts.env.SKIFF_DEFAULT_IMAGE || DEFAULT_IMAGE,
+  });
+}

@@ -1,0 +1,207 @@
+// `skiff app [--web] [--port N] [--no-open] [--data-dir DIR]`: the app in browser mode. Starts
+// the host (renderer build, host API, kube proxy) on 127.0.0.1 and prints the launch URL.
+// Clusters keep running when it exits. startApp() is the same thing for in-process tests.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultDataDir } from '../../engine/cluster/paths';
+import { createApiRoutes } from './api-routes';
+import { createAppInfo, type DockerProbe } from './app-info';
+import { createClusterManager, type ClusterManager } from './cluster-manager';
+import { createEventHub } from './event-hub';
+import { createKubeProxy } from './kube-proxy';
+import { createLocalProfiles } from './local-profiles';
+import { hasDisplay, openBrowser } from './open-browser';
+import { startHostServer } from './server';
+import { createSession } from './session';
+
+type Env = Record<string, string | undefined>;
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface StartAppOptions {
+  dataDir?: string;
+  /** 0 or undefined: a free port. */
+  port?: number;
+  env?: Env;
+  log?: (line: string) => void;
+  /** The renderer build (default: scripts/build-renderer.mjs's outdir, else dist/renderer). */
+  staticDir?: string;
+  /** How often to re-read the data dir (ms; 0: never). */
+  pollMs?: number;
+  docker?: DockerProbe;
+  /** 'electron' when the Electron shell hosts the window (default 'web'). */
+  mode?: 'web' | 'electron';
+}
+
+export interface RunningApp {
+  url: string;
+  launchUrl: string;
+  port: number;
+  dataDir: string;
+  clusters: ClusterManager;
+  /** Closes the server; clusters keep running. */
+  close(): Promise<void>;
+}
+
+export async function startApp(o: StartAppOptions = {}): Promise<RunningApp> {
+  const env = o.env ?? process.env;
+  const log = o.log ?? (() => {});
+  const dataDir = resolve(o.dataDir ?? defaultDataDir(env));
+  const staticDir = o.staticDir ?? (await defaultStaticDir());
+  const hub = createEventHub(log);
+  const clusters = createClusterManager({ dataDir, hub, env, log, pollMs: o.pollMs });
+  const profiles = createLocalProfiles({ dataDir, clusters, hub });
+  await clusters.list(); // so the first page load already sees clusters started by the CLI
+  const api = createApiRoutes({ clusters, profiles, hub, log, appInfo: createAppInfo({ dataDir, env, docker: o.docker, mode: o.mode }) });
+  const kubeProxy = createKubeProxy({ profiles, log });
+  let server;
+  try {
+    server = await startHostServer({ port: o.port ?? 0, staticDir, session: createSession(), api, kubeProxy, log });
+  } catch (err) {
+    clusters.close();
+    profiles.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw Object.assign(new Error(`port ${o.port} on 127.0.0.1 is already in use; pass another --port, or leave it out for a free one`), { code: 'EADDRINUSE' });
+    }
+    throw err;
+  }
+  const s = server;
+  return {
+    url: s.url,
+    launchUrl: s.launchUrl,
+    port: s.port,
+    dataDir,
+    clusters,
+    async close() {
+      await s.close();
+      clusters.close();
+      profiles.close();
+    },
+  };
+}
+
+async function defaultStaticDir(): Promise<string> {
+  try {
+    const script = new URL('../../scripts/build-renderer.mjs', import.meta.url).href;
+    const mod = (await import(script)) as { outdir?: string };
+    if (mod.outdir) return mod.outdir;
+  } catch {
+    // not there yet: fall back to the conventional place
+  }
+  return join(ROOT, 'dist/renderer');
+}
+
+interface AppFlags {
+  port?: number;
+  open: boolean;
+  dataDir?: string;
+  help: boolean;
+}
+
+export const APP_HELP = `skiff app - Skiff's window in your browser
+
+Usage: skiff app [--web] [--port N] [--no-open] [--data-dir DIR]
+
+  --web            browser mode even where Electron and a display exist (the default elsewhere)
+  --port N         port on 127.0.0.1 (default: any free port)
+  --no-open        print the URL but do not open a browser
+  --data-dir DIR   where clusters live (default $SKIFF_HOME or ~/.skiff)
+
+Ctrl+C stops the app; clusters keep running (skiff stop stops them).
+`;
+
+export function parseAppFlags(argv: string[]): AppFlags {
+  const flags: AppFlags = { open: true, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
+    const name = m?.[1] ?? arg;
+    const value = () => {
+      const v = m?.[2] ?? argv[++i];
+      if (v === undefined || v === '' || (m?.[2] === undefined && v.startsWith('--'))) throw new Error(`--${name} needs a value; write --${name} VALUE`);
+      return v;
+    };
+    if (arg === '-h' || name === 'help') flags.help = true;
+    else if (name === 'web') continue;
+    else if (name === 'no-open') flags.open = false;
+    else if (name === 'port') {
+      const v = value();
+      const port = /^\d{1,5}$/.test(v) ? Number(v) : NaN;
+      if (!(port >= 0 && port <= 65535)) throw new Error(`invalid --port "${v}"; use a number from 1 to 65535, or 0 for any free port`);
+      flags.port = port;
+    } else if (name === 'data-dir') flags.dataDir = resolve(value());
+    else throw new Error(`unknown argument "${arg}" for "skiff app"; run "skiff app --help" for usage`);
+  }
+  return flags;
+}
+
+export interface AppIo {
+  out(line: string): void;
+  err(line: string): void;
+  env: Env;
+}
+
+const processIo: AppIo = {
+  out: (l) => void process.stdout.write(l + '\n'),
+  err: (l) => void process.stderr.write(l + '\n'),
+  env: process.env,
+};
+
+/**
+ * The `skiff app` command; resolves with the exit code once the app was stopped. staticDir may
+ * be a function (bin/skiff.mjs builds the renderer with it once the flags are known to be good).
+ */
+export async function main(
+  argv: string[],
+  opts: { staticDir?: string | (() => Promise<string | undefined>); io?: AppIo } = {},
+): Promise<number> {
+  const io = opts.io ?? processIo;
+  let flags: AppFlags;
+  try {
+    flags = parseAppFlags(argv);
+  } catch (err) {
+    io.err(`skiff: ${(err as Error).message}`);
+    return 1;
+  }
+  if (flags.help) {
+    io.out(APP_HELP.trimEnd());
+    return 0;
+  }
+  const dataDir = flags.dataDir ?? defaultDataDir(io.env);
+  const logFile = join(dataDir, 'app.log');
+  const log = (line: string) => {
+    if (io.env.SKIFF_DEBUG) io.err(line);
+    try {
+      appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`, { mode: 0o600 });
+    } catch {
+      // a log we cannot write must not stop the app
+    }
+  };
+  let app: RunningApp;
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const staticDir = typeof opts.staticDir === 'function' ? await opts.staticDir() : opts.staticDir;
+    app = await startApp({ dataDir, port: flags.port, env: io.env, log, staticDir });
+  } catch (err) {
+    io.err(`skiff: cannot start the app: ${(err as Error).message}`);
+    return 1;
+  }
+  io.out(`Skiff is running at ${app.launchUrl}`);
+  io.out('Open that link once (it carries a one-time token). Ctrl+C stops the app; clusters keep running.');
+  if (flags.open && hasDisplay(io.env)) openBrowser(app.launchUrl, (l) => io.err(`skiff: ${l}`));
+
+  const sig = await new Promise<NodeJS.Signals>((resolve) => {
+    const on = (s: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(s);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+  log(`host: ${sig}: closing`);
+  await app.close();
+  io.out('Skiff stopped. Clusters keep running; "skiff stop" stops one.');
+  return 0;
+}

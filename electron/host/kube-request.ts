@@ -1,0 +1,65 @@
+// One GET against a cluster's API with a KubeConfig's credentials, for the host's own checks
+// (node readiness, runtime of a cluster found running). The UI's requests use the proxy.
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { NODE_RUNTIME_ANNOTATION } from '../../engine/kubelet/simulated-node';
+import { upstreamPath, type KubeTargets } from './kube-target';
+
+export async function kubeGetJson<T = unknown>(targets: KubeTargets, kc: KubeConfig, path: string, timeoutMs = 3000): Promise<T> {
+  const t = await targets.resolve(kc);
+  return new Promise<T>((resolve, reject) => {
+    const req = (t.secure ? httpsRequest : httpRequest)(
+      {
+        ...t.options,
+        protocol: t.server.protocol,
+        hostname: t.server.hostname.replace(/^\[|\]$/g, ''),
+        port: t.server.port || (t.secure ? 443 : 80),
+        path: upstreamPath(t.server, path, ''),
+        method: 'GET',
+        headers: { accept: 'application/json', ...t.headers },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if (res.statusCode !== 200) return reject(new Error(`GET ${path} answered ${res.statusCode}: ${text.slice(0, 200)}`));
+          try {
+            resolve(JSON.parse(text) as T);
+          } catch (err) {
+            reject(new Error(`GET ${path} answered invalid JSON (${(err as Error).message})`));
+          }
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`GET ${path}: no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export interface NodeInfo {
+  name: string;
+  ready: boolean;
+  runtime?: string;
+}
+
+interface NodeList {
+  items?: Array<{
+    metadata?: { name?: string; annotations?: Record<string, string> };
+    status?: { conditions?: Array<{ type?: string; status?: string }> };
+  }>;
+}
+
+/** The cluster's nodes with their Ready condition and skiff's node-runtime annotation. */
+export async function listNodes(targets: KubeTargets, kc: KubeConfig): Promise<NodeInfo[]> {
+  const list = await kubeGetJson<NodeList>(targets, kc, '/api/v1/nodes');
+  return (list.items ?? []).map((n) => ({
+    name: n.metadata?.name ?? '?',
+    ready: (n.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+    runtime: n.metadata?.annotations?.[NODE_RUNTIME_ANNOTATION],
+  }));
+}

@@ -1,0 +1,77 @@
+// Turns a profile's KubeConfig into request options for its API server, with
+// @kubernetes/client-node doing the credential work (CA, client cert, token, exec plugin).
+// Keep-alive agents are reused per TLS identity so a busy UI does not handshake per request.
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent, type RequestOptions } from 'node:https';
+import { createHash } from 'node:crypto';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+export interface KubeTarget {
+  /** The API server's base URL (it may carry a path prefix, e.g. behind Rancher). */
+  server: URL;
+  secure: boolean;
+  /** Headers the credentials need (Authorization, Impersonate-User, ...). */
+  headers: Record<string, string>;
+  /** TLS material and an agent, ready for http(s).request. */
+  options: RequestOptions;
+}
+
+export interface KubeTargets {
+  /** keepAlive false: a fresh connection (for upgrades, whose socket leaves the pool). */
+  resolve(kc: KubeConfig, opts?: { keepAlive?: boolean }): Promise<KubeTarget>;
+  close(): void;
+}
+
+export function createKubeTargets(): KubeTargets {
+  const agents = new Map<string, HttpAgent>();
+
+  return {
+    async resolve(kc, { keepAlive = true } = {}) {
+      const cluster = kc.getCurrentCluster();
+      if (!cluster) throw new Error(`the kubeconfig has no cluster for context "${kc.getCurrentContext()}"`);
+      const server = new URL(cluster.server);
+      // applyToHTTPSOptions fills ca/cert/key/headers/auth and creates an agent for us.
+      const applied: Record<string, unknown> & { headers?: Record<string, unknown> } = {};
+      await kc.applyToHTTPSOptions(applied as never);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(applied.headers ?? {})) if (typeof v === 'string' || typeof v === 'number') headers[k] = String(v);
+      if (typeof applied.auth === 'string') headers.Authorization = `Basic ${Buffer.from(applied.auth).toString('base64')}`;
+      const tls = {
+        ca: applied.ca, cert: applied.cert, key: applied.key, pfx: applied.pfx, passphrase: applied.passphrase,
+        rejectUnauthorized: applied.rejectUnauthorized as boolean | undefined, servername: applied.servername as string | undefined,
+      };
+      const secure = server.protocol === 'https:';
+      let agent = applied.agent as HttpAgent | undefined;
+      // Behind a proxy the library's agent knows the way; otherwise pool our own.
+      if (keepAlive && !cluster.proxyUrl) {
+        const key = identity(cluster.server, tls);
+        agent = agents.get(key);
+        if (!agent) {
+          agent = secure ? new HttpsAgent({ keepAlive: true, ...clean(tls) } as never) : new HttpAgent({ keepAlive: true });
+          agents.set(key, agent);
+        }
+      }
+      return { server, secure, headers, options: { ...clean(tls), agent } as RequestOptions };
+    },
+    close() {
+      for (const a of agents.values()) a.destroy();
+      agents.clear();
+    },
+  };
+}
+
+/** Joins the server's base path and the Kubernetes path the browser asked for. */
+export function upstreamPath(server: URL, path: string, search: string): string {
+  const base = server.pathname.replace(/\/+$/, '');
+  return `${base}${path.startsWith('/') ? path : `/${path}`}${search}`;
+}
+
+function identity(server: string, tls: Record<string, unknown>): string {
+  const h = createHash('sha256').update(server);
+  for (const [k, v] of Object.entries(tls)) h.update(`\0${k}=`).update(v === undefined ? '' : Buffer.isBuffer(v) ? v : String(v));
+  return h.digest('hex');
+}
+
+function clean<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,64 @@
+// Electron main process: starts the host (the same one browser mode uses) and shows it in a
+// hardened window. The only file, with preload.ts, that imports 'electron'.
+import { app, BrowserWindow, dialog, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startApp } from '../host/app-main';
+import { isAllowedExternalUrl, isAppUrl, isTrustedSender, windowOptions } from './security';
+
+// Bundled to dist/shell/main.mjs: two levels below the root, like the sources.
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+async function main(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  await app.whenReady();
+  const host = await startApp({ env: process.env, log: (line) => console.log(line), mode: 'electron' });
+  const origin = new URL(host.url).origin;
+
+  // Nothing the page asks for (camera, notifications, ...) is granted.
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+
+  const trusted = (e: IpcMainInvokeEvent) => isTrustedSender(e.senderFrame?.url, e.senderFrame === e.sender.mainFrame, origin);
+  ipcMain.handle('skiff:app-info', (e) => (trusted(e) ? { version: app.getVersion(), platform: process.platform } : null));
+  ipcMain.handle('skiff:open-file', async (e, filters) => {
+    if (!trusted(e)) return null;
+    const win = BrowserWindow.fromWebContents(e.sender);
+    const r = await dialog.showOpenDialog(win!, { properties: ['openFile', 'multiSelections'], filters: Array.isArray(filters) ? filters : undefined });
+    if (r.canceled) return null;
+    return r.filePaths.filter((p) => existsSync(p)).map((p) => ({ path: p, text: readFileSync(p, 'utf8') }));
+  });
+  ipcMain.handle('skiff:reveal-file', (e, path) => {
+    if (trusted(e) && typeof path === 'string' && existsSync(path)) shell.showItemInFolder(path);
+  });
+
+  const win = new BrowserWindow(windowOptions(join(root, 'dist', 'shell', 'preload.cjs')));
+  const contents = win.webContents;
+  contents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url, origin)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAppUrl(url, origin)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isAllowedExternalUrl(url, origin)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.once('ready-to-show', () => win.show());
+  await win.loadURL(host.launchUrl);
+
+  app.on('window-all-closed', async () => {
+    await host.close(); // clusters keep running, like Docker Desktop's engine
+    app.quit();
+  });
+}
+
+main().catch((err) => {
+  console.error(`skiff: the app could not start: ${(err as Error).message}`);
+  app.exit(1);
+});

@@ -1,0 +1,163 @@
+// npm run bench -- ui: the pods view in Chromium against browser mode, on a simulated cluster
+// holding 50,000 pods (namespace default) and 1,000 pods (namespace small), while 100 pod
+// updates per second arrive. Each figure is printed at 50,000 beside the same figure at 1,000
+// from the same run, which is its floor here:
+//   navigation -> first rows painted (target <= 1 s after data), scroll frame rate (>= 50 fps),
+//   filter keystroke -> repaint (<= 100 ms), renderer JS heap (<= 500 MB);
+// plus `skiff app` cold start -> URL printed -> page ready, and the host process's idle RSS.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchBrowser } from '../e2e/browser';
+import { startScaleFixture } from '../e2e/scale-fixture';
+
+const BIG = Number(process.env.SKIFF_BENCH_PODS ?? 50_000);
+const SMALL = 1_000;
+const out = (line: string) => console.log(line);
+const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function until(fn: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await fn().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out: ${what}`);
+}
+
+const listCount = async (page: Page) => Number((await page.getByTestId('list-count').innerText()).replace(/[^\d]/g, ''));
+
+/** Navigates away and back to Pods; ms from the click to the first row painted. */
+async function firstRows(page: Page, namespace: string): Promise<number> {
+  await page.getByTestId('nav-nodes').click();
+  await page.getByTestId('namespace-picker').selectOption(namespace);
+  await page.waitForTimeout(300);
+  const t0 = Date.now();
+  await page.getByTestId('nav-pods').click();
+  await page.locator('[data-testid="row"]').first().waitFor({ timeout: 30_000 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+  return Date.now() - t0;
+}
+
+/** Frames per second while the list scrolls 40 px per frame for 2 s. */
+function scrollFps(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const list = document.querySelector('[data-testid="resource-list"]')!;
+    const scroller = [list, ...list.querySelectorAll('*')].find((e) => e.scrollHeight > e.clientHeight + 100 && /(auto|scroll)/.test(getComputedStyle(e).overflowY))!;
+    scroller.scrollTop = 0;
+    let frames = 0;
+    const t0 = performance.now();
+    await new Promise<void>((done) => {
+      const step = () => {
+        frames++;
+        scroller.scrollTop += 40;
+        if (performance.now() - t0 < 2000) requestAnimationFrame(step);
+        else done();
+      };
+      requestAnimationFrame(step);
+    });
+    return (frames * 1000) / (performance.now() - t0);
+  });
+}
+
+/** ms from one keystroke in the filter to the repainted count (median of 5 keystrokes). */
+async function filterRepaint(page: Page): Promise<number> {
+  const times: number[] = [];
+  for (const text of ['load-1', 'load-12', 'load-123', 'load-1', 'load-']) {
+    times.push(await page.evaluate(async (value) => {
+      const input = document.querySelector<HTMLInputElement>('[data-testid="list-filter"]')!;
+      const count = document.querySelector('[data-testid="list-count"]')!;
+      const before = count.textContent;
+      const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+      const t0 = performance.now();
+      setter.call(input, value);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      await new Promise<void>((done) => {
+        const check = () => (count.textContent !== before ? done() : requestAnimationFrame(check));
+        requestAnimationFrame(check);
+      });
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+      return performance.now() - t0;
+    }, text));
+  }
+  await page.getByTestId('list-filter').fill('');
+  return median(times);
+}
+
+async function heapMb(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+  await cdp.detach();
+  return usedSize / 1024 / 1024;
+}
+
+async function measure(page: Page, namespace: string, expected: number) {
+  const paint = median([await firstRows(page, namespace), await firstRows(page, namespace), await firstRows(page, namespace)]);
+  await until(async () => (await listCount(page)) === expected, 60_000, `${expected} pods listed`);
+  const fps = await scrollFps(page);
+  const filter = await filterRepaint(page);
+  const heap = await heapMb(page);
+  return { paint, fps, filter, heap };
+}
+
+async function coldStart(): Promise<{ urlMs: number; readyMs: number; rssMb: number }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'skiff-ui-bench-cold-'));
+  const bin = join(new URL('../..', import.meta.url).pathname, 'bin', 'skiff.mjs');
+  const t0 = Date.now();
+  const child = spawn(process.execPath, [bin, 'app', '--no-open', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (c) => {
+      buf += c;
+      const m = buf.match(/https?:\/\/127\.0\.0\.1:\d+\/\S*/);
+      if (m) resolve(m[0]);
+    });
+    child.once('exit', (code) => reject(new Error(`skiff app exited ${code}: ${buf}`)));
+  });
+  const urlMs = Date.now() - t0;
+  const browser = await launchBrowser();
+  const page = await browser.newPage();
+  const t1 = Date.now();
+  await page.goto(url);
+  await page.getByTestId('start-cluster').waitFor({ timeout: 30_000 });
+  const readyMs = urlMs + (Date.now() - t1);
+  await browser.close();
+  await new Promise((r) => setTimeout(r, 5000));
+  const rss = Number(readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024;
+  child.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+  return { urlMs, readyMs, rssMb: rss };
+}
+
+const cold = await coldStart();
+out(`app cold start: URL printed ${cold.urlMs} ms, first screen painted ${cold.readyMs} ms after launch (browser start excluded)`);
+out(`host process idle RSS (skiff app, no cluster): ${cold.rssMb.toFixed(0)} MB`);
+
+const f = await startScaleFixture('uibench');
+try {
+  const ns = await f.page.request.post(`${f.url}/k8s/skiff-uibench/api/v1/namespaces`, { data: { metadata: { name: 'small' } } });
+  if (ns.status() !== 201) throw new Error(`namespace small: HTTP ${ns.status()}`);
+  const t0 = Date.now();
+  const made = await f.load({ mode: 'create', count: BIG });
+  await f.load({ mode: 'create', count: SMALL, namespace: 'small' });
+  out(`created ${BIG} + ${SMALL} pods in ${((Date.now() - t0) / 1000).toFixed(1)} s (${made.rate.toFixed(0)}/s)`);
+  await f.page.reload();
+  await f.page.getByTestId('nav-pods').waitFor({ timeout: 30_000 });
+
+  const updates = f.load({ mode: 'update', count: BIG, perSecond: 100, seconds: 120 });
+  const big = await measure(f.page, 'default', BIG);
+  const small = await measure(f.page, 'small', SMALL);
+  const sent = await updates;
+  out(`(${sent.sent} pod updates sent at 100/s during the measurements)`);
+  out(`                                   ${String(BIG).padStart(7)} pods | ${SMALL} pods   target`);
+  out(`navigation -> first rows painted  ${big.paint.toFixed(0).padStart(7)} ms  | ${small.paint.toFixed(0)} ms   <= 1000 ms  ${verdict(big.paint <= 1000)}`);
+  out(`scroll frame rate                 ${big.fps.toFixed(0).padStart(7)} fps | ${small.fps.toFixed(0)} fps   >= 50 fps  ${verdict(big.fps >= 50)}`);
+  out(`filter keystroke -> repaint       ${big.filter.toFixed(0).padStart(7)} ms  | ${small.filter.toFixed(0)} ms   <= 100 ms  ${verdict(big.filter <= 100)}`);
+  out(`renderer JS heap (after GC)       ${big.heap.toFixed(0).padStart(7)} MB  | ${small.heap.toFixed(0)} MB   <= 500 MB  ${verdict(big.heap <= 500)}`);
+} finally {
+  await f.close();
+}

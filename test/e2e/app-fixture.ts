@@ -1,0 +1,51 @@
+// The whole app in browser mode for Playwright: the host in-process on a temp data dir, a
+// Chromium page logged in through the launch URL. close() deletes every cluster it started.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startApp } from '../../electron/host/app-main';
+import { launchBrowser } from './browser';
+
+const BIN = join(new URL('../..', import.meta.url).pathname, 'bin', 'skiff.mjs');
+
+export interface AppFixture {
+  url: string;
+  launchUrl: string;
+  dataDir: string;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function startAppFixture(env: Record<string, string> = {}): Promise<AppFixture> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'skiff-e2e-'));
+  const app = await startApp({ dataDir, port: 0, env: { ...process.env, ...env }, log: () => {} });
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(app.launchUrl);
+  return {
+    url: app.url,
+    launchUrl: app.launchUrl,
+    dataDir,
+    browser,
+    page,
+    async close() {
+      await browser.close().catch(() => {});
+      await app.close();
+      for (const name of clusterNames(dataDir)) {
+        spawnSync(process.execPath, [BIN, 'delete', '--name', name, '--data-dir', dataDir], { stdio: 'ignore', timeout: 60_000 });
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function clusterNames(dataDir: string): string[] {
+  try {
+    return readdirSync(dataDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  } catch {
+    return [];
+  }
+}

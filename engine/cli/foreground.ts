@@ -69,7 +69,8 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
       process.exit(1);
     }, STOP_DEADLINE_MS).unref();
     await cp.stop();
-    io.out('stopped');
+    const containers = await stopDockerContainers(flags.name);
+    io.out(containers ? `stopped (and its ${containers} container(s))` : 'stopped');
     return 0;
   } catch (err) {
     const message = err instanceof SkiffError ? err.message : String((err as Error)?.message ?? err).split('\n')[0];
@@ -80,5 +81,16 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
     process.off('SIGTERM', handler);
     releasePidFile(paths.pid);
     if (process.connected) process.disconnect?.();
+  }
+}
+
+/** Stops the cluster's Docker containers, if it has any (0 when Docker is absent or unused). */
+async function stopDockerContainers(cluster: string): Promise<number> {
+  try {
+    const { default: Docker } = await import('dockerode');
+    const { stopClusterContainers } = await import('../kubelet/docker/stop-cluster');
+    return await stopClusterContainers(new Docker(), cluster);
+  } catch {
+    return 0;
   }
 }

@@ -86,7 +86,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('kill -9 and restart adopts running containers; skiff delete removes everything', { skip, timeout: 120_000 }, async () => {
+test('kill -9 and restart adopts running containers; skiff delete removes everything', { skip, timeout: 240_000 }, async () => {
   await startSkiff();
   const deploy = {
     apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'sleepy' },
@@ -118,6 +118,23 @@ test('kill -9 and restart adopts running containers; skiff delete removes everyt
   assert.deepEqual(await ids(), containersBefore, 'no extra containers');
   const running = (await sh(['ps', '-q', '--no-trunc', '--filter', `label=${label}`])).split('\n').filter(Boolean).sort();
   assert.deepEqual(running, containersBefore, 'all still running');
+
+  // skiff stop stops the containers too; the next start brings the pods back (a node reboot).
+  const stopping = proc!;
+  const stop = await skiff(['stop']);
+  assert.equal(stop.code, 0, stop.stderr);
+  await waitFor('skiff exited', async () => stopping.exitCode !== null || stopping.signalCode !== null);
+  proc = undefined;
+  assert.equal((await sh(['ps', '-q', '--filter', `label=${label}`])).trim(), '', 'nothing of the cluster runs after stop');
+  assert.deepEqual(await ids(), containersBefore, 'stopped, not removed');
+  await startSkiff();
+  const rebooted = await waitFor('pods Running after stop/start', async () => {
+    const p = await pods();
+    return p.length === 2 && p.every((x) => x.phase === 'Running' && x.restarts[0] === 1) && p;
+  }, 60_000);
+  assert.deepEqual(rebooted.map((x) => x.name), before.map((x) => x.name), 'the same pods');
+  const ex = await kubectl(['exec', rebooted[0].name, '--', 'echo', 'back']);
+  assert.equal(ex.stdout.trim(), 'back', ex.stderr);
 
   // delete stops the running foreground process itself, then removes its Docker resources.
   const p = proc!;

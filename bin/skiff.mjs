@@ -2,12 +2,16 @@
 // Entry point of the `skiff` command. Runs the esbuild bundle in dist/cli (built on install,
 // rebuilt here when the sources are newer); falls back to tsx if bundling fails.
 // `skiff app` first makes sure the renderer (the app's window) is built, then runs the host.
+// `skiff profiles` runs the host's profile module (the engine cannot import electron/host).
 // Node 20: X509Certificate#toLegacyObject before node:tls is loaded breaks https servers later.
 import 'node:tls';
-import { isFresh, buildCli, entry, appEntry } from '../scripts/build-cli.mjs';
+import { isFresh, buildCli, entry, appEntry, profilesEntry } from '../scripts/build-cli.mjs';
 
 const argv = process.argv.slice(2);
 const isApp = argv[0] === 'app';
+const isProfiles = argv[0] === 'profiles';
+const bundle = isApp ? appEntry : isProfiles ? profilesEntry : entry;
+const source = isApp ? '../electron/host/app-main.ts' : isProfiles ? '../electron/host/profiles-cli.ts' : '../engine/cli/main.ts';
 
 /** The renderer build dir, built first when stale; undefined (with a message) when it cannot be. */
 async function ensureRenderer() {
@@ -56,13 +60,13 @@ if (isApp) {
 let main;
 try {
   if (!isFresh()) await buildCli();
-  ({ main } = await import(isApp ? appEntry : entry));
+  ({ main } = await import(bundle));
 } catch {
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import(isApp ? '../electron/host/app-main.ts' : '../engine/cli/main.ts'));
+  ({ main } = await import(source));
 }
-const code = isApp ? await main(argv.slice(1), { staticDir: ensureRenderer }) : await main(argv);
+const code = isApp ? await main(argv.slice(1), { staticDir: ensureRenderer }) : isProfiles ? await main(argv.slice(1)) : await main(argv);
 process.exitCode = code;
 // Leftover handles (sockets, timers) must not keep a finished command alive.
 setTimeout(() => process.exit(code), 1000).unref();

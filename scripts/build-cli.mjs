@@ -1,5 +1,5 @@
-// Bundles the `skiff` command (engine/cli/main.ts and what it loads) and `skiff app`
-// (electron/host/app-main.ts) into dist/cli/ with esbuild, so each skiff process starts
+// Bundles the `skiff` command (engine/cli/main.ts and what it loads), `skiff app`
+// (electron/host/app-main.ts) and `skiff profiles` (electron/host/profiles-cli.ts) into dist/cli/ with esbuild, so each skiff process starts
 // without compiling TypeScript. Packages stay external. dist/cli sits two levels below the
 // root, like engine/cli and electron/host, so relative URLs still resolve.
 import { readdirSync, rmSync, statSync } from 'node:fs';
@@ -9,6 +9,7 @@ export const root = new URL('..', import.meta.url).pathname;
 export const outdir = join(root, 'dist/cli');
 export const entry = join(outdir, 'main.js');
 export const appEntry = join(outdir, 'app.js');
+export const profilesEntry = join(outdir, 'profiles.js');
 /** What the bundles are made from. */
 export const sourceDirs = [join(root, 'engine'), join(root, 'electron/host')];
 
@@ -27,7 +28,7 @@ export function newestSource(dir) {
 
 export function isFresh() {
   try {
-    return Math.min(statSync(entry).mtimeMs, statSync(appEntry).mtimeMs) >= newestSource();
+    return Math.min(statSync(entry).mtimeMs, statSync(appEntry).mtimeMs, statSync(profilesEntry).mtimeMs) >= newestSource();
   } catch {
     return false;
   }
@@ -36,7 +37,11 @@ export function isFresh() {
 export async function buildCli() {
   const { build } = await import('esbuild'); // only when building: it costs ~80 ms to load
   const result = await build({
-    entryPoints: { main: join(root, 'engine/cli/main.ts'), app: join(root, 'electron/host/app-main.ts') },
+    entryPoints: {
+      main: join(root, 'engine/cli/main.ts'),
+      app: join(root, 'electron/host/app-main.ts'),
+      profiles: join(root, 'electron/host/profiles-cli.ts'),
+    },
     outdir,
     bundle: true,
     splitting: true,

@@ -4,6 +4,9 @@ import type { ClusterManager } from './cluster-manager';
 import type { EventHub } from './event-hub';
 import { createEventStreams } from './event-stream';
 import { HostHttpError, readJsonBody, sendHostError, sendJson } from './http-util';
+import type { KubeconfigProfiles } from './kubeconfig-profiles';
+import type { KubeTargets } from './kube-target';
+import { createProfileRoutes } from './profile-routes';
 import type { ProfileRegistry } from './profiles';
 import type { AppInfo, HostEvent } from './protocol';
 
@@ -18,6 +21,10 @@ export interface ApiRoutesOptions {
   profiles: ProfileRegistry;
   hub: EventHub;
   appInfo: () => Promise<AppInfo>;
+  /** Kubeconfig profiles: sources, checks, consent, namespaces (paths in protocol.ts). */
+  kubeconfigs?: KubeconfigProfiles;
+  /** For checks of local profiles. */
+  targets?: KubeTargets;
   log?: (line: string) => void;
   pingMs?: number;
 }
@@ -31,8 +38,10 @@ export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
     initial: (): HostEvent[] => [
       ...clusters.snapshot().map((cluster) => ({ type: 'cluster' as const, cluster })),
       { type: 'profiles', profiles: profiles.list() },
+      ...(opts.kubeconfigs ? [{ type: 'profile-sources' as const, sources: opts.kubeconfigs.sources() }] : []),
     ],
   });
+  const profileRoutes = opts.kubeconfigs && opts.targets ? createProfileRoutes({ profiles, kubeconfigs: opts.kubeconfigs, targets: opts.targets }) : undefined;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
@@ -50,6 +59,7 @@ export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
       only('GET');
       return sendJson(res, 200, profiles.list());
     }
+    if (profileRoutes && (await profileRoutes(req, res, path, only))) return;
     if (path === '/api/events') {
       only('GET');
       return events.handle(req, res);

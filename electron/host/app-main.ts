@@ -10,7 +10,12 @@ import { createAppInfo, type DockerProbe } from './app-info';
 import { createClusterManager, type ClusterManager } from './cluster-manager';
 import { createEventHub } from './event-hub';
 import { createKubeProxy } from './kube-proxy';
+import { createKubeTargets } from './kube-target';
+import { createKubeconfigProfiles } from './kubeconfig-profiles';
 import { createLocalProfiles } from './local-profiles';
+import { createProfileEvents } from './profile-events';
+import { combineRegistries } from './profiles';
+import type { SecretBox } from './secret-box';
 import { hasDisplay, openBrowser } from './open-browser';
 import { startHostServer } from './server';
 import { createSession } from './session';
@@ -32,6 +37,12 @@ export interface StartAppOptions {
   docker?: DockerProbe;
   /** 'electron' when the Electron shell hosts the window (default 'web'). */
   mode?: 'web' | 'electron';
+  /** Encrypts kubeconfigs Skiff stores (the shell passes safeStorage; default: a key file in the data dir). */
+  secretBox?: SecretBox;
+  /** How often kubeconfig files are re-stat'ed besides fs.watch (ms, default 1000). */
+  profilePollMs?: number;
+  /** Check kubeconfig profiles in the background when they appear (default true). */
+  autoCheck?: boolean;
 }
 
 export interface RunningApp {
@@ -51,16 +62,29 @@ export async function startApp(o: StartAppOptions = {}): Promise<RunningApp> {
   const staticDir = o.staticDir ?? (await defaultStaticDir());
   const hub = createEventHub(log);
   const clusters = createClusterManager({ dataDir, hub, env, log, pollMs: o.pollMs });
-  const profiles = createLocalProfiles({ dataDir, clusters, hub });
+  const local = createLocalProfiles({ dataDir, clusters, hub, emit: false });
   await clusters.list(); // so the first page load already sees clusters started by the CLI
-  const api = createApiRoutes({ clusters, profiles, hub, log, appInfo: createAppInfo({ dataDir, env, docker: o.docker, mode: o.mode }) });
+  const kubeconfigs = createKubeconfigProfiles({
+    dataDir, env, log, box: o.secretBox, watch: true, pollMs: o.profilePollMs, autoCheck: o.autoCheck ?? true,
+    reserved: () => local.list().map((p) => p.name),
+  });
+  const profiles = combineRegistries(local, kubeconfigs);
+  const profileEvents = createProfileEvents({ hub, list: () => profiles.list(), sources: () => kubeconfigs.sources(), onKubeconfigChange: kubeconfigs.onChange, log });
+  const targets = createKubeTargets();
+  const api = createApiRoutes({ clusters, profiles, hub, log, kubeconfigs, targets, appInfo: createAppInfo({ dataDir, env, docker: o.docker, mode: o.mode }) });
   const kubeProxy = createKubeProxy({ profiles, log });
+  const closeProfiles = () => {
+    profileEvents.close();
+    kubeconfigs.close();
+    targets.close();
+    local.close();
+  };
   let server;
   try {
     server = await startHostServer({ port: o.port ?? 0, staticDir, session: createSession(), api, kubeProxy, log });
   } catch (err) {
     clusters.close();
-    profiles.close();
+    closeProfiles();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw Object.assign(new Error(`port ${o.port} on 127.0.0.1 is already in use; pass another --port, or leave it out for a free one`), { code: 'EADDRINUSE' });
     }
@@ -76,7 +100,7 @@ export async function startApp(o: StartAppOptions = {}): Promise<RunningApp> {
     async close() {
       await s.close();
       clusters.close();
-      profiles.close();
+      closeProfiles();
     },
   };
 }

@@ -6,7 +6,8 @@ import { request as httpRequest, type ClientRequest, type IncomingMessage, type 
 import { request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ProfileUnavailable, type ProfileRegistry } from './profiles';
+import { describeExecError } from './exec-consent';
+import { ExecConsentRequired, ProfileUnavailable, type ProfileRegistry } from './profiles';
 import { createKubeTargets, upstreamPath, type KubeTarget, type KubeTargets } from './kube-target';
 import { describeConnectError, kubeStatus, profileNotFound, sendStatus, serviceUnavailable, statusResponseText, type KubeStatus } from './kube-status';
 
@@ -27,6 +28,8 @@ export interface KubeProxyOptions {
   targets?: KubeTargets;
   /** How long to wait for the API server's response headers (default 30 s). */
   responseTimeoutMs?: number;
+  /** How long credentials may take (an exec plugin that hangs; default 60 s). */
+  credentialTimeoutMs?: number;
 }
 
 // Request headers that mean something to the API server; everything else (Cookie, Origin,
@@ -40,6 +43,7 @@ export function createKubeProxy(opts: KubeProxyOptions): KubeProxy {
   const log = opts.log ?? (() => {});
   const targets = opts.targets ?? createKubeTargets();
   const responseTimeoutMs = opts.responseTimeoutMs ?? 30_000;
+  const credentialTimeoutMs = opts.credentialTimeoutMs ?? 60_000;
   const live = new Set<{ destroy(): void }>();
 
   type Resolved = { profile: string; target: KubeTarget; path: string } | { fail: KubeStatus };
@@ -53,9 +57,14 @@ export function createKubeProxy(opts: KubeProxyOptions): KubeProxy {
     let target: KubeTarget;
     try {
       kc = profile.kubeConfig();
-      target = await targets.resolve(kc, { keepAlive });
+      target = await credentialsWithin(targets.resolve(kc, { keepAlive }), credentialTimeoutMs, profile.exec?.command);
     } catch (err) {
-      const why = err instanceof ProfileUnavailable ? err.message : `cannot use the credentials of profile "${parsed.profile}": ${firstLine(err)}`;
+      if (err instanceof ExecConsentRequired) {
+        return { fail: kubeStatus(401, 'ExecConsentRequired', err.message, { name: parsed.profile, kind: 'profiles' }) };
+      }
+      const why = err instanceof ProfileUnavailable
+        ? err.message
+        : `cannot use the credentials of profile "${parsed.profile}": ${(err as { ownTimeout?: boolean }).ownTimeout ? firstLine(err) : describeExecError(err, profile.exec) ?? firstLine(err)}`;
       return { fail: serviceUnavailable(why) };
     }
     return { profile: parsed.profile, target, path: upstreamPath(target.server, parsed.rest, parsed.search) };
@@ -87,7 +96,7 @@ export function createKubeProxy(opts: KubeProxyOptions): KubeProxy {
     const up = open(r, req.method ?? 'GET', { ...pick(req.headers, FORWARD), 'user-agent': 'skiff-app' });
     const entry = { destroy: () => { up.destroy(); res.destroy(); } };
     live.add(entry);
-    const timer = setTimeout(() => up.destroy(Object.assign(new Error(`no answer within ${responseTimeoutMs / 1000} s`), { code: 'ETIMEDOUT' })), responseTimeoutMs);
+    const timer = setTimeout(() => up.destroy(Object.assign(new Error(`no answer within ${responseTimeoutMs / 1000} s`), { code: 'ETIMEDOUT', timeoutMs: responseTimeoutMs })), responseTimeoutMs);
     let finished = false;
     up.on('response', (upRes) => {
       clearTimeout(timer);
@@ -177,6 +186,16 @@ export function createKubeProxy(opts: KubeProxyOptions): KubeProxy {
       targets.close();
     },
   };
+}
+
+/** The credentials' promise, or a rejection once they took too long (a plugin waiting for a login that never comes). */
+function credentialsWithin<T>(p: Promise<T>, ms: number, command: string | undefined): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    const why = command ? `the exec plugin "${command}" did not finish within ${ms / 1000} s` : `preparing the credentials took longer than ${ms / 1000} s`;
+    timer = setTimeout(() => reject(Object.assign(new Error(why), { ownTimeout: true })), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 /** /k8s/<profile>/<rest>?<search>, keeping <rest> as the browser encoded it. */

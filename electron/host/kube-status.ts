@@ -1,5 +1,6 @@
 // Kubernetes Status objects the host answers with on /k8s/* when the cluster itself cannot.
 import type { ServerResponse } from 'node:http';
+import { describeNetworkError } from './connection-errors';
 
 export interface KubeStatus {
   kind: 'Status';
@@ -26,26 +27,7 @@ export function serviceUnavailable(message: string): KubeStatus {
 
 /** "connection refused at 127.0.0.1:6443" and friends: the error in words, with the address. */
 export function describeConnectError(err: unknown, server: URL): string {
-  const code = (err as { code?: string })?.code;
-  const at = server.host;
-  switch (code) {
-    case 'ECONNREFUSED':
-      return `connection refused at ${at}`;
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return `cannot resolve host ${server.hostname}`;
-    case 'ETIMEDOUT':
-      return `connection timed out at ${at}`;
-    case 'ECONNRESET':
-      return `connection reset at ${at}`;
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return `no route to ${at}`;
-    default: {
-      const msg = String((err as Error)?.message ?? err).split('\n')[0];
-      return `${msg}${code && !msg.includes(code) ? ` (${code})` : ''} at ${at}`;
-    }
-  }
+  return describeNetworkError(err, server, (err as { timeoutMs?: number })?.timeoutMs);
 }
 
 export function sendStatus(res: ServerResponse, status: KubeStatus): void {

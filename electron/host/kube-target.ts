@@ -32,7 +32,7 @@ export function createKubeTargets(): KubeTargets {
       const server = new URL(cluster.server);
       // applyToHTTPSOptions fills ca/cert/key/headers/auth and creates an agent for us.
       const applied: Record<string, unknown> & { headers?: Record<string, unknown> } = {};
-      await kc.applyToHTTPSOptions(applied as never);
+      await keepingEnv(kc, () => kc.applyToHTTPSOptions(applied as never));
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(applied.headers ?? {})) if (typeof v === 'string' || typeof v === 'number') headers[k] = String(v);
       if (typeof applied.auth === 'string') headers.Authorization = `Basic ${Buffer.from(applied.auth).toString('base64')}`;
@@ -58,6 +58,27 @@ export function createKubeTargets(): KubeTargets {
       agents.clear();
     },
   };
+}
+
+/**
+ * client-node's exec auth writes the plugin's env into process.env (and leaves it there) before
+ * spawning, synchronously within the call: put those variables back right after the call, so one
+ * profile's plugin env never leaks into the host or into another profile's plugin.
+ */
+export function keepingEnv<T>(kc: KubeConfig, run: () => Promise<T>): Promise<T> {
+  const user = kc.getCurrentUser() as { exec?: { env?: unknown }; authProvider?: { config?: { exec?: { env?: unknown } } } } | null;
+  const env = user?.exec?.env ?? user?.authProvider?.config?.exec?.env;
+  if (!Array.isArray(env) || !env.length) return run();
+  const saved = new Map<string, string | undefined>();
+  for (const e of env) if (typeof e?.name === 'string') saved.set(e.name, process.env[e.name]);
+  try {
+    return run();
+  } finally {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
 }
 
 /** Joins the server's base path and the Kubernetes path the browser asked for. */

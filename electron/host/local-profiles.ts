@@ -32,11 +32,13 @@ export function createLocalProfiles(opts: {
   dataDir: string;
   clusters: { snapshot(): LocalCluster[] };
   hub: EventHub;
+  /** Emit 'profiles' with the local list (default true); off when a combined emitter does it. */
+  emit?: boolean;
 }): LocalProfiles {
   const { dataDir, clusters, hub } = opts;
   const list = () => clusters.snapshot().map(localProfileSummary);
   let last = JSON.stringify(list());
-  const unsubscribe = hub.subscribe((ev) => {
+  const unsubscribe = opts.emit === false ? () => {} : hub.subscribe((ev) => {
     if (ev.type === 'profiles') return;
     const now = list();
     const json = JSON.stringify(now);

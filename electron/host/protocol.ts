@@ -11,6 +11,20 @@
 //   POST   /api/clusters/<name>/restart     -> 202 LocalCluster
 //   DELETE /api/clusters/<name>             -> 200 { deleted: name }
 //   GET    /api/events                      text/event-stream of HostEvent (one JSON per `data:` line)
+// Kubeconfig profiles (one per context of the user's kubeconfig files; see ProfileSource):
+//   GET    /api/profile-sources             -> ProfileSource[] (files and folders read, with their problems)
+//   POST   /api/profile-sources             AddProfileSourceRequest -> 201 ProfileSource ({path}: by reference,
+//                                           watched; {path, copy: true}: copied into Skiff; {text}: pasted;
+//                                           {default: true}: the user's default kubeconfig again)
+//   DELETE /api/profile-sources/<id>        -> 200 { removed: id } (never touches the user's files)
+//   DELETE /api/profiles/<name>             -> 200 RemoveProfileResult (hides one context, or removes its source)
+//   POST   /api/profiles/<name>/check       -> 200 ProfileCheck (ok false with a precise reason when it fails)
+//   POST   /api/profiles/<name>/consent     ExecConsentRequest -> 200 ProfileSummary (409 when the command changed)
+//   DELETE /api/profiles/<name>/consent     -> 200 ProfileSummary (consent withdrawn)
+//   GET    /api/profiles/<name>/namespaces  -> ProfileNamespaces (the cluster's, or the allow-list when listing is forbidden)
+//   PUT    /api/profiles/<name>/namespaces  SetNamespacesRequest -> 200 ProfileSummary
+//   GET    /api/profiles/<name>/kubeconfig  -> application/yaml: a kubeconfig for that profile only, credentials inlined
+// <name> and <id> are percent-encoded path segments (context names may hold '/' or ':').
 //   *      /k8s/<profile>/<kubernetes path> proxied to that profile's API server with its
 //                                           credentials; watches stream, WebSocket upgrades
 //                                           (exec/attach/port-forward) pass through.
@@ -72,12 +86,122 @@ export interface ProfileSummary {
   reason?: string;
   /** Simulated-node clusters are labelled as such in the UI. */
   simulated?: boolean;
+  // Kubeconfig profiles only (source 'kubeconfig'):
+  /** The ProfileSource it comes from. */
+  sourceId?: string;
+  /** The kubeconfig file holding its context. */
+  file?: string;
+  /** The context's name in that file (differs from `name` for duplicates). */
+  context?: string;
+  /** Set when another profile already has this context name: this one is `<context>@<file basename>`. */
+  duplicateOf?: string;
+  /** Why the profile cannot be used (missing cluster or user, unreadable certificate file, ...); status is 'unknown'. */
+  error?: string;
+  /** The command its credentials run, and whether the user allowed it. Nothing runs before consent. */
+  exec?: ExecCommand & { consented: boolean };
+  /** Namespaces to offer when the user may not list namespaces (PUT .../namespaces). */
+  allowedNamespaces?: string[];
+  /** From the last check. */
+  serverVersion?: string;
+  nodeCount?: number;
+  checkedAt?: string;
+}
+
+/** A command a profile's credentials run (exec plugin, or an auth-provider's cmd-path). */
+export interface ExecCommand {
+  command: string;
+  args: string[];
+  env: Array<{ name: string; value: string }>;
+  /** 'exec': users[].user.exec; 'auth-provider': gcp/azure cmd-path, run through a shell. */
+  via: 'exec' | 'auth-provider';
+  /** The kubeconfig's installHint, shown when the command is not found. */
+  installHint?: string;
+}
+
+/** The body of POST /api/profiles/<name>/consent: the command the user was shown. */
+export interface ExecConsentRequest {
+  command: string;
+  args: string[];
+  env: Array<{ name: string; value: string }>;
+}
+
+export type ProfileSourceKind = 'default' | 'file' | 'dir' | 'copy' | 'paste';
+
+export interface SourceProblem {
+  file: string;
+  context?: string;
+  problem: string;
+}
+
+export interface ProfileSource {
+  id: string;
+  kind: ProfileSourceKind;
+  /** default: $KUBECONFIG or ~/.kube/config; file/dir: the path imported; copy: the original's path. */
+  label: string;
+  /** The files read (in merge order for 'default'). */
+  paths: string[];
+  /** Read by reference and watched (default, file, dir); copies and pasted text live in Skiff's data dir. */
+  watched: boolean;
+  /** Stored by Skiff, encrypted at rest (copy, paste). */
+  encrypted: boolean;
+  addedAt?: string;
+  /** Names of the profiles it gives. */
+  profiles: string[];
+  /** Contexts hidden with DELETE /api/profiles/<name> (re-importing the path shows them again). */
+  hidden: string[];
+  /** Bad YAML, unreadable files, contexts that cannot be used: the file and the problem. */
+  errors: SourceProblem[];
+  /** Things worth knowing that are not errors (e.g. a context shown as the local cluster's profile). */
+  notes: SourceProblem[];
+}
+
+export type AddProfileSourceRequest =
+  | { path: string; copy?: boolean }
+  | { text: string; label?: string }
+  | { default: true };
+
+export interface RemoveProfileResult {
+  /** 'hidden': the context is no longer listed (its file has others); 'source': the whole source went. */
+  removed: 'hidden' | 'source';
+  source: string;
+}
+
+export interface ProfileNamespaces {
+  profile: string;
+  namespaces: string[];
+  /** 'cluster': listed from the cluster; 'allow-list': listing is forbidden, so the context's namespace plus the allow-list. */
+  from: 'cluster' | 'allow-list';
+  defaultNamespace: string;
+  reason?: string;
+}
+
+export interface SetNamespacesRequest {
+  namespaces: string[];
+}
+
+export interface ProfileCheck {
+  profile: string;
+  ok: boolean;
+  status: ProfileSummary['status'];
+  /** On failure, precisely why: "connection refused at 127.0.0.1:6443", "certificate signed by unknown authority", ... */
+  reason?: string;
+  server?: string;
+  serverVersion?: string;
+  /** Missing when the nodes could not be listed; nodesNote says why (e.g. forbidden). */
+  nodeCount?: number;
+  nodesNote?: string;
+  namespaces?: ProfileNamespaces;
+  /** Set when the check stopped because an exec plugin needs consent. */
+  exec?: ExecCommand;
+  checkedAt: string;
+  ms: number;
 }
 
 export type HostEvent =
   | { type: 'cluster'; cluster: LocalCluster }
   | { type: 'cluster-deleted'; name: string }
-  | { type: 'profiles'; profiles: ProfileSummary[] };
+  | { type: 'profiles'; profiles: ProfileSummary[] }
+  | { type: 'profile-sources'; sources: ProfileSource[] };
 
 export interface HostError {
   error: string;

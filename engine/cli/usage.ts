@@ -14,6 +14,7 @@ Usage: skiff <command> [flags]
 
 Commands:
   app         open the Skiff app (its window; in your browser where Electron cannot run) (skiff app --help)
+  profiles    kubeconfig contexts as profiles: import, list, remove, check (skiff profiles --help)
   start       start a local cluster (in the background unless --foreground)
   stop        stop it
   status      show whether it is running and ready (exit 0 only when ready)

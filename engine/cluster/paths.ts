@@ -39,4 +39,6 @@ export function checkClusterName(name: string): void {
   if (!/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/.test(name)) {
     throw new SkiffError(`invalid cluster name "${name}"`, 'use lowercase letters, digits and "-" (at most 42 characters)');
   }
+  // The app keeps its kubeconfig profiles in <data dir>/profiles.
+  if (name === 'profiles') throw new SkiffError('"profiles" is reserved', 'pick another cluster name');
 }

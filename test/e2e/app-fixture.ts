@@ -20,6 +20,8 @@ export interface AppFixture {
 }
 
 export async function startAppFixture(env: Record<string, string> = {}): Promise<AppFixture> {
+  const renderer = await import('../../scripts/build-renderer.mjs' as string);
+  if (!renderer.isFresh()) await renderer.buildRenderer();
   const dataDir = mkdtempSync(join(tmpdir(), 'skiff-e2e-'));
   const app = await startApp({ dataDir, port: 0, env: { ...process.env, ...env }, log: () => {} });
   const browser = await launchBrowser();

@@ -1,0 +1,71 @@
+// Ctrl/Cmd+K: jump to any kind (from discovery) or any object of the list on screen.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { fuzzyFilter } from '../k8s/fuzzy';
+import { navLabel, navSections, resourceId } from '../k8s/resources';
+import type { ApiResource } from '../k8s/types';
+import { useApp, useServices } from '../state/services';
+
+interface Item { id: string; label: string; hint: string; run(): void }
+
+export function CommandPalette() {
+  const open = useApp((s) => s.paletteOpen);
+  const setPalette = useApp((s) => s.setPalette);
+  if (!open) return null;
+  return <PaletteBody close={() => setPalette(false)} />;
+}
+
+function PaletteBody({ close }: { close(): void }) {
+  const profile = useApp((s) => s.profile);
+  const discovered = useApp((s) => (profile ? s.discovery[profile]?.resources : undefined));
+  const view = useApp((s) => s.view);
+  const rows = useApp((s) => s.listRows);
+  const { showList, showOverview, select, showStart } = useServices().store.getState(); // actions are stable
+  const [query, setQuery] = useState('');
+  const [active, setActive] = useState(0);
+  const listRef = useRef<HTMLUListElement>(null);
+
+  const items = useMemo<Item[]>(() => {
+    const kinds = new Map<string, ApiResource>();
+    for (const r of [...navSections.flatMap((s) => s.items), ...(discovered ?? [])]) kinds.set(resourceId(r), r);
+    const out: Item[] = [];
+    if (profile) out.push({ id: 'overview', label: 'Overview', hint: 'view', run: showOverview });
+    out.push({ id: 'new-cluster', label: 'New local cluster', hint: 'action', run: showStart });
+    for (const r of kinds.values()) out.push({ id: `kind:${resourceId(r)}`, label: navLabel(r), hint: `${r.kind} · ${r.group || 'core'}/${r.version}`, run: () => showList(r) });
+    if (view.kind === 'list') {
+      for (const row of rows) {
+        out.push({ id: `obj:${row.key}`, label: row.name, hint: `${view.resource.kind}${row.namespace ? ` in ${row.namespace}` : ''}`,
+          run: () => select({ resource: view.resource, namespace: row.namespace, name: row.name }) });
+      }
+    }
+    return out;
+  }, [profile, discovered, view, rows, showList, showOverview, select, showStart]);
+
+  const shown = useMemo(() => fuzzyFilter(items, query, (i) => `${i.label} ${i.hint}`, 60), [items, query]);
+  useEffect(() => setActive(0), [query]);
+  useEffect(() => { listRef.current?.children[active]?.scrollIntoView({ block: 'nearest' }); }, [active]);
+  const run = (i: Item | undefined) => { if (!i) return; close(); i.run(); };
+
+  return (
+    <div className="overlay" onMouseDown={(e) => { if (e.target === e.currentTarget) close(); }}>
+      <div className="dialog palette" data-testid="command-palette" role="dialog" aria-label="Command palette">
+        <input autoFocus placeholder="Jump to a kind or an object…" value={query} data-testid="palette-input"
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') close();
+            else if (e.key === 'ArrowDown') { e.preventDefault(); setActive(Math.min(active + 1, shown.length - 1)); }
+            else if (e.key === 'ArrowUp') { e.preventDefault(); setActive(Math.max(active - 1, 0)); }
+            else if (e.key === 'Enter') run(shown[active]);
+          }} />
+        <ul ref={listRef} role="listbox">
+          {shown.map((i, n) => (
+            <li key={i.id} role="option" aria-selected={n === active} className={n === active ? 'active' : ''} data-testid="palette-item"
+              onMouseEnter={() => setActive(n)} onClick={() => run(i)}>
+              <span>{i.label}</span><span className="spacer" /><span className="muted small">{i.hint}</span>
+            </li>
+          ))}
+          {!shown.length && <li className="muted">Nothing matches.</li>}
+        </ul>
+      </div>
+    </div>
+  );
+}

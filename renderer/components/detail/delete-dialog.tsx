@@ -1,0 +1,30 @@
+// Delete with a choice of propagation (what happens to the objects it owns).
+import { useState } from 'react';
+import { deleteObject, type Propagation } from '../../k8s/actions';
+import type { K8sClient } from '../../k8s/client';
+import type { ApiResource } from '../../k8s/types';
+import { ConfirmDialog } from '../confirm-dialog';
+
+const explain: Record<Propagation, string> = {
+  Background: 'Delete it now; the garbage collector removes what it owns afterwards.',
+  Foreground: 'Delete what it owns first, then the object itself.',
+  Orphan: 'Delete only the object; what it owns stays.',
+};
+
+export function DeleteDialog(p: { client: K8sClient; resource: ApiResource; namespace: string; name: string; onClose(): void; onDeleted(): void }) {
+  const [policy, setPolicy] = useState<Propagation>('Background');
+  return (
+    <ConfirmDialog title={`Delete ${p.resource.kind} ${p.name}?`} confirmLabel="Delete" danger onClose={p.onClose}
+      onConfirm={async () => { await deleteObject(p.client, p.resource, p.namespace, p.name, policy); p.onDeleted(); }}>
+      <div className="form-grid">
+        <label htmlFor="propagation">Dependents</label>
+        <select id="propagation" data-testid="propagation-select" value={policy} onChange={(e) => setPolicy(e.target.value as Propagation)}>
+          <option value="Background">Background</option>
+          <option value="Foreground">Foreground</option>
+          <option value="Orphan">Orphan</option>
+        </select>
+      </div>
+      <div className="muted small">{explain[policy]}</div>
+    </ConfirmDialog>
+  );
+}

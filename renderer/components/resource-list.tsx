@@ -1,0 +1,95 @@
+// The live list of one kind: the server's Table columns, text filter, label selector,
+// sorting, the count, "+ Create", and the detail panel of the selected row.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { navLabel, resourcePath } from '../k8s/resources';
+import { deriveView, namespaceColumn, type RowView, type ViewQuery } from '../k8s/row-view';
+import type { Row } from '../k8s/table-model';
+import type { ApiResource } from '../k8s/types';
+import { useApp, useK8s } from '../state/services';
+import { useLiveTable } from '../state/use-live-table';
+import { DetailPanel } from './detail/detail-panel';
+import { ErrorBox } from './error-box';
+import { measureColumns, VirtualTable } from './virtual-table';
+
+function nextSort(q: ViewQuery, col: number): ViewQuery {
+  if (q.sortColumn !== col) return { ...q, sortColumn: col, sortDesc: false };
+  if (!q.sortDesc) return { ...q, sortDesc: true };
+  return { ...q, sortColumn: -1, sortDesc: false };
+}
+
+export function ResourceList({ resource }: { resource: ApiResource }) {
+  const client = useK8s();
+  const namespace = useApp((s) => s.namespace);
+  const selection = useApp((s) => s.selection);
+  const select = useApp((s) => s.select);
+  const openEditor = useApp((s) => s.openEditor);
+  const setListRows = useApp((s) => s.setListRows);
+  const [query, setQuery] = useState<ViewQuery>({ filter: '', sortColumn: -1, sortDesc: false });
+  const [labelInput, setLabelInput] = useState('');
+  const [labelSelector, setLabelSelector] = useState('');
+  const [wide, setWide] = useState(false);
+  const listNs = resource.namespaced ? namespace : '';
+  const path = resourcePath(resource, listNs);
+  const live = useLiveTable(client, path, { labelSelector });
+
+  // A new kind starts unfiltered.
+  useEffect(() => {
+    setQuery({ filter: '', sortColumn: -1, sortDesc: false });
+    setLabelInput('');
+    setLabelSelector('');
+  }, [resource.name, resource.group]);
+  useEffect(() => {
+    const t = setTimeout(() => setLabelSelector(labelInput.trim()), 500);
+    return () => clearTimeout(t);
+  }, [labelInput]);
+
+  const viewRef = useRef<RowView | undefined>(undefined);
+  const view = useMemo(() => {
+    const v = deriveView(viewRef.current, live.set.rows, query, live.columns, live.change);
+    viewRef.current = v;
+    return v;
+  }, [live.set.rows, live.columns, live.change, query]);
+  useEffect(() => setListRows(live.set.rows), [live.set.rows, setListRows]);
+
+  const hasRows = live.set.rows.length > 0;
+  const columns = useMemo(() => {
+    const names = live.columns
+      .map((c, index) => ({ name: c.name, index, sort: index, priority: c.priority ?? 0, age: /^age$/i.test(c.name) }))
+      .filter((c) => wide || c.priority === 0);
+    if (resource.namespaced && !listNs) names.unshift({ name: 'Namespace', index: -1, sort: namespaceColumn, priority: 0, age: false });
+    return measureColumns(names, live.set.rows.slice(0, 200));
+  }, [live.columns, wide, resource.namespaced, listNs, hasRows]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const onSelect = useCallback((row: Row) => select({ resource, namespace: row.namespace, name: row.name }), [resource, select]);
+  const selectedKey = selection && selection.resource.name === resource.name
+    ? live.set.rows.find((r) => r.name === selection.name && r.namespace === selection.namespace)?.key : undefined;
+  const filtered = query.filter.trim() !== '';
+  const label = navLabel(resource);
+
+  return (
+    <div className="content">
+      <div className="list-pane" data-testid="resource-list" data-kind={resource.kind}>
+        <div className="toolbar">
+          <h2>{label} <span className="muted">(<span data-testid="list-count">{view.rows.length}</span>{filtered ? ` of ${live.set.rows.length}` : ''}{live.complete || live.loading ? '' : '…'})</span></h2>
+          <span className="spacer" />
+          <input className="filter" data-testid="list-filter" placeholder="Filter…" value={query.filter} aria-label="Filter rows"
+            onChange={(e) => setQuery({ ...query, filter: e.target.value })} />
+          <input className="labels" data-testid="label-selector" placeholder="Label selector, e.g. app=web" value={labelInput} aria-label="Label selector"
+            onChange={(e) => setLabelInput(e.target.value)} onKeyDown={(e) => { if (e.key === 'Enter') setLabelSelector(labelInput.trim()); }} />
+          <label className="row-flex small"><input type="checkbox" data-testid="wide-toggle" checked={wide} onChange={(e) => setWide(e.target.checked)} /> wide</label>
+          <button className="primary" data-testid="create-button" disabled={!resource.verbs.includes('create') && resource.verbs.length > 0}
+            onClick={() => openEditor({ mode: 'create', resource, namespace: namespace || 'default' })}>+ Create</button>
+        </div>
+        {live.error && <ErrorBox error={live.error} title={`Cannot list ${label.toLowerCase()}`} />}
+        {live.loading && !live.error ? <div className="vt-empty">Loading {label.toLowerCase()}…</div> : (
+          <VirtualTable columns={columns} rows={view.rows} selectedKey={selectedKey} sortColumn={query.sortColumn} sortDesc={query.sortDesc}
+            onSort={(col) => setQuery(nextSort(query, col))} onSelect={onSelect} scrollKey={`${query.filter}|${query.sortColumn}|${query.sortDesc}|${labelSelector}`}
+            empty={live.error ? undefined : filtered ? 'No rows match the filter.' : `No ${label.toLowerCase()}${listNs ? ` in namespace ${listNs}` : ''}${labelSelector ? ` matching ${labelSelector}` : ''}.`} />
+        )}
+      </div>
+      {selection && selection.resource.name === resource.name && selection.resource.group === resource.group && (
+        <DetailPanel key={`${selection.namespace}/${selection.name}`} selection={selection} liveRow={selectedKey ? live.set.rows[live.set.index.get(selectedKey)!] : undefined} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+// Clusters (local ones with their menu, imported profiles) and the selected cluster's
+// resource tree, including every kind discovery reports.
+import { useMemo, useState } from 'react';
+import type { LocalCluster, ProfileSummary } from '../../electron/host/protocol';
+import { navLabel, navSections, resourceId } from '../k8s/resources';
+import type { ApiResource } from '../k8s/types';
+import { localProfile } from '../state/app-store';
+import { useApp } from '../state/services';
+import { ClusterMenu } from './cluster-menu';
+
+const clusterTone: Record<string, string> = { running: 'ok', starting: 'warn', stopping: 'warn', failed: 'bad', stopped: '' };
+const profileTone: Record<string, string> = { ready: 'ok', starting: 'warn', unreachable: 'bad', stopped: '', unknown: '' };
+
+interface Entry { profile: string; label: string; tone: string; cluster?: LocalCluster; simulated?: boolean; title?: string }
+
+export function clusterEntries(clusters: Record<string, LocalCluster>, profiles: ProfileSummary[]): Entry[] {
+  const out: Entry[] = Object.values(clusters).map((c) => ({
+    profile: localProfile(c), label: c.name, tone: clusterTone[c.state] ?? '', cluster: c, simulated: c.runtime === 'simulated', title: `${c.name}: ${c.state}`,
+  }));
+  const known = new Set(out.map((e) => e.profile));
+  for (const p of profiles) {
+    if (known.has(p.name)) continue;
+    out.push({ profile: p.name, label: p.name, tone: profileTone[p.status] ?? '', simulated: p.simulated, title: `${p.server ?? ''} ${p.status}${p.reason ? `: ${p.reason}` : ''}` });
+  }
+  return out;
+}
+
+function NavItem({ r, testId }: { r: ApiResource; testId: string }) {
+  const view = useApp((s) => s.view);
+  const showList = useApp((s) => s.showList);
+  const active = view.kind === 'list' && view.resource.name === r.name && view.resource.group === r.group;
+  return (
+    <button className={`nav-item${active ? ' active' : ''}`} data-testid={testId} onClick={() => showList(r)} title={`${r.kind} (${r.group || 'core'}/${r.version})`}>
+      {navLabel(r)}
+    </button>
+  );
+}
+
+function ResourceTree({ profile }: { profile: string }) {
+  const discovery = useApp((s) => s.discovery[profile]);
+  const view = useApp((s) => s.view);
+  const showOverview = useApp((s) => s.showOverview);
+  const [closed, setClosed] = useState<Record<string, boolean>>({ 'All kinds': true });
+  const discovered = discovery?.resources ?? [];
+  const byId = useMemo(() => new Map(discovered.map((r) => [resourceId(r), r])), [discovered]);
+  const sections = navSections.map((s) => ({ ...s, items: s.items.map((r) => byId.get(resourceId(r)) ?? r) }));
+  const inTree = new Set(navSections.flatMap((s) => s.items.map(resourceId)));
+  const others = discovered.filter((r) => !inTree.has(resourceId(r))).sort((a, b) => a.kind.localeCompare(b.kind) || a.group.localeCompare(b.group));
+  const plurals = new Map<string, number>();
+  for (const r of [...navSections.flatMap((s) => s.items), ...others]) plurals.set(r.name, (plurals.get(r.name) ?? 0) + 1);
+  const toggle = (t: string) => setClosed({ ...closed, [t]: !closed[t] });
+  return (
+    <nav aria-label="Resources">
+      <div className="section-title">Resources</div>
+      <button className={`nav-item top${view.kind === 'overview' ? ' active' : ''}`} data-testid="nav-overview" onClick={showOverview}>Overview</button>
+      {sections.map((s) => (
+        <div className="nav-group" key={s.title}>
+          <button className="group-toggle" onClick={() => toggle(s.title)} aria-expanded={!closed[s.title]}>{closed[s.title] ? '▸' : '▾'} {s.title}</button>
+          {!closed[s.title] && s.items.map((r) => <NavItem key={resourceId(r)} r={r} testId={`nav-${r.name}`} />)}
+        </div>
+      ))}
+      <div className="nav-group">
+        <button className="group-toggle" data-testid="nav-all-kinds" onClick={() => toggle('All kinds')} aria-expanded={!closed['All kinds']}>
+          {closed['All kinds'] ? '▸' : '▾'} All kinds {discovery?.loading ? <span className="muted small">…</span> : <span className="muted small">({others.length})</span>}
+        </button>
+        {!closed['All kinds'] && others.map((r) => <NavItem key={resourceId(r)} r={r} testId={(plurals.get(r.name) ?? 0) > 1 ? `nav-${r.name}.${r.group}` : `nav-${r.name}`} />)}
+        {discovery?.error && <div className="small tone-bad" style={{ padding: '2px 20px' }}>{discovery.error}</div>}
+      </div>
+    </nav>
+  );
+}
+
+export function Sidebar() {
+  const clusters = useApp((s) => s.clusters);
+  const profiles = useApp((s) => s.profiles);
+  const profile = useApp((s) => s.profile);
+  const selectProfile = useApp((s) => s.selectProfile);
+  const showStart = useApp((s) => s.showStart);
+  const entries = clusterEntries(clusters, profiles);
+  return (
+    <aside className="sidebar" data-testid="sidebar">
+      <div className="section-title">Clusters</div>
+      {entries.map((e) => (
+        <div key={e.profile} className={`cluster-entry${e.profile === profile ? ' active' : ''}`} data-testid={`cluster-${e.label}`} title={e.title}>
+          <span className={`dot ${e.tone}`} />
+          <button className="name" onClick={() => selectProfile(e.profile)}>{e.label}</button>
+          {e.simulated && <span className="tag warn" title="Simulated nodes: pods run no processes">sim</span>}
+          {e.cluster && <ClusterMenu cluster={e.cluster} />}
+        </div>
+      ))}
+      <button className="nav-item top muted" data-testid="new-cluster" onClick={showStart}>+ New local cluster</button>
+      {profile && <ResourceTree profile={profile} />}
+    </aside>
+  );
+}

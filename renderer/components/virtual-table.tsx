@@ -1,0 +1,115 @@
+// A virtualized table with a fixed row height: only the visible rows (plus a few above and
+// below) are in the DOM, so 50,000 rows scroll like 50.
+import { memo, useEffect, useLayoutEffect, useRef, useState, type CSSProperties } from 'react';
+import { formatAge } from '../k8s/age';
+import { toneForCell } from '../k8s/status-tone';
+import type { Row } from '../k8s/table-model';
+
+export interface DisplayColumn {
+  /** Sort index understood by row-view (Table column index, or -2 for namespace). */
+  sort: number;
+  name: string;
+  /** Table column index, or -1 for the namespace column. */
+  index: number;
+  width: number;
+  age?: boolean;
+}
+
+export const rowHeight = 24;
+const overscan = 12;
+
+function cellOf(row: Row, c: DisplayColumn, now: number): string {
+  if (c.index < 0) return row.namespace;
+  if (c.age && row.meta.creationTimestamp) return formatAge(row.meta.creationTimestamp, now);
+  return row.cells[c.index] ?? '';
+}
+
+const VirtualRow = memo(function VirtualRow(p: { row: Row; columns: DisplayColumn[]; selected: boolean; now: number; onSelect(row: Row): void }) {
+  return (
+    <div className={`vt-row${p.selected ? ' selected' : ''}`} data-testid="row" data-name={p.row.name} data-namespace={p.row.namespace}
+      role="row" aria-selected={p.selected} onClick={() => p.onSelect(p.row)}>
+      {p.columns.map((c) => {
+        const text = cellOf(p.row, c, p.now);
+        const tone = c.index >= 0 ? toneForCell(c.name, text) : undefined;
+        return <span key={c.sort} className={tone ? `tone-${tone}` : undefined} title={text.length > 30 ? text : undefined}>{text}</span>;
+      })}
+    </div>
+  );
+});
+
+export interface VirtualTableProps {
+  columns: DisplayColumn[];
+  rows: Row[];
+  selectedKey?: string;
+  sortColumn: number;
+  sortDesc: boolean;
+  onSort(column: number): void;
+  onSelect(row: Row): void;
+  empty?: string;
+  /** Changing it scrolls back to the top (new filter or sort). */
+  scrollKey?: string;
+}
+
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(() => setNow(Date.now()), 5000);
+    return () => clearInterval(t);
+  }, [active]);
+  return now;
+}
+
+export function VirtualTable(p: VirtualTableProps) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(600);
+  const now = useNow(p.columns.some((c) => c.age));
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setHeight(el.clientHeight));
+    ro.observe(el);
+    setHeight(el.clientHeight);
+    return () => ro.disconnect();
+  }, []);
+  useEffect(() => {
+    if (ref.current) ref.current.scrollTop = 0;
+    setScrollTop(0);
+  }, [p.scrollKey]);
+  const total = p.rows.length;
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+  const last = Math.min(total, Math.ceil((scrollTop + height) / rowHeight) + overscan);
+  const visible = p.rows.slice(first, last);
+  const template = p.columns.map((c) => `${c.width}px`).join(' ');
+  return (
+    <div className="vt" ref={ref} role="table" aria-rowcount={total} style={{ '--cols': template } as CSSProperties}
+      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+      <div className="vt-head" role="row">
+        {p.columns.map((c) => (
+          <button key={c.sort} role="columnheader" data-testid="column-header" onClick={() => p.onSort(c.sort)}
+            aria-sort={p.sortColumn === c.sort ? (p.sortDesc ? 'descending' : 'ascending') : 'none'}>
+            {c.name}{p.sortColumn === c.sort ? (p.sortDesc ? ' ↓' : ' ↑') : ''}
+          </button>
+        ))}
+      </div>
+      {total === 0 && p.empty && <div className="vt-empty">{p.empty}</div>}
+      <div style={{ height: total * rowHeight, position: 'relative' }}>
+        <div style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${first * rowHeight}px)` }}>
+          {visible.map((r) => <VirtualRow key={r.key} row={r} columns={p.columns} selected={r.key === p.selectedKey} now={now} onSelect={p.onSelect} />)}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** Column widths from the header and a sample of cells, so widths stay put while scrolling. */
+export function measureColumns(names: Array<{ name: string; index: number; sort: number; age?: boolean }>, sample: Row[]): DisplayColumn[] {
+  return names.map((c) => {
+    let chars = c.name.length + 2;
+    for (const r of sample) chars = Math.max(chars, (c.index < 0 ? r.namespace : r.cells[c.index] ?? '').length);
+    const isName = c.sort === 0;
+    const width = Math.min(isName ? 440 : 300, Math.max(48, Math.round(chars * 7.6) + 14));
+    return { ...c, width };
+  });
+}

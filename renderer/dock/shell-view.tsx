@@ -1,0 +1,93 @@
+// A pod shell in xterm.js: keystrokes to stdin, output from stdout/stderr, resize on fit,
+// a line when the process exits and a Reconnect button. Container picker for multi-container pods.
+import { useEffect, useRef, useState } from 'react';
+import { Terminal } from '@xterm/xterm';
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { execPath } from '../k8s/exec-channel';
+import type { ShellTab } from '../state/types';
+import { useServices } from '../state/services';
+import { openExec, type ExecSession } from './exec-session';
+
+function darkMode() {
+  return typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: dark)').matches;
+}
+
+export function ShellView({ tab, active }: { tab: ShellTab; active: boolean }) {
+  const { k8s, wsOrigin } = useServices();
+  const host = useRef<HTMLDivElement>(null);
+  const term = useRef<Terminal | undefined>(undefined);
+  const fit = useRef<FitAddon | undefined>(undefined);
+  const search = useRef<SearchAddon | undefined>(undefined);
+  const session = useRef<ExecSession | undefined>(undefined);
+  const [container, setContainer] = useState(tab.containers[0] ?? '');
+  const [state, setState] = useState<'connecting' | 'open' | 'exited'>('connecting');
+  const [generation, setGeneration] = useState(0);
+  const [query, setQuery] = useState('');
+
+  useEffect(() => {
+    const t = new Terminal({
+      fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace', fontSize: 13, cursorBlink: true, scrollback: 5000,
+      theme: darkMode() ? undefined : { background: '#111317' },
+    });
+    const f = new FitAddon();
+    const s = new SearchAddon();
+    t.loadAddon(f);
+    t.loadAddon(s);
+    t.open(host.current!);
+    term.current = t; fit.current = f; search.current = s;
+    const onData = t.onData((d) => session.current?.send(d));
+    const onResize = t.onResize(({ cols, rows }) => session.current?.resize(cols, rows));
+    const ro = new ResizeObserver(() => { if (host.current?.offsetParent) f.fit(); });
+    ro.observe(host.current!);
+    return () => { ro.disconnect(); onData.dispose(); onResize.dispose(); session.current?.close(); t.dispose(); };
+  }, []);
+
+  // Connect (again on container change or Reconnect).
+  useEffect(() => {
+    const t = term.current!;
+    if (generation > 0 || container !== tab.containers[0]) t.reset();
+    setState('connecting');
+    const url = wsOrigin + execPath(k8s(tab.profile).base, tab.namespace, tab.pod, container);
+    const s = openExec(url, {
+      onOpen: () => {
+        setState('open');
+        if (host.current?.offsetParent) fit.current?.fit();
+        session.current?.resize(t.cols, t.rows);
+        if (active) t.focus();
+      },
+      onOutput: (data) => t.write(data),
+      onExit: (info) => {
+        setState('exited');
+        t.write(`\r\n\x1b[2m[process exited with code ${info.code}]${info.message && info.code !== 0 ? ` ${info.message}` : ''}\x1b[0m\r\n`);
+      },
+    });
+    session.current = s;
+    return () => { s.close(); if (session.current === s) session.current = undefined; };
+  }, [generation, container]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // A tab that becomes visible again gets its size back (hidden panes measure 0×0).
+  useEffect(() => {
+    if (!active) return;
+    requestAnimationFrame(() => { fit.current?.fit(); term.current?.focus(); });
+  }, [active]);
+
+  return (
+    <div className="dock-pane" hidden={!active} data-testid="terminal" data-title={tab.title} data-state={state}>
+      <div className="pane-toolbar">
+        <span className="muted">{tab.namespace}/{tab.pod}</span>
+        {tab.containers.length > 1 && (
+          <select data-testid="shell-container" aria-label="Container" value={container} onChange={(e) => setContainer(e.target.value)}>
+            {tab.containers.map((c) => <option key={c} value={c}>{c}</option>)}
+          </select>
+        )}
+        <span className={state === 'open' ? 'tone-ok' : state === 'exited' ? 'muted' : 'tone-warn'}>{state === 'open' ? 'connected' : state === 'exited' ? 'exited' : 'connecting…'}</span>
+        {state === 'exited' && <button data-testid="reconnect-button" onClick={() => setGeneration((g) => g + 1)}>Reconnect</button>}
+        <span className="spacer" />
+        <input placeholder="Find…" value={query} style={{ width: 140 }} onChange={(e) => { setQuery(e.target.value); search.current?.findNext(e.target.value, { incremental: true }); }}
+          onKeyDown={(e) => { if (e.key === 'Enter') (e.shiftKey ? search.current?.findPrevious(query) : search.current?.findNext(query)); }} />
+      </div>
+      <div className="terminal-host" ref={host} />
+    </div>
+  );
+}

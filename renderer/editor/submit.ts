@@ -1,0 +1,15 @@
+// Sends an object to the cluster: create (POST) or replace (PUT), for real or as a
+// server-side dry run, always with strict field validation (unknown fields are errors).
+import type { K8sClient } from '../k8s/client';
+import { resourcePath } from '../k8s/resources';
+import type { KubeObject } from '../k8s/types';
+import type { Target } from './manifest';
+
+export type EditorMode = 'create' | 'edit';
+
+export function submit(client: K8sClient, target: Target, body: unknown, mode: EditorMode, dryRun: boolean, signal?: AbortSignal): Promise<KubeObject> {
+  const query = { fieldValidation: 'Strict', dryRun: dryRun ? 'All' : undefined };
+  const what = `${target.resource.kind} ${target.name}`;
+  if (mode === 'create') return client.send('POST', resourcePath(target.resource, target.namespace), body, { query, signal, what });
+  return client.send('PUT', resourcePath(target.resource, target.namespace, target.name), body, { query, signal, what });
+}

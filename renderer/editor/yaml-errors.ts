@@ -1,0 +1,117 @@
+// Errors placed on lines: YAML syntax errors from the `yaml` parser, and server errors
+// (strict decoding, Invalid causes) mapped to the line of the field they name.
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import type { K8sError } from '../k8s/errors';
+
+export interface EditorDiagnostic {
+  /** Character offsets in the text. */
+  from: number;
+  to: number;
+  /** 1-based, for the list under the editor. */
+  line: number;
+  column: number;
+  message: string;
+  source: 'yaml' | 'server';
+}
+
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) { line++; lineStart = i + 1; }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+function lineEnd(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset);
+  return nl < 0 ? text.length : nl;
+}
+
+function diag(text: string, from: number, message: string, source: EditorDiagnostic['source'], to?: number): EditorDiagnostic {
+  const f = Math.max(0, Math.min(from, text.length));
+  const { line, column } = lineColumn(text, f);
+  return { from: f, to: Math.max(f, Math.min(to ?? lineEnd(text, f), text.length)), line, column, message, source };
+}
+
+export interface ParsedManifest {
+  doc?: Document;
+  value?: unknown;
+  errors: EditorDiagnostic[];
+}
+
+/** Parses one YAML document; several documents or a non-object are errors too. */
+export function parseManifest(text: string): ParsedManifest {
+  const docs = (() => { try { return [parseDocument(text)]; } catch { return []; } })();
+  const doc = docs[0];
+  if (!doc) return { errors: [diag(text, 0, 'The YAML could not be read.', 'yaml')] };
+  const errors = doc.errors.map((e) => diag(text, e.pos[0],
+    e.code === 'MULTIPLE_DOCS' ? 'Only one object at a time: remove the other YAML documents (after ---).' : e.message.split('\n')[0], 'yaml', e.pos[1]));
+  if (errors.length) return { doc, errors };
+  const value = doc.toJS();
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { doc, value, errors: [diag(text, 0, 'The YAML must describe one object (a mapping with apiVersion, kind and metadata).', 'yaml')] };
+  return { doc, value, errors: [] };
+}
+
+/** "spec.template.spec.containers[0].foo" -> ["spec","template","spec","containers",0,"foo"] */
+export function parseFieldPath(path: string): Array<string | number> {
+  const out: Array<string | number> = [];
+  for (const part of path.split('.')) {
+    const m = /^([^[]*)((?:\[[^\]]*\])*)$/.exec(part);
+    if (!m) { out.push(part); continue; }
+    if (m[1]) out.push(m[1]);
+    for (const idx of m[2].matchAll(/\[([^\]]*)\]/g)) out.push(/^\d+$/.test(idx[1]) ? Number(idx[1]) : idx[1]);
+  }
+  return out;
+}
+
+/** Offset of the deepest key (or item) of `path` that exists in the document; -1 if none. */
+export function offsetOfPath(doc: Document, path: Array<string | number>): number {
+  let node: Node | null | undefined = doc.contents as Node | null;
+  let at = -1;
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(seg));
+      if (!pair) break;
+      if (isScalar(pair.key) && pair.key.range) at = pair.key.range[0];
+      node = pair.value as Node | null;
+    } else if (isSeq(node)) {
+      // Lists of named items (containers[name]) are matched by their name field.
+      const item = typeof seg === 'number' ? node.items[seg] : node.items.find((i) => isMap(i) && String(i.get('name')) === seg);
+      if (!item) break;
+      const r = (item as Node).range;
+      if (r) at = r[0];
+      node = item as Node;
+    } else break;
+  }
+  return at;
+}
+
+/** Turns a server error (dry-run or apply) into diagnostics on the lines it names. */
+export function serverDiagnostics(text: string, err: K8sError, doc?: Document): EditorDiagnostic[] {
+  const d = doc ?? parseDocument(text);
+  const place = (field: string | undefined, message: string) => {
+    const at = field ? offsetOfPath(d, parseFieldPath(field.replace(/^\.+/, ''))) : -1;
+    return diag(text, at < 0 ? 0 : at, message, 'server');
+  };
+  const out: EditorDiagnostic[] = [];
+  const seen = new Set<string>();
+  const add = (field: string | undefined, message: string) => {
+    if (seen.has(message)) return;
+    seen.add(message);
+    out.push(place(field, message));
+  };
+  for (const c of err.causes) {
+    const message = c.field && c.message && !c.message.includes(c.field) ? `${c.field}: ${c.message}` : c.message ?? c.field ?? err.message;
+    let field = c.field;
+    const named = /(?:unknown|duplicate) field "([^"]+)"/.exec(c.message ?? '');
+    if (named) field = named[1];
+    add(field, message);
+  }
+  // Strict decoding errors may come as one message: 'strict decoding error: unknown field "spec.foo", unknown field "x"'
+  for (const m of err.message.matchAll(/(unknown|duplicate) field "([^"]+)"/g)) {
+    if (!out.some((o) => o.message.includes(`"${m[2]}"`))) add(m[2], `${m[1]} field "${m[2]}"`);
+  }
+  if (!out.length) add(undefined, err.message);
+  return out;
+}

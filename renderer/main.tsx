@@ -1,0 +1,13 @@
+// Entry point: styles, services, the app.
+import '@xterm/xterm/css/xterm.css';
+import './styles/app.css';
+import { createRoot } from 'react-dom/client';
+import { App } from './components/app';
+import { createServices, ServicesContext } from './state/services';
+
+const services = createServices(window);
+createRoot(document.getElementById('root')!).render(
+  <ServicesContext.Provider value={services}>
+    <App />
+  </ServicesContext.Provider>,
+);

@@ -1,0 +1,52 @@
+// What components need from outside React: the app store, the host client and a Kubernetes
+// client per profile. Made once in main.tsx and passed down by context (no module singletons).
+import { createContext, useContext } from 'react';
+import { useStore } from 'zustand';
+import { createHostClient, type EventSourceLike, type HostClient } from '../host/host-client';
+import { createK8sClient, type FetchFn, type K8sClient } from '../k8s/client';
+import { createStreamSlots, type StreamSlots } from '../k8s/stream-slots';
+import { createAppStore, type AppState, type AppStore } from './app-store';
+
+export interface Services {
+  store: AppStore;
+  host: HostClient;
+  k8s(profile: string): K8sClient;
+  fetch: FetchFn;
+  /** ws://host:port for WebSocket URLs. */
+  wsOrigin: string;
+  /** Connection slots for watches and followed logs (see stream-slots.ts). */
+  slots: StreamSlots;
+}
+
+export function createServices(win: Window): Services {
+  const fetch: FetchFn = (input, init) => win.fetch(input, init);
+  const clients = new Map<string, K8sClient>();
+  const k8s = (profile: string) => {
+    let c = clients.get(profile);
+    if (!c) clients.set(profile, (c = createK8sClient({ profile, fetch })));
+    return c;
+  };
+  const host = createHostClient({ fetch, eventSource: (url) => new EventSource(url, { withCredentials: true }) as unknown as EventSourceLike });
+  const store = createAppStore({ host, k8s });
+  const wsOrigin = `${win.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${win.location.host}`;
+  return { store, host, k8s, fetch, wsOrigin, slots: createStreamSlots() };
+}
+
+export const ServicesContext = createContext<Services | null>(null);
+
+export function useServices(): Services {
+  const s = useContext(ServicesContext);
+  if (!s) throw new Error('ServicesContext missing');
+  return s;
+}
+
+export function useApp<T>(selector: (s: AppState) => T): T {
+  return useStore(useServices().store, selector);
+}
+
+/** The Kubernetes client of the selected profile (undefined before one is chosen). */
+export function useK8s(): K8sClient | undefined {
+  const services = useServices();
+  const profile = useApp((s) => s.profile);
+  return profile ? services.k8s(profile) : undefined;
+}

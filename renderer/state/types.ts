@@ -1,0 +1,62 @@
+// Shapes of the UI state shared by the store and the components.
+import type { ApiResource } from '../k8s/types';
+
+export type View =
+  | { kind: 'start' }
+  | { kind: 'progress'; cluster: string }
+  | { kind: 'overview' }
+  | { kind: 'list'; resource: ApiResource };
+
+/** The object shown in the detail panel. */
+export interface Selection {
+  resource: ApiResource;
+  namespace: string;
+  name: string;
+}
+
+export interface EditorRequest {
+  id: number;
+  mode: 'create' | 'edit';
+  profile: string;
+  /** For edit: the object's resource, namespace and name. */
+  resource?: ApiResource;
+  namespace?: string;
+  name?: string;
+}
+
+export interface LogsTab {
+  id: string;
+  type: 'logs';
+  title: string;
+  profile: string;
+  namespace: string;
+  /** One pod, or several (merged logs of a workload, found by selector). */
+  pod?: string;
+  containers?: string[];
+  selector?: string;
+}
+
+export interface ShellTab {
+  id: string;
+  type: 'shell';
+  title: string;
+  profile: string;
+  namespace: string;
+  pod: string;
+  containers: string[];
+}
+
+export type DockTab = LogsTab | ShellTab;
+
+export interface DiscoveryState {
+  resources: ApiResource[];
+  loading: boolean;
+  error?: string;
+  failures?: string[];
+}
+
+export interface Toast {
+  id: number;
+  text: string;
+  tone: 'ok' | 'bad';
+}

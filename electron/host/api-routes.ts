@@ -1,11 +1,15 @@
 // The JSON API under /api/ (paths in protocol.ts): app info, profiles, clusters and events.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ClusterManager } from './cluster-manager';
 import type { EventHub } from './event-hub';
 import { createEventStreams } from './event-stream';
 import { HostHttpError, readJsonBody, sendHostError, sendJson } from './http-util';
 import type { KubeconfigProfiles } from './kubeconfig-profiles';
 import type { KubeTargets } from './kube-target';
+import { LOCAL_TERMINAL_PATH, type LocalTerminals } from './local-terminal';
+import { createPortForwardRoutes } from './port-forward-routes';
+import type { PortForwards } from './port-forwards';
 import { createProfileRoutes } from './profile-routes';
 import type { ProfileRegistry } from './profiles';
 import type { AppInfo, HostEvent } from './protocol';
@@ -13,6 +17,8 @@ import type { AppInfo, HostEvent } from './protocol';
 export interface ApiRoutes {
   /** A request under /api/ (the caller has checked the session). */
   handle(req: IncomingMessage, res: ServerResponse): void;
+  /** A WebSocket upgrade under /api/ (local terminals; the caller has checked the session). */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   close(): void;
 }
 
@@ -27,6 +33,10 @@ export interface ApiRoutesOptions {
   targets?: KubeTargets;
   log?: (line: string) => void;
   pingMs?: number;
+  /** /api/port-forwards */
+  portForwards?: PortForwards;
+  /** /api/terminals/local */
+  terminals?: LocalTerminals;
 }
 
 export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
@@ -39,9 +49,11 @@ export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
       ...clusters.snapshot().map((cluster) => ({ type: 'cluster' as const, cluster })),
       { type: 'profiles', profiles: profiles.list() },
       ...(opts.kubeconfigs ? [{ type: 'profile-sources' as const, sources: opts.kubeconfigs.sources() }] : []),
+      ...(opts.portForwards ? [{ type: 'port-forwards' as const, forwards: opts.portForwards.list() }] : []),
     ],
   });
   const profileRoutes = opts.kubeconfigs && opts.targets ? createProfileRoutes({ profiles, kubeconfigs: opts.kubeconfigs, targets: opts.targets }) : undefined;
+  const forwardRoutes = opts.portForwards ? createPortForwardRoutes(opts.portForwards) : undefined;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
@@ -60,6 +72,12 @@ export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
       return sendJson(res, 200, profiles.list());
     }
     if (profileRoutes && (await profileRoutes(req, res, path, only))) return;
+    if (forwardRoutes && (await forwardRoutes(req, res, path, only))) return;
+    if (path === LOCAL_TERMINAL_PATH) {
+      only('GET');
+      if (!opts.terminals) throw new HostHttpError(501, 'local terminals are not part of this host', 'start the app with "skiff app"');
+      return sendJson(res, 200, await opts.terminals.info(req.url ?? path));
+    }
     if (path === '/api/events') {
       only('GET');
       return events.handle(req, res);
@@ -105,6 +123,12 @@ export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
         if (allow) res.setHeader('Allow', allow);
         sendHostError(res, err);
       });
+    },
+    upgrade(req, socket, head) {
+      const path = (req.url ?? '/').split('?')[0];
+      if (path === LOCAL_TERMINAL_PATH && opts.terminals) return opts.terminals.upgrade(req, socket, head);
+      const text = `no WebSocket endpoint at ${path}`;
+      socket.end(`HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
     },
     close: () => events.close(),
   };

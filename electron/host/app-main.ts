@@ -13,6 +13,8 @@ import { createKubeProxy } from './kube-proxy';
 import { createKubeTargets } from './kube-target';
 import { createKubeconfigProfiles } from './kubeconfig-profiles';
 import { createLocalProfiles } from './local-profiles';
+import { createLocalTerminals } from './local-terminal';
+import { createPortForwards } from './port-forwards';
 import { createProfileEvents } from './profile-events';
 import { combineRegistries } from './profiles';
 import type { SecretBox } from './secret-box';
@@ -71,9 +73,13 @@ export async function startApp(o: StartAppOptions = {}): Promise<RunningApp> {
   const profiles = combineRegistries(local, kubeconfigs);
   const profileEvents = createProfileEvents({ hub, list: () => profiles.list(), sources: () => kubeconfigs.sources(), onKubeconfigChange: kubeconfigs.onChange, log });
   const targets = createKubeTargets();
-  const api = createApiRoutes({ clusters, profiles, hub, log, kubeconfigs, targets, appInfo: createAppInfo({ dataDir, env, docker: o.docker, mode: o.mode }) });
+  const portForwards = createPortForwards({ profiles, hub, targets, log });
+  const terminals = createLocalTerminals({ profiles, env, log });
+  const api = createApiRoutes({ clusters, profiles, hub, log, kubeconfigs, targets, portForwards, terminals, appInfo: createAppInfo({ dataDir, env, docker: o.docker, mode: o.mode }) });
   const kubeProxy = createKubeProxy({ profiles, log });
   const closeProfiles = () => {
+    terminals.close();
+    void portForwards.close();
     profileEvents.close();
     kubeconfigs.close();
     targets.close();

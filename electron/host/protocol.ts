@@ -24,6 +24,16 @@
 //   GET    /api/profiles/<name>/namespaces  -> ProfileNamespaces (the cluster's, or the allow-list when listing is forbidden)
 //   PUT    /api/profiles/<name>/namespaces  SetNamespacesRequest -> 200 ProfileSummary
 //   GET    /api/profiles/<name>/kubeconfig  -> application/yaml: a kubeconfig for that profile only, credentials inlined
+// Port-forwards (live as long as the host; a 'port-forwards' event follows every change):
+//   GET    /api/port-forwards               -> PortForward[]
+//   POST   /api/port-forwards               PortForwardRequest -> 201 PortForward (409 when the local port is taken)
+//   DELETE /api/port-forwards/<id>          -> 200 { stopped: id }
+// Local terminals (node-pty; 501 when its native module did not load):
+//   GET    /api/terminals/local?profile=<name>  -> LocalTerminalInfo (whether a terminal can start, and why not)
+//   WS     /api/terminals/local?profile=<name>&cols=<n>&rows=<n>  the user's shell with KUBECONFIG set to a
+//                                           0600 temp file holding only that profile; binary frames carry
+//                                           terminal bytes both ways, text frames JSON TerminalControl (to
+//                                           the host) and TerminalEvent (from the host).
 // <name> and <id> are percent-encoded path segments (context names may hold '/' or ':').
 //   *      /k8s/<profile>/<kubernetes path> proxied to that profile's API server with its
 //                                           credentials; watches stream, WebSocket upgrades
@@ -201,7 +211,8 @@ export type HostEvent =
   | { type: 'cluster'; cluster: LocalCluster }
   | { type: 'cluster-deleted'; name: string }
   | { type: 'profiles'; profiles: ProfileSummary[] }
-  | { type: 'profile-sources'; sources: ProfileSource[] };
+  | { type: 'profile-sources'; sources: ProfileSource[] }
+  | { type: 'port-forwards'; forwards: PortForward[] };
 
 export interface HostError {
   error: string;
@@ -212,3 +223,55 @@ export interface HostError {
 export const SESSION_COOKIE = 'skiff_session';
 /** Query parameter of the launch URL carrying the one-time token. */
 export const LAUNCH_TOKEN_PARAM = 'token';
+
+/** The body of POST /api/port-forwards. */
+export interface PortForwardRequest {
+  profile: string;
+  namespace: string;
+  kind: 'pod' | 'service';
+  /** The pod's or the service's name. */
+  name: string;
+  /** A pod: the container port (number or port name). A service: its port (number or name), like kubectl. */
+  remotePort: number | string;
+  /** 0 or absent: any free port. */
+  localPort?: number;
+}
+
+export interface PortForward {
+  id: string;
+  profile: string;
+  namespace: string;
+  kind: 'pod' | 'service';
+  name: string;
+  /** The pod the bytes go to (for a service: the ready pod chosen behind it). */
+  pod: string;
+  /** As asked (a number or a port name). */
+  remotePort: number | string;
+  /** The pod's port the connections reach (a service's targetPort, names resolved). */
+  podPort: number;
+  localPort: number;
+  /** http://127.0.0.1:<localPort> */
+  url: string;
+  state: 'active' | 'stopped';
+  /** Connections open now. */
+  connections: number;
+  /** The last connection's failure (error channel, refused upgrade, unreachable API server). */
+  error?: string;
+  errorAt?: string;
+  startedAt: string;
+}
+
+/** GET /api/terminals/local: 200 when a terminal can start (else a HostError with 501/404/409). */
+export interface LocalTerminalInfo {
+  available: true;
+  shell: string;
+  profile?: string;
+}
+
+/** Text frames the renderer sends on a local terminal's WebSocket. */
+export type TerminalControl = { type: 'resize'; cols: number; rows: number };
+
+/** Text frames the host sends on a local terminal's WebSocket. */
+export type TerminalEvent =
+  | { type: 'exit'; code: number; signal?: number }
+  | { type: 'error'; message: string; hint?: string };

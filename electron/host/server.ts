@@ -10,6 +10,8 @@ import { sendText } from './http-util';
 
 export interface RequestHandler {
   handle(req: IncomingMessage, res: ServerResponse): void;
+  /** WebSocket upgrades under its prefix (the API's local terminals). */
+  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   close?(): void;
 }
 
@@ -80,6 +82,7 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
     const path = (req.url ?? '/').split('?')[0];
     if (refused) return void socket.end(rawResponse(refused.status, 'Forbidden', refused.message));
     if (opts.kubeProxy && path.startsWith('/k8s/')) return opts.kubeProxy.upgrade(req, socket, head);
+    if (opts.api.upgrade && path.startsWith('/api/')) return opts.api.upgrade(req, socket, head);
     socket.end(rawResponse(404, 'Not Found', `no WebSocket endpoint at ${path}`));
   }
 

@@ -9,6 +9,7 @@ import { CommandPalette } from './command-palette';
 import { ErrorBox } from './error-box';
 import { FirstRun } from './first-run';
 import { Overview } from './overview';
+import { ProfileGate } from './profiles/profile-gate';
 import { ProgressView } from './progress-view';
 import { ResourceList } from './resource-list';
 import { Sidebar } from './sidebar';
@@ -24,8 +25,8 @@ function MainView() {
   if (!loaded) return <div className="page muted">Loading…</div>;
   if (view.kind === 'progress') return <ProgressView cluster={view.cluster} />;
   if (view.kind === 'start' || !profile) return <FirstRun />;
-  if (view.kind === 'list') return <div className="page-col"><ClusterDown /><ResourceList key={`${profile}|${view.resource.group}/${view.resource.name}`} resource={view.resource} /></div>;
-  return <div className="page-col"><ClusterDown /><Overview key={profile} /></div>;
+  if (view.kind === 'list') return <div className="page-col"><ClusterDown /><ProfileGate><ResourceList key={`${profile}|${view.resource.group}/${view.resource.name}`} resource={view.resource} /></ProfileGate></div>;
+  return <div className="page-col"><ClusterDown /><ProfileGate><Overview key={profile} /></ProfileGate></div>;
 }
 
 export function App() {

@@ -14,18 +14,30 @@ import { ErrorBox } from './error-box';
 
 const phaseTone: Record<string, string> = { Running: 'ok', Pending: 'warn', Succeeded: 'ok', Failed: 'bad', Unknown: 'warn' };
 
-/** Pods by phase from one list of Table cells (no objects, big pages). */
-async function countPods(client: K8sClient, ns: string, signal: AbortSignal): Promise<Record<PodPhase, number>> {
+/** Pods by phase, and per node, from one list of Table cells (no objects, big pages). */
+async function countPods(client: K8sClient, ns: string, signal: AbortSignal): Promise<{ phases: Record<PodPhase, number>; byNode: Map<string, number> }> {
   const statuses: string[] = [];
+  const byNode = new Map<string, number>();
   let token: string | undefined;
   let col = -1;
+  let nodeCol = -1;
   do {
     const t = await client.getJson<RawTable>(resourcePath(wellKnown.pods, ns), { accept: tableAccept, signal, query: { includeObject: 'None', limit: '10000', continue: token } });
     if (col < 0) col = (t.columnDefinitions ?? []).findIndex((c) => c.name === 'Status');
-    for (const r of t.rows ?? []) statuses.push(String(r.cells[col] ?? ''));
+    if (nodeCol < 0) nodeCol = (t.columnDefinitions ?? []).findIndex((c) => c.name === 'Node');
+    for (const r of t.rows ?? []) {
+      statuses.push(String(r.cells[col] ?? ''));
+      const node = nodeCol >= 0 ? String(r.cells[nodeCol] ?? '') : '';
+      if (node && node !== '<none>') byNode.set(node, (byNode.get(node) ?? 0) + 1);
+    }
     token = t.metadata?.continue || undefined;
   } while (token);
-  return countByPhase(statuses);
+  return { phases: countByPhase(statuses), byNode };
+}
+
+/** Conditions other than Ready that say something is wrong (pressure, network unavailable). */
+function nodeProblems(node: KubeObject): string[] {
+  return (node.status?.conditions ?? []).filter((c: any) => c.type !== 'Ready' && c.status === 'True').map((c: any) => c.type as string);
 }
 
 /** Polls; the pause grows with what a poll costs, so a huge cluster is not listed back to back. */
@@ -88,28 +100,29 @@ export function Overview() {
       <div className="tiles" data-testid="pod-phases">
         {podPhases.map((p) => (
           <button key={p} className="tile" style={{ textAlign: 'left' }} data-testid={`phase-${p}`} onClick={() => showList(wellKnown.pods)}>
-            <div className={`small tone-${phaseTone[p]}`}>{p}</div><div className="n">{counts.data ? counts.data[p] : '…'}</div>
+            <div className={`small tone-${phaseTone[p]}`}>{p}</div><div className="n">{counts.data ? counts.data.phases[p] : '…'}</div>
           </button>
         ))}
       </div>
       <h3>Nodes</h3>
       <table className="mini">
-        <thead><tr><th>Name</th><th>Status</th><th>Roles</th><th>CPU</th><th>Memory</th><th>Pods</th><th>Version</th><th>Age</th></tr></thead>
+        <thead><tr><th>Name</th><th>Status</th><th>Roles</th><th>CPU</th><th>Memory</th><th title={`Pods on the node${namespace ? ` in ${namespace}` : ''} / allocatable`}>Pods</th><th>Version</th><th>Age</th></tr></thead>
         <tbody>
           {nodeObjs.map((n) => {
             const ready = isReady(n);
             const u = usage.get(n.metadata.name ?? '');
             const cpuTotal = parseQuantity(n.status?.allocatable?.cpu);
             const memTotal = parseQuantity(n.status?.allocatable?.memory);
+            const problems = nodeProblems(n);
             const roles = Object.keys(n.metadata.labels ?? {}).filter((l) => l.startsWith('node-role.kubernetes.io/')).map((l) => l.split('/')[1]).join(',') || '—';
             return (
               <tr key={n.metadata.uid} data-testid="node-row" data-name={n.metadata.name} data-ready={String(ready)}>
                 <td><button className="link" onClick={() => openNode(n.metadata.name ?? '')}>{n.metadata.name}</button></td>
-                <td className={ready ? 'tone-ok' : 'tone-bad'}>{ready ? 'Ready' : 'NotReady'}{n.spec?.unschedulable ? ', SchedulingDisabled' : ''}</td>
+                <td className={ready && !problems.length ? 'tone-ok' : 'tone-bad'} data-testid="node-conditions">{ready ? 'Ready' : 'NotReady'}{n.spec?.unschedulable ? ', SchedulingDisabled' : ''}{problems.length ? `, ${problems.join(', ')}` : ''}</td>
                 <td>{roles}</td>
                 <td>{u ? <><Meter used={parseQuantity(u.cpu)} total={cpuTotal} /> {formatCpu(parseQuantity(u.cpu))}/</> : ''}{formatCpu(cpuTotal)}</td>
                 <td>{u ? <><Meter used={parseQuantity(u.memory)} total={memTotal} /> {formatBytes(parseQuantity(u.memory))}/</> : ''}{formatBytes(memTotal)}</td>
-                <td>{n.status?.allocatable?.pods}</td>
+                <td>{counts.data ? `${counts.data.byNode.get(n.metadata.name ?? '') ?? 0} / ` : ''}{n.status?.allocatable?.pods}</td>
                 <td>{n.status?.nodeInfo?.kubeletVersion}</td>
                 <td className="muted">{formatAge(n.metadata.creationTimestamp, Date.now())}</td>
               </tr>

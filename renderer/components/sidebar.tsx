@@ -1,5 +1,5 @@
-// Clusters (local ones with their menu, imported profiles) and the selected cluster's
-// resource tree, including every kind discovery reports.
+// Clusters (local ones with their menu, then kubeconfig profiles grouped by source, "+ Import")
+// and the selected cluster's resource tree, including every kind discovery reports.
 import { useMemo, useState } from 'react';
 import type { LocalCluster, ProfileSummary } from '../../electron/host/protocol';
 import { navLabel, navSections, resourceId } from '../k8s/resources';
@@ -7,6 +7,11 @@ import type { ApiResource } from '../k8s/types';
 import { localProfile } from '../state/app-store';
 import { useApp } from '../state/services';
 import { ClusterMenu } from './cluster-menu';
+import { ImportDialog } from './profiles/import-dialog';
+import { localProfileNames } from './profiles/profile-groups';
+import { ProfileList } from './profiles/profile-list';
+import { ProfileOverlays } from './profiles/profile-overlays';
+import './profiles/profiles.css';
 
 const clusterTone: Record<string, string> = { running: 'ok', starting: 'warn', stopping: 'warn', failed: 'bad', stopped: '' };
 const profileTone: Record<string, string> = { ready: 'ok', starting: 'warn', unreachable: 'bad', stopped: '', unknown: '' };
@@ -76,10 +81,13 @@ export function Sidebar() {
   const profile = useApp((s) => s.profile);
   const selectProfile = useApp((s) => s.selectProfile);
   const showStart = useApp((s) => s.showStart);
-  const entries = clusterEntries(clusters, profiles);
+  const [importing, setImporting] = useState(false);
+  const localNames = localProfileNames(clusters, profiles);
+  // Local clusters here; kubeconfig profiles below, grouped by their file.
+  const entries = clusterEntries(clusters, profiles.filter((p) => p.source !== 'kubeconfig' || localNames.has(p.name)));
   return (
     <aside className="sidebar" data-testid="sidebar">
-      <div className="section-title">Clusters</div>
+      <div className="section-title">Clusters <button className="ghost small" data-testid="import-button" title="Import kubeconfig files or folders" onClick={() => setImporting(true)}>+ Import</button></div>
       {entries.map((e) => (
         <div key={e.profile} className={`cluster-entry${e.profile === profile ? ' active' : ''}`} data-testid={`cluster-${e.label}`} title={e.title}>
           <span className={`dot ${e.tone}`} />
@@ -89,7 +97,10 @@ export function Sidebar() {
         </div>
       ))}
       <button className="nav-item top muted" data-testid="new-cluster" onClick={showStart}>+ New local cluster</button>
+      <ProfileList localNames={localNames} />
       {profile && <ResourceTree profile={profile} />}
+      {importing && <ImportDialog onClose={() => setImporting(false)} />}
+      <ProfileOverlays />
     </aside>
   );
 }

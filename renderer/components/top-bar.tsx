@@ -1,16 +1,10 @@
 // Cluster and namespace pickers, the search hint (Ctrl+K) and the cluster's status.
-import { useMemo } from 'react';
-import { wellKnown, resourcePath } from '../k8s/resources';
 import { localProfile } from '../state/app-store';
-import { useApp, useK8s } from '../state/services';
-import { useLiveTable } from '../state/use-live-table';
+import { useApp } from '../state/services';
+import { NamespacePicker } from './profiles/namespace-picker';
+import { localTerminalTab } from '../dock/open-terminal';
+import { PortForwardsMenu } from './port-forwards-menu';
 import { clusterEntries } from './sidebar';
-
-function useNamespaces(): string[] {
-  const client = useK8s();
-  const live = useLiveTable(client, client ? resourcePath(wellKnown.namespaces) : undefined, { includeObject: 'Metadata', poll: true, pollMs: 15_000 });
-  return useMemo(() => live.set.rows.map((r) => r.name).sort(), [live.set.rows]);
-}
 
 function Status() {
   const profile = useApp((s) => s.profile);
@@ -28,12 +22,10 @@ function Status() {
 
 export function TopBar() {
   const profile = useApp((s) => s.profile);
-  const namespace = useApp((s) => s.namespace);
-  const setNamespace = useApp((s) => s.setNamespace);
   const selectProfile = useApp((s) => s.selectProfile);
   const setPalette = useApp((s) => s.setPalette);
+  const openTab = useApp((s) => s.openTab);
   const entries = clusterEntries(useApp((s) => s.clusters), useApp((s) => s.profiles));
-  const namespaces = useNamespaces();
   const mac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
   return (
     <header className="topbar">
@@ -44,16 +36,15 @@ export function TopBar() {
             {entries.map((e) => <option key={e.profile} value={e.profile}>{e.label}</option>)}
             {!entries.some((e) => e.profile === profile) && <option value={profile}>{profile}</option>}
           </select>
-          <select data-testid="namespace-picker" aria-label="Namespace" value={namespace} onChange={(e) => setNamespace(e.target.value)}>
-            <option value="">All namespaces</option>
-            {namespaces.map((n) => <option key={n} value={n}>{n}</option>)}
-            {namespace && !namespaces.includes(namespace) && <option value={namespace}>{namespace}</option>}
-          </select>
+          <NamespacePicker />
         </>
       )}
       <span className="spacer" />
       <button className="search-hint" data-testid="search-hint" onClick={() => setPalette(true)}>Search… <span className="muted small">{mac ? '⌘K' : 'Ctrl+K'}</span></button>
       <span className="spacer" />
+      {profile && <button className="ghost" data-testid="local-terminal" title={`A shell on this machine with KUBECONFIG set to ${profile}`}
+        onClick={() => openTab(localTerminalTab(profile))}>$_ Local terminal</button>}
+      <PortForwardsMenu />
       <Status />
     </header>
   );

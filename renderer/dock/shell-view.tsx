@@ -1,58 +1,40 @@
 // A pod shell in xterm.js: keystrokes to stdin, output from stdout/stderr, resize on fit,
 // a line when the process exits and a Reconnect button. Container picker for multi-container pods.
 import { useEffect, useRef, useState } from 'react';
-import { Terminal } from '@xterm/xterm';
-import { FitAddon } from '@xterm/addon-fit';
-import { SearchAddon } from '@xterm/addon-search';
 import { execPath } from '../k8s/exec-channel';
 import type { ShellTab } from '../state/types';
 import { useServices } from '../state/services';
 import { openExec, type ExecSession } from './exec-session';
-
-function darkMode() {
-  return typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: dark)').matches;
-}
+import { TerminalFind } from './terminal-find';
+import { createXterm, type Xterm } from './xterm-setup';
 
 export function ShellView({ tab, active }: { tab: ShellTab; active: boolean }) {
   const { k8s, wsOrigin } = useServices();
   const host = useRef<HTMLDivElement>(null);
-  const term = useRef<Terminal | undefined>(undefined);
-  const fit = useRef<FitAddon | undefined>(undefined);
-  const search = useRef<SearchAddon | undefined>(undefined);
+  const xterm = useRef<Xterm | undefined>(undefined);
   const session = useRef<ExecSession | undefined>(undefined);
   const [container, setContainer] = useState(tab.containers[0] ?? '');
   const [state, setState] = useState<'connecting' | 'open' | 'exited'>('connecting');
   const [generation, setGeneration] = useState(0);
-  const [query, setQuery] = useState('');
 
   useEffect(() => {
-    const t = new Terminal({
-      fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace', fontSize: 13, cursorBlink: true, scrollback: 5000,
-      theme: darkMode() ? undefined : { background: '#111317' },
-    });
-    const f = new FitAddon();
-    const s = new SearchAddon();
-    t.loadAddon(f);
-    t.loadAddon(s);
-    t.open(host.current!);
-    term.current = t; fit.current = f; search.current = s;
-    const onData = t.onData((d) => session.current?.send(d));
-    const onResize = t.onResize(({ cols, rows }) => session.current?.resize(cols, rows));
-    const ro = new ResizeObserver(() => { if (host.current?.offsetParent) f.fit(); });
-    ro.observe(host.current!);
-    return () => { ro.disconnect(); onData.dispose(); onResize.dispose(); session.current?.close(); t.dispose(); };
+    const x = createXterm(host.current!);
+    xterm.current = x;
+    const onData = x.term.onData((d) => session.current?.send(d));
+    const onResize = x.term.onResize(({ cols, rows }) => session.current?.resize(cols, rows));
+    return () => { onData.dispose(); onResize.dispose(); session.current?.close(); x.dispose(); };
   }, []);
 
   // Connect (again on container change or Reconnect).
   useEffect(() => {
-    const t = term.current!;
+    const t = xterm.current!.term;
     if (generation > 0 || container !== tab.containers[0]) t.reset();
     setState('connecting');
     const url = wsOrigin + execPath(k8s(tab.profile).base, tab.namespace, tab.pod, container);
     const s = openExec(url, {
       onOpen: () => {
         setState('open');
-        if (host.current?.offsetParent) fit.current?.fit();
+        xterm.current?.fitIfShown();
         session.current?.resize(t.cols, t.rows);
         if (active) t.focus();
       },
@@ -69,7 +51,7 @@ export function ShellView({ tab, active }: { tab: ShellTab; active: boolean }) {
   // A tab that becomes visible again gets its size back (hidden panes measure 0×0).
   useEffect(() => {
     if (!active) return;
-    requestAnimationFrame(() => { fit.current?.fit(); term.current?.focus(); });
+    requestAnimationFrame(() => { xterm.current?.fit.fit(); xterm.current?.term.focus(); });
   }, [active]);
 
   return (
@@ -84,8 +66,7 @@ export function ShellView({ tab, active }: { tab: ShellTab; active: boolean }) {
         <span className={state === 'open' ? 'tone-ok' : state === 'exited' ? 'muted' : 'tone-warn'}>{state === 'open' ? 'connected' : state === 'exited' ? 'exited' : 'connecting…'}</span>
         {state === 'exited' && <button data-testid="reconnect-button" onClick={() => setGeneration((g) => g + 1)}>Reconnect</button>}
         <span className="spacer" />
-        <input placeholder="Find…" value={query} style={{ width: 140 }} onChange={(e) => { setQuery(e.target.value); search.current?.findNext(e.target.value, { incremental: true }); }}
-          onKeyDown={(e) => { if (e.key === 'Enter') (e.shiftKey ? search.current?.findPrevious(query) : search.current?.findNext(query)); }} />
+        <TerminalFind search={() => xterm.current?.search} />
       </div>
       <div className="terminal-host" ref={host} />
     </div>

@@ -33,3 +33,28 @@ test('events are parsed; malformed ones skipped; connection state reported', () 
   assert.deepEqual(conn, [true, false]);
   assert.ok(closed);
 });
+
+test('profile calls: names are one encoded path segment; consent sends back only command, args and env; kubeconfig is text', async () => {
+  const calls: Array<{ url: string; method?: string; body?: unknown }> = [];
+  const client = createHostClient({
+    fetch: async (url, init) => {
+      calls.push({ url, method: init?.method, body: init?.body ? JSON.parse(String(init.body)) : undefined });
+      if (url.endsWith('/kubeconfig')) return new Response('apiVersion: v1\nkind: Config\n', { headers: { 'Content-Type': 'application/yaml' } });
+      return new Response('{"name":"x"}');
+    },
+    eventSource: () => { throw new Error('unused'); },
+  });
+  const exec = { command: '/bin/plug', args: ['--a'], env: [{ name: 'K', value: 'v' }], via: 'exec' as const, consented: false };
+  await client.allowExec('team/a:b', exec);
+  await client.checkProfile('a b');
+  await client.setAllowedNamespaces('p', ['x', 'y']);
+  await client.removeProfileSource('src/1');
+  assert.equal(await client.profileKubeconfig('p@f.yaml'), 'apiVersion: v1\nkind: Config\n');
+  assert.deepEqual(calls.map((c) => [c.method, c.url, c.body]), [
+    ['POST', '/api/profiles/team%2Fa%3Ab/consent', { command: '/bin/plug', args: ['--a'], env: [{ name: 'K', value: 'v' }] }],
+    ['POST', '/api/profiles/a%20b/check', undefined],
+    ['PUT', '/api/profiles/p/namespaces', { namespaces: ['x', 'y'] }],
+    ['DELETE', '/api/profile-sources/src%2F1', undefined],
+    ['GET', '/api/profiles/p%40f.yaml/kubeconfig', undefined],
+  ]);
+});

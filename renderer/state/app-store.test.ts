@@ -8,6 +8,13 @@ import { createAppStore } from './app-store';
 const tick = () => new Promise((r) => setTimeout(r, 0));
 const cluster = (state: LocalCluster['state'], name = 'local'): LocalCluster => ({ name, profile: `skiff-${name}`, state, steps: [], progress: state === 'running' ? 1 : 0.3 });
 
+// The profile calls (used by components, not by the store).
+const unused = async (): Promise<never> => { throw new Error('not used here'); };
+const unusedProfileCalls = {
+  profileSources: unused, addProfileSource: unused, removeProfileSource: unused, removeProfile: unused, checkProfile: unused, allowExec: unused,
+  revokeExec: unused, profileNamespaces: unused, setAllowedNamespaces: unused, profileKubeconfig: unused,
+};
+
 function fakeHost(over: Partial<HostClient> = {}) {
   let emit!: (e: HostEvent) => void;
   const host: HostClient = {
@@ -17,6 +24,7 @@ function fakeHost(over: Partial<HostClient> = {}) {
     startCluster: async (req) => cluster('starting', req.name),
     clusterAction: async (name) => cluster('starting', name),
     deleteCluster: async () => {},
+    ...unusedProfileCalls,
     subscribe: (onEvent, onConn) => { emit = onEvent; onConn(true); return () => {}; },
     ...over,
   };

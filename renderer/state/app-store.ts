@@ -1,7 +1,7 @@
 // The app's state: host data (app info, local clusters, profiles), where the user is
 // (profile, namespace, view, selection), the editor, the dock and the palette.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppInfo, LocalCluster, ProfileSource, ProfileSummary, StartClusterRequest } from '../../electron/host/protocol';
+import type { AppInfo, LocalCluster, PortForward, ProfileSource, ProfileSummary, StartClusterRequest } from '../../electron/host/protocol';
 import type { HostClient } from '../host/host-client';
 import type { K8sClient } from '../k8s/client';
 import { discover } from '../k8s/discovery';
@@ -36,6 +36,9 @@ export interface AppState {
   toasts: Toast[];
   /** Rows of the list on screen (the palette searches their names). */
   listRows: Row[];
+  /** The host's port-forwards (from 'port-forwards' events) and whether their list is open. */
+  forwards: PortForward[];
+  forwardsOpen: boolean;
 
   init(): () => void;
   startCluster(req: StartClusterRequest): Promise<void>;
@@ -61,6 +64,7 @@ export interface AppState {
   toast(text: string, tone?: 'ok' | 'bad'): void;
   dismissToast(id: number): void;
   setListRows(rows: Row[]): void;
+  setForwardsOpen(open: boolean): void;
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -149,12 +153,15 @@ export function createAppStore(deps: AppStoreDeps): AppStore {
       discovery: {},
       toasts: [],
       listRows: [],
+      forwards: [],
+      forwardsOpen: false,
 
       init() {
         const stop = deps.host.subscribe((ev) => {
           if (ev.type === 'cluster') setCluster(ev.cluster);
           else if (ev.type === 'cluster-deleted') forget(ev.name);
           else if (ev.type === 'profiles') set({ profiles: ev.profiles });
+          else if (ev.type === 'port-forwards') set({ forwards: ev.forwards });
           else if (ev.type === 'profile-sources') set({ profileSources: ev.sources });
         }, (connected) => set({ hostConnected: connected }));
         Promise.all([deps.host.app(), deps.host.clusters(), deps.host.profiles()]).then(([app, clusters, profiles]) => {
@@ -263,6 +270,7 @@ export function createAppStore(deps: AppStoreDeps): AppStore {
       },
       dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
       setListRows: (listRows) => set({ listRows }),
+      setForwardsOpen: (forwardsOpen) => set({ forwardsOpen }),
     };
   });
 }

@@ -46,7 +46,15 @@ export interface ShellTab {
   containers: string[];
 }
 
-export type DockTab = LogsTab | ShellTab;
+/** A local shell (node-pty on the host) with KUBECONFIG set to the profile. */
+export interface TerminalTab {
+  id: string;
+  type: 'terminal';
+  title: string;
+  profile: string;
+}
+
+export type DockTab = LogsTab | ShellTab | TerminalTab;
 
 export interface DiscoveryState {
   resources: ApiResource[];

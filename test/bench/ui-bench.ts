@@ -42,47 +42,50 @@ async function firstRows(page: Page, namespace: string): Promise<number> {
   return Date.now() - t0;
 }
 
+// In-page code is passed as source text: tsx's keepNames helper (__name) does not exist in the page.
+const SCROLL_FPS = `(async () => {
+  const list = document.querySelector('[data-testid="resource-list"]');
+  const scroller = [list, ...list.querySelectorAll('*')].find((e) => e.scrollHeight > e.clientHeight + 100 && /(auto|scroll)/.test(getComputedStyle(e).overflowY));
+  scroller.scrollTop = 0;
+  let frames = 0;
+  const t0 = performance.now();
+  await new Promise((done) => {
+    const step = () => {
+      frames++;
+      scroller.scrollTop += 40;
+      if (performance.now() - t0 < 2000) requestAnimationFrame(step);
+      else done();
+    };
+    requestAnimationFrame(step);
+  });
+  return (frames * 1000) / (performance.now() - t0);
+})()`;
+
 /** Frames per second while the list scrolls 40 px per frame for 2 s. */
 function scrollFps(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const list = document.querySelector('[data-testid="resource-list"]')!;
-    const scroller = [list, ...list.querySelectorAll('*')].find((e) => e.scrollHeight > e.clientHeight + 100 && /(auto|scroll)/.test(getComputedStyle(e).overflowY))!;
-    scroller.scrollTop = 0;
-    let frames = 0;
-    const t0 = performance.now();
-    await new Promise<void>((done) => {
-      const step = () => {
-        frames++;
-        scroller.scrollTop += 40;
-        if (performance.now() - t0 < 2000) requestAnimationFrame(step);
-        else done();
-      };
-      requestAnimationFrame(step);
-    });
-    return (frames * 1000) / (performance.now() - t0);
-  });
+  return page.evaluate(SCROLL_FPS) as Promise<number>;
 }
+
+const FILTER_ONCE = (value: string) => `(async () => {
+  const input = document.querySelector('[data-testid="list-filter"]');
+  const count = document.querySelector('[data-testid="list-count"]');
+  const before = count.textContent;
+  const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+  const t0 = performance.now();
+  setter.call(input, ${JSON.stringify(value)});
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+  await new Promise((done) => {
+    const check = () => (count.textContent !== before ? done() : requestAnimationFrame(check));
+    requestAnimationFrame(check);
+  });
+  await new Promise((r) => requestAnimationFrame(() => r(null)));
+  return performance.now() - t0;
+})()`;
 
 /** ms from one keystroke in the filter to the repainted count (median of 5 keystrokes). */
 async function filterRepaint(page: Page): Promise<number> {
   const times: number[] = [];
-  for (const text of ['load-1', 'load-12', 'load-123', 'load-1', 'load-']) {
-    times.push(await page.evaluate(async (value) => {
-      const input = document.querySelector<HTMLInputElement>('[data-testid="list-filter"]')!;
-      const count = document.querySelector('[data-testid="list-count"]')!;
-      const before = count.textContent;
-      const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
-      const t0 = performance.now();
-      setter.call(input, value);
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-      await new Promise<void>((done) => {
-        const check = () => (count.textContent !== before ? done() : requestAnimationFrame(check));
-        requestAnimationFrame(check);
-      });
-      await new Promise((r) => requestAnimationFrame(() => r(null)));
-      return performance.now() - t0;
-    }, text));
-  }
+  for (const text of ['load-1', 'load-12', 'load-123', 'load-1', 'load-']) times.push((await page.evaluate(FILTER_ONCE(text))) as number);
   await page.getByTestId('list-filter').fill('');
   return median(times);
 }
@@ -128,7 +131,7 @@ async function coldStart(): Promise<{ urlMs: number; readyMs: number; rssMb: num
   await browser.close();
   await new Promise((r) => setTimeout(r, 5000));
   const rss = Number(readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024;
-  child.kill('SIGTERM');
+  await new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); });
   rmSync(dataDir, { recursive: true, force: true });
   return { urlMs, readyMs, rssMb: rss };
 }

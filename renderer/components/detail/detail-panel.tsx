@@ -14,7 +14,7 @@ import { EventsSection } from './events-section';
 import { ConditionsSection, MetaSection } from './meta-section';
 import { NodeActions, NodeSection } from './node-section';
 import { PodActions, PodSection } from './pod-section';
-import { ServiceSection } from './service-section';
+import { ServiceActions, ServiceSection } from './service-section';
 
 function KindSection({ obj }: { obj: KubeObject }) {
   switch (obj.kind) {
@@ -47,6 +47,7 @@ export function DetailPanel({ selection, liveRow }: { selection: Selection; live
           {kind === 'Pod' && <PodActions pod={obj} />}
           {['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'].includes(kind) && <WorkloadActions resource={resource} obj={obj} />}
           {kind === 'Node' && <NodeActions node={obj} reload={reload} />}
+          {kind === 'Service' && <ServiceActions svc={obj} />}
           <button data-testid="action-yaml" onClick={() => openEditor({ mode: 'edit', resource, namespace, name })}>YAML</button>
           <button data-testid="action-delete" className="danger" onClick={() => setDeleting(true)}>Delete</button>
         </div>

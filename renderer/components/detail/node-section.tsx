@@ -76,6 +76,7 @@ export function NodeSection({ node }: { node: KubeObject }) {
     <section data-testid="node-section">
       <h3>Node</h3>
       <div className="kv">
+        <span>Roles</span><span data-testid="node-roles">{Object.keys(node.metadata.labels ?? {}).filter((l) => l.startsWith('node-role.kubernetes.io/')).map((l) => l.slice('node-role.kubernetes.io/'.length)).join(', ') || 'none'}</span>
         <span>Schedulable</span><span className={node.spec?.unschedulable ? 'tone-warn' : ''}>{node.spec?.unschedulable ? 'No (cordoned)' : 'Yes'}</span>
         <span>Addresses</span><span>{(st.addresses ?? []).map((a: any) => `${a.type} ${a.address}`).join(', ')}</span>
         <span>Kubelet</span><span>{info.kubeletVersion} · {info.containerRuntimeVersion}</span>

@@ -1,8 +1,10 @@
-// A pod: containers (state, ready, restarts, image, ports, probes), volumes; Logs and Shell.
+// A pod: containers (state, ready, restarts, image, ports, probes), volumes; Logs, Shell and Port-forward.
+import { useState } from 'react';
 import type { KubeObject } from '../../k8s/types';
 import { statusTone } from '../../k8s/status-tone';
 import { formatAge } from '../../k8s/age';
 import { useApp } from '../../state/services';
+import { PortForwardDialog, podPortChoices } from './port-forward-dialog';
 
 interface ContainerStatus { name: string; ready?: boolean; restartCount?: number; state?: Record<string, any>; lastState?: Record<string, any> }
 
@@ -32,11 +34,15 @@ export function PodActions({ pod }: { pod: KubeObject }) {
   const ns = pod.metadata.namespace ?? 'default';
   const name = pod.metadata.name ?? '';
   const containers = podContainers(pod);
+  const [forwarding, setForwarding] = useState(false);
+  const running = pod.status?.phase === 'Running';
   return (
     <>
       <button data-testid="action-logs" onClick={() => openTab({ id: `logs:${profile}:${ns}/${name}`, type: 'logs', title: `Logs ${name}`, profile, namespace: ns, pod: name, containers })}>Logs</button>
       <button data-testid="action-shell" disabled={pod.status?.phase !== 'Running'} title={pod.status?.phase !== 'Running' ? 'The pod is not running' : undefined}
         onClick={() => openTab({ id: `shell:${profile}:${ns}/${name}:${++shellSeq}`, type: 'shell', title: `Shell ${name}`, profile, namespace: ns, pod: name, containers })}>Shell</button>
+      <button data-testid="action-port-forward" disabled={!running} title={running ? 'Forward a local port to this pod' : 'The pod is not running'} onClick={() => setForwarding(true)}>Port-forward</button>
+      {forwarding && <PortForwardDialog kind="pod" namespace={ns} name={name} ports={podPortChoices(pod)} onClose={() => setForwarding(false)} />}
     </>
   );
 }

@@ -4,8 +4,21 @@ import { resourcePath } from '../../k8s/resources';
 import type { KubeObject } from '../../k8s/types';
 import { useK8s } from '../../state/services';
 import { Chips } from './meta-section';
+import { PortForwardDialog, servicePortChoices } from './port-forward-dialog';
 
 const endpointsRes = { group: '', version: 'v1', name: 'endpoints', kind: 'Endpoints', namespaced: true, verbs: [], shortNames: [] };
+
+export function ServiceActions({ svc }: { svc: KubeObject }) {
+  const [forwarding, setForwarding] = useState(false);
+  const external = svc.spec?.type === 'ExternalName';
+  return (
+    <>
+      <button data-testid="action-port-forward" disabled={external} title={external ? 'An ExternalName service has no pods' : 'Forward a local port to a pod behind this service'}
+        onClick={() => setForwarding(true)}>Port-forward</button>
+      {forwarding && <PortForwardDialog kind="service" namespace={svc.metadata.namespace ?? 'default'} name={svc.metadata.name ?? ''} ports={servicePortChoices(svc)} onClose={() => setForwarding(false)} />}
+    </>
+  );
+}
 
 export function ServiceSection({ svc }: { svc: KubeObject }) {
   const client = useK8s();

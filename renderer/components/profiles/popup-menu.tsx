@@ -1,0 +1,28 @@
+// A "⋯" button that opens a small menu; a click elsewhere or Escape closes it.
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+
+export interface PopupMenuProps {
+  testId: string;
+  label: string;
+  /** The menu's items; call close() from their handlers. */
+  children(close: () => void): ReactNode;
+}
+
+export function PopupMenu({ testId, label, children }: PopupMenuProps) {
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: MouseEvent) => { if (!ref.current?.contains(e.target as Node)) setOpen(false); };
+    const key = (e: KeyboardEvent) => { if (e.key === 'Escape') setOpen(false); };
+    window.addEventListener('mousedown', close);
+    window.addEventListener('keydown', key);
+    return () => { window.removeEventListener('mousedown', close); window.removeEventListener('keydown', key); };
+  }, [open]);
+  return (
+    <div ref={ref} style={{ position: 'relative' }}>
+      <button className="ghost" data-testid={testId} aria-label={label} aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)}>⋯</button>
+      {open && <div className="menu" role="menu" style={{ right: 0, top: 24 }}>{children(() => setOpen(false))}</div>}
+    </div>
+  );
+}

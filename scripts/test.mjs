@@ -38,4 +38,6 @@ if (args.length === 0 || args[0] === 'all') {
   files = args.flatMap((a) => (a.endsWith('.ts') ? [a] : findTests(a)));
 }
 files.sort();
-run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files]);
+// --test-force-exit: a test file whose tests all finished must not keep CI waiting on a
+// leftover handle (a socket or timer someone forgot); its results are already in.
+run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', ...files]);

@@ -39,3 +39,10 @@ test('splitDetail', () => {
   assert.deepEqual(splitDetail('plain'), { text: 'plain' });
   assert.deepEqual(splitDetail(undefined), {});
 });
+
+test('a Docker cluster reports its network first: a row of its own', () => {
+  const t = createStepTracker('c', 1);
+  t.childStep('network', 'pods 10.200.0.0/17, services 10.200.128.0/17, dns 10.200.128.10 (30 ms)');
+  assert.deepEqual(t.steps().slice(0, 2).map((s) => [s.id, s.state]), [['network', 'done'], ['certificates', 'running']]);
+  assert.equal(t.steps()[0].detail, 'pods 10.200.0.0/17, services 10.200.128.0/17, dns 10.200.128.10');
+});

@@ -1,9 +1,10 @@
-// The progress rows of a cluster start: the child's IPC steps (pki, store, apiserver, nodes,
+// The progress rows of a cluster start: the child's IPC steps (network, pki, store, apiserver, nodes,
 // kubeconfig) become rows, then one row per node that turns done when the Node is Ready.
 import type { ProgressStep, RuntimeChoice } from './protocol';
 
 /** The child's step names (engine/cluster/control-plane.ts onStep) -> our row ids. */
 const CHILD_STEPS: Record<string, string> = {
+  network: 'network',
   pki: 'certificates',
   store: 'store',
   apiserver: 'apiserver',
@@ -62,6 +63,8 @@ export function createStepTracker(cluster: string, nodeCount: number, now: () =>
     childStep(step, detail) {
       const id = CHILD_STEPS[step];
       if (!id) return {};
+      // Only Docker-backed clusters prepare a network (first): its row appears when it is done.
+      if (id === 'network' && !rows.some((r) => r.id === 'network')) rows.unshift({ id, label: 'Cluster network', state: 'running' });
       const i = rows.findIndex((r) => r.id === id);
       const { text, ms } = splitDetail(detail);
       rows[i] = { ...rows[i], state: 'done', ...(text ? { detail: text } : {}), ms: ms ?? Math.round(now() - startedAt) };

@@ -46,7 +46,7 @@ export function createKubeProxy(opts: KubeProxyOptions): KubeProxy {
   const credentialTimeoutMs = opts.credentialTimeoutMs ?? 60_000;
   const live = new Set<{ destroy(): void }>();
 
-  type Resolved = { profile: string; target: KubeTarget; path: string } | { fail: KubeStatus };
+  type Resolved = { profile: string; kc: KubeConfig; target: KubeTarget; path: string } | { fail: KubeStatus };
 
   async function resolve(req: IncomingMessage, keepAlive: boolean): Promise<Resolved> {
     const parsed = parsePath(req.url ?? '/');
@@ -67,7 +67,7 @@ export function createKubeProxy(opts: KubeProxyOptions): KubeProxy {
         : `cannot use the credentials of profile "${parsed.profile}": ${(err as { ownTimeout?: boolean }).ownTimeout ? firstLine(err) : describeExecError(err, profile.exec) ?? firstLine(err)}`;
       return { fail: serviceUnavailable(why) };
     }
-    return { profile: parsed.profile, target, path: upstreamPath(target.server, parsed.rest, parsed.search) };
+    return { profile: parsed.profile, kc, target, path: upstreamPath(target.server, parsed.rest, parsed.search) };
   }
 
   function open(r: { target: KubeTarget; path: string }, method: string, headers: Record<string, string>): ClientRequest {
@@ -100,6 +100,7 @@ export function createKubeProxy(opts: KubeProxyOptions): KubeProxy {
     let finished = false;
     up.on('response', (upRes) => {
       clearTimeout(timer);
+      if (upRes.statusCode === 401) targets.invalidate(r.kc);
       res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, {
         ...responseHeaders(upRes),
         'X-Content-Type-Options': 'nosniff',

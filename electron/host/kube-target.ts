@@ -19,11 +19,37 @@ export interface KubeTarget {
 export interface KubeTargets {
   /** keepAlive false: a fresh connection (for upgrades, whose socket leaves the pool). */
   resolve(kc: KubeConfig, opts?: { keepAlive?: boolean }): Promise<KubeTarget>;
+  /** The server refused the credentials (401): an exec plugin's cached credential is dropped. */
+  invalidate(kc: KubeConfig): void;
   close(): void;
 }
 
+// client-node runs an exec plugin on every request unless its credential carries an expiry;
+// like client-go, keep such a credential until the server answers 401 (at most an hour).
+const EXEC_CACHE_MS = 3600_000;
+
 export function createKubeTargets(): KubeTargets {
   const agents = new Map<string, HttpAgent>();
+  const execCache = new Map<string, { applied: Promise<Record<string, unknown>>; at: number }>();
+  const execKey = (kc: KubeConfig) => {
+    const user = kc.getCurrentUser() as { name?: string; exec?: unknown } | null;
+    return user?.exec ? JSON.stringify([kc.getCurrentCluster()?.server, user.name, user.exec]) : undefined;
+  };
+  const apply = (kc: KubeConfig): Promise<Record<string, unknown>> => {
+    const run = async () => {
+      const applied: Record<string, unknown> = {};
+      await keepingEnv(kc, () => kc.applyToHTTPSOptions(applied as never));
+      return applied;
+    };
+    const key = execKey(kc);
+    if (!key) return run();
+    const hit = execCache.get(key);
+    if (hit && Date.now() - hit.at < EXEC_CACHE_MS) return hit.applied;
+    const applied = run();
+    execCache.set(key, { applied, at: Date.now() });
+    applied.catch(() => execCache.delete(key));
+    return applied;
+  };
 
   return {
     async resolve(kc, { keepAlive = true } = {}) {
@@ -31,8 +57,7 @@ export function createKubeTargets(): KubeTargets {
       if (!cluster) throw new Error(`the kubeconfig has no cluster for context "${kc.getCurrentContext()}"`);
       const server = new URL(cluster.server);
       // applyToHTTPSOptions fills ca/cert/key/headers/auth and creates an agent for us.
-      const applied: Record<string, unknown> & { headers?: Record<string, unknown> } = {};
-      await keepingEnv(kc, () => kc.applyToHTTPSOptions(applied as never));
+      const applied = (await apply(kc)) as Record<string, unknown> & { headers?: Record<string, unknown> };
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(applied.headers ?? {})) if (typeof v === 'string' || typeof v === 'number') headers[k] = String(v);
       if (typeof applied.auth === 'string') headers.Authorization = `Basic ${Buffer.from(applied.auth).toString('base64')}`;
@@ -53,7 +78,12 @@ export function createKubeTargets(): KubeTargets {
       }
       return { server, secure, headers, options: { ...clean(tls), agent } as RequestOptions };
     },
+    invalidate(kc) {
+      const key = execKey(kc);
+      if (key) execCache.delete(key);
+    },
     close() {
+      execCache.clear();
       for (const a of agents.values()) a.destroy();
       agents.clear();
     },

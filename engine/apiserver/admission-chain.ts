@@ -1,5 +1,5 @@
-// The API server's admission chain, in kube-apiserver's order: mutating plugins (LimitRanger,
-// Priority), the Service allocator, then ResourceQuota last so it charges the final object.
+// The API server's admission chain, in kube-apiserver's order: mutating plugins (ServiceAccount,
+// LimitRanger, Priority), the Service allocator, then ResourceQuota last so it charges the final object.
 // Plugins read what they need (quotas, limit ranges, priority classes) from the API's own
 // storage; resource-store.ts calls `admit` after defaults and before validation.
 import type { KindDef, KubeObject } from '../kinds/types';
@@ -11,6 +11,7 @@ import { createPriorityAdmission } from './admission-priority';
 import { createLimitRangeAdmission } from './admission-limitrange';
 import { createQuotaAdmission } from './admission-quota';
 import { createDefaultStorageClassAdmission } from './admission-storageclass';
+import { createServiceAccountAdmission } from './admission-serviceaccount';
 
 export interface AdmissionPlugin extends Admission {
   name: string;
@@ -31,7 +32,7 @@ export interface AdmissionKinds {
 }
 
 /** Kinds read on every create: served from watch-fed caches when a store is given. */
-const CACHED = ['/resourcequotas', '/limitranges', 'scheduling.k8s.io/priorityclasses', 'storage.k8s.io/storageclasses'];
+const CACHED = ['/resourcequotas', '/limitranges', '/serviceaccounts', 'scheduling.k8s.io/priorityclasses', 'storage.k8s.io/storageclasses'];
 
 /**
  * Storage over the API's Resources; `resources` is a thunk because admission is built before
@@ -96,6 +97,7 @@ export function chainAdmission(plugins: Admission[]): Admission {
 export function createDefaultAdmission(kinds: AdmissionKinds, resources: () => Resources, services: Admission, store?: Store): Admission & { stop(): void } {
   const storage = createAdmissionStorage(kinds, resources, store);
   const chain = chainAdmission([
+    createServiceAccountAdmission(storage),
     createLimitRangeAdmission(storage),
     createPriorityAdmission(storage),
     createDefaultStorageClassAdmission(storage),

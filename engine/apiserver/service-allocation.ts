@@ -1,6 +1,9 @@
 // Admission for Services: allocates ClusterIPs from the service CIDR and NodePorts from
 // 30000-32767, keeps them across updates, and releases them when the Service is gone.
+// The first 16 addresses are a static band, handed out only on request (the `kubernetes`
+// Service takes the first, cluster DNS the tenth), like upstream's reserved lower band.
 import type { KindDef, KubeObject } from '../kinds/types';
+import { ConflictError, type Store } from '../store/types';
 import type { Admission } from './resource-store';
 import { errors } from './status';
 
@@ -12,6 +15,14 @@ export interface ServiceAllocationDeps {
 
 const nodePortMin = 30000;
 const nodePortMax = 32767;
+/** Offsets below this are only allocated on request (or when everything else is taken). */
+const STATIC_BAND = 16;
+const WELL_KNOWN = { kubernetes: 1, dns: 10 } as const;
+
+/** The conventional IP of the `kubernetes` Service (first) or cluster DNS (tenth) in a CIDR. */
+export function wellKnownServiceIP(serviceCIDR: string, which: keyof typeof WELL_KNOWN): string {
+  return ipToString(parseCidr(serviceCIDR).base + WELL_KNOWN[which]);
+}
 
 export function parseCidr(cidr: string): { base: number; size: number } {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
@@ -25,12 +36,20 @@ export function parseCidr(cidr: string): { base: number; size: number } {
 export const ipToString = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 const ipToNumber = (s: string) => s.split('.').reduce((a, p) => a * 256 + Number(p), 0);
 
-export function createServiceAllocation(deps: ServiceAllocationDeps): Admission & { kubernetesServiceIP: string } {
+export interface ServiceAllocation extends Admission {
+  kubernetesServiceIP: string;
+  serviceCIDR: string;
+  /** Takes a new IP for `ns/name` (the preferred one when free); for re-homing Services. */
+  reallocate(who: string, preferred?: string): Promise<string>;
+}
+
+export function createServiceAllocation(deps: ServiceAllocationDeps): ServiceAllocation {
   const { base, size } = parseCidr(deps.serviceCIDR);
   let loaded: Promise<void> | undefined;
   const ips = new Map<number, string>(); // ip -> owner (ns/name)
   const ports = new Map<number, string>();
-  let nextIp = 1;
+  const band = size - 2 > STATIC_BAND * 2 ? STATIC_BAND : 1;
+  let nextIp = band;
 
   const owner = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
   const load = () =>
@@ -45,16 +64,37 @@ export function createServiceAllocation(deps: ServiceAllocationDeps): Admission 
     for (const p of svc.spec?.ports ?? []) if (p.nodePort) ports.set(p.nodePort, who);
   }
 
+  // Dynamic band first (from where the last allocation stopped), the static band last.
   function allocateIp(who: string): string {
-    for (let i = 0; i < size - 2; i++) {
-      const offset = ((nextIp - 1 + i) % (size - 2)) + 1;
+    const dynamic = size - 1 - band;
+    for (let i = 0; i < dynamic; i++) {
+      const offset = ((nextIp - band + i) % dynamic) + band;
       if (!ips.has(base + offset)) {
         ips.set(base + offset, who);
         nextIp = offset + 1;
         return ipToString(base + offset);
       }
     }
+    for (let offset = 1; offset < band; offset++) {
+      if (!ips.has(base + offset)) {
+        ips.set(base + offset, who);
+        return ipToString(base + offset);
+      }
+    }
     throw errors.internal('failed to allocate a serviceIP: range is full');
+  }
+
+  async function reallocate(who: string, preferred?: string): Promise<string> {
+    await load();
+    for (const [ip, o] of ips) if (o === who) ips.delete(ip);
+    if (preferred) {
+      const n = ipToNumber(preferred);
+      if (n > base && n < base + size - 1 && !ips.has(n)) {
+        ips.set(n, who);
+        return preferred;
+      }
+    }
+    return allocateIp(who);
   }
 
   function allocatePort(who: string): number {
@@ -86,7 +126,7 @@ export function createServiceAllocation(deps: ServiceAllocationDeps): Admission 
       throw errors.invalid('Service', '', name, [{ field: 'spec.clusterIPs[0]', reason: 'FieldValueInvalid', message: `Invalid value: []string{"${spec.clusterIP}"}: may not change once set` }]);
     }
     if (!spec.clusterIP) {
-      spec.clusterIP = dryRun ? ipToString(base + nextIp) : allocateIp(who);
+      spec.clusterIP = dryRun ? ipToString(base + Math.max(nextIp, band)) : allocateIp(who);
     } else if (spec.clusterIP !== 'None' && !old?.spec?.clusterIP) {
       const n = ipToNumber(spec.clusterIP);
       if (!/^\d+\.\d+\.\d+\.\d+$/.test(spec.clusterIP) || n <= base || n >= base + size - 1) {
@@ -126,5 +166,43 @@ export function createServiceAllocation(deps: ServiceAllocationDeps): Admission 
     for (const [port, o] of ports) if (o === who) ports.delete(port);
   }
 
-  return { admit, released, kubernetesServiceIP: ipToString(base + 1) };
+  return { admit, released, reallocate, kubernetesServiceIP: ipToString(base + WELL_KNOWN.kubernetes), serviceCIDR: deps.serviceCIDR };
+}
+
+/**
+ * Moves Services whose ClusterIP lies outside the CIDR (the cluster moved to a per-network
+ * Service CIDR) into it, writing the store directly: a ClusterIP may not change through the API.
+ * `preferred` maps ns/name to a wanted IP (kubernetes → first, kube-dns → tenth). Returns what moved.
+ */
+export async function migrateServiceIPs(o: {
+  store: Store;
+  allocation: ServiceAllocation;
+  services: KubeObject[];
+  keyOf(svc: KubeObject): string;
+  preferred?: Record<string, string>;
+}): Promise<{ service: string; from: string; to: string }[]> {
+  const { base, size } = parseCidr(o.allocation.serviceCIDR);
+  const inRange = (ip: string) => /^\d+\.\d+\.\d+\.\d+$/.test(ip) && ipToNumber(ip) > base && ipToNumber(ip) < base + size - 1;
+  const moved: { service: string; from: string; to: string }[] = [];
+  for (const svc of o.services) {
+    const ip: string | undefined = svc.spec?.clusterIP;
+    const who = `${svc.metadata.namespace}/${svc.metadata.name}`;
+    const want = o.preferred?.[who];
+    if (!ip || ip === 'None' || (inRange(ip) && (!want || want === ip))) continue;
+    const to = await o.allocation.reallocate(who, want);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const kv = await o.store.get(o.keyOf(svc));
+      if (!kv) break;
+      const stored = JSON.parse(kv.value);
+      stored.spec = { ...stored.spec, clusterIP: to, clusterIPs: [to] };
+      try {
+        await o.store.update(kv.key, JSON.stringify(stored), kv.modRevision);
+        moved.push({ service: who, from: ip, to });
+        break;
+      } catch (e) {
+        if (!(e instanceof ConflictError)) throw e;
+      }
+    }
+  }
+  return moved;
 }

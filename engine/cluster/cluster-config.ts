@@ -14,6 +14,10 @@ export interface ClusterConfig {
   created: string;
   /** Kubeconfig files our entries were merged into, so `delete` can remove them. */
   kubeconfigs?: string[];
+  /** Docker-backed clusters: the cluster network's pod half (X.Y.0.0/17). */
+  podCIDR?: string;
+  /** The API server's Service CIDR (Docker: the network's upper half; else 10.96.0.0/12). */
+  serviceCIDR?: string;
 }
 
 export function readClusterConfig(path: string): ClusterConfig | undefined {

@@ -4,6 +4,10 @@ import type { ApiCore } from '../apiserver/api-core';
 import { createInProcessClient } from '../client/in-process';
 import { startControllerManager } from '../controllers/manager';
 import { R, type KubeClient } from '../client/types';
+import type { AddressPlan } from '../network/address-plan';
+import type { NetworkController } from '../network/network-controller';
+import type { NodeManagerOptions } from '../kubelet/index';
+import type { DockerPodNetwork } from '../kubelet/docker/docker-runtime';
 
 export type NodeRuntime = 'simulated' | 'docker';
 
@@ -16,43 +20,62 @@ export interface ClusterComponentsOptions {
   dataDir: string;
   /** Docker nodes' sandbox image (default registry.k8s.io/pause:3.10, or env SKIFF_SANDBOX_IMAGE). */
   sandboxImage?: string;
+  /** Docker-backed clusters: the address plan of the cluster network (Service networking runs). */
+  network?: AddressPlan;
   log?: (line: string) => void;
 }
 
 export interface ClusterComponents {
   client: KubeClient;
-  stop(): void;
+  /** Service networking, when it runs (Docker nodes). */
+  network?: NetworkController;
+  /** Stops everything; resolves once nothing more is created (the network agent's start included). */
+  stop(): Promise<void>;
 }
 
 export async function startClusterComponents(opts: ClusterComponentsOptions): Promise<ClusterComponents> {
   const log = opts.log ?? (() => {});
   const client = createInProcessClient(opts.core);
   const stops: (() => void)[] = [];
-  const { startNodeManager, createSimulatedNodes } = await import('../kubelet/index');
-  const nodeManager = await startNodeManager({
-    client, log, nodeStreams: opts.core.nodeStreams,
-    docker: {
+  let network: NetworkController | undefined;
+  const stopAll = async () => {
+    for (const s of stops.reverse()) s();
+    await network?.stop();
+  };
+  try {
+    let podNetwork: DockerPodNetwork | undefined;
+    if (opts.network && opts.nodeRuntime === 'docker') {
+      const { startNetworkController } = await import('../network/network-controller');
+      const { CLUSTER_DOMAIN } = await import('../network/address-plan');
+      const net = startNetworkController({ client, cluster: opts.clusterName, clusterDir: opts.dataDir, plan: opts.network, log });
+      network = net;
+      const dns = { nameserver: opts.network.dnsIP, clusterDomain: CLUSTER_DOMAIN };
+      podNetwork = { dns: () => (net.failed() ? undefined : dns), serviceEnv: (pod) => net.serviceEnv(pod) };
+    }
+    const { startNodeManager, createSimulatedNodes } = await import('../kubelet/index');
+    // Typed apart so `network` rides along: the node manager spreads these into each Docker runtime.
+    const docker: NonNullable<NodeManagerOptions['docker']> & { network?: DockerPodNetwork } = {
       cluster: opts.clusterName, dataDir: opts.dataDir, sandboxImage: opts.sandboxImage ?? process.env.SKIFF_SANDBOX_IMAGE, caCert: opts.core.caCert,
       token: (pod) => podToken(client, opts.core, pod),
-    },
-  });
-  stops.push(() => nodeManager.stop());
-  opts.core.metrics.source = () => nodeManager.metrics(); // metrics.k8s.io (kubectl top)
-  if (opts.nodes > 0) await createSimulatedNodes(client, opts.clusterName, opts.nodes, 1, opts.nodeRuntime);
-  const { startScheduler } = await import('../scheduler/index');
-  const scheduler = await startScheduler({ client, log });
-  stops.push(() => scheduler.stop());
-  const manager = await startControllerManager({
-    client, log, dataDir: opts.dataDir, metrics: () => nodeManager.metrics(),
-    serviceAccountTokens: opts.core.serviceAccountTokens, caCert: opts.core.caCert,
-  });
-  stops.push(() => manager.stop());
-  return {
-    client,
-    stop() {
-      for (const s of stops.reverse()) s();
-    },
-  };
+      ...(podNetwork ? { network: podNetwork } : {}),
+    };
+    const nodeManager = await startNodeManager({ client, log, nodeStreams: opts.core.nodeStreams, docker });
+    stops.push(() => nodeManager.stop());
+    opts.core.metrics.source = () => nodeManager.metrics(); // metrics.k8s.io (kubectl top)
+    if (opts.nodes > 0) await createSimulatedNodes(client, opts.clusterName, opts.nodes, 1, opts.nodeRuntime);
+    const { startScheduler } = await import('../scheduler/index');
+    const scheduler = await startScheduler({ client, log });
+    stops.push(() => scheduler.stop());
+    const manager = await startControllerManager({
+      client, log, dataDir: opts.dataDir, metrics: () => nodeManager.metrics(),
+      serviceAccountTokens: opts.core.serviceAccountTokens, caCert: opts.core.caCert,
+    });
+    stops.push(() => manager.stop());
+  } catch (err) {
+    await stopAll().catch(() => {});
+    throw err;
+  }
+  return { client, network, stop: stopAll };
 }
 
 /** The pod's service-account token for its projected volume, bound to the pod. The kubelet does

@@ -1,12 +1,14 @@
-// Starts a local cluster's control plane from its data dir: PKI -> store -> API server ->
-// kubeconfig, reporting each step with its duration. Later issues add controllers, the
-// scheduler and kubelets here. Dependencies are injectable so tests can fake the heavy parts.
+// Starts a local cluster's control plane from its data dir: (Docker network) -> PKI -> store ->
+// API server -> nodes, scheduler, controllers (and Service networking) -> kubeconfig, reporting
+// each step with its duration. A Docker-backed cluster's network comes first: its upper half is
+// the API server's Service CIDR. Dependencies are injectable so tests can fake the heavy parts.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadOrCreateSigningKey } from '../apiserver/token-auth';
 import { UnavailableError, type Store } from '../store/types';
 import type { ApiServerOptions, ApiServer } from '../apiserver/server';
 import type { ClusterComponents, NodeRuntime } from './components';
+import type { AddressPlan } from '../network/address-plan';
 import { loadOrCreatePki } from '../pki/load-or-create-pki';
 import { writePrivateFile } from '../pki/private-file';
 import { ADMIN_GROUPS, ADMIN_USER } from '../pki/types';
@@ -23,6 +25,8 @@ export type StoreOpenOptions = { kind: 'sqlite'; path: string } | { kind: 'etcd'
 export interface ControlPlaneDeps {
   openStore(opts: StoreOpenOptions): Promise<Store>;
   startApiServer(opts: ApiServerOptions): Promise<Pick<ApiServer, 'port' | 'url' | 'close'> & Partial<Pick<ApiServer, 'core'>>>;
+  /** Creates or finds the cluster's Docker network (absent: no Docker network step, as in unit tests). */
+  prepareNetwork?(cluster: string, preferredSubnet: string | undefined, log: (line: string) => void): Promise<AddressPlan>;
 }
 
 export interface ControlPlaneOptions {
@@ -51,6 +55,8 @@ export interface ControlPlane {
   config: ClusterConfig;
   /** In-process client of the running cluster (when components run). */
   client?: import('../client/types').KubeClient;
+  /** Service networking of a Docker-backed cluster (ready() waits for the network agent). */
+  network?: import('../network/network-controller').NetworkController;
   stop(): Promise<void>;
 }
 
@@ -62,6 +68,16 @@ const defaultDeps: ControlPlaneDeps = {
       ? (await import('../store/sqlite-store')).openSqliteStore({ path: o.path })
       : (await import('../store/open-store')).openStore(o),
   startApiServer: async (o) => (await import('../apiserver/server')).startApiServer(o),
+  prepareNetwork: async (cluster, preferredSubnet, log) => {
+    const { default: Docker } = await import('dockerode');
+    const { prepareClusterNetwork } = await import('../kubelet/docker/network');
+    const { planFromSubnet } = await import('../network/address-plan');
+    const info = await prepareClusterNetwork(new Docker(), cluster, preferredSubnet).catch((err) => {
+      throw new SkiffError(`cannot create the cluster's Docker network (${firstLine(err)})`, 'check that Docker is healthy (docker network ls), or pass --node-runtime simulated');
+    });
+    if (!info.ipRange) log(`network: ${info.name} predates Service networking (no --ip-range) and has containers; Service IPs share its subnet until the cluster is deleted and re-created`);
+    return planFromSubnet(info.subnet);
+  },
 };
 
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
@@ -85,7 +101,25 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     dataDirError(err, opts.dataDir);
   }
 
-  const pki = await loadOrCreatePki(paths.pki).catch((err) => dataDirError(err, paths.pki));
+  // Docker-backed: the network before the API server, whose Service CIDR is its upper half.
+  const nodes = opts.nodes ?? 1;
+  const log = opts.log ?? (() => {});
+  let nodeRuntime: NodeRuntime | undefined;
+  let plan: AddressPlan | undefined;
+  if (deps.prepareNetwork && nodes > 0) {
+    const { chooseNodeRuntime } = await import('./node-runtime');
+    nodeRuntime = await chooseNodeRuntime(opts.nodeRuntime, log);
+    if (nodeRuntime === 'docker') {
+      plan = await deps.prepareNetwork(opts.name, saved?.podCIDR?.replace(/\/17$/, '/16'), log);
+      step('network', `pods ${plan.podRange}, services ${plan.serviceCIDR}, dns ${plan.dnsIP}`);
+    }
+  }
+  const { DEFAULT_SERVICE_CIDR } = await import('../network/address-plan');
+  const { wellKnownServiceIP } = await import('../apiserver/service-allocation');
+  const serviceCIDR = plan?.serviceCIDR ?? saved?.serviceCIDR ?? DEFAULT_SERVICE_CIDR;
+
+  // The serving cert also names the `kubernetes` Service's IP, which pods dial (reissued when missing).
+  const pki = await loadOrCreatePki(paths.pki, { extraIPs: [wellKnownServiceIP(serviceCIDR, 'kubernetes')] }).catch((err) => dataDirError(err, paths.pki));
   step('pki', paths.pki);
 
   const store = await deps
@@ -102,6 +136,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       tls: { cert: pki.serverCert, key: pki.serverKey, clientCA: pki.caCert },
       tokens: { [pki.adminToken]: { user: ADMIN_USER, groups: ADMIN_GROUPS } },
       serviceAccountKey: loadOrCreateSigningKey(join(paths.pki, 'sa.key')),
+      serviceCIDR,
       log: opts.log,
     });
   } catch (err) {
@@ -116,14 +151,15 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   let components: ClusterComponents | undefined;
   if (server.core) {
     try {
+      await rehomeServices(server.core, store, serviceCIDR, log);
       const { startClusterComponents } = await import('./components');
       const { chooseNodeRuntime } = await import('./node-runtime');
-      const nodes = opts.nodes ?? 1;
-      const nodeRuntime = nodes > 0 ? await chooseNodeRuntime(opts.nodeRuntime, opts.log ?? (() => {})) : 'simulated';
+      nodeRuntime ??= nodes > 0 ? await chooseNodeRuntime(opts.nodeRuntime, log) : 'simulated';
       components = await startClusterComponents({
         core: server.core, clusterName: opts.name, nodes, nodeRuntime, dataDir: paths.dir, log: opts.log, sandboxImage: opts.sandboxImage,
+        network: nodeRuntime === 'docker' ? plan : undefined,
       });
-      step('nodes', `${nodes} ${nodeRuntime} node(s), scheduler, controllers`);
+      step('nodes', `${nodes} ${nodeRuntime} node(s), scheduler, controllers${components.network ? ', service networking' : ''}`);
     } catch (err) {
       await server.close().catch(() => {});
       await store.close().catch(() => {});
@@ -139,6 +175,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     ...(etcdEndpoints ? { etcdEndpoints } : {}),
     created: saved?.created ?? new Date().toISOString(),
     ...(saved?.kubeconfigs ? { kubeconfigs: saved.kubeconfigs } : {}),
+    ...(plan ?? saved?.podCIDR ? { podCIDR: plan?.podRange ?? saved?.podCIDR } : {}),
+    ...(server.core || saved?.serviceCIDR ? { serviceCIDR } : {}),
   };
   try {
     if (JSON.stringify(config) !== JSON.stringify(saved)) writeClusterConfig(paths.config, config);
@@ -158,17 +196,36 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     kubeconfig: entries,
     config,
     client: components?.client,
+    network: components?.network,
     // API server first so no request sees a closed store; idempotent.
     stop: () =>
       (stopping ??= (async () => {
         try {
-          components?.stop();
+          await components?.stop();
           await server.close();
         } finally {
           await store.close();
         }
       })()),
   };
+}
+
+/**
+ * Services whose ClusterIP lies outside the Service CIDR (the cluster moved to its Docker
+ * network's upper half) get a new IP in it, written straight to the store: `kubernetes` takes the
+ * first, kube-dns the tenth. Pods keep the old IPs in their env until they restart; DNS names
+ * follow at once.
+ */
+async function rehomeServices(core: NonNullable<Awaited<ReturnType<ControlPlaneDeps['startApiServer']>>['core']>, store: Store, serviceCIDR: string, log: (line: string) => void) {
+  const { migrateServiceIPs, wellKnownServiceIP } = await import('../apiserver/service-allocation');
+  const { objectKey } = await import('../apiserver/storage-keys');
+  const moved = await migrateServiceIPs({
+    store, allocation: core.services,
+    services: (await core.resources.list(core.serviceDef, undefined)).items,
+    keyOf: (s) => objectKey(core.serviceDef, s.metadata.namespace, s.metadata.name!),
+    preferred: { 'default/kubernetes': wellKnownServiceIP(serviceCIDR, 'kubernetes'), 'kube-system/kube-dns': wellKnownServiceIP(serviceCIDR, 'dns') },
+  });
+  for (const m of moved) log(`services: ${m.service} moved from ${m.from} to ${m.to} (Service CIDR ${serviceCIDR})`);
 }
 
 function storeError(err: unknown, dbPath: string, etcdEndpoints: string[] | undefined): never {

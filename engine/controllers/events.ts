@@ -6,8 +6,12 @@ import type { KubeClient } from '../client/types';
 import { R, isStatus } from '../client/types';
 
 export interface EventRecorder {
-  /** Records an event about `obj` (fire and forget; failures are logged, never thrown). */
-  event(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
+  /**
+   * Records an event about `obj` (fire and forget; failures are logged, never thrown). With
+   * `series`, calls of one (object, type, reason, series) update one Event: its message follows
+   * the latest call (progress that must not flood the event list).
+   */
+  event(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, series?: string): void;
   /** Resolves when every pending write has been attempted (for tests). */
   flush(): Promise<void>;
 }
@@ -27,15 +31,15 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
   const known = new Map<string, { name: string; namespace: string; count: number }>();
   let pending: Promise<void> = Promise.resolve();
 
-  async function write(obj: KubeObject, type: string, reason: string, message: string) {
+  async function write(obj: KubeObject, type: string, reason: string, message: string, series?: string) {
     const namespace = obj.metadata.namespace || 'default';
-    const key = [obj.metadata.uid, type, reason, message].join('\u0000');
+    const key = [obj.metadata.uid, type, reason, series === undefined ? message : `\u0001${series}`].join('\u0000');
     const t = rfc3339(now());
     const seen = known.get(key);
     if (seen) {
       seen.count++;
       try {
-        await opts.client.patch(R.events, seen.namespace, seen.name, 'merge', { count: seen.count, lastTimestamp: t });
+        await opts.client.patch(R.events, seen.namespace, seen.name, 'merge', { count: seen.count, lastTimestamp: t, ...(series === undefined ? {} : { message }) });
         return;
       } catch (e) {
         if (!isStatus(e, 404)) throw e;
@@ -61,8 +65,8 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
   }
 
   return {
-    event(obj, type, reason, message) {
-      pending = pending.then(() => write(obj, type, reason, message)).catch((e) => opts.log?.(`event ${reason} on ${obj.metadata.name}: ${e.message}`));
+    event(obj, type, reason, message, series) {
+      pending = pending.then(() => write(obj, type, reason, message, series)).catch((e) => opts.log?.(`event ${reason} on ${obj.metadata.name}: ${e.message}`));
     },
     flush: () => pending,
   };

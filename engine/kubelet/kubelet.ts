@@ -89,8 +89,8 @@ export function createKubelet(o: KubeletOptions): Kubelet {
 
   const podSync = createPodSync({
     runtime: o.runtime, hostIP: o.hostIP, podCIDR: o.podCIDR, now, backoffBaseMs: o.backoffBaseMs ?? 10_000,
-    event: (pod, type, reason, message) => {
-      if (o.events !== false && !stopped) events().event(pod, type, reason, message);
+    event: (pod, type, reason, message, series) => {
+      if (o.events !== false && !stopped) events().event(pod, type, reason, message, series);
     },
     writeStatus(pod, status) {
       const w = workers.get(pod.metadata.uid!);

@@ -7,6 +7,7 @@ import { buildPodStatus, type ContainerAttempts } from './pod-status';
 import type { NodeStreams } from './streams';
 import { createProber } from './probes';
 import { runPostStart, runPreStop } from './lifecycle-hooks';
+import { createImagePulls } from './image-pulls';
 
 export interface PodSyncDeps {
   runtime: ContainerRuntime;
@@ -15,7 +16,11 @@ export interface PodSyncDeps {
   now: () => Date;
   /** First restart back-off after the immediate one (Kubernetes: 10 s); doubles up to 30×. */
   backoffBaseMs: number;
-  event(pod: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
+  /**
+   * Records an event. Events with the same `series` (per pod, type and reason) are one Event whose
+   * message, count and lastTimestamp follow the latest call (pull progress); others aggregate by message.
+   */
+  event(pod: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, series?: string): void;
   /** Called with the freshly built status; the caller skips writes that change nothing. */
   writeStatus(pod: KubeObject, status: Record<string, any>): void;
   /** Deletes the API object once its containers are gone (grace period 0). */
@@ -43,11 +48,11 @@ const isTerminalPhase = (p: string | undefined) => p === 'Succeeded' || p === 'F
 
 export function createPodSync(d: PodSyncDeps): PodSync {
   const backoffs = new Map<string, Map<string, Backoff>>(); // pod uid → container name
-  const pullBackoffs = new Map<string, Map<string, { delayMs: number; until: number; message: string }>>(); // pod uid → container name
   const scheme = d.runtime.version.split('://')[0];
   const maxBackoff = d.backoffBaseMs * 30;
   // Upstream resets a container's back-off after it ran 10 min (twice the 5 min cap) without trouble.
   const resetAfterMs = maxBackoff * 2;
+  const pulls = createImagePulls({ runtime: d.runtime, now: d.now, backoffBaseMs: d.backoffBaseMs, maxBackoffMs: maxBackoff, event: d.event, resyncAfter: d.resyncAfter });
   // Probes and hooks need exec into containers: only runtimes that serve streams (Docker) run
   // them; on the simulated runtime probes count as passing (its annotation decides readiness).
   const streams = typeof (d.runtime as any).exec === 'function' ? (d.runtime as unknown as NodeStreams) : undefined;
@@ -74,43 +79,9 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     return m;
   }
 
-  /** Pulls the image unless its pull is backing off; resolves with the waiting state on failure. */
-  async function pull(pod: KubeObject, spec: any, attempt: number): Promise<ContainerAttempts['waiting']> {
-    const image = spec.image ?? '';
-    const uid = pod.metadata.uid!;
-    const per = pullBackoffs.get(uid) ?? new Map();
-    const pb = per.get(spec.name);
-    const left = pb ? pb.until - d.now().getTime() : 0;
-    if (pb && left > 0) {
-      d.resyncAfter(pod, left);
-      return { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ${pb.message}` };
-    }
-    if (attempt === 0) d.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
-    try {
-      await d.runtime.pullImage(image);
-    } catch (e: any) {
-      const message = String(e.message);
-      const reason = e.reason === 'ErrImageNeverPull' ? 'ErrImageNeverPull' : 'ErrImagePull';
-      const delayMs = pb ? Math.min(pb.delayMs * 2, maxBackoff) : d.backoffBaseMs;
-      per.set(spec.name, { delayMs, until: d.now().getTime() + delayMs, message });
-      pullBackoffs.set(uid, per);
-      d.event(pod, 'Warning', 'Failed', message);
-      d.event(pod, 'Warning', 'Failed', `Error: ${reason}`);
-      // Show ErrImagePull briefly, then ImagePullBackOff until the retry, as kubelets do.
-      d.resyncAfter(pod, Math.min(1000, delayMs));
-      return { reason, message };
-    }
-    per.delete(spec.name);
-    return undefined;
-  }
-
   async function startContainer(pod: KubeObject, spec: any, sandboxId: string, attempt: number, init: boolean, old?: RuntimeContainer[]): Promise<ContainerAttempts['waiting']> {
-    const image = spec.image ?? '';
-    const started = Date.now();
-    const waiting = await pull(pod, spec, attempt);
+    const waiting = await pulls.pull(pod, spec);
     if (waiting) return waiting;
-    if (attempt === 0) d.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${Date.now() - started}ms`);
-    else d.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
     const id = await d.runtime.createContainer({ podUid: pod.metadata.uid!, sandboxId, spec, attempt, init });
     d.event(pod, 'Normal', 'Created', `Created container: ${spec.name}`);
     await d.runtime.startContainer(id);
@@ -170,7 +141,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     podIPs.delete(uid);
     await d.runtime.removeSandbox(uid);
     backoffs.delete(uid);
-    pullBackoffs.delete(uid);
+    pulls.forget(uid);
     await d.deletePod(pod);
   }
 
@@ -308,7 +279,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     sync,
     async forget(uid) {
       backoffs.delete(uid);
-      pullBackoffs.delete(uid);
+      pulls.forget(uid);
       prober?.prune(uid);
       podIPs.delete(uid);
       await d.runtime.removeSandbox(uid);

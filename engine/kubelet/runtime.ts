@@ -49,6 +49,31 @@ export interface RuntimeContainer {
   ready?: boolean;
 }
 
+/** What the kubelet tells a runtime about one image pull; runtimes may ignore any of it. */
+export interface PullImageOptions {
+  /** The container's imagePullPolicy; unset: Always for `:latest` or untagged images, else IfNotPresent. */
+  policy?: string;
+  /** The pod the image is for: its namespace and imagePullSecrets give registry credentials. */
+  pod?: KubeObject;
+  /** Told what the pull does, for the pod's events; not called when a present image is used as is. */
+  report?(r: PullReport): void;
+}
+
+export type PullReport =
+  /** A registry pull starts. */
+  | { kind: 'pulling' }
+  /** A long pull is still running (at most one every few seconds). */
+  | { kind: 'progress'; message: string }
+  | { kind: 'pulled'; pullMs: number; sizeBytes?: number }
+  /** Anything else worth an event (a missing pull Secret, a fallback to the local image). */
+  | { kind: 'event'; type: 'Normal' | 'Warning'; reason: string; message: string };
+
+/**
+ * A failed pullImage: `reason` is ErrImagePull or ErrImageNeverPull; `message` is the event and
+ * waiting message users read (`Failed to pull image "x": why`, or the Never message).
+ */
+export type PullError = Error & { reason?: 'ErrImagePull' | 'ErrImageNeverPull' };
+
 export interface ContainerStats {
   podUid: string;
   name: string;
@@ -66,8 +91,8 @@ export interface ContainerRuntime {
   ensureSandbox(cfg: SandboxConfig): Promise<Sandbox>;
   /** Removes the sandbox and anything left in it. */
   removeSandbox(podUid: string): Promise<void>;
-  /** Makes the image present; resolves with its ID (digest). */
-  pullImage(image: string): Promise<string>;
+  /** Makes the image present as its pull policy says; resolves with its ID (digest). */
+  pullImage(image: string, opts?: PullImageOptions): Promise<string>;
   /** Creates a container; resolves with its ID. */
   createContainer(cfg: ContainerConfig): Promise<string>;
   startContainer(id: string): Promise<void>;

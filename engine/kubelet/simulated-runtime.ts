@@ -138,7 +138,12 @@ export function createSimulatedRuntime(opts: SimulatedRuntimeOptions = {}): Cont
       sandboxes.delete(podUid);
     },
 
-    async pullImage(image) {
+    async pullImage(image, opts) {
+      // A simulated node "pulls" an image the first time it sees it, and always under Always.
+      if (opts?.policy === 'Always' || !imageIDs.has(image)) {
+        opts?.report?.({ kind: 'pulling' });
+        opts?.report?.({ kind: 'pulled', pullMs: 0 });
+      }
       return imageID(image);
     },
 

@@ -1,7 +1,7 @@
 // Generates a cluster's PKI with ECDSA P-256 (key generation takes milliseconds, unlike RSA).
 import { randomBytes, type webcrypto } from 'node:crypto';
 import { x509, subtle } from './x509';
-import { ADMIN_GROUPS, ADMIN_USER, type Pki, type PkiOptions } from './types';
+import { ADMIN_GROUPS, ADMIN_USER, SERVER_DNS, type Pki, type PkiOptions } from './types';
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 type KeyPair = webcrypto.CryptoKeyPair;
@@ -11,13 +11,7 @@ const LEAF_DAYS = 365;
 // Tolerate clocks that are slightly behind the machine that issued the cert.
 const BACKDATE = 5 * 60 * 1000;
 
-export const SERVER_DNS = [
-  'localhost',
-  'kubernetes',
-  'kubernetes.default',
-  'kubernetes.default.svc',
-  'kubernetes.default.svc.cluster.local',
-];
+export { SERVER_DNS };
 
 interface KeyedCert {
   cert: x509.X509Certificate;

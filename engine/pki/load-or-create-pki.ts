@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePrivateDir, writePrivateFile } from './private-file';
 import { verifyClientCert } from './verify-client';
-import { type Pki, type PkiOptions } from './types';
+import { SERVER_DNS, type Pki, type PkiOptions } from './types';
 
 export interface StoredPki extends Pki {
   /** Random bearer token for the admin user (also stored in the pki dir). */
@@ -96,7 +96,7 @@ function serverCertOk(pki: Pki, opts: PkiOptions): boolean {
   const cert = parse(pki.serverCert)!;
   if (!keyMatches(cert, pki.serverKey)) return false;
   return [...(opts.extraIPs ?? []), '127.0.0.1'].every((ip) => cert.checkIP(ip) !== undefined)
-    && [...(opts.extraDNS ?? []), 'localhost'].every((dns) => cert.checkHost(dns, { subject: 'never', wildcards: false }) !== undefined);
+    && [...(opts.extraDNS ?? []), ...SERVER_DNS].every((dns) => cert.checkHost(dns, { subject: 'never', wildcards: false }) !== undefined);
 }
 
 function adminCertOk(pki: Pki): boolean {

@@ -19,3 +19,12 @@ export interface PkiOptions {
 
 export const ADMIN_USER = 'skiff-admin';
 export const ADMIN_GROUPS = ['system:masters'];
+
+/** DNS names every serving certificate carries: localhost and the in-cluster names of the `kubernetes` Service. */
+export const SERVER_DNS = [
+  'localhost',
+  'kubernetes',
+  'kubernetes.default',
+  'kubernetes.default.svc',
+  'kubernetes.default.svc.cluster.local',
+];

@@ -23,7 +23,8 @@ const env = () => ({ ...process.env, HOME: join(dir, 'home'), KUBECONFIG: join(d
 const sh = (args: string[]) => new Promise<string>((resolve, reject) => execFile('docker', args, (e, out, err) => (e ? reject(new Error(err || e.message)) : resolve(out))));
 const kubectl = (args: string[], input?: string): Promise<RunResult> => run(kubectlPath(), args, { input, env: env() });
 const skiff = (args: string[]) => run(process.execPath, [join(root, 'bin/skiff.mjs'), ...args, '--name', cluster, '--data-dir', join(dir, 'data')], { env: env() });
-const ids = async () => (await sh(['ps', '-aq', '--no-trunc', '--filter', `label=${label}`])).split('\n').filter(Boolean).sort();
+// Pod containers (node-labelled): the cluster's network agent is not a pod's.
+const ids = async () => (await sh(['ps', '-aq', '--no-trunc', '--filter', `label=${label}`, '--filter', 'label=skiff.node'])).split('\n').filter(Boolean).sort();
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -116,7 +117,7 @@ test('kill -9 and restart adopts running containers; skiff delete removes everyt
   const afterRestart = await waitFor('pods Running again', async () => { const p = await pods(); return p.length === 2 && p.every((x) => x.phase === 'Running') && p; });
   assert.deepEqual(afterRestart, before, 'same pods, same container IDs, same restart counts');
   assert.deepEqual(await ids(), containersBefore, 'no extra containers');
-  const running = (await sh(['ps', '-q', '--no-trunc', '--filter', `label=${label}`])).split('\n').filter(Boolean).sort();
+  const running = (await sh(['ps', '-q', '--no-trunc', '--filter', `label=${label}`, '--filter', 'label=skiff.node'])).split('\n').filter(Boolean).sort();
   assert.deepEqual(running, containersBefore, 'all still running');
 
   // skiff stop stops the containers too; the next start brings the pods back (a node reboot).

@@ -44,13 +44,21 @@ export const decode = (o: KubeObject | undefined, plural: string, key: string): 
     ? (o?.data?.[key] !== undefined ? Buffer.from(o.data[key], 'base64').toString() : o?.stringData?.[key])
     : o?.data?.[key] ?? (o?.binaryData?.[key] !== undefined ? Buffer.from(o.binaryData[key], 'base64').toString() : undefined);
 
-export interface EnvInput { pod: KubeObject; spec: any; hostIP: string; podIP: string; lookup?: ObjectLookup }
+export interface EnvInput {
+  pod: KubeObject;
+  spec: any;
+  hostIP: string;
+  podIP: string;
+  lookup?: ObjectLookup;
+  /** Service variables (KUBERNETES_SERVICE_HOST, ...): the container's own env overrides them. */
+  serviceEnv?: Record<string, string>;
+}
 
 /** KEY=value lines; missing non-optional refs throw (the kubelet reports CreateContainerConfigError). */
 export async function buildEnv(i: EnvInput): Promise<string[]> {
   const ns = i.pod.metadata.namespace ?? 'default';
   const get = async (plural: 'configmaps' | 'secrets', name: string) => (i.lookup ? i.lookup(plural, ns, name) : undefined);
-  const out = new Map<string, string>();
+  const out = new Map<string, string>(Object.entries(i.serviceEnv ?? {}));
   for (const from of i.spec.envFrom ?? []) {
     const ref = from.configMapRef ?? from.secretRef;
     const plural = from.configMapRef ? 'configmaps' : 'secrets';
@@ -104,6 +112,44 @@ export function hostConfigFor(spec: any, pod: KubeObject, vols: Map<string, Prep
     ...(mem ? { Memory: Math.floor(mem) } : {}),
     ...(cpu ? { NanoCpus: Math.floor(cpu * 1e9) } : {}),
   };
+}
+
+/** Cluster DNS as the kubelet hands it to pods: the server and the cluster domain. */
+export interface PodDnsSettings {
+  nameserver: string;
+  clusterDomain: string;
+}
+
+/**
+ * Docker's Dns/DnsSearch/DnsOptions for a pod's sandbox (joined containers share its resolv.conf;
+ * Docker's embedded DNS at 127.0.0.11 forwards to these servers). ClusterFirst: cluster DNS,
+ * the namespace's search path, ndots:5. Default: Docker's (the host's resolvers). None: only
+ * dnsConfig. dnsConfig adds to the others. hostNetwork pods keep the host's (Docker refuses DNS
+ * settings there), so ClusterFirstWithHostNet is not honoured.
+ */
+export function sandboxDns(pod: KubeObject, dns?: PodDnsSettings): { Dns?: string[]; DnsSearch?: string[]; DnsOptions?: string[] } {
+  if (pod.spec?.hostNetwork) return {};
+  const policy = pod.spec?.dnsPolicy ?? 'ClusterFirst';
+  const cfg = pod.spec?.dnsConfig ?? {};
+  let servers: string[] = [];
+  let search: string[] = [];
+  const options = new Map<string, string | undefined>();
+  if ((policy === 'ClusterFirst' || policy === 'ClusterFirstWithHostNet') && dns) {
+    const ns = pod.metadata.namespace ?? 'default';
+    servers = [dns.nameserver];
+    search = [`${ns}.svc.${dns.clusterDomain}`, `svc.${dns.clusterDomain}`, dns.clusterDomain];
+    options.set('ndots', '5');
+  } else if (policy !== 'None' && !cfg.nameservers?.length && !cfg.searches?.length && !cfg.options?.length) {
+    return {};
+  }
+  servers = [...new Set([...servers, ...(cfg.nameservers ?? [])])].slice(0, 3);
+  search = [...new Set([...search, ...(cfg.searches ?? [])])].slice(0, 32);
+  for (const o of cfg.options ?? []) if (o?.name) options.set(o.name, o.value);
+  const out: { Dns?: string[]; DnsSearch?: string[]; DnsOptions?: string[] } = {};
+  if (servers.length) out.Dns = servers;
+  if (search.length) out.DnsSearch = search;
+  if (options.size) out.DnsOptions = [...options].map(([k, v]) => (v === undefined || v === '' ? k : `${k}:${v}`));
+  return out;
 }
 
 export function userOf(spec: any, pod: KubeObject): string | undefined {

@@ -9,9 +9,10 @@ import type { NodeStreams } from '../streams';
 import type { KubeObject } from '../../kinds/types';
 import { L, SANDBOX, containerName } from './names';
 import { ensureClusterNetwork } from './network';
-import { buildEnv, hostConfigFor, userOf, type ObjectLookup } from './container-config';
+import { buildEnv, hostConfigFor, sandboxDns, userOf, type ObjectLookup, type PodDnsSettings } from './container-config';
 import { prepareVolumes, refreshVolumes } from './volumes';
 import { createDockerStreams } from './docker-streams';
+import { createImagePuller } from './image-pull';
 
 export const DEFAULT_SANDBOX_IMAGE = 'registry.k8s.io/pause:3.10';
 const VOLUME_REFRESH_MS = 5_000;
@@ -33,6 +34,14 @@ export interface DockerRuntimeOptions {
   log?: (line: string) => void;
   /** How often ConfigMap/Secret/projected volumes are rewritten from their sources (default 5 s). */
   volumeRefreshMs?: number;
+  /** Service networking (engine/network): cluster DNS for sandboxes, Service env for containers. */
+  network?: DockerPodNetwork;
+}
+
+export interface DockerPodNetwork {
+  /** Cluster DNS for new sandboxes; undefined while it cannot work (the agent failed): Docker's then. */
+  dns(): PodDnsSettings | undefined;
+  serviceEnv?(pod: KubeObject): Promise<Record<string, string>>;
 }
 
 export type DockerRuntime = ContainerRuntime & NodeStreams & {
@@ -122,14 +131,10 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     return list[0];
   }
 
-  async function imagePresent(image: string) {
-    return docker.getImage(image).inspect().then((i) => i.Id, (e) => { ignore404(e); return undefined; });
-  }
-
-  async function pull(image: string): Promise<void> {
-    const stream = await docker.pull(image);
-    await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: any) => (err ? reject(err) : resolve())));
-  }
+  // Pull policy, pull Secrets and progress live in image-pull.ts.
+  const puller = createImagePuller({ docker, lookup: o.lookup, log });
+  const imagePresent = (image: string) => puller.present(image);
+  const pull = (image: string) => puller.pull(image);
 
   async function podIPOf(id: string): Promise<string> {
     const info = await docker.getContainer(id).inspect();
@@ -200,7 +205,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
         Hostname: pod.spec?.hostNetwork ? undefined : hostname,
         Domainname: pod.spec?.subdomain ? `${pod.spec.subdomain}.${namespace}.svc.cluster.local` : undefined,
         Labels: { [L.cluster]: o.cluster, [L.node]: o.node, [L.namespace]: namespace, [L.pod]: name, [L.podUid]: uid, [L.container]: SANDBOX, [L.attempt]: '0' },
-        HostConfig: { NetworkMode: pod.spec?.hostNetwork ? 'host' : net, Init: false },
+        HostConfig: { NetworkMode: pod.spec?.hostNetwork ? 'host' : net, Init: false, ...sandboxDns(pod, o.network?.dns()) },
       });
       await c.start();
       return { id: c.id, podIP: pod.spec?.hostNetwork ? o.hostIP ?? '' : await podIPOf(c.id) };
@@ -216,26 +221,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
       rmSync(podDir(podUid), { recursive: true, force: true });
     },
 
-    async pullImage(image) {
-      const policyOf = (img: string) => {
-        // The pull policy lives on the container spec; pod-sync passes only the image, so look it up.
-        for (const p of pods.values()) for (const s of [...(p.spec?.containers ?? []), ...(p.spec?.initContainers ?? [])]) if (s.image === img && s.imagePullPolicy) return s.imagePullPolicy;
-        return img.endsWith(':latest') || !/:[^/]+$/.test(img) ? 'Always' : 'IfNotPresent';
-      };
-      const policy = policyOf(image);
-      const present = await imagePresent(image);
-      if (present && policy !== 'Always') return present;
-      if (policy === 'Never') throw Object.assign(new Error(`Container image "${image}" is not present with pull policy of Never`), { reason: 'ErrImageNeverPull' });
-      try {
-        await pull(image);
-      } catch (e: any) {
-        // Always with a local image and no registry: use what is there, as kubelets do offline.
-        if (present) return present;
-        const why = String(e.json?.message ?? e.message).replace(/^\(HTTP code \d+\) [^-]*- /, '').trim();
-        throw Object.assign(new Error(`Failed to pull image "${image}": ${why}`), { reason: 'ErrImagePull' });
-      }
-      return (await imagePresent(image)) ?? image;
-    },
+    pullImage: (image, opts) => puller.ensure(image, opts),
 
     async createContainer(cfg: ContainerConfig) {
       const pod = pods.get(cfg.podUid);
@@ -243,7 +229,8 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
       const { name = '', namespace = 'default' } = pod.metadata;
       const spec = cfg.spec;
       const podIP = pod.spec?.hostNetwork ? o.hostIP ?? '' : await podIPOf(cfg.sandboxId);
-      const env = await buildEnv({ pod, spec, hostIP: o.hostIP ?? '', podIP, lookup: o.lookup });
+      const serviceEnv = await o.network?.serviceEnv?.(pod).catch((e) => { log(`pod ${namespace}/${name}: service env: ${e.message}`); return undefined; });
+      const env = await buildEnv({ pod, spec, hostIP: o.hostIP ?? '', podIP, lookup: o.lookup, serviceEnv });
       const vols = await prepareVolumes({ pod, podDir: podDir(cfg.podUid), lookup: o.lookup, token: () => tokenFor(pod), caCert: o.caCert, pvcPath: o.pvcPath });
       const cname = containerName(spec.name, name, namespace, cfg.podUid, cfg.attempt);
       // kubectl debug --target: share the target container's process namespace.

@@ -1,20 +1,36 @@
 // The cluster's Docker bridge network: pod sandboxes get their IPs on it, so pods reach each
 // other by IP and the host reaches pods directly (Linux bridge), which port-forward relies on.
+// Docker hands out only the lower half (--ip-range X.Y.0.0/17): the upper half is the cluster's
+// Service CIDR, whose addresses the network agent holds (engine/network/README.md).
 import type Docker from 'dockerode';
 import { L, networkName } from './names';
 
-/** Picks a /16 under 10.0.0.0/8 that no existing Docker network overlaps. */
-async function freeSubnet(docker: Docker): Promise<string> {
-  const used = new Set<string>();
+/** Picks a /16 under 10.0.0.0/8 that no existing Docker network overlaps (`preferred` first). */
+async function freeSubnet(docker: Docker, preferred?: string, taken: Iterable<string> = []): Promise<string> {
+  const used = new Set<string>(taken);
   for (const n of await docker.listNetworks()) {
     for (const c of n.IPAM?.Config ?? []) {
       const m = /^(\d+)\.(\d+)\./.exec(c.Subnet ?? '');
       if (m) used.add(`${m[1]}.${m[2]}`);
     }
   }
+  const p = preferred ? /^10\.(\d+)\.0\.0\/16$/.exec(preferred) : null;
+  if (p && !used.has(`10.${p[1]}`)) return preferred!;
   for (let b = 200; b < 256; b++) if (!used.has(`10.${b}`)) return `10.${b}.0.0/16`;
   for (let b = 100; b < 200; b++) if (!used.has(`10.${b}`)) return `10.${b}.0.0/16`;
   throw new Error('no free 10.x.0.0/16 subnet for the cluster network');
+}
+
+/** The lower half of a /16: where Docker allocates container IPs. */
+export function podRangeOf(subnet: string): string {
+  return subnet.replace(/\/16$/, '/17');
+}
+
+export interface ClusterNetworkInfo {
+  name: string;
+  subnet: string;
+  /** Unset for a network made before Services got the upper half (kept while containers use it). */
+  ipRange?: string;
 }
 
 // Kubelets of one cluster in this process share one creation: newer Docker engines ignore
@@ -22,28 +38,63 @@ async function freeSubnet(docker: Docker): Promise<string> {
 const creating = new Map<string, Promise<string>>();
 
 /** Creates (or finds) `skiff-<cluster>`; resolves with its name. */
-export function ensureClusterNetwork(docker: Docker, cluster: string): Promise<string> {
+export function ensureClusterNetwork(docker: Docker, cluster: string, preferred?: string): Promise<string> {
   let p = creating.get(cluster);
   if (!p) {
-    p = createNetwork(docker, cluster).finally(() => creating.delete(cluster));
+    p = createNetwork(docker, cluster, preferred).finally(() => creating.delete(cluster));
     creating.set(cluster, p);
   }
   return p;
 }
 
-async function createNetwork(docker: Docker, cluster: string): Promise<string> {
+async function createNetwork(docker: Docker, cluster: string, preferred?: string): Promise<string> {
   const name = networkName(cluster);
   const existing = await docker.listNetworks({ filters: { name: [name] } });
   if (existing.some((n) => n.Name === name)) return name;
-  try {
-    await docker.createNetwork({
-      Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [L.cluster]: cluster },
-      IPAM: { Driver: 'default', Config: [{ Subnet: await freeSubnet(docker) }] },
-    });
-  } catch (e: any) {
-    if (e?.statusCode !== 409) throw e; // another kubelet of this cluster made it first
+  // Another cluster (another Skiff process) may claim the subnet between our look and our
+  // create: Docker then says the pool overlaps, and the next free one is tried.
+  const raced: string[] = [];
+  for (;;) {
+    const subnet = await freeSubnet(docker, preferred, raced);
+    try {
+      await docker.createNetwork({
+        Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [L.cluster]: cluster },
+        IPAM: { Driver: 'default', Config: [{ Subnet: subnet, IPRange: podRangeOf(subnet) }] },
+      });
+      return name;
+    } catch (e: any) {
+      if (e?.statusCode === 409) return name; // another kubelet of this cluster made it first
+      if (!/overlaps/i.test(String(e?.message)) || raced.length >= 20) throw e;
+      raced.push(subnet.replace(/^(\d+\.\d+)\..*$/, '$1'));
+    }
   }
-  return name;
+}
+
+async function inspectNetwork(docker: Docker, name: string): Promise<ClusterNetworkInfo & { containers: number; id: string }> {
+  const info: any = await docker.getNetwork(name).inspect();
+  const cfg = info.IPAM?.Config?.[0] ?? {};
+  if (!cfg.Subnet) throw new Error(`Docker network ${name} has no IPv4 subnet; remove it (docker network rm ${name}) so Skiff can create it again`);
+  return { name, id: info.Id, subnet: cfg.Subnet, ipRange: cfg.IPRange || undefined, containers: Object.keys(info.Containers ?? {}).length };
+}
+
+/**
+ * Makes sure the cluster network exists before the API server starts (its Service CIDR is the
+ * network's upper half). `preferred` (the subnet in cluster.json) is reused when free, so Service
+ * IPs survive a removed network. A network of an older Skiff without --ip-range is re-created
+ * when nothing uses it; otherwise it is kept (Docker allocates from the bottom, so in practice
+ * pod IPs stay in the lower half) and the caller is told.
+ */
+export async function prepareClusterNetwork(docker: Docker, cluster: string, preferred?: string): Promise<ClusterNetworkInfo> {
+  const name = await ensureClusterNetwork(docker, cluster, preferred);
+  let info = await inspectNetwork(docker, name);
+  // Stopped containers (skiff stop) are not endpoints, yet still name the network: keep it for them.
+  const users = info.ipRange ? 0 : info.containers + (await docker.listContainers({ all: true, filters: { label: [`${L.cluster}=${cluster}`] } })).length;
+  if (!info.ipRange && users === 0) {
+    await docker.getNetwork(info.id).remove().catch(gone);
+    await ensureClusterNetwork(docker, cluster, info.subnet);
+    info = await inspectNetwork(docker, name);
+  }
+  return { name: info.name, subnet: info.subnet, ipRange: info.ipRange };
 }
 
 const gone = (e: any) => {

@@ -1,0 +1,103 @@
+// The agent's container `skiff-<cluster>-net`: NET_ADMIN, on the cluster network, control port
+// published on the host's 127.0.0.1 only (Docker picks the port), labelled skiff.cluster so stop,
+// delete and removeClusterResources treat it like the cluster's other containers. A restarted
+// Skiff adopts it; a different image, agent build, secret or DNS IP re-creates it.
+import type Docker from 'dockerode';
+import { createHash } from 'node:crypto';
+import { L } from '../kubelet/docker/names';
+import { tarBuffer } from './tar';
+import type { AgentBundle } from './agent-bundle';
+
+export const CONTROL_PORT = 7070;
+export const COMPONENT_LABEL = 'skiff.component';
+export const AGENT_COMPONENT = 'network-agent';
+const SPEC_LABEL = 'skiff.agent-spec';
+
+const clean = (s: string) => s.replace(/[^a-zA-Z0-9_.-]/g, '-');
+export const agentContainerName = (cluster: string) => `skiff-${clean(cluster)}-net`;
+
+export interface AgentContainerSpec {
+  cluster: string;
+  network: string;
+  image: string;
+  secret: string;
+  dnsIP: string;
+  bundle: AgentBundle;
+}
+
+export interface AgentContainer {
+  id: string;
+  /** The control port as published on 127.0.0.1. */
+  hostPort: number;
+  created: boolean;
+}
+
+const notFound = (e: any) => e?.statusCode === 404;
+
+/** The published control port of a running agent (re-read after restarts: Docker may pick another). */
+export async function agentHostPort(docker: Docker, id: string): Promise<number> {
+  const info = await docker.getContainer(id).inspect();
+  const binding = info.NetworkSettings?.Ports?.[`${CONTROL_PORT}/tcp`]?.find((b: any) => b.HostIp === '127.0.0.1' || b.HostIp === '') ?? info.NetworkSettings?.Ports?.[`${CONTROL_PORT}/tcp`]?.[0];
+  const port = Number(binding?.HostPort);
+  if (!info.State?.Running || !port) throw new Error(`the network agent ${info.Name} is ${info.State?.Status ?? 'not running'}${port ? '' : ' (no published control port)'}`);
+  return port;
+}
+
+export async function ensureAgentContainer(docker: Docker, spec: AgentContainerSpec, log: (line: string) => void = () => {}): Promise<AgentContainer> {
+  const name = agentContainerName(spec.cluster);
+  const imageId = (await docker.getImage(spec.image).inspect()).Id;
+  const want = createHash('sha256').update([imageId, spec.bundle.hash, spec.secret, spec.dnsIP, spec.network].join('\n')).digest('hex').slice(0, 16);
+
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const existing = await docker.getContainer(name).inspect().catch((e) => { if (notFound(e)) return undefined; throw e; });
+    if (existing) {
+      if (existing.Config.Labels?.[SPEC_LABEL] === want) {
+        if (!existing.State.Running) await docker.getContainer(existing.Id).start().catch((e) => { if (e?.statusCode !== 304) throw e; });
+        return { id: existing.Id, hostPort: await waitForPort(docker, existing.Id), created: false };
+      }
+      log(`network agent: re-creating ${name} (image, agent build, secret or DNS address changed)`);
+      await docker.getContainer(existing.Id).remove({ force: true }).catch((e) => { if (!notFound(e) && e?.statusCode !== 409) throw e; });
+    }
+    let c: Docker.Container;
+    try {
+      c = await docker.createContainer({
+        name,
+        Image: spec.image,
+        Entrypoint: ['node', '/skiff/agent.mjs'],
+        Cmd: [],
+        Env: [`SKIFF_AGENT_SECRET=${spec.secret}`, `SKIFF_DNS_IP=${spec.dnsIP}`, `SKIFF_CONTROL_PORT=${CONTROL_PORT}`],
+        Labels: { [L.cluster]: spec.cluster, [COMPONENT_LABEL]: AGENT_COMPONENT, [SPEC_LABEL]: want },
+        ExposedPorts: { [`${CONTROL_PORT}/tcp`]: {} },
+        HostConfig: {
+          NetworkMode: spec.network,
+          CapAdd: ['NET_ADMIN'],
+          PortBindings: { [`${CONTROL_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
+          Init: true, // reaps the arping children; forwards SIGTERM
+          RestartPolicy: { Name: 'unless-stopped' },
+        },
+      });
+    } catch (e: any) {
+      if (e?.statusCode === 409) continue; // someone else made it meanwhile: adopt or replace it
+      throw e;
+    }
+    const archive = await tarBuffer([{ type: 'dir', path: 'skiff' }, { type: 'file', path: 'skiff/agent.mjs', data: Buffer.from(spec.bundle.code), mode: 0o644 }]);
+    await c.putArchive(archive, { path: '/' });
+    await c.start();
+    log(`network agent: started ${name} (${spec.image})`);
+    return { id: c.id, hostPort: await waitForPort(docker, c.id), created: true };
+  }
+  throw new Error(`could not create the network agent container ${name}: it keeps being re-created by someone else`);
+}
+
+async function waitForPort(docker: Docker, id: string): Promise<number> {
+  let last: unknown;
+  for (let i = 0; i < 20; i++) {
+    try {
+      return await agentHostPort(docker, id);
+    } catch (e) {
+      last = e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw last;
+}

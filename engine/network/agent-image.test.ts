@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tarBuffer } from './tar';
+import { isDynamicElf, localAgentImageTag, sharedLibraries } from './agent-image';
+
+test('tar archives unpack with the system tar: dirs, files, symlinks, long paths', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-tar-'));
+  try {
+    const long = `${'d'.repeat(60)}/${'e'.repeat(60)}/file.txt`;
+    writeFileSync(join(dir, 'src'), 'from disk');
+    const tar = await tarBuffer([
+      { type: 'dir', path: 'skiff' },
+      { type: 'file', path: 'skiff/agent.mjs', data: Buffer.from('console.log(1)'), mode: 0o644 },
+      { type: 'file', path: '/bin/tool', fromFile: join(dir, 'src'), mode: 0o755 },
+      { type: 'symlink', path: 'bin/ip', target: 'busybox' },
+      { type: 'dir', path: `${'d'.repeat(60)}/${'e'.repeat(60)}` },
+      { type: 'file', path: long, data: Buffer.from('deep') },
+    ]);
+    assert.equal(tar.length % 512, 0);
+    writeFileSync(join(dir, 'a.tar'), tar);
+    const out = join(dir, 'out');
+    execFileSync('mkdir', [out]);
+    execFileSync('tar', ['-xf', join(dir, 'a.tar'), '-C', out]);
+    assert.equal(readFileSync(join(out, 'skiff/agent.mjs'), 'utf8'), 'console.log(1)');
+    assert.equal(readFileSync(join(out, 'bin/tool'), 'utf8'), 'from disk');
+    assert.equal(readlinkSync(join(out, 'bin/ip')), 'busybox');
+    assert.equal(readFileSync(join(out, long), 'utf8'), 'deep');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the image tag names the node version and Docker architecture', () => {
+  assert.equal(localAgentImageTag('v20.20.2', 'x64'), 'skiff/net-agent:1-node20.20.2-amd64');
+  assert.equal(localAgentImageTag('v22.1.0', 'arm64'), 'skiff/net-agent:1-node22.1.0-arm64');
+});
+
+test('ELF inspection tells dynamic from static binaries; ldd lists node\'s libraries', { skip: process.platform !== 'linux' }, async () => {
+  assert.throws(() => isDynamicElf(new URL(import.meta.url).pathname), /not an ELF/);
+  if (isDynamicElf(process.execPath)) {
+    const libs = await sharedLibraries(process.execPath);
+    assert.ok(libs.some((l) => /libc\.so/.test(l)), libs.join(' '));
+    assert.ok(libs.some((l) => /ld-linux|ld-musl/.test(l)), 'the loader is listed');
+  }
+  const described = (p: string) => { try { return execFileSync('file', ['-L', p], { encoding: 'utf8' }); } catch { return ''; } };
+  for (const p of ['/usr/bin/busybox', '/bin/busybox']) {
+    if (existsSync(p) && /statically linked/.test(described(p))) assert.equal(isDynamicElf(p), false);
+  }
+});

@@ -1,0 +1,201 @@
+// Service networking for a Docker-backed cluster, in the Skiff process: watches Services and
+// EndpointSlices, pushes the routing table to the network agent (debounced), listens on
+// 127.0.0.1 for NodePort and LoadBalancer ports, sets LoadBalancer ingress to 127.0.0.1, and
+// reports host ports it cannot take as Warning events on the Service (retrying later).
+import type Docker from 'dockerode';
+import type { KubeClient } from '../client/types';
+import { R } from '../client/types';
+import type { KubeObject } from '../kinds/types';
+import { createInformer } from '../client/informer';
+import { createEventRecorder } from '../controllers/events';
+import { CLUSTER_DOMAIN, type AddressPlan } from './address-plan';
+import { computeTable, type Endpoint, type RoutingTable } from './table';
+import { serviceEnv } from './service-env';
+import { hostClaims } from './host-targets';
+import { createHostListeners, type ListenFailure } from './host-listeners';
+import { ensureKubeDnsService } from './kube-dns';
+import { startAgent } from './agent-runner';
+import type { AgentLink } from './agent-link';
+
+export interface NetworkControllerOptions {
+  client: KubeClient;
+  cluster: string;
+  /** The cluster's own directory. */
+  clusterDir: string;
+  plan: AddressPlan;
+  docker?: Docker;
+  log?: (line: string) => void;
+  debounceMs?: number;
+  retryMs?: number;
+}
+
+export interface NetworkController {
+  /** Resolves once the agent runs and has applied a table (rejects when it cannot start). */
+  ready(timeoutMs?: number): Promise<void>;
+  /** Resolves when the agent has applied everything this controller knows now. */
+  synced(timeoutMs?: number): Promise<void>;
+  /** KUBERNETES_SERVICE_HOST and friends for a container of `pod`. */
+  serviceEnv(pod: KubeObject): Promise<Record<string, string>>;
+  /** Host ports listening now (tests). */
+  hostPorts(): number[];
+  /** True when the agent could not start (pods then keep Docker's DNS rather than a dead server). */
+  failed(): boolean;
+  stop(): Promise<void>;
+}
+
+const LB_INGRESS = [{ ip: '127.0.0.1' }];
+
+export function startNetworkController(o: NetworkControllerOptions): NetworkController {
+  const log = o.log ?? (() => {});
+  const debounceMs = o.debounceMs ?? 100;
+  const services = createInformer(o.client, R.services, { log });
+  const slices = createInformer(o.client, R.endpointslices, { log });
+  const events = createEventRecorder({ client: o.client, component: 'skiff-network', log });
+  let stopped = false;
+  let failed = false;
+  let link: AgentLink | undefined;
+  let version = 0;
+  let pushed = -1;
+  let pushedTo: AgentLink | undefined;
+  let lastJson = '';
+  let reverse = new Map<string, Endpoint>();
+  let timer: NodeJS.Timeout | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let syncing: Promise<void> = Promise.resolve();
+  const failing = new Map<string, string>(); // "svc|port" → error already reported
+
+  const listeners = createHostListeners({
+    log,
+    relay: (client, ip, port) => (link ? link.relay(client, ip, port) : Promise.reject(new Error('the network agent is not running yet'))),
+  });
+
+  const informersReady = Promise.all([services.start(), slices.start()]);
+  informersReady.catch((e) => log(`network: informers: ${e.message}`));
+
+  const agent = (async () => {
+    const { default: Docker } = await import('dockerode');
+    await ensureKubeDnsService(o.client, o.plan.dnsIP).catch((e) => log(`network: kube-dns Service: ${e.message}`));
+    const l = await startAgent({
+      docker: o.docker ?? new Docker(), cluster: o.cluster, clusterDir: o.clusterDir, dnsIP: o.plan.dnsIP, log,
+      reverseTarget: (ip, port) => reverse.get(`${ip}:${port}`),
+      stopped: () => stopped,
+    });
+    if (stopped) {
+      l.close();
+      throw new Error('cluster stopping');
+    }
+    link = l;
+    await informersReady;
+    schedule(0);
+    return l;
+  })();
+  agent.catch((e) => {
+    if (stopped) return;
+    failed = true;
+    log(`network: the network agent could not start, so Services have no ClusterIP traffic, cluster DNS or host ports (new pods use Docker's DNS): ${e.message}`);
+  });
+
+  function schedule(ms = debounceMs) {
+    if (stopped || timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      syncing = syncing.then(sync).catch((e) => log(`network: ${e.message}`));
+    }, ms);
+  }
+
+  async function sync() {
+    if (stopped || !services.hasSynced() || !slices.hasSynced()) return;
+    const svcs = services.list();
+    const computed = computeTable({ services: svcs, slices: slices.list(), dnsIP: o.plan.dnsIP, domain: CLUSTER_DOMAIN });
+    reverse = computed.reverse;
+    const json = JSON.stringify(computed.table);
+    if (json !== lastJson) {
+      lastJson = json;
+      version++;
+    }
+    const table: RoutingTable = { ...computed.table, version };
+    // The link re-sends the newest table after a reconnect by itself.
+    if (link && (version !== pushed || link !== pushedTo)) {
+      link.push(table);
+      pushed = version;
+      pushedTo = link;
+    }
+    await syncHostPorts(svcs);
+  }
+
+  async function syncHostPorts(svcs: KubeObject[]) {
+    const claims = hostClaims(svcs);
+    const failures: ListenFailure[] = await listeners.sync(claims.targets);
+    for (const c of claims.conflicts) failures.push({ hostPort: c.hostPort, service: c.service, error: `port ${c.hostPort} on 127.0.0.1 is taken by Service ${c.holder}` });
+    const now = new Map(failures.map((f) => [`${f.service}|${f.hostPort}`, f.error]));
+    for (const f of failures) {
+      const k = `${f.service}|${f.hostPort}`;
+      if (failing.get(k) === f.error) continue;
+      const svc = byId(f.service);
+      if (svc) events.event(svc, 'Warning', 'HostPortUnavailable', `cannot listen on 127.0.0.1:${f.hostPort}: ${f.error}; retrying every ${Math.round((o.retryMs ?? 30_000) / 1000)} s`);
+      log(`network: ${f.service}: cannot listen on 127.0.0.1:${f.hostPort}: ${f.error}`);
+    }
+    failing.clear();
+    for (const [k, v] of now) failing.set(k, v);
+    if (retry) clearTimeout(retry);
+    retry = failures.length && !stopped ? setTimeout(() => { retry = undefined; schedule(0); }, o.retryMs ?? 30_000) : undefined;
+    retry?.unref();
+    // LoadBalancer ingress: 127.0.0.1 once every port of the Service listens on the host.
+    const bound = new Set(listeners.bound());
+    for (const svc of svcs) {
+      if (svc.spec?.type !== 'LoadBalancer' && svc.status?.loadBalancer?.ingress?.length) claims.loadBalancers.set(`${svc.metadata.namespace}/${svc.metadata.name}`, []);
+    }
+    for (const [id, ports] of claims.loadBalancers) {
+      const svc = byId(id);
+      if (!svc) continue;
+      const mine = svc.spec?.type === 'LoadBalancer' && ports.every((p) => bound.has(p) && claims.targets.get(p)?.service === id);
+      const want = mine ? LB_INGRESS : [];
+      const have = svc.status?.loadBalancer?.ingress ?? [];
+      if (JSON.stringify(have) === JSON.stringify(want)) continue;
+      const [ns, name] = id.split('/');
+      await o.client.patch(R.services, ns, name, 'merge', { status: { loadBalancer: want.length ? { ingress: want } : { ingress: null } } }, { subresource: 'status' })
+        .catch((e) => log(`network: ${id}: status: ${e.message}`));
+    }
+  }
+
+  const byId = (id: string) => {
+    const [ns, name] = id.split('/');
+    return services.get(ns, name);
+  };
+
+  services.addHandlers({ add: () => schedule(), update: () => schedule(), delete: () => schedule() });
+  slices.addHandlers({ add: () => schedule(), update: () => schedule(), delete: () => schedule() });
+
+  async function waitSynced(timeoutMs: number) {
+    const l = await agent;
+    await informersReady;
+    schedule(0);
+    // The table for what is known now is pushed within the debounce; wait for that version.
+    await new Promise((r) => setTimeout(r, debounceMs + 20));
+    await syncing;
+    await l.applied(version, timeoutMs);
+  }
+
+  return {
+    ready: (timeoutMs = 120_000) => waitSynced(timeoutMs),
+    synced: (timeoutMs = 30_000) => waitSynced(timeoutMs),
+    async serviceEnv(pod) {
+      await Promise.race([informersReady, new Promise((r) => setTimeout(r, 5000).unref())]);
+      return serviceEnv(services.list(), pod);
+    },
+    hostPorts: () => listeners.bound(),
+    failed: () => failed,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      if (retry) clearTimeout(retry);
+      services.stop();
+      slices.stop();
+      listeners.close();
+      await agent.then((l) => l.close(), () => {});
+      link?.close();
+      await events.flush().catch(() => {});
+    },
+  };
+}

@@ -5,12 +5,15 @@ import { formatAge } from '../k8s/age';
 import { tableAccept, type K8sClient } from '../k8s/client';
 import { errorText } from '../k8s/errors';
 import { countByPhase, podPhases, type PodPhase } from '../k8s/pod-buckets';
+import { nodesList } from '../k8s/metrics-sampler';
 import { formatBytes, formatCpu, parseQuantity } from '../k8s/quantity';
 import { resourcePath, wellKnown } from '../k8s/resources';
 import type { KubeObject, RawTable } from '../k8s/types';
 import { useApp, useK8s } from '../state/services';
 import { useLiveTable } from '../state/use-live-table';
+import { useMetrics } from '../state/use-metrics';
 import { ErrorBox } from './error-box';
+import { Sparkline } from './sparkline';
 
 const phaseTone: Record<string, string> = { Running: 'ok', Pending: 'warn', Succeeded: 'ok', Failed: 'bad', Unknown: 'warn' };
 
@@ -76,8 +79,7 @@ export function Overview() {
   const nodes = useLiveTable(client, resourcePath(wellKnown.nodes), { includeObject: 'Object' });
   const counts = usePolled((signal) => countPods(client!, namespace, signal), [client, namespace]);
   const warnings = usePolled((signal) => client!.getJson<{ items: KubeObject[] }>(resourcePath(wellKnown.events, namespace), { signal, query: { fieldSelector: 'type=Warning', limit: '500' } }), [client, namespace]);
-  const metrics = usePolled((signal) => client!.getJson<{ items: Array<{ metadata: { name: string }; usage: Record<string, string> }> }>('/apis/metrics.k8s.io/v1beta1/nodes', { signal }), [client], 15_000);
-  const usage = new Map((metrics.data?.items ?? []).map((m) => [m.metadata.name, m.usage]));
+  const metrics = useMetrics(nodesList);
   const nodeObjs = nodes.set.rows.map((r) => r.object).filter((o): o is KubeObject => !!o);
   const sum = (key: string) => nodeObjs.reduce((a, n) => a + (parseQuantity(n.status?.allocatable?.[key]) || 0), 0);
   const recent = (warnings.data?.items ?? [])
@@ -110,7 +112,9 @@ export function Overview() {
         <tbody>
           {nodeObjs.map((n) => {
             const ready = isReady(n);
-            const u = usage.get(n.metadata.name ?? '');
+            const u = metrics.series(n.metadata.name ?? '');
+            const cpu = (u?.cpu.last() ?? NaN) / 1000;
+            const mem = u?.memory.last() ?? NaN;
             const cpuTotal = parseQuantity(n.status?.allocatable?.cpu);
             const memTotal = parseQuantity(n.status?.allocatable?.memory);
             const problems = nodeProblems(n);
@@ -120,8 +124,8 @@ export function Overview() {
                 <td><button className="link" onClick={() => openNode(n.metadata.name ?? '')}>{n.metadata.name}</button></td>
                 <td className={ready && !problems.length ? 'tone-ok' : 'tone-bad'} data-testid="node-conditions">{ready ? 'Ready' : 'NotReady'}{n.spec?.unschedulable ? ', SchedulingDisabled' : ''}{problems.length ? `, ${problems.join(', ')}` : ''}</td>
                 <td>{roles}</td>
-                <td>{u ? <><Meter used={parseQuantity(u.cpu)} total={cpuTotal} /> {formatCpu(parseQuantity(u.cpu))}/</> : ''}{formatCpu(cpuTotal)}</td>
-                <td>{u ? <><Meter used={parseQuantity(u.memory)} total={memTotal} /> {formatBytes(parseQuantity(u.memory))}/</> : ''}{formatBytes(memTotal)}</td>
+                <td>{u ? <><Meter used={cpu} total={cpuTotal} /> <Sparkline values={u.cpu.values()} width={60} height={14} zero title={`CPU of ${n.metadata.name}`} /> {formatCpu(cpu)}/</> : ''}{formatCpu(cpuTotal)}</td>
+                <td>{u ? <><Meter used={mem} total={memTotal} /> <Sparkline values={u.memory.values()} width={60} height={14} title={`Memory of ${n.metadata.name}`} /> {formatBytes(mem)}/</> : ''}{formatBytes(memTotal)}</td>
                 <td>{counts.data ? `${counts.data.byNode.get(n.metadata.name ?? '') ?? 0} / ` : ''}{n.status?.allocatable?.pods}</td>
                 <td>{n.status?.nodeInfo?.kubeletVersion}</td>
                 <td className="muted">{formatAge(n.metadata.creationTimestamp, Date.now())}</td>
@@ -130,7 +134,7 @@ export function Overview() {
           })}
         </tbody>
       </table>
-      {!metrics.data && metrics.error ? <div className="muted small" style={{ marginTop: 4 }}>Usage is shown when the cluster serves metrics.k8s.io.</div> : null}
+      {metrics.available === false ? <div className="muted small" style={{ marginTop: 4 }}>Usage is shown when the cluster serves metrics.k8s.io.</div> : null}
       <h3>Recent warnings</h3>
       {warnings.error ? <div className="small tone-bad">{errorText(warnings.error)}</div> : null}
       {!recent.length ? <div className="muted small">{warnings.data ? 'No warnings.' : 'Loading…'}</div> : (

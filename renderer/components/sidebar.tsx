@@ -92,7 +92,7 @@ export function Sidebar() {
         <div key={e.profile} className={`cluster-entry${e.profile === profile ? ' active' : ''}`} data-testid={`cluster-${e.label}`} title={e.title}>
           <span className={`dot ${e.tone}`} />
           <button className="name" onClick={() => selectProfile(e.profile)}>{e.label}</button>
-          {e.simulated && <span className="tag warn" title="Simulated nodes: pods run no processes">sim</span>}
+          {e.simulated && <span className="tag warn" data-testid="simulated-tag" title="Simulated nodes: pods run no processes">sim</span>}
           {e.cluster && <ClusterMenu cluster={e.cluster} />}
         </div>
       ))}

@@ -4,6 +4,7 @@ import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { createHostClient, type EventSourceLike, type HostClient } from '../host/host-client';
 import { createK8sClient, type FetchFn, type K8sClient } from '../k8s/client';
+import { createMetricsSampler, type MetricsSampler } from '../k8s/metrics-sampler';
 import { createStreamSlots, type StreamSlots } from '../k8s/stream-slots';
 import { createAppStore, type AppState, type AppStore } from './app-store';
 
@@ -16,6 +17,8 @@ export interface Services {
   wsOrigin: string;
   /** Connection slots for watches and followed logs (see stream-slots.ts). */
   slots: StreamSlots;
+  /** metrics.k8s.io samples per profile, shared by every view that charts usage. */
+  metrics(profile: string): MetricsSampler;
 }
 
 export function createServices(win: Window): Services {
@@ -26,10 +29,16 @@ export function createServices(win: Window): Services {
     if (!c) clients.set(profile, (c = createK8sClient({ profile, fetch })));
     return c;
   };
+  const samplers = new Map<string, MetricsSampler>();
+  const metrics = (profile: string) => {
+    let m = samplers.get(profile);
+    if (!m) samplers.set(profile, (m = createMetricsSampler({ client: k8s(profile) })));
+    return m;
+  };
   const host = createHostClient({ fetch, eventSource: (url) => new EventSource(url, { withCredentials: true }) as unknown as EventSourceLike });
   const store = createAppStore({ host, k8s });
   const wsOrigin = `${win.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${win.location.host}`;
-  return { store, host, k8s, fetch, wsOrigin, slots: createStreamSlots() };
+  return { store, host, k8s, fetch, wsOrigin, slots: createStreamSlots(), metrics };
 }
 
 export const ServicesContext = createContext<Services | null>(null);

@@ -124,6 +124,15 @@ await describeDocker('the app, clicked through with a Docker node', async () => 
     await screenshot(page, '06-logs');
   });
 
+  test('the pod detail charts its CPU and memory once metrics.k8s.io has samples', async () => {
+    // The kubelet reports usage every ~10 s and the panel polls every 10 s.
+    const name = await rowsOf(page, 'web-').first().getAttribute('data-name');
+    await page.locator(`[data-testid="row"][data-name="${name}"]`).click();
+    const panel = page.locator(`[data-testid="detail-panel"][data-name="${name}"]`);
+    await panel.locator('[data-testid="sparkline"]').first().waitFor({ timeout: 60_000 });
+    await screenshot(page, '06b-pod-usage');
+  });
+
   test('two shell tabs on two pods; switching back, the first still works', async () => {
     await page.getByTestId('nav-pods').click();
     const names = (await rowsOf(page, 'web-').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')))) as string[];

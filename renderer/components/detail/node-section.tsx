@@ -7,6 +7,7 @@ import type { KubeObject } from '../../k8s/types';
 import { useApp, useK8s } from '../../state/services';
 import { useLiveTable } from '../../state/use-live-table';
 import { ConfirmDialog } from '../confirm-dialog';
+import { NodeUsage } from './usage-charts';
 
 export function NodeActions({ node, reload }: { node: KubeObject; reload(): void }) {
   const client = useK8s()!;
@@ -83,6 +84,7 @@ export function NodeSection({ node }: { node: KubeObject }) {
         <span>OS</span><span>{info.osImage} ({info.operatingSystem}/{info.architecture})</span>
         {node.spec?.podCIDR && <><span>Pod CIDR</span><span className="mono">{node.spec.podCIDR}</span></>}
       </div>
+      <NodeUsage name={node.metadata.name ?? ''} />
       <h3>Resources</h3>
       <table className="mini" data-testid="node-capacity">
         <thead><tr><th>Resource</th><th>Capacity</th><th>Allocatable</th></tr></thead>

@@ -5,6 +5,7 @@ import { statusTone } from '../../k8s/status-tone';
 import { formatAge } from '../../k8s/age';
 import { useApp } from '../../state/services';
 import { PortForwardDialog, podPortChoices } from './port-forward-dialog';
+import { PodUsage, cpuText, memText, usePodSeries } from './usage-charts';
 
 interface ContainerStatus { name: string; ready?: boolean; restartCount?: number; state?: Record<string, any>; lastState?: Record<string, any> }
 
@@ -51,6 +52,8 @@ export function PodSection({ pod }: { pod: KubeObject }) {
   const statuses: ContainerStatus[] = pod.status?.containerStatuses ?? [];
   const byName = new Map(statuses.map((s) => [s.name, s]));
   const phase = pod.metadata.deletionTimestamp ? 'Terminating' : pod.status?.phase ?? 'Unknown';
+  const usage = usePodSeries(pod);
+  const containerUsage = new Map((usage?.containers ?? []).map((c) => [c.name, c]));
   return (
     <section data-testid="pod-section">
       <h3>Pod</h3>
@@ -61,10 +64,12 @@ export function PodSection({ pod }: { pod: KubeObject }) {
         <span>QoS</span><span>{pod.status?.qosClass ?? '—'}</span>
         {pod.status?.message && <><span>Message</span><span>{pod.status.message}</span></>}
       </div>
+      <PodUsage series={usage} name={pod.metadata.name ?? ''} />
       <h3>Containers</h3>
       {(pod.spec?.containers ?? []).map((c: any) => {
         const st = byName.get(c.name);
         const state = containerState(st);
+        const u = containerUsage.get(c.name);
         return (
           <div className="card" key={c.name} data-testid="container">
             <div className="row-flex"><strong>{c.name}</strong><span className={`tone-${state.tone ?? ''}`}>{state.text}</span><span className="spacer" />
@@ -72,6 +77,7 @@ export function PodSection({ pod }: { pod: KubeObject }) {
               <span className="muted">restarts {st?.restartCount ?? 0}</span></div>
             <div className="kv small" style={{ marginTop: 6 }}>
               <span>Image</span><span className="mono">{c.image}</span>
+              {u && <><span>Usage</span><span data-testid="container-usage">CPU {cpuText(u.cpu)} · memory {memText(u.memory)}</span></>}
               {c.command && <><span>Command</span><span className="mono">{[...c.command, ...(c.args ?? [])].join(' ')}</span></>}
               {!!c.ports?.length && <><span>Ports</span><span>{c.ports.map((p: any) => `${p.name ? p.name + ' ' : ''}${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ')}</span></>}
               {c.livenessProbe && <><span>Liveness</span><span>{probe(c.livenessProbe)}</span></>}

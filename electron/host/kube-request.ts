@@ -7,38 +7,15 @@ import { NODE_RUNTIME_ANNOTATION } from '../../engine/kubelet/simulated-node';
 import { upstreamPath, type KubeTarget, type KubeTargets } from './kube-target';
 
 export async function kubeGetJson<T = unknown>(targets: KubeTargets, kc: KubeConfig, path: string, timeoutMs = 3000): Promise<T> {
-  const t = await targets.resolve(kc);
-  return new Promise<T>((resolve, reject) => {
-    const req = (t.secure ? httpsRequest : httpRequest)(
-      {
-        ...t.options,
-        protocol: t.server.protocol,
-        hostname: t.server.hostname.replace(/^\[|\]$/g, ''),
-        port: t.server.port || (t.secure ? 443 : 80),
-        path: upstreamPath(t.server, path, ''),
-        method: 'GET',
-        headers: { accept: 'application/json', ...t.headers },
-        timeout: timeoutMs,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if (res.statusCode !== 200) return reject(new Error(`GET ${path} answered ${res.statusCode}: ${text.slice(0, 200)}`));
-          try {
-            resolve(JSON.parse(text) as T);
-          } catch (err) {
-            reject(new Error(`GET ${path} answered invalid JSON (${(err as Error).message})`));
-          }
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`GET ${path}: no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end();
+  const reply = await kubeRequest(await targets.resolve(kc), path, timeoutMs).catch((err: Error & { code?: string }) => {
+    throw err.code === 'ETIMEDOUT' ? new Error(`GET ${path}: no answer within ${timeoutMs} ms`) : err;
   });
+  if (reply.status !== 200) throw new Error(`GET ${path} answered ${reply.status}: ${reply.text.slice(0, 200)}`);
+  try {
+    return JSON.parse(reply.text) as T;
+  } catch (err) {
+    throw new Error(`GET ${path} answered invalid JSON (${(err as Error).message})`);
+  }
 }
 
 export interface NodeInfo {

@@ -3,7 +3,7 @@
 // DIAL connections for traffic from the host, and a pool of parked REVERSE connections on which
 // the agent sends pods' connections to the host side of a Service (the API server).
 import { connect, type Socket } from 'node:net';
-import { formatHeader, joinSockets, parseGo, readLine, type Header } from './protocol';
+import { formatHeader, joinSockets, onLines, parseGo, readLine, type Header } from './protocol';
 import type { Endpoint, RoutingTable } from './table';
 import type { AgentMessage } from './agent/control-server';
 
@@ -96,31 +96,23 @@ export function createAgentLink(o: AgentLinkOptions): AgentLink {
         appliedVersion = -1; // a new connection (maybe a new agent) has applied nothing yet
         if (table) send(s, { type: 'table', table });
         const ping = setInterval(() => send(s, { type: 'ping' }), 15_000);
-        let buf = '';
         let greeted = false;
-        s.setEncoding('utf8');
         await new Promise<void>((resolve) => {
-          s.on('data', (d: string) => {
-            buf += d;
-            let i;
-            while ((i = buf.indexOf('\n')) >= 0) {
-              const line = buf.slice(0, i);
-              buf = buf.slice(i + 1);
-              if (line.startsWith('ERR')) {
-                if (failures % 10 === 0) o.log(`network agent refused the control connection: ${line}`);
-                continue;
-              }
-              try {
-                const m = JSON.parse(line) as AgentMessage;
-                // Docker's proxy accepts before the agent listens: only a hello counts as connected.
-                if (!greeted && m.type === 'hello') {
-                  greeted = true;
-                  failures = 0;
-                  for (let k = parked; k < poolSize; k++) void park();
-                }
-                onMessage(m);
-              } catch { /* not JSON: ignore */ }
+          onLines(s, (line) => {
+            if (line.startsWith('ERR')) {
+              if (failures % 10 === 0) o.log(`network agent refused the control connection: ${line}`);
+              return;
             }
+            try {
+              const m = JSON.parse(line) as AgentMessage;
+              // Docker's proxy accepts before the agent listens: only a hello counts as connected.
+              if (!greeted && m.type === 'hello') {
+                greeted = true;
+                failures = 0;
+                for (let k = parked; k < poolSize; k++) void park();
+              }
+              onMessage(m);
+            } catch { /* not JSON: ignore */ }
           });
           s.on('close', () => resolve());
         });

@@ -107,3 +107,18 @@ export function joinSockets(a: Socket, b: Socket): void {
   a.resume();
   b.resume();
 }
+
+/** Calls `fn` with each newline-terminated line the socket sends (as UTF-8, without the newline). */
+export function onLines(socket: Socket, fn: (line: string) => void): void {
+  let buf = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (d: string) => {
+    buf += d;
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      fn(line);
+    }
+  });
+}

@@ -1,11 +1,12 @@
 // The top bar's port-forwards button and the list it opens: every forward of the host with its
 // local URL (opens in a new tab / the system browser), where it goes, its last error and Stop.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type { PortForward } from '../../electron/host/protocol';
 import { errorText } from '../k8s/errors';
 import { createForwardsClient } from '../host/forwards-client';
 import { useApp, useServices } from '../state/services';
 import './port-forwards.css';
+import { useDismiss } from './use-dismiss';
 
 function ForwardRow({ f, stop }: { f: PortForward; stop(): Promise<void> }) {
   const [busy, setBusy] = useState(false);
@@ -30,14 +31,8 @@ export function PortForwardsMenu() {
   const setOpen = useApp((s) => s.setForwardsOpen);
   const toast = useApp((s) => s.toast);
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent) => { if (!ref.current?.contains(e.target as Node)) setOpen(false); };
-    const key = (e: KeyboardEvent) => { if (e.key === 'Escape') setOpen(false); };
-    window.addEventListener('mousedown', close);
-    window.addEventListener('keydown', key);
-    return () => { window.removeEventListener('mousedown', close); window.removeEventListener('keydown', key); };
-  }, [open, setOpen]);
+  const dismiss = useCallback(() => setOpen(false), [setOpen]);
+  useDismiss(ref, open, dismiss);
   const stop = (f: PortForward) => api.stop(f.id).then(
     () => toast(`Stopped forwarding ${f.url}`, 'ok'),
     (e) => toast(`Could not stop ${f.url}: ${errorText(e)}`, 'bad'),

@@ -9,25 +9,17 @@ import type { TerminalTab } from '../state/types';
 import { useServices } from '../state/services';
 import { openLocalTerminal, type LocalTerminalSession } from './local-terminal-session';
 import { TerminalFind } from './terminal-find';
-import { createXterm, type Xterm } from './xterm-setup';
+import { useXterm } from './use-xterm';
 
 export function LocalTerminalView({ tab, active }: { tab: TerminalTab; active: boolean }) {
   const { fetch, wsOrigin } = useServices();
   const api = useMemo(() => createForwardsClient(fetch), [fetch]);
   const host = useRef<HTMLDivElement>(null);
-  const xterm = useRef<Xterm | undefined>(undefined);
   const session = useRef<LocalTerminalSession | undefined>(undefined);
+  const xterm = useXterm(host, session);
   const [state, setState] = useState<'connecting' | 'open' | 'exited'>('connecting');
   const [problem, setProblem] = useState('');
   const [generation, setGeneration] = useState(0);
-
-  useEffect(() => {
-    const x = createXterm(host.current!);
-    xterm.current = x;
-    const onData = x.term.onData((d) => session.current?.send(d));
-    const onResize = x.term.onResize(({ cols, rows }) => session.current?.resize(cols, rows));
-    return () => { onData.dispose(); onResize.dispose(); session.current?.close(); x.dispose(); };
-  }, []);
 
   useEffect(() => {
     const x = xterm.current!;

@@ -6,24 +6,16 @@ import type { ShellTab } from '../state/types';
 import { useServices } from '../state/services';
 import { openExec, type ExecSession } from './exec-session';
 import { TerminalFind } from './terminal-find';
-import { createXterm, type Xterm } from './xterm-setup';
+import { useXterm } from './use-xterm';
 
 export function ShellView({ tab, active }: { tab: ShellTab; active: boolean }) {
   const { k8s, wsOrigin } = useServices();
   const host = useRef<HTMLDivElement>(null);
-  const xterm = useRef<Xterm | undefined>(undefined);
   const session = useRef<ExecSession | undefined>(undefined);
+  const xterm = useXterm(host, session);
   const [container, setContainer] = useState(tab.containers[0] ?? '');
   const [state, setState] = useState<'connecting' | 'open' | 'exited'>('connecting');
   const [generation, setGeneration] = useState(0);
-
-  useEffect(() => {
-    const x = createXterm(host.current!);
-    xterm.current = x;
-    const onData = x.term.onData((d) => session.current?.send(d));
-    const onResize = x.term.onResize(({ cols, rows }) => session.current?.resize(cols, rows));
-    return () => { onData.dispose(); onResize.dispose(); session.current?.close(); x.dispose(); };
-  }, []);
 
   // Connect (again on container change or Reconnect).
   useEffect(() => {

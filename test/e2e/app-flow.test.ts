@@ -8,6 +8,7 @@ import { describeDocker } from '../docker/docker-available';
 import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from '../docker/images';
 import { startAppFixture, type AppFixture } from './app-fixture';
 import { screenshot } from './browser';
+import { waitFor } from '../wait-for';
 
 const DEPLOYMENT = (extra: string) => `apiVersion: apps/v1
 kind: Deployment
@@ -36,14 +37,7 @@ async function runningRows(page: Page, prefix: string): Promise<number> {
   return rowsOf(page, prefix).filter({ hasText: 'Running' }).count();
 }
 
-async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await fn().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = (what: string, fn: () => Promise<boolean>, timeoutMs = 60_000) => waitFor(what, fn, timeoutMs, 250);
 
 async function setEditorText(page: Page, text: string): Promise<void> {
   const content = page.locator('[data-testid="yaml-editor"] .cm-content');

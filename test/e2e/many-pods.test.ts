@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { screenshot } from './browser';
 import { startScaleFixture, type ScaleFixture } from './scale-fixture';
+import { waitFor } from '../wait-for';
 
 const COUNT = 50_000;
 let f: ScaleFixture;
@@ -12,14 +13,7 @@ let page: Page;
 const count = async () => Number((await page.getByTestId('list-count').innerText()).replace(/[^\d]/g, ''));
 const visibleNames = () => page.locator('[data-testid="row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')));
 
-async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await fn().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = (what: string, fn: () => Promise<boolean>, timeoutMs = 60_000) => waitFor(what, fn, timeoutMs, 200);
 
 before(async () => {
   f = await startScaleFixture('big');

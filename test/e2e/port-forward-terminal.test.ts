@@ -11,18 +11,12 @@ import { describeDocker } from '../docker/docker-available';
 import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from '../docker/images';
 import { startAppFixture, type AppFixture } from './app-fixture';
 import { screenshot } from './browser';
+import { waitFor } from '../wait-for';
 
 const PROFILE = 'skiff-local';
 const PAGE = 'hello-from-httpd';
 
-async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await fn().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = (what: string, fn: () => Promise<boolean>, timeoutMs = 60_000) => waitFor(what, fn, timeoutMs, 250);
 
 function get(port: number, path = '/'): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -21,15 +21,10 @@ import { startApiFixture, type ApiFixture } from '../integration/api-fixture';
 import { startSimCluster, type SimCluster } from '../integration/sim-cluster';
 import { startAppFixture, type AppFixture } from './app-fixture';
 import { screenshot } from './browser';
+import { waitFor } from '../wait-for';
+import { writeProfilesFixture } from '../integration/profiles-fixture';
 
-async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await fn().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = (what: string, fn: () => Promise<boolean>, timeoutMs = 15_000) => waitFor(what, fn, timeoutMs, 200);
 
 const entry = (page: Page, name: string) => page.locator(`[data-testid="profile-entry"][data-profile="${name}"]`);
 const statusOf = (page: Page, name: string) => entry(page, name).getAttribute('data-status', { timeout: 1000 });
@@ -98,31 +93,7 @@ describe('kubeconfig profiles in the app (issue 6)', () => {
     userConfigText = 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n# mine: Skiff must not touch this file\n';
     writeFileSync(userConfig, userConfigText, { mode: 0o600 });
 
-    const fx = join(dir, 'fixture');
-    mkdirSync(join(fx, 'certs'), { recursive: true });
-    writeFileSync(join(fx, 'certs', 'ca.crt'), second.pki.caCert);
-    writeFileSync(join(fx, 'certs', 'admin.crt'), second.pki.adminCert);
-    writeFileSync(join(fx, 'certs', 'admin.key'), second.pki.adminKey, { mode: 0o600 });
-    const simCa = parseYaml(readFileSync(sim.kubeconfig, 'utf8')).clusters[0].cluster['certificate-authority-data'];
-    doc = {
-      apiVersion: 'v1', kind: 'Config', 'current-context': 'multi',
-      clusters: [
-        { name: 'multi', cluster: { server: sim.cp.url, 'certificate-authority-data': simCa } },
-        { name: 'single', cluster: { server: second.server.url, 'certificate-authority': 'certs/ca.crt' } },
-        { name: 'down', cluster: { server: `https://127.0.0.1:${deadPort}`, 'insecure-skip-tls-verify': true } },
-      ],
-      users: [
-        { name: 'sa', user: { token: saToken } },
-        { name: 'admin', user: { 'client-certificate': 'certs/admin.crt', 'client-key': 'certs/admin.key' } },
-      ],
-      contexts: [
-        { name: 'multi', context: { cluster: 'multi', user: 'sa', namespace: 'default' } },
-        { name: 'single', context: { cluster: 'single', user: 'admin' } },
-        { name: 'down', context: { cluster: 'down', user: 'sa' } },
-      ],
-    };
-    fixture = join(fx, 'clusters.yaml');
-    writeFileSync(fixture, JSON.stringify(doc, null, 2));
+    ({ file: fixture, doc } = writeProfilesFixture(dir, { sim, second, deadPort, saToken }));
 
     f = await startAppFixture({ HOME: home, KUBECONFIG: userConfig });
     page = f.page;

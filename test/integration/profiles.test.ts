@@ -9,25 +9,18 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { startApp, type RunningApp } from '../../electron/host/app-main';
 import type { ProfileSource, ProfileSummary } from '../../electron/host/protocol';
 import { httpGet } from '../../electron/host/test-http';
 import { startApiFixture, type ApiFixture } from './api-fixture';
 import { run } from './harness';
 import { startSimCluster, type SimCluster } from './sim-cluster';
+import { waitFor } from '../wait-for';
+import { writeProfilesFixture } from './profiles-fixture';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const until = <T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 10_000) => waitFor(what, check, timeoutMs, 100);
 
 describe('kubeconfig profiles (issue 6)', () => {
   let sim: SimCluster;
@@ -64,32 +57,7 @@ describe('kubeconfig profiles (issue 6)', () => {
     homeConfig = `apiVersion: v1\nkind: Config\nclusters:\n- name: far\n  cluster:\n    server: https://127.0.0.1:${deadPort}\n    insecure-skip-tls-verify: true\ncontexts:\n- name: home-ctx\n  context:\n    cluster: far\n    user: me\nusers:\n- name: me\n  user:\n    token: keep-me\n`;
     writeFileSync(join(home, '.kube', 'config'), homeConfig, { mode: 0o600 });
 
-    // The fixture: certificate files next to it, referenced by relative paths.
-    const fx = join(dir, 'fixture');
-    mkdirSync(join(fx, 'certs'), { recursive: true });
-    writeFileSync(join(fx, 'certs', 'ca.crt'), second.pki.caCert);
-    writeFileSync(join(fx, 'certs', 'admin.crt'), second.pki.adminCert);
-    writeFileSync(join(fx, 'certs', 'admin.key'), second.pki.adminKey, { mode: 0o600 });
-    const simCa = parseYaml(readFileSync(sim.kubeconfig, 'utf8')).clusters[0].cluster['certificate-authority-data'];
-    doc = {
-      apiVersion: 'v1', kind: 'Config', 'current-context': 'multi',
-      clusters: [
-        { name: 'multi', cluster: { server: sim.cp.url, 'certificate-authority-data': simCa } },
-        { name: 'single', cluster: { server: second.server.url, 'certificate-authority': 'certs/ca.crt' } },
-        { name: 'down', cluster: { server: `https://127.0.0.1:${deadPort}`, 'insecure-skip-tls-verify': true } },
-      ],
-      users: [
-        { name: 'sa', user: { token: saToken } },
-        { name: 'admin', user: { 'client-certificate': 'certs/admin.crt', 'client-key': 'certs/admin.key' } },
-      ],
-      contexts: [
-        { name: 'multi', context: { cluster: 'multi', user: 'sa', namespace: 'default' } },
-        { name: 'single', context: { cluster: 'single', user: 'admin' } },
-        { name: 'down', context: { cluster: 'down', user: 'sa' } },
-      ],
-    };
-    fixture = join(fx, 'clusters.yaml');
-    writeFileSync(fixture, JSON.stringify(doc, null, 2));
+    ({ file: fixture, doc } = writeProfilesFixture(dir, { sim, second, deadPort, saToken }));
   });
 
   after(async () => {

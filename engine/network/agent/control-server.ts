@@ -2,7 +2,7 @@
 // cluster network, hence the secret): one CONTROL connection carrying tables down and acks up,
 // DIAL connections for NodePort/LoadBalancer traffic, and parked REVERSE connections.
 import { createServer, type Server, type Socket } from 'node:net';
-import { parseHeader, readLine } from '../protocol';
+import { onLines, parseHeader, readLine } from '../protocol';
 import type { RoutingTable } from '../table';
 
 /** What the agent sends up the control connection, one JSON object a line. */
@@ -40,20 +40,12 @@ export async function startControlServer(o: {
     control = s;
     s.setKeepAlive(true, 10_000);
     s.write(JSON.stringify(o.hello()) + '\n');
-    let buf = '';
-    s.setEncoding('utf8');
-    s.on('data', (d: string) => {
-      buf += d;
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (!line.trim()) continue;
-        try {
-          o.onMessage(JSON.parse(line));
-        } catch (e) {
-          o.log(`control: bad message (${(e as Error).message})`);
-        }
+    onLines(s, (line) => {
+      if (!line.trim()) return;
+      try {
+        o.onMessage(JSON.parse(line));
+      } catch (e) {
+        o.log(`control: bad message (${(e as Error).message})`);
       }
     });
     s.on('close', () => { if (control === s) control = undefined; });

@@ -1,5 +1,6 @@
 // A "⋯" button that opens a small menu; a click elsewhere or Escape closes it.
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useRef, useState, type ReactNode } from 'react';
+import { useDismiss } from '../use-dismiss';
 
 export interface PopupMenuProps {
   testId: string;
@@ -11,14 +12,8 @@ export interface PopupMenuProps {
 export function PopupMenu({ testId, label, children }: PopupMenuProps) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent) => { if (!ref.current?.contains(e.target as Node)) setOpen(false); };
-    const key = (e: KeyboardEvent) => { if (e.key === 'Escape') setOpen(false); };
-    window.addEventListener('mousedown', close);
-    window.addEventListener('keydown', key);
-    return () => { window.removeEventListener('mousedown', close); window.removeEventListener('keydown', key); };
-  }, [open]);
+  const dismiss = useCallback(() => setOpen(false), []);
+  useDismiss(ref, open, dismiss);
   return (
     <div ref={ref} style={{ position: 'relative' }}>
       <button className="ghost" data-testid={testId} aria-label={label} aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)}>⋯</button>

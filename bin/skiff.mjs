@@ -20,7 +20,9 @@ async function ensureRenderer() {
     renderer = await import('../scripts/build-renderer.mjs');
   } catch (err) {
     if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('build-renderer.mjs')) {
-      console.error("skiff: the app's window cannot be built here (scripts/build-renderer.mjs is missing); the host starts anyway and its page says so");
+      console.error(
+        "skiff: the app's window cannot be built here (scripts/build-renderer.mjs is missing); the host starts anyway and its page says so",
+      );
       return undefined;
     }
     throw err;
@@ -30,7 +32,9 @@ async function ensureRenderer() {
     try {
       await renderer.buildRenderer();
     } catch (err) {
-      console.error(`skiff: building the app's window failed (${String(err?.message ?? err).split('\n')[0]}); the host starts anyway and its page says so`);
+      console.error(
+        `skiff: building the app's window failed (${String(err?.message ?? err).split('\n')[0]}); the host starts anyway and its page says so`,
+      );
     }
   }
   return renderer.outdir;

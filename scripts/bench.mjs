@@ -4,7 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
-const available = readdirSync(`${root}test/bench`).filter((f) => f.endsWith('-bench.ts')).map((f) => f.replace(/-bench\.ts$/, ''));
+const available = readdirSync(`${root}test/bench`)
+  .filter((f) => f.endsWith('-bench.ts'))
+  .map((f) => f.replace(/-bench\.ts$/, ''));
 const name = process.argv[2];
 if (!name || !available.includes(name)) {
   console.error(`usage: npm run bench -- <name>; available: ${available.sort().join(', ')}`);

@@ -9,7 +9,15 @@ export const shellMain = join(shellDir, 'main.mjs');
 
 export async function buildShell() {
   const { build } = await import('esbuild');
-  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['electron'], logLevel: 'warning', sourcemap: true };
+  const common = {
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['electron'],
+    logLevel: 'warning',
+    sourcemap: true,
+  };
   await build({ ...common, format: 'esm', entryPoints: [join(root, 'electron/shell/main.ts')], outfile: shellMain, packages: 'external' });
   await build({ ...common, entryPoints: [join(root, 'electron/shell/preload.ts')], outfile: join(shellDir, 'preload.cjs') });
 }

@@ -17,8 +17,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const SCALARS = new Set([
-  'double', 'float', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64',
-  'fixed32', 'fixed64', 'sfixed32', 'sfixed64', 'bool', 'string', 'bytes',
+  'double',
+  'float',
+  'int32',
+  'int64',
+  'uint32',
+  'uint64',
+  'sint32',
+  'sint64',
+  'fixed32',
+  'fixed64',
+  'sfixed32',
+  'sfixed64',
+  'bool',
+  'string',
+  'bytes',
 ]);
 
 /** Splits proto source into tokens, dropping comments; string literals stay whole. */
@@ -27,9 +40,20 @@ export function tokenize(src) {
   let i = 0;
   while (i < src.length) {
     const c = src[i];
-    if (/\s/.test(c)) { i++; continue; }
-    if (src.startsWith('//', i)) { const e = src.indexOf('\n', i); i = e < 0 ? src.length : e; continue; }
-    if (src.startsWith('/*', i)) { const e = src.indexOf('*/', i + 2); i = e < 0 ? src.length : e + 2; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (src.startsWith('//', i)) {
+      const e = src.indexOf('\n', i);
+      i = e < 0 ? src.length : e;
+      continue;
+    }
+    if (src.startsWith('/*', i)) {
+      const e = src.indexOf('*/', i + 2);
+      i = e < 0 ? src.length : e + 2;
+      continue;
+    }
     if (c === '"' || c === "'") {
       let j = i + 1;
       while (j < src.length && src[j] !== c) j += src[j] === '\\' ? 2 : 1;
@@ -38,7 +62,11 @@ export function tokenize(src) {
       continue;
     }
     const m = /^[A-Za-z0-9_.]+/.exec(src.slice(i, i + 512));
-    if (m) { tokens.push(m[0]); i += m[0].length; continue; }
+    if (m) {
+      tokens.push(m[0]);
+      i += m[0].length;
+      continue;
+    }
     tokens.push(c);
     i++;
   }
@@ -54,11 +82,37 @@ export function parseProto(src, file = '<proto>') {
   const t = tokenize(src);
   let p = 0;
   const out = { package: '', messages: [] };
-  const fail = (why) => { throw new Error(`${file}: ${why} near token ${p} (${t.slice(p, p + 6).join(' ')})`); };
-  const expect = (tok) => { if (t[p] !== tok) fail(`expected "${tok}"`); p++; };
-  const skipStatement = () => { while (p < t.length && t[p] !== ';') { if (t[p] === '{') { skipBlock(); return; } p++; } p++; };
-  const skipBlock = () => { let depth = 0; do { if (t[p] === '{') depth++; else if (t[p] === '}') depth--; p++; } while (depth > 0 && p < t.length); };
-  const skipFieldOptions = () => { if (t[p] === '[') { while (t[p] !== ']') p++; p++; } };
+  const fail = (why) => {
+    throw new Error(`${file}: ${why} near token ${p} (${t.slice(p, p + 6).join(' ')})`);
+  };
+  const expect = (tok) => {
+    if (t[p] !== tok) fail(`expected "${tok}"`);
+    p++;
+  };
+  const skipStatement = () => {
+    while (p < t.length && t[p] !== ';') {
+      if (t[p] === '{') {
+        skipBlock();
+        return;
+      }
+      p++;
+    }
+    p++;
+  };
+  const skipBlock = () => {
+    let depth = 0;
+    do {
+      if (t[p] === '{') depth++;
+      else if (t[p] === '}') depth--;
+      p++;
+    } while (depth > 0 && p < t.length);
+  };
+  const skipFieldOptions = () => {
+    if (t[p] === '[') {
+      while (t[p] !== ']') p++;
+      p++;
+    }
+  };
 
   const parseMessage = (prefix) => {
     const name = prefix + t[p++];
@@ -68,21 +122,40 @@ export function parseProto(src, file = '<proto>') {
     while (t[p] !== '}') {
       if (p >= t.length) fail(`unterminated message ${name}`);
       const tok = t[p];
-      if (tok === ';') { p++; continue; }
-      if (tok === 'message') { p++; parseMessage(name + '.'); continue; }
-      if (tok === 'enum' || tok === 'oneof' || tok === 'extensions' || tok === 'reserved' || tok === 'option' || tok === 'extend') { p++; skipStatement(); continue; }
+      if (tok === ';') {
+        p++;
+        continue;
+      }
+      if (tok === 'message') {
+        p++;
+        parseMessage(name + '.');
+        continue;
+      }
+      if (tok === 'enum' || tok === 'oneof' || tok === 'extensions' || tok === 'reserved' || tok === 'option' || tok === 'extend') {
+        p++;
+        skipStatement();
+        continue;
+      }
       if (tok === 'map') {
-        p++; expect('<');
-        const k = t[p++]; expect(',');
-        const v = t[p++]; expect('>');
-        const fname = t[p++]; expect('=');
+        p++;
+        expect('<');
+        const k = t[p++];
+        expect(',');
+        const v = t[p++];
+        expect('>');
+        const fname = t[p++];
+        expect('=');
         const number = Number(t[p++]);
-        skipFieldOptions(); expect(';');
+        skipFieldOptions();
+        expect(';');
         msg.fields.push({ name: fname, number, type: 'map', repeated: false, map: [k, v] });
         continue;
       }
       let repeated = false;
-      if (tok === 'optional' || tok === 'required' || tok === 'repeated') { repeated = tok === 'repeated'; p++; }
+      if (tok === 'optional' || tok === 'required' || tok === 'repeated') {
+        repeated = tok === 'repeated';
+        p++;
+      }
       const type = t[p++];
       const fname = t[p++];
       expect('=');
@@ -97,11 +170,18 @@ export function parseProto(src, file = '<proto>') {
 
   while (p < t.length) {
     const tok = t[p];
-    if (tok === 'package') { p++; out.package = t[p++]; expect(';'); }
-    else if (tok === 'message') { p++; parseMessage(''); }
-    else if (tok === 'syntax' || tok === 'import' || tok === 'option') skipStatement();
-    else if (tok === 'enum' || tok === 'service' || tok === 'extend') { p++; skipStatement(); }
-    else if (tok === ';') p++;
+    if (tok === 'package') {
+      p++;
+      out.package = t[p++];
+      expect(';');
+    } else if (tok === 'message') {
+      p++;
+      parseMessage('');
+    } else if (tok === 'syntax' || tok === 'import' || tok === 'option') skipStatement();
+    else if (tok === 'enum' || tok === 'service' || tok === 'extend') {
+      p++;
+      skipStatement();
+    } else if (tok === ';') p++;
     else fail(`unexpected "${tok}"`);
   }
   return out;
@@ -139,7 +219,10 @@ export function buildTable(files, goStructs = null) {
       const entries = m.fields.map((fl) => {
         const one = (ref) => {
           const fq = resolve(ref, f.package, scope);
-          if (!fq) { unresolved.add(`${ref} (in ${f.package}.${m.name})`); return ref.replace(/^\./, ''); }
+          if (!fq) {
+            unresolved.add(`${ref} (in ${f.package}.${m.name})`);
+            return ref.replace(/^\./, '');
+          }
           return short(fq);
         };
         const type = fl.map ? `map<${one(fl.map[0])},${one(fl.map[1])}>` : one(fl.type);
@@ -171,7 +254,13 @@ export function readGoStructTags(bin) {
   const secs = [];
   for (let i = 0; i < shnum; i++) {
     const o = shoff + i * shentsize;
-    secs.push({ nameOff: bin.readUInt32LE(o), type: bin.readUInt32LE(o + 4), addr: Number(bin.readBigUInt64LE(o + 16)), off: Number(bin.readBigUInt64LE(o + 24)), size: Number(bin.readBigUInt64LE(o + 32)) });
+    secs.push({
+      nameOff: bin.readUInt32LE(o),
+      type: bin.readUInt32LE(o + 4),
+      addr: Number(bin.readBigUInt64LE(o + 16)),
+      off: Number(bin.readBigUInt64LE(o + 24)),
+      size: Number(bin.readBigUInt64LE(o + 32)),
+    });
   }
   const names = secs[bin.readUInt16LE(0x3e)];
   for (const s of secs) s.name = bin.toString('latin1', names.off + s.nameOff, bin.indexOf(0, names.off + s.nameOff));
@@ -184,7 +273,17 @@ export function readGoStructTags(bin) {
     return -1;
   };
   const ptr = (va) => Number(bin.readBigUInt64LE(at(va)));
-  const varint = (p) => { let v = 0, shift = 0, b; do { b = bin[p++]; v |= (b & 127) << shift; shift += 7; } while (b & 128); return [v, p]; };
+  const varint = (p) => {
+    let v = 0,
+      shift = 0,
+      b;
+    do {
+      b = bin[p++];
+      v |= (b & 127) << shift;
+      shift += 7;
+    } while (b & 128);
+    return [v, p];
+  };
   const nameAt = (va) => {
     const p0 = at(va);
     const flags = bin[p0];
@@ -192,10 +291,17 @@ export function readGoStructTags(bin) {
     const name = bin.toString('latin1', p, p + len);
     p += len;
     let tag = '';
-    if (flags & 2) { [len, p] = varint(p); tag = bin.toString('latin1', p, p + len); }
+    if (flags & 2) {
+      [len, p] = varint(p);
+      tag = bin.toString('latin1', p, p + len);
+    }
     return { name, tag };
   };
-  const KIND_ARRAY = 17, KIND_MAP = 21, KIND_PTR = 22, KIND_SLICE = 23, KIND_STRUCT = 25;
+  const KIND_ARRAY = 17,
+    KIND_MAP = 21,
+    KIND_PTR = 22,
+    KIND_SLICE = 23,
+    KIND_STRUCT = 25;
   const kind = (t) => bin[at(t + 23)] & 31;
   const base = rodata.addr; // moduledata.types: the type data opens .rodata
   const pkgOf = (t) => {
@@ -214,8 +320,10 @@ export function readGoStructTags(bin) {
     seen.add(t);
     const k = kind(t);
     if (k === KIND_PTR || k === KIND_SLICE || k === KIND_ARRAY) walk(ptr(t + 48));
-    else if (k === KIND_MAP) { walk(ptr(t + 48)); walk(ptr(t + 56)); }
-    else if (k === KIND_STRUCT) {
+    else if (k === KIND_MAP) {
+      walk(ptr(t + 48));
+      walk(ptr(t + 56));
+    } else if (k === KIND_STRUCT) {
       const fields = [];
       const arr = ptr(t + 56);
       for (let i = 0, n = ptr(t + 64); i < n; i++) {

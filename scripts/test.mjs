@@ -15,7 +15,11 @@ function run(cmd, argv, extraEnv = {}) {
 
 function findTests(dir, out = []) {
   let entries;
-  try { entries = readdirSync(join(root, dir)); } catch { return out; }
+  try {
+    entries = readdirSync(join(root, dir));
+  } catch {
+    return out;
+  }
   for (const name of entries) {
     if (name === 'node_modules' || name.startsWith('.')) continue;
     const rel = join(dir, name);
@@ -31,6 +35,8 @@ if (args.length === 0 || args[0] === 'all') {
   // The renderer's tests need Node types the renderer itself must not see: their own project.
   run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'renderer/tsconfig.test.json']);
   run(process.execPath, [join(root, 'scripts/check-imports.mjs')]);
+  // Formatting is checked, not fixed, here: `npm run format` rewrites.
+  run(process.execPath, [join(root, 'node_modules/prettier/bin/prettier.cjs'), '--check', '--log-level', 'warn', '.']);
   files = ['engine', 'electron', 'renderer', 'test'].flatMap((d) => findTests(d));
 } else if (args[0] === 'unit') {
   files = ['engine', 'electron', 'renderer'].flatMap((d) => findTests(d));

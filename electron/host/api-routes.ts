@@ -52,7 +52,8 @@ export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
       ...(opts.portForwards ? [{ type: 'port-forwards' as const, forwards: opts.portForwards.list() }] : []),
     ],
   });
-  const profileRoutes = opts.kubeconfigs && opts.targets ? createProfileRoutes({ profiles, kubeconfigs: opts.kubeconfigs, targets: opts.targets }) : undefined;
+  const profileRoutes =
+    opts.kubeconfigs && opts.targets ? createProfileRoutes({ profiles, kubeconfigs: opts.kubeconfigs, targets: opts.targets }) : undefined;
   const forwardRoutes = opts.portForwards ? createPortForwardRoutes(opts.portForwards) : undefined;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -60,7 +61,9 @@ export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
     const method = req.method ?? 'GET';
     const only = (...allowed: string[]) => {
       if (!allowed.includes(method)) {
-        throw Object.assign(new HostHttpError(405, `${method} is not allowed on ${path}`, `use ${allowed.join(' or ')}`), { allow: allowed.join(', ') });
+        throw Object.assign(new HostHttpError(405, `${method} is not allowed on ${path}`, `use ${allowed.join(' or ')}`), {
+          allow: allowed.join(', '),
+        });
       }
     };
     if (path === '/api/app') {
@@ -93,7 +96,11 @@ export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
       try {
         name = decodeURIComponent(m[1]);
       } catch {
-        throw new HostHttpError(400, 'the cluster name in the path is not valid percent-encoding', 'use the name as listed by GET /api/clusters');
+        throw new HostHttpError(
+          400,
+          'the cluster name in the path is not valid percent-encoding',
+          'use the name as listed by GET /api/clusters',
+        );
       }
       const action = m[2];
       if (!action) {
@@ -128,7 +135,9 @@ export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
       const path = (req.url ?? '/').split('?')[0];
       if (path === LOCAL_TERMINAL_PATH && opts.terminals) return opts.terminals.upgrade(req, socket, head);
       const text = `no WebSocket endpoint at ${path}`;
-      socket.end(`HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+      socket.end(
+        `HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+      );
     },
     close: () => events.close(),
   };

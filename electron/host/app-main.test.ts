@@ -34,27 +34,35 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const api = (path: string, method = 'GET', body?: string) => httpGet(app.port, path, { ...headers, 'content-type': 'application/json' }, method, body);
+const api = (path: string, method = 'GET', body?: string) =>
+  httpGet(app.port, path, { ...headers, 'content-type': 'application/json' }, method, body);
 
 function openEvents(): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: app.port, path: '/api/events', headers: { ...headers, host: `127.0.0.1:${app.port}` }, agent: false }, (res) => {
-      assert.equal(res.statusCode, 200);
-      assert.match(String(res.headers['content-type']), /^text\/event-stream/);
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => {
-        buf += d;
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-          if (data) events.push(JSON.parse(data));
-        }
-      });
-      resolve();
-    });
+    const req = request(
+      { host: '127.0.0.1', port: app.port, path: '/api/events', headers: { ...headers, host: `127.0.0.1:${app.port}` }, agent: false },
+      (res) => {
+        assert.equal(res.statusCode, 200);
+        assert.match(String(res.headers['content-type']), /^text\/event-stream/);
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => {
+          buf += d;
+          let i;
+          while ((i = buf.indexOf('\n\n')) >= 0) {
+            const block = buf.slice(0, i);
+            buf = buf.slice(i + 2);
+            const data = block
+              .split('\n')
+              .filter((l) => l.startsWith('data: '))
+              .map((l) => l.slice(6))
+              .join('\n');
+            if (data) events.push(JSON.parse(data));
+          }
+        });
+        resolve();
+      },
+    );
     req.on('error', reject);
     closeEvents = () => req.destroy();
     req.end();
@@ -125,14 +133,21 @@ test('start a cluster through the API, reach it through the proxy, stop and dele
   assert.equal((await api('/api/clusters', 'POST', JSON.stringify({ name: 'web' }))).status, 409);
 
   const running = await until('running event', () =>
-    events.map((e) => (e.type === 'cluster' ? e.cluster : undefined)).find((c) => c?.state === 'running' || c?.state === 'failed'));
+    events.map((e) => (e.type === 'cluster' ? e.cluster : undefined)).find((c) => c?.state === 'running' || c?.state === 'failed'),
+  );
   assert.equal(running.state, 'running', running.error);
   await until('ready profile', () =>
-    events.find((e) => e.type === 'profiles' && e.profiles.some((p) => p.name === 'skiff-web' && p.status === 'ready' && p.simulated === true)));
+    events.find(
+      (e) => e.type === 'profiles' && e.profiles.some((p) => p.name === 'skiff-web' && p.status === 'ready' && p.simulated === true),
+    ),
+  );
 
   const nodes = await api('/k8s/skiff-web/api/v1/nodes');
   assert.equal(nodes.status, 200, nodes.body);
-  assert.deepEqual(JSON.parse(nodes.body).items.map((n: { metadata: { name: string } }) => n.metadata.name), ['web-node-1']);
+  assert.deepEqual(
+    JSON.parse(nodes.body).items.map((n: { metadata: { name: string } }) => n.metadata.name),
+    ['web-node-1'],
+  );
   const profiles = JSON.parse((await api('/api/profiles')).body);
   assert.equal(profiles[0].name, 'skiff-web');
 

@@ -67,15 +67,37 @@ export async function startApp(o: StartAppOptions = {}): Promise<RunningApp> {
   const local = createLocalProfiles({ dataDir, clusters, hub, emit: false });
   await clusters.list(); // so the first page load already sees clusters started by the CLI
   const kubeconfigs = createKubeconfigProfiles({
-    dataDir, env, log, box: o.secretBox, watch: true, pollMs: o.profilePollMs, autoCheck: o.autoCheck ?? true,
+    dataDir,
+    env,
+    log,
+    box: o.secretBox,
+    watch: true,
+    pollMs: o.profilePollMs,
+    autoCheck: o.autoCheck ?? true,
     reserved: () => local.list().map((p) => p.name),
   });
   const profiles = combineRegistries(local, kubeconfigs);
-  const profileEvents = createProfileEvents({ hub, list: () => profiles.list(), sources: () => kubeconfigs.sources(), onKubeconfigChange: kubeconfigs.onChange, log });
+  const profileEvents = createProfileEvents({
+    hub,
+    list: () => profiles.list(),
+    sources: () => kubeconfigs.sources(),
+    onKubeconfigChange: kubeconfigs.onChange,
+    log,
+  });
   const targets = createKubeTargets();
   const portForwards = createPortForwards({ profiles, hub, targets, log });
   const terminals = createLocalTerminals({ profiles, env, log });
-  const api = createApiRoutes({ clusters, profiles, hub, log, kubeconfigs, targets, portForwards, terminals, appInfo: createAppInfo({ dataDir, env, docker: o.docker, mode: o.mode }) });
+  const api = createApiRoutes({
+    clusters,
+    profiles,
+    hub,
+    log,
+    kubeconfigs,
+    targets,
+    portForwards,
+    terminals,
+    appInfo: createAppInfo({ dataDir, env, docker: o.docker, mode: o.mode }),
+  });
   const kubeProxy = createKubeProxy({ profiles, log });
   const closeProfiles = () => {
     terminals.close();
@@ -92,7 +114,9 @@ export async function startApp(o: StartAppOptions = {}): Promise<RunningApp> {
     clusters.close();
     closeProfiles();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw Object.assign(new Error(`port ${o.port} on 127.0.0.1 is already in use; pass another --port, or leave it out for a free one`), { code: 'EADDRINUSE' });
+      throw Object.assign(new Error(`port ${o.port} on 127.0.0.1 is already in use; pass another --port, or leave it out for a free one`), {
+        code: 'EADDRINUSE',
+      });
     }
     throw err;
   }
@@ -149,7 +173,8 @@ export function parseAppFlags(argv: string[]): AppFlags {
     const name = m?.[1] ?? arg;
     const value = () => {
       const v = m?.[2] ?? argv[++i];
-      if (v === undefined || v === '' || (m?.[2] === undefined && v.startsWith('--'))) throw new Error(`--${name} needs a value; write --${name} VALUE`);
+      if (v === undefined || v === '' || (m?.[2] === undefined && v.startsWith('--')))
+        throw new Error(`--${name} needs a value; write --${name} VALUE`);
       return v;
     };
     if (arg === '-h' || name === 'help') flags.help = true;

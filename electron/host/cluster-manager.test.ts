@@ -62,7 +62,11 @@ test('bad start requests are 400s that say what to send', async () => {
     [[1], /JSON object/],
   ];
   for (const [body, re] of cases) {
-    await assert.rejects(m.start(body), (err: unknown) => err instanceof HostHttpError && err.status === 400 && re.test(err.message), JSON.stringify(body));
+    await assert.rejects(
+      m.start(body),
+      (err: unknown) => err instanceof HostHttpError && err.status === 400 && re.test(err.message),
+      JSON.stringify(body),
+    );
   }
   await assert.rejects(m.stop('nothere'), (err: unknown) => err instanceof HostHttpError && err.status === 404);
   m.close();
@@ -71,13 +75,21 @@ test('bad start requests are 400s that say what to send', async () => {
 test('start (2 simulated nodes) -> progress in order -> running; a second manager sees it; stop; delete', { timeout: 60_000 }, async () => {
   const events: HostEvent[] = [];
   const m = manager(events);
-  const clusterEvents = () => events.filter((e): e is Extract<HostEvent, { type: 'cluster' }> => e.type === 'cluster').map((e) => e.cluster);
+  const clusterEvents = () =>
+    events.filter((e): e is Extract<HostEvent, { type: 'cluster' }> => e.type === 'cluster').map((e) => e.cluster);
 
   const started = await m.start({ name: NAME, nodes: 2, runtime: 'simulated' });
   assert.equal(started.state, 'starting');
   assert.equal(started.profile, `skiff-${NAME}`);
-  assert.deepEqual(started.steps.map((s) => s.id), ['certificates', 'store', 'apiserver', 'controllers', 'kubeconfig', `node:${NAME}-node-1`, `node:${NAME}-node-2`]);
-  await assert.rejects(m.start({ name: NAME }), (err: unknown) => err instanceof HostHttpError && err.status === 409, 'a starting cluster cannot start again');
+  assert.deepEqual(
+    started.steps.map((s) => s.id),
+    ['certificates', 'store', 'apiserver', 'controllers', 'kubeconfig', `node:${NAME}-node-1`, `node:${NAME}-node-2`],
+  );
+  await assert.rejects(
+    m.start({ name: NAME }),
+    (err: unknown) => err instanceof HostHttpError && err.status === 409,
+    'a starting cluster cannot start again',
+  );
 
   const running = await until('running', () => clusterEvents().find((c) => c.state === 'running' || c.state === 'failed'));
   assert.equal(running.state, 'running', running.error);
@@ -85,19 +97,37 @@ test('start (2 simulated nodes) -> progress in order -> running; a second manage
   assert.equal(running.runtime, 'simulated');
   assert.equal(running.nodes, 2);
   assert.match(running.url ?? '', /^https:\/\/127\.0\.0\.1:\d+$/);
-  assert.ok(running.steps.every((s) => s.state === 'done'), JSON.stringify(running.steps));
-  assert.deepEqual(running.steps.slice(5).map((s) => s.label), [`Node ${NAME}-node-1 ready`, `Node ${NAME}-node-2 ready`]);
+  assert.ok(
+    running.steps.every((s) => s.state === 'done'),
+    JSON.stringify(running.steps),
+  );
+  assert.deepEqual(
+    running.steps.slice(5).map((s) => s.label),
+    [`Node ${NAME}-node-1 ready`, `Node ${NAME}-node-2 ready`],
+  );
 
   // Every row turned done in order, and progress never went back.
   const seq = clusterEvents();
   const doneAt = (id: string) => seq.findIndex((c) => c.steps.find((s) => s.id === id)?.state === 'done');
   const order = ['certificates', 'store', 'apiserver', 'controllers', 'kubeconfig'].map(doneAt);
-  assert.ok(order.every((v, i) => v >= 0 && (i === 0 || v >= order[i - 1])), `rows done at events ${order}`);
-  assert.ok(seq.every((c, i) => i === 0 || c.progress >= seq[i - 1].progress), 'progress only grows');
-  assert.ok(seq.some((c) => c.state === 'starting' && c.progress > 0 && c.progress < 1), 'intermediate progress was reported');
+  assert.ok(
+    order.every((v, i) => v >= 0 && (i === 0 || v >= order[i - 1])),
+    `rows done at events ${order}`,
+  );
+  assert.ok(
+    seq.every((c, i) => i === 0 || c.progress >= seq[i - 1].progress),
+    'progress only grows',
+  );
+  assert.ok(
+    seq.some((c) => c.state === 'starting' && c.progress > 0 && c.progress < 1),
+    'intermediate progress was reported',
+  );
 
   const profiles = events.filter((e): e is Extract<HostEvent, { type: 'profiles' }> => e.type === 'profiles').at(-1)!.profiles;
-  assert.deepEqual(profiles.find((p) => p.name === `skiff-${NAME}`), { name: `skiff-${NAME}`, source: 'local', cluster: NAME, server: running.url, status: 'ready', simulated: true });
+  assert.deepEqual(
+    profiles.find((p) => p.name === `skiff-${NAME}`),
+    { name: `skiff-${NAME}`, source: 'local', cluster: NAME, server: running.url, status: 'ready', simulated: true },
+  );
 
   // The app never touched the user's kubeconfig.
   assert.equal(existsSync(join(home, '.kube')), false);

@@ -182,7 +182,11 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
     publish(e);
     void runOp(e, 'start', () =>
       runClusterStart(e, nodes, runtime, {
-        dataDir, env, skiffBin: opts.skiffBin, readyTimeoutMs, nodesTimeoutMs,
+        dataDir,
+        env,
+        skiffBin: opts.skiffBin,
+        readyTimeoutMs,
+        nodesTimeoutMs,
         publish: () => void publish(e),
         listNodes: () => listNodes(targets, kubeConfigOf(e.name)),
         isClosed: () => closed,

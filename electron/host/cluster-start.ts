@@ -102,7 +102,12 @@ async function waitForNodes(e: StartingCluster, tracker: StepTracker, d: StartDe
       e.nodes = nodes.length;
       d.publish();
       if (nodes.length > 0 && nodes.every((n) => n.ready)) return;
-      lastError = `${nodes.filter((n) => !n.ready).map((n) => n.name).join(', ') || 'no node'} not Ready`;
+      lastError = `${
+        nodes
+          .filter((n) => !n.ready)
+          .map((n) => n.name)
+          .join(', ') || 'no node'
+      } not Ready`;
     } catch (err) {
       lastError = (err as Error).message;
     }

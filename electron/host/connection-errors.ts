@@ -7,8 +7,12 @@ export function hostPort(server: URL): string {
 }
 
 const UNKNOWN_CA = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'CERT_UNTRUSTED',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_UNTRUSTED',
 ]);
 
 export function describeNetworkError(err: unknown, server: URL, timeoutMs?: number): string {
@@ -29,7 +33,10 @@ export function describeNetworkError(err: unknown, server: URL, timeoutMs?: numb
     return `certificate signed by unknown authority: the certificate of ${at} is not signed by the kubeconfig's certificate-authority (${code})`;
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    const names = (e.cert?.subjectaltname ?? '').split(',').map((s) => s.trim().replace(/^(DNS|IP Address):/, '')).filter(Boolean);
+    const names = (e.cert?.subjectaltname ?? '')
+      .split(',')
+      .map((s) => s.trim().replace(/^(DNS|IP Address):/, ''))
+      .filter(Boolean);
     return `certificate name mismatch: the certificate of ${at} is valid for ${names.length ? names.join(', ') : 'other names'}, not ${e.host ?? host} (tls-server-name in the kubeconfig names the expected one)`;
   }
   if (code === 'CERT_HAS_EXPIRED') return `the certificate of ${at} has expired`;

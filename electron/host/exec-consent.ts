@@ -14,7 +14,9 @@ export function execCommandOf(user: User | undefined): ExecCommand | undefined {
     return {
       command: String(exec.command ?? ''),
       args: Array.isArray(exec.args) ? exec.args.map(String) : [],
-      env: Array.isArray(exec.env) ? exec.env.map((e: { name?: unknown; value?: unknown }) => ({ name: String(e?.name ?? ''), value: String(e?.value ?? '') })) : [],
+      env: Array.isArray(exec.env)
+        ? exec.env.map((e: { name?: unknown; value?: unknown }) => ({ name: String(e?.name ?? ''), value: String(e?.value ?? '') }))
+        : [],
       via: 'exec',
       ...(typeof exec.installHint === 'string' && exec.installHint ? { installHint: exec.installHint } : {}),
     };
@@ -30,7 +32,9 @@ export function execCommandOf(user: User | undefined): ExecCommand | undefined {
 }
 
 export function execFingerprint(c: ExecConsentRequest | ExecCommand): string {
-  return createHash('sha256').update(JSON.stringify([c.command, c.args, c.env.map((e) => [e.name, e.value])])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([c.command, c.args, c.env.map((e) => [e.name, e.value])]))
+    .digest('hex');
 }
 
 /** The command the user was shown equals the one the profile would run now. */
@@ -78,7 +82,13 @@ export function createConsentStore(file: string): ConsentStore {
       const f = read();
       const fp = execFingerprint(cmd);
       const list = (f.profiles[profile] ?? []).filter((r) => r.fingerprint !== fp);
-      list.push({ fingerprint: fp, command: cmd.command, args: cmd.args, envNames: cmd.env.map((e) => e.name), at: new Date().toISOString() });
+      list.push({
+        fingerprint: fp,
+        command: cmd.command,
+        args: cmd.args,
+        envNames: cmd.env.map((e) => e.name),
+        at: new Date().toISOString(),
+      });
       f.profiles[profile] = list;
       writeJsonFile(file, f);
     },
@@ -92,7 +102,11 @@ export function createConsentStore(file: string): ConsentStore {
 }
 
 /** "the exec plugin "aws" was not found ..." with the PATH searched and what to do; undefined for other errors. */
-export function describeExecError(err: unknown, cmd: ExecCommand | undefined, env: Record<string, string | undefined> = process.env): string | undefined {
+export function describeExecError(
+  err: unknown,
+  cmd: ExecCommand | undefined,
+  env: Record<string, string | undefined> = process.env,
+): string | undefined {
   const e = err as NodeJS.ErrnoException & { path?: string; spawnargs?: string[] };
   const isSpawn = typeof e?.syscall === 'string' && e.syscall.startsWith('spawn');
   if (!isSpawn && (!cmd || typeof e?.syscall === 'string')) return undefined; // e.g. an unreadable CA file: not the plugin's fault
@@ -103,9 +117,14 @@ export function describeExecError(err: unknown, cmd: ExecCommand | undefined, en
     const hint = cmd?.installHint ? ` ${cmd.installHint.trim()}` : '';
     return `the exec plugin "${command}" was not found: ${where}. The app's PATH may differ from your login shell's: put the plugin's absolute path in the kubeconfig (users[].user.exec.command), or start Skiff from a terminal where \`command -v ${command}\` finds it.${hint}`;
   }
-  if (isSpawn && (e.code === 'EACCES' || e.code === 'EPERM')) return `the exec plugin "${command}" cannot be run (permission denied); make it executable (chmod +x)`;
+  if (isSpawn && (e.code === 'EACCES' || e.code === 'EPERM'))
+    return `the exec plugin "${command}" cannot be run (permission denied); make it executable (chmod +x)`;
   if (cmd && !isSpawn) {
-    const msg = String(e?.message ?? err).trim().split('\n').slice(0, 3).join(' ');
+    const msg = String(e?.message ?? err)
+      .trim()
+      .split('\n')
+      .slice(0, 3)
+      .join(' ');
     // Not the parser's message: it quotes the output, which may be a credential.
     if (e instanceof SyntaxError) return `the exec plugin "${command}" did not print an ExecCredential (its output is not JSON)`;
     return `the exec plugin "${command}" failed: ${msg || 'it exited with an error and printed nothing'}`;

@@ -4,7 +4,11 @@ import type { HostError } from './protocol';
 
 /** An error the API answers with its status and a HostError body. */
 export class HostHttpError extends Error {
-  constructor(readonly status: number, message: string, readonly hint?: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = 'HostHttpError';
   }
@@ -46,7 +50,11 @@ export function toHostError(err: unknown): HostHttpError {
   if (err instanceof HostHttpError) return err;
   const e = err as { name?: string; what?: string; fix?: string; message?: string };
   if (e?.name === 'SkiffError' && e.what) return new HostHttpError(400, e.what, e.fix);
-  return new HostHttpError(500, `internal error: ${String(e?.message ?? err).split('\n')[0]}`, 'this looks like a bug; the host log has details');
+  return new HostHttpError(
+    500,
+    `internal error: ${String(e?.message ?? err).split('\n')[0]}`,
+    'this looks like a bug; the host log has details',
+  );
 }
 
 const MAX_BODY = 1 << 20;

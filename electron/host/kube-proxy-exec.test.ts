@@ -19,12 +19,14 @@ let port: number;
 
 function execProfile(name: string, command: string): Profile {
   const kc = new KubeConfig();
-  kc.loadFromString(JSON.stringify({
-    'current-context': name,
-    clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': true } }],
-    users: [{ name: `u-${name}`, user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command } } }],
-    contexts: [{ name, context: { cluster: 'c', user: `u-${name}` } }],
-  }));
+  kc.loadFromString(
+    JSON.stringify({
+      'current-context': name,
+      clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': true } }],
+      users: [{ name: `u-${name}`, user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command } } }],
+      contexts: [{ name, context: { cluster: 'c', user: `u-${name}` } }],
+    }),
+  );
   return { name, kubeConfig: () => kc, exec: execCommandOf(kc.getCurrentUser()!) };
 }
 
@@ -35,7 +37,12 @@ before(async () => {
   chmodSync(hang, 0o755);
   const gated = execProfile('gated', '/bin/true');
   const profiles: Record<string, Profile> = {
-    gated: { ...gated, kubeConfig: () => { throw new ExecConsentRequired('gated', gated.exec!); } },
+    gated: {
+      ...gated,
+      kubeConfig: () => {
+        throw new ExecConsentRequired('gated', gated.exec!);
+      },
+    },
     hang: execProfile('hang', hang),
     missing: execProfile('missing', 'skiff-absent-plugin'),
   };
@@ -63,7 +70,10 @@ test('no consent: a 401 Status with reason ExecConsentRequired naming the comman
 test('a missing plugin says where it looked; a hanging one times out', async () => {
   const missing = await httpGet(port, '/k8s/missing/api/v1/nodes');
   assert.equal(missing.status, 503);
-  assert.match(JSON.parse(missing.body).message, /the exec plugin "skiff-absent-plugin" was not found: it is not on the PATH the app searched/);
+  assert.match(
+    JSON.parse(missing.body).message,
+    /the exec plugin "skiff-absent-plugin" was not found: it is not on the PATH the app searched/,
+  );
   const t0 = Date.now();
   const hang = await httpGet(port, '/k8s/hang/api/v1/nodes');
   assert.equal(hang.status, 503);

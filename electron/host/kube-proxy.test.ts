@@ -28,7 +28,9 @@ const kcFrom = (yaml: string) => () => {
 };
 const kubeconfig = (server: string, user: Record<string, string>, extra: Record<string, unknown> = {}) =>
   JSON.stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'c',
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': 'c',
     clusters: [{ name: 'c', cluster: { server, ...extra } }],
     users: [{ name: 'u', user }],
     contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
@@ -47,8 +49,12 @@ const nodeStreams: NodeStreams = {
     const exitCode = new Promise<number>((resolve) => stdin.on('end', () => resolve(0)));
     return { stdin: opts.stdin ? stdin : undefined, stdout, resize: () => {}, exitCode, close: () => stdin.end() };
   },
-  attach: async () => { throw new Error('no attach here'); },
-  portForward: async () => { throw new Error('no port-forward here'); },
+  attach: async () => {
+    throw new Error('no attach here');
+  },
+  portForward: async () => {
+    throw new Error('no port-forward here');
+  },
 };
 
 before(async () => {
@@ -72,8 +78,14 @@ before(async () => {
 
   const profiles: Record<string, Profile> = {
     fixture: { name: 'fixture', kubeConfig: kcFrom(api.kubeconfigYaml) },
-    plain: { name: 'plain', kubeConfig: kcFrom(kubeconfig(`http://127.0.0.1:${fakePort}`, { token: 'tok-123' }, { 'insecure-skip-tls-verify': true })) },
-    dead: { name: 'dead', kubeConfig: kcFrom(kubeconfig(`https://127.0.0.1:${deadPort}`, { token: 'x' }, { 'insecure-skip-tls-verify': true })) },
+    plain: {
+      name: 'plain',
+      kubeConfig: kcFrom(kubeconfig(`http://127.0.0.1:${fakePort}`, { token: 'tok-123' }, { 'insecure-skip-tls-verify': true })),
+    },
+    dead: {
+      name: 'dead',
+      kubeConfig: kcFrom(kubeconfig(`https://127.0.0.1:${deadPort}`, { token: 'x' }, { 'insecure-skip-tls-verify': true })),
+    },
   };
   const registry: ProfileRegistry = { get: (n) => profiles[n], list: () => [] };
   const session = createSession();
@@ -94,28 +106,37 @@ after(async () => {
 });
 
 const k8s = (path: string, method = 'GET', body?: unknown) =>
-  httpGet(host.port, `/k8s/fixture${path}`, { ...headers, accept: 'application/json', 'content-type': 'application/json' }, method, body === undefined ? undefined : JSON.stringify(body));
+  httpGet(
+    host.port,
+    `/k8s/fixture${path}`,
+    { ...headers, accept: 'application/json', 'content-type': 'application/json' },
+    method,
+    body === undefined ? undefined : JSON.stringify(body),
+  );
 
 /** Opens a streaming GET through the proxy; resolves once the headers are in. */
 function openStream(path: string): Promise<{ res: IncomingMessage; next(re: RegExp, ms?: number): Promise<string>; close(): void }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: host.port, path, headers: { ...headers, host: `127.0.0.1:${host.port}` }, agent: false }, (res) => {
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (buf += d));
-      resolve({
-        res,
-        next: async (re, ms = 5000) => {
-          const deadline = Date.now() + ms;
-          while (!re.test(buf)) {
-            if (Date.now() > deadline) throw new Error(`timed out waiting for ${re}; got ${JSON.stringify(buf)}`);
-            await new Promise((r) => setTimeout(r, 20));
-          }
-          return buf;
-        },
-        close: () => req.destroy(),
-      });
-    });
+    const req = request(
+      { host: '127.0.0.1', port: host.port, path, headers: { ...headers, host: `127.0.0.1:${host.port}` }, agent: false },
+      (res) => {
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (buf += d));
+        resolve({
+          res,
+          next: async (re, ms = 5000) => {
+            const deadline = Date.now() + ms;
+            while (!re.test(buf)) {
+              if (Date.now() > deadline) throw new Error(`timed out waiting for ${re}; got ${JSON.stringify(buf)}`);
+              await new Promise((r) => setTimeout(r, 20));
+            }
+            return buf;
+          },
+          close: () => req.destroy(),
+        });
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -152,10 +173,25 @@ test('a watch streams an event that happens after it opened', async () => {
 });
 
 test('followed logs stream line by line', async () => {
-  const pod = await k8s('/api/v1/namespaces/default/pods', 'POST', { metadata: { name: 'p1' }, spec: { nodeName: 'node-x', containers: [{ name: 'main', image: 'busybox' }] } });
+  const pod = await k8s('/api/v1/namespaces/default/pods', 'POST', {
+    metadata: { name: 'p1' },
+    spec: { nodeName: 'node-x', containers: [{ name: 'main', image: 'busybox' }] },
+  });
   assert.equal(pod.status, 201, pod.body);
   const running = JSON.parse(pod.body);
-  running.status = { phase: 'Running', containerStatuses: [{ name: 'main', image: 'busybox', imageID: '', ready: true, restartCount: 0, state: { running: { startedAt: new Date().toISOString() } } }] };
+  running.status = {
+    phase: 'Running',
+    containerStatuses: [
+      {
+        name: 'main',
+        image: 'busybox',
+        imageID: '',
+        ready: true,
+        restartCount: 0,
+        state: { running: { startedAt: new Date().toISOString() } },
+      },
+    ],
+  };
   const st = await k8s('/api/v1/namespaces/default/pods/p1/status', 'PUT', running);
   assert.equal(st.status, 200, st.body);
   const logs = await openStream('/k8s/fixture/api/v1/namespaces/default/pods/p1/log?follow=true');
@@ -223,7 +259,11 @@ test('exec over WebSocket (v5.channel.k8s.io) upgrades through the proxy both wa
 });
 
 test('a refused upgrade relays the cluster Status', async () => {
-  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/k8s/fixture/api/v1/namespaces/default/pods/missing/exec?command=sh&stdout=true`, ['v5.channel.k8s.io'], { headers });
+  const ws = new WebSocket(
+    `ws://127.0.0.1:${host.port}/k8s/fixture/api/v1/namespaces/default/pods/missing/exec?command=sh&stdout=true`,
+    ['v5.channel.k8s.io'],
+    { headers },
+  );
   const status = await new Promise<{ code: number; body: string }>((resolve, reject) => {
     ws.on('unexpected-response', (_req, res) => {
       let body = '';

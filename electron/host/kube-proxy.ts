@@ -9,7 +9,15 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { describeExecError } from './exec-consent';
 import { ExecConsentRequired, ProfileUnavailable, type ProfileRegistry } from './profiles';
 import { createKubeTargets, upstreamPath, type KubeTarget, type KubeTargets } from './kube-target';
-import { describeConnectError, kubeStatus, profileNotFound, sendStatus, serviceUnavailable, statusResponseText, type KubeStatus } from './kube-status';
+import {
+  describeConnectError,
+  kubeStatus,
+  profileNotFound,
+  sendStatus,
+  serviceUnavailable,
+  statusResponseText,
+  type KubeStatus,
+} from './kube-status';
 
 export const K8S_PREFIX = '/k8s/';
 
@@ -35,9 +43,29 @@ export interface KubeProxyOptions {
 // Request headers that mean something to the API server; everything else (Cookie, Origin,
 // Authorization, Referer, ...) is the browser's business and stays here.
 const FORWARD = ['accept', 'content-type', 'content-length', 'if-none-match', 'if-match'];
-const FORWARD_UPGRADE = ['connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-protocol', 'sec-websocket-extensions', 'x-stream-protocol-version'];
+const FORWARD_UPGRADE = [
+  'connection',
+  'upgrade',
+  'sec-websocket-key',
+  'sec-websocket-version',
+  'sec-websocket-protocol',
+  'sec-websocket-extensions',
+  'x-stream-protocol-version',
+];
 // Response headers that describe the hop, not the content, or that would act on our origin.
-const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-authenticate', 'proxy-connection', 'trailer', 'te', 'set-cookie', 'content-security-policy', 'strict-transport-security']);
+const DROP_RESPONSE = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-authenticate',
+  'proxy-connection',
+  'trailer',
+  'te',
+  'set-cookie',
+  'content-security-policy',
+  'strict-transport-security',
+]);
 
 export function createKubeProxy(opts: KubeProxyOptions): KubeProxy {
   const log = opts.log ?? (() => {});
@@ -62,9 +90,10 @@ export function createKubeProxy(opts: KubeProxyOptions): KubeProxy {
       if (err instanceof ExecConsentRequired) {
         return { fail: kubeStatus(401, 'ExecConsentRequired', err.message, { name: parsed.profile, kind: 'profiles' }) };
       }
-      const why = err instanceof ProfileUnavailable
-        ? err.message
-        : `cannot use the credentials of profile "${parsed.profile}": ${(err as { ownTimeout?: boolean }).ownTimeout ? firstLine(err) : describeExecError(err, profile.exec) ?? firstLine(err)}`;
+      const why =
+        err instanceof ProfileUnavailable
+          ? err.message
+          : `cannot use the credentials of profile "${parsed.profile}": ${(err as { ownTimeout?: boolean }).ownTimeout ? firstLine(err) : (describeExecError(err, profile.exec) ?? firstLine(err))}`;
       return { fail: serviceUnavailable(why) };
     }
     return { profile: parsed.profile, kc, target, path: upstreamPath(target.server, parsed.rest, parsed.search) };
@@ -94,9 +123,20 @@ export function createKubeProxy(opts: KubeProxyOptions): KubeProxy {
       return sendStatus(res, r.fail);
     }
     const up = open(r, req.method ?? 'GET', { ...pick(req.headers, FORWARD), 'user-agent': 'skiff-app' });
-    const entry = { destroy: () => { up.destroy(); res.destroy(); } };
+    const entry = {
+      destroy: () => {
+        up.destroy();
+        res.destroy();
+      },
+    };
     live.add(entry);
-    const timer = setTimeout(() => up.destroy(Object.assign(new Error(`no answer within ${responseTimeoutMs / 1000} s`), { code: 'ETIMEDOUT', timeoutMs: responseTimeoutMs })), responseTimeoutMs);
+    const timer = setTimeout(
+      () =>
+        up.destroy(
+          Object.assign(new Error(`no answer within ${responseTimeoutMs / 1000} s`), { code: 'ETIMEDOUT', timeoutMs: responseTimeoutMs }),
+        ),
+      responseTimeoutMs,
+    );
     let finished = false;
     up.on('response', (upRes) => {
       clearTimeout(timer);
@@ -132,7 +172,12 @@ export function createKubeProxy(opts: KubeProxyOptions): KubeProxy {
     const r = await resolve(req, false);
     if ('fail' in r) return void socket.end(statusResponseText(r.fail));
     const up = open(r, req.method ?? 'GET', pick(req.headers, [...FORWARD, ...FORWARD_UPGRADE]));
-    const entry = { destroy: () => { up.destroy(); socket.destroy(); } };
+    const entry = {
+      destroy: () => {
+        up.destroy();
+        socket.destroy();
+      },
+    };
     live.add(entry);
     socket.on('close', () => {
       live.delete(entry);
@@ -157,7 +202,10 @@ export function createKubeProxy(opts: KubeProxyOptions): KubeProxy {
       upRes.on('end', () => {
         const body = Buffer.concat(chunks);
         const headers = { ...responseHeaders(upRes), 'content-length': String(body.length), connection: 'close' };
-        const head = [`HTTP/1.1 ${upRes.statusCode} ${upRes.statusMessage ?? ''}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+        const head = [
+          `HTTP/1.1 ${upRes.statusCode} ${upRes.statusMessage ?? ''}`,
+          ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+        ];
         socket.end(Buffer.concat([Buffer.from(head.join('\r\n') + '\r\n\r\n'), body]));
       });
     });
@@ -193,7 +241,9 @@ export function createKubeProxy(opts: KubeProxyOptions): KubeProxy {
 function credentialsWithin<T>(p: Promise<T>, ms: number, command: string | undefined): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    const why = command ? `the exec plugin "${command}" did not finish within ${ms / 1000} s` : `preparing the credentials took longer than ${ms / 1000} s`;
+    const why = command
+      ? `the exec plugin "${command}" did not finish within ${ms / 1000} s`
+      : `preparing the credentials took longer than ${ms / 1000} s`;
     timer = setTimeout(() => reject(Object.assign(new Error(why), { ownTimeout: true })), ms);
   });
   return Promise.race([p, late]).finally(() => clearTimeout(timer));

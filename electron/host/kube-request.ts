@@ -72,7 +72,10 @@ export function kubeRequest(t: KubeTarget, path: string, timeoutMs: number): Pro
         });
       },
     );
-    const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT', timeoutMs })), timeoutMs);
+    const timer = setTimeout(
+      () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT', timeoutMs })),
+      timeoutMs,
+    );
     function fail(err: Error) {
       clearTimeout(timer);
       reject(err);

@@ -32,7 +32,12 @@ export function describeConnectError(err: unknown, server: URL): string {
 
 export function sendStatus(res: ServerResponse, status: KubeStatus): void {
   const text = JSON.stringify(status);
-  res.writeHead(status.code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' });
+  res.writeHead(status.code, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-store',
+  });
   res.end(text);
 }
 

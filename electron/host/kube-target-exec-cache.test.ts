@@ -12,12 +12,17 @@ test('the plugin runs once for many requests, and again after invalidate (a 401)
   const dir = mkdtempSync(join(tmpdir(), 'skiff-exec-cache-'));
   const count = join(dir, 'runs');
   const plugin = join(dir, 'plugin.sh');
-  writeFileSync(plugin, `#!/bin/sh\necho x >> "${count}"\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"t%s"}}' "$(wc -l < "${count}" | tr -d ' ')"\n`);
+  writeFileSync(
+    plugin,
+    `#!/bin/sh\necho x >> "${count}"\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"t%s"}}' "$(wc -l < "${count}" | tr -d ' ')"\n`,
+  );
   chmodSync(plugin, 0o755);
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [{ name: 'c', server: 'https://127.0.0.1:1', skipTLSVerify: true }],
-    users: [{ name: 'u', exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, args: [], env: [], interactiveMode: 'Never' } }],
+    users: [
+      { name: 'u', exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, args: [], env: [], interactiveMode: 'Never' } },
+    ],
     contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
     currentContext: 'x',
   });

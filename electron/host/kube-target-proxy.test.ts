@@ -67,6 +67,9 @@ test('proxy-url: checks and proxied requests go through the CONNECT proxy', asyn
 test('tls-server-name: the certificate is checked against that name', async () => {
   const ok = await checkProfile({ name: 'sni', kubeConfig: () => kubeconfig({ 'tls-server-name': 'localhost' }) }, { targets });
   assert.equal(ok.ok, true, ok.reason);
-  const bad = await checkProfile({ name: 'sni-bad', kubeConfig: () => kubeconfig({ 'tls-server-name': 'elsewhere.example' }) }, { targets });
+  const bad = await checkProfile(
+    { name: 'sni-bad', kubeConfig: () => kubeconfig({ 'tls-server-name': 'elsewhere.example' }) },
+    { targets },
+  );
   assert.match(bad.reason ?? '', /certificate name mismatch: .*not elsewhere\.example/);
 });

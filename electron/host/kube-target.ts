@@ -59,11 +59,17 @@ export function createKubeTargets(): KubeTargets {
       // applyToHTTPSOptions fills ca/cert/key/headers/auth and creates an agent for us.
       const applied = (await apply(kc)) as Record<string, unknown> & { headers?: Record<string, unknown> };
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(applied.headers ?? {})) if (typeof v === 'string' || typeof v === 'number') headers[k] = String(v);
+      for (const [k, v] of Object.entries(applied.headers ?? {}))
+        if (typeof v === 'string' || typeof v === 'number') headers[k] = String(v);
       if (typeof applied.auth === 'string') headers.Authorization = `Basic ${Buffer.from(applied.auth).toString('base64')}`;
       const tls = {
-        ca: applied.ca, cert: applied.cert, key: applied.key, pfx: applied.pfx, passphrase: applied.passphrase,
-        rejectUnauthorized: applied.rejectUnauthorized as boolean | undefined, servername: applied.servername as string | undefined,
+        ca: applied.ca,
+        cert: applied.cert,
+        key: applied.key,
+        pfx: applied.pfx,
+        passphrase: applied.passphrase,
+        rejectUnauthorized: applied.rejectUnauthorized as boolean | undefined,
+        servername: applied.servername as string | undefined,
       };
       const secure = server.protocol === 'https:';
       let agent = applied.agent as HttpAgent | undefined;

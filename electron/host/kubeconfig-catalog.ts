@@ -61,9 +61,17 @@ export function buildCatalog(sources: LoadedSource[], reserved: ReadonlySet<stri
 
   for (const src of sources) {
     const out: ProfileSource = {
-      id: src.id, kind: src.kind, label: src.label, paths: src.files.map((f) => f.path), watched: src.watched,
-      encrypted: src.encrypted, ...(src.addedAt ? { addedAt: src.addedAt } : {}), profiles: [], hidden: [...src.hidden],
-      errors: [...src.problems], notes: [],
+      id: src.id,
+      kind: src.kind,
+      label: src.label,
+      paths: src.files.map((f) => f.path),
+      watched: src.watched,
+      encrypted: src.encrypted,
+      ...(src.addedAt ? { addedAt: src.addedAt } : {}),
+      profiles: [],
+      hidden: [...src.hidden],
+      errors: [...src.problems],
+      notes: [],
     };
     outSources.push(out);
     const docs = src.files.filter((f) => f.doc).map((f) => f.doc!);
@@ -97,7 +105,13 @@ export function buildCatalog(sources: LoadedSource[], reserved: ReadonlySet<stri
   return { entries, sources: outSources };
 }
 
-function resolveEntry(src: LoadedSource, doc: ParsedKubeconfig, docs: ParsedKubeconfig[], ctx: ParsedKubeconfig['contexts'][number], first: boolean): CatalogEntry {
+function resolveEntry(
+  src: LoadedSource,
+  doc: ParsedKubeconfig,
+  docs: ParsedKubeconfig[],
+  ctx: ParsedKubeconfig['contexts'][number],
+  first: boolean,
+): CatalogEntry {
   const entry: CatalogEntry = { name: ctx.name, sourceId: src.id, file: doc.file, context: ctx.name, fingerprint: '' };
   // kubectl's merge (first file wins) for the contexts kubectl itself would use; a duplicate
   // context, which kubectl would drop, looks in its own file first.
@@ -125,7 +139,9 @@ function resolveEntry(src: LoadedSource, doc: ParsedKubeconfig, docs: ParsedKube
     else if (user?.problem) entry.error = user.problem;
   }
   entry.fingerprint = createHash('sha256')
-    .update(JSON.stringify([entry.file, entry.context, entry.cluster ?? null, entry.user ?? null, entry.namespace ?? null, entry.error ?? null]))
+    .update(
+      JSON.stringify([entry.file, entry.context, entry.cluster ?? null, entry.user ?? null, entry.namespace ?? null, entry.error ?? null]),
+    )
     .digest('hex')
     .slice(0, 16);
   return entry;

@@ -36,14 +36,34 @@ export function loadSources(store: SourceStore, box: SecretBox, env: Env): LoadR
     file = store.read();
   } catch (err) {
     const problem = (err as Error).message;
-    sources.push({ id: 'sources', kind: 'file', label: store.paths.sources, files: [], hidden: [], merge: false, watched: true, encrypted: false, problems: [{ file: store.paths.sources, problem }] });
+    sources.push({
+      id: 'sources',
+      kind: 'file',
+      label: store.paths.sources,
+      files: [],
+      hidden: [],
+      merge: false,
+      watched: true,
+      encrypted: false,
+      problems: [{ file: store.paths.sources, problem }],
+    });
     return { sources, watch: [...watch] };
   }
   if (!file.default?.removed) {
     const paths = defaultKubeconfigPaths(env);
     const files = paths.map((p) => loadFile(p, true));
     const label = env.KUBECONFIG?.trim() ? `$KUBECONFIG (${paths.join(delimiter)})` : paths[0];
-    sources.push({ id: DEFAULT_SOURCE_ID, kind: 'default', label, files, hidden: file.default?.hidden ?? [], merge: true, watched: true, encrypted: false, problems: [] });
+    sources.push({
+      id: DEFAULT_SOURCE_ID,
+      kind: 'default',
+      label,
+      files,
+      hidden: file.default?.hidden ?? [],
+      merge: true,
+      watched: true,
+      encrypted: false,
+      problems: [],
+    });
     paths.forEach((p) => watch.add(p));
   }
   for (const s of file.sources) sources.push(loadStored(s, store, box, watch));
@@ -52,7 +72,14 @@ export function loadSources(store: SourceStore, box: SecretBox, env: Env): LoadR
 }
 
 function loadStored(s: StoredSource, store: SourceStore, box: SecretBox, watch: Set<string>): LoadedSource {
-  const base = { id: s.id, kind: s.kind, hidden: s.hidden ?? [], merge: false, addedAt: s.addedAt, problems: [] as LoadedSource['problems'] };
+  const base = {
+    id: s.id,
+    kind: s.kind,
+    hidden: s.hidden ?? [],
+    merge: false,
+    addedAt: s.addedAt,
+    problems: [] as LoadedSource['problems'],
+  };
   if (s.kind === 'file') {
     watch.add(s.path!);
     return { ...base, label: s.path!, files: [loadFile(s.path!, false)], watched: true, encrypted: false };
@@ -91,7 +118,7 @@ function loadStored(s: StoredSource, store: SourceStore, box: SecretBox, watch: 
   // copy | paste: sealed in copies/.
   const sealed = join(store.paths.copies, s.copy ?? '');
   watch.add(sealed);
-  const label = s.kind === 'copy' ? s.path ?? s.copy ?? s.id : `pasted: ${s.label ?? s.id}`;
+  const label = s.kind === 'copy' ? (s.path ?? s.copy ?? s.id) : `pasted: ${s.label ?? s.id}`;
   const shown = s.kind === 'copy' ? `${s.path ?? s.id} (copy)` : label;
   try {
     const text = box.open(readFileSync(sealed)).toString('utf8');
@@ -108,8 +135,8 @@ function loadFile(path: string, absentOk: boolean): LoadedFile {
   } catch (err) {
     const e = err as KubeconfigFileError;
     if (absentOk && /no such file/.test(e.problem ?? '')) return { path, absent: true };
-    if (/no such file/.test(e.problem ?? '')) return { path, error: `${e.problem} (moved or deleted?); import it again or remove this source` };
+    if (/no such file/.test(e.problem ?? ''))
+      return { path, error: `${e.problem} (moved or deleted?); import it again or remove this source` };
     return { path, error: e.problem ?? String((err as Error).message) };
   }
 }
-

@@ -20,7 +20,9 @@ const file = (name: string, doc: unknown) => {
 
 test('one entry per context; relative paths resolve against the file, as kubectl does', () => {
   const p = file('config', {
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'a',
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': 'a',
     clusters: [{ name: 'c', cluster: { server: 'https://x:6443/', 'certificate-authority': 'certs/ca.crt' } }],
     users: [
       { name: 'cert', user: { 'client-certificate': 'certs/me.crt', 'client-key': './certs/me.key' } },
@@ -34,7 +36,10 @@ test('one entry per context; relative paths resolve against the file, as kubectl
     ],
   });
   const k = readKubeconfigFile(p);
-  assert.deepEqual(k.contexts.map((c) => c.name), ['a', 'b']);
+  assert.deepEqual(
+    k.contexts.map((c) => c.name),
+    ['a', 'b'],
+  );
   assert.equal(k.contexts[0].context?.namespace, 'team');
   assert.equal(k.currentContext, 'a');
   const c = k.clusters.get('c')!.value!;
@@ -51,25 +56,42 @@ test('one entry per context; relative paths resolve against the file, as kubectl
 });
 
 test('bad YAML and non-kubeconfigs fail the file with the problem', () => {
-  assert.throws(() => readKubeconfigFile(file('bad', 'clusters: [\n  - name: x\n    cluster: {server: "https://a"\n')), (e: unknown) => {
-    assert.ok(e instanceof KubeconfigFileError);
-    assert.equal(e.file, join(dir, 'bad'));
-    assert.match(e.problem, /^not valid YAML: .*line \d+/);
-    return true;
-  });
+  assert.throws(
+    () => readKubeconfigFile(file('bad', 'clusters: [\n  - name: x\n    cluster: {server: "https://a"\n')),
+    (e: unknown) => {
+      assert.ok(e instanceof KubeconfigFileError);
+      assert.equal(e.file, join(dir, 'bad'));
+      assert.match(e.problem, /^not valid YAML: .*line \d+/);
+      return true;
+    },
+  );
   assert.throws(() => readKubeconfigFile(file('list', '- a\n- b\n')), /not a kubeconfig: .* found a list/);
   assert.throws(() => readKubeconfigFile(join(dir, 'nope')), /cannot read the file: no such file/);
   assert.deepEqual(parseKubeconfig('', { file: 'empty' }).contexts, [], 'an empty file is an empty kubeconfig');
 });
 
 test('a bad entry spoils only itself: invalid cluster, unreadable files, nameless entries', () => {
-  const k = readKubeconfigFile(file('mixed', {
-    clusters: [{ name: 'nosrv', cluster: {} }, { name: 'ok', cluster: { server: 'https://ok' } }, { cluster: { server: 'https://anon' } },
-      { name: 'badca', cluster: { server: 'https://b', 'certificate-authority': 'certs/missing.crt' } }],
-    users: [{ name: 'tf', user: { 'token-file': 'certs/missing-token' } }, { name: 'dirkey', user: { 'client-certificate': 'certs', 'client-key': 'certs/me.key' } }, { name: 'fine', user: { token: 't' } }],
-    contexts: [{ name: 'x', context: { cluster: 'ok', user: 'fine' } }, { name: 'nocluster', context: {} }, { name: 'x', context: { cluster: 'ok' } }],
-    'clusters-extra': 1,
-  }));
+  const k = readKubeconfigFile(
+    file('mixed', {
+      clusters: [
+        { name: 'nosrv', cluster: {} },
+        { name: 'ok', cluster: { server: 'https://ok' } },
+        { cluster: { server: 'https://anon' } },
+        { name: 'badca', cluster: { server: 'https://b', 'certificate-authority': 'certs/missing.crt' } },
+      ],
+      users: [
+        { name: 'tf', user: { 'token-file': 'certs/missing-token' } },
+        { name: 'dirkey', user: { 'client-certificate': 'certs', 'client-key': 'certs/me.key' } },
+        { name: 'fine', user: { token: 't' } },
+      ],
+      contexts: [
+        { name: 'x', context: { cluster: 'ok', user: 'fine' } },
+        { name: 'nocluster', context: {} },
+        { name: 'x', context: { cluster: 'ok' } },
+      ],
+      'clusters-extra': 1,
+    }),
+  );
   assert.match(k.clusters.get('nosrv')!.problem!, /cluster "nosrv" is invalid: clusters\[0\]\.cluster\.server is missing/);
   assert.equal(k.clusters.get('ok')!.problem, undefined);
   assert.match(k.clusters.get('badca')!.problem!, /cannot read certificate-authority .*certs\/missing\.crt: no such file/);

@@ -35,7 +35,10 @@ export interface ParsedKubeconfig {
 
 /** The whole file is unusable (missing, unreadable, not YAML, not a kubeconfig). */
 export class KubeconfigFileError extends Error {
-  constructor(readonly file: string, readonly problem: string) {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
     super(`${file}: ${problem}`);
     this.name = 'KubeconfigFileError';
   }
@@ -127,19 +130,29 @@ function parseDocument(text: string, file: string): Raw {
   }
   if (doc == null) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new KubeconfigFileError(file, `not a kubeconfig: expected a mapping with clusters, users and contexts, found ${Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}`);
+    throw new KubeconfigFileError(
+      file,
+      `not a kubeconfig: expected a mapping with clusters, users and contexts, found ${Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}`,
+    );
   }
   return doc as Raw;
 }
 
 /** One entry through client-node (its validation and field mapping), alone, so its error stays its own. */
-function probe<T>(section: (typeof SECTIONS)[number], elt: Raw, i: number, out: ParsedKubeconfig): { name: string; value?: T; problem?: string } | undefined {
+function probe<T>(
+  section: (typeof SECTIONS)[number],
+  elt: Raw,
+  i: number,
+  out: ParsedKubeconfig,
+): { name: string; value?: T; problem?: string } | undefined {
   const name = typeof elt?.name === 'string' && elt.name !== '' ? elt.name : undefined;
   const kc = new KubeConfig();
   try {
     kc.loadFromString(JSON.stringify({ [section]: [elt] }));
   } catch (err) {
-    const msg = String((err as Error).message ?? err).split('\n')[0].replace(`${section}[0]`, `${section}[${i}]`);
+    const msg = String((err as Error).message ?? err)
+      .split('\n')[0]
+      .replace(`${section}[0]`, `${section}[${i}]`);
     if (!name) {
       out.problems.push(`${section}[${i}] is invalid: ${msg}`);
       return undefined;
@@ -173,7 +186,13 @@ function readable(path: unknown, field: string): string | undefined {
 export function fsProblem(what: string, err: unknown): string {
   const code = (err as NodeJS.ErrnoException)?.code;
   const why =
-    code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String((err as Error)?.message ?? err);
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : String((err as Error)?.message ?? err);
   return `${what}: ${why}`;
 }
 

@@ -42,34 +42,62 @@ function registry(sub: string, extra: Partial<Parameters<typeof createKubeconfig
   regs.push(r);
   return r;
 }
-const kubeconfig = (contexts: Array<{ name: string; user: Record<string, unknown> }>) => JSON.stringify({
-  apiVersion: 'v1', kind: 'Config',
-  clusters: [{ name: 'c', cluster: { server } }],
-  users: contexts.map((c) => ({ name: `u-${c.name}`, user: c.user })),
-  contexts: contexts.map((c) => ({ name: c.name, context: { cluster: 'c', user: `u-${c.name}` } })),
-});
+const kubeconfig = (contexts: Array<{ name: string; user: Record<string, unknown> }>) =>
+  JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'c', cluster: { server } }],
+    users: contexts.map((c) => ({ name: `u-${c.name}`, user: c.user })),
+    contexts: contexts.map((c) => ({ name: c.name, context: { cluster: 'c', user: `u-${c.name}` } })),
+  });
 
 test('an exec plugin runs only after consent to its exact command, args and env', async () => {
   const plugin = join(dir, 'plugin.sh');
   const marker = join(dir, 'plugin-ran');
-  writeFileSync(plugin, `#!/bin/sh\necho "$PLUGIN_SAYS" > "${marker}"\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"plugin-token"}}'\n`);
+  writeFileSync(
+    plugin,
+    `#!/bin/sh\necho "$PLUGIN_SAYS" > "${marker}"\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"plugin-token"}}'\n`,
+  );
   chmodSync(plugin, 0o755);
-  const exec = { apiVersion: 'client.authentication.k8s.io/v1', command: './plugin.sh', args: ['--cluster', 'c'], env: [{ name: 'PLUGIN_SAYS', value: 'hello' }] };
+  const exec = {
+    apiVersion: 'client.authentication.k8s.io/v1',
+    command: './plugin.sh',
+    args: ['--cluster', 'c'],
+    env: [{ name: 'PLUGIN_SAYS', value: 'hello' }],
+  };
   const file = join(dir, 'exec.yaml');
-  writeFileSync(file, kubeconfig([{ name: 'ex', user: { exec } }, { name: 'missing', user: { exec: { ...exec, command: 'skiff-no-such-plugin' } } }]));
+  writeFileSync(
+    file,
+    kubeconfig([
+      { name: 'ex', user: { exec } },
+      { name: 'missing', user: { exec: { ...exec, command: 'skiff-no-such-plugin' } } },
+    ]),
+  );
   const reg = registry('exec');
   reg.addSource({ path: file });
 
   const before = reg.summary('ex')!;
   assert.equal(before.status, 'unknown');
   assert.equal(before.reason, `needs your consent to run ${plugin}`);
-  assert.deepEqual(before.exec, { command: plugin, args: ['--cluster', 'c'], env: [{ name: 'PLUGIN_SAYS', value: 'hello' }], via: 'exec', consented: false });
+  assert.deepEqual(before.exec, {
+    command: plugin,
+    args: ['--cluster', 'c'],
+    env: [{ name: 'PLUGIN_SAYS', value: 'hello' }],
+    via: 'exec',
+    consented: false,
+  });
   assert.throws(() => reg.get('ex')!.kubeConfig(), ExecConsentRequired);
   const refused = await reg.check('ex');
   assert.equal(refused.ok, false);
   assert.equal(refused.exec?.command, plugin);
-  assert.throws(() => reg.consent('ex', { command: plugin, args: ['--cluster', 'other'], env: before.exec!.env }), (e: { status?: number }) => e.status === 409);
-  assert.throws(() => reg.consent('ex', { command: plugin, args: before.exec!.args, env: [] }), (e: { status?: number }) => e.status === 409);
+  assert.throws(
+    () => reg.consent('ex', { command: plugin, args: ['--cluster', 'other'], env: before.exec!.env }),
+    (e: { status?: number }) => e.status === 409,
+  );
+  assert.throws(
+    () => reg.consent('ex', { command: plugin, args: before.exec!.args, env: [] }),
+    (e: { status?: number }) => e.status === 409,
+  );
   assert.equal(existsSync(marker), false, 'nothing ran before consent');
 
   assert.equal(reg.consent('ex', before.exec).exec?.consented, true);
@@ -128,13 +156,19 @@ test('copies and pasted text are sealed at rest, self-contained, and survive the
   assert.throws(() => again.addSource({ text: 'foo: [' }), /cannot import pasted text: not valid YAML/);
   assert.throws(() => again.addSource({ text: 'kind: Config\n' }), /has no contexts/);
   assert.throws(() => again.addSource({ path: 'relative/x' }), /not an absolute path/);
-  assert.throws(() => again.addSource({ path: join(dir, 'nope') }), (e: { status?: number }) => e.status === 404);
+  assert.throws(
+    () => again.addSource({ path: join(dir, 'nope') }),
+    (e: { status?: number }) => e.status === 404,
+  );
   assert.throws(() => again.addSource({}), /say what to import/);
 });
 
 test('removing a profile hides it when its file has others, else removes the source; never touches the file', () => {
   const file = join(dir, 'two.yaml');
-  const text = kubeconfig([{ name: 'a', user: { token: 't' } }, { name: 'b', user: { token: 't' } }]);
+  const text = kubeconfig([
+    { name: 'a', user: { token: 't' } },
+    { name: 'b', user: { token: 't' } },
+  ]);
   writeFileSync(file, text);
   const single = join(dir, 'one.yaml');
   writeFileSync(single, kubeconfig([{ name: 'solo', user: { token: 't' } }]));
@@ -142,23 +176,39 @@ test('removing a profile hides it when its file has others, else removes the sou
   const s = reg.addSource({ path: file });
   const one = reg.addSource({ path: single });
   assert.deepEqual(reg.removeProfile('a'), { removed: 'hidden', source: s.id });
-  assert.deepEqual(reg.list().map((p) => p.name), ['b', 'solo']);
+  assert.deepEqual(
+    reg.list().map((p) => p.name),
+    ['b', 'solo'],
+  );
   assert.deepEqual(reg.removeProfile('solo'), { removed: 'source', source: one.id });
   assert.equal(reg.addSource({ path: file }).id, s.id, 'importing again reuses the source...');
-  assert.deepEqual(reg.list().map((p) => p.name), ['a', 'b'], '...and shows hidden contexts again');
+  assert.deepEqual(
+    reg.list().map((p) => p.name),
+    ['a', 'b'],
+    '...and shows hidden contexts again',
+  );
   assert.equal(readFileSync(file, 'utf8'), text);
   assert.ok(existsSync(single));
-  assert.throws(() => reg.removeSource('s-nope'), (e: { status?: number }) => e.status === 404);
+  assert.throws(
+    () => reg.removeSource('s-nope'),
+    (e: { status?: number }) => e.status === 404,
+  );
 });
 
-test("the default kubeconfig is a read-only source; its profile exports alone with credentials inlined", () => {
+test('the default kubeconfig is a read-only source; its profile exports alone with credentials inlined', () => {
   const kube = join(dir, 'home', '.kube');
   mkdirSync(kube, { recursive: true });
   writeFileSync(join(kube, 'ca.crt'), 'CA-PEM');
   const text = JSON.stringify({
     clusters: [{ name: 'c', cluster: { server: 'https://k:6443', 'certificate-authority': 'ca.crt' } }],
-    users: [{ name: 'u', user: { token: 'tok' } }, { name: 'v', user: { token: 'other' } }],
-    contexts: [{ name: 'home', context: { cluster: 'c', user: 'u', namespace: 'dev' } }, { name: 'other', context: { cluster: 'c', user: 'v' } }],
+    users: [
+      { name: 'u', user: { token: 'tok' } },
+      { name: 'v', user: { token: 'other' } },
+    ],
+    contexts: [
+      { name: 'home', context: { cluster: 'c', user: 'u', namespace: 'dev' } },
+      { name: 'other', context: { cluster: 'c', user: 'v' } },
+    ],
   });
   writeFileSync(join(kube, 'config'), text);
   const reg = registry('default');
@@ -195,17 +245,29 @@ test('watched files and folders: added, changed and removed contexts show up wit
   reg.onChange(() => changes++);
   reg.addSource({ path: file });
   reg.addSource({ path: folder });
-  const names = () => reg.list().map((p) => p.name).sort().join(',');
+  const names = () =>
+    reg
+      .list()
+      .map((p) => p.name)
+      .sort()
+      .join(',');
   const until = async (what: string, ok: () => boolean) => {
     const t = Date.now();
     while (!ok()) {
-      if (Date.now() - t > 2500) throw new Error(`not within 2.5 s: ${what}; have ${names()} ${JSON.stringify(reg.sources().map((s) => s.errors))}`);
+      if (Date.now() - t > 2500)
+        throw new Error(`not within 2.5 s: ${what}; have ${names()} ${JSON.stringify(reg.sources().map((s) => s.errors))}`);
       await new Promise((r) => setTimeout(r, 25));
     }
   };
   assert.equal(names(), 'w1');
   const c0 = changes;
-  writeFileSync(file, kubeconfig([{ name: 'w1', user: { token: 't' } }, { name: 'w2', user: { token: 't' } }]));
+  writeFileSync(
+    file,
+    kubeconfig([
+      { name: 'w1', user: { token: 't' } },
+      { name: 'w2', user: { token: 't' } },
+    ]),
+  );
   await until('w2 added', () => names() === 'w1,w2');
   assert.ok(changes > c0);
   writeFileSync(file + '.tmp', kubeconfig([{ name: 'w2', user: { token: 't' } }]));
@@ -215,8 +277,12 @@ test('watched files and folders: added, changed and removed contexts show up wit
   writeFileSync(join(folder, 'team.yaml'), kubeconfig([{ name: 'f1', user: { token: 't' } }]));
   await until('folder file picked up', () => names() === 'f1,w2');
   writeFileSync(join(folder, 'broken.yaml'), 'clusters: [');
-  await until('bad YAML reported', () => reg.sources().some((s) => s.errors.some((e) => e.file === join(folder, 'broken.yaml') && /not valid YAML/.test(e.problem))));
+  await until('bad YAML reported', () =>
+    reg.sources().some((s) => s.errors.some((e) => e.file === join(folder, 'broken.yaml') && /not valid YAML/.test(e.problem))),
+  );
   assert.equal(names(), 'f1,w2', 'a broken file spoils nothing else');
   rmSync(file);
-  await until('vanished file reported', () => reg.sources().some((s) => s.errors.some((e) => e.file === file && /no such file/.test(e.problem))));
+  await until('vanished file reported', () =>
+    reg.sources().some((s) => s.errors.some((e) => e.file === file && /no such file/.test(e.problem))),
+  );
 });

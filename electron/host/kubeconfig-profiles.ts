@@ -91,7 +91,14 @@ export function createKubeconfigProfiles(o: KubeconfigProfilesOptions): Kubeconf
   };
 
   const watcher: PathWatcher | undefined = o.watch
-    ? createPathWatcher({ onChange: () => { load(); notify(); }, debounceMs: o.debounceMs, pollMs: o.pollMs })
+    ? createPathWatcher({
+        onChange: () => {
+          load();
+          notify();
+        },
+        debounceMs: o.debounceMs,
+        pollMs: o.pollMs,
+      })
     : undefined;
 
   function load(): void {
@@ -105,14 +112,20 @@ export function createKubeconfigProfiles(o: KubeconfigProfilesOptions): Kubeconf
   function catalog(): Catalog {
     const reserved = new Set(o.reserved?.() ?? []);
     const key = [...reserved].sort().join('\0');
-    if (!cache || cache.key !== key || cache.generation !== generation) cache = { key, generation, catalog: buildCatalog(loaded, reserved) };
+    if (!cache || cache.key !== key || cache.generation !== generation)
+      cache = { key, generation, catalog: buildCatalog(loaded, reserved) };
     return cache.catalog;
   }
 
   const entry = (name: string) => catalog().entries.find((e) => e.name === name);
   const need = (name: string): CatalogEntry => {
     const e = entry(name);
-    if (!e) throw new HostHttpError(404, `profile "${name}" is not a kubeconfig profile`, 'list profiles with GET /api/profiles or "skiff profiles list"');
+    if (!e)
+      throw new HostHttpError(
+        404,
+        `profile "${name}" is not a kubeconfig profile`,
+        'list profiles with GET /api/profiles or "skiff profiles list"',
+      );
     return e;
   };
 
@@ -152,7 +165,11 @@ export function createKubeconfigProfiles(o: KubeconfigProfilesOptions): Kubeconf
 
   async function check(name: string): Promise<ProfileCheck> {
     const e = need(name);
-    const result = await checkProfile(kubeconfigProfile(e, consent), { targets, allowList: settings.namespaces(name), timeoutMs: o.checkTimeoutMs });
+    const result = await checkProfile(kubeconfigProfile(e, consent), {
+      targets,
+      allowList: settings.namespaces(name),
+      timeoutMs: o.checkTimeoutMs,
+    });
     // Only keep it if the profile is still what was checked.
     if (entry(name)?.fingerprint === e.fingerprint) checks.set(name, { fingerprint: e.fingerprint, result });
     notify();
@@ -209,7 +226,12 @@ export function createKubeconfigProfiles(o: KubeconfigProfilesOptions): Kubeconf
       const id = addSource(deps, body);
       changed();
       const s = catalog().sources.find((x) => x.id === id);
-      if (!s) throw new HostHttpError(500, `the source ${id} was stored but cannot be read back`, 'this looks like a bug; the host log has details');
+      if (!s)
+        throw new HostHttpError(
+          500,
+          `the source ${id} was stored but cannot be read back`,
+          'this looks like a bug; the host log has details',
+        );
       return s;
     },
     removeSource(id) {
@@ -234,10 +256,18 @@ export function createKubeconfigProfiles(o: KubeconfigProfilesOptions): Kubeconf
       if (!exec) throw new HostHttpError(400, `profile "${name}" runs no command; there is nothing to allow`);
       const req = body as ExecConsentRequest | undefined;
       if (!req || typeof req.command !== 'string' || !Array.isArray(req.args) || !Array.isArray(req.env)) {
-        throw new HostHttpError(400, 'send the command you were shown: {"command", "args", "env"}', 'copy them from the profile\'s "exec" field (GET /api/profiles)');
+        throw new HostHttpError(
+          400,
+          'send the command you were shown: {"command", "args", "env"}',
+          'copy them from the profile\'s "exec" field (GET /api/profiles)',
+        );
       }
       if (!sameCommand(req, exec)) {
-        throw new HostHttpError(409, `the command of profile "${name}" is not the one you were shown (its kubeconfig changed?)`, 'look at the profile again and allow what it shows now');
+        throw new HostHttpError(
+          409,
+          `the command of profile "${name}" is not the one you were shown (its kubeconfig changed?)`,
+          'look at the profile again and allow what it shows now',
+        );
       }
       consent.allow(name, exec);
       checks.delete(name);
@@ -251,7 +281,12 @@ export function createKubeconfigProfiles(o: KubeconfigProfilesOptions): Kubeconf
       changed();
       return summary(need(name));
     },
-    namespaces: (name) => profileNamespaces(kubeconfigProfile(need(name), consent), { targets, allowList: settings.namespaces(name), timeoutMs: o.checkTimeoutMs }),
+    namespaces: (name) =>
+      profileNamespaces(kubeconfigProfile(need(name), consent), {
+        targets,
+        allowList: settings.namespaces(name),
+        timeoutMs: o.checkTimeoutMs,
+      }),
     setNamespaces(name, body) {
       need(name);
       settings.setNamespaces(name, (body as { namespaces?: unknown } | undefined)?.namespaces as string[]);

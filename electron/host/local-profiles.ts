@@ -14,8 +14,7 @@ export interface LocalProfiles extends ProfileRegistry {
 }
 
 export function localProfileSummary(c: LocalCluster): ProfileSummary {
-  const status: ProfileSummary['status'] =
-    c.state === 'running' ? 'ready' : c.state === 'starting' ? 'starting' : 'stopped';
+  const status: ProfileSummary['status'] = c.state === 'running' ? 'ready' : c.state === 'starting' ? 'starting' : 'stopped';
   const reason = c.state === 'failed' ? c.error : c.state === 'stopping' ? 'stopping' : undefined;
   return {
     name: c.profile,
@@ -38,14 +37,17 @@ export function createLocalProfiles(opts: {
   const { dataDir, clusters, hub } = opts;
   const list = () => clusters.snapshot().map(localProfileSummary);
   let last = JSON.stringify(list());
-  const unsubscribe = opts.emit === false ? () => {} : hub.subscribe((ev) => {
-    if (ev.type === 'profiles') return;
-    const now = list();
-    const json = JSON.stringify(now);
-    if (json === last) return;
-    last = json;
-    hub.emit({ type: 'profiles', profiles: now });
-  });
+  const unsubscribe =
+    opts.emit === false
+      ? () => {}
+      : hub.subscribe((ev) => {
+          if (ev.type === 'profiles') return;
+          const now = list();
+          const json = JSON.stringify(now);
+          if (json === last) return;
+          last = json;
+          hub.emit({ type: 'profiles', profiles: now });
+        });
 
   return {
     list,

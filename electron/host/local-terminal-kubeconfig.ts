@@ -22,7 +22,11 @@ export function profileKubeconfigText(profiles: ProfileRegistry, name: string): 
     return standaloneKubeconfig(p.exportKubeConfig ? p.exportKubeConfig() : p.kubeConfig(), name);
   } catch (err) {
     if (err instanceof ProfileUnavailable) throw new HostHttpError(409, err.message, 'start the cluster (or fix the kubeconfig) first');
-    throw new HostHttpError(409, `cannot export the kubeconfig of profile "${name}": ${(err as Error).message.split('\n')[0]}`, 'check the profile');
+    throw new HostHttpError(
+      409,
+      `cannot export the kubeconfig of profile "${name}": ${(err as Error).message.split('\n')[0]}`,
+      'check the profile',
+    );
   }
 }
 

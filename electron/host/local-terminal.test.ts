@@ -41,7 +41,11 @@ async function serve(t: LocalTerminals): Promise<HostServer> {
     staticDir: dir,
     session,
     api: {
-      handle: (req, res) => void t.info(req.url ?? '/').then((info) => sendJson(res, 200, info), (err) => sendHostError(res, err)),
+      handle: (req, res) =>
+        void t.info(req.url ?? '/').then(
+          (info) => sendJson(res, 200, info),
+          (err) => sendHostError(res, err),
+        ),
       upgrade: (req, socket, head) => t.upgrade(req, socket, head),
     },
   });
@@ -83,7 +87,9 @@ function open(s: HostServer, query: string): Promise<Term> {
   ws.on('message', (d, binary) => (binary ? (out += d.toString()) : events.push(JSON.parse(d.toString()))));
   const closed = new Promise<void>((r) => ws.on('close', () => r()));
   const term: Term = {
-    ws, events, closed,
+    ws,
+    events,
+    closed,
     output: () => out,
     type: (text) => ws.send(Buffer.from(text), { binary: true }),
     async waitFor(re, ms = 5000) {
@@ -136,7 +142,12 @@ test('closing the socket kills the shell and removes its kubeconfig', async () =
   const end = Date.now() + 5000;
   let alive = true;
   while (alive && Date.now() < end) {
-    try { process.kill(pid, 0); await new Promise((r) => setTimeout(r, 50)); } catch { alive = false; }
+    try {
+      process.kill(pid, 0);
+      await new Promise((r) => setTimeout(r, 50));
+    } catch {
+      alive = false;
+    }
   }
   assert.equal(alive, false, 'the shell is gone');
   assert.equal(existsSync(m[2]), false);
@@ -146,7 +157,10 @@ test('the session checks guard the upgrade', async () => {
   const path = `${LOCAL_TERMINAL_PATH}?profile=term-test`;
   const noCookie = await rawRequest(server.port, upgradeRequest(server.port, path, { Origin: server.url }));
   assert.match(noCookie.data, /^HTTP\/1\.1 403/);
-  const evil = await rawRequest(server.port, upgradeRequest(server.port, path, { Origin: 'http://evil.example', Cookie: `skiff_session=${session.cookieValue}` }));
+  const evil = await rawRequest(
+    server.port,
+    upgradeRequest(server.port, path, { Origin: 'http://evil.example', Cookie: `skiff_session=${session.cookieValue}` }),
+  );
   assert.match(evil.data, /^HTTP\/1\.1 403/);
 });
 
@@ -168,7 +182,10 @@ test('an unknown profile, a missing profile and a missing node-pty answer with c
   const body = JSON.parse(no.body);
   assert.match(body.error, /node-pty could not be loaded \(Cannot find module pty\.node\)/);
   assert.match(body.hint, /npm rebuild node-pty/);
-  const raw = await rawRequest(brokenServer.port, upgradeRequest(brokenServer.port, `${LOCAL_TERMINAL_PATH}?profile=term-test`, { ...headers, Origin: brokenServer.url }));
+  const raw = await rawRequest(
+    brokenServer.port,
+    upgradeRequest(brokenServer.port, `${LOCAL_TERMINAL_PATH}?profile=term-test`, { ...headers, Origin: brokenServer.url }),
+  );
   assert.match(raw.data, /^HTTP\/1\.1 501/);
 });
 

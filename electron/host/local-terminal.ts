@@ -55,8 +55,11 @@ export function createLocalTerminals(o: LocalTerminalsOptions): LocalTerminals {
     try {
       return await loadPty();
     } catch (err) {
-      throw new HostHttpError(501, `local terminals are not available: node-pty could not be loaded (${(err as Error).message.split('\n')[0]})`,
-        'reinstall it with "npm rebuild node-pty" (it needs a C++ toolchain: build-essential and python3 on Linux, the Xcode command line tools on macOS)');
+      throw new HostHttpError(
+        501,
+        `local terminals are not available: node-pty could not be loaded (${(err as Error).message.split('\n')[0]})`,
+        'reinstall it with "npm rebuild node-pty" (it needs a C++ toolchain: build-essential and python3 on Linux, the Xcode command line tools on macOS)',
+      );
     }
   }
 
@@ -86,7 +89,9 @@ export function createLocalTerminals(o: LocalTerminalsOptions): LocalTerminals {
   }
 
   function run(ws: WebSocket, p: Awaited<ReturnType<typeof prepare>>): void {
-    const send = (e: TerminalEvent) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(e)); };
+    const send = (e: TerminalEvent) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(e));
+    };
     const file = writeTerminalKubeconfig(p.kubeconfig, o.tmpDir);
     const sh = shell();
     const home = env.HOME ?? env.USERPROFILE ?? homedir();
@@ -108,7 +113,16 @@ export function createLocalTerminals(o: LocalTerminalsOptions): LocalTerminals {
     }
     log(`host: local terminal for ${p.profile}: ${sh.file} (pid ${term.pid})`);
     let exited = false;
-    const entry = { kill: () => { if (!exited) try { term.kill(); } catch { /* already gone */ } } };
+    const entry = {
+      kill: () => {
+        if (!exited)
+          try {
+            term.kill();
+          } catch {
+            /* already gone */
+          }
+      },
+    };
     live.add(entry);
     let paused = false;
     term.onData((d: string | Buffer) => {
@@ -137,7 +151,11 @@ export function createLocalTerminals(o: LocalTerminalsOptions): LocalTerminals {
       if (isBinary) return void (exited || term.write(data));
       const c = parseControl(data.toString('utf8'));
       if (c?.type === 'resize' && !exited) {
-        try { term.resize(c.cols, c.rows); } catch { /* the pty closed meanwhile */ }
+        try {
+          term.resize(c.cols, c.rows);
+        } catch {
+          /* the pty closed meanwhile */
+        }
       }
     });
     ws.on('close', () => {
@@ -182,10 +200,20 @@ async function defaultLoadPty(): Promise<PtyModule> {
 export function parseControl(text: string): TerminalControl | undefined {
   try {
     const c = JSON.parse(text);
-    if (c?.type === 'resize' && Number.isInteger(c.cols) && Number.isInteger(c.rows) && c.cols > 0 && c.rows > 0 && c.cols <= 1000 && c.rows <= 1000) {
+    if (
+      c?.type === 'resize' &&
+      Number.isInteger(c.cols) &&
+      Number.isInteger(c.rows) &&
+      c.cols > 0 &&
+      c.rows > 0 &&
+      c.cols <= 1000 &&
+      c.rows <= 1000
+    ) {
       return { type: 'resize', cols: c.cols, rows: c.rows };
     }
-  } catch { /* not JSON: ignored */ }
+  } catch {
+    /* not JSON: ignored */
+  }
   return undefined;
 }
 
@@ -197,6 +225,7 @@ function definedOnly(env: Record<string, string | undefined>): Record<string, st
 
 function rawJson(status: number, body: unknown): string {
   const text = JSON.stringify(body);
-  const reason = ({ 400: 'Bad Request', 404: 'Not Found', 409: 'Conflict', 501: 'Not Implemented' } as Record<number, string>)[status] ?? 'Error';
+  const reason =
+    ({ 400: 'Bad Request', 404: 'Not Found', 409: 'Conflict', 501: 'Not Implemented' } as Record<number, string>)[status] ?? 'Error';
   return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${text}`;
 }

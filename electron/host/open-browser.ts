@@ -18,7 +18,9 @@ export function openBrowser(url: string, log: (line: string) => void = () => {})
   const [cmd, args] = openCommand(url);
   try {
     const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
-    child.on('error', (err) => log(`could not open a browser (${cmd}: ${(err as NodeJS.ErrnoException).code ?? err.message}); open the URL above yourself`));
+    child.on('error', (err) =>
+      log(`could not open a browser (${cmd}: ${(err as NodeJS.ErrnoException).code ?? err.message}); open the URL above yourself`),
+    );
     child.unref();
   } catch (err) {
     log(`could not open a browser (${(err as Error).message}); open the URL above yourself`);

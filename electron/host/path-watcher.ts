@@ -30,9 +30,12 @@ export function createPathWatcher(opts: { onChange: () => void; debounceMs?: num
     }, debounceMs);
   };
 
-  const poll = pollMs > 0 ? setInterval(() => {
-    if (signature(paths) !== last) fire();
-  }, pollMs) : undefined;
+  const poll =
+    pollMs > 0
+      ? setInterval(() => {
+          if (signature(paths) !== last) fire();
+        }, pollMs)
+      : undefined;
   poll?.unref();
 
   function arm(dir: string, names: Set<string> | '*') {

@@ -22,7 +22,11 @@ export function createPortForwardRoutes(forwards: PortForwards) {
     try {
       id = decodeURIComponent(m[1]);
     } catch {
-      throw new HostHttpError(400, 'the port-forward id in the path is not valid percent-encoding', 'use the id as listed by GET /api/port-forwards');
+      throw new HostHttpError(
+        400,
+        'the port-forward id in the path is not valid percent-encoding',
+        'use the id as listed by GET /api/port-forwards',
+      );
     }
     await forwards.stop(id);
     sendJson(res, 200, { stopped: id });

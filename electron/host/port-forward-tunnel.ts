@@ -34,7 +34,11 @@ export interface Tunnel {
 export function portForwardUrl(t: KubeTarget, namespace: string, pod: string, port: number): string {
   const base = new URL(t.server.href);
   base.protocol = t.secure ? 'wss:' : 'ws:';
-  const path = upstreamPath(t.server, `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/portforward`, `?ports=${port}`);
+  const path = upstreamPath(
+    t.server,
+    `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/portforward`,
+    `?ports=${port}`,
+  );
   return `${base.protocol}//${base.host}${path}`;
 }
 
@@ -75,16 +79,25 @@ export function openTunnel(sock: Socket, o: TunnelOptions): Tunnel {
       try {
         const s = JSON.parse(text);
         if (typeof s?.message === 'string') message = s.message;
-      } catch { /* not a Status: keep the text */ }
+      } catch {
+        /* not a Status: keep the text */
+      }
       const keep = !settled && o.onRefused(res.statusCode ?? 0, message || `HTTP ${res.statusCode}`);
       if (!keep) sock.destroy();
       finish(keep);
     });
-    res.on('error', () => { sock.destroy(); finish(); });
+    res.on('error', () => {
+      sock.destroy();
+      finish();
+    });
   });
   ws.on('error', (err) => {
     if (settled) return; // our own terminate() after finishing
-    o.onError(opened ? `the port-forward stream failed: ${err.message}` : `cannot reach the API server (${o.target.server.origin}): ${describeConnectError(err, o.target.server)}`);
+    o.onError(
+      opened
+        ? `the port-forward stream failed: ${err.message}`
+        : `cannot reach the API server (${o.target.server.origin}): ${describeConnectError(err, o.target.server)}`,
+    );
     sock.destroy();
     finish();
   });
@@ -143,5 +156,10 @@ export function openTunnel(sock: Socket, o: TunnelOptions): Tunnel {
   sock.on('error', onSockError);
   sock.on('close', onSockClose);
 
-  return { close: () => { sock.destroy(); finish(); } };
+  return {
+    close: () => {
+      sock.destroy();
+      finish();
+    },
+  };
 }

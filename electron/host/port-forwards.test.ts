@@ -27,27 +27,37 @@ let kc: KubeConfig;
 function fakeNode(httpPort: number): NodeStreams {
   const no = () => Promise.reject(new Error('not in this test'));
   return {
-    logs: no, exec: no, attach: no,
+    logs: no,
+    exec: no,
+    attach: no,
     // Port 80 of any pod is the local web server; any other port refuses.
-    portForward: (_pod: KubeObject, port: number) => new Promise((resolve, reject) => {
-      const s = net.connect(port === 80 ? httpPort : 1, '127.0.0.1');
-      s.once('connect', () => resolve(s));
-      s.once('error', reject);
-    }),
+    portForward: (_pod: KubeObject, port: number) =>
+      new Promise((resolve, reject) => {
+        const s = net.connect(port === 80 ? httpPort : 1, '127.0.0.1');
+        s.once('connect', () => resolve(s));
+        s.once('error', reject);
+      }),
   };
 }
 
 async function kube(method: string, path: string, body?: unknown, type = 'application/json'): Promise<{ status: number; body: any }> {
   const t = await targets.resolve(kc);
   return new Promise((resolve, reject) => {
-    const req = httpsRequest({
-      ...t.options, hostname: t.server.hostname, port: t.server.port, method, path: upstreamPath(t.server, path, ''),
-      headers: { ...t.headers, 'content-type': type, accept: 'application/json' },
-    }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
-    });
+    const req = httpsRequest(
+      {
+        ...t.options,
+        hostname: t.server.hostname,
+        port: t.server.port,
+        method,
+        path: upstreamPath(t.server, path, ''),
+        headers: { ...t.headers, 'content-type': type, accept: 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+      },
+    );
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
@@ -55,24 +65,41 @@ async function kube(method: string, path: string, body?: unknown, type = 'applic
 
 async function runningPod(name: string, labels: Record<string, string>): Promise<void> {
   const created = await kube('POST', '/api/v1/namespaces/default/pods', {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default', labels },
     spec: { nodeName: 'node-x', containers: [{ name: 'web', image: 'busybox', ports: [{ name: 'http', containerPort: 80 }] }] },
   });
   assert.equal(created.status, 201, JSON.stringify(created.body));
-  const patched = await kube('PATCH', `/api/v1/namespaces/default/pods/${name}/status`,
-    { status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } }, 'application/merge-patch+json');
+  const patched = await kube(
+    'PATCH',
+    `/api/v1/namespaces/default/pods/${name}/status`,
+    { status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } },
+    'application/merge-patch+json',
+  );
   assert.equal(patched.status, 200, JSON.stringify(patched.body));
 }
 
 async function setEndpoints(pods: string[]): Promise<void> {
   const body = {
-    apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'default' },
-    subsets: [{ addresses: pods.map((p, i) => ({ ip: `10.0.0.${i + 1}`, targetRef: { kind: 'Pod', name: p, namespace: 'default' } })), ports: [{ port: 80 }] }],
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: 'web', namespace: 'default' },
+    subsets: [
+      {
+        addresses: pods.map((p, i) => ({ ip: `10.0.0.${i + 1}`, targetRef: { kind: 'Pod', name: p, namespace: 'default' } })),
+        ports: [{ port: 80 }],
+      },
+    ],
   };
   const cur = await kube('GET', '/api/v1/namespaces/default/endpoints/web');
-  const r = cur.status === 200
-    ? await kube('PUT', '/api/v1/namespaces/default/endpoints/web', { ...body, metadata: { ...body.metadata, resourceVersion: cur.body.metadata.resourceVersion } })
-    : await kube('POST', '/api/v1/namespaces/default/endpoints', body);
+  const r =
+    cur.status === 200
+      ? await kube('PUT', '/api/v1/namespaces/default/endpoints/web', {
+          ...body,
+          metadata: { ...body.metadata, resourceVersion: cur.body.metadata.resourceVersion },
+        })
+      : await kube('POST', '/api/v1/namespaces/default/endpoints', body);
   assert.ok(r.status === 200 || r.status === 201, JSON.stringify(r.body));
 }
 
@@ -85,18 +112,27 @@ before(async () => {
   kc.loadFromString(api.kubeconfigYaml);
   await runningPod('web', { app: 'web' });
   const pending = await kube('POST', '/api/v1/namespaces/default/pods', {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'pending', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'busybox' }] },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'pending', namespace: 'default' },
+    spec: { containers: [{ name: 'c', image: 'busybox' }] },
   });
   assert.equal(pending.status, 201);
   const svc = await kube('POST', '/api/v1/namespaces/default/services', {
-    apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' },
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', namespace: 'default' },
     spec: { selector: { app: 'web' }, ports: [{ name: 'web', port: 8080, targetPort: 'http' }] },
   });
   assert.equal(svc.status, 201, JSON.stringify(svc.body));
   await setEndpoints(['web']);
   const hub = createEventHub();
   hub.subscribe((e) => events.push(e));
-  forwards = createPortForwards({ profiles: { get: (n) => (n === 'pf' ? { name: 'pf', kubeConfig: () => kc } : undefined), list: () => [] }, hub, targets });
+  forwards = createPortForwards({
+    profiles: { get: (n) => (n === 'pf' ? { name: 'pf', kubeConfig: () => kc } : undefined), list: () => [] },
+    hub,
+    targets,
+  });
 });
 
 after(async () => {
@@ -109,19 +145,25 @@ after(async () => {
 
 function get(port: number, path = '/'): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
   });
 }
 
-const refused = (port: number) => new Promise<string>((resolve) => {
-  const s = net.connect(port, '127.0.0.1');
-  s.on('connect', () => { s.destroy(); resolve('connected'); });
-  s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
-});
+const refused = (port: number) =>
+  new Promise<string>((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.on('connect', () => {
+      s.destroy();
+      resolve('connected');
+    });
+    s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+  });
 
 async function rejects(p: Promise<unknown>, status: number, message: RegExp): Promise<void> {
   await assert.rejects(p, (e: unknown) => {
@@ -147,7 +189,10 @@ test('a pod forward carries bytes both ways, 5 concurrent connections and 1 MiB;
   assert.ok(big.body.equals(BIG), `got ${big.body.length} bytes`);
   assert.ok(forwards.list().some((x) => x.id === f.id));
   const last = events.filter((e) => e.type === 'port-forwards').at(-1) as { forwards: PortForward[] };
-  assert.ok(last.forwards.some((x) => x.id === f.id), 'a port-forwards event lists it');
+  assert.ok(
+    last.forwards.some((x) => x.id === f.id),
+    'a port-forwards event lists it',
+  );
 
   await forwards.stop(f.id);
   assert.equal(await refused(f.localPort), 'ECONNREFUSED');
@@ -156,13 +201,22 @@ test('a pod forward carries bytes both ways, 5 concurrent connections and 1 MiB;
 });
 
 test('a named container port, and a chosen local port', async () => {
-  const free = await new Promise<number>((r) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => r(p)); }); });
+  const free = await new Promise<number>((r) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => r(p));
+    });
+  });
   const f = await forwards.start({ profile: 'pf', namespace: 'default', kind: 'pod', name: 'web', remotePort: 'http', localPort: free });
   assert.equal(f.localPort, free);
   assert.equal(f.podPort, 80);
   assert.equal((await get(free, '/named')).body.toString(), 'hello /named');
   // The same port again: taken, with a clear message.
-  await rejects(forwards.start({ profile: 'pf', namespace: 'default', kind: 'pod', name: 'web', remotePort: 80, localPort: free }), 409, /already in use/);
+  await rejects(
+    forwards.start({ profile: 'pf', namespace: 'default', kind: 'pod', name: 'web', remotePort: 80, localPort: free }),
+    409,
+    /already in use/,
+  );
   await forwards.stop(f.id);
 });
 

@@ -54,7 +54,9 @@ export function createPortForwards(o: PortForwardsOptions): PortForwards {
     o.hub?.emit({ type: 'port-forwards', forwards: list() });
   };
   // Connections come and go in bursts (a page load opens several): one event per burst.
-  const emitSoon = () => { timer ??= setTimeout(emitNow, 150); };
+  const emitSoon = () => {
+    timer ??= setTimeout(emitNow, 150);
+  };
 
   function kubeConfigOf(profile: string): KubeConfig {
     const p = o.profiles.get(profile);
@@ -73,7 +75,11 @@ export function createPortForwards(o: PortForwardsOptions): PortForwards {
     try {
       return await withTimeout(targets.resolve(kc, { keepAlive }), timeoutMs * 4, 'preparing the credentials');
     } catch (err) {
-      throw new HostHttpError(503, `cannot use the credentials of profile "${profile}": ${(err as Error).message.split('\n')[0]}`, 'check the profile (its check shows why)');
+      throw new HostHttpError(
+        503,
+        `cannot use the credentials of profile "${profile}": ${(err as Error).message.split('\n')[0]}`,
+        'check the profile (its check shows why)',
+      );
     }
   }
 
@@ -84,10 +90,18 @@ export function createPortForwards(o: PortForwardsOptions): PortForwards {
       try {
         r = await kubeRequest(t, path, timeoutMs);
       } catch (err) {
-        throw new HostHttpError(503, `cannot reach the API server of profile "${profile}" (${t.server.origin}): ${describeConnectError(err, t.server)}`, 'check that the cluster is running');
+        throw new HostHttpError(
+          503,
+          `cannot reach the API server of profile "${profile}" (${t.server.origin}): ${describeConnectError(err, t.server)}`,
+          'check that the cluster is running',
+        );
       }
       let body: unknown;
-      try { body = JSON.parse(r.text); } catch { body = undefined; }
+      try {
+        body = JSON.parse(r.text);
+      } catch {
+        body = undefined;
+      }
       return { status: r.status, body };
     };
   }
@@ -105,55 +119,64 @@ export function createPortForwards(o: PortForwardsOptions): PortForwards {
       log(`host: port-forward ${f.id} (${f.kind}/${f.name}): ${message}`);
     };
     sock.pause();
-    target(f.profile, false).then((t) => {
-      if (sock.destroyed || !entries.has(f.id)) return void sock.destroy();
-      let retry = false;
-      const tunnel = openTunnel(sock, {
-        target: t, namespace: f.namespace, pod: f.pod, port: f.podPort,
-        onRefused(status, message) {
-          // A service's pod went away: pick another one behind it and try once more.
-          if (f.kind === 'service' && !retried && (status === 404 || status === 400)) return (retry = true);
-          fail(`pod "${f.pod}" refused the forward (HTTP ${status}): ${message}`);
-          return false;
-        },
-        onError: fail,
-        onFlowing() {
-          // It works again: the last failure no longer describes this forward.
-          if (f.error === undefined) return;
-          delete f.error;
-          delete f.errorAt;
-          emitSoon();
-        },
-        onClose() {
-          e.tunnels.delete(tunnel);
-          f.connections = e.tunnels.size;
-          emitSoon();
-          if (retry) reresolve(e, sock, fail);
-        },
-      });
-      e.tunnels.add(tunnel);
-      f.connections = e.tunnels.size;
-      emitSoon();
-    }, (err) => {
-      fail((err as Error).message);
-      sock.destroy();
-      emitSoon();
-    });
+    target(f.profile, false).then(
+      (t) => {
+        if (sock.destroyed || !entries.has(f.id)) return void sock.destroy();
+        let retry = false;
+        const tunnel = openTunnel(sock, {
+          target: t,
+          namespace: f.namespace,
+          pod: f.pod,
+          port: f.podPort,
+          onRefused(status, message) {
+            // A service's pod went away: pick another one behind it and try once more.
+            if (f.kind === 'service' && !retried && (status === 404 || status === 400)) return (retry = true);
+            fail(`pod "${f.pod}" refused the forward (HTTP ${status}): ${message}`);
+            return false;
+          },
+          onError: fail,
+          onFlowing() {
+            // It works again: the last failure no longer describes this forward.
+            if (f.error === undefined) return;
+            delete f.error;
+            delete f.errorAt;
+            emitSoon();
+          },
+          onClose() {
+            e.tunnels.delete(tunnel);
+            f.connections = e.tunnels.size;
+            emitSoon();
+            if (retry) reresolve(e, sock, fail);
+          },
+        });
+        e.tunnels.add(tunnel);
+        f.connections = e.tunnels.size;
+        emitSoon();
+      },
+      (err) => {
+        fail((err as Error).message);
+        sock.destroy();
+        emitSoon();
+      },
+    );
   }
 
   function reresolve(e: Entry, sock: Socket, fail: (message: string) => void): void {
     const f = e.info;
-    resolve(f, f.pod).then((next) => {
-      if (next.pod !== f.pod || next.podPort !== f.podPort) log(`host: port-forward ${f.id}: now to pod ${next.pod}:${next.podPort}`);
-      f.pod = next.pod;
-      f.podPort = next.podPort;
-      emitSoon();
-      connect(e, sock, true);
-    }, (err) => {
-      fail((err as Error).message);
-      sock.destroy();
-      emitSoon();
-    });
+    resolve(f, f.pod).then(
+      (next) => {
+        if (next.pod !== f.pod || next.podPort !== f.podPort) log(`host: port-forward ${f.id}: now to pod ${next.pod}:${next.podPort}`);
+        f.pod = next.pod;
+        f.podPort = next.podPort;
+        emitSoon();
+        connect(e, sock, true);
+      },
+      (err) => {
+        fail((err as Error).message);
+        sock.destroy();
+        emitSoon();
+      },
+    );
   }
 
   async function listen(server: Server, port: number): Promise<number> {
@@ -164,8 +187,18 @@ export function createPortForwards(o: PortForwardsOptions): PortForwards {
         ok();
       });
     }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') throw new HostHttpError(409, `local port ${port} on 127.0.0.1 is already in use`, 'choose another local port, or leave it on "auto" for a free one');
-      if (err.code === 'EACCES') throw new HostHttpError(409, `not allowed to listen on local port ${port}`, 'ports below 1024 need administrator rights: choose a port above 1024, or "auto"');
+      if (err.code === 'EADDRINUSE')
+        throw new HostHttpError(
+          409,
+          `local port ${port} on 127.0.0.1 is already in use`,
+          'choose another local port, or leave it on "auto" for a free one',
+        );
+      if (err.code === 'EACCES')
+        throw new HostHttpError(
+          409,
+          `not allowed to listen on local port ${port}`,
+          'ports below 1024 need administrator rights: choose a port above 1024, or "auto"',
+        );
       throw new HostHttpError(500, `cannot listen on local port ${port}: ${err.message}`, 'choose another local port, or "auto"');
     });
     return (server.address() as { port: number }).port;
@@ -184,9 +217,19 @@ export function createPortForwards(o: PortForwardsOptions): PortForwards {
         tunnels: new Set(),
         sockets: new Set(),
         info: {
-          id, profile: req.profile, namespace: req.namespace, kind: req.kind, name: req.name, pod: resolved.pod,
-          remotePort: req.remotePort, podPort: resolved.podPort, localPort, url: `http://127.0.0.1:${localPort}`,
-          state: 'active', connections: 0, startedAt: new Date().toISOString(),
+          id,
+          profile: req.profile,
+          namespace: req.namespace,
+          kind: req.kind,
+          name: req.name,
+          pod: resolved.pod,
+          remotePort: req.remotePort,
+          podPort: resolved.podPort,
+          localPort,
+          url: `http://127.0.0.1:${localPort}`,
+          state: 'active',
+          connections: 0,
+          startedAt: new Date().toISOString(),
         },
       };
       entries.set(id, e);
@@ -196,7 +239,9 @@ export function createPortForwards(o: PortForwardsOptions): PortForwards {
         connect(e, sock);
       });
       server.on('error', (err) => log(`host: port-forward ${id} listener: ${err.message}`));
-      log(`host: port-forward ${id}: 127.0.0.1:${localPort} -> ${req.kind}/${req.namespace}/${req.name} (pod ${resolved.pod}:${resolved.podPort})`);
+      log(
+        `host: port-forward ${id}: 127.0.0.1:${localPort} -> ${req.kind}/${req.namespace}/${req.name} (pod ${resolved.pod}:${resolved.podPort})`,
+      );
       emitNow();
       return { ...e.info };
     },
@@ -228,22 +273,42 @@ function stopEntry(e: Entry): Promise<void> {
 
 function parseRequest(body: unknown): PortForwardRequest {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw new HostHttpError(400, 'the body must be a JSON object', 'send {profile, namespace, kind: "pod" | "service", name, remotePort, localPort?}');
+    throw new HostHttpError(
+      400,
+      'the body must be a JSON object',
+      'send {profile, namespace, kind: "pod" | "service", name, remotePort, localPort?}',
+    );
   }
   const b = body as Record<string, unknown>;
   const str = (k: string) => {
     const v = b[k];
-    if (typeof v !== 'string' || !v.trim()) throw new HostHttpError(400, `"${k}" is missing or not a string`, 'send {profile, namespace, kind: "pod" | "service", name, remotePort, localPort?}');
+    if (typeof v !== 'string' || !v.trim())
+      throw new HostHttpError(
+        400,
+        `"${k}" is missing or not a string`,
+        'send {profile, namespace, kind: "pod" | "service", name, remotePort, localPort?}',
+      );
     return v.trim();
   };
   const kind = b.kind;
-  if (kind !== 'pod' && kind !== 'service') throw new HostHttpError(400, `"kind" must be "pod" or "service", not ${JSON.stringify(kind)}`, 'forward to a pod or to a service');
-  const req: PortForwardRequest = { profile: str('profile'), namespace: str('namespace'), kind, name: str('name'), remotePort: parseRemotePort(b.remotePort) };
+  if (kind !== 'pod' && kind !== 'service')
+    throw new HostHttpError(400, `"kind" must be "pod" or "service", not ${JSON.stringify(kind)}`, 'forward to a pod or to a service');
+  const req: PortForwardRequest = {
+    profile: str('profile'),
+    namespace: str('namespace'),
+    kind,
+    name: str('name'),
+    remotePort: parseRemotePort(b.remotePort),
+  };
   const lp = b.localPort;
   if (lp !== undefined && lp !== null && lp !== '' && lp !== 0) {
     const n = typeof lp === 'string' && /^\d+$/.test(lp) ? Number(lp) : lp;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) {
-      throw new HostHttpError(400, `local port ${JSON.stringify(lp)} is not a port number`, 'use a number from 1024 to 65535, or leave it empty for a free port');
+      throw new HostHttpError(
+        400,
+        `local port ${JSON.stringify(lp)} is not a port number`,
+        'use a number from 1024 to 65535, or leave it empty for a free port',
+      );
     }
     req.localPort = n;
   }
@@ -252,6 +317,8 @@ function parseRequest(body: unknown): PortForwardRequest {
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let t: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => { t = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms); });
+  const late = new Promise<never>((_, reject) => {
+    t = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+  });
   return Promise.race([p, late]).finally(() => clearTimeout(t));
 }

@@ -24,17 +24,25 @@ const targets = createKubeTargets();
 const tmp = mkdtempSync(join(tmpdir(), 'skiff-check-'));
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
-function profile(name: string, server: string, user: Record<string, unknown>, cluster: Record<string, unknown> = {}, namespace?: string): Profile {
+function profile(
+  name: string,
+  server: string,
+  user: Record<string, unknown>,
+  cluster: Record<string, unknown> = {},
+  namespace?: string,
+): Profile {
   return {
     name,
     kubeConfig() {
       const kc = new KubeConfig();
-      kc.loadFromString(JSON.stringify({
-        'current-context': name,
-        clusters: [{ name: 'c', cluster: { server, ...cluster } }],
-        users: [{ name: 'u', user }],
-        contexts: [{ name, context: { cluster: 'c', user: 'u', ...(namespace ? { namespace } : {}) } }],
-      }));
+      kc.loadFromString(
+        JSON.stringify({
+          'current-context': name,
+          clusters: [{ name: 'c', cluster: { server, ...cluster } }],
+          users: [{ name: 'u', user }],
+          contexts: [{ name, context: { cluster: 'c', user: 'u', ...(namespace ? { namespace } : {}) } }],
+        }),
+      );
       return kc;
     },
   };
@@ -86,24 +94,37 @@ test('ready: server version, node count and namespaces', async () => {
 });
 
 test('401: the credentials were rejected', async () => {
-  const c = await checkProfile(profile('badtoken', api.server.url, { token: 'not-a-token' }, { 'certificate-authority-data': b64(ca()) }), { targets });
+  const c = await checkProfile(profile('badtoken', api.server.url, { token: 'not-a-token' }, { 'certificate-authority-data': b64(ca()) }), {
+    targets,
+  });
   assert.equal(c.ok, false);
   assert.equal(c.status, 'unreachable');
   assert.equal(c.reason, 'unauthorized: the credentials were rejected');
 });
 
 test('TLS: unknown authority and name mismatch', async () => {
-  const unknown = await checkProfile(profile('otherca', api.server.url, { token: 'x' }, { 'certificate-authority-data': b64(otherCa) }), { targets });
+  const unknown = await checkProfile(profile('otherca', api.server.url, { token: 'x' }, { 'certificate-authority-data': b64(otherCa) }), {
+    targets,
+  });
   assert.match(unknown.reason ?? '', /^certificate signed by unknown authority/);
-  const mismatch = await checkProfile(profile('name', api.server.url, { token: 'x' }, { 'certificate-authority-data': b64(ca()), 'tls-server-name': 'wrong.example' }), { targets });
+  const mismatch = await checkProfile(
+    profile('name', api.server.url, { token: 'x' }, { 'certificate-authority-data': b64(ca()), 'tls-server-name': 'wrong.example' }),
+    { targets },
+  );
   assert.match(mismatch.reason ?? '', /^certificate name mismatch: .* not wrong\.example/);
 });
 
 test('refused and timeout name the address', async () => {
-  const refused = await checkProfile(profile('dead', `https://127.0.0.1:${deadPort}`, { token: 'x' }, { 'insecure-skip-tls-verify': true }), { targets });
+  const refused = await checkProfile(
+    profile('dead', `https://127.0.0.1:${deadPort}`, { token: 'x' }, { 'insecure-skip-tls-verify': true }),
+    { targets },
+  );
   assert.equal(refused.reason, `connection refused at 127.0.0.1:${deadPort}`);
   const t0 = Date.now();
-  const slow = await checkProfile(profile('slow', `https://127.0.0.1:${silentPort}`, { token: 'x' }, { 'insecure-skip-tls-verify': true }), { targets, timeoutMs: 300 });
+  const slow = await checkProfile(
+    profile('slow', `https://127.0.0.1:${silentPort}`, { token: 'x' }, { 'insecure-skip-tls-verify': true }),
+    { targets, timeoutMs: 300 },
+  );
   assert.equal(slow.reason, `no answer from 127.0.0.1:${silentPort} within 0.3 s`);
   assert.ok(Date.now() - t0 < 3000);
 });
@@ -123,7 +144,15 @@ test('403 on nodes and namespaces is not a failure: node count unknown, allow-li
 });
 
 test('a profile that cannot be used says why without connecting', async () => {
-  const c = await checkProfile({ name: 'broken', kubeConfig: () => { throw new Error('cannot read client-key /x.key'); } }, { targets });
+  const c = await checkProfile(
+    {
+      name: 'broken',
+      kubeConfig: () => {
+        throw new Error('cannot read client-key /x.key');
+      },
+    },
+    { targets },
+  );
   assert.equal(c.ok, false);
   assert.equal(c.status, 'unknown');
   assert.match(c.reason ?? '', /cannot read client-key/);

@@ -36,22 +36,38 @@ async function prepare(profile: Profile, o: CheckOptions): Promise<Ready | { fai
   try {
     server = new URL(serverText);
   } catch {
-    return { fail: { ok: false, status: 'unknown', reason: `the server "${serverText}" is not a URL; fix clusters[].cluster.server in the kubeconfig` } };
+    return {
+      fail: {
+        ok: false,
+        status: 'unknown',
+        reason: `the server "${serverText}" is not a URL; fix clusters[].cluster.server in the kubeconfig`,
+      },
+    };
   }
   try {
     const execMs = o.execTimeoutMs ?? 30_000;
     const target = await withTimeout(o.targets.resolve(kc, { keepAlive: false }), execMs, () =>
-      profile.exec ? `the exec plugin "${profile.exec.command}" did not finish within ${execMs / 1000} s` : `preparing the credentials took longer than ${execMs / 1000} s`);
+      profile.exec
+        ? `the exec plugin "${profile.exec.command}" did not finish within ${execMs / 1000} s`
+        : `preparing the credentials took longer than ${execMs / 1000} s`,
+    );
     return { kc, target, server };
   } catch (err) {
-    const reason = (err as { ownTimeout?: boolean }).ownTimeout ? firstLine(err) : describeExecError(err, profile.exec) ?? `cannot use the credentials: ${firstLine(err)}`;
+    const reason = (err as { ownTimeout?: boolean }).ownTimeout
+      ? firstLine(err)
+      : (describeExecError(err, profile.exec) ?? `cannot use the credentials: ${firstLine(err)}`);
     return { fail: { ok: false, status: 'unknown', reason, server: server.origin } };
   }
 }
 
 export async function checkProfile(profile: Profile, o: CheckOptions): Promise<ProfileCheck> {
   const started = Date.now();
-  const done = (c: Omit<ProfileCheck, 'checkedAt' | 'ms' | 'profile'>): ProfileCheck => ({ profile: profile.name, ...c, checkedAt: new Date().toISOString(), ms: Date.now() - started });
+  const done = (c: Omit<ProfileCheck, 'checkedAt' | 'ms' | 'profile'>): ProfileCheck => ({
+    profile: profile.name,
+    ...c,
+    checkedAt: new Date().toISOString(),
+    ms: Date.now() - started,
+  });
   const ready = await prepare(profile, o);
   if ('fail' in ready) return done(ready.fail);
   const { target, server, kc } = ready;
@@ -64,7 +80,8 @@ export async function checkProfile(profile: Profile, o: CheckOptions): Promise<P
   } catch (err) {
     return done({ ok: false, status: 'unreachable', reason: describeNetworkError(err, server, timeoutMs), server: server.origin });
   }
-  if (version.status !== 200) return done({ ok: false, status: 'unreachable', reason: describeHttpFailure(version), server: server.origin });
+  if (version.status !== 200)
+    return done({ ok: false, status: 'unreachable', reason: describeHttpFailure(version), server: server.origin });
   const serverVersion = parse<{ gitVersion?: string }>(version.text)?.gitVersion;
 
   const check: ProfileCheck = done({ ok: true, status: 'ready', server: server.origin, ...(serverVersion ? { serverVersion } : {}) });
@@ -87,16 +104,33 @@ export async function checkProfile(profile: Profile, o: CheckOptions): Promise<P
 export async function profileNamespaces(profile: Profile, o: CheckOptions): Promise<ProfileNamespaces> {
   const ready = await prepare(profile, o);
   if ('fail' in ready) {
-    return { profile: profile.name, namespaces: o.allowList ?? [], from: 'allow-list', defaultNamespace: 'default', reason: ready.fail.reason };
+    return {
+      profile: profile.name,
+      namespaces: o.allowList ?? [],
+      from: 'allow-list',
+      defaultNamespace: 'default',
+      reason: ready.fail.reason,
+    };
   }
   const timeoutMs = o.timeoutMs ?? 5000;
   return namespacesFrom((p) => kubeRequest(ready.target, p, timeoutMs), profile.name, ready.kc, o.allowList ?? [], ready.server, timeoutMs);
 }
 
-async function namespacesFrom(get: (path: string) => Promise<KubeReply>, name: string, kc: KubeConfig, allowList: string[], server: URL, timeoutMs: number): Promise<ProfileNamespaces> {
+async function namespacesFrom(
+  get: (path: string) => Promise<KubeReply>,
+  name: string,
+  kc: KubeConfig,
+  allowList: string[],
+  server: URL,
+  timeoutMs: number,
+): Promise<ProfileNamespaces> {
   const defaultNamespace = kc.getContextObject(kc.getCurrentContext())?.namespace || 'default';
   const fallback = (reason: string): ProfileNamespaces => ({
-    profile: name, namespaces: [...new Set([defaultNamespace, ...allowList])], from: 'allow-list', defaultNamespace, reason,
+    profile: name,
+    namespaces: [...new Set([defaultNamespace, ...allowList])],
+    from: 'allow-list',
+    defaultNamespace,
+    reason,
   });
   let r: KubeReply;
   try {
@@ -104,10 +138,13 @@ async function namespacesFrom(get: (path: string) => Promise<KubeReply>, name: s
   } catch (err) {
     return fallback(`cannot list namespaces: ${describeNetworkError(err, server, timeoutMs)}`);
   }
-  if (r.status === 403) return fallback('this user may not list namespaces (403); showing the context\'s namespace and the allow-list');
+  if (r.status === 403) return fallback("this user may not list namespaces (403); showing the context's namespace and the allow-list");
   if (r.status !== 200) return fallback(`cannot list namespaces: ${describeHttpFailure(r)}`);
   const items = parse<{ items?: Array<{ metadata?: { name?: string } }> }>(r.text)?.items ?? [];
-  const namespaces = items.map((i) => i.metadata?.name).filter((n): n is string => !!n).sort();
+  const namespaces = items
+    .map((i) => i.metadata?.name)
+    .filter((n): n is string => !!n)
+    .sort();
   return { profile: name, namespaces, from: 'cluster', defaultNamespace };
 }
 
@@ -130,7 +167,10 @@ function parse<T>(text: string): T | undefined {
 
 function withTimeout<T>(p: Promise<T>, ms: number, why: () => string): Promise<T> {
   let timer: NodeJS.Timeout;
-  return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(Object.assign(new Error(why()), { ownTimeout: true })), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(Object.assign(new Error(why()), { ownTimeout: true })), ms))),
+  ]).finally(() => clearTimeout(timer));
 }
 
 function firstLine(err: unknown): string {

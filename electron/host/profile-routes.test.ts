@@ -27,7 +27,10 @@ before(async () => {
   const token = readFileSync(join(api.dir, 'pki', 'admin.token'), 'utf8').trim();
   const kc = parseYaml(api.kubeconfigYaml);
   const plugin = join(dir, 'plugin.sh');
-  writeFileSync(plugin, `#!/bin/sh\ntouch "${join(dir, 'ran')}"\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${token}"}}'\n`);
+  writeFileSync(
+    plugin,
+    `#!/bin/sh\ntouch "${join(dir, 'ran')}"\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${token}"}}'\n`,
+  );
   chmodSync(plugin, 0o755);
   kc.users.push({ name: 'ex', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, args: [] } } });
   kc.contexts.push({ name: 'via-plugin', context: { cluster: kc.clusters[0].name, user: 'ex' } });
@@ -37,25 +40,39 @@ before(async () => {
   writeFileSync(kubeFile, original);
   mkdirSync(join(dir, 'web'));
   writeFileSync(join(dir, 'web', 'index.html'), '<!doctype html>');
-  app = await startApp({ dataDir: join(dir, 'data'), env: { ...process.env, HOME: join(dir, 'home'), KUBECONFIG: undefined }, staticDir: join(dir, 'web'), pollMs: 0, profilePollMs: 200 });
+  app = await startApp({
+    dataDir: join(dir, 'data'),
+    env: { ...process.env, HOME: join(dir, 'home'), KUBECONFIG: undefined },
+    staticDir: join(dir, 'web'),
+    pollMs: 0,
+    profilePollMs: 200,
+  });
   const u = new URL(app.launchUrl);
   const r = await httpGet(app.port, u.pathname + u.search);
   headers = { cookie: String(r.headers['set-cookie']?.[0]).split(';')[0], origin: `http://127.0.0.1:${app.port}` };
   await new Promise<void>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: app.port, path: '/api/events', headers: { ...headers, host: `127.0.0.1:${app.port}` }, agent: false }, (res) => {
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => {
-        buf += d;
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const data = buf.slice(0, i).split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-          buf = buf.slice(i + 2);
-          if (data) events.push(JSON.parse(data));
-        }
-      });
-      resolve();
-    });
+    const req = request(
+      { host: '127.0.0.1', port: app.port, path: '/api/events', headers: { ...headers, host: `127.0.0.1:${app.port}` }, agent: false },
+      (res) => {
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => {
+          buf += d;
+          let i;
+          while ((i = buf.indexOf('\n\n')) >= 0) {
+            const data = buf
+              .slice(0, i)
+              .split('\n')
+              .filter((l) => l.startsWith('data: '))
+              .map((l) => l.slice(6))
+              .join('\n');
+            buf = buf.slice(i + 2);
+            if (data) events.push(JSON.parse(data));
+          }
+        });
+        resolve();
+      },
+    );
     req.on('error', reject);
     closeEvents = () => req.destroy();
     req.end();
@@ -70,7 +87,13 @@ after(async () => {
 });
 
 const call = (path: string, method = 'GET', body?: unknown) =>
-  httpGet(app.port, path, { ...headers, 'content-type': 'application/json' }, method, body === undefined ? undefined : JSON.stringify(body));
+  httpGet(
+    app.port,
+    path,
+    { ...headers, 'content-type': 'application/json' },
+    method,
+    body === undefined ? undefined : JSON.stringify(body),
+  );
 const json = async <T>(path: string, method = 'GET', body?: unknown, status = 200): Promise<T> => {
   const r = await call(path, method, body);
   assert.equal(r.status, status, `${method} ${path}: ${r.body}`);
@@ -88,11 +111,19 @@ async function until<T>(what: string, check: () => Promise<T | undefined> | T | 
 
 test('the default kubeconfig gives profiles; checked in the background; proxied like local ones', async () => {
   const list = await json<ProfileSummary[]>('/api/profiles');
-  assert.deepEqual(list.map((p) => [p.name, p.source]), [['skiff-fixture', 'kubeconfig'], ['via-plugin', 'kubeconfig']]);
+  assert.deepEqual(
+    list.map((p) => [p.name, p.source]),
+    [
+      ['skiff-fixture', 'kubeconfig'],
+      ['via-plugin', 'kubeconfig'],
+    ],
+  );
   const sources = await json<ProfileSource[]>('/api/profile-sources');
   assert.equal(sources[0].id, 'default');
   assert.deepEqual(sources[0].paths, [kubeFile]);
-  await until('background check', async () => (await json<ProfileSummary[]>('/api/profiles')).find((p) => p.name === 'skiff-fixture' && p.status === 'ready'));
+  await until('background check', async () =>
+    (await json<ProfileSummary[]>('/api/profiles')).find((p) => p.name === 'skiff-fixture' && p.status === 'ready'),
+  );
   const nodes = await call('/k8s/skiff-fixture/api/v1/namespaces');
   assert.equal(nodes.status, 200, nodes.body);
   const check = await json<ProfileCheck>('/api/profiles/skiff-fixture/check', 'POST');
@@ -109,7 +140,11 @@ test('exec consent over the API: 401 ExecConsentRequired until allowed, then the
   assert.equal(existsSync(join(dir, 'ran')), false);
   assert.equal((await call('/api/profiles/via-plugin/consent', 'POST', { command: '/bin/sh', args: [], env: [] })).status, 409);
   assert.equal((await call('/api/profiles/via-plugin/consent', 'POST')).status, 400);
-  const allowed = await json<ProfileSummary>('/api/profiles/via-plugin/consent', 'POST', { command: p.exec!.command, args: p.exec!.args, env: p.exec!.env });
+  const allowed = await json<ProfileSummary>('/api/profiles/via-plugin/consent', 'POST', {
+    command: p.exec!.command,
+    args: p.exec!.args,
+    env: p.exec!.env,
+  });
   assert.equal(allowed.exec?.consented, true);
   const ok = await call('/k8s/via-plugin/api/v1/namespaces');
   assert.equal(ok.status, 200, ok.body);
@@ -129,7 +164,11 @@ test('namespaces, kubeconfig export and bad requests', async () => {
   assert.equal(k.status, 200);
   assert.match(String(k.headers['content-type']), /^application\/yaml/);
   const doc = parseYaml(k.body);
-  assert.deepEqual(doc.contexts.map((c: { name: string }) => c.name), ['skiff-fixture'], 'that profile only');
+  assert.deepEqual(
+    doc.contexts.map((c: { name: string }) => c.name),
+    ['skiff-fixture'],
+    'that profile only',
+  );
   assert.ok(doc.users[0].user['client-key-data'], 'credentials inlined');
   assert.equal((await call('/api/profiles/ghost/check', 'POST')).status, 404);
   assert.equal((await call('/api/profiles/skiff-fixture/check')).status, 405);
@@ -145,7 +184,9 @@ test('edits of the watched file arrive as profiles events; removal hides; the fi
   const kc = JSON.parse(original);
   kc.contexts.push({ name: 'added-live', context: { cluster: kc.clusters[0].name, user: kc.users[0].name } });
   writeFileSync(kubeFile, JSON.stringify(kc));
-  await until('profiles event with added-live', () => events.some((e) => e.type === 'profiles' && e.profiles.some((p) => p.name === 'added-live')));
+  await until('profiles event with added-live', () =>
+    events.some((e) => e.type === 'profiles' && e.profiles.some((p) => p.name === 'added-live')),
+  );
   assert.ok(events.some((e) => e.type === 'profile-sources'));
   const text = readFileSync(kubeFile, 'utf8');
   const r = await json<{ removed: string }>('/api/profiles/added-live', 'DELETE');

@@ -80,10 +80,14 @@ export function createProfileRoutes(o: ProfileRoutesOptions) {
         try {
           text = standaloneKubeconfig(p.exportKubeConfig ? p.exportKubeConfig() : p.kubeConfig(), name);
         } catch (err) {
-          if (err instanceof ProfileUnavailable) throw new HostHttpError(409, err.message, 'fix the kubeconfig (or start the cluster) first');
+          if (err instanceof ProfileUnavailable)
+            throw new HostHttpError(409, err.message, 'fix the kubeconfig (or start the cluster) first');
           throw err;
         }
-        sendText(res, 200, text, { 'Content-Type': 'application/yaml; charset=utf-8', 'Content-Disposition': `attachment; filename="${safeFile(name)}.kubeconfig"` });
+        sendText(res, 200, text, {
+          'Content-Type': 'application/yaml; charset=utf-8',
+          'Content-Disposition': `attachment; filename="${safeFile(name)}.kubeconfig"`,
+        });
         return true;
       }
     }

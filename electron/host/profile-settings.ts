@@ -17,13 +17,18 @@ const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** Trimmed, unique, valid namespace names; a 400 naming the bad one otherwise. */
 export function checkNamespaces(value: unknown): string[] {
-  if (!Array.isArray(value)) throw new HostHttpError(400, '"namespaces" must be a list of namespace names', 'send {"namespaces": ["team-a", "team-b"]}');
+  if (!Array.isArray(value))
+    throw new HostHttpError(400, '"namespaces" must be a list of namespace names', 'send {"namespaces": ["team-a", "team-b"]}');
   if (value.length > 200) throw new HostHttpError(400, `${value.length} namespaces is too many for an allow-list`, 'list at most 200');
   const out: string[] = [];
   for (const v of value) {
     const name = typeof v === 'string' ? v.trim() : '';
     if (!NAMESPACE.test(name)) {
-      throw new HostHttpError(400, `"${String(v)}" is not a namespace name`, 'namespace names are lowercase letters, digits and "-", at most 63 characters');
+      throw new HostHttpError(
+        400,
+        `"${String(v)}" is not a namespace name`,
+        'namespace names are lowercase letters, digits and "-", at most 63 characters',
+      );
     }
     if (!out.includes(name)) out.push(name);
   }

@@ -31,7 +31,12 @@ export function addSource(deps: SourceActionDeps, body: unknown): string {
   }
   if ('text' in req) {
     const doc = parseOrThrow(() => parseKubeconfig(req.text, { file: 'pasted text' }));
-    const label = req.label?.trim() || doc.contexts.map((c) => c.name).slice(0, 3).join(', ');
+    const label =
+      req.label?.trim() ||
+      doc.contexts
+        .map((c) => c.name)
+        .slice(0, 3)
+        .join(', ');
     return storeSealed(deps, { kind: 'paste', label }, req.text);
   }
   const path = absolute(req.path, deps.cwd);
@@ -40,10 +45,19 @@ export function addSource(deps: SourceActionDeps, body: unknown): string {
     st = statSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new HostHttpError(code === 'ENOENT' ? 404 : 400, `cannot import ${path}: ${code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`, 'pick an existing kubeconfig file or a folder of them');
+    throw new HostHttpError(
+      code === 'ENOENT' ? 404 : 400,
+      `cannot import ${path}: ${code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`,
+      'pick an existing kubeconfig file or a folder of them',
+    );
   }
   if (st.isDirectory()) {
-    if (req.copy) throw new HostHttpError(400, `${path} is a folder; only files can be copied into Skiff`, 'import the folder by reference (it is watched), or copy its files one by one');
+    if (req.copy)
+      throw new HostHttpError(
+        400,
+        `${path} is a folder; only files can be copied into Skiff`,
+        'import the folder by reference (it is watched), or copy its files one by one',
+      );
     return addReference(deps, 'dir', path);
   }
   parseOrThrow(() => readKubeconfigFile(path));
@@ -66,7 +80,12 @@ export function removeSource(deps: SourceActionDeps, id: string): void {
     removed = f.sources[i];
     f.sources.splice(i, 1);
   });
-  if (!removed) throw new HostHttpError(404, `profile source "${id}" does not exist`, 'list them with GET /api/profile-sources or "skiff profiles list"');
+  if (!removed)
+    throw new HostHttpError(
+      404,
+      `profile source "${id}" does not exist`,
+      'list them with GET /api/profile-sources or "skiff profiles list"',
+    );
   if (removed.copy) rmSync(join(deps.store.paths.copies, removed.copy), { force: true });
 }
 
@@ -97,7 +116,11 @@ function addReference(deps: SourceActionDeps, kind: 'file' | 'dir', path: string
   return id;
 }
 
-function storeSealed(deps: SourceActionDeps, what: { kind: 'copy'; path: string } | { kind: 'paste'; label: string }, text: string): string {
+function storeSealed(
+  deps: SourceActionDeps,
+  what: { kind: 'copy'; path: string } | { kind: 'paste'; label: string },
+  text: string,
+): string {
   const f = deps.store.read();
   const have = what.kind === 'copy' ? f.sources.find((s) => s.kind === 'copy' && s.path === what.path) : undefined;
   const id = have?.id ?? newId();
@@ -109,7 +132,13 @@ function storeSealed(deps: SourceActionDeps, what: { kind: 'copy'; path: string 
       delete s.hidden;
       return;
     }
-    file.sources.push({ id, kind: what.kind, ...(what.kind === 'copy' ? { path: what.path } : { label: what.label }), copy, addedAt: new Date().toISOString() });
+    file.sources.push({
+      id,
+      kind: what.kind,
+      ...(what.kind === 'copy' ? { path: what.path } : { label: what.label }),
+      copy,
+      addedAt: new Date().toISOString(),
+    });
   });
   return id;
 }
@@ -128,7 +157,8 @@ export function inlineFiles(text: string, baseDir: string): string {
       obj![fileKey] = abs(p); // unreadable now: keep the reference, the profile shows the problem
     }
   };
-  for (const c of Array.isArray(doc?.clusters) ? doc.clusters : []) inline(c?.cluster, 'certificate-authority', 'certificate-authority-data', (b) => b.toString('base64'));
+  for (const c of Array.isArray(doc?.clusters) ? doc.clusters : [])
+    inline(c?.cluster, 'certificate-authority', 'certificate-authority-data', (b) => b.toString('base64'));
   for (const u of Array.isArray(doc?.users) ? doc.users : []) {
     inline(u?.user, 'client-certificate', 'client-certificate-data', (b) => b.toString('base64'));
     inline(u?.user, 'client-key', 'client-key-data', (b) => b.toString('base64'));
@@ -163,11 +193,20 @@ function parseOrThrow(parse: () => ParsedKubeconfig): ParsedKubeconfig {
   try {
     doc = parse();
   } catch (err) {
-    if (err instanceof KubeconfigFileError) throw new HostHttpError(400, `cannot import ${err.file}: ${err.problem}`, 'pick a kubeconfig file (kubectl config view shows what one looks like)');
+    if (err instanceof KubeconfigFileError)
+      throw new HostHttpError(
+        400,
+        `cannot import ${err.file}: ${err.problem}`,
+        'pick a kubeconfig file (kubectl config view shows what one looks like)',
+      );
     throw err;
   }
   if (!doc.contexts.length) {
-    throw new HostHttpError(400, `cannot import ${doc.file}: it has no contexts`, 'a kubeconfig lists contexts (each naming a cluster and a user); pick another file');
+    throw new HostHttpError(
+      400,
+      `cannot import ${doc.file}: it has no contexts`,
+      'a kubeconfig lists contexts (each naming a cluster and a user); pick another file',
+    );
   }
   return doc;
 }

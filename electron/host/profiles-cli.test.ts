@@ -15,7 +15,8 @@ function io(stdin = '', confirm?: boolean): ProfilesIo & { lines: string[]; errs
   const lines: string[] = [];
   const errs: string[] = [];
   return {
-    lines, errs,
+    lines,
+    errs,
     out: (l) => lines.push(l),
     err: (l) => errs.push(l),
     env: { HOME: join(dir, 'home'), SKIFF_HOME: join(dir, 'data'), PATH: process.env.PATH },
@@ -34,7 +35,16 @@ async function closedPort(): Promise<number> {
 }
 
 test('flags', () => {
-  assert.deepEqual(parseProfilesFlags(['import', 'x', '--copy', '--data-dir=/d']), { sub: 'import', args: ['x'], dataDir: '/d', copy: true, check: false, json: false, yes: false, help: false });
+  assert.deepEqual(parseProfilesFlags(['import', 'x', '--copy', '--data-dir=/d']), {
+    sub: 'import',
+    args: ['x'],
+    dataDir: '/d',
+    copy: true,
+    check: false,
+    json: false,
+    yes: false,
+    help: false,
+  });
   assert.throws(() => parseProfilesFlags(['list', '--nope']), /unknown flag "--nope"/);
   assert.throws(() => parseProfilesFlags(['list', '--data-dir']), /--data-dir needs a value/);
 });
@@ -44,8 +54,14 @@ test('import (relative to the cwd), list, check, consent, kubeconfig, remove', a
   const file = join(dir, 'work', 'team.yaml');
   const text = JSON.stringify({
     clusters: [{ name: 'c', cluster: { server: `https://127.0.0.1:${port}`, 'insecure-skip-tls-verify': true } }],
-    users: [{ name: 'u', user: { token: 't' } }, { name: 'e', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'get-token', args: ['--x'] } } }],
-    contexts: [{ name: 'down', context: { cluster: 'c', user: 'u' } }, { name: 'plug', context: { cluster: 'c', user: 'e' } }],
+    users: [
+      { name: 'u', user: { token: 't' } },
+      { name: 'e', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'get-token', args: ['--x'] } } },
+    ],
+    contexts: [
+      { name: 'down', context: { cluster: 'c', user: 'u' } },
+      { name: 'plug', context: { cluster: 'c', user: 'e' } },
+    ],
   });
   writeFileSync(file, text);
   let o = io();
@@ -97,7 +113,12 @@ test('import (relative to the cwd), list, check, consent, kubeconfig, remove', a
 });
 
 test('stdin import, malformed files and unknown commands: clear messages, exit 1', async () => {
-  let o = io(JSON.stringify({ clusters: [{ name: 'c', cluster: { server: 'https://x' } }], contexts: [{ name: 'piped', context: { cluster: 'c' } }] }));
+  let o = io(
+    JSON.stringify({
+      clusters: [{ name: 'c', cluster: { server: 'https://x' } }],
+      contexts: [{ name: 'piped', context: { cluster: 'c' } }],
+    }),
+  );
   assert.equal(await main(['import', '-'], o), 0, o.errs.join('\n'));
   assert.match(o.lines[0], /stored in Skiff \(encrypted\).*piped/);
   writeFileSync(join(dir, 'work', 'bad.yaml'), 'contexts: [\n');

@@ -116,7 +116,11 @@ export async function main(argv: string[], io: ProfilesIo = processIo()): Promis
   }
   const dataDir = flags.dataDir ?? defaultDataDir(io.env);
   const reg = createKubeconfigProfiles({
-    dataDir, env: io.env, cwd: io.cwd, watch: false, autoCheck: false,
+    dataDir,
+    env: io.env,
+    cwd: io.cwd,
+    watch: false,
+    autoCheck: false,
     reserved: () => listClusterNames(dataDir).map(contextName),
   });
   try {
@@ -135,7 +139,8 @@ export async function main(argv: string[], io: ProfilesIo = processIo()): Promis
 
 async function run(reg: KubeconfigProfiles, f: Flags, io: ProfilesIo): Promise<number> {
   const one = (what: string) => {
-    if (f.args.length !== 1) throw new HostHttpError(400, `"skiff profiles ${f.sub}" takes one ${what}`, `e.g. skiff profiles ${f.sub} ${what.toUpperCase()}`);
+    if (f.args.length !== 1)
+      throw new HostHttpError(400, `"skiff profiles ${f.sub}" takes one ${what}`, `e.g. skiff profiles ${f.sub} ${what.toUpperCase()}`);
     return f.args[0];
   };
   switch (f.sub) {
@@ -166,8 +171,15 @@ async function run(reg: KubeconfigProfiles, f: Flags, io: ProfilesIo): Promise<n
       const target = one('file');
       const body = target === '-' ? { text: await io.stdin(), label: 'stdin' } : { path: target, copy: f.copy };
       const s = reg.addSource(body);
-      const how = s.kind === 'copy' ? 'copied into Skiff (encrypted)' : s.kind === 'paste' ? 'stored in Skiff (encrypted)' : 'by reference (the app watches it)';
-      io.out(`Imported ${s.label} ${how} as source ${s.id}: ${s.profiles.length} profile${s.profiles.length === 1 ? '' : 's'}${s.profiles.length ? `: ${s.profiles.join(', ')}` : ''}.`);
+      const how =
+        s.kind === 'copy'
+          ? 'copied into Skiff (encrypted)'
+          : s.kind === 'paste'
+            ? 'stored in Skiff (encrypted)'
+            : 'by reference (the app watches it)';
+      io.out(
+        `Imported ${s.label} ${how} as source ${s.id}: ${s.profiles.length} profile${s.profiles.length === 1 ? '' : 's'}${s.profiles.length ? `: ${s.profiles.join(', ')}` : ''}.`,
+      );
       printSource(s, io, true);
       return 0;
     }
@@ -176,13 +188,20 @@ async function run(reg: KubeconfigProfiles, f: Flags, io: ProfilesIo): Promise<n
       const name = one('name');
       if (reg.entry(name)) {
         const r = reg.removeProfile(name);
-        io.out(r.removed === 'source' ? `Removed profile ${name} and its source ${r.source} (your file is untouched).` : `Profile ${name} is hidden; its file has other contexts and is untouched. "skiff profiles remove ${r.source}" removes the whole source.`);
+        io.out(
+          r.removed === 'source'
+            ? `Removed profile ${name} and its source ${r.source} (your file is untouched).`
+            : `Profile ${name} is hidden; its file has other contexts and is untouched. "skiff profiles remove ${r.source}" removes the whole source.`,
+        );
         return 0;
       }
       const src = reg.sources().find((s) => s.id === name || s.label === resolve(io.cwd, name));
-      if (!src) throw new HostHttpError(404, `no profile or source named "${name}"`, 'see "skiff profiles list" and "skiff profiles sources"');
+      if (!src)
+        throw new HostHttpError(404, `no profile or source named "${name}"`, 'see "skiff profiles list" and "skiff profiles sources"');
       reg.removeSource(src.id);
-      io.out(`Removed source ${src.id} (${src.label})${src.kind === 'copy' || src.kind === 'paste' ? ' and Skiff\'s copy of it' : ''}; your files are untouched.`);
+      io.out(
+        `Removed source ${src.id} (${src.label})${src.kind === 'copy' || src.kind === 'paste' ? " and Skiff's copy of it" : ''}; your files are untouched.`,
+      );
       return 0;
     }
     case 'check': {
@@ -203,7 +222,8 @@ async function run(reg: KubeconfigProfiles, f: Flags, io: ProfilesIo): Promise<n
       io.out(`  env:     ${p.exec.env.length ? p.exec.env.map((e) => `${e.name}=${e.value}`).join(' ') : '(none)'}`);
       let ok = f.yes;
       if (!ok) {
-        if (!io.confirm) throw new HostHttpError(400, 'not allowed: there is no terminal to ask on', 'rerun with --yes to allow this exact command');
+        if (!io.confirm)
+          throw new HostHttpError(400, 'not allowed: there is no terminal to ask on', 'rerun with --yes to allow this exact command');
         ok = await io.confirm('Allow Skiff to run it for this profile?');
       }
       if (!ok) {
@@ -232,11 +252,28 @@ function printProfiles(profiles: ProfileSummary[], io: ProfilesIo): void {
   }
   const rows = [['NAME', 'SERVER', 'STATUS', 'DETAIL']];
   for (const p of profiles) {
-    const detail = p.reason ?? (p.status === 'ready' ? [p.serverVersion, p.nodeCount !== undefined ? `${p.nodeCount} node${p.nodeCount === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ') : '');
-    rows.push([p.name, p.server ?? '-', p.status, `${detail}${p.duplicateOf ? `${detail ? '; ' : ''}duplicate of ${p.duplicateOf} (${p.file})` : ''}`]);
+    const detail =
+      p.reason ??
+      (p.status === 'ready'
+        ? [p.serverVersion, p.nodeCount !== undefined ? `${p.nodeCount} node${p.nodeCount === 1 ? '' : 's'}` : '']
+            .filter(Boolean)
+            .join(', ')
+        : '');
+    rows.push([
+      p.name,
+      p.server ?? '-',
+      p.status,
+      `${detail}${p.duplicateOf ? `${detail ? '; ' : ''}duplicate of ${p.duplicateOf} (${p.file})` : ''}`,
+    ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const r of rows) io.out(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd());
+  for (const r of rows)
+    io.out(
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    );
 }
 
 function printProblems(sources: ProfileSource[], io: ProfilesIo): void {
@@ -250,7 +287,9 @@ function printProblems(sources: ProfileSource[], io: ProfilesIo): void {
 function printSource(s: ProfileSource, io: ProfilesIo, problemsOnly = false): void {
   if (!problemsOnly) {
     io.out(`${s.id}  ${s.kind}  ${s.label}${s.encrypted ? '  (encrypted)' : ''}`);
-    io.out(`  profiles: ${s.profiles.length ? s.profiles.join(', ') : '(none)'}${s.hidden.length ? `; hidden: ${s.hidden.join(', ')}` : ''}`);
+    io.out(
+      `  profiles: ${s.profiles.length ? s.profiles.join(', ') : '(none)'}${s.hidden.length ? `; hidden: ${s.hidden.join(', ')}` : ''}`,
+    );
   }
   for (const e of s.errors) io.out(`  problem: ${e.file}${e.context ? ` (context ${e.context})` : ''}: ${e.problem}`);
   if (!problemsOnly) for (const n of s.notes) io.out(`  note: ${n.file}${n.context ? ` (context ${n.context})` : ''}: ${n.problem}`);
@@ -265,6 +304,8 @@ function printCheck(c: ProfileCheck, io: ProfilesIo): void {
   io.out(`${c.profile}: ready (${[c.server, c.serverVersion, nodes].filter(Boolean).join(', ')})`);
   if (c.namespaces) {
     const ns = c.namespaces;
-    io.out(`  namespaces: ${ns.namespaces.join(', ') || '(none)'}${ns.from === 'allow-list' ? ` (allow-list: ${ns.reason})` : ''}; default ${ns.defaultNamespace}`);
+    io.out(
+      `  namespaces: ${ns.namespaces.join(', ') || '(none)'}${ns.from === 'allow-list' ? ` (allow-list: ${ns.reason})` : ''}; default ${ns.defaultNamespace}`,
+    );
   }
 }

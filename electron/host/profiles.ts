@@ -31,7 +31,10 @@ export class ProfileUnavailable extends Error {
 
 /** The profile's credentials would run a command the user has not allowed (yet). */
 export class ExecConsentRequired extends Error {
-  constructor(readonly profile: string, readonly exec: ExecCommand) {
+  constructor(
+    readonly profile: string,
+    readonly exec: ExecCommand,
+  ) {
     super(
       `profile "${profile}" needs your consent to run ${exec.via === 'exec' ? 'its exec plugin' : 'its auth-provider command'}: ` +
         `${[exec.command, ...exec.args].join(' ')}${exec.env.length ? ` (env: ${exec.env.map((e) => e.name).join(', ')})` : ''}; ` +

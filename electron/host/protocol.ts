@@ -165,10 +165,7 @@ export interface ProfileSource {
   notes: SourceProblem[];
 }
 
-export type AddProfileSourceRequest =
-  | { path: string; copy?: boolean }
-  | { text: string; label?: string }
-  | { default: true };
+export type AddProfileSourceRequest = { path: string; copy?: boolean } | { text: string; label?: string } | { default: true };
 
 export interface RemoveProfileResult {
   /** 'hidden': the context is no longer listed (its file has others); 'source': the whole source went. */
@@ -272,6 +269,4 @@ export interface LocalTerminalInfo {
 export type TerminalControl = { type: 'resize'; cols: number; rows: number };
 
 /** Text frames the host sends on a local terminal's WebSocket. */
-export type TerminalEvent =
-  | { type: 'exit'; code: number; signal?: number }
-  | { type: 'error'; message: string; hint?: string };
+export type TerminalEvent = { type: 'exit'; code: number; signal?: number } | { type: 'error'; message: string; hint?: string };

@@ -25,7 +25,8 @@ export function unframe(id: string, sealed: Buffer): Buffer {
   if (sealed.length < 5 || !sealed.subarray(0, 4).equals(MAGIC)) throw new Error('the data is not sealed by Skiff (no SKB1 header)');
   const len = sealed[4];
   const got = sealed.subarray(5, 5 + len).toString('utf8');
-  if (got !== id) throw new Error(`the data was sealed with "${got}", not "${id}"; open it where it was stored (e.g. the app rather than the CLI)`);
+  if (got !== id)
+    throw new Error(`the data was sealed with "${got}", not "${id}"; open it where it was stored (e.g. the app rather than the CLI)`);
   return sealed.subarray(5 + len);
 }
 
@@ -39,8 +40,10 @@ export function createKeyFileBox(keyFile: string): SecretBox {
     try {
       key = readFileSync(keyFile);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read the key file ${keyFile}: ${(err as Error).message}`);
-      if (!create) throw new Error(`the key file ${keyFile} is missing, so stored credentials cannot be decrypted; import the kubeconfig again`);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new Error(`cannot read the key file ${keyFile}: ${(err as Error).message}`);
+      if (!create)
+        throw new Error(`the key file ${keyFile} is missing, so stored credentials cannot be decrypted; import the kubeconfig again`);
       mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
       const fresh = randomBytes(32);
       try {

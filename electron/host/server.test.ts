@@ -101,7 +101,13 @@ test('assets have their content type and long cache; missing assets are 404', as
 });
 
 test('path traversal is refused', async () => {
-  for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/assets/%2E%2E/%2E%2E/secret.txt', '/..%5csecret.txt']) {
+  for (const path of [
+    '/../secret.txt',
+    '/%2e%2e/secret.txt',
+    '/assets/..%2f..%2fsecret.txt',
+    '/assets/%2E%2E/%2E%2E/secret.txt',
+    '/..%5csecret.txt',
+  ]) {
     const r = await httpGet(server.port, path, { cookie });
     assert.equal(r.status, 403, path);
     assert.ok(!r.body.includes('TOP-SECRET'), path);
@@ -112,25 +118,40 @@ test('wrong Host or Origin is refused even with the cookie', async () => {
   assert.equal((await httpGet(server.port, '/', { cookie, host: 'evil.example' })).status, 403);
   assert.equal((await httpGet(server.port, '/api/app', { cookie, host: `attacker.example:${server.port}` })).status, 403);
   assert.equal((await httpGet(server.port, '/api/app', { cookie, origin: 'https://evil.example' })).status, 403);
-  const ok = await httpGet(server.port, '/api/app', { cookie, origin: `http://localhost:${server.port}`, host: `localhost:${server.port}` });
+  const ok = await httpGet(server.port, '/api/app', {
+    cookie,
+    origin: `http://localhost:${server.port}`,
+    host: `localhost:${server.port}`,
+  });
   assert.equal(ok.status, 200);
   assert.deepEqual(JSON.parse(ok.body), { api: '/api/app' });
 });
 
 test('/api and /k8s reach their handlers; other methods on pages are 405', async () => {
-  assert.deepEqual(JSON.parse((await httpGet(server.port, '/k8s/skiff-local/api/v1/pods?watch=1', { cookie })).body), { k8s: '/k8s/skiff-local/api/v1/pods?watch=1' });
+  assert.deepEqual(JSON.parse((await httpGet(server.port, '/k8s/skiff-local/api/v1/pods?watch=1', { cookie })).body), {
+    k8s: '/k8s/skiff-local/api/v1/pods?watch=1',
+  });
   assert.equal((await httpGet(server.port, '/', { cookie }, 'POST', 'x')).status, 405);
 });
 
 test('WebSocket upgrades pass the same checks, with a matching Origin', async () => {
   const origin = `http://127.0.0.1:${server.port}`;
-  const noCookie = await rawRequest(server.port, upgradeRequest(server.port, '/k8s/p/api/v1/namespaces/default/pods/x/exec', { Origin: origin }));
+  const noCookie = await rawRequest(
+    server.port,
+    upgradeRequest(server.port, '/k8s/p/api/v1/namespaces/default/pods/x/exec', { Origin: origin }),
+  );
   assert.match(noCookie.data, /^HTTP\/1\.1 403/);
   const noOrigin = await rawRequest(server.port, upgradeRequest(server.port, '/k8s/p/exec', { Cookie: cookie }));
   assert.match(noOrigin.data, /^HTTP\/1\.1 403/);
-  const badOrigin = await rawRequest(server.port, upgradeRequest(server.port, '/k8s/p/exec', { Cookie: cookie, Origin: 'http://evil.example' }));
+  const badOrigin = await rawRequest(
+    server.port,
+    upgradeRequest(server.port, '/k8s/p/exec', { Cookie: cookie, Origin: 'http://evil.example' }),
+  );
   assert.match(badOrigin.data, /^HTTP\/1\.1 403/);
-  const badHost = await rawRequest(server.port, upgradeRequest(server.port, '/k8s/p/exec', { Cookie: cookie, Origin: origin, Host: 'evil.example' }));
+  const badHost = await rawRequest(
+    server.port,
+    upgradeRequest(server.port, '/k8s/p/exec', { Cookie: cookie, Origin: origin, Host: 'evil.example' }),
+  );
   assert.match(badHost.data, /^HTTP\/1\.1 403/);
   assert.deepEqual(upgrades, [], 'no refused upgrade reached the proxy');
   const ok = await rawRequest(server.port, upgradeRequest(server.port, '/k8s/p/exec', { Cookie: cookie, Origin: origin }));

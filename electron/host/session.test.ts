@@ -70,7 +70,11 @@ test('WebSocket upgrades must carry a matching Origin', () => {
   assert.equal(s.checkRequest(req('/k8s/x/api', { ...ws, origin: 'http://evil.example' }), { port: PORT })?.status, 403);
   assert.equal(s.checkRequest(req('/k8s/x/api', { ...ws, origin: `http://localhost:${PORT}` }), { port: PORT }), null);
   const { cookie: _c, ...noCookie } = ws;
-  assert.equal(s.checkRequest(req('/k8s/x/api', { ...noCookie, origin: `http://localhost:${PORT}` }), { port: PORT })?.status, 403, 'no cookie');
+  assert.equal(
+    s.checkRequest(req('/k8s/x/api', { ...noCookie, origin: `http://localhost:${PORT}` }), { port: PORT })?.status,
+    403,
+    'no cookie',
+  );
 });
 
 test('readCookie picks the named cookie', () => {

@@ -51,7 +51,11 @@ export function createSession(opts: { secret?: string; launchToken?: string } = 
       // Browsers always send Origin on WebSocket handshakes; a missing one is not a browser page of ours.
       return upgrade ? { status: 403, message: 'Forbidden: WebSocket upgrade without an Origin header' } : null;
     }
-    if (!allowedHosts(port).map((h) => `http://${h}`).includes(origin.toLowerCase())) {
+    if (
+      !allowedHosts(port)
+        .map((h) => `http://${h}`)
+        .includes(origin.toLowerCase())
+    ) {
       return { status: 403, message: 'Forbidden: request from another origin' };
     }
     return null;

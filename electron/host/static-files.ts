@@ -67,7 +67,12 @@ export function createStaticFiles(staticDir: string): StaticFiles {
     const st = statFile(index);
     if (!st) {
       const text = notBuiltPage(root);
-      res.writeHead(503, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', ...htmlSecurityHeaders(port) });
+      res.writeHead(503, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Length': Buffer.byteLength(text),
+        'Cache-Control': 'no-store',
+        ...htmlSecurityHeaders(port),
+      });
       return void res.end(req.method === 'HEAD' ? undefined : text);
     }
     sendFile(req, res, index, st.size, { 'Cache-Control': 'no-cache', ...htmlSecurityHeaders(port) });

@@ -28,7 +28,10 @@ async function main(): Promise<void> {
   ipcMain.handle('skiff:open-file', async (e, filters) => {
     if (!trusted(e)) return null;
     const win = BrowserWindow.fromWebContents(e.sender);
-    const r = await dialog.showOpenDialog(win!, { properties: ['openFile', 'multiSelections'], filters: Array.isArray(filters) ? filters : undefined });
+    const r = await dialog.showOpenDialog(win!, {
+      properties: ['openFile', 'multiSelections'],
+      filters: Array.isArray(filters) ? filters : undefined,
+    });
     if (r.canceled) return null;
     return r.filePaths.filter((p) => existsSync(p)).map((p) => ({ path: p, text: readFileSync(p, 'utf8') }));
   });

@@ -23,8 +23,14 @@ export interface AdmissionStorage {
   /** Whether an object exists (creates that will fail with AlreadyExists are not charged). */
   exists(group: string, version: string, plural: string, namespace: string | undefined, name: string): Promise<boolean>;
   /** Read-modify-write of an object's status (retried on conflicts; `change` may throw to refuse). */
-  mutateStatus(group: string, version: string, plural: string, namespace: string | undefined, name: string,
-    change: (cur: KubeObject) => Promise<KubeObject> | KubeObject): Promise<void>;
+  mutateStatus(
+    group: string,
+    version: string,
+    plural: string,
+    namespace: string | undefined,
+    name: string,
+    change: (cur: KubeObject) => Promise<KubeObject> | KubeObject,
+  ): Promise<void>;
 }
 
 export interface AdmissionKinds {
@@ -32,13 +38,23 @@ export interface AdmissionKinds {
 }
 
 /** Kinds read on every create: served from watch-fed caches when a store is given. */
-const CACHED = ['/resourcequotas', '/limitranges', '/serviceaccounts', 'scheduling.k8s.io/priorityclasses', 'storage.k8s.io/storageclasses'];
+const CACHED = [
+  '/resourcequotas',
+  '/limitranges',
+  '/serviceaccounts',
+  'scheduling.k8s.io/priorityclasses',
+  'storage.k8s.io/storageclasses',
+];
 
 /**
  * Storage over the API's Resources; `resources` is a thunk because admission is built before
  * them. With `store`, quotas, limit ranges and priority classes are read from watch caches.
  */
-export function createAdmissionStorage(kinds: AdmissionKinds, resources: () => Resources, store?: Store): AdmissionStorage & { stop(): void } {
+export function createAdmissionStorage(
+  kinds: AdmissionKinds,
+  resources: () => Resources,
+  store?: Store,
+): AdmissionStorage & { stop(): void } {
   const def = (group: string, version: string, plural: string) => {
     const d = kinds.byResource(group, version, plural);
     if (!d) throw new Error(`admission: unknown resource ${plural}.${group}/${version}`);
@@ -94,7 +110,12 @@ export function chainAdmission(plugins: Admission[]): Admission {
  * `admission: createDefaultAdmission(kinds, () => resources, services, store)`; its `stop()`
  * closes the caches' watches (call it from the core's stop).
  */
-export function createDefaultAdmission(kinds: AdmissionKinds, resources: () => Resources, services: Admission, store?: Store): Admission & { stop(): void } {
+export function createDefaultAdmission(
+  kinds: AdmissionKinds,
+  resources: () => Resources,
+  services: Admission,
+  store?: Store,
+): Admission & { stop(): void } {
   const storage = createAdmissionStorage(kinds, resources, store);
   const chain = chainAdmission([
     createServiceAccountAdmission(storage),

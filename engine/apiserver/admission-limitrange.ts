@@ -15,7 +15,8 @@ type Obj = Record<string, any>;
 type List = Record<string, string>;
 
 /** Quantity.String(): canonical text of a quantity as the user wrote it. */
-const show = (name: string, q: unknown) => formatResource(name, parseQuantity(q) ?? 0, isBinaryText(q) || (typeof q === 'string' && /^[0-9.]+$/.test(q) ? false : undefined));
+const show = (name: string, q: unknown) =>
+  formatResource(name, parseQuantity(q) ?? 0, isBinaryText(q) || (typeof q === 'string' && /^[0-9.]+$/.test(q) ? false : undefined));
 
 function fillDefaults(c: Obj, defaults: List, requests: List, kind: string, notes: string[]) {
   c.resources ??= {};
@@ -42,21 +43,26 @@ function checkItem(item: Obj, type: string, req: Record<string, unknown>, lim: R
     const m = show(k, min);
     if (req[k] === undefined) errs.push(`minimum ${k} usage per ${type} is ${m}.  No request is specified`);
     else if (val(req[k]) < val(min)) errs.push(`minimum ${k} usage per ${type} is ${m}, but request is ${show(k, req[k])}`);
-    else if (lim[k] !== undefined && val(lim[k]) < val(min)) errs.push(`minimum ${k} usage per ${type} is ${m}, but limit is ${show(k, lim[k])}`);
+    else if (lim[k] !== undefined && val(lim[k]) < val(min))
+      errs.push(`minimum ${k} usage per ${type} is ${m}, but limit is ${show(k, lim[k])}`);
   }
   for (const [k, max] of Object.entries<string>(item.max ?? {})) {
     const m = show(k, max);
     if (lim[k] === undefined) errs.push(`maximum ${k} usage per ${type} is ${m}.  No limit is specified`);
     else if (val(lim[k]) > val(max)) errs.push(`maximum ${k} usage per ${type} is ${m}, but limit is ${show(k, lim[k])}`);
-    else if (req[k] !== undefined && val(req[k]) > val(max)) errs.push(`maximum ${k} usage per ${type} is ${m}, but request is ${show(k, req[k])}`);
+    else if (req[k] !== undefined && val(req[k]) > val(max))
+      errs.push(`maximum ${k} usage per ${type} is ${m}, but request is ${show(k, req[k])}`);
   }
   for (const [k, ratio] of Object.entries<string>(item.maxLimitRequestRatio ?? {})) {
     const r = show(k, ratio);
-    if (req[k] === undefined || val(req[k]) === 0) errs.push(`${k} max limit to request ratio per ${type} is ${r}, but no request is specified or request is 0`);
-    else if (lim[k] === undefined || val(lim[k]) === 0) errs.push(`${k} max limit to request ratio per ${type} is ${r}, but no limit is specified or limit is 0`);
+    if (req[k] === undefined || val(req[k]) === 0)
+      errs.push(`${k} max limit to request ratio per ${type} is ${r}, but no request is specified or request is 0`);
+    else if (lim[k] === undefined || val(lim[k]) === 0)
+      errs.push(`${k} max limit to request ratio per ${type} is ${r}, but no limit is specified or limit is 0`);
     else {
       const observed = val(lim[k]) / val(req[k]);
-      if (observed > val(ratio) + 1e-9) errs.push(`${k} max limit to request ratio per ${type} is ${r}, but provided ratio is ${observed.toFixed(6)}`);
+      if (observed > val(ratio) + 1e-9)
+        errs.push(`${k} max limit to request ratio per ${type} is ${r}, but provided ratio is ${observed.toFixed(6)}`);
     }
   }
 }
@@ -79,7 +85,10 @@ function admitPod(pod: KubeObject, ranges: KubeObject[]): string[] {
     for (const c of spec.containers ?? []) fillDefaults(c, defaults, requests, 'container', notes);
   }
   if (notes.length) {
-    pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), 'kubernetes.io/limit-ranger': `LimitRanger plugin set: ${notes.join('; ')}` };
+    pod.metadata.annotations = {
+      ...(pod.metadata.annotations ?? {}),
+      'kubernetes.io/limit-ranger': `LimitRanger plugin set: ${notes.join('; ')}`,
+    };
     if (pod.status) pod.status.qosClass = qosClass(spec);
   }
   const errs: string[] = [];
@@ -108,7 +117,8 @@ function admitClaim(pvc: KubeObject, ranges: KubeObject[]): string[] {
       checkItem({ min: item.min }, 'PersistentVolumeClaim', req, lim, errs);
       for (const [k, max] of Object.entries<string>(item.max ?? {})) {
         if (req[k] === undefined) errs.push(`maximum ${k} usage per PersistentVolumeClaim is ${show(k, max)}.  No request is specified`);
-        else if ((parseQuantity(req[k]) ?? 0) > (parseQuantity(max) ?? 0)) errs.push(`maximum ${k} usage per PersistentVolumeClaim is ${show(k, max)}, but request is ${show(k, req[k])}`);
+        else if ((parseQuantity(req[k]) ?? 0) > (parseQuantity(max) ?? 0))
+          errs.push(`maximum ${k} usage per PersistentVolumeClaim is ${show(k, max)}, but request is ${show(k, req[k])}`);
       }
     }
   }

@@ -24,7 +24,7 @@ export function createPriorityAdmission(storage: AdmissionStorage): AdmissionPlu
         const pc = classes.find((c) => c.metadata.name === spec.priorityClassName);
         const builtin = BUILTIN_PRIORITY_CLASSES[spec.priorityClassName];
         if (!pc && !builtin) throw forbidden(`no PriorityClass with name ${spec.priorityClassName} was found`);
-        value = pc ? pc.value ?? 0 : builtin.value;
+        value = pc ? (pc.value ?? 0) : builtin.value;
         policy = pc ? pc.preemptionPolicy : builtin.preemptionPolicy;
       } else {
         // The highest-valued global default wins when several claim it, as upstream picks.
@@ -38,7 +38,9 @@ export function createPriorityAdmission(storage: AdmissionStorage): AdmissionPlu
         }
       }
       if (spec.priority !== undefined && spec.priority !== value) {
-        throw forbidden(`the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${value} from the given PriorityClass name`);
+        throw forbidden(
+          `the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${value} from the given PriorityClass name`,
+        );
       }
       spec.priority = value;
       if (policy) spec.preemptionPolicy = policy;

@@ -4,14 +4,34 @@
 // binary suffix that divides exactly ("64Mi", "1234Ki"), else plain bytes.
 import { parseQuantity } from '../kinds/quantity';
 
-const DECIMAL: [number, string][] = [[1e18, 'E'], [1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k'], [1, '']];
-const BINARY: [number, string][] = [[2 ** 60, 'Ei'], [2 ** 50, 'Pi'], [2 ** 40, 'Ti'], [2 ** 30, 'Gi'], [2 ** 20, 'Mi'], [2 ** 10, 'Ki']];
+const DECIMAL: [number, string][] = [
+  [1e18, 'E'],
+  [1e15, 'P'],
+  [1e12, 'T'],
+  [1e9, 'G'],
+  [1e6, 'M'],
+  [1e3, 'k'],
+  [1, ''],
+];
+const BINARY: [number, string][] = [
+  [2 ** 60, 'Ei'],
+  [2 ** 50, 'Pi'],
+  [2 ** 40, 'Ti'],
+  [2 ** 30, 'Gi'],
+  [2 ** 20, 'Mi'],
+  [2 ** 10, 'Ki'],
+];
 
 /** A decimal amount given in nano-units (cpu nanocores), canonical: "250m", "1", "123456n". */
 export function formatNanos(nanos: number): string {
   const n = Math.round(nanos);
   if (n === 0) return '0';
-  for (const [scale, suffix] of [[1e9, ''], [1e6, 'm'], [1e3, 'u'], [1, 'n']] as [number, string][]) {
+  for (const [scale, suffix] of [
+    [1e9, ''],
+    [1e6, 'm'],
+    [1e3, 'u'],
+    [1, 'n'],
+  ] as [number, string][]) {
     if (n % scale === 0) {
       const whole = n / scale;
       if (suffix === '') return formatDecimal(whole);

@@ -16,8 +16,12 @@ export type ListFn = (group: string, version: string, plural: string, namespace:
 
 /** Kinds with a named (non count/) quota resource. */
 const NAMED: Record<string, string> = {
-  '/pods': 'pods', '/services': 'services', '/configmaps': 'configmaps', '/secrets': 'secrets',
-  '/persistentvolumeclaims': 'persistentvolumeclaims', '/replicationcontrollers': 'replicationcontrollers',
+  '/pods': 'pods',
+  '/services': 'services',
+  '/configmaps': 'configmaps',
+  '/secrets': 'secrets',
+  '/persistentvolumeclaims': 'persistentvolumeclaims',
+  '/replicationcontrollers': 'replicationcontrollers',
   '/resourcequotas': 'resourcequotas',
 };
 
@@ -52,9 +56,15 @@ export function podInScope(quota: KubeObject, pod: KubeObject): boolean {
   const exprs: Obj[] = quota.spec?.scopeSelector?.matchExpressions ?? [];
   const terminating = pod.spec?.activeDeadlineSeconds != null;
   const bestEffort = qosClass(pod.spec ?? {}) === 'BestEffort';
-  const scopeOk = (s: string) => ({
-    Terminating: terminating, NotTerminating: !terminating, BestEffort: bestEffort, NotBestEffort: !bestEffort,
-  } as Record<string, boolean>)[s] ?? true;
+  const scopeOk = (s: string) =>
+    (
+      ({
+        Terminating: terminating,
+        NotTerminating: !terminating,
+        BestEffort: bestEffort,
+        NotBestEffort: !bestEffort,
+      }) as Record<string, boolean>
+    )[s] ?? true;
   if (!scopes.every(scopeOk)) return false;
   for (const e of exprs) {
     if (e.scopeName !== 'PriorityClass') {
@@ -62,10 +72,16 @@ export function podInScope(quota: KubeObject, pod: KubeObject): boolean {
       continue;
     }
     const pc: string | undefined = pod.spec?.priorityClassName || undefined;
-    const ok = e.operator === 'In' ? pc !== undefined && (e.values ?? []).includes(pc)
-      : e.operator === 'NotIn' ? pc === undefined || !(e.values ?? []).includes(pc)
-        : e.operator === 'Exists' ? pc !== undefined
-          : e.operator === 'DoesNotExist' ? pc === undefined : true;
+    const ok =
+      e.operator === 'In'
+        ? pc !== undefined && (e.values ?? []).includes(pc)
+        : e.operator === 'NotIn'
+          ? pc === undefined || !(e.values ?? []).includes(pc)
+          : e.operator === 'Exists'
+            ? pc !== undefined
+            : e.operator === 'DoesNotExist'
+              ? pc === undefined
+              : true;
     if (!ok) return false;
   }
   return true;
@@ -122,12 +138,24 @@ export function kindOfResource(name: string): { group: string; plural: string } 
 }
 
 const VERSIONS: Record<string, string> = {
-  '': 'v1', apps: 'v1', batch: 'v1', 'networking.k8s.io': 'v1', 'policy': 'v1', 'rbac.authorization.k8s.io': 'v1',
-  'autoscaling': 'v2', 'discovery.k8s.io': 'v1', 'coordination.k8s.io': 'v1', 'storage.k8s.io': 'v1',
+  '': 'v1',
+  apps: 'v1',
+  batch: 'v1',
+  'networking.k8s.io': 'v1',
+  policy: 'v1',
+  'rbac.authorization.k8s.io': 'v1',
+  autoscaling: 'v2',
+  'discovery.k8s.io': 'v1',
+  'coordination.k8s.io': 'v1',
+  'storage.k8s.io': 'v1',
 };
 
 /** The namespace's usage of every resource a quota names (what status.used shows). */
-export async function namespaceUsage(quota: KubeObject, list: ListFn, versionOf: (group: string, plural: string) => string | undefined = (g) => VERSIONS[g]): Promise<Usage> {
+export async function namespaceUsage(
+  quota: KubeObject,
+  list: ListFn,
+  versionOf: (group: string, plural: string) => string | undefined = (g) => VERSIONS[g],
+): Promise<Usage> {
   const ns = quota.metadata.namespace!;
   const hard: Record<string, unknown> = quota.spec?.hard ?? {};
   const byKind = new Map<string, { group: string; plural: string; names: string[] }>();

@@ -14,7 +14,11 @@ import { formatUsage, namespaceUsage, objectUsage, podInScope, quotaTracks, type
 
 type Obj = Record<string, any>;
 
-const pretty = (m: Record<string, string>) => Object.keys(m).sort().map((k) => `${k}=${m[k]}`).join(',');
+const pretty = (m: Record<string, string>) =>
+  Object.keys(m)
+    .sort()
+    .map((k) => `${k}=${m[k]}`)
+    .join(',');
 
 /** Containers that lack a request/limit a compute quota insists on ("must specify ..."). */
 function missingCompute(quota: KubeObject, pod: KubeObject): string[] {
@@ -25,7 +29,8 @@ function missingCompute(quota: KubeObject, pod: KubeObject): string[] {
     if (!m) continue;
     const [, field, res] = m;
     const lacking = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]
-      .filter((c: Obj) => c.resources?.[field]?.[res] === undefined).map((c: Obj) => c.name);
+      .filter((c: Obj) => c.resources?.[field]?.[res] === undefined)
+      .map((c: Obj) => c.name);
     if (lacking.length) out.push(`${name} for: ${lacking.join(',')}`);
   }
   return out;
@@ -58,7 +63,7 @@ export function createQuotaAdmission(storage: AdmissionStorage): AdmissionPlugin
         if (!validated) {
           validated = true;
           const invalid = validateObjectMeta(obj, def.namespaced, nameKindOf(def)).length > 0 || (def.validate?.(obj) ?? []).length > 0;
-          if (invalid || (obj.metadata.name && await storage.exists(def.group, def.version, def.plural, ns, obj.metadata.name))) return;
+          if (invalid || (obj.metadata.name && (await storage.exists(def.group, def.version, def.plural, ns, obj.metadata.name)))) return;
         }
         const check = async (q: KubeObject): Promise<Record<string, string>> => {
           let used: Usage = {};
@@ -71,7 +76,9 @@ export function createQuotaAdmission(storage: AdmissionStorage): AdmissionPlugin
             const requested = Object.fromEntries(exceeded.map((k) => [k, fmt(k, delta[k])]));
             const usedNow = Object.fromEntries(exceeded.map((k) => [k, fmt(k, used[k] ?? 0)]));
             const limited = Object.fromEntries(exceeded.map((k) => [k, fmt(k, parseQuantity(hard[k]) ?? 0)]));
-            throw errors.forbidden(`${what}: exceeded quota: ${q.metadata.name}, requested: ${pretty(requested)}, used: ${pretty(usedNow)}, limited: ${pretty(limited)}`);
+            throw errors.forbidden(
+              `${what}: exceeded quota: ${q.metadata.name}, requested: ${pretty(requested)}, used: ${pretty(usedNow)}, limited: ${pretty(limited)}`,
+            );
           }
           const next: Usage = {};
           for (const [k, v] of Object.entries<string>(known)) next[k] = parseQuantity(v) ?? 0;

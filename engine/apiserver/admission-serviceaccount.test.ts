@@ -9,10 +9,12 @@ const sas = [
   { metadata: { name: 'puller', namespace: 'b' }, imagePullSecrets: [{ name: 'b-cred' }] },
 ] as any[];
 const storage = {
-  list: async (_g: string, _v: string, plural: string, ns?: string) => (plural === 'serviceaccounts' ? sas.filter((s) => s.metadata.namespace === ns) : []),
+  list: async (_g: string, _v: string, plural: string, ns?: string) =>
+    plural === 'serviceaccounts' ? sas.filter((s) => s.metadata.namespace === ns) : [],
 } as unknown as AdmissionStorage;
 const podDef = { group: '', plural: 'pods' } as any;
-const pod = (ns: string, spec: object) => ({ metadata: { name: 'p', namespace: ns }, spec: { containers: [{ name: 'c', image: 'x' }], ...spec } }) as any;
+const pod = (ns: string, spec: object) =>
+  ({ metadata: { name: 'p', namespace: ns }, spec: { containers: [{ name: 'c', image: 'x' }], ...spec } }) as any;
 
 test("a new pod gets its ServiceAccount's imagePullSecrets", async () => {
   const sa = createServiceAccountAdmission(storage);

@@ -94,7 +94,9 @@ export function createApiCore(opts: ApiCoreOptions) {
 
   const gc = createGarbageCollector({ store, resources, locate, log: opts.log });
   const namespaces = createNamespaceLifecycle({
-    store, resources, namespaceDef,
+    store,
+    resources,
+    namespaceDef,
     namespacedKinds: () => storedKinds().filter((d) => d.namespaced),
     log: opts.log,
   });

@@ -11,7 +11,11 @@ export interface UserInfo {
 export type TokenTable = Record<string, UserInfo>;
 
 /** `verifyToken` (optional) accepts bearer tokens not in the table, e.g. service-account JWTs. */
-export function authenticate(req: IncomingMessage, tokens: TokenTable, verifyToken?: (token: string) => UserInfo | undefined): UserInfo | undefined {
+export function authenticate(
+  req: IncomingMessage,
+  tokens: TokenTable,
+  verifyToken?: (token: string) => UserInfo | undefined,
+): UserInfo | undefined {
   const auth = req.headers.authorization;
   if (auth) {
     const m = /^Bearer\s+(\S+)$/i.exec(auth);

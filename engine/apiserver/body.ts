@@ -26,7 +26,10 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 export function mediaType(req: IncomingMessage): string {
-  const type = String(req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
+  const type = String(req.headers['content-type'] ?? 'application/json')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
   // kubectl 1.32+ sends typed objects as protobuf; decodeBody turns them into the same JSON value,
   // so every reader that takes JSON takes them too.
   return type === kubeProtobufMediaType ? 'application/json' : type;

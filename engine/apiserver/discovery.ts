@@ -68,7 +68,8 @@ function subresourcesOf(def: KindDef): object[] {
     sub('portforward', 'PodPortForwardOptions', ['create', 'get']);
   }
   if (def.kind === 'Namespace' && !def.group) sub('finalize', 'Namespace', ['update']);
-  if (def.kind === 'ServiceAccount' && !def.group) sub('token', 'TokenRequest', ['create'], { group: 'authentication.k8s.io', version: 'v1' });
+  if (def.kind === 'ServiceAccount' && !def.group)
+    sub('token', 'TokenRequest', ['create'], { group: 'authentication.k8s.io', version: 'v1' });
   return out;
 }
 

@@ -24,7 +24,11 @@ export interface Reply {
 }
 
 export async function handleResource(
-  deps: HandlerDeps, route: ResourceRoute, req: IncomingMessage, res: ServerResponse, q: URLSearchParams,
+  deps: HandlerDeps,
+  route: ResourceRoute,
+  req: IncomingMessage,
+  res: ServerResponse,
+  q: URLSearchParams,
   user: { user: string; groups: string[] },
 ): Promise<Reply | undefined> {
   const def = deps.kinds.byResource(route.group, route.version, route.plural);
@@ -58,7 +62,12 @@ export async function handleResource(
   switch (method) {
     case 'GET': {
       const obj = await deps.resources.get(def, ns, name);
-      return { status: 200, body: wantsTable(req) ? toTable(def, [obj], { resourceVersion: obj.metadata.resourceVersion }, includeObjectParam(q), deps.now().getTime()) : obj };
+      return {
+        status: 200,
+        body: wantsTable(req)
+          ? toTable(def, [obj], { resourceVersion: obj.metadata.resourceVersion }, includeObjectParam(q), deps.now().getTime())
+          : obj,
+      };
     }
     case 'PUT':
       return update(deps, def, ns, name, req, q);
@@ -83,7 +92,10 @@ export function buildFilter(deps: HandlerDeps, def: KindDef, q: URLSearchParams)
 async function list(deps: HandlerDeps, def: KindDef, ns: string | undefined, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
   const filter = buildFilter(deps, def, q);
   const page = { limit: intParam(q, 'limit'), continueToken: q.get('continue') || undefined };
-  const metaOf = (r: { resourceVersion: string; continueToken?: string }) => ({ resourceVersion: r.resourceVersion, ...(r.continueToken ? { continue: r.continueToken } : {}) });
+  const metaOf = (r: { resourceVersion: string; continueToken?: string }) => ({
+    resourceVersion: r.resourceVersion,
+    ...(r.continueToken ? { continue: r.continueToken } : {}),
+  });
   if (!filter && !wantsTable(req)) {
     const r = await deps.resources.listJsonTexts(def, ns, page);
     const head = JSON.stringify({ kind: `${def.kind}List`, apiVersion: apiVersionOf(def), metadata: metaOf(r) }).slice(0, -1);
@@ -95,7 +107,14 @@ async function list(deps: HandlerDeps, def: KindDef, ns: string | undefined, req
   return { status: 200, body: { kind: `${def.kind}List`, apiVersion: apiVersionOf(def), metadata: meta, items: result.items } };
 }
 
-async function watch(deps: HandlerDeps, def: KindDef, ns: string | undefined, req: IncomingMessage, res: ServerResponse, q: URLSearchParams) {
+async function watch(
+  deps: HandlerDeps,
+  def: KindDef,
+  ns: string | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+  q: URLSearchParams,
+) {
   const table = wantsTable(req);
   const include = includeObjectParam(q);
   let first = true;
@@ -130,11 +149,15 @@ async function readObject(deps: HandlerDeps, def: KindDef, req: IncomingMessage,
   if (type !== 'application/json' && type !== 'application/yaml') throw errors.unsupportedMediaType(type);
   const body = decodeBody(await readBody(req), type);
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw errors.badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type struct`);
+    throw errors.badRequest(
+      `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type struct`,
+    );
   }
   checkTypeMeta(def, body);
   if (body.metadata !== undefined && (typeof body.metadata !== 'object' || body.metadata === null || Array.isArray(body.metadata))) {
-    throw errors.badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: json: cannot unmarshal ${typeof body.metadata} into Go struct field ${def.kind}.metadata of type v1.ObjectMeta`);
+    throw errors.badRequest(
+      `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: json: cannot unmarshal ${typeof body.metadata} into Go struct field ${def.kind}.metadata of type v1.ObjectMeta`,
+    );
   }
   body.metadata ??= {};
   const warnings = enforceSchema(deps.checker, def, body, parseFieldValidation(q.get('fieldValidation')));
@@ -163,7 +186,14 @@ async function create(deps: HandlerDeps, def: KindDef, ns: string | undefined, r
   return { status: 201, body: created, warnings };
 }
 
-async function update(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
+async function update(
+  deps: HandlerDeps,
+  def: KindDef,
+  ns: string | undefined,
+  name: string,
+  req: IncomingMessage,
+  q: URLSearchParams,
+): Promise<Reply> {
   const { obj, warnings } = await readObject(deps, def, req, q);
   if (def.namespaced && obj.metadata.namespace && obj.metadata.namespace !== ns) {
     throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
@@ -176,28 +206,45 @@ export async function readPatch(req: IncomingMessage): Promise<{ type: string; b
   const type = mediaType(req);
   const known = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
   if (type === 'application/apply-patch+yaml') {
-    throw new ApiError(415, 'UnsupportedMediaType', 'server-side apply is not supported by this server yet; use client-side apply (kubectl apply without --server-side)');
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      'server-side apply is not supported by this server yet; use client-side apply (kubectl apply without --server-side)',
+    );
   }
   if (!known.includes(type)) throw errors.unsupportedMediaType(type);
   return { type, body: decodeBody(await readBody(req), 'application/json', 'the patch') };
 }
 
-async function patch(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
+async function patch(
+  deps: HandlerDeps,
+  def: KindDef,
+  ns: string | undefined,
+  name: string,
+  req: IncomingMessage,
+  q: URLSearchParams,
+): Promise<Reply> {
   const p = await readPatch(req);
   const mode = parseFieldValidation(q.get('fieldValidation'));
   let warnings: string[] = [];
-  const updated = await deps.resources.mutate(def, ns, name, (cur) => {
-    const rv = cur.metadata.resourceVersion;
-    const next = deps.applyPatch(p.type, cur, p.body, deps.schemaOf(def.model));
-    if (!next || typeof next !== 'object' || Array.isArray(next)) throw errors.badRequest('the patch did not produce an object');
-    checkTypeMeta(def, next);
-    next.metadata ??= {};
-    if (next.metadata.resourceVersion !== undefined && next.metadata.resourceVersion !== rv) {
-      throw errors.conflict(def.group, def.plural, name);
-    }
-    warnings = enforceSchema(deps.checker, def, next, mode);
-    return next;
-  }, { dryRun: isDryRun(q) });
+  const updated = await deps.resources.mutate(
+    def,
+    ns,
+    name,
+    (cur) => {
+      const rv = cur.metadata.resourceVersion;
+      const next = deps.applyPatch(p.type, cur, p.body, deps.schemaOf(def.model));
+      if (!next || typeof next !== 'object' || Array.isArray(next)) throw errors.badRequest('the patch did not produce an object');
+      checkTypeMeta(def, next);
+      next.metadata ??= {};
+      if (next.metadata.resourceVersion !== undefined && next.metadata.resourceVersion !== rv) {
+        throw errors.conflict(def.group, def.plural, name);
+      }
+      warnings = enforceSchema(deps.checker, def, next, mode);
+      return next;
+    },
+    { dryRun: isDryRun(q) },
+  );
   return { status: 200, body: updated, warnings };
 }
 
@@ -211,7 +258,9 @@ export function parseDeleteOptions(body: any, q: URLSearchParams): DeleteOptions
   if (!body || typeof body !== 'object') throw errors.badRequest('DeleteOptions must be an object');
   const policy = body.propagationPolicy ?? q.get('propagationPolicy') ?? undefined;
   if (policy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(policy)) {
-    throw errors.badRequest(`DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
+    throw errors.badRequest(
+      `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
+    );
   }
   const orphan = body.orphanDependents ?? boolParam(q, 'orphanDependents');
   const grace = body.gracePeriodSeconds ?? intParam(q, 'gracePeriodSeconds');
@@ -224,13 +273,26 @@ export function parseDeleteOptions(body: any, q: URLSearchParams): DeleteOptions
   };
 }
 
-async function remove(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
+async function remove(
+  deps: HandlerDeps,
+  def: KindDef,
+  ns: string | undefined,
+  name: string,
+  req: IncomingMessage,
+  q: URLSearchParams,
+): Promise<Reply> {
   const opts = await deleteOptions(req, q);
   const { obj } = await deps.resources.remove(def, ns, name, opts);
   return { status: 200, body: obj };
 }
 
-async function deleteCollection(deps: HandlerDeps, def: KindDef, ns: string | undefined, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
+async function deleteCollection(
+  deps: HandlerDeps,
+  def: KindDef,
+  ns: string | undefined,
+  req: IncomingMessage,
+  q: URLSearchParams,
+): Promise<Reply> {
   const opts = await deleteOptions(req, q);
   const { items, resourceVersion } = await deps.resources.list(def, ns, { filter: buildFilter(deps, def, q) });
   const deleted: KubeObject[] = [];

@@ -19,30 +19,68 @@ test('NodeMetrics and PodMetrics: list, get, selectors, not found, discovery', a
   try {
     const { client } = t;
     await client.create(R.nodes, undefined, { metadata: { name: 'n1', labels: { zone: 'a' } } });
-    await client.create(R.pods, 'default', { metadata: { name: 'web', labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x' }] } });
-    await client.create(R.pods, 'default', { metadata: { name: 'db', labels: { app: 'db' } }, spec: { containers: [{ name: 'c', image: 'x' }] } });
+    await client.create(R.pods, 'default', {
+      metadata: { name: 'web', labels: { app: 'web' } },
+      spec: { containers: [{ name: 'c', image: 'x' }] },
+    });
+    await client.create(R.pods, 'default', {
+      metadata: { name: 'db', labels: { app: 'db' } },
+      spec: { containers: [{ name: 'c', image: 'x' }] },
+    });
     const ts = '2026-01-01T00:00:00Z';
     const api = createMetricsApi({
       client,
       source: () => ({
-        nodes: [{ name: 'n1', cpuNanoCores: 300_000_123, memoryBytes: 512 * 2 ** 20, timestamp: ts }, { name: 'gone', cpuNanoCores: 1, memoryBytes: 1, timestamp: ts }],
-        pods: ['web', 'db'].map((name) => ({ namespace: 'default', name, timestamp: ts, containers: [{ name: 'c', cpuNanoCores: 250e6, memoryBytes: 1234 * 1024 }] })),
+        nodes: [
+          { name: 'n1', cpuNanoCores: 300_000_123, memoryBytes: 512 * 2 ** 20, timestamp: ts },
+          { name: 'gone', cpuNanoCores: 1, memoryBytes: 1, timestamp: ts },
+        ],
+        pods: ['web', 'db'].map((name) => ({
+          namespace: 'default',
+          name,
+          timestamp: ts,
+          containers: [{ name: 'c', cpuNanoCores: 250e6, memoryBytes: 1234 * 1024 }],
+        })),
       }),
     });
     const q = (s = '') => new URLSearchParams(s);
     const nodes: any = (await api.serve({ type: 'resource', group: 'metrics.k8s.io', version: 'v1beta1', plural: 'nodes' }, q())).body;
     assert.equal(nodes.kind, 'NodeMetricsList');
-    assert.deepEqual(nodes.items.map((n: any) => [n.metadata.name, n.usage.cpu, n.usage.memory, n.metadata.labels.zone]), [['n1', '300000123n', '512Mi', 'a']]);
-    const pods: any = (await api.serve({ type: 'resource', group: 'metrics.k8s.io', version: 'v1beta1', namespace: 'default', plural: 'pods' }, q('labelSelector=app%3Dweb'))).body;
-    assert.deepEqual(pods.items.map((p: any) => [p.metadata.name, p.containers[0].usage]), [['web', { cpu: '250m', memory: '1234Ki' }]]);
-    const one: any = (await api.serve({ type: 'resource', group: 'metrics.k8s.io', version: 'v1beta1', namespace: 'default', plural: 'pods', name: 'db' }, q())).body;
+    assert.deepEqual(
+      nodes.items.map((n: any) => [n.metadata.name, n.usage.cpu, n.usage.memory, n.metadata.labels.zone]),
+      [['n1', '300000123n', '512Mi', 'a']],
+    );
+    const pods: any = (
+      await api.serve(
+        { type: 'resource', group: 'metrics.k8s.io', version: 'v1beta1', namespace: 'default', plural: 'pods' },
+        q('labelSelector=app%3Dweb'),
+      )
+    ).body;
+    assert.deepEqual(
+      pods.items.map((p: any) => [p.metadata.name, p.containers[0].usage]),
+      [['web', { cpu: '250m', memory: '1234Ki' }]],
+    );
+    const one: any = (
+      await api.serve(
+        { type: 'resource', group: 'metrics.k8s.io', version: 'v1beta1', namespace: 'default', plural: 'pods', name: 'db' },
+        q(),
+      )
+    ).body;
     assert.equal(one.kind, 'PodMetrics');
-    await assert.rejects(api.serve({ type: 'resource', group: 'metrics.k8s.io', version: 'v1beta1', namespace: 'default', plural: 'pods', name: 'nope' }, q()),
-      (e: any) => e.code === 404 && e.message === 'podmetrics.metrics.k8s.io "default/nope" not found');
+    await assert.rejects(
+      api.serve({ type: 'resource', group: 'metrics.k8s.io', version: 'v1beta1', namespace: 'default', plural: 'pods', name: 'nope' }, q()),
+      (e: any) => e.code === 404 && e.message === 'podmetrics.metrics.k8s.io "default/nope" not found',
+    );
     const rl: any = (await api.serve({ type: 'group-version', group: 'metrics.k8s.io', version: 'v1beta1' }, q())).body;
-    assert.deepEqual(rl.resources.map((r: any) => r.kind), ['NodeMetrics', 'PodMetrics']);
+    assert.deepEqual(
+      rl.resources.map((r: any) => r.kind),
+      ['NodeMetrics', 'PodMetrics'],
+    );
     assert.equal(withMetricsGroup({ groups: [] as object[] }).groups.length, 1);
-    await assert.rejects(api.serve({ type: 'resource', group: 'metrics.k8s.io', version: 'v1beta1', plural: 'nodes' }, q(), 'POST'), (e: any) => e.code === 405);
+    await assert.rejects(
+      api.serve({ type: 'resource', group: 'metrics.k8s.io', version: 'v1beta1', plural: 'nodes' }, q(), 'POST'),
+      (e: any) => e.code === 405,
+    );
   } finally {
     await t.close();
   }

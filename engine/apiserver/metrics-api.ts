@@ -9,10 +9,27 @@ import { errors } from './status';
 import { parseLabelSelector, compileFieldSelector } from './selectors';
 import { formatBytes, formatNanos } from './admission-quantity';
 
-export interface NodeUsage { name: string; cpuNanoCores: number; memoryBytes: number; timestamp: string }
-export interface ContainerUsage { name: string; cpuNanoCores: number; memoryBytes: number }
-export interface PodUsage { namespace: string; name: string; containers: ContainerUsage[]; timestamp: string }
-export interface MetricsSnapshot { nodes: NodeUsage[]; pods: PodUsage[] }
+export interface NodeUsage {
+  name: string;
+  cpuNanoCores: number;
+  memoryBytes: number;
+  timestamp: string;
+}
+export interface ContainerUsage {
+  name: string;
+  cpuNanoCores: number;
+  memoryBytes: number;
+}
+export interface PodUsage {
+  namespace: string;
+  name: string;
+  containers: ContainerUsage[];
+  timestamp: string;
+}
+export interface MetricsSnapshot {
+  nodes: NodeUsage[];
+  pods: PodUsage[];
+}
 /** Where usage comes from (the node manager); undefined while no kubelet runs. */
 export type MetricsSource = () => MetricsSnapshot | undefined;
 
@@ -23,13 +40,17 @@ const apiVersion = `${METRICS_GROUP}/${METRICS_VERSION}`;
 const WINDOW = '10s';
 
 export const metricsApiGroup = {
-  kind: 'APIGroup', apiVersion: 'v1', name: METRICS_GROUP,
+  kind: 'APIGroup',
+  apiVersion: 'v1',
+  name: METRICS_GROUP,
   versions: [{ groupVersion: apiVersion, version: METRICS_VERSION }],
   preferredVersion: { groupVersion: apiVersion, version: METRICS_VERSION },
 };
 
 export const metricsResourceList = {
-  kind: 'APIResourceList', apiVersion: 'v1', groupVersion: apiVersion,
+  kind: 'APIResourceList',
+  apiVersion: 'v1',
+  groupVersion: apiVersion,
   resources: [
     { name: 'nodes', singularName: '', namespaced: false, kind: 'NodeMetrics', verbs: ['get', 'list'] },
     { name: 'pods', singularName: '', namespaced: true, kind: 'PodMetrics', verbs: ['get', 'list'] },
@@ -37,7 +58,15 @@ export const metricsResourceList = {
 };
 
 /** The parts of a parsed API route the metrics API reads (engine/apiserver/routes.ts's Route). */
-export interface MetricsRoute { type: string; group?: string; version?: string; namespace?: string; plural?: string; name?: string; subresource?: string }
+export interface MetricsRoute {
+  type: string;
+  group?: string;
+  version?: string;
+  namespace?: string;
+  plural?: string;
+  name?: string;
+  subresource?: string;
+}
 
 export interface MetricsApiDeps {
   source: MetricsSource;
@@ -61,19 +90,39 @@ export function createMetricsApi(deps: MetricsApiDeps) {
 
   function nodeMetrics(n: NodeUsage, labels: Record<string, string> | undefined): KubeObject {
     return {
-      kind: 'NodeMetrics', apiVersion,
-      metadata: { name: n.name, creationTimestamp: now().toISOString().replace(/\.\d+Z$/, 'Z'), ...(labels ? { labels } : {}) },
-      timestamp: n.timestamp, window: WINDOW,
+      kind: 'NodeMetrics',
+      apiVersion,
+      metadata: {
+        name: n.name,
+        creationTimestamp: now()
+          .toISOString()
+          .replace(/\.\d+Z$/, 'Z'),
+        ...(labels ? { labels } : {}),
+      },
+      timestamp: n.timestamp,
+      window: WINDOW,
       usage: { cpu: formatNanos(n.cpuNanoCores), memory: formatBytes(n.memoryBytes) },
     };
   }
 
   function podMetrics(p: PodUsage, labels: Record<string, string> | undefined): KubeObject {
     return {
-      kind: 'PodMetrics', apiVersion,
-      metadata: { name: p.name, namespace: p.namespace, creationTimestamp: now().toISOString().replace(/\.\d+Z$/, 'Z'), ...(labels ? { labels } : {}) },
-      timestamp: p.timestamp, window: WINDOW,
-      containers: p.containers.map((c) => ({ name: c.name, usage: { cpu: formatNanos(c.cpuNanoCores), memory: formatBytes(c.memoryBytes) } })),
+      kind: 'PodMetrics',
+      apiVersion,
+      metadata: {
+        name: p.name,
+        namespace: p.namespace,
+        creationTimestamp: now()
+          .toISOString()
+          .replace(/\.\d+Z$/, 'Z'),
+        ...(labels ? { labels } : {}),
+      },
+      timestamp: p.timestamp,
+      window: WINDOW,
+      containers: p.containers.map((c) => ({
+        name: c.name,
+        usage: { cpu: formatNanos(c.cpuNanoCores), memory: formatBytes(c.memoryBytes) },
+      })),
     };
   }
 
@@ -109,9 +158,7 @@ export function createMetricsApi(deps: MetricsApiDeps) {
       const ns = route.namespace;
       const labels = await labelsOf(R.pods, ns);
       const key = (p: PodUsage) => `${p.namespace}/${p.name}`;
-      const objs = snap.pods
-        .filter((p) => (!ns || p.namespace === ns) && labels.has(key(p)))
-        .map((p) => podMetrics(p, labels.get(key(p))));
+      const objs = snap.pods.filter((p) => (!ns || p.namespace === ns) && labels.has(key(p))).map((p) => podMetrics(p, labels.get(key(p))));
       if (route.name) {
         const hit = objs.find((o) => o.metadata.name === route.name);
         // metrics-server names the pod with its namespace here.

@@ -10,7 +10,13 @@ import { errors } from './status';
 import { acceptChannelWebSocket, channelTransport, isWebSocketUpgrade, pickChannelProtocol } from './websocket-channels';
 
 export async function handleExecUpgrade(
-  kind: ExecKind, pod: KubeObject, streams: NodeStreams, q: URLSearchParams, req: IncomingMessage, socket: Socket, head: Buffer,
+  kind: ExecKind,
+  pod: KubeObject,
+  streams: NodeStreams,
+  q: URLSearchParams,
+  req: IncomingMessage,
+  socket: Socket,
+  head: Buffer,
 ): Promise<void> {
   const request = parseExecRequest(kind, pod, q);
   // The process starts only once the client's streams are ready, so no early output is lost;
@@ -26,7 +32,9 @@ export async function handleExecUpgrade(
     await pumpSession(session, transport);
   };
   if (isWebSocketUpgrade(req)) {
-    const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((s) => s.trim());
     if (!pickChannelProtocol(offered)) throw errors.badRequest(`none of the offered subprotocols are supported: ${offered.join(', ')}`);
     const ws = await acceptChannelWebSocket(req, socket, head);
     await run(channelTransport(ws));

@@ -3,12 +3,17 @@ import assert from 'node:assert/strict';
 import { exitStatus, parseExecRequest, pickContainer, queuedSlot } from './pod-exec';
 import { pickChannelProtocol } from './websocket-channels';
 
-const pod = (names: string[], phase = 'Running') => ({ metadata: { name: 'p' }, spec: { containers: names.map((name) => ({ name })) }, status: { phase } }) as any;
+const pod = (names: string[], phase = 'Running') =>
+  ({ metadata: { name: 'p' }, spec: { containers: names.map((name) => ({ name })) }, status: { phase } }) as any;
 const q = (s: string) => new URLSearchParams(s);
 
 test('parses repeated commands and flags; a TTY drops stderr', () => {
   const r = parseExecRequest('exec', pod(['c']), q('command=sh&command=-c&command=ls&stdin=true&stdout=true&stderr=true&tty=true'));
-  assert.deepEqual(r, { kind: 'exec', container: 'c', opts: { command: ['sh', '-c', 'ls'], stdin: true, stdout: true, stderr: false, tty: true } });
+  assert.deepEqual(r, {
+    kind: 'exec',
+    container: 'c',
+    opts: { command: ['sh', '-c', 'ls'], stdin: true, stdout: true, stderr: false, tty: true },
+  });
 });
 
 test('rejects exec without a command, without any stream, or into a finished pod', () => {
@@ -21,7 +26,10 @@ test('rejects exec without a command, without any stream, or into a finished pod
 test('container: the only one, the named one; several unnamed or an unknown name is a 400', () => {
   assert.equal(pickContainer(pod(['only']), null), 'only');
   assert.equal(pickContainer(pod(['a', 'b']), 'b'), 'b');
-  assert.throws(() => pickContainer(pod(['a', 'b']), null), (e: any) => e.code === 400 && /choose one of: \[a b\]/.test(e.message));
+  assert.throws(
+    () => pickContainer(pod(['a', 'b']), null),
+    (e: any) => e.code === 400 && /choose one of: \[a b\]/.test(e.message),
+  );
   assert.throws(() => pickContainer(pod(['a']), 'z'), /container z is not valid for pod p/);
 });
 

@@ -43,9 +43,11 @@ export function parseExecRequest(kind: ExecKind, pod: KubeObject, q: URLSearchPa
     stderr: truthy(q.get('stderr')) && !tty,
     tty,
   };
-  if (!opts.stdin && !opts.stdout && !truthy(q.get('stderr'))) throw errors.badRequest('you must specify at least 1 of stdin, stdout, stderr');
+  if (!opts.stdin && !opts.stdout && !truthy(q.get('stderr')))
+    throw errors.badRequest('you must specify at least 1 of stdin, stdout, stderr');
   const phase = pod.status?.phase;
-  if (phase === 'Succeeded' || phase === 'Failed') throw errors.badRequest(`cannot ${kind} into a container in a completed pod; current phase is ${phase}`);
+  if (phase === 'Succeeded' || phase === 'Failed')
+    throw errors.badRequest(`cannot ${kind} into a container in a completed pod; current phase is ${phase}`);
   return { kind, container: pickContainer(pod, q.get('container')), opts };
 }
 
@@ -53,7 +55,11 @@ export function parseExecRequest(kind: ExecKind, pod: KubeObject, q: URLSearchPa
  * (kubectl defaults the container itself and always sends it). */
 export function pickContainer(pod: KubeObject, requested: string | null): string {
   const containers: string[] = (pod.spec?.containers ?? []).map((c: { name: string }) => c.name);
-  const all = [...containers, ...(pod.spec?.initContainers ?? []).map((c: { name: string }) => c.name), ...(pod.spec?.ephemeralContainers ?? []).map((c: { name: string }) => c.name)];
+  const all = [
+    ...containers,
+    ...(pod.spec?.initContainers ?? []).map((c: { name: string }) => c.name),
+    ...(pod.spec?.ephemeralContainers ?? []).map((c: { name: string }) => c.name),
+  ];
   const podName = pod.metadata?.name;
   if (!requested) {
     if (containers.length === 1) return containers[0];

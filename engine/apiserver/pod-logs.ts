@@ -21,16 +21,29 @@ export function parseLogOptions(name: string, q: URLSearchParams, now: Date): { 
   const sinceSeconds = int('sinceSeconds');
   const sinceTimeText = q.get('sinceTime') || undefined;
   const invalid: Array<{ field: string; reason: string; message: string }> = [];
-  if (tailLines !== undefined && tailLines < 0) invalid.push({ field: 'tailLines', reason: 'FieldValueInvalid', message: `Invalid value: ${tailLines}: must be greater than or equal to 0` });
-  if (limitBytes !== undefined && limitBytes < 1) invalid.push({ field: 'limitBytes', reason: 'FieldValueInvalid', message: `Invalid value: ${limitBytes}: must be greater than 0` });
-  if (sinceSeconds !== undefined && sinceTimeText !== undefined) invalid.push({ field: '', reason: 'FieldValueForbidden', message: 'Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified' });
-  if (sinceSeconds !== undefined && sinceSeconds < 1) invalid.push({ field: 'sinceSeconds', reason: 'FieldValueInvalid', message: `Invalid value: ${sinceSeconds}: must be greater than 0` });
+  if (tailLines !== undefined && tailLines < 0)
+    invalid.push({
+      field: 'tailLines',
+      reason: 'FieldValueInvalid',
+      message: `Invalid value: ${tailLines}: must be greater than or equal to 0`,
+    });
+  if (limitBytes !== undefined && limitBytes < 1)
+    invalid.push({ field: 'limitBytes', reason: 'FieldValueInvalid', message: `Invalid value: ${limitBytes}: must be greater than 0` });
+  if (sinceSeconds !== undefined && sinceTimeText !== undefined)
+    invalid.push({
+      field: '',
+      reason: 'FieldValueForbidden',
+      message: 'Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified',
+    });
+  if (sinceSeconds !== undefined && sinceSeconds < 1)
+    invalid.push({ field: 'sinceSeconds', reason: 'FieldValueInvalid', message: `Invalid value: ${sinceSeconds}: must be greater than 0` });
   if (invalid.length) throw errors.invalid('PodLogOptions', '', name, invalid);
   let since: Date | undefined;
   if (sinceSeconds !== undefined) since = new Date(now.getTime() - sinceSeconds * 1000);
   if (sinceTimeText !== undefined) {
     since = new Date(sinceTimeText);
-    if (Number.isNaN(since.getTime())) throw errors.badRequest(`parsing time ${JSON.stringify(sinceTimeText)} as "2006-01-02T15:04:05Z07:00": cannot parse`);
+    if (Number.isNaN(since.getTime()))
+      throw errors.badRequest(`parsing time ${JSON.stringify(sinceTimeText)} as "2006-01-02T15:04:05Z07:00": cannot parse`);
   }
   const opts: LogOptions = {
     follow: bool('follow'),
@@ -88,9 +101,12 @@ export function checkLogStatus(pod: KubeObject, container: string, previous: boo
   }
   if (state.waiting) {
     const reason = state.waiting.reason;
-    const why = reason === 'ErrImagePull' ? "image can't be pulled"
-      : reason === 'ImagePullBackOff' ? 'trying and failing to pull image'
-        : reason ?? '';
+    const why =
+      reason === 'ErrImagePull'
+        ? "image can't be pulled"
+        : reason === 'ImagePullBackOff'
+          ? 'trying and failing to pull image'
+          : (reason ?? '');
     throw errors.badRequest(`container ${q(container)} in pod ${q(podName)} is waiting to start: ${why}`);
   }
   throw errors.badRequest(`container ${q(container)} in pod ${q(podName)} is waiting to start - no logs yet`);
@@ -98,7 +114,11 @@ export function checkLogStatus(pod: KubeObject, container: string, previous: boo
 
 /** Serves one pods/log request; resolves once the response has ended (or the client left). */
 export async function servePodLogs(
-  nodeStreams: NodeStreamsRegistry, pod: KubeObject, q: URLSearchParams, res: ServerResponse, now: Date,
+  nodeStreams: NodeStreamsRegistry,
+  pod: KubeObject,
+  q: URLSearchParams,
+  res: ServerResponse,
+  now: Date,
   req?: IncomingMessage,
 ): Promise<void> {
   const { container: asked, opts } = parseLogOptions(pod.metadata.name ?? '', q, now);
@@ -155,6 +175,8 @@ function pipeLog(source: Readable, res: ServerResponse, limitBytes: number | und
     source.once('error', finish);
     source.once('close', finish);
     res.once('close', finish);
-    req?.once('close', () => { if (!res.writableEnded) finish(); });
+    req?.once('close', () => {
+      if (!res.writableEnded) finish();
+    });
   });
 }

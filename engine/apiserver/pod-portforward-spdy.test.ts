@@ -15,7 +15,9 @@ const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', 
 function fakeStreams(): NodeStreams {
   const no = () => Promise.reject(new Error('unused'));
   return {
-    logs: no, exec: no, attach: no,
+    logs: no,
+    exec: no,
+    attach: no,
     portForward: async (_p, port) => {
       if (port !== 80) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:81'), { code: 'ECONNREFUSED' });
       const echo = new PassThrough();
@@ -41,13 +43,20 @@ async function session() {
   const until = async (cond: () => boolean) => {
     const end = Date.now() + 3000;
     while (!cond()) {
-      if (Date.now() > end) throw new Error(`timed out; frames: ${JSON.stringify(frames.map((f) => (f.control ? { t: f.type } : { id: f.streamId, fl: f.flags, d: f.data.toString() })))}`);
+      if (Date.now() > end)
+        throw new Error(
+          `timed out; frames: ${JSON.stringify(frames.map((f) => (f.control ? { t: f.type } : { id: f.streamId, fl: f.flags, d: f.data.toString() })))}`,
+        );
       await new Promise((r) => setTimeout(r, 10));
     }
   };
   const dataOn = (id: number) => Buffer.concat(frames.flatMap((f) => (!f.control && f.streamId === id ? [f.data] : []))).toString();
   const finOn = (id: number) => frames.some((f) => !f.control && f.streamId === id && f.flags & FLAG_FIN);
-  const close = () => new Promise<void>((r) => { sock.destroy(); server.close(() => r()); });
+  const close = () =>
+    new Promise<void>((r) => {
+      sock.destroy();
+      server.close(() => r());
+    });
   return { sock, frames, open, until, dataOn, finOn, close };
 }
 

@@ -46,13 +46,18 @@ const wss = new ws.WebSocketServer({ noServer: true, perMessageDeflate: false, h
 const TUNNEL_ALIAS = 'skiff-spdy-3.1-portforward';
 wss.on('headers', (headers) => {
   for (let i = 0; i < headers.length; i++) {
-    if (/^sec-websocket-protocol:/i.test(headers[i]) && headers[i].includes(TUNNEL_ALIAS)) headers[i] = `Sec-WebSocket-Protocol: ${SPDY_TUNNEL_PROTOCOL}`;
+    if (/^sec-websocket-protocol:/i.test(headers[i]) && headers[i].includes(TUNNEL_ALIAS))
+      headers[i] = `Sec-WebSocket-Protocol: ${SPDY_TUNNEL_PROTOCOL}`;
   }
 });
 
 /** Parses the ports query (repeated or comma-separated), as the channel protocol needs them. */
 export function parsePorts(q: URLSearchParams): number[] {
-  const raw = q.getAll('ports').flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
+  const raw = q
+    .getAll('ports')
+    .flatMap((p) => p.split(','))
+    .map((p) => p.trim())
+    .filter(Boolean);
   return raw.map((p) => {
     const n = Number(p);
     if (!Number.isInteger(n) || n < 1 || n > 65535) throw errors.badRequest(`invalid port "${p}"`);
@@ -63,16 +68,27 @@ export function parsePorts(q: URLSearchParams): number[] {
 /** Upstream only forwards into running pods. */
 export function assertRunning(pod: KubeObject): void {
   const phase = pod.status?.phase ?? 'Unknown';
-  if (phase !== 'Running') throw errors.badRequest(`pod ${pod.metadata?.name} is not running (current phase is ${phase}): unable to forward ports`);
+  if (phase !== 'Running')
+    throw errors.badRequest(`pod ${pod.metadata?.name} is not running (current phase is ${phase}): unable to forward ports`);
 }
 
 export async function handlePortForwardUpgrade(
-  pod: KubeObject, streams: NodeStreams, q: URLSearchParams, req: IncomingMessage, socket: Socket, head: Buffer,
+  pod: KubeObject,
+  streams: NodeStreams,
+  q: URLSearchParams,
+  req: IncomingMessage,
+  socket: Socket,
+  head: Buffer,
 ): Promise<void> {
   assertRunning(pod);
   const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
   if (upgrade === 'websocket') {
-    const offered = new Set(String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+    const offered = new Set(
+      String(req.headers['sec-websocket-protocol'] ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
     const protocol = pickProtocol(offered);
     if (!protocol) throw errors.badRequest(`none of the offered subprotocols are supported: ${[...offered].join(', ')}`);
     const ports = protocol === SPDY_TUNNEL_PROTOCOL ? [] : parsePorts(q);
@@ -91,9 +107,12 @@ export async function handlePortForwardUpgrade(
   }
   if (upgrade === 'spdy/3.1') {
     const raw = req.headers['x-stream-protocol-version'];
-    const offered = (Array.isArray(raw) ? raw.join(',') : raw ?? '').split(',').map((s) => s.trim());
-    if (!offered.includes(PORTFORWARD_PROTOCOL)) throw errors.badRequest(`unable to upgrade: the client must offer ${PORTFORWARD_PROTOCOL}`);
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${PORTFORWARD_PROTOCOL}\r\n\r\n`);
+    const offered = (Array.isArray(raw) ? raw.join(',') : (raw ?? '')).split(',').map((s) => s.trim());
+    if (!offered.includes(PORTFORWARD_PROTOCOL))
+      throw errors.badRequest(`unable to upgrade: the client must offer ${PORTFORWARD_PROTOCOL}`);
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${PORTFORWARD_PROTOCOL}\r\n\r\n`,
+    );
     serveSpdyPortForward(socket, head, pod, streams);
     return;
   }

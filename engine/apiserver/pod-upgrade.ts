@@ -12,7 +12,12 @@ import { handlePortForwardUpgrade } from './pod-portforward';
 type ResourceRoute = Extract<Route, { type: 'resource' }>;
 
 export async function handlePodUpgrade(
-  core: ApiCore, route: ResourceRoute, q: URLSearchParams, req: IncomingMessage, socket: Socket, head: Buffer,
+  core: ApiCore,
+  route: ResourceRoute,
+  q: URLSearchParams,
+  req: IncomingMessage,
+  socket: Socket,
+  head: Buffer,
 ): Promise<void> {
   if (route.group !== '' || route.plural !== 'pods' || !route.name) throw errors.notFoundPath();
   if (!['exec', 'attach', 'portforward'].includes(route.subresource ?? '')) throw errors.notFoundPath();
@@ -23,7 +28,8 @@ export async function handlePodUpgrade(
   const streams = core.nodeStreams.get(node);
   if (!streams) throw errors.serviceUnavailable(`node "${node}" does not serve ${route.subresource} (simulated nodes run no processes)`);
   // One handler per subresource; each validates before upgrading so errors stay HTTP Status.
-  if (route.subresource === 'exec' || route.subresource === 'attach') return handleExecUpgrade(route.subresource, pod, streams, q, req, socket, head);
+  if (route.subresource === 'exec' || route.subresource === 'attach')
+    return handleExecUpgrade(route.subresource, pod, streams, q, req, socket, head);
   if (route.subresource === 'portforward') return handlePortForwardUpgrade(pod, streams, q, req, socket, head);
   throw errors.serviceUnavailable(`${route.subresource} is not implemented yet`);
 }

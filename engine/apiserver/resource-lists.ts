@@ -30,7 +30,9 @@ export function createResourceLists(store: Store) {
         res = await store.list({ prefix, after, limit: chunk, revision });
       } catch (e) {
         if (e instanceof CompactedError) {
-          throw errors.gone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+          throw errors.gone(
+            'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+          );
         }
         throw e;
       }

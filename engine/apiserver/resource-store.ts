@@ -79,7 +79,9 @@ export function createResources(deps: ResourceStoreDeps) {
       const state = await deps.namespaceExists(ns!);
       if (state === 'missing') throw errors.notFound('', 'namespaces', ns!);
       if (state === 'terminating') {
-        throw errors.forbidden(`${def.plural} "${obj.metadata.name ?? obj.metadata.generateName ?? ''}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`);
+        throw errors.forbidden(
+          `${def.plural} "${obj.metadata.name ?? obj.metadata.generateName ?? ''}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+        );
       }
     }
     prepareCreateMeta(def, obj, ns, now());
@@ -110,9 +112,12 @@ export function createResources(deps: ResourceStoreDeps) {
    * Without a client precondition a lost race is retried by re-reading, as the apiserver does for patches.
    */
   async function mutate(
-    def: KindDef, ns: string | undefined, name: string,
+    def: KindDef,
+    ns: string | undefined,
+    name: string,
     change: (cur: KubeObject) => KubeObject | Promise<KubeObject>,
-    opts: WriteOptions = {}, precondition?: string,
+    opts: WriteOptions = {},
+    precondition?: string,
   ): Promise<KubeObject> {
     for (let attempt = 0; ; attempt++) {
       const kv = await readKv(def, ns, name);
@@ -147,7 +152,13 @@ export function createResources(deps: ResourceStoreDeps) {
       }
       await deps.admission?.admit(def, obj, old, Boolean(opts.dryRun));
       // Pod update rules forbid spec changes; ephemeral containers are the one allowed addition.
-      validate(def, obj, opts.subresource === 'ephemeralcontainers' ? { ...old, spec: { ...old.spec, ephemeralContainers: obj.spec?.ephemeralContainers } } : old);
+      validate(
+        def,
+        obj,
+        opts.subresource === 'ephemeralcontainers'
+          ? { ...old, spec: { ...old.spec, ephemeralContainers: obj.spec?.ephemeralContainers } }
+          : old,
+      );
       if (old.metadata.deletionTimestamp && readyToDelete(def, obj)) {
         if (opts.dryRun) return obj;
         try {
@@ -176,16 +187,31 @@ export function createResources(deps: ResourceStoreDeps) {
     }
   }
 
-  async function remove(def: KindDef, ns: string | undefined, name: string, opts: DeleteOptions = {}): Promise<{ obj: KubeObject; gone: boolean }> {
+  async function remove(
+    def: KindDef,
+    ns: string | undefined,
+    name: string,
+    opts: DeleteOptions = {},
+  ): Promise<{ obj: KubeObject; gone: boolean }> {
     for (let attempt = 0; ; attempt++) {
       const kv = await readKv(def, ns, name);
       const cur = withKind(def, decodeObject(kv));
       const pre = opts.preconditions;
       if (pre?.uid && pre.uid !== cur.metadata.uid) {
-        throw errors.conflict(def.group, def.plural, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.metadata.uid}`);
+        throw errors.conflict(
+          def.group,
+          def.plural,
+          name,
+          `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.metadata.uid}`,
+        );
       }
       if (pre?.resourceVersion && pre.resourceVersion !== cur.metadata.resourceVersion) {
-        throw errors.conflict(def.group, def.plural, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion}`);
+        throw errors.conflict(
+          def.group,
+          def.plural,
+          name,
+          `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion}`,
+        );
       }
       const next = structuredClone(cur);
       const finalizers = new Set(next.metadata.finalizers ?? []);
@@ -226,7 +252,16 @@ export function createResources(deps: ResourceStoreDeps) {
     if (errs.length) throw errors.invalid(def.kind, def.group, obj.metadata.name ?? '', errs);
   }
 
-  return { get, list, listJsonTexts, create, update, mutate, remove, keyFor: (def: KindDef, ns: string | undefined, name: string) => objectKey(def, ns, name) };
+  return {
+    get,
+    list,
+    listJsonTexts,
+    create,
+    update,
+    mutate,
+    remove,
+    keyFor: (def: KindDef, ns: string | undefined, name: string) => objectKey(def, ns, name),
+  };
 }
 
 /** Pods with a node wait for the kubelet; everything else goes once its finalizers are empty. */
@@ -243,11 +278,9 @@ function readyToDelete(def: KindDef, obj: KubeObject): boolean {
   return true;
 }
 
-
 function stripRv(obj: KubeObject): KubeObject {
   const { resourceVersion: _r, ...metadata } = obj.metadata;
   return { ...obj, metadata };
 }
-
 
 export { ApiError };

@@ -26,7 +26,7 @@ export function parseRoute(pathname: string, kinds: KindLookup): Route | undefin
   if (parts.length === 0) return { type: 'root' };
   const [head] = parts;
   if (head === 'version' && parts.length === 1) return { type: 'version' };
-  if ((head === 'healthz' || head === 'livez' || head === 'readyz')) return { type: 'health' };
+  if (head === 'healthz' || head === 'livez' || head === 'readyz') return { type: 'health' };
   if (head === 'openapi') {
     if (parts[1] === 'v2') return { type: 'openapi-v2' };
     if (parts[1] === 'v3') return { type: 'openapi-v3', docPath: parts.length > 2 ? parts.slice(2).join('/') : undefined };

@@ -39,8 +39,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? (() => {});
   const core = createApiCore({
-    store: opts.store, serviceCIDR: opts.serviceCIDR ?? '10.96.0.0/12', log: opts.log,
-    serviceAccountKey: opts.serviceAccountKey, caCert: opts.tls.clientCA,
+    store: opts.store,
+    serviceCIDR: opts.serviceCIDR ?? '10.96.0.0/12',
+    log: opts.log,
+    serviceAccountKey: opts.serviceAccountKey,
+    caCert: opts.tls.clientCA,
   });
   const tokens = opts.tokens ?? {};
   const metricsApi = createMetricsApi({ source: () => core.metrics.source?.(), client: createInProcessClient(core) });
@@ -115,7 +118,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       case 'resource': {
         const reply = await handleResource(core.deps, route, req, res, q, user);
         if (!reply) return; // streamed
-        if (reply.warnings?.length) res.setHeader('Warning', reply.warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+        if (reply.warnings?.length)
+          res.setHeader(
+            'Warning',
+            reply.warnings.map((w) => `299 - ${JSON.stringify(w)}`),
+          );
         return reply.text !== undefined ? jsonText(res, reply.status, reply.text) : json(res, reply.status, reply.body);
       }
     }
@@ -137,7 +144,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const url = new URL(req.url ?? '/', 'https://localhost');
     const refuse = (err: ApiError) => {
       const body = JSON.stringify(err.toStatus());
-      socket.end(`HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     };
     const user = authenticate(req, tokens, core.serviceAccountTokens.verify);
     if (!user) return refuse(errors.unauthorized());
@@ -183,7 +192,12 @@ function toApiError(err: unknown): ApiError {
   if (err instanceof PatchError) {
     // Bad patches are the client's fault even where upstream answers 500.
     const code = err.code >= 500 ? 400 : err.code;
-    return new ApiError(code, err.reason || 'BadRequest', err.statusMessage, err.code === 422 ? { causes: [{ message: err.message }] } : undefined);
+    return new ApiError(
+      code,
+      err.reason || 'BadRequest',
+      err.statusMessage,
+      err.code === 422 ? { causes: [{ message: err.message }] } : undefined,
+    );
   }
   if (err instanceof SelectorError) return errors.badRequest(err.message);
   return errors.internal((err as Error)?.message ?? String(err));

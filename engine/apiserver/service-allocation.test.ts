@@ -10,7 +10,12 @@ import { migrateServiceIPs, wellKnownServiceIP } from './service-allocation';
 import { objectKey } from './storage-keys';
 import type { KubeObject } from '../kinds/types';
 
-const svc = (name: string, spec: Record<string, any>, ns = 'default'): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { ports: [{ port: 80 }], ...spec } });
+const svc = (name: string, spec: Record<string, any>, ns = 'default'): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace: ns },
+  spec: { ports: [{ port: 80 }], ...spec },
+});
 
 test('well-known IPs, and dynamic allocation starts above the static band', async () => {
   assert.equal(wellKnownServiceIP('10.9.128.0/17', 'kubernetes'), '10.9.128.1');
@@ -50,7 +55,8 @@ test('Services outside a new Service CIDR move into it; kubernetes and kube-dns 
   try {
     await bootstrapCluster(core, { apiServerPort: 6443 });
     const moved = await migrateServiceIPs({
-      store, allocation: core.services,
+      store,
+      allocation: core.services,
       services: (await core.resources.list(core.serviceDef, undefined)).items,
       keyOf: (s) => objectKey(core.serviceDef, s.metadata.namespace, s.metadata.name!),
       preferred: { 'default/kubernetes': '10.9.128.1', 'kube-system/kube-dns': '10.9.128.10' },
@@ -66,7 +72,12 @@ test('Services outside a new Service CIDR move into it; kubernetes and kube-dns 
     assert.equal((await core.resources.get(core.serviceDef, 'default', 'headless')).spec.clusterIP, 'None');
     const next = await core.resources.create(core.serviceDef, 'default', svc('next', {}));
     assert.equal(next.spec.clusterIP, '10.9.128.17', 'moved IPs count as taken');
-    const again = await migrateServiceIPs({ store, allocation: core.services, services: (await core.resources.list(core.serviceDef, undefined)).items, keyOf: (s) => objectKey(core.serviceDef, s.metadata.namespace, s.metadata.name!) });
+    const again = await migrateServiceIPs({
+      store,
+      allocation: core.services,
+      services: (await core.resources.list(core.serviceDef, undefined)).items,
+      keyOf: (s) => objectKey(core.serviceDef, s.metadata.namespace, s.metadata.name!),
+    });
     assert.deepEqual(again, [], 'nothing moves twice');
   } finally {
     core.stop();

@@ -123,18 +123,36 @@ export function createServiceAllocation(deps: ServiceAllocationDeps): ServiceAll
     }
     if (old && !spec.clusterIP && old.spec?.clusterIP) spec.clusterIP = old.spec.clusterIP;
     if (old && old.spec?.clusterIP && spec.clusterIP !== old.spec.clusterIP && old.spec.type !== 'ExternalName') {
-      throw errors.invalid('Service', '', name, [{ field: 'spec.clusterIPs[0]', reason: 'FieldValueInvalid', message: `Invalid value: []string{"${spec.clusterIP}"}: may not change once set` }]);
+      throw errors.invalid('Service', '', name, [
+        {
+          field: 'spec.clusterIPs[0]',
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: []string{"${spec.clusterIP}"}: may not change once set`,
+        },
+      ]);
     }
     if (!spec.clusterIP) {
       spec.clusterIP = dryRun ? ipToString(base + Math.max(nextIp, band)) : allocateIp(who);
     } else if (spec.clusterIP !== 'None' && !old?.spec?.clusterIP) {
       const n = ipToNumber(spec.clusterIP);
       if (!/^\d+\.\d+\.\d+\.\d+$/.test(spec.clusterIP) || n <= base || n >= base + size - 1) {
-        throw errors.invalid('Service', '', name, [{ field: 'spec.clusterIPs', reason: 'FieldValueInvalid', message: `Invalid value: []string{"${spec.clusterIP}"}: failed to allocate IP ${spec.clusterIP}: the provided IP (${spec.clusterIP}) is not in the valid range. The range of valid IPs is ${deps.serviceCIDR}` }]);
+        throw errors.invalid('Service', '', name, [
+          {
+            field: 'spec.clusterIPs',
+            reason: 'FieldValueInvalid',
+            message: `Invalid value: []string{"${spec.clusterIP}"}: failed to allocate IP ${spec.clusterIP}: the provided IP (${spec.clusterIP}) is not in the valid range. The range of valid IPs is ${deps.serviceCIDR}`,
+          },
+        ]);
       }
       const holder = ips.get(n);
       if (holder && holder !== who) {
-        throw errors.invalid('Service', '', name, [{ field: 'spec.clusterIPs', reason: 'FieldValueInvalid', message: `Invalid value: []string{"${spec.clusterIP}"}: failed to allocate IP ${spec.clusterIP}: provided IP is already allocated` }]);
+        throw errors.invalid('Service', '', name, [
+          {
+            field: 'spec.clusterIPs',
+            reason: 'FieldValueInvalid',
+            message: `Invalid value: []string{"${spec.clusterIP}"}: failed to allocate IP ${spec.clusterIP}: provided IP is already allocated`,
+          },
+        ]);
       }
       if (!dryRun) ips.set(n, who);
     }
@@ -152,7 +170,13 @@ export function createServiceAllocation(deps: ServiceAllocationDeps): ServiceAll
       } else if (p.nodePort !== prev?.nodePort) {
         const holder = ports.get(p.nodePort);
         if (p.nodePort < nodePortMin || p.nodePort > nodePortMax || (holder && holder !== who)) {
-          throw errors.invalid('Service', '', name, [{ field: 'spec.ports[0].nodePort', reason: 'FieldValueInvalid', message: `Invalid value: ${p.nodePort}: provided port is already allocated` }]);
+          throw errors.invalid('Service', '', name, [
+            {
+              field: 'spec.ports[0].nodePort',
+              reason: 'FieldValueInvalid',
+              message: `Invalid value: ${p.nodePort}: provided port is already allocated`,
+            },
+          ]);
         }
         if (!dryRun) ports.set(p.nodePort, who);
       }

@@ -39,10 +39,12 @@ export function createSpdyConnection(socket: Duplex, head: Buffer, handlers: Spd
   let outQueue = Promise.resolve();
 
   const send = (make: () => Buffer | Promise<Buffer>) => {
-    outQueue = outQueue.then(async () => {
-      const frame = await make();
-      if (!closed && !socket.destroyed) socket.write(frame);
-    }).catch(() => shutdown());
+    outQueue = outQueue
+      .then(async () => {
+        const frame = await make();
+        if (!closed && !socket.destroyed) socket.write(frame);
+      })
+      .catch(() => shutdown());
   };
 
   const shutdown = () => {

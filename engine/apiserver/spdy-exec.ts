@@ -10,19 +10,28 @@ import { createSpdyConnection } from './spdy-connection';
 export const SPDY_EXEC_PROTOCOLS = ['v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'];
 
 export function isSpdyExecUpgrade(req: IncomingMessage): boolean {
-  return String(req.headers.upgrade ?? '').trim().toLowerCase() === 'spdy/3.1';
+  return (
+    String(req.headers.upgrade ?? '')
+      .trim()
+      .toLowerCase() === 'spdy/3.1'
+  );
 }
 
 /** The best protocol both sides speak (ours in preference order), or undefined. */
 export function pickSpdyProtocol(req: IncomingMessage, supported = SPDY_EXEC_PROTOCOLS): string | undefined {
   const raw = req.headers['x-stream-protocol-version'];
-  const offered = (Array.isArray(raw) ? raw.join(',') : raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const offered = (Array.isArray(raw) ? raw.join(',') : (raw ?? ''))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return supported.find((p) => offered.includes(p));
 }
 
 /** Writes the 101 and returns a transport once the client opened its streams. */
 export function acceptSpdyExec(socket: Duplex, head: Buffer, protocol: string, opts: ExecOptions): Promise<ExecTransport> {
-  socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${protocol}\r\n\r\n`);
+  socket.write(
+    `HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${protocol}\r\n\r\n`,
+  );
   const ids = new Map<string, number>();
   const roles = new Map<number, string>();
   const stdin = queuedSlot<[Buffer | null]>();
@@ -30,7 +39,13 @@ export function acceptSpdyExec(socket: Duplex, head: Buffer, protocol: string, o
   const closed = queuedSlot<[]>();
   let resizeBuf = '';
   const withResize = opts.tty && protocol !== 'channel.k8s.io' && protocol !== 'v2.channel.k8s.io';
-  const expected = ['error', ...(opts.stdin ? ['stdin'] : []), ...(opts.stdout ? ['stdout'] : []), ...(opts.stderr ? ['stderr'] : []), ...(withResize ? ['resize'] : [])];
+  const expected = [
+    'error',
+    ...(opts.stdin ? ['stdin'] : []),
+    ...(opts.stdout ? ['stdout'] : []),
+    ...(opts.stderr ? ['stderr'] : []),
+    ...(withResize ? ['resize'] : []),
+  ];
   let ready: () => void = () => {};
   const allThere = new Promise<void>((r) => (ready = r));
   const conn = createSpdyConnection(socket, head, {

@@ -5,7 +5,11 @@ import { controlFrame, createHeaderCodec, dataFrame, FLAG_FIN, FRAME, splitFrame
 test('header blocks survive a shared compression context across several frames', async () => {
   const sender = createHeaderCodec();
   const receiver = createHeaderCodec();
-  const blocks: Array<Record<string, string>> = [{ streamType: 'error' }, { streamType: 'stdout' }, { streamtype: 'data', port: '8080', requestid: '0' }];
+  const blocks: Array<Record<string, string>> = [
+    { streamType: 'error' },
+    { streamType: 'stdout' },
+    { streamtype: 'data', port: '8080', requestid: '0' },
+  ];
   for (const h of blocks) {
     const wire = await sender.encode(h);
     const lower = Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));

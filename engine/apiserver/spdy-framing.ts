@@ -101,7 +101,10 @@ function zContext(stream: zlib.Inflate | zlib.Deflate) {
           });
         }),
     );
-    queue = run.then(() => undefined, () => undefined);
+    queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   };
 }

@@ -15,8 +15,14 @@ import { servePodLogs } from './pod-logs';
 const success = (code: number) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code });
 
 export async function handleSubresource(
-  deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, sub: string,
-  req: IncomingMessage, q: URLSearchParams, user: { user: string; groups: string[] },
+  deps: HandlerDeps,
+  def: KindDef,
+  ns: string | undefined,
+  name: string,
+  sub: string,
+  req: IncomingMessage,
+  q: URLSearchParams,
+  user: { user: string; groups: string[] },
   res?: ServerResponse,
 ): Promise<Reply | undefined> {
   const method = req.method ?? 'GET';
@@ -54,7 +60,14 @@ async function readJson(req: IncomingMessage): Promise<any> {
   return body;
 }
 
-async function status(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
+async function status(
+  deps: HandlerDeps,
+  def: KindDef,
+  ns: string | undefined,
+  name: string,
+  req: IncomingMessage,
+  q: URLSearchParams,
+): Promise<Reply> {
   const method = req.method;
   const opts = { dryRun: isDryRun(q), subresource: 'status' as const };
   if (method === 'GET') {
@@ -68,13 +81,23 @@ async function status(deps: HandlerDeps, def: KindDef, ns: string | undefined, n
   }
   if (method === 'PATCH') {
     const p = await readPatch(req);
-    return { status: 200, body: await deps.resources.mutate(def, ns, name, (cur) => deps.applyPatch(p.type, cur, p.body, deps.schemaOf(def.model)), opts) };
+    return {
+      status: 200,
+      body: await deps.resources.mutate(def, ns, name, (cur) => deps.applyPatch(p.type, cur, p.body, deps.schemaOf(def.model)), opts),
+    };
   }
   throw errors.methodNotAllowed();
 }
 
 /** pods/ephemeralcontainers: reads the pod; writes may only add to spec.ephemeralContainers. */
-async function ephemeralContainers(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
+async function ephemeralContainers(
+  deps: HandlerDeps,
+  def: KindDef,
+  ns: string | undefined,
+  name: string,
+  req: IncomingMessage,
+  q: URLSearchParams,
+): Promise<Reply> {
   const method = req.method;
   if (method === 'GET') return { status: 200, body: await deps.resources.get(def, ns, name) };
   const opts = { dryRun: isDryRun(q), subresource: 'ephemeralcontainers' as const };
@@ -90,21 +113,37 @@ async function ephemeralContainers(deps: HandlerDeps, def: KindDef, ns: string |
   } else {
     throw errors.methodNotAllowed();
   }
-  const body = await deps.resources.mutate(def, ns, name, (cur) => {
-    const next = change(cur);
-    const was: any[] = cur.spec?.ephemeralContainers ?? [];
-    const now: any[] = next.spec?.ephemeralContainers ?? [];
-    // Ephemeral containers cannot be removed once added, as upstream enforces.
-    if (was.some((w) => !now.some((n) => n.name === w.name))) {
-      throw errors.invalid(def.kind, def.group, name, [{ reason: 'FieldValueForbidden', field: 'spec.ephemeralContainers', message: 'Forbidden: existing ephemeral containers may not be removed' }]);
-    }
-    return next;
-  }, opts, rv);
+  const body = await deps.resources.mutate(
+    def,
+    ns,
+    name,
+    (cur) => {
+      const next = change(cur);
+      const was: any[] = cur.spec?.ephemeralContainers ?? [];
+      const now: any[] = next.spec?.ephemeralContainers ?? [];
+      // Ephemeral containers cannot be removed once added, as upstream enforces.
+      if (was.some((w) => !now.some((n) => n.name === w.name))) {
+        throw errors.invalid(def.kind, def.group, name, [
+          {
+            reason: 'FieldValueForbidden',
+            field: 'spec.ephemeralContainers',
+            message: 'Forbidden: existing ephemeral containers may not be removed',
+          },
+        ]);
+      }
+      return next;
+    },
+    opts,
+    rv,
+  );
   return { status: 200, body };
 }
 
 function getPath(obj: any, path: string): any {
-  return path.replace(/^\./, '').split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
+  return path
+    .replace(/^\./, '')
+    .split('.')
+    .reduce((o, k) => (o == null ? undefined : o[k]), obj);
 }
 
 function setPath(obj: any, path: string, value: unknown): void {
@@ -113,7 +152,6 @@ function setPath(obj: any, path: string, value: unknown): void {
   for (const k of keys.slice(0, -1)) cur = cur[k] ??= {};
   cur[keys[keys.length - 1]] = value;
 }
-
 
 /** ReplicationControllers select with a plain label map; the others with a LabelSelector. */
 function asLabelSelector(sel: any) {
@@ -127,13 +165,29 @@ function toScale(def: KindDef, obj: KubeObject) {
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
-    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    metadata: {
+      name: m.name,
+      namespace: m.namespace,
+      uid: m.uid,
+      resourceVersion: m.resourceVersion,
+      creationTimestamp: m.creationTimestamp,
+    },
     spec: { replicas: getPath(obj, s.specReplicasPath) ?? 0 },
-    status: { replicas: getPath(obj, s.statusReplicasPath) ?? 0, selector: selectorToString(asLabelSelector(getPath(obj, s.labelSelectorPath))) },
+    status: {
+      replicas: getPath(obj, s.statusReplicasPath) ?? 0,
+      selector: selectorToString(asLabelSelector(getPath(obj, s.labelSelectorPath))),
+    },
   };
 }
 
-async function scale(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
+async function scale(
+  deps: HandlerDeps,
+  def: KindDef,
+  ns: string | undefined,
+  name: string,
+  req: IncomingMessage,
+  q: URLSearchParams,
+): Promise<Reply> {
   const method = req.method;
   if (method === 'GET') return { status: 200, body: toScale(def, await deps.resources.get(def, ns, name)) };
   let scaleChange: (cur: any) => any;
@@ -146,48 +200,95 @@ async function scale(deps: HandlerDeps, def: KindDef, ns: string | undefined, na
   } else {
     throw errors.methodNotAllowed();
   }
-  const updated = await deps.resources.mutate(def, ns, name, (cur) => {
-    const current = toScale(def, cur);
-    const next = scaleChange(structuredClone(current));
-    const rv = next?.metadata?.resourceVersion;
-    if (rv && rv !== current.metadata.resourceVersion) throw errors.conflict(def.group, def.plural, name);
-    const replicas = next?.spec?.replicas;
-    if (!Number.isInteger(replicas) || replicas < 0) {
-      throw errors.invalid('Scale', 'autoscaling', name, [{ field: 'spec.replicas', reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0` }]);
-    }
-    setPath(cur, def.subresources.scale!.specReplicasPath, replicas);
-    return cur;
-  }, { dryRun: isDryRun(q) });
+  const updated = await deps.resources.mutate(
+    def,
+    ns,
+    name,
+    (cur) => {
+      const current = toScale(def, cur);
+      const next = scaleChange(structuredClone(current));
+      const rv = next?.metadata?.resourceVersion;
+      if (rv && rv !== current.metadata.resourceVersion) throw errors.conflict(def.group, def.plural, name);
+      const replicas = next?.spec?.replicas;
+      if (!Number.isInteger(replicas) || replicas < 0) {
+        throw errors.invalid('Scale', 'autoscaling', name, [
+          {
+            field: 'spec.replicas',
+            reason: 'FieldValueInvalid',
+            message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+          },
+        ]);
+      }
+      setPath(cur, def.subresources.scale!.specReplicasPath, replicas);
+      return cur;
+    },
+    { dryRun: isDryRun(q) },
+  );
   return { status: 200, body: toScale(def, updated) };
 }
 
-async function binding(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
+async function binding(
+  deps: HandlerDeps,
+  def: KindDef,
+  ns: string | undefined,
+  name: string,
+  req: IncomingMessage,
+  q: URLSearchParams,
+): Promise<Reply> {
   await bindPod(deps, def, ns, name, await readJson(req), isDryRun(q));
   return { status: 201, body: success(201) };
 }
 
 /** pods/binding: sets spec.nodeName once (409 when already bound) and PodScheduled=True. */
-export async function bindPod(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, body: any, dryRun = false): Promise<void> {
+export async function bindPod(
+  deps: HandlerDeps,
+  def: KindDef,
+  ns: string | undefined,
+  name: string,
+  body: any,
+  dryRun = false,
+): Promise<void> {
   const target = body?.target?.name;
-  if (!target) throw errors.invalid('Binding', '', name, [{ field: 'target.name', reason: 'FieldValueRequired', message: 'Required value' }]);
-  await deps.resources.mutate(def, ns, name, (pod) => {
-    if (pod.metadata.deletionTimestamp) throw errors.conflict('', 'pods', name, 'pod is being deleted, cannot be assigned to a host');
-    if (pod.spec?.nodeName) throw errors.conflict('', 'pods', name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
-    pod.spec.nodeName = target;
-    const conditions = (pod.status?.conditions ?? []).filter((c: any) => c.type !== 'PodScheduled');
-    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(deps.now()) });
-    pod.status = { ...(pod.status ?? {}), conditions };
-    return pod;
-  }, { dryRun, subresource: 'binding' });
+  if (!target)
+    throw errors.invalid('Binding', '', name, [{ field: 'target.name', reason: 'FieldValueRequired', message: 'Required value' }]);
+  await deps.resources.mutate(
+    def,
+    ns,
+    name,
+    (pod) => {
+      if (pod.metadata.deletionTimestamp) throw errors.conflict('', 'pods', name, 'pod is being deleted, cannot be assigned to a host');
+      if (pod.spec?.nodeName) throw errors.conflict('', 'pods', name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
+      pod.spec.nodeName = target;
+      const conditions = (pod.status?.conditions ?? []).filter((c: any) => c.type !== 'PodScheduled');
+      conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(deps.now()) });
+      pod.status = { ...(pod.status ?? {}), conditions };
+      return pod;
+    },
+    { dryRun, subresource: 'binding' },
+  );
 }
 
-async function eviction(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
+async function eviction(
+  deps: HandlerDeps,
+  def: KindDef,
+  ns: string | undefined,
+  name: string,
+  req: IncomingMessage,
+  q: URLSearchParams,
+): Promise<Reply> {
   await evictPod(deps, def, ns, name, await readJson(req), q);
   return { status: 201, body: success(201) };
 }
 
 /** pods/eviction: deletes the pod unless a PodDisruptionBudget forbids it (429). */
-export async function evictPod(deps: HandlerDeps, def: KindDef, ns: string | undefined, name: string, body: any, q = new URLSearchParams()): Promise<void> {
+export async function evictPod(
+  deps: HandlerDeps,
+  def: KindDef,
+  ns: string | undefined,
+  name: string,
+  body: any,
+  q = new URLSearchParams(),
+): Promise<void> {
   const pod = await deps.resources.get(def, ns, name);
   const pdbDef = deps.kinds.byResource('policy', 'v1', 'poddisruptionbudgets');
   if (pdbDef && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed') {
@@ -195,7 +296,7 @@ export async function evictPod(deps: HandlerDeps, def: KindDef, ns: string | und
     for (const pdb of items) {
       if (!labelSelectorFromObject(pdb.spec?.selector ?? null).matches(pod.metadata.labels)) continue;
       if ((pdb.status?.disruptionsAllowed ?? 0) < 1) {
-        throw errors.tooManyRequests('Cannot evict pod as it would violate the pod\'s disruption budget.');
+        throw errors.tooManyRequests("Cannot evict pod as it would violate the pod's disruption budget.");
       }
     }
   }
@@ -204,10 +305,16 @@ export async function evictPod(deps: HandlerDeps, def: KindDef, ns: string | und
 
 async function finalize(deps: HandlerDeps, def: KindDef, name: string, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
   const body = await readJson(req);
-  const updated = await deps.resources.mutate(def, undefined, name, (cur) => {
-    cur.spec = { ...(cur.spec ?? {}), finalizers: body.spec?.finalizers ?? [] };
-    return cur;
-  }, { dryRun: isDryRun(q), subresource: 'finalize' });
+  const updated = await deps.resources.mutate(
+    def,
+    undefined,
+    name,
+    (cur) => {
+      cur.spec = { ...(cur.spec ?? {}), finalizers: body.spec?.finalizers ?? [] };
+      return cur;
+    },
+    { dryRun: isDryRun(q), subresource: 'finalize' },
+  );
   return { status: 200, body: updated };
 }
 
@@ -217,20 +324,36 @@ async function tokenRequest(deps: HandlerDeps, def: KindDef, ns: string | undefi
   const sa = await deps.resources.get(def, ns, name);
   const requested = body.spec?.expirationSeconds;
   if (requested !== undefined && (!Number.isInteger(requested) || requested < 600)) {
-    throw errors.invalid('TokenRequest', 'authentication.k8s.io', name, [{ field: 'spec.expirationSeconds', reason: 'FieldValueInvalid', message: `Invalid value: ${requested}: may not specify a duration less than 10 minutes` }]);
+    throw errors.invalid('TokenRequest', 'authentication.k8s.io', name, [
+      {
+        field: 'spec.expirationSeconds',
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${requested}: may not specify a duration less than 10 minutes`,
+      },
+    ]);
   }
   const seconds = Math.min(requested ?? 3600, 48 * 3600);
   const bound = body.spec?.boundObjectRef;
   const pod = bound?.kind === 'Pod' && bound.name && bound.uid ? { name: bound.name, uid: bound.uid } : undefined;
   if (!deps.serviceAccountTokens) throw errors.serviceUnavailable('service-account tokens are not configured');
   const now = deps.now();
-  const token = deps.serviceAccountTokens.issue(ns!, name, sa.metadata.uid!, { expirationSeconds: seconds, audiences: body.spec?.audiences?.length ? body.spec.audiences : undefined, pod, now });
+  const token = deps.serviceAccountTokens.issue(ns!, name, sa.metadata.uid!, {
+    expirationSeconds: seconds,
+    audiences: body.spec?.audiences?.length ? body.spec.audiences : undefined,
+    pod,
+    now,
+  });
   return {
     status: 201,
     body: {
-      kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      apiVersion: 'authentication.k8s.io/v1',
       metadata: { name, namespace: ns, creationTimestamp: null },
-      spec: { audiences: body.spec?.audiences ?? ['https://kubernetes.default.svc.cluster.local'], expirationSeconds: seconds, boundObjectRef: bound ?? null },
+      spec: {
+        audiences: body.spec?.audiences ?? ['https://kubernetes.default.svc.cluster.local'],
+        expirationSeconds: seconds,
+        boundObjectRef: bound ?? null,
+      },
       status: { token, expirationTimestamp: rfc3339(new Date(now.getTime() + seconds * 1000)) },
     },
   };
@@ -240,10 +363,25 @@ async function review(def: KindDef, req: IncomingMessage, user: { user: string; 
   const body = await readJson(req);
   if (def.kind === 'SelfSubjectAccessReview') {
     // Everyone who authenticates is an administrator of their own local cluster (RBAC objects are stored, not enforced yet).
-    return { status: 201, body: { ...body, metadata: body.metadata ?? {}, status: { allowed: true, reason: 'skiff: authenticated users are cluster administrators' } } };
+    return {
+      status: 201,
+      body: {
+        ...body,
+        metadata: body.metadata ?? {},
+        status: { allowed: true, reason: 'skiff: authenticated users are cluster administrators' },
+      },
+    };
   }
   if (def.kind === 'SelfSubjectReview') {
-    return { status: 201, body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview', metadata: { creationTimestamp: null }, status: { userInfo: { username: user.user, groups: [...user.groups, 'system:authenticated'] } } } };
+    return {
+      status: 201,
+      body: {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'SelfSubjectReview',
+        metadata: { creationTimestamp: null },
+        status: { userInfo: { username: user.user, groups: [...user.groups, 'system:authenticated'] } },
+      },
+    };
   }
   throw errors.methodNotAllowed();
 }

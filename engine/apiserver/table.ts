@@ -4,8 +4,21 @@ import type { KindDef, KubeObject, PrinterColumn } from '../kinds/types';
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
 const fallbackColumns: PrinterColumn[] = [
-  { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0, cell: (o) => o.metadata.name ?? '' },
-  { name: 'Created At', type: 'date', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.', priority: 0, cell: (o) => o.metadata.creationTimestamp ?? '' },
+  {
+    name: 'Name',
+    type: 'string',
+    format: 'name',
+    description: 'Name must be unique within a namespace.',
+    priority: 0,
+    cell: (o) => o.metadata.name ?? '',
+  },
+  {
+    name: 'Created At',
+    type: 'date',
+    description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
+    priority: 0,
+    cell: (o) => o.metadata.creationTimestamp ?? '',
+  },
 ];
 
 export function columnsOf(def: KindDef): PrinterColumn[] {
@@ -13,7 +26,13 @@ export function columnsOf(def: KindDef): PrinterColumn[] {
 }
 
 export function tableColumnDefinitions(def: KindDef) {
-  return columnsOf(def).map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description, priority: c.priority }));
+  return columnsOf(def).map((c) => ({
+    name: c.name,
+    type: c.type,
+    format: c.format ?? '',
+    description: c.description,
+    priority: c.priority,
+  }));
 }
 
 export function tableRow(def: KindDef, obj: KubeObject, include: IncludeObject, now: number) {
@@ -31,13 +50,20 @@ export function tableRow(def: KindDef, obj: KubeObject, include: IncludeObject, 
 }
 
 export function toTable(
-  def: KindDef, items: KubeObject[], meta: { resourceVersion?: string; continue?: string },
-  include: IncludeObject, now: number, withColumns = true,
+  def: KindDef,
+  items: KubeObject[],
+  meta: { resourceVersion?: string; continue?: string },
+  include: IncludeObject,
+  now: number,
+  withColumns = true,
 ) {
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
-    metadata: { ...(meta.resourceVersion ? { resourceVersion: meta.resourceVersion } : {}), ...(meta.continue ? { continue: meta.continue } : {}) },
+    metadata: {
+      ...(meta.resourceVersion ? { resourceVersion: meta.resourceVersion } : {}),
+      ...(meta.continue ? { continue: meta.continue } : {}),
+    },
     columnDefinitions: withColumns ? tableColumnDefinitions(def) : null,
     rows: items.map((o) => tableRow(def, o, include, now)),
   };

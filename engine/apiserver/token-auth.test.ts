@@ -11,10 +11,15 @@ import { authenticate } from './authn';
 test('token signer: verifies its own tokens, rejects tampered, foreign and expired ones', () => {
   const t = createServiceAccountTokens({ key: randomBytes(32) });
   const tok = t.issue('ns1', 'builder', 'uid-1', { expirationSeconds: 60 });
-  assert.deepEqual(t.verify(tok), { user: 'system:serviceaccount:ns1:builder', groups: ['system:serviceaccounts', 'system:serviceaccounts:ns1'] });
+  assert.deepEqual(t.verify(tok), {
+    user: 'system:serviceaccount:ns1:builder',
+    groups: ['system:serviceaccounts', 'system:serviceaccounts:ns1'],
+  });
   assert.equal(t.verify(tok, new Date(Date.now() + 61_000)), undefined);
   const [h, p, s] = tok.split('.');
-  const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), sub: 'system:serviceaccount:kube-system:admin' })).toString('base64url');
+  const forged = Buffer.from(
+    JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), sub: 'system:serviceaccount:kube-system:admin' }),
+  ).toString('base64url');
   assert.equal(t.verify(`${h}.${forged}.${s}`), undefined);
   assert.equal(createServiceAccountTokens({ key: randomBytes(32) }).verify(tok), undefined);
   assert.equal(t.verify('not-a-jwt'), undefined);

@@ -36,21 +36,31 @@ export interface WatchSink {
 }
 
 /** Serves a watch as a chunked HTTP response of JSON lines. */
-export async function serveWatch(deps: WatchDeps, req: WatchRequest, res: ServerResponse, onClose: (fn: () => void) => void): Promise<void> {
+export async function serveWatch(
+  deps: WatchDeps,
+  req: WatchRequest,
+  res: ServerResponse,
+  onClose: (fn: () => void) => void,
+): Promise<void> {
   let headersSent = false;
-  const stop = await openWatch(deps, req, {
-    event(type, object) {
-      if (!headersSent) return;
-      res.write(JSON.stringify({ type, object }) + '\n');
+  const stop = await openWatch(
+    deps,
+    req,
+    {
+      event(type, object) {
+        if (!headersSent) return;
+        res.write(JSON.stringify({ type, object }) + '\n');
+      },
+      end() {
+        res.end();
+      },
     },
-    end() {
-      res.end();
+    () => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+      res.flushHeaders();
+      headersSent = true;
     },
-  }, () => {
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
-    res.flushHeaders();
-    headersSent = true;
-  });
+  );
   onClose(stop);
 }
 
@@ -86,7 +96,11 @@ export async function openWatch(deps: WatchDeps, req: WatchRequest, sink: WatchS
     if (!closed) sink.event(type, object);
   };
   const bookmark = (annotations?: Record<string, string>) =>
-    send('BOOKMARK', { kind: def.kind, apiVersion: apiVersionOf(def), metadata: { resourceVersion: String(lastRev), ...(annotations ? { annotations } : {}) } });
+    send('BOOKMARK', {
+      kind: def.kind,
+      apiVersion: apiVersionOf(def),
+      metadata: { resourceVersion: String(lastRev), ...(annotations ? { annotations } : {}) },
+    });
 
   for (const obj of initial) send('ADDED', req.encodeObject(obj));
   if (req.sendInitialEvents && req.allowBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
@@ -99,7 +113,10 @@ export async function openWatch(deps: WatchDeps, req: WatchRequest, sink: WatchS
       for (const ev of events) deliver(ev);
     },
     onError: (err) => {
-      const apiErr = err instanceof CompactedError ? errors.gone(`too old resource version: ${startRev} (${err.compacted})`) : errors.internal(err.message);
+      const apiErr =
+        err instanceof CompactedError
+          ? errors.gone(`too old resource version: ${startRev} (${err.compacted})`)
+          : errors.internal(err.message);
       send('ERROR', apiErr.toStatus());
       finish(apiErr);
     },
@@ -140,4 +157,3 @@ export async function openWatch(deps: WatchDeps, req: WatchRequest, sink: WatchS
   }
   return () => finish();
 }
-

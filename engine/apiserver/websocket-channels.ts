@@ -7,7 +7,12 @@ import { queuedSlot, type ExecStatus, type ExecTransport } from './pod-exec';
 
 export const CHANNEL_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'];
 
-const STDIN = 0, STDOUT = 1, STDERR = 2, ERROR = 3, RESIZE = 4, CLOSE = 255;
+const STDIN = 0,
+  STDOUT = 1,
+  STDERR = 2,
+  ERROR = 3,
+  RESIZE = 4,
+  CLOSE = 255;
 
 /** The first protocol we speak from the client's offer (its preference order wins), or undefined. */
 export function pickChannelProtocol(offered: Iterable<string>): string | undefined {

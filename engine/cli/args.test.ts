@@ -5,10 +5,28 @@ import { parseCommand, parseFlags } from './args';
 import { SkiffError } from '../cluster/errors';
 
 test('parses every start flag in both spellings', () => {
-  const f = parseFlags('start', ['--name', 'dev', '--data-dir=d', '--port', '0', '--kubeconfig', 'k.yaml', '--etcd-endpoints=http://a:2379,https://b:2379', '--foreground', '--no-switch-context']);
+  const f = parseFlags('start', [
+    '--name',
+    'dev',
+    '--data-dir=d',
+    '--port',
+    '0',
+    '--kubeconfig',
+    'k.yaml',
+    '--etcd-endpoints=http://a:2379,https://b:2379',
+    '--foreground',
+    '--no-switch-context',
+  ]);
   assert.deepEqual(f, {
-    name: 'dev', dataDir: resolve('d'), port: 0, kubeconfig: resolve('k.yaml'), datastore: 'etcd',
-    etcdEndpoints: ['http://a:2379', 'https://b:2379'], foreground: true, switchContext: false, help: false,
+    name: 'dev',
+    dataDir: resolve('d'),
+    port: 0,
+    kubeconfig: resolve('k.yaml'),
+    datastore: 'etcd',
+    etcdEndpoints: ['http://a:2379', 'https://b:2379'],
+    foreground: true,
+    switchContext: false,
+    help: false,
   });
   assert.deepEqual(parseFlags('stop', []), { name: 'local', foreground: false, switchContext: true, help: false });
 });
@@ -37,6 +55,10 @@ test('rejects mistakes with a SkiffError that says what to do', () => {
     ['start', ['extra'], /unexpected argument "extra"/],
   ];
   for (const [cmd, argv, re] of cases) {
-    assert.throws(() => parseFlags(cmd as 'start', argv), (err: Error) => err instanceof SkiffError && re.test(err.message) && err.message.includes('; '), argv.join(' '));
+    assert.throws(
+      () => parseFlags(cmd as 'start', argv),
+      (err: Error) => err instanceof SkiffError && re.test(err.message) && err.message.includes('; '),
+      argv.join(' '),
+    );
   }
 });

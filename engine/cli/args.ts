@@ -29,7 +29,19 @@ const BOOL_FLAGS = ['foreground', 'no-switch-context', 'help'] as const;
 type FlagName = (typeof VALUE_FLAGS)[number] | (typeof BOOL_FLAGS)[number];
 
 const ALLOWED: Record<Command, FlagName[]> = {
-  start: ['name', 'data-dir', 'port', 'kubeconfig', 'datastore', 'etcd-endpoints', 'nodes', 'node-runtime', 'foreground', 'no-switch-context', 'help'],
+  start: [
+    'name',
+    'data-dir',
+    'port',
+    'kubeconfig',
+    'datastore',
+    'etcd-endpoints',
+    'nodes',
+    'node-runtime',
+    'foreground',
+    'no-switch-context',
+    'help',
+  ],
   stop: ['name', 'data-dir', 'help'],
   status: ['name', 'data-dir', 'help'],
   delete: ['name', 'data-dir', 'help'],
@@ -103,7 +115,8 @@ function applyValue(flags: Flags, name: FlagName, value: string): void {
       return;
     case 'port': {
       const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
-      if (!(port >= 0 && port <= 65535)) throw new SkiffError(`invalid --port "${value}"`, 'use a number from 1 to 65535, or 0 for any free port');
+      if (!(port >= 0 && port <= 65535))
+        throw new SkiffError(`invalid --port "${value}"`, 'use a number from 1 to 65535, or 0 for any free port');
       flags.port = port;
       return;
     }
@@ -122,7 +135,10 @@ function applyValue(flags: Flags, name: FlagName, value: string): void {
       flags.datastore = value;
       return;
     case 'etcd-endpoints': {
-      const urls = value.split(',').map((s) => s.trim()).filter(Boolean);
+      const urls = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       for (const u of urls) {
         let ok = false;
         try {

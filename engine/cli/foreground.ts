@@ -23,7 +23,10 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
   }
   const other = claimPidFile(paths.pid);
   if (other !== undefined) {
-    throw new SkiffError(`cluster "${flags.name}" is already running (pid ${other})`, `stop it first with "skiff stop${nameFlag(flags.name)}"`);
+    throw new SkiffError(
+      `cluster "${flags.name}" is already running (pid ${other})`,
+      `stop it first with "skiff stop${nameFlag(flags.name)}"`,
+    );
   }
   // Signals that arrive while starting are handled once the control plane can be stopped.
   let signalled: NodeJS.Signals | undefined;
@@ -32,7 +35,9 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
   try {
-    io.out(`skiff ${version()}: starting cluster "${flags.name}" (pid ${process.pid}, ${new Date().toISOString()}, process up ${Math.round(performance.now())} ms)`);
+    io.out(
+      `skiff ${version()}: starting cluster "${flags.name}" (pid ${process.pid}, ${new Date().toISOString()}, process up ${Math.round(performance.now())} ms)`,
+    );
     const cp = await startControlPlane({
       name: flags.name,
       dataDir,

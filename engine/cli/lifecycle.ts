@@ -106,7 +106,9 @@ export async function deleteCommand(flags: Flags, io: CliIo): Promise<number> {
       io.out(`Removed ${n} keys under ${etcdPrefix(flags.name)} from etcd.`);
     } catch (err) {
       // The local files still go: a dead etcd must not make a cluster undeletable.
-      io.err(`skiff: warning: could not remove keys under ${etcdPrefix(flags.name)} from etcd at ${endpoints.join(',')} (${String((err as Error).message).split('\n')[0]}); remove them with etcdctl del --prefix ${etcdPrefix(flags.name)}/`);
+      io.err(
+        `skiff: warning: could not remove keys under ${etcdPrefix(flags.name)} from etcd at ${endpoints.join(',')} (${String((err as Error).message).split('\n')[0]}); remove them with etcdctl del --prefix ${etcdPrefix(flags.name)}/`,
+      );
     }
   }
   await removeDockerResources(flags.name, io);
@@ -133,6 +135,8 @@ async function removeDockerResources(name: string, io: CliIo): Promise<void> {
     const { removeClusterResources } = await import('../kubelet/docker/network');
     await removeClusterResources(new Docker(), name);
   } catch (err) {
-    io.err(`skiff: warning: could not remove the cluster's Docker containers (${String((err as Error).message).split('\n')[0]}); remove them with: docker rm -f $(docker ps -aq --filter label=skiff.cluster=${name})`);
+    io.err(
+      `skiff: warning: could not remove the cluster's Docker containers (${String((err as Error).message).split('\n')[0]}); remove them with: docker rm -f $(docker ps -aq --filter label=skiff.cluster=${name})`,
+    );
   }
 }

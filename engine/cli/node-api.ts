@@ -10,32 +10,53 @@ export interface NodeApi {
 }
 
 export function nodeApiFromKubeconfig(file: string, clusterName: string): NodeApi {
-  if (!existsSync(file)) throw new SkiffError(`cluster "${clusterName}" has no kubeconfig at ${file}`, `start it first: skiff start${clusterName === 'local' ? '' : ` --name ${clusterName}`}`);
+  if (!existsSync(file))
+    throw new SkiffError(
+      `cluster "${clusterName}" has no kubeconfig at ${file}`,
+      `start it first: skiff start${clusterName === 'local' ? '' : ` --name ${clusterName}`}`,
+    );
   const kc = parse(readFileSync(file, 'utf8'));
   const cluster = kc?.clusters?.[0]?.cluster;
   const user = kc?.users?.[0]?.user;
   if (!cluster?.server || !user) throw new SkiffError(`kubeconfig ${file} is incomplete`, 'restart the cluster to rewrite it');
   const b64 = (s: string | undefined) => (s ? Buffer.from(s, 'base64').toString() : undefined);
-  const creds = { ca: b64(cluster['certificate-authority-data']), cert: b64(user['client-certificate-data']), key: b64(user['client-key-data']) };
+  const creds = {
+    ca: b64(cluster['certificate-authority-data']),
+    cert: b64(user['client-certificate-data']),
+    key: b64(user['client-key-data']),
+  };
   return {
     call(method, path, body, contentType = 'application/json') {
       return new Promise((resolve, reject) => {
-        const req = request(new URL(path, cluster.server), { method, ...creds, agent: false, timeout: 10_000, headers: { 'Content-Type': contentType, Accept: 'application/json' } }, (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (d) => (text += d));
-          res.on('end', () => {
-            let parsed: any = text;
-            try {
-              parsed = JSON.parse(text);
-            } catch { /* not JSON: keep the text */ }
-            resolve({ status: res.statusCode ?? 0, body: parsed });
-          });
-        });
+        const req = request(
+          new URL(path, cluster.server),
+          { method, ...creds, agent: false, timeout: 10_000, headers: { 'Content-Type': contentType, Accept: 'application/json' } },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (d) => (text += d));
+            res.on('end', () => {
+              let parsed: any = text;
+              try {
+                parsed = JSON.parse(text);
+              } catch {
+                /* not JSON: keep the text */
+              }
+              resolve({ status: res.statusCode ?? 0, body: parsed });
+            });
+          },
+        );
         req.on('timeout', () => req.destroy(new Error('no answer within 10 s')));
-        req.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ECONNREFUSED'
-          ? new SkiffError(`cluster "${clusterName}" is not running`, `start it: skiff start${clusterName === 'local' ? '' : ` --name ${clusterName}`}`)
-          : e));
+        req.on('error', (e: NodeJS.ErrnoException) =>
+          reject(
+            e.code === 'ECONNREFUSED'
+              ? new SkiffError(
+                  `cluster "${clusterName}" is not running`,
+                  `start it: skiff start${clusterName === 'local' ? '' : ` --name ${clusterName}`}`,
+                )
+              : e,
+          ),
+        );
         req.end(body === undefined ? undefined : JSON.stringify(body));
       });
     },

@@ -30,14 +30,23 @@ export function parseNodeArgs(argv: string[]): NodeArgs {
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '-h' || arg === '--help') { a.help = true; continue; }
+    if (arg === '-h' || arg === '--help') {
+      a.help = true;
+      continue;
+    }
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!m) { positional.push(arg); continue; }
-    if (!['name', 'cluster', 'data-dir'].includes(m[1])) throw new SkiffError(`unknown flag --${m[1]} for "skiff node"`, 'run "skiff node --help" for usage');
+    if (!m) {
+      positional.push(arg);
+      continue;
+    }
+    if (!['name', 'cluster', 'data-dir'].includes(m[1]))
+      throw new SkiffError(`unknown flag --${m[1]} for "skiff node"`, 'run "skiff node --help" for usage');
     const value = m[2] ?? argv[++i];
     if (value === undefined) throw new SkiffError(`--${m[1]} needs a value`, `write --${m[1]} VALUE`);
-    if (m[1] === 'name' || m[1] === 'cluster') { checkClusterName(value); a.cluster = value; }
-    else a.dataDir = resolve(value);
+    if (m[1] === 'name' || m[1] === 'cluster') {
+      checkClusterName(value);
+      a.cluster = value;
+    } else a.dataDir = resolve(value);
   }
   [a.action = '', a.node] = positional;
   if (a.help) return a;
@@ -45,7 +54,8 @@ export function parseNodeArgs(argv: string[]): NodeArgs {
     throw new SkiffError(a.action ? `unknown node action "${a.action}"` : 'missing node action', 'use add, remove, stop, start or list');
   }
   if (positional.length > 2) throw new SkiffError(`unexpected argument "${positional[2]}"`, 'give one node name');
-  if (['remove', 'stop', 'start'].includes(a.action) && !a.node) throw new SkiffError(`"skiff node ${a.action}" needs a node name`, `write skiff node ${a.action} NAME`);
+  if (['remove', 'stop', 'start'].includes(a.action) && !a.node)
+    throw new SkiffError(`"skiff node ${a.action}" needs a node name`, `write skiff node ${a.action} NAME`);
   return a;
 }
 
@@ -53,12 +63,15 @@ async function must(api: NodeApi, method: string, path: string, body?: unknown, 
   const r = await api.call(method, path, body, type);
   if (r.status >= 300) {
     const msg = typeof r.body === 'object' ? r.body?.message : String(r.body).slice(0, 200);
-    throw new SkiffError(msg || `the API answered ${r.status}`, r.status === 404 ? 'see "skiff node list"' : 'check the cluster with "skiff status"');
+    throw new SkiffError(
+      msg || `the API answered ${r.status}`,
+      r.status === 404 ? 'see "skiff node list"' : 'check the cluster with "skiff status"',
+    );
   }
   return r.body;
 }
 
-const ready = (n: any) => n.status?.conditions?.find((c: any) => c.type === 'Ready')?.status === 'True' ? 'Ready' : 'NotReady';
+const ready = (n: any) => (n.status?.conditions?.find((c: any) => c.type === 'Ready')?.status === 'True' ? 'Ready' : 'NotReady');
 
 export async function nodeCommand(argv: string[], io: CliIo): Promise<number> {
   const a = parseNodeArgs(argv);
@@ -77,13 +90,20 @@ export async function nodeCommand(argv: string[], io: CliIo): Promise<number> {
       const list = await must(api, 'GET', '/api/v1/nodes');
       io.out('NAME'.padEnd(30) + 'STATUS'.padEnd(10) + 'RUNTIME'.padEnd(11) + 'STOPPED');
       for (const n of list.items) {
-        io.out(n.metadata.name.padEnd(30) + ready(n).padEnd(10) + (n.metadata.annotations?.[NODE_RUNTIME_ANNOTATION] ?? '-').padEnd(11) + (n.metadata.annotations?.[NODE_STOPPED_ANNOTATION] === 'true' ? 'yes' : 'no'));
+        io.out(
+          n.metadata.name.padEnd(30) +
+            ready(n).padEnd(10) +
+            (n.metadata.annotations?.[NODE_RUNTIME_ANNOTATION] ?? '-').padEnd(11) +
+            (n.metadata.annotations?.[NODE_STOPPED_ANNOTATION] === 'true' ? 'yes' : 'no'),
+        );
       }
       return 0;
     }
     case 'add': {
       const list = await must(api, 'GET', '/api/v1/nodes');
-      const used = new Set<number>(list.items.map((n: any) => indexOfPodCIDR(n.spec?.podCIDR)).filter((i: number | undefined) => i !== undefined));
+      const used = new Set<number>(
+        list.items.map((n: any) => indexOfPodCIDR(n.spec?.podCIDR)).filter((i: number | undefined) => i !== undefined),
+      );
       let index = 0;
       while (used.has(index)) index++;
       let name = a.node;

@@ -13,12 +13,20 @@ export function probeReadyz(
   timeoutMs = 2000,
 ): Promise<ReadyzResult> {
   return new Promise((resolve) => {
-    const req = request(new URL('/readyz', url), { ca: creds.caCert, cert: creds.adminCert, key: creds.adminKey, timeout: timeoutMs, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve(res.statusCode === 200 ? { ready: true } : { ready: false, reason: `/readyz answered ${res.statusCode} ${body.slice(0, 80)}` }));
-    });
+    const req = request(
+      new URL('/readyz', url),
+      { ca: creds.caCert, cert: creds.adminCert, key: creds.adminKey, timeout: timeoutMs, agent: false },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (body += d));
+        res.on('end', () =>
+          resolve(
+            res.statusCode === 200 ? { ready: true } : { ready: false, reason: `/readyz answered ${res.statusCode} ${body.slice(0, 80)}` },
+          ),
+        );
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on('error', (err) => resolve({ ready: false, reason: (err as NodeJS.ErrnoException).code ?? err.message }));
     req.end();

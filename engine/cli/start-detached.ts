@@ -25,7 +25,9 @@ export async function startDetached(flags: Flags, io: CliIo): Promise<number> {
     const config = readClusterConfig(paths.config);
     io.out(`Cluster "${flags.name}" is already running (pid ${pid}) at https://127.0.0.1:${config?.port ?? '?'}.`);
     const file = flags.kubeconfig ?? userKubeconfigPath(io.env);
-    const exported = config?.kubeconfigs?.includes(file) ? { file, explicit: !!flags.kubeconfig, switched: true, written: false } : undefined;
+    const exported = config?.kubeconfigs?.includes(file)
+      ? { file, explicit: !!flags.kubeconfig, switched: true, written: false }
+      : undefined;
     for (const line of howToUse(flags.name, exported, paths.kubeconfig)) io.out(line);
     return 0;
   }

@@ -23,7 +23,10 @@ test('in-process client: create, get, update conflict, patch, list with selector
   await c.client.patch(R.configmaps, 'default', 'a', 'merge', { data: { k2: 'v2' } });
   await c.client.create(R.configmaps, 'default', { metadata: { name: 'b', labels: { x: '2' } } });
   const sel = await c.client.list(R.configmaps, 'default', { labelSelector: 'x=1' });
-  assert.deepEqual(sel.items.map((o) => o.metadata.name), ['a']);
+  assert.deepEqual(
+    sel.items.map((o) => o.metadata.name),
+    ['a'],
+  );
   assert.deepEqual(sel.items[0].data, { k: 'changed', k2: 'v2' });
   // Listed objects are copies: mutating one does not change what others read.
   sel.items[0].data.k = 'mutated';
@@ -36,12 +39,25 @@ test('in-process client: create, get, update conflict, patch, list with selector
 test('informer caches, sees adds/updates/deletes, and the work queue dedupes keys', async () => {
   const synced: string[] = [];
   const seen: string[] = [];
-  const q = createWorkQueue({ sync: async (key) => { synced.push(key); } });
+  const q = createWorkQueue({
+    sync: async (key) => {
+      synced.push(key);
+    },
+  });
   const inf = createInformer(c.client, R.secrets, { namespace: 'default' });
   inf.addHandlers({
-    add: (o) => { seen.push(`add ${o.metadata.name}`); q.add(o.metadata.name!); },
-    update: (_a, b) => { seen.push(`update ${b.metadata.name}`); q.add(b.metadata.name!); },
-    delete: (o) => { seen.push(`delete ${o.metadata.name}`); q.add(o.metadata.name!); },
+    add: (o) => {
+      seen.push(`add ${o.metadata.name}`);
+      q.add(o.metadata.name!);
+    },
+    update: (_a, b) => {
+      seen.push(`update ${b.metadata.name}`);
+      q.add(b.metadata.name!);
+    },
+    delete: (o) => {
+      seen.push(`delete ${o.metadata.name}`);
+      q.add(o.metadata.name!);
+    },
   });
   await c.client.create(R.secrets, 'default', { metadata: { name: 's1' } });
   await inf.start();

@@ -55,17 +55,31 @@ export function createInProcessClient(core: ApiCore): KubeClient {
       const def = kind(res);
       const body = structuredClone(obj);
       const rv = body.metadata?.resourceVersion;
-      return resources.mutate(def, nsOf(def, ns ?? obj.metadata?.namespace), obj.metadata.name!, () => body, { dryRun: opts.dryRun, subresource: opts.subresource }, rv || undefined);
+      return resources.mutate(
+        def,
+        nsOf(def, ns ?? obj.metadata?.namespace),
+        obj.metadata.name!,
+        () => body,
+        { dryRun: opts.dryRun, subresource: opts.subresource },
+        rv || undefined,
+      );
     },
 
     async patch(res, ns, name, type, patch, opts = {}) {
       const def = kind(res);
-      return resources.mutate(def, nsOf(def, ns), name, (cur) => {
-        const rv = cur.metadata.resourceVersion;
-        const next = deps.applyPatch(patchTypes[type], cur, patch, deps.schemaOf(def.model));
-        if (next.metadata?.resourceVersion !== undefined && next.metadata.resourceVersion !== rv) throw errors.conflict(def.group, def.plural, name);
-        return next;
-      }, { dryRun: opts.dryRun, subresource: opts.subresource });
+      return resources.mutate(
+        def,
+        nsOf(def, ns),
+        name,
+        (cur) => {
+          const rv = cur.metadata.resourceVersion;
+          const next = deps.applyPatch(patchTypes[type], cur, patch, deps.schemaOf(def.model));
+          if (next.metadata?.resourceVersion !== undefined && next.metadata.resourceVersion !== rv)
+            throw errors.conflict(def.group, def.plural, name);
+          return next;
+        },
+        { dryRun: opts.dryRun, subresource: opts.subresource },
+      );
     },
 
     async delete(res, ns, name, opts = {}) {
@@ -92,24 +106,28 @@ export function createInProcessClient(core: ApiCore): KubeClient {
       (async () => {
         const def = kind(res);
         const filter = buildFilter(deps, def, query({ labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector }));
-        stopFn = await openWatch({ store: deps.store, resources }, {
-          def,
-          namespace: nsOf(def, ns),
-          filter,
-          resourceVersion: opts.resourceVersion,
-          allowBookmarks: opts.allowBookmarks,
-          encodeObject: (obj: KubeObject) => structuredClone(obj),
-        }, {
-          event: (type, obj) => {
-            if (!stopped) onEvent(type, obj as KubeObject);
+        stopFn = await openWatch(
+          { store: deps.store, resources },
+          {
+            def,
+            namespace: nsOf(def, ns),
+            filter,
+            resourceVersion: opts.resourceVersion,
+            allowBookmarks: opts.allowBookmarks,
+            encodeObject: (obj: KubeObject) => structuredClone(obj),
           },
-          end: (err) => {
-            if (!stopped) {
-              stopped = true;
-              onClose(err);
-            }
+          {
+            event: (type, obj) => {
+              if (!stopped) onEvent(type, obj as KubeObject);
+            },
+            end: (err) => {
+              if (!stopped) {
+                stopped = true;
+                onClose(err);
+              }
+            },
           },
-        });
+        );
         if (stopped) stopFn();
       })().catch((err) => {
         if (!stopped) {

@@ -16,7 +16,14 @@ export function createInformerFactory(client: KubeClient, log?: (line: string) =
   let started = false;
   return {
     informer(res, opts = {}) {
-      const key = JSON.stringify([res.group, res.version, res.plural, opts.namespace ?? '', opts.labelSelector ?? '', opts.fieldSelector ?? '']);
+      const key = JSON.stringify([
+        res.group,
+        res.version,
+        res.plural,
+        opts.namespace ?? '',
+        opts.labelSelector ?? '',
+        opts.fieldSelector ?? '',
+      ]);
       let inf = informers.get(key);
       if (!inf) {
         inf = createInformer(client, res, { ...opts, log });

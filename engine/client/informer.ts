@@ -72,7 +72,8 @@ export function createInformer(client: KubeClient, res: ResourceRef, opts: Infor
   function startWatch() {
     if (stopped) return;
     watch = client.watch(
-      res, opts.namespace,
+      res,
+      opts.namespace,
       { resourceVersion: rv, labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector, allowBookmarks: true },
       (type, obj) => {
         if (type === 'ERROR') return; // followed by onClose with the reason
@@ -92,7 +93,8 @@ export function createInformer(client: KubeClient, res: ResourceRef, opts: Infor
       (err) => {
         watch = undefined;
         if (stopped) return;
-        if (err && isStatus(err, 410)) rv = ''; // too old: relist below
+        if (err && isStatus(err, 410))
+          rv = ''; // too old: relist below
         else if (err) log(`informer ${res.plural}: watch ended: ${err.message}`);
         if (!rv) scheduleRelist(0);
         else setImmediate(startWatch);

@@ -57,7 +57,14 @@ export interface KubeClient {
   create(res: ResourceRef, namespace: string | undefined, obj: KubeObject, opts?: WriteOptions): Promise<KubeObject>;
   /** PUT: obj.metadata.resourceVersion, when set, must match (409 Conflict otherwise). */
   update(res: ResourceRef, namespace: string | undefined, obj: KubeObject, opts?: WriteOptions): Promise<KubeObject>;
-  patch(res: ResourceRef, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts?: WriteOptions): Promise<KubeObject>;
+  patch(
+    res: ResourceRef,
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    patch: unknown,
+    opts?: WriteOptions,
+  ): Promise<KubeObject>;
   /** Resolves with the object as deleted (or as marked for deletion when finalizers/grace hold it). */
   delete(res: ResourceRef, namespace: string | undefined, name: string, opts?: DeleteOptions): Promise<KubeObject>;
   /** POST to a subresource: pods/binding, pods/eviction, ... Resolves with the response body. */
@@ -68,7 +75,9 @@ export interface KubeClient {
    * an ApiError with code 410 when the version is too old; undefined for a normal close).
    */
   watch(
-    res: ResourceRef, namespace: string | undefined, opts: WatchOptions,
+    res: ResourceRef,
+    namespace: string | undefined,
+    opts: WatchOptions,
     onEvent: (type: WatchEventType, obj: KubeObject) => void,
     onClose: (err?: Error) => void,
   ): WatchHandle;

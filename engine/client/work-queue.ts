@@ -64,25 +64,28 @@ export function createWorkQueue(opts: WorkQueueOptions): WorkQueue {
       queued.delete(key);
       processing.add(key);
       active++;
-      opts.sync(key).then(
-        () => failures.delete(key),
-        (err) => {
-          const n = (failures.get(key) ?? 0) + 1;
-          failures.set(key, n);
-          opts.onError?.(key, err);
-          addAfter(key, Math.min(max, base * 2 ** (n - 1)));
-        },
-      ).finally(() => {
-        processing.delete(key);
-        active--;
-        if (dirtyWhileProcessing.delete(key)) add(key);
-        if (active === 0 && queue.length === 0) {
-          const w = idleWaiters;
-          idleWaiters = [];
-          w.forEach((f) => f());
-        }
-        pump();
-      });
+      opts
+        .sync(key)
+        .then(
+          () => failures.delete(key),
+          (err) => {
+            const n = (failures.get(key) ?? 0) + 1;
+            failures.set(key, n);
+            opts.onError?.(key, err);
+            addAfter(key, Math.min(max, base * 2 ** (n - 1)));
+          },
+        )
+        .finally(() => {
+          processing.delete(key);
+          active--;
+          if (dirtyWhileProcessing.delete(key)) add(key);
+          if (active === 0 && queue.length === 0) {
+            const w = idleWaiters;
+            idleWaiters = [];
+            w.forEach((f) => f());
+          }
+          pump();
+        });
     }
   }
 

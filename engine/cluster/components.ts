@@ -55,7 +55,10 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
     const { startNodeManager, createSimulatedNodes } = await import('../kubelet/index');
     // Typed apart so `network` rides along: the node manager spreads these into each Docker runtime.
     const docker: NonNullable<NodeManagerOptions['docker']> & { network?: DockerPodNetwork } = {
-      cluster: opts.clusterName, dataDir: opts.dataDir, sandboxImage: opts.sandboxImage ?? process.env.SKIFF_SANDBOX_IMAGE, caCert: opts.core.caCert,
+      cluster: opts.clusterName,
+      dataDir: opts.dataDir,
+      sandboxImage: opts.sandboxImage ?? process.env.SKIFF_SANDBOX_IMAGE,
+      caCert: opts.core.caCert,
       token: (pod) => podToken(client, opts.core, pod),
       ...(podNetwork ? { network: podNetwork } : {}),
     };
@@ -67,8 +70,12 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
     const scheduler = await startScheduler({ client, log });
     stops.push(() => scheduler.stop());
     const manager = await startControllerManager({
-      client, log, dataDir: opts.dataDir, metrics: () => nodeManager.metrics(),
-      serviceAccountTokens: opts.core.serviceAccountTokens, caCert: opts.core.caCert,
+      client,
+      log,
+      dataDir: opts.dataDir,
+      metrics: () => nodeManager.metrics(),
+      serviceAccountTokens: opts.core.serviceAccountTokens,
+      caCert: opts.core.caCert,
     });
     stops.push(() => manager.stop());
   } catch (err) {

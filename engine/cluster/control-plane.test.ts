@@ -41,59 +41,86 @@ function withDir(fn: (dir: string) => Promise<void>) {
   };
 }
 
-test('first start writes pki, cluster.json and kubeconfig; restart reuses the port', withDir(async (dataDir) => {
-  const { deps, calls } = fakes();
-  const steps: string[] = [];
-  const cp = await startControlPlane({ name: 'dev', dataDir, deps, onStep: (s, d) => steps.push(`${s}: ${d}`) });
-  assert.deepEqual(steps.map((s) => s.split(':')[0]), ['pki', 'store', 'apiserver', 'kubeconfig']);
-  assert.ok(steps.every((s) => /\(\d+ ms\)$/.test(s)), 'each step carries its duration');
-  const dir = join(dataDir, 'dev');
-  assert.equal(cp.kubeconfigPath, join(dir, 'kubeconfig'));
-  assert.equal(statSync(cp.kubeconfigPath).mode & 0o777, 0o600);
-  const kc = parse(readFileSync(cp.kubeconfigPath, 'utf8'));
-  assert.equal(kc['current-context'], 'skiff-dev');
-  assert.equal(kc.clusters[0].cluster.server, cp.url);
-  const cfg = JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8'));
-  assert.equal(cfg.port, cp.port);
-  assert.equal(cfg.datastore, 'sqlite');
-  assert.ok(existsSync(join(dir, 'pki', 'ca.crt')));
-  await cp.stop();
-  await cp.stop();
-  assert.deepEqual(calls, ['open sqlite', 'listen 0', 'server.close', 'store.close'], 'server closes before the store, once');
+test(
+  'first start writes pki, cluster.json and kubeconfig; restart reuses the port',
+  withDir(async (dataDir) => {
+    const { deps, calls } = fakes();
+    const steps: string[] = [];
+    const cp = await startControlPlane({ name: 'dev', dataDir, deps, onStep: (s, d) => steps.push(`${s}: ${d}`) });
+    assert.deepEqual(
+      steps.map((s) => s.split(':')[0]),
+      ['pki', 'store', 'apiserver', 'kubeconfig'],
+    );
+    assert.ok(
+      steps.every((s) => /\(\d+ ms\)$/.test(s)),
+      'each step carries its duration',
+    );
+    const dir = join(dataDir, 'dev');
+    assert.equal(cp.kubeconfigPath, join(dir, 'kubeconfig'));
+    assert.equal(statSync(cp.kubeconfigPath).mode & 0o777, 0o600);
+    const kc = parse(readFileSync(cp.kubeconfigPath, 'utf8'));
+    assert.equal(kc['current-context'], 'skiff-dev');
+    assert.equal(kc.clusters[0].cluster.server, cp.url);
+    const cfg = JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8'));
+    assert.equal(cfg.port, cp.port);
+    assert.equal(cfg.datastore, 'sqlite');
+    assert.ok(existsSync(join(dir, 'pki', 'ca.crt')));
+    await cp.stop();
+    await cp.stop();
+    assert.deepEqual(calls, ['open sqlite', 'listen 0', 'server.close', 'store.close'], 'server closes before the store, once');
 
-  const again = await startControlPlane({ name: 'dev', dataDir, deps });
-  assert.equal(again.port, cp.port);
-  assert.equal(calls.at(-1), `listen ${cp.port}`);
-  assert.equal(parse(readFileSync(again.kubeconfigPath, 'utf8')).clusters[0].cluster['certificate-authority-data'], kc.clusters[0].cluster['certificate-authority-data']);
-  await again.stop();
-}));
+    const again = await startControlPlane({ name: 'dev', dataDir, deps });
+    assert.equal(again.port, cp.port);
+    assert.equal(calls.at(-1), `listen ${cp.port}`);
+    assert.equal(
+      parse(readFileSync(again.kubeconfigPath, 'utf8')).clusters[0].cluster['certificate-authority-data'],
+      kc.clusters[0].cluster['certificate-authority-data'],
+    );
+    await again.stop();
+  }),
+);
 
-test('a busy port becomes one actionable SkiffError and the store is closed', withDir(async (dataDir) => {
-  const { deps, calls } = fakes({ listenError: Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE' }) });
-  await assert.rejects(startControlPlane({ name: 'dev', dataDir, port: 6443, deps }), (err: Error) => {
-    assert.ok(err instanceof SkiffError);
-    assert.match(err.message, /^port 6443 .*in use; .*--port/);
-    return true;
-  });
-  assert.ok(calls.includes('store.close'));
-}));
+test(
+  'a busy port becomes one actionable SkiffError and the store is closed',
+  withDir(async (dataDir) => {
+    const { deps, calls } = fakes({ listenError: Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE' }) });
+    await assert.rejects(startControlPlane({ name: 'dev', dataDir, port: 6443, deps }), (err: Error) => {
+      assert.ok(err instanceof SkiffError);
+      assert.match(err.message, /^port 6443 .*in use; .*--port/);
+      return true;
+    });
+    assert.ok(calls.includes('store.close'));
+  }),
+);
 
-test('an unreachable etcd names its endpoints', withDir(async (dataDir) => {
-  const { deps } = fakes({ storeError: new UnavailableError('etcd unavailable at http://127.0.0.1:1') });
-  await assert.rejects(
-    startControlPlane({ name: 'e', dataDir, datastore: 'etcd', etcdEndpoints: ['http://127.0.0.1:1'], deps }),
-    /^SkiffError: cannot reach etcd at http:\/\/127\.0\.0\.1:1; /,
-  );
-}));
+test(
+  'an unreachable etcd names its endpoints',
+  withDir(async (dataDir) => {
+    const { deps } = fakes({ storeError: new UnavailableError('etcd unavailable at http://127.0.0.1:1') });
+    await assert.rejects(
+      startControlPlane({ name: 'e', dataDir, datastore: 'etcd', etcdEndpoints: ['http://127.0.0.1:1'], deps }),
+      /^SkiffError: cannot reach etcd at http:\/\/127\.0\.0\.1:1; /,
+    );
+  }),
+);
 
-test('refuses to switch the datastore of an existing cluster', withDir(async (dataDir) => {
-  const { deps } = fakes();
-  await (await startControlPlane({ name: 'dev', dataDir, deps })).stop();
-  await assert.rejects(startControlPlane({ name: 'dev', dataDir, datastore: 'etcd', deps }), SkiffError);
-}));
+test(
+  'refuses to switch the datastore of an existing cluster',
+  withDir(async (dataDir) => {
+    const { deps } = fakes();
+    await (await startControlPlane({ name: 'dev', dataDir, deps })).stop();
+    await assert.rejects(startControlPlane({ name: 'dev', dataDir, datastore: 'etcd', deps }), SkiffError);
+  }),
+);
 
-test('a data dir that cannot be used is a SkiffError (a file in the way works even as root)', withDir(async (dir) => {
-  const dataDir = join(dir, 'not-a-dir');
-  writeFileSync(dataDir, '');
-  await assert.rejects(startControlPlane({ name: 'dev', dataDir, deps: fakes().deps }), /^SkiffError: cannot use data dir .*not-a-dir \(E[A-Z]+\); /);
-}));
+test(
+  'a data dir that cannot be used is a SkiffError (a file in the way works even as root)',
+  withDir(async (dir) => {
+    const dataDir = join(dir, 'not-a-dir');
+    writeFileSync(dataDir, '');
+    await assert.rejects(
+      startControlPlane({ name: 'dev', dataDir, deps: fakes().deps }),
+      /^SkiffError: cannot use data dir .*not-a-dir \(E[A-Z]+\); /,
+    );
+  }),
+);

@@ -73,9 +73,15 @@ const defaultDeps: ControlPlaneDeps = {
     const { prepareClusterNetwork } = await import('../kubelet/docker/network');
     const { planFromSubnet } = await import('../network/address-plan');
     const info = await prepareClusterNetwork(new Docker(), cluster, preferredSubnet).catch((err) => {
-      throw new SkiffError(`cannot create the cluster's Docker network (${firstLine(err)})`, 'check that Docker is healthy (docker network ls), or pass --node-runtime simulated');
+      throw new SkiffError(
+        `cannot create the cluster's Docker network (${firstLine(err)})`,
+        'check that Docker is healthy (docker network ls), or pass --node-runtime simulated',
+      );
     });
-    if (!info.ipRange) log(`network: ${info.name} predates Service networking (no --ip-range) and has containers; Service IPs share its subnet until the cluster is deleted and re-created`);
+    if (!info.ipRange)
+      log(
+        `network: ${info.name} predates Service networking (no --ip-range) and has containers; Service IPs share its subnet until the cluster is deleted and re-created`,
+      );
     return planFromSubnet(info.subnet);
   },
 };
@@ -119,11 +125,15 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const serviceCIDR = plan?.serviceCIDR ?? saved?.serviceCIDR ?? DEFAULT_SERVICE_CIDR;
 
   // The serving cert also names the `kubernetes` Service's IP, which pods dial (reissued when missing).
-  const pki = await loadOrCreatePki(paths.pki, { extraIPs: [wellKnownServiceIP(serviceCIDR, 'kubernetes')] }).catch((err) => dataDirError(err, paths.pki));
+  const pki = await loadOrCreatePki(paths.pki, { extraIPs: [wellKnownServiceIP(serviceCIDR, 'kubernetes')] }).catch((err) =>
+    dataDirError(err, paths.pki),
+  );
   step('pki', paths.pki);
 
   const store = await deps
-    .openStore(etcdEndpoints ? { kind: 'etcd', endpoints: etcdEndpoints, prefix: etcdPrefix(opts.name) } : { kind: 'sqlite', path: paths.db })
+    .openStore(
+      etcdEndpoints ? { kind: 'etcd', endpoints: etcdEndpoints, prefix: etcdPrefix(opts.name) } : { kind: 'sqlite', path: paths.db },
+    )
     .catch((err) => storeError(err, paths.db, etcdEndpoints));
   step('store', etcdEndpoints ? `etcd ${etcdEndpoints.join(',')}` : `sqlite ${paths.db}`);
 
@@ -142,7 +152,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   } catch (err) {
     await store.close().catch(() => {});
     if (errorCode(err) === 'EADDRINUSE') {
-      throw new SkiffError(`port ${wantedPort} on 127.0.0.1 is already in use`, 'stop what listens there, or pass --port N (0 picks a free port)');
+      throw new SkiffError(
+        `port ${wantedPort} on 127.0.0.1 is already in use`,
+        'stop what listens there, or pass --port N (0 picks a free port)',
+      );
     }
     throw err;
   }
@@ -156,7 +169,13 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       const { chooseNodeRuntime } = await import('./node-runtime');
       nodeRuntime ??= nodes > 0 ? await chooseNodeRuntime(opts.nodeRuntime, log) : 'simulated';
       components = await startClusterComponents({
-        core: server.core, clusterName: opts.name, nodes, nodeRuntime, dataDir: paths.dir, log: opts.log, sandboxImage: opts.sandboxImage,
+        core: server.core,
+        clusterName: opts.name,
+        nodes,
+        nodeRuntime,
+        dataDir: paths.dir,
+        log: opts.log,
+        sandboxImage: opts.sandboxImage,
         network: nodeRuntime === 'docker' ? plan : undefined,
       });
       step('nodes', `${nodes} ${nodeRuntime} node(s), scheduler, controllers${components.network ? ', service networking' : ''}`);
@@ -175,7 +194,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     ...(etcdEndpoints ? { etcdEndpoints } : {}),
     created: saved?.created ?? new Date().toISOString(),
     ...(saved?.kubeconfigs ? { kubeconfigs: saved.kubeconfigs } : {}),
-    ...(plan ?? saved?.podCIDR ? { podCIDR: plan?.podRange ?? saved?.podCIDR } : {}),
+    ...((plan ?? saved?.podCIDR) ? { podCIDR: plan?.podRange ?? saved?.podCIDR } : {}),
     ...(server.core || saved?.serviceCIDR ? { serviceCIDR } : {}),
   };
   try {
@@ -216,14 +235,23 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
  * first, kube-dns the tenth. Pods keep the old IPs in their env until they restart; DNS names
  * follow at once.
  */
-async function rehomeServices(core: NonNullable<Awaited<ReturnType<ControlPlaneDeps['startApiServer']>>['core']>, store: Store, serviceCIDR: string, log: (line: string) => void) {
+async function rehomeServices(
+  core: NonNullable<Awaited<ReturnType<ControlPlaneDeps['startApiServer']>>['core']>,
+  store: Store,
+  serviceCIDR: string,
+  log: (line: string) => void,
+) {
   const { migrateServiceIPs, wellKnownServiceIP } = await import('../apiserver/service-allocation');
   const { objectKey } = await import('../apiserver/storage-keys');
   const moved = await migrateServiceIPs({
-    store, allocation: core.services,
+    store,
+    allocation: core.services,
     services: (await core.resources.list(core.serviceDef, undefined)).items,
     keyOf: (s) => objectKey(core.serviceDef, s.metadata.namespace, s.metadata.name!),
-    preferred: { 'default/kubernetes': wellKnownServiceIP(serviceCIDR, 'kubernetes'), 'kube-system/kube-dns': wellKnownServiceIP(serviceCIDR, 'dns') },
+    preferred: {
+      'default/kubernetes': wellKnownServiceIP(serviceCIDR, 'kubernetes'),
+      'kube-system/kube-dns': wellKnownServiceIP(serviceCIDR, 'dns'),
+    },
   });
   for (const m of moved) log(`services: ${m.service} moved from ${m.from} to ${m.to} (Service CIDR ${serviceCIDR})`);
 }
@@ -234,9 +262,15 @@ function storeError(err: unknown, dbPath: string, etcdEndpoints: string[] | unde
     if (err instanceof UnavailableError || (err as Error)?.name === 'UnavailableError') {
       throw new SkiffError(`cannot reach etcd at ${etcdEndpoints.join(',')}`, 'start etcd there, or pass --etcd-endpoints URL[,URL]');
     }
-    throw new SkiffError(`cannot open the etcd store at ${etcdEndpoints.join(',')} (${reason})`, 'check that etcd is healthy and --etcd-endpoints is right');
+    throw new SkiffError(
+      `cannot open the etcd store at ${etcdEndpoints.join(',')} (${reason})`,
+      'check that etcd is healthy and --etcd-endpoints is right',
+    );
   }
-  throw new SkiffError(`cannot open the sqlite store ${dbPath} (${reason})`, 'fix the data dir permissions, or choose another with --data-dir DIR');
+  throw new SkiffError(
+    `cannot open the sqlite store ${dbPath} (${reason})`,
+    'fix the data dir permissions, or choose another with --data-dir DIR',
+  );
 }
 
 function firstLine(err: unknown): string {

@@ -3,7 +3,10 @@
  * and the app shows the same two parts; neither ever shows a stack trace for it.
  */
 export class SkiffError extends Error {
-  constructor(readonly what: string, readonly fix: string) {
+  constructor(
+    readonly what: string,
+    readonly fix: string,
+  ) {
     super(`${what}; ${fix}`);
     this.name = 'SkiffError';
   }

@@ -70,11 +70,22 @@ function resolveTarget(path: string): string {
 
 function load(file: string, text: string | undefined): Document {
   if (text === undefined || text.trim() === '') {
-    return new Document({ apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [], 'current-context': '', preferences: {} });
+    return new Document({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [],
+      users: [],
+      contexts: [],
+      'current-context': '',
+      preferences: {},
+    });
   }
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
-    throw new SkiffError(`cannot parse kubeconfig ${file} (${doc.errors[0].message.split('\n')[0]})`, 'fix the file, or pass --kubeconfig FILE to write elsewhere');
+    throw new SkiffError(
+      `cannot parse kubeconfig ${file} (${doc.errors[0].message.split('\n')[0]})`,
+      'fix the file, or pass --kubeconfig FILE to write elsewhere',
+    );
   }
   if (doc.contents === null) {
     // Only comments: Document.set creates the top-level map.

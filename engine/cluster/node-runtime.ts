@@ -7,10 +7,7 @@ export async function dockerReachable(timeoutMs = 1500): Promise<{ ok: true } | 
   try {
     const { default: Docker } = await import('dockerode');
     const docker = new Docker();
-    await Promise.race([
-      docker.ping(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('no answer')), timeoutMs).unref()),
-    ]);
+    await Promise.race([docker.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer')), timeoutMs).unref())]);
     return { ok: true };
   } catch (err) {
     return { ok: false, why: String((err as Error).message ?? err).split('\n')[0] };
@@ -26,6 +23,8 @@ export async function chooseNodeRuntime(requested: NodeRuntime | undefined, say:
   const reach = await dockerReachable();
   if (reach.ok) return 'docker';
   if (requested === 'docker') throw new SkiffError(`Docker is not reachable (${reach.why})`, dockerHowTo);
-  say(`Docker is not reachable (${reach.why}): starting simulated nodes (pods go through their phases but run no processes). For real containers, ${dockerHowTo.replace(', or pass --node-runtime simulated', '')} and restart the cluster.`);
+  say(
+    `Docker is not reachable (${reach.why}): starting simulated nodes (pods go through their phases but run no processes). For real containers, ${dockerHowTo.replace(', or pass --node-runtime simulated', '')} and restart the cluster.`,
+  );
   return 'simulated';
 }

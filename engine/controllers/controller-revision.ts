@@ -31,13 +31,22 @@ export function safeHash(value: unknown, collisionCount = 0): string {
 export function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (v && typeof v === 'object') {
-    return `{${Object.keys(v).sort().filter((k) => (v as Obj)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson((v as Obj)[k])}`).join(',')}}`;
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Obj)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Obj)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v ?? null);
 }
 
 export const ownerRef = (owner: KubeObject, kind: string, apiVersion = 'apps/v1'): OwnerReference => ({
-  apiVersion, kind, name: owner.metadata.name!, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true,
+  apiVersion,
+  kind,
+  name: owner.metadata.name!,
+  uid: owner.metadata.uid!,
+  controller: true,
+  blockOwnerDeletion: true,
 });
 
 export const controllerOfAny = (obj: KubeObject): OwnerReference | undefined =>
@@ -49,7 +58,8 @@ export const isOwnedBy = (obj: KubeObject, owner: KubeObject) => controllerOfAny
 export function podFromTemplate(owner: KubeObject, kind: string, template: Obj, apiVersion = 'apps/v1'): KubeObject {
   const t = structuredClone(template ?? {});
   return {
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: {
       namespace: owner.metadata.namespace,
       labels: { ...(t.metadata?.labels ?? {}) },
@@ -114,13 +124,16 @@ export async function syncRevisions(client: KubeClient, owner: KubeObject, kind:
   if (!update) {
     const hash = safeHash(owner.spec.template, owner.status?.collisionCount ?? 0);
     const rev: KubeObject = {
-      apiVersion: 'apps/v1', kind: 'ControllerRevision',
+      apiVersion: 'apps/v1',
+      kind: 'ControllerRevision',
       metadata: {
-        name: `${owner.metadata.name}-${hash}`, namespace: ns,
+        name: `${owner.metadata.name}-${hash}`,
+        namespace: ns,
         labels: { ...(owner.spec.selector?.matchLabels ?? {}), 'controller.kubernetes.io/hash': hash },
         ownerReferences: [ownerRef(owner, kind)],
       },
-      data, revision: maxRev + 1,
+      data,
+      revision: maxRev + 1,
     };
     try {
       update = await client.create(R.controllerrevisions, ns, rev);
@@ -133,7 +146,8 @@ export async function syncRevisions(client: KubeClient, owner: KubeObject, kind:
         if (controllerOfAny(existing)) throw e;
         const refs = [...(existing.metadata.ownerReferences ?? []), ownerRef(owner, kind)];
         update = await client.patch(R.controllerrevisions, ns, existing.metadata.name!, 'merge', {
-          metadata: { ownerReferences: refs, resourceVersion: existing.metadata.resourceVersion }, revision: maxRev + 1,
+          metadata: { ownerReferences: refs, resourceVersion: existing.metadata.resourceVersion },
+          revision: maxRev + 1,
         });
       } else update = existing;
     }
@@ -196,7 +210,10 @@ export function createOwnerIndex(inf: Informer, ownerKind: string, onChange?: (o
     if (ref) onChange?.(o, ref);
   };
   inf.addHandlers({
-    add: (o) => { put(o); notify(o); },
+    add: (o) => {
+      put(o);
+      notify(o);
+    },
     update: (a, b) => {
       drop(a);
       put(b);
@@ -204,7 +221,10 @@ export function createOwnerIndex(inf: Informer, ownerKind: string, onChange?: (o
       if (ra && ra.uid !== controllerOf(b)?.uid) notify(a);
       notify(b);
     },
-    delete: (o) => { drop(o); notify(o); },
+    delete: (o) => {
+      drop(o);
+      notify(o);
+    },
   });
   return { of: (uid: string | undefined): KubeObject[] => [...(byOwner.get(uid ?? '')?.values() ?? [])] };
 }

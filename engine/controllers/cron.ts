@@ -8,7 +8,11 @@ export interface CronSchedule {
   next(after: Date): Date | undefined;
 }
 
-interface Field { min: number; max: number; names?: string[] }
+interface Field {
+  min: number;
+  max: number;
+  names?: string[];
+}
 const MINUTE: Field = { min: 0, max: 59 };
 const HOUR: Field = { min: 0, max: 23 };
 const DOM: Field = { min: 1, max: 31 };
@@ -16,8 +20,13 @@ const MONTH: Field = { min: 1, max: 12, names: ['jan', 'feb', 'mar', 'apr', 'may
 const DOW: Field = { min: 0, max: 6, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] };
 
 const DESCRIPTORS: Record<string, string> = {
-  '@yearly': '0 0 1 1 *', '@annually': '0 0 1 1 *', '@monthly': '0 0 1 * *', '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *', '@midnight': '0 0 * * *', '@hourly': '0 * * * *',
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
 };
 
 function value(text: string, f: Field): number {
@@ -67,13 +76,20 @@ export function wallClock(ms: number, tz: string | undefined): number {
   let f = formatters.get(key);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     });
     formatters.set(key, f);
   }
   const p: Record<string, number> = {};
   for (const part of f.formatToParts(new Date(ms))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) + (ms % 1000 + 1000) % 1000;
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) + (((ms % 1000) + 1000) % 1000);
 }
 
 /** The instant whose wall-clock time in `tz` is `wall` (the later one when a DST change repeats it). */
@@ -103,7 +119,13 @@ export function parseCron(schedule: string, timeZone?: string): CronSchedule {
   s = DESCRIPTORS[s.toLowerCase()] ?? s;
   const parts = s.split(/\s+/);
   if (parts.length !== 5) throw new Error(`expected 5 fields: ${schedule}`);
-  const [min, hour, dom, month, dow] = [parseField(parts[0], MINUTE), parseField(parts[1], HOUR), parseField(parts[2], DOM), parseField(parts[3], MONTH), parseField(parts[4], DOW)];
+  const [min, hour, dom, month, dow] = [
+    parseField(parts[0], MINUTE),
+    parseField(parts[1], HOUR),
+    parseField(parts[2], DOM),
+    parseField(parts[3], MONTH),
+    parseField(parts[4], DOW),
+  ];
   const dayMatches = (d: Date) => {
     const a = dom.set.has(d.getUTCDate());
     const b = dow.set.has(d.getUTCDay());

@@ -5,25 +5,43 @@ import { createCronJobController } from './cronjob';
 import { container, startKit, waitFor } from './statefulset-test-kit';
 
 const cronjob = (spec: Record<string, any> = {}) => ({
-  apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'tick', namespace: 'default' },
+  apiVersion: 'batch/v1',
+  kind: 'CronJob',
+  metadata: { name: 'tick', namespace: 'default' },
   spec: {
-    schedule: '*/5 * * * *', timeZone: 'UTC',
-    jobTemplate: { metadata: { labels: { app: 'tick' } }, spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [container] } } } },
+    schedule: '*/5 * * * *',
+    timeZone: 'UTC',
+    jobTemplate: {
+      metadata: { labels: { app: 'tick' } },
+      spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [container] } } },
+    },
     ...spec,
   },
 });
-const jobNames = async (c: KubeClient) => (await c.list(R.jobs, 'default')).items.filter((j) => !j.metadata.deletionTimestamp).map((j) => j.metadata.name).sort();
+const jobNames = async (c: KubeClient) =>
+  (await c.list(R.jobs, 'default')).items
+    .filter((j) => !j.metadata.deletionTimestamp)
+    .map((j) => j.metadata.name)
+    .sort();
 const poke = (c: KubeClient, v: string) => c.patch(R.cronjobs, 'default', 'tick', 'merge', { metadata: { annotations: { poke: v } } });
-const finish = (c: KubeClient, name: string, type: 'Complete' | 'Failed') => c.patch(R.jobs, 'default', name, 'merge', {
-  status: {
-    ...(type === 'Complete' ? { completionTime: '2026-01-01T00:06:00Z', succeeded: 1 } : { failed: 1 }),
-    startTime: '2026-01-01T00:05:00Z',
-    conditions: [
-      ...(type === 'Complete' ? [{ type: 'SuccessCriteriaMet', status: 'True' }] : [{ type: 'FailureTarget', status: 'True' }]),
-      { type, status: 'True' },
-    ],
-  },
-}, { subresource: 'status' });
+const finish = (c: KubeClient, name: string, type: 'Complete' | 'Failed') =>
+  c.patch(
+    R.jobs,
+    'default',
+    name,
+    'merge',
+    {
+      status: {
+        ...(type === 'Complete' ? { completionTime: '2026-01-01T00:06:00Z', succeeded: 1 } : { failed: 1 }),
+        startTime: '2026-01-01T00:05:00Z',
+        conditions: [
+          ...(type === 'Complete' ? [{ type: 'SuccessCriteriaMet', status: 'True' }] : [{ type: 'FailureTarget', status: 'True' }]),
+          { type, status: 'True' },
+        ],
+      },
+    },
+    { subresource: 'status' },
+  );
 
 // The CronJob is created "now" (real time); the fake clock then jumps to schedule points after it.
 const start = Date.now();
@@ -43,11 +61,20 @@ test('creates a Job per schedule time, named by scheduled minute, and tracks sta
     const job = await k.client.get(R.jobs, 'default', first);
     assert.equal(job.metadata.ownerReferences[0].kind, 'CronJob');
     assert.equal(job.metadata.labels.app, 'tick');
-    assert.equal(job.metadata.annotations['batch.kubernetes.io/cronjob-scheduled-timestamp'], new Date(at5).toISOString().replace('.000Z', 'Z'));
-    const cj = await waitFor(async () => { const c = await k.client.get(R.cronjobs, 'default', 'tick'); return c.status.active?.length === 1 && c; }, 'active');
+    assert.equal(
+      job.metadata.annotations['batch.kubernetes.io/cronjob-scheduled-timestamp'],
+      new Date(at5).toISOString().replace('.000Z', 'Z'),
+    );
+    const cj = await waitFor(async () => {
+      const c = await k.client.get(R.cronjobs, 'default', 'tick');
+      return c.status.active?.length === 1 && c;
+    }, 'active');
     assert.equal(cj.status.lastScheduleTime, new Date(at5).toISOString().replace('.000Z', 'Z'));
     await finish(k.client, first, 'Complete');
-    const done = await waitFor(async () => { const c = await k.client.get(R.cronjobs, 'default', 'tick'); return !c.status.active && c; }, 'not active');
+    const done = await waitFor(async () => {
+      const c = await k.client.get(R.cronjobs, 'default', 'tick');
+      return !c.status.active && c;
+    }, 'not active');
     assert.equal(done.status.lastSuccessfulTime, '2026-01-01T00:06:00Z');
     k.advance(5 * minute);
     await poke(k.client, '2');

@@ -18,7 +18,12 @@ export const SCHEDULED_TIMESTAMP = 'batch.kubernetes.io/cronjob-scheduled-timest
 const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 const finished = (j: KubeObject) => hasCondition(j, 'Complete') || hasCondition(j, 'Failed');
 const jobRef = (j: KubeObject) => ({
-  apiVersion: 'batch/v1', kind: 'Job', name: j.metadata.name, namespace: j.metadata.namespace, uid: j.metadata.uid, resourceVersion: j.metadata.resourceVersion,
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  name: j.metadata.name,
+  namespace: j.metadata.namespace,
+  uid: j.metadata.uid,
+  resourceVersion: j.metadata.resourceVersion,
 });
 
 /** The latest schedule time in (earliest, now], and how many were passed over. */
@@ -57,7 +62,8 @@ export function createCronJobController(deps: ControllerDeps): Controller {
     };
     for (const j of owned) {
       const done = j.status?.completionTime;
-      if (hasCondition(j, 'Complete') && done && (!status.lastSuccessfulTime || Date.parse(done) > Date.parse(status.lastSuccessfulTime))) status.lastSuccessfulTime = done;
+      if (hasCondition(j, 'Complete') && done && (!status.lastSuccessfulTime || Date.parse(done) > Date.parse(status.lastSuccessfulTime)))
+        status.lastSuccessfulTime = done;
     }
     await trimHistory(cj, owned);
 
@@ -77,7 +83,13 @@ export function createCronJobController(deps: ControllerDeps): Controller {
     if (deadline !== undefined && deadline !== null) earliest = Math.max(earliest, t.getTime() - deadline * 1000 - 60_000);
     const { at, missed } = lastMissed(sched, new Date(earliest), t);
     if (!at) return writeStatus(cj, status);
-    if (missed > 100) events.event(cj, 'Warning', 'TooManyMissedTimes', 'too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew');
+    if (missed > 100)
+      events.event(
+        cj,
+        'Warning',
+        'TooManyMissedTimes',
+        'too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew',
+      );
     if (deadline !== undefined && deadline !== null && t.getTime() - at.getTime() > deadline * 1000) {
       events.event(cj, 'Warning', 'MissSchedule', `Missed scheduled time to start a job: ${formatInZone(at, spec.timeZone)}`);
       return writeStatus(cj, status);
@@ -86,7 +98,12 @@ export function createCronJobController(deps: ControllerDeps): Controller {
     if (status.active.some((r: Obj) => r.name === jobName)) return writeStatus(cj, status);
     if (spec.concurrencyPolicy === 'Forbid' && status.active.length) {
       // Runs late once the active Job ends (the Job's update re-queues us), if still in the deadline.
-      events.event(cj, 'Normal', 'JobAlreadyActive', 'Not starting job because prior execution is running and concurrency policy is Forbid');
+      events.event(
+        cj,
+        'Normal',
+        'JobAlreadyActive',
+        'Not starting job because prior execution is running and concurrency policy is Forbid',
+      );
       return writeStatus(cj, status);
     }
     if (spec.concurrencyPolicy === 'Replace') {
@@ -105,12 +122,23 @@ export function createCronJobController(deps: ControllerDeps): Controller {
   async function createJob(cj: KubeObject, jobName: string, at: Date): Promise<KubeObject | undefined> {
     const tmpl = structuredClone(cj.spec.jobTemplate ?? {});
     const job: KubeObject = {
-      apiVersion: 'batch/v1', kind: 'Job',
+      apiVersion: 'batch/v1',
+      kind: 'Job',
       metadata: {
-        name: jobName, namespace: cj.metadata.namespace,
+        name: jobName,
+        namespace: cj.metadata.namespace,
         labels: tmpl.metadata?.labels ?? {},
         annotations: { ...(tmpl.metadata?.annotations ?? {}), [SCHEDULED_TIMESTAMP]: formatInZone(at, cj.spec.timeZone) },
-        ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: cj.metadata.name!, uid: cj.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [
+          {
+            apiVersion: 'batch/v1',
+            kind: 'CronJob',
+            name: cj.metadata.name!,
+            uid: cj.metadata.uid!,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
       },
       spec: tmpl.spec ?? {},
     };
@@ -148,8 +176,10 @@ export function createCronJobController(deps: ControllerDeps): Controller {
   async function writeStatus(cj: KubeObject, status: Obj) {
     const old = cj.status ?? {};
     const strip = (a: Obj[] | undefined) => (a ?? []).map((r) => r.uid).sort();
-    const same = stableJson(strip(old.active)) === stableJson(strip(status.active)) &&
-      old.lastScheduleTime === status.lastScheduleTime && old.lastSuccessfulTime === status.lastSuccessfulTime;
+    const same =
+      stableJson(strip(old.active)) === stableJson(strip(status.active)) &&
+      old.lastScheduleTime === status.lastScheduleTime &&
+      old.lastSuccessfulTime === status.lastSuccessfulTime;
     if (same) return;
     const patch = { ...status, active: status.active.length ? status.active : null };
     await client.patch(R.cronjobs, cj.metadata.namespace, cj.metadata.name!, 'merge', { status: patch }, { subresource: 'status' });

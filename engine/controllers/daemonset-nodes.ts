@@ -36,13 +36,20 @@ export function tolerates(tolerations: Obj[], taint: Obj): boolean {
 function requirementMatches(req: Obj, value: string | undefined): boolean {
   const values: string[] = req.values ?? [];
   switch (req.operator) {
-    case 'In': return value !== undefined && values.includes(value);
-    case 'NotIn': return value === undefined || !values.includes(value);
-    case 'Exists': return value !== undefined;
-    case 'DoesNotExist': return value === undefined;
-    case 'Gt': return value !== undefined && /^-?\d+$/.test(value) && Number(value) > Number(values[0]);
-    case 'Lt': return value !== undefined && /^-?\d+$/.test(value) && Number(value) < Number(values[0]);
-    default: return false;
+    case 'In':
+      return value !== undefined && values.includes(value);
+    case 'NotIn':
+      return value === undefined || !values.includes(value);
+    case 'Exists':
+      return value !== undefined;
+    case 'DoesNotExist':
+      return value === undefined;
+    case 'Gt':
+      return value !== undefined && /^-?\d+$/.test(value) && Number(value) > Number(values[0]);
+    case 'Lt':
+      return value !== undefined && /^-?\d+$/.test(value) && Number(value) < Number(values[0]);
+    default:
+      return false;
   }
 }
 
@@ -55,8 +62,10 @@ export function nodeAffinityMatches(podSpec: Obj, node: KubeObject): boolean {
     const exprs: Obj[] = term.matchExpressions ?? [];
     const fields: Obj[] = term.matchFields ?? [];
     if (!exprs.length && !fields.length) return false;
-    return exprs.every((r) => requirementMatches(r, labels[r.key])) &&
-      fields.every((r) => requirementMatches(r, r.key === 'metadata.name' ? node.metadata.name : undefined));
+    return (
+      exprs.every((r) => requirementMatches(r, labels[r.key])) &&
+      fields.every((r) => requirementMatches(r, r.key === 'metadata.name' ? node.metadata.name : undefined))
+    );
   });
 }
 
@@ -90,7 +99,8 @@ export function placement(ds: KubeObject, node: KubeObject): Placement {
 export function targetNode(pod: KubeObject): string | undefined {
   if (pod.spec?.nodeName) return pod.spec.nodeName;
   for (const term of pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) {
-    for (const f of term.matchFields ?? []) if (f.key === 'metadata.name' && f.operator === 'In' && f.values?.length === 1) return f.values[0];
+    for (const f of term.matchFields ?? [])
+      if (f.key === 'metadata.name' && f.operator === 'In' && f.values?.length === 1) return f.values[0];
   }
   return undefined;
 }

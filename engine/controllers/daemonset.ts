@@ -8,8 +8,17 @@ import { createWorkQueue } from '../client/work-queue';
 import { keyOf } from '../client/informer';
 import type { Controller, ControllerDeps } from './types';
 import {
-  REVISION_HASH_LABEL, createExpectations, createOwnerIndex, ignoreNotFound, isAvailable, isReady, isTerminal,
-  scaledValue, stableJson, syncRevisions, truncateHistory,
+  REVISION_HASH_LABEL,
+  createExpectations,
+  createOwnerIndex,
+  ignoreNotFound,
+  isAvailable,
+  isReady,
+  isTerminal,
+  scaledValue,
+  stableJson,
+  syncRevisions,
+  truncateHistory,
 } from './controller-revision';
 import { newDaemonPod, placement, targetNode } from './daemonset-nodes';
 
@@ -91,8 +100,11 @@ export function createDaemonSetController(deps: ControllerDeps): Controller {
       if (running.some(isReady)) failedBackoff.delete(bk);
       if (running.length > 1) {
         // Keep the oldest (preferring the current template); the rest are duplicates.
-        running.sort((a, b) => Number(b.metadata.labels?.[REVISION_HASH_LABEL] === hash) - Number(a.metadata.labels?.[REVISION_HASH_LABEL] === hash) ||
-          (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
+        running.sort(
+          (a, b) =>
+            Number(b.metadata.labels?.[REVISION_HASH_LABEL] === hash) - Number(a.metadata.labels?.[REVISION_HASH_LABEL] === hash) ||
+            (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''),
+        );
         remove.push(...running.slice(1));
       }
     }
@@ -103,20 +115,24 @@ export function createDaemonSetController(deps: ControllerDeps): Controller {
 
     for (const p of [...remove, ...gone]) {
       expectations.expectDelete(key, p.metadata.uid!);
-      await client.delete(R.pods, p.metadata.namespace, p.metadata.name!, gone.includes(p) ? { gracePeriodSeconds: 0 } : {}).catch(ignoreNotFound);
+      await client
+        .delete(R.pods, p.metadata.namespace, p.metadata.name!, gone.includes(p) ? { gracePeriodSeconds: 0 } : {})
+        .catch(ignoreNotFound);
       events.event(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
     }
     for (let i = 0; i < create.length; i += 50) {
-      await Promise.all(create.slice(i, i + 50).map(async (n) => {
-        try {
-          const created = await client.create(R.pods, ds.metadata.namespace, newDaemonPod(ds, n, hash));
-          expectations.expectCreate(key, created.metadata.name!);
-          events.event(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
-        } catch (e) {
-          events.event(ds, 'Warning', 'FailedCreate', `Error creating: ${(e as Error).message}`);
-          throw e;
-        }
-      }));
+      await Promise.all(
+        create.slice(i, i + 50).map(async (n) => {
+          try {
+            const created = await client.create(R.pods, ds.metadata.namespace, newDaemonPod(ds, n, hash));
+            expectations.expectCreate(key, created.metadata.name!);
+            events.event(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
+          } catch (e) {
+            events.event(ds, 'Warning', 'FailedCreate', `Error creating: ${(e as Error).message}`);
+            throw e;
+          }
+        }),
+      );
     }
   }
 
@@ -162,8 +178,12 @@ export function createDaemonSetController(deps: ControllerDeps): Controller {
     }
     const status: Obj = {
       observedGeneration: ds.metadata.generation,
-      desiredNumberScheduled: s.desired, currentNumberScheduled: s.current, numberMisscheduled: s.mis,
-      numberReady: s.ready, numberAvailable: s.available, numberUnavailable: s.desired - s.available,
+      desiredNumberScheduled: s.desired,
+      currentNumberScheduled: s.current,
+      numberMisscheduled: s.mis,
+      numberReady: s.ready,
+      numberAvailable: s.available,
+      numberUnavailable: s.desired - s.available,
       updatedNumberScheduled: s.updated,
     };
     if (s.ready > s.available) queue.addAfter(keyOf(ds), minReady * 1000);

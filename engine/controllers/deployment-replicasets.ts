@@ -9,7 +9,14 @@ import type { EventRecorder } from './events';
 import { controllerRefOf, ownerRefFor } from './pod-control';
 import type { RSSets } from './deployment-rollout';
 import {
-  byCreation, equalIgnoreHash, HASH_LABEL, maxRevision, newRSReplicas, REVISION, revisionOf, setNewRSAnnotations,
+  byCreation,
+  equalIgnoreHash,
+  HASH_LABEL,
+  maxRevision,
+  newRSReplicas,
+  REVISION,
+  revisionOf,
+  setNewRSAnnotations,
   templateHash,
 } from './deployment-util';
 import { getCondition, hasProgressDeadline, newCondition, setCondition } from './deployment-status';
@@ -23,7 +30,12 @@ export interface RSDeps {
 }
 
 /** ReplicaSets this Deployment controls, after adopting matching orphans and releasing the rest. */
-export async function claimReplicaSets(client: KubeClient, d: KubeObject, selector: LabelMatcher, candidates: KubeObject[]): Promise<KubeObject[]> {
+export async function claimReplicaSets(
+  client: KubeClient,
+  d: KubeObject,
+  selector: LabelMatcher,
+  candidates: KubeObject[],
+): Promise<KubeObject[]> {
   const out: KubeObject[] = [];
   const deleting = Boolean(d.metadata.deletionTimestamp);
   for (const rs of candidates) {
@@ -57,7 +69,9 @@ async function setOwners(client: KubeClient, rs: KubeObject, change: (refs: any[
 /** Keeps the Deployment's own revision annotation equal to its new ReplicaSet's. */
 async function syncDeploymentRevision(client: KubeClient, d: KubeObject, revision: string): Promise<KubeObject> {
   if (d.metadata.annotations?.[REVISION] === revision) return d;
-  return client.patch(R.deployments, d.metadata.namespace, d.metadata.name!, 'merge', { metadata: { annotations: { [REVISION]: revision } } });
+  return client.patch(R.deployments, d.metadata.namespace, d.metadata.name!, 'merge', {
+    metadata: { annotations: { [REVISION]: revision } },
+  });
 }
 
 /**
@@ -65,7 +79,12 @@ async function syncDeploymentRevision(client: KubeClient, d: KubeObject, revisio
  * getAllReplicaSetsAndSyncRevision). With `create`, makes the new ReplicaSet when none matches
  * the template. Returns the sets and the Deployment as last written.
  */
-export async function syncRevision(deps: RSDeps, d: KubeObject, rsList: KubeObject[], create: boolean): Promise<{ sets: RSSets; d: KubeObject }> {
+export async function syncRevision(
+  deps: RSDeps,
+  d: KubeObject,
+  rsList: KubeObject[],
+  create: boolean,
+): Promise<{ sets: RSSets; d: KubeObject }> {
   const sorted = [...rsList].sort(byCreation);
   const existing = sorted.find((rs) => equalIgnoreHash(rs.spec?.template, d.spec?.template));
   const oldRSs = sorted.filter((rs) => rs !== existing);
@@ -83,7 +102,10 @@ export async function syncRevision(deps: RSDeps, d: KubeObject, rsList: KubeObje
     d = await syncDeploymentRevision(deps.client, d, String(revisionOf(copy)));
     if (hasProgressDeadline(d) && !getCondition(d.status, 'Progressing')) {
       const status = structuredClone(d.status ?? {});
-      setCondition(status, newCondition('Progressing', 'True', 'FoundNewReplicaSet', `Found new replica set "${copy.metadata.name}"`, deps.now()));
+      setCondition(
+        status,
+        newCondition('Progressing', 'True', 'FoundNewReplicaSet', `Found new replica set "${copy.metadata.name}"`, deps.now()),
+      );
       d = await deps.writeStatus(d, status);
     }
     return { sets: { newRS: existing, oldRSs }, d };
@@ -133,7 +155,10 @@ export async function syncRevision(deps: RSDeps, d: KubeObject, rsList: KubeObje
   d = await syncDeploymentRevision(deps.client, d, String(newRevision));
   if (!alreadyExisted && hasProgressDeadline(d)) {
     const status = structuredClone(d.status ?? {});
-    setCondition(status, newCondition('Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${created.metadata.name}"`, deps.now()));
+    setCondition(
+      status,
+      newCondition('Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${created.metadata.name}"`, deps.now()),
+    );
     d = await deps.writeStatus(d, status);
   }
   return { sets: { newRS: created, oldRSs }, d };

@@ -4,8 +4,19 @@
 // and history cleanup. Every write goes through the RolloutCtx the controller provides.
 import type { KubeObject } from '../kinds/types';
 import {
-  activeReplicaSets, annotationNumber, byCreation, byRevision, bySize, DESIRED_REPLICAS, MAX_REPLICAS, maxSurge,
-  maxUnavailable, newRSReplicas, specReplicas, sumSpec, sumStatus,
+  activeReplicaSets,
+  annotationNumber,
+  byCreation,
+  byRevision,
+  bySize,
+  DESIRED_REPLICAS,
+  MAX_REPLICAS,
+  maxSurge,
+  maxUnavailable,
+  newRSReplicas,
+  specReplicas,
+  sumSpec,
+  sumStatus,
 } from './deployment-util';
 
 /** The Deployment's ReplicaSets; scaling replaces entries with the written objects. */
@@ -139,8 +150,11 @@ export async function scaleDeployment(ctx: RolloutCtx, d: KubeObject, sets: RSSe
     return;
   }
   const newRS = sets.newRS;
-  const saturated = newRS && specReplicas(newRS) === want && annotationNumber(newRS, DESIRED_REPLICAS) === want
-    && (newRS.status?.availableReplicas ?? 0) === want;
+  const saturated =
+    newRS &&
+    specReplicas(newRS) === want &&
+    annotationNumber(newRS, DESIRED_REPLICAS) === want &&
+    (newRS.status?.availableReplicas ?? 0) === want;
   if (saturated) {
     for (const rs of activeReplicaSets(sets.oldRSs)) await scaleTo(ctx, d, sets, rs, 0);
     return;
@@ -175,8 +189,8 @@ export async function cleanupHistory(ctx: RolloutCtx, d: KubeObject, oldRSs: Kub
   const diff = alive.length - limit;
   if (diff <= 0) return;
   for (const rs of [...alive].sort(byRevision).slice(0, diff)) {
-    const busy = (rs.status?.replicas ?? 0) !== 0 || specReplicas(rs) !== 0
-      || (rs.metadata.generation ?? 0) > (rs.status?.observedGeneration ?? 0);
+    const busy =
+      (rs.status?.replicas ?? 0) !== 0 || specReplicas(rs) !== 0 || (rs.metadata.generation ?? 0) > (rs.status?.observedGeneration ?? 0);
     if (!busy) await ctx.deleteRS(rs);
   }
 }

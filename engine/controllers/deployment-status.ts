@@ -32,7 +32,8 @@ export function newCondition(type: string, status: Condition['status'], reason: 
   return { type, status, lastUpdateTime: t, lastTransitionTime: t, reason, message };
 }
 
-export const hasProgressDeadline = (d: KubeObject) => d.spec?.progressDeadlineSeconds != null && d.spec.progressDeadlineSeconds < 2 ** 31 - 1;
+export const hasProgressDeadline = (d: KubeObject) =>
+  d.spec?.progressDeadlineSeconds != null && d.spec.progressDeadlineSeconds < 2 ** 31 - 1;
 
 /** The status counts over all ReplicaSets (upstream calculateStatus). */
 export function calculateStatus(d: KubeObject, allRSs: KubeObject[], newRS: KubeObject | undefined, now: Date): any {
@@ -40,7 +41,7 @@ export function calculateStatus(d: KubeObject, allRSs: KubeObject[], newRS: Kube
   const status: any = {
     observedGeneration: d.metadata.generation,
     replicas: sumStatus(allRSs, 'replicas'),
-    updatedReplicas: newRS ? newRS.status?.replicas ?? 0 : 0,
+    updatedReplicas: newRS ? (newRS.status?.replicas ?? 0) : 0,
     readyReplicas: sumStatus(allRSs, 'readyReplicas'),
     availableReplicas: available,
     unavailableReplicas: Math.max(0, sumSpec(allRSs) - available),
@@ -50,23 +51,34 @@ export function calculateStatus(d: KubeObject, allRSs: KubeObject[], newRS: Kube
   if (available >= specReplicas(d) - maxUnavailable(d)) {
     setCondition(status, newCondition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', now));
   } else {
-    setCondition(status, newCondition('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.', now));
+    setCondition(
+      status,
+      newCondition('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.', now),
+    );
   }
   return status;
 }
 
 export function deploymentComplete(d: KubeObject, s: any): boolean {
   const want = specReplicas(d);
-  return s.updatedReplicas === want && s.replicas === want && s.availableReplicas === want
-    && (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0);
+  return (
+    s.updatedReplicas === want &&
+    s.replicas === want &&
+    s.availableReplicas === want &&
+    (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0)
+  );
 }
 
 export function deploymentProgressing(d: KubeObject, s: any): boolean {
   const old = d.status ?? {};
   const oldOld = (old.replicas ?? 0) - (old.updatedReplicas ?? 0);
   const newOld = (s.replicas ?? 0) - (s.updatedReplicas ?? 0);
-  return (s.updatedReplicas ?? 0) > (old.updatedReplicas ?? 0) || newOld < oldOld
-    || (s.readyReplicas ?? 0) > (old.readyReplicas ?? 0) || (s.availableReplicas ?? 0) > (old.availableReplicas ?? 0);
+  return (
+    (s.updatedReplicas ?? 0) > (old.updatedReplicas ?? 0) ||
+    newOld < oldOld ||
+    (s.readyReplicas ?? 0) > (old.readyReplicas ?? 0) ||
+    (s.availableReplicas ?? 0) > (old.availableReplicas ?? 0)
+  );
 }
 
 export function deploymentTimedOut(d: KubeObject, s: any, now: Date): boolean {
@@ -100,7 +112,9 @@ export function rolloutStatus(d: KubeObject, allRSs: KubeObject[], newRS: KubeOb
       s.conditions = s.conditions.filter((c: Condition) => c.type !== 'Progressing');
       s.conditions.push(cond);
     } else if (deploymentTimedOut(d, s, now)) {
-      const msg = newRS ? `ReplicaSet "${newRS.metadata.name}" has timed out progressing.` : `Deployment "${d.metadata.name}" has timed out progressing.`;
+      const msg = newRS
+        ? `ReplicaSet "${newRS.metadata.name}" has timed out progressing.`
+        : `Deployment "${d.metadata.name}" has timed out progressing.`;
       setCondition(s, newCondition('Progressing', 'False', 'ProgressDeadlineExceeded', msg, now));
     }
   }
@@ -129,9 +143,15 @@ export function statusDiffers(a: any, b: any): boolean {
 function normalize(s: any) {
   const pick = (k: string) => s?.[k] ?? 0;
   return [
-    pick('observedGeneration'), pick('replicas'), pick('updatedReplicas'), pick('readyReplicas'), pick('availableReplicas'),
-    pick('unavailableReplicas'), s?.collisionCount ?? null,
-    [...(s?.conditions ?? [])].sort((x: Condition, y: Condition) => x.type.localeCompare(y.type))
+    pick('observedGeneration'),
+    pick('replicas'),
+    pick('updatedReplicas'),
+    pick('readyReplicas'),
+    pick('availableReplicas'),
+    pick('unavailableReplicas'),
+    s?.collisionCount ?? null,
+    [...(s?.conditions ?? [])]
+      .sort((x: Condition, y: Condition) => x.type.localeCompare(y.type))
       .map((c: Condition) => [c.type, c.status, c.reason, c.message, c.lastUpdateTime, c.lastTransitionTime]),
   ];
 }

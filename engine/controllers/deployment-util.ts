@@ -18,7 +18,9 @@ const MAX_REVISION_HISTORY_CHARS = 2000;
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
-    const keys = Object.keys(v).filter((k) => (v as any)[k] !== undefined).sort();
+    const keys = Object.keys(v)
+      .filter((k) => (v as any)[k] !== undefined)
+      .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((v as any)[k])}`).join(',')}}`;
   }
   return JSON.stringify(v);

@@ -13,9 +13,12 @@ import { fenceposts, templateHash } from './deployment-util';
 import { isScalingEvent, scaleDeployment } from './deployment-rollout';
 
 const deployment = (name: string, spec: Record<string, any> = {}, image = 'nginx:1') => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name },
   spec: {
-    replicas: 3, selector: { matchLabels: { app: name } },
+    replicas: 3,
+    selector: { matchLabels: { app: name } },
     template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image }] } },
     ...spec,
   },
@@ -30,7 +33,13 @@ describe('deployment controller', () => {
     tc = await startTestCore();
     const informers = createInformerFactory(tc.client);
     const events = createEventRecorder({ client: tc.client, component: 'test' });
-    const deps: ControllerDeps = { client: tc.client, informers, events, log: (l) => process.env.LOG && console.error(l), now: () => new Date() };
+    const deps: ControllerDeps = {
+      client: tc.client,
+      informers,
+      events,
+      log: (l) => process.env.LOG && console.error(l),
+      now: () => new Date(),
+    };
     const cs = [createReplicaSetController(deps), createDeploymentController(deps)];
     for (const c of cs) await c.start();
     await informers.start();
@@ -39,7 +48,10 @@ describe('deployment controller', () => {
     const pods = createInformer(tc.client, R.pods);
     const sample = () => {
       const live = pods.list().filter((p) => p.metadata.labels?.app === 'roll' && !p.metadata.deletionTimestamp);
-      samples.push({ total: live.length, ready: live.filter((p) => p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')).length });
+      samples.push({
+        total: live.length,
+        ready: live.filter((p) => p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')).length,
+      });
     };
     pods.addHandlers({
       add(p) {
@@ -47,9 +59,18 @@ describe('deployment controller', () => {
         if (p.metadata.labels?.stuck === 'true') return;
         setTimeout(() => {
           const t = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-          tc.client.patch(R.pods, p.metadata.namespace, p.metadata.name!, 'merge', {
-            status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: t }] },
-          }, { subresource: 'status' }).catch(() => {});
+          tc.client
+            .patch(
+              R.pods,
+              p.metadata.namespace,
+              p.metadata.name!,
+              'merge',
+              {
+                status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: t }] },
+              },
+              { subresource: 'status' },
+            )
+            .catch(() => {});
         }, 20);
       },
       update: sample,
@@ -73,12 +94,22 @@ describe('deployment controller', () => {
   const complete = async (name: string, replicas: number) => {
     const d = await get(name);
     const s = d.status ?? {};
-    return s.observedGeneration === d.metadata.generation && s.updatedReplicas === replicas && s.replicas === replicas
-      && s.availableReplicas === replicas && s.conditions?.some((c: any) => c.type === 'Progressing' && c.reason === 'NewReplicaSetAvailable') && d;
+    return (
+      s.observedGeneration === d.metadata.generation &&
+      s.updatedReplicas === replicas &&
+      s.replicas === replicas &&
+      s.availableReplicas === replicas &&
+      s.conditions?.some((c: any) => c.type === 'Progressing' && c.reason === 'NewReplicaSetAvailable') &&
+      d
+    );
   };
 
   test('creates a ReplicaSet per revision and rolls within maxSurge/maxUnavailable', async () => {
-    await tc.client.create(R.deployments, 'default', deployment('roll', { replicas: 4, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 1 } } }));
+    await tc.client.create(
+      R.deployments,
+      'default',
+      deployment('roll', { replicas: 4, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 1 } } }),
+    );
     const d1 = await eventually(() => complete('roll', 4), 'revision 1 complete');
     assert.equal(d1.metadata.annotations?.['deployment.kubernetes.io/revision'], '1');
     const avail = d1.status.conditions.find((c: any) => c.type === 'Available');
@@ -94,7 +125,9 @@ describe('deployment controller', () => {
     for (const p of await podsOf('roll')) assert.equal(p.metadata.labels?.['pod-template-hash'], hash);
 
     samples.length = 0;
-    await tc.client.patch(R.deployments, 'default', 'roll', 'strategic', { spec: { template: { spec: { containers: [{ name: 'c', image: 'nginx:2' }] } } } });
+    await tc.client.patch(R.deployments, 'default', 'roll', 'strategic', {
+      spec: { template: { spec: { containers: [{ name: 'c', image: 'nginx:2' }] } } },
+    });
     await eventually(async () => (await get('roll')).metadata.generation === 2 && complete('roll', 4), 'revision 2 complete');
     const rss = await rsOf('roll');
     assert.equal(rss.length, 2);
@@ -106,12 +139,22 @@ describe('deployment controller', () => {
       assert.ok(s.total <= 5, `never more than replicas+maxSurge pods (saw ${s.total})`);
       assert.ok(s.ready >= 3, `never fewer than replicas-maxUnavailable ready (saw ${s.ready})`);
     }
-    const events = (await tc.client.list(R.events, 'default')).items.filter((e) => e.involvedObject.name === 'roll' && e.reason === 'ScalingReplicaSet');
-    assert.ok(events.some((e) => e.message === `Scaled up replica set ${rs1.metadata.name} to 4 from 0`), 'creation event');
-    assert.ok(events.some((e) => e.message.startsWith(`Scaled down replica set ${rs1.metadata.name} to `)), 'scale-down event');
+    const events = (await tc.client.list(R.events, 'default')).items.filter(
+      (e) => e.involvedObject.name === 'roll' && e.reason === 'ScalingReplicaSet',
+    );
+    assert.ok(
+      events.some((e) => e.message === `Scaled up replica set ${rs1.metadata.name} to 4 from 0`),
+      'creation event',
+    );
+    assert.ok(
+      events.some((e) => e.message.startsWith(`Scaled down replica set ${rs1.metadata.name} to `)),
+      'scale-down event',
+    );
 
     // Back to revision 1's template (what `kubectl rollout undo` patches): the old RS is reused as revision 3.
-    await tc.client.patch(R.deployments, 'default', 'roll', 'strategic', { spec: { template: { spec: { containers: [{ name: 'c', image: 'nginx:1' }] } } } });
+    await tc.client.patch(R.deployments, 'default', 'roll', 'strategic', {
+      spec: { template: { spec: { containers: [{ name: 'c', image: 'nginx:1' }] } } },
+    });
     await eventually(async () => (await get('roll')).metadata.generation === 3 && complete('roll', 4), 'rolled back');
     const back = (await rsOf('roll')).find((r) => r.metadata.name === rs1.metadata.name)!;
     assert.equal(back.metadata.annotations?.['deployment.kubernetes.io/revision'], '3');
@@ -135,8 +178,16 @@ describe('deployment controller', () => {
     await tc.client.create(R.deployments, 'default', deployment('pause', { replicas: 1 }));
     await eventually(() => complete('pause', 1), 'initial');
     await tc.client.patch(R.deployments, 'default', 'pause', 'merge', { spec: { paused: true } });
-    await eventually(async () => (await get('pause')).status.conditions?.some((c: any) => c.type === 'Progressing' && c.reason === 'DeploymentPaused' && c.status === 'Unknown'), 'paused condition');
-    await tc.client.patch(R.deployments, 'default', 'pause', 'strategic', { spec: { template: { spec: { containers: [{ name: 'c', image: 'nginx:2' }] } } } });
+    await eventually(
+      async () =>
+        (await get('pause')).status.conditions?.some(
+          (c: any) => c.type === 'Progressing' && c.reason === 'DeploymentPaused' && c.status === 'Unknown',
+        ),
+      'paused condition',
+    );
+    await tc.client.patch(R.deployments, 'default', 'pause', 'strategic', {
+      spec: { template: { spec: { containers: [{ name: 'c', image: 'nginx:2' }] } } },
+    });
     await eventually(async () => (await get('pause')).status.observedGeneration === 3, 'observed');
     await new Promise((r) => setTimeout(r, 150));
     assert.equal((await rsOf('pause')).length, 1, 'no new ReplicaSet while paused');
@@ -148,7 +199,9 @@ describe('deployment controller', () => {
     await tc.client.create(R.deployments, 'default', deployment('recreate', { replicas: 2, strategy: { type: 'Recreate' } }));
     await eventually(() => complete('recreate', 2), 'initial');
     const [old] = await rsOf('recreate');
-    await tc.client.patch(R.deployments, 'default', 'recreate', 'strategic', { spec: { template: { spec: { containers: [{ name: 'c', image: 'nginx:2' }] } } } });
+    await tc.client.patch(R.deployments, 'default', 'recreate', 'strategic', {
+      spec: { template: { spec: { containers: [{ name: 'c', image: 'nginx:2' }] } } },
+    });
     await eventually(async () => (await get('recreate')).metadata.generation === 2 && complete('recreate', 2), 'recreated');
     const rss = await rsOf('recreate');
     const newRS = rss.find((r) => r.metadata.name !== old.metadata.name)!;
@@ -156,14 +209,20 @@ describe('deployment controller', () => {
     assert.equal(oldRS.spec.replicas, 0);
     // The new RS was created only after the old one's pods were gone.
     assert.ok(Date.parse(newRS.metadata.creationTimestamp!) >= Date.parse(oldRS.metadata.creationTimestamp!));
-    assert.equal((await podsOf('recreate')).filter((p) => p.metadata.labels?.['pod-template-hash'] === old.metadata.labels?.['pod-template-hash']).length, 0);
+    assert.equal(
+      (await podsOf('recreate')).filter((p) => p.metadata.labels?.['pod-template-hash'] === old.metadata.labels?.['pod-template-hash'])
+        .length,
+      0,
+    );
   });
 
   test('revisionHistoryLimit deletes the oldest idle ReplicaSets', async () => {
     await tc.client.create(R.deployments, 'default', deployment('hist', { replicas: 1, revisionHistoryLimit: 1 }));
     for (const img of ['nginx:2', 'nginx:3', 'nginx:4']) {
       await eventually(() => complete('hist', 1), `complete before ${img}`);
-      await tc.client.patch(R.deployments, 'default', 'hist', 'strategic', { spec: { template: { spec: { containers: [{ name: 'c', image: img }] } } } });
+      await tc.client.patch(R.deployments, 'default', 'hist', 'strategic', {
+        spec: { template: { spec: { containers: [{ name: 'c', image: img }] } } },
+      });
     }
     await eventually(async () => (await get('hist')).metadata.generation === 4 && complete('hist', 1), 'last revision');
     const revs = await eventually(async () => {
@@ -179,8 +238,14 @@ describe('deployment controller', () => {
     const d = await get('col');
     const squatter = `col-${templateHash(d.spec.template)}`;
     await tc.client.create(R.replicasets, 'default', {
-      apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: squatter, labels: { app: 'other' } },
-      spec: { replicas: 0, selector: { matchLabels: { app: 'other' } }, template: { metadata: { labels: { app: 'other' } }, spec: d.spec.template.spec } },
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: squatter, labels: { app: 'other' } },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { app: 'other' } },
+        template: { metadata: { labels: { app: 'other' } }, spec: d.spec.template.spec },
+      },
     });
     await tc.client.patch(R.deployments, 'default', 'col', 'merge', { spec: { paused: false } });
     await eventually(() => complete('col', 1), 'rolled out despite the collision');
@@ -194,7 +259,10 @@ describe('deployment controller', () => {
     const d = deployment('refused', { replicas: 1 });
     (d.spec.template.spec as any).priorityClassName = 'no-such-class';
     await tc.client.create(R.deployments, 'default', d);
-    const cond = await eventually(async () => (await get('refused')).status?.conditions?.find((c: any) => c.type === 'ReplicaFailure'), 'ReplicaFailure');
+    const cond = await eventually(
+      async () => (await get('refused')).status?.conditions?.find((c: any) => c.type === 'ReplicaFailure'),
+      'ReplicaFailure',
+    );
     assert.equal(cond.status, 'True');
     assert.equal(cond.reason, 'FailedCreate');
     const [rs] = await rsOf('refused');
@@ -205,7 +273,12 @@ describe('deployment controller', () => {
     const d = deployment('stuck', { replicas: 1, progressDeadlineSeconds: 1 });
     d.spec.template.metadata.labels = { app: 'stuck', stuck: 'true' } as any;
     await tc.client.create(R.deployments, 'default', d);
-    const cond = await eventually(async () => (await get('stuck')).status.conditions?.find((c: any) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded'), 'deadline exceeded', 5000);
+    const cond = await eventually(
+      async () =>
+        (await get('stuck')).status.conditions?.find((c: any) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded'),
+      'deadline exceeded',
+      5000,
+    );
     assert.equal(cond.status, 'False');
     const s = (await get('stuck')).status;
     assert.equal(s.unavailableReplicas, 1);
@@ -223,8 +296,10 @@ test('templateHash is stable, order-independent and changes with the template or
 });
 
 test('fenceposts round surge up and unavailable down', () => {
-  const d = (replicas: number, maxSurge: unknown, maxUnavailable: unknown) =>
-    ({ metadata: {}, spec: { replicas, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable } } } });
+  const d = (replicas: number, maxSurge: unknown, maxUnavailable: unknown) => ({
+    metadata: {},
+    spec: { replicas, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable } } },
+  });
   assert.deepEqual(fenceposts(d(10, '25%', '25%')), { surge: 3, unavailable: 2 });
   assert.deepEqual(fenceposts(d(1, '25%', '25%')), { surge: 1, unavailable: 0 });
   assert.deepEqual(fenceposts(d(3, 0, '10%')), { surge: 0, unavailable: 1 });
@@ -233,13 +308,18 @@ test('fenceposts round surge up and unavailable down', () => {
 test('a resize mid-rollout is spread proportionally (upstream numbers)', async () => {
   const rs = (name: string, replicas: number, created: string, available: number): KubeObject => ({
     metadata: {
-      name, uid: name, creationTimestamp: created,
+      name,
+      uid: name,
+      creationTimestamp: created,
       annotations: { 'deployment.kubernetes.io/desired-replicas': '10', 'deployment.kubernetes.io/max-replicas': '13' },
     },
     spec: { replicas },
     status: { replicas, availableReplicas: available },
   });
-  const d: KubeObject = { metadata: { name: 'prop' }, spec: { replicas: 20, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } } } };
+  const d: KubeObject = {
+    metadata: { name: 'prop' },
+    spec: { replicas: 20, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } } },
+  };
   const sets = { newRS: rs('new', 5, '2024-01-02T00:00:00Z', 0), oldRSs: [rs('old', 8, '2024-01-01T00:00:00Z', 8)] };
   const ctx = {
     async scale(_d: KubeObject, r: KubeObject, replicas: number) {

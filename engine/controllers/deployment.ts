@@ -10,12 +10,28 @@ import { labelSelectorFromObject, type LabelMatcher } from '../apiserver/selecto
 import type { Controller, ControllerDeps } from './types';
 import { controllerRefOf, refIsKind } from './pod-control';
 import {
-  allOf, cleanupHistory, isScalingEvent, oldPodsRunning, recreateScaleDown, recreateScaleUp, rollingStep, scaleDeployment,
-  type RolloutCtx, type RSSets,
+  allOf,
+  cleanupHistory,
+  isScalingEvent,
+  oldPodsRunning,
+  recreateScaleDown,
+  recreateScaleUp,
+  rollingStep,
+  scaleDeployment,
+  type RolloutCtx,
+  type RSSets,
 } from './deployment-rollout';
 import {
-  calculateStatus, compactStatus, deploymentComplete, getCondition, hasProgressDeadline, msUntilDeadline, newCondition,
-  rolloutStatus, setCondition, statusDiffers,
+  calculateStatus,
+  compactStatus,
+  deploymentComplete,
+  getCondition,
+  hasProgressDeadline,
+  msUntilDeadline,
+  newCondition,
+  rolloutStatus,
+  setCondition,
+  statusDiffers,
 } from './deployment-status';
 import { claimReplicaSets, syncRevision, type RSDeps } from './deployment-replicasets';
 import { maxSurge, replicasAnnotationsNeedUpdate, setReplicasAnnotations, specReplicas } from './deployment-util';
@@ -65,7 +81,12 @@ export function createDeploymentController(deps: ControllerDeps): Controller {
     let cur = d;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await client.update(R.deployments, cur.metadata.namespace, { ...structuredClone(cur), status: compactStatus(status) }, { subresource: 'status' });
+        return await client.update(
+          R.deployments,
+          cur.metadata.namespace,
+          { ...structuredClone(cur), status: compactStatus(status) },
+          { subresource: 'status' },
+        );
       } catch (e) {
         if (!isStatus(e, 409) || attempt >= 2) throw e;
         cur = await client.get(R.deployments, d.metadata.namespace, d.metadata.name!);
@@ -96,7 +117,8 @@ export function createDeploymentController(deps: ControllerDeps): Controller {
         if (!isStatus(e, 404) && !isStatus(e, 409)) throw e;
       }
     },
-    podsOf: (rs) => pods.list().filter((p) => p.metadata.namespace === rs.metadata.namespace && controllerRefOf(p)?.uid === rs.metadata.uid),
+    podsOf: (rs) =>
+      pods.list().filter((p) => p.metadata.namespace === rs.metadata.namespace && controllerRefOf(p)?.uid === rs.metadata.uid),
   };
 
   /** Writes the status when it changed; otherwise looks again when a stuck rollout's deadline passes. */

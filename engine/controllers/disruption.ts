@@ -32,7 +32,9 @@ export interface BudgetNumbers {
  */
 export function computeBudget(spec: Obj, pods: KubeObject[], scale: () => number, disrupted: Record<string, unknown> = {}): BudgetNumbers {
   const live = pods.filter((p) => !['Succeeded', 'Failed'].includes(p.status?.phase));
-  const currentHealthy = live.filter((p) => !p.metadata.deletionTimestamp && podReady(p) && !Object.hasOwn(disrupted, p.metadata.name!)).length;
+  const currentHealthy = live.filter(
+    (p) => !p.metadata.deletionTimestamp && podReady(p) && !Object.hasOwn(disrupted, p.metadata.name!),
+  ).length;
   let expectedPods: number;
   let desiredHealthy: number;
   if (spec.maxUnavailable !== undefined) {
@@ -106,8 +108,10 @@ export function createDisruptionController(deps: ControllerDeps): Controller {
     const oldCond = (old.conditions ?? []).find((c: Obj) => c.type === 'DisruptionAllowed');
     const status = allowed ? 'True' : 'False';
     const condition = {
-      type: 'DisruptionAllowed', status,
-      reason: allowed ? 'SufficientPods' : 'InsufficientPods', message: '',
+      type: 'DisruptionAllowed',
+      status,
+      reason: allowed ? 'SufficientPods' : 'InsufficientPods',
+      message: '',
       observedGeneration: pdb.metadata.generation,
       lastTransitionTime: oldCond?.status === status ? oldCond.lastTransitionTime : rfc3339(now()),
     };
@@ -141,7 +145,8 @@ export function createDisruptionController(deps: ControllerDeps): Controller {
       });
       // Scale changes move expectedPods for percentage and maxUnavailable budgets.
       const all = () => pdbs.list().forEach((p) => queue.add(k(p)));
-      for (const inf of [deployments, statefulsets, replicasets, rcs]) inf.addHandlers({ update: (a, b) => a.spec?.replicas !== b.spec?.replicas && all() });
+      for (const inf of [deployments, statefulsets, replicasets, rcs])
+        inf.addHandlers({ update: (a, b) => a.spec?.replicas !== b.spec?.replicas && all() });
     },
     stop: () => queue.stop(),
   };

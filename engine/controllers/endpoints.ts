@@ -69,7 +69,12 @@ export function podHostname(svc: KubeObject, pod: KubeObject): string | undefine
   return pod.spec?.hostname && pod.spec?.subdomain === svc.metadata.name ? pod.spec.hostname : undefined;
 }
 
-export const targetRefOf = (pod: KubeObject) => ({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid });
+export const targetRefOf = (pod: KubeObject) => ({
+  kind: 'Pod',
+  namespace: pod.metadata.namespace,
+  name: pod.metadata.name,
+  uid: pod.metadata.uid,
+});
 
 /** Services in the pod's namespace whose selector matches any of the given label sets. */
 export function servicesForPod(services: Informer, pod: KubeObject, ...labelSets: (Record<string, string> | undefined)[]): KubeObject[] {
@@ -152,18 +157,29 @@ export function createEndpointsController(deps: EndpointsDeps, opts: EndpointsOp
     const current = endpoints.get(ns, name);
     if (!svc) {
       // Endpoints of a deleted Service go with it (user-made ones for selector-less Services too, as upstream).
-      if (current) await client.delete(R.endpoints, ns, name).catch((e) => { if (!isStatus(e, 404)) throw e; });
+      if (current)
+        await client.delete(R.endpoints, ns, name).catch((e) => {
+          if (!isStatus(e, 404)) throw e;
+        });
       return;
     }
     let subsets: Obj[];
     if (ns === 'default' && name === 'kubernetes') {
       const port = svc.spec?.ports?.[0];
-      subsets = [{ addresses: [{ ip: apiServerAddress }], ports: [{ name: port?.name ?? 'https', port: Number(port?.targetPort ?? 6443), protocol: 'TCP' }] }];
+      subsets = [
+        {
+          addresses: [{ ip: apiServerAddress }],
+          ports: [{ name: port?.name ?? 'https', port: Number(port?.targetPort ?? 6443), protocol: 'TCP' }],
+        },
+      ];
     } else {
       const sel = serviceSelector(svc);
       if (!sel) return;
       const m = labelSelectorFromSet(sel);
-      subsets = buildSubsets(svc, pods.list().filter((p) => p.metadata.namespace === ns && m.matches(p.metadata.labels ?? {})));
+      subsets = buildSubsets(
+        svc,
+        pods.list().filter((p) => p.metadata.namespace === ns && m.matches(p.metadata.labels ?? {})),
+      );
     }
     const labels: Record<string, string> = { ...(svc.metadata.labels ?? {}) };
     if (svc.spec?.clusterIP === 'None') labels['service.kubernetes.io/headless'] = '';

@@ -6,7 +6,17 @@ import type { KubeObject } from '../kinds/types';
 import { R, isStatus } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
 import { labelSelectorFromSet } from '../apiserver/selectors';
-import { type EndpointsDeps, endpointCandidate, podHostname, podReady, resolvePorts, serviceSelector, targetRefOf, watchPodsForServices, type EndpointPort } from './endpoints';
+import {
+  type EndpointsDeps,
+  endpointCandidate,
+  podHostname,
+  podReady,
+  resolvePorts,
+  serviceSelector,
+  targetRefOf,
+  watchPodsForServices,
+  type EndpointPort,
+} from './endpoints';
 import type { Controller } from './types';
 
 type Obj = Record<string, any>;
@@ -48,7 +58,8 @@ export function desiredSlices(svc: KubeObject, pods: KubeObject[]): Desired[] {
   const out: Desired[] = [];
   for (const g of groups.values()) {
     g.endpoints.sort((a, b) => (a.addresses[0] < b.addresses[0] ? -1 : 1));
-    for (let i = 0; i < g.endpoints.length; i += MAX_PER_SLICE) out.push({ ports: g.ports, endpoints: g.endpoints.slice(i, i + MAX_PER_SLICE) });
+    for (let i = 0; i < g.endpoints.length; i += MAX_PER_SLICE)
+      out.push({ ports: g.ports, endpoints: g.endpoints.slice(i, i + MAX_PER_SLICE) });
   }
   // Like upstream, a Service with no endpoints still gets one (empty) slice.
   if (out.length === 0) out.push({ ports: [], endpoints: [] });
@@ -69,7 +80,14 @@ export function createEndpointSliceController(deps: EndpointsDeps, opts: { apiSe
   const created = new Map<string, KubeObject[]>();
 
   function ownedSlices(ns: string, name: string) {
-    const cached = slices.list().filter((s) => s.metadata.namespace === ns && s.metadata.labels?.[SERVICE_NAME_LABEL] === name && s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY);
+    const cached = slices
+      .list()
+      .filter(
+        (s) =>
+          s.metadata.namespace === ns &&
+          s.metadata.labels?.[SERVICE_NAME_LABEL] === name &&
+          s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
+      );
     const key = `${ns}/${name}`;
     const waiting = (created.get(key) ?? []).filter((c) => !slices.get(ns, c.metadata.name!));
     if (waiting.length) created.set(key, waiting);
@@ -84,15 +102,20 @@ export function createEndpointSliceController(deps: EndpointsDeps, opts: { apiSe
     let desired: Desired[];
     if (ns === 'default' && name === 'kubernetes') {
       const port = svc.spec?.ports?.[0];
-      desired = [{
-        ports: [{ name: port?.name ?? 'https', port: Number(port?.targetPort ?? 6443), protocol: 'TCP' }],
-        endpoints: [{ addresses: [apiServerAddress], conditions: { ready: true } }],
-      }];
+      desired = [
+        {
+          ports: [{ name: port?.name ?? 'https', port: Number(port?.targetPort ?? 6443), protocol: 'TCP' }],
+          endpoints: [{ addresses: [apiServerAddress], conditions: { ready: true } }],
+        },
+      ];
     } else {
       const sel = serviceSelector(svc);
       if (!sel) return;
       const m = labelSelectorFromSet(sel);
-      desired = desiredSlices(svc, pods.list().filter((p) => p.metadata.namespace === ns && m.matches(p.metadata.labels ?? {})));
+      desired = desiredSlices(
+        svc,
+        pods.list().filter((p) => p.metadata.namespace === ns && m.matches(p.metadata.labels ?? {})),
+      );
     }
     const labels: Record<string, string> = { ...(svc.metadata.labels ?? {}), [SERVICE_NAME_LABEL]: name, [MANAGED_BY_LABEL]: MANAGED_BY };
     if (svc.spec?.clusterIP === 'None') labels['service.kubernetes.io/headless'] = '';
@@ -115,21 +138,28 @@ export function createEndpointSliceController(deps: EndpointsDeps, opts: { apiSe
     for (const [d, cur] of plan) {
       if (!cur) {
         const made = await client.create(R.endpointslices, ns, {
-          apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+          apiVersion: 'discovery.k8s.io/v1',
+          kind: 'EndpointSlice',
           metadata: { generateName: `${name}-`.slice(0, 58), namespace: ns, labels, ownerReferences: [ownerRef] },
-          addressType: 'IPv4', endpoints: d.endpoints, ports: d.ports,
+          addressType: 'IPv4',
+          endpoints: d.endpoints,
+          ports: d.ports,
         });
         created.set(key, [...(created.get(key) ?? []), made]);
         continue;
       }
-      if (sameJson(cur.endpoints ?? [], d.endpoints) && sameJson(cur.ports ?? [], d.ports) && sameJson(cur.metadata.labels, labels)) continue;
+      if (sameJson(cur.endpoints ?? [], d.endpoints) && sameJson(cur.ports ?? [], d.ports) && sameJson(cur.metadata.labels, labels))
+        continue;
       const next = structuredClone(cur);
       next.metadata.labels = labels;
       next.endpoints = d.endpoints;
       next.ports = d.ports;
       await client.update(R.endpointslices, ns, next);
     }
-    for (const s of unused) await client.delete(R.endpointslices, ns, s.metadata.name!).catch((e) => { if (!isStatus(e, 404)) throw e; });
+    for (const s of unused)
+      await client.delete(R.endpointslices, ns, s.metadata.name!).catch((e) => {
+        if (!isStatus(e, 404)) throw e;
+      });
   }
 
   return {

@@ -39,7 +39,11 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
     if (seen) {
       seen.count++;
       try {
-        await opts.client.patch(R.events, seen.namespace, seen.name, 'merge', { count: seen.count, lastTimestamp: t, ...(series === undefined ? {} : { message }) });
+        await opts.client.patch(R.events, seen.namespace, seen.name, 'merge', {
+          count: seen.count,
+          lastTimestamp: t,
+          ...(series === undefined ? {} : { message }),
+        });
         return;
       } catch (e) {
         if (!isStatus(e, 404)) throw e;
@@ -52,13 +56,22 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
       kind: 'Event',
       metadata: { name, namespace },
       involvedObject: {
-        apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace,
-        uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion,
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        name: obj.metadata.name,
+        namespace: obj.metadata.namespace,
+        uid: obj.metadata.uid,
+        resourceVersion: obj.metadata.resourceVersion,
       },
-      reason, message, type,
+      reason,
+      message,
+      type,
       source: { component: opts.component, ...(opts.host ? { host: opts.host } : {}) },
-      firstTimestamp: t, lastTimestamp: t, count: 1,
-      reportingComponent: opts.component, reportingInstance: opts.host ?? '',
+      firstTimestamp: t,
+      lastTimestamp: t,
+      count: 1,
+      reportingComponent: opts.component,
+      reportingInstance: opts.host ?? '',
     });
     known.set(key, { name, namespace, count: 1 });
     if (known.size > 10_000) known.delete(known.keys().next().value!);
@@ -66,7 +79,9 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
 
   return {
     event(obj, type, reason, message, series) {
-      pending = pending.then(() => write(obj, type, reason, message, series)).catch((e) => opts.log?.(`event ${reason} on ${obj.metadata.name}: ${e.message}`));
+      pending = pending
+        .then(() => write(obj, type, reason, message, series))
+        .catch((e) => opts.log?.(`event ${reason} on ${obj.metadata.name}: ${e.message}`));
     },
     flush: () => pending,
   };

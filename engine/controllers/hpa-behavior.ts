@@ -10,7 +10,10 @@ export interface ScalingRules {
   policies: { type: 'Pods' | 'Percent'; value: number; periodSeconds: number }[];
 }
 
-export interface Behavior { scaleUp: ScalingRules; scaleDown: ScalingRules }
+export interface Behavior {
+  scaleUp: ScalingRules;
+  scaleDown: ScalingRules;
+}
 
 /** Per-HPA memory the controller keeps between syncs. */
 export interface ScaleHistory {
@@ -27,9 +30,14 @@ export function behaviorOf(spec: Obj | undefined): Behavior {
   const rules = (r: Obj | undefined, up: boolean): ScalingRules => ({
     stabilizationWindowSeconds: r?.stabilizationWindowSeconds ?? (up ? 0 : 300),
     selectPolicy: r?.selectPolicy ?? 'Max',
-    policies: r?.policies ?? (up
-      ? [{ type: 'Pods', value: 4, periodSeconds: 15 }, { type: 'Percent', value: 100, periodSeconds: 15 }]
-      : [{ type: 'Percent', value: 100, periodSeconds: 15 }]),
+    policies:
+      r?.policies ??
+      (up
+        ? [
+            { type: 'Pods', value: 4, periodSeconds: 15 },
+            { type: 'Percent', value: 100, periodSeconds: 15 },
+          ]
+        : [{ type: 'Percent', value: 100, periodSeconds: 15 }]),
   });
   return { scaleUp: rules(b.scaleUp, true), scaleDown: rules(b.scaleDown, false) };
 }
@@ -76,7 +84,13 @@ function scaleDownLimit(current: number, h: ScaleHistory, rules: ScalingRules, n
  * recommendation in `h`.
  */
 export function normalizeReplicas(
-  h: ScaleHistory, behavior: Behavior, current: number, desired: number, min: number, max: number, now: number,
+  h: ScaleHistory,
+  behavior: Behavior,
+  current: number,
+  desired: number,
+  min: number,
+  max: number,
+  now: number,
 ): Normalized {
   const upWindow = behavior.scaleUp.stabilizationWindowSeconds * 1000;
   const downWindow = behavior.scaleDown.stabilizationWindowSeconds * 1000;
@@ -95,20 +109,33 @@ export function normalizeReplicas(
 
   if (stabilized > current) {
     const limit = Math.max(current, scaleUpLimit(current, h, behavior.scaleUp, now));
-    const [cap, reason, message] = limit < max
-      ? [limit, 'ScaleUpLimit', 'the desired replica count is increasing faster than the maximum scale rate']
-      : [max, 'TooManyReplicas', 'the desired replica count is more than the maximum replica count'];
+    const [cap, reason, message] =
+      limit < max
+        ? [limit, 'ScaleUpLimit', 'the desired replica count is increasing faster than the maximum scale rate']
+        : [max, 'TooManyReplicas', 'the desired replica count is more than the maximum replica count'];
     if (stabilized > cap) return { replicas: cap, limited: { status: 'True', reason, message } };
   } else if (stabilized < current) {
     const limit = Math.min(current, scaleDownLimit(current, h, behavior.scaleDown, now));
-    const [floor, reason, message] = limit > min
-      ? [limit, 'ScaleDownLimit', 'the desired replica count is decreasing faster than the maximum scale rate']
-      : [min, 'TooFewReplicas', 'the desired replica count is less than the minimum replica count'];
+    const [floor, reason, message] =
+      limit > min
+        ? [limit, 'ScaleDownLimit', 'the desired replica count is decreasing faster than the maximum scale rate']
+        : [min, 'TooFewReplicas', 'the desired replica count is less than the minimum replica count'];
     if (stabilized < floor) return { replicas: floor, limited: { status: 'True', reason, message } };
   }
-  if (stabilized > max) return { replicas: max, limited: { status: 'True', reason: 'TooManyReplicas', message: 'the desired replica count is more than the maximum replica count' } };
-  if (stabilized < min) return { replicas: min, limited: { status: 'True', reason: 'TooFewReplicas', message: 'the desired replica count is less than the minimum replica count' } };
-  return { replicas: stabilized, limited: { status: 'False', reason: 'DesiredWithinRange', message: 'the desired count is within the acceptable range' } };
+  if (stabilized > max)
+    return {
+      replicas: max,
+      limited: { status: 'True', reason: 'TooManyReplicas', message: 'the desired replica count is more than the maximum replica count' },
+    };
+  if (stabilized < min)
+    return {
+      replicas: min,
+      limited: { status: 'True', reason: 'TooFewReplicas', message: 'the desired replica count is less than the minimum replica count' },
+    };
+  return {
+    replicas: stabilized,
+    limited: { status: 'False', reason: 'DesiredWithinRange', message: 'the desired count is within the acceptable range' },
+  };
 }
 
 /** Records a rescale so later rate limits count it; forgets events older than any policy period. */

@@ -22,7 +22,10 @@ export interface ResourceResult {
 }
 
 export class MetricError extends Error {
-  constructor(readonly reason: string, message: string) {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -35,7 +38,11 @@ function podRequest(pod: KubeObject, resource: string, container?: string): numb
   for (const c of pod.spec?.containers ?? []) {
     if (container !== undefined && c.name !== container) continue;
     const q = parseQuantity(c.resources?.requests?.[resource]);
-    if (q === null) throw new MetricError('FailedGetResourceMetric', `missing request for ${resource} in container ${c.name} of Pod ${pod.metadata.name}`);
+    if (q === null)
+      throw new MetricError(
+        'FailedGetResourceMetric',
+        `missing request for ${resource} in container ${c.name} of Pod ${pod.metadata.name}`,
+      );
     sum += q;
   }
   return sum;
@@ -72,11 +79,14 @@ export function resourceReplicas(metric: Obj, current: number, pods: KubeObject[
     else counted.push(pod);
   }
   if (counted.length === 0) {
-    throw new MetricError('FailedGetResourceMetric', `failed to get ${resource} utilization: did not receive metrics for targeted pods (pods might be unready)`);
+    throw new MetricError(
+      'FailedGetResourceMetric',
+      `failed to get ${resource} utilization: did not receive metrics for targeted pods (pods might be unready)`,
+    );
   }
 
   // Per pod: what it uses, and what "on target" would be (a share of its request, or the value).
-  const targetValue = utilization ? 0 : parseQuantity(target.averageValue) ?? 0;
+  const targetValue = utilization ? 0 : (parseQuantity(target.averageValue) ?? 0);
   if (!utilization && !(targetValue > 0)) throw new MetricError('FailedGetResourceMetric', `invalid target value for ${resource}`);
   const requests = new Map<string, number>();
   if (utilization) for (const p of [...counted, ...missing, ...unready]) requests.set(p.metadata.name!, podRequest(p, resource, container));
@@ -89,9 +99,10 @@ export function resourceReplicas(metric: Obj, current: number, pods: KubeObject[
   const ratio = used / wanted;
 
   const now: Obj = {};
-  const status: Obj = container === undefined
-    ? { type: 'Resource', resource: { name: resource, current: now } }
-    : { type: 'ContainerResource', containerResource: { name: resource, container, current: now } };
+  const status: Obj =
+    container === undefined
+      ? { type: 'Resource', resource: { name: resource, current: now } }
+      : { type: 'ContainerResource', containerResource: { name: resource, container, current: now } };
   if (utilization) {
     const requested = counted.reduce((s, p) => s + full(p), 0);
     now.averageUtilization = Math.floor((used * 100) / requested);

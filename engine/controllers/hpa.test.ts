@@ -17,7 +17,10 @@ const pod = (name: string, phase = 'Running', ready = true) => ({
 
 test('replica arithmetic: tolerance, scale up, unready pods ignored when scaling up', () => {
   const m = { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } };
-  const usage = new Map([['a', 0.052], ['b', 0.05]]);
+  const usage = new Map([
+    ['a', 0.052],
+    ['b', 0.05],
+  ]);
   assert.equal(resourceReplicas(m, 2, [pod('a'), pod('b')], usage).replicas, 2, 'within 10%');
   usage.set('a', 0.2).set('b', 0.2);
   const r = resourceReplicas(m, 2, [pod('a'), pod('b')], usage);
@@ -28,9 +31,15 @@ test('replica arithmetic: tolerance, scale up, unready pods ignored when scaling
   assert.equal(resourceReplicas(m, 3, [pod('a'), pod('b'), pod('c', 'Running', false)], usage).replicas, 8);
   const avg = { type: 'Resource', resource: { name: 'memory', target: { type: 'AverageValue', averageValue: '32Mi' } } };
   assert.equal(resourceReplicas(avg, 1, [pod('a')], new Map([['a', 64 * 2 ** 20]])).replicas, 2);
-  const cr = { type: 'ContainerResource', containerResource: { name: 'cpu', container: 'c', target: { type: 'Utilization', averageUtilization: 100 } } };
+  const cr = {
+    type: 'ContainerResource',
+    containerResource: { name: 'cpu', container: 'c', target: { type: 'Utilization', averageUtilization: 100 } },
+  };
   const rc = resourceReplicas(cr, 1, [pod('a')], new Map([['a', 0.3]]));
-  assert.deepEqual([rc.replicas, rc.status.containerResource.current.averageUtilization, rc.description], [3, 300, 'cpu container resource utilization (percentage of request)']);
+  assert.deepEqual(
+    [rc.replicas, rc.status.containerResource.current.averageUtilization, rc.description],
+    [3, 300, 'cpu container resource utilization (percentage of request)'],
+  );
   // Missing metrics count as fully used when scaling down: 1 pod at 10% + 1 unknown → no change below 2.
   assert.equal(resourceReplicas(m, 2, [pod('a'), pod('b')], new Map([['a', 0.005]])).replicas, 2);
 });
@@ -55,13 +64,24 @@ test('HPA scales a deployment up on high cpu and back down, with status and even
   let cpu = 0.2; // cores per pod
   const metrics = (): MetricsSnapshot => ({
     nodes: [],
-    pods: [{ namespace: 'default', name: 'web-1', timestamp: new Date().toISOString(), containers: [{ name: 'c', cpuNanoCores: cpu * 1e9, memoryBytes: 1 << 20 }] }],
+    pods: [
+      {
+        namespace: 'default',
+        name: 'web-1',
+        timestamp: new Date().toISOString(),
+        containers: [{ name: 'c', cpuNanoCores: cpu * 1e9, memoryBytes: 1 << 20 }],
+      },
+    ],
   });
   const ctrl = createHpaController({ client, informers, events, log: () => {}, now: () => new Date() }, { syncPeriodMs: 100, metrics });
   try {
     await client.create(R.deployments, 'default', {
       metadata: { name: 'web' },
-      spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x' }] } },
+      },
     });
     const p = pod('web-1');
     const created = await client.create(R.pods, 'default', { metadata: p.metadata, spec: p.spec });
@@ -71,7 +91,9 @@ test('HPA scales a deployment up on high cpu and back down, with status and even
     await client.create(R.hpas, 'default', {
       metadata: { name: 'web' },
       spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 1, maxReplicas: 5,
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+        minReplicas: 1,
+        maxReplicas: 5,
         metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }],
         behavior: { scaleDown: { stabilizationWindowSeconds: 0 } },
       },
@@ -83,7 +105,10 @@ test('HPA scales a deployment up on high cpu and back down, with status and even
     }, 'status'))!;
     assert.equal(hpa.status.currentMetrics[0].resource.current.averageUtilization, 200);
     assert.ok(hpa.status.lastScaleTime);
-    assert.deepEqual(hpa.status.conditions.map((c: any) => c.type), ['AbleToScale', 'ScalingActive', 'ScalingLimited']);
+    assert.deepEqual(
+      hpa.status.conditions.map((c: any) => c.type),
+      ['AbleToScale', 'ScalingActive', 'ScalingLimited'],
+    );
     await events.flush();
     const evs = (await client.list(R.events, 'default')).items.filter((e) => e.reason === 'SuccessfulRescale');
     assert.equal(evs[0]?.message, 'New size: 4; reason: cpu resource utilization (percentage of request) above target');

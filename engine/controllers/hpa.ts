@@ -44,9 +44,10 @@ export function createHpaController(deps: ControllerDeps, opts: HpaControllerOpt
   const pods = informers.informer(R.pods);
   const history = new Map<string, ScaleHistory>();
   const queue = createWorkQueue({
-    sync: (key) => sync(key).finally(() => {
-      if (hpas.get(...splitKey(key))) queue.addAfter(key, period);
-    }),
+    sync: (key) =>
+      sync(key).finally(() => {
+        if (hpas.get(...splitKey(key))) queue.addAfter(key, period);
+      }),
     concurrency: 2,
     onError: (key, err) => log(`hpa ${key}: ${(err as Error).message}`),
   });
@@ -63,15 +64,19 @@ export function createHpaController(deps: ControllerDeps, opts: HpaControllerOpt
       if (p.namespace !== namespace) continue;
       const cs = container === undefined ? p.containers : p.containers.filter((c) => c.name === container);
       if (cs.length === 0) continue;
-      out.set(p.name, cs.reduce((s, c) => s + (resource === 'cpu' ? c.cpuNanoCores / 1e9 : c.memoryBytes), 0));
+      out.set(
+        p.name,
+        cs.reduce((s, c) => s + (resource === 'cpu' ? c.cpuNanoCores / 1e9 : c.memoryBytes), 0),
+      );
     }
     return out;
   }
 
   function selectedPods(target: KubeObject, namespace: string): KubeObject[] {
-    const sel = target.kind === 'ReplicationController'
-      ? labelSelectorFromSet(target.spec?.selector ?? target.spec?.template?.metadata?.labels)
-      : labelSelectorFromObject(target.spec?.selector);
+    const sel =
+      target.kind === 'ReplicationController'
+        ? labelSelectorFromSet(target.spec?.selector ?? target.spec?.template?.metadata?.labels)
+        : labelSelectorFromObject(target.spec?.selector);
     if (sel.empty) return [];
     return pods.list().filter((p) => p.metadata.namespace === namespace && sel.matches(p.metadata.labels));
   }
@@ -80,13 +85,18 @@ export function createHpaController(deps: ControllerDeps, opts: HpaControllerOpt
     const src: Obj | undefined = m.type === 'Resource' ? m.resource : m.type === 'ContainerResource' ? m.containerResource : undefined;
     if (!src || !['cpu', 'memory'].includes(src.name)) {
       // Pods, Object and External metrics need a custom metrics API, which Skiff does not serve.
-      throw new MetricError(m.type === 'Resource' || m.type === 'ContainerResource' ? 'FailedGetResourceMetric' : 'FailedGetExternalMetric',
-        `unable to get metric ${src?.name ?? m.type}: no metrics API serves ${m.type} metrics`);
+      throw new MetricError(
+        m.type === 'Resource' || m.type === 'ContainerResource' ? 'FailedGetResourceMetric' : 'FailedGetExternalMetric',
+        `unable to get metric ${src?.name ?? m.type}: no metrics API serves ${m.type} metrics`,
+      );
     }
     const usage = podUsage(ns, src.name, m.type === 'ContainerResource' ? src.container : undefined);
     if (!podList.some((p) => usage.has(p.metadata.name!))) {
       const reason = m.type === 'ContainerResource' ? 'FailedGetContainerResourceMetric' : 'FailedGetResourceMetric';
-      throw new MetricError(reason, `failed to get ${src.name} utilization: unable to get metrics for resource ${src.name}: no metrics returned from resource metrics API`);
+      throw new MetricError(
+        reason,
+        `failed to get ${src.name} utilization: unable to get metrics for resource ${src.name}: no metrics returned from resource metrics API`,
+      );
     }
     return resourceReplicas(m, current, podList, usage);
   }
@@ -157,7 +167,7 @@ export function createHpaController(deps: ControllerDeps, opts: HpaControllerOpt
 
     if (current === 0 && min !== 0) {
       desired = 0;
-      cond('AbleToScale', 'True', 'SucceededGetScale', 'the HPA controller was able to get the target\'s current scale');
+      cond('AbleToScale', 'True', 'SucceededGetScale', "the HPA controller was able to get the target's current scale");
       cond('ScalingActive', 'False', 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero');
       await writeStatus({ ...old, observedGeneration: hpa.metadata.generation, currentReplicas: 0, desiredReplicas: 0, currentMetrics });
       return;
@@ -188,10 +198,18 @@ export function createHpaController(deps: ControllerDeps, opts: HpaControllerOpt
       currentMetrics = statuses.length ? statuses : null;
       for (const f of failures) events.event(hpa, 'Warning', f.reason, f.message);
       if (results.length === 0) {
-        const f = failures[0] ?? new MetricError('InvalidMetricSourceType', 'the HPA was unable to compute the replica count: no metrics configured');
-        cond('AbleToScale', 'True', 'SucceededGetScale', 'the HPA controller was able to get the target\'s current scale');
+        const f =
+          failures[0] ??
+          new MetricError('InvalidMetricSourceType', 'the HPA was unable to compute the replica count: no metrics configured');
+        cond('AbleToScale', 'True', 'SucceededGetScale', "the HPA controller was able to get the target's current scale");
         cond('ScalingActive', 'False', f.reason, `the HPA was unable to compute the replica count: ${f.message}`);
-        await writeStatus({ ...old, observedGeneration: hpa.metadata.generation, currentReplicas: current, desiredReplicas: old.desiredReplicas ?? current, currentMetrics });
+        await writeStatus({
+          ...old,
+          observedGeneration: hpa.metadata.generation,
+          currentReplicas: current,
+          desiredReplicas: old.desiredReplicas ?? current,
+          currentMetrics,
+        });
         return;
       }
       const best = results.reduce((a, b) => (b.replicas > a.replicas ? b : a));
@@ -201,13 +219,23 @@ export function createHpaController(deps: ControllerDeps, opts: HpaControllerOpt
       reason = proposed > current ? `${best.description} above target` : 'All metrics below target';
       const normalized = normalizeReplicas(h, behavior, current, proposed, min, max, now.getTime());
       desired = normalized.replicas;
-      cond('ScalingActive', 'True', 'ValidMetricFound', `the HPA was able to successfully calculate a replica count from ${best.description}`);
+      cond(
+        'ScalingActive',
+        'True',
+        'ValidMetricFound',
+        `the HPA was able to successfully calculate a replica count from ${best.description}`,
+      );
       cond('ScalingLimited', normalized.limited.status, normalized.limited.reason, normalized.limited.message);
     } else {
       cond('ScalingActive', 'True', 'ValidMetricFound', 'the HPA was able to successfully calculate a replica count');
-      cond('ScalingLimited', 'True', desired === max ? 'TooManyReplicas' : 'TooFewReplicas', desired === max
-        ? 'the desired replica count is more than the maximum replica count'
-        : 'the desired replica count is less than the minimum replica count');
+      cond(
+        'ScalingLimited',
+        'True',
+        desired === max ? 'TooManyReplicas' : 'TooFewReplicas',
+        desired === max
+          ? 'the desired replica count is more than the maximum replica count'
+          : 'the desired replica count is less than the minimum replica count',
+      );
     }
 
     let lastScaleTime = old.lastScaleTime;
@@ -217,18 +245,33 @@ export function createHpaController(deps: ControllerDeps, opts: HpaControllerOpt
         recordScale(h, behavior, current, desired, now.getTime());
         lastScaleTime = rfc3339(now);
         events.event(hpa, 'Normal', 'SuccessfulRescale', `New size: ${desired}; reason: ${reason}`);
-        conditions.unshift({ type: 'AbleToScale', status: 'True', lastTransitionTime: rfc3339(now), reason: 'SucceededRescale', message: `the HPA controller was able to update the target scale to ${desired}` });
+        conditions.unshift({
+          type: 'AbleToScale',
+          status: 'True',
+          lastTransitionTime: rfc3339(now),
+          reason: 'SucceededRescale',
+          message: `the HPA controller was able to update the target scale to ${desired}`,
+        });
       } catch (e) {
         const msg = (e as Error).message;
         events.event(hpa, 'Warning', 'FailedRescale', `New size: ${desired}; reason: ${reason}; error: ${msg}`);
-        conditions.unshift({ type: 'AbleToScale', status: 'False', lastTransitionTime: rfc3339(now), reason: 'FailedUpdateScale', message: `the HPA controller was unable to update the target scale: ${msg}` });
+        conditions.unshift({
+          type: 'AbleToScale',
+          status: 'False',
+          lastTransitionTime: rfc3339(now),
+          reason: 'FailedUpdateScale',
+          message: `the HPA controller was unable to update the target scale: ${msg}`,
+        });
         desired = current;
       }
     } else {
       const prev = (old.conditions ?? []).find((c: Obj) => c.type === 'AbleToScale');
       conditions.unshift({
-        type: 'AbleToScale', status: 'True', lastTransitionTime: prev?.status === 'True' ? prev.lastTransitionTime : rfc3339(now),
-        reason: 'ReadyForNewScale', message: 'recommended size matches current size',
+        type: 'AbleToScale',
+        status: 'True',
+        lastTransitionTime: prev?.status === 'True' ? prev.lastTransitionTime : rfc3339(now),
+        reason: 'ReadyForNewScale',
+        message: 'recommended size matches current size',
       });
     }
     await writeStatus({

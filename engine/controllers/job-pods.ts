@@ -61,7 +61,11 @@ export function setCondition(conds: Obj[], type: string, status: 'True' | 'False
   const i = conds.findIndex((c) => c.type === type);
   const old = i >= 0 ? conds[i] : undefined;
   const c = {
-    type, status, reason, message, lastProbeTime: at,
+    type,
+    status,
+    reason,
+    message,
+    lastProbeTime: at,
     lastTransitionTime: old && old.status === status ? old.lastTransitionTime : at,
   };
   const next = [...conds];
@@ -102,7 +106,10 @@ export function matchFailurePolicy(job: KubeObject, pod: KubeObject): { action: 
       });
       if (hit) {
         const code = hit.state.terminated.exitCode;
-        return { action: r.action, message: `Container ${hit.name} for pod ${podRef} failed with exit code ${code} matching ${r.action} rule at index ${i}` };
+        return {
+          action: r.action,
+          message: `Container ${hit.name} for pod ${podRef} failed with exit code ${code} matching ${r.action} rule at index ${i}`,
+        };
       }
     }
     for (const pc of r.onPodConditions ?? []) {

@@ -5,11 +5,15 @@ import { createJobController } from './job';
 import { container, listPods, setPhase, startKit, waitFor } from './statefulset-test-kit';
 
 const job = (name: string, spec: Record<string, any>) => ({
-  apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: 'default' },
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  metadata: { name, namespace: 'default' },
   spec: { template: { spec: { restartPolicy: 'Never', containers: [container] } }, ...spec },
 });
 const active = async (client: any, name: string) =>
-  (await listPods(client, `job-name=${name}`)).filter((p) => !p.metadata.deletionTimestamp && !['Succeeded', 'Failed'].includes(p.status?.phase));
+  (await listPods(client, `job-name=${name}`)).filter(
+    (p) => !p.metadata.deletionTimestamp && !['Succeeded', 'Failed'].includes(p.status?.phase),
+  );
 const cond = (j: any, type: string) => (j.status?.conditions ?? []).find((c: any) => c.type === type && c.status === 'True');
 
 test('completions 5 / parallelism 2: never more than 2 at once, then Complete', async () => {
@@ -18,12 +22,18 @@ test('completions 5 / parallelism 2: never more than 2 at once, then Complete', 
     await k.client.create(R.jobs, 'default', job('pi', { completions: 5, parallelism: 2 }));
     let finished = 0;
     while (finished < 5) {
-      const running = await waitFor(async () => { const a = await active(k.client, 'pi'); return a.length > 0 && a; }, 'active pods');
+      const running = await waitFor(async () => {
+        const a = await active(k.client, 'pi');
+        return a.length > 0 && a;
+      }, 'active pods');
       assert.ok(running.length <= 2, `at most 2 active, got ${running.length}`);
       await setPhase(k.client, running[0], 'Succeeded');
       finished++;
     }
-    const done = await waitFor(async () => { const j = await k.client.get(R.jobs, 'default', 'pi'); return cond(j, 'Complete') && j; }, 'Complete');
+    const done = await waitFor(async () => {
+      const j = await k.client.get(R.jobs, 'default', 'pi');
+      return cond(j, 'Complete') && j;
+    }, 'Complete');
     assert.equal(done.status.succeeded, 5);
     assert.equal(done.status.active, 0);
     assert.ok(done.status.completionTime && done.status.startTime);
@@ -42,10 +52,16 @@ test('backoffLimit: failures beyond it fail the Job with BackoffLimitExceeded', 
   try {
     await k.client.create(R.jobs, 'default', job('bad', { backoffLimit: 1 }));
     for (let i = 0; i < 2; i++) {
-      const [p] = await waitFor(async () => { const a = await active(k.client, 'bad'); return a.length > 0 && a; }, `attempt ${i}`);
+      const [p] = await waitFor(async () => {
+        const a = await active(k.client, 'bad');
+        return a.length > 0 && a;
+      }, `attempt ${i}`);
       await setPhase(k.client, p, 'Failed');
     }
-    const j = await waitFor(async () => { const j = await k.client.get(R.jobs, 'default', 'bad'); return cond(j, 'Failed') && j; }, 'Failed');
+    const j = await waitFor(async () => {
+      const j = await k.client.get(R.jobs, 'default', 'bad');
+      return cond(j, 'Failed') && j;
+    }, 'Failed');
     assert.equal(cond(j, 'Failed').reason, 'BackoffLimitExceeded');
     assert.equal(j.status.failed, 2);
     assert.equal((await listPods(k.client, 'job-name=bad')).length, 2, 'failed pods are kept, none recreated');
@@ -61,7 +77,10 @@ test('activeDeadlineSeconds fails the Job with DeadlineExceeded and removes its 
     await waitFor(async () => (await active(k.client, 'slow')).length === 1, 'pod');
     k.advance(31_000);
     await k.client.patch(R.jobs, 'default', 'slow', 'merge', { metadata: { labels: { poke: '1' } } });
-    const j = await waitFor(async () => { const j = await k.client.get(R.jobs, 'default', 'slow'); return cond(j, 'Failed') && j; }, 'Failed');
+    const j = await waitFor(async () => {
+      const j = await k.client.get(R.jobs, 'default', 'slow');
+      return cond(j, 'Failed') && j;
+    }, 'Failed');
     assert.equal(cond(j, 'Failed').reason, 'DeadlineExceeded');
     await waitFor(async () => (await active(k.client, 'slow')).length === 0, 'pods removed');
   } finally {
@@ -73,7 +92,10 @@ test('Indexed: one pod per index with the index annotation; completedIndexes', a
   const k = await startKit((d) => createJobController(d));
   try {
     await k.client.create(R.jobs, 'default', job('idx', { completions: 3, parallelism: 3, completionMode: 'Indexed' }));
-    const pods = await waitFor(async () => { const a = await active(k.client, 'idx'); return a.length === 3 && a; }, '3 pods');
+    const pods = await waitFor(async () => {
+      const a = await active(k.client, 'idx');
+      return a.length === 3 && a;
+    }, '3 pods');
     const idx = pods.map((p: any) => p.metadata.annotations['batch.kubernetes.io/job-completion-index']).sort();
     assert.deepEqual(idx, ['0', '1', '2']);
     const p0 = pods.find((p: any) => p.metadata.annotations['batch.kubernetes.io/job-completion-index'] === '0');
@@ -82,7 +104,10 @@ test('Indexed: one pod per index with the index annotation; completedIndexes', a
     await setPhase(k.client, p0, 'Succeeded');
     await waitFor(async () => (await k.client.get(R.jobs, 'default', 'idx')).status.completedIndexes === '0', 'index 0 done');
     for (const p of pods) if (p !== p0) await setPhase(k.client, p, 'Succeeded');
-    const j = await waitFor(async () => { const j = await k.client.get(R.jobs, 'default', 'idx'); return cond(j, 'Complete') && j; }, 'Complete');
+    const j = await waitFor(async () => {
+      const j = await k.client.get(R.jobs, 'default', 'idx');
+      return cond(j, 'Complete') && j;
+    }, 'Complete');
     assert.equal(j.status.completedIndexes, '0-2');
   } finally {
     await k.stop();
@@ -96,15 +121,28 @@ test('suspend removes active pods; ttlSecondsAfterFinished deletes a finished Jo
     await waitFor(async () => (await active(k.client, 's')).length === 2, 'pods');
     await k.client.patch(R.jobs, 'default', 's', 'merge', { spec: { suspend: true } });
     await waitFor(async () => (await active(k.client, 's')).length === 0, 'suspended');
-    const sj = await waitFor(async () => { const j = await k.client.get(R.jobs, 'default', 's'); return cond(j, 'Suspended') && j; }, 'Suspended');
+    const sj = await waitFor(async () => {
+      const j = await k.client.get(R.jobs, 'default', 's');
+      return cond(j, 'Suspended') && j;
+    }, 'Suspended');
     assert.equal(sj.status.active, 0);
     await k.client.patch(R.jobs, 'default', 's', 'merge', { spec: { suspend: false } });
-    const pods = await waitFor(async () => { const a = await active(k.client, 's'); return a.length === 2 && a; }, 'resumed');
+    const pods = await waitFor(async () => {
+      const a = await active(k.client, 's');
+      return a.length === 2 && a;
+    }, 'resumed');
     for (const p of pods) await setPhase(k.client, p, 'Succeeded');
     await waitFor(async () => cond(await k.client.get(R.jobs, 'default', 's'), 'Complete'), 'Complete');
     k.advance(61_000);
     await k.client.patch(R.jobs, 'default', 's', 'merge', { metadata: { labels: { poke: '1' } } });
-    await waitFor(async () => k.client.get(R.jobs, 'default', 's').then(() => false, () => true), 'deleted after ttl');
+    await waitFor(
+      async () =>
+        k.client.get(R.jobs, 'default', 's').then(
+          () => false,
+          () => true,
+        ),
+      'deleted after ttl',
+    );
   } finally {
     await k.stop();
   }
@@ -112,23 +150,50 @@ test('suspend removes active pods; ttlSecondsAfterFinished deletes a finished Jo
 
 test('podFailurePolicy: Ignore does not count a failure; FailJob fails the Job at once', async () => {
   const k = await startKit((d) => createJobController(d, { backoffBaseMs: 10 }));
-  const fail = (p: any, exitCode: number, conditions: any[] = []) => k.client.patch(R.pods, 'default', p.metadata.name, 'merge', {
-    status: { phase: 'Failed', conditions, containerStatuses: [{ name: 'c', ready: false, restartCount: 0, image: 'x', imageID: '', state: { terminated: { exitCode } } }] },
-  }, { subresource: 'status' });
+  const fail = (p: any, exitCode: number, conditions: any[] = []) =>
+    k.client.patch(
+      R.pods,
+      'default',
+      p.metadata.name,
+      'merge',
+      {
+        status: {
+          phase: 'Failed',
+          conditions,
+          containerStatuses: [{ name: 'c', ready: false, restartCount: 0, image: 'x', imageID: '', state: { terminated: { exitCode } } }],
+        },
+      },
+      { subresource: 'status' },
+    );
   try {
-    await k.client.create(R.jobs, 'default', job('pfp', {
-      backoffLimit: 6,
-      podFailurePolicy: { rules: [
-        { action: 'FailJob', onExitCodes: { operator: 'In', values: [42] } },
-        { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] },
-      ] },
-    }));
-    const [p1] = await waitFor(async () => { const a = await active(k.client, 'pfp'); return a.length > 0 && a; }, 'pod');
+    await k.client.create(
+      R.jobs,
+      'default',
+      job('pfp', {
+        backoffLimit: 6,
+        podFailurePolicy: {
+          rules: [
+            { action: 'FailJob', onExitCodes: { operator: 'In', values: [42] } },
+            { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] },
+          ],
+        },
+      }),
+    );
+    const [p1] = await waitFor(async () => {
+      const a = await active(k.client, 'pfp');
+      return a.length > 0 && a;
+    }, 'pod');
     await fail(p1, 137, [{ type: 'DisruptionTarget', status: 'True' }]);
-    const [p2] = await waitFor(async () => { const a = await active(k.client, 'pfp'); return a.length > 0 && a; }, 'replacement');
+    const [p2] = await waitFor(async () => {
+      const a = await active(k.client, 'pfp');
+      return a.length > 0 && a;
+    }, 'replacement');
     assert.equal((await k.client.get(R.jobs, 'default', 'pfp')).status.failed, 0, 'ignored failure not counted');
     await fail(p2, 42);
-    const j = await waitFor(async () => { const j = await k.client.get(R.jobs, 'default', 'pfp'); return cond(j, 'Failed') && j; }, 'Failed');
+    const j = await waitFor(async () => {
+      const j = await k.client.get(R.jobs, 'default', 'pfp');
+      return cond(j, 'Failed') && j;
+    }, 'Failed');
     assert.equal(cond(j, 'Failed').reason, 'PodFailurePolicy');
     assert.match(cond(j, 'Failed').message, /failed with exit code 42 matching FailJob rule at index 0/);
   } finally {

@@ -11,7 +11,15 @@ import { keyOf } from '../client/informer';
 import type { Controller, ControllerDeps } from './types';
 import { createExpectations, createOwnerIndex, ignoreNotFound, isActive, isReady, isTerminal, stableJson } from './controller-revision';
 import {
-  finishedAt, formatIndexes, hasCondition, indexOf, matchFailurePolicy, newJobPod, parseIndexes, restartsOf, setCondition,
+  finishedAt,
+  formatIndexes,
+  hasCondition,
+  indexOf,
+  matchFailurePolicy,
+  newJobPod,
+  parseIndexes,
+  restartsOf,
+  setCondition,
 } from './job-pods';
 
 type Obj = Record<string, any>;
@@ -65,10 +73,11 @@ export function createJobController(deps: ControllerDeps, opts: JobControllerOpt
     const succeeded = Math.max(st.succeeded ?? 0, succeededPods.length);
     const failed = Math.max(st.failed ?? 0, failedPods.length);
     const done = parseIndexes(st.completedIndexes);
-    if (indexed) for (const p of succeededPods) {
-      const i = indexOf(p);
-      if (i !== undefined && i < spec.completions) done.add(i);
-    }
+    if (indexed)
+      for (const p of succeededPods) {
+        const i = indexOf(p);
+        if (i !== undefined && i < spec.completions) done.add(i);
+      }
     const at = rfc3339(t);
     let conditions: Obj[] = st.conditions ?? [];
     const status: Obj = { startTime: st.startTime, succeeded, failed, uncountedTerminatedPods: {} };
@@ -94,7 +103,8 @@ export function createJobController(deps: ControllerDeps, opts: JobControllerOpt
     let failure: [string, string] | undefined;
     const restarts = spec.template?.spec?.restartPolicy === 'OnFailure' ? restartsOf(active) : 0;
     if (policyFailure) failure = policyFailure;
-    else if (failed + restarts > (spec.backoffLimit ?? 6)) failure = ['BackoffLimitExceeded', 'Job has reached the specified backoff limit'];
+    else if (failed + restarts > (spec.backoffLimit ?? 6))
+      failure = ['BackoffLimitExceeded', 'Job has reached the specified backoff limit'];
     else if (ads !== undefined && elapsed >= ads * 1000) failure = ['DeadlineExceeded', 'Job was active longer than specified deadline'];
     if (failure) {
       await deletePods(key, job, active);
@@ -111,7 +121,14 @@ export function createJobController(deps: ControllerDeps, opts: JobControllerOpt
         : succeeded > 0 && active.length === 0;
     if (complete) {
       await deletePods(key, job, active);
-      conditions = setCondition(conditions, 'SuccessCriteriaMet', 'True', 'CompletionsReached', 'Reached expected number of succeeded pods', at);
+      conditions = setCondition(
+        conditions,
+        'SuccessCriteriaMet',
+        'True',
+        'CompletionsReached',
+        'Reached expected number of succeeded pods',
+        at,
+      );
       conditions = setCondition(conditions, 'Complete', 'True', 'CompletionsReached', 'Reached expected number of succeeded pods', at);
       events.event(job, 'Normal', 'Completed', 'Job completed');
       await writeStatus(job, { ...status, conditions, completionTime: at }, []);
@@ -123,7 +140,15 @@ export function createJobController(deps: ControllerDeps, opts: JobControllerOpt
     await writeStatus(job, { ...status, conditions }, active);
   }
 
-  async function manage(key: string, job: KubeObject, active: KubeObject[], failedPods: KubeObject[], done: Set<number>, succeeded: number, t: Date) {
+  async function manage(
+    key: string,
+    job: KubeObject,
+    active: KubeObject[],
+    failedPods: KubeObject[],
+    done: Set<number>,
+    succeeded: number,
+    t: Date,
+  ) {
     const spec = job.spec;
     const parallelism = spec.parallelism ?? 1;
     let want: number;
@@ -139,7 +164,10 @@ export function createJobController(deps: ControllerDeps, opts: JobControllerOpt
     }
     if (active.length > want) {
       // Newest and not-ready pods go first: they have done the least work.
-      const victims = [...active].sort((a, b) => Number(isReady(a)) - Number(isReady(b)) || (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''));
+      const victims = [...active].sort(
+        (a, b) =>
+          Number(isReady(a)) - Number(isReady(b)) || (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''),
+      );
       await deletePods(key, job, victims.slice(0, active.length - want));
       return;
     }
@@ -155,17 +183,19 @@ export function createJobController(deps: ControllerDeps, opts: JobControllerOpt
     }
     const n = want - active.length;
     pendingIndexes = pendingIndexes.slice(0, n);
-    await Promise.all(Array.from({ length: n }, async (_, k) => {
-      const pod = newJobPod(job, spec.completionMode === 'Indexed' ? pendingIndexes[k] : undefined);
-      try {
-        const created = await client.create(R.pods, job.metadata.namespace, pod);
-        expectations.expectCreate(key, created.metadata.name!);
-        events.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
-      } catch (e) {
-        events.event(job, 'Warning', 'FailedCreate', `Error creating: ${(e as Error).message}`);
-        throw e;
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: n }, async (_, k) => {
+        const pod = newJobPod(job, spec.completionMode === 'Indexed' ? pendingIndexes[k] : undefined);
+        try {
+          const created = await client.create(R.pods, job.metadata.namespace, pod);
+          expectations.expectCreate(key, created.metadata.name!);
+          events.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
+        } catch (e) {
+          events.event(job, 'Warning', 'FailedCreate', `Error creating: ${(e as Error).message}`);
+          throw e;
+        }
+      }),
+    );
   }
 
   async function deletePods(key: string, job: KubeObject, victims: KubeObject[]) {
@@ -196,7 +226,12 @@ export function createJobController(deps: ControllerDeps, opts: JobControllerOpt
       queue.addAfter(keyOf(job), left);
       return;
     }
-    await client.delete(R.jobs, job.metadata.namespace, job.metadata.name!, { propagationPolicy: 'Background', preconditions: { uid: job.metadata.uid } }).catch(ignoreNotFound);
+    await client
+      .delete(R.jobs, job.metadata.namespace, job.metadata.name!, {
+        propagationPolicy: 'Background',
+        preconditions: { uid: job.metadata.uid },
+      })
+      .catch(ignoreNotFound);
   }
 
   return {

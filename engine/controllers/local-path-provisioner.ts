@@ -21,9 +21,12 @@ const ANN_PROVISIONED_BY = 'pv.kubernetes.io/provisioned-by';
 
 export function defaultStorageClass(): KubeObject {
   return {
-    apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass',
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
     metadata: { name: DEFAULT_STORAGE_CLASS, annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
-    provisioner: LOCAL_PATH_PROVISIONER, reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate',
+    provisioner: LOCAL_PATH_PROVISIONER,
+    reclaimPolicy: 'Delete',
+    volumeBindingMode: 'Immediate',
   };
 }
 
@@ -48,7 +51,8 @@ export function createLocalPathProvisioner(deps: ControllerDeps): Controller {
     mkdirSync(path, { recursive: true, mode: 0o777 });
     try {
       await client.create(R.persistentvolumes, undefined, {
-        apiVersion: 'v1', kind: 'PersistentVolume',
+        apiVersion: 'v1',
+        kind: 'PersistentVolume',
         metadata: { name: pvName, annotations: { [ANN_PROVISIONED_BY]: LOCAL_PATH_PROVISIONER } },
         spec: {
           capacity: { storage: pvc.spec?.resources?.requests?.storage },
@@ -57,7 +61,14 @@ export function createLocalPathProvisioner(deps: ControllerDeps): Controller {
           persistentVolumeReclaimPolicy: cls?.reclaimPolicy ?? 'Delete',
           storageClassName: cls?.metadata.name ?? pvc.spec?.storageClassName ?? '',
           hostPath: { path, type: 'DirectoryOrCreate' },
-          claimRef: { kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespace: ns, name, uid: pvc.metadata.uid, resourceVersion: pvc.metadata.resourceVersion },
+          claimRef: {
+            kind: 'PersistentVolumeClaim',
+            apiVersion: 'v1',
+            namespace: ns,
+            name,
+            uid: pvc.metadata.uid,
+            resourceVersion: pvc.metadata.resourceVersion,
+          },
           ...(cls?.mountOptions ? { mountOptions: cls.mountOptions } : {}),
         },
       });
@@ -75,7 +86,9 @@ export function createLocalPathProvisioner(deps: ControllerDeps): Controller {
     // Only ever remove directories this provisioner made (under its root).
     const path = resolve(pv.spec?.hostPath?.path ?? '');
     if (path.startsWith(root + sep)) rmSync(path, { recursive: true, force: true });
-    await client.delete(R.persistentvolumes, undefined, name).catch((e) => { if (!isStatus(e, 404)) throw e; });
+    await client.delete(R.persistentvolumes, undefined, name).catch((e) => {
+      if (!isStatus(e, 404)) throw e;
+    });
   }
 
   return {

@@ -26,13 +26,18 @@ export type ControllerFactory = (deps: ControllerDeps) => Controller;
 
 /** Every controller the manager runs. Each file adds its factory here (one line each). */
 export const controllerFactories: ControllerFactory[] = [
-  createReplicaSetController, createReplicationControllerController,
+  createReplicaSetController,
+  createReplicationControllerController,
   createDeploymentController,
-  createEndpointsController, createEndpointSliceController,
-  createServiceAccountController, createServiceAccountTokenController,
-  (d) => createNodeLifecycleController(d), createTaintEvictionController,
+  createEndpointsController,
+  createEndpointSliceController,
+  createServiceAccountController,
+  createServiceAccountTokenController,
+  (d) => createNodeLifecycleController(d),
+  createTaintEvictionController,
   createDisruptionController,
-  createPvBinderController, createLocalPathProvisioner,
+  createPvBinderController,
+  createLocalPathProvisioner,
   (d) => createHpaController(d),
   (d) => createResourceQuotaController(d),
   createStatefulSetController,
@@ -60,8 +65,16 @@ export async function startControllerManager(opts: ControllerManagerOptions) {
   const informers = createInformerFactory(opts.client, log);
   const events = createEventRecorder({ client: opts.client, component: 'skiff-controller-manager', now, log });
   const deps: ControllerDeps = {
-    client: opts.client, informers, events, log, now, dataDir: opts.dataDir, metrics: opts.metrics,
-    serviceAccountTokens: opts.serviceAccountTokens, caCert: opts.caCert, apiServerAddress: opts.apiServerAddress,
+    client: opts.client,
+    informers,
+    events,
+    log,
+    now,
+    dataDir: opts.dataDir,
+    metrics: opts.metrics,
+    serviceAccountTokens: opts.serviceAccountTokens,
+    caCert: opts.caCert,
+    apiServerAddress: opts.apiServerAddress,
   };
   const controllers = controllerFactories.map((f) => f(deps)).filter((c) => !opts.only || opts.only.includes(c.name));
   for (const c of controllers) await c.start();

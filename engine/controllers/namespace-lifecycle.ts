@@ -53,7 +53,11 @@ export function createNamespaceLifecycle(deps: NamespaceLifecycleDeps) {
             if (!(e instanceof ApiError && e.code === 404)) log(`namespace lifecycle: ${name}: ${e.message}`);
             return !(e instanceof ApiError && e.code === 404);
           });
-          if (retry) setTimeout(() => { pending.add(name); drain(); }, 1000);
+          if (retry)
+            setTimeout(() => {
+              pending.add(name);
+              drain();
+            }, 1000);
         }
       } finally {
         busy = false;
@@ -75,10 +79,16 @@ export function createNamespaceLifecycle(deps: NamespaceLifecycleDeps) {
       }
     }
     if (remaining) return true;
-    await deps.resources.mutate(deps.namespaceDef, undefined, name, (ns) => {
-      ns.spec = { ...(ns.spec ?? {}), finalizers: (ns.spec?.finalizers ?? []).filter((f: string) => f !== 'kubernetes') };
-      return ns;
-    }, { subresource: 'finalize' });
+    await deps.resources.mutate(
+      deps.namespaceDef,
+      undefined,
+      name,
+      (ns) => {
+        ns.spec = { ...(ns.spec ?? {}), finalizers: (ns.spec?.finalizers ?? []).filter((f: string) => f !== 'kubernetes') };
+        return ns;
+      },
+      { subresource: 'finalize' },
+    );
     return false;
   }
 

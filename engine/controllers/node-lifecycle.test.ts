@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestCore, eventually } from '../client/test-cluster';
 
-const eventuallyDefined = async <T>(check: () => T | Promise<T>, what: string, ms?: number): Promise<NonNullable<T>> => (await eventually(check, what, ms)) as NonNullable<T>;
+const eventuallyDefined = async <T>(check: () => T | Promise<T>, what: string, ms?: number): Promise<NonNullable<T>> =>
+  (await eventually(check, what, ms)) as NonNullable<T>;
 import { R, type KubeClient } from '../client/types';
 import { createInformerFactory } from '../client/informer-factory';
 import { createEventRecorder } from './events';
@@ -15,10 +16,14 @@ const iso = (d = new Date()) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 async function makeNode(c: KubeClient, name: string) {
   await c.create(R.nodes, undefined, { apiVersion: 'v1', kind: 'Node', metadata: { name } });
   const n = await c.get(R.nodes, undefined, name);
-  n.status = { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: iso(), lastTransitionTime: iso() }] };
+  n.status = {
+    conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: iso(), lastTransitionTime: iso() }],
+  };
   await c.update(R.nodes, undefined, n, { subresource: 'status' });
   await c.create(R.leases, 'kube-node-lease', {
-    apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name },
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name },
     spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: new Date().toISOString().replace('Z', '000Z') },
   });
 }
@@ -32,17 +37,34 @@ test('evictionTime: untolerated now, shortest tolerationSeconds from timeAdded, 
   const t0 = Date.parse(taint.timeAdded);
   const pod = (tolerations: any[]) => ({ metadata: {}, spec: { tolerations } }) as any;
   assert.equal(evictionTime(pod([]), [taint], t0), 0);
-  assert.equal(evictionTime(pod([{ key: taint.key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 5 }]), [taint], t0), t0 + 5000);
+  assert.equal(
+    evictionTime(pod([{ key: taint.key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 5 }]), [taint], t0),
+    t0 + 5000,
+  );
   assert.equal(evictionTime(pod([{ operator: 'Exists' }]), [taint], t0), undefined);
   assert.equal(evictionTime(pod([]), [{ key: 'x', effect: 'NoSchedule' }], t0), undefined);
   assert.equal(evictionTime(pod([{ key: 'x', value: 'a', effect: 'NoExecute' }]), [{ key: 'x', value: 'b', effect: 'NoExecute' }], t0), 0);
 });
 
 test('desiredTaints follows Ready and unschedulable, keeps foreign taints', () => {
-  const node = (status: string, extra: any = {}) => ({ metadata: { name: 'n' }, spec: { taints: [{ key: 'mine', effect: 'NoSchedule' }], ...extra }, status: { conditions: [{ type: 'Ready', status }] } }) as any;
+  const node = (status: string, extra: any = {}) =>
+    ({
+      metadata: { name: 'n' },
+      spec: { taints: [{ key: 'mine', effect: 'NoSchedule' }], ...extra },
+      status: { conditions: [{ type: 'Ready', status }] },
+    }) as any;
   const keys = (ts: any[]) => ts.map((t) => `${t.key}:${t.effect}`);
-  assert.deepEqual(keys(desiredTaints(node('Unknown'), new Date())), ['mine:NoSchedule', 'node.kubernetes.io/unreachable:NoExecute', 'node.kubernetes.io/unreachable:NoSchedule']);
-  assert.deepEqual(keys(desiredTaints(node('False', { unschedulable: true }), new Date())), ['mine:NoSchedule', 'node.kubernetes.io/not-ready:NoExecute', 'node.kubernetes.io/not-ready:NoSchedule', 'node.kubernetes.io/unschedulable:NoSchedule']);
+  assert.deepEqual(keys(desiredTaints(node('Unknown'), new Date())), [
+    'mine:NoSchedule',
+    'node.kubernetes.io/unreachable:NoExecute',
+    'node.kubernetes.io/unreachable:NoSchedule',
+  ]);
+  assert.deepEqual(keys(desiredTaints(node('False', { unschedulable: true }), new Date())), [
+    'mine:NoSchedule',
+    'node.kubernetes.io/not-ready:NoExecute',
+    'node.kubernetes.io/not-ready:NoSchedule',
+    'node.kubernetes.io/unschedulable:NoSchedule',
+  ]);
   const healed = node('True');
   healed.spec.taints.push({ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' });
   assert.deepEqual(keys(desiredTaints(healed, new Date())), ['mine:NoSchedule']);
@@ -52,7 +74,13 @@ test('expired lease: node Unknown, tainted, pods evicted per toleration; recover
   const tc = await startTestCore();
   const c = tc.client;
   const informers = createInformerFactory(c);
-  const deps: ControllerDeps = { client: c, informers, events: createEventRecorder({ client: c, component: 't' }), log: () => {}, now: () => new Date() };
+  const deps: ControllerDeps = {
+    client: c,
+    informers,
+    events: createEventRecorder({ client: c, component: 't' }),
+    log: () => {},
+    now: () => new Date(),
+  };
   const ctrls = [createNodeLifecycleController(deps, { gracePeriodMs: 1200, monitorPeriodMs: 150 }), createTaintEvictionController(deps)];
   try {
     await makeNode(c, 'n1');
@@ -60,19 +88,28 @@ test('expired lease: node Unknown, tainted, pods evicted per toleration; recover
     for (const x of ctrls) await x.start();
     await informers.start();
     const unreachable = { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' };
-    for (const [name, secs] of [['quick', 1], ['slow', 300]] as const) {
+    for (const [name, secs] of [
+      ['quick', 1],
+      ['slow', 300],
+    ] as const) {
       await c.create(R.pods, 'default', {
-        apiVersion: 'v1', kind: 'Pod', metadata: { name },
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name },
         spec: { nodeName: 'n1', tolerations: [{ ...unreachable, tolerationSeconds: secs }], containers: [{ name: 'c', image: 'x' }] },
       });
     }
     // n2 keeps renewing; n1 stops.
     const beat = setInterval(() => renew(c, 'n2').catch(() => {}), 200);
     try {
-      const n1 = await eventuallyDefined(async () => {
-        const n = await c.get(R.nodes, undefined, 'n1');
-        return (n.spec?.taints ?? []).length === 2 ? n : undefined;
-      }, 'n1 tainted', 5000);
+      const n1 = await eventuallyDefined(
+        async () => {
+          const n = await c.get(R.nodes, undefined, 'n1');
+          return (n.spec?.taints ?? []).length === 2 ? n : undefined;
+        },
+        'n1 tainted',
+        5000,
+      );
       const ready = n1.status.conditions.find((x: any) => x.type === 'Ready');
       assert.equal(ready.status, 'Unknown');
       assert.equal(ready.message, 'Kubelet stopped posting node status.');
@@ -88,17 +125,36 @@ test('expired lease: node Unknown, tainted, pods evicted per toleration; recover
       // Recovery: the kubelet posts Ready again, taints go, slow is kept.
       await renew(c, 'n1');
       const n = await c.get(R.nodes, undefined, 'n1');
-      n.status.conditions = [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: iso(), lastTransitionTime: iso() }];
+      n.status.conditions = [
+        { type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: iso(), lastTransitionTime: iso() },
+      ];
       await c.update(R.nodes, undefined, n, { subresource: 'status' });
       await eventually(async () => ((await c.get(R.nodes, undefined, 'n1')).spec?.taints ?? []).length === 0, 'taints removed');
       assert.equal((await c.get(R.pods, 'default', 'slow')).metadata.deletionTimestamp, undefined);
 
       // Cordon adds the unschedulable taint; deleting the node removes its pods.
       await c.patch(R.nodes, undefined, 'n2', 'merge', { spec: { unschedulable: true } });
-      await eventually(async () => ((await c.get(R.nodes, undefined, 'n2')).spec?.taints ?? []).some((t: any) => t.key === 'node.kubernetes.io/unschedulable'), 'cordon taint');
-      await c.create(R.pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'orphan' }, spec: { nodeName: 'n2', containers: [{ name: 'c', image: 'x' }] } });
+      await eventually(
+        async () =>
+          ((await c.get(R.nodes, undefined, 'n2')).spec?.taints ?? []).some((t: any) => t.key === 'node.kubernetes.io/unschedulable'),
+        'cordon taint',
+      );
+      await c.create(R.pods, 'default', {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'orphan' },
+        spec: { nodeName: 'n2', containers: [{ name: 'c', image: 'x' }] },
+      });
       await c.delete(R.nodes, undefined, 'n2');
-      await eventually(async () => c.get(R.pods, 'default', 'orphan').then(() => false, (e) => e.code === 404), 'orphan pod removed', 4000);
+      await eventually(
+        async () =>
+          c.get(R.pods, 'default', 'orphan').then(
+            () => false,
+            (e) => e.code === 404,
+          ),
+        'orphan pod removed',
+        4000,
+      );
     } finally {
       clearInterval(beat);
     }

@@ -95,12 +95,17 @@ export function createNodeLifecycleController(deps: NodeLifecycleDeps, opts: Nod
 
   async function markUnknown(node: KubeObject, t: Date): Promise<KubeObject> {
     const next = structuredClone(node);
-    const conditions: Obj[] = (next.status ??= {}).conditions ??= [];
+    const conditions: Obj[] = ((next.status ??= {}).conditions ??= []);
     for (const type of UNKNOWN_CONDITIONS) {
       let c = conditions.find((x) => x.type === type);
       if (!c) conditions.push((c = { type, lastHeartbeatTime: rfc3339(t) }));
       if (c.status === 'Unknown') continue;
-      Object.assign(c, { status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: rfc3339(t) });
+      Object.assign(c, {
+        status: 'Unknown',
+        reason: 'NodeStatusUnknown',
+        message: 'Kubelet stopped posting node status.',
+        lastTransitionTime: rfc3339(t),
+      });
     }
     const updated = await client.update(R.nodes, undefined, next, { subresource: 'status' });
     events.event(updated, 'Normal', 'NodeNotReady', `Node ${node.metadata.name} status is now: NodeNotReady`);
@@ -114,8 +119,9 @@ export function createNodeLifecycleController(deps: NodeLifecycleDeps, opts: Nod
       if (pod.spec?.nodeName !== nodeName || ['Succeeded', 'Failed'].includes(pod.status?.phase)) continue;
       const next = structuredClone(pod);
       const t = rfc3339(now());
-      const conditions: Obj[] = (next.status ??= {}).conditions ??= [];
-      for (const c of conditions) if (c.type === 'Ready' && c.status !== 'False') Object.assign(c, { status: 'False', lastTransitionTime: t });
+      const conditions: Obj[] = ((next.status ??= {}).conditions ??= []);
+      for (const c of conditions)
+        if (c.type === 'Ready' && c.status !== 'False') Object.assign(c, { status: 'False', lastTransitionTime: t });
       next.status.reason = 'NodeLost';
       next.status.message = `Node ${nodeName} which was running pod ${pod.metadata.name} is unresponsive`;
       await client.update(R.pods, pod.metadata.namespace, next, { subresource: 'status' }).catch((e) => {
@@ -130,7 +136,10 @@ export function createNodeLifecycleController(deps: NodeLifecycleDeps, opts: Nod
     const pod = pods.get(ns, name);
     const nodeName = pod?.spec?.nodeName;
     if (!pod || !nodeName || nodes.get(undefined, nodeName)) return;
-    const exists = await client.get(R.nodes, undefined, nodeName).then(() => true, (e) => (isStatus(e, 404) ? false : Promise.reject(e)));
+    const exists = await client.get(R.nodes, undefined, nodeName).then(
+      () => true,
+      (e) => (isStatus(e, 404) ? false : Promise.reject(e)),
+    );
     if (exists) return;
     log(`node-lifecycle: deleting pod ${podKey} of removed node ${nodeName}`);
     await client.delete(R.pods, ns, name, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } }).catch((e) => {
@@ -150,7 +159,8 @@ export function createNodeLifecycleController(deps: NodeLifecycleDeps, opts: Nod
         update: (_a, n) => queue.add(n.metadata.name!),
         delete: (n) => {
           queue.add(n.metadata.name!);
-          for (const p of pods.list()) if (p.spec?.nodeName === n.metadata.name) queue.add(`pod:${p.metadata.namespace}/${p.metadata.name}`);
+          for (const p of pods.list())
+            if (p.spec?.nodeName === n.metadata.name) queue.add(`pod:${p.metadata.namespace}/${p.metadata.name}`);
         },
       });
       leases.addHandlers({ add: (l) => observe(l.metadata.name!), update: (_a, l) => observe(l.metadata.name!) });

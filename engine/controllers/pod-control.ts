@@ -21,8 +21,12 @@ export function controllerRefOf(obj: KubeObject): OwnerReference | undefined {
 
 export function ownerRefFor(owner: KubeObject): OwnerReference {
   return {
-    apiVersion: owner.apiVersion!, kind: owner.kind!, name: owner.metadata.name!, uid: owner.metadata.uid!,
-    controller: true, blockOwnerDeletion: true,
+    apiVersion: owner.apiVersion!,
+    kind: owner.kind!,
+    name: owner.metadata.name!,
+    uid: owner.metadata.uid!,
+    controller: true,
+    blockOwnerDeletion: true,
   };
 }
 

@@ -10,16 +10,28 @@ import { createEventRecorder } from './events';
 import { createPvBinderController, volumeFits } from './pv-binder';
 import { createLocalPathProvisioner } from './local-path-provisioner';
 
-const eventuallyDefined = async <T>(check: () => T | Promise<T>, what: string, ms?: number): Promise<NonNullable<T>> => (await eventually(check, what, ms)) as NonNullable<T>;
+const eventuallyDefined = async <T>(check: () => T | Promise<T>, what: string, ms?: number): Promise<NonNullable<T>> =>
+  (await eventually(check, what, ms)) as NonNullable<T>;
 
 const claim = (name: string, storage: string, extra: any = {}) => ({
-  apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name },
+  apiVersion: 'v1',
+  kind: 'PersistentVolumeClaim',
+  metadata: { name },
   spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } }, ...extra },
 });
 
 const volume = (name: string, storage: string, extra: any = {}) => ({
-  apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name, labels: { disk: name } },
-  spec: { capacity: { storage }, accessModes: ['ReadWriteOnce'], hostPath: { path: `/tmp/${name}` }, persistentVolumeReclaimPolicy: 'Retain', storageClassName: 'manual', ...extra },
+  apiVersion: 'v1',
+  kind: 'PersistentVolume',
+  metadata: { name, labels: { disk: name } },
+  spec: {
+    capacity: { storage },
+    accessModes: ['ReadWriteOnce'],
+    hostPath: { path: `/tmp/${name}` },
+    persistentVolumeReclaimPolicy: 'Retain',
+    storageClassName: 'manual',
+    ...extra,
+  },
 });
 
 test('volumeFits checks class, modes, size and selector', () => {
@@ -40,7 +52,14 @@ test('static binding, release with Retain; dynamic local-path volumes deleted on
   const dataDir = mkdtempSync(join(tmpdir(), 'skiff-lp-'));
   const c = tc.client;
   const informers = createInformerFactory(c);
-  const deps = { client: c, informers, events: createEventRecorder({ client: c, component: 't' }), log: () => {}, now: () => new Date(), dataDir };
+  const deps = {
+    client: c,
+    informers,
+    events: createEventRecorder({ client: c, component: 't' }),
+    log: () => {},
+    now: () => new Date(),
+    dataDir,
+  };
   const ctrls = [createPvBinderController(deps), createLocalPathProvisioner(deps)];
   for (const x of ctrls) await x.start();
   await informers.start();
@@ -76,7 +95,14 @@ test('static binding, release with Retain; dynamic local-path volumes deleted on
     assert.ok(pv.spec.hostPath.path.startsWith(join(dataDir, 'volumes')));
     assert.ok(existsSync(pv.spec.hostPath.path));
     await c.delete(R.persistentvolumeclaims, 'default', 'dyn');
-    await eventuallyDefined(() => c.get(R.persistentvolumes, undefined, pv.metadata.name!).then(() => false, (e) => e.code === 404), 'dynamic PV deleted');
+    await eventuallyDefined(
+      () =>
+        c.get(R.persistentvolumes, undefined, pv.metadata.name!).then(
+          () => false,
+          (e) => e.code === 404,
+        ),
+      'dynamic PV deleted',
+    );
     assert.equal(existsSync(pv.spec.hostPath.path), false);
   } finally {
     ctrls.forEach((x) => x.stop());

@@ -20,11 +20,14 @@ export const ANN_SELECTED_NODE = 'volume.kubernetes.io/selected-node';
 export const ANN_DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
 
 const isDefaultClass = (sc: KubeObject) =>
-  sc.metadata.annotations?.[ANN_DEFAULT_CLASS] === 'true' || sc.metadata.annotations?.['storageclass.beta.kubernetes.io/is-default-class'] === 'true';
+  sc.metadata.annotations?.[ANN_DEFAULT_CLASS] === 'true' ||
+  sc.metadata.annotations?.['storageclass.beta.kubernetes.io/is-default-class'] === 'true';
 
 /** The default StorageClass (newest wins when several claim it, as upstream). */
 export function defaultClass(classes: KubeObject[]): KubeObject | undefined {
-  return classes.filter(isDefaultClass).sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)))[0];
+  return classes
+    .filter(isDefaultClass)
+    .sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)))[0];
 }
 
 /** The class a claim asks for: its own, else the default class (claims with no class field at all). */
@@ -34,7 +37,8 @@ export function claimClass(pvc: KubeObject, classes: KubeObject[]): string {
   return defaultClass(classes)?.metadata.name ?? '';
 }
 
-const volumeClass = (pv: KubeObject) => pv.metadata.annotations?.['volume.beta.kubernetes.io/storage-class'] ?? pv.spec?.storageClassName ?? '';
+const volumeClass = (pv: KubeObject) =>
+  pv.metadata.annotations?.['volume.beta.kubernetes.io/storage-class'] ?? pv.spec?.storageClassName ?? '';
 
 /** Whether `pv` can serve `pvc` (ignoring who it is bound to). */
 export function volumeFits(pv: KubeObject, pvc: KubeObject, cls: string): boolean {
@@ -92,7 +96,14 @@ export function createPvBinderController(deps: ControllerDeps): Controller {
     const sc = classes.get(undefined, cls);
     if (!sc?.provisioner || sc.provisioner === 'kubernetes.io/no-provisioner') {
       if (!pvc.status?.phase || pvc.status.phase !== 'Pending') await setClaimStatus(pvc, { phase: 'Pending' });
-      events.event(pvc, 'Normal', 'FailedBinding', cls && !sc ? `storageclass.storage.k8s.io "${cls}" not found` : 'no persistent volumes available for this claim and no storage class is set');
+      events.event(
+        pvc,
+        'Normal',
+        'FailedBinding',
+        cls && !sc
+          ? `storageclass.storage.k8s.io "${cls}" not found`
+          : 'no persistent volumes available for this claim and no storage class is set',
+      );
       return;
     }
     // WaitForFirstConsumer: the scheduler marks the chosen node first (volume.kubernetes.io/selected-node).
@@ -104,7 +115,12 @@ export function createPvBinderController(deps: ControllerDeps): Controller {
     await client.patch(R.persistentvolumeclaims, ns, name, 'merge', {
       metadata: { annotations: { [ANN_STORAGE_PROVISIONER]: sc.provisioner, [ANN_BETA_STORAGE_PROVISIONER]: sc.provisioner } },
     });
-    events.event(pvc, 'Normal', 'ExternalProvisioning', `Waiting for a volume to be created either by the external provisioner '${sc.provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`);
+    events.event(
+      pvc,
+      'Normal',
+      'ExternalProvisioning',
+      `Waiting for a volume to be created either by the external provisioner '${sc.provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`,
+    );
   }
 
   async function bind(pv: KubeObject, pvc: KubeObject) {
@@ -112,8 +128,12 @@ export function createPvBinderController(deps: ControllerDeps): Controller {
     const nextPv = structuredClone(pv);
     if (!claimRefMatches(pv.spec?.claimRef, pvc) || !pv.spec.claimRef.uid) {
       nextPv.spec.claimRef = {
-        kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespace: pvc.metadata.namespace, name: pvc.metadata.name,
-        uid: pvc.metadata.uid, resourceVersion: pvc.metadata.resourceVersion,
+        kind: 'PersistentVolumeClaim',
+        apiVersion: 'v1',
+        namespace: pvc.metadata.namespace,
+        name: pvc.metadata.name,
+        uid: pvc.metadata.uid,
+        resourceVersion: pvc.metadata.resourceVersion,
       };
       nextPv.metadata.annotations = { ...(nextPv.metadata.annotations ?? {}), [ANN_BOUND_BY_CONTROLLER]: 'yes' };
       const written = await client.update(R.persistentvolumes, undefined, nextPv);
@@ -127,7 +147,8 @@ export function createPvBinderController(deps: ControllerDeps): Controller {
     if (!pvc.spec.volumeName || pvc.metadata.annotations?.[ANN_BIND_COMPLETED] !== 'yes') {
       nextPvc.spec.volumeName = pv.metadata.name;
       nextPvc.metadata.annotations = {
-        ...(nextPvc.metadata.annotations ?? {}), [ANN_BIND_COMPLETED]: 'yes',
+        ...(nextPvc.metadata.annotations ?? {}),
+        [ANN_BIND_COMPLETED]: 'yes',
         ...(pvc.spec.volumeName ? {} : { [ANN_BOUND_BY_CONTROLLER]: 'yes' }),
       };
       const written = await client.update(R.persistentvolumeclaims, pvc.metadata.namespace, nextPvc);
@@ -138,16 +159,30 @@ export function createPvBinderController(deps: ControllerDeps): Controller {
 
   async function markClaimBound(pvc: KubeObject, pv: KubeObject) {
     if (pvc.metadata.annotations?.[ANN_BIND_COMPLETED] !== 'yes') {
-      await client.patch(R.persistentvolumeclaims, pvc.metadata.namespace, pvc.metadata.name!, 'merge', { metadata: { annotations: { [ANN_BIND_COMPLETED]: 'yes' } } });
+      await client.patch(R.persistentvolumeclaims, pvc.metadata.namespace, pvc.metadata.name!, 'merge', {
+        metadata: { annotations: { [ANN_BIND_COMPLETED]: 'yes' } },
+      });
     }
     const want = { phase: 'Bound', capacity: pv.spec?.capacity, accessModes: pv.spec?.accessModes };
     const cur = pvc.status ?? {};
-    if (cur.phase === 'Bound' && JSON.stringify(cur.capacity) === JSON.stringify(want.capacity) && JSON.stringify(cur.accessModes) === JSON.stringify(want.accessModes)) return;
+    if (
+      cur.phase === 'Bound' &&
+      JSON.stringify(cur.capacity) === JSON.stringify(want.capacity) &&
+      JSON.stringify(cur.accessModes) === JSON.stringify(want.accessModes)
+    )
+      return;
     await setClaimStatus(pvc, want);
   }
 
   async function setClaimStatus(pvc: KubeObject, status: Obj) {
-    await client.patch(R.persistentvolumeclaims, pvc.metadata.namespace, pvc.metadata.name!, 'merge', { status }, { subresource: 'status' });
+    await client.patch(
+      R.persistentvolumeclaims,
+      pvc.metadata.namespace,
+      pvc.metadata.name!,
+      'merge',
+      { status },
+      { subresource: 'status' },
+    );
   }
 
   async function syncVolume(name: string) {
@@ -162,7 +197,9 @@ export function createPvBinderController(deps: ControllerDeps): Controller {
       const gone = !pvc || (ref.uid && pvc.metadata.uid !== ref.uid);
       if (gone && ref.uid) {
         // Confirm with the API before releasing: the cache may lag behind a new claim.
-        const live = await client.get(R.persistentvolumeclaims, ref.namespace, ref.name).catch((e) => (isStatus(e, 404) ? undefined : Promise.reject(e)));
+        const live = await client
+          .get(R.persistentvolumeclaims, ref.namespace, ref.name)
+          .catch((e) => (isStatus(e, 404) ? undefined : Promise.reject(e)));
         want = live && live.metadata.uid === ref.uid ? phase : 'Released';
       } else if (pvc && (!ref.uid || pvc.spec?.volumeName === name)) {
         if (pvc.spec?.volumeName === name && ref.uid) want = 'Bound';
@@ -173,7 +210,11 @@ export function createPvBinderController(deps: ControllerDeps): Controller {
     if (!want || want === phase) return;
     const next = structuredClone(pv);
     next.status = { ...(next.status ?? {}), phase: want };
-    if (want === 'Released' && pv.spec?.persistentVolumeReclaimPolicy === 'Delete' && !pv.metadata.annotations?.['pv.kubernetes.io/provisioned-by']) {
+    if (
+      want === 'Released' &&
+      pv.spec?.persistentVolumeReclaimPolicy === 'Delete' &&
+      !pv.metadata.annotations?.['pv.kubernetes.io/provisioned-by']
+    ) {
       next.status = { phase: 'Failed', message: 'error getting deleter volume plugin for volume: no deletable volume plugin matched' };
     }
     await client.update(R.persistentvolumes, undefined, next, { subresource: 'status' });

@@ -32,20 +32,25 @@ export function podsToDelete(pods: KubeObject[], count: number): KubeObject[] {
     const n = p.spec?.nodeName;
     if (n) perNode.set(n, (perNode.get(n) ?? 0) + 1);
   }
-  const rank = (p: KubeObject) => (p.spec?.nodeName ? perNode.get(p.spec.nodeName) ?? 0 : 0);
+  const rank = (p: KubeObject) => (p.spec?.nodeName ? (perNode.get(p.spec.nodeName) ?? 0) : 0);
   const sorted = [...pods].sort((a, b) => {
-    const an = a.spec?.nodeName ? 1 : 0, bn = b.spec?.nodeName ? 1 : 0;
+    const an = a.spec?.nodeName ? 1 : 0,
+      bn = b.spec?.nodeName ? 1 : 0;
     if (an !== bn) return an - bn;
-    const ap = PHASE_ORDER[a.status?.phase] ?? 1, bp = PHASE_ORDER[b.status?.phase] ?? 1;
+    const ap = PHASE_ORDER[a.status?.phase] ?? 1,
+      bp = PHASE_ORDER[b.status?.phase] ?? 1;
     if (ap !== bp) return ap - bp;
-    const ar = isPodReady(a) ? 1 : 0, br = isPodReady(b) ? 1 : 0;
+    const ar = isPodReady(a) ? 1 : 0,
+      br = isPodReady(b) ? 1 : 0;
     if (ar !== br) return ar - br;
-    const ac = deletionCost(a), bc = deletionCost(b);
+    const ac = deletionCost(a),
+      bc = deletionCost(b);
     if (ac !== bc) return ac - bc;
     if (rank(a) !== rank(b)) return rank(b) - rank(a);
     if (ar && br && readySince(a) !== readySince(b)) return readySince(b) - readySince(a);
     if (maxRestarts(a) !== maxRestarts(b)) return maxRestarts(b) - maxRestarts(a);
-    const at = Date.parse(a.metadata.creationTimestamp ?? '') || 0, bt = Date.parse(b.metadata.creationTimestamp ?? '') || 0;
+    const at = Date.parse(a.metadata.creationTimestamp ?? '') || 0,
+      bt = Date.parse(b.metadata.creationTimestamp ?? '') || 0;
     if (at !== bt) return bt - at;
     return (b.metadata.name ?? '').localeCompare(a.metadata.name ?? '');
   });
@@ -56,7 +61,9 @@ export function podsToDelete(pods: KubeObject[], count: number): KubeObject[] {
 export function replicaStatus(owner: KubeObject, pods: KubeObject[], now: Date, failure?: Error): Record<string, any> {
   const templateLabels: Record<string, string> = owner.spec?.template?.metadata?.labels ?? {};
   const minReady = owner.spec?.minReadySeconds ?? 0;
-  let fullyLabeled = 0, ready = 0, available = 0;
+  let fullyLabeled = 0,
+    ready = 0,
+    available = 0;
   for (const p of pods) {
     const labels = p.metadata.labels ?? {};
     if (Object.entries(templateLabels).every(([k, v]) => labels[k] === v)) fullyLabeled++;
@@ -72,9 +79,17 @@ export function replicaStatus(owner: KubeObject, pods: KubeObject[], now: Date, 
   const oldFailure = (owner.status?.conditions ?? []).find((c: any) => c.type === 'ReplicaFailure');
   if (failure) {
     const reason = /delet/i.test(failure.message) ? 'FailedDelete' : 'FailedCreate';
-    conditions.push(oldFailure?.reason === reason
-      ? oldFailure
-      : { type: 'ReplicaFailure', status: 'True', lastTransitionTime: now.toISOString().replace(/\.\d{3}Z$/, 'Z'), reason, message: failure.message });
+    conditions.push(
+      oldFailure?.reason === reason
+        ? oldFailure
+        : {
+            type: 'ReplicaFailure',
+            status: 'True',
+            lastTransitionTime: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+            reason,
+            message: failure.message,
+          },
+    );
   }
   if (conditions.length) status.conditions = conditions;
   return status;
@@ -82,9 +97,14 @@ export function replicaStatus(owner: KubeObject, pods: KubeObject[], now: Date, 
 
 /** Whether two statuses differ in anything the controller writes. */
 export function statusChanged(a: Record<string, any> | undefined, b: Record<string, any>): boolean {
-  const pick = (s: Record<string, any> | undefined) => JSON.stringify([
-    s?.replicas ?? 0, s?.fullyLabeledReplicas ?? 0, s?.readyReplicas ?? 0, s?.availableReplicas ?? 0,
-    s?.observedGeneration ?? 0, s?.conditions ?? [],
-  ]);
+  const pick = (s: Record<string, any> | undefined) =>
+    JSON.stringify([
+      s?.replicas ?? 0,
+      s?.fullyLabeledReplicas ?? 0,
+      s?.readyReplicas ?? 0,
+      s?.availableReplicas ?? 0,
+      s?.observedGeneration ?? 0,
+      s?.conditions ?? [],
+    ]);
   return pick(a) !== pick(b);
 }

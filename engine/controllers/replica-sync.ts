@@ -9,8 +9,16 @@ import { createWorkQueue } from '../client/work-queue';
 import type { LabelMatcher } from '../apiserver/selectors';
 import type { Controller, ControllerDeps } from './types';
 import {
-  BURST_REPLICAS, controllerRefOf, createExpectations, createPodControl, createPodIndex, isPodActive, msUntilAvailable,
-  ownerRefFor, podFromTemplate, refIsKind,
+  BURST_REPLICAS,
+  controllerRefOf,
+  createExpectations,
+  createPodControl,
+  createPodIndex,
+  isPodActive,
+  msUntilAvailable,
+  ownerRefFor,
+  podFromTemplate,
+  refIsKind,
 } from './pod-control';
 import { podsToDelete, replicaStatus, statusChanged } from './replica-pods';
 
@@ -228,4 +236,3 @@ export function createReplicaController(deps: ControllerDeps, kind: ReplicaKind)
     },
   };
 }
-

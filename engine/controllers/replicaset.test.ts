@@ -24,9 +24,16 @@ async function waitPods(client: TestCluster['client'], app: string, n: number): 
 
 async function markReady(client: TestCluster['client'], pod: KubeObject) {
   const t = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  await client.patch(R.pods, 'default', pod.metadata.name!, 'merge', {
-    status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: t }] },
-  }, { subresource: 'status' });
+  await client.patch(
+    R.pods,
+    'default',
+    pod.metadata.name!,
+    'merge',
+    {
+      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: t }] },
+    },
+    { subresource: 'status' },
+  );
 }
 
 describe('replicaset controller', () => {
@@ -52,7 +59,9 @@ describe('replicaset controller', () => {
 
   test('creates, scales and reports status', async () => {
     await tc.client.create(R.replicasets, 'default', {
-      apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web' },
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'web' },
       spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, template: template('web') },
     });
     const pods = await waitPods(tc.client, 'web', 3);
@@ -66,8 +75,13 @@ describe('replicaset controller', () => {
     await markReady(tc.client, pods[0]);
     await eventually(async () => {
       const rs = await tc.client.get(R.replicasets, 'default', 'web');
-      return rs.status.replicas === 3 && rs.status.readyReplicas === 1 && rs.status.availableReplicas === 1
-        && rs.status.fullyLabeledReplicas === 3 && rs.status.observedGeneration === 1;
+      return (
+        rs.status.replicas === 3 &&
+        rs.status.readyReplicas === 1 &&
+        rs.status.availableReplicas === 1 &&
+        rs.status.fullyLabeledReplicas === 3 &&
+        rs.status.observedGeneration === 1
+      );
     }, 'status');
     await tc.client.patch(R.replicasets, 'default', 'web', 'merge', { spec: { replicas: 1 } });
     await eventually(async () => (await podsOf(tc.client, 'web')).length === 1, 'scaled down to 1');
@@ -80,7 +94,9 @@ describe('replicaset controller', () => {
   test('adopts a matching orphan and releases a pod that stops matching', async () => {
     await tc.client.create(R.pods, 'default', { metadata: { name: 'orphan', labels: { app: 'adopt' } }, spec: template('adopt').spec });
     await tc.client.create(R.replicasets, 'default', {
-      apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'adopt' },
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'adopt' },
       spec: { replicas: 2, selector: { matchLabels: { app: 'adopt' } }, template: template('adopt') },
     });
     await eventually(async () => (await podsOf(tc.client, 'adopt')).length === 2, '2 pods');
@@ -95,7 +111,9 @@ describe('replicaset controller', () => {
 
   test('replication controller keeps replicas with a map selector', async () => {
     await tc.client.create(R.replicationcontrollers, 'default', {
-      apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc' },
+      apiVersion: 'v1',
+      kind: 'ReplicationController',
+      metadata: { name: 'rc' },
       spec: { replicas: 2, selector: { app: 'rc' }, template: template('rc') },
     });
     const pods = await waitPods(tc.client, 'rc', 2);
@@ -117,7 +135,10 @@ test('podsToDelete prefers unscheduled, then not-ready, then newest', () => {
     pod('unready', 'n3', false, '2024-01-01T00:00:00Z'),
     pod('unscheduled', undefined, false, '2023-01-01T00:00:00Z'),
   ];
-  assert.deepEqual(podsToDelete(pods, 3).map((p) => p.metadata.name), ['unscheduled', 'unready', 'new-ready']);
+  assert.deepEqual(
+    podsToDelete(pods, 3).map((p) => p.metadata.name),
+    ['unscheduled', 'unready', 'new-ready'],
+  );
 });
 
 test('expectations: a lagging pod informer does not cause extra pods', async () => {
@@ -137,20 +158,24 @@ test('expectations: a lagging pod informer does not cause extra pods', async () 
   await informers.start();
   try {
     await tc.client.create(R.replicasets, 'default', {
-      apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'lag' },
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'lag' },
       spec: { replicas: 3, selector: { matchLabels: { app: 'lag' } }, template: template('lag') },
     });
     await waitPods(tc.client, 'lag', 3);
     // Status writes and RS updates trigger more syncs while the cache still shows no pods.
     await tc.client.patch(R.replicasets, 'default', 'lag', 'merge', { metadata: { labels: { touched: 'yes' } } });
     let most = 0;
-    for (const end = Date.now() + 700; Date.now() < end;) {
+    for (const end = Date.now() + 700; Date.now() < end; ) {
       most = Math.max(most, (await podsOf(tc.client, 'lag')).length);
       await new Promise((r) => setTimeout(r, 10));
     }
     assert.equal(most, 3, 'never more than 3 pods');
     await events.flush();
-    const created = (await tc.client.list(R.events, 'default')).items.filter((e) => e.involvedObject.name === 'lag' && e.reason === 'SuccessfulCreate');
+    const created = (await tc.client.list(R.events, 'default')).items.filter(
+      (e) => e.involvedObject.name === 'lag' && e.reason === 'SuccessfulCreate',
+    );
     assert.equal(created.length, 3);
   } finally {
     c.stop();
@@ -168,14 +193,20 @@ test('availableReplicas waits for minReadySeconds', async () => {
   await informers.start();
   try {
     await tc.client.create(R.replicasets, 'default', {
-      apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'slow' },
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'slow' },
       spec: { replicas: 1, minReadySeconds: 1, selector: { matchLabels: { app: 'slow' } }, template: template('slow') },
     });
     const [pod] = await waitPods(tc.client, 'slow', 1);
     await markReady(tc.client, pod);
     await eventually(async () => (await tc.client.get(R.replicasets, 'default', 'slow')).status.readyReplicas === 1, 'ready');
     assert.equal((await tc.client.get(R.replicasets, 'default', 'slow')).status.availableReplicas, undefined);
-    await eventually(async () => (await tc.client.get(R.replicasets, 'default', 'slow')).status.availableReplicas === 1, 'available after 1s', 3000);
+    await eventually(
+      async () => (await tc.client.get(R.replicasets, 'default', 'slow')).status.availableReplicas === 1,
+      'available after 1s',
+      3000,
+    );
   } finally {
     c.stop();
     informers.stop();

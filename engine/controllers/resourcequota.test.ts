@@ -15,11 +15,20 @@ test('quota status follows usage: hard mirrored, used recounted after deletes', 
   try {
     await ctrl.start();
     await informers.start();
-    const pod = (name: string) => ({ metadata: { name }, spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { memory: '64Mi' }, limits: { memory: '128Mi' } } }] } });
+    const pod = (name: string) => ({
+      metadata: { name },
+      spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { memory: '64Mi' }, limits: { memory: '128Mi' } } }] },
+    });
     await client.create(R.pods, 'default', pod('a'));
-    await client.create(R.resourcequotas, 'default', { metadata: { name: 'q' }, spec: { hard: { pods: '10', 'requests.memory': '1Gi', 'limits.memory': '1Gi', 'count/deployments.apps': '3' } } });
+    await client.create(R.resourcequotas, 'default', {
+      metadata: { name: 'q' },
+      spec: { hard: { pods: '10', 'requests.memory': '1Gi', 'limits.memory': '1Gi', 'count/deployments.apps': '3' } },
+    });
     const want = { pods: '1', 'requests.memory': '64Mi', 'limits.memory': '128Mi', 'count/deployments.apps': '0' };
-    await eventually(async () => JSON.stringify((await client.get(R.resourcequotas, 'default', 'q')).status?.used) === JSON.stringify(want), 'initial usage');
+    await eventually(
+      async () => JSON.stringify((await client.get(R.resourcequotas, 'default', 'q')).status?.used) === JSON.stringify(want),
+      'initial usage',
+    );
     const q = await client.get(R.resourcequotas, 'default', 'q');
     assert.deepEqual(q.status.hard, q.spec.hard);
     await client.create(R.pods, 'default', pod('b'));

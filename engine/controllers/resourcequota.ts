@@ -23,7 +23,9 @@ const sameMap = (a: Record<string, string> | undefined, b: Record<string, string
 export function createResourceQuotaController(deps: ControllerDeps, opts: ResourceQuotaControllerOptions = {}): Controller {
   const { client, informers, log } = deps;
   const quotas = informers.informer(R.resourcequotas);
-  const watched = [R.pods, R.services, R.configmaps, R.secrets, R.persistentvolumeclaims, R.replicationcontrollers].map((r) => informers.informer(r));
+  const watched = [R.pods, R.services, R.configmaps, R.secrets, R.persistentvolumeclaims, R.replicationcontrollers].map((r) =>
+    informers.informer(r),
+  );
   let resync: NodeJS.Timeout | undefined;
 
   const queue = createWorkQueue({
@@ -41,7 +43,10 @@ export function createResourceQuotaController(deps: ControllerDeps, opts: Resour
     const cached = quotas.get(key.slice(0, i), key.slice(i + 1));
     if (!cached || cached.metadata.deletionTimestamp) return;
     const hard: Record<string, string> = cached.spec?.hard ?? {};
-    const usage = await namespaceUsage(cached, async (group, version, plural, ns) => (await client.list({ group, version, plural }, ns)).items);
+    const usage = await namespaceUsage(
+      cached,
+      async (group, version, plural, ns) => (await client.list({ group, version, plural }, ns)).items,
+    );
     const used = formatUsage(usage, hard);
     if (sameMap(cached.status?.hard, hard) && sameMap(cached.status?.used, used)) return;
     const next = structuredClone(cached);
@@ -64,8 +69,13 @@ export function createResourceQuotaController(deps: ControllerDeps, opts: Resour
           add: enqueueNamespace,
           // Only what changes usage: a pod finishing, a claim resized, a service changing type.
           update: (a, b) => {
-            if (a.status?.phase !== b.status?.phase || a.metadata.deletionTimestamp !== b.metadata.deletionTimestamp
-              || JSON.stringify(a.spec?.resources) !== JSON.stringify(b.spec?.resources) || a.spec?.type !== b.spec?.type) enqueueNamespace(b);
+            if (
+              a.status?.phase !== b.status?.phase ||
+              a.metadata.deletionTimestamp !== b.metadata.deletionTimestamp ||
+              JSON.stringify(a.spec?.resources) !== JSON.stringify(b.spec?.resources) ||
+              a.spec?.type !== b.spec?.type
+            )
+              enqueueNamespace(b);
           },
           delete: enqueueNamespace,
         });

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startTestCore, eventually } from '../client/test-cluster';
 
-const eventuallyDefined = async <T>(check: () => T | Promise<T>, what: string, ms?: number): Promise<NonNullable<T>> => (await eventually(check, what, ms)) as NonNullable<T>;
+const eventuallyDefined = async <T>(check: () => T | Promise<T>, what: string, ms?: number): Promise<NonNullable<T>> =>
+  (await eventually(check, what, ms)) as NonNullable<T>;
 import { R } from '../client/types';
 import { createInformerFactory } from '../client/informer-factory';
 import { createEventRecorder } from './events';
@@ -16,8 +17,13 @@ test('default service account and CA configmap per namespace; token secrets get 
   const informers = createInformerFactory(c);
   const tokens = createServiceAccountTokens({ key: randomBytes(32) });
   const deps: ServiceAccountDeps = {
-    client: c, informers, events: createEventRecorder({ client: c, component: 't' }), log: () => {}, now: () => new Date(),
-    serviceAccountTokens: tokens, caCert: '-----BEGIN CERTIFICATE-----\nabc\n-----END CERTIFICATE-----\n',
+    client: c,
+    informers,
+    events: createEventRecorder({ client: c, component: 't' }),
+    log: () => {},
+    now: () => new Date(),
+    serviceAccountTokens: tokens,
+    caCert: '-----BEGIN CERTIFICATE-----\nabc\n-----END CERTIFICATE-----\n',
   };
   const ctrls = [createServiceAccountController(deps), createServiceAccountTokenController(deps)];
   for (const x of ctrls) await x.start();
@@ -35,7 +41,9 @@ test('default service account and CA configmap per namespace; token secrets get 
 
     await c.create(R.serviceaccounts, 'team', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'bot' } });
     await c.create(R.secrets, 'team', {
-      apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token',
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'kubernetes.io/service-account-token',
       metadata: { name: 'bot-token', annotations: { 'kubernetes.io/service-account.name': 'bot' } },
     });
     const s = await eventuallyDefined(async () => {
@@ -50,7 +58,14 @@ test('default service account and CA configmap per namespace; token secrets get 
 
     // The account goes: so does its token secret.
     await c.delete(R.serviceaccounts, 'team', 'bot');
-    await eventually(() => c.get(R.secrets, 'team', 'bot-token').then(() => false, (e) => e.code === 404), 'token secret removed');
+    await eventually(
+      () =>
+        c.get(R.secrets, 'team', 'bot-token').then(
+          () => false,
+          (e) => e.code === 404,
+        ),
+      'token secret removed',
+    );
   } finally {
     ctrls.forEach((x) => x.stop());
     informers.stop();

@@ -31,14 +31,26 @@ export function createServiceAccountController(deps: ServiceAccountDeps): Contro
     const namespace = namespaces.get(undefined, ns);
     if (!namespace || namespace.metadata.deletionTimestamp || namespace.status?.phase === 'Terminating') return;
     if (!accounts.get(ns, 'default')) {
-      await client.create(R.serviceaccounts, ns, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: ns } }).catch(ignore(409));
+      await client
+        .create(R.serviceaccounts, ns, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: ns } })
+        .catch(ignore(409));
     }
     if (deps.caCert) {
       const cm = configmaps.get(ns, ROOT_CA_CONFIGMAP);
       const data = { 'ca.crt': deps.caCert };
-      const annotations = { 'kubernetes.io/description': 'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.' };
+      const annotations = {
+        'kubernetes.io/description':
+          'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.',
+      };
       if (!cm) {
-        await client.create(R.configmaps, ns, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: ROOT_CA_CONFIGMAP, namespace: ns, annotations }, data }).catch(ignore(409));
+        await client
+          .create(R.configmaps, ns, {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: ROOT_CA_CONFIGMAP, namespace: ns, annotations },
+            data,
+          })
+          .catch(ignore(409));
       } else if (cm.data?.['ca.crt'] !== deps.caCert) {
         await client.patch(R.configmaps, ns, ROOT_CA_CONFIGMAP, 'merge', { data });
       }
@@ -103,7 +115,8 @@ export function createServiceAccountTokenController(deps: ServiceAccountDeps): C
       accounts.addHandlers({
         delete: (sa) => {
           for (const s of secrets.list()) {
-            if (s.metadata.namespace === sa.metadata.namespace && s.metadata.annotations?.[SA_NAME_ANNOTATION] === sa.metadata.name) queue.add(k(s));
+            if (s.metadata.namespace === sa.metadata.namespace && s.metadata.annotations?.[SA_NAME_ANNOTATION] === sa.metadata.name)
+              queue.add(k(s));
           }
         },
       });

@@ -47,15 +47,27 @@ export function newClaim(sts: KubeObject, tmpl: Obj, ordinal: number): KubeObjec
   const t = structuredClone(tmpl);
   const labels = { ...(t.metadata?.labels ?? {}), ...(sts.spec.selector?.matchLabels ?? {}) };
   const claim: KubeObject = {
-    apiVersion: 'v1', kind: 'PersistentVolumeClaim',
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
     metadata: {
-      name: claimName(tmpl, sts, ordinal), namespace: sts.metadata.namespace, labels,
+      name: claimName(tmpl, sts, ordinal),
+      namespace: sts.metadata.namespace,
+      labels,
       ...(t.metadata?.annotations ? { annotations: t.metadata.annotations } : {}),
     },
     spec: t.spec ?? {},
   };
   if (sts.spec.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete') {
-    claim.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: sts.metadata.name!, uid: sts.metadata.uid!, controller: true, blockOwnerDeletion: true }];
+    claim.metadata.ownerReferences = [
+      {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        name: sts.metadata.name!,
+        uid: sts.metadata.uid!,
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ];
   }
   return claim;
 }

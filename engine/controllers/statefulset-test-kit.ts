@@ -28,8 +28,11 @@ export async function startKit(make: (deps: ControllerDeps) => Controller, start
   await c.start();
   await informers.start();
   return {
-    client: tc.client, deps,
-    advance: (ms) => { offset += ms; },
+    client: tc.client,
+    deps,
+    advance: (ms) => {
+      offset += ms;
+    },
     async stop() {
       c.stop();
       informers.stop();
@@ -42,12 +45,30 @@ export async function startKit(make: (deps: ControllerDeps) => Controller, start
 const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** Plays the kubelet: sets the pod's phase (and Ready for Running). */
-export async function setPhase(client: KubeClient, pod: KubeObject, phase: 'Running' | 'Succeeded' | 'Failed', ready = phase === 'Running') {
+export async function setPhase(
+  client: KubeClient,
+  pod: KubeObject,
+  phase: 'Running' | 'Succeeded' | 'Failed',
+  ready = phase === 'Running',
+) {
   const t = rfc3339(new Date());
   const status = {
     phase,
     conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: t }],
-    ...(phase !== 'Running' ? { containerStatuses: [{ name: 'c', ready: false, restartCount: 0, image: 'x', imageID: '', state: { terminated: { exitCode: phase === 'Succeeded' ? 0 : 1, reason: phase === 'Succeeded' ? 'Completed' : 'Error' } } }] } : {}),
+    ...(phase !== 'Running'
+      ? {
+          containerStatuses: [
+            {
+              name: 'c',
+              ready: false,
+              restartCount: 0,
+              image: 'x',
+              imageID: '',
+              state: { terminated: { exitCode: phase === 'Succeeded' ? 0 : 1, reason: phase === 'Succeeded' ? 'Completed' : 'Error' } },
+            },
+          ],
+        }
+      : {}),
   };
   await client.patch(R.pods, pod.metadata.namespace, pod.metadata.name!, 'merge', { status }, { subresource: 'status' });
 }

@@ -5,11 +5,17 @@ import { createStatefulSetController } from './statefulset';
 import { container, listPods, setPhase, startKit, waitFor } from './statefulset-test-kit';
 
 const sts = (replicas: number, extra: Record<string, any> = {}) => ({
-  apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'web', namespace: 'default' },
+  apiVersion: 'apps/v1',
+  kind: 'StatefulSet',
+  metadata: { name: 'web', namespace: 'default' },
   spec: {
-    replicas, serviceName: 'web', selector: { matchLabels: { app: 'web' } },
+    replicas,
+    serviceName: 'web',
+    selector: { matchLabels: { app: 'web' } },
     template: { metadata: { labels: { app: 'web' } }, spec: { containers: [container] } },
-    volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+    volumeClaimTemplates: [
+      { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+    ],
     ...extra,
   },
 });
@@ -29,7 +35,10 @@ test('OrderedReady: creates one pod at a time, in order, with identity, claims a
       assert.equal(pod.metadata.labels['statefulset.kubernetes.io/pod-name'], n);
       assert.equal(pod.metadata.labels['apps.kubernetes.io/pod-index'], n.slice(4));
       assert.ok(pod.metadata.labels['controller-revision-hash'].startsWith('web-'));
-      assert.deepEqual(pod.spec.volumes.find((v: any) => v.name === 'data'), { name: 'data', persistentVolumeClaim: { claimName: `data-${n}` } });
+      assert.deepEqual(
+        pod.spec.volumes.find((v: any) => v.name === 'data'),
+        { name: 'data', persistentVolumeClaim: { claimName: `data-${n}` } },
+      );
       await new Promise((r) => setTimeout(r, 50));
       assert.equal((await names(k.client)).length, Number(n.slice(4)) + 1, 'waits for Ready');
       await setPhase(k.client, pod, 'Running');
@@ -66,9 +75,11 @@ test('OrderedReady scale down removes the highest ordinal first, one at a time',
       await setPhase(k.client, p, 'Running');
     }
     // A finalizer holds each deleted pod in Terminating, as a kubelet would, to observe the order.
-    for (const n of ['web-0', 'web-1', 'web-2']) await k.client.patch(R.pods, 'default', n, 'merge', { metadata: { finalizers: ['test/hold'] } });
+    for (const n of ['web-0', 'web-1', 'web-2'])
+      await k.client.patch(R.pods, 'default', n, 'merge', { metadata: { finalizers: ['test/hold'] } });
     await k.client.patch(R.statefulsets, 'default', 'web', 'merge', { spec: { replicas: 0 } });
-    const deleting = async () => (await listPods(k.client, 'app=web')).filter((p) => p.metadata.deletionTimestamp).map((p) => p.metadata.name);
+    const deleting = async () =>
+      (await listPods(k.client, 'app=web')).filter((p) => p.metadata.deletionTimestamp).map((p) => p.metadata.name);
     await waitFor(async () => (await deleting()).length === 1, 'first delete');
     await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(await deleting(), ['web-2']);
@@ -82,19 +93,26 @@ test('OrderedReady scale down removes the highest ordinal first, one at a time',
 test('RollingUpdate replaces pods from the highest ordinal down to the partition', async () => {
   const k = await startKit(createStatefulSetController);
   try {
-    await k.client.create(R.statefulsets, 'default', sts(3, { podManagementPolicy: 'Parallel', updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 1 } } }));
+    await k.client.create(
+      R.statefulsets,
+      'default',
+      sts(3, { podManagementPolicy: 'Parallel', updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 1 } } }),
+    );
     await waitFor(async () => (await names(k.client)).length === 3, 'create');
     for (const p of await listPods(k.client, 'app=web')) await setPhase(k.client, p, 'Running');
     const before = await waitFor(async () => {
       const s = await k.client.get(R.statefulsets, 'default', 'web');
       return s.status.readyReplicas === 3 && s.status.updateRevision;
     }, 'ready');
-    await k.client.patch(R.statefulsets, 'default', 'web', 'merge', { spec: { template: { spec: { containers: [{ ...container, image: 'nginx:2' }] } } } });
+    await k.client.patch(R.statefulsets, 'default', 'web', 'merge', {
+      spec: { template: { spec: { containers: [{ ...container, image: 'nginx:2' }] } } },
+    });
     const after = await waitFor(async () => {
       const s = await k.client.get(R.statefulsets, 'default', 'web');
       return s.status.updateRevision !== before && s.status.updateRevision;
     }, 'new revision');
-    const podRev = async (n: string) => (await k.client.get(R.pods, 'default', n).catch(() => undefined))?.metadata.labels['controller-revision-hash'];
+    const podRev = async (n: string) =>
+      (await k.client.get(R.pods, 'default', n).catch(() => undefined))?.metadata.labels['controller-revision-hash'];
     await waitFor(async () => (await podRev('web-2')) === after, 'web-2 updated');
     assert.equal(await podRev('web-1'), before, 'waits for web-2 to be Ready');
     await setPhase(k.client, await k.client.get(R.pods, 'default', 'web-2'), 'Running');
@@ -117,7 +135,14 @@ test('pods orphaned by `delete --cascade=orphan` are adopted by a new set of the
     await k.client.create(R.statefulsets, 'default', sts(1));
     const p = await waitFor(() => k.client.get(R.pods, 'default', 'web-0').catch(() => undefined), 'web-0');
     await k.client.delete(R.statefulsets, 'default', 'web', { propagationPolicy: 'Orphan' });
-    await waitFor(() => k.client.get(R.statefulsets, 'default', 'web').then(() => false, () => true), 'set gone');
+    await waitFor(
+      () =>
+        k.client.get(R.statefulsets, 'default', 'web').then(
+          () => false,
+          () => true,
+        ),
+      'set gone',
+    );
     assert.equal((await k.client.get(R.pods, 'default', 'web-0')).metadata.ownerReferences, undefined, 'orphaned');
     const again = await k.client.create(R.statefulsets, 'default', sts(1));
     const adopted = await waitFor(async () => {

@@ -9,8 +9,19 @@ import { createWorkQueue } from '../client/work-queue';
 import { keyOf } from '../client/informer';
 import type { Controller, ControllerDeps } from './types';
 import {
-  REVISION_HASH_LABEL, controllerOfAny, createExpectations, createOwnerIndex, ignoreNotFound, isAvailable, isReady, isTerminal,
-  ownerRef, stableJson, syncRevisions, templateOfRevision, truncateHistory,
+  REVISION_HASH_LABEL,
+  controllerOfAny,
+  createExpectations,
+  createOwnerIndex,
+  ignoreNotFound,
+  isAvailable,
+  isReady,
+  isTerminal,
+  ownerRef,
+  stableJson,
+  syncRevisions,
+  templateOfRevision,
+  truncateHistory,
 } from './controller-revision';
 import { selectorMatches } from '../kinds/validation';
 import { claimName, newClaim, newStatefulPod, ordinalOf } from './statefulset-pods';
@@ -42,7 +53,8 @@ export function createStatefulSetController(deps: ControllerDeps): Controller {
     const updateRev = update.metadata.name!;
     const current = all.find((r) => r.metadata.name === sts.status?.currentRevision) ?? update;
     const currentRev = current.metadata.name!;
-    if (expectations.satisfied(key, owned)) await manage(key, sts, owned, templateOfRevision(current) ?? sts.spec.template, currentRev, updateRev);
+    if (expectations.satisfied(key, owned))
+      await manage(key, sts, owned, templateOfRevision(current) ?? sts.spec.template, currentRev, updateRev);
     await writeStatus(sts, owned, currentRev, updateRev);
     const inUse = new Set([updateRev, currentRev, ...owned.map((p) => p.metadata.labels?.[REVISION_HASH_LABEL] ?? '')]);
     await truncateHistory(client, all, sts.spec.revisionHistoryLimit ?? 10, inUse);
@@ -54,7 +66,12 @@ export function createStatefulSetController(deps: ControllerDeps): Controller {
       if (claims.get(sts.metadata.namespace, n)) continue;
       try {
         await client.create(R.persistentvolumeclaims, sts.metadata.namespace, newClaim(sts, t, ordinal));
-        events.event(sts, 'Normal', 'SuccessfulCreate', `create Claim ${n} Pod ${sts.metadata.name}-${ordinal} in StatefulSet ${sts.metadata.name} success`);
+        events.event(
+          sts,
+          'Normal',
+          'SuccessfulCreate',
+          `create Claim ${n} Pod ${sts.metadata.name}-${ordinal} in StatefulSet ${sts.metadata.name} success`,
+        );
       } catch (e) {
         if (!isStatus(e, 409)) throw e;
       }
@@ -68,7 +85,12 @@ export function createStatefulSetController(deps: ControllerDeps): Controller {
       await client.create(R.pods, sts.metadata.namespace, pod);
     } catch (e) {
       if (isStatus(e, 409)) return adoptOrphan(sts, pod.metadata.name!); // or an old pod still going away
-      events.event(sts, 'Warning', 'FailedCreate', `create Pod ${pod.metadata.name} in StatefulSet ${sts.metadata.name} failed error: ${(e as Error).message}`);
+      events.event(
+        sts,
+        'Warning',
+        'FailedCreate',
+        `create Pod ${pod.metadata.name} in StatefulSet ${sts.metadata.name} failed error: ${(e as Error).message}`,
+      );
       throw e;
     }
     expectations.expectCreate(key, pod.metadata.name!);
@@ -80,7 +102,9 @@ export function createStatefulSetController(deps: ControllerDeps): Controller {
     const pod = await client.get(R.pods, sts.metadata.namespace, name).catch(() => undefined);
     if (!pod || pod.metadata.deletionTimestamp || controllerOfAny(pod) || !selectorMatches(sts.spec.selector, pod.metadata.labels)) return;
     const refs = [...(pod.metadata.ownerReferences ?? []), ownerRef(sts, 'StatefulSet')];
-    await client.patch(R.pods, pod.metadata.namespace, name, 'merge', { metadata: { ownerReferences: refs, resourceVersion: pod.metadata.resourceVersion } });
+    await client.patch(R.pods, pod.metadata.namespace, name, 'merge', {
+      metadata: { ownerReferences: refs, resourceVersion: pod.metadata.resourceVersion },
+    });
   }
 
   async function deletePod(key: string, sts: KubeObject, pod: KubeObject) {
@@ -95,9 +119,13 @@ export function createStatefulSetController(deps: ControllerDeps): Controller {
     for (const t of sts.spec.volumeClaimTemplates ?? []) {
       const c = claims.get(sts.metadata.namespace, claimName(t, sts, ordinal));
       if (!c || (c.metadata.ownerReferences ?? []).some((r) => r.uid === pod.metadata.uid)) continue;
-      const refs = [...(c.metadata.ownerReferences ?? []).filter((r) => r.kind !== 'StatefulSet'),
-        { apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name!, uid: pod.metadata.uid!, blockOwnerDeletion: true }];
-      await client.patch(R.persistentvolumeclaims, c.metadata.namespace, c.metadata.name!, 'merge', { metadata: { ownerReferences: refs } }).catch(ignoreNotFound);
+      const refs = [
+        ...(c.metadata.ownerReferences ?? []).filter((r) => r.kind !== 'StatefulSet'),
+        { apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name!, uid: pod.metadata.uid!, blockOwnerDeletion: true },
+      ];
+      await client
+        .patch(R.persistentvolumeclaims, c.metadata.namespace, c.metadata.name!, 'merge', { metadata: { ownerReferences: refs } })
+        .catch(ignoreNotFound);
     }
   }
 
@@ -106,7 +134,7 @@ export function createStatefulSetController(deps: ControllerDeps): Controller {
     const replicas = sts.spec.replicas ?? 1;
     const ordered = sts.spec.podManagementPolicy !== 'Parallel';
     const rolling = sts.spec.updateStrategy?.type !== 'OnDelete';
-    const partition = rolling ? sts.spec.updateStrategy?.rollingUpdate?.partition ?? 0 : 0;
+    const partition = rolling ? (sts.spec.updateStrategy?.rollingUpdate?.partition ?? 0) : 0;
     const slots = new Map<number, KubeObject>();
     const condemned: KubeObject[] = [];
     for (const p of owned) {
@@ -178,7 +206,8 @@ export function createStatefulSetController(deps: ControllerDeps): Controller {
     if (status.readyReplicas > status.availableReplicas) queue.addAfter(keyOf(sts), minReady * 1000);
     const old = sts.status ?? {};
     const changed = Object.keys(status).some((k) => stableJson(old[k]) !== stableJson(status[k]));
-    if (changed) await client.patch(R.statefulsets, sts.metadata.namespace, sts.metadata.name!, 'merge', { status }, { subresource: 'status' });
+    if (changed)
+      await client.patch(R.statefulsets, sts.metadata.namespace, sts.metadata.name!, 'merge', { status }, { subresource: 'status' });
   }
 
   return {

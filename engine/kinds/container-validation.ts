@@ -2,8 +2,19 @@
 // resources and probes, with the paths and messages kube-apiserver reports.
 import type { FieldError } from './types';
 import {
-  child, duplicate, forbidden, index, invalid, isDNS1123Label, isValidPortName, isValidPortNum,
-  key, notFound, oneOf, required, validateQuantity,
+  child,
+  duplicate,
+  forbidden,
+  index,
+  invalid,
+  isDNS1123Label,
+  isValidPortName,
+  isValidPortNum,
+  key,
+  notFound,
+  oneOf,
+  required,
+  validateQuantity,
 } from './validation';
 import { parseQuantity } from './quantity';
 
@@ -20,7 +31,13 @@ function validateEnv(env: Obj[] | undefined, path: string): FieldError[] {
     if (!e.name) errs.push(required(child(p, 'name')));
     // Relaxed env names (default since 1.32): printable ASCII without '='.
     else if (!/^[\x20-\x7e]+$/.test(e.name) || e.name.includes('=')) {
-      errs.push(invalid(child(p, 'name'), e.name, "a valid environment variable name must consist only of printable ASCII characters other than '='"));
+      errs.push(
+        invalid(
+          child(p, 'name'),
+          e.name,
+          "a valid environment variable name must consist only of printable ASCII characters other than '='",
+        ),
+      );
     }
     if (e.value !== undefined && e.valueFrom) {
       errs.push(invalid(child(p, 'valueFrom'), '', 'may not be specified when `value` is not empty'));
@@ -118,7 +135,11 @@ function validateMounts(mounts: Obj[] | undefined, path: string, volumes: Set<st
  * which share one namespace of names.
  */
 export function validateContainers(
-  containers: Obj[] | undefined, path: string, volumes: Set<string>, seen: Set<string>, init: boolean,
+  containers: Obj[] | undefined,
+  path: string,
+  volumes: Set<string>,
+  seen: Set<string>,
+  init: boolean,
 ): FieldError[] {
   const errs: FieldError[] = [];
   (containers ?? []).forEach((c, i) => {
@@ -130,7 +151,8 @@ export function validateContainers(
       seen.add(c.name);
     }
     if (!c.image || String(c.image).trim() === '') errs.push(required(child(p, 'image')));
-    else if (String(c.image) !== String(c.image).trim()) errs.push(invalid(child(p, 'image'), c.image, 'must not have leading or trailing whitespace'));
+    else if (String(c.image) !== String(c.image).trim())
+      errs.push(invalid(child(p, 'image'), c.image, 'must not have leading or trailing whitespace'));
     if (c.imagePullPolicy === undefined) errs.push(required(child(p, 'imagePullPolicy')));
     else errs.push(...oneOf(child(p, 'imagePullPolicy'), c.imagePullPolicy, PULL_POLICIES));
     errs.push(...oneOf(child(p, 'terminationMessagePolicy'), c.terminationMessagePolicy, ['File', 'FallbackToLogsOnError']));

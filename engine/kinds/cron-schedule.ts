@@ -1,7 +1,12 @@
 // Syntax check for CronJob schedules: the five standard fields or a predefined "@hourly"-style
 // descriptor, with error texts in the style of the cron parser Kubernetes uses.
 
-interface FieldRange { name: string; min: number; max: number; names?: string[] }
+interface FieldRange {
+  name: string;
+  min: number;
+  max: number;
+  names?: string[];
+}
 
 const FIELDS: FieldRange[] = [
   { name: 'minute', min: 0, max: 59 },
@@ -16,7 +21,8 @@ const DESCRIPTORS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@
 function parseValue(text: string, f: FieldRange): number {
   const named = f.names?.indexOf(text.toLowerCase()) ?? -1;
   if (named >= 0) return named + (f.name === 'month' ? 1 : 0);
-  if (!/^[0-9]+$/.test(text)) throw new Error(`failed to parse int from ${text}: strconv.Atoi: parsing ${JSON.stringify(text)}: invalid syntax`);
+  if (!/^[0-9]+$/.test(text))
+    throw new Error(`failed to parse int from ${text}: strconv.Atoi: parsing ${JSON.stringify(text)}: invalid syntax`);
   return Number(text);
 }
 
@@ -45,7 +51,8 @@ export function cronScheduleError(schedule: string): string | undefined {
   const s = schedule.trim();
   if (s.startsWith('@')) {
     if (DESCRIPTORS.includes(s)) return undefined;
-    if (s.startsWith('@every ')) return /^@every\s+([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/.test(s) ? undefined : `failed to parse duration ${s}`;
+    if (s.startsWith('@every '))
+      return /^@every\s+([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/.test(s) ? undefined : `failed to parse duration ${s}`;
     return `unrecognized descriptor: ${s}`;
   }
   const fields = s.split(/\s+/).filter(Boolean);

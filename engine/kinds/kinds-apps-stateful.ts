@@ -9,7 +9,15 @@ import { validateReplicas, validateSelectorAndTemplate, validateSelectorImmutabl
 
 type Obj = Record<string, any>;
 
-const STS_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
+const STS_MUTABLE = [
+  'replicas',
+  'ordinals',
+  'template',
+  'updateStrategy',
+  'revisionHistoryLimit',
+  'persistentVolumeClaimRetentionPolicy',
+  'minReadySeconds',
+];
 const STS_FORBIDDEN =
   "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', " +
   "'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden";
@@ -23,7 +31,12 @@ function withoutMutable(spec: Obj | undefined): Obj {
 }
 
 export const statefulSetKind = defineKind({
-  group: 'apps', version: 'v1', kind: 'StatefulSet', plural: 'statefulsets', shortNames: ['sts'], namespaced: true,
+  group: 'apps',
+  version: 'v1',
+  kind: 'StatefulSet',
+  plural: 'statefulsets',
+  shortNames: ['sts'],
+  namespaced: true,
   categories: ['all'],
   subresources: { status: true, scale: REPLICAS_SCALE },
   model: 'V1StatefulSet',
@@ -61,7 +74,11 @@ export const statefulSetKind = defineKind({
     const spec: Obj = sts.spec ?? {};
     const errs: FieldError[] = [
       ...validateReplicas(spec),
-      ...validateSelectorAndTemplate(spec, { restartPolicies: ['Always'], noActiveDeadlineFor: 'StatefulSet', emptySelectorNoun: 'statefulset' }),
+      ...validateSelectorAndTemplate(spec, {
+        restartPolicies: ['Always'],
+        noActiveDeadlineFor: 'StatefulSet',
+        emptySelectorNoun: 'statefulset',
+      }),
       ...oneOf('spec.podManagementPolicy', spec.podManagementPolicy, ['OrderedReady', 'Parallel']),
       ...oneOf('spec.updateStrategy.type', spec.updateStrategy?.type, ['OnDelete', 'RollingUpdate']),
       ...nonNegative('spec.updateStrategy.rollingUpdate.partition', spec.updateStrategy?.rollingUpdate?.partition),
@@ -76,7 +93,12 @@ export const statefulSetKind = defineKind({
 });
 
 export const daemonSetKind = defineKind({
-  group: 'apps', version: 'v1', kind: 'DaemonSet', plural: 'daemonsets', shortNames: ['ds'], namespaced: true,
+  group: 'apps',
+  version: 'v1',
+  kind: 'DaemonSet',
+  plural: 'daemonsets',
+  shortNames: ['ds'],
+  namespaced: true,
   categories: ['all'],
   subresources: { status: true },
   model: 'V1DaemonSet',
@@ -89,7 +111,10 @@ export const daemonSetKind = defineKind({
     column('Available', 'integer', 'Number of nodes with an available daemon pod.', (o) => o.status?.numberAvailable ?? 0),
     column('Node Selector', 'string', 'Node selector of the pod template.', (o) => formatLabels(o.spec?.template?.spec?.nodeSelector)),
     ageColumn(),
-    ...templateColumns((o) => o.spec?.template?.spec?.containers, (o) => formatSelector(o.spec?.selector)),
+    ...templateColumns(
+      (o) => o.spec?.template?.spec?.containers,
+      (o) => formatSelector(o.spec?.selector),
+    ),
   ],
   defaults: (ds) => {
     const spec = (ds.spec ??= {});
@@ -107,7 +132,11 @@ export const daemonSetKind = defineKind({
     ds.status = { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
   },
   validate: (ds, old) => [
-    ...validateSelectorAndTemplate(ds.spec, { restartPolicies: ['Always'], noActiveDeadlineFor: 'DaemonSet', emptySelectorNoun: 'daemonset' }),
+    ...validateSelectorAndTemplate(ds.spec, {
+      restartPolicies: ['Always'],
+      noActiveDeadlineFor: 'DaemonSet',
+      emptySelectorNoun: 'daemonset',
+    }),
     ...oneOf('spec.updateStrategy.type', ds.spec?.updateStrategy?.type, ['OnDelete', 'RollingUpdate']),
     ...nonNegative('spec.minReadySeconds', ds.spec?.minReadySeconds),
     ...(old ? validateSelectorImmutable(ds.spec, old.spec) : []),

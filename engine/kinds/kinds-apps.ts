@@ -15,7 +15,14 @@ function validateIntOrPercent(value: unknown, path: string): FieldError[] {
   if (value === undefined) return [];
   if (typeof value === 'number') return nonNegative(path, value);
   const m = /^([0-9]+)%$/.exec(String(value));
-  if (!m) return [invalid(path, String(value), "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')")];
+  if (!m)
+    return [
+      invalid(
+        path,
+        String(value),
+        "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+      ),
+    ];
   return Number(m[1]) > 100 ? [invalid(path, String(value), 'must not be greater than 100%')] : [];
 }
 
@@ -25,7 +32,8 @@ function validateDeploymentStrategy(strategy: Obj | undefined): FieldError[] {
   if (!strategy) return [];
   const errs = oneOf('spec.strategy.type', strategy.type, ['Recreate', 'RollingUpdate']);
   const ru = strategy.rollingUpdate;
-  if (strategy.type === 'Recreate' && ru) errs.push(forbidden('spec.strategy.rollingUpdate', "may not be specified when strategy `type` is 'Recreate'"));
+  if (strategy.type === 'Recreate' && ru)
+    errs.push(forbidden('spec.strategy.rollingUpdate', "may not be specified when strategy `type` is 'Recreate'"));
   if (strategy.type === 'RollingUpdate' && ru) {
     errs.push(...validateIntOrPercent(ru.maxUnavailable, 'spec.strategy.rollingUpdate.maxUnavailable'));
     errs.push(...validateIntOrPercent(ru.maxSurge, 'spec.strategy.rollingUpdate.maxSurge'));
@@ -37,17 +45,35 @@ function validateDeploymentStrategy(strategy: Obj | undefined): FieldError[] {
 }
 
 export const deploymentKind = defineKind({
-  group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', shortNames: ['deploy'], namespaced: true,
+  group: 'apps',
+  version: 'v1',
+  kind: 'Deployment',
+  plural: 'deployments',
+  shortNames: ['deploy'],
+  namespaced: true,
   categories: ['all'],
   subresources: { status: true, scale: REPLICAS_SCALE },
   model: 'V1Deployment',
   printerColumns: [
     nameColumn(),
     column('Ready', 'string', 'Number of the pod with ready state', (o) => `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`),
-    column('Up-to-date', 'string', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.', (o) => o.status?.updatedReplicas ?? 0),
-    column('Available', 'string', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.', (o) => o.status?.availableReplicas ?? 0),
+    column(
+      'Up-to-date',
+      'string',
+      'Total number of non-terminated pods targeted by this deployment that have the desired template spec.',
+      (o) => o.status?.updatedReplicas ?? 0,
+    ),
+    column(
+      'Available',
+      'string',
+      'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.',
+      (o) => o.status?.availableReplicas ?? 0,
+    ),
     ageColumn(),
-    ...templateColumns((o) => o.spec?.template?.spec?.containers, (o) => selectorString(o.spec?.selector)),
+    ...templateColumns(
+      (o) => o.spec?.template?.spec?.containers,
+      (o) => selectorString(o.spec?.selector),
+    ),
   ],
   defaults: (d) => {
     const spec = (d.spec ??= {});
@@ -84,7 +110,12 @@ export const deploymentKind = defineKind({
 });
 
 export const replicaSetKind = defineKind({
-  group: 'apps', version: 'v1', kind: 'ReplicaSet', plural: 'replicasets', shortNames: ['rs'], namespaced: true,
+  group: 'apps',
+  version: 'v1',
+  kind: 'ReplicaSet',
+  plural: 'replicasets',
+  shortNames: ['rs'],
+  namespaced: true,
   categories: ['all'],
   subresources: { status: true, scale: REPLICAS_SCALE },
   model: 'V1ReplicaSet',
@@ -94,7 +125,10 @@ export const replicaSetKind = defineKind({
     column('Current', 'integer', 'Most recently observed number of replicas.', (o) => o.status?.replicas ?? 0),
     column('Ready', 'integer', 'Number of ready replicas.', (o) => o.status?.readyReplicas ?? 0),
     ageColumn(),
-    ...templateColumns((o) => o.spec?.template?.spec?.containers, (o) => formatSelector(o.spec?.selector)),
+    ...templateColumns(
+      (o) => o.spec?.template?.spec?.containers,
+      (o) => formatSelector(o.spec?.selector),
+    ),
   ],
   fieldSelectors: { 'status.replicas': (o) => String(o.status?.replicas ?? 0) },
   defaults: (rs) => {
@@ -124,7 +158,11 @@ export function controllerOf(obj: KubeObject): string {
 }
 
 export const controllerRevisionKind = defineKind({
-  group: 'apps', version: 'v1', kind: 'ControllerRevision', plural: 'controllerrevisions', namespaced: true,
+  group: 'apps',
+  version: 'v1',
+  kind: 'ControllerRevision',
+  plural: 'controllerrevisions',
+  namespaced: true,
   model: 'V1ControllerRevision',
   printerColumns: [
     nameColumn(),

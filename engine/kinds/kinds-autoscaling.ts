@@ -9,7 +9,8 @@ type Obj = Record<string, any>;
 
 /** v2 metrics of an HPA in either shape (v1 only knows a CPU utilization target). */
 function metricsOf(hpa: KubeObject): { specs: Obj[]; statuses: Obj[] } {
-  if (hpa.spec?.metrics || hpa.status?.currentMetrics) return { specs: hpa.spec?.metrics ?? [], statuses: hpa.status?.currentMetrics ?? [] };
+  if (hpa.spec?.metrics || hpa.status?.currentMetrics)
+    return { specs: hpa.spec?.metrics ?? [], statuses: hpa.status?.currentMetrics ?? [] };
   const target = hpa.spec?.targetCPUUtilizationPercentage;
   if (target === undefined) return { specs: [], statuses: [] };
   const current = hpa.status?.currentCPUUtilizationPercentage;
@@ -42,11 +43,16 @@ export function hpaTargets(hpa: KubeObject): string {
         const t = valueTarget(spec.external?.target ?? {}, st?.external?.current);
         return spec.external?.target?.averageValue !== undefined ? t : t.replace(/ \(avg\)$/, '');
       }
-      case 'Pods': return `${st?.pods?.current?.averageValue ?? '<unknown>'}/${spec.pods?.target?.averageValue}`;
-      case 'Object': return valueTarget(spec.object?.target ?? {}, st?.object?.current);
-      case 'Resource': return resourceTarget(spec.resource ?? {}, st?.resource);
-      case 'ContainerResource': return resourceTarget(spec.containerResource ?? {}, st?.containerResource);
-      default: return '<unknown type>';
+      case 'Pods':
+        return `${st?.pods?.current?.averageValue ?? '<unknown>'}/${spec.pods?.target?.averageValue}`;
+      case 'Object':
+        return valueTarget(spec.object?.target ?? {}, st?.object?.current);
+      case 'Resource':
+        return resourceTarget(spec.resource ?? {}, st?.resource);
+      case 'ContainerResource':
+        return resourceTarget(spec.containerResource ?? {}, st?.containerResource);
+      default:
+        return '<unknown type>';
     }
   });
   const shown = list.slice(0, 2).join(', ');
@@ -55,9 +61,16 @@ export function hpaTargets(hpa: KubeObject): string {
 
 const columns = () => [
   nameColumn(),
-  column('Reference', 'string', 'The target resource being scaled.', (o) => `${o.spec?.scaleTargetRef?.kind ?? ''}/${o.spec?.scaleTargetRef?.name ?? ''}`),
+  column(
+    'Reference',
+    'string',
+    'The target resource being scaled.',
+    (o) => `${o.spec?.scaleTargetRef?.kind ?? ''}/${o.spec?.scaleTargetRef?.name ?? ''}`,
+  ),
   column('Targets', 'string', 'Current and target values of the metrics.', hpaTargets),
-  column('MinPods', 'string', 'Lower limit for the number of replicas.', (o) => (o.spec?.minReplicas === undefined ? '<unset>' : String(o.spec.minReplicas))),
+  column('MinPods', 'string', 'Lower limit for the number of replicas.', (o) =>
+    o.spec?.minReplicas === undefined ? '<unset>' : String(o.spec.minReplicas),
+  ),
   column('MaxPods', 'string', 'Upper limit for the number of replicas.', (o) => o.spec?.maxReplicas ?? 0),
   column('Replicas', 'string', 'Current number of replicas.', (o) => o.status?.currentReplicas ?? 0),
   ageColumn(),
@@ -67,7 +80,8 @@ function validateCommon(spec: Obj): FieldError[] {
   const errs: FieldError[] = [];
   if (!spec.scaleTargetRef?.kind) errs.push(required('spec.scaleTargetRef.kind'));
   if (!spec.scaleTargetRef?.name) errs.push(required('spec.scaleTargetRef.name'));
-  if (spec.minReplicas !== undefined && spec.minReplicas < 1) errs.push(invalid('spec.minReplicas', spec.minReplicas, 'must be greater than or equal to 1'));
+  if (spec.minReplicas !== undefined && spec.minReplicas < 1)
+    errs.push(invalid('spec.minReplicas', spec.minReplicas, 'must be greater than or equal to 1'));
   if (!(spec.maxReplicas >= 1)) errs.push(invalid('spec.maxReplicas', spec.maxReplicas ?? 0, 'must be greater than 0'));
   else if (spec.minReplicas !== undefined && spec.maxReplicas < spec.minReplicas) {
     errs.push(invalid('spec.maxReplicas', spec.maxReplicas, 'must be greater than or equal to `minReplicas`'));
@@ -80,14 +94,22 @@ function defaultRules(rules: Obj | undefined, up: boolean): Obj {
   r.stabilizationWindowSeconds ??= up ? 0 : 300;
   r.selectPolicy ??= 'Max';
   r.policies ??= up
-    ? [{ type: 'Pods', value: 4, periodSeconds: 15 }, { type: 'Percent', value: 100, periodSeconds: 15 }]
+    ? [
+        { type: 'Pods', value: 4, periodSeconds: 15 },
+        { type: 'Percent', value: 100, periodSeconds: 15 },
+      ]
     : [{ type: 'Percent', value: 100, periodSeconds: 15 }];
   return r;
 }
 
 export const hpaV2Kind = defineKind({
-  group: 'autoscaling', version: 'v2', kind: 'HorizontalPodAutoscaler', plural: 'horizontalpodautoscalers',
-  shortNames: ['hpa'], namespaced: true, categories: ['all'],
+  group: 'autoscaling',
+  version: 'v2',
+  kind: 'HorizontalPodAutoscaler',
+  plural: 'horizontalpodautoscalers',
+  shortNames: ['hpa'],
+  namespaced: true,
+  categories: ['all'],
   subresources: { status: true },
   model: 'V2HorizontalPodAutoscaler',
   printerColumns: columns(),
@@ -109,7 +131,9 @@ export const hpaV2Kind = defineKind({
     const spec: Obj = hpa.spec ?? {};
     const errs = validateCommon(spec);
     (spec.metrics ?? []).forEach((m: Obj, i: number) => {
-      errs.push(...oneOf(child(`spec.metrics[${i}]`, 'type'), m.type ?? '', ['ContainerResource', 'External', 'Object', 'Pods', 'Resource']));
+      errs.push(
+        ...oneOf(child(`spec.metrics[${i}]`, 'type'), m.type ?? '', ['ContainerResource', 'External', 'Object', 'Pods', 'Resource']),
+      );
     });
     return errs;
   },
@@ -118,8 +142,13 @@ export const hpaV2Kind = defineKind({
 export const hpaV1Kind = defineKind({
   // autoscaling/v2 is the storage version; v1 reads and writes through conversion.
   storage: { toStored: (o) => hpaV1ToV2(o), fromStored: (o) => hpaV2ToV1(o) },
-  group: 'autoscaling', version: 'v1', kind: 'HorizontalPodAutoscaler', plural: 'horizontalpodautoscalers',
-  shortNames: ['hpa'], namespaced: true, categories: ['all'],
+  group: 'autoscaling',
+  version: 'v1',
+  kind: 'HorizontalPodAutoscaler',
+  plural: 'horizontalpodautoscalers',
+  shortNames: ['hpa'],
+  namespaced: true,
+  categories: ['all'],
   subresources: { status: true },
   model: 'V1HorizontalPodAutoscaler',
   printerColumns: columns(),
@@ -146,10 +175,12 @@ export function hpaV1ToV2(v1: KubeObject): KubeObject {
   const { targetCPUUtilizationPercentage: target, ...spec } = v1.spec ?? {};
   const { currentCPUUtilizationPercentage: current, ...status } = v1.status ?? {};
   const out: KubeObject = { ...v1, apiVersion: 'autoscaling/v2', spec: { ...spec } };
-  if (target !== undefined) out.spec.metrics = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: target } } }];
+  if (target !== undefined)
+    out.spec.metrics = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: target } } }];
   if (v1.status) {
     out.status = { ...status };
-    if (current !== undefined) out.status.currentMetrics = [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: current } } }];
+    if (current !== undefined)
+      out.status.currentMetrics = [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: current } } }];
   }
   return out;
 }
@@ -157,14 +188,17 @@ export function hpaV1ToV2(v1: KubeObject): KubeObject {
 /** Converts a v2 HPA to autoscaling/v1: only the CPU utilization target survives. */
 export function hpaV2ToV1(v2: KubeObject): KubeObject {
   const { metrics, behavior, ...spec } = v2.spec ?? {};
-  const cpu = (metrics ?? []).find((m: Obj) => m.type === 'Resource' && m.resource?.name === 'cpu' && m.resource?.target?.type === 'Utilization');
+  const cpu = (metrics ?? []).find(
+    (m: Obj) => m.type === 'Resource' && m.resource?.name === 'cpu' && m.resource?.target?.type === 'Utilization',
+  );
   const out: KubeObject = { ...v2, apiVersion: 'autoscaling/v1', spec: { ...spec } };
   if (cpu) out.spec.targetCPUUtilizationPercentage = cpu.resource.target.averageUtilization;
   if (v2.status) {
     const { currentMetrics, conditions, ...status } = v2.status;
     const cur = (currentMetrics ?? []).find((m: Obj) => m.type === 'Resource' && m.resource?.name === 'cpu');
     out.status = { currentReplicas: 0, desiredReplicas: 0, ...status };
-    if (cur?.resource?.current?.averageUtilization !== undefined) out.status.currentCPUUtilizationPercentage = cur.resource.current.averageUtilization;
+    if (cur?.resource?.current?.averageUtilization !== undefined)
+      out.status.currentCPUUtilizationPercentage = cur.resource.current.averageUtilization;
   }
   return out;
 }

@@ -7,7 +7,16 @@ import { durationBetween, timestampSince } from './human-duration';
 import { defaultPodTemplate } from './pod-defaults';
 import { validatePodTemplate } from './pod-validation';
 import {
-  FIELD_IMMUTABLE, deepEqual, invalid, key, maxLenError, nonNegative, oneOf, required, selectorMatches, validateLabelSelector,
+  FIELD_IMMUTABLE,
+  deepEqual,
+  invalid,
+  key,
+  maxLenError,
+  nonNegative,
+  oneOf,
+  required,
+  selectorMatches,
+  validateLabelSelector,
 } from './validation';
 import { goLabelSelector, goRaw, goStringMap } from './go-format';
 import { cronScheduleError } from './cron-schedule';
@@ -75,12 +84,14 @@ function generateSelector(job: KubeObject): void {
 function validateJobSpec(job: KubeObject, old?: KubeObject): FieldError[] {
   const spec: Obj = job.spec ?? {};
   const errs: FieldError[] = [];
-  for (const f of ['parallelism', 'completions', 'backoffLimit', 'ttlSecondsAfterFinished']) errs.push(...nonNegative(`spec.${f}`, spec[f]));
+  for (const f of ['parallelism', 'completions', 'backoffLimit', 'ttlSecondsAfterFinished'])
+    errs.push(...nonNegative(`spec.${f}`, spec[f]));
   if (spec.activeDeadlineSeconds !== undefined && spec.activeDeadlineSeconds <= 0) {
     errs.push(invalid('spec.activeDeadlineSeconds', spec.activeDeadlineSeconds, 'must be greater than or equal to 1'));
   }
   errs.push(...oneOf('spec.completionMode', spec.completionMode, ['NonIndexed', 'Indexed']));
-  if (spec.completionMode === 'Indexed' && spec.completions === undefined) errs.push(required('spec.completions', 'when completion mode is Indexed'));
+  if (spec.completionMode === 'Indexed' && spec.completions === undefined)
+    errs.push(required('spec.completions', 'when completion mode is Indexed'));
   const sel = spec.selector;
   if (!sel) errs.push(required('spec.selector'));
   else {
@@ -91,7 +102,8 @@ function validateJobSpec(job: KubeObject, old?: KubeObject): FieldError[] {
     }
     if (!old && spec.manualSelector !== true) {
       const uid = job.metadata.uid ?? '';
-      if (sel.matchLabels?.[UID_LABEL] !== uid) errs.push(invalid('spec.selector', goRaw(goLabelSelector(sel)), '`selector` not auto-generated'));
+      if (sel.matchLabels?.[UID_LABEL] !== uid)
+        errs.push(invalid('spec.selector', goRaw(goLabelSelector(sel)), '`selector` not auto-generated'));
       if (labels?.[UID_LABEL] !== uid) errs.push(required(key('spec.template.metadata.labels', UID_LABEL), `must be '${uid}'`));
     }
   }
@@ -104,13 +116,18 @@ function validateJobSpec(job: KubeObject, old?: KubeObject): FieldError[] {
       errs.push(invalid('spec.template', goRaw('core.PodTemplateSpec{...}'), FIELD_IMMUTABLE));
     }
     if (spec.completionMode !== prev.completionMode) errs.push(invalid('spec.completionMode', spec.completionMode ?? '', FIELD_IMMUTABLE));
-    if (spec.completionMode !== 'Indexed' && spec.completions !== prev.completions) errs.push(invalid('spec.completions', spec.completions ?? null, FIELD_IMMUTABLE));
+    if (spec.completionMode !== 'Indexed' && spec.completions !== prev.completions)
+      errs.push(invalid('spec.completions', spec.completions ?? null, FIELD_IMMUTABLE));
   }
   return errs;
 }
 
 export const jobKind = defineKind({
-  group: 'batch', version: 'v1', kind: 'Job', plural: 'jobs', namespaced: true,
+  group: 'batch',
+  version: 'v1',
+  kind: 'Job',
+  plural: 'jobs',
+  namespaced: true,
   categories: ['all'],
   subresources: { status: true },
   model: 'V1Job',
@@ -120,7 +137,10 @@ export const jobKind = defineKind({
     column('Completions', 'string', 'The number of pods which reached phase Succeeded.', jobCompletions),
     column('Duration', 'string', 'Time required to complete the job.', jobDuration),
     ageColumn(),
-    ...templateColumns((o) => o.spec?.template?.spec?.containers, (o) => formatSelector(o.spec?.selector)),
+    ...templateColumns(
+      (o) => o.spec?.template?.spec?.containers,
+      (o) => formatSelector(o.spec?.selector),
+    ),
   ],
   fieldSelectors: { 'status.successful': (o) => String(o.status?.succeeded ?? 0) },
   defaults: (job) => defaultJobSpec((job.spec ??= {})),
@@ -135,7 +155,12 @@ export const jobKind = defineKind({
 });
 
 export const cronJobKind = defineKind({
-  group: 'batch', version: 'v1', kind: 'CronJob', plural: 'cronjobs', shortNames: ['cj'], namespaced: true,
+  group: 'batch',
+  version: 'v1',
+  kind: 'CronJob',
+  plural: 'cronjobs',
+  shortNames: ['cj'],
+  namespaced: true,
   categories: ['all'],
   subresources: { status: true },
   model: 'V1CronJob',
@@ -145,9 +170,14 @@ export const cronJobKind = defineKind({
     column('Timezone', 'string', 'The time zone name for the given schedule.', (o) => o.spec?.timeZone ?? '<none>'),
     column('Suspend', 'boolean', 'Whether subsequent executions are suspended.', (o) => boolPtr(o.spec?.suspend)),
     column('Active', 'integer', 'Number of currently running jobs.', (o) => (o.status?.active ?? []).length),
-    column('Last Schedule', 'string', 'When the job was last successfully scheduled.', (o, now) => (o.status?.lastScheduleTime ? timestampSince(o.status.lastScheduleTime, now) : '<none>')),
+    column('Last Schedule', 'string', 'When the job was last successfully scheduled.', (o, now) =>
+      o.status?.lastScheduleTime ? timestampSince(o.status.lastScheduleTime, now) : '<none>',
+    ),
     ageColumn(),
-    ...templateColumns((o) => o.spec?.jobTemplate?.spec?.template?.spec?.containers, (o) => formatSelector(o.spec?.jobTemplate?.spec?.selector)),
+    ...templateColumns(
+      (o) => o.spec?.jobTemplate?.spec?.template?.spec?.containers,
+      (o) => formatSelector(o.spec?.jobTemplate?.spec?.selector),
+    ),
   ],
   defaults: (cj) => {
     const spec = (cj.spec ??= {});
@@ -167,13 +197,15 @@ export const cronJobKind = defineKind({
     const name = cj.metadata.name ?? '';
     if (name.length > 52) errs.push(invalid('metadata.name', name, maxLenError(52)));
     if (!spec.schedule) errs.push(required('spec.schedule'));
-    else if (/(^|\s)(CRON_)?TZ=/.test(spec.schedule)) errs.push(invalid('spec.schedule', spec.schedule, 'cannot use TZ or CRON_TZ in schedule, use timeZone field instead'));
+    else if (/(^|\s)(CRON_)?TZ=/.test(spec.schedule))
+      errs.push(invalid('spec.schedule', spec.schedule, 'cannot use TZ or CRON_TZ in schedule, use timeZone field instead'));
     else {
       const bad = cronScheduleError(spec.schedule);
       if (bad) errs.push(invalid('spec.schedule', spec.schedule, bad));
     }
     errs.push(...oneOf('spec.concurrencyPolicy', spec.concurrencyPolicy, ['Allow', 'Forbid', 'Replace']));
-    for (const f of ['startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit']) errs.push(...nonNegative(`spec.${f}`, spec[f]));
+    for (const f of ['startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit'])
+      errs.push(...nonNegative(`spec.${f}`, spec[f]));
     if (!spec.jobTemplate) errs.push(required('spec.jobTemplate'));
     else errs.push(...validatePodTemplate(spec.jobTemplate.spec?.template, 'spec.jobTemplate.spec.template', JOB_RESTART));
     return errs;

@@ -35,7 +35,12 @@ function source(e: KubeObject): string {
 }
 
 export const eventKind = defineKind({
-  group: '', version: 'v1', kind: 'Event', plural: 'events', shortNames: ['ev'], namespaced: true,
+  group: '',
+  version: 'v1',
+  kind: 'Event',
+  plural: 'events',
+  shortNames: ['ev'],
+  namespaced: true,
   model: 'CoreV1Event',
   // As upstream: the Name column comes last and only with -o wide.
   printerColumns: [

@@ -30,7 +30,12 @@ function address(node: KubeObject, type: string): string {
 const info = (node: KubeObject, field: string) => node.status?.nodeInfo?.[field] || '<unknown>';
 
 export const nodeKind = defineKind({
-  group: '', version: 'v1', kind: 'Node', plural: 'nodes', shortNames: ['no'], namespaced: false,
+  group: '',
+  version: 'v1',
+  kind: 'Node',
+  plural: 'nodes',
+  shortNames: ['no'],
+  namespaced: false,
   subresources: { status: true },
   model: 'V1Node',
   printerColumns: [

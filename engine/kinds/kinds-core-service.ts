@@ -5,8 +5,17 @@ import type { FieldError, KubeObject } from './types';
 import { defineKind } from './define-kind';
 import { ageColumn, column, formatLabels, nameColumn } from './printing';
 import {
-  child, duplicate, forbidden, index, invalid, isDNS1123Label, isValidPortName, isValidPortNum,
-  oneOf, required, validateLabels,
+  child,
+  duplicate,
+  forbidden,
+  index,
+  invalid,
+  isDNS1123Label,
+  isValidPortName,
+  isValidPortNum,
+  oneOf,
+  required,
+  validateLabels,
 } from './validation';
 import { goStringSlice, goRaw } from './go-format';
 import { PORT_PROTOCOLS } from './container-validation';
@@ -102,7 +111,13 @@ function validatePorts(spec: Obj, errs: FieldError[]): void {
       for (const m of isValidPortNum(p.nodePort)) errs.push(invalid(child(path, 'nodePort'), p.nodePort, m));
     }
     const k = `${p.port}/${p.protocol}`;
-    if (seen.has(k)) errs.push(duplicate(path, goRaw(`core.ServicePort{Name:${JSON.stringify(p.name ?? '')}, Protocol:${JSON.stringify(p.protocol ?? '')}, Port:${p.port}}`)));
+    if (seen.has(k))
+      errs.push(
+        duplicate(
+          path,
+          goRaw(`core.ServicePort{Name:${JSON.stringify(p.name ?? '')}, Protocol:${JSON.stringify(p.protocol ?? '')}, Port:${p.port}}`),
+        ),
+      );
     seen.add(k);
   });
 }
@@ -154,14 +169,24 @@ function prepareForUpdate(svc: KubeObject, old: KubeObject): void {
 }
 
 export const serviceKind = defineKind({
-  group: '', version: 'v1', kind: 'Service', plural: 'services', shortNames: ['svc'], namespaced: true,
+  group: '',
+  version: 'v1',
+  kind: 'Service',
+  plural: 'services',
+  shortNames: ['svc'],
+  namespaced: true,
   categories: ['all'],
   subresources: { status: true },
   model: 'V1Service',
   printerColumns: [
     nameColumn(),
     column('Type', 'string', 'How the service is exposed (ClusterIP, NodePort, LoadBalancer, ExternalName).', (s) => s.spec?.type ?? ''),
-    column('Cluster-IP', 'string', 'The IP address of the service, or None for headless services.', (s) => s.spec?.clusterIPs?.[0] || s.spec?.clusterIP || '<none>'),
+    column(
+      'Cluster-IP',
+      'string',
+      'The IP address of the service, or None for headless services.',
+      (s) => s.spec?.clusterIPs?.[0] || s.spec?.clusterIP || '<none>',
+    ),
     column('External-IP', 'string', 'External addresses of the service.', (s) => serviceExternalIP(s)),
     column('Port(s)', 'string', 'The ports exposed by this service.', servicePorts),
     ageColumn(),

@@ -26,16 +26,28 @@ function validateAccessModes(modes: string[] | undefined, path: string): FieldEr
 }
 
 export const persistentVolumeKind = defineKind({
-  group: '', version: 'v1', kind: 'PersistentVolume', plural: 'persistentvolumes', shortNames: ['pv'], namespaced: false,
+  group: '',
+  version: 'v1',
+  kind: 'PersistentVolume',
+  plural: 'persistentvolumes',
+  shortNames: ['pv'],
+  namespaced: false,
   subresources: { status: true },
   model: 'V1PersistentVolume',
   printerColumns: [
     nameColumn(),
     column('Capacity', 'string', 'Storage capacity of the volume.', (o) => String(o.spec?.capacity?.storage ?? '0')),
     column('Access Modes', 'string', 'Ways the volume can be mounted.', (o) => accessModes(o.spec?.accessModes)),
-    column('Reclaim Policy', 'string', 'What happens to the volume when released from its claim.', (o) => o.spec?.persistentVolumeReclaimPolicy ?? ''),
-    column('Status', 'string', 'Phase of the volume.', (o) => (o.metadata?.deletionTimestamp ? 'Terminating' : o.status?.phase ?? '')),
-    column('Claim', 'string', 'The claim bound to this volume.', (o) => (o.spec?.claimRef ? `${o.spec.claimRef.namespace ?? ''}/${o.spec.claimRef.name ?? ''}` : '')),
+    column(
+      'Reclaim Policy',
+      'string',
+      'What happens to the volume when released from its claim.',
+      (o) => o.spec?.persistentVolumeReclaimPolicy ?? '',
+    ),
+    column('Status', 'string', 'Phase of the volume.', (o) => (o.metadata?.deletionTimestamp ? 'Terminating' : (o.status?.phase ?? ''))),
+    column('Claim', 'string', 'The claim bound to this volume.', (o) =>
+      o.spec?.claimRef ? `${o.spec.claimRef.namespace ?? ''}/${o.spec.claimRef.name ?? ''}` : '',
+    ),
     column('StorageClass', 'string', 'StorageClass of the pv', storageClassOf),
     column('VolumeAttributesClass', 'string', 'VolumeAttributesClass of the pv', (o) => o.spec?.volumeAttributesClassName ?? '<unset>'),
     column('Reason', 'string', 'Reason for the volume phase.', (o) => o.status?.reason ?? ''),
@@ -58,8 +70,27 @@ export const persistentVolumeKind = defineKind({
     const errs = validateAccessModes(spec.accessModes, 'spec.accessModes');
     if (!spec.capacity?.storage) errs.push(required('spec.capacity'));
     else errs.push(...validateQuantity('spec.capacity[storage]', spec.capacity.storage));
-    errs.push(...(['Retain', 'Delete', 'Recycle'].includes(spec.persistentVolumeReclaimPolicy) ? [] : [notSupported('spec.persistentVolumeReclaimPolicy', spec.persistentVolumeReclaimPolicy, ['Delete', 'Recycle', 'Retain'])]));
-    const sources = Object.keys(spec).filter((k) => ['hostPath', 'local', 'nfs', 'csi', 'iscsi', 'fc', 'cephfs', 'rbd', 'awsElasticBlockStore', 'gcePersistentDisk', 'azureDisk', 'azureFile'].includes(k));
+    errs.push(
+      ...(['Retain', 'Delete', 'Recycle'].includes(spec.persistentVolumeReclaimPolicy)
+        ? []
+        : [notSupported('spec.persistentVolumeReclaimPolicy', spec.persistentVolumeReclaimPolicy, ['Delete', 'Recycle', 'Retain'])]),
+    );
+    const sources = Object.keys(spec).filter((k) =>
+      [
+        'hostPath',
+        'local',
+        'nfs',
+        'csi',
+        'iscsi',
+        'fc',
+        'cephfs',
+        'rbd',
+        'awsElasticBlockStore',
+        'gcePersistentDisk',
+        'azureDisk',
+        'azureFile',
+      ].includes(k),
+    );
     if (sources.length === 0) errs.push(required('spec', 'must specify a volume type'));
     if (spec.local && !spec.nodeAffinity) errs.push(required('spec.nodeAffinity', 'Local volume requires node affinity'));
     return errs;
@@ -67,15 +98,24 @@ export const persistentVolumeKind = defineKind({
 });
 
 export const persistentVolumeClaimKind = defineKind({
-  group: '', version: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', shortNames: ['pvc'], namespaced: true,
+  group: '',
+  version: 'v1',
+  kind: 'PersistentVolumeClaim',
+  plural: 'persistentvolumeclaims',
+  shortNames: ['pvc'],
+  namespaced: true,
   subresources: { status: true },
   model: 'V1PersistentVolumeClaim',
   printerColumns: [
     nameColumn(),
-    column('Status', 'string', 'Phase of the claim.', (o) => (o.metadata?.deletionTimestamp ? 'Terminating' : o.status?.phase ?? '')),
+    column('Status', 'string', 'Phase of the claim.', (o) => (o.metadata?.deletionTimestamp ? 'Terminating' : (o.status?.phase ?? ''))),
     column('Volume', 'string', 'The volume bound to this claim.', (o) => o.spec?.volumeName ?? ''),
-    column('Capacity', 'string', 'Actual capacity of the bound volume.', (o) => (o.spec?.volumeName ? String(o.status?.capacity?.storage ?? '0') : '')),
-    column('Access Modes', 'string', 'Access modes of the bound volume.', (o) => (o.spec?.volumeName ? accessModes(o.status?.accessModes) : '')),
+    column('Capacity', 'string', 'Actual capacity of the bound volume.', (o) =>
+      o.spec?.volumeName ? String(o.status?.capacity?.storage ?? '0') : '',
+    ),
+    column('Access Modes', 'string', 'Access modes of the bound volume.', (o) =>
+      o.spec?.volumeName ? accessModes(o.status?.accessModes) : '',
+    ),
     column('StorageClass', 'string', 'StorageClass of the pvc', storageClassOf),
     column('VolumeAttributesClass', 'string', 'VolumeAttributesClass of the pvc', (o) => o.spec?.volumeAttributesClassName ?? '<unset>'),
     ageColumn(),
@@ -106,17 +146,25 @@ export function validateClaim(pvc: Obj, path: string, old?: Obj): FieldError[] {
     if (parseQuantity(storage) === 0) errs.push(invalid(storagePath, String(storage), 'must be greater than zero'));
   }
   if (spec.volumeMode) {
-    if (!['Block', 'Filesystem'].includes(spec.volumeMode)) errs.push(notSupported(child(path, 'volumeMode'), spec.volumeMode, ['Block', 'Filesystem']));
+    if (!['Block', 'Filesystem'].includes(spec.volumeMode))
+      errs.push(notSupported(child(path, 'volumeMode'), spec.volumeMode, ['Block', 'Filesystem']));
   }
   if (old) {
     const prev: Obj = old.spec ?? {};
     // Only the storage request (and, once bound, the attributes class) may change.
-    const strip = (s: Obj): Obj => ({ ...s, resources: { ...(s.resources ?? {}), requests: undefined }, volumeAttributesClassName: undefined });
+    const strip = (s: Obj): Obj => ({
+      ...s,
+      resources: { ...(s.resources ?? {}), requests: undefined },
+      volumeAttributesClassName: undefined,
+    });
     const a = strip(spec);
     const b = strip(prev);
     // The binder fills volumeName once.
     if (!prev.volumeName) delete a.volumeName;
-    if (!deepEqual(a, b)) errs.push(forbidden('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims'));
+    if (!deepEqual(a, b))
+      errs.push(
+        forbidden('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims'),
+      );
     const was = parseQuantity(prev.resources?.requests?.storage);
     const now = parseQuantity(storage);
     if (was !== null && now !== null && now < was && old.status?.phase === 'Bound') {
@@ -125,4 +173,3 @@ export function validateClaim(pvc: Obj, path: string, old?: Obj): FieldError[] {
   }
   return errs;
 }
-

@@ -7,7 +7,12 @@ import { validateMapSelectorAndTemplate, validateReplicas } from './workload-val
 import { key, validateQuantity } from './validation';
 
 export const replicationControllerKind = defineKind({
-  group: '', version: 'v1', kind: 'ReplicationController', plural: 'replicationcontrollers', shortNames: ['rc'], namespaced: true,
+  group: '',
+  version: 'v1',
+  kind: 'ReplicationController',
+  plural: 'replicationcontrollers',
+  shortNames: ['rc'],
+  namespaced: true,
   categories: ['all'],
   subresources: { status: true, scale: REPLICAS_SCALE },
   model: 'V1ReplicationController',
@@ -17,7 +22,10 @@ export const replicationControllerKind = defineKind({
     column('Current', 'integer', 'Most recently observed number of replicas.', (o) => o.status?.replicas ?? 0),
     column('Ready', 'integer', 'Number of ready replicas.', (o) => o.status?.readyReplicas ?? 0),
     ageColumn(),
-    ...templateColumns((o) => o.spec?.template?.spec?.containers, (o) => formatLabels(o.spec?.selector)),
+    ...templateColumns(
+      (o) => o.spec?.template?.spec?.containers,
+      (o) => formatLabels(o.spec?.selector),
+    ),
   ],
   fieldSelectors: { 'status.replicas': (o) => String(o.status?.replicas ?? 0) },
   defaults: (rc) => {
@@ -49,7 +57,12 @@ export function quotaColumns(rq: KubeObject): { request: string; limit: string }
 }
 
 export const resourceQuotaKind = defineKind({
-  group: '', version: 'v1', kind: 'ResourceQuota', plural: 'resourcequotas', shortNames: ['quota'], namespaced: true,
+  group: '',
+  version: 'v1',
+  kind: 'ResourceQuota',
+  plural: 'resourcequotas',
+  shortNames: ['quota'],
+  namespaced: true,
   subresources: { status: true },
   model: 'V1ResourceQuota',
   printerColumns: [
@@ -81,7 +94,12 @@ function defaultLimitItem(item: Record<string, any>): void {
 }
 
 export const limitRangeKind = defineKind({
-  group: '', version: 'v1', kind: 'LimitRange', plural: 'limitranges', shortNames: ['limits'], namespaced: true,
+  group: '',
+  version: 'v1',
+  kind: 'LimitRange',
+  plural: 'limitranges',
+  shortNames: ['limits'],
+  namespaced: true,
   model: 'V1LimitRange',
   defaults: (lr) => {
     for (const item of lr.spec?.limits ?? []) defaultLimitItem(item);

@@ -2,13 +2,30 @@
 import type { FieldError, KubeObject } from './types';
 import { CREATE_ONLY, defineKind } from './define-kind';
 import { ageColumn, column, nameColumn } from './printing';
-import { child, deepEqual, forbidden, invalid, isConfigMapKey, key, required, tooLong, FIELD_IMMUTABLE, isQualifiedName, index } from './validation';
+import {
+  child,
+  deepEqual,
+  forbidden,
+  invalid,
+  isConfigMapKey,
+  key,
+  required,
+  tooLong,
+  FIELD_IMMUTABLE,
+  isQualifiedName,
+  index,
+} from './validation';
 
 const MAX_DATA_SIZE = 1024 * 1024;
 const IMMUTABLE_SET = 'field is immutable when `immutable` is set';
 
 export const namespaceKind = defineKind({
-  group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', shortNames: ['ns'], namespaced: false,
+  group: '',
+  version: 'v1',
+  kind: 'Namespace',
+  plural: 'namespaces',
+  shortNames: ['ns'],
+  namespaced: false,
   // Namespaces are removed by the namespace controller, so there is no deletecollection.
   verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
   subresources: { status: true },
@@ -67,11 +84,21 @@ function validateImmutableData(obj: KubeObject, old: KubeObject | undefined, fie
 }
 
 export const configMapKind = defineKind({
-  group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', shortNames: ['cm'], namespaced: true,
+  group: '',
+  version: 'v1',
+  kind: 'ConfigMap',
+  plural: 'configmaps',
+  shortNames: ['cm'],
+  namespaced: true,
   model: 'V1ConfigMap',
   printerColumns: [
     nameColumn(),
-    column('Data', 'string', 'Number of data entries (data and binaryData).', (o) => Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length),
+    column(
+      'Data',
+      'string',
+      'Number of data entries (data and binaryData).',
+      (o) => Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length,
+    ),
     ageColumn(),
   ],
   validate: (cm, old) => [...validateDataKeys(cm, ['data', 'binaryData']), ...validateImmutableData(cm, old, ['data', 'binaryData'])],
@@ -86,7 +113,11 @@ const SECRET_REQUIRED_KEYS: Record<string, string[]> = {
 };
 
 export const secretKind = defineKind({
-  group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true,
+  group: '',
+  version: 'v1',
+  kind: 'Secret',
+  plural: 'secrets',
+  namespaced: true,
   model: 'V1Secret',
   printerColumns: [
     nameColumn(),
@@ -119,9 +150,18 @@ export const secretKind = defineKind({
 });
 
 export const serviceAccountKind = defineKind({
-  group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', shortNames: ['sa'], namespaced: true,
+  group: '',
+  version: 'v1',
+  kind: 'ServiceAccount',
+  plural: 'serviceaccounts',
+  shortNames: ['sa'],
+  namespaced: true,
   model: 'V1ServiceAccount',
-  printerColumns: [nameColumn(), column('Secrets', 'string', 'Secrets of this service account.', (o) => (o.secrets ?? []).length), ageColumn()],
+  printerColumns: [
+    nameColumn(),
+    column('Secrets', 'string', 'Secrets of this service account.', (o) => (o.secrets ?? []).length),
+    ageColumn(),
+  ],
 });
 
 /** ENDPOINTS cell: up to three "ip:port" entries then "+ N more...". */
@@ -149,16 +189,32 @@ export function formatEndpoints(ep: KubeObject): string {
 }
 
 export const endpointsKind = defineKind({
-  group: '', version: 'v1', kind: 'Endpoints', plural: 'endpoints', singular: 'endpoints', shortNames: ['ep'], namespaced: true,
+  group: '',
+  version: 'v1',
+  kind: 'Endpoints',
+  plural: 'endpoints',
+  singular: 'endpoints',
+  shortNames: ['ep'],
+  namespaced: true,
   model: 'V1Endpoints',
-  printerColumns: [nameColumn(), column('Endpoints', 'string', 'Addresses and ports of the endpoints.', (o) => formatEndpoints(o)), ageColumn()],
+  printerColumns: [
+    nameColumn(),
+    column('Endpoints', 'string', 'Addresses and ports of the endpoints.', (o) => formatEndpoints(o)),
+    ageColumn(),
+  ],
   defaults: (ep) => {
     for (const ss of ep.subsets ?? []) for (const p of ss.ports ?? []) p.protocol ??= 'TCP';
   },
 });
 
 export const bindingKind = defineKind({
-  group: '', version: 'v1', kind: 'Binding', plural: 'bindings', namespaced: true,
-  verbs: CREATE_ONLY, virtual: true, model: 'V1Binding',
+  group: '',
+  version: 'v1',
+  kind: 'Binding',
+  plural: 'bindings',
+  namespaced: true,
+  verbs: CREATE_ONLY,
+  virtual: true,
+  model: 'V1Binding',
   validate: (b) => (b.target?.name ? [] : [required(child('target', 'name'))]),
 });

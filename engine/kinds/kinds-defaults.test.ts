@@ -17,7 +17,9 @@ test('deployment defaults match what kubectl get -o yaml shows', () => {
       selector: { matchLabels: { app: 'web' } },
       template: {
         metadata: { labels: { app: 'web' } },
-        spec: { containers: [{ name: 'nginx', image: 'nginx', ports: [{ containerPort: 80 }], readinessProbe: { httpGet: { port: 80 } } }] },
+        spec: {
+          containers: [{ name: 'nginx', image: 'nginx', ports: [{ containerPort: 80 }], readinessProbe: { httpGet: { port: 80 } } }],
+        },
       },
     },
   };
@@ -31,16 +33,24 @@ test('deployment defaults match what kubectl get -o yaml shows', () => {
     template: {
       metadata: { labels: { app: 'web' } },
       spec: {
-        containers: [{
-          name: 'nginx',
-          image: 'nginx',
-          imagePullPolicy: 'Always',
-          ports: [{ containerPort: 80, protocol: 'TCP' }],
-          readinessProbe: { httpGet: { port: 80, path: '/', scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 },
-          resources: {},
-          terminationMessagePath: '/dev/termination-log',
-          terminationMessagePolicy: 'File',
-        }],
+        containers: [
+          {
+            name: 'nginx',
+            image: 'nginx',
+            imagePullPolicy: 'Always',
+            ports: [{ containerPort: 80, protocol: 'TCP' }],
+            readinessProbe: {
+              httpGet: { port: 80, path: '/', scheme: 'HTTP' },
+              timeoutSeconds: 1,
+              periodSeconds: 10,
+              successThreshold: 1,
+              failureThreshold: 3,
+            },
+            resources: {},
+            terminationMessagePath: '/dev/termination-log',
+            terminationMessagePolicy: 'File',
+          },
+        ],
         dnsPolicy: 'ClusterFirst',
         restartPolicy: 'Always',
         schedulerName: 'default-scheduler',
@@ -65,7 +75,10 @@ test('image pull policy follows the tag', () => {
 });
 
 test('pod create: defaults plus admission (service account, tolerations, token volume, Pending)', () => {
-  const p: KubeObject = { metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'busybox:1.36', resources: { limits: { cpu: '1', memory: '1Gi' } } }] } };
+  const p: KubeObject = {
+    metadata: { name: 'p', namespace: 'default' },
+    spec: { containers: [{ name: 'c', image: 'busybox:1.36', resources: { limits: { cpu: '1', memory: '1Gi' } } }] },
+  };
   podKind.defaults!(p);
   podKind.prepareForCreate!(p);
   assert.equal(p.spec.enableServiceLinks, true);
@@ -98,23 +111,40 @@ test('job create generates the controller-uid selector and template labels', () 
   assert.equal(j.spec.suspend, false);
   assert.deepEqual(j.spec.selector, { matchLabels: { 'batch.kubernetes.io/controller-uid': 'u-1' } });
   assert.deepEqual(j.spec.template.metadata.labels, {
-    'controller-uid': 'u-1', 'batch.kubernetes.io/controller-uid': 'u-1', 'job-name': 'pi', 'batch.kubernetes.io/job-name': 'pi',
+    'controller-uid': 'u-1',
+    'batch.kubernetes.io/controller-uid': 'u-1',
+    'job-name': 'pi',
+    'batch.kubernetes.io/job-name': 'pi',
   });
   assert.deepEqual(j.metadata.labels, j.spec.template.metadata.labels);
   assert.deepEqual(jobKind.validate!(j), []);
   // A job with the default restart policy (Always) is rejected as upstream does.
-  const bad: KubeObject = { metadata: { name: 'b', uid: 'u-2' }, spec: { template: { spec: { containers: [{ name: 'c', image: 'x' }] } } } };
+  const bad: KubeObject = {
+    metadata: { name: 'b', uid: 'u-2' },
+    spec: { template: { spec: { containers: [{ name: 'c', image: 'x' }] } } },
+  };
   jobKind.defaults!(bad);
   jobKind.prepareForCreate!(bad);
-  assert.deepEqual(jobKind.validate!(bad).map(formatFieldError), ['spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"']);
+  assert.deepEqual(jobKind.validate!(bad).map(formatFieldError), [
+    'spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"',
+  ]);
   // The template cannot change later.
   const changed = structuredClone(j);
   changed.spec.template.spec.containers[0].image = 'perl:2';
-  assert.deepEqual(jobKind.validate!(changed, j).map((e) => e.field), ['spec.template']);
+  assert.deepEqual(
+    jobKind.validate!(changed, j).map((e) => e.field),
+    ['spec.template'],
+  );
 });
 
 test('cronjob defaults and schedule validation', () => {
-  const c: KubeObject = { metadata: { name: 'c' }, spec: { schedule: '*/5 * * * *', jobTemplate: { spec: { template: { spec: { containers: [{ name: 'c', image: 'x' }], restartPolicy: 'OnFailure' } } } } } };
+  const c: KubeObject = {
+    metadata: { name: 'c' },
+    spec: {
+      schedule: '*/5 * * * *',
+      jobTemplate: { spec: { template: { spec: { containers: [{ name: 'c', image: 'x' }], restartPolicy: 'OnFailure' } } } },
+    },
+  };
   cronJobKind.defaults!(c);
   assert.equal(c.spec.concurrencyPolicy, 'Allow');
   assert.equal(c.spec.successfulJobsHistoryLimit, 3);
@@ -122,11 +152,20 @@ test('cronjob defaults and schedule validation', () => {
   assert.equal(c.spec.suspend, false);
   assert.deepEqual(cronJobKind.validate!(c), []);
   c.spec.schedule = '61 * * * *';
-  assert.deepEqual(cronJobKind.validate!(c).map(formatFieldError), ['spec.schedule: Invalid value: "61 * * * *": end of range (61) above maximum (59): 61']);
+  assert.deepEqual(cronJobKind.validate!(c).map(formatFieldError), [
+    'spec.schedule: Invalid value: "61 * * * *": end of range (61) above maximum (59): 61',
+  ]);
 });
 
 test('statefulset, namespace, secret and service defaults', () => {
-  const s: KubeObject = { metadata: { name: 's' }, spec: { volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }] } };
+  const s: KubeObject = {
+    metadata: { name: 's' },
+    spec: {
+      volumeClaimTemplates: [
+        { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+      ],
+    },
+  };
   statefulSetKind.defaults!(s);
   assert.equal(s.spec.podManagementPolicy, 'OrderedReady');
   assert.deepEqual(s.spec.updateStrategy, { type: 'RollingUpdate', rollingUpdate: { partition: 0 } });
@@ -148,7 +187,12 @@ test('statefulset, namespace, secret and service defaults', () => {
   const svc: KubeObject = { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } };
   serviceKind.defaults!(svc);
   assert.deepEqual(svc.spec, {
-    selector: { app: 'web' }, ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }], type: 'ClusterIP', sessionAffinity: 'None',
-    internalTrafficPolicy: 'Cluster', ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv4'],
+    selector: { app: 'web' },
+    ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }],
+    type: 'ClusterIP',
+    sessionAffinity: 'None',
+    internalTrafficPolicy: 'Cluster',
+    ipFamilyPolicy: 'SingleStack',
+    ipFamilies: ['IPv4'],
   });
 });

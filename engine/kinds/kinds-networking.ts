@@ -3,7 +3,15 @@ import type { FieldError, KubeObject } from './types';
 import { defineKind } from './define-kind';
 import { ageColumn, column, formatSelector, listWithMore, nameColumn } from './printing';
 import {
-  FIELD_IMMUTABLE, child, index, invalid, isDNS1123Subdomain, isValidPortNum, oneOf, required, validateLabelSelector,
+  FIELD_IMMUTABLE,
+  child,
+  index,
+  invalid,
+  isDNS1123Subdomain,
+  isValidPortNum,
+  oneOf,
+  required,
+  validateLabelSelector,
 } from './validation';
 import { goRaw } from './go-format';
 import { PORT_PROTOCOLS } from './container-validation';
@@ -12,7 +20,10 @@ type Obj = Record<string, any>;
 
 function ingressHosts(ing: KubeObject): string {
   const rules: Obj[] = ing.spec?.rules ?? [];
-  const hosts = rules.slice(0, 3).map((r) => r.host).filter(Boolean);
+  const hosts = rules
+    .slice(0, 3)
+    .map((r) => r.host)
+    .filter(Boolean);
   if (hosts.length === 0) return '*';
   return rules.length > 3 ? `${hosts.join(',')} + ${rules.length - 3} more...` : hosts.join(',');
 }
@@ -35,9 +46,12 @@ function validateBackend(b: Obj | undefined, path: string): FieldError[] {
     const p = child(path, 'service');
     if (!b.service.name) errs.push(required(child(p, 'name')));
     const port = b.service.port ?? {};
-    if (port.name && port.number !== undefined) errs.push(invalid(child(p, 'port'), goRaw('networking.ServiceBackendPort{...}'), 'cannot set both port name & port number'));
-    else if (port.number !== undefined) for (const m of isValidPortNum(port.number)) errs.push(invalid(child(child(p, 'port'), 'number'), port.number, m));
-    else if (!port.name) errs.push(invalid(child(p, 'port'), goRaw('networking.ServiceBackendPort{Name:"", Number:0}'), 'port name or number is required'));
+    if (port.name && port.number !== undefined)
+      errs.push(invalid(child(p, 'port'), goRaw('networking.ServiceBackendPort{...}'), 'cannot set both port name & port number'));
+    else if (port.number !== undefined)
+      for (const m of isValidPortNum(port.number)) errs.push(invalid(child(child(p, 'port'), 'number'), port.number, m));
+    else if (!port.name)
+      errs.push(invalid(child(p, 'port'), goRaw('networking.ServiceBackendPort{Name:"", Number:0}'), 'port name or number is required'));
   }
   return errs;
 }
@@ -45,7 +59,7 @@ function validateBackend(b: Obj | undefined, path: string): FieldError[] {
 function validateIngress(ing: KubeObject): FieldError[] {
   const spec: Obj = ing.spec ?? {};
   const errs: FieldError[] = [];
-  if (!spec.defaultBackend && !(spec.rules?.length)) {
+  if (!spec.defaultBackend && !spec.rules?.length) {
     errs.push(invalid('spec', goRaw('networking.IngressSpec{...}'), 'either `defaultBackend` or `rules` must be specified'));
   }
   errs.push(...validateBackend(spec.defaultBackend, 'spec.defaultBackend'));
@@ -73,12 +87,22 @@ function validateIngress(ing: KubeObject): FieldError[] {
 }
 
 export const ingressKind = defineKind({
-  group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', plural: 'ingresses', shortNames: ['ing'], namespaced: true,
+  group: 'networking.k8s.io',
+  version: 'v1',
+  kind: 'Ingress',
+  plural: 'ingresses',
+  shortNames: ['ing'],
+  namespaced: true,
   subresources: { status: true },
   model: 'V1Ingress',
   printerColumns: [
     nameColumn(),
-    column('Class', 'string', 'The name of the IngressClass resource that should be used for additional configuration', (o) => o.spec?.ingressClassName ?? '<none>'),
+    column(
+      'Class',
+      'string',
+      'The name of the IngressClass resource that should be used for additional configuration',
+      (o) => o.spec?.ingressClassName ?? '<none>',
+    ),
     column('Hosts', 'string', 'Hosts that incoming requests are matched against before the ingress rule', ingressHosts),
     column('Address', 'string', 'Address is a list containing ingress points for the load-balancer', ingressAddress),
     column('Ports', 'string', 'Ports of TLS configurations that open', (o) => ((o.spec?.tls ?? []).length ? '80, 443' : '80')),
@@ -91,7 +115,11 @@ export const ingressKind = defineKind({
 });
 
 export const ingressClassKind = defineKind({
-  group: 'networking.k8s.io', version: 'v1', kind: 'IngressClass', plural: 'ingressclasses', namespaced: false,
+  group: 'networking.k8s.io',
+  version: 'v1',
+  kind: 'IngressClass',
+  plural: 'ingressclasses',
+  namespaced: false,
   model: 'V1IngressClass',
   printerColumns: [
     nameColumn(),
@@ -107,14 +135,20 @@ export const ingressClassKind = defineKind({
     const errs: FieldError[] = [];
     const controller = ic.spec?.controller;
     if (!controller) errs.push(required('spec.controller'));
-    else if (!/^[^/]+\/.+$/.test(controller)) errs.push(invalid('spec.controller', controller, 'must be a domain-prefixed path (such as "acme.io/foo")'));
+    else if (!/^[^/]+\/.+$/.test(controller))
+      errs.push(invalid('spec.controller', controller, 'must be a domain-prefixed path (such as "acme.io/foo")'));
     if (old && old.spec?.controller !== controller) errs.push(invalid('spec.controller', controller ?? '', FIELD_IMMUTABLE));
     return errs;
   },
 });
 
 export const networkPolicyKind = defineKind({
-  group: 'networking.k8s.io', version: 'v1', kind: 'NetworkPolicy', plural: 'networkpolicies', shortNames: ['netpol'], namespaced: true,
+  group: 'networking.k8s.io',
+  version: 'v1',
+  kind: 'NetworkPolicy',
+  plural: 'networkpolicies',
+  shortNames: ['netpol'],
+  namespaced: true,
   model: 'V1NetworkPolicy',
   printerColumns: [
     nameColumn(),
@@ -139,7 +173,11 @@ export const networkPolicyKind = defineKind({
 
 function slicePorts(es: KubeObject): string {
   const ports: Obj[] = es.ports ?? [];
-  return listWithMore(ports.map((p) => (p.port !== undefined && p.port !== null ? String(p.port) : p.name !== undefined && p.name !== null ? p.name : '*')), 3, ports.length);
+  return listWithMore(
+    ports.map((p) => (p.port !== undefined && p.port !== null ? String(p.port) : p.name !== undefined && p.name !== null ? p.name : '*')),
+    3,
+    ports.length,
+  );
 }
 
 function sliceEndpoints(es: KubeObject): string {
@@ -148,7 +186,11 @@ function sliceEndpoints(es: KubeObject): string {
 }
 
 export const endpointSliceKind = defineKind({
-  group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true,
+  group: 'discovery.k8s.io',
+  version: 'v1',
+  kind: 'EndpointSlice',
+  plural: 'endpointslices',
+  namespaced: true,
   model: 'V1EndpointSlice',
   printerColumns: [
     nameColumn(),
@@ -173,7 +215,8 @@ export const endpointSliceKind = defineKind({
     });
     (es.ports ?? []).forEach((p: Obj, i: number) => {
       errs.push(...oneOf(child(index('ports', i), 'protocol'), p.protocol, PORT_PROTOCOLS));
-      if (p.port !== undefined && p.port !== null) for (const m of isValidPortNum(p.port)) errs.push(invalid(child(index('ports', i), 'port'), p.port, m));
+      if (p.port !== undefined && p.port !== null)
+        for (const m of isValidPortNum(p.port)) errs.push(invalid(child(index('ports', i), 'port'), p.port, m));
     });
     return errs;
   },

@@ -10,13 +10,22 @@ import { child, deepEqual, forbidden, index, invalid, isDNS1035Label, isQualifie
 type Obj = Record<string, any>;
 
 export const leaseKind = defineKind({
-  group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', namespaced: true,
+  group: 'coordination.k8s.io',
+  version: 'v1',
+  kind: 'Lease',
+  plural: 'leases',
+  namespaced: true,
   model: 'V1Lease',
-  printerColumns: [nameColumn(), column('Holder', 'string', 'Identity of the lease holder.', (o) => o.spec?.holderIdentity ?? ''), ageColumn()],
+  printerColumns: [
+    nameColumn(),
+    column('Holder', 'string', 'Identity of the lease holder.', (o) => o.spec?.holderIdentity ?? ''),
+    ageColumn(),
+  ],
   validate: (l) => {
     const errs: FieldError[] = [];
     for (const f of ['leaseDurationSeconds', 'leaseTransitions']) {
-      if (typeof l.spec?.[f] === 'number' && l.spec[f] < 0) errs.push(invalid(`spec.${f}`, l.spec[f], 'must be greater than or equal to 0'));
+      if (typeof l.spec?.[f] === 'number' && l.spec[f] < 0)
+        errs.push(invalid(`spec.${f}`, l.spec[f], 'must be greater than or equal to 0'));
     }
     return errs;
   },
@@ -28,10 +37,15 @@ function isDefaultClass(sc: KubeObject): boolean {
 }
 
 export const storageClassKind = defineKind({
-  group: 'storage.k8s.io', version: 'v1', kind: 'StorageClass', plural: 'storageclasses', shortNames: ['sc'], namespaced: false,
+  group: 'storage.k8s.io',
+  version: 'v1',
+  kind: 'StorageClass',
+  plural: 'storageclasses',
+  shortNames: ['sc'],
+  namespaced: false,
   model: 'V1StorageClass',
   printerColumns: [
-    nameColumn((o) => (isDefaultClass(o) ? `${o.metadata.name} (default)` : o.metadata.name ?? '')),
+    nameColumn((o) => (isDefaultClass(o) ? `${o.metadata.name} (default)` : (o.metadata.name ?? ''))),
     column('Provisioner', 'string', 'Provisioner of the storage class.', (o) => o.provisioner ?? ''),
     column('ReclaimPolicy', 'string', 'Reclaim policy of dynamically provisioned volumes.', (o) => o.reclaimPolicy ?? 'Delete'),
     column('VolumeBindingMode', 'string', 'When volumes are bound and provisioned.', (o) => o.volumeBindingMode ?? 'Immediate'),
@@ -61,7 +75,12 @@ export const storageClassKind = defineKind({
 const MAX_USER_PRIORITY = 1000000000;
 
 export const priorityClassKind = defineKind({
-  group: 'scheduling.k8s.io', version: 'v1', kind: 'PriorityClass', plural: 'priorityclasses', shortNames: ['pc'], namespaced: false,
+  group: 'scheduling.k8s.io',
+  version: 'v1',
+  kind: 'PriorityClass',
+  plural: 'priorityclasses',
+  shortNames: ['pc'],
+  namespaced: false,
   model: 'V1PriorityClass',
   printerColumns: [
     nameColumn(),
@@ -77,13 +96,15 @@ export const priorityClassKind = defineKind({
     const errs: FieldError[] = [];
     const name = pc.metadata.name ?? '';
     const system = name === 'system-cluster-critical' || name === 'system-node-critical';
-    if (name.startsWith('system-') && !system) errs.push(invalid('metadata.name', name, "priority class names with 'system-' prefix are reserved"));
+    if (name.startsWith('system-') && !system)
+      errs.push(invalid('metadata.name', name, "priority class names with 'system-' prefix are reserved"));
     if (!system && typeof pc.value === 'number' && pc.value > MAX_USER_PRIORITY) {
       errs.push(forbidden('value', `maximum allowed value of a user defined priority is ${MAX_USER_PRIORITY}`));
     }
     errs.push(...oneOf('preemptionPolicy', pc.preemptionPolicy, ['Never', 'PreemptLowerPriority']));
     if (old && old.value !== pc.value) errs.push(forbidden('value', 'may not be changed in an update.'));
-    if (old && old.preemptionPolicy !== pc.preemptionPolicy) errs.push(invalid('preemptionPolicy', pc.preemptionPolicy ?? '', 'field is immutable'));
+    if (old && old.preemptionPolicy !== pc.preemptionPolicy)
+      errs.push(invalid('preemptionPolicy', pc.preemptionPolicy ?? '', 'field is immutable'));
     return errs;
   },
 });
@@ -106,7 +127,9 @@ function validateCrd(crd: KubeObject): FieldError[] {
   if (!names.listKind) errs.push(required('spec.names.listKind'));
   const versions: Obj[] = spec.versions ?? [];
   if (versions.filter((v) => v.storage).length !== 1) {
-    const value = versions.length ? goRaw('[]apiextensions.CustomResourceDefinitionVersion{...}') : goRaw('[]apiextensions.CustomResourceDefinitionVersion(nil)');
+    const value = versions.length
+      ? goRaw('[]apiextensions.CustomResourceDefinitionVersion{...}')
+      : goRaw('[]apiextensions.CustomResourceDefinitionVersion(nil)');
     errs.push(invalid('spec.versions', value, 'must have exactly one version marked as storage version'));
   }
   versions.forEach((v, i) => {
@@ -120,8 +143,13 @@ function validateCrd(crd: KubeObject): FieldError[] {
 }
 
 export const customResourceDefinitionKind = defineKind({
-  group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions',
-  shortNames: ['crd', 'crds'], namespaced: false, categories: ['api-extensions'],
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  kind: 'CustomResourceDefinition',
+  plural: 'customresourcedefinitions',
+  shortNames: ['crd', 'crds'],
+  namespaced: false,
+  categories: ['api-extensions'],
   subresources: { status: true },
   model: 'V1CustomResourceDefinition',
   defaults: (crd) => {
@@ -140,7 +168,10 @@ export const customResourceDefinitionKind = defineKind({
     const cond = (type: string, reason: string, message: string) => ({ type, status: 'True', lastTransitionTime: now, reason, message });
     crd.status = {
       acceptedNames: { ...(crd.spec?.names ?? {}) },
-      conditions: [cond('NamesAccepted', 'NoConflicts', 'no conflicts found'), cond('Established', 'InitialNamesAccepted', 'the initial names have been accepted')],
+      conditions: [
+        cond('NamesAccepted', 'NoConflicts', 'no conflicts found'),
+        cond('Established', 'InitialNamesAccepted', 'the initial names have been accepted'),
+      ],
       storedVersions: storage ? [storage] : [],
     };
   },
@@ -148,8 +179,14 @@ export const customResourceDefinitionKind = defineKind({
 });
 
 export const selfSubjectAccessReviewKind = defineKind({
-  group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview', plural: 'selfsubjectaccessreviews', namespaced: false,
-  verbs: CREATE_ONLY, virtual: true, model: 'V1SelfSubjectAccessReview',
+  group: 'authorization.k8s.io',
+  version: 'v1',
+  kind: 'SelfSubjectAccessReview',
+  plural: 'selfsubjectaccessreviews',
+  namespaced: false,
+  verbs: CREATE_ONLY,
+  virtual: true,
+  model: 'V1SelfSubjectAccessReview',
   validate: (r) => {
     const spec: Obj = r.spec ?? {};
     if (!!spec.resourceAttributes === !!spec.nonResourceAttributes) {
@@ -160,6 +197,12 @@ export const selfSubjectAccessReviewKind = defineKind({
 });
 
 export const selfSubjectReviewKind = defineKind({
-  group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview', plural: 'selfsubjectreviews', namespaced: false,
-  verbs: CREATE_ONLY, virtual: true, model: 'V1SelfSubjectReview',
+  group: 'authentication.k8s.io',
+  version: 'v1',
+  kind: 'SelfSubjectReview',
+  plural: 'selfsubjectreviews',
+  namespaced: false,
+  verbs: CREATE_ONLY,
+  virtual: true,
+  model: 'V1SelfSubjectReview',
 });

@@ -78,25 +78,45 @@ function validateBinding(b: KubeObject, old: KubeObject | undefined, roleKinds: 
   });
   const prev: Obj | undefined = old?.roleRef;
   if (prev && (prev.apiGroup !== ref.apiGroup || prev.kind !== ref.kind || prev.name !== ref.name)) {
-    errs.push(invalid('roleRef', goRaw(`rbac.RoleRef{APIGroup:${JSON.stringify(ref.apiGroup ?? '')}, Kind:${JSON.stringify(ref.kind ?? '')}, Name:${JSON.stringify(ref.name ?? '')}}`), 'cannot change roleRef'));
+    errs.push(
+      invalid(
+        'roleRef',
+        goRaw(
+          `rbac.RoleRef{APIGroup:${JSON.stringify(ref.apiGroup ?? '')}, Kind:${JSON.stringify(ref.kind ?? '')}, Name:${JSON.stringify(ref.name ?? '')}}`,
+        ),
+        'cannot change roleRef',
+      ),
+    );
   }
   return errs;
 }
 
 export const roleKind = defineKind({
-  group: RBAC_GROUP, version: 'v1', kind: 'Role', plural: 'roles', namespaced: true,
+  group: RBAC_GROUP,
+  version: 'v1',
+  kind: 'Role',
+  plural: 'roles',
+  namespaced: true,
   model: 'V1Role',
   validate: (r) => validateRules(r.rules, true),
 });
 
 export const clusterRoleKind = defineKind({
-  group: RBAC_GROUP, version: 'v1', kind: 'ClusterRole', plural: 'clusterroles', namespaced: false,
+  group: RBAC_GROUP,
+  version: 'v1',
+  kind: 'ClusterRole',
+  plural: 'clusterroles',
+  namespaced: false,
   model: 'V1ClusterRole',
   validate: (r) => validateRules(r.rules, false),
 });
 
 export const roleBindingKind = defineKind({
-  group: RBAC_GROUP, version: 'v1', kind: 'RoleBinding', plural: 'rolebindings', namespaced: true,
+  group: RBAC_GROUP,
+  version: 'v1',
+  kind: 'RoleBinding',
+  plural: 'rolebindings',
+  namespaced: true,
   model: 'V1RoleBinding',
   printerColumns: bindingColumns('roleBinding'),
   defaults: defaultBinding,
@@ -104,7 +124,11 @@ export const roleBindingKind = defineKind({
 });
 
 export const clusterRoleBindingKind = defineKind({
-  group: RBAC_GROUP, version: 'v1', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', namespaced: false,
+  group: RBAC_GROUP,
+  version: 'v1',
+  kind: 'ClusterRoleBinding',
+  plural: 'clusterrolebindings',
+  namespaced: false,
   model: 'V1ClusterRoleBinding',
   printerColumns: bindingColumns('clusterRoleBinding'),
   defaults: defaultBinding,

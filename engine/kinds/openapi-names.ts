@@ -8,10 +8,27 @@ import type { SchemaRegistry } from './schema';
 import { goStructName } from './strict-decode';
 
 const META_TYPES = new Set([
-  'ObjectMeta', 'ListMeta', 'LabelSelector', 'LabelSelectorRequirement', 'OwnerReference',
-  'ManagedFieldsEntry', 'Status', 'StatusDetails', 'StatusCause', 'DeleteOptions', 'Preconditions',
-  'Condition', 'APIResource', 'APIResourceList', 'APIGroup', 'APIGroupList', 'APIVersions',
-  'GroupVersionForDiscovery', 'ServerAddressByClientCIDR', 'WatchEvent', 'FieldSelectorRequirement',
+  'ObjectMeta',
+  'ListMeta',
+  'LabelSelector',
+  'LabelSelectorRequirement',
+  'OwnerReference',
+  'ManagedFieldsEntry',
+  'Status',
+  'StatusDetails',
+  'StatusCause',
+  'DeleteOptions',
+  'Preconditions',
+  'Condition',
+  'APIResource',
+  'APIResourceList',
+  'APIGroup',
+  'APIGroupList',
+  'APIVersions',
+  'GroupVersionForDiscovery',
+  'ServerAddressByClientCIDR',
+  'WatchEvent',
+  'FieldSelectorRequirement',
 ]);
 
 // Models the generator prefixed because two groups define a type of that name.

@@ -17,7 +17,12 @@ export const PATCH_CONTENT_TYPES = [
   'application/apply-patch+yaml',
 ];
 
-const query = (name: string, type: string, description: string): Json => ({ name, in: 'query', description, schema: { type, uniqueItems: true } });
+const query = (name: string, type: string, description: string): Json => ({
+  name,
+  in: 'query',
+  description,
+  schema: { type, uniqueItems: true },
+});
 
 const P = {
   pretty: query('pretty', 'string', "If 'true', the output is indented for reading."),
@@ -43,12 +48,29 @@ const P = {
   orphanDependents: query('orphanDependents', 'boolean', 'Deprecated: use propagationPolicy. Whether dependents are orphaned.'),
   propagationPolicy: query('propagationPolicy', 'string', 'Garbage collection of dependents: Orphan, Background or Foreground.'),
 };
-const LIST_PARAMS = [P.allowWatchBookmarks, P.continue, P.fieldSelector, P.labelSelector, P.limit, P.resourceVersion, P.resourceVersionMatch, P.sendInitialEvents, P.timeoutSeconds, P.watch];
+const LIST_PARAMS = [
+  P.allowWatchBookmarks,
+  P.continue,
+  P.fieldSelector,
+  P.labelSelector,
+  P.limit,
+  P.resourceVersion,
+  P.resourceVersionMatch,
+  P.sendInitialEvents,
+  P.timeoutSeconds,
+  P.watch,
+];
 const DELETE_PARAMS = [P.dryRun, P.gracePeriodSeconds, P.orphanDependents, P.propagationPolicy];
 const WRITE_PARAMS = [P.dryRun, P.fieldManager, P.fieldValidation];
 const PATCH_PARAMS = [...WRITE_PARAMS, P.force];
 
-const pathParam = (name: string, description: string): Json => ({ name, in: 'path', description, required: true, schema: { type: 'string', uniqueItems: true } });
+const pathParam = (name: string, description: string): Json => ({
+  name,
+  in: 'path',
+  description,
+  required: true,
+  schema: { type: 'string', uniqueItems: true },
+});
 const NAME = pathParam('name', 'Name of the object.');
 const NAMESPACE = pathParam('namespace', 'Object name and auth scope, such as for teams and projects.');
 
@@ -63,7 +85,8 @@ function tagOf(group: string, version: string): string {
   return words.map((w, i) => (i ? w[0].toUpperCase() + w.slice(1) : w)).join('') + '_' + version;
 }
 
-const content = (schema: Json, types = ['application/json', 'application/yaml']): Json => Object.fromEntries(types.map((t) => [t, { schema }]));
+const content = (schema: Json, types = ['application/json', 'application/yaml']): Json =>
+  Object.fromEntries(types.map((t) => [t, { schema }]));
 
 export function kindPaths(def: KindDef, reg: SchemaRegistry, schemas: SchemaCollector): Record<string, Json> {
   const verbs = new Set(def.verbs ?? DEFAULT_VERBS);
@@ -78,7 +101,15 @@ export function kindPaths(def: KindDef, reg: SchemaRegistry, schemas: SchemaColl
   const listRef = () => (reg.has(`${def.model}List`) ? schemas.refTo(`${def.model}List`) : { type: 'object' });
   const statusRef = () => (reg.has('V1Status') ? schemas.refTo('V1Status') : { type: 'object' });
 
-  const op = (action: string, opId: string, description: string, parameters: Json[], responses: Json, extra: Json = {}, opGvk: Gvk = gvk): Json => ({
+  const op = (
+    action: string,
+    opId: string,
+    description: string,
+    parameters: Json[],
+    responses: Json,
+    extra: Json = {},
+    opGvk: Gvk = gvk,
+  ): Json => ({
     tags,
     description,
     operationId: opId,
@@ -94,16 +125,37 @@ export function kindPaths(def: KindDef, reg: SchemaRegistry, schemas: SchemaColl
 
   const paths: Record<string, Json> = {};
   const collection: Json = {};
-  if (verbs.has('list')) collection.get = op('list', `list${gv}${ns}${def.kind}`, `list or watch ${def.kind} objects`, LIST_PARAMS, ok(listRef()));
+  if (verbs.has('list'))
+    collection.get = op('list', `list${gv}${ns}${def.kind}`, `list or watch ${def.kind} objects`, LIST_PARAMS, ok(listRef()));
   if (verbs.has('create'))
-    collection.post = op('post', `create${gv}${ns}${def.kind}`, `create a ${def.kind}`, WRITE_PARAMS, { ...ok(objectRef()), ...ok(objectRef(), '201', 'Created'), ...ok(objectRef(), '202', 'Accepted') }, body(objectRef()));
+    collection.post = op(
+      'post',
+      `create${gv}${ns}${def.kind}`,
+      `create a ${def.kind}`,
+      WRITE_PARAMS,
+      { ...ok(objectRef()), ...ok(objectRef(), '201', 'Created'), ...ok(objectRef(), '202', 'Accepted') },
+      body(objectRef()),
+    );
   if (verbs.has('deletecollection'))
-    collection.delete = op('deletecollection', `delete${gv}Collection${ns}${def.kind}`, `delete a collection of ${def.kind} objects`, [...LIST_PARAMS, ...DELETE_PARAMS], ok(statusRef()), body(schemas.refTo('V1DeleteOptions')));
+    collection.delete = op(
+      'deletecollection',
+      `delete${gv}Collection${ns}${def.kind}`,
+      `delete a collection of ${def.kind} objects`,
+      [...LIST_PARAMS, ...DELETE_PARAMS],
+      ok(statusRef()),
+      body(schemas.refTo('V1DeleteOptions')),
+    );
   if (Object.keys(collection).length) paths[`${nsBase}/${def.plural}`] = { ...collection, parameters: [...scope, P.pretty] };
 
   if (def.namespaced && verbs.has('list')) {
     paths[`${base}/${def.plural}`] = {
-      get: op('list', `list${gv}${def.kind}ForAllNamespaces`, `list or watch ${def.kind} objects across namespaces`, LIST_PARAMS, ok(listRef())),
+      get: op(
+        'list',
+        `list${gv}${def.kind}ForAllNamespaces`,
+        `list or watch ${def.kind} objects across namespaces`,
+        LIST_PARAMS,
+        ok(listRef()),
+      ),
       parameters: [P.pretty],
     };
   }
@@ -113,11 +165,35 @@ export function kindPaths(def: KindDef, reg: SchemaRegistry, schemas: SchemaColl
     const ops: Json = {};
     if (verbs.has('get')) ops.get = op('get', `read${gv}${ns}${def.kind}${suffix}`, `read ${what}`, [], ok(schema()), {}, opGvk);
     if (verbs.has('update'))
-      ops.put = op('put', `replace${gv}${ns}${def.kind}${suffix}`, `replace ${what}`, WRITE_PARAMS, { ...ok(schema()), ...ok(schema(), '201', 'Created') }, body(schema()), opGvk);
+      ops.put = op(
+        'put',
+        `replace${gv}${ns}${def.kind}${suffix}`,
+        `replace ${what}`,
+        WRITE_PARAMS,
+        { ...ok(schema()), ...ok(schema(), '201', 'Created') },
+        body(schema()),
+        opGvk,
+      );
     if (verbs.has('patch'))
-      ops.patch = op('patch', `patch${gv}${ns}${def.kind}${suffix}`, `partially update ${what}`, PATCH_PARAMS, { ...ok(schema()), ...ok(schema(), '201', 'Created') }, patchBody, opGvk);
+      ops.patch = op(
+        'patch',
+        `patch${gv}${ns}${def.kind}${suffix}`,
+        `partially update ${what}`,
+        PATCH_PARAMS,
+        { ...ok(schema()), ...ok(schema(), '201', 'Created') },
+        patchBody,
+        opGvk,
+      );
     if (allowDelete && verbs.has('delete'))
-      ops.delete = op('delete', `delete${gv}${ns}${def.kind}`, `delete a ${def.kind}`, DELETE_PARAMS, { ...ok(schema()), ...ok(schema(), '202', 'Accepted') }, body(schemas.refTo('V1DeleteOptions')), opGvk);
+      ops.delete = op(
+        'delete',
+        `delete${gv}${ns}${def.kind}`,
+        `delete a ${def.kind}`,
+        DELETE_PARAMS,
+        { ...ok(schema()), ...ok(schema(), '202', 'Accepted') },
+        body(schemas.refTo('V1DeleteOptions')),
+        opGvk,
+      );
     return ops;
   };
   const itemPath = `${nsBase}/${def.plural}/{name}`;

@@ -43,7 +43,8 @@ const FIXED_SCHEMAS: Record<string, Json> = {
     format: 'date-time',
   },
   [PATCH]: {
-    description: 'Patch is the body of a PATCH request; its form depends on the Content-Type (JSON patch, merge patch, strategic merge patch or apply configuration).',
+    description:
+      'Patch is the body of a PATCH request; its form depends on the Content-Type (JSON patch, merge patch, strategic merge patch or apply configuration).',
     type: 'object',
   },
 };
@@ -124,9 +125,16 @@ export function createSchemaCollector(reg: SchemaRegistry, namer: SchemaNamer, g
     const description = reg.description(model);
     if (description) schema.description = description;
     schema.type = 'object';
-    const required = Object.values(fields).filter((f) => f.required).map((f) => f.name).sort();
+    const required = Object.values(fields)
+      .filter((f) => f.required)
+      .map((f) => f.name)
+      .sort();
     if (required.length) schema.required = required;
-    schema.properties = Object.fromEntries(Object.keys(fields).sort().map((k) => [k, property(fields[k])]));
+    schema.properties = Object.fromEntries(
+      Object.keys(fields)
+        .sort()
+        .map((k) => [k, property(fields[k])]),
+    );
     const gvks = gvkOf(model);
     if (gvks.length) schema['x-kubernetes-group-version-kind'] = gvks;
     return schema;

@@ -19,9 +19,18 @@ const first = (m: any) => Object.values(m)[0]; // a oneof wrapper holds exactly 
 const MESSAGES: Record<string, Message> = {
   Document: {
     fields: {
-      1: ['swagger', 'string'], 2: ['info', 'Info'], 3: ['host', 'string'], 4: ['basePath', 'string'], 5: ['schemes', 'string', '*'],
-      6: ['consumes', 'string', '*'], 7: ['produces', 'string', '*'], 8: ['paths', 'Paths'], 9: ['definitions', 'Definitions'],
-      12: ['security', 'SecurityRequirement', '*'], 13: ['securityDefinitions', 'SecurityDefinitions'], 16: ext,
+      1: ['swagger', 'string'],
+      2: ['info', 'Info'],
+      3: ['host', 'string'],
+      4: ['basePath', 'string'],
+      5: ['schemes', 'string', '*'],
+      6: ['consumes', 'string', '*'],
+      7: ['produces', 'string', '*'],
+      8: ['paths', 'Paths'],
+      9: ['definitions', 'Definitions'],
+      12: ['security', 'SecurityRequirement', '*'],
+      13: ['securityDefinitions', 'SecurityDefinitions'],
+      16: ext,
     },
   },
   Info: { fields: { 1: ['title', 'string'], 2: ['version', 'string'], 3: ['description', 'string'], 7: ext } },
@@ -29,38 +38,87 @@ const MESSAGES: Record<string, Message> = {
   NamedPathItem: { fields: { 1: ['name', 'string'], 2: ['value', 'PathItem'] } },
   PathItem: {
     fields: {
-      1: ['$ref', 'string'], 2: ['get', 'Operation'], 3: ['put', 'Operation'], 4: ['post', 'Operation'], 5: ['delete', 'Operation'],
-      6: ['options', 'Operation'], 7: ['head', 'Operation'], 8: ['patch', 'Operation'], 9: ['parameters', 'ParametersItem', '*'], 10: ext,
+      1: ['$ref', 'string'],
+      2: ['get', 'Operation'],
+      3: ['put', 'Operation'],
+      4: ['post', 'Operation'],
+      5: ['delete', 'Operation'],
+      6: ['options', 'Operation'],
+      7: ['head', 'Operation'],
+      8: ['patch', 'Operation'],
+      9: ['parameters', 'ParametersItem', '*'],
+      10: ext,
     },
   },
   Operation: {
     fields: {
-      1: ['tags', 'string', '*'], 2: ['summary', 'string'], 3: ['description', 'string'], 5: ['operationId', 'string'],
-      6: ['produces', 'string', '*'], 7: ['consumes', 'string', '*'], 8: ['parameters', 'ParametersItem', '*'],
-      9: ['responses', 'Responses'], 10: ['schemes', 'string', '*'], 11: ['deprecated', 'bool'], 13: ext,
+      1: ['tags', 'string', '*'],
+      2: ['summary', 'string'],
+      3: ['description', 'string'],
+      5: ['operationId', 'string'],
+      6: ['produces', 'string', '*'],
+      7: ['consumes', 'string', '*'],
+      8: ['parameters', 'ParametersItem', '*'],
+      9: ['responses', 'Responses'],
+      10: ['schemes', 'string', '*'],
+      11: ['deprecated', 'bool'],
+      13: ext,
     },
   },
   ParametersItem: { fields: { 1: ['parameter', 'Parameter'], 2: ['jsonReference', 'JsonReference'] }, toJson: first },
   JsonReference: { fields: { 1: ['$ref', 'string'], 2: ['description', 'string'] } },
   Parameter: { fields: { 1: ['body', 'BodyParameter'], 2: ['nonBody', 'NonBodyParameter'] }, toJson: first },
-  BodyParameter: { fields: { 1: ['description', 'string'], 2: ['name', 'string'], 3: ['in', 'string'], 4: ['required', 'bool'], 5: ['schema', 'Schema'], 6: ext } },
+  BodyParameter: {
+    fields: {
+      1: ['description', 'string'],
+      2: ['name', 'string'],
+      3: ['in', 'string'],
+      4: ['required', 'bool'],
+      5: ['schema', 'Schema'],
+      6: ext,
+    },
+  },
   NonBodyParameter: {
-    fields: { 1: ['header', 'PathParameterSubSchema'], 2: ['formData', 'QueryParameterSubSchema'], 3: ['query', 'QueryParameterSubSchema'], 4: ['path', 'PathParameterSubSchema'] },
+    fields: {
+      1: ['header', 'PathParameterSubSchema'],
+      2: ['formData', 'QueryParameterSubSchema'],
+      3: ['query', 'QueryParameterSubSchema'],
+      4: ['path', 'PathParameterSubSchema'],
+    },
     toJson: first,
   },
   QueryParameterSubSchema: {
     fields: {
-      1: ['required', 'bool'], 2: ['in', 'string'], 3: ['description', 'string'], 4: ['name', 'string'], 5: ['allowEmptyValue', 'bool'],
-      6: ['type', 'string'], 7: ['format', 'string'], 9: ['collectionFormat', 'string'], 10: ['default', 'Any'], 17: ['pattern', 'string'],
-      20: ['uniqueItems', 'bool'], 21: ['enum', 'Any', '*'], 23: ext,
+      1: ['required', 'bool'],
+      2: ['in', 'string'],
+      3: ['description', 'string'],
+      4: ['name', 'string'],
+      5: ['allowEmptyValue', 'bool'],
+      6: ['type', 'string'],
+      7: ['format', 'string'],
+      9: ['collectionFormat', 'string'],
+      10: ['default', 'Any'],
+      17: ['pattern', 'string'],
+      20: ['uniqueItems', 'bool'],
+      21: ['enum', 'Any', '*'],
+      23: ext,
     },
   },
   // Header parameters have the same layout as path parameters.
   PathParameterSubSchema: {
     fields: {
-      1: ['required', 'bool'], 2: ['in', 'string'], 3: ['description', 'string'], 4: ['name', 'string'], 5: ['type', 'string'],
-      6: ['format', 'string'], 8: ['collectionFormat', 'string'], 9: ['default', 'Any'], 16: ['pattern', 'string'],
-      19: ['uniqueItems', 'bool'], 20: ['enum', 'Any', '*'], 22: ext,
+      1: ['required', 'bool'],
+      2: ['in', 'string'],
+      3: ['description', 'string'],
+      4: ['name', 'string'],
+      5: ['type', 'string'],
+      6: ['format', 'string'],
+      8: ['collectionFormat', 'string'],
+      9: ['default', 'Any'],
+      16: ['pattern', 'string'],
+      19: ['uniqueItems', 'bool'],
+      20: ['enum', 'Any', '*'],
+      22: ext,
     },
   },
   Responses: { fields: { 1: ['entries', 'NamedResponseValue', '*'], 2: ext }, toJson: namedMap },
@@ -73,15 +131,41 @@ const MESSAGES: Record<string, Message> = {
   NamedSchema: { fields: { 1: ['name', 'string'], 2: ['value', 'Schema'] } },
   Schema: {
     fields: {
-      1: ['$ref', 'string'], 2: ['format', 'string'], 3: ['title', 'string'], 4: ['description', 'string'], 5: ['default', 'Any'],
-      6: ['multipleOf', 'double'], 7: ['maximum', 'double'], 8: ['exclusiveMaximum', 'bool'], 9: ['minimum', 'double'], 10: ['exclusiveMinimum', 'bool'],
-      11: ['maxLength', 'int64'], 12: ['minLength', 'int64'], 13: ['pattern', 'string'], 14: ['maxItems', 'int64'], 15: ['minItems', 'int64'],
-      16: ['uniqueItems', 'bool'], 17: ['maxProperties', 'int64'], 18: ['minProperties', 'int64'], 19: ['required', 'string', '*'],
-      20: ['enum', 'Any', '*'], 21: ['additionalProperties', 'AdditionalPropertiesItem'], 22: ['type', 'TypeItem'], 23: ['items', 'ItemsItem'],
-      24: ['allOf', 'Schema', '*'], 25: ['properties', 'Properties'], 26: ['discriminator', 'string'], 27: ['readOnly', 'bool'], 30: ['example', 'Any'], 31: ext,
+      1: ['$ref', 'string'],
+      2: ['format', 'string'],
+      3: ['title', 'string'],
+      4: ['description', 'string'],
+      5: ['default', 'Any'],
+      6: ['multipleOf', 'double'],
+      7: ['maximum', 'double'],
+      8: ['exclusiveMaximum', 'bool'],
+      9: ['minimum', 'double'],
+      10: ['exclusiveMinimum', 'bool'],
+      11: ['maxLength', 'int64'],
+      12: ['minLength', 'int64'],
+      13: ['pattern', 'string'],
+      14: ['maxItems', 'int64'],
+      15: ['minItems', 'int64'],
+      16: ['uniqueItems', 'bool'],
+      17: ['maxProperties', 'int64'],
+      18: ['minProperties', 'int64'],
+      19: ['required', 'string', '*'],
+      20: ['enum', 'Any', '*'],
+      21: ['additionalProperties', 'AdditionalPropertiesItem'],
+      22: ['type', 'TypeItem'],
+      23: ['items', 'ItemsItem'],
+      24: ['allOf', 'Schema', '*'],
+      25: ['properties', 'Properties'],
+      26: ['discriminator', 'string'],
+      27: ['readOnly', 'bool'],
+      30: ['example', 'Any'],
+      31: ext,
     },
   },
-  AdditionalPropertiesItem: { fields: { 1: ['schema', 'Schema'], 2: ['boolean', 'bool'] }, toJson: (m) => ('schema' in m ? m.schema : (m.boolean ?? false)) },
+  AdditionalPropertiesItem: {
+    fields: { 1: ['schema', 'Schema'], 2: ['boolean', 'bool'] },
+    toJson: (m) => ('schema' in m ? m.schema : (m.boolean ?? false)),
+  },
   TypeItem: { fields: { 1: ['value', 'string', '*'] }, toJson: (m) => (m.value.length === 1 ? m.value[0] : m.value) },
   ItemsItem: { fields: { 1: ['schema', 'Schema', '*'] }, toJson: (m) => (m.schema.length === 1 ? m.schema[0] : m.schema) },
   NamedAny: { fields: { 1: ['name', 'string'], 2: ['value', 'Any'] } },
@@ -137,7 +221,8 @@ function decode(type: string, buf: Buffer): any {
       out[name] = value;
     }
   }
-  if (hasRepeated(spec)) for (const [, [name, , rep]] of Object.entries(spec.fields)) if (rep && !(name in out) && name !== 'vendorExtension') out[name] = [];
+  if (hasRepeated(spec))
+    for (const [, [name, , rep]] of Object.entries(spec.fields)) if (rep && !(name in out) && name !== 'vendorExtension') out[name] = [];
   const exts: any[] = out.vendorExtension ?? [];
   delete out.vendorExtension;
   for (const e of exts) out[e.name] = e.value;
@@ -175,7 +260,10 @@ const sample = {
           { name: 'body', in: 'body', required: true, schema: { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.Patch' } },
           { name: 'fieldValidation', in: 'query', type: 'string', uniqueItems: true, description: 'Strict or not' },
         ],
-        responses: { '200': { description: 'OK', schema: { $ref: '#/definitions/io.k8s.api.apps.v1.Deployment' } }, '401': { description: 'Unauthorized' } },
+        responses: {
+          '200': { description: 'OK', schema: { $ref: '#/definitions/io.k8s.api.apps.v1.Deployment' } },
+          '401': { description: 'Unauthorized' },
+        },
         'x-kubernetes-action': 'patch',
         'x-kubernetes-group-version-kind': { group: 'apps', version: 'v1', kind: 'Deployment' },
       },
@@ -188,7 +276,12 @@ const sample = {
       required: ['spec'],
       properties: {
         replicas: { type: 'integer', format: 'int32', minimum: 0.5, maximum: 10, description: 'ünïcode' },
-        containers: { type: 'array', items: { $ref: '#/definitions/C' }, 'x-kubernetes-patch-merge-key': 'name', 'x-kubernetes-patch-strategy': 'merge' },
+        containers: {
+          type: 'array',
+          items: { $ref: '#/definitions/C' },
+          'x-kubernetes-patch-merge-key': 'name',
+          'x-kubernetes-patch-strategy': 'merge',
+        },
         labels: { type: 'object', additionalProperties: { type: 'string' } },
         closed: { type: 'object', additionalProperties: false },
         mode: { type: 'string', enum: ['A', 'B'], default: 'A', maxLength: 3 },
@@ -215,7 +308,13 @@ describe('openapi v2 protobuf', () => {
   });
 
   test('vendor extensions are YAML text, as gnostic writes them', () => {
-    const bytes = Buffer.from(encodeOpenApiV2({ definitions: { X: { type: 'object', properties: {}, 'x-kubernetes-group-version-kind': [{ group: '', kind: 'Pod', version: 'v1' }] } } }));
+    const bytes = Buffer.from(
+      encodeOpenApiV2({
+        definitions: {
+          X: { type: 'object', properties: {}, 'x-kubernetes-group-version-kind': [{ group: '', kind: 'Pod', version: 'v1' }] },
+        },
+      }),
+    );
     assert.ok(bytes.includes(Buffer.from('- group: ""\n  kind: Pod\n  version: v1\n')));
   });
 

@@ -181,7 +181,15 @@ export function encodeOpenApiV2(doc: Json): Uint8Array {
   w.string(1, doc.swagger as string);
   if (doc.info) {
     const info = doc.info as Json;
-    w.message(2, () => (w.string(1, info.title as string), w.string(2, info.version as string), w.string(3, info.description as string), extensions(7, info)));
+    w.message(
+      2,
+      () => (
+        w.string(1, info.title as string),
+        w.string(2, info.version as string),
+        w.string(3, info.description as string),
+        extensions(7, info)
+      ),
+    );
   }
   w.string(3, doc.host as string);
   w.string(4, doc.basePath as string);

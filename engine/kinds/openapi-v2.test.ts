@@ -21,8 +21,15 @@ const kind = (over: Partial<KindDef> & Pick<KindDef, 'group' | 'version' | 'kind
 const kinds: KindDef[] = [
   kind({ group: '', version: 'v1', kind: 'Pod', plural: 'pods', model: 'V1Pod', subresources: { status: true } }),
   kind({
-    group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', model: 'V1Deployment',
-    subresources: { status: true, scale: { specReplicasPath: 'spec.replicas', statusReplicasPath: 'status.replicas', labelSelectorPath: 'spec.selector' } },
+    group: 'apps',
+    version: 'v1',
+    kind: 'Deployment',
+    plural: 'deployments',
+    model: 'V1Deployment',
+    subresources: {
+      status: true,
+      scale: { specReplicasPath: 'spec.replicas', statusReplicasPath: 'status.replicas', labelSelectorPath: 'spec.selector' },
+    },
   }),
 ];
 
@@ -45,7 +52,12 @@ describe('openapi v2 document', () => {
 
   test('operations carry the kind, the action and the write parameters kubectl looks for', () => {
     const ops = doc.paths[item];
-    assert.deepEqual(Object.keys(ops).filter((k) => k !== 'parameters').sort(), ['delete', 'get', 'patch', 'put']);
+    assert.deepEqual(
+      Object.keys(ops)
+        .filter((k) => k !== 'parameters')
+        .sort(),
+      ['delete', 'get', 'patch', 'put'],
+    );
     assert.deepEqual(ops.get['x-kubernetes-group-version-kind'], gvk);
     assert.equal(ops.get['x-kubernetes-action'], 'get');
     assert.equal(doc.paths['/apis/apps/v1/namespaces/{namespace}/deployments'].get['x-kubernetes-action'], 'list');
@@ -67,17 +79,28 @@ describe('openapi v2 document', () => {
       'application/strategic-merge-patch+json',
       'application/apply-patch+yaml',
     ]);
-    assert.deepEqual(ops.patch.parameters[0], { name: 'body', in: 'body', required: true, schema: { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.Patch' } });
+    assert.deepEqual(ops.patch.parameters[0], {
+      name: 'body',
+      in: 'body',
+      required: true,
+      schema: { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.Patch' },
+    });
     assert.deepEqual(ops.put.responses['200'], { description: 'OK', schema: { $ref: '#/definitions/io.k8s.api.apps.v1.Deployment' } });
     assert.equal(ops.put.requestBody, undefined);
-    assert.deepEqual(ops.parameters.find((p: any) => p.name === 'name'), { type: 'string', uniqueItems: true, name: 'name', in: 'path', description: 'Name of the object.', required: true });
+    assert.deepEqual(
+      ops.parameters.find((p: any) => p.name === 'name'),
+      { type: 'string', uniqueItems: true, name: 'name', in: 'path', description: 'Name of the object.', required: true },
+    );
   });
 
   test('definitions use the v3 component names, with GVKs and strategic-merge keys', () => {
     assert.deepEqual(defs['io.k8s.api.apps.v1.Deployment']['x-kubernetes-group-version-kind'], [gvk]);
     assert.deepEqual(defs['io.k8s.api.core.v1.Pod']['x-kubernetes-group-version-kind'], [{ group: '', version: 'v1', kind: 'Pod' }]);
     assert.deepEqual(Object.keys(defs).sort(), Object.keys(defs));
-    const v3Names = new Set([...Object.keys((v3.document('api/v1') as any).components.schemas), ...Object.keys((v3.document('apis/apps/v1') as any).components.schemas)]);
+    const v3Names = new Set([
+      ...Object.keys((v3.document('api/v1') as any).components.schemas),
+      ...Object.keys((v3.document('apis/apps/v1') as any).components.schemas),
+    ]);
     assert.deepEqual(new Set(Object.keys(defs)), v3Names);
     const containers = defs['io.k8s.api.core.v1.PodSpec'].properties.containers;
     assert.equal(containers['x-kubernetes-patch-merge-key'], 'name');
@@ -96,7 +119,10 @@ describe('openapi v2 document', () => {
       assert.ok(!text.includes(key), `${key} left in the v2 document`);
     }
     assert.deepEqual(
-      { type: defs['io.k8s.apimachinery.pkg.util.intstr.IntOrString'].type, format: defs['io.k8s.apimachinery.pkg.util.intstr.IntOrString'].format },
+      {
+        type: defs['io.k8s.apimachinery.pkg.util.intstr.IntOrString'].type,
+        format: defs['io.k8s.apimachinery.pkg.util.intstr.IntOrString'].format,
+      },
       { type: 'string', format: 'int-or-string' },
     );
     assert.equal(defs['io.k8s.apimachinery.pkg.api.resource.Quantity'].type, 'string');
@@ -140,8 +166,13 @@ describe('GET /openapi/v2 reply', () => {
 
 describe('v3 to v2 schema conversion', () => {
   test('unwraps single-ref allOf, keeps real allOf, recurses into items and additionalProperties', () => {
-    assert.deepEqual(schemaToV2({ allOf: [{ $ref: '#/components/schemas/A' }], description: 'd' }), { description: 'd', $ref: '#/definitions/A' });
-    assert.deepEqual(schemaToV2({ allOf: [{ $ref: '#/components/schemas/A' }, { type: 'object' }] }), { allOf: [{ $ref: '#/definitions/A' }, { type: 'object' }] });
+    assert.deepEqual(schemaToV2({ allOf: [{ $ref: '#/components/schemas/A' }], description: 'd' }), {
+      description: 'd',
+      $ref: '#/definitions/A',
+    });
+    assert.deepEqual(schemaToV2({ allOf: [{ $ref: '#/components/schemas/A' }, { type: 'object' }] }), {
+      allOf: [{ $ref: '#/definitions/A' }, { type: 'object' }],
+    });
     assert.deepEqual(schemaToV2({ type: 'array', items: { type: 'object', additionalProperties: { $ref: '#/components/schemas/B' } } }), {
       type: 'array',
       items: { type: 'object', additionalProperties: { $ref: '#/definitions/B' } },

@@ -43,7 +43,10 @@ export interface OpenApiV2 {
   reply(accept: string | undefined, ifNoneMatch: string | undefined): HttpReply;
 }
 
-const bodyOf = (bytes: Uint8Array): OpenApiV2Body => ({ body: bytes, etag: `"${createHash('sha512').update(bytes).digest('hex').toUpperCase()}"` });
+const bodyOf = (bytes: Uint8Array): OpenApiV2Body => ({
+  body: bytes,
+  etag: `"${createHash('sha512').update(bytes).digest('hex').toUpperCase()}"`,
+});
 
 /** Whether an Accept header prefers the gnostic protobuf form (either spelling kubectl has used). */
 export function wantsProtobuf(accept: string | undefined): boolean {
@@ -75,13 +78,20 @@ export function createOpenApiV2(reg: SchemaRegistry, kinds: KindDef[], opts: Ope
       // A type reached from several group-versions is the same schema in each document.
       for (const [name, s] of Object.entries(d.components.schemas)) if (!(name in definitions)) definitions[name] = schemaToV2(s);
     }
-    const sorted = <T>(m: Record<string, T>) => Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]]));
+    const sorted = <T>(m: Record<string, T>) =>
+      Object.fromEntries(
+        Object.keys(m)
+          .sort()
+          .map((k) => [k, m[k]]),
+      );
     const result: Json = {
       swagger: '2.0',
       info: { title: 'Kubernetes', version: opts.version ?? 'v1.33.0' },
       paths: sorted(paths),
       definitions: sorted(definitions),
-      securityDefinitions: { BearerToken: { description: 'Bearer token authentication', type: 'apiKey', name: 'authorization', in: 'header' } },
+      securityDefinitions: {
+        BearerToken: { description: 'Bearer token authentication', type: 'apiKey', name: 'authorization', in: 'header' },
+      },
       security: [{ BearerToken: [] }],
     };
     return result;
@@ -101,7 +111,8 @@ export function createOpenApiV2(reg: SchemaRegistry, kinds: KindDef[], opts: Ope
         Vary: 'Accept',
         'Cache-Control': 'no-cache, private',
       };
-      if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === b.etag || t.trim() === '*')) return { status: 304, headers, body: '' };
+      if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === b.etag || t.trim() === '*'))
+        return { status: 304, headers, body: '' };
       return { status: 200, headers: { ...headers, 'Content-Length': b.body.byteLength }, body: b.body };
     },
   };

@@ -22,11 +22,34 @@ const kinds: KindDef[] = [
   kind({ group: '', version: 'v1', kind: 'Pod', plural: 'pods', model: 'V1Pod', subresources: { status: true } }),
   kind({ group: '', version: 'v1', kind: 'Node', plural: 'nodes', model: 'V1Node', namespaced: false, subresources: { status: true } }),
   kind({
-    group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', model: 'V1Deployment',
-    subresources: { status: true, scale: { specReplicasPath: 'spec.replicas', statusReplicasPath: 'status.replicas', labelSelectorPath: 'spec.selector' } },
+    group: 'apps',
+    version: 'v1',
+    kind: 'Deployment',
+    plural: 'deployments',
+    model: 'V1Deployment',
+    subresources: {
+      status: true,
+      scale: { specReplicasPath: 'spec.replicas', statusReplicasPath: 'status.replicas', labelSelectorPath: 'spec.selector' },
+    },
   }),
-  kind({ group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview', plural: 'selfsubjectaccessreviews', model: 'V1SelfSubjectAccessReview', namespaced: false, verbs: ['create'], virtual: true }),
-  kind({ group: 'autoscaling', version: 'v2', kind: 'HorizontalPodAutoscaler', plural: 'horizontalpodautoscalers', model: 'V2HorizontalPodAutoscaler', subresources: { status: true } }),
+  kind({
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    kind: 'SelfSubjectAccessReview',
+    plural: 'selfsubjectaccessreviews',
+    model: 'V1SelfSubjectAccessReview',
+    namespaced: false,
+    verbs: ['create'],
+    virtual: true,
+  }),
+  kind({
+    group: 'autoscaling',
+    version: 'v2',
+    kind: 'HorizontalPodAutoscaler',
+    plural: 'horizontalpodautoscalers',
+    model: 'V2HorizontalPodAutoscaler',
+    subresources: { status: true },
+  }),
 ];
 
 const api = createOpenApiV3(reg, kinds, { version: 'v1.33.2' });
@@ -38,7 +61,7 @@ const gvk = (group: string, version: string, k: string) => ({ group, version, ki
 function refs(value: unknown, out: string[] = []): string[] {
   if (Array.isArray(value)) value.forEach((v) => refs(v, out));
   else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) (k === '$ref' ? out.push(v as string) : refs(v, out));
+    for (const [k, v] of Object.entries(value)) k === '$ref' ? out.push(v as string) : refs(v, out);
   }
   return out;
 }
@@ -76,7 +99,10 @@ describe('openapi v3 documents', () => {
       '/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale',
       '/apis/apps/v1/namespaces/{namespace}/deployments/{name}/status',
     ]);
-    const methods = (p: string) => Object.keys(apps.paths[p]).filter((k) => k !== 'parameters').sort();
+    const methods = (p: string) =>
+      Object.keys(apps.paths[p])
+        .filter((k) => k !== 'parameters')
+        .sort();
     assert.deepEqual(methods('/apis/apps/v1/namespaces/{namespace}/deployments'), ['delete', 'get', 'post']);
     assert.deepEqual(methods('/apis/apps/v1/namespaces/{namespace}/deployments/{name}'), ['delete', 'get', 'patch', 'put']);
     assert.deepEqual(methods('/apis/apps/v1/namespaces/{namespace}/deployments/{name}/status'), ['get', 'patch', 'put']);
@@ -98,15 +124,24 @@ describe('openapi v3 documents', () => {
         const query = op.parameters.filter((p: any) => p.in === 'query').map((p: any) => p.name);
         assert.ok(query.includes('fieldValidation') && query.includes('dryRun'), path);
         assert.deepEqual(Object.keys(op.requestBody.content).sort(), [
-          'application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json',
+          'application/apply-patch+yaml',
+          'application/json-patch+json',
+          'application/merge-patch+json',
+          'application/strategic-merge-patch+json',
         ]);
       }
     }
     const item = apps.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'];
     assert.deepEqual(item.patch['x-kubernetes-group-version-kind'], gvk('apps', 'v1', 'Deployment'));
     assert.equal(item.patch['x-kubernetes-action'], 'patch');
-    assert.deepEqual(apps.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale'].patch['x-kubernetes-group-version-kind'], gvk('autoscaling', 'v1', 'Scale'));
-    assert.deepEqual(item.parameters.map((p: any) => `${p.in}:${p.name}`), ['path:name', 'path:namespace', 'query:pretty']);
+    assert.deepEqual(
+      apps.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale'].patch['x-kubernetes-group-version-kind'],
+      gvk('autoscaling', 'v1', 'Scale'),
+    );
+    assert.deepEqual(
+      item.parameters.map((p: any) => `${p.in}:${p.name}`),
+      ['path:name', 'path:namespace', 'query:pretty'],
+    );
   });
 
   test('kind schemas carry x-kubernetes-group-version-kind as a list; lists and Scale too', () => {
@@ -119,11 +154,19 @@ describe('openapi v3 documents', () => {
 
   test('names shared types by their upstream group, whichever document includes them', () => {
     const names = Object.keys(apps.components.schemas);
-    for (const n of ['io.k8s.api.core.v1.PodTemplateSpec', 'io.k8s.api.core.v1.Container', 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta',
-      'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector', 'io.k8s.apimachinery.pkg.util.intstr.IntOrString', 'io.k8s.api.autoscaling.v1.ScaleSpec']) {
+    for (const n of [
+      'io.k8s.api.core.v1.PodTemplateSpec',
+      'io.k8s.api.core.v1.Container',
+      'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta',
+      'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector',
+      'io.k8s.apimachinery.pkg.util.intstr.IntOrString',
+      'io.k8s.api.autoscaling.v1.ScaleSpec',
+    ]) {
       assert.ok(names.includes(n), n);
     }
-    assert.ok(Object.keys((api.document('apis/autoscaling/v2') as any).components.schemas).includes('io.k8s.api.autoscaling.v2.MetricSpec'));
+    assert.ok(
+      Object.keys((api.document('apis/autoscaling/v2') as any).components.schemas).includes('io.k8s.api.autoscaling.v2.MetricSpec'),
+    );
   });
 
   test('every $ref resolves inside its own document', () => {

@@ -63,14 +63,20 @@ export function createOpenApiV3(reg: SchemaRegistry, kinds: KindDef[], opts: Ope
     const schemas = createSchemaCollector(reg, namer, (model) => gvks.get(model) ?? []);
     const paths: Record<string, Json> = {};
     for (const def of defs) Object.assign(paths, kindPaths(def, reg, schemas));
-    const sortedPaths = Object.fromEntries(Object.keys(paths).sort().map((p) => [p, paths[p]]));
+    const sortedPaths = Object.fromEntries(
+      Object.keys(paths)
+        .sort()
+        .map((p) => [p, paths[p]]),
+    );
     const doc: Json = {
       openapi: '3.0.0',
       info: { title: 'Kubernetes', version: opts.version ?? 'v1.33.0' },
       paths: sortedPaths,
       components: {
         schemas: schemas.components(),
-        securitySchemes: { BearerToken: { type: 'apiKey', description: 'Bearer token authentication', name: 'authorization', in: 'header' } },
+        securitySchemes: {
+          BearerToken: { type: 'apiKey', description: 'Bearer token authentication', name: 'authorization', in: 'header' },
+        },
       },
       security: [{ BearerToken: [] }],
     };

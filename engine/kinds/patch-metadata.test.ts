@@ -44,7 +44,10 @@ describe('patch metadata', () => {
         const node = f.node();
         assert.equal(node.type, 'array', key);
         const items = node.type === 'array' ? node.items : node;
-        assert.ok(items.type === 'object' && reg.fields(items.model)[meta.patchMergeKey], `${key}: merge key ${meta.patchMergeKey} missing`);
+        assert.ok(
+          items.type === 'object' && reg.fields(items.model)[meta.patchMergeKey],
+          `${key}: merge key ${meta.patchMergeKey} missing`,
+        );
       } else {
         assert.ok(type === 'array' || type === 'object', `${key}: ${type}`);
       }

@@ -21,11 +21,23 @@ const containerLists = (model: string): Record<string, PatchMeta> => ({
 
 // Status types whose `conditions` list merges by condition type.
 const conditionsByType = [
-  'V1PodStatus', 'V1NodeStatus', 'V1NamespaceStatus', 'V1PersistentVolumeClaimStatus',
-  'V1ReplicationControllerStatus', 'V1ServiceStatus', 'V1ComponentStatus',
-  'V1DeploymentStatus', 'V1ReplicaSetStatus', 'V1StatefulSetStatus', 'V1DaemonSetStatus',
-  'V1JobStatus', 'V2HorizontalPodAutoscalerStatus', 'V1PodDisruptionBudgetStatus',
-  'V1APIServiceStatus', 'V1FlowSchemaStatus', 'V1PriorityLevelConfigurationStatus',
+  'V1PodStatus',
+  'V1NodeStatus',
+  'V1NamespaceStatus',
+  'V1PersistentVolumeClaimStatus',
+  'V1ReplicationControllerStatus',
+  'V1ServiceStatus',
+  'V1ComponentStatus',
+  'V1DeploymentStatus',
+  'V1ReplicaSetStatus',
+  'V1StatefulSetStatus',
+  'V1DaemonSetStatus',
+  'V1JobStatus',
+  'V2HorizontalPodAutoscalerStatus',
+  'V1PodDisruptionBudgetStatus',
+  'V1APIServiceStatus',
+  'V1FlowSchemaStatus',
+  'V1PriorityLevelConfigurationStatus',
 ];
 
 export const PATCH_METADATA: Readonly<Record<string, PatchMeta>> = {

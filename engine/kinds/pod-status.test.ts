@@ -9,7 +9,12 @@ function pod(spec: any, status: any, metadata: any = {}): KubeObject {
   return { metadata: { name: 'p', ...metadata }, spec, status };
 }
 const one = { containers: [{ name: 'a', image: 'x' }] };
-const two = { containers: [{ name: 'a', image: 'x' }, { name: 'b', image: 'y' }] };
+const two = {
+  containers: [
+    { name: 'a', image: 'x' },
+    { name: 'b', image: 'y' },
+  ],
+};
 const running = { running: { startedAt: '2024-05-01T11:00:00Z' } };
 
 test('pending pod without statuses shows Pending 0/1', () => {
@@ -17,15 +22,22 @@ test('pending pod without statuses shows Pending 0/1', () => {
 });
 
 test('waiting container reason wins: ContainerCreating, CrashLoopBackOff', () => {
-  const p = pod(one, { phase: 'Pending', containerStatuses: [{ name: 'a', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }] });
+  const p = pod(one, {
+    phase: 'Pending',
+    containerStatuses: [{ name: 'a', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }],
+  });
   assert.equal(summarizePod(p, now).status, 'ContainerCreating');
   const c = pod(one, {
     phase: 'Running',
-    containerStatuses: [{
-      name: 'a', ready: false, restartCount: 5,
-      state: { waiting: { reason: 'CrashLoopBackOff' } },
-      lastState: { terminated: { exitCode: 1, finishedAt: '2024-05-01T11:55:00Z' } },
-    }],
+    containerStatuses: [
+      {
+        name: 'a',
+        ready: false,
+        restartCount: 5,
+        state: { waiting: { reason: 'CrashLoopBackOff' } },
+        lastState: { terminated: { exitCode: 1, finishedAt: '2024-05-01T11:55:00Z' } },
+      },
+    ],
   });
   assert.deepEqual(summarizePod(c, now), { ready: '0/1', status: 'CrashLoopBackOff', restarts: '5 (5m ago)' });
 });
@@ -42,7 +54,10 @@ test('running pod with one of two containers ready', () => {
 });
 
 test('completed pod and completed container next to a running one', () => {
-  const done = pod(one, { phase: 'Succeeded', containerStatuses: [{ name: 'a', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } }] });
+  const done = pod(one, {
+    phase: 'Succeeded',
+    containerStatuses: [{ name: 'a', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } }],
+  });
   assert.equal(summarizePod(done, now).status, 'Completed');
   const mixed = pod(two, {
     phase: 'Running',
@@ -56,21 +71,48 @@ test('completed pod and completed container next to a running one', () => {
 });
 
 test('terminated without reason shows exit code or signal', () => {
-  const p = pod(one, { phase: 'Failed', containerStatuses: [{ name: 'a', restartCount: 0, state: { terminated: { exitCode: 137, signal: 9 } } }] });
+  const p = pod(one, {
+    phase: 'Failed',
+    containerStatuses: [{ name: 'a', restartCount: 0, state: { terminated: { exitCode: 137, signal: 9 } } }],
+  });
   assert.equal(summarizePod(p, now).status, 'Signal:9');
   const q = pod(one, { phase: 'Failed', containerStatuses: [{ name: 'a', restartCount: 0, state: { terminated: { exitCode: 2 } } }] });
   assert.equal(summarizePod(q, now).status, 'ExitCode:2');
 });
 
 test('init containers: progress, waiting reasons and failures', () => {
-  const spec = { initContainers: [{ name: 'i1', image: 'x' }, { name: 'i2', image: 'x' }], containers: [{ name: 'a', image: 'x' }] };
-  const first = pod(spec, { phase: 'Pending', initContainerStatuses: [{ name: 'i1', restartCount: 0, state: running }, { name: 'i2', restartCount: 0, state: { waiting: { reason: 'PodInitializing' } } }] });
+  const spec = {
+    initContainers: [
+      { name: 'i1', image: 'x' },
+      { name: 'i2', image: 'x' },
+    ],
+    containers: [{ name: 'a', image: 'x' }],
+  };
+  const first = pod(spec, {
+    phase: 'Pending',
+    initContainerStatuses: [
+      { name: 'i1', restartCount: 0, state: running },
+      { name: 'i2', restartCount: 0, state: { waiting: { reason: 'PodInitializing' } } },
+    ],
+  });
   assert.equal(summarizePod(first, now).status, 'Init:0/2');
-  const second = pod(spec, { phase: 'Pending', initContainerStatuses: [{ name: 'i1', restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } }, { name: 'i2', restartCount: 0, state: running }] });
+  const second = pod(spec, {
+    phase: 'Pending',
+    initContainerStatuses: [
+      { name: 'i1', restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } },
+      { name: 'i2', restartCount: 0, state: running },
+    ],
+  });
   assert.equal(summarizePod(second, now).status, 'Init:1/2');
-  const crash = pod(spec, { phase: 'Pending', initContainerStatuses: [{ name: 'i1', restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } } }] });
+  const crash = pod(spec, {
+    phase: 'Pending',
+    initContainerStatuses: [{ name: 'i1', restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } } }],
+  });
   assert.deepEqual(summarizePod(crash, now), { ready: '0/1', status: 'Init:CrashLoopBackOff', restarts: '3' });
-  const failed = pod(spec, { phase: 'Failed', initContainerStatuses: [{ name: 'i1', restartCount: 0, state: { terminated: { exitCode: 1, reason: 'Error' } } }] });
+  const failed = pod(spec, {
+    phase: 'Failed',
+    initContainerStatuses: [{ name: 'i1', restartCount: 0, state: { terminated: { exitCode: 1, reason: 'Error' } } }],
+  });
   assert.equal(summarizePod(failed, now).status, 'Init:Error');
 });
 
@@ -100,6 +142,9 @@ test('deletion states: Terminating, Unknown for lost nodes, NodeLost, Scheduling
 
 test('readiness gates column', () => {
   assert.equal(readinessGates(pod(one, {})), '<none>');
-  const p = pod({ ...one, readinessGates: [{ conditionType: 'x' }, { conditionType: 'y' }] }, { conditions: [{ type: 'x', status: 'True' }] });
+  const p = pod(
+    { ...one, readinessGates: [{ conditionType: 'x' }, { conditionType: 'y' }] },
+    { conditions: [{ type: 'x', status: 'True' }] },
+  );
   assert.equal(readinessGates(p), '1/2');
 });

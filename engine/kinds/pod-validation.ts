@@ -3,8 +3,20 @@
 // so a Deployment reports `spec.template.spec.containers[0].image: Required value`.
 import type { FieldError, KubeObject } from './types';
 import {
-  child, deepEqual, duplicate, forbidden, index, invalid, isDNS1123Label, isDNS1123Subdomain,
-  isQualifiedName, nonNegative, oneOf, required, validateAnnotations, validateLabels,
+  child,
+  deepEqual,
+  duplicate,
+  forbidden,
+  index,
+  invalid,
+  isDNS1123Label,
+  isDNS1123Subdomain,
+  isQualifiedName,
+  nonNegative,
+  oneOf,
+  required,
+  validateAnnotations,
+  validateLabels,
 } from './validation';
 import { validateContainers } from './container-validation';
 
@@ -13,10 +25,36 @@ type Obj = Record<string, any>;
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 const VOLUME_SOURCES = [
-  'hostPath', 'emptyDir', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'secret', 'nfs', 'iscsi', 'glusterfs',
-  'persistentVolumeClaim', 'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'downwardAPI', 'fc', 'azureFile',
-  'configMap', 'vsphereVolume', 'quobyte', 'azureDisk', 'photonPersistentDisk', 'projected', 'portworxVolume',
-  'scaleIO', 'storageos', 'csi', 'ephemeral', 'image',
+  'hostPath',
+  'emptyDir',
+  'gcePersistentDisk',
+  'awsElasticBlockStore',
+  'gitRepo',
+  'secret',
+  'nfs',
+  'iscsi',
+  'glusterfs',
+  'persistentVolumeClaim',
+  'rbd',
+  'flexVolume',
+  'cinder',
+  'cephfs',
+  'flocker',
+  'downwardAPI',
+  'fc',
+  'azureFile',
+  'configMap',
+  'vsphereVolume',
+  'quobyte',
+  'azureDisk',
+  'photonPersistentDisk',
+  'projected',
+  'portworxVolume',
+  'scaleIO',
+  'storageos',
+  'csi',
+  'ephemeral',
+  'image',
 ];
 
 export interface PodSpecOptions {
@@ -56,12 +94,19 @@ function validateTolerations(tolerations: Obj[] | undefined, path: string): Fiel
     const p = index(path, i);
     if (t.key) for (const m of isQualifiedName(t.key)) errs.push(invalid(child(p, 'key'), t.key, m));
     if (!t.key && t.operator !== 'Exists') {
-      errs.push(invalid(child(p, 'operator'), t.operator ?? '', 'operator must be Exists when `key` is empty, which means "match all values and all keys"'));
+      errs.push(
+        invalid(
+          child(p, 'operator'),
+          t.operator ?? '',
+          'operator must be Exists when `key` is empty, which means "match all values and all keys"',
+        ),
+      );
     }
     if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') {
       errs.push(invalid(child(p, 'effect'), t.effect ?? '', "effect must be 'NoExecute' when `tolerationSeconds` is set"));
     }
-    if (t.operator === 'Exists' && t.value) errs.push(invalid(child(p, 'operator'), t.value, 'value must be empty when `operator` is \'Exists\''));
+    if (t.operator === 'Exists' && t.value)
+      errs.push(invalid(child(p, 'operator'), t.value, "value must be empty when `operator` is 'Exists'"));
     else if (t.operator !== undefined && t.operator !== 'Exists' && t.operator !== 'Equal') {
       errs.push(...oneOf(child(p, 'operator'), t.operator, ['Equal', 'Exists']));
     }
@@ -87,7 +132,7 @@ export function validatePodSpec(spec: Obj | undefined, path: string, opts: PodSp
   if (spec.dnsPolicy === undefined) errs.push(required(child(path, 'dnsPolicy')));
   else errs.push(...oneOf(child(path, 'dnsPolicy'), spec.dnsPolicy, DNS_POLICIES));
   if (spec.dnsPolicy === 'None' && !spec.dnsConfig) {
-    errs.push(required(child(path, 'dnsConfig'), "must provide `dnsConfig` when `dnsPolicy` is None"));
+    errs.push(required(child(path, 'dnsConfig'), 'must provide `dnsConfig` when `dnsPolicy` is None'));
   }
 
   if (spec.activeDeadlineSeconds !== undefined) {
@@ -97,9 +142,15 @@ export function validatePodSpec(spec: Obj | undefined, path: string, opts: PodSp
       errs.push(invalid(child(path, 'activeDeadlineSeconds'), spec.activeDeadlineSeconds, 'must be between 1 and 2147483647, inclusive'));
     }
   }
-  errs.push(...nonNegative(child(path, 'terminationGracePeriodSeconds'), spec.terminationGracePeriodSeconds === -1 ? 0 : spec.terminationGracePeriodSeconds));
+  errs.push(
+    ...nonNegative(
+      child(path, 'terminationGracePeriodSeconds'),
+      spec.terminationGracePeriodSeconds === -1 ? 0 : spec.terminationGracePeriodSeconds,
+    ),
+  );
   if (spec.serviceAccountName) {
-    for (const m of isDNS1123Subdomain(spec.serviceAccountName)) errs.push(invalid(child(path, 'serviceAccountName'), spec.serviceAccountName, m));
+    for (const m of isDNS1123Subdomain(spec.serviceAccountName))
+      errs.push(invalid(child(path, 'serviceAccountName'), spec.serviceAccountName, m));
   }
   if (spec.nodeName) for (const m of isDNS1123Subdomain(spec.nodeName)) errs.push(invalid(child(path, 'nodeName'), spec.nodeName, m));
   if (spec.hostname) for (const m of isDNS1123Label(spec.hostname)) errs.push(invalid(child(path, 'hostname'), spec.hostname, m));
@@ -159,7 +210,11 @@ export function validatePodUpdate(pod: KubeObject, old: KubeObject): FieldError[
     if (prev.tolerations === undefined) delete munged.tolerations;
     else munged.tolerations = prev.tolerations;
   }
-  if (typeof prev.terminationGracePeriodSeconds === 'number' && prev.terminationGracePeriodSeconds < 0 && spec.terminationGracePeriodSeconds === 1) {
+  if (
+    typeof prev.terminationGracePeriodSeconds === 'number' &&
+    prev.terminationGracePeriodSeconds < 0 &&
+    spec.terminationGracePeriodSeconds === 1
+  ) {
     munged.terminationGracePeriodSeconds = prev.terminationGracePeriodSeconds;
   }
   // Binding an unscheduled pod sets nodeName once. Skiff's pods/binding handler writes through

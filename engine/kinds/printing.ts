@@ -23,7 +23,7 @@ export function nameColumn(cell?: (obj: KubeObject) => string): PrinterColumn {
     format: 'name',
     description: 'Name must be unique within a namespace.',
     priority: 0,
-    cell: (obj) => (cell ? cell(obj) : obj.metadata?.name ?? ''),
+    cell: (obj) => (cell ? cell(obj) : (obj.metadata?.name ?? '')),
   };
 }
 
@@ -62,11 +62,20 @@ export function selectorString(selector: any): string {
   for (const req of selector.matchExpressions ?? []) {
     const values = [...(req.values ?? [])].sort().join(',');
     switch (req.operator) {
-      case 'In': parts.push([req.key, `${req.key} in (${values})`]); break;
-      case 'NotIn': parts.push([req.key, `${req.key} notin (${values})`]); break;
-      case 'Exists': parts.push([req.key, req.key]); break;
-      case 'DoesNotExist': parts.push([req.key, `!${req.key}`]); break;
-      default: parts.push([req.key, `${req.key} ${String(req.operator).toLowerCase()} (${values})`]);
+      case 'In':
+        parts.push([req.key, `${req.key} in (${values})`]);
+        break;
+      case 'NotIn':
+        parts.push([req.key, `${req.key} notin (${values})`]);
+        break;
+      case 'Exists':
+        parts.push([req.key, req.key]);
+        break;
+      case 'DoesNotExist':
+        parts.push([req.key, `!${req.key}`]);
+        break;
+      default:
+        parts.push([req.key, `${req.key} ${String(req.operator).toLowerCase()} (${values})`]);
     }
   }
   // Requirements print sorted by key, as the labels package sorts them.
@@ -127,5 +136,8 @@ export function accessModes(modes: string[] | undefined): string {
   const short: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
   const order = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
   const set = new Set(modes ?? []);
-  return order.filter((m) => set.has(m)).map((m) => short[m]).join(',');
+  return order
+    .filter((m) => set.has(m))
+    .map((m) => short[m])
+    .join(',');
 }

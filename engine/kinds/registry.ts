@@ -18,7 +18,12 @@ import { podDisruptionBudgetKind } from './kinds-policy';
 import { endpointSliceKind, ingressClassKind, ingressKind, networkPolicyKind } from './kinds-networking';
 import { clusterRoleBindingKind, clusterRoleKind, roleBindingKind, roleKind } from './kinds-rbac';
 import {
-  customResourceDefinitionKind, leaseKind, priorityClassKind, selfSubjectAccessReviewKind, selfSubjectReviewKind, storageClassKind,
+  customResourceDefinitionKind,
+  leaseKind,
+  priorityClassKind,
+  selfSubjectAccessReviewKind,
+  selfSubjectReviewKind,
+  storageClassKind,
 } from './kinds-other';
 
 export { evictionKind } from './kinds-policy';
@@ -29,17 +34,40 @@ export { evictionKind } from './kinds-policy';
  */
 export function builtinKinds(): KindDef[] {
   return [
-    bindingKind, configMapKind, endpointsKind, eventKind, limitRangeKind, namespaceKind, nodeKind,
-    persistentVolumeClaimKind, persistentVolumeKind, podKind, replicationControllerKind, resourceQuotaKind,
-    secretKind, serviceAccountKind, serviceKind,
-    controllerRevisionKind, daemonSetKind, deploymentKind, replicaSetKind, statefulSetKind,
+    bindingKind,
+    configMapKind,
+    endpointsKind,
+    eventKind,
+    limitRangeKind,
+    namespaceKind,
+    nodeKind,
+    persistentVolumeClaimKind,
+    persistentVolumeKind,
+    podKind,
+    replicationControllerKind,
+    resourceQuotaKind,
+    secretKind,
+    serviceAccountKind,
+    serviceKind,
+    controllerRevisionKind,
+    daemonSetKind,
+    deploymentKind,
+    replicaSetKind,
+    statefulSetKind,
     selfSubjectReviewKind,
     selfSubjectAccessReviewKind,
-    hpaV2Kind, hpaV1Kind,
-    cronJobKind, jobKind,
-    ingressClassKind, ingressKind, networkPolicyKind,
+    hpaV2Kind,
+    hpaV1Kind,
+    cronJobKind,
+    jobKind,
+    ingressClassKind,
+    ingressKind,
+    networkPolicyKind,
     podDisruptionBudgetKind,
-    clusterRoleBindingKind, clusterRoleKind, roleBindingKind, roleKind,
+    clusterRoleBindingKind,
+    clusterRoleKind,
+    roleBindingKind,
+    roleKind,
     storageClassKind,
     customResourceDefinitionKind,
     priorityClassKind,
@@ -117,8 +145,7 @@ export function createKindRegistry(defs: KindDef[]): KindRegistry {
 
   function resolve(name: string): KindDef | undefined {
     const lower = name.toLowerCase();
-    const matches = (d: KindDef, n: string) =>
-      d.plural === n || d.singular === n || d.kind.toLowerCase() === n || d.shortNames.includes(n);
+    const matches = (d: KindDef, n: string) => d.plural === n || d.singular === n || d.kind.toLowerCase() === n || d.shortNames.includes(n);
     const direct = byPreference.find((d) => matches(d, lower));
     if (direct) return direct;
     // "deployments.apps", "hpa.autoscaling", "pods." style qualified names.

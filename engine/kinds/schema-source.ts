@@ -47,14 +47,19 @@ export function fileModelSource(dir: string = defaultModelsDir()): ModelSource {
   const docs = new Map<string, ModelDocs | undefined>();
 
   const has = (model: string) => {
-    names ??= new Set(readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3)));
+    names ??= new Set(
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => f.slice(0, -3)),
+    );
     return names.has(model) && model !== 'all' && model !== 'ObjectSerializer';
   };
 
   return {
     has,
     attributes(model) {
-      if (!attrs.has(model)) attrs.set(model, has(model) ? parseAttributes(model, readFileSync(join(dir, `${model}.js`), 'utf8')) : undefined);
+      if (!attrs.has(model))
+        attrs.set(model, has(model) ? parseAttributes(model, readFileSync(join(dir, `${model}.js`), 'utf8')) : undefined);
       return attrs.get(model);
     },
     docs(model) {

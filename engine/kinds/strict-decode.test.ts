@@ -35,7 +35,12 @@ describe('checkObject', () => {
     obj.extra = true;
     obj.spec.template.spec.containers[0].ports = [{ containerPort: 80, hostport: 1 }];
     const r = checkObject(reg, 'V1Deployment', obj);
-    assert.deepEqual(r.unknownFields.sort(), ['extra', 'metadata.labelz', 'spec.Replicas', 'spec.template.spec.containers[0].ports[0].hostport']);
+    assert.deepEqual(r.unknownFields.sort(), [
+      'extra',
+      'metadata.labelz',
+      'spec.Replicas',
+      'spec.template.spec.containers[0].ports[0].hostport',
+    ]);
   });
 
   test('words a wrong type as Go encoding/json does', () => {
@@ -69,11 +74,18 @@ describe('checkObject', () => {
     const ok = checkObject(reg, 'V1Deployment', deployment({ strategy: { rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 } } }));
     assert.deepEqual(ok.typeErrors, []);
     const bad = checkObject(reg, 'V1Deployment', deployment({ strategy: { rollingUpdate: { maxSurge: true } } }));
-    assert.equal(bad.typeErrors[0].message, 'json: cannot unmarshal bool into Go struct field RollingUpdateDeployment.spec.strategy.rollingUpdate.maxSurge of type int32');
+    assert.equal(
+      bad.typeErrors[0].message,
+      'json: cannot unmarshal bool into Go struct field RollingUpdateDeployment.spec.strategy.rollingUpdate.maxSurge of type int32',
+    );
   });
 
   test('quantities accept strings and numbers and reject malformed ones', () => {
-    const ok = checkObject(reg, 'V1Deployment', deployment({}, { resources: { limits: { cpu: '500m', memory: 128974848 }, requests: { cpu: 0.5 } } }));
+    const ok = checkObject(
+      reg,
+      'V1Deployment',
+      deployment({}, { resources: { limits: { cpu: '500m', memory: 128974848 }, requests: { cpu: 0.5 } } }),
+    );
     assert.deepEqual(ok.typeErrors, []);
     const bad = checkObject(reg, 'V1Deployment', deployment({}, { resources: { limits: { cpu: 'lots' } } }));
     assert.equal(bad.typeErrors[0].path, 'spec.template.spec.containers[0].resources.limits.cpu');
@@ -81,24 +93,44 @@ describe('checkObject', () => {
   });
 
   test('any accepts anything; null is always fine', () => {
-    const rev = { apiVersion: 'apps/v1', kind: 'ControllerRevision', metadata: { name: 'r' }, revision: 1, data: { whatever: [1, 'x', { y: null }] } };
+    const rev = {
+      apiVersion: 'apps/v1',
+      kind: 'ControllerRevision',
+      metadata: { name: 'r' },
+      revision: 1,
+      data: { whatever: [1, 'x', { y: null }] },
+    };
     assert.deepEqual(checkObject(reg, 'V1ControllerRevision', rev), { unknownFields: [], typeErrors: [] });
     assert.deepEqual(checkObject(reg, 'V1Deployment', deployment({ replicas: null, strategy: null })).typeErrors, []);
   });
 
   test('checks timestamps and base64 data', () => {
-    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', creationTimestamp: '2024-02-30T00:00:00Z' }, data: { a: 'aGk=', b: 'not base64!' } };
+    const secret = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's', creationTimestamp: '2024-02-30T00:00:00Z' },
+      data: { a: 'aGk=', b: 'not base64!' },
+    };
     const r = checkObject(reg, 'V1Secret', secret);
     assert.deepEqual(r.typeErrors, [
       { path: 'metadata.creationTimestamp', message: 'parsing time "2024-02-30T00:00:00Z": day out of range' },
       { path: 'data.b', message: 'illegal base64 data at input byte 3' },
     ]);
     const r2 = checkObject(reg, 'V1Secret', { metadata: { creationTimestamp: 5 } });
-    assert.equal(r2.typeErrors[0].message, 'json: cannot unmarshal number into Go struct field ObjectMeta.metadata.creationTimestamp of type string');
+    assert.equal(
+      r2.typeErrors[0].message,
+      'json: cannot unmarshal number into Go struct field ObjectMeta.metadata.creationTimestamp of type string',
+    );
   });
 
   test('apiVersion, kind, metadata and status are accepted at the top of any model', () => {
-    const r = checkObject(reg, 'V1Binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'p', bogus: 1 }, status: {}, target: { name: 'n' } });
+    const r = checkObject(reg, 'V1Binding', {
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name: 'p', bogus: 1 },
+      status: {},
+      target: { name: 'n' },
+    });
     assert.deepEqual(r.unknownFields, ['metadata.bogus']);
   });
 

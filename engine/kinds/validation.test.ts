@@ -18,11 +18,18 @@ test('metadata.name must be a DNS-1123 subdomain, with the upstream wording', ()
 });
 
 test('name or generateName is required; namespaces use DNS labels; cluster objects have no namespace', () => {
-  assert.deepEqual(msgs(validateObjectMeta({ metadata: { namespace: 'default' } }, true, 'subdomain')), ['metadata.name: Required value: name or generateName is required']);
-  assert.deepEqual(msgs(validateObjectMeta({ metadata: { generateName: 'web-', name: 'web-x7k2p', namespace: 'd' } }, true, 'subdomain')), []);
+  assert.deepEqual(msgs(validateObjectMeta({ metadata: { namespace: 'default' } }, true, 'subdomain')), [
+    'metadata.name: Required value: name or generateName is required',
+  ]);
+  assert.deepEqual(
+    msgs(validateObjectMeta({ metadata: { generateName: 'web-', name: 'web-x7k2p', namespace: 'd' } }, true, 'subdomain')),
+    [],
+  );
   const label = msgs(validateObjectMeta({ metadata: { name: 'a.b' } }, false, 'label'));
   assert.deepEqual(label, ['metadata.name: Invalid value: "a.b": must not contain dots']);
-  assert.deepEqual(msgs(validateObjectMeta({ metadata: { name: 'n1', namespace: 'x' } }, false, 'subdomain')), ['metadata.namespace: Forbidden: not allowed on this type']);
+  assert.deepEqual(msgs(validateObjectMeta({ metadata: { name: 'n1', namespace: 'x' } }, false, 'subdomain')), [
+    'metadata.namespace: Forbidden: not allowed on this type',
+  ]);
   assert.deepEqual(msgs(validateObjectMeta({ metadata: { name: 'n1' } }, true, 'subdomain')), ['metadata.namespace: Required value']);
   const long = 'a'.repeat(64);
   assert.match(msgs(validateObjectMeta({ metadata: { name: long } }, false, 'label'))[0], /must be no more than 63 characters/);
@@ -51,13 +58,21 @@ function deployment(spec: any): KubeObject {
 }
 
 test('deployment: image required, selector required, selector must match template labels', () => {
-  const noImage = deployment({ selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'a' }] } } });
+  const noImage = deployment({
+    selector: { matchLabels: { app: 'x' } },
+    template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'a' }] } },
+  });
   assert.deepEqual(msgs(deploymentKind.validate!(noImage)), ['spec.template.spec.containers[0].image: Required value']);
 
-  const noSelector = deployment({ template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'a', image: 'nginx' }] } } });
+  const noSelector = deployment({
+    template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'a', image: 'nginx' }] } },
+  });
   assert.deepEqual(msgs(deploymentKind.validate!(noSelector)), ['spec.selector: Required value']);
 
-  const mismatch = deployment({ selector: { matchLabels: { app: 'y' } }, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'a', image: 'nginx' }] } } });
+  const mismatch = deployment({
+    selector: { matchLabels: { app: 'y' } },
+    template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'a', image: 'nginx' }] } },
+  });
   assert.deepEqual(msgs(deploymentKind.validate!(mismatch)), [
     'spec.template.metadata.labels: Invalid value: map[string]string{"app":"x"}: `selector` does not match template `labels`',
   ]);
@@ -70,8 +85,13 @@ test('deployment: selector is immutable, restartPolicy must be Always', () => {
   assert.deepEqual(msgs(deploymentKind.validate!(next, old)), [
     'spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"x", "v":"1"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable',
   ]);
-  const never = deployment({ selector: { matchLabels: { app: 'x' } }, template: { ...tpl, spec: { ...tpl.spec, restartPolicy: 'Never' } } });
-  assert.deepEqual(msgs(deploymentKind.validate!(never)), ['spec.template.spec.restartPolicy: Unsupported value: "Never": supported values: "Always"']);
+  const never = deployment({
+    selector: { matchLabels: { app: 'x' } },
+    template: { ...tpl, spec: { ...tpl.spec, restartPolicy: 'Never' } },
+  });
+  assert.deepEqual(msgs(deploymentKind.validate!(never)), [
+    'spec.template.spec.restartPolicy: Unsupported value: "Never": supported values: "Always"',
+  ]);
 });
 
 function pod(spec: any): KubeObject {
@@ -81,12 +101,21 @@ function pod(spec: any): KubeObject {
 }
 
 test('pod: duplicate container names, port range, request above limit', () => {
-  const dup = pod({ containers: [{ name: 'app', image: 'a' }, { name: 'app', image: 'b' }] });
+  const dup = pod({
+    containers: [
+      { name: 'app', image: 'a' },
+      { name: 'app', image: 'b' },
+    ],
+  });
   assert.deepEqual(msgs(podKind.validate!(dup)), ['spec.containers[1].name: Duplicate value: "app"']);
   const port = pod({ containers: [{ name: 'app', image: 'a', ports: [{ containerPort: 70000 }] }] });
-  assert.deepEqual(msgs(podKind.validate!(port)), ['spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive']);
+  assert.deepEqual(msgs(podKind.validate!(port)), [
+    'spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive',
+  ]);
   const res = pod({ containers: [{ name: 'app', image: 'a', resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }] });
-  assert.deepEqual(msgs(podKind.validate!(res)), ['spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1']);
+  assert.deepEqual(msgs(podKind.validate!(res)), [
+    'spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1',
+  ]);
   const mount = pod({ containers: [{ name: 'app', image: 'a', volumeMounts: [{ name: 'data', mountPath: '/d' }] }] });
   assert.deepEqual(msgs(podKind.validate!(mount)), ['spec.containers[0].volumeMounts[0].name: Not found: "data"']);
 });
@@ -99,7 +128,11 @@ test('pod: spec updates other than images are forbidden', () => {
   const errs = podKind.validate!(ports, old);
   assert.equal(errs.length, 1);
   assert.equal(errs[0].field, 'spec');
-  assert.ok(errs[0].message.startsWith('Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)'));
+  assert.ok(
+    errs[0].message.startsWith(
+      'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+    ),
+  );
   const bound = pod({ containers: [{ name: 'app', image: 'nginx:1' }], nodeName: 'n1' });
   assert.deepEqual(podKind.validate!(bound, old), [], 'binding sets nodeName once');
   assert.equal(podKind.validate!(pod({ containers: [{ name: 'app', image: 'nginx:1' }], nodeName: 'n2' }), bound).length, 1);
@@ -117,10 +150,15 @@ test('service: port range, names for several ports, clusterIP immutable', () => 
     'spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive',
     'spec.ports[0].targetPort: Invalid value: 70000: must be between 1 and 65535, inclusive',
   ]);
-  assert.deepEqual(msgs(serviceKind.validate!(svc({ ports: [{ port: 80 }, { port: 81 }] }))), ['spec.ports[0].name: Required value', 'spec.ports[1].name: Required value']);
+  assert.deepEqual(msgs(serviceKind.validate!(svc({ ports: [{ port: 80 }, { port: 81 }] }))), [
+    'spec.ports[0].name: Required value',
+    'spec.ports[1].name: Required value',
+  ]);
   const old = svc({ ports: [{ port: 80 }], clusterIP: '10.96.0.10' });
   const changed = svc({ ports: [{ port: 80 }], clusterIP: '10.96.0.11' });
-  assert.deepEqual(msgs(serviceKind.validate!(changed, old)), ['spec.clusterIPs[0]: Invalid value: []string{"10.96.0.11"}: may not change once set']);
+  assert.deepEqual(msgs(serviceKind.validate!(changed, old)), [
+    'spec.clusterIPs[0]: Invalid value: []string{"10.96.0.11"}: may not change once set',
+  ]);
   const omitted = svc({ ports: [{ port: 80 }] });
   serviceKind.prepareForUpdate!(omitted, old);
   assert.equal(omitted.spec.clusterIP, '10.96.0.10');

@@ -37,14 +37,24 @@ function validateOwnerReferences(refs: any[] | undefined, path: string): FieldEr
   const errs: FieldError[] = [];
   let controller = '';
   for (const ref of refs ?? []) {
-    const version = String(ref.apiVersion ?? '').split('/').pop() ?? '';
+    const version =
+      String(ref.apiVersion ?? '')
+        .split('/')
+        .pop() ?? '';
     if (!version) errs.push(invalid(child(path, 'apiVersion'), ref.apiVersion ?? '', 'version must not be empty'));
     if (!ref.kind) errs.push(invalid(child(path, 'kind'), ref.kind ?? '', 'must not be empty'));
     if (!ref.name) errs.push(invalid(child(path, 'name'), ref.name ?? '', 'must not be empty'));
     if (!ref.uid) errs.push(invalid(child(path, 'uid'), ref.uid ?? '', 'must not be empty'));
     if (ref.controller === true) {
       const cur = `${ref.kind}/${ref.name}`;
-      if (controller) errs.push(invalid(path, goRaw('[]v1.OwnerReference{...}'), `Only one reference can have Controller set to true. Found "true" in references for ${controller} and ${cur}`));
+      if (controller)
+        errs.push(
+          invalid(
+            path,
+            goRaw('[]v1.OwnerReference{...}'),
+            `Only one reference can have Controller set to true. Found "true" in references for ${controller} and ${cur}`,
+          ),
+        );
       else controller = cur;
     }
   }
@@ -90,7 +100,13 @@ export function validateObjectMetaUpdate(obj: KubeObject, old: KubeObject): Fiel
   const errs: FieldError[] = [];
   if (o.deletionTimestamp) {
     const extra = (m.finalizers ?? []).filter((f: string) => !(o.finalizers ?? []).includes(f)).sort();
-    if (extra.length) errs.push(forbidden('metadata.finalizers', `no new finalizers can be added if the object is being deleted, found new finalizers ${goStringSlice(extra)}`));
+    if (extra.length)
+      errs.push(
+        forbidden(
+          'metadata.finalizers',
+          `no new finalizers can be added if the object is being deleted, found new finalizers ${goStringSlice(extra)}`,
+        ),
+      );
   }
   for (const f of ['name', 'namespace', 'uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds']) {
     if ((m[f] ?? null) !== (o[f] ?? null)) errs.push(invalid(`metadata.${f}`, m[f] ?? '', FIELD_IMMUTABLE));
@@ -153,7 +169,11 @@ export function oneOf(path: string, value: unknown, allowed: string[]): FieldErr
 export function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (v && typeof v === 'object') {
-    return `{${Object.keys(v).sort().filter((k) => (v as any)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson((v as any)[k])}`).join(',')}}`;
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as any)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as any)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v ?? null);
 }
@@ -161,4 +181,3 @@ export function stableJson(v: unknown): string {
 export function deepEqual(a: unknown, b: unknown): boolean {
   return stableJson(a) === stableJson(b);
 }
-

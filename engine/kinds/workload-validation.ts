@@ -1,9 +1,7 @@
 // Checks shared by controllers that own pods through a selector and a template
 // (ReplicationController, ReplicaSet, Deployment, StatefulSet, DaemonSet, Job).
 import type { FieldError } from './types';
-import {
-  FIELD_IMMUTABLE, deepEqual, invalid, nonNegative, required, selectorMatches, validateLabelSelector,
-} from './validation';
+import { FIELD_IMMUTABLE, deepEqual, invalid, nonNegative, required, selectorMatches, validateLabelSelector } from './validation';
 import { goLabelSelector, goRaw, goStringMap } from './go-format';
 import { validatePodTemplate, type PodSpecOptions } from './pod-validation';
 
@@ -28,7 +26,8 @@ export function validateSelectorAndTemplate(spec: Obj | undefined, opts: Selecto
   if (!sel) errs.push(required('spec.selector'));
   else {
     errs.push(...validateLabelSelector(sel, 'spec.selector'));
-    if (isEmptySelector(sel)) errs.push(invalid('spec.selector', goRaw(goLabelSelector(sel)), `empty selector is invalid for ${opts.emptySelectorNoun}`));
+    if (isEmptySelector(sel))
+      errs.push(invalid('spec.selector', goRaw(goLabelSelector(sel)), `empty selector is invalid for ${opts.emptySelectorNoun}`));
   }
   if (!s.template) {
     errs.push(required('spec.template'));
@@ -56,7 +55,9 @@ export function validateMapSelectorAndTemplate(spec: Obj | undefined): FieldErro
   if (Object.keys(sel).length && !Object.entries(sel).every(([k, v]) => labels[k] === v)) {
     errs.push(invalid('spec.template.metadata.labels', goRaw(goStringMap(labels)), SELECTOR_MISMATCH));
   }
-  errs.push(...validatePodTemplate(s.template, 'spec.template', { restartPolicies: ['Always'], noActiveDeadlineFor: 'ReplicationController' }));
+  errs.push(
+    ...validatePodTemplate(s.template, 'spec.template', { restartPolicies: ['Always'], noActiveDeadlineFor: 'ReplicationController' }),
+  );
   return errs;
 }
 

@@ -15,19 +15,43 @@ function setup(pull: (image: string, o: PullImageOptions) => Promise<string>) {
   const series: (string | undefined)[] = [];
   const statuses: any[] = [];
   const sync = createPodSync({
-    runtime, hostIP: '10.0.0.1', now: () => new Date(nowMs), backoffBaseMs: 10_000,
-    event: (_p, type, reason, message, s) => { events.push(`${type} ${reason} ${message}`); series.push(s); },
+    runtime,
+    hostIP: '10.0.0.1',
+    now: () => new Date(nowMs),
+    backoffBaseMs: 10_000,
+    event: (_p, type, reason, message, s) => {
+      events.push(`${type} ${reason} ${message}`);
+      series.push(s);
+    },
     writeStatus: (_p, st) => statuses.push(st),
     deletePod: async () => {},
     resyncAfter: () => {},
   });
   const pod: any = {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns', uid: 'u1' },
-    spec: { containers: [{ name: 'app', image: 'reg:5000/app:v1', imagePullPolicy: 'IfNotPresent' }], imagePullSecrets: [{ name: 'cred' }] },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'ns', uid: 'u1' },
+    spec: {
+      containers: [{ name: 'app', image: 'reg:5000/app:v1', imagePullPolicy: 'IfNotPresent' }],
+      imagePullSecrets: [{ name: 'cred' }],
+    },
     status: { phase: 'Pending' },
   };
   const waitingOf = () => statuses.at(-1)?.containerStatuses?.[0]?.state?.waiting;
-  return { sync, pod, events, series, advance: (ms: number) => { nowMs += ms; }, waitingOf, close: () => { sync.close(); runtime.close(); } };
+  return {
+    sync,
+    pod,
+    events,
+    series,
+    advance: (ms: number) => {
+      nowMs += ms;
+    },
+    waitingOf,
+    close: () => {
+      sync.close();
+      runtime.close();
+    },
+  };
 }
 
 test('a pull: Pulling, one progress series, Pulled with Go durations and size; the pod and policy reach the runtime', async () => {
@@ -43,12 +67,15 @@ test('a pull: Pulling, one progress series, Pulled with Go durations and size; t
   await t.sync.sync(t.pod);
   assert.equal(seen?.policy, 'IfNotPresent');
   assert.equal(seen?.pod?.spec.imagePullSecrets[0].name, 'cred');
-  assert.deepEqual(t.events.slice(0, 4).map((e) => e.replace(/\(\d+(\.\d+)?m?s including/, '(W including')), [
-    'Normal Pulling Pulling image "reg:5000/app:v1"',
-    'Normal Pulling Pulling image "reg:5000/app:v1": 1.0 MB of 2.0 MB downloaded, 0 of 1 layers done',
-    'Normal Pulling Pulling image "reg:5000/app:v1": 2.0 MB of 2.0 MB downloaded, 0 of 1 layers done',
-    'Normal Pulled Successfully pulled image "reg:5000/app:v1" in 2.345s (W including waiting). Image size: 4242 bytes.',
-  ]);
+  assert.deepEqual(
+    t.events.slice(0, 4).map((e) => e.replace(/\(\d+(\.\d+)?m?s including/, '(W including')),
+    [
+      'Normal Pulling Pulling image "reg:5000/app:v1"',
+      'Normal Pulling Pulling image "reg:5000/app:v1": 1.0 MB of 2.0 MB downloaded, 0 of 1 layers done',
+      'Normal Pulling Pulling image "reg:5000/app:v1": 2.0 MB of 2.0 MB downloaded, 0 of 1 layers done',
+      'Normal Pulled Successfully pulled image "reg:5000/app:v1" in 2.345s (W including waiting). Image size: 4242 bytes.',
+    ],
+  );
   assert.equal(t.series[0], undefined);
   assert.ok(t.series[1] && t.series[1] === t.series[2], 'progress reports share one series');
   assert.ok(t.events.includes('Normal Created Created container: app'));
@@ -58,7 +85,10 @@ test('a pull: Pulling, one progress series, Pulled with Go durations and size; t
 test('a present image: only "already present on machine"', async () => {
   const t = setup(async () => 'sha256:x');
   await t.sync.sync(t.pod);
-  assert.deepEqual(t.events.filter((e) => / Pull(ing|ed) /.test(e)), ['Normal Pulled Container image "reg:5000/app:v1" already present on machine']);
+  assert.deepEqual(
+    t.events.filter((e) => / Pull(ing|ed) /.test(e)),
+    ['Normal Pulled Container image "reg:5000/app:v1" already present on machine'],
+  );
   t.close();
 });
 
@@ -79,7 +109,10 @@ test('a failed pull: ErrImagePull for a while, then ImagePullBackOff with the ca
   assert.equal(calls, 1);
   t.advance(4500);
   await t.sync.sync(t.pod);
-  assert.deepEqual(t.waitingOf(), { reason: 'ImagePullBackOff', message: 'Back-off pulling image "reg:5000/app:v1": ErrImagePull: Failed to pull image "reg:5000/app:v1": unauthorized' });
+  assert.deepEqual(t.waitingOf(), {
+    reason: 'ImagePullBackOff',
+    message: 'Back-off pulling image "reg:5000/app:v1": ErrImagePull: Failed to pull image "reg:5000/app:v1": unauthorized',
+  });
   assert.ok(t.events.includes('Normal BackOff Back-off pulling image "reg:5000/app:v1"'));
   assert.ok(t.events.includes('Warning Failed Error: ImagePullBackOff'));
   assert.equal(calls, 1);
@@ -90,10 +123,17 @@ test('a failed pull: ErrImagePull for a while, then ImagePullBackOff with the ca
 });
 
 test('Never with a missing image: ErrImageNeverPull with its own event, and no back-off', async () => {
-  const t = setup(async () => { throw Object.assign(new Error('Container image "reg:5000/app:v1" is not present with pull policy of Never'), { reason: 'ErrImageNeverPull' }); });
+  const t = setup(async () => {
+    throw Object.assign(new Error('Container image "reg:5000/app:v1" is not present with pull policy of Never'), {
+      reason: 'ErrImageNeverPull',
+    });
+  });
   for (let i = 0; i < 3; i++) {
     await t.sync.sync(t.pod);
-    assert.deepEqual(t.waitingOf(), { reason: 'ErrImageNeverPull', message: 'Container image "reg:5000/app:v1" is not present with pull policy of Never' });
+    assert.deepEqual(t.waitingOf(), {
+      reason: 'ErrImageNeverPull',
+      message: 'Container image "reg:5000/app:v1" is not present with pull policy of Never',
+    });
     t.advance(6000);
   }
   assert.ok(t.events.includes('Warning ErrImageNeverPull Container image "reg:5000/app:v1" is not present with pull policy of Never'));
@@ -104,11 +144,20 @@ test('Never with a missing image: ErrImageNeverPull with its own event, and no b
 
 test('runtime events (a missing pull Secret) become pod events', async () => {
   const t = setup(async (_i, o) => {
-    o.report?.({ kind: 'event', type: 'Warning', reason: 'FailedToRetrieveImagePullSecret', message: 'Unable to retrieve some image pull secrets (cred); attempting to pull the image may not succeed.' });
+    o.report?.({
+      kind: 'event',
+      type: 'Warning',
+      reason: 'FailedToRetrieveImagePullSecret',
+      message: 'Unable to retrieve some image pull secrets (cred); attempting to pull the image may not succeed.',
+    });
     return 'sha256:x';
   });
   await t.sync.sync(t.pod);
-  assert.ok(t.events.includes('Warning FailedToRetrieveImagePullSecret Unable to retrieve some image pull secrets (cred); attempting to pull the image may not succeed.'));
+  assert.ok(
+    t.events.includes(
+      'Warning FailedToRetrieveImagePullSecret Unable to retrieve some image pull secrets (cred); attempting to pull the image may not succeed.',
+    ),
+  );
   t.close();
 });
 

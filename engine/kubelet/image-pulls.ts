@@ -100,7 +100,12 @@ export function createImagePulls(d: ImagePullDeps): ImagePulls {
     per.delete(spec.name);
     if (pulled) {
       const size = pulled.sizeBytes === undefined ? '' : ` Image size: ${pulled.sizeBytes} bytes.`;
-      d.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${goDuration(pulled.pullMs)} (${goDuration(Date.now() - started)} including waiting).${size}`);
+      d.event(
+        pod,
+        'Normal',
+        'Pulled',
+        `Successfully pulled image "${image}" in ${goDuration(pulled.pullMs)} (${goDuration(Date.now() - started)} including waiting).${size}`,
+      );
     } else {
       d.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
     }

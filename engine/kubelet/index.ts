@@ -90,7 +90,9 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
       if (!cidr) {
         // Nobody allocated a pod CIDR (no IPAM controller): take the next free one.
         cidr = podCIDRFor(index);
-        await client.patch(R.nodes, undefined, name, 'merge', { spec: { podCIDR: cidr, podCIDRs: [cidr] } }).catch((e) => log(`node ${name}: podCIDR: ${e.message}`));
+        await client
+          .patch(R.nodes, undefined, name, 'merge', { spec: { podCIDR: cidr, podCIDRs: [cidr] } })
+          .catch((e) => log(`node ${name}: podCIDR: ${e.message}`));
       }
     }
     usedIndexes.add(index);
@@ -105,19 +107,37 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
       runtime = dr;
       const { dockerHostFacts } = await import('./docker/node-info');
       const { createRuntimeHealth } = await import('./docker/health');
-      const health = createRuntimeHealth({ docker: dr.docker, onChange: (ok) => {
-        log(`kubelet ${name}: container runtime ${ok ? 'is back' : 'is down'}`);
-        kubelets.get(name)?.kubelet.refreshNodeStatus();
-      } });
+      const health = createRuntimeHealth({
+        docker: dr.docker,
+        onChange: (ok) => {
+          log(`kubelet ${name}: container runtime ${ok ? 'is back' : 'is down'}`);
+          kubelets.get(name)?.kubelet.refreshNodeStatus();
+        },
+      });
       docker = { health, hostFacts: () => dockerHostFacts(dr.docker), runtimeHealthy: health.healthy };
     } else {
-      runtime = createSimulatedRuntime({ podCIDR: cidr, startDelayMs: opts.simulated?.startDelayMs, completeAfterMs: opts.simulated?.completeAfterMs, now });
+      runtime = createSimulatedRuntime({
+        podCIDR: cidr,
+        startDelayMs: opts.simulated?.startDelayMs,
+        completeAfterMs: opts.simulated?.completeAfterMs,
+        now,
+      });
       opts.nodeStreams?.set(name, simulatedStreams(name));
     }
     const kubelet = createKubelet({
-      client, nodeName: name, runtime, writes, hostIP: nodeIPFor(index), podCIDR: cidr, capacity: opts.capacity,
-      events: opts.events, backoffBaseMs: opts.simulated?.backoffBaseMs, now, log,
-      hostFacts: docker.hostFacts, runtimeHealthy: docker.runtimeHealthy,
+      client,
+      nodeName: name,
+      runtime,
+      writes,
+      hostIP: nodeIPFor(index),
+      podCIDR: cidr,
+      capacity: opts.capacity,
+      events: opts.events,
+      backoffBaseMs: opts.simulated?.backoffBaseMs,
+      now,
+      log,
+      hostFacts: docker.hostFacts,
+      runtimeHealthy: docker.runtimeHealthy,
     });
     kubelets.set(name, { kubelet, runtime, health: docker.health });
     kubelet.setStopped(isStopped(n));
@@ -137,7 +157,9 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
   }
 
   nodes.addHandlers({
-    add: (n) => { if (isSimulated(n)) addNode(n).catch((e) => log(`node ${n.metadata.name}: ${e.message}`)); },
+    add: (n) => {
+      if (isSimulated(n)) addNode(n).catch((e) => log(`node ${n.metadata.name}: ${e.message}`));
+    },
     update: (_, n) => {
       const k = kubelets.get(n.metadata.name!);
       if (!isSimulated(n)) return removeNode(n.metadata.name!);
@@ -190,7 +212,9 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
     },
     kubelets: () => [...kubelets.keys()],
     metrics() {
-      const timestamp = now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const timestamp = now()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z');
       const out: NodeMetrics = { nodes: [], pods: [] };
       for (const [name, { kubelet }] of kubelets) {
         if (kubelet.isStopped()) continue; // a dead node reports nothing
@@ -212,7 +236,13 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
 }
 
 /** Creates Nodes `<cluster>-node-<start..start+count-1>` for the node manager to run. */
-export async function createSimulatedNodes(client: KubeClient, clusterName: string, count: number, start = 1, runtime: 'simulated' | 'docker' = 'simulated'): Promise<string[]> {
+export async function createSimulatedNodes(
+  client: KubeClient,
+  clusterName: string,
+  count: number,
+  start = 1,
+  runtime: 'simulated' | 'docker' = 'simulated',
+): Promise<string[]> {
   const names: string[] = [];
   for (let i = start; i < start + count; i++) {
     const name = `${clusterName}-node-${i}`;
@@ -225,4 +255,3 @@ export async function createSimulatedNodes(client: KubeClient, clusterName: stri
   }
   return names;
 }
-

@@ -5,8 +5,12 @@ import { R } from '../client/types';
 import type { KubeObject } from '../kinds/types';
 import { startNodeManager, createSimulatedNodes, NODE_STOPPED_ANNOTATION, type NodeManager } from './index';
 
-const pod = (name: string, extra: { restartPolicy?: string; annotations?: Record<string, string>; node?: string; init?: boolean } = {}): KubeObject => ({
-  apiVersion: 'v1', kind: 'Pod',
+const pod = (
+  name: string,
+  extra: { restartPolicy?: string; annotations?: Record<string, string>; node?: string; init?: boolean } = {},
+): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
   metadata: { name, namespace: 'default', annotations: extra.annotations },
   spec: {
     nodeName: extra.node ?? 't-node-1',
@@ -30,7 +34,8 @@ describe('simulated kubelet', () => {
   before(async () => {
     c = await startTestCore();
     nm = await startNodeManager({
-      client: c.client, leaseIntervalMs: 100,
+      client: c.client,
+      leaseIntervalMs: 100,
       simulated: { startDelayMs: 50, completeAfterMs: 200, backoffBaseMs: 200 },
     });
     await createSimulatedNodes(c.client, 't', 2);
@@ -53,15 +58,22 @@ describe('simulated kubelet', () => {
     assert.equal(node.spec.podCIDR, '10.244.0.0/24');
     assert.deepEqual(nm.kubelets().sort(), ['t-node-1', 't-node-2']);
     const l1 = await until(() => c.client.get(R.leases, 'kube-node-lease', 't-node-1').catch(() => undefined), 'lease');
-    await until(async () => (await c.client.get(R.leases, 'kube-node-lease', 't-node-1')).spec.renewTime !== l1.spec.renewTime, 'lease renewed');
+    await until(
+      async () => (await c.client.get(R.leases, 'kube-node-lease', 't-node-1')).spec.renewTime !== l1.spec.renewTime,
+      'lease renewed',
+    );
   });
 
   test('a pod goes Pending → Running with statuses, IPs and conditions', async () => {
     await c.client.create(R.pods, 'default', pod('web', { init: true }));
-    const p = await until(async () => {
-      const p = await getPod('web');
-      return p.status.phase === 'Running' && cond(p, 'Ready') === 'True' && p;
-    }, 'web Running', 5000);
+    const p = await until(
+      async () => {
+        const p = await getPod('web');
+        return p.status.phase === 'Running' && cond(p, 'Ready') === 'True' && p;
+      },
+      'web Running',
+      5000,
+    );
     const cs = p.status.containerStatuses[0];
     assert.equal(cs.ready, true);
     assert.equal(cs.started, true);
@@ -75,7 +87,8 @@ describe('simulated kubelet', () => {
     assert.equal(p.status.hostIP, '172.18.0.2');
     assert.equal(p.status.qosClass, 'Burstable');
     assert.ok(p.status.startTime);
-    for (const t of ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready', 'PodReadyToStartContainers']) assert.equal(cond(p, t), 'True', t);
+    for (const t of ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready', 'PodReadyToStartContainers'])
+      assert.equal(cond(p, t), 'True', t);
     const events = await until(async () => {
       const { items } = await c.client.list(R.events, 'default');
       const reasons = items.filter((e) => e.involvedObject.name === 'web').map((e) => e.reason);
@@ -90,10 +103,14 @@ describe('simulated kubelet', () => {
 
   test('a Never pod completes: Succeeded, terminated Completed exit 0', async () => {
     await c.client.create(R.pods, 'default', pod('job', { restartPolicy: 'Never' }));
-    const p = await until(async () => {
-      const p = await getPod('job');
-      return p.status.phase === 'Succeeded' && p;
-    }, 'job Succeeded', 5000);
+    const p = await until(
+      async () => {
+        const p = await getPod('job');
+        return p.status.phase === 'Succeeded' && p;
+      },
+      'job Succeeded',
+      5000,
+    );
     const t = p.status.containerStatuses[0].state.terminated;
     assert.equal(t.exitCode, 0);
     assert.equal(t.reason, 'Completed');
@@ -101,21 +118,40 @@ describe('simulated kubelet', () => {
   });
 
   test('the simulate annotation fails a Never pod and reports usage', async () => {
-    await c.client.create(R.pods, 'default', pod('bad', { restartPolicy: 'Never', annotations: { 'skiff.dev/simulate': '{"exitCode":3,"after":"100ms","cpu":"250m","memory":"64Mi"}' } }));
-    const p = await until(async () => {
-      const p = await getPod('bad');
-      return p.status.phase === 'Failed' && p;
-    }, 'bad Failed', 5000);
+    await c.client.create(
+      R.pods,
+      'default',
+      pod('bad', {
+        restartPolicy: 'Never',
+        annotations: { 'skiff.dev/simulate': '{"exitCode":3,"after":"100ms","cpu":"250m","memory":"64Mi"}' },
+      }),
+    );
+    const p = await until(
+      async () => {
+        const p = await getPod('bad');
+        return p.status.phase === 'Failed' && p;
+      },
+      'bad Failed',
+      5000,
+    );
     assert.equal(p.status.containerStatuses[0].state.terminated.exitCode, 3);
     assert.equal(p.status.containerStatuses[0].state.terminated.reason, 'Error');
   });
 
   test('ready:false keeps a running pod unready; cpu/memory from the annotation', async () => {
-    await c.client.create(R.pods, 'default', pod('unready', { annotations: { 'skiff.dev/simulate': '{"ready":false,"cpu":"250m","memory":"64Mi"}' } }));
-    const p = await until(async () => {
-      const p = await getPod('unready');
-      return p.status.phase === 'Running' && p;
-    }, 'unready Running', 5000);
+    await c.client.create(
+      R.pods,
+      'default',
+      pod('unready', { annotations: { 'skiff.dev/simulate': '{"ready":false,"cpu":"250m","memory":"64Mi"}' } }),
+    );
+    const p = await until(
+      async () => {
+        const p = await getPod('unready');
+        return p.status.phase === 'Running' && p;
+      },
+      'unready Running',
+      5000,
+    );
     assert.equal(cond(p, 'Ready'), 'False');
     assert.equal(p.status.containerStatuses[0].ready, false);
     const u = nm.metrics().pods.find((x) => x.name === 'unready')!;
@@ -132,10 +168,14 @@ describe('simulated kubelet', () => {
       return x.status.phase === 'Running' && x;
     }, 'probed Running');
     assert.equal(running.status.containerStatuses[0].ready, false);
-    const ready = await until(async () => {
-      const x = await getPod('probed');
-      return cond(x, 'Ready') === 'True' && x;
-    }, 'probed Ready', 4000);
+    const ready = await until(
+      async () => {
+        const x = await getPod('probed');
+        return cond(x, 'Ready') === 'True' && x;
+      },
+      'probed Ready',
+      4000,
+    );
     const started = Date.parse(ready.status.containerStatuses[0].state.running.startedAt);
     const readyAt = Date.parse(ready.status.conditions.find((x: any) => x.type === 'Ready').lastTransitionTime);
     assert.ok(readyAt - started >= 1000, 'ready no sooner than the initial delay');
@@ -143,11 +183,15 @@ describe('simulated kubelet', () => {
 
   test('a crashing container restarts with back-off (CrashLoopBackOff, restartCount grows)', async () => {
     await c.client.create(R.pods, 'default', pod('crash', { annotations: { 'skiff.dev/simulate': '{"exitCode":1,"after":"50ms"}' } }));
-    const p = await until(async () => {
-      const p = await getPod('crash');
-      const cs = p.status.containerStatuses?.[0];
-      return cs?.restartCount >= 2 && cs.state.waiting?.reason === 'CrashLoopBackOff' && p;
-    }, 'CrashLoopBackOff', 8000);
+    const p = await until(
+      async () => {
+        const p = await getPod('crash');
+        const cs = p.status.containerStatuses?.[0];
+        return cs?.restartCount >= 2 && cs.state.waiting?.reason === 'CrashLoopBackOff' && p;
+      },
+      'CrashLoopBackOff',
+      8000,
+    );
     const cs = p.status.containerStatuses[0];
     assert.equal(cs.lastState.terminated.exitCode, 1);
     assert.match(cs.state.waiting.message, /^back-off \d+s restarting failed container=app pod=crash_default/);
@@ -162,7 +206,14 @@ describe('simulated kubelet', () => {
     await until(async () => (await getPod('web')).status.phase === 'Running', 'web Running');
     const marked = await c.client.delete(R.pods, 'default', 'web');
     assert.ok(marked.metadata.deletionTimestamp, 'graceful deletion marks the pod first');
-    await until(() => getPod('web').then(() => false, () => true), 'web gone');
+    await until(
+      () =>
+        getPod('web').then(
+          () => false,
+          () => true,
+        ),
+      'web gone',
+    );
     await until(async () => {
       const { items } = await c.client.list(R.events, 'default');
       return items.some((e) => e.involvedObject.name === 'web' && e.reason === 'Killing');
@@ -177,19 +228,30 @@ describe('simulated kubelet', () => {
     await new Promise((r) => setTimeout(r, 500));
     assert.equal((await c.client.get(R.leases, 'kube-node-lease', 't-node-2')).spec.renewTime, before);
     assert.equal((await getPod('on-dead')).status.phase, 'Pending');
-    assert.equal(nm.metrics().nodes.some((n) => n.name === 't-node-2'), false);
+    assert.equal(
+      nm.metrics().nodes.some((n) => n.name === 't-node-2'),
+      false,
+    );
     await c.client.patch(R.nodes, undefined, 't-node-2', 'merge', { metadata: { annotations: { [NODE_STOPPED_ANNOTATION]: null } } });
     await until(async () => (await getPod('on-dead')).status.phase === 'Running', 'on-dead Running after start');
   });
 
   test('init containers run in order before the app container', async () => {
     const p = pod('ordered');
-    p.spec.initContainers = [{ name: 'first', image: 'busybox' }, { name: 'second', image: 'busybox' }];
+    p.spec.initContainers = [
+      { name: 'first', image: 'busybox' },
+      { name: 'second', image: 'busybox' },
+    ];
     await c.client.create(R.pods, 'default', p);
     const seen = await until(async () => {
       const s = (await getPod('ordered')).status;
       const [a, b] = s.initContainerStatuses ?? [];
-      return a?.state.running && b?.state.waiting?.reason === 'PodInitializing' && s.containerStatuses[0].state.waiting?.reason === 'PodInitializing' && s;
+      return (
+        a?.state.running &&
+        b?.state.waiting?.reason === 'PodInitializing' &&
+        s.containerStatuses[0].state.waiting?.reason === 'PodInitializing' &&
+        s
+      );
     }, 'first init running, second waiting');
     assert.equal(seen.phase, 'Pending');
     assert.equal(seen.conditions.find((x: any) => x.type === 'Initialized').status, 'False');
@@ -207,7 +269,11 @@ describe('simulated kubelet', () => {
       return p.status.phase === 'Running' && p;
     }, 'ordered Running');
     nm.stop();
-    nm = await startNodeManager({ client: c.client, leaseIntervalMs: 100, simulated: { startDelayMs: 50, completeAfterMs: 200, backoffBaseMs: 200 } });
+    nm = await startNodeManager({
+      client: c.client,
+      leaseIntervalMs: 100,
+      simulated: { startDelayMs: 50, completeAfterMs: 200, backoffBaseMs: 200 },
+    });
     await new Promise((r) => setTimeout(r, 300));
     await nm.idle();
     const after = await getPod('ordered');

@@ -10,7 +10,16 @@ import { createEventRecorder, type EventRecorder } from '../controllers/events';
 import type { ContainerRuntime, ContainerStats } from './runtime';
 import { createPodSync } from './pod-sync';
 import type { WriteQueue } from './status-writer';
-import { DEFAULT_CAPACITY, buildLease, buildNodeStatus, microTime, newBootID, nodeLabels, type NodeCapacity, type NodeStatusInput } from './node-status';
+import {
+  DEFAULT_CAPACITY,
+  buildLease,
+  buildNodeStatus,
+  microTime,
+  newBootID,
+  nodeLabels,
+  type NodeCapacity,
+  type NodeStatusInput,
+} from './node-status';
 
 export interface KubeletOptions {
   client: KubeClient;
@@ -67,7 +76,10 @@ interface Worker {
   written?: string;
 }
 
-const digestOf = (v: unknown) => createHash('sha1').update(JSON.stringify(v) ?? '').digest('base64');
+const digestOf = (v: unknown) =>
+  createHash('sha1')
+    .update(JSON.stringify(v) ?? '')
+    .digest('base64');
 
 const STATUS_EVERY = 30; // heartbeats (~10 s each) between node status refreshes: ~5 min, like kubelet
 
@@ -88,7 +100,11 @@ export function createKubelet(o: KubeletOptions): Kubelet {
   const events = () => (recorder ??= createEventRecorder({ client: o.client, component: 'kubelet', host: name, now, log }));
 
   const podSync = createPodSync({
-    runtime: o.runtime, hostIP: o.hostIP, podCIDR: o.podCIDR, now, backoffBaseMs: o.backoffBaseMs ?? 10_000,
+    runtime: o.runtime,
+    hostIP: o.hostIP,
+    podCIDR: o.podCIDR,
+    now,
+    backoffBaseMs: o.backoffBaseMs ?? 10_000,
     event: (pod, type, reason, message, series) => {
       if (o.events !== false && !stopped) events().event(pod, type, reason, message, series);
     },
@@ -103,10 +119,17 @@ export function createKubelet(o: KubeletOptions): Kubelet {
       o.writes.enqueue(`pod/${uid}`, async () => {
         if (stopped || workers.get(uid!) !== w) return;
         try {
-          await o.client.patch(R.pods, namespace, pod.metadata.name!, 'json', [
-            { op: 'test', path: '/metadata/uid', value: uid },
-            { op: 'add', path: '/status', value: status },
-          ], { subresource: 'status' });
+          await o.client.patch(
+            R.pods,
+            namespace,
+            pod.metadata.name!,
+            'json',
+            [
+              { op: 'test', path: '/metadata/uid', value: uid },
+              { op: 'add', path: '/status', value: status },
+            ],
+            { subresource: 'status' },
+          );
         } catch (e) {
           w.written = undefined;
           if (!isStatus(e, 404) && !isStatus(e, 422) && !isStatus(e, 409)) throw e;
@@ -115,7 +138,10 @@ export function createKubelet(o: KubeletOptions): Kubelet {
     },
     async deletePod(pod) {
       try {
-        await o.client.delete(R.pods, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
+        await o.client.delete(R.pods, pod.metadata.namespace, pod.metadata.name!, {
+          gracePeriodSeconds: 0,
+          preconditions: { uid: pod.metadata.uid },
+        });
       } catch (e) {
         if (!isStatus(e, 404) && !isStatus(e, 409)) throw e;
       }
@@ -144,7 +170,8 @@ export function createKubelet(o: KubeletOptions): Kubelet {
     }
     w.busy = true;
     w.again = false;
-    podSync.sync(w.pod)
+    podSync
+      .sync(w.pod)
       .catch((e) => log(`kubelet ${name}: sync ${w.pod.metadata.namespace}/${w.pod.metadata.name}: ${e.message}`))
       .finally(() => {
         w.busy = false;
@@ -174,7 +201,10 @@ export function createKubelet(o: KubeletOptions): Kubelet {
     } catch (e) {
       if (!isStatus(e, 404)) throw e;
       cur = await o.client.create(R.nodes, undefined, {
-        apiVersion: 'v1', kind: 'Node', metadata: { name, labels: nodeLabels(name) }, spec: o.podCIDR ? { podCIDR: o.podCIDR, podCIDRs: [o.podCIDR] } : {},
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name, labels: nodeLabels(name) },
+        spec: o.podCIDR ? { podCIDR: o.podCIDR, podCIDRs: [o.podCIDR] } : {},
       });
     }
     const labels = nodeLabels(name);
@@ -182,21 +212,40 @@ export function createKubelet(o: KubeletOptions): Kubelet {
       cur = await o.client.patch(R.nodes, undefined, name, 'merge', { metadata: { labels } });
     }
     const runtimeDown = o.runtimeHealthy ? !o.runtimeHealthy() : false;
-    if (o.hostFacts && !runtimeDown) host = (await o.hostFacts().catch((e) => { log(`kubelet ${name}: host facts: ${e.message}`); return undefined; })) ?? host;
-    const status = buildNodeStatus({ name, hostIP: o.hostIP, capacity, runtimeVersion: o.runtime.version, bootID, old: cur, now: now(), host, runtimeDown });
+    if (o.hostFacts && !runtimeDown)
+      host =
+        (await o.hostFacts().catch((e) => {
+          log(`kubelet ${name}: host facts: ${e.message}`);
+          return undefined;
+        })) ?? host;
+    const status = buildNodeStatus({
+      name,
+      hostIP: o.hostIP,
+      capacity,
+      runtimeVersion: o.runtime.version,
+      bootID,
+      old: cur,
+      now: now(),
+      host,
+      runtimeDown,
+    });
     node = await o.client.patch(R.nodes, undefined, name, 'merge', { status }, { subresource: 'status' });
   }
 
   function renewLease() {
-    o.writes.enqueue(`lease/${name}`, async () => {
-      if (stopped || closed) return;
-      try {
-        await o.client.patch(R.leases, 'kube-node-lease', name, 'merge', { spec: { holderIdentity: name, renewTime: microTime(now()) } });
-      } catch (e) {
-        if (!isStatus(e, 404) || !node) throw e;
-        await o.client.create(R.leases, 'kube-node-lease', buildLease(node, now()));
-      }
-    }, true);
+    o.writes.enqueue(
+      `lease/${name}`,
+      async () => {
+        if (stopped || closed) return;
+        try {
+          await o.client.patch(R.leases, 'kube-node-lease', name, 'merge', { spec: { holderIdentity: name, renewTime: microTime(now()) } });
+        } catch (e) {
+          if (!isStatus(e, 404) || !node) throw e;
+          await o.client.create(R.leases, 'kube-node-lease', buildLease(node, now()));
+        }
+      },
+      true,
+    );
   }
 
   return {
@@ -250,7 +299,12 @@ export function createKubelet(o: KubeletOptions): Kubelet {
     podUsage() {
       const stats = o.runtime.stats();
       if (Array.isArray(stats)) return usageOf(stats);
-      stats.then((s) => { lastUsage = usageOf(s); }, (e) => log(`kubelet ${name}: stats: ${e.message}`));
+      stats.then(
+        (s) => {
+          lastUsage = usageOf(s);
+        },
+        (e) => log(`kubelet ${name}: stats: ${e.message}`),
+      );
       return lastUsage;
     },
     stop() {

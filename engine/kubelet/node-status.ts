@@ -15,7 +15,8 @@ export const DEFAULT_CAPACITY: NodeCapacity = { cpu: '4', memory: '8Gi', pods: '
 
 export const KUBELET_VERSION = 'v1.33.0';
 
-export const goArch = (arch: string = process.arch) => ({ x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386' } as Record<string, string>)[arch] ?? arch;
+export const goArch = (arch: string = process.arch) =>
+  (({ x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386' }) as Record<string, string>)[arch] ?? arch;
 
 /** Labels every kubelet puts on its node. */
 export function nodeLabels(name: string): Record<string, string> {
@@ -63,20 +64,40 @@ export function buildNodeStatus(i: NodeStatusInput): Record<string, any> {
   const table = i.runtimeDown ? CONDITIONS.map((c) => (c[0] === 'Ready' ? RUNTIME_DOWN : c)) : CONDITIONS;
   const conditions = table.map(([type, status, reason, message]) => {
     const prev = oldConds.find((c) => c.type === type);
-    return { type, status, lastHeartbeatTime: t, lastTransitionTime: prev?.status === status ? prev.lastTransitionTime : t, reason, message };
+    return {
+      type,
+      status,
+      lastHeartbeatTime: t,
+      lastTransitionTime: prev?.status === status ? prev.lastTransitionTime : t,
+      reason,
+      message,
+    };
   });
-  const machineID = i.name.padEnd(32, '0').replace(/[^0-9a-f]/g, '0').slice(0, 32);
+  const machineID = i.name
+    .padEnd(32, '0')
+    .replace(/[^0-9a-f]/g, '0')
+    .slice(0, 32);
   const capacity = i.host?.capacity ?? i.capacity;
   return {
     capacity: { ...capacity },
     allocatable: { ...capacity },
     conditions,
-    addresses: [{ type: 'InternalIP', address: i.hostIP }, { type: 'Hostname', address: i.name }],
+    addresses: [
+      { type: 'InternalIP', address: i.hostIP },
+      { type: 'Hostname', address: i.name },
+    ],
     daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
     nodeInfo: {
-      machineID, systemUUID: machineID, bootID: i.bootID,
-      kernelVersion: '6.1.0-skiff', osImage: 'Skiff simulated node', containerRuntimeVersion: i.runtimeVersion,
-      kubeletVersion: KUBELET_VERSION, kubeProxyVersion: KUBELET_VERSION, operatingSystem: 'linux', architecture: goArch(),
+      machineID,
+      systemUUID: machineID,
+      bootID: i.bootID,
+      kernelVersion: '6.1.0-skiff',
+      osImage: 'Skiff simulated node',
+      containerRuntimeVersion: i.runtimeVersion,
+      kubeletVersion: KUBELET_VERSION,
+      kubeProxyVersion: KUBELET_VERSION,
+      operatingSystem: 'linux',
+      architecture: goArch(),
       ...i.host?.nodeInfo,
     },
     ...(i.host ? { images: i.host.images } : {}),
@@ -92,7 +113,8 @@ export function buildLease(node: KubeObject, now: Date): KubeObject {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
     metadata: {
-      name, namespace: 'kube-node-lease',
+      name,
+      namespace: 'kube-node-lease',
       ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid! }],
     },
     spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: microTime(now) },

@@ -44,7 +44,15 @@ function terminated(c: RuntimeContainer, scheme: string) {
   };
 }
 
-function containerStatus(spec: any, a: ContainerAttempts, pod: KubeObject, scheme: string, waitingReason: string, init: boolean, sidecar: boolean) {
+function containerStatus(
+  spec: any,
+  a: ContainerAttempts,
+  pod: KubeObject,
+  scheme: string,
+  waitingReason: string,
+  init: boolean,
+  sidecar: boolean,
+) {
   const c = a.latest;
   let state: any;
   if (a.waiting && c?.state !== 'running') state = { waiting: a.waiting };
@@ -52,7 +60,12 @@ function containerStatus(spec: any, a: ContainerAttempts, pod: KubeObject, schem
   else if (c.state === 'running') state = { running: { startedAt: rfc3339(c.startedAt ?? c.createdAt) } };
   else if (a.backoff) {
     const secs = Math.round(a.backoff.delayMs / 1000);
-    state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${secs < 60 ? `${secs}s` : `${Math.floor(secs / 60)}m${secs % 60}s`} restarting failed container=${spec.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` } };
+    state = {
+      waiting: {
+        reason: 'CrashLoopBackOff',
+        message: `back-off ${secs < 60 ? `${secs}s` : `${Math.floor(secs / 60)}m${secs % 60}s`} restarting failed container=${spec.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+      },
+    };
   } else state = terminated(c, scheme);
   const running = c?.state === 'running';
   const ready = init && !sidecar ? c?.state === 'exited' && (c.exitCode ?? 0) === 0 : running && c?.ready !== false;
@@ -73,9 +86,12 @@ function condition(old: any[], type: string, status: boolean, now: Date, reason?
   const s = status ? 'True' : 'False';
   const prev = old.find((c) => c.type === type);
   return {
-    type, status: s, lastProbeTime: null,
+    type,
+    status: s,
+    lastProbeTime: null,
     lastTransitionTime: prev && prev.status === s ? prev.lastTransitionTime : rfc3339(now),
-    ...(reason ? { reason } : {}), ...(message ? { message } : {}),
+    ...(reason ? { reason } : {}),
+    ...(message ? { message } : {}),
   };
 }
 
@@ -87,11 +103,18 @@ export function buildPodStatus(i: PodStatusInput): Record<string, any> {
   const appSpecs: any[] = pod.spec?.containers ?? [];
   const terminal = i.phase === 'Succeeded' || i.phase === 'Failed';
 
-  const initStatuses = initSpecs.map((s) => containerStatus(s, i.init.get(s.name) ?? {}, pod, scheme, 'PodInitializing', true, s.restartPolicy === 'Always'));
-  const appStatuses = appSpecs.map((s) => containerStatus(s, i.app.get(s.name) ?? {}, pod, scheme, i.initDone ? 'ContainerCreating' : 'PodInitializing', false, false));
+  const initStatuses = initSpecs.map((s) =>
+    containerStatus(s, i.init.get(s.name) ?? {}, pod, scheme, 'PodInitializing', true, s.restartPolicy === 'Always'),
+  );
+  const appStatuses = appSpecs.map((s) =>
+    containerStatus(s, i.app.get(s.name) ?? {}, pod, scheme, i.initDone ? 'ContainerCreating' : 'PodInitializing', false, false),
+  );
 
   const incompleteInit = initStatuses.filter((s) => !s.ready).map((s) => s.name);
-  const unready = [...initStatuses.filter((s, n) => initSpecs[n].restartPolicy === 'Always' && !s.ready), ...appStatuses.filter((s) => !s.ready)].map((s) => s.name);
+  const unready = [
+    ...initStatuses.filter((s, n) => initSpecs[n].restartPolicy === 'Always' && !s.ready),
+    ...appStatuses.filter((s) => !s.ready),
+  ].map((s) => s.name);
   const allReady = unready.length === 0 && !terminal;
   const notReadyReason = terminal ? 'PodCompleted' : 'ContainersNotReady';
   const notReadyMsg = terminal ? undefined : `containers with unready status: [${unready.join(' ')}]`;
@@ -100,9 +123,18 @@ export function buildPodStatus(i: PodStatusInput): Record<string, any> {
     condition(oldConds, 'PodReadyToStartContainers', !terminal || !!i.podIP, now),
     i.initDone
       ? condition(oldConds, 'Initialized', true, now, terminal && initSpecs.length ? 'PodCompleted' : undefined)
-      : condition(oldConds, 'Initialized', false, now, 'ContainersNotInitialized', `containers with incomplete status: [${incompleteInit.join(' ')}]`),
+      : condition(
+          oldConds,
+          'Initialized',
+          false,
+          now,
+          'ContainersNotInitialized',
+          `containers with incomplete status: [${incompleteInit.join(' ')}]`,
+        ),
     allReady ? condition(oldConds, 'Ready', true, now) : condition(oldConds, 'Ready', false, now, notReadyReason, notReadyMsg),
-    allReady ? condition(oldConds, 'ContainersReady', true, now) : condition(oldConds, 'ContainersReady', false, now, notReadyReason, notReadyMsg),
+    allReady
+      ? condition(oldConds, 'ContainersReady', true, now)
+      : condition(oldConds, 'ContainersReady', false, now, notReadyReason, notReadyMsg),
   ];
   // Conditions other writers own (PodScheduled from binding, DisruptionTarget, readiness gates) stay.
   const mine = new Set(conditions.map((c) => c.type));
@@ -119,7 +151,12 @@ export function buildPodStatus(i: PodStatusInput): Record<string, any> {
     ...(initStatuses.length ? { initContainerStatuses: initStatuses } : {}),
     containerStatuses: appStatuses,
     ...(pod.spec?.ephemeralContainers?.length
-      ? { ephemeralContainerStatuses: pod.spec.ephemeralContainers.map((s: any) => ({ ...containerStatus(s, i.ephemeral?.get(s.name) ?? {}, pod, scheme, 'ContainerCreating', false, false), ready: false })) }
+      ? {
+          ephemeralContainerStatuses: pod.spec.ephemeralContainers.map((s: any) => ({
+            ...containerStatus(s, i.ephemeral?.get(s.name) ?? {}, pod, scheme, 'ContainerCreating', false, false),
+            ready: false,
+          })),
+        }
       : {}),
     qosClass: old.qosClass ?? 'BestEffort',
   };

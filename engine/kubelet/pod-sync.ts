@@ -52,7 +52,14 @@ export function createPodSync(d: PodSyncDeps): PodSync {
   const maxBackoff = d.backoffBaseMs * 30;
   // Upstream resets a container's back-off after it ran 10 min (twice the 5 min cap) without trouble.
   const resetAfterMs = maxBackoff * 2;
-  const pulls = createImagePulls({ runtime: d.runtime, now: d.now, backoffBaseMs: d.backoffBaseMs, maxBackoffMs: maxBackoff, event: d.event, resyncAfter: d.resyncAfter });
+  const pulls = createImagePulls({
+    runtime: d.runtime,
+    now: d.now,
+    backoffBaseMs: d.backoffBaseMs,
+    maxBackoffMs: maxBackoff,
+    event: d.event,
+    resyncAfter: d.resyncAfter,
+  });
   // Probes and hooks need exec into containers: only runtimes that serve streams (Docker) run
   // them; on the simulated runtime probes count as passing (its annotation decides readiness).
   const streams = typeof (d.runtime as any).exec === 'function' ? (d.runtime as unknown as NodeStreams) : undefined;
@@ -64,7 +71,8 @@ export function createPodSync(d: PodSyncDeps): PodSync {
   async function stopWithHook(pod: KubeObject, c: RuntimeContainer, grace: number) {
     const all = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
     const spec = all.find((s: any) => s.name === c.name);
-    const left = hooks && spec ? await runPreStop(hooks, pod, spec, podIPs.get(pod.metadata.uid!) ?? pod.status?.podIP ?? '', grace) : grace;
+    const left =
+      hooks && spec ? await runPreStop(hooks, pod, spec, podIPs.get(pod.metadata.uid!) ?? pod.status?.podIP ?? '', grace) : grace;
     await d.runtime.stopContainer(c.id, left);
   }
 
@@ -79,7 +87,14 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     return m;
   }
 
-  async function startContainer(pod: KubeObject, spec: any, sandboxId: string, attempt: number, init: boolean, old?: RuntimeContainer[]): Promise<ContainerAttempts['waiting']> {
+  async function startContainer(
+    pod: KubeObject,
+    spec: any,
+    sandboxId: string,
+    attempt: number,
+    init: boolean,
+    old?: RuntimeContainer[],
+  ): Promise<ContainerAttempts['waiting']> {
     const waiting = await pulls.pull(pod, spec);
     if (waiting) return waiting;
     const id = await d.runtime.createContainer({ podUid: pod.metadata.uid!, sandboxId, spec, attempt, init });
@@ -113,7 +128,12 @@ export function createPodSync(d: PodSyncDeps): PodSync {
         // A new crash: wait out the current delay from when it exited, then double it.
         b.forId = latest.id;
         b.until = (latest.finishedAt?.getTime() ?? d.now().getTime()) + b.delayMs;
-        d.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${spec.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${uid})`);
+        d.event(
+          pod,
+          'Warning',
+          'BackOff',
+          `Back-off restarting failed container ${spec.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${uid})`,
+        );
       }
       const left = b.until! - d.now().getTime();
       if (left > 0) {
@@ -168,7 +188,10 @@ export function createPodSync(d: PodSyncDeps): PodSync {
       init.set(spec.name, a);
       const c = a.latest;
       const sidecar = spec.restartPolicy === 'Always';
-      if (wasTerminal) { initDone = !!c && c.state === 'exited'; continue; }
+      if (wasTerminal) {
+        initDone = !!c && c.state === 'exited';
+        continue;
+      }
       if (!c) {
         a.waiting = await startContainer(pod, spec, sb.id, 0, true);
         initDone = false;
@@ -202,12 +225,16 @@ export function createPodSync(d: PodSyncDeps): PodSync {
 
     // Re-read: starting containers may have changed states (a zero start delay runs at once).
     const backoffOf = (m: Map<string, ContainerAttempts>) => new Map([...m].map(([k, v]) => [k, v]));
-    const ib = backoffOf(init), ab = backoffOf(app);
+    const ib = backoffOf(init),
+      ab = backoffOf(app);
     all = await d.runtime.listContainers(uid);
     const init2 = group(all.filter((c) => init.has(c.name) || (pod.spec?.initContainers ?? []).some((s: any) => s.name === c.name)));
     const app2 = group(all.filter((c) => (pod.spec?.containers ?? []).some((s: any) => s.name === c.name)));
     // Back-offs and start failures are the kubelet's, not the runtime's: carry them over.
-    for (const [m, m2] of [[ib, init2], [ab, app2]] as const) {
+    for (const [m, m2] of [
+      [ib, init2],
+      [ab, app2],
+    ] as const) {
       for (const [k, v] of m) {
         if (!v.backoff && !v.waiting) continue;
         const a2 = m2.get(k) ?? {};
@@ -240,7 +267,12 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     }
     // Without a prober, a readiness probe's initialDelaySeconds still delays readiness.
     const nowMs = d.now().getTime();
-    for (const [specs, m] of (prober ? [] : [[pod.spec?.containers ?? [], app2], [pod.spec?.initContainers ?? [], init2]]) as [any[], Map<string, ContainerAttempts>][]) {
+    for (const [specs, m] of (prober
+      ? []
+      : [
+          [pod.spec?.containers ?? [], app2],
+          [pod.spec?.initContainers ?? [], init2],
+        ]) as [any[], Map<string, ContainerAttempts>][]) {
       for (const spec of specs) {
         const a = m.get(spec.name);
         const delay = (spec.readinessProbe?.initialDelaySeconds ?? 0) * 1000;
@@ -260,7 +292,11 @@ export function createPodSync(d: PodSyncDeps): PodSync {
       const willRestart = (c: RuntimeContainer) => policy === 'Always' || (policy === 'OnFailure' && (c.exitCode ?? 0) !== 0);
       if (appList.some((c: RuntimeContainer) => willRestart(c))) phase = 'Running';
       else phase = appList.every((c: RuntimeContainer) => (c.exitCode ?? 0) === 0) ? 'Succeeded' : 'Failed';
-    } else if (initDone && appList.every((c: RuntimeContainer | undefined) => c && (c.state !== 'created' || c.attempt > 0)) && appList.some((c: RuntimeContainer | undefined) => c?.state === 'running' || (c?.attempt ?? 0) > 0 || c?.state === 'exited')) {
+    } else if (
+      initDone &&
+      appList.every((c: RuntimeContainer | undefined) => c && (c.state !== 'created' || c.attempt > 0)) &&
+      appList.some((c: RuntimeContainer | undefined) => c?.state === 'running' || (c?.attempt ?? 0) > 0 || c?.state === 'exited')
+    ) {
       phase = 'Running';
     }
 
@@ -269,10 +305,21 @@ export function createPodSync(d: PodSyncDeps): PodSync {
       for (const c of all) if (c.state !== 'exited') await d.runtime.stopContainer(c.id, 0);
       backoffs.delete(uid);
     }
-    d.writeStatus(pod, buildPodStatus({
-      pod, hostIP: d.hostIP, podIP, scheme, init: init2, app: app2, initDone: initDone && !failed, phase, now: d.now(),
-      ephemeral: group(all.filter((c) => (pod.spec?.ephemeralContainers ?? []).some((s: any) => s.name === c.name))),
-    }));
+    d.writeStatus(
+      pod,
+      buildPodStatus({
+        pod,
+        hostIP: d.hostIP,
+        podIP,
+        scheme,
+        init: init2,
+        app: app2,
+        initDone: initDone && !failed,
+        phase,
+        now: d.now(),
+        ephemeral: group(all.filter((c) => (pod.spec?.ephemeralContainers ?? []).some((s: any) => s.name === c.name))),
+      }),
+    );
   }
 
   return {

@@ -6,7 +6,10 @@ import { connect } from 'node:net';
 import type { KubeObject } from '../kinds/types';
 import type { NodeStreams } from './streams';
 
-export interface ActionResult { ok: boolean; message: string }
+export interface ActionResult {
+  ok: boolean;
+  message: string;
+}
 
 /** A named port (`http`) resolves through the container's ports, as kubelet does. */
 function portOf(spec: any, port: unknown): number {
@@ -19,22 +22,31 @@ function portOf(spec: any, port: unknown): number {
 function execAction(streams: NodeStreams, pod: KubeObject, container: string, command: string[], timeoutMs: number): Promise<ActionResult> {
   return new Promise((resolve) => {
     let done = false;
-    const finish = (r: ActionResult) => { if (!done) { done = true; clearTimeout(timer); resolve(r); } };
+    const finish = (r: ActionResult) => {
+      if (!done) {
+        done = true;
+        clearTimeout(timer);
+        resolve(r);
+      }
+    };
     const timer = setTimeout(() => {
       session?.close();
       finish({ ok: false, message: `command ${JSON.stringify(command.join(' '))} timed out` });
     }, timeoutMs);
     let session: Awaited<ReturnType<NodeStreams['exec']>> | undefined;
-    streams.exec(pod, container, { command, stdin: false, stdout: true, stderr: true, tty: false }).then((s) => {
-      session = s;
-      const out: Buffer[] = [];
-      s.stdout?.on('data', (b: Buffer) => out.push(b));
-      s.stderr?.on('data', (b: Buffer) => out.push(b));
-      s.exitCode.then((code) => {
-        // Let the demuxed output drain before reporting it.
-        setImmediate(() => finish({ ok: code === 0, message: Buffer.concat(out).toString('utf8') }));
-      });
-    }, (e) => finish({ ok: false, message: String(e?.message ?? e) }));
+    streams.exec(pod, container, { command, stdin: false, stdout: true, stderr: true, tty: false }).then(
+      (s) => {
+        session = s;
+        const out: Buffer[] = [];
+        s.stdout?.on('data', (b: Buffer) => out.push(b));
+        s.stderr?.on('data', (b: Buffer) => out.push(b));
+        s.exitCode.then((code) => {
+          // Let the demuxed output drain before reporting it.
+          setImmediate(() => finish({ ok: code === 0, message: Buffer.concat(out).toString('utf8') }));
+        });
+      },
+      (e) => finish({ ok: false, message: String(e?.message ?? e) }),
+    );
   });
 }
 
@@ -54,8 +66,16 @@ function httpAction(h: any, spec: any, podIP: string, timeoutMs: number): Promis
       if (code >= 200 && code < 400) resolve({ ok: true, message: '' });
       else resolve({ ok: false, message: `HTTP probe failed with statuscode: ${code}` });
     });
-    req.on('timeout', () => { req.destroy(); resolve({ ok: false, message: `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` }); });
-    req.on('error', (e: any) => resolve({ ok: false, message: `Get "${url}": dial tcp ${host}:${port}: connect: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}` }));
+    req.on('timeout', () => {
+      req.destroy();
+      resolve({ ok: false, message: `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` });
+    });
+    req.on('error', (e: any) =>
+      resolve({
+        ok: false,
+        message: `Get "${url}": dial tcp ${host}:${port}: connect: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}`,
+      }),
+    );
     req.end();
   });
 }
@@ -65,19 +85,33 @@ function tcpAction(t: any, spec: any, podIP: string, timeoutMs: number): Promise
   const port = portOf(spec, t.port);
   return new Promise((resolve) => {
     const s = connect({ host, port, timeout: timeoutMs });
-    s.once('connect', () => { s.destroy(); resolve({ ok: true, message: '' }); });
-    s.once('timeout', () => { s.destroy(); resolve({ ok: false, message: `dial tcp ${host}:${port}: i/o timeout` }); });
-    s.once('error', (e: any) => resolve({ ok: false, message: `dial tcp ${host}:${port}: connect: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}` }));
+    s.once('connect', () => {
+      s.destroy();
+      resolve({ ok: true, message: '' });
+    });
+    s.once('timeout', () => {
+      s.destroy();
+      resolve({ ok: false, message: `dial tcp ${host}:${port}: i/o timeout` });
+    });
+    s.once('error', (e: any) =>
+      resolve({ ok: false, message: `dial tcp ${host}:${port}: connect: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}` }),
+    );
   });
 }
 
-export interface ActionTarget { streams: NodeStreams; pod: KubeObject; spec: any; podIP: string }
+export interface ActionTarget {
+  streams: NodeStreams;
+  pod: KubeObject;
+  spec: any;
+  podIP: string;
+}
 
 /** Runs a probe/handler object ({exec}|{httpGet}|{tcpSocket}); unknown kinds pass. */
 export function runAction(action: any, t: ActionTarget, timeoutMs: number): Promise<ActionResult> {
   if (action?.exec) return execAction(t.streams, t.pod, t.spec.name, action.exec.command ?? [], timeoutMs);
   if (action?.httpGet) return httpAction(action.httpGet, t.spec, t.podIP, timeoutMs);
   if (action?.tcpSocket) return tcpAction(action.tcpSocket, t.spec, t.podIP, timeoutMs);
-  if (action?.sleep) return new Promise((r) => setTimeout(() => r({ ok: true, message: '' }), Math.min(timeoutMs, (action.sleep.seconds ?? 0) * 1000)));
+  if (action?.sleep)
+    return new Promise((r) => setTimeout(() => r({ ok: true, message: '' }), Math.min(timeoutMs, (action.sleep.seconds ?? 0) * 1000)));
   return Promise.resolve({ ok: true, message: '' });
 }

@@ -28,7 +28,17 @@ function fakeStreams(answer: (cmd: string[]) => { code: number; out?: string; de
 }
 
 const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'u1' } };
-const ctr = (id: string): RuntimeContainer => ({ id, podUid: 'u1', name: 'c', attempt: 0, image: 'i', imageID: 'i', state: 'running', createdAt: new Date(), startedAt: new Date() });
+const ctr = (id: string): RuntimeContainer => ({
+  id,
+  podUid: 'u1',
+  name: 'c',
+  attempt: 0,
+  image: 'i',
+  imageID: 'i',
+  state: 'running',
+  createdAt: new Date(),
+  startedAt: new Date(),
+});
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fast = { periodSeconds: 1 }; // the shortest period Kubernetes allows
 
@@ -49,14 +59,18 @@ test('liveness: killed after failureThreshold consecutive failures, with Unhealt
 
 test('readiness over httpGet flips with the server; startup probe gates it', async () => {
   let status = 500;
-  const srv = createServer((_q, s) => { s.statusCode = status; s.end(); }).listen(0, '127.0.0.1');
+  const srv = createServer((_q, s) => {
+    s.statusCode = status;
+    s.end();
+  }).listen(0, '127.0.0.1');
   await new Promise((r) => srv.once('listening', r));
   const port = (srv.address() as AddressInfo).port;
   let started = false;
   const { streams, calls } = fakeStreams(() => ({ code: started ? 0 : 1 }));
   const p = createProber({ streams, event: () => {}, changed: () => {} });
   const spec = {
-    name: 'c', ports: [{ name: 'web', containerPort: port }],
+    name: 'c',
+    ports: [{ name: 'web', containerPort: port }],
     startupProbe: { exec: { command: ['ok'] }, ...fast, failureThreshold: 100 },
     readinessProbe: { httpGet: { path: '/', port: 'web' }, ...fast, failureThreshold: 1 },
   };
@@ -78,7 +92,11 @@ test('readiness over httpGet flips with the server; startup probe gates it', asy
 
 test('preStop runs and leaves the rest of the grace period; postStart failure is reported', async () => {
   const events: string[] = [];
-  const { streams, calls } = fakeStreams((cmd) => ({ code: cmd[0] === 'bad' ? 2 : 0, out: cmd[0] === 'bad' ? 'boom' : '', delayMs: cmd[0] === 'slow' ? 1100 : 0 }));
+  const { streams, calls } = fakeStreams((cmd) => ({
+    code: cmd[0] === 'bad' ? 2 : 0,
+    out: cmd[0] === 'bad' ? 'boom' : '',
+    delayMs: cmd[0] === 'slow' ? 1100 : 0,
+  }));
   const deps = { streams, event: (_p: KubeObject, _t: string, r: string, m: string) => events.push(`${r}: ${m}`) };
   const left = await runPreStop(deps, pod, { name: 'c', lifecycle: { preStop: { exec: { command: ['slow'] } } } }, '', 10);
   assert.equal(left, 9);

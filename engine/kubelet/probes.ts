@@ -56,17 +56,27 @@ export function createProber(d: ProberDeps): Prober {
 
   function loop(w: Worker, kind: Kind, probe: any, spec: any, podIP: string, startedAt: number) {
     const s = settings(probe);
-    let ok = 0, bad = 0;
+    let ok = 0,
+      bad = 0;
     const schedule = (ms: number) => {
       if (w.stopped) return;
-      const t = setTimeout(() => { w.timers.delete(t); void tick(); }, ms);
+      const t = setTimeout(() => {
+        w.timers.delete(t);
+        void tick();
+      }, ms);
       w.timers.add(t);
     };
     const tick = async () => {
       if (w.stopped) return;
       const r = await runAction(probe, { streams: d.streams, pod: w.pod, spec, podIP }, s.timeoutMs);
       if (w.stopped) return;
-      if (r.ok) { ok++; bad = 0; } else { bad++; ok = 0; }
+      if (r.ok) {
+        ok++;
+        bad = 0;
+      } else {
+        bad++;
+        ok = 0;
+      }
       if (!r.ok) d.event(w.pod, 'Warning', 'Unhealthy', `${LABEL[kind]} probe failed: ${r.message}`);
       if (kind === 'startup') {
         if (ok >= s.success) {

@@ -13,7 +13,9 @@ test('durations: units and plain seconds', () => {
 });
 
 test('simulate annotation: pod-wide settings with per-container overrides', () => {
-  const b = parseSimulateAnnotation({ [SIMULATE_ANNOTATION]: '{"exitCode":1,"after":"2s","cpu":"250m","memory":"64Mi","containers":{"side":{"exitCode":0,"ready":false}}}' });
+  const b = parseSimulateAnnotation({
+    [SIMULATE_ANNOTATION]: '{"exitCode":1,"after":"2s","cpu":"250m","memory":"64Mi","containers":{"side":{"exitCode":0,"ready":false}}}',
+  });
   assert.deepEqual(b('app'), { exitCode: 1, afterMs: 2000, cpuNanoCores: 250_000_000, memoryBytes: 64 * 1024 * 1024 });
   assert.deepEqual(b('side'), { exitCode: 0, afterMs: 2000, cpuNanoCores: 250_000_000, memoryBytes: 64 * 1024 * 1024, ready: false });
   assert.deepEqual(parseSimulateAnnotation({ [SIMULATE_ANNOTATION]: '{not json' })('app'), {});
@@ -57,7 +59,9 @@ test('write queue coalesces a key and caps writes in flight', async () => {
 
   // Urgent writes overtake queued normal ones.
   const order: string[] = [];
-  const w = (tag: string) => async () => { order.push(tag); };
+  const w = (tag: string) => async () => {
+    order.push(tag);
+  };
   const q1 = createWriteQueue({ concurrency: 1 });
   q1.enqueue('busy', () => new Promise((r) => setTimeout(r, 5)));
   q1.enqueue('pod', w('pod'));

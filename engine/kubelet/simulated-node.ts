@@ -8,7 +8,12 @@ export const NODE_RUNTIME_ANNOTATION = 'skiff.dev/node-runtime';
 export const NODE_STOPPED_ANNOTATION = 'skiff.dev/node-stopped';
 
 /** A simulated Node object; `index` picks its pod CIDR. */
-export function simulatedNode(name: string, index: number, controlPlane = false, runtime: 'simulated' | 'docker' = 'simulated'): KubeObject {
+export function simulatedNode(
+  name: string,
+  index: number,
+  controlPlane = false,
+  runtime: 'simulated' | 'docker' = 'simulated',
+): KubeObject {
   const cidr = podCIDRFor(index);
   return {
     apiVersion: 'v1',

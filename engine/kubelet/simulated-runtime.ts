@@ -78,14 +78,26 @@ export function createSimulatedRuntime(opts: SimulatedRuntimeOptions = {}): Cont
     const scheme = 'skiff-simulated://';
     const add = (list: any[] | undefined, init: boolean) => {
       for (const cs of list ?? []) {
-        for (const [st, attempt] of [[cs.lastState?.terminated, (cs.restartCount ?? 0) - 1], [cs.state?.running ?? cs.state?.terminated, cs.restartCount ?? 0]] as const) {
+        for (const [st, attempt] of [
+          [cs.lastState?.terminated, (cs.restartCount ?? 0) - 1],
+          [cs.state?.running ?? cs.state?.terminated, cs.restartCount ?? 0],
+        ] as const) {
           const id = st?.containerID ?? (st === cs.state?.running ? cs.containerID : undefined);
           if (!st || typeof id !== 'string' || !id.startsWith(scheme) || attempt < 0) continue;
           const c: SimContainer = {
-            id: id.slice(scheme.length), podUid: pod.metadata.uid, name: cs.name, attempt, image: cs.image ?? '',
-            imageID: cs.imageID || imageID(cs.image ?? ''), state: st === cs.state?.running ? 'running' : 'exited',
-            createdAt: new Date(st.startedAt ?? now()), startedAt: st.startedAt ? new Date(st.startedAt) : undefined,
-            finishedAt: st.finishedAt ? new Date(st.finishedAt) : undefined, exitCode: st.exitCode, reason: st.reason, init,
+            id: id.slice(scheme.length),
+            podUid: pod.metadata.uid,
+            name: cs.name,
+            attempt,
+            image: cs.image ?? '',
+            imageID: cs.imageID || imageID(cs.image ?? ''),
+            state: st === cs.state?.running ? 'running' : 'exited',
+            createdAt: new Date(st.startedAt ?? now()),
+            startedAt: st.startedAt ? new Date(st.startedAt) : undefined,
+            finishedAt: st.finishedAt ? new Date(st.finishedAt) : undefined,
+            exitCode: st.exitCode,
+            reason: st.reason,
+            init,
           };
           containers.set(c.id, c);
           if (c.state === 'running') {
@@ -114,7 +126,9 @@ export function createSimulatedRuntime(opts: SimulatedRuntimeOptions = {}): Cont
       let sb = sandboxes.get(uid);
       const behavior = parseSimulateAnnotation(pod.metadata.annotations);
       if (!sb) {
-        const sidecars = new Set<string>((pod.spec?.initContainers ?? []).filter((c: any) => c.restartPolicy === 'Always').map((c: any) => c.name));
+        const sidecars = new Set<string>(
+          (pod.spec?.initContainers ?? []).filter((c: any) => c.restartPolicy === 'Always').map((c: any) => c.name),
+        );
         // A pod that already ran here (the cluster restarted) keeps its IP and containers.
         const oldIP: string | undefined = pod.status?.podIP;
         const ip = pod.spec?.hostNetwork ? '' : oldIP && ips.reserve(oldIP) ? oldIP : ips.allocate();
@@ -150,8 +164,15 @@ export function createSimulatedRuntime(opts: SimulatedRuntimeOptions = {}): Cont
     async createContainer(cfg) {
       const id = hex();
       containers.set(id, {
-        id, podUid: cfg.podUid, name: cfg.spec.name, attempt: cfg.attempt, image: cfg.spec.image ?? '',
-        imageID: imageID(cfg.spec.image ?? ''), state: 'created', createdAt: now(), init: cfg.init,
+        id,
+        podUid: cfg.podUid,
+        name: cfg.spec.name,
+        attempt: cfg.attempt,
+        image: cfg.spec.image ?? '',
+        imageID: imageID(cfg.spec.image ?? ''),
+        state: 'created',
+        createdAt: now(),
+        init: cfg.init,
       });
       return id;
     },
@@ -166,10 +187,13 @@ export function createSimulatedRuntime(opts: SimulatedRuntimeOptions = {}): Cont
         c.state = 'running';
         c.startedAt = now();
         const ms = runFor(c, sb);
-        c.timer = ms === undefined ? undefined : setTimeout(() => {
-          exit(c, sb.behavior(c.name).exitCode ?? 0);
-          emit(c.podUid);
-        }, ms);
+        c.timer =
+          ms === undefined
+            ? undefined
+            : setTimeout(() => {
+                exit(c, sb.behavior(c.name).exitCode ?? 0);
+                emit(c.podUid);
+              }, ms);
         emit(c.podUid);
       };
       const delay = b.startDelayMs ?? startDelay;
@@ -206,7 +230,12 @@ export function createSimulatedRuntime(opts: SimulatedRuntimeOptions = {}): Cont
       for (const c of containers.values()) {
         if (c.state !== 'running') continue;
         const b = sandboxes.get(c.podUid)?.behavior(c.name) ?? {};
-        out.push({ podUid: c.podUid, name: c.name, cpuNanoCores: b.cpuNanoCores ?? DEFAULT_CPU_NANO, memoryBytes: b.memoryBytes ?? DEFAULT_MEMORY });
+        out.push({
+          podUid: c.podUid,
+          name: c.name,
+          cpuNanoCores: b.cpuNanoCores ?? DEFAULT_CPU_NANO,
+          memoryBytes: b.memoryBytes ?? DEFAULT_MEMORY,
+        });
       }
       return out;
     },

@@ -5,7 +5,11 @@ import type { NodeStreams } from './streams';
 
 export function simulatedStreams(nodeName: string): NodeStreams {
   const none = (what: string) =>
-    Promise.reject(new Error(`${what} is not available: "${nodeName}" is a simulated node and its containers run no processes (start the cluster with Docker for real containers)`));
+    Promise.reject(
+      new Error(
+        `${what} is not available: "${nodeName}" is a simulated node and its containers run no processes (start the cluster with Docker for real containers)`,
+      ),
+    );
   return {
     logs: async () => Readable.from([]),
     exec: () => none('exec'),

@@ -5,7 +5,11 @@ import { parseHeld } from './agent/addresses';
 
 test('a /16 splits into pods (lower half) and Services (upper half)', () => {
   assert.deepEqual(planFromSubnet('10.201.0.0/16'), {
-    subnet: '10.201.0.0/16', podRange: '10.201.0.0/17', serviceCIDR: '10.201.128.0/17', kubernetesIP: '10.201.128.1', dnsIP: '10.201.128.10',
+    subnet: '10.201.0.0/16',
+    podRange: '10.201.0.0/17',
+    serviceCIDR: '10.201.128.0/17',
+    kubernetesIP: '10.201.128.1',
+    dnsIP: '10.201.128.10',
   });
   assert.throws(() => planFromSubnet('172.18.0.0/24'), /not a \/16.*docker network rm/);
   assert.ok(inCidr('10.201.200.3', '10.201.128.0/17'));

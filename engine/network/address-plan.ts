@@ -23,7 +23,10 @@ export const DEFAULT_SERVICE_CIDR = '10.96.0.0/12';
 /** Plans a /16 subnet (as Docker reports it); throws on anything else. */
 export function planFromSubnet(subnet: string): AddressPlan {
   const { base, size } = parseCidr(subnet);
-  if (size !== 65536) throw new Error(`the cluster network's subnet ${subnet} is not a /16; remove the network (docker network rm) so Skiff can create it again`);
+  if (size !== 65536)
+    throw new Error(
+      `the cluster network's subnet ${subnet} is not a /16; remove the network (docker network rm) so Skiff can create it again`,
+    );
   const half = base + 32768;
   const serviceCIDR = `${ipToString(half)}/17`;
   return {

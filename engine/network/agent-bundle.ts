@@ -36,8 +36,15 @@ async function build(): Promise<AgentBundle> {
       return prebuilt(`esbuild is not installed`);
     }
     const r = await esbuild.build({
-      entryPoints: [AGENT_ENTRY], bundle: true, write: false, format: 'esm', platform: 'node', target: 'node18',
-      minify: false, legalComments: 'none', logLevel: 'silent',
+      entryPoints: [AGENT_ENTRY],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      target: 'node18',
+      minify: false,
+      legalComments: 'none',
+      logLevel: 'silent',
       banner: { js: '// skiff-net-agent: built by Skiff from engine/network/agent (see engine/network/README.md)' },
     });
     code = r.outputFiles[0].text;
@@ -46,7 +53,10 @@ async function build(): Promise<AgentBundle> {
 }
 
 function prebuilt(why: string): AgentBundle {
-  if (!existsSync(PREBUILT_AGENT)) throw new Error(`cannot build the network agent (${why}) and there is no prebuilt ${PREBUILT_AGENT}; run npm install in the Skiff checkout`);
+  if (!existsSync(PREBUILT_AGENT))
+    throw new Error(
+      `cannot build the network agent (${why}) and there is no prebuilt ${PREBUILT_AGENT}; run npm install in the Skiff checkout`,
+    );
   const code = readFileSync(PREBUILT_AGENT, 'utf8');
   return { code, hash: createHash('sha256').update(code).digest('hex').slice(0, 16) };
 }

@@ -37,26 +37,55 @@ const notFound = (e: any) => e?.statusCode === 404;
 /** The published control port of a running agent (re-read after restarts: Docker may pick another). */
 export async function agentHostPort(docker: Docker, id: string): Promise<number> {
   const info = await docker.getContainer(id).inspect();
-  const binding = info.NetworkSettings?.Ports?.[`${CONTROL_PORT}/tcp`]?.find((b: any) => b.HostIp === '127.0.0.1' || b.HostIp === '') ?? info.NetworkSettings?.Ports?.[`${CONTROL_PORT}/tcp`]?.[0];
+  const binding =
+    info.NetworkSettings?.Ports?.[`${CONTROL_PORT}/tcp`]?.find((b: any) => b.HostIp === '127.0.0.1' || b.HostIp === '') ??
+    info.NetworkSettings?.Ports?.[`${CONTROL_PORT}/tcp`]?.[0];
   const port = Number(binding?.HostPort);
-  if (!info.State?.Running || !port) throw new Error(`the network agent ${info.Name} is ${info.State?.Status ?? 'not running'}${port ? '' : ' (no published control port)'}`);
+  if (!info.State?.Running || !port)
+    throw new Error(
+      `the network agent ${info.Name} is ${info.State?.Status ?? 'not running'}${port ? '' : ' (no published control port)'}`,
+    );
   return port;
 }
 
-export async function ensureAgentContainer(docker: Docker, spec: AgentContainerSpec, log: (line: string) => void = () => {}): Promise<AgentContainer> {
+export async function ensureAgentContainer(
+  docker: Docker,
+  spec: AgentContainerSpec,
+  log: (line: string) => void = () => {},
+): Promise<AgentContainer> {
   const name = agentContainerName(spec.cluster);
   const imageId = (await docker.getImage(spec.image).inspect()).Id;
-  const want = createHash('sha256').update([imageId, spec.bundle.hash, spec.secret, spec.dnsIP, spec.network].join('\n')).digest('hex').slice(0, 16);
+  const want = createHash('sha256')
+    .update([imageId, spec.bundle.hash, spec.secret, spec.dnsIP, spec.network].join('\n'))
+    .digest('hex')
+    .slice(0, 16);
 
   for (let attempt = 0; attempt < 3; attempt++) {
-    const existing = await docker.getContainer(name).inspect().catch((e) => { if (notFound(e)) return undefined; throw e; });
+    const existing = await docker
+      .getContainer(name)
+      .inspect()
+      .catch((e) => {
+        if (notFound(e)) return undefined;
+        throw e;
+      });
     if (existing) {
       if (existing.Config.Labels?.[SPEC_LABEL] === want) {
-        if (!existing.State.Running) await docker.getContainer(existing.Id).start().catch((e) => { if (e?.statusCode !== 304) throw e; });
+        if (!existing.State.Running)
+          await docker
+            .getContainer(existing.Id)
+            .start()
+            .catch((e) => {
+              if (e?.statusCode !== 304) throw e;
+            });
         return { id: existing.Id, hostPort: await waitForPort(docker, existing.Id), created: false };
       }
       log(`network agent: re-creating ${name} (image, agent build, secret or DNS address changed)`);
-      await docker.getContainer(existing.Id).remove({ force: true }).catch((e) => { if (!notFound(e) && e?.statusCode !== 409) throw e; });
+      await docker
+        .getContainer(existing.Id)
+        .remove({ force: true })
+        .catch((e) => {
+          if (!notFound(e) && e?.statusCode !== 409) throw e;
+        });
     }
     let c: Docker.Container;
     try {
@@ -80,7 +109,10 @@ export async function ensureAgentContainer(docker: Docker, spec: AgentContainerS
       if (e?.statusCode === 409) continue; // someone else made it meanwhile: adopt or replace it
       throw e;
     }
-    const archive = await tarBuffer([{ type: 'dir', path: 'skiff' }, { type: 'file', path: 'skiff/agent.mjs', data: Buffer.from(spec.bundle.code), mode: 0o644 }]);
+    const archive = await tarBuffer([
+      { type: 'dir', path: 'skiff' },
+      { type: 'file', path: 'skiff/agent.mjs', data: Buffer.from(spec.bundle.code), mode: 0o644 },
+    ]);
     await c.putArchive(archive, { path: '/' });
     await c.start();
     log(`network agent: started ${name} (${spec.image})`);

@@ -39,14 +39,26 @@ test('the image tag names the node version and Docker architecture', () => {
   assert.equal(localAgentImageTag('v22.1.0', 'arm64'), 'skiff/net-agent:1-node22.1.0-arm64');
 });
 
-test('ELF inspection tells dynamic from static binaries; ldd lists node\'s libraries', { skip: process.platform !== 'linux' }, async () => {
+test("ELF inspection tells dynamic from static binaries; ldd lists node's libraries", { skip: process.platform !== 'linux' }, async () => {
   assert.throws(() => isDynamicElf(new URL(import.meta.url).pathname), /not an ELF/);
   if (isDynamicElf(process.execPath)) {
     const libs = await sharedLibraries(process.execPath);
-    assert.ok(libs.some((l) => /libc\.so/.test(l)), libs.join(' '));
-    assert.ok(libs.some((l) => /ld-linux|ld-musl/.test(l)), 'the loader is listed');
+    assert.ok(
+      libs.some((l) => /libc\.so/.test(l)),
+      libs.join(' '),
+    );
+    assert.ok(
+      libs.some((l) => /ld-linux|ld-musl/.test(l)),
+      'the loader is listed',
+    );
   }
-  const described = (p: string) => { try { return execFileSync('file', ['-L', p], { encoding: 'utf8' }); } catch { return ''; } };
+  const described = (p: string) => {
+    try {
+      return execFileSync('file', ['-L', p], { encoding: 'utf8' });
+    } catch {
+      return '';
+    }
+  };
   for (const p of ['/usr/bin/busybox', '/bin/busybox']) {
     if (existsSync(p) && /statically linked/.test(described(p))) assert.equal(isDynamicElf(p), false);
   }

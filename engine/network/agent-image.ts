@@ -22,7 +22,11 @@ export function localAgentImageTag(nodeVersion = process.version, arch = process
 }
 
 const run = (cmd: string, args: string[]) =>
-  new Promise<string>((resolve, reject) => execFile(cmd, args, { maxBuffer: 8 << 20 }, (err, out, errOut) => (err ? reject(new Error(`${cmd} ${args.join(' ')}: ${(errOut || err.message).trim()}`)) : resolve(out))));
+  new Promise<string>((resolve, reject) =>
+    execFile(cmd, args, { maxBuffer: 8 << 20 }, (err, out, errOut) =>
+      err ? reject(new Error(`${cmd} ${args.join(' ')}: ${(errOut || err.message).trim()}`)) : resolve(out),
+    ),
+  );
 
 /** Whether an ELF executable names a dynamic loader (PT_INTERP); false for static binaries. */
 export function isDynamicElf(path: string): boolean {
@@ -51,7 +55,8 @@ export function isDynamicElf(path: string): boolean {
 export function findStaticBusybox(path = process.env.PATH ?? ''): string {
   const dirs = [...path.split(delimiter).filter(Boolean), '/bin', '/usr/bin', '/sbin'];
   const found = dirs.map((d) => join(d, 'busybox')).find((p) => existsSync(p));
-  const fix = 'install a static busybox (Debian/Ubuntu: apt-get install busybox-static; Fedora: dnf install busybox), or set SKIFF_NET_AGENT_IMAGE to an image with node and busybox';
+  const fix =
+    'install a static busybox (Debian/Ubuntu: apt-get install busybox-static; Fedora: dnf install busybox), or set SKIFF_NET_AGENT_IMAGE to an image with node and busybox';
   if (!found) throw new Error(`no busybox found on PATH; ${fix}`);
   if (isDynamicElf(realpathSync(found))) throw new Error(`${found} is dynamically linked; ${fix}`);
   return realpathSync(found);
@@ -74,7 +79,10 @@ export async function agentRootfs(): Promise<TarEntry[]> {
   const node = realpathSync(process.execPath);
   const busybox = findStaticBusybox();
   const libs = await sharedLibraries(node);
-  const applets = (await run(busybox, ['--list'])).split('\n').map((s) => s.trim()).filter((s) => /^[a-z0-9_.[-]+$/i.test(s) && s !== 'busybox' && s !== 'node');
+  const applets = (await run(busybox, ['--list']))
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => /^[a-z0-9_.[-]+$/i.test(s) && s !== 'busybox' && s !== 'node');
   const dirs = new Set(['bin', 'sbin', 'usr', 'usr/bin', 'etc', 'tmp', 'skiff', 'proc', 'sys', 'dev', 'root']);
   for (const l of libs) for (let d = dirname(l).replace(/^\//, ''); d && d !== '.'; d = dirname(d)) dirs.add(d);
   const entries: TarEntry[] = [...dirs].sort().map((path) => ({ type: 'dir' as const, path, mode: path === 'tmp' ? 0o1777 : 0o755 }));
@@ -91,32 +99,45 @@ export async function agentRootfs(): Promise<TarEntry[]> {
 }
 
 async function imagePresent(docker: Docker, ref: string): Promise<boolean> {
-  return docker.getImage(ref).inspect().then(() => true, (e: any) => {
-    if (e?.statusCode === 404) return false;
-    throw e;
-  });
+  return docker
+    .getImage(ref)
+    .inspect()
+    .then(
+      () => true,
+      (e: any) => {
+        if (e?.statusCode === 404) return false;
+        throw e;
+      },
+    );
 }
 
 function followProgress(docker: Docker, stream: NodeJS.ReadableStream): Promise<any[]> {
-  return new Promise((resolve, reject) => docker.modem.followProgress(stream, (err: any, out: any[]) => {
-    const failed = out?.find((o) => o?.error || o?.errorDetail);
-    if (err || failed) reject(err ?? new Error(failed.error ?? failed.errorDetail?.message));
-    else resolve(out);
-  }));
+  return new Promise((resolve, reject) =>
+    docker.modem.followProgress(stream, (err: any, out: any[]) => {
+      const failed = out?.find((o) => o?.error || o?.errorDetail);
+      if (err || failed) reject(err ?? new Error(failed.error ?? failed.errorDetail?.message));
+      else resolve(out);
+    }),
+  );
 }
 
 /** Builds the local agent image (a Linux host whose Docker runs the same architecture). */
 export async function buildAgentImage(docker: Docker, tag = localAgentImageTag(), log: (line: string) => void = () => {}): Promise<string> {
   if (process.platform !== 'linux') throw new Error(`the host's node (${process.platform}) cannot run in a Linux container`);
   const engineArch = (await docker.version()).Arch;
-  if (engineArch && engineArch !== (DOCKER_ARCH[process.arch] ?? process.arch)) throw new Error(`Docker runs ${engineArch} containers, this node is ${process.arch}`);
+  if (engineArch && engineArch !== (DOCKER_ARCH[process.arch] ?? process.arch))
+    throw new Error(`Docker runs ${engineArch} containers, this node is ${process.arch}`);
   const t = performance.now();
   const entries = await agentRootfs();
   const [repo, version] = tag.split(':');
-  const stream = await docker.importImage(tarStream(entries) as any, {
-    repo, tag: version,
-    changes: ['ENV PATH=/usr/local/bin:/usr/bin:/bin:/sbin', 'CMD ["node"]', 'LABEL skiff.image=net-agent'],
-  } as any);
+  const stream = await docker.importImage(
+    tarStream(entries) as any,
+    {
+      repo,
+      tag: version,
+      changes: ['ENV PATH=/usr/local/bin:/usr/bin:/bin:/sbin', 'CMD ["node"]', 'LABEL skiff.image=net-agent'],
+    } as any,
+  );
   await followProgress(docker, stream as any);
   log(`network agent image ${tag} built from this host's node and busybox (${Math.round(performance.now() - t)} ms)`);
   return tag;
@@ -152,6 +173,8 @@ async function pull(docker: Docker, ref: string, what: string): Promise<void> {
   try {
     await followProgress(docker, await docker.pull(ref));
   } catch (e) {
-    throw new Error(`${what} image ${ref} is not present and cannot be pulled (${String((e as Error).message).split('\n')[0]}); load it with docker load/docker pull`);
+    throw new Error(
+      `${what} image ${ref} is not present and cannot be pulled (${String((e as Error).message).split('\n')[0]}); load it with docker load/docker pull`,
+    );
   }
 }

@@ -74,7 +74,11 @@ export function createAgentLink(o: AgentLinkOptions): AgentLink {
       case 'applied':
         appliedVersion = Math.max(appliedVersion, m.version);
         for (const p of m.problems) o.log(`network agent: ${p}`);
-        for (const w of waiters) if (w.version <= appliedVersion) { waiters.delete(w); w.resolve(); }
+        for (const w of waiters)
+          if (w.version <= appliedVersion) {
+            waiters.delete(w);
+            w.resolve();
+          }
         break;
       case 'reverse-wanted':
         // Waiting pod connections beyond the pool: park that many more (bounded).
@@ -112,7 +116,9 @@ export function createAgentLink(o: AgentLinkOptions): AgentLink {
                 for (let k = parked; k < poolSize; k++) void park();
               }
               onMessage(m);
-            } catch { /* not JSON: ignore */ }
+            } catch {
+              /* not JSON: ignore */
+            }
           });
           s.on('close', () => resolve());
         });
@@ -169,15 +175,27 @@ export function createAgentLink(o: AgentLinkOptions): AgentLink {
     applied(version, timeoutMs = 30_000) {
       if (appliedVersion >= version) return Promise.resolve();
       return new Promise((resolve, reject) => {
-        const w = { version, resolve: () => { clearTimeout(timer); resolve(); } };
-        const timer = setTimeout(() => { waiters.delete(w); reject(new Error(`the network agent did not apply table ${version} within ${timeoutMs} ms`)); }, timeoutMs);
+        const w = {
+          version,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(w);
+          reject(new Error(`the network agent did not apply table ${version} within ${timeoutMs} ms`));
+        }, timeoutMs);
         waiters.add(w);
       });
     },
     async dial(ip, port) {
       const s = await open({ verb: 'DIAL', ip, port });
       s.on('error', () => s.destroy());
-      const line = await readLine(s).catch((e) => { s.destroy(); throw e; });
+      const line = await readLine(s).catch((e) => {
+        s.destroy();
+        throw e;
+      });
       if (line !== 'OK') {
         s.destroy();
         throw new Error(line.replace(/^ERR /, '') || 'the network agent closed the connection');
@@ -186,13 +204,19 @@ export function createAgentLink(o: AgentLinkOptions): AgentLink {
     },
     async relay(client, ip, port) {
       const s = await open({ verb: 'DIAL', ip, port });
-      const kill = () => { s.destroy(); client.destroy(); };
+      const kill = () => {
+        s.destroy();
+        client.destroy();
+      };
       s.on('error', kill);
       client.on('error', kill);
       client.setNoDelay(true);
       client.pipe(s);
       client.resume();
-      const line = await readLine(s).catch((e) => { kill(); throw e; });
+      const line = await readLine(s).catch((e) => {
+        kill();
+        throw e;
+      });
       if (line !== 'OK') {
         client.unpipe(s);
         s.destroy();

@@ -59,4 +59,3 @@ export async function startAgent(o: AgentRunnerOptions): Promise<AgentLink> {
     },
   });
 }
-

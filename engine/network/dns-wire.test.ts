@@ -2,7 +2,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TYPE, RCODE, DnsFormatError, decodeMessage, encodeMessage, encodeForUdp, encodeQuery, udpLimit, type Message } from './dns-wire';
 
-const base: Message = { id: 0x1234, qr: true, opcode: 0, aa: true, tc: false, rd: true, ra: true, rcode: RCODE.NOERROR, questions: [], answers: [], authorities: [], additionals: [] };
+const base: Message = {
+  id: 0x1234,
+  qr: true,
+  opcode: 0,
+  aa: true,
+  tc: false,
+  rd: true,
+  ra: true,
+  rcode: RCODE.NOERROR,
+  questions: [],
+  answers: [],
+  authorities: [],
+  additionals: [],
+};
 
 test('a query round-trips: id, flags, question', () => {
   const q = decodeMessage(encodeQuery(7, 'web.default.svc.cluster.local', TYPE.A));
@@ -14,16 +27,38 @@ test('a query round-trips: id, flags, question', () => {
 
 test('answers of every type we serve round-trip', () => {
   const m: Message = {
-    ...base, rcode: RCODE.NXDOMAIN,
+    ...base,
+    rcode: RCODE.NXDOMAIN,
     questions: [{ name: 'x.cluster.local', type: TYPE.ANY, class: 1 }],
     answers: [
       { name: 'a.cluster.local', ttl: 5, class: 1, data: { type: TYPE.A, address: '10.1.128.7' } },
       { name: 'a.cluster.local', ttl: 5, class: 1, data: { type: TYPE.AAAA, address: 'fd00:0:0:0:0:0:0:1' } },
       { name: 'c.cluster.local', ttl: 5, class: 1, data: { type: TYPE.CNAME, target: 'a.cluster.local' } },
-      { name: '_http._tcp.a.cluster.local', ttl: 5, class: 1, data: { type: TYPE.SRV, priority: 0, weight: 100, port: 8080, target: 'a.cluster.local' } },
+      {
+        name: '_http._tcp.a.cluster.local',
+        ttl: 5,
+        class: 1,
+        data: { type: TYPE.SRV, priority: 0, weight: 100, port: 8080, target: 'a.cluster.local' },
+      },
       { name: '7.128.1.10.in-addr.arpa', ttl: 5, class: 1, data: { type: TYPE.PTR, target: 'a.cluster.local' } },
     ],
-    authorities: [{ name: 'cluster.local', ttl: 5, class: 1, data: { type: TYPE.SOA, mname: 'ns.dns.cluster.local', rname: 'hostmaster.cluster.local', serial: 3, refresh: 7200, retry: 1800, expire: 86400, minimum: 5 } }],
+    authorities: [
+      {
+        name: 'cluster.local',
+        ttl: 5,
+        class: 1,
+        data: {
+          type: TYPE.SOA,
+          mname: 'ns.dns.cluster.local',
+          rname: 'hostmaster.cluster.local',
+          serial: 3,
+          refresh: 7200,
+          retry: 1800,
+          expire: 86400,
+          minimum: 5,
+        },
+      },
+    ],
   };
   const back = decodeMessage(encodeMessage(m));
   assert.equal(back.rcode, RCODE.NXDOMAIN);
@@ -56,17 +91,26 @@ test('compressed names (pointers) decode, loops are refused', () => {
 
 test('bad names and addresses are refused with a reason', () => {
   assert.throws(() => encodeQuery(1, `${'a'.repeat(64)}.x`, TYPE.A), /bad label/);
-  assert.throws(() => encodeMessage({ ...base, answers: [{ name: 'x', ttl: 1, data: { type: TYPE.A, address: '300.1.1.1' } }] }), /bad IPv4/);
+  assert.throws(
+    () => encodeMessage({ ...base, answers: [{ name: 'x', ttl: 1, data: { type: TYPE.A, address: '300.1.1.1' } }] }),
+    /bad IPv4/,
+  );
 });
 
 test('UDP replies over the limit go out empty with TC set; EDNS raises the limit', () => {
-  const answers = Array.from({ length: 60 }, (_, i) => ({ name: 'many.default.svc.cluster.local', ttl: 5, data: { type: TYPE.A as 1, address: `10.0.0.${i}` } }));
+  const answers = Array.from({ length: 60 }, (_, i) => ({
+    name: 'many.default.svc.cluster.local',
+    ttl: 5,
+    data: { type: TYPE.A as 1, address: `10.0.0.${i}` },
+  }));
   const m: Message = { ...base, questions: [{ name: 'many.default.svc.cluster.local', type: TYPE.A, class: 1 }], answers };
   const small = decodeMessage(encodeForUdp(m, 512));
   assert.equal(small.tc, true);
   assert.equal(small.answers.length, 0);
   assert.equal(decodeMessage(encodeForUdp(m, 4096)).answers.length, 60);
-  const withOpt = decodeMessage(encodeMessage({ ...base, qr: false, additionals: [{ name: '', ttl: 0, class: 1232, data: { type: TYPE.OPT, raw: Buffer.alloc(0) } }] }));
+  const withOpt = decodeMessage(
+    encodeMessage({ ...base, qr: false, additionals: [{ name: '', ttl: 0, class: 1232, data: { type: TYPE.OPT, raw: Buffer.alloc(0) } }] }),
+  );
   assert.equal(udpLimit(withOpt), 1232);
   assert.equal(udpLimit({ ...withOpt, additionals: [] }), 512);
 });

@@ -92,7 +92,13 @@ function readRecord(buf: Buffer, start: number): { rr: ResourceRecord; end: numb
     data = { type, address: parts.join(':') };
   } else if (type === TYPE.CNAME || type === TYPE.PTR || type === TYPE.NS) data = { type, target: readName(buf, at).name };
   else if (type === TYPE.SRV && len >= 7) {
-    data = { type, priority: buf.readUInt16BE(at), weight: buf.readUInt16BE(at + 2), port: buf.readUInt16BE(at + 4), target: readName(buf, at + 6).name };
+    data = {
+      type,
+      priority: buf.readUInt16BE(at),
+      weight: buf.readUInt16BE(at + 2),
+      port: buf.readUInt16BE(at + 4),
+      target: readName(buf, at + 6).name,
+    };
   } else data = { type, raw: Buffer.from(buf.subarray(at, at + len)) };
   return { rr: { name, ttl, class: cls, data }, end: at + len };
 }
@@ -103,9 +109,17 @@ export function decodeMessage(buf: Buffer): Message {
   const counts = [4, 6, 8, 10].map((o) => buf.readUInt16BE(o));
   const m: Message = {
     id: buf.readUInt16BE(0),
-    qr: !!(flags & 0x8000), opcode: (flags >> 11) & 0xf, aa: !!(flags & 0x400), tc: !!(flags & 0x200),
-    rd: !!(flags & 0x100), ra: !!(flags & 0x80), rcode: flags & 0xf,
-    questions: [], answers: [], authorities: [], additionals: [],
+    qr: !!(flags & 0x8000),
+    opcode: (flags >> 11) & 0xf,
+    aa: !!(flags & 0x400),
+    tc: !!(flags & 0x200),
+    rd: !!(flags & 0x100),
+    ra: !!(flags & 0x80),
+    rcode: flags & 0xf,
+    questions: [],
+    answers: [],
+    authorities: [],
+    additionals: [],
   };
   let pos = 12;
   for (let i = 0; i < counts[0]; i++) {
@@ -114,7 +128,11 @@ export function decodeMessage(buf: Buffer): Message {
     m.questions.push({ name, type: buf.readUInt16BE(end), class: buf.readUInt16BE(end + 2) });
     pos = end + 4;
   }
-  for (const [n, list] of [[counts[1], m.answers], [counts[2], m.authorities], [counts[3], m.additionals]] as const) {
+  for (const [n, list] of [
+    [counts[1], m.answers],
+    [counts[2], m.authorities],
+    [counts[3], m.additionals],
+  ] as const) {
     for (let i = 0; i < n; i++) {
       const { rr, end } = readRecord(buf, pos);
       list.push(rr);
@@ -162,9 +180,14 @@ function ipv6(address: string): Buffer {
 function rdata(d: RecordData): Buffer {
   if ('raw' in d) return d.raw;
   switch (d.type) {
-    case TYPE.A: return ipv4((d as { address: string }).address);
-    case TYPE.AAAA: return ipv6((d as { address: string }).address);
-    case TYPE.CNAME: case TYPE.PTR: case TYPE.NS: return nameBytes((d as { target: string }).target);
+    case TYPE.A:
+      return ipv4((d as { address: string }).address);
+    case TYPE.AAAA:
+      return ipv6((d as { address: string }).address);
+    case TYPE.CNAME:
+    case TYPE.PTR:
+    case TYPE.NS:
+      return nameBytes((d as { target: string }).target);
     case TYPE.SRV: {
       const s = d as Extract<RecordData, { type: 33 }>;
       const head = Buffer.alloc(6);
@@ -196,8 +219,14 @@ function recordBytes(rr: ResourceRecord): Buffer {
 export function encodeMessage(m: Message): Buffer {
   const head = Buffer.alloc(12);
   head.writeUInt16BE(m.id, 0);
-  const flags = (m.qr ? 0x8000 : 0) | ((m.opcode & 0xf) << 11) | (m.aa ? 0x400 : 0) | (m.tc ? 0x200 : 0)
-    | (m.rd ? 0x100 : 0) | (m.ra ? 0x80 : 0) | (m.rcode & 0xf);
+  const flags =
+    (m.qr ? 0x8000 : 0) |
+    ((m.opcode & 0xf) << 11) |
+    (m.aa ? 0x400 : 0) |
+    (m.tc ? 0x200 : 0) |
+    (m.rd ? 0x100 : 0) |
+    (m.ra ? 0x80 : 0) |
+    (m.rcode & 0xf);
   head.writeUInt16BE(flags, 2);
   head.writeUInt16BE(m.questions.length, 4);
   head.writeUInt16BE(m.answers.length, 6);
@@ -216,7 +245,20 @@ export function encodeMessage(m: Message): Buffer {
 
 /** A query message (for forwarding a CNAME's target). */
 export function encodeQuery(id: number, name: string, type: number): Buffer {
-  return encodeMessage({ id, qr: false, opcode: 0, aa: false, tc: false, rd: true, ra: false, rcode: 0, questions: [{ name, type, class: CLASS_IN }], answers: [], authorities: [], additionals: [] });
+  return encodeMessage({
+    id,
+    qr: false,
+    opcode: 0,
+    aa: false,
+    tc: false,
+    rd: true,
+    ra: false,
+    rcode: 0,
+    questions: [{ name, type, class: CLASS_IN }],
+    answers: [],
+    authorities: [],
+    additionals: [],
+  });
 }
 
 /** The UDP payload size the query allows (EDNS), at least 512, at most 4096. */

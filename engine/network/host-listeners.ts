@@ -24,7 +24,11 @@ export interface HostListeners {
   close(): void;
 }
 
-export function createHostListeners(o: { relay(client: Socket, ip: string, port: number): Promise<void>; log(line: string): void; host?: string }): HostListeners {
+export function createHostListeners(o: {
+  relay(client: Socket, ip: string, port: number): Promise<void>;
+  log(line: string): void;
+  host?: string;
+}): HostListeners {
   const host = o.host ?? '127.0.0.1';
   const servers = new Map<number, Server>();
   let targets = new Map<number, HostTarget>();
@@ -54,14 +58,23 @@ export function createHostListeners(o: { relay(client: Socket, ip: string, port:
   return {
     async sync(wanted) {
       targets = new Map(wanted);
-      for (const [p, s] of servers) if (!wanted.has(p)) { s.close(); servers.delete(p); }
+      for (const [p, s] of servers)
+        if (!wanted.has(p)) {
+          s.close();
+          servers.delete(p);
+        }
       const failures: ListenFailure[] = [];
       for (const [p, t] of wanted) {
         if (servers.has(p)) continue;
         try {
           servers.set(p, await listen(p));
         } catch (e: any) {
-          const why = e?.code === 'EADDRINUSE' ? `port ${p} on ${host} is already in use on this machine` : e?.code === 'EACCES' ? `port ${p} on ${host} needs privileges this process does not have` : e.message;
+          const why =
+            e?.code === 'EADDRINUSE'
+              ? `port ${p} on ${host} is already in use on this machine`
+              : e?.code === 'EACCES'
+                ? `port ${p} on ${host} needs privileges this process does not have`
+                : e.message;
           failures.push({ hostPort: p, service: t.service, error: why });
         }
       }

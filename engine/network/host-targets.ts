@@ -15,8 +15,10 @@ export function hostClaims(services: KubeObject[]): HostClaims {
   const targets = new Map<number, HostTarget>();
   const conflicts: HostClaims['conflicts'] = [];
   const loadBalancers = new Map<string, number[]>();
-  const ordered = [...services].sort((a, b) =>
-    String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')) || id(a).localeCompare(id(b)));
+  const ordered = [...services].sort(
+    (a, b) =>
+      String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')) || id(a).localeCompare(id(b)),
+  );
   for (const svc of ordered) {
     const type = svc.spec?.type;
     const ip = svc.spec?.clusterIP;

@@ -6,15 +6,26 @@ import { R, isStatus } from '../client/types';
 export async function ensureKubeDnsService(client: KubeClient, dnsIP: string): Promise<void> {
   try {
     await client.create(R.services, 'kube-system', {
-      apiVersion: 'v1', kind: 'Service',
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata: {
-        name: 'kube-dns', namespace: 'kube-system',
-        labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'KubeDNS', 'app.kubernetes.io/managed-by': 'skiff' },
+        name: 'kube-dns',
+        namespace: 'kube-system',
+        labels: {
+          'k8s-app': 'kube-dns',
+          'kubernetes.io/cluster-service': 'true',
+          'kubernetes.io/name': 'KubeDNS',
+          'app.kubernetes.io/managed-by': 'skiff',
+        },
         annotations: { 'skiff.dev/served-by': 'the network agent (engine/network)' },
       },
       spec: {
-        type: 'ClusterIP', clusterIP: dnsIP,
-        ports: [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 }, { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 }],
+        type: 'ClusterIP',
+        clusterIP: dnsIP,
+        ports: [
+          { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+          { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
+        ],
       },
     });
   } catch (e) {

@@ -76,7 +76,11 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
     const { default: Docker } = await import('dockerode');
     await ensureKubeDnsService(o.client, o.plan.dnsIP).catch((e) => log(`network: kube-dns Service: ${e.message}`));
     const l = await startAgent({
-      docker: o.docker ?? new Docker(), cluster: o.cluster, clusterDir: o.clusterDir, dnsIP: o.plan.dnsIP, log,
+      docker: o.docker ?? new Docker(),
+      cluster: o.cluster,
+      clusterDir: o.clusterDir,
+      dnsIP: o.plan.dnsIP,
+      log,
       reverseTarget: (ip, port) => reverse.get(`${ip}:${port}`),
       stopped: () => stopped,
     });
@@ -92,7 +96,9 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
   agent.catch((e) => {
     if (stopped) return;
     failed = true;
-    log(`network: the network agent could not start, so Services have no ClusterIP traffic, cluster DNS or host ports (new pods use Docker's DNS): ${e.message}`);
+    log(
+      `network: the network agent could not start, so Services have no ClusterIP traffic, cluster DNS or host ports (new pods use Docker's DNS): ${e.message}`,
+    );
   });
 
   function schedule(ms = debounceMs) {
@@ -126,24 +132,38 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
   async function syncHostPorts(svcs: KubeObject[]) {
     const claims = hostClaims(svcs);
     const failures: ListenFailure[] = await listeners.sync(claims.targets);
-    for (const c of claims.conflicts) failures.push({ hostPort: c.hostPort, service: c.service, error: `port ${c.hostPort} on 127.0.0.1 is taken by Service ${c.holder}` });
+    for (const c of claims.conflicts)
+      failures.push({ hostPort: c.hostPort, service: c.service, error: `port ${c.hostPort} on 127.0.0.1 is taken by Service ${c.holder}` });
     const now = new Map(failures.map((f) => [`${f.service}|${f.hostPort}`, f.error]));
     for (const f of failures) {
       const k = `${f.service}|${f.hostPort}`;
       if (failing.get(k) === f.error) continue;
       const svc = byId(f.service);
-      if (svc) events.event(svc, 'Warning', 'HostPortUnavailable', `cannot listen on 127.0.0.1:${f.hostPort}: ${f.error}; retrying every ${Math.round((o.retryMs ?? 30_000) / 1000)} s`);
+      if (svc)
+        events.event(
+          svc,
+          'Warning',
+          'HostPortUnavailable',
+          `cannot listen on 127.0.0.1:${f.hostPort}: ${f.error}; retrying every ${Math.round((o.retryMs ?? 30_000) / 1000)} s`,
+        );
       log(`network: ${f.service}: cannot listen on 127.0.0.1:${f.hostPort}: ${f.error}`);
     }
     failing.clear();
     for (const [k, v] of now) failing.set(k, v);
     if (retry) clearTimeout(retry);
-    retry = failures.length && !stopped ? setTimeout(() => { retry = undefined; schedule(0); }, o.retryMs ?? 30_000) : undefined;
+    retry =
+      failures.length && !stopped
+        ? setTimeout(() => {
+            retry = undefined;
+            schedule(0);
+          }, o.retryMs ?? 30_000)
+        : undefined;
     retry?.unref();
     // LoadBalancer ingress: 127.0.0.1 once every port of the Service listens on the host.
     const bound = new Set(listeners.bound());
     for (const svc of svcs) {
-      if (svc.spec?.type !== 'LoadBalancer' && svc.status?.loadBalancer?.ingress?.length) claims.loadBalancers.set(`${svc.metadata.namespace}/${svc.metadata.name}`, []);
+      if (svc.spec?.type !== 'LoadBalancer' && svc.status?.loadBalancer?.ingress?.length)
+        claims.loadBalancers.set(`${svc.metadata.namespace}/${svc.metadata.name}`, []);
     }
     for (const [id, ports] of claims.loadBalancers) {
       const svc = byId(id);
@@ -153,7 +173,15 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
       const have = svc.status?.loadBalancer?.ingress ?? [];
       if (JSON.stringify(have) === JSON.stringify(want)) continue;
       const [ns, name] = id.split('/');
-      await o.client.patch(R.services, ns, name, 'merge', { status: { loadBalancer: want.length ? { ingress: want } : { ingress: null } } }, { subresource: 'status' })
+      await o.client
+        .patch(
+          R.services,
+          ns,
+          name,
+          'merge',
+          { status: { loadBalancer: want.length ? { ingress: want } : { ingress: null } } },
+          { subresource: 'status' },
+        )
         .catch((e) => log(`network: ${id}: status: ${e.message}`));
     }
   }
@@ -193,7 +221,10 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
       services.stop();
       slices.stop();
       listeners.close();
-      await agent.then((l) => l.close(), () => {});
+      await agent.then(
+        (l) => l.close(),
+        () => {},
+      );
       link?.close();
       await events.flush().catch(() => {});
     },

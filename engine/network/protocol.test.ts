@@ -43,7 +43,9 @@ test('readLine returns the first line and leaves what follows for the next reade
   a.write('HELLO there\nrest-of-stream');
   assert.equal(await readLine(b), 'HELLO there');
   let rest = '';
-  b.on('data', (d) => { rest += d; });
+  b.on('data', (d) => {
+    rest += d;
+  });
   b.resume();
   a.end();
   await new Promise((r) => b.once('end', r));
@@ -64,7 +66,9 @@ test('readLine refuses a line that never ends', async () => {
 test('joinSockets carries a half-closed request and its reply', async () => {
   const backend = createServer({ allowHalfOpen: true }, (s) => {
     let got = '';
-    s.on('data', (d) => { got += d; });
+    s.on('data', (d) => {
+      got += d;
+    });
     s.on('end', () => s.end(`reply to ${got}`)); // answers only after the client's FIN
   });
   await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
@@ -75,7 +79,9 @@ test('joinSockets carries a half-closed request and its reply', async () => {
   await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
   const c = connect({ port: (front.address() as { port: number }).port, host: '127.0.0.1', allowHalfOpen: true });
   let reply = '';
-  c.on('data', (d) => { reply += d; });
+  c.on('data', (d) => {
+    reply += d;
+  });
   c.end('ping');
   await new Promise((r) => c.once('end', r));
   assert.equal(reply, 'reply to ping');

@@ -105,11 +105,13 @@ export function computeTable(input: TableInput): ComputedTable {
       }
       for (const port of slicePorts(slices)) {
         if (!port.name) continue;
-        const targets = ready.filter((e) => e.ports.has(`${port.name}/${port.protocol}`)).map((e) => {
-          const target = `${e.hostname ?? dashed(e.ip)}.${fqdn}`.toLowerCase();
-          if (!e.hostname) addA(target, [e.ip]);
-          return { priority: 0, weight: 100, port: e.ports.get(`${port.name}/${port.protocol}`)!, target };
-        });
+        const targets = ready
+          .filter((e) => e.ports.has(`${port.name}/${port.protocol}`))
+          .map((e) => {
+            const target = `${e.hostname ?? dashed(e.ip)}.${fqdn}`.toLowerCase();
+            if (!e.hostname) addA(target, [e.ip]);
+            return { priority: 0, weight: 100, port: e.ports.get(`${port.name}/${port.protocol}`)!, target };
+          });
         if (targets.length) dns.srv[`_${port.name}._${port.protocol.toLowerCase()}.${fqdn}`] = dedupeSrv(targets);
       }
       continue;
@@ -164,7 +166,9 @@ function readyEndpoints(slices: KubeObject[]): ReadyEndpoint[] {
 
 function slicePorts(slices: KubeObject[]): { name?: string; protocol: string }[] {
   const seen = new Map<string, { name?: string; protocol: string }>();
-  for (const s of slices) for (const p of s.ports ?? []) seen.set(`${p.name ?? ''}/${p.protocol ?? 'TCP'}`, { name: p.name || undefined, protocol: p.protocol ?? 'TCP' });
+  for (const s of slices)
+    for (const p of s.ports ?? [])
+      seen.set(`${p.name ?? ''}/${p.protocol ?? 'TCP'}`, { name: p.name || undefined, protocol: p.protocol ?? 'TCP' });
   return [...seen.values()];
 }
 

@@ -72,10 +72,7 @@ async function createCa(): Promise<KeyedCert> {
     signingAlgorithm: ALG,
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
-        true,
-      ),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
@@ -86,10 +83,12 @@ function issueServerCert(ca: KeyedCert, opts: PkiOptions): Promise<KeyedCert> {
   const ips = unique(['127.0.0.1', ...(opts.extraIPs ?? [])]);
   const dns = unique([...SERVER_DNS, ...(opts.extraDNS ?? [])]);
   const names = [...dns.map((value) => ({ type: 'dns' as const, value })), ...ips.map((value) => ({ type: 'ip' as const, value }))];
-  return issueLeaf(ca, [{ CN: ['kube-apiserver'] }], [
-    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-    new x509.SubjectAlternativeNameExtension(names),
-  ], LEAF_DAYS);
+  return issueLeaf(
+    ca,
+    [{ CN: ['kube-apiserver'] }],
+    [new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]), new x509.SubjectAlternativeNameExtension(names)],
+    LEAF_DAYS,
+  );
 }
 
 function issueAdminCert(ca: KeyedCert): Promise<KeyedCert> {

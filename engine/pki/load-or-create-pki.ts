@@ -95,8 +95,10 @@ function serverCertOk(pki: Pki, opts: PkiOptions): boolean {
   if (!pki.serverKey || !usable(pki.serverCert) || !signedBy(pki.serverCert, pki.caCert)) return false;
   const cert = parse(pki.serverCert)!;
   if (!keyMatches(cert, pki.serverKey)) return false;
-  return [...(opts.extraIPs ?? []), '127.0.0.1'].every((ip) => cert.checkIP(ip) !== undefined)
-    && [...(opts.extraDNS ?? []), ...SERVER_DNS].every((dns) => cert.checkHost(dns, { subject: 'never', wildcards: false }) !== undefined);
+  return (
+    [...(opts.extraIPs ?? []), '127.0.0.1'].every((ip) => cert.checkIP(ip) !== undefined) &&
+    [...(opts.extraDNS ?? []), ...SERVER_DNS].every((dns) => cert.checkHost(dns, { subject: 'never', wildcards: false }) !== undefined)
+  );
 }
 
 function adminCertOk(pki: Pki): boolean {

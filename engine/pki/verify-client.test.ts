@@ -49,7 +49,8 @@ test('verifying a cert first does not break node:tls for later servers', () => {
     const tls = await import('node:tls');
     console.log(typeof tls.createSecureContext);`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-    encoding: 'utf8', env: { ...process.env, CERT: pki.adminCert, CA: pki.caCert },
+    encoding: 'utf8',
+    env: { ...process.env, CERT: pki.adminCert, CA: pki.caCert },
   });
   assert.equal(r.stdout.trim(), 'function', r.stderr);
 });

@@ -40,37 +40,83 @@ test('nodeUnschedulable skips cordoned nodes unless the pod tolerates it', () =>
   const cache = setup([makeNode('n1', { unschedulable: true })]);
   const n = cache.get('n1')!;
   assert.equal(nodeUnschedulable(ctxOf(cache, makePod('p')), n)?.reasons[0], 'node(s) were unschedulable');
-  const tolerant = makePod('t', { spec: { tolerations: [{ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }] } });
+  const tolerant = makePod('t', {
+    spec: { tolerations: [{ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }] },
+  });
   assert.equal(nodeUnschedulable(ctxOf(cache, tolerant), n), undefined);
 });
 
 test('taintToleration: NoSchedule/NoExecute need a toleration; not-ready nodes count as tainted', () => {
   const taint = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' };
-  const cache = setup([makeNode('cp', { taints: [taint] }), makeNode('soft', { taints: [{ key: 'x', value: 'y', effect: 'PreferNoSchedule' }] }), makeNode('down', { ready: false })]);
+  const cache = setup([
+    makeNode('cp', { taints: [taint] }),
+    makeNode('soft', { taints: [{ key: 'x', value: 'y', effect: 'PreferNoSchedule' }] }),
+    makeNode('down', { ready: false }),
+  ]);
   const plain = ctxOf(cache, makePod('p'));
-  assert.equal(taintToleration(plain, cache.get('cp')!)?.reasons[0], 'node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }');
+  assert.equal(
+    taintToleration(plain, cache.get('cp')!)?.reasons[0],
+    'node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }',
+  );
   assert.equal(taintToleration(plain, cache.get('soft')!), undefined);
   assert.equal(taintToleration(plain, cache.get('down')!)?.reasons[0], 'node(s) had untolerated taint {node.kubernetes.io/not-ready: }');
   const tol = ctxOf(cache, makePod('t', { spec: { tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists' }] } }));
   assert.equal(taintToleration(tol, cache.get('cp')!), undefined);
-  const wrongValue = ctxOf(cache, makePod('w', { spec: { tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Equal', value: 'v', effect: 'NoSchedule' }] } }));
+  const wrongValue = ctxOf(
+    cache,
+    makePod('w', {
+      spec: { tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Equal', value: 'v', effect: 'NoSchedule' }] },
+    }),
+  );
   assert.ok(taintToleration(wrongValue, cache.get('cp')!));
 });
 
 test('nodeAffinity: nodeSelector and required terms (ORed terms, ANDed expressions)', () => {
-  const cache = setup([makeNode('a', { labels: { disk: 'ssd', zone: 'z1', gen: '5' } }), makeNode('b', { labels: { disk: 'hdd', zone: 'z2' } })]);
+  const cache = setup([
+    makeNode('a', { labels: { disk: 'ssd', zone: 'z1', gen: '5' } }),
+    makeNode('b', { labels: { disk: 'hdd', zone: 'z2' } }),
+  ]);
   const sel = ctxOf(cache, makePod('p', { spec: { nodeSelector: { disk: 'ssd' } } }));
   assert.equal(nodeAffinity(sel, cache.get('a')!), undefined);
   assert.equal(nodeAffinity(sel, cache.get('b')!)?.reasons[0], "node(s) didn't match Pod's node affinity/selector");
-  const aff = ctxOf(cache, makePod('q', { spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [
-    { matchExpressions: [{ key: 'gen', operator: 'Gt', values: ['4'] }, { key: 'zone', operator: 'In', values: ['z1'] }] },
-    { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['b'] }] },
-  ] } } } } }));
+  const aff = ctxOf(
+    cache,
+    makePod('q', {
+      spec: {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [
+                {
+                  matchExpressions: [
+                    { key: 'gen', operator: 'Gt', values: ['4'] },
+                    { key: 'zone', operator: 'In', values: ['z1'] },
+                  ],
+                },
+                { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['b'] }] },
+              ],
+            },
+          },
+        },
+      },
+    }),
+  );
   assert.equal(nodeAffinity(aff, cache.get('a')!), undefined);
   assert.equal(nodeAffinity(aff, cache.get('b')!), undefined);
-  const none = ctxOf(cache, makePod('r', { spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [
-    { matchExpressions: [{ key: 'disk', operator: 'DoesNotExist' }] },
-  ] } } } } }));
+  const none = ctxOf(
+    cache,
+    makePod('r', {
+      spec: {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [{ matchExpressions: [{ key: 'disk', operator: 'DoesNotExist' }] }],
+            },
+          },
+        },
+      },
+    }),
+  );
   assert.ok(nodeAffinity(none, cache.get('a')!));
 });
 
@@ -88,24 +134,67 @@ test('nodePorts: same hostPort conflicts, wildcard IP conflicts with specific IP
   assert.equal(nodePorts(ctxOf(cache, withPort('e', 9090)), n), undefined);
 });
 
-test('interPodAffinity: required anti-affinity, affinity, and existing pods\' anti-affinity', () => {
-  const anti = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' }] } };
-  const cache = setup([makeNode('n1', { labels: { zone: 'a' } }), makeNode('n2', { labels: { zone: 'a' } }), makeNode('n3', { labels: { zone: 'b' } })],
-    [makePod('w1', { labels: { app: 'web' }, node: 'n1', spec: { affinity: anti } }), makePod('db', { labels: { app: 'db' }, node: 'n3' })]);
+test("interPodAffinity: required anti-affinity, affinity, and existing pods' anti-affinity", () => {
+  const anti = {
+    podAntiAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [
+        { labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' },
+      ],
+    },
+  };
+  const cache = setup(
+    [makeNode('n1', { labels: { zone: 'a' } }), makeNode('n2', { labels: { zone: 'a' } }), makeNode('n3', { labels: { zone: 'b' } })],
+    [makePod('w1', { labels: { app: 'web' }, node: 'n1', spec: { affinity: anti } }), makePod('db', { labels: { app: 'db' }, node: 'n3' })],
+  );
   const web = ctxOf(cache, makePod('w2', { labels: { app: 'web' }, spec: { affinity: anti } }));
   assert.equal(interPodAffinity(web, cache.get('n1')!)?.reasons[0], "node(s) didn't satisfy existing pods anti-affinity rules");
   assert.equal(interPodAffinity(web, cache.get('n2')!), undefined);
   // A pod without terms is still kept away by w1's anti-affinity when it matches.
   const other = ctxOf(cache, makePod('w3', { labels: { app: 'web' } }));
   assert.ok(interPodAffinity(other, cache.get('n1')!));
-  const ownAnti = ctxOf(cache, makePod('x', { labels: { app: 'x' }, spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'zone' }] } } } }));
+  const ownAnti = ctxOf(
+    cache,
+    makePod('x', {
+      labels: { app: 'x' },
+      spec: {
+        affinity: {
+          podAntiAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'zone' }],
+          },
+        },
+      },
+    }),
+  );
   assert.equal(interPodAffinity(ownAnti, cache.get('n3')!)?.reasons[0], "node(s) didn't match pod anti-affinity rules");
   assert.equal(interPodAffinity(ownAnti, cache.get('n1')!), undefined);
-  const near = ctxOf(cache, makePod('y', { spec: { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'zone' }] } } } }));
+  const near = ctxOf(
+    cache,
+    makePod('y', {
+      spec: {
+        affinity: {
+          podAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'zone' }],
+          },
+        },
+      },
+    }),
+  );
   assert.equal(interPodAffinity(near, cache.get('n3')!), undefined);
   assert.equal(interPodAffinity(near, cache.get('n1')!)?.reasons[0], "node(s) didn't match pod affinity rules");
   // The first pod of a group that selects itself may go anywhere.
-  const first = ctxOf(cache, makePod('z', { labels: { app: 'cache' }, spec: { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'cache' } }, topologyKey: 'zone' }] } } } }));
+  const first = ctxOf(
+    cache,
+    makePod('z', {
+      labels: { app: 'cache' },
+      spec: {
+        affinity: {
+          podAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'cache' } }, topologyKey: 'zone' }],
+          },
+        },
+      },
+    }),
+  );
   assert.equal(interPodAffinity(first, cache.get('n1')!), undefined);
 });
 
@@ -117,11 +206,27 @@ test('runFilters stops at the first failing plugin, in kube-scheduler order', ()
 
 test('podTopologySpread: DoNotSchedule keeps the skew within maxSkew across zones', async () => {
   const { podTopologySpread } = await import('./filters');
-  const cache = setup([makeNode('a1', { labels: { zone: 'a' } }), makeNode('a2', { labels: { zone: 'a' } }), makeNode('b1', { labels: { zone: 'b' } }), makeNode('nozone')],
-    [makePod('w1', { labels: { app: 'w' }, node: 'a1' }), makePod('w2', { labels: { app: 'w' }, node: 'a2' }), makePod('w3', { labels: { app: 'w' }, node: 'b1' })]);
-  const pod = makePod('w4', { labels: { app: 'w' }, spec: { topologySpreadConstraints: [
-    { maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'w' } } },
-  ] } });
+  const cache = setup(
+    [
+      makeNode('a1', { labels: { zone: 'a' } }),
+      makeNode('a2', { labels: { zone: 'a' } }),
+      makeNode('b1', { labels: { zone: 'b' } }),
+      makeNode('nozone'),
+    ],
+    [
+      makePod('w1', { labels: { app: 'w' }, node: 'a1' }),
+      makePod('w2', { labels: { app: 'w' }, node: 'a2' }),
+      makePod('w3', { labels: { app: 'w' }, node: 'b1' }),
+    ],
+  );
+  const pod = makePod('w4', {
+    labels: { app: 'w' },
+    spec: {
+      topologySpreadConstraints: [
+        { maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'w' } } },
+      ],
+    },
+  });
   const ctx = ctxOf(cache, pod);
   assert.equal(podTopologySpread(ctx, cache.get('a1')!)?.reasons[0], "node(s) didn't match pod topology spread constraints");
   assert.equal(podTopologySpread(ctx, cache.get('b1')!), undefined);

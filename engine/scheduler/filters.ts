@@ -66,8 +66,8 @@ export function resourcesFit(ctx: PodContext, n: NodeInfo): FilterFailure | unde
   const names = ctx.requestNames;
   for (let i = 0; i < names.length; i++) {
     const r = names[i];
-    const used = r === 'cpu' ? n.reqCpu : r === 'memory' ? n.reqMemory : n.requested[r] ?? 0;
-    const alloc = r === 'cpu' ? n.allocCpu : r === 'memory' ? n.allocMemory : n.allocatable[r] ?? 0;
+    const used = r === 'cpu' ? n.reqCpu : r === 'memory' ? n.reqMemory : (n.requested[r] ?? 0);
+    const alloc = r === 'cpu' ? n.allocCpu : r === 'memory' ? n.allocMemory : (n.allocatable[r] ?? 0);
     if (used + (extra?.[r] ?? 0) + ctx.requests[r] > alloc) (reasons ??= []).push(`Insufficient ${r}`);
   }
   return reasons ? { reasons, unresolvable: false } : undefined;
@@ -88,7 +88,8 @@ export function interPodAffinity(ctx: PodContext, n: NodeInfo): FilterFailure | 
     for (let i = 0; i < terms.affinity.length; i++) {
       const v = n.labels[terms.affinity[i].topologyKey];
       if (v === undefined) return fail("node(s) didn't match pod affinity rules", true);
-      if (!ctx.affinitySelfSatisfied && !((ctx.affinityCounts[i].get(v) ?? 0) > 0)) return fail("node(s) didn't match pod affinity rules", true);
+      if (!ctx.affinitySelfSatisfied && !((ctx.affinityCounts[i].get(v) ?? 0) > 0))
+        return fail("node(s) didn't match pod affinity rules", true);
     }
   }
   return undefined;
@@ -105,8 +106,13 @@ type Filter = (ctx: PodContext, n: NodeInfo) => FilterFailure | undefined;
 
 /** The filters that can fail for this pod (a plain pod skips ports, node and pod affinity). */
 export function activeFilters(ctx: PodContext): Filter[] {
-  return FILTERS.filter((f) =>
-    (f !== nodePorts || ctx.ports.length > 0) && (f !== nodeAffinity || ctx.hasNodeMatch) && (f !== interPodAffinity || ctx.hasInterPodRules) && (f !== podTopologySpread || ctx.spread.length > 0));
+  return FILTERS.filter(
+    (f) =>
+      (f !== nodePorts || ctx.ports.length > 0) &&
+      (f !== nodeAffinity || ctx.hasNodeMatch) &&
+      (f !== interPodAffinity || ctx.hasInterPodRules) &&
+      (f !== podTopologySpread || ctx.spread.length > 0),
+  );
 }
 
 /** Runs the filters in order; the first failing plugin's reasons are the node's reasons. */

@@ -65,5 +65,8 @@ export function fitErrorMessage(numNodes: number, failures: Iterable<{ reasons: 
 export function histogram(failures: Iterable<{ reasons: string[] }>): string {
   const counts = new Map<string, number>();
   for (const f of failures) for (const r of f.reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
-  return [...counts].map(([r, c]) => `${c} ${r}`).sort().join(', ');
+  return [...counts]
+    .map(([r, c]) => `${c} ${r}`)
+    .sort()
+    .join(', ');
 }

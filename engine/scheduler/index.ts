@@ -64,7 +64,15 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
   const nsLabels = (ns: string) => nsInf.get(undefined, ns)?.metadata.labels;
 
   const scheduleOne = createScheduleOne({
-    client: opts.client, cache, queue, finder: createNodeFinder(cache), nominator, events, log, now, nsLabels,
+    client: opts.client,
+    cache,
+    queue,
+    finder: createNodeFinder(cache),
+    nominator,
+    events,
+    log,
+    now,
+    nsLabels,
     onDecided: (ms) => void (decideMs += ms),
     onBindDone() {
       inFlight--;
@@ -89,10 +97,17 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
       const prev = cache.getPod(key);
       // Status updates (kubelets) are frequent: reuse the parsed requests of the same pod.
       const same = prev && prev.pod.metadata.uid === pod.metadata.uid && prev.nodeName === node;
-      cache.addPod(same ? { ...prev, pod, assumed: false, workload: workloadKey(pod) } : makePodInfo(pod, node, priorities.priorityOf(pod)));
+      cache.addPod(
+        same ? { ...prev, pod, assumed: false, workload: workloadKey(pod) } : makePodInfo(pod, node, priorities.priorityOf(pod)),
+      );
       // A bound pod's labels or termination can change other pods' affinity or room.
-      if (prev && !prev.assumed && (pod.metadata.deletionTimestamp !== prev.pod.metadata.deletionTimestamp ||
-          JSON.stringify(pod.metadata.labels) !== JSON.stringify(prev.pod.metadata.labels))) queue.moveAll();
+      if (
+        prev &&
+        !prev.assumed &&
+        (pod.metadata.deletionTimestamp !== prev.pod.metadata.deletionTimestamp ||
+          JSON.stringify(pod.metadata.labels) !== JSON.stringify(prev.pod.metadata.labels))
+      )
+        queue.moveAll();
       return;
     }
     if (cache.getPod(key)?.assumed) return; // binding in flight
@@ -114,9 +129,25 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
   function markGated(pod: KubeObject) {
     const cur = (pod.status?.conditions ?? []).find((c: any) => c.type === 'PodScheduled');
     if (cur?.reason === 'SchedulingGated') return;
-    const condition = { type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates',
-      lastProbeTime: null, lastTransitionTime: now().toISOString().replace(/\.\d{3}Z$/, 'Z') };
-    opts.client.patch(R.pods, pod.metadata.namespace, pod.metadata.name!, 'strategic', { status: { conditions: [condition] } }, { subresource: 'status' })
+    const condition = {
+      type: 'PodScheduled',
+      status: 'False',
+      reason: 'SchedulingGated',
+      message: 'Scheduling is blocked due to non-empty scheduling gates',
+      lastProbeTime: null,
+      lastTransitionTime: now()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z'),
+    };
+    opts.client
+      .patch(
+        R.pods,
+        pod.metadata.namespace,
+        pod.metadata.name!,
+        'strategic',
+        { status: { conditions: [condition] } },
+        { subresource: 'status' },
+      )
       .catch((e) => log(`scheduler: gated ${podKey(pod)}: ${e.message}`));
   }
 

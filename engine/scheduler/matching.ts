@@ -6,21 +6,30 @@ import type { Taint } from './node-cache';
 
 type Labels = Record<string, string>;
 
-interface SelectorRequirement { key: string; operator: string; values?: string[] }
+interface SelectorRequirement {
+  key: string;
+  operator: string;
+  values?: string[];
+}
 
 function requirementMatches(r: SelectorRequirement, value: string | undefined): boolean {
   switch (r.operator) {
-    case 'In': return value !== undefined && (r.values ?? []).includes(value);
-    case 'NotIn': return value === undefined || !(r.values ?? []).includes(value);
-    case 'Exists': return value !== undefined;
-    case 'DoesNotExist': return value === undefined;
+    case 'In':
+      return value !== undefined && (r.values ?? []).includes(value);
+    case 'NotIn':
+      return value === undefined || !(r.values ?? []).includes(value);
+    case 'Exists':
+      return value !== undefined;
+    case 'DoesNotExist':
+      return value === undefined;
     case 'Gt':
     case 'Lt': {
       if (value === undefined || !/^-?\d+$/.test(value)) return false;
       const bound = Number(r.values?.[0]);
       return r.operator === 'Gt' ? Number(value) > bound : Number(value) < bound;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -49,7 +58,12 @@ export function requiredNodeMatch(pod: KubeObject): (node: { name: string; label
   };
 }
 
-export interface Toleration { key?: string; operator?: string; value?: string; effect?: string }
+export interface Toleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+}
 
 export function tolerates(t: Toleration, taint: Taint): boolean {
   if (t.effect && t.effect !== taint.effect) return false;
@@ -103,7 +117,10 @@ export interface PodAffinityTerms {
 export function compilePodAffinity(pod: KubeObject, nsLabels: (ns: string) => Labels | undefined): PodAffinityTerms {
   const a = pod.spec?.affinity ?? {};
   const req = (x: any) => (x?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t: any) => compileAffinityTerm(t, pod, nsLabels));
-  const pref = (x: any) => (x?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w: any) => compileAffinityTerm(w.podAffinityTerm, pod, nsLabels, w.weight ?? 0));
+  const pref = (x: any) =>
+    (x?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w: any) =>
+      compileAffinityTerm(w.podAffinityTerm, pod, nsLabels, w.weight ?? 0),
+    );
   return {
     affinity: req(a.podAffinity),
     antiAffinity: req(a.podAntiAffinity),

@@ -45,7 +45,10 @@ test('cordon, taints and readiness are read from the node object', () => {
   const cache = createNodeCache();
   const n = cache.setNode(makeNode('n', { unschedulable: true, ready: false, taints: [{ key: 'a', effect: 'NoSchedule' }] }));
   assert.equal(n.unschedulable, true);
-  assert.deepEqual(n.taints.map((t) => t.key), ['a', 'node.kubernetes.io/not-ready']);
+  assert.deepEqual(
+    n.taints.map((t) => t.key),
+    ['a', 'node.kubernetes.io/not-ready'],
+  );
   const again = cache.setNode(makeNode('n'));
   assert.equal(again.unschedulable, false);
   assert.deepEqual(again.taints, []);

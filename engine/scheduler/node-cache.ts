@@ -4,7 +4,11 @@
 import type { KubeObject } from '../kinds/types';
 import { addTo, nodeAllocatable, podHostPorts, podRequests, type Resources } from './resources';
 
-export interface Taint { key: string; value?: string; effect: string }
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: string;
+}
 
 export interface PodInfo {
   key: string;
@@ -82,8 +86,15 @@ export function makePodInfo(pod: KubeObject, nodeName: string, priority: number,
   if (!scoreRequests.cpu) scoreRequests.cpu = DEFAULT_CPU_MILLI;
   if (!scoreRequests.memory) scoreRequests.memory = DEFAULT_MEMORY;
   return {
-    key: podKey(pod), pod, nodeName, requests, scoreRequests,
-    ports: podHostPorts(pod).map(portKey), priority, workload: workloadKey(pod), assumed,
+    key: podKey(pod),
+    pod,
+    nodeName,
+    requests,
+    scoreRequests,
+    ports: podHostPorts(pod).map(portKey),
+    priority,
+    workload: workloadKey(pod),
+    assumed,
   };
 }
 
@@ -108,9 +119,24 @@ export interface NodeCache {
 
 function emptyNode(name: string): NodeInfo {
   return {
-    name, labels: {}, allocatable: {}, requested: { pods: 0 }, scoreRequested: {}, pods: new Map(),
-    ports: new Map(), workloads: new Map(), taints: [], unschedulable: false,
-    allocCpu: 0, allocMemory: 0, allocPods: 0, reqCpu: 0, reqMemory: 0, podCount: 0, scoreCpu: 0, scoreMemory: 0,
+    name,
+    labels: {},
+    allocatable: {},
+    requested: { pods: 0 },
+    scoreRequested: {},
+    pods: new Map(),
+    ports: new Map(),
+    workloads: new Map(),
+    taints: [],
+    unschedulable: false,
+    allocCpu: 0,
+    allocMemory: 0,
+    allocPods: 0,
+    reqCpu: 0,
+    reqMemory: 0,
+    podCount: 0,
+    scoreCpu: 0,
+    scoreMemory: 0,
   };
 }
 
@@ -212,7 +238,7 @@ export function createNodeCache(): NodeCache {
       return list;
     },
     podsWithAffinity: () => withAffinity.values(),
-    workloadId: (key) => (key ? workloadIds.get(key)?.id ?? -1 : -1),
+    workloadId: (key) => (key ? (workloadIds.get(key)?.id ?? -1) : -1),
   };
 }
 

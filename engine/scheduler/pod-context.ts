@@ -61,19 +61,33 @@ export function buildPodContext(pod: KubeObject, priority: number, deps: PodCont
   const affinity = compilePodAffinity(pod, nsLabels);
   const key = podKey(pod);
   const ctx: PodContext = {
-    pod, key, priority,
-    requests: info.requests, requestNames: requestOrder(info.requests), hasInterPodRules: false,
-    hasNodeMatch: !!(pod.spec?.nodeSelector && Object.keys(pod.spec.nodeSelector).length) || !!pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution,
-    scoreRequests: info.scoreRequests, ports: info.ports,
+    pod,
+    key,
+    priority,
+    requests: info.requests,
+    requestNames: requestOrder(info.requests),
+    hasInterPodRules: false,
+    hasNodeMatch:
+      !!(pod.spec?.nodeSelector && Object.keys(pod.spec.nodeSelector).length) ||
+      !!pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution,
+    scoreRequests: info.scoreRequests,
+    ports: info.ports,
     tolerations: pod.spec?.tolerations ?? [],
     workload: workloadKey(pod),
     workloadId: -1,
     nodeMatch: requiredNodeMatch(pod),
-    preferredNodeTerms: (pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [])
-      .map((p: any) => ({ weight: p.weight ?? 0, term: p.preference })),
+    preferredNodeTerms: (pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((p: any) => ({
+      weight: p.weight ?? 0,
+      term: p.preference,
+    })),
     affinity,
-    affinityCounts: [], antiAffinityCounts: [], existingAntiForbidden: new Set(), affinitySelfSatisfied: false,
-    preferredAffinityCounts: [], preferredAntiAffinityCounts: [], spread: [],
+    affinityCounts: [],
+    antiAffinityCounts: [],
+    existingAntiForbidden: new Set(),
+    affinitySelfSatisfied: false,
+    preferredAffinityCounts: [],
+    preferredAntiAffinityCounts: [],
+    spread: [],
   };
   ctx.workloadId = deps.cache.workloadId(ctx.workload);
   if (pod.spec?.topologySpreadConstraints?.length) ctx.spread = compileSpreadConstraints(pod, deps.cache.nodes(), ctx.nodeMatch);
@@ -81,7 +95,8 @@ export function buildPodContext(pod: KubeObject, priority: number, deps: PodCont
     const nominated = deps.nominated;
     ctx.nominated = (node) => nominated(node, priority, key);
   }
-  const hasOwnTerms = affinity.affinity.length + affinity.antiAffinity.length + affinity.preferredAffinity.length + affinity.preferredAntiAffinity.length > 0;
+  const hasOwnTerms =
+    affinity.affinity.length + affinity.antiAffinity.length + affinity.preferredAffinity.length + affinity.preferredAntiAffinity.length > 0;
   if (hasOwnTerms) countDomains(ctx, deps.cache.nodes());
   // Existing pods whose required anti-affinity selects this pod forbid their domains.
   for (const p of deps.cache.podsWithAffinity()) {
@@ -105,7 +120,9 @@ const rank = (r: string) => {
 };
 
 function requestOrder(requests: Resources): string[] {
-  return Object.keys(requests).filter((r) => r !== 'pods' && requests[r] > 0).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
+  return Object.keys(requests)
+    .filter((r) => r !== 'pods' && requests[r] > 0)
+    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
 }
 
 /** Counts, per term and topology value, the pods each of this pod's affinity terms selects. */
@@ -129,7 +146,8 @@ function countDomains(ctx: PodContext, nodes: NodeInfo[]) {
       }
     }
   }
-  ctx.affinitySelfSatisfied = ctx.affinity.affinity.length > 0
-    && ctx.affinityCounts.every((m) => m.size === 0)
-    && ctx.affinity.affinity.every((t) => t.matches(ctx.pod));
+  ctx.affinitySelfSatisfied =
+    ctx.affinity.affinity.length > 0 &&
+    ctx.affinityCounts.every((m) => m.size === 0) &&
+    ctx.affinity.affinity.every((t) => t.matches(ctx.pod));
 }

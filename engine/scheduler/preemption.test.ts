@@ -46,7 +46,10 @@ test('preemption evicts several pods when one is not enough, and spares higher o
 test('no victims: the message says why per node', () => {
   const p = plan(cluster(), '1', 0);
   assert.ok(!p.plan);
-  assert.equal(p.message, 'preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.');
+  assert.equal(
+    p.message,
+    'preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.',
+  );
   const never = plan(cluster(), '1', 1000, { preemptionPolicy: 'Never' });
   assert.ok(!never.plan);
   assert.equal(never.message, 'preemption: not eligible due to preemptionPolicy=Never.');

@@ -12,9 +12,7 @@ export interface PreemptionPlan {
   victims: PodInfo[];
 }
 
-export type PreemptionResult =
-  | { plan: PreemptionPlan }
-  | { plan?: undefined; message: string };
+export type PreemptionResult = { plan: PreemptionPlan } | { plan?: undefined; message: string };
 
 const NOT_HELPFUL = 'Preemption is not helpful for scheduling';
 const NO_VICTIMS = 'No preemption victims found for incoming pod';
@@ -22,8 +20,12 @@ const NO_VICTIMS = 'No preemption victims found for incoming pod';
 /** A copy of the node's accounting with some pods taken out (the cache itself is untouched). */
 function without(n: NodeInfo, gone: PodInfo[]): NodeInfo {
   const copy: NodeInfo = {
-    ...n, requested: { ...n.requested }, scoreRequested: { ...n.scoreRequested },
-    pods: new Map(n.pods), ports: new Map(n.ports), workloads: new Map(n.workloads),
+    ...n,
+    requested: { ...n.requested },
+    scoreRequested: { ...n.scoreRequested },
+    pods: new Map(n.pods),
+    ports: new Map(n.ports),
+    workloads: new Map(n.workloads),
   };
   for (const p of gone) {
     copy.pods.delete(p.key);

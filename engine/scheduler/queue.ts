@@ -116,7 +116,17 @@ export function createSchedulingQueue(opts: QueueOptions = {}): SchedulingQueue 
       if (closed) return;
       const qp = entries.get(key);
       if (!qp) {
-        const fresh: QueuedPod = { key, pod, priority, attempts: 0, since: now() * 1000 + (counter++ % 1000), backoffUntil: 0, unschedulableSince: 0, where: 'active', popSeq: 0 };
+        const fresh: QueuedPod = {
+          key,
+          pod,
+          priority,
+          attempts: 0,
+          since: now() * 1000 + (counter++ % 1000),
+          backoffUntil: 0,
+          unschedulableSince: 0,
+          where: 'active',
+          popSeq: 0,
+        };
         entries.set(key, fresh);
         toActive(fresh);
         return;

@@ -37,22 +37,30 @@ export function createScheduleOne(d: ScheduleDeps) {
 
   function bind(qp: QueuedPod, pod: KubeObject, node: string) {
     const { namespace: ns, name } = pod.metadata;
-    const body = { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace: ns }, target: { apiVersion: 'v1', kind: 'Node', name: node } };
-    d.client.createSubresource(R.pods, ns, name!, 'binding', body).then(
-      () => {
-        d.queue.done(qp);
-        d.events.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${node}`);
-      },
-      (err) => {
-        if (d.cache.getPod(qp.key)?.assumed) d.cache.removePod(qp.key);
-        if (isStatus(err, 404) || isStatus(err, 409)) {
-          d.queue.done(qp); // gone, being deleted, or bound elsewhere: its watch event tells the rest
-          return;
-        }
-        d.log(`scheduler: binding ${qp.key} to ${node}: ${err.message}`);
-        d.queue.backoff(qp);
-      },
-    ).finally(d.onBindDone);
+    const body = {
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name, namespace: ns },
+      target: { apiVersion: 'v1', kind: 'Node', name: node },
+    };
+    d.client
+      .createSubresource(R.pods, ns, name!, 'binding', body)
+      .then(
+        () => {
+          d.queue.done(qp);
+          d.events.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${node}`);
+        },
+        (err) => {
+          if (d.cache.getPod(qp.key)?.assumed) d.cache.removePod(qp.key);
+          if (isStatus(err, 404) || isStatus(err, 409)) {
+            d.queue.done(qp); // gone, being deleted, or bound elsewhere: its watch event tells the rest
+            return;
+          }
+          d.log(`scheduler: binding ${qp.key} to ${node}: ${err.message}`);
+          d.queue.backoff(qp);
+        },
+      )
+      .finally(d.onBindDone);
   }
 
   function recordFailure(qp: QueuedPod, message: string, nominatedNode?: string) {
@@ -62,12 +70,21 @@ export function createScheduleOne(d: ScheduleDeps) {
     const sameCondition = cur?.status === 'False' && cur.reason === 'Unschedulable' && cur.message === message;
     if (sameCondition && (!nominatedNode || pod.status?.nominatedNodeName === nominatedNode)) return;
     const status: any = {
-      conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null,
-        lastTransitionTime: cur?.status === 'False' ? cur.lastTransitionTime : rfc3339(d.now()) }],
+      conditions: [
+        {
+          type: 'PodScheduled',
+          status: 'False',
+          reason: 'Unschedulable',
+          message,
+          lastProbeTime: null,
+          lastTransitionTime: cur?.status === 'False' ? cur.lastTransitionTime : rfc3339(d.now()),
+        },
+      ],
     };
     if (nominatedNode) status.nominatedNodeName = nominatedNode;
-    d.client.patch(R.pods, pod.metadata.namespace, pod.metadata.name!, 'strategic', { status }, { subresource: 'status' })
-      .catch((e) => { if (!isStatus(e, 404)) d.log(`scheduler: status of ${qp.key}: ${e.message}`); });
+    d.client.patch(R.pods, pod.metadata.namespace, pod.metadata.name!, 'strategic', { status }, { subresource: 'status' }).catch((e) => {
+      if (!isStatus(e, 404)) d.log(`scheduler: status of ${qp.key}: ${e.message}`);
+    });
   }
 
   function preempt(pod: KubeObject, plan: PreemptionPlan) {

@@ -30,7 +30,8 @@ after(async () => {
   await tc.close();
 });
 
-const create = (ns: string, pod: KubeObject) => tc.client.create(R.pods, ns, { ...pod, metadata: { ...pod.metadata, namespace: ns, uid: undefined } });
+const create = (ns: string, pod: KubeObject) =>
+  tc.client.create(R.pods, ns, { ...pod, metadata: { ...pod.metadata, namespace: ns, uid: undefined } });
 const get = (ns: string, name: string) => tc.client.get(R.pods, ns, name);
 const events = async (ns: string, name: string): Promise<KubeObject[]> =>
   (await tc.client.list(R.events, ns)).items.filter((e) => e.involvedObject?.name === name);
@@ -62,8 +63,14 @@ test('a pod too large for every node stays Pending with FailedScheduling, then f
   }, 'PodScheduled=False');
   const cond = pod.status.conditions.find((c: any) => c.type === 'PodScheduled');
   assert.equal(cond.reason, 'Unschedulable');
-  assert.equal(cond.message, '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.');
-  const ev = await eventually(async () => (await events('big', 'huge')).find((e) => e.reason === 'FailedScheduling'), 'FailedScheduling event');
+  assert.equal(
+    cond.message,
+    '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.',
+  );
+  const ev = await eventually(
+    async () => (await events('big', 'huge')).find((e) => e.reason === 'FailedScheduling'),
+    'FailedScheduling event',
+  );
   assert.equal(ev.type, 'Warning');
   assert.equal(ev.message, cond.message);
   // A cluster change (new node) retries it.
@@ -77,7 +84,9 @@ test('a pod too large for every node stays Pending with FailedScheduling, then f
 test('a cordoned node is skipped; nodeSelector and taints are honored', async () => {
   await ensureNs('cordon');
   await tc.client.patch(R.nodes, undefined, 'n1', 'merge', { spec: { unschedulable: true } });
-  await tc.client.patch(R.nodes, undefined, 'n2', 'merge', { spec: { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] } });
+  await tc.client.patch(R.nodes, undefined, 'n2', 'merge', {
+    spec: { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] },
+  });
   try {
     for (let i = 0; i < 3; i++) await create('cordon', makePod(`p${i}`));
     await create('cordon', makePod('picky', { spec: { nodeSelector: { 'kubernetes.io/hostname': 'n1' } } }));
@@ -90,8 +99,11 @@ test('a cordoned node is skipped; nodeSelector and taints are honored', async ()
       const p = await get('cordon', 'picky');
       return p.status.conditions?.find((c: any) => c.type === 'PodScheduled' && c.status === 'False');
     }, 'picky unschedulable');
-        // Sorted as strings, as kube-scheduler does.
-    assert.equal(picky.message, "0/3 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 1 node(s) had untolerated taint {dedicated: gpu}, 1 node(s) were unschedulable. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.");
+    // Sorted as strings, as kube-scheduler does.
+    assert.equal(
+      picky.message,
+      "0/3 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 1 node(s) had untolerated taint {dedicated: gpu}, 1 node(s) were unschedulable. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
+    );
     // Uncordon: the waiting pod is retried and lands on n1.
     await tc.client.patch(R.nodes, undefined, 'n1', 'merge', { spec: { unschedulable: null } });
     assert.equal(await eventually(async () => (await get('cordon', 'picky')).spec.nodeName, 'picky bound'), 'n1');
@@ -104,9 +116,15 @@ test('a cordoned node is skipped; nodeSelector and taints are honored', async ()
 
 test('a high-priority pod preempts a lower-priority one', async () => {
   await ensureNs('prio');
-  await tc.client.create(R.priorityclasses, undefined, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 });
+  await tc.client.create(R.priorityclasses, undefined, {
+    apiVersion: 'scheduling.k8s.io/v1',
+    kind: 'PriorityClass',
+    metadata: { name: 'high' },
+    value: 1000,
+  });
   // Fill every node's cpu with low-priority pods (2 cpu each; earlier tests' pods request none).
-  for (const n of ['n1', 'n2', 'n3']) await create('prio', makePod(`low-${n}`, { cpu: '2', spec: { nodeSelector: { 'kubernetes.io/hostname': n } } }));
+  for (const n of ['n1', 'n2', 'n3'])
+    await create('prio', makePod(`low-${n}`, { cpu: '2', spec: { nodeSelector: { 'kubernetes.io/hostname': n } } }));
   await eventually(async () => (await tc.client.list(R.pods, 'prio')).items.every((p) => p.spec.nodeName), 'low pods bound');
   // Act as the kubelet: finish graceful deletions.
   const kubelet = setInterval(async () => {
@@ -122,10 +140,14 @@ test('a high-priority pod preempts a lower-priority one', async () => {
     assert.ok(!left.includes(`low-${node}`), `the victim on ${node} is gone`);
     // The first attempt preempts; a retry while the victim terminates may say so in its suffix.
     const ev = (await events('prio', 'vip')).find((e) => e.reason === 'FailedScheduling');
-    assert.match(ev?.message ?? '', /^0\/3 nodes are available: 3 Insufficient cpu\.( preemption: not eligible due to a terminating pod on the nominated node\.)?$/);
+    assert.match(
+      ev?.message ?? '',
+      /^0\/3 nodes are available: 3 Insufficient cpu\.( preemption: not eligible due to a terminating pod on the nominated node\.)?$/,
+    );
   } finally {
     clearInterval(kubelet);
-    for (const p of (await tc.client.list(R.pods, 'prio')).items) await tc.client.delete(R.pods, 'prio', p.metadata.name!, { gracePeriodSeconds: 0 }).catch(() => {});
+    for (const p of (await tc.client.list(R.pods, 'prio')).items)
+      await tc.client.delete(R.pods, 'prio', p.metadata.name!, { gracePeriodSeconds: 0 }).catch(() => {});
   }
 });
 
@@ -145,10 +167,14 @@ test('a pod with scheduling gates waits (SchedulingGated) until the gates are re
 test('a pending pod is retried when a bound pod is deleted and frees room', async () => {
   await ensureNs('room');
   // Occupy all cpu on every node, then ask for more: it waits.
-  for (const n of ['n1', 'n2', 'n3']) await create('room', makePod(`hog-${n}`, { cpu: '2', spec: { nodeSelector: { 'kubernetes.io/hostname': n }, priority: 0 } }));
+  for (const n of ['n1', 'n2', 'n3'])
+    await create('room', makePod(`hog-${n}`, { cpu: '2', spec: { nodeSelector: { 'kubernetes.io/hostname': n }, priority: 0 } }));
   await eventually(async () => (await tc.client.list(R.pods, 'room')).items.every((p) => p.spec.nodeName), 'hogs bound');
   await create('room', makePod('waiter', { cpu: '1', spec: { preemptionPolicy: 'Never' } }));
-  const cond = await eventually<any>(async () => (await get('room', 'waiter')).status.conditions?.find((c: any) => c.type === 'PodScheduled' && c.status === 'False'), 'waiter unschedulable');
+  const cond = await eventually<any>(
+    async () => (await get('room', 'waiter')).status.conditions?.find((c: any) => c.type === 'PodScheduled' && c.status === 'False'),
+    'waiter unschedulable',
+  );
   assert.equal(cond.message, '0/3 nodes are available: 3 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.');
   await tc.client.delete(R.pods, 'room', 'hog-n2', { gracePeriodSeconds: 0 });
   assert.equal(await eventually(async () => (await get('room', 'waiter')).spec.nodeName, 'waiter bound'), 'n2');

@@ -15,7 +15,7 @@ test('leastAllocated prefers the emptier node', () => {
   assert.ok(leastAllocated(ctx, cache.get('idle')!) > leastAllocated(ctx, cache.get('busy')!));
 });
 
-test('spreading: a workload\'s next pod goes where it has fewest pods', () => {
+test("spreading: a workload's next pod goes where it has fewest pods", () => {
   const cache = createNodeCache();
   for (const n of ['a', 'b', 'c']) cache.setNode(makeNode(n));
   cache.addPod(makePodInfo(makePod('r1', { owner: 'rs', node: 'a' }), 'a', 0));
@@ -33,9 +33,17 @@ test('preferred node affinity and PreferNoSchedule taints steer the choice', () 
   cache.setNode(makeNode('plain'));
   cache.setNode(makeNode('ssd', { labels: { disk: 'ssd' } }));
   cache.setNode(makeNode('soft', { labels: { disk: 'ssd' }, taints: [{ key: 'k', effect: 'PreferNoSchedule' }] }));
-  const pod = makePod('p', { spec: { affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [
-    { weight: 50, preference: { matchExpressions: [{ key: 'disk', operator: 'In', values: ['ssd'] }] } },
-  ] } } } });
+  const pod = makePod('p', {
+    spec: {
+      affinity: {
+        nodeAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            { weight: 50, preference: { matchExpressions: [{ key: 'disk', operator: 'In', values: ['ssd'] }] } },
+          ],
+        },
+      },
+    },
+  });
   const nodes = cache.nodes();
   assert.equal(nodes[pickBest(scoreNodes(buildPodContext(pod, 0, { cache }), nodes))].name, 'ssd');
 });
@@ -45,9 +53,17 @@ test('preferred pod anti-affinity pushes a pod away from matching pods', () => {
   cache.setNode(makeNode('a'));
   cache.setNode(makeNode('b'));
   cache.addPod(makePodInfo(makePod('db', { labels: { app: 'db' }, node: 'a' }), 'a', 0));
-  const pod = makePod('p', { spec: { affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [
-    { weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'kubernetes.io/hostname' } },
-  ] } } } });
+  const pod = makePod('p', {
+    spec: {
+      affinity: {
+        podAntiAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            { weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'kubernetes.io/hostname' } },
+          ],
+        },
+      },
+    },
+  });
   const nodes = cache.nodes();
   for (let i = 0; i < 5; i++) assert.equal(nodes[pickBest(scoreNodes(buildPodContext(pod, 0, { cache }), nodes))].name, 'b');
 });
@@ -55,7 +71,7 @@ test('preferred pod anti-affinity pushes a pod away from matching pods', () => {
 test('pickBest breaks ties at random', () => {
   const seen = new Set<number>();
   let x = 0;
-  const rnd = () => ((x = (x * 9301 + 49297) % 233280) / 233280);
+  const rnd = () => (x = (x * 9301 + 49297) % 233280) / 233280;
   for (let i = 0; i < 50; i++) seen.add(pickBest([5, 9, 9, 9, 1], rnd));
   assert.deepEqual([...seen].sort(), [1, 2, 3]);
 });
@@ -81,7 +97,10 @@ test('fitErrorMessage aggregates and sorts reasons like kube-scheduler', () => {
     { reasons: ['node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }'] },
     { reasons: ['Insufficient memory'] },
   ]);
-  assert.equal(msg, '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient memory.');
+  assert.equal(
+    msg,
+    '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient memory.',
+  );
   const cache = createNodeCache();
   for (const n of ['a', 'b', 'c']) cache.setNode(makeNode(n, { cpu: '1' }));
   const r = createNodeFinder(cache).find(buildPodContext(makePod('p', { cpu: '2' }), 0, { cache }));

@@ -18,7 +18,7 @@ export function leastAllocated(ctx: PodContext, n: NodeInfo): number {
 }
 
 /** Raw spread count: pods of the same workload already on the node (fewer is better). */
-export const workloadCount = (ctx: PodContext, n: NodeInfo) => (ctx.workloadId >= 0 ? n.workloads.get(ctx.workloadId) ?? 0 : 0);
+export const workloadCount = (ctx: PodContext, n: NodeInfo) => (ctx.workloadId >= 0 ? (n.workloads.get(ctx.workloadId) ?? 0) : 0);
 
 export function preferredNodeAffinity(ctx: PodContext, n: NodeInfo): number {
   let s = 0;
@@ -73,7 +73,7 @@ export function scoreNodes(ctx: PodContext, nodes: NodeInfo[], scratch = newScra
     const n = nodes[i];
     total[i] = (W.leastAllocated * (free(n.allocCpu, n.scoreCpu, cpu) + free(n.allocMemory, n.scoreMemory, mem))) / 2;
     if (n.taints.length) anyTaints = true;
-    const c = wid >= 0 ? n.workloads.get(wid) ?? 0 : 0;
+    const c = wid >= 0 ? (n.workloads.get(wid) ?? 0) : 0;
     raw[i] = c;
     if (c > max) max = c;
   }
@@ -88,7 +88,10 @@ export function scoreNodes(ctx: PodContext, nodes: NodeInfo[], scratch = newScra
 }
 
 /** Reusable buffers: scoring hundreds of nodes per pod should not allocate per pod. */
-export interface ScoreScratch { total: Float64Array; raw: Float64Array }
+export interface ScoreScratch {
+  total: Float64Array;
+  raw: Float64Array;
+}
 export const newScratch = (): ScoreScratch => ({ total: new Float64Array(0), raw: new Float64Array(0) });
 
 function free(alloc: number, used: number, want: number): number {

@@ -45,8 +45,10 @@ export function compileSpreadConstraints(pod: KubeObject, nodes: NodeInfo[], nod
 export function spreadViolation(constraints: SpreadConstraint[], n: NodeInfo): { reason: string; unresolvable: boolean } | undefined {
   for (const c of constraints) {
     const v = n.labels[c.key];
-    if (v === undefined) return { reason: "node(s) didn't match pod topology spread constraints (missing required label)", unresolvable: true };
-    if ((c.counts.get(v) ?? 0) + c.self - c.min > c.maxSkew) return { reason: "node(s) didn't match pod topology spread constraints", unresolvable: false };
+    if (v === undefined)
+      return { reason: "node(s) didn't match pod topology spread constraints (missing required label)", unresolvable: true };
+    if ((c.counts.get(v) ?? 0) + c.self - c.min > c.maxSkew)
+      return { reason: "node(s) didn't match pod topology spread constraints", unresolvable: false };
   }
   return undefined;
 }

@@ -1,9 +1,6 @@
 // Translation between the Store contract and etcd's wire types: keys under a cluster prefix,
 // numeric revisions (etcd sends int64 as strings), events and errors.
-import {
-  ClientClosedError, GRPCCancelledError, GRPCDeadlineExceededError, GRPCUnavailableError,
-  type IEvent, type IKeyValue,
-} from 'etcd3';
+import { ClientClosedError, GRPCCancelledError, GRPCDeadlineExceededError, GRPCUnavailableError, type IEvent, type IKeyValue } from 'etcd3';
 import { StoreError, UnavailableError, type KeyValue, type WatchEvent } from './types';
 
 export interface KeyCodec {
@@ -79,9 +76,14 @@ export function toStoreError(err: unknown, endpoints: string[]): Error {
   const msg = (err as Error)?.message ?? String(err);
   // Raw gRPC stream errors carry only a status code: CANCELLED 1, DEADLINE_EXCEEDED 4, UNAVAILABLE 14.
   const code = (err as { code?: unknown })?.code;
-  const transport = code === 1 || code === 4 || code === 14 ||
-    err instanceof GRPCUnavailableError || err instanceof GRPCDeadlineExceededError ||
-    err instanceof GRPCCancelledError || err instanceof ClientClosedError ||
+  const transport =
+    code === 1 ||
+    code === 4 ||
+    code === 14 ||
+    err instanceof GRPCUnavailableError ||
+    err instanceof GRPCDeadlineExceededError ||
+    err instanceof GRPCCancelledError ||
+    err instanceof ClientClosedError ||
     /circuit|ECONNREFUSED|No connection established|Deadline exceeded/i.test(msg);
   if (transport) return new UnavailableError(`etcd at ${endpoints.join(', ')} is unavailable: ${msg}`);
   return new StoreError(`etcd: ${msg}`);

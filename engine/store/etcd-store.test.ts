@@ -21,8 +21,12 @@ if (!findEtcdBinary()) {
 } else {
   let server: EtcdTestServer;
   let n = 0;
-  before(async () => { server = await startEtcdTestServer(); });
-  after(async () => { await server?.stop(); });
+  before(async () => {
+    server = await startEtcdTestServer();
+  });
+  after(async () => {
+    await server?.stop();
+  });
 
   // One etcd for the whole file; each store gets its own key prefix.
   runStoreConformance('etcd', async () => {
@@ -39,7 +43,10 @@ if (!findEtcdBinary()) {
         await a.create('/registry/pods/x', 'a');
         await b.create('/registry/pods/x', 'b');
         assert.equal((await a.get('/registry/pods/x'))?.value, 'a');
-        assert.deepEqual((await b.list({ prefix: '/registry/' })).items.map((i) => i.value), ['b']);
+        assert.deepEqual(
+          (await b.list({ prefix: '/registry/' })).items.map((i) => i.value),
+          ['b'],
+        );
         assert.equal((await raw.get('/cluster-a/registry/pods/x'))?.value, 'a');
         assert.equal(await a.count(''), 1);
       } finally {
@@ -47,7 +54,7 @@ if (!findEtcdBinary()) {
       }
     });
 
-    test('compaction done by another client is discovered (CompactedError carries etcd\'s revision)', async () => {
+    test("compaction done by another client is discovered (CompactedError carries etcd's revision)", async () => {
       const writer = await openEtcdStore({ endpoints: server.endpoints, prefix: '/cp-other' });
       const reader = await openEtcdStore({ endpoints: server.endpoints, prefix: '/cp-other' });
       try {

@@ -4,8 +4,14 @@
 // can share one etcd.
 import { Etcd3, type ICompare, type IOptions, type IRangeRequest } from 'etcd3';
 import {
-  CompactedError, ConflictError, KeyExistsError, NotFoundError, UnavailableError,
-  type KeyValue, type Store, type Watcher,
+  CompactedError,
+  ConflictError,
+  KeyExistsError,
+  NotFoundError,
+  UnavailableError,
+  type KeyValue,
+  type Store,
+  type Watcher,
 } from './types';
 import { isCompactedMessage, keyCodec, keySuccessor, toKv, toStoreError } from './etcd-codec';
 import { startEtcdWatch } from './etcd-watch';
@@ -38,7 +44,9 @@ export async function openEtcdStore(opts: EtcdStoreOptions): Promise<Store> {
   });
   const kv = client.kv;
   const all = codec.range('');
-  const fail = (err: unknown): never => { throw toStoreError(err, endpoints); };
+  const fail = (err: unknown): never => {
+    throw toStoreError(err, endpoints);
+  };
 
   // Fail fast: one cheap read with a short deadline, raced against a timer in case the
   // client is still resolving or connecting when the deadline passes.
@@ -46,12 +54,13 @@ export async function openEtcdStore(opts: EtcdStoreOptions): Promise<Store> {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       kv.range({ key: all.key, range_end: all.end, limit: 1, keys_only: true }, { deadline: Date.now() + timeoutMs }),
-      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('timed out')), timeoutMs + 200); }),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timed out')), timeoutMs + 200);
+      }),
     ]).finally(() => clearTimeout(timer));
   } catch (err) {
     client.close();
-    throw new UnavailableError(
-      `cannot reach etcd at ${endpoints.join(', ')} within ${timeoutMs} ms: ${(err as Error).message}`);
+    throw new UnavailableError(`cannot reach etcd at ${endpoints.join(', ')} within ${timeoutMs} ms: ${(err as Error).message}`);
   }
 
   const watchers = new Set<Watcher>();
@@ -126,24 +135,28 @@ export async function openEtcdStore(opts: EtcdStoreOptions): Promise<Store> {
     },
     async create(key, value) {
       const k = codec.encode(key);
-      const res = await kv.txn({
-        compare: [{ key: k, target: 'Create', result: 'Equal', create_revision: 0 }],
-        success: [{ request_put: { key: k, value: Buffer.from(value, 'utf8') } }],
-      }).catch(fail);
+      const res = await kv
+        .txn({
+          compare: [{ key: k, target: 'Create', result: 'Equal', create_revision: 0 }],
+          success: [{ request_put: { key: k, value: Buffer.from(value, 'utf8') } }],
+        })
+        .catch(fail);
       if (!res.succeeded) throw new KeyExistsError(key);
       const rev = Number(res.header.revision);
       return { key, value, createRevision: rev, modRevision: rev };
     },
     async update(key, value, expectedModRevision) {
       const k = codec.encode(key);
-      const res = await kv.txn({
-        compare: [
-          { key: k, target: 'Create', result: 'Greater', create_revision: 0 },
-          { key: k, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision },
-        ],
-        success: [{ request_put: { key: k, value: Buffer.from(value, 'utf8'), prev_kv: true } }],
-        failure: [{ request_range: { key: k } }],
-      }).catch(fail);
+      const res = await kv
+        .txn({
+          compare: [
+            { key: k, target: 'Create', result: 'Greater', create_revision: 0 },
+            { key: k, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision },
+          ],
+          success: [{ request_put: { key: k, value: Buffer.from(value, 'utf8'), prev_kv: true } }],
+          failure: [{ request_range: { key: k } }],
+        })
+        .catch(fail);
       if (!res.succeeded) {
         const cur = res.responses[0].response_range.kvs[0];
         return conflictOrMissing(key, cur && toKv(codec, cur));
@@ -153,17 +166,17 @@ export async function openEtcdStore(opts: EtcdStoreOptions): Promise<Store> {
     },
     async delete(key, expectedModRevision) {
       const k = codec.encode(key);
-      const compare: ICompare[] = [
-        { key: k, target: 'Create', result: 'Greater', create_revision: 0 },
-      ];
+      const compare: ICompare[] = [{ key: k, target: 'Create', result: 'Greater', create_revision: 0 }];
       if (expectedModRevision !== undefined) {
         compare.push({ key: k, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision });
       }
-      const res = await kv.txn({
-        compare,
-        success: [{ request_delete_range: { key: k, prev_kv: true } }],
-        failure: [{ request_range: { key: k } }],
-      }).catch(fail);
+      const res = await kv
+        .txn({
+          compare,
+          success: [{ request_delete_range: { key: k, prev_kv: true } }],
+          failure: [{ request_range: { key: k } }],
+        })
+        .catch(fail);
       if (!res.succeeded) {
         const cur = res.responses[0].response_range.kvs[0];
         return conflictOrMissing(key, cur && toKv(codec, cur));

@@ -21,5 +21,8 @@ test('openStore opens a working sqlite store', async () => {
 
 test('openStore routes etcd configs to the etcd backend', async () => {
   const endpoint = `http://127.0.0.1:${await freeLoopbackPort()}`;
-  await assert.rejects(openStore({ kind: 'etcd', endpoints: [endpoint] }), (e) => e instanceof UnavailableError && e.message.includes(endpoint));
+  await assert.rejects(
+    openStore({ kind: 'etcd', endpoints: [endpoint] }),
+    (e) => e instanceof UnavailableError && e.message.includes(endpoint),
+  );
 });

@@ -2,9 +2,7 @@
 // Each backend is loaded only when chosen (the etcd client alone costs ~0.4 s to load).
 import type { Store } from './types';
 
-export type StoreConfig =
-  | { kind: 'sqlite'; path: string }
-  | { kind: 'etcd'; endpoints: string[]; prefix?: string };
+export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'etcd'; endpoints: string[]; prefix?: string };
 
 export async function openStore(opts: StoreConfig): Promise<Store> {
   if (opts.kind === 'sqlite') return (await import('./sqlite-store')).openSqliteStore({ path: opts.path });

@@ -17,7 +17,9 @@ test('acknowledged creates survive kill -9 mid-storm', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', writer, path], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, sig) => resolve(sig)));
     // Kill once a healthy number of writes were acknowledged, while it is still writing.
     await new Promise<void>((resolve, reject) => {
@@ -29,16 +31,22 @@ test('acknowledged creates survive kill -9 mid-storm', async () => {
           resolve();
         }
       });
-      child.once('exit', () => { clearTimeout(timer); reject(new Error(`writer exited early; stderr: ${err}`)); });
+      child.once('exit', () => {
+        clearTimeout(timer);
+        reject(new Error(`writer exited early; stderr: ${err}`));
+      });
     });
     child.kill('SIGKILL');
     assert.equal(await exited, 'SIGKILL');
 
     // Only complete lines are acknowledgements; a torn last line is not.
-    const acked = out.split('\n').slice(1, -1).map((l) => {
-      const [key, rev] = l.split(' ');
-      return { key, rev: Number(rev) };
-    });
+    const acked = out
+      .split('\n')
+      .slice(1, -1)
+      .map((l) => {
+        const [key, rev] = l.split(' ');
+        return { key, rev: Number(rev) };
+      });
     assert.ok(acked.length >= 2000);
     const store = openSqliteStore({ path });
     try {

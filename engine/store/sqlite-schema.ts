@@ -30,10 +30,20 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 const inPrefix = (col: string) => `${col} >= :prefix AND ${col} < (:prefix || x'F5')`;
 const inPrefixAfter = (col: string) => `${col} > :after AND ${col} < (:prefix || x'F5')`;
 
-export interface CurrentRow { key: string; value: string; create_rev: number; mod_rev: number }
+export interface CurrentRow {
+  key: string;
+  value: string;
+  create_rev: number;
+  mod_rev: number;
+}
 export interface LogRow {
-  rev: number; key: string; deleted: number; value: string;
-  create_rev: number; prev_mod_rev: number; prev_value: string | null;
+  rev: number;
+  key: string;
+  deleted: number;
+  value: string;
+  create_rev: number;
+  prev_mod_rev: number;
+  prev_value: string | null;
 }
 
 export interface Statements {
@@ -70,15 +80,15 @@ export function prepareSchema(db: Database): Statements {
     insertCurrent: db.prepare('INSERT INTO kv_current (key, value, create_rev, mod_rev) VALUES (?, ?, ?, ?)'),
     updateCurrent: db.prepare('UPDATE kv_current SET value = ?, mod_rev = ? WHERE key = ?'),
     deleteCurrent: db.prepare('DELETE FROM kv_current WHERE key = ?'),
-    insertLog: db.prepare(
-      'INSERT INTO kv_log (rev, key, deleted, value, create_rev, prev_mod_rev) VALUES (?, ?, ?, ?, ?, ?)'),
+    insertLog: db.prepare('INSERT INTO kv_log (rev, key, deleted, value, create_rev, prev_mod_rev) VALUES (?, ?, ?, ?, ?, ?)'),
     getMeta: db.prepare('SELECT value FROM meta WHERE name = ?'),
-    setMeta: db.prepare(
-      'INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
+    setMeta: db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
     count: db.prepare(`SELECT count(*) AS n FROM kv_current WHERE ${inPrefix('key')}`),
     listLatest: db.prepare(latest(inPrefix)),
     listLatestRevs: db.prepare(`SELECT key, create_rev, mod_rev FROM kv_current WHERE ${inPrefix('key')} ORDER BY key LIMIT :limit`),
-    listLatestRevsAfter: db.prepare(`SELECT key, create_rev, mod_rev FROM kv_current WHERE ${inPrefixAfter('key')} ORDER BY key LIMIT :limit`),
+    listLatestRevsAfter: db.prepare(
+      `SELECT key, create_rev, mod_rev FROM kv_current WHERE ${inPrefixAfter('key')} ORDER BY key LIMIT :limit`,
+    ),
     listLatestAfter: db.prepare(latest(inPrefixAfter)),
     listAt: db.prepare(at(inPrefix)),
     listAtAfter: db.prepare(at(inPrefixAfter)),

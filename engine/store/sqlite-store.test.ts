@@ -58,10 +58,16 @@ describe('sqlite store specifics', () => {
     try {
       const kvs = await Promise.all(Array.from({ length: 200 }, (_, i) => s.create(`/g/${i}`, 'v')));
       const revs = kvs.map((k) => k.modRevision);
-      assert.deepEqual(revs, Array.from({ length: 200 }, (_, i) => i + 1));
+      assert.deepEqual(
+        revs,
+        Array.from({ length: 200 }, (_, i) => i + 1),
+      );
       // A failed write inside a batch does not consume a revision or abort the others.
       const mixed = await Promise.allSettled([s.create('/g/0', 'dup'), s.create('/g/new', 'v'), s.update('/g/1', 'x', 999)]);
-      assert.deepEqual(mixed.map((r) => r.status), ['rejected', 'fulfilled', 'rejected']);
+      assert.deepEqual(
+        mixed.map((r) => r.status),
+        ['rejected', 'fulfilled', 'rejected'],
+      );
       assert.equal((mixed[1] as PromiseFulfilledResult<{ modRevision: number }>).value.modRevision, 201);
     } finally {
       await s.close();
@@ -118,7 +124,10 @@ describe('sqlite store specifics', () => {
       const ev = await w.waitForEvents(2600);
       w.close();
       assert.equal(ev.length, 2600);
-      assert.deepEqual(ev.map((e) => e.revision), Array.from({ length: 2600 }, (_, i) => i + 1));
+      assert.deepEqual(
+        ev.map((e) => e.revision),
+        Array.from({ length: 2600 }, (_, i) => i + 1),
+      );
     } finally {
       await s.close();
     }
@@ -140,7 +149,10 @@ describe('sqlite store specifics', () => {
     const rows = db.prepare('SELECT rev, key FROM kv_log ORDER BY rev').all() as { rev: number; key: string }[];
     db.close();
     // Kept: /c/a at rev 10 (the newest at or below mid, prev of rev 13) and rev 13.
-    assert.deepEqual(rows, [{ rev: 10, key: '/c/a' }, { rev: 13, key: '/c/a' }]);
+    assert.deepEqual(rows, [
+      { rev: 10, key: '/c/a' },
+      { rev: 13, key: '/c/a' },
+    ]);
     const s2 = openSqliteStore({ path });
     try {
       assert.equal(await s2.compactedRevision(), mid);
@@ -158,8 +170,11 @@ describe('sqlite store specifics', () => {
     try {
       const errors: Error[] = [];
       s.watch({
-        prefix: '/t/', afterRevision: 0,
-        onEvents: () => { throw new Error('consumer bug'); },
+        prefix: '/t/',
+        afterRevision: 0,
+        onEvents: () => {
+          throw new Error('consumer bug');
+        },
         onError: (e) => errors.push(e),
       });
       const good = collect(s, '/t/', 0);

@@ -3,8 +3,16 @@
 // transaction and one fsync, and each still gets its own revision and its own checks.
 import Database from 'better-sqlite3';
 import {
-  CompactedError, ConflictError, KeyExistsError, NotFoundError, StoreError,
-  type KeyValue, type ListOptions, type ListResult, type Store, type WatchEvent,
+  CompactedError,
+  ConflictError,
+  KeyExistsError,
+  NotFoundError,
+  StoreError,
+  type KeyValue,
+  type ListOptions,
+  type ListResult,
+  type Store,
+  type WatchEvent,
 } from './types';
 import { logRowToEvent, prepareSchema, rowToKv, utf8Compare, type Statements } from './sqlite-schema';
 import { createWatchHub } from './watch-hub';
@@ -16,7 +24,11 @@ type Op =
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: Error };
 
-interface Pending { op: Op; resolve(v: unknown): void; reject(e: Error): void }
+interface Pending {
+  op: Op;
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+}
 
 /** Revisions per physical compaction transaction (keeps each pause of the event loop short). */
 const COMPACT_CHUNK = 5000;
@@ -43,8 +55,7 @@ export function openSqliteStore(opts: { path: string }): Store {
   let closed = false;
 
   const hub = createWatchHub({
-    readHistory: (prefix, after, limit) =>
-      st.history.all({ prefix, after, upto: rev, limit }).map(logRowToEvent),
+    readHistory: (prefix, after, limit) => st.history.all({ prefix, after, upto: rev, limit }).map(logRowToEvent),
     currentRevision: () => rev,
     compactedRevision: () => compacted,
   });
@@ -190,9 +201,10 @@ export function openSqliteStore(opts: { path: string }): Store {
       ensureOpen();
       const limit = o.limit && o.limit > 0 ? o.limit + 1 : -1;
       const after = o.after !== undefined && utf8Compare(o.after, o.prefix) >= 0 ? o.after : undefined;
-      const rows = after !== undefined
-        ? st.listLatestRevsAfter.all({ prefix: o.prefix, after, limit })
-        : st.listLatestRevs.all({ prefix: o.prefix, limit });
+      const rows =
+        after !== undefined
+          ? st.listLatestRevsAfter.all({ prefix: o.prefix, after, limit })
+          : st.listLatestRevs.all({ prefix: o.prefix, limit });
       const more = limit > 0 && rows.length === limit;
       if (more) rows.pop();
       return { items: rows.map((r) => ({ key: r.key, createRevision: r.create_rev, modRevision: r.mod_rev })), revision: rev, more };

@@ -85,7 +85,10 @@ export function runStoreConformance(name: string, makeStore: MakeStore): void {
         await s.create(k, k);
       }
       const res = await s.list({ prefix: '/registry/pods/' });
-      assert.deepEqual(res.items.map((i) => i.key), ['/registry/pods/a', '/registry/pods/b']);
+      assert.deepEqual(
+        res.items.map((i) => i.key),
+        ['/registry/pods/a', '/registry/pods/b'],
+      );
       assert.equal(res.more, false);
       assert.equal(res.revision, await s.currentRevision());
       assert.equal((await s.list({ prefix: '/registry/nothing/' })).items.length, 0);
@@ -120,16 +123,34 @@ export function runStoreConformance(name: string, makeStore: MakeStore): void {
       await s.create('/r/c', 'c1');
       const then = await s.list({ prefix: '/r/', revision: old });
       assert.equal(then.revision, old);
-      assert.deepEqual(then.items.map((i) => [i.key, i.value]), [['/r/a', 'a1'], ['/r/b', 'b1']]);
+      assert.deepEqual(
+        then.items.map((i) => [i.key, i.value]),
+        [
+          ['/r/a', 'a1'],
+          ['/r/b', 'b1'],
+        ],
+      );
       assert.equal(then.items[0].modRevision, a.modRevision);
       const page = await s.list({ prefix: '/r/', revision: old, limit: 1 });
-      assert.deepEqual(page.items.map((i) => i.key), ['/r/a']);
+      assert.deepEqual(
+        page.items.map((i) => i.key),
+        ['/r/a'],
+      );
       assert.equal(page.more, true);
       const rest = await s.list({ prefix: '/r/', revision: old, limit: 1, after: '/r/a' });
-      assert.deepEqual(rest.items.map((i) => i.value), ['b1']);
+      assert.deepEqual(
+        rest.items.map((i) => i.value),
+        ['b1'],
+      );
       assert.equal(rest.more, false);
       const now = await s.list({ prefix: '/r/' });
-      assert.deepEqual(now.items.map((i) => [i.key, i.value]), [['/r/a', 'a2'], ['/r/c', 'c1']]);
+      assert.deepEqual(
+        now.items.map((i) => [i.key, i.value]),
+        [
+          ['/r/a', 'a2'],
+          ['/r/c', 'c1'],
+        ],
+      );
     });
 
     withStore('count counts keys under a prefix', async (s) => {
@@ -148,7 +169,10 @@ export function runStoreConformance(name: string, makeStore: MakeStore): void {
         const b = await s.update('/w/a', 'a2', a.modRevision);
         const d = await s.delete('/w/a');
         const ev = await w.waitForEvents(3);
-        assert.deepEqual(ev.map((e) => e.type), ['put', 'put', 'delete']);
+        assert.deepEqual(
+          ev.map((e) => e.type),
+          ['put', 'put', 'delete'],
+        );
         assert.deepEqual(ev[0].kv, a);
         assert.equal(ev[0].prevKv, undefined);
         assert.equal(ev[0].revision, a.modRevision);
@@ -177,7 +201,10 @@ export function runStoreConformance(name: string, makeStore: MakeStore): void {
         await settle(50);
         assert.equal(ev.length, 24);
         const revs = ev.map((e) => e.revision);
-        assert.deepEqual(revs, [...revs].sort((x, y) => x - y));
+        assert.deepEqual(
+          revs,
+          [...revs].sort((x, y) => x - y),
+        );
         assert.equal(new Set(revs).size, revs.length);
         assert.equal(revs[0], a.modRevision);
         assert.equal(revs[revs.length - 1], await s.currentRevision());
@@ -199,7 +226,10 @@ export function runStoreConformance(name: string, makeStore: MakeStore): void {
         await s.create('/registry/pods/a', 'yes');
         const ev = await w.waitForEvents(1);
         await settle(100);
-        assert.deepEqual(ev.map((e) => e.kv.key), ['/registry/pods/a']);
+        assert.deepEqual(
+          ev.map((e) => e.kv.key),
+          ['/registry/pods/a'],
+        );
       } finally {
         w.close();
       }
@@ -244,17 +274,30 @@ export function runStoreConformance(name: string, makeStore: MakeStore): void {
 
       // Everything after the compacted revision is still readable and watchable.
       const after = await s.list({ prefix: '/cp/', revision: mid + 1 });
-      assert.deepEqual(after.items.map((i) => [i.key, i.value]), [['/cp/a', 'a2']]);
+      assert.deepEqual(
+        after.items.map((i) => [i.key, i.value]),
+        [['/cp/a', 'a2']],
+      );
       const w2 = collect(s, '/cp/', mid);
       try {
         const ev = await w2.waitForEvents(3);
-        assert.deepEqual(ev.map((e) => [e.type, e.kv.key]), [['delete', '/cp/b'], ['put', '/cp/a'], ['put', '/cp/c']]);
+        assert.deepEqual(
+          ev.map((e) => [e.type, e.kv.key]),
+          [
+            ['delete', '/cp/b'],
+            ['put', '/cp/a'],
+            ['put', '/cp/c'],
+          ],
+        );
         assert.equal(ev[0].prevKv?.value, 'b1');
         assert.equal(ev[1].prevKv?.value, 'a2');
       } finally {
         w2.close();
       }
-      assert.deepEqual((await s.list({ prefix: '/cp/' })).items.map((i) => i.value), ['a3', 'c1']);
+      assert.deepEqual(
+        (await s.list({ prefix: '/cp/' })).items.map((i) => i.value),
+        ['a3', 'c1'],
+      );
     });
 
     withStore('concurrent creates of one key: exactly one wins', async (s) => {

@@ -84,16 +84,28 @@ export interface Store {
 
 export class StoreError extends Error {}
 export class KeyExistsError extends StoreError {
-  constructor(readonly key: string) { super(`key exists: ${key}`); }
+  constructor(readonly key: string) {
+    super(`key exists: ${key}`);
+  }
 }
 export class NotFoundError extends StoreError {
-  constructor(readonly key: string) { super(`key not found: ${key}`); }
+  constructor(readonly key: string) {
+    super(`key not found: ${key}`);
+  }
 }
 export class ConflictError extends StoreError {
-  constructor(readonly key: string, readonly current?: KeyValue) { super(`modRevision mismatch: ${key}`); }
+  constructor(
+    readonly key: string,
+    readonly current?: KeyValue,
+  ) {
+    super(`modRevision mismatch: ${key}`);
+  }
 }
 export class CompactedError extends StoreError {
-  constructor(readonly requested: number, readonly compacted: number) {
+  constructor(
+    readonly requested: number,
+    readonly compacted: number,
+  ) {
     super(`revision ${requested} has been compacted (oldest available ${compacted + 1})`);
   }
 }

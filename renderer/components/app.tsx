@@ -21,12 +21,32 @@ function MainView() {
   const hostError = useApp((s) => s.hostError);
   const view = useApp((s) => s.view);
   const profile = useApp((s) => s.profile);
-  if (hostError) return <div className="page"><ErrorBox error={{ message: hostError }} title="The app's backend did not answer" /></div>;
+  if (hostError)
+    return (
+      <div className="page">
+        <ErrorBox error={{ message: hostError }} title="The app's backend did not answer" />
+      </div>
+    );
   if (!loaded) return <div className="page muted">Loading…</div>;
   if (view.kind === 'progress') return <ProgressView cluster={view.cluster} />;
   if (view.kind === 'start' || !profile) return <FirstRun />;
-  if (view.kind === 'list') return <div className="page-col"><ClusterDown /><ProfileGate><ResourceList key={`${profile}|${view.resource.group}/${view.resource.name}`} resource={view.resource} /></ProfileGate></div>;
-  return <div className="page-col"><ClusterDown /><ProfileGate><Overview key={profile} /></ProfileGate></div>;
+  if (view.kind === 'list')
+    return (
+      <div className="page-col">
+        <ClusterDown />
+        <ProfileGate>
+          <ResourceList key={`${profile}|${view.resource.group}/${view.resource.name}`} resource={view.resource} />
+        </ProfileGate>
+      </div>
+    );
+  return (
+    <div className="page-col">
+      <ClusterDown />
+      <ProfileGate>
+        <Overview key={profile} />
+      </ProfileGate>
+    </div>
+  );
 }
 
 export function App() {

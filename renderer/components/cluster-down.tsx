@@ -11,9 +11,16 @@ export function ClusterDown() {
   return (
     <div className="notice" data-testid="cluster-down" style={{ margin: '8px 12px' }}>
       <div className="row-flex">
-        <span>Cluster <strong>{cluster.name}</strong> is {cluster.state}{cluster.error ? `: ${cluster.error}` : ''}.</span>
+        <span>
+          Cluster <strong>{cluster.name}</strong> is {cluster.state}
+          {cluster.error ? `: ${cluster.error}` : ''}.
+        </span>
         <span className="spacer" />
-        {!busy && <button className="primary" data-testid="cluster-down-start" onClick={() => clusterAction(cluster.name, 'start')}>Start {cluster.name}</button>}
+        {!busy && (
+          <button className="primary" data-testid="cluster-down-start" onClick={() => clusterAction(cluster.name, 'start')}>
+            Start {cluster.name}
+          </button>
+        )}
       </div>
     </div>
   );

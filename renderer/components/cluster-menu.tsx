@@ -16,28 +16,70 @@ export function ClusterMenu({ cluster }: { cluster: LocalCluster }) {
   const toast = useApp((s) => s.toast);
   const busy = cluster.state === 'starting' || cluster.state === 'stopping';
   const profile = localProfile(cluster);
-  const copy = () => copyKubeconfig(host, profile, window).then((how) => toast(copiedText(profile, how)), (e) => toast(`Could not copy the kubeconfig of ${cluster.name}: ${errorText(e)}`, 'bad'));
+  const copy = () =>
+    copyKubeconfig(host, profile, window).then(
+      (how) => toast(copiedText(profile, how)),
+      (e) => toast(`Could not copy the kubeconfig of ${cluster.name}: ${errorText(e)}`, 'bad'),
+    );
   return (
     <>
       <PopupMenu testId={`cluster-menu-${cluster.name}`} label={`Menu of cluster ${cluster.name}`}>
         {(close) => {
-          const act = (a: 'start' | 'stop' | 'restart') => { close(); clusterAction(cluster.name, a); };
+          const act = (a: 'start' | 'stop' | 'restart') => {
+            close();
+            clusterAction(cluster.name, a);
+          };
           return (
             <>
-              {cluster.state === 'running'
-                ? <button data-testid="cluster-restart" onClick={() => act('restart')}>Restart</button>
-                : <button data-testid="cluster-start" disabled={busy} onClick={() => act('start')}>Start</button>}
-              <button data-testid="cluster-stop" disabled={cluster.state === 'stopped' || cluster.state === 'stopping'} onClick={() => act('stop')}>Stop</button>
-              <button data-testid="copy-kubeconfig" onClick={() => { close(); copy(); }}>Copy kubeconfig</button>
-              <button data-testid="cluster-delete" className="danger" onClick={() => { close(); setConfirmDelete(true); }}>Delete…</button>
+              {cluster.state === 'running' ? (
+                <button data-testid="cluster-restart" onClick={() => act('restart')}>
+                  Restart
+                </button>
+              ) : (
+                <button data-testid="cluster-start" disabled={busy} onClick={() => act('start')}>
+                  Start
+                </button>
+              )}
+              <button
+                data-testid="cluster-stop"
+                disabled={cluster.state === 'stopped' || cluster.state === 'stopping'}
+                onClick={() => act('stop')}
+              >
+                Stop
+              </button>
+              <button
+                data-testid="copy-kubeconfig"
+                onClick={() => {
+                  close();
+                  copy();
+                }}
+              >
+                Copy kubeconfig
+              </button>
+              <button
+                data-testid="cluster-delete"
+                className="danger"
+                onClick={() => {
+                  close();
+                  setConfirmDelete(true);
+                }}
+              >
+                Delete…
+              </button>
             </>
           );
         }}
       </PopupMenu>
       {confirmDelete && (
-        <ConfirmDialog title={`Delete cluster ${cluster.name}?`} confirmLabel="Delete cluster" danger onClose={() => setConfirmDelete(false)}
-          onConfirm={() => deleteCluster(cluster.name)}>
-          This stops the cluster and removes its data: every object, volume and certificate. Its kubeconfig context <code>{cluster.profile}</code> is removed too. This cannot be undone.
+        <ConfirmDialog
+          title={`Delete cluster ${cluster.name}?`}
+          confirmLabel="Delete cluster"
+          danger
+          onClose={() => setConfirmDelete(false)}
+          onConfirm={() => deleteCluster(cluster.name)}
+        >
+          This stops the cluster and removes its data: every object, volume and certificate. Its kubeconfig context{' '}
+          <code>{cluster.profile}</code> is removed too. This cannot be undone.
         </ConfirmDialog>
       )}
     </>

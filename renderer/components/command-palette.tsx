@@ -5,7 +5,12 @@ import { navLabel, navSections, resourceId } from '../k8s/resources';
 import type { ApiResource } from '../k8s/types';
 import { useApp, useServices } from '../state/services';
 
-interface Item { id: string; label: string; hint: string; run(): void }
+interface Item {
+  id: string;
+  label: string;
+  hint: string;
+  run(): void;
+}
 
 export function CommandPalette() {
   const open = useApp((s) => s.paletteOpen);
@@ -30,11 +35,21 @@ function PaletteBody({ close }: { close(): void }) {
     const out: Item[] = [];
     if (profile) out.push({ id: 'overview', label: 'Overview', hint: 'view', run: showOverview });
     out.push({ id: 'new-cluster', label: 'New local cluster', hint: 'action', run: showStart });
-    for (const r of kinds.values()) out.push({ id: `kind:${resourceId(r)}`, label: navLabel(r), hint: `${r.kind} · ${r.group || 'core'}/${r.version}`, run: () => showList(r) });
+    for (const r of kinds.values())
+      out.push({
+        id: `kind:${resourceId(r)}`,
+        label: navLabel(r),
+        hint: `${r.kind} · ${r.group || 'core'}/${r.version}`,
+        run: () => showList(r),
+      });
     if (view.kind === 'list') {
       for (const row of rows) {
-        out.push({ id: `obj:${row.key}`, label: row.name, hint: `${view.resource.kind}${row.namespace ? ` in ${row.namespace}` : ''}`,
-          run: () => select({ resource: view.resource, namespace: row.namespace, name: row.name }) });
+        out.push({
+          id: `obj:${row.key}`,
+          label: row.name,
+          hint: `${view.resource.kind}${row.namespace ? ` in ${row.namespace}` : ''}`,
+          run: () => select({ resource: view.resource, namespace: row.namespace, name: row.name }),
+        });
       }
     }
     return out;
@@ -42,25 +57,54 @@ function PaletteBody({ close }: { close(): void }) {
 
   const shown = useMemo(() => fuzzyFilter(items, query, (i) => `${i.label} ${i.hint}`, 60), [items, query]);
   useEffect(() => setActive(0), [query]);
-  useEffect(() => { listRef.current?.children[active]?.scrollIntoView({ block: 'nearest' }); }, [active]);
-  const run = (i: Item | undefined) => { if (!i) return; close(); i.run(); };
+  useEffect(() => {
+    listRef.current?.children[active]?.scrollIntoView({ block: 'nearest' });
+  }, [active]);
+  const run = (i: Item | undefined) => {
+    if (!i) return;
+    close();
+    i.run();
+  };
 
   return (
-    <div className="overlay" onMouseDown={(e) => { if (e.target === e.currentTarget) close(); }}>
+    <div
+      className="overlay"
+      onMouseDown={(e) => {
+        if (e.target === e.currentTarget) close();
+      }}
+    >
       <div className="dialog palette" data-testid="command-palette" role="dialog" aria-label="Command palette">
-        <input autoFocus placeholder="Jump to a kind or an object…" value={query} data-testid="palette-input"
+        <input
+          autoFocus
+          placeholder="Jump to a kind or an object…"
+          value={query}
+          data-testid="palette-input"
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === 'Escape') close();
-            else if (e.key === 'ArrowDown') { e.preventDefault(); setActive(Math.min(active + 1, shown.length - 1)); }
-            else if (e.key === 'ArrowUp') { e.preventDefault(); setActive(Math.max(active - 1, 0)); }
-            else if (e.key === 'Enter') run(shown[active]);
-          }} />
+            else if (e.key === 'ArrowDown') {
+              e.preventDefault();
+              setActive(Math.min(active + 1, shown.length - 1));
+            } else if (e.key === 'ArrowUp') {
+              e.preventDefault();
+              setActive(Math.max(active - 1, 0));
+            } else if (e.key === 'Enter') run(shown[active]);
+          }}
+        />
         <ul ref={listRef} role="listbox">
           {shown.map((i, n) => (
-            <li key={i.id} role="option" aria-selected={n === active} className={n === active ? 'active' : ''} data-testid="palette-item"
-              onMouseEnter={() => setActive(n)} onClick={() => run(i)}>
-              <span>{i.label}</span><span className="spacer" /><span className="muted small">{i.hint}</span>
+            <li
+              key={i.id}
+              role="option"
+              aria-selected={n === active}
+              className={n === active ? 'active' : ''}
+              data-testid="palette-item"
+              onMouseEnter={() => setActive(n)}
+              onClick={() => run(i)}
+            >
+              <span>{i.label}</span>
+              <span className="spacer" />
+              <span className="muted small">{i.hint}</span>
             </li>
           ))}
           {!shown.length && <li className="muted">Nothing matches.</li>}

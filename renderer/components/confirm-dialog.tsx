@@ -17,7 +17,9 @@ export function ConfirmDialog(p: ConfirmDialogProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape' && !busy) p.onClose(); };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !busy) p.onClose();
+    };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [busy, p]);
@@ -33,15 +35,39 @@ export function ConfirmDialog(p: ConfirmDialogProps) {
     }
   };
   return (
-    <div className="overlay" onMouseDown={(e) => { if (e.target === e.currentTarget && !busy) p.onClose(); }}>
-      <div className="dialog" role="dialog" aria-modal="true" data-testid="confirm-dialog"
-        onKeyDown={(e) => { if (e.key === 'Enter' && !busy && !p.invalid && (e.target as HTMLElement).tagName !== 'BUTTON') confirm(); }}>
+    <div
+      className="overlay"
+      onMouseDown={(e) => {
+        if (e.target === e.currentTarget && !busy) p.onClose();
+      }}
+    >
+      <div
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        data-testid="confirm-dialog"
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !busy && !p.invalid && (e.target as HTMLElement).tagName !== 'BUTTON') confirm();
+        }}
+      >
         <h2>{p.title}</h2>
         <div style={{ marginTop: 10 }}>{p.children}</div>
-        {error && <div className="notice bad" role="alert">{error}</div>}
+        {error && (
+          <div className="notice bad" role="alert">
+            {error}
+          </div>
+        )}
         <div className="buttons">
-          <button onClick={p.onClose} disabled={busy}>Cancel</button>
-          <button data-testid="confirm-button" className={p.danger ? 'danger primary' : 'primary'} onClick={confirm} disabled={busy || p.invalid} autoFocus>
+          <button onClick={p.onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button
+            data-testid="confirm-button"
+            className={p.danger ? 'danger primary' : 'primary'}
+            onClick={confirm}
+            disabled={busy || p.invalid}
+            autoFocus
+          >
             {busy ? 'Working…' : p.confirmLabel}
           </button>
         </div>

@@ -5,7 +5,10 @@ export function ErrorBox({ error, title }: { error: unknown; title?: string }) {
   const message = e?.message ?? String(error);
   return (
     <div className="error-box" role="alert" data-testid="error">
-      <div>{title ? <strong>{title}: </strong> : null}{message}</div>
+      <div>
+        {title ? <strong>{title}: </strong> : null}
+        {message}
+      </div>
       {e?.hint && <div className="hint">{e.hint}</div>}
     </div>
   );

@@ -41,18 +41,27 @@ export function FirstRun() {
     <div className="page">
       <div className="center-card" data-testid="first-run">
         <h1>Kubernetes on this machine, in one click</h1>
-        <p className="muted">Skiff runs a local cluster inside the app: an API server, controllers and nodes{dockerOk ? ' whose pods are Docker containers' : ''}.</p>
+        <p className="muted">
+          Skiff runs a local cluster inside the app: an API server, controllers and nodes
+          {dockerOk ? ' whose pods are Docker containers' : ''}.
+        </p>
         {!dockerOk && (
           <div className="notice" data-testid="docker-missing">
             <strong>Docker is not available.</strong> {app?.docker.hint ?? 'Install Docker (or start its daemon) to run real containers.'}
-            <div className="small muted" style={{ marginTop: 4 }}>Meanwhile you can start a cluster of <strong>simulated</strong> nodes: pods go through their phases but run no processes.</div>
+            <div className="small muted" style={{ marginTop: 4 }}>
+              Meanwhile you can start a cluster of <strong>simulated</strong> nodes: pods go through their phases but run no processes.
+            </div>
           </div>
         )}
         <div className="row-flex" style={{ marginTop: 16 }}>
           <button className="primary big" data-testid="start-cluster" onClick={start} disabled={busy}>
             {busy ? 'Starting…' : 'Start local cluster'}
           </button>
-          {effectiveRuntime === 'simulated' && <span className="tag warn" data-testid="simulated-label">simulated nodes</span>}
+          {effectiveRuntime === 'simulated' && (
+            <span className="tag warn" data-testid="simulated-label">
+              simulated nodes
+            </span>
+          )}
           <span className="spacer" />
           <button className="link" data-testid="advanced-toggle" onClick={() => setAdvanced(!advanced)} aria-expanded={advanced}>
             {advanced ? 'Hide advanced' : 'Advanced'}
@@ -61,17 +70,43 @@ export function FirstRun() {
         {advanced && (
           <div className="form-grid">
             <label htmlFor="start-name">Name</label>
-            <input id="start-name" data-testid="start-name" value={name} onChange={(e) => setName(e.target.value.trim())} placeholder="local" />
+            <input
+              id="start-name"
+              data-testid="start-name"
+              value={name}
+              onChange={(e) => setName(e.target.value.trim())}
+              placeholder="local"
+            />
             <label htmlFor="start-nodes">Nodes</label>
-            <input id="start-nodes" data-testid="start-nodes" type="number" min={1} max={maxNodes} value={nodes} onChange={(e) => setNodes(e.target.value)} style={{ width: 80 }} />
+            <input
+              id="start-nodes"
+              data-testid="start-nodes"
+              type="number"
+              min={1}
+              max={maxNodes}
+              value={nodes}
+              onChange={(e) => setNodes(e.target.value)}
+              style={{ width: 80 }}
+            />
             <label htmlFor="start-runtime">Runtime</label>
-            <select id="start-runtime" data-testid="start-runtime" value={effectiveRuntime} onChange={(e) => setRuntime(e.target.value as RuntimeChoice)}>
-              <option value="docker" disabled={!dockerOk}>Docker containers{dockerOk ? '' : ' (Docker not available)'}</option>
+            <select
+              id="start-runtime"
+              data-testid="start-runtime"
+              value={effectiveRuntime}
+              onChange={(e) => setRuntime(e.target.value as RuntimeChoice)}
+            >
+              <option value="docker" disabled={!dockerOk}>
+                Docker containers{dockerOk ? '' : ' (Docker not available)'}
+              </option>
               <option value="simulated">Simulated nodes (no processes)</option>
             </select>
           </div>
         )}
-        {(error || (advanced && problem)) && <div className="notice bad" role="alert" data-testid="start-error">{error || problem}</div>}
+        {(error || (advanced && problem)) && (
+          <div className="notice bad" role="alert" data-testid="start-error">
+            {error || problem}
+          </div>
+        )}
       </div>
     </div>
   );

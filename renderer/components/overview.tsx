@@ -18,14 +18,22 @@ import { Sparkline } from './sparkline';
 const phaseTone: Record<string, string> = { Running: 'ok', Pending: 'warn', Succeeded: 'ok', Failed: 'bad', Unknown: 'warn' };
 
 /** Pods by phase, and per node, from one list of Table cells (no objects, big pages). */
-async function countPods(client: K8sClient, ns: string, signal: AbortSignal): Promise<{ phases: Record<PodPhase, number>; byNode: Map<string, number> }> {
+async function countPods(
+  client: K8sClient,
+  ns: string,
+  signal: AbortSignal,
+): Promise<{ phases: Record<PodPhase, number>; byNode: Map<string, number> }> {
   const statuses: string[] = [];
   const byNode = new Map<string, number>();
   let token: string | undefined;
   let col = -1;
   let nodeCol = -1;
   do {
-    const t = await client.getJson<RawTable>(resourcePath(wellKnown.pods, ns), { accept: tableAccept, signal, query: { includeObject: 'None', limit: '10000', continue: token } });
+    const t = await client.getJson<RawTable>(resourcePath(wellKnown.pods, ns), {
+      accept: tableAccept,
+      signal,
+      query: { includeObject: 'None', limit: '10000', continue: token },
+    });
     if (col < 0) col = (t.columnDefinitions ?? []).findIndex((c) => c.name === 'Status');
     if (nodeCol < 0) nodeCol = (t.columnDefinitions ?? []).findIndex((c) => c.name === 'Node');
     for (const r of t.rows ?? []) {
@@ -51,13 +59,20 @@ function usePolled<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[]
     let timer: ReturnType<typeof setTimeout>;
     const run = () => {
       const started = Date.now();
-      load(abort.signal).then(
-        (data) => !abort.signal.aborted && setState({ data }),
-        (error) => !abort.signal.aborted && setState((s) => ({ data: s.data, error })),
-      ).finally(() => { if (!abort.signal.aborted) timer = setTimeout(run, Math.max(everyMs, 20 * (Date.now() - started))); });
+      load(abort.signal)
+        .then(
+          (data) => !abort.signal.aborted && setState({ data }),
+          (error) => !abort.signal.aborted && setState((s) => ({ data: s.data, error })),
+        )
+        .finally(() => {
+          if (!abort.signal.aborted) timer = setTimeout(run, Math.max(everyMs, 20 * (Date.now() - started)));
+        });
     };
     run();
-    return () => { abort.abort(); clearTimeout(timer); };
+    return () => {
+      abort.abort();
+      clearTimeout(timer);
+    };
   }, deps); // eslint-disable-line react-hooks/exhaustive-deps
   return state;
 }
@@ -68,7 +83,11 @@ function isReady(node: KubeObject): boolean {
 
 function Meter({ used, total }: { used: number; total: number }) {
   const pct = total > 0 && Number.isFinite(used) ? Math.min(100, (used / total) * 100) : 0;
-  return <span className="meter" title={`${Math.round(pct)}%`}><div style={{ width: `${pct}%` }} /></span>;
+  return (
+    <span className="meter" title={`${Math.round(pct)}%`}>
+      <div style={{ width: `${pct}%` }} />
+    </span>
+  );
 }
 
 export function Overview() {
@@ -78,37 +97,80 @@ export function Overview() {
   const select = useApp((s) => s.select);
   const nodes = useLiveTable(client, resourcePath(wellKnown.nodes), { includeObject: 'Object' });
   const counts = usePolled((signal) => countPods(client!, namespace, signal), [client, namespace]);
-  const warnings = usePolled((signal) => client!.getJson<{ items: KubeObject[] }>(resourcePath(wellKnown.events, namespace), { signal, query: { fieldSelector: 'type=Warning', limit: '500' } }), [client, namespace]);
+  const warnings = usePolled(
+    (signal) =>
+      client!.getJson<{ items: KubeObject[] }>(resourcePath(wellKnown.events, namespace), {
+        signal,
+        query: { fieldSelector: 'type=Warning', limit: '500' },
+      }),
+    [client, namespace],
+  );
   const metrics = useMetrics(nodesList);
   const nodeObjs = nodes.set.rows.map((r) => r.object).filter((o): o is KubeObject => !!o);
   const sum = (key: string) => nodeObjs.reduce((a, n) => a + (parseQuantity(n.status?.allocatable?.[key]) || 0), 0);
   const recent = (warnings.data?.items ?? [])
     .map((e) => ({ e, t: Date.parse(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '') || 0 }))
-    .sort((a, b) => b.t - a.t).slice(0, 12);
-  const openNode = (name: string) => { showList(wellKnown.nodes); select({ resource: wellKnown.nodes, namespace: '', name }); };
+    .sort((a, b) => b.t - a.t)
+    .slice(0, 12);
+  const openNode = (name: string) => {
+    showList(wellKnown.nodes);
+    select({ resource: wellKnown.nodes, namespace: '', name });
+  };
 
   return (
     <div className="page" data-testid="overview">
       <h1>Overview</h1>
       {nodes.error && <ErrorBox error={nodes.error} title="Cannot read the cluster" />}
       <div className="tiles">
-        <div className="tile"><div className="muted small">Nodes ready</div><div className="n" data-testid="nodes-ready">{nodeObjs.filter(isReady).length}/{nodeObjs.length}</div></div>
-        <div className="tile"><div className="muted small">CPU allocatable</div><div className="n">{formatCpu(sum('cpu'))}</div></div>
-        <div className="tile"><div className="muted small">Memory allocatable</div><div className="n">{formatBytes(sum('memory'))}</div></div>
-        <div className="tile"><div className="muted small">Pods capacity</div><div className="n">{sum('pods') || '—'}</div></div>
+        <div className="tile">
+          <div className="muted small">Nodes ready</div>
+          <div className="n" data-testid="nodes-ready">
+            {nodeObjs.filter(isReady).length}/{nodeObjs.length}
+          </div>
+        </div>
+        <div className="tile">
+          <div className="muted small">CPU allocatable</div>
+          <div className="n">{formatCpu(sum('cpu'))}</div>
+        </div>
+        <div className="tile">
+          <div className="muted small">Memory allocatable</div>
+          <div className="n">{formatBytes(sum('memory'))}</div>
+        </div>
+        <div className="tile">
+          <div className="muted small">Pods capacity</div>
+          <div className="n">{sum('pods') || '—'}</div>
+        </div>
       </div>
       <h3>Pods{namespace ? ` in ${namespace}` : ''}</h3>
       {counts.error ? <div className="small tone-bad">{errorText(counts.error)}</div> : null}
       <div className="tiles" data-testid="pod-phases">
         {podPhases.map((p) => (
-          <button key={p} className="tile" style={{ textAlign: 'left' }} data-testid={`phase-${p}`} onClick={() => showList(wellKnown.pods)}>
-            <div className={`small tone-${phaseTone[p]}`}>{p}</div><div className="n">{counts.data ? counts.data.phases[p] : '…'}</div>
+          <button
+            key={p}
+            className="tile"
+            style={{ textAlign: 'left' }}
+            data-testid={`phase-${p}`}
+            onClick={() => showList(wellKnown.pods)}
+          >
+            <div className={`small tone-${phaseTone[p]}`}>{p}</div>
+            <div className="n">{counts.data ? counts.data.phases[p] : '…'}</div>
           </button>
         ))}
       </div>
       <h3>Nodes</h3>
       <table className="mini">
-        <thead><tr><th>Name</th><th>Status</th><th>Roles</th><th>CPU</th><th>Memory</th><th title={`Pods on the node${namespace ? ` in ${namespace}` : ''} / allocatable`}>Pods</th><th>Version</th><th>Age</th></tr></thead>
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Status</th>
+            <th>Roles</th>
+            <th>CPU</th>
+            <th>Memory</th>
+            <th title={`Pods on the node${namespace ? ` in ${namespace}` : ''} / allocatable`}>Pods</th>
+            <th>Version</th>
+            <th>Age</th>
+          </tr>
+        </thead>
         <tbody>
           {nodeObjs.map((n) => {
             const ready = isReady(n);
@@ -118,15 +180,52 @@ export function Overview() {
             const cpuTotal = parseQuantity(n.status?.allocatable?.cpu);
             const memTotal = parseQuantity(n.status?.allocatable?.memory);
             const problems = nodeProblems(n);
-            const roles = Object.keys(n.metadata.labels ?? {}).filter((l) => l.startsWith('node-role.kubernetes.io/')).map((l) => l.split('/')[1]).join(',') || '—';
+            const roles =
+              Object.keys(n.metadata.labels ?? {})
+                .filter((l) => l.startsWith('node-role.kubernetes.io/'))
+                .map((l) => l.split('/')[1])
+                .join(',') || '—';
             return (
               <tr key={n.metadata.uid} data-testid="node-row" data-name={n.metadata.name} data-ready={String(ready)}>
-                <td><button className="link" onClick={() => openNode(n.metadata.name ?? '')}>{n.metadata.name}</button></td>
-                <td className={ready && !problems.length ? 'tone-ok' : 'tone-bad'} data-testid="node-conditions">{ready ? 'Ready' : 'NotReady'}{n.spec?.unschedulable ? ', SchedulingDisabled' : ''}{problems.length ? `, ${problems.join(', ')}` : ''}</td>
+                <td>
+                  <button className="link" onClick={() => openNode(n.metadata.name ?? '')}>
+                    {n.metadata.name}
+                  </button>
+                </td>
+                <td className={ready && !problems.length ? 'tone-ok' : 'tone-bad'} data-testid="node-conditions">
+                  {ready ? 'Ready' : 'NotReady'}
+                  {n.spec?.unschedulable ? ', SchedulingDisabled' : ''}
+                  {problems.length ? `, ${problems.join(', ')}` : ''}
+                </td>
                 <td>{roles}</td>
-                <td>{u ? <><Meter used={cpu} total={cpuTotal} /> <Sparkline values={u.cpu.values()} width={60} height={14} zero title={`CPU of ${n.metadata.name}`} /> {formatCpu(cpu)}/</> : ''}{formatCpu(cpuTotal)}</td>
-                <td>{u ? <><Meter used={mem} total={memTotal} /> <Sparkline values={u.memory.values()} width={60} height={14} title={`Memory of ${n.metadata.name}`} /> {formatBytes(mem)}/</> : ''}{formatBytes(memTotal)}</td>
-                <td>{counts.data ? `${counts.data.byNode.get(n.metadata.name ?? '') ?? 0} / ` : ''}{n.status?.allocatable?.pods}</td>
+                <td>
+                  {u ? (
+                    <>
+                      <Meter used={cpu} total={cpuTotal} />{' '}
+                      <Sparkline values={u.cpu.values()} width={60} height={14} zero title={`CPU of ${n.metadata.name}`} /> {formatCpu(cpu)}
+                      /
+                    </>
+                  ) : (
+                    ''
+                  )}
+                  {formatCpu(cpuTotal)}
+                </td>
+                <td>
+                  {u ? (
+                    <>
+                      <Meter used={mem} total={memTotal} />{' '}
+                      <Sparkline values={u.memory.values()} width={60} height={14} title={`Memory of ${n.metadata.name}`} />{' '}
+                      {formatBytes(mem)}/
+                    </>
+                  ) : (
+                    ''
+                  )}
+                  {formatBytes(memTotal)}
+                </td>
+                <td>
+                  {counts.data ? `${counts.data.byNode.get(n.metadata.name ?? '') ?? 0} / ` : ''}
+                  {n.status?.allocatable?.pods}
+                </td>
                 <td>{n.status?.nodeInfo?.kubeletVersion}</td>
                 <td className="muted">{formatAge(n.metadata.creationTimestamp, Date.now())}</td>
               </tr>
@@ -134,20 +233,37 @@ export function Overview() {
           })}
         </tbody>
       </table>
-      {metrics.available === false ? <div className="muted small" style={{ marginTop: 4 }}>Usage is shown when the cluster serves metrics.k8s.io.</div> : null}
+      {metrics.available === false ? (
+        <div className="muted small" style={{ marginTop: 4 }}>
+          Usage is shown when the cluster serves metrics.k8s.io.
+        </div>
+      ) : null}
       <h3>Recent warnings</h3>
       {warnings.error ? <div className="small tone-bad">{errorText(warnings.error)}</div> : null}
-      {!recent.length ? <div className="muted small">{warnings.data ? 'No warnings.' : 'Loading…'}</div> : (
+      {!recent.length ? (
+        <div className="muted small">{warnings.data ? 'No warnings.' : 'Loading…'}</div>
+      ) : (
         <table className="mini" data-testid="warnings">
-          <thead><tr><th>Age</th><th>Object</th><th>Reason</th><th>Message</th></tr></thead>
-          <tbody>{recent.map(({ e }) => (
-            <tr key={e.metadata.uid}>
-              <td className="muted">{formatAge(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp, Date.now())}</td>
-              <td>{e.involvedObject?.kind}/{e.involvedObject?.name}</td>
-              <td className="tone-warn">{e.reason}</td>
-              <td>{e.message}</td>
+          <thead>
+            <tr>
+              <th>Age</th>
+              <th>Object</th>
+              <th>Reason</th>
+              <th>Message</th>
             </tr>
-          ))}</tbody>
+          </thead>
+          <tbody>
+            {recent.map(({ e }) => (
+              <tr key={e.metadata.uid}>
+                <td className="muted">{formatAge(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp, Date.now())}</td>
+                <td>
+                  {e.involvedObject?.kind}/{e.involvedObject?.name}
+                </td>
+                <td className="tone-warn">{e.reason}</td>
+                <td>{e.message}</td>
+              </tr>
+            ))}
+          </tbody>
         </table>
       )}
     </div>

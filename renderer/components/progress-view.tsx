@@ -10,7 +10,16 @@ export function ProgressView({ cluster: name }: { cluster: string }) {
   const clusterAction = useApp((s) => s.clusterAction);
   const showStart = useApp((s) => s.showStart);
   if (!cluster) {
-    return <div className="page"><div className="center-card">Cluster {name} is gone. <button className="link" onClick={showStart}>Start another</button></div></div>;
+    return (
+      <div className="page">
+        <div className="center-card">
+          Cluster {name} is gone.{' '}
+          <button className="link" onClick={showStart}>
+            Start another
+          </button>
+        </div>
+      </div>
+    );
   }
   const failed = cluster.state === 'failed';
   const pct = Math.round(Math.max(0, Math.min(1, cluster.progress ?? 0)) * 100);
@@ -20,13 +29,25 @@ export function ProgressView({ cluster: name }: { cluster: string }) {
   return (
     <div className="page">
       <div className="center-card" data-testid="progress" data-state={cluster.state}>
-        <h1>{failed ? `Cluster ${cluster.name} did not start` : cluster.state === 'running' ? `Cluster ${cluster.name} is running` : `Starting cluster ${cluster.name}…`}</h1>
-        <div className="muted small">{cluster.nodes ?? 1} node(s) · {cluster.runtime === 'simulated' ? <span className="tag warn">simulated</span> : 'Docker'}</div>
-        <div className="progress-bar" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}><div style={{ width: `${pct}%` }} /></div>
+        <h1>
+          {failed
+            ? `Cluster ${cluster.name} did not start`
+            : cluster.state === 'running'
+              ? `Cluster ${cluster.name} is running`
+              : `Starting cluster ${cluster.name}…`}
+        </h1>
+        <div className="muted small">
+          {cluster.nodes ?? 1} node(s) · {cluster.runtime === 'simulated' ? <span className="tag warn">simulated</span> : 'Docker'}
+        </div>
+        <div className="progress-bar" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}>
+          <div style={{ width: `${pct}%` }} />
+        </div>
         <ul className="steps">
           {cluster.steps.map((s) => (
             <li key={s.id} data-testid="progress-step" data-state={s.state} data-id={s.id}>
-              <span className={`step-icon ${s.state === 'done' ? 'tone-ok' : s.state === 'failed' ? 'tone-bad' : ''}`}>{icons[s.state] ?? '·'}</span>
+              <span className={`step-icon ${s.state === 'done' ? 'tone-ok' : s.state === 'failed' ? 'tone-bad' : ''}`}>
+                {icons[s.state] ?? '·'}
+              </span>
               <span>{s.label}</span>
               {s.detail && <span className="muted small">{s.detail}</span>}
               {s.ms !== undefined && s.state === 'done' && <span className="muted small">{s.ms} ms</span>}
@@ -36,9 +57,15 @@ export function ProgressView({ cluster: name }: { cluster: string }) {
         {failed && (
           <div className="notice bad" role="alert" data-testid="progress-error">
             <div>{cluster.error ?? 'The cluster failed to start.'}</div>
-            {logFile && !logInError && <div className="small muted" style={{ marginTop: 4 }}>Details are in the log: <code>{logFile}</code></div>}
+            {logFile && !logInError && (
+              <div className="small muted" style={{ marginTop: 4 }}>
+                Details are in the log: <code>{logFile}</code>
+              </div>
+            )}
             <div className="row-flex" style={{ marginTop: 8 }}>
-              <button className="primary" data-testid="retry-button" onClick={() => clusterAction(cluster.name, 'start')}>Retry</button>
+              <button className="primary" data-testid="retry-button" onClick={() => clusterAction(cluster.name, 'start')}>
+                Retry
+              </button>
               <button onClick={showStart}>Back</button>
             </div>
           </div>

@@ -61,8 +61,10 @@ export function ResourceList({ resource }: { resource: ApiResource }) {
   }, [live.columns, wide, resource.namespaced, listNs, hasRows]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const onSelect = useCallback((row: Row) => select({ resource, namespace: row.namespace, name: row.name }), [resource, select]);
-  const selectedKey = selection && selection.resource.name === resource.name
-    ? live.set.rows.find((r) => r.name === selection.name && r.namespace === selection.namespace)?.key : undefined;
+  const selectedKey =
+    selection && selection.resource.name === resource.name
+      ? live.set.rows.find((r) => r.name === selection.name && r.namespace === selection.namespace)?.key
+      : undefined;
   const filtered = query.filter.trim() !== '';
   const label = navLabel(resource);
 
@@ -70,25 +72,75 @@ export function ResourceList({ resource }: { resource: ApiResource }) {
     <div className="content">
       <div className="list-pane" data-testid="resource-list" data-kind={resource.kind}>
         <div className="toolbar">
-          <h2>{label} <span className="muted">(<span data-testid="list-count">{view.rows.length}</span>{filtered ? ` of ${live.set.rows.length}` : ''}{live.complete || live.loading ? '' : '…'})</span></h2>
+          <h2>
+            {label}{' '}
+            <span className="muted">
+              (<span data-testid="list-count">{view.rows.length}</span>
+              {filtered ? ` of ${live.set.rows.length}` : ''}
+              {live.complete || live.loading ? '' : '…'})
+            </span>
+          </h2>
           <span className="spacer" />
-          <input className="filter" data-testid="list-filter" placeholder="Filter…" value={query.filter} aria-label="Filter rows"
-            onChange={(e) => setQuery({ ...query, filter: e.target.value })} />
-          <input className="labels" data-testid="label-selector" placeholder="Label selector, e.g. app=web" value={labelInput} aria-label="Label selector"
-            onChange={(e) => setLabelInput(e.target.value)} onKeyDown={(e) => { if (e.key === 'Enter') setLabelSelector(labelInput.trim()); }} />
-          <label className="row-flex small"><input type="checkbox" data-testid="wide-toggle" checked={wide} onChange={(e) => setWide(e.target.checked)} /> wide</label>
-          <button className="primary" data-testid="create-button" disabled={!resource.verbs.includes('create') && resource.verbs.length > 0}
-            onClick={() => openEditor({ mode: 'create', resource, namespace: namespace || 'default' })}>+ Create</button>
+          <input
+            className="filter"
+            data-testid="list-filter"
+            placeholder="Filter…"
+            value={query.filter}
+            aria-label="Filter rows"
+            onChange={(e) => setQuery({ ...query, filter: e.target.value })}
+          />
+          <input
+            className="labels"
+            data-testid="label-selector"
+            placeholder="Label selector, e.g. app=web"
+            value={labelInput}
+            aria-label="Label selector"
+            onChange={(e) => setLabelInput(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') setLabelSelector(labelInput.trim());
+            }}
+          />
+          <label className="row-flex small">
+            <input type="checkbox" data-testid="wide-toggle" checked={wide} onChange={(e) => setWide(e.target.checked)} /> wide
+          </label>
+          <button
+            className="primary"
+            data-testid="create-button"
+            disabled={!resource.verbs.includes('create') && resource.verbs.length > 0}
+            onClick={() => openEditor({ mode: 'create', resource, namespace: namespace || 'default' })}
+          >
+            + Create
+          </button>
         </div>
         {live.error && <ErrorBox error={live.error} title={`Cannot list ${label.toLowerCase()}`} />}
-        {live.loading && !live.error ? <div className="vt-empty">Loading {label.toLowerCase()}…</div> : (
-          <VirtualTable columns={columns} rows={view.rows} selectedKey={selectedKey} sortColumn={query.sortColumn} sortDesc={query.sortDesc}
-            onSort={(col) => setQuery(nextSort(query, col))} onSelect={onSelect} scrollKey={`${query.filter}|${query.sortColumn}|${query.sortDesc}|${labelSelector}`}
-            empty={live.error ? undefined : filtered ? 'No rows match the filter.' : `No ${label.toLowerCase()}${listNs ? ` in namespace ${listNs}` : ''}${labelSelector ? ` matching ${labelSelector}` : ''}.`} />
+        {live.loading && !live.error ? (
+          <div className="vt-empty">Loading {label.toLowerCase()}…</div>
+        ) : (
+          <VirtualTable
+            columns={columns}
+            rows={view.rows}
+            selectedKey={selectedKey}
+            sortColumn={query.sortColumn}
+            sortDesc={query.sortDesc}
+            onSort={(col) => setQuery(nextSort(query, col))}
+            onSelect={onSelect}
+            scrollKey={`${query.filter}|${query.sortColumn}|${query.sortDesc}|${labelSelector}`}
+            empty={
+              live.error
+                ? undefined
+                : filtered
+                  ? 'No rows match the filter.'
+                  : `No ${label.toLowerCase()}${listNs ? ` in namespace ${listNs}` : ''}${labelSelector ? ` matching ${labelSelector}` : ''}.`
+            }
+          />
         )}
       </div>
       {selection && selection.resource.name === resource.name && selection.resource.group === resource.group && (
-        <DetailPanel key={`${selection.namespace}/${selection.name}`} selection={selection} liveRow={selectedKey ? live.set.rows[live.set.index.get(selectedKey)!] : undefined} />
+        <DetailPanel
+          key={`${selection.namespace}/${selection.name}`}
+          selection={selection}
+          liveRow={selectedKey ? live.set.rows[live.set.index.get(selectedKey)!] : undefined}
+        />
       )}
     </div>
   );

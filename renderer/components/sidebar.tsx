@@ -16,16 +16,34 @@ import './profiles/profiles.css';
 const clusterTone: Record<string, string> = { running: 'ok', starting: 'warn', stopping: 'warn', failed: 'bad', stopped: '' };
 const profileTone: Record<string, string> = { ready: 'ok', starting: 'warn', unreachable: 'bad', stopped: '', unknown: '' };
 
-interface Entry { profile: string; label: string; tone: string; cluster?: LocalCluster; simulated?: boolean; title?: string }
+interface Entry {
+  profile: string;
+  label: string;
+  tone: string;
+  cluster?: LocalCluster;
+  simulated?: boolean;
+  title?: string;
+}
 
 export function clusterEntries(clusters: Record<string, LocalCluster>, profiles: ProfileSummary[]): Entry[] {
   const out: Entry[] = Object.values(clusters).map((c) => ({
-    profile: localProfile(c), label: c.name, tone: clusterTone[c.state] ?? '', cluster: c, simulated: c.runtime === 'simulated', title: `${c.name}: ${c.state}`,
+    profile: localProfile(c),
+    label: c.name,
+    tone: clusterTone[c.state] ?? '',
+    cluster: c,
+    simulated: c.runtime === 'simulated',
+    title: `${c.name}: ${c.state}`,
   }));
   const known = new Set(out.map((e) => e.profile));
   for (const p of profiles) {
     if (known.has(p.name)) continue;
-    out.push({ profile: p.name, label: p.name, tone: profileTone[p.status] ?? '', simulated: p.simulated, title: `${p.server ?? ''} ${p.status}${p.reason ? `: ${p.reason}` : ''}` });
+    out.push({
+      profile: p.name,
+      label: p.name,
+      tone: profileTone[p.status] ?? '',
+      simulated: p.simulated,
+      title: `${p.server ?? ''} ${p.status}${p.reason ? `: ${p.reason}` : ''}`,
+    });
   }
   return out;
 }
@@ -35,7 +53,12 @@ function NavItem({ r, testId }: { r: ApiResource; testId: string }) {
   const showList = useApp((s) => s.showList);
   const active = view.kind === 'list' && view.resource.name === r.name && view.resource.group === r.group;
   return (
-    <button className={`nav-item${active ? ' active' : ''}`} data-testid={testId} onClick={() => showList(r)} title={`${r.kind} (${r.group || 'core'}/${r.version})`}>
+    <button
+      className={`nav-item${active ? ' active' : ''}`}
+      data-testid={testId}
+      onClick={() => showList(r)}
+      title={`${r.kind} (${r.group || 'core'}/${r.version})`}
+    >
       {navLabel(r)}
     </button>
   );
@@ -50,26 +73,45 @@ function ResourceTree({ profile }: { profile: string }) {
   const byId = useMemo(() => new Map(discovered.map((r) => [resourceId(r), r])), [discovered]);
   const sections = navSections.map((s) => ({ ...s, items: s.items.map((r) => byId.get(resourceId(r)) ?? r) }));
   const inTree = new Set(navSections.flatMap((s) => s.items.map(resourceId)));
-  const others = discovered.filter((r) => !inTree.has(resourceId(r))).sort((a, b) => a.kind.localeCompare(b.kind) || a.group.localeCompare(b.group));
+  const others = discovered
+    .filter((r) => !inTree.has(resourceId(r)))
+    .sort((a, b) => a.kind.localeCompare(b.kind) || a.group.localeCompare(b.group));
   const plurals = new Map<string, number>();
   for (const r of [...navSections.flatMap((s) => s.items), ...others]) plurals.set(r.name, (plurals.get(r.name) ?? 0) + 1);
   const toggle = (t: string) => setClosed({ ...closed, [t]: !closed[t] });
   return (
     <nav aria-label="Resources">
       <div className="section-title">Resources</div>
-      <button className={`nav-item top${view.kind === 'overview' ? ' active' : ''}`} data-testid="nav-overview" onClick={showOverview}>Overview</button>
+      <button className={`nav-item top${view.kind === 'overview' ? ' active' : ''}`} data-testid="nav-overview" onClick={showOverview}>
+        Overview
+      </button>
       {sections.map((s) => (
         <div className="nav-group" key={s.title}>
-          <button className="group-toggle" onClick={() => toggle(s.title)} aria-expanded={!closed[s.title]}>{closed[s.title] ? '▸' : '▾'} {s.title}</button>
+          <button className="group-toggle" onClick={() => toggle(s.title)} aria-expanded={!closed[s.title]}>
+            {closed[s.title] ? '▸' : '▾'} {s.title}
+          </button>
           {!closed[s.title] && s.items.map((r) => <NavItem key={resourceId(r)} r={r} testId={`nav-${r.name}`} />)}
         </div>
       ))}
       <div className="nav-group">
-        <button className="group-toggle" data-testid="nav-all-kinds" onClick={() => toggle('All kinds')} aria-expanded={!closed['All kinds']}>
-          {closed['All kinds'] ? '▸' : '▾'} All kinds {discovery?.loading ? <span className="muted small">…</span> : <span className="muted small">({others.length})</span>}
+        <button
+          className="group-toggle"
+          data-testid="nav-all-kinds"
+          onClick={() => toggle('All kinds')}
+          aria-expanded={!closed['All kinds']}
+        >
+          {closed['All kinds'] ? '▸' : '▾'} All kinds{' '}
+          {discovery?.loading ? <span className="muted small">…</span> : <span className="muted small">({others.length})</span>}
         </button>
-        {!closed['All kinds'] && others.map((r) => <NavItem key={resourceId(r)} r={r} testId={(plurals.get(r.name) ?? 0) > 1 ? `nav-${r.name}.${r.group}` : `nav-${r.name}`} />)}
-        {discovery?.error && <div className="small tone-bad" style={{ padding: '2px 20px' }}>{discovery.error}</div>}
+        {!closed['All kinds'] &&
+          others.map((r) => (
+            <NavItem key={resourceId(r)} r={r} testId={(plurals.get(r.name) ?? 0) > 1 ? `nav-${r.name}.${r.group}` : `nav-${r.name}`} />
+          ))}
+        {discovery?.error && (
+          <div className="small tone-bad" style={{ padding: '2px 20px' }}>
+            {discovery.error}
+          </div>
+        )}
       </div>
     </nav>
   );
@@ -84,19 +126,45 @@ export function Sidebar() {
   const [importing, setImporting] = useState(false);
   const localNames = localProfileNames(clusters, profiles);
   // Local clusters here; kubeconfig profiles below, grouped by their file.
-  const entries = clusterEntries(clusters, profiles.filter((p) => p.source !== 'kubeconfig' || localNames.has(p.name)));
+  const entries = clusterEntries(
+    clusters,
+    profiles.filter((p) => p.source !== 'kubeconfig' || localNames.has(p.name)),
+  );
   return (
     <aside className="sidebar" data-testid="sidebar">
-      <div className="section-title">Clusters <button className="ghost small" data-testid="import-button" title="Import kubeconfig files or folders" onClick={() => setImporting(true)}>+ Import</button></div>
+      <div className="section-title">
+        Clusters{' '}
+        <button
+          className="ghost small"
+          data-testid="import-button"
+          title="Import kubeconfig files or folders"
+          onClick={() => setImporting(true)}
+        >
+          + Import
+        </button>
+      </div>
       {entries.map((e) => (
-        <div key={e.profile} className={`cluster-entry${e.profile === profile ? ' active' : ''}`} data-testid={`cluster-${e.label}`} title={e.title}>
+        <div
+          key={e.profile}
+          className={`cluster-entry${e.profile === profile ? ' active' : ''}`}
+          data-testid={`cluster-${e.label}`}
+          title={e.title}
+        >
           <span className={`dot ${e.tone}`} />
-          <button className="name" onClick={() => selectProfile(e.profile)}>{e.label}</button>
-          {e.simulated && <span className="tag warn" data-testid="simulated-tag" title="Simulated nodes: pods run no processes">sim</span>}
+          <button className="name" onClick={() => selectProfile(e.profile)}>
+            {e.label}
+          </button>
+          {e.simulated && (
+            <span className="tag warn" data-testid="simulated-tag" title="Simulated nodes: pods run no processes">
+              sim
+            </span>
+          )}
           {e.cluster && <ClusterMenu cluster={e.cluster} />}
         </div>
       ))}
-      <button className="nav-item top muted" data-testid="new-cluster" onClick={showStart}>+ New local cluster</button>
+      <button className="nav-item top muted" data-testid="new-cluster" onClick={showStart}>
+        + New local cluster
+      </button>
       <ProfileList localNames={localNames} />
       {profile && <ResourceTree profile={profile} />}
       {importing && <ImportDialog onClose={() => setImporting(false)} />}

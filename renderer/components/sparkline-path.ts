@@ -27,7 +27,13 @@ export function sparklinePath(values: readonly number[], width: number, height: 
   // A flat series sits in the middle (or on the floor when it is all zeros with a zero scale).
   const y = (v: number) => (span > 0 ? bottom - ((v - lo) / span) * (bottom - top) : hi === 0 && scale.zero ? bottom : height / 2);
   // One sample still draws: a level line across the box.
-  const points = vs.length === 1 ? [[pad, y(vs[0])], [width - pad, y(vs[0])]] : vs.map((v, i) => [pad + (i / (vs.length - 1)) * (width - 2 * pad), y(v)]);
+  const points =
+    vs.length === 1
+      ? [
+          [pad, y(vs[0])],
+          [width - pad, y(vs[0])],
+        ]
+      : vs.map((v, i) => [pad + (i / (vs.length - 1)) * (width - 2 * pad), y(v)]);
   const line = points.map(([px, py], i) => `${i ? 'L' : 'M'}${r(px)} ${r(py)}`).join(' ');
   const first = points[0][0];
   const last = points[points.length - 1][0];

@@ -9,7 +9,9 @@ export function Toasts() {
       {toasts.map((t) => (
         <div key={t.id} className={`toast ${t.tone}`} data-testid="toast" data-tone={t.tone} role={t.tone === 'bad' ? 'alert' : 'status'}>
           <span style={{ flex: 1 }}>{t.text}</span>
-          <button className="ghost" aria-label="Dismiss" onClick={() => dismiss(t.id)}>×</button>
+          <button className="ghost" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
+            ×
+          </button>
         </div>
       ))}
     </div>

@@ -11,13 +11,25 @@ function Status() {
   const clusters = useApp((s) => s.clusters);
   const profiles = useApp((s) => s.profiles);
   const connected = useApp((s) => s.hostConnected);
-  if (!connected) return <span className="row-flex small" data-testid="status"><span className="dot bad" /> Host disconnected</span>;
+  if (!connected)
+    return (
+      <span className="row-flex small" data-testid="status">
+        <span className="dot bad" /> Host disconnected
+      </span>
+    );
   const cluster = Object.values(clusters).find((c) => localProfile(c) === profile);
   const p = profiles.find((x) => x.name === profile);
-  const state = cluster ? cluster.state : p?.status ?? 'unknown';
-  const tone = ({ running: 'ok', ready: 'ok', starting: 'warn', stopping: 'warn', failed: 'bad', unreachable: 'bad' } as Record<string, string>)[state] ?? '';
+  const state = cluster ? cluster.state : (p?.status ?? 'unknown');
+  const tone =
+    ({ running: 'ok', ready: 'ok', starting: 'warn', stopping: 'warn', failed: 'bad', unreachable: 'bad' } as Record<string, string>)[
+      state
+    ] ?? '';
   const label = state === 'running' || state === 'ready' ? 'Ready' : state[0].toUpperCase() + state.slice(1);
-  return <span className="row-flex small" data-testid="status" title={p?.reason}><span className={`dot ${tone}`} /> {profile ? label : 'No cluster'}</span>;
+  return (
+    <span className="row-flex small" data-testid="status" title={p?.reason}>
+      <span className={`dot ${tone}`} /> {profile ? label : 'No cluster'}
+    </span>
+  );
 }
 
 export function TopBar() {
@@ -25,7 +37,10 @@ export function TopBar() {
   const selectProfile = useApp((s) => s.selectProfile);
   const setPalette = useApp((s) => s.setPalette);
   const openTab = useApp((s) => s.openTab);
-  const entries = clusterEntries(useApp((s) => s.clusters), useApp((s) => s.profiles));
+  const entries = clusterEntries(
+    useApp((s) => s.clusters),
+    useApp((s) => s.profiles),
+  );
   const mac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
   return (
     <header className="topbar">
@@ -33,17 +48,31 @@ export function TopBar() {
       {profile && (
         <>
           <select data-testid="profile-picker" aria-label="Cluster" value={profile} onChange={(e) => selectProfile(e.target.value)}>
-            {entries.map((e) => <option key={e.profile} value={e.profile}>{e.label}</option>)}
+            {entries.map((e) => (
+              <option key={e.profile} value={e.profile}>
+                {e.label}
+              </option>
+            ))}
             {!entries.some((e) => e.profile === profile) && <option value={profile}>{profile}</option>}
           </select>
           <NamespacePicker />
         </>
       )}
       <span className="spacer" />
-      <button className="search-hint" data-testid="search-hint" onClick={() => setPalette(true)}>Search… <span className="muted small">{mac ? '⌘K' : 'Ctrl+K'}</span></button>
+      <button className="search-hint" data-testid="search-hint" onClick={() => setPalette(true)}>
+        Search… <span className="muted small">{mac ? '⌘K' : 'Ctrl+K'}</span>
+      </button>
       <span className="spacer" />
-      {profile && <button className="ghost" data-testid="local-terminal" title={`A shell on this machine with KUBECONFIG set to ${profile}`}
-        onClick={() => openTab(localTerminalTab(profile))}>$_ Local terminal</button>}
+      {profile && (
+        <button
+          className="ghost"
+          data-testid="local-terminal"
+          title={`A shell on this machine with KUBECONFIG set to ${profile}`}
+          onClick={() => openTab(localTerminalTab(profile))}
+        >
+          $_ Local terminal
+        </button>
+      )}
       <PortForwardsMenu />
       <Status />
     </header>

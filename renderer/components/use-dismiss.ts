@@ -4,10 +4,17 @@ import { useEffect, type RefObject } from 'react';
 export function useDismiss(ref: RefObject<HTMLElement | null>, open: boolean, close: () => void): void {
   useEffect(() => {
     if (!open) return;
-    const outside = (e: MouseEvent) => { if (!ref.current?.contains(e.target as Node)) close(); };
-    const key = (e: KeyboardEvent) => { if (e.key === 'Escape') close(); };
+    const outside = (e: MouseEvent) => {
+      if (!ref.current?.contains(e.target as Node)) close();
+    };
+    const key = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') close();
+    };
     window.addEventListener('mousedown', outside);
     window.addEventListener('keydown', key);
-    return () => { window.removeEventListener('mousedown', outside); window.removeEventListener('keydown', key); };
+    return () => {
+      window.removeEventListener('mousedown', outside);
+      window.removeEventListener('keydown', key);
+    };
   }, [open, close]);
 }

@@ -24,14 +24,31 @@ function cellOf(row: Row, c: DisplayColumn, now: number): string {
   return row.cells[c.index] ?? '';
 }
 
-const VirtualRow = memo(function VirtualRow(p: { row: Row; columns: DisplayColumn[]; selected: boolean; now: number; onSelect(row: Row): void }) {
+const VirtualRow = memo(function VirtualRow(p: {
+  row: Row;
+  columns: DisplayColumn[];
+  selected: boolean;
+  now: number;
+  onSelect(row: Row): void;
+}) {
   return (
-    <div className={`vt-row${p.selected ? ' selected' : ''}`} data-testid="row" data-name={p.row.name} data-namespace={p.row.namespace}
-      role="row" aria-selected={p.selected} onClick={() => p.onSelect(p.row)}>
+    <div
+      className={`vt-row${p.selected ? ' selected' : ''}`}
+      data-testid="row"
+      data-name={p.row.name}
+      data-namespace={p.row.namespace}
+      role="row"
+      aria-selected={p.selected}
+      onClick={() => p.onSelect(p.row)}
+    >
       {p.columns.map((c) => {
         const text = cellOf(p.row, c, p.now);
         const tone = c.index >= 0 ? toneForCell(c.name, text) : undefined;
-        return <span key={c.sort} className={tone ? `tone-${tone}` : undefined} title={text.length > 30 ? text : undefined}>{text}</span>;
+        return (
+          <span key={c.sort} className={tone ? `tone-${tone}` : undefined} title={text.length > 30 ? text : undefined}>
+            {text}
+          </span>
+        );
       })}
     </div>
   );
@@ -83,20 +100,34 @@ export function VirtualTable(p: VirtualTableProps) {
   const visible = p.rows.slice(first, last);
   const template = p.columns.map((c) => `${c.width}px`).join(' ');
   return (
-    <div className="vt" ref={ref} role="table" aria-rowcount={total} style={{ '--cols': template } as CSSProperties}
-      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+    <div
+      className="vt"
+      ref={ref}
+      role="table"
+      aria-rowcount={total}
+      style={{ '--cols': template } as CSSProperties}
+      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+    >
       <div className="vt-head" role="row">
         {p.columns.map((c) => (
-          <button key={c.sort} role="columnheader" data-testid="column-header" onClick={() => p.onSort(c.sort)}
-            aria-sort={p.sortColumn === c.sort ? (p.sortDesc ? 'descending' : 'ascending') : 'none'}>
-            {c.name}{p.sortColumn === c.sort ? (p.sortDesc ? ' ↓' : ' ↑') : ''}
+          <button
+            key={c.sort}
+            role="columnheader"
+            data-testid="column-header"
+            onClick={() => p.onSort(c.sort)}
+            aria-sort={p.sortColumn === c.sort ? (p.sortDesc ? 'descending' : 'ascending') : 'none'}
+          >
+            {c.name}
+            {p.sortColumn === c.sort ? (p.sortDesc ? ' ↓' : ' ↑') : ''}
           </button>
         ))}
       </div>
       {total === 0 && p.empty && <div className="vt-empty">{p.empty}</div>}
       <div style={{ height: total * rowHeight, position: 'relative' }}>
         <div style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${first * rowHeight}px)` }}>
-          {visible.map((r) => <VirtualRow key={r.key} row={r} columns={p.columns} selected={r.key === p.selectedKey} now={now} onSelect={p.onSelect} />)}
+          {visible.map((r) => (
+            <VirtualRow key={r.key} row={r} columns={p.columns} selected={r.key === p.selectedKey} now={now} onSelect={p.onSelect} />
+          ))}
         </div>
       </div>
     </div>
@@ -107,7 +138,7 @@ export function VirtualTable(p: VirtualTableProps) {
 export function measureColumns(names: Array<{ name: string; index: number; sort: number; age?: boolean }>, sample: Row[]): DisplayColumn[] {
   return names.map((c) => {
     let chars = c.name.length + 2;
-    for (const r of sample) chars = Math.max(chars, (c.index < 0 ? r.namespace : r.cells[c.index] ?? '').length);
+    for (const r of sample) chars = Math.max(chars, (c.index < 0 ? r.namespace : (r.cells[c.index] ?? '')).length);
     const isName = c.sort === 0;
     const width = Math.min(isName ? 440 : 300, Math.max(48, Math.round(chars * 7.6) + 14));
     return { ...c, width };

@@ -20,21 +20,64 @@ export function Dock() {
     <section className={`dock${collapsed ? ' collapsed' : ''}`} data-testid="dock">
       <div className="dock-tabs" role="tablist">
         {tabs.map((t) => (
-          <div key={t.id} className={`dock-tab${t.id === active ? ' active' : ''}`} role="tab" aria-selected={t.id === active}
-            data-testid="dock-tab" data-title={t.title} data-type={t.type} onClick={() => { activate(t.id); setCollapsed(false); }}>
-            <span>{t.type === 'shell' ? '❯_' : t.type === 'terminal' ? '$' : '≡'} {t.title}</span>
-            <button className="close" data-testid="dock-tab-close" aria-label={`Close ${t.title}`} onClick={(e) => { e.stopPropagation(); closeTab(t.id); }}>×</button>
+          <div
+            key={t.id}
+            className={`dock-tab${t.id === active ? ' active' : ''}`}
+            role="tab"
+            aria-selected={t.id === active}
+            data-testid="dock-tab"
+            data-title={t.title}
+            data-type={t.type}
+            onClick={() => {
+              activate(t.id);
+              setCollapsed(false);
+            }}
+          >
+            <span>
+              {t.type === 'shell' ? '❯_' : t.type === 'terminal' ? '$' : '≡'} {t.title}
+            </span>
+            <button
+              className="close"
+              data-testid="dock-tab-close"
+              aria-label={`Close ${t.title}`}
+              onClick={(e) => {
+                e.stopPropagation();
+                closeTab(t.id);
+              }}
+            >
+              ×
+            </button>
           </div>
         ))}
-        {profile && <button className="ghost" data-testid="dock-new-terminal" title="New local terminal" aria-label="New local terminal"
-          onClick={() => { openTab(localTerminalTab(profile)); setCollapsed(false); }}>+</button>}
+        {profile && (
+          <button
+            className="ghost"
+            data-testid="dock-new-terminal"
+            title="New local terminal"
+            aria-label="New local terminal"
+            onClick={() => {
+              openTab(localTerminalTab(profile));
+              setCollapsed(false);
+            }}
+          >
+            +
+          </button>
+        )}
         <span className="spacer" />
-        <button className="ghost" aria-label={collapsed ? 'Expand dock' : 'Collapse dock'} onClick={() => setCollapsed(!collapsed)}>{collapsed ? '▴' : '▾'}</button>
+        <button className="ghost" aria-label={collapsed ? 'Expand dock' : 'Collapse dock'} onClick={() => setCollapsed(!collapsed)}>
+          {collapsed ? '▴' : '▾'}
+        </button>
       </div>
       <div className="dock-body" hidden={collapsed}>
-        {tabs.map((t) => t.type === 'logs' ? <LogView key={t.id} tab={t} active={t.id === active && !collapsed} />
-          : t.type === 'terminal' ? <LocalTerminalView key={t.id} tab={t} active={t.id === active && !collapsed} />
-          : <ShellView key={t.id} tab={t} active={t.id === active && !collapsed} />)}
+        {tabs.map((t) =>
+          t.type === 'logs' ? (
+            <LogView key={t.id} tab={t} active={t.id === active && !collapsed} />
+          ) : t.type === 'terminal' ? (
+            <LocalTerminalView key={t.id} tab={t} active={t.id === active && !collapsed} />
+          ) : (
+            <ShellView key={t.id} tab={t} active={t.id === active && !collapsed} />
+          ),
+        )}
       </div>
     </section>
   );

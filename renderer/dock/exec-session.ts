@@ -1,5 +1,14 @@
 // One exec stream over a browser WebSocket speaking the Kubernetes channel protocol.
-import { Channel, closeStdinFrame, execSubprotocols, exitFromStatus, parseFrame, resizeFrame, stdinFrame, type ExitInfo } from '../k8s/exec-channel';
+import {
+  Channel,
+  closeStdinFrame,
+  execSubprotocols,
+  exitFromStatus,
+  parseFrame,
+  resizeFrame,
+  stdinFrame,
+  type ExitInfo,
+} from '../k8s/exec-channel';
 
 export interface ExecSession {
   send(data: string | Uint8Array): void;
@@ -14,14 +23,20 @@ export interface ExecHandlers {
   onExit(info: ExitInfo): void;
 }
 
-export function openExec(url: string, h: ExecHandlers, makeSocket: (url: string, protocols: string[]) => WebSocket = (u, p) => new WebSocket(u, p)): ExecSession {
+export function openExec(
+  url: string,
+  h: ExecHandlers,
+  makeSocket: (url: string, protocols: string[]) => WebSocket = (u, p) => new WebSocket(u, p),
+): ExecSession {
   const ws = makeSocket(url, execSubprotocols);
   ws.binaryType = 'arraybuffer';
   let exited: ExitInfo | undefined;
   let opened = false;
   let pendingSize: [number, number] | undefined;
   const decoder = new TextDecoder();
-  const send = (bytes: Uint8Array) => { if (ws.readyState === WebSocket.OPEN) ws.send(bytes); };
+  const send = (bytes: Uint8Array) => {
+    if (ws.readyState === WebSocket.OPEN) ws.send(bytes);
+  };
 
   ws.onopen = () => {
     opened = true;
@@ -37,7 +52,9 @@ export function openExec(url: string, h: ExecHandlers, makeSocket: (url: string,
   };
   ws.onclose = (ev) => {
     if (exited) return h.onExit(exited);
-    const why = !opened ? `could not connect${ev.reason ? `: ${ev.reason}` : ' (is the pod running, and does the container have a shell?)'}` : ev.reason || 'connection closed';
+    const why = !opened
+      ? `could not connect${ev.reason ? `: ${ev.reason}` : ' (is the pod running, and does the container have a shell?)'}`
+      : ev.reason || 'connection closed';
     h.onExit({ code: -1, message: why });
   };
 

@@ -5,9 +5,17 @@ import { openLocalTerminal, type SocketLike, type TerminalEnd } from './local-te
 function fakeSocket() {
   const sent: Array<string | Uint8Array> = [];
   const s: SocketLike & { sent: typeof sent } = {
-    binaryType: 'blob', readyState: 0, onopen: null, onmessage: null, onclose: null, sent,
+    binaryType: 'blob',
+    readyState: 0,
+    onopen: null,
+    onmessage: null,
+    onclose: null,
+    sent,
     send: (d) => void sent.push(d),
-    close() { this.readyState = 3; this.onclose?.({ code: 1000, reason: '' }); },
+    close() {
+      this.readyState = 3;
+      this.onclose?.({ code: 1000, reason: '' });
+    },
   };
   return s;
 }

@@ -35,14 +35,20 @@ export interface SocketLike {
 
 const OPEN = 1;
 
-export function openLocalTerminal(url: string, h: LocalTerminalHandlers, makeSocket: (url: string) => SocketLike = (u) => new WebSocket(u) as unknown as SocketLike): LocalTerminalSession {
+export function openLocalTerminal(
+  url: string,
+  h: LocalTerminalHandlers,
+  makeSocket: (url: string) => SocketLike = (u) => new WebSocket(u) as unknown as SocketLike,
+): LocalTerminalSession {
   const ws = makeSocket(url);
   ws.binaryType = 'arraybuffer';
   const encoder = new TextEncoder();
   let opened = false;
   let ended: TerminalEnd | undefined;
   let pendingSize: [number, number] | undefined;
-  const control = (c: TerminalControl) => { if (ws.readyState === OPEN) ws.send(JSON.stringify(c)); };
+  const control = (c: TerminalControl) => {
+    if (ws.readyState === OPEN) ws.send(JSON.stringify(c));
+  };
 
   ws.onopen = () => {
     opened = true;
@@ -52,7 +58,11 @@ export function openLocalTerminal(url: string, h: LocalTerminalHandlers, makeSoc
   ws.onmessage = (ev) => {
     if (typeof ev.data !== 'string') return h.onOutput(new Uint8Array(ev.data as ArrayBuffer));
     let e: TerminalEvent;
-    try { e = JSON.parse(ev.data) as TerminalEvent; } catch { return; }
+    try {
+      e = JSON.parse(ev.data) as TerminalEvent;
+    } catch {
+      return;
+    }
     if (e.type === 'exit') ended = { code: e.code, opened: true };
     else if (e.type === 'error') ended = { code: -1, message: e.hint ? `${e.message} (${e.hint})` : e.message, opened: true };
   };

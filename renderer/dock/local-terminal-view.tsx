@@ -40,7 +40,9 @@ export function LocalTerminalView({ tab, active }: { tab: TerminalTab; active: b
         if (!live) return;
         setState('exited');
         if (end.opened) {
-          x.term.write(`\r\n\x1b[2m[process exited with code ${end.code}]${end.message && end.code !== 0 ? ` ${end.message}` : ''}\x1b[0m\r\n`);
+          x.term.write(
+            `\r\n\x1b[2m[process exited with code ${end.code}]${end.message && end.code !== 0 ? ` ${end.message}` : ''}\x1b[0m\r\n`,
+          );
           return;
         }
         // A refused WebSocket carries no reason: the same check over plain HTTP tells it.
@@ -51,24 +53,41 @@ export function LocalTerminalView({ tab, active }: { tab: TerminalTab; active: b
       },
     });
     session.current = s;
-    return () => { live = false; s.close(); if (session.current === s) session.current = undefined; };
+    return () => {
+      live = false;
+      s.close();
+      if (session.current === s) session.current = undefined;
+    };
   }, [generation]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
     if (!active) return;
-    requestAnimationFrame(() => { xterm.current?.fit.fit(); xterm.current?.term.focus(); });
+    requestAnimationFrame(() => {
+      xterm.current?.fit.fit();
+      xterm.current?.term.focus();
+    });
   }, [active]);
 
   return (
     <div className="dock-pane" hidden={!active} data-testid="terminal" data-kind="local" data-title={tab.title} data-state={state}>
       <div className="pane-toolbar">
         <span className="muted">local shell · KUBECONFIG → {tab.profile}</span>
-        <span className={state === 'open' ? 'tone-ok' : state === 'exited' ? 'muted' : 'tone-warn'}>{state === 'open' ? 'connected' : state === 'exited' ? 'exited' : 'connecting…'}</span>
-        {state === 'exited' && <button data-testid="reconnect-button" onClick={() => setGeneration((g) => g + 1)}>Reconnect</button>}
+        <span className={state === 'open' ? 'tone-ok' : state === 'exited' ? 'muted' : 'tone-warn'}>
+          {state === 'open' ? 'connected' : state === 'exited' ? 'exited' : 'connecting…'}
+        </span>
+        {state === 'exited' && (
+          <button data-testid="reconnect-button" onClick={() => setGeneration((g) => g + 1)}>
+            Reconnect
+          </button>
+        )}
         <span className="spacer" />
         <TerminalFind search={() => xterm.current?.search} />
       </div>
-      {problem && <div className="notice bad small" role="alert" data-testid="terminal-problem" style={{ margin: 8 }}>{problem}</div>}
+      {problem && (
+        <div className="notice bad small" role="alert" data-testid="terminal-problem" style={{ margin: 8 }}>
+          {problem}
+        </div>
+      )}
       <div className="terminal-host" ref={host} />
     </div>
   );

@@ -8,11 +8,29 @@ test('timestamps split off the API\u2019s lines', () => {
 });
 
 test('the buffer keeps the newest lines up to its limit', () => {
-  let buf = appendLines([], ['a', 'b', 'c'].map((t) => makeLine(t)), 4);
-  buf = appendLines(buf, ['d', 'e'].map((t) => makeLine(t)), 4);
-  assert.deepEqual(buf.map((l) => l.text), ['b', 'c', 'd', 'e']);
-  buf = appendLines(buf, ['1', '2', '3', '4', '5'].map((t) => makeLine(t)), 4);
-  assert.deepEqual(buf.map((l) => l.text), ['2', '3', '4', '5']);
+  let buf = appendLines(
+    [],
+    ['a', 'b', 'c'].map((t) => makeLine(t)),
+    4,
+  );
+  buf = appendLines(
+    buf,
+    ['d', 'e'].map((t) => makeLine(t)),
+    4,
+  );
+  assert.deepEqual(
+    buf.map((l) => l.text),
+    ['b', 'c', 'd', 'e'],
+  );
+  buf = appendLines(
+    buf,
+    ['1', '2', '3', '4', '5'].map((t) => makeLine(t)),
+    4,
+  );
+  assert.deepEqual(
+    buf.map((l) => l.text),
+    ['2', '3', '4', '5'],
+  );
   assert.equal(appendLines(buf, []), buf);
 });
 

@@ -26,7 +26,13 @@ export interface LogStreamOptions {
   pollMs?: number;
 }
 
-export function logQuery(o: { container?: string; previous?: boolean; tailLines?: number; sinceTime?: string; follow?: boolean }): Record<string, string | undefined> {
+export function logQuery(o: {
+  container?: string;
+  previous?: boolean;
+  tailLines?: number;
+  sinceTime?: string;
+  follow?: boolean;
+}): Record<string, string | undefined> {
   return {
     follow: o.previous || o.follow === false ? undefined : 'true',
     timestamps: 'true',
@@ -37,10 +43,18 @@ export function logQuery(o: { container?: string; previous?: boolean; tailLines?
   };
 }
 
-const defaultSleep = (ms: number, signal: AbortSignal) => new Promise<void>((r) => {
-  const t = setTimeout(r, ms);
-  signal.addEventListener('abort', () => { clearTimeout(t); r(); }, { once: true });
-});
+const defaultSleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((r) => {
+    const t = setTimeout(r, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        r();
+      },
+      { once: true },
+    );
+  });
 
 export function startLogStream(o: LogStreamOptions): { stop(): void } {
   const abort = new AbortController();
@@ -62,7 +76,9 @@ export function startLogStream(o: LogStreamOptions): { stop(): void } {
   /** One read of the log: followed while it holds a slot, else what is there now. */
   const readOnce = async (follow: boolean) => {
     const res = await o.client.open(`${resourcePath(wellKnown.pods, o.namespace, o.pod)}/log`, {
-      signal, query: logQuery({ container: o.container, previous: o.previous, tailLines: o.tailLines, sinceTime: lastTs || undefined, follow }), what: `logs of ${o.pod}`,
+      signal,
+      query: logQuery({ container: o.container, previous: o.previous, tailLines: o.tailLines, sinceTime: lastTs || undefined, follow }),
+      what: `logs of ${o.pod}`,
     });
     const resumeAfter = lastTs;
     const splitter = createLineSplitter((raw) => {
@@ -94,12 +110,18 @@ export function startLogStream(o: LogStreamOptions): { stop(): void } {
           await sleep(o.pollMs ?? 2000, signal); // polling: no free connection to follow with
           continue;
         }
-        if (!(await podExists())) { say(`— pod ${o.pod} was deleted; the log ends here —`); break; }
+        if (!(await podExists())) {
+          say(`— pod ${o.pod} was deleted; the log ends here —`);
+          break;
+        }
         say('— stream ended; reconnecting (the container may have restarted) —');
         await sleep(1000, signal);
       } catch (e) {
         if (signal.aborted) break;
-        if (e instanceof K8sError && e.code === 404 && !(await podExists())) { say(`— pod ${o.pod} not found —`); break; }
+        if (e instanceof K8sError && e.code === 404 && !(await podExists())) {
+          say(`— pod ${o.pod} not found —`);
+          break;
+        }
         attempt++;
         if (attempt === 1 || attempt % 10 === 0) say(`— ${errorText(e)} (retrying) —`);
         if (o.previous) break;
@@ -109,5 +131,11 @@ export function startLogStream(o: LogStreamOptions): { stop(): void } {
     batcher.flush();
   })();
 
-  return { stop() { abort.abort(); batcher.flush(); batcher.cancel(); } };
+  return {
+    stop() {
+      abort.abort();
+      batcher.flush();
+      batcher.cancel();
+    },
+  };
 }

@@ -27,10 +27,22 @@ function highlight(text: string, q: string): ReactNode {
 /** Which pods to follow: the tab's pod, or the running pods of its workload's selector. */
 function useTargets(tab: LogsTab): Array<{ pod: string; containers: string[] }> {
   const { k8s } = useServices();
-  const live = useLiveTable(tab.selector ? k8s(tab.profile) : undefined, tab.selector ? resourcePath(wellKnown.pods, tab.namespace) : undefined, { labelSelector: tab.selector, includeObject: 'Object', poll: true, pollMs: 3000 });
-  const key = live.set.rows.map((r) => r.name).sort().join(',');
-  return useMemo(() => tab.pod ? [{ pod: tab.pod, containers: tab.containers ?? [] }]
-    : live.set.rows.map((r) => ({ pod: r.name, containers: (r.object?.spec?.containers ?? []).map((c: { name: string }) => c.name) })), [tab.pod, key]); // eslint-disable-line react-hooks/exhaustive-deps
+  const live = useLiveTable(
+    tab.selector ? k8s(tab.profile) : undefined,
+    tab.selector ? resourcePath(wellKnown.pods, tab.namespace) : undefined,
+    { labelSelector: tab.selector, includeObject: 'Object', poll: true, pollMs: 3000 },
+  );
+  const key = live.set.rows
+    .map((r) => r.name)
+    .sort()
+    .join(',');
+  return useMemo(
+    () =>
+      tab.pod
+        ? [{ pod: tab.pod, containers: tab.containers ?? [] }]
+        : live.set.rows.map((r) => ({ pod: r.name, containers: (r.object?.spec?.containers ?? []).map((c: { name: string }) => c.name) })),
+    [tab.pod, key],
+  ); // eslint-disable-line react-hooks/exhaustive-deps
 }
 
 export function LogView({ tab, active }: { tab: LogsTab; active: boolean }) {
@@ -50,10 +62,19 @@ export function LogView({ tab, active }: { tab: LogsTab; active: boolean }) {
 
   useEffect(() => {
     setLines([]);
-    const streams = targets.map((t) => startLogStream({
-      client, namespace: tab.namespace, pod: t.pod, container: merged ? t.containers[0] : container, previous, label: merged ? t.pod : undefined,
-      tailLines: merged ? 100 : 500, slots, onLines: (ls) => setLines((cur) => appendLines(cur, ls)),
-    }));
+    const streams = targets.map((t) =>
+      startLogStream({
+        client,
+        namespace: tab.namespace,
+        pod: t.pod,
+        container: merged ? t.containers[0] : container,
+        previous,
+        label: merged ? t.pod : undefined,
+        tailLines: merged ? 100 : 500,
+        slots,
+        onLines: (ls) => setLines((cur) => appendLines(cur, ls)),
+      }),
+    );
     return () => streams.forEach((s) => s.stop());
   }, [client, tab.namespace, targetKey, container, previous]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -98,8 +119,13 @@ export function LogView({ tab, active }: { tab: LogsTab; active: boolean }) {
   const last = wrap ? shown.length : Math.min(shown.length, Math.ceil((scrollTop + height) / lineHeight) + 20);
   const current = matches[match];
   const render = (l: LogLine, i: number) => (
-    <div key={l.id} className={l.sys ? 'sys' : undefined} data-testid="log-line" style={!wrap ? { height: lineHeight } : undefined}
-      {...(current === i + offset ? { 'data-current': 'true' } : {})}>
+    <div
+      key={l.id}
+      className={l.sys ? 'sys' : undefined}
+      data-testid="log-line"
+      style={!wrap ? { height: lineHeight } : undefined}
+      {...(current === i + offset ? { 'data-current': 'true' } : {})}
+    >
       {timestamps && l.ts && <span className="ts">{l.ts} </span>}
       {l.pod && <span className="pod">[{l.pod}] </span>}
       {l.sys ? l.text : highlight(l.text, q)}
@@ -111,31 +137,67 @@ export function LogView({ tab, active }: { tab: LogsTab; active: boolean }) {
       <div className="pane-toolbar">
         {!merged && (tab.containers?.length ?? 0) > 1 && (
           <select data-testid="log-container" aria-label="Container" value={container} onChange={(e) => setContainer(e.target.value)}>
-            {tab.containers!.map((c) => <option key={c} value={c}>{c}</option>)}
+            {tab.containers!.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
           </select>
         )}
         {merged && <span className="muted">{targets.length} pod(s)</span>}
-        <label><input type="checkbox" data-testid="log-follow" checked={follow} onChange={(e) => setFollow(e.target.checked)} />follow</label>
-        {!merged && <label><input type="checkbox" data-testid="log-previous" checked={previous} onChange={(e) => setPrevious(e.target.checked)} />previous</label>}
-        <label><input type="checkbox" data-testid="log-timestamps" checked={timestamps} onChange={(e) => setTimestamps(e.target.checked)} />timestamps</label>
-        <label><input type="checkbox" data-testid="log-wrap" checked={wrap} onChange={(e) => setWrap(e.target.checked)} />wrap</label>
+        <label>
+          <input type="checkbox" data-testid="log-follow" checked={follow} onChange={(e) => setFollow(e.target.checked)} />
+          follow
+        </label>
+        {!merged && (
+          <label>
+            <input type="checkbox" data-testid="log-previous" checked={previous} onChange={(e) => setPrevious(e.target.checked)} />
+            previous
+          </label>
+        )}
+        <label>
+          <input type="checkbox" data-testid="log-timestamps" checked={timestamps} onChange={(e) => setTimestamps(e.target.checked)} />
+          timestamps
+        </label>
+        <label>
+          <input type="checkbox" data-testid="log-wrap" checked={wrap} onChange={(e) => setWrap(e.target.checked)} />
+          wrap
+        </label>
         <span className="spacer" />
-        <input data-testid="log-search" placeholder="Search…" value={query} style={{ width: 160 }}
-          onChange={(e) => { setQuery(e.target.value); setMatch(0); }} onKeyDown={(e) => { if (e.key === 'Enter') jump(match + (e.shiftKey ? -1 : 1)); }} />
+        <input
+          data-testid="log-search"
+          placeholder="Search…"
+          value={query}
+          style={{ width: 160 }}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setMatch(0);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') jump(match + (e.shiftKey ? -1 : 1));
+          }}
+        />
         {q && <span className="muted">{matches.length ? `${match + 1}/${matches.length}` : 'no match'}</span>}
-        <button data-testid="log-download" onClick={download} disabled={!lines.length}>Download</button>
+        <button data-testid="log-download" onClick={download} disabled={!lines.length}>
+          Download
+        </button>
         <button onClick={() => setLines([])}>Clear</button>
       </div>
-      <div ref={box} className={`log-lines${wrap ? ' wrap' : ''}`}
+      <div
+        ref={box}
+        className={`log-lines${wrap ? ' wrap' : ''}`}
         onScroll={(e) => {
           const el = e.currentTarget;
           setScrollTop(el.scrollTop);
           const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < lineHeight * 2;
           if (atBottom !== follow) setFollow(atBottom);
-        }}>
+        }}
+      >
         {wrap && offset > 0 && <div className="sys">… {offset} earlier lines (turn off wrap to scroll through all, or download)</div>}
         {!lines.length && <div className="sys">Waiting for log lines…</div>}
-        {wrap ? shown.map((l, i) => render(l, i)) : (
+        {wrap ? (
+          shown.map((l, i) => render(l, i))
+        ) : (
           <div style={{ height: shown.length * lineHeight, position: 'relative' }}>
             <div style={{ position: 'absolute', left: 0, right: 0, top: first * lineHeight }}>
               {shown.slice(first, last).map((l, i) => render(l, first + i))}

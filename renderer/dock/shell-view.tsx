@@ -33,30 +33,50 @@ export function ShellView({ tab, active }: { tab: ShellTab; active: boolean }) {
       onOutput: (data) => t.write(data),
       onExit: (info) => {
         setState('exited');
-        t.write(`\r\n\x1b[2m[process exited with code ${info.code}]${info.message && info.code !== 0 ? ` ${info.message}` : ''}\x1b[0m\r\n`);
+        t.write(
+          `\r\n\x1b[2m[process exited with code ${info.code}]${info.message && info.code !== 0 ? ` ${info.message}` : ''}\x1b[0m\r\n`,
+        );
       },
     });
     session.current = s;
-    return () => { s.close(); if (session.current === s) session.current = undefined; };
+    return () => {
+      s.close();
+      if (session.current === s) session.current = undefined;
+    };
   }, [generation, container]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // A tab that becomes visible again gets its size back (hidden panes measure 0×0).
   useEffect(() => {
     if (!active) return;
-    requestAnimationFrame(() => { xterm.current?.fit.fit(); xterm.current?.term.focus(); });
+    requestAnimationFrame(() => {
+      xterm.current?.fit.fit();
+      xterm.current?.term.focus();
+    });
   }, [active]);
 
   return (
     <div className="dock-pane" hidden={!active} data-testid="terminal" data-title={tab.title} data-state={state}>
       <div className="pane-toolbar">
-        <span className="muted">{tab.namespace}/{tab.pod}</span>
+        <span className="muted">
+          {tab.namespace}/{tab.pod}
+        </span>
         {tab.containers.length > 1 && (
           <select data-testid="shell-container" aria-label="Container" value={container} onChange={(e) => setContainer(e.target.value)}>
-            {tab.containers.map((c) => <option key={c} value={c}>{c}</option>)}
+            {tab.containers.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
           </select>
         )}
-        <span className={state === 'open' ? 'tone-ok' : state === 'exited' ? 'muted' : 'tone-warn'}>{state === 'open' ? 'connected' : state === 'exited' ? 'exited' : 'connecting…'}</span>
-        {state === 'exited' && <button data-testid="reconnect-button" onClick={() => setGeneration((g) => g + 1)}>Reconnect</button>}
+        <span className={state === 'open' ? 'tone-ok' : state === 'exited' ? 'muted' : 'tone-warn'}>
+          {state === 'open' ? 'connected' : state === 'exited' ? 'exited' : 'connecting…'}
+        </span>
+        {state === 'exited' && (
+          <button data-testid="reconnect-button" onClick={() => setGeneration((g) => g + 1)}>
+            Reconnect
+          </button>
+        )}
         <span className="spacer" />
         <TerminalFind search={() => xterm.current?.search} />
       </div>

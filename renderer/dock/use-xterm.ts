@@ -9,14 +9,22 @@ export interface TerminalSession {
   close(): void;
 }
 
-export function useXterm(host: RefObject<HTMLDivElement | null>, session: RefObject<TerminalSession | undefined>): RefObject<Xterm | undefined> {
+export function useXterm(
+  host: RefObject<HTMLDivElement | null>,
+  session: RefObject<TerminalSession | undefined>,
+): RefObject<Xterm | undefined> {
   const xterm = useRef<Xterm | undefined>(undefined);
   useEffect(() => {
     const x = createXterm(host.current!);
     xterm.current = x;
     const onData = x.term.onData((d) => session.current?.send(d));
     const onResize = x.term.onResize(({ cols, rows }) => session.current?.resize(cols, rows));
-    return () => { onData.dispose(); onResize.dispose(); session.current?.close(); x.dispose(); };
+    return () => {
+      onData.dispose();
+      onResize.dispose();
+      session.current?.close();
+      x.dispose();
+    };
   }, []);
   return xterm;
 }

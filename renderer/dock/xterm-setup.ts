@@ -19,7 +19,10 @@ function darkMode() {
 
 export function createXterm(el: HTMLElement): Xterm {
   const term = new Terminal({
-    fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace', fontSize: 13, cursorBlink: true, scrollback: 5000,
+    fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace',
+    fontSize: 13,
+    cursorBlink: true,
+    scrollback: 5000,
     theme: darkMode() ? undefined : { background: '#111317' },
   });
   const fit = new FitAddon();
@@ -27,8 +30,19 @@ export function createXterm(el: HTMLElement): Xterm {
   term.loadAddon(fit);
   term.loadAddon(search);
   term.open(el);
-  const fitIfShown = () => { if (el.offsetParent) fit.fit(); };
+  const fitIfShown = () => {
+    if (el.offsetParent) fit.fit();
+  };
   const ro = new ResizeObserver(fitIfShown);
   ro.observe(el);
-  return { term, fit, search, fitIfShown, dispose: () => { ro.disconnect(); term.dispose(); } };
+  return {
+    term,
+    fit,
+    search,
+    fitIfShown,
+    dispose: () => {
+      ro.disconnect();
+      term.dispose();
+    },
+  };
 }

@@ -15,19 +15,29 @@ export interface CodeHandle {
 }
 
 /** Colours from the app's CSS variables, so light and dark themes both read well. */
-export const editorTheme: Extension = EditorView.theme({
-  '&': { backgroundColor: 'var(--bg)', color: 'var(--fg)', height: '100%' },
-  '.cm-gutters': { backgroundColor: 'var(--bg-2)', color: 'var(--fg-3)', borderRight: '1px solid var(--line)' },
-  '.cm-activeLine': { backgroundColor: 'color-mix(in srgb, var(--accent-soft) 45%, transparent)' },
-  '.cm-activeLineGutter': { backgroundColor: 'var(--bg-3)' },
-  '.cm-cursor': { borderLeftColor: 'var(--fg)' },
-  '&.cm-focused .cm-selectionBackground, .cm-selectionBackground': { backgroundColor: 'var(--accent-soft) !important' },
-  '.cm-collapsedLines': { background: 'var(--bg-2)', color: 'var(--fg-2)' },
-  '.cm-panels': { backgroundColor: 'var(--bg-2)', color: 'var(--fg)' },
-  '.cm-tooltip': { backgroundColor: 'var(--bg)', color: 'var(--fg)', border: '1px solid var(--line)' },
-}, { dark: typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: dark)').matches });
+export const editorTheme: Extension = EditorView.theme(
+  {
+    '&': { backgroundColor: 'var(--bg)', color: 'var(--fg)', height: '100%' },
+    '.cm-gutters': { backgroundColor: 'var(--bg-2)', color: 'var(--fg-3)', borderRight: '1px solid var(--line)' },
+    '.cm-activeLine': { backgroundColor: 'color-mix(in srgb, var(--accent-soft) 45%, transparent)' },
+    '.cm-activeLineGutter': { backgroundColor: 'var(--bg-3)' },
+    '.cm-cursor': { borderLeftColor: 'var(--fg)' },
+    '&.cm-focused .cm-selectionBackground, .cm-selectionBackground': { backgroundColor: 'var(--accent-soft) !important' },
+    '.cm-collapsedLines': { background: 'var(--bg-2)', color: 'var(--fg-2)' },
+    '.cm-panels': { backgroundColor: 'var(--bg-2)', color: 'var(--fg)' },
+    '.cm-tooltip': { backgroundColor: 'var(--bg)', color: 'var(--fg)', border: '1px solid var(--line)' },
+  },
+  { dark: typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: dark)').matches },
+);
 
-export function CodeView(p: { initialText: string; diagnostics: EditorDiagnostic[]; onChange(text: string): void; handle?: { current: CodeHandle | null }; readOnly?: boolean; testId?: string }) {
+export function CodeView(p: {
+  initialText: string;
+  diagnostics: EditorDiagnostic[];
+  onChange(text: string): void;
+  handle?: { current: CodeHandle | null };
+  readOnly?: boolean;
+  testId?: string;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const onChange = useRef(p.onChange);
@@ -39,9 +49,16 @@ export function CodeView(p: { initialText: string; diagnostics: EditorDiagnostic
       state: EditorState.create({
         doc: p.initialText,
         extensions: [
-          basicSetup, yaml(), yamlHighlight, lintGutter(), editorTheme, EditorView.lineWrapping,
+          basicSetup,
+          yaml(),
+          yamlHighlight,
+          lintGutter(),
+          editorTheme,
+          EditorView.lineWrapping,
           EditorState.readOnly.of(!!p.readOnly),
-          EditorView.updateListener.of((u) => { if (u.docChanged) onChange.current(u.state.doc.toString()); }),
+          EditorView.updateListener.of((u) => {
+            if (u.docChanged) onChange.current(u.state.doc.toString());
+          }),
         ],
       }),
     });
@@ -53,7 +70,11 @@ export function CodeView(p: { initialText: string; diagnostics: EditorDiagnostic
         focus: () => v.focus(),
       };
     }
-    return () => { v.destroy(); view.current = null; if (p.handle) p.handle.current = null; };
+    return () => {
+      v.destroy();
+      view.current = null;
+      if (p.handle) p.handle.current = null;
+    };
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
@@ -61,7 +82,11 @@ export function CodeView(p: { initialText: string; diagnostics: EditorDiagnostic
     if (!v) return;
     const len = v.state.doc.length;
     const diags: Diagnostic[] = p.diagnostics.map((d) => ({
-      from: Math.min(d.from, len), to: Math.min(Math.max(d.to, d.from), len), severity: 'error', message: d.message, source: d.source,
+      from: Math.min(d.from, len),
+      to: Math.min(Math.max(d.to, d.from), len),
+      severity: 'error',
+      message: d.message,
+      source: d.source,
     }));
     v.dispatch(setDiagnostics(v.state, diags));
   }, [p.diagnostics]);

@@ -12,14 +12,27 @@ export function DiffView({ original, modified, originalLabel }: { original: stri
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const ext = [basicSetup, yaml(), yamlHighlight, editorTheme, EditorState.readOnly.of(true), EditorView.editable.of(false)];
-    const mv = new MergeView({ a: { doc: original, extensions: ext }, b: { doc: modified, extensions: ext }, parent: host.current!, collapseUnchanged: { margin: 3, minSize: 6 } });
+    const mv = new MergeView({
+      a: { doc: original, extensions: ext },
+      b: { doc: modified, extensions: ext },
+      parent: host.current!,
+      collapseUnchanged: { margin: 3, minSize: 6 },
+    });
     return () => mv.destroy();
   }, [original, modified]);
   const same = original === modified;
   return (
     <div className="diff-host" data-testid="diff-view">
-      <div className="pane-toolbar"><span>{originalLabel}</span><span className="spacer" /><span>your text</span></div>
-      {same && <div className="muted small" style={{ padding: '4px 8px' }}>No differences.</div>}
+      <div className="pane-toolbar">
+        <span>{originalLabel}</span>
+        <span className="spacer" />
+        <span>your text</span>
+      </div>
+      {same && (
+        <div className="muted small" style={{ padding: '4px 8px' }}>
+          No differences.
+        </div>
+      )}
       <div ref={host} />
     </div>
   );

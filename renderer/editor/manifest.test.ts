@@ -10,7 +10,10 @@ test('targets come from discovery; namespace defaults; clear errors otherwise', 
   assert.equal(t.resource.name, 'deployments');
   assert.equal(t.namespace, 'dev');
   assert.equal(targetOf({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x', namespace: 'y' } }, resources, 'dev').namespace, '');
-  assert.throws(() => targetOf({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }, resources, ''), /does not serve kind Widget/);
+  assert.throws(
+    () => targetOf({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }, resources, ''),
+    /does not serve kind Widget/,
+  );
   assert.throws(() => targetOf({ kind: 'Pod' }, resources, ''), /apiVersion is missing/);
   assert.throws(() => targetOf({ apiVersion: 'v1', kind: 'Pod', metadata: {} }, resources, ''), /metadata.name/);
 });

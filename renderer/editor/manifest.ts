@@ -10,7 +10,10 @@ export interface Target {
 }
 
 export class ManifestError extends Error {
-  constructor(message: string, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
 }
@@ -20,10 +23,14 @@ export function targetOf(obj: Record<string, any>, resources: ApiResource[], def
   if (typeof obj.apiVersion !== 'string' || !obj.apiVersion) throw new ManifestError('apiVersion is missing (e.g. apps/v1).', 'apiVersion');
   if (typeof obj.kind !== 'string' || !obj.kind) throw new ManifestError('kind is missing (e.g. Deployment).', 'kind');
   const resource = findByKind(resources, obj.apiVersion, obj.kind);
-  if (!resource) throw new ManifestError(`This cluster does not serve kind ${obj.kind} in ${obj.apiVersion}. Check apiVersion and kind (All kinds in the sidebar lists what it serves).`, 'kind');
+  if (!resource)
+    throw new ManifestError(
+      `This cluster does not serve kind ${obj.kind} in ${obj.apiVersion}. Check apiVersion and kind (All kinds in the sidebar lists what it serves).`,
+      'kind',
+    );
   const name = obj.metadata?.name;
   if (typeof name !== 'string' || !name) throw new ManifestError('metadata.name is missing.', 'metadata');
-  const namespace = resource.namespaced ? (obj.metadata?.namespace || defaultNamespace || 'default') : '';
+  const namespace = resource.namespaced ? obj.metadata?.namespace || defaultNamespace || 'default' : '';
   return { resource, namespace, name };
 }
 

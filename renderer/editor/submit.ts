@@ -7,7 +7,14 @@ import type { Target } from './manifest';
 
 export type EditorMode = 'create' | 'edit';
 
-export function submit(client: K8sClient, target: Target, body: unknown, mode: EditorMode, dryRun: boolean, signal?: AbortSignal): Promise<KubeObject> {
+export function submit(
+  client: K8sClient,
+  target: Target,
+  body: unknown,
+  mode: EditorMode,
+  dryRun: boolean,
+  signal?: AbortSignal,
+): Promise<KubeObject> {
   const query = { fieldValidation: 'Strict', dryRun: dryRun ? 'All' : undefined };
   const what = `${target.resource.kind} ${target.name}`;
   if (mode === 'create') return client.send('POST', resourcePath(target.resource, target.namespace), body, { query, signal, what });

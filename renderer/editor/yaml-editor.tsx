@@ -18,7 +18,11 @@ import { parseManifest, serverDiagnostics, type EditorDiagnostic } from './yaml-
 type Choice = TemplateKind | 'skeleton';
 const fallbackResources = navSections.flatMap((s) => s.items);
 
-interface Status { text: string; tone: 'ok' | 'bad' | ''; source: 'check' | 'action' }
+interface Status {
+  text: string;
+  tone: 'ok' | 'bad' | '';
+  source: 'check' | 'action';
+}
 
 export function YamlEditor({ request }: { request: EditorRequest }) {
   const services = useServices();
@@ -30,13 +34,25 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
   const defaultNs = useApp((s) => s.namespace) || 'default';
   const { closeEditor, setEditorDirty, showList, select, toast } = services.store.getState(); // actions are stable
   const [mode, setMode] = useState<EditorMode>(request.mode);
-  const [target, setTarget] = useState<Target | undefined>(request.mode === 'edit' && request.resource ? { resource: request.resource, namespace: request.namespace ?? '', name: request.name ?? '' } : undefined);
+  const [target, setTarget] = useState<Target | undefined>(
+    request.mode === 'edit' && request.resource
+      ? { resource: request.resource, namespace: request.namespace ?? '', name: request.name ?? '' }
+      : undefined,
+  );
   // Kinds without a template (CRDs, the rest) start from a skeleton of the list's kind.
   const own = request.resource && !(templateKinds as readonly string[]).includes(request.resource.kind) ? request.resource : undefined;
   const [template, setTemplate] = useState<Choice>(own ? 'skeleton' : defaultTemplate(request.resource?.kind));
-  const makeTemplate = (k: Choice) => k === 'skeleton' && own
-    ? skeletonFor(own.group ? `${own.group}/${own.version}` : own.version, own.kind, own.namespaced ? request.namespace || defaultNs : undefined)
-    : templateFor(k === 'skeleton' ? 'Deployment' : k, { namespace: request.namespace || defaultNs, image: app?.defaultImage ?? 'busybox' });
+  const makeTemplate = (k: Choice) =>
+    k === 'skeleton' && own
+      ? skeletonFor(
+          own.group ? `${own.group}/${own.version}` : own.version,
+          own.kind,
+          own.namespaced ? request.namespace || defaultNs : undefined,
+        )
+      : templateFor(k === 'skeleton' ? 'Deployment' : k, {
+          namespace: request.namespace || defaultNs,
+          image: app?.defaultImage ?? 'busybox',
+        });
   const [initial, setInitial] = useState<string | undefined>(request.mode === 'create' ? makeTemplate(template) : undefined);
   const [saved, setSaved] = useState(initial ?? '');
   const [text, setText] = useState(initial ?? '');
@@ -58,65 +74,100 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
   // Existing object: load it once.
   useEffect(() => {
     if (request.mode !== 'edit' || !target) return;
-    client.getJson<KubeObject>(resourcePath(target.resource, target.namespace, target.name), { what: `${target.resource.kind} ${target.name}` }).then((obj) => {
-      const y = toYaml(obj);
-      setInitial(y); setSaved(y); setText(y); setLiveYaml(y); setOpenedRv(obj.metadata.resourceVersion ?? '');
-    }, setLoadError);
+    client
+      .getJson<KubeObject>(resourcePath(target.resource, target.namespace, target.name), { what: `${target.resource.kind} ${target.name}` })
+      .then((obj) => {
+        const y = toYaml(obj);
+        setInitial(y);
+        setSaved(y);
+        setText(y);
+        setLiveYaml(y);
+        setOpenedRv(obj.metadata.resourceVersion ?? '');
+      }, setLoadError);
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => setEditorDirty(dirty), [dirty, setEditorDirty]);
 
-  const replaceText = (t: string) => { handle.current?.setText(t); setText(t); };
+  const replaceText = (t: string) => {
+    handle.current?.setText(t);
+    setText(t);
+  };
 
   /** Parses and resolves the text; reports YAML and manifest errors. */
-  const prepare = useCallback((t: string): { tgt: Target; body: Record<string, any>; doc: ReturnType<typeof parseManifest>['doc'] } | null => {
-    const parsed = parseManifest(t);
-    setYamlErrors(parsed.errors);
-    if (parsed.errors.length) {
-      const e = parsed.errors[0];
-      setServerErrors([]);
-      setStatus({ text: `YAML error on line ${e.line}, column ${e.column}: ${e.message}`, tone: 'bad', source: 'check' });
-      return null;
-    }
-    const body = parsed.value as Record<string, any>;
-    try {
-      const tgt = mode === 'edit' && target ? target : targetOf(body, resources, defaultNs);
-      if (mode === 'edit' && openedRv && !body.metadata?.resourceVersion) body.metadata = { ...body.metadata, resourceVersion: openedRv };
-      return { tgt, body, doc: parsed.doc };
-    } catch (e) {
-      const field = e instanceof ManifestError ? e.field : undefined;
-      setServerErrors(serverDiagnostics(t, new K8sError((e as Error).message, 400, 'Invalid', '', [{ field, message: (e as Error).message }]), parsed.doc));
-      setStatus({ text: (e as Error).message, tone: 'bad', source: 'check' });
-      return null;
-    }
-  }, [mode, target, resources, defaultNs, openedRv]);
+  const prepare = useCallback(
+    (t: string): { tgt: Target; body: Record<string, any>; doc: ReturnType<typeof parseManifest>['doc'] } | null => {
+      const parsed = parseManifest(t);
+      setYamlErrors(parsed.errors);
+      if (parsed.errors.length) {
+        const e = parsed.errors[0];
+        setServerErrors([]);
+        setStatus({ text: `YAML error on line ${e.line}, column ${e.column}: ${e.message}`, tone: 'bad', source: 'check' });
+        return null;
+      }
+      const body = parsed.value as Record<string, any>;
+      try {
+        const tgt = mode === 'edit' && target ? target : targetOf(body, resources, defaultNs);
+        if (mode === 'edit' && openedRv && !body.metadata?.resourceVersion) body.metadata = { ...body.metadata, resourceVersion: openedRv };
+        return { tgt, body, doc: parsed.doc };
+      } catch (e) {
+        const field = e instanceof ManifestError ? e.field : undefined;
+        setServerErrors(
+          serverDiagnostics(
+            t,
+            new K8sError((e as Error).message, 400, 'Invalid', '', [{ field, message: (e as Error).message }]),
+            parsed.doc,
+          ),
+        );
+        setStatus({ text: (e as Error).message, tone: 'bad', source: 'check' });
+        return null;
+      }
+    },
+    [mode, target, resources, defaultNs, openedRv],
+  );
 
   const reportServerError = (t: string, e: unknown, doc: ReturnType<typeof parseManifest>['doc']) => {
     if (e instanceof K8sError) {
       if (e.code === 409 && mode === 'edit') setConflict(true);
-      const diags = e.code === 409 && mode === 'create'
-        ? serverDiagnostics(t, new K8sError(e.message, 409, e.reason, '', [{ field: 'metadata.name', message: e.message }]), doc)
-        : serverDiagnostics(t, e, doc);
+      const diags =
+        e.code === 409 && mode === 'create'
+          ? serverDiagnostics(t, new K8sError(e.message, 409, e.reason, '', [{ field: 'metadata.name', message: e.message }]), doc)
+          : serverDiagnostics(t, e, doc);
       setServerErrors(diags);
     }
-    setStatus({ text: e instanceof K8sError && e.code === 409 && mode === 'edit'
-      ? `Conflict: ${target?.resource.kind} ${target?.name} changed since you opened it. Reload and merge to see the differences; your text stays.`
-      : errorText(e), tone: 'bad', source: 'check' });
+    setStatus({
+      text:
+        e instanceof K8sError && e.code === 409 && mode === 'edit'
+          ? `Conflict: ${target?.resource.kind} ${target?.name} changed since you opened it. Reload and merge to see the differences; your text stays.`
+          : errorText(e),
+      tone: 'bad',
+      source: 'check',
+    });
   };
 
-  const check = useCallback(async (t: string, explicit: boolean) => {
-    const n = ++seq.current;
-    const p = prepare(t);
-    if (!p) return;
-    try {
-      await submit(client, p.tgt, p.body, mode, true);
-      if (n !== seq.current) return;
-      setServerErrors([]);
-      if (explicit) setStatus({ text: `Dry run passed: the server accepts ${p.tgt.resource.kind.toLowerCase()} ${p.tgt.name}.`, tone: 'ok', source: 'action' });
-      else setStatus((s) => (s.source === 'action' && s.tone === 'ok' ? s : { text: 'No errors (checked by a server dry run).', tone: '', source: 'check' }));
-    } catch (e) {
-      if (n === seq.current) reportServerError(t, e, p.doc);
-    }
-  }, [prepare, client, mode]); // eslint-disable-line react-hooks/exhaustive-deps
+  const check = useCallback(
+    async (t: string, explicit: boolean) => {
+      const n = ++seq.current;
+      const p = prepare(t);
+      if (!p) return;
+      try {
+        await submit(client, p.tgt, p.body, mode, true);
+        if (n !== seq.current) return;
+        setServerErrors([]);
+        if (explicit)
+          setStatus({
+            text: `Dry run passed: the server accepts ${p.tgt.resource.kind.toLowerCase()} ${p.tgt.name}.`,
+            tone: 'ok',
+            source: 'action',
+          });
+        else
+          setStatus((s) =>
+            s.source === 'action' && s.tone === 'ok' ? s : { text: 'No errors (checked by a server dry run).', tone: '', source: 'check' },
+          );
+      } catch (e) {
+        if (n === seq.current) reportServerError(t, e, p.doc);
+      }
+    },
+    [prepare, client, mode],
+  ); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Validate as the user types (debounced): YAML at once, the server after 400 ms.
   useEffect(() => {
@@ -137,8 +188,13 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
       const kind = p.tgt.resource.kind.toLowerCase();
       const msg = `${mode === 'create' ? 'Created' : 'Updated'} ${kind} ${p.tgt.name}`;
       const y = toYaml(out);
-      setSaved(y); setLiveYaml(y); setOpenedRv(out.metadata?.resourceVersion ?? ''); replaceText(y);
-      setServerErrors([]); setConflict(false); setDiff(null);
+      setSaved(y);
+      setLiveYaml(y);
+      setOpenedRv(out.metadata?.resourceVersion ?? '');
+      replaceText(y);
+      setServerErrors([]);
+      setConflict(false);
+      setDiff(null);
       setStatus({ text: msg, tone: 'ok', source: 'action' });
       toast(msg);
       if (mode === 'create') {
@@ -156,7 +212,9 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
 
   const fetchLive = async () => {
     if (!target) return undefined;
-    const obj = await client.getJson<KubeObject>(resourcePath(target.resource, target.namespace, target.name), { what: `${target.resource.kind} ${target.name}` });
+    const obj = await client.getJson<KubeObject>(resourcePath(target.resource, target.namespace, target.name), {
+      what: `${target.resource.kind} ${target.name}`,
+    });
     return obj;
   };
 
@@ -178,20 +236,29 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
       if (!obj) return;
       const y = toYaml(obj);
       const rv = obj.metadata.resourceVersion ?? '';
-      setLiveYaml(y); setOpenedRv(rv);
+      setLiveYaml(y);
+      setOpenedRv(rv);
       const mine = withResourceVersion(handle.current?.getText() ?? text, rv);
       replaceText(mine);
       setConflict(false);
       setServerErrors([]);
       setDiff({ original: y, label: 'live object (reloaded)' });
-      setStatus({ text: 'Reloaded the live object: the diff shows your text against it. Your text is kept; Apply saves your version over it.', tone: 'ok', source: 'action' });
+      setStatus({
+        text: 'Reloaded the live object: the diff shows your text against it. Your text is kept; Apply saves your version over it.',
+        tone: 'ok',
+        source: 'action',
+      });
     } catch (e) {
       setStatus({ text: `Could not reload: ${errorText(e)}`, tone: 'bad', source: 'action' });
     }
   };
 
   const chooseTemplate = (k: Choice) => {
-    if (dirty && text !== makeTemplate(template)) { setPendingTemplate(k); setAsk('template'); return; }
+    if (dirty && text !== makeTemplate(template)) {
+      setPendingTemplate(k);
+      setAsk('template');
+      return;
+    }
     setTemplate(k);
     const t = makeTemplate(k);
     replaceText(t);
@@ -200,46 +267,85 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
 
   const close = () => (dirty ? setAsk('close') : closeEditor());
   const errors = [...yamlErrors, ...serverErrors];
-  const title = mode === 'create' ? 'Create' : `Edit ${target?.resource.kind} ${target?.namespace ? target.namespace + '/' : ''}${target?.name}`;
+  const title =
+    mode === 'create' ? 'Create' : `Edit ${target?.resource.kind} ${target?.namespace ? target.namespace + '/' : ''}${target?.name}`;
 
   return (
     <div className="editor-overlay" data-testid="yaml-editor" data-mode={mode}>
       <div className="editor-head">
         <h2>{title}</h2>
         {mode === 'create' && (
-          <select data-testid="template-picker" aria-label="Template" value={template} onChange={(e) => chooseTemplate(e.target.value as Choice)}>
+          <select
+            data-testid="template-picker"
+            aria-label="Template"
+            value={template}
+            onChange={(e) => chooseTemplate(e.target.value as Choice)}
+          >
             {own && <option value="skeleton">{own.kind}</option>}
-            {templateKinds.map((k) => <option key={k} value={k}>{k}</option>)}
+            {templateKinds.map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
           </select>
         )}
         {dirty && <span className="tag">unapplied changes</span>}
         <span className="spacer" />
-        {conflict && <button data-testid="reload-merge" onClick={reloadAndMerge}>Reload and merge</button>}
-        <button data-testid="diff-button" onClick={toggleDiff} aria-pressed={!!diff}>{diff ? 'Hide diff' : 'Diff'}</button>
-        <button data-testid="dry-run-button" onClick={() => check(text, true)} disabled={busy}>Dry run</button>
-        <button data-testid="apply-button" className="primary" onClick={apply} disabled={busy || initial === undefined}>{busy ? 'Applying…' : mode === 'create' ? 'Create' : 'Apply'}</button>
-        <button data-testid="editor-close" className="ghost" aria-label="Close editor" onClick={close}>×</button>
+        {conflict && (
+          <button data-testid="reload-merge" onClick={reloadAndMerge}>
+            Reload and merge
+          </button>
+        )}
+        <button data-testid="diff-button" onClick={toggleDiff} aria-pressed={!!diff}>
+          {diff ? 'Hide diff' : 'Diff'}
+        </button>
+        <button data-testid="dry-run-button" onClick={() => check(text, true)} disabled={busy}>
+          Dry run
+        </button>
+        <button data-testid="apply-button" className="primary" onClick={apply} disabled={busy || initial === undefined}>
+          {busy ? 'Applying…' : mode === 'create' ? 'Create' : 'Apply'}
+        </button>
+        <button data-testid="editor-close" className="ghost" aria-label="Close editor" onClick={close}>
+          ×
+        </button>
       </div>
       <div className="editor-body">
-        {initial === undefined
-          ? <div className="page">{loadError ? <div className="notice bad">{errorText(loadError)}</div> : 'Loading…'}</div>
-          : <CodeView initialText={initial} diagnostics={errors} onChange={setText} handle={handle} testId="code-editor" />}
+        {initial === undefined ? (
+          <div className="page">{loadError ? <div className="notice bad">{errorText(loadError)}</div> : 'Loading…'}</div>
+        ) : (
+          <CodeView initialText={initial} diagnostics={errors} onChange={setText} handle={handle} testId="code-editor" />
+        )}
         {diff && <DiffView original={diff.original} modified={text} originalLabel={diff.label} />}
       </div>
       {errors.length > 0 && (
         <ul className="editor-errors" data-testid="editor-errors">
-          {errors.map((e, i) => <li key={i} data-testid="editor-error" data-line={e.line}>Line {e.line}: {e.message}</li>)}
+          {errors.map((e, i) => (
+            <li key={i} data-testid="editor-error" data-line={e.line}>
+              Line {e.line}: {e.message}
+            </li>
+          ))}
         </ul>
       )}
-      <div className={`editor-status ${status.tone}`} data-testid="editor-status" role="status">{status.text || (dirty ? 'Not applied yet.' : '')}</div>
+      <div className={`editor-status ${status.tone}`} data-testid="editor-status" role="status">
+        {status.text || (dirty ? 'Not applied yet.' : '')}
+      </div>
       {ask === 'close' && (
         <ConfirmDialog title="Discard unapplied changes?" confirmLabel="Discard" danger onClose={() => setAsk('')} onConfirm={closeEditor}>
           Your edits have not been applied to the cluster. Closing the editor throws them away.
         </ConfirmDialog>
       )}
       {ask === 'template' && (
-        <ConfirmDialog title={`Replace your text with the ${pendingTemplate === 'skeleton' ? own?.kind : pendingTemplate} template?`} confirmLabel="Replace" onClose={() => setAsk('')}
-          onConfirm={() => { setTemplate(pendingTemplate); const t = makeTemplate(pendingTemplate); replaceText(t); setSaved(t); }}>
+        <ConfirmDialog
+          title={`Replace your text with the ${pendingTemplate === 'skeleton' ? own?.kind : pendingTemplate} template?`}
+          confirmLabel="Replace"
+          onClose={() => setAsk('')}
+          onConfirm={() => {
+            setTemplate(pendingTemplate);
+            const t = makeTemplate(pendingTemplate);
+            replaceText(t);
+            setSaved(t);
+          }}
+        >
           The editor holds text you changed; the template replaces it.
         </ConfirmDialog>
       )}

@@ -30,14 +30,29 @@ test('syntax errors come with line and column; the text is untouched', () => {
 });
 
 test('field paths parse with indices', () => {
-  assert.deepEqual(parseFieldPath('spec.template.spec.containers[0].imagePullPolicyy'), ['spec', 'template', 'spec', 'containers', 0, 'imagePullPolicyy']);
+  assert.deepEqual(parseFieldPath('spec.template.spec.containers[0].imagePullPolicyy'), [
+    'spec',
+    'template',
+    'spec',
+    'containers',
+    0,
+    'imagePullPolicyy',
+  ]);
   assert.deepEqual(parseFieldPath('metadata.labels'), ['metadata', 'labels']);
 });
 
 test('strict decoding errors land on the unknown field\u2019s line', () => {
-  const err = new K8sError('Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.foo", unknown field "spec.template.spec.containers[0].imagePullPolicyy"', 400, 'BadRequest', '');
+  const err = new K8sError(
+    'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.foo", unknown field "spec.template.spec.containers[0].imagePullPolicyy"',
+    400,
+    'BadRequest',
+    '',
+  );
   const d = serverDiagnostics(manifest, err);
-  assert.deepEqual(d.map((x) => x.line), [7, 13]);
+  assert.deepEqual(
+    d.map((x) => x.line),
+    [7, 13],
+  );
   assert.match(d[0].message, /unknown field "spec.foo"/);
 });
 
@@ -48,6 +63,9 @@ test('Invalid causes land on their field; unknown fields fall back to line 1', (
     { message: 'something without a field' },
   ]);
   const d = serverDiagnostics(manifest, err);
-  assert.deepEqual(d.map((x) => x.line), [6, 5, 1]);
+  assert.deepEqual(
+    d.map((x) => x.line),
+    [6, 5, 1],
+  );
   assert.match(d[0].message, /^spec.replicas: Invalid value/);
 });

@@ -18,7 +18,10 @@ export function lineColumn(text: string, offset: number): { line: number; column
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) { line++; lineStart = i + 1; }
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
   }
   return { line, column: offset - lineStart + 1 };
 }
@@ -42,14 +45,32 @@ export interface ParsedManifest {
 
 /** Parses one YAML document; several documents or a non-object are errors too. */
 export function parseManifest(text: string): ParsedManifest {
-  const docs = (() => { try { return [parseDocument(text)]; } catch { return []; } })();
+  const docs = (() => {
+    try {
+      return [parseDocument(text)];
+    } catch {
+      return [];
+    }
+  })();
   const doc = docs[0];
   if (!doc) return { errors: [diag(text, 0, 'The YAML could not be read.', 'yaml')] };
-  const errors = doc.errors.map((e) => diag(text, e.pos[0],
-    e.code === 'MULTIPLE_DOCS' ? 'Only one object at a time: remove the other YAML documents (after ---).' : e.message.split('\n')[0], 'yaml', e.pos[1]));
+  const errors = doc.errors.map((e) =>
+    diag(
+      text,
+      e.pos[0],
+      e.code === 'MULTIPLE_DOCS' ? 'Only one object at a time: remove the other YAML documents (after ---).' : e.message.split('\n')[0],
+      'yaml',
+      e.pos[1],
+    ),
+  );
   if (errors.length) return { doc, errors };
   const value = doc.toJS();
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return { doc, value, errors: [diag(text, 0, 'The YAML must describe one object (a mapping with apiVersion, kind and metadata).', 'yaml')] };
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    return {
+      doc,
+      value,
+      errors: [diag(text, 0, 'The YAML must describe one object (a mapping with apiVersion, kind and metadata).', 'yaml')],
+    };
   return { doc, value, errors: [] };
 }
 
@@ -58,7 +79,10 @@ export function parseFieldPath(path: string): Array<string | number> {
   const out: Array<string | number> = [];
   for (const part of path.split('.')) {
     const m = /^([^[]*)((?:\[[^\]]*\])*)$/.exec(part);
-    if (!m) { out.push(part); continue; }
+    if (!m) {
+      out.push(part);
+      continue;
+    }
     if (m[1]) out.push(m[1]);
     for (const idx of m[2].matchAll(/\[([^\]]*)\]/g)) out.push(/^\d+$/.test(idx[1]) ? Number(idx[1]) : idx[1]);
   }
@@ -102,7 +126,8 @@ export function serverDiagnostics(text: string, err: K8sError, doc?: Document): 
     out.push(place(field, message));
   };
   for (const c of err.causes) {
-    const message = c.field && c.message && !c.message.includes(c.field) ? `${c.field}: ${c.message}` : c.message ?? c.field ?? err.message;
+    const message =
+      c.field && c.message && !c.message.includes(c.field) ? `${c.field}: ${c.message}` : (c.message ?? c.field ?? err.message);
     let field = c.field;
     const named = /(?:unknown|duplicate) field "([^"]+)"/.exec(c.message ?? '');
     if (named) field = named[1];

@@ -26,18 +26,28 @@ export function createForwardsClient(fetch: FetchFn, origin = ''): ForwardsClien
         credentials: 'same-origin',
       });
     } catch (e) {
-      throw new HostRequestError(`The Skiff host did not answer ${what} (${(e as Error).message}).`, 0, 'Is the app still running? Restart it and reload this window.');
+      throw new HostRequestError(
+        `The Skiff host did not answer ${what} (${(e as Error).message}).`,
+        0,
+        'Is the app still running? Restart it and reload this window.',
+      );
     }
     const text = await res.text();
     let data: unknown = text;
-    try { data = text ? JSON.parse(text) : undefined; } catch { /* keep the text */ }
+    try {
+      data = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* keep the text */
+    }
     if (!res.ok) throw hostErrorMessage(res.status, data, what);
     return data as T;
   }
   return {
     list: () => call('GET', '/api/port-forwards'),
     start: (req) => call('POST', '/api/port-forwards', req),
-    stop: async (id) => { await call('DELETE', `/api/port-forwards/${encodeURIComponent(id)}`); },
+    stop: async (id) => {
+      await call('DELETE', `/api/port-forwards/${encodeURIComponent(id)}`);
+    },
     terminalInfo: (profile) => call('GET', `/api/terminals/local?profile=${encodeURIComponent(profile)}`),
   };
 }

@@ -1,13 +1,27 @@
 // The host's own API (/api/*): app info, local clusters, profiles (kubeconfig sources, checks,
 // exec consent, namespace allow-lists, exported kubeconfigs) and the event stream.
 import type {
-  AddProfileSourceRequest, AppInfo, ExecConsentRequest, HostError, HostEvent, LocalCluster, ProfileCheck, ProfileNamespaces,
-  ProfileSource, ProfileSummary, RemoveProfileResult, StartClusterRequest,
+  AddProfileSourceRequest,
+  AppInfo,
+  ExecConsentRequest,
+  HostError,
+  HostEvent,
+  LocalCluster,
+  ProfileCheck,
+  ProfileNamespaces,
+  ProfileSource,
+  ProfileSummary,
+  RemoveProfileResult,
+  StartClusterRequest,
 } from '../../electron/host/protocol';
 import { fetchRetrying, type FetchFn } from '../k8s/client';
 
 export class HostRequestError extends Error {
-  constructor(message: string, readonly status: number, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = 'HostRequestError';
   }
@@ -48,7 +62,11 @@ export function hostErrorMessage(status: number, body: unknown, what: string): H
   const e = body as Partial<HostError> | undefined;
   if (e && typeof e === 'object' && typeof e.error === 'string') return new HostRequestError(e.error, status, e.hint);
   if (status === 401 || status === 403) {
-    return new HostRequestError(`The host refused ${what} (HTTP ${status}).`, status, 'This window\u2019s session is no longer valid: open the app again from its launch URL.');
+    return new HostRequestError(
+      `The host refused ${what} (HTTP ${status}).`,
+      status,
+      'This window\u2019s session is no longer valid: open the app again from its launch URL.',
+    );
   }
   const text = typeof body === 'string' && body.trim() ? `: ${body.trim().slice(0, 200)}` : '';
   return new HostRequestError(`${what} failed (HTTP ${status})${text}.`, status);
@@ -57,7 +75,12 @@ export function hostErrorMessage(status: number, body: unknown, what: string): H
 /** /api/profiles/<name>[/<sub>]: names may hold '/' or ':', so they are one encoded segment. */
 export const profilePath = (name: string, sub?: string) => `/api/profiles/${encodeURIComponent(name)}${sub ? `/${sub}` : ''}`;
 
-export function createHostClient(deps: { fetch: FetchFn; eventSource: (url: string) => EventSourceLike; origin?: string; retryDelays?: number[] }): HostClient {
+export function createHostClient(deps: {
+  fetch: FetchFn;
+  eventSource: (url: string) => EventSourceLike;
+  origin?: string;
+  retryDelays?: number[];
+}): HostClient {
   const origin = deps.origin ?? '';
 
   async function call<T>(method: string, path: string, body?: unknown, raw = false): Promise<T> {
@@ -65,19 +88,35 @@ export function createHostClient(deps: { fetch: FetchFn; eventSource: (url: stri
     let res: Response;
     try {
       // Only reads are repeated: a repeated start could start a second cluster.
-      res = await fetchRetrying(deps.fetch, origin + path, {
-        method,
-        headers: body === undefined ? { Accept: raw ? '*/*' : 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        credentials: 'same-origin',
-      }, method === 'GET' ? deps.retryDelays : []);
+      res = await fetchRetrying(
+        deps.fetch,
+        origin + path,
+        {
+          method,
+          headers:
+            body === undefined
+              ? { Accept: raw ? '*/*' : 'application/json' }
+              : { Accept: 'application/json', 'Content-Type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          credentials: 'same-origin',
+        },
+        method === 'GET' ? deps.retryDelays : [],
+      );
     } catch (e) {
-      throw new HostRequestError(`The Skiff host did not answer ${what} (${(e as Error).message}).`, 0, 'Is the app still running? Restart it and reload this window.');
+      throw new HostRequestError(
+        `The Skiff host did not answer ${what} (${(e as Error).message}).`,
+        0,
+        'Is the app still running? Restart it and reload this window.',
+      );
     }
     const text = await res.text();
     if (raw && res.ok) return text as T;
     let data: unknown = text;
-    try { data = text ? JSON.parse(text) : undefined; } catch { /* keep the text */ }
+    try {
+      data = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* keep the text */
+    }
     if (!res.ok) throw hostErrorMessage(res.status, data, what);
     return data as T;
   }
@@ -88,10 +127,14 @@ export function createHostClient(deps: { fetch: FetchFn; eventSource: (url: stri
     profiles: () => call('GET', '/api/profiles'),
     startCluster: (req) => call('POST', '/api/clusters', req),
     clusterAction: (name, action) => call('POST', `/api/clusters/${encodeURIComponent(name)}/${action}`),
-    deleteCluster: async (name) => { await call('DELETE', `/api/clusters/${encodeURIComponent(name)}`); },
+    deleteCluster: async (name) => {
+      await call('DELETE', `/api/clusters/${encodeURIComponent(name)}`);
+    },
     profileSources: () => call('GET', '/api/profile-sources'),
     addProfileSource: (req) => call('POST', '/api/profile-sources', req),
-    removeProfileSource: async (id) => { await call('DELETE', `/api/profile-sources/${encodeURIComponent(id)}`); },
+    removeProfileSource: async (id) => {
+      await call('DELETE', `/api/profile-sources/${encodeURIComponent(id)}`);
+    },
     removeProfile: (name) => call('DELETE', profilePath(name)),
     checkProfile: (name) => call('POST', profilePath(name, 'check')),
     // Only what the host compares: the command, args and env it showed (not `via` or `consented`).

@@ -8,10 +8,20 @@ import { wellKnown } from './resources';
 function fakeClient(handler: (method: string, path: string, body: any, opts: any) => unknown) {
   const calls: Array<{ method: string; path: string; body: any; contentType?: string; query?: any }> = [];
   const client: K8sClient = {
-    profile: 'p', base: '/k8s/p', url: (p) => p,
-    async getJson<T>(path: string, opts?: any) { calls.push({ method: 'GET', path, body: undefined, query: opts?.query }); return handler('GET', path, undefined, opts) as T; },
-    async send<T>(method: string, path: string, body: unknown, opts?: any) { calls.push({ method, path, body, contentType: opts?.contentType }); return handler(method, path, body, opts) as T; },
-    async open() { throw new Error('unused'); },
+    profile: 'p',
+    base: '/k8s/p',
+    url: (p) => p,
+    async getJson<T>(path: string, opts?: any) {
+      calls.push({ method: 'GET', path, body: undefined, query: opts?.query });
+      return handler('GET', path, undefined, opts) as T;
+    },
+    async send<T>(method: string, path: string, body: unknown, opts?: any) {
+      calls.push({ method, path, body, contentType: opts?.contentType });
+      return handler(method, path, body, opts) as T;
+    },
+    async open() {
+      throw new Error('unused');
+    },
   };
   return { client, calls };
 }
@@ -27,9 +37,15 @@ test('delete sends the propagation policy; restart patches the template annotati
 });
 
 test('scale uses the scale subresource, falls back to spec.replicas, rejects bad numbers', async () => {
-  const { client, calls } = fakeClient((_m, path) => { if (path.endsWith('/scale')) throw new K8sError('nf', 404, 'NotFound', ''); return {}; });
+  const { client, calls } = fakeClient((_m, path) => {
+    if (path.endsWith('/scale')) throw new K8sError('nf', 404, 'NotFound', '');
+    return {};
+  });
   await scale(client, wellKnown.deployments, 'default', 'web', 3);
-  assert.deepEqual(calls.map((c) => c.path), ['/apis/apps/v1/namespaces/default/deployments/web/scale', '/apis/apps/v1/namespaces/default/deployments/web']);
+  assert.deepEqual(
+    calls.map((c) => c.path),
+    ['/apis/apps/v1/namespaces/default/deployments/web/scale', '/apis/apps/v1/namespaces/default/deployments/web'],
+  );
   assert.equal(calls[1].body.spec.replicas, 3);
   await assert.rejects(scale(client, wellKnown.deployments, 'default', 'web', -1), /whole number/);
 });
@@ -37,7 +53,12 @@ test('scale uses the scale subresource, falls back to spec.replicas, rejects bad
 test('rollback replaces the template without pod-template-hash', async () => {
   const { client, calls } = fakeClient(() => ({}));
   const dep = { metadata: { name: 'web', namespace: 'default', resourceVersion: '7' } };
-  const rs = { metadata: { name: 'web-abc' }, spec: { template: { metadata: { labels: { app: 'web', 'pod-template-hash': 'abc' } }, spec: { containers: [{ name: 'c', image: 'old' }] } } } };
+  const rs = {
+    metadata: { name: 'web-abc' },
+    spec: {
+      template: { metadata: { labels: { app: 'web', 'pod-template-hash': 'abc' } }, spec: { containers: [{ name: 'c', image: 'old' }] } },
+    },
+  };
   await rollbackTo(client, dep, rs);
   assert.equal(calls[0].contentType, 'application/json-patch+json');
   assert.deepEqual(calls[0].body[1].value.metadata.labels, { app: 'web' });
@@ -46,12 +67,18 @@ test('rollback replaces the template without pod-template-hash', async () => {
 
 test('drain cordons, skips DaemonSet pods, evicts the rest and reports failures', async () => {
   const { client, calls } = fakeClient((method, path) => {
-    if (method === 'GET') return { items: [
-      { metadata: { name: 'a', namespace: 'd' } },
-      { metadata: { name: 'ds', namespace: 'd', ownerReferences: [{ kind: 'DaemonSet', name: 'x', apiVersion: 'apps/v1', uid: '1' }] } },
-      { metadata: { name: 'pdb', namespace: 'd' } },
-    ] };
-    if (path.includes('/pdb/eviction')) throw new K8sError('Cannot evict pod as it would violate the pod\'s disruption budget.', 429, 'TooManyRequests', '');
+    if (method === 'GET')
+      return {
+        items: [
+          { metadata: { name: 'a', namespace: 'd' } },
+          {
+            metadata: { name: 'ds', namespace: 'd', ownerReferences: [{ kind: 'DaemonSet', name: 'x', apiVersion: 'apps/v1', uid: '1' }] },
+          },
+          { metadata: { name: 'pdb', namespace: 'd' } },
+        ],
+      };
+    if (path.includes('/pdb/eviction'))
+      throw new K8sError("Cannot evict pod as it would violate the pod's disruption budget.", 429, 'TooManyRequests', '');
     return {};
   });
   const r = await drain(client, 'n1');

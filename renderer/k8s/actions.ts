@@ -8,16 +8,33 @@ import type { ApiResource, KubeObject } from './types';
 export type Propagation = 'Background' | 'Foreground' | 'Orphan';
 
 export function deleteObject(c: K8sClient, r: ApiResource, namespace: string, name: string, propagationPolicy: Propagation = 'Background') {
-  return c.send('DELETE', resourcePath(r, namespace, name), { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy }, { what: `${r.kind} ${name}` });
+  return c.send(
+    'DELETE',
+    resourcePath(r, namespace, name),
+    { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy },
+    { what: `${r.kind} ${name}` },
+  );
 }
 
 export async function scale(c: K8sClient, r: ApiResource, namespace: string, name: string, replicas: number) {
-  if (!Number.isInteger(replicas) || replicas < 0) throw new K8sError(`Replicas must be a whole number ≥ 0 (got ${replicas}).`, 422, 'Invalid', 'Enter a number such as 3.');
+  if (!Number.isInteger(replicas) || replicas < 0)
+    throw new K8sError(`Replicas must be a whole number ≥ 0 (got ${replicas}).`, 422, 'Invalid', 'Enter a number such as 3.');
   try {
-    return await c.send('PATCH', resourcePath(r, namespace, name, 'scale'), { spec: { replicas } }, { contentType: mergePatch, what: `${r.kind} ${name}` });
+    return await c.send(
+      'PATCH',
+      resourcePath(r, namespace, name, 'scale'),
+      { spec: { replicas } },
+      { contentType: mergePatch, what: `${r.kind} ${name}` },
+    );
   } catch (e) {
     // Kinds without a scale subresource: set spec.replicas directly.
-    if (e instanceof K8sError && e.code === 404) return c.send('PATCH', resourcePath(r, namespace, name), { spec: { replicas } }, { contentType: mergePatch, what: `${r.kind} ${name}` });
+    if (e instanceof K8sError && e.code === 404)
+      return c.send(
+        'PATCH',
+        resourcePath(r, namespace, name),
+        { spec: { replicas } },
+        { contentType: mergePatch, what: `${r.kind} ${name}` },
+      );
     throw e;
   }
 }
@@ -35,11 +52,19 @@ export function rollbackTo(c: K8sClient, deployment: KubeObject, rs: KubeObject)
     { op: 'test', path: '/metadata/resourceVersion', value: deployment.metadata.resourceVersion },
     { op: 'replace', path: '/spec/template', value: template },
   ];
-  return c.send('PATCH', resourcePath(wellKnown.deployments, deployment.metadata.namespace, deployment.metadata.name), ops, { contentType: jsonPatch, what: `deployment ${deployment.metadata.name}` });
+  return c.send('PATCH', resourcePath(wellKnown.deployments, deployment.metadata.namespace, deployment.metadata.name), ops, {
+    contentType: jsonPatch,
+    what: `deployment ${deployment.metadata.name}`,
+  });
 }
 
 export function setCordon(c: K8sClient, node: string, unschedulable: boolean) {
-  return c.send('PATCH', resourcePath(wellKnown.nodes, '', node), { spec: { unschedulable: unschedulable ? true : null } }, { contentType: mergePatch, what: `node ${node}` });
+  return c.send(
+    'PATCH',
+    resourcePath(wellKnown.nodes, '', node),
+    { spec: { unschedulable: unschedulable ? true : null } },
+    { contentType: mergePatch, what: `node ${node}` },
+  );
 }
 
 export interface DrainResult {
@@ -58,18 +83,26 @@ export function drainSkips(pod: KubeObject): string | undefined {
 
 export async function drain(c: K8sClient, node: string): Promise<DrainResult> {
   await setCordon(c, node, true);
-  const list = await c.getJson<{ items: KubeObject[] }>(resourcePath(wellKnown.pods), { query: { fieldSelector: `spec.nodeName=${node}` } });
+  const list = await c.getJson<{ items: KubeObject[] }>(resourcePath(wellKnown.pods), {
+    query: { fieldSelector: `spec.nodeName=${node}` },
+  });
   const out: DrainResult = { evicted: [], skipped: [], failed: [] };
-  await Promise.all(list.items.map(async (pod) => {
-    const id = `${pod.metadata.namespace}/${pod.metadata.name}`;
-    if (drainSkips(pod)) return void out.skipped.push(id);
-    try {
-      await c.send('POST', resourcePath(wellKnown.pods, pod.metadata.namespace, pod.metadata.name, 'eviction'),
-        { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace } }, { what: `pod ${id}` });
-      out.evicted.push(id);
-    } catch (e) {
-      out.failed.push(`${id}: ${(e as Error).message}`);
-    }
-  }));
+  await Promise.all(
+    list.items.map(async (pod) => {
+      const id = `${pod.metadata.namespace}/${pod.metadata.name}`;
+      if (drainSkips(pod)) return void out.skipped.push(id);
+      try {
+        await c.send(
+          'POST',
+          resourcePath(wellKnown.pods, pod.metadata.namespace, pod.metadata.name, 'eviction'),
+          { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace } },
+          { what: `pod ${id}` },
+        );
+        out.evicted.push(id);
+      } catch (e) {
+        out.failed.push(`${id}: ${(e as Error).message}`);
+      }
+    }),
+  );
   return out;
 }

@@ -77,7 +77,12 @@ export function createK8sClient(deps: { profile: string; fetch: FetchFn; origin?
     }
     let res: Response;
     try {
-      res = await fetchRetrying(deps.fetch, url(path, opts.query), { method, headers, body: payload, signal: opts.signal, credentials: 'same-origin' }, deps.retryDelays);
+      res = await fetchRetrying(
+        deps.fetch,
+        url(path, opts.query),
+        { method, headers, body: payload, signal: opts.signal, credentials: 'same-origin' },
+        deps.retryDelays,
+      );
     } catch (e) {
       if ((e as Error)?.name === 'AbortError') throw e;
       throw networkError(e);

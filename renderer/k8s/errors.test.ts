@@ -3,11 +3,26 @@ import assert from 'node:assert/strict';
 import { errorFromResponse, errorText, networkError } from './errors';
 
 test('Status objects become messages with a hint per reason', () => {
-  const forbidden = errorFromResponse(403, { kind: 'Status', code: 403, reason: 'Forbidden', message: 'pods is forbidden: User "x" cannot list pods' }, 'pods');
+  const forbidden = errorFromResponse(
+    403,
+    { kind: 'Status', code: 403, reason: 'Forbidden', message: 'pods is forbidden: User "x" cannot list pods' },
+    'pods',
+  );
   assert.match(errorText(forbidden), /forbidden.*RBAC/);
-  const unreachable = errorFromResponse(503, { kind: 'Status', code: 503, reason: 'ServiceUnavailable', message: 'cluster local is not reachable' });
+  const unreachable = errorFromResponse(503, {
+    kind: 'Status',
+    code: 503,
+    reason: 'ServiceUnavailable',
+    message: 'cluster local is not reachable',
+  });
   assert.match(unreachable.hint, /cannot be reached/);
-  const invalid = errorFromResponse(422, { kind: 'Status', code: 422, reason: 'Invalid', message: 'Deployment "web" is invalid', details: { causes: [{ field: 'spec.replicas', message: 'must be >= 0' }] } });
+  const invalid = errorFromResponse(422, {
+    kind: 'Status',
+    code: 422,
+    reason: 'Invalid',
+    message: 'Deployment "web" is invalid',
+    details: { causes: [{ field: 'spec.replicas', message: 'must be >= 0' }] },
+  });
   assert.equal(invalid.message, 'Deployment "web" is invalid: spec.replicas: must be >= 0');
   assert.equal(invalid.causes.length, 1);
   assert.equal(errorFromResponse(404, 'page not found').reason, 'NotFound');

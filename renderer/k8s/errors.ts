@@ -22,9 +22,12 @@ export function isStatus(body: unknown): body is KubeStatus {
 function hintFor(code: number, reason: string, what: string, message = ''): string {
   if (/unknown field|duplicate field/.test(message)) return 'Remove or correct the field named (check its spelling and indentation).';
   if (/parse requirement|selector/i.test(message) && code === 400) return 'Fix the selector: e.g. app=web, tier in (a,b), !canary.';
-  if (code === 503 || reason === 'ServiceUnavailable') return 'The cluster cannot be reached. Check that it is running (start it from the cluster menu) or that its server address answers.';
-  if (code === 401 || reason === 'Unauthorized') return 'The cluster did not accept the credentials of this profile. Re-import the kubeconfig or refresh its token.';
-  if (code === 403 || reason === 'Forbidden') return `Your account is not allowed to do this${what ? ` on ${what}` : ''}. Ask a cluster admin for the RBAC permission, or use another profile.`;
+  if (code === 503 || reason === 'ServiceUnavailable')
+    return 'The cluster cannot be reached. Check that it is running (start it from the cluster menu) or that its server address answers.';
+  if (code === 401 || reason === 'Unauthorized')
+    return 'The cluster did not accept the credentials of this profile. Re-import the kubeconfig or refresh its token.';
+  if (code === 403 || reason === 'Forbidden')
+    return `Your account is not allowed to do this${what ? ` on ${what}` : ''}. Ask a cluster admin for the RBAC permission, or use another profile.`;
   if (code === 404 || reason === 'NotFound') return 'It may have been deleted, or the namespace or kind does not exist on this cluster.';
   if (code === 409 && reason === 'AlreadyExists') return 'Pick another name, or edit the existing object instead.';
   if (code === 409 || reason === 'Conflict') return 'The object changed since you loaded it. Reload it and apply your change again.';
@@ -61,7 +64,12 @@ export function describeCause(c: StatusCause): string {
 /** A fetch that threw (no HTTP answer at all): the host itself is gone. */
 export function networkError(err: unknown): K8sError {
   const detail = err instanceof Error ? err.message : String(err);
-  return new K8sError(`The Skiff host did not answer (${detail}).`, 0, 'Unreachable', 'Is the app still running? Restart it and reload this window.');
+  return new K8sError(
+    `The Skiff host did not answer (${detail}).`,
+    0,
+    'Unreachable',
+    'Is the app still running? Restart it and reload this window.',
+  );
 }
 
 /** One line for status bars and toasts. */

@@ -16,7 +16,14 @@ test('frames carry the channel byte first', () => {
 
 test('exit codes from the error channel Status', () => {
   assert.deepEqual(exitFromStatus('{"metadata":{},"status":"Success"}'), { code: 0 });
-  const e = exitFromStatus(JSON.stringify({ status: 'Failure', message: 'command terminated with non-zero exit code: 3', reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: '3' }] } }));
+  const e = exitFromStatus(
+    JSON.stringify({
+      status: 'Failure',
+      message: 'command terminated with non-zero exit code: 3',
+      reason: 'NonZeroExitCode',
+      details: { causes: [{ reason: 'ExitCode', message: '3' }] },
+    }),
+  );
   assert.equal(e.code, 3);
   assert.equal(exitFromStatus('not json').code, 1);
 });

@@ -53,7 +53,13 @@ export function exitFromStatus(text: string): ExitInfo {
 /** A shell script that execs bash when the image has it, sh otherwise. */
 export const shellScript = 'if command -v bash >/dev/null 2>&1; then exec bash -il; else exec sh -il 2>/dev/null || exec sh; fi';
 
-export function execPath(profileBase: string, namespace: string, pod: string, container: string, command: string[] = ['sh', '-c', shellScript]): string {
+export function execPath(
+  profileBase: string,
+  namespace: string,
+  pod: string,
+  container: string,
+  command: string[] = ['sh', '-c', shellScript],
+): string {
   const q = new URLSearchParams();
   if (container) q.set('container', container);
   for (const k of ['stdin', 'stdout', 'stderr', 'tty']) q.set(k, 'true');

@@ -5,7 +5,10 @@ import { createFrameBatcher } from './frame-batcher';
 test('many pushes within a frame are delivered once, in order', () => {
   const frames: Array<() => void> = [];
   const got: number[][] = [];
-  const b = createFrameBatcher<number>((items) => got.push(items), (cb) => frames.push(cb));
+  const b = createFrameBatcher<number>(
+    (items) => got.push(items),
+    (cb) => frames.push(cb),
+  );
   for (let i = 0; i < 100; i++) b.push(i);
   assert.equal(frames.length, 1, 'one frame scheduled');
   frames.shift()!();
@@ -22,7 +25,10 @@ test('many pushes within a frame are delivered once, in order', () => {
 test('cancel drops pending items', () => {
   const frames: Array<() => void> = [];
   const got: number[][] = [];
-  const b = createFrameBatcher<number>((items) => got.push(items), (cb) => frames.push(cb));
+  const b = createFrameBatcher<number>(
+    (items) => got.push(items),
+    (cb) => frames.push(cb),
+  );
   b.push(1);
   b.cancel();
   b.push(2);

@@ -7,6 +7,9 @@ test('in-order characters match; prefixes and contiguous runs rank first', () =>
   assert.ok(fuzzyScore('dep', 'deployments') > fuzzyScore('dep', 'daemonset-pods'));
   const kinds = ['Pod', 'PodDisruptionBudget', 'Deployment', 'PersistentVolume', 'ReplicaSet'];
   assert.deepEqual(fuzzyFilter(kinds, 'pod', (k) => k).slice(0, 2), ['Pod', 'PodDisruptionBudget']);
-  assert.deepEqual(fuzzyFilter(kinds, 'pv', (k) => k), ['PersistentVolume']);
+  assert.deepEqual(
+    fuzzyFilter(kinds, 'pv', (k) => k),
+    ['PersistentVolume'],
+  );
   assert.equal(fuzzyFilter(kinds, '', (k) => k).length, 5);
 });

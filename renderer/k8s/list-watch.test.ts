@@ -5,12 +5,20 @@ import type { K8sClient } from './client';
 import { K8sError } from './errors';
 import type { Row, RowEvent } from './table-model';
 
-const columns = [{ name: 'Name', type: 'string', format: 'name' }, { name: 'Status', type: 'string' }];
+const columns = [
+  { name: 'Name', type: 'string', format: 'name' },
+  { name: 'Status', type: 'string' },
+];
 const rawRow = (name: string, status: string) => ({ cells: [name, status], object: { metadata: { name, namespace: 'd', uid: name } } });
 
 function streamOf(lines: string[]): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
-  return new ReadableStream({ start(c) { for (const l of lines) c.enqueue(enc.encode(l)); c.close(); } });
+  return new ReadableStream({
+    start(c) {
+      for (const l of lines) c.enqueue(enc.encode(l));
+      c.close();
+    },
+  });
 }
 
 test('pages paint as they come, watch events arrive batched, 410 relists', async () => {
@@ -18,25 +26,37 @@ test('pages paint as they come, watch events arrive batched, 410 relists', async
   let lists = 0;
   let watches = 0;
   const client: K8sClient = {
-    profile: 'p', base: '/k8s/p', url: (p) => p,
+    profile: 'p',
+    base: '/k8s/p',
+    url: (p) => p,
     async getJson<T>(_p: string, o: any): Promise<T> {
       queries.push(o.query);
       lists++;
-      if (lists === 1) return { kind: 'Table', columnDefinitions: columns, metadata: { resourceVersion: '10', continue: 'c1' }, rows: [rawRow('a', 'Pending')] } as T;
+      if (lists === 1)
+        return {
+          kind: 'Table',
+          columnDefinitions: columns,
+          metadata: { resourceVersion: '10', continue: 'c1' },
+          rows: [rawRow('a', 'Pending')],
+        } as T;
       if (lists === 2) return { kind: 'Table', columnDefinitions: columns, metadata: {}, rows: [rawRow('b', 'Pending')] } as T;
       return { kind: 'Table', columnDefinitions: columns, metadata: { resourceVersion: '50' }, rows: [rawRow('a', 'Running')] } as T;
     },
-    async send() { throw new Error('unused'); },
+    async send() {
+      throw new Error('unused');
+    },
     async open(_p, o: any) {
       queries.push(o.query);
       watches++;
       if (watches === 1) {
-        return new Response(streamOf([
-          JSON.stringify({ type: 'MODIFIED', object: { kind: 'Table', rows: [rawRow('a', 'Running')] } }) + '\n{"type":"BOOK',
-          'MARK","object":{"metadata":{"resourceVersion":"12"}}}\n',
-          JSON.stringify({ type: 'ADDED', object: { kind: 'Table', rows: [rawRow('c', 'Pending')] } }) + '\n',
-          JSON.stringify({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired' } }) + '\n',
-        ]));
+        return new Response(
+          streamOf([
+            JSON.stringify({ type: 'MODIFIED', object: { kind: 'Table', rows: [rawRow('a', 'Running')] } }) + '\n{"type":"BOOK',
+            'MARK","object":{"metadata":{"resourceVersion":"12"}}}\n',
+            JSON.stringify({ type: 'ADDED', object: { kind: 'Table', rows: [rawRow('c', 'Pending')] } }) + '\n',
+            JSON.stringify({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired' } }) + '\n',
+          ]),
+        );
       }
       return new Promise<Response>(() => {}); // second watch stays open
     },
@@ -47,16 +67,32 @@ test('pages paint as they come, watch events arrive batched, 410 relists', async
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
   const lw = startListWatch({
-    client, path: '/api/v1/pods', labelSelector: 'app=web', pageSize: 1, nextPageSize: 7, schedule: (cb) => queueMicrotask(cb),
-    onReset: (_c, rows) => { resets.push(rows); if (resets.length === 2) done(); },
+    client,
+    path: '/api/v1/pods',
+    labelSelector: 'app=web',
+    pageSize: 1,
+    nextPageSize: 7,
+    schedule: (cb) => queueMicrotask(cb),
+    onReset: (_c, rows) => {
+      resets.push(rows);
+      if (resets.length === 2) done();
+    },
     onPage: (rows) => pages.push(rows),
     onEvents: (ev) => batches.push(ev),
-    onError: (e) => { if (e) throw e; },
+    onError: (e) => {
+      if (e) throw e;
+    },
   });
   await finished;
   lw.stop();
-  assert.deepEqual(resets[0].map((r) => r.name), ['a']);
-  assert.deepEqual(pages[0].map((r) => r.name), ['b']);
+  assert.deepEqual(
+    resets[0].map((r) => r.name),
+    ['a'],
+  );
+  assert.deepEqual(
+    pages[0].map((r) => r.name),
+    ['b'],
+  );
   assert.equal(queries[0].limit, '1');
   assert.equal(queries[0].labelSelector, 'app=web');
   assert.equal(queries[1].continue, 'c1');
@@ -65,8 +101,15 @@ test('pages paint as they come, watch events arrive batched, 410 relists', async
   assert.equal(queries[2].resourceVersion, '10');
   assert.equal(queries[2].allowWatchBookmarks, 'true');
   const events = batches.flat();
-  assert.deepEqual(events.map((e) => `${e.type}:${e.row.name}:${e.row.cells[1]}`), ['MODIFIED:a:Running', 'ADDED:c:Pending']);
-  assert.deepEqual(resets[1].map((r) => r.cells[1]), ['Running'], 'relist after 410 replaces the rows');
+  assert.deepEqual(
+    events.map((e) => `${e.type}:${e.row.name}:${e.row.cells[1]}`),
+    ['MODIFIED:a:Running', 'ADDED:c:Pending'],
+  );
+  assert.deepEqual(
+    resets[1].map((r) => r.cells[1]),
+    ['Running'],
+    'relist after 410 replaces the rows',
+  );
 });
 
 test('errors are reported and retried with back-off', async () => {
@@ -76,14 +119,30 @@ test('errors are reported and retried with back-off', async () => {
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
   const client = {
-    profile: 'p', base: '', url: (p: string) => p,
-    async getJson() { calls++; if (calls < 3) throw new K8sError('down', 503, 'ServiceUnavailable', 'start it'); done(); return { kind: 'Table', rows: [], metadata: { resourceVersion: '1' } }; },
-    async send() { throw new Error('unused'); },
+    profile: 'p',
+    base: '',
+    url: (p: string) => p,
+    async getJson() {
+      calls++;
+      if (calls < 3) throw new K8sError('down', 503, 'ServiceUnavailable', 'start it');
+      done();
+      return { kind: 'Table', rows: [], metadata: { resourceVersion: '1' } };
+    },
+    async send() {
+      throw new Error('unused');
+    },
     open: () => new Promise<Response>(() => {}),
   } as unknown as K8sClient;
   const lw = startListWatch({
-    client, path: '/api/v1/pods', sleep: async (ms) => { sleeps.push(ms); },
-    onReset() {}, onPage() {}, onEvents() {}, onError: (e) => errors.push(e),
+    client,
+    path: '/api/v1/pods',
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    onReset() {},
+    onPage() {},
+    onEvents() {},
+    onError: (e) => errors.push(e),
   });
   await finished;
   await new Promise((r) => setTimeout(r, 10));
@@ -97,10 +156,20 @@ test('without a free connection slot the list is polled instead of watched', asy
   let lists = 0;
   let opened = 0;
   const client = {
-    profile: 'p', base: '', url: (p: string) => p,
-    async getJson() { lists++; return { kind: 'Table', rows: [], metadata: { resourceVersion: String(lists) } }; },
-    async send() { throw new Error('unused'); },
-    open() { opened++; return new Promise<Response>(() => {}); },
+    profile: 'p',
+    base: '',
+    url: (p: string) => p,
+    async getJson() {
+      lists++;
+      return { kind: 'Table', rows: [], metadata: { resourceVersion: String(lists) } };
+    },
+    async send() {
+      throw new Error('unused');
+    },
+    open() {
+      opened++;
+      return new Promise<Response>(() => {});
+    },
   } as unknown as K8sClient;
   const { createStreamSlots } = await import('./stream-slots');
   const slots = createStreamSlots(0);
@@ -109,8 +178,19 @@ test('without a free connection slot the list is polled instead of watched', asy
   let done!: () => void;
   const enough = new Promise<void>((r) => (done = r));
   const lw = startListWatch({
-    client, path: '/api/v1/namespaces', slots, pollMs: 1234, sleep: async (ms) => { sleeps.push(ms); },
-    onReset() { if (++resets === 3) done(); }, onPage() {}, onEvents() {}, onError() {},
+    client,
+    path: '/api/v1/namespaces',
+    slots,
+    pollMs: 1234,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    onReset() {
+      if (++resets === 3) done();
+    },
+    onPage() {},
+    onEvents() {},
+    onError() {},
   });
   await enough;
   lw.stop();

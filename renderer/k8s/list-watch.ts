@@ -47,7 +47,14 @@ class Relist extends Error {}
 function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
@@ -61,7 +68,11 @@ export function startListWatch(opts: ListWatchOptions): ListWatch {
   const abort = new AbortController();
   const signal = abort.signal;
   const sleep = opts.sleep ?? defaultSleep;
-  const baseQuery = { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector, includeObject: opts.includeObject ?? 'Metadata' };
+  const baseQuery = {
+    labelSelector: opts.labelSelector,
+    fieldSelector: opts.fieldSelector,
+    includeObject: opts.includeObject ?? 'Metadata',
+  };
   let columns: TableColumnDefinition[] = [];
   let batcher: FrameBatcher<RowEvent> | undefined;
 
@@ -72,8 +83,10 @@ export function startListWatch(opts: ListWatchOptions): ListWatch {
     let first = true;
     do {
       const t: RawTable = await opts.client.getJson(opts.path, {
-        accept: tableAccept, signal, what: opts.path,
-        query: { ...baseQuery, limit: String(first ? opts.pageSize ?? 500 : opts.nextPageSize ?? 5000), continue: token },
+        accept: tableAccept,
+        signal,
+        what: opts.path,
+        query: { ...baseQuery, limit: String(first ? (opts.pageSize ?? 500) : (opts.nextPageSize ?? 5000)), continue: token },
       });
       if (t.columnDefinitions?.length) columns = t.columnDefinitions;
       const rows = (t.rows ?? []).map((r) => toRow(r, columns));
@@ -91,7 +104,9 @@ export function startListWatch(opts: ListWatchOptions): ListWatch {
 
   async function watch(rv: string): Promise<void> {
     const res = await opts.client.open(opts.path, {
-      accept: tableAccept, signal, what: opts.path,
+      accept: tableAccept,
+      signal,
+      what: opts.path,
       query: { ...baseQuery, watch: '1', allowWatchBookmarks: 'true', resourceVersion: rv || undefined },
     });
     if (!res.body) throw new Relist('watch without a body');

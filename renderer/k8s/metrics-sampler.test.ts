@@ -1,7 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { K8sError } from './errors';
-import { createMetricsSampler, createRing, metricsPath, nodesList, podsList, recordSamples, type MetricsItem, type UsageSeries } from './metrics-sampler';
+import {
+  createMetricsSampler,
+  createRing,
+  metricsPath,
+  nodesList,
+  podsList,
+  recordSamples,
+  type MetricsItem,
+  type UsageSeries,
+} from './metrics-sampler';
 
 /** Manual timers and a fetch the test answers by hand. */
 function harness() {
@@ -10,23 +19,50 @@ function harness() {
   let seq = 0;
   const calls: Array<{ path: string; resolve(v: unknown): void; reject(e: unknown): void; signal?: AbortSignal }> = [];
   const sampler = createMetricsSampler({
-    client: { getJson: (path, opts) => new Promise((resolve, reject) => calls.push({ path, resolve: resolve as (v: unknown) => void, reject, signal: opts?.signal })) as never },
+    client: {
+      getJson: (path, opts) =>
+        new Promise((resolve, reject) =>
+          calls.push({ path, resolve: resolve as (v: unknown) => void, reject, signal: opts?.signal }),
+        ) as never,
+    },
     now: () => t,
-    setTimer: (fn, ms) => { timers.push({ at: t + ms, fn, id: ++seq }); return seq; },
-    clearTimer: (id) => { const i = timers.findIndex((x) => x.id === id); if (i >= 0) timers.splice(i, 1); },
+    setTimer: (fn, ms) => {
+      timers.push({ at: t + ms, fn, id: ++seq });
+      return seq;
+    },
+    clearTimer: (id) => {
+      const i = timers.findIndex((x) => x.id === id);
+      if (i >= 0) timers.splice(i, 1);
+    },
   });
   /** Moves the clock, firing timers that come due. */
   const advance = (ms: number) => {
     t += ms;
     for (let due = timers.filter((x) => x.at <= t); due.length; due = timers.filter((x) => x.at <= t)) {
-      for (const d of due) { timers.splice(timers.indexOf(d), 1); d.fn(); }
+      for (const d of due) {
+        timers.splice(timers.indexOf(d), 1);
+        d.fn();
+      }
     }
   };
   const settle = () => new Promise((r) => setImmediate(r));
-  return { sampler, calls, timers, advance, settle, get now() { return t; } };
+  return {
+    sampler,
+    calls,
+    timers,
+    advance,
+    settle,
+    get now() {
+      return t;
+    },
+  };
 }
 
-const nodeItem = (name: string, cpu: string, memory: string, timestamp = ''): MetricsItem => ({ metadata: { name }, timestamp, usage: { cpu, memory } });
+const nodeItem = (name: string, cpu: string, memory: string, timestamp = ''): MetricsItem => ({
+  metadata: { name },
+  timestamp,
+  usage: { cpu, memory },
+});
 
 test('a ring keeps the last N values, oldest first', () => {
   const r = createRing(3);
@@ -42,14 +78,26 @@ test('samples parse quantities: nanocores to millicores, Ki to bytes; pods sum t
   const series = new Map<string, UsageSeries>();
   recordSamples(series, [
     nodeItem('n1', '123456789n', '1024Ki'),
-    { metadata: { name: 'web', namespace: 'default' }, containers: [{ name: 'a', usage: { cpu: '250m', memory: '1Mi' } }, { name: 'b', usage: { cpu: '0.5', memory: 'junk' } }] },
+    {
+      metadata: { name: 'web', namespace: 'default' },
+      containers: [
+        { name: 'a', usage: { cpu: '250m', memory: '1Mi' } },
+        { name: 'b', usage: { cpu: '0.5', memory: 'junk' } },
+      ],
+    },
   ]);
   assert.ok(Math.abs(series.get('n1')!.cpu.last()! - 123.456789) < 1e-9);
   assert.equal(series.get('n1')!.memory.last(), 1024 * 1024);
   const pod = series.get('default/web')!;
   assert.equal(pod.cpu.last(), 750);
   assert.equal(pod.memory.last(), 2 ** 20, 'an unreadable quantity counts as 0');
-  assert.deepEqual(pod.containers.map((c) => [c.name, c.cpu]), [['a', 250], ['b', 500]]);
+  assert.deepEqual(
+    pod.containers.map((c) => [c.name, c.cpu]),
+    [
+      ['a', 250],
+      ['b', 500],
+    ],
+  );
 });
 
 test('a repeated timestamp adds no point; objects gone from the answer are forgotten; 30 samples at most', () => {
@@ -116,7 +164,9 @@ for (const code of [404, 503]) {
     h.calls[0].resolve({ items: [nodeItem('n1', '5m', '1Mi')] });
     await h.settle();
     assert.ok(h.sampler.series(nodesList, 'n1'));
-    h.calls[1].reject(new K8sError('the server could not find the requested resource', code, code === 404 ? 'NotFound' : 'ServiceUnavailable', ''));
+    h.calls[1].reject(
+      new K8sError('the server could not find the requested resource', code, code === 404 ? 'NotFound' : 'ServiceUnavailable', ''),
+    );
     await h.settle();
     assert.equal(h.sampler.available(), false);
     assert.equal(h.sampler.series(nodesList, 'n1'), undefined, 'no stale charts');

@@ -46,11 +46,17 @@ export function createRing(size = SAMPLES): Ring {
       return out;
     },
     last: () => (count ? buf[(next - 1 + size) % size] : undefined),
-    get length() { return count; },
+    get length() {
+      return count;
+    },
   };
 }
 
-export interface ContainerUsage { name: string; cpu: number; memory: number }
+export interface ContainerUsage {
+  name: string;
+  cpu: number;
+  memory: number;
+}
 
 /** One node's or pod's usage: CPU in millicores, memory in bytes. */
 export interface UsageSeries {
@@ -62,10 +68,18 @@ export interface UsageSeries {
   stamp: string;
 }
 
-interface Usage { cpu?: string; memory?: string }
-export interface MetricsItem { metadata: { name: string; namespace?: string }; timestamp?: string; usage?: Usage; containers?: Array<{ name: string; usage?: Usage }> }
+interface Usage {
+  cpu?: string;
+  memory?: string;
+}
+export interface MetricsItem {
+  metadata: { name: string; namespace?: string };
+  timestamp?: string;
+  usage?: Usage;
+  containers?: Array<{ name: string; usage?: Usage }>;
+}
 
-const millicores = (q?: string) => (parseQuantity(q) * 1000) || 0;
+const millicores = (q?: string) => parseQuantity(q) * 1000 || 0;
 const bytes = (q?: string) => parseQuantity(q) || 0;
 
 /** Series key of an item: "name" for nodes, "namespace/name" for pods. */
@@ -77,7 +91,11 @@ export function recordSamples(series: Map<string, UsageSeries>, items: MetricsIt
   for (const item of items) {
     const key = seriesKey(item.metadata);
     seen.add(key);
-    const containers = (item.containers ?? []).map((c) => ({ name: c.name, cpu: millicores(c.usage?.cpu), memory: bytes(c.usage?.memory) }));
+    const containers = (item.containers ?? []).map((c) => ({
+      name: c.name,
+      cpu: millicores(c.usage?.cpu),
+      memory: bytes(c.usage?.memory),
+    }));
     // PodMetrics carry only per-container usage; the pod's is their sum.
     const cpu = item.usage ? millicores(item.usage.cpu) : containers.reduce((a, c) => a + c.cpu, 0);
     const memory = item.usage ? bytes(item.usage.memory) : containers.reduce((a, c) => a + c.memory, 0);
@@ -142,7 +160,10 @@ export function createMetricsSampler(deps: SamplerDeps): MetricsSampler {
 
   function schedule(list: MetricsList, l: ListState, ms: number) {
     if (l.timer !== undefined) clearTimer(l.timer);
-    l.timer = setTimer(() => { l.timer = undefined; void poll(list); }, ms);
+    l.timer = setTimer(() => {
+      l.timer = undefined;
+      void poll(list);
+    }, ms);
   }
 
   function poll(list: MetricsList): Promise<void> {

@@ -11,5 +11,11 @@ test('pod Table statuses fall into phases', () => {
   assert.equal(phaseOfStatus('Init:0/1'), 'Pending');
   assert.equal(phaseOfStatus('Terminating'), 'Pending');
   assert.equal(phaseOfStatus('Weird'), 'Unknown');
-  assert.deepEqual(countByPhase(['Running', 'Running', 'Pending', 'OOMKilled']), { Running: 2, Pending: 1, Succeeded: 0, Failed: 1, Unknown: 0 });
+  assert.deepEqual(countByPhase(['Running', 'Running', 'Pending', 'OOMKilled']), {
+    Running: 2,
+    Pending: 1,
+    Succeeded: 0,
+    Failed: 1,
+    Unknown: 0,
+  });
 });

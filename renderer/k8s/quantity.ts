@@ -25,6 +25,9 @@ export function formatBytes(bytes: number): string {
   const units = ['B', 'Ki', 'Mi', 'Gi', 'Ti'];
   let i = 0;
   let v = bytes;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
   return `${v >= 10 || i === 0 ? Math.round(v) : v.toFixed(1)}${units[i]}`;
 }

@@ -16,14 +16,34 @@ test('labels and selectors', () => {
   assert.equal(navLabel({ ...wellKnown.pods, kind: 'Ingress', name: 'ingresses' }), 'Ingresses');
   assert.equal(navLabel({ ...wellKnown.pods, kind: 'NodeMetrics', name: 'nodes' }), 'NodeMetrics');
   assert.equal(navLabel({ ...wellKnown.pods, kind: 'Endpoints', name: 'endpoints' }), 'Endpoints');
-  assert.equal(selectorString({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['a', 'b'] }, { key: 'x', operator: 'Exists' }] }), 'app=web,tier in (a,b),x');
+  assert.equal(
+    selectorString({
+      matchLabels: { app: 'web' },
+      matchExpressions: [
+        { key: 'tier', operator: 'In', values: ['a', 'b'] },
+        { key: 'x', operator: 'Exists' },
+      ],
+    }),
+    'app=web,tier in (a,b),x',
+  );
 });
 
 test('discovery skips subresources and unlistable kinds, records failing groups', async () => {
   const answers: Record<string, unknown> = {
     '/api': { versions: ['v1'] },
-    '/apis': { groups: [{ name: 'apps', preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } }, { name: 'metrics.k8s.io', preferredVersion: { version: 'v1beta1' } }] },
-    '/api/v1': { resources: [{ name: 'pods', kind: 'Pod', namespaced: true, verbs: ['list', 'get'] }, { name: 'pods/log', kind: 'Pod', namespaced: true, verbs: ['get'] }, { name: 'bindings', kind: 'Binding', namespaced: true, verbs: ['create'] }] },
+    '/apis': {
+      groups: [
+        { name: 'apps', preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } },
+        { name: 'metrics.k8s.io', preferredVersion: { version: 'v1beta1' } },
+      ],
+    },
+    '/api/v1': {
+      resources: [
+        { name: 'pods', kind: 'Pod', namespaced: true, verbs: ['list', 'get'] },
+        { name: 'pods/log', kind: 'Pod', namespaced: true, verbs: ['get'] },
+        { name: 'bindings', kind: 'Binding', namespaced: true, verbs: ['create'] },
+      ],
+    },
     '/apis/apps/v1': { resources: [{ name: 'deployments', kind: 'Deployment', namespaced: true, verbs: ['list'] }] },
   };
   const getJson = async <T>(p: string): Promise<T> => {
@@ -31,7 +51,10 @@ test('discovery skips subresources and unlistable kinds, records failing groups'
     return answers[p] as T;
   };
   const d = await discover(getJson);
-  assert.deepEqual(d.resources.map((r) => `${r.group}/${r.name}`), ['/pods', 'apps/deployments']);
+  assert.deepEqual(
+    d.resources.map((r) => `${r.group}/${r.name}`),
+    ['/pods', 'apps/deployments'],
+  );
   assert.equal(d.failures.length, 1);
   assert.match(d.failures[0], /metrics/);
   assert.equal(findByKind(d.resources, 'apps/v1', 'Deployment')?.name, 'deployments');

@@ -11,7 +11,12 @@ export function apiPrefix(r: Pick<ApiResource, 'group' | 'version'>): string {
 }
 
 /** Path (below the profile's /k8s/<p> prefix) of a collection or one object. */
-export function resourcePath(r: Pick<ApiResource, 'group' | 'version' | 'name' | 'namespaced'>, namespace?: string, name?: string, subresource?: string): string {
+export function resourcePath(
+  r: Pick<ApiResource, 'group' | 'version' | 'name' | 'namespaced'>,
+  namespace?: string,
+  name?: string,
+  subresource?: string,
+): string {
   let p = apiPrefix(r);
   if (r.namespaced && namespace) p += `/namespaces/${encodeURIComponent(namespace)}`;
   p += `/${r.name}`;
@@ -32,8 +37,10 @@ export function parseApiVersion(apiVersion: string): { group: string; version: s
 /** Finds the discovered resource for an apiVersion + kind (owner references, YAML apply). */
 export function findByKind(resources: ApiResource[], apiVersion: string, kind: string): ApiResource | undefined {
   const { group, version } = parseApiVersion(apiVersion);
-  return resources.find((r) => r.kind === kind && r.group === group && r.version === version)
-    ?? resources.find((r) => r.kind === kind && r.group === group);
+  return (
+    resources.find((r) => r.kind === kind && r.group === group && r.version === version) ??
+    resources.find((r) => r.kind === kind && r.group === group)
+  );
 }
 
 export function ownerResource(resources: ApiResource[], ref: OwnerReference): ApiResource | undefined {
@@ -51,26 +58,48 @@ export interface NavSection {
 
 /** The sidebar's resource tree; each entry is replaced by discovery's answer when it has one. */
 export const navSections: NavSection[] = [
-  { title: 'Workloads', items: [
-    known('', 'v1', 'pods', 'Pod'), known('apps', 'v1', 'deployments', 'Deployment'), known('apps', 'v1', 'statefulsets', 'StatefulSet'),
-    known('apps', 'v1', 'daemonsets', 'DaemonSet'), known('apps', 'v1', 'replicasets', 'ReplicaSet'), known('batch', 'v1', 'jobs', 'Job'),
-    known('batch', 'v1', 'cronjobs', 'CronJob'),
-  ] },
-  { title: 'Network', items: [
-    known('', 'v1', 'services', 'Service'), known('', 'v1', 'endpoints', 'Endpoints'), known('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice'),
-    known('networking.k8s.io', 'v1', 'ingresses', 'Ingress'),
-  ] },
-  { title: 'Config', items: [
-    known('', 'v1', 'configmaps', 'ConfigMap'), known('', 'v1', 'secrets', 'Secret'), known('autoscaling', 'v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler'),
-    known('', 'v1', 'resourcequotas', 'ResourceQuota'),
-  ] },
-  { title: 'Storage', items: [
-    known('', 'v1', 'persistentvolumeclaims', 'PersistentVolumeClaim'), known('', 'v1', 'persistentvolumes', 'PersistentVolume', false),
-    known('storage.k8s.io', 'v1', 'storageclasses', 'StorageClass', false),
-  ] },
-  { title: 'Cluster', items: [
-    known('', 'v1', 'namespaces', 'Namespace', false), known('', 'v1', 'nodes', 'Node', false), known('', 'v1', 'events', 'Event'),
-  ] },
+  {
+    title: 'Workloads',
+    items: [
+      known('', 'v1', 'pods', 'Pod'),
+      known('apps', 'v1', 'deployments', 'Deployment'),
+      known('apps', 'v1', 'statefulsets', 'StatefulSet'),
+      known('apps', 'v1', 'daemonsets', 'DaemonSet'),
+      known('apps', 'v1', 'replicasets', 'ReplicaSet'),
+      known('batch', 'v1', 'jobs', 'Job'),
+      known('batch', 'v1', 'cronjobs', 'CronJob'),
+    ],
+  },
+  {
+    title: 'Network',
+    items: [
+      known('', 'v1', 'services', 'Service'),
+      known('', 'v1', 'endpoints', 'Endpoints'),
+      known('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice'),
+      known('networking.k8s.io', 'v1', 'ingresses', 'Ingress'),
+    ],
+  },
+  {
+    title: 'Config',
+    items: [
+      known('', 'v1', 'configmaps', 'ConfigMap'),
+      known('', 'v1', 'secrets', 'Secret'),
+      known('autoscaling', 'v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler'),
+      known('', 'v1', 'resourcequotas', 'ResourceQuota'),
+    ],
+  },
+  {
+    title: 'Storage',
+    items: [
+      known('', 'v1', 'persistentvolumeclaims', 'PersistentVolumeClaim'),
+      known('', 'v1', 'persistentvolumes', 'PersistentVolume', false),
+      known('storage.k8s.io', 'v1', 'storageclasses', 'StorageClass', false),
+    ],
+  },
+  {
+    title: 'Cluster',
+    items: [known('', 'v1', 'namespaces', 'Namespace', false), known('', 'v1', 'nodes', 'Node', false), known('', 'v1', 'events', 'Event')],
+  },
 ];
 
 export const wellKnown = {
@@ -85,8 +114,13 @@ export const wellKnown = {
 /** Short label for a sidebar entry ("HPAs", "PVCs"). */
 export function navLabel(r: ApiResource): string {
   const labels: Record<string, string> = {
-    horizontalpodautoscalers: 'HPAs', resourcequotas: 'ResourceQuotas', persistentvolumeclaims: 'PVCs', persistentvolumes: 'PVs',
-    endpointslices: 'EndpointSlices', storageclasses: 'StorageClasses', configmaps: 'ConfigMaps',
+    horizontalpodautoscalers: 'HPAs',
+    resourcequotas: 'ResourceQuotas',
+    persistentvolumeclaims: 'PVCs',
+    persistentvolumes: 'PVs',
+    endpointslices: 'EndpointSlices',
+    storageclasses: 'StorageClasses',
+    configmaps: 'ConfigMaps',
   };
   if (labels[r.name]) return labels[r.name];
   // English plural of the kind when the resource name confirms it; else the kind as is.
@@ -100,7 +134,9 @@ export function navLabel(r: ApiResource): string {
 }
 
 /** A label selector string from a workload's spec.selector. */
-export function selectorString(sel: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } | undefined): string {
+export function selectorString(
+  sel: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } | undefined,
+): string {
   if (!sel) return '';
   const parts = Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
   for (const e of sel.matchExpressions ?? []) {

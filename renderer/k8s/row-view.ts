@@ -105,8 +105,21 @@ function positionsOf(view: RowView): Map<string, number> {
 }
 
 /** The view for `source`; `change` describes how source differs from prev.source. */
-export function deriveView(prev: RowView | undefined, source: Row[], query: ViewQuery, columns: TableColumnDefinition[], change?: RowChange): RowView {
-  if (!prev || !change || change.structural || (change.base && change.base !== prev.source) || prev.columns !== columns || !sameQuery(prev.query, query)) {
+export function deriveView(
+  prev: RowView | undefined,
+  source: Row[],
+  query: ViewQuery,
+  columns: TableColumnDefinition[],
+  change?: RowChange,
+): RowView {
+  if (
+    !prev ||
+    !change ||
+    change.structural ||
+    (change.base && change.base !== prev.source) ||
+    prev.columns !== columns ||
+    !sameQuery(prev.query, query)
+  ) {
     if (prev && prev.source === source && prev.columns === columns && sameQuery(prev.query, query)) return prev;
     return fullView(source, query, columns);
   }
@@ -118,7 +131,8 @@ export function deriveView(prev: RowView | undefined, source: Row[], query: View
   if (!filtering && !sorting) return { query, columns, source, rows: source, positions: undefined };
   for (const [before, after] of change.modified.values()) {
     if (filtering && matches(before, terms) !== matches(after, terms)) return fullView(source, query, columns);
-    if (sorting && sortKey(before, query.sortColumn, columns) !== sortKey(after, query.sortColumn, columns)) return fullView(source, query, columns);
+    if (sorting && sortKey(before, query.sortColumn, columns) !== sortKey(after, query.sortColumn, columns))
+      return fullView(source, query, columns);
   }
   const positions = positionsOf(prev);
   const rows = prev.rows.slice();

@@ -4,8 +4,10 @@ import { statusTone, readyTone, toneForCell } from './status-tone';
 
 test('status words map to one tone each', () => {
   for (const s of ['Running', 'Ready', 'Completed', 'Succeeded', 'Bound']) assert.equal(statusTone(s), 'ok', s);
-  for (const s of ['Pending', 'ContainerCreating', 'Terminating', 'Init:0/1', 'Ready,SchedulingDisabled']) assert.equal(statusTone(s), 'warn', s);
-  for (const s of ['Failed', 'Error', 'CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'NotReady']) assert.equal(statusTone(s), 'bad', s);
+  for (const s of ['Pending', 'ContainerCreating', 'Terminating', 'Init:0/1', 'Ready,SchedulingDisabled'])
+    assert.equal(statusTone(s), 'warn', s);
+  for (const s of ['Failed', 'Error', 'CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'NotReady'])
+    assert.equal(statusTone(s), 'bad', s);
   assert.equal(statusTone('something'), undefined);
 });
 

@@ -3,8 +3,10 @@
 
 export type Tone = 'ok' | 'warn' | 'bad';
 
-const bad = /^(failed|error|crashloopbackoff|imagepullbackoff|errimagepull|invalidimagename|createcontainerconfigerror|createcontainererror|runcontainererror|oomkilled|evicted|notready|lost|unknown|backoff|deadlineexceeded|containerstatusunknown|init:error|init:crashloopbackoff|false)$/i;
-const warn = /^(pending|containercreating|podinitializing|terminating|progressing|init:.*|waiting|scheduling|notreadyyet|suspended|unschedulable|schedulingdisabled|starting|stopping|.*,schedulingdisabled)$/i;
+const bad =
+  /^(failed|error|crashloopbackoff|imagepullbackoff|errimagepull|invalidimagename|createcontainerconfigerror|createcontainererror|runcontainererror|oomkilled|evicted|notready|lost|unknown|backoff|deadlineexceeded|containerstatusunknown|init:error|init:crashloopbackoff|false)$/i;
+const warn =
+  /^(pending|containercreating|podinitializing|terminating|progressing|init:.*|waiting|scheduling|notreadyyet|suspended|unschedulable|schedulingdisabled|starting|stopping|.*,schedulingdisabled)$/i;
 const ok = /^(running|ready|completed|succeeded|active|bound|available|true|complete|healthy|normal)$/i;
 
 export function statusTone(text: string): Tone | undefined {

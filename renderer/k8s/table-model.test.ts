@@ -2,7 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyRowEvents, rowSetFrom, toRow, type Row } from './table-model';
 
-const columns = [{ name: 'Name', type: 'string', format: 'name' }, { name: 'Status', type: 'string' }, { name: 'Restarts', type: 'integer' }];
+const columns = [
+  { name: 'Name', type: 'string', format: 'name' },
+  { name: 'Status', type: 'string' },
+  { name: 'Restarts', type: 'integer' },
+];
 const row = (name: string, status: string, uid = `uid-${name}`): Row =>
   toRow({ cells: [name, status, 0], object: { metadata: { name, namespace: 'ns', uid } } }, columns);
 
@@ -31,7 +35,10 @@ test('batch: modify in place, add at the end, delete compacts and reindexes', ()
     { type: 'DELETED', row: row('zzz', '') },
   ]);
   assert.equal(res.structural, true);
-  assert.deepEqual(res.rows.map((r) => r.name), ['b', 'c', 'd']);
+  assert.deepEqual(
+    res.rows.map((r) => r.name),
+    ['b', 'c', 'd'],
+  );
   assert.equal(res.rows[2].cells[1], 'Running');
   assert.equal(res.index.get('uid-d'), 2);
   assert.equal(res.index.get('uid-a'), undefined);
@@ -39,7 +46,10 @@ test('batch: modify in place, add at the end, delete compacts and reindexes', ()
 
 test('several modifications of one row keep the first "before"', () => {
   const set = rowSetFrom([row('a', 'Pending')]);
-  const res = applyRowEvents(set, [{ type: 'MODIFIED', row: row('a', 'ContainerCreating') }, { type: 'MODIFIED', row: row('a', 'Running') }]);
+  const res = applyRowEvents(set, [
+    { type: 'MODIFIED', row: row('a', 'ContainerCreating') },
+    { type: 'MODIFIED', row: row('a', 'Running') },
+  ]);
   const [before, after] = res.modified.get('uid-a')!;
   assert.equal(before.cells[1], 'Pending');
   assert.equal(after.cells[1], 'Running');

@@ -45,7 +45,10 @@ export function toRow(raw: RawTableRow, columns: TableColumnDefinition[]): Row {
   const nameCol = columns.findIndex((c) => c.format === 'name');
   const name = meta.name ?? (nameCol >= 0 ? cells[nameCol] : cells[0]) ?? '';
   const namespace = meta.namespace ?? '';
-  const full = obj && obj.kind !== 'PartialObjectMetadata' && (obj.spec !== undefined || obj.status !== undefined || obj.data !== undefined) ? obj : undefined;
+  const full =
+    obj && obj.kind !== 'PartialObjectMetadata' && (obj.spec !== undefined || obj.status !== undefined || obj.data !== undefined)
+      ? obj
+      : undefined;
   return {
     key: metaKey(meta, name),
     name,

@@ -8,7 +8,13 @@ import { createAppStore } from './app-store';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 const exec = (consented: boolean) => ({ command: '/opt/plug', args: [], env: [], via: 'exec' as const, consented });
-const kube = (name: string, over: Partial<ProfileSummary> = {}): ProfileSummary => ({ name, source: 'kubeconfig', status: 'ready', sourceId: 's1', ...over });
+const kube = (name: string, over: Partial<ProfileSummary> = {}): ProfileSummary => ({
+  name,
+  source: 'kubeconfig',
+  status: 'ready',
+  sourceId: 's1',
+  ...over,
+});
 
 function setup(profiles: ProfileSummary[], discoveryError?: Error) {
   let emit!: (e: HostEvent) => void;
@@ -16,14 +22,19 @@ function setup(profiles: ProfileSummary[], discoveryError?: Error) {
     app: async () => ({ version: '0', mode: 'web', dataDir: '/d', docker: { available: true }, defaultImage: 'img' }),
     clusters: async () => [],
     profiles: async () => profiles,
-    subscribe: (onEvent: (e: HostEvent) => void, onConn: (c: boolean) => void) => { emit = onEvent; onConn(true); return () => {}; },
-  } as unknown as HostClient;
-  const k8s = () => ({
-    getJson: async (p: string) => {
-      if (discoveryError) throw discoveryError;
-      return p === '/api' ? { versions: ['v1'] } : p === '/apis' ? { groups: [] } : { resources: [] };
+    subscribe: (onEvent: (e: HostEvent) => void, onConn: (c: boolean) => void) => {
+      emit = onEvent;
+      onConn(true);
+      return () => {};
     },
-  }) as unknown as K8sClient;
+  } as unknown as HostClient;
+  const k8s = () =>
+    ({
+      getJson: async (p: string) => {
+        if (discoveryError) throw discoveryError;
+        return p === '/api' ? { versions: ['v1'] } : p === '/apis' ? { groups: [] } : { resources: [] };
+      },
+    }) as unknown as K8sClient;
   const store = createAppStore({ host, k8s, later: () => {} });
   store.getState().init();
   return { store, emit: (e: HostEvent) => emit(e) };
@@ -32,10 +43,32 @@ function setup(profiles: ProfileSummary[], discoveryError?: Error) {
 test("'profile-sources' and 'profiles' events update the sidebar's data without a reload", async () => {
   const { store, emit } = setup([kube('a')]);
   await tick();
-  emit({ type: 'profile-sources', sources: [{ id: 's1', kind: 'file', label: '/k', paths: ['/k'], watched: true, encrypted: false, profiles: ['a', 'b'], hidden: [], errors: [], notes: [] }] });
+  emit({
+    type: 'profile-sources',
+    sources: [
+      {
+        id: 's1',
+        kind: 'file',
+        label: '/k',
+        paths: ['/k'],
+        watched: true,
+        encrypted: false,
+        profiles: ['a', 'b'],
+        hidden: [],
+        errors: [],
+        notes: [],
+      },
+    ],
+  });
   emit({ type: 'profiles', profiles: [kube('a'), kube('b')] });
-  assert.deepEqual(store.getState().profileSources.map((s) => s.profiles), [['a', 'b']]);
-  assert.deepEqual(store.getState().profiles.map((p) => p.name), ['a', 'b']);
+  assert.deepEqual(
+    store.getState().profileSources.map((s) => s.profiles),
+    [['a', 'b']],
+  );
+  assert.deepEqual(
+    store.getState().profiles.map((p) => p.name),
+    ['a', 'b'],
+  );
   store.getState().updateProfile(kube('b', { status: 'unreachable', reason: 'connection refused at 127.0.0.1:9' }));
   assert.equal(store.getState().profiles[1].reason, 'connection refused at 127.0.0.1:9');
 });

@@ -6,31 +6,65 @@ import type { K8sClient } from '../k8s/client';
 import { createAppStore } from './app-store';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
-const cluster = (state: LocalCluster['state'], name = 'local'): LocalCluster => ({ name, profile: `skiff-${name}`, state, steps: [], progress: state === 'running' ? 1 : 0.3 });
+const cluster = (state: LocalCluster['state'], name = 'local'): LocalCluster => ({
+  name,
+  profile: `skiff-${name}`,
+  state,
+  steps: [],
+  progress: state === 'running' ? 1 : 0.3,
+});
 
 // The profile calls (used by components, not by the store).
-const unused = async (): Promise<never> => { throw new Error('not used here'); };
+const unused = async (): Promise<never> => {
+  throw new Error('not used here');
+};
 const unusedProfileCalls = {
-  profileSources: unused, addProfileSource: unused, removeProfileSource: unused, removeProfile: unused, checkProfile: unused, allowExec: unused,
-  revokeExec: unused, profileNamespaces: unused, setAllowedNamespaces: unused, profileKubeconfig: unused,
+  profileSources: unused,
+  addProfileSource: unused,
+  removeProfileSource: unused,
+  removeProfile: unused,
+  checkProfile: unused,
+  allowExec: unused,
+  revokeExec: unused,
+  profileNamespaces: unused,
+  setAllowedNamespaces: unused,
+  profileKubeconfig: unused,
 };
 
 function fakeHost(over: Partial<HostClient> = {}) {
   let emit!: (e: HostEvent) => void;
   const host: HostClient = {
-    app: async () => ({ version: '0', mode: 'web', dataDir: '/d', docker: { available: false, hint: 'start docker' }, defaultImage: 'img' }),
+    app: async () => ({
+      version: '0',
+      mode: 'web',
+      dataDir: '/d',
+      docker: { available: false, hint: 'start docker' },
+      defaultImage: 'img',
+    }),
     clusters: async () => [],
     profiles: async () => [],
     startCluster: async (req) => cluster('starting', req.name),
     clusterAction: async (name) => cluster('starting', name),
     deleteCluster: async () => {},
     ...unusedProfileCalls,
-    subscribe: (onEvent, onConn) => { emit = onEvent; onConn(true); return () => {}; },
+    subscribe: (onEvent, onConn) => {
+      emit = onEvent;
+      onConn(true);
+      return () => {};
+    },
     ...over,
   };
   return { host, emit: (e: HostEvent) => emit(e) };
 }
-const k8s = () => ({ profile: 'p', base: '', url: (p: string) => p, getJson: async (p: string) => (p === '/api' ? { versions: ['v1'] } : p === '/apis' ? { groups: [] } : { resources: [] }), send: async () => ({}), open: async () => new Response('') }) as unknown as K8sClient;
+const k8s = () =>
+  ({
+    profile: 'p',
+    base: '',
+    url: (p: string) => p,
+    getJson: async (p: string) => (p === '/api' ? { versions: ['v1'] } : p === '/apis' ? { groups: [] } : { resources: [] }),
+    send: async () => ({}),
+    open: async () => new Response(''),
+  }) as unknown as K8sClient;
 
 test('first run: no clusters and no profiles shows the start view', async () => {
   const { host } = fakeHost();
@@ -58,7 +92,10 @@ test('starting a cluster shows progress and lands on its overview when running',
 test('a running event that beats the POST answer is not overwritten by the older snapshot', async () => {
   let emitLater!: () => void;
   const { host, emit } = fakeHost({
-    startCluster: async (req) => { emitLater(); return cluster('starting', req.name); },
+    startCluster: async (req) => {
+      emitLater();
+      return cluster('starting', req.name);
+    },
   });
   emitLater = () => emit({ type: 'cluster', cluster: cluster('running') });
   const store = createAppStore({ host, k8s, later: () => {} });
@@ -70,7 +107,11 @@ test('a running event that beats the POST answer is not overwritten by the older
 });
 
 test('a failed start stays on the progress view; a host error is a toast and leaves following', async () => {
-  const { host, emit } = fakeHost({ startCluster: async () => { throw Object.assign(new Error('name taken'), { hint: 'pick another' }); } });
+  const { host, emit } = fakeHost({
+    startCluster: async () => {
+      throw Object.assign(new Error('name taken'), { hint: 'pick another' });
+    },
+  });
   const store = createAppStore({ host, k8s, later: () => {} });
   store.getState().init();
   await tick();
@@ -104,7 +145,10 @@ test('dock tabs: opening twice keeps one, closing the active one activates a nei
   store.getState().openTab(tab('a'));
   store.getState().openTab(tab('b'));
   store.getState().openTab(tab('a'));
-  assert.deepEqual(store.getState().dock.tabs.map((t) => t.id), ['a', 'b']);
+  assert.deepEqual(
+    store.getState().dock.tabs.map((t) => t.id),
+    ['a', 'b'],
+  );
   assert.equal(store.getState().dock.active, 'a');
   store.getState().closeTab('a');
   assert.equal(store.getState().dock.active, 'b');
@@ -112,7 +156,11 @@ test('dock tabs: opening twice keeps one, closing the active one activates a nei
 
 test('deleting the cluster on screen (event first, then the answer) goes back to first run', async () => {
   let emitDeleted!: () => void;
-  const { host, emit } = fakeHost({ deleteCluster: async () => { emitDeleted(); } });
+  const { host, emit } = fakeHost({
+    deleteCluster: async () => {
+      emitDeleted();
+    },
+  });
   emitDeleted = () => emit({ type: 'cluster-deleted', name: 'local' });
   const store = createAppStore({ host, k8s, later: () => {} });
   store.getState().init();

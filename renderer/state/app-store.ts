@@ -157,17 +157,29 @@ export function createAppStore(deps: AppStoreDeps): AppStore {
       forwardsOpen: false,
 
       init() {
-        const stop = deps.host.subscribe((ev) => {
-          if (ev.type === 'cluster') setCluster(ev.cluster);
-          else if (ev.type === 'cluster-deleted') forget(ev.name);
-          else if (ev.type === 'profiles') set({ profiles: ev.profiles });
-          else if (ev.type === 'port-forwards') set({ forwards: ev.forwards });
-          else if (ev.type === 'profile-sources') set({ profileSources: ev.sources });
-        }, (connected) => set({ hostConnected: connected }));
-        Promise.all([deps.host.app(), deps.host.clusters(), deps.host.profiles()]).then(([app, clusters, profiles]) => {
-          set((s) => ({ app, profiles, clusters: { ...Object.fromEntries(clusters.map((c) => [c.name, c])), ...s.clusters }, loaded: true, hostError: undefined }));
-          settle();
-        }, (e) => set({ hostError: errorText(e), loaded: true }));
+        const stop = deps.host.subscribe(
+          (ev) => {
+            if (ev.type === 'cluster') setCluster(ev.cluster);
+            else if (ev.type === 'cluster-deleted') forget(ev.name);
+            else if (ev.type === 'profiles') set({ profiles: ev.profiles });
+            else if (ev.type === 'port-forwards') set({ forwards: ev.forwards });
+            else if (ev.type === 'profile-sources') set({ profileSources: ev.sources });
+          },
+          (connected) => set({ hostConnected: connected }),
+        );
+        Promise.all([deps.host.app(), deps.host.clusters(), deps.host.profiles()]).then(
+          ([app, clusters, profiles]) => {
+            set((s) => ({
+              app,
+              profiles,
+              clusters: { ...Object.fromEntries(clusters.map((c) => [c.name, c])), ...s.clusters },
+              loaded: true,
+              hostError: undefined,
+            }));
+            settle();
+          },
+          (e) => set({ hostError: errorText(e), loaded: true }),
+        );
         return stop;
       },
 
@@ -221,11 +233,13 @@ export function createAppStore(deps: AppStoreDeps): AppStore {
       setNamespace: (namespace) => set({ namespace }),
       showStart: () => set({ view: { kind: 'start' }, selection: undefined, following: undefined, ...leaveEditor() }),
       showOverview: () => set({ view: { kind: 'overview' }, selection: undefined, ...leaveEditor() }),
-      showList: (resource, keepEditor = false) => set((s) => ({
-        view: { kind: 'list', resource },
-        selection: s.selection?.resource.name === resource.name && s.selection.resource.group === resource.group ? s.selection : undefined,
-        ...(keepEditor ? {} : leaveEditor()),
-      })),
+      showList: (resource, keepEditor = false) =>
+        set((s) => ({
+          view: { kind: 'list', resource },
+          selection:
+            s.selection?.resource.name === resource.name && s.selection.resource.group === resource.group ? s.selection : undefined,
+          ...(keepEditor ? {} : leaveEditor()),
+        })),
       select: (selection) => set({ selection }),
       openEditor(req) {
         const profile = req.profile ?? get().profile;
@@ -254,9 +268,12 @@ export function createAppStore(deps: AppStoreDeps): AppStore {
         set((s) => ({ discovery: { ...s.discovery, [profile]: { resources: cur?.resources ?? [], loading: true } } }));
         const client = deps.k8s(profile);
         discover((path) => client.getJson(path)).then(
-          (d) => set((s) => ({ discovery: { ...s.discovery, [profile]: { resources: d.resources, loading: false, failures: d.failures } } })),
+          (d) =>
+            set((s) => ({ discovery: { ...s.discovery, [profile]: { resources: d.resources, loading: false, failures: d.failures } } })),
           (e) => {
-            set((s) => ({ discovery: { ...s.discovery, [profile]: { resources: cur?.resources ?? [], loading: false, error: errorText(e) } } }));
+            set((s) => ({
+              discovery: { ...s.discovery, [profile]: { resources: cur?.resources ?? [], loading: false, error: errorText(e) } },
+            }));
             // The proxy's 401 when a plugin needs consent (e.g. its command changed since).
             if ((e as { reason?: unknown })?.reason === 'ExecConsentRequired' && get().profile === profile) set({ consentFor: profile });
           },

@@ -35,7 +35,10 @@ export function createServices(win: Window): Services {
     if (!m) samplers.set(profile, (m = createMetricsSampler({ client: k8s(profile) })));
     return m;
   };
-  const host = createHostClient({ fetch, eventSource: (url) => new EventSource(url, { withCredentials: true }) as unknown as EventSourceLike });
+  const host = createHostClient({
+    fetch,
+    eventSource: (url) => new EventSource(url, { withCredentials: true }) as unknown as EventSourceLike,
+  });
   const store = createAppStore({ host, k8s });
   const wsOrigin = `${win.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${win.location.host}`;
   return { store, host, k8s, fetch, wsOrigin, slots: createStreamSlots(), metrics };

@@ -33,22 +33,35 @@ const empty: LiveTable = { columns: [], set: { rows: [], index: new Map() }, loa
 
 export function useLiveTable(client: K8sClient | undefined, path: string | undefined, q: LiveTableQuery = {}): LiveTable {
   const { slots } = useServices();
-  const key = `${client?.base}|${path}|${q.labelSelector ?? ''}|${q.fieldSelector ?? ''}|${q.includeObject ?? ''}|${q.poll ? q.pollMs ?? 'poll' : ''}`;
+  const key = `${client?.base}|${path}|${q.labelSelector ?? ''}|${q.fieldSelector ?? ''}|${q.includeObject ?? ''}|${q.poll ? (q.pollMs ?? 'poll') : ''}`;
   const store = useMemo(() => createStore<LiveTable>(() => ({ ...empty, loading: !!(client && path) })), [key]); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => {
     if (!client || !path) return;
     const lw = startListWatch({
-      client, path, labelSelector: q.labelSelector, fieldSelector: q.fieldSelector, includeObject: q.includeObject,
-      slots, poll: q.poll, pollMs: q.pollMs,
+      client,
+      path,
+      labelSelector: q.labelSelector,
+      fieldSelector: q.fieldSelector,
+      includeObject: q.includeObject,
+      slots,
+      poll: q.poll,
+      pollMs: q.pollMs,
       onReset: (columns, rows, complete) => store.setState({ columns, set: rowSetFrom(rows), change: undefined, loading: false, complete }),
       onPage: (rows, complete) => {
         const s = store.getState();
-        store.setState({ set: rowSetFrom(s.set.rows.concat(rows)), change: { base: s.set.rows, structural: true, modified: new Map() }, complete });
+        store.setState({
+          set: rowSetFrom(s.set.rows.concat(rows)),
+          change: { base: s.set.rows, structural: true, modified: new Map() },
+          complete,
+        });
       },
       onEvents: (events) => {
         const s = store.getState();
         const r = applyRowEvents(s.set, events);
-        store.setState({ set: { rows: r.rows, index: r.index }, change: { base: s.set.rows, structural: r.structural, modified: r.modified } });
+        store.setState({
+          set: { rows: r.rows, index: r.index },
+          change: { base: s.set.rows, structural: r.structural, modified: r.modified },
+        });
       },
       onError: (error) => {
         if (error || store.getState().error) store.setState({ error: error ?? undefined, loading: false });

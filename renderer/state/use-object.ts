@@ -11,15 +11,25 @@ export interface ObjectState {
   reload(): void;
 }
 
-export function useObject(client: K8sClient | undefined, r: ApiResource | undefined, namespace: string, name: string, seenVersion?: string): ObjectState {
+export function useObject(
+  client: K8sClient | undefined,
+  r: ApiResource | undefined,
+  namespace: string,
+  name: string,
+  seenVersion?: string,
+): ObjectState {
   const [state, setState] = useState<{ obj?: KubeObject; error?: Error }>({});
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   useEffect(() => {
     if (!client || !r || !name) return;
     const abort = new AbortController();
-    client.getJson<KubeObject>(resourcePath(r, namespace, name), { signal: abort.signal, what: `${r.kind} ${name}` })
-      .then((obj) => setState({ obj }), (error) => { if (!abort.signal.aborted) setState((s) => ({ obj: s.obj, error })); });
+    client.getJson<KubeObject>(resourcePath(r, namespace, name), { signal: abort.signal, what: `${r.kind} ${name}` }).then(
+      (obj) => setState({ obj }),
+      (error) => {
+        if (!abort.signal.aborted) setState((s) => ({ obj: s.obj, error }));
+      },
+    );
     return () => abort.abort();
   }, [client, r, namespace, name, seenVersion, tick]);
   useEffect(() => {

@@ -26,11 +26,15 @@ async function main() {
   const agent = new Agent({ keepAlive: true, maxSockets: 16, ca: f.pki.caCert, cert: f.pki.adminCert, key: f.pki.adminKey });
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request(`${f.server.url}${path}`, { method, agent, headers: { 'Content-Type': 'application/json', ...headers } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (d) => chunks.push(d));
-        res.on('end', () => resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString() }));
-      });
+      const req = request(
+        `${f.server.url}${path}`,
+        { method, agent, headers: { 'Content-Type': 'application/json', ...headers } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (d) => chunks.push(d));
+          res.on('end', () => resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString() }));
+        },
+      );
       req.on('error', reject);
       req.end(body === undefined ? undefined : JSON.stringify(body));
     });
@@ -44,10 +48,13 @@ async function main() {
   // Floor for round trips: a bare HTTPS server with the same certificate and client-cert request.
   // It also serves a fixed body (set below) to give the list figure its transfer floor.
   let bareBody = 'ok';
-  const bare = createServer({ cert: f.pki.serverCert, key: f.pki.serverKey, ca: f.pki.caCert, requestCert: true, rejectUnauthorized: false }, (_q, s) => {
-    s.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(bareBody) });
-    s.end(bareBody);
-  });
+  const bare = createServer(
+    { cert: f.pki.serverCert, key: f.pki.serverKey, ca: f.pki.caCert, requestCert: true, rejectUnauthorized: false },
+    (_q, s) => {
+      s.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(bareBody) });
+      s.end(bareBody);
+    },
+  );
   await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
   const barePort = (bare.address() as { port: number }).port;
   const bareGet = () =>
@@ -80,7 +87,15 @@ async function main() {
   const createN = 5000;
   const createRate = await new Promise<number>((resolve, reject) => {
     const w = new Worker(new URL('./create-load.mjs', import.meta.url), {
-      workerData: { url: f.server.url, ca: f.pki.caCert, cert: f.pki.adminCert, key: f.pki.adminKey, path: '/api/v1/namespaces/bench/configmaps', count: createN, inFlight: 16 },
+      workerData: {
+        url: f.server.url,
+        ca: f.pki.caCert,
+        cert: f.pki.adminCert,
+        key: f.pki.adminKey,
+        path: '/api/v1/namespaces/bench/configmaps',
+        count: createN,
+        inFlight: 16,
+      },
     });
     w.once('message', (m) => (m.error ? reject(new Error(m.error)) : resolve(m.rate)));
     w.once('error', reject);
@@ -91,12 +106,14 @@ async function main() {
   const getTimes = await time(2000, () => call('GET', '/api/v1/namespaces/bench/configmaps/cm-1'));
 
   // 10,000 pods, listed whole as JSON and as a Table.
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (next < 10_000) {
-      const i = next++;
-      await must(call('POST', '/api/v1/namespaces/bench/pods', podBody(i)), 201);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < 10_000) {
+        const i = next++;
+        await must(call('POST', '/api/v1/namespaces/bench/pods', podBody(i)), 201);
+      }
+    }),
+  );
   const listJson = await time(5, () => must(call('GET', '/api/v1/namespaces/bench/pods'), 200));
   const tableAccept = { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' };
   const listTable = await time(5, () => must(call('GET', '/api/v1/namespaces/bench/pods', undefined, tableAccept), 200));
@@ -112,25 +129,35 @@ async function main() {
   let received = 0;
   const rv = JSON.parse((await call('GET', '/api/v1/namespaces/bench/secrets')).text).metadata.resourceVersion;
   const watchAgent = new Agent({ keepAlive: true, maxSockets: watchers + 4, ca: f.pki.caCert, cert: f.pki.adminCert, key: f.pki.adminKey });
-  const streams = await Promise.all(Array.from({ length: watchers }, () => new Promise<import('node:http').ClientRequest>((resolve) => {
-    const req = request(`${f.server.url}/api/v1/namespaces/bench/secrets?watch=1&resourceVersion=${rv}`, { agent: watchAgent }, (res) => {
-      let buf = '';
-      res.on('data', (d) => {
-        buf += d;
-        let nl;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const ev = JSON.parse(buf.slice(0, nl));
-          buf = buf.slice(nl + 1);
-          const at = performance.now();
-          const sent = created.get(ev.object.metadata.name);
-          if (sent !== undefined) delays.push(at - sent);
-          received++;
-        }
-      });
-      resolve(req);
-    });
-    req.end();
-  })));
+  const streams = await Promise.all(
+    Array.from(
+      { length: watchers },
+      () =>
+        new Promise<import('node:http').ClientRequest>((resolve) => {
+          const req = request(
+            `${f.server.url}/api/v1/namespaces/bench/secrets?watch=1&resourceVersion=${rv}`,
+            { agent: watchAgent },
+            (res) => {
+              let buf = '';
+              res.on('data', (d) => {
+                buf += d;
+                let nl;
+                while ((nl = buf.indexOf('\n')) >= 0) {
+                  const ev = JSON.parse(buf.slice(0, nl));
+                  buf = buf.slice(nl + 1);
+                  const at = performance.now();
+                  const sent = created.get(ev.object.metadata.name);
+                  if (sent !== undefined) delays.push(at - sent);
+                  received++;
+                }
+              });
+              resolve(req);
+            },
+          );
+          req.end();
+        }),
+    ),
+  );
   const tw = performance.now();
   for (let i = 0; i < events; i++) {
     created.set(`s-${i}`, performance.now());
@@ -150,7 +177,10 @@ async function main() {
   const home = mkdtempSync(join(tmpdir(), 'skiff-bench-home-'));
   const cli = (args: string[]) => {
     const t = performance.now();
-    const r = spawnSync(process.execPath, ['bin/skiff.mjs', ...args], { env: { ...process.env, SKIFF_HOME: home, HOME: home }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['bin/skiff.mjs', ...args], {
+      env: { ...process.env, SKIFF_HOME: home, HOME: home },
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`skiff ${args.join(' ')} failed: ${r.stderr}`);
     return performance.now() - t;
   };
@@ -169,10 +199,16 @@ async function main() {
   out('');
   out('api benchmark (one run; figure | floor)');
   out(`  creates/s, durable, 16 in flight   ${createRate.toFixed(0).padStart(8)} /s   | see store floor below (target >= 2000/s)`);
-  out(`  get p50 / p99                      ${ms(pct(getTimes, 50))} / ${ms(pct(getTimes, 99))}   | bare HTTPS round trip ${ms(pct(bareTimes, 50))} / ${ms(pct(bareTimes, 99))} (target p99 <= 2 ms)`);
-  out(`  list 10,000 pods, JSON  (median)   ${ms(pct(listJson, 50))}   | bare HTTPS transfer of the same ${(bareBody.length / 1048576).toFixed(1)} MiB ${ms(pct(listFloor, 50))} (target <= 150 ms)`);
+  out(
+    `  get p50 / p99                      ${ms(pct(getTimes, 50))} / ${ms(pct(getTimes, 99))}   | bare HTTPS round trip ${ms(pct(bareTimes, 50))} / ${ms(pct(bareTimes, 99))} (target p99 <= 2 ms)`,
+  );
+  out(
+    `  list 10,000 pods, JSON  (median)   ${ms(pct(listJson, 50))}   | bare HTTPS transfer of the same ${(bareBody.length / 1048576).toFixed(1)} MiB ${ms(pct(listFloor, 50))} (target <= 150 ms)`,
+  );
   out(`  list 10,000 pods, Table (median)   ${ms(pct(listTable, 50))}   rows=${rowCount}`);
-  out(`  watch fan-out, ${watchers} watchers x ${events} events: delivered ${received}/${watchers * events} in ${fanoutSeconds.toFixed(2)} s; delivery p50 ${ms(pct(delays, 50))} p99 ${ms(pct(delays, 99))}`);
+  out(
+    `  watch fan-out, ${watchers} watchers x ${events} events: delivered ${received}/${watchers * events} in ${fanoutSeconds.toFixed(2)} s; delivery p50 ${ms(pct(delays, 50))} p99 ${ms(pct(delays, 99))}`,
+  );
   out(`  skiff start -> ready, cold / warm  ${ms(cold)} / ${ms(warm)}   | node -e 0: ${ms(nodeFloor)} (target <= 1000 ms)`);
   out(`  process RSS after the run          ${(rss / 1048576).toFixed(0)} MiB`);
   out('');
@@ -182,7 +218,16 @@ async function main() {
 function podBody(i: number) {
   return {
     metadata: { name: `pod-${i}`, labels: { app: `app-${i % 20}`, tier: 'bench' } },
-    spec: { containers: [{ name: 'main', image: 'registry.example/app:1.0', ports: [{ containerPort: 8080 }], resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
+    spec: {
+      containers: [
+        {
+          name: 'main',
+          image: 'registry.example/app:1.0',
+          ports: [{ containerPort: 8080 }],
+          resources: { requests: { cpu: '10m', memory: '16Mi' } },
+        },
+      ],
+    },
   };
 }
 

@@ -17,16 +17,21 @@ async function run(job) {
     });
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: job.inFlight }, async () => {
-    while (next < job.count) {
-      const i = next++;
-      const code = await post({ metadata: { name: `cm-${i}`, labels: { i: String(i % 10) } }, data: { k: 'v'.repeat(100) } });
-      if (code !== 201) throw new Error(`create ${i}: HTTP ${code}`);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: job.inFlight }, async () => {
+      while (next < job.count) {
+        const i = next++;
+        const code = await post({ metadata: { name: `cm-${i}`, labels: { i: String(i % 10) } }, data: { k: 'v'.repeat(100) } });
+        if (code !== 201) throw new Error(`create ${i}: HTTP ${code}`);
+      }
+    }),
+  );
   const seconds = (performance.now() - t0) / 1000;
   agent.destroy();
   return job.count / seconds;
 }
 
-run(workerData).then((rate) => parentPort.postMessage({ rate }), (e) => parentPort.postMessage({ error: String(e) }));
+run(workerData).then(
+  (rate) => parentPort.postMessage({ rate }),
+  (e) => parentPort.postMessage({ error: String(e) }),
+);

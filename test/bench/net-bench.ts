@@ -28,7 +28,8 @@ const cluster = `netbench${process.pid}`;
 
 const out = (line: string) => console.log(line);
 const ms = (n: number) => `${n.toFixed(2)} ms`;
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN;
 const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
 
 // Runs inside the client pod: argv[1] is JSON {host, port, seq, conc, total, connects}; prints JSON.
@@ -50,15 +51,22 @@ const tick=()=>{const r=http.get({host,port:+port,path:'/',agent:false,timeout:5
 setTimeout(()=>{console.log('TIMEOUT');process.exit(2)},30000);`;
 
 function kubectl(cp: ControlPlane, dir: string, args: string[]) {
-  return spawn(kubectlPath(), args, { env: { PATH: process.env.PATH ?? '', KUBECONFIG: cp.kubeconfigPath, HOME: join(dir, 'home') }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(kubectlPath(), args, {
+    env: { PATH: process.env.PATH ?? '', KUBECONFIG: cp.kubeconfigPath, HOME: join(dir, 'home') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 async function kubectlOut(cp: ControlPlane, dir: string, args: string[]): Promise<string> {
   const p = kubectl(cp, dir, args);
   let o = '';
   let e = '';
-  p.stdout.on('data', (d) => { o += d; });
-  p.stderr.on('data', (d) => { e += d; });
+  p.stdout.on('data', (d) => {
+    o += d;
+  });
+  p.stderr.on('data', (d) => {
+    e += d;
+  });
   const code = await new Promise<number>((r) => p.on('close', (c) => r(c ?? 1)));
   if (code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${e || o}`);
   return o;
@@ -73,19 +81,29 @@ async function waitPod(client: KubeClient, name: string): Promise<any> {
   throw new Error(`pod ${name} did not become ready`);
 }
 
-const svc = (name: string, type = 'ClusterIP') => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { type, selector: { app: 'srv' }, ports: [{ port: 80, targetPort: 8080 }] } });
+const svc = (name: string, type = 'ClusterIP') => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name },
+  spec: { type, selector: { app: 'srv' }, ports: [{ port: 80, targetPort: 8080 }] },
+});
 
 function hostOnce(port: number, host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
-    const req = httpGet({ host, port, path: '/', agent: false }, (res) => { res.resume(); res.on('end', () => resolve(performance.now() - t)); });
+    const req = httpGet({ host, port, path: '/', agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(performance.now() - t));
+    });
     req.on('error', reject);
     req.setTimeout(2000, () => req.destroy(new Error('timeout')));
   });
 }
 
 function line(what: string, figure: number[], floor: number[]) {
-  out(`  ${what}: p50 ${ms(pct(figure, 50))} / p99 ${ms(pct(figure, 99))}   vs floor p50 ${ms(pct(floor, 50))} / p99 ${ms(pct(floor, 99))}   (p50 +${ms(pct(figure, 50) - pct(floor, 50))})`);
+  out(
+    `  ${what}: p50 ${ms(pct(figure, 50))} / p99 ${ms(pct(figure, 99))}   vs floor p50 ${ms(pct(floor, 50))} / p99 ${ms(pct(floor, 99))}   (p50 +${ms(pct(figure, 50) - pct(floor, 50))})`,
+  );
 }
 
 async function main() {
@@ -95,21 +113,58 @@ async function main() {
   process.env.SKIFF_SANDBOX_IMAGE = PAUSE_IMAGE;
   let cp: ControlPlane | undefined;
   try {
-    out(`net bench: Docker-backed cluster, 1 node; client pod (node) → busybox httpd pod; ${SEQUENTIAL} sequential + ${CONCURRENT_TOTAL} requests at concurrency ${CONCURRENCY}, ${CONNECTS} connects`);
+    out(
+      `net bench: Docker-backed cluster, 1 node; client pod (node) → busybox httpd pod; ${SEQUENTIAL} sequential + ${CONCURRENT_TOTAL} requests at concurrency ${CONCURRENCY}, ${CONNECTS} connects`,
+    );
     const t0 = performance.now();
-    cp = await startControlPlane({ name: cluster, dataDir: dir, datastore: 'sqlite', nodes: 1, nodeRuntime: 'docker', sandboxImage: PAUSE_IMAGE });
+    cp = await startControlPlane({
+      name: cluster,
+      dataDir: dir,
+      datastore: 'sqlite',
+      nodes: 1,
+      nodeRuntime: 'docker',
+      sandboxImage: PAUSE_IMAGE,
+    });
     const client = cp.client!;
     await cp.network!.ready();
     out(`  cluster + network agent ready in ${(performance.now() - t0).toFixed(0)} ms`);
     const image = await ensureAgentImage(docker);
-    await client.create(R.pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'srv', labels: { app: 'srv' } }, spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'httpd', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'mkdir /www && echo ok > /www/index.html && exec httpd -f -p 8080 -h /www'], readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 } }] } });
-    await client.create(R.pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bench' }, spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image, command: ['sleep', '3600'] }] } });
+    await client.create(R.pods, 'default', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'srv', labels: { app: 'srv' } },
+      spec: {
+        terminationGracePeriodSeconds: 0,
+        containers: [
+          {
+            name: 'httpd',
+            image: BUSYBOX_IMAGE,
+            command: ['sh', '-c', 'mkdir /www && echo ok > /www/index.html && exec httpd -f -p 8080 -h /www'],
+            readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 },
+          },
+        ],
+      },
+    });
+    await client.create(R.pods, 'default', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'bench' },
+      spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image, command: ['sleep', '3600'] }] },
+    });
     const web = await client.create(R.services, 'default', svc('web'));
     const srv = await waitPod(client, 'srv');
     await waitPod(client, 'bench');
     await cp.network!.synced();
     const run = async (host: string, port: number) => {
-      const o = await kubectlOut(cp!, dir, ['exec', 'bench', '--', 'node', '-e', CLIENT, JSON.stringify({ host, port, seq: SEQUENTIAL, conc: CONCURRENCY, total: CONCURRENT_TOTAL, connects: CONNECTS })]);
+      const o = await kubectlOut(cp!, dir, [
+        'exec',
+        'bench',
+        '--',
+        'node',
+        '-e',
+        CLIENT,
+        JSON.stringify({ host, port, seq: SEQUENTIAL, conc: CONCURRENCY, total: CONCURRENT_TOTAL, connects: CONNECTS }),
+      ]);
       const r = JSON.parse(o.trim().split('\n').pop()!);
       if (r.error) throw new Error(`bench client: ${r.error}`);
       return r as { seq: number[]; rps: number; connect: number[] };
@@ -118,7 +173,9 @@ async function main() {
     const proxied = await run(web.spec.clusterIP, 80);
     out('pod → ClusterIP → pod (figure) beside pod → pod IP (floor):');
     line('request latency, new connection each', proxied.seq, floor.seq);
-    out(`  concurrent (${CONCURRENCY}): ${proxied.rps.toFixed(0)} req/s   vs floor ${floor.rps.toFixed(0)} req/s   (${((proxied.rps / floor.rps) * 100).toFixed(0)}% of the floor)`);
+    out(
+      `  concurrent (${CONCURRENCY}): ${proxied.rps.toFixed(0)} req/s   vs floor ${floor.rps.toFixed(0)} req/s   (${((proxied.rps / floor.rps) * 100).toFixed(0)}% of the floor)`,
+    );
     line('TCP connection set-up', proxied.connect, floor.connect);
 
     const np = await client.create(R.services, 'default', svc('web-np', 'NodePort'));
@@ -126,21 +183,34 @@ async function main() {
     const nodePort = np.spec.ports[0].nodePort;
     // The same client as in the pod, as its own process on the host (like curl would be).
     const onHost = async (host: string, port: number) => {
-      const p = spawn(process.execPath, ['-e', CLIENT, JSON.stringify({ host, port, seq: SEQUENTIAL, conc: CONCURRENCY, total: CONCURRENT_TOTAL, connects: 0 })], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const p = spawn(
+        process.execPath,
+        ['-e', CLIENT, JSON.stringify({ host, port, seq: SEQUENTIAL, conc: CONCURRENCY, total: CONCURRENT_TOTAL, connects: 0 })],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
       let o = '';
-      p.stdout.on('data', (d) => { o += d; });
+      p.stdout.on('data', (d) => {
+        o += d;
+      });
       await new Promise((r) => p.on('close', r));
       return JSON.parse(o.trim().split('\n').pop() || '{"error":"no output"}') as { seq: number[]; rps: number; error?: string };
     };
     const viaNodePort = await onHost('127.0.0.1', nodePort);
     if (viaNodePort.error) throw new Error(`host client: ${viaNodePort.error}`);
-    const direct = await hostOnce(8080, srv.status.podIP).then(() => onHost(srv.status.podIP, 8080), () => undefined);
+    const direct = await hostOnce(8080, srv.status.podIP).then(
+      () => onHost(srv.status.podIP, 8080),
+      () => undefined,
+    );
     out('host → 127.0.0.1:NodePort → agent → pod (figure) beside host → pod IP (floor):');
     if (direct && !direct.error) {
       line('request latency, new connection each', viaNodePort.seq, direct.seq);
-      out(`  concurrent (${CONCURRENCY}): ${viaNodePort.rps.toFixed(0)} req/s   vs floor ${direct.rps.toFixed(0)} req/s   (${((viaNodePort.rps / direct.rps) * 100).toFixed(0)}% of the floor)`);
+      out(
+        `  concurrent (${CONCURRENCY}): ${viaNodePort.rps.toFixed(0)} req/s   vs floor ${direct.rps.toFixed(0)} req/s   (${((viaNodePort.rps / direct.rps) * 100).toFixed(0)}% of the floor)`,
+      );
     } else {
-      out(`  request latency: p50 ${ms(pct(viaNodePort.seq, 50))} / p99 ${ms(pct(viaNodePort.seq, 99))}, ${viaNodePort.rps.toFixed(0)} req/s (this host cannot reach pod IPs: no floor)`);
+      out(
+        `  request latency: p50 ${ms(pct(viaNodePort.seq, 50))} / p99 ${ms(pct(viaNodePort.seq, 99))}, ${viaNodePort.rps.toFixed(0)} req/s (this host cannot reach pod IPs: no floor)`,
+      );
     }
 
     const dnsTimes: number[] = [];
@@ -150,7 +220,12 @@ async function main() {
       const waiter = kubectl(cp, dir, ['exec', 'bench', '--', 'node', '-e', WAITER, `${name}.default.svc.cluster.local.`, '80']);
       let text = '';
       const done = new Promise<void>((resolve) => waiter.on('close', () => resolve()));
-      await new Promise<void>((resolve) => waiter.stdout.on('data', (d) => { text += d; if (text.includes('READY')) resolve(); }));
+      await new Promise<void>((resolve) =>
+        waiter.stdout.on('data', (d) => {
+          text += d;
+          if (text.includes('READY')) resolve();
+        }),
+      );
       await sleep(200);
       const created = Date.now();
       await client.create(R.services, 'default', svc(name));
@@ -162,7 +237,13 @@ async function main() {
       const t = performance.now();
       const s = await client.create(R.services, 'default', svc(`${name}-np`, 'NodePort'));
       for (;;) {
-        if (await hostOnce(s.spec.ports[0].nodePort).then(() => true, () => false)) break;
+        if (
+          await hostOnce(s.spec.ports[0].nodePort).then(
+            () => true,
+            () => false,
+          )
+        )
+          break;
         if (performance.now() - t > 30_000) throw new Error('NodePort never answered');
         await sleep(10);
       }
@@ -183,4 +264,10 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

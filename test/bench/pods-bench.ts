@@ -22,9 +22,13 @@ const floorLabel = 'skiff.bench-floor';
 const out = (line: string) => console.log(line);
 const ms = (n: number) => `${n.toFixed(0)} ms`;
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN;
 const gcRss = async () => {
-  for (let i = 0; i < 3; i++) { (globalThis as any).gc?.(); await new Promise((r) => setTimeout(r, 200)); }
+  for (let i = 0; i < 3; i++) {
+    (globalThis as any).gc?.();
+    await new Promise((r) => setTimeout(r, 200));
+  }
   return process.memoryUsage().rss;
 };
 const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
@@ -34,26 +38,36 @@ function runningWatch(client: KubeClient, ns: string) {
   const seen = new Map<string, number>();
   const bound = new Map<string, number>(); // first seen with spec.nodeName: the scheduler's share
   const waiters = new Map<string, (t: number) => void>();
-  const h = client.watch(R.pods, ns, {}, (_type, obj: any) => {
-    const name = obj?.metadata?.name;
-    if (obj?.spec?.nodeName && !bound.has(name)) bound.set(name, performance.now());
-    if (obj?.status?.phase !== 'Running' || seen.has(name)) return;
-    const t = performance.now();
-    seen.set(name, t);
-    waiters.get(name)?.(t);
-  }, () => {});
+  const h = client.watch(
+    R.pods,
+    ns,
+    {},
+    (_type, obj: any) => {
+      const name = obj?.metadata?.name;
+      if (obj?.spec?.nodeName && !bound.has(name)) bound.set(name, performance.now());
+      if (obj?.status?.phase !== 'Running' || seen.has(name)) return;
+      const t = performance.now();
+      seen.set(name, t);
+      waiters.get(name)?.(t);
+    },
+    () => {},
+  );
   return {
-    running: (name: string) => new Promise<number>((resolve) => {
-      const t = seen.get(name);
-      if (t !== undefined) resolve(t); else waiters.set(name, resolve);
-    }),
+    running: (name: string) =>
+      new Promise<number>((resolve) => {
+        const t = seen.get(name);
+        if (t !== undefined) resolve(t);
+        else waiters.set(name, resolve);
+      }),
     boundAt: (name: string) => bound.get(name) ?? NaN,
     stop: () => h.stop(),
   };
 }
 
 const podOf = (name: string) => ({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'bench' } },
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, labels: { app: 'bench' } },
   spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'app', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }] },
 });
 
@@ -73,7 +87,10 @@ async function skiffStartups(client: KubeClient, ns: string, prefix: string, n: 
   const idx = Array.from({ length: n }, (_, i) => i);
   let lat: number[];
   if (burst) lat = await Promise.all(idx.map(one));
-  else { lat = []; for (const i of idx) lat.push(await one(i)); }
+  else {
+    lat = [];
+    for (const i of idx) lat.push(await one(i));
+  }
   w.stop();
   return lat;
 }
@@ -94,12 +111,17 @@ async function dockerStartups(docker: Docker, network: string, n: number, burst:
   const one = async (i: number) => {
     const t = performance.now();
     const sb = await docker.createContainer({
-      name: `skiff-floor-${process.pid}-${burst ? 'b' : 's'}-${i}-pod`, Image: PAUSE_IMAGE, Labels: { [floorLabel]: String(process.pid) },
+      name: `skiff-floor-${process.pid}-${burst ? 'b' : 's'}-${i}-pod`,
+      Image: PAUSE_IMAGE,
+      Labels: { [floorLabel]: String(process.pid) },
       HostConfig: { NetworkMode: network },
     });
     await sb.start();
     const app = await docker.createContainer({
-      name: `skiff-floor-${process.pid}-${burst ? 'b' : 's'}-${i}-app`, Image: BUSYBOX_IMAGE, Cmd: ['sleep', '3600'], Labels: { [floorLabel]: String(process.pid) },
+      name: `skiff-floor-${process.pid}-${burst ? 'b' : 's'}-${i}-app`,
+      Image: BUSYBOX_IMAGE,
+      Cmd: ['sleep', '3600'],
+      Labels: { [floorLabel]: String(process.pid) },
       HostConfig: { NetworkMode: `container:${sb.id}` },
     });
     await app.start();
@@ -108,7 +130,10 @@ async function dockerStartups(docker: Docker, network: string, n: number, burst:
   const idx = Array.from({ length: n }, (_, i) => i);
   let lat: number[];
   if (burst) lat = await Promise.all(idx.map(one));
-  else { lat = []; for (const i of idx) lat.push(await one(i)); }
+  else {
+    lat = [];
+    for (const i of idx) lat.push(await one(i));
+  }
   await removeFloor(docker);
   return lat;
 }
@@ -116,13 +141,22 @@ async function dockerStartups(docker: Docker, network: string, n: number, burst:
 async function removeFloor(docker: Docker) {
   const list = await docker.listContainers({ all: true, filters: { label: [`${floorLabel}=${process.pid}`] } });
   // Apps first: a sandbox can't go while a container shares its namespace... force handles it, but keep it tidy.
-  await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => {})));
+  await Promise.all(
+    list.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => {}),
+    ),
+  );
 }
 
 function report(what: string, skiff: number[], floor: number[]) {
   const [s50, s99, f50, f99] = [pct(skiff, 50), pct(skiff, 99), pct(floor, 50), pct(floor, 99)];
-  out(`  ${what}: p50 ${ms(s50)} vs floor ${ms(f50)} (${(s50 / f50).toFixed(2)}×, ${verdict(s50 <= 1.3 * f50)}); ` +
-    `p99 ${ms(s99)} vs floor ${ms(f99)} (${(s99 / f99).toFixed(2)}×, ${verdict(s99 <= 1.3 * f99)}; ≤ 5 s ${verdict(s99 <= 5000)})`);
+  out(
+    `  ${what}: p50 ${ms(s50)} vs floor ${ms(f50)} (${(s50 / f50).toFixed(2)}×, ${verdict(s50 <= 1.3 * f50)}); ` +
+      `p99 ${ms(s99)} vs floor ${ms(f99)} (${(s99 / f99).toFixed(2)}×, ${verdict(s99 <= 1.3 * f99)}; ≤ 5 s ${verdict(s99 <= 5000)})`,
+  );
 }
 
 async function main() {
@@ -134,7 +168,14 @@ async function main() {
   let cp: ControlPlane | undefined;
   try {
     out(`pods bench: Docker-backed cluster, 1 node, ${SINGLE} sequential pods, a ${BURST}-pod burst, idle RSS with ${IDLE} pods`);
-    cp = await startControlPlane({ name: cluster, dataDir: dir, datastore: 'sqlite', nodes: 1, nodeRuntime: 'docker', sandboxImage: PAUSE_IMAGE });
+    cp = await startControlPlane({
+      name: cluster,
+      dataDir: dir,
+      datastore: 'sqlite',
+      nodes: 1,
+      nodeRuntime: 'docker',
+      sandboxImage: PAUSE_IMAGE,
+    });
     const client = cp.client;
     if (!client) throw new Error('control plane has no in-process client');
     for (let i = 0; i < 300; i++) {
@@ -163,7 +204,9 @@ async function main() {
     await skiffStartups(client, ns, 'idle', IDLE, true);
     await new Promise((r) => setTimeout(r, 3000)); // let status updates and syncs settle
     const idle = await gcRss();
-    out(`  idle RSS with ${IDLE} pods running: ${mb(idle)} vs ${mb(baseline)} before the cluster (≤ 150 MB ${verdict(idle <= 150 * 1024 * 1024)})`);
+    out(
+      `  idle RSS with ${IDLE} pods running: ${mb(idle)} vs ${mb(baseline)} before the cluster (≤ 150 MB ${verdict(idle <= 150 * 1024 * 1024)})`,
+    );
     await deletePods(client, ns, docker);
   } finally {
     await cp?.stop().catch(() => {});
@@ -181,4 +224,10 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

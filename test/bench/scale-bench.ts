@@ -26,27 +26,34 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 
 async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<unknown>) {
   let i = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (i < items.length) await fn(items[i++]);
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (i < items.length) await fn(items[i++]);
+    }),
+  );
 }
 
 async function main() {
   const f = await startApiFixture();
   const client = createInProcessClient(f.server.core);
   const agent = new Agent({ keepAlive: true, ca: f.pki.caCert, cert: f.pki.adminCert, key: f.pki.adminKey });
-  const listAll = () => new Promise<{ ms: number; bytes: number }>((resolve, reject) => {
-    const t = performance.now();
-    const req = request(`${f.server.url}/api/v1/pods`, { agent, headers: { Accept: 'application/json' } }, (res) => {
-      let bytes = 0;
-      res.on('data', (d: Buffer) => { bytes += d.length; });
-      res.on('end', () => resolve({ ms: performance.now() - t, bytes }));
+  const listAll = () =>
+    new Promise<{ ms: number; bytes: number }>((resolve, reject) => {
+      const t = performance.now();
+      const req = request(`${f.server.url}/api/v1/pods`, { agent, headers: { Accept: 'application/json' } }, (res) => {
+        let bytes = 0;
+        res.on('data', (d: Buffer) => {
+          bytes += d.length;
+        });
+        res.on('end', () => resolve({ ms: performance.now() - t, bytes }));
+      });
+      req.on('error', reject);
+      req.end();
     });
-    req.on('error', reject);
-    req.end();
-  });
   let peakRss = 0;
-  const sampleRss = () => { peakRss = Math.max(peakRss, process.memoryUsage().rss); };
+  const sampleRss = () => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  };
   const rssTimer = setInterval(sampleRss, 500);
 
   out(`scale bench: ${NODES} simulated nodes, ${PODS} pods, events ${EVENTS ? 'on' : 'off'}`);
@@ -56,10 +63,14 @@ async function main() {
   await client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } });
   t = performance.now();
   const names = Array.from({ length: PODS }, (_, i) => `p-${i}`);
-  await pool(names, 32, (name) => client.create(R.pods, 'bench', {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'bench', labels: { app: 'bench' } },
-    spec: { containers: [{ name: 'app', image: 'registry.local/app:1', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
-  }));
+  await pool(names, 32, (name) =>
+    client.create(R.pods, 'bench', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: 'bench', labels: { app: 'bench' } },
+      spec: { containers: [{ name: 'app', image: 'registry.local/app:1', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
+    }),
+  );
   out(`  create ${PODS} pods (unbound): ${secs(performance.now() - t)} (${Math.round(PODS / ((performance.now() - t) / 1000))}/s)`);
 
   global.gc?.();
@@ -76,21 +87,30 @@ async function main() {
   // Count Running pods from one watch (phase only, by name).
   const running = new Set<string>();
   let at10k = 0;
-  const watch = client.watch(R.pods, 'bench', {}, (type, obj) => {
-    if (type === 'DELETED') return void running.delete(obj.metadata.name!);
-    if (obj.status?.phase === 'Running') {
-      running.add(obj.metadata.name!);
-      if (!at10k && running.size >= 10_000) at10k = performance.now();
-    }
-  }, () => {});
+  const watch = client.watch(
+    R.pods,
+    'bench',
+    {},
+    (type, obj) => {
+      if (type === 'DELETED') return void running.delete(obj.metadata.name!);
+      if (obj.status?.phase === 'Running') {
+        running.add(obj.metadata.name!);
+        if (!at10k && running.size >= 10_000) at10k = performance.now();
+      }
+    },
+    () => {},
+  );
 
   t = performance.now();
   // Count the kubelets' pod status writes (what the write queue's coalescing saves).
   let statusWrites = 0;
-  const counted = { ...client, patch: (...a: Parameters<typeof client.patch>) => {
-    if (a[0].plural === 'pods' && a[5]?.subresource === 'status') statusWrites++;
-    return client.patch(...a);
-  } };
+  const counted = {
+    ...client,
+    patch: (...a: Parameters<typeof client.patch>) => {
+      if (a[0].plural === 'pods' && a[5]?.subresource === 'status') statusWrites++;
+      return client.patch(...a);
+    },
+  };
   const nm = await startNodeManager({ client: counted, events: EVENTS, simulated: { startDelayMs: 200 } });
   const tRegister = performance.now() - t;
   out(`  node manager up (${nm.kubelets().length} kubelets registered, leases created): ${secs(tRegister)}`);
@@ -108,7 +128,10 @@ async function main() {
   await pool(names, 64, (name) => {
     const i = Number(name.slice(2));
     return client.createSubresource(R.pods, 'bench', name, 'binding', {
-      apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { apiVersion: 'v1', kind: 'Node', name: `bench-node-${(i % NODES) + 1}` },
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name },
+      target: { apiVersion: 'v1', kind: 'Node', name: `bench-node-${(i % NODES) + 1}` },
     });
   });
   const bindMs = performance.now() - tBind;
@@ -123,12 +146,18 @@ async function main() {
 
   out('');
   out(`  figure                                   value            floor`);
-  out(`  pods Running after bind start            ${running.size === PODS ? secs(convergeMs).padEnd(16) : `${running.size}/${PODS} at ${secs(convergeMs)}`.padEnd(16)} all binds issued in ${secs(bindMs)} (${Math.round(PODS / (bindMs / 1000))}/s)`);
+  out(
+    `  pods Running after bind start            ${running.size === PODS ? secs(convergeMs).padEnd(16) : `${running.size}/${PODS} at ${secs(convergeMs)}`.padEnd(16)} all binds issued in ${secs(bindMs)} (${Math.round(PODS / (bindMs / 1000))}/s)`,
+  );
   if (at10k) out(`  first 10,000 pods Running                ${secs(at10k - tBind).padEnd(16)} —`);
-  out(`  pod status writes per pod                ${(statusWrites / PODS).toFixed(2).padEnd(16)} transitions: 2 (ContainerCreating, Running)`);
+  out(
+    `  pod status writes per pod                ${(statusWrites / PODS).toFixed(2).padEnd(16)} transitions: 2 (ContainerCreating, Running)`,
+  );
   out(`  process RSS (peak)                       ${mb(peakRss).padEnd(16)} before kubelets: ${mb(rssBefore)} (target ≤ 2048 MB)`);
   out(`  process RSS after GC, all Running         ${mb(rssSteady).padEnd(16)} heap used: ${mb(process.memoryUsage().heapUsed)}`);
-  out(`  list all pods JSON during run p50/max    ${`${pct(during, 50).toFixed(0)}/${Math.max(...during).toFixed(0)} ms`.padEnd(16)} idle: ${pct(idle, 50).toFixed(0)} ms (${mb(listBytes)} body, ${during.length} samples)`);
+  out(
+    `  list all pods JSON during run p50/max    ${`${pct(during, 50).toFixed(0)}/${Math.max(...during).toFixed(0)} ms`.padEnd(16)} idle: ${pct(idle, 50).toFixed(0)} ms (${mb(listBytes)} body, ${during.length} samples)`,
+  );
 
   clearInterval(rssTimer);
   watch.stop();
@@ -137,7 +166,10 @@ async function main() {
   agent.destroy();
 }
 
-main().then(() => process.exit(0), (e) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

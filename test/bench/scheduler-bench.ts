@@ -19,9 +19,11 @@ const part = (name: string) => !only || only === name;
 
 async function pool(n: number, concurrency: number, fn: (i: number) => Promise<unknown>) {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < n) await fn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
 }
 
 async function setup(nodes: number, pods: number): Promise<TestCluster> {
@@ -79,9 +81,14 @@ async function bindingFloor(nodes: number, pods: number) {
   const tc = await setup(nodes, pods);
   try {
     const t0 = performance.now();
-    await pool(pods, 64, (i) => tc.client.createSubresource(R.pods, 'default', `p-${i}`, 'binding', {
-      apiVersion: 'v1', kind: 'Binding', metadata: { name: `p-${i}` }, target: { apiVersion: 'v1', kind: 'Node', name: `node-${i % nodes}` },
-    }));
+    await pool(pods, 64, (i) =>
+      tc.client.createSubresource(R.pods, 'default', `p-${i}`, 'binding', {
+        apiVersion: 'v1',
+        kind: 'Binding',
+        metadata: { name: `p-${i}` },
+        target: { apiVersion: 'v1', kind: 'Node', name: `node-${i % nodes}` },
+      }),
+    );
     return pods / ((performance.now() - t0) / 1000);
   } finally {
     await tc.close();
@@ -96,16 +103,23 @@ async function main() {
   }
   if (part('small')) {
     const small = await schedulerRun(100, 10_000);
-    out(`100 nodes   10000 pods: ${small.rate.toFixed(0)} pods/s bound (decision ${small.decideUs.toFixed(0)} µs/pod, cycle incl. API ${small.cycleUs.toFixed(0)} µs/pod, informer sync ${small.sync.toFixed(2)} s, unbound ${small.unbound}, ${small.spread})`);
+    out(
+      `100 nodes   10000 pods: ${small.rate.toFixed(0)} pods/s bound (decision ${small.decideUs.toFixed(0)} µs/pod, cycle incl. API ${small.cycleUs.toFixed(0)} µs/pod, informer sync ${small.sync.toFixed(2)} s, unbound ${small.unbound}, ${small.spread})`,
+    );
   }
   if (part('big')) {
     const big = await schedulerRun(BIG_NODES, BIG_PODS);
-    out(`${BIG_NODES} nodes ${BIG_PODS} pods: ${big.rate.toFixed(0)} pods/s bound (decision ${big.decideUs.toFixed(0)} µs/pod, cycle incl. API ${big.cycleUs.toFixed(0)} µs/pod, informer sync ${big.sync.toFixed(2)} s, total ${big.total.toFixed(1)} s, unbound ${big.unbound}, ${big.spread})`);
+    out(
+      `${BIG_NODES} nodes ${BIG_PODS} pods: ${big.rate.toFixed(0)} pods/s bound (decision ${big.decideUs.toFixed(0)} µs/pod, cycle incl. API ${big.cycleUs.toFixed(0)} µs/pod, informer sync ${big.sync.toFixed(2)} s, total ${big.total.toFixed(1)} s, unbound ${big.unbound}, ${big.spread})`,
+    );
   }
   out(`target ≥ 1000 pods/s at 1000 nodes; kube-scheduler publishes 100–300 pods/s`);
 }
 
-main().then(() => process.exit(0), (e) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

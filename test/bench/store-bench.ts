@@ -15,7 +15,12 @@ import { findEtcdBinary, startEtcdTestServer } from '../../engine/store/etcd-tes
 const CONCURRENCY = 16;
 const STORE_MS = 3000;
 const FLOOR_MS = 2000;
-const VALUE = JSON.stringify({ kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'x', namespace: 'default' }, data: { k: 'v'.repeat(300) } });
+const VALUE = JSON.stringify({
+  kind: 'ConfigMap',
+  apiVersion: 'v1',
+  metadata: { name: 'x', namespace: 'default' },
+  data: { k: 'v'.repeat(300) },
+});
 
 /** Runs op with `concurrency` calls in flight for about durationMs; returns completed ops per second. */
 async function rate(durationMs: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<number> {
@@ -55,11 +60,15 @@ export async function runStoreBench(log: (line: string) => void): Promise<Record
   const dir = mkdtempSync(join(tmpdir(), 'skiff-store-bench-'));
   try {
     const store = openSqliteStore({ path: join(dir, 'store.db') });
-    results['store.sqlite.creates_per_s'] = await rate(STORE_MS, CONCURRENCY, (i) => store.create(`/registry/configmaps/default/cm-${i}`, VALUE));
+    results['store.sqlite.creates_per_s'] = await rate(STORE_MS, CONCURRENCY, (i) =>
+      store.create(`/registry/configmaps/default/cm-${i}`, VALUE),
+    );
     await store.close();
     results['floor.sqlite.single_row_tx_per_s'] = rawSqliteInsertsPerSec(join(dir, 'raw.db'), FLOOR_MS);
-    log(`store sqlite: durable creates ${fmt(results['store.sqlite.creates_per_s'])} (${CONCURRENCY} in flight)` +
-      `   floor: raw single-row transactions ${fmt(results['floor.sqlite.single_row_tx_per_s'])}`);
+    log(
+      `store sqlite: durable creates ${fmt(results['store.sqlite.creates_per_s'])} (${CONCURRENCY} in flight)` +
+        `   floor: raw single-row transactions ${fmt(results['floor.sqlite.single_row_tx_per_s'])}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -71,13 +80,17 @@ export async function runStoreBench(log: (line: string) => void): Promise<Record
   const server = await startEtcdTestServer();
   try {
     const store = await openEtcdStore({ endpoints: server.endpoints, prefix: '/bench' });
-    results['store.etcd.creates_per_s'] = await rate(STORE_MS, CONCURRENCY, (i) => store.create(`/registry/configmaps/default/cm-${i}`, VALUE));
+    results['store.etcd.creates_per_s'] = await rate(STORE_MS, CONCURRENCY, (i) =>
+      store.create(`/registry/configmaps/default/cm-${i}`, VALUE),
+    );
     await store.close();
     const raw = new Etcd3({ hosts: server.endpoints });
     results['floor.etcd.puts_per_s'] = await rate(FLOOR_MS, CONCURRENCY, (i) => raw.put(`/raw/k${i}`).value(VALUE).exec());
     raw.close();
-    log(`store etcd: creates ${fmt(results['store.etcd.creates_per_s'])} (${CONCURRENCY} in flight)` +
-      `   floor: raw etcd3 puts ${fmt(results['floor.etcd.puts_per_s'])} (${CONCURRENCY} in flight)`);
+    log(
+      `store etcd: creates ${fmt(results['store.etcd.creates_per_s'])} (${CONCURRENCY} in flight)` +
+        `   floor: raw etcd3 puts ${fmt(results['floor.etcd.puts_per_s'])} (${CONCURRENCY} in flight)`,
+    );
   } finally {
     await server.stop();
   }

@@ -111,7 +111,9 @@ async function coldStart(): Promise<{ urlMs: number; readyMs: number; rssMb: num
   const dataDir = mkdtempSync(join(tmpdir(), 'skiff-ui-bench-cold-'));
   const bin = join(new URL('../..', import.meta.url).pathname, 'bin', 'skiff.mjs');
   const t0 = Date.now();
-  const child = spawn(process.execPath, [bin, 'app', '--no-open', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [bin, 'app', '--no-open', '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (c) => {
@@ -131,7 +133,10 @@ async function coldStart(): Promise<{ urlMs: number; readyMs: number; rssMb: num
   await browser.close();
   await new Promise((r) => setTimeout(r, 5000));
   const rss = Number(readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024;
-  await new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); });
+  await new Promise((r) => {
+    child.once('exit', r);
+    child.kill('SIGTERM');
+  });
   rmSync(dataDir, { recursive: true, force: true });
   return { urlMs, readyMs, rssMb: rss };
 }
@@ -157,10 +162,18 @@ try {
   const sent = await updates;
   out(`(${sent.sent} pod updates sent at 100/s during the measurements)`);
   out(`                                   ${String(BIG).padStart(7)} pods | ${SMALL} pods   target`);
-  out(`navigation -> first rows painted  ${big.paint.toFixed(0).padStart(7)} ms  | ${small.paint.toFixed(0)} ms   <= 1000 ms  ${verdict(big.paint <= 1000)}`);
-  out(`scroll frame rate                 ${big.fps.toFixed(0).padStart(7)} fps | ${small.fps.toFixed(0)} fps   >= 50 fps  ${verdict(big.fps >= 50)}`);
-  out(`filter keystroke -> repaint       ${big.filter.toFixed(0).padStart(7)} ms  | ${small.filter.toFixed(0)} ms   <= 100 ms  ${verdict(big.filter <= 100)}`);
-  out(`renderer JS heap (after GC)       ${big.heap.toFixed(0).padStart(7)} MB  | ${small.heap.toFixed(0)} MB   <= 500 MB  ${verdict(big.heap <= 500)}`);
+  out(
+    `navigation -> first rows painted  ${big.paint.toFixed(0).padStart(7)} ms  | ${small.paint.toFixed(0)} ms   <= 1000 ms  ${verdict(big.paint <= 1000)}`,
+  );
+  out(
+    `scroll frame rate                 ${big.fps.toFixed(0).padStart(7)} fps | ${small.fps.toFixed(0)} fps   >= 50 fps  ${verdict(big.fps >= 50)}`,
+  );
+  out(
+    `filter keystroke -> repaint       ${big.filter.toFixed(0).padStart(7)} ms  | ${small.filter.toFixed(0)} ms   <= 100 ms  ${verdict(big.filter <= 100)}`,
+  );
+  out(
+    `renderer JS heap (after GC)       ${big.heap.toFixed(0).padStart(7)} MB  | ${small.heap.toFixed(0)} MB   <= 500 MB  ${verdict(big.heap <= 500)}`,
+  );
 } finally {
   await f.close();
 }

@@ -20,11 +20,16 @@ let dir: string;
 let proc: ChildProcess | undefined;
 
 const env = () => ({ ...process.env, HOME: join(dir, 'home'), KUBECONFIG: join(dir, 'kc'), SKIFF_SANDBOX_IMAGE: PAUSE_IMAGE });
-const sh = (args: string[]) => new Promise<string>((resolve, reject) => execFile('docker', args, (e, out, err) => (e ? reject(new Error(err || e.message)) : resolve(out))));
+const sh = (args: string[]) =>
+  new Promise<string>((resolve, reject) =>
+    execFile('docker', args, (e, out, err) => (e ? reject(new Error(err || e.message)) : resolve(out))),
+  );
 const kubectl = (args: string[], input?: string): Promise<RunResult> => run(kubectlPath(), args, { input, env: env() });
-const skiff = (args: string[]) => run(process.execPath, [join(root, 'bin/skiff.mjs'), ...args, '--name', cluster, '--data-dir', join(dir, 'data')], { env: env() });
+const skiff = (args: string[]) =>
+  run(process.execPath, [join(root, 'bin/skiff.mjs'), ...args, '--name', cluster, '--data-dir', join(dir, 'data')], { env: env() });
 // Pod containers (node-labelled): the cluster's network agent is not a pod's.
-const ids = async () => (await sh(['ps', '-aq', '--no-trunc', '--filter', `label=${label}`, '--filter', 'label=skiff.node'])).split('\n').filter(Boolean).sort();
+const ids = async () =>
+  (await sh(['ps', '-aq', '--no-trunc', '--filter', `label=${label}`, '--filter', 'label=skiff.node'])).split('\n').filter(Boolean).sort();
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -33,17 +38,36 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
     try {
       const v = await fn();
       if (v) return v;
-    } catch (e) { last = e; }
+    } catch (e) {
+      last = e;
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
 }
 
 async function startSkiff() {
-  const p = spawn(process.execPath, [join(root, 'bin/skiff.mjs'), 'start', '--foreground', '--name', cluster, '--data-dir', join(dir, 'data'),
-    '--kubeconfig', join(dir, 'kc'), '--node-runtime', 'docker'], { env: env(), stdio: ['ignore', 'ignore', 'pipe'] });
+  const p = spawn(
+    process.execPath,
+    [
+      join(root, 'bin/skiff.mjs'),
+      'start',
+      '--foreground',
+      '--name',
+      cluster,
+      '--data-dir',
+      join(dir, 'data'),
+      '--kubeconfig',
+      join(dir, 'kc'),
+      '--node-runtime',
+      'docker',
+    ],
+    { env: env(), stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
-  p.stderr!.on('data', (d) => { stderr += d; });
+  p.stderr!.on('data', (d) => {
+    stderr += d;
+  });
   proc = p;
   await waitFor('skiff ready', async () => {
     if (p.exitCode !== null) throw new Error(`skiff exited ${p.exitCode}: ${stderr}`);
@@ -56,17 +80,23 @@ function kill9(): Promise<void> {
   const p = proc!;
   proc = undefined;
   if (p.exitCode !== null || p.signalCode) return Promise.resolve();
-  return new Promise((resolve) => { p.once('exit', () => resolve()); p.kill('SIGKILL'); });
+  return new Promise((resolve) => {
+    p.once('exit', () => resolve());
+    p.kill('SIGKILL');
+  });
 }
 
 type PodView = { name: string; phase: string; restarts: number[]; containerIDs: string[] };
 async function pods(): Promise<PodView[]> {
   const list = JSON.parse((await kubectl(['get', 'pods', '-l', 'app=sleepy', '-o', 'json'])).stdout || '{"items":[]}');
-  return list.items.map((p: any) => ({
-    name: p.metadata.name, phase: p.status?.phase,
-    restarts: (p.status?.containerStatuses ?? []).map((s: any) => s.restartCount),
-    containerIDs: (p.status?.containerStatuses ?? []).map((s: any) => s.containerID),
-  })).sort((a: PodView, b: PodView) => a.name.localeCompare(b.name));
+  return list.items
+    .map((p: any) => ({
+      name: p.metadata.name,
+      phase: p.status?.phase,
+      restarts: (p.status?.containerStatuses ?? []).map((s: any) => s.restartCount),
+      containerIDs: (p.status?.containerStatuses ?? []).map((s: any) => s.containerID),
+    }))
+    .sort((a: PodView, b: PodView) => a.name.localeCompare(b.name));
 }
 
 before(async () => {
@@ -90,15 +120,24 @@ after(async () => {
 test('kill -9 and restart adopts running containers; skiff delete removes everything', { skip, timeout: 240_000 }, async () => {
   await startSkiff();
   const deploy = {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'sleepy' },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'sleepy' },
     spec: {
-      replicas: 2, selector: { matchLabels: { app: 'sleepy' } },
-      template: { metadata: { labels: { app: 'sleepy' } }, spec: { containers: [{ name: 'main', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }] } },
+      replicas: 2,
+      selector: { matchLabels: { app: 'sleepy' } },
+      template: {
+        metadata: { labels: { app: 'sleepy' } },
+        spec: { containers: [{ name: 'main', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }] },
+      },
     },
   };
   const r = await kubectl(['apply', '-f', '-'], JSON.stringify(deploy));
   assert.equal(r.code, 0, r.stderr);
-  const before = await waitFor('2 pods Running', async () => { const p = await pods(); return p.length === 2 && p.every((x) => x.phase === 'Running' && x.containerIDs[0]) && p; });
+  const before = await waitFor('2 pods Running', async () => {
+    const p = await pods();
+    return p.length === 2 && p.every((x) => x.phase === 'Running' && x.containerIDs[0]) && p;
+  });
   const containersBefore = await ids();
   assert.equal(containersBefore.length, 4, 'two sandboxes + two app containers');
 
@@ -114,10 +153,16 @@ test('kill -9 and restart adopts running containers; skiff delete removes everyt
   });
   // Give the kubelet time to sync (and do anything wrong it would do) before comparing.
   await new Promise((r) => setTimeout(r, 5000));
-  const afterRestart = await waitFor('pods Running again', async () => { const p = await pods(); return p.length === 2 && p.every((x) => x.phase === 'Running') && p; });
+  const afterRestart = await waitFor('pods Running again', async () => {
+    const p = await pods();
+    return p.length === 2 && p.every((x) => x.phase === 'Running') && p;
+  });
   assert.deepEqual(afterRestart, before, 'same pods, same container IDs, same restart counts');
   assert.deepEqual(await ids(), containersBefore, 'no extra containers');
-  const running = (await sh(['ps', '-q', '--no-trunc', '--filter', `label=${label}`, '--filter', 'label=skiff.node'])).split('\n').filter(Boolean).sort();
+  const running = (await sh(['ps', '-q', '--no-trunc', '--filter', `label=${label}`, '--filter', 'label=skiff.node']))
+    .split('\n')
+    .filter(Boolean)
+    .sort();
   assert.deepEqual(running, containersBefore, 'all still running');
 
   // skiff stop stops the containers too; the next start brings the pods back (a node reboot).
@@ -129,11 +174,19 @@ test('kill -9 and restart adopts running containers; skiff delete removes everyt
   assert.equal((await sh(['ps', '-q', '--filter', `label=${label}`])).trim(), '', 'nothing of the cluster runs after stop');
   assert.deepEqual(await ids(), containersBefore, 'stopped, not removed');
   await startSkiff();
-  const rebooted = await waitFor('pods Running after stop/start', async () => {
-    const p = await pods();
-    return p.length === 2 && p.every((x) => x.phase === 'Running' && x.restarts[0] === 1) && p;
-  }, 60_000);
-  assert.deepEqual(rebooted.map((x) => x.name), before.map((x) => x.name), 'the same pods');
+  const rebooted = await waitFor(
+    'pods Running after stop/start',
+    async () => {
+      const p = await pods();
+      return p.length === 2 && p.every((x) => x.phase === 'Running' && x.restarts[0] === 1) && p;
+    },
+    60_000,
+  );
+  assert.deepEqual(
+    rebooted.map((x) => x.name),
+    before.map((x) => x.name),
+    'the same pods',
+  );
   const ex = await kubectl(['exec', rebooted[0].name, '--', 'echo', 'back']);
   assert.equal(ex.stdout.trim(), 'back', ex.stderr);
 

@@ -47,7 +47,15 @@ test('kubectl debug --target starts an ephemeral container; logs show its output
   assert.match(logs.stdout, /hi-from-debug/);
   assert.match(logs.stdout, /sleep 3600/);
   // Ephemeral containers cannot be removed once added.
-  const rm = await kubectl(['patch', 'pod', 'x', '--subresource=ephemeralcontainers', '--type=json', '-p', '[{"op":"remove","path":"/spec/ephemeralContainers/0"}]']);
+  const rm = await kubectl([
+    'patch',
+    'pod',
+    'x',
+    '--subresource=ephemeralcontainers',
+    '--type=json',
+    '-p',
+    '[{"op":"remove","path":"/spec/ephemeralContainers/0"}]',
+  ]);
   assert.notEqual(rm.code, 0);
   assert.match(rm.stderr, /may not be removed/);
   assert.equal((await kubectl(['delete', 'pod', 'x', '--grace-period=1'])).code, 0);

@@ -18,7 +18,11 @@ let cp: ControlPlane;
 let dir: string;
 
 const kubectl = (args: string[], opts: { input?: string; version?: string } = {}): Promise<RunResult> =>
-  run(kubectlPath(opts.version), args, { input: opts.input, env: { KUBECONFIG: cp.kubeconfigPath, HOME: join(dir, 'home') }, timeoutMs: 30_000 });
+  run(kubectlPath(opts.version), args, {
+    input: opts.input,
+    env: { KUBECONFIG: cp.kubeconfigPath, HOME: join(dir, 'home') },
+    timeoutMs: 30_000,
+  });
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs;

@@ -41,7 +41,12 @@ after(async () => {
 
 /** Removes the engine's copy of a reference so the next pod has to pull it. */
 async function removeLocal(ref: string) {
-  await docker.getImage(ref).remove({ force: true }).catch((e) => { if (e?.statusCode !== 404) throw e; });
+  await docker
+    .getImage(ref)
+    .remove({ force: true })
+    .catch((e) => {
+      if (e?.statusCode !== 404) throw e;
+    });
 }
 
 const apply = async (obj: object) => {
@@ -50,13 +55,19 @@ const apply = async (obj: object) => {
 };
 
 const pod = (name: string, image: string, extra: { policy?: string; spec?: object; command?: string } = {}) => ({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name },
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name },
   spec: {
     terminationGracePeriodSeconds: 1,
-    containers: [{
-      name: 'app', image, command: ['sh', '-c', extra.command ?? 'sleep 3600'],
-      ...(extra.policy ? { imagePullPolicy: extra.policy } : {}),
-    }],
+    containers: [
+      {
+        name: 'app',
+        image,
+        command: ['sh', '-c', extra.command ?? 'sleep 3600'],
+        ...(extra.policy ? { imagePullPolicy: extra.policy } : {}),
+      },
+    ],
     ...extra.spec,
   },
 });
@@ -66,25 +77,37 @@ const events = async (name: string): Promise<any[]> =>
 
 // On a time-out, waitFor reports the last error: these throw the state they saw.
 const running = (name: string, timeoutMs = 40_000) =>
-  waitFor(`${name} Running`, async () => {
-    const p = await c.podJSON(name);
-    if (p.status?.phase !== 'Running') throw new Error(`status ${JSON.stringify(p.status)}`);
-    return p;
-  }, timeoutMs);
+  waitFor(
+    `${name} Running`,
+    async () => {
+      const p = await c.podJSON(name);
+      if (p.status?.phase !== 'Running') throw new Error(`status ${JSON.stringify(p.status)}`);
+      return p;
+    },
+    timeoutMs,
+  );
 
 /** Waits for the container's waiting state to have `reason`; returns it. */
 const waiting = (name: string, reason: string, timeoutMs = 30_000) =>
-  waitFor(`${name} ${reason}`, async () => {
-    const p = await c.podJSON(name);
-    const w = p.status?.containerStatuses?.[0]?.state?.waiting;
-    if (w?.reason !== reason) throw new Error(`status ${JSON.stringify(p.status)}`);
-    return w;
-  }, timeoutMs);
+  waitFor(
+    `${name} ${reason}`,
+    async () => {
+      const p = await c.podJSON(name);
+      const w = p.status?.containerStatuses?.[0]?.state?.waiting;
+      if (w?.reason !== reason) throw new Error(`status ${JSON.stringify(p.status)}`);
+      return w;
+    },
+    timeoutMs,
+  );
 
 const logs = (name: string, want: string) =>
-  waitFor(`${name} logs`, async () => { const l = (await c.kubectl(['logs', name])).stdout; return l.includes(want) && l; });
+  waitFor(`${name} logs`, async () => {
+    const l = (await c.kubectl(['logs', name])).stdout;
+    return l.includes(want) && l;
+  });
 
-const manifestGets = (r: TestRegistry, repo: string) => r.requests.filter((q) => q.startsWith('GET') && q.includes(`/v2/${repo}/manifests/`)).length;
+const manifestGets = (r: TestRegistry, repo: string) =>
+  r.requests.filter((q) => q.startsWith('GET') && q.includes(`/v2/${repo}/manifests/`)).length;
 
 const del = (...names: string[]) => c.kubectl(['delete', 'pod', ...names, '--wait=false']);
 
@@ -101,17 +124,28 @@ describe('image pulls from a registry', { skip }, () => {
     } finally {
       open.bytesPerSecond = undefined;
     }
-    const ev = await waitFor('Pulled event', async () => { const e = await events('big'); return e.some((x) => x.reason === 'Pulled') && e; });
+    const ev = await waitFor('Pulled event', async () => {
+      const e = await events('big');
+      return e.some((x) => x.reason === 'Pulled') && e;
+    });
     const pulling = ev.filter((e) => e.reason === 'Pulling');
-    assert.ok(pulling.some((e) => e.message === `Pulling image "${ref}"`), JSON.stringify(pulling));
+    assert.ok(
+      pulling.some((e) => e.message === `Pulling image "${ref}"`),
+      JSON.stringify(pulling),
+    );
     const progress = pulling.filter((e) => e.message !== `Pulling image "${ref}"`);
     assert.equal(progress.length, 1, `progress is one aggregated event: ${JSON.stringify(progress)}`);
     const esc = ref.replace(/[.]/g, '\\.');
-    assert.match(progress[0].message, new RegExp(`^Pulling image "${esc}": \\d+(\\.\\d)? (B|kB|MB) of \\d+\\.\\d MB downloaded, \\d of 2 layers done$`));
+    assert.match(
+      progress[0].message,
+      new RegExp(`^Pulling image "${esc}": \\d+(\\.\\d)? (B|kB|MB) of \\d+\\.\\d MB downloaded, \\d of 2 layers done$`),
+    );
     assert.equal(progress[0].type, 'Normal');
     assert.ok(progress[0].count >= 1);
     const pulled = ev.find((e) => e.reason === 'Pulled');
-    const m = new RegExp(`^Successfully pulled image "${esc}" in ([\\d.]+m?s) \\(([\\d.]+m?s) including waiting\\)\\. Image size: (\\d+) bytes\\.$`).exec(pulled.message);
+    const m = new RegExp(
+      `^Successfully pulled image "${esc}" in ([\\d.]+m?s) \\(([\\d.]+m?s) including waiting\\)\\. Image size: (\\d+) bytes\\.$`,
+    ).exec(pulled.message);
     assert.ok(m, pulled.message);
     assert.match(m[1], /^([3-9]|[1-9]\d)(\.\d+)?s$/, `the throttled pull took seconds: ${m[1]}`);
     assert.ok(Number(m[3]) > 5_000_000, `image size counts the padding: ${m[3]}`);
@@ -120,84 +154,139 @@ describe('image pulls from a registry', { skip }, () => {
     await del('big');
   });
 
-  test('pull policies: IfNotPresent keeps the local image, Always re-pulls a re-pushed tag, Never never pulls', { timeout: 120_000 }, async () => {
-    const { ref } = await open.push(BUSYBOX_IMAGE, 'team/app:v1', { files: { '/etc/app-version': 'one\n' } });
-    await removeLocal(ref);
-    const show = 'cat /etc/app-version; sleep 3600';
-    await apply(pod('pol-a', ref, { policy: 'IfNotPresent', command: show }));
-    await running('pol-a');
-    await logs('pol-a', 'one');
+  test(
+    'pull policies: IfNotPresent keeps the local image, Always re-pulls a re-pushed tag, Never never pulls',
+    { timeout: 120_000 },
+    async () => {
+      const { ref } = await open.push(BUSYBOX_IMAGE, 'team/app:v1', { files: { '/etc/app-version': 'one\n' } });
+      await removeLocal(ref);
+      const show = 'cat /etc/app-version; sleep 3600';
+      await apply(pod('pol-a', ref, { policy: 'IfNotPresent', command: show }));
+      await running('pol-a');
+      await logs('pol-a', 'one');
 
-    // Same tag, new content: only Always notices.
-    await open.push(BUSYBOX_IMAGE, 'team/app:v1', { files: { '/etc/app-version': 'two\n' } });
-    const before = manifestGets(open, 'team/app');
-    await apply(pod('pol-b', ref, { policy: 'IfNotPresent', command: show }));
-    await running('pol-b');
-    assert.match(await logs('pol-b', 'one'), /^one\n$/);
-    assert.equal(manifestGets(open, 'team/app'), before, 'IfNotPresent with the image present asks no registry');
-    const evB = await waitFor('pol-b Pulled', async () => { const e = await events('pol-b'); return e.some((x) => x.reason === 'Pulled') && e; });
-    assert.deepEqual(evB.filter((e) => e.reason === 'Pulled' || e.reason === 'Pulling').map((e) => e.message), [`Container image "${ref}" already present on machine`]);
+      // Same tag, new content: only Always notices.
+      await open.push(BUSYBOX_IMAGE, 'team/app:v1', { files: { '/etc/app-version': 'two\n' } });
+      const before = manifestGets(open, 'team/app');
+      await apply(pod('pol-b', ref, { policy: 'IfNotPresent', command: show }));
+      await running('pol-b');
+      assert.match(await logs('pol-b', 'one'), /^one\n$/);
+      assert.equal(manifestGets(open, 'team/app'), before, 'IfNotPresent with the image present asks no registry');
+      const evB = await waitFor('pol-b Pulled', async () => {
+        const e = await events('pol-b');
+        return e.some((x) => x.reason === 'Pulled') && e;
+      });
+      assert.deepEqual(
+        evB.filter((e) => e.reason === 'Pulled' || e.reason === 'Pulling').map((e) => e.message),
+        [`Container image "${ref}" already present on machine`],
+      );
 
-    await apply(pod('pol-c', ref, { policy: 'Always', command: show }));
-    await running('pol-c');
-    assert.match(await logs('pol-c', 'two'), /^two\n$/);
-    assert.ok(manifestGets(open, 'team/app') > before, 'Always asked the registry');
-    const evC = await waitFor('pol-c Pulled', async () => { const e = await events('pol-c'); return e.some((x) => x.reason === 'Pulled') && e; });
-    assert.ok(evC.some((e) => e.reason === 'Pulling' && e.message === `Pulling image "${ref}"`));
-    assert.match(evC.find((e) => e.reason === 'Pulled').message, /^Successfully pulled image .* including waiting\)\. Image size: \d+ bytes\.$/);
+      await apply(pod('pol-c', ref, { policy: 'Always', command: show }));
+      await running('pol-c');
+      assert.match(await logs('pol-c', 'two'), /^two\n$/);
+      assert.ok(manifestGets(open, 'team/app') > before, 'Always asked the registry');
+      const evC = await waitFor('pol-c Pulled', async () => {
+        const e = await events('pol-c');
+        return e.some((x) => x.reason === 'Pulled') && e;
+      });
+      assert.ok(evC.some((e) => e.reason === 'Pulling' && e.message === `Pulling image "${ref}"`));
+      assert.match(
+        evC.find((e) => e.reason === 'Pulled').message,
+        /^Successfully pulled image .* including waiting\)\. Image size: \d+ bytes\.$/,
+      );
 
-    // Never: a missing image is an error of its own, with no back-off and no registry traffic.
-    const absent = `${open.host}/team/absent:v1`;
-    await removeLocal(absent);
-    await apply(pod('pol-d', absent, { policy: 'Never' }));
-    const w = await waiting('pol-d', 'ErrImageNeverPull');
-    assert.equal(w.message, `Container image "${absent}" is not present with pull policy of Never`);
-    await new Promise((r) => setTimeout(r, 3000));
-    assert.equal((await c.podJSON('pol-d')).status.containerStatuses[0].state.waiting?.reason, 'ErrImageNeverPull', 'Never does not back off into ImagePullBackOff');
-    assert.equal(open.requests.filter((q) => q.includes('/team/absent/')).length, 0);
-    const evD = await events('pol-d');
-    assert.ok(evD.some((e) => e.type === 'Warning' && e.reason === 'ErrImageNeverPull' && e.message === w.message), JSON.stringify(evD));
-    assert.ok(evD.some((e) => e.reason === 'Failed' && e.message === 'Error: ErrImageNeverPull'));
-    assert.match((await c.kubectl(['get', 'pod', 'pol-d'])).stdout, /pol-d\s+0\/1\s+ErrImageNeverPull\s/);
+      // Never: a missing image is an error of its own, with no back-off and no registry traffic.
+      const absent = `${open.host}/team/absent:v1`;
+      await removeLocal(absent);
+      await apply(pod('pol-d', absent, { policy: 'Never' }));
+      const w = await waiting('pol-d', 'ErrImageNeverPull');
+      assert.equal(w.message, `Container image "${absent}" is not present with pull policy of Never`);
+      await new Promise((r) => setTimeout(r, 3000));
+      assert.equal(
+        (await c.podJSON('pol-d')).status.containerStatuses[0].state.waiting?.reason,
+        'ErrImageNeverPull',
+        'Never does not back off into ImagePullBackOff',
+      );
+      assert.equal(open.requests.filter((q) => q.includes('/team/absent/')).length, 0);
+      const evD = await events('pol-d');
+      assert.ok(
+        evD.some((e) => e.type === 'Warning' && e.reason === 'ErrImageNeverPull' && e.message === w.message),
+        JSON.stringify(evD),
+      );
+      assert.ok(evD.some((e) => e.reason === 'Failed' && e.message === 'Error: ErrImageNeverPull'));
+      assert.match((await c.kubectl(['get', 'pod', 'pol-d'])).stdout, /pol-d\s+0\/1\s+ErrImageNeverPull\s/);
 
-    // Never with the image present runs it.
-    await apply(pod('pol-e', BUSYBOX_IMAGE, { policy: 'Never' }));
-    await running('pol-e');
-    await del('pol-a', 'pol-b', 'pol-c', 'pol-d', 'pol-e');
-  });
+      // Never with the image present runs it.
+      await apply(pod('pol-e', BUSYBOX_IMAGE, { policy: 'Never' }));
+      await running('pol-e');
+      await del('pol-a', 'pol-b', 'pol-c', 'pol-d', 'pol-e');
+    },
+  );
 
-  test('a registry that wants credentials: none → ErrImagePull then ImagePullBackOff; a pull Secret → Running', { timeout: 90_000 }, async () => {
-    const { ref } = await locked.push(BUSYBOX_IMAGE, 'team/private:v1');
-    await removeLocal(ref);
-    // A missing Secret is reported, and the pull goes on without it.
-    await apply(pod('auth-none', ref, { spec: { imagePullSecrets: [{ name: 'nosuch' }] } }));
-    const w = await waiting('auth-none', 'ErrImagePull');
-    assert.ok(w.message.startsWith(`Failed to pull image "${ref}": `), w.message);
-    assert.match(w.message, /no basic auth credentials \(authentication required by 127\.0\.0\.1:\d+, and no imagePullSecret has credentials for it: add a kubernetes\.io\/dockerconfigjson Secret/);
-    const back = await waiting('auth-none', 'ImagePullBackOff');
-    assert.equal(back.message, `Back-off pulling image "${ref}": ErrImagePull: ${w.message}`);
-    assert.equal((await c.podJSON('auth-none')).status.phase, 'Pending');
-    const ev = await waitFor('auth-none events', async () => { const e = await events('auth-none'); return e.some((x) => x.reason === 'BackOff') && e; });
-    const msgs = ev.map((e) => `${e.type} ${e.reason} ${e.message}`);
-    assert.ok(msgs.includes(`Warning Failed ${w.message}`), msgs.join('\n'));
-    assert.ok(msgs.includes('Warning Failed Error: ErrImagePull'), msgs.join('\n'));
-    assert.ok(msgs.includes(`Normal BackOff Back-off pulling image "${ref}"`), msgs.join('\n'));
-    assert.ok(msgs.includes('Warning FailedToRetrieveImagePullSecret Unable to retrieve some image pull secrets (nosuch); attempting to pull the image may not succeed.'), msgs.join('\n'));
+  test(
+    'a registry that wants credentials: none → ErrImagePull then ImagePullBackOff; a pull Secret → Running',
+    { timeout: 90_000 },
+    async () => {
+      const { ref } = await locked.push(BUSYBOX_IMAGE, 'team/private:v1');
+      await removeLocal(ref);
+      // A missing Secret is reported, and the pull goes on without it.
+      await apply(pod('auth-none', ref, { spec: { imagePullSecrets: [{ name: 'nosuch' }] } }));
+      const w = await waiting('auth-none', 'ErrImagePull');
+      assert.ok(w.message.startsWith(`Failed to pull image "${ref}": `), w.message);
+      assert.match(
+        w.message,
+        /no basic auth credentials \(authentication required by 127\.0\.0\.1:\d+, and no imagePullSecret has credentials for it: add a kubernetes\.io\/dockerconfigjson Secret/,
+      );
+      const back = await waiting('auth-none', 'ImagePullBackOff');
+      assert.equal(back.message, `Back-off pulling image "${ref}": ErrImagePull: ${w.message}`);
+      assert.equal((await c.podJSON('auth-none')).status.phase, 'Pending');
+      const ev = await waitFor('auth-none events', async () => {
+        const e = await events('auth-none');
+        return e.some((x) => x.reason === 'BackOff') && e;
+      });
+      const msgs = ev.map((e) => `${e.type} ${e.reason} ${e.message}`);
+      assert.ok(msgs.includes(`Warning Failed ${w.message}`), msgs.join('\n'));
+      assert.ok(msgs.includes('Warning Failed Error: ErrImagePull'), msgs.join('\n'));
+      assert.ok(msgs.includes(`Normal BackOff Back-off pulling image "${ref}"`), msgs.join('\n'));
+      assert.ok(
+        msgs.includes(
+          'Warning FailedToRetrieveImagePullSecret Unable to retrieve some image pull secrets (nosuch); attempting to pull the image may not succeed.',
+        ),
+        msgs.join('\n'),
+      );
 
-    const r = await c.kubectl(['create', 'secret', 'docker-registry', 'regcred', `--docker-server=${locked.host}`, `--docker-username=${USER}`, `--docker-password=${PASSWORD}`]);
-    assert.equal(r.code, 0, r.stderr);
-    await apply(pod('auth-secret', ref, { spec: { imagePullSecrets: [{ name: 'regcred' }] } }));
-    await running('auth-secret');
-    const evS = await waitFor('auth-secret Pulled', async () => { const e = await events('auth-secret'); return e.some((x) => x.reason === 'Pulled') && e; });
-    assert.match(evS.find((e) => e.reason === 'Pulled').message, /^Successfully pulled image /);
-    await del('auth-none', 'auth-secret');
-  });
+      const r = await c.kubectl([
+        'create',
+        'secret',
+        'docker-registry',
+        'regcred',
+        `--docker-server=${locked.host}`,
+        `--docker-username=${USER}`,
+        `--docker-password=${PASSWORD}`,
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      await apply(pod('auth-secret', ref, { spec: { imagePullSecrets: [{ name: 'regcred' }] } }));
+      await running('auth-secret');
+      const evS = await waitFor('auth-secret Pulled', async () => {
+        const e = await events('auth-secret');
+        return e.some((x) => x.reason === 'Pulled') && e;
+      });
+      assert.match(evS.find((e) => e.reason === 'Pulled').message, /^Successfully pulled image /);
+      await del('auth-none', 'auth-secret');
+    },
+  );
 
   test("the ServiceAccount's imagePullSecrets reach the pod and its pull", { timeout: 60_000 }, async () => {
     const ref = `${locked.host}/team/private:v1`;
     await removeLocal(ref);
     assert.equal((await c.kubectl(['create', 'serviceaccount', 'puller'])).code, 0);
-    const patched = await c.kubectl(['patch', 'serviceaccount', 'puller', '-p', JSON.stringify({ imagePullSecrets: [{ name: 'regcred' }] })]);
+    const patched = await c.kubectl([
+      'patch',
+      'serviceaccount',
+      'puller',
+      '-p',
+      JSON.stringify({ imagePullSecrets: [{ name: 'regcred' }] }),
+    ]);
     assert.equal(patched.code, 0, patched.stderr);
     await apply(pod('auth-sa', ref, { spec: { serviceAccountName: 'puller' } }));
     const p = await running('auth-sa');
@@ -209,11 +298,22 @@ describe('image pulls from a registry', { skip }, () => {
   test('a wrong password: ErrImagePull saying the credentials were rejected', { timeout: 60_000 }, async () => {
     const ref = `${locked.host}/team/private:v1`;
     await removeLocal(ref);
-    const r = await c.kubectl(['create', 'secret', 'docker-registry', 'badcred', `--docker-server=${locked.host}`, `--docker-username=${USER}`, '--docker-password=wrong']);
+    const r = await c.kubectl([
+      'create',
+      'secret',
+      'docker-registry',
+      'badcred',
+      `--docker-server=${locked.host}`,
+      `--docker-username=${USER}`,
+      '--docker-password=wrong',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     await apply(pod('auth-bad', ref, { spec: { imagePullSecrets: [{ name: 'badcred' }] } }));
     const w = await waiting('auth-bad', 'ErrImagePull');
-    assert.match(w.message, /^Failed to pull image "[^"]+": unauthorized \(authentication failed: 127\.0\.0\.1:\d+ rejected the credentials from Secret default\/badcred \(user "alice"\): check the username and password in that Secret\)$/);
+    assert.match(
+      w.message,
+      /^Failed to pull image "[^"]+": unauthorized \(authentication failed: 127\.0\.0\.1:\d+ rejected the credentials from Secret default\/badcred \(user "alice"\): check the username and password in that Secret\)$/,
+    );
     await waiting('auth-bad', 'ImagePullBackOff');
     await del('auth-bad');
   });

@@ -10,15 +10,24 @@ export const PAUSE_IMAGE = 'skiff-test/pause:1';
 
 function sh(cmd: string, args: string[], cwd?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { cwd, maxBuffer: 16 << 20 }, (err, stdout, stderr) => (err ? reject(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout)));
+    execFile(cmd, args, { cwd, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout),
+    );
   });
 }
 
-const hasImage = (tag: string) => sh('docker', ['image', 'inspect', tag]).then(() => true, () => false);
+const hasImage = (tag: string) =>
+  sh('docker', ['image', 'inspect', tag]).then(
+    () => true,
+    () => false,
+  );
 
 async function applets(): Promise<string[]> {
   const out = await sh('/bin/busybox', ['--list']);
-  return out.split('\n').map((s) => s.trim()).filter((s) => s && s !== 'busybox' && !s.includes('/'));
+  return out
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => s && s !== 'busybox' && !s.includes('/'));
 }
 
 /** A rootfs with busybox and its applet links; `pause` (sh script trapping TERM) for the sandbox. */

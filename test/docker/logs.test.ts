@@ -24,7 +24,15 @@ after(async () => {
 });
 
 test('kubectl logs -f sees a ticking container print new lines; --tail and --timestamps work', { skip, timeout: 90_000 }, async () => {
-  const r = await kubectl(['run', 'ticker', `--image=${BUSYBOX_IMAGE}`, '--', 'sh', '-c', 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 1; done']);
+  const r = await kubectl([
+    'run',
+    'ticker',
+    `--image=${BUSYBOX_IMAGE}`,
+    '--',
+    'sh',
+    '-c',
+    'i=0; while true; do i=$((i+1)); echo tick $i; sleep 1; done',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   await waitFor('ticker Running', async () => (await podJSON('ticker')).status?.phase === 'Running');
 
@@ -52,8 +60,13 @@ test('kubectl logs -f sees a ticking container print new lines; --tail and --tim
 
 test('kubectl logs -f ends when the container exits; --previous reads a restarted container', { skip, timeout: 90_000 }, async () => {
   const manifest = {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'brief' },
-    spec: { restartPolicy: 'Always', containers: [{ name: 'main', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo start; sleep 2; echo done'] }] },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'brief' },
+    spec: {
+      restartPolicy: 'Always',
+      containers: [{ name: 'main', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo start; sleep 2; echo done'] }],
+    },
   };
   const applied = await run(kubectlPath(), ['apply', '-f', '-'], { env: env(), input: JSON.stringify(manifest) });
   assert.equal(applied.code, 0, applied.stderr);

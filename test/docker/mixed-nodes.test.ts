@@ -21,23 +21,43 @@ after(async () => {
   if (!skip) await c?.stop();
 });
 
-const pinned = (name: string, node: string) => JSON.stringify({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name },
-  spec: { nodeName: node, containers: [{ name: 'main', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }] },
-});
+const pinned = (name: string, node: string) =>
+  JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name },
+    spec: { nodeName: node, containers: [{ name: 'main', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }] },
+  });
 
 test('skiff node add puts a simulated node beside the Docker node; pods run on either', { skip, timeout: 120_000 }, async () => {
-  const add = await run(process.execPath, [join(root, 'bin/skiff.mjs'), 'node', 'add', 'sim-1', '--name', cluster, '--data-dir', c.dir], { env: c.env() });
+  const add = await run(process.execPath, [join(root, 'bin/skiff.mjs'), 'node', 'add', 'sim-1', '--name', cluster, '--data-dir', c.dir], {
+    env: c.env(),
+  });
   assert.equal(add.code, 0, add.stderr);
-  await waitFor('2 Ready nodes', async () => ((await c.kubectl(['get', 'nodes', '--no-headers'])).stdout.match(/ Ready /g) ?? []).length === 2, 60_000);
+  await waitFor(
+    '2 Ready nodes',
+    async () => ((await c.kubectl(['get', 'nodes', '--no-headers'])).stdout.match(/ Ready /g) ?? []).length === 2,
+    60_000,
+  );
   const dockerNode = `${cluster}-node-1`;
-  for (const [name, node] of [['on-docker', dockerNode], ['on-sim', 'sim-1']]) {
+  for (const [name, node] of [
+    ['on-docker', dockerNode],
+    ['on-sim', 'sim-1'],
+  ]) {
     const r = await c.kubectl(['apply', '-f', '-'], { input: pinned(name, node) });
     assert.equal(r.code, 0, r.stderr);
   }
-  await waitFor('both Running', async () => (await c.podJSON('on-docker')).status?.phase === 'Running' && (await c.podJSON('on-sim')).status?.phase === 'Running', 60_000);
+  await waitFor(
+    'both Running',
+    async () => (await c.podJSON('on-docker')).status?.phase === 'Running' && (await c.podJSON('on-sim')).status?.phase === 'Running',
+    60_000,
+  );
   const containers = await new Docker().listContainers({ filters: { label: [`skiff.cluster=${cluster}`, 'skiff.container=main'] } });
-  assert.deepEqual(containers.map((x) => x.Labels['skiff.pod']), ['on-docker'], 'only the Docker node made a container');
+  assert.deepEqual(
+    containers.map((x) => x.Labels['skiff.pod']),
+    ['on-docker'],
+    'only the Docker node made a container',
+  );
   assert.equal((await c.kubectl(['exec', 'on-docker', '--', 'echo', 'real'])).stdout.trim(), 'real');
   const sim = await c.kubectl(['exec', 'on-sim', '--', 'echo', 'x']);
   assert.notEqual(sim.code, 0, 'a simulated pod runs no process');

@@ -21,14 +21,21 @@ import { removeClusterResources } from '../../engine/kubelet/docker/network';
 import { createSimulatedNodes, startNodeManager, type NodeManager } from '../../engine/kubelet/index';
 
 const skip = await dockerSkip();
-const sh = (args: string[]) => new Promise<string>((resolve, reject) => execFile('docker', args, (e, out, err) => (e ? reject(new Error(err || e.message)) : resolve(out))));
+const sh = (args: string[]) =>
+  new Promise<string>((resolve, reject) =>
+    execFile('docker', args, (e, out, err) => (e ? reject(new Error(err || e.message)) : resolve(out))),
+  );
 const ready = (n: KubeObject) => n.status?.conditions?.find((c: any) => c.type === 'Ready');
 
 describe('runtime health', () => {
   test('a dead Docker socket is reported down', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'skiff-dead-'));
     const changes: boolean[] = [];
-    const h = createRuntimeHealth({ docker: new Docker({ socketPath: join(dir, 'nope.sock') }), intervalMs: 60_000, onChange: (ok) => changes.push(ok) });
+    const h = createRuntimeHealth({
+      docker: new Docker({ socketPath: join(dir, 'nope.sock') }),
+      intervalMs: 60_000,
+      onChange: (ok) => changes.push(ok),
+    });
     try {
       assert.equal(h.healthy(), true);
       assert.equal(await h.check(), false);
@@ -47,9 +54,17 @@ describe('runtime health', () => {
     let up = true;
     const fake = { ping: () => (up ? Promise.resolve('OK') : Promise.reject(new Error('connect ENOENT'))) } as unknown as Docker;
     const kubelet = createKubelet({
-      client: c.client, nodeName: 'h-node-1', runtime, writes, hostIP: '10.0.0.9',
+      client: c.client,
+      nodeName: 'h-node-1',
+      runtime,
+      writes,
+      hostIP: '10.0.0.9',
       runtimeHealthy: () => health.healthy(),
-      hostFacts: async () => ({ capacity: { cpu: '3', memory: '1000Ki', pods: '110' }, nodeInfo: { osImage: 'Test OS' }, images: [{ names: ['a:1'], sizeBytes: 5 }] }),
+      hostFacts: async () => ({
+        capacity: { cpu: '3', memory: '1000Ki', pods: '110' },
+        nodeInfo: { osImage: 'Test OS' },
+        images: [{ names: ['a:1'], sizeBytes: 5 }],
+      }),
     });
     const health = createRuntimeHealth({ docker: fake, intervalMs: 50, onChange: () => kubelet.refreshNodeStatus() });
     try {
@@ -60,7 +75,10 @@ describe('runtime health', () => {
       assert.equal(n.status.nodeInfo.osImage, 'Test OS');
       assert.deepEqual(n.status.images, [{ names: ['a:1'], sizeBytes: 5 }]);
       up = false;
-      n = (await eventually(async () => { const x = await c.client.get(R.nodes, undefined, 'h-node-1'); return ready(x).status === 'False' && x; }, 'NotReady')) as KubeObject;
+      n = (await eventually(async () => {
+        const x = await c.client.get(R.nodes, undefined, 'h-node-1');
+        return ready(x).status === 'False' && x;
+      }, 'NotReady')) as KubeObject;
       assert.equal(ready(n).reason, 'KubeletNotReady');
       assert.match(ready(n).message, /container runtime is down/);
       up = true;
@@ -97,24 +115,39 @@ describe('Docker node status', { skip }, () => {
 
   test('host facts match docker info and docker images', async () => {
     const facts = await dockerHostFacts(new Docker());
-    const [ncpu, mem, version, kernel] = (await sh(['info', '--format', '{{.NCPU}} {{.MemTotal}} {{.ServerVersion}} {{.KernelVersion}}'])).trim().split(' ');
+    const [ncpu, mem, version, kernel] = (await sh(['info', '--format', '{{.NCPU}} {{.MemTotal}} {{.ServerVersion}} {{.KernelVersion}}']))
+      .trim()
+      .split(' ');
     assert.equal(facts.capacity.cpu, ncpu);
     assert.equal(facts.capacity.memory, `${Math.floor(Number(mem) / 1024)}Ki`);
     assert.equal(facts.nodeInfo.containerRuntimeVersion, `docker://${version}`);
     assert.equal(facts.nodeInfo.kernelVersion, kernel);
-    assert.ok(facts.images.some((i) => i.names.includes(BUSYBOX_IMAGE) && i.sizeBytes > 0), JSON.stringify(facts.images));
+    assert.ok(
+      facts.images.some((i) => i.names.includes(BUSYBOX_IMAGE) && i.sizeBytes > 0),
+      JSON.stringify(facts.images),
+    );
   });
 
   test('the Docker node posts them: capacity, nodeInfo, images, Ready', async () => {
-    const [ncpu, version] = (await sh(['version', '--format', '{{.Server.Version}}']).then(async (v) => [(await sh(['info', '--format', '{{.NCPU}}'])).trim(), v.trim()]));
-    const n = await eventually(async () => {
-      const x = await c.client.get(R.nodes, undefined, `${cluster}-node-1`);
-      return x.status?.nodeInfo?.containerRuntimeVersion?.startsWith('docker://') && x;
-    }, 'docker node status', 15_000);
+    const [ncpu, version] = await sh(['version', '--format', '{{.Server.Version}}']).then(async (v) => [
+      (await sh(['info', '--format', '{{.NCPU}}'])).trim(),
+      v.trim(),
+    ]);
+    const n = await eventually(
+      async () => {
+        const x = await c.client.get(R.nodes, undefined, `${cluster}-node-1`);
+        return x.status?.nodeInfo?.containerRuntimeVersion?.startsWith('docker://') && x;
+      },
+      'docker node status',
+      15_000,
+    );
     assert.equal(ready(n).status, 'True');
     assert.equal(n.status.nodeInfo.containerRuntimeVersion, `docker://${version}`);
     assert.equal(n.status.capacity.cpu, ncpu);
     assert.equal(n.status.allocatable.pods, '110');
-    assert.ok(n.status.images.some((i: any) => i.names.includes(BUSYBOX_IMAGE)), 'busybox test image listed');
+    assert.ok(
+      n.status.images.some((i: any) => i.names.includes(BUSYBOX_IMAGE)),
+      'busybox test image listed',
+    );
   });
 });

@@ -19,7 +19,10 @@ const label = `skiff.cluster=${cluster}`;
 let cp: ControlPlane;
 let dir: string;
 
-const sh = (args: string[]) => new Promise<string>((resolve, reject) => execFile('docker', args, (e, out, err) => (e ? reject(new Error(err || e.message)) : resolve(out))));
+const sh = (args: string[]) =>
+  new Promise<string>((resolve, reject) =>
+    execFile('docker', args, (e, out, err) => (e ? reject(new Error(err || e.message)) : resolve(out))),
+  );
 const kubectl = (args: string[], input?: string): Promise<RunResult> =>
   run(kubectlPath(), args, { input, env: { KUBECONFIG: cp.kubeconfigPath, HOME: join(dir, 'home') } });
 
@@ -30,16 +33,33 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
     try {
       const v = await fn();
       if (v) return v;
-    } catch (e) { last = e; }
+    } catch (e) {
+      last = e;
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
 }
 
 const podJSON = async (name: string) => JSON.parse((await kubectl(['get', 'pod', name, '-o', 'json'])).stdout || '{}');
-const containersOf = async (pod: string) => (await sh(['ps', '-a', '--filter', `label=${label}`, '--filter', `label=skiff.pod=${pod}`, '--format', '{{.Names}}'])).split('\n').filter(Boolean);
+const containersOf = async (pod: string) =>
+  (await sh(['ps', '-a', '--filter', `label=${label}`, '--filter', `label=skiff.pod=${pod}`, '--format', '{{.Names}}']))
+    .split('\n')
+    .filter(Boolean);
 const logsOf = async (pod: string, container: string) => {
-  const [id] = (await sh(['ps', '-a', '-q', '--filter', `label=${label}`, '--filter', `label=skiff.pod=${pod}`, '--filter', `label=skiff.container=${container}`])).split('\n');
+  const [id] = (
+    await sh([
+      'ps',
+      '-a',
+      '-q',
+      '--filter',
+      `label=${label}`,
+      '--filter',
+      `label=skiff.pod=${pod}`,
+      '--filter',
+      `label=skiff.container=${container}`,
+    ])
+  ).split('\n');
   return id ? sh(['logs', id]) : '';
 };
 
@@ -62,7 +82,10 @@ after(async () => {
 test('kubectl run: a Running container with a pod IP; delete removes it', { skip, timeout: 60_000 }, async () => {
   const r = await kubectl(['run', 'ngx', `--image=${BUSYBOX_IMAGE}`, '--', 'httpd', '-f', '-p', '80']);
   assert.equal(r.code, 0, r.stderr);
-  const pod = await waitFor('ngx Running', async () => { const p = await podJSON('ngx'); return p.status?.phase === 'Running' && p; });
+  const pod = await waitFor('ngx Running', async () => {
+    const p = await podJSON('ngx');
+    return p.status?.phase === 'Running' && p;
+  });
   assert.match(pod.status.podIP, /^10\.\d+\.\d+\.\d+$/);
   const wide = (await kubectl(['get', 'pod', 'ngx', '-o', 'wide'])).stdout;
   assert.ok(wide.includes(pod.status.podIP) && wide.includes(`${cluster}-node-1`), wide);
@@ -75,32 +98,60 @@ test('kubectl run: a Running container with a pod IP; delete removes it', { skip
 
 test('two containers of a pod share localhost; init containers run in order', { skip, timeout: 60_000 }, async () => {
   const manifest = {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'duo' },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'duo' },
     spec: {
       volumes: [{ name: 'work', emptyDir: {} }],
       initContainers: [
-        { name: 'one', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo one >> /work/order'], volumeMounts: [{ name: 'work', mountPath: '/work' }] },
-        { name: 'two', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo two >> /work/order'], volumeMounts: [{ name: 'work', mountPath: '/work' }] },
+        {
+          name: 'one',
+          image: BUSYBOX_IMAGE,
+          command: ['sh', '-c', 'echo one >> /work/order'],
+          volumeMounts: [{ name: 'work', mountPath: '/work' }],
+        },
+        {
+          name: 'two',
+          image: BUSYBOX_IMAGE,
+          command: ['sh', '-c', 'echo two >> /work/order'],
+          volumeMounts: [{ name: 'work', mountPath: '/work' }],
+        },
       ],
       containers: [
-        { name: 'server', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'cp /work/order /tmp/index.html; httpd -f -p 8080 -h /tmp'], volumeMounts: [{ name: 'work', mountPath: '/work' }] },
-        { name: 'client', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'until printf "GET / HTTP/1.0\\r\\n\\r\\n" | nc 127.0.0.1 8080; do sleep 0.2; done; sleep 3600'] },
+        {
+          name: 'server',
+          image: BUSYBOX_IMAGE,
+          command: ['sh', '-c', 'cp /work/order /tmp/index.html; httpd -f -p 8080 -h /tmp'],
+          volumeMounts: [{ name: 'work', mountPath: '/work' }],
+        },
+        {
+          name: 'client',
+          image: BUSYBOX_IMAGE,
+          command: ['sh', '-c', 'until printf "GET / HTTP/1.0\\r\\n\\r\\n" | nc 127.0.0.1 8080; do sleep 0.2; done; sleep 3600'],
+        },
       ],
     },
   };
   assert.equal((await kubectl(['apply', '-f', '-'], JSON.stringify(manifest))).code, 0);
   await waitFor('duo Running', async () => (await podJSON('duo')).status?.phase === 'Running');
-  const out = await waitFor('client got the page', async () => { const l = await logsOf('duo', 'client'); return /one\s+two/.test(l) && l; });
+  const out = await waitFor('client got the page', async () => {
+    const l = await logsOf('duo', 'client');
+    return /one\s+two/.test(l) && l;
+  });
   assert.match(out, /200 OK/);
   await kubectl(['delete', 'pod', 'duo', '--wait=false']);
 });
 
 test('a crashing container reaches CrashLoopBackOff with restarts counted', { skip, timeout: 60_000 }, async () => {
   assert.equal((await kubectl(['run', 'crash', `--image=${BUSYBOX_IMAGE}`, '--', 'sh', '-c', 'echo bye; exit 3'])).code, 0);
-  const st = await waitFor('CrashLoopBackOff', async () => {
-    const s = (await podJSON('crash')).status?.containerStatuses?.[0];
-    return s?.state?.waiting?.reason === 'CrashLoopBackOff' && s;
-  }, 30_000);
+  const st = await waitFor(
+    'CrashLoopBackOff',
+    async () => {
+      const s = (await podJSON('crash')).status?.containerStatuses?.[0];
+      return s?.state?.waiting?.reason === 'CrashLoopBackOff' && s;
+    },
+    30_000,
+  );
   assert.ok(st.restartCount >= 1, JSON.stringify(st));
   assert.equal(st.lastState.terminated.exitCode, 3);
   assert.equal(st.lastState.terminated.reason, 'Error');
@@ -120,7 +171,10 @@ test('a missing image: ErrImagePull, then ImagePullBackOff, with a clear event',
   assert.equal((await podJSON('nope')).status.phase, 'Pending');
   const ev = JSON.parse((await kubectl(['get', 'events', '--field-selector', 'involvedObject.name=nope', '-o', 'json'])).stdout);
   const messages = ev.items.map((e: any) => e.message);
-  assert.ok(messages.some((m: string) => /^Failed to pull image "skiff-test\/missing:1": \S/.test(m) && !m.includes('HTTP code')), messages.join('\n'));
+  assert.ok(
+    messages.some((m: string) => /^Failed to pull image "skiff-test\/missing:1": \S/.test(m) && !m.includes('HTTP code')),
+    messages.join('\n'),
+  );
   assert.ok(messages.includes('Error: ErrImagePull'), messages.join('\n'));
   await kubectl(['delete', 'pod', 'nope', '--wait=false']);
 });

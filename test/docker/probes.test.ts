@@ -17,7 +17,9 @@ const apply = async (obj: unknown) => {
   assert.equal(r.code, 0, r.stderr);
 };
 const pod = (name: string, labels: Record<string, string>, container: Record<string, unknown>) => ({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name, labels },
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, labels },
   spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: BUSYBOX_IMAGE, ...container }] },
 });
 
@@ -30,44 +32,81 @@ after(async () => {
 });
 
 test('a failing exec liveness probe restarts the container', { skip, timeout: 90_000 }, async () => {
-  await apply(pod('live', { app: 'live' }, {
-    command: ['sh', '-c', 'touch /tmp/healthy; sleep 2; rm /tmp/healthy; sleep 600'],
-    livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 1 },
-  }));
-  const p = await waitFor('a restart', async () => {
-    const p = await podJSON('live');
-    return (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 && p;
-  }, 60_000);
+  await apply(
+    pod(
+      'live',
+      { app: 'live' },
+      {
+        command: ['sh', '-c', 'touch /tmp/healthy; sleep 2; rm /tmp/healthy; sleep 600'],
+        livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 1 },
+      },
+    ),
+  );
+  const p = await waitFor(
+    'a restart',
+    async () => {
+      const p = await podJSON('live');
+      return (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 && p;
+    },
+    60_000,
+  );
   assert.ok(p.status.containerStatuses[0].lastState?.terminated, JSON.stringify(p.status.containerStatuses[0]));
   const ev = (await kubectl(['get', 'events', '--field-selector', 'involvedObject.name=live', '-o', 'json'])).stdout;
   const msgs = JSON.parse(ev).items.map((e: any) => `${e.reason}: ${e.message}`);
-  assert.ok(msgs.some((m: string) => m.startsWith('Unhealthy: Liveness probe failed:') && m.includes('/tmp/healthy')), msgs.join('\n'));
+  assert.ok(
+    msgs.some((m: string) => m.startsWith('Unhealthy: Liveness probe failed:') && m.includes('/tmp/healthy')),
+    msgs.join('\n'),
+  );
   assert.ok(msgs.includes('Killing: Container c failed liveness probe, will be restarted'), msgs.join('\n'));
 });
 
-test('a failing readiness probe keeps the pod unready and out of Endpoints; httpGet readiness passes', { skip, timeout: 90_000 }, async () => {
-  const web = ['sh', '-c', 'mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 80 -h /www'];
-  await apply(pod('good', { app: 'web' }, { command: web, ports: [{ name: 'http', containerPort: 80 }], readinessProbe: { httpGet: { path: '/', port: 'http' }, periodSeconds: 1 } }));
-  await apply(pod('bad', { app: 'web' }, { command: web, readinessProbe: { httpGet: { path: '/missing', port: 80 }, periodSeconds: 1 } }));
-  await apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } });
-  const good = await waitFor('good Ready', async () => {
-    const p = await podJSON('good');
-    return p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True') && p;
-  });
-  // Started after "good"; under load it may still be starting when "good" is Ready.
-  const bad = await waitFor('bad Running', async () => {
-    const p = await podJSON('bad');
-    return p.status?.phase === 'Running' && p;
-  });
-  assert.equal(bad.status.containerStatuses[0].ready, false);
-  assert.ok(bad.status.conditions.some((c: any) => c.type === 'Ready' && c.status === 'False'));
-  const ep = await waitFor('endpoints with the good pod', async () => {
-    const out = (await kubectl(['get', 'endpoints', 'web', '-o', 'json'])).stdout;
-    const e = JSON.parse(out || '{}');
-    return (e.subsets ?? []).some((s: any) => (s.addresses ?? []).some((a: any) => a.ip === good.status.podIP)) && e;
-  });
-  const ready = ep.subsets.flatMap((s: any) => s.addresses ?? []).map((a: any) => a.ip);
-  assert.ok(!ready.includes(bad.status.podIP), JSON.stringify(ep.subsets));
-  const ev = JSON.parse((await kubectl(['get', 'events', '--field-selector', 'involvedObject.name=bad', '-o', 'json'])).stdout).items;
-  assert.ok(ev.some((e: any) => e.reason === 'Unhealthy' && e.message === 'Readiness probe failed: HTTP probe failed with statuscode: 404'), JSON.stringify(ev.map((e: any) => e.message)));
-});
+test(
+  'a failing readiness probe keeps the pod unready and out of Endpoints; httpGet readiness passes',
+  { skip, timeout: 90_000 },
+  async () => {
+    const web = ['sh', '-c', 'mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 80 -h /www'];
+    await apply(
+      pod(
+        'good',
+        { app: 'web' },
+        {
+          command: web,
+          ports: [{ name: 'http', containerPort: 80 }],
+          readinessProbe: { httpGet: { path: '/', port: 'http' }, periodSeconds: 1 },
+        },
+      ),
+    );
+    await apply(
+      pod('bad', { app: 'web' }, { command: web, readinessProbe: { httpGet: { path: '/missing', port: 80 }, periodSeconds: 1 } }),
+    );
+    await apply({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web' },
+      spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+    });
+    const good = await waitFor('good Ready', async () => {
+      const p = await podJSON('good');
+      return p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True') && p;
+    });
+    // Started after "good"; under load it may still be starting when "good" is Ready.
+    const bad = await waitFor('bad Running', async () => {
+      const p = await podJSON('bad');
+      return p.status?.phase === 'Running' && p;
+    });
+    assert.equal(bad.status.containerStatuses[0].ready, false);
+    assert.ok(bad.status.conditions.some((c: any) => c.type === 'Ready' && c.status === 'False'));
+    const ep = await waitFor('endpoints with the good pod', async () => {
+      const out = (await kubectl(['get', 'endpoints', 'web', '-o', 'json'])).stdout;
+      const e = JSON.parse(out || '{}');
+      return (e.subsets ?? []).some((s: any) => (s.addresses ?? []).some((a: any) => a.ip === good.status.podIP)) && e;
+    });
+    const ready = ep.subsets.flatMap((s: any) => s.addresses ?? []).map((a: any) => a.ip);
+    assert.ok(!ready.includes(bad.status.podIP), JSON.stringify(ep.subsets));
+    const ev = JSON.parse((await kubectl(['get', 'events', '--field-selector', 'involvedObject.name=bad', '-o', 'json'])).stdout).items;
+    assert.ok(
+      ev.some((e: any) => e.reason === 'Unhealthy' && e.message === 'Readiness probe failed: HTTP probe failed with statuscode: 404'),
+      JSON.stringify(ev.map((e: any) => e.message)),
+    );
+  },
+);

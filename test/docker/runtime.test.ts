@@ -18,15 +18,19 @@ let dir: string;
 let rt: DockerRuntime;
 
 const podOf = (name: string, containers: any[]): KubeObject => ({
-  apiVersion: 'v1', kind: 'Pod',
+  apiVersion: 'v1',
+  kind: 'Pod',
   metadata: { name, namespace: 'default', uid: `${name}-0000-1111-2222-${process.pid}`, labels: { app: name } },
   spec: { nodeName: 'n1', containers },
 });
 
-const text = (s: Readable) => new Promise<string>((resolve, reject) => {
-  let out = '';
-  s.on('data', (d) => (out += d)).on('end', () => resolve(out)).on('error', reject);
-});
+const text = (s: Readable) =>
+  new Promise<string>((resolve, reject) => {
+    let out = '';
+    s.on('data', (d) => (out += d))
+      .on('end', () => resolve(out))
+      .on('error', reject);
+  });
 
 async function until<T>(fn: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
   const end = Date.now() + ms;
@@ -63,10 +67,18 @@ after(async () => {
 });
 
 test('env, exit code and reason; a second runtime adopts by labels', { skip, timeout: 30_000 }, async () => {
-  const pod = podOf('envy', [{
-    name: 'main', image: BUSYBOX_IMAGE, command: ['sh', '-c'], args: ['echo "$GREETING $POD"; exit 7'],
-    env: [{ name: 'GREETING', value: 'hello' }, { name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
-  }]);
+  const pod = podOf('envy', [
+    {
+      name: 'main',
+      image: BUSYBOX_IMAGE,
+      command: ['sh', '-c'],
+      args: ['echo "$GREETING $POD"; exit 7'],
+      env: [
+        { name: 'GREETING', value: 'hello' },
+        { name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+      ],
+    },
+  ]);
   const { sb } = await startPod(pod);
   assert.match(sb.podIP, /^10\.\d+\.\d+\.\d+$/);
   const c = await until(async () => (await rt.listContainers(pod.metadata.uid)).find((x) => x.state === 'exited'));
@@ -77,7 +89,10 @@ test('env, exit code and reason; a second runtime adopts by labels', { skip, tim
   const again = createDockerRuntime({ cluster, node: 'n1', dataDir: dir, sandboxImage: PAUSE_IMAGE });
   try {
     assert.ok((await again.listSandboxes()).includes(pod.metadata.uid!));
-    assert.deepEqual((await again.listContainers(pod.metadata.uid)).map((x) => x.id), [c.id]);
+    assert.deepEqual(
+      (await again.listContainers(pod.metadata.uid)).map((x) => x.id),
+      [c.id],
+    );
     assert.equal((await again.ensureSandbox({ pod })).id, sb.id, 'no second sandbox');
   } finally {
     again.close();
@@ -94,21 +109,36 @@ test('pull policy: a local image needs no registry; a missing one fails clearly'
 test('a missing sandbox image says how to provide one', { skip }, async () => {
   const bad = createDockerRuntime({ cluster, node: 'n1', dataDir: dir, sandboxImage: 'skiff-test/no-pause:1' });
   try {
-    await assert.rejects(bad.ensureSandbox({ pod: podOf('nosb', []) }), /sandbox image "skiff-test\/no-pause:1" is not present .*docker import.*SKIFF_SANDBOX_IMAGE/);
+    await assert.rejects(
+      bad.ensureSandbox({ pod: podOf('nosb', []) }),
+      /sandbox image "skiff-test\/no-pause:1" is not present .*docker import.*SKIFF_SANDBOX_IMAGE/,
+    );
   } finally {
     bad.close();
   }
 });
 
 test('logs with tail and timestamps, exec with exit code and stdin, port-forward', { skip, timeout: 30_000 }, async () => {
-  const pod = podOf('web', [{ name: 'web', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo a; echo b; sleep 0.2; echo c >&2; echo page > /tmp/index.html; exec httpd -f -p 8080 -h /tmp'] }]);
+  const pod = podOf('web', [
+    {
+      name: 'web',
+      image: BUSYBOX_IMAGE,
+      command: ['sh', '-c', 'echo a; echo b; sleep 0.2; echo c >&2; echo page > /tmp/index.html; exec httpd -f -p 8080 -h /tmp'],
+    },
+  ]);
   const { sb } = await startPod(pod);
   pod.status = { podIP: sb.podIP };
   await until(async () => (await text(await rt.logs(pod, 'web', {}))).includes('c'));
   assert.equal(await text(await rt.logs(pod, 'web', { tailLines: 1 })), 'c\n');
   assert.match(await text(await rt.logs(pod, 'web', { timestamps: true, tailLines: 1 })), /^\d{4}-\d\d-\d\dT[\d:.]+Z c\n$/);
 
-  const ex = await rt.exec(pod, 'web', { command: ['sh', '-c', 'read x; echo got $x; echo err >&2; exit 4'], stdin: true, stdout: true, stderr: true, tty: false });
+  const ex = await rt.exec(pod, 'web', {
+    command: ['sh', '-c', 'read x; echo got $x; echo err >&2; exit 4'],
+    stdin: true,
+    stdout: true,
+    stderr: true,
+    tty: false,
+  });
   const out = text(ex.stdout!);
   const err = text(ex.stderr!);
   ex.stdin!.end('ping\n');

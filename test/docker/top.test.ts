@@ -43,10 +43,15 @@ test('kubectl top pod and node report what Docker measures', { skip, timeout: 15
   const r = await c.kubectl(['apply', '-f', '-'], { input: POD });
   assert.equal(r.code, 0, r.stderr);
   await waitFor('burner Running', async () => (await c.podJSON('burner')).status?.phase === 'Running', 60_000);
-  const cpu = await waitFor('CPU use near the 300m limit', async () => {
-    const u = await usage('cpu');
-    return u && u.cpu >= 150 ? u : undefined;
-  }, 90_000, 2000);
+  const cpu = await waitFor(
+    'CPU use near the 300m limit',
+    async () => {
+      const u = await usage('cpu');
+      return u && u.cpu >= 150 ? u : undefined;
+    },
+    90_000,
+    2000,
+  );
   assert.ok(cpu.cpu <= 400, `a 300m limit caps the busy loop (saw ${cpu.cpu}m)`);
   await waitFor('memory of the filler', async () => ((await usage('mem'))?.mem ?? 0) >= 30, 60_000, 2000);
   const node = await c.kubectl(['top', 'node', '--no-headers']);

@@ -46,7 +46,9 @@ export async function startAppFixture(env: Record<string, string> = {}): Promise
 
 function clusterNames(dataDir: string): string[] {
   try {
-    return readdirSync(dataDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    return readdirSync(dataDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
   } catch {
     return [];
   }

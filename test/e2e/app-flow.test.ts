@@ -54,7 +54,11 @@ async function typeInShell(page: Page, command: string, expect: string): Promise
   await page.locator('[data-testid="terminal"][data-state="open"]:not([hidden])').waitFor({ timeout: 20_000 });
   await shownTerminal(page).locator('.xterm').click();
   await page.keyboard.type(`${command}\n`);
-  await until(`"${expect}" in the terminal`, async () => (await shownTerminal(page).locator('.xterm-rows').innerText()).includes(expect), 20_000);
+  await until(
+    `"${expect}" in the terminal`,
+    async () => (await shownTerminal(page).locator('.xterm-rows').innerText()).includes(expect),
+    20_000,
+  );
 }
 
 await describeDocker('the app, clicked through with a Docker node', async () => {
@@ -84,7 +88,11 @@ await describeDocker('the app, clicked through with a Docker node', async () => 
     await page.getByTestId('create-button').click();
     await page.getByTestId('template-picker').selectOption({ label: 'Deployment' });
     await setEditorText(page, DEPLOYMENT('  replicaz: 3\n'));
-    await page.getByTestId('editor-error').filter({ hasText: /unknown field/i }).first().waitFor({ timeout: 15_000 });
+    await page
+      .getByTestId('editor-error')
+      .filter({ hasText: /unknown field/i })
+      .first()
+      .waitFor({ timeout: 15_000 });
     await screenshot(page, '03-editor-error');
 
     await setEditorText(page, DEPLOYMENT(''));
@@ -106,15 +114,23 @@ await describeDocker('the app, clicked through with a Docker node', async () => 
     await page.getByTestId('action-logs').click();
     const view = page.getByTestId('log-view').last();
     let first = -1;
-    await until('a tick line', async () => {
-      const ticks = [...(await view.innerText()).matchAll(/tick (\d+)/g)].map((m) => Number(m[1]));
-      if (ticks.length) first = Math.max(...ticks);
-      return ticks.length > 0;
-    }, 30_000);
-    await until('a later tick line', async () => {
-      const ticks = [...(await view.innerText()).matchAll(/tick (\d+)/g)].map((m) => Number(m[1]));
-      return Math.max(...ticks) >= first + 2;
-    }, 30_000);
+    await until(
+      'a tick line',
+      async () => {
+        const ticks = [...(await view.innerText()).matchAll(/tick (\d+)/g)].map((m) => Number(m[1]));
+        if (ticks.length) first = Math.max(...ticks);
+        return ticks.length > 0;
+      },
+      30_000,
+    );
+    await until(
+      'a later tick line',
+      async () => {
+        const ticks = [...(await view.innerText()).matchAll(/tick (\d+)/g)].map((m) => Number(m[1]));
+        return Math.max(...ticks) >= first + 2;
+      },
+      30_000,
+    );
     await screenshot(page, '06-logs');
   });
 
@@ -170,11 +186,15 @@ await describeDocker('the app, clicked through with a Docker node', async () => 
     await page.getByTestId('cluster-stop').click();
     const confirm = page.getByTestId('confirm-button');
     if (await confirm.isVisible().catch(() => false)) await confirm.click();
-    await until('the cluster to stop', async () => {
-      const res = await page.request.get(`${f.url}/api/clusters`);
-      const clusters = (await res.json()) as { name: string; state: string }[];
-      return clusters.find((c) => c.name === 'local')?.state === 'stopped';
-    }, 60_000);
+    await until(
+      'the cluster to stop',
+      async () => {
+        const res = await page.request.get(`${f.url}/api/clusters`);
+        const clusters = (await res.json()) as { name: string; state: string }[];
+        return clusters.find((c) => c.name === 'local')?.state === 'stopped';
+      },
+      60_000,
+    );
     assert.ok(true);
   });
 });

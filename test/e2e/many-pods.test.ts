@@ -38,10 +38,14 @@ test('scrolling moves through the list', async () => {
   const before = await visibleNames();
   await page.locator('[data-testid="row"]').first().hover();
   for (let i = 0; i < 20; i++) await page.mouse.wheel(0, 5000);
-  await until('other rows', async () => {
-    const now = await visibleNames();
-    return now.length > 5 && !now.includes(before[0]);
-  }, 10_000);
+  await until(
+    'other rows',
+    async () => {
+      const now = await visibleNames();
+      return now.length > 5 && !now.includes(before[0]);
+    },
+    10_000,
+  );
 });
 
 test('filtering narrows 50,000 rows to the matches', async () => {

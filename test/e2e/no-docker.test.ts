@@ -27,6 +27,9 @@ test('no Docker: the notice says how to start it, and the cluster gets simulated
   await page.locator('[data-testid="node-row"][data-ready="true"]').first().waitFor({ timeout: 60_000 });
   await page.getByTestId('simulated-tag').first().waitFor({ timeout: 10_000 }); // the sidebar says so
   const clusters = (await (await page.request.get(`${f.url}/api/clusters`)).json()) as { name: string; state: string; runtime?: string }[];
-  assert.deepEqual(clusters.map((c) => [c.name, c.state, c.runtime]), [['local', 'running', 'simulated']]);
+  assert.deepEqual(
+    clusters.map((c) => [c.name, c.state, c.runtime]),
+    [['local', 'running', 'simulated']],
+  );
   await screenshot(page, 'no-docker-02-overview');
 });

@@ -30,13 +30,15 @@ async function create(job) {
   const base = `/api/v1/namespaces/${job.namespace}/pods`;
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: job.inFlight }, async () => {
-    while (next < job.count) {
-      const i = next++;
-      const code = await c.send('POST', base, pod(i));
-      if (code !== 201 && code !== 409) throw new Error(`create load-${i}: HTTP ${code}`);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: job.inFlight }, async () => {
+      while (next < job.count) {
+        const i = next++;
+        const code = await c.send('POST', base, pod(i));
+        if (code !== 201 && code !== 409) throw new Error(`create load-${i}: HTTP ${code}`);
+      }
+    }),
+  );
   c.close();
   return { rate: job.count / ((performance.now() - t0) / 1000) };
 }
@@ -52,7 +54,14 @@ async function update(job) {
     const batch = [];
     for (; sent < due; sent++) {
       const i = Math.floor(Math.random() * job.count);
-      batch.push(c.send('PATCH', `${base}/load-${i}`, { metadata: { annotations: { 'skiff.dev/tick': String(sent) } } }, 'application/merge-patch+json'));
+      batch.push(
+        c.send(
+          'PATCH',
+          `${base}/load-${i}`,
+          { metadata: { annotations: { 'skiff.dev/tick': String(sent) } } },
+          'application/merge-patch+json',
+        ),
+      );
     }
     await Promise.all(batch);
     await new Promise((r) => setTimeout(r, 20));

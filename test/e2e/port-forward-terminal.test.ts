@@ -20,26 +20,33 @@ const until = (what: string, fn: () => Promise<boolean>, timeoutMs = 60_000) => 
 
 function get(port: number, path = '/'): Promise<string> {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve(`${res.statusCode} ${body.trim()}`));
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve(`${res.statusCode} ${body.trim()}`));
+      })
+      .on('error', reject);
   });
 }
 
-const connectError = (port: number) => new Promise<string>((resolve) => {
-  const s = net.connect(port, '127.0.0.1');
-  s.on('connect', () => { s.destroy(); resolve('connected'); });
-  s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
-});
-
-const freePort = () => new Promise<number>((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => {
-    const port = (s.address() as net.AddressInfo).port;
-    s.close(() => resolve(port));
+const connectError = (port: number) =>
+  new Promise<string>((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.on('connect', () => {
+      s.destroy();
+      resolve('connected');
+    });
+    s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
   });
-});
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
 
 await describeDocker('port-forwards and local terminals in the app', async () => {
   let f: AppFixture;
@@ -53,32 +60,55 @@ await describeDocker('port-forwards and local terminals in the app', async () =>
     page = f.page;
     const started = await page.request.post(`${f.url}/api/clusters`, { data: { name: 'local', runtime: 'docker', nodes: 1 } });
     assert.equal(started.status(), 202, await started.text());
-    await until('the cluster to run', async () => {
-      const list = (await (await page.request.get(`${f.url}/api/clusters`)).json()) as { name: string; state: string }[];
-      return list.find((c) => c.name === 'local')?.state === 'running';
-    }, 90_000);
-    await until('a Ready node', async () => {
-      const nodes = await (await page.request.get(k8s('/api/v1/nodes'))).json();
-      const n = nodes.items?.find((x: any) => x.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
-      nodeName = n?.metadata?.name ?? '';
-      return Boolean(n);
-    }, 60_000);
+    await until(
+      'the cluster to run',
+      async () => {
+        const list = (await (await page.request.get(`${f.url}/api/clusters`)).json()) as { name: string; state: string }[];
+        return list.find((c) => c.name === 'local')?.state === 'running';
+      },
+      90_000,
+    );
+    await until(
+      'a Ready node',
+      async () => {
+        const nodes = await (await page.request.get(k8s('/api/v1/nodes'))).json();
+        const n = nodes.items?.find((x: any) => x.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
+        nodeName = n?.metadata?.name ?? '';
+        return Boolean(n);
+      },
+      60_000,
+    );
     const script = `mkdir -p /www && echo ${PAGE} > /www/index.html && exec httpd -f -p 8080 -h /www`;
     const pod = await page.request.post(k8s('/api/v1/namespaces/default/pods'), {
       data: {
-        apiVersion: 'v1', kind: 'Pod', metadata: { name: 'httpd', labels: { app: 'httpd' } },
-        spec: { containers: [{ name: 'web', image: BUSYBOX_IMAGE, command: ['sh', '-c', script], ports: [{ name: 'http', containerPort: 8080 }] }] },
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'httpd', labels: { app: 'httpd' } },
+        spec: {
+          containers: [
+            { name: 'web', image: BUSYBOX_IMAGE, command: ['sh', '-c', script], ports: [{ name: 'http', containerPort: 8080 }] },
+          ],
+        },
       },
     });
     assert.equal(pod.status(), 201, await pod.text());
     const svc = await page.request.post(k8s('/api/v1/namespaces/default/services'), {
-      data: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'httpd' }, spec: { selector: { app: 'httpd' }, ports: [{ name: 'web', port: 80, targetPort: 'http' }] } },
+      data: {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'httpd' },
+        spec: { selector: { app: 'httpd' }, ports: [{ name: 'web', port: 80, targetPort: 'http' }] },
+      },
     });
     assert.equal(svc.status(), 201, await svc.text());
-    await until('the httpd pod to run', async () => {
-      const p = await (await page.request.get(k8s('/api/v1/namespaces/default/pods/httpd'))).json();
-      return p.status?.phase === 'Running';
-    }, 60_000);
+    await until(
+      'the httpd pod to run',
+      async () => {
+        const p = await (await page.request.get(k8s('/api/v1/namespaces/default/pods/httpd'))).json();
+        return p.status?.phase === 'Running';
+      },
+      60_000,
+    );
     await page.reload(); // the page opened before the cluster existed: land on its overview
   });
 
@@ -105,7 +135,11 @@ await describeDocker('port-forwards and local terminals in the app', async () =>
     const list = page.getByTestId('port-forwards');
     if (!(await list.isVisible())) await page.getByTestId('port-forwards-button').click();
     await page.locator(`[data-testid="pf-row"][data-kind="${kind}"][data-local-port="${port}"] [data-testid="pf-stop"]`).click();
-    await until('the row to go', async () => (await page.locator(`[data-testid="pf-row"][data-local-port="${port}"]`).count()) === 0, 10_000);
+    await until(
+      'the row to go',
+      async () => (await page.locator(`[data-testid="pf-row"][data-local-port="${port}"]`).count()) === 0,
+      10_000,
+    );
     await page.keyboard.press('Escape');
   }
 
@@ -132,7 +166,10 @@ await describeDocker('port-forwards and local terminals in the app', async () =>
     await page.getByTestId('action-port-forward').click();
     await page.getByTestId('pf-local-port').fill(String(chosen));
     await page.getByTestId('confirm-button').click();
-    await page.locator('[data-testid="confirm-dialog"] [role="alert"]').filter({ hasText: /already in use/ }).waitFor({ timeout: 10_000 });
+    await page
+      .locator('[data-testid="confirm-dialog"] [role="alert"]')
+      .filter({ hasText: /already in use/ })
+      .waitFor({ timeout: 10_000 });
     await page.keyboard.press('Escape');
     await stop('service', port);
     assert.equal(await connectError(port), 'ECONNREFUSED');
@@ -148,7 +185,12 @@ await describeDocker('port-forwards and local terminals in the app', async () =>
     const path = /KC=\[(\/[^\]]+)\]/.exec(await term.locator('.xterm-rows').innerText())![1];
     assert.doesNotMatch(path, /\.kube\/config$/);
     await page.keyboard.type('kubectl get nodes\n');
-    await until(`node ${nodeName} in the terminal`, async () => (await term.locator('.xterm-rows').innerText()).includes(nodeName) && /Ready/.test(await term.locator('.xterm-rows').innerText()), 30_000);
+    await until(
+      `node ${nodeName} in the terminal`,
+      async () =>
+        (await term.locator('.xterm-rows').innerText()).includes(nodeName) && /Ready/.test(await term.locator('.xterm-rows').innerText()),
+      30_000,
+    );
     await screenshot(page, 'local-terminal');
     await page.keyboard.type('exit\n');
     await page.locator('[data-testid="terminal"][data-kind="local"][data-state="exited"]').waitFor({ timeout: 10_000 });

@@ -56,13 +56,25 @@ function restrictedApi(): Server {
     if (path === '/api') return send(200, { kind: 'APIVersions', versions: ['v1'] });
     if (path === '/apis') return send(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
     if (path === '/api/v1') {
-      return send(200, { kind: 'APIResourceList', groupVersion: 'v1', resources: [
-        { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['get', 'list', 'watch'] },
-        { name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['get', 'list', 'watch'] },
-      ] });
+      return send(200, {
+        kind: 'APIResourceList',
+        groupVersion: 'v1',
+        resources: [
+          { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['get', 'list', 'watch'] },
+          { name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['get', 'list', 'watch'] },
+        ],
+      });
     }
     const what = path.split('/').filter(Boolean).pop() ?? '';
-    send(403, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'Forbidden', code: 403, message: `${what} is forbidden: User "dev" cannot list resource "${what}"` });
+    send(403, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      reason: 'Forbidden',
+      code: 403,
+      message: `${what} is forbidden: User "dev" cannot list resource "${what}"`,
+    });
   });
 }
 
@@ -108,29 +120,45 @@ describe('kubeconfig profiles in the app (issue 6)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('importing the fixture by path shows its three profiles: ready, ready, and the refused one with its reason', { timeout: 40_000 }, async () => {
-    await page.getByTestId('import-button').click();
-    await page.getByTestId('import-path').fill('relative/config');
-    await page.getByTestId('import-submit').click();
-    await page.getByTestId('import-error').filter({ hasText: 'not an absolute path' }).waitFor();
-    await page.getByTestId('import-path').fill(join(dir, 'nowhere.yaml'));
-    await page.getByTestId('import-submit').click();
-    await page.getByTestId('import-error').filter({ hasText: 'no such file' }).waitFor();
-    await page.getByTestId('import-path').fill(fixture);
-    await page.getByTestId('import-submit').click();
-    await page.getByTestId('import-dialog').waitFor({ state: 'detached', timeout: 10_000 });
+  test(
+    'importing the fixture by path shows its three profiles: ready, ready, and the refused one with its reason',
+    { timeout: 40_000 },
+    async () => {
+      await page.getByTestId('import-button').click();
+      await page.getByTestId('import-path').fill('relative/config');
+      await page.getByTestId('import-submit').click();
+      await page.getByTestId('import-error').filter({ hasText: 'not an absolute path' }).waitFor();
+      await page.getByTestId('import-path').fill(join(dir, 'nowhere.yaml'));
+      await page.getByTestId('import-submit').click();
+      await page.getByTestId('import-error').filter({ hasText: 'no such file' }).waitFor();
+      await page.getByTestId('import-path').fill(fixture);
+      await page.getByTestId('import-submit').click();
+      await page.getByTestId('import-dialog').waitFor({ state: 'detached', timeout: 10_000 });
 
-    await until('multi and single ready, down unreachable', async () =>
-      (await statusOf(page, 'multi')) === 'ready' && (await statusOf(page, 'single')) === 'ready' && (await statusOf(page, 'down')) === 'unreachable', 20_000);
-    assert.equal((await entry(page, 'down').getByTestId('profile-reason').innerText()).trim(), `connection refused at 127.0.0.1:${deadPort}`);
-    assert.equal(await entry(page, 'multi').getByTestId('profile-reason').count(), 0, 'a ready profile shows no reason');
-    assert.match((await page.locator('[data-testid="source-group"]').first().innerText()), /clusters\.yaml/i);
-    await screenshot(page, 'profiles-01-imported');
-  });
+      await until(
+        'multi and single ready, down unreachable',
+        async () =>
+          (await statusOf(page, 'multi')) === 'ready' &&
+          (await statusOf(page, 'single')) === 'ready' &&
+          (await statusOf(page, 'down')) === 'unreachable',
+        20_000,
+      );
+      assert.equal(
+        (await entry(page, 'down').getByTestId('profile-reason').innerText()).trim(),
+        `connection refused at 127.0.0.1:${deadPort}`,
+      );
+      assert.equal(await entry(page, 'multi').getByTestId('profile-reason').count(), 0, 'a ready profile shows no reason');
+      assert.match(await page.locator('[data-testid="source-group"]').first().innerText(), /clusters\.yaml/i);
+      await screenshot(page, 'profiles-01-imported');
+    },
+  );
 
   test('the multi-node profile shows its 3 nodes: in the overview and in the Nodes view', { timeout: 30_000 }, async () => {
     await entry(page, 'multi').getByTestId('profile-select').click();
-    await until('3 Ready nodes in the overview', async () => (await page.locator('[data-testid="node-row"][data-ready="true"]').count()) === 3);
+    await until(
+      '3 Ready nodes in the overview',
+      async () => (await page.locator('[data-testid="node-row"][data-ready="true"]').count()) === 3,
+    );
     await page.getByTestId('nav-nodes').click();
     await until('3 rows in the Nodes view', async () => (await page.locator('[data-testid="row"]').count()) === 3);
     assert.equal(await page.getByTestId('list-count').innerText(), '3');
@@ -146,7 +174,10 @@ describe('kubeconfig profiles in the app (issue 6)', () => {
     await page.getByTestId('copy-kubeconfig').click();
     await page.locator('.toast', { hasText: 'Copied a kubeconfig for multi' }).waitFor({ timeout: 10_000 });
     const copied = parseYaml(await page.evaluate(() => navigator.clipboard.readText()));
-    assert.deepEqual(copied.contexts.map((c: { name: string }) => c.name), ['multi']);
+    assert.deepEqual(
+      copied.contexts.map((c: { name: string }) => c.name),
+      ['multi'],
+    );
     assert.equal(copied['current-context'], 'multi');
     assert.equal(copied.users[0].user.token, saToken);
   });
@@ -162,36 +193,70 @@ describe('kubeconfig profiles in the app (issue 6)', () => {
 
     await entry(page, 'single').getByTestId('profile-select').click();
     await page.getByTestId('overview').waitFor();
-    await until('the single cluster answers (0 nodes, pods counted)', async () => (await page.getByTestId('phase-Running').innerText()).includes('0'));
+    await until('the single cluster answers (0 nodes, pods counted)', async () =>
+      (await page.getByTestId('phase-Running').innerText()).includes('0'),
+    );
     assert.equal(await page.getByTestId('profile-down').count(), 0);
     assert.equal(await statusOf(page, 'multi'), 'ready');
   });
 
-  test('editing the watched file (add a context, remove one) updates the sidebar within seconds, without a reload', { timeout: 30_000 }, async () => {
-    await page.evaluate(() => { (window as unknown as { notReloaded: boolean }).notReloaded = true; });
-    const edited = structuredClone(doc);
-    edited.contexts = edited.contexts.filter((c: { name: string }) => c.name !== 'down');
-    edited.contexts.push({ name: 'extra', context: { cluster: 'single', user: 'admin', namespace: 'kube-system' } });
-    const t0 = Date.now();
-    writeFileSync(fixture, JSON.stringify(edited, null, 2));
-    await until('extra in, down out', async () => (await entry(page, 'extra').count()) === 1 && (await entry(page, 'down').count()) === 0, 8000);
-    assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
-    assert.equal(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded), true, 'the page was not reloaded');
-    await until('extra checked ready', async () => (await statusOf(page, 'extra')) === 'ready');
-    await screenshot(page, 'profiles-04-edited');
-  });
+  test(
+    'editing the watched file (add a context, remove one) updates the sidebar within seconds, without a reload',
+    { timeout: 30_000 },
+    async () => {
+      await page.evaluate(() => {
+        (window as unknown as { notReloaded: boolean }).notReloaded = true;
+      });
+      const edited = structuredClone(doc);
+      edited.contexts = edited.contexts.filter((c: { name: string }) => c.name !== 'down');
+      edited.contexts.push({ name: 'extra', context: { cluster: 'single', user: 'admin', namespace: 'kube-system' } });
+      const t0 = Date.now();
+      writeFileSync(fixture, JSON.stringify(edited, null, 2));
+      await until(
+        'extra in, down out',
+        async () => (await entry(page, 'extra').count()) === 1 && (await entry(page, 'down').count()) === 0,
+        8000,
+      );
+      assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
+      assert.equal(
+        await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded),
+        true,
+        'the page was not reloaded',
+      );
+      await until('extra checked ready', async () => (await statusOf(page, 'extra')) === 'ready');
+      await screenshot(page, 'profiles-04-edited');
+    },
+  );
 
   test('an exec plugin runs only after consent in the UI; then its token works', { timeout: 40_000 }, async () => {
     const marker = join(dir, 'plugin-ran');
     const plugin = join(dir, 'fixture', 'token-plugin.sh');
-    writeFileSync(plugin, `#!/bin/sh\n# written whole (tmp + rename): client-node runs the plugin on every request, concurrently\necho "$@" > "${marker}.$$" && mv "${marker}.$$" "${marker}"\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "${saToken}"\n`);
+    writeFileSync(
+      plugin,
+      `#!/bin/sh\n# written whole (tmp + rename): client-node runs the plugin on every request, concurrently\necho "$@" > "${marker}.$$" && mv "${marker}.$$" "${marker}"\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "${saToken}"\n`,
+    );
     chmodSync(plugin, 0o755);
     const execFile = join(dir, 'fixture', 'exec.yaml');
-    writeFileSync(execFile, JSON.stringify({
-      clusters: [doc.clusters[0]],
-      users: [{ name: 'plugged', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: './token-plugin.sh', args: ['--for', 'multi'], env: [{ name: 'REGION', value: 'here' }] } } }],
-      contexts: [{ name: 'plugged', context: { cluster: 'multi', user: 'plugged' } }],
-    }));
+    writeFileSync(
+      execFile,
+      JSON.stringify({
+        clusters: [doc.clusters[0]],
+        users: [
+          {
+            name: 'plugged',
+            user: {
+              exec: {
+                apiVersion: 'client.authentication.k8s.io/v1',
+                command: './token-plugin.sh',
+                args: ['--for', 'multi'],
+                env: [{ name: 'REGION', value: 'here' }],
+              },
+            },
+          },
+        ],
+        contexts: [{ name: 'plugged', context: { cluster: 'multi', user: 'plugged' } }],
+      }),
+    );
     await importPath(page, execFile);
     await entry(page, 'plugged').waitFor();
     assert.match(await entry(page, 'plugged').getByTestId('profile-reason').innerText(), /needs your consent to run token-plugin\.sh/);
@@ -214,54 +279,69 @@ describe('kubeconfig profiles in the app (issue 6)', () => {
     await until('plugged ready in the sidebar', async () => (await statusOf(page, 'plugged')) === 'ready');
   });
 
-  test('a dropped kubeconfig file is imported (and removed after confirming); a broken file in an imported folder gets its own error row', { timeout: 30_000 }, async () => {
-    const dropped = JSON.stringify({
-      clusters: [doc.clusters[0]], users: [{ name: 'sa', user: { token: saToken } }],
-      contexts: [{ name: 'dropped', context: { cluster: 'multi', user: 'sa' } }],
-    });
-    await page.evaluate((text) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([text], 'dropped.yaml', { type: 'application/yaml' }));
-      for (const type of ['dragenter', 'dragover', 'drop']) window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-    }, dropped);
-    await until('dropped ready', async () => (await statusOf(page, 'dropped')) === 'ready');
-    await page.getByTestId('profile-menu-dropped').click();
-    await page.getByTestId('profile-remove').click();
-    await page.getByTestId('confirm-dialog').filter({ hasText: 'Remove profile dropped?' }).waitFor();
-    await page.getByTestId('confirm-button').click();
-    await until('dropped removed', async () => (await entry(page, 'dropped').count()) === 0);
+  test(
+    'a dropped kubeconfig file is imported (and removed after confirming); a broken file in an imported folder gets its own error row',
+    { timeout: 30_000 },
+    async () => {
+      const dropped = JSON.stringify({
+        clusters: [doc.clusters[0]],
+        users: [{ name: 'sa', user: { token: saToken } }],
+        contexts: [{ name: 'dropped', context: { cluster: 'multi', user: 'sa' } }],
+      });
+      await page.evaluate((text) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], 'dropped.yaml', { type: 'application/yaml' }));
+        for (const type of ['dragenter', 'dragover', 'drop'])
+          window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }, dropped);
+      await until('dropped ready', async () => (await statusOf(page, 'dropped')) === 'ready');
+      await page.getByTestId('profile-menu-dropped').click();
+      await page.getByTestId('profile-remove').click();
+      await page.getByTestId('confirm-dialog').filter({ hasText: 'Remove profile dropped?' }).waitFor();
+      await page.getByTestId('confirm-button').click();
+      await until('dropped removed', async () => (await entry(page, 'dropped').count()) === 0);
 
-    const team = join(dir, 'team-configs');
-    mkdirSync(team);
-    writeFileSync(join(team, 'broken.yaml'), 'apiVersion: v1\nclusters:\n  - name: x\n    cluster: {server: "https://x"\n');
-    await importPath(page, team);
-    const row = page.getByTestId('source-error').filter({ hasText: join(team, 'broken.yaml') });
-    await row.waitFor();
-    assert.match(await row.innerText(), /not valid YAML/);
-    assert.equal(await statusOf(page, 'multi'), 'ready', 'other profiles are unaffected');
-    await screenshot(page, 'profiles-06-problems');
-  });
+      const team = join(dir, 'team-configs');
+      mkdirSync(team);
+      writeFileSync(join(team, 'broken.yaml'), 'apiVersion: v1\nclusters:\n  - name: x\n    cluster: {server: "https://x"\n');
+      await importPath(page, team);
+      const row = page.getByTestId('source-error').filter({ hasText: join(team, 'broken.yaml') });
+      await row.waitFor();
+      assert.match(await row.innerText(), /not valid YAML/);
+      assert.equal(await statusOf(page, 'multi'), 'ready', 'other profiles are unaffected');
+      await screenshot(page, 'profiles-06-problems');
+    },
+  );
 
   test('a user who may not list namespaces gets the allow-list in the namespace picker, and can edit it', { timeout: 30_000 }, async () => {
     const api = restrictedApi();
     await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
     try {
       const file = join(dir, 'fixture', 'restricted.yaml');
-      writeFileSync(file, JSON.stringify({
-        clusters: [{ name: 'fake', cluster: { server: `http://127.0.0.1:${(api.address() as { port: number }).port}` } }],
-        users: [{ name: 'dev', user: { token: 'dev-token' } }],
-        contexts: [{ name: 'restricted', context: { cluster: 'fake', user: 'dev', namespace: 'team-a' } }],
-      }));
+      writeFileSync(
+        file,
+        JSON.stringify({
+          clusters: [{ name: 'fake', cluster: { server: `http://127.0.0.1:${(api.address() as { port: number }).port}` } }],
+          users: [{ name: 'dev', user: { token: 'dev-token' } }],
+          contexts: [{ name: 'restricted', context: { cluster: 'fake', user: 'dev', namespace: 'team-a' } }],
+        }),
+      );
       await importPath(page, file);
       await until('restricted ready', async () => (await statusOf(page, 'restricted')) === 'ready');
       await entry(page, 'restricted').getByTestId('profile-select').click();
       const picker = page.getByTestId('namespace-picker');
-      await until('the allow-list in the picker', async () => (await picker.getAttribute('data-from')) === 'allow-list' && (await picker.inputValue()) === 'team-a');
+      await until(
+        'the allow-list in the picker',
+        async () => (await picker.getAttribute('data-from')) === 'allow-list' && (await picker.inputValue()) === 'team-a',
+      );
       assert.deepEqual(await picker.locator('option').allInnerTexts(), ['team-a'], 'no "All namespaces": listing them is forbidden');
       await page.getByTestId('edit-namespaces').click();
       await page.getByTestId('allowed-namespaces').fill('team-b, team-c');
       await page.getByTestId('confirm-button').click();
-      await until('team-b and team-c offered', async () => (await picker.locator('option').allInnerTexts()).join() === 'team-a,team-b,team-c');
+      await until(
+        'team-b and team-c offered',
+        async () => (await picker.locator('option').allInnerTexts()).join() === 'team-a,team-b,team-c',
+      );
       await picker.selectOption('team-b');
       assert.equal(await picker.inputValue(), 'team-b');
       await screenshot(page, 'profiles-07-allow-list');
@@ -313,7 +393,11 @@ await describeDocker('a pod shell on an imported Docker-backed cluster (issue 6)
     await page.locator('[data-testid="terminal"][data-state="open"]:not([hidden])').waitFor({ timeout: 20_000 });
     await terminal.locator('.xterm').click();
     await page.keyboard.type('echo profile-$((6*7))-shell\n');
-    await until('the echo in the terminal', async () => (await terminal.locator('.xterm-rows').innerText()).includes('profile-42-shell'), 20_000);
+    await until(
+      'the echo in the terminal',
+      async () => (await terminal.locator('.xterm-rows').innerText()).includes('profile-42-shell'),
+      20_000,
+    );
     await screenshot(page, 'profiles-docker-shell');
   });
 });

@@ -25,7 +25,12 @@ export async function startApiFixture(): Promise<ApiFixture> {
   const pki = await loadOrCreatePki(join(dir, 'pki'));
   const store = await openStore({ kind: 'sqlite', path: join(dir, 'state.db') });
   const start = (port: number) =>
-    startApiServer({ store, port, tls: { cert: pki.serverCert, key: pki.serverKey, clientCA: pki.caCert }, tokens: { [pki.adminToken]: { user: 'skiff-admin', groups: ['system:masters'] } } });
+    startApiServer({
+      store,
+      port,
+      tls: { cert: pki.serverCert, key: pki.serverKey, clientCA: pki.caCert },
+      tokens: { [pki.adminToken]: { user: 'skiff-admin', groups: ['system:masters'] } },
+    });
   const fixture: ApiFixture = {
     dir,
     store,

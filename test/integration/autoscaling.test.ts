@@ -88,13 +88,18 @@ test('a ResourceQuota blocks the pod past its limit with the upstream message', 
   await c.ok(['run', 'a', '--image=x', '-n', 'quota']);
   const r = await c.kubectl(['run', 'b', '--image=x', '-n', 'quota']);
   assert.notEqual(r.code, 0);
-  assert.match(r.stderr, /Error from server \(Forbidden\): pods "b" is forbidden: exceeded quota: q, requested: pods=1, used: pods=1, limited: pods=1/);
+  assert.match(
+    r.stderr,
+    /Error from server \(Forbidden\): pods "b" is forbidden: exceeded quota: q, requested: pods=1, used: pods=1, limited: pods=1/,
+  );
   await until(async () => /pods: 1\/1/.test(await c.ok(['get', 'quota', 'q', '-n', 'quota'])), 'quota status');
 });
 
 test('a LimitRange fills default requests and limits', async () => {
   await c.ok(['create', 'namespace', 'limits']);
-  await c.ok(['apply', '-n', 'limits', '-f', '-'], `
+  await c.ok(
+    ['apply', '-n', 'limits', '-f', '-'],
+    `
 apiVersion: v1
 kind: LimitRange
 metadata: { name: defaults }
@@ -103,7 +108,8 @@ spec:
   - type: Container
     default: { cpu: 500m, memory: 128Mi }
     defaultRequest: { cpu: 100m, memory: 64Mi }
-`);
+`,
+  );
   await c.ok(['run', 'p', '--image=x', '-n', 'limits']);
   const res = JSON.parse(await c.ok(['get', 'pod', 'p', '-n', 'limits', '-o', 'jsonpath={.spec.containers[0].resources}']));
   assert.deepEqual(res, { limits: { cpu: '500m', memory: '128Mi' }, requests: { cpu: '100m', memory: '64Mi' } });

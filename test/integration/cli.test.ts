@@ -42,7 +42,12 @@ const userConfig = join(home, '.kube', 'config');
 const env: Record<string, string> = { ...(process.env as Record<string, string>), HOME: home, SKIFF_HOME: skiffHome };
 delete env.KUBECONFIG;
 
-interface Run { code: number | null; stdout: string; stderr: string; ms: number }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
 
 function skiff(...args: string[]): Promise<Run> {
   const t0 = performance.now();
@@ -122,9 +127,18 @@ describe('skiff CLI', { concurrency: false }, () => {
     const cfg = parse(readFileSync(userConfig, 'utf8'));
     const orig = parse(USER_KUBECONFIG);
     assert.equal(cfg['current-context'], 'skiff-t1');
-    assert.deepEqual(cfg.clusters.filter((c: { name: string }) => c.name !== 'skiff-t1'), orig.clusters);
-    assert.deepEqual(cfg.users.filter((c: { name: string }) => c.name !== 'skiff-t1'), orig.users);
-    assert.deepEqual(cfg.contexts.filter((c: { name: string }) => c.name !== 'skiff-t1'), orig.contexts);
+    assert.deepEqual(
+      cfg.clusters.filter((c: { name: string }) => c.name !== 'skiff-t1'),
+      orig.clusters,
+    );
+    assert.deepEqual(
+      cfg.users.filter((c: { name: string }) => c.name !== 'skiff-t1'),
+      orig.users,
+    );
+    assert.deepEqual(
+      cfg.contexts.filter((c: { name: string }) => c.name !== 'skiff-t1'),
+      orig.contexts,
+    );
     assert.match(readFileSync(userConfig, 'utf8'), /^# my clusters/);
     assert.equal(backups().length, 1);
     assert.equal(readFileSync(join(home, '.kube', backups()[0]), 'utf8'), USER_KUBECONFIG);
@@ -138,7 +152,11 @@ describe('skiff CLI', { concurrency: false }, () => {
     const ns = kubectl(['--context', 'skiff-t1', 'get', 'ns', '-o', 'name']);
     assert.match(ns, /namespace\/default/);
     assert.match(ns, /namespace\/kube-system/);
-    kubectl(['--context', 'skiff-t1', 'create', '-f', '-'], {}, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keep-me\ndata:\n  a: b\n');
+    kubectl(
+      ['--context', 'skiff-t1', 'create', '-f', '-'],
+      {},
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keep-me\ndata:\n  a: b\n',
+    );
     cmRv = kubectl(['--context', 'skiff-t1', 'get', 'configmap', 'keep-me', '-o', 'jsonpath={.metadata.resourceVersion}']);
     assert.match(cmRv, /^\d+$/);
   });
@@ -215,7 +233,10 @@ describe('skiff CLI', { concurrency: false }, () => {
   });
 
   test('--foreground runs in this process and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, 'start', '--foreground', '--name', 't5', '--kubeconfig', join(tmp, 't5.yaml')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'start', '--foreground', '--name', 't5', '--kubeconfig', join(tmp, 't5.yaml')], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
@@ -231,25 +252,29 @@ describe('skiff CLI', { concurrency: false }, () => {
     assert.equal((await skiff('delete', '--name', 't5')).code, 0);
   });
 
-  test('an etcd-backed cluster keeps its data in etcd and delete removes it', { skip: findEtcdBinary() ? false : 'no etcd binary' }, async () => {
-    const etcd = await startEtcdTestServer();
-    try {
-      const file = join(tmp, 'etcd.yaml');
-      const r = await skiff('start', '--name', 'e1', '--etcd-endpoints', etcd.endpoints.join(','), '--kubeconfig', file);
-      assert.equal(r.code, 0, r.stderr);
-      assert.match(kubectl(['get', 'ns', '-o', 'name'], { KUBECONFIG: file }), /namespace\/kube-system/);
-      const store = await openStore({ kind: 'etcd', endpoints: etcd.endpoints, prefix: '/skiff/e1' });
+  test(
+    'an etcd-backed cluster keeps its data in etcd and delete removes it',
+    { skip: findEtcdBinary() ? false : 'no etcd binary' },
+    async () => {
+      const etcd = await startEtcdTestServer();
       try {
-        assert.ok((await store.count('/')) > 0, 'objects live in etcd under /skiff/e1');
-        assert.equal((await skiff('delete', '--name', 'e1')).code, 0);
-        assert.equal(await store.count('/'), 0, 'delete removed them');
+        const file = join(tmp, 'etcd.yaml');
+        const r = await skiff('start', '--name', 'e1', '--etcd-endpoints', etcd.endpoints.join(','), '--kubeconfig', file);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(kubectl(['get', 'ns', '-o', 'name'], { KUBECONFIG: file }), /namespace\/kube-system/);
+        const store = await openStore({ kind: 'etcd', endpoints: etcd.endpoints, prefix: '/skiff/e1' });
+        try {
+          assert.ok((await store.count('/')) > 0, 'objects live in etcd under /skiff/e1');
+          assert.equal((await skiff('delete', '--name', 'e1')).code, 0);
+          assert.equal(await store.count('/'), 0, 'delete removed them');
+        } finally {
+          await store.close();
+        }
       } finally {
-        await store.close();
+        await etcd.stop();
       }
-    } finally {
-      await etcd.stop();
-    }
-  });
+    },
+  );
 
   test('an unusable data dir is one line', async () => {
     const file = join(tmp, 'a-file');
@@ -257,4 +282,3 @@ describe('skiff CLI', { concurrency: false }, () => {
     assertOneLineError(await skiff('start', '--data-dir', file), /data dir/);
   });
 });
-

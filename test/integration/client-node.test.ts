@@ -26,7 +26,9 @@ test('informer sees every change across a dropped connection and a 410', async (
   kc.loadFromString(f.kubeconfigYaml);
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const seen = new Map<string, string>(); // name -> data.v
-  const informer = k8s.makeInformer(kc, '/api/v1/namespaces/default/configmaps', () => core.listNamespacedConfigMap({ namespace: 'default' }));
+  const informer = k8s.makeInformer(kc, '/api/v1/namespaces/default/configmaps', () =>
+    core.listNamespacedConfigMap({ namespace: 'default' }),
+  );
   const record = (cm: k8s.V1ConfigMap) => seen.set(cm.metadata!.name!, cm.data?.v ?? '');
   informer.on('add', record);
   informer.on('update', record);
@@ -34,7 +36,10 @@ test('informer sees every change across a dropped connection and a 410', async (
   let stopped = false;
   // What client-node users do: restart the informer after an error (it stops itself on one).
   informer.on('error', () => {
-    if (!stopped) setTimeout(() => { if (!stopped) informer.start().catch(() => {}); }, 200);
+    if (!stopped)
+      setTimeout(() => {
+        if (!stopped) informer.start().catch(() => {});
+      }, 200);
   });
   await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'before' }, data: { v: '0' } } });
   await informer.start();
@@ -47,7 +52,10 @@ test('informer sees every change across a dropped connection and a 410', async (
     await f.restartServer(async () => {
       await new Promise((r) => setTimeout(r, 300));
     });
-    await core.patchNamespacedConfigMap({ namespace: 'default', name: 'live', body: { data: { v: '2' } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    await core.patchNamespacedConfigMap(
+      { namespace: 'default', name: 'live', body: { data: { v: '2' } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
     await until(() => seen.get('live') === '2', 'update after reconnect');
 
     // 410: while the server is down, history the informer needs is compacted away.

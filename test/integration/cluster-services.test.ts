@@ -43,7 +43,8 @@ describe('cluster services (3 simulated nodes)', () => {
   test('endpoints and slices follow readiness', async () => {
     await sim.ok(['create', 'deployment', 'web', '--image=nginx', '--replicas=2', '--port=8080']);
     await sim.ok(['expose', 'deployment', 'web', '--port=80', '--target-port=8080']);
-    const ips = async () => (await sim.ok(['get', 'endpoints', 'web', '-o', 'jsonpath={.subsets[*].addresses[*].ip}'])).trim().split(/\s+/).filter(Boolean);
+    const ips = async () =>
+      (await sim.ok(['get', 'endpoints', 'web', '-o', 'jsonpath={.subsets[*].addresses[*].ip}'])).trim().split(/\s+/).filter(Boolean);
     await until('2 ready endpoints', async () => (await ips()).length === 2);
     const slice = await until('slice with 2 ready endpoints', async () => {
       const s = (await json(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web'])).items;
@@ -65,10 +66,15 @@ describe('cluster services (3 simulated nodes)', () => {
 
   test('a PVC binds through the default StorageClass', async () => {
     assert.match(await sim.ok(['get', 'storageclass']), /standard \(default\)\s+skiff\.dev\/local-path\s+Delete\s+Immediate/);
-    await sim.ok(['apply', '-f', '-'], JSON.stringify({
-      apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'default' },
-      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
-    }));
+    await sim.ok(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'data', namespace: 'default' },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+      }),
+    );
     await until('pvc Bound', async () => /Bound/.test(await sim.ok(['get', 'pvc', 'data', '-o', 'jsonpath={.status.phase}'])));
     const pvName = (await sim.ok(['get', 'pvc', 'data', '-o', 'jsonpath={.spec.volumeName}'])).trim();
     assert.match(await sim.ok(['get', 'pv', pvName]), /1Gi\s+RWO\s+Delete\s+Bound\s+default\/data\s+standard/);
@@ -77,20 +83,34 @@ describe('cluster services (3 simulated nodes)', () => {
   });
 
   test('service-account tokens (Secret and kubectl create token) are accepted as bearer tokens', async () => {
-    await sim.ok(['apply', '-f', '-'], JSON.stringify({
-      apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token',
-      metadata: { name: 'default-token', namespace: 'default', annotations: { 'kubernetes.io/service-account.name': 'default' } },
-    }));
-    const b64 = await until('token filled', async () => (await sim.ok(['get', 'secret', 'default-token', '-o', 'jsonpath={.data.token}'])).trim());
+    await sim.ok(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'kubernetes.io/service-account-token',
+        metadata: { name: 'default-token', namespace: 'default', annotations: { 'kubernetes.io/service-account.name': 'default' } },
+      }),
+    );
+    const b64 = await until('token filled', async () =>
+      (await sim.ok(['get', 'secret', 'default-token', '-o', 'jsonpath={.data.token}'])).trim(),
+    );
     const token = Buffer.from(b64, 'base64').toString();
     // A kubeconfig with only the token: no client certificate to fall back on.
     const cfg = await json(['config', 'view', '--raw', '--minify']);
     const file = join(sim.dir, 'sa-kubeconfig');
-    writeFileSync(file, JSON.stringify({
-      apiVersion: 'v1', kind: 'Config', clusters: cfg.clusters, 'current-context': 'sa',
-      contexts: [{ name: 'sa', context: { cluster: cfg.clusters[0].name, user: 'sa', namespace: 'default' } }],
-      users: [{ name: 'sa', user: { token } }],
-    }), { mode: 0o600 });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: cfg.clusters,
+        'current-context': 'sa',
+        contexts: [{ name: 'sa', context: { cluster: cfg.clusters[0].name, user: 'sa', namespace: 'default' } }],
+        users: [{ name: 'sa', user: { token } }],
+      }),
+      { mode: 0o600 },
+    );
     const who = await sim.kubectl(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'], { env: { KUBECONFIG: file } });
     assert.equal(who.code, 0, who.stderr);
     assert.equal(who.stdout.trim(), 'system:serviceaccount:default:default');
@@ -111,7 +131,9 @@ describe('cluster services (3 simulated nodes)', () => {
     const node = (await podsOf('app=db'))[0].spec.nodeName;
     await sim.ok(['create', 'poddisruptionbudget', 'db', '--selector=app=db', '--min-available=3']);
     await until('pdb status', async () => (await json(['get', 'pdb', 'db'])).status?.currentHealthy === 3);
-    const blocked = await sim.kubectl(['drain', node, '--ignore-daemonsets', '--delete-emptydir-data', '--force', '--timeout=12s'], { timeoutMs: 30_000 });
+    const blocked = await sim.kubectl(['drain', node, '--ignore-daemonsets', '--delete-emptydir-data', '--force', '--timeout=12s'], {
+      timeoutMs: 30_000,
+    });
     assert.notEqual(blocked.code, 0, blocked.stdout);
     // The budget held: the pod on the node is still there, not terminating.
     const held = (await podsOf('app=db')).filter((p) => p.spec.nodeName === node);
@@ -120,12 +142,18 @@ describe('cluster services (3 simulated nodes)', () => {
 
     await sim.ok(['patch', 'pdb', 'db', '--type=merge', '-p', '{"spec":{"minAvailable":2}}']);
     await until('pdb allows 1', async () => (await json(['get', 'pdb', 'db'])).status?.disruptionsAllowed >= 1);
-    const drained = await sim.kubectl(['drain', node, '--ignore-daemonsets', '--delete-emptydir-data', '--force', '--timeout=60s'], { timeoutMs: 90_000 });
+    const drained = await sim.kubectl(['drain', node, '--ignore-daemonsets', '--delete-emptydir-data', '--force', '--timeout=60s'], {
+      timeoutMs: 90_000,
+    });
     assert.equal(drained.code, 0, drained.stderr);
-    await until('db back to 3 elsewhere', async () => {
-      const pods = running(await podsOf('app=db'));
-      return pods.length === 3 && pods.every((p) => p.spec.nodeName !== node);
-    }, 30_000);
+    await until(
+      'db back to 3 elsewhere',
+      async () => {
+        const pods = running(await podsOf('app=db'));
+        return pods.length === 3 && pods.every((p) => p.spec.nodeName !== node);
+      },
+      30_000,
+    );
     await sim.ok(['uncordon', node]);
     assert.doesNotMatch(await sim.ok(['get', 'node', node]), /SchedulingDisabled/);
     await sim.ok(['delete', 'pdb', 'db']);
@@ -137,29 +165,43 @@ describe('cluster services (3 simulated nodes)', () => {
       { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 5 },
       { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 5 },
     ];
-    await sim.ok(['apply', '-f', '-'], JSON.stringify({
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'mover', namespace: 'default' },
-      spec: {
-        replicas: 3, selector: { matchLabels: { app: 'mover' } },
-        template: { metadata: { labels: { app: 'mover' } }, spec: { tolerations, containers: [{ name: 'c', image: 'busybox' }] } },
-      },
-    }));
+    await sim.ok(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'mover', namespace: 'default' },
+        spec: {
+          replicas: 3,
+          selector: { matchLabels: { app: 'mover' } },
+          template: { metadata: { labels: { app: 'mover' } }, spec: { tolerations, containers: [{ name: 'c', image: 'busybox' }] } },
+        },
+      }),
+    );
     await until('3 mover pods running', async () => running(await podsOf('app=mover')).length === 3);
     const victim = (await podsOf('app=mover'))[0].spec.nodeName;
     await sim.ok(['annotate', 'node', victim, 'skiff.dev/node-stopped=true', '--overwrite']);
     await until('node NotReady', async () => new RegExp(`${victim}\\s+NotReady`).test(await sim.ok(['get', 'nodes'])), 40_000);
     const node = await json(['get', 'node', victim]);
     assert.ok(node.spec.taints.some((t: any) => t.key === 'node.kubernetes.io/unreachable' && t.effect === 'NoExecute'));
-    await until('mover pods replaced on live nodes', async () => {
-      const pods = running(await podsOf('app=mover'));
-      return pods.length === 3 && pods.every((p) => p.spec.nodeName !== victim);
-    }, 40_000);
+    await until(
+      'mover pods replaced on live nodes',
+      async () => {
+        const pods = running(await podsOf('app=mover'));
+        return pods.length === 3 && pods.every((p) => p.spec.nodeName !== victim);
+      },
+      40_000,
+    );
 
     await sim.ok(['annotate', 'node', victim, 'skiff.dev/node-stopped-']);
-    await until('node Ready again, untainted', async () => {
-      const n = await json(['get', 'node', victim]);
-      const ready = n.status.conditions.find((c: any) => c.type === 'Ready');
-      return ready.status === 'True' && !(n.spec.taints ?? []).some((t: any) => t.key === 'node.kubernetes.io/unreachable');
-    }, 30_000);
+    await until(
+      'node Ready again, untainted',
+      async () => {
+        const n = await json(['get', 'node', victim]);
+        const ready = n.status.conditions.find((c: any) => c.type === 'Ready');
+        return ready.status === 'True' && !(n.spec.taints ?? []).some((t: any) => t.key === 'node.kubernetes.io/unreachable');
+      },
+      30_000,
+    );
   });
 });

@@ -125,8 +125,12 @@ test('deployment: pause, resume and restart', async () => {
 
 test('deployment: delete cascades to ReplicaSets and pods', async () => {
   await c.ok(['delete', 'deployment', 'web']);
-  await until(async () => {
-    const rs = await c.ok(['get', 'rs', '-l', 'app=web', '-o', 'name']);
-    return rs.trim() === '' && (await allPods('web')).length === 0;
-  }, 'ReplicaSets and pods gone', 60_000);
+  await until(
+    async () => {
+      const rs = await c.ok(['get', 'rs', '-l', 'app=web', '-o', 'name']);
+      return rs.trim() === '' && (await allPods('web')).length === 0;
+    },
+    'ReplicaSets and pods gone',
+    60_000,
+  );
 });

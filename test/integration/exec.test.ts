@@ -36,7 +36,9 @@ const fake: NodeStreams = {
   logs: async () => new PassThrough(),
   exec: async (_pod, container, opts) => localExec(container, opts),
   attach: async (_pod, container, opts) => localExec(container, { ...opts, command: ['cat'] }),
-  portForward: async () => { throw new Error('no port-forward in this test'); },
+  portForward: async () => {
+    throw new Error('no port-forward in this test');
+  },
 };
 
 before(async () => {
@@ -117,9 +119,16 @@ test('client-node Exec gets output and the exit status', async () => {
   kc.loadFromString(f.kubeconfigYaml);
   const exec = new k8s.Exec(kc);
   let out = '';
-  const stdout = new Writable({ write(c, _e, cb) { out += c; cb(); } });
+  const stdout = new Writable({
+    write(c, _e, cb) {
+      out += c;
+      cb();
+    },
+  });
   const status = await new Promise<k8s.V1Status>((resolve, reject) => {
-    exec.exec('default', 'p1', 'main', ['sh', '-c', 'echo from-client; exit 2'], stdout, null, null, false, (s) => resolve(s)).catch(reject);
+    exec
+      .exec('default', 'p1', 'main', ['sh', '-c', 'echo from-client; exit 2'], stdout, null, null, false, (s) => resolve(s))
+      .catch(reject);
   });
   assert.equal(out, 'from-client\n');
   assert.equal(status.status, 'Failure');
@@ -135,7 +144,10 @@ async function rawExec(protocol: string, query: string, send: (ws: WebSocket) =>
   });
   const frames: Buffer[] = [];
   ws.on('message', (d: Buffer) => frames.push(d));
-  await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
+  await new Promise((r, j) => {
+    ws.once('open', r);
+    ws.once('error', j);
+  });
   assert.equal(ws.protocol, protocol);
   send(ws);
   const code = await new Promise<number>((r) => ws.once('close', (c) => r(c)));

@@ -26,7 +26,10 @@ export interface TestCluster {
   dir: string;
   kubeconfig: string;
   /** Runs kubectl (`version` picks the binary) with this cluster's kubeconfig. */
-  kubectl(args: string[], opts?: { version?: string; input?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<RunResult>;
+  kubectl(
+    args: string[],
+    opts?: { version?: string; input?: string; env?: Record<string, string>; timeoutMs?: number },
+  ): Promise<RunResult>;
   stop(): Promise<void>;
 }
 
@@ -51,12 +54,21 @@ export async function startTestCluster(name = 'test'): Promise<TestCluster> {
   };
 }
 
-export function run(cmd: string, args: string[], opts: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunResult> {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = execFile(cmd, args, { env: { PATH: process.env.PATH ?? '', ...opts.env }, timeout: opts.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as any).code === 'number' ? (err as any).code : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
+    const child = execFile(
+      cmd,
+      args,
+      { env: { PATH: process.env.PATH ?? '', ...opts.env }, timeout: opts.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as any).code === 'number' ? (err as any).code : 1) : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
     if (opts.input !== undefined) child.stdin!.end(opts.input);
   });
 }

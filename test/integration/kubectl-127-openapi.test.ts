@@ -63,12 +63,18 @@ for (const version of ['1.27', '1.28']) {
       const containers = JSON.parse(got.stdout).spec.template.spec.containers;
       assert.deepEqual(
         containers.map((x: any) => [x.name, x.image]),
-        [['web', 'nginx:1.27'], ['sidecar', 'busybox:1']],
+        [
+          ['web', 'nginx:1.27'],
+          ['sidecar', 'busybox:1'],
+        ],
       );
     });
 
     test('explain prints the field, from v3 and from v2', async () => {
-      for (const args of [['explain', 'deployment.spec.replicas'], ['explain', '--output=plaintext-openapiv2', 'deployment.spec.replicas']]) {
+      for (const args of [
+        ['explain', 'deployment.spec.replicas'],
+        ['explain', '--output=plaintext-openapiv2', 'deployment.spec.replicas'],
+      ]) {
         const r = await kubectl(args);
         assert.equal(r.code, 0, r.stderr);
         assert.match(r.stdout, /FIELD: +replicas <integer>/, args.join(' '));

@@ -113,7 +113,10 @@ for (const version of kubectlVersions) {
       const json = JSON.parse(await ok(['get', 'secret', 'token', '-n', ns, '-o', 'json']));
       assert.equal(Buffer.from(json.data.password, 'base64').toString(), 'hunter2');
       assert.equal(await ok(['get', 'cm', 'settings', '-n', ns, '-o', 'go-template={{.data.color}}']), 'green');
-      assert.match(await ok(['get', 'deploy,svc,cm', '-n', ns, '-o', 'name']), /deployment.apps\/web\nservice\/web\n(configmap\/kube-root-ca.crt\n)?configmap\/settings/);
+      assert.match(
+        await ok(['get', 'deploy,svc,cm', '-n', ns, '-o', 'name']),
+        /deployment.apps\/web\nservice\/web\n(configmap\/kube-root-ca.crt\n)?configmap\/settings/,
+      );
       assert.match(await ok(['get', 'deploy', '-n', ns, '--show-labels']), /app=web,tier=front/);
       assert.match(await ok(['get', 'svc', '-A']), new RegExp(`default\\s+kubernetes[\\s\\S]*${ns}\\s+web`));
       assert.match(await ok(['get', 'deploy', '-A', '-l', 'tier=front']), new RegExp(`${ns}\\s+web`));
@@ -138,13 +141,31 @@ for (const version of kubectlVersions) {
     });
 
     test('patch: strategic, merge and json', async () => {
-      await ok(['patch', 'deploy', 'web', '-n', ns, '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"busybox"}]}}}}']);
+      await ok([
+        'patch',
+        'deploy',
+        'web',
+        '-n',
+        ns,
+        '-p',
+        '{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"busybox"}]}}}}',
+      ]);
       // As upstream: a patch without $setElementOrder puts new list items first.
       const names = await ok(['get', 'deploy', 'web', '-n', ns, '-o', 'jsonpath={.spec.template.spec.containers[*].name}']);
       assert.equal(names, 'sidecar web', 'strategic merge must merge containers by name');
       await ok(['patch', 'cm', 'settings', '-n', ns, '--type', 'merge', '-p', '{"data":{"size":"xl"}}']);
       assert.equal(await ok(['get', 'cm', 'settings', '-n', ns, '-o', 'jsonpath={.data.size}/{.data.color}']), 'xl/green');
-      await ok(['patch', 'deploy', 'web', '-n', ns, '--type', 'json', '-p', '[{"op":"test","path":"/spec/template/spec/containers/0/name","value":"sidecar"},{"op":"remove","path":"/spec/template/spec/containers/0"}]']);
+      await ok([
+        'patch',
+        'deploy',
+        'web',
+        '-n',
+        ns,
+        '--type',
+        'json',
+        '-p',
+        '[{"op":"test","path":"/spec/template/spec/containers/0/name","value":"sidecar"},{"op":"remove","path":"/spec/template/spec/containers/0"}]',
+      ]);
       assert.equal(await ok(['get', 'deploy', 'web', '-n', ns, '-o', 'jsonpath={.spec.template.spec.containers[*].name}']), 'web');
     });
 
@@ -166,7 +187,10 @@ for (const version of kubectlVersions) {
     });
 
     test('get -w sees changes', async () => {
-      const w = spawnCollect(kubectlPath(version), ['get', 'cm', '-n', ns, '-w', '--output-watch-events'], { KUBECONFIG: c.kubeconfig, HOME: join(c.dir, 'home') });
+      const w = spawnCollect(kubectlPath(version), ['get', 'cm', '-n', ns, '-w', '--output-watch-events'], {
+        KUBECONFIG: c.kubeconfig,
+        HOME: join(c.dir, 'home'),
+      });
       try {
         await w.waitFor(/settings/);
         await ok(['create', 'configmap', 'watched', '-n', ns, '--from-literal=a=b']);
@@ -180,7 +204,10 @@ for (const version of kubectlVersions) {
 
     test('auth can-i, auth whoami and cluster-info', async () => {
       assert.equal((await ok(['auth', 'can-i', 'create', 'pods'])).trim(), 'yes');
-      assert.match((await ok(['cluster-info'])).replace(/\x1b\[[0-9;]*m/g, ''), /Kubernetes control plane is running at https:\/\/127\.0\.0\.1:\d+/);
+      assert.match(
+        (await ok(['cluster-info'])).replace(/\x1b\[[0-9;]*m/g, ''),
+        /Kubernetes control plane is running at https:\/\/127\.0\.0\.1:\d+/,
+      );
       if (version !== '1.27') assert.match(await ok(['auth', 'whoami']), /skiff-admin/);
     });
 
@@ -188,10 +215,16 @@ for (const version of kubectlVersions) {
       const badName = await k(['create', 'configmap', 'Bad_Name', '-n', ns]);
       assert.notEqual(badName.code, 0);
       assert.match(badName.stderr, /Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/);
-      const noImage = await k(['apply', '-f', '-'], `apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ${ns}}\nspec:\n  containers:\n  - name: c\n`);
+      const noImage = await k(
+        ['apply', '-f', '-'],
+        `apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ${ns}}\nspec:\n  containers:\n  - name: c\n`,
+      );
       assert.notEqual(noImage.code, 0);
       assert.match(noImage.stderr, /spec\.containers\[0\]\.image: Required value/);
-      const unknown = await k(['apply', '-f', '-'], `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: u, namespace: ${ns}}\ndata: {a: b}\nbogus: 1\n`);
+      const unknown = await k(
+        ['apply', '-f', '-'],
+        `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: u, namespace: ${ns}}\ndata: {a: b}\nbogus: 1\n`,
+      );
       assert.notEqual(unknown.code, 0);
       assert.match(unknown.stderr, /unknown field "bogus"/);
       const missingNs = await k(['create', 'configmap', 'x', '-n', 'does-not-exist']);

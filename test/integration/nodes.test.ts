@@ -45,17 +45,28 @@ describe('simulated nodes (kubectl, skiff node)', () => {
     await eventually(async () => / 1\/1 +Running +0 /.test((await sim.kubectl(['get', 'pod', 'web'])).stdout), 'web Running', 15_000);
     const wide = await sim.ok(['get', 'pod', 'web', '-o', 'wide']);
     assert.match(wide, /10\.244\.1\.\d+\s+nt-node-2/);
-    const describe = await eventually(async () => {
-      const d = (await sim.kubectl(['describe', 'pod', 'web'])).stdout;
-      return /Started\s+\S+\s+kubelet\s+Started container app/.test(d) && d;
-    }, 'Started event', 10_000);
+    const describe = await eventually(
+      async () => {
+        const d = (await sim.kubectl(['describe', 'pod', 'web'])).stdout;
+        return /Started\s+\S+\s+kubelet\s+Started container app/.test(d) && d;
+      },
+      'Started event',
+      10_000,
+    );
     assert.match(describe as string, /Pulled/);
     assert.match(describe as string, /Ready\s+True/);
   });
 
   test('the simulate annotation makes a container crash-loop', async () => {
-    await sim.ok(['apply', '-f', '-'], podYaml('crash', 'nt-node-1', `  annotations:\n    skiff.dev/simulate: '{"exitCode":2,"after":"100ms"}'\n`));
-    await eventually(async () => /crash\s+0\/1\s+(CrashLoopBackOff|Error)\s+[1-9]/.test((await sim.kubectl(['get', 'pod', 'crash'])).stdout), 'crash restarts', 20_000);
+    await sim.ok(
+      ['apply', '-f', '-'],
+      podYaml('crash', 'nt-node-1', `  annotations:\n    skiff.dev/simulate: '{"exitCode":2,"after":"100ms"}'\n`),
+    );
+    await eventually(
+      async () => /crash\s+0\/1\s+(CrashLoopBackOff|Error)\s+[1-9]/.test((await sim.kubectl(['get', 'pod', 'crash'])).stdout),
+      'crash restarts',
+      20_000,
+    );
     assert.equal(await jsonpath(['get', 'pod', 'crash'], '{.status.containerStatuses[0].lastState.terminated.exitCode}'), '2');
   });
 

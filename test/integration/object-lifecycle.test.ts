@@ -33,14 +33,25 @@ const exists = async (kind: string, name: string) => (await c.kubectl(['get', ki
 async function ownerWithDependent(owner: string, dependent: string, finalizers?: string[]) {
   await ok(['create', 'configmap', owner]);
   const uid = (await ok(['get', 'cm', owner, '-o', 'jsonpath={.metadata.uid}'])).trim();
-  await ok(['apply', '-f', '-'], JSON.stringify({
-    apiVersion: 'v1', kind: 'ConfigMap',
-    metadata: { name: dependent, finalizers, ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: owner, uid, blockOwnerDeletion: true }] },
-  }));
+  await ok(
+    ['apply', '-f', '-'],
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: dependent,
+        finalizers,
+        ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: owner, uid, blockOwnerDeletion: true }],
+      },
+    }),
+  );
 }
 
 test('a finalizer holds an object in Terminating until it is removed', async () => {
-  await ok(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'held', finalizers: ['example.com/hold'] } }));
+  await ok(
+    ['apply', '-f', '-'],
+    JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'held', finalizers: ['example.com/hold'] } }),
+  );
   await ok(['delete', 'cm', 'held', '--wait=false']);
   const ts = await ok(['get', 'cm', 'held', '-o', 'jsonpath={.metadata.deletionTimestamp}']);
   assert.match(ts, /^\d{4}-\d\d-\d\dT/);
@@ -66,7 +77,10 @@ test('foreground cascade removes dependents before the owner', async () => {
   await ownerWithDependent('fg-owner', 'fg-dep', ['example.com/slow']);
   await ok(['delete', 'cm', 'fg-owner', '--cascade=foreground', '--wait=false']);
   // The dependent is held by its own finalizer, so the owner must wait with foregroundDeletion.
-  await eventually(async () => (await ok(['get', 'cm', 'fg-dep', '-o', 'jsonpath={.metadata.deletionTimestamp}'])) !== '', 'dependent is being deleted');
+  await eventually(
+    async () => (await ok(['get', 'cm', 'fg-dep', '-o', 'jsonpath={.metadata.deletionTimestamp}'])) !== '',
+    'dependent is being deleted',
+  );
   assert.match(await ok(['get', 'cm', 'fg-owner', '-o', 'jsonpath={.metadata.finalizers}']), /foregroundDeletion/);
   await ok(['patch', 'cm', 'fg-dep', '--type', 'merge', '-p', '{"metadata":{"finalizers":null}}']);
   await eventually(async () => !(await exists('cm', 'fg-owner')), 'owner goes after its dependent');
@@ -82,8 +96,14 @@ test('server-side dry run stores nothing', async () => {
 
 test('paging with --chunk-size returns every object once', async () => {
   for (let i = 0; i < 7; i++) await ok(['create', 'configmap', `page-${i}`]);
-  const names = (await ok(['get', 'cm', '--chunk-size=2', '-o', 'name'])).trim().split('\n').filter((n) => n.includes('page-'));
-  assert.deepEqual(names, Array.from({ length: 7 }, (_, i) => `configmap/page-${i}`));
+  const names = (await ok(['get', 'cm', '--chunk-size=2', '-o', 'name']))
+    .trim()
+    .split('\n')
+    .filter((n) => n.includes('page-'));
+  assert.deepEqual(
+    names,
+    Array.from({ length: 7 }, (_, i) => `configmap/page-${i}`),
+  );
   const table = await ok(['get', 'cm', '--chunk-size=3']);
   assert.equal(table.match(/^page-/gm)?.length, 7);
   assert.equal(table.match(/^NAME/gm)?.length, 1, 'one header across pages');
@@ -91,7 +111,10 @@ test('paging with --chunk-size returns every object once', async () => {
 
 test('get NAME -w shows the object, then its changes', async () => {
   await ok(['create', 'configmap', 'watched-one', '--from-literal=v=1']);
-  const w = spawnCollect(kubectlPath(), ['get', 'cm', 'watched-one', '-w', '-o', 'jsonpath={.data.v}{"\\n"}'], { KUBECONFIG: c.kubeconfig, HOME: join(c.dir, 'home') });
+  const w = spawnCollect(kubectlPath(), ['get', 'cm', 'watched-one', '-w', '-o', 'jsonpath={.data.v}{"\\n"}'], {
+    KUBECONFIG: c.kubeconfig,
+    HOME: join(c.dir, 'home'),
+  });
   try {
     await w.waitFor(/^1$/m);
     await ok(['patch', 'cm', 'watched-one', '--type', 'merge', '-p', '{"data":{"v":"2"}}']);
@@ -103,7 +126,15 @@ test('get NAME -w shows the object, then its changes', async () => {
 
 test('immutable fields are refused with the upstream message', async () => {
   await ok(['create', 'deployment', 'imm', '--image=busybox']);
-  const r = await c.kubectl(['patch', 'deploy', 'imm', '--type', 'merge', '-p', '{"spec":{"selector":{"matchLabels":{"app":"other"}},"template":{"metadata":{"labels":{"app":"other"}}}}}']);
+  const r = await c.kubectl([
+    'patch',
+    'deploy',
+    'imm',
+    '--type',
+    'merge',
+    '-p',
+    '{"spec":{"selector":{"matchLabels":{"app":"other"}},"template":{"metadata":{"labels":{"app":"other"}}}}}',
+  ]);
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /spec\.selector: Invalid value: .*field is immutable/);
 });

@@ -26,7 +26,9 @@ function fakeLogs(pod: KubeObject, container: string, opts: LogOptions): Readabl
   if (opts.follow) {
     followClosed = false;
     followStream = new PassThrough();
-    followStream.on('close', () => { followClosed = true; });
+    followStream.on('close', () => {
+      followClosed = true;
+    });
     followStream.write('first\n');
     return followStream;
   }
@@ -40,15 +42,27 @@ function fakeLogs(pod: KubeObject, container: string, opts: LogOptions): Readabl
 
 const fake: NodeStreams = {
   logs: async (pod, container, opts) => fakeLogs(pod, container, opts),
-  exec: async () => { throw new Error('no exec here'); },
-  attach: async () => { throw new Error('no attach here'); },
-  portForward: async () => { throw new Error('no port-forward here'); },
+  exec: async () => {
+    throw new Error('no exec here');
+  },
+  attach: async () => {
+    throw new Error('no attach here');
+  },
+  portForward: async () => {
+    throw new Error('no port-forward here');
+  },
 };
 
 const running = { running: { startedAt: '2026-01-01T00:00:00Z' } };
 const status = (name: string, state: object, last?: object) => ({
-  name, ready: true, restartCount: last ? 1 : 0, image: 'busybox', imageID: '', containerID: 'docker://abc',
-  state, lastState: last ?? {},
+  name,
+  ready: true,
+  restartCount: last ? 1 : 0,
+  image: 'busybox',
+  imageID: '',
+  containerID: 'docker://abc',
+  state,
+  lastState: last ?? {},
 });
 
 async function createPod(name: string, containers: string[], opts: { node?: string; init?: string[]; statuses?: object[] } = {}) {
@@ -59,7 +73,13 @@ async function createPod(name: string, containers: string[], opts: { node?: stri
   if (opts.init) spec.initContainers = opts.init.map((c) => ({ name: c, image: 'busybox' }));
   await core.resources.create(def, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec } as any, {});
   if (opts.statuses) {
-    await core.resources.mutate(def, 'default', name, (cur: any) => ({ ...cur, status: { phase: 'Running', containerStatuses: opts.statuses } }), { subresource: 'status' } as any);
+    await core.resources.mutate(
+      def,
+      'default',
+      name,
+      (cur: any) => ({ ...cur, status: { phase: 'Running', containerStatuses: opts.statuses } }),
+      { subresource: 'status' } as any,
+    );
   }
 }
 
@@ -71,8 +91,14 @@ before(async () => {
   mkdirSync(join(f.dir, 'home'), { recursive: true });
   await createPod('web', ['main'], { node: 'node-x', statuses: [status('main', running)] });
   await createPod('multi', ['a', 'b'], { node: 'node-x', init: ['setup'], statuses: [status('a', running), status('b', running)] });
-  await createPod('waiting', ['c'], { node: 'node-x', statuses: [{ ...status('c', { waiting: { reason: 'ContainerCreating' } }), containerID: undefined }] });
-  await createPod('restarted', ['main'], { node: 'node-x', statuses: [status('main', running, { terminated: { exitCode: 1, reason: 'Error', containerID: 'docker://old' } })] });
+  await createPod('waiting', ['c'], {
+    node: 'node-x',
+    statuses: [{ ...status('c', { waiting: { reason: 'ContainerCreating' } }), containerID: undefined }],
+  });
+  await createPod('restarted', ['main'], {
+    node: 'node-x',
+    statuses: [status('main', running, { terminated: { exitCode: 1, reason: 'Error', containerID: 'docker://old' } })],
+  });
   await createPod('orphan', ['main'], { node: 'node-gone', statuses: [status('main', running)] });
   await createPod('unbound', ['main']);
 });
@@ -97,7 +123,7 @@ function get(path: string): Promise<{ status: number; type: string; body: string
 const logPath = (pod: string, query = '') => `/api/v1/namespaces/default/pods/${pod}/log${query}`;
 
 describe('pods/log over HTTP', () => {
-  test('single container: 200 text/plain with the node\'s text', async () => {
+  test("single container: 200 text/plain with the node's text", async () => {
     const r = await get(logPath('web'));
     assert.equal(r.status, 200);
     assert.equal(r.type, 'text/plain');
@@ -120,7 +146,10 @@ describe('pods/log over HTTP', () => {
   test('multi-container pod without a container: 400 naming containers and init containers', async () => {
     const r = await get(logPath('multi'));
     assert.equal(r.status, 400);
-    assert.equal(JSON.parse(r.body).message, 'a container name must be specified for pod multi, choose one of: [a b] or one of the init containers: [setup]');
+    assert.equal(
+      JSON.parse(r.body).message,
+      'a container name must be specified for pod multi, choose one of: [a b] or one of the init containers: [setup]',
+    );
   });
   test('unknown container: 400', async () => {
     const r = await get(logPath('web', '?container=x'));
@@ -160,13 +189,16 @@ describe('pods/log over HTTP', () => {
 
 /** `kubectl logs -f` as a child process whose stdout the test watches. */
 function follow(version: string, pod: string) {
-  const child = spawn(kubectlPath(version), ['--kubeconfig', kubeconfig, 'logs', '-f', pod], { env: { PATH: process.env.PATH ?? '', HOME: join(f.dir, 'home') } });
+  const child = spawn(kubectlPath(version), ['--kubeconfig', kubeconfig, 'logs', '-f', pod], {
+    env: { PATH: process.env.PATH ?? '', HOME: join(f.dir, 'home') },
+  });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   return {
-    child, exited,
+    child,
+    exited,
     output: () => out,
     async waitFor(re: RegExp) {
       const start = Date.now();
@@ -194,7 +226,10 @@ for (const version of ['1.27', '1.33']) {
     });
     test('--tail, --timestamps and --limit-bytes', async () => {
       assert.equal((await kubectl(version, ['logs', 'web', '--tail=1'])).stdout, 'main-four\n');
-      assert.equal((await kubectl(version, ['logs', 'web', '--tail=1', '--timestamps'])).stdout, '2026-01-01T00:03:00.000000000Z main-four\n');
+      assert.equal(
+        (await kubectl(version, ['logs', 'web', '--tail=1', '--timestamps'])).stdout,
+        '2026-01-01T00:03:00.000000000Z main-four\n',
+      );
       assert.equal((await kubectl(version, ['logs', 'web', '--limit-bytes=8'])).stdout, 'main-one');
     });
     test('--since and --since-time reach the node', async () => {

@@ -148,7 +148,10 @@ test('port-forward into a pod that is not running is refused with 400', async ()
   const kc = new k8s.KubeConfig();
   kc.loadFromString(f.kubeconfigYaml);
   const pf = new k8s.PortForward(kc);
-  const err = await pf.portForward('default', 'pending', [80], new PassThrough(), new PassThrough(), new PassThrough()).then(() => undefined, (e) => e);
+  const err = await pf.portForward('default', 'pending', [80], new PassThrough(), new PassThrough(), new PassThrough()).then(
+    () => undefined,
+    (e) => e,
+  );
   // client-node surfaces the failed handshake as an ErrorEvent naming the status.
   assert.match(String(err?.message), /Unexpected server response: 400/);
 });

@@ -7,7 +7,10 @@ import { parse as parseYaml } from 'yaml';
 import type { ApiFixture } from './api-fixture';
 import type { SimCluster } from './sim-cluster';
 
-export function writeProfilesFixture(dir: string, o: { sim: SimCluster; second: ApiFixture; deadPort: number; saToken: string }): { file: string; doc: any } {
+export function writeProfilesFixture(
+  dir: string,
+  o: { sim: SimCluster; second: ApiFixture; deadPort: number; saToken: string },
+): { file: string; doc: any } {
   const fx = join(dir, 'fixture');
   mkdirSync(join(fx, 'certs'), { recursive: true });
   writeFileSync(join(fx, 'certs', 'ca.crt'), o.second.pki.caCert);
@@ -15,7 +18,9 @@ export function writeProfilesFixture(dir: string, o: { sim: SimCluster; second: 
   writeFileSync(join(fx, 'certs', 'admin.key'), o.second.pki.adminKey, { mode: 0o600 });
   const simCa = parseYaml(readFileSync(o.sim.kubeconfig, 'utf8')).clusters[0].cluster['certificate-authority-data'];
   const doc = {
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'multi',
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': 'multi',
     clusters: [
       { name: 'multi', cluster: { server: o.sim.cp.url, 'certificate-authority-data': simCa } },
       { name: 'single', cluster: { server: o.second.server.url, 'certificate-authority': 'certs/ca.crt' } },

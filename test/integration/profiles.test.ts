@@ -36,9 +36,19 @@ describe('kubeconfig profiles (issue 6)', () => {
   let headers: Record<string, string>;
   let doc: any;
 
-  const skiff = (...args: string[]) => run(process.execPath, [join(process.cwd(), 'bin/skiff.mjs'), 'profiles', ...args, '--data-dir', dataDir], { env: { HOME: home }, timeoutMs: 60_000 });
+  const skiff = (...args: string[]) =>
+    run(process.execPath, [join(process.cwd(), 'bin/skiff.mjs'), 'profiles', ...args, '--data-dir', dataDir], {
+      env: { HOME: home },
+      timeoutMs: 60_000,
+    });
   const api = (path: string, method = 'GET', body?: unknown) =>
-    httpGet(app!.port, path, { ...headers, 'content-type': 'application/json' }, method, body === undefined ? undefined : JSON.stringify(body));
+    httpGet(
+      app!.port,
+      path,
+      { ...headers, 'content-type': 'application/json' },
+      method,
+      body === undefined ? undefined : JSON.stringify(body),
+    );
   const profiles = async () => JSON.parse((await api('/api/profiles')).body) as ProfileSummary[];
 
   before(async () => {
@@ -72,7 +82,8 @@ describe('kubeconfig profiles (issue 6)', () => {
     assert.match(imported.stdout, /by reference .*: 3 profiles: multi, single, down\./);
     const list = await skiff('list');
     assert.equal(list.code, 0, list.stderr);
-    for (const name of ['multi', 'single', 'down']) assert.match(list.stdout, new RegExp(`^${name}\\s+https://127\\.0\\.0\\.1:\\d+\\s+unknown`, 'm'));
+    for (const name of ['multi', 'single', 'down'])
+      assert.match(list.stdout, new RegExp(`^${name}\\s+https://127\\.0\\.0\\.1:\\d+\\s+unknown`, 'm'));
     assert.match(list.stdout, /^home-ctx\s/m, 'the default kubeconfig is a source too');
 
     const [multi, single, down] = await Promise.all([skiff('check', 'multi'), skiff('check', 'single'), skiff('check', 'down')]);
@@ -87,7 +98,13 @@ describe('kubeconfig profiles (issue 6)', () => {
   test('the app lists them and proxies /k8s/<profile>/ like a local cluster', { timeout: 60_000 }, async () => {
     mkdirSync(join(dir, 'web'), { recursive: true });
     writeFileSync(join(dir, 'web', 'index.html'), '<!doctype html>');
-    app = await startApp({ dataDir, env: { ...process.env, HOME: home, KUBECONFIG: undefined }, staticDir: join(dir, 'web'), pollMs: 0, profilePollMs: 500 });
+    app = await startApp({
+      dataDir,
+      env: { ...process.env, HOME: home, KUBECONFIG: undefined },
+      staticDir: join(dir, 'web'),
+      pollMs: 0,
+      profilePollMs: 500,
+    });
     const u = new URL(app.launchUrl);
     const launch = await httpGet(app.port, u.pathname + u.search);
     headers = { cookie: String(launch.headers['set-cookie']?.[0]).split(';')[0], origin: `http://127.0.0.1:${app.port}` };
@@ -118,10 +135,14 @@ describe('kubeconfig profiles (issue 6)', () => {
     edited.contexts.push({ name: 'extra', context: { cluster: 'single', user: 'admin', namespace: 'kube-system' } });
     const t0 = Date.now();
     writeFileSync(fixture, JSON.stringify(edited, null, 2));
-    await until('extra in, down out', async () => {
-      const names = (await profiles()).map((p) => p.name);
-      return names.includes('extra') && !names.includes('down');
-    }, 5000);
+    await until(
+      'extra in, down out',
+      async () => {
+        const names = (await profiles()).map((p) => p.name);
+        return names.includes('extra') && !names.includes('down');
+      },
+      5000,
+    );
     assert.ok(Date.now() - t0 < 3000, `took ${Date.now() - t0} ms`);
     assert.equal((await api('/k8s/extra/api/v1/namespaces/kube-system')).status, 200);
   });
@@ -129,19 +150,43 @@ describe('kubeconfig profiles (issue 6)', () => {
   test('an exec plugin runs only after consent, then its token is used', { timeout: 30_000 }, async () => {
     const marker = join(dir, 'plugin-ran');
     const plugin = join(dir, 'fixture', 'token-plugin.sh');
-    writeFileSync(plugin, `#!/bin/sh\necho "$@" > "${marker}"\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "${saToken}"\n`);
+    writeFileSync(
+      plugin,
+      `#!/bin/sh\necho "$@" > "${marker}"\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "${saToken}"\n`,
+    );
     chmodSync(plugin, 0o755);
     const execFile = join(dir, 'fixture', 'exec.yaml');
-    writeFileSync(execFile, JSON.stringify({
-      clusters: [doc.clusters[0]],
-      users: [{ name: 'plugged', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: './token-plugin.sh', args: ['--for', 'multi'], env: [{ name: 'REGION', value: 'here' }] } } }],
-      contexts: [{ name: 'plugged', context: { cluster: 'multi', user: 'plugged' } }],
-    }));
+    writeFileSync(
+      execFile,
+      JSON.stringify({
+        clusters: [doc.clusters[0]],
+        users: [
+          {
+            name: 'plugged',
+            user: {
+              exec: {
+                apiVersion: 'client.authentication.k8s.io/v1',
+                command: './token-plugin.sh',
+                args: ['--for', 'multi'],
+                env: [{ name: 'REGION', value: 'here' }],
+              },
+            },
+          },
+        ],
+        contexts: [{ name: 'plugged', context: { cluster: 'multi', user: 'plugged' } }],
+      }),
+    );
     const added = await api('/api/profile-sources', 'POST', { path: execFile });
     assert.equal(added.status, 201, added.body);
     assert.deepEqual((JSON.parse(added.body) as ProfileSource).profiles, ['plugged']);
     const p = (await profiles()).find((x) => x.name === 'plugged')!;
-    assert.deepEqual(p.exec, { command: plugin, args: ['--for', 'multi'], env: [{ name: 'REGION', value: 'here' }], via: 'exec', consented: false });
+    assert.deepEqual(p.exec, {
+      command: plugin,
+      args: ['--for', 'multi'],
+      env: [{ name: 'REGION', value: 'here' }],
+      via: 'exec',
+      consented: false,
+    });
     const denied = await api('/k8s/plugged/api/v1/nodes');
     assert.equal(denied.status, 401);
     assert.equal(JSON.parse(denied.body).reason, 'ExecConsentRequired');
@@ -160,23 +205,43 @@ describe('kubeconfig profiles (issue 6)', () => {
     const bad = join(dir, 'team-configs');
     mkdirSync(bad);
     writeFileSync(join(bad, 'broken.yaml'), 'apiVersion: v1\nclusters:\n  - name: x\n    cluster: {server: "https://x"\n');
-    writeFileSync(join(bad, 'nocluster.yaml'), JSON.stringify({ users: [{ name: 'u', user: { token: 't' } }], contexts: [{ name: 'orphan', context: { cluster: 'gone', user: 'u' } }] }));
-    writeFileSync(join(bad, 'badcert.yaml'), JSON.stringify({
-      clusters: [{ name: 'c', cluster: { server: second.server.url } }],
-      users: [{ name: 'u', user: { 'client-certificate': 'missing/admin.crt', 'client-key': 'missing/admin.key' } }],
-      contexts: [{ name: 'nocert', context: { cluster: 'c', user: 'u' } }],
-    }));
+    writeFileSync(
+      join(bad, 'nocluster.yaml'),
+      JSON.stringify({
+        users: [{ name: 'u', user: { token: 't' } }],
+        contexts: [{ name: 'orphan', context: { cluster: 'gone', user: 'u' } }],
+      }),
+    );
+    writeFileSync(
+      join(bad, 'badcert.yaml'),
+      JSON.stringify({
+        clusters: [{ name: 'c', cluster: { server: second.server.url } }],
+        users: [{ name: 'u', user: { 'client-certificate': 'missing/admin.crt', 'client-key': 'missing/admin.key' } }],
+        contexts: [{ name: 'nocert', context: { cluster: 'c', user: 'u' } }],
+      }),
+    );
     const imported = await skiff('import', bad);
     assert.equal(imported.code, 0, imported.stderr);
     assert.match(imported.stdout, new RegExp(`problem: ${join(bad, 'broken.yaml')}: not valid YAML: .*line \\d+`));
-    assert.match(imported.stdout, new RegExp(`problem: ${join(bad, 'nocluster.yaml')} \\(context orphan\\): context "orphan" names cluster "gone", but .*nocluster\\.yaml does not define it`));
-    assert.match(imported.stdout, new RegExp(`problem: ${join(bad, 'badcert.yaml')} \\(context nocert\\): cannot read client-certificate ${join(bad, 'missing/admin.crt')}: no such file`));
+    assert.match(
+      imported.stdout,
+      new RegExp(
+        `problem: ${join(bad, 'nocluster.yaml')} \\(context orphan\\): context "orphan" names cluster "gone", but .*nocluster\\.yaml does not define it`,
+      ),
+    );
+    assert.match(
+      imported.stdout,
+      new RegExp(
+        `problem: ${join(bad, 'badcert.yaml')} \\(context nocert\\): cannot read client-certificate ${join(bad, 'missing/admin.crt')}: no such file`,
+      ),
+    );
     const direct = await skiff('import', join(bad, 'broken.yaml'));
     assert.equal(direct.code, 1);
     assert.match(direct.stderr, /^skiff: cannot import .*broken\.yaml: not valid YAML/);
 
     const sources = await until('the app sees the folder', async () =>
-      (JSON.parse((await api('/api/profile-sources')).body) as ProfileSource[]).find((s) => s.kind === 'dir'));
+      (JSON.parse((await api('/api/profile-sources')).body) as ProfileSource[]).find((s) => s.kind === 'dir'),
+    );
     assert.ok(sources.errors.some((e) => e.file === join(bad, 'broken.yaml') && /not valid YAML/.test(e.problem)));
     const by = Object.fromEntries((await profiles()).map((x) => [x.name, x]));
     assert.match(by.orphan.error ?? '', /names cluster "gone"/);

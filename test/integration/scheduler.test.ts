@@ -26,8 +26,21 @@ describe('scheduler (kubectl, 3 simulated nodes)', () => {
   let sim: SimCluster;
   /** name → node of the pods matching a selector. */
   const placement = async (selector: string) => {
-    const out = await sim.ok(['get', 'pods', '-l', selector, '-o', 'jsonpath={range .items[*]}{.metadata.name} {.spec.nodeName}{"\\n"}{end}']);
-    return new Map(out.trim().split('\n').filter(Boolean).map((l) => l.split(' ') as [string, string]));
+    const out = await sim.ok([
+      'get',
+      'pods',
+      '-l',
+      selector,
+      '-o',
+      'jsonpath={range .items[*]}{.metadata.name} {.spec.nodeName}{"\\n"}{end}',
+    ]);
+    return new Map(
+      out
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(' ') as [string, string]),
+    );
   };
 
   before(async () => {
@@ -55,7 +68,8 @@ describe('scheduler (kubectl, 3 simulated nodes)', () => {
 
   test('a pod asking for more cpu than any node has stays Pending with FailedScheduling', async () => {
     await sim.ok(['apply', '-f', '-'], podYaml('huge', { cpu: '64' }));
-    const msg = '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.';
+    const msg =
+      '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.';
     const describe = await eventually(async () => {
       const d = await sim.ok(['describe', 'pod', 'huge']);
       return d.includes('FailedScheduling') && d;
@@ -90,7 +104,11 @@ describe('scheduler (kubectl, 3 simulated nodes)', () => {
       return m.size === 3 && [...m.values()].every(Boolean);
     }, 'low pods placed');
     await sim.ok(['apply', '-f', '-'], podYaml('vip', { cpu: '2', priorityClass: 'high' }));
-    const node = await eventually(async () => (await sim.ok(['get', 'pod', 'vip', '-o', 'jsonpath={.spec.nodeName}'])).trim(), 'vip bound', 30_000);
+    const node = await eventually(
+      async () => (await sim.ok(['get', 'pod', 'vip', '-o', 'jsonpath={.spec.nodeName}'])).trim(),
+      'vip bound',
+      30_000,
+    );
     assert.match(node, /^sched-node-\d$/);
     const low = await placement('group=low');
     assert.equal(low.size, 2, 'one low-priority pod was preempted');

@@ -12,7 +12,10 @@ export interface SimCluster {
   dir: string;
   kubeconfig: string;
   client: KubeClient;
-  kubectl(args: string[], opts?: { version?: string; input?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<RunResult>;
+  kubectl(
+    args: string[],
+    opts?: { version?: string; input?: string; env?: Record<string, string>; timeoutMs?: number },
+  ): Promise<RunResult>;
   /** kubectl that must succeed; returns stdout. */
   ok(args: string[], input?: string): Promise<string>;
   /** Long-running kubectl (e.g. -w); collects output. */
@@ -41,7 +44,10 @@ export async function startSimCluster(opts: { nodes?: number; name?: string } = 
       return r.stdout;
     },
     watch: (args) => spawnCollect(kubectlPath(), args, env),
-    skiff: (args) => run(process.execPath, [join(process.cwd(), 'bin/skiff.mjs'), ...args, '--name', name, '--data-dir', dir], { env: { ...env, SKIFF_HOME: dir } }),
+    skiff: (args) =>
+      run(process.execPath, [join(process.cwd(), 'bin/skiff.mjs'), ...args, '--name', name, '--data-dir', dir], {
+        env: { ...env, SKIFF_HOME: dir },
+      }),
     async stop() {
       await cp.stop();
       rmSync(dir, { recursive: true, force: true });

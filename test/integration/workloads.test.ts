@@ -28,7 +28,8 @@ async function until<T>(check: () => Promise<T | false | undefined>, what: strin
   }
 }
 
-const isReady = (p: KubeObject) => p.status?.phase === 'Running' && (p.status?.conditions ?? []).some((x: any) => x.type === 'Ready' && x.status === 'True');
+const isReady = (p: KubeObject) =>
+  p.status?.phase === 'Running' && (p.status?.conditions ?? []).some((x: any) => x.type === 'Ready' && x.status === 'True');
 const pods = async (selector: string) => (await c.client.list(R.pods, 'default', { labelSelector: selector })).items;
 const live = async (selector: string) => (await pods(selector)).filter((p) => !p.metadata.deletionTimestamp);
 
@@ -98,15 +99,17 @@ test('statefulset: web-0, web-1, web-2 come up in order with bound claims, scale
     // so their resourceVersions follow the deletes): polling pod lists under a loaded CI
     // machine proved too coarse for this.
     const deletes = await until(async () => {
-      const ev = (await c.client.list(R.events, 'default')).items
-        .filter((e) => e.reason === 'SuccessfulDelete' && e.involvedObject?.name === 'web' && /^delete Pod web-[12] /.test(e.message));
+      const ev = (await c.client.list(R.events, 'default')).items.filter(
+        (e) => e.reason === 'SuccessfulDelete' && e.involvedObject?.name === 'web' && /^delete Pod web-[12] /.test(e.message),
+      );
       return ev.length === 2 && ev;
     }, 'two SuccessfulDelete events');
     const of = (pod: string) => deletes.find((e) => e.message.split(' ')[2] === pod)!;
     const [d2, d1] = [of('web-2'), of('web-1')];
     assert.ok(Date.parse(d2.firstTimestamp) <= Date.parse(d1.firstTimestamp), 'web-2 is deleted before web-1');
     // A repeated delete updates its event (count, new resourceVersion); the first writes are ordered.
-    if (d2.count === 1 && d1.count === 1) assert.ok(Number(d2.metadata.resourceVersion) < Number(d1.metadata.resourceVersion), 'web-2 is deleted before web-1');
+    if (d2.count === 1 && d1.count === 1)
+      assert.ok(Number(d2.metadata.resourceVersion) < Number(d1.metadata.resourceVersion), 'web-2 is deleted before web-1');
     assert.ok(leaving.get('web-1') !== undefined && leaving.get('web-2') !== undefined);
     assert.equal((await c.client.list(R.persistentvolumeclaims, 'default')).items.length, 3, 'claims are kept on scale down');
   } finally {
@@ -122,7 +125,11 @@ test('statefulset: rolling update, history and undo', async () => {
   await c.ok(['rollout', 'status', 'statefulset/web', '--timeout=60s']);
   await c.ok(['set', 'image', 'statefulset/web', 'web=nginx:2']);
   await c.ok(['rollout', 'status', 'statefulset/web', '--timeout=60s']);
-  const image = async () => (await live('app=web')).map((p) => `${p.metadata.name}=${p.spec.containers[0].image}`).sort().join();
+  const image = async () =>
+    (await live('app=web'))
+      .map((p) => `${p.metadata.name}=${p.spec.containers[0].image}`)
+      .sort()
+      .join();
   await until(async () => (await image()) === 'web-0=nginx:2,web-1=nginx:2', 'pods on the new template');
   const history = await c.ok(['rollout', 'history', 'statefulset/web']);
   assert.match(history, /^1\s+/m);
@@ -136,7 +143,9 @@ test('statefulset: rolling update, history and undo', async () => {
 });
 
 test('daemonset: one pod per node, following nodes joining and leaving', async () => {
-  await c.ok(['apply', '-f', '-'], `
+  await c.ok(
+    ['apply', '-f', '-'],
+    `
 apiVersion: apps/v1
 kind: DaemonSet
 metadata: { name: agent }
@@ -145,7 +154,8 @@ spec:
   template:
     metadata: { labels: { app: agent } }
     spec: { containers: [{ name: agent, image: agent }] }
-`);
+`,
+  );
   const onNodes = async (n: number) => {
     const ps = await live('app=agent');
     const nodes = new Set(ps.filter(isReady).map((p) => p.spec.nodeName));
@@ -180,13 +190,17 @@ test('job: completions 5 / parallelism 2 completes, never more than 2 at once', 
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      const active = (await pods('job-name=pi')).filter((p) => !p.metadata.deletionTimestamp && !['Succeeded', 'Failed'].includes(p.status?.phase));
+      const active = (await pods('job-name=pi')).filter(
+        (p) => !p.metadata.deletionTimestamp && !['Succeeded', 'Failed'].includes(p.status?.phase),
+      );
       maxActive = Math.max(maxActive, active.length);
       await new Promise((r) => setTimeout(r, 25));
     }
   })();
   try {
-    await c.ok(['apply', '-f', '-'], `
+    await c.ok(
+      ['apply', '-f', '-'],
+      `
 apiVersion: batch/v1
 kind: Job
 metadata: { name: pi }
@@ -195,7 +209,8 @@ spec:
   parallelism: 2
   template:
     spec: { restartPolicy: Never, containers: [{ name: pi, image: perl }] }
-`);
+`,
+    );
     await c.ok(['wait', '--for=condition=complete', 'job/pi', '--timeout=90s']);
   } finally {
     sampling = false;
@@ -215,15 +230,26 @@ test('cronjob: the schedule creates Jobs; kubectl create job --from=cronjob work
 
   // The every-minute schedule fires within a minute of the CronJob's creation.
   const left = Math.max(0, cronCreatedAt + 70_000 - Date.now());
-  const scheduled = await until(async () => {
-    const jobs = (await c.client.list(R.jobs, 'default')).items.filter((j) => /^tick-\d+$/.test(j.metadata.name!));
-    return jobs.length > 0 && jobs[0];
-  }, 'a scheduled job', left + 5_000);
-  assert.equal(Number(scheduled.metadata.name!.slice(5)) * 60_000, Date.parse(scheduled.metadata.annotations?.['batch.kubernetes.io/cronjob-scheduled-timestamp'] ?? ''));
-  await until(async () => {
-    const cj = await c.client.get(R.cronjobs, 'default', 'tick');
-    return !!cj.status?.lastScheduleTime && !!cj.status?.lastSuccessfulTime;
-  }, 'lastScheduleTime and lastSuccessfulTime', 60_000);
+  const scheduled = await until(
+    async () => {
+      const jobs = (await c.client.list(R.jobs, 'default')).items.filter((j) => /^tick-\d+$/.test(j.metadata.name!));
+      return jobs.length > 0 && jobs[0];
+    },
+    'a scheduled job',
+    left + 5_000,
+  );
+  assert.equal(
+    Number(scheduled.metadata.name!.slice(5)) * 60_000,
+    Date.parse(scheduled.metadata.annotations?.['batch.kubernetes.io/cronjob-scheduled-timestamp'] ?? ''),
+  );
+  await until(
+    async () => {
+      const cj = await c.client.get(R.cronjobs, 'default', 'tick');
+      return !!cj.status?.lastScheduleTime && !!cj.status?.lastSuccessfulTime;
+    },
+    'lastScheduleTime and lastSuccessfulTime',
+    60_000,
+  );
   const out = await c.ok(['get', 'cronjob', 'tick']);
   assert.match(out, /^tick\s+\* \* \* \* \*\s+<none>\s+False\s+\d+\s+\d+s\s/m);
 });

@@ -4,12 +4,7 @@
 // and some strategic-merge failures surface as plain 500s.
 
 /** Status.reason values used for patch failures ('' is upstream's StatusReasonUnknown). */
-export type PatchErrorReason =
-  | 'BadRequest'
-  | 'Invalid'
-  | 'RequestEntityTooLarge'
-  | 'UnsupportedMediaType'
-  | '';
+export type PatchErrorReason = 'BadRequest' | 'Invalid' | 'RequestEntityTooLarge' | 'UnsupportedMediaType' | '';
 
 /** Upstream hides the detail of an inapplicable JSON patch behind this text. */
 export const GENERIC_INVALID_MESSAGE = 'the server rejected our request due to an error in our request';

@@ -6,13 +6,7 @@ import { isObject } from './json-value';
 import { applyMergePatch } from './merge-patch';
 import { strategicMergePatch } from './strategic-merge';
 
-export {
-  GENERIC_INVALID_MESSAGE,
-  PatchError,
-  SUPPORTED_PATCH_TYPES,
-  UnsupportedPatchError,
-  type PatchErrorReason,
-} from './errors';
+export { GENERIC_INVALID_MESSAGE, PatchError, SUPPORTED_PATCH_TYPES, UnsupportedPatchError, type PatchErrorReason } from './errors';
 export { applyJsonPatch, decodeJsonPatch, parseJsonPointer, MAX_JSON_PATCH_OPERATIONS, type JsonPatchOperation } from './json-patch';
 export { applyMergePatch } from './merge-patch';
 export { isDirectiveKey, strategicMergePatch } from './strategic-merge';

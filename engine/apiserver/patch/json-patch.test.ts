@@ -90,10 +90,16 @@ describe('applyJsonPatch', () => {
       [[{ op: 'replace', path: '/spec/foo', value: 1 }], 'replace operation does not apply: doc is missing key: /spec/foo: missing value'],
       [[{ op: 'replace', path: '/nope/foo', value: 1 }], 'replace operation does not apply: doc is missing path: /nope/foo: missing value'],
       [[{ op: 'add', path: '/nope/foo', value: 1 }], 'add operation does not apply: doc is missing path: "/nope/foo": missing value'],
-      [[{ op: 'remove', path: '/spec/foo' }], "error in remove for path: '/spec/foo': Unable to remove nonexistent key: foo: missing value"],
+      [
+        [{ op: 'remove', path: '/spec/foo' }],
+        "error in remove for path: '/spec/foo': Unable to remove nonexistent key: foo: missing value",
+      ],
       [[{ op: 'add', path: '/spec/list/7', value: 1 }], 'Unable to access invalid index: 7: invalid index referenced'],
       [[{ op: 'move', from: '/a', path: '/b' }], 'move operation does not apply: doc is missing from path: /a: missing value'],
-      [[{ op: 'copy', from: '/spec', path: '/x/y' }], 'copy operation does not apply: doc is missing destination path: /x/y: missing value'],
+      [
+        [{ op: 'copy', from: '/spec', path: '/x/y' }],
+        'copy operation does not apply: doc is missing destination path: /x/y: missing value',
+      ],
       [[{ op: 'frobnicate', path: '/spec' }], 'Unexpected kind: frobnicate'],
     ];
     for (const [ops, message] of cases) {

@@ -18,7 +18,10 @@ export function parseJsonPointer(pointer: string): string[] | undefined {
   if (pointer === '') return [];
   if (!pointer.startsWith('/')) return undefined;
   // ~1 first, so that "~01" decodes to "~1" and not "/".
-  return pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 type Container = JsonObject | unknown[];
@@ -98,9 +101,7 @@ export function applyJsonPatch(doc: unknown, patch: unknown): unknown {
       return loc.parent.splice(i, 1)[0];
     }
     if (!hasKey(loc.parent, loc.key)) {
-      throw PatchError.unprocessable(
-        `error in ${opName} for path: '${path}': Unable to remove nonexistent key: ${loc.key}: missing value`,
-      );
+      throw PatchError.unprocessable(`error in ${opName} for path: '${path}': Unable to remove nonexistent key: ${loc.key}: missing value`);
     }
     const old = loc.parent[loc.key];
     delete loc.parent[loc.key];
@@ -147,9 +148,7 @@ export function applyJsonPatch(doc: unknown, patch: unknown): unknown {
         if (op.op === 'move' && op.path === from) break;
         const value = op.op === 'move' ? remove(from, 'move') : cloneJson(src.value);
         if (!add(op.path, value)) {
-          throw PatchError.unprocessable(
-            `${op.op} operation does not apply: doc is missing destination path: ${op.path}: missing value`,
-          );
+          throw PatchError.unprocessable(`${op.op} operation does not apply: doc is missing destination path: ${op.path}: missing value`);
         }
         break;
       }

@@ -9,8 +9,15 @@ describe('strategicMergePatch: lists with a merge key', () => {
         {
           name: 'app',
           image: 'nginx:1',
-          env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }, { name: 'C', value: '3' }],
-          ports: [{ containerPort: 80, name: 'http' }, { containerPort: 443, name: 'https' }],
+          env: [
+            { name: 'A', value: '1' },
+            { name: 'B', value: '2' },
+            { name: 'C', value: '3' },
+          ],
+          ports: [
+            { containerPort: 80, name: 'http' },
+            { containerPort: 443, name: 'https' },
+          ],
         },
         { name: 'sidecar', image: 'busybox' },
       ],
@@ -34,8 +41,14 @@ describe('strategicMergePatch: lists with a merge key', () => {
       {
         name: 'app',
         image: 'nginx:2',
-        env: [{ name: 'A', value: '1' }, { name: 'C', value: '3' }],
-        ports: [{ containerPort: 80, name: 'http' }, { containerPort: 443, name: 'https' }],
+        env: [
+          { name: 'A', value: '1' },
+          { name: 'C', value: '3' },
+        ],
+        ports: [
+          { containerPort: 80, name: 'http' },
+          { containerPort: 443, name: 'https' },
+        ],
       },
       { name: 'sidecar', image: 'busybox' },
     ]);
@@ -80,17 +93,26 @@ describe('strategicMergePatch: lists with a merge key', () => {
         containers: [{ name: 'init', image: 'alpine' }],
       }),
     );
-    assert.deepEqual(out.spec.template.spec.containers.map((c: any) => c.name), ['init', 'app', 'sidecar']);
+    assert.deepEqual(
+      out.spec.template.spec.containers.map((c: any) => c.name),
+      ['init', 'app', 'sidecar'],
+    );
   });
 
   test('$setElementOrder alone reorders the live list', () => {
     const out = smp(original(), podPatch({ '$setElementOrder/containers': [{ name: 'sidecar' }, { name: 'app' }] }));
-    assert.deepEqual(out.spec.template.spec.containers.map((c: any) => c.name), ['sidecar', 'app']);
+    assert.deepEqual(
+      out.spec.template.spec.containers.map((c: any) => c.name),
+      ['sidecar', 'app'],
+    );
   });
 
   test('$setElementOrder accepts bare key values too', () => {
     const out = smp(original(), podPatch({ '$setElementOrder/containers': ['sidecar', 'app'] }));
-    assert.deepEqual(out.spec.template.spec.containers.map((c: any) => c.name), ['sidecar', 'app']);
+    assert.deepEqual(
+      out.spec.template.spec.containers.map((c: any) => c.name),
+      ['sidecar', 'app'],
+    );
   });
 
   test('server-only items keep their place relative to the items the patch names', () => {
@@ -99,27 +121,52 @@ describe('strategicMergePatch: lists with a merge key', () => {
       live,
       podPatch({ '$setElementOrder/containers': [{ name: 'a' }, { name: 'b' }, { name: 'c' }], containers: [{ name: 'c' }] }),
     );
-    assert.deepEqual(out.spec.template.spec.containers.map((c: any) => c.name), ['a', 'injected', 'b', 'c']);
+    assert.deepEqual(
+      out.spec.template.spec.containers.map((c: any) => c.name),
+      ['a', 'injected', 'b', 'c'],
+    );
   });
 
   test('without $setElementOrder, items follow the patch order and only-new items go first (as upstream)', () => {
     const reordered = smp(original(), podPatch({ containers: [{ name: 'sidecar', image: 'b2' }, { name: 'app' }] }));
-    assert.deepEqual(reordered.spec.template.spec.containers.map((c: any) => c.name), ['sidecar', 'app']);
+    assert.deepEqual(
+      reordered.spec.template.spec.containers.map((c: any) => c.name),
+      ['sidecar', 'app'],
+    );
     const added = smp(original(), podPatch({ containers: [{ name: 'new', image: 'x' }] }));
-    assert.deepEqual(added.spec.template.spec.containers.map((c: any) => c.name), ['new', 'app', 'sidecar']);
+    assert.deepEqual(
+      added.spec.template.spec.containers.map((c: any) => c.name),
+      ['new', 'app', 'sidecar'],
+    );
     const mixed = smp(original(), podPatch({ containers: [{ name: 'sidecar', image: 'b2' }, { name: 'new' }] }));
-    assert.deepEqual(mixed.spec.template.spec.containers.map((c: any) => c.name), ['app', 'sidecar', 'new']);
+    assert.deepEqual(
+      mixed.spec.template.spec.containers.map((c: any) => c.name),
+      ['app', 'sidecar', 'new'],
+    );
   });
 
   test('$patch: replace inside a list replaces the whole list', () => {
-    const out = smp(original(), podPatch({ containers: [{ name: 'only', image: 'x', env: [{ name: 'Z', value: null }] }, { $patch: 'replace' }] }));
+    const out = smp(
+      original(),
+      podPatch({ containers: [{ name: 'only', image: 'x', env: [{ name: 'Z', value: null }] }, { $patch: 'replace' }] }),
+    );
     assert.deepEqual(out.spec.template.spec.containers, [{ name: 'only', image: 'x', env: [{ name: 'Z' }] }]);
   });
 
   test('ownerReferences merge by uid', () => {
     const live = deploy({ containers: [] }, { metadata: { ownerReferences: [{ uid: 'u1', name: 'a' }] } });
-    const out = smp(live, { metadata: { ownerReferences: [{ uid: 'u2', name: 'b' }, { uid: 'u1', name: 'a2' }] } });
-    assert.deepEqual(out.metadata.ownerReferences, [{ uid: 'u2', name: 'b' }, { uid: 'u1', name: 'a2' }]);
+    const out = smp(live, {
+      metadata: {
+        ownerReferences: [
+          { uid: 'u2', name: 'b' },
+          { uid: 'u1', name: 'a2' },
+        ],
+      },
+    });
+    assert.deepEqual(out.metadata.ownerReferences, [
+      { uid: 'u2', name: 'b' },
+      { uid: 'u1', name: 'a2' },
+    ]);
   });
 
   test('a list that is not a merge list is replaced', () => {

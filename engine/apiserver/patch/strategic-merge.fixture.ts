@@ -73,4 +73,3 @@ export function patchError(fn: () => unknown): PatchError {
   }
   assert.fail('expected a PatchError');
 }
-

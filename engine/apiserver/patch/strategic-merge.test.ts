@@ -44,11 +44,7 @@ describe('strategicMergePatch: maps and scalars', () => {
   });
 
   test('fields without schema merge like a JSON merge patch', () => {
-    const out = strategicMergePatch(
-      { a: { b: [1, 2], c: { d: 1 } }, $ref: 'kept' },
-      { a: { b: [3], c: { e: 2 } }, f: null },
-      undefined,
-    );
+    const out = strategicMergePatch({ a: { b: [1, 2], c: { d: 1 } }, $ref: 'kept' }, { a: { b: [3], c: { e: 2 } }, f: null }, undefined);
     assert.deepEqual(out, { a: { b: [3], c: { d: 1, e: 2 } }, $ref: 'kept' });
   });
 
@@ -98,7 +94,13 @@ describe('strategicMergePatch: primitive lists and retainKeys', () => {
   });
 
   test('$retainKeys on a volume (merge,retainKeys) swaps the volume source', () => {
-    const live = deploy({ containers: [], volumes: [{ name: 'data', emptyDir: { medium: 'Memory' } }, { name: 'keep', emptyDir: {} }] });
+    const live = deploy({
+      containers: [],
+      volumes: [
+        { name: 'data', emptyDir: { medium: 'Memory' } },
+        { name: 'keep', emptyDir: {} },
+      ],
+    });
     const out = smp(
       live,
       podPatch({
@@ -106,7 +108,10 @@ describe('strategicMergePatch: primitive lists and retainKeys', () => {
         volumes: [{ $retainKeys: ['configMap', 'name'], configMap: { name: 'cm' }, name: 'data' }],
       }),
     );
-    assert.deepEqual(out.spec.template.spec.volumes, [{ name: 'data', configMap: { name: 'cm' } }, { name: 'keep', emptyDir: {} }]);
+    assert.deepEqual(out.spec.template.spec.volumes, [
+      { name: 'data', configMap: { name: 'cm' } },
+      { name: 'keep', emptyDir: {} },
+    ]);
   });
 
   test('a patch key missing from $retainKeys is a 400', () => {

@@ -4,13 +4,7 @@
 import type { SchemaField, SchemaNode } from '../../kinds/schema-types';
 import { PatchError } from './errors';
 import { cloneJson, getOwn, goFormat, goJsonType, hasKey, isObject, jsonEqual, setKey, type JsonObject } from './json-value';
-import {
-  checkOrderConsistent,
-  mergeKeyIdentity,
-  noMergeKeyError,
-  orderEntryIdentity,
-  orderMergedList,
-} from './strategic-order';
+import { checkOrderConsistent, mergeKeyIdentity, noMergeKeyError, orderEntryIdentity, orderMergedList } from './strategic-order';
 
 export { PatchError } from './errors';
 
@@ -24,12 +18,7 @@ const SET_ELEMENT_ORDER = '$setElementOrder/';
  * `$`-names can be real fields (JSONSchemaProps has `$ref` and `$schema`).
  */
 export function isDirectiveKey(key: string): boolean {
-  return (
-    key === PATCH_DIRECTIVE ||
-    key === RETAIN_KEYS ||
-    key.startsWith(DELETE_FROM_PRIMITIVE_LIST) ||
-    key.startsWith(SET_ELEMENT_ORDER)
-  );
+  return key === PATCH_DIRECTIVE || key === RETAIN_KEYS || key.startsWith(DELETE_FROM_PRIMITIVE_LIST) || key.startsWith(SET_ELEMENT_ORDER);
 }
 
 /**
@@ -229,6 +218,10 @@ function applyPrimitiveListDeletions(original: JsonObject, patch: JsonObject): v
     const name = directive.slice(DELETE_FROM_PRIMITIVE_LIST.length);
     const list = getOwn(original, name);
     if (!Array.isArray(list)) continue;
-    setKey(original, name, list.filter((v) => !toDelete.some((d) => jsonEqual(d, v))));
+    setKey(
+      original,
+      name,
+      list.filter((v) => !toDelete.some((d) => jsonEqual(d, v))),
+    );
   }
 }

@@ -18,15 +18,23 @@ function wireName(w: number): string {
 
 function scalarFromVarint(type: string, v: bigint): unknown {
   switch (type) {
-    case 'bool': return v !== 0n;
-    case 'int32': return Number(BigInt.asIntN(32, v));
-    case 'uint32': return Number(BigInt.asUintN(32, v));
+    case 'bool':
+      return v !== 0n;
+    case 'int32':
+      return Number(BigInt.asIntN(32, v));
+    case 'uint32':
+      return Number(BigInt.asUintN(32, v));
     // Int64 becomes a JS number, as JSON clients read it; values past 2^53 lose precision.
-    case 'int64': return Number(BigInt.asIntN(64, v));
-    case 'uint64': return Number(BigInt.asUintN(64, v));
-    case 'sint32': return Number(BigInt.asIntN(32, zigzag(v)));
-    case 'sint64': return Number(BigInt.asIntN(64, zigzag(v)));
-    default: return undefined;
+    case 'int64':
+      return Number(BigInt.asIntN(64, v));
+    case 'uint64':
+      return Number(BigInt.asUintN(64, v));
+    case 'sint32':
+      return Number(BigInt.asIntN(32, zigzag(v)));
+    case 'sint64':
+      return Number(BigInt.asIntN(64, zigzag(v)));
+    default:
+      return undefined;
   }
 }
 
@@ -74,7 +82,13 @@ export function createMessageDecoder(schemas: Schemas) {
       else if (e.number === 2) v = value(valueType, e, `${where}[${String(k)}]`);
     }
     // A missing value is the type's zero value.
-    if (v === undefined) v = 'scalar' in valueType ? (valueType.scalar === 'string' || valueType.scalar === 'bytes' ? '' : 0) : message(Buffer.alloc(0), valueType.message, where);
+    if (v === undefined)
+      v =
+        'scalar' in valueType
+          ? valueType.scalar === 'string' || valueType.scalar === 'bytes'
+            ? ''
+            : 0
+          : message(Buffer.alloc(0), valueType.message, where);
     return [String(k), v];
   }
 

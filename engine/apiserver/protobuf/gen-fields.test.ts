@@ -71,7 +71,12 @@ describe('gen-protobuf-fields', () => {
     const text = readFileSync(out, 'utf8');
     assert.match(text, /^\/\/ GENERATED .* of Test release\./);
     assert.match(text, /export const protoZeroHints = false;/);
-    assert.ok(text.includes('"k8s.io.api.apps.v1.DeploymentSpec": "replicas=1:int32 selector=2:k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector minReadySeconds=5:int32 conditions=6:Condition* labels=7:map<string,string> nested=8:k8s.io.api.apps.v1.DeploymentSpec.Nested"'), text);
+    assert.ok(
+      text.includes(
+        '"k8s.io.api.apps.v1.DeploymentSpec": "replicas=1:int32 selector=2:k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector minReadySeconds=5:int32 conditions=6:Condition* labels=7:map<string,string> nested=8:k8s.io.api.apps.v1.DeploymentSpec.Nested"',
+      ),
+      text,
+    );
     assert.ok(text.includes('"k8s.io.api.apps.v1.DeploymentSpec.Nested": "a=1:string"'));
     assert.ok(text.includes('"k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector": "matchLabels=1:map<string,string>"'));
     assert.ok(!text.includes('Fake'), 'text inside comments is not parsed');

@@ -73,11 +73,15 @@ export function createKubeProtobufDecoder(schemas: Schemas = createSchemas()) {
       }
     } else if (env.contentType === '' || env.contentType === kubeProtobufMediaType) {
       const name = messageForKind(schemas, apiVersion, kind);
-      if (!name) throw new UnsupportedProtobufError(`protobuf bodies of ${apiVersion} ${kind} are not supported by this server; send application/json`);
+      if (!name)
+        throw new UnsupportedProtobufError(
+          `protobuf bodies of ${apiVersion} ${kind} are not supported by this server; send application/json`,
+        );
       try {
         object = messages.message(env.raw, name);
       } catch (e) {
-        if (e instanceof ProtobufFormatError) throw new ProtobufFormatError(`malformed protobuf body for ${apiVersion} ${kind}: ${e.message}`);
+        if (e instanceof ProtobufFormatError)
+          throw new ProtobufFormatError(`malformed protobuf body for ${apiVersion} ${kind}: ${e.message}`);
         throw e;
       }
     } else {

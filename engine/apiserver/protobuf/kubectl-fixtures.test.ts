@@ -8,13 +8,17 @@ import { decodeKubeProtobuf } from './index';
 
 const dir = new URL('./testdata/', import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, dir));
-const pairs = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)).sort();
+const pairs = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.slice(0, -'.json'.length))
+  .sort();
 
 /** Paths where a and b differ, except JSON's null for a nil field that protobuf simply leaves out. */
 function differences(decoded: any, json: any, path = '', out: string[] = []): string[] {
   if (isDeepStrictEqual(decoded, json)) return out;
   if (decoded === undefined && json === null) return out;
-  const bothObjects = decoded && json && typeof decoded === 'object' && typeof json === 'object' && Array.isArray(decoded) === Array.isArray(json);
+  const bothObjects =
+    decoded && json && typeof decoded === 'object' && typeof json === 'object' && Array.isArray(decoded) === Array.isArray(json);
   if (!bothObjects) {
     out.push(`${path || '.'}: protobuf gave ${JSON.stringify(decoded)}, JSON has ${JSON.stringify(json)}`);
     return out;

@@ -22,7 +22,23 @@ export interface MessageSchema {
 
 export type MessageTable = Record<string, string>;
 
-const SCALARS = new Set(['string', 'bytes', 'bool', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64', 'double', 'float']);
+const SCALARS = new Set([
+  'string',
+  'bytes',
+  'bool',
+  'int32',
+  'int64',
+  'uint32',
+  'uint64',
+  'sint32',
+  'sint64',
+  'fixed32',
+  'fixed64',
+  'sfixed32',
+  'sfixed64',
+  'double',
+  'float',
+]);
 
 /**
  * Creates a lookup over a table in the gen/fields.ts format; messages are parsed on first use.
@@ -49,7 +65,13 @@ export function createSchemas(table: MessageTable = protoMessages, zeroHints = t
       const m = /^([^=]+)=(\d+):(.+?)([*?]?)$/.exec(entry);
       if (!m) throw new Error(`bad field entry "${entry}" in ${name}`);
       const [, fname, num, type, mark] = m;
-      const field: FieldSchema = { name: fname, number: Number(num), repeated: mark === '*', omitZero: mark === '?', type: { scalar: 'bytes' } };
+      const field: FieldSchema = {
+        name: fname,
+        number: Number(num),
+        repeated: mark === '*',
+        omitZero: mark === '?',
+        type: { scalar: 'bytes' },
+      };
       const map = /^map<([^,]+),(.+)>$/.exec(type);
       if (map) field.map = { key: typeOf(map[1], pkg), value: typeOf(map[2], pkg) };
       else field.type = typeOf(type, pkg);
@@ -69,7 +91,16 @@ export type Schemas = ReturnType<typeof createSchemas>;
 const metaPackage = 'k8s.io.apimachinery.pkg.apis.meta';
 // Option kinds are registered in every group version (metav1.AddToGroupVersion), so a client may
 // label a DeleteOptions body with the group of the resource it deletes.
-const metaKindsInEveryGroup = new Set(['DeleteOptions', 'CreateOptions', 'UpdateOptions', 'PatchOptions', 'GetOptions', 'ListOptions', 'Status', 'WatchEvent']);
+const metaKindsInEveryGroup = new Set([
+  'DeleteOptions',
+  'CreateOptions',
+  'UpdateOptions',
+  'PatchOptions',
+  'GetOptions',
+  'ListOptions',
+  'Status',
+  'WatchEvent',
+]);
 
 /** The proto package of an API group: "" is core, "x.k8s.io" is x (first label), "meta.k8s.io" is apimachinery's meta. */
 export function packageOf(group: string, version: string): string {

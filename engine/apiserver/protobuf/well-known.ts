@@ -63,15 +63,18 @@ function embeddedJson(raw: Buffer | undefined, what: string): unknown {
   }
 }
 
-const time = (micro: boolean): Converter => (fields, empty) => {
-  // An unset metav1.Time marshals to zero bytes and to JSON null.
-  if (empty) return null;
-  const seconds = BigInt.asIntN(64, lastVarint(fields, 1) ?? 0n);
-  const nanos = Number(BigInt.asIntN(32, lastVarint(fields, 2) ?? 0n));
-  return formatTime(seconds, nanos, micro);
-};
+const time =
+  (micro: boolean): Converter =>
+  (fields, empty) => {
+    // An unset metav1.Time marshals to zero bytes and to JSON null.
+    if (empty) return null;
+    const seconds = BigInt.asIntN(64, lastVarint(fields, 1) ?? 0n);
+    const nanos = Number(BigInt.asIntN(32, lastVarint(fields, 2) ?? 0n));
+    return formatTime(seconds, nanos, micro);
+  };
 
-const stringItems: Converter = (fields) => fields.filter((f) => f.number === 1 && f.wire === 2).map((f) => (f.value as Buffer).toString('utf8'));
+const stringItems: Converter = (fields) =>
+  fields.filter((f) => f.number === 1 && f.wire === 2).map((f) => (f.value as Buffer).toString('utf8'));
 
 /** Converters keyed by fully-qualified message name. */
 export const wellKnown: Record<string, Converter> = {

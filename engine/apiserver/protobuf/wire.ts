@@ -4,11 +4,7 @@ export class ProtobufFormatError extends Error {}
 
 export const WireType = { varint: 0, fixed64: 1, bytes: 2, fixed32: 5 } as const;
 
-export type WireValue =
-  | { wire: 0; value: bigint }
-  | { wire: 1; value: Buffer }
-  | { wire: 2; value: Buffer }
-  | { wire: 5; value: Buffer };
+export type WireValue = { wire: 0; value: bigint } | { wire: 1; value: Buffer } | { wire: 2; value: Buffer } | { wire: 5; value: Buffer };
 
 export type WireField = WireValue & { number: number };
 
@@ -46,7 +42,8 @@ export function readFields(buf: Buffer): WireField[] {
       case WireType.bytes: {
         const [len, next] = readVarint(buf, pos);
         const end = next + Number(len);
-        if (len > BigInt(buf.length) || end > buf.length) throw new ProtobufFormatError(`field ${number} claims ${len} bytes but only ${buf.length - next} remain`);
+        if (len > BigInt(buf.length) || end > buf.length)
+          throw new ProtobufFormatError(`field ${number} claims ${len} bytes but only ${buf.length - next} remain`);
         out.push({ number, wire: 2, value: buf.subarray(next, end) });
         pos = end;
         break;

@@ -45,10 +45,22 @@ describe('parseFieldSelector', () => {
   });
 
   test('malformed terms and escapes are SelectorErrors', () => {
-    assert.equal(selectorError(() => parseFieldSelector('metadata.name')), "invalid selector: 'metadata.name'; can't understand 'metadata.name'");
-    assert.equal(selectorError(() => parseFieldSelector('a=b=c')), 'invalid field selector: unescaped character in value: =');
-    assert.equal(selectorError(() => parseFieldSelector('a=b\\x')), 'invalid field selector: invalid escape sequence: \\x');
-    assert.equal(selectorError(() => parseFieldSelector('a=b\\')), 'invalid field selector: invalid escape sequence: \\');
+    assert.equal(
+      selectorError(() => parseFieldSelector('metadata.name')),
+      "invalid selector: 'metadata.name'; can't understand 'metadata.name'",
+    );
+    assert.equal(
+      selectorError(() => parseFieldSelector('a=b=c')),
+      'invalid field selector: unescaped character in value: =',
+    );
+    assert.equal(
+      selectorError(() => parseFieldSelector('a=b\\x')),
+      'invalid field selector: invalid escape sequence: \\x',
+    );
+    assert.equal(
+      selectorError(() => parseFieldSelector('a=b\\')),
+      'invalid field selector: invalid escape sequence: \\',
+    );
   });
 });
 
@@ -68,10 +80,19 @@ describe('compileFieldSelector', () => {
   });
 
   test('unsupported fields fail with the upstream message', () => {
-    assert.equal(selectorError(() => compileFieldSelector('metadata.name=a,spec.foo=b', getters)), 'field label not supported: spec.foo');
+    assert.equal(
+      selectorError(() => compileFieldSelector('metadata.name=a,spec.foo=b', getters)),
+      'field label not supported: spec.foo',
+    );
     // Keys are not trimmed, as upstream.
-    assert.equal(selectorError(() => compileFieldSelector('metadata.name =a', getters)), 'field label not supported: metadata.name ');
-    assert.equal(selectorError(() => compileFieldSelector('toString=a', getters)), 'field label not supported: toString');
+    assert.equal(
+      selectorError(() => compileFieldSelector('metadata.name =a', getters)),
+      'field label not supported: metadata.name ',
+    );
+    assert.equal(
+      selectorError(() => compileFieldSelector('toString=a', getters)),
+      'field label not supported: toString',
+    );
   });
 
   test('exactValue exposes a name pin; toString re-escapes', () => {

@@ -1,19 +1,6 @@
 // Tokens of the label selector string syntax (`a=b,c in (x,y),!d`).
 
-export type TokenType =
-  | 'identifier'
-  | 'in'
-  | 'notin'
-  | '='
-  | '=='
-  | '!='
-  | '!'
-  | '('
-  | ')'
-  | ','
-  | '>'
-  | '<'
-  | 'end';
+export type TokenType = 'identifier' | 'in' | 'notin' | '=' | '==' | '!=' | '!' | '(' | ')' | ',' | '>' | '<' | 'end';
 
 export interface Token {
   type: TokenType;

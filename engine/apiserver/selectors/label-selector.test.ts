@@ -88,9 +88,18 @@ describe('parseLabelSelector', () => {
       selectorError(() => parseLabelSelector('a b')),
       "unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt",
     );
-    assert.equal(selectorError(() => parseLabelSelector('a=b c')), "found 'c', expected: ',' or 'end of string'");
-    assert.equal(selectorError(() => parseLabelSelector('a,')), "found '', expected: identifier after ','");
-    assert.equal(selectorError(() => parseLabelSelector('=a')), "found '=', expected: !, identifier, or 'end of string'");
+    assert.equal(
+      selectorError(() => parseLabelSelector('a=b c')),
+      "found 'c', expected: ',' or 'end of string'",
+    );
+    assert.equal(
+      selectorError(() => parseLabelSelector('a,')),
+      "found '', expected: identifier after ','",
+    );
+    assert.equal(
+      selectorError(() => parseLabelSelector('=a')),
+      "found '=', expected: !, identifier, or 'end of string'",
+    );
     assert.equal(
       selectorError(() => parseLabelSelector('a in x')),
       "unable to parse requirement: found 'x' expected: '('",
@@ -103,8 +112,14 @@ describe('parseLabelSelector', () => {
       selectorError(() => parseLabelSelector('a (b)')),
       "unable to parse requirement: found '(', expected: in, notin, =, ==, !=, gt, lt",
     );
-    assert.equal(selectorError(() => parseLabelSelector('a=(b)')), "unable to parse requirement: found '(', expected: identifier");
-    assert.equal(selectorError(() => parseLabelSelector('!a=b')), "found '=', expected: ',' or 'end of string'");
+    assert.equal(
+      selectorError(() => parseLabelSelector('a=(b)')),
+      "unable to parse requirement: found '(', expected: identifier",
+    );
+    assert.equal(
+      selectorError(() => parseLabelSelector('!a=b')),
+      "found '=', expected: ',' or 'end of string'",
+    );
   });
 
   test('invalid keys and values are rejected with the validation text', () => {
@@ -114,14 +129,26 @@ describe('parseLabelSelector', () => {
         "'-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or " +
         "'123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
     );
-    assert.match(selectorError(() => parseLabelSelector('Bad_Prefix/app=x')), /prefix part a lowercase RFC 1123 subdomain/);
-    assert.match(selectorError(() => parseLabelSelector(`${'k'.repeat(64)}=x`)), /name part must be no more than 63 characters/);
+    assert.match(
+      selectorError(() => parseLabelSelector('Bad_Prefix/app=x')),
+      /prefix part a lowercase RFC 1123 subdomain/,
+    );
+    assert.match(
+      selectorError(() => parseLabelSelector(`${'k'.repeat(64)}=x`)),
+      /name part must be no more than 63 characters/,
+    );
     assert.match(
       selectorError(() => parseLabelSelector('app=-x')),
       /^unable to parse requirement: values\[0\]\[app\]: Invalid value: "-x": a valid label must be an empty string/,
     );
-    assert.match(selectorError(() => parseLabelSelector(`app in (ok,${'v'.repeat(64)})`)), /must be no more than 63 characters/);
-    assert.match(selectorError(() => parseLabelSelector('n>x')), /for 'Gt', 'Lt' operators, the value must be an integer/);
+    assert.match(
+      selectorError(() => parseLabelSelector(`app in (ok,${'v'.repeat(64)})`)),
+      /must be no more than 63 characters/,
+    );
+    assert.match(
+      selectorError(() => parseLabelSelector('n>x')),
+      /for 'Gt', 'Lt' operators, the value must be an integer/,
+    );
   });
 });
 
@@ -164,7 +191,10 @@ describe('LabelSelector objects', () => {
       selectorError(() => labelSelectorFromObject({ matchExpressions: [{ key: 'a', operator: 'Exists', values: ['x'] }] })),
       /values set must be empty for exists and does not exist/,
     );
-    assert.match(selectorError(() => labelSelectorFromObject({ matchLabels: { 'a b': 'x' } })), /^key: Invalid value: "a b"/);
+    assert.match(
+      selectorError(() => labelSelectorFromObject({ matchLabels: { 'a b': 'x' } })),
+      /^key: Invalid value: "a b"/,
+    );
   });
 
   test('selectorToString and formatLabelSelector (Scale.status.selector, -o wide)', () => {

@@ -186,7 +186,13 @@ class Parser {
 
     const op = this.next(false);
     const operators: Partial<Record<TokenType, LabelOperator>> = {
-      in: 'in', notin: 'notin', '=': '=', '==': '==', '!=': '!=', '>': 'gt', '<': 'lt',
+      in: 'in',
+      notin: 'notin',
+      '=': '=',
+      '==': '==',
+      '!=': '!=',
+      '>': 'gt',
+      '<': 'lt',
     };
     const operator = operators[op.type];
     if (!operator) throw new Error(`found '${op.literal}', expected: in, notin, =, ==, !=, gt, lt`);

@@ -18,7 +18,9 @@ function sameContent(dir: string, files: VolumeFiles): boolean {
     return false;
   }
   const listed = (d: string, prefix = ''): string[] =>
-    readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listed(join(d, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]));
+    readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? listed(join(d, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+    );
   let have: string[];
   try {
     have = listed(current);

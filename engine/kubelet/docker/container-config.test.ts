@@ -8,13 +8,20 @@ import { prepareVolumes } from './volumes';
 import type { KubeObject } from '../../kinds/types';
 
 const pod: KubeObject = {
-  apiVersion: 'v1', kind: 'Pod',
+  apiVersion: 'v1',
+  kind: 'Pod',
   metadata: { name: 'p', namespace: 'ns', uid: 'u1', labels: { app: 'x' } },
   spec: { nodeName: 'n1', securityContext: { runAsUser: 1000 } },
 };
 const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { A: '1', B: '2' } };
-const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { pw: Buffer.from('hunter2').toString('base64') } };
-const lookup = async (plural: string, _ns: string, name: string) => (plural === 'configmaps' && name === 'cm' ? cm : plural === 'secrets' && name === 's' ? secret : undefined);
+const secret: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name: 's' },
+  data: { pw: Buffer.from('hunter2').toString('base64') },
+};
+const lookup = async (plural: string, _ns: string, name: string) =>
+  plural === 'configmaps' && name === 'cm' ? cm : plural === 'secrets' && name === 's' ? secret : undefined;
 
 test('parseQuantity reads Kubernetes quantities', () => {
   assert.equal(parseQuantity('64Mi'), 64 * 1024 * 1024);
@@ -38,27 +45,50 @@ test('env: values, field/resource refs, ConfigMap and Secret refs, envFrom with 
   };
   const env = await buildEnv({ pod, spec, hostIP: '1.2.3.4', podIP: '10.200.0.5', lookup });
   assert.deepEqual(env, ['CM_A=1', 'CM_B=2', 'PLAIN=v', 'NAME=p', 'APP=x', 'IP=10.200.0.5', 'MEM=128', 'PW=hunter2']);
-  await assert.rejects(buildEnv({ pod, spec: { env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cm', key: 'nope' } } }] }, hostIP: '', podIP: '', lookup }), /couldn't find key nope in ConfigMap ns\/cm/);
+  await assert.rejects(
+    buildEnv({
+      pod,
+      spec: { env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cm', key: 'nope' } } }] },
+      hostIP: '',
+      podIP: '',
+      lookup,
+    }),
+    /couldn't find key nope in ConfigMap ns\/cm/,
+  );
 });
 
 test('volumes become binds; security context and limits map to HostConfig', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-cc-'));
   try {
-    const p: KubeObject = { ...pod, spec: { ...pod.spec, volumes: [
-      { name: 'scratch', emptyDir: {} }, { name: 'mem', emptyDir: { medium: 'Memory' } },
-      { name: 'conf', configMap: { name: 'cm', items: [{ key: 'A', path: 'sub/a.txt' }] } },
-    ] } };
+    const p: KubeObject = {
+      ...pod,
+      spec: {
+        ...pod.spec,
+        volumes: [
+          { name: 'scratch', emptyDir: {} },
+          { name: 'mem', emptyDir: { medium: 'Memory' } },
+          { name: 'conf', configMap: { name: 'cm', items: [{ key: 'A', path: 'sub/a.txt' }] } },
+        ],
+      },
+    };
     const vols = await prepareVolumes({ pod: p, podDir: dir, lookup });
     assert.equal(readFileSync(join(dir, 'volumes/conf/sub/a.txt'), 'utf8'), '1');
     const spec = {
-      volumeMounts: [{ name: 'scratch', mountPath: '/s', subPath: 'x' }, { name: 'mem', mountPath: '/m' }, { name: 'conf', mountPath: '/c' }],
+      volumeMounts: [
+        { name: 'scratch', mountPath: '/s', subPath: 'x' },
+        { name: 'mem', mountPath: '/m' },
+        { name: 'conf', mountPath: '/c' },
+      ],
       securityContext: { capabilities: { add: ['NET_ADMIN'], drop: ['ALL'] }, readOnlyRootFilesystem: true },
       resources: { limits: { memory: '64Mi', cpu: '250m' } },
     };
     const hc = hostConfigFor(spec, p, vols);
     assert.deepEqual(hc.Binds, [`${join(dir, 'volumes/scratch/x')}:/s`, `${join(dir, 'volumes/conf')}:/c:ro`]);
     assert.deepEqual(hc.Tmpfs, { '/m': 'rw' });
-    assert.deepEqual([hc.CapAdd, hc.CapDrop, hc.ReadonlyRootfs, hc.Memory, hc.NanoCpus], [['NET_ADMIN'], ['ALL'], true, 64 * 1024 * 1024, 250_000_000]);
+    assert.deepEqual(
+      [hc.CapAdd, hc.CapDrop, hc.ReadonlyRootfs, hc.Memory, hc.NanoCpus],
+      [['NET_ADMIN'], ['ALL'], true, 64 * 1024 * 1024, 250_000_000],
+    );
     assert.equal(userOf(spec, p), '1000');
   } finally {
     rmSync(dir, { recursive: true, force: true });

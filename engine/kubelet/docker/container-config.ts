@@ -8,24 +8,41 @@ import type { PreparedVolume } from './volumes';
 /** Reads a ConfigMap or Secret of the pod's namespace (undefined when missing). */
 export type ObjectLookup = (plural: 'configmaps' | 'secrets', namespace: string, name: string) => Promise<KubeObject | undefined>;
 
-const QUANTITY: Record<string, number> = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, k: 1e3, M: 1e6, G: 1e9, T: 1e12, m: 1e-3 };
+const QUANTITY: Record<string, number> = {
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  m: 1e-3,
+};
 
 export function parseQuantity(q: string | number | undefined): number | undefined {
   if (q === undefined) return undefined;
   const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(String(q));
   if (!m) return undefined;
-  return Number(m[1]) * (m[2] ? QUANTITY[m[2]] ?? 1 : 1);
+  return Number(m[1]) * (m[2] ? (QUANTITY[m[2]] ?? 1) : 1);
 }
 
 export function fieldValue(pod: KubeObject, path: string, hostIP: string, podIP: string): string {
   switch (path) {
-    case 'metadata.name': return pod.metadata.name ?? '';
-    case 'metadata.namespace': return pod.metadata.namespace ?? '';
-    case 'metadata.uid': return pod.metadata.uid ?? '';
-    case 'spec.nodeName': return pod.spec?.nodeName ?? '';
-    case 'spec.serviceAccountName': return pod.spec?.serviceAccountName ?? 'default';
-    case 'status.hostIP': return hostIP;
-    case 'status.podIP': return podIP;
+    case 'metadata.name':
+      return pod.metadata.name ?? '';
+    case 'metadata.namespace':
+      return pod.metadata.namespace ?? '';
+    case 'metadata.uid':
+      return pod.metadata.uid ?? '';
+    case 'spec.nodeName':
+      return pod.spec?.nodeName ?? '';
+    case 'spec.serviceAccountName':
+      return pod.spec?.serviceAccountName ?? 'default';
+    case 'status.hostIP':
+      return hostIP;
+    case 'status.podIP':
+      return podIP;
   }
   const m = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
   if (m) return (pod.metadata as any)[m[1]]?.[m[2]] ?? '';
@@ -41,8 +58,10 @@ function resourceValue(spec: any, ref: any): string {
 
 export const decode = (o: KubeObject | undefined, plural: string, key: string): string | undefined =>
   plural === 'secrets'
-    ? (o?.data?.[key] !== undefined ? Buffer.from(o.data[key], 'base64').toString() : o?.stringData?.[key])
-    : o?.data?.[key] ?? (o?.binaryData?.[key] !== undefined ? Buffer.from(o.binaryData[key], 'base64').toString() : undefined);
+    ? o?.data?.[key] !== undefined
+      ? Buffer.from(o.data[key], 'base64').toString()
+      : o?.stringData?.[key]
+    : (o?.data?.[key] ?? (o?.binaryData?.[key] !== undefined ? Buffer.from(o.binaryData[key], 'base64').toString() : undefined));
 
 export interface EnvInput {
   pod: KubeObject;
@@ -75,7 +94,8 @@ export async function buildEnv(i: EnvInput): Promise<string[]> {
       const ref = vf.configMapKeyRef ?? vf.secretKeyRef;
       const plural = vf.configMapKeyRef ? 'configmaps' : 'secrets';
       const v = decode(await get(plural, ref.name), plural, ref.key);
-      if (v === undefined && !ref.optional) throw new Error(`couldn't find key ${ref.key} in ${plural === 'configmaps' ? 'ConfigMap' : 'Secret'} ${ns}/${ref.name}`);
+      if (v === undefined && !ref.optional)
+        throw new Error(`couldn't find key ${ref.key} in ${plural === 'configmaps' ? 'ConfigMap' : 'Secret'} ${ns}/${ref.name}`);
       if (v !== undefined) out.set(e.name, v);
     }
   }
@@ -89,7 +109,10 @@ export function hostConfigFor(spec: any, pod: KubeObject, vols: Map<string, Prep
   for (const m of spec.volumeMounts ?? []) {
     const v = vols.get(m.name);
     if (!v) continue;
-    if (v.tmpfs) { tmpfs[m.mountPath] = 'rw'; continue; }
+    if (v.tmpfs) {
+      tmpfs[m.mountPath] = 'rw';
+      continue;
+    }
     let src = m.subPath ? join(v.path, m.subPath) : v.path;
     if (m.subPath) {
       // A subPath into a ConfigMap/Secret volume names a file behind ..data: bind that

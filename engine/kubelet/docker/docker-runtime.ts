@@ -4,7 +4,16 @@
 import Docker from 'dockerode';
 import { join } from 'node:path';
 import { existsSync, rmSync } from 'node:fs';
-import type { ContainerRuntime, ContainerStats, RawState, RuntimeContainer, RuntimeListener, Sandbox, SandboxConfig, ContainerConfig } from '../runtime';
+import type {
+  ContainerRuntime,
+  ContainerStats,
+  RawState,
+  RuntimeContainer,
+  RuntimeListener,
+  Sandbox,
+  SandboxConfig,
+  ContainerConfig,
+} from '../runtime';
 import type { NodeStreams } from '../streams';
 import type { KubeObject } from '../../kinds/types';
 import { L, SANDBOX, containerName } from './names';
@@ -44,15 +53,18 @@ export interface DockerPodNetwork {
   serviceEnv?(pod: KubeObject): Promise<Record<string, string>>;
 }
 
-export type DockerRuntime = ContainerRuntime & NodeStreams & {
-  readonly docker: Docker;
-  /** Removes every container of this node (tests, node removal). */
-  removeAll(): Promise<void>;
-};
+export type DockerRuntime = ContainerRuntime &
+  NodeStreams & {
+    readonly docker: Docker;
+    /** Removes every container of this node (tests, node removal). */
+    removeAll(): Promise<void>;
+  };
 
 const notFound = (e: any) => e?.statusCode === 404;
 // 409 on remove: Docker is already removing it (another path got there first).
-const ignore404 = (e: any) => { if (!notFound(e) && e?.statusCode !== 409) throw e; };
+const ignore404 = (e: any) => {
+  if (!notFound(e) && e?.statusCode !== 409) throw e;
+};
 const date = (s?: string) => (s && !s.startsWith('0001-') ? new Date(s) : undefined);
 
 export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
@@ -66,31 +78,44 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
   let closed = false;
   let version = 'docker://unknown';
 
-  docker.version().then((v) => { version = `docker://${v.Version}`; }, () => {});
+  docker.version().then(
+    (v) => {
+      version = `docker://${v.Version}`;
+    },
+    () => {},
+  );
 
   // Docker events → kubelet resyncs; reconnects while open.
   let events: NodeJS.ReadableStream | undefined;
   function watchEvents() {
     if (closed) return;
-    docker.getEvents({ filters: { type: ['container'], label: baseFilter, event: ['start', 'die', 'oom'] } }).then((s) => {
-      if (closed) return void (s as any).destroy?.();
-      events = s;
-      let buf = '';
-      s.on('data', (d: Buffer) => {
-        buf += d.toString();
-        let i;
-        while ((i = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, i);
-          buf = buf.slice(i + 1);
-          try {
-            const uid = JSON.parse(line)?.Actor?.Attributes?.[L.podUid];
-            if (uid) for (const l of listeners) l(uid);
-          } catch { /* partial garbage: ignore */ }
-        }
-      });
-      s.on('end', () => setTimeout(watchEvents, 1000).unref());
-      s.on('error', () => {});
-    }, (e) => { log(`docker events: ${e.message}`); setTimeout(watchEvents, 2000).unref(); });
+    docker.getEvents({ filters: { type: ['container'], label: baseFilter, event: ['start', 'die', 'oom'] } }).then(
+      (s) => {
+        if (closed) return void (s as any).destroy?.();
+        events = s;
+        let buf = '';
+        s.on('data', (d: Buffer) => {
+          buf += d.toString();
+          let i;
+          while ((i = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, i);
+            buf = buf.slice(i + 1);
+            try {
+              const uid = JSON.parse(line)?.Actor?.Attributes?.[L.podUid];
+              if (uid) for (const l of listeners) l(uid);
+            } catch {
+              /* partial garbage: ignore */
+            }
+          }
+        });
+        s.on('end', () => setTimeout(watchEvents, 1000).unref());
+        s.on('error', () => {});
+      },
+      (e) => {
+        log(`docker events: ${e.message}`);
+        setTimeout(watchEvents, 2000).unref();
+      },
+    );
   }
   watchEvents();
 
@@ -117,7 +142,13 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     try {
       for (const [uid, pod] of pods) {
         if (!existsSync(join(podDir(uid), 'volumes'))) continue; // no container made yet
-        const changed = await refreshVolumes({ pod, podDir: podDir(uid), lookup: o.lookup, token: () => tokenFor(pod), caCert: o.caCert }).catch(() => []);
+        const changed = await refreshVolumes({
+          pod,
+          podDir: podDir(uid),
+          lookup: o.lookup,
+          token: () => tokenFor(pod),
+          caCert: o.caCert,
+        }).catch(() => []);
         if (changed.length) log(`pod ${pod.metadata.namespace}/${pod.metadata.name}: volume(s) ${changed.join(', ')} updated`);
       }
     } finally {
@@ -127,7 +158,10 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
   refreshTimer.unref();
 
   async function findSandbox(uid: string) {
-    const list = await docker.listContainers({ all: true, filters: { label: [...baseFilter, `${L.podUid}=${uid}`, `${L.container}=${SANDBOX}`] } });
+    const list = await docker.listContainers({
+      all: true,
+      filters: { label: [...baseFilter, `${L.podUid}=${uid}`, `${L.container}=${SANDBOX}`] },
+    });
     return list[0];
   }
 
@@ -169,7 +203,13 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     const out: RuntimeContainer[] = [];
     for (const c of list) {
       if (c.Labels[L.container] === SANDBOX) continue;
-      const info = await docker.getContainer(c.Id).inspect().catch((e) => { ignore404(e); return undefined; });
+      const info = await docker
+        .getContainer(c.Id)
+        .inspect()
+        .catch((e) => {
+          ignore404(e);
+          return undefined;
+        });
       if (info) out.push(toRuntime(info));
     }
     return out;
@@ -177,7 +217,9 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
 
   const runtime: DockerRuntime = {
     docker,
-    get version() { return version; },
+    get version() {
+      return version;
+    },
 
     async ensureSandbox(cfg: SandboxConfig): Promise<Sandbox> {
       const pod = cfg.pod;
@@ -185,17 +227,28 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
       pods.set(uid, pod);
       const existing = await findSandbox(uid);
       if (existing) {
-        if (existing.State !== 'running') await docker.getContainer(existing.Id).start().catch((e) => { if (e?.statusCode !== 304) throw e; });
-        return { id: existing.Id, podIP: pod.spec?.hostNetwork ? o.hostIP ?? '' : await podIPOf(existing.Id) };
+        if (existing.State !== 'running')
+          await docker
+            .getContainer(existing.Id)
+            .start()
+            .catch((e) => {
+              if (e?.statusCode !== 304) throw e;
+            });
+        return { id: existing.Id, podIP: pod.spec?.hostNetwork ? (o.hostIP ?? '') : await podIPOf(existing.Id) };
       }
       if (!(await imagePresent(sandboxImage))) {
         try {
           await pull(sandboxImage);
         } catch (e: any) {
-          throw new Error(`sandbox image "${sandboxImage}" is not present and cannot be pulled (${e.message}); load it with \`docker load\`/\`docker import\`, or pass --sandbox-image / SKIFF_SANDBOX_IMAGE naming a local image`);
+          throw new Error(
+            `sandbox image "${sandboxImage}" is not present and cannot be pulled (${e.message}); load it with \`docker load\`/\`docker import\`, or pass --sandbox-image / SKIFF_SANDBOX_IMAGE naming a local image`,
+          );
         }
       }
-      network ??= ensureClusterNetwork(docker, o.cluster).catch((e) => { network = undefined; throw e; });
+      network ??= ensureClusterNetwork(docker, o.cluster).catch((e) => {
+        network = undefined;
+        throw e;
+      });
       const net = await network;
       const { name = '', namespace = 'default' } = pod.metadata;
       const hostname = (pod.spec?.hostname ?? name).slice(0, 63);
@@ -204,11 +257,19 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
         Image: sandboxImage,
         Hostname: pod.spec?.hostNetwork ? undefined : hostname,
         Domainname: pod.spec?.subdomain ? `${pod.spec.subdomain}.${namespace}.svc.cluster.local` : undefined,
-        Labels: { [L.cluster]: o.cluster, [L.node]: o.node, [L.namespace]: namespace, [L.pod]: name, [L.podUid]: uid, [L.container]: SANDBOX, [L.attempt]: '0' },
+        Labels: {
+          [L.cluster]: o.cluster,
+          [L.node]: o.node,
+          [L.namespace]: namespace,
+          [L.pod]: name,
+          [L.podUid]: uid,
+          [L.container]: SANDBOX,
+          [L.attempt]: '0',
+        },
         HostConfig: { NetworkMode: pod.spec?.hostNetwork ? 'host' : net, Init: false, ...sandboxDns(pod, o.network?.dns()) },
       });
       await c.start();
-      return { id: c.id, podIP: pod.spec?.hostNetwork ? o.hostIP ?? '' : await podIPOf(c.id) };
+      return { id: c.id, podIP: pod.spec?.hostNetwork ? (o.hostIP ?? '') : await podIPOf(c.id) };
     },
 
     async removeSandbox(podUid) {
@@ -228,14 +289,28 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
       if (!pod) throw new Error(`no sandbox for pod ${cfg.podUid}`);
       const { name = '', namespace = 'default' } = pod.metadata;
       const spec = cfg.spec;
-      const podIP = pod.spec?.hostNetwork ? o.hostIP ?? '' : await podIPOf(cfg.sandboxId);
-      const serviceEnv = await o.network?.serviceEnv?.(pod).catch((e) => { log(`pod ${namespace}/${name}: service env: ${e.message}`); return undefined; });
+      const podIP = pod.spec?.hostNetwork ? (o.hostIP ?? '') : await podIPOf(cfg.sandboxId);
+      const serviceEnv = await o.network?.serviceEnv?.(pod).catch((e) => {
+        log(`pod ${namespace}/${name}: service env: ${e.message}`);
+        return undefined;
+      });
       const env = await buildEnv({ pod, spec, hostIP: o.hostIP ?? '', podIP, lookup: o.lookup, serviceEnv });
-      const vols = await prepareVolumes({ pod, podDir: podDir(cfg.podUid), lookup: o.lookup, token: () => tokenFor(pod), caCert: o.caCert, pvcPath: o.pvcPath });
+      const vols = await prepareVolumes({
+        pod,
+        podDir: podDir(cfg.podUid),
+        lookup: o.lookup,
+        token: () => tokenFor(pod),
+        caCert: o.caCert,
+        pvcPath: o.pvcPath,
+      });
       const cname = containerName(spec.name, name, namespace, cfg.podUid, cfg.attempt);
       // kubectl debug --target: share the target container's process namespace.
       const target = spec.targetContainerName
-        ? (await docker.listContainers({ filters: { label: [...baseFilter, `${L.podUid}=${cfg.podUid}`, `${L.container}=${spec.targetContainerName}`] } }))[0]
+        ? (
+            await docker.listContainers({
+              filters: { label: [...baseFilter, `${L.podUid}=${cfg.podUid}`, `${L.container}=${spec.targetContainerName}`] },
+            })
+          )[0]
         : undefined;
       // A half-made container of the same attempt (kubelet died mid-create) is replaced.
       await docker.getContainer(cname).remove({ force: true }).catch(ignore404);
@@ -251,11 +326,18 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
         OpenStdin: !!spec.stdin,
         StdinOnce: !!spec.stdinOnce,
         Labels: {
-          [L.cluster]: o.cluster, [L.node]: o.node, [L.namespace]: namespace, [L.pod]: name, [L.podUid]: cfg.podUid,
-          [L.container]: spec.name, [L.attempt]: String(cfg.attempt), [L.init]: String(cfg.init),
+          [L.cluster]: o.cluster,
+          [L.node]: o.node,
+          [L.namespace]: namespace,
+          [L.pod]: name,
+          [L.podUid]: cfg.podUid,
+          [L.container]: spec.name,
+          [L.attempt]: String(cfg.attempt),
+          [L.init]: String(cfg.init),
         },
         HostConfig: {
-          ...hostConfigFor(spec, pod, vols), NetworkMode: pod.spec?.hostNetwork ? 'host' : `container:${cfg.sandboxId}`,
+          ...hostConfigFor(spec, pod, vols),
+          NetworkMode: pod.spec?.hostNetwork ? 'host' : `container:${cfg.sandboxId}`,
           ...(target ? { PidMode: `container:${target.Id}` } : {}),
         },
       } as Docker.ContainerCreateOptions);
@@ -263,11 +345,21 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     },
 
     async startContainer(id) {
-      await docker.getContainer(id).start().catch((e) => { if (e?.statusCode !== 304) throw e; });
+      await docker
+        .getContainer(id)
+        .start()
+        .catch((e) => {
+          if (e?.statusCode !== 304) throw e;
+        });
     },
 
     async stopContainer(id, graceSeconds) {
-      await docker.getContainer(id).stop({ t: Math.max(0, Math.floor(graceSeconds)) }).catch((e) => { if (e?.statusCode !== 304 && !notFound(e)) throw e; });
+      await docker
+        .getContainer(id)
+        .stop({ t: Math.max(0, Math.floor(graceSeconds)) })
+        .catch((e) => {
+          if (e?.statusCode !== 304 && !notFound(e)) throw e;
+        });
     },
 
     async removeContainer(id) {
@@ -284,17 +376,30 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     async stats(): Promise<ContainerStats[]> {
       const list = await docker.listContainers({ filters: { label: baseFilter } });
       const out: ContainerStats[] = [];
-      await Promise.all(list.filter((c) => c.Labels[L.container] !== SANDBOX).map(async (c) => {
-        const s: any = await docker.getContainer(c.Id).stats({ stream: false }).catch(() => undefined);
-        if (!s) return;
-        const cpuDelta = (s.cpu_stats?.cpu_usage?.total_usage ?? 0) - (s.precpu_stats?.cpu_usage?.total_usage ?? 0);
-        const sysDelta = (s.cpu_stats?.system_cpu_usage ?? 0) - (s.precpu_stats?.system_cpu_usage ?? 0);
-        const cpus = s.cpu_stats?.online_cpus ?? 1;
-        // Fraction of the machine × CPUs = cores; in nanocores.
-        const cores = sysDelta > 0 ? (cpuDelta / sysDelta) * cpus : 0;
-        const mem = (s.memory_stats?.usage ?? 0) - (s.memory_stats?.stats?.inactive_file ?? s.memory_stats?.stats?.total_inactive_file ?? 0);
-        out.push({ podUid: c.Labels[L.podUid], name: c.Labels[L.container], cpuNanoCores: Math.round(cores * 1e9), memoryBytes: Math.max(0, mem) });
-      }));
+      await Promise.all(
+        list
+          .filter((c) => c.Labels[L.container] !== SANDBOX)
+          .map(async (c) => {
+            const s: any = await docker
+              .getContainer(c.Id)
+              .stats({ stream: false })
+              .catch(() => undefined);
+            if (!s) return;
+            const cpuDelta = (s.cpu_stats?.cpu_usage?.total_usage ?? 0) - (s.precpu_stats?.cpu_usage?.total_usage ?? 0);
+            const sysDelta = (s.cpu_stats?.system_cpu_usage ?? 0) - (s.precpu_stats?.system_cpu_usage ?? 0);
+            const cpus = s.cpu_stats?.online_cpus ?? 1;
+            // Fraction of the machine × CPUs = cores; in nanocores.
+            const cores = sysDelta > 0 ? (cpuDelta / sysDelta) * cpus : 0;
+            const mem =
+              (s.memory_stats?.usage ?? 0) - (s.memory_stats?.stats?.inactive_file ?? s.memory_stats?.stats?.total_inactive_file ?? 0);
+            out.push({
+              podUid: c.Labels[L.podUid],
+              name: c.Labels[L.container],
+              cpuNanoCores: Math.round(cores * 1e9),
+              memoryBytes: Math.max(0, mem),
+            });
+          }),
+      );
       return out;
     },
 

@@ -8,14 +8,21 @@ import type { KubeObject } from '../../kinds/types';
 import type { ExecSession, LogOptions, NodeStreams } from '../streams';
 import { L, SANDBOX } from './names';
 
-export interface DockerStreamsDeps { docker: Docker; cluster: string; node: string }
+export interface DockerStreamsDeps {
+  docker: Docker;
+  cluster: string;
+  node: string;
+}
 
 export function createDockerStreams(d: DockerStreamsDeps): NodeStreams {
   const { docker } = d;
 
   /** The pod's containers named `name`, newest attempt first. */
   async function attempts(pod: KubeObject, name: string) {
-    const list = await docker.listContainers({ all: true, filters: { label: [`${L.cluster}=${d.cluster}`, `${L.podUid}=${pod.metadata.uid}`, `${L.container}=${name}`] } });
+    const list = await docker.listContainers({
+      all: true,
+      filters: { label: [`${L.cluster}=${d.cluster}`, `${L.podUid}=${pod.metadata.uid}`, `${L.container}=${name}`] },
+    });
     return list.sort((a, b) => Number(b.Labels[L.attempt]) - Number(a.Labels[L.attempt]));
   }
 
@@ -35,8 +42,14 @@ export function createDockerStreams(d: DockerStreamsDeps): NodeStreams {
     if (tty) raw.pipe(stdout);
     else {
       docker.modem.demuxStream(raw, stdout, stderr);
-      raw.on('end', () => { stdout.end(); stderr.end(); });
-      raw.on('close', () => { stdout.end(); stderr.end(); });
+      raw.on('end', () => {
+        stdout.end();
+        stderr.end();
+      });
+      raw.on('close', () => {
+        stdout.end();
+        stderr.end();
+      });
     }
     raw.on('error', (e) => stdout.destroy(e));
     return { stdout, stderr };
@@ -48,13 +61,16 @@ export function createDockerStreams(d: DockerStreamsDeps): NodeStreams {
       const ctr = docker.getContainer(c.Id);
       const info = await ctr.inspect();
       const base = {
-        stdout: true, stderr: true, timestamps: !!opts.timestamps,
+        stdout: true,
+        stderr: true,
+        timestamps: !!opts.timestamps,
         ...(opts.tailLines !== undefined ? { tail: opts.tailLines } : {}),
         ...(opts.since ? { since: Math.floor(opts.since.getTime() / 1000) } : {}),
       };
-      const raw: NodeJS.ReadableStream = opts.follow && !opts.previous
-        ? await ctr.logs({ ...base, follow: true })
-        : Object.assign(new PassThrough(), {}).end(await ctr.logs({ ...base, follow: false })) as any;
+      const raw: NodeJS.ReadableStream =
+        opts.follow && !opts.previous
+          ? await ctr.logs({ ...base, follow: true })
+          : (Object.assign(new PassThrough(), {}).end(await ctr.logs({ ...base, follow: false })) as any);
       const tty = !!info.Config.Tty;
       // Both stdout and stderr interleave into one text stream, as kubectl shows them.
       const out = new PassThrough();
@@ -70,7 +86,9 @@ export function createDockerStreams(d: DockerStreamsDeps): NodeStreams {
         out.write(b);
         if (opts.limitBytes !== undefined && sent >= opts.limitBytes) out.end();
       };
-      const done = () => { if (--open === 0 && !out.writableEnded) out.end(); };
+      const done = () => {
+        if (--open === 0 && !out.writableEnded) out.end();
+      };
       stdout.on('data', write).on('end', done);
       if (!tty) stderr.on('data', write).on('end', done);
       out.on('close', () => (raw as any).destroy?.());
@@ -80,20 +98,42 @@ export function createDockerStreams(d: DockerStreamsDeps): NodeStreams {
     async exec(pod, container, opts) {
       const c = await pick(pod, container);
       const exec = await docker.getContainer(c.Id).exec({
-        Cmd: opts.command, AttachStdin: opts.stdin, AttachStdout: opts.stdout, AttachStderr: opts.stderr, Tty: opts.tty,
+        Cmd: opts.command,
+        AttachStdin: opts.stdin,
+        AttachStdout: opts.stdout,
+        AttachStderr: opts.stderr,
+        Tty: opts.tty,
       });
-      const sock: Duplex = await exec.start({ hijack: true, stdin: opts.stdin, Tty: opts.tty } as any) as any;
-      return sessionOf(sock, opts.tty, opts.stdin, async () => (await exec.inspect()).ExitCode ?? 0, (w, h) => exec.resize({ w, h }).catch(() => {}));
+      const sock: Duplex = (await exec.start({ hijack: true, stdin: opts.stdin, Tty: opts.tty } as any)) as any;
+      return sessionOf(
+        sock,
+        opts.tty,
+        opts.stdin,
+        async () => (await exec.inspect()).ExitCode ?? 0,
+        (w, h) => exec.resize({ w, h }).catch(() => {}),
+      );
     },
 
     async attach(pod, container, opts) {
       const c = await pick(pod, container);
       const ctr = docker.getContainer(c.Id);
-      const sock: Duplex = await ctr.attach({ stream: true, stdin: opts.stdin, stdout: opts.stdout, stderr: opts.stderr, hijack: true } as any) as any;
-      return sessionOf(sock, opts.tty, opts.stdin, async () => {
-        const info = await ctr.inspect();
-        return info.State.Running ? 0 : info.State.ExitCode;
-      }, (w, h) => ctr.resize({ w, h }).catch(() => {}));
+      const sock: Duplex = (await ctr.attach({
+        stream: true,
+        stdin: opts.stdin,
+        stdout: opts.stdout,
+        stderr: opts.stderr,
+        hijack: true,
+      } as any)) as any;
+      return sessionOf(
+        sock,
+        opts.tty,
+        opts.stdin,
+        async () => {
+          const info = await ctr.inspect();
+          return info.State.Running ? 0 : info.State.ExitCode;
+        },
+        (w, h) => ctr.resize({ w, h }).catch(() => {}),
+      );
     },
 
     async portForward(pod, port) {
@@ -102,8 +142,14 @@ export function createDockerStreams(d: DockerStreamsDeps): NodeStreams {
         // Refused means the pod answered (nothing listens): report it; silence means no route.
         const direct = await new Promise<Duplex | undefined>((resolve, reject) => {
           const s = connect({ host: ip, port, timeout: 2000 });
-          s.once('connect', () => { s.setTimeout(0); resolve(s); });
-          s.once('timeout', () => { s.destroy(); resolve(undefined); });
+          s.once('connect', () => {
+            s.setTimeout(0);
+            resolve(s);
+          });
+          s.once('timeout', () => {
+            s.destroy();
+            resolve(undefined);
+          });
           s.once('error', (e: any) => (e.code === 'ECONNREFUSED' ? reject(e) : resolve(undefined)));
         });
         if (direct) return direct;
@@ -111,18 +157,31 @@ export function createDockerStreams(d: DockerStreamsDeps): NodeStreams {
       // The bridge is unreachable from here (Docker Desktop): relay through nc in the sandbox.
       const [sb] = await attempts(pod, SANDBOX);
       if (!sb) throw new Error(`pod "${pod.metadata.name}" has no sandbox`);
-      const exec = await docker.getContainer(sb.Id).exec({ Cmd: ['nc', '127.0.0.1', String(port)], AttachStdin: true, AttachStdout: true, AttachStderr: false });
-      const sock: Duplex = await exec.start({ hijack: true, stdin: true } as any) as any;
+      const exec = await docker
+        .getContainer(sb.Id)
+        .exec({ Cmd: ['nc', '127.0.0.1', String(port)], AttachStdin: true, AttachStdout: true, AttachStderr: false });
+      const sock: Duplex = (await exec.start({ hijack: true, stdin: true } as any)) as any;
       const { stdout } = demux(sock, false);
       return Duplex.from({ readable: stdout, writable: sock }) as Duplex;
     },
   };
 
-  function sessionOf(sock: Duplex, tty: boolean, stdin: boolean, exit: () => Promise<number>, resize: (w: number, h: number) => void): ExecSession {
+  function sessionOf(
+    sock: Duplex,
+    tty: boolean,
+    stdin: boolean,
+    exit: () => Promise<number>,
+    resize: (w: number, h: number) => void,
+  ): ExecSession {
     const { stdout, stderr } = demux(sock, tty);
     const exitCode = new Promise<number>((resolve) => {
       let settled = false;
-      const finish = () => { if (!settled) { settled = true; exit().then(resolve, () => resolve(0)); } };
+      const finish = () => {
+        if (!settled) {
+          settled = true;
+          exit().then(resolve, () => resolve(0));
+        }
+      };
       sock.on('end', finish);
       sock.on('close', finish);
     });

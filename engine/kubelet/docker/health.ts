@@ -27,7 +27,13 @@ export function createRuntimeHealth(o: RuntimeHealthOptions): RuntimeHealth {
     inFlight ??= new Promise<boolean>((resolve) => {
       const t = setTimeout(() => resolve(false), timeoutMs);
       t.unref();
-      o.docker.ping().then(() => resolve(true), () => resolve(false)).finally(() => clearTimeout(t));
+      o.docker
+        .ping()
+        .then(
+          () => resolve(true),
+          () => resolve(false),
+        )
+        .finally(() => clearTimeout(t));
     }).then((now) => {
       inFlight = undefined;
       if (now !== ok) {

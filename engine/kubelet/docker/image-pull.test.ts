@@ -17,11 +17,26 @@ test("Docker's messages lose dockerode's HTTP wrapper", () => {
 
 test('auth failures say what to do; other failures pass through', () => {
   const none = explainPullError('127.0.0.1:5000/team/app:v1', 'unauthorized: authentication required', []);
-  assert.match(none, /^unauthorized: authentication required \(authentication required by 127\.0\.0\.1:5000, and no imagePullSecret has credentials for it: .*kubectl create secret docker-registry NAME --docker-server=127\.0\.0\.1:5000/);
+  assert.match(
+    none,
+    /^unauthorized: authentication required \(authentication required by 127\.0\.0\.1:5000, and no imagePullSecret has credentials for it: .*kubectl create secret docker-registry NAME --docker-server=127\.0\.0\.1:5000/,
+  );
   assert.match(none, /imagePullSecrets or its ServiceAccount's\)$/);
-  const bad = explainPullError('127.0.0.1:5000/team/app:v1', 'unauthorized: authentication required', [{ server: '127.0.0.1:5000', username: 'alice', password: 'x', source: 'default/regcred' }]);
-  assert.match(bad, /\(authentication failed: 127\.0\.0\.1:5000 rejected the credentials from Secret default\/regcred \(user "alice"\): check the username and password in that Secret\)$/);
-  assert.match(explainPullError('r:5000/a:1', 'Head "http://r:5000/v2/a/manifests/1": no basic auth credentials', []), /no basic auth credentials \(authentication required by r:5000,/);
-  assert.equal(explainPullError('r:5000/a:1', 'dial tcp 127.0.0.1:4010: connect: connection refused', []), 'dial tcp 127.0.0.1:4010: connect: connection refused', 'a port with 401 in it is no auth problem');
+  const bad = explainPullError('127.0.0.1:5000/team/app:v1', 'unauthorized: authentication required', [
+    { server: '127.0.0.1:5000', username: 'alice', password: 'x', source: 'default/regcred' },
+  ]);
+  assert.match(
+    bad,
+    /\(authentication failed: 127\.0\.0\.1:5000 rejected the credentials from Secret default\/regcred \(user "alice"\): check the username and password in that Secret\)$/,
+  );
+  assert.match(
+    explainPullError('r:5000/a:1', 'Head "http://r:5000/v2/a/manifests/1": no basic auth credentials', []),
+    /no basic auth credentials \(authentication required by r:5000,/,
+  );
+  assert.equal(
+    explainPullError('r:5000/a:1', 'dial tcp 127.0.0.1:4010: connect: connection refused', []),
+    'dial tcp 127.0.0.1:4010: connect: connection refused',
+    'a port with 401 in it is no auth problem',
+  );
   assert.equal(explainPullError('x:1', 'manifest unknown', []), 'manifest unknown');
 });

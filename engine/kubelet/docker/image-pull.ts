@@ -37,7 +37,9 @@ export function defaultPullPolicy(image: string): string {
 
 /** Docker's error text without dockerode's "(HTTP code 500) server error - " wrapper. */
 export function dockerMessage(e: any): string {
-  return String(e?.json?.message ?? e?.message ?? e).replace(/^\(HTTP code \d+\) [^-]*- /, '').trim();
+  return String(e?.json?.message ?? e?.message ?? e)
+    .replace(/^\(HTTP code \d+\) [^-]*- /, '')
+    .trim();
 }
 
 // Docker says "no basic auth credentials" (none sent), "unauthorized" (rejected), or "pull access
@@ -75,14 +77,18 @@ export function createImagePuller(d: ImagePullerDeps): ImagePuller {
     const stream: NodeJS.ReadableStream = await d.docker.pull(image, authconfig ? { authconfig } : {});
     await new Promise<void>((resolve, reject) => {
       let failed: string | undefined;
-      d.docker.modem.followProgress(stream, (err: any) => {
-        if (err) reject(err);
-        else if (failed) reject(new Error(failed));
-        else resolve();
-      }, (line: DockerPullLine) => {
-        if (line.error || line.errorDetail?.message) failed ??= line.errorDetail?.message ?? line.error;
-        onLine?.(line);
-      });
+      d.docker.modem.followProgress(
+        stream,
+        (err: any) => {
+          if (err) reject(err);
+          else if (failed) reject(new Error(failed));
+          else resolve();
+        },
+        (line: DockerPullLine) => {
+          if (line.error || line.errorDetail?.message) failed ??= line.errorDetail?.message ?? line.error;
+          onLine?.(line);
+        },
+      );
     });
   }
 
@@ -96,7 +102,10 @@ export function createImagePuller(d: ImagePullerDeps): ImagePuller {
     for (const ref of refs) {
       if (!ref?.name) continue;
       const secret = d.lookup ? await d.lookup('secrets', ns, ref.name).catch(() => undefined) : undefined;
-      if (!secret) { missing.push(ref.name); continue; }
+      if (!secret) {
+        missing.push(ref.name);
+        continue;
+      }
       try {
         out.push(...parseDockerConfigSecret(secret));
       } catch (e: any) {
@@ -105,7 +114,12 @@ export function createImagePuller(d: ImagePullerDeps): ImagePuller {
     }
     if (missing.length) {
       // The kubelet's own wording for this event.
-      report({ kind: 'event', type: 'Warning', reason: 'FailedToRetrieveImagePullSecret', message: `Unable to retrieve some image pull secrets (${missing.join(', ')}); attempting to pull the image may not succeed.` });
+      report({
+        kind: 'event',
+        type: 'Warning',
+        reason: 'FailedToRetrieveImagePullSecret',
+        message: `Unable to retrieve some image pull secrets (${missing.join(', ')}); attempting to pull the image may not succeed.`,
+      });
     }
     return out;
   }
@@ -150,14 +164,26 @@ export function createImagePuller(d: ImagePullerDeps): ImagePuller {
         if (have) {
           // Skiff runs offline too: an Always image that is present is used rather than failing.
           d.log?.(`pull of ${image} failed (${why}); using the image present on the machine`);
-          report({ kind: 'event', type: 'Normal', reason: 'Pulled', message: `Container image "${image}" already present on machine; pulling it again failed: ${why}` });
+          report({
+            kind: 'event',
+            type: 'Normal',
+            reason: 'Pulled',
+            message: `Container image "${image}" already present on machine; pulling it again failed: ${why}`,
+          });
           return have;
         }
         throw fail(`Failed to pull image "${image}": ${why}`, 'ErrImagePull');
       }
       const pullMs = Date.now() - start;
-      const info = await d.docker.getImage(image).inspect().catch(() => undefined);
-      if (!info) throw fail(`Failed to pull image "${image}": the pull finished but the engine does not list the image; try \`docker pull ${image}\``, 'ErrImagePull');
+      const info = await d.docker
+        .getImage(image)
+        .inspect()
+        .catch(() => undefined);
+      if (!info)
+        throw fail(
+          `Failed to pull image "${image}": the pull finished but the engine does not list the image; try \`docker pull ${image}\``,
+          'ErrImagePull',
+        );
       report({ kind: 'pulled', pullMs, sizeBytes: info.Size });
       return info.Id;
     },

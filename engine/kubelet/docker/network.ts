@@ -58,7 +58,10 @@ async function createNetwork(docker: Docker, cluster: string, preferred?: string
     const subnet = await freeSubnet(docker, preferred, raced);
     try {
       await docker.createNetwork({
-        Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [L.cluster]: cluster },
+        Name: name,
+        Driver: 'bridge',
+        CheckDuplicate: true,
+        Labels: { [L.cluster]: cluster },
         IPAM: { Driver: 'default', Config: [{ Subnet: subnet, IPRange: podRangeOf(subnet) }] },
       });
       return name;
@@ -73,8 +76,15 @@ async function createNetwork(docker: Docker, cluster: string, preferred?: string
 async function inspectNetwork(docker: Docker, name: string): Promise<ClusterNetworkInfo & { containers: number; id: string }> {
   const info: any = await docker.getNetwork(name).inspect();
   const cfg = info.IPAM?.Config?.[0] ?? {};
-  if (!cfg.Subnet) throw new Error(`Docker network ${name} has no IPv4 subnet; remove it (docker network rm ${name}) so Skiff can create it again`);
-  return { name, id: info.Id, subnet: cfg.Subnet, ipRange: cfg.IPRange || undefined, containers: Object.keys(info.Containers ?? {}).length };
+  if (!cfg.Subnet)
+    throw new Error(`Docker network ${name} has no IPv4 subnet; remove it (docker network rm ${name}) so Skiff can create it again`);
+  return {
+    name,
+    id: info.Id,
+    subnet: cfg.Subnet,
+    ipRange: cfg.IPRange || undefined,
+    containers: Object.keys(info.Containers ?? {}).length,
+  };
 }
 
 /**
@@ -88,7 +98,9 @@ export async function prepareClusterNetwork(docker: Docker, cluster: string, pre
   const name = await ensureClusterNetwork(docker, cluster, preferred);
   let info = await inspectNetwork(docker, name);
   // Stopped containers (skiff stop) are not endpoints, yet still name the network: keep it for them.
-  const users = info.ipRange ? 0 : info.containers + (await docker.listContainers({ all: true, filters: { label: [`${L.cluster}=${cluster}`] } })).length;
+  const users = info.ipRange
+    ? 0
+    : info.containers + (await docker.listContainers({ all: true, filters: { label: [`${L.cluster}=${cluster}`] } })).length;
   if (!info.ipRange && users === 0) {
     await docker.getNetwork(info.id).remove().catch(gone);
     await ensureClusterNetwork(docker, cluster, info.subnet);

@@ -26,7 +26,13 @@ export async function dockerHostFacts(docker: Docker): Promise<HostFacts> {
       architecture: goArch(info.Architecture === 'x86_64' ? 'x64' : info.Architecture === 'aarch64' ? 'arm64' : info.Architecture),
     },
     images: images
-      .map((i) => ({ names: [...(i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'), ...(i.RepoDigests ?? []).filter((d) => !d.startsWith('<none>'))], sizeBytes: i.Size }))
+      .map((i) => ({
+        names: [
+          ...(i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+          ...(i.RepoDigests ?? []).filter((d) => !d.startsWith('<none>')),
+        ],
+        sizeBytes: i.Size,
+      }))
       .filter((i) => i.names.length > 0)
       .sort((a, b) => b.sizeBytes - a.sizeBytes)
       .slice(0, MAX_IMAGES),

@@ -29,8 +29,10 @@ test('progress messages read like docker pull', () => {
   assert.equal(formatBytes(1_234), '1.2 kB');
   assert.equal(formatBytes(45_600_000), '45.6 MB');
   assert.equal(formatBytes(3_210_000_000), '3.2 GB');
-  assert.equal(formatPullProgress('r/app:v1', { layers: 3, layersDone: 1, downloadedBytes: 1_200_000, totalBytes: 3_400_000 }),
-    'Pulling image "r/app:v1": 1.2 MB of 3.4 MB downloaded, 1 of 3 layers done');
+  assert.equal(
+    formatPullProgress('r/app:v1', { layers: 3, layersDone: 1, downloadedBytes: 1_200_000, totalBytes: 3_400_000 }),
+    'Pulling image "r/app:v1": 1.2 MB of 3.4 MB downloaded, 1 of 3 layers done',
+  );
 });
 
 test('the throttle: nothing for short pulls, then one per interval, only on change', () => {

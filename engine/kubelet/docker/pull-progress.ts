@@ -19,10 +19,16 @@ export interface PullProgressSummary {
   totalBytes: number;
 }
 
-interface Layer { current: number; total: number; downloaded: boolean; done: boolean }
+interface Layer {
+  current: number;
+  total: number;
+  downloaded: boolean;
+  done: boolean;
+}
 
 // Statuses that name a layer (others, like "Pulling from team/app" or "Digest: ...", do not).
-const LAYER_STATUS = /^(Pulling fs layer|Waiting|Downloading|Verifying Checksum|Download complete|Extracting|Pull complete|Already exists|Retrying in .*)$/;
+const LAYER_STATUS =
+  /^(Pulling fs layer|Waiting|Downloading|Verifying Checksum|Download complete|Extracting|Pull complete|Already exists|Retrying in .*)$/;
 
 export function createPullProgress() {
   const layers = new Map<string, Layer>();
@@ -46,7 +52,9 @@ export function createPullProgress() {
       }
     },
     summary(): PullProgressSummary {
-      let downloadedBytes = 0, totalBytes = 0, layersDone = 0;
+      let downloadedBytes = 0,
+        totalBytes = 0,
+        layersDone = 0;
       for (const l of layers.values()) {
         totalBytes += l.total;
         downloadedBytes += l.downloaded ? l.total : Math.min(l.current, l.total || l.current);
@@ -60,8 +68,12 @@ export function createPullProgress() {
 /** Sizes the way `docker pull` prints them: SI units, one decimal. */
 export function formatBytes(n: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let v = n, i = 0;
-  while (v >= 1000 && i < units.length - 1) { v /= 1000; i++; }
+  let v = n,
+    i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
   return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
 }
 

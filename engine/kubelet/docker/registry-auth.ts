@@ -66,7 +66,12 @@ export function keyMatches(key: string, repository: string): boolean {
 
 function globLabel(glob: string, label: string): boolean {
   if (!glob.includes('*')) return glob === label;
-  const re = new RegExp(`^${glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^.]*')}$`);
+  const re = new RegExp(
+    `^${glob
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^.]*')}$`,
+  );
   return re.test(label);
 }
 
@@ -103,11 +108,15 @@ export function parseDockerConfigSecret(secret: KubeObject): RegistryCredential[
   try {
     parsed = JSON.parse(raw);
   } catch (e: any) {
-    throw new Error(`Secret ${source} does not hold valid JSON docker config (${e.message}); recreate it with \`kubectl create secret docker-registry\``);
+    throw new Error(
+      `Secret ${source} does not hold valid JSON docker config (${e.message}); recreate it with \`kubectl create secret docker-registry\``,
+    );
   }
   const auths = wrapped ? parsed?.auths : parsed;
   if (!auths || typeof auths !== 'object') {
-    throw new Error(`Secret ${source} has no "auths" object in its docker config; recreate it with \`kubectl create secret docker-registry\``);
+    throw new Error(
+      `Secret ${source} has no "auths" object in its docker config; recreate it with \`kubectl create secret docker-registry\``,
+    );
   }
   const out: RegistryCredential[] = [];
   for (const [server, entry] of Object.entries<any>(auths)) {

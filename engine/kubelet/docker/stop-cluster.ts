@@ -10,9 +10,16 @@ const STOP_SECONDS = 5; // inside the CLI's stop deadline; SIGKILL after it, as 
 export async function stopClusterContainers(docker: Docker, cluster: string): Promise<number> {
   const list = await docker.listContainers({ filters: { label: [`${L.cluster}=${cluster}`] } });
   const stop = (ids: string[]) =>
-    Promise.all(ids.map((id) => docker.getContainer(id).stop({ t: STOP_SECONDS }).catch((e: any) => {
-      if (e?.statusCode !== 304 && e?.statusCode !== 404) throw e; // already stopped or gone
-    })));
+    Promise.all(
+      ids.map((id) =>
+        docker
+          .getContainer(id)
+          .stop({ t: STOP_SECONDS })
+          .catch((e: any) => {
+            if (e?.statusCode !== 304 && e?.statusCode !== 404) throw e; // already stopped or gone
+          }),
+      ),
+    );
   await stop(list.filter((c) => c.Labels[L.container] !== SANDBOX).map((c) => c.Id));
   await stop(list.filter((c) => c.Labels[L.container] === SANDBOX).map((c) => c.Id));
   return list.length;

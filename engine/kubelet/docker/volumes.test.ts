@@ -10,12 +10,25 @@ import { hostConfigFor } from './container-config';
 test('refreshVolumes rewrites only what changed; a subPath bind points at the file itself', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-vols-'));
   const data: Record<string, string> = { a: '1' };
-  const lookup = async (plural: string) => (plural === 'configmaps' ? ({ metadata: { name: 'cm' }, data: { ...data } } as KubeObject) : undefined);
+  const lookup = async (plural: string) =>
+    plural === 'configmaps' ? ({ metadata: { name: 'cm' }, data: { ...data } } as KubeObject) : undefined;
   const pod: KubeObject = {
     metadata: { name: 'p', namespace: 'ns', uid: 'u', labels: { v: 'x' } },
     spec: {
-      containers: [{ name: 'c', volumeMounts: [{ name: 'conf', mountPath: '/c' }, { name: 'conf', mountPath: '/one', subPath: 'a' }] }],
-      volumes: [{ name: 'conf', configMap: { name: 'cm' } }, { name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: "metadata.labels['v']" } }] } }, { name: 'tmp', emptyDir: {} }],
+      containers: [
+        {
+          name: 'c',
+          volumeMounts: [
+            { name: 'conf', mountPath: '/c' },
+            { name: 'conf', mountPath: '/one', subPath: 'a' },
+          ],
+        },
+      ],
+      volumes: [
+        { name: 'conf', configMap: { name: 'cm' } },
+        { name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: "metadata.labels['v']" } }] } },
+        { name: 'tmp', emptyDir: {} },
+      ],
     },
   };
   try {

@@ -47,19 +47,22 @@ async function volumeFiles(vol: any, v: VolumeInput): Promise<VolumeFiles> {
   };
   const pick = (all: Record<string, Buffer>, items?: { key: string; path: string }[]) => {
     const out: VolumeFiles = {};
-    for (const it of items?.length ? items : Object.keys(all).map((k) => ({ key: k, path: k }))) if (all[it.key] !== undefined) out[it.path] = all[it.key];
+    for (const it of items?.length ? items : Object.keys(all).map((k) => ({ key: k, path: k })))
+      if (all[it.key] !== undefined) out[it.path] = all[it.key];
     return out;
   };
   if (vol.configMap || vol.secret) {
     const plural = vol.configMap ? 'configmaps' : 'secrets';
     const src = vol.configMap ?? vol.secret;
     const o = await get(plural, src.name ?? src.secretName);
-    if (!o && !src.optional) throw new Error(`${plural === 'configmaps' ? 'configmap' : 'secret'} "${src.name ?? src.secretName}" not found`);
+    if (!o && !src.optional)
+      throw new Error(`${plural === 'configmaps' ? 'configmap' : 'secret'} "${src.name ?? src.secretName}" not found`);
     return pick(filesOf(o, plural), src.items);
   }
   const files: VolumeFiles = {};
   for (const s of vol.projected?.sources ?? [{ downwardAPI: vol.downwardAPI }]) {
-    if (s.downwardAPI) for (const it of s.downwardAPI.items ?? []) if (it.fieldRef) files[it.path] = fieldValue(v.pod, it.fieldRef.fieldPath, '', '');
+    if (s.downwardAPI)
+      for (const it of s.downwardAPI.items ?? []) if (it.fieldRef) files[it.path] = fieldValue(v.pod, it.fieldRef.fieldPath, '', '');
     if (s.configMap || s.secret) {
       const plural = s.configMap ? 'configmaps' : 'secrets';
       Object.assign(files, pick(filesOf(await get(plural, (s.configMap ?? s.secret).name), plural), (s.configMap ?? s.secret).items));

@@ -11,7 +11,11 @@ export interface AddressManager {
 export type Shell = (script: string) => Promise<string>;
 
 export const runShell: Shell = (script) =>
-  new Promise((resolve, reject) => execFile('sh', ['-c', script], { timeout: 60_000, maxBuffer: 8 << 20 }, (err, out, errOut) => (err ? reject(new Error(`${errOut || err.message}`.trim())) : resolve(out))));
+  new Promise((resolve, reject) =>
+    execFile('sh', ['-c', script], { timeout: 60_000, maxBuffer: 8 << 20 }, (err, out, errOut) =>
+      err ? reject(new Error(`${errOut || err.message}`.trim())) : resolve(out),
+    ),
+  );
 
 const IP = /^\d+\.\d+\.\d+\.\d+$/;
 
@@ -35,10 +39,13 @@ export function createAddressManager(o: { dev: string; shell?: Shell; log?: (lin
     if (!add.length && !del.length) return;
     // Gratuitous ARP for new addresses: a re-created agent may answer with a new MAC.
     const lines = [
-      ...add.map((ip) => `ip addr add ${ip}/32 dev ${dev} || echo "add ${ip} failed" >&2; (arping -q -U -c 1 -I ${dev} ${ip} >/dev/null 2>&1 &)`),
+      ...add.map(
+        (ip) => `ip addr add ${ip}/32 dev ${dev} || echo "add ${ip} failed" >&2; (arping -q -U -c 1 -I ${dev} ${ip} >/dev/null 2>&1 &)`,
+      ),
       ...del.map((ip) => `ip addr del ${ip}/32 dev ${dev} || echo "del ${ip} failed" >&2`),
     ];
-    for (let i = 0; i < lines.length; i += 200) await shell(lines.slice(i, i + 200).join('\n')).catch((e) => o.log?.(`addresses: ${e.message}`));
+    for (let i = 0; i < lines.length; i += 200)
+      await shell(lines.slice(i, i + 200).join('\n')).catch((e) => o.log?.(`addresses: ${e.message}`));
     held = parseHeld(await shell(`ip -4 -o addr show dev ${dev}`));
     const missing = add.filter((ip) => !held.has(ip));
     if (missing.length) o.log?.(`addresses: could not add ${missing.join(', ')} (is the agent missing NET_ADMIN?)`);

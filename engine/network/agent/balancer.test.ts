@@ -2,7 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBalancer, endpointKey } from './balancer';
 
-const eps = [{ ip: '10.0.0.1', port: 80 }, { ip: '10.0.0.2', port: 80 }, { ip: '10.0.0.3', port: 80 }];
+const eps = [
+  { ip: '10.0.0.1', port: 80 },
+  { ip: '10.0.0.2', port: 80 },
+  { ip: '10.0.0.3', port: 80 },
+];
 
 test('round-robin spreads over every endpoint', () => {
   const b = createBalancer();

@@ -48,31 +48,39 @@ export async function startControlServer(o: {
         o.log(`control: bad message (${(e as Error).message})`);
       }
     });
-    s.on('close', () => { if (control === s) control = undefined; });
+    s.on('close', () => {
+      if (control === s) control = undefined;
+    });
     s.resume();
   }
 
   const server: Server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (s) => {
     s.on('error', () => s.destroy());
     const timer = setTimeout(() => s.destroy(), HEADER_TIMEOUT_MS);
-    readLine(s).then((line) => {
-      clearTimeout(timer);
-      const h = parseHeader(line, o.secret);
-      if ('error' in h) {
-        o.log(`control: refused a connection from ${s.remoteAddress}: ${h.error}`);
-        return void s.end(`ERR ${h.error}\n`);
-      }
-      if (h.verb === 'CONTROL') serveControl(s);
-      else if (h.verb === 'DIAL') o.onDial(s, h.ip, h.port);
-      else o.onReverse(s);
-    }, () => {
-      clearTimeout(timer);
-      s.destroy();
-    });
+    readLine(s).then(
+      (line) => {
+        clearTimeout(timer);
+        const h = parseHeader(line, o.secret);
+        if ('error' in h) {
+          o.log(`control: refused a connection from ${s.remoteAddress}: ${h.error}`);
+          return void s.end(`ERR ${h.error}\n`);
+        }
+        if (h.verb === 'CONTROL') serveControl(s);
+        else if (h.verb === 'DIAL') o.onDial(s, h.ip, h.port);
+        else o.onReverse(s);
+      },
+      () => {
+        clearTimeout(timer);
+        s.destroy();
+      },
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(o.port, '0.0.0.0', () => { server.off('error', reject); resolve(); });
+    server.listen(o.port, '0.0.0.0', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
 
   return {

@@ -16,7 +16,14 @@ export interface DnsIndex {
 
 export type Answer =
   | { kind: 'forward' }
-  | { kind: 'local'; rcode: number; answers: ResourceRecord[]; authorities: ResourceRecord[]; additionals: ResourceRecord[]; chase?: string };
+  | {
+      kind: 'local';
+      rcode: number;
+      answers: ResourceRecord[];
+      authorities: ResourceRecord[];
+      additionals: ResourceRecord[];
+      chase?: string;
+    };
 
 export function indexDns(table: Pick<RoutingTable, 'domain' | 'dns' | 'version'>): DnsIndex {
   const names = new Set<string>([table.domain]);
@@ -64,12 +71,23 @@ export function answerQuestion(ix: DnsIndex, q: Question): Answer {
     return { ...local(RCODE.NOERROR, answers), chase };
   }
   const ips = ix.dns.a[name] ?? podIP(name, ix.domain);
-  if (ips && wantsA && ips.length) return local(RCODE.NOERROR, ips.map((address) => ({ name: q.name, ttl: TTL, data: { type: TYPE.A, address } })));
+  if (ips && wantsA && ips.length)
+    return local(
+      RCODE.NOERROR,
+      ips.map((address) => ({ name: q.name, ttl: TTL, data: { type: TYPE.A, address } })),
+    );
   const srv = ix.dns.srv[name];
   if (srv && (q.type === TYPE.SRV || q.type === TYPE.ANY)) {
     const additionals: ResourceRecord[] = [];
-    for (const t of srv) for (const address of ix.dns.a[t.target] ?? []) additionals.push({ name: t.target, ttl: TTL, data: { type: TYPE.A, address } });
-    return { ...local(RCODE.NOERROR, srv.map((s) => ({ name: q.name, ttl: TTL, data: { type: TYPE.SRV, ...s } }))), additionals };
+    for (const t of srv)
+      for (const address of ix.dns.a[t.target] ?? []) additionals.push({ name: t.target, ttl: TTL, data: { type: TYPE.A, address } });
+    return {
+      ...local(
+        RCODE.NOERROR,
+        srv.map((s) => ({ name: q.name, ttl: TTL, data: { type: TYPE.SRV, ...s } })),
+      ),
+      additionals,
+    };
   }
   // The name exists (maybe with other types, maybe only as a parent): no data, not NXDOMAIN.
   if (ips || srv || ix.names.has(name)) return local(RCODE.NOERROR, [], [soa]);
@@ -88,7 +106,17 @@ function podIP(name: string, domain: string): string[] | undefined {
 
 function soaOf(ix: DnsIndex): ResourceRecord {
   return {
-    name: ix.domain, ttl: TTL,
-    data: { type: TYPE.SOA, mname: `ns.dns.${ix.domain}`, rname: `hostmaster.${ix.domain}`, serial: ix.serial >>> 0, refresh: 7200, retry: 1800, expire: 86400, minimum: TTL },
+    name: ix.domain,
+    ttl: TTL,
+    data: {
+      type: TYPE.SOA,
+      mname: `ns.dns.${ix.domain}`,
+      rname: `hostmaster.${ix.domain}`,
+      serial: ix.serial >>> 0,
+      refresh: 7200,
+      retry: 1800,
+      expire: 86400,
+      minimum: TTL,
+    },
   };
 }

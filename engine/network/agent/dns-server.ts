@@ -4,7 +4,17 @@
 import { createSocket } from 'node:dgram';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { TYPE, RCODE, decodeMessage, encodeMessage, encodeForUdp, encodeQuery, udpLimit, type Message, type ResourceRecord } from '../dns-wire';
+import {
+  TYPE,
+  RCODE,
+  decodeMessage,
+  encodeMessage,
+  encodeForUdp,
+  encodeQuery,
+  udpLimit,
+  type Message,
+  type ResourceRecord,
+} from '../dns-wire';
 import { answerQuestion, type DnsIndex } from './dns-answer';
 
 export interface DnsServer {
@@ -19,7 +29,9 @@ export function upstreamResolver(path = '/etc/resolv.conf'): string {
   try {
     const m = /^\s*nameserver\s+(\d+\.\d+\.\d+\.\d+)/m.exec(readFileSync(path, 'utf8'));
     if (m) return m[1];
-  } catch { /* no resolv.conf: Docker's default */ }
+  } catch {
+    /* no resolv.conf: Docker's default */
+  }
   return '127.0.0.11';
 }
 
@@ -29,7 +41,11 @@ function askUdp(server: string, query: Buffer): Promise<Buffer> {
     const timer = setTimeout(() => finish(new Error('upstream DNS timed out')), UPSTREAM_TIMEOUT_MS);
     const finish = (err?: Error, reply?: Buffer) => {
       clearTimeout(timer);
-      try { s.close(); } catch { /* closed */ }
+      try {
+        s.close();
+      } catch {
+        /* closed */
+      }
       if (err) reject(err);
       else resolve(reply!);
     };
@@ -43,7 +59,10 @@ function askTcp(server: string, query: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const s = connect({ host: server, port: 53 });
     let buf = Buffer.alloc(0);
-    const timer = setTimeout(() => { s.destroy(); reject(new Error('upstream DNS timed out')); }, UPSTREAM_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error('upstream DNS timed out'));
+    }, UPSTREAM_TIMEOUT_MS);
     s.on('connect', () => s.write(Buffer.concat([u16(query.length), query])));
     s.on('data', (d) => {
       buf = Buffer.concat([buf, d]);
@@ -53,8 +72,14 @@ function askTcp(server: string, query: Buffer): Promise<Buffer> {
         resolve(buf.subarray(2, 2 + buf.readUInt16BE(0)));
       }
     });
-    s.on('error', (e) => { clearTimeout(timer); reject(e); });
-    s.on('close', () => { clearTimeout(timer); reject(new Error('upstream DNS closed')); });
+    s.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    s.on('close', () => {
+      clearTimeout(timer);
+      reject(new Error('upstream DNS closed'));
+    });
   });
 }
 
@@ -76,7 +101,20 @@ export async function startDnsServer(o: { ip: string; port?: number; upstream?: 
       q = decodeMessage(query);
     } catch {
       if (query.length < 12) return undefined;
-      return encodeMessage({ id: query.readUInt16BE(0), qr: true, opcode: 0, aa: false, tc: false, rd: false, ra: true, rcode: RCODE.FORMERR, questions: [], answers: [], authorities: [], additionals: [] });
+      return encodeMessage({
+        id: query.readUInt16BE(0),
+        qr: true,
+        opcode: 0,
+        aa: false,
+        tc: false,
+        rd: false,
+        ra: true,
+        rcode: RCODE.FORMERR,
+        questions: [],
+        answers: [],
+        authorities: [],
+        additionals: [],
+      });
     }
     const question = q.questions[0];
     const ask = (b: Buffer) => (tcp ? askTcp(upstream, b) : askUdp(upstream, b));
@@ -96,11 +134,28 @@ export async function startDnsServer(o: { ip: string; port?: number; upstream?: 
     return reply(q, a.rcode, answers, a.authorities, a.additionals, true, tcp);
   }
 
-  function reply(q: Message, rcode: number, answers: ResourceRecord[], authorities: ResourceRecord[], additionals: ResourceRecord[], aa: boolean, tcp: boolean): Buffer {
+  function reply(
+    q: Message,
+    rcode: number,
+    answers: ResourceRecord[],
+    authorities: ResourceRecord[],
+    additionals: ResourceRecord[],
+    aa: boolean,
+    tcp: boolean,
+  ): Buffer {
     const opt = q.additionals.find((r) => r.data.type === TYPE.OPT);
     const m: Message = {
-      id: q.id, qr: true, opcode: q.opcode, aa, tc: false, rd: q.rd, ra: true, rcode,
-      questions: q.questions, answers, authorities,
+      id: q.id,
+      qr: true,
+      opcode: q.opcode,
+      aa,
+      tc: false,
+      rd: q.rd,
+      ra: true,
+      rcode,
+      questions: q.questions,
+      answers,
+      authorities,
       additionals: [...additionals, ...(opt ? [{ name: '', ttl: 0, class: 4096, data: { type: TYPE.OPT, raw: Buffer.alloc(0) } }] : [])],
     };
     return tcp ? encodeMessage(m) : encodeForUdp(m, udpLimit(q));
@@ -109,11 +164,17 @@ export async function startDnsServer(o: { ip: string; port?: number; upstream?: 
   const udp = createSocket({ type: 'udp4' });
   await new Promise<void>((resolve, reject) => {
     udp.once('error', reject);
-    udp.bind(port, o.ip, () => { udp.off('error', reject); resolve(); });
+    udp.bind(port, o.ip, () => {
+      udp.off('error', reject);
+      resolve();
+    });
   });
   udp.on('error', (e) => o.log(`dns udp: ${e.message}`));
   udp.on('message', (msg, rinfo) => {
-    handle(msg, false).then((r) => r && udp.send(r, rinfo.port, rinfo.address), (e) => o.log(`dns: ${e.message}`));
+    handle(msg, false).then(
+      (r) => r && udp.send(r, rinfo.port, rinfo.address),
+      (e) => o.log(`dns: ${e.message}`),
+    );
   });
 
   const tcp: Server = createServer((s: Socket) => {
@@ -125,19 +186,31 @@ export async function startDnsServer(o: { ip: string; port?: number; upstream?: 
       while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
         const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
         buf = buf.subarray(2 + msg.length);
-        handle(Buffer.from(msg), true).then((r) => r && !s.destroyed && s.write(Buffer.concat([u16(r.length), r])), (e) => o.log(`dns: ${e.message}`));
+        handle(Buffer.from(msg), true).then(
+          (r) => r && !s.destroyed && s.write(Buffer.concat([u16(r.length), r])),
+          (e) => o.log(`dns: ${e.message}`),
+        );
       }
     });
   });
   await new Promise<void>((resolve, reject) => {
     tcp.once('error', reject);
-    tcp.listen(port, o.ip, () => { tcp.off('error', reject); resolve(); });
+    tcp.listen(port, o.ip, () => {
+      tcp.off('error', reject);
+      resolve();
+    });
   });
 
   return {
-    setIndex(ix) { index = ix; },
+    setIndex(ix) {
+      index = ix;
+    },
     close() {
-      try { udp.close(); } catch { /* closed */ }
+      try {
+        udp.close();
+      } catch {
+        /* closed */
+      }
       tcp.close();
     },
   };

@@ -52,15 +52,22 @@ export function createProxies(o: { reverse: ReversePool; log(line: string): void
     client.pause();
     client.on('error', () => client.destroy());
     const r = routes.get(key);
-    const backend = !r ? Promise.resolve(undefined) : r.port.reverse ? toReverse(r) : connectBackend(key, client.remoteAddress?.replace(/^::ffff:/, '') ?? '');
-    backend.then((b) => {
-      if (!b) return void client.resetAndDestroy();
-      if (client.destroyed) return void b.destroy();
-      joinSockets(client, b);
-    }, (e) => {
-      o.log(`${key}: ${e.message}`);
-      client.resetAndDestroy();
-    });
+    const backend = !r
+      ? Promise.resolve(undefined)
+      : r.port.reverse
+        ? toReverse(r)
+        : connectBackend(key, client.remoteAddress?.replace(/^::ffff:/, '') ?? '');
+    backend.then(
+      (b) => {
+        if (!b) return void client.resetAndDestroy();
+        if (client.destroyed) return void b.destroy();
+        joinSockets(client, b);
+      },
+      (e) => {
+        o.log(`${key}: ${e.message}`);
+        client.resetAndDestroy();
+      },
+    );
   }
 
   async function listenTcp(key: string, ip: string, port: number): Promise<Server> {
@@ -82,21 +89,33 @@ export function createProxies(o: { reverse: ReversePool; log(line: string): void
       routes.clear();
       for (const svc of table.services) for (const port of svc.ports) routes.set(keyOf(svc.ip, port.port, port.protocol), { svc, port });
       balancer.retain(new Set(routes.keys()));
-      for (const [key, server] of tcp) if (!routes.has(key)) { server.close(); tcp.delete(key); }
-      for (const [key, proxy] of udp) if (!routes.has(key)) { proxy.close(); udp.delete(key); }
+      for (const [key, server] of tcp)
+        if (!routes.has(key)) {
+          server.close();
+          tcp.delete(key);
+        }
+      for (const [key, proxy] of udp)
+        if (!routes.has(key)) {
+          proxy.close();
+          udp.delete(key);
+        }
       for (const [key, { svc, port }] of routes) {
         try {
           if (port.protocol === 'TCP' && !tcp.has(key)) tcp.set(key, await listenTcp(key, svc.ip, port.port));
           else if (port.protocol === 'UDP' && !udp.has(key)) {
-            udp.set(key, await createUdpProxy({
-              ip: svc.ip, port: port.port,
-              pick: (clientIP) => {
-                const r = routes.get(key);
-                return r ? balancer.pick(key, r.port.endpoints, clientIP, r.svc.affinitySeconds) : undefined;
-              },
-              valid: (ep) => !!routes.get(key)?.port.endpoints.some((e) => e.ip === ep.ip && e.port === ep.port),
-              log: o.log,
-            }));
+            udp.set(
+              key,
+              await createUdpProxy({
+                ip: svc.ip,
+                port: port.port,
+                pick: (clientIP) => {
+                  const r = routes.get(key);
+                  return r ? balancer.pick(key, r.port.endpoints, clientIP, r.svc.affinitySeconds) : undefined;
+                },
+                valid: (ep) => !!routes.get(key)?.port.endpoints.some((e) => e.ip === ep.ip && e.port === ep.port),
+                log: o.log,
+              }),
+            );
           } else if (port.protocol === 'SCTP') problems.push(`${svc.id} ${port.port}/SCTP: SCTP is not proxied`);
         } catch (e) {
           problems.push(`${svc.id} ${key}: ${(e as Error).message}`);
@@ -112,12 +131,15 @@ export function createProxies(o: { reverse: ReversePool; log(line: string): void
         return;
       }
       const backend = r.port.reverse ? toReverse(r) : connectBackend(key, '127.0.0.1');
-      backend.then((b) => {
-        if (!b) return void socket.end(`ERR no ready endpoint for ${r.svc.id} port ${port}\n`);
-        if (socket.destroyed) return void b.destroy();
-        socket.write('OK\n');
-        joinSockets(socket, b);
-      }, (e) => socket.end(`ERR ${e.message}\n`));
+      backend.then(
+        (b) => {
+          if (!b) return void socket.end(`ERR no ready endpoint for ${r.svc.id} port ${port}\n`);
+          if (socket.destroyed) return void b.destroy();
+          socket.write('OK\n');
+          joinSockets(socket, b);
+        },
+        (e) => socket.end(`ERR ${e.message}\n`),
+      );
     },
     close() {
       for (const s of tcp.values()) s.close();

@@ -23,7 +23,9 @@ export async function createUdpProxy(o: {
   const closeQuiet = (s: Socket) => {
     try {
       s.close();
-    } catch { /* already closed */ }
+    } catch {
+      /* already closed */
+    }
   };
   const front = createSocket({ type: 'udp4' });
   await new Promise<void>((resolve, reject) => {
@@ -72,10 +74,17 @@ export async function createUdpProxy(o: {
     }
   });
 
-  const sweep = setInterval(() => {
-    const now = Date.now();
-    for (const [k, f] of flows) if (now - f.last > idleMs) { closeQuiet(f.up); flows.delete(k); }
-  }, Math.min(idleMs, 5000));
+  const sweep = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [k, f] of flows)
+        if (now - f.last > idleMs) {
+          closeQuiet(f.up);
+          flows.delete(k);
+        }
+    },
+    Math.min(idleMs, 5000),
+  );
   sweep.unref();
 
   return {

@@ -22,8 +22,15 @@ export function DataSection({ obj }: { obj: KubeObject }) {
       {secret && obj.type && <div className="muted small">type {obj.type}</div>}
       {keys.map((k) => (
         <div key={k} className="card">
-          <div className="row-flex"><strong className="mono">{k}</strong><span className="spacer" />
-            {secret && <button className="small" data-testid="reveal" onClick={() => setShown({ ...shown, [k]: !shown[k] })}>{shown[k] ? 'Hide' : 'Reveal'}</button>}</div>
+          <div className="row-flex">
+            <strong className="mono">{k}</strong>
+            <span className="spacer" />
+            {secret && (
+              <button className="small" data-testid="reveal" onClick={() => setShown({ ...shown, [k]: !shown[k] })}>
+                {shown[k] ? 'Hide' : 'Reveal'}
+              </button>
+            )}
+          </div>
           <pre className="mono small" style={{ whiteSpace: 'pre-wrap', margin: '6px 0 0', overflowWrap: 'anywhere' }}>
             {secret ? (shown[k] ? decode(data[k]) : '••••••••') : data[k]}
           </pre>

@@ -11,11 +11,26 @@ const explain: Record<Propagation, string> = {
   Orphan: 'Delete only the object; what it owns stays.',
 };
 
-export function DeleteDialog(p: { client: K8sClient; resource: ApiResource; namespace: string; name: string; onClose(): void; onDeleted(): void }) {
+export function DeleteDialog(p: {
+  client: K8sClient;
+  resource: ApiResource;
+  namespace: string;
+  name: string;
+  onClose(): void;
+  onDeleted(): void;
+}) {
   const [policy, setPolicy] = useState<Propagation>('Background');
   return (
-    <ConfirmDialog title={`Delete ${p.resource.kind} ${p.name}?`} confirmLabel="Delete" danger onClose={p.onClose}
-      onConfirm={async () => { await deleteObject(p.client, p.resource, p.namespace, p.name, policy); p.onDeleted(); }}>
+    <ConfirmDialog
+      title={`Delete ${p.resource.kind} ${p.name}?`}
+      confirmLabel="Delete"
+      danger
+      onClose={p.onClose}
+      onConfirm={async () => {
+        await deleteObject(p.client, p.resource, p.namespace, p.name, policy);
+        p.onDeleted();
+      }}
+    >
       <div className="form-grid">
         <label htmlFor="propagation">Dependents</label>
         <select id="propagation" data-testid="propagation-select" value={policy} onChange={(e) => setPolicy(e.target.value as Propagation)}>

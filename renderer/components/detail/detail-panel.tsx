@@ -18,12 +18,19 @@ import { ServiceActions, ServiceSection } from './service-section';
 
 function KindSection({ obj }: { obj: KubeObject }) {
   switch (obj.kind) {
-    case 'Pod': return <PodSection pod={obj} />;
-    case 'Deployment': return <DeploymentSection obj={obj} />;
-    case 'Node': return <NodeSection node={obj} />;
-    case 'Service': return <ServiceSection svc={obj} />;
-    case 'Secret': case 'ConfigMap': return <DataSection obj={obj} />;
-    default: return null;
+    case 'Pod':
+      return <PodSection pod={obj} />;
+    case 'Deployment':
+      return <DeploymentSection obj={obj} />;
+    case 'Node':
+      return <NodeSection node={obj} />;
+    case 'Service':
+      return <ServiceSection svc={obj} />;
+    case 'Secret':
+    case 'ConfigMap':
+      return <DataSection obj={obj} />;
+    default:
+      return null;
   }
 }
 
@@ -39,34 +46,59 @@ export function DetailPanel({ selection, liveRow }: { selection: Selection; live
   return (
     <aside className="detail" data-testid="detail-panel" data-kind={resource.kind} data-name={name}>
       <div className="detail-head">
-        <h2 title={`${kind} ${namespace ? namespace + '/' : ''}${name}`}><span className="muted">{kind}</span> {name}</h2>
-        <button className="ghost" aria-label="Close details" data-testid="detail-close" onClick={() => select(undefined)}>×</button>
+        <h2 title={`${kind} ${namespace ? namespace + '/' : ''}${name}`}>
+          <span className="muted">{kind}</span> {name}
+        </h2>
+        <button className="ghost" aria-label="Close details" data-testid="detail-close" onClick={() => select(undefined)}>
+          ×
+        </button>
       </div>
       {obj && client && (
         <div className="detail-actions">
           {kind === 'Pod' && <PodActions pod={obj} />}
-          {['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'].includes(kind) && <WorkloadActions resource={resource} obj={obj} />}
+          {['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'].includes(kind) && (
+            <WorkloadActions resource={resource} obj={obj} />
+          )}
           {kind === 'Node' && <NodeActions node={obj} reload={reload} />}
           {kind === 'Service' && <ServiceActions svc={obj} />}
-          <button data-testid="action-yaml" onClick={() => openEditor({ mode: 'edit', resource, namespace, name })}>YAML</button>
-          <button data-testid="action-delete" className="danger" onClick={() => setDeleting(true)}>Delete</button>
+          <button data-testid="action-yaml" onClick={() => openEditor({ mode: 'edit', resource, namespace, name })}>
+            YAML
+          </button>
+          <button data-testid="action-delete" className="danger" onClick={() => setDeleting(true)}>
+            Delete
+          </button>
         </div>
       )}
       <div className="detail-body">
-        {gone ? <div className="notice" style={{ marginTop: 12 }}>{resource.kind} {name} no longer exists{namespace ? ` in namespace ${namespace}` : ''}.</div>
-          : error && !obj ? <ErrorBox error={error} title={`Cannot read ${resource.kind} ${name}`} />
-          : !obj ? <div className="muted" style={{ padding: 12 }}>Loading…</div>
-          : <>
+        {gone ? (
+          <div className="notice" style={{ marginTop: 12 }}>
+            {resource.kind} {name} no longer exists{namespace ? ` in namespace ${namespace}` : ''}.
+          </div>
+        ) : error && !obj ? (
+          <ErrorBox error={error} title={`Cannot read ${resource.kind} ${name}`} />
+        ) : !obj ? (
+          <div className="muted" style={{ padding: 12 }}>
+            Loading…
+          </div>
+        ) : (
+          <>
             {error && <ErrorBox error={error} title="Showing the last known state" />}
             <KindSection obj={obj} />
             <MetaSection obj={obj} />
             <ConditionsSection conditions={obj.status?.conditions} />
             <EventsSection uid={obj.metadata.uid} />
-          </>}
+          </>
+        )}
       </div>
       {deleting && client && (
-        <DeleteDialog client={client} resource={resource} namespace={namespace} name={name} onClose={() => setDeleting(false)}
-          onDeleted={() => select(undefined)} />
+        <DeleteDialog
+          client={client}
+          resource={resource}
+          namespace={namespace}
+          name={name}
+          onClose={() => setDeleting(false)}
+          onDeleted={() => select(undefined)}
+        />
       )}
     </aside>
   );

@@ -8,7 +8,15 @@ import { useApp } from '../../state/services';
 export function Chips({ map }: { map?: Record<string, string> }) {
   const entries = Object.entries(map ?? {});
   if (!entries.length) return <span className="muted">none</span>;
-  return <div className="chips">{entries.map(([k, v]) => <span className="chip" key={k}>{k}={v}</span>)}</div>;
+  return (
+    <div className="chips">
+      {entries.map(([k, v]) => (
+        <span className="chip" key={k}>
+          {k}={v}
+        </span>
+      ))}
+    </div>
+  );
 }
 
 function Annotations({ map }: { map?: Record<string, string> }) {
@@ -18,8 +26,16 @@ function Annotations({ map }: { map?: Record<string, string> }) {
   const shown = open ? entries : entries.slice(0, 4);
   return (
     <div>
-      {shown.map(([k, v]) => <div key={k} className="mono small"><span className="muted">{k}:</span> {v.length > 200 && !open ? v.slice(0, 200) + '…' : v}</div>)}
-      {entries.length > 4 || entries.some(([, v]) => v.length > 200) ? <button className="link small" onClick={() => setOpen(!open)}>{open ? 'less' : `all ${entries.length}`}</button> : null}
+      {shown.map(([k, v]) => (
+        <div key={k} className="mono small">
+          <span className="muted">{k}:</span> {v.length > 200 && !open ? v.slice(0, 200) + '…' : v}
+        </div>
+      ))}
+      {entries.length > 4 || entries.some(([, v]) => v.length > 200) ? (
+        <button className="link small" onClick={() => setOpen(!open)}>
+          {open ? 'less' : `all ${entries.length}`}
+        </button>
+      ) : null}
     </div>
   );
 }
@@ -34,32 +50,71 @@ export function MetaSection({ obj }: { obj: KubeObject }) {
     <section>
       <h3>Metadata</h3>
       <div className="kv">
-        <span>Name</span><span className="mono">{m.name}</span>
-        {m.namespace && <><span>Namespace</span><span>{m.namespace}</span></>}
-        <span>Created</span><span title={m.creationTimestamp}>{formatAge(m.creationTimestamp, Date.now())} ago</span>
-        {m.deletionTimestamp && <><span>Deleting</span><span className="tone-warn">since {formatAge(m.deletionTimestamp, Date.now())}</span></>}
-        <span>UID</span><span className="mono small">{m.uid}</span>
-        <span>Labels</span><Chips map={m.labels} />
-        <span>Annotations</span><Annotations map={m.annotations} />
-        {!!m.ownerReferences?.length && <>
-          <span>Owners</span>
-          <span>{m.ownerReferences.map((o) => {
-            const r = ownerResource(resources, o);
-            return (
-              <div key={o.uid}>
-                {r ? <button className="link" data-testid="owner-link" onClick={() => { showList(r); select({ resource: r, namespace: m.namespace ?? '', name: o.name }); }}>{o.kind}/{o.name}</button>
-                  : <span>{o.kind}/{o.name}</span>}
-                {o.controller && <span className="muted small"> (controller)</span>}
-              </div>
-            );
-          })}</span>
-        </>}
+        <span>Name</span>
+        <span className="mono">{m.name}</span>
+        {m.namespace && (
+          <>
+            <span>Namespace</span>
+            <span>{m.namespace}</span>
+          </>
+        )}
+        <span>Created</span>
+        <span title={m.creationTimestamp}>{formatAge(m.creationTimestamp, Date.now())} ago</span>
+        {m.deletionTimestamp && (
+          <>
+            <span>Deleting</span>
+            <span className="tone-warn">since {formatAge(m.deletionTimestamp, Date.now())}</span>
+          </>
+        )}
+        <span>UID</span>
+        <span className="mono small">{m.uid}</span>
+        <span>Labels</span>
+        <Chips map={m.labels} />
+        <span>Annotations</span>
+        <Annotations map={m.annotations} />
+        {!!m.ownerReferences?.length && (
+          <>
+            <span>Owners</span>
+            <span>
+              {m.ownerReferences.map((o) => {
+                const r = ownerResource(resources, o);
+                return (
+                  <div key={o.uid}>
+                    {r ? (
+                      <button
+                        className="link"
+                        data-testid="owner-link"
+                        onClick={() => {
+                          showList(r);
+                          select({ resource: r, namespace: m.namespace ?? '', name: o.name });
+                        }}
+                      >
+                        {o.kind}/{o.name}
+                      </button>
+                    ) : (
+                      <span>
+                        {o.kind}/{o.name}
+                      </span>
+                    )}
+                    {o.controller && <span className="muted small"> (controller)</span>}
+                  </div>
+                );
+              })}
+            </span>
+          </>
+        )}
       </div>
     </section>
   );
 }
 
-interface Condition { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }
+interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
 
 export function ConditionsSection({ conditions }: { conditions?: Condition[] }) {
   if (!conditions?.length) return null;
@@ -67,13 +122,22 @@ export function ConditionsSection({ conditions }: { conditions?: Condition[] }) 
     <section>
       <h3>Conditions</h3>
       <table className="mini" data-testid="conditions">
-        <thead><tr><th>Type</th><th>Status</th><th>Reason</th><th>Message</th><th>Since</th></tr></thead>
+        <thead>
+          <tr>
+            <th>Type</th>
+            <th>Status</th>
+            <th>Reason</th>
+            <th>Message</th>
+            <th>Since</th>
+          </tr>
+        </thead>
         <tbody>
           {conditions.map((c) => (
             <tr key={c.type}>
               <td>{c.type}</td>
               <td className={`tone-${conditionTone(c) ?? ''}`}>{c.status}</td>
-              <td>{c.reason}</td><td>{c.message}</td>
+              <td>{c.reason}</td>
+              <td>{c.message}</td>
               <td className="muted">{formatAge(c.lastTransitionTime, Date.now())}</td>
             </tr>
           ))}

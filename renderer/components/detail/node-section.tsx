@@ -26,18 +26,28 @@ export function NodeActions({ node, reload }: { node: KubeObject; reload(): void
   };
   return (
     <>
-      <button data-testid={cordoned ? 'action-uncordon' : 'action-cordon'} onClick={toggle}>{cordoned ? 'Uncordon' : 'Cordon'}</button>
-      <button data-testid="action-drain" onClick={() => setConfirm(true)}>Drain</button>
+      <button data-testid={cordoned ? 'action-uncordon' : 'action-cordon'} onClick={toggle}>
+        {cordoned ? 'Uncordon' : 'Cordon'}
+      </button>
+      <button data-testid="action-drain" onClick={() => setConfirm(true)}>
+        Drain
+      </button>
       {confirm && (
-        <ConfirmDialog title={`Drain node ${name}?`} confirmLabel="Drain" danger onClose={() => setConfirm(false)}
+        <ConfirmDialog
+          title={`Drain node ${name}?`}
+          confirmLabel="Drain"
+          danger
+          onClose={() => setConfirm(false)}
           onConfirm={async () => {
             const r = await drain(client, name);
             reload();
             const msg = `Drained ${name}: ${r.evicted.length} evicted, ${r.skipped.length} skipped (DaemonSet or finished)`;
             if (r.failed.length) throw new Error(`${msg}; ${r.failed.length} could not be evicted: ${r.failed.join('; ')}`);
             toast(msg);
-          }}>
-          Marks the node unschedulable and evicts its pods (DaemonSet pods stay). Evictions respect PodDisruptionBudgets; controllers recreate the pods elsewhere.
+          }}
+        >
+          Marks the node unschedulable and evicts its pods (DaemonSet pods stay). Evictions respect PodDisruptionBudgets; controllers
+          recreate the pods elsewhere.
         </ConfirmDialog>
       )}
     </>
@@ -58,7 +68,17 @@ function NodePods({ name }: { name: string }) {
         <tbody>
           {live.set.rows.slice(0, 200).map((r) => (
             <tr key={r.key}>
-              <td><button className="link" onClick={() => { showList(wellKnown.pods); select({ resource: wellKnown.pods, namespace: r.namespace, name: r.name }); }}>{r.namespace}/{r.name}</button></td>
+              <td>
+                <button
+                  className="link"
+                  onClick={() => {
+                    showList(wellKnown.pods);
+                    select({ resource: wellKnown.pods, namespace: r.namespace, name: r.name });
+                  }}
+                >
+                  {r.namespace}/{r.name}
+                </button>
+              </td>
               <td className={`tone-${toneForCell('Status', r.cells[status] ?? '') ?? ''}`}>{r.cells[status]}</td>
             </tr>
           ))}
@@ -77,23 +97,65 @@ export function NodeSection({ node }: { node: KubeObject }) {
     <section data-testid="node-section">
       <h3>Node</h3>
       <div className="kv">
-        <span>Roles</span><span data-testid="node-roles">{Object.keys(node.metadata.labels ?? {}).filter((l) => l.startsWith('node-role.kubernetes.io/')).map((l) => l.slice('node-role.kubernetes.io/'.length)).join(', ') || 'none'}</span>
-        <span>Schedulable</span><span className={node.spec?.unschedulable ? 'tone-warn' : ''}>{node.spec?.unschedulable ? 'No (cordoned)' : 'Yes'}</span>
-        <span>Addresses</span><span>{(st.addresses ?? []).map((a: any) => `${a.type} ${a.address}`).join(', ')}</span>
-        <span>Kubelet</span><span>{info.kubeletVersion} · {info.containerRuntimeVersion}</span>
-        <span>OS</span><span>{info.osImage} ({info.operatingSystem}/{info.architecture})</span>
-        {node.spec?.podCIDR && <><span>Pod CIDR</span><span className="mono">{node.spec.podCIDR}</span></>}
+        <span>Roles</span>
+        <span data-testid="node-roles">
+          {Object.keys(node.metadata.labels ?? {})
+            .filter((l) => l.startsWith('node-role.kubernetes.io/'))
+            .map((l) => l.slice('node-role.kubernetes.io/'.length))
+            .join(', ') || 'none'}
+        </span>
+        <span>Schedulable</span>
+        <span className={node.spec?.unschedulable ? 'tone-warn' : ''}>{node.spec?.unschedulable ? 'No (cordoned)' : 'Yes'}</span>
+        <span>Addresses</span>
+        <span>{(st.addresses ?? []).map((a: any) => `${a.type} ${a.address}`).join(', ')}</span>
+        <span>Kubelet</span>
+        <span>
+          {info.kubeletVersion} · {info.containerRuntimeVersion}
+        </span>
+        <span>OS</span>
+        <span>
+          {info.osImage} ({info.operatingSystem}/{info.architecture})
+        </span>
+        {node.spec?.podCIDR && (
+          <>
+            <span>Pod CIDR</span>
+            <span className="mono">{node.spec.podCIDR}</span>
+          </>
+        )}
       </div>
       <NodeUsage name={node.metadata.name ?? ''} />
       <h3>Resources</h3>
       <table className="mini" data-testid="node-capacity">
-        <thead><tr><th>Resource</th><th>Capacity</th><th>Allocatable</th></tr></thead>
-        <tbody>{keys.map((k) => <tr key={k}><td>{k}</td><td>{st.capacity?.[k]}</td><td>{st.allocatable?.[k]}</td></tr>)}</tbody>
+        <thead>
+          <tr>
+            <th>Resource</th>
+            <th>Capacity</th>
+            <th>Allocatable</th>
+          </tr>
+        </thead>
+        <tbody>
+          {keys.map((k) => (
+            <tr key={k}>
+              <td>{k}</td>
+              <td>{st.capacity?.[k]}</td>
+              <td>{st.allocatable?.[k]}</td>
+            </tr>
+          ))}
+        </tbody>
       </table>
       <h3>Taints</h3>
-      {node.spec?.taints?.length
-        ? <div className="chips">{node.spec.taints.map((t: any, i: number) => <span key={i} className="chip">{t.key}{t.value ? `=${t.value}` : ''}:{t.effect}</span>)}</div>
-        : <span className="muted small">none</span>}
+      {node.spec?.taints?.length ? (
+        <div className="chips">
+          {node.spec.taints.map((t: any, i: number) => (
+            <span key={i} className="chip">
+              {t.key}
+              {t.value ? `=${t.value}` : ''}:{t.effect}
+            </span>
+          ))}
+        </div>
+      ) : (
+        <span className="muted small">none</span>
+      )}
       <NodePods name={node.metadata.name ?? ''} />
     </section>
   );

@@ -12,11 +12,28 @@ test('local port: empty or "auto" is any free port; numbers in range; anything e
 });
 
 test('port choices: TCP container ports of every container; service ports with their targets', () => {
-  const pod = { metadata: {}, spec: { containers: [
-    { name: 'web', ports: [{ name: 'http', containerPort: 8080 }, { containerPort: 53, protocol: 'UDP' }] },
-    { name: 'side', ports: [{ containerPort: 9090 }] },
-  ] } };
-  assert.deepEqual(podPortChoices(pod as never), [{ value: 8080, label: '8080 (http) · web' }, { value: 9090, label: '9090 · side' }]);
+  const pod = {
+    metadata: {},
+    spec: {
+      containers: [
+        {
+          name: 'web',
+          ports: [
+            { name: 'http', containerPort: 8080 },
+            { containerPort: 53, protocol: 'UDP' },
+          ],
+        },
+        { name: 'side', ports: [{ containerPort: 9090 }] },
+      ],
+    },
+  };
+  assert.deepEqual(podPortChoices(pod as never), [
+    { value: 8080, label: '8080 (http) · web' },
+    { value: 9090, label: '9090 · side' },
+  ]);
   const svc = { metadata: {}, spec: { ports: [{ name: 'web', port: 80, targetPort: 'http' }, { port: 443 }] } };
-  assert.deepEqual(servicePortChoices(svc as never), [{ value: 80, label: '80 (web) → http' }, { value: 443, label: '443 → 443' }]);
+  assert.deepEqual(servicePortChoices(svc as never), [
+    { value: 80, label: '80 (web) → http' },
+    { value: 443, label: '443 → 443' },
+  ]);
 });

@@ -13,9 +13,23 @@ export function ServiceActions({ svc }: { svc: KubeObject }) {
   const external = svc.spec?.type === 'ExternalName';
   return (
     <>
-      <button data-testid="action-port-forward" disabled={external} title={external ? 'An ExternalName service has no pods' : 'Forward a local port to a pod behind this service'}
-        onClick={() => setForwarding(true)}>Port-forward</button>
-      {forwarding && <PortForwardDialog kind="service" namespace={svc.metadata.namespace ?? 'default'} name={svc.metadata.name ?? ''} ports={servicePortChoices(svc)} onClose={() => setForwarding(false)} />}
+      <button
+        data-testid="action-port-forward"
+        disabled={external}
+        title={external ? 'An ExternalName service has no pods' : 'Forward a local port to a pod behind this service'}
+        onClick={() => setForwarding(true)}
+      >
+        Port-forward
+      </button>
+      {forwarding && (
+        <PortForwardDialog
+          kind="service"
+          namespace={svc.metadata.namespace ?? 'default'}
+          name={svc.metadata.name ?? ''}
+          ports={servicePortChoices(svc)}
+          onClose={() => setForwarding(false)}
+        />
+      )}
     </>
   );
 }
@@ -29,13 +43,17 @@ export function ServiceSection({ svc }: { svc: KubeObject }) {
   useEffect(() => {
     if (!client) return;
     let live = true;
-    const load = () => client.getJson<KubeObject>(resourcePath(endpointsRes, ns, name)).then(
-      (e) => live && (setEps(e), setErr('')),
-      (e) => live && (e?.code === 404 ? setEps(null) : setErr(e.message)),
-    );
+    const load = () =>
+      client.getJson<KubeObject>(resourcePath(endpointsRes, ns, name)).then(
+        (e) => live && (setEps(e), setErr('')),
+        (e) => live && (e?.code === 404 ? setEps(null) : setErr(e.message)),
+      );
     load();
     const t = setInterval(load, 5000);
-    return () => { live = false; clearInterval(t); };
+    return () => {
+      live = false;
+      clearInterval(t);
+    };
   }, [client, ns, name, svc.metadata.resourceVersion]);
   const s = svc.spec ?? {};
   const addresses = (eps?.subsets ?? []).flatMap((sub: any) => [
@@ -46,24 +64,65 @@ export function ServiceSection({ svc }: { svc: KubeObject }) {
     <section data-testid="service-section">
       <h3>Service</h3>
       <div className="kv">
-        <span>Type</span><span>{s.type ?? 'ClusterIP'}</span>
-        <span>Cluster IP</span><span className="mono">{(s.clusterIPs ?? [s.clusterIP]).filter(Boolean).join(', ') || 'None'}</span>
-        {s.externalName && <><span>External name</span><span className="mono">{s.externalName}</span></>}
-        {!!svc.status?.loadBalancer?.ingress?.length && <><span>Load balancer</span><span className="mono">{svc.status.loadBalancer.ingress.map((i: any) => i.ip ?? i.hostname).join(', ')}</span></>}
-        <span>Selector</span><Chips map={s.selector} />
+        <span>Type</span>
+        <span>{s.type ?? 'ClusterIP'}</span>
+        <span>Cluster IP</span>
+        <span className="mono">{(s.clusterIPs ?? [s.clusterIP]).filter(Boolean).join(', ') || 'None'}</span>
+        {s.externalName && (
+          <>
+            <span>External name</span>
+            <span className="mono">{s.externalName}</span>
+          </>
+        )}
+        {!!svc.status?.loadBalancer?.ingress?.length && (
+          <>
+            <span>Load balancer</span>
+            <span className="mono">{svc.status.loadBalancer.ingress.map((i: any) => i.ip ?? i.hostname).join(', ')}</span>
+          </>
+        )}
+        <span>Selector</span>
+        <Chips map={s.selector} />
       </div>
       <h3>Ports</h3>
       <table className="mini">
-        <thead><tr><th>Name</th><th>Port</th><th>Target</th><th>Node port</th><th>Protocol</th></tr></thead>
-        <tbody>{(s.ports ?? []).map((p: any, i: number) => <tr key={i}><td>{p.name}</td><td>{p.port}</td><td>{p.targetPort}</td><td>{p.nodePort ?? ''}</td><td>{p.protocol ?? 'TCP'}</td></tr>)}</tbody>
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Port</th>
+            <th>Target</th>
+            <th>Node port</th>
+            <th>Protocol</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(s.ports ?? []).map((p: any, i: number) => (
+            <tr key={i}>
+              <td>{p.name}</td>
+              <td>{p.port}</td>
+              <td>{p.targetPort}</td>
+              <td>{p.nodePort ?? ''}</td>
+              <td>{p.protocol ?? 'TCP'}</td>
+            </tr>
+          ))}
+        </tbody>
       </table>
       <h3>Endpoints</h3>
-      {err ? <div className="small tone-bad">{err}</div> : !addresses.length ? <div className="muted small">{eps === undefined ? 'Loading…' : 'No endpoints: no ready pod matches the selector.'}</div> : (
+      {err ? (
+        <div className="small tone-bad">{err}</div>
+      ) : !addresses.length ? (
+        <div className="muted small">{eps === undefined ? 'Loading…' : 'No endpoints: no ready pod matches the selector.'}</div>
+      ) : (
         <table className="mini" data-testid="endpoints">
-          <tbody>{addresses.map((a: any, i: number) => (
-            <tr key={i}><td className="mono">{a.ip}</td><td>{a.pod}</td><td className={a.ready ? 'tone-ok' : 'tone-warn'}>{a.ready ? 'ready' : 'not ready'}</td>
-              <td>{a.ports.map((p: any) => `${p.port}/${p.protocol ?? 'TCP'}`).join(', ')}</td></tr>
-          ))}</tbody>
+          <tbody>
+            {addresses.map((a: any, i: number) => (
+              <tr key={i}>
+                <td className="mono">{a.ip}</td>
+                <td>{a.pod}</td>
+                <td className={a.ready ? 'tone-ok' : 'tone-warn'}>{a.ready ? 'ready' : 'not ready'}</td>
+                <td>{a.ports.map((p: any) => `${p.port}/${p.protocol ?? 'TCP'}`).join(', ')}</td>
+              </tr>
+            ))}
+          </tbody>
         </table>
       )}
     </section>

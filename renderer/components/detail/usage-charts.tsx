@@ -14,12 +14,23 @@ function UsageCharts({ series, of, testid }: { series: UsageSeries; of: string; 
   const samples = series.cpu.length;
   return (
     <section data-testid={testid}>
-      <h3>Usage <span className="muted small">(last {samples} sample{samples === 1 ? '' : 's'})</span></h3>
+      <h3>
+        Usage{' '}
+        <span className="muted small">
+          (last {samples} sample{samples === 1 ? '' : 's'})
+        </span>
+      </h3>
       <div className="usage-grid">
         <span>CPU</span>
         <Sparkline values={series.cpu.values()} width={160} height={26} zero label={cpuText(series.cpu.last())} title={`CPU of ${of}`} />
         <span>Memory</span>
-        <Sparkline values={series.memory.values()} width={160} height={26} label={memText(series.memory.last())} title={`Memory of ${of}`} />
+        <Sparkline
+          values={series.memory.values()}
+          width={160}
+          height={26}
+          label={memText(series.memory.last())}
+          title={`Memory of ${of}`}
+        />
       </div>
     </section>
   );

@@ -15,13 +15,17 @@ export function ConsentDialog({ profile }: { profile: string }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const exec = p?.exec;
-  const close = () => { if (!busy) askConsent(undefined); };
+  const close = () => {
+    if (!busy) askConsent(undefined);
+  };
   useEffect(() => {
     // Gone, or allowed meanwhile (another window, the CLI): nothing to ask.
     if (!busy && (!exec || exec.consented)) askConsent(undefined);
   }, [exec, busy, askConsent]);
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') close(); };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') close();
+    };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   });
@@ -44,29 +48,81 @@ export function ConsentDialog({ profile }: { profile: string }) {
   };
 
   return (
-    <div className="overlay" onMouseDown={(e) => { if (e.target === e.currentTarget) close(); }}>
-      <div className="dialog wide" role="dialog" aria-modal="true" aria-labelledby="consent-title" data-testid="consent-dialog" data-profile={profile}>
+    <div
+      className="overlay"
+      onMouseDown={(e) => {
+        if (e.target === e.currentTarget) close();
+      }}
+    >
+      <div
+        className="dialog wide"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="consent-title"
+        data-testid="consent-dialog"
+        data-profile={profile}
+      >
         <h2 id="consent-title">Allow profile {profile} to run a command?</h2>
         <p className="muted small">
-          Its kubeconfig gets credentials by running this program on this computer{exec.via === 'auth-provider' ? ' (an auth-provider command, run through a shell)' : ' (an exec plugin)'}.
-          Skiff runs nothing until you allow it; your answer is remembered for this profile and this exact command.
+          Its kubeconfig gets credentials by running this program on this computer
+          {exec.via === 'auth-provider' ? ' (an auth-provider command, run through a shell)' : ' (an exec plugin)'}. Skiff runs nothing
+          until you allow it; your answer is remembered for this profile and this exact command.
         </p>
         <div className="kv consent-kv">
-          <span>Command</span><code data-testid="consent-command">{exec.command}</code>
+          <span>Command</span>
+          <code data-testid="consent-command">{exec.command}</code>
           <span>Arguments</span>
-          <span data-testid="consent-args">{exec.args.length ? exec.args.map((a, i) => <code key={i} className="chip">{a}</code>) : <span className="muted">none</span>}</span>
+          <span data-testid="consent-args">
+            {exec.args.length ? (
+              exec.args.map((a, i) => (
+                <code key={i} className="chip">
+                  {a}
+                </code>
+              ))
+            ) : (
+              <span className="muted">none</span>
+            )}
+          </span>
           <span>Environment</span>
           <span data-testid="consent-env">
-            {exec.env.length ? exec.env.map((e) => <code key={e.name} className="chip">{e.name}</code>) : <span className="muted">nothing added</span>}
+            {exec.env.length ? (
+              exec.env.map((e) => (
+                <code key={e.name} className="chip">
+                  {e.name}
+                </code>
+              ))
+            ) : (
+              <span className="muted">nothing added</span>
+            )}
             {exec.env.length > 0 && <div className="muted small">Names only: values may be secrets.</div>}
           </span>
-          {p.file && <><span>From</span><span className="mono small">{p.file}{p.context && p.context !== p.name ? ` (context ${p.context})` : ''}</span></>}
+          {p.file && (
+            <>
+              <span>From</span>
+              <span className="mono small">
+                {p.file}
+                {p.context && p.context !== p.name ? ` (context ${p.context})` : ''}
+              </span>
+            </>
+          )}
         </div>
-        {exec.installHint && <div className="notice small" style={{ whiteSpace: 'pre-wrap' }}>{exec.installHint}</div>}
-        {error && <div className="notice bad" role="alert" data-testid="consent-error">{error}</div>}
+        {exec.installHint && (
+          <div className="notice small" style={{ whiteSpace: 'pre-wrap' }}>
+            {exec.installHint}
+          </div>
+        )}
+        {error && (
+          <div className="notice bad" role="alert" data-testid="consent-error">
+            {error}
+          </div>
+        )}
         <div className="buttons">
-          <button data-testid="consent-cancel" onClick={close} disabled={busy}>Cancel</button>
-          <button data-testid="consent-allow" className="primary" onClick={allow} disabled={busy} autoFocus>{busy ? 'Allowing…' : 'Allow'}</button>
+          <button data-testid="consent-cancel" onClick={close} disabled={busy}>
+            Cancel
+          </button>
+          <button data-testid="consent-allow" className="primary" onClick={allow} disabled={busy} autoFocus>
+            {busy ? 'Allowing…' : 'Allow'}
+          </button>
         </div>
       </div>
     </div>

@@ -9,7 +9,11 @@ export interface ClipboardWindow {
   setTimeout(fn: () => void, ms: number): unknown;
 }
 
-export async function copyKubeconfig(host: Pick<HostClient, 'profileKubeconfig'>, profile: string, win: ClipboardWindow): Promise<'copied' | 'downloaded'> {
+export async function copyKubeconfig(
+  host: Pick<HostClient, 'profileKubeconfig'>,
+  profile: string,
+  win: ClipboardWindow,
+): Promise<'copied' | 'downloaded'> {
   const text = await host.profileKubeconfig(profile);
   try {
     if (!win.navigator.clipboard) throw new Error('no clipboard');

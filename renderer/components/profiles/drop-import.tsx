@@ -13,8 +13,18 @@ export function DropImport() {
   const [over, setOver] = useState(false);
   useEffect(() => {
     let depth = 0; // dragenter/dragleave fire for every child element crossed
-    const enter = (e: DragEvent) => { if (hasFiles(e)) { depth++; setOver(true); } };
-    const leave = (e: DragEvent) => { if (hasFiles(e) && --depth <= 0) { depth = 0; setOver(false); } };
+    const enter = (e: DragEvent) => {
+      if (hasFiles(e)) {
+        depth++;
+        setOver(true);
+      }
+    };
+    const leave = (e: DragEvent) => {
+      if (hasFiles(e) && --depth <= 0) {
+        depth = 0;
+        setOver(false);
+      }
+    };
     const dragover = (e: DragEvent) => {
       if (!hasFiles(e)) return;
       e.preventDefault(); // allows the drop (the browser would open the file otherwise)

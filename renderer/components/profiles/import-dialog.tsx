@@ -17,9 +17,14 @@ export function ImportDialog({ onClose }: { onClose(): void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ message: string; hint?: string }>();
   const native = skiffNative(window);
-  const set = (patch: Partial<ImportForm>) => { setForm({ ...form, ...patch }); setError(undefined); };
+  const set = (patch: Partial<ImportForm>) => {
+    setForm({ ...form, ...patch });
+    setError(undefined);
+  };
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape' && !busy) onClose(); };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !busy) onClose();
+    };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [busy, onClose]);
@@ -40,7 +45,9 @@ export function ImportDialog({ onClose }: { onClose(): void }) {
   };
   const browse = async () => {
     try {
-      const picked = await native?.openFile?.([{ name: 'Kubeconfig', extensions: ['yaml', 'yml', 'json', 'conf', 'config', 'kubeconfig', '*'] }]);
+      const picked = await native?.openFile?.([
+        { name: 'Kubeconfig', extensions: ['yaml', 'yml', 'json', 'conf', 'config', 'kubeconfig', '*'] },
+      ]);
       if (picked?.length) set({ path: picked[0].path, tab: 'path' });
     } catch (e) {
       setError({ message: `The file dialog failed: ${errorText(e)}` });
@@ -48,21 +55,64 @@ export function ImportDialog({ onClose }: { onClose(): void }) {
   };
 
   return (
-    <div className="overlay" onMouseDown={(e) => { if (e.target === e.currentTarget && !busy) onClose(); }}>
-      <div className="dialog wide" role="dialog" aria-modal="true" aria-labelledby="import-title" data-testid="import-dialog"
-        onKeyDown={(e) => { if (e.key === 'Enter' && !busy && (e.target as HTMLElement).tagName === 'INPUT') send(); }}>
+    <div
+      className="overlay"
+      onMouseDown={(e) => {
+        if (e.target === e.currentTarget && !busy) onClose();
+      }}
+    >
+      <div
+        className="dialog wide"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="import-title"
+        data-testid="import-dialog"
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !busy && (e.target as HTMLElement).tagName === 'INPUT') send();
+        }}
+      >
         <h2 id="import-title">Import kubeconfig</h2>
         <div className="tabs" role="tablist">
-          <button role="tab" aria-selected={form.tab === 'path'} className={form.tab === 'path' ? 'active' : ''} data-testid="import-tab-path" onClick={() => set({ tab: 'path' })}>File or folder</button>
-          <button role="tab" aria-selected={form.tab === 'paste'} className={form.tab === 'paste' ? 'active' : ''} data-testid="import-tab-paste" onClick={() => set({ tab: 'paste' })}>Paste text</button>
+          <button
+            role="tab"
+            aria-selected={form.tab === 'path'}
+            className={form.tab === 'path' ? 'active' : ''}
+            data-testid="import-tab-path"
+            onClick={() => set({ tab: 'path' })}
+          >
+            File or folder
+          </button>
+          <button
+            role="tab"
+            aria-selected={form.tab === 'paste'}
+            className={form.tab === 'paste' ? 'active' : ''}
+            data-testid="import-tab-paste"
+            onClick={() => set({ tab: 'paste' })}
+          >
+            Paste text
+          </button>
         </div>
         {form.tab === 'path' ? (
           <div className="import-body">
-            <label htmlFor="import-path" className="small muted">Path of a kubeconfig file, or a folder of them, on this machine</label>
+            <label htmlFor="import-path" className="small muted">
+              Path of a kubeconfig file, or a folder of them, on this machine
+            </label>
             <div className="row-flex">
-              <input id="import-path" data-testid="import-path" className="grow mono" value={form.path} autoFocus spellCheck={false}
-                placeholder="/home/me/.kube/config" onChange={(e) => set({ path: e.target.value })} />
-              {native?.openFile && <button data-testid="import-browse" onClick={browse}>Browse…</button>}
+              <input
+                id="import-path"
+                data-testid="import-path"
+                className="grow mono"
+                value={form.path}
+                autoFocus
+                spellCheck={false}
+                placeholder="/home/me/.kube/config"
+                onChange={(e) => set({ path: e.target.value })}
+              />
+              {native?.openFile && (
+                <button data-testid="import-browse" onClick={browse}>
+                  Browse…
+                </button>
+              )}
             </div>
             <label className="row-flex small">
               <input type="checkbox" data-testid="import-copy" checked={form.copy} onChange={(e) => set({ copy: e.target.checked })} />
@@ -76,23 +126,49 @@ export function ImportDialog({ onClose }: { onClose(): void }) {
           </div>
         ) : (
           <div className="import-body">
-            <textarea data-testid="import-text" className="mono" rows={10} spellCheck={false} value={form.text} autoFocus
-              placeholder={'apiVersion: v1\nkind: Config\nclusters: …'} onChange={(e) => set({ text: e.target.value })} />
-            <input data-testid="import-label" value={form.label} placeholder="Name for it (optional)" onChange={(e) => set({ label: e.target.value })} />
-            <div className="muted small">Stored in Skiff's data folder, encrypted. Certificate files it names by path are read from there.</div>
+            <textarea
+              data-testid="import-text"
+              className="mono"
+              rows={10}
+              spellCheck={false}
+              value={form.text}
+              autoFocus
+              placeholder={'apiVersion: v1\nkind: Config\nclusters: …'}
+              onChange={(e) => set({ text: e.target.value })}
+            />
+            <input
+              data-testid="import-label"
+              value={form.label}
+              placeholder="Name for it (optional)"
+              onChange={(e) => set({ label: e.target.value })}
+            />
+            <div className="muted small">
+              Stored in Skiff's data folder, encrypted. Certificate files it names by path are read from there.
+            </div>
           </div>
         )}
-        <div className="muted small" style={{ marginTop: 8 }}>You can also drop kubeconfig files anywhere on this window.</div>
+        <div className="muted small" style={{ marginTop: 8 }}>
+          You can also drop kubeconfig files anywhere on this window.
+        </div>
         {error && (
           <div className="notice bad" role="alert" data-testid="import-error">
-            {error.message}{error.hint ? <div className="muted small">{error.hint}</div> : null}
+            {error.message}
+            {error.hint ? <div className="muted small">{error.hint}</div> : null}
           </div>
         )}
         <div className="buttons">
-          {!hasDefault && <button className="link" data-testid="import-default" disabled={busy} onClick={() => send({ req: { default: true } })}>Read my default kubeconfig again</button>}
+          {!hasDefault && (
+            <button className="link" data-testid="import-default" disabled={busy} onClick={() => send({ req: { default: true } })}>
+              Read my default kubeconfig again
+            </button>
+          )}
           <span className="spacer" />
-          <button onClick={onClose} disabled={busy}>Cancel</button>
-          <button className="primary" data-testid="import-submit" onClick={() => send()} disabled={busy}>{busy ? 'Importing…' : 'Import'}</button>
+          <button onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button className="primary" data-testid="import-submit" onClick={() => send()} disabled={busy}>
+            {busy ? 'Importing…' : 'Import'}
+          </button>
         </div>
       </div>
     </div>

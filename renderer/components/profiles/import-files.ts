@@ -39,6 +39,11 @@ export function importedText(s: ProfileSource): string {
   const n = s.profiles.length;
   const what = n ? `${n} profile${n === 1 ? '' : 's'} (${s.profiles.slice(0, 5).join(', ')}${n > 5 ? ', …' : ''})` : 'no contexts';
   const problems = s.errors.length ? `; ${s.errors.length} problem${s.errors.length === 1 ? '' : 's'} (see the sidebar)` : '';
-  const how = s.kind === 'file' || s.kind === 'dir' ? ' (watched for changes)' : s.kind === 'copy' || s.kind === 'paste' ? ' (stored in Skiff, encrypted)' : '';
+  const how =
+    s.kind === 'file' || s.kind === 'dir'
+      ? ' (watched for changes)'
+      : s.kind === 'copy' || s.kind === 'paste'
+        ? ' (stored in Skiff, encrypted)'
+        : '';
   return `Imported ${what} from ${s.label}${how}${problems}`;
 }

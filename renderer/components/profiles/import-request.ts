@@ -23,6 +23,7 @@ export function importRequest(f: ImportForm): { req: AddProfileSourceRequest } |
   const path = f.path.trim();
   if (!path) return { problem: 'Type the path of a kubeconfig file or a folder of them.' };
   if (/^~/.test(path)) return { problem: `"${path}": write the full path (~ is not expanded), e.g. /home/me/.kube/config` };
-  if (!/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(path)) return { problem: `"${path}" is not an absolute path: write it from the root, e.g. /home/me/.kube/config` };
+  if (!/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(path))
+    return { problem: `"${path}" is not an absolute path: write it from the root, e.g. /home/me/.kube/config` };
   return { req: f.copy ? { path, copy: true } : { path } };
 }

@@ -10,7 +10,12 @@ test('namespaces from the cluster, with "All namespaces"', () => {
 
 test("listing forbidden: the allow-list only, starting in the context's namespace", () => {
   const allowed = { profile: 'p', namespaces: ['team-a', 'team-b'], from: 'allow-list' as const, defaultNamespace: 'team-a' };
-  assert.deepEqual(namespaceChoices('', [], true, allowed), { from: 'allow-list', names: ['team-a', 'team-b'], all: false, switchTo: 'team-a' });
+  assert.deepEqual(namespaceChoices('', [], true, allowed), {
+    from: 'allow-list',
+    names: ['team-a', 'team-b'],
+    all: false,
+    switchTo: 'team-a',
+  });
   assert.deepEqual(namespaceChoices('team-b', [], true, allowed), { from: 'allow-list', names: ['team-a', 'team-b'], all: false });
   assert.deepEqual(namespaceChoices('', [], true, { ...allowed, namespaces: [] }).names, ['team-a']);
 });

@@ -12,7 +12,12 @@ export interface NamespaceChoices {
   switchTo?: string;
 }
 
-export function namespaceChoices(current: string, fromCluster: string[], forbidden: boolean, allowed: ProfileNamespaces | undefined): NamespaceChoices {
+export function namespaceChoices(
+  current: string,
+  fromCluster: string[],
+  forbidden: boolean,
+  allowed: ProfileNamespaces | undefined,
+): NamespaceChoices {
   if (!forbidden || !allowed) return { from: 'cluster', names: fromCluster, all: true };
   const names = allowed.namespaces.length ? allowed.namespaces : [allowed.defaultNamespace];
   return { from: 'allow-list', names, all: false, ...(current === '' ? { switchTo: allowed.defaultNamespace } : {}) };

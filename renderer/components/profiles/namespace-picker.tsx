@@ -17,7 +17,11 @@ export function NamespacePicker() {
   const namespace = useApp((s) => s.namespace);
   const setNamespace = useApp((s) => s.setNamespace);
   const summary = useApp((s) => s.profiles.find((p) => p.name === s.profile));
-  const live = useLiveTable(client, client ? resourcePath(wellKnown.namespaces) : undefined, { includeObject: 'Metadata', poll: true, pollMs: 15_000 });
+  const live = useLiveTable(client, client ? resourcePath(wellKnown.namespaces) : undefined, {
+    includeObject: 'Metadata',
+    poll: true,
+    pollMs: 15_000,
+  });
   const forbidden = (live.error as { code?: number } | undefined)?.code === 403;
   const [allowed, setAllowed] = useState<ProfileNamespaces>();
   const [editing, setEditing] = useState(false);
@@ -27,8 +31,13 @@ export function NamespacePicker() {
     setAllowed(undefined);
     if (!forbidden || !profile) return;
     let live = true;
-    host.profileNamespaces(profile).then((r) => live && setAllowed(r), (e) => live && setAllowed({ profile, namespaces: [], from: 'allow-list', defaultNamespace: 'default', reason: errorText(e) }));
-    return () => { live = false; };
+    host.profileNamespaces(profile).then(
+      (r) => live && setAllowed(r),
+      (e) => live && setAllowed({ profile, namespaces: [], from: 'allow-list', defaultNamespace: 'default', reason: errorText(e) }),
+    );
+    return () => {
+      live = false;
+    };
   }, [forbidden, profile, allowKey, host]);
   const fromCluster = useMemo(() => live.set.rows.map((r) => r.name).sort(), [live.set.rows]);
   const choices = namespaceChoices(namespace, fromCluster, forbidden, allowed);
@@ -39,14 +48,29 @@ export function NamespacePicker() {
   const canEdit = forbidden && summary?.source === 'kubeconfig';
   return (
     <>
-      <select data-testid="namespace-picker" aria-label="Namespace" value={namespace} data-from={choices.from}
-        title={choices.from === 'allow-list' ? allowed?.reason : undefined} onChange={(e) => setNamespace(e.target.value)}>
+      <select
+        data-testid="namespace-picker"
+        aria-label="Namespace"
+        value={namespace}
+        data-from={choices.from}
+        title={choices.from === 'allow-list' ? allowed?.reason : undefined}
+        onChange={(e) => setNamespace(e.target.value)}
+      >
         {choices.all && <option value="">All namespaces</option>}
-        {names.map((n) => <option key={n} value={n}>{n}</option>)}
+        {names.map((n) => (
+          <option key={n} value={n}>
+            {n}
+          </option>
+        ))}
         {namespace && !names.includes(namespace) && <option value={namespace}>{namespace}</option>}
       </select>
       {canEdit && (
-        <button className="ghost small" data-testid="edit-namespaces" title="This user may not list namespaces: choose which ones to offer" onClick={() => setEditing(true)}>
+        <button
+          className="ghost small"
+          data-testid="edit-namespaces"
+          title="This user may not list namespaces: choose which ones to offer"
+          onClick={() => setEditing(true)}
+        >
           Edit allowed namespaces…
         </button>
       )}

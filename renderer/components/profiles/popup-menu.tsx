@@ -16,8 +16,21 @@ export function PopupMenu({ testId, label, children }: PopupMenuProps) {
   useDismiss(ref, open, dismiss);
   return (
     <div ref={ref} style={{ position: 'relative' }}>
-      <button className="ghost" data-testid={testId} aria-label={label} aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)}>⋯</button>
-      {open && <div className="menu" role="menu" style={{ right: 0, top: 24 }}>{children(() => setOpen(false))}</div>}
+      <button
+        className="ghost"
+        data-testid={testId}
+        aria-label={label}
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+      >
+        ⋯
+      </button>
+      {open && (
+        <div className="menu" role="menu" style={{ right: 0, top: 24 }}>
+          {children(() => setOpen(false))}
+        </div>
+      )}
     </div>
   );
 }

@@ -33,25 +33,75 @@ export function ProfileGate({ children }: { children: ReactNode }) {
   );
 
   if (!p) {
-    return banner('bad', <>Profile <strong>{profile}</strong> is no longer in any imported kubeconfig: its context was removed, or its file moved. Pick another cluster on the left.</>, null);
+    return banner(
+      'bad',
+      <>
+        Profile <strong>{profile}</strong> is no longer in any imported kubeconfig: its context was removed, or its file moved. Pick another
+        cluster on the left.
+      </>,
+      null,
+    );
   }
   if (p.error) {
-    return banner('bad', <>Profile <strong>{p.name}</strong> cannot be used: <span data-testid="profile-down-reason">{p.error}</span>{p.file && <div className="muted small mono">{p.file}</div>}</>, null);
+    return banner(
+      'bad',
+      <>
+        Profile <strong>{p.name}</strong> cannot be used: <span data-testid="profile-down-reason">{p.error}</span>
+        {p.file && <div className="muted small mono">{p.file}</div>}
+      </>,
+      null,
+    );
   }
   if (p.exec && !p.exec.consented) {
-    return banner('', <>Profile <strong>{p.name}</strong> gets its credentials by running <code>{p.exec.command}</code>. Nothing runs until you allow it.</>,
-      <button className="primary" data-testid="profile-consent-open" onClick={() => askConsent(p.name)}>Review and allow…</button>);
+    return banner(
+      '',
+      <>
+        Profile <strong>{p.name}</strong> gets its credentials by running <code>{p.exec.command}</code>. Nothing runs until you allow it.
+      </>,
+      <button className="primary" data-testid="profile-consent-open" onClick={() => askConsent(p.name)}>
+        Review and allow…
+      </button>,
+    );
   }
-  const checkButton = <button className="primary" data-testid="profile-check-again" disabled={busy} onClick={again}>{busy ? 'Checking…' : 'Check again'}</button>;
+  const checkButton = (
+    <button className="primary" data-testid="profile-check-again" disabled={busy} onClick={again}>
+      {busy ? 'Checking…' : 'Check again'}
+    </button>
+  );
   if (p.status === 'unreachable' && !anyway) {
-    return banner('bad', <>
-      Cannot reach <strong>{p.name}</strong>{p.server ? <> at <code>{p.server}</code></> : null}: <span data-testid="profile-down-reason">{p.reason ?? 'no answer'}</span>
-      {p.checkedAt && <div className="muted small">Checked {new Date(p.checkedAt).toLocaleTimeString()}. Other clusters are not affected.</div>}
-    </>, <>{checkButton}<button data-testid="profile-show-anyway" onClick={() => setAnyway(true)}>Show anyway</button></>);
+    return banner(
+      'bad',
+      <>
+        Cannot reach <strong>{p.name}</strong>
+        {p.server ? (
+          <>
+            {' '}
+            at <code>{p.server}</code>
+          </>
+        ) : null}
+        : <span data-testid="profile-down-reason">{p.reason ?? 'no answer'}</span>
+        {p.checkedAt && (
+          <div className="muted small">Checked {new Date(p.checkedAt).toLocaleTimeString()}. Other clusters are not affected.</div>
+        )}
+      </>,
+      <>
+        {checkButton}
+        <button data-testid="profile-show-anyway" onClick={() => setAnyway(true)}>
+          Show anyway
+        </button>
+      </>,
+    );
   }
   return (
     <>
-      {p.status === 'unreachable' && banner('bad', <>Cannot reach <strong>{p.name}</strong>: {p.reason ?? 'no answer'}</>, checkButton)}
+      {p.status === 'unreachable' &&
+        banner(
+          'bad',
+          <>
+            Cannot reach <strong>{p.name}</strong>: {p.reason ?? 'no answer'}
+          </>,
+          checkButton,
+        )}
       {children}
     </>
   );

@@ -17,17 +17,32 @@ export interface ProfileGroup {
 
 export type Tone = 'ok' | 'warn' | 'bad' | '';
 
-export const profileTone: Record<ProfileSummary['status'], Tone> = { ready: 'ok', starting: 'warn', unreachable: 'bad', stopped: '', unknown: '' };
+export const profileTone: Record<ProfileSummary['status'], Tone> = {
+  ready: 'ok',
+  starting: 'warn',
+  unreachable: 'bad',
+  stopped: '',
+  unknown: '',
+};
 
-const baseName = (p: string) => p.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || p;
+const baseName = (p: string) =>
+  p
+    .replace(/[\\/]+$/, '')
+    .split(/[\\/]/)
+    .pop() || p;
 
 export function sourceLabel(s: ProfileSource): string {
   switch (s.kind) {
-    case 'default': return 'Default kubeconfig';
-    case 'dir': return `${baseName(s.label)}/`;
-    case 'copy': return `${baseName(s.label.replace(/ \(copy\)$/, ''))} (copy)`;
-    case 'paste': return s.label.replace(/^pasted: /, 'Pasted: ');
-    default: return baseName(s.label);
+    case 'default':
+      return 'Default kubeconfig';
+    case 'dir':
+      return `${baseName(s.label)}/`;
+    case 'copy':
+      return `${baseName(s.label.replace(/ \(copy\)$/, ''))} (copy)`;
+    case 'paste':
+      return s.label.replace(/^pasted: /, 'Pasted: ');
+    default:
+      return baseName(s.label);
   }
 }
 
@@ -36,7 +51,7 @@ export function profileGroups(profiles: ProfileSummary[], sources: ProfileSource
   const kube = profiles.filter((p) => p.source === 'kubeconfig' && !localNames.has(p.name));
   const bySource = new Map<string, ProfileSummary[]>();
   for (const p of kube) {
-    const id = sources.some((s) => s.id === p.sourceId) ? p.sourceId ?? '' : '';
+    const id = sources.some((s) => s.id === p.sourceId) ? (p.sourceId ?? '') : '';
     bySource.set(id, [...(bySource.get(id) ?? []), p]);
   }
   const groups: ProfileGroup[] = sources.map((s) => {
@@ -48,7 +63,8 @@ export function profileGroups(profiles: ProfileSummary[], sources: ProfileSource
     return { id: s.id, source: s, label: sourceLabel(s), title, profiles: list, problems };
   });
   const orphans = bySource.get('');
-  if (orphans?.length) groups.push({ id: '', label: 'Kubeconfig', title: 'Profiles whose source is being read', profiles: orphans, problems: [] });
+  if (orphans?.length)
+    groups.push({ id: '', label: 'Kubeconfig', title: 'Profiles whose source is being read', profiles: orphans, problems: [] });
   return groups.filter((g) => g.profiles.length || g.problems.length);
 }
 

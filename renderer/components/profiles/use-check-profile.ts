@@ -7,7 +7,9 @@ import { useApp, useServices } from '../../state/services';
 
 export function checkVerdict(c: ProfileCheck): string {
   if (!c.ok) return `${c.profile}: ${c.reason ?? c.status}`;
-  const parts = [c.serverVersion, c.nodeCount === undefined ? undefined : `${c.nodeCount} node${c.nodeCount === 1 ? '' : 's'}`].filter(Boolean);
+  const parts = [c.serverVersion, c.nodeCount === undefined ? undefined : `${c.nodeCount} node${c.nodeCount === 1 ? '' : 's'}`].filter(
+    Boolean,
+  );
   return `${c.profile} is ready${parts.length ? ` (${parts.join(', ')})` : ''}`;
 }
 
@@ -15,15 +17,18 @@ export function useCheckProfile(): (name: string) => Promise<ProfileCheck | unde
   const { host } = useServices();
   const toast = useApp((s) => s.toast);
   const loadDiscovery = useApp((s) => s.loadDiscovery);
-  return useCallback(async (name: string) => {
-    try {
-      const c = await host.checkProfile(name);
-      toast(checkVerdict(c), c.ok ? 'ok' : 'bad');
-      if (c.ok) loadDiscovery(name, true);
-      return c;
-    } catch (e) {
-      toast(`Could not check ${name}: ${errorText(e)}`, 'bad');
-      return undefined;
-    }
-  }, [host, toast, loadDiscovery]);
+  return useCallback(
+    async (name: string) => {
+      try {
+        const c = await host.checkProfile(name);
+        toast(checkVerdict(c), c.ok ? 'ok' : 'bad');
+        if (c.ok) loadDiscovery(name, true);
+        return c;
+      } catch (e) {
+        toast(`Could not check ${name}: ${errorText(e)}`, 'bad');
+        return undefined;
+      }
+    },
+    [host, toast, loadDiscovery],
+  );
 }

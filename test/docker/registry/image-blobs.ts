@@ -51,10 +51,17 @@ export function imageFromSave(saved: Buffer, addFiles?: Record<string, string | 
     blobs.set(digest, gz);
     return { mediaType: LAYER_GZIP, size: gz.length, digest };
   });
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2, mediaType: MANIFEST_V2,
-    config: { mediaType: CONFIG_V1, size: config.length, digest: configDigest },
-    layers,
-  }, null, 3));
+  const manifest = Buffer.from(
+    JSON.stringify(
+      {
+        schemaVersion: 2,
+        mediaType: MANIFEST_V2,
+        config: { mediaType: CONFIG_V1, size: config.length, digest: configDigest },
+        layers,
+      },
+      null,
+      3,
+    ),
+  );
   return { manifest, manifestDigest: sha256(manifest), blobs, imageId: configDigest };
 }

@@ -34,7 +34,8 @@ export interface TestRegistry {
   close(): Promise<void>;
 }
 
-const errorBody = (code: string, message: string, detail?: unknown) => JSON.stringify({ errors: [{ code, message, detail: detail ?? null }] });
+const errorBody = (code: string, message: string, detail?: unknown) =>
+  JSON.stringify({ errors: [{ code, message, detail: detail ?? null }] });
 
 export async function startTestRegistry(o: TestRegistryOptions = {}): Promise<TestRegistry> {
   const docker = o.docker ?? new Docker();
@@ -59,7 +60,12 @@ export async function startTestRegistry(o: TestRegistryOptions = {}): Promise<Te
   }
 
   async function sendBlob(req: IncomingMessage, res: ServerResponse, digest: string, data: Buffer, head: boolean) {
-    res.writeHead(200, { 'Docker-Distribution-API-Version': 'registry/2.0', 'Content-Type': 'application/octet-stream', 'Content-Length': data.length, 'Docker-Content-Digest': digest });
+    res.writeHead(200, {
+      'Docker-Distribution-API-Version': 'registry/2.0',
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': data.length,
+      'Docker-Content-Digest': digest,
+    });
     if (head) return void res.end();
     const rate = bytesPerSecond;
     if (!rate) return void res.end(data);
@@ -78,9 +84,11 @@ export async function startTestRegistry(o: TestRegistryOptions = {}): Promise<Te
     const head = method === 'HEAD';
     requests.push(`${method} ${url.pathname}`);
     if (!url.pathname.startsWith('/v2/')) return fail(res, 404, 'NOT_FOUND', 'not a registry v2 path', head);
-    if (!authorized(req)) return fail(res, 401, 'UNAUTHORIZED', 'authentication required', head, { 'WWW-Authenticate': 'Basic realm="skiff-test"' });
+    if (!authorized(req))
+      return fail(res, 401, 'UNAUTHORIZED', 'authentication required', head, { 'WWW-Authenticate': 'Basic realm="skiff-test"' });
     if (url.pathname === '/v2/' && (method === 'GET' || head)) return send(res, 200, { 'Content-Type': 'application/json' }, '{}', head);
-    if (method !== 'GET' && !head) return fail(res, 405, 'UNSUPPORTED', 'this test registry is read-only over HTTP; push with TestRegistry.push', head);
+    if (method !== 'GET' && !head)
+      return fail(res, 405, 'UNSUPPORTED', 'this test registry is read-only over HTTP; push with TestRegistry.push', head);
     let m = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(url.pathname);
     if (m) {
       const repo = manifests.get(m[1]);
@@ -114,8 +122,12 @@ export async function startTestRegistry(o: TestRegistryOptions = {}): Promise<Te
   return {
     host,
     requests,
-    get bytesPerSecond() { return bytesPerSecond; },
-    set bytesPerSecond(v) { bytesPerSecond = v; },
+    get bytesPerSecond() {
+      return bytesPerSecond;
+    },
+    set bytesPerSecond(v) {
+      bytesPerSecond = v;
+    },
     async push(localImage, repoTag, opts = {}) {
       const m = /^([a-z0-9]+(?:[._/-][a-z0-9]+)*):([\w][\w.-]{0,127})$/.exec(repoTag);
       if (!m) throw new Error(`push: "${repoTag}" is not repo:tag (lowercase repository path, then a tag)`);

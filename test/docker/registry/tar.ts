@@ -9,7 +9,11 @@ export interface TarEntry {
 }
 
 const BLOCK = 512;
-const str = (b: Buffer, off: number, len: number) => b.subarray(off, off + len).toString('utf8').replace(/\0.*$/s, '');
+const str = (b: Buffer, off: number, len: number) =>
+  b
+    .subarray(off, off + len)
+    .toString('utf8')
+    .replace(/\0.*$/s, '');
 const octal = (b: Buffer, off: number, len: number) => parseInt(str(b, off, len).trim() || '0', 8);
 
 /** Entries of a tar archive, in order. */
@@ -31,7 +35,10 @@ export function readTar(buf: Buffer): TarEntry[] {
       if (m && type === 'x') longName = m[1];
       continue;
     }
-    if (type === 'L') { longName = data.toString('utf8').replace(/\0.*$/s, ''); continue; }
+    if (type === 'L') {
+      longName = data.toString('utf8').replace(/\0.*$/s, '');
+      continue;
+    }
     const name = longName ?? (prefix ? `${prefix}/${str(h, 0, 100)}` : str(h, 0, 100));
     longName = undefined;
     out.push({ name, type, data: Buffer.from(data) });

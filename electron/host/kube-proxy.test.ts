@@ -4,7 +4,7 @@ import { createServer, request, type IncomingMessage, type Server } from 'node:h
 import { PassThrough, Transform } from 'node:stream';
 import { KubeConfig } from '@kubernetes/client-node';
 import { WebSocket } from 'ws';
-import type { NodeStreams } from '../../engine/kubelet/streams';
+import type { NodeStreams } from '../../engine/client/node-streams';
 import { createKubeProxy } from './kube-proxy';
 import type { Profile, ProfileRegistry } from './profiles';
 import { startHostServer, type HostServer } from './server';

@@ -8,7 +8,7 @@ import { request as httpsRequest } from 'node:https';
 import net from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../engine/kinds/types';
-import type { NodeStreams } from '../../engine/kubelet/streams';
+import type { NodeStreams } from '../../engine/client/node-streams';
 import { createEventHub } from './event-hub';
 import { HostHttpError } from './http-util';
 import { createKubeTargets, upstreamPath } from './kube-target';

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreatePki } from '../../engine/pki/load-or-create-pki';
 import { openSqliteStore } from '../../engine/store/sqlite-store';
+import { createRegistryControllers } from '../../engine/controllers/registry-controllers';
 import { startApiServer, type ApiServer } from '../../engine/apiserver/server';
 import { buildKubeconfigEntries, kubeconfigYaml } from '../../engine/cluster/kubeconfig';
 import { ADMIN_GROUPS, ADMIN_USER } from '../../engine/pki/types';
@@ -22,6 +23,7 @@ export async function startTestApiServer(name = 'fixture'): Promise<TestApiServe
   const pki = await loadOrCreatePki(join(dir, 'pki'));
   const store = openSqliteStore({ path: join(dir, 'state.db') });
   const server = await startApiServer({
+    background: createRegistryControllers,
     store,
     port: 0,
     tls: { cert: pki.serverCert, key: pki.serverKey, clientCA: pki.caCert },

@@ -4,12 +4,12 @@
 // upstream's messages ("maximum cpu usage per Container is 1, but limit is 2"). PVC storage
 // min/max are checked too.
 import type { KindDef, KubeObject } from '../kinds/types';
-import { parseQuantity } from '../kinds/quantity';
+import { parseQuantity } from '../apimachinery/quantity';
 import { qosClass } from '../kinds/pod-defaults';
 import { errors } from './status';
 import type { AdmissionPlugin, AdmissionStorage } from './admission-chain';
-import { formatResource, isBinaryText } from './admission-quantity';
-import { podResources } from './admission-quota-usage';
+import { formatResource, isBinaryText } from '../apimachinery/quantity-format';
+import { podResources } from '../kinds/quota-usage';
 
 type Obj = Record<string, any>;
 type List = Record<string, string>;

@@ -4,13 +4,13 @@
 // swap, re-checked on each retry), so a burst of creates cannot overrun the quota before the
 // usage controller recounts.
 import type { KindDef, KubeObject } from '../kinds/types';
-import { parseQuantity } from '../kinds/quantity';
+import { parseQuantity } from '../apimachinery/quantity';
 import { validateObjectMeta } from '../kinds/validation';
 import { nameKindOf } from '../kinds/registry';
 import { errors } from './status';
 import type { AdmissionPlugin, AdmissionStorage } from './admission-chain';
-import { formatResource, isBinaryText } from './admission-quantity';
-import { formatUsage, namespaceUsage, objectUsage, podInScope, quotaTracks, type Usage } from './admission-quota-usage';
+import { formatResource, isBinaryText } from '../apimachinery/quantity-format';
+import { formatUsage, namespaceUsage, objectUsage, podInScope, quotaTracks, type Usage } from '../kinds/quota-usage';
 
 type Obj = Record<string, any>;
 

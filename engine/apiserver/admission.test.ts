@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestCore, type TestCluster } from '../client/test-cluster';
+import { startTestCore, type TestCluster } from './testing/test-cluster';
 import { R } from '../client/types';
 
 let t: TestCluster;

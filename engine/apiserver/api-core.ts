@@ -13,15 +13,13 @@ import { createResources } from './resource-store';
 import { createServiceAllocation } from './service-allocation';
 import { createDefaultAdmission } from './admission-chain';
 import type { MetricsSource } from './metrics-api';
-import { createGarbageCollector } from '../controllers/garbage-collector';
-import { createNamespaceLifecycle } from '../controllers/namespace-lifecycle';
-import { createCompactor } from '../controllers/compactor';
+import { createCompactor } from '../store/compactor';
 import type { HandlerDeps } from './handler-deps';
 import { labelMatcher, fieldMatcher } from './selector-matchers';
 import { versionInfo } from './version';
-import { createServiceAccountTokens } from './token-auth';
+import { createServiceAccountTokens } from '../pki/service-account-tokens';
 import { randomBytes } from 'node:crypto';
-import { createNodeStreamsRegistry } from '../kubelet/streams';
+import { createNodeStreamsRegistry } from '../client/node-streams';
 
 export type ApiCore = ReturnType<typeof createApiCore>;
 
@@ -92,15 +90,6 @@ export function createApiCore(opts: ApiCoreOptions) {
     return undefined;
   }
 
-  const gc = createGarbageCollector({ store, resources, locate, log: opts.log });
-  const namespaces = createNamespaceLifecycle({
-    store,
-    resources,
-    namespaceDef,
-    namespacedKinds: () => storedKinds().filter((d) => d.namespaced),
-    log: opts.log,
-  });
-
   const compactor = createCompactor({ store, log: opts.log });
 
   const nodeStreams = createNodeStreamsRegistry();
@@ -136,14 +125,15 @@ export function createApiCore(opts: ApiCoreOptions) {
     nodeStreams,
     /** Usage for metrics.k8s.io; the node manager sets `source` once kubelets run. */
     metrics: { source: undefined as MetricsSource | undefined },
-    async startControllers() {
-      await gc.start();
-      await namespaces.start();
+    /** Resolves a stored key to its kind and namespace/name. */
+    locate,
+    /** One definition per stored key space. */
+    storedKinds,
+    log: opts.log,
+    startCompactor() {
       compactor.start();
     },
     stop() {
-      gc.stop();
-      namespaces.stop();
       compactor.stop();
       admission.stop();
     },

@@ -3,10 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 
-export interface UserInfo {
-  user: string;
-  groups: string[];
-}
+import type { UserInfo } from '../apimachinery/user-info';
 
 export type TokenTable = Record<string, UserInfo>;
 

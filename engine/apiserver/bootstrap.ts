@@ -19,7 +19,7 @@ export async function bootstrapCluster(core: ApiCore, opts: { apiServerPort: num
       },
     }),
   );
-  await core.startControllers();
+  core.startCompactor();
 }
 
 async function ignoreExists(p: Promise<unknown>) {

@@ -23,7 +23,7 @@ export interface HandlerDeps {
   fieldMatcher(def: KindDef, selector: string): (obj: KubeObject) => boolean;
   now(): Date;
   /** Signs tokens for serviceaccounts/token (TokenRequest). */
-  serviceAccountTokens?: import('./token-auth').ServiceAccountTokens;
+  serviceAccountTokens?: import('../pki/service-account-tokens').ServiceAccountTokens;
   /** Each node's log/exec/port-forward streams (pods/log reads through it). */
-  nodeStreams?: import('../kubelet/streams').NodeStreamsRegistry;
+  nodeStreams?: import('../client/node-streams').NodeStreamsRegistry;
 }

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestCore } from '../client/test-cluster';
+import { startTestCore } from './testing/test-cluster';
 import { R } from '../client/types';
 import { createMetricsApi, withMetricsGroup } from './metrics-api';
-import { formatBytes, formatNanos } from './admission-quantity';
+import { formatBytes, formatNanos } from '../apimachinery/quantity-format';
 
 test('quantities print like metrics-server', () => {
   assert.equal(formatNanos(250_000_000), '250m');

@@ -6,8 +6,8 @@ import type { KubeClient } from '../client/types';
 import { R } from '../client/types';
 import type { KubeObject } from '../kinds/types';
 import { errors } from './status';
-import { parseLabelSelector, compileFieldSelector } from './selectors';
-import { formatBytes, formatNanos } from './admission-quantity';
+import { parseLabelSelector, compileFieldSelector } from '../apimachinery/selectors';
+import { formatBytes, formatNanos } from '../apimachinery/quantity-format';
 
 export interface NodeUsage {
   name: string;

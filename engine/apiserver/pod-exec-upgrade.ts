@@ -3,7 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { KubeObject } from '../kinds/types';
-import type { NodeStreams } from '../kubelet/streams';
+import type { NodeStreams } from '../client/node-streams';
 import { errorStatus, openSession, parseExecRequest, pumpSession, type ExecKind, type ExecTransport } from './pod-exec';
 import { acceptSpdyExec, isSpdyExecUpgrade, pickSpdyProtocol } from './spdy-exec';
 import { errors } from './status';

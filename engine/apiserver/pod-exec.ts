@@ -2,7 +2,7 @@
 // the container, opens the node's session and pumps it through an ExecTransport (WebSocket
 // channels or SPDY streams). Validation happens before the upgrade so errors stay HTTP Status.
 import type { KubeObject } from '../kinds/types';
-import type { ExecOptions, ExecSession, NodeStreams } from '../kubelet/streams';
+import type { ExecOptions, ExecSession, NodeStreams } from '../client/node-streams';
 import { errors } from './status';
 
 export type ExecKind = 'exec' | 'attach';

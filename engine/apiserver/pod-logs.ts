@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { KubeObject } from '../kinds/types';
-import type { LogOptions, NodeStreamsRegistry } from '../kubelet/streams';
+import type { LogOptions, NodeStreamsRegistry } from '../client/node-streams';
 import { ApiError, errors } from './status';
 
 /** Query parameters → LogOptions; 422 for values kube-apiserver's validation rejects. */

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { PassThrough, Duplex } from 'node:stream';
-import type { NodeStreams } from '../kubelet/streams';
+import type { NodeStreams } from '../client/node-streams';
 import type { KubeObject } from '../kinds/types';
 import { serveSpdyPortForward } from './pod-portforward-spdy';
 import { controlFrame, createHeaderCodec, dataFrame, FLAG_FIN, FRAME, splitFrames, u32, type Frame } from './spdy-framing';

@@ -4,7 +4,7 @@
 // stream as text, and both streams are closed when the pod side is done.
 import type { Duplex } from 'node:stream';
 import type { KubeObject } from '../kinds/types';
-import type { NodeStreams } from '../kubelet/streams';
+import type { NodeStreams } from '../client/node-streams';
 import { createSpdyConnection, type SpdyConnection } from './spdy-connection';
 import { forwardErrorMessage } from './pod-portforward';
 

@@ -4,7 +4,7 @@
 // connection per port per WebSocket; the WebSocket closes when every pod connection is done.
 import type { Duplex } from 'node:stream';
 import type { KubeObject } from '../kinds/types';
-import type { NodeStreams } from '../kubelet/streams';
+import type { NodeStreams } from '../client/node-streams';
 import { forwardErrorMessage, type WsSocket } from './pod-portforward';
 
 export function channelPortForward(ws: WsSocket, pod: KubeObject, streams: NodeStreams, ports: number[]): void {

@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
 import type { KubeObject } from '../kinds/types';
-import type { NodeStreams } from '../kubelet/streams';
+import type { NodeStreams } from '../client/node-streams';
 import { errors } from './status';
 import { serveSpdyPortForward } from './pod-portforward-spdy';
 import { channelPortForward } from './pod-portforward-ws';

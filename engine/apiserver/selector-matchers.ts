@@ -1,7 +1,7 @@
 // Label and field selectors from query parameters, turned into object matchers. Every kind
 // supports metadata.name and metadata.namespace; kinds add their own fields in engine/kinds.
 import type { KindDef, KubeObject } from '../kinds/types';
-import { parseLabelSelector, compileFieldSelector } from './selectors';
+import { parseLabelSelector, compileFieldSelector } from '../apimachinery/selectors';
 
 export function labelMatcher(selector: string) {
   const m = parseLabelSelector(selector);

@@ -12,9 +12,9 @@ import { bootstrapCluster } from './bootstrap';
 import { versionInfo } from './version';
 import { handlePodUpgrade } from './pod-upgrade';
 import { PatchError } from './patch';
-import { SelectorError } from './selectors';
+import { SelectorError } from '../apimachinery/selectors';
 import { createMetricsApi, isMetricsRoute, withMetricsGroup } from './metrics-api';
-import { createInProcessClient } from '../client/in-process';
+import { createInProcessClient } from './in-process-client';
 
 export interface ApiServerOptions {
   store: Store;
@@ -26,6 +26,16 @@ export interface ApiServerOptions {
   /** Signs service-account tokens (keep it across restarts so issued tokens stay valid). */
   serviceAccountKey?: Buffer;
   log?: (line: string) => void;
+  /**
+   * Background loops the composer runs beside this server's core (the garbage collector and
+   * namespace lifecycle); the server starts them after bootstrap and stops them on close.
+   */
+  background?: (core: ApiCore) => BackgroundLoop;
+}
+
+export interface BackgroundLoop {
+  start(): Promise<void>;
+  stop(): void;
 }
 
 export interface ApiServer {
@@ -167,6 +177,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const port = (server.address() as { port: number }).port;
   address = `${host}:${port}`;
   await bootstrapCluster(core, { apiServerPort: port });
+  const background = opts.background?.(core);
+  await background?.start();
   const sockets = new Set<import('node:net').Socket>();
   server.on('secureConnection', (s) => {
     sockets.add(s);
@@ -179,6 +191,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     core,
     close: () =>
       new Promise<void>((resolve) => {
+        background?.stop();
         core.stop();
         server.close(() => resolve());
         for (const s of sockets) s.destroy();

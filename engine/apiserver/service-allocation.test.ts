@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { openSqliteStore } from '../store/sqlite-store';
 import { createApiCore } from './api-core';
 import { bootstrapCluster } from './bootstrap';
-import { migrateServiceIPs, wellKnownServiceIP } from './service-allocation';
+import { migrateServiceIPs } from './service-allocation';
+import { wellKnownServiceIP } from '../apimachinery/ip-cidr';
 import { objectKey } from './storage-keys';
 import type { KubeObject } from '../kinds/types';
 

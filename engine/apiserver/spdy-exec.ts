@@ -3,7 +3,7 @@
 // expected stream exists; the Status goes on the error stream (JSON from v4, text before).
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ExecOptions } from '../kubelet/streams';
+import type { ExecOptions } from '../client/node-streams';
 import { queuedSlot, type ExecStatus, type ExecTransport } from './pod-exec';
 import { createSpdyConnection } from './spdy-connection';
 

@@ -9,7 +9,7 @@ import { readBody, decodeBody, mediaType } from './body';
 import { isDryRun, wantsTable, includeObjectParam } from './request-options';
 import { toTable } from './table';
 import { rfc3339 } from './object-meta';
-import { selectorToString, labelSelectorFromObject } from './selectors';
+import { selectorToString, labelSelectorFromObject } from '../apimachinery/selectors';
 import { servePodLogs } from './pod-logs';
 
 const success = (code: number) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code });

@@ -93,7 +93,7 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
 async function stopDockerContainers(cluster: string): Promise<number> {
   try {
     const { default: Docker } = await import('dockerode');
-    const { stopClusterContainers } = await import('../kubelet/docker/stop-cluster');
+    const { stopClusterContainers } = await import('../docker/stop-cluster');
     return await stopClusterContainers(new Docker(), cluster);
   } catch {
     return 0;

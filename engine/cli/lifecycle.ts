@@ -132,7 +132,7 @@ async function removeDockerResources(name: string, io: CliIo): Promise<void> {
   if (!(await dockerReachable()).ok) return;
   try {
     const { default: Docker } = await import('dockerode');
-    const { removeClusterResources } = await import('../kubelet/docker/network');
+    const { removeClusterResources } = await import('../docker/network');
     await removeClusterResources(new Docker(), name);
   } catch (err) {
     io.err(

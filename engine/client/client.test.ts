@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestCore, eventually, type TestCluster } from './test-cluster';
+import { startTestCore, eventually, type TestCluster } from '../apiserver/testing/test-cluster';
 import { createInformer } from './informer';
 import { createWorkQueue } from './work-queue';
 import { R, isStatus } from './types';

@@ -1,7 +1,7 @@
 // The cluster's moving parts over an in-process client: controller manager, scheduler, and
 // the node manager that runs a kubelet for each node. Started after the API server.
 import type { ApiCore } from '../apiserver/api-core';
-import { createInProcessClient } from '../client/in-process';
+import { createInProcessClient } from '../apiserver/in-process-client';
 import { startControllerManager } from '../controllers/manager';
 import { R, type KubeClient } from '../client/types';
 import type { AddressPlan } from '../network/address-plan';

@@ -4,7 +4,7 @@
 // the API server's Service CIDR. Dependencies are injectable so tests can fake the heavy parts.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadOrCreateSigningKey } from '../apiserver/token-auth';
+import { loadOrCreateSigningKey } from '../pki/service-account-tokens';
 import { UnavailableError, type Store } from '../store/types';
 import type { ApiServerOptions, ApiServer } from '../apiserver/server';
 import type { ClusterComponents, NodeRuntime } from './components';
@@ -67,10 +67,16 @@ const defaultDeps: ControlPlaneDeps = {
     o.kind === 'sqlite'
       ? (await import('../store/sqlite-store')).openSqliteStore({ path: o.path })
       : (await import('../store/open-store')).openStore(o),
-  startApiServer: async (o) => (await import('../apiserver/server')).startApiServer(o),
+  startApiServer: async (o) => {
+    const [{ startApiServer }, { createRegistryControllers }] = await Promise.all([
+      import('../apiserver/server'),
+      import('../controllers/registry-controllers'),
+    ]);
+    return startApiServer({ ...o, background: createRegistryControllers });
+  },
   prepareNetwork: async (cluster, preferredSubnet, log) => {
     const { default: Docker } = await import('dockerode');
-    const { prepareClusterNetwork } = await import('../kubelet/docker/network');
+    const { prepareClusterNetwork } = await import('../docker/network');
     const { planFromSubnet } = await import('../network/address-plan');
     const info = await prepareClusterNetwork(new Docker(), cluster, preferredSubnet).catch((err) => {
       throw new SkiffError(
@@ -121,7 +127,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     }
   }
   const { DEFAULT_SERVICE_CIDR } = await import('../network/address-plan');
-  const { wellKnownServiceIP } = await import('../apiserver/service-allocation');
+  const { wellKnownServiceIP } = await import('../apimachinery/ip-cidr');
   const serviceCIDR = plan?.serviceCIDR ?? saved?.serviceCIDR ?? DEFAULT_SERVICE_CIDR;
 
   // The serving cert also names the `kubernetes` Service's IP, which pods dial (reissued when missing).
@@ -241,7 +247,8 @@ async function rehomeServices(
   serviceCIDR: string,
   log: (line: string) => void,
 ) {
-  const { migrateServiceIPs, wellKnownServiceIP } = await import('../apiserver/service-allocation');
+  const { migrateServiceIPs } = await import('../apiserver/service-allocation');
+  const { wellKnownServiceIP } = await import('../apimachinery/ip-cidr');
   const { objectKey } = await import('../apiserver/storage-keys');
   const moved = await migrateServiceIPs({
     store,

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { R, type KubeClient } from '../client/types';
 import { createCronJobController } from './cronjob';
-import { container, startKit, waitFor } from './statefulset-test-kit';
+import { container, startKit, waitFor } from './testing/statefulset-test-kit';
 
 const cronjob = (spec: Record<string, any> = {}) => ({
   apiVersion: 'batch/v1',

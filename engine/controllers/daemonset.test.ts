@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { R, type KubeClient } from '../client/types';
 import { createDaemonSetController } from './daemonset';
 import { targetNode } from './daemonset-nodes';
-import { container, listPods, setPhase, startKit, waitFor } from './statefulset-test-kit';
+import { container, listPods, setPhase, startKit, waitFor } from './testing/statefulset-test-kit';
 
 const node = (name: string, labels: Record<string, string> = {}, taints: any[] = []) => ({
   apiVersion: 'v1',

@@ -4,8 +4,8 @@
 import type { KubeObject } from '../kinds/types';
 import type { KubeClient } from '../client/types';
 import { R, isStatus } from '../client/types';
-import type { LabelMatcher } from '../apiserver/selectors';
-import type { EventRecorder } from './events';
+import type { LabelMatcher } from '../apimachinery/selectors';
+import type { EventRecorder } from '../client/event-recorder';
 import { controllerRefOf, ownerRefFor } from './pod-control';
 import type { RSSets } from './deployment-rollout';
 import {

@@ -6,7 +6,7 @@ import type { KubeObject } from '../kinds/types';
 import { R, isStatus } from '../client/types';
 import { keyOf } from '../client/informer';
 import { createWorkQueue } from '../client/work-queue';
-import { labelSelectorFromObject, type LabelMatcher } from '../apiserver/selectors';
+import { labelSelectorFromObject, type LabelMatcher } from '../apimachinery/selectors';
 import type { Controller, ControllerDeps } from './types';
 import { controllerRefOf, refIsKind } from './pod-control';
 import {

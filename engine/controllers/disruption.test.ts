@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestCore, eventually } from '../client/test-cluster';
+import { startTestCore, eventually } from '../apiserver/testing/test-cluster';
 import { R, type KubeClient } from '../client/types';
 import { startControllerManager } from './manager';
 import { computeBudget } from './disruption';

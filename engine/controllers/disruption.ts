@@ -5,7 +5,7 @@
 import type { KubeObject } from '../kinds/types';
 import { R } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
-import { labelSelectorFromObject } from '../apiserver/selectors';
+import { labelSelectorFromObject } from '../apimachinery/selectors';
 import { podReady } from './endpoints';
 import type { Controller, ControllerDeps } from './types';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestCore, eventually } from '../client/test-cluster';
+import { startTestCore, eventually } from '../apiserver/testing/test-cluster';
 
 const eventuallyDefined = async <T>(check: () => T | Promise<T>, what: string, ms?: number): Promise<NonNullable<T>> =>
   (await eventually(check, what, ms)) as NonNullable<T>;

@@ -6,7 +6,7 @@ import type { KubeObject } from '../kinds/types';
 import { R, isStatus } from '../client/types';
 import type { Informer } from '../client/informer';
 import { createWorkQueue } from '../client/work-queue';
-import { labelSelectorFromSet } from '../apiserver/selectors';
+import { labelSelectorFromSet } from '../apimachinery/selectors';
 import type { Controller, ControllerDeps } from './types';
 
 type Obj = Record<string, any>;

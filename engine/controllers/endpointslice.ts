@@ -5,7 +5,7 @@
 import type { KubeObject } from '../kinds/types';
 import { R, isStatus } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
-import { labelSelectorFromSet } from '../apiserver/selectors';
+import { labelSelectorFromSet } from '../apimachinery/selectors';
 import {
   type EndpointsDeps,
   endpointCandidate,

@@ -3,8 +3,8 @@
 // don't count when scaling up, pods without metrics are assumed busy when scaling down and idle
 // when scaling up, and nothing changes within the 10% tolerance.
 import type { KubeObject } from '../kinds/types';
-import { parseQuantity } from '../kinds/quantity';
-import { formatNanos } from '../apiserver/admission-quantity';
+import { parseQuantity } from '../apimachinery/quantity';
+import { formatNanos } from '../apimachinery/quantity-format';
 
 type Obj = Record<string, any>;
 

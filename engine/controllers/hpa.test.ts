@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestCore, eventually } from '../client/test-cluster';
+import { startTestCore, eventually } from '../apiserver/testing/test-cluster';
 import { createInformerFactory } from '../client/informer-factory';
 import { R } from '../client/types';
-import { createEventRecorder } from './events';
+import { createEventRecorder } from '../client/event-recorder';
 import { createHpaController } from './hpa';
 import type { MetricsSnapshot } from './types';
 import { behaviorOf, emptyHistory, normalizeReplicas } from './hpa-behavior';

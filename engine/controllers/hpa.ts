@@ -12,7 +12,7 @@ import type { ResourceRef } from '../client/types';
 import { R, isStatus } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
 import { keyOf } from '../client/informer';
-import { labelSelectorFromObject, labelSelectorFromSet } from '../apiserver/selectors';
+import { labelSelectorFromObject, labelSelectorFromSet } from '../apimachinery/selectors';
 import type { Controller, ControllerDeps, MetricsSource } from './types';
 import { behaviorOf, emptyHistory, normalizeReplicas, recordScale, type ScaleHistory } from './hpa-behavior';
 import { MetricError, resourceReplicas, type PodUsage, type ResourceResult } from './hpa-replicas';

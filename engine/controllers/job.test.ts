@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { R } from '../client/types';
 import { createJobController } from './job';
-import { container, listPods, setPhase, startKit, waitFor } from './statefulset-test-kit';
+import { container, listPods, setPhase, startKit, waitFor } from './testing/statefulset-test-kit';
 
 const job = (name: string, spec: Record<string, any>) => ({
   apiVersion: 'batch/v1',

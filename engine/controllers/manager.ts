@@ -2,7 +2,7 @@
 // registers them, then starts the shared informers.
 import type { KubeClient } from '../client/types';
 import { createInformerFactory } from '../client/informer-factory';
-import { createEventRecorder } from './events';
+import { createEventRecorder } from '../client/event-recorder';
 import type { Controller, ControllerDeps, MetricsSource } from './types';
 import { createEndpointsController } from './endpoints';
 import { createEndpointSliceController } from './endpointslice';

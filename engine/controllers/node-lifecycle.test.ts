@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestCore, eventually } from '../client/test-cluster';
+import { startTestCore, eventually } from '../apiserver/testing/test-cluster';
 
 const eventuallyDefined = async <T>(check: () => T | Promise<T>, what: string, ms?: number): Promise<NonNullable<T>> =>
   (await eventually(check, what, ms)) as NonNullable<T>;
 import { R, type KubeClient } from '../client/types';
 import { createInformerFactory } from '../client/informer-factory';
-import { createEventRecorder } from './events';
+import { createEventRecorder } from '../client/event-recorder';
 import { createNodeLifecycleController, desiredTaints } from './node-lifecycle';
 import { createTaintEvictionController, evictionTime } from './taint-eviction';
 import type { ControllerDeps } from './types';

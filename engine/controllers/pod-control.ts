@@ -6,7 +6,7 @@ import type { KubeClient } from '../client/types';
 import type { Informer } from '../client/informer';
 import { keyOf } from '../client/informer';
 import { R, isStatus } from '../client/types';
-import type { EventRecorder } from './events';
+import type { EventRecorder } from '../client/event-recorder';
 
 /** Upstream's cap on creations/deletions per sync (burstReplicas). */
 export const BURST_REPLICAS = 500;

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestCore, eventually } from '../client/test-cluster';
+import { startTestCore, eventually } from '../apiserver/testing/test-cluster';
 import { R, type KubeClient } from '../client/types';
 import { createInformerFactory } from '../client/informer-factory';
-import { createEventRecorder } from './events';
+import { createEventRecorder } from '../client/event-recorder';
 import { createPvBinderController, volumeFits } from './pv-binder';
 import { createLocalPathProvisioner } from './local-path-provisioner';
 

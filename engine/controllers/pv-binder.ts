@@ -6,8 +6,8 @@
 import type { KubeObject } from '../kinds/types';
 import { R, isStatus } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
-import { labelSelectorFromObject } from '../apiserver/selectors';
-import { parseQuantity } from '../kinds/quantity';
+import { labelSelectorFromObject } from '../apimachinery/selectors';
+import { parseQuantity } from '../apimachinery/quantity';
 import type { Controller, ControllerDeps } from './types';
 
 type Obj = Record<string, any>;

@@ -6,7 +6,7 @@ import type { ResourceRef } from '../client/types';
 import { isStatus, R } from '../client/types';
 import { keyOf } from '../client/informer';
 import { createWorkQueue } from '../client/work-queue';
-import type { LabelMatcher } from '../apiserver/selectors';
+import type { LabelMatcher } from '../apimachinery/selectors';
 import type { Controller, ControllerDeps } from './types';
 import {
   BURST_REPLICAS,

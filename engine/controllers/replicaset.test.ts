@@ -1,10 +1,10 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestCore, eventually, type TestCluster } from '../client/test-cluster';
+import { startTestCore, eventually, type TestCluster } from '../apiserver/testing/test-cluster';
 import { R } from '../client/types';
 import type { KubeObject } from '../kinds/types';
 import { createInformerFactory } from '../client/informer-factory';
-import { createEventRecorder } from './events';
+import { createEventRecorder } from '../client/event-recorder';
 import type { ControllerDeps } from './types';
 import { createReplicaSetController } from './replicaset';
 import { createReplicationControllerController } from './replication-controller';

@@ -1,6 +1,6 @@
 // ReplicaSet controller: keeps spec.replicas pods matching spec.selector (see replica-sync.ts).
 import { R } from '../client/types';
-import { labelSelectorFromObject } from '../apiserver/selectors';
+import { labelSelectorFromObject } from '../apimachinery/selectors';
 import type { Controller, ControllerDeps } from './types';
 import { createReplicaController } from './replica-sync';
 

@@ -1,7 +1,7 @@
 // ReplicationController controller: a ReplicaSet whose selector is a plain label map, defaulting
 // to the template's labels (as the API server defaults it).
 import { R } from '../client/types';
-import { labelSelectorFromSet, NOTHING } from '../apiserver/selectors';
+import { labelSelectorFromSet, NOTHING } from '../apimachinery/selectors';
 import type { Controller, ControllerDeps } from './types';
 import { createReplicaController } from './replica-sync';
 

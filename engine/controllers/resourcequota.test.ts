@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestCore, eventually } from '../client/test-cluster';
+import { startTestCore, eventually } from '../apiserver/testing/test-cluster';
 import { createInformerFactory } from '../client/informer-factory';
 import { R } from '../client/types';
-import { createEventRecorder } from './events';
+import { createEventRecorder } from '../client/event-recorder';
 import { createResourceQuotaController } from './resourcequota';
 
 test('quota status follows usage: hard mirrored, used recounted after deletes', async () => {

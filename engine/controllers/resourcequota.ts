@@ -7,7 +7,7 @@ import type { KubeObject } from '../kinds/types';
 import { R } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
 import { keyOf } from '../client/informer';
-import { formatUsage, namespaceUsage } from '../apiserver/admission-quota-usage';
+import { formatUsage, namespaceUsage } from '../kinds/quota-usage';
 import type { Controller, ControllerDeps } from './types';
 
 export interface ResourceQuotaControllerOptions {

@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { startTestCore, eventually } from '../client/test-cluster';
+import { startTestCore, eventually } from '../apiserver/testing/test-cluster';
 
 const eventuallyDefined = async <T>(check: () => T | Promise<T>, what: string, ms?: number): Promise<NonNullable<T>> =>
   (await eventually(check, what, ms)) as NonNullable<T>;
 import { R } from '../client/types';
 import { createInformerFactory } from '../client/informer-factory';
-import { createEventRecorder } from './events';
-import { createServiceAccountTokens } from '../apiserver/token-auth';
+import { createEventRecorder } from '../client/event-recorder';
+import { createServiceAccountTokens } from '../pki/service-account-tokens';
 import { createServiceAccountController, createServiceAccountTokenController, type ServiceAccountDeps } from './serviceaccount';
 
 test('default service account and CA configmap per namespace; token secrets get filled', async () => {

@@ -5,7 +5,7 @@
 import type { KubeObject } from '../kinds/types';
 import { R, isStatus } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
-import type { ServiceAccountTokens } from '../apiserver/token-auth';
+import type { ServiceAccountTokens } from '../pki/service-account-tokens';
 import type { Controller, ControllerDeps } from './types';
 
 export const SA_NAME_ANNOTATION = 'kubernetes.io/service-account.name';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { R } from '../client/types';
 import { createStatefulSetController } from './statefulset';
-import { container, listPods, setPhase, startKit, waitFor } from './statefulset-test-kit';
+import { container, listPods, setPhase, startKit, waitFor } from './testing/statefulset-test-kit';
 
 const sts = (replicas: number, extra: Record<string, any> = {}) => ({
   apiVersion: 'apps/v1',

@@ -3,8 +3,8 @@
 // writes through the client, and requeues with back-off on error; 409s re-read and retry.
 import type { KubeClient } from '../client/types';
 import type { InformerFactory } from '../client/informer-factory';
-import type { EventRecorder } from './events';
-import type { ServiceAccountTokens } from '../apiserver/token-auth';
+import type { EventRecorder } from '../client/event-recorder';
+import type { ServiceAccountTokens } from '../pki/service-account-tokens';
 
 export interface ControllerDeps {
   client: KubeClient;

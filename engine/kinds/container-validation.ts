@@ -16,7 +16,7 @@ import {
   required,
   validateQuantity,
 } from './validation';
-import { parseQuantity } from './quantity';
+import { parseQuantity } from '../apimachinery/quantity';
 
 type Obj = Record<string, any>;
 

@@ -5,7 +5,7 @@ import type { FieldError, KubeObject } from './types';
 import { defineKind } from './define-kind';
 import { accessModes, ageColumn, column, nameColumn } from './printing';
 import { child, deepEqual, forbidden, invalid, notSupported, required, validateQuantity } from './validation';
-import { parseQuantity } from './quantity';
+import { parseQuantity } from '../apimachinery/quantity';
 
 type Obj = Record<string, any>;
 const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];

@@ -3,7 +3,7 @@
 import type { FieldError, KubeObject } from './types';
 import { child, forbidden, index, invalid, required, tooLong, notSupported } from './field-errors';
 import { goStringSlice, goRaw } from './go-format';
-import { QUANTITY_ERROR, isQuantity } from './quantity';
+import { QUANTITY_ERROR, isQuantity } from '../apimachinery/quantity';
 import { isDNS1123Label, isQualifiedName, isValidLabelValue, validateName, type NameKind } from './validation-strings';
 
 export * from './field-errors';

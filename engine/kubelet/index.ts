@@ -17,7 +17,7 @@ import { indexOfPodCIDR, nodeIPFor, podCIDRFor } from './pod-cidr';
 import type { NodeCapacity } from './node-status';
 import { NODE_RUNTIME_ANNOTATION, NODE_STOPPED_ANNOTATION, simulatedNode } from './simulated-node';
 import type { ContainerRuntime } from './runtime';
-import type { NodeStreams, NodeStreamsRegistry } from './streams';
+import type { NodeStreams, NodeStreamsRegistry } from '../client/node-streams';
 import type { DockerRuntimeOptions } from './docker/docker-runtime';
 
 export { NODE_RUNTIME_ANNOTATION, NODE_STOPPED_ANNOTATION, simulatedNode } from './simulated-node';

@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestCore, eventually, type TestCluster } from '../client/test-cluster';
+import { startTestCore, eventually, type TestCluster } from '../apiserver/testing/test-cluster';
 import { R } from '../client/types';
 import type { KubeObject } from '../kinds/types';
 import { startNodeManager, createSimulatedNodes, NODE_STOPPED_ANNOTATION, type NodeManager } from './index';

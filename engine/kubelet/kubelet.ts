@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { KubeObject } from '../kinds/types';
 import type { KubeClient } from '../client/types';
 import { R, isStatus } from '../client/types';
-import { createEventRecorder, type EventRecorder } from '../controllers/events';
+import { createEventRecorder, type EventRecorder } from '../client/event-recorder';
 import type { ContainerRuntime, ContainerStats } from './runtime';
 import { createPodSync } from './pod-sync';
 import type { WriteQueue } from './status-writer';

@@ -1,7 +1,7 @@
 // postStart and preStop handlers. postStart runs right after a start (a failure kills the
 // container, as kubelet does); preStop runs before a stop and eats into the grace period.
 import type { KubeObject } from '../kinds/types';
-import type { NodeStreams } from './streams';
+import type { NodeStreams } from '../client/node-streams';
 import { runAction } from './probe-actions';
 
 export interface HookDeps {

@@ -4,7 +4,7 @@
 import type { KubeObject } from '../kinds/types';
 import type { ContainerRuntime, RuntimeContainer } from './runtime';
 import { buildPodStatus, type ContainerAttempts } from './pod-status';
-import type { NodeStreams } from './streams';
+import type { NodeStreams } from '../client/node-streams';
 import { createProber } from './probes';
 import { runPostStart, runPreStop } from './lifecycle-hooks';
 import { createImagePulls } from './image-pulls';

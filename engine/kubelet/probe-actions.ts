@@ -4,7 +4,7 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import type { KubeObject } from '../kinds/types';
-import type { NodeStreams } from './streams';
+import type { NodeStreams } from '../client/node-streams';
 
 export interface ActionResult {
   ok: boolean;

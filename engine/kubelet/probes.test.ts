@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { PassThrough } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { KubeObject } from '../kinds/types';
-import type { NodeStreams } from './streams';
+import type { NodeStreams } from '../client/node-streams';
 import type { RuntimeContainer } from './runtime';
 import { createProber } from './probes';
 import { runPostStart, runPreStop } from './lifecycle-hooks';

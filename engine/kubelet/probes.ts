@@ -4,7 +4,7 @@
 // which is kicked whenever a verdict changes.
 import type { KubeObject } from '../kinds/types';
 import type { RuntimeContainer } from './runtime';
-import type { NodeStreams } from './streams';
+import type { NodeStreams } from '../client/node-streams';
 import { runAction } from './probe-actions';
 
 export interface ProberDeps {

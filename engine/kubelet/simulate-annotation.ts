@@ -1,7 +1,7 @@
 // The `skiff.dev/simulate` pod annotation: how a simulated container behaves. JSON, with
 // pod-wide settings and optional per-container overrides (see README.md):
 //   {"exitCode":1,"after":"2s","ready":false,"cpu":"250m","memory":"64Mi","containers":{"web":{...}}}
-import { parseQuantity } from '../kinds/quantity';
+import { parseQuantity } from '../apimachinery/quantity';
 
 export const SIMULATE_ANNOTATION = 'skiff.dev/simulate';
 

@@ -1,7 +1,7 @@
 // Streams of a simulated node: its containers run no processes, so logs are empty and exec,
 // attach and port-forward say why they cannot work instead of a bare "unavailable".
 import { Readable } from 'node:stream';
-import type { NodeStreams } from './streams';
+import type { NodeStreams } from '../client/node-streams';
 
 export function simulatedStreams(nodeName: string): NodeStreams {
   const none = (what: string) =>

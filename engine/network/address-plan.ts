@@ -1,7 +1,7 @@
 // The address plan of a Docker-backed cluster: its Docker network X.Y.0.0/16 hands pods the lower
 // half (--ip-range X.Y.0.0/17); the upper half is the Service CIDR, so every ClusterIP is on-link
 // for every pod and the network agent only has to hold it as an address (no routes, no NAT).
-import { ipToString, parseCidr, wellKnownServiceIP } from '../apiserver/service-allocation';
+import { ipToString, parseCidr, wellKnownServiceIP } from '../apimachinery/ip-cidr';
 
 export interface AddressPlan {
   /** The Docker network's subnet, X.Y.0.0/16. */

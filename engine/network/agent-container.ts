@@ -4,7 +4,7 @@
 // Skiff adopts it; a different image, agent build, secret or DNS IP re-creates it.
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
-import { L } from '../kubelet/docker/names';
+import { L } from '../docker/names';
 import { tarBuffer } from './tar';
 import type { AgentBundle } from './agent-bundle';
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writePrivateFile } from '../pki/private-file';
-import { networkName } from '../kubelet/docker/names';
+import { networkName } from '../docker/names';
 import { agentBundle } from './agent-bundle';
 import { ensureAgentImage } from './agent-image';
 import { agentHostPort, ensureAgentContainer } from './agent-container';

@@ -7,7 +7,7 @@ import type { KubeClient } from '../client/types';
 import { R } from '../client/types';
 import type { KubeObject } from '../kinds/types';
 import { createInformer } from '../client/informer';
-import { createEventRecorder } from '../controllers/events';
+import { createEventRecorder } from '../client/event-recorder';
 import { CLUSTER_DOMAIN, type AddressPlan } from './address-plan';
 import { computeTable, type Endpoint, type RoutingTable } from './table';
 import { serviceEnv } from './service-env';

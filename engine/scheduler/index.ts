@@ -4,7 +4,7 @@
 import type { KubeClient } from '../client/types';
 import { R } from '../client/types';
 import { createInformerFactory, type InformerFactory } from '../client/informer-factory';
-import { createEventRecorder } from '../controllers/events';
+import { createEventRecorder } from '../client/event-recorder';
 import type { KubeObject } from '../kinds/types';
 import { createNodeCache, makePodInfo, podKey, workloadKey } from './node-cache';
 import { createSchedulingQueue, type QueueOptions } from './queue';

@@ -1,7 +1,7 @@
 // Label, node-selector-term, toleration and pod-affinity-term matching, as the Kubernetes API
 // defines them. Pure functions; callers compile a pod's terms once and reuse them per node.
 import type { KubeObject } from '../kinds/types';
-import { labelSelectorFromObject } from '../apiserver/selectors';
+import { labelSelectorFromObject } from '../apimachinery/selectors';
 import type { Taint } from './node-cache';
 
 type Labels = Record<string, string>;

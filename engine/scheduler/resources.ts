@@ -1,7 +1,7 @@
 // Resource arithmetic for scheduling: what a pod requests and what a node can hold, as plain
 // numbers (cpu in millicores, the rest in bytes/units) so filters compare without parsing.
 import type { KubeObject } from '../kinds/types';
-import { parseQuantity } from '../kinds/quantity';
+import { parseQuantity } from '../apimachinery/quantity';
 
 /** Requested or allocatable amounts by resource name; cpu is in millicores. */
 export type Resources = Record<string, number>;

@@ -3,7 +3,7 @@
 // fits, try preemption, then record FailedScheduling and the PodScheduled=False condition.
 import type { KubeClient } from '../client/types';
 import { R, isStatus } from '../client/types';
-import type { EventRecorder } from '../controllers/events';
+import type { EventRecorder } from '../client/event-recorder';
 import type { KubeObject } from '../kinds/types';
 import type { NodeCache } from './node-cache';
 import { makePodInfo } from './node-cache';

@@ -1,6 +1,6 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestCore, eventually as poll, type TestCluster } from '../client/test-cluster';
+import { startTestCore, eventually as poll, type TestCluster } from '../apiserver/testing/test-cluster';
 import { R } from '../client/types';
 import type { KubeObject } from '../kinds/types';
 import { startScheduler, type Scheduler } from './index';

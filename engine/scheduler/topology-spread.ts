@@ -1,7 +1,7 @@
 // Hard pod topology spread (whenUnsatisfiable: DoNotSchedule): counts a constraint's matching
 // pods per topology domain once per pod; the filter then checks the skew a placement would make.
 import type { KubeObject } from '../kinds/types';
-import { labelSelectorFromObject } from '../apiserver/selectors';
+import { labelSelectorFromObject } from '../apimachinery/selectors';
 import type { NodeInfo } from './node-cache';
 
 export interface SpreadConstraint {

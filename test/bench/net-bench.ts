@@ -15,7 +15,7 @@ import Docker from 'dockerode';
 import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from '../docker/images';
 import { kubectlPath } from '../integration/harness';
 import { startControlPlane, type ControlPlane } from '../../engine/cluster/control-plane';
-import { removeClusterResources } from '../../engine/kubelet/docker/network';
+import { removeClusterResources } from '../../engine/docker/network';
 import { ensureAgentImage } from '../../engine/network/agent-image';
 import { R, type KubeClient } from '../../engine/client/types';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from '../docker/images';
 import { startControlPlane, type ControlPlane } from '../../engine/cluster/control-plane';
-import { ensureClusterNetwork, removeClusterResources } from '../../engine/kubelet/docker/network';
+import { ensureClusterNetwork, removeClusterResources } from '../../engine/docker/network';
 import { R, type KubeClient } from '../../engine/client/types';
 
 const SINGLE = 10;

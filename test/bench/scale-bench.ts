@@ -6,7 +6,7 @@
 //   list of all pods (JSON over HTTPS) during the run       vs the same list on the idle cluster
 import { Agent, request } from 'node:https';
 import { startApiFixture } from '../integration/api-fixture';
-import { createInProcessClient } from '../../engine/client/in-process';
+import { createInProcessClient } from '../../engine/apiserver/in-process-client';
 import { R } from '../../engine/client/types';
 import { startNodeManager, createSimulatedNodes } from '../../engine/kubelet/index';
 

@@ -4,7 +4,7 @@
 //   floor: raw pods/binding calls/s through the same in-process client, no scheduling logic
 // Each run gets a fresh API core (SQLite) with nodes and pending pods created before the
 // scheduler starts; the clock runs from scheduler start until every pod is bound.
-import { startTestCore, type TestCluster } from '../../engine/client/test-cluster';
+import { startTestCore, type TestCluster } from '../../engine/apiserver/testing/test-cluster';
 import { R } from '../../engine/client/types';
 import { startScheduler } from '../../engine/scheduler/index';
 import { makeNode, makePod } from '../../engine/scheduler/fixtures';

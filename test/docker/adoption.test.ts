@@ -10,7 +10,7 @@ import Docker from 'dockerode';
 import { dockerSkip } from './docker-available';
 import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from './images';
 import { run, kubectlPath, type RunResult } from '../integration/harness';
-import { removeClusterResources } from '../../engine/kubelet/docker/network';
+import { removeClusterResources } from '../../engine/docker/network';
 
 const skip = await dockerSkip();
 const cluster = 'adopt';

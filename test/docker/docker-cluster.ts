@@ -7,7 +7,7 @@ import Docker from 'dockerode';
 import { PAUSE_IMAGE, ensureTestImages } from './images';
 import { run, kubectlPath, type RunResult } from '../integration/harness';
 import { startControlPlane, type ControlPlane } from '../../engine/cluster/control-plane';
-import { removeClusterResources } from '../../engine/kubelet/docker/network';
+import { removeClusterResources } from '../../engine/docker/network';
 
 export interface DockerCluster {
   cp: ControlPlane;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { dockerSkip } from './docker-available';
 import { BUSYBOX_IMAGE, ensureTestImages } from './images';
-import { startTestCore, eventually, type TestCluster } from '../../engine/client/test-cluster';
+import { startTestCore, eventually, type TestCluster } from '../../engine/apiserver/testing/test-cluster';
 import { R } from '../../engine/client/types';
 import type { KubeObject } from '../../engine/kinds/types';
 import { createKubelet } from '../../engine/kubelet/kubelet';
@@ -17,7 +17,7 @@ import { createSimulatedRuntime } from '../../engine/kubelet/simulated-runtime';
 import { createWriteQueue } from '../../engine/kubelet/status-writer';
 import { createRuntimeHealth } from '../../engine/kubelet/docker/health';
 import { dockerHostFacts } from '../../engine/kubelet/docker/node-info';
-import { removeClusterResources } from '../../engine/kubelet/docker/network';
+import { removeClusterResources } from '../../engine/docker/network';
 import { createSimulatedNodes, startNodeManager, type NodeManager } from '../../engine/kubelet/index';
 
 const skip = await dockerSkip();

@@ -11,7 +11,7 @@ import { dockerSkip } from './docker-available';
 import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from './images';
 import { kubectlPath, run, spawnCollect, type RunResult } from '../integration/harness';
 import { startControlPlane, type ControlPlane } from '../../engine/cluster/control-plane';
-import { removeClusterResources } from '../../engine/kubelet/docker/network';
+import { removeClusterResources } from '../../engine/docker/network';
 
 const skip = await dockerSkip();
 const cluster = `pf${process.pid}`;

@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { dockerSkip } from './docker-available';
 import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from './images';
 import { createDockerRuntime, type DockerRuntime } from '../../engine/kubelet/docker/docker-runtime';
-import { removeClusterResources } from '../../engine/kubelet/docker/network';
+import { removeClusterResources } from '../../engine/docker/network';
 import type { KubeObject } from '../../engine/kinds/types';
 
 const skip = await dockerSkip();

@@ -12,7 +12,7 @@ import { dockerSkip } from './docker-available';
 import { BUSYBOX_IMAGE } from './images';
 import { startDockerCluster, waitFor, type DockerCluster } from './docker-cluster';
 import { ensureAgentImage } from '../../engine/network/agent-image';
-import { prepareClusterNetwork, removeClusterResources } from '../../engine/kubelet/docker/network';
+import { prepareClusterNetwork, removeClusterResources } from '../../engine/docker/network';
 import { agentContainerName } from '../../engine/network/agent-container';
 import type { AddressPlan } from '../../engine/network/address-plan';
 

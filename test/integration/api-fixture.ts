@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadOrCreatePki, type StoredPki } from '../../engine/pki/load-or-create-pki';
 import { openStore } from '../../engine/store/open-store';
 import type { Store } from '../../engine/store/types';
+import { createRegistryControllers } from '../../engine/controllers/registry-controllers';
 import { startApiServer, type ApiServer } from '../../engine/apiserver/server';
 import { buildKubeconfigEntries, kubeconfigYaml } from '../../engine/cluster/kubeconfig';
 
@@ -26,6 +27,7 @@ export async function startApiFixture(): Promise<ApiFixture> {
   const store = await openStore({ kind: 'sqlite', path: join(dir, 'state.db') });
   const start = (port: number) =>
     startApiServer({
+      background: createRegistryControllers,
       store,
       port,
       tls: { cert: pki.serverCert, key: pki.serverKey, clientCA: pki.caCert },

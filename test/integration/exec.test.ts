@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 import { WebSocket } from 'ws';
-import type { ExecOptions, ExecSession, NodeStreams } from '../../engine/kubelet/streams';
+import type { ExecOptions, ExecSession, NodeStreams } from '../../engine/client/node-streams';
 import { startApiFixture, type ApiFixture } from './api-fixture';
 import { kubectlPath, run } from './harness';
 

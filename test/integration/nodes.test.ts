@@ -3,7 +3,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimCluster, type SimCluster } from './sim-cluster';
-import { eventually } from '../../engine/client/test-cluster';
+import { eventually } from '../../engine/apiserver/testing/test-cluster';
 
 const podYaml = (name: string, node: string, extra = '') => `apiVersion: v1
 kind: Pod

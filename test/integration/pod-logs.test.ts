@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'node:https';
 import { PassThrough, Readable } from 'node:stream';
-import type { LogOptions, NodeStreams } from '../../engine/kubelet/streams';
+import type { LogOptions, NodeStreams } from '../../engine/client/node-streams';
 import type { KubeObject } from '../../engine/kinds/types';
 import { startApiFixture, type ApiFixture } from './api-fixture';
 import { spawn } from 'node:child_process';

@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
-import type { NodeStreams } from '../../engine/kubelet/streams';
+import type { NodeStreams } from '../../engine/client/node-streams';
 import { startApiFixture, type ApiFixture } from './api-fixture';
 import { kubectlPath, kubectlVersions, run, spawnCollect } from './harness';
 

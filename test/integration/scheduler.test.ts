@@ -3,7 +3,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimCluster, type SimCluster } from './sim-cluster';
-import { eventually as poll } from '../../engine/client/test-cluster';
+import { eventually as poll } from '../../engine/apiserver/testing/test-cluster';
 
 const eventually = async <T>(check: () => Promise<T | false | undefined | null | ''>, what: string, ms = 20_000) =>
   (await poll(check, what, ms)) as T;

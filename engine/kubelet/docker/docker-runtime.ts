@@ -14,10 +14,10 @@ import type {
   SandboxConfig,
   ContainerConfig,
 } from '../runtime';
-import type { NodeStreams } from '../streams';
+import type { NodeStreams } from '../../client/node-streams';
 import type { KubeObject } from '../../kinds/types';
-import { L, SANDBOX, containerName } from './names';
-import { ensureClusterNetwork } from './network';
+import { L, SANDBOX, containerName } from '../../docker/names';
+import { ensureClusterNetwork } from '../../docker/network';
 import { buildEnv, hostConfigFor, sandboxDns, userOf, type ObjectLookup, type PodDnsSettings } from './container-config';
 import { prepareVolumes, refreshVolumes } from './volumes';
 import { createDockerStreams } from './docker-streams';

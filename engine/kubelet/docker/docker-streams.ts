@@ -5,8 +5,8 @@ import type Docker from 'dockerode';
 import { connect } from 'node:net';
 import { PassThrough, Duplex, type Readable } from 'node:stream';
 import type { KubeObject } from '../../kinds/types';
-import type { ExecSession, LogOptions, NodeStreams } from '../streams';
-import { L, SANDBOX } from './names';
+import type { ExecSession, LogOptions, NodeStreams } from '../../client/node-streams';
+import { L, SANDBOX } from '../../docker/names';
 
 export interface DockerStreamsDeps {
   docker: Docker;

@@ -2,8 +2,8 @@
 // bumps count and lastTimestamp of one Event instead of creating a new one each time.
 import { randomBytes } from 'node:crypto';
 import type { KubeObject } from '../kinds/types';
-import type { KubeClient } from '../client/types';
-import { R, isStatus } from '../client/types';
+import type { KubeClient } from './types';
+import { R, isStatus } from './types';
 
 export interface EventRecorder {
   /**

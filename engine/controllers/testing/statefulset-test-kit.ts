@@ -1,11 +1,11 @@
 // Test support for the workload controllers: a real API core, one controller wired to it, and
 // helpers that play the kubelet's part (mark pods Running/Ready, Succeeded or Failed).
-import type { KubeObject } from '../kinds/types';
-import { R, type KubeClient } from '../client/types';
-import { eventually, startTestCore } from '../client/test-cluster';
-import { createInformerFactory } from '../client/informer-factory';
-import { createEventRecorder } from './events';
-import type { Controller, ControllerDeps } from './types';
+import type { KubeObject } from '../../kinds/types';
+import { R, type KubeClient } from '../../client/types';
+import { eventually, startTestCore } from '../../apiserver/testing/test-cluster';
+import { createInformerFactory } from '../../client/informer-factory';
+import { createEventRecorder } from '../../client/event-recorder';
+import type { Controller, ControllerDeps } from '../types';
 
 export interface Kit {
   /** Loosely typed so tests can read nested fields of returned objects without guards. */

@@ -3,11 +3,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteStore } from '../store/sqlite-store';
-import { createApiCore, type ApiCore } from '../apiserver/api-core';
-import { bootstrapCluster } from '../apiserver/bootstrap';
-import { createInProcessClient } from './in-process';
-import type { KubeClient } from './types';
+import { openSqliteStore } from '../../store/sqlite-store';
+import { createApiCore, type ApiCore } from '../api-core';
+import { bootstrapCluster } from '../bootstrap';
+import { createRegistryControllers } from '../../controllers/registry-controllers';
+import { createInProcessClient } from '../in-process-client';
+import type { KubeClient } from '../../client/types';
 
 export interface TestCluster {
   core: ApiCore;
@@ -20,10 +21,13 @@ export async function startTestCore(): Promise<TestCluster> {
   const store = openSqliteStore({ path: join(dir, 'state.db') });
   const core = createApiCore({ store, serviceCIDR: '10.96.0.0/12' });
   await bootstrapCluster(core, { apiServerPort: 6443 });
+  const background = createRegistryControllers(core);
+  await background.start();
   return {
     core,
     client: createInProcessClient(core),
     async close() {
+      background.stop();
       core.stop();
       await store.close();
       rmSync(dir, { recursive: true, force: true });

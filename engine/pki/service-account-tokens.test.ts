@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
-import { createServiceAccountTokens, loadOrCreateSigningKey } from './token-auth';
-import { authenticate } from './authn';
+import { createServiceAccountTokens, loadOrCreateSigningKey } from './service-account-tokens';
+import { authenticate } from '../apiserver/authn';
 
 test('token signer: verifies its own tokens, rejects tampered, foreign and expired ones', () => {
   const t = createServiceAccountTokens({ key: randomBytes(32) });

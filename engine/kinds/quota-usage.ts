@@ -3,10 +3,10 @@
 // Resource names follow upstream: pods, requests.cpu (and bare cpu), limits.memory, services,
 // services.nodeports, persistentvolumeclaims, requests.storage, <class>.storageclass.storage.k8s.io/...,
 // count/<resource>[.<group>].
-import type { KubeObject } from '../kinds/types';
-import { parseQuantity } from '../kinds/quantity';
-import { qosClass } from '../kinds/pod-defaults';
-import { formatResource, isBinaryText } from './admission-quantity';
+import type { KubeObject } from './types';
+import { parseQuantity } from '../apimachinery/quantity';
+import { qosClass } from './pod-defaults';
+import { formatResource, isBinaryText } from '../apimachinery/quantity-format';
 
 type Obj = Record<string, any>;
 export type Usage = Record<string, number>;

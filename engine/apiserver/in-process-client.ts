@@ -2,12 +2,12 @@
 // HTTPS API uses, without TLS and JSON on the wire. Controllers, the scheduler and local
 // kubelets use it; returned objects are the caller's own (safe to mutate).
 import type { KindDef, KubeObject } from '../kinds/types';
-import type { ApiCore } from '../apiserver/api-core';
-import { errors } from '../apiserver/status';
-import { buildFilter } from '../apiserver/handlers';
-import { openWatch } from '../apiserver/watch';
-import { bindPod, evictPod } from '../apiserver/subresources';
-import type { KubeClient, ResourceRef, PatchType } from './types';
+import type { ApiCore } from './api-core';
+import { errors } from './status';
+import { buildFilter } from './handlers';
+import { openWatch } from './watch';
+import { bindPod, evictPod } from './subresources';
+import type { KubeClient, ResourceRef, PatchType } from '../client/types';
 
 const patchTypes: Record<PatchType, string> = {
   merge: 'application/merge-patch+json',

@@ -1,6 +1,6 @@
 // Periodic store compaction, as kube-apiserver does: every interval, forget history older than
 // the revision seen one interval ago, so clients away for less than that can still resume.
-import type { Store } from '../store/types';
+import type { Store } from './types';
 
 export function createCompactor(deps: { store: Store; intervalMs?: number; log?: (line: string) => void }) {
   const interval = deps.intervalMs ?? 5 * 60_000;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createEventRecorder } from './events';
-import type { KubeClient } from '../client/types';
+import { createEventRecorder } from './event-recorder';
+import type { KubeClient } from './types';
 
 function fakeClient() {
   const calls: { op: string; name?: string; body: any }[] = [];

@@ -2,7 +2,7 @@
 // quota messages and status, metrics.k8s.io usage and HPA status: decimal amounts use the
 // largest SI suffix that keeps an integer ("250m", "2", "123456n"); byte amounts the largest
 // binary suffix that divides exactly ("64Mi", "1234Ki"), else plain bytes.
-import { parseQuantity } from '../kinds/quantity';
+import { parseQuantity } from './quantity';
 
 const DECIMAL: [number, string][] = [
   [1e18, 'E'],

@@ -65,7 +65,11 @@ let main;
 try {
   if (!isFresh()) await buildCli();
   ({ main } = await import(bundle));
-} catch {
+} catch (err) {
+  // Still runnable from the sources, only slower to start; say why so a broken build is seen.
+  console.error(
+    `skiff: running from the TypeScript sources (the bundle in dist/cli could not be built or loaded: ${String(err?.message ?? err).split('\n')[0]})`,
+  );
   const { register } = await import('tsx/esm/api');
   register();
   ({ main } = await import(source));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { runningPid } from '../../engine/cli/pid-file';
 import { parseAppFlags, startApp, type RunningApp } from './app-main';
 import type { AppInfo, HostEvent, LocalCluster } from './protocol';
-import { httpGet } from './test-http';
+import { httpGet } from './testing/test-http';
 
 let dir: string;
 let app: RunningApp;

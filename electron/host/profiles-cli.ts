@@ -4,10 +4,10 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { contextName } from '../../engine/cluster/kubeconfig';
 import { defaultDataDir } from '../../engine/cluster/paths';
-import { listClusterNames } from './cluster-probe';
-import { HostHttpError } from './http-util';
-import { createKubeconfigProfiles, type KubeconfigProfiles } from './kubeconfig-profiles';
-import { standaloneKubeconfig } from './kubeconfig-profile';
+import { listClusterNames } from './clusters/cluster-probe';
+import { HostHttpError } from './http/http-util';
+import { createKubeconfigProfiles, type KubeconfigProfiles } from './profiles/kubeconfig-profiles';
+import { standaloneKubeconfig } from './profiles/kubeconfig-profile';
 import type { ProfileCheck, ProfileSource, ProfileSummary } from './protocol';
 
 export const PROFILES_HELP = `skiff profiles - the contexts of your kubeconfig files as Skiff profiles (shared with the app)

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, type RunningApp } from '../../electron/host/app-main';
 import type { ProfileSource, ProfileSummary } from '../../electron/host/protocol';
-import { httpGet } from '../../electron/host/test-http';
+import { httpGet } from '../../electron/host/testing/test-http';
 import { startApiFixture, type ApiFixture } from './api-fixture';
 import { run } from './harness';
 import { startSimCluster, type SimCluster } from './sim-cluster';

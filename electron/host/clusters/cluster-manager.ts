@@ -1,0 +1,337 @@
+// Local clusters under the app's data dir: list (from disk, so clusters started by the CLI
+// show up), start (a detached `skiff start --foreground` child with progress), stop, restart
+// and delete (the CLI's own code). Clusters keep running when the app exits.
+import { existsSync } from 'node:fs';
+import { KubeConfig } from '@kubernetes/client-node';
+import { clusterPaths } from '../../../engine/cluster/paths';
+import { contextName } from '../../../engine/cluster/kubeconfig';
+import { runningPid } from '../../../engine/cli/pid-file';
+import type { EventHub } from '../http/event-hub';
+import { HostHttpError } from '../http/http-util';
+import { createKubeTargets } from '../proxy/kube-target';
+import { listNodes } from '../proxy/kube-request';
+import { listClusterNames, probeCluster } from './cluster-probe';
+import { runClusterStart, type StartingCluster } from './cluster-start';
+import { createStepTracker } from './cluster-steps';
+import { deleteCluster, stopCluster } from './cluster-lifecycle';
+import { parseStartRequest } from './start-request';
+import type { LocalCluster, RuntimeChoice, StartClusterRequest } from '../protocol';
+
+export interface ClusterManagerOptions {
+  dataDir: string;
+  hub: EventHub;
+  env?: Record<string, string | undefined>;
+  log?: (line: string) => void;
+  /** Re-read the data dir this often to notice CLI starts/stops and crashes (0: never). Default 5 s. */
+  pollMs?: number;
+  skiffBin?: string;
+  /** How long a start may take until the API server is ready (default 120 s). */
+  readyTimeoutMs?: number;
+  /** How long to wait for every Node to be Ready after that (default 60 s). */
+  nodesTimeoutMs?: number;
+}
+
+export interface ClusterManager {
+  readonly dataDir: string;
+  /** Re-reads the data dir, then returns every cluster. */
+  list(): Promise<LocalCluster[]>;
+  /** The clusters as last seen (no I/O). */
+  snapshot(): LocalCluster[];
+  get(name: string): LocalCluster | undefined;
+  /** Starts a new or stopped cluster; resolves once the start is under way ('starting'). */
+  start(req: StartClusterRequest | unknown): Promise<LocalCluster>;
+  startExisting(name: string): Promise<LocalCluster>;
+  /** Resolves once the cluster is stopped. */
+  stop(name: string): Promise<LocalCluster>;
+  /** Resolves once the restart is under way. */
+  restart(name: string): Promise<LocalCluster>;
+  delete(name: string): Promise<void>;
+  /** The cluster's own kubeconfig file (in its data dir). */
+  kubeconfigPath(name: string): string;
+  /** Resolves when the cluster's current operation (start, stop, ...) is over. */
+  idle(name: string): Promise<void>;
+  /** Stops polling. Clusters keep running. */
+  close(): void;
+}
+
+interface Entry extends StartingCluster {
+  op?: { kind: 'start' | 'stop' | 'restart' | 'delete'; done: Promise<void> };
+  deleting?: boolean;
+  runtimeProbed?: boolean;
+}
+
+export function createClusterManager(opts: ClusterManagerOptions): ClusterManager {
+  const { dataDir, hub } = opts;
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? (() => {});
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 120_000;
+  const nodesTimeoutMs = opts.nodesTimeoutMs ?? 60_000;
+  const entries = new Map<string, Entry>();
+  const published = new Map<string, string>();
+  const targets = createKubeTargets();
+  let closed = false;
+
+  const kubeConfigOf = (name: string) => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(clusterPaths(dataDir, name).kubeconfig);
+    return kc;
+  };
+
+  function view(e: Entry): LocalCluster {
+    return {
+      name: e.name,
+      profile: contextName(e.name),
+      state: e.state,
+      ...(e.url ? { url: e.url } : {}),
+      ...(e.nodes !== undefined ? { nodes: e.nodes } : {}),
+      ...(e.runtime ? { runtime: e.runtime } : {}),
+      steps: e.tracker?.steps() ?? [],
+      progress: e.state === 'running' ? 1 : (e.tracker?.progress() ?? 0),
+      ...(e.error ? { error: e.error } : {}),
+    };
+  }
+
+  function publish(e: Entry): LocalCluster {
+    const v = view(e);
+    const json = JSON.stringify(v);
+    if (published.get(e.name) !== json && entries.get(e.name) === e) {
+      published.set(e.name, json);
+      hub.emit({ type: 'cluster', cluster: v });
+    }
+    return v;
+  }
+
+  function entry(name: string): Entry {
+    let e = entries.get(name);
+    if (!e) entries.set(name, (e = { name, state: 'stopped' }));
+    return e;
+  }
+
+  function existing(name: string): Entry {
+    const e = entries.get(name);
+    if (e) return e;
+    if (!existsSync(clusterPaths(dataDir, checkName(name)).config)) {
+      throw new HostHttpError(404, `cluster "${name}" does not exist in ${dataDir}`, 'create it first (POST /api/clusters)');
+    }
+    return entry(name);
+  }
+
+  function runOp(e: Entry, kind: NonNullable<Entry['op']>['kind'], work: () => Promise<void>): Promise<void> {
+    const done = work()
+      .catch((err) => log(`host: ${kind} of cluster "${e.name}" failed: ${(err as Error)?.stack ?? err}`))
+      .finally(() => {
+        if (e.op?.done === done) e.op = undefined;
+      });
+    e.op = { kind, done };
+    return done;
+  }
+
+  async function refreshOne(name: string): Promise<void> {
+    const e = entry(name);
+    if (e.op) return; // our own operation knows better than the disk
+    const p = await probeCluster(dataDir, name);
+    if (e.op || entries.get(name) !== e) return; // an operation began while we looked
+    e.url = p.url ?? e.url;
+    if (p.configError) {
+      e.state = 'failed';
+      e.error = p.configError;
+    } else if (p.pid !== undefined) {
+      e.state = p.ready ? 'running' : 'starting';
+    } else {
+      // A failed start stays failed (with its reason) until the next action; anything else stopped.
+      if (e.state !== 'failed') {
+        e.state = 'stopped';
+        e.error = undefined;
+      }
+    }
+    if (e.state === 'running' && !e.runtimeProbed) {
+      e.runtimeProbed = true;
+      try {
+        const nodes = await listNodes(targets, kubeConfigOf(name));
+        e.nodes = nodes.length;
+        const runtimes = new Set(nodes.map((n) => n.runtime));
+        if (runtimes.size === 1 && (nodes[0].runtime === 'docker' || nodes[0].runtime === 'simulated')) e.runtime ??= nodes[0].runtime;
+      } catch (err) {
+        log(`host: cannot list the nodes of cluster "${name}": ${(err as Error).message}`);
+      }
+    }
+    publish(e);
+  }
+
+  async function refresh(): Promise<void> {
+    const names = listClusterNames(dataDir);
+    await Promise.all(names.map((n) => refreshOne(n).catch((err) => log(`host: cannot read cluster "${n}": ${(err as Error).message}`))));
+    for (const [name, e] of entries) {
+      if (!names.includes(name) && !e.op && !existsSync(clusterPaths(dataDir, name).dir)) forget(name);
+    }
+  }
+
+  function forget(name: string) {
+    entries.delete(name);
+    if (published.delete(name)) hub.emit({ type: 'cluster-deleted', name });
+  }
+
+  function beginStart(e: Entry, nodes: number, runtime: RuntimeChoice | undefined): void {
+    e.state = 'starting';
+    e.error = undefined;
+    e.stopRequested = false;
+    e.nodes = nodes;
+    e.runtime = runtime;
+    e.runtimeProbed = true;
+    e.tracker = createStepTracker(e.name, nodes);
+    publish(e);
+    void runOp(e, 'start', () =>
+      runClusterStart(e, nodes, runtime, {
+        dataDir,
+        env,
+        skiffBin: opts.skiffBin,
+        readyTimeoutMs,
+        nodesTimeoutMs,
+        publish: () => void publish(e),
+        listNodes: () => listNodes(targets, kubeConfigOf(e.name)),
+        isClosed: () => closed,
+      }),
+    );
+  }
+
+  const timer = opts.pollMs === 0 ? undefined : setInterval(() => void refreshing(), opts.pollMs ?? 5000);
+  timer?.unref();
+  let inFlight: Promise<void> | undefined;
+  const refreshing = () => (inFlight ??= refresh().finally(() => (inFlight = undefined)));
+
+  return {
+    dataDir,
+    async list() {
+      await refreshing();
+      return [...entries.values()].map(view).sort((a, b) => a.name.localeCompare(b.name));
+    },
+    snapshot: () => [...entries.values()].map(view).sort((a, b) => a.name.localeCompare(b.name)),
+    get: (name) => (entries.has(name) ? view(entries.get(name)!) : undefined),
+
+    async start(body) {
+      const req = parseStartRequest(body);
+      return start(req);
+    },
+
+    async startExisting(name) {
+      const e = existing(name);
+      return start({ name, nodes: Math.min(Math.max(e.nodes ?? 1, 1), 50), runtime: e.runtime });
+    },
+
+    async stop(name) {
+      const e = existing(name);
+      if (e.op && e.op.kind !== 'start') throw new HostHttpError(409, `cluster "${name}" is busy (${e.op.kind})`, 'wait for it to finish');
+      const wasStarting = e.op;
+      e.state = 'stopping';
+      publish(e);
+      const work = async () => {
+        if (wasStarting) {
+          e.stopRequested = true;
+          e.child?.kill('SIGTERM');
+          await wasStarting.done;
+        }
+        await stopCluster(dataDir, name, log);
+      };
+      try {
+        await runOpStrict(e, 'stop', work);
+        e.state = 'stopped';
+        e.error = undefined;
+      } catch (err) {
+        e.state = 'failed';
+        e.error = (err as Error).message;
+        throw err;
+      } finally {
+        e.stopRequested = false;
+        publish(e);
+      }
+      return view(e);
+    },
+
+    async restart(name) {
+      const e = existing(name);
+      if (e.op) throw new HostHttpError(409, `cluster "${name}" is busy (${e.op.kind})`, 'wait for it to finish');
+      const nodes = Math.min(Math.max(e.nodes ?? 1, 1), 50);
+      const runtime = e.runtime;
+      e.state = 'stopping';
+      publish(e);
+      void runOp(e, 'restart', async () => {
+        try {
+          await stopCluster(dataDir, name, log);
+        } catch (err) {
+          e.state = 'failed';
+          e.error = (err as Error).message;
+          publish(e);
+          return;
+        }
+        e.op = undefined;
+        beginStart(e, nodes, runtime);
+      });
+      return view(e);
+    },
+
+    async delete(name) {
+      const e = existing(name);
+      if (e.deleting) throw new HostHttpError(409, `cluster "${name}" is already being deleted`, 'wait for it to finish');
+      e.deleting = true;
+      try {
+        // A start in progress is stopped; any other operation is let finish first.
+        const starting = e.op?.kind === 'start' ? e.op : undefined;
+        if (e.op && !starting) await e.op.done;
+        e.state = 'stopping';
+        publish(e);
+        await runOpStrict(e, 'delete', async () => {
+          if (starting) {
+            e.stopRequested = true;
+            e.child?.kill('SIGTERM'); // its pid file may not exist yet
+            await starting.done;
+          }
+          await stopCluster(dataDir, name, log);
+          await deleteCluster(dataDir, name, log);
+        });
+      } catch (err) {
+        e.state = 'failed';
+        e.error = (err as Error).message;
+        publish(e);
+        throw err;
+      } finally {
+        e.deleting = false;
+      }
+      forget(name);
+    },
+
+    kubeconfigPath: (name) => clusterPaths(dataDir, name).kubeconfig,
+    idle: async (name) => {
+      for (let op = entries.get(name)?.op; op; op = entries.get(name)?.op) await op.done;
+    },
+    close() {
+      closed = true;
+      if (timer) clearInterval(timer);
+      targets.close();
+    },
+  };
+
+  function start(req: { name: string; nodes: number; runtime?: RuntimeChoice }): LocalCluster {
+    const e = entry(req.name);
+    if (e.op) throw new HostHttpError(409, `cluster "${req.name}" is busy (${e.op.kind})`, 'wait for it to finish');
+    // The disk, not our last look, says whether it runs (the CLI may have started or stopped it).
+    const pid = runningPid(clusterPaths(dataDir, req.name).pid);
+    if (pid !== undefined) {
+      void refreshOne(req.name);
+      throw new HostHttpError(409, `cluster "${req.name}" is already running (pid ${pid})`, 'stop it first, or use it as it is');
+    }
+    beginStart(e, req.nodes, req.runtime);
+    return view(e);
+  }
+
+  // Like runOp, but the caller sees the error (stop and delete answer the request with it).
+  async function runOpStrict(e: Entry, kind: NonNullable<Entry['op']>['kind'], work: () => Promise<void>): Promise<void> {
+    let failure: unknown;
+    await runOp(e, kind, () => work().catch((err) => void (failure = err)));
+    if (failure) throw failure;
+  }
+}
+
+function checkName(name: string): string {
+  parseStartRequest({ name });
+  return name;
+}

@@ -1,0 +1,127 @@
+// The host's one HTTP server on 127.0.0.1: the launch URL hands out the session cookie, and
+// every other request and upgrade passes the session checks before reaching the JSON API
+// (/api/), the kube proxy (/k8s/) or the renderer build (everything else).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { LAUNCH_TOKEN_PARAM } from '../protocol';
+import type { Session } from './session';
+import { createStaticFiles } from './static-files';
+import { sendText } from './http-util';
+
+export interface RequestHandler {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** WebSocket upgrades under its prefix (the API's local terminals). */
+  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  close?(): void;
+}
+
+export interface UpgradeHandler extends RequestHandler {
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+}
+
+export interface HostServerOptions {
+  /** 0 (default): a free port. */
+  port?: number;
+  staticDir: string;
+  session: Session;
+  /** /api/* */
+  api: RequestHandler;
+  /** /k8s/* (HTTP and upgrades) */
+  kubeProxy?: UpgradeHandler;
+  log?: (line: string) => void;
+}
+
+export interface HostServer {
+  port: number;
+  /** http://127.0.0.1:<port> (the origin, no trailing slash: `${url}/api/app` works) */
+  url: string;
+  /** The URL with the one-time token; open it once to get the session. */
+  launchUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startHostServer(opts: HostServerOptions): Promise<HostServer> {
+  const log = opts.log ?? (() => {});
+  const files = createStaticFiles(opts.staticDir);
+  const { session } = opts;
+  let port = 0;
+
+  const refuse = (res: ServerResponse, r: { status: number; message: string }) => {
+    sendText(res, r.status, r.message);
+  };
+
+  function onRequest(req: IncomingMessage, res: ServerResponse) {
+    const path = (req.url ?? '/').split('?')[0];
+    if ((req.method === 'GET' || req.method === 'HEAD') && session.isLaunchRequest(req)) {
+      const r = session.launch(req, { port });
+      if ('status' in r) return refuse(res, r);
+      res.writeHead(302, {
+        Location: r.location,
+        'Cache-Control': 'no-store',
+        'Referrer-Policy': 'no-referrer',
+        ...(r.setCookie ? { 'Set-Cookie': r.setCookie } : {}),
+      });
+      return void res.end();
+    }
+    const refused = session.checkRequest(req, { port });
+    if (refused) {
+      req.resume();
+      return refuse(res, refused);
+    }
+    if (path === '/api' || path.startsWith('/api/')) return opts.api.handle(req, res);
+    if (path === '/k8s' || path.startsWith('/k8s/')) {
+      if (!opts.kubeProxy) return sendText(res, 404, 'no kube proxy in this host');
+      return opts.kubeProxy.handle(req, res);
+    }
+    files.serve(req, res, port);
+  }
+
+  function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    socket.on('error', () => socket.destroy());
+    const refused = session.checkRequest(req, { port });
+    const path = (req.url ?? '/').split('?')[0];
+    if (refused) return void socket.end(rawResponse(refused.status, 'Forbidden', refused.message));
+    if (opts.kubeProxy && path.startsWith('/k8s/')) return opts.kubeProxy.upgrade(req, socket, head);
+    if (opts.api.upgrade && path.startsWith('/api/')) return opts.api.upgrade(req, socket, head);
+    socket.end(rawResponse(404, 'Not Found', `no WebSocket endpoint at ${path}`));
+  }
+
+  const server = createServer(onRequest);
+  server.on('upgrade', onUpgrade);
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end(rawResponse(400, 'Bad Request', 'malformed HTTP request'));
+    else socket.destroy();
+  });
+  // SSE streams, watches and logs live long.
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as { port: number }).port;
+  const url = `http://127.0.0.1:${port}`;
+  log(`host: serving ${opts.staticDir} at ${url}`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    url,
+    launchUrl: `${url}/?${LAUNCH_TOKEN_PARAM}=${encodeURIComponent(session.launchToken)}`,
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        opts.api.close?.();
+        opts.kubeProxy?.close?.();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })),
+  };
+}
+
+function rawResponse(status: number, reason: string, message: string): string {
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(message)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${message}`;
+}

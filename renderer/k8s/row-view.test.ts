@@ -73,11 +73,9 @@ test('modify-only batches patch the view; changes of match or order recompute it
   );
 });
 
-test('50,000 rows filter in well under 100 ms', () => {
+test('50,000 rows filter to exactly the matches (speed: npm run bench -- ui)', () => {
   const many = Array.from({ length: 50_000 }, (_, i) => row(`pod-${i}`, i % 7 ? 'Running' : 'Pending', i % 5, `ns-${i % 20}`));
-  const t = performance.now();
   const v = deriveView(undefined, many, { ...noQuery, filter: 'pod-4999' }, columns);
-  const ms = performance.now() - t;
   assert.equal(v.rows.length, 11);
-  assert.ok(ms < 100, `took ${ms} ms`);
+  assert.ok(v.rows.every((r) => r.name.includes('pod-4999')));
 });

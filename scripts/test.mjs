@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm test: type-check, import-direction check, then every *.test.ts under node's test runner.
+// npm test: type-check, import-direction check, formatting, lint, then every *.test.ts under node's test runner.
 // `npm test -- unit` runs only the unit tests beside the code; `npm test -- <path>...` runs those files.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -37,6 +37,7 @@ if (args.length === 0 || args[0] === 'all') {
   run(process.execPath, [join(root, 'scripts/check-imports.mjs')]);
   // Formatting is checked, not fixed, here: `npm run format` rewrites.
   run(process.execPath, [join(root, 'node_modules/prettier/bin/prettier.cjs'), '--check', '--log-level', 'warn', '.']);
+  run(process.execPath, [join(root, 'scripts/lint.mjs')]);
   files = ['engine', 'electron', 'renderer', 'test'].flatMap((d) => findTests(d));
 } else if (args[0] === 'unit') {
   files = ['engine', 'electron', 'renderer'].flatMap((d) => findTests(d));

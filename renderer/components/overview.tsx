@@ -73,7 +73,7 @@ function usePolled<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[]
       abort.abort();
       clearTimeout(timer);
     };
-  }, deps); // eslint-disable-line react-hooks/exhaustive-deps
+  }, deps); // eslint-disable-line react-hooks/exhaustive-deps -- the caller passes its own dependency list
   return state;
 }
 

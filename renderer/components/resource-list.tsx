@@ -58,7 +58,7 @@ export function ResourceList({ resource }: { resource: ApiResource }) {
       .filter((c) => wide || c.priority === 0);
     if (resource.namespaced && !listNs) names.unshift({ name: 'Namespace', index: -1, sort: namespaceColumn, priority: 0, age: false });
     return measureColumns(names, live.set.rows.slice(0, 200));
-  }, [live.columns, wide, resource.namespaced, listNs, hasRows]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [live.columns, wide, resource.namespaced, listNs, hasRows]); // eslint-disable-line react-hooks/exhaustive-deps -- widths are measured when rows first arrive, not on every row update
 
   const onSelect = useCallback((row: Row) => select({ resource, namespace: row.namespace, name: row.name }), [resource, select]);
   const selectedKey =

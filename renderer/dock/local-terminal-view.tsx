@@ -58,7 +58,7 @@ export function LocalTerminalView({ tab, active }: { tab: TerminalTab; active: b
       s.close();
       if (session.current === s) session.current = undefined;
     };
-  }, [generation]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [generation]); // eslint-disable-line react-hooks/exhaustive-deps -- a new terminal only on reconnect
 
   useEffect(() => {
     if (!active) return;

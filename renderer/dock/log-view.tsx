@@ -42,7 +42,7 @@ function useTargets(tab: LogsTab): Array<{ pod: string; containers: string[] }> 
         ? [{ pod: tab.pod, containers: tab.containers ?? [] }]
         : live.set.rows.map((r) => ({ pod: r.name, containers: (r.object?.spec?.containers ?? []).map((c: { name: string }) => c.name) })),
     [tab.pod, key],
-  ); // eslint-disable-line react-hooks/exhaustive-deps
+  ); // eslint-disable-line react-hooks/exhaustive-deps -- key is the sorted pod list; rows change on every status update
 }
 
 export function LogView({ tab, active }: { tab: LogsTab; active: boolean }) {
@@ -76,7 +76,7 @@ export function LogView({ tab, active }: { tab: LogsTab; active: boolean }) {
       }),
     );
     return () => streams.forEach((s) => s.stop());
-  }, [client, tab.namespace, targetKey, container, previous]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [client, tab.namespace, targetKey, container, previous]); // eslint-disable-line react-hooks/exhaustive-deps -- streams restart only when their target changes
 
   const q = query.toLowerCase();
   const matches = useMemo(() => searchLines(lines, q), [lines, q]);

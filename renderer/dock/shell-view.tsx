@@ -43,7 +43,7 @@ export function ShellView({ tab, active }: { tab: ShellTab; active: boolean }) {
       s.close();
       if (session.current === s) session.current = undefined;
     };
-  }, [generation, container]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [generation, container]); // eslint-disable-line react-hooks/exhaustive-deps -- a new exec session only on reconnect or another container
 
   // A tab that becomes visible again gets its size back (hidden panes measure 0×0).
   useEffect(() => {

@@ -75,7 +75,7 @@ export function CodeView(p: {
       view.current = null;
       if (p.handle) p.handle.current = null;
     };
-  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps -- the view is made once per mount; later props reach it through refs
 
   useEffect(() => {
     const v = view.current;

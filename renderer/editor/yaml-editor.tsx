@@ -84,7 +84,7 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
         setLiveYaml(y);
         setOpenedRv(obj.metadata.resourceVersion ?? '');
       }, setLoadError);
-  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps -- loads the object once, when the editor opens
   useEffect(() => setEditorDirty(dirty), [dirty, setEditorDirty]);
 
   const replaceText = (t: string) => {
@@ -167,7 +167,7 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
       }
     },
     [prepare, client, mode],
-  ); // eslint-disable-line react-hooks/exhaustive-deps
+  ); // eslint-disable-line react-hooks/exhaustive-deps -- reads the latest text through refs; a new callback per keystroke would restart the debounce
 
   // Validate as the user types (debounced): YAML at once, the server after 400 ms.
   useEffect(() => {

@@ -34,7 +34,7 @@ const empty: LiveTable = { columns: [], set: { rows: [], index: new Map() }, loa
 export function useLiveTable(client: K8sClient | undefined, path: string | undefined, q: LiveTableQuery = {}): LiveTable {
   const { slots } = useServices();
   const key = `${client?.base}|${path}|${q.labelSelector ?? ''}|${q.fieldSelector ?? ''}|${q.includeObject ?? ''}|${q.poll ? (q.pollMs ?? 'poll') : ''}`;
-  const store = useMemo(() => createStore<LiveTable>(() => ({ ...empty, loading: !!(client && path) })), [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  const store = useMemo(() => createStore<LiveTable>(() => ({ ...empty, loading: !!(client && path) })), [key]); // eslint-disable-line react-hooks/exhaustive-deps -- key folds client, path and query into one string
   useEffect(() => {
     if (!client || !path) return;
     const lw = startListWatch({
@@ -68,6 +68,6 @@ export function useLiveTable(client: K8sClient | undefined, path: string | undef
       },
     });
     return () => lw.stop();
-  }, [store]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [store]); // eslint-disable-line react-hooks/exhaustive-deps -- the watch belongs to the store, which changes with its key
   return useStore(store);
 }

@@ -15,6 +15,7 @@ import { PatchError } from './patch';
 import { SelectorError } from '../apimachinery/selectors';
 import { createMetricsApi, isMetricsRoute, withMetricsGroup } from './metrics-api';
 import { createInProcessClient } from './in-process-client';
+import { parseBool } from '../apimachinery/parse-bool';
 
 export interface ApiServerOptions {
   store: Store;
@@ -79,11 +80,16 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     }
     const route = parseRoute(url.pathname, core.kinds);
     if (!route) throw errors.notFoundPath();
+    const q = url.searchParams;
+    // pretty=true indents JSON replies; like upstream, a value that is not a boolean is ignored.
+    const pretty = parseBool(q.get('pretty') ?? '') === true;
+    const json = (r: ServerResponse, status: number, body: unknown) => sendJson(r, status, body, pretty);
+    const jsonText = (r: ServerResponse, status: number, text: string) =>
+      sendText(r, status, pretty ? JSON.stringify(JSON.parse(text), null, 2) : text);
     if (isMetricsRoute(route)) {
       const reply = await metricsApi.serve(route, url.searchParams, req.method);
       return json(res, reply.status, reply.body);
     }
-    const q = url.searchParams;
     switch (route.type) {
       case 'health':
         res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
@@ -217,10 +223,14 @@ function toApiError(err: unknown): ApiError {
 }
 
 function json(res: ServerResponse, status: number, body: unknown) {
-  jsonText(res, status, JSON.stringify(body));
+  sendJson(res, status, body, false);
 }
 
-function jsonText(res: ServerResponse, status: number, text: string) {
+function sendJson(res: ServerResponse, status: number, body: unknown, pretty: boolean) {
+  sendText(res, status, pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body));
+}
+
+function sendText(res: ServerResponse, status: number, text: string) {
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }

@@ -202,8 +202,16 @@ async function update(
   return { status: 200, body: updated, warnings };
 }
 
-export async function readPatch(req: IncomingMessage): Promise<{ type: string; body: unknown }> {
+export async function readPatch(req: IncomingMessage, def?: KindDef): Promise<{ type: string; body: unknown }> {
   const type = mediaType(req);
+  // Custom resources have no strategic-merge metadata; upstream refuses that patch type for them.
+  if (def?.customResource && type === 'application/strategic-merge-patch+json') {
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+    );
+  }
   const known = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
   if (type === 'application/apply-patch+yaml') {
     throw new ApiError(
@@ -224,7 +232,7 @@ async function patch(
   req: IncomingMessage,
   q: URLSearchParams,
 ): Promise<Reply> {
-  const p = await readPatch(req);
+  const p = await readPatch(req, def);
   const mode = parseFieldValidation(q.get('fieldValidation'));
   let warnings: string[] = [];
   const updated = await deps.resources.mutate(

@@ -183,6 +183,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const port = (server.address() as { port: number }).port;
   address = `${host}:${port}`;
   await bootstrapCluster(core, { apiServerPort: port });
+  await core.crds.start();
   const background = opts.background?.(core);
   await background?.start();
   const sockets = new Set<import('node:net').Socket>();

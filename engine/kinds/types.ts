@@ -71,6 +71,14 @@ export interface KindDef {
   validate?(obj: KubeObject, old?: KubeObject): FieldError[];
   /** Strategy on create after generic metadata handling (e.g. Pod: status.phase = Pending). */
   prepareForCreate?(obj: KubeObject): void;
+  /** Strategy when a delete first marks the object (deletionTimestamp set): e.g. add a finalizer. */
+  prepareForDelete?(obj: KubeObject): void;
+  /** Served from a CustomResourceDefinition: no client model (no strategic merge patch, 415 as
+   *  upstream), generation always tracked, unknown fields found by `unknownFields`. */
+  customResource?: boolean;
+  /** Paths of fields the kind's schema does not declare (pruned, or reported per fieldValidation),
+   *  for kinds without a client model. */
+  unknownFields?(obj: KubeObject): string[];
   /** Strategy on update of the main resource (status is already carried over from old when the kind has a status subresource). */
   prepareForUpdate?(obj: KubeObject, old: KubeObject): void;
 }

@@ -53,7 +53,7 @@ function validateValue(s: StructuralSchema, v: unknown, path: string, errs: Fiel
     const values = s.enum.map((e) => (typeof e === 'string' ? e : JSON.stringify(e)));
     errs.push(notSupported(path, v, values));
   }
-  const bad = (detail: string) => errs.push(invalid(path, v, `${path} in body ${detail}`));
+  const bad = (detail: string, shown: unknown = v) => errs.push(invalid(path, shown, `${path} in body ${detail}`));
   if (typeof v === 'string') {
     const len = [...v].length;
     if (s.maxLength !== undefined && len > s.maxLength) errs.push(tooLong(path, s.maxLength));
@@ -74,15 +74,15 @@ function validateValue(s: StructuralSchema, v: unknown, path: string, errs: Fiel
   if (Array.isArray(v)) {
     if (s.maxItems !== undefined && v.length > s.maxItems)
       errs.push({ field: path, reason: 'FieldValueTooMany', message: `Too many: ${v.length}: must have at most ${s.maxItems} items` });
-    if (s.minItems !== undefined && v.length < s.minItems) bad(`should have at least ${s.minItems} items`);
+    if (s.minItems !== undefined && v.length < s.minItems) bad(`should have at least ${s.minItems} items`, v.length);
     if (s.uniqueItems && new Set(v.map((x) => JSON.stringify(x))).size !== v.length)
       errs.push({ field: path, reason: 'FieldValueDuplicate', message: `Duplicate value: ${goValue(v[0])}` });
     if (s.items) v.forEach((item, i) => validateValue(s.items!, item, `${path}[${i}]`, errs));
   }
   if (isPlainObject(v)) {
     const n = Object.keys(v).length;
-    if (s.maxProperties !== undefined && n > s.maxProperties) bad(`should have at most ${s.maxProperties} properties`);
-    if (s.minProperties !== undefined && n < s.minProperties) bad(`should have at least ${s.minProperties} properties`);
+    if (s.maxProperties !== undefined && n > s.maxProperties) bad(`should have at most ${s.maxProperties} properties`, n);
+    if (s.minProperties !== undefined && n < s.minProperties) bad(`should have at least ${s.minProperties} properties`, n);
     for (const r of s.required ?? []) if (v[r] === undefined) errs.push(required(childPath(path, r)));
     for (const [k, child] of Object.entries(v)) {
       const ps = s.properties?.[k];

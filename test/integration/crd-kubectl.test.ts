@@ -60,6 +60,14 @@ for (const version of ['1.27', '1.33']) {
       assert.match(smp.stderr, /UnsupportedMediaType|unknown format/);
     });
 
+    test('client-side apply creates then configures (merge patch); the CRD category lists it', async () => {
+      assert.match(await ok(['apply', '-f', '-'], cr(group, 'applied', '  size: S')), /created/);
+      assert.match(await ok(['apply', '-f', '-'], cr(group, 'applied', '  size: M')), /configured/);
+      assert.equal(await ok(['get', `widgets.${group}`, 'applied', '-o', 'jsonpath={.spec.size}']), 'M');
+      assert.match(await ok(['get', 'skiff']), /^applied\s+M\s/m);
+      await ok(['delete', `widgets.${group}`, 'applied']);
+    });
+
     test('scale through the scale subresource', async () => {
       assert.match(await ok(['scale', `widgets.${group}`, 'one', '--replicas=3']), /scaled/);
       assert.equal(await ok(['get', `widgets.${group}`, 'one', '-o', 'jsonpath={.spec.replicas}']), '3');

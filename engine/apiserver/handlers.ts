@@ -36,6 +36,7 @@ export async function handleResource(
   if (route.namespace !== undefined && !def.namespaced) throw errors.notFoundPath();
   const ns = def.namespaced ? route.namespace : undefined;
   const method = req.method ?? 'GET';
+  if (def.deprecationWarning) res.setHeader('Warning', warningHeader([def.deprecationWarning]));
   if (route.subresource) return handleSubresource(deps, def, ns, route.name!, route.subresource, req, q, user, res);
   if (def.virtual) {
     if (method !== 'POST' || route.name) throw errors.methodNotAllowed();
@@ -78,6 +79,11 @@ export async function handleResource(
     default:
       throw errors.methodNotAllowed();
   }
+}
+
+/** Warning header values (`299 - "text"`), as kube-apiserver sends them. */
+export function warningHeader(warnings: string[]): string[] {
+  return warnings.map((w) => `299 - ${JSON.stringify(w)}`);
 }
 
 export function buildFilter(deps: HandlerDeps, def: KindDef, q: URLSearchParams): ObjectFilter | undefined {

@@ -6,7 +6,7 @@ import { parseRoute } from './routes';
 import { errors, ApiError } from './status';
 import { authenticate, type TokenTable } from './authn';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, groupVersions } from './discovery';
-import { handleResource } from './handlers';
+import { handleResource, warningHeader } from './handlers';
 import { createApiCore, type ApiCore } from './api-core';
 import { bootstrapCluster } from './bootstrap';
 import { versionInfo } from './version';
@@ -134,11 +134,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       case 'resource': {
         const reply = await handleResource(core.deps, route, req, res, q, user);
         if (!reply) return; // streamed
-        if (reply.warnings?.length)
-          res.setHeader(
-            'Warning',
-            reply.warnings.map((w) => `299 - ${JSON.stringify(w)}`),
-          );
+        if (reply.warnings?.length) {
+          const prior = res.getHeader('Warning');
+          const kept = prior === undefined ? [] : Array.isArray(prior) ? prior : [String(prior)];
+          res.setHeader('Warning', [...kept, ...warningHeader(reply.warnings)]);
+        }
         return reply.text !== undefined ? jsonText(res, reply.status, reply.text) : json(res, reply.status, reply.body);
       }
     }

@@ -90,7 +90,8 @@ function versionRank(v: string): number[] {
   return [m[2] === undefined ? 3 : m[2] === 'beta' ? 2 : 1, Number(m[1]), Number(m[3] ?? 0)];
 }
 
-function compareVersions(a: string, b: string): number {
+/** Negative when `a` is the higher-priority version (sorts first). */
+export function compareVersions(a: string, b: string): number {
   const ra = versionRank(a);
   const rb = versionRank(b);
   for (let i = 0; i < 3; i++) if (ra[i] !== rb[i]) return rb[i] - ra[i];

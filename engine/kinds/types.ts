@@ -73,6 +73,8 @@ export interface KindDef {
   prepareForCreate?(obj: KubeObject): void;
   /** Strategy when a delete first marks the object (deletionTimestamp set): e.g. add a finalizer. */
   prepareForDelete?(obj: KubeObject): void;
+  /** Sent as a Warning header with every request to this version (a deprecated CRD version). */
+  deprecationWarning?: string;
   /** Served from a CustomResourceDefinition: no client model (no strategic merge patch, 415 as
    *  upstream), generation always tracked, unknown fields found by `unknownFields`. */
   customResource?: boolean;

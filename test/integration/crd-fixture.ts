@@ -123,7 +123,7 @@ export function widgetCrd(group = 'stable.skiff.dev'): any {
             { name: 'Color', type: 'string', jsonPath: '.spec.color', priority: 1 },
           ],
         },
-        { name: 'v1beta1', served: true, storage: false, schema: { openAPIV3Schema: widgetSchema }, subresources },
+        { name: 'v1beta1', served: true, storage: false, deprecated: true, schema: { openAPIV3Schema: widgetSchema }, subresources },
       ],
     },
   };

@@ -169,6 +169,8 @@ describe('custom objects', () => {
   test('every served version reads the same objects in its own apiVersion', async () => {
     const b = await c.http('GET', `/apis/${G}/v1beta1/namespaces/default/widgets/a`);
     assert.equal(b.body.apiVersion, `${G}/v1beta1`);
+    assert.equal(b.headers.warning, `299 - "${G}/v1beta1 Widget is deprecated; use ${G}/v1 Widget"`);
+    assert.equal((await c.http('GET', `${base}/a`)).headers.warning, undefined);
     const made = await c.http('POST', `/apis/${G}/v1beta1/namespaces/default/widgets`, {
       ...widget('from-beta'),
       apiVersion: `${G}/v1beta1`,
@@ -177,6 +179,13 @@ describe('custom objects', () => {
     assert.equal((await c.http('GET', `${base}/from-beta`)).body.apiVersion, `${G}/v1`);
     const wrong = await c.http('POST', base, { ...widget('x'), apiVersion: `${G}/v1beta1` });
     assert.equal(wrong.status, 400);
+  });
+
+  test('after an API server restart the CRD is served again from the store', async () => {
+    await c.f.restartServer();
+    const r = await c.http('GET', `${base}/a`);
+    assert.equal(r.status, 200);
+    assert.equal(r.body.spec.size, 'L');
   });
 
   test('lists page, and filter by labels and metadata.name / metadata.namespace', async () => {

@@ -7,6 +7,7 @@ import { validateCustomObject } from './schema-validate';
 import { applyDefaults, unknownFieldPaths } from './schema-defaults';
 import { printerColumnsOf } from './printer-columns';
 import type { StructuralSchema } from './structural-schema';
+import { compareVersions } from '../registry';
 
 type Obj = Record<string, any>;
 
@@ -43,10 +44,21 @@ function versionKind(spec: Obj, names: Obj, group: string, v: Obj, storageVersio
     ...(v.name !== storageVersion
       ? { storage: { toStored: (o: KubeObject) => ({ ...o, apiVersion: storedApiVersion }), fromStored: (o: KubeObject) => o } }
       : {}),
+    ...(v.deprecated ? { deprecationWarning: v.deprecationWarning ?? defaultDeprecationWarning(spec, v.name) } : {}),
     defaults: (obj) => applyDefaults(schema, obj),
     validate: (obj) => validateCustomObject(schema, obj),
     unknownFields: (obj) => unknownFieldPaths(schema, obj),
   };
+}
+
+/** Upstream's wording: "<group>/<version> <Kind> is deprecated; use <group>/<newest served> <Kind>". */
+function defaultDeprecationWarning(spec: Obj, version: string): string {
+  const msg = `${spec.group}/${version} ${spec.names.kind} is deprecated`;
+  const better = (spec.versions as Obj[])
+    .filter((v) => v.served && !v.deprecated && compareVersions(v.name, version) < 0)
+    .map((v) => v.name as string)
+    .sort(compareVersions);
+  return better.length ? `${msg}; use ${spec.group}/${better[0]} ${spec.names.kind}` : msg;
 }
 
 function scaleOf(scale: Obj): ScaleSubresource {

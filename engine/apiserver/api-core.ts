@@ -99,6 +99,10 @@ export function createApiCore(opts: ApiCoreOptions) {
     kinds,
     builtinKinds: builtin,
     crdDef: def('apiextensions.k8s.io', 'v1', 'customresourcedefinitions'),
+    onServedChange: (defs) => {
+      openapi.setCustomKinds(defs);
+      openapiV2.invalidate();
+    },
     log: opts.log,
   });
 

@@ -78,6 +78,8 @@ export interface KindDef {
   /** Served from a CustomResourceDefinition: no client model (no strategic merge patch, 415 as
    *  upstream), generation always tracked, unknown fields found by `unknownFields`. */
   customResource?: boolean;
+  /** A custom kind's schema (the CRD version's openAPIV3Schema), published in /openapi. */
+  customSchema?: Record<string, unknown>;
   /** Paths of fields the kind's schema does not declare (pruned, or reported per fieldValidation),
    *  for kinds without a client model. */
   unknownFields?(obj: KubeObject): string[];

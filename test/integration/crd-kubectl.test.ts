@@ -68,6 +68,16 @@ for (const version of ['1.27', '1.33']) {
       await ok(['delete', `widgets.${group}`, 'applied']);
     });
 
+    test('explain reads the published schema; --validate=strict refuses unknown fields', async () => {
+      const out = await ok(['explain', `widgets.${group}.spec`]);
+      assert.match(out, /KIND:\s+Widget/);
+      assert.match(out, /size\s+<string> -required-/);
+      assert.match(out, /replicas\s+<integer>/);
+      const r = await kubectl(['create', '--validate=strict', '-f', '-'], cr(group, 'strict', '  size: S\n  bogus: 1'));
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "spec.bogus"/);
+    });
+
     test('scale through the scale subresource', async () => {
       assert.match(await ok(['scale', `widgets.${group}`, 'one', '--replicas=3']), /scaled/);
       assert.equal(await ok(['get', `widgets.${group}`, 'one', '-o', 'jsonpath={.spec.replicas}']), '3');

@@ -65,6 +65,25 @@ describe('establishing', () => {
 });
 
 describe('discovery', () => {
+  test('OpenAPI v3 and v2 publish the schema; custom PATCH takes no strategic merge', async () => {
+    const index = await c.http('GET', '/openapi/v3');
+    assert.ok(index.body.paths[`apis/${G}/v1`]);
+    const doc = (await c.http('GET', `/openapi/v3/apis/${G}/v1`)).body;
+    const schema = doc.components.schemas['dev.skiff.stable.v1.Widget'];
+    assert.deepEqual(schema['x-kubernetes-group-version-kind'], [{ group: G, kind: 'Widget', version: 'v1' }]);
+    assert.deepEqual(schema.properties.spec.required, ['size']);
+    assert.ok(doc.components.schemas['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta']);
+    const patch = doc.paths[`/apis/${G}/v1/namespaces/{namespace}/widgets/{name}`].patch;
+    assert.deepEqual(Object.keys(patch.requestBody.content), [
+      'application/json-patch+json',
+      'application/merge-patch+json',
+      'application/apply-patch+yaml',
+    ]);
+    assert.ok(patch.parameters.some((p: any) => p.name === 'fieldValidation'));
+    const v2 = await c.http('GET', '/openapi/v2');
+    assert.ok(v2.body.definitions['dev.skiff.stable.v1.Widget']);
+  });
+
   test('/apis lists the group with v1 preferred; the version lists resources and subresources', async () => {
     const apis = await c.http('GET', '/apis');
     const group = apis.body.groups.find((g: any) => g.name === G);
@@ -307,5 +326,7 @@ describe('cluster scope and deletion', () => {
     await waitFor('out of discovery', async () => (await c.http('GET', `/apis/${G}/v1`)).status === 404, 2_000, 20);
     assert.equal((await c.http('GET', base)).status, 404);
     assert.ok(!(await c.http('GET', '/apis')).body.groups.some((g: any) => g.name === G));
+    assert.equal((await c.http('GET', '/openapi/v3')).body.paths[`apis/${G}/v1`], undefined);
+    assert.equal((await c.http('GET', '/openapi/v2')).body.definitions['dev.skiff.stable.v1.Widget'], undefined);
   });
 });

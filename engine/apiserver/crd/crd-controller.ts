@@ -20,6 +20,8 @@ export interface CrdControllerDeps {
   kinds: MutableKindRegistry;
   builtinKinds: KindDef[];
   crdDef: KindDef;
+  /** Called when the served custom kinds change (OpenAPI republishes them). */
+  onServedChange?: (defs: KindDef[]) => void;
   log?: (line: string) => void;
   now?: () => Date;
 }
@@ -38,6 +40,7 @@ export function createCrdController(deps: CrdControllerDeps) {
   let again = false;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
+  let lastServed: KindDef[] = [];
 
   function kindsOf(crd: KubeObject): KindDef[] {
     const key = `${crd.metadata.uid}/${crd.metadata.generation}`;
@@ -60,6 +63,10 @@ export function createCrdController(deps: CrdControllerDeps) {
     for (const crd of crds) if (verdicts.get(crd.metadata.name!)?.accepted) served.push(...kindsOf(crd));
     for (const name of compiled.keys()) if (!crds.some((c) => c.metadata.name === name)) compiled.delete(name);
     kinds.setCustomKinds(served);
+    if (served.length !== lastServed.length || served.some((d, i) => d !== lastServed[i])) {
+      lastServed = served;
+      deps.onServedChange?.(served);
+    }
     let pending = false;
     for (const crd of crds) {
       try {

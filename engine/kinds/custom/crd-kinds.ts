@@ -40,6 +40,7 @@ function versionKind(spec: Obj, names: Obj, group: string, v: Obj, storageVersio
     },
     model: `${group}/${v.name}/${names.kind}`,
     customResource: true,
+    ...(schema ? { customSchema: schema as Record<string, unknown> } : {}),
     printerColumns: printerColumnsOf(v.additionalPrinterColumns),
     ...(v.name !== storageVersion
       ? { storage: { toStored: (o: KubeObject) => ({ ...o, apiVersion: storedApiVersion }), fromStored: (o: KubeObject) => o } }

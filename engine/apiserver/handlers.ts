@@ -53,6 +53,7 @@ export async function handleResource(
     }
     if (method === 'POST') {
       if (def.namespaced && ns === undefined) throw errors.notFoundPath();
+      if (def.terminating) throw errors.methodNotAllowed('create not allowed while custom resource definition is terminating');
       return create(deps, def, ns, req, q);
     }
     if (method === 'DELETE') return deleteCollection(deps, def, ns, req, q);

@@ -75,6 +75,8 @@ export interface KindDef {
   prepareForDelete?(obj: KubeObject): void;
   /** Sent as a Warning header with every request to this version (a deprecated CRD version). */
   deprecationWarning?: string;
+  /** The CRD is being deleted: its objects are still served, but none may be created. */
+  terminating?: boolean;
   /** Served from a CustomResourceDefinition: no client model (no strategic merge patch, 415 as
    *  upstream), generation always tracked, unknown fields found by `unknownFields`. */
   customResource?: boolean;

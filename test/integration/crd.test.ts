@@ -311,6 +311,23 @@ describe('cluster scope and deletion', () => {
     assert.equal((await c.http('GET', '/apis/cluster.skiff.dev/v1/namespaces/default/widgets')).status, 404);
   });
 
+  test('a terminating CRD refuses new objects until its last object (held by a finalizer) is gone', async () => {
+    const crdPath = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.cluster.skiff.dev';
+    const objects = '/apis/cluster.skiff.dev/v1/widgets';
+    await c.http('PATCH', `${objects}/global`, { metadata: { finalizers: ['skiff.dev/hold'] } }, 'application/merge-patch+json');
+    assert.equal((await c.http('DELETE', crdPath)).status, 200);
+    const refused = await waitFor('create refused', async () => {
+      const r = await c.http('POST', objects, { ...widget('late'), apiVersion: 'cluster.skiff.dev/v1' });
+      return r.status === 405 ? r : undefined;
+    });
+    assert.equal(refused.body.message, 'create not allowed while custom resource definition is terminating');
+    const crd = (await c.http('GET', crdPath)).body;
+    const terminating = crd.status.conditions.find((x: any) => x.type === 'Terminating');
+    assert.equal(terminating.status, 'True');
+    await c.http('PATCH', `${objects}/global`, { metadata: { finalizers: null } }, 'application/merge-patch+json');
+    await waitFor('CRD gone', async () => (await c.http('GET', crdPath)).status === 404, 5_000, 50);
+  });
+
   test('deleting a CRD deletes its objects first, then it leaves discovery', async () => {
     assert.ok((await c.http('GET', base)).body.items.length > 0);
     const del = await c.http('DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.${G}`);

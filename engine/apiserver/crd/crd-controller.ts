@@ -43,7 +43,7 @@ export function createCrdController(deps: CrdControllerDeps) {
   let lastServed: KindDef[] = [];
 
   function kindsOf(crd: KubeObject): KindDef[] {
-    const key = `${crd.metadata.uid}/${crd.metadata.generation}`;
+    const key = `${crd.metadata.uid}/${crd.metadata.generation}/${Boolean(crd.metadata.deletionTimestamp)}`;
     const hit = compiled.get(crd.metadata.name!);
     if (hit?.key === key) return hit.defs;
     let defs: KindDef[] = [];
@@ -93,7 +93,11 @@ export function createCrdController(deps: CrdControllerDeps) {
         else if (!conditions.some((c) => c.type === 'Established' && c.status === 'True'))
           setCondition(conditions, 'Established', false, 'NotAccepted', 'not all names are accepted');
         const acceptedNames = names.accepted ? acceptedNamesOf(cur) : (status.acceptedNames ?? { kind: '', plural: '' });
-        const next = { ...status, acceptedNames, conditions };
+        // A new storage version joins storedVersions (objects may now be stored in it).
+        const storage = (cur.spec?.versions ?? []).find((v: any) => v.storage)?.name;
+        const stored: string[] = status.storedVersions ?? [];
+        const storedVersions = storage && !stored.includes(storage) ? [...stored, storage] : stored;
+        const next = { ...status, acceptedNames, conditions, storedVersions };
         if (deepEqual(next, status)) return cur;
         return { ...cur, status: next };
       },

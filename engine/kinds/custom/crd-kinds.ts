@@ -18,10 +18,10 @@ export function kindsFromCrd(crd: KubeObject): KindDef[] {
   const group: string = spec.group;
   const versions: Obj[] = spec.versions ?? [];
   const storageVersion = versions.find((v) => v.storage)?.name;
-  return versions.filter((v) => v.served).map((v) => versionKind(spec, names, group, v, storageVersion));
+  return versions.filter((v) => v.served).map((v) => versionKind(crd, spec, names, group, v, storageVersion));
 }
 
-function versionKind(spec: Obj, names: Obj, group: string, v: Obj, storageVersion: string | undefined): KindDef {
+function versionKind(crd: KubeObject, spec: Obj, names: Obj, group: string, v: Obj, storageVersion: string | undefined): KindDef {
   const schema: StructuralSchema | undefined = v.schema?.openAPIV3Schema;
   const scale: Obj | undefined = v.subresources?.scale;
   const storedApiVersion = `${group}/${storageVersion}`;
@@ -40,6 +40,7 @@ function versionKind(spec: Obj, names: Obj, group: string, v: Obj, storageVersio
     },
     model: `${group}/${v.name}/${names.kind}`,
     customResource: true,
+    ...(crd.metadata.deletionTimestamp ? { terminating: true } : {}),
     ...(schema ? { customSchema: schema as Record<string, unknown> } : {}),
     printerColumns: printerColumnsOf(v.additionalPrinterColumns),
     ...(v.name !== storageVersion

@@ -6,6 +6,7 @@ import { defineKind } from '../define-kind';
 import { goRaw } from '../go-format';
 import { child, index, invalid, isDNS1035Label, oneOf, required } from '../validation';
 import { compileJsonPath } from './jsonpath';
+import { checkStructural } from './structural-check';
 
 type Obj = Record<string, any>;
 
@@ -41,7 +42,9 @@ function validateCrd(crd: KubeObject): FieldError[] {
     if (!v.name) errs.push(required(child(p, 'name')));
     if (v.served === undefined) errs.push(required(child(p, 'served')));
     if (v.storage === undefined) errs.push(required(child(p, 'storage')));
-    if (!v.schema?.openAPIV3Schema) errs.push(required(child(child(p, 'schema'), 'openAPIV3Schema'), 'schemas are required'));
+    const schemaPath = child(child(p, 'schema'), 'openAPIV3Schema');
+    if (!v.schema?.openAPIV3Schema) errs.push(required(schemaPath, 'schemas are required'));
+    else errs.push(...checkStructural(v.schema.openAPIV3Schema, schemaPath));
     (v.additionalPrinterColumns ?? []).forEach((c: Obj, j: number) => {
       const cp = index(child(p, 'additionalPrinterColumns'), j);
       if (!c.name) errs.push(required(child(cp, 'name')));

@@ -288,6 +288,31 @@ describe('custom objects', () => {
     assert.equal(events[0].object.metadata.labels.watched, 'yes');
   });
 
+  test('ownerReferences garbage-collect both ways between custom and built-in objects', async () => {
+    const owner = (await c.http('POST', base, widget('owner'))).body;
+    const ref = (o: any) => [{ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, uid: o.metadata.uid }];
+    const cm = await c.http('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'owned', ownerReferences: ref(owner) } });
+    assert.equal(cm.status, 201);
+    const parent = (await c.http('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'parent' } })).body;
+    const child = await c.http(
+      'POST',
+      base,
+      widget('child', { size: 'S' }, { ownerReferences: ref({ ...parent, apiVersion: 'v1', kind: 'ConfigMap' }) }),
+    );
+    assert.equal(child.status, 201);
+    await c.http('DELETE', `${base}/owner`);
+    await c.http('DELETE', '/api/v1/namespaces/default/configmaps/parent');
+    await waitFor(
+      'dependents collected',
+      async () => {
+        const a = await c.http('GET', '/api/v1/namespaces/default/configmaps/owned');
+        const b = await c.http('GET', `${base}/child`);
+        return a.status === 404 && b.status === 404;
+      },
+      10_000,
+    );
+  });
+
   test('deletecollection by label', async () => {
     await c.http('POST', base, widget('doomed', { size: 'S' }, { labels: { doomed: 'yes' } }));
     const r = await c.http('DELETE', `${base}?labelSelector=doomed%3Dyes`);

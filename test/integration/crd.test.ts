@@ -196,6 +196,11 @@ describe('custom objects', () => {
     });
     assert.equal(made.status, 201, JSON.stringify(made.body));
     assert.equal((await c.http('GET', `${base}/from-beta`)).body.apiVersion, `${G}/v1`);
+    // Lists of both versions in turn: each names its own apiVersion (they share stored keys).
+    for (const v of ['v1', 'v1beta1', 'v1']) {
+      const list = await c.http('GET', `/apis/${G}/${v}/namespaces/default/widgets`);
+      assert.deepEqual([...new Set(list.body.items.map((i: any) => i.apiVersion))], [`${G}/${v}`]);
+    }
     const wrong = await c.http('POST', base, { ...widget('x'), apiVersion: `${G}/v1beta1` });
     assert.equal(wrong.status, 400);
   });

@@ -25,6 +25,14 @@ const schema: StructuralSchema = {
         free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
         port: { 'x-kubernetes-int-or-string': true },
         opt: { type: 'string', nullable: true },
+        when: { type: 'string', format: 'date-time' },
+        set: { type: 'array', 'x-kubernetes-list-type': 'set', items: { type: 'string' } },
+        ports: {
+          type: 'array',
+          'x-kubernetes-list-type': 'map',
+          'x-kubernetes-list-map-keys': ['name'],
+          items: { type: 'object', properties: { name: { type: 'string' }, port: { type: 'integer' } } },
+        },
       },
     },
   },
@@ -61,6 +69,21 @@ test('each keyword reports with upstream field paths and wording', () => {
   assert.deepEqual(messages({ size: 'S', port: 80 }), []);
   assert.deepEqual(messages({ size: 'S', port: 'http' }), []);
   assert.deepEqual(messages({ size: 'S', opt: null }), []);
+  assert.deepEqual(messages({ size: 'S', when: '2026-01-02T03:04:05Z' }), []);
+  assert.deepEqual(messages({ size: 'S', when: 'soon' }), [
+    'spec.when: Invalid value: "soon": spec.when in body must be of type date-time: "soon"',
+  ]);
+  assert.deepEqual(messages({ size: 'S', set: ['a', 'b', 'a'] }), ['spec.set[2]: Duplicate value: "a"']);
+  assert.deepEqual(
+    messages({
+      size: 'S',
+      ports: [
+        { name: 'http', port: 80 },
+        { name: 'http', port: 81 },
+      ],
+    }),
+    ['spec.ports[1]: Duplicate value: map[string]interface {}{"name":"http"}'],
+  );
   assert.deepEqual(messages({ size: null }), ['spec.size: Invalid value: "null": spec.size in body must be of type string: "null"']);
 });
 

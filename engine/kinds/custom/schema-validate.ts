@@ -59,6 +59,7 @@ function validateValue(s: StructuralSchema, v: unknown, path: string, errs: Fiel
     if (s.maxLength !== undefined && len > s.maxLength) errs.push(tooLong(path, s.maxLength));
     if (s.minLength !== undefined && len < s.minLength) bad(`should be at least ${s.minLength} chars long`);
     if (s.pattern !== undefined && !patternMatches(s.pattern, v)) bad(`should match '${s.pattern}'`);
+    if (s.format && FORMATS[s.format] && !FORMATS[s.format].test(v)) bad(`must be of type ${s.format}: ${JSON.stringify(v)}`);
   }
   if (typeof v === 'number') {
     if (s.maximum !== undefined) {
@@ -78,6 +79,7 @@ function validateValue(s: StructuralSchema, v: unknown, path: string, errs: Fiel
     if (s.uniqueItems && new Set(v.map((x) => JSON.stringify(x))).size !== v.length)
       errs.push({ field: path, reason: 'FieldValueDuplicate', message: `Duplicate value: ${goValue(v[0])}` });
     if (s.items) v.forEach((item, i) => validateValue(s.items!, item, `${path}[${i}]`, errs));
+    errs.push(...listTypeErrors(s, v, path));
   }
   if (isPlainObject(v)) {
     const n = Object.keys(v).length;
@@ -105,6 +107,39 @@ function quiet(s: StructuralSchema, v: unknown, path: string): boolean {
   validateValue(s, v, path, errs);
   return errs.length === 0;
 }
+
+/** x-kubernetes-list-type set: items unique; map: items unique by their map keys. */
+function listTypeErrors(s: StructuralSchema, v: unknown[], path: string): FieldError[] {
+  const type = s['x-kubernetes-list-type'];
+  if (type !== 'set' && type !== 'map') return [];
+  const keys = s['x-kubernetes-list-map-keys'] ?? [];
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  v.forEach((item, i) => {
+    const key = type === 'set' ? JSON.stringify(item) : JSON.stringify(keys.map((k) => (isPlainObject(item) ? item[k] : undefined)));
+    if (seen.has(key)) {
+      const shown = type === 'set' ? goValue(item) : goMapValue(keys, item);
+      out.push({ field: `${path}[${i}]`, reason: 'FieldValueDuplicate', message: `Duplicate value: ${shown}` });
+    }
+    seen.add(key);
+  });
+  return out;
+}
+
+/** The key fields of a map-list item as Go prints them: map[string]interface {}{"name":"http"}. */
+function goMapValue(keys: string[], item: unknown): string {
+  const o = isPlainObject(item) ? item : {};
+  const parts = keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(o[k])}`);
+  return `map[string]interface {}{${parts.join(', ')}}`;
+}
+
+// The string formats kube-openapi checks that custom resources use most.
+const FORMATS: Record<string, RegExp> = {
+  'date-time': /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/,
+  date: /^\d{4}-\d{2}-\d{2}$/,
+  uuid: /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/,
+  byte: /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/,
+};
 
 const patterns = new Map<string, RegExp | null>();
 function patternMatches(pattern: string, v: string): boolean {

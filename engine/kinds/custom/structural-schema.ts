@@ -31,6 +31,8 @@ export interface StructuralSchema {
   'x-kubernetes-int-or-string'?: boolean;
   'x-kubernetes-preserve-unknown-fields'?: boolean;
   'x-kubernetes-embedded-resource'?: boolean;
+  'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
+  'x-kubernetes-list-map-keys'?: string[];
 }
 
 /** What a JSON value is, in JSON-schema words ("integer" for whole numbers). */

@@ -20,6 +20,7 @@ import { versionInfo } from './version';
 import { createServiceAccountTokens } from '../pki/service-account-tokens';
 import { randomBytes } from 'node:crypto';
 import { createNodeStreamsRegistry } from '../client/node-streams';
+import { createCrdController } from './crd/crd-controller';
 
 export type ApiCore = ReturnType<typeof createApiCore>;
 
@@ -36,7 +37,8 @@ export interface ApiCoreOptions {
 export function createApiCore(opts: ApiCoreOptions) {
   const { store } = opts;
   const serviceAccountTokens = createServiceAccountTokens({ key: opts.serviceAccountKey ?? randomBytes(32) });
-  const kinds = createKindRegistry(builtinKinds());
+  const builtin = builtinKinds();
+  const kinds = createKindRegistry(builtin);
   const schemas = createSchemaRegistry();
   const def = (group: string, version: string, plural: string) => {
     const d = kinds.byResource(group, version, plural);
@@ -91,6 +93,18 @@ export function createApiCore(opts: ApiCoreOptions) {
   }
 
   const compactor = createCompactor({ store, log: opts.log });
+  const crds = createCrdController({
+    store,
+    resources,
+    kinds,
+    builtinKinds: builtin,
+    crdDef: def('apiextensions.k8s.io', 'v1', 'customresourcedefinitions'),
+    onServedChange: (defs) => {
+      openapi.setCustomKinds(defs);
+      openapiV2.invalidate();
+    },
+    log: opts.log,
+  });
 
   const nodeStreams = createNodeStreamsRegistry();
   const deps: HandlerDeps = {
@@ -130,11 +144,14 @@ export function createApiCore(opts: ApiCoreOptions) {
     /** One definition per stored key space. */
     storedKinds,
     log: opts.log,
+    /** Serves custom resources from CustomResourceDefinitions (started by the server). */
+    crds,
     startCompactor() {
       compactor.start();
     },
     stop() {
       compactor.stop();
+      crds.stop();
       admission.stop();
     },
   };

@@ -17,7 +17,7 @@ export function parseFieldValidation(v: string | null): FieldValidation {
 
 /** Checks `obj` against the kind's schema; drops unknown fields; returns warnings. */
 export function enforceSchema(checker: ObjectChecker, def: KindDef, obj: KubeObject, mode: FieldValidation): string[] {
-  const { unknownFields, typeErrors } = checker.check(def.model, obj);
+  const { unknownFields, typeErrors } = def.unknownFields ? customReport(checker, def, obj) : checker.check(def.model, obj);
   const handled = `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}`;
   if (typeErrors.length) throw errors.badRequest(`${handled}: ${typeErrors[0].message}`);
   if (!unknownFields.length) return [];
@@ -27,6 +27,16 @@ export function enforceSchema(checker: ObjectChecker, def: KindDef, obj: KubeObj
   }
   for (const path of unknownFields) deletePath(obj, path);
   return mode === 'Warn' ? unknownFields.map((f) => `unknown field "${f}"`) : [];
+}
+
+/** Custom resources: metadata decodes as ObjectMeta; the rest is pruned by the CRD's schema
+ *  (type errors there are validation errors, 422, reported later). */
+function customReport(checker: ObjectChecker, def: KindDef, obj: KubeObject) {
+  const meta = obj.metadata && typeof obj.metadata === 'object' ? checker.check('V1ObjectMeta', obj.metadata) : undefined;
+  return {
+    unknownFields: [...(meta?.unknownFields ?? []).map((f) => `metadata.${f}`), ...def.unknownFields!(obj)],
+    typeErrors: meta?.typeErrors ?? [],
+  };
 }
 
 /** Deletes `a.b[2].c` from an object. */

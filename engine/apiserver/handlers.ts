@@ -36,6 +36,7 @@ export async function handleResource(
   if (route.namespace !== undefined && !def.namespaced) throw errors.notFoundPath();
   const ns = def.namespaced ? route.namespace : undefined;
   const method = req.method ?? 'GET';
+  if (def.deprecationWarning) res.setHeader('Warning', warningHeader([def.deprecationWarning]));
   if (route.subresource) return handleSubresource(deps, def, ns, route.name!, route.subresource, req, q, user, res);
   if (def.virtual) {
     if (method !== 'POST' || route.name) throw errors.methodNotAllowed();
@@ -52,6 +53,7 @@ export async function handleResource(
     }
     if (method === 'POST') {
       if (def.namespaced && ns === undefined) throw errors.notFoundPath();
+      if (def.terminating) throw errors.methodNotAllowed('create not allowed while custom resource definition is terminating');
       return create(deps, def, ns, req, q);
     }
     if (method === 'DELETE') return deleteCollection(deps, def, ns, req, q);
@@ -78,6 +80,11 @@ export async function handleResource(
     default:
       throw errors.methodNotAllowed();
   }
+}
+
+/** Warning header values (`299 - "text"`), as kube-apiserver sends them. */
+export function warningHeader(warnings: string[]): string[] {
+  return warnings.map((w) => `299 - ${JSON.stringify(w)}`);
 }
 
 export function buildFilter(deps: HandlerDeps, def: KindDef, q: URLSearchParams): ObjectFilter | undefined {
@@ -202,8 +209,16 @@ async function update(
   return { status: 200, body: updated, warnings };
 }
 
-export async function readPatch(req: IncomingMessage): Promise<{ type: string; body: unknown }> {
+export async function readPatch(req: IncomingMessage, def?: KindDef): Promise<{ type: string; body: unknown }> {
   const type = mediaType(req);
+  // Custom resources have no strategic-merge metadata; upstream refuses that patch type for them.
+  if (def?.customResource && type === 'application/strategic-merge-patch+json') {
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+    );
+  }
   const known = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
   if (type === 'application/apply-patch+yaml') {
     throw new ApiError(
@@ -224,7 +239,7 @@ async function patch(
   req: IncomingMessage,
   q: URLSearchParams,
 ): Promise<Reply> {
-  const p = await readPatch(req);
+  const p = await readPatch(req, def);
   const mode = parseFieldValidation(q.get('fieldValidation'));
   let warnings: string[] = [];
   const updated = await deps.resources.mutate(

@@ -60,6 +60,7 @@ export function prepareUpdateMeta(def: KindDef, obj: KubeObject, old: KubeObject
 }
 
 function tracksGeneration(def: KindDef): boolean {
+  if (def.customResource) return true;
   return Boolean(def.subresources.status) && def.kind !== 'Namespace' && def.kind !== 'Node';
 }
 

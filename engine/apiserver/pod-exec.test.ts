@@ -16,6 +16,15 @@ test('parses repeated commands and flags; a TTY drops stderr', () => {
   });
 });
 
+test("stream flags in Go's ParseBool spellings (the Python client's True/False)", () => {
+  const r = parseExecRequest('exec', pod(['c']), q('command=ls&stdin=True&stdout=T&stderr=1&tty=False'));
+  assert.deepEqual(r.opts, { command: ['ls'], stdin: true, stdout: true, stderr: true, tty: false });
+  assert.throws(
+    () => parseExecRequest('exec', pod(['c']), q('command=ls&stdout=yes')),
+    (e: any) => e.code === 400,
+  );
+});
+
 test('rejects exec without a command, without any stream, or into a finished pod', () => {
   assert.throws(() => parseExecRequest('exec', pod(['c']), q('stdout=true')), /at least one command/);
   assert.throws(() => parseExecRequest('exec', pod(['c']), q('command=ls')), /at least 1 of stdin, stdout, stderr/);

@@ -4,6 +4,7 @@
 import type { KubeObject } from '../kinds/types';
 import type { ExecOptions, ExecSession, NodeStreams } from '../client/node-streams';
 import { errors } from './status';
+import { boolParam } from './request-options';
 
 export type ExecKind = 'exec' | 'attach';
 
@@ -28,23 +29,21 @@ export interface ExecTransport {
 
 export type ExecStatus = Record<string, unknown>;
 
-const truthy = (v: string | null) => v === 'true' || v === '1';
-
 /** Parses and validates the query; throws ApiErrors (sent as HTTP Status before upgrading). */
 export function parseExecRequest(kind: ExecKind, pod: KubeObject, q: URLSearchParams): ExecRequest {
   const command = q.getAll('command');
   if (kind === 'exec' && command.length === 0) throw errors.badRequest('you must specify at least one command for the container');
-  const tty = truthy(q.get('tty'));
+  const truthy = (name: string) => boolParam(q, name) === true;
+  const tty = truthy('tty');
   const opts: ExecOptions = {
     command,
-    stdin: truthy(q.get('stdin')),
-    stdout: truthy(q.get('stdout')),
+    stdin: truthy('stdin'),
+    stdout: truthy('stdout'),
     // With a TTY stderr is merged into stdout, so a stderr stream is never used.
-    stderr: truthy(q.get('stderr')) && !tty,
+    stderr: truthy('stderr') && !tty,
     tty,
   };
-  if (!opts.stdin && !opts.stdout && !truthy(q.get('stderr')))
-    throw errors.badRequest('you must specify at least 1 of stdin, stdout, stderr');
+  if (!opts.stdin && !opts.stdout && !truthy('stderr')) throw errors.badRequest('you must specify at least 1 of stdin, stdout, stderr');
   const phase = pod.status?.phase;
   if (phase === 'Succeeded' || phase === 'Failed')
     throw errors.badRequest(`cannot ${kind} into a container in a completed pod; current phase is ${phase}`);

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import type { KubeObject } from '../kinds/types';
 import type { LogOptions, NodeStreamsRegistry } from '../client/node-streams';
 import { ApiError, errors } from './status';
+import { boolParam } from './request-options';
 
 /** Query parameters → LogOptions; 422 for values kube-apiserver's validation rejects. */
 export function parseLogOptions(name: string, q: URLSearchParams, now: Date): { container?: string; opts: LogOptions } {
@@ -15,7 +16,7 @@ export function parseLogOptions(name: string, q: URLSearchParams, now: Date): { 
     if (!/^-?\d+$/.test(v)) throw errors.badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);
     return Number(v);
   };
-  const bool = (key: string) => q.get(key) === 'true' || q.get(key) === '1';
+  const bool = (key: string) => boolParam(q, key) === true;
   const tailLines = int('tailLines');
   const limitBytes = int('limitBytes');
   const sinceSeconds = int('sinceSeconds');

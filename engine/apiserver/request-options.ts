@@ -1,6 +1,7 @@
 // Query parameters and Accept negotiation shared by the resource handlers.
 import type { IncomingMessage } from 'node:http';
 import { errors } from './status';
+import { parseBool } from '../apimachinery/parse-bool';
 import type { IncludeObject } from './table';
 
 export function wantsTable(req: IncomingMessage): boolean {
@@ -29,10 +30,12 @@ export function intParam(q: URLSearchParams, name: string): number | undefined {
   return n;
 }
 
+/** Every boolean query parameter goes through here: Go's strconv.ParseBool spellings; absent or empty = undefined. */
 export function boolParam(q: URLSearchParams, name: string): boolean | undefined {
   const v = q.get(name);
   if (v === null || v === '') return undefined;
-  if (v === 'true' || v === '1') return true;
-  if (v === 'false' || v === '0') return false;
-  throw errors.badRequest(`invalid boolean value for ${name}: ${v}`);
+  const b = parseBool(v);
+  if (b === undefined)
+    throw errors.badRequest(`invalid boolean value for ${name}: strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
+  return b;
 }

@@ -76,11 +76,12 @@ export function createResourceLists(store: Store) {
 
   // JSON texts by key and revision, resourceVersion already spliced in: a repeated unfiltered
   // list reads only keys and revisions from the store.
-  const texts = new Map<string, { rev: number; text: string }>();
+  // `head` names the version the text was written for: versions of a kind share keys (HPA v1/v2, CRD versions).
+  const texts = new Map<string, { rev: number; head: string; text: string }>();
 
   function jsonText(def: KindDef, head: string, kv: KeyValue): string {
     const hit = texts.get(kv.key);
-    if (hit && hit.rev === kv.modRevision) return hit.text;
+    if (hit && hit.rev === kv.modRevision && hit.head === head) return hit.text;
     let text: string;
     if (kv.value.startsWith(head)) {
       const rest = kv.value.slice(head.length);
@@ -89,7 +90,7 @@ export function createResourceLists(store: Store) {
       text = JSON.stringify(withKind(def, decodeObject(kv)));
     }
     if (texts.size >= parsedLimit) texts.clear();
-    texts.set(kv.key, { rev: kv.modRevision, text });
+    texts.set(kv.key, { rev: kv.modRevision, head, text });
     return text;
   }
 
@@ -114,7 +115,7 @@ export function createResourceLists(store: Store) {
     const missing: number[] = [];
     r.items.forEach((it, i) => {
       const hit = texts.get(it.key);
-      if (hit && hit.rev === it.modRevision) items[i] = hit.text;
+      if (hit && hit.rev === it.modRevision && hit.head === head) items[i] = hit.text;
       else missing.push(i);
     });
     if (missing.length > 64) return undefined;

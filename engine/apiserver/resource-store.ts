@@ -214,6 +214,7 @@ export function createResources(deps: ResourceStoreDeps) {
         );
       }
       const next = structuredClone(cur);
+      if (!cur.metadata.deletionTimestamp) def.prepareForDelete?.(next);
       const finalizers = new Set(next.metadata.finalizers ?? []);
       if (opts.propagationPolicy === 'Orphan') finalizers.add('orphan');
       if (opts.propagationPolicy === 'Foreground') finalizers.add('foregroundDeletion');

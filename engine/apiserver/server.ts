@@ -6,7 +6,7 @@ import { parseRoute } from './routes';
 import { errors, ApiError } from './status';
 import { authenticate, type TokenTable } from './authn';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, groupVersions } from './discovery';
-import { handleResource } from './handlers';
+import { handleResource, warningHeader } from './handlers';
 import { createApiCore, type ApiCore } from './api-core';
 import { bootstrapCluster } from './bootstrap';
 import { versionInfo } from './version';
@@ -15,6 +15,7 @@ import { PatchError } from './patch';
 import { SelectorError } from '../apimachinery/selectors';
 import { createMetricsApi, isMetricsRoute, withMetricsGroup } from './metrics-api';
 import { createInProcessClient } from './in-process-client';
+import { parseBool } from '../apimachinery/parse-bool';
 
 export interface ApiServerOptions {
   store: Store;
@@ -79,11 +80,16 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     }
     const route = parseRoute(url.pathname, core.kinds);
     if (!route) throw errors.notFoundPath();
+    const q = url.searchParams;
+    // pretty=true indents JSON replies; like upstream, a value that is not a boolean is ignored.
+    const pretty = parseBool(q.get('pretty') ?? '') === true;
+    const json = (r: ServerResponse, status: number, body: unknown) => sendJson(r, status, body, pretty);
+    const jsonText = (r: ServerResponse, status: number, text: string) =>
+      sendText(r, status, pretty ? JSON.stringify(JSON.parse(text), null, 2) : text);
     if (isMetricsRoute(route)) {
       const reply = await metricsApi.serve(route, url.searchParams, req.method);
       return json(res, reply.status, reply.body);
     }
-    const q = url.searchParams;
     switch (route.type) {
       case 'health':
         res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
@@ -128,11 +134,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       case 'resource': {
         const reply = await handleResource(core.deps, route, req, res, q, user);
         if (!reply) return; // streamed
-        if (reply.warnings?.length)
-          res.setHeader(
-            'Warning',
-            reply.warnings.map((w) => `299 - ${JSON.stringify(w)}`),
-          );
+        if (reply.warnings?.length) {
+          const prior = res.getHeader('Warning');
+          const kept = prior === undefined ? [] : Array.isArray(prior) ? prior : [String(prior)];
+          res.setHeader('Warning', [...kept, ...warningHeader(reply.warnings)]);
+        }
         return reply.text !== undefined ? jsonText(res, reply.status, reply.text) : json(res, reply.status, reply.body);
       }
     }
@@ -177,6 +183,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const port = (server.address() as { port: number }).port;
   address = `${host}:${port}`;
   await bootstrapCluster(core, { apiServerPort: port });
+  await core.crds.start();
   const background = opts.background?.(core);
   await background?.start();
   const sockets = new Set<import('node:net').Socket>();
@@ -217,10 +224,14 @@ function toApiError(err: unknown): ApiError {
 }
 
 function json(res: ServerResponse, status: number, body: unknown) {
-  jsonText(res, status, JSON.stringify(body));
+  sendJson(res, status, body, false);
 }
 
-function jsonText(res: ServerResponse, status: number, text: string) {
+function sendJson(res: ServerResponse, status: number, body: unknown, pretty: boolean) {
+  sendText(res, status, pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body));
+}
+
+function sendText(res: ServerResponse, status: number, text: string) {
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }

@@ -80,7 +80,7 @@ async function status(
     return { status: 200, body: await deps.resources.mutate(def, ns, name, () => body, opts, rv || undefined) };
   }
   if (method === 'PATCH') {
-    const p = await readPatch(req);
+    const p = await readPatch(req, def);
     return {
       status: 200,
       body: await deps.resources.mutate(def, ns, name, (cur) => deps.applyPatch(p.type, cur, p.body, deps.schemaOf(def.model)), opts),
@@ -108,7 +108,7 @@ async function ephemeralContainers(
     rv = body.metadata?.resourceVersion || undefined;
     change = () => body;
   } else if (method === 'PATCH') {
-    const p = await readPatch(req);
+    const p = await readPatch(req, def);
     change = (cur) => deps.applyPatch(p.type, cur, p.body, deps.schemaOf(def.model));
   } else {
     throw errors.methodNotAllowed();
@@ -159,6 +159,15 @@ function asLabelSelector(sel: any) {
   return { matchLabels: sel };
 }
 
+/** Built-ins keep a LabelSelector object; custom resources keep the selector string itself. */
+function scaleSelector(def: KindDef, obj: KubeObject): string | undefined {
+  const path = def.subresources.scale!.labelSelectorPath;
+  if (!path) return undefined;
+  const sel = getPath(obj, path);
+  if (def.customResource) return typeof sel === 'string' ? sel : undefined;
+  return selectorToString(asLabelSelector(sel));
+}
+
 function toScale(def: KindDef, obj: KubeObject) {
   const s = def.subresources.scale!;
   const m = obj.metadata;
@@ -175,7 +184,7 @@ function toScale(def: KindDef, obj: KubeObject) {
     spec: { replicas: getPath(obj, s.specReplicasPath) ?? 0 },
     status: {
       replicas: getPath(obj, s.statusReplicasPath) ?? 0,
-      selector: selectorToString(asLabelSelector(getPath(obj, s.labelSelectorPath))),
+      selector: scaleSelector(def, obj),
     },
   };
 }

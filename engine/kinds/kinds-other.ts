@@ -1,11 +1,9 @@
-// Smaller groups: coordination Lease, storage StorageClass, scheduling PriorityClass,
-// apiextensions CustomResourceDefinition (stored only for now), and the create-only
-// review kinds behind `kubectl auth can-i` and `kubectl auth whoami`.
+// Smaller groups: coordination Lease, storage StorageClass, scheduling PriorityClass, and the
+// create-only review kinds behind `kubectl auth can-i` and `kubectl auth whoami`.
 import type { FieldError, KubeObject } from './types';
 import { CREATE_ONLY, defineKind } from './define-kind';
 import { ageColumn, column, nameColumn } from './printing';
-import { goRaw } from './go-format';
-import { child, deepEqual, forbidden, index, invalid, isDNS1035Label, isQualifiedName, oneOf, required } from './validation';
+import { deepEqual, forbidden, invalid, isQualifiedName, oneOf, required } from './validation';
 
 type Obj = Record<string, any>;
 
@@ -107,75 +105,6 @@ export const priorityClassKind = defineKind({
       errs.push(invalid('preemptionPolicy', pc.preemptionPolicy ?? '', 'field is immutable'));
     return errs;
   },
-});
-
-function validateCrd(crd: KubeObject): FieldError[] {
-  const spec: Obj = crd.spec ?? {};
-  const names: Obj = spec.names ?? {};
-  const errs: FieldError[] = [];
-  const want = `${names.plural}.${spec.group}`;
-  if (crd.metadata.name !== want) errs.push(invalid('metadata.name', crd.metadata.name ?? '', 'must be spec.names.plural+"."+spec.group'));
-  if (!spec.group) errs.push(required('spec.group'));
-  else if (!String(spec.group).includes('.')) errs.push(invalid('spec.group', spec.group, 'should be a domain with at least one dot'));
-  if (!spec.scope) errs.push(required('spec.scope'));
-  else errs.push(...oneOf('spec.scope', spec.scope, ['Cluster', 'Namespaced']));
-  for (const f of ['plural', 'singular']) {
-    if (!names[f]) errs.push(required(`spec.names.${f}`));
-    else for (const m of isDNS1035Label(names[f])) errs.push(invalid(`spec.names.${f}`, names[f], m));
-  }
-  if (!names.kind) errs.push(required('spec.names.kind'));
-  if (!names.listKind) errs.push(required('spec.names.listKind'));
-  const versions: Obj[] = spec.versions ?? [];
-  if (versions.filter((v) => v.storage).length !== 1) {
-    const value = versions.length
-      ? goRaw('[]apiextensions.CustomResourceDefinitionVersion{...}')
-      : goRaw('[]apiextensions.CustomResourceDefinitionVersion(nil)');
-    errs.push(invalid('spec.versions', value, 'must have exactly one version marked as storage version'));
-  }
-  versions.forEach((v, i) => {
-    const p = index('spec.versions', i);
-    if (!v.name) errs.push(required(child(p, 'name')));
-    if (v.served === undefined) errs.push(required(child(p, 'served')));
-    if (v.storage === undefined) errs.push(required(child(p, 'storage')));
-    if (!v.schema?.openAPIV3Schema) errs.push(required(child(child(p, 'schema'), 'openAPIV3Schema'), 'schemas are required'));
-  });
-  return errs;
-}
-
-export const customResourceDefinitionKind = defineKind({
-  group: 'apiextensions.k8s.io',
-  version: 'v1',
-  kind: 'CustomResourceDefinition',
-  plural: 'customresourcedefinitions',
-  shortNames: ['crd', 'crds'],
-  namespaced: false,
-  categories: ['api-extensions'],
-  subresources: { status: true },
-  model: 'V1CustomResourceDefinition',
-  defaults: (crd) => {
-    const spec = (crd.spec ??= {});
-    const names = (spec.names ??= {});
-    if (names.kind) {
-      names.singular ??= String(names.kind).toLowerCase();
-      names.listKind ??= `${names.kind}List`;
-    }
-    spec.conversion ??= { strategy: 'None' };
-  },
-  // Until a CRD controller exists, names are accepted and the definition is established at once.
-  prepareForCreate: (crd) => {
-    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const storage = (crd.spec?.versions ?? []).find((v: Obj) => v.storage)?.name;
-    const cond = (type: string, reason: string, message: string) => ({ type, status: 'True', lastTransitionTime: now, reason, message });
-    crd.status = {
-      acceptedNames: { ...(crd.spec?.names ?? {}) },
-      conditions: [
-        cond('NamesAccepted', 'NoConflicts', 'no conflicts found'),
-        cond('Established', 'InitialNamesAccepted', 'the initial names have been accepted'),
-      ],
-      storedVersions: storage ? [storage] : [],
-    };
-  },
-  validate: validateCrd,
 });
 
 export const selfSubjectAccessReviewKind = defineKind({

@@ -121,7 +121,9 @@ export function kindPaths(def: KindDef, reg: SchemaRegistry, schemas: SchemaColl
   });
   const ok = (schema: Json, code = '200', description = 'OK'): Json => ({ [code]: { description, content: content(schema) } });
   const body = (schema: Json): Json => ({ requestBody: { content: { '*/*': { schema } }, required: true } });
-  const patchBody: Json = { requestBody: { content: content(schemas.refFixed(PATCH), PATCH_CONTENT_TYPES), required: true } };
+  // Custom resources take no strategic merge patch; kubectl reads this list to pick its patch type.
+  const patchTypes = def.customResource ? PATCH_CONTENT_TYPES.filter((t) => !t.includes('strategic')) : PATCH_CONTENT_TYPES;
+  const patchBody: Json = { requestBody: { content: content(schemas.refFixed(PATCH), patchTypes), required: true } };
 
   const paths: Record<string, Json> = {};
   const collection: Json = {};

@@ -41,6 +41,8 @@ export interface OpenApiV2 {
   buildMs(): number;
   /** The whole answer to GET /openapi/v2 given the request's Accept and If-None-Match headers. */
   reply(accept: string | undefined, ifNoneMatch: string | undefined): HttpReply;
+  /** Drops the cached document (the v3 documents changed: CRDs came or went). */
+  invalidate(): void;
 }
 
 const bodyOf = (bytes: Uint8Array): OpenApiV2Body => ({
@@ -102,6 +104,11 @@ export function createOpenApiV2(reg: SchemaRegistry, kinds: KindDef[], opts: Ope
     json: () => (jsonBody ??= timed(() => bodyOf(Buffer.from(JSON.stringify(api.document()))))),
     protobuf: () => (protoBody ??= timed(() => bodyOf(encodeOpenApiV2(api.document())))),
     buildMs: () => ms,
+    invalidate() {
+      doc = undefined;
+      jsonBody = undefined;
+      protoBody = undefined;
+    },
     reply(accept, ifNoneMatch) {
       const proto = wantsProtobuf(accept);
       const b = proto ? api.protobuf() : api.json();

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import type { KindDef } from './types';
 import type { SchemaRegistry } from './schema';
 import { createSchemaNamer } from './openapi-names';
-import { createSchemaCollector, type Gvk, type Json } from './openapi-schemas';
+import { createSchemaCollector, ref, type Gvk, type Json, type SchemaCollector } from './openapi-schemas';
+import { customComponents, customSchemaName } from './custom/crd-openapi';
 import { kindPaths } from './openapi-paths';
 
 export interface OpenApiV3 {
@@ -18,6 +19,8 @@ export interface OpenApiV3 {
   documentText(gvPath: string): string | undefined;
   /** Content hash used in serverRelativeURL (uppercase hex SHA-512, as kube-apiserver does). */
   hash(gvPath: string): string;
+  /** Replaces the kinds served from CRDs (their documents are rebuilt on next request). */
+  setCustomKinds(defs: KindDef[]): void;
 }
 
 export interface OpenApiOptions {
@@ -54,15 +57,24 @@ export function createOpenApiV3(reg: SchemaRegistry, kinds: KindDef[], opts: Ope
   addGvk('V1Status', { group: '', version: 'v1', kind: 'Status' });
 
   const built = new Map<string, { doc: Json; text: string; hash: string }>();
+  let customByPath = new Map<string, KindDef[]>();
+  const defsAt = (gvPath: string) => byPath.get(gvPath) ?? customByPath.get(gvPath);
 
   function build(gvPath: string) {
     const cached = built.get(gvPath);
     if (cached) return cached;
-    const defs = byPath.get(gvPath);
+    const defs = defsAt(gvPath);
     if (!defs) return undefined;
-    const schemas = createSchemaCollector(reg, namer, (model) => gvks.get(model) ?? []);
+    const base = createSchemaCollector(reg, namer, (model) => gvks.get(model) ?? []);
+    const custom = customModels(defs, base);
+    const schemas: SchemaCollector = {
+      refTo: (model) => custom.refs.get(model) ?? base.refTo(model),
+      refFixed: base.refFixed,
+      components: () => sortedObject({ ...base.components(), ...custom.components }),
+    };
+    const kindReg: SchemaRegistry = { ...reg, has: (model) => custom.refs.has(model) || reg.has(model) };
     const paths: Record<string, Json> = {};
-    for (const def of defs) Object.assign(paths, kindPaths(def, reg, schemas));
+    for (const def of defs) Object.assign(paths, kindPaths(def, kindReg, schemas));
     const sortedPaths = Object.fromEntries(
       Object.keys(paths)
         .sort()
@@ -91,11 +103,46 @@ export function createOpenApiV3(reg: SchemaRegistry, kinds: KindDef[], opts: Ope
   return {
     index() {
       const paths: Record<string, { serverRelativeURL: string }> = {};
-      for (const p of [...byPath.keys()].sort()) paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${build(p)!.hash}` };
+      for (const p of [...new Set([...byPath.keys(), ...customByPath.keys()])].sort())
+        paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${build(p)!.hash}` };
       return { paths };
     },
     document: (gvPath) => build(normalize(gvPath))?.doc,
     documentText: (gvPath) => build(normalize(gvPath))?.text,
     hash: (gvPath) => build(normalize(gvPath))?.hash ?? '',
+    setCustomKinds(defs) {
+      for (const p of customByPath.keys()) built.delete(p);
+      customByPath = new Map();
+      for (const d of defs) {
+        const p = groupVersionPath(d.group, d.version);
+        if (byPath.has(p)) continue; // never shadow a built-in group-version
+        customByPath.set(p, [...(customByPath.get(p) ?? []), d]);
+        built.delete(p);
+      }
+    },
   };
+}
+
+/** Custom kinds' components, and the refs kindPaths asks for by model name. */
+function customModels(defs: KindDef[], base: SchemaCollector) {
+  const refs = new Map<string, Json>();
+  let components: Record<string, Json> = {};
+  for (const d of defs) {
+    if (!d.customResource) continue;
+    refs.set(d.model, ref(customSchemaName(d)));
+    refs.set(`${d.model}List`, ref(customSchemaName(d, 'List')));
+    components = { ...components, ...customComponents(d) };
+    // Pull in what the custom schemas point at.
+    base.refTo('V1ObjectMeta');
+    base.refTo('V1ListMeta');
+  }
+  return { refs, components };
+}
+
+function sortedObject<T>(m: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(
+    Object.keys(m)
+      .sort()
+      .map((k) => [k, m[k]]),
+  );
 }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiVersionOf, builtinKinds, createKindRegistry, evictionKind, nameKindOf } from './registry';
 import { existsSync } from 'node:fs';
+import { kindsFromCrd } from './custom/crd-kinds';
 
 const kinds = createKindRegistry(builtinKinds());
 
@@ -111,4 +112,29 @@ test('discovery facts: categories, verbs, subresources, scope, models', () => {
   }
   assert.equal(nameKindOf(kinds.byKind('', 'Service')!), 'dns1035-label');
   assert.equal(nameKindOf(kinds.byKind('rbac.authorization.k8s.io', 'Role')!), 'path-segment');
+});
+
+test('custom kinds from CRDs join and leave the lookups; they never shadow a built-in', () => {
+  const reg = createKindRegistry(builtinKinds());
+  const schema = { openAPIV3Schema: { type: 'object' } };
+  const crd = (group: string, plural: string, kind: string) => ({
+    metadata: { name: `${plural}.${group}` },
+    spec: {
+      group,
+      scope: 'Namespaced',
+      names: { plural, singular: kind.toLowerCase(), kind, shortNames: ['wd'] },
+      versions: [
+        { name: 'v1beta1', served: true, storage: false, schema },
+        { name: 'v1', served: true, storage: true, schema },
+      ],
+    },
+  });
+  reg.setCustomKinds([...kindsFromCrd(crd('skiff.dev', 'widgets', 'Widget')), ...kindsFromCrd(crd('apps', 'deployments', 'Fake'))]);
+  assert.equal(reg.byResource('skiff.dev', 'v1beta1', 'widgets')?.kind, 'Widget');
+  assert.equal(reg.resolve('wd')?.version, 'v1', 'the preferred version wins');
+  assert.ok(reg.groupVersions().some((g) => g.group === 'skiff.dev' && g.version === 'v1' && g.preferred));
+  assert.equal(reg.byResource('apps', 'v1', 'deployments')?.kind, 'Deployment');
+  reg.setCustomKinds([]);
+  assert.equal(reg.resolve('wd'), undefined);
+  assert.ok(!reg.groupVersions().some((g) => g.group === 'skiff.dev'));
 });

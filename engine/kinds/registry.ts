@@ -17,14 +17,8 @@ import { hpaV1Kind, hpaV2Kind } from './kinds-autoscaling';
 import { podDisruptionBudgetKind } from './kinds-policy';
 import { endpointSliceKind, ingressClassKind, ingressKind, networkPolicyKind } from './kinds-networking';
 import { clusterRoleBindingKind, clusterRoleKind, roleBindingKind, roleKind } from './kinds-rbac';
-import {
-  customResourceDefinitionKind,
-  leaseKind,
-  priorityClassKind,
-  selfSubjectAccessReviewKind,
-  selfSubjectReviewKind,
-  storageClassKind,
-} from './kinds-other';
+import { customResourceDefinitionKind } from './custom/crd-kind';
+import { leaseKind, priorityClassKind, selfSubjectAccessReviewKind, selfSubjectReviewKind, storageClassKind } from './kinds-other';
 
 export { evictionKind } from './kinds-policy';
 
@@ -96,7 +90,8 @@ function versionRank(v: string): number[] {
   return [m[2] === undefined ? 3 : m[2] === 'beta' ? 2 : 1, Number(m[1]), Number(m[3] ?? 0)];
 }
 
-function compareVersions(a: string, b: string): number {
+/** Negative when `a` is the higher-priority version (sorts first). */
+export function compareVersions(a: string, b: string): number {
   const ra = versionRank(a);
   const rb = versionRank(b);
   for (let i = 0; i < 3; i++) if (ra[i] !== rb[i]) return rb[i] - ra[i];
@@ -124,9 +119,33 @@ export interface KindRegistry {
   groupVersions(): GroupVersion[];
 }
 
-export function createKindRegistry(defs: KindDef[]): KindRegistry {
-  const list = [...defs];
-  const resources = new Map(list.map((d) => [`${d.group}/${d.version}/${d.plural}`, d]));
+export interface MutableKindRegistry extends KindRegistry {
+  /**
+   * Replaces the kinds served from CustomResourceDefinitions. A custom kind never shadows a
+   * built-in one with the same group/version/resource.
+   */
+  setCustomKinds(defs: KindDef[]): void;
+}
+
+export function createKindRegistry(builtin: KindDef[]): MutableKindRegistry {
+  let index = buildIndex([...builtin]);
+  const builtinKeys = new Set(builtin.map(resourceKey));
+  return {
+    all: () => [...index.list],
+    byResource: (group, version, plural) => index.resources.get(`${group}/${version}/${plural}`),
+    byKind: (group, kind, version) => index.byKind(group, kind, version),
+    resolve: (name) => index.resolve(name),
+    groupVersions: () => index.groupVersions(),
+    setCustomKinds(defs) {
+      index = buildIndex([...builtin, ...defs.filter((d) => !builtinKeys.has(resourceKey(d)))]);
+    },
+  };
+}
+
+const resourceKey = (d: KindDef) => `${d.group}/${d.version}/${d.plural}`;
+
+function buildIndex(list: KindDef[]) {
+  const resources = new Map(list.map((d) => [resourceKey(d), d]));
   const versionsByGroup = new Map<string, string[]>();
   for (const d of list) {
     const vs = versionsByGroup.get(d.group) ?? [];
@@ -164,11 +183,5 @@ export function createKindRegistry(defs: KindDef[]): KindRegistry {
     return out;
   }
 
-  return {
-    all: () => [...list],
-    byResource: (group, version, plural) => resources.get(`${group}/${version}/${plural}`),
-    byKind,
-    resolve,
-    groupVersions,
-  };
+  return { list, resources, byKind, resolve, groupVersions };
 }

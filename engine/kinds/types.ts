@@ -71,6 +71,20 @@ export interface KindDef {
   validate?(obj: KubeObject, old?: KubeObject): FieldError[];
   /** Strategy on create after generic metadata handling (e.g. Pod: status.phase = Pending). */
   prepareForCreate?(obj: KubeObject): void;
+  /** Strategy when a delete first marks the object (deletionTimestamp set): e.g. add a finalizer. */
+  prepareForDelete?(obj: KubeObject): void;
+  /** Sent as a Warning header with every request to this version (a deprecated CRD version). */
+  deprecationWarning?: string;
+  /** The CRD is being deleted: its objects are still served, but none may be created. */
+  terminating?: boolean;
+  /** Served from a CustomResourceDefinition: no client model (no strategic merge patch, 415 as
+   *  upstream), generation always tracked, unknown fields found by `unknownFields`. */
+  customResource?: boolean;
+  /** A custom kind's schema (the CRD version's openAPIV3Schema), published in /openapi. */
+  customSchema?: Record<string, unknown>;
+  /** Paths of fields the kind's schema does not declare (pruned, or reported per fieldValidation),
+   *  for kinds without a client model. */
+  unknownFields?(obj: KubeObject): string[];
   /** Strategy on update of the main resource (status is already carried over from old when the kind has a status subresource). */
   prepareForUpdate?(obj: KubeObject, old: KubeObject): void;
 }

@@ -139,6 +139,32 @@ describe('pods/log over HTTP', () => {
     assert.equal(calls.at(-1)!.opts.previous, true);
     assert.equal(calls.at(-1)!.opts.since?.toISOString(), '2026-01-01T00:01:00.000Z');
   });
+  test("Go's ParseBool spellings (the Python client's True/False) reach the node", async () => {
+    await get(logPath('web', '?timestamps=True&previous=False'));
+    assert.equal(calls.at(-1)!.opts.timestamps, true);
+    assert.equal(calls.at(-1)!.opts.previous, false);
+    await get(logPath('restarted', '?previous=T&timestamps=f'));
+    assert.equal(calls.at(-1)!.opts.previous, true);
+    assert.equal(calls.at(-1)!.opts.timestamps, false);
+    const bad = await get(logPath('web', '?timestamps=yes'));
+    assert.equal(bad.status, 400);
+    assert.match(JSON.parse(bad.body).message, /strconv.ParseBool: parsing "yes": invalid syntax/);
+  });
+  test('follow=True streams like follow=true', async () => {
+    const url = new URL(logPath('web', '?follow=True'), f.server.url);
+    const first = await new Promise<string>((resolve, reject) => {
+      const req = request(url, { ca: f.pki.caCert, headers: { Authorization: `Bearer ${f.pki.adminToken}` } }, (res) => {
+        res.once('data', (d) => {
+          resolve(String(d));
+          req.destroy();
+        });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(first, 'first\n');
+    assert.equal(calls.at(-1)!.opts.follow, true);
+  });
   test('limitBytes truncates even if the node sends more', async () => {
     const r = await get(logPath('web', '?limitBytes=5'));
     assert.equal(r.body, 'main-');

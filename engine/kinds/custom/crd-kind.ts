@@ -1,0 +1,111 @@
+// CustomResourceDefinition (apiextensions.k8s.io/v1): its validation and strategy. Conditions are
+// not set here: the API server's CRD controller sets NamesAccepted and Established once the
+// resources are really served, and cleans up instances behind the customresourcecleanup finalizer.
+import type { FieldError, KubeObject } from '../types';
+import { defineKind } from '../define-kind';
+import { goRaw } from '../go-format';
+import { child, index, invalid, isDNS1035Label, oneOf, required } from '../validation';
+import { compileJsonPath } from './jsonpath';
+import { checkStructural } from './structural-check';
+
+type Obj = Record<string, any>;
+
+export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
+
+const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+function validateCrd(crd: KubeObject): FieldError[] {
+  const spec: Obj = crd.spec ?? {};
+  const names: Obj = spec.names ?? {};
+  const errs: FieldError[] = [];
+  const want = `${names.plural}.${spec.group}`;
+  if (crd.metadata.name !== want) errs.push(invalid('metadata.name', crd.metadata.name ?? '', 'must be spec.names.plural+"."+spec.group'));
+  if (!spec.group) errs.push(required('spec.group'));
+  else if (!String(spec.group).includes('.')) errs.push(invalid('spec.group', spec.group, 'should be a domain with at least one dot'));
+  if (!spec.scope) errs.push(required('spec.scope'));
+  else errs.push(...oneOf('spec.scope', spec.scope, ['Cluster', 'Namespaced']));
+  for (const f of ['plural', 'singular']) {
+    if (!names[f]) errs.push(required(`spec.names.${f}`));
+    else for (const m of isDNS1035Label(names[f])) errs.push(invalid(`spec.names.${f}`, names[f], m));
+  }
+  if (!names.kind) errs.push(required('spec.names.kind'));
+  if (!names.listKind) errs.push(required('spec.names.listKind'));
+  const versions: Obj[] = spec.versions ?? [];
+  if (versions.filter((v) => v.storage).length !== 1) {
+    const value = versions.length
+      ? goRaw('[]apiextensions.CustomResourceDefinitionVersion{...}')
+      : goRaw('[]apiextensions.CustomResourceDefinitionVersion(nil)');
+    errs.push(invalid('spec.versions', value, 'must have exactly one version marked as storage version'));
+  }
+  versions.forEach((v, i) => {
+    const p = index('spec.versions', i);
+    if (!v.name) errs.push(required(child(p, 'name')));
+    if (v.served === undefined) errs.push(required(child(p, 'served')));
+    if (v.storage === undefined) errs.push(required(child(p, 'storage')));
+    const schemaPath = child(child(p, 'schema'), 'openAPIV3Schema');
+    if (!v.schema?.openAPIV3Schema) errs.push(required(schemaPath, 'schemas are required'));
+    else errs.push(...checkStructural(v.schema.openAPIV3Schema, schemaPath));
+    (v.additionalPrinterColumns ?? []).forEach((c: Obj, j: number) => {
+      const cp = index(child(p, 'additionalPrinterColumns'), j);
+      if (!c.name) errs.push(required(child(cp, 'name')));
+      if (!c.jsonPath) errs.push(required(child(cp, 'jsonPath')));
+      else {
+        try {
+          compileJsonPath(c.jsonPath);
+        } catch {
+          errs.push(invalid(child(cp, 'jsonPath'), c.jsonPath, 'must be a simple json path'));
+        }
+      }
+      if (c.type) errs.push(...oneOf(child(cp, 'type'), c.type, ['integer', 'number', 'string', 'boolean', 'date']));
+    });
+    const scale = v.subresources?.scale;
+    if (scale) {
+      const sp = child(child(p, 'subresources'), 'scale');
+      if (!scale.specReplicasPath) errs.push(required(child(sp, 'specReplicasPath')));
+      if (!scale.statusReplicasPath) errs.push(required(child(sp, 'statusReplicasPath')));
+    }
+  });
+  return errs;
+}
+
+export const customResourceDefinitionKind = defineKind({
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  kind: 'CustomResourceDefinition',
+  plural: 'customresourcedefinitions',
+  shortNames: ['crd', 'crds'],
+  namespaced: false,
+  categories: ['api-extensions'],
+  subresources: { status: true },
+  model: 'V1CustomResourceDefinition',
+  defaults: (crd) => {
+    const spec = (crd.spec ??= {});
+    const names = (spec.names ??= {});
+    if (names.kind) {
+      names.singular ??= String(names.kind).toLowerCase();
+      names.listKind ??= `${names.kind}List`;
+    }
+    spec.conversion ??= { strategy: 'None' };
+  },
+  // As upstream's strategy: status starts empty but for the stored version; the CRD controller
+  // sets the conditions once the resources are served.
+  prepareForCreate: (crd) => {
+    const storage = (crd.spec?.versions ?? []).find((v: Obj) => v.storage)?.name;
+    crd.status = { acceptedNames: { kind: '', plural: '' }, conditions: [], storedVersions: storage ? [storage] : [] };
+  },
+  // The first delete only marks the CRD: the controller deletes its objects, then the finalizer.
+  prepareForDelete: (crd) => {
+    const finalizers: string[] = crd.metadata.finalizers ?? [];
+    if (!finalizers.includes(CRD_CLEANUP_FINALIZER)) crd.metadata.finalizers = [...finalizers, CRD_CLEANUP_FINALIZER];
+    const conditions = (crd.status?.conditions ?? []).filter((c: Obj) => c.type !== 'Terminating');
+    conditions.push({
+      type: 'Terminating',
+      status: 'True',
+      lastTransitionTime: rfc3339(new Date()),
+      reason: 'InstanceDeletionPending',
+      message: 'CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon',
+    });
+    crd.status = { ...(crd.status ?? {}), conditions };
+  },
+  validate: validateCrd,
+});

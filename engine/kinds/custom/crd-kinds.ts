@@ -1,0 +1,72 @@
+// Turns a CustomResourceDefinition into kind definitions, one per served version, so custom
+// resources go through the same resource store, watch, table and discovery paths as built-ins.
+// Versions use conversion None: every version reads and writes the same stored objects, which
+// are kept in the storage version's apiVersion.
+import type { KindDef, KubeObject, ScaleSubresource } from '../types';
+import { validateCustomObject } from './schema-validate';
+import { applyDefaults, unknownFieldPaths } from './schema-defaults';
+import { printerColumnsOf } from './printer-columns';
+import type { StructuralSchema } from './structural-schema';
+import { compareVersions } from '../registry';
+
+type Obj = Record<string, any>;
+
+/** The kinds a CRD serves (empty when it has no served version). */
+export function kindsFromCrd(crd: KubeObject): KindDef[] {
+  const spec: Obj = crd.spec ?? {};
+  const names: Obj = spec.names ?? {};
+  const group: string = spec.group;
+  const versions: Obj[] = spec.versions ?? [];
+  const storageVersion = versions.find((v) => v.storage)?.name;
+  return versions.filter((v) => v.served).map((v) => versionKind(crd, spec, names, group, v, storageVersion));
+}
+
+function versionKind(crd: KubeObject, spec: Obj, names: Obj, group: string, v: Obj, storageVersion: string | undefined): KindDef {
+  const schema: StructuralSchema | undefined = v.schema?.openAPIV3Schema;
+  const scale: Obj | undefined = v.subresources?.scale;
+  const storedApiVersion = `${group}/${storageVersion}`;
+  return {
+    group,
+    version: v.name,
+    kind: names.kind,
+    plural: names.plural,
+    singular: names.singular ?? String(names.kind).toLowerCase(),
+    shortNames: names.shortNames ?? [],
+    categories: names.categories ?? [],
+    namespaced: spec.scope === 'Namespaced',
+    subresources: {
+      ...(v.subresources?.status ? { status: true } : {}),
+      ...(scale ? { scale: scaleOf(scale) } : {}),
+    },
+    model: `${group}/${v.name}/${names.kind}`,
+    customResource: true,
+    ...(crd.metadata.deletionTimestamp ? { terminating: true } : {}),
+    ...(schema ? { customSchema: schema as Record<string, unknown> } : {}),
+    printerColumns: printerColumnsOf(v.additionalPrinterColumns),
+    ...(v.name !== storageVersion
+      ? { storage: { toStored: (o: KubeObject) => ({ ...o, apiVersion: storedApiVersion }), fromStored: (o: KubeObject) => o } }
+      : {}),
+    ...(v.deprecated ? { deprecationWarning: v.deprecationWarning ?? defaultDeprecationWarning(spec, v.name) } : {}),
+    defaults: (obj) => applyDefaults(schema, obj),
+    validate: (obj) => validateCustomObject(schema, obj),
+    unknownFields: (obj) => unknownFieldPaths(schema, obj),
+  };
+}
+
+/** Upstream's wording: "<group>/<version> <Kind> is deprecated; use <group>/<newest served> <Kind>". */
+function defaultDeprecationWarning(spec: Obj, version: string): string {
+  const msg = `${spec.group}/${version} ${spec.names.kind} is deprecated`;
+  const better = (spec.versions as Obj[])
+    .filter((v) => v.served && !v.deprecated && compareVersions(v.name, version) < 0)
+    .map((v) => v.name as string)
+    .sort(compareVersions);
+  return better.length ? `${msg}; use ${spec.group}/${better[0]} ${spec.names.kind}` : msg;
+}
+
+function scaleOf(scale: Obj): ScaleSubresource {
+  return {
+    specReplicasPath: scale.specReplicasPath,
+    statusReplicasPath: scale.statusReplicasPath,
+    labelSelectorPath: scale.labelSelectorPath ?? '',
+  };
+}

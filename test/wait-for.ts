@@ -1,7 +1,12 @@
 // Polling for cross-process tests: the one loop every test/ file waits with.
 
 /** Polls `fn` until it returns something truthy; errors count as "not yet". */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false | ''>,
+  timeoutMs = 30_000,
+  everyMs = 200,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < end) {

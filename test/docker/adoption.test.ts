@@ -11,6 +11,7 @@ import { dockerSkip } from './docker-available';
 import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from './images';
 import { run, kubectlPath, type RunResult } from '../integration/harness';
 import { removeClusterResources } from '../../engine/docker/network';
+import { waitFor as sharedWaitFor } from '../wait-for';
 
 const skip = await dockerSkip();
 const cluster = 'adopt';
@@ -31,20 +32,7 @@ const skiff = (args: string[]) =>
 const ids = async () =>
   (await sh(['ps', '-aq', '--no-trunc', '--filter', `label=${label}`, '--filter', 'label=skiff.node'])).split('\n').filter(Boolean).sort();
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-}
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000) => sharedWaitFor(what, fn, timeoutMs, 250);
 
 async function startSkiff() {
   const p = spawn(

@@ -11,6 +11,7 @@ import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from './images';
 import { run, kubectlPath, type RunResult } from '../integration/harness';
 import { startControlPlane, type ControlPlane } from '../../engine/cluster/control-plane';
 import { removeClusterResources } from '../../engine/docker/network';
+import { waitFor } from '../wait-for';
 
 const skip = await dockerSkip();
 const cluster = `dx${process.pid}`;
@@ -23,16 +24,6 @@ const kubectl = (args: string[], opts: { input?: string; version?: string } = {}
     env: { KUBECONFIG: cp.kubeconfigPath, HOME: join(dir, 'home') },
     timeoutMs: 30_000,
   });
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 before(async () => {
   if (skip) return;

@@ -12,6 +12,7 @@ import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from './images';
 import { run, kubectlPath, type RunResult } from '../integration/harness';
 import { startControlPlane, type ControlPlane } from '../../engine/cluster/control-plane';
 import { removeClusterResources } from '../../engine/docker/network';
+import { waitFor } from '../wait-for';
 
 const skip = await dockerSkip();
 const cluster = `dm${process.pid}`;
@@ -24,16 +25,6 @@ const sh = (args: string[]) =>
   );
 const kubectl = (args: string[], input?: string): Promise<RunResult> =>
   run(kubectlPath(), args, { input, env: { KUBECONFIG: cp.kubeconfigPath, HOME: join(dir, 'home') } });
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const pod = (name: string, node: string, cmd: string) => ({
   apiVersion: 'v1',

@@ -12,6 +12,7 @@ import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from './images';
 import { run, kubectlPath, type RunResult } from '../integration/harness';
 import { startControlPlane, type ControlPlane } from '../../engine/cluster/control-plane';
 import { removeClusterResources } from '../../engine/docker/network';
+import { waitFor as sharedWaitFor } from '../wait-for';
 
 const skip = await dockerSkip();
 const cluster = `dk${process.pid}`;
@@ -26,20 +27,7 @@ const sh = (args: string[]) =>
 const kubectl = (args: string[], input?: string): Promise<RunResult> =>
   run(kubectlPath(), args, { input, env: { KUBECONFIG: cp.kubeconfigPath, HOME: join(dir, 'home') } });
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-}
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000) => sharedWaitFor(what, fn, timeoutMs);
 
 const podJSON = async (name: string) => JSON.parse((await kubectl(['get', 'pod', name, '-o', 'json'])).stdout || '{}');
 const containersOf = async (pod: string) =>

@@ -12,6 +12,7 @@ import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from './images';
 import { kubectlPath, run, spawnCollect, type RunResult } from '../integration/harness';
 import { startControlPlane, type ControlPlane } from '../../engine/cluster/control-plane';
 import { removeClusterResources } from '../../engine/docker/network';
+import { waitFor as sharedWaitFor } from '../wait-for';
 
 const skip = await dockerSkip();
 const cluster = `pf${process.pid}`;
@@ -21,14 +22,7 @@ let dir: string;
 const env = () => ({ KUBECONFIG: cp.kubeconfigPath, HOME: join(dir, 'home') });
 const kubectl = (args: string[]): Promise<RunResult> => run(kubectlPath('1.33'), args, { env: env(), timeoutMs: 30_000 });
 
-async function waitFor(what: string, fn: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await fn().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const waitFor = (what: string, fn: () => Promise<boolean>, timeoutMs = 60_000) => sharedWaitFor(what, fn, timeoutMs);
 
 function get(port: number, path: string): Promise<string> {
   return new Promise((resolve, reject) => {

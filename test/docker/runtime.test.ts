@@ -11,6 +11,7 @@ import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from './images';
 import { createDockerRuntime, type DockerRuntime } from '../../engine/kubelet/docker/docker-runtime';
 import { removeClusterResources } from '../../engine/docker/network';
 import type { KubeObject } from '../../engine/kinds/types';
+import { waitFor as sharedWaitFor } from '../wait-for';
 
 const skip = await dockerSkip();
 const cluster = `rt${process.pid}`;
@@ -32,15 +33,7 @@ const text = (s: Readable) =>
       .on('error', reject);
   });
 
-async function until<T>(fn: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = <T>(fn: () => Promise<T | undefined | false>, ms = 10_000) => sharedWaitFor('the runtime', fn, ms, 100);
 
 /** Sandbox + one started container; resolves with the sandbox and the container id. */
 async function startPod(pod: KubeObject) {

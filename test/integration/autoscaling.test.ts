@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimCluster, type SimCluster } from './sim-cluster';
 import { R } from '../../engine/client/types';
+import { waitFor as sharedWaitFor } from '../wait-for';
 
 let c: SimCluster;
 before(async () => {
@@ -16,20 +17,8 @@ after(async () => {
   await c?.stop();
 });
 
-async function until<T>(check: () => Promise<T | false | undefined | ''>, what: string, timeoutMs = 30_000): Promise<T> {
-  const start = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const until = <T>(check: () => Promise<T | false | undefined | ''>, what: string, timeoutMs = 30_000) =>
+  sharedWaitFor(what, check, timeoutMs);
 
 const manifest = (cpu: string) => `
 apiVersion: apps/v1

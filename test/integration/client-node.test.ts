@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as k8s from '@kubernetes/client-node';
 import { startApiFixture, type ApiFixture } from './api-fixture';
+import { waitFor as sharedWaitFor } from '../wait-for';
 
 let f: ApiFixture;
 before(async () => {
@@ -13,13 +14,7 @@ after(async () => {
   await f?.close();
 });
 
-async function until(cond: () => boolean, what: string, timeoutMs = 15_000) {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = (cond: () => boolean, what: string, timeoutMs = 15_000) => sharedWaitFor(what, () => Promise.resolve(cond()), timeoutMs, 50);
 
 test('informer sees every change across a dropped connection and a 410', async () => {
   const kc = new k8s.KubeConfig();

@@ -5,26 +5,14 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimCluster, type SimCluster } from './sim-cluster';
+import { waitFor as sharedWaitFor } from '../wait-for';
 
 // Leases of simulated kubelets renew every 10 s: the grace period must outlast one renewal.
 process.env.SKIFF_NODE_GRACE_SECONDS ??= '14';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const start = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await sleep(250);
-  }
-}
+const until = <T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000) => sharedWaitFor(what, check, timeoutMs);
 
 describe('cluster services (3 simulated nodes)', () => {
   let sim: SimCluster;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { startSimCluster, type SimCluster } from './sim-cluster';
 import { R } from '../../engine/client/types';
 import type { KubeObject } from '../../engine/kinds/types';
+import { waitFor as sharedWaitFor } from '../wait-for';
 
 let c: SimCluster;
 before(async () => {
@@ -15,15 +16,8 @@ after(async () => {
   await c?.stop();
 });
 
-async function until<T>(check: () => Promise<T | false | undefined | ''>, what: string, timeoutMs = 30_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = <T>(check: () => Promise<T | false | undefined | ''>, what: string, timeoutMs = 30_000) =>
+  sharedWaitFor(what, check, timeoutMs, 100);
 
 const isReady = (p: KubeObject) => (p.status?.conditions ?? []).some((x: any) => x.type === 'Ready' && x.status === 'True');
 const livePods = async (app: string) =>

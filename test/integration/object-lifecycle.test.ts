@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestCluster, kubectlPath, spawnCollect, type TestCluster } from './harness';
 import { join } from 'node:path';
+import { waitFor as sharedWaitFor } from '../wait-for';
 
 let c: TestCluster;
 before(async () => {
@@ -20,13 +21,7 @@ const ok = async (args: string[], input?: string) => {
   return r.stdout;
 };
 
-async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 10_000) {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const eventually = (check: () => Promise<boolean>, what: string, timeoutMs = 10_000) => sharedWaitFor(what, check, timeoutMs, 100);
 
 const exists = async (kind: string, name: string) => (await c.kubectl(['get', kind, name, '-o', 'name'])).code === 0;
 

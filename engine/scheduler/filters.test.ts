@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createNodeCache, makePodInfo, type NodeCache } from './node-cache';
 import { buildPodContext } from './pod-context';
 import { interPodAffinity, nodeAffinity, nodePorts, nodeUnschedulable, resourcesFit, runFilters, taintToleration } from './filters';
-import { makeNode, makePod } from './fixtures';
+import { makeNode, makePod } from './testing/fixtures';
 import { podRequests } from './resources';
 import type { KubeObject } from '../kinds/types';
 

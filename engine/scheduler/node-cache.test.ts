@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createNodeCache, makePodInfo } from './node-cache';
-import { makeNode, makePod } from './fixtures';
+import { makeNode, makePod } from './testing/fixtures';
 
 test('the cache accounts pods incrementally: add, replace an assumed pod, remove', () => {
   const cache = createNodeCache();

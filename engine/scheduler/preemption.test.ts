@@ -4,7 +4,7 @@ import { createNodeCache, makePodInfo } from './node-cache';
 import { buildPodContext } from './pod-context';
 import { createNodeFinder } from './find-node';
 import { planPreemption } from './preemption';
-import { makeNode, makePod } from './fixtures';
+import { makeNode, makePod } from './testing/fixtures';
 
 function cluster() {
   const cache = createNodeCache();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSchedulingQueue } from './queue';
-import { makePod } from './fixtures';
+import { makePod } from './testing/fixtures';
 
 test('active queue pops higher priority first, then oldest', async () => {
   const q = createSchedulingQueue();

@@ -4,7 +4,7 @@ import { startTestCore, eventually as poll, type TestCluster } from '../apiserve
 import { R } from '../client/types';
 import type { KubeObject } from '../kinds/types';
 import { startScheduler, type Scheduler } from './index';
-import { makeNode, makePod } from './fixtures';
+import { makeNode, makePod } from './testing/fixtures';
 
 let tc: TestCluster;
 

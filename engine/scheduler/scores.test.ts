@@ -4,7 +4,7 @@ import { createNodeCache, makePodInfo } from './node-cache';
 import { buildPodContext } from './pod-context';
 import { leastAllocated, pickBest, scoreNodes } from './scores';
 import { createNodeFinder, feasibleNodesToFind, fitErrorMessage } from './find-node';
-import { makeNode, makePod } from './fixtures';
+import { makeNode, makePod } from './testing/fixtures';
 
 test('leastAllocated prefers the emptier node', () => {
   const cache = createNodeCache();

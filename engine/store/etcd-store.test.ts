@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openEtcdStore } from './etcd-store';
-import { etcdRequired, findEtcdBinary, freeLoopbackPort, startEtcdTestServer, type EtcdTestServer } from './etcd-test-server';
-import { collect, runStoreConformance } from './store-conformance';
+import { etcdRequired, findEtcdBinary, freeLoopbackPort, startEtcdTestServer, type EtcdTestServer } from './testing/etcd-test-server';
+import { collect, runStoreConformance } from './testing/store-conformance';
 import { CompactedError, UnavailableError } from './types';
 
 test('unreachable etcd fails fast with UnavailableError naming the endpoints', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freeLoopbackPort } from './etcd-test-server';
+import { freeLoopbackPort } from './testing/etcd-test-server';
 import { openStore } from './open-store';
 import { UnavailableError } from './types';
 

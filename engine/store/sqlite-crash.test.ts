@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openSqliteStore } from './sqlite-store';
 
-const writer = fileURLToPath(new URL('./testdata/crash-writer.ts', import.meta.url));
+const writer = fileURLToPath(new URL('./testing/crash-writer.ts', import.meta.url));
 
 test('acknowledged creates survive kill -9 mid-storm', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-crash-'));

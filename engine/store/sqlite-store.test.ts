@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openSqliteStore } from './sqlite-store';
-import { collect, runStoreConformance } from './store-conformance';
+import { collect, runStoreConformance } from './testing/store-conformance';
 import { StoreError } from './types';
 
 const dir = mkdtempSync(join(tmpdir(), 'skiff-sqlite-store-'));

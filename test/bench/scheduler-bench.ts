@@ -7,7 +7,7 @@
 import { startTestCore, type TestCluster } from '../../engine/apiserver/testing/test-cluster';
 import { R } from '../../engine/client/types';
 import { startScheduler } from '../../engine/scheduler/index';
-import { makeNode, makePod } from '../../engine/scheduler/fixtures';
+import { makeNode, makePod } from '../../engine/scheduler/testing/fixtures';
 
 const out = (line: string) => console.log(line);
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { Etcd3 } from 'etcd3';
 import { openSqliteStore } from '../../engine/store/sqlite-store';
 import { openEtcdStore } from '../../engine/store/etcd-store';
-import { findEtcdBinary, startEtcdTestServer } from '../../engine/store/etcd-test-server';
+import { findEtcdBinary, startEtcdTestServer } from '../../engine/store/testing/etcd-test-server';
 
 const CONCURRENCY = 16;
 const STORE_MS = 3000;

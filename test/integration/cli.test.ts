@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { isAlive } from '../../engine/cli/pid-file';
 import { openStore } from '../../engine/store/open-store';
-import { findEtcdBinary, startEtcdTestServer } from '../../engine/store/etcd-test-server';
+import { findEtcdBinary, startEtcdTestServer } from '../../engine/store/testing/etcd-test-server';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin/skiff.mjs');

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deploy, patchError, podPatch, smp } from './strategic-merge.fixture';
+import { deploy, patchError, podPatch, smp } from './testing/strategic-merge-fixture';
 
 describe('strategicMergePatch: lists with a merge key', () => {
   const original = () =>

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { strategicMergePatch } from './strategic-merge';
-import { deploy, patchError, podPatch, smp } from './strategic-merge.fixture';
+import { deploy, patchError, podPatch, smp } from './testing/strategic-merge-fixture';
 
 describe('strategicMergePatch: maps and scalars', () => {
   test('maps merge recursively, scalars replace and null deletes', () => {

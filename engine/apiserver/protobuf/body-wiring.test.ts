@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { decodeBody, mediaType } from '../body';
 import { ApiError } from '../status';
-import { envelope, msg, str } from './test-encoder';
+import { envelope, msg, str } from './testing/encoder';
 
 const req = (contentType: string) => ({ headers: { 'content-type': contentType } }) as unknown as IncomingMessage;
 

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeKubeProtobuf, createKubeProtobufDecoder, isKubeProtobuf, ProtobufFormatError, UnsupportedProtobufError } from './index';
 import { createSchemas } from './schema';
-import { envelope, msg, str, bytes, varint, entry, varintBytes } from './test-encoder';
+import { envelope, msg, str, bytes, varint, entry, varintBytes } from './testing/encoder';
 
 const meta = (...f: Buffer[]) => msg(1, ...f);
 

@@ -1,5 +1,5 @@
 // Hand-made nodes and pods for the scheduler's tests (and the benchmark).
-import type { KubeObject } from '../kinds/types';
+import type { KubeObject } from '../../kinds/types';
 
 export function makeNode(
   name: string,

@@ -3,7 +3,7 @@
 // so a backend may share one server between tests (etcd with a prefix per store).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CompactedError, ConflictError, KeyExistsError, NotFoundError, type Store } from './types';
+import { CompactedError, ConflictError, KeyExistsError, NotFoundError, type Store } from '../types';
 import { collect } from './watch-collector';
 
 export { collect } from './watch-collector';

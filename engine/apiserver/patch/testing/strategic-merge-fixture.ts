@@ -1,8 +1,8 @@
 // Test-only: a hand-written slice of the Deployment schema with upstream's patch metadata,
 // shared by the strategic merge tests.
 import assert from 'node:assert/strict';
-import type { SchemaField, SchemaNode } from '../../kinds/schema-types';
-import { PatchError, strategicMergePatch } from './strategic-merge';
+import type { SchemaField, SchemaNode } from '../../../kinds/schema-types';
+import { PatchError, strategicMergePatch } from '../strategic-merge';
 
 const str: SchemaNode = { type: 'string' };
 const int: SchemaNode = { type: 'integer' };

@@ -1,5 +1,5 @@
 // Test helper: collects a watch's events and errors and waits for them.
-import type { Store, WatchEvent } from './types';
+import type { Store, WatchEvent } from '../types';
 
 export interface Collector {
   events: WatchEvent[];

@@ -21,6 +21,7 @@ import { createServiceAccountTokens } from '../pki/service-account-tokens';
 import { randomBytes } from 'node:crypto';
 import { createNodeStreamsRegistry } from '../client/node-streams';
 import { createCrdController } from './crd/crd-controller';
+import { storageGroup } from './storage-keys';
 
 export type ApiCore = ReturnType<typeof createApiCore>;
 
@@ -68,11 +69,12 @@ export function createApiCore(opts: ApiCoreOptions) {
     admission,
   });
 
-  // One definition per stored key space (autoscaling v1 and v2 share theirs).
+  // One definition per stored key space (autoscaling v1 and v2 share theirs; events.k8s.io
+  // Events share core's, whose definition is listed first).
   const storedKinds = () => {
     const seen = new Set<string>();
     return kinds.all().filter((d: KindDef) => {
-      const k = `${d.group}/${d.plural}`;
+      const k = `${storageGroup(d)}/${d.plural}`;
       if (d.virtual || seen.has(k)) return false;
       seen.add(k);
       return true;
@@ -82,7 +84,8 @@ export function createApiCore(opts: ApiCoreOptions) {
   function locate(key: string) {
     const parts = key.split('/').slice(2); // ['', 'registry', ...]
     for (const d of storedKinds()) {
-      const head = d.group ? [d.group, d.plural] : [d.plural];
+      const group = storageGroup(d);
+      const head = group ? [group, d.plural] : [d.plural];
       if (head.every((h, i) => parts[i] === h)) {
         const rest = parts.slice(head.length);
         if (d.namespaced && rest.length === 2) return { def: d, namespace: rest[0], name: rest[1] };

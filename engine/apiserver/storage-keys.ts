@@ -1,10 +1,17 @@
 // Where each object lives in the store: /registry/<group>/<plural>/<namespace>/<name>
-// (core group: /registry/<plural>/...). All versions of a kind share one key space.
+// (core group: /registry/<plural>/...). All versions of a kind share one key space, and so do
+// kinds stored in another group's (events.k8s.io Events with core Events).
 import type { KindDef, KubeObject } from '../kinds/types';
 import type { KeyValue } from '../store/types';
 
+/** The group whose key space holds this kind's objects (usually its own). */
+export function storageGroup(def: KindDef): string {
+  return def.storage?.group ?? def.group;
+}
+
 export function resourcePrefix(def: KindDef, namespace?: string): string {
-  const base = def.group ? `/registry/${def.group}/${def.plural}/` : `/registry/${def.plural}/`;
+  const group = storageGroup(def);
+  const base = group ? `/registry/${group}/${def.plural}/` : `/registry/${def.plural}/`;
   return def.namespaced && namespace ? `${base}${namespace}/` : base;
 }
 

@@ -1,6 +1,6 @@
 // core/v1 Event: `kubectl get events` columns (LAST SEEN, TYPE, REASON, OBJECT, MESSAGE; more
 // with -o wide) and the involvedObject.* field selectors that `kubectl describe` relies on.
-import type { KubeObject } from './types';
+import type { KubeObject, PrinterColumn } from './types';
 import { defineKind } from './define-kind';
 import { column, nameColumn } from './printing';
 import { timestampSince } from './human-duration';
@@ -34,16 +34,10 @@ function source(e: KubeObject): string {
   return host ? `${component}, ${host}` : component;
 }
 
-export const eventKind = defineKind({
-  group: '',
-  version: 'v1',
-  kind: 'Event',
-  plural: 'events',
-  shortNames: ['ev'],
-  namespaced: true,
-  model: 'CoreV1Event',
+/** `kubectl get events` columns, over the core/v1 shape (events.k8s.io/v1 converts first). */
+export function eventColumns(): PrinterColumn[] {
   // As upstream: the Name column comes last and only with -o wide.
-  printerColumns: [
+  return [
     column('Last Seen', 'string', 'The time at which the most recent occurrence of this event was recorded.', lastSeen),
     column('Type', 'string', 'Type of this event (Normal, Warning).', (e) => str(e.type)),
     column('Reason', 'string', 'Short, machine understandable reason for the transition.', (e) => str(e.reason)),
@@ -54,19 +48,33 @@ export const eventKind = defineKind({
     column('First Seen', 'string', 'The time at which the event was first recorded.', firstSeen, 1),
     column('Count', 'string', 'The number of times this event has occurred.', count, 1),
     { ...nameColumn(), priority: 1 },
-  ],
-  fieldSelectors: {
-    'involvedObject.kind': (e) => str(e.involvedObject?.kind),
-    'involvedObject.namespace': (e) => str(e.involvedObject?.namespace),
-    'involvedObject.name': (e) => str(e.involvedObject?.name),
-    'involvedObject.uid': (e) => str(e.involvedObject?.uid),
-    'involvedObject.apiVersion': (e) => str(e.involvedObject?.apiVersion),
-    'involvedObject.resourceVersion': (e) => str(e.involvedObject?.resourceVersion),
-    'involvedObject.fieldPath': (e) => str(e.involvedObject?.fieldPath),
-    reason: (e) => str(e.reason),
-    reportingComponent: (e) => str(e.reportingComponent),
-    source: (e) => str(e.source?.component),
-    type: (e) => str(e.type),
-  },
+  ];
+}
+
+/** Field selectors over the core/v1 shape (upstream computes them on the internal Event). */
+export const eventFieldSelectors: Record<string, (e: KubeObject) => string> = {
+  'involvedObject.kind': (e) => str(e.involvedObject?.kind),
+  'involvedObject.namespace': (e) => str(e.involvedObject?.namespace),
+  'involvedObject.name': (e) => str(e.involvedObject?.name),
+  'involvedObject.uid': (e) => str(e.involvedObject?.uid),
+  'involvedObject.apiVersion': (e) => str(e.involvedObject?.apiVersion),
+  'involvedObject.resourceVersion': (e) => str(e.involvedObject?.resourceVersion),
+  'involvedObject.fieldPath': (e) => str(e.involvedObject?.fieldPath),
+  reason: (e) => str(e.reason),
+  reportingComponent: (e) => str(e.reportingComponent),
+  source: (e) => str(e.source?.component),
+  type: (e) => str(e.type),
+};
+
+export const eventKind = defineKind({
+  group: '',
+  version: 'v1',
+  kind: 'Event',
+  plural: 'events',
+  shortNames: ['ev'],
+  namespaced: true,
+  model: 'CoreV1Event',
+  printerColumns: eventColumns(),
+  fieldSelectors: eventFieldSelectors,
   validate: (e) => (e.involvedObject ? [] : [required('involvedObject')]),
 });

@@ -6,6 +6,7 @@ import type { NameKind } from './validation-strings';
 import { podKind } from './kinds-core-pod';
 import { bindingKind, configMapKind, endpointsKind, namespaceKind, secretKind, serviceAccountKind } from './kinds-core';
 import { eventKind } from './kinds-core-event';
+import { eventsV1Kind } from './kinds-events';
 import { nodeKind } from './kinds-core-node';
 import { serviceKind } from './kinds-core-service';
 import { persistentVolumeClaimKind, persistentVolumeKind } from './kinds-core-storage';
@@ -67,6 +68,8 @@ export function builtinKinds(): KindDef[] {
     priorityClassKind,
     leaseKind,
     endpointSliceKind,
+    // After core/v1 Event, whose definition owns the shared key space.
+    eventsV1Kind,
   ];
 }
 

@@ -64,7 +64,13 @@ export interface KindDef {
   fieldSelectors?: Record<string, (obj: KubeObject) => string>;
   /** For a version that is not the storage version (HPA autoscaling/v1): convert to and from
    *  the stored shape, so every version reads and writes the same objects. */
-  storage?: { toStored(obj: KubeObject): KubeObject; fromStored(obj: KubeObject): KubeObject };
+  storage?: {
+    toStored(obj: KubeObject): KubeObject;
+    fromStored(obj: KubeObject): KubeObject;
+    /** The group whose key space holds the objects, when not this kind's own (events.k8s.io
+     *  Events live with core/v1 Events, as upstream stores them). */
+    group?: string;
+  };
   /** Fill defaults in place (create and update), like the Kubernetes defaulting functions. */
   defaults?(obj: KubeObject): void;
   /** Validate a whole object (after defaults). `old` is given on update, for immutable-field checks. */

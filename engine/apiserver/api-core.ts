@@ -12,7 +12,8 @@ import { applyPatch } from './patch';
 import { createResources } from './resource-store';
 import { createServiceAllocation } from './service-allocation';
 import { createDefaultAdmission } from './admission-chain';
-import type { MetricsSource } from './metrics-api';
+import { METRICS_GROUP, METRICS_VERSION, type MetricsSource } from './metrics-api';
+import { createApiServiceSync } from './apiservice-sync';
 import { createCompactor } from '../store/compactor';
 import type { HandlerDeps } from './handler-deps';
 import { labelMatcher, fieldMatcher } from './selector-matchers';
@@ -105,7 +106,17 @@ export function createApiCore(opts: ApiCoreOptions) {
     onServedChange: (defs) => {
       openapi.setCustomKinds(defs);
       openapiV2.invalidate();
+      void apiServices.sync();
     },
+    log: opts.log,
+  });
+
+  // metrics.k8s.io is served beside the kinds (see metrics-api.ts), so it is listed here.
+  const apiServices = createApiServiceSync({
+    resources,
+    def: def('apiregistration.k8s.io', 'v1', 'apiservices'),
+    served: () => [...kinds.groupVersions(), { group: METRICS_GROUP, version: METRICS_VERSION, preferred: true }],
+    builtinGroups: new Set([...builtin.map((d) => d.group), METRICS_GROUP]),
     log: opts.log,
   });
 
@@ -149,6 +160,8 @@ export function createApiCore(opts: ApiCoreOptions) {
     log: opts.log,
     /** Serves custom resources from CustomResourceDefinitions (started by the server). */
     crds,
+    /** Keeps the Local APIServices current (the server syncs once at start; CRD changes sync again). */
+    apiServices,
     startCompactor() {
       compactor.start();
     },

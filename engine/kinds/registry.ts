@@ -7,6 +7,7 @@ import { podKind } from './kinds-core-pod';
 import { bindingKind, configMapKind, endpointsKind, namespaceKind, secretKind, serviceAccountKind } from './kinds-core';
 import { eventKind } from './kinds-core-event';
 import { eventsV1Kind } from './kinds-events';
+import { apiServiceKind } from './kinds-apiregistration';
 import { nodeKind } from './kinds-core-node';
 import { serviceKind } from './kinds-core-service';
 import { persistentVolumeClaimKind, persistentVolumeKind } from './kinds-core-storage';
@@ -65,6 +66,7 @@ export function builtinKinds(): KindDef[] {
     roleKind,
     storageClassKind,
     customResourceDefinitionKind,
+    apiServiceKind,
     priorityClassKind,
     leaseKind,
     endpointSliceKind,
@@ -83,6 +85,8 @@ export function nameKindOf(def: Pick<KindDef, 'group' | 'kind'>): NameKind {
   if (def.group === '' && def.kind === 'Namespace') return 'label';
   if (def.group === '' && def.kind === 'Service') return 'dns1035-label';
   if (def.group === 'rbac.authorization.k8s.io') return 'path-segment';
+  // "v1." names the core group's APIService; the kind checks the name is version.group.
+  if (def.group === 'apiregistration.k8s.io') return 'path-segment';
   return 'subdomain';
 }
 

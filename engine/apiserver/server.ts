@@ -13,7 +13,15 @@ import { versionInfo } from './version';
 import { handlePodUpgrade } from './pod-upgrade';
 import { PatchError } from './patch';
 import { SelectorError } from '../apimachinery/selectors';
-import { createMetricsApi, isMetricsRoute, withMetricsGroup } from './metrics-api';
+import { createMetricsApi, isMetricsRoute, METRICS_GROUP, METRICS_VERSION, metricsResourceList, withMetricsGroup } from './metrics-api';
+import {
+  aggregatedContentType,
+  aggregatedDiscovery,
+  discoveryEtag,
+  negotiateAggregated,
+  type AggregatedVersion,
+  type ExtraGroup,
+} from './discovery-aggregated';
 import { createInProcessClient } from './in-process-client';
 import { parseBool } from '../apimachinery/parse-bool';
 
@@ -100,9 +108,14 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       case 'root':
         return json(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/openapi/v3', '/readyz', '/version'] });
       case 'api':
-        return json(res, 200, apiVersions(address));
-      case 'apis':
-        return json(res, 200, withMetricsGroup(apiGroupList(core.kinds)));
+      case 'apis': {
+        // Discovery differs by Accept (aggregated or legacy): caches must key on it.
+        res.setHeader('Vary', 'Accept');
+        const aggregated = negotiateAggregated(req.headers.accept);
+        if (aggregated)
+          return sendAggregated(req, res, aggregatedDiscovery(core.kinds, route.type, aggregated, [metricsDiscovery]), aggregated, pretty);
+        return json(res, 200, route.type === 'api' ? apiVersions(address) : withMetricsGroup(apiGroupList(core.kinds)));
+      }
       case 'group': {
         const versions = groupVersions(core.kinds).get(route.group);
         if (!versions) throw errors.notFoundPath();
@@ -226,6 +239,24 @@ function toApiError(err: unknown): ApiError {
 
 function json(res: ServerResponse, status: number, body: unknown) {
   sendJson(res, status, body, false);
+}
+
+const metricsDiscovery: ExtraGroup = {
+  name: METRICS_GROUP,
+  versions: [{ version: METRICS_VERSION, resources: metricsResourceList.resources }],
+};
+
+function sendAggregated(req: IncomingMessage, res: ServerResponse, doc: object, v: AggregatedVersion, pretty: boolean) {
+  const text = pretty ? JSON.stringify(doc, null, 2) : JSON.stringify(doc);
+  const etag = discoveryEtag(text);
+  res.setHeader('ETag', etag);
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304);
+    res.end();
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': aggregatedContentType(v), 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, pretty: boolean) {

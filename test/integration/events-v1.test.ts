@@ -1,5 +1,6 @@
 // events.k8s.io/v1 Events share core/v1 Events' storage: written through one API, read through
-// the other with upstream's field mapping; strict validation for new-API writers; kubectl lists both.
+// the other with upstream's field mapping; strict validation for new-API writers; kubectl lists
+// them through either (plain `events` stays core/v1).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCrdFixture, type CrdFixture } from './crd-fixture';
@@ -136,5 +137,10 @@ test('kubectl get events.v1.events.k8s.io lists both, with the events columns', 
     );
     const wide = await c.kubectl(version, ['get', 'events.events.k8s.io', '-n', 'default', '-o', 'wide']);
     assert.match(wide.stdout, /kubelet, n1/);
+    // Plain `events` still means core/v1 (the legacy group wins), listing the same objects.
+    const plain = await c.kubectl(version, ['get', 'events', '-n', 'default', '-v=6']);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.match(plain.stderr, /https:\/\/[^ ]+\/api\/v1\/namespaces\/default\/events\?limit/);
+    assert.match(plain.stdout, /Scheduled\s+pod\/web-0\s+placed on n1/);
   }
 });

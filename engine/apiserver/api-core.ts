@@ -113,6 +113,7 @@ export function createApiCore(opts: ApiCoreOptions) {
 
   // metrics.k8s.io is served beside the kinds (see metrics-api.ts), so it is listed here.
   const apiServices = createApiServiceSync({
+    store,
     resources,
     def: def('apiregistration.k8s.io', 'v1', 'apiservices'),
     served: () => [...kinds.groupVersions(), { group: METRICS_GROUP, version: METRICS_VERSION, preferred: true }],
@@ -160,7 +161,7 @@ export function createApiCore(opts: ApiCoreOptions) {
     log: opts.log,
     /** Serves custom resources from CustomResourceDefinitions (started by the server). */
     crds,
-    /** Keeps the Local APIServices current (the server syncs once at start; CRD changes sync again). */
+    /** Keeps the Local APIServices current (the server starts it; CRD changes sync again). */
     apiServices,
     startCompactor() {
       compactor.start();
@@ -168,6 +169,7 @@ export function createApiCore(opts: ApiCoreOptions) {
     stop() {
       compactor.stop();
       crds.stop();
+      apiServices.stop();
       admission.stop();
     },
   };

@@ -6,10 +6,13 @@ import type { KindDef, KubeObject } from '../kinds/types';
 import type { GroupVersion } from '../kinds/registry';
 import { AUTOMANAGED_LABEL, localAvailable } from '../kinds/kinds-apiregistration';
 import type { Resources } from './resource-store';
+import type { Store, Watcher } from '../store/types';
+import { resourcePrefix } from './storage-keys';
 import { ApiError } from './status';
 import { deepEqual } from './object-meta';
 
 export interface ApiServiceSyncDeps {
+  store: Store;
   resources: Resources;
   def: KindDef;
   /** Every group/version served now (built-in, custom, and locally served extras). */
@@ -62,6 +65,8 @@ export function createApiServiceSync(deps: ApiServiceSyncDeps) {
   const log = deps.log ?? (() => {});
   let running: Promise<void> | undefined;
   let again = false;
+  let watcher: Watcher | undefined;
+  let stopped = false;
 
   async function syncOnce(): Promise<void> {
     const { items } = await resources.list(def, undefined);
@@ -141,5 +146,34 @@ export function createApiServiceSync(deps: ApiServiceSyncDeps) {
     return running;
   }
 
-  return { sync };
+  // A deleted or edited automanaged APIService comes back as upstream's autoregister restores it.
+  // Our own writes wake this too; the sync they cause finds nothing to change.
+  function watchFrom(revision: number) {
+    watcher = deps.store.watch({
+      prefix: resourcePrefix(def),
+      afterRevision: revision,
+      onEvents: () => void sync(),
+      onError: () => {
+        if (stopped) return;
+        void deps.store.currentRevision().then((rev) => {
+          watchFrom(rev);
+          void sync();
+        });
+      },
+    });
+  }
+
+  return {
+    sync,
+    /** Syncs, then follows changes to APIServices. */
+    async start(): Promise<void> {
+      const rev = await deps.store.currentRevision();
+      await sync();
+      if (!stopped) watchFrom(rev);
+    },
+    stop(): void {
+      stopped = true;
+      watcher?.close();
+    },
+  };
 }

@@ -197,7 +197,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   address = `${host}:${port}`;
   await bootstrapCluster(core, { apiServerPort: port });
   await core.crds.start();
-  await core.apiServices.sync();
+  await core.apiServices.start();
   const background = opts.background?.(core);
   await background?.start();
   const sockets = new Set<import('node:net').Socket>();

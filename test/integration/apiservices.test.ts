@@ -1,6 +1,7 @@
 // APIServices: one Local, Available APIService per served group/version (built-in, metrics, CRD
-// groups), kept current as CRDs come and go; one naming a spec.service is stored but reported
-// unavailable with a reason (Skiff does not proxy); `kubectl get apiservices` as upstream prints it.
+// groups), kept current as CRDs come and go and restored when deleted; one naming a spec.service
+// is stored but reported unavailable with a reason (Skiff does not proxy); `kubectl get
+// apiservices` as upstream prints it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCrdFixture, widgetCrd, type CrdFixture } from './crd-fixture';
@@ -39,6 +40,12 @@ test('every served group/version has a Local, Available APIService', async () =>
   const cond = apps.status.conditions.find((x: any) => x.type === 'Available');
   assert.equal(cond.status, 'True');
   assert.equal(cond.reason, 'Local');
+});
+
+test('a deleted Local APIService comes back', async () => {
+  const del = await c.http('DELETE', '/apis/apiregistration.k8s.io/v1/apiservices/v1.batch');
+  assert.equal(del.status, 200);
+  await waitFor('v1.batch restored', async () => (await names()).includes('v1.batch'), 5_000, 50);
 });
 
 test('a CRD group gets its APIServices while served, and loses them when deleted', async () => {

@@ -4,7 +4,7 @@
 // label belong to whoever created them and are left alone.
 import type { KindDef, KubeObject } from '../kinds/types';
 import type { GroupVersion } from '../kinds/registry';
-import { AUTOMANAGED_LABEL, localAvailable } from '../kinds/kinds-apiregistration';
+import { AUTOMANAGED_LABEL, availableCondition, localAvailable } from '../kinds/kinds-apiregistration';
 import type { Resources } from './resource-store';
 import type { Store, Watcher } from '../store/types';
 import { resourcePrefix } from './storage-keys';
@@ -80,13 +80,13 @@ export function createApiServiceSync(deps: ApiServiceSyncDeps) {
       const spec = desiredSpec(gv, builtin);
       const cur = existing.get(name);
       if (!cur) {
-        const obj = {
+        const obj: KubeObject = {
           apiVersion: 'apiregistration.k8s.io/v1',
           kind: 'APIService',
           metadata: { name, labels: { [AUTOMANAGED_LABEL]: label } },
           spec,
         };
-        await ignoreRace(() => resources.create(def, undefined, obj as KubeObject));
+        await ignoreRace(() => resources.create(def, undefined, obj));
         continue;
       }
       if (!cur.metadata.labels?.[AUTOMANAGED_LABEL]) continue;
@@ -99,7 +99,7 @@ export function createApiServiceSync(deps: ApiServiceSyncDeps) {
           })),
         );
       }
-      const available = (cur.status?.conditions ?? []).find((c: any) => c.type === 'Available');
+      const available = availableCondition(cur);
       if (available?.status !== 'True' || available.reason !== 'Local') {
         const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
         await ignoreRace(() =>

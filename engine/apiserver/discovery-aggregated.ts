@@ -33,14 +33,19 @@ export function negotiateAggregated(accept: string | undefined): AggregatedVersi
   if (!accept) return undefined;
   const ranges = accept.split(',').map((part, i) => {
     const [type, ...params] = part.split(';').map((s) => s.trim());
-    const p = Object.fromEntries(params.map((kv) => kv.split('=').map((s) => s.trim())));
+    const p: Record<string, string | undefined> = {};
+    for (const kv of params) {
+      const eq = kv.indexOf('=');
+      if (eq > 0) p[kv.slice(0, eq).trim()] = kv.slice(eq + 1).trim();
+    }
     return { type: type.toLowerCase(), p, q: p.q === undefined ? 1 : Number(p.q), i };
   });
   ranges.sort((a, b) => b.q - a.q || a.i - b.i);
   for (const r of ranges) {
     if (r.q <= 0) continue;
     const aggregated = r.p.g === 'apidiscovery.k8s.io' && r.p.as === 'APIGroupDiscoveryList';
-    if (aggregated && r.type === 'application/json' && (r.p.v === 'v2' || r.p.v === 'v2beta1')) return r.p.v;
+    const v = r.p.v;
+    if (aggregated && r.type === 'application/json' && (v === 'v2' || v === 'v2beta1')) return v;
     if (!aggregated && (r.type === 'application/json' || r.type === 'application/*' || r.type === '*/*')) return undefined;
   }
   return undefined;
@@ -54,9 +59,20 @@ function responseKind(e: LegacyResource) {
   return { group: e.group ?? '', version: e.version ?? '', kind: e.kind };
 }
 
+interface AggregatedResource {
+  resource: string;
+  responseKind: { group: string; version: string; kind: string };
+  scope: 'Namespaced' | 'Cluster';
+  singularResource: string;
+  verbs: string[];
+  shortNames?: string[];
+  categories?: string[];
+  subresources?: { subresource: string; responseKind: AggregatedResource['responseKind']; verbs: string[] }[];
+}
+
 /** Legacy entries (subresources as "pods/log") → aggregated resources with nested subresources. */
-export function aggregatedResources(entries: LegacyResource[]) {
-  const byName = new Map<string, any>();
+export function aggregatedResources(entries: LegacyResource[]): AggregatedResource[] {
+  const byName = new Map<string, AggregatedResource>();
   for (const e of entries) {
     if (e.name.includes('/')) continue;
     byName.set(e.name, {

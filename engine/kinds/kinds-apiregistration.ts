@@ -8,6 +8,30 @@ import { ageColumn, column, nameColumn } from './printing';
 import { invalid, required } from './field-errors';
 import { isDNS1035Label, isDNS1123Subdomain } from './validation-strings';
 
+interface ApiServiceSpec {
+  group?: string;
+  version?: string;
+  service?: { namespace?: string; name?: string; port?: number };
+  caBundle?: string;
+  insecureSkipTLSVerify?: boolean;
+  groupPriorityMinimum?: number;
+  versionPriority?: number;
+}
+
+interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+}
+
+const specOf = (o: KubeObject) => (o.spec ?? {}) as ApiServiceSpec;
+
+/** An object's Available condition, if it has one. */
+export function availableCondition(o: KubeObject): Condition | undefined {
+  const conditions = (o.status as { conditions?: Condition[] } | undefined)?.conditions ?? [];
+  return conditions.find((x) => x.type === 'Available');
+}
+
 export const AUTOMANAGED_LABEL = 'kube-aggregator.kubernetes.io/automanaged';
 export const PROXY_UNSUPPORTED_REASON = 'ServiceProxyNotSupported';
 
@@ -17,24 +41,25 @@ export function localAvailable(now: string) {
 }
 
 function proxyUnavailable(obj: KubeObject, now: string) {
-  const s = obj.spec?.service ?? {};
+  const spec = specOf(obj);
+  const s = spec.service ?? {};
   return {
     type: 'Available',
     status: 'False',
     lastTransitionTime: now,
     reason: PROXY_UNSUPPORTED_REASON,
-    message: `Skiff does not proxy API requests to extension API servers: service/${s.name ?? ''} in "${s.namespace ?? ''}" is not called and ${obj.spec?.group}/${obj.spec?.version} is not served`,
+    message: `Skiff does not proxy API requests to extension API servers: service/${s.name ?? ''} in "${s.namespace ?? ''}" is not called and ${spec.group ?? ''}/${spec.version ?? ''} is not served`,
   };
 }
 
 function availableColumn(o: KubeObject): string {
-  const c = (o.status?.conditions ?? []).find((x: any) => x.type === 'Available');
+  const c = availableCondition(o);
   if (!c) return 'Unknown';
   return c.status === 'True' ? 'True' : `${c.status} (${c.reason ?? ''})`;
 }
 
 function validateApiService(o: KubeObject): FieldError[] {
-  const spec = o.spec ?? {};
+  const spec = specOf(o);
   const errs: FieldError[] = [];
   const wanted = `${spec.version ?? ''}.${spec.group ?? ''}`;
   if (o.metadata.name !== wanted)
@@ -44,11 +69,13 @@ function validateApiService(o: KubeObject): FieldError[] {
   }
   if (spec.group) for (const m of isDNS1123Subdomain(spec.group)) errs.push(invalid('spec.group', spec.group, m));
   for (const m of isDNS1035Label(spec.version ?? '')) errs.push(invalid('spec.version', spec.version ?? '', m));
-  if (!(spec.groupPriorityMinimum > 0 && spec.groupPriorityMinimum <= 20000)) {
-    errs.push(invalid('spec.groupPriorityMinimum', spec.groupPriorityMinimum ?? 0, 'must be positive and less than 20000'));
+  const gpm = spec.groupPriorityMinimum ?? 0;
+  const vp = spec.versionPriority ?? 0;
+  if (!(gpm > 0 && gpm <= 20000)) {
+    errs.push(invalid('spec.groupPriorityMinimum', gpm, 'must be positive and less than 20000'));
   }
-  if (!(spec.versionPriority > 0 && spec.versionPriority <= 1000)) {
-    errs.push(invalid('spec.versionPriority', spec.versionPriority ?? 0, 'must be positive and less than 1000'));
+  if (!(vp > 0 && vp <= 1000)) {
+    errs.push(invalid('spec.versionPriority', vp, 'must be positive and less than 1000'));
   }
   if (!spec.service) {
     if (spec.caBundle) errs.push(invalid('spec.caBundle', '', 'local APIServices may not have a caBundle'));
@@ -75,18 +102,20 @@ export const apiServiceKind = defineKind({
   model: 'V1APIService',
   printerColumns: [
     nameColumn(),
-    column('Service', 'string', 'The reference to the service that hosts this API endpoint.', (o) =>
-      o.spec?.service ? `${o.spec.service.namespace}/${o.spec.service.name}` : 'Local',
-    ),
+    column('Service', 'string', 'The reference to the service that hosts this API endpoint.', (o) => {
+      const s = specOf(o).service;
+      return s ? `${s.namespace ?? ''}/${s.name ?? ''}` : 'Local';
+    }),
     column('Available', 'string', 'Whether this service is available.', availableColumn),
     ageColumn(),
   ],
   defaults: (o) => {
-    if (o.spec?.service) o.spec.service.port ??= 443;
+    const s = specOf(o).service;
+    if (s) s.port ??= 443;
   },
   prepareForCreate: (o) => {
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    o.status = { conditions: [o.spec?.service ? proxyUnavailable(o, now) : localAvailable(now)] };
+    o.status = { conditions: [specOf(o).service ? proxyUnavailable(o, now) : localAvailable(now)] };
   },
   validate: (o) => validateApiService(o),
 });

@@ -7,7 +7,35 @@ import { eventColumns, eventFieldSelectors } from './kinds-core-event';
 import { invalid, required } from './field-errors';
 import { isQualifiedName } from './validation-strings';
 
-type Obj = Record<string, any>;
+type Obj = Record<string, unknown>;
+
+/** The fields this file reads, on either shape (both are open JSON: KubeObject's body is `any`). */
+interface EventFields {
+  metadata: KubeObject['metadata'];
+  eventTime?: unknown;
+  series?: { count?: number; lastObservedTime?: unknown };
+  action?: string;
+  reason?: string;
+  type?: string;
+  related?: unknown;
+  // events.k8s.io/v1
+  note?: string;
+  regarding?: unknown;
+  reportingController?: string;
+  reportingInstance?: string;
+  deprecatedSource?: { component?: string; host?: string };
+  deprecatedFirstTimestamp?: unknown;
+  deprecatedLastTimestamp?: unknown;
+  deprecatedCount?: number;
+  // core/v1
+  message?: string;
+  involvedObject?: unknown;
+  reportingComponent?: string;
+  source?: { component?: string; host?: string };
+  firstTimestamp?: unknown;
+  lastTimestamp?: unknown;
+  count?: number;
+}
 
 /** Drops undefined fields so converted objects carry only what was set. */
 function defined(o: Obj): Obj {
@@ -18,7 +46,8 @@ const nonEmpty = (v: unknown) => (v === '' || v === null ? undefined : v);
 
 /** events.k8s.io/v1 → core/v1 (upstream's field mapping: note↔message, regarding↔involvedObject,
  *  reportingController↔reportingComponent, deprecated*↔source/firstTimestamp/lastTimestamp/count). */
-export function eventsV1ToCore(e: KubeObject): KubeObject {
+export function eventsV1ToCore(obj: KubeObject): KubeObject {
+  const e = obj as EventFields;
   return defined({
     apiVersion: 'v1',
     kind: 'Event',
@@ -41,7 +70,8 @@ export function eventsV1ToCore(e: KubeObject): KubeObject {
 }
 
 /** core/v1 → events.k8s.io/v1. */
-export function coreToEventsV1(e: KubeObject): KubeObject {
+export function coreToEventsV1(obj: KubeObject): KubeObject {
+  const e = obj as EventFields;
   const source = defined({ component: nonEmpty(e.source?.component), host: nonEmpty(e.source?.host) });
   return defined({
     apiVersion: 'events.k8s.io/v1',
@@ -67,7 +97,7 @@ export function coreToEventsV1(e: KubeObject): KubeObject {
 const viaCore = (c: PrinterColumn): PrinterColumn => ({ ...c, cell: (o, now) => c.cell(eventsV1ToCore(o), now) });
 
 /** Upstream's checks for Events written through events.k8s.io/v1 (field paths in its terms). */
-function validateEventsV1(e: Obj, old?: Obj): FieldError[] {
+function validateEventsV1(e: EventFields, old?: KubeObject): FieldError[] {
   const errs: FieldError[] = [];
   const limit = (field: string, value: unknown, max: number) => {
     if (typeof value === 'string' && value.length > max) errs.push(invalid(field, '', `can have at most ${max} characters`));
@@ -90,7 +120,7 @@ function validateEventsV1(e: Obj, old?: Obj): FieldError[] {
   if (e.deprecatedCount) errs.push(invalid('deprecatedCount', '', 'needs to be unset'));
   if (e.deprecatedSource?.component || e.deprecatedSource?.host) errs.push(invalid('deprecatedSource', '', 'needs to be unset'));
   if (e.series) {
-    if (!(e.series.count >= 2)) errs.push(invalid('series.count', '', 'should be at least 2'));
+    if (!((e.series.count ?? 0) >= 2)) errs.push(invalid('series.count', '', 'should be at least 2'));
     if (!e.series.lastObservedTime) errs.push(required('series.lastObservedTime'));
   }
   return errs;

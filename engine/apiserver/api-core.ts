@@ -11,7 +11,7 @@ import { createOpenApiV2 } from '../kinds/openapi-v2';
 import { applyPatch } from './patch';
 import { createResources } from './resource-store';
 import { createServiceAllocation } from './service-allocation';
-import { createDefaultAdmission } from './admission-chain';
+import { chainAdmission, createDefaultAdmission } from './admission-chain';
 import { METRICS_GROUP, METRICS_VERSION, type MetricsSource } from './metrics-api';
 import { createApiServiceSync } from './apiservice-sync';
 import { createCompactor } from '../store/compactor';
@@ -23,6 +23,7 @@ import { randomBytes } from 'node:crypto';
 import { createNodeStreamsRegistry } from '../client/node-streams';
 import { createCrdController } from './crd/crd-controller';
 import { storageGroup } from './storage-keys';
+import { createAuthorization } from './authz/authorization';
 
 export type ApiCore = ReturnType<typeof createApiCore>;
 
@@ -34,6 +35,8 @@ export interface ApiCoreOptions {
   serviceAccountKey?: Buffer;
   /** The cluster CA (PEM), handed to pods as ca.crt. */
   caCert?: string;
+  /** RBAC on requests over HTTP (default on; off = every authenticated request allowed). */
+  rbac?: boolean;
 }
 
 export function createApiCore(opts: ApiCoreOptions) {
@@ -55,7 +58,9 @@ export function createApiCore(opts: ApiCoreOptions) {
     listServices: async () => (await resources.list(serviceDef, undefined)).items,
   });
 
-  const admission = createDefaultAdmission(kinds, () => resources, services, store);
+  const authorization = createAuthorization({ store, enabled: opts.rbac ?? true });
+  const defaultAdmission = createDefaultAdmission(kinds, () => resources, services, store);
+  const admission = { ...chainAdmission([defaultAdmission, authorization.escalation]), stop: defaultAdmission.stop };
   const resources = createResources({
     store,
     validateMeta: (d: KindDef, obj: KubeObject, old?: KubeObject) => [
@@ -134,6 +139,7 @@ export function createApiCore(opts: ApiCoreOptions) {
     now: () => new Date(),
     serviceAccountTokens,
     nodeStreams,
+    reviews: (kind, body, user, ns) => authorization.review(kind, body, user, ns),
   };
 
   const openapi = createOpenApiV3(schemas, kinds.all(), { version: versionInfo().gitVersion });
@@ -149,6 +155,8 @@ export function createApiCore(opts: ApiCoreOptions) {
     namespaceDef,
     serviceDef,
     serviceAccountTokens,
+    /** RBAC for requests over HTTP (the in-process client is not checked). */
+    authorization,
     caCert: opts.caCert,
     /** Kubelets register their log/exec/attach/port-forward streams here, by node name. */
     nodeStreams,
@@ -171,6 +179,7 @@ export function createApiCore(opts: ApiCoreOptions) {
       crds.stop();
       apiServices.stop();
       admission.stop();
+      authorization.stop();
     },
   };
 }

@@ -1,6 +1,8 @@
-// What exists in every cluster after start: the four system namespaces and the `kubernetes` Service.
+// What exists in every cluster after start: the four system namespaces, the `kubernetes` Service
+// and the bootstrap RBAC policy (reconciled into existing clusters).
 import type { ApiCore } from './api-core';
 import { ApiError } from './status';
+import { reconcileBootstrapPolicy } from './authz/reconcile-policy';
 
 export async function bootstrapCluster(core: ApiCore, opts: { apiServerPort: number }): Promise<void> {
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
@@ -19,6 +21,12 @@ export async function bootstrapCluster(core: ApiCore, opts: { apiServerPort: num
       },
     }),
   );
+  const rbac = (plural: string) => core.kinds.byResource('rbac.authorization.k8s.io', 'v1', plural)!;
+  await reconcileBootstrapPolicy({
+    resources: core.resources,
+    clusterRoles: rbac('clusterroles'),
+    clusterRoleBindings: rbac('clusterrolebindings'),
+  });
   core.startCompactor();
 }
 

@@ -4,6 +4,7 @@ import type { SchemaNode } from '../kinds/schema-types';
 import type { Store } from '../store/types';
 import type { Resources } from './resource-store';
 import type { ObjectChecker } from './field-validation';
+import type { UserInfo } from '../apimachinery/user-info';
 
 export interface KindIndex {
   all(): KindDef[];
@@ -26,4 +27,6 @@ export interface HandlerDeps {
   serviceAccountTokens?: import('../pki/service-account-tokens').ServiceAccountTokens;
   /** Each node's log/exec/port-forward streams (pods/log reads through it). */
   nodeStreams?: import('../client/node-streams').NodeStreamsRegistry;
+  /** Answers authorization.k8s.io reviews (SelfSubjectAccessReview, ...) from the authorizer. */
+  reviews?(kind: string, body: Record<string, any>, user: UserInfo, namespace: string | undefined): Promise<KubeObject | undefined>;
 }

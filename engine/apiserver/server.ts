@@ -34,6 +34,8 @@ export interface ApiServerOptions {
   serviceCIDR?: string;
   /** Signs service-account tokens (keep it across restarts so issued tokens stay valid). */
   serviceAccountKey?: Buffer;
+  /** RBAC authorization of HTTP requests (default true; false allows every authenticated request). */
+  rbac?: boolean;
   log?: (line: string) => void;
   /**
    * Background loops the composer runs beside this server's core (the garbage collector and
@@ -63,6 +65,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     log: opts.log,
     serviceAccountKey: opts.serviceAccountKey,
     caCert: opts.tls.clientCA,
+    rbac: opts.rbac,
   });
   const tokens = opts.tokens ?? {};
   const metricsApi = createMetricsApi({ source: () => core.metrics.source?.(), client: createInProcessClient(core) });
@@ -86,6 +89,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       req.resume();
       throw errors.unauthorized();
     }
+    // RBAC (authz/): from here on the request acts as `actor` (impersonation applied).
+    const actor = await core.authorization.authorizeRequest(req, url, user);
     const route = parseRoute(url.pathname, core.kinds);
     if (!route) throw errors.notFoundPath();
     const q = url.searchParams;
@@ -145,7 +150,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         return;
       }
       case 'resource': {
-        const reply = await handleResource(core.deps, route, req, res, q, user);
+        const reply = await core.authorization.runAs(actor, () => handleResource(core.deps, route, req, res, q, actor));
         if (!reply) return; // streamed
         if (reply.warnings?.length) {
           const prior = res.getHeader('Warning');
@@ -179,11 +184,16 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     };
     const user = authenticate(req, tokens, core.serviceAccountTokens.verify);
     if (!user) return refuse(errors.unauthorized());
-    const route = parseRoute(url.pathname, core.kinds);
-    if (!route || route.type !== 'resource' || !route.subresource) return refuse(errors.notFoundPath());
-    handlePodUpgrade(core, route, url.searchParams, req, socket, head).catch((err) => {
-      if (!socket.destroyed) refuse(toApiError(err));
-    });
+    core.authorization
+      .authorizeRequest(req, url, user)
+      .then(() => {
+        const route = parseRoute(url.pathname, core.kinds);
+        if (!route || route.type !== 'resource' || !route.subresource) return refuse(errors.notFoundPath());
+        return handlePodUpgrade(core, route, url.searchParams, req, socket, head);
+      })
+      .catch((err) => {
+        if (!socket.destroyed) refuse(toApiError(err));
+      });
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -26,7 +26,7 @@ export async function handleSubresource(
   res?: ServerResponse,
 ): Promise<Reply | undefined> {
   const method = req.method ?? 'GET';
-  if (def.virtual) return review(def, req, user);
+  if (def.virtual) return review(deps, def, ns, req, user);
   if (sub === 'status' && def.subresources.status) return status(deps, def, ns, name, req, q);
   if (sub === 'scale' && def.subresources.scale) return scale(deps, def, ns, name, req, q);
   if (sub === 'finalize' && def.kind === 'Namespace' && method === 'PUT') return finalize(deps, def, name, req, q);
@@ -368,18 +368,19 @@ async function tokenRequest(deps: HandlerDeps, def: KindDef, ns: string | undefi
   };
 }
 
-async function review(def: KindDef, req: IncomingMessage, user: { user: string; groups: string[] }): Promise<Reply> {
+async function review(
+  deps: HandlerDeps,
+  def: KindDef,
+  ns: string | undefined,
+  req: IncomingMessage,
+  user: { user: string; groups: string[] },
+): Promise<Reply> {
   const body = await readJson(req);
-  if (def.kind === 'SelfSubjectAccessReview') {
-    // Everyone who authenticates is an administrator of their own local cluster (RBAC objects are stored, not enforced yet).
-    return {
-      status: 201,
-      body: {
-        ...body,
-        metadata: body.metadata ?? {},
-        status: { allowed: true, reason: 'skiff: authenticated users are cluster administrators' },
-      },
-    };
+  if (def.group === 'authorization.k8s.io' && deps.reviews) {
+    const errs = def.validate?.(body) ?? [];
+    if (errs.length) throw errors.invalid(def.kind, def.group, body.metadata?.name ?? '', errs);
+    const answer = await deps.reviews(def.kind, body, user, ns);
+    if (answer) return { status: 201, body: answer };
   }
   if (def.kind === 'SelfSubjectReview') {
     return {
@@ -388,7 +389,9 @@ async function review(def: KindDef, req: IncomingMessage, user: { user: string; 
         apiVersion: 'authentication.k8s.io/v1',
         kind: 'SelfSubjectReview',
         metadata: { creationTimestamp: null },
-        status: { userInfo: { username: user.user, groups: [...user.groups, 'system:authenticated'] } },
+        status: {
+          userInfo: { username: user.user, groups: [...user.groups.filter((g) => g !== 'system:authenticated'), 'system:authenticated'] },
+        },
       },
     };
   }

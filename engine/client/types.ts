@@ -122,4 +122,5 @@ export const R = {
   leases: { group: 'coordination.k8s.io', version: 'v1', plural: 'leases' },
   storageclasses: { group: 'storage.k8s.io', version: 'v1', plural: 'storageclasses' },
   priorityclasses: { group: 'scheduling.k8s.io', version: 'v1', plural: 'priorityclasses' },
+  clusterroles: { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles' },
 } satisfies Record<string, ResourceRef>;

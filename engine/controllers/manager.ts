@@ -21,6 +21,7 @@ import { createStatefulSetController } from './statefulset';
 import { createDaemonSetController } from './daemonset';
 import { createJobController } from './job';
 import { createCronJobController } from './cronjob';
+import { createClusterRoleAggregationController } from './clusterrole-aggregation';
 
 export type ControllerFactory = (deps: ControllerDeps) => Controller;
 
@@ -44,6 +45,7 @@ export const controllerFactories: ControllerFactory[] = [
   createDaemonSetController,
   (d) => createJobController(d),
   createCronJobController,
+  createClusterRoleAggregationController,
 ];
 
 export interface ControllerManagerOptions {

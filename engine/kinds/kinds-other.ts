@@ -1,5 +1,6 @@
 // Smaller groups: coordination Lease, storage StorageClass, scheduling PriorityClass, and the
-// create-only review kinds behind `kubectl auth can-i` and `kubectl auth whoami`.
+// create-only SelfSubjectReview behind `kubectl auth whoami` (the access reviews behind
+// `kubectl auth can-i`: kinds-authorization.ts).
 import type { FieldError, KubeObject } from './types';
 import { CREATE_ONLY, defineKind } from './define-kind';
 import { ageColumn, column, nameColumn } from './printing';
@@ -104,24 +105,6 @@ export const priorityClassKind = defineKind({
     if (old && old.preemptionPolicy !== pc.preemptionPolicy)
       errs.push(invalid('preemptionPolicy', pc.preemptionPolicy ?? '', 'field is immutable'));
     return errs;
-  },
-});
-
-export const selfSubjectAccessReviewKind = defineKind({
-  group: 'authorization.k8s.io',
-  version: 'v1',
-  kind: 'SelfSubjectAccessReview',
-  plural: 'selfsubjectaccessreviews',
-  namespaced: false,
-  verbs: CREATE_ONLY,
-  virtual: true,
-  model: 'V1SelfSubjectAccessReview',
-  validate: (r) => {
-    const spec: Obj = r.spec ?? {};
-    if (!!spec.resourceAttributes === !!spec.nonResourceAttributes) {
-      return [invalid('spec.resourceAttributes', null, 'exactly one of nonResourceAttributes or resourceAttributes must be specified')];
-    }
-    return [];
   },
 });
 

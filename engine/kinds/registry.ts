@@ -20,7 +20,13 @@ import { podDisruptionBudgetKind } from './kinds-policy';
 import { endpointSliceKind, ingressClassKind, ingressKind, networkPolicyKind } from './kinds-networking';
 import { clusterRoleBindingKind, clusterRoleKind, roleBindingKind, roleKind } from './kinds-rbac';
 import { customResourceDefinitionKind } from './custom/crd-kind';
-import { leaseKind, priorityClassKind, selfSubjectAccessReviewKind, selfSubjectReviewKind, storageClassKind } from './kinds-other';
+import { leaseKind, priorityClassKind, selfSubjectReviewKind, storageClassKind } from './kinds-other';
+import {
+  localSubjectAccessReviewKind,
+  selfSubjectAccessReviewKind,
+  selfSubjectRulesReviewKind,
+  subjectAccessReviewKind,
+} from './kinds-authorization';
 
 export { evictionKind } from './kinds-policy';
 
@@ -51,7 +57,10 @@ export function builtinKinds(): KindDef[] {
     replicaSetKind,
     statefulSetKind,
     selfSubjectReviewKind,
+    localSubjectAccessReviewKind,
     selfSubjectAccessReviewKind,
+    selfSubjectRulesReviewKind,
+    subjectAccessReviewKind,
     hpaV2Kind,
     hpaV1Kind,
     cronJobKind,

@@ -4,6 +4,7 @@
 //   list 10k pods         JSON and Table
 //   watch fan-out         100 watchers, event delivery latency
 //   skiff start → ready   the CLI, cold (new data dir) and warm (existing)
+//   RBAC on vs off        the same requests from a ServiceAccount token, both servers
 //   store on etcd         the store workload on a real etcd
 import { Agent, request, createServer } from 'node:https';
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { startApiFixture } from '../integration/api-fixture';
 import { runStoreBench } from './store-bench';
+import { runRbacCompare } from './rbac-compare';
 
 const out = (line: string) => console.log(line);
 const pct = (xs: number[], p: number) => {
@@ -211,6 +213,7 @@ async function main() {
   );
   out(`  skiff start -> ready, cold / warm  ${ms(cold)} / ${ms(warm)}   | node -e 0: ${ms(nodeFloor)} (target <= 1000 ms)`);
   out(`  process RSS after the run          ${(rss / 1048576).toFixed(0)} MiB`);
+  await runRbacCompare(out);
   out('');
   await runStoreBench(out);
 }

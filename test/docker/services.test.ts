@@ -363,6 +363,11 @@ describe('Service networking', { skip }, () => {
       "r=>{let b='';r.on('data',c=>b+=c);r.on('end',()=>ok(r.statusCode+' '+JSON.parse(b).items.map(p=>p.metadata.name).join(',')))}).on('error',no));",
       "(async()=>{console.log('IP',await get(process.env.KUBERNETES_SERVICE_HOST));console.log('NAME',await get('kubernetes.default.svc'))})().catch(e=>{console.log('FAIL',e.message);process.exit(1)})",
     ].join('');
+    // With RBAC a pod's token holds nothing by default: grant its account view here.
+    assert.equal(
+      (await c.kubectl(['create', 'rolebinding', 'apiclient-view', '--clusterrole=view', '--serviceaccount=default:default'])).code,
+      0,
+    );
     await apply({
       apiVersion: 'v1',
       kind: 'Pod',

@@ -1,0 +1,69 @@
+// Authorization for requests that arrive over HTTP, after authentication: impersonation, then
+// the RBAC decision for the request's attributes, answered with upstream's Forbidden. The user
+// a request acts as is kept for the rest of its handling (escalation checks read it); calls
+// through the in-process client carry none and are not checked.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingMessage } from 'node:http';
+import type { UserInfo } from '../../apimachinery/user-info';
+import type { Store } from '../../store/types';
+import type { Admission } from '../resource-store';
+import { createRbacCache } from './rbac-cache';
+import { createRbacAuthorizer, type RbacAuthorizer } from './rbac-authorizer';
+import { requestAttributes } from './request-info';
+import { forbidden } from './forbidden';
+import { impersonate, wantsImpersonation } from './impersonation';
+import { withAuthenticatedGroup } from './users';
+import { createEscalationAdmission } from './escalation';
+import { answerReview } from './reviews';
+
+/** Subresources reached by a GET upgrade that upstream also authorizes as `create`. */
+const STREAMING = new Set(['exec', 'attach', 'portforward']);
+
+export interface Authorization {
+  /** The user the request acts as; throws Forbidden (or BadRequest for malformed impersonation). */
+  authorizeRequest(req: IncomingMessage, url: URL, user: UserInfo): Promise<UserInfo>;
+  /** Runs a request's handling as `user` (escalation checks see who asks). */
+  runAs<T>(user: UserInfo, fn: () => T): T;
+  /** Answers an authorization.k8s.io review; undefined for kinds it does not own. */
+  review(kind: string, body: Record<string, any>, user: UserInfo, namespace: string | undefined): ReturnType<typeof answerReview>;
+  escalation: Admission;
+  authorizer: RbacAuthorizer;
+  stop(): void;
+}
+
+export function createAuthorization(deps: { store: Store; enabled?: boolean }): Authorization {
+  const cache = createRbacCache(deps.store);
+  const authorizer = createRbacAuthorizer(cache);
+  const context = new AsyncLocalStorage<UserInfo>();
+  const enabled = deps.enabled ?? true;
+  // With RBAC off (benchmarks compare both) every request is allowed, as upstream's AlwaysAllow.
+  const decide: RbacAuthorizer = enabled ? authorizer : { ...authorizer, authorize: async () => ({ allowed: true, reason: '' }) };
+
+  return {
+    async authorizeRequest(req, url, authenticated) {
+      let user = withAuthenticatedGroup(authenticated);
+      if (wantsImpersonation(req.headers)) {
+        user = await impersonate(user, req.headers, decide);
+        for (const h of Object.keys(req.headers)) if (h.startsWith('impersonate-')) delete req.headers[h];
+      }
+      const a = requestAttributes(user, req.method ?? 'GET', url.pathname, url.searchParams);
+      const d = await decide.authorize(a);
+      if (!d.allowed) throw forbidden(a, d.reason);
+      if (req.headers.upgrade && a.verb === 'get' && a.resource === 'pods' && STREAMING.has(a.subresource)) {
+        const create = { ...a, verb: 'create' };
+        const c = await decide.authorize(create);
+        if (!c.allowed) throw forbidden(create, c.reason);
+      }
+      return user;
+    },
+    runAs: (user, fn) => context.run(user, fn),
+    review: (kind, body, user, namespace) => answerReview(authorizer, kind, body, user, namespace),
+    escalation: createEscalationAdmission({
+      currentUser: () => (enabled ? context.getStore() : undefined),
+      authorizer,
+      cache,
+    }),
+    authorizer,
+    stop: () => cache.stop(),
+  };
+}

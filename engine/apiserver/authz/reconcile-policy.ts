@@ -1,0 +1,58 @@
+// Creates the bootstrap policy, and on every start brings existing clusters up to it the way
+// upstream's `auth reconcile` does for roles marked rbac.authorization.kubernetes.io/autoupdate:
+// missing rules, labels, annotations and subjects are added; nothing a user added is removed.
+// Aggregated roles keep their rules (the aggregation controller owns them).
+import type { KindDef, KubeObject } from '../../kinds/types';
+import type { Resources } from '../resource-store';
+import { ApiError } from '../status';
+import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './bootstrap-policy';
+import { covers } from './rules';
+
+export async function reconcileBootstrapPolicy(deps: { resources: Resources; clusterRoles: KindDef; clusterRoleBindings: KindDef }) {
+  for (const want of bootstrapClusterRoles()) {
+    await ensure(deps.resources, deps.clusterRoles, want, (cur) => {
+      const next = mergeMeta(cur, want);
+      if (want.aggregationRule) {
+        const selectors = [...(cur.aggregationRule?.clusterRoleSelectors ?? [])];
+        for (const s of want.aggregationRule.clusterRoleSelectors) {
+          if (!selectors.some((x) => JSON.stringify(x) === JSON.stringify(s))) selectors.push(s);
+        }
+        next.aggregationRule = { clusterRoleSelectors: selectors };
+      } else {
+        const missing = want.rules.filter((r: any) => !covers(cur.rules ?? [], [r]).covered);
+        next.rules = [...(cur.rules ?? []), ...missing];
+      }
+      return next;
+    });
+  }
+  for (const want of bootstrapClusterRoleBindings()) {
+    await ensure(deps.resources, deps.clusterRoleBindings, want, (cur) => {
+      const next = mergeMeta(cur, want);
+      const subjects = [...(cur.subjects ?? [])];
+      for (const s of want.subjects) if (!subjects.some((x: any) => x.kind === s.kind && x.name === s.name)) subjects.push(s);
+      next.subjects = subjects;
+      return next;
+    });
+  }
+}
+
+async function ensure(resources: Resources, def: KindDef, want: KubeObject, merge: (cur: KubeObject) => KubeObject) {
+  try {
+    await resources.create(def, undefined, structuredClone(want));
+    return;
+  } catch (e) {
+    if (!(e instanceof ApiError && e.code === 409)) throw e;
+  }
+  const cur = await resources.get(def, undefined, want.metadata.name!);
+  if (cur.metadata.annotations?.['rbac.authorization.kubernetes.io/autoupdate'] === 'false') return;
+  const next = merge(structuredClone(cur));
+  if (JSON.stringify(next) === JSON.stringify(cur)) return;
+  await resources.update(def, undefined, want.metadata.name!, next);
+}
+
+function mergeMeta(cur: KubeObject, want: KubeObject): KubeObject {
+  const next = structuredClone(cur);
+  next.metadata.labels = { ...want.metadata.labels, ...cur.metadata.labels };
+  next.metadata.annotations = { ...want.metadata.annotations, ...cur.metadata.annotations };
+  return next;
+}

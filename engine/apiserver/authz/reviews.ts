@@ -1,0 +1,109 @@
+// authorization.k8s.io/v1 reviews: SelfSubjectAccessReview, SubjectAccessReview and
+// LocalSubjectAccessReview ask the authorizer one question; SelfSubjectRulesReview lists the
+// rules that apply in a namespace (kubectl auth can-i [--list]).
+import type { KubeObject } from '../../kinds/types';
+import type { UserInfo } from '../../apimachinery/user-info';
+import { errors } from '../status';
+import type { Attributes } from './request-info';
+import type { RbacAuthorizer } from './rbac-authorizer';
+import { withAuthenticatedGroup } from './users';
+
+type Obj = Record<string, any>;
+
+export async function answerReview(
+  authorizer: RbacAuthorizer,
+  kind: string,
+  body: Obj,
+  requester: UserInfo,
+  namespace: string | undefined,
+): Promise<KubeObject | undefined> {
+  const spec: Obj = body.spec && typeof body.spec === 'object' ? body.spec : {};
+  const head = { apiVersion: 'authorization.k8s.io/v1', kind, metadata: { ...(body.metadata ?? {}), creationTimestamp: null } };
+  if (kind === 'SelfSubjectRulesReview') {
+    const ns = typeof spec.namespace === 'string' ? spec.namespace : '';
+    return { ...head, spec, status: await rulesReview(authorizer, requester, ns) };
+  }
+  let subject: UserInfo;
+  if (kind === 'SelfSubjectAccessReview') subject = requester;
+  else if (kind === 'SubjectAccessReview' || kind === 'LocalSubjectAccessReview') {
+    if (!spec.user && !spec.groups?.length) {
+      throw errors.invalid(kind, 'authorization.k8s.io', '', [
+        { field: 'spec.user', reason: 'FieldValueInvalid', message: 'Invalid value: "": at least one of user or group must be specified' },
+      ]);
+    }
+    subject = { user: String(spec.user ?? ''), groups: Array.isArray(spec.groups) ? spec.groups.map(String) : [] };
+  } else return undefined;
+  const ra: Obj | undefined = spec.resourceAttributes;
+  const nra: Obj | undefined = spec.nonResourceAttributes;
+  if (!!ra === !!nra) {
+    throw errors.invalid(kind, 'authorization.k8s.io', '', [
+      {
+        field: 'spec.resourceAttributes',
+        reason: 'FieldValueInvalid',
+        message: 'Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified',
+      },
+    ]);
+  }
+  if (kind === 'LocalSubjectAccessReview') {
+    if (!ra) throw errors.badRequest('disallowed on this kind of request');
+    if (ra.namespace && ra.namespace !== namespace) {
+      throw errors.badRequest(`spec.resourceAttributes.namespace must match namespace: ${namespace}`);
+    }
+    ra.namespace = namespace;
+  }
+  const a: Attributes = ra
+    ? {
+        user: subject,
+        verb: String(ra.verb ?? ''),
+        resourceRequest: true,
+        path: '',
+        apiGroup: String(ra.group ?? ''),
+        apiVersion: String(ra.version ?? ''),
+        namespace: String(ra.namespace ?? ''),
+        resource: String(ra.resource ?? ''),
+        subresource: String(ra.subresource ?? ''),
+        name: String(ra.name ?? ''),
+      }
+    : {
+        user: subject,
+        verb: String(nra!.verb ?? ''),
+        resourceRequest: false,
+        path: String(nra!.path ?? ''),
+        apiGroup: '',
+        apiVersion: '',
+        namespace: '',
+        resource: '',
+        subresource: '',
+        name: '',
+      };
+  const d = await authorizer.authorize(a);
+  return {
+    ...head,
+    ...(namespace && kind === 'LocalSubjectAccessReview' ? { metadata: { ...head.metadata, namespace } } : {}),
+    spec,
+    status: { allowed: d.allowed, ...(d.reason ? { reason: d.reason } : {}) },
+  };
+}
+
+async function rulesReview(authorizer: RbacAuthorizer, user: UserInfo, namespace: string) {
+  const { rules, errors: resolutionErrors } = await authorizer.rulesFor(withAuthenticatedGroup(user), namespace);
+  const resourceRules: Obj[] = [];
+  const nonResourceRules: Obj[] = [];
+  for (const { rule } of rules) {
+    if (rule.nonResourceURLs?.length) nonResourceRules.push({ verbs: rule.verbs ?? [], nonResourceURLs: rule.nonResourceURLs });
+    else {
+      resourceRules.push({
+        verbs: rule.verbs ?? [],
+        apiGroups: rule.apiGroups ?? [],
+        resources: rule.resources ?? [],
+        ...(rule.resourceNames?.length ? { resourceNames: rule.resourceNames } : {}),
+      });
+    }
+  }
+  return {
+    resourceRules,
+    nonResourceRules,
+    incomplete: resolutionErrors.length > 0,
+    ...(resolutionErrors.length ? { evaluationError: resolutionErrors.join(', ') } : {}),
+  };
+}

@@ -1,0 +1,131 @@
+// The API's cost of RBAC: the same requests from a ServiceAccount token bound to `edit` (so RBAC
+// evaluates rules rather than the system:masters short cut) against two servers, RBAC on and
+// off, in alternating rounds so both see the same machine. Printed as on / off (target >= 0.95).
+import { Agent, request } from 'node:https';
+import { startApiFixture, type ApiFixture } from '../integration/api-fixture';
+
+type Out = (line: string) => void;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function prepare(f: ApiFixture) {
+  const admin = new Agent({ keepAlive: true, ca: f.pki.caCert, cert: f.pki.adminCert, key: f.pki.adminKey });
+  const call = (agent: Agent, method: string, path: string, body?: unknown, token?: string) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+      if (token) headers.Authorization = `Bearer ${token}`;
+      const req = request(`${f.server.url}${path}`, { method, agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d) => chunks.push(d));
+        res.on('end', () => resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString() }));
+      });
+      req.on('error', reject);
+      req.end(body === undefined ? undefined : JSON.stringify(body));
+    });
+  const must = async (p: Promise<{ status: number; text: string }>, code: number) => {
+    const r = await p;
+    if (r.status !== code) throw new Error(`expected ${code}, got ${r.status}: ${r.text.slice(0, 300)}`);
+    return r;
+  };
+  const rbac = '/apis/rbac.authorization.k8s.io/v1';
+  // A cluster with some policy in it: 30 namespaces each with a Role and a binding.
+  for (let i = 0; i < 30; i++) {
+    await must(call(admin, 'POST', '/api/v1/namespaces', { metadata: { name: `other-${i}` } }), 201);
+    await must(
+      call(admin, 'POST', `${rbac}/namespaces/other-${i}/roles`, {
+        metadata: { name: 'r' },
+        rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }],
+      }),
+      201,
+    );
+    await must(
+      call(admin, 'POST', `${rbac}/namespaces/other-${i}/rolebindings`, {
+        metadata: { name: 'b' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r' },
+        subjects: [{ kind: 'User', name: `user-${i}` }],
+      }),
+      201,
+    );
+  }
+  await must(call(admin, 'POST', '/api/v1/namespaces', { metadata: { name: 'bench' } }), 201);
+  await must(call(admin, 'POST', '/api/v1/namespaces/bench/serviceaccounts', { metadata: { name: 'bench' } }), 201);
+  await must(
+    call(admin, 'POST', `${rbac}/namespaces/bench/rolebindings`, {
+      metadata: { name: 'bench-edit' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
+      subjects: [{ kind: 'ServiceAccount', name: 'bench', namespace: 'bench' }],
+    }),
+    201,
+  );
+  await must(call(admin, 'POST', '/api/v1/namespaces/bench/configmaps', { metadata: { name: 'cm' }, data: { k: 'v' } }), 201);
+  const tr = await must(call(admin, 'POST', '/api/v1/namespaces/bench/serviceaccounts/bench/token', { spec: {} }), 201);
+  const token = JSON.parse(tr.text).status.token as string;
+  admin.destroy();
+  const agent = new Agent({ keepAlive: true, maxSockets: 16, ca: f.pki.caCert });
+  let n = 0;
+  return {
+    /** Sequential GETs: per-request latencies. */
+    async gets(count: number) {
+      const xs: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const t = performance.now();
+        await must(call(agent, 'GET', '/api/v1/namespaces/bench/configmaps/cm', undefined, token), 200);
+        xs.push(performance.now() - t);
+      }
+      return xs;
+    },
+    /** Creates, 16 in flight: requests per second. */
+    async creates(count: number) {
+      let left = count;
+      const t = performance.now();
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (left-- > 0) {
+            await must(
+              call(agent, 'POST', '/api/v1/namespaces/bench/configmaps', { metadata: { name: `c-${n++}` }, data: { k: 'v' } }, token),
+              201,
+            );
+          }
+        }),
+      );
+      return count / ((performance.now() - t) / 1000);
+    },
+    close: () => agent.destroy(),
+  };
+}
+
+export async function runRbacCompare(out: Out) {
+  const on = await startApiFixture({ rbac: true });
+  const off = await startApiFixture({ rbac: false });
+  try {
+    const [a, b] = [await prepare(on), await prepare(off)];
+    await a.gets(300);
+    await b.gets(300);
+    const getOn: number[] = [];
+    const getOff: number[] = [];
+    const createOn: number[] = [];
+    const createOff: number[] = [];
+    for (let round = 0; round < 6; round++) {
+      // Alternate which goes first so neither always runs on a warmer machine.
+      const order = round % 2 ? [b, a] : [a, b];
+      for (const s of order) {
+        const g = median(await s.gets(500));
+        const c = await s.creates(500);
+        if (s === a) (getOn.push(g), createOn.push(c));
+        else (getOff.push(g), createOff.push(c));
+      }
+    }
+    a.close();
+    b.close();
+    const gOn = median(getOn);
+    const gOff = median(getOff);
+    const cOn = median(createOn);
+    const cOff = median(createOff);
+    out('');
+    out('RBAC on vs off (ServiceAccount token bound to edit; 6 alternating rounds, medians; target on/off >= 0.95)');
+    out(`  get p50, sequential       on ${gOn.toFixed(3)} ms | off ${gOff.toFixed(3)} ms   throughput ratio ${(gOff / gOn).toFixed(3)}`);
+    out(`  creates/s, 16 in flight   on ${cOn.toFixed(0)} /s | off ${cOff.toFixed(0)} /s   ratio ${(cOn / cOff).toFixed(3)}`);
+  } finally {
+    await on.close();
+    await off.close();
+  }
+}

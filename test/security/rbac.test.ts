@@ -17,11 +17,16 @@ items:
 - {apiVersion: v1, kind: ServiceAccount, metadata: {name: imp, namespace: team-a}}
 - {apiVersion: v1, kind: Secret, metadata: {name: db-pass, namespace: team-b}, stringData: {password: hunter2}}
 - {apiVersion: v1, kind: Secret, metadata: {name: own, namespace: team-a}, stringData: {k: v}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: victim, namespace: team-a}
+  spec: {serviceAccountName: app, automountServiceAccountToken: false, containers: [{name: c, image: busybox}]}
 - apiVersion: rbac.authorization.k8s.io/v1
   kind: Role
   metadata: {name: reader, namespace: team-a}
   rules:
   - {apiGroups: [""], resources: [configmaps], verbs: [get, list]}
+  - {apiGroups: [""], resources: [pods], verbs: [get]}
   - {apiGroups: [""], resources: [secrets], resourceNames: [own], verbs: [get]}
 - apiVersion: rbac.authorization.k8s.io/v1
   kind: RoleBinding
@@ -127,6 +132,19 @@ describe('a ServiceAccount token', () => {
     const role = await x.withToken(app, ['create', 'role', 'wide', '-n', 'team-a', '--verb=*', '--resource=secrets']);
     assert.match(role.stderr, /cannot create resource "roles" in API group "rbac.authorization.k8s.io" in the namespace "team-a"/);
   });
+  test('cannot exec into or read logs of pods (subresources are authorized on their own)', async () => {
+    const exec = await x.withToken(app, ['exec', '-n', 'team-a', 'victim', '--', 'cat', '/etc/shadow']);
+    assert.notEqual(exec.code, 0);
+    assert.match(
+      exec.stderr,
+      /pods "victim" is forbidden: User "system:serviceaccount:team-a:app" cannot (get|create) resource "pods\/exec" in API group "" in the namespace "team-a"/,
+    );
+    const logs = await x.withToken(app, ['logs', '-n', 'team-a', 'victim']);
+    assert.match(
+      logs.stderr,
+      /User "system:serviceaccount:team-a:app" cannot get resource "pods\/log" in API group "" in the namespace "team-a"/,
+    );
+  });
 });
 
 describe('kubectl auth can-i', () => {
@@ -144,7 +162,8 @@ describe('kubectl auth can-i', () => {
       '[create]',
     ]);
     assert.ok(row('selfsubjectaccessreviews.authorization.k8s.io'), r.stdout);
-    assert.equal(row('pods'), undefined);
+    assert.deepEqual(row('pods'), ['pods', '[]', '[]', '[get]']);
+    assert.equal(row('pods/exec'), undefined);
     // In team-b only the cluster-wide rules apply: no configmaps there.
     const b = await x.admin(['auth', 'can-i', '--list', `--as=${APP}`, '-n', 'team-b']);
     assert.doesNotMatch(b.stdout, /^configmaps\s/m);

@@ -150,7 +150,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         return;
       }
       case 'resource': {
-        const reply = await core.authorization.runAs(actor, () => handleResource(core.deps, route, req, res, q, actor));
+        const reply = await core.authorization.runAs(actor, route.group, () => handleResource(core.deps, route, req, res, q, actor));
         if (!reply) return; // streamed
         if (reply.warnings?.length) {
           const prior = res.getHeader('Warning');

@@ -21,8 +21,7 @@ export interface ApiFixture {
   close(): Promise<void>;
 }
 
-/** `rbac: false` starts the server with authorization off (benchmarks compare both). */
-export async function startApiFixture(opts: { rbac?: boolean } = {}): Promise<ApiFixture> {
+export async function startApiFixture(): Promise<ApiFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-api-'));
   const pki = await loadOrCreatePki(join(dir, 'pki'));
   const store = await openStore({ kind: 'sqlite', path: join(dir, 'state.db') });
@@ -33,7 +32,6 @@ export async function startApiFixture(opts: { rbac?: boolean } = {}): Promise<Ap
       port,
       tls: { cert: pki.serverCert, key: pki.serverKey, clientCA: pki.caCert },
       tokens: { [pki.adminToken]: { user: 'skiff-admin', groups: ['system:masters'] } },
-      rbac: opts.rbac,
     });
   const fixture: ApiFixture = {
     dir,

@@ -16,18 +16,22 @@ import { withAuthenticatedGroup } from './users';
 import { createEscalationAdmission } from './escalation';
 import { answerReview } from './reviews';
 
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
 /** Subresources reached by a GET upgrade that upstream also authorizes as `create`. */
 const STREAMING = new Set(['exec', 'attach', 'portforward']);
 
 export interface Authorization {
   /** The user the request acts as; throws Forbidden (or BadRequest for malformed impersonation). */
   authorizeRequest(req: IncomingMessage, url: URL, user: UserInfo): Promise<UserInfo>;
-  /** Runs a request's handling as `user` (escalation checks see who asks). */
-  runAs<T>(user: UserInfo, fn: () => T): T;
+  /** Runs a request's handling as `user` when it addresses `group` RBAC objects (escalation checks see who asks). */
+  runAs<T>(user: UserInfo, group: string, fn: () => T): T;
   /** Answers an authorization.k8s.io review; undefined for kinds it does not own. */
   review(kind: string, body: Record<string, any>, user: UserInfo, namespace: string | undefined): ReturnType<typeof answerReview>;
   escalation: Admission;
   authorizer: RbacAuthorizer;
+  /** Turns RBAC off (every authenticated request allowed) or back on: benchmarks compare both on one server. */
+  setEnabled(on: boolean): void;
   stop(): void;
 }
 
@@ -35,9 +39,10 @@ export function createAuthorization(deps: { store: Store; enabled?: boolean }): 
   const cache = createRbacCache(deps.store);
   const authorizer = createRbacAuthorizer(cache);
   const context = new AsyncLocalStorage<UserInfo>();
-  const enabled = deps.enabled ?? true;
+  let enabled = deps.enabled ?? true;
   // With RBAC off (benchmarks compare both) every request is allowed, as upstream's AlwaysAllow.
-  const decide: RbacAuthorizer = enabled ? authorizer : { ...authorizer, authorize: async () => ({ allowed: true, reason: '' }) };
+  const allowAll: RbacAuthorizer = { ...authorizer, authorize: async () => ({ allowed: true, reason: '' }) };
+  let decide = enabled ? authorizer : allowAll;
 
   return {
     async authorizeRequest(req, url, authenticated) {
@@ -56,7 +61,8 @@ export function createAuthorization(deps: { store: Store; enabled?: boolean }): 
       }
       return user;
     },
-    runAs: (user, fn) => context.run(user, fn),
+    // Only RBAC writes read the user back; other requests skip the async context's cost.
+    runAs: (user, group, fn) => (group === RBAC_GROUP ? context.run(user, fn) : fn()),
     review: (kind, body, user, namespace) => answerReview(authorizer, kind, body, user, namespace),
     escalation: createEscalationAdmission({
       currentUser: () => (enabled ? context.getStore() : undefined),
@@ -64,6 +70,10 @@ export function createAuthorization(deps: { store: Store; enabled?: boolean }): 
       cache,
     }),
     authorizer,
+    setEnabled(on) {
+      enabled = on;
+      decide = on ? authorizer : allowAll;
+    },
     stop: () => cache.stop(),
   };
 }

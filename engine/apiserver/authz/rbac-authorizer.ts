@@ -2,7 +2,8 @@
 // rule of a role bound to the user — cluster-wide by ClusterRoleBindings, in the request's
 // namespace by RoleBindings there — matches it. Members of system:masters are allowed before
 // RBAC is asked, as kube-apiserver's privileged-group authorizer does. The rules that apply to
-// a user in a namespace are derived once per RBAC change and reused.
+// a user in a namespace are derived once per RBAC change and reused, and so are the decisions
+// made over them.
 import type { KubeObject } from '../../kinds/types';
 import type { UserInfo } from '../../apimachinery/user-info';
 import type { Attributes } from './request-info';
@@ -26,6 +27,8 @@ export interface ResolvedRules {
   rules: SourcedRule[];
   /** Bindings whose role is missing (upstream reports them as resolution errors). */
   errors: string[];
+  /** Decisions already made over these rules, by request attributes. */
+  decisions?: Map<string, Decision>;
 }
 
 export interface RbacAuthorizer {
@@ -35,6 +38,7 @@ export interface RbacAuthorizer {
 }
 
 const MAX_CACHED = 2000;
+const MAX_DECISIONS = 500;
 
 export function createRbacAuthorizer(cache: RbacCache): RbacAuthorizer {
   let cachedGeneration = -1;
@@ -57,14 +61,25 @@ export function createRbacAuthorizer(cache: RbacCache): RbacAuthorizer {
   return {
     async authorize(a) {
       if (a.user.groups.includes(PRIVILEGED_GROUP)) return { allowed: true, reason: '' };
-      const { rules, errors } = resolve(await cache.view(), a.user, a.resourceRequest ? a.namespace : '');
-      for (const r of rules) if (ruleAllows(a, r.rule)) return { allowed: true, reason: `RBAC: allowed by ${r.source}` };
-      return { allowed: false, reason: errors.length ? `RBAC: ${errors.join(', ')}` : '' };
+      const resolved = resolve(await cache.view(), a.user, a.resourceRequest ? a.namespace : '');
+      const key = a.resourceRequest ? `${a.verb}\0${a.apiGroup}\0${a.resource}\0${a.subresource}\0${a.name}` : `${a.verb}\0\0${a.path}`;
+      const decisions = (resolved.decisions ??= new Map());
+      let d = decisions.get(key);
+      if (!d) {
+        if (decisions.size >= MAX_DECISIONS) decisions.clear();
+        decisions.set(key, (d = decide(a, resolved)));
+      }
+      return d;
     },
     async rulesFor(user, namespace) {
       return resolve(await cache.view(), user, namespace);
     },
   };
+}
+
+function decide(a: Attributes, { rules, errors }: ResolvedRules): Decision {
+  for (const r of rules) if (ruleAllows(a, r.rule)) return { allowed: true, reason: `RBAC: allowed by ${r.source}` };
+  return { allowed: false, reason: errors.length ? `RBAC: ${errors.join(', ')}` : '' };
 }
 
 function computeRules(view: RbacView, user: UserInfo, namespace: string): ResolvedRules {

@@ -237,6 +237,24 @@ rules:
     assert.ok(!view.rules.some((rule: any) => rule.resources?.includes('secrets')));
   });
 
+  test('kubectl auth reconcile creates and then extends a Role', async () => {
+    const role = (verbs: string) => `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: reconciled, namespace: team-b}
+rules:
+- {apiGroups: [""], resources: [configmaps], verbs: [${verbs}]}
+`;
+    const first = await x.admin(['auth', 'reconcile', '-f', '-'], role('get'));
+    assert.equal(first.code, 0, first.stderr);
+    const second = await x.admin(['auth', 'reconcile', '-f', '-'], role('get, list'));
+    assert.equal(second.code, 0, second.stderr);
+    const got = JSON.parse((await x.admin(['get', 'role', 'reconciled', '-n', 'team-b', '-o', 'json'])).stdout);
+    assert.ok(
+      got.rules.some((r: any) => r.verbs.includes('list')),
+      JSON.stringify(got.rules),
+    );
+  });
+
   test('is reconciled on start: a removed rule and a removed binding come back', async () => {
     await x.admin(['patch', 'clusterrole', 'system:basic-user', '--type=json', '-p', '[{"op":"remove","path":"/rules/0"}]']);
     await x.admin(['delete', 'clusterrolebinding', 'system:discovery']);

@@ -48,7 +48,7 @@ export function createAuthorization(deps: { store: Store; enabled?: boolean }): 
     async authorizeRequest(req, url, authenticated) {
       let user = withAuthenticatedGroup(authenticated);
       if (wantsImpersonation(req.headers)) {
-        user = await impersonate(user, req.headers, decide);
+        user = await impersonate(user, req.headersDistinct, decide);
         for (const h of Object.keys(req.headers)) if (h.startsWith('impersonate-')) delete req.headers[h];
       }
       const a = requestAttributes(user, req.method ?? 'GET', url.pathname, url.searchParams);

@@ -16,12 +16,16 @@ export function wantsImpersonation(headers: IncomingHttpHeaders): boolean {
   return false;
 }
 
-/** The user the request acts as; throws Forbidden when the requester may not impersonate it. */
-export async function impersonate(requester: UserInfo, headers: IncomingHttpHeaders, authorizer: RbacAuthorizer): Promise<UserInfo> {
-  const values = (h: string) => {
-    const v = headers[h];
-    return v === undefined ? [] : Array.isArray(v) ? v : v.split(',').map((s) => s.trim());
-  };
+/**
+ * The user the request acts as; throws Forbidden when the requester may not impersonate it.
+ * `headers` are the request's distinct header values (repeated headers stay separate values).
+ */
+export async function impersonate(
+  requester: UserInfo,
+  headers: Record<string, string[] | undefined>,
+  authorizer: RbacAuthorizer,
+): Promise<UserInfo> {
+  const values = (h: string) => headers[h] ?? [];
   const [user] = values('impersonate-user');
   const groups = values('impersonate-group');
   const [uid] = values('impersonate-uid');
@@ -60,4 +64,13 @@ export async function impersonate(requester: UserInfo, headers: IncomingHttpHead
     if (!d.allowed) throw forbidden(a, d.reason);
   }
   return withAuthenticatedGroup({ user, groups: groups.length ? groups : saGroups });
+}
+
+/** Extra keys are percent-encoded in header names; a malformed escape is kept as sent. */
+function unescapeKey(k: string): string {
+  try {
+    return decodeURIComponent(k);
+  } catch {
+    return k;
+  }
 }

@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestCore } from '../testing/test-cluster';
+import { R } from '../../client/types';
+
+const RBAC = 'rbac.authorization.k8s.io';
+const ref = (plural: string) => ({ group: RBAC, version: 'v1', plural });
+const bob = { user: 'bob', groups: ['system:authenticated'] };
+
+test('a Role may grant only what its author holds, unless the author has escalate', async () => {
+  const c = await startTestCore();
+  try {
+    const { authorization, resources, kinds } = c.core;
+    const roleDef = kinds.byResource(RBAC, 'v1', 'roles')!;
+    const asBob = <T>(fn: () => Promise<T>) => authorization.runAs(bob, RBAC, fn);
+    await c.client.create(R.namespaces, undefined, { metadata: { name: 'a' } });
+    await c.client.create(ref('roles'), 'a', {
+      metadata: { name: 'bob-role', namespace: 'a' },
+      rules: [
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
+        { apiGroups: [RBAC], resources: ['roles'], verbs: ['create'] },
+      ],
+    });
+    await c.client.create(ref('rolebindings'), 'a', {
+      metadata: { name: 'bob', namespace: 'a' },
+      roleRef: { apiGroup: RBAC, kind: 'Role', name: 'bob-role' },
+      subjects: [{ apiGroup: RBAC, kind: 'User', name: 'bob' }],
+    });
+    const role = (name: string, verbs: string[]) => ({
+      metadata: { name },
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs }],
+    });
+    await asBob(() => resources.create(roleDef, 'a', role('ok', ['get'])));
+    await assert.rejects(
+      asBob(() => resources.create(roleDef, 'a', role('wide', ['get', 'delete']))),
+      (e: any) =>
+        e.code === 403 &&
+        e.message ===
+          'roles.rbac.authorization.k8s.io "wide" is forbidden: user "bob" (groups=["system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:[""], Resources:["configmaps"], Verbs:["delete"]}',
+    );
+    // The in-process client (controllers) is not checked.
+    await c.client.create(ref('roles'), 'a', role('by-controller', ['*']));
+    await c.client.create(ref('roles'), 'a', {
+      metadata: { name: 'escalator' },
+      rules: [{ apiGroups: [RBAC], resources: ['roles'], verbs: ['escalate'] }],
+    });
+    await c.client.create(ref('rolebindings'), 'a', {
+      metadata: { name: 'bob-escalate' },
+      roleRef: { apiGroup: RBAC, kind: 'Role', name: 'escalator' },
+      subjects: [{ apiGroup: RBAC, kind: 'User', name: 'bob' }],
+    });
+    await asBob(() => resources.create(roleDef, 'a', role('wide', ['get', 'delete'])));
+  } finally {
+    await c.close();
+  }
+});

@@ -60,7 +60,7 @@ export function createApiCore(opts: ApiCoreOptions) {
 
   const authorization = createAuthorization({ store, enabled: opts.rbac ?? true });
   const defaultAdmission = createDefaultAdmission(kinds, () => resources, services, store);
-  const admission = { ...chainAdmission([defaultAdmission, authorization.escalation]), stop: defaultAdmission.stop };
+  const admission = { ...chainAdmission([defaultAdmission, authorization.escalation]), stop: () => defaultAdmission.stop() };
   const resources = createResources({
     store,
     validateMeta: (d: KindDef, obj: KubeObject, old?: KubeObject) => [

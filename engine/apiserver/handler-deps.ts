@@ -28,5 +28,5 @@ export interface HandlerDeps {
   /** Each node's log/exec/port-forward streams (pods/log reads through it). */
   nodeStreams?: import('../client/node-streams').NodeStreamsRegistry;
   /** Answers authorization.k8s.io reviews (SelfSubjectAccessReview, ...) from the authorizer. */
-  reviews?(kind: string, body: Record<string, any>, user: UserInfo, namespace: string | undefined): Promise<KubeObject | undefined>;
+  reviews?(kind: string, body: Record<string, unknown>, user: UserInfo, namespace: string | undefined): Promise<object | undefined>;
 }

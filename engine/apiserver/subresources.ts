@@ -377,9 +377,10 @@ async function review(
 ): Promise<Reply> {
   const body = await readJson(req);
   if (def.group === 'authorization.k8s.io' && deps.reviews) {
-    const errs = def.validate?.(body) ?? [];
-    if (errs.length) throw errors.invalid(def.kind, def.group, body.metadata?.name ?? '', errs);
-    const answer = await deps.reviews(def.kind, body, user, ns);
+    const asked = body as KubeObject;
+    const errs = def.validate?.(asked) ?? [];
+    if (errs.length) throw errors.invalid(def.kind, def.group, asked.metadata?.name ?? '', errs);
+    const answer = await deps.reviews(def.kind, asked, user, ns);
     if (answer) return { status: 201, body: answer };
   }
   if (def.kind === 'SelfSubjectReview') {

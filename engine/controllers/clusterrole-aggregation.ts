@@ -5,7 +5,7 @@
 import type { KubeObject } from '../kinds/types';
 import { R, isStatus } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
-import { labelSelectorFromObject } from '../apimachinery/selectors';
+import { labelSelectorFromObject, type LabelSelector } from '../apimachinery/selectors';
 import type { Controller, ControllerDeps } from './types';
 
 export function createClusterRoleAggregationController(deps: ControllerDeps): Controller {
@@ -15,9 +15,10 @@ export function createClusterRoleAggregationController(deps: ControllerDeps): Co
 
   async function sync(name: string) {
     const role = roles.get(undefined, name);
-    const selectors: any[] = role?.aggregationRule?.clusterRoleSelectors ?? [];
-    if (!role || !selectors.length) return;
-    const rules: any[] = [];
+    if (!role) return;
+    const selectors = selectorsOf(role);
+    if (!selectors.length) return;
+    const rules: unknown[] = [];
     const seen = new Set<string>();
     const others = roles
       .list()
@@ -25,10 +26,10 @@ export function createClusterRoleAggregationController(deps: ControllerDeps): Co
       .sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1));
     for (const sel of selectors) {
       // An empty selector selects every ClusterRole, as metav1.LabelSelectorAsSelector does.
-      const matcher = labelSelectorFromObject(sel ?? {});
+      const matcher = labelSelectorFromObject(sel);
       for (const other of others) {
         if (!matcher.matches(other.metadata.labels)) continue;
-        for (const rule of other.rules ?? []) {
+        for (const rule of rulesOf(other)) {
           const key = JSON.stringify(rule);
           if (seen.has(key)) continue;
           seen.add(key);
@@ -36,7 +37,7 @@ export function createClusterRoleAggregationController(deps: ControllerDeps): Co
         }
       }
     }
-    if (JSON.stringify(rules) === JSON.stringify(role.rules ?? [])) return;
+    if (JSON.stringify(rules) === JSON.stringify(rulesOf(role))) return;
     const next: KubeObject = structuredClone(role);
     next.rules = rules;
     await client.update(R.clusterroles, undefined, next).catch((e) => {
@@ -46,7 +47,7 @@ export function createClusterRoleAggregationController(deps: ControllerDeps): Co
   }
 
   const enqueueAggregating = () => {
-    for (const r of roles.list()) if (r.aggregationRule?.clusterRoleSelectors?.length) queue.add(r.metadata.name!);
+    for (const r of roles.list()) if (selectorsOf(r).length) queue.add(r.metadata.name!);
   };
 
   return {
@@ -56,4 +57,16 @@ export function createClusterRoleAggregationController(deps: ControllerDeps): Co
     },
     stop: () => queue.stop(),
   };
+}
+
+// Stored ClusterRoles are plain JSON: read the two fields this controller needs defensively.
+function selectorsOf(role: KubeObject): LabelSelector[] {
+  const rule = role.aggregationRule as { clusterRoleSelectors?: unknown } | undefined;
+  const list = rule?.clusterRoleSelectors;
+  return Array.isArray(list) ? list.map((s) => (s && typeof s === 'object' ? (s as LabelSelector) : {})) : [];
+}
+
+function rulesOf(role: KubeObject): unknown[] {
+  const rules: unknown = role.rules;
+  return Array.isArray(rules) ? (rules as unknown[]) : [];
 }

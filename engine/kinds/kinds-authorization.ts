@@ -4,16 +4,16 @@ import type { FieldError } from './types';
 import { CREATE_ONLY, defineKind } from './define-kind';
 import { invalid } from './validation';
 
-type Obj = Record<string, any>;
+type Obj = Record<string, unknown>;
 const GROUP = 'authorization.k8s.io';
 
 function validateAccessReview(r: Obj, needsSubject: boolean): FieldError[] {
-  const spec: Obj = r.spec ?? {};
+  const spec = (r.spec && typeof r.spec === 'object' ? r.spec : {}) as Obj;
   const errs: FieldError[] = [];
   if (!!spec.resourceAttributes === !!spec.nonResourceAttributes) {
     errs.push(invalid('spec.resourceAttributes', null, 'exactly one of nonResourceAttributes or resourceAttributes must be specified'));
   }
-  if (needsSubject && !spec.user && !spec.groups?.length) {
+  if (needsSubject && !spec.user && !(Array.isArray(spec.groups) && spec.groups.length)) {
     errs.push(invalid('spec.user', '', 'at least one of user or group must be specified'));
   }
   return errs;

@@ -6,8 +6,6 @@ import { CREATE_ONLY, defineKind } from './define-kind';
 import { ageColumn, column, nameColumn } from './printing';
 import { deepEqual, forbidden, invalid, isQualifiedName, oneOf, required } from './validation';
 
-type Obj = Record<string, any>;
-
 export const leaseKind = defineKind({
   group: 'coordination.k8s.io',
   version: 'v1',

@@ -17,7 +17,7 @@ async function prepare(f: ApiFixture) {
       if (token) headers.Authorization = `Bearer ${token}`;
       const req = request(`${f.server.url}${path}`, { method, agent, headers }, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (d) => chunks.push(d));
+        res.on('data', (d: Buffer) => chunks.push(d));
         res.on('end', () => resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString() }));
       });
       req.on('error', reject);
@@ -63,7 +63,7 @@ async function prepare(f: ApiFixture) {
   }
   await must(call(admin, 'POST', '/api/v1/namespaces/bench/configmaps', { metadata: { name: 'cm' }, data: { k: 'v' } }), 201);
   const tr = await must(call(admin, 'POST', '/api/v1/namespaces/bench/serviceaccounts/bench/token', { spec: {} }), 201);
-  const token = JSON.parse(tr.text).status.token as string;
+  const token = (JSON.parse(tr.text) as { status: { token: string } }).status.token;
   admin.destroy();
   const agent = new Agent({ keepAlive: true, maxSockets: 16, ca: f.pki.caCert });
   let n = 0;

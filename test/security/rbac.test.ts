@@ -6,6 +6,14 @@ import assert from 'node:assert/strict';
 import { waitFor } from '../wait-for';
 import { startRbacFixture, type RbacFixture } from './rbac-fixture';
 
+interface Rule {
+  apiGroups?: string[];
+  resources?: string[];
+  verbs: string[];
+}
+/** A Role or ClusterRole (rules) or binding (subjects) as kubectl prints it with -o json. */
+const rbacJson = (text: string) => JSON.parse(text) as { rules: Rule[]; subjects?: unknown[] };
+
 const SETUP = `
 apiVersion: v1
 kind: List
@@ -68,8 +76,8 @@ before(async () => {
 });
 after(() => x?.close());
 
-describe('a ServiceAccount token', () => {
-  test('cannot read Secrets of another namespace (upstream Forbidden wording)', async () => {
+void describe('a ServiceAccount token', () => {
+  void test('cannot read Secrets of another namespace (upstream Forbidden wording)', async () => {
     const list = await x.withToken(app, ['get', 'secrets', '-n', 'team-b']);
     assert.notEqual(list.code, 0);
     assert.match(
@@ -84,7 +92,7 @@ describe('a ServiceAccount token', () => {
     assert.doesNotMatch(get.stdout, /db-pass/);
   });
 
-  test('reads what its Role grants, and only the named Secret', async () => {
+  void test('reads what its Role grants, and only the named Secret', async () => {
     const own = await x.withToken(app, ['get', 'secret', 'own', '-n', 'team-a', '-o', 'name']);
     assert.equal(own.code, 0, own.stderr);
     assert.equal(own.stdout.trim(), 'secret/own');
@@ -93,7 +101,7 @@ describe('a ServiceAccount token', () => {
     assert.match(all.stderr, /cannot list resource "secrets" in API group "" in the namespace "team-a"/);
   });
 
-  test('cannot bind itself to cluster-admin, even with create on ClusterRoleBindings (escalation refused)', async () => {
+  void test('cannot bind itself to cluster-admin, even with create on ClusterRoleBindings (escalation refused)', async () => {
     const idle = await x.tokenOf('team-a', 'idle');
     const plain = await x.withToken(idle, [
       'create',
@@ -132,7 +140,7 @@ describe('a ServiceAccount token', () => {
     const role = await x.withToken(app, ['create', 'role', 'wide', '-n', 'team-a', '--verb=*', '--resource=secrets']);
     assert.match(role.stderr, /cannot create resource "roles" in API group "rbac.authorization.k8s.io" in the namespace "team-a"/);
   });
-  test('cannot exec into or read logs of pods (subresources are authorized on their own)', async () => {
+  void test('cannot exec into or read logs of pods (subresources are authorized on their own)', async () => {
     const exec = await x.withToken(app, ['exec', '-n', 'team-a', 'victim', '--', 'cat', '/etc/shadow']);
     assert.notEqual(exec.code, 0);
     assert.match(
@@ -147,8 +155,8 @@ describe('a ServiceAccount token', () => {
   });
 });
 
-describe('kubectl auth can-i', () => {
-  test('--list for a ServiceAccount matches its bindings', async () => {
+void describe('kubectl auth can-i', () => {
+  void test('--list for a ServiceAccount matches its bindings', async () => {
     const r = await x.admin(['auth', 'can-i', '--list', `--as=${APP}`, '-n', 'team-a']);
     assert.equal(r.code, 0, r.stderr);
     const rows = r.stdout.split('\n').map((l) => l.trim().split(/\s{2,}/));
@@ -169,7 +177,7 @@ describe('kubectl auth can-i', () => {
     assert.doesNotMatch(b.stdout, /^configmaps\s/m);
   });
 
-  test('answers single questions (SelfSubjectAccessReview) yes and no', async () => {
+  void test('answers single questions (SelfSubjectAccessReview) yes and no', async () => {
     const yes = await x.withToken(app, ['auth', 'can-i', 'list', 'configmaps', '-n', 'team-a']);
     assert.equal(yes.stdout.trim(), 'yes');
     const no = await x.withToken(app, ['auth', 'can-i', 'get', 'secrets', '-n', 'team-b']);
@@ -180,8 +188,8 @@ describe('kubectl auth can-i', () => {
   });
 });
 
-describe('impersonation', () => {
-  test('kubectl --as works only for holders of impersonate, and only for whom they may impersonate', async () => {
+void describe('impersonation', () => {
+  void test('kubectl --as works only for holders of impersonate, and only for whom they may impersonate', async () => {
     const imp = await x.tokenOf('team-a', 'imp');
     const alice = await x.withToken(imp, ['auth', 'whoami', '--as=alice', '-o', 'jsonpath={.status.userInfo.username}']);
     assert.equal(alice.code, 0, alice.stderr);
@@ -204,8 +212,8 @@ describe('impersonation', () => {
   });
 });
 
-describe('bootstrap policy', () => {
-  test('aggregation puts an aggregate-to-view ClusterRole’s rules into view, edit and admin', async () => {
+void describe('bootstrap policy', () => {
+  void test('aggregation puts an aggregate-to-view ClusterRole’s rules into view, edit and admin', async () => {
     const r = await x.admin(
       ['apply', '-f', '-'],
       `apiVersion: rbac.authorization.k8s.io/v1
@@ -223,21 +231,19 @@ rules:
         `widgets in ${role}`,
         async () => {
           const out = await x.admin(['get', 'clusterrole', role, '-o', 'json']);
-          return JSON.parse(out.stdout).rules.some(
-            (rule: any) => rule.apiGroups?.includes('example.com') && rule.resources?.includes('widgets'),
-          );
+          return rbacJson(out.stdout).rules.some((rule) => rule.apiGroups?.includes('example.com') && rule.resources?.includes('widgets'));
         },
         10_000,
         100,
       );
     }
     // view also carries the bootstrap view rules, and not edit's writes.
-    const view = JSON.parse((await x.admin(['get', 'clusterrole', 'view', '-o', 'json'])).stdout);
-    assert.ok(view.rules.some((rule: any) => rule.resources?.includes('pods') && rule.verbs.includes('list')));
-    assert.ok(!view.rules.some((rule: any) => rule.resources?.includes('secrets')));
+    const view = rbacJson((await x.admin(['get', 'clusterrole', 'view', '-o', 'json'])).stdout);
+    assert.ok(view.rules.some((rule) => rule.resources?.includes('pods') && rule.verbs.includes('list')));
+    assert.ok(!view.rules.some((rule) => rule.resources?.includes('secrets')));
   });
 
-  test('kubectl auth reconcile creates and then extends a Role', async () => {
+  void test('kubectl auth reconcile creates and then extends a Role', async () => {
     const role = (verbs: string) => `apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
 metadata: {name: reconciled, namespace: team-b}
@@ -248,20 +254,20 @@ rules:
     assert.equal(first.code, 0, first.stderr);
     const second = await x.admin(['auth', 'reconcile', '-f', '-'], role('get, list'));
     assert.equal(second.code, 0, second.stderr);
-    const got = JSON.parse((await x.admin(['get', 'role', 'reconciled', '-n', 'team-b', '-o', 'json'])).stdout);
+    const got = rbacJson((await x.admin(['get', 'role', 'reconciled', '-n', 'team-b', '-o', 'json'])).stdout);
     assert.ok(
-      got.rules.some((r: any) => r.verbs.includes('list')),
+      got.rules.some((r) => r.verbs.includes('list')),
       JSON.stringify(got.rules),
     );
   });
 
-  test('is reconciled on start: a removed rule and a removed binding come back', async () => {
+  void test('is reconciled on start: a removed rule and a removed binding come back', async () => {
     await x.admin(['patch', 'clusterrole', 'system:basic-user', '--type=json', '-p', '[{"op":"remove","path":"/rules/0"}]']);
     await x.admin(['delete', 'clusterrolebinding', 'system:discovery']);
     await x.f.restartServer();
-    const role = JSON.parse((await x.admin(['get', 'clusterrole', 'system:basic-user', '-o', 'json'])).stdout);
-    assert.ok(role.rules.some((rule: any) => rule.resources?.includes('selfsubjectaccessreviews')));
-    const binding = JSON.parse((await x.admin(['get', 'clusterrolebinding', 'system:discovery', '-o', 'json'])).stdout);
+    const role = rbacJson((await x.admin(['get', 'clusterrole', 'system:basic-user', '-o', 'json'])).stdout);
+    assert.ok(role.rules.some((rule) => rule.resources?.includes('selfsubjectaccessreviews')));
+    const binding = rbacJson((await x.admin(['get', 'clusterrolebinding', 'system:discovery', '-o', 'json'])).stdout);
     assert.deepEqual(binding.subjects, [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' }]);
   });
 });

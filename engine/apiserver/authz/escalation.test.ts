@@ -7,7 +7,7 @@ const RBAC = 'rbac.authorization.k8s.io';
 const ref = (plural: string) => ({ group: RBAC, version: 'v1', plural });
 const bob = { user: 'bob', groups: ['system:authenticated'] };
 
-test('a Role may grant only what its author holds, unless the author has escalate', async () => {
+void test('a Role may grant only what its author holds, unless the author has escalate', async () => {
   const c = await startTestCore();
   try {
     const { authorization, resources, kinds } = c.core;
@@ -33,7 +33,7 @@ test('a Role may grant only what its author holds, unless the author has escalat
     await asBob(() => resources.create(roleDef, 'a', role('ok', ['get'])));
     await assert.rejects(
       asBob(() => resources.create(roleDef, 'a', role('wide', ['get', 'delete']))),
-      (e: any) =>
+      (e: { code?: number; message?: string }) =>
         e.code === 403 &&
         e.message ===
           'roles.rbac.authorization.k8s.io "wide" is forbidden: user "bob" (groups=["system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:[""], Resources:["configmaps"], Verbs:["delete"]}',

@@ -10,6 +10,7 @@ import { PRIVILEGED_GROUP } from './rbac-authorizer';
 import type { RbacCache } from './rbac-cache';
 import { covers, type PolicyRule } from './rules';
 import { forbiddenFor } from './forbidden';
+import { asBinding, asRole } from './rbac-types';
 
 const RBAC = 'rbac.authorization.k8s.io';
 const FULL_AUTHORITY: PolicyRule[] = [
@@ -63,21 +64,23 @@ export function createEscalationAdmission(deps: {
       if (def.kind === 'Role' || def.kind === 'ClusterRole') {
         if (await allowedVerb(user, 'escalate', def.plural, ns, name)) return;
         // An aggregating ClusterRole can collect anything: only full authority may define one.
-        const aggregates = def.kind === 'ClusterRole' && (obj.aggregationRule?.clusterRoleSelectors?.length ?? 0) > 0;
-        return confirmNoEscalation(user, def, obj, ns, aggregates ? FULL_AUTHORITY : (obj.rules ?? []));
+        const role = asRole(obj);
+        const aggregates = def.kind === 'ClusterRole' && (role.aggregationRule?.clusterRoleSelectors?.length ?? 0) > 0;
+        return confirmNoEscalation(user, def, obj, ns, aggregates ? FULL_AUTHORITY : (role.rules ?? []));
       }
       if (def.kind === 'RoleBinding' || def.kind === 'ClusterRoleBinding') {
-        const ref = obj.roleRef ?? {};
+        const ref = asBinding(obj).roleRef ?? {};
+        const refName = ref.name ?? '';
         const roleResource = ref.kind === 'Role' ? 'roles' : 'clusterroles';
-        if (await allowedVerb(user, 'bind', roleResource, ns, ref.name ?? '')) return;
+        if (await allowedVerb(user, 'bind', roleResource, ns, refName)) return;
         const view = await deps.cache.view();
-        const role = ref.kind === 'Role' ? view.roles.get(`${ns}/${ref.name}`) : view.clusterRoles.get(ref.name);
+        const role = ref.kind === 'Role' ? view.roles.get(`${ns}/${refName}`) : view.clusterRoles.get(refName);
         if (!role) {
           throw forbiddenFor(
             RBAC,
             def.plural,
             name,
-            `${ref.kind === 'Role' ? 'role' : 'clusterrole'}.rbac.authorization.k8s.io "${ref.name}" not found`,
+            `${ref.kind === 'Role' ? 'role' : 'clusterrole'}.rbac.authorization.k8s.io "${refName}" not found`,
           );
         }
         return confirmNoEscalation(user, def, obj, ns, role.rules ?? []);

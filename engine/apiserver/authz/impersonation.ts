@@ -57,8 +57,7 @@ export async function impersonate(
   for (const g of groups) check('', 'groups', g);
   if (uid) check('authentication.k8s.io', 'uids', uid);
   for (const h of extraKeys)
-    for (const v of values(h))
-      check('authentication.k8s.io', 'userextras', v, '', decodeURIComponent(h.slice('impersonate-extra-'.length)));
+    for (const v of values(h)) check('authentication.k8s.io', 'userextras', v, '', unescapeKey(h.slice('impersonate-extra-'.length)));
   for (const a of checks) {
     const d = await authorizer.authorize(a);
     if (!d.allowed) throw forbidden(a, d.reason);

@@ -21,7 +21,7 @@ const ask = (o: Partial<Attributes>): Attributes => ({
   ...o,
 });
 
-test('RoleBindings grant a ClusterRole in their namespace only; changes apply to the next request', async () => {
+void test('RoleBindings grant a ClusterRole in their namespace only; changes apply to the next request', async () => {
   const c = await startTestCore();
   try {
     const authz = c.core.authorization.authorizer;

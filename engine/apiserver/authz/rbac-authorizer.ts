@@ -4,11 +4,11 @@
 // RBAC is asked, as kube-apiserver's privileged-group authorizer does. The rules that apply to
 // a user in a namespace are derived once per RBAC change and reused, and so are the decisions
 // made over them.
-import type { KubeObject } from '../../kinds/types';
 import type { UserInfo } from '../../apimachinery/user-info';
 import type { Attributes } from './request-info';
 import type { RbacCache, RbacView } from './rbac-cache';
 import { ruleAllows, type PolicyRule } from './rules';
+import type { BindingObject, Subject } from './rbac-types';
 
 export const PRIVILEGED_GROUP = 'system:masters';
 
@@ -63,7 +63,7 @@ export function createRbacAuthorizer(cache: RbacCache): RbacAuthorizer {
       if (a.user.groups.includes(PRIVILEGED_GROUP)) return { allowed: true, reason: '' };
       const resolved = resolve(await cache.view(), a.user, a.resourceRequest ? a.namespace : '');
       const key = a.resourceRequest ? `${a.verb}\0${a.apiGroup}\0${a.resource}\0${a.subresource}\0${a.name}` : `${a.verb}\0\0${a.path}`;
-      const decisions = (resolved.decisions ??= new Map());
+      const decisions = (resolved.decisions ??= new Map<string, Decision>());
       let d = decisions.get(key);
       if (!d) {
         if (decisions.size >= MAX_DECISIONS) decisions.clear();
@@ -84,19 +84,20 @@ function decide(a: Attributes, { rules, errors }: ResolvedRules): Decision {
 
 function computeRules(view: RbacView, user: UserInfo, namespace: string): ResolvedRules {
   const out: ResolvedRules = { rules: [], errors: [] };
-  const add = (binding: KubeObject, bindingKind: string, bindingNamespace: string) => {
+  const add = (binding: BindingObject, bindingKind: string, bindingNamespace: string) => {
     const subject = appliesTo(user, binding.subjects, bindingNamespace);
     if (!subject) return;
     const ref = binding.roleRef ?? {};
-    const role = ref.kind === 'Role' ? view.roles.get(`${bindingNamespace}/${ref.name}`) : view.clusterRoles.get(ref.name);
+    const refName = ref.name ?? '';
+    const role = ref.kind === 'Role' ? view.roles.get(`${bindingNamespace}/${refName}`) : view.clusterRoles.get(refName);
     if (!role) {
-      out.errors.push(`${ref.kind === 'Role' ? 'role' : 'clusterrole'}.rbac.authorization.k8s.io "${ref.name}" not found`);
+      out.errors.push(`${ref.kind === 'Role' ? 'role' : 'clusterrole'}.rbac.authorization.k8s.io "${refName}" not found`);
       return;
     }
     const where = bindingNamespace
       ? `${bindingKind} "${binding.metadata.name}/${bindingNamespace}"`
       : `${bindingKind} "${binding.metadata.name}"`;
-    const source = `${where} of ${ref.kind} "${ref.name}" to ${subject}`;
+    const source = `${where} of ${ref.kind} "${refName}" to ${subject}`;
     for (const rule of role.rules ?? []) out.rules.push({ rule, source });
   };
   for (const b of view.clusterRoleBindings) add(b, 'ClusterRoleBinding', '');
@@ -105,13 +106,14 @@ function computeRules(view: RbacView, user: UserInfo, namespace: string): Resolv
 }
 
 /** The subject (as upstream describes it) through which a binding applies to the user, if any. */
-function appliesTo(user: UserInfo, subjects: any[] | undefined, bindingNamespace: string): string | undefined {
+function appliesTo(user: UserInfo, subjects: Subject[] | undefined, bindingNamespace: string): string | undefined {
   for (const s of subjects ?? []) {
-    if (s.kind === 'User' && s.name === user.user) return `User "${s.name}"`;
-    if (s.kind === 'Group' && user.groups.includes(s.name)) return `Group "${s.name}"`;
+    const name = s.name ?? '';
+    if (s.kind === 'User' && name === user.user) return `User "${name}"`;
+    if (s.kind === 'Group' && user.groups.includes(name)) return `Group "${name}"`;
     if (s.kind === 'ServiceAccount') {
       const ns = s.namespace || bindingNamespace;
-      if (ns && user.user === `system:serviceaccount:${ns}:${s.name}`) return `ServiceAccount "${s.name}/${ns}"`;
+      if (ns && user.user === `system:serviceaccount:${ns}:${name}`) return `ServiceAccount "${name}/${ns}"`;
     }
   }
   return undefined;

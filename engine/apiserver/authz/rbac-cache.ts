@@ -5,17 +5,18 @@
 import type { KubeObject } from '../../kinds/types';
 import type { Store, Watcher } from '../../store/types';
 import { decodeObject } from '../storage-keys';
+import { asBinding, asRole, type BindingObject, type RoleObject } from './rbac-types';
 
 export const RBAC_PREFIX = '/registry/rbac.authorization.k8s.io/';
 
 export interface RbacView {
   generation: number;
-  clusterRoles: Map<string, KubeObject>;
+  clusterRoles: Map<string, RoleObject>;
   /** `namespace/name` → Role */
-  roles: Map<string, KubeObject>;
-  clusterRoleBindings: KubeObject[];
+  roles: Map<string, RoleObject>;
+  clusterRoleBindings: BindingObject[];
   /** namespace → its RoleBindings */
-  roleBindings: Map<string, KubeObject[]>;
+  roleBindings: Map<string, BindingObject[]>;
 }
 
 export interface RbacCache {
@@ -67,13 +68,13 @@ export function createRbacCache(store: Store): RbacCache {
     const v: RbacView = { generation, clusterRoles: new Map(), roles: new Map(), clusterRoleBindings: [], roleBindings: new Map() };
     for (const [key, obj] of items) {
       const [plural, ...rest] = key.slice(RBAC_PREFIX.length).split('/');
-      if (plural === 'clusterroles') v.clusterRoles.set(rest[0], obj);
-      else if (plural === 'roles') v.roles.set(`${rest[0]}/${rest[1]}`, obj);
-      else if (plural === 'clusterrolebindings') v.clusterRoleBindings.push(obj);
+      if (plural === 'clusterroles') v.clusterRoles.set(rest[0], asRole(obj));
+      else if (plural === 'roles') v.roles.set(`${rest[0]}/${rest[1]}`, asRole(obj));
+      else if (plural === 'clusterrolebindings') v.clusterRoleBindings.push(asBinding(obj));
       else if (plural === 'rolebindings') {
         let list = v.roleBindings.get(rest[0]);
         if (!list) v.roleBindings.set(rest[0], (list = []));
-        list.push(obj);
+        list.push(asBinding(obj));
       }
     }
     return v;

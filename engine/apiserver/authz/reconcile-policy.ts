@@ -7,20 +7,22 @@ import type { Resources } from '../resource-store';
 import { ApiError } from '../status';
 import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './bootstrap-policy';
 import { covers } from './rules';
+import { asBinding, asRole } from './rbac-types';
 
 export async function reconcileBootstrapPolicy(deps: { resources: Resources; clusterRoles: KindDef; clusterRoleBindings: KindDef }) {
   for (const want of bootstrapClusterRoles()) {
     await ensure(deps.resources, deps.clusterRoles, want, (cur) => {
       const next = mergeMeta(cur, want);
-      if (want.aggregationRule) {
-        const selectors = [...(cur.aggregationRule?.clusterRoleSelectors ?? [])];
-        for (const s of want.aggregationRule.clusterRoleSelectors) {
+      const [have, need] = [asRole(cur), asRole(want)];
+      if (need.aggregationRule) {
+        const selectors = [...(have.aggregationRule?.clusterRoleSelectors ?? [])];
+        for (const s of need.aggregationRule.clusterRoleSelectors ?? []) {
           if (!selectors.some((x) => JSON.stringify(x) === JSON.stringify(s))) selectors.push(s);
         }
         next.aggregationRule = { clusterRoleSelectors: selectors };
       } else {
-        const missing = want.rules.filter((r: any) => !covers(cur.rules ?? [], [r]).covered);
-        next.rules = [...(cur.rules ?? []), ...missing];
+        const missing = (need.rules ?? []).filter((r) => !covers(have.rules ?? [], [r]).covered);
+        next.rules = [...(have.rules ?? []), ...missing];
       }
       return next;
     });
@@ -28,8 +30,8 @@ export async function reconcileBootstrapPolicy(deps: { resources: Resources; clu
   for (const want of bootstrapClusterRoleBindings()) {
     await ensure(deps.resources, deps.clusterRoleBindings, want, (cur) => {
       const next = mergeMeta(cur, want);
-      const subjects = [...(cur.subjects ?? [])];
-      for (const s of want.subjects) if (!subjects.some((x: any) => x.kind === s.kind && x.name === s.name)) subjects.push(s);
+      const subjects = [...(asBinding(cur).subjects ?? [])];
+      for (const s of asBinding(want).subjects ?? []) if (!subjects.some((x) => x.kind === s.kind && x.name === s.name)) subjects.push(s);
       next.subjects = subjects;
       return next;
     });

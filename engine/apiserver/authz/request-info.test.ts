@@ -17,7 +17,7 @@ const attrs = (method: string, url: string) => {
   };
 };
 
-test('verbs come from the method, list/watch/deletecollection from the missing name', () => {
+void test('verbs come from the method, list/watch/deletecollection from the missing name', () => {
   assert.deepEqual(attrs('GET', '/api/v1/namespaces/a/pods'), {
     verb: 'list',
     res: true,
@@ -38,7 +38,7 @@ test('verbs come from the method, list/watch/deletecollection from the missing n
   assert.equal(attrs('POST', '/api/v1/namespaces/a/pods').verb, 'create');
 });
 
-test('subresources, namespaces and one-name lists', () => {
+void test('subresources, namespaces and one-name lists', () => {
   assert.deepEqual(attrs('POST', '/api/v1/namespaces/a/pods/p/exec'), {
     verb: 'create',
     res: true,
@@ -77,7 +77,7 @@ test('subresources, namespaces and one-name lists', () => {
   });
 });
 
-test('discovery and health paths are non-resource requests', () => {
+void test('discovery and health paths are non-resource requests', () => {
   for (const p of ['/api', '/apis', '/apis/apps', '/apis/apps/v1', '/api/v1', '/version', '/healthz', '/openapi/v2']) {
     assert.equal(attrs('GET', p).res, false, p);
     assert.equal(attrs('GET', p).verb, 'get');

@@ -1,14 +1,15 @@
 // authorization.k8s.io/v1 reviews: SelfSubjectAccessReview, SubjectAccessReview and
 // LocalSubjectAccessReview ask the authorizer one question; SelfSubjectRulesReview lists the
 // rules that apply in a namespace (kubectl auth can-i [--list]).
-import type { KubeObject } from '../../kinds/types';
 import type { UserInfo } from '../../apimachinery/user-info';
 import { errors } from '../status';
 import type { Attributes } from './request-info';
 import type { RbacAuthorizer } from './rbac-authorizer';
 import { withAuthenticatedGroup } from './users';
 
-type Obj = Record<string, any>;
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 export async function answerReview(
   authorizer: RbacAuthorizer,
@@ -16,9 +17,9 @@ export async function answerReview(
   body: Obj,
   requester: UserInfo,
   namespace: string | undefined,
-): Promise<KubeObject | undefined> {
-  const spec: Obj = body.spec && typeof body.spec === 'object' ? body.spec : {};
-  const head = { apiVersion: 'authorization.k8s.io/v1', kind, metadata: { ...(body.metadata ?? {}), creationTimestamp: null } };
+): Promise<object | undefined> {
+  const spec: Obj = obj(body.spec) ?? {};
+  const head = { apiVersion: 'authorization.k8s.io/v1', kind, metadata: { ...obj(body.metadata), creationTimestamp: null } };
   if (kind === 'SelfSubjectRulesReview') {
     const ns = typeof spec.namespace === 'string' ? spec.namespace : '';
     return { ...head, spec, status: await rulesReview(authorizer, requester, ns) };
@@ -26,15 +27,16 @@ export async function answerReview(
   let subject: UserInfo;
   if (kind === 'SelfSubjectAccessReview') subject = requester;
   else if (kind === 'SubjectAccessReview' || kind === 'LocalSubjectAccessReview') {
-    if (!spec.user && !spec.groups?.length) {
+    const groups = Array.isArray(spec.groups) ? spec.groups.map(String) : [];
+    if (!spec.user && !groups.length) {
       throw errors.invalid(kind, 'authorization.k8s.io', '', [
         { field: 'spec.user', reason: 'FieldValueInvalid', message: 'Invalid value: "": at least one of user or group must be specified' },
       ]);
     }
-    subject = { user: String(spec.user ?? ''), groups: Array.isArray(spec.groups) ? spec.groups.map(String) : [] };
+    subject = { user: str(spec.user), groups };
   } else return undefined;
-  const ra: Obj | undefined = spec.resourceAttributes;
-  const nra: Obj | undefined = spec.nonResourceAttributes;
+  const ra = obj(spec.resourceAttributes);
+  const nra = obj(spec.nonResourceAttributes);
   if (!!ra === !!nra) {
     throw errors.invalid(kind, 'authorization.k8s.io', '', [
       {
@@ -54,21 +56,21 @@ export async function answerReview(
   const a: Attributes = ra
     ? {
         user: subject,
-        verb: String(ra.verb ?? ''),
+        verb: str(ra.verb),
         resourceRequest: true,
         path: '',
-        apiGroup: String(ra.group ?? ''),
-        apiVersion: String(ra.version ?? ''),
-        namespace: String(ra.namespace ?? ''),
-        resource: String(ra.resource ?? ''),
-        subresource: String(ra.subresource ?? ''),
-        name: String(ra.name ?? ''),
+        apiGroup: str(ra.group),
+        apiVersion: str(ra.version),
+        namespace: str(ra.namespace),
+        resource: str(ra.resource),
+        subresource: str(ra.subresource),
+        name: str(ra.name),
       }
     : {
         user: subject,
-        verb: String(nra!.verb ?? ''),
+        verb: str(nra?.verb),
         resourceRequest: false,
-        path: String(nra!.path ?? ''),
+        path: str(nra?.path),
         apiGroup: '',
         apiVersion: '',
         namespace: '',

@@ -17,7 +17,7 @@ const a = (o: Partial<Attributes>): Attributes => ({
   ...o,
 });
 
-test('verbs, groups, resources, subresources and names match as upstream', () => {
+void test('verbs, groups, resources, subresources and names match as upstream', () => {
   const rule = { verbs: ['get'], apiGroups: [''], resources: ['pods', 'pods/log'] };
   assert.ok(ruleAllows(a({}), rule));
   assert.ok(ruleAllows(a({ subresource: 'log' }), rule));
@@ -40,7 +40,7 @@ test('verbs, groups, resources, subresources and names match as upstream', () =>
   );
 });
 
-test('non-resource URLs match exactly or by a trailing *', () => {
+void test('non-resource URLs match exactly or by a trailing *', () => {
   const rule = { verbs: ['get'], nonResourceURLs: ['/version', '/apis/*'] };
   assert.ok(ruleAllows(a({ resourceRequest: false, path: '/version' }), rule));
   assert.ok(ruleAllows(a({ resourceRequest: false, path: '/apis/apps/v1' }), rule));
@@ -48,7 +48,7 @@ test('non-resource URLs match exactly or by a trailing *', () => {
   assert.ok(!ruleAllows(a({ resourceRequest: false, path: '/version', verb: 'post' }), rule));
 });
 
-test('covers: an owner must hold every verb, resource and name the servant grants', () => {
+void test('covers: an owner must hold every verb, resource and name the servant grants', () => {
   const owner = [{ verbs: ['get', 'list'], apiGroups: [''], resources: ['pods', 'configmaps'] }];
   assert.ok(covers(owner, [{ verbs: ['get'], apiGroups: [''], resources: ['pods'], resourceNames: ['x'] }]).covered);
   const r = covers(owner, [{ verbs: ['get', 'delete'], apiGroups: [''], resources: ['pods'] }]);

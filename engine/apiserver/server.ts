@@ -29,6 +29,8 @@ export interface ApiServerOptions {
   log?: (line: string) => void;
   /** Requests one client may have in flight, long-running ones aside (default 400). */
   maxRequestsInflight?: number;
+  /** A client that has not finished its TLS handshake by then is dropped (default 10 s, as kube-apiserver). */
+  tlsHandshakeTimeoutMs?: number;
   /**
    * Background loops the composer runs beside this server's core (the garbage collector and
    * namespace lifecycle); the server starts them after bootstrap and stops them on close.
@@ -71,8 +73,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       requestCert: true,
       rejectUnauthorized: false,
       keepAlive: true,
-      // As kube-apiserver: a client that does not finish its TLS handshake in 10 s is dropped.
-      handshakeTimeout: 10_000,
+      handshakeTimeout: opts.tlsHandshakeTimeoutMs ?? 10_000,
     },
     (req, res) => {
       // Nothing a request carries may take the process down: every error becomes a Status.

@@ -24,6 +24,7 @@ export interface ApiFixture {
 export interface ApiFixtureOptions {
   log?: (line: string) => void;
   maxRequestsInflight?: number;
+  tlsHandshakeTimeoutMs?: number;
 }
 
 export async function startApiFixture(opts: ApiFixtureOptions = {}): Promise<ApiFixture> {
@@ -39,6 +40,7 @@ export async function startApiFixture(opts: ApiFixtureOptions = {}): Promise<Api
       tokens: { [pki.adminToken]: { user: 'skiff-admin', groups: ['system:masters'] } },
       log: opts.log,
       maxRequestsInflight: opts.maxRequestsInflight,
+      tlsHandshakeTimeoutMs: opts.tlsHandshakeTimeoutMs,
     });
   const fixture: ApiFixture = {
     dir,

@@ -169,6 +169,23 @@ test('a client over its in-flight limit gets 429 with Retry-After', async () => 
   }
 });
 
+test('a client that never finishes its TLS handshake is dropped', async () => {
+  const quick = await startApiFixture({ tlsHandshakeTimeoutMs: 300 });
+  try {
+    const { connect } = await import('node:net');
+    const url = new URL(quick.server.url);
+    const s = connect(Number(url.port), url.hostname);
+    // Nothing is sent: the server must close the connection itself.
+    await new Promise<void>((resolve, reject) => {
+      s.on('close', () => resolve());
+      s.on('error', () => {});
+      setTimeout(() => reject(new Error('the server kept a silent connection open')), 10_000).unref();
+    });
+  } finally {
+    await quick.close();
+  }
+});
+
 test('no request above answered 5xx (nothing logged as an internal error)', () => {
   assert.deepEqual(
     logs.filter((l) => l.includes('internal error')),

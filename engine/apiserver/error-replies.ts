@@ -63,7 +63,10 @@ export function rawStatusReply(err: ApiError, extraHeaders = ''): string {
  * bytes, bad chunked encoding, oversized headers); its default answer has no body.
  */
 export function onClientError(err: NodeJS.ErrnoException & { bytesParsed?: number }, socket: Duplex): void {
-  if (err.code === 'ECONNRESET' || !socket.writable) {
+  // The HTTPS server sends TLS failures (handshake timeouts, bad handshakes) here too: there is
+  // no HTTP connection to answer on, so drop it. Only HTTP parse errors get a Status.
+  const code = err.code ?? '';
+  if (!(code.startsWith('HPE_') || code.startsWith('ERR_HTTP_')) || !socket.writable) {
     socket.destroy();
     return;
   }

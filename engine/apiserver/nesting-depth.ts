@@ -16,6 +16,8 @@ const BACKSLASH = 0x5c;
 
 /** True when `{`/`[` outside strings nest deeper than `limit` in JSON bytes (valid or not). */
 export function jsonTooDeep(buf: Uint8Array, limit = maxJsonDepth): boolean {
+  // Each level takes at least one byte: short bodies (nearly all) need no scan.
+  if (buf.length <= limit) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < buf.length; i++) {
@@ -37,6 +39,7 @@ export function jsonTooDeep(buf: Uint8Array, limit = maxJsonDepth): boolean {
  * line, flow depth counts brackets outside quotes and comments; block scalars are skipped.
  */
 export function yamlTooDeep(text: string, limit = maxYamlDepth): boolean {
+  if (text.length <= limit) return false;
   const indents: number[] = [];
   let i = 0;
   const n = text.length;

@@ -1,7 +1,7 @@
 // Seeded malformed requests for the API server: paths, queries, bodies (JSON, YAML, patches,
 // protobuf, bytes), methods and headers, mixed from a vocabulary of what has broken servers
 // before (deep nesting, int64 overflow, bad escapes, prototype keys, wrong types). Pure.
-import { envelope, msg, str, varint } from '../../../engine/apiserver/protobuf/test-encoder';
+import { envelope, msg, str, varint } from '../../../engine/apiserver/protobuf/testing/encoder';
 
 export interface FuzzRequest {
   method: string;

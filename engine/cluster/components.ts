@@ -22,6 +22,8 @@ export interface ClusterComponentsOptions {
   sandboxImage?: string;
   /** Docker-backed clusters: the address plan of the cluster network (Service networking runs). */
   network?: AddressPlan;
+  /** The API server's port on 127.0.0.1 (Service networking reverse-routes only there). */
+  apiServerPort?: number;
   log?: (line: string) => void;
 }
 
@@ -47,7 +49,14 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
     if (opts.network && opts.nodeRuntime === 'docker') {
       const { startNetworkController } = await import('../network/network-controller');
       const { CLUSTER_DOMAIN } = await import('../network/address-plan');
-      const net = startNetworkController({ client, cluster: opts.clusterName, clusterDir: opts.dataDir, plan: opts.network, log });
+      const net = startNetworkController({
+        client,
+        cluster: opts.clusterName,
+        clusterDir: opts.dataDir,
+        plan: opts.network,
+        apiServerPort: opts.apiServerPort,
+        log,
+      });
       network = net;
       const dns = { nameserver: opts.network.dnsIP, clusterDomain: CLUSTER_DOMAIN };
       podNetwork = { dns: () => (net.failed() ? undefined : dns), serviceEnv: (pod) => net.serviceEnv(pod) };

@@ -183,6 +183,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         log: opts.log,
         sandboxImage: opts.sandboxImage,
         network: nodeRuntime === 'docker' ? plan : undefined,
+        apiServerPort: server.port,
       });
       step('nodes', `${nodes} ${nodeRuntime} node(s), scheduler, controllers${components.network ? ', service networking' : ''}`);
     } catch (err) {

@@ -27,6 +27,8 @@ export interface NetworkControllerOptions {
   log?: (line: string) => void;
   debounceMs?: number;
   retryMs?: number;
+  /** The API server's port on 127.0.0.1: the only host target of reverse routes. */
+  apiServerPort?: number;
 }
 
 export interface NetworkController {
@@ -112,7 +114,13 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
   async function sync() {
     if (stopped || !services.hasSynced() || !slices.hasSynced()) return;
     const svcs = services.list();
-    const computed = computeTable({ services: svcs, slices: slices.list(), dnsIP: o.plan.dnsIP, domain: CLUSTER_DOMAIN });
+    const computed = computeTable({
+      services: svcs,
+      slices: slices.list(),
+      dnsIP: o.plan.dnsIP,
+      domain: CLUSTER_DOMAIN,
+      apiServer: o.apiServerPort ? { ip: '127.0.0.1', port: o.apiServerPort } : undefined,
+    });
     reverse = computed.reverse;
     const json = JSON.stringify(computed.table);
     if (json !== lastJson) {

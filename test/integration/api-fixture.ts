@@ -21,7 +21,13 @@ export interface ApiFixture {
   close(): Promise<void>;
 }
 
-export async function startApiFixture(): Promise<ApiFixture> {
+export interface ApiFixtureOptions {
+  log?: (line: string) => void;
+  maxRequestsInflight?: number;
+  tlsHandshakeTimeoutMs?: number;
+}
+
+export async function startApiFixture(opts: ApiFixtureOptions = {}): Promise<ApiFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-api-'));
   const pki = await loadOrCreatePki(join(dir, 'pki'));
   const store = await openStore({ kind: 'sqlite', path: join(dir, 'state.db') });
@@ -32,6 +38,9 @@ export async function startApiFixture(): Promise<ApiFixture> {
       port,
       tls: { cert: pki.serverCert, key: pki.serverKey, clientCA: pki.caCert },
       tokens: { [pki.adminToken]: { user: 'skiff-admin', groups: ['system:masters'] } },
+      log: opts.log,
+      maxRequestsInflight: opts.maxRequestsInflight,
+      tlsHandshakeTimeoutMs: opts.tlsHandshakeTimeoutMs,
     });
   const fixture: ApiFixture = {
     dir,

@@ -46,6 +46,7 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
       etcdEndpoints: flags.etcdEndpoints,
       nodes: flags.nodes,
       nodeRuntime: flags.nodeRuntime,
+      sandboxImage: flags.sandboxImage ?? io.env.SKIFF_SANDBOX_IMAGE,
       log: io.out,
       onStep: (step, detail) => {
         io.out(`  ${step.padEnd(11)} ${detail ?? ''}`);

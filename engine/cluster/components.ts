@@ -18,7 +18,7 @@ export interface ClusterComponentsOptions {
   nodes: number;
   nodeRuntime: NodeRuntime;
   dataDir: string;
-  /** Docker nodes' sandbox image (default registry.k8s.io/pause:3.10, or env SKIFF_SANDBOX_IMAGE). */
+  /** Docker nodes' sandbox image (default env SKIFF_SANDBOX_IMAGE, else Skiff's own skiff/pause, built locally). */
   sandboxImage?: string;
   /** Docker-backed clusters: the address plan of the cluster network (Service networking runs). */
   network?: AddressPlan;

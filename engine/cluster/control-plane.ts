@@ -40,7 +40,7 @@ export interface ControlPlaneOptions {
   /** Nodes to run (missing ones are created; default 1). */
   nodes?: number;
   nodeRuntime?: NodeRuntime;
-  /** Pod sandbox image for Docker nodes (default registry.k8s.io/pause). */
+  /** Pod sandbox image for Docker nodes (default: Skiff's own skiff/pause, built locally). */
   sandboxImage?: string;
   onStep?: (step: string, detail?: string) => void;
   log?: (line: string) => void;

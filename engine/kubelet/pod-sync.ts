@@ -66,6 +66,37 @@ export function createPodSync(d: PodSyncDeps): PodSync {
   const prober = streams && createProber({ streams, event: (...a) => d.event(...a), changed: (pod) => d.resyncAfter(pod, 0) });
   const hooks = streams && { streams, event: d.event };
   const podIPs = new Map<string, string>(); // pod uid → IP, for hooks run while starting
+  const sandboxDelays = new Map<string, number>(); // pod uid → next sandbox retry delay
+
+  /**
+   * The sandbox cannot be made (image missing, runtime down, network gone): say so on the pod
+   * (event, condition) and try again with a doubling back-off instead of waiting for an event.
+   */
+  async function sandboxFailed(pod: KubeObject, err: unknown) {
+    const uid = pod.metadata.uid!;
+    const message = `Failed to create pod sandbox: ${String((err as Error)?.message ?? err).split('\n')[0]}`;
+    d.event(pod, 'Warning', 'FailedCreatePodSandBox', message);
+    const delay = sandboxDelays.get(uid) ?? Math.min(d.backoffBaseMs, 2_000);
+    sandboxDelays.set(uid, Math.min(delay * 2, maxBackoff));
+    d.resyncAfter(pod, delay);
+    const all = await Promise.resolve(d.runtime.listContainers(uid)).catch(() => [] as RuntimeContainer[]);
+    const named = (specs: any[] | undefined) => group(all.filter((c) => (specs ?? []).some((s: any) => s.name === c.name)));
+    d.writeStatus(
+      pod,
+      buildPodStatus({
+        pod,
+        hostIP: d.hostIP,
+        podIP: pod.status?.podIP,
+        scheme,
+        init: named(pod.spec?.initContainers),
+        app: named(pod.spec?.containers),
+        initDone: !pod.spec?.initContainers?.length,
+        phase: pod.status?.phase === 'Running' ? 'Running' : 'Pending',
+        now: d.now(),
+        sandboxError: { reason: 'FailedCreatePodSandBox', message },
+      }),
+    );
+  }
 
   /** Stops a container, running its preStop hook first within the grace period. */
   async function stopWithHook(pod: KubeObject, c: RuntimeContainer, grace: number) {
@@ -159,6 +190,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     }
     prober?.prune(uid);
     podIPs.delete(uid);
+    sandboxDelays.delete(uid);
     await d.runtime.removeSandbox(uid);
     backoffs.delete(uid);
     pulls.forget(uid);
@@ -169,9 +201,19 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     if (pod.metadata.deletionTimestamp) return terminate(pod);
     const uid = pod.metadata.uid!;
     const policy = pod.spec?.restartPolicy ?? 'Always';
-    // A finished pod this runtime knows nothing of (kubelet restarted) keeps its last status.
+    // A finished pod this runtime knows nothing of (kubelet restarted) keeps its last status;
+    // one it knows runs nothing again (its sandbox is not restarted, e.g. after Docker restarts).
     if (isTerminalPhase(pod.status?.phase) && !(await d.runtime.listSandboxes()).includes(uid)) return;
-    const sb = await d.runtime.ensureSandbox({ pod, podCIDR: d.podCIDR });
+    let sb: { id: string; podIP: string };
+    if (isTerminalPhase(pod.status?.phase)) sb = { id: '', podIP: pod.status?.podIP ?? '' };
+    else {
+      try {
+        sb = await d.runtime.ensureSandbox({ pod, podCIDR: d.podCIDR });
+        sandboxDelays.delete(uid);
+      } catch (err) {
+        return sandboxFailed(pod, err);
+      }
+    }
     const podIP = pod.spec?.hostNetwork ? d.hostIP : sb.podIP;
     podIPs.set(uid, podIP);
     let all = await d.runtime.listContainers(uid);
@@ -329,6 +371,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
       pulls.forget(uid);
       prober?.prune(uid);
       podIPs.delete(uid);
+      sandboxDelays.delete(uid);
       await d.runtime.removeSandbox(uid);
     },
     close: () => prober?.close(),

@@ -5,7 +5,7 @@
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import { L } from '../docker/names';
-import { tarBuffer } from './tar';
+import { tarBuffer } from '../docker/tar';
 import type { AgentBundle } from './agent-bundle';
 
 export const CONTROL_PORT = 7070;

@@ -22,8 +22,7 @@ import { buildEnv, hostConfigFor, sandboxDns, userOf, type ObjectLookup, type Po
 import { prepareVolumes, refreshVolumes } from './volumes';
 import { createDockerStreams } from './docker-streams';
 import { createImagePuller } from './image-pull';
-
-export const DEFAULT_SANDBOX_IMAGE = 'registry.k8s.io/pause:3.10';
+import { ensurePauseImage } from '../../docker/pause-image';
 const VOLUME_REFRESH_MS = 5_000;
 const TOKEN_REISSUE_MS = 24 * 3600_000;
 
@@ -32,6 +31,7 @@ export interface DockerRuntimeOptions {
   node: string;
   /** Where per-pod volume dirs live (the cluster's data dir). */
   dataDir: string;
+  /** The pod sandbox image; unset: Skiff's own, built locally (engine/docker/pause-image.ts). */
   sandboxImage?: string;
   hostIP?: string;
   docker?: Docker;
@@ -70,7 +70,6 @@ const date = (s?: string) => (s && !s.startsWith('0001-') ? new Date(s) : undefi
 export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
   const docker = o.docker ?? new Docker();
   const log = o.log ?? (() => {});
-  const sandboxImage = o.sandboxImage ?? DEFAULT_SANDBOX_IMAGE;
   const listeners = new Set<RuntimeListener>();
   const pods = new Map<string, KubeObject>(); // uid → pod last seen by ensureSandbox
   const baseFilter = [`${L.cluster}=${o.cluster}`, `${L.node}=${o.node}`];
@@ -170,6 +169,25 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
   const imagePresent = (image: string) => puller.present(image);
   const pull = (image: string) => puller.pull(image);
 
+  async function ensureSandboxImage(): Promise<string> {
+    const image = o.sandboxImage;
+    if (!image)
+      return ensurePauseImage(docker, log).catch((e) => {
+        throw new Error(
+          `cannot build Skiff's sandbox image (${e.message}); pass --sandbox-image / SKIFF_SANDBOX_IMAGE naming a local image`,
+        );
+      });
+    if (await imagePresent(image)) return image;
+    try {
+      await pull(image);
+      return image;
+    } catch (e: any) {
+      throw new Error(
+        `sandbox image "${image}" is not present and cannot be pulled (${e.message}); load it with \`docker load\`/\`docker import\`, or pass --sandbox-image / SKIFF_SANDBOX_IMAGE naming a local image (unset, Skiff builds its own)`,
+      );
+    }
+  }
+
   async function podIPOf(id: string): Promise<string> {
     const info = await docker.getContainer(id).inspect();
     const nets = info.NetworkSettings?.Networks ?? {};
@@ -236,15 +254,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
             });
         return { id: existing.Id, podIP: pod.spec?.hostNetwork ? (o.hostIP ?? '') : await podIPOf(existing.Id) };
       }
-      if (!(await imagePresent(sandboxImage))) {
-        try {
-          await pull(sandboxImage);
-        } catch (e: any) {
-          throw new Error(
-            `sandbox image "${sandboxImage}" is not present and cannot be pulled (${e.message}); load it with \`docker load\`/\`docker import\`, or pass --sandbox-image / SKIFF_SANDBOX_IMAGE naming a local image`,
-          );
-        }
-      }
+      const sandboxImage = await ensureSandboxImage();
       network ??= ensureClusterNetwork(docker, o.cluster).catch((e) => {
         network = undefined;
         throw e;

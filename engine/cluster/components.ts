@@ -8,12 +8,15 @@ import type { AddressPlan } from '../network/address-plan';
 import type { NetworkController } from '../network/network-controller';
 import type { NodeManagerOptions } from '../kubelet/index';
 import type { DockerPodNetwork } from '../kubelet/docker/docker-runtime';
+import type { ClusterRef } from '../docker/names';
 
 export type NodeRuntime = 'simulated' | 'docker';
 
 export interface ClusterComponentsOptions {
   core: ApiCore;
   clusterName: string;
+  /** The cluster's identity in Docker (default: its name is its UID, as in tests). */
+  clusterRef?: ClusterRef;
   /** Nodes the cluster should have (missing ones are created). */
   nodes: number;
   nodeRuntime: NodeRuntime;
@@ -47,7 +50,13 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
     if (opts.network && opts.nodeRuntime === 'docker') {
       const { startNetworkController } = await import('../network/network-controller');
       const { CLUSTER_DOMAIN } = await import('../network/address-plan');
-      const net = startNetworkController({ client, cluster: opts.clusterName, clusterDir: opts.dataDir, plan: opts.network, log });
+      const net = startNetworkController({
+        client,
+        cluster: opts.clusterRef ?? opts.clusterName,
+        clusterDir: opts.dataDir,
+        plan: opts.network,
+        log,
+      });
       network = net;
       const dns = { nameserver: opts.network.dnsIP, clusterDomain: CLUSTER_DOMAIN };
       podNetwork = { dns: () => (net.failed() ? undefined : dns), serviceEnv: (pod) => net.serviceEnv(pod) };
@@ -55,7 +64,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
     const { startNodeManager, createSimulatedNodes } = await import('../kubelet/index');
     // Typed apart so `network` rides along: the node manager spreads these into each Docker runtime.
     const docker: NonNullable<NodeManagerOptions['docker']> & { network?: DockerPodNetwork } = {
-      cluster: opts.clusterName,
+      cluster: opts.clusterRef ?? opts.clusterName,
       dataDir: opts.dataDir,
       sandboxImage: opts.sandboxImage ?? process.env.SKIFF_SANDBOX_IMAGE,
       caCert: opts.core.caCert,

@@ -2,7 +2,7 @@
 // its spec (sandbox, init containers in order, app containers, restart policy with back-off,
 // graceful termination) and reports the status it observed. Callers serialize syncs per pod.
 import type { KubeObject } from '../kinds/types';
-import type { ContainerRuntime, RuntimeContainer } from './runtime';
+import type { ContainerRuntime, RuntimeContainer, Sandbox } from './runtime';
 import { buildPodStatus, type ContainerAttempts } from './pod-status';
 import type { NodeStreams } from '../client/node-streams';
 import { createProber } from './probes';
@@ -44,6 +44,9 @@ export interface PodSync {
   close(): void;
 }
 
+/** A container still only created after this long had its start fail. */
+const STUCK_CREATED_MS = 5_000;
+
 const isTerminalPhase = (p: string | undefined) => p === 'Succeeded' || p === 'Failed';
 
 export function createPodSync(d: PodSyncDeps): PodSync {
@@ -79,7 +82,9 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     const delay = sandboxDelays.get(uid) ?? Math.min(d.backoffBaseMs, 2_000);
     sandboxDelays.set(uid, Math.min(delay * 2, maxBackoff));
     d.resyncAfter(pod, delay);
-    const all = await Promise.resolve(d.runtime.listContainers(uid)).catch(() => [] as RuntimeContainer[]);
+    // A runtime that cannot even list (Docker down) leaves the last status alone: no flapping counts.
+    const all = await Promise.resolve(d.runtime.listContainers(uid)).catch(() => undefined);
+    if (!all) return;
     const named = (specs: any[] | undefined) => group(all.filter((c) => (specs ?? []).some((s: any) => s.name === c.name)));
     d.writeStatus(
       pod,
@@ -204,7 +209,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     // A finished pod this runtime knows nothing of (kubelet restarted) keeps its last status;
     // one it knows runs nothing again (its sandbox is not restarted, e.g. after Docker restarts).
     if (isTerminalPhase(pod.status?.phase) && !(await d.runtime.listSandboxes()).includes(uid)) return;
-    let sb: { id: string; podIP: string };
+    let sb: Sandbox;
     if (isTerminalPhase(pod.status?.phase)) sb = { id: '', podIP: pod.status?.podIP ?? '' };
     else {
       try {
@@ -217,6 +222,13 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     const podIP = pod.spec?.hostNetwork ? d.hostIP : sb.podIP;
     podIPs.set(uid, podIP);
     let all = await d.runtime.listContainers(uid);
+    if (sb.created && all.length) {
+      // The sandbox was removed behind our back: containers still in its old network namespace
+      // are stopped, so the restart policy brings them up in the new one (upstream does the same).
+      d.event(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+      for (const c of all) if (c.state !== 'exited') await d.runtime.stopContainer(c.id, 0);
+      all = await d.runtime.listContainers(uid);
+    }
     const init = group(all.filter((c) => (pod.spec?.initContainers ?? []).some((s: any) => s.name === c.name)));
     const app = group(all.filter((c) => (pod.spec?.containers ?? []).some((s: any) => s.name === c.name)));
     let phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed' = 'Pending';
@@ -255,7 +267,15 @@ export function createPodSync(d: PodSyncDeps): PodSync {
         app.set(spec.name, a);
         const c = a.latest;
         if (!c) a.waiting = await startContainer(pod, spec, sb.id, 0, false);
-        else if (c.state === 'exited' && (policy === 'Always' || (policy === 'OnFailure' && (c.exitCode ?? 0) !== 0))) {
+        else if (c.state === 'created' && d.now().getTime() - c.createdAt.getTime() > STUCK_CREATED_MS) {
+          // Made but never started (the runtime failed mid-start, e.g. Docker restarting): start
+          // it now, or remove it so the next sync makes the attempt again.
+          await d.runtime.startContainer(c.id).catch(async (e) => {
+            d.event(pod, 'Warning', 'Failed', `Error: ${String(e?.message ?? e).split('\n')[0]}`);
+            await d.runtime.removeContainer(c.id);
+            d.resyncAfter(pod, 1000);
+          });
+        } else if (c.state === 'exited' && (policy === 'Always' || (policy === 'OnFailure' && (c.exitCode ?? 0) !== 0))) {
           await restart(pod, spec, a, sb.id, false, all);
         }
       }

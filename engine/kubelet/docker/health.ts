@@ -16,6 +16,8 @@ export interface RuntimeHealthOptions {
   onChange?: (healthy: boolean) => void;
   /** A ping slower than this counts as down (a hung socket is as bad as a dead one). */
   timeoutMs?: number;
+  /** More that must hold besides a ping answer (the event stream is open). */
+  ready?: () => boolean;
 }
 
 export function createRuntimeHealth(o: RuntimeHealthOptions): RuntimeHealth {
@@ -30,7 +32,7 @@ export function createRuntimeHealth(o: RuntimeHealthOptions): RuntimeHealth {
       o.docker
         .ping()
         .then(
-          () => resolve(true),
+          () => resolve(o.ready ? o.ready() : true),
           () => resolve(false),
         )
         .finally(() => clearTimeout(t));

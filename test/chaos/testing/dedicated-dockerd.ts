@@ -4,7 +4,7 @@
 // chains); user-defined bridge networks still work, and `allowBridge` opens forwarding inside one
 // subnet where the host's FORWARD policy drops bridged traffic. Needs root and dockerd on PATH.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { waitFor } from '../../wait-for';
@@ -78,7 +78,10 @@ export async function startDedicatedDockerd(name = 'chaos'): Promise<DedicatedDo
     );
     proc = p;
     let log = '';
-    p.stderr!.on('data', (d) => (log = (log + d).slice(-4000)));
+    p.stderr!.on('data', (d) => {
+      log = (log + d).slice(-4000);
+      appendFileSync(join(dir, 'dockerd.log'), d);
+    });
     exited = new Promise((resolve) => p.once('exit', () => resolve()));
     await waitFor(
       'the dedicated dockerd to answer',
@@ -96,8 +99,23 @@ export async function startDedicatedDockerd(name = 'chaos'): Promise<DedicatedDo
     const p = proc;
     proc = undefined;
     if (!p || p.exitCode !== null) return;
+    // Its containerd outlives it by a moment; a new dockerd meeting the old one fails its start.
+    const pidFile = join(dir, 'exec', 'containerd', 'containerd.pid');
+    const containerd = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : 0;
     p.kill('SIGTERM');
     await exited;
+    const alive = () => {
+      try {
+        process.kill(containerd, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    if (!containerd) return;
+    await waitFor('the old containerd to exit', async () => !alive(), 15_000, 100).catch(() => {
+      if (alive()) process.kill(containerd, 'SIGKILL');
+    });
   }
 
   await start();

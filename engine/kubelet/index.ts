@@ -126,6 +126,9 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
           log(`kubelet ${name}: container runtime ${ok ? 'is back: resyncing every pod' : 'is down'}`);
           const k = kubelets.get(name)?.kubelet;
           k?.refreshNodeStatus();
+          // Back only once a fresh event stream opens: a Docker in the middle of shutting down
+          // answers some pings, and repairs made then die with it.
+          if (!ok) dr.resubscribe();
           if (ok) k?.resyncAll();
         },
       });

@@ -11,7 +11,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerSkip } from '../docker/docker-available';
@@ -189,6 +189,7 @@ test('after Docker restarts, pods are repaired, the Job stays Completed and the 
   await waitFor('3 web pods Running again with restartCount 1', async () => allWeb(await webPods(), 1), 60_000, 250).catch(async (e) => {
     // What went wrong, for whoever reads the failure.
     console.log(logs.slice(-40).join('\n'));
+    console.log(readFileSync(join(d.dir, 'dockerd.log'), 'utf8').split('\n').slice(-30).join('\n'));
     console.log(JSON.stringify(await webPods()));
     console.log(await d.cli(['ps', '-a', '--format', '{{.Names}} {{.Status}}']));
     console.log((await kubectl(['get', 'events', '--sort-by=.lastTimestamp'])).stdout.split('\n').slice(-25).join('\n'));

@@ -64,6 +64,8 @@ export type DockerRuntime = ContainerRuntime &
     readonly docker: Docker;
     /** Whether Docker's event stream is open (a Docker shutting down answers pings but not this). */
     eventsConnected(): boolean;
+    /** Drops the event stream and subscribes again (the runtime went down: the old stream proves nothing). */
+    resubscribe(): void;
     /** Removes every container of this node (tests, node removal). */
     removeAll(): Promise<void>;
   };
@@ -278,6 +280,10 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
   const runtime: DockerRuntime = {
     docker,
     eventsConnected: () => eventsUp,
+    resubscribe() {
+      eventsUp = false;
+      (events as any)?.destroy?.(); // its close handler subscribes again
+    },
     get version() {
       return version;
     },

@@ -1,6 +1,7 @@
 // Watches whether the Docker engine answers: a kubelet whose runtime is gone must say so
 // (node NotReady) and come back by itself when the engine returns.
 import type Docker from 'dockerode';
+import { existsSync } from 'node:fs';
 
 export interface RuntimeHealth {
   healthy(): boolean;
@@ -25,25 +26,31 @@ export function createRuntimeHealth(o: RuntimeHealthOptions): RuntimeHealth {
   let inFlight: Promise<boolean> | undefined;
   const timeoutMs = o.timeoutMs ?? 5000;
 
+  function settle(now: boolean): boolean {
+    inFlight = undefined;
+    if (now !== ok) {
+      ok = now;
+      o.onChange?.(now);
+    }
+    return now;
+  }
+
+  // A Docker shutting down removes its socket first, yet still answers on kept-alive connections.
+  async function socketGone(): Promise<boolean> {
+    const sp = (o.docker.modem as any)?.socketPath;
+    const path = typeof sp === 'function' ? await Promise.resolve(sp()).catch(() => undefined) : sp;
+    return typeof path === 'string' && path.startsWith('/') && !existsSync(path);
+  }
+
   function check(): Promise<boolean> {
     inFlight ??= new Promise<boolean>((resolve) => {
       const t = setTimeout(() => resolve(false), timeoutMs);
       t.unref();
-      o.docker
-        .ping()
-        .then(
-          () => resolve(o.ready ? o.ready() : true),
-          () => resolve(false),
-        )
+      socketGone()
+        .then((gone) => (gone ? false : o.docker.ping().then(() => (o.ready ? o.ready() : true))))
+        .then(resolve, () => resolve(false))
         .finally(() => clearTimeout(t));
-    }).then((now) => {
-      inFlight = undefined;
-      if (now !== ok) {
-        ok = now;
-        o.onChange?.(now);
-      }
-      return now;
-    });
+    }).then(settle);
     return inFlight;
   }
 

@@ -1,5 +1,5 @@
-// A Docker engine of the test's own: its own socket, data root, exec root (and so its own
-// containerd) and pid file, so a test may stop, kill and restart it while other test files use
+// A Docker engine of the test's own: its own socket, data root, exec root, containerd and pid
+// file, so a test may stop, kill and restart it while other test files use
 // the shared engine. No default bridge and no iptables rules (the shared engine owns the host's
 // chains); user-defined bridge networks still work, and `allowBridge` opens forwarding inside one
 // subnet where the host's FORWARD policy drops bridged traffic. Needs root and dockerd on PATH.
@@ -53,11 +53,35 @@ export async function startDedicatedDockerd(name = 'chaos'): Promise<DedicatedDo
   let proc: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
 
+  // Its own containerd, kept across dockerd restarts as on hosts where containerd is a service
+  // of its own (`systemctl restart docker` leaves it running); dockerd's supervised one comes
+  // back twice on a restart, which a restart test must not depend on.
+  const containerdSock = join(dir, 'containerd.sock');
+  writeFileSync(join(dir, 'containerd.toml'), 'version = 2\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n');
+  const containerd = spawn(
+    'containerd',
+    [
+      '--config',
+      join(dir, 'containerd.toml'),
+      '--address',
+      containerdSock,
+      '--root',
+      join(dir, 'containerd'),
+      '--state',
+      join(dir, 'cstate'),
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  containerd.stderr!.on('data', (d) => appendFileSync(join(dir, 'containerd.log'), d));
+  await waitFor('containerd to listen', async () => existsSync(containerdSock), 15_000, 100);
+
   async function start() {
     mkdirSync(join(dir, 'exec'), { recursive: true });
     const p = spawn(
       'dockerd',
       [
+        '--containerd',
+        containerdSock,
         '--host',
         host,
         '--data-root',
@@ -71,7 +95,6 @@ export async function startDedicatedDockerd(name = 'chaos'): Promise<DedicatedDo
         '--bridge=none',
         '--iptables=false',
         '--ip-masq=false',
-        '--shutdown-timeout=2',
         '--log-level=warn',
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
@@ -99,23 +122,8 @@ export async function startDedicatedDockerd(name = 'chaos'): Promise<DedicatedDo
     const p = proc;
     proc = undefined;
     if (!p || p.exitCode !== null) return;
-    // Its containerd outlives it by a moment; a new dockerd meeting the old one fails its start.
-    const pidFile = join(dir, 'exec', 'containerd', 'containerd.pid');
-    const containerd = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : 0;
     p.kill('SIGTERM');
     await exited;
-    const alive = () => {
-      try {
-        process.kill(containerd, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    if (!containerd) return;
-    await waitFor('the old containerd to exit', async () => !alive(), 15_000, 100).catch(() => {
-      if (alive()) process.kill(containerd, 'SIGKILL');
-    });
   }
 
   await start();
@@ -139,6 +147,12 @@ export async function startDedicatedDockerd(name = 'chaos'): Promise<DedicatedDo
           .remove({ force: true })
           .catch(() => {});
       await stop();
+      if (containerd.exitCode === null) {
+        const gone = new Promise((r) => containerd.once('exit', r));
+        containerd.kill('SIGTERM');
+        await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
+        if (containerd.exitCode === null) containerd.kill('SIGKILL');
+      }
       for (const r of rules.splice(0))
         await sh('iptables', ['-D', 'DOCKER-USER', ...r]).catch(() => sh('iptables', ['-D', 'FORWARD', ...r]).catch(() => {}));
       // Mounts under the data root (overlay, shm) must go before the files can.

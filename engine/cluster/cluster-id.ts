@@ -15,15 +15,15 @@ const FILE = 'cluster-id.json';
 export function loadClusterRef(clusterDir: string, name: string, o: { create: boolean }): ClusterRef {
   const file = join(clusterDir, FILE);
   if (existsSync(file)) {
-    let saved: any;
+    let saved: { uid?: unknown; legacy?: unknown } | null;
     try {
-      saved = JSON.parse(readFileSync(file, 'utf8'));
+      saved = JSON.parse(readFileSync(file, 'utf8')) as { uid?: unknown; legacy?: unknown } | null;
     } catch (e) {
       throw new SkiffError(`cannot read ${file} (${(e as Error).message})`, 'fix or remove the file');
     }
     if (typeof saved?.uid !== 'string' || !/^[0-9a-f-]{8,}$/.test(saved.uid))
       throw new SkiffError(`${file} holds no cluster UID`, 'fix or remove the file');
-    return { name, uid: saved.uid, ...(saved.legacy ? { legacy: true } : {}) };
+    return { name, uid: saved.uid, ...(saved.legacy === true ? { legacy: true } : {}) };
   }
   // cluster.json without an id: made by a Skiff that labelled Docker objects by name only.
   const legacy = existsSync(join(clusterDir, 'cluster.json'));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { routedPrefixes } from './network';
 
-test('host routes in 10.0.0.0/8 count as taken subnets (another engine bridges them)', () => {
+void test('host routes in 10.0.0.0/8 count as taken subnets (another engine bridges them)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-routes-'));
   try {
     const file = join(dir, 'route');

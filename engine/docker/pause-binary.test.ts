@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pauseBinary, pauseDigest, PAUSE_ARCHES } from './pause-binary';
 
-test('the pause binary is a static ELF executable for each architecture', () => {
+void test('the pause binary is a static ELF executable for each architecture', () => {
   for (const [arch, machine] of [
     ['amd64', 62],
     ['arm64', 183],
@@ -23,7 +23,7 @@ test('the pause binary is a static ELF executable for each architecture', () => 
   assert.throws(() => pauseBinary('s390x'), /no built-in pause binary for s390x/);
 });
 
-test('it sleeps until SIGTERM and then exits 0', { skip: process.platform !== 'linux' || process.arch !== 'x64' }, async () => {
+void test('it sleeps until SIGTERM and then exits 0', { skip: process.platform !== 'linux' || process.arch !== 'x64' }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-pause-'));
   try {
     const file = join(dir, 'pause');

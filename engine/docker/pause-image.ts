@@ -20,7 +20,8 @@ const building = new Map<string, Promise<string>>();
 
 /** The built-in sandbox image for this Docker engine: found by tag and label, else built (≈ 50 ms). */
 export function ensurePauseImage(docker: Docker, log: (line: string) => void = () => {}): Promise<string> {
-  const key = String((docker.modem as any)?.socketPath ?? (docker.modem as any)?.host ?? 'default');
+  const modem = docker.modem as unknown as { socketPath?: unknown; host?: unknown };
+  const key = typeof modem.socketPath === 'string' ? modem.socketPath : typeof modem.host === 'string' ? modem.host : 'default';
   let p = building.get(key);
   if (!p) {
     p = build(docker, log).finally(() => building.delete(key));
@@ -38,21 +39,24 @@ async function build(docker: Docker, log: (line: string) => void): Promise<strin
   const found = await docker
     .getImage(tag)
     .inspect()
-    .catch((e: any) => {
+    .catch((e: { statusCode?: number }) => {
       if (e?.statusCode === 404) return undefined;
       throw e;
     });
   if (found?.Config?.Labels?.[PAUSE_DIGEST_LABEL] === digest) return tag;
   const t = performance.now();
   const [repo, version] = tag.split(':');
-  const stream = await docker.importImage(
-    tarStream([{ type: 'file', path: 'pause', data: pauseBinary(arch), mode: 0o755 }]) as any,
-    { repo, tag: version, changes: ['ENTRYPOINT ["/pause"]', `LABEL ${PAUSE_DIGEST_LABEL}=${digest}`, 'LABEL skiff.image=pause'] } as any,
-  );
+  const stream = await docker.importImage(tarStream([{ type: 'file', path: 'pause', data: pauseBinary(arch), mode: 0o755 }]), {
+    repo,
+    tag: version,
+    changes: ['ENTRYPOINT ["/pause"]', `LABEL ${PAUSE_DIGEST_LABEL}=${digest}`, 'LABEL skiff.image=pause'],
+  });
+  type Progress = { error?: string; errorDetail?: { message?: string } };
   await new Promise<void>((resolve, reject) =>
-    docker.modem.followProgress(stream as any, (err: any, out: any[]) => {
+    docker.modem.followProgress(stream, (err: Error | null, out: Progress[]) => {
       const failed = out?.find((o) => o?.error || o?.errorDetail);
-      if (err || failed) reject(err ?? new Error(failed.error ?? failed.errorDetail?.message));
+      if (err) reject(err);
+      else if (failed) reject(new Error(failed.error ?? failed.errorDetail?.message ?? 'docker import failed'));
       else resolve();
     }),
   );

@@ -103,7 +103,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
       const { dockerLookups } = await import('./docker/lookups');
       const d = opts.docker ?? { cluster: 'skiff', dataDir: join(tmpdir(), 'skiff-docker') };
       const { createRuntimeHealth } = await import('./docker/health');
-      let health: RuntimeHealth | undefined;
+      const h: { health?: RuntimeHealth } = {};
       const dr = createDockerRuntime({
         ...d,
         node: name,
@@ -111,12 +111,12 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
         log,
         ...dockerLookups(client),
         // A broken event stream is the first sign of a Docker restart (and its return the last): check now.
-        onEvents: () => void health?.check(),
+        onEvents: () => void h.health?.check(),
       });
       opts.nodeStreams?.set(name, dr as NodeStreams);
       runtime = dr;
       const { dockerHostFacts } = await import('./docker/node-info');
-      health = createRuntimeHealth({
+      const health = (h.health = createRuntimeHealth({
         docker: dr.docker,
         intervalMs: 2000,
         // A Docker shutting down still answers pings for seconds while it stops containers;
@@ -131,7 +131,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
           if (!ok) dr.resubscribe();
           if (ok) k?.resyncAll();
         },
-      });
+      }));
       docker = { health, hostFacts: () => dockerHostFacts(dr.docker), runtimeHealthy: health.healthy };
     } else {
       runtime = createSimulatedRuntime({

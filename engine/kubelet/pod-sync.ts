@@ -44,6 +44,12 @@ export interface PodSync {
   close(): void;
 }
 
+/** The typed slice of a pod the sandbox paths read. */
+type PodView = {
+  spec?: { initContainers?: { name: string }[]; containers?: { name: string }[] };
+  status?: { phase?: string; podIP?: string };
+};
+
 /** A container still only created after this long had its start fail. */
 const STUCK_CREATED_MS = 5_000;
 
@@ -85,18 +91,19 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     // A runtime that cannot even list (Docker down) leaves the last status alone: no flapping counts.
     const all = await Promise.resolve(d.runtime.listContainers(uid)).catch(() => undefined);
     if (!all) return;
-    const named = (specs: any[] | undefined) => group(all.filter((c) => (specs ?? []).some((s: any) => s.name === c.name)));
+    const v = pod as PodView;
+    const named = (specs: { name: string }[] | undefined) => group(all.filter((c) => (specs ?? []).some((s) => s.name === c.name)));
     d.writeStatus(
       pod,
       buildPodStatus({
         pod,
         hostIP: d.hostIP,
-        podIP: pod.status?.podIP,
+        podIP: v.status?.podIP,
         scheme,
-        init: named(pod.spec?.initContainers),
-        app: named(pod.spec?.containers),
-        initDone: !pod.spec?.initContainers?.length,
-        phase: pod.status?.phase === 'Running' ? 'Running' : 'Pending',
+        init: named(v.spec?.initContainers),
+        app: named(v.spec?.containers),
+        initDone: !v.spec?.initContainers?.length,
+        phase: v.status?.phase === 'Running' ? 'Running' : 'Pending',
         now: d.now(),
         sandboxError: { reason: 'FailedCreatePodSandBox', message },
       }),
@@ -208,9 +215,10 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     const policy = pod.spec?.restartPolicy ?? 'Always';
     // A finished pod this runtime knows nothing of (kubelet restarted) keeps its last status;
     // one it knows runs nothing again (its sandbox is not restarted, e.g. after Docker restarts).
-    if (isTerminalPhase(pod.status?.phase) && !(await d.runtime.listSandboxes()).includes(uid)) return;
+    const prior = (pod as PodView).status;
+    if (isTerminalPhase(prior?.phase) && !(await d.runtime.listSandboxes()).includes(uid)) return;
     let sb: Sandbox;
-    if (isTerminalPhase(pod.status?.phase)) sb = { id: '', podIP: pod.status?.podIP ?? '' };
+    if (isTerminalPhase(prior?.phase)) sb = { id: '', podIP: prior?.podIP ?? '' };
     else {
       try {
         sb = await d.runtime.ensureSandbox({ pod, podCIDR: d.podCIDR });
@@ -270,7 +278,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
         else if (c.state === 'created' && d.now().getTime() - c.createdAt.getTime() > STUCK_CREATED_MS) {
           // Made but never started (the runtime failed mid-start, e.g. Docker restarting): start
           // it now, or remove it so the next sync makes the attempt again.
-          await d.runtime.startContainer(c.id).catch(async (e) => {
+          await d.runtime.startContainer(c.id).catch(async (e: Error) => {
             d.event(pod, 'Warning', 'Failed', `Error: ${String(e?.message ?? e).split('\n')[0]}`);
             await d.runtime.removeContainer(c.id);
             d.resyncAfter(pod, 1000);

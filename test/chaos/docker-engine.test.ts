@@ -8,6 +8,7 @@
 //   sandboxes restarted, containers restarted per restartPolicy (restartCount 1), the Completed
 //   Job untouched, the network agent and a NodePort Service answering from the host — and later
 //   kills are noticed as before.
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-argument -- kubectl's and Docker's JSON is read untyped, as a user's script would */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
@@ -110,7 +111,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('with no sandbox image in Docker the first pod runs and nothing is pulled', { skip, timeout: 120_000 }, async () => {
+void test('with no sandbox image in Docker the first pod runs and nothing is pulled', { skip, timeout: 120_000 }, async () => {
   const images = await d.docker.listImages();
   assert.ok(!images.some((i) => (i.RepoTags ?? []).some((t) => t.startsWith('registry.k8s.io/pause') || t.startsWith(PAUSE_IMAGE_REPO))));
   const events: any[] = [];
@@ -162,78 +163,82 @@ test('with no sandbox image in Docker the first pod runs and nothing is pulled',
   cp = undefined;
 });
 
-test('after Docker restarts, pods are repaired, the Job stays Completed and the Service answers', { skip, timeout: 300_000 }, async () => {
-  const { startControlPlane } = await import('../../engine/cluster/control-plane');
-  cp = await startControlPlane({
-    name: 'chaos',
-    dataDir: dir,
-    datastore: 'sqlite',
-    nodes: 1,
-    nodeRuntime: 'docker',
-    log: (l) => logs.push(`${new Date().toISOString().slice(11, 23)} ${l}`),
-  });
-  await d.allowBridge(cp.config.podCIDR!.replace(/\/17$/, '/16'));
-  const applied = await kubectl(['apply', '-f', '-'], manifests);
-  assert.equal(applied.code, 0, applied.stderr);
-  await waitFor('3 web pods Running and ready', async () => allWeb(await webPods(), 0), 90_000);
-  await waitFor('Job complete', async () => (await json(['get', 'job', 'once'])).status?.succeeded === 1, 60_000);
-  const nodePort = (await json(['get', 'svc', 'web'])).spec.ports[0].nodePort;
-  const names = new Set((await webPods()).map((p) => p.name));
-  await waitFor('the Service answers from the host', async () => names.has((await httpGet(nodePort)).trim()), 60_000);
-  const jobPod = (await json(['get', 'pods', '-l', 'job-name=once'])).items[0];
-  assert.equal(jobPod.status.phase, 'Succeeded');
+void test(
+  'after Docker restarts, pods are repaired, the Job stays Completed and the Service answers',
+  { skip, timeout: 300_000 },
+  async () => {
+    const { startControlPlane } = await import('../../engine/cluster/control-plane');
+    cp = await startControlPlane({
+      name: 'chaos',
+      dataDir: dir,
+      datastore: 'sqlite',
+      nodes: 1,
+      nodeRuntime: 'docker',
+      log: (l) => logs.push(`${new Date().toISOString().slice(11, 23)} ${l}`),
+    });
+    await d.allowBridge(cp.config.podCIDR!.replace(/\/17$/, '/16'));
+    const applied = await kubectl(['apply', '-f', '-'], manifests);
+    assert.equal(applied.code, 0, applied.stderr);
+    await waitFor('3 web pods Running and ready', async () => allWeb(await webPods(), 0), 90_000);
+    await waitFor('Job complete', async () => (await json(['get', 'job', 'once'])).status?.succeeded === 1, 60_000);
+    const nodePort = (await json(['get', 'svc', 'web'])).spec.ports[0].nodePort;
+    const names = new Set((await webPods()).map((p) => p.name));
+    await waitFor('the Service answers from the host', async () => names.has((await httpGet(nodePort)).trim()), 60_000);
+    const jobPod = (await json(['get', 'pods', '-l', 'job-name=once'])).items[0];
+    assert.equal(jobPod.status.phase, 'Succeeded');
 
-  await d.stop(); // every container stops, as with systemctl restart docker
-  await d.start();
-  const back = Date.now();
-  await waitFor('3 web pods Running again with restartCount 1', async () => allWeb(await webPods(), 1), 60_000, 250).catch(async (e) => {
-    // What went wrong, for whoever reads the failure.
-    console.log(logs.slice(-40).join('\n'));
-    console.log(readFileSync(join(d.dir, 'dockerd.log'), 'utf8').split('\n').slice(-30).join('\n'));
-    console.log(JSON.stringify(await webPods()));
-    console.log(await d.cli(['ps', '-a', '--format', '{{.Names}} {{.Status}}']));
-    console.log((await kubectl(['get', 'events', '--sort-by=.lastTimestamp'])).stdout.split('\n').slice(-25).join('\n'));
-    throw e;
-  });
-  console.log(`# pods Running and ready again ${Date.now() - back} ms after Docker answered`);
-  await waitFor(
-    'node Ready',
-    async () => (await json(['get', 'node'])).items[0].status.conditions.find((c: any) => c.type === 'Ready').status === 'True',
-    30_000,
-  );
-  for (const p of await webPods()) {
-    const r = await kubectl(['exec', p.name, '--', 'cat', '/www/index.html']);
-    assert.equal(r.stdout.trim(), p.name, r.stderr);
-  }
-  const job = (await json(['get', 'pods', '-l', 'job-name=once'])).items[0];
-  assert.equal(job.metadata.uid, jobPod.metadata.uid);
-  assert.equal(job.status.phase, 'Succeeded', 'the Completed pod stays Completed');
-  assert.equal(job.status.containerStatuses[0].restartCount, 0);
-  assert.equal((await json(['get', 'job', 'once'])).status.succeeded, 1);
-  await waitFor('the Service answers from the host again', async () => names.has((await httpGet(nodePort)).trim()), 30_000);
-  console.log(`# Service answering ${Date.now() - back} ms after Docker answered`);
-  const events = (await json(['get', 'events'])).items.map((e: any) => `${e.reason} ${e.involvedObject?.name}`);
-  assert.ok(
-    events.some((e: string) => /^Started web-/.test(e)),
-    'Started events for the restarted containers',
-  );
+    await d.stop(); // every container stops, as with systemctl restart docker
+    await d.start();
+    const back = Date.now();
+    await waitFor('3 web pods Running again with restartCount 1', async () => allWeb(await webPods(), 1), 60_000, 250).catch(async (e) => {
+      // What went wrong, for whoever reads the failure.
+      console.log(logs.slice(-40).join('\n'));
+      console.log(readFileSync(join(d.dir, 'dockerd.log'), 'utf8').split('\n').slice(-30).join('\n'));
+      console.log(JSON.stringify(await webPods()));
+      console.log(await d.cli(['ps', '-a', '--format', '{{.Names}} {{.Status}}']));
+      console.log((await kubectl(['get', 'events', '--sort-by=.lastTimestamp'])).stdout.split('\n').slice(-25).join('\n'));
+      throw e;
+    });
+    console.log(`# pods Running and ready again ${Date.now() - back} ms after Docker answered`);
+    await waitFor(
+      'node Ready',
+      async () => (await json(['get', 'node'])).items[0].status.conditions.find((c: any) => c.type === 'Ready').status === 'True',
+      30_000,
+    );
+    for (const p of await webPods()) {
+      const r = await kubectl(['exec', p.name, '--', 'cat', '/www/index.html']);
+      assert.equal(r.stdout.trim(), p.name, r.stderr);
+    }
+    const job = (await json(['get', 'pods', '-l', 'job-name=once'])).items[0];
+    assert.equal(job.metadata.uid, jobPod.metadata.uid);
+    assert.equal(job.status.phase, 'Succeeded', 'the Completed pod stays Completed');
+    assert.equal(job.status.containerStatuses[0].restartCount, 0);
+    assert.equal((await json(['get', 'job', 'once'])).status.succeeded, 1);
+    await waitFor('the Service answers from the host again', async () => names.has((await httpGet(nodePort)).trim()), 30_000);
+    console.log(`# Service answering ${Date.now() - back} ms after Docker answered`);
+    const events = (await json(['get', 'events'])).items.map((e: any) => `${e.reason} ${e.involvedObject?.name}`);
+    assert.ok(
+      events.some((e: string) => /^Started web-/.test(e)),
+      'Started events for the restarted containers',
+    );
 
-  // The event stream is back: a kill is noticed at once (then restarted after the crash back-off
-  // its container earned by dying with Docker, 10 s as upstream).
-  const victim = (await webPods())[0].name;
-  const [c] = await d.docker.listContainers({ filters: { label: [`skiff.pod=${victim}`, 'skiff.container=web'] } });
-  const killed = Date.now();
-  await d.docker.getContainer(c.Id).kill();
-  await waitFor(
-    'the kill noticed',
-    async () => {
-      const p = await json(['get', 'pod', victim]);
-      return !p.status.containerStatuses[0].state.running;
-    },
-    10_000,
-    100,
-  );
-  console.log(`# a docker kill was noticed in ${Date.now() - killed} ms`);
-  await waitFor('the killed container restarted', async () => (await webPods()).find((p) => p.name === victim)?.restarts === 2, 30_000);
-  if (process.env.SKIFF_CHAOS_LOG) console.log(logs.join('\n'));
-});
+    // The event stream is back: a kill is noticed at once (then restarted after the crash back-off
+    // its container earned by dying with Docker, 10 s as upstream).
+    const victim = (await webPods())[0].name;
+    const [c] = await d.docker.listContainers({ filters: { label: [`skiff.pod=${victim}`, 'skiff.container=web'] } });
+    const killed = Date.now();
+    await d.docker.getContainer(c.Id).kill();
+    await waitFor(
+      'the kill noticed',
+      async () => {
+        const p = await json(['get', 'pod', victim]);
+        return !p.status.containerStatuses[0].state.running;
+      },
+      10_000,
+      100,
+    );
+    console.log(`# a docker kill was noticed in ${Date.now() - killed} ms`);
+    await waitFor('the killed container restarted', async () => (await webPods()).find((p) => p.name === victim)?.restarts === 2, 30_000);
+    if (process.env.SKIFF_CHAOS_LOG) console.log(logs.join('\n'));
+  },
+);

@@ -33,7 +33,8 @@ before(async () => {
   await ensureTestImages();
   dir = mkdtempSync(join(tmpdir(), 'skiff-twins-'));
   for (const h of homes) mkdirSync(home(h));
-  const cli = await import('../../scripts/build-cli.mjs' as string);
+  const builder: string = '../../scripts/build-cli.mjs'; // untyped script: not resolved by tsc
+  const cli = (await import(builder)) as { isFresh(): boolean; buildCli(): Promise<void> };
   if (!cli.isFresh()) await cli.buildCli();
 });
 
@@ -46,7 +47,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('two clusters named local run side by side; deleting one leaves the other running', { skip, timeout: 240_000 }, async () => {
+void test('two clusters named local run side by side; deleting one leaves the other running', { skip, timeout: 240_000 }, async () => {
   for (const h of homes) {
     const r = await skiff(h, ['start', '--kubeconfig', kc(h), '--node-runtime', 'docker']);
     assert.equal(r.code, 0, r.stderr + r.stdout);
@@ -83,7 +84,7 @@ test('two clusters named local run side by side; deleting one leaves the other r
   assert.equal(exec.stdout.trim(), 'alive', exec.stderr);
 });
 
-test('a cluster made before UIDs owns the objects labelled with its name alone', { skip, timeout: 60_000 }, async () => {
+void test('a cluster made before UIDs owns the objects labelled with its name alone', { skip, timeout: 60_000 }, async () => {
   const legacyDir = join(dir, 'legacy', 'old');
   mkdirSync(legacyDir, { recursive: true });
   writeFileSync(join(legacyDir, 'cluster.json'), JSON.stringify({ name: 'old', port: 1, datastore: 'sqlite', created: '' }));

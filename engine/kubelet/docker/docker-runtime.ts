@@ -105,14 +105,15 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
 
   // Docker events → kubelet resyncs. A stream that ends or breaks (Docker restarted) is
   // re-subscribed; every pod is then resynced, since events in the gap are lost.
-  let events: NodeJS.ReadableStream | undefined;
+  let events: (NodeJS.ReadableStream & { destroy?(): void }) | undefined;
   let eventsUp = false;
   function watchEvents(afterLoss = false) {
     if (closed) return;
     docker.getEvents({ filters: { type: ['container'], label: baseFilter, event: ['start', 'die', 'oom', 'destroy'] } }).then(
       (s) => {
-        if (closed) return void (s as any).destroy?.();
-        events = s;
+        const stream = s as NodeJS.ReadableStream & { destroy?(): void };
+        if (closed) return void stream.destroy?.();
+        events = stream;
         eventsUp = true;
         if (afterLoss) o.onEvents?.(true);
         if (afterLoss) {
@@ -127,7 +128,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
             const line = buf.slice(0, i);
             buf = buf.slice(i + 1);
             try {
-              const attrs = JSON.parse(line)?.Actor?.Attributes;
+              const attrs = (JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> } } | null)?.Actor?.Attributes;
               const uid = attrs?.[L.podUid];
               if (uid && ownedBy(o.cluster, attrs)) emit(uid);
             } catch {
@@ -217,7 +218,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
   async function ensureSandboxImage(): Promise<string> {
     const image = o.sandboxImage;
     if (!image)
-      return ensurePauseImage(docker, log).catch((e) => {
+      return ensurePauseImage(docker, log).catch((e: Error) => {
         throw new Error(
           `cannot build Skiff's sandbox image (${e.message}); pass --sandbox-image / SKIFF_SANDBOX_IMAGE naming a local image`,
         );
@@ -226,7 +227,8 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     try {
       await pull(image);
       return image;
-    } catch (e: any) {
+    } catch (err) {
+      const e = err as Error;
       throw new Error(
         `sandbox image "${image}" is not present and cannot be pulled (${e.message}); load it with \`docker load\`/\`docker import\`, or pass --sandbox-image / SKIFF_SANDBOX_IMAGE naming a local image (unset, Skiff builds its own)`,
       );
@@ -282,7 +284,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     eventsConnected: () => eventsUp,
     resubscribe() {
       eventsUp = false;
-      (events as any)?.destroy?.(); // its close handler subscribes again
+      events?.destroy?.(); // its close handler subscribes again
     },
     get version() {
       return version;
@@ -302,7 +304,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
             .start()
             .then(
               () => true,
-              (e) => {
+              (e: { statusCode?: number; message?: string }) => {
                 if (e?.statusCode === 304) return true;
                 // After a Docker restart a sandbox may not start again (a stale task or
                 // endpoint): it is replaced, and the pod's containers restart in the new one.
@@ -484,7 +486,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
       closed = true;
       clearInterval(refreshTimer);
       pleg.stop();
-      (events as any)?.destroy?.();
+      events?.destroy?.();
       listeners.clear();
     },
 

@@ -37,8 +37,8 @@ export function createRuntimeHealth(o: RuntimeHealthOptions): RuntimeHealth {
 
   // A Docker shutting down removes its socket first, yet still answers on kept-alive connections.
   async function socketGone(): Promise<boolean> {
-    const sp = (o.docker.modem as any)?.socketPath;
-    const path = typeof sp === 'function' ? await Promise.resolve(sp()).catch(() => undefined) : sp;
+    const sp = (o.docker.modem as unknown as { socketPath?: unknown }).socketPath;
+    const path: unknown = typeof sp === 'function' ? await Promise.resolve((sp as () => unknown)()).catch(() => undefined) : sp;
     return typeof path === 'string' && path.startsWith('/') && !existsSync(path);
   }
 

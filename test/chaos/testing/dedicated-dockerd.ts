@@ -72,8 +72,8 @@ export async function startDedicatedDockerd(name = 'chaos'): Promise<DedicatedDo
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  containerd.stderr!.on('data', (d) => appendFileSync(join(dir, 'containerd.log'), d));
-  await waitFor('containerd to listen', async () => existsSync(containerdSock), 15_000, 100);
+  containerd.stderr.on('data', (d: Buffer) => appendFileSync(join(dir, 'containerd.log'), d));
+  await waitFor('containerd to listen', () => Promise.resolve(existsSync(containerdSock)), 15_000, 100);
 
   async function start() {
     mkdirSync(join(dir, 'exec'), { recursive: true });
@@ -101,8 +101,8 @@ export async function startDedicatedDockerd(name = 'chaos'): Promise<DedicatedDo
     );
     proc = p;
     let log = '';
-    p.stderr!.on('data', (d) => {
-      log = (log + d).slice(-4000);
+    p.stderr.on('data', (d: Buffer) => {
+      log = (log + d.toString()).slice(-4000);
       appendFileSync(join(dir, 'dockerd.log'), d);
     });
     exited = new Promise((resolve) => p.once('exit', () => resolve()));

@@ -37,7 +37,7 @@ export function createRuntimeHealth(o: RuntimeHealthOptions): RuntimeHealth {
 
   // A Docker shutting down removes its socket first, yet still answers on kept-alive connections.
   async function socketGone(): Promise<boolean> {
-    const sp = (o.docker.modem as unknown as { socketPath?: unknown }).socketPath;
+    const sp = (o.docker.modem as unknown as { socketPath?: unknown } | undefined)?.socketPath;
     const path: unknown = typeof sp === 'function' ? await Promise.resolve((sp as () => unknown)()).catch(() => undefined) : sp;
     return typeof path === 'string' && path.startsWith('/') && !existsSync(path);
   }

@@ -4,7 +4,7 @@
 // chains); user-defined bridge networks still work, and `allowBridge` opens forwarding inside one
 // subnet where the host's FORWARD policy drops bridged traffic. Needs root and dockerd on PATH.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { waitFor } from '../../wait-for';
@@ -141,6 +141,10 @@ export async function startDedicatedDockerd(name = 'chaos'): Promise<DedicatedDo
       rules.push(rule);
     },
     async destroy() {
+      // Bridges outlive the engine that made them (and keep their routes): noted now, deleted below.
+      const bridges = (await docker.listNetworks().catch(() => []))
+        .filter((n) => n.Driver === 'bridge')
+        .map((n) => `br-${n.Id.slice(0, 12)}`);
       for (const c of await docker.listContainers({ all: true }).catch(() => []))
         await docker
           .getContainer(c.Id)
@@ -153,6 +157,24 @@ export async function startDedicatedDockerd(name = 'chaos'): Promise<DedicatedDo
         await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
         if (containerd.exitCode === null) containerd.kill('SIGKILL');
       }
+      // Shims (and anything else) still pointing into this engine's directory are its leftovers.
+      for (const pid of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+        const cmd = (() => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+          } catch {
+            return '';
+          }
+        })();
+        if (Number(pid) !== process.pid && cmd.includes(`${dir}/`)) {
+          try {
+            process.kill(Number(pid), 'SIGKILL');
+          } catch {
+            /* already gone */
+          }
+        }
+      }
+      for (const b of bridges) await sh('ip', ['link', 'delete', b]).catch(() => {});
       for (const r of rules.splice(0))
         await sh('iptables', ['-D', 'DOCKER-USER', ...r]).catch(() => sh('iptables', ['-D', 'FORWARD', ...r]).catch(() => {}));
       // Mounts under the data root (overlay, shm) must go before the files can.

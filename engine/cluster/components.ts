@@ -8,17 +8,20 @@ import type { AddressPlan } from '../network/address-plan';
 import type { NetworkController } from '../network/network-controller';
 import type { NodeManagerOptions } from '../kubelet/index';
 import type { DockerPodNetwork } from '../kubelet/docker/docker-runtime';
+import type { ClusterRef } from '../docker/names';
 
 export type NodeRuntime = 'simulated' | 'docker';
 
 export interface ClusterComponentsOptions {
   core: ApiCore;
   clusterName: string;
+  /** The cluster's identity in Docker (default: its name is its UID, as in tests). */
+  clusterRef?: ClusterRef;
   /** Nodes the cluster should have (missing ones are created). */
   nodes: number;
   nodeRuntime: NodeRuntime;
   dataDir: string;
-  /** Docker nodes' sandbox image (default registry.k8s.io/pause:3.10, or env SKIFF_SANDBOX_IMAGE). */
+  /** Docker nodes' sandbox image (default env SKIFF_SANDBOX_IMAGE, else Skiff's own skiff/pause, built locally). */
   sandboxImage?: string;
   /** Docker-backed clusters: the address plan of the cluster network (Service networking runs). */
   network?: AddressPlan;
@@ -51,7 +54,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       const { CLUSTER_DOMAIN } = await import('../network/address-plan');
       const net = startNetworkController({
         client,
-        cluster: opts.clusterName,
+        cluster: opts.clusterRef ?? opts.clusterName,
         clusterDir: opts.dataDir,
         plan: opts.network,
         apiServerPort: opts.apiServerPort,
@@ -64,7 +67,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
     const { startNodeManager, createSimulatedNodes } = await import('../kubelet/index');
     // Typed apart so `network` rides along: the node manager spreads these into each Docker runtime.
     const docker: NonNullable<NodeManagerOptions['docker']> & { network?: DockerPodNetwork } = {
-      cluster: opts.clusterName,
+      cluster: opts.clusterRef ?? opts.clusterName,
       dataDir: opts.dataDir,
       sandboxImage: opts.sandboxImage ?? process.env.SKIFF_SANDBOX_IMAGE,
       caCert: opts.core.caCert,

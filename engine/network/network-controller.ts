@@ -14,12 +14,14 @@ import { serviceEnv } from './service-env';
 import { hostClaims } from './host-targets';
 import { createHostListeners, type ListenFailure } from './host-listeners';
 import { ensureKubeDnsService } from './kube-dns';
+import type { ClusterKey } from '../docker/names';
 import { startAgent } from './agent-runner';
 import type { AgentLink } from './agent-link';
 
 export interface NetworkControllerOptions {
   client: KubeClient;
-  cluster: string;
+  /** The cluster's identity in Docker (engine/docker/names.ts). */
+  cluster: ClusterKey;
   /** The cluster's own directory. */
   clusterDir: string;
   plan: AddressPlan;

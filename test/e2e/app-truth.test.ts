@@ -114,33 +114,55 @@ test("the cluster Delete dialog makes no claim about a kubeconfig context the ap
   await page.getByTestId('confirm-dialog').getByText('Cancel').click();
 });
 
-test('at 900 px every header and toolbar control lies inside the viewport, none overlap, no sideways scroll', async () => {
-  await page.getByTestId('nav-pods').click();
-  await page.setViewportSize({ width: 900, height: 700 });
-  try {
-    await page.getByTestId('create-button').waitFor();
-    const boxes = await page.evaluate(() => {
-      const sel =
-        '.topbar button, .topbar select, .topbar input, .topbar [data-testid="status"], .toolbar button, .toolbar input, .toolbar select, .toolbar label';
-      const all = [...document.querySelectorAll<HTMLElement>(sel)];
-      return all
-        .filter((e) => e.offsetParent !== null && !all.some((o) => o !== e && o.contains(e)))
-        .map((e) => {
-          const r = e.getBoundingClientRect();
-          return { id: e.dataset.testid ?? e.textContent?.trim().slice(0, 20) ?? e.tagName, x: r.left, y: r.top, r: r.right, b: r.bottom };
-        });
-    });
-    const width = await page.evaluate(() => window.innerWidth);
-    for (const b of boxes) assert.ok(b.x >= 0 && b.r <= width + 0.5, `${b.id} is outside the viewport: ${JSON.stringify(b)}`);
+/** Every visible header and toolbar control: inside the viewport and its clipping boxes, unwrapped, not overlapping. */
+async function checkLayout(where: string): Promise<void> {
+  const found = await page.evaluate(() => {
+    const sel =
+      '.topbar button, .topbar select, .topbar input, .topbar [data-testid="status"], .toolbar button, .toolbar input, .toolbar select, .toolbar label, .detail-actions button, .detail-head button';
+    const all = [...document.querySelectorAll<HTMLElement>(sel)];
+    const problems: string[] = [];
+    const boxes = all
+      .filter((e) => e.offsetParent !== null && !all.some((o) => o !== e && o.contains(e)))
+      .map((e) => {
+        const r = e.getBoundingClientRect();
+        const id = e.dataset.testid ?? e.getAttribute('aria-label') ?? e.textContent?.trim().slice(0, 20) ?? e.tagName;
+        for (let p = e.parentElement; p; p = p.parentElement) {
+          const cs = getComputedStyle(p);
+          if (cs.overflowX === 'visible' && cs.overflowY === 'visible') continue;
+          const c = p.getBoundingClientRect();
+          if (r.left < c.left - 0.5 || r.right > c.right + 0.5 || r.top < c.top - 0.5 || r.bottom > c.bottom + 0.5)
+            problems.push(`${id} is clipped by .${p.className || p.tagName}`);
+        }
+        if (e.tagName === 'BUTTON' && r.height > 40) problems.push(`${id} wraps (${Math.round(r.height)} px high)`);
+        if (r.left < 0 || r.right > window.innerWidth + 0.5) problems.push(`${id} is outside the viewport`);
+        // Something else on top of it (a panel over the toolbar) hides it as well as clipping would.
+        const top = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+        if (!top || !(e === top || e.contains(top) || (e.tagName === 'LABEL' && top.closest('label') === e)))
+          problems.push(`${id} is covered by ${top ? (top as HTMLElement).className || top.tagName : 'nothing (off screen)'}`);
+        return { id, x: r.left, y: r.top, r: r.right, b: r.bottom };
+      });
     for (let i = 0; i < boxes.length; i++)
       for (let j = i + 1; j < boxes.length; j++) {
         const a = boxes[i];
         const c = boxes[j];
-        const overlap = a.x < c.r - 0.5 && c.x < a.r - 0.5 && a.y < c.b - 0.5 && c.y < a.b - 0.5;
-        assert.ok(!overlap, `${a.id} overlaps ${c.id}`);
+        if (a.x < c.r - 0.5 && c.x < a.r - 0.5 && a.y < c.b - 0.5 && c.y < a.b - 0.5) problems.push(`${a.id} overlaps ${c.id}`);
       }
-    const sideways = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-    assert.equal(sideways, false, 'the page scrolls sideways');
+    if (document.documentElement.scrollWidth > window.innerWidth) problems.push('the page scrolls sideways');
+    return { problems, count: boxes.length };
+  });
+  assert.ok(found.count > 5, `${where}: only ${found.count} controls found`);
+  assert.deepEqual(found.problems, [], where);
+}
+
+test('at 900 px every header and toolbar control lies inside the viewport, none clipped, wrapped or overlapping, no sideways scroll', async () => {
+  await page.getByTestId('nav-configmaps').click();
+  await page.setViewportSize({ width: 900, height: 700 });
+  try {
+    await page.getByTestId('create-button').waitFor();
+    await checkLayout('the list');
+    await page.locator('[data-testid="row"]').first().click();
+    await page.getByTestId('detail-panel').waitFor();
+    await checkLayout('the list with a detail panel');
     await screenshot(page, 'truth-03-900px');
   } finally {
     await page.setViewportSize({ width: 1400, height: 900 });

@@ -26,6 +26,15 @@ before(async () => {
   page.on('pageerror', (e) => pageErrors.push(e.stack ?? e.message));
   const res = await page.request.post(`${f.url}/api/clusters`, { data: { name: CLUSTER, nodes: 1, runtime: 'simulated' } });
   assert.equal(res.status(), 202, await res.text());
+  await until(
+    'the cluster to run',
+    async () => {
+      const list = (await (await page.request.get(`${f.url}/api/clusters`)).json()) as { name: string; state: string }[];
+      return list.find((c) => c.name === CLUSTER)?.state === 'running';
+    },
+    90_000,
+  );
+  await page.reload(); // the page opened before the cluster existed: land on its overview
   await page.locator('[data-testid="node-row"][data-ready="true"]').first().waitFor({ timeout: 60_000 });
 });
 // A test that failed half-way must not leave the editor over the next one.

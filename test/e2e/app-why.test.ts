@@ -15,6 +15,7 @@ const CLUSTER = 'why';
 const PROFILE = `skiff-${CLUSTER}`;
 // Nothing listens on 127.0.0.1:1: the pull fails at once with "connection refused".
 const BAD_IMAGE = '127.0.0.1:1/skiff-e2e/missing:1';
+const PULL_NS = 'why-pull';
 const until = (what: string, fn: () => Promise<boolean>, timeoutMs = 15_000) => waitFor(what, fn, timeoutMs, 150);
 
 const DEPLOYMENT = `apiVersion: apps/v1
@@ -42,14 +43,14 @@ await describeDocker('why is it broken: the app with a Docker node', async () =>
   let f: AppFixture;
   let page: Page;
   const k8s = (path: string) => `${f.url}/k8s/${PROFILE}${path}`;
-  const createPod = async (name: string, container: Record<string, unknown>) => {
-    const res = await page.request.post(k8s('/api/v1/namespaces/default/pods'), {
+  const createPod = async (name: string, container: Record<string, unknown>, ns = 'default') => {
+    const res = await page.request.post(k8s(`/api/v1/namespaces/${ns}/pods`), {
       data: { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'main', ...container }] } },
     });
     assert.equal(res.status(), 201, await res.text());
   };
-  const waiting = async (name: string) => {
-    const p = await (await page.request.get(k8s(`/api/v1/namespaces/default/pods/${name}`))).json();
+  const waiting = async (name: string, ns = 'default') => {
+    const p = await (await page.request.get(k8s(`/api/v1/namespaces/${ns}/pods/${name}`))).json();
     return p.status?.containerStatuses?.[0]?.state?.waiting?.reason as string | undefined;
   };
   const openPod = async (name: string) => {
@@ -65,9 +66,23 @@ await describeDocker('why is it broken: the app with a Docker node', async () =>
     page.setDefaultTimeout(10_000);
     const res = await page.request.post(`${f.url}/api/clusters`, { data: { name: CLUSTER, nodes: 1, runtime: 'docker' } });
     assert.equal(res.status(), 202, await res.text());
+    await until(
+      'the cluster to run',
+      async () => {
+        const list = (await (await page.request.get(`${f.url}/api/clusters`)).json()) as { name: string; state: string }[];
+        return list.find((c) => c.name === CLUSTER)?.state === 'running';
+      },
+      90_000,
+    );
+    await page.reload(); // the page opened before the cluster existed: land on its overview
     await page.locator('[data-testid="node-row"][data-ready="true"]').first().waitFor({ timeout: 90_000 });
     // Both started now; the tests below look at them when they need them.
-    await createPod('bad-image', { image: BAD_IMAGE });
+    // In a namespace of its own, so the Overview's counts there are about it alone.
+    const ns = await page.request.post(k8s('/api/v1/namespaces'), {
+      data: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: PULL_NS } },
+    });
+    assert.equal(ns.status(), 201, await ns.text());
+    await createPod('bad-image', { image: BAD_IMAGE }, PULL_NS);
     await createPod('crasher', { image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo bye; exit 3'] });
     // Fails once, then runs: its restart cell "1 (Ns ago)" changes only by ticking.
     const once = await page.request.post(k8s('/api/v1/namespaces/default/pods'), {
@@ -126,7 +141,7 @@ await describeDocker('why is it broken: the app with a Docker node', async () =>
   });
 
   test('a pod with a bad image says "ErrImagePull: <message>" on top of its panel, with its events, within 5 s', async () => {
-    await until('the pull to fail', async () => /ErrImagePull|ImagePullBackOff/.test((await waiting('bad-image')) ?? ''), 60_000);
+    await until('the pull to fail', async () => /ErrImagePull|ImagePullBackOff/.test((await waiting('bad-image', PULL_NS)) ?? ''), 60_000);
     const panel = await openPod('bad-image');
     const opened = Date.now();
     const why = panel.getByTestId('pod-why');
@@ -149,12 +164,15 @@ await describeDocker('why is it broken: the app with a Docker node', async () =>
 
   test('the Overview counts the image-pull pod as Pending, not Failed', async () => {
     await page.getByTestId('nav-overview').click();
-    const n = async (phase: string) => Number((await page.getByTestId(`phase-${phase}`).locator('.n').innerText()).trim());
-    await until('the counts', async () => !Number.isNaN(await n('Pending')));
-    await until('bad-image counted as Pending', async () => (await n('Pending')) >= 1, 20_000);
-    const failed = await n('Failed');
-    assert.equal(failed, 0, 'an image-pull pod is not Failed');
-    await screenshot(page, 'why-03-overview');
+    await page.getByTestId('namespace-picker').selectOption(PULL_NS, { timeout: 20_000 }); // the picker re-reads namespaces every 15 s
+    try {
+      const n = async (phase: string) => Number((await page.getByTestId(`phase-${phase}`).locator('.n').innerText()).trim());
+      await until('bad-image counted', async () => (await n('Pending')) + (await n('Failed')) === 1, 20_000);
+      assert.deepEqual([await n('Pending'), await n('Failed')], [1, 0], 'an image-pull pod is Pending, not Failed');
+      await screenshot(page, 'why-03-overview');
+    } finally {
+      await page.getByTestId('namespace-picker').selectOption('');
+    }
   });
 
   test('a crashing pod says its last exit code; its Created age and its restart cell tick', async () => {

@@ -150,7 +150,8 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
       if (!p) return;
       // The as-you-type check validates the text; whether the object moved on since (a
       // controller writing its status) is Apply's question, so it sends no resourceVersion.
-      if (!explicit && mode === 'edit' && p.body.metadata) delete p.body.metadata.resourceVersion;
+      const meta = p.body.metadata as { resourceVersion?: string } | undefined;
+      if (!explicit && mode === 'edit' && meta) delete meta.resourceVersion;
       try {
         await submit(client, p.tgt, p.body, mode, true);
         if (n !== seq.current) return;

@@ -70,7 +70,7 @@ test('Invalid causes land on their field; unknown fields fall back to line 1', (
   assert.match(d[0].message, /^spec.replicas: Invalid value/);
 });
 
-test('a missing namespace lands on metadata.namespace; an unclosed quote where it opens', () => {
+void test('a missing namespace lands on metadata.namespace; an unclosed quote where it opens', () => {
   const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: nope\ndata:\n  a: b\n';
   const err = new K8sError('namespaces "nope" not found', 404, 'NotFound', '', [], {
     kind: 'Status',

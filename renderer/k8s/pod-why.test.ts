@@ -1,14 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { podWhy } from './pod-why';
+import type { KubeEvent } from './events';
 import type { KubeObject } from './types';
 
-const pod = (status: Record<string, any>, spec: Record<string, any> = { nodeName: 'n1' }): KubeObject => ({
+const pod = (status: Record<string, unknown>, spec: Record<string, unknown> = { nodeName: 'n1' }): KubeObject => ({
   metadata: { name: 'p' },
   spec,
   status,
 });
-const warning = (reason: string, message: string, at = '2026-01-01T00:00:00Z'): KubeObject => ({
+const warning = (reason: string, message: string, at = '2026-01-01T00:00:00Z'): KubeEvent => ({
   metadata: { name: reason },
   type: 'Warning',
   reason,
@@ -16,7 +17,7 @@ const warning = (reason: string, message: string, at = '2026-01-01T00:00:00Z'): 
   lastTimestamp: at,
 });
 
-test('an image that cannot be pulled reads "ErrImagePull: <message>", in back-off too', () => {
+void test('an image that cannot be pulled reads "ErrImagePull: <message>", in back-off too', () => {
   const w = podWhy(
     pod({
       phase: 'Pending',
@@ -44,7 +45,7 @@ test('an image that cannot be pulled reads "ErrImagePull: <message>", in back-of
   assert.match(`${upstream?.reason}: ${upstream?.message}`, /^ErrImagePull: Failed to pull image "x": not found/);
 });
 
-test('scheduling failures, sandbox failures and probes say what the status or the events say', () => {
+void test('scheduling failures, sandbox failures and probes say what the status or the events say', () => {
   const unsched = podWhy(
     pod(
       {
@@ -71,7 +72,7 @@ test('scheduling failures, sandbox failures and probes say what the status or th
   assert.equal(`${probe?.reason}: ${probe?.message}`, 'Unhealthy: Readiness probe failed: 503');
 });
 
-test('crashes give the last exit code and reason; OOM kills are named', () => {
+void test('crashes give the last exit code and reason; OOM kills are named', () => {
   const crash = podWhy(
     pod({
       phase: 'Running',

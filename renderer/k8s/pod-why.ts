@@ -1,7 +1,7 @@
 // The one line on top of a pod's panel that says why it is not running or not ready, from its
 // status and (when the status alone does not say) its latest Warning events: scheduling,
 // image pulls, the sandbox, probes, crashes with their last exit code, OOM kills.
-import { eventTime } from './events';
+import { eventTime, type KubeEvent } from './events';
 import type { KubeObject } from './types';
 
 export interface PodWhy {
@@ -11,12 +11,40 @@ export interface PodWhy {
   tone: 'bad' | 'warn';
 }
 
+interface Terminated {
+  exitCode?: number;
+  reason?: string;
+  message?: string;
+}
+
+interface ContainerState {
+  waiting?: { reason?: string; message?: string };
+  running?: { startedAt?: string };
+  terminated?: Terminated;
+}
+
 interface ContainerStatus {
   name: string;
   ready?: boolean;
   restartCount?: number;
-  state?: Record<string, any>;
-  lastState?: Record<string, any>;
+  state?: ContainerState;
+  lastState?: ContainerState;
+}
+
+interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+}
+
+interface PodStatus {
+  phase?: string;
+  reason?: string;
+  message?: string;
+  conditions?: Condition[];
+  containerStatuses?: ContainerStatus[];
+  initContainerStatuses?: ContainerStatus[];
 }
 
 const pullReasons = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'RegistryUnavailable']);
@@ -28,16 +56,16 @@ const startReasons = new Set([
   'PostStartHookError',
 ]);
 
-function latestWarning(events: KubeObject[], match: (e: KubeObject) => boolean = () => true): KubeObject | undefined {
+function latestWarning(events: KubeEvent[], match: (e: KubeEvent) => boolean = () => true): KubeEvent | undefined {
   return events.filter((e) => e.type === 'Warning' && match(e)).sort((a, b) => eventTime(b) - eventTime(a))[0];
 }
 
-function exitText(t: Record<string, any>): string {
+function exitText(t: Terminated): string {
   const code = `exit code ${t.exitCode ?? '?'}`;
   return t.reason && t.reason !== 'Error' ? `${code} (${t.reason})` : code;
 }
 
-function pullFailure(st: ContainerStatus, reason: string, message: string, events: KubeObject[]): PodWhy {
+function pullFailure(st: ContainerStatus, reason: string, message: string, events: KubeEvent[]): PodWhy {
   if (reason === 'ErrImagePull' || reason === 'ImagePullBackOff') {
     // Our kubelet carries the pull error inside the back-off message; upstream ones put it in a Failed event.
     const inline = /ErrImagePull: (.*)$/s.exec(message)?.[1];
@@ -49,7 +77,7 @@ function pullFailure(st: ContainerStatus, reason: string, message: string, event
   return { reason, message: message || `cannot use the image of container ${st.name}`, tone: 'bad' };
 }
 
-function containerProblem(st: ContainerStatus, events: KubeObject[]): PodWhy | undefined {
+function containerProblem(st: ContainerStatus, events: KubeEvent[]): PodWhy | undefined {
   const waiting = st.state?.waiting;
   const last = st.lastState?.terminated;
   const done = st.state?.terminated;
@@ -77,25 +105,26 @@ function containerProblem(st: ContainerStatus, events: KubeObject[]): PodWhy | u
   return undefined;
 }
 
-export function podWhy(pod: KubeObject, events: KubeObject[] = []): PodWhy | undefined {
-  const status = pod.status ?? {};
-  const phase: string = status.phase ?? 'Pending';
+export function podWhy(pod: KubeObject, events: KubeEvent[] = []): PodWhy | undefined {
+  const status = (pod.status ?? {}) as PodStatus;
+  const nodeName = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
+  const phase = status.phase ?? 'Pending';
   if (pod.metadata.deletionTimestamp || phase === 'Succeeded') return undefined;
-  const conditions: Array<Record<string, any>> = status.conditions ?? [];
+  const conditions = status.conditions ?? [];
   const cond = (type: string) => conditions.find((c) => c.type === type);
   if (phase === 'Failed') return { reason: status.reason || 'Failed', message: status.message || 'the pod failed', tone: 'bad' };
 
   const scheduled = cond('PodScheduled');
-  if (!pod.spec?.nodeName && scheduled?.status === 'False')
+  if (!nodeName && scheduled?.status === 'False')
     return { reason: scheduled.reason || 'Unschedulable', message: scheduled.message || 'no node can take it', tone: 'bad' };
-  if (!pod.spec?.nodeName) {
+  if (!nodeName) {
     const w = latestWarning(events, (e) => e.reason === 'FailedScheduling');
     return w
       ? { reason: 'FailedScheduling', message: w.message ?? '', tone: 'bad' }
       : { reason: 'Pending', message: 'waiting for the scheduler to pick a node', tone: 'warn' };
   }
 
-  const all: ContainerStatus[] = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])];
+  const all = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])];
   for (const st of all) {
     const p = containerProblem(st, events);
     if (p) return p;

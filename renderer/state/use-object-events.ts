@@ -2,12 +2,12 @@
 // panel must not hold a watch connection. Shared by the panel's Events section and the
 // pod's "why" line.
 import { resourcePath, wellKnown } from '../k8s/resources';
-import type { KubeObject } from '../k8s/types';
+import { asEvent, type KubeEvent } from '../k8s/events';
 import { useK8s } from './services';
 import { useLiveTable } from './use-live-table';
 
 export interface ObjectEvents {
-  events: KubeObject[];
+  events: KubeEvent[];
   loading: boolean;
   error?: Error;
 }
@@ -20,5 +20,5 @@ export function useObjectEvents(uid: string | undefined): ObjectEvents {
     poll: true,
     pollMs: 2000,
   });
-  return { events: live.set.rows.flatMap((r) => (r.object ? [r.object] : [])), loading: live.loading, error: live.error };
+  return { events: live.set.rows.flatMap((r) => (r.object ? [asEvent(r.object)] : [])), loading: live.loading, error: live.error };
 }

@@ -5,7 +5,7 @@ import { warningsByUid } from './use-warnings';
 const at = (min: number) => new Date(Date.UTC(2026, 0, 1, 0, min)).toISOString();
 const now = Date.parse(at(30));
 
-test('recent warnings are summed by the uid of the object they are about; old ones mark nothing', () => {
+void test('recent warnings are summed by the uid of the object they are about; old ones mark nothing', () => {
   const w = warningsByUid(
     [
       {

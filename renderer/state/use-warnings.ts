@@ -2,9 +2,8 @@
 // lists mark those rows. One list every 10 s, whatever the number of rows.
 import { useEffect, useState } from 'react';
 import type { K8sClient } from '../k8s/client';
-import { eventTime } from '../k8s/events';
+import { eventTime, type KubeEvent } from '../k8s/events';
 import { resourcePath, wellKnown } from '../k8s/resources';
-import type { KubeObject } from '../k8s/types';
 
 export interface RowWarning {
   count: number;
@@ -15,7 +14,7 @@ export interface RowWarning {
 /** Only warnings seen in the last 10 minutes mark a row. */
 const RECENT_MS = 10 * 60_000;
 
-export function warningsByUid(events: KubeObject[], now: number): Map<string, RowWarning> {
+export function warningsByUid(events: KubeEvent[], now: number): Map<string, RowWarning> {
   const out = new Map<string, RowWarning>();
   for (const e of [...events].sort((a, b) => eventTime(a) - eventTime(b))) {
     const uid = e.involvedObject?.uid;
@@ -34,7 +33,7 @@ export function useWarnings(client: K8sClient | undefined, namespace: string, ev
     let timer: ReturnType<typeof setTimeout>;
     const load = () =>
       client
-        .getJson<{ items?: KubeObject[] }>(resourcePath(wellKnown.events, namespace), {
+        .getJson<{ items?: KubeEvent[] }>(resourcePath(wellKnown.events, namespace), {
           signal: abort.signal,
           query: { fieldSelector: 'type=Warning', limit: '2000' },
         })
@@ -43,7 +42,7 @@ export function useWarnings(client: K8sClient | undefined, namespace: string, ev
           () => {}, // the list shows its own errors; a missing badge is no news
         )
         .finally(() => {
-          if (!abort.signal.aborted) timer = setTimeout(load, everyMs);
+          if (!abort.signal.aborted) timer = setTimeout(() => void load(), everyMs);
         });
     void load();
     return () => {

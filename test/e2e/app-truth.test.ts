@@ -62,7 +62,7 @@ const closeWithin = (p: Promise<unknown>, ms: number) => Promise.race([p.catch((
 const errorLines = () =>
   page.getByTestId('editor-error').evaluateAll((els) => els.map((e) => [e.getAttribute('data-line'), e.textContent]));
 
-test('editor markers: a missing namespace marks its line, an unterminated quote marks where it opens', async () => {
+void test('editor markers: a missing namespace marks its line, an unterminated quote marks where it opens', async () => {
   await page.getByTestId('nav-configmaps').click();
   await page.getByTestId('create-button').click();
   await setEditorText('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: why-cm\n  namespace: no-such-ns\ndata:\n  a: b\n');
@@ -83,7 +83,7 @@ test('editor markers: a missing namespace marks its line, an unterminated quote 
   assert.doesNotMatch(q[0][1] ?? '', /\n/);
 });
 
-test('deleting an object that is already gone says so and closes the dialog', async () => {
+void test('deleting an object that is already gone says so and closes the dialog', async () => {
   const created = await page.request.post(k8s('/api/v1/namespaces/default/configmaps'), {
     data: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'gone-cm' }, data: { a: 'b' } },
   });
@@ -99,7 +99,7 @@ test('deleting an object that is already gone says so and closes the dialog', as
   await page.getByTestId('confirm-dialog').waitFor({ state: 'detached', timeout: 5000 });
 });
 
-test('a Service without a selector (like kube-dns) does not claim that no pod matches its selector', async () => {
+void test('a Service without a selector (like kube-dns) does not claim that no pod matches its selector', async () => {
   const created = await page.request.post(k8s('/api/v1/namespaces/default/services'), {
     data: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'no-selector' }, spec: { ports: [{ port: 53, protocol: 'UDP' }] } },
   });
@@ -114,7 +114,7 @@ test('a Service without a selector (like kube-dns) does not claim that no pod ma
   await screenshot(page, 'truth-02-no-selector');
 });
 
-test("the cluster Delete dialog makes no claim about a kubeconfig context the app never wrote to the user's files", async () => {
+void test("the cluster Delete dialog makes no claim about a kubeconfig context the app never wrote to the user's files", async () => {
   await page.getByTestId(`cluster-menu-${CLUSTER}`).click();
   await page.getByTestId('cluster-delete').click();
   const text = await page.getByTestId('confirm-dialog').innerText();
@@ -163,7 +163,7 @@ async function checkLayout(where: string): Promise<void> {
   assert.deepEqual(found.problems, [], where);
 }
 
-test('at 900 px every header and toolbar control lies inside the viewport, none clipped, wrapped or overlapping, no sideways scroll', async () => {
+void test('at 900 px every header and toolbar control lies inside the viewport, none clipped, wrapped or overlapping, no sideways scroll', async () => {
   await page.getByTestId('nav-configmaps').click();
   await page.setViewportSize({ width: 900, height: 700 });
   try {
@@ -178,7 +178,7 @@ test('at 900 px every header and toolbar control lies inside the viewport, none 
   }
 });
 
-test(
+void test(
   'the header and the profile dot follow the last real answer: a kubeconfig cluster that goes away is unreachable at once',
   { timeout: 90_000 },
   async () => {

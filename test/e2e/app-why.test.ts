@@ -16,6 +16,10 @@ const PROFILE = `skiff-${CLUSTER}`;
 // Nothing listens on 127.0.0.1:1: the pull fails at once with "connection refused".
 const BAD_IMAGE = '127.0.0.1:1/skiff-e2e/missing:1';
 const PULL_NS = 'why-pull';
+
+interface PodJson {
+  status?: { containerStatuses?: Array<{ restartCount?: number; state?: { waiting?: { reason?: string }; running?: unknown } }> };
+}
 const until = (what: string, fn: () => Promise<boolean>, timeoutMs = 15_000) => waitFor(what, fn, timeoutMs, 150);
 
 const DEPLOYMENT = `apiVersion: apps/v1
@@ -39,7 +43,7 @@ spec:
         command: ["sleep", "3600"]
 `;
 
-await describeDocker('why is it broken: the app with a Docker node', async () => {
+await describeDocker('why is it broken: the app with a Docker node', () => {
   let f: AppFixture;
   let page: Page;
   const k8s = (path: string) => `${f.url}/k8s/${PROFILE}${path}`;
@@ -50,8 +54,8 @@ await describeDocker('why is it broken: the app with a Docker node', async () =>
     assert.equal(res.status(), 201, await res.text());
   };
   const waiting = async (name: string, ns = 'default') => {
-    const p = await (await page.request.get(k8s(`/api/v1/namespaces/${ns}/pods/${name}`))).json();
-    return p.status?.containerStatuses?.[0]?.state?.waiting?.reason as string | undefined;
+    const p = (await (await page.request.get(k8s(`/api/v1/namespaces/${ns}/pods/${name}`))).json()) as PodJson;
+    return p.status?.containerStatuses?.[0]?.state?.waiting?.reason;
   };
   const openPod = async (name: string) => {
     await page.getByTestId('nav-pods').click();
@@ -116,7 +120,7 @@ await describeDocker('why is it broken: the app with a Docker node', async () =>
     await f?.close();
   });
 
-  test('Create of a controller-managed Deployment raises no Conflict afterwards', async () => {
+  void test('Create of a controller-managed Deployment raises no Conflict afterwards', async () => {
     await page.getByTestId('nav-deployments').click();
     await page.getByTestId('create-button').click();
     const content = page.locator('[data-testid="yaml-editor"] .cm-content');
@@ -140,7 +144,7 @@ await describeDocker('why is it broken: the app with a Docker node', async () =>
     await page.getByTestId('editor-close').click();
   });
 
-  test('a pod with a bad image says "ErrImagePull: <message>" on top of its panel, with its events, within 5 s', async () => {
+  void test('a pod with a bad image says "ErrImagePull: <message>" on top of its panel, with its events, within 5 s', async () => {
     await until('the pull to fail', async () => /ErrImagePull|ImagePullBackOff/.test((await waiting('bad-image', PULL_NS)) ?? ''), 60_000);
     const panel = await openPod('bad-image');
     const opened = Date.now();
@@ -162,7 +166,7 @@ await describeDocker('why is it broken: the app with a Docker node', async () =>
     await screenshot(page, 'why-02-bad-image');
   });
 
-  test('the Overview counts the image-pull pod as Pending, not Failed', async () => {
+  void test('the Overview counts the image-pull pod as Pending, not Failed', async () => {
     await page.getByTestId('nav-overview').click();
     await page.getByTestId('namespace-picker').selectOption(PULL_NS, { timeout: 20_000 }); // the picker re-reads namespaces every 15 s
     try {
@@ -175,11 +179,11 @@ await describeDocker('why is it broken: the app with a Docker node', async () =>
     }
   });
 
-  test('a crashing pod says its last exit code; its Created age and its restart cell tick', async () => {
+  void test('a crashing pod says its last exit code; its Created age and its restart cell tick', async () => {
     await until(
       'a restart',
       async () => {
-        const p = await (await page.request.get(k8s('/api/v1/namespaces/default/pods/crasher'))).json();
+        const p = (await (await page.request.get(k8s('/api/v1/namespaces/default/pods/crasher'))).json()) as PodJson;
         return (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1;
       },
       60_000,
@@ -196,7 +200,7 @@ await describeDocker('why is it broken: the app with a Docker node', async () =>
     await until(
       'once to run after its restart',
       async () => {
-        const p = await (await page.request.get(k8s('/api/v1/namespaces/default/pods/once'))).json();
+        const p = (await (await page.request.get(k8s('/api/v1/namespaces/default/pods/once'))).json()) as PodJson;
         const st = p.status?.containerStatuses?.[0];
         return (st?.restartCount ?? 0) >= 1 && !!st?.state?.running;
       },

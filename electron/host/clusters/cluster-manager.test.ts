@@ -197,7 +197,7 @@ test('stop during a start ends stopped, not failed, with no process left', { tim
   m.close();
 });
 
-test('a cluster lists the kubeconfig files outside its dir that hold its context (what its Delete removes), never its own', async () => {
+void test('a cluster lists the kubeconfig files outside its dir that hold its context (what its Delete removes), never its own', async () => {
   const { writeClusterConfig } = await import('../../../engine/cluster/cluster-config');
   const { clusterPaths } = await import('../../../engine/cluster/paths');
   const paths = clusterPaths(dataDir, 'cli-made');

@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { followAnswers } from './profile-answers';
 import type { ProxyAnswer } from '../proxy/kube-proxy';
 
-test('answers of kubeconfig profiles go to the registry; a local cluster is re-read only when its status looks wrong', () => {
+void test('answers of kubeconfig profiles go to the registry; a local cluster is re-read only when its status looks wrong', () => {
   const observed: Array<[string, ProxyAnswer]> = [];
   let refreshes = 0;
   let localStatus = 'ready';
   const follow = followAnswers({
     kubeconfigs: { observe: (n, a) => observed.push([n, a]) },
-    clusters: { list: async () => void refreshes++ },
+    clusters: { list: () => Promise.resolve(void refreshes++) },
     local: { list: () => [{ name: 'skiff-local', status: localStatus }] },
     minRefreshMs: 0,
   });

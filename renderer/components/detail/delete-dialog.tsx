@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { deleteObject, type Propagation } from '../../k8s/actions';
 import type { K8sClient } from '../../k8s/client';
 import { K8sError } from '../../k8s/errors';
-import { useApp } from '../../state/services';
+import { useServices } from '../../state/services';
 import type { ApiResource } from '../../k8s/types';
 import { ConfirmDialog } from '../confirm-dialog';
 
@@ -22,7 +22,7 @@ export function DeleteDialog(p: {
   onDeleted(): void;
 }) {
   const [policy, setPolicy] = useState<Propagation>('Background');
-  const toast = useApp((s) => s.toast);
+  const { store } = useServices();
   return (
     <ConfirmDialog
       title={`Delete ${p.resource.kind} ${p.name}?`}
@@ -35,7 +35,7 @@ export function DeleteDialog(p: {
         } catch (e) {
           // Someone else deleted it first: what the user wanted is done.
           if (!(e instanceof K8sError && e.code === 404)) throw e;
-          toast(`${p.resource.kind} ${p.name} was already gone.`);
+          store.getState().toast(`${p.resource.kind} ${p.name} was already gone.`);
         }
         p.onDeleted();
       }}

@@ -2,6 +2,7 @@
 // object has (metadata, conditions, events); actions on top.
 import { useState } from 'react';
 import type { Row } from '../../k8s/table-model';
+import type { KubeEvent } from '../../k8s/events';
 import type { KubeObject } from '../../k8s/types';
 import type { Selection } from '../../state/types';
 import { useApp, useK8s } from '../../state/services';
@@ -17,7 +18,7 @@ import { NodeActions, NodeSection } from './node-section';
 import { PodActions, PodSection } from './pod-section';
 import { ServiceActions, ServiceSection } from './service-section';
 
-function KindSection({ obj, events }: { obj: KubeObject; events: KubeObject[] }) {
+function KindSection({ obj, events }: { obj: KubeObject; events: KubeEvent[] }) {
   switch (obj.kind) {
     case 'Pod':
       return <PodSection pod={obj} events={events} />;

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { KubeObject } from '../../k8s/types';
 import { statusTone } from '../../k8s/status-tone';
 import { formatAge } from '../../k8s/age';
+import type { KubeEvent } from '../../k8s/events';
 import { podWhy } from '../../k8s/pod-why';
 import { useApp } from '../../state/services';
 import { useNow } from '../../state/use-now';
@@ -108,7 +109,7 @@ export function PodActions({ pod }: { pod: KubeObject }) {
   );
 }
 
-export function PodSection({ pod, events = [] }: { pod: KubeObject; events?: KubeObject[] }) {
+export function PodSection({ pod, events = [] }: { pod: KubeObject; events?: KubeEvent[] }) {
   const now = useNow();
   const why = podWhy(pod, events);
   const statuses: ContainerStatus[] = pod.status?.containerStatuses ?? [];

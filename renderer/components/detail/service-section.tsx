@@ -56,8 +56,9 @@ export function ServiceSection({ svc }: { svc: KubeObject }) {
     };
   }, [client, ns, name, svc.metadata.resourceVersion]);
   const s = svc.spec ?? {};
-  const hasSelector = Object.keys(s.selector ?? {}).length > 0;
-  const external = s.type === 'ExternalName';
+  const spec = svc.spec as { selector?: Record<string, string>; type?: string } | undefined;
+  const hasSelector = Object.keys(spec?.selector ?? {}).length > 0;
+  const external = spec?.type === 'ExternalName';
   const addresses = (eps?.subsets ?? []).flatMap((sub: any) => [
     ...(sub.addresses ?? []).map((a: any) => ({ ip: a.ip, pod: a.targetRef?.name, ready: true, ports: sub.ports ?? [] })),
     ...(sub.notReadyAddresses ?? []).map((a: any) => ({ ip: a.ip, pod: a.targetRef?.name, ready: false, ports: sub.ports ?? [] })),

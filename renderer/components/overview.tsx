@@ -12,6 +12,7 @@ import type { KubeObject, RawTable } from '../k8s/types';
 import { useApp, useK8s } from '../state/services';
 import { useLiveTable } from '../state/use-live-table';
 import { useMetrics } from '../state/use-metrics';
+import { useNow } from '../state/use-now';
 import { ErrorBox } from './error-box';
 import { Sparkline } from './sparkline';
 
@@ -106,6 +107,7 @@ export function Overview() {
     [client, namespace],
   );
   const metrics = useMetrics(nodesList);
+  const now = useNow(5000);
   const nodeObjs = nodes.set.rows.map((r) => r.object).filter((o): o is KubeObject => !!o);
   const sum = (key: string) => nodeObjs.reduce((a, n) => a + (parseQuantity(n.status?.allocatable?.[key]) || 0), 0);
   const recent = (warnings.data?.items ?? [])
@@ -227,7 +229,7 @@ export function Overview() {
                   {n.status?.allocatable?.pods}
                 </td>
                 <td>{n.status?.nodeInfo?.kubeletVersion}</td>
-                <td className="muted">{formatAge(n.metadata.creationTimestamp, Date.now())}</td>
+                <td className="muted">{formatAge(n.metadata.creationTimestamp, now)}</td>
               </tr>
             );
           })}
@@ -255,7 +257,7 @@ export function Overview() {
           <tbody>
             {recent.map(({ e }) => (
               <tr key={e.metadata.uid}>
-                <td className="muted">{formatAge(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp, Date.now())}</td>
+                <td className="muted">{formatAge(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp, now)}</td>
                 <td>
                   {e.involvedObject?.kind}/{e.involvedObject?.name}
                 </td>

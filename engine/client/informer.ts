@@ -33,6 +33,11 @@ export interface Informer {
 
 export const cacheKey = (namespace: string | undefined, name: string) => (namespace ? `${namespace}/${name}` : name);
 export const keyOf = (obj: KubeObject) => cacheKey(obj.metadata.namespace, obj.metadata.name!);
+/** keyOf's inverse: 'ns/name' → { ns, name }; a cluster-scoped 'name' → { ns: '', name }. */
+export function splitKey(key: string): { ns: string; name: string } {
+  const i = key.indexOf('/');
+  return i < 0 ? { ns: '', name: key } : { ns: key.slice(0, i), name: key.slice(i + 1) };
+}
 
 export function createInformer(client: KubeClient, res: ResourceRef, opts: InformerOptions = {}): Informer {
   const cache = new Map<string, KubeObject>();

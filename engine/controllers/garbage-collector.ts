@@ -7,6 +7,7 @@
 import type { KubeObject } from '../kinds/types';
 import { isStatus, type ApiResource } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
+import { createInformer, type Informer } from '../client/informer';
 import type { Controller, ControllerDeps } from './types';
 import { ignoreNotFound } from './util/not-found';
 
@@ -40,7 +41,7 @@ export function createGarbageCollector(deps: ControllerDeps, opts: GarbageCollec
   const resources = deps.resources ?? (() => []);
   const byUid = new Map<string, Node>();
   const dependents = new Map<string, Set<string>>(); // owner uid -> dependent uids
-  const watched = new Set<string>();
+  const informers = new Map<string, Informer>();
   let resync: NodeJS.Timeout | undefined;
   const queue = createWorkQueue({
     sync: process,
@@ -103,15 +104,15 @@ export function createGarbageCollector(deps: ControllerDeps, opts: GarbageCollec
     poke.forEach(queue.add);
   }
 
+  // Its own informers, keeping metadata only (upstream's metadata informers): every object of
+  // every kind is in the graph, and their specs and statuses are not needed.
   function watch(res: ApiResource) {
     const key = `${res.group}/${res.plural}`;
-    if (watched.has(key)) return;
-    watched.add(key);
-    deps.informers.informer(res).addHandlers({
-      add: (o) => index(res, o),
-      update: (_, o) => index(res, o),
-      delete: removed,
-    });
+    if (informers.has(key)) return;
+    const inf = createInformer(client, res, { transform: metadataOnly, log });
+    informers.set(key, inf);
+    inf.addHandlers({ add: (o) => index(res, o), update: (_, o) => index(res, o), delete: removed });
+    return inf.start().catch((e) => log(`garbage collector: ${res.plural}: ${(e as Error).message}`));
   }
 
   async function process(uid: string) {
@@ -185,14 +186,17 @@ export function createGarbageCollector(deps: ControllerDeps, opts: GarbageCollec
 
   return {
     name: 'garbagecollector',
-    start() {
-      for (const r of resources()) watch(r);
+    async start() {
+      await Promise.all(resources().map(watch));
       resync = setInterval(() => resources().forEach(watch), opts.resyncMs ?? 30_000);
       resync.unref?.();
     },
     stop() {
       if (resync) clearInterval(resync);
+      for (const inf of informers.values()) inf.stop();
       queue.stop();
     },
   };
 }
+
+const metadataOnly = (o: KubeObject): KubeObject => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata });

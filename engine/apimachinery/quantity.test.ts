@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseQuantity } from './quantity';
 
-test('every upstream suffix, exactly', () => {
+void test('every upstream suffix, exactly', () => {
   assert.equal(parseQuantity('64Mi'), 64 * 1024 * 1024);
   assert.equal(parseQuantity('500m'), 0.5);
   assert.equal(parseQuantity('2'), 2);
@@ -25,7 +25,7 @@ test('every upstream suffix, exactly', () => {
   assert.equal(parseQuantity(3), 3);
 });
 
-test('unknown suffixes and malformed numbers are invalid (null), never ×1', () => {
+void test('unknown suffixes and malformed numbers are invalid (null), never ×1', () => {
   for (const bad of ['1x', '1KB', '1mi', '1Kii', '1.2.3', '.', 'abc', '', '1 Gi']) assert.equal(parseQuantity(bad), null, bad);
   assert.equal(parseQuantity(undefined), null);
   assert.equal(parseQuantity(Infinity), null);

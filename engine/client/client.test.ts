@@ -97,7 +97,7 @@ test('work queue retries failures with back-off and never runs a key twice at on
   q.stop();
 });
 
-test('an informer with a transform caches and hands out only what the transform keeps', async () => {
+void test('an informer with a transform caches and hands out only what the transform keeps', async () => {
   await c.client.create(R.configmaps, 'default', { metadata: { name: 'transformed' }, data: { big: 'x'.repeat(1000) } });
   const inf = createInformer(c.client, R.configmaps, { namespace: 'default', transform: (o) => ({ metadata: o.metadata }) });
   const seen: unknown[] = [];

@@ -25,7 +25,7 @@ async function ownerWithDependent(client: KubeClient, owner: string, dep: string
   await client.create(R.configmaps, 'default', cm(dep, { ownerReferences, ...(finalizers ? { finalizers } : {}) }));
 }
 
-test('background: a dependent whose owner is gone is deleted', async () => {
+void test('background: a dependent whose owner is gone is deleted', async () => {
   const tc = await startTestCore();
   try {
     await ownerWithDependent(tc.client, 'bg-owner', 'bg-dep');
@@ -36,7 +36,7 @@ test('background: a dependent whose owner is gone is deleted', async () => {
   }
 });
 
-test('a dependent whose owner exists is kept, even when the owner is of a kind the collector found late', async () => {
+void test('a dependent whose owner exists is kept, even when the owner is of a kind the collector found late', async () => {
   const tc = await startTestCore();
   try {
     await ownerWithDependent(tc.client, 'live-owner', 'live-dep');
@@ -50,7 +50,7 @@ test('a dependent whose owner exists is kept, even when the owner is of a kind t
   }
 });
 
-test('orphan: the owner goes, dependents stay without the owner reference', async () => {
+void test('orphan: the owner goes, dependents stay without the owner reference', async () => {
   const tc = await startTestCore();
   try {
     await ownerWithDependent(tc.client, 'or-owner', 'or-dep');
@@ -63,7 +63,7 @@ test('orphan: the owner goes, dependents stay without the owner reference', asyn
   }
 });
 
-test('foreground: the owner waits with foregroundDeletion until its dependents are gone', async () => {
+void test('foreground: the owner waits with foregroundDeletion until its dependents are gone', async () => {
   const tc = await startTestCore();
   try {
     await ownerWithDependent(tc.client, 'fg-owner', 'fg-dep', ['example.com/slow']);
@@ -79,7 +79,7 @@ test('foreground: the owner waits with foregroundDeletion until its dependents a
   }
 });
 
-test('namespace deletion deletes everything in it, then the namespace', async () => {
+void test('namespace deletion deletes everything in it, then the namespace', async () => {
   const tc = await startTestCore();
   try {
     await tc.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'doomed' } });
@@ -88,7 +88,7 @@ test('namespace deletion deletes everything in it, then the namespace', async ()
     await tc.client.delete(R.namespaces, undefined, 'doomed');
     await eventually(() => gone(tc.client, R.configmaps, 'doomed', 'a'), 'content deleted');
     const ns = await tc.client.get(R.namespaces, undefined, 'doomed');
-    assert.deepEqual(ns.spec?.finalizers, ['kubernetes'], 'held while content remains');
+    assert.deepEqual((ns.spec as { finalizers?: string[] } | undefined)?.finalizers, ['kubernetes'], 'held while content remains');
     await tc.client.patch(R.configmaps, 'doomed', 'held', 'merge', { metadata: { finalizers: null } });
     await eventually(() => gone(tc.client, R.namespaces, undefined, 'doomed'), 'namespace goes', 8000);
   } finally {

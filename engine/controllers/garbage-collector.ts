@@ -78,7 +78,7 @@ export function createGarbageCollector(deps: ControllerDeps, opts: GarbageCollec
       res,
       namespace: obj.metadata.namespace,
       name: obj.metadata.name!,
-      owners: (obj.metadata.ownerReferences ?? []) as OwnerRef[],
+      owners: obj.metadata.ownerReferences ?? [],
       deleting: Boolean(obj.metadata.deletionTimestamp),
       finalizers: obj.metadata.finalizers ?? [],
     };
@@ -91,7 +91,7 @@ export function createGarbageCollector(deps: ControllerDeps, opts: GarbageCollec
       if (deletingWith(byUid.get(o.uid), FOREGROUND)) poke.push(o.uid);
     }
     if (node.owners.length || deletingWith(node, ORPHAN) || deletingWith(node, FOREGROUND)) poke.push(uid);
-    poke.forEach(queue.add);
+    for (const k of poke) queue.add(k);
   }
 
   function removed(obj: KubeObject) {
@@ -101,14 +101,14 @@ export function createGarbageCollector(deps: ControllerDeps, opts: GarbageCollec
     unindex(uid, poke);
     // Its dependents may now have no owner left.
     poke.push(...(dependents.get(uid) ?? []));
-    poke.forEach(queue.add);
+    for (const k of poke) queue.add(k);
   }
 
   // Its own informers, keeping metadata only (upstream's metadata informers): every object of
   // every kind is in the graph, and their specs and statuses are not needed.
   function watch(res: ApiResource) {
     const key = `${res.group}/${res.plural}`;
-    if (informers.has(key)) return;
+    if (informers.has(key)) return Promise.resolve();
     const inf = createInformer(client, res, { transform: metadataOnly, log });
     informers.set(key, inf);
     inf.addHandlers({ add: (o) => index(res, o), update: (_, o) => index(res, o), delete: removed });

@@ -5,7 +5,7 @@ import { startTestCore } from '../apiserver/testing/test-cluster';
 import { createInformerFactory } from '../client/informer-factory';
 import { createEventRecorder } from '../client/event-recorder';
 
-test('each controller is registered under its own name', async () => {
+void test('each controller is registered under its own name', async () => {
   const tc = await startTestCore();
   try {
     const deps = {
@@ -22,7 +22,7 @@ test('each controller is registered under its own name', async () => {
   }
 });
 
-test('a manager limited with `only` builds just those controllers; GC and namespaces need the resource list', async () => {
+void test('a manager limited with `only` builds just those controllers; GC and namespaces need the resource list', async () => {
   const tc = await startTestCore();
   try {
     const cm = await startControllerManager({ client: tc.client, only: ['disruption', 'garbagecollector'] });

@@ -76,7 +76,9 @@ export function createReplicaController(deps: ControllerDeps, kind: ReplicaKind)
     if (diff < 0) {
       const n = Math.min(-diff, BURST_REPLICAS);
       expectations.expectCreations(key, n);
-      const r = await podControl.createPods(owner, n, () => podFromTemplate(owner, owner.spec?.template));
+      const r = await podControl.createPods(owner, n, () =>
+        podFromTemplate(owner, (owner.spec as { template?: unknown } | undefined)?.template),
+      );
       if (r.created < n) expectations.lowerCreations(key, n - r.created);
       if (r.error) throw r.error;
     } else if (diff > 0) {

@@ -39,7 +39,7 @@ const opts = (client: KubeClient, owner: KubeObject) => ({
 
 const refUid = async (client: KubeClient, name: string) => controllerRefOf(await client.get(R.configmaps, 'default', name))?.uid;
 
-test('claim keeps, releases and adopts as upstream; another controller`s objects are left alone', async () => {
+void test('claim keeps, releases and adopts as upstream; another controller`s objects are left alone', async () => {
   const tc = await startTestCore();
   try {
     const { owner, candidates } = await setup(tc.client);
@@ -54,7 +54,7 @@ test('claim keeps, releases and adopts as upstream; another controller`s objects
   }
 });
 
-test('no adoption when the live controller is gone or is another of that name (re-check before adopting)', async () => {
+void test('no adoption when the live controller is gone or is another of that name (re-check before adopting)', async () => {
   const tc = await startTestCore();
   try {
     const { owner, candidates } = await setup(tc.client);
@@ -71,7 +71,7 @@ test('no adoption when the live controller is gone or is another of that name (r
   }
 });
 
-test('a controller being deleted neither adopts nor releases; objects already gone (404) are skipped', async () => {
+void test('a controller being deleted neither adopts nor releases; objects already gone (404) are skipped', async () => {
   const tc = await startTestCore();
   try {
     const { owner, candidates } = await setup(tc.client);

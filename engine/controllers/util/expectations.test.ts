@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createExpectations, EXPECTATIONS_TTL_MS } from './expectations';
 
-test('creations by count: satisfied once each is observed or given back', () => {
+void test('creations by count: satisfied once each is observed or given back', () => {
   const e = createExpectations(() => 0);
   assert.equal(e.satisfied('ns/a'), true);
   e.expectCreations('ns/a', 3);
@@ -16,7 +16,7 @@ test('creations by count: satisfied once each is observed or given back', () => 
   assert.equal(e.satisfied('ns/a'), false);
 });
 
-test('deletions by uid: only the expected objects count', () => {
+void test('deletions by uid: only the expected objects count', () => {
   const e = createExpectations(() => 0);
   e.expectDeletions('ns/a', ['u1', 'u2']);
   e.deletionObserved('ns/a', 'u3');
@@ -26,7 +26,7 @@ test('deletions by uid: only the expected objects count', () => {
   assert.equal(e.satisfied('ns/a'), true);
 });
 
-test('expectations expire after the TTL on the injected clock (a lost event)', () => {
+void test('expectations expire after the TTL on the injected clock (a lost event)', () => {
   let t = 1000;
   const e = createExpectations(() => t);
   e.expectCreations('ns/a', 1);

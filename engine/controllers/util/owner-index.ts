@@ -28,7 +28,7 @@ export function createOwnerIndex(
     const ref = controllerOf(o);
     if (!ref) return;
     let m = byOwner.get(ref.uid);
-    if (!m) byOwner.set(ref.uid, (m = new Map()));
+    if (!m) byOwner.set(ref.uid, (m = new Map<string, KubeObject>()));
     m.set(o.metadata.uid!, o);
   };
   const drop = (o: KubeObject) => {

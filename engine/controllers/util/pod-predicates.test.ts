@@ -9,7 +9,7 @@ const pod = (phase: string, ready?: { status: string; lastTransitionTime?: strin
 const t0 = '2026-01-01T00:00:00Z';
 const at = (s: number) => new Date(Date.parse(t0) + s * 1000);
 
-test('Ready is the Ready condition alone, whatever the phase (upstream IsPodReady)', () => {
+void test('Ready is the Ready condition alone, whatever the phase (upstream IsPodReady)', () => {
   assert.equal(isPodReady(pod('Running', { status: 'True' })), true);
   assert.equal(isPodReady(pod('Pending', { status: 'True' })), true);
   assert.equal(isPodReady(pod('Running', { status: 'False' })), false);
@@ -19,7 +19,7 @@ test('Ready is the Ready condition alone, whatever the phase (upstream IsPodRead
   assert.equal(isPodRunningAndReady(pod('Running', { status: 'True' })), true);
 });
 
-test('Available: ready for more than minReadySeconds; a missing lastTransitionTime is not available', () => {
+void test('Available: ready for more than minReadySeconds; a missing lastTransitionTime is not available', () => {
   const p = pod('Running', { status: 'True', lastTransitionTime: t0 });
   assert.equal(isPodAvailable(p, 0, at(0)), true);
   assert.equal(isPodAvailable(p, 10, at(10)), false, 'strictly after, as upstream');
@@ -32,7 +32,7 @@ test('Available: ready for more than minReadySeconds; a missing lastTransitionTi
   assert.equal(isPodAvailable(pod('Running', { status: 'False', lastTransitionTime: t0 }), 0, at(100)), false);
 });
 
-test('active and terminal', () => {
+void test('active and terminal', () => {
   assert.equal(isPodActive(pod('Running')), true);
   assert.equal(isPodActive(pod('Succeeded')), false);
   assert.equal(isPodActive(pod('Running', undefined, true)), false);

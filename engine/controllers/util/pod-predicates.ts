@@ -10,19 +10,27 @@ interface Condition {
   lastTransitionTime?: string;
 }
 
-export const isPodTerminal = (pod: KubeObject) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+interface PodStatus {
+  phase?: string;
+  conditions?: Condition[];
+}
+
+const statusOf = (pod: KubeObject) => pod.status as PodStatus | undefined;
+const phaseOf = (pod: KubeObject) => statusOf(pod)?.phase;
+
+export const isPodTerminal = (pod: KubeObject) => phaseOf(pod) === 'Succeeded' || phaseOf(pod) === 'Failed';
 
 /** Counted as a replica: not finished and not being deleted (upstream IsPodActive). */
 export const isPodActive = (pod: KubeObject) => !isPodTerminal(pod) && !pod.metadata.deletionTimestamp;
 
 function readyCondition(pod: KubeObject): Condition | undefined {
-  return ((pod.status?.conditions ?? []) as Condition[]).find((c) => c.type === 'Ready');
+  return (statusOf(pod)?.conditions ?? []).find((c) => c.type === 'Ready');
 }
 
 export const isPodReady = (pod: KubeObject) => readyCondition(pod)?.status === 'True';
 
 /** StatefulSets alone also want the Running phase (upstream isRunningAndReady). */
-export const isPodRunningAndReady = (pod: KubeObject) => pod.status?.phase === 'Running' && isPodReady(pod);
+export const isPodRunningAndReady = (pod: KubeObject) => phaseOf(pod) === 'Running' && isPodReady(pod);
 
 /** Ms until a ready pod counts as available: 0 when it already does, undefined when it never will as it stands. */
 export function msUntilAvailable(pod: KubeObject, minReadySeconds: number, now: Date): number | undefined {

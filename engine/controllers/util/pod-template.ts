@@ -4,12 +4,14 @@
 import type { KubeObject, OwnerReference } from '../../kinds/types';
 import { ownerRefFor } from './controller-ref';
 
-export function podFromTemplate(
-  owner: KubeObject,
-  template: Record<string, any> | undefined,
-  ref: OwnerReference = ownerRefFor(owner),
-): KubeObject {
-  const meta = template?.metadata ?? {};
+interface PodTemplate {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[] };
+  spec?: Record<string, unknown>;
+}
+
+export function podFromTemplate(owner: KubeObject, template: unknown, ref: OwnerReference = ownerRefFor(owner)): KubeObject {
+  const t = (template ?? {}) as PodTemplate;
+  const meta = t.metadata ?? {};
   const pod: KubeObject = {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -19,7 +21,7 @@ export function podFromTemplate(
       labels: { ...(meta.labels ?? {}) },
       ownerReferences: [ref],
     },
-    spec: structuredClone(template?.spec ?? {}),
+    spec: structuredClone(t.spec ?? {}),
   };
   if (meta.annotations) pod.metadata.annotations = { ...meta.annotations };
   if (meta.finalizers) pod.metadata.finalizers = [...meta.finalizers];

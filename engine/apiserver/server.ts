@@ -39,16 +39,6 @@ export interface ApiServerOptions {
   maxRequestsInflight?: number;
   /** A client that has not finished its TLS handshake by then is dropped (default 10 s, as kube-apiserver). */
   tlsHandshakeTimeoutMs?: number;
-  /**
-   * Background loops the composer runs beside this server's core (the garbage collector and
-   * namespace lifecycle); the server starts them after bootstrap and stops them on close.
-   */
-  background?: (core: ApiCore) => BackgroundLoop;
-}
-
-export interface BackgroundLoop {
-  start(): Promise<void>;
-  stop(): void;
 }
 
 export interface ApiServer {
@@ -215,8 +205,6 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   await bootstrapCluster(core, { apiServerPort: port });
   await core.crds.start();
   await core.apiServices.start();
-  const background = opts.background?.(core);
-  await background?.start();
   const sockets = new Set<import('node:net').Socket>();
   server.on('secureConnection', (s) => {
     sockets.add(s);
@@ -229,7 +217,6 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     core,
     close: () =>
       new Promise<void>((resolve) => {
-        background?.stop();
         core.stop();
         server.close(() => resolve());
         for (const s of sockets) s.destroy();

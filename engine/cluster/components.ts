@@ -2,6 +2,7 @@
 // the node manager that runs a kubelet for each node. Started after the API server.
 import type { ApiCore } from '../apiserver/api-core';
 import { createInProcessClient } from '../apiserver/in-process-client';
+import { storedResources } from '../apiserver/stored-resources';
 import { startControllerManager } from '../controllers/manager';
 import { R, type KubeClient } from '../client/types';
 import type { AddressPlan } from '../network/address-plan';
@@ -88,6 +89,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       metrics: () => nodeManager.metrics(),
       serviceAccountTokens: opts.core.serviceAccountTokens,
       caCert: opts.core.caCert,
+      resources: storedResources(opts.core),
     });
     stops.push(() => manager.stop());
   } catch (err) {

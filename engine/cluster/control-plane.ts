@@ -69,13 +69,7 @@ const defaultDeps: ControlPlaneDeps = {
     o.kind === 'sqlite'
       ? (await import('../store/sqlite-store')).openSqliteStore({ path: o.path })
       : (await import('../store/open-store')).openStore(o),
-  startApiServer: async (o) => {
-    const [{ startApiServer }, { createRegistryControllers }] = await Promise.all([
-      import('../apiserver/server'),
-      import('../controllers/registry-controllers'),
-    ]);
-    return startApiServer({ ...o, background: createRegistryControllers });
-  },
+  startApiServer: async (o) => (await import('../apiserver/server')).startApiServer(o),
   prepareNetwork: async (cluster, preferredSubnet, log) => {
     const { default: Docker } = await import('dockerode');
     const { prepareClusterNetwork } = await import('../docker/network');

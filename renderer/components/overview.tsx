@@ -6,7 +6,8 @@ import { tableAccept, type K8sClient } from '../k8s/client';
 import { errorText } from '../k8s/errors';
 import { countByPhase, podPhases, type PodPhase } from '../k8s/pod-buckets';
 import { nodesList } from '../k8s/metrics-sampler';
-import { formatBytes, formatCpu, parseQuantity } from '../k8s/quantity';
+import { formatBytes, formatCpu } from '../k8s/quantity';
+import { parseQuantity } from '../../engine/apimachinery/quantity';
 import { resourcePath, wellKnown } from '../k8s/resources';
 import type { KubeObject, RawTable } from '../k8s/types';
 import { useApp, useK8s } from '../state/services';
@@ -179,8 +180,8 @@ export function Overview() {
             const u = metrics.series(n.metadata.name ?? '');
             const cpu = (u?.cpu.last() ?? NaN) / 1000;
             const mem = u?.memory.last() ?? NaN;
-            const cpuTotal = parseQuantity(n.status?.allocatable?.cpu);
-            const memTotal = parseQuantity(n.status?.allocatable?.memory);
+            const cpuTotal = parseQuantity(n.status?.allocatable?.cpu) ?? NaN;
+            const memTotal = parseQuantity(n.status?.allocatable?.memory) ?? NaN;
             const problems = nodeProblems(n);
             const roles =
               Object.keys(n.metadata.labels ?? {})

@@ -3,28 +3,10 @@
 import type { KubeObject } from '../../kinds/types';
 import type { PreparedVolume } from './volumes';
 import { resolveInside } from './contained-paths';
+import { parseQuantity } from '../../apimachinery/quantity';
 
 /** Reads a ConfigMap or Secret of the pod's namespace (undefined when missing). */
 export type ObjectLookup = (plural: 'configmaps' | 'secrets', namespace: string, name: string) => Promise<KubeObject | undefined>;
-
-const QUANTITY: Record<string, number> = {
-  Ki: 1024,
-  Mi: 1024 ** 2,
-  Gi: 1024 ** 3,
-  Ti: 1024 ** 4,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  m: 1e-3,
-};
-
-export function parseQuantity(q: string | number | undefined): number | undefined {
-  if (q === undefined) return undefined;
-  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(String(q));
-  if (!m) return undefined;
-  return Number(m[1]) * (m[2] ? (QUANTITY[m[2]] ?? 1) : 1);
-}
 
 export function fieldValue(pod: KubeObject, path: string, hostIP: string, podIP: string): string {
   switch (path) {

@@ -45,12 +45,7 @@ export const engineLayers = {
  * Files allowed one more folder than their own folder's list, each with the reason. Keep this
  * short: every entry is a debt.
  */
-const exceptions = {
-  // They still work on the store beside the API server; they become client controllers next.
-  'engine/controllers/registry-controllers.ts': ['apiserver'],
-  'engine/controllers/garbage-collector.ts': ['apiserver', 'store'],
-  'engine/controllers/namespace-lifecycle.ts': ['apiserver', 'store'],
-};
+const exceptions = {};
 
 function walk(dir, out = []) {
   let entries;

@@ -39,7 +39,7 @@ for (const r of results) {
   }
   const text = r.source ?? readFileSync(r.filePath, 'utf8');
   text.split('\n').forEach((line, i) => {
-    if (/eslint-disable/.test(line) && !/eslint-disable[^\n]*\s--\s+\S/.test(line)) {
+    if (/(?<![\'"`])(\/\/|\/\*)\s*eslint-disable/.test(line) && !/eslint-disable[^\n]*\s--\s+\S/.test(line)) {
       unexplained.push(`${file}:${i + 1}: an eslint-disable comment without a reason (add "-- why")`);
     }
   });

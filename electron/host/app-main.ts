@@ -15,6 +15,7 @@ import { createKubeconfigProfiles } from './profiles/kubeconfig-profiles';
 import { createLocalProfiles } from './profiles/local-profiles';
 import { createLocalTerminals } from './terminals/local-terminal';
 import { createPortForwards } from './port-forward/port-forwards';
+import { followAnswers } from './profiles/profile-answers';
 import { createProfileEvents } from './profiles/profile-events';
 import { combineRegistries } from './profiles/profiles';
 import type { SecretBox } from './profiles/secret-box';
@@ -98,7 +99,7 @@ export async function startApp(o: StartAppOptions = {}): Promise<RunningApp> {
     terminals,
     appInfo: createAppInfo({ dataDir, env, docker: o.docker, mode: o.mode }),
   });
-  const kubeProxy = createKubeProxy({ profiles, log });
+  const kubeProxy = createKubeProxy({ profiles, log, onAnswer: followAnswers({ kubeconfigs, clusters, local }) });
   const closeProfiles = () => {
     terminals.close();
     void portForwards.close();

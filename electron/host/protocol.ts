@@ -77,6 +77,8 @@ export interface LocalCluster {
   /** 0..1 */
   progress: number;
   error?: string;
+  /** Kubeconfig files outside its data dir holding its context (written by `skiff start`); delete cleans them. */
+  kubeconfigs?: string[];
 }
 
 export interface StartClusterRequest {

@@ -1,5 +1,5 @@
 // Wires the API server's parts from the kind definitions: schemas, storage, admission,
-// handlers' dependencies and the in-process controllers the API itself relies on (GC, namespaces).
+// handlers' dependencies (the garbage collector and namespace deletion run in the controller manager).
 import type { Store } from '../store/types';
 import type { KindDef, KubeObject } from '../kinds/types';
 import { builtinKinds, createKindRegistry, nameKindOf } from '../kinds/registry';

@@ -3,6 +3,9 @@ import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { ApiError, errors } from './status';
 import { decodeKubeProtobuf, isKubeProtobuf, kubeProtobufMediaType, UnsupportedProtobufError } from './protobuf';
+import { jsonTooDeep, maxJsonDepth, maxYamlDepth, valueTooDeep, yamlTooDeep } from './nesting-depth';
+
+const jsonTooDeepError = () => errors.badRequest(`couldn't get version/kind; json parse error: exceeded max depth of ${maxJsonDepth}`);
 
 export const maxBodyBytes = 3 * 1024 * 1024;
 
@@ -14,13 +17,19 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += chunk.length;
-    if (size > maxBodyBytes) {
-      req.resume();
-      throw errors.tooLarge();
+  try {
+    for await (const chunk of req) {
+      size += chunk.length;
+      if (size > maxBodyBytes) {
+        req.resume();
+        throw errors.tooLarge();
+      }
+      chunks.push(chunk);
     }
-    chunks.push(chunk);
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    // The client went away mid-body: nobody is left to answer, and it is not a server fault.
+    throw errors.badRequest(`the request body could not be read: ${(e as Error).message}`);
   }
   return Buffer.concat(chunks);
 }
@@ -38,22 +47,27 @@ export function mediaType(req: IncomingMessage): string {
 /** Decodes a JSON, YAML or Kubernetes protobuf body into a value; malformed input is a 400 the way the apiserver words it. */
 export function decodeBody(buf: Buffer, type: string, what = 'the object'): any {
   if (isKubeProtobuf(buf)) {
+    let value: unknown;
     try {
-      return decodeKubeProtobuf(buf).object;
+      value = decodeKubeProtobuf(buf).object;
     } catch (e) {
       if (e instanceof UnsupportedProtobufError) throw new ApiError(415, 'UnsupportedMediaType', e.message);
       throw errors.badRequest((e as Error).message);
     }
+    if (valueTooDeep(value)) throw jsonTooDeepError();
+    return value;
   }
   const text = buf.toString('utf8');
   if (!text.trim()) throw errors.badRequest(`the body of the request was empty: ${what} could not be decoded`);
   if (type === 'application/yaml' || type === 'application/apply-patch+yaml') {
+    if (yamlTooDeep(text)) throw errors.badRequest(`error converting YAML to JSON: yaml: exceeded max depth of ${maxYamlDepth}`);
     try {
       return parseYaml(text);
     } catch (e) {
       throw errors.badRequest(`error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);
     }
   }
+  if (jsonTooDeep(buf)) throw jsonTooDeepError();
   try {
     return JSON.parse(text);
   } catch (e) {

@@ -22,12 +22,21 @@ export function isDryRun(q: URLSearchParams): boolean {
   return values.length > 0;
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** An int64 query parameter as Go's strconv.ParseInt reads it (decimal digits, optional sign, in range). */
 export function intParam(q: URLSearchParams, name: string): number | undefined {
   const v = q.get(name);
   if (v === null || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw errors.badRequest(`invalid value for ${name}: ${v}`);
-  return n;
+  if (!/^[+-]?\d{1,20}$/.test(v))
+    throw errors.badRequest(`invalid value for ${name}: strconv.ParseInt: parsing ${JSON.stringify(v.slice(0, 100))}: invalid syntax`);
+  const big = BigInt(v);
+  if (big < INT64_MIN || big > INT64_MAX) {
+    throw errors.badRequest(`invalid value for ${name}: strconv.ParseInt: parsing ${JSON.stringify(v)}: value out of range`);
+  }
+  // Beyond 2^53 a JS number cannot hold it exactly; such values mean "huge" wherever they are used.
+  return Math.min(Number.MAX_SAFE_INTEGER, Math.max(Number.MIN_SAFE_INTEGER, Number(big)));
 }
 
 /** Every boolean query parameter goes through here: Go's strconv.ParseBool spellings; absent or empty = undefined. */

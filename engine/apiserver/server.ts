@@ -2,8 +2,8 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Store } from '../store/types';
-import { parseRoute } from './routes';
-import { errors, ApiError } from './status';
+import { parseRoute, type KindLookup, type Route } from './routes';
+import { errors } from './status';
 import { authenticate, type TokenTable } from './authn';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, groupVersions } from './discovery';
 import { handleResource, warningHeader } from './handlers';
@@ -11,9 +11,9 @@ import { createApiCore, type ApiCore } from './api-core';
 import { bootstrapCluster } from './bootstrap';
 import { versionInfo } from './version';
 import { handlePodUpgrade } from './pod-upgrade';
-import { PatchError } from './patch';
-import { SelectorError } from '../apimachinery/selectors';
 import { createMetricsApi, isMetricsRoute, METRICS_GROUP, METRICS_VERSION, metricsResourceList, withMetricsGroup } from './metrics-api';
+import { onClientError, rawStatusReply, replyError, requestLine, toApiError } from './error-replies';
+import { createInflightLimit, isLongRunning } from './inflight-limit';
 import {
   aggregatedContentType,
   aggregatedDiscovery,
@@ -37,16 +37,10 @@ export interface ApiServerOptions {
   /** RBAC authorization of HTTP requests (default true; false allows every authenticated request). */
   rbac?: boolean;
   log?: (line: string) => void;
-  /**
-   * Background loops the composer runs beside this server's core (the garbage collector and
-   * namespace lifecycle); the server starts them after bootstrap and stops them on close.
-   */
-  background?: (core: ApiCore) => BackgroundLoop;
-}
-
-export interface BackgroundLoop {
-  start(): Promise<void>;
-  stop(): void;
+  /** Requests one client may have in flight, long-running ones aside (default 400). */
+  maxRequestsInflight?: number;
+  /** A client that has not finished its TLS handshake by then is dropped (default 10 s, as kube-apiserver). */
+  tlsHandshakeTimeoutMs?: number;
 }
 
 export interface ApiServer {
@@ -70,19 +64,36 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const tokens = opts.tokens ?? {};
   const metricsApi = createMetricsApi({ source: () => core.metrics.source?.(), client: createInProcessClient(core) });
   let address = `${host}:${opts.port}`;
+  const inflight = createInflightLimit(opts.maxRequestsInflight);
 
   const server: Server = createServer(
-    { cert: opts.tls.cert, key: opts.tls.key, ca: opts.tls.clientCA, requestCert: true, rejectUnauthorized: false, keepAlive: true },
+    {
+      cert: opts.tls.cert,
+      key: opts.tls.key,
+      ca: opts.tls.clientCA,
+      requestCert: true,
+      rejectUnauthorized: false,
+      keepAlive: true,
+      handshakeTimeout: opts.tlsHandshakeTimeoutMs ?? 10_000,
+    },
     (req, res) => {
-      serve(req, res).catch((err) => fail(res, err));
+      // Nothing a request carries may take the process down: every error becomes a Status.
+      req.on('error', () => {});
+      res.on('error', () => {});
+      try {
+        serve(req, res).catch((err) => replyError(req, res, err, log));
+      } catch (err) {
+        replyError(req, res, err, log);
+      }
     },
   );
+  server.on('clientError', onClientError);
   server.keepAliveTimeout = 120_000;
   server.headersTimeout = 125_000;
   server.requestTimeout = 0; // watches and log streams live long
 
   async function serve(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? '/', 'https://localhost');
+    const url = requestUrl(req);
     const user = authenticate(req, tokens, core.serviceAccountTokens.verify);
     if (!user) {
       // Reading nothing of an unauthenticated body; answer and drop.
@@ -91,8 +102,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     }
     // RBAC (authz/): from here on the request acts as `actor` (impersonation applied).
     const actor = await core.authorization.authorizeRequest(req, url, user);
-    const route = parseRoute(url.pathname, core.kinds);
+    const route = routeOf(url.pathname, core.kinds);
     if (!route) throw errors.notFoundPath();
+    if (!isLongRunning(url.pathname, url.searchParams, route.type === 'resource' ? route.subresource : undefined)) {
+      const release = inflight.acquire(user.user);
+      res.once('close', release);
+      res.once('finish', release);
+    }
     const q = url.searchParams;
     // pretty=true indents JSON replies; like upstream, a value that is not a boolean is ignored.
     const pretty = parseBool(q.get('pretty') ?? '') === true;
@@ -162,38 +178,29 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     }
   }
 
-  function fail(res: ServerResponse, err: unknown) {
-    const apiErr = toApiError(err);
-    if (apiErr.code >= 500) log(`apiserver: internal error: ${(err as Error)?.stack ?? err}`);
-    if (res.headersSent) {
-      res.end();
-      return;
-    }
-    if (apiErr.code === 429 && apiErr.details?.retryAfterSeconds) res.setHeader('Retry-After', String(apiErr.details.retryAfterSeconds));
-    json(res, apiErr.code, apiErr.toStatus());
-  }
-
   // exec, attach and port-forward arrive as upgrades (WebSocket, or SPDY for older kubectl).
   server.on('upgrade', (req: IncomingMessage, socket: import('node:net').Socket, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'https://localhost');
-    const refuse = (err: ApiError) => {
-      const body = JSON.stringify(err.toStatus());
-      socket.end(
-        `HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
+    socket.on('error', () => socket.destroy());
+    const refuse = (err: unknown) => {
+      const apiErr = toApiError(err);
+      if (apiErr.code >= 500) log(`apiserver: internal error on upgrade ${requestLine(req)}: ${(err as Error)?.stack ?? err}`);
+      if (!socket.destroyed) socket.end(rawStatusReply(apiErr));
     };
-    const user = authenticate(req, tokens, core.serviceAccountTokens.verify);
-    if (!user) return refuse(errors.unauthorized());
-    core.authorization
-      .authorizeRequest(req, url, user)
-      .then(() => {
-        const route = parseRoute(url.pathname, core.kinds);
-        if (!route || route.type !== 'resource' || !route.subresource) return refuse(errors.notFoundPath());
-        return handlePodUpgrade(core, route, url.searchParams, req, socket, head);
-      })
-      .catch((err) => {
-        if (!socket.destroyed) refuse(toApiError(err));
-      });
+    try {
+      const url = requestUrl(req);
+      const user = authenticate(req, tokens, core.serviceAccountTokens.verify);
+      if (!user) return refuse(errors.unauthorized());
+      core.authorization
+        .authorizeRequest(req, url, user)
+        .then(() => {
+          const route = routeOf(url.pathname, core.kinds);
+          if (!route || route.type !== 'resource' || !route.subresource) return refuse(errors.notFoundPath());
+          return handlePodUpgrade(core, route, url.searchParams, req, socket, head);
+        })
+        .catch(refuse);
+    } catch (err) {
+      refuse(err);
+    }
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -208,8 +215,6 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   await bootstrapCluster(core, { apiServerPort: port });
   await core.crds.start();
   await core.apiServices.start();
-  const background = opts.background?.(core);
-  await background?.start();
   const sockets = new Set<import('node:net').Socket>();
   server.on('secureConnection', (s) => {
     sockets.add(s);
@@ -222,7 +227,6 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     core,
     close: () =>
       new Promise<void>((resolve) => {
-        background?.stop();
         core.stop();
         server.close(() => resolve());
         for (const s of sockets) s.destroy();
@@ -230,25 +234,24 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   };
 }
 
-/** Library errors carry their own HTTP meaning; anything else is a 500. */
-function toApiError(err: unknown): ApiError {
-  if (err instanceof ApiError) return err;
-  if (err instanceof PatchError) {
-    // Bad patches are the client's fault even where upstream answers 500.
-    const code = err.code >= 500 ? 400 : err.code;
-    return new ApiError(
-      code,
-      err.reason || 'BadRequest',
-      err.statusMessage,
-      err.code === 422 ? { causes: [{ message: err.message }] } : undefined,
-    );
-  }
-  if (err instanceof SelectorError) return errors.badRequest(err.message);
-  return errors.internal((err as Error)?.message ?? String(err));
+/** Path and query as sent: no URL normalization (`//host/x` is not `/x`, dot segments stay). */
+function requestUrl(req: IncomingMessage): { pathname: string; searchParams: URLSearchParams } {
+  const raw = req.url ?? '/';
+  if (!raw.startsWith('/')) throw errors.badRequest(`the request path must be absolute: ${JSON.stringify(raw.slice(0, 200))}`);
+  const at = raw.indexOf('?');
+  return at < 0
+    ? { pathname: raw, searchParams: new URLSearchParams() }
+    : { pathname: raw.slice(0, at), searchParams: new URLSearchParams(raw.slice(at + 1)) };
 }
 
-function json(res: ServerResponse, status: number, body: unknown) {
-  sendJson(res, status, body, false);
+/** The route a path addresses; a malformed percent-escape is the client's error, not ours. */
+function routeOf(pathname: string, kinds: KindLookup): Route | undefined {
+  try {
+    return parseRoute(pathname, kinds);
+  } catch (e) {
+    if (e instanceof URIError) throw errors.badRequest(`invalid URL escape in path ${JSON.stringify(pathname.slice(0, 200))}`);
+    throw e;
+  }
 }
 
 const metricsDiscovery: ExtraGroup = {

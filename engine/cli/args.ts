@@ -19,12 +19,24 @@ export interface Flags {
   /** How many nodes the cluster runs (created when missing). */
   nodes?: number;
   nodeRuntime?: NodeRuntime;
+  /** Docker nodes' pod sandbox image (default: Skiff's own, built locally). */
+  sandboxImage?: string;
   foreground: boolean;
   switchContext: boolean;
   help: boolean;
 }
 
-const VALUE_FLAGS = ['name', 'data-dir', 'port', 'kubeconfig', 'datastore', 'etcd-endpoints', 'nodes', 'node-runtime'] as const;
+const VALUE_FLAGS = [
+  'name',
+  'data-dir',
+  'port',
+  'kubeconfig',
+  'datastore',
+  'etcd-endpoints',
+  'nodes',
+  'node-runtime',
+  'sandbox-image',
+] as const;
 const BOOL_FLAGS = ['foreground', 'no-switch-context', 'help'] as const;
 type FlagName = (typeof VALUE_FLAGS)[number] | (typeof BOOL_FLAGS)[number];
 
@@ -38,6 +50,7 @@ const ALLOWED: Record<Command, FlagName[]> = {
     'etcd-endpoints',
     'nodes',
     'node-runtime',
+    'sandbox-image',
     'foreground',
     'no-switch-context',
     'help',
@@ -129,6 +142,11 @@ function applyValue(flags: Flags, name: FlagName, value: string): void {
     case 'node-runtime':
       if (value !== 'simulated' && value !== 'docker') throw new SkiffError(`invalid --node-runtime "${value}"`, 'use simulated or docker');
       flags.nodeRuntime = value;
+      return;
+    case 'sandbox-image':
+      if (!value || /\s/.test(value))
+        throw new SkiffError(`invalid --sandbox-image "${value}"`, 'name a Docker image, e.g. registry.k8s.io/pause:3.10');
+      flags.sandboxImage = value;
       return;
     case 'datastore':
       if (value !== 'sqlite' && value !== 'etcd') throw new SkiffError(`invalid --datastore "${value}"`, 'use sqlite or etcd');

@@ -46,6 +46,7 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
       etcdEndpoints: flags.etcdEndpoints,
       nodes: flags.nodes,
       nodeRuntime: flags.nodeRuntime,
+      sandboxImage: flags.sandboxImage ?? io.env.SKIFF_SANDBOX_IMAGE,
       log: io.out,
       onStep: (step, detail) => {
         io.out(`  ${step.padEnd(11)} ${detail ?? ''}`);
@@ -74,7 +75,7 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
       process.exit(1);
     }, STOP_DEADLINE_MS).unref();
     await cp.stop();
-    const containers = await stopDockerContainers(flags.name);
+    const containers = await stopDockerContainers(paths.dir, flags.name);
     io.out(containers ? `stopped (and its ${containers} container(s))` : 'stopped');
     return 0;
   } catch (err) {
@@ -90,11 +91,12 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
 }
 
 /** Stops the cluster's Docker containers, if it has any (0 when Docker is absent or unused). */
-async function stopDockerContainers(cluster: string): Promise<number> {
+async function stopDockerContainers(clusterDir: string, name: string): Promise<number> {
   try {
     const { default: Docker } = await import('dockerode');
     const { stopClusterContainers } = await import('../docker/stop-cluster');
-    return await stopClusterContainers(new Docker(), cluster);
+    const { loadClusterRef } = await import('../cluster/cluster-id');
+    return await stopClusterContainers(new Docker(), loadClusterRef(clusterDir, name, { create: false }));
   } catch {
     return 0;
   }

@@ -111,7 +111,7 @@ export async function deleteCommand(flags: Flags, io: CliIo): Promise<number> {
       );
     }
   }
-  await removeDockerResources(flags.name, io);
+  await removeDockerResources(paths.dir, flags.name, io);
   rmSync(paths.dir, { recursive: true, force: true });
   io.out(`Cluster "${flags.name}" deleted (${paths.dir}).`);
   return 0;
@@ -127,16 +127,20 @@ export function kubeconfigCommand(flags: Flags, io: CliIo): number {
 }
 
 /** Containers and the network the cluster's Docker nodes made; nothing to do without Docker. */
-async function removeDockerResources(name: string, io: CliIo): Promise<void> {
+async function removeDockerResources(clusterDir: string, name: string, io: CliIo): Promise<void> {
   const { dockerReachable } = await import('../cluster/node-runtime');
   if (!(await dockerReachable()).ok) return;
+  let label = `skiff.cluster=${name}`;
   try {
     const { default: Docker } = await import('dockerode');
     const { removeClusterResources } = await import('../docker/network');
-    await removeClusterResources(new Docker(), name);
+    const { loadClusterRef } = await import('../cluster/cluster-id');
+    const ref = loadClusterRef(clusterDir, name, { create: false });
+    if (!ref.legacy) label = `skiff.cluster-uid=${ref.uid}`;
+    await removeClusterResources(new Docker(), ref);
   } catch (err) {
     io.err(
-      `skiff: warning: could not remove the cluster's Docker containers (${String((err as Error).message).split('\n')[0]}); remove them with: docker rm -f $(docker ps -aq --filter label=skiff.cluster=${name})`,
+      `skiff: warning: could not remove the cluster's Docker containers (${String((err as Error).message).split('\n')[0]}); remove them with: docker rm -f $(docker ps -aq --filter label=${label})`,
     );
   }
 }

@@ -101,5 +101,6 @@ function childFlags(flags: Flags, dataDir: string): string[] {
   if (!flags.switchContext) out.push('--no-switch-context');
   if (flags.nodes !== undefined) out.push('--nodes', String(flags.nodes));
   if (flags.nodeRuntime) out.push('--node-runtime', flags.nodeRuntime);
+  if (flags.sandboxImage) out.push('--sandbox-image', flags.sandboxImage);
   return out;
 }

@@ -36,6 +36,8 @@ Flags (start):
   --etcd-endpoints URL[,URL]        etcd to use (implies --datastore etcd; default http://127.0.0.1:2379)
   --nodes N                         nodes to run (default 1; created when missing)
   --node-runtime docker|simulated   Docker containers (default when Docker answers) or simulated nodes (kwok-style)
+  --sandbox-image IMAGE             pod sandbox image for Docker nodes (default: Skiff's own, built locally with no
+                                    registry; also SKIFF_SANDBOX_IMAGE)
   --foreground         run in this terminal; Ctrl+C stops the cluster
 `;
 

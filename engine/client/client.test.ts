@@ -96,3 +96,18 @@ test('work queue retries failures with back-off and never runs a key twice at on
   assert.equal(maxRunning, 1);
   q.stop();
 });
+
+void test('an informer with a transform caches and hands out only what the transform keeps', async () => {
+  await c.client.create(R.configmaps, 'default', { metadata: { name: 'transformed' }, data: { big: 'x'.repeat(1000) } });
+  const inf = createInformer(c.client, R.configmaps, { namespace: 'default', transform: (o) => ({ metadata: o.metadata }) });
+  const seen: unknown[] = [];
+  inf.addHandlers({ add: (o) => seen.push(o.data) });
+  await inf.start();
+  try {
+    assert.equal(inf.get('default', 'transformed')?.data, undefined);
+    assert.ok(inf.get('default', 'transformed')?.metadata.uid);
+    assert.ok(seen.length > 0 && seen.every((d) => d === undefined));
+  } finally {
+    inf.stop();
+  }
+});

@@ -18,6 +18,8 @@ export interface InformerOptions {
   fieldSelector?: string;
   /** Delay before re-listing after an error. */
   retryMs?: number;
+  /** What to keep of each object (client-go's SetTransform), e.g. metadata only. */
+  transform?: (obj: KubeObject) => KubeObject;
   log?: (line: string) => void;
 }
 
@@ -33,6 +35,11 @@ export interface Informer {
 
 export const cacheKey = (namespace: string | undefined, name: string) => (namespace ? `${namespace}/${name}` : name);
 export const keyOf = (obj: KubeObject) => cacheKey(obj.metadata.namespace, obj.metadata.name!);
+/** keyOf's inverse: 'ns/name' → { ns, name }; a cluster-scoped 'name' → { ns: '', name }. */
+export function splitKey(key: string): { ns: string; name: string } {
+  const i = key.indexOf('/');
+  return i < 0 ? { ns: '', name: key } : { ns: key.slice(0, i), name: key.slice(i + 1) };
+}
 
 export function createInformer(client: KubeClient, res: ResourceRef, opts: InformerOptions = {}): Informer {
   const cache = new Map<string, KubeObject>();
@@ -43,6 +50,7 @@ export function createInformer(client: KubeClient, res: ResourceRef, opts: Infor
   let watch: WatchHandle | undefined;
   let retry: NodeJS.Timeout | undefined;
   const log = opts.log ?? (() => {});
+  const transform = opts.transform ?? ((o: KubeObject) => o);
 
   const emitAdd = (o: KubeObject) => handlers.forEach((h) => h.add?.(o));
   const emitUpdate = (a: KubeObject, b: KubeObject) => handlers.forEach((h) => h.update?.(a, b));
@@ -51,7 +59,8 @@ export function createInformer(client: KubeClient, res: ResourceRef, opts: Infor
   async function relist() {
     const r = await client.list(res, opts.namespace, { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector });
     const seen = new Set<string>();
-    for (const obj of r.items) {
+    for (const item of r.items) {
+      const obj = transform(item);
       const k = keyOf(obj);
       seen.add(k);
       const old = cache.get(k);
@@ -75,8 +84,9 @@ export function createInformer(client: KubeClient, res: ResourceRef, opts: Infor
       res,
       opts.namespace,
       { resourceVersion: rv, labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector, allowBookmarks: true },
-      (type, obj) => {
+      (type, raw) => {
         if (type === 'ERROR') return; // followed by onClose with the reason
+        const obj = type === 'BOOKMARK' ? raw : transform(raw);
         if (obj.metadata?.resourceVersion) rv = obj.metadata.resourceVersion;
         if (type === 'BOOKMARK') return;
         const k = keyOf(obj);

@@ -1,5 +1,5 @@
 // The one way controllers, the scheduler and kubelets talk to the cluster: a Kubernetes client.
-// Implementations: in-process (engine/client/in-process.ts, over the API server's own
+// Implementations: in-process (engine/apiserver/in-process-client.ts, over the API server's own
 // machinery, same validation and admission as HTTP) and HTTPS (for kubelets elsewhere).
 import type { KubeObject } from '../kinds/types';
 
@@ -8,6 +8,12 @@ export interface ResourceRef {
   group: string;
   version: string;
   plural: string;
+}
+
+/** A stored resource as discovery describes it (what the garbage collector and namespace deletion walk). */
+export interface ApiResource extends ResourceRef {
+  kind: string;
+  namespaced: boolean;
 }
 
 export interface ListOptions {
@@ -25,8 +31,8 @@ export interface ListResult<T = KubeObject> {
 
 export interface WriteOptions {
   dryRun?: boolean;
-  /** Write a subresource instead of the main resource ('status'). */
-  subresource?: 'status';
+  /** Write a subresource instead of the main resource ('status', a namespace's 'finalize'). */
+  subresource?: 'status' | 'finalize';
 }
 
 export type PatchType = 'merge' | 'strategic' | 'json';

@@ -2,26 +2,32 @@
 // the node manager that runs a kubelet for each node. Started after the API server.
 import type { ApiCore } from '../apiserver/api-core';
 import { createInProcessClient } from '../apiserver/in-process-client';
+import { storedResources } from '../apiserver/stored-resources';
 import { startControllerManager } from '../controllers/manager';
 import { R, type KubeClient } from '../client/types';
 import type { AddressPlan } from '../network/address-plan';
 import type { NetworkController } from '../network/network-controller';
 import type { NodeManagerOptions } from '../kubelet/index';
 import type { DockerPodNetwork } from '../kubelet/docker/docker-runtime';
+import type { ClusterRef } from '../docker/names';
 
 export type NodeRuntime = 'simulated' | 'docker';
 
 export interface ClusterComponentsOptions {
   core: ApiCore;
   clusterName: string;
+  /** The cluster's identity in Docker (default: its name is its UID, as in tests). */
+  clusterRef?: ClusterRef;
   /** Nodes the cluster should have (missing ones are created). */
   nodes: number;
   nodeRuntime: NodeRuntime;
   dataDir: string;
-  /** Docker nodes' sandbox image (default registry.k8s.io/pause:3.10, or env SKIFF_SANDBOX_IMAGE). */
+  /** Docker nodes' sandbox image (default env SKIFF_SANDBOX_IMAGE, else Skiff's own skiff/pause, built locally). */
   sandboxImage?: string;
   /** Docker-backed clusters: the address plan of the cluster network (Service networking runs). */
   network?: AddressPlan;
+  /** The API server's port on 127.0.0.1 (Service networking reverse-routes only there). */
+  apiServerPort?: number;
   log?: (line: string) => void;
 }
 
@@ -47,7 +53,14 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
     if (opts.network && opts.nodeRuntime === 'docker') {
       const { startNetworkController } = await import('../network/network-controller');
       const { CLUSTER_DOMAIN } = await import('../network/address-plan');
-      const net = startNetworkController({ client, cluster: opts.clusterName, clusterDir: opts.dataDir, plan: opts.network, log });
+      const net = startNetworkController({
+        client,
+        cluster: opts.clusterRef ?? opts.clusterName,
+        clusterDir: opts.dataDir,
+        plan: opts.network,
+        apiServerPort: opts.apiServerPort,
+        log,
+      });
       network = net;
       const dns = { nameserver: opts.network.dnsIP, clusterDomain: CLUSTER_DOMAIN };
       podNetwork = { dns: () => (net.failed() ? undefined : dns), serviceEnv: (pod) => net.serviceEnv(pod) };
@@ -55,7 +68,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
     const { startNodeManager, createSimulatedNodes } = await import('../kubelet/index');
     // Typed apart so `network` rides along: the node manager spreads these into each Docker runtime.
     const docker: NonNullable<NodeManagerOptions['docker']> & { network?: DockerPodNetwork } = {
-      cluster: opts.clusterName,
+      cluster: opts.clusterRef ?? opts.clusterName,
       dataDir: opts.dataDir,
       sandboxImage: opts.sandboxImage ?? process.env.SKIFF_SANDBOX_IMAGE,
       caCert: opts.core.caCert,
@@ -76,6 +89,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       metrics: () => nodeManager.metrics(),
       serviceAccountTokens: opts.core.serviceAccountTokens,
       caCert: opts.core.caCert,
+      resources: storedResources(opts.core),
     });
     stops.push(() => manager.stop());
   } catch (err) {

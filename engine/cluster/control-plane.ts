@@ -17,6 +17,8 @@ import { readClusterConfig, writeClusterConfig, type ClusterConfig, type Datasto
 import { buildKubeconfigEntries, kubeconfigYaml, type KubeconfigEntries } from './kubeconfig';
 import { SkiffError, dataDirError, errorCode } from './errors';
 import { etcdPrefix } from './wipe-etcd';
+import { loadClusterRef } from './cluster-id';
+import type { ClusterRef } from '../docker/names';
 
 export const DEFAULT_ETCD_ENDPOINTS = ['http://127.0.0.1:2379'];
 
@@ -26,7 +28,7 @@ export interface ControlPlaneDeps {
   openStore(opts: StoreOpenOptions): Promise<Store>;
   startApiServer(opts: ApiServerOptions): Promise<Pick<ApiServer, 'port' | 'url' | 'close'> & Partial<Pick<ApiServer, 'core'>>>;
   /** Creates or finds the cluster's Docker network (absent: no Docker network step, as in unit tests). */
-  prepareNetwork?(cluster: string, preferredSubnet: string | undefined, log: (line: string) => void): Promise<AddressPlan>;
+  prepareNetwork?(cluster: ClusterRef, preferredSubnet: string | undefined, log: (line: string) => void): Promise<AddressPlan>;
 }
 
 export interface ControlPlaneOptions {
@@ -40,7 +42,7 @@ export interface ControlPlaneOptions {
   /** Nodes to run (missing ones are created; default 1). */
   nodes?: number;
   nodeRuntime?: NodeRuntime;
-  /** Pod sandbox image for Docker nodes (default registry.k8s.io/pause). */
+  /** Pod sandbox image for Docker nodes (default: Skiff's own skiff/pause, built locally). */
   sandboxImage?: string;
   onStep?: (step: string, detail?: string) => void;
   log?: (line: string) => void;
@@ -67,13 +69,7 @@ const defaultDeps: ControlPlaneDeps = {
     o.kind === 'sqlite'
       ? (await import('../store/sqlite-store')).openSqliteStore({ path: o.path })
       : (await import('../store/open-store')).openStore(o),
-  startApiServer: async (o) => {
-    const [{ startApiServer }, { createRegistryControllers }] = await Promise.all([
-      import('../apiserver/server'),
-      import('../controllers/registry-controllers'),
-    ]);
-    return startApiServer({ ...o, background: createRegistryControllers });
-  },
+  startApiServer: async (o) => (await import('../apiserver/server')).startApiServer(o),
   prepareNetwork: async (cluster, preferredSubnet, log) => {
     const { default: Docker } = await import('dockerode');
     const { prepareClusterNetwork } = await import('../docker/network');
@@ -112,6 +108,13 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   } catch (err) {
     dataDirError(err, opts.dataDir);
   }
+  let ref: ClusterRef;
+  try {
+    ref = loadClusterRef(paths.dir, opts.name, { create: true });
+  } catch (err) {
+    if (err instanceof SkiffError) throw err;
+    dataDirError(err, paths.dir);
+  }
 
   // Docker-backed: the network before the API server, whose Service CIDR is its upper half.
   const nodes = opts.nodes ?? 1;
@@ -122,7 +125,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const { chooseNodeRuntime } = await import('./node-runtime');
     nodeRuntime = await chooseNodeRuntime(opts.nodeRuntime, log);
     if (nodeRuntime === 'docker') {
-      plan = await deps.prepareNetwork(opts.name, saved?.podCIDR?.replace(/\/17$/, '/16'), log);
+      plan = await deps.prepareNetwork(ref, saved?.podCIDR?.replace(/\/17$/, '/16'), log);
       step('network', `pods ${plan.podRange}, services ${plan.serviceCIDR}, dns ${plan.dnsIP}`);
     }
   }
@@ -177,12 +180,14 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       components = await startClusterComponents({
         core: server.core,
         clusterName: opts.name,
+        clusterRef: ref,
         nodes,
         nodeRuntime,
         dataDir: paths.dir,
         log: opts.log,
         sandboxImage: opts.sandboxImage,
         network: nodeRuntime === 'docker' ? plan : undefined,
+        apiServerPort: server.port,
       });
       step('nodes', `${nodes} ${nodeRuntime} node(s), scheduler, controllers${components.network ? ', service networking' : ''}`);
     } catch (err) {

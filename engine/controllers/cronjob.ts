@@ -6,9 +6,11 @@
 import type { KubeObject } from '../kinds/types';
 import { R, isStatus } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
-import { keyOf } from '../client/informer';
+import { keyOf, splitKey } from '../client/informer';
 import type { Controller, ControllerDeps } from './types';
-import { createOwnerIndex, ignoreNotFound, stableJson } from './controller-revision';
+import { stableJson } from './controller-revision';
+import { ignoreNotFound } from './util/not-found';
+import { createOwnerIndex } from './util/owner-index';
 import { hasCondition } from './job-pods';
 import { formatInZone, parseCron, type CronSchedule } from './cron';
 
@@ -49,7 +51,7 @@ export function createCronJobController(deps: ControllerDeps): Controller {
   const jobs = createOwnerIndex(jobsInf, 'CronJob', (o, ref) => queue.add(`${o.metadata.namespace}/${ref.name}`));
 
   async function sync(key: string): Promise<void> {
-    const [ns, name] = key.split('/');
+    const { ns, name } = splitKey(key);
     const cj = cronjobs.get(ns, name);
     if (!cj || cj.metadata.deletionTimestamp) return;
     const t = now();

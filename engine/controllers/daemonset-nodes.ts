@@ -3,7 +3,9 @@
 // tolerations plus the ones every daemon pod gets. Also builds the daemon pod for one node,
 // pinned with a metadata.name node-affinity term so the scheduler binds it there.
 import type { KubeObject } from '../kinds/types';
-import { REVISION_HASH_LABEL, podFromTemplate } from './controller-revision';
+import { REVISION_HASH_LABEL } from './controller-revision';
+import { ownerRefFor } from './util/controller-ref';
+import { podFromTemplate } from './util/pod-template';
 
 type Obj = Record<string, any>;
 
@@ -106,8 +108,7 @@ export function targetNode(pod: KubeObject): string | undefined {
 }
 
 export function newDaemonPod(ds: KubeObject, nodeName: string, hash: string): KubeObject {
-  const pod = podFromTemplate(ds, 'DaemonSet', ds.spec.template);
-  pod.metadata.generateName = `${ds.metadata.name}-`;
+  const pod = podFromTemplate(ds, ds.spec.template, ownerRefFor(ds, 'apps/v1', 'DaemonSet'));
   Object.assign(pod.metadata.labels!, { [REVISION_HASH_LABEL]: hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) });
   pod.spec.tolerations = daemonTolerations(pod.spec);
   // As upstream: the controller already evaluated the template's node terms, so one term pinning

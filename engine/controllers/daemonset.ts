@@ -5,21 +5,13 @@
 import type { KubeObject } from '../kinds/types';
 import { R } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
-import { keyOf } from '../client/informer';
+import { keyOf, splitKey } from '../client/informer';
 import type { Controller, ControllerDeps } from './types';
-import {
-  REVISION_HASH_LABEL,
-  createExpectations,
-  createOwnerIndex,
-  ignoreNotFound,
-  isAvailable,
-  isReady,
-  isTerminal,
-  scaledValue,
-  stableJson,
-  syncRevisions,
-  truncateHistory,
-} from './controller-revision';
+import { REVISION_HASH_LABEL, scaledValue, stableJson, syncRevisions, truncateHistory } from './controller-revision';
+import { createExpectations } from './util/expectations';
+import { ignoreNotFound } from './util/not-found';
+import { createOwnerIndex, observe } from './util/owner-index';
+import { isPodAvailable, isPodReady, isPodTerminal } from './util/pod-predicates';
 import { newDaemonPod, placement, targetNode } from './daemonset-nodes';
 
 type Obj = Record<string, any>;
@@ -33,26 +25,30 @@ export function createDaemonSetController(deps: ControllerDeps): Controller {
   const nodes = informers.informer(R.nodes);
   const podsInf = informers.informer(R.pods);
   const revisionsInf = informers.informer(R.controllerrevisions);
-  const expectations = createExpectations();
+  const expectations = createExpectations(() => now().getTime());
   const queue = createWorkQueue({ sync, concurrency: 2, onError: (k, e) => log(`daemonset ${k}: ${(e as Error).message}`) });
-  const pods = createOwnerIndex(podsInf, 'DaemonSet', (o, ref) => queue.add(`${o.metadata.namespace}/${ref.name}`));
+  const pods = createOwnerIndex(podsInf, 'DaemonSet', (o, ref, change, old) => {
+    const key = `${o.metadata.namespace}/${ref.name}`;
+    observe(expectations, key, o, change, old);
+    queue.add(key);
+  });
   const revisions = createOwnerIndex(revisionsInf, 'DaemonSet');
   const enqueueAll = () => sets.list().forEach((d) => queue.add(keyOf(d)));
   // A daemon pod that keeps failing on a node is recreated after a growing delay (1 s .. 15 min).
   const failedBackoff = new Map<string, { count: number; until: number }>();
 
   async function sync(key: string): Promise<void> {
-    const [ns, name] = key.split('/');
+    const { ns, name } = splitKey(key);
     const ds = sets.get(ns, name);
     if (!ds) {
       expectations.forget(key);
       return;
     }
     if (ds.metadata.deletionTimestamp) return;
-    const { update, all } = await syncRevisions(client, ds, 'DaemonSet', revisions.of(ds.metadata.uid));
+    const { update, all } = await syncRevisions(client, ds, { res: R.daemonsets, kind: 'DaemonSet' }, revisions.of(ds.metadata.uid));
     const hash = update.metadata.labels?.['controller.kubernetes.io/hash'] ?? update.metadata.name!.slice(name.length + 1);
     const owned = pods.of(ds.metadata.uid);
-    if (expectations.satisfied(key, owned)) await manage(key, ds, owned, hash);
+    if (expectations.satisfied(key)) await manage(key, ds, owned, hash);
     await writeStatus(ds, owned, hash);
     const inUse = new Set([update.metadata.name!, ...owned.map((p) => `${name}-${p.metadata.labels?.[REVISION_HASH_LABEL]}`)]);
     await truncateHistory(client, all, ds.spec.revisionHistoryLimit ?? 10, inUse);
@@ -84,20 +80,20 @@ export function createDaemonSetController(deps: ControllerDeps): Controller {
         remove.push(...here);
         continue;
       }
-      const failed = here.filter(isTerminal);
+      const failed = here.filter(isPodTerminal);
       const bk = `${key}/${n}`;
       if (failed.length) {
         const count = (failedBackoff.get(bk)?.count ?? 0) + 1;
         failedBackoff.set(bk, { count, until: Date.now() + Math.min(900_000, 1000 * 2 ** (count - 1)) });
         remove.push(...failed); // replaced once the back-off passes
       }
-      const running = here.filter((p) => !isTerminal(p));
+      const running = here.filter((p) => !isPodTerminal(p));
       const waitMs = (failedBackoff.get(bk)?.until ?? 0) - Date.now();
       if (shouldRun && here.length === failed.length && !deleting.has(n)) {
         if (waitMs > 0) queue.addAfter(key, waitMs);
         else create.push(n);
       }
-      if (running.some(isReady)) failedBackoff.delete(bk);
+      if (running.some(isPodReady)) failedBackoff.delete(bk);
       if (running.length > 1) {
         // Keep the oldest (preferring the current template); the rest are duplicates.
         running.sort(
@@ -114,20 +110,24 @@ export function createDaemonSetController(deps: ControllerDeps): Controller {
     if (ds.spec.updateStrategy?.type !== 'OnDelete' && !create.length && !remove.length) remove.push(...rollingVictims(ds, perNode, hash));
 
     for (const p of [...remove, ...gone]) {
-      expectations.expectDelete(key, p.metadata.uid!);
-      await client
-        .delete(R.pods, p.metadata.namespace, p.metadata.name!, gone.includes(p) ? { gracePeriodSeconds: 0 } : {})
-        .catch(ignoreNotFound);
+      const uid = p.metadata.uid!;
+      expectations.expectDeletions(key, [uid]);
+      await client.delete(R.pods, p.metadata.namespace, p.metadata.name!, gone.includes(p) ? { gracePeriodSeconds: 0 } : {}).catch((e) => {
+        expectations.deletionObserved(key, uid);
+        return ignoreNotFound(e);
+      });
       events.event(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
     }
     for (let i = 0; i < create.length; i += 50) {
+      const batch = create.slice(i, i + 50);
+      expectations.expectCreations(key, batch.length);
       await Promise.all(
-        create.slice(i, i + 50).map(async (n) => {
+        batch.map(async (n) => {
           try {
             const created = await client.create(R.pods, ds.metadata.namespace, newDaemonPod(ds, n, hash));
-            expectations.expectCreate(key, created.metadata.name!);
             events.event(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
           } catch (e) {
+            expectations.lowerCreations(key, 1);
             events.event(ds, 'Warning', 'FailedCreate', `Error creating: ${(e as Error).message}`);
             throw e;
           }
@@ -148,7 +148,7 @@ export function createDaemonSetController(deps: ControllerDeps): Controller {
       if (!placement(ds, node).shouldRun) continue;
       desired++;
       const p = (perNode.get(node.metadata.name!) ?? [])[0];
-      const avail = !!p && isAvailable(p, minReady, t);
+      const avail = !!p && isPodAvailable(p, minReady, t);
       if (!avail) unavailable++;
       if (p && p.metadata.labels?.[REVISION_HASH_LABEL] !== hash) (avail ? oldAvailable : oldUnavailable).push(p);
     }
@@ -164,7 +164,7 @@ export function createDaemonSetController(deps: ControllerDeps): Controller {
     const s = { desired: 0, current: 0, mis: 0, ready: 0, available: 0, updated: 0 };
     for (const node of nodes.list()) {
       const { shouldRun } = placement(ds, node);
-      const p = (perNode.get(node.metadata.name!) ?? []).filter((x) => !isTerminal(x))[0];
+      const p = (perNode.get(node.metadata.name!) ?? []).filter((x) => !isPodTerminal(x))[0];
       if (!shouldRun) {
         if (p) s.mis++;
         continue;
@@ -172,8 +172,8 @@ export function createDaemonSetController(deps: ControllerDeps): Controller {
       s.desired++;
       if (!p) continue;
       s.current++;
-      if (isReady(p)) s.ready++;
-      if (isAvailable(p, minReady, t)) s.available++;
+      if (isPodReady(p)) s.ready++;
+      if (isPodAvailable(p, minReady, t)) s.available++;
       if (p.metadata.labels?.[REVISION_HASH_LABEL] === hash) s.updated++;
     }
     const status: Obj = {

@@ -1,12 +1,11 @@
-// A Deployment's ReplicaSets: claiming them by selector (adopt orphans, release non-matching),
+// A Deployment's ReplicaSets (claimed by selector in deployment.ts, util/controller-ref.ts):
 // splitting new from old, and creating the new ReplicaSet for the current template with its
 // pod-template-hash and revision annotations — what `kubectl rollout history|undo` read.
 import type { KubeObject } from '../kinds/types';
 import type { KubeClient } from '../client/types';
 import { R, isStatus } from '../client/types';
-import type { LabelMatcher } from '../apimachinery/selectors';
 import type { EventRecorder } from '../client/event-recorder';
-import { controllerRefOf, ownerRefFor } from './pod-control';
+import { controllerRefOf, ownerRefFor } from './util/controller-ref';
 import type { RSSets } from './deployment-rollout';
 import {
   byCreation,
@@ -27,43 +26,6 @@ export interface RSDeps {
   now: () => Date;
   /** Writes the Deployment's status (retrying conflicts); returns the stored object. */
   writeStatus(d: KubeObject, status: any): Promise<KubeObject>;
-}
-
-/** ReplicaSets this Deployment controls, after adopting matching orphans and releasing the rest. */
-export async function claimReplicaSets(
-  client: KubeClient,
-  d: KubeObject,
-  selector: LabelMatcher,
-  candidates: KubeObject[],
-): Promise<KubeObject[]> {
-  const out: KubeObject[] = [];
-  const deleting = Boolean(d.metadata.deletionTimestamp);
-  for (const rs of candidates) {
-    const ref = controllerRefOf(rs);
-    if (ref && ref.uid !== d.metadata.uid) continue; // another owner's
-    const matches = selector.matches(rs.metadata.labels);
-    if (ref) {
-      if (matches || deleting) out.push(rs);
-      else await setOwners(client, rs, (refs) => refs.filter((r) => r.uid !== d.metadata.uid));
-      continue;
-    }
-    if (!matches || deleting || rs.metadata.deletionTimestamp) continue;
-    const adopted = await setOwners(client, rs, (refs) => [...refs, ownerRefFor(d)]);
-    if (adopted) out.push(adopted);
-  }
-  return out;
-}
-
-async function setOwners(client: KubeClient, rs: KubeObject, change: (refs: any[]) => any[]): Promise<KubeObject | undefined> {
-  const copy = structuredClone(rs);
-  copy.metadata.ownerReferences = change(copy.metadata.ownerReferences ?? []);
-  if (!copy.metadata.ownerReferences.length) delete copy.metadata.ownerReferences;
-  try {
-    return await client.update(R.replicasets, rs.metadata.namespace, copy);
-  } catch (e) {
-    if (isStatus(e, 404)) return undefined;
-    throw e;
-  }
 }
 
 /** Keeps the Deployment's own revision annotation equal to its new ReplicaSet's. */

@@ -4,11 +4,11 @@
 // deployment-status.ts, the ReplicaSet bookkeeping in deployment-replicasets.ts.
 import type { KubeObject } from '../kinds/types';
 import { R, isStatus } from '../client/types';
-import { keyOf } from '../client/informer';
+import { keyOf, splitKey } from '../client/informer';
 import { createWorkQueue } from '../client/work-queue';
 import { labelSelectorFromObject, type LabelMatcher } from '../apimachinery/selectors';
 import type { Controller, ControllerDeps } from './types';
-import { controllerRefOf, refIsKind } from './pod-control';
+import { claimObjects, controllerRefOf, refIsKind } from './util/controller-ref';
 import {
   allOf,
   cleanupHistory,
@@ -33,7 +33,7 @@ import {
   setCondition,
   statusDiffers,
 } from './deployment-status';
-import { claimReplicaSets, syncRevision, type RSDeps } from './deployment-replicasets';
+import { syncRevision, type RSDeps } from './deployment-replicasets';
 import { maxSurge, replicasAnnotationsNeedUpdate, setReplicasAnnotations, specReplicas } from './deployment-util';
 
 export function createDeploymentController(deps: ControllerDeps): Controller {
@@ -176,8 +176,8 @@ export function createDeploymentController(deps: ControllerDeps): Controller {
   }
 
   async function sync(key: string): Promise<void> {
-    const i = key.indexOf('/');
-    const cached = deployments.get(key.slice(0, i), key.slice(i + 1));
+    const { ns, name } = splitKey(key);
+    const cached = deployments.get(ns, name);
     if (!cached) return;
     let d = structuredClone(cached);
     const selector = selectorOf(d);
@@ -186,7 +186,10 @@ export function createDeploymentController(deps: ControllerDeps): Controller {
       return;
     }
     const candidates = replicaSets.list().filter((rs) => rs.metadata.namespace === d.metadata.namespace);
-    const rsList = await claimReplicaSets(client, d, selector, candidates);
+    const rsList = await claimObjects(
+      { client, owner: d, ownerRes: R.deployments, res: R.replicasets, matches: (rs) => selector.matches(rs.metadata.labels) },
+      candidates,
+    );
     if (d.metadata.deletionTimestamp) {
       const { sets } = await syncRevision(rsDeps, d, rsList, false);
       return finish(key, d, calculateStatus(d, allOf(sets), sets.newRS, now()));

@@ -2,11 +2,12 @@
 // currentHealthy (selected pods that are Ready and not terminating), desiredHealthy from
 // minAvailable/maxUnavailable (integers or percentages of the owning controllers' scale),
 // disruptionsAllowed and the DisruptionAllowed condition. The eviction API reads it.
+import { splitKey } from '../client/informer';
 import type { KubeObject } from '../kinds/types';
 import { R } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
 import { labelSelectorFromObject } from '../apimachinery/selectors';
-import { podReady } from './endpoints';
+import { isPodReady } from './util/pod-predicates';
 import type { Controller, ControllerDeps } from './types';
 
 type Obj = Record<string, any>;
@@ -33,7 +34,7 @@ export interface BudgetNumbers {
 export function computeBudget(spec: Obj, pods: KubeObject[], scale: () => number, disrupted: Record<string, unknown> = {}): BudgetNumbers {
   const live = pods.filter((p) => !['Succeeded', 'Failed'].includes(p.status?.phase));
   const currentHealthy = live.filter(
-    (p) => !p.metadata.deletionTimestamp && podReady(p) && !Object.hasOwn(disrupted, p.metadata.name!),
+    (p) => !p.metadata.deletionTimestamp && isPodReady(p) && !Object.hasOwn(disrupted, p.metadata.name!),
   ).length;
   let expectedPods: number;
   let desiredHealthy: number;
@@ -91,7 +92,7 @@ export function createDisruptionController(deps: ControllerDeps): Controller {
   }
 
   async function sync(key: string) {
-    const [ns, name] = key.split('/');
+    const { ns, name } = splitKey(key);
     const pdb = pdbs.get(ns, name);
     if (!pdb || pdb.metadata.deletionTimestamp) return;
     const sel = labelSelectorFromObject(pdb.spec?.selector ?? null);

@@ -2,6 +2,8 @@
 // selected pods' IPs — Ready pods under `addresses`, the rest under `notReadyAddresses` (or all
 // as ready with publishNotReadyAddresses) — with ports resolved per pod from targetPort.
 // The `kubernetes` Service has no selector; its Endpoints point at the API server.
+import { isPodReady } from './util/pod-predicates';
+import { splitKey } from '../client/informer';
 import type { KubeObject } from '../kinds/types';
 import { R, isStatus } from '../client/types';
 import type { Informer } from '../client/informer';
@@ -21,10 +23,6 @@ export function serviceSelector(svc: KubeObject): Record<string, string> | undef
   const sel = svc.spec?.selector;
   if (!sel || Object.keys(sel).length === 0 || svc.spec?.type === 'ExternalName') return undefined;
   return sel;
-}
-
-export function podReady(pod: KubeObject): boolean {
-  return (pod.status?.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status === 'True');
 }
 
 /** Pods that can be endpoints at all: have an IP and have not finished. */
@@ -126,7 +124,7 @@ export function buildSubsets(svc: KubeObject, pods: KubeObject[]): Obj[] {
     const k = JSON.stringify(ports);
     let g = groups.get(k);
     if (!g) groups.set(k, (g = { ports, ready: [], notReady: [] }));
-    (publishNotReady || podReady(pod) ? g.ready : g.notReady).push(addr);
+    (publishNotReady || isPodReady(pod) ? g.ready : g.notReady).push(addr);
   }
   const byIp = (a: Address, b: Address) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0);
   return [...groups.values()]
@@ -152,7 +150,7 @@ export function createEndpointsController(deps: EndpointsDeps, opts: EndpointsOp
   const queue = createWorkQueue({ sync, onError: (k, e) => log(`endpoints ${k}: ${(e as Error).message}`) });
 
   async function sync(key: string) {
-    const [ns, name] = key.split('/');
+    const { ns, name } = splitKey(key);
     const svc = services.get(ns, name);
     const current = endpoints.get(ns, name);
     if (!svc) {

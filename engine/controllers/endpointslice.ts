@@ -2,6 +2,9 @@
 // selector, as IPv4 slices of at most 100 endpoints, one set of slices per distinct resolved
 // port list; each endpoint carries ready/serving/terminating conditions, nodeName, targetRef
 // and hostname. Slices are owned by their Service (the garbage collector removes them).
+import { isPodReady } from './util/pod-predicates';
+import { ownerRefFor } from './util/controller-ref';
+import { splitKey } from '../client/informer';
 import type { KubeObject } from '../kinds/types';
 import { R, isStatus } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
@@ -10,7 +13,6 @@ import {
   type EndpointsDeps,
   endpointCandidate,
   podHostname,
-  podReady,
   resolvePorts,
   serviceSelector,
   targetRefOf,
@@ -41,7 +43,7 @@ export function desiredSlices(svc: KubeObject, pods: KubeObject[]): Desired[] {
     const ports = resolvePorts(svc, pod);
     if (ports.length === 0 && !noPorts) continue;
     const terminating = Boolean(pod.metadata.deletionTimestamp);
-    const ready = podReady(pod);
+    const ready = isPodReady(pod);
     const ep: Obj = {
       addresses: [pod.status.podIP],
       conditions: { ready: publishNotReady || (ready && !terminating), serving: ready, terminating },
@@ -96,7 +98,7 @@ export function createEndpointSliceController(deps: EndpointsDeps, opts: { apiSe
   }
 
   async function sync(key: string) {
-    const [ns, name] = key.split('/');
+    const { ns, name } = splitKey(key);
     const svc = services.get(ns, name);
     if (!svc) return; // owned slices go with the Service through the garbage collector
     let desired: Desired[];
@@ -134,7 +136,7 @@ export function createEndpointSliceController(deps: EndpointsDeps, opts: { apiSe
         p[1] = s;
       }
     }
-    const ownerRef = { apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata.uid!, controller: true, blockOwnerDeletion: true };
+    const ownerRef = ownerRefFor(svc, 'v1', 'Service');
     for (const [d, cur] of plan) {
       if (!cur) {
         const made = await client.create(R.endpointslices, ns, {

@@ -2,6 +2,7 @@
 // AverageValue), following the upstream replica calculator: pending and (for cpu) unready pods
 // don't count when scaling up, pods without metrics are assumed busy when scaling down and idle
 // when scaling up, and nothing changes within the 10% tolerance.
+import { isPodReady } from './util/pod-predicates';
 import type { KubeObject } from '../kinds/types';
 import { parseQuantity } from '../apimachinery/quantity';
 import { formatNanos } from '../apimachinery/quantity-format';
@@ -29,8 +30,6 @@ export class MetricError extends Error {
     super(message);
   }
 }
-
-const isReady = (pod: KubeObject) => (pod.status?.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status === 'True');
 
 /** A pod's request of `resource` (sum over app containers); throws when a container has none. */
 function podRequest(pod: KubeObject, resource: string, container?: string): number {
@@ -75,7 +74,7 @@ export function resourceReplicas(metric: Obj, current: number, pods: KubeObject[
     if (pod.metadata.deletionTimestamp || pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded') continue;
     if (pod.status?.phase === 'Pending' || pod.status?.phase === undefined) unready.push(pod);
     else if (!usage.has(pod.metadata.name!)) missing.push(pod);
-    else if (resource === 'cpu' && !isReady(pod)) unready.push(pod);
+    else if (resource === 'cpu' && !isPodReady(pod)) unready.push(pod);
     else counted.push(pod);
   }
   if (counted.length === 0) {

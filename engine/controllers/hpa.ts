@@ -11,7 +11,7 @@ import type { KubeObject } from '../kinds/types';
 import type { ResourceRef } from '../client/types';
 import { R, isStatus } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
-import { keyOf } from '../client/informer';
+import { keyOf, splitKey } from '../client/informer';
 import { labelSelectorFromObject, labelSelectorFromSet } from '../apimachinery/selectors';
 import type { Controller, ControllerDeps, MetricsSource } from './types';
 import { behaviorOf, emptyHistory, normalizeReplicas, recordScale, type ScaleHistory } from './hpa-behavior';
@@ -46,16 +46,11 @@ export function createHpaController(deps: ControllerDeps, opts: HpaControllerOpt
   const queue = createWorkQueue({
     sync: (key) =>
       sync(key).finally(() => {
-        if (hpas.get(...splitKey(key))) queue.addAfter(key, period);
+        if (hpas.get(splitKey(key).ns, splitKey(key).name)) queue.addAfter(key, period);
       }),
     concurrency: 2,
     onError: (key, err) => log(`hpa ${key}: ${(err as Error).message}`),
   });
-
-  function splitKey(key: string): [string, string] {
-    const i = key.indexOf('/');
-    return [key.slice(0, i), key.slice(i + 1)];
-  }
 
   /** Usage per pod in `namespace` for one resource (cores or bytes), optionally of one container. */
   function podUsage(namespace: string, resource: string, container?: string): PodUsage {
@@ -114,7 +109,7 @@ export function createHpaController(deps: ControllerDeps, opts: HpaControllerOpt
   }
 
   async function sync(key: string) {
-    const cached = hpas.get(...splitKey(key));
+    const cached = hpas.get(splitKey(key).ns, splitKey(key).name);
     if (!cached) {
       history.delete(key);
       return;

@@ -2,14 +2,15 @@
 // completion index), completed-index sets in the "1-3,5" form status.completedIndexes uses,
 // and the Job's status conditions.
 import type { KubeObject } from '../kinds/types';
-import { podFromTemplate } from './controller-revision';
+import { ownerRefFor } from './util/controller-ref';
+import { podFromTemplate } from './util/pod-template';
 
 type Obj = Record<string, any>;
 
 export const INDEX_KEY = 'batch.kubernetes.io/job-completion-index';
 
 export function newJobPod(job: KubeObject, index?: number): KubeObject {
-  const pod = podFromTemplate(job, 'Job', job.spec.template, 'batch/v1');
+  const pod = podFromTemplate(job, job.spec.template, ownerRefFor(job, 'batch/v1', 'Job'));
   const name = job.metadata.name!;
   if (index === undefined) {
     pod.metadata.generateName = `${name}-`;

@@ -7,9 +7,13 @@
 import type { KubeObject } from '../kinds/types';
 import { R } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
-import { keyOf } from '../client/informer';
+import { keyOf, splitKey } from '../client/informer';
 import type { Controller, ControllerDeps } from './types';
-import { createExpectations, createOwnerIndex, ignoreNotFound, isActive, isReady, isTerminal, stableJson } from './controller-revision';
+import { stableJson } from './controller-revision';
+import { createExpectations } from './util/expectations';
+import { ignoreNotFound } from './util/not-found';
+import { createOwnerIndex, observe } from './util/owner-index';
+import { isPodActive, isPodReady, isPodTerminal } from './util/pod-predicates';
 import {
   finishedAt,
   formatIndexes,
@@ -38,12 +42,16 @@ export function createJobController(deps: ControllerDeps, opts: JobControllerOpt
   const maxBackoff = opts.backoffMaxMs ?? 360_000;
   const jobs = informers.informer(R.jobs);
   const podsInf = informers.informer(R.pods);
-  const expectations = createExpectations();
+  const expectations = createExpectations(() => now().getTime());
   const queue = createWorkQueue({ sync, concurrency: 2, onError: (k, e) => log(`job ${k}: ${(e as Error).message}`) });
-  const pods = createOwnerIndex(podsInf, 'Job', (o, ref) => queue.add(`${o.metadata.namespace}/${ref.name}`));
+  const pods = createOwnerIndex(podsInf, 'Job', (o, ref, change, old) => {
+    const key = `${o.metadata.namespace}/${ref.name}`;
+    observe(expectations, key, o, change, old);
+    queue.add(key);
+  });
 
   async function sync(key: string): Promise<void> {
-    const [ns, name] = key.split('/');
+    const { ns, name } = splitKey(key);
     const job = jobs.get(ns, name);
     if (!job) {
       expectations.forget(key);
@@ -51,7 +59,7 @@ export function createJobController(deps: ControllerDeps, opts: JobControllerOpt
     }
     if (job.metadata.deletionTimestamp) return;
     const owned = pods.of(job.metadata.uid);
-    const active = owned.filter(isActive);
+    const active = owned.filter(isPodActive);
     const t = now();
     if (hasCondition(job, 'Complete') || hasCondition(job, 'Failed')) {
       await deletePods(key, job, active);
@@ -135,7 +143,7 @@ export function createJobController(deps: ControllerDeps, opts: JobControllerOpt
       return expireFinished(await client.get(R.jobs, ns, name), t);
     }
 
-    if (expectations.satisfied(key, owned)) await manage(key, job, active, failedPods, done, succeeded, t);
+    if (expectations.satisfied(key)) await manage(key, job, active, failedPods, done, succeeded, t);
     if (ads !== undefined) queue.addAfter(key, Math.max(0, ads * 1000 - elapsed) + 10);
     await writeStatus(job, { ...status, conditions }, active);
   }
@@ -166,7 +174,8 @@ export function createJobController(deps: ControllerDeps, opts: JobControllerOpt
       // Newest and not-ready pods go first: they have done the least work.
       const victims = [...active].sort(
         (a, b) =>
-          Number(isReady(a)) - Number(isReady(b)) || (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''),
+          Number(isPodReady(a)) - Number(isPodReady(b)) ||
+          (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''),
       );
       await deletePods(key, job, victims.slice(0, active.length - want));
       return;
@@ -183,14 +192,15 @@ export function createJobController(deps: ControllerDeps, opts: JobControllerOpt
     }
     const n = want - active.length;
     pendingIndexes = pendingIndexes.slice(0, n);
+    expectations.expectCreations(key, n);
     await Promise.all(
       Array.from({ length: n }, async (_, k) => {
         const pod = newJobPod(job, spec.completionMode === 'Indexed' ? pendingIndexes[k] : undefined);
         try {
           const created = await client.create(R.pods, job.metadata.namespace, pod);
-          expectations.expectCreate(key, created.metadata.name!);
           events.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
         } catch (e) {
+          expectations.lowerCreations(key, 1);
           events.event(job, 'Warning', 'FailedCreate', `Error creating: ${(e as Error).message}`);
           throw e;
         }
@@ -200,16 +210,20 @@ export function createJobController(deps: ControllerDeps, opts: JobControllerOpt
 
   async function deletePods(key: string, job: KubeObject, victims: KubeObject[]) {
     for (const p of victims) {
-      expectations.expectDelete(key, p.metadata.uid!);
-      await client.delete(R.pods, p.metadata.namespace, p.metadata.name!).catch(ignoreNotFound);
+      const uid = p.metadata.uid!;
+      expectations.expectDeletions(key, [uid]);
+      await client.delete(R.pods, p.metadata.namespace, p.metadata.name!).catch((e) => {
+        expectations.deletionObserved(key, uid);
+        return ignoreNotFound(e);
+      });
       events.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
     }
   }
 
   async function writeStatus(job: KubeObject, status: Obj, active: KubeObject[]) {
     status.active = active.length;
-    status.ready = active.filter(isReady).length;
-    status.terminating = pods.of(job.metadata.uid).filter((p) => p.metadata.deletionTimestamp && !isTerminal(p)).length;
+    status.ready = active.filter(isPodReady).length;
+    status.terminating = pods.of(job.metadata.uid).filter((p) => p.metadata.deletionTimestamp && !isPodTerminal(p)).length;
     const old = job.status ?? {};
     if (Object.keys(status).every((k) => stableJson(old[k]) === stableJson(status[k]))) return;
     await client.patch(R.jobs, job.metadata.namespace, job.metadata.name!, 'merge', { status }, { subresource: 'status' });

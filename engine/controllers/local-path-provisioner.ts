@@ -6,6 +6,7 @@
 // Binding mode Immediate, not kind's WaitForFirstConsumer: every node of a local cluster runs
 // on this one host and sees the same directories, so a volume need not follow a pod's node, and
 // StatefulSet claims bind without the scheduler having to pick nodes for volumes first.
+import { splitKey } from '../client/informer';
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
@@ -40,7 +41,7 @@ export function createLocalPathProvisioner(deps: ControllerDeps): Controller {
 
   async function sync(key: string) {
     if (key.startsWith('pv:')) return reclaim(key.slice(3));
-    const [ns, name] = key.slice(4).split('/');
+    const { ns, name } = splitKey(key.slice(4));
     const pvc = pvcs.get(ns, name);
     if (!pvc || pvc.metadata.deletionTimestamp || pvc.spec?.volumeName) return;
     if (pvc.metadata.annotations?.[ANN_STORAGE_PROVISIONER] !== LOCAL_PATH_PROVISIONER) return;

@@ -21,32 +21,43 @@ import { createStatefulSetController } from './statefulset';
 import { createDaemonSetController } from './daemonset';
 import { createJobController } from './job';
 import { createCronJobController } from './cronjob';
+import { createGarbageCollector } from './garbage-collector';
+import { createNamespaceController } from './namespace-lifecycle';
 import { createClusterRoleAggregationController } from './clusterrole-aggregation';
 
 export type ControllerFactory = (deps: ControllerDeps) => Controller;
 
-/** Every controller the manager runs. Each file adds its factory here (one line each). */
-export const controllerFactories: ControllerFactory[] = [
-  createReplicaSetController,
-  createReplicationControllerController,
-  createDeploymentController,
-  createEndpointsController,
-  createEndpointSliceController,
-  createServiceAccountController,
-  createServiceAccountTokenController,
-  (d) => createNodeLifecycleController(d),
-  createTaintEvictionController,
-  createDisruptionController,
-  createPvBinderController,
-  createLocalPathProvisioner,
-  (d) => createHpaController(d),
-  (d) => createResourceQuotaController(d),
-  createStatefulSetController,
-  createDaemonSetController,
-  (d) => createJobController(d),
-  createCronJobController,
-  createClusterRoleAggregationController,
-];
+/**
+ * Every controller the manager runs, by name (kube-controller-manager's --controllers names where
+ * they exist). Keyed so a manager limited with `only` builds just those: building one registers
+ * its informer handlers, which would run it.
+ */
+export const controllerFactories: Record<string, ControllerFactory> = {
+  replicaset: createReplicaSetController,
+  replicationcontroller: createReplicationControllerController,
+  deployment: createDeploymentController,
+  endpoints: createEndpointsController,
+  endpointslice: createEndpointSliceController,
+  serviceaccount: createServiceAccountController,
+  'serviceaccount-token': createServiceAccountTokenController,
+  'node-lifecycle': (d) => createNodeLifecycleController(d),
+  'taint-eviction': createTaintEvictionController,
+  disruption: createDisruptionController,
+  'pv-binder': createPvBinderController,
+  'local-path-provisioner': createLocalPathProvisioner,
+  horizontalpodautoscaling: (d) => createHpaController(d),
+  resourcequota: (d) => createResourceQuotaController(d),
+  statefulset: createStatefulSetController,
+  daemonset: createDaemonSetController,
+  job: (d) => createJobController(d),
+  cronjob: createCronJobController,
+  garbagecollector: (d) => createGarbageCollector(d),
+  namespace: (d) => createNamespaceController(d),
+  'clusterrole-aggregation': createClusterRoleAggregationController,
+};
+
+/** These two walk every stored resource, so they run only when the manager is given the list. */
+const needResources = new Set(['garbagecollector', 'namespace']);
 
 export interface ControllerManagerOptions {
   client: KubeClient;
@@ -59,6 +70,8 @@ export interface ControllerManagerOptions {
   serviceAccountTokens?: ControllerDeps['serviceAccountTokens'];
   caCert?: string;
   apiServerAddress?: string;
+  /** Every stored resource: turns on the garbage collector and namespace deletion. */
+  resources?: ControllerDeps['resources'];
 }
 
 export async function startControllerManager(opts: ControllerManagerOptions) {
@@ -77,8 +90,12 @@ export async function startControllerManager(opts: ControllerManagerOptions) {
     serviceAccountTokens: opts.serviceAccountTokens,
     caCert: opts.caCert,
     apiServerAddress: opts.apiServerAddress,
+    resources: opts.resources,
   };
-  const controllers = controllerFactories.map((f) => f(deps)).filter((c) => !opts.only || opts.only.includes(c.name));
+  const names = Object.keys(controllerFactories).filter(
+    (n) => (!opts.only || opts.only.includes(n)) && (opts.resources || !needResources.has(n)),
+  );
+  const controllers = names.map((n) => controllerFactories[n](deps));
   for (const c of controllers) await c.start();
   await informers.start();
   return {

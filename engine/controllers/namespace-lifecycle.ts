@@ -1,102 +1,66 @@
-// Namespace deletion: once a namespace is Terminating, delete everything in it, then drop
-// the `kubernetes` finalizer so the namespace itself goes.
-import type { KindDef } from '../kinds/types';
-import type { Store, Watcher } from '../store/types';
-import type { Resources } from '../apiserver/resource-store';
-import { ApiError } from '../apiserver/status';
+// Namespace deletion: once a namespace is Terminating, delete everything in it, then drop the
+// `kubernetes` finalizer (through namespaces/finalize) so the namespace itself goes. Like
+// kube-controller-manager's namespace controller, it works through the client over the list of
+// stored resources it is given.
+import { R } from '../client/types';
+import { createWorkQueue } from '../client/work-queue';
+import type { KubeObject } from '../kinds/types';
+import type { Informer } from '../client/informer';
+import type { Controller, ControllerDeps } from './types';
+import { ignoreNotFound } from './util/not-found';
 
-export interface NamespaceLifecycleDeps {
-  store: Store;
-  resources: Resources;
-  namespaceDef: KindDef;
-  /** Stored namespaced kinds (one definition per key space). */
-  namespacedKinds(): KindDef[];
-  log?: (line: string) => void;
+export interface NamespaceControllerOptions {
+  /** How soon to look again while content remains. */
+  recheckMs?: number;
 }
 
-export function createNamespaceLifecycle(deps: NamespaceLifecycleDeps) {
-  const pending = new Set<string>();
-  let watcher: Watcher | undefined;
-  let busy = false;
-  let stopped = false;
-  const log = deps.log ?? (() => {});
-  const nsPrefix = '/registry/namespaces/';
+export function createNamespaceController(deps: ControllerDeps, opts: NamespaceControllerOptions = {}): Controller {
+  const { client, log } = deps;
+  const resources = deps.resources ?? (() => []);
+  // Informers are made in start(): a manager limited to other controllers must not watch for this one.
+  let namespaces: Informer | undefined;
+  const queue = createWorkQueue({ sync, onError: (name, e) => log(`namespace ${name}: ${(e as Error).message}`) });
 
-  async function start() {
-    const list = await deps.store.list({ prefix: nsPrefix });
-    for (const kv of list.items) consider(JSON.parse(kv.value));
-    watcher = deps.store.watch({
-      prefix: nsPrefix,
-      afterRevision: list.revision,
-      onEvents: (events) => {
-        for (const ev of events) if (ev.type === 'put') consider(JSON.parse(ev.kv.value));
-      },
-      onError: (e) => log(`namespace lifecycle: ${e.message}`),
-    });
+  const consider = (ns: KubeObject) => {
+    if (ns.metadata.deletionTimestamp) queue.add(ns.metadata.name!);
+  };
+
+  async function sync(name: string) {
+    const ns = namespaces?.get(undefined, name);
+    if (!ns?.metadata.deletionTimestamp) return;
+    if (await deleteContent(name)) {
+      queue.addAfter(name, opts.recheckMs ?? 1000);
+      return;
+    }
+    const fresh = await client.get(R.namespaces, undefined, name).catch(ignoreNotFound);
+    const finalizers: string[] = fresh?.spec?.finalizers ?? [];
+    if (!fresh || !finalizers.includes('kubernetes')) return;
+    fresh.spec = { ...fresh.spec, finalizers: finalizers.filter((f) => f !== 'kubernetes') };
+    await client.update(R.namespaces, undefined, fresh, { subresource: 'finalize' }).catch(ignoreNotFound);
   }
 
-  function consider(ns: any) {
-    if (!ns.metadata.deletionTimestamp) return;
-    pending.add(ns.metadata.name);
-    drain();
-  }
-
-  function drain() {
-    if (busy || stopped) return;
-    busy = true;
-    setImmediate(async () => {
-      try {
-        while (pending.size && !stopped) {
-          const [name] = pending;
-          pending.delete(name);
-          const retry = await finalize(name).catch((e) => {
-            if (!(e instanceof ApiError && e.code === 404)) log(`namespace lifecycle: ${name}: ${e.message}`);
-            return !(e instanceof ApiError && e.code === 404);
-          });
-          if (retry)
-            setTimeout(() => {
-              pending.add(name);
-              drain();
-            }, 1000);
-        }
-      } finally {
-        busy = false;
-      }
-    });
-  }
-
-  /** Returns true when content remains (to look again shortly). */
-  async function finalize(name: string): Promise<boolean> {
+  /** Deletes what the namespace holds; returns how many objects remain (some still finalizing). */
+  async function deleteContent(name: string): Promise<number> {
     let remaining = 0;
-    for (const def of deps.namespacedKinds()) {
-      const { items } = await deps.resources.list(def, name);
+    for (const res of resources().filter((r) => r.namespaced)) {
+      const { items } = await client.list(res, name);
       for (const item of items) {
         remaining++;
         if (item.metadata.deletionTimestamp) continue;
-        await deps.resources.remove(def, name, item.metadata.name!, { propagationPolicy: 'Background' }).catch((e) => {
-          if (!(e instanceof ApiError && e.code === 404)) throw e;
-        });
+        await client.delete(res, name, item.metadata.name!, { propagationPolicy: 'Background' }).catch(ignoreNotFound);
       }
     }
-    if (remaining) return true;
-    await deps.resources.mutate(
-      deps.namespaceDef,
-      undefined,
-      name,
-      (ns) => {
-        ns.spec = { ...(ns.spec ?? {}), finalizers: (ns.spec?.finalizers ?? []).filter((f: string) => f !== 'kubernetes') };
-        return ns;
-      },
-      { subresource: 'finalize' },
-    );
-    return false;
+    return remaining;
   }
 
   return {
-    start,
+    name: 'namespace',
+    start() {
+      namespaces = deps.informers.informer(R.namespaces);
+      namespaces.addHandlers({ add: consider, update: (_, ns) => consider(ns) });
+    },
     stop() {
-      stopped = true;
-      watcher?.close();
+      queue.stop();
     },
   };
 }

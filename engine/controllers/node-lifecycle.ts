@@ -3,6 +3,7 @@
 // ready, and taints follow the Ready condition (unreachable/not-ready, NoExecute + NoSchedule;
 // unschedulable:NoSchedule for cordoned nodes). Taint-based eviction lives in taint-eviction.ts.
 // Pods bound to nodes that no longer exist are force-deleted (upstream's pod GC).
+import { splitKey } from '../client/informer';
 import type { KubeObject } from '../kinds/types';
 import { R, isStatus } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
@@ -132,7 +133,7 @@ export function createNodeLifecycleController(deps: NodeLifecycleDeps, opts: Nod
 
   /** Force-deletes a pod bound to a node that does not exist (checked against the API, not just the cache). */
   async function collectOrphan(podKey: string) {
-    const [ns, name] = podKey.split('/');
+    const { ns, name } = splitKey(podKey);
     const pod = pods.get(ns, name);
     const nodeName = pod?.spec?.nodeName;
     if (!pod || !nodeName || nodes.get(undefined, nodeName)) return;

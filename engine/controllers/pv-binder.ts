@@ -3,6 +3,7 @@
 // (volume.kubernetes.io/storage-provisioner); keeps phases current — PV Available/Bound/Released,
 // PVC Pending/Bound/Lost — and, when a claim goes, releases its volume (reclaimPolicy Retain keeps
 // it Released; Delete is carried out by the volume's provisioner).
+import { splitKey } from '../client/informer';
 import type { KubeObject } from '../kinds/types';
 import { R, isStatus } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
@@ -71,7 +72,7 @@ export function createPvBinderController(deps: ControllerDeps): Controller {
   }
 
   async function syncClaim(key: string) {
-    const [ns, name] = key.split('/');
+    const { ns, name } = splitKey(key);
     const pvc = pvcs.get(ns, name);
     if (!pvc || pvc.metadata.deletionTimestamp) return;
     if (pvc.spec?.volumeName) {

@@ -1,7 +1,7 @@
 // Pure parts of the ReplicaSet/ReplicationController logic: which surplus pods go first
 // (upstream's ActivePodsWithRanks order) and the status a replica controller reports.
 import type { KubeObject } from '../kinds/types';
-import { isPodAvailable, isPodReady } from './pod-control';
+import { isPodAvailable, isPodReady } from './util/pod-predicates';
 
 const PHASE_ORDER: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
 const DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost';

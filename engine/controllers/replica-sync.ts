@@ -4,22 +4,15 @@
 import type { KubeObject } from '../kinds/types';
 import type { ResourceRef } from '../client/types';
 import { isStatus, R } from '../client/types';
-import { keyOf } from '../client/informer';
+import { keyOf, splitKey } from '../client/informer';
 import { createWorkQueue } from '../client/work-queue';
 import type { LabelMatcher } from '../apimachinery/selectors';
 import type { Controller, ControllerDeps } from './types';
-import {
-  BURST_REPLICAS,
-  controllerRefOf,
-  createExpectations,
-  createPodControl,
-  createPodIndex,
-  isPodActive,
-  msUntilAvailable,
-  ownerRefFor,
-  podFromTemplate,
-  refIsKind,
-} from './pod-control';
+import { BURST_REPLICAS, createPodControl, createPodIndex } from './pod-control';
+import { claimObjects, controllerRefOf, refIsKind } from './util/controller-ref';
+import { createExpectations } from './util/expectations';
+import { isPodActive, msUntilAvailable } from './util/pod-predicates';
+import { podFromTemplate } from './util/pod-template';
 import { podsToDelete, replicaStatus, statusChanged } from './replica-pods';
 
 export interface ReplicaKind {
@@ -30,11 +23,6 @@ export interface ReplicaKind {
   /** The owner's selector; throws on an invalid one. */
   selector(owner: KubeObject): LabelMatcher;
 }
-
-const splitKey = (key: string) => {
-  const i = key.indexOf('/');
-  return { ns: key.slice(0, i), name: key.slice(i + 1) };
-};
 
 export function createReplicaController(deps: ControllerDeps, kind: ReplicaKind): Controller {
   const { client, events, log, now } = deps;
@@ -82,56 +70,26 @@ export function createReplicaController(deps: ControllerDeps, kind: ReplicaKind)
     else if (!controllerRefOf(pod)) enqueueMatching(pod);
   }
 
-  /** Adopts matching orphans, releases owned pods that stopped matching; returns the owned active pods. */
-  async function claimPods(owner: KubeObject, selector: LabelMatcher, candidates: KubeObject[]): Promise<KubeObject[]> {
-    const claimed: KubeObject[] = [];
-    const deleting = Boolean(owner.metadata.deletionTimestamp);
-    for (const pod of candidates) {
-      const ref = controllerRefOf(pod);
-      const matches = selector.matches(pod.metadata.labels);
-      if (ref) {
-        if (ref.uid !== owner.metadata.uid) continue;
-        if (matches || deleting) {
-          claimed.push(pod);
-          continue;
-        }
-        await writeOwnerRefs(pod, (refs) => refs.filter((r) => r.uid !== owner.metadata.uid));
-        continue;
-      }
-      if (!matches || deleting || pod.metadata.deletionTimestamp) continue;
-      const adopted = await writeOwnerRefs(pod, (refs) => [...refs, ownerRefFor(owner)]);
-      if (adopted) claimed.push(adopted);
-    }
-    return claimed;
-  }
-
-  async function writeOwnerRefs(pod: KubeObject, change: (refs: any[]) => any[]): Promise<KubeObject | undefined> {
-    const copy = structuredClone(pod);
-    copy.metadata.ownerReferences = change(copy.metadata.ownerReferences ?? []);
-    if (!copy.metadata.ownerReferences.length) delete copy.metadata.ownerReferences;
-    try {
-      return await client.update(R.pods, pod.metadata.namespace, copy);
-    } catch (e) {
-      if (isStatus(e, 404)) return undefined; // gone: nothing to claim
-      throw e; // 409: the cache is behind; retry the whole sync
-    }
-  }
-
   async function manageReplicas(owner: KubeObject, key: string, active: KubeObject[]): Promise<void> {
     const want = owner.spec?.replicas ?? 1;
     const diff = active.length - want;
     if (diff < 0) {
       const n = Math.min(-diff, BURST_REPLICAS);
       expectations.expectCreations(key, n);
-      const r = await podControl.createPods(owner, n, () => podFromTemplate(owner, owner.spec?.template));
+      const r = await podControl.createPods(owner, n, () =>
+        podFromTemplate(owner, (owner.spec as { template?: unknown } | undefined)?.template),
+      );
       if (r.created < n) expectations.lowerCreations(key, n - r.created);
       if (r.error) throw r.error;
     } else if (diff > 0) {
       const victims = podsToDelete(active, Math.min(diff, BURST_REPLICAS));
-      expectations.expectDeletions(key, victims.map(keyOf));
+      expectations.expectDeletions(
+        key,
+        victims.map((p) => p.metadata.uid!),
+      );
       const results = await Promise.allSettled(victims.map((p) => podControl.deletePod(owner, p)));
       results.forEach((r, i) => {
-        if (r.status === 'rejected') expectations.deletionObserved(key, keyOf(victims[i]));
+        if (r.status === 'rejected') expectations.deletionObserved(key, victims[i].metadata.uid!);
       });
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
@@ -162,7 +120,10 @@ export function createReplicaController(deps: ControllerDeps, kind: ReplicaKind)
     if (!selector) return; // invalid selectors never pass validation; nothing sensible to do
     const needsSync = expectations.satisfied(key) && !owner.metadata.deletionTimestamp;
     const candidates = [...podIndex!.ownedBy(owner.metadata.uid!), ...podIndex!.orphansIn(ns)].filter(isPodActive);
-    const active = await claimPods(owner, selector, candidates);
+    const active = await claimObjects(
+      { client, owner, ownerRes: kind.res, res: R.pods, matches: (p) => selector.matches(p.metadata.labels) },
+      candidates,
+    );
     let failure: Error | undefined;
     if (needsSync) {
       try {
@@ -207,13 +168,13 @@ export function createReplicaController(deps: ControllerDeps, kind: ReplicaKind)
         add(pod) {
           const key = ownerKeyOf(pod);
           if (key && !pod.metadata.deletionTimestamp) expectations.creationObserved(key);
-          if (key && pod.metadata.deletionTimestamp) expectations.deletionObserved(key, keyOf(pod));
+          if (key && pod.metadata.deletionTimestamp) expectations.deletionObserved(key, pod.metadata.uid!);
           podChanged(pod);
         },
         update(oldPod, pod) {
           if (pod.metadata.deletionTimestamp && !oldPod.metadata.deletionTimestamp) {
             const key = ownerKeyOf(pod);
-            if (key) expectations.deletionObserved(key, keyOf(pod));
+            if (key) expectations.deletionObserved(key, pod.metadata.uid!);
           }
           const oldKey = ownerKeyOf(oldPod);
           if (oldKey && oldKey !== ownerKeyOf(pod)) queue.add(oldKey);
@@ -225,7 +186,7 @@ export function createReplicaController(deps: ControllerDeps, kind: ReplicaKind)
         delete(pod) {
           const key = ownerKeyOf(pod);
           if (key) {
-            expectations.deletionObserved(key, keyOf(pod));
+            expectations.deletionObserved(key, pod.metadata.uid!);
             queue.add(key);
           }
         },

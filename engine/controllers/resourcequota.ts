@@ -6,7 +6,7 @@
 import type { KubeObject } from '../kinds/types';
 import { R } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
-import { keyOf } from '../client/informer';
+import { keyOf, splitKey } from '../client/informer';
 import { formatUsage, namespaceUsage } from '../kinds/quota-usage';
 import type { Controller, ControllerDeps } from './types';
 
@@ -39,8 +39,8 @@ export function createResourceQuotaController(deps: ControllerDeps, opts: Resour
   }
 
   async function sync(key: string) {
-    const i = key.indexOf('/');
-    const cached = quotas.get(key.slice(0, i), key.slice(i + 1));
+    const { ns, name } = splitKey(key);
+    const cached = quotas.get(ns, name);
     if (!cached || cached.metadata.deletionTimestamp) return;
     const hard: Record<string, string> = cached.spec?.hard ?? {};
     const usage = await namespaceUsage(

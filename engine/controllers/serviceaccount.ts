@@ -2,6 +2,7 @@
 // every active namespace (recreated when deleted), and the token controller that fills
 // Secrets of type kubernetes.io/service-account-token with a signed token, the CA and the
 // namespace — as upstream's serviceaccount, root-ca-cert-publisher and tokens controllers.
+import { splitKey } from '../client/informer';
 import type { KubeObject } from '../kinds/types';
 import { R, isStatus } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
@@ -77,7 +78,7 @@ export function createServiceAccountTokenController(deps: ServiceAccountDeps): C
   const tokens = deps.serviceAccountTokens;
 
   async function sync(key: string) {
-    const [ns, name] = key.split('/');
+    const { ns, name } = splitKey(key);
     const secret = secrets.get(ns, name);
     if (!secret || secret.metadata.deletionTimestamp || !tokens) return;
     const saName = secret.metadata.annotations?.[SA_NAME_ANNOTATION];

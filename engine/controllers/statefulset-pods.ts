@@ -1,7 +1,9 @@
 // What a StatefulSet's pod number i looks like: stable name, hostname/subdomain, identity labels,
 // and volumes bound to its own PersistentVolumeClaims from volumeClaimTemplates.
 import type { KubeObject } from '../kinds/types';
-import { REVISION_HASH_LABEL, podFromTemplate } from './controller-revision';
+import { REVISION_HASH_LABEL } from './controller-revision';
+import { ownerRefFor } from './util/controller-ref';
+import { podFromTemplate } from './util/pod-template';
 
 type Obj = Record<string, any>;
 
@@ -21,7 +23,7 @@ export function ordinalOf(sts: KubeObject, pod: KubeObject): number {
 }
 
 export function newStatefulPod(sts: KubeObject, ordinal: number, template: Obj, revision: string): KubeObject {
-  const pod = podFromTemplate(sts, 'StatefulSet', template);
+  const pod = podFromTemplate(sts, template, ownerRefFor(sts, 'apps/v1', 'StatefulSet'));
   const name = podName(sts, ordinal);
   pod.metadata.name = name;
   Object.assign(pod.metadata.labels!, {

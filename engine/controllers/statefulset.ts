@@ -6,23 +6,14 @@
 import type { KubeObject } from '../kinds/types';
 import { R, isStatus } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
-import { keyOf } from '../client/informer';
+import { keyOf, splitKey } from '../client/informer';
 import type { Controller, ControllerDeps } from './types';
-import {
-  REVISION_HASH_LABEL,
-  controllerOfAny,
-  createExpectations,
-  createOwnerIndex,
-  ignoreNotFound,
-  isAvailable,
-  isReady,
-  isTerminal,
-  ownerRef,
-  stableJson,
-  syncRevisions,
-  templateOfRevision,
-  truncateHistory,
-} from './controller-revision';
+import { REVISION_HASH_LABEL, stableJson, syncRevisions, templateOfRevision, truncateHistory } from './controller-revision';
+import { claimObjects, ownerRefFor } from './util/controller-ref';
+import { createExpectations } from './util/expectations';
+import { ignoreNotFound } from './util/not-found';
+import { createOwnerIndex, observe } from './util/owner-index';
+import { isPodAvailable, isPodRunningAndReady, isPodTerminal } from './util/pod-predicates';
 import { selectorMatches } from '../kinds/validation';
 import { claimName, newClaim, newStatefulPod, ordinalOf } from './statefulset-pods';
 
@@ -34,14 +25,18 @@ export function createStatefulSetController(deps: ControllerDeps): Controller {
   const podsInf = informers.informer(R.pods);
   const claims = informers.informer(R.persistentvolumeclaims);
   const revisionsInf = informers.informer(R.controllerrevisions);
-  const expectations = createExpectations();
+  const expectations = createExpectations(() => now().getTime());
   const queue = createWorkQueue({ sync, concurrency: 2, onError: (k, e) => log(`statefulset ${k}: ${(e as Error).message}`) });
 
-  const pods = createOwnerIndex(podsInf, 'StatefulSet', (o, ref) => queue.add(`${o.metadata.namespace}/${ref.name}`));
+  const pods = createOwnerIndex(podsInf, 'StatefulSet', (o, ref, change, old) => {
+    const key = `${o.metadata.namespace}/${ref.name}`;
+    observe(expectations, key, o, change, old);
+    queue.add(key);
+  });
   const revisions = createOwnerIndex(revisionsInf, 'StatefulSet');
 
   async function sync(key: string): Promise<void> {
-    const [ns, name] = key.split('/');
+    const { ns, name } = splitKey(key);
     const sts = sets.get(ns, name);
     if (!sts) {
       expectations.forget(key);
@@ -49,12 +44,11 @@ export function createStatefulSetController(deps: ControllerDeps): Controller {
     }
     if (sts.metadata.deletionTimestamp) return; // the garbage collector removes pods and revisions
     const owned = pods.of(sts.metadata.uid).filter((p) => ordinalOf(sts, p) >= 0);
-    const { update, all } = await syncRevisions(client, sts, 'StatefulSet', revisions.of(sts.metadata.uid));
+    const { update, all } = await syncRevisions(client, sts, { res: R.statefulsets, kind: 'StatefulSet' }, revisions.of(sts.metadata.uid));
     const updateRev = update.metadata.name!;
     const current = all.find((r) => r.metadata.name === sts.status?.currentRevision) ?? update;
     const currentRev = current.metadata.name!;
-    if (expectations.satisfied(key, owned))
-      await manage(key, sts, owned, templateOfRevision(current) ?? sts.spec.template, currentRev, updateRev);
+    if (expectations.satisfied(key)) await manage(key, sts, owned, templateOfRevision(current) ?? sts.spec.template, currentRev, updateRev);
     await writeStatus(sts, owned, currentRev, updateRev);
     const inUse = new Set([updateRev, currentRev, ...owned.map((p) => p.metadata.labels?.[REVISION_HASH_LABEL] ?? '')]);
     await truncateHistory(client, all, sts.spec.revisionHistoryLimit ?? 10, inUse);
@@ -81,9 +75,11 @@ export function createStatefulSetController(deps: ControllerDeps): Controller {
   async function createPod(key: string, sts: KubeObject, ordinal: number, template: Obj, rev: string) {
     await ensureClaims(sts, ordinal);
     const pod = newStatefulPod(sts, ordinal, template, rev);
+    expectations.expectCreations(key, 1);
     try {
       await client.create(R.pods, sts.metadata.namespace, pod);
     } catch (e) {
+      expectations.lowerCreations(key, 1);
       if (isStatus(e, 409)) return adoptOrphan(sts, pod.metadata.name!); // or an old pod still going away
       events.event(
         sts,
@@ -93,23 +89,27 @@ export function createStatefulSetController(deps: ControllerDeps): Controller {
       );
       throw e;
     }
-    expectations.expectCreate(key, pod.metadata.name!);
     events.event(sts, 'Normal', 'SuccessfulCreate', `create Pod ${pod.metadata.name} in StatefulSet ${sts.metadata.name} successful`);
   }
 
   /** A pod left behind by an orphaning delete of an earlier set of this name becomes ours again. */
   async function adoptOrphan(sts: KubeObject, name: string) {
-    const pod = await client.get(R.pods, sts.metadata.namespace, name).catch(() => undefined);
-    if (!pod || pod.metadata.deletionTimestamp || controllerOfAny(pod) || !selectorMatches(sts.spec.selector, pod.metadata.labels)) return;
-    const refs = [...(pod.metadata.ownerReferences ?? []), ownerRef(sts, 'StatefulSet')];
-    await client.patch(R.pods, pod.metadata.namespace, name, 'merge', {
-      metadata: { ownerReferences: refs, resourceVersion: pod.metadata.resourceVersion },
-    });
+    const pod = await client.get(R.pods, sts.metadata.namespace, name).catch(ignoreNotFound);
+    if (!pod) return;
+    const matches = (p: KubeObject) => selectorMatches(sts.spec.selector, p.metadata.labels);
+    await claimObjects(
+      { client, owner: sts, ownerRes: R.statefulsets, res: R.pods, matches, ref: ownerRefFor(sts, 'apps/v1', 'StatefulSet') },
+      [pod],
+    );
   }
 
   async function deletePod(key: string, sts: KubeObject, pod: KubeObject) {
-    expectations.expectDelete(key, pod.metadata.uid!);
-    await client.delete(R.pods, pod.metadata.namespace, pod.metadata.name!).catch(ignoreNotFound);
+    const uid = pod.metadata.uid!;
+    expectations.expectDeletions(key, [uid]);
+    await client.delete(R.pods, pod.metadata.namespace, pod.metadata.name!).catch((e) => {
+      expectations.deletionObserved(key, uid);
+      return ignoreNotFound(e);
+    });
     events.event(sts, 'Normal', 'SuccessfulDelete', `delete Pod ${pod.metadata.name} in StatefulSet ${sts.metadata.name} successful`);
   }
 
@@ -152,12 +152,12 @@ export function createStatefulSetController(deps: ControllerDeps): Controller {
         if (ordered) return;
         continue;
       }
-      if (isTerminal(pod) && !pod.metadata.deletionTimestamp) {
+      if (isPodTerminal(pod) && !pod.metadata.deletionTimestamp) {
         await deletePod(key, sts, pod); // recreated on a later sync
         if (ordered) return;
         continue;
       }
-      if (ordered && (pod.metadata.deletionTimestamp || !isReady(pod))) return;
+      if (ordered && (pod.metadata.deletionTimestamp || !isPodRunningAndReady(pod))) return;
     }
 
     for (const pod of condemned) {
@@ -178,7 +178,7 @@ export function createStatefulSetController(deps: ControllerDeps): Controller {
         await deletePod(key, sts, pod);
         return;
       }
-      if (!isReady(pod)) return;
+      if (!isPodRunningAndReady(pod)) return;
     }
   }
 
@@ -189,8 +189,8 @@ export function createStatefulSetController(deps: ControllerDeps): Controller {
     const status: Obj = {
       observedGeneration: sts.metadata.generation,
       replicas: owned.length,
-      readyReplicas: count(isReady),
-      availableReplicas: count((p) => isAvailable(p, minReady, t)),
+      readyReplicas: count(isPodRunningAndReady),
+      availableReplicas: count((p) => isPodRunningAndReady(p) && isPodAvailable(p, minReady, t)),
       currentReplicas: count((p) => p.metadata.labels?.[REVISION_HASH_LABEL] === currentRev),
       updatedReplicas: count((p) => p.metadata.labels?.[REVISION_HASH_LABEL] === updateRev),
       currentRevision: currentRev,

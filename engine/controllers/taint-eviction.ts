@@ -2,6 +2,7 @@
 // once; pods tolerating every such taint for a limited time (tolerationSeconds) are deleted when
 // the shortest of those runs out, counted from the taint's timeAdded. Their controllers then
 // replace them elsewhere. Taints going away before the deadline cancel the eviction.
+import { splitKey } from '../client/informer';
 import type { KubeObject } from '../kinds/types';
 import { R, isStatus } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
@@ -47,7 +48,7 @@ export function createTaintEvictionController(deps: ControllerDeps): Controller 
   const podKey = (p: KubeObject) => `${p.metadata.namespace}/${p.metadata.name}`;
 
   async function sync(key: string) {
-    const [ns, name] = key.split('/');
+    const { ns, name } = splitKey(key);
     const pod = pods.get(ns, name);
     if (!pod || pod.metadata.deletionTimestamp || !pod.spec?.nodeName) return;
     if (['Succeeded', 'Failed'].includes(pod.status?.phase)) return;

@@ -1,7 +1,7 @@
 // What every controller gets, and what it gives back. Controllers follow DESIGN.md's pattern:
 // handlers only enqueue keys; sync(key) reads informer caches (never mutating cached objects),
 // writes through the client, and requeues with back-off on error; 409s re-read and retry.
-import type { KubeClient } from '../client/types';
+import type { ApiResource, KubeClient } from '../client/types';
 import type { InformerFactory } from '../client/informer-factory';
 import type { EventRecorder } from '../client/event-recorder';
 import type { ServiceAccountTokens } from '../pki/service-account-tokens';
@@ -23,6 +23,11 @@ export interface ControllerDeps {
   caCert?: string;
   /** Where pods reach the API server (the `kubernetes` Service's endpoints). */
   apiServerAddress?: string;
+  /**
+   * Every stored resource (discovery's view), for the garbage collector and namespace deletion;
+   * without it those two do not run.
+   */
+  resources?: () => ApiResource[];
 }
 
 /** CPU and memory usage as kubelets report it (feeds metrics.k8s.io and the HPA). */

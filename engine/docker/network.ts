@@ -3,11 +3,30 @@
 // Docker hands out only the lower half (--ip-range X.Y.0.0/17): the upper half is the cluster's
 // Service CIDR, whose addresses the network agent holds (engine/network/README.md).
 import type Docker from 'dockerode';
-import { L, networkName } from './names';
+import { readFileSync } from 'node:fs';
+import { clusterFilter, clusterLabels, clusterRef, networkName, ownedBy, type ClusterKey } from './names';
 
-/** Picks a /16 under 10.0.0.0/8 that no existing Docker network overlaps (`preferred` first). */
+/** `10.x` prefixes the host routes already (another Docker engine's bridges, VPNs); Linux only. */
+export function routedPrefixes(routeTable = '/proc/net/route'): string[] {
+  let text = '';
+  try {
+    text = readFileSync(routeTable, 'utf8');
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const dest = line.split('\t')[1];
+    if (!dest || dest === '00000000') continue;
+    const n = parseInt(dest, 16); // little-endian hex: the first octet is the low byte
+    if ((n & 0xff) === 10) out.push(`10.${(n >> 8) & 0xff}`);
+  }
+  return out;
+}
+
+/** Picks a /16 under 10.0.0.0/8 that no existing Docker network or host route overlaps (`preferred` first). */
 async function freeSubnet(docker: Docker, preferred?: string, taken: Iterable<string> = []): Promise<string> {
-  const used = new Set<string>(taken);
+  const used = new Set<string>([...taken, ...routedPrefixes()]);
   for (const n of await docker.listNetworks()) {
     for (const c of n.IPAM?.Config ?? []) {
       const m = /^(\d+)\.(\d+)\./.exec(c.Subnet ?? '');
@@ -37,17 +56,18 @@ export interface ClusterNetworkInfo {
 // CheckDuplicate, and two networks with one name make every later lookup ambiguous.
 const creating = new Map<string, Promise<string>>();
 
-/** Creates (or finds) `skiff-<cluster>`; resolves with its name. */
-export function ensureClusterNetwork(docker: Docker, cluster: string, preferred?: string): Promise<string> {
-  let p = creating.get(cluster);
+/** Creates (or finds) the cluster's network (names.ts `networkName`); resolves with its name. */
+export function ensureClusterNetwork(docker: Docker, cluster: ClusterKey, preferred?: string): Promise<string> {
+  const key = networkName(cluster);
+  let p = creating.get(key);
   if (!p) {
-    p = createNetwork(docker, cluster, preferred).finally(() => creating.delete(cluster));
-    creating.set(cluster, p);
+    p = createNetwork(docker, cluster, preferred).finally(() => creating.delete(key));
+    creating.set(key, p);
   }
   return p;
 }
 
-async function createNetwork(docker: Docker, cluster: string, preferred?: string): Promise<string> {
+async function createNetwork(docker: Docker, cluster: ClusterKey, preferred?: string): Promise<string> {
   const name = networkName(cluster);
   const existing = await docker.listNetworks({ filters: { name: [name] } });
   if (existing.some((n) => n.Name === name)) return name;
@@ -61,7 +81,7 @@ async function createNetwork(docker: Docker, cluster: string, preferred?: string
         Name: name,
         Driver: 'bridge',
         CheckDuplicate: true,
-        Labels: { [L.cluster]: cluster },
+        Labels: clusterLabels(cluster),
         IPAM: { Driver: 'default', Config: [{ Subnet: subnet, IPRange: podRangeOf(subnet) }] },
       });
       return name;
@@ -94,13 +114,11 @@ async function inspectNetwork(docker: Docker, name: string): Promise<ClusterNetw
  * when nothing uses it; otherwise it is kept (Docker allocates from the bottom, so in practice
  * pod IPs stay in the lower half) and the caller is told.
  */
-export async function prepareClusterNetwork(docker: Docker, cluster: string, preferred?: string): Promise<ClusterNetworkInfo> {
+export async function prepareClusterNetwork(docker: Docker, cluster: ClusterKey, preferred?: string): Promise<ClusterNetworkInfo> {
   const name = await ensureClusterNetwork(docker, cluster, preferred);
   let info = await inspectNetwork(docker, name);
   // Stopped containers (skiff stop) are not endpoints, yet still name the network: keep it for them.
-  const users = info.ipRange
-    ? 0
-    : info.containers + (await docker.listContainers({ all: true, filters: { label: [`${L.cluster}=${cluster}`] } })).length;
+  const users = info.ipRange ? 0 : info.containers + (await listClusterContainers(docker, cluster, { all: true })).length;
   if (!info.ipRange && users === 0) {
     await docker.getNetwork(info.id).remove().catch(gone);
     await ensureClusterNetwork(docker, cluster, info.subnet);
@@ -114,14 +132,24 @@ const gone = (e: any) => {
   if (e?.statusCode !== 404 && e?.statusCode !== 409) throw e;
 };
 
-/** Removes every container and the network this cluster created (skiff delete). */
-export async function removeClusterResources(docker: Docker, cluster: string): Promise<void> {
-  const label = [`${L.cluster}=${cluster}`];
+/** The cluster's containers (label filters plus ownership: a legacy cluster's name is shared). */
+export async function listClusterContainers(
+  docker: Docker,
+  cluster: ClusterKey,
+  o: { all?: boolean; labels?: string[] } = {},
+): Promise<Docker.ContainerInfo[]> {
+  const list = await docker.listContainers({ all: o.all, filters: { label: [...clusterFilter(cluster), ...(o.labels ?? [])] } });
+  return clusterRef(cluster).legacy ? list.filter((c) => ownedBy(cluster, c.Labels)) : list;
+}
+
+/** Removes every container and the network this cluster created (skiff delete); no other cluster's. */
+export async function removeClusterResources(docker: Docker, cluster: ClusterKey): Promise<void> {
   for (let i = 0; i < 50; i++) {
-    const list = await docker.listContainers({ all: true, filters: { label } });
+    const list = await listClusterContainers(docker, cluster, { all: true });
     if (!list.length) break;
     await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(gone)));
     await new Promise((r) => setTimeout(r, 100));
   }
-  for (const n of await docker.listNetworks({ filters: { label } })) await docker.getNetwork(n.Id).remove().catch(gone);
+  const nets = await docker.listNetworks({ filters: { label: clusterFilter(cluster) } });
+  for (const n of nets.filter((n) => ownedBy(cluster, n.Labels))) await docker.getNetwork(n.Id).remove().catch(gone);
 }

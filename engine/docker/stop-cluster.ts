@@ -3,12 +3,13 @@
 // cluster is stopped. The next start finds them exited and restarts the pods (restartCount
 // grows, as after a node reboot). A crash (kill -9) leaves them running and they are adopted.
 import type Docker from 'dockerode';
-import { L, SANDBOX } from './names';
+import { L, SANDBOX, type ClusterKey } from './names';
+import { listClusterContainers } from './network';
 
 const STOP_SECONDS = 5; // inside the CLI's stop deadline; SIGKILL after it, as `docker stop` does
 
-export async function stopClusterContainers(docker: Docker, cluster: string): Promise<number> {
-  const list = await docker.listContainers({ filters: { label: [`${L.cluster}=${cluster}`] } });
+export async function stopClusterContainers(docker: Docker, cluster: ClusterKey): Promise<number> {
+  const list = await listClusterContainers(docker, cluster);
   const stop = (ids: string[]) =>
     Promise.all(
       ids.map((id) =>

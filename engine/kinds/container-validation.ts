@@ -17,6 +17,7 @@ import {
   validateQuantity,
 } from './validation';
 import { parseQuantity } from '../apimachinery/quantity';
+import { validateMountSubPaths } from './volume-paths';
 
 type Obj = Record<string, any>;
 
@@ -126,6 +127,7 @@ function validateMounts(mounts: Obj[] | undefined, path: string, volumes: Set<st
     if (!m.mountPath) errs.push(required(child(p, 'mountPath')));
     else if (paths.has(m.mountPath)) errs.push(invalid(child(p, 'mountPath'), m.mountPath, 'must be unique'));
     if (m.mountPath) paths.add(m.mountPath);
+    errs.push(...validateMountSubPaths(m, p, path));
   });
   return errs;
 }

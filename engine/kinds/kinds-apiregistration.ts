@@ -6,7 +6,7 @@ import type { FieldError, KubeObject } from './types';
 import { defineKind } from './define-kind';
 import { ageColumn, column, nameColumn } from './printing';
 import { invalid, required } from './field-errors';
-import { isDNS1035Label, isDNS1123Subdomain } from './validation-strings';
+import { isDNS1035Label, isDNS1123Subdomain } from '../apimachinery/validation-strings';
 
 interface ApiServiceSpec {
   group?: string;

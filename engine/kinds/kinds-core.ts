@@ -1,6 +1,7 @@
 // core/v1 kinds with small specs: Namespace, ConfigMap, Secret, ServiceAccount, Endpoints, Binding.
 import type { FieldError, KubeObject } from './types';
 import { CREATE_ONLY, defineKind } from './define-kind';
+import { validateEndpointsAddresses } from './endpoint-addresses';
 import { ageColumn, column, nameColumn } from './printing';
 import {
   child,
@@ -205,6 +206,7 @@ export const endpointsKind = defineKind({
   defaults: (ep) => {
     for (const ss of ep.subsets ?? []) for (const p of ss.ports ?? []) p.protocol ??= 'TCP';
   },
+  validate: (ep) => validateEndpointsAddresses(ep),
 });
 
 export const bindingKind = defineKind({

@@ -5,7 +5,7 @@ import type { FieldError, KubeObject, PrinterColumn } from './types';
 import { defineKind } from './define-kind';
 import { eventColumns, eventFieldSelectors } from './kinds-core-event';
 import { invalid, required } from './field-errors';
-import { isQualifiedName } from './validation-strings';
+import { isQualifiedName } from '../apimachinery/validation-strings';
 
 type Obj = Record<string, unknown>;
 

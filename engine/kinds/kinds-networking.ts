@@ -1,6 +1,7 @@
 // networking.k8s.io/v1 Ingress, IngressClass, NetworkPolicy and discovery.k8s.io/v1 EndpointSlice.
 import type { FieldError, KubeObject } from './types';
 import { defineKind } from './define-kind';
+import { validateSliceAddresses } from './endpoint-addresses';
 import { ageColumn, column, formatSelector, listWithMore, nameColumn } from './printing';
 import {
   FIELD_IMMUTABLE,
@@ -213,6 +214,7 @@ export const endpointSliceKind = defineKind({
     (es.endpoints ?? []).forEach((e: Obj, i: number) => {
       if (!e.addresses || e.addresses.length === 0) errs.push(required(child(index('endpoints', i), 'addresses')));
     });
+    errs.push(...validateSliceAddresses(es));
     (es.ports ?? []).forEach((p: Obj, i: number) => {
       errs.push(...oneOf(child(index('ports', i), 'protocol'), p.protocol, PORT_PROTOCOLS));
       if (p.port !== undefined && p.port !== null)

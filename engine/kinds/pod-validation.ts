@@ -19,6 +19,7 @@ import {
   validateLabels,
 } from './validation';
 import { validateContainers } from './container-validation';
+import { validateMountSubPaths, validateVolumePaths } from './volume-paths';
 
 type Obj = Record<string, any>;
 
@@ -84,6 +85,7 @@ function validateVolumes(volumes: Obj[] | undefined, path: string): { errs: Fiel
       errs.push(required(child(child(p, 'persistentVolumeClaim'), 'claimName')));
     }
     if (v.hostPath && !v.hostPath.path) errs.push(required(child(child(p, 'hostPath'), 'path')));
+    errs.push(...validateVolumePaths(v, p));
   });
   return { errs, names };
 }
@@ -124,6 +126,12 @@ export function validatePodSpec(spec: Obj | undefined, path: string, opts: PodSp
   errs.push(...validateContainers(spec.initContainers, child(path, 'initContainers'), vols.names, seen, true));
   if (!spec.containers || spec.containers.length === 0) errs.push(required(child(path, 'containers')));
   else errs.push(...validateContainers(spec.containers, child(path, 'containers'), vols.names, seen, false));
+  (Array.isArray(spec.ephemeralContainers) ? spec.ephemeralContainers : []).forEach((c: Obj, i: number) => {
+    const list = child(index(child(path, 'ephemeralContainers'), i), 'volumeMounts');
+    (Array.isArray(c?.volumeMounts) ? c.volumeMounts : []).forEach((m: Obj, j: number) =>
+      errs.push(...validateMountSubPaths(m, index(list, j), list)),
+    );
+  });
 
   const restart = spec.restartPolicy;
   const allowed = opts.restartPolicies ?? RESTART_POLICIES;

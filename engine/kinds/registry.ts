@@ -2,7 +2,7 @@
 // by URL resource, by kind, by kubectl-style name (plural, singular or short name),
 // and the group/versions to advertise in discovery.
 import type { KindDef } from './types';
-import type { NameKind } from './validation-strings';
+import type { NameKind } from '../apimachinery/validation-strings';
 import { podKind } from './kinds-core-pod';
 import { bindingKind, configMapKind, endpointsKind, namespaceKind, secretKind, serviceAccountKind } from './kinds-core';
 import { eventKind } from './kinds-core-event';

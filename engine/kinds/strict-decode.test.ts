@@ -150,3 +150,10 @@ describe('Go names', () => {
     assert.equal(goTypeName(reg.fields('V1Secret').data.node(), 'byte'), 'map[string][]uint8');
   });
 });
+
+test('null list items become the zero value, as Go decodes them (no later step meets a null)', () => {
+  const svc = { metadata: { name: 's' }, spec: { ports: [null, { port: 80 }], externalIPs: [null] } };
+  assert.deepEqual(checkObject(reg, 'V1Service', svc), { unknownFields: [], typeErrors: [] });
+  assert.deepEqual(svc.spec.ports, [{}, { port: 80 }]);
+  assert.deepEqual(svc.spec.externalIPs, ['']);
+});

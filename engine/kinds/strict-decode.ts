@@ -110,7 +110,16 @@ export function checkObject(reg: SchemaRegistry, model: string, obj: unknown): D
       }
       case 'array':
         if (!Array.isArray(value)) return typeError(path, ctx, kind, goTypeName(node, format));
-        value.forEach((item, i) => check(node.items, item, `${path}[${i}]`, ctx, format));
+        value.forEach((item, i) => {
+          // Go decodes a null list item as the element's zero value; so does this (in place),
+          // so later steps never meet a null where the schema promises an object.
+          if (item === null) {
+            const zero = zeroValue(node.items);
+            if (zero !== undefined) value[i] = zero;
+            return;
+          }
+          check(node.items, item, `${path}[${i}]`, ctx, format);
+        });
         return;
       case 'map':
         if (!isPlainObject(value)) return typeError(path, ctx, kind, goTypeName(node, format));
@@ -161,4 +170,21 @@ export function checkObject(reg: SchemaRegistry, model: string, obj: unknown): D
 
   check(reg.node(model), obj, '', undefined, '', true);
   return report;
+}
+
+function zeroValue(node: SchemaNode): unknown {
+  switch (node.type) {
+    case 'object':
+    case 'map':
+      return {};
+    case 'string':
+      return '';
+    case 'integer':
+    case 'number':
+      return 0;
+    case 'boolean':
+      return false;
+    default:
+      return undefined;
+  }
 }

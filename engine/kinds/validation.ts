@@ -4,10 +4,10 @@ import type { FieldError, KubeObject } from './types';
 import { child, forbidden, index, invalid, required, tooLong, notSupported } from './field-errors';
 import { goStringSlice, goRaw } from './go-format';
 import { QUANTITY_ERROR, isQuantity } from '../apimachinery/quantity';
-import { isDNS1123Label, isQualifiedName, isValidLabelValue, validateName, type NameKind } from './validation-strings';
+import { isDNS1123Label, isQualifiedName, isValidLabelValue, validateName, type NameKind } from '../apimachinery/validation-strings';
 
 export * from './field-errors';
-export * from './validation-strings';
+export * from '../apimachinery/validation-strings';
 
 export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 export const FIELD_IMMUTABLE = 'field is immutable';

@@ -102,18 +102,36 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
       const { createDockerRuntime } = await import('./docker/docker-runtime');
       const { dockerLookups } = await import('./docker/lookups');
       const d = opts.docker ?? { cluster: 'skiff', dataDir: join(tmpdir(), 'skiff-docker') };
-      const dr = createDockerRuntime({ ...d, node: name, hostIP: nodeIPFor(index), log, ...dockerLookups(client) });
+      const { createRuntimeHealth } = await import('./docker/health');
+      const h: { health?: RuntimeHealth } = {};
+      const dr = createDockerRuntime({
+        ...d,
+        node: name,
+        hostIP: nodeIPFor(index),
+        log,
+        ...dockerLookups(client),
+        // A broken event stream is the first sign of a Docker restart (and its return the last): check now.
+        onEvents: () => void h.health?.check(),
+      });
       opts.nodeStreams?.set(name, dr as NodeStreams);
       runtime = dr;
       const { dockerHostFacts } = await import('./docker/node-info');
-      const { createRuntimeHealth } = await import('./docker/health');
-      const health = createRuntimeHealth({
+      const health = (h.health = createRuntimeHealth({
         docker: dr.docker,
+        intervalMs: 2000,
+        // A Docker shutting down still answers pings for seconds while it stops containers;
+        // repairs made then die with it. Its event stream is closed by then: require it.
+        ready: () => dr.eventsConnected(),
         onChange: (ok) => {
-          log(`kubelet ${name}: container runtime ${ok ? 'is back' : 'is down'}`);
-          kubelets.get(name)?.kubelet.refreshNodeStatus();
+          log(`kubelet ${name}: container runtime ${ok ? 'is back: resyncing every pod' : 'is down'}`);
+          const k = kubelets.get(name)?.kubelet;
+          k?.refreshNodeStatus();
+          // Back only once a fresh event stream opens: a Docker in the middle of shutting down
+          // answers some pings, and repairs made then die with it.
+          if (!ok) dr.resubscribe();
+          if (ok) k?.resyncAll();
         },
-      });
+      }));
       docker = { health, hostFacts: () => dockerHostFacts(dr.docker), runtimeHealthy: health.healthy };
     } else {
       runtime = createSimulatedRuntime({

@@ -54,6 +54,8 @@ export interface Kubelet {
   heartbeat(): void;
   /** Re-posts the node status now (the runtime went away or came back). */
   refreshNodeStatus(): void;
+  /** Syncs every pod now (the runtime came back: repair what died with it). */
+  resyncAll(): void;
   /** Re-posts Ready when someone else (node lifecycle) changed the node's conditions. */
   nodeChanged(node: KubeObject): void;
   podChanged(pod: KubeObject): void;
@@ -164,6 +166,8 @@ export function createKubelet(o: KubeletOptions): Kubelet {
   function kick(uid: string) {
     const w = workers.get(uid);
     if (!w || stopped || closed) return;
+    // While the runtime does not answer, syncs could only fail; resyncAll catches up when it returns.
+    if (o.runtimeHealthy && !o.runtimeHealthy()) return;
     if (w.busy) {
       w.again = true;
       return;
@@ -261,6 +265,9 @@ export function createKubelet(o: KubeletOptions): Kubelet {
     },
     refreshNodeStatus() {
       if (!stopped && !closed) o.writes.enqueue(`node/${name}`, postNodeStatus, true);
+    },
+    resyncAll() {
+      for (const uid of workers.keys()) kick(uid);
     },
     nodeChanged(n) {
       const ready = (n.status?.conditions ?? []).find((c: any) => c.type === 'Ready');

@@ -29,6 +29,8 @@ export interface PodStatusInput {
   /** Name of the init container that failed with restartPolicy Never (pod Failed). */
   phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
   now: Date;
+  /** Why the pod's sandbox could not be made (PodReadyToStartContainers says it). */
+  sandboxError?: { reason: string; message: string };
 }
 
 function terminated(c: RuntimeContainer, scheme: string) {
@@ -120,7 +122,9 @@ export function buildPodStatus(i: PodStatusInput): Record<string, any> {
   const notReadyMsg = terminal ? undefined : `containers with unready status: [${unready.join(' ')}]`;
 
   const conditions = [
-    condition(oldConds, 'PodReadyToStartContainers', !terminal || !!i.podIP, now),
+    i.sandboxError
+      ? condition(oldConds, 'PodReadyToStartContainers', false, now, i.sandboxError.reason, i.sandboxError.message)
+      : condition(oldConds, 'PodReadyToStartContainers', !terminal || !!i.podIP, now),
     i.initDone
       ? condition(oldConds, 'Initialized', true, now, terminal && initSpecs.length ? 'PodCompleted' : undefined)
       : condition(

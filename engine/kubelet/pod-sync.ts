@@ -2,7 +2,7 @@
 // its spec (sandbox, init containers in order, app containers, restart policy with back-off,
 // graceful termination) and reports the status it observed. Callers serialize syncs per pod.
 import type { KubeObject } from '../kinds/types';
-import type { ContainerRuntime, RuntimeContainer } from './runtime';
+import type { ContainerRuntime, RuntimeContainer, Sandbox } from './runtime';
 import { buildPodStatus, type ContainerAttempts } from './pod-status';
 import type { NodeStreams } from '../client/node-streams';
 import { createProber } from './probes';
@@ -44,6 +44,15 @@ export interface PodSync {
   close(): void;
 }
 
+/** The typed slice of a pod the sandbox paths read. */
+type PodView = {
+  spec?: { initContainers?: { name: string }[]; containers?: { name: string }[] };
+  status?: { phase?: string; podIP?: string };
+};
+
+/** A container still only created after this long had its start fail. */
+const STUCK_CREATED_MS = 5_000;
+
 const isTerminalPhase = (p: string | undefined) => p === 'Succeeded' || p === 'Failed';
 
 export function createPodSync(d: PodSyncDeps): PodSync {
@@ -66,6 +75,40 @@ export function createPodSync(d: PodSyncDeps): PodSync {
   const prober = streams && createProber({ streams, event: (...a) => d.event(...a), changed: (pod) => d.resyncAfter(pod, 0) });
   const hooks = streams && { streams, event: d.event };
   const podIPs = new Map<string, string>(); // pod uid → IP, for hooks run while starting
+  const sandboxDelays = new Map<string, number>(); // pod uid → next sandbox retry delay
+
+  /**
+   * The sandbox cannot be made (image missing, runtime down, network gone): say so on the pod
+   * (event, condition) and try again with a doubling back-off instead of waiting for an event.
+   */
+  async function sandboxFailed(pod: KubeObject, err: unknown) {
+    const uid = pod.metadata.uid!;
+    const message = `Failed to create pod sandbox: ${String((err as Error)?.message ?? err).split('\n')[0]}`;
+    d.event(pod, 'Warning', 'FailedCreatePodSandBox', message);
+    const delay = sandboxDelays.get(uid) ?? Math.min(d.backoffBaseMs, 2_000);
+    sandboxDelays.set(uid, Math.min(delay * 2, maxBackoff));
+    d.resyncAfter(pod, delay);
+    // A runtime that cannot even list (Docker down) leaves the last status alone: no flapping counts.
+    const all = await Promise.resolve(d.runtime.listContainers(uid)).catch(() => undefined);
+    if (!all) return;
+    const v = pod as PodView;
+    const named = (specs: { name: string }[] | undefined) => group(all.filter((c) => (specs ?? []).some((s) => s.name === c.name)));
+    d.writeStatus(
+      pod,
+      buildPodStatus({
+        pod,
+        hostIP: d.hostIP,
+        podIP: v.status?.podIP,
+        scheme,
+        init: named(v.spec?.initContainers),
+        app: named(v.spec?.containers),
+        initDone: !v.spec?.initContainers?.length,
+        phase: v.status?.phase === 'Running' ? 'Running' : 'Pending',
+        now: d.now(),
+        sandboxError: { reason: 'FailedCreatePodSandBox', message },
+      }),
+    );
+  }
 
   /** Stops a container, running its preStop hook first within the grace period. */
   async function stopWithHook(pod: KubeObject, c: RuntimeContainer, grace: number) {
@@ -159,6 +202,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     }
     prober?.prune(uid);
     podIPs.delete(uid);
+    sandboxDelays.delete(uid);
     await d.runtime.removeSandbox(uid);
     backoffs.delete(uid);
     pulls.forget(uid);
@@ -169,12 +213,30 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     if (pod.metadata.deletionTimestamp) return terminate(pod);
     const uid = pod.metadata.uid!;
     const policy = pod.spec?.restartPolicy ?? 'Always';
-    // A finished pod this runtime knows nothing of (kubelet restarted) keeps its last status.
-    if (isTerminalPhase(pod.status?.phase) && !(await d.runtime.listSandboxes()).includes(uid)) return;
-    const sb = await d.runtime.ensureSandbox({ pod, podCIDR: d.podCIDR });
+    // A finished pod this runtime knows nothing of (kubelet restarted) keeps its last status;
+    // one it knows runs nothing again (its sandbox is not restarted, e.g. after Docker restarts).
+    const prior = (pod as PodView).status;
+    if (isTerminalPhase(prior?.phase) && !(await d.runtime.listSandboxes()).includes(uid)) return;
+    let sb: Sandbox;
+    if (isTerminalPhase(prior?.phase)) sb = { id: '', podIP: prior?.podIP ?? '' };
+    else {
+      try {
+        sb = await d.runtime.ensureSandbox({ pod, podCIDR: d.podCIDR });
+        sandboxDelays.delete(uid);
+      } catch (err) {
+        return sandboxFailed(pod, err);
+      }
+    }
     const podIP = pod.spec?.hostNetwork ? d.hostIP : sb.podIP;
     podIPs.set(uid, podIP);
     let all = await d.runtime.listContainers(uid);
+    if (sb.created && all.length) {
+      // The sandbox was removed behind our back: containers still in its old network namespace
+      // are stopped, so the restart policy brings them up in the new one (upstream does the same).
+      d.event(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+      for (const c of all) if (c.state !== 'exited') await d.runtime.stopContainer(c.id, 0);
+      all = await d.runtime.listContainers(uid);
+    }
     const init = group(all.filter((c) => (pod.spec?.initContainers ?? []).some((s: any) => s.name === c.name)));
     const app = group(all.filter((c) => (pod.spec?.containers ?? []).some((s: any) => s.name === c.name)));
     let phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed' = 'Pending';
@@ -213,7 +275,15 @@ export function createPodSync(d: PodSyncDeps): PodSync {
         app.set(spec.name, a);
         const c = a.latest;
         if (!c) a.waiting = await startContainer(pod, spec, sb.id, 0, false);
-        else if (c.state === 'exited' && (policy === 'Always' || (policy === 'OnFailure' && (c.exitCode ?? 0) !== 0))) {
+        else if (c.state === 'created' && d.now().getTime() - c.createdAt.getTime() > STUCK_CREATED_MS) {
+          // Made but never started (the runtime failed mid-start, e.g. Docker restarting): start
+          // it now, or remove it so the next sync makes the attempt again.
+          await d.runtime.startContainer(c.id).catch(async (e: Error) => {
+            d.event(pod, 'Warning', 'Failed', `Error: ${String(e?.message ?? e).split('\n')[0]}`);
+            await d.runtime.removeContainer(c.id);
+            d.resyncAfter(pod, 1000);
+          });
+        } else if (c.state === 'exited' && (policy === 'Always' || (policy === 'OnFailure' && (c.exitCode ?? 0) !== 0))) {
           await restart(pod, spec, a, sb.id, false, all);
         }
       }
@@ -329,6 +399,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
       pulls.forget(uid);
       prober?.prune(uid);
       podIPs.delete(uid);
+      sandboxDelays.delete(uid);
       await d.runtime.removeSandbox(uid);
     },
     close: () => prober?.close(),

@@ -15,6 +15,8 @@ export interface SandboxConfig {
 export interface Sandbox {
   id: string;
   podIP: string;
+  /** This call made it (none existed): containers left from an earlier sandbox must restart in it. */
+  created?: boolean;
 }
 
 export interface ContainerConfig {

@@ -1,11 +1,11 @@
-// The agent's container `skiff-<cluster>-net`: NET_ADMIN, on the cluster network, control port
-// published on the host's 127.0.0.1 only (Docker picks the port), labelled skiff.cluster so stop,
+// The agent's container (names.ts `agentContainerName`): NET_ADMIN, on the cluster network, control port
+// published on the host's 127.0.0.1 only (Docker picks the port), labelled with the cluster so stop,
 // delete and removeClusterResources treat it like the cluster's other containers. A restarted
 // Skiff adopts it; a different image, agent build, secret or DNS IP re-creates it.
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
-import { L } from '../docker/names';
-import { tarBuffer } from './tar';
+import { agentContainerName, clusterLabels, type ClusterKey } from '../docker/names';
+import { tarBuffer } from '../docker/tar';
 import type { AgentBundle } from './agent-bundle';
 
 export const CONTROL_PORT = 7070;
@@ -13,11 +13,10 @@ export const COMPONENT_LABEL = 'skiff.component';
 export const AGENT_COMPONENT = 'network-agent';
 const SPEC_LABEL = 'skiff.agent-spec';
 
-const clean = (s: string) => s.replace(/[^a-zA-Z0-9_.-]/g, '-');
-export const agentContainerName = (cluster: string) => `skiff-${clean(cluster)}-net`;
+export { agentContainerName };
 
 export interface AgentContainerSpec {
-  cluster: string;
+  cluster: ClusterKey;
   network: string;
   image: string;
   secret: string;
@@ -95,7 +94,7 @@ export async function ensureAgentContainer(
         Entrypoint: ['node', '/skiff/agent.mjs'],
         Cmd: [],
         Env: [`SKIFF_AGENT_SECRET=${spec.secret}`, `SKIFF_DNS_IP=${spec.dnsIP}`, `SKIFF_CONTROL_PORT=${CONTROL_PORT}`],
-        Labels: { [L.cluster]: spec.cluster, [COMPONENT_LABEL]: AGENT_COMPONENT, [SPEC_LABEL]: want },
+        Labels: { ...clusterLabels(spec.cluster), [COMPONENT_LABEL]: AGENT_COMPONENT, [SPEC_LABEL]: want },
         ExposedPorts: { [`${CONTROL_PORT}/tcp`]: {} },
         HostConfig: {
           NetworkMode: spec.network,

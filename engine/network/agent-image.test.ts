@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tarBuffer } from './tar';
+import { tarBuffer } from '../docker/tar';
 import { isDynamicElf, localAgentImageTag, sharedLibraries } from './agent-image';
 
 test('tar archives unpack with the system tar: dirs, files, symlinks, long paths', async () => {

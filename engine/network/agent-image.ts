@@ -7,7 +7,7 @@ import type Docker from 'dockerode';
 import { execFile } from 'node:child_process';
 import { closeSync, existsSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { tarStream, type TarEntry } from './tar';
+import { tarStream, type TarEntry } from '../docker/tar';
 
 export const AGENT_IMAGE_REPO = 'skiff/net-agent';
 /** Bump when the rootfs layout changes. */

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writePrivateFile } from '../pki/private-file';
-import { networkName } from '../docker/names';
+import { networkName, type ClusterKey } from '../docker/names';
 import { agentBundle } from './agent-bundle';
 import { ensureAgentImage } from './agent-image';
 import { agentHostPort, ensureAgentContainer } from './agent-container';
@@ -15,7 +15,7 @@ import type { Endpoint } from './table';
 
 export interface AgentRunnerOptions {
   docker: Docker;
-  cluster: string;
+  cluster: ClusterKey;
   /** The cluster's own directory (holds network-agent.secret). */
   clusterDir: string;
   dnsIP: string;

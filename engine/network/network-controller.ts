@@ -14,12 +14,14 @@ import { serviceEnv } from './service-env';
 import { hostClaims } from './host-targets';
 import { createHostListeners, type ListenFailure } from './host-listeners';
 import { ensureKubeDnsService } from './kube-dns';
+import type { ClusterKey } from '../docker/names';
 import { startAgent } from './agent-runner';
 import type { AgentLink } from './agent-link';
 
 export interface NetworkControllerOptions {
   client: KubeClient;
-  cluster: string;
+  /** The cluster's identity in Docker (engine/docker/names.ts). */
+  cluster: ClusterKey;
   /** The cluster's own directory. */
   clusterDir: string;
   plan: AddressPlan;
@@ -27,6 +29,8 @@ export interface NetworkControllerOptions {
   log?: (line: string) => void;
   debounceMs?: number;
   retryMs?: number;
+  /** The API server's port on 127.0.0.1: the only host target of reverse routes. */
+  apiServerPort?: number;
 }
 
 export interface NetworkController {
@@ -112,7 +116,13 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
   async function sync() {
     if (stopped || !services.hasSynced() || !slices.hasSynced()) return;
     const svcs = services.list();
-    const computed = computeTable({ services: svcs, slices: slices.list(), dnsIP: o.plan.dnsIP, domain: CLUSTER_DOMAIN });
+    const computed = computeTable({
+      services: svcs,
+      slices: slices.list(),
+      dnsIP: o.plan.dnsIP,
+      domain: CLUSTER_DOMAIN,
+      apiServer: o.apiServerPort ? { ip: '127.0.0.1', port: o.apiServerPort } : undefined,
+    });
     reverse = computed.reverse;
     const json = JSON.stringify(computed.table);
     if (json !== lastJson) {

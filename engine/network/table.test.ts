@@ -152,3 +152,36 @@ test('the DNS Service IP is named but not proxied (the agent serves it); other s
   );
   assert.deepEqual(table.services[0].ports[0].endpoints, [], "a slice of another namespace or family is not this Service's");
 });
+
+test('loopback and other special endpoints (old data) are never routed; reverse routes go only to the API server', () => {
+  const { table, reverse } = computeTable({
+    ...input(
+      [
+        svc('kubernetes', { clusterIP: '10.9.128.1', ports: [{ name: 'https', port: 443, targetPort: 40123 }] }),
+        svc('evil', { clusterIP: '10.9.128.30', ports: [{ port: 80 }] }),
+      ],
+      [
+        // A second slice claiming the kubernetes Service, pointing at another host port.
+        slice('kubernetes', [{ name: 'https', port: 22, protocol: 'TCP' }], [ep('127.0.0.1')]),
+        slice(
+          'evil',
+          [{ name: '', port: 8080, protocol: 'TCP' }],
+          [ep('127.0.0.1'), ep('169.254.169.254'), ep('224.0.0.1'), ep('0.0.0.0')],
+        ),
+      ],
+    ),
+    apiServer: { ip: '127.0.0.1', port: 40123 },
+  });
+  const evil = table.services.find((s) => s.id === 'default/evil')!;
+  assert.deepEqual(evil.ports, [{ port: 80, protocol: 'TCP', endpoints: [] }]);
+  assert.equal(reverse.get('10.9.128.30:80'), undefined);
+  assert.equal(reverse.get('10.9.128.1:443'), undefined, 'not the API server port: no reverse route');
+  const real = computeTable({
+    ...input(
+      [svc('kubernetes', { clusterIP: '10.9.128.1', ports: [{ name: 'https', port: 443, targetPort: 40123 }] })],
+      [slice('kubernetes', [{ name: 'https', port: 40123, protocol: 'TCP' }], [ep('127.0.0.1')])],
+    ),
+    apiServer: { ip: '127.0.0.1', port: 40123 },
+  });
+  assert.deepEqual(real.reverse.get('10.9.128.1:443'), { ip: '127.0.0.1', port: 40123 });
+});

@@ -2,6 +2,7 @@
 // alone (pure): which ClusterIP:port goes to which ready endpoints, and every cluster DNS record.
 // The agent never talks to the API server; this is all it knows.
 import type { KubeObject } from '../kinds/types';
+import { isDialableEndpointIP } from '../kinds/endpoint-addresses';
 
 export interface Endpoint {
   ip: string;
@@ -57,6 +58,11 @@ export interface TableInput {
   dnsIP: string;
   domain: string;
   version?: number;
+  /**
+   * The API server's own address: the only host target a reverse route may have. Without it,
+   * any 127.0.0.1 port of the `kubernetes` Service's endpoints is taken.
+   */
+  apiServer?: Endpoint;
 }
 
 export interface ComputedTable {
@@ -66,7 +72,7 @@ export interface ComputedTable {
 }
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
-const isLoopback = (ip: string) => ip.startsWith('127.');
+const API_SERVICE = 'default/kubernetes';
 const dashed = (ip: string) => ip.replace(/\./g, '-');
 const lower = (s: string) => s.replace(/\.$/, '').toLowerCase();
 
@@ -126,12 +132,15 @@ export function computeTable(input: TableInput): ComputedTable {
       const protocol = (p.protocol ?? 'TCP') as PortRoute['protocol'];
       const key = `${p.name ?? ''}/${protocol}`;
       const eps = ready.filter((e) => e.ports.has(key)).map((e) => ({ ip: e.ip, port: e.ports.get(key)! }));
-      const local = eps.filter((e) => isLoopback(e.ip));
-      const pr: PortRoute = { port: p.port, protocol, endpoints: dedupe(eps.filter((e) => !isLoopback(e.ip))) };
+      // Only pod-like addresses are routed (the API server's validation refuses the rest, but
+      // older data may hold them): never loopback, link-local, multicast or unspecified.
+      const pr: PortRoute = { port: p.port, protocol, endpoints: dedupe(eps.filter((e) => isDialableEndpointIP(e.ip))) };
       if (p.name) pr.name = p.name;
-      if (local.length && !pr.endpoints.length) {
+      // The one host target: the API server itself, for the `kubernetes` Service.
+      const api = `${ns}/${name}` === API_SERVICE ? eps.find((e) => isApiServer(e, input.apiServer)) : undefined;
+      if (api && !pr.endpoints.length) {
         pr.reverse = true;
-        reverse.set(`${ip}:${p.port}`, local[0]);
+        reverse.set(`${ip}:${p.port}`, api);
       }
       route.ports.push(pr);
       if (p.name) dns.srv[`_${p.name}._${protocol.toLowerCase()}.${fqdn}`] = [{ priority: 0, weight: 100, port: p.port, target: fqdn }];
@@ -140,6 +149,8 @@ export function computeTable(input: TableInput): ComputedTable {
   }
   return { table: { version: input.version ?? 0, domain: input.domain, dnsIP: input.dnsIP, services, dns }, reverse };
 }
+
+const isApiServer = (e: Endpoint, own: Endpoint | undefined) => (own ? e.ip === own.ip && e.port === own.port : e.ip === '127.0.0.1');
 
 const keyOf = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
 

@@ -78,8 +78,22 @@ export function ClusterMenu({ cluster }: { cluster: LocalCluster }) {
           onClose={() => setConfirmDelete(false)}
           onConfirm={() => deleteCluster(cluster.name)}
         >
-          This stops the cluster and removes its data: every object, volume and certificate. Its kubeconfig context{' '}
-          <code>{cluster.profile}</code> is removed too. This cannot be undone.
+          This stops the cluster and removes its data: every object, volume and certificate, and its own kubeconfig.{' '}
+          {cluster.kubeconfigs?.length ? (
+            <>
+              Its context <code>{cluster.profile}</code> is removed from{' '}
+              {cluster.kubeconfigs.map((f, i) => (
+                <span key={f}>
+                  {i ? ', ' : ''}
+                  <code>{f}</code>
+                </span>
+              ))}{' '}
+              too.
+            </>
+          ) : (
+            <>Your kubeconfig files are not touched: the app never wrote this cluster into them.</>
+          )}{' '}
+          This cannot be undone.
         </ConfirmDialog>
       )}
     </>

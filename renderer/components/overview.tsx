@@ -6,12 +6,14 @@ import { tableAccept, type K8sClient } from '../k8s/client';
 import { errorText } from '../k8s/errors';
 import { countByPhase, podPhases, type PodPhase } from '../k8s/pod-buckets';
 import { nodesList } from '../k8s/metrics-sampler';
-import { formatBytes, formatCpu, parseQuantity } from '../k8s/quantity';
+import { formatBytes, formatCpu } from '../k8s/quantity';
+import { parseQuantity } from '../../engine/apimachinery/quantity';
 import { resourcePath, wellKnown } from '../k8s/resources';
 import type { KubeObject, RawTable } from '../k8s/types';
 import { useApp, useK8s } from '../state/services';
 import { useLiveTable } from '../state/use-live-table';
 import { useMetrics } from '../state/use-metrics';
+import { useNow } from '../state/use-now';
 import { ErrorBox } from './error-box';
 import { Sparkline } from './sparkline';
 
@@ -106,6 +108,7 @@ export function Overview() {
     [client, namespace],
   );
   const metrics = useMetrics(nodesList);
+  const now = useNow(5000);
   const nodeObjs = nodes.set.rows.map((r) => r.object).filter((o): o is KubeObject => !!o);
   const sum = (key: string) => nodeObjs.reduce((a, n) => a + (parseQuantity(n.status?.allocatable?.[key]) || 0), 0);
   const recent = (warnings.data?.items ?? [])
@@ -177,8 +180,8 @@ export function Overview() {
             const u = metrics.series(n.metadata.name ?? '');
             const cpu = (u?.cpu.last() ?? NaN) / 1000;
             const mem = u?.memory.last() ?? NaN;
-            const cpuTotal = parseQuantity(n.status?.allocatable?.cpu);
-            const memTotal = parseQuantity(n.status?.allocatable?.memory);
+            const cpuTotal = parseQuantity(n.status?.allocatable?.cpu) ?? NaN;
+            const memTotal = parseQuantity(n.status?.allocatable?.memory) ?? NaN;
             const problems = nodeProblems(n);
             const roles =
               Object.keys(n.metadata.labels ?? {})
@@ -227,7 +230,7 @@ export function Overview() {
                   {n.status?.allocatable?.pods}
                 </td>
                 <td>{n.status?.nodeInfo?.kubeletVersion}</td>
-                <td className="muted">{formatAge(n.metadata.creationTimestamp, Date.now())}</td>
+                <td className="muted">{formatAge(n.metadata.creationTimestamp, now)}</td>
               </tr>
             );
           })}
@@ -255,7 +258,7 @@ export function Overview() {
           <tbody>
             {recent.map(({ e }) => (
               <tr key={e.metadata.uid}>
-                <td className="muted">{formatAge(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp, Date.now())}</td>
+                <td className="muted">{formatAge(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp, now)}</td>
                 <td>
                   {e.involvedObject?.kind}/{e.involvedObject?.name}
                 </td>

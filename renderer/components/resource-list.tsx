@@ -7,6 +7,7 @@ import type { Row } from '../k8s/table-model';
 import type { ApiResource } from '../k8s/types';
 import { useApp, useK8s } from '../state/services';
 import { useLiveTable } from '../state/use-live-table';
+import { useWarnings } from '../state/use-warnings';
 import { DetailPanel } from './detail/detail-panel';
 import { ErrorBox } from './error-box';
 import { measureColumns, VirtualTable } from './virtual-table';
@@ -31,6 +32,7 @@ export function ResourceList({ resource }: { resource: ApiResource }) {
   const listNs = resource.namespaced ? namespace : '';
   const path = resourcePath(resource, listNs);
   const live = useLiveTable(client, path, { labelSelector });
+  const warnings = useWarnings(client, listNs);
 
   // A new kind starts unfiltered.
   useEffect(() => {
@@ -125,6 +127,7 @@ export function ResourceList({ resource }: { resource: ApiResource }) {
             onSort={(col) => setQuery(nextSort(query, col))}
             onSelect={onSelect}
             scrollKey={`${query.filter}|${query.sortColumn}|${query.sortDesc}|${labelSelector}`}
+            warnings={warnings}
             empty={
               live.error
                 ? undefined

@@ -1,9 +1,11 @@
 // A virtualized table with a fixed row height: only the visible rows (plus a few above and
 // below) are in the DOM, so 50,000 rows scroll like 50.
 import { memo, useEffect, useLayoutEffect, useRef, useState, type CSSProperties } from 'react';
-import { formatAge } from '../k8s/age';
+import { formatAge, tickAgo } from '../k8s/age';
+import { useNow } from '../state/use-now';
 import { toneForCell } from '../k8s/status-tone';
 import type { Row } from '../k8s/table-model';
+import type { RowWarning } from '../state/use-warnings';
 
 export interface DisplayColumn {
   /** Sort index understood by row-view (Table column index, or -2 for namespace). */
@@ -21,7 +23,7 @@ const overscan = 12;
 function cellOf(row: Row, c: DisplayColumn, now: number): string {
   if (c.index < 0) return row.namespace;
   if (c.age && row.meta.creationTimestamp) return formatAge(row.meta.creationTimestamp, now);
-  return row.cells[c.index] ?? '';
+  return tickAgo(row.cells[c.index] ?? '', now - row.receivedAt);
 }
 
 const VirtualRow = memo(function VirtualRow(p: {
@@ -29,6 +31,7 @@ const VirtualRow = memo(function VirtualRow(p: {
   columns: DisplayColumn[];
   selected: boolean;
   now: number;
+  warning?: RowWarning;
   onSelect(row: Row): void;
 }) {
   return (
@@ -41,11 +44,21 @@ const VirtualRow = memo(function VirtualRow(p: {
       aria-selected={p.selected}
       onClick={() => p.onSelect(p.row)}
     >
-      {p.columns.map((c) => {
+      {p.columns.map((c, i) => {
         const text = cellOf(p.row, c, p.now);
         const tone = c.index >= 0 ? toneForCell(c.name, text) : undefined;
+        const badge = p.warning && (c.sort === 0 || (i === 0 && c.index >= 0)) ? p.warning : undefined;
         return (
           <span key={c.sort} className={tone ? `tone-${tone}` : undefined} title={text.length > 30 ? text : undefined}>
+            {badge && (
+              <span
+                className="tag warn warning-badge"
+                data-testid="warning-badge"
+                title={`${badge.count} warning${badge.count > 1 ? 's' : ''}, latest ${badge.reason}: ${badge.message}`}
+              >
+                ⚠ {badge.count}
+              </span>
+            )}
             {text}
           </span>
         );
@@ -65,23 +78,15 @@ export interface VirtualTableProps {
   empty?: string;
   /** Changing it scrolls back to the top (new filter or sort). */
   scrollKey?: string;
-}
-
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const t = setInterval(() => setNow(Date.now()), 5000);
-    return () => clearInterval(t);
-  }, [active]);
-  return now;
+  /** Recent warnings by row key (uid): a badge next to the name. */
+  warnings?: Map<string, RowWarning>;
 }
 
 export function VirtualTable(p: VirtualTableProps) {
   const ref = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
-  const now = useNow(p.columns.some((c) => c.age));
+  const now = useNow(1000);
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
@@ -126,7 +131,15 @@ export function VirtualTable(p: VirtualTableProps) {
       <div style={{ height: total * rowHeight, position: 'relative' }}>
         <div style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${first * rowHeight}px)` }}>
           {visible.map((r) => (
-            <VirtualRow key={r.key} row={r} columns={p.columns} selected={r.key === p.selectedKey} now={now} onSelect={p.onSelect} />
+            <VirtualRow
+              key={r.key}
+              row={r}
+              columns={p.columns}
+              selected={r.key === p.selectedKey}
+              now={now}
+              warning={p.warnings?.get(r.key)}
+              onSelect={p.onSelect}
+            />
           ))}
         </div>
       </div>

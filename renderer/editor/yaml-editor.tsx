@@ -148,6 +148,10 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
       const n = ++seq.current;
       const p = prepare(t);
       if (!p) return;
+      // The as-you-type check validates the text; whether the object moved on since (a
+      // controller writing its status) is Apply's question, so it sends no resourceVersion.
+      const meta = p.body.metadata as { resourceVersion?: string } | undefined;
+      if (!explicit && mode === 'edit' && meta) delete meta.resourceVersion;
       try {
         await submit(client, p.tgt, p.body, mode, true);
         if (n !== seq.current) return;
@@ -174,9 +178,15 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
     if (initial === undefined) return;
     const parsed = parseManifest(text);
     setYamlErrors(parsed.errors);
+    // The server's own answer (just loaded or applied) needs no check.
+    if (text === saved && mode === 'edit') {
+      seq.current++;
+      setServerErrors([]);
+      return;
+    }
     const t = setTimeout(() => check(text, false), 400);
     return () => clearTimeout(t);
-  }, [text, initial, check]);
+  }, [text, initial, check, saved, mode]);
 
   const apply = async () => {
     const p = prepare(text);

@@ -69,3 +69,22 @@ test('Invalid causes land on their field; unknown fields fall back to line 1', (
   );
   assert.match(d[0].message, /^spec.replicas: Invalid value/);
 });
+
+void test('a missing namespace lands on metadata.namespace; an unclosed quote where it opens', () => {
+  const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: nope\ndata:\n  a: b\n';
+  const err = new K8sError('namespaces "nope" not found', 404, 'NotFound', '', [], {
+    kind: 'Status',
+    code: 404,
+    reason: 'NotFound',
+    message: 'namespaces "nope" not found',
+    details: { name: 'nope', kind: 'namespaces' },
+  } as never);
+  const d = serverDiagnostics(text, err);
+  assert.deepEqual(
+    d.map((x) => [x.line, x.message]),
+    [[5, 'namespace "nope" does not exist: create it first, or pick another namespace']],
+  );
+  const quoted = parseManifest('a: 1\nb: "x\nc: 2\nd: 3\n');
+  assert.equal(quoted.errors[0].line, 2);
+  assert.equal(quoted.errors[0].message, 'Missing closing " quote: the string opened on line 2 never ends.');
+});

@@ -1,6 +1,6 @@
 // Errors placed on lines: YAML syntax errors from the `yaml` parser, and server errors
 // (strict decoding, Invalid causes) mapped to the line of the field they name.
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
 import type { K8sError } from '../k8s/errors';
 
 export interface EditorDiagnostic {
@@ -54,15 +54,13 @@ export function parseManifest(text: string): ParsedManifest {
   })();
   const doc = docs[0];
   if (!doc) return { errors: [diag(text, 0, 'The YAML could not be read.', 'yaml')] };
-  const errors = doc.errors.map((e) =>
-    diag(
-      text,
-      e.pos[0],
-      e.code === 'MULTIPLE_DOCS' ? 'Only one object at a time: remove the other YAML documents (after ---).' : e.message.split('\n')[0],
-      'yaml',
-      e.pos[1],
-    ),
-  );
+  const errors = doc.errors.map((e) => {
+    if (e.code === 'MULTIPLE_DOCS')
+      return diag(text, e.pos[0], 'Only one object at a time: remove the other YAML documents (after ---).', 'yaml', e.pos[1]);
+    const quote = unclosedQuote(text, doc, e);
+    if (quote) return quote;
+    return diag(text, e.pos[0], yamlMessage(e), 'yaml', e.pos[1]);
+  });
   if (errors.length) return { doc, errors };
   const value = doc.toJS();
   if (!value || typeof value !== 'object' || Array.isArray(value))
@@ -72,6 +70,36 @@ export function parseManifest(text: string): ParsedManifest {
       errors: [diag(text, 0, 'The YAML must describe one object (a mapping with apiVersion, kind and metadata).', 'yaml')],
     };
   return { doc, value, errors: [] };
+}
+
+/** The parser's first line, without its "at line N, column M:" tail (the list shows the line). */
+function yamlMessage(e: YAMLError): string {
+  return e.message
+    .split('\n')[0]
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .replace(/(["'])quote\b/, '$1 quote');
+}
+
+/**
+ * A quote never closed: the parser reports the end of the text; the mistake is where the quoted
+ * string opens, which the parsed document still knows.
+ */
+function unclosedQuote(text: string, doc: Document, e: YAMLError): EditorDiagnostic | undefined {
+  if (e.code !== 'MISSING_CHAR' || !/quote/.test(e.message)) return undefined;
+  let start = -1;
+  let mark = '"';
+  visit(doc, {
+    Scalar(_k, n) {
+      const r = n.range;
+      if ((n.type === 'QUOTE_DOUBLE' || n.type === 'QUOTE_SINGLE') && r && r[1] >= e.pos[0] && (start < 0 || r[0] < start)) {
+        start = r[0];
+        mark = n.type === 'QUOTE_DOUBLE' ? '"' : "'";
+      }
+    },
+  });
+  if (start < 0) return undefined;
+  const { line } = lineColumn(text, start);
+  return diag(text, start, `Missing closing ${mark} quote: the string opened on line ${line} never ends.`, 'yaml');
 }
 
 /** "spec.template.spec.containers[0].foo" -> ["spec","template","spec","containers",0,"foo"] */
@@ -136,6 +164,12 @@ export function serverDiagnostics(text: string, err: K8sError, doc?: Document): 
   // Strict decoding errors may come as one message: 'strict decoding error: unknown field "spec.foo", unknown field "x"'
   for (const m of err.message.matchAll(/(unknown|duplicate) field "([^"]+)"/g)) {
     if (!out.some((o) => o.message.includes(`"${m[2]}"`))) add(m[2], `${m[1]} field "${m[2]}"`);
+  }
+  // Creating in a namespace that does not exist: 404 about the namespace, not the object.
+  const details = err.status?.details;
+  if (!out.length && err.code === 404 && (details?.kind === 'namespaces' || /^namespaces? "[^"]+" not found/.test(err.message))) {
+    const ns = details?.name ?? /"([^"]+)"/.exec(err.message)?.[1] ?? '';
+    add('metadata.namespace', `namespace "${ns}" does not exist: create it first, or pick another namespace`);
   }
   if (!out.length) add(undefined, err.message);
   return out;

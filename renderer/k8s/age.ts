@@ -21,3 +21,20 @@ export function formatDuration(ms: number): string {
   if (d < 365 * 2) return `${d}d`;
   return `${Math.floor(d / 365)}y`;
 }
+
+/** "4m2s" -> 242000 (what formatDuration prints, read back); NaN when it is not a duration. */
+export function parseDuration(text: string): number {
+  const m = /^(?:(\d+)y)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text.trim());
+  if (!m || !text.trim()) return NaN;
+  const [y, d, h, min, s] = m.slice(1).map((x) => Number(x ?? 0));
+  return ((((y * 365 + d) * 24 + h) * 60 + min) * 60 + s) * 1000;
+}
+
+/** A server-computed "(4m2s ago)" inside a cell, advanced by the time since the cell arrived. */
+export function tickAgo(cell: string, elapsedMs: number): string {
+  if (elapsedMs < 1000 || !cell.includes(' ago')) return cell;
+  return cell.replace(/\b((?:\d+[ydhms])+) ago\b/g, (all, d: string) => {
+    const ms = parseDuration(d);
+    return Number.isNaN(ms) ? all : `${formatDuration(ms + elapsedMs)} ago`;
+  });
+}

@@ -73,6 +73,7 @@ export function startListWatch(opts: ListWatchOptions): ListWatch {
     fieldSelector: opts.fieldSelector,
     includeObject: opts.includeObject ?? 'Metadata',
   };
+  const full = baseQuery.includeObject === 'Object';
   let columns: TableColumnDefinition[] = [];
   let batcher: FrameBatcher<RowEvent> | undefined;
 
@@ -89,7 +90,7 @@ export function startListWatch(opts: ListWatchOptions): ListWatch {
         query: { ...baseQuery, limit: String(first ? (opts.pageSize ?? 500) : (opts.nextPageSize ?? 5000)), continue: token },
       });
       if (t.columnDefinitions?.length) columns = t.columnDefinitions;
-      const rows = (t.rows ?? []).map((r) => toRow(r, columns));
+      const rows = (t.rows ?? []).map((r) => toRow(r, columns, full));
       token = t.metadata?.continue || undefined;
       if (first) rv = t.metadata?.resourceVersion ?? '';
       if (initial) {
@@ -125,7 +126,7 @@ export function startListWatch(opts: ListWatchOptions): ListWatch {
       if (ev.type !== 'ADDED' && ev.type !== 'MODIFIED' && ev.type !== 'DELETED') return;
       const table = ev.object as RawTable;
       if (table.columnDefinitions?.length && columns.length === 0) columns = table.columnDefinitions;
-      for (const raw of table.rows ?? []) b.push({ type: ev.type, row: toRow(raw, columns) });
+      for (const raw of table.rows ?? []) b.push({ type: ev.type, row: toRow(raw, columns, full) });
     });
     try {
       await readTextStream(res.body, (text) => {

@@ -3,7 +3,7 @@
 // per pod. Clusters without metrics-server answer 404 (or 503 while its APIService is down);
 // then the sampler goes quiet for a while instead of failing every 10 s in every view.
 import type { K8sClient } from './client';
-import { parseQuantity } from './quantity';
+import { parseQuantity } from '../../engine/apimachinery/quantity';
 
 export const SAMPLES = 30;
 export const POLL_MS = 10_000;
@@ -79,8 +79,8 @@ export interface MetricsItem {
   containers?: Array<{ name: string; usage?: Usage }>;
 }
 
-const millicores = (q?: string) => parseQuantity(q) * 1000 || 0;
-const bytes = (q?: string) => parseQuantity(q) || 0;
+const millicores = (q?: string) => (parseQuantity(q) ?? 0) * 1000;
+const bytes = (q?: string) => parseQuantity(q) ?? 0;
 
 /** Series key of an item: "name" for nodes, "namespace/name" for pods. */
 export const seriesKey = (m: MetricsItem['metadata']) => (m.namespace ? `${m.namespace}/${m.name}` : m.name);

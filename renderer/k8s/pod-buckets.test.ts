@@ -11,6 +11,8 @@ test('pod Table statuses fall into phases', () => {
   assert.equal(phaseOfStatus('Init:0/1'), 'Pending');
   assert.equal(phaseOfStatus('Terminating'), 'Pending');
   assert.equal(phaseOfStatus('Weird'), 'Unknown');
+  assert.equal(phaseOfStatus('ImagePullBackOff'), 'Pending', 'a pod waiting for its image is Pending, as its phase says');
+  assert.equal(phaseOfStatus('ErrImagePull'), 'Pending');
   assert.deepEqual(countByPhase(['Running', 'Running', 'Pending', 'OOMKilled']), {
     Running: 2,
     Pending: 1,

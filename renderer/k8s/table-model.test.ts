@@ -61,3 +61,13 @@ test('an ADDED for a known key replaces it (relist overlap)', () => {
   assert.equal(res.rows.length, 1);
   assert.equal(res.rows[0].cells[1], 'Running');
 });
+
+void test('with includeObject=Object an Event (no spec, status or data) keeps its object; metadata-only rows keep none', () => {
+  const event = { kind: 'Event', metadata: { name: 'e', namespace: 'ns', uid: 'u-e' }, reason: 'Failed', message: 'pull failed', count: 3 };
+  const r = toRow({ cells: ['e', 'Failed', 0], object: event }, columns, true);
+  assert.equal(r.object?.reason, 'Failed');
+  assert.equal(r.object?.count, 3);
+  const partial = { kind: 'PartialObjectMetadata', metadata: { name: 'e', uid: 'u-e' } };
+  assert.equal(toRow({ cells: ['e', '', 0], object: partial }, columns, true).object, undefined);
+  assert.equal(toRow({ cells: ['e', '', 0], object: event }, columns, false).object, undefined);
+});

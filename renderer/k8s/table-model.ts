@@ -14,6 +14,8 @@ export interface Row {
   meta: ObjectMeta;
   /** The full object, when the list asked for includeObject=Object. */
   object?: KubeObject;
+  /** When the row arrived (ms): "5m ago" cells the server computed keep ticking from it. */
+  receivedAt: number;
   /** Lowercased name, namespace and every cell: what the text filter searches. */
   search: string;
   /** Sort keys by column, computed on first sort (rows are replaced, never changed, so it stays valid). */
@@ -37,7 +39,11 @@ export function metaKey(meta: ObjectMeta | undefined, fallbackName = ''): string
   return `${meta?.namespace ?? ''}/${meta?.name ?? fallbackName}`;
 }
 
-export function toRow(raw: RawTableRow, columns: TableColumnDefinition[]): Row {
+/**
+ * `full`: the list asked for includeObject=Object, so the row's object is the whole object
+ * (kinds such as core/v1 Event have no spec, status or data; the question decides, not the shape).
+ */
+export function toRow(raw: RawTableRow, columns: TableColumnDefinition[], full = false, now = Date.now()): Row {
   const obj = raw.object as KubeObject | undefined;
   const meta: ObjectMeta = obj?.metadata ?? {};
   const values = raw.cells ?? [];
@@ -45,10 +51,6 @@ export function toRow(raw: RawTableRow, columns: TableColumnDefinition[]): Row {
   const nameCol = columns.findIndex((c) => c.format === 'name');
   const name = meta.name ?? (nameCol >= 0 ? cells[nameCol] : cells[0]) ?? '';
   const namespace = meta.namespace ?? '';
-  const full =
-    obj && obj.kind !== 'PartialObjectMetadata' && (obj.spec !== undefined || obj.status !== undefined || obj.data !== undefined)
-      ? obj
-      : undefined;
   return {
     key: metaKey(meta, name),
     name,
@@ -56,7 +58,8 @@ export function toRow(raw: RawTableRow, columns: TableColumnDefinition[]): Row {
     cells,
     values,
     meta,
-    object: full,
+    object: full && obj && obj.kind !== 'PartialObjectMetadata' ? obj : undefined,
+    receivedAt: now,
     search: `${name}\u0000${namespace}\u0000${cells.join('\u0000')}`.toLowerCase(),
   };
 }

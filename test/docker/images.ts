@@ -16,8 +16,8 @@ function sh(cmd: string, args: string[], cwd?: string): Promise<string> {
   });
 }
 
-const hasImage = (tag: string) =>
-  sh('docker', ['image', 'inspect', tag]).then(
+const hasImage = (tag: string, host: string[]) =>
+  sh('docker', [...host, 'image', 'inspect', tag]).then(
     () => true,
     () => false,
   );
@@ -43,12 +43,19 @@ async function buildRootfs(dir: string) {
   chmodSync(join(dir, 'bin/pause'), 0o755);
 }
 
-let building: Promise<void> | undefined;
+const building = new Map<string, Promise<void>>();
 
-/** Builds skiff-test/busybox:1 and skiff-test/pause:1 unless present. */
-export function ensureTestImages(): Promise<void> {
-  building ??= (async () => {
-    if ((await hasImage(BUSYBOX_IMAGE)) && (await hasImage(PAUSE_IMAGE))) return;
+/** Builds skiff-test/busybox:1 and skiff-test/pause:1 unless present (in the engine at `dockerHost`, default the usual one). */
+export function ensureTestImages(dockerHost?: string): Promise<void> {
+  const host = dockerHost ? ['-H', dockerHost] : [];
+  const key = dockerHost ?? '';
+  if (!building.has(key)) building.set(key, build(host));
+  return building.get(key)!;
+}
+
+function build(host: string[]): Promise<void> {
+  return (async () => {
+    if ((await hasImage(BUSYBOX_IMAGE, host)) && (await hasImage(PAUSE_IMAGE, host))) return;
     const dir = mkdtempSync(join(tmpdir(), 'skiff-img-'));
     try {
       const root = join(dir, 'rootfs');
@@ -56,11 +63,10 @@ export function ensureTestImages(): Promise<void> {
       await buildRootfs(root);
       const tar = join(dir, 'rootfs.tar');
       await sh('tar', ['-C', root, '-cf', tar, '.']);
-      await sh('docker', ['import', '-c', 'ENV PATH=/bin', '-c', 'CMD ["/bin/sh"]', tar, BUSYBOX_IMAGE]);
-      await sh('docker', ['import', '-c', 'ENV PATH=/bin', '-c', 'CMD ["/bin/pause"]', tar, PAUSE_IMAGE]);
+      await sh('docker', [...host, 'import', '-c', 'ENV PATH=/bin', '-c', 'CMD ["/bin/sh"]', tar, BUSYBOX_IMAGE]);
+      await sh('docker', [...host, 'import', '-c', 'ENV PATH=/bin', '-c', 'CMD ["/bin/pause"]', tar, PAUSE_IMAGE]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   })();
-  return building;
 }

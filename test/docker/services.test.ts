@@ -256,7 +256,7 @@ describe('Service networking', { skip }, () => {
     const unknown = await exec('client', 'nslookup nothing-here.default.svc.cluster.local 2>&1 || true');
     assert.match(unknown, /NXDOMAIN/);
     // Names outside the cluster go to the agent's resolver (Docker's, which knows container names).
-    const outside = await exec('client', `nslookup ${agentContainerName(cluster)}. ${plan.dnsIP} 2>&1 || true`);
+    const outside = await exec('client', `nslookup ${agentContainerName(c.ref)}. ${plan.dnsIP} 2>&1 || true`);
     assert.match(outside, /Address: \d+\.\d+\.\d+\.\d+$/m, outside);
   });
 
@@ -389,7 +389,7 @@ describe('Service networking', { skip }, () => {
   });
 
   test("an agent removed behind Skiff's back comes back, and so do its Services", async () => {
-    const name = agentContainerName(cluster);
+    const name = agentContainerName(c.ref);
     const before = (await sh(['inspect', '-f', '{{.Id}}', name])).trim();
     await sh(['rm', '-f', name]);
     const t0 = Date.now();
@@ -423,7 +423,7 @@ describe('Service networking', { skip }, () => {
   });
 
   test('stopping and cleaning up the cluster leaves no agent container', async () => {
-    const name = agentContainerName(cluster);
+    const name = agentContainerName(c.ref);
     assert.match(
       await sh(['ps', '--filter', `name=^${name}$`, '--format', '{{.Names}}']),
       new RegExp(name),

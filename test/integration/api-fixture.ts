@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadOrCreatePki, type StoredPki } from '../../engine/pki/load-or-create-pki';
 import { openStore } from '../../engine/store/open-store';
 import type { Store } from '../../engine/store/types';
-import { createRegistryControllers } from '../../engine/controllers/registry-controllers';
+import { startLifecycleControllers } from '../../engine/controllers/testing/lifecycle-controllers';
 import { startApiServer, type ApiServer } from '../../engine/apiserver/server';
 import { buildKubeconfigEntries, kubeconfigYaml } from '../../engine/cluster/kubeconfig';
 
@@ -21,18 +21,34 @@ export interface ApiFixture {
   close(): Promise<void>;
 }
 
-export async function startApiFixture(): Promise<ApiFixture> {
+export interface ApiFixtureOptions {
+  log?: (line: string) => void;
+  maxRequestsInflight?: number;
+  tlsHandshakeTimeoutMs?: number;
+}
+
+export async function startApiFixture(opts: ApiFixtureOptions = {}): Promise<ApiFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-api-'));
   const pki = await loadOrCreatePki(join(dir, 'pki'));
   const store = await openStore({ kind: 'sqlite', path: join(dir, 'state.db') });
-  const start = (port: number) =>
-    startApiServer({
-      background: createRegistryControllers,
+  let lifecycle: Awaited<ReturnType<typeof startLifecycleControllers>> | undefined;
+  const start = async (port: number) => {
+    const server = await startApiServer({
       store,
       port,
       tls: { cert: pki.serverCert, key: pki.serverKey, clientCA: pki.caCert },
       tokens: { [pki.adminToken]: { user: 'skiff-admin', groups: ['system:masters'] } },
+      log: opts.log,
+      maxRequestsInflight: opts.maxRequestsInflight,
+      tlsHandshakeTimeoutMs: opts.tlsHandshakeTimeoutMs,
     });
+    lifecycle = await startLifecycleControllers(server.core);
+    return server;
+  };
+  const stop = async () => {
+    lifecycle?.stop();
+    await fixture.server.close();
+  };
   const fixture: ApiFixture = {
     dir,
     store,
@@ -41,12 +57,12 @@ export async function startApiFixture(): Promise<ApiFixture> {
     kubeconfigYaml: '',
     async restartServer(between) {
       const port = fixture.server.port;
-      await fixture.server.close();
+      await stop();
       await between?.();
       fixture.server = await start(port);
     },
     async close() {
-      await fixture.server.close();
+      await stop();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },

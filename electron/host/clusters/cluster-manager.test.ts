@@ -196,3 +196,27 @@ test('stop during a start ends stopped, not failed, with no process left', { tim
   assert.equal(existsSync(join(dataDir, 'early')), false);
   m.close();
 });
+
+void test('a cluster lists the kubeconfig files outside its dir that hold its context (what its Delete removes), never its own', async () => {
+  const { writeClusterConfig } = await import('../../../engine/cluster/cluster-config');
+  const { clusterPaths } = await import('../../../engine/cluster/paths');
+  const paths = clusterPaths(dataDir, 'cli-made');
+  mkdirSync(paths.dir, { recursive: true });
+  const userFile = join(home, '.kube', 'config');
+  writeClusterConfig(paths.config, {
+    name: 'cli-made',
+    port: 1,
+    datastore: 'sqlite',
+    created: new Date().toISOString(),
+    kubeconfigs: [userFile, paths.kubeconfig],
+  });
+  const m = manager([]);
+  try {
+    const c = (await m.list()).find((x) => x.name === 'cli-made');
+    assert.equal(c?.state, 'stopped');
+    assert.deepEqual(c?.kubeconfigs, [userFile]);
+  } finally {
+    m.close();
+    rmSync(paths.dir, { recursive: true, force: true });
+  }
+});

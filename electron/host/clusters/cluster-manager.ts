@@ -2,6 +2,7 @@
 // show up), start (a detached `skiff start --foreground` child with progress), stop, restart
 // and delete (the CLI's own code). Clusters keep running when the app exits.
 import { existsSync } from 'node:fs';
+import { sep } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { clusterPaths } from '../../../engine/cluster/paths';
 import { contextName } from '../../../engine/cluster/kubeconfig';
@@ -58,6 +59,7 @@ interface Entry extends StartingCluster {
   op?: { kind: 'start' | 'stop' | 'restart' | 'delete'; done: Promise<void> };
   deleting?: boolean;
   runtimeProbed?: boolean;
+  kubeconfigs?: string[];
 }
 
 export function createClusterManager(opts: ClusterManagerOptions): ClusterManager {
@@ -88,6 +90,7 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
       steps: e.tracker?.steps() ?? [],
       progress: e.state === 'running' ? 1 : (e.tracker?.progress() ?? 0),
       ...(e.error ? { error: e.error } : {}),
+      ...(e.kubeconfigs?.length ? { kubeconfigs: e.kubeconfigs } : {}),
     };
   }
 
@@ -132,6 +135,8 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
     const p = await probeCluster(dataDir, name);
     if (e.op || entries.get(name) !== e) return; // an operation began while we looked
     e.url = p.url ?? e.url;
+    const own = clusterPaths(dataDir, name).dir;
+    e.kubeconfigs = (p.config?.kubeconfigs ?? []).filter((f) => !f.startsWith(own + sep) && f !== own);
     if (p.configError) {
       e.state = 'failed';
       e.error = p.configError;

@@ -8,6 +8,7 @@ import { kubeconfigProfile } from './kubeconfig-profile';
 import { createConsentStore, execCommandOf, sameCommand } from './exec-consent';
 import { HostHttpError } from '../http/http-util';
 import { createKubeTargets, type KubeTargets } from '../proxy/kube-target';
+import type { ProxyAnswer } from '../proxy/kube-proxy';
 import { createPathWatcher, type PathWatcher } from './path-watcher';
 import { checkProfile, profileNamespaces } from './profile-check';
 import { createProfileSettings } from './profile-settings';
@@ -48,6 +49,8 @@ export interface KubeconfigProfiles extends ProfileRegistry {
   removeSource(id: string): void;
   removeProfile(name: string): RemoveProfileResult;
   check(name: string): Promise<ProfileCheck>;
+  /** What the kube proxy just saw of the profile's server: a refusal marks it unreachable now, an answer re-checks an unreachable one. */
+  observe(name: string, answer: ProxyAnswer): void;
   consent(name: string, body: unknown): ProfileSummary;
   revokeConsent(name: string): ProfileSummary;
   namespaces(name: string): Promise<ProfileNamespaces>;
@@ -250,6 +253,32 @@ export function createKubeconfigProfiles(o: KubeconfigProfilesOptions): Kubeconf
       return { removed: alone ? 'source' : 'hidden', source: e.sourceId };
     },
     check,
+    observe(name, answer) {
+      const e = entry(name);
+      if (!e || closed) return;
+      const c = checks.get(name);
+      const last = c && c.fingerprint === e.fingerprint ? c.result : undefined;
+      if (answer.ok) {
+        // Answered again: a full check brings back the node count and version.
+        if (last && last.status !== 'ready' && !checking.has(name) && !queue.includes(name)) {
+          queue.push(name);
+          pump();
+        }
+        return;
+      }
+      if (last?.status === 'unreachable' && last.reason === answer.reason) return;
+      const result: ProfileCheck = {
+        profile: name,
+        ok: false,
+        status: 'unreachable',
+        reason: answer.reason,
+        ...(last?.server ? { server: last.server } : {}),
+        checkedAt: new Date().toISOString(),
+        ms: 0,
+      };
+      checks.set(name, { fingerprint: e.fingerprint, result });
+      notify();
+    },
     consent(name, body) {
       const e = need(name);
       const exec = execCommandOf(e.user);

@@ -38,7 +38,11 @@ export interface KubeProxyOptions {
   responseTimeoutMs?: number;
   /** How long credentials may take (an exec plugin that hangs; default 60 s). */
   credentialTimeoutMs?: number;
+  /** Each real answer (or the lack of one) of a profile's API server: statuses follow it. */
+  onAnswer?: (profile: string, answer: ProxyAnswer) => void;
 }
+
+export type ProxyAnswer = { ok: true } | { ok: false; reason: string };
 
 // Request headers that mean something to the API server; everything else (Cookie, Origin,
 // Authorization, Referer, ...) is the browser's business and stays here.
@@ -73,6 +77,13 @@ export function createKubeProxy(opts: KubeProxyOptions): KubeProxy {
   const responseTimeoutMs = opts.responseTimeoutMs ?? 30_000;
   const credentialTimeoutMs = opts.credentialTimeoutMs ?? 60_000;
   const live = new Set<{ destroy(): void }>();
+  const answered = (profile: string, answer: ProxyAnswer) => {
+    try {
+      opts.onAnswer?.(profile, answer);
+    } catch (err) {
+      log(`host: status update of profile "${profile}" failed: ${(err as Error)?.message ?? err}`);
+    }
+  };
 
   type Resolved = { profile: string; kc: KubeConfig; target: KubeTarget; path: string } | { fail: KubeStatus };
 
@@ -140,6 +151,7 @@ export function createKubeProxy(opts: KubeProxyOptions): KubeProxy {
     let finished = false;
     up.on('response', (upRes) => {
       clearTimeout(timer);
+      answered(r.profile, { ok: true });
       if (upRes.statusCode === 401) targets.invalidate(r.kc);
       res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, {
         ...responseHeaders(upRes),
@@ -154,8 +166,11 @@ export function createKubeProxy(opts: KubeProxyOptions): KubeProxy {
     });
     up.on('error', (err) => {
       clearTimeout(timer);
-      if (!res.headersSent) sendStatus(res, unreachable(r.profile, r.target.server, err));
-      else res.destroy();
+      if (!res.headersSent) {
+        // A browser that went away is no news about the server; a refused or timed-out request is.
+        if (!res.destroyed) answered(r.profile, { ok: false, reason: describeConnectError(err, r.target.server) });
+        sendStatus(res, unreachable(r.profile, r.target.server, err));
+      } else res.destroy();
     });
     // The browser went away (tab closed, fetch aborted): stop the watch or log stream upstream.
     res.on('close', () => {

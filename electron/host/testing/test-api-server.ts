@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreatePki } from '../../../engine/pki/load-or-create-pki';
 import { openSqliteStore } from '../../../engine/store/sqlite-store';
-import { createRegistryControllers } from '../../../engine/controllers/registry-controllers';
+import { startLifecycleControllers } from '../../../engine/controllers/testing/lifecycle-controllers';
 import { startApiServer, type ApiServer } from '../../../engine/apiserver/server';
 import { buildKubeconfigEntries, kubeconfigYaml } from '../../../engine/cluster/kubeconfig';
 import { ADMIN_GROUPS, ADMIN_USER } from '../../../engine/pki/types';
@@ -23,12 +23,12 @@ export async function startTestApiServer(name = 'fixture'): Promise<TestApiServe
   const pki = await loadOrCreatePki(join(dir, 'pki'));
   const store = openSqliteStore({ path: join(dir, 'state.db') });
   const server = await startApiServer({
-    background: createRegistryControllers,
     store,
     port: 0,
     tls: { cert: pki.serverCert, key: pki.serverKey, clientCA: pki.caCert },
     tokens: { [pki.adminToken]: { user: ADMIN_USER, groups: ADMIN_GROUPS } },
   });
+  const lifecycle = await startLifecycleControllers(server.core);
   const yaml = kubeconfigYaml(buildKubeconfigEntries(name, server.url, pki));
   const kubeconfigPath = join(dir, 'kubeconfig');
   writeFileSync(kubeconfigPath, yaml, { mode: 0o600 });
@@ -38,6 +38,7 @@ export async function startTestApiServer(name = 'fixture'): Promise<TestApiServe
     kubeconfigPath,
     kubeconfigYaml: yaml,
     async close() {
+      lifecycle.stop();
       await server.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });

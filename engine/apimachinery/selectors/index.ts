@@ -23,4 +23,4 @@ export {
   type FieldMatcher,
   type FieldRequirement,
 } from './field-selector';
-export { labelValueErrors, qualifiedNameErrors } from './label-validation';
+export { isQualifiedName, isValidLabelValue } from '../validation-strings';

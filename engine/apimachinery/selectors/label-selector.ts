@@ -3,7 +3,8 @@
 // Messages and the canonical string form follow k8s.io/apimachinery's labels package.
 import { SelectorError } from './errors';
 import { lexLabelSelector, type Token, type TokenType } from './label-lexer';
-import { invalidValue, labelValueErrors, qualifiedNameErrors } from './label-validation';
+import { invalidValue } from './label-validation';
+import { isQualifiedName, isValidLabelValue } from '../validation-strings';
 
 export type LabelOperator = '=' | '==' | '!=' | 'in' | 'notin' | 'exists' | '!' | 'gt' | 'lt';
 
@@ -39,7 +40,7 @@ const isInt64 = (s: string) => INT64.test(s) && BigInt(s) >= -(2n ** 63n) && Big
 /** Builds a requirement with upstream's checks (NewRequirement); throws SelectorError. */
 export function newRequirement(key: string, operator: LabelOperator, values: string[]): Requirement {
   const errs: string[] = [];
-  const keyErrs = qualifiedNameErrors(key);
+  const keyErrs = isQualifiedName(key);
   if (keyErrs.length) errs.push(invalidValue('key', key, keyErrs.join('; ')));
   switch (operator) {
     case 'in':
@@ -64,7 +65,7 @@ export function newRequirement(key: string, operator: LabelOperator, values: str
       break;
   }
   values.forEach((v, i) => {
-    const valueErrs = labelValueErrors(v);
+    const valueErrs = isValidLabelValue(v);
     if (valueErrs.length) errs.push(invalidValue(`values[${i}][${key}]`, v, valueErrs.join('; ')));
   });
   if (errs.length === 1) throw new SelectorError(errs[0]);
@@ -179,7 +180,7 @@ class Parser {
     if (negated) t = this.next();
     if (t.type !== 'identifier') throw new Error(`found '${t.literal}', expected: identifier`);
     const key = t.literal;
-    const keyErrs = qualifiedNameErrors(key);
+    const keyErrs = isQualifiedName(key);
     if (keyErrs.length) throw new Error(invalidValue('<nil>', key, keyErrs.join('; ')));
     const la = this.peek().type;
     if (negated || la === 'end' || la === ',') return newRequirement(key, negated ? '!' : 'exists', []);

@@ -23,7 +23,7 @@ const STREAMING = new Set(['exec', 'attach', 'portforward']);
 
 export interface Authorization {
   /** The user the request acts as; throws Forbidden (or BadRequest for malformed impersonation). */
-  authorizeRequest(req: IncomingMessage, url: URL, user: UserInfo): Promise<UserInfo>;
+  authorizeRequest(req: IncomingMessage, url: Pick<URL, 'pathname' | 'searchParams'>, user: UserInfo): Promise<UserInfo>;
   /** Runs a request's handling as `user` when it addresses `group` RBAC objects (escalation checks see who asks). */
   runAs<T>(user: UserInfo, group: string, fn: () => T): T;
   /** Answers an authorization.k8s.io review; undefined for kinds it does not own. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openSqliteStore } from '../../store/sqlite-store';
 import { createApiCore, type ApiCore } from '../api-core';
 import { bootstrapCluster } from '../bootstrap';
-import { createRegistryControllers } from '../../controllers/registry-controllers';
+import { startLifecycleControllers } from '../../controllers/testing/lifecycle-controllers';
 import { createInProcessClient } from '../in-process-client';
 import type { KubeClient } from '../../client/types';
 
@@ -21,13 +21,12 @@ export async function startTestCore(): Promise<TestCluster> {
   const store = openSqliteStore({ path: join(dir, 'state.db') });
   const core = createApiCore({ store, serviceCIDR: '10.96.0.0/12' });
   await bootstrapCluster(core, { apiServerPort: 6443 });
-  const background = createRegistryControllers(core);
-  await background.start();
+  const lifecycle = await startLifecycleControllers(core);
   return {
     core,
     client: createInProcessClient(core),
     async close() {
-      background.stop();
+      lifecycle.stop();
       core.stop();
       await store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -5,6 +5,7 @@
 // inside the container's bind mount of the directory.
 import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { checkLocalPath, VolumePathError } from './contained-paths';
 
 export type VolumeFiles = Record<string, string | Buffer>;
 
@@ -43,6 +44,11 @@ function sameContent(dir: string, files: VolumeFiles): boolean {
  * keepOld leaves earlier generations on disk (subPath mounts pin them).
  */
 export function writeAtomically(dir: string, files: VolumeFiles, opts: { keepOld?: boolean } = {}): boolean {
+  for (const p of Object.keys(files)) {
+    checkLocalPath(p, 'volume file path');
+    // `..data` and the generations live at the top: a key may not shadow them.
+    if (p.startsWith('..')) throw new VolumePathError(`volume file path ${JSON.stringify(p)} must not start with '..'`);
+  }
   mkdirSync(dir, { recursive: true });
   if (sameContent(dir, files)) return false;
   const stamp = `..${new Date().toISOString().replace(/[:.]/g, '_')}.${process.pid}.${Math.random().toString(36).slice(2, 8)}`;

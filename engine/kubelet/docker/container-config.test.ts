@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildEnv, hostConfigFor, parseQuantity, userOf } from './container-config';
+import { buildEnv, hostConfigFor, userOf } from './container-config';
 import { prepareVolumes } from './volumes';
 import type { KubeObject } from '../../kinds/types';
 
@@ -23,11 +23,15 @@ const secret: KubeObject = {
 const lookup = async (plural: string, _ns: string, name: string) =>
   plural === 'configmaps' && name === 'cm' ? cm : plural === 'secrets' && name === 's' ? secret : undefined;
 
-test('parseQuantity reads Kubernetes quantities', () => {
-  assert.equal(parseQuantity('64Mi'), 64 * 1024 * 1024);
-  assert.equal(parseQuantity('500m'), 0.5);
-  assert.equal(parseQuantity('2'), 2);
-  assert.equal(parseQuantity(undefined), undefined);
+test('Docker limits use the one quantity parser: every suffix exactly, an unknown one sets no limit (it used to count ×1)', () => {
+  const p = { metadata: { name: 'p', namespace: 'default' }, spec: {} };
+  const limits = (memory: string, cpu: string): unknown[] => {
+    const hc = hostConfigFor({ resources: { limits: { memory, cpu } } }, p, new Map());
+    return [hc.Memory as unknown, hc.NanoCpus as unknown];
+  };
+  assert.deepEqual(limits('1.1G', '1500m'), [1_100_000_000, 1_500_000_000]);
+  assert.deepEqual(limits('1Pi', '2'), [2 ** 50, 2_000_000_000]);
+  assert.deepEqual(limits('512Q', '2x'), [undefined, undefined]);
 });
 
 test('env: values, field/resource refs, ConfigMap and Secret refs, envFrom with prefix', async () => {

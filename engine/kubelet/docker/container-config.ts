@@ -1,31 +1,12 @@
 // Turns a pod's container spec into Docker create options: command/args, env (values, field and
 // resource refs, ConfigMap/Secret refs), working dir, security context, limits, volume mounts.
-import { existsSync, mkdirSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
 import type { KubeObject } from '../../kinds/types';
 import type { PreparedVolume } from './volumes';
+import { resolveInside } from './contained-paths';
+import { parseQuantity } from '../../apimachinery/quantity';
 
 /** Reads a ConfigMap or Secret of the pod's namespace (undefined when missing). */
 export type ObjectLookup = (plural: 'configmaps' | 'secrets', namespace: string, name: string) => Promise<KubeObject | undefined>;
-
-const QUANTITY: Record<string, number> = {
-  Ki: 1024,
-  Mi: 1024 ** 2,
-  Gi: 1024 ** 3,
-  Ti: 1024 ** 4,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  m: 1e-3,
-};
-
-export function parseQuantity(q: string | number | undefined): number | undefined {
-  if (q === undefined) return undefined;
-  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(String(q));
-  if (!m) return undefined;
-  return Number(m[1]) * (m[2] ? (QUANTITY[m[2]] ?? 1) : 1);
-}
 
 export function fieldValue(pod: KubeObject, path: string, hostIP: string, podIP: string): string {
   switch (path) {
@@ -113,13 +94,10 @@ export function hostConfigFor(spec: any, pod: KubeObject, vols: Map<string, Prep
       tmpfs[m.mountPath] = 'rw';
       continue;
     }
-    let src = m.subPath ? join(v.path, m.subPath) : v.path;
-    if (m.subPath) {
-      // A subPath into a ConfigMap/Secret volume names a file behind ..data: bind that
-      // generation's file itself (it stays, like upstream's subPath mounts, without updates).
-      if (existsSync(src)) src = realpathSync(src);
-      else mkdirSync(src, { recursive: true });
-    }
+    // A subPath into a ConfigMap/Secret volume names a file behind ..data: bind that
+    // generation's file itself (it stays, like upstream's subPath mounts, without updates).
+    // Its real path must stay inside the volume.
+    const src = m.subPath ? resolveInside(v.path, m.subPath) : v.path;
     binds.push(`${src}:${m.mountPath}${m.readOnly || v.readOnly ? ':ro' : ''}`);
   }
   const sc = { ...pod.spec?.securityContext, ...spec.securityContext };

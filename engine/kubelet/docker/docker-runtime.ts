@@ -16,22 +16,24 @@ import type {
 } from '../runtime';
 import type { NodeStreams } from '../../client/node-streams';
 import type { KubeObject } from '../../kinds/types';
-import { L, SANDBOX, containerName } from '../../docker/names';
+import { L, SANDBOX, clusterFilter, clusterLabels, containerName, ownedBy, type ClusterKey } from '../../docker/names';
 import { ensureClusterNetwork } from '../../docker/network';
 import { buildEnv, hostConfigFor, sandboxDns, userOf, type ObjectLookup, type PodDnsSettings } from './container-config';
 import { prepareVolumes, refreshVolumes } from './volumes';
 import { createDockerStreams } from './docker-streams';
 import { createImagePuller } from './image-pull';
-
-export const DEFAULT_SANDBOX_IMAGE = 'registry.k8s.io/pause:3.10';
+import { ensurePauseImage } from '../../docker/pause-image';
+import { createRelist } from './relist';
 const VOLUME_REFRESH_MS = 5_000;
 const TOKEN_REISSUE_MS = 24 * 3600_000;
 
 export interface DockerRuntimeOptions {
-  cluster: string;
+  /** The cluster's identity (names.ts): containers are labelled and selected by its UID. */
+  cluster: ClusterKey;
   node: string;
   /** Where per-pod volume dirs live (the cluster's data dir). */
   dataDir: string;
+  /** The pod sandbox image; unset: Skiff's own, built locally (engine/docker/pause-image.ts). */
   sandboxImage?: string;
   hostIP?: string;
   docker?: Docker;
@@ -45,6 +47,10 @@ export interface DockerRuntimeOptions {
   volumeRefreshMs?: number;
   /** Service networking (engine/network): cluster DNS for sandboxes, Service env for containers. */
   network?: DockerPodNetwork;
+  /** Docker's event stream broke or cannot be opened (false; Docker may be restarting) or is back (true). */
+  onEvents?: (connected: boolean) => void;
+  /** How often the node's containers are relisted to catch missed events (default 3 s). */
+  relistMs?: number;
 }
 
 export interface DockerPodNetwork {
@@ -56,6 +62,10 @@ export interface DockerPodNetwork {
 export type DockerRuntime = ContainerRuntime &
   NodeStreams & {
     readonly docker: Docker;
+    /** Whether Docker's event stream is open (a Docker shutting down answers pings but not this). */
+    eventsConnected(): boolean;
+    /** Drops the event stream and subscribes again (the runtime went down: the old stream proves nothing). */
+    resubscribe(): void;
     /** Removes every container of this node (tests, node removal). */
     removeAll(): Promise<void>;
   };
@@ -70,10 +80,14 @@ const date = (s?: string) => (s && !s.startsWith('0001-') ? new Date(s) : undefi
 export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
   const docker = o.docker ?? new Docker();
   const log = o.log ?? (() => {});
-  const sandboxImage = o.sandboxImage ?? DEFAULT_SANDBOX_IMAGE;
   const listeners = new Set<RuntimeListener>();
   const pods = new Map<string, KubeObject>(); // uid → pod last seen by ensureSandbox
-  const baseFilter = [`${L.cluster}=${o.cluster}`, `${L.node}=${o.node}`];
+  const baseFilter = [...clusterFilter(o.cluster), `${L.node}=${o.node}`];
+  // A legacy cluster selects by name, which another cluster may share: ownership decides.
+  const list = async (opts: { all?: boolean; labels?: string[] }) =>
+    (await docker.listContainers({ all: opts.all, filters: { label: [...baseFilter, ...(opts.labels ?? [])] } })).filter((c) =>
+      ownedBy(o.cluster, c.Labels),
+    );
   let network: Promise<string> | undefined;
   let closed = false;
   let version = 'docker://unknown';
@@ -85,14 +99,27 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     () => {},
   );
 
-  // Docker events → kubelet resyncs; reconnects while open.
-  let events: NodeJS.ReadableStream | undefined;
-  function watchEvents() {
+  const emit = (uid: string) => {
+    for (const l of listeners) l(uid);
+  };
+
+  // Docker events → kubelet resyncs. A stream that ends or breaks (Docker restarted) is
+  // re-subscribed; every pod is then resynced, since events in the gap are lost.
+  let events: (NodeJS.ReadableStream & { destroy?(): void }) | undefined;
+  let eventsUp = false;
+  function watchEvents(afterLoss = false) {
     if (closed) return;
-    docker.getEvents({ filters: { type: ['container'], label: baseFilter, event: ['start', 'die', 'oom'] } }).then(
+    docker.getEvents({ filters: { type: ['container'], label: baseFilter, event: ['start', 'die', 'oom', 'destroy'] } }).then(
       (s) => {
-        if (closed) return void (s as any).destroy?.();
-        events = s;
+        const stream = s as NodeJS.ReadableStream & { destroy?(): void };
+        if (closed) return void stream.destroy?.();
+        events = stream;
+        eventsUp = true;
+        if (afterLoss) o.onEvents?.(true);
+        if (afterLoss) {
+          log(`docker events: re-subscribed; resyncing ${pods.size} pod(s)`);
+          for (const uid of pods.keys()) emit(uid);
+        }
         let buf = '';
         s.on('data', (d: Buffer) => {
           buf += d.toString();
@@ -101,23 +128,43 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
             const line = buf.slice(0, i);
             buf = buf.slice(i + 1);
             try {
-              const uid = JSON.parse(line)?.Actor?.Attributes?.[L.podUid];
-              if (uid) for (const l of listeners) l(uid);
+              const attrs = (JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> } } | null)?.Actor?.Attributes;
+              const uid = attrs?.[L.podUid];
+              if (uid && ownedBy(o.cluster, attrs)) emit(uid);
             } catch {
               /* partial garbage: ignore */
             }
           }
         });
-        s.on('end', () => setTimeout(watchEvents, 1000).unref());
-        s.on('error', () => {});
+        let lost = false;
+        const onLost = () => {
+          if (lost || closed) return;
+          lost = true;
+          eventsUp = false;
+          o.onEvents?.(false);
+          setTimeout(() => watchEvents(true), 500).unref();
+        };
+        s.on('end', onLost);
+        s.on('close', onLost);
+        s.on('error', onLost);
       },
       (e) => {
-        log(`docker events: ${e.message}`);
-        setTimeout(watchEvents, 2000).unref();
+        if (!afterLoss) log(`docker events: ${e.message}`);
+        eventsUp = false;
+        o.onEvents?.(false);
+        setTimeout(() => watchEvents(true), 1000).unref();
       },
     );
   }
   watchEvents();
+
+  // The kubelet's PLEG: a periodic relist catches what the event stream missed.
+  const pleg = createRelist({
+    list: () => list({ all: true }),
+    podUidOf: (c) => c.Labels[L.podUid],
+    changed: emit,
+    intervalMs: o.relistMs,
+  });
 
   const podDir = (uid: string) => join(o.dataDir, 'pods', uid);
 
@@ -157,18 +204,36 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
   }, o.volumeRefreshMs ?? VOLUME_REFRESH_MS);
   refreshTimer.unref();
 
+  /** The pod's newest sandbox. */
   async function findSandbox(uid: string) {
-    const list = await docker.listContainers({
-      all: true,
-      filters: { label: [...baseFilter, `${L.podUid}=${uid}`, `${L.container}=${SANDBOX}`] },
-    });
-    return list[0];
+    const found = await list({ all: true, labels: [`${L.podUid}=${uid}`, `${L.container}=${SANDBOX}`] });
+    return found.sort((a, b) => Number(b.Labels[L.attempt] ?? 0) - Number(a.Labels[L.attempt] ?? 0))[0];
   }
 
   // Pull policy, pull Secrets and progress live in image-pull.ts.
   const puller = createImagePuller({ docker, lookup: o.lookup, log });
   const imagePresent = (image: string) => puller.present(image);
   const pull = (image: string) => puller.pull(image);
+
+  async function ensureSandboxImage(): Promise<string> {
+    const image = o.sandboxImage;
+    if (!image)
+      return ensurePauseImage(docker, log).catch((e: Error) => {
+        throw new Error(
+          `cannot build Skiff's sandbox image (${e.message}); pass --sandbox-image / SKIFF_SANDBOX_IMAGE naming a local image`,
+        );
+      });
+    if (await imagePresent(image)) return image;
+    try {
+      await pull(image);
+      return image;
+    } catch (err) {
+      const e = err as Error;
+      throw new Error(
+        `sandbox image "${image}" is not present and cannot be pulled (${e.message}); load it with \`docker load\`/\`docker import\`, or pass --sandbox-image / SKIFF_SANDBOX_IMAGE naming a local image (unset, Skiff builds its own)`,
+      );
+    }
+  }
 
   async function podIPOf(id: string): Promise<string> {
     const info = await docker.getContainer(id).inspect();
@@ -198,10 +263,9 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
   }
 
   async function listContainers(podUid?: string): Promise<RuntimeContainer[]> {
-    const label = [...baseFilter, ...(podUid ? [`${L.podUid}=${podUid}`] : [])];
-    const list = await docker.listContainers({ all: true, filters: { label } });
+    const found = await list({ all: true, labels: podUid ? [`${L.podUid}=${podUid}`] : [] });
     const out: RuntimeContainer[] = [];
-    for (const c of list) {
+    for (const c of found) {
       if (c.Labels[L.container] === SANDBOX) continue;
       const info = await docker
         .getContainer(c.Id)
@@ -217,6 +281,11 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
 
   const runtime: DockerRuntime = {
     docker,
+    eventsConnected: () => eventsUp,
+    resubscribe() {
+      eventsUp = false;
+      events?.destroy?.(); // its close handler subscribes again
+    },
     get version() {
       return version;
     },
@@ -226,25 +295,28 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
       const uid = pod.metadata.uid!;
       pods.set(uid, pod);
       const existing = await findSandbox(uid);
+      let attempt = 0;
       if (existing) {
-        if (existing.State !== 'running')
-          await docker
+        const started =
+          existing.State === 'running' ||
+          (await docker
             .getContainer(existing.Id)
             .start()
-            .catch((e) => {
-              if (e?.statusCode !== 304) throw e;
-            });
-        return { id: existing.Id, podIP: pod.spec?.hostNetwork ? (o.hostIP ?? '') : await podIPOf(existing.Id) };
+            .then(
+              () => true,
+              (e: { statusCode?: number; message?: string }) => {
+                if (e?.statusCode === 304) return true;
+                // After a Docker restart a sandbox may not start again (a stale task or
+                // endpoint): it is replaced, and the pod's containers restart in the new one.
+                log(`pod ${pod.metadata.namespace}/${pod.metadata.name}: sandbox does not start (${e.message}); replacing it`);
+                return false;
+              },
+            ));
+        if (started) return { id: existing.Id, podIP: pod.spec?.hostNetwork ? (o.hostIP ?? '') : await podIPOf(existing.Id) };
+        attempt = Number(existing.Labels[L.attempt] ?? 0) + 1;
+        await docker.getContainer(existing.Id).remove({ force: true }).catch(ignore404);
       }
-      if (!(await imagePresent(sandboxImage))) {
-        try {
-          await pull(sandboxImage);
-        } catch (e: any) {
-          throw new Error(
-            `sandbox image "${sandboxImage}" is not present and cannot be pulled (${e.message}); load it with \`docker load\`/\`docker import\`, or pass --sandbox-image / SKIFF_SANDBOX_IMAGE naming a local image`,
-          );
-        }
-      }
+      const sandboxImage = await ensureSandboxImage();
       network ??= ensureClusterNetwork(docker, o.cluster).catch((e) => {
         network = undefined;
         throw e;
@@ -253,29 +325,36 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
       const { name = '', namespace = 'default' } = pod.metadata;
       const hostname = (pod.spec?.hostname ?? name).slice(0, 63);
       const c = await docker.createContainer({
-        name: containerName(SANDBOX, name, namespace, uid, 0),
+        name: containerName(SANDBOX, name, namespace, uid, attempt),
         Image: sandboxImage,
         Hostname: pod.spec?.hostNetwork ? undefined : hostname,
         Domainname: pod.spec?.subdomain ? `${pod.spec.subdomain}.${namespace}.svc.cluster.local` : undefined,
         Labels: {
-          [L.cluster]: o.cluster,
+          ...clusterLabels(o.cluster),
           [L.node]: o.node,
           [L.namespace]: namespace,
           [L.pod]: name,
           [L.podUid]: uid,
           [L.container]: SANDBOX,
-          [L.attempt]: '0',
+          [L.attempt]: String(attempt),
         },
         HostConfig: { NetworkMode: pod.spec?.hostNetwork ? 'host' : net, Init: false, ...sandboxDns(pod, o.network?.dns()) },
       });
-      await c.start();
-      return { id: c.id, podIP: pod.spec?.hostNetwork ? (o.hostIP ?? '') : await podIPOf(c.id) };
+      try {
+        await c.start();
+      } catch (e) {
+        // Removed networks are made again on the next try (docker network rm behind our back).
+        if (/network .*not found/i.test(String((e as Error).message))) network = undefined;
+        await c.remove({ force: true }).catch(ignore404);
+        throw e;
+      }
+      return { id: c.id, podIP: pod.spec?.hostNetwork ? (o.hostIP ?? '') : await podIPOf(c.id), created: true };
     },
 
     async removeSandbox(podUid) {
-      const list = await docker.listContainers({ all: true, filters: { label: [...baseFilter, `${L.podUid}=${podUid}`] } });
+      const found = await list({ all: true, labels: [`${L.podUid}=${podUid}`] });
       // App containers first: they live in the sandbox's network namespace.
-      const sorted = [...list].sort((a, b) => Number(a.Labels[L.container] === SANDBOX) - Number(b.Labels[L.container] === SANDBOX));
+      const sorted = [...found].sort((a, b) => Number(a.Labels[L.container] === SANDBOX) - Number(b.Labels[L.container] === SANDBOX));
       for (const c of sorted) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignore404);
       pods.delete(podUid);
       tokens.delete(podUid);
@@ -306,11 +385,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
       const cname = containerName(spec.name, name, namespace, cfg.podUid, cfg.attempt);
       // kubectl debug --target: share the target container's process namespace.
       const target = spec.targetContainerName
-        ? (
-            await docker.listContainers({
-              filters: { label: [...baseFilter, `${L.podUid}=${cfg.podUid}`, `${L.container}=${spec.targetContainerName}`] },
-            })
-          )[0]
+        ? (await list({ labels: [`${L.podUid}=${cfg.podUid}`, `${L.container}=${spec.targetContainerName}`] }))[0]
         : undefined;
       // A half-made container of the same attempt (kubelet died mid-create) is replaced.
       await docker.getContainer(cname).remove({ force: true }).catch(ignore404);
@@ -326,7 +401,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
         OpenStdin: !!spec.stdin,
         StdinOnce: !!spec.stdinOnce,
         Labels: {
-          [L.cluster]: o.cluster,
+          ...clusterLabels(o.cluster),
           [L.node]: o.node,
           [L.namespace]: namespace,
           [L.pod]: name,
@@ -369,15 +444,14 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     listContainers,
 
     async listSandboxes() {
-      const list = await docker.listContainers({ all: true, filters: { label: [...baseFilter, `${L.container}=${SANDBOX}`] } });
-      return list.map((c) => c.Labels[L.podUid]);
+      return (await list({ all: true, labels: [`${L.container}=${SANDBOX}`] })).map((c) => c.Labels[L.podUid]);
     },
 
     async stats(): Promise<ContainerStats[]> {
-      const list = await docker.listContainers({ filters: { label: baseFilter } });
+      const running = await list({});
       const out: ContainerStats[] = [];
       await Promise.all(
-        list
+        running
           .filter((c) => c.Labels[L.container] !== SANDBOX)
           .map(async (c) => {
             const s: any = await docker
@@ -411,13 +485,14 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     close() {
       closed = true;
       clearInterval(refreshTimer);
-      (events as any)?.destroy?.();
+      pleg.stop();
+      events?.destroy?.();
       listeners.clear();
     },
 
     async removeAll() {
       for (const uid of await runtime.listSandboxes()) await runtime.removeSandbox(uid);
-      const rest = await docker.listContainers({ all: true, filters: { label: baseFilter } });
+      const rest = await list({ all: true });
       for (const c of rest) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignore404);
     },
 

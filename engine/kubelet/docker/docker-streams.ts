@@ -6,11 +6,11 @@ import { connect } from 'node:net';
 import { PassThrough, Duplex, type Readable } from 'node:stream';
 import type { KubeObject } from '../../kinds/types';
 import type { ExecSession, LogOptions, NodeStreams } from '../../client/node-streams';
-import { L, SANDBOX } from '../../docker/names';
+import { L, SANDBOX, clusterFilter, ownedBy, type ClusterKey } from '../../docker/names';
 
 export interface DockerStreamsDeps {
   docker: Docker;
-  cluster: string;
+  cluster: ClusterKey;
   node: string;
 }
 
@@ -21,9 +21,9 @@ export function createDockerStreams(d: DockerStreamsDeps): NodeStreams {
   async function attempts(pod: KubeObject, name: string) {
     const list = await docker.listContainers({
       all: true,
-      filters: { label: [`${L.cluster}=${d.cluster}`, `${L.podUid}=${pod.metadata.uid}`, `${L.container}=${name}`] },
+      filters: { label: [...clusterFilter(d.cluster), `${L.podUid}=${pod.metadata.uid}`, `${L.container}=${name}`] },
     });
-    return list.sort((a, b) => Number(b.Labels[L.attempt]) - Number(a.Labels[L.attempt]));
+    return list.filter((c) => ownedBy(d.cluster, c.Labels)).sort((a, b) => Number(b.Labels[L.attempt]) - Number(a.Labels[L.attempt]));
   }
 
   async function pick(pod: KubeObject, name: string, previous = false) {

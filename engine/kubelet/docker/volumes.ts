@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { KubeObject } from '../../kinds/types';
 import { writeAtomically, type VolumeFiles } from './atomic-writer';
 import { decode, fieldValue, type ObjectLookup } from './container-config';
+import { VolumePathError } from './contained-paths';
 
 export interface PreparedVolume {
   path: string;
@@ -23,6 +24,13 @@ export interface VolumeInput {
   caCert?: string;
   /** Resolves a PVC to a host path (local-path PVs). */
   pvcPath?: (namespace: string, claim: string) => Promise<string | undefined>;
+}
+
+/** The volume's own directory under the pod's; a name is one path element (the API checks it too). */
+function volumeDir(podDir: string, name: string): string {
+  if (typeof name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name))
+    throw new VolumePathError(`volume name ${JSON.stringify(name)} is not valid`);
+  return join(podDir, 'volumes', name);
 }
 
 const isRefreshable = (vol: any) => Boolean(vol.configMap || vol.secret || vol.downwardAPI || vol.projected);
@@ -82,7 +90,7 @@ export async function prepareVolumes(v: VolumeInput): Promise<Map<string, Prepar
   const out = new Map<string, PreparedVolume>();
   const pinned = subPathVolumes(v.pod);
   for (const vol of v.pod.spec?.volumes ?? []) {
-    const dir = join(v.podDir, 'volumes', vol.name);
+    const dir = volumeDir(v.podDir, vol.name);
     if (vol.emptyDir) {
       if (vol.emptyDir.medium === 'Memory') out.set(vol.name, { path: '', tmpfs: true });
       else {
@@ -122,7 +130,7 @@ export async function refreshVolumes(v: VolumeInput): Promise<string[]> {
     } catch {
       continue;
     }
-    if (writeAtomically(join(v.podDir, 'volumes', vol.name), files, { keepOld: pinned.has(vol.name) })) changed.push(vol.name);
+    if (writeAtomically(volumeDir(v.podDir, vol.name), files, { keepOld: pinned.has(vol.name) })) changed.push(vol.name);
   }
   return changed;
 }

@@ -2,6 +2,8 @@
 import { useState } from 'react';
 import { deleteObject, type Propagation } from '../../k8s/actions';
 import type { K8sClient } from '../../k8s/client';
+import { K8sError } from '../../k8s/errors';
+import { useServices } from '../../state/services';
 import type { ApiResource } from '../../k8s/types';
 import { ConfirmDialog } from '../confirm-dialog';
 
@@ -20,6 +22,7 @@ export function DeleteDialog(p: {
   onDeleted(): void;
 }) {
   const [policy, setPolicy] = useState<Propagation>('Background');
+  const { store } = useServices();
   return (
     <ConfirmDialog
       title={`Delete ${p.resource.kind} ${p.name}?`}
@@ -27,7 +30,13 @@ export function DeleteDialog(p: {
       danger
       onClose={p.onClose}
       onConfirm={async () => {
-        await deleteObject(p.client, p.resource, p.namespace, p.name, policy);
+        try {
+          await deleteObject(p.client, p.resource, p.namespace, p.name, policy);
+        } catch (e) {
+          // Someone else deleted it first: what the user wanted is done.
+          if (!(e instanceof K8sError && e.code === 404)) throw e;
+          store.getState().toast(`${p.resource.kind} ${p.name} was already gone.`);
+        }
         p.onDeleted();
       }}
     >

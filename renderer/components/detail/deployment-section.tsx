@@ -6,6 +6,7 @@ import { resourcePath, selectorString, wellKnown } from '../../k8s/resources';
 import type { ApiResource, KubeObject } from '../../k8s/types';
 import { useApp, useK8s } from '../../state/services';
 import { useLiveTable } from '../../state/use-live-table';
+import { useNow } from '../../state/use-now';
 import { ConfirmDialog } from '../confirm-dialog';
 import { formatAge } from '../../k8s/age';
 
@@ -136,6 +137,7 @@ function History({ deployment }: { deployment: KubeObject }) {
     pollMs: 3000,
   });
   const [target, setTarget] = useState<KubeObject>();
+  const now = useNow(5000);
   const owned = live.set.rows
     .map((r) => r.object)
     .filter((o): o is KubeObject => !!o && !!o.metadata.ownerReferences?.some((ref) => ref.uid === deployment.metadata.uid));
@@ -170,7 +172,7 @@ function History({ deployment }: { deployment: KubeObject }) {
                   {rs.status?.readyReplicas ?? 0}/{rs.spec?.replicas ?? 0}
                 </td>
                 <td className="mono small">{imagesOf(rs)}</td>
-                <td className="muted">{formatAge(rs.metadata.creationTimestamp, Date.now())}</td>
+                <td className="muted">{formatAge(rs.metadata.creationTimestamp, now)}</td>
                 <td>
                   {rev !== current && (
                     <button className="small" data-testid="action-rollback" onClick={() => setTarget(rs)}>

@@ -2,10 +2,12 @@
 // object has (metadata, conditions, events); actions on top.
 import { useState } from 'react';
 import type { Row } from '../../k8s/table-model';
+import type { KubeEvent } from '../../k8s/events';
 import type { KubeObject } from '../../k8s/types';
 import type { Selection } from '../../state/types';
 import { useApp, useK8s } from '../../state/services';
 import { useObject } from '../../state/use-object';
+import { useObjectEvents } from '../../state/use-object-events';
 import { ErrorBox } from '../error-box';
 import { DataSection } from './data-section';
 import { DeleteDialog } from './delete-dialog';
@@ -16,10 +18,10 @@ import { NodeActions, NodeSection } from './node-section';
 import { PodActions, PodSection } from './pod-section';
 import { ServiceActions, ServiceSection } from './service-section';
 
-function KindSection({ obj }: { obj: KubeObject }) {
+function KindSection({ obj, events }: { obj: KubeObject; events: KubeEvent[] }) {
   switch (obj.kind) {
     case 'Pod':
-      return <PodSection pod={obj} />;
+      return <PodSection pod={obj} events={events} />;
     case 'Deployment':
       return <DeploymentSection obj={obj} />;
     case 'Node':
@@ -41,6 +43,7 @@ export function DetailPanel({ selection, liveRow }: { selection: Selection; live
   const { resource, namespace, name } = selection;
   const { obj, error, reload } = useObject(client, resource, namespace, name, liveRow?.meta.resourceVersion);
   const [deleting, setDeleting] = useState(false);
+  const events = useObjectEvents(obj?.metadata.uid);
   const gone = error && (error as { code?: number }).code === 404;
   const kind = obj?.kind ?? resource.kind;
   return (
@@ -83,10 +86,10 @@ export function DetailPanel({ selection, liveRow }: { selection: Selection; live
         ) : (
           <>
             {error && <ErrorBox error={error} title="Showing the last known state" />}
-            <KindSection obj={obj} />
+            <KindSection obj={obj} events={events.events} />
             <MetaSection obj={obj} />
             <ConditionsSection conditions={obj.status?.conditions} />
-            <EventsSection uid={obj.metadata.uid} />
+            <EventsSection live={events} />
           </>
         )}
       </div>

@@ -1,19 +1,16 @@
-// Events about one object (fieldSelector involvedObject.uid), live.
-import { resourcePath, wellKnown } from '../../k8s/resources';
+// Events about one object, newest first: type, reason, how often, how long ago, who reported it.
 import { toneForCell } from '../../k8s/status-tone';
-import { useK8s } from '../../state/services';
-import { useLiveTable } from '../../state/use-live-table';
-import { formatAge } from '../../k8s/age';
+import { eventSource, eventTime } from '../../k8s/events';
+import type { ObjectEvents } from '../../state/use-object-events';
+import { useNow } from '../../state/use-now';
+import { formatDuration } from '../../k8s/age';
 
-export function EventsSection({ uid }: { uid?: string }) {
-  const client = useK8s();
-  const live = useLiveTable(client, uid ? resourcePath(wellKnown.events) : undefined, {
-    fieldSelector: `involvedObject.uid=${uid}`,
-    includeObject: 'Object',
-    poll: true,
-    pollMs: 4000,
-  });
-  const rows = [...live.set.rows].sort((a, b) => eventTime(b) - eventTime(a)).slice(0, 50);
+export function EventsSection({ live }: { live: ObjectEvents }) {
+  const now = useNow();
+  const rows = live.events
+    .map((e) => ({ key: e.metadata.uid ?? e.metadata.name, e, t: eventTime(e) }))
+    .sort((a, b) => b.t - a.t)
+    .slice(0, 50);
   return (
     <section data-testid="events-section">
       <h3>Events</h3>
@@ -29,31 +26,27 @@ export function EventsSection({ uid }: { uid?: string }) {
               <th>Type</th>
               <th>Reason</th>
               <th>Message</th>
+              <th>From</th>
             </tr>
           </thead>
           <tbody>
-            {rows.map((r) => {
-              const e = r.object;
-              return (
-                <tr key={r.key}>
-                  <td className="muted">{formatAge(e?.lastTimestamp ?? e?.eventTime ?? e?.metadata.creationTimestamp, Date.now())}</td>
-                  <td className={`tone-${toneForCell('type', e?.type ?? '') ?? ''}`}>{e?.type}</td>
-                  <td>
-                    {e?.reason}
-                    {(e?.count ?? 1) > 1 ? ` ×${e?.count}` : ''}
-                  </td>
-                  <td>{e?.message}</td>
-                </tr>
-              );
-            })}
+            {rows.map(({ key, e, t }) => (
+              <tr key={key} data-testid="event-row" data-type={e.type}>
+                <td className="muted" title={t ? new Date(t).toISOString() : undefined}>
+                  {t ? formatDuration(Math.max(0, now - t)) : ''}
+                </td>
+                <td className={`tone-${toneForCell('type', e.type ?? '') ?? ''}`}>{e.type}</td>
+                <td>
+                  {e.reason}
+                  {(e.count ?? 1) > 1 ? <span className="muted"> ×{e.count}</span> : null}
+                </td>
+                <td>{e.message || e.note}</td>
+                <td className="muted small">{eventSource(e)}</td>
+              </tr>
+            ))}
           </tbody>
         </table>
       )}
     </section>
   );
-}
-
-function eventTime(r: { object?: { lastTimestamp?: string; eventTime?: string; metadata: { creationTimestamp?: string } } }): number {
-  const e = r.object;
-  return Date.parse(e?.lastTimestamp ?? e?.eventTime ?? e?.metadata.creationTimestamp ?? '') || 0;
 }

@@ -4,6 +4,7 @@ import { formatAge } from '../../k8s/age';
 import { ownerResource } from '../../k8s/resources';
 import type { KubeObject } from '../../k8s/types';
 import { useApp } from '../../state/services';
+import { useNow } from '../../state/use-now';
 
 export function Chips({ map }: { map?: Record<string, string> }) {
   const entries = Object.entries(map ?? {});
@@ -45,6 +46,7 @@ export function MetaSection({ obj }: { obj: KubeObject }) {
   const resources = useApp((s) => (profile ? s.discovery[profile]?.resources : undefined)) ?? [];
   const showList = useApp((s) => s.showList);
   const select = useApp((s) => s.select);
+  const now = useNow();
   const m = obj.metadata;
   return (
     <section>
@@ -59,11 +61,13 @@ export function MetaSection({ obj }: { obj: KubeObject }) {
           </>
         )}
         <span>Created</span>
-        <span title={m.creationTimestamp}>{formatAge(m.creationTimestamp, Date.now())} ago</span>
+        <span title={m.creationTimestamp} data-testid="created-age">
+          {formatAge(m.creationTimestamp, now)} ago
+        </span>
         {m.deletionTimestamp && (
           <>
             <span>Deleting</span>
-            <span className="tone-warn">since {formatAge(m.deletionTimestamp, Date.now())}</span>
+            <span className="tone-warn">since {formatAge(m.deletionTimestamp, now)}</span>
           </>
         )}
         <span>UID</span>
@@ -117,6 +121,7 @@ interface Condition {
 }
 
 export function ConditionsSection({ conditions }: { conditions?: Condition[] }) {
+  const now = useNow();
   if (!conditions?.length) return null;
   return (
     <section>
@@ -138,7 +143,7 @@ export function ConditionsSection({ conditions }: { conditions?: Condition[] }) 
               <td className={`tone-${conditionTone(c) ?? ''}`}>{c.status}</td>
               <td>{c.reason}</td>
               <td>{c.message}</td>
-              <td className="muted">{formatAge(c.lastTransitionTime, Date.now())}</td>
+              <td className="muted">{formatAge(c.lastTransitionTime, now)}</td>
             </tr>
           ))}
         </tbody>

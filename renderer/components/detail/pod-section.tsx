@@ -3,7 +3,10 @@ import { useState } from 'react';
 import type { KubeObject } from '../../k8s/types';
 import { statusTone } from '../../k8s/status-tone';
 import { formatAge } from '../../k8s/age';
+import type { KubeEvent } from '../../k8s/events';
+import { podWhy } from '../../k8s/pod-why';
 import { useApp } from '../../state/services';
+import { useNow } from '../../state/use-now';
 import { PortForwardDialog, podPortChoices } from './port-forward-dialog';
 import { PodUsage, cpuText, memText, usePodSeries } from './usage-charts';
 
@@ -15,9 +18,9 @@ interface ContainerStatus {
   lastState?: Record<string, any>;
 }
 
-export function containerState(st?: ContainerStatus): { text: string; tone?: string } {
+export function containerState(st?: ContainerStatus, now = Date.now()): { text: string; tone?: string } {
   const s = st?.state ?? {};
-  if (s.running) return { text: `Running (${formatAge(s.running.startedAt, Date.now())})`, tone: 'ok' };
+  if (s.running) return { text: `Running (${formatAge(s.running.startedAt, now)})`, tone: 'ok' };
   if (s.waiting) return { text: s.waiting.reason ?? 'Waiting', tone: statusTone(s.waiting.reason ?? 'Pending') ?? 'warn' };
   if (s.terminated)
     return {
@@ -106,7 +109,9 @@ export function PodActions({ pod }: { pod: KubeObject }) {
   );
 }
 
-export function PodSection({ pod }: { pod: KubeObject }) {
+export function PodSection({ pod, events = [] }: { pod: KubeObject; events?: KubeEvent[] }) {
+  const now = useNow();
+  const why = podWhy(pod, events);
   const statuses: ContainerStatus[] = pod.status?.containerStatuses ?? [];
   const byName = new Map(statuses.map((s) => [s.name, s]));
   const phase = pod.metadata.deletionTimestamp ? 'Terminating' : (pod.status?.phase ?? 'Unknown');
@@ -114,6 +119,11 @@ export function PodSection({ pod }: { pod: KubeObject }) {
   const containerUsage = new Map((usage?.containers ?? []).map((c) => [c.name, c]));
   return (
     <section data-testid="pod-section">
+      {why && (
+        <div className={`notice ${why.tone}`} data-testid="pod-why" data-reason={why.reason} role="status">
+          <strong>{why.reason}:</strong> {why.message}
+        </div>
+      )}
       <h3>Pod</h3>
       <div className="kv">
         <span>Phase</span>
@@ -138,7 +148,7 @@ export function PodSection({ pod }: { pod: KubeObject }) {
       <h3>Containers</h3>
       {(pod.spec?.containers ?? []).map((c: any) => {
         const st = byName.get(c.name);
-        const state = containerState(st);
+        const state = containerState(st, now);
         const u = containerUsage.get(c.name);
         return (
           <div className="card" key={c.name} data-testid="container">
@@ -197,7 +207,7 @@ export function PodSection({ pod }: { pod: KubeObject }) {
                   <span>Last exit</span>
                   <span>
                     {st.lastState.terminated.reason} (code {st.lastState.terminated.exitCode}){' '}
-                    {formatAge(st.lastState.terminated.finishedAt, Date.now())} ago
+                    {formatAge(st.lastState.terminated.finishedAt, now)} ago
                   </span>
                 </>
               )}

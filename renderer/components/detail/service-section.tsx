@@ -56,6 +56,9 @@ export function ServiceSection({ svc }: { svc: KubeObject }) {
     };
   }, [client, ns, name, svc.metadata.resourceVersion]);
   const s = svc.spec ?? {};
+  const spec = svc.spec as { selector?: Record<string, string>; type?: string } | undefined;
+  const hasSelector = Object.keys(spec?.selector ?? {}).length > 0;
+  const external = spec?.type === 'ExternalName';
   const addresses = (eps?.subsets ?? []).flatMap((sub: any) => [
     ...(sub.addresses ?? []).map((a: any) => ({ ip: a.ip, pod: a.targetRef?.name, ready: true, ports: sub.ports ?? [] })),
     ...(sub.notReadyAddresses ?? []).map((a: any) => ({ ip: a.ip, pod: a.targetRef?.name, ready: false, ports: sub.ports ?? [] })),
@@ -81,7 +84,13 @@ export function ServiceSection({ svc }: { svc: KubeObject }) {
           </>
         )}
         <span>Selector</span>
-        <Chips map={s.selector} />
+        {hasSelector ? (
+          <Chips map={s.selector} />
+        ) : (
+          <span className="muted" data-testid="no-selector">
+            none: its endpoints are not picked by labels
+          </span>
+        )}
       </div>
       <h3>Ports</h3>
       <table className="mini">
@@ -110,7 +119,15 @@ export function ServiceSection({ svc }: { svc: KubeObject }) {
       {err ? (
         <div className="small tone-bad">{err}</div>
       ) : !addresses.length ? (
-        <div className="muted small">{eps === undefined ? 'Loading…' : 'No endpoints: no ready pod matches the selector.'}</div>
+        <div className="muted small">
+          {eps === undefined
+            ? 'Loading…'
+            : external
+              ? 'None: an ExternalName service answers with a DNS name, not with pods.'
+              : hasSelector
+                ? 'No endpoints: no ready pod matches the selector.'
+                : 'No selector: whoever manages this Service sets its endpoints (or answers on its IP itself); none are set.'}
+        </div>
       ) : (
         <table className="mini" data-testid="endpoints">
           <tbody>

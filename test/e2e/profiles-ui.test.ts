@@ -98,6 +98,8 @@ describe('kubeconfig profiles in the app (issue 6)', () => {
     home = join(dir, 'home');
     mkdirSync(home);
     [sim, second, deadPort] = await Promise.all([startSimCluster({ nodes: 3, name: 'multi' }), startApiFixture(), freePort()]);
+    // RBAC is on: the token user stands for a remote cluster's admin, as a kubeconfig user usually is.
+    await sim.ok(['create', 'clusterrolebinding', 'profiles-sa-admin', '--clusterrole=cluster-admin', '--serviceaccount=default:default']);
     saToken = (await sim.ok(['create', 'token', 'default', '--duration=1h'])).trim();
 
     // The user's own kubeconfig ($KUBECONFIG): read as the default source, never written.

@@ -56,6 +56,8 @@ describe('kubeconfig profiles (issue 6)', () => {
     home = join(dir, 'home');
     dataDir = join(dir, 'data');
     [sim, second] = await Promise.all([startSimCluster({ nodes: 3, name: 'multi' }), startApiFixture()]);
+    // RBAC is on: the token user stands for a remote cluster's admin, as a kubeconfig user usually is.
+    await sim.ok(['create', 'clusterrolebinding', 'profiles-sa-admin', '--clusterrole=cluster-admin', '--serviceaccount=default:default']);
     saToken = (await sim.ok(['create', 'token', 'default', '--duration=1h'])).trim();
     const probe = createServer();
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));

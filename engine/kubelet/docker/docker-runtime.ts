@@ -24,6 +24,7 @@ import { createDockerStreams } from './docker-streams';
 import { createImagePuller } from './image-pull';
 import { ensurePauseImage } from '../../docker/pause-image';
 import { createRelist } from './relist';
+import { dockerDate, ignoreGone, notFound } from './docker-errors';
 const VOLUME_REFRESH_MS = 5_000;
 const TOKEN_REISSUE_MS = 24 * 3600_000;
 
@@ -69,13 +70,6 @@ export type DockerRuntime = ContainerRuntime &
     /** Removes every container of this node (tests, node removal). */
     removeAll(): Promise<void>;
   };
-
-const notFound = (e: any) => e?.statusCode === 404;
-// 409 on remove: Docker is already removing it (another path got there first).
-const ignore404 = (e: any) => {
-  if (!notFound(e) && e?.statusCode !== 409) throw e;
-};
-const date = (s?: string) => (s && !s.startsWith('0001-') ? new Date(s) : undefined);
 
 export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
   const docker = o.docker ?? new Docker();
@@ -254,8 +248,8 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
       imageID: `docker-pullable://${c.Image}`,
       state,
       createdAt: new Date(c.Created),
-      startedAt: date(s.StartedAt),
-      finishedAt: state === 'exited' ? date(s.FinishedAt) : undefined,
+      startedAt: dockerDate(s.StartedAt),
+      finishedAt: state === 'exited' ? dockerDate(s.FinishedAt) : undefined,
       exitCode: state === 'exited' ? s.ExitCode : undefined,
       reason: state !== 'exited' ? undefined : s.OOMKilled ? 'OOMKilled' : s.ExitCode === 0 ? 'Completed' : 'Error',
       message: s.Error || undefined,
@@ -271,7 +265,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
         .getContainer(c.Id)
         .inspect()
         .catch((e) => {
-          ignore404(e);
+          ignoreGone(e);
           return undefined;
         });
       if (info) out.push(toRuntime(info));
@@ -314,7 +308,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
             ));
         if (started) return { id: existing.Id, podIP: pod.spec?.hostNetwork ? (o.hostIP ?? '') : await podIPOf(existing.Id) };
         attempt = Number(existing.Labels[L.attempt] ?? 0) + 1;
-        await docker.getContainer(existing.Id).remove({ force: true }).catch(ignore404);
+        await docker.getContainer(existing.Id).remove({ force: true }).catch(ignoreGone);
       }
       const sandboxImage = await ensureSandboxImage();
       network ??= ensureClusterNetwork(docker, o.cluster).catch((e) => {
@@ -345,7 +339,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
       } catch (e) {
         // Removed networks are made again on the next try (docker network rm behind our back).
         if (/network .*not found/i.test(String((e as Error).message))) network = undefined;
-        await c.remove({ force: true }).catch(ignore404);
+        await c.remove({ force: true }).catch(ignoreGone);
         throw e;
       }
       return { id: c.id, podIP: pod.spec?.hostNetwork ? (o.hostIP ?? '') : await podIPOf(c.id), created: true };
@@ -355,7 +349,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
       const found = await list({ all: true, labels: [`${L.podUid}=${podUid}`] });
       // App containers first: they live in the sandbox's network namespace.
       const sorted = [...found].sort((a, b) => Number(a.Labels[L.container] === SANDBOX) - Number(b.Labels[L.container] === SANDBOX));
-      for (const c of sorted) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignore404);
+      for (const c of sorted) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGone);
       pods.delete(podUid);
       tokens.delete(podUid);
       rmSync(podDir(podUid), { recursive: true, force: true });
@@ -388,7 +382,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
         ? (await list({ labels: [`${L.podUid}=${cfg.podUid}`, `${L.container}=${spec.targetContainerName}`] }))[0]
         : undefined;
       // A half-made container of the same attempt (kubelet died mid-create) is replaced.
-      await docker.getContainer(cname).remove({ force: true }).catch(ignore404);
+      await docker.getContainer(cname).remove({ force: true }).catch(ignoreGone);
       const c = await docker.createContainer({
         name: cname,
         Image: spec.image,
@@ -438,7 +432,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     },
 
     async removeContainer(id) {
-      await docker.getContainer(id).remove({ force: true, v: true }).catch(ignore404);
+      await docker.getContainer(id).remove({ force: true, v: true }).catch(ignoreGone);
     },
 
     listContainers,
@@ -493,7 +487,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     async removeAll() {
       for (const uid of await runtime.listSandboxes()) await runtime.removeSandbox(uid);
       const rest = await list({ all: true });
-      for (const c of rest) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignore404);
+      for (const c of rest) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGone);
     },
 
     ...createDockerStreams({ docker, cluster: o.cluster, node: o.node }),

@@ -164,3 +164,48 @@ test('expired lease: node Unknown, tainted, pods evicted per toleration; recover
     await tc.close();
   }
 });
+
+test('a gap in our own progress (sleep, SIGSTOP, clock jump) is not the nodes failing; a real silence still is', async () => {
+  const tc = await startTestCore();
+  const c = tc.client;
+  const informers = createInformerFactory(c);
+  let offset = 0;
+  const logs: string[] = [];
+  const deps: ControllerDeps = {
+    client: c,
+    informers,
+    events: createEventRecorder({ client: c, component: 't' }),
+    log: (m) => logs.push(m),
+    now: () => new Date(Date.now() + offset),
+  };
+  const ctrl = createNodeLifecycleController(deps, { gracePeriodMs: 1200, monitorPeriodMs: 150 });
+  let beat: NodeJS.Timeout | undefined;
+  const readyStatus = async () =>
+    (await c.get(R.nodes, undefined, 'n1')).status.conditions.find((x: any) => x.type === 'Ready').status as string;
+  try {
+    await makeNode(c, 'n1');
+    await ctrl.start();
+    await informers.start();
+    beat = setInterval(() => renew(c, 'n1').catch(() => {}), 200);
+    await new Promise((r) => setTimeout(r, 500));
+    // The whole process sleeps for a minute: the kubelet's beat stops with it and the clock jumps.
+    clearInterval(beat);
+    offset += 60_000;
+    await new Promise((r) => setTimeout(r, 300));
+    beat = setInterval(() => renew(c, 'n1').catch(() => {}), 200);
+    for (let i = 0; i < 6; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(await readyStatus(), 'True', 'the node stays Ready across our own pause');
+    }
+    assert.ok(logs.some((m) => /gap in our own progress/.test(m)));
+    // The node then really goes silent: Unknown after the grace period, as before.
+    clearInterval(beat);
+    beat = undefined;
+    await eventually(async () => (await readyStatus()) === 'Unknown', 'silent node Unknown', 5000);
+  } finally {
+    if (beat) clearInterval(beat);
+    ctrl.stop();
+    informers.stop();
+    await tc.close();
+  }
+});

@@ -3,6 +3,9 @@
 // ready, and taints follow the Ready condition (unreachable/not-ready, NoExecute + NoSchedule;
 // unschedulable:NoSchedule for cordoned nodes). Taint-based eviction lives in taint-eviction.ts.
 // Pods bound to nodes that no longer exist are force-deleted (upstream's pod GC).
+// A gap in this controller's own progress (the process stopped by a laptop's sleep, SIGSTOP, or
+// the wall clock jumping) is our pause, not the nodes' failure: every lease gets a fresh grace
+// period, so a resumed Skiff does not mark its own nodes Unknown and evict their pods.
 import { splitKey } from '../client/informer';
 import type { KubeObject } from '../kinds/types';
 import { R, isStatus } from '../client/types';
@@ -62,6 +65,19 @@ export function createNodeLifecycleController(deps: NodeLifecycleDeps, opts: Nod
   const lastSeen = new Map<string, { renewTime: string; at: number }>();
   const queue = createWorkQueue({ sync, onError: (k, e) => log(`node-lifecycle ${k}: ${(e as Error).message}`) });
   let timer: NodeJS.Timeout | undefined;
+  // Ticks come every `period`; a gap of several periods means this process was not running.
+  const pauseGapMs = Math.max(3 * period, 2_000);
+  let lastProgress = now().getTime();
+
+  /** Detects our own pause; after one, lease ages restart from now (each node gets a full grace period). */
+  function noteProgress(): void {
+    const t = now().getTime();
+    const gap = t - lastProgress;
+    lastProgress = t;
+    if (gap <= pauseGapMs && gap >= -pauseGapMs) return;
+    for (const seen of lastSeen.values()) seen.at = t;
+    log(`node-lifecycle: resumed after a ${Math.round(gap / 1000)} s gap in our own progress; node leases get a fresh grace period`);
+  }
 
   function observe(name: string) {
     const lease = leases.get('kube-node-lease', name);
@@ -72,6 +88,7 @@ export function createNodeLifecycleController(deps: NodeLifecycleDeps, opts: Nod
 
   async function sync(key: string) {
     if (key.startsWith('pod:')) return collectOrphan(key.slice(4));
+    noteProgress();
     const cached = nodes.get(undefined, key);
     if (!cached) {
       lastSeen.delete(key);
@@ -149,6 +166,7 @@ export function createNodeLifecycleController(deps: NodeLifecycleDeps, opts: Nod
   }
 
   function tick() {
+    noteProgress();
     for (const n of nodes.list()) queue.add(n.metadata.name!);
   }
 

@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { ApiError, errors } from './status';
 import { PatchError } from './patch';
 import { SelectorError } from '../apimachinery/selectors';
+import { StoreFullError } from '../store/types';
 
 /** Library errors carry their own HTTP meaning; anything else is a 500. */
 export function toApiError(err: unknown): ApiError {
@@ -33,11 +34,20 @@ export function requestLine(req: IncomingMessage): string {
   return `${req.method} ${String(req.url).slice(0, 300)}`;
 }
 
+/** Full disks are the machine's state, not a bug: one line a minute per server log, not a stack per request. */
+const lastFullLog = new WeakMap<(line: string) => void, number>();
+function logInternal(req: IncomingMessage, err: unknown, log: (line: string) => void): void {
+  if (!(err instanceof StoreFullError)) return log(`apiserver: internal error on ${requestLine(req)}: ${(err as Error)?.stack ?? err}`);
+  if (Date.now() - (lastFullLog.get(log) ?? 0) < 60_000) return;
+  lastFullLog.set(log, Date.now());
+  log(`apiserver: writes are failing: ${err.message}`);
+}
+
 /** Answers `err` as a Status; never throws (the response may already be gone). */
 export function replyError(req: IncomingMessage, res: ServerResponse, err: unknown, log: (line: string) => void): void {
   try {
     const apiErr = toApiError(err);
-    if (apiErr.code >= 500) log(`apiserver: internal error on ${requestLine(req)}: ${(err as Error)?.stack ?? err}`);
+    if (apiErr.code >= 500) logInternal(req, err, log);
     if (res.headersSent || res.destroyed) {
       res.end();
       return;

@@ -180,19 +180,23 @@ test('a gap in our own progress (sleep, SIGSTOP, clock jump) is not the nodes fa
   };
   const ctrl = createNodeLifecycleController(deps, { gracePeriodMs: 1200, monitorPeriodMs: 150 });
   let beat: NodeJS.Timeout | undefined;
-  const readyStatus = async () =>
-    (await c.get(R.nodes, undefined, 'n1')).status.conditions.find((x: any) => x.type === 'Ready').status as string;
+  const readyStatus = async (): Promise<string | undefined> => {
+    const node = await c.get(R.nodes, undefined, 'n1');
+    const status = node.status as { conditions?: { type: string; status: string }[] } | undefined;
+    const conditions = status?.conditions ?? [];
+    return conditions.find((x) => x.type === 'Ready')?.status;
+  };
   try {
     await makeNode(c, 'n1');
     await ctrl.start();
     await informers.start();
-    beat = setInterval(() => renew(c, 'n1').catch(() => {}), 200);
+    beat = setInterval(() => void renew(c, 'n1').catch(() => {}), 200);
     await new Promise((r) => setTimeout(r, 500));
     // The whole process sleeps for a minute: the kubelet's beat stops with it and the clock jumps.
     clearInterval(beat);
     offset += 60_000;
     await new Promise((r) => setTimeout(r, 300));
-    beat = setInterval(() => renew(c, 'n1').catch(() => {}), 200);
+    beat = setInterval(() => void renew(c, 'n1').catch(() => {}), 200);
     for (let i = 0; i < 6; i++) {
       await new Promise((r) => setTimeout(r, 200));
       assert.equal(await readyStatus(), 'True', 'the node stays Ready across our own pause');

@@ -1,7 +1,7 @@
 // Translation between the Store contract and etcd's wire types: keys under a cluster prefix,
 // numeric revisions (etcd sends int64 as strings), events and errors.
 import { ClientClosedError, GRPCCancelledError, GRPCDeadlineExceededError, GRPCUnavailableError, type IEvent, type IKeyValue } from 'etcd3';
-import { StoreError, UnavailableError, type KeyValue, type WatchEvent } from './types';
+import { StoreError, StoreFullError, UnavailableError, type KeyValue, type WatchEvent } from './types';
 
 export interface KeyCodec {
   encode(key: string): Buffer;
@@ -86,5 +86,7 @@ export function toStoreError(err: unknown, endpoints: string[]): Error {
     err instanceof ClientClosedError ||
     /circuit|ECONNREFUSED|No connection established|Deadline exceeded/i.test(msg);
   if (transport) return new UnavailableError(`etcd at ${endpoints.join(', ')} is unavailable: ${msg}`);
+  // etcd's NOSPACE alarm: its backend quota is reached (or its disk is full).
+  if (/database space exceeded|no space/i.test(msg)) return new StoreFullError(`etcd at ${endpoints.join(', ')}`);
   return new StoreError(`etcd: ${msg}`);
 }

@@ -8,6 +8,7 @@ import {
   KeyExistsError,
   NotFoundError,
   StoreError,
+  StoreFullError,
   type KeyValue,
   type ListOptions,
   type ListResult,
@@ -28,6 +29,12 @@ interface Pending {
   op: Op;
   resolve(v: unknown): void;
   reject(e: Error): void;
+}
+
+/** SQLite's "database or disk is full" (SQLITE_FULL) or the OS's ENOSPC under it. */
+function isDiskFull(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && /^SQLITE_FULL|ENOSPC/.test(code);
 }
 
 /** Revisions per physical compaction transaction (keeps each pause of the event loop short). */
@@ -128,7 +135,7 @@ export function openSqliteStore(opts: { path: string }): Store {
       rev = commitBatch(batch, outcomes, events);
     } catch (err) {
       // The whole transaction rolled back (disk full, I/O error): nothing was written.
-      const e = new StoreError(`sqlite write failed: ${(err as Error).message}`);
+      const e = isDiskFull(err) ? new StoreFullError(opts.path) : new StoreError(`sqlite write failed: ${(err as Error).message}`);
       for (const p of batch) p.reject(e);
       return;
     }

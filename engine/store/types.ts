@@ -110,3 +110,12 @@ export class CompactedError extends StoreError {
   }
 }
 export class UnavailableError extends StoreError {}
+/** The store's disk (or etcd's quota) is full: nothing was written; reads and watches go on. */
+export class StoreFullError extends StoreError {
+  constructor(readonly where: string) {
+    super(
+      `the cluster's store is full (database space exceeded): no space left for ${where}; ` +
+        'nothing was written — free some space there and retry',
+    );
+  }
+}

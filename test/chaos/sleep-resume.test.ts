@@ -1,0 +1,141 @@
+// Sleep and resume: a Docker-backed `skiff start` process is stopped (SIGSTOP stands in for a
+// laptop's lid closing) for longer than the node grace period (40 s), then continued. Its own
+// clock jumped, its own kubelet missed its heartbeats — but that is our pause, not the node's
+// failure: no NodeNotReady, no taint, no eviction, no restarted container, node Ready at once.
+// SKIFF_CHAOS_PAUSE_SECONDS sets the pause (default 50 s; the issue's 120 s was run by hand).
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- kubectl's JSON is read untyped, as a user's script would */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { dockerSkip } from '../docker/docker-available';
+import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from '../docker/images';
+import { run, kubectlPath } from '../integration/harness';
+import { removeClusterResources } from '../../engine/docker/network';
+import { waitFor } from '../wait-for';
+import { ensureCliBuilt } from '../testing/ensure-cli-built';
+
+const skip = await dockerSkip();
+if (skip && process.env.SKIFF_REQUIRE_DOCKER) throw new Error(`SKIFF_REQUIRE_DOCKER is set but ${skip}`);
+const cluster = 'chaos-sleep';
+const pauseSeconds = Number(process.env.SKIFF_CHAOS_PAUSE_SECONDS) || 50;
+const root = new URL('../..', import.meta.url).pathname;
+let dir: string;
+let proc: ChildProcess | undefined;
+
+const env = () => ({ ...process.env, HOME: join(dir, 'home'), KUBECONFIG: join(dir, 'kc'), SKIFF_SANDBOX_IMAGE: PAUSE_IMAGE });
+const kubectl = (args: string[], input?: string) => run(kubectlPath(), args, { input, env: env() });
+const json = async (args: string[]) => JSON.parse((await kubectl([...args, '-o', 'json'])).stdout || '{}');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const deployment = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: web
+        image: ${BUSYBOX_IMAGE}
+        imagePullPolicy: Never
+        command: [sh, -c, 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www']
+        readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 }
+        livenessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 2, failureThreshold: 3 }
+`;
+
+type View = { pods: string[]; restarts: number; ready: number };
+async function podView(): Promise<View> {
+  const items: any[] = (await json(['get', 'pods', '-l', 'app=web'])).items ?? [];
+  return {
+    pods: items.map((p) => `${p.metadata.name}:${p.metadata.uid}`).sort(),
+    restarts: items.reduce((n, p) => n + (p.status?.containerStatuses ?? []).reduce((m: number, s: any) => m + s.restartCount, 0), 0),
+    ready: items.filter((p) => p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')).length,
+  };
+}
+
+async function nodeView() {
+  const node = (await json(['get', 'nodes'])).items[0];
+  const ready = node.status.conditions.find((c: any) => c.type === 'Ready');
+  return { status: ready.status as string, since: ready.lastTransitionTime as string, taints: (node.spec.taints ?? []) as any[] };
+}
+
+before(async () => {
+  if (skip) return;
+  await ensureTestImages();
+  dir = mkdtempSync(join(tmpdir(), 'skiff-sleep-'));
+  mkdirSync(join(dir, 'home'));
+  await ensureCliBuilt();
+  await removeClusterResources(new Docker(), cluster);
+});
+
+after(async () => {
+  if (skip) return;
+  const p = proc;
+  if (p && p.exitCode === null && !p.signalCode) {
+    p.kill('SIGCONT');
+    await new Promise<void>((resolve) => {
+      p.once('exit', () => resolve());
+      p.kill('SIGKILL');
+    });
+  }
+  await removeClusterResources(new Docker(), cluster);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test(`stopped for ${pauseSeconds} s and continued: no eviction, no restart, node Ready`, { skip, timeout: 240_000 }, async () => {
+  const args = ['start', '--foreground', '--name', cluster, '--data-dir', join(dir, 'data'), '--kubeconfig', join(dir, 'kc')];
+  const p = spawn(process.execPath, [join(root, 'bin/skiff.mjs'), ...args, '--node-runtime', 'docker'], {
+    env: env(),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  proc = p;
+  let stderr = '';
+  p.stderr.on('data', (d) => (stderr += d));
+  await waitFor('node Ready', async () => {
+    if (p.exitCode !== null) throw new Error(`skiff exited ${p.exitCode}: ${stderr}`);
+    return / Ready /.test((await kubectl(['get', 'nodes', '--no-headers'])).stdout);
+  });
+  assert.equal((await kubectl(['apply', '-f', '-'], deployment)).code, 0);
+  const before = await waitFor('2 pods ready', async () => {
+    const v = await podView();
+    return v.ready === 2 && v.pods.length === 2 ? v : undefined;
+  });
+  const nodeBefore = await nodeView();
+
+  p.kill('SIGSTOP');
+  await sleep(pauseSeconds * 1000);
+  p.kill('SIGCONT');
+  const resumed = Date.now();
+
+  const node = await waitFor(
+    'node Ready after resume',
+    async () => {
+      const n = await nodeView();
+      return n.status === 'True' ? n : undefined;
+    },
+    5_000,
+  );
+  const readyAfterMs = Date.now() - resumed;
+  // Watch a while longer: a late NodeNotReady, taint or probe failure would show here.
+  await sleep(8_000);
+  const after = await podView();
+  const nodeAfter = await nodeView();
+  const notReady = (await json(['get', 'events', '-A', '--field-selector', 'reason=NodeNotReady'])).items ?? [];
+  console.log(`# node Ready ${readyAfterMs} ms after SIGCONT (floor 5,000 ms); pause ${pauseSeconds} s`);
+  assert.equal(node.since, nodeBefore.since, 'the Ready condition never changed');
+  assert.equal(nodeAfter.status, 'True');
+  assert.equal(nodeAfter.since, nodeBefore.since);
+  assert.deepEqual(nodeAfter.taints, []);
+  assert.deepEqual(notReady, []);
+  assert.deepEqual(after.pods, before.pods, 'no pod evicted or replaced');
+  assert.equal(after.restarts, 0, 'no container restarted');
+  assert.equal(after.ready, 2);
+});

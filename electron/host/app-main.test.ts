@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runningPid } from '../../engine/cli/pid-file';
+import { runningPid } from '../../engine/cluster/pid-file';
 import { parseAppFlags, startApp, type RunningApp } from './app-main';
 import type { AppInfo, HostEvent, LocalCluster } from './protocol';
 import { httpGet } from './testing/test-http';

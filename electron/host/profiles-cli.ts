@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { contextName } from '../../engine/cluster/kubeconfig';
 import { defaultDataDir } from '../../engine/cluster/paths';
-import { listClusterNames } from './clusters/cluster-probe';
+import { listClusterNames } from '../../engine/cluster/cluster-status';
 import { HostHttpError } from './http/http-util';
 import { createKubeconfigProfiles, type KubeconfigProfiles } from './profiles/kubeconfig-profiles';
 import { standaloneKubeconfig } from './profiles/kubeconfig-profile';

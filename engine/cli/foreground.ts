@@ -5,10 +5,10 @@ import { startControlPlane } from '../cluster/control-plane';
 import { dataDirError, SkiffError } from '../cluster/errors';
 import { clusterPaths, defaultDataDir } from '../cluster/paths';
 import type { Flags } from './args';
-import { exportKubeconfig } from './export-kubeconfig';
+import { exportKubeconfig } from '../cluster/export-kubeconfig';
 import type { CliIo } from './io';
-import { claimPidFile, releasePidFile } from './pid-file';
-import { sendToParent } from './protocol';
+import { claimPidFile, releasePidFile } from '../cluster/pid-file';
+import { sendToParent } from '../cluster/child-protocol';
 import { howToUse, nameFlag, version } from './usage';
 
 const STOP_DEADLINE_MS = 15_000;

@@ -1,7 +1,7 @@
 // Help text and the "how to use it" lines shown after start.
 import { readFileSync } from 'node:fs';
 import { contextName } from '../cluster/kubeconfig';
-import type { ExportedKubeconfig } from './export-kubeconfig';
+import type { ExportedKubeconfig } from '../cluster/export-kubeconfig';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

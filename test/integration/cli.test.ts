@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { isAlive } from '../../engine/cli/pid-file';
+import { isAlive } from '../../engine/cluster/pid-file';
 import { openStore } from '../../engine/store/open-store';
 import { findEtcdBinary, startEtcdTestServer } from '../../engine/store/testing/etcd-test-server';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runningPid } from '../../../engine/cli/pid-file';
+import { runningPid } from '../../../engine/cluster/pid-file';
 import { createClusterManager, type ClusterManager } from './cluster-manager';
 import { createEventHub } from '../http/event-hub';
 import { HostHttpError } from '../http/http-util';

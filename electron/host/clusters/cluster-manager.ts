@@ -1,22 +1,20 @@
 // Local clusters under the app's data dir: list (from disk, so clusters started by the CLI
 // show up), start (a detached `skiff start --foreground` child with progress), stop, restart
-// and delete (the CLI's own code). Clusters keep running when the app exits.
+// and delete (engine/cluster/lifecycle.ts, as `skiff` uses). Clusters keep running when the app exits.
 import { existsSync } from 'node:fs';
 import { sep } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { clusterPaths } from '../../../engine/cluster/paths';
 import { contextName } from '../../../engine/cluster/kubeconfig';
-import { runningPid } from '../../../engine/cli/pid-file';
+import { createClusterLifecycle } from '../../../engine/cluster/lifecycle';
 import type { EventHub } from '../http/event-hub';
 import { HostHttpError } from '../http/http-util';
 import { createKubeTargets } from '../proxy/kube-target';
 import { listNodes } from '../proxy/kube-request';
-import { listClusterNames, probeCluster } from './cluster-probe';
 import { runClusterStart, type StartingCluster } from './cluster-start';
 import { createStepTracker } from './cluster-steps';
-import { deleteCluster, stopCluster } from './cluster-lifecycle';
 import { parseStartRequest } from './start-request';
 import type { LocalCluster, RuntimeChoice, StartClusterRequest } from '../protocol';
+import { SKIFF_BIN } from '../root-paths';
 
 export interface ClusterManagerOptions {
   dataDir: string;
@@ -71,11 +69,25 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
   const entries = new Map<string, Entry>();
   const published = new Map<string, string>();
   const targets = createKubeTargets();
+  const lifecycle = createClusterLifecycle({ dataDir, env, skiffBin: opts.skiffBin ?? SKIFF_BIN, logLabel: 'skiff app' });
+
+  async function stopCluster(name: string): Promise<void> {
+    const r = await lifecycle.stop(name);
+    if (r.stopped) log(`host: cluster "${name}" stopped (pid ${r.pid})`);
+  }
+
+  // The app never wrote the user's kubeconfig, so only the files cluster.json lists are cleaned.
+  async function deleteCluster(name: string): Promise<void> {
+    const r = await lifecycle.delete(name, { kubeconfig: { update: false } });
+    for (const k of r.kubeconfigs) log(`host: removed context "${contextName(name)}" from ${k.file} (backup: ${k.backup})`);
+    for (const w of r.warnings) log(`host: warning: ${w}`);
+    log(`host: cluster "${name}" deleted (${r.dir})`);
+  }
   let closed = false;
 
   const kubeConfigOf = (name: string) => {
     const kc = new KubeConfig();
-    kc.loadFromFile(clusterPaths(dataDir, name).kubeconfig);
+    kc.loadFromFile(lifecycle.paths(name).kubeconfig);
     return kc;
   };
 
@@ -113,7 +125,7 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
   function existing(name: string): Entry {
     const e = entries.get(name);
     if (e) return e;
-    if (!existsSync(clusterPaths(dataDir, checkName(name)).config)) {
+    if (!existsSync(lifecycle.paths(checkName(name)).config)) {
       throw new HostHttpError(404, `cluster "${name}" does not exist in ${dataDir}`, 'create it first (POST /api/clusters)');
     }
     return entry(name);
@@ -132,14 +144,14 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
   async function refreshOne(name: string): Promise<void> {
     const e = entry(name);
     if (e.op) return; // our own operation knows better than the disk
-    const p = await probeCluster(dataDir, name);
+    const p = await lifecycle.status(name, { readyTimeoutMs: 1500 });
     if (e.op || entries.get(name) !== e) return; // an operation began while we looked
     e.url = p.url ?? e.url;
-    const own = clusterPaths(dataDir, name).dir;
+    const own = lifecycle.paths(name).dir;
     e.kubeconfigs = (p.config?.kubeconfigs ?? []).filter((f) => !f.startsWith(own + sep) && f !== own);
     if (p.configError) {
       e.state = 'failed';
-      e.error = p.configError;
+      e.error = p.configError.message;
     } else if (p.pid !== undefined) {
       e.state = p.ready ? 'running' : 'starting';
     } else {
@@ -164,10 +176,10 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
   }
 
   async function refresh(): Promise<void> {
-    const names = listClusterNames(dataDir);
+    const names = lifecycle.list();
     await Promise.all(names.map((n) => refreshOne(n).catch((err) => log(`host: cannot read cluster "${n}": ${(err as Error).message}`))));
     for (const [name, e] of entries) {
-      if (!names.includes(name) && !e.op && !existsSync(clusterPaths(dataDir, name).dir)) forget(name);
+      if (!names.includes(name) && !e.op && !existsSync(lifecycle.paths(name).dir)) forget(name);
     }
   }
 
@@ -187,9 +199,7 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
     publish(e);
     void runOp(e, 'start', () =>
       runClusterStart(e, nodes, runtime, {
-        dataDir,
-        env,
-        skiffBin: opts.skiffBin,
+        lifecycle,
         readyTimeoutMs,
         nodesTimeoutMs,
         publish: () => void publish(e),
@@ -235,7 +245,7 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
           e.child?.kill('SIGTERM');
           await wasStarting.done;
         }
-        await stopCluster(dataDir, name, log);
+        await stopCluster(name);
       };
       try {
         await runOpStrict(e, 'stop', work);
@@ -261,7 +271,7 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
       publish(e);
       void runOp(e, 'restart', async () => {
         try {
-          await stopCluster(dataDir, name, log);
+          await stopCluster(name);
         } catch (err) {
           e.state = 'failed';
           e.error = (err as Error).message;
@@ -290,8 +300,8 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
             e.child?.kill('SIGTERM'); // its pid file may not exist yet
             await starting.done;
           }
-          await stopCluster(dataDir, name, log);
-          await deleteCluster(dataDir, name, log);
+          await stopCluster(name);
+          await deleteCluster(name);
         });
       } catch (err) {
         e.state = 'failed';
@@ -304,7 +314,7 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
       forget(name);
     },
 
-    kubeconfigPath: (name) => clusterPaths(dataDir, name).kubeconfig,
+    kubeconfigPath: (name) => lifecycle.paths(name).kubeconfig,
     idle: async (name) => {
       for (let op = entries.get(name)?.op; op; op = entries.get(name)?.op) await op.done;
     },
@@ -319,7 +329,7 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
     const e = entry(req.name);
     if (e.op) throw new HostHttpError(409, `cluster "${req.name}" is busy (${e.op.kind})`, 'wait for it to finish');
     // The disk, not our last look, says whether it runs (the CLI may have started or stopped it).
-    const pid = runningPid(clusterPaths(dataDir, req.name).pid);
+    const pid = lifecycle.pid(req.name);
     if (pid !== undefined) {
       void refreshOne(req.name);
       throw new HostHttpError(409, `cluster "${req.name}" is already running (pid ${pid})`, 'stop it first, or use it as it is');

@@ -1,7 +1,6 @@
-// One start of a local cluster: spawn the child, turn its IPC steps into progress rows, then
+// One start of a local cluster: spawn its process (the lifecycle library), turn its IPC steps into progress rows, then
 // poll the nodes until every one is Ready. Changes go to the entry; publish() announces them.
-import { clusterPaths } from '../../../engine/cluster/paths';
-import { spawnClusterChild, type ClusterChild } from './cluster-process';
+import type { ClusterLifecycle, ClusterProcess } from '../../../engine/cluster/lifecycle';
 import type { StepTracker } from './cluster-steps';
 import type { NodeInfo } from '../proxy/kube-request';
 import type { ClusterState, RuntimeChoice } from '../protocol';
@@ -15,15 +14,13 @@ export interface StartingCluster {
   runtime?: RuntimeChoice;
   nodes?: number;
   url?: string;
-  child?: ClusterChild;
+  child?: ClusterProcess;
   /** Set by stop/delete: the start ends as 'stopped', not 'failed'. */
   stopRequested?: boolean;
 }
 
 export interface StartDeps {
-  dataDir: string;
-  env: Record<string, string | undefined>;
-  skiffBin?: string;
+  lifecycle: ClusterLifecycle;
   readyTimeoutMs: number;
   nodesTimeoutMs: number;
   publish(): void;
@@ -32,7 +29,7 @@ export interface StartDeps {
 }
 
 export async function runClusterStart(e: StartingCluster, nodes: number, runtime: RuntimeChoice | undefined, d: StartDeps): Promise<void> {
-  const paths = clusterPaths(d.dataDir, e.name);
+  const paths = d.lifecycle.paths(e.name);
   const tracker = e.tracker!;
   const failed = (message: string) => {
     if (e.stopRequested) {
@@ -54,8 +51,10 @@ export async function runClusterStart(e: StartingCluster, nodes: number, runtime
       resolve(v);
     };
     try {
-      e.child = spawnClusterChild(
-        { name: e.name, dataDir: d.dataDir, nodes, runtime, env: d.env, skiffBin: d.skiffBin },
+      // The app never writes the user's kubeconfig: the cluster's own file only.
+      e.child = d.lifecycle.start(
+        e.name,
+        { nodes, nodeRuntime: runtime, kubeconfig: { update: false } },
         {
           step(step, detail) {
             const r = tracker.childStep(step, detail);
@@ -120,4 +119,4 @@ async function waitForNodes(e: StartingCluster, tracker: StepTracker, d: StartDe
   }
 }
 
-const logPath = (d: StartDeps, e: StartingCluster) => clusterPaths(d.dataDir, e.name).log;
+const logPath = (d: StartDeps, e: StartingCluster) => d.lifecycle.paths(e.name).log;

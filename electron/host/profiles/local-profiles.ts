@@ -6,7 +6,7 @@ import { clusterPaths } from '../../../engine/cluster/paths';
 import { contextName } from '../../../engine/cluster/kubeconfig';
 import type { EventHub } from '../http/event-hub';
 import { ProfileUnavailable, type Profile, type ProfileRegistry } from './profiles';
-import { isClusterName } from '../clusters/cluster-probe';
+import { isClusterName } from '../../../engine/cluster/cluster-status';
 import type { LocalCluster, ProfileSummary } from '../protocol';
 
 export interface LocalProfiles extends ProfileRegistry {

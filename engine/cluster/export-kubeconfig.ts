@@ -1,8 +1,8 @@
 // Hands the cluster's credentials to kubectl: merged into the user's kubeconfig (or the
 // file given with --kubeconfig), and remembered in cluster.json so `skiff delete` can undo it.
-import { updateClusterConfig } from '../cluster/cluster-config';
-import { userKubeconfigPath, type KubeconfigEntries } from '../cluster/kubeconfig';
-import { mergeIntoUserKubeconfig } from '../cluster/kubeconfig-merge';
+import { updateClusterConfig } from './cluster-config';
+import { userKubeconfigPath, type KubeconfigEntries } from './kubeconfig';
+import { mergeIntoUserKubeconfig } from './kubeconfig-merge';
 
 export interface ExportedKubeconfig {
   file: string;

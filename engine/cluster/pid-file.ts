@@ -1,6 +1,6 @@
 // The pid file of a running cluster process, with checks against stale files and reused pids.
 import { openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
-import { errorCode } from '../cluster/errors';
+import { errorCode } from './errors';
 
 export function readPid(path: string): number | undefined {
   try {

@@ -1,0 +1,116 @@
+// Starting a cluster: one `skiff start --foreground` process per cluster, detached (it
+// outlives whoever started it), output appended to skiff.log, progress over Node IPC
+// (child-protocol.ts). `skiff start` and the app both start clusters this way.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import type { Datastore } from './cluster-config';
+import type { ChildMessage } from './child-protocol';
+import type { NodeRuntime } from './components';
+import type { ExportedKubeconfig } from './export-kubeconfig';
+import type { ClusterPaths } from './paths';
+
+/**
+ * Which kubeconfig the cluster's credentials go to. `update: false`: only the cluster's own
+ * `<data dir>/<name>/kubeconfig`, the user's files stay as they are (the app). `update: true`:
+ * merged into `file` (default kubectl's: $KUBECONFIG or ~/.kube/config), its context made
+ * current unless `switchContext` is false (a named file is always switched).
+ */
+export type KubeconfigChoice = { update: false } | { update: true; file?: string; switchContext?: boolean };
+
+export interface StartOptions {
+  kubeconfig: KubeconfigChoice;
+  port?: number;
+  datastore?: Datastore;
+  etcdEndpoints?: string[];
+  nodes?: number;
+  nodeRuntime?: NodeRuntime;
+  sandboxImage?: string;
+}
+
+export interface StartHandlers {
+  step(step: string, detail?: string): void;
+  /** The cluster is ready; from here on its process lives on its own. */
+  ready(url: string, kubeconfig: ExportedKubeconfig): void;
+  /**
+   * The process failed or exited before 'ready'. `exited` is how it ended when it sent no
+   * error of its own (then the reason is only in skiff.log).
+   */
+  failed(message: string, exited?: boolean): void;
+}
+
+export interface ClusterProcess {
+  pid?: number;
+  /** Signals the process (while we still own it, i.e. before 'ready'). */
+  kill(signal: NodeJS.Signals): void;
+}
+
+export interface SpawnDeps {
+  skiffBin: string;
+  nodePath: string;
+  env: Record<string, string | undefined>;
+  /** Who starts it, written in skiff.log's separator line ("skiff", "skiff app"). */
+  logLabel: string;
+}
+
+export function foregroundArgs(dataDir: string, paths: ClusterPaths, name: string, o: StartOptions): string[] {
+  const args = ['start', '--foreground', '--name', name, '--data-dir', dataDir];
+  if (o.port !== undefined) args.push('--port', String(o.port));
+  const kc = o.kubeconfig;
+  const file = kc.update ? kc.file : paths.kubeconfig;
+  if (file) args.push('--kubeconfig', file);
+  if (o.datastore) args.push('--datastore', o.datastore);
+  if (o.etcdEndpoints) args.push('--etcd-endpoints', o.etcdEndpoints.join(','));
+  if (!kc.update || kc.switchContext === false) args.push('--no-switch-context');
+  if (o.nodes !== undefined) args.push('--nodes', String(o.nodes));
+  if (o.nodeRuntime) args.push('--node-runtime', o.nodeRuntime);
+  if (o.sandboxImage) args.push('--sandbox-image', o.sandboxImage);
+  return args;
+}
+
+/** Throws when the data dir or its log cannot be written (filesystem errors as they are). */
+export function spawnCluster(args: string[], paths: ClusterPaths, deps: SpawnDeps, on: StartHandlers): ClusterProcess {
+  mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+  const logFd = openSync(paths.log, 'a', 0o600);
+  let child: ChildProcess;
+  try {
+    writeSync(logFd, `\n--- ${deps.logLabel} start ${new Date().toISOString()}\n`);
+    child = spawn(deps.nodePath, [deps.skiffBin, ...args], {
+      detached: true, // own session: closing the terminal or quitting the app leaves it running
+      stdio: ['ignore', logFd, logFd, 'ipc'],
+      env: deps.env,
+    });
+  } finally {
+    closeSync(logFd);
+  }
+  let failure: string | undefined;
+  let readySeen = false;
+  child.on('message', (m: ChildMessage) => {
+    if (m.type === 'step') on.step(m.step, m.detail);
+    else if (m.type === 'error') failure = m.message;
+    else if (m.type === 'ready') {
+      readySeen = true;
+      child.disconnect();
+      child.unref();
+      on.ready(m.url, m.kubeconfig);
+    }
+  });
+  child.on('error', (err) => {
+    failure ??= `cannot run ${deps.nodePath} (${(err as NodeJS.ErrnoException).code ?? err.message})`;
+  });
+  // 'close' comes after the last IPC message, so `failure` is final here.
+  child.on('close', (code, signal) => {
+    if (readySeen) return;
+    if (failure) on.failed(failure);
+    else on.failed(`the cluster process exited (${signal ?? `code ${code}`}) before it was ready`, true);
+  });
+  return {
+    pid: child.pid,
+    kill(signal) {
+      try {
+        child.kill(signal);
+      } catch {
+        // already gone
+      }
+    },
+  };
+}

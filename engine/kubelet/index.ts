@@ -17,7 +17,7 @@ import { indexOfPodCIDR, nodeIPFor, podCIDRFor } from './pod-cidr';
 import type { NodeCapacity } from './node-status';
 import { NODE_RUNTIME_ANNOTATION, NODE_STOPPED_ANNOTATION, simulatedNode } from './simulated-node';
 import type { ContainerRuntime } from './runtime';
-import type { NodeStreams, NodeStreamsRegistry } from '../client/node-streams';
+import type { NodeStreamsRegistry } from '../client/node-streams';
 import type { DockerRuntimeOptions } from './docker/docker-runtime';
 
 export { NODE_RUNTIME_ANNOTATION, NODE_STOPPED_ANNOTATION, simulatedNode } from './simulated-node';
@@ -113,7 +113,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
         // A broken event stream is the first sign of a Docker restart (and its return the last): check now.
         onEvents: () => void h.health?.check(),
       });
-      opts.nodeStreams?.set(name, dr as NodeStreams);
+      opts.nodeStreams?.set(name, dr.streams);
       runtime = dr;
       const { dockerHostFacts } = await import('./docker/node-info');
       const health = (h.health = createRuntimeHealth({

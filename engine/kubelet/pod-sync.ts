@@ -4,7 +4,6 @@
 import type { KubeObject } from '../kinds/types';
 import type { ContainerRuntime, RuntimeContainer, Sandbox } from './runtime';
 import { buildPodStatus, type ContainerAttempts } from './pod-status';
-import type { NodeStreams } from '../client/node-streams';
 import { createProber } from './probes';
 import { runPostStart, runPreStop } from './lifecycle-hooks';
 import { createImagePulls } from './image-pulls';
@@ -71,7 +70,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
   });
   // Probes and hooks need exec into containers: only runtimes that serve streams (Docker) run
   // them; on the simulated runtime probes count as passing (its annotation decides readiness).
-  const streams = typeof (d.runtime as any).exec === 'function' ? (d.runtime as unknown as NodeStreams) : undefined;
+  const streams = d.runtime.streams;
   const prober = streams && createProber({ streams, event: (...a) => d.event(...a), changed: (pod) => d.resyncAfter(pod, 0) });
   const hooks = streams && { streams, event: d.event };
   const podIPs = new Map<string, string>(); // pod uid → IP, for hooks run while starting

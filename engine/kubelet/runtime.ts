@@ -3,6 +3,7 @@
 // semantics (phases, restart policy, back-off, conditions); a runtime only runs sandboxes and
 // containers and reports their raw states, so both runtimes behave the same to users.
 import type { KubeObject } from '../kinds/types';
+import type { NodeStreams } from '../client/node-streams';
 
 /** What a runtime needs to know about a pod to hold its sandbox (network namespace, IP). */
 export interface SandboxConfig {
@@ -111,5 +112,9 @@ export interface ContainerRuntime {
   onChange(listener: RuntimeListener): () => void;
   /** Releases timers and connections. */
   close(): void;
-  // Logs, exec, attach and port-forward arrive with the Docker runtime (issue 4).
+  /**
+   * Logs, exec, attach and port-forward into its containers, for runtimes that have them
+   * (Docker; the simulated runtime has none). Probes and lifecycle hooks need exec.
+   */
+  readonly streams?: NodeStreams;
 }

@@ -62,6 +62,7 @@ export interface DockerPodNetwork {
 
 export type DockerRuntime = ContainerRuntime &
   NodeStreams & {
+    readonly streams: NodeStreams;
     readonly docker: Docker;
     /** Whether Docker's event stream is open (a Docker shutting down answers pings but not this). */
     eventsConnected(): boolean;
@@ -73,6 +74,7 @@ export type DockerRuntime = ContainerRuntime &
 
 export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
   const docker = o.docker ?? new Docker();
+  const streams = createDockerStreams({ docker, cluster: o.cluster, node: o.node });
   const log = o.log ?? (() => {});
   const listeners = new Set<RuntimeListener>();
   const pods = new Map<string, KubeObject>(); // uid → pod last seen by ensureSandbox
@@ -490,7 +492,8 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
       for (const c of rest) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGone);
     },
 
-    ...createDockerStreams({ docker, cluster: o.cluster, node: o.node }),
+    ...streams,
+    streams,
   };
   return runtime;
 }

@@ -30,3 +30,38 @@ export interface HandlerDeps {
   /** Answers authorization.k8s.io reviews (SelfSubjectAccessReview, ...) from the authorizer. */
   reviews?(kind: string, body: Record<string, unknown>, user: UserInfo, namespace: string | undefined): Promise<object | undefined>;
 }
+
+/** What a handler answers: the status and body the server serializes. */
+export interface Reply {
+  status: number;
+  body: unknown;
+  /** Already-serialized JSON, sent instead of body. */
+  text?: string;
+  warnings?: string[];
+}
+
+/** One subresource of one resource, as the table in subresource-table.ts calls it. */
+export interface SubresourceCall {
+  deps: HandlerDeps;
+  def: KindDef;
+  ns: string | undefined;
+  name: string;
+  q: URLSearchParams;
+}
+
+export interface HttpSubresourceCall extends SubresourceCall {
+  method: string;
+  req: import('node:http').IncomingMessage;
+  /** Present when the handler may stream its own answer (pods/log). */
+  res?: import('node:http').ServerResponse;
+}
+
+/** A subresource's handler object (the idea of upstream's per-resource REST storage). */
+export interface SubresourceHandler {
+  /** The HTTP methods it answers; any other is a 404, as if it did not exist (unset: every method). */
+  methods?: readonly string[];
+  /** Answers an HTTP request; undefined when it wrote the response itself. */
+  serve(call: HttpSubresourceCall): Promise<Reply | undefined>;
+  /** The in-process client's createSubresource: the same work with an already decoded body. */
+  create?(call: SubresourceCall, body: unknown): Promise<void>;
+}

@@ -1,27 +1,19 @@
 // HTTP verbs on /api and /apis resource paths: get, list, watch, create, update, patch, delete.
+// Bodies and query options are decoded by request-decoding.ts; subresources by subresources.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KindDef, KubeObject } from '../kinds/types';
 import type { Route } from './routes';
-import type { HandlerDeps } from './handler-deps';
+import type { HandlerDeps, Reply } from './handler-deps';
 import { errors, ApiError } from './status';
-import { readBody, decodeBody, mediaType } from './body';
 import { enforceSchema, parseFieldValidation } from './field-validation';
 import { boolParam, includeObjectParam, intParam, isDryRun, wantsTable } from './request-options';
 import { toTable } from './table';
 import { serveWatch } from './watch';
 import { apiVersionOf } from './object-meta';
-import type { DeleteOptions, ObjectFilter } from './resource-store';
+import { buildFilter, checkTypeMeta, deleteOptions, readObject, readPatch } from './request-decoding';
 import { handleSubresource } from './subresources';
 
 type ResourceRoute = Extract<Route, { type: 'resource' }>;
-
-export interface Reply {
-  status: number;
-  body: unknown;
-  /** Already-serialized JSON, sent instead of body. */
-  text?: string;
-  warnings?: string[];
-}
 
 export async function handleResource(
   deps: HandlerDeps,
@@ -87,15 +79,6 @@ export function warningHeader(warnings: string[]): string[] {
   return warnings.map((w) => `299 - ${JSON.stringify(w)}`);
 }
 
-export function buildFilter(deps: HandlerDeps, def: KindDef, q: URLSearchParams): ObjectFilter | undefined {
-  const ls = q.get('labelSelector');
-  const fs = q.get('fieldSelector');
-  const labels = ls ? deps.labelMatcher(ls) : undefined;
-  const fields = fs ? deps.fieldMatcher(def, fs) : undefined;
-  if (!labels && !fields) return undefined;
-  return (obj) => (!labels || labels(obj.metadata.labels)) && (!fields || fields(obj));
-}
-
 async function list(deps: HandlerDeps, def: KindDef, ns: string | undefined, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
   const filter = buildFilter(deps, def, q);
   const page = { limit: intParam(q, 'limit'), continueToken: q.get('continue') || undefined };
@@ -151,36 +134,6 @@ async function watch(
   );
 }
 
-async function readObject(deps: HandlerDeps, def: KindDef, req: IncomingMessage, q: URLSearchParams) {
-  const type = mediaType(req);
-  if (type !== 'application/json' && type !== 'application/yaml') throw errors.unsupportedMediaType(type);
-  const body = decodeBody(await readBody(req), type);
-  if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw errors.badRequest(
-      `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type struct`,
-    );
-  }
-  checkTypeMeta(def, body);
-  if (body.metadata !== undefined && (typeof body.metadata !== 'object' || body.metadata === null || Array.isArray(body.metadata))) {
-    throw errors.badRequest(
-      `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: json: cannot unmarshal ${typeof body.metadata} into Go struct field ${def.kind}.metadata of type v1.ObjectMeta`,
-    );
-  }
-  body.metadata ??= {};
-  const warnings = enforceSchema(deps.checker, def, body, parseFieldValidation(q.get('fieldValidation')));
-  return { obj: body as KubeObject, warnings };
-}
-
-function checkTypeMeta(def: KindDef, body: any) {
-  const want = apiVersionOf(def);
-  if (body.apiVersion !== undefined && body.apiVersion !== want) {
-    throw errors.badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${want})`);
-  }
-  if (body.kind !== undefined && body.kind !== def.kind) {
-    throw errors.badRequest(`the kind in the data (${body.kind}) does not match the expected kind (${def.kind})`);
-  }
-}
-
 async function create(deps: HandlerDeps, def: KindDef, ns: string | undefined, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
   const { obj, warnings } = await readObject(deps, def, req, q);
   if (def.namespaced && obj.metadata.namespace && obj.metadata.namespace !== ns) {
@@ -207,28 +160,6 @@ async function update(
   }
   const updated = await deps.resources.update(def, ns, name, obj, { dryRun: isDryRun(q) });
   return { status: 200, body: updated, warnings };
-}
-
-export async function readPatch(req: IncomingMessage, def?: KindDef): Promise<{ type: string; body: unknown }> {
-  const type = mediaType(req);
-  // Custom resources have no strategic-merge metadata; upstream refuses that patch type for them.
-  if (def?.customResource && type === 'application/strategic-merge-patch+json') {
-    throw new ApiError(
-      415,
-      'UnsupportedMediaType',
-      'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
-    );
-  }
-  const known = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
-  if (type === 'application/apply-patch+yaml') {
-    throw new ApiError(
-      415,
-      'UnsupportedMediaType',
-      'server-side apply is not supported by this server yet; use client-side apply (kubectl apply without --server-side)',
-    );
-  }
-  if (!known.includes(type)) throw errors.unsupportedMediaType(type);
-  return { type, body: decodeBody(await readBody(req), 'application/json', 'the patch') };
 }
 
 async function patch(
@@ -261,31 +192,6 @@ async function patch(
     { dryRun: isDryRun(q) },
   );
   return { status: 200, body: updated, warnings };
-}
-
-export async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {
-  const buf = await readBody(req);
-  const body = buf.length && buf.toString('utf8').trim() ? decodeBody(buf, 'application/json', 'DeleteOptions') : {};
-  return parseDeleteOptions(body, q);
-}
-
-export function parseDeleteOptions(body: any, q: URLSearchParams): DeleteOptions {
-  if (!body || typeof body !== 'object') throw errors.badRequest('DeleteOptions must be an object');
-  const policy = body.propagationPolicy ?? q.get('propagationPolicy') ?? undefined;
-  if (policy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(policy)) {
-    throw errors.badRequest(
-      `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
-    );
-  }
-  const orphan = body.orphanDependents ?? boolParam(q, 'orphanDependents');
-  const grace = body.gracePeriodSeconds ?? intParam(q, 'gracePeriodSeconds');
-  const dryRun = Array.isArray(body.dryRun) ? body.dryRun.includes('All') : isDryRun(q);
-  return {
-    propagationPolicy: policy ?? (orphan === true ? 'Orphan' : undefined),
-    gracePeriodSeconds: grace,
-    preconditions: body.preconditions,
-    dryRun,
-  };
 }
 
 async function remove(

@@ -4,9 +4,9 @@
 import type { KindDef, KubeObject } from '../kinds/types';
 import type { ApiCore } from './api-core';
 import { errors } from './status';
-import { buildFilter } from './handlers';
+import { buildFilter } from './request-decoding';
 import { openWatch } from './watch';
-import { bindPod, evictPod } from './subresources';
+import { findSubresource } from './subresource-table';
 import type { KubeClient, ResourceRef, PatchType } from '../client/types';
 
 const patchTypes: Record<PatchType, string> = {
@@ -89,15 +89,11 @@ export function createInProcessClient(core: ApiCore): KubeClient {
 
     async createSubresource(res, ns, name, sub, body) {
       const def = kind(res);
-      if (def.kind === 'Pod' && sub === 'binding') {
-        await bindPod(deps, def, ns, name, body);
-        return { kind: 'Status', apiVersion: 'v1', status: 'Success', code: 201 };
-      }
-      if (def.kind === 'Pod' && sub === 'eviction') {
-        await evictPod(deps, def, ns, name, body);
-        return { kind: 'Status', apiVersion: 'v1', status: 'Success', code: 201 };
-      }
-      throw errors.notFoundPath();
+      // The same handler objects HTTP uses (pods/binding, pods/eviction): only those that take a body.
+      const handler = findSubresource(def, sub);
+      if (!handler?.create) throw errors.notFoundPath();
+      await handler.create({ deps, def, ns, name, q: new URLSearchParams() }, body);
+      return { kind: 'Status', apiVersion: 'v1', status: 'Success', code: 201 };
     },
 
     watch(res, ns, opts, onEvent, onClose) {

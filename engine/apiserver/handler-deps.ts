@@ -63,5 +63,5 @@ export interface SubresourceHandler {
   /** Answers an HTTP request; undefined when it wrote the response itself. */
   serve(call: HttpSubresourceCall): Promise<Reply | undefined>;
   /** The in-process client's createSubresource: the same work with an already decoded body. */
-  create?(call: SubresourceCall, body: unknown): Promise<void>;
+  readonly create?: (call: SubresourceCall, body: unknown) => Promise<void>;
 }

@@ -30,7 +30,7 @@ export async function startDetached(flags: Flags, io: CliIo): Promise<number> {
     return 0;
   }
 
-  return new Promise<number>((resolve, reject) => {
+  return new Promise<number>((resolve) => {
     let failure: string | undefined;
     let done = false;
     let child: ClusterProcess | undefined;
@@ -76,12 +76,7 @@ export async function startDetached(flags: Flags, io: CliIo): Promise<number> {
     } catch (err) {
       clearTimeout(timer);
       process.off('SIGINT', interrupt);
-      try {
-        dataDirError(err, lifecycle.dataDir);
-      } catch (e) {
-        reject(e as Error);
-      }
-      return;
+      dataDirError(err, lifecycle.dataDir); // throws, which rejects this promise
     }
     io.out(`Starting cluster "${flags.name}" in ${paths.dir}`);
   });

@@ -71,6 +71,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       cluster: opts.clusterRef ?? opts.clusterName,
       dataDir: opts.dataDir,
       sandboxImage: opts.sandboxImage ?? process.env.SKIFF_SANDBOX_IMAGE,
+      subnet: opts.network?.subnet,
       caCert: opts.core.caCert,
       token: (pod) => podToken(client, opts.core, pod),
       ...(podNetwork ? { network: podNetwork } : {}),

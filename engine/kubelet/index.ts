@@ -37,7 +37,7 @@ export interface NodeManagerOptions {
   /** Where kubelets register their node's streams (the API core's registry). */
   nodeStreams?: NodeStreamsRegistry;
   /** Settings for nodes annotated `skiff.dev/node-runtime: docker`. */
-  docker?: Pick<DockerRuntimeOptions, 'cluster' | 'dataDir' | 'sandboxImage' | 'caCert' | 'docker' | 'token' | 'network'>;
+  docker?: Pick<DockerRuntimeOptions, 'cluster' | 'dataDir' | 'sandboxImage' | 'subnet' | 'caCert' | 'docker' | 'token' | 'network'>;
 }
 
 export interface NodeMetrics {

@@ -196,7 +196,12 @@ export function createKubelet(o: KubeletOptions): Kubelet {
     return [...byPod.values()];
   }
 
-  const unsubscribe = o.runtime.onChange((uid) => kick(uid));
+  const unsubscribe = o.runtime.onChange((uid, notice) => {
+    const pod = workers.get(uid)?.pod;
+    if (notice && pod && o.events !== false && !stopped) events().event(pod, notice.type, notice.reason, notice.message);
+    if (notice?.removed) podSync.resetBackoff(uid);
+    kick(uid);
+  });
 
   async function postNodeStatus() {
     let cur: KubeObject;

@@ -39,6 +39,8 @@ export interface PodSync {
   sync(pod: KubeObject): Promise<void>;
   /** The pod is gone from the API: remove what is left of it in the runtime. */
   forget(uid: string): Promise<void>;
+  /** Containers were removed behind our back: they start again at once, as a kubelet does for a container it finds missing. */
+  resetBackoff(uid: string): void;
   /** Stops probe timers (the kubelet is going away). */
   close(): void;
 }
@@ -401,6 +403,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
       sandboxDelays.delete(uid);
       await d.runtime.removeSandbox(uid);
     },
+    resetBackoff: (uid) => void backoffs.delete(uid),
     close: () => prober?.close(),
   };
 }

@@ -84,8 +84,17 @@ export interface ContainerStats {
   memoryBytes: number;
 }
 
+/** Something the runtime repaired or saw done behind the kubelet's back, worth an event on the pod. */
+export interface RuntimeNotice {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  /** A container was removed outside the kubelet: re-create it without crash back-off. */
+  removed?: boolean;
+}
+
 /** Something changed without the kubelet asking (a container exited or finished starting). */
-export type RuntimeListener = (podUid: string) => void;
+export type RuntimeListener = (podUid: string, notice?: RuntimeNotice) => void;
 
 export interface ContainerRuntime {
   /** `<name>://<version>` as nodeInfo.containerRuntimeVersion shows it. */

@@ -68,17 +68,30 @@ export async function ensureAgentContainer(
         throw e;
       });
     if (existing) {
-      if (existing.Config.Labels?.[SPEC_LABEL] === want) {
-        if (!existing.State.Running)
-          await docker
-            .getContainer(existing.Id)
-            .start()
-            .catch((e) => {
-              if (e?.statusCode !== 304) throw e;
-            });
-        return { id: existing.Id, hostPort: await waitForPort(docker, existing.Id), created: false };
+      // `docker network rm` behind our back leaves the agent without its network (and port).
+      let lostNetwork = !existing.NetworkSettings?.Networks?.[spec.network];
+      if (existing.Config.Labels?.[SPEC_LABEL] === want && !lostNetwork) {
+        const started = existing.State.Running
+          ? true
+          : await docker
+              .getContainer(existing.Id)
+              .start()
+              .then(
+                () => true,
+                (e: { statusCode?: number; message?: string }) => {
+                  if (e?.statusCode === 304) return true;
+                  if (/network .*not found/i.test(String(e?.message))) return false;
+                  throw e;
+                },
+              );
+        if (started) return { id: existing.Id, hostPort: await waitForPort(docker, existing.Id), created: false };
+        lostNetwork = true;
       }
-      log(`network agent: re-creating ${name} (image, agent build, secret or DNS address changed)`);
+      log(
+        lostNetwork
+          ? `network agent: re-creating ${name} (it lost the cluster network ${spec.network}, removed outside Skiff)`
+          : `network agent: re-creating ${name} (image, agent build, secret or DNS address changed)`,
+      );
       await docker
         .getContainer(existing.Id)
         .remove({ force: true })

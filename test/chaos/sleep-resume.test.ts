@@ -6,29 +6,24 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- kubectl's JSON is read untyped, as a user's script would */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { dockerSkip } from '../docker/docker-available';
 import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from '../docker/images';
-import { run, kubectlPath } from '../integration/harness';
 import { removeClusterResources } from '../../engine/docker/network';
 import { waitFor } from '../wait-for';
-import { ensureCliBuilt } from '../testing/ensure-cli-built';
+import { startSkiffProcess, type SkiffProcess } from '../testing/skiff-process';
 
 const skip = await dockerSkip();
 if (skip && process.env.SKIFF_REQUIRE_DOCKER) throw new Error(`SKIFF_REQUIRE_DOCKER is set but ${skip}`);
 const cluster = 'chaos-sleep';
 const pauseSeconds = Number(process.env.SKIFF_CHAOS_PAUSE_SECONDS) || 50;
-const root = new URL('../..', import.meta.url).pathname;
 let dir: string;
-let proc: ChildProcess | undefined;
+let skiff: SkiffProcess | undefined;
 
-const env = () => ({ ...process.env, HOME: join(dir, 'home'), KUBECONFIG: join(dir, 'kc'), SKIFF_SANDBOX_IMAGE: PAUSE_IMAGE });
-const kubectl = (args: string[], input?: string) => run(kubectlPath(), args, { input, env: env() });
-const json = async (args: string[]) => JSON.parse((await kubectl([...args, '-o', 'json'])).stdout || '{}');
+const json = (args: string[]) => skiff!.json(args);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const deployment = `
@@ -71,39 +66,20 @@ before(async () => {
   if (skip) return;
   await ensureTestImages();
   dir = mkdtempSync(join(tmpdir(), 'skiff-sleep-'));
-  mkdirSync(join(dir, 'home'));
-  await ensureCliBuilt();
   await removeClusterResources(new Docker(), cluster);
 });
 
 after(async () => {
   if (skip) return;
-  const p = proc;
-  if (p && p.exitCode === null && !p.signalCode) {
-    p.kill('SIGCONT');
-    await new Promise<void>((resolve) => {
-      p.once('exit', () => resolve());
-      p.kill('SIGKILL');
-    });
-  }
+  await skiff?.kill();
   await removeClusterResources(new Docker(), cluster);
   rmSync(dir, { recursive: true, force: true });
 });
 
 test(`stopped for ${pauseSeconds} s and continued: no eviction, no restart, node Ready`, { skip, timeout: 240_000 }, async () => {
-  const args = ['start', '--foreground', '--name', cluster, '--data-dir', join(dir, 'data'), '--kubeconfig', join(dir, 'kc')];
-  const p = spawn(process.execPath, [join(root, 'bin/skiff.mjs'), ...args, '--node-runtime', 'docker'], {
-    env: env(),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  proc = p;
-  let stderr = '';
-  p.stderr.on('data', (d) => (stderr += d));
-  await waitFor('node Ready', async () => {
-    if (p.exitCode !== null) throw new Error(`skiff exited ${p.exitCode}: ${stderr}`);
-    return / Ready /.test((await kubectl(['get', 'nodes', '--no-headers'])).stdout);
-  });
-  assert.equal((await kubectl(['apply', '-f', '-'], deployment)).code, 0);
+  skiff = await startSkiffProcess({ name: cluster, dir, nodeRuntime: 'docker', env: { SKIFF_SANDBOX_IMAGE: PAUSE_IMAGE } });
+  const p = skiff.proc;
+  assert.equal((await skiff.kubectl(['apply', '-f', '-'], deployment)).code, 0);
   const before = await waitFor('2 pods ready', async () => {
     const v = await podView();
     return v.ready === 2 && v.pods.length === 2 ? v : undefined;

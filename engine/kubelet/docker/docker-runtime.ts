@@ -10,6 +10,7 @@ import type {
   RawState,
   RuntimeContainer,
   RuntimeListener,
+  RuntimeNotice,
   Sandbox,
   SandboxConfig,
   ContainerConfig,
@@ -23,7 +24,7 @@ import { prepareVolumes, refreshVolumes } from './volumes';
 import { createDockerStreams } from './docker-streams';
 import { createImagePuller } from './image-pull';
 import { ensurePauseImage } from '../../docker/pause-image';
-import { createRelist } from './relist';
+import { watchOutsideChanges } from './outside-changes';
 import { dockerDate, ignoreGone, notFound } from './docker-errors';
 const VOLUME_REFRESH_MS = 5_000;
 const TOKEN_REISSUE_MS = 24 * 3600_000;
@@ -52,6 +53,8 @@ export interface DockerRuntimeOptions {
   onEvents?: (connected: boolean) => void;
   /** How often the node's containers are relisted to catch missed events (default 3 s). */
   relistMs?: number;
+  /** The cluster network's subnet (cluster.json): a network removed behind our back is made again with it. */
+  subnet?: string;
 }
 
 export interface DockerPodNetwork {
@@ -95,8 +98,8 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     () => {},
   );
 
-  const emit = (uid: string) => {
-    for (const l of listeners) l(uid);
+  const emit = (uid: string, notice?: RuntimeNotice) => {
+    for (const l of listeners) l(uid, notice);
   };
 
   // Docker events → kubelet resyncs. A stream that ends or breaks (Docker restarted) is
@@ -154,12 +157,17 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
   }
   watchEvents();
 
-  // The kubelet's PLEG: a periodic relist catches what the event stream missed.
-  const pleg = createRelist({
+  // The kubelet's PLEG, plus what it finds done behind our back (outside-changes.ts).
+  const { pleg, removeOwn } = watchOutsideChanges({
+    docker,
+    cluster: o.cluster,
+    subnet: o.subnet,
     list: () => list({ all: true }),
-    podUidOf: (c) => c.Labels[L.podUid],
-    changed: emit,
-    intervalMs: o.relistMs,
+    knownPod: (uid) => pods.has(uid),
+    lastIP: (id) => sandboxIPs.get(id),
+    emit,
+    log,
+    relistMs: o.relistMs,
   });
 
   const podDir = (uid: string) => join(o.dataDir, 'pods', uid);
@@ -231,10 +239,14 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     }
   }
 
+  // Each sandbox's last pod IP: a sandbox that loses the network rejoins it at the same address.
+  const sandboxIPs = new Map<string, string>();
   async function podIPOf(id: string): Promise<string> {
     const info = await docker.getContainer(id).inspect();
     const nets = info.NetworkSettings?.Networks ?? {};
-    return Object.values(nets)[0]?.IPAddress || '';
+    const ip = Object.values(nets)[0]?.IPAddress || sandboxIPs.get(id) || '';
+    if (ip) sandboxIPs.set(id, ip);
+    return ip;
   }
 
   function toRuntime(c: Docker.ContainerInspectInfo): RuntimeContainer {
@@ -293,6 +305,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
       const existing = await findSandbox(uid);
       let attempt = 0;
       if (existing) {
+        let removedElsewhere = existing.State === 'removing';
         const started =
           existing.State === 'running' ||
           (await docker
@@ -302,6 +315,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
               () => true,
               (e: { statusCode?: number; message?: string }) => {
                 if (e?.statusCode === 304) return true;
+                if (/marked for removal/.test(String(e?.message))) removedElsewhere = true;
                 // After a Docker restart a sandbox may not start again (a stale task or
                 // endpoint): it is replaced, and the pod's containers restart in the new one.
                 log(`pod ${pod.metadata.namespace}/${pod.metadata.name}: sandbox does not start (${e.message}); replacing it`);
@@ -310,10 +324,12 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
             ));
         if (started) return { id: existing.Id, podIP: pod.spec?.hostNetwork ? (o.hostIP ?? '') : await podIPOf(existing.Id) };
         attempt = Number(existing.Labels[L.attempt] ?? 0) + 1;
-        await docker.getContainer(existing.Id).remove({ force: true }).catch(ignoreGone);
+        // A `docker rm` behind our back is still the relist's to report, not our removal.
+        if (removedElsewhere) await docker.getContainer(existing.Id).remove({ force: true }).catch(ignoreGone);
+        else await removeOwn(existing.Id);
       }
       const sandboxImage = await ensureSandboxImage();
-      network ??= ensureClusterNetwork(docker, o.cluster).catch((e) => {
+      network ??= ensureClusterNetwork(docker, o.cluster, o.subnet).catch((e) => {
         network = undefined;
         throw e;
       });
@@ -351,7 +367,10 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
       const found = await list({ all: true, labels: [`${L.podUid}=${podUid}`] });
       // App containers first: they live in the sandbox's network namespace.
       const sorted = [...found].sort((a, b) => Number(a.Labels[L.container] === SANDBOX) - Number(b.Labels[L.container] === SANDBOX));
-      for (const c of sorted) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGone);
+      for (const c of sorted) {
+        await removeOwn(c.Id);
+        sandboxIPs.delete(c.Id);
+      }
       pods.delete(podUid);
       tokens.delete(podUid);
       rmSync(podDir(podUid), { recursive: true, force: true });
@@ -434,7 +453,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     },
 
     async removeContainer(id) {
-      await docker.getContainer(id).remove({ force: true, v: true }).catch(ignoreGone);
+      await removeOwn(id);
     },
 
     listContainers,
@@ -489,7 +508,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     async removeAll() {
       for (const uid of await runtime.listSandboxes()) await runtime.removeSandbox(uid);
       const rest = await list({ all: true });
-      for (const c of rest) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGone);
+      for (const c of rest) await removeOwn(c.Id);
     },
 
     ...streams,

@@ -9,6 +9,8 @@ export interface RelistOptions {
   list(): Promise<Docker.ContainerInfo[]>;
   podUidOf(c: Docker.ContainerInfo): string | undefined;
   changed(podUid: string): void;
+  /** A container that was listed last time is gone (removed by us or behind our back). */
+  vanished?(c: { id: string; podUid: string; labels: Record<string, string> }): void;
   /** The list failed (Docker unreachable). */
   failed?(e: Error): void;
   intervalMs?: number;
@@ -21,7 +23,8 @@ export interface Relist {
 }
 
 export function createRelist(o: RelistOptions): Relist {
-  let last: Map<string, { pod: string; state: string }> | undefined;
+  type Seen = { pod: string; state: string; labels: Record<string, string> };
+  let last: Map<string, Seen> | undefined;
   let running: Promise<void> | undefined;
 
   async function once() {
@@ -32,15 +35,19 @@ export function createRelist(o: RelistOptions): Relist {
       o.failed?.(e as Error);
       return;
     }
-    const now = new Map<string, { pod: string; state: string }>();
+    const now = new Map<string, Seen>();
     for (const c of list) {
       const pod = o.podUidOf(c);
-      if (pod) now.set(c.Id, { pod, state: c.State });
+      if (pod) now.set(c.Id, { pod, state: c.State, labels: c.Labels });
     }
     if (last) {
       const pods = new Set<string>();
       for (const [id, c] of now) if (last.get(id)?.state !== c.state) pods.add(c.pod);
-      for (const [id, c] of last) if (!now.has(id)) pods.add(c.pod);
+      for (const [id, c] of last) {
+        if (now.has(id)) continue;
+        pods.add(c.pod);
+        o.vanished?.({ id, podUid: c.pod, labels: c.labels });
+      }
       for (const p of pods) o.changed(p);
     }
     last = now;

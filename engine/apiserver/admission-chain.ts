@@ -12,6 +12,7 @@ import { createLimitRangeAdmission } from './admission-limitrange';
 import { createQuotaAdmission } from './admission-quota';
 import { createDefaultStorageClassAdmission } from './admission-storageclass';
 import { createServiceAccountAdmission } from './admission-serviceaccount';
+import { createPodSecurityAdmission, type PodSecurityDeps } from './admission/pod-security/plugin';
 
 export interface AdmissionPlugin extends Admission {
   name: string;
@@ -115,14 +116,24 @@ export function createDefaultAdmission(
   resources: () => Resources,
   services: Admission,
   store?: Store,
+  podSecurity?: Pick<PodSecurityDeps, 'config' | 'current'>,
 ): Admission & { stop(): void } {
   const storage = createAdmissionStorage(kinds, resources, store);
+  const namespaces = kinds.byResource('', 'v1', 'namespaces')!;
+  const getNamespace = (name: string) =>
+    resources()
+      .get(namespaces, undefined, name)
+      .catch(() => undefined);
   const chain = chainAdmission([
     createServiceAccountAdmission(storage),
     createLimitRangeAdmission(storage),
     createPriorityAdmission(storage),
     createDefaultStorageClassAdmission(storage),
     services,
+    // Validating, before quota charges: sees the final pod. No config = no Pod Security.
+    ...(podSecurity
+      ? [createPodSecurityAdmission({ ...podSecurity, getNamespace, listPods: (ns) => storage.list('', 'v1', 'pods', ns) })]
+      : []),
     createQuotaAdmission(storage),
   ]);
   return { ...chain, stop: () => storage.stop() };

@@ -24,6 +24,8 @@ import { createNodeStreamsRegistry } from '../client/node-streams';
 import { createCrdController } from './crd/crd-controller';
 import { storageGroup } from './storage-keys';
 import { createAuthorization } from './authz/authorization';
+import { createAdmissionRequests } from './admission/request-context';
+import { podSecurityConfig, type PodSecurityConfig } from './admission/pod-security/config';
 
 export type ApiCore = ReturnType<typeof createApiCore>;
 
@@ -37,6 +39,8 @@ export interface ApiCoreOptions {
   caCert?: string;
   /** RBAC on requests over HTTP (default on; off = every authenticated request allowed). */
   rbac?: boolean;
+  /** Pod Security admission (default: baseline enforced outside kube-system; false = off). */
+  podSecurity?: PodSecurityConfig | false;
 }
 
 export function createApiCore(opts: ApiCoreOptions) {
@@ -59,7 +63,15 @@ export function createApiCore(opts: ApiCoreOptions) {
   });
 
   const authorization = createAuthorization({ store, enabled: opts.rbac ?? true });
-  const defaultAdmission = createDefaultAdmission(kinds, () => resources, services, store);
+  const admissionRequests = createAdmissionRequests();
+  const podSecurity = opts.podSecurity === false ? undefined : (opts.podSecurity ?? podSecurityConfig());
+  const defaultAdmission = createDefaultAdmission(
+    kinds,
+    () => resources,
+    services,
+    store,
+    podSecurity && { config: podSecurity, current: () => admissionRequests.current() },
+  );
   const admission = { ...chainAdmission([defaultAdmission, authorization.escalation]), stop: () => defaultAdmission.stop() };
   const resources = createResources({
     store,
@@ -157,6 +169,8 @@ export function createApiCore(opts: ApiCoreOptions) {
     serviceAccountTokens,
     /** RBAC for requests over HTTP (the in-process client is not checked). */
     authorization,
+    /** The server runs each HTTP write in one, so admission sees its user and adds warnings. */
+    admissionRequests,
     caCert: opts.caCert,
     /** Kubelets register their log/exec/attach/port-forward streams here, by node name. */
     nodeStreams,

@@ -24,6 +24,8 @@ import {
 } from './discovery-aggregated';
 import { createInProcessClient } from './in-process-client';
 import { parseBool } from '../apimachinery/parse-bool';
+import type { PodSecurityConfig } from './admission/pod-security/config';
+import { collectingRequest } from './admission/request-context';
 
 export interface ApiServerOptions {
   store: Store;
@@ -36,6 +38,8 @@ export interface ApiServerOptions {
   serviceAccountKey?: Buffer;
   /** RBAC authorization of HTTP requests (default true; false allows every authenticated request). */
   rbac?: boolean;
+  /** Pod Security admission (default baseline, kube-system exempt; false = off). */
+  podSecurity?: PodSecurityConfig | false;
   log?: (line: string) => void;
   /** Requests one client may have in flight, long-running ones aside (default 400). */
   maxRequestsInflight?: number;
@@ -60,6 +64,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     serviceAccountKey: opts.serviceAccountKey,
     caCert: opts.tls.clientCA,
     rbac: opts.rbac,
+    podSecurity: opts.podSecurity,
   });
   const tokens = opts.tokens ?? {};
   const metricsApi = createMetricsApi({ source: () => core.metrics.source?.(), client: createInProcessClient(core) });
@@ -166,13 +171,18 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         return;
       }
       case 'resource': {
-        const reply = await core.authorization.runAs(actor, route.group, () => handleResource(core.deps, route, req, res, q, actor));
+        const handle = () => handleResource(core.deps, route, req, res, q, actor);
+        // Writes run in an admission context: admission reads the user and adds Warning headers.
+        const reply = await core.authorization.runAs(actor, route.group, () =>
+          req.method === 'GET'
+            ? handle()
+            : core.admissionRequests.run(
+                collectingRequest(actor, (w) => addWarnings(res, [w])),
+                handle,
+              ),
+        );
         if (!reply) return; // streamed
-        if (reply.warnings?.length) {
-          const prior = res.getHeader('Warning');
-          const kept = prior === undefined ? [] : Array.isArray(prior) ? prior : [String(prior)];
-          res.setHeader('Warning', [...kept, ...warningHeader(reply.warnings)]);
-        }
+        if (reply.warnings?.length) addWarnings(res, reply.warnings);
         return reply.text !== undefined ? jsonText(res, reply.status, reply.text) : json(res, reply.status, reply.body);
       }
     }
@@ -279,4 +289,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown, pretty: bo
 function sendText(res: ServerResponse, status: number, text: string) {
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** Appends `299 - "text"` Warning headers to those already set. */
+function addWarnings(res: ServerResponse, warnings: string[]) {
+  const prior = res.getHeader('Warning');
+  const kept = prior === undefined ? [] : Array.isArray(prior) ? prior : [String(prior)];
+  res.setHeader('Warning', [...kept, ...warningHeader(warnings)]);
 }

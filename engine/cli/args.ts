@@ -5,6 +5,7 @@ import { SkiffError } from '../cluster/errors';
 import { checkClusterName } from '../cluster/paths';
 import type { Datastore } from '../cluster/cluster-config';
 import type { NodeRuntime } from '../cluster/components';
+import type { PodSecurityLevel } from '../cluster/cluster-config';
 
 export const COMMANDS = ['start', 'stop', 'status', 'delete', 'kubeconfig', 'node', 'help', 'version'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -21,6 +22,8 @@ export interface Flags {
   nodeRuntime?: NodeRuntime;
   /** Docker nodes' pod sandbox image (default: Skiff's own, built locally). */
   sandboxImage?: string;
+  /** Pod Security level for namespaces without labels (kept in cluster.json; default baseline). */
+  podSecurity?: PodSecurityLevel;
   foreground: boolean;
   switchContext: boolean;
   help: boolean;
@@ -36,6 +39,7 @@ const VALUE_FLAGS = [
   'nodes',
   'node-runtime',
   'sandbox-image',
+  'pod-security',
 ] as const;
 const BOOL_FLAGS = ['foreground', 'no-switch-context', 'help'] as const;
 type FlagName = (typeof VALUE_FLAGS)[number] | (typeof BOOL_FLAGS)[number];
@@ -51,6 +55,7 @@ const ALLOWED: Record<Command, FlagName[]> = {
     'nodes',
     'node-runtime',
     'sandbox-image',
+    'pod-security',
     'foreground',
     'no-switch-context',
     'help',
@@ -147,6 +152,12 @@ function applyValue(flags: Flags, name: FlagName, value: string): void {
       if (!value || /\s/.test(value))
         throw new SkiffError(`invalid --sandbox-image "${value}"`, 'name a Docker image, e.g. registry.k8s.io/pause:3.10');
       flags.sandboxImage = value;
+      return;
+    case 'pod-security':
+      if (value !== 'privileged' && value !== 'baseline' && value !== 'restricted') {
+        throw new SkiffError(`invalid --pod-security "${value}"`, 'use privileged, baseline or restricted');
+      }
+      flags.podSecurity = value;
       return;
     case 'datastore':
       if (value !== 'sqlite' && value !== 'etcd') throw new SkiffError(`invalid --datastore "${value}"`, 'use sqlite or etcd');

@@ -47,6 +47,7 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
       nodes: flags.nodes,
       nodeRuntime: flags.nodeRuntime,
       sandboxImage: flags.sandboxImage ?? io.env.SKIFF_SANDBOX_IMAGE,
+      podSecurity: flags.podSecurity,
       log: io.out,
       onStep: (step, detail) => {
         io.out(`  ${step.padEnd(11)} ${detail ?? ''}`);

@@ -58,6 +58,7 @@ export async function startDetached(flags: Flags, io: CliIo): Promise<number> {
       nodes: flags.nodes,
       nodeRuntime: flags.nodeRuntime,
       sandboxImage: flags.sandboxImage,
+      podSecurity: flags.podSecurity,
     };
     try {
       child = lifecycle.start(flags.name, options, {

@@ -38,6 +38,9 @@ Flags (start):
   --node-runtime docker|simulated   Docker containers (default when Docker answers) or simulated nodes (kwok-style)
   --sandbox-image IMAGE             pod sandbox image for Docker nodes (default: Skiff's own, built locally with no
                                     registry; also SKIFF_SANDBOX_IMAGE)
+  --pod-security privileged|baseline|restricted
+                                    Pod Security enforced on namespaces without pod-security.kubernetes.io labels
+                                    (default baseline, kept for later starts; kube-system is exempt)
   --foreground         run in this terminal; Ctrl+C stops the cluster
 `;
 

@@ -4,6 +4,8 @@ import { writePrivateFile } from '../pki/private-file';
 import { SkiffError } from './errors';
 
 export type Datastore = 'sqlite' | 'etcd';
+/** Pod Security level for namespaces without labels (the API server's `--pod-security`). */
+export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
 export interface ClusterConfig {
   name: string;
@@ -18,6 +20,8 @@ export interface ClusterConfig {
   podCIDR?: string;
   /** The API server's Service CIDR (Docker: the network's upper half; else 10.96.0.0/12). */
   serviceCIDR?: string;
+  /** Set when not the default (baseline): a later start without the flag keeps it. */
+  podSecurity?: PodSecurityLevel;
 }
 
 export function readClusterConfig(path: string): ClusterConfig | undefined {

@@ -3,7 +3,7 @@
 // (child-protocol.ts). `skiff start` and the app both start clusters this way.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import type { Datastore } from './cluster-config';
+import type { Datastore, PodSecurityLevel } from './cluster-config';
 import type { ChildMessage } from './child-protocol';
 import type { NodeRuntime } from './components';
 import type { ExportedKubeconfig } from './export-kubeconfig';
@@ -25,6 +25,8 @@ export interface StartOptions {
   nodes?: number;
   nodeRuntime?: NodeRuntime;
   sandboxImage?: string;
+  /** Pod Security for namespaces without labels (absent: the cluster's saved level, else baseline). */
+  podSecurity?: PodSecurityLevel;
 }
 
 export interface StartHandlers {
@@ -64,6 +66,7 @@ export function foregroundArgs(dataDir: string, paths: ClusterPaths, name: strin
   if (o.nodes !== undefined) args.push('--nodes', String(o.nodes));
   if (o.nodeRuntime) args.push('--node-runtime', o.nodeRuntime);
   if (o.sandboxImage) args.push('--sandbox-image', o.sandboxImage);
+  if (o.podSecurity) args.push('--pod-security', o.podSecurity);
   return args;
 }
 

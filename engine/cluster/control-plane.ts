@@ -13,7 +13,7 @@ import { loadOrCreatePki } from '../pki/load-or-create-pki';
 import { writePrivateFile } from '../pki/private-file';
 import { ADMIN_GROUPS, ADMIN_USER } from '../pki/types';
 import { clusterPaths } from './paths';
-import { readClusterConfig, writeClusterConfig, type ClusterConfig, type Datastore } from './cluster-config';
+import { readClusterConfig, writeClusterConfig, type ClusterConfig, type Datastore, type PodSecurityLevel } from './cluster-config';
 import { buildKubeconfigEntries, kubeconfigYaml, type KubeconfigEntries } from './kubeconfig';
 import { SkiffError, dataDirError, errorCode } from './errors';
 import { etcdPrefix } from './wipe-etcd';
@@ -44,6 +44,8 @@ export interface ControlPlaneOptions {
   nodeRuntime?: NodeRuntime;
   /** Pod sandbox image for Docker nodes (default: Skiff's own skiff/pause, built locally). */
   sandboxImage?: string;
+  /** Pod Security for namespaces without labels (default: the one in cluster.json, else baseline). */
+  podSecurity?: PodSecurityLevel;
   onStep?: (step: string, detail?: string) => void;
   log?: (line: string) => void;
   deps?: ControlPlaneDeps;
@@ -103,6 +105,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const datastore = opts.datastore ?? saved?.datastore ?? 'sqlite';
   const etcdEndpoints = datastore === 'etcd' ? (opts.etcdEndpoints ?? saved?.etcdEndpoints ?? DEFAULT_ETCD_ENDPOINTS) : undefined;
   const wantedPort = opts.port ?? saved?.port ?? 0;
+  const podSecurity = opts.podSecurity ?? saved?.podSecurity ?? 'baseline';
   try {
     mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   } catch (err) {
@@ -156,6 +159,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       tokens: { [pki.adminToken]: { user: ADMIN_USER, groups: ADMIN_GROUPS } },
       serviceAccountKey: loadOrCreateSigningKey(join(paths.pki, 'sa.key')),
       serviceCIDR,
+      podSecurity: (await import('../apiserver/admission/pod-security/config')).podSecurityConfig(podSecurity),
       log: opts.log,
     });
   } catch (err) {
@@ -207,6 +211,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     ...(saved?.kubeconfigs ? { kubeconfigs: saved.kubeconfigs } : {}),
     ...((plan ?? saved?.podCIDR) ? { podCIDR: plan?.podRange ?? saved?.podCIDR } : {}),
     ...(server.core || saved?.serviceCIDR ? { serviceCIDR } : {}),
+    ...(podSecurity !== 'baseline' ? { podSecurity } : {}),
   };
   try {
     if (JSON.stringify(config) !== JSON.stringify(saved)) writeClusterConfig(paths.config, config);

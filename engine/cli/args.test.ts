@@ -16,6 +16,7 @@ test('parses every start flag in both spellings', () => {
     '--etcd-endpoints=http://a:2379,https://b:2379',
     '--foreground',
     '--no-switch-context',
+    '--pod-security=privileged',
   ]);
   assert.deepEqual(f, {
     name: 'dev',
@@ -24,6 +25,7 @@ test('parses every start flag in both spellings', () => {
     kubeconfig: resolve('k.yaml'),
     datastore: 'etcd',
     etcdEndpoints: ['http://a:2379', 'https://b:2379'],
+    podSecurity: 'privileged',
     foreground: true,
     switchContext: false,
     help: false,
@@ -48,6 +50,7 @@ test('rejects mistakes with a SkiffError that says what to do', () => {
     ['start', ['--port'], /--port needs a value/],
     ['start', ['--name', 'Bad_Name'], /invalid cluster name/],
     ['start', ['--datastore', 'redis'], /invalid --datastore "redis"/],
+    ['start', ['--pod-security', 'none'], /invalid --pod-security "none"/],
     ['start', ['--etcd-endpoints', 'localhost:2379'], /invalid etcd endpoint/],
     ['start', ['--datastore', 'sqlite', '--etcd-endpoints', 'http://a:1'], /needs --datastore etcd/],
     ['start', ['--foreground=yes'], /takes no value/],

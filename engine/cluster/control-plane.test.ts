@@ -11,6 +11,7 @@ import { SkiffError } from './errors';
 // The real store and API server have their own tests; here only the wiring and the files matter.
 function fakes(opts: { listenError?: Error; storeError?: Error } = {}) {
   const calls: string[] = [];
+  const podSecurity: string[] = [];
   let nextPort = 41000;
   const deps: ControlPlaneDeps = {
     async openStore(o) {
@@ -20,6 +21,7 @@ function fakes(opts: { listenError?: Error; storeError?: Error } = {}) {
     },
     async startApiServer(o) {
       calls.push(`listen ${o.port}`);
+      if (o.podSecurity) podSecurity.push(o.podSecurity.defaults.enforce.level);
       if (opts.listenError) throw opts.listenError;
       assert.match(o.tls.cert, /BEGIN CERTIFICATE/);
       assert.equal(Object.values(o.tokens ?? {})[0]?.user, 'skiff-admin');
@@ -27,7 +29,7 @@ function fakes(opts: { listenError?: Error; storeError?: Error } = {}) {
       return { port, url: `https://127.0.0.1:${port}`, close: async () => void calls.push('server.close') };
     },
   };
-  return { deps, calls };
+  return { deps, calls, podSecurity };
 }
 
 function withDir(fn: (dir: string) => Promise<void>) {
@@ -122,5 +124,20 @@ test(
       startControlPlane({ name: 'dev', dataDir, deps: fakes().deps }),
       /^SkiffError: cannot use data dir .*not-a-dir \(E[A-Z]+\); /,
     );
+  }),
+);
+
+test(
+  'Pod Security: baseline by default; --pod-security is kept in cluster.json for later starts',
+  withDir(async (dataDir) => {
+    const { deps, podSecurity } = fakes();
+    await (await startControlPlane({ name: 'ps', dataDir, deps })).stop();
+    const cfgPath = join(dataDir, 'ps', 'cluster.json');
+    assert.equal(JSON.parse(readFileSync(cfgPath, 'utf8')).podSecurity, undefined, 'the default is not written');
+    await (await startControlPlane({ name: 'ps', dataDir, deps, podSecurity: 'privileged' })).stop();
+    assert.equal(JSON.parse(readFileSync(cfgPath, 'utf8')).podSecurity, 'privileged');
+    await (await startControlPlane({ name: 'ps', dataDir, deps })).stop();
+    await (await startControlPlane({ name: 'ps', dataDir, deps, podSecurity: 'baseline' })).stop();
+    assert.deepEqual(podSecurity, ['baseline', 'privileged', 'privileged', 'baseline']);
   }),
 );

@@ -8,6 +8,9 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRbacFixture, type RbacFixture } from './rbac-fixture';
+import { waitFor } from '../wait-for';
+import { startControllerManager } from '../../engine/controllers/manager';
+import { createInProcessClient } from '../../engine/apiserver/in-process-client';
 
 const SETUP = `
 apiVersion: v1
@@ -59,12 +62,18 @@ const ATTACKS: { name: string; spec?: object; container?: object; reason: string
 
 describe('Pod Security admission (kubectl, RBAC on, default baseline)', () => {
   let r: RbacFixture;
+  let controllers: Awaited<ReturnType<typeof startControllerManager>> | undefined;
   before(async () => {
     r = await startRbacFixture();
+    // Deployments make ReplicaSets make pods in-process: those pods are enforced too.
+    controllers = await startControllerManager({ client: createInProcessClient(r.f.server.core), only: ['deployment', 'replicaset'] });
     const s = await r.admin(['apply', '-f', '-'], SETUP);
     assert.equal(s.code, 0, s.stderr);
   });
-  after(() => r?.close());
+  after(async () => {
+    controllers?.stop();
+    await r?.close();
+  });
 
   test('host-takeover pods are Forbidden in a namespace without labels, with upstream wording', async () => {
     // One kubectl call for all of them: kubectl reports each object's error on its own line.
@@ -146,6 +155,17 @@ describe('Pod Security admission (kubectl, RBAC on, default baseline)', () => {
       d.stderr,
       /Warning: would violate PodSecurity "baseline:latest": privileged \(container "c" must not set securityContext\.privileged=true\)/,
     );
+    // Its ReplicaSet's pods are refused: a FailedCreate event in upstream's words, no pod.
+    const client = createInProcessClient(r.f.server.core);
+    const event = await waitFor('FailedCreate for the privileged template', async () =>
+      (await client.list({ group: '', version: 'v1', plural: 'events' }, 'default')).items.find((e) => e.reason === 'FailedCreate'),
+    );
+    assert.match(
+      String(event.message),
+      /Error creating: pods "priv-app-[a-z0-9-]+" is forbidden: violates PodSecurity "baseline:latest": privileged/,
+    );
+    const pods = await client.list({ group: '', version: 'v1', plural: 'pods' }, 'default');
+    assert.ok(!pods.items.some((p) => p.metadata.name?.startsWith('priv-app')), 'no pod of the Deployment exists');
   });
 
   test('a stricter enforce label warns about existing pods; an invalid one is refused', async () => {

@@ -97,8 +97,8 @@ export function createAdmissionStorage(
 /** Runs plugins in order; `released` goes to every plugin that has one. */
 export function chainAdmission(plugins: Admission[]): Admission {
   return {
-    async admit(def, obj, old, dryRun) {
-      for (const p of plugins) await p.admit(def, obj, old, dryRun);
+    async admit(def, obj, old, dryRun, request) {
+      for (const p of plugins) await p.admit(def, obj, old, dryRun, request);
     },
     released(def, obj) {
       for (const p of plugins) p.released?.(def, obj);
@@ -116,7 +116,7 @@ export function createDefaultAdmission(
   resources: () => Resources,
   services: Admission,
   store?: Store,
-  podSecurity?: Pick<PodSecurityDeps, 'config' | 'current'>,
+  podSecurity?: PodSecurityDeps['config'],
 ): Admission & { stop(): void } {
   const storage = createAdmissionStorage(kinds, resources, store);
   const namespaces = kinds.byResource('', 'v1', 'namespaces')!;
@@ -132,7 +132,7 @@ export function createDefaultAdmission(
     services,
     // Validating, before quota charges: sees the final pod. No config = no Pod Security.
     ...(podSecurity
-      ? [createPodSecurityAdmission({ ...podSecurity, getNamespace, listPods: (ns) => storage.list('', 'v1', 'pods', ns) })]
+      ? [createPodSecurityAdmission({ config: podSecurity, getNamespace, listPods: (ns) => storage.list('', 'v1', 'pods', ns) })]
       : []),
     createQuotaAdmission(storage),
   ]);

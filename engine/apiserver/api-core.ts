@@ -24,7 +24,6 @@ import { createNodeStreamsRegistry } from '../client/node-streams';
 import { createCrdController } from './crd/crd-controller';
 import { storageGroup } from './storage-keys';
 import { createAuthorization } from './authz/authorization';
-import { createAdmissionRequests } from './admission/request-context';
 import { podSecurityConfig, type PodSecurityConfig } from './admission/pod-security/config';
 
 export type ApiCore = ReturnType<typeof createApiCore>;
@@ -63,15 +62,8 @@ export function createApiCore(opts: ApiCoreOptions) {
   });
 
   const authorization = createAuthorization({ store, enabled: opts.rbac ?? true });
-  const admissionRequests = createAdmissionRequests();
   const podSecurity = opts.podSecurity === false ? undefined : (opts.podSecurity ?? podSecurityConfig());
-  const defaultAdmission = createDefaultAdmission(
-    kinds,
-    () => resources,
-    services,
-    store,
-    podSecurity && { config: podSecurity, current: () => admissionRequests.current() },
-  );
+  const defaultAdmission = createDefaultAdmission(kinds, () => resources, services, store, podSecurity);
   const admission = { ...chainAdmission([defaultAdmission, authorization.escalation]), stop: () => defaultAdmission.stop() };
   const resources = createResources({
     store,
@@ -169,8 +161,6 @@ export function createApiCore(opts: ApiCoreOptions) {
     serviceAccountTokens,
     /** RBAC for requests over HTTP (the in-process client is not checked). */
     authorization,
-    /** The server runs each HTTP write in one, so admission sees its user and adds warnings. */
-    admissionRequests,
     caCert: opts.caCert,
     /** Kubelets register their log/exec/attach/port-forward streams here, by node name. */
     nodeStreams,

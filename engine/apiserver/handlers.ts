@@ -12,6 +12,7 @@ import { serveWatch } from './watch';
 import { apiVersionOf } from './object-meta';
 import { buildFilter, checkTypeMeta, deleteOptions, readObject, readPatch } from './request-decoding';
 import { handleSubresource } from './subresources';
+import { collectingRequest, type AdmissionRequest } from './admission/admission-request';
 
 type ResourceRoute = Extract<Route, { type: 'resource' }>;
 
@@ -46,7 +47,7 @@ export async function handleResource(
     if (method === 'POST') {
       if (def.namespaced && ns === undefined) throw errors.notFoundPath();
       if (def.terminating) throw errors.methodNotAllowed('create not allowed while custom resource definition is terminating');
-      return create(deps, def, ns, req, q);
+      return create(deps, def, ns, req, q, admissionRequest(user, res));
     }
     if (method === 'DELETE') return deleteCollection(deps, def, ns, req, q);
     throw errors.methodNotAllowed();
@@ -64,9 +65,9 @@ export async function handleResource(
       };
     }
     case 'PUT':
-      return update(deps, def, ns, name, req, q);
+      return update(deps, def, ns, name, req, q, admissionRequest(user, res));
     case 'PATCH':
-      return patch(deps, def, ns, name, req, q);
+      return patch(deps, def, ns, name, req, q, admissionRequest(user, res));
     case 'DELETE':
       return remove(deps, def, ns, name, req, q);
     default:
@@ -77,6 +78,18 @@ export async function handleResource(
 /** Warning header values (`299 - "text"`), as kube-apiserver sends them. */
 export function warningHeader(warnings: string[]): string[] {
   return warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+}
+
+/** Adds Warning headers after those already set. */
+export function appendWarnings(res: ServerResponse, warnings: string[]) {
+  const prior = res.getHeader('Warning');
+  const kept = prior === undefined ? [] : Array.isArray(prior) ? prior : [String(prior)];
+  res.setHeader('Warning', [...kept, ...warningHeader(warnings)]);
+}
+
+/** What admission learns of an HTTP write: who makes it; its warnings become Warning headers. */
+function admissionRequest(user: { user: string; groups: string[] }, res: ServerResponse): AdmissionRequest {
+  return collectingRequest(user, (w) => appendWarnings(res, [w]));
 }
 
 async function list(deps: HandlerDeps, def: KindDef, ns: string | undefined, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
@@ -134,7 +147,14 @@ async function watch(
   );
 }
 
-async function create(deps: HandlerDeps, def: KindDef, ns: string | undefined, req: IncomingMessage, q: URLSearchParams): Promise<Reply> {
+async function create(
+  deps: HandlerDeps,
+  def: KindDef,
+  ns: string | undefined,
+  req: IncomingMessage,
+  q: URLSearchParams,
+  request: AdmissionRequest,
+): Promise<Reply> {
   const { obj, warnings } = await readObject(deps, def, req, q);
   if (def.namespaced && obj.metadata.namespace && obj.metadata.namespace !== ns) {
     throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
@@ -142,7 +162,7 @@ async function create(deps: HandlerDeps, def: KindDef, ns: string | undefined, r
   if (obj.metadata.resourceVersion) {
     throw errors.badRequest('resourceVersion should not be set on objects to be created');
   }
-  const created = await deps.resources.create(def, ns, obj, { dryRun: isDryRun(q) });
+  const created = await deps.resources.create(def, ns, obj, { dryRun: isDryRun(q), request });
   return { status: 201, body: created, warnings };
 }
 
@@ -153,12 +173,13 @@ async function update(
   name: string,
   req: IncomingMessage,
   q: URLSearchParams,
+  request: AdmissionRequest,
 ): Promise<Reply> {
   const { obj, warnings } = await readObject(deps, def, req, q);
   if (def.namespaced && obj.metadata.namespace && obj.metadata.namespace !== ns) {
     throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
-  const updated = await deps.resources.update(def, ns, name, obj, { dryRun: isDryRun(q) });
+  const updated = await deps.resources.update(def, ns, name, obj, { dryRun: isDryRun(q), request });
   return { status: 200, body: updated, warnings };
 }
 
@@ -169,6 +190,7 @@ async function patch(
   name: string,
   req: IncomingMessage,
   q: URLSearchParams,
+  request: AdmissionRequest,
 ): Promise<Reply> {
   const p = await readPatch(req, def);
   const mode = parseFieldValidation(q.get('fieldValidation'));
@@ -189,7 +211,7 @@ async function patch(
       warnings = enforceSchema(deps.checker, def, next, mode);
       return next;
     },
-    { dryRun: isDryRun(q) },
+    { dryRun: isDryRun(q), request },
   );
   return { status: 200, body: updated, warnings };
 }

@@ -8,6 +8,7 @@ import { errors, ApiError } from './status';
 import { createResourceLists } from './resource-lists';
 import { decodeObject, encodeObject, objectKey } from './storage-keys';
 import { withKind, toStored, prepareCreateMeta, prepareUpdateMeta, rfc3339, deepEqual } from './object-meta';
+import type { AdmissionRequest } from './admission/admission-request';
 
 export type ObjectFilter = (obj: KubeObject) => boolean;
 
@@ -30,6 +31,8 @@ export interface WriteOptions {
   /** 'status' writes only .status, 'finalize' only a namespace's spec.finalizers, 'binding' only
    *  spec.nodeName and .status (the scheduler's bind); otherwise .status is kept from the stored object. */
   subresource?: 'status' | 'finalize' | 'binding' | 'ephemeralcontainers';
+  /** The HTTP write being made (its user and warnings), for admission; none in-process. */
+  request?: AdmissionRequest;
 }
 
 export interface DeleteOptions {
@@ -41,7 +44,7 @@ export interface DeleteOptions {
 
 export interface Admission {
   /** Runs after defaults and before validation; may reject with an ApiError or fill fields (e.g. clusterIP). */
-  admit(def: KindDef, obj: KubeObject, old: KubeObject | undefined, dryRun: boolean): Promise<void>;
+  admit(def: KindDef, obj: KubeObject, old: KubeObject | undefined, dryRun: boolean, request?: AdmissionRequest): Promise<void>;
   /** Called after an object is gone (release allocations). */
   released?(def: KindDef, obj: KubeObject): void;
 }
@@ -88,7 +91,7 @@ export function createResources(deps: ResourceStoreDeps) {
     if (def.subresources.status && def.kind !== 'Namespace') delete obj.status;
     def.defaults?.(obj);
     def.prepareForCreate?.(obj);
-    await deps.admission?.admit(def, obj, undefined, Boolean(opts.dryRun));
+    await deps.admission?.admit(def, obj, undefined, Boolean(opts.dryRun), opts.request);
     validate(def, obj);
     if (opts.dryRun) return withKind(def, obj);
     try {
@@ -150,7 +153,7 @@ export function createResources(deps: ResourceStoreDeps) {
         def.defaults?.(obj);
         def.prepareForUpdate?.(obj, old);
       }
-      await deps.admission?.admit(def, obj, old, Boolean(opts.dryRun));
+      await deps.admission?.admit(def, obj, old, Boolean(opts.dryRun), opts.request);
       // Pod update rules forbid spec changes; ephemeral containers are the one allowed addition.
       validate(
         def,

@@ -6,7 +6,7 @@ import { parseRoute, type KindLookup, type Route } from './routes';
 import { errors } from './status';
 import { authenticate, type TokenTable } from './authn';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, groupVersions } from './discovery';
-import { handleResource, warningHeader } from './handlers';
+import { appendWarnings, handleResource } from './handlers';
 import { createApiCore, type ApiCore } from './api-core';
 import { bootstrapCluster } from './bootstrap';
 import { versionInfo } from './version';
@@ -25,7 +25,6 @@ import {
 import { createInProcessClient } from './in-process-client';
 import { parseBool } from '../apimachinery/parse-bool';
 import type { PodSecurityConfig } from './admission/pod-security/config';
-import { collectingRequest } from './admission/request-context';
 
 export interface ApiServerOptions {
   store: Store;
@@ -171,18 +170,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         return;
       }
       case 'resource': {
-        const handle = () => handleResource(core.deps, route, req, res, q, actor);
-        // Writes run in an admission context: admission reads the user and adds Warning headers.
-        const reply = await core.authorization.runAs(actor, route.group, () =>
-          req.method === 'GET'
-            ? handle()
-            : core.admissionRequests.run(
-                collectingRequest(actor, (w) => addWarnings(res, [w])),
-                handle,
-              ),
-        );
+        const reply = await core.authorization.runAs(actor, route.group, () => handleResource(core.deps, route, req, res, q, actor));
         if (!reply) return; // streamed
-        if (reply.warnings?.length) addWarnings(res, reply.warnings);
+        if (reply.warnings?.length) appendWarnings(res, reply.warnings);
         return reply.text !== undefined ? jsonText(res, reply.status, reply.text) : json(res, reply.status, reply.body);
       }
     }
@@ -289,11 +279,4 @@ function sendJson(res: ServerResponse, status: number, body: unknown, pretty: bo
 function sendText(res: ServerResponse, status: number, text: string) {
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
-}
-
-/** Appends `299 - "text"` Warning headers to those already set. */
-function addWarnings(res: ServerResponse, warnings: string[]) {
-  const prior = res.getHeader('Warning');
-  const kept = prior === undefined ? [] : Array.isArray(prior) ? prior : [String(prior)];
-  res.setHeader('Warning', [...kept, ...warningHeader(warnings)]);
 }

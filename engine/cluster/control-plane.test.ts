@@ -131,11 +131,12 @@ test(
   'Pod Security: baseline by default; --pod-security is kept in cluster.json for later starts',
   withDir(async (dataDir) => {
     const { deps, podSecurity } = fakes();
-    await (await startControlPlane({ name: 'ps', dataDir, deps })).stop();
     const cfgPath = join(dataDir, 'ps', 'cluster.json');
-    assert.equal(JSON.parse(readFileSync(cfgPath, 'utf8')).podSecurity, undefined, 'the default is not written');
+    const saved = () => (JSON.parse(readFileSync(cfgPath, 'utf8')) as { podSecurity?: string }).podSecurity;
+    await (await startControlPlane({ name: 'ps', dataDir, deps })).stop();
+    assert.equal(saved(), undefined, 'the default is not written');
     await (await startControlPlane({ name: 'ps', dataDir, deps, podSecurity: 'privileged' })).stop();
-    assert.equal(JSON.parse(readFileSync(cfgPath, 'utf8')).podSecurity, 'privileged');
+    assert.equal(saved(), 'privileged');
     await (await startControlPlane({ name: 'ps', dataDir, deps })).stop();
     await (await startControlPlane({ name: 'ps', dataDir, deps, podSecurity: 'baseline' })).stop();
     assert.deepEqual(podSecurity, ['baseline', 'privileged', 'privileged', 'baseline']);

@@ -4,7 +4,7 @@ import type { KindDef, KubeObject } from '../../../kinds/types';
 import { ApiError } from '../../status';
 import { createPodSecurityAdmission } from './plugin';
 import { podSecurityConfig } from './config';
-import { collectingRequest } from '../request-context';
+import { collectingRequest } from '../admission-request';
 
 const L = 'pod-security.kubernetes.io/';
 const def = (group: string, plural: string) => ({ group, plural }) as KindDef;
@@ -23,9 +23,9 @@ function setup(opts: { namespaces?: Record<string, Record<string, string>>; pods
     config: podSecurityConfig('baseline', { usernames: ['trusted'], runtimeClasses: ['kata'] }),
     getNamespace: (name) => Promise.resolve({ metadata: { name, labels: opts.namespaces?.[name] ?? {} } }),
     listPods: (ns) => Promise.resolve((opts.pods ?? []).filter((p) => p.metadata.namespace === ns)),
-    current: () => request,
   });
-  return { plugin, warnings };
+  const admit = (d: KindDef, obj: KubeObject, old?: KubeObject) => plugin.admit(d, obj, old, false, request);
+  return { plugin: { admit }, warnings };
 }
 
 async function refusal(p: Promise<unknown>): Promise<ApiError> {
@@ -39,7 +39,7 @@ async function refusal(p: Promise<unknown>): Promise<ApiError> {
 
 test('a privileged pod in a namespace without labels is Forbidden at the baseline default', async () => {
   const { plugin } = setup();
-  const err = await refusal(plugin.admit(podDef, pod('x', 'default', privileged), undefined, false));
+  const err = await refusal(plugin.admit(podDef, pod('x', 'default', privileged)));
   assert.equal(err.code, 403);
   assert.equal(
     err.message,
@@ -49,37 +49,37 @@ test('a privileged pod in a namespace without labels is Forbidden at the baselin
 
 test('exemptions: kube-system, exempt users and runtime classes; privileged namespaces allow it', async () => {
   const { plugin } = setup({ namespaces: { open: { [L + 'enforce']: 'privileged' } } });
-  await plugin.admit(podDef, pod('x', 'kube-system', privileged), undefined, false);
-  await plugin.admit(podDef, pod('x', 'open', privileged), undefined, false);
-  await plugin.admit(podDef, pod('x', 'default', { ...privileged, runtimeClassName: 'kata' }), undefined, false);
-  await setup({ user: 'trusted' }).plugin.admit(podDef, pod('x', 'default', privileged), undefined, false);
+  await plugin.admit(podDef, pod('x', 'kube-system', privileged));
+  await plugin.admit(podDef, pod('x', 'open', privileged));
+  await plugin.admit(podDef, pod('x', 'default', { ...privileged, runtimeClassName: 'kata' }));
+  await setup({ user: 'trusted' }).plugin.admit(podDef, pod('x', 'default', privileged));
 });
 
 test('restricted refuses root; warn mode only warns; pod updates that keep images are not re-checked', async () => {
   const { plugin, warnings } = setup({
     namespaces: { strict: { [L + 'enforce']: 'restricted' }, soft: { [L + 'enforce']: 'privileged', [L + 'warn']: 'baseline' } },
   });
-  const err = await refusal(plugin.admit(podDef, pod('r', 'strict', { securityContext: { runAsUser: 0 } }), undefined, false));
+  const err = await refusal(plugin.admit(podDef, pod('r', 'strict', { securityContext: { runAsUser: 0 } })));
   assert.match(err.message, /violates PodSecurity "restricted:latest": .*runAsUser=0 \(pod must not set runAsUser=0\)/);
-  await plugin.admit(podDef, pod('w', 'soft', privileged), undefined, false);
+  await plugin.admit(podDef, pod('w', 'soft', privileged));
   assert.deepEqual(warnings, [
     'would violate PodSecurity "baseline:latest": privileged (container "c" must not set securityContext.privileged=true)',
   ]);
   const old = pod('u', 'default', privileged);
-  await plugin.admit(podDef, { ...old, metadata: { ...old.metadata, labels: { a: 'b' } } }, old, false);
+  await plugin.admit(podDef, { ...old, metadata: { ...old.metadata, labels: { a: 'b' } } }, old);
   const changed = { ...old, spec: { containers: [{ name: 'c', image: 'other', securityContext: { privileged: true } }] } };
-  await refusal(plugin.admit(podDef, changed, old, false));
+  await refusal(plugin.admit(podDef, changed, old));
 });
 
 test('workload templates get warnings, not refusals', async () => {
   const { plugin, warnings } = setup();
   const deployment = { metadata: { name: 'd', namespace: 'default' }, spec: { template: { metadata: {}, spec: privileged } } };
-  await plugin.admit(def('apps', 'deployments'), deployment, undefined, false);
+  await plugin.admit(def('apps', 'deployments'), deployment);
   const cron = {
     metadata: { name: 'cj', namespace: 'default' },
     spec: { jobTemplate: { spec: { template: { spec: { hostPID: true, containers: [] } } } } },
   };
-  await plugin.admit(def('batch', 'cronjobs'), cron, undefined, false);
+  await plugin.admit(def('batch', 'cronjobs'), cron);
   assert.deepEqual(warnings, [
     'would violate PodSecurity "baseline:latest": privileged (container "c" must not set securityContext.privileged=true)',
     'would violate PodSecurity "baseline:latest": host namespaces (hostPID=true)',
@@ -97,16 +97,16 @@ test('a stricter enforce label warns about existing pods; invalid labels are Inv
   ];
   const { plugin, warnings } = setup({ pods });
   const ns = (labels: Record<string, string>) => ({ metadata: { name: 'team', labels } });
-  await plugin.admit(nsDef, ns({ [L + 'enforce']: 'baseline' }), ns({ [L + 'enforce']: 'privileged' }), false);
+  await plugin.admit(nsDef, ns({ [L + 'enforce']: 'baseline' }), ns({ [L + 'enforce']: 'privileged' }));
   assert.deepEqual(warnings, [
     'existing pods in namespace "team" violate the new PodSecurity enforce level "baseline:latest"',
     'tool: host namespaces',
     'web-a (and 2 other pods): privileged',
   ]);
   warnings.length = 0;
-  await plugin.admit(nsDef, ns({ [L + 'enforce']: 'privileged' }), ns({ [L + 'enforce']: 'baseline' }), false);
+  await plugin.admit(nsDef, ns({ [L + 'enforce']: 'privileged' }), ns({ [L + 'enforce']: 'baseline' }));
   assert.deepEqual(warnings, [], 'loosening warns about nothing');
-  const err = await refusal(plugin.admit(nsDef, ns({ [L + 'enforce']: 'strict' }), undefined, false));
+  const err = await refusal(plugin.admit(nsDef, ns({ [L + 'enforce']: 'strict' })));
   assert.equal(err.code, 422);
   assert.equal(
     err.message,

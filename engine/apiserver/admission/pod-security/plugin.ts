@@ -6,7 +6,7 @@ import type { KindDef, KubeObject } from '../../../kinds/types';
 import type { Admission } from '../../resource-store';
 import { errors } from '../../status';
 import { forbiddenFor } from '../../authz/forbidden';
-import type { AdmissionRequest } from '../request-context';
+import type { AdmissionRequest } from '../admission-request';
 import type { PodSecurityConfig } from './config';
 import { evaluatePod, violationsText } from './evaluate';
 import { levelVersionText, sameLevelVersion, versionText, compareLevels } from './levels';
@@ -21,8 +21,6 @@ export interface PodSecurityDeps {
   /** The namespace object (undefined when it does not exist). */
   getNamespace(name: string): Promise<KubeObject | undefined>;
   listPods(namespace: string): Promise<KubeObject[]>;
-  /** The HTTP request being admitted; undefined for in-process callers. */
-  current(): AdmissionRequest | undefined;
 }
 
 export function createPodSecurityAdmission(deps: PodSecurityDeps): Admission & { name: string } {
@@ -36,9 +34,15 @@ export function createPodSecurityAdmission(deps: PodSecurityDeps): Admission & {
   }
 
   /** Enforces (pods only), then audits and warns, as upstream's EvaluatePod. */
-  function evaluate(policy: Policy, meta: PodMetaFields, spec: PodSpecFields, podName: string, enforce: boolean) {
+  function evaluate(
+    request: AdmissionRequest | undefined,
+    policy: Policy,
+    meta: PodMetaFields,
+    spec: PodSpecFields,
+    podName: string,
+    enforce: boolean,
+  ) {
     if (spec?.runtimeClassName && exemptions.runtimeClasses.includes(spec.runtimeClassName)) return;
-    const request = deps.current();
     if (enforce) {
       const v = evaluatePod(policy.enforce, meta, spec);
       if (v.length) {
@@ -56,34 +60,33 @@ export function createPodSecurityAdmission(deps: PodSecurityDeps): Admission & {
     if (warn.length) request?.warn(`would violate PodSecurity "${levelVersionText(policy.warn)}": ${violationsText(warn)}`);
   }
 
-  async function admitPod(pod: KubeObject, old: KubeObject | undefined) {
+  async function admitPod(pod: KubeObject, old: KubeObject | undefined, request: AdmissionRequest | undefined) {
     const ns = pod.metadata.namespace;
     // Status and binding writes (the kubelets' and scheduler's hot path) leave images alone.
     if (old && !significantPodUpdate(pod, old)) return;
-    if (exemptNamespace(ns) || exemptUser(deps.current())) return;
+    if (exemptNamespace(ns) || exemptUser(request)) return;
     const { policy, errors: labelErrors } = await namespacePolicy(ns ?? '');
     if (!labelErrors.length && isFullyPrivileged(policy)) return;
-    evaluate(policy, pod.metadata, (pod.spec ?? {}) as PodSpecFields, pod.metadata.name ?? '', true);
+    evaluate(request, policy, pod.metadata, (pod.spec ?? {}) as PodSpecFields, pod.metadata.name ?? '', true);
   }
 
-  async function admitTemplate(def: KindDef, obj: KubeObject) {
+  async function admitTemplate(def: KindDef, obj: KubeObject, request: AdmissionRequest | undefined) {
     const ns = obj.metadata.namespace;
     // Templates only warn (and would audit): in-process writers (controllers' status updates) have nobody to tell.
-    const request = deps.current();
     if (!request || exemptNamespace(ns) || exemptUser(request)) return;
     const { policy, errors: labelErrors } = await namespacePolicy(ns ?? '');
     if (!labelErrors.length && policy.warn.level === 'privileged' && policy.audit.level === 'privileged') return;
     const t = podTemplateOf(def, obj);
-    if (t) evaluate(policy, t.meta, t.spec, obj.metadata.name ?? '', false);
+    if (t) evaluate(request, policy, t.meta, t.spec, obj.metadata.name ?? '', false);
   }
 
-  async function admitNamespace(ns: KubeObject, old: KubeObject | undefined) {
+  async function admitNamespace(ns: KubeObject, old: KubeObject | undefined, request: AdmissionRequest | undefined) {
     const name = ns.metadata.name ?? '';
     const next = policyToEvaluate(labelsOf(ns), defaults);
     const invalid = () => errors.invalid('Namespace', '', name, next.errors);
     const exemptWarning = () => {
       const text = exemptPolicyText(next.policy, labelsOf(ns) ?? {}, defaults);
-      if (text) deps.current()?.warn(`namespace "${name}" is exempt from Pod Security, and the policy (${text}) will be ignored`);
+      if (text) request?.warn(`namespace "${name}" is exempt from Pod Security, and the policy (${text}) will be ignored`);
     };
     if (!old) {
       if (next.errors.length) throw invalid();
@@ -96,17 +99,16 @@ export function createPodSecurityAdmission(deps: PodSecurityDeps): Admission & {
     if (sameLevelVersion(e, o) || e.level === 'privileged') return;
     if (versionText(e.version) === versionText(o.version) && compareLevels(e.level, o.level) < 1) return;
     if (exemptNamespace(name)) return exemptWarning();
-    const request = deps.current();
     if (!request) return; // nobody to warn
     for (const w of existingPodWarnings(name, e, await deps.listPods(name), exemptions.runtimeClasses)) request.warn(w);
   }
 
   return {
     name: 'PodSecurity',
-    async admit(def, obj, old) {
-      if (def.group === '' && def.plural === 'pods') return admitPod(obj, old);
-      if (def.group === '' && def.plural === 'namespaces') return admitNamespace(obj, old);
-      if (hasPodTemplate(def)) return admitTemplate(def, obj);
+    async admit(def, obj, old, _dryRun, request) {
+      if (def.group === '' && def.plural === 'pods') return admitPod(obj, old, request);
+      if (def.group === '' && def.plural === 'namespaces') return admitNamespace(obj, old, request);
+      if (hasPodTemplate(def)) return admitTemplate(def, obj, request);
     },
   };
 }

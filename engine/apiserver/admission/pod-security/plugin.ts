@@ -8,8 +8,8 @@ import { errors } from '../../status';
 import { forbiddenFor } from '../../authz/forbidden';
 import type { AdmissionRequest } from '../admission-request';
 import type { PodSecurityConfig } from './config';
-import { evaluatePod, violationsText } from './evaluate';
-import { levelVersionText, sameLevelVersion, versionText, compareLevels } from './levels';
+import { evaluatePod, violationsText, type Violation } from './evaluate';
+import { levelVersionText, sameLevelVersion, versionText, compareLevels, type LevelVersion } from './levels';
 import { isFullyPrivileged, policyToEvaluate, type Policy } from './namespace-policy';
 import { existingPodWarnings } from './existing-pods';
 import { hasPodTemplate, podTemplateOf } from './pod-templates';
@@ -43,21 +43,30 @@ export function createPodSecurityAdmission(deps: PodSecurityDeps): Admission & {
     enforce: boolean,
   ) {
     if (spec?.runtimeClassName && exemptions.runtimeClasses.includes(spec.runtimeClassName)) return;
+    // Modes usually share a level: each level and version is evaluated once, as upstream caches.
+    const results = new Map<string, Violation[]>();
+    const check = (lv: LevelVersion) => {
+      const key = levelVersionText(lv);
+      let v = results.get(key);
+      if (!v) results.set(key, (v = evaluatePod(lv, meta, spec)));
+      return v;
+    };
     if (enforce) {
-      const v = evaluatePod(policy.enforce, meta, spec);
+      const v = check(policy.enforce);
       if (v.length) {
         throw forbiddenFor('', 'pods', podName, `violates PodSecurity "${levelVersionText(policy.enforce)}": ${violationsText(v)}`);
       }
     }
-    const audit = evaluatePod(policy.audit, meta, spec);
+    if (!request) return; // in-process: nobody to warn, no audit event
+    const audit = check(policy.audit);
     if (audit.length) {
-      request?.annotate(
+      request.annotate(
         'pod-security.kubernetes.io/audit-violations',
         `would violate PodSecurity "${levelVersionText(policy.audit)}": ${violationsText(audit)}`,
       );
     }
-    const warn = evaluatePod(policy.warn, meta, spec);
-    if (warn.length) request?.warn(`would violate PodSecurity "${levelVersionText(policy.warn)}": ${violationsText(warn)}`);
+    const warn = check(policy.warn);
+    if (warn.length) request.warn(`would violate PodSecurity "${levelVersionText(policy.warn)}": ${violationsText(warn)}`);
   }
 
   async function admitPod(pod: KubeObject, old: KubeObject | undefined, request: AdmissionRequest | undefined) {

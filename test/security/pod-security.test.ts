@@ -174,6 +174,19 @@ describe('Pod Security admission (kubectl, RBAC on, default baseline)', () => {
     assert.match(res.stderr, /Warning: existing pods in namespace "open" violate the new PodSecurity enforce level "baseline:latest"/);
     assert.match(res.stderr, /Warning: hostnet \(and 1 other pod\): host namespaces/);
     assert.match(res.stderr, /Warning: priv: privileged/);
+    // Upstream's way to preview a level: a server-side dry run warns and changes nothing.
+    const preview = await r.admin([
+      'label',
+      '--dry-run=server',
+      '--overwrite',
+      'ns',
+      'soft',
+      'pod-security.kubernetes.io/enforce=baseline',
+    ]);
+    assert.equal(preview.code, 0, preview.stderr);
+    assert.match(preview.stderr, /Warning: loud: privileged/);
+    const soft = await r.admin(['get', 'ns', 'soft', '-o', 'jsonpath={.metadata.labels.pod-security\\.kubernetes\\.io/enforce}']);
+    assert.equal(soft.stdout, 'privileged');
     const bad = await r.admin(['label', 'ns', 'open', 'pod-security.kubernetes.io/enforce=strict', '--overwrite']);
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /Invalid value: "strict": must be one of privileged, baseline, restricted/);

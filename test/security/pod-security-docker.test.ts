@@ -46,7 +46,7 @@ test('a privileged hostPath / pod is refused and never gets a container; an ordi
     r.stderr,
     /pods "escape" is forbidden: violates PodSecurity "baseline:latest": hostPath volumes \(volume "root"\), privileged \(container "c" must not set securityContext\.privileged=true\)/,
   );
-  await waitFor('pod fine Running', async () => (await c.podJSON('fine')).status?.phase === 'Running');
+  await waitFor('pod fine Running', async () => ((await c.podJSON('fine')) as { status?: { phase?: string } }).status?.phase === 'Running');
   const docker = new Docker();
   const containers = await docker.listContainers({ all: true, filters: { label: clusterFilter(c.ref) } });
   const pods = containers.map((x) => x.Labels[L.pod]).filter(Boolean);

@@ -22,6 +22,8 @@ export interface ClusterConfig {
   serviceCIDR?: string;
   /** Set when not the default (baseline): a later start without the flag keeps it. */
   podSecurity?: PodSecurityLevel;
+  /** Pod Security exemptions, edited by hand (default: namespace kube-system only). */
+  podSecurityExemptions?: { usernames?: string[]; namespaces?: string[]; runtimeClasses?: string[] };
 }
 
 export function readClusterConfig(path: string): ClusterConfig | undefined {

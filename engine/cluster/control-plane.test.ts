@@ -21,7 +21,7 @@ function fakes(opts: { listenError?: Error; storeError?: Error } = {}) {
     },
     async startApiServer(o) {
       calls.push(`listen ${o.port}`);
-      if (o.podSecurity) podSecurity.push(o.podSecurity.defaults.enforce.level);
+      if (o.podSecurity) podSecurity.push(`${o.podSecurity.defaults.enforce.level} ${o.podSecurity.exemptions.namespaces.join(',')}`);
       if (opts.listenError) throw opts.listenError;
       assert.match(o.tls.cert, /BEGIN CERTIFICATE/);
       assert.equal(Object.values(o.tokens ?? {})[0]?.user, 'skiff-admin');
@@ -139,6 +139,20 @@ test(
     assert.equal(saved(), 'privileged');
     await (await startControlPlane({ name: 'ps', dataDir, deps })).stop();
     await (await startControlPlane({ name: 'ps', dataDir, deps, podSecurity: 'baseline' })).stop();
-    assert.deepEqual(podSecurity, ['baseline', 'privileged', 'privileged', 'baseline']);
+    // Exemptions are edited by hand in cluster.json and survive the next write of it.
+    const cfg = JSON.parse(readFileSync(cfgPath, 'utf8')) as Record<string, unknown>;
+    writeFileSync(cfgPath, JSON.stringify({ ...cfg, podSecurityExemptions: { namespaces: ['kube-system', 'tools'], usernames: 7 } }));
+    await (await startControlPlane({ name: 'ps', dataDir, deps })).stop();
+    assert.deepEqual(podSecurity, [
+      'baseline kube-system',
+      'privileged kube-system',
+      'privileged kube-system',
+      'baseline kube-system',
+      'baseline kube-system,tools',
+    ]);
+    assert.deepEqual((JSON.parse(readFileSync(cfgPath, 'utf8')) as Record<string, unknown>).podSecurityExemptions, {
+      namespaces: ['kube-system', 'tools'],
+      usernames: 7,
+    });
   }),
 );

@@ -159,7 +159,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       tokens: { [pki.adminToken]: { user: ADMIN_USER, groups: ADMIN_GROUPS } },
       serviceAccountKey: loadOrCreateSigningKey(join(paths.pki, 'sa.key')),
       serviceCIDR,
-      podSecurity: (await import('../apiserver/admission/pod-security/config')).podSecurityConfig(podSecurity),
+      podSecurity: (await import('../apiserver/admission/pod-security/config')).podSecurityConfig(
+        podSecurity,
+        exemptionsOf(saved?.podSecurityExemptions),
+      ),
       log: opts.log,
     });
   } catch (err) {
@@ -212,6 +215,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     ...((plan ?? saved?.podCIDR) ? { podCIDR: plan?.podRange ?? saved?.podCIDR } : {}),
     ...(server.core || saved?.serviceCIDR ? { serviceCIDR } : {}),
     ...(podSecurity !== 'baseline' ? { podSecurity } : {}),
+    ...(saved?.podSecurityExemptions ? { podSecurityExemptions: saved.podSecurityExemptions } : {}),
   };
   try {
     if (JSON.stringify(config) !== JSON.stringify(saved)) writeClusterConfig(paths.config, config);
@@ -302,4 +306,12 @@ function timer(onStep: ControlPlaneOptions['onStep']) {
     onStep?.(name, `${detail} (${Math.round(now - last)} ms)`);
     last = now;
   };
+}
+
+/** Hand-edited exemption lists from cluster.json: lists of strings only (anything else is ignored). */
+function exemptionsOf(e: ClusterConfig['podSecurityExemptions']) {
+  const strings = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined);
+  return e && typeof e === 'object'
+    ? { usernames: strings(e.usernames), namespaces: strings(e.namespaces), runtimeClasses: strings(e.runtimeClasses) }
+    : {};
 }

@@ -13,6 +13,7 @@ import { createQuotaAdmission } from './admission-quota';
 import { createDefaultStorageClassAdmission } from './admission-storageclass';
 import { createServiceAccountAdmission } from './admission-serviceaccount';
 import { createPodSecurityAdmission, type PodSecurityDeps } from './admission/pod-security/plugin';
+import { createWebhookPlugins, WEBHOOK_CACHED } from './admission/webhook/webhook-plugins';
 
 export interface AdmissionPlugin extends Admission {
   name: string;
@@ -45,6 +46,7 @@ const CACHED = [
   '/serviceaccounts',
   'scheduling.k8s.io/priorityclasses',
   'storage.k8s.io/storageclasses',
+  ...WEBHOOK_CACHED,
 ];
 
 /**
@@ -97,8 +99,17 @@ export function createAdmissionStorage(
 /** Runs plugins in order; `released` goes to every plugin that has one. */
 export function chainAdmission(plugins: Admission[]): Admission {
   return {
-    async admit(def, obj, old, dryRun, request) {
-      for (const p of plugins) await p.admit(def, obj, old, dryRun, request);
+    async admit(def, obj, old, dryRun, request, subresource) {
+      for (const p of plugins) await p.admit(def, obj, old, dryRun, request, subresource);
+    },
+    async admitValid(def, obj, old, dryRun, request, subresource) {
+      for (const p of plugins) await p.admitValid?.(def, obj, old, dryRun, request, subresource);
+    },
+    async admitDelete(def, obj, dryRun, request) {
+      for (const p of plugins) await p.admitDelete?.(def, obj, dryRun, request);
+    },
+    async admitConnect(def, target, options, subresource, request) {
+      for (const p of plugins) await p.admitConnect?.(def, target, options, subresource, request);
     },
     released(def, obj) {
       for (const p of plugins) p.released?.(def, obj);
@@ -117,8 +128,12 @@ export function createDefaultAdmission(
   services: Admission,
   store?: Store,
   podSecurity?: PodSecurityDeps['config'],
+  log?: (line: string) => void,
 ): Admission & { stop(): void } {
   const storage = createAdmissionStorage(kinds, resources, store);
+  // Dynamic admission webhooks: mutating after the built-in mutating plugins; validating ones
+  // (admitValid/admitDelete/admitConnect only) see the object after it passed validation, as upstream.
+  const webhooks = createWebhookPlugins(storage, log);
   const namespaces = kinds.byResource('', 'v1', 'namespaces')!;
   const getNamespace = (name: string) =>
     resources()
@@ -129,11 +144,13 @@ export function createDefaultAdmission(
     createLimitRangeAdmission(storage),
     createPriorityAdmission(storage),
     createDefaultStorageClassAdmission(storage),
+    webhooks.mutating,
     services,
     // Validating, before quota charges: sees the final pod. No config = no Pod Security.
     ...(podSecurity
       ? [createPodSecurityAdmission({ config: podSecurity, getNamespace, listPods: (ns) => storage.list('', 'v1', 'pods', ns) })]
       : []),
+    webhooks.validating,
     createQuotaAdmission(storage),
   ]);
   return { ...chain, stop: () => storage.stop() };

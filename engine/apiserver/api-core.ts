@@ -63,7 +63,7 @@ export function createApiCore(opts: ApiCoreOptions) {
 
   const authorization = createAuthorization({ store, enabled: opts.rbac ?? true });
   const podSecurity = opts.podSecurity === false ? undefined : (opts.podSecurity ?? podSecurityConfig());
-  const defaultAdmission = createDefaultAdmission(kinds, () => resources, services, store, podSecurity);
+  const defaultAdmission = createDefaultAdmission(kinds, () => resources, services, store, podSecurity, opts.log);
   const admission = { ...chainAdmission([defaultAdmission, authorization.escalation]), stop: () => defaultAdmission.stop() };
   const resources = createResources({
     store,
@@ -159,6 +159,8 @@ export function createApiCore(opts: ApiCoreOptions) {
     namespaceDef,
     serviceDef,
     serviceAccountTokens,
+    /** The admission chain (pod stream upgrades run its CONNECT step). */
+    admission,
     /** RBAC for requests over HTTP (the in-process client is not checked). */
     authorization,
     caCert: opts.caCert,

@@ -49,7 +49,7 @@ export async function handleResource(
       if (def.terminating) throw errors.methodNotAllowed('create not allowed while custom resource definition is terminating');
       return create(deps, def, ns, req, q, admissionRequest(user, res));
     }
-    if (method === 'DELETE') return deleteCollection(deps, def, ns, req, q);
+    if (method === 'DELETE') return deleteCollection(deps, def, ns, req, q, admissionRequest(user, res));
     throw errors.methodNotAllowed();
   }
   if (def.namespaced && ns === undefined) throw errors.notFoundPath();
@@ -69,7 +69,7 @@ export async function handleResource(
     case 'PATCH':
       return patch(deps, def, ns, name, req, q, admissionRequest(user, res));
     case 'DELETE':
-      return remove(deps, def, ns, name, req, q);
+      return remove(deps, def, ns, name, req, q, admissionRequest(user, res));
     default:
       throw errors.methodNotAllowed();
   }
@@ -223,8 +223,9 @@ async function remove(
   name: string,
   req: IncomingMessage,
   q: URLSearchParams,
+  request: AdmissionRequest,
 ): Promise<Reply> {
-  const opts = await deleteOptions(req, q);
+  const opts = { ...(await deleteOptions(req, q)), request };
   const { obj } = await deps.resources.remove(def, ns, name, opts);
   return { status: 200, body: obj };
 }
@@ -235,8 +236,9 @@ async function deleteCollection(
   ns: string | undefined,
   req: IncomingMessage,
   q: URLSearchParams,
+  request: AdmissionRequest,
 ): Promise<Reply> {
-  const opts = await deleteOptions(req, q);
+  const opts = { ...(await deleteOptions(req, q)), request };
   const { items, resourceVersion } = await deps.resources.list(def, ns, { filter: buildFilter(deps, def, q) });
   const deleted: KubeObject[] = [];
   for (const item of items) {

@@ -8,6 +8,9 @@ import type { Route } from './routes';
 import { errors } from './status';
 import { handleExecUpgrade } from './pod-exec-upgrade';
 import { handlePortForwardUpgrade } from './pod-portforward';
+import { connectOptions } from './admission/connect-options';
+import type { UserInfo } from '../apimachinery/user-info';
+import { collectingRequest } from './admission/admission-request';
 
 type ResourceRoute = Extract<Route, { type: 'resource' }>;
 
@@ -18,11 +21,15 @@ export async function handlePodUpgrade(
   req: IncomingMessage,
   socket: Socket,
   head: Buffer,
+  user?: UserInfo,
 ): Promise<void> {
   if (route.group !== '' || route.plural !== 'pods' || !route.name) throw errors.notFoundPath();
   if (!['exec', 'attach', 'portforward'].includes(route.subresource ?? '')) throw errors.notFoundPath();
   const def = core.kinds.byResource('', 'v1', 'pods')!;
   const pod = await core.resources.get(def, route.namespace, route.name);
+  // Admission's CONNECT step (webhooks on pods/exec and the like) before anything is opened.
+  const options = connectOptions(route.subresource!, q);
+  await core.admission.admitConnect?.(def, pod, options, route.subresource!, user && collectingRequest(user, () => {}));
   const node = pod.spec?.nodeName;
   if (!node) throw errors.badRequest(`pod ${route.name} does not have a host assigned`);
   const streams = core.nodeStreams.get(node);

@@ -40,11 +40,34 @@ export interface DeleteOptions {
   gracePeriodSeconds?: number;
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
   preconditions?: { uid?: string; resourceVersion?: string };
+  /** The HTTP delete being made, for admission; none in-process. */
+  request?: AdmissionRequest;
 }
 
 export interface Admission {
   /** Runs after defaults and before validation; may reject with an ApiError or fill fields (e.g. clusterIP). */
-  admit(def: KindDef, obj: KubeObject, old: KubeObject | undefined, dryRun: boolean, request?: AdmissionRequest): Promise<void>;
+  admit(
+    def: KindDef,
+    obj: KubeObject,
+    old: KubeObject | undefined,
+    dryRun: boolean,
+    request?: AdmissionRequest,
+    subresource?: string,
+  ): Promise<void>;
+  /** Validating admission: runs once the object passed validation; may only reject. */
+  admitValid?(
+    def: KindDef,
+    obj: KubeObject,
+    old: KubeObject | undefined,
+    dryRun: boolean,
+    request?: AdmissionRequest,
+    subresource?: string,
+  ): Promise<void>;
+  /** Runs before an object is deleted (or marked for deletion); may reject. */
+  admitDelete?(def: KindDef, obj: KubeObject, dryRun: boolean, request?: AdmissionRequest): Promise<void>;
+  /** CONNECT to a subresource (pods/exec, attach, portforward): `options` is the request's
+   *  PodExecOptions-style object, `target` the pod; may reject. */
+  admitConnect?(def: KindDef, target: KubeObject, options: KubeObject, subresource: string, request?: AdmissionRequest): Promise<void>;
   /** Called after an object is gone (release allocations). */
   released?(def: KindDef, obj: KubeObject): void;
 }
@@ -93,6 +116,7 @@ export function createResources(deps: ResourceStoreDeps) {
     def.prepareForCreate?.(obj);
     await deps.admission?.admit(def, obj, undefined, Boolean(opts.dryRun), opts.request);
     validate(def, obj);
+    await deps.admission?.admitValid?.(def, obj, undefined, Boolean(opts.dryRun), opts.request);
     if (opts.dryRun) return withKind(def, obj);
     try {
       const kv = await store.create(objectKey(def, ns, obj.metadata.name!), encodeObject(toStored(def, obj)));
@@ -153,7 +177,7 @@ export function createResources(deps: ResourceStoreDeps) {
         def.defaults?.(obj);
         def.prepareForUpdate?.(obj, old);
       }
-      await deps.admission?.admit(def, obj, old, Boolean(opts.dryRun), opts.request);
+      await deps.admission?.admit(def, obj, old, Boolean(opts.dryRun), opts.request, opts.subresource);
       // Pod update rules forbid spec changes; ephemeral containers are the one allowed addition.
       validate(
         def,
@@ -162,6 +186,7 @@ export function createResources(deps: ResourceStoreDeps) {
           ? { ...old, spec: { ...old.spec, ephemeralContainers: obj.spec?.ephemeralContainers } }
           : old,
       );
+      await deps.admission?.admitValid?.(def, obj, old, Boolean(opts.dryRun), opts.request, opts.subresource);
       if (old.metadata.deletionTimestamp && readyToDelete(def, obj)) {
         if (opts.dryRun) return obj;
         try {
@@ -199,6 +224,7 @@ export function createResources(deps: ResourceStoreDeps) {
     for (let attempt = 0; ; attempt++) {
       const kv = await readKv(def, ns, name);
       const cur = withKind(def, decodeObject(kv));
+      if (attempt === 0) await deps.admission?.admitDelete?.(def, cur, Boolean(opts.dryRun), opts.request);
       const pre = opts.preconditions;
       if (pre?.uid && pre.uid !== cur.metadata.uid) {
         throw errors.conflict(

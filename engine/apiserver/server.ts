@@ -192,10 +192,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       if (!user) return refuse(errors.unauthorized());
       core.authorization
         .authorizeRequest(req, url, user)
-        .then(() => {
+        .then((actor) => {
           const route = routeOf(url.pathname, core.kinds);
           if (!route || route.type !== 'resource' || !route.subresource) return refuse(errors.notFoundPath());
-          return handlePodUpgrade(core, route, url.searchParams, req, socket, head);
+          return handlePodUpgrade(core, route, url.searchParams, req, socket, head, actor);
         })
         .catch(refuse);
     } catch (err) {

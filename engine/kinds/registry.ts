@@ -8,6 +8,7 @@ import { bindingKind, configMapKind, endpointsKind, namespaceKind, secretKind, s
 import { eventKind } from './kinds-core-event';
 import { eventsV1Kind } from './kinds-events';
 import { apiServiceKind } from './kinds-apiregistration';
+import { mutatingWebhookConfigurationKind, validatingWebhookConfigurationKind } from './kinds-admissionregistration';
 import { nodeKind } from './kinds-core-node';
 import { serviceKind } from './kinds-core-service';
 import { persistentVolumeClaimKind, persistentVolumeKind } from './kinds-core-storage';
@@ -74,6 +75,8 @@ export function builtinKinds(): KindDef[] {
     roleBindingKind,
     roleKind,
     storageClassKind,
+    mutatingWebhookConfigurationKind,
+    validatingWebhookConfigurationKind,
     customResourceDefinitionKind,
     apiServiceKind,
     priorityClassKind,

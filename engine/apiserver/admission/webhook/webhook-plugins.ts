@@ -1,0 +1,39 @@
+// The two webhook plugins over the admission chain's storage: configurations, namespaces,
+// Services and Endpoints are read through it (configurations and namespaces from watch caches,
+// so requests pay nothing while no webhook is configured).
+import type { KubeObject } from '../../../kinds/types';
+import type { AdmissionStorage } from '../../admission-chain';
+import { createWebhookAdmission } from './webhook-admission';
+import { webhooksOf } from '../../../kinds/kinds-admissionregistration';
+import type { WebhookEntry } from './types';
+
+const GROUP = 'admissionregistration.k8s.io';
+const PLURAL = { mutating: 'mutatingwebhookconfigurations', validating: 'validatingwebhookconfigurations' } as const;
+
+/** Kinds the chain should serve from watch caches for these plugins. */
+export const WEBHOOK_CACHED = [`${GROUP}/${PLURAL.mutating}`, `${GROUP}/${PLURAL.validating}`, '/namespaces'];
+
+const byName = (a: KubeObject, b: KubeObject) => ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1);
+
+export function createWebhookPlugins(storage: AdmissionStorage, log?: (line: string) => void) {
+  const find = async (plural: string, namespace: string, name: string) =>
+    (await storage.list('', 'v1', plural, namespace)).find((o) => o.metadata.name === name && o.metadata.namespace === namespace);
+  return createWebhookAdmission({
+    async webhooks(kind) {
+      const configs = [...(await storage.list(GROUP, 'v1', PLURAL[kind]))].sort(byName);
+      const entries: WebhookEntry[] = [];
+      for (const c of configs) {
+        for (const w of webhooksOf(c)) entries.push({ configuration: c.metadata.name ?? '', webhook: w });
+      }
+      return entries;
+    },
+    async namespaceLabels(name) {
+      return (await storage.list('', 'v1', 'namespaces')).find((n) => n.metadata.name === name)?.metadata.labels ?? undefined;
+    },
+    lookup: {
+      service: (namespace, name) => find('services', namespace, name),
+      endpoints: (namespace, name) => find('endpoints', namespace, name),
+    },
+    log,
+  });
+}

@@ -77,7 +77,13 @@ export function createFieldManager(deps: { schemaOf(model: string): SchemaNode |
     const base = sent ? decodeOr(opts.sent, previous) : previous();
     let managed = base;
     if (opts.manager) {
-      managed = recordUpdate(context(def, opts.manager, opts.subresource), bare(old) ?? {}, bare(obj)!, base);
+      try {
+        managed = recordUpdate(context(def, opts.manager, opts.subresource), bare(old) ?? {}, bare(obj)!, base);
+      } catch {
+        // An object the field sets cannot describe (duplicate list keys the kind's validation
+        // allows) keeps the ownership it had: the write itself must not fail, as upstream.
+        managed = base;
+      }
     }
     if (managed === base && !sent && old) {
       obj.metadata = { ...obj.metadata, managedFields: old.metadata.managedFields };

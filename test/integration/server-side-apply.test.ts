@@ -76,7 +76,8 @@ for (const version of ['1.27', '1.33']) {
       const label = obj.metadata.managedFields.find((m: any) => m.operation === 'Update');
       assert.ok(label, out);
       assert.match(label.manager, /^kubectl/);
-      assert.deepEqual(label.fieldsV1, { 'f:metadata': { 'f:labels': { 'f:edited': {} } } });
+      // The label created the labels map: the Update owns it too ("."), as upstream records it.
+      assert.deepEqual(label.fieldsV1, { 'f:metadata': { 'f:labels': { '.': {}, 'f:edited': {} } } });
       assert.equal(label.apiVersion, 'v1');
       assert.match(label.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
       // Without the flag kubectl hides them, as on a real cluster.
@@ -86,6 +87,15 @@ for (const version of ['1.27', '1.33']) {
     test('--dry-run=server changes nothing', async () => {
       await ok(['apply', '--server-side', '--field-manager=other', '--dry-run=server', '-f', '-'], configMap(cm, { a: '9' }));
       assert.equal((await getCm()).data.a, '4');
+    });
+
+    test('client-side apply, then server-side: ownership migrates and a dropped field goes', async () => {
+      const name = `${cm}-csa`;
+      await ok(['apply', '-f', '-'], configMap(name, { a: '1', b: '2' }));
+      await ok(['apply', '--server-side', '-f', '-'], configMap(name, { a: '1' }));
+      const obj = JSON.parse(await ok(['get', 'configmap', name, '-o', 'json', '--show-managed-fields']));
+      assert.deepEqual(obj.data, { a: '1' });
+      assert.ok(!obj.metadata.managedFields.some((m: any) => m.manager === 'kubectl-client-side-apply' && m.fieldsV1['f:data']));
     });
 
     test('lists merge by key: a second manager adds an env var without touching the first', async () => {
@@ -136,6 +146,22 @@ describe('custom resources', () => {
 });
 
 describe('raw requests', () => {
+  // On the Widget the custom-resource test above applied.
+  test('apply to /status owns status fields only; a main-resource apply cannot take them', async () => {
+    const group = 'ssa.skiff.dev';
+    const base = `/apis/${group}/v1/namespaces/default/widgets`;
+    const body = (status: object) => JSON.stringify({ apiVersion: `${group}/v1`, kind: 'Widget', status });
+    const r = await c.http('PATCH', `${base}/w/status?fieldManager=ctl`, body({ phase: 'Ready' }), 'application/apply-patch+yaml');
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.status.phase, 'Ready');
+    const entry = r.body.metadata.managedFields.find((m: any) => m.manager === 'ctl');
+    assert.equal(entry.subresource, 'status');
+    assert.deepEqual(entry.fieldsV1, { 'f:status': { 'f:phase': {} } });
+    const main = await c.http('PATCH', `${base}/w?fieldManager=x`, body({ phase: 'Gone' }), 'application/apply-patch+yaml');
+    assert.equal(main.status, 200);
+    assert.equal(main.body.status.phase, 'Ready');
+  });
+
   const path = '/api/v1/namespaces/default/configmaps/raw';
   const apply = (body: string, query = 'fieldManager=a') => c.http('PATCH', `${path}?${query}`, body, 'application/apply-patch+yaml');
 

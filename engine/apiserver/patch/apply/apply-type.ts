@@ -12,7 +12,14 @@ export type ApplyType =
       atomic?: boolean;
     }
   | { kind: 'map'; values: ApplyType; atomic?: boolean }
-  | { kind: 'list'; listType: 'atomic' | 'set' | 'map'; keys: readonly string[]; items: ApplyType }
+  | {
+      kind: 'list';
+      listType: 'atomic' | 'set' | 'map';
+      keys: readonly string[];
+      items: ApplyType;
+      /** Values of key fields an item may omit (upstream reads them from the schema's defaults). */
+      keyDefaults?: Readonly<Record<string, unknown>>;
+    }
   | { kind: 'scalar' }
   /** No schema: objects are granular maps of deduced values, lists atomic (upstream's deduced type). */
   | { kind: 'deduced' };

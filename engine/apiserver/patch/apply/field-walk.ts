@@ -12,6 +12,10 @@ export function itemElement(t: Extract<ApplyType, { kind: 'list' }>, item: unkno
     if (!isObject(item)) throw listError(path, index, 'associative list with keys has an element that is not a map');
     const key: JsonObject = {};
     for (const k of t.keys) {
+      if ((!hasKey(item, k) || item[k] === null) && t.keyDefaults && hasKey(t.keyDefaults, k)) {
+        key[k] = t.keyDefaults[k];
+        continue;
+      }
       if (!hasKey(item, k) || item[k] === null) {
         throw listError(
           path,
@@ -125,4 +129,34 @@ function findModified(common: FieldSet, t: ApplyType, a: unknown, b: unknown, pa
     }
     findModified(node, typeBelow(t, a, el), ca, cb, p, out);
   }
+}
+
+/**
+ * Maps in `b` that `a` did not have, as members: upstream's Update entries own the map itself
+ * (`f:labels: {".": {}, ...}`) besides its entries when a write creates it.
+ */
+export function newMaps(t0: ApplyType, a: unknown, b: unknown, path: string[] = [], out = new FieldSet()): FieldSet {
+  const t = resolveType(t0, b);
+  if (isAtomic(t) || b === null || typeof b !== 'object') return out;
+  if (t.kind === 'map' && a === undefined && Object.keys(b).length) out.insert(path);
+  if (t.kind === 'list') {
+    if (!Array.isArray(b)) return out;
+    const lookup = childLookup(a, t);
+    b.forEach((item, i) => {
+      let el: string;
+      try {
+        el = itemElement(t, item, i, path);
+      } catch {
+        return;
+      }
+      newMaps(t.items, lookup(el), item, [...path, el], out);
+    });
+    return out;
+  }
+  if (!isObject(b)) return out;
+  const from = isObject(a) ? a : undefined;
+  for (const key of Object.keys(b)) {
+    newMaps(childType(t, key).type, from && hasKey(from, key) ? from[key] : undefined, b[key], [...path, `f:${key}`], out);
+  }
+  return out;
 }

@@ -4,7 +4,7 @@
 import type { JsonObject } from '../json-value';
 import type { ApplyType } from './apply-type';
 import { FieldSet, pathString } from './field-set';
-import { compare, toFieldSet } from './field-walk';
+import { compare, newMaps, toFieldSet } from './field-walk';
 import { describeManager, sameOwner, stripServerFields, type Managed } from './managed-fields';
 import { mergeApplied, removeStale } from './structured-merge';
 
@@ -71,7 +71,12 @@ export function recordUpdate(ctx: WriteContext, old: JsonObject, next: JsonObjec
     if (sameOwner(m, me)) mine = m.set;
     else out.push({ ...m, set: m.set.difference(changed).difference(removed) });
   }
-  const set = stripServerFields(mine.difference(removed).union(changed));
+  const set = stripServerFields(
+    mine
+      .difference(removed)
+      .union(changed)
+      .union(ctx.ignore(newMaps(ctx.type, old, next))),
+  );
   out.push({ ...me, time: ctx.now, set });
   return out.filter((m) => !m.set.isEmpty()).map(cleanSubresource);
 }

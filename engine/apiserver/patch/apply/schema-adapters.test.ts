@@ -38,6 +38,15 @@ describe('apply types from schemas', () => {
     });
   });
 
+  test('ports are keyed by number and protocol, TCP when left out (DNS on 53 twice is two items)', () => {
+    const t = fromSchemaNode(createSchemaRegistry().node('V1Container'));
+    const set = toFieldSet(t, { name: 'dns', ports: [{ containerPort: 53, protocol: 'UDP' }, { containerPort: 53 }] });
+    assert.deepEqual(Object.keys(toFieldsV1(set)['f:ports'] as object), [
+      'k:{"containerPort":53,"protocol":"TCP"}',
+      'k:{"containerPort":53,"protocol":"UDP"}',
+    ]);
+  });
+
   test('CRD schemas: list-type map/set/atomic (the default), map-type atomic, preserve-unknown-fields', () => {
     const t = fromCustomSchema(
       {

@@ -19,6 +19,15 @@ const ATOMIC_MODELS = new Set([
   'V1TypedLocalObjectReference',
 ]);
 
+// Lists upstream keys by more fields than their strategic-merge key, with the key defaults
+// upstream's schema declares (a port without a protocol is TCP).
+const MULTI_KEY_LISTS: Record<string, { keys: string[]; keyDefaults?: Record<string, unknown> }> = {
+  'V1Container.ports': { keys: ['containerPort', 'protocol'], keyDefaults: { protocol: 'TCP' } },
+  'V1EphemeralContainer.ports': { keys: ['containerPort', 'protocol'], keyDefaults: { protocol: 'TCP' } },
+  'V1ServiceSpec.ports': { keys: ['port', 'protocol'], keyDefaults: { protocol: 'TCP' } },
+  'V1PodSpec.topologySpreadConstraints': { keys: ['topologyKey', 'whenUnsatisfiable'] },
+};
+
 /** The ApplyType of a built-in schema node (memoized per node: schemas are recursive). */
 export function fromSchemaNode(node: SchemaNode | undefined, memo = new WeakMap<object, ApplyType>()): ApplyType {
   if (!node) return DEDUCED;
@@ -41,7 +50,9 @@ export function fromSchemaNode(node: SchemaNode | undefined, memo = new WeakMap<
             if (child.type === 'array' && ft.kind === 'list') {
               const merge = (f.patchStrategy ?? '').split(',').includes('merge');
               const listType = merge ? (f.patchMergeKey ? 'map' : 'set') : 'atomic';
+              const multi = MULTI_KEY_LISTS[`${node.model}.${name}`];
               ft = { ...ft, listType, keys: f.patchMergeKey ? [f.patchMergeKey] : [] };
+              if (multi && listType === 'map') ft = { ...ft, ...multi };
             }
           }
           cache.set(name, ft);

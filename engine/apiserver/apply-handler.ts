@@ -9,6 +9,7 @@ import { enforceSchema, parseFieldValidation } from './field-validation';
 import { boolParam, isDryRun } from './request-options';
 import { apiVersionOf } from './object-meta';
 import { managerFromUserAgent } from './field-manager';
+import { isObject } from './patch/json-value';
 
 export const APPLY_PATCH_TYPES = ['application/apply-patch+yaml', 'application/apply-patch+json'];
 
@@ -36,30 +37,36 @@ export function fieldManagerOf(req: IncomingMessage, q: URLSearchParams, options
 
 /** Reads and checks an apply body: a YAML/JSON object of this kind, without managedFields. */
 async function readApplied(deps: HandlerDeps, def: KindDef, req: IncomingMessage, q: URLSearchParams) {
-  const body = decodeBody(await readBody(req), 'application/apply-patch+yaml', 'the apply patch');
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    const what = Array.isArray(body) ? 'array' : body === null ? 'null' : typeof body;
+  const decoded: unknown = decodeBody(await readBody(req), 'application/apply-patch+yaml', 'the apply patch');
+  if (!isObject(decoded)) {
+    const what = Array.isArray(decoded) ? 'array' : decoded === null ? 'null' : typeof decoded;
     throw errors.badRequest(`error decoding YAML: json: cannot unmarshal ${what} into Go value of type map[string]interface {}`);
   }
   const want = apiVersionOf(def);
-  if (body.apiVersion !== want) {
+  if (decoded.apiVersion !== want) {
     throw errors.badRequest(
-      `Incorrect version specified in apply patch. Specified patch version: ${body.apiVersion ?? ''}, expected: ${want}`,
+      `Incorrect version specified in apply patch. Specified patch version: ${text(decoded.apiVersion)}, expected: ${want}`,
     );
   }
-  if (body.kind !== def.kind) {
-    throw errors.badRequest(`the kind in the apply patch (${body.kind ?? ''}) does not match the expected kind (${def.kind})`);
+  if (decoded.kind !== def.kind) {
+    throw errors.badRequest(`the kind in the apply patch (${text(decoded.kind)}) does not match the expected kind (${def.kind})`);
   }
-  if (body.metadata !== undefined && (body.metadata === null || typeof body.metadata !== 'object' || Array.isArray(body.metadata))) {
+  if (decoded.metadata !== undefined && !isObject(decoded.metadata)) {
     throw errors.badRequest('error decoding YAML: metadata must be an object');
   }
-  body.metadata ??= {};
-  if (body.metadata.managedFields !== undefined && body.metadata.managedFields !== null) {
+  const metadata = (decoded.metadata ??= {}) as Record<string, unknown>;
+  if (metadata.managedFields !== undefined && metadata.managedFields !== null) {
     throw errors.badRequest('metadata.managedFields must be nil');
   }
-  delete body.metadata.managedFields;
-  const warnings = enforceSchema(deps.checker, def, body as KubeObject, parseFieldValidation(q.get('fieldValidation')));
-  return { config: body as KubeObject, warnings };
+  delete metadata.managedFields;
+  const config = decoded as unknown as KubeObject;
+  const warnings = enforceSchema(deps.checker, def, config, parseFieldValidation(q.get('fieldValidation')));
+  return { config, warnings };
+}
+
+/** A scalar from the body for a message ('' when absent). */
+function text(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 }
 
 /** Server-side apply; `subresource` is 'status' for /status. */

@@ -3,7 +3,6 @@
 // pure logic in patch/apply/. Resource types come from the kinds' schemas, built once per kind.
 import type { KindDef, KubeObject } from '../kinds/types';
 import type { SchemaNode } from '../kinds/schema-types';
-import type { StructuralSchema } from '../kinds/custom/structural-schema';
 import type { ApplyType } from './patch/apply/apply-type';
 import { fromCustomSchema, fromSchemaNode } from './patch/apply/schema-adapters';
 import { decodeManaged, encodeManaged, type Managed } from './patch/apply/managed-fields';
@@ -32,7 +31,7 @@ export function createFieldManager(deps: { schemaOf(model: string): SchemaNode |
     let t = types.get(def);
     if (!t) {
       t = def.customResource
-        ? fromCustomSchema(def.customSchema as StructuralSchema | undefined, fromSchemaNode(deps.schemaOf('V1ObjectMeta'), memo))
+        ? fromCustomSchema(def.customSchema, fromSchemaNode(deps.schemaOf('V1ObjectMeta'), memo))
         : fromSchemaNode(deps.schemaOf(def.model), memo);
       types.set(def, t);
     }
@@ -104,7 +103,7 @@ export function createFieldManager(deps: { schemaOf(model: string): SchemaNode |
   ) {
     const ctx = context(def, o.manager, o.subresource);
     const managed = decodeOr(live?.metadata.managedFields, () => []);
-    const result = applyConfig(ctx, (bare(live) ?? {}) as Record<string, unknown>, config as Record<string, unknown>, managed, o.force);
+    const result = applyConfig(ctx, bare(live) ?? {}, config, managed, o.force);
     const object = result.object as KubeObject;
     const managedFields = encodeManaged(result.managed);
     return { object, managedFields };
@@ -117,7 +116,8 @@ export function createFieldManager(deps: { schemaOf(model: string): SchemaNode |
 function bare(obj: KubeObject | undefined): KubeObject | undefined {
   if (!obj) return undefined;
   if (!obj.metadata || obj.metadata.managedFields === undefined) return obj;
-  const { managedFields: _m, ...metadata } = obj.metadata;
+  const metadata = { ...obj.metadata };
+  delete metadata.managedFields;
   return { ...obj, metadata };
 }
 

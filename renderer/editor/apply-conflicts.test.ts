@@ -25,7 +25,7 @@ test('a server-side apply 409 becomes field conflicts, described per manager', (
     { field: '.data.b', manager: '"kubectl-edit" using v1' },
   ]);
   assert.equal(
-    conflictSummary(conflicts!),
+    conflictSummary(conflicts ?? []),
     'Server-side apply conflict: your manifest changes 2 fields another manager owns: .data.a (managed by "kubectl"); ' +
       '.data.b (managed by "kubectl-edit" using v1). Force apply takes them over; or leave them out of your text.',
   );

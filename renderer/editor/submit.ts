@@ -26,11 +26,13 @@ export function submit(
 export function applyServerSide(
   client: K8sClient,
   target: Target,
-  body: Record<string, any>,
+  body: Record<string, unknown>,
   opts: { dryRun?: boolean; force?: boolean; signal?: AbortSignal } = {},
 ): Promise<KubeObject> {
   // Apply needs no resourceVersion (it merges into whatever is live); sent, it would be a precondition.
-  const { resourceVersion: _rv, managedFields: _mf, ...metadata } = body.metadata ?? {};
+  const metadata = { ...((body.metadata ?? {}) as Record<string, unknown>) };
+  delete metadata.resourceVersion;
+  delete metadata.managedFields;
   const query = {
     fieldManager: EDITOR_FIELD_MANAGER,
     fieldValidation: 'Strict',

@@ -338,14 +338,14 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
           Dry run
         </button>
         {ownership && (
-          <button data-testid="ssa-force" className="danger" onClick={() => applySsa(true)} disabled={busy}>
+          <button data-testid="ssa-force" className="danger" onClick={() => void applySsa(true)} disabled={busy}>
             Force apply
           </button>
         )}
         <button
           data-testid="ssa-button"
           title="Server-side apply as field manager “skiff”"
-          onClick={() => applySsa(false)}
+          onClick={() => void applySsa(false)}
           disabled={busy || initial === undefined}
         >
           Server-side apply

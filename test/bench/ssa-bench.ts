@@ -15,7 +15,7 @@ async function main() {
     new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = request(`${f.server.url}${path}`, { method, agent, headers: { 'Content-Type': type } }, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (d) => chunks.push(d));
+        res.on('data', (d: Buffer) => chunks.push(d));
         res.on('end', () => resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString() }));
       });
       req.on('error', reject);
@@ -54,7 +54,7 @@ async function main() {
   const base = '/apis/apps/v1/namespaces/default/deployments';
   await call('POST', base, JSON.stringify(deployment('put', 0)));
   const put = async (value: number) => {
-    const cur = JSON.parse((await call('GET', `${base}/put`, '')).text);
+    const cur = JSON.parse((await call('GET', `${base}/put`, '')).text) as { metadata: { resourceVersion: string } };
     const next = deployment('put', value);
     return call(
       'PUT',

@@ -64,9 +64,12 @@ void test('server-side apply from the editor: a conflict names the other manager
 
   await page.getByTestId('ssa-force').click();
   await until('force-applied', async () => /Force-applied configmap owned/.test(await status.innerText()));
-  const obj = await (await page.request.get(k8s('/api/v1/namespaces/default/configmaps/owned'))).json();
+  const obj = (await (await page.request.get(k8s('/api/v1/namespaces/default/configmaps/owned'))).json()) as {
+    data: Record<string, string>;
+    metadata: { managedFields: { manager: string; operation: string }[] };
+  };
   assert.equal(obj.data.color, 'blue');
-  const managers = obj.metadata.managedFields.map((m: { manager: string; operation: string }) => `${m.manager}/${m.operation}`);
+  const managers = obj.metadata.managedFields.map((m) => `${m.manager}/${m.operation}`);
   assert.deepEqual(managers, ['skiff/Apply']);
   assert.equal(await page.getByTestId('ssa-force').count(), 0);
   assert.deepEqual(pageErrors, []);

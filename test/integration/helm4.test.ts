@@ -45,9 +45,12 @@ test('helm 4: create, install --wait, upgrade, rollback, uninstall', async (t) =
   const chart = join(c!.dir, 'demo');
   await helmOk(['create', chart]);
   await helmOk(['install', 'demo', chart, '--wait', '--timeout', '60s']);
-  const deploy = JSON.parse(await c!.ok(['get', 'deployment', 'demo', '-o', 'json', '--show-managed-fields']));
+  const deploy = JSON.parse(await c!.ok(['get', 'deployment', 'demo', '-o', 'json', '--show-managed-fields'])) as {
+    status: { readyReplicas?: number };
+    metadata: { managedFields: { manager: string; operation: string }[] };
+  };
   assert.equal(deploy.status.readyReplicas, 1);
-  const entry = deploy.metadata.managedFields.find((m: any) => m.operation === 'Apply');
+  const entry = deploy.metadata.managedFields.find((m) => m.operation === 'Apply');
   assert.equal(entry?.manager, 'helm', JSON.stringify(deploy.metadata.managedFields));
 
   await helmOk(['upgrade', 'demo', chart, '--set', 'replicaCount=2', '--wait', '--timeout', '60s']);

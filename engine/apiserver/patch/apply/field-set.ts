@@ -9,13 +9,10 @@ export class FieldSet {
 
   /** The node for `path`, created (as a non-member) when missing. */
   descend(path: readonly string[]): FieldSet {
-    let node: FieldSet = this;
-    for (const el of path) {
-      let next = node.children.get(el);
-      if (!next) node.children.set(el, (next = new FieldSet()));
-      node = next;
-    }
-    return node;
+    if (!path.length) return this;
+    let next = this.children.get(path[0]);
+    if (!next) this.children.set(path[0], (next = new FieldSet()));
+    return next.descend(path.slice(1));
   }
 
   insert(path: readonly string[]): void {
@@ -27,9 +24,8 @@ export class FieldSet {
   }
 
   has(path: readonly string[]): boolean {
-    let node: FieldSet | undefined = this;
-    for (const el of path) if (!(node = node.children.get(el))) return false;
-    return node.member;
+    if (!path.length) return this.member;
+    return this.children.get(path[0])?.has(path.slice(1)) ?? false;
   }
 
   isEmpty(): boolean {
@@ -80,6 +76,11 @@ export class FieldSet {
     if (this.member) out.push(prefix);
     for (const el of [...this.children.keys()].sort(compareElements)) this.children.get(el)!.paths([...prefix, el], out);
     return out;
+  }
+
+  /** Adds every member of `other` to this set, in place. */
+  addAll(other: FieldSet): void {
+    mergeInto(this, other);
   }
 
   /** True when this node or any node below it is a member. */

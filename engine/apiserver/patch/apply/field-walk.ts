@@ -2,7 +2,7 @@
 // rules: scalars, atomic values, list items, nulls, empty maps and map entries (fields the schema
 // does not declare) are members; a declared field holding a non-empty struct is only a parent.
 import { PatchError } from '../errors';
-import { isObject, jsonEqual, hasKey, type JsonObject } from '../json-value';
+import { isObject, hasKey, type JsonObject } from '../json-value';
 import { type ApplyType, childType, isAtomic, resolveType } from './apply-type';
 import { FieldSet, canonicalJson } from './field-set';
 
@@ -78,7 +78,7 @@ export function childLookup(value: unknown, t: ApplyType): (el: string) => unkno
   const lt = resolveType(t, value);
   let index: Map<string, unknown> | undefined;
   return (el) => {
-    if (el[0] === 'i') return value[Number(el.slice(2))];
+    if (el[0] === 'i') return value[Number(el.slice(2))] as unknown;
     if (lt.kind !== 'list' || el[0] === 'f') return undefined;
     if (!index) {
       index = new Map();
@@ -99,36 +99,6 @@ export function typeBelow(t0: ApplyType, value: unknown, el: string): ApplyType 
   const t = resolveType(t0, value);
   if (el[0] === 'f') return childType(t, el.slice(2)).type;
   return t.kind === 'list' ? t.items : t;
-}
-
-export interface Comparison {
-  added: FieldSet;
-  removed: FieldSet;
-  modified: FieldSet;
-}
-
-/** What changed from `a` to `b` (upstream's TypedValue.Compare). */
-export function compare(t: ApplyType, a: unknown, b: unknown): Comparison {
-  const sa = toFieldSet(t, a);
-  const sb = toFieldSet(t, b);
-  const modified = new FieldSet();
-  findModified(sa.intersection(sb), t, a, b, [], modified);
-  return { added: sb.difference(sa), removed: sa.difference(sb), modified };
-}
-
-function findModified(common: FieldSet, t: ApplyType, a: unknown, b: unknown, path: string[], out: FieldSet): void {
-  const la = childLookup(a, t);
-  const lb = childLookup(b, t);
-  for (const [el, node] of common.children) {
-    const ca = la(el);
-    const cb = lb(el);
-    const p = [...path, el];
-    if (node.children.size === 0) {
-      if (node.member && !jsonEqual(ca, cb)) out.insert(p);
-      continue;
-    }
-    findModified(node, typeBelow(t, a, el), ca, cb, p, out);
-  }
 }
 
 /**

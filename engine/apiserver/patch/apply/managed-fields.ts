@@ -32,9 +32,9 @@ export function decodeManaged(entries: unknown): Managed[] {
   const out: Managed[] = [];
   for (const e of entries) {
     if (!isObject(e)) throw new Error('a managedFields entry must be an object');
-    if (e.fieldsType !== undefined && e.fieldsType !== 'FieldsV1') throw new Error(`unknown fieldsType ${String(e.fieldsType)}`);
+    if (e.fieldsType !== undefined && e.fieldsType !== 'FieldsV1') throw new Error(`unknown fieldsType ${JSON.stringify(e.fieldsType)}`);
     if (e.operation !== undefined && e.operation !== 'Apply' && e.operation !== 'Update') {
-      throw new Error(`unknown operation ${String(e.operation)}`);
+      throw new Error(`unknown operation ${JSON.stringify(e.operation)}`);
     }
     const set = e.fieldsV1 === undefined ? new FieldSet() : fromFieldsV1(e.fieldsV1);
     if (set.isEmpty()) continue;

@@ -64,11 +64,11 @@ describe('apply', () => {
       { finalizers: ['f2'] },
     );
     const r = applyConfig(ctx('m'), live, config, [], false);
-    assert.deepEqual((r.object.spec as any).containers, [
+    assert.deepEqual((r.object.spec as Record<string, unknown>).containers, [
       { name: 'a', image: 'x', args: ['3'] },
       { name: 'b', image: 'y' },
     ]);
-    assert.deepEqual((r.object.metadata as any).finalizers, ['f1', 'f2']);
+    assert.deepEqual((r.object.metadata as Record<string, unknown>).finalizers, ['f1', 'f2']);
   });
 
   test('changing another manager’s field conflicts; the same value is shared; force takes it', () => {
@@ -84,7 +84,7 @@ describe('apply', () => {
         e.causes()[0].message === 'conflict with "a"',
     );
     const forced = applyConfig(ctx('b'), first.object, obj({ replicas: 2 }), first.managed, true);
-    assert.equal((forced.object.spec as any).replicas, 2);
+    assert.equal((forced.object.spec as Record<string, unknown>).replicas, 2);
     assert.ok(!forced.managed.find((m) => m.manager === 'a')!.set.has(['f:spec', 'f:replicas']));
   });
 
@@ -93,7 +93,7 @@ describe('apply', () => {
     const other = applyConfig(ctx('b'), first.object, obj({ image: 'x' }), first.managed, false);
     const r = applyConfig(ctx('a'), other.object, obj({ replicas: 1 }, { labels: { x: '1' } }), other.managed, false);
     assert.deepEqual(r.object.spec, { replicas: 1, image: 'x' });
-    assert.deepEqual((r.object.metadata as any).labels, { x: '1' });
+    assert.deepEqual((r.object.metadata as Record<string, unknown>).labels, { x: '1' });
   });
 
   test('an Update conflicts with a later apply of a different value, naming the manager as upstream', () => {

@@ -4,7 +4,8 @@
 import type { JsonObject } from '../json-value';
 import type { ApplyType } from './apply-type';
 import { FieldSet, pathString } from './field-set';
-import { compare, newMaps, toFieldSet } from './field-walk';
+import { newMaps, toFieldSet } from './field-walk';
+import { compare } from './compare';
 import { describeManager, sameOwner, stripServerFields, type Managed } from './managed-fields';
 import { mergeApplied, removeStale } from './structured-merge';
 
@@ -121,14 +122,14 @@ export function applyConfig(
 }
 
 function strip(m: Managed): Omit<Managed, 'set'> {
-  const { set: _s, ...rest } = m;
-  return rest;
+  return { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion, time: m.time, subresource: m.subresource };
 }
 
 function cleanSubresource(m: Managed): Managed {
   if (m.subresource) return m;
-  const { subresource: _s, ...rest } = m;
-  return rest;
+  const out = { ...m };
+  delete out.subresource;
+  return out;
 }
 
 function sameSet(a: FieldSet, b: FieldSet): boolean {

@@ -81,7 +81,7 @@ type Schema = StructuralSchema & { 'x-kubernetes-map-type'?: string };
 
 /** The ApplyType of a custom resource: its CRD schema, with ObjectMeta's built-in type for metadata. */
 export function fromCustomSchema(schema: StructuralSchema | undefined, objectMeta: ApplyType): ApplyType {
-  const root = fromStructural(schema as Schema | undefined);
+  const root = fromStructural(schema);
   const embedded = (name: string) => (name === 'metadata' ? objectMeta : name === 'apiVersion' || name === 'kind' ? SCALAR : undefined);
   if (root.kind !== 'struct') return { kind: 'struct', field: (name) => embedded(name) };
   return { kind: 'struct', field: (name) => embedded(name) ?? root.field(name) };
@@ -104,14 +104,13 @@ function fromStructural(s: Schema | undefined): ApplyType {
         atomic,
         field(name) {
           if (!cache.has(name)) {
-            cache.set(name, Object.prototype.hasOwnProperty.call(props, name) ? fromStructural(props[name] as Schema) : undefined);
+            cache.set(name, Object.prototype.hasOwnProperty.call(props, name) ? fromStructural(props[name]) : undefined);
           }
           return cache.get(name);
         },
       };
     }
-    if (typeof s.additionalProperties === 'object')
-      return { kind: 'map', values: fromStructural(s.additionalProperties as Schema), atomic };
+    if (typeof s.additionalProperties === 'object') return { kind: 'map', values: fromStructural(s.additionalProperties), atomic };
     return atomic ? { kind: 'map', values: DEDUCED, atomic } : DEDUCED;
   }
   return s.type ? SCALAR : DEDUCED;

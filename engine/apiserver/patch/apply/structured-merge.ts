@@ -12,7 +12,7 @@ export function mergeApplied(t0: ApplyType, live: unknown, config: unknown, path
   if (config === null || config === undefined || isAtomic(t)) return cloneJson(config);
   if (t.kind === 'list') {
     if (!Array.isArray(config)) return cloneJson(config);
-    const out = Array.isArray(live) ? live.map((x) => cloneJson(x)) : [];
+    const out = Array.isArray(live) ? (live as unknown[]).map((x) => cloneJson(x)) : [];
     const liveIndex = new Map<string, number>();
     out.forEach((item, i) => {
       try {

@@ -122,6 +122,7 @@ export async function handleApply(
       if (!(e instanceof ApiError && e.code === 404 && e.reason === 'NotFound') || subresource || attempt > 0) throw e;
     }
     if (meta.resourceVersion) throw errors.notFound(def.group, def.plural, name);
+    if (def.terminating) throw errors.methodNotAllowed('create not allowed while custom resource definition is terminating');
     const r = fields.apply(def, undefined, config, opts);
     r.object.metadata = { ...r.object.metadata, name };
     try {

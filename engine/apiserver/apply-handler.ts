@@ -10,6 +10,7 @@ import { boolParam, isDryRun } from './request-options';
 import { apiVersionOf } from './object-meta';
 import { managerFromUserAgent } from './field-manager';
 import { isObject } from './patch/json-value';
+import type { AdmissionRequest } from './admission/admission-request';
 
 export const APPLY_PATCH_TYPES = ['application/apply-patch+yaml', 'application/apply-patch+json'];
 
@@ -78,6 +79,7 @@ export async function handleApply(
   req: IncomingMessage,
   q: URLSearchParams,
   subresource?: 'status',
+  request?: AdmissionRequest,
 ): Promise<{ status: number; body: unknown; warnings?: string[] }> {
   const manager = fieldManagerOf(req, q, 'PatchOptions', true)!;
   const force = boolParam(q, 'force') ?? false;
@@ -110,6 +112,7 @@ export async function handleApply(
         {
           dryRun,
           subresource,
+          request,
           // Read by the store after `change` ran: the ownership that apply computed.
           get appliedFields() {
             return applied;
@@ -126,7 +129,7 @@ export async function handleApply(
     const r = fields.apply(def, undefined, config, opts);
     r.object.metadata = { ...r.object.metadata, name };
     try {
-      const created = await deps.resources.create(def, ns, r.object, { dryRun, appliedFields: r.managedFields });
+      const created = await deps.resources.create(def, ns, r.object, { dryRun, appliedFields: r.managedFields, request });
       return { status: 201, body: created, warnings };
     } catch (e) {
       // Created by someone else meanwhile: apply over theirs.

@@ -196,7 +196,7 @@ async function patch(
   q: URLSearchParams,
   request: AdmissionRequest,
 ): Promise<Reply> {
-  if (APPLY_PATCH_TYPES.includes(mediaType(req))) return handleApply(deps, def, ns, name, req, q);
+  if (APPLY_PATCH_TYPES.includes(mediaType(req))) return handleApply(deps, def, ns, name, req, q, undefined, request);
   const fieldManager = fieldManagerOf(req, q, 'PatchOptions');
   const p = await readPatch(req, def);
   const mode = parseFieldValidation(q.get('fieldValidation'));

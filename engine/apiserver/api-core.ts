@@ -10,6 +10,7 @@ import { createOpenApiV3 } from '../kinds/openapi';
 import { createOpenApiV2 } from '../kinds/openapi-v2';
 import { applyPatch } from './patch';
 import { createResources } from './resource-store';
+import { createFieldManager } from './field-manager';
 import { createServiceAllocation } from './service-allocation';
 import { chainAdmission, createDefaultAdmission } from './admission-chain';
 import { METRICS_GROUP, METRICS_VERSION, type MetricsSource } from './metrics-api';
@@ -65,8 +66,10 @@ export function createApiCore(opts: ApiCoreOptions) {
   const podSecurity = opts.podSecurity === false ? undefined : (opts.podSecurity ?? podSecurityConfig());
   const defaultAdmission = createDefaultAdmission(kinds, () => resources, services, store, podSecurity, opts.log);
   const admission = { ...chainAdmission([defaultAdmission, authorization.escalation]), stop: () => defaultAdmission.stop() };
+  const fields = createFieldManager({ schemaOf: (model) => (schemas.has(model) ? schemas.node(model) : undefined) });
   const resources = createResources({
     store,
+    fields,
     validateMeta: (d: KindDef, obj: KubeObject, old?: KubeObject) => [
       ...validateObjectMeta(obj, d.namespaced, nameKindOf(d)),
       ...(old ? validateObjectMetaUpdate(obj, old) : []),
@@ -137,6 +140,7 @@ export function createApiCore(opts: ApiCoreOptions) {
     store,
     checker: { check: (model, obj) => checkObject(schemas, model, obj) },
     schemaOf: (model) => (schemas.has(model) ? schemas.node(model) : undefined),
+    fields,
     applyPatch: (type, original, patch, schema) => applyPatch(type, original, patch, schema),
     labelMatcher,
     fieldMatcher,

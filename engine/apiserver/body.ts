@@ -59,6 +59,15 @@ export function decodeBody(buf: Buffer, type: string, what = 'the object'): any 
   }
   const text = buf.toString('utf8');
   if (!text.trim()) throw errors.badRequest(`the body of the request was empty: ${what} could not be decoded`);
+  if (type === 'application/apply-patch+yaml' && /^\s*\{/.test(text) && !jsonTooDeep(buf)) {
+    // Clients (kubectl, client-go) send apply bodies as JSON, which is YAML: JSON.parse reads it
+    // the same, many times faster on large objects. Anything it refuses goes to the YAML parser.
+    try {
+      return JSON.parse(text);
+    } catch {
+      // not JSON after all
+    }
+  }
   if (type === 'application/yaml' || type === 'application/apply-patch+yaml') {
     if (yamlTooDeep(text)) throw errors.badRequest(`error converting YAML to JSON: yaml: exceeded max depth of ${maxYamlDepth}`);
     try {

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ApiError, errors } from './status';
 import { PatchError } from './patch';
+import { ApplyConflictError } from './patch/apply/ownership';
 import { SelectorError } from '../apimachinery/selectors';
 import { StoreFullError } from '../store/types';
 
@@ -21,6 +22,7 @@ export function toApiError(err: unknown): ApiError {
       err.code === 422 ? { causes: [{ message: err.message }] } : undefined,
     );
   }
+  if (err instanceof ApplyConflictError) return new ApiError(409, 'Conflict', err.message, { causes: err.causes() });
   if (err instanceof SelectorError) return errors.badRequest(err.message);
   // Input nested deeper than the stack allows got past the pre-scans (a deep but bounded body
   // that a recursive step could not take): the request's fault, and nothing was written.

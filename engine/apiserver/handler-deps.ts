@@ -17,6 +17,8 @@ export interface HandlerDeps {
   store: Store;
   checker: ObjectChecker;
   schemaOf(model: string): SchemaNode | undefined;
+  /** managedFields on writes and server-side apply. */
+  fields?: import('./field-manager').FieldManager;
   applyPatch(contentType: string, original: KubeObject, patch: unknown, schema?: SchemaNode): KubeObject;
   /** Builds a matcher from `labelSelector`; throws an ApiError (400) on bad syntax. */
   labelMatcher(selector: string): (labels: Record<string, string> | undefined) => boolean;

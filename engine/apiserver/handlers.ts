@@ -13,6 +13,8 @@ import { apiVersionOf } from './object-meta';
 import { buildFilter, checkTypeMeta, deleteOptions, readObject, readPatch } from './request-decoding';
 import { handleSubresource } from './subresources';
 import { collectingRequest, type AdmissionRequest } from './admission/admission-request';
+import { mediaType } from './body';
+import { APPLY_PATCH_TYPES, fieldManagerOf, handleApply } from './apply-handler';
 
 type ResourceRoute = Extract<Route, { type: 'resource' }>;
 
@@ -162,7 +164,8 @@ async function create(
   if (obj.metadata.resourceVersion) {
     throw errors.badRequest('resourceVersion should not be set on objects to be created');
   }
-  const created = await deps.resources.create(def, ns, obj, { dryRun: isDryRun(q), request });
+  const fieldManager = fieldManagerOf(req, q, 'CreateOptions');
+  const created = await deps.resources.create(def, ns, obj, { dryRun: isDryRun(q), request, fieldManager });
   return { status: 201, body: created, warnings };
 }
 
@@ -179,7 +182,8 @@ async function update(
   if (def.namespaced && obj.metadata.namespace && obj.metadata.namespace !== ns) {
     throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
-  const updated = await deps.resources.update(def, ns, name, obj, { dryRun: isDryRun(q), request });
+  const fieldManager = fieldManagerOf(req, q, 'UpdateOptions');
+  const updated = await deps.resources.update(def, ns, name, obj, { dryRun: isDryRun(q), request, fieldManager });
   return { status: 200, body: updated, warnings };
 }
 
@@ -192,6 +196,8 @@ async function patch(
   q: URLSearchParams,
   request: AdmissionRequest,
 ): Promise<Reply> {
+  if (APPLY_PATCH_TYPES.includes(mediaType(req))) return handleApply(deps, def, ns, name, req, q, undefined, request);
+  const fieldManager = fieldManagerOf(req, q, 'PatchOptions');
   const p = await readPatch(req, def);
   const mode = parseFieldValidation(q.get('fieldValidation'));
   let warnings: string[] = [];
@@ -211,7 +217,7 @@ async function patch(
       warnings = enforceSchema(deps.checker, def, next, mode);
       return next;
     },
-    { dryRun: isDryRun(q), request },
+    { dryRun: isDryRun(q), request, fieldManager },
   );
   return { status: 200, body: updated, warnings };
 }

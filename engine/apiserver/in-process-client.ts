@@ -15,6 +15,9 @@ const patchTypes: Record<PatchType, string> = {
   json: 'application/json-patch+json',
 };
 
+/** The field manager in-process writers (controllers, scheduler, local kubelets) are recorded as. */
+export const IN_PROCESS_MANAGER = 'skiff-control-plane';
+
 export function createInProcessClient(core: ApiCore): KubeClient {
   const { deps } = core;
   const resources = deps.resources;
@@ -48,7 +51,7 @@ export function createInProcessClient(core: ApiCore): KubeClient {
     async create(res, ns, obj, opts = {}) {
       const def = kind(res);
       if (def.namespaced && !ns) ns = obj.metadata?.namespace;
-      return resources.create(def, nsOf(def, ns), structuredClone(obj), { dryRun: opts.dryRun });
+      return resources.create(def, nsOf(def, ns), structuredClone(obj), { dryRun: opts.dryRun, fieldManager: IN_PROCESS_MANAGER });
     },
 
     async update(res, ns, obj, opts = {}) {
@@ -60,7 +63,7 @@ export function createInProcessClient(core: ApiCore): KubeClient {
         nsOf(def, ns ?? obj.metadata?.namespace),
         obj.metadata.name!,
         () => body,
-        { dryRun: opts.dryRun, subresource: opts.subresource },
+        { dryRun: opts.dryRun, subresource: opts.subresource, fieldManager: IN_PROCESS_MANAGER },
         rv || undefined,
       );
     },
@@ -78,7 +81,7 @@ export function createInProcessClient(core: ApiCore): KubeClient {
             throw errors.conflict(def.group, def.plural, name);
           return next;
         },
-        { dryRun: opts.dryRun, subresource: opts.subresource },
+        { dryRun: opts.dryRun, subresource: opts.subresource, fieldManager: IN_PROCESS_MANAGER },
       );
     },
 

@@ -61,13 +61,6 @@ export async function readPatch(req: IncomingMessage, def?: KindDef): Promise<{ 
     );
   }
   const known = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
-  if (type === 'application/apply-patch+yaml') {
-    throw new ApiError(
-      415,
-      'UnsupportedMediaType',
-      'server-side apply is not supported by this server yet; use client-side apply (kubectl apply without --server-side)',
-    );
-  }
   if (!known.includes(type)) throw errors.unsupportedMediaType(type);
   return { type, body: decodeBody(await readBody(req), 'application/json', 'the patch') };
 }

@@ -7,6 +7,7 @@ import { ConflictError, KeyExistsError, NotFoundError, type Store, type KeyValue
 import { errors, ApiError } from './status';
 import { createResourceLists } from './resource-lists';
 import { decodeObject, encodeObject, objectKey } from './storage-keys';
+import type { FieldManager } from './field-manager';
 import { withKind, toStored, prepareCreateMeta, prepareUpdateMeta, rfc3339, deepEqual } from './object-meta';
 import type { AdmissionRequest } from './admission/admission-request';
 
@@ -33,6 +34,10 @@ export interface WriteOptions {
   subresource?: 'status' | 'finalize' | 'binding' | 'ephemeralcontainers';
   /** The HTTP write being made (its user and warnings), for admission; none in-process. */
   request?: AdmissionRequest;
+  /** The writer recorded in managedFields as an Update (none: ownership is left as it was). */
+  fieldManager?: string;
+  /** managedFields computed by a server-side apply, stored as they are. */
+  appliedFields?: unknown[];
 }
 
 export interface DeleteOptions {
@@ -78,6 +83,8 @@ export interface ResourceStoreDeps {
   namespaceExists(name: string): Promise<'active' | 'terminating' | 'missing'>;
   admission?: Admission;
   now?: () => Date;
+  /** Keeps metadata.managedFields (field-manager.ts); without it they are dropped. */
+  fields?: Pick<FieldManager, 'track'>;
 }
 
 export type Resources = ReturnType<typeof createResources>;
@@ -110,11 +117,13 @@ export function createResources(deps: ResourceStoreDeps) {
         );
       }
     }
+    const sent = obj.metadata.managedFields;
     prepareCreateMeta(def, obj, ns, now());
     if (def.subresources.status && def.kind !== 'Namespace') delete obj.status;
     def.defaults?.(obj);
     def.prepareForCreate?.(obj);
     await deps.admission?.admit(def, obj, undefined, Boolean(opts.dryRun), opts.request);
+    deps.fields?.track(def, undefined, obj, { manager: opts.fieldManager, sent, applied: opts.appliedFields });
     validate(def, obj);
     await deps.admission?.admitValid?.(def, obj, undefined, Boolean(opts.dryRun), opts.request);
     if (opts.dryRun) return withKind(def, obj);
@@ -155,6 +164,7 @@ export function createResources(deps: ResourceStoreDeps) {
       if (next.metadata.name !== undefined && next.metadata.name !== name) {
         throw errors.badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
       }
+      const sent = next.metadata.managedFields;
       let obj: KubeObject;
       if (opts.subresource === 'status') {
         obj = { ...old, status: next.status };
@@ -178,6 +188,7 @@ export function createResources(deps: ResourceStoreDeps) {
         def.prepareForUpdate?.(obj, old);
       }
       await deps.admission?.admit(def, obj, old, Boolean(opts.dryRun), opts.request, opts.subresource);
+      deps.fields?.track(def, old, obj, { manager: opts.fieldManager, subresource: opts.subresource, sent, applied: opts.appliedFields });
       // Pod update rules forbid spec changes; ephemeral containers are the one allowed addition.
       validate(
         def,

@@ -76,7 +76,7 @@ export const errors = {
     new ApiError(
       415,
       'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json${type ? '' : ''}`,
+      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml${type ? '' : ''}`,
     ),
   notAcceptable: () =>
     new ApiError(

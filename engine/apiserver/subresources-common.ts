@@ -6,6 +6,8 @@ import { readJson, readPatch } from './request-decoding';
 import { isDryRun, wantsTable, includeObjectParam } from './request-options';
 import { toTable } from './table';
 import { selectorToString } from '../apimachinery/selectors';
+import { mediaType } from './body';
+import { APPLY_PATCH_TYPES, fieldManagerOf, handleApply } from './apply-handler';
 
 /** <resource>/status: the whole object read, and writes that change only its status (the strategy decides). */
 export const statusSubresource: SubresourceHandler = {
@@ -16,16 +18,17 @@ export const statusSubresource: SubresourceHandler = {
       return { status: 200, body: wantsTable(req) ? toTable(def, [obj], {}, includeObjectParam(q), deps.now().getTime()) : obj };
     }
     if (method === 'PUT') {
+      const fieldManager = fieldManagerOf(req, q, 'UpdateOptions');
       const body = await readJson(req);
       const rv = body.metadata?.resourceVersion;
-      return { status: 200, body: await deps.resources.mutate(def, ns, name, () => body, opts, rv || undefined) };
+      return { status: 200, body: await deps.resources.mutate(def, ns, name, () => body, { ...opts, fieldManager }, rv || undefined) };
     }
     if (method === 'PATCH') {
+      if (APPLY_PATCH_TYPES.includes(mediaType(req))) return handleApply(deps, def, ns, name, req, q, 'status');
+      const fieldManager = fieldManagerOf(req, q, 'PatchOptions');
       const p = await readPatch(req, def);
-      return {
-        status: 200,
-        body: await deps.resources.mutate(def, ns, name, (cur) => deps.applyPatch(p.type, cur, p.body, deps.schemaOf(def.model)), opts),
-      };
+      const change = (cur: KubeObject) => deps.applyPatch(p.type, cur, p.body, deps.schemaOf(def.model));
+      return { status: 200, body: await deps.resources.mutate(def, ns, name, change, { ...opts, fieldManager }) };
     }
     throw errors.methodNotAllowed();
   },

@@ -1,6 +1,7 @@
 // The YAML editor for Create (templates) and for existing objects: inline YAML and server
 // (strict dry-run) errors, diff against the live object, dry run, apply, and 409 conflicts
-// resolved by reloading and diffing without losing the user's text.
+// resolved by reloading and diffing without losing the user's text; server-side apply as "skiff",
+// its field conflicts listed with a Force option.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { K8sError, errorText } from '../k8s/errors';
 import { navSections, resourcePath } from '../k8s/resources';
@@ -11,7 +12,8 @@ import { ConfirmDialog } from '../components/confirm-dialog';
 import { CodeView, type CodeHandle } from './code-view';
 import { DiffView } from './diff-view';
 import { ManifestError, targetOf, toYaml, withResourceVersion, type Target } from './manifest';
-import { submit, type EditorMode } from './submit';
+import { applyServerSide, submit, type EditorMode } from './submit';
+import { conflictSummary, fieldConflicts, type FieldConflict } from './apply-conflicts';
 import { defaultTemplate, skeletonFor, templateFor, templateKinds, type TemplateKind } from './templates';
 import { parseManifest, serverDiagnostics, type EditorDiagnostic } from './yaml-errors';
 
@@ -65,6 +67,7 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
   const [diff, setDiff] = useState<{ original: string; label: string } | null>(null);
   const [conflict, setConflict] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [ownership, setOwnership] = useState<FieldConflict[] | undefined>();
   const [ask, setAsk] = useState<'' | 'close' | 'template'>('');
   const [pendingTemplate, setPendingTemplate] = useState<Choice>('Deployment');
   const handle = useRef<CodeHandle | null>(null);
@@ -188,33 +191,55 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
     return () => clearTimeout(t);
   }, [text, initial, check, saved, mode]);
 
+  const applied = (out: KubeObject, tgt: Target, how: string) => {
+    const kind = tgt.resource.kind.toLowerCase();
+    const msg = `${mode === 'create' ? 'Created' : how} ${kind} ${tgt.name}`;
+    const y = toYaml(out);
+    setSaved(y);
+    setLiveYaml(y);
+    setOpenedRv(out.metadata?.resourceVersion ?? '');
+    replaceText(y);
+    setServerErrors([]);
+    setConflict(false);
+    setOwnership(undefined);
+    setDiff(null);
+    setStatus({ text: msg, tone: 'ok', source: 'action' });
+    toast(msg);
+    if (mode === 'create') {
+      setMode('edit');
+      setTarget(tgt);
+      showList(tgt.resource, true);
+      select({ resource: tgt.resource, namespace: tgt.namespace, name: tgt.name });
+    }
+  };
+
   const apply = async () => {
     const p = prepare(text);
     if (!p) return;
     setBusy(true);
     seq.current++;
     try {
-      const out = await submit(client, p.tgt, p.body, mode, false);
-      const kind = p.tgt.resource.kind.toLowerCase();
-      const msg = `${mode === 'create' ? 'Created' : 'Updated'} ${kind} ${p.tgt.name}`;
-      const y = toYaml(out);
-      setSaved(y);
-      setLiveYaml(y);
-      setOpenedRv(out.metadata?.resourceVersion ?? '');
-      replaceText(y);
-      setServerErrors([]);
-      setConflict(false);
-      setDiff(null);
-      setStatus({ text: msg, tone: 'ok', source: 'action' });
-      toast(msg);
-      if (mode === 'create') {
-        setMode('edit');
-        setTarget(p.tgt);
-        showList(p.tgt.resource, true);
-        select({ resource: p.tgt.resource, namespace: p.tgt.namespace, name: p.tgt.name });
-      }
+      applied(await submit(client, p.tgt, p.body, mode, false), p.tgt, 'Updated');
     } catch (e) {
       reportServerError(text, e, p.doc);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  /** Server-side apply: merges the text into the live object; conflicts are shown with Force. */
+  const applySsa = async (force: boolean) => {
+    const p = prepare(text);
+    if (!p) return;
+    setBusy(true);
+    seq.current++;
+    try {
+      applied(await applyServerSide(client, p.tgt, p.body, { force }), p.tgt, force ? 'Force-applied' : 'Server-side applied');
+    } catch (e) {
+      const conflicts = fieldConflicts(e);
+      setOwnership(conflicts);
+      if (conflicts) setStatus({ text: conflictSummary(conflicts), tone: 'bad', source: 'action' });
+      else reportServerError(text, e, p.doc);
     } finally {
       setBusy(false);
     }
@@ -311,6 +336,19 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
         </button>
         <button data-testid="dry-run-button" onClick={() => check(text, true)} disabled={busy}>
           Dry run
+        </button>
+        {ownership && (
+          <button data-testid="ssa-force" className="danger" onClick={() => void applySsa(true)} disabled={busy}>
+            Force apply
+          </button>
+        )}
+        <button
+          data-testid="ssa-button"
+          title="Server-side apply as field manager “skiff”"
+          onClick={() => void applySsa(false)}
+          disabled={busy || initial === undefined}
+        >
+          Server-side apply
         </button>
         <button data-testid="apply-button" className="primary" onClick={apply} disabled={busy || initial === undefined}>
           {busy ? 'Applying…' : mode === 'create' ? 'Create' : 'Apply'}

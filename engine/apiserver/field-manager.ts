@@ -1,0 +1,128 @@
+// Field management for every write (kube-apiserver's fieldmanager): records Update operations in
+// metadata.managedFields as objects are created and changed, and runs server-side apply over the
+// pure logic in patch/apply/. Resource types come from the kinds' schemas, built once per kind.
+import type { KindDef, KubeObject } from '../kinds/types';
+import type { SchemaNode } from '../kinds/schema-types';
+import type { ApplyType } from './patch/apply/apply-type';
+import { fromCustomSchema, fromSchemaNode } from './patch/apply/schema-adapters';
+import { decodeManaged, encodeManaged, type Managed } from './patch/apply/managed-fields';
+import { applyConfig, recordUpdate, type WriteContext } from './patch/apply/ownership';
+import type { FieldSet } from './patch/apply/field-set';
+import { apiVersionOf, rfc3339 } from './object-meta';
+
+export interface TrackOptions {
+  /** Who writes (the fieldManager parameter, or derived from the User-Agent). */
+  manager?: string;
+  subresource?: string;
+  /** managedFields the client sent in the body (taken as given when a non-empty list). */
+  sent?: unknown;
+  /** managedFields an apply already computed: stored as they are. */
+  applied?: unknown[];
+}
+
+export type FieldManager = ReturnType<typeof createFieldManager>;
+
+export function createFieldManager(deps: { schemaOf(model: string): SchemaNode | undefined; now?: () => Date }) {
+  const now = deps.now ?? (() => new Date());
+  const types = new WeakMap<KindDef, ApplyType>();
+  const memo = new WeakMap<object, ApplyType>();
+
+  function typeOf(def: KindDef): ApplyType {
+    let t = types.get(def);
+    if (!t) {
+      t = def.customResource
+        ? fromCustomSchema(def.customSchema, fromSchemaNode(deps.schemaOf('V1ObjectMeta'), memo))
+        : fromSchemaNode(deps.schemaOf(def.model), memo);
+      types.set(def, t);
+    }
+    return t;
+  }
+
+  function context(def: KindDef, manager: string, subresource: string | undefined): WriteContext {
+    const resetsStatus = Boolean(def.subresources.status) && def.kind !== 'Namespace';
+    const ignore = (set: FieldSet): FieldSet => {
+      if (subresource === 'status') {
+        const out = set.clone();
+        for (const el of [...out.children.keys()]) if (el !== 'f:status' && el !== 'f:metadata') out.children.delete(el);
+        return out;
+      }
+      if (!subresource && resetsStatus && set.child('f:status')) {
+        const out = set.clone();
+        out.children.delete('f:status');
+        return out;
+      }
+      return set;
+    };
+    return { type: typeOf(def), manager, apiVersion: apiVersionOf(def), subresource, ignore, now: rfc3339(now()) };
+  }
+
+  function decodeOr(entries: unknown, fallback: () => Managed[]): Managed[] {
+    try {
+      return decodeManaged(entries);
+    } catch {
+      // Unreadable managedFields are reset, as upstream does rather than failing the write.
+      return fallback();
+    }
+  }
+
+  /** Sets obj.metadata.managedFields for a create (old undefined) or an update of the main resource or a subresource. */
+  function track(def: KindDef, old: KubeObject | undefined, obj: KubeObject, opts: TrackOptions): void {
+    if (opts.applied) {
+      obj.metadata = { ...obj.metadata, managedFields: opts.applied };
+      return;
+    }
+    const previous = () => decodeOr(old?.metadata.managedFields, () => []);
+    const sent = !opts.subresource && Array.isArray(opts.sent) && opts.sent.length > 0;
+    const base = sent ? decodeOr(opts.sent, previous) : previous();
+    let managed = base;
+    if (opts.manager) {
+      try {
+        managed = recordUpdate(context(def, opts.manager, opts.subresource), bare(old) ?? {}, bare(obj)!, base);
+      } catch {
+        // An object the field sets cannot describe (duplicate list keys the kind's validation
+        // allows) keeps the ownership it had: the write itself must not fail, as upstream.
+        managed = base;
+      }
+    }
+    if (managed === base && !sent && old) {
+      obj.metadata = { ...obj.metadata, managedFields: old.metadata.managedFields };
+      if (obj.metadata.managedFields === undefined) delete obj.metadata.managedFields;
+      return;
+    }
+    const encoded = encodeManaged(managed);
+    obj.metadata = { ...obj.metadata, managedFields: encoded };
+    if (!encoded.length) delete obj.metadata.managedFields;
+  }
+
+  /** Server-side apply of `config` over `live` (undefined when creating): the new object, managedFields set. */
+  function apply(
+    def: KindDef,
+    live: KubeObject | undefined,
+    config: KubeObject,
+    o: { manager: string; force: boolean; subresource?: string },
+  ) {
+    const ctx = context(def, o.manager, o.subresource);
+    const managed = decodeOr(live?.metadata.managedFields, () => []);
+    const result = applyConfig(ctx, bare(live) ?? {}, config, managed, o.force);
+    const object = result.object as KubeObject;
+    const managedFields = encodeManaged(result.managed);
+    return { object, managedFields };
+  }
+
+  return { track, apply, typeOf };
+}
+
+/** The object without managedFields (a shallow copy), as ownership is computed over. */
+function bare(obj: KubeObject | undefined): KubeObject | undefined {
+  if (!obj) return undefined;
+  if (!obj.metadata || obj.metadata.managedFields === undefined) return obj;
+  const metadata = { ...obj.metadata };
+  delete metadata.managedFields;
+  return { ...obj, metadata };
+}
+
+/** The default field manager for a request without one: the User-Agent up to its first '/', as upstream. */
+export function managerFromUserAgent(userAgent: string | undefined): string | undefined {
+  const prefix = (userAgent ?? '').split('/')[0].trim();
+  return prefix ? prefix.slice(0, 128) : undefined;
+}

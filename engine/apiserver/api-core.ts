@@ -108,7 +108,8 @@ export function createApiCore(opts: ApiCoreOptions) {
     return undefined;
   }
 
-  const compactor = createCompactor({ store, log: opts.log });
+  // SKIFF_COMPACT_INTERVAL_MS: the watch checker compacts often to test 410 Gone under restarts.
+  const compactor = createCompactor({ store, log: opts.log, intervalMs: Number(process.env.SKIFF_COMPACT_INTERVAL_MS) || undefined });
   const crds = createCrdController({
     store,
     resources,

@@ -1,10 +1,12 @@
 // A `skiff start --foreground` process of a test's own (its own HOME, data dir and kubeconfig),
 // with kubectl pointed at it: chaos tests stop, kill and starve it as a desktop would.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, kubectlPath, type RunResult } from '../integration/harness';
 import { waitFor } from '../wait-for';
 import { ensureCliBuilt } from './ensure-cli-built';
+import { kubeHttp } from './kube-http';
 
 export interface SkiffProcess {
   readonly proc: ChildProcess;
@@ -24,6 +26,10 @@ export interface SkiffProcessOptions {
   dataDir?: string;
   nodeRuntime: 'docker' | 'simulated';
   env?: Record<string, string>;
+  /** More `skiff start` flags (e.g. --datastore etcd). */
+  args?: string[];
+  /** What "started" means: the node Ready (default) or the API server ready (cheaper: no kubectl). */
+  ready?: 'node' | 'api';
 }
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -32,7 +38,7 @@ export async function startSkiffProcess(o: SkiffProcessOptions): Promise<SkiffPr
   await ensureCliBuilt();
   const env = { ...process.env, HOME: o.dir, KUBECONFIG: join(o.dir, 'kc'), ...o.env };
   const args = ['start', '--foreground', '--name', o.name, '--data-dir', o.dataDir ?? join(o.dir, 'data')];
-  args.push('--kubeconfig', join(o.dir, 'kc'), '--node-runtime', o.nodeRuntime);
+  args.push('--kubeconfig', join(o.dir, 'kc'), '--node-runtime', o.nodeRuntime, ...(o.args ?? []));
   const proc = spawn(process.execPath, [join(root, 'bin/skiff.mjs'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout.on('data', (d) => (output += d));
@@ -53,13 +59,16 @@ export async function startSkiffProcess(o: SkiffProcessOptions): Promise<SkiffPr
     },
   };
   try {
+    const kubeconfig = join(o.dir, 'kc');
     await waitFor(
-      'node Ready',
+      o.ready === 'api' ? 'API server ready' : 'node Ready',
       async () => {
         if (proc.exitCode !== null) throw new Error(`skiff exited ${proc.exitCode}: ${output}`);
+        if (o.ready === 'api') return existsSync(kubeconfig) && (await kubeHttp(kubeconfig).call('GET', '/readyz')).status === 200;
         return / Ready /.test((await kubectl(['get', 'nodes', '--no-headers'])).stdout);
       },
       60_000,
+      100,
     );
   } catch (e) {
     await p.kill();

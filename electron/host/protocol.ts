@@ -77,6 +77,8 @@ export interface LocalCluster {
   /** 0..1 */
   progress: number;
   error?: string;
+  /** The failure is the cluster process dying while it ran (kill -9, a crash), not a failed start. */
+  crashed?: boolean;
   /** Kubeconfig files outside its data dir holding its context (written by `skiff start`); delete cleans them. */
   kubeconfigs?: string[];
 }

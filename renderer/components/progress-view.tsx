@@ -31,7 +31,9 @@ export function ProgressView({ cluster: name }: { cluster: string }) {
       <div className="center-card" data-testid="progress" data-state={cluster.state}>
         <h1>
           {failed
-            ? `Cluster ${cluster.name} did not start`
+            ? cluster.crashed
+              ? `Cluster ${cluster.name} stopped unexpectedly`
+              : `Cluster ${cluster.name} did not start`
             : cluster.state === 'running'
               ? `Cluster ${cluster.name} is running`
               : `Starting cluster ${cluster.name}…`}
@@ -64,7 +66,7 @@ export function ProgressView({ cluster: name }: { cluster: string }) {
             )}
             <div className="row-flex" style={{ marginTop: 8 }}>
               <button className="primary" data-testid="retry-button" onClick={() => clusterAction(cluster.name, 'start')}>
-                Retry
+                {cluster.crashed ? 'Start again' : 'Retry'}
               </button>
               <button onClick={showStart}>Back</button>
             </div>

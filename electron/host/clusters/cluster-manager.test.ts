@@ -220,3 +220,45 @@ void test('a cluster lists the kubeconfig files outside its dir that hold its co
     rmSync(paths.dir, { recursive: true, force: true });
   }
 });
+
+test(
+  'kill -9 of a running cluster shows at once as stopped unexpectedly; Start brings it back; a clean stop is no crash',
+  { timeout: 60_000 },
+  async () => {
+    const events: HostEvent[] = [];
+    const m = manager(events);
+    const name = 'crashy';
+    const states = () => events.flatMap((e) => (e.type === 'cluster' && e.cluster.name === name ? [e.cluster] : []));
+    try {
+      await m.start({ name, runtime: 'simulated' });
+      await until('running', () => states().find((c) => c.state === 'running'));
+      const pid = runningPid(join(dataDir, name, 'skiff.pid'));
+      assert.ok(pid, 'the cluster process runs');
+      const killedAt = Date.now();
+      process.kill(pid, 'SIGKILL');
+      const crashed = await until('crash seen', () => states().find((c) => c.state === 'failed'), 10_000);
+      console.log(`# kill -9 seen by the app after ${Date.now() - killedAt} ms (floor 2,000 ms)`);
+      assert.equal(crashed.crashed, true);
+      assert.match(crashed.error ?? '', /pid \d+\) exited unexpectedly: it was killed or crashed.*Start brings the cluster back/);
+      // A poll of the data dir keeps the crash (the pid file is stale, not removed).
+      assert.equal((await m.list()).find((c) => c.name === name)?.state, 'failed');
+
+      events.length = 0;
+      await m.startExisting(name);
+      const again = await until('running again', () => states().find((c) => c.state === 'running' || c.state === 'failed'));
+      assert.equal(again.state, 'running', again.error);
+      assert.equal(again.crashed, undefined);
+
+      // `skiff stop` from outside the app: a clean stop removes the pid file, so it is no crash.
+      events.length = 0;
+      const { createClusterLifecycle } = await import('../../../engine/cluster/lifecycle');
+      await createClusterLifecycle({ dataDir, env }).stop(name);
+      await new Promise((r) => setTimeout(r, 2500));
+      assert.ok(!states().some((c) => c.crashed), 'a clean stop is not reported as a crash');
+    } finally {
+      const pid = runningPid(join(dataDir, name, 'skiff.pid'));
+      if (pid) process.kill(pid, 'SIGKILL');
+      m.close();
+    }
+  },
+);

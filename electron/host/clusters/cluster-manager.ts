@@ -6,6 +6,7 @@ import { sep } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { contextName } from '../../../engine/cluster/kubeconfig';
 import { createClusterLifecycle } from '../../../engine/cluster/lifecycle';
+import { isAlive, readPid } from '../../../engine/cluster/pid-file';
 import type { EventHub } from '../http/event-hub';
 import { HostHttpError } from '../http/http-util';
 import { createKubeTargets } from '../proxy/kube-target';
@@ -23,6 +24,8 @@ export interface ClusterManagerOptions {
   log?: (line: string) => void;
   /** Re-read the data dir this often to notice CLI starts/stops and crashes (0: never). Default 5 s. */
   pollMs?: number;
+  /** Check that running cluster processes are alive this often (0: never). Default 1 s: a kill -9 shows at once. */
+  livenessMs?: number;
   skiffBin?: string;
   /** How long a start may take until the API server is ready (default 120 s). */
   readyTimeoutMs?: number;
@@ -57,6 +60,9 @@ interface Entry extends StartingCluster {
   op?: { kind: 'start' | 'stop' | 'restart' | 'delete'; done: Promise<void> };
   deleting?: boolean;
   runtimeProbed?: boolean;
+  /** The cluster process as last seen running. */
+  pid?: number;
+  crashed?: boolean;
   kubeconfigs?: string[];
 }
 
@@ -102,6 +108,7 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
       steps: e.tracker?.steps() ?? [],
       progress: e.state === 'running' ? 1 : (e.tracker?.progress() ?? 0),
       ...(e.error ? { error: e.error } : {}),
+      ...(e.crashed && e.state === 'failed' ? { crashed: true } : {}),
       ...(e.kubeconfigs?.length ? { kubeconfigs: e.kubeconfigs } : {}),
     };
   }
@@ -154,6 +161,7 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
       e.error = p.configError.message;
     } else if (p.pid !== undefined) {
       e.state = p.ready ? 'running' : 'starting';
+      e.pid = p.pid;
     } else {
       // A failed start stays failed (with its reason) until the next action; anything else stopped.
       if (e.state !== 'failed') {
@@ -191,6 +199,8 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
   function beginStart(e: Entry, nodes: number, runtime: RuntimeChoice | undefined): void {
     e.state = 'starting';
     e.error = undefined;
+    e.crashed = false;
+    e.pid = undefined;
     e.stopRequested = false;
     e.nodes = nodes;
     e.runtime = runtime;
@@ -205,12 +215,38 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
         publish: () => void publish(e),
         listNodes: () => listNodes(targets, kubeConfigOf(e.name)),
         isClosed: () => closed,
+      }).then(() => {
+        // Watched from now on by the liveness check (the child handle is gone once it is ready).
+        if (e.state === 'running' || e.state === 'starting') e.pid = lifecycle.pid(e.name);
       }),
     );
   }
 
   const timer = opts.pollMs === 0 ? undefined : setInterval(() => void refreshing(), opts.pollMs ?? 5000);
   timer?.unref();
+
+  // A cluster process that dies without stopping (kill -9, a crash, logout) leaves its pid file
+  // behind; a clean stop removes it. One signal-0 per running cluster a second finds it.
+  function checkLiveness(): void {
+    for (const e of entries.values()) {
+      const pid = e.pid ?? e.child?.pid;
+      if (e.op || pid === undefined || (e.state !== 'running' && e.state !== 'starting') || isAlive(pid)) continue;
+      e.pid = undefined;
+      if (readPid(lifecycle.paths(e.name).pid) !== pid) {
+        void refreshOne(e.name).catch(() => {});
+        continue;
+      }
+      e.state = 'failed';
+      e.crashed = true;
+      e.error =
+        `The cluster process (pid ${pid}) exited unexpectedly: it was killed or crashed. ` +
+        `Its containers keep running; Start brings the cluster back and adopts them (log: ${lifecycle.paths(e.name).log})`;
+      log(`host: cluster "${e.name}" process ${pid} exited unexpectedly`);
+      publish(e);
+    }
+  }
+  const liveness = opts.livenessMs === 0 ? undefined : setInterval(checkLiveness, opts.livenessMs ?? 1000);
+  liveness?.unref();
   let inFlight: Promise<void> | undefined;
   const refreshing = () => (inFlight ??= refresh().finally(() => (inFlight = undefined)));
 
@@ -320,6 +356,7 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
     },
     close() {
       closed = true;
+      if (liveness) clearInterval(liveness);
       if (timer) clearInterval(timer);
       targets.close();
     },

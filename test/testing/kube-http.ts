@@ -6,7 +6,7 @@ import { request } from 'node:https';
 import { parse } from 'yaml';
 
 export interface KubeHttp {
-  /** One request; resolves with status and parsed JSON body (rejects on network errors). */
+  /** One request; resolves with status and the JSON body (`{ text }` for other bodies); rejects on network errors. */
   call(method: string, path: string, body?: unknown, contentType?: string): Promise<{ status: number; body: Record<string, unknown> }>;
   /** Opens a stream (watch); the caller reads and destroys the response. */
   stream(path: string): Promise<IncomingMessage>;
@@ -42,7 +42,8 @@ export function kubeHttp(kubeconfigPath: string): KubeHttp {
       const res = await open(method, path, text ? { 'Content-Type': contentType } : {}, text);
       let data = '';
       for await (const chunk of res) data += String(chunk);
-      return { status: res.statusCode ?? 0, body: (data ? JSON.parse(data) : {}) as Record<string, unknown> };
+      const json = /json/.test(String(res.headers['content-type']));
+      return { status: res.statusCode ?? 0, body: (json && data ? JSON.parse(data) : { text: data }) as Record<string, unknown> };
     },
     stream: (path) => open('GET', path, {}),
   };

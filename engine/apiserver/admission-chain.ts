@@ -11,6 +11,7 @@ import { createPriorityAdmission } from './admission-priority';
 import { createLimitRangeAdmission } from './admission-limitrange';
 import { createQuotaAdmission } from './admission-quota';
 import { createDefaultStorageClassAdmission } from './admission-storageclass';
+import { createDefaultIngressClassAdmission } from './admission-ingressclass';
 import { createServiceAccountAdmission } from './admission-serviceaccount';
 import { createPodSecurityAdmission, type PodSecurityDeps } from './admission/pod-security/plugin';
 import { createWebhookPlugins, WEBHOOK_CACHED } from './admission/webhook/webhook-plugins';
@@ -46,6 +47,7 @@ const CACHED = [
   '/serviceaccounts',
   'scheduling.k8s.io/priorityclasses',
   'storage.k8s.io/storageclasses',
+  'networking.k8s.io/ingressclasses',
   ...WEBHOOK_CACHED,
 ];
 
@@ -144,6 +146,7 @@ export function createDefaultAdmission(
     createLimitRangeAdmission(storage),
     createPriorityAdmission(storage),
     createDefaultStorageClassAdmission(storage),
+    createDefaultIngressClassAdmission(storage),
     webhooks.mutating,
     services,
     // Validating, before quota charges: sees the final pod. No config = no Pod Security.

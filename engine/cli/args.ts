@@ -14,6 +14,8 @@ export interface Flags {
   name: string;
   dataDir?: string;
   port?: number;
+  /** The ingress's HTTP port on 127.0.0.1 (0: any free port). */
+  ingressPort?: number;
   kubeconfig?: string;
   datastore?: Datastore;
   etcdEndpoints?: string[];
@@ -33,6 +35,7 @@ const VALUE_FLAGS = [
   'name',
   'data-dir',
   'port',
+  'ingress-port',
   'kubeconfig',
   'datastore',
   'etcd-endpoints',
@@ -49,6 +52,7 @@ const ALLOWED: Record<Command, FlagName[]> = {
     'name',
     'data-dir',
     'port',
+    'ingress-port',
     'kubeconfig',
     'datastore',
     'etcd-endpoints',
@@ -136,6 +140,13 @@ function applyValue(flags: Flags, name: FlagName, value: string): void {
       if (!(port >= 0 && port <= 65535))
         throw new SkiffError(`invalid --port "${value}"`, 'use a number from 1 to 65535, or 0 for any free port');
       flags.port = port;
+      return;
+    }
+    case 'ingress-port': {
+      const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+      if (!(port >= 0 && port <= 65535))
+        throw new SkiffError(`invalid --ingress-port "${value}"`, 'use a number from 1 to 65535, or 0 for any free port');
+      flags.ingressPort = port;
       return;
     }
     case 'nodes': {

@@ -42,6 +42,7 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
       name: flags.name,
       dataDir,
       port: flags.port,
+      ingressPort: flags.ingressPort,
       datastore: flags.datastore,
       etcdEndpoints: flags.etcdEndpoints,
       nodes: flags.nodes,

@@ -53,6 +53,7 @@ export async function startDetached(flags: Flags, io: CliIo): Promise<number> {
     const options: StartOptions = {
       kubeconfig: { update: true, file: flags.kubeconfig, switchContext: flags.switchContext },
       port: flags.port,
+      ingressPort: flags.ingressPort,
       datastore: flags.datastore,
       etcdEndpoints: flags.etcdEndpoints,
       nodes: flags.nodes,

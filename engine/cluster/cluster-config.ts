@@ -24,6 +24,8 @@ export interface ClusterConfig {
   podSecurity?: PodSecurityLevel;
   /** Pod Security exemptions, edited by hand (default: namespace kube-system only). */
   podSecurityExemptions?: { usernames?: string[]; namespaces?: string[]; runtimeClasses?: string[] };
+  /** Docker-backed clusters: the ingress's HTTP port on 127.0.0.1 (the one last bound, asked for again next start). */
+  ingressPort?: number;
 }
 
 export function readClusterConfig(path: string): ClusterConfig | undefined {

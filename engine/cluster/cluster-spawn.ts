@@ -20,6 +20,8 @@ export type KubeconfigChoice = { update: false } | { update: true; file?: string
 export interface StartOptions {
   kubeconfig: KubeconfigChoice;
   port?: number;
+  /** The ingress's HTTP port on 127.0.0.1 (0: any free port). */
+  ingressPort?: number;
   datastore?: Datastore;
   etcdEndpoints?: string[];
   nodes?: number;
@@ -57,6 +59,7 @@ export interface SpawnDeps {
 export function foregroundArgs(dataDir: string, paths: ClusterPaths, name: string, o: StartOptions): string[] {
   const args = ['start', '--foreground', '--name', name, '--data-dir', dataDir];
   if (o.port !== undefined) args.push('--port', String(o.port));
+  if (o.ingressPort !== undefined) args.push('--ingress-port', String(o.ingressPort));
   const kc = o.kubeconfig;
   const file = kc.update ? kc.file : paths.kubeconfig;
   if (file) args.push('--kubeconfig', file);

@@ -7,6 +7,7 @@ import { startControllerManager } from '../controllers/manager';
 import { R, type KubeClient } from '../client/types';
 import type { AddressPlan } from '../network/address-plan';
 import type { NetworkController } from '../network/network-controller';
+import type { IngressController } from '../network/ingress/ingress-controller';
 import type { NodeManagerOptions } from '../kubelet/index';
 import type { DockerPodNetwork } from '../kubelet/docker/docker-runtime';
 import type { ClusterRef } from '../docker/names';
@@ -28,6 +29,8 @@ export interface ClusterComponentsOptions {
   network?: AddressPlan;
   /** The API server's port on 127.0.0.1 (Service networking reverse-routes only there). */
   apiServerPort?: number;
+  /** The ingress's HTTP port on 127.0.0.1 asked for (0: any); default 80, else 8080–8099, else any. */
+  ingressPort?: number;
   log?: (line: string) => void;
 }
 
@@ -35,6 +38,9 @@ export interface ClusterComponents {
   client: KubeClient;
   /** Service networking, when it runs (Docker nodes). */
   network?: NetworkController;
+  /** The built-in ingress controller (Docker nodes) and its HTTP port, when it could listen. */
+  ingress?: IngressController;
+  ingressPort?: number;
   /** Stops everything; resolves once nothing more is created (the network agent's start included). */
   stop(): Promise<void>;
 }
@@ -44,8 +50,11 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
   const client = createInProcessClient(opts.core);
   const stops: (() => void)[] = [];
   let network: NetworkController | undefined;
+  let ingress: IngressController | undefined;
+  let ingressPort: number | undefined;
   const stopAll = async () => {
     for (const s of stops.reverse()) s();
+    await ingress?.stop();
     await network?.stop();
   };
   try {
@@ -64,6 +73,15 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       network = net;
       const dns = { nameserver: opts.network.dnsIP, clusterDomain: CLUSTER_DOMAIN };
       podNetwork = { dns: () => (net.failed() ? undefined : dns), serviceEnv: (pod) => net.serviceEnv(pod) };
+      const { startIngressController } = await import('../network/ingress/ingress-controller');
+      ingress = startIngressController({
+        client,
+        log,
+        httpPort: opts.ingressPort,
+        dialMode: dialMode(process.env.SKIFF_INGRESS_DIAL),
+        agentDial: (ip, port) => net.dial(ip, port),
+      });
+      ingressPort = await ingress.listening.catch(() => undefined);
     }
     const { startNodeManager, createSimulatedNodes } = await import('../kubelet/index');
     // Typed apart so `network` rides along: the node manager spreads these into each Docker runtime.
@@ -97,8 +115,11 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
     await stopAll().catch(() => {});
     throw err;
   }
-  return { client, network, stop: stopAll };
+  return { client, network, ingress, ingressPort, stop: stopAll };
 }
+
+/** SKIFF_INGRESS_DIAL=direct|agent forces how the ingress reaches pods (tests; default auto). */
+const dialMode = (v: string | undefined) => (v === 'direct' || v === 'agent' ? v : 'auto');
 
 /** The pod's service-account token for its projected volume, bound to the pod. The kubelet does
  *  not rotate it yet, so it is issued for a week rather than upstream's hour. */

@@ -42,6 +42,8 @@ export interface ControlPlaneOptions {
   /** Nodes to run (missing ones are created; default 1). */
   nodes?: number;
   nodeRuntime?: NodeRuntime;
+  /** The ingress's HTTP port on 127.0.0.1 (0: any free port). Default: the one in cluster.json, else 80, else 8080–8099, else any. */
+  ingressPort?: number;
   /** Pod sandbox image for Docker nodes (default: Skiff's own skiff/pause, built locally). */
   sandboxImage?: string;
   /** Pod Security for namespaces without labels (default: the one in cluster.json, else baseline). */
@@ -61,6 +63,8 @@ export interface ControlPlane {
   client?: import('../client/types').KubeClient;
   /** Service networking of a Docker-backed cluster (ready() waits for the network agent). */
   network?: import('../network/network-controller').NetworkController;
+  /** The ingress's HTTP port on 127.0.0.1, when it listens. */
+  ingressPort?: number;
   stop(): Promise<void>;
 }
 
@@ -195,8 +199,12 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         sandboxImage: opts.sandboxImage,
         network: nodeRuntime === 'docker' ? plan : undefined,
         apiServerPort: server.port,
+        ingressPort: opts.ingressPort ?? saved?.ingressPort,
       });
-      step('nodes', `${nodes} ${nodeRuntime} node(s), scheduler, controllers${components.network ? ', service networking' : ''}`);
+      step(
+        'nodes',
+        `${nodes} ${nodeRuntime} node(s), scheduler, controllers${components.network ? ', service networking' : ''}${components.ingressPort ? `, ingress on http://127.0.0.1:${components.ingressPort}` : ''}`,
+      );
     } catch (err) {
       await server.close().catch(() => {});
       await store.close().catch(() => {});
@@ -216,6 +224,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     ...(server.core || saved?.serviceCIDR ? { serviceCIDR } : {}),
     ...(podSecurity !== 'baseline' ? { podSecurity } : {}),
     ...(saved?.podSecurityExemptions ? { podSecurityExemptions: saved.podSecurityExemptions } : {}),
+    ...((components?.ingressPort ?? saved?.ingressPort) ? { ingressPort: components?.ingressPort ?? saved?.ingressPort } : {}),
   };
   try {
     if (JSON.stringify(config) !== JSON.stringify(saved)) writeClusterConfig(paths.config, config);
@@ -236,6 +245,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     config,
     client: components?.client,
     network: components?.network,
+    ingressPort: components?.ingressPort,
     // API server first so no request sees a closed store; idempotent.
     stop: () =>
       (stopping ??= (async () => {

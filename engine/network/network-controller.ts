@@ -42,6 +42,8 @@ export interface NetworkController {
   serviceEnv(pod: KubeObject): Promise<Record<string, string>>;
   /** Host ports listening now (tests). */
   hostPorts(): number[];
+  /** A connection to a ready endpoint of a Service ClusterIP:port through the agent (the ingress's fallback path). */
+  dial(ip: string, port: number): Promise<import('node:net').Socket>;
   /** True when the agent could not start (pods then keep Docker's DNS rather than a dead server). */
   failed(): boolean;
   stop(): Promise<void>;
@@ -222,6 +224,7 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
       return serviceEnv(services.list(), pod);
     },
     hostPorts: () => listeners.bound(),
+    dial: (ip, port) => (link ? link.dial(ip, port) : Promise.reject(new Error('the network agent is not running yet'))),
     failed: () => failed,
     async stop() {
       if (stopped) return;

@@ -1,0 +1,157 @@
+// The built-in ingress controller: creates the default IngressClass `skiff`, watches Ingresses,
+// IngressClasses, Services and EndpointSlices, rebuilds the route table on every change (short
+// debounce), serves it on one HTTP listener on 127.0.0.1, fills status.loadBalancer.ingress of
+// the Ingresses it serves, and says on the Ingress (Warning events) why a rule cannot work.
+import type { Socket } from 'node:net';
+import type { KubeClient, ResourceRef } from '../../client/types';
+import { R, isStatus } from '../../client/types';
+import type { KubeObject } from '../../kinds/types';
+import { createInformer, keyOf } from '../../client/informer';
+import { createEventRecorder } from '../../client/event-recorder';
+import { computeTable } from '../table';
+import { listenOnFirst, portCandidates } from '../host-port';
+import { buildRouteTable, type RouteTable } from './route-table';
+import { DEFAULT_ALIASES, isOurIngress, skiffIngressClass } from './ingress-class';
+import { createIngressProxy, type BackendDialer } from './ingress-proxy';
+import { createBackendDialer, type DialMode } from './backend-dialer';
+import { unsupportedAnnotations } from './annotations';
+import { errorMessage, ingressAddresses } from './ingress-types';
+
+const INGRESSES: ResourceRef = { group: 'networking.k8s.io', version: 'v1', plural: 'ingresses' };
+const INGRESS_CLASSES: ResourceRef = { group: 'networking.k8s.io', version: 'v1', plural: 'ingressclasses' };
+const LB_INGRESS = [{ ip: '127.0.0.1' }];
+
+export interface IngressControllerOptions {
+  client: KubeClient;
+  log?: (line: string) => void;
+  /** The HTTP port asked for (flag or cluster.json; 0: any free port). Default: 80, else 8080–8099, else any. */
+  httpPort?: number;
+  /** Class names served besides `skiff` (default nginx, traefik). */
+  aliases?: string[];
+  /** How pods are reached (default auto: directly, or through the agent where the host cannot). */
+  dialMode?: DialMode;
+  /** The network agent's DIAL (Service ClusterIP:port). */
+  agentDial?: (ip: string, port: number) => Promise<Socket>;
+  /** Replaces the dialer built from dialMode/agentDial (tests reach pod IPs on loopback). */
+  dialer?: BackendDialer;
+  debounceMs?: number;
+}
+
+export interface IngressController {
+  /** Resolves with the HTTP port once listening (rejects when no port could be bound). */
+  listening: Promise<number>;
+  /** Resolves once the table reflects everything the informers know now. */
+  synced(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startIngressController(o: IngressControllerOptions): IngressController {
+  const log = o.log ?? (() => {});
+  const policy = { aliases: o.aliases ?? DEFAULT_ALIASES };
+  const debounceMs = o.debounceMs ?? 20;
+  const ingresses = createInformer(o.client, INGRESSES, { log });
+  const classes = createInformer(o.client, INGRESS_CLASSES, { log });
+  const services = createInformer(o.client, R.services, { log });
+  const slices = createInformer(o.client, R.endpointslices, { log });
+  const events = createEventRecorder({ client: o.client, component: 'skiff-ingress', log });
+  let table: RouteTable = { hosts: new Map(), wildcards: new Map(), any: [] };
+  let timer: NodeJS.Timeout | undefined;
+  let syncing: Promise<void> = Promise.resolve();
+  let stopped = false;
+  let port: number | undefined;
+  const reported = new Map<string, string>(); // ingress → problems already told
+  const dialer = o.dialer ?? createBackendDialer({ mode: o.dialMode ?? 'auto', agentDial: o.agentDial, log });
+  const proxy = createIngressProxy({ table: () => table, dialer, log });
+
+  const listening = listenOnFirst(proxy.server, portCandidates(o.httpPort, 80, 8080)).then((p) => {
+    port = p;
+    log(`ingress: listening on http://127.0.0.1:${p} (hosts such as http://<name>.localhost:${p})`);
+    schedule(0);
+    return p;
+  });
+  listening.catch((e) => log(`ingress: cannot listen on 127.0.0.1: ${errorMessage(e)}`));
+
+  const informersReady = Promise.all([ingresses.start(), classes.start(), services.start(), slices.start()]);
+  informersReady.catch((e) => log(`ingress: informers: ${errorMessage(e)}`));
+  void ensureClass();
+
+  async function ensureClass() {
+    await o.client.create(INGRESS_CLASSES, undefined, skiffIngressClass()).catch((e) => {
+      if (!isStatus(e, 409)) log(`ingress: IngressClass skiff: ${errorMessage(e)}`);
+    });
+  }
+
+  function schedule(ms = debounceMs) {
+    if (stopped || timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      syncing = syncing.then(sync).catch((e) => log(`ingress: ${errorMessage(e)}`));
+    }, ms);
+  }
+
+  async function sync() {
+    if (stopped || ![ingresses, classes, services, slices].every((i) => i.hasSynced())) return;
+    const svcs = services.list();
+    const { table: net } = computeTable({ services: svcs, slices: slices.list(), dnsIP: '', domain: '' });
+    const all = ingresses.list();
+    const ours = all.filter((i) => isOurIngress(i, classes.list(), policy));
+    const built = buildRouteTable({ ingresses: ours, services: svcs, routes: net.services });
+    table = built.table;
+    const byIngress = new Map<string, { reason: string; message: string }[]>();
+    for (const p of built.problems) byIngress.set(p.ingress, [...(byIngress.get(p.ingress) ?? []), p]);
+    for (const ing of ours) {
+      const k = keyOf(ing);
+      const problems = [...(byIngress.get(k) ?? []), ...unsupportedAnnotations(ing)];
+      const text = JSON.stringify(problems);
+      if (reported.get(k) !== text) {
+        reported.set(k, text);
+        for (const p of problems) events.event(ing, 'Warning', p.reason, p.message);
+      }
+    }
+    for (const k of reported.keys()) if (!ours.some((i) => keyOf(i) === k)) reported.delete(k);
+    await writeStatus(all, new Set(ours.map(keyOf)));
+  }
+
+  async function writeStatus(all: KubeObject[], ours: Set<string>) {
+    for (const ing of all) {
+      const mine = ours.has(keyOf(ing)) && port !== undefined;
+      const have = ingressAddresses(ing);
+      // Another controller's Ingress keeps its status; ours is cleared when it leaves our class.
+      if (!mine && JSON.stringify(have) !== JSON.stringify(LB_INGRESS)) continue;
+      const want = mine ? LB_INGRESS : [];
+      if (JSON.stringify(have) === JSON.stringify(want)) continue;
+      await o.client
+        .patch(
+          INGRESSES,
+          ing.metadata.namespace,
+          ing.metadata.name!,
+          'merge',
+          { status: { loadBalancer: want.length ? { ingress: want } : { ingress: null } } },
+          { subresource: 'status' },
+        )
+        .catch((e) => log(`ingress: ${keyOf(ing)}: status: ${errorMessage(e)}`));
+    }
+  }
+
+  for (const inf of [ingresses, classes, services, slices])
+    inf.addHandlers({ add: () => schedule(), update: () => schedule(), delete: () => schedule() });
+  informersReady.then(() => schedule(0)).catch(() => {});
+
+  return {
+    listening,
+    async synced() {
+      await informersReady;
+      schedule(0);
+      await new Promise((r) => setTimeout(r, debounceMs + 5));
+      await syncing;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      for (const inf of [ingresses, classes, services, slices]) inf.stop();
+      proxy.close();
+      await events.flush().catch(() => {});
+    },
+  };
+}

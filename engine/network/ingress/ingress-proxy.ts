@@ -1,0 +1,218 @@
+// The ingress data path: an HTTP/1.1 server on 127.0.0.1 that routes each request by Host and
+// path (route-table.ts) to a ready endpoint of the Service (round-robin), keeps connections to
+// backends alive, passes WebSocket (any Upgrade) through, sets the X-Forwarded-* headers upstream
+// controllers set, and answers in plain words when it cannot: 421 for the app's own host names,
+// 404 when no rule matches, 503 when the Service has no ready endpoint, 502 when it cannot connect.
+import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { joinSockets } from '../protocol';
+import type { Endpoint } from '../table';
+import { isReservedHost, matchRoute, normalizeHost, type Backend, type RouteTable } from './route-table';
+
+export interface BackendDialer {
+  /** Where a request to `backend` goes: a pod endpoint (direct) or the Service's ClusterIP (via the agent). */
+  target(backend: Backend, endpoint: Endpoint): Endpoint;
+  /** A connected socket to a target. */
+  connect(host: string, port: number): Promise<Socket>;
+  /** Called when a connection failed in a way that says the path itself is wrong (may switch mode). */
+  failed?(err: NodeJS.ErrnoException): boolean;
+}
+
+export interface IngressProxyOptions {
+  table(): RouteTable;
+  dialer: BackendDialer;
+  log(line: string): void;
+  /** Scheme the clients used (X-Forwarded-Proto). */
+  scheme?: 'http' | 'https';
+}
+
+export interface IngressProxy {
+  server: Server;
+  close(): void;
+}
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+const FORWARDED = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-real-ip']);
+const ATTEMPTS = 3;
+type ConnectionFactory = (opts: { host: string; port: number }, cb: (err: Error | null, s?: Socket) => void) => undefined;
+
+export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
+  const scheme = o.scheme ?? 'http';
+  const next = new Map<string, number>();
+  const agent = new Agent({ keepAlive: true, maxFreeSockets: 64, timeout: 60_000 });
+  // Node's Agent takes a callback-style createConnection: dial directly or through the network agent.
+  (agent as unknown as { createConnection: ConnectionFactory }).createConnection = (opts, cb) => {
+    o.dialer.connect(opts.host, opts.port).then(
+      (s) => cb(null, s),
+      (e: Error) => cb(e),
+    );
+    return undefined;
+  };
+
+  /** Endpoints in round-robin order, starting after the last one used. */
+  function spread(b: Backend): Endpoint[] {
+    const n = b.endpoints.length;
+    const start = (next.get(b.id) ?? 0) % n;
+    next.set(b.id, start + 1);
+    return [...b.endpoints.slice(start), ...b.endpoints.slice(0, start)];
+  }
+
+  type Routed = { backend: Backend; ingress: string } | { status: number; body: string };
+  function route(req: IncomingMessage): Routed {
+    const rawHost = req.headers.host ?? '';
+    const host = normalizeHost(rawHost);
+    if (isReservedHost(host))
+      return { status: 421, body: `${host} belongs to the Skiff app: the ingress never serves skiff-*.localhost host names.` };
+    const path = req.url ?? '/';
+    const m = matchRoute(o.table(), host, path);
+    if (!m) return { status: 404, body: `No Ingress rule matches host "${host}" and path "${path.split('?')[0]}".` };
+    if (m.backend.problem) return { status: 503, body: `${m.backend.problem} (Ingress ${m.ingress}).` };
+    if (!m.backend.endpoints.length)
+      return { status: 503, body: `Service ${m.backend.id} has no ready endpoints (Ingress ${m.ingress}): no pod behind it is Ready.` };
+    return m;
+  }
+
+  function upstreamHeaders(req: IncomingMessage, keepUpgrade: boolean): Record<string, string | string[]> {
+    const named = new Set(
+      String(req.headers.connection ?? '')
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    );
+    const out: Record<string, string | string[]> = {};
+    const raw = req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
+      const k = raw[i].toLowerCase();
+      if (FORWARDED.has(k) || ((HOP_BY_HOP.has(k) || named.has(k)) && !(keepUpgrade && (k === 'upgrade' || k === 'connection')))) continue;
+      const v = raw[i + 1];
+      const have = out[raw[i]];
+      out[raw[i]] = have === undefined ? v : Array.isArray(have) ? [...have, v] : [have, v];
+    }
+    // The client is always a local process: its address is the only one we vouch for.
+    const client = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    out['X-Forwarded-For'] = client;
+    out['X-Real-IP'] = client;
+    out['X-Forwarded-Proto'] = scheme;
+    out['X-Forwarded-Host'] = req.headers.host ?? '';
+    out['X-Forwarded-Port'] = String(req.socket.localPort ?? '');
+    return out;
+  }
+
+  function plain(res: ServerResponse, status: number, body: string) {
+    if (res.headersSent) return void res.destroy();
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Skiff-Ingress': 'error' });
+    res.end(`${status} ${statusText(status)}: ${body}\n`);
+  }
+
+  function forward(req: IncomingMessage, res: ServerResponse, backend: Backend, ingress: string) {
+    const eps = spread(backend);
+    // A request whose body may already be on its way is sent once; others may try other endpoints.
+    const bodyless = !req.headers['transfer-encoding'] && (req.headers['content-length'] ?? '0') === '0';
+    const headers = upstreamHeaders(req, false);
+    const attempt = (i: number, lastErr?: NodeJS.ErrnoException) => {
+      if (i >= Math.min(ATTEMPTS, eps.length) || (i > 0 && !bodyless))
+        return plain(
+          res,
+          502,
+          `cannot reach Service ${backend.id} (Ingress ${ingress}): ${lastErr?.code ?? lastErr?.message ?? 'no endpoint answered'}.`,
+        );
+      const t = o.dialer.target(backend, eps[i]);
+      const up = request({ host: t.ip, port: t.port, method: req.method, path: req.url, headers, agent });
+      let answered = false;
+      up.on('response', (ur) => {
+        answered = true;
+        const h: string[] = [];
+        const named = new Set(
+          String(ur.headers.connection ?? '')
+            .split(',')
+            .map((s) => s.trim().toLowerCase()),
+        );
+        for (let k = 0; k < ur.rawHeaders.length; k += 2) {
+          const name = ur.rawHeaders[k].toLowerCase();
+          if (!HOP_BY_HOP.has(name) && !named.has(name)) h.push(ur.rawHeaders[k], ur.rawHeaders[k + 1]);
+        }
+        res.writeHead(ur.statusCode ?? 502, ur.statusMessage, h);
+        ur.pipe(res);
+        ur.on('error', () => res.destroy());
+      });
+      up.on('error', (e: NodeJS.ErrnoException) => {
+        if (answered) return void res.destroy();
+        // A kept-alive connection the backend closed meanwhile, or a refused endpoint: next one.
+        if (o.dialer.failed?.(e) || (up.reusedSocket && bodyless && e.code === 'ECONNRESET')) return attempt(i, e);
+        if (res.headersSent || req.destroyed) return void res.destroy();
+        attempt(i + 1, e);
+      });
+      res.on('close', () => {
+        if (!res.writableFinished) up.destroy();
+      });
+      if (bodyless) up.end();
+      else req.pipe(up);
+    };
+    attempt(0);
+  }
+
+  function upgrade(req: IncomingMessage, client: Socket, head: Buffer) {
+    client.on('error', () => client.destroy());
+    const r = route(req);
+    if ('status' in r) {
+      const body = `${r.status} ${statusText(r.status)}: ${r.body}\n`;
+      client.end(
+        `HTTP/1.1 ${r.status} ${statusText(r.status)}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+      return;
+    }
+    const ep = spread(r.backend)[0];
+    const t = o.dialer.target(r.backend, ep);
+    o.dialer.connect(t.ip, t.port).then(
+      (up) => {
+        const lines = [`${req.method} ${req.url} HTTP/1.1`];
+        for (const [k, v] of Object.entries(upstreamHeaders(req, true))) for (const one of [v].flat()) lines.push(`${k}: ${one}`);
+        up.write(lines.join('\r\n') + '\r\n\r\n');
+        if (head.length) up.write(head);
+        joinSockets(client, up);
+      },
+      (e: Error) => {
+        o.log(`ingress: upgrade to ${r.backend.id}: ${e.message}`);
+        client.end(`HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      },
+    );
+  }
+
+  const server = createServer((req, res) => {
+    const r = route(req);
+    if ('status' in r) {
+      req.resume();
+      return plain(res, r.status, r.body);
+    }
+    forward(req, res, r.backend, r.ingress);
+  });
+  server.on('upgrade', upgrade);
+  server.on('clientError', (_e, s: Socket) => {
+    if (s.writable) s.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else s.destroy();
+  });
+  return {
+    server,
+    close() {
+      server.close();
+      server.closeAllConnections();
+      agent.destroy();
+    },
+  };
+}
+
+function statusText(status: number): string {
+  return (
+    { 400: 'Bad Request', 404: 'Not Found', 421: 'Misdirected Request', 502: 'Bad Gateway', 503: 'Service Unavailable' }[status] ?? 'Error'
+  );
+}

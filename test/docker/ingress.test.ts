@@ -1,0 +1,136 @@
+// The built-in ingress on real Docker with real kubectl (issue 18): `kubectl create deployment`,
+// `expose` and `create ingress`, then plain HTTP to 127.0.0.1:<ingress port> with a Host header
+// answered by the pods; two hosts and paths to two Services; scale to 0 → 503, back → 200; the
+// app's own host names refused; the same routes through the network agent's dial path.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { dockerSkip } from './docker-available';
+import { BUSYBOX_IMAGE } from './images';
+import { startDockerCluster, waitFor, type DockerCluster } from './docker-cluster';
+import { startIngressController, type IngressController } from '../../engine/network/ingress/ingress-controller';
+
+const skip = await dockerSkip();
+let c: DockerCluster;
+let port = 0;
+
+const ok = async (args: string[]) => {
+  const r = await c.kubectl(args);
+  assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+};
+
+function get(host: string, path = '/', p = port): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: p, path, agent: false, headers: { Host: host } }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += String(d)));
+      res.on('end', () => resolve({ status: res.statusCode!, body: body.trim() }));
+    });
+    req.on('error', reject);
+    req.setTimeout(5000, () => req.destroy(new Error('timed out')));
+    req.end();
+  });
+}
+
+const answers = (host: string, path: string, want: RegExp, p = port) =>
+  waitFor(
+    `${host}${path} answering ${want}`,
+    async () => {
+      const r = await get(host, path, p).catch(() => undefined);
+      return r?.status === 200 && want.test(r.body) && r;
+    },
+    60_000,
+    100,
+  );
+
+/** A Deployment of busybox httpd answering "<name> <pod>" on port 80, exposed as a Service. */
+async function app(name: string) {
+  const script = `mkdir -p /www/api && echo ${name} $HOSTNAME > /www/index.html && cp /www/index.html /www/api/index.html && exec httpd -f -p 80 -h /www`;
+  await ok(['create', 'deployment', name, `--image=${BUSYBOX_IMAGE}`, '--port=80', '--', 'sh', '-c', script]);
+  await ok(['expose', 'deployment', name, '--port=80']);
+}
+
+before(async () => {
+  if (skip) return;
+  c = await startDockerCluster(`ing${process.pid}`, 'skiff-ing-');
+  assert.ok(c.cp.ingressPort, 'the ingress listens');
+  port = c.cp.ingressPort!;
+  await app('web');
+  await app('api');
+});
+
+after(async () => {
+  if (skip) return;
+  await c?.stop();
+});
+
+describe('built-in ingress', { skip }, () => {
+  test('kubectl create ingress routes web.localhost to the pods; status and class are set', async () => {
+    await ok(['create', 'ingress', 'web', '--rule=web.localhost/*=web:80']);
+    const r = await answers('web.localhost', '/', /^web web-/);
+    assert.match(r.body, /^web web-[a-z0-9]+-[a-z0-9]+$/);
+    const cls0 = await ok(['get', 'ingress', 'web', '-o', 'jsonpath={.spec.ingressClassName}']);
+    assert.equal(cls0, 'skiff', 'the default IngressClass is filled in');
+    await waitFor('ingress address', async () => /127\.0\.0\.1/.test(await ok(['get', 'ingress', 'web'])), 10_000);
+    const cls = await ok(['get', 'ingressclass', 'skiff', '-o', 'jsonpath={.metadata.annotations}']);
+    assert.match(cls, /"ingressclass.kubernetes.io\/is-default-class":"true"/);
+  });
+
+  test('two hosts and two paths reach two Services', async () => {
+    await ok([
+      'create',
+      'ingress',
+      'two',
+      '--rule=api.localhost/*=api:80',
+      '--rule=both.localhost/api*=api:80',
+      '--rule=both.localhost/*=web:80',
+    ]);
+    await answers('api.localhost', '/', /^api api-/);
+    await answers('both.localhost', '/api/', /^api api-/);
+    await answers('both.localhost', '/', /^web web-/);
+    assert.equal((await get('nothing.localhost')).status, 404);
+  });
+
+  test('scaled to 0 the Ingress answers 503 with a clear body; back to 1 it recovers', async () => {
+    await ok(['scale', 'deployment', 'web', '--replicas=0']);
+    const down = await waitFor(
+      '503',
+      async () => {
+        const r = await get('web.localhost');
+        return r.status === 503 && r;
+      },
+      60_000,
+      100,
+    );
+    assert.match(down.body, /Service default\/web:80 has no ready endpoints \(Ingress default\/web\)/);
+    await ok(['scale', 'deployment', 'web', '--replicas=1']);
+    await answers('web.localhost', '/', /^web web-/);
+  });
+
+  test('a Host of skiff-x.localhost is refused even by a catch-all rule', async () => {
+    await ok(['create', 'ingress', 'catchall', '--rule=/*=web:80']);
+    await answers('anything.example', '/', /^web web-/);
+    const r = await get('skiff-x.localhost');
+    assert.equal(r.status, 421);
+    assert.match(r.body, /belongs to the Skiff app/);
+  });
+
+  test('the same routes work through the network agent (hosts that cannot reach pod IPs)', async () => {
+    await c.cp.network!.ready();
+    let viaAgent: IngressController | undefined;
+    try {
+      viaAgent = startIngressController({
+        client: c.cp.client!,
+        httpPort: 0,
+        dialMode: 'agent',
+        agentDial: (ip, p) => c.cp.network!.dial(ip, p),
+      });
+      const p = await viaAgent.listening;
+      await answers('api.localhost', '/', /^api api-/, p);
+      await answers('both.localhost', '/', /^web web-/, p);
+    } finally {
+      await viaAgent?.stop();
+    }
+  });
+});

@@ -16,6 +16,8 @@ export interface Flags {
   port?: number;
   /** The ingress's HTTP port on 127.0.0.1 (0: any free port). */
   ingressPort?: number;
+  /** The ingress's HTTPS port on 127.0.0.1 (0: any free port). */
+  ingressHttpsPort?: number;
   kubeconfig?: string;
   datastore?: Datastore;
   etcdEndpoints?: string[];
@@ -36,6 +38,7 @@ const VALUE_FLAGS = [
   'data-dir',
   'port',
   'ingress-port',
+  'ingress-https-port',
   'kubeconfig',
   'datastore',
   'etcd-endpoints',
@@ -53,6 +56,7 @@ const ALLOWED: Record<Command, FlagName[]> = {
     'data-dir',
     'port',
     'ingress-port',
+    'ingress-https-port',
     'kubeconfig',
     'datastore',
     'etcd-endpoints',
@@ -142,11 +146,13 @@ function applyValue(flags: Flags, name: FlagName, value: string): void {
       flags.port = port;
       return;
     }
-    case 'ingress-port': {
+    case 'ingress-port':
+    case 'ingress-https-port': {
       const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
       if (!(port >= 0 && port <= 65535))
-        throw new SkiffError(`invalid --ingress-port "${value}"`, 'use a number from 1 to 65535, or 0 for any free port');
-      flags.ingressPort = port;
+        throw new SkiffError(`invalid --${name} "${value}"`, 'use a number from 1 to 65535, or 0 for any free port');
+      if (name === 'ingress-port') flags.ingressPort = port;
+      else flags.ingressHttpsPort = port;
       return;
     }
     case 'nodes': {

@@ -43,6 +43,7 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
       dataDir,
       port: flags.port,
       ingressPort: flags.ingressPort,
+      ingressHttpsPort: flags.ingressHttpsPort,
       datastore: flags.datastore,
       etcdEndpoints: flags.etcdEndpoints,
       nodes: flags.nodes,

@@ -31,6 +31,8 @@ export async function statusCommand(flags: Flags, io: CliIo): Promise<number> {
   io.out(`  datastore:  ${config.datastore === 'etcd' ? `etcd ${(config.etcdEndpoints ?? []).join(',')}` : `sqlite ${s.paths.db}`}`);
   io.out(`  kubeconfig: ${s.paths.kubeconfig}`);
   if (config.ingressPort) io.out(`  ingress:    http://<name>.localhost:${config.ingressPort} (127.0.0.1:${config.ingressPort})`);
+  if (config.ingressHttpsPort)
+    io.out(`              https://<name>.localhost:${config.ingressHttpsPort} (trust ${s.paths.pki}/localhost-ca.crt once)`);
   if (s.pid === undefined) return 1;
   io.out(`  ready:      ${s.ready ? 'yes' : `no (${s.reason})`}`);
   return s.ready ? 0 : 1;

@@ -54,6 +54,7 @@ export async function startDetached(flags: Flags, io: CliIo): Promise<number> {
       kubeconfig: { update: true, file: flags.kubeconfig, switchContext: flags.switchContext },
       port: flags.port,
       ingressPort: flags.ingressPort,
+      ingressHttpsPort: flags.ingressHttpsPort,
       datastore: flags.datastore,
       etcdEndpoints: flags.etcdEndpoints,
       nodes: flags.nodes,

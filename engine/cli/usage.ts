@@ -31,6 +31,7 @@ Flags (every command):
 Flags (start):
   --port N             API server port on 127.0.0.1 (default: the cluster's last port, else any free one)
   --ingress-port N     the ingress's HTTP port on 127.0.0.1 (default: the cluster's last one, else 80, else 8080-8099)
+  --ingress-https-port N  likewise for HTTPS (default: the last one, else 443, else 8443-8462)
   --kubeconfig FILE    write the kubeconfig to FILE and touch no other kubeconfig
   --no-switch-context  add the context to your kubeconfig without making it current
   --datastore sqlite|etcd           where the cluster state lives (default sqlite)

@@ -26,6 +26,8 @@ export interface ClusterConfig {
   podSecurityExemptions?: { usernames?: string[]; namespaces?: string[]; runtimeClasses?: string[] };
   /** Docker-backed clusters: the ingress's HTTP port on 127.0.0.1 (the one last bound, asked for again next start). */
   ingressPort?: number;
+  /** The ingress's HTTPS port, likewise. */
+  ingressHttpsPort?: number;
 }
 
 export function readClusterConfig(path: string): ClusterConfig | undefined {

@@ -20,8 +20,9 @@ export type KubeconfigChoice = { update: false } | { update: true; file?: string
 export interface StartOptions {
   kubeconfig: KubeconfigChoice;
   port?: number;
-  /** The ingress's HTTP port on 127.0.0.1 (0: any free port). */
+  /** The ingress's HTTP and HTTPS ports on 127.0.0.1 (0: any free port). */
   ingressPort?: number;
+  ingressHttpsPort?: number;
   datastore?: Datastore;
   etcdEndpoints?: string[];
   nodes?: number;
@@ -60,6 +61,7 @@ export function foregroundArgs(dataDir: string, paths: ClusterPaths, name: strin
   const args = ['start', '--foreground', '--name', name, '--data-dir', dataDir];
   if (o.port !== undefined) args.push('--port', String(o.port));
   if (o.ingressPort !== undefined) args.push('--ingress-port', String(o.ingressPort));
+  if (o.ingressHttpsPort !== undefined) args.push('--ingress-https-port', String(o.ingressHttpsPort));
   const kc = o.kubeconfig;
   const file = kc.update ? kc.file : paths.kubeconfig;
   if (file) args.push('--kubeconfig', file);

@@ -1,5 +1,6 @@
 // The cluster's moving parts over an in-process client: controller manager, scheduler, and
 // the node manager that runs a kubelet for each node. Started after the API server.
+import { join } from 'node:path';
 import type { ApiCore } from '../apiserver/api-core';
 import { createInProcessClient } from '../apiserver/in-process-client';
 import { storedResources } from '../apiserver/stored-resources';
@@ -31,6 +32,8 @@ export interface ClusterComponentsOptions {
   apiServerPort?: number;
   /** The ingress's HTTP port on 127.0.0.1 asked for (0: any); default 80, else 8080–8099, else any. */
   ingressPort?: number;
+  /** The ingress's HTTPS port asked for (0: any); default 443, else 8443–8462, else any. */
+  ingressHttpsPort?: number;
   log?: (line: string) => void;
 }
 
@@ -81,6 +84,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
         dialMode: dialMode(process.env.SKIFF_INGRESS_DIAL),
         agentDial: (ip, port) => net.dial(ip, port),
       });
+      // HTTPS (its CA and certificate library) comes up off the start's critical path.
       ingressPort = await ingress.listening.catch(() => undefined);
     }
     const { startNodeManager, createSimulatedNodes } = await import('../kubelet/index');

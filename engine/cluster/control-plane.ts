@@ -13,7 +13,14 @@ import { loadOrCreatePki } from '../pki/load-or-create-pki';
 import { writePrivateFile } from '../pki/private-file';
 import { ADMIN_GROUPS, ADMIN_USER } from '../pki/types';
 import { clusterPaths } from './paths';
-import { readClusterConfig, writeClusterConfig, type ClusterConfig, type Datastore, type PodSecurityLevel } from './cluster-config';
+import {
+  readClusterConfig,
+  updateClusterConfig,
+  writeClusterConfig,
+  type ClusterConfig,
+  type Datastore,
+  type PodSecurityLevel,
+} from './cluster-config';
 import { buildKubeconfigEntries, kubeconfigYaml, type KubeconfigEntries } from './kubeconfig';
 import { SkiffError, dataDirError, errorCode } from './errors';
 import { etcdPrefix } from './wipe-etcd';
@@ -44,6 +51,8 @@ export interface ControlPlaneOptions {
   nodeRuntime?: NodeRuntime;
   /** The ingress's HTTP port on 127.0.0.1 (0: any free port). Default: the one in cluster.json, else 80, else 8080–8099, else any. */
   ingressPort?: number;
+  /** The ingress's HTTPS port on 127.0.0.1 (0: any). Default: cluster.json's, else 443, else 8443–8462, else any. */
+  ingressHttpsPort?: number;
   /** Pod sandbox image for Docker nodes (default: Skiff's own skiff/pause, built locally). */
   sandboxImage?: string;
   /** Pod Security for namespaces without labels (default: the one in cluster.json, else baseline). */
@@ -65,6 +74,8 @@ export interface ControlPlane {
   network?: import('../network/network-controller').NetworkController;
   /** The ingress's HTTP port on 127.0.0.1, when it listens. */
   ingressPort?: number;
+  /** The built-in ingress controller (Docker-backed clusters); `tlsListening` gives the HTTPS port. */
+  ingress?: import('../network/ingress/ingress-controller').IngressController;
   stop(): Promise<void>;
 }
 
@@ -200,6 +211,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         network: nodeRuntime === 'docker' ? plan : undefined,
         apiServerPort: server.port,
         ingressPort: opts.ingressPort ?? saved?.ingressPort,
+        ingressHttpsPort: opts.ingressHttpsPort ?? saved?.ingressHttpsPort,
       });
       step(
         'nodes',
@@ -225,6 +237,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     ...(podSecurity !== 'baseline' ? { podSecurity } : {}),
     ...(saved?.podSecurityExemptions ? { podSecurityExemptions: saved.podSecurityExemptions } : {}),
     ...((components?.ingressPort ?? saved?.ingressPort) ? { ingressPort: components?.ingressPort ?? saved?.ingressPort } : {}),
+    ...(saved?.ingressHttpsPort ? { ingressHttpsPort: saved.ingressHttpsPort } : {}),
   };
   try {
     if (JSON.stringify(config) !== JSON.stringify(saved)) writeClusterConfig(paths.config, config);
@@ -235,6 +248,17 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     dataDirError(err, paths.dir);
   }
   step('kubeconfig', paths.kubeconfig);
+  // The HTTPS port is known once the localhost CA is loaded (after the start): recorded then.
+  void components?.ingress?.tlsListening.then((p) => {
+    if (p && p !== config.ingressHttpsPort) {
+      config.ingressHttpsPort = p;
+      try {
+        updateClusterConfig(paths.config, (c) => ({ ...c, ingressHttpsPort: p }));
+      } catch (err) {
+        log(`ingress: cannot record the HTTPS port in ${paths.config}: ${firstLine(err)}`);
+      }
+    }
+  });
 
   let stopping: Promise<void> | undefined;
   return {
@@ -246,6 +270,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     client: components?.client,
     network: components?.network,
     ingressPort: components?.ingressPort,
+    ingress: components?.ingress,
     // API server first so no request sees a closed store; idempotent.
     stop: () =>
       (stopping ??= (async () => {

@@ -31,7 +31,15 @@ export async function startDockerCluster(name: string, dirPrefix = 'skiff-docker
   await ensureTestImages();
   const dir = mkdtempSync(join(tmpdir(), dirPrefix));
   process.env.SKIFF_SANDBOX_IMAGE = PAUSE_IMAGE;
-  const cp = await startControlPlane({ name, dataDir: dir, datastore: 'sqlite', nodes: 1, nodeRuntime: 'docker', ingressPort: 0 });
+  const cp = await startControlPlane({
+    name,
+    dataDir: dir,
+    datastore: 'sqlite',
+    nodes: 1,
+    nodeRuntime: 'docker',
+    ingressPort: 0,
+    ingressHttpsPort: 0,
+  });
   const ref = loadClusterRef(join(dir, name), name, { create: false });
   const env = () => ({ PATH: process.env.PATH ?? '', KUBECONFIG: cp.kubeconfigPath, HOME: join(dir, 'home') });
   const kubectl: DockerCluster['kubectl'] = (args, o = {}) => run(kubectlPath(o.version), args, { input: o.input, env: env() });

@@ -4,6 +4,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadOrCreateLocalhostCa } from '../../pki/localhost-ca';
 import { startTestCore, eventually, type TestCluster } from '../../apiserver/testing/test-cluster';
 import { R, type ResourceRef } from '../../client/types';
 import { startIngressController, type IngressController } from './ingress-controller';
@@ -15,15 +21,20 @@ let t: TestCluster;
 let ctl: IngressController;
 let backend: Server;
 let port = 0;
+let tlsPort = 0;
+let pkiDir = '';
 
 before(async () => {
   t = await startTestCore();
-  backend = createServer((req, res) => res.end(`pod ${req.headers.host}`));
+  pkiDir = mkdtempSync(join(tmpdir(), 'skiff-ing-pki-'));
+  backend = createServer((req, res) => res.end(`pod ${req.headers.host} ${String(req.headers['x-forwarded-proto'])}`));
   await new Promise<void>((r) => backend.listen(0, '127.0.0.1', () => r()));
   const backendPort = (backend.address() as AddressInfo).port;
   ctl = startIngressController({
     client: t.client,
     httpPort: 0,
+    httpsPort: 0,
+    pkiDir,
     dialer: {
       target: (_b, ep) => ep,
       // Every pod IP is this test's backend on loopback.
@@ -35,12 +46,14 @@ before(async () => {
     },
   });
   port = await ctl.listening;
+  tlsPort = (await ctl.tlsListening)!;
 });
 
 after(async () => {
   await ctl.stop();
   backend.close();
   await t.close();
+  rmSync(pkiDir, { recursive: true, force: true });
 });
 
 function get(host: string) {
@@ -93,7 +106,7 @@ test('routes to ready endpoints, fills status, answers 503 when none is ready an
     const r = await get('web.localhost');
     return r.status === 200 && r;
   }, 'a routed request');
-  assert.equal((ok as { body: string }).body, 'pod web.localhost');
+  assert.equal((ok as { body: string }).body, 'pod web.localhost http');
   const st = await eventually(
     async () =>
       ingressAddresses(await t.client.get(ING, 'default', 'web')).length && ingressAddresses(await t.client.get(ING, 'default', 'web')),
@@ -126,4 +139,60 @@ test('warns on an Ingress whose Service is missing; leaves other classes alone',
   assert.deepEqual(ingressAddresses(await t.client.get(ING, 'default', 'other')), []);
   await t.client.create(ING, 'default', ingress('aliased', 'aliased.localhost', 'web', { ingressClassName: 'nginx' }));
   await eventually(async () => (await get('aliased.localhost')).status === 200, 'the nginx alias served');
+});
+
+/** One HTTPS request with the given TLS server name; resolves with the peer certificate and the body. */
+function tlsGet(servername: string, ca?: string): Promise<{ cert: PeerCertificate; body: string; authorized: boolean }> {
+  return new Promise((resolve, reject) => {
+    const s = tlsConnect({ host: '127.0.0.1', port: tlsPort, servername, ca, rejectUnauthorized: false }, () => {
+      s.write(`GET / HTTP/1.1\r\nHost: ${servername}\r\nConnection: close\r\n\r\n`);
+    });
+    let got = '';
+    s.on('data', (d) => (got += String(d)));
+    s.on('end', () => resolve({ cert: s.getPeerCertificate(), body: got.split('\r\n\r\n').pop()!, authorized: s.authorized }));
+    s.on('error', reject);
+  });
+}
+
+test('HTTPS: a leaf per <name>.localhost from the localhost CA; a TLS Secret for its host; none for the app', async () => {
+  const caPem = readFileSync(join(pkiDir, 'localhost-ca.crt'), 'utf8');
+  const web = await tlsGet('web.localhost', caPem);
+  assert.ok(web.authorized, 'the leaf verifies against the localhost CA');
+  assert.equal(web.cert.subject.CN, 'web.localhost');
+  assert.equal(web.body, 'pod web.localhost https');
+
+  const other = await loadOrCreateLocalhostCa(mkdtempSync(join(tmpdir(), 'skiff-ing-other-')));
+  const leaf = await other.issue('secure.example');
+  await t.client.create(R.secrets, 'default', {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'secure-tls', namespace: 'default' },
+    type: 'kubernetes.io/tls',
+    data: { 'tls.crt': Buffer.from(leaf.cert).toString('base64'), 'tls.key': Buffer.from(leaf.key).toString('base64') },
+  });
+  await t.client.create(ING, 'default', {
+    ...ingress('secure', 'secure.example', 'web'),
+    spec: { ...ingress('secure', 'secure.example', 'web').spec, tls: [{ hosts: ['secure.example'], secretName: 'secure-tls' }] },
+  });
+  const want = new X509Certificate(leaf.cert).fingerprint256;
+  const got = await eventually(async () => {
+    const r = await tlsGet('secure.example');
+    return r.cert.fingerprint256 === want && r;
+  }, 'the Secret certificate for secure.example');
+  assert.equal((got as { body: string }).body, 'pod secure.example https');
+
+  // The handshake itself fails: no certificate is ever shown for the app's names.
+  const app = await tlsGet('skiff-x.localhost').catch((e: Error) => e);
+  assert.ok(
+    app instanceof Error || !app.cert?.subject,
+    `no certificate for skiff-x.localhost (${JSON.stringify(app instanceof Error ? app.message : app.cert?.subject)})`,
+  );
+  await t.client.create(ING, 'default', {
+    ...ingress('nosecret', 'n.example', 'web'),
+    spec: { ...ingress('nosecret', 'n.example', 'web').spec, tls: [{ hosts: ['n.example'], secretName: 'missing' }] },
+  });
+  await eventually(async () => {
+    const list = (await t.client.list(R.events, 'default')).items;
+    return list.some((e) => (e.involvedObject as { name?: string } | undefined)?.name === 'nosecret' && e.reason === 'SecretNotFound');
+  }, 'a SecretNotFound event');
 });

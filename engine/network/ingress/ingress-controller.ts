@@ -15,6 +15,9 @@ import { DEFAULT_ALIASES, isOurIngress, skiffIngressClass } from './ingress-clas
 import { createIngressProxy, type BackendDialer } from './ingress-proxy';
 import { createBackendDialer, type DialMode } from './backend-dialer';
 import { unsupportedAnnotations } from './annotations';
+import { buildTlsTable, type TlsTable } from './tls-table';
+import { createSniCallback } from './tls-certs';
+import { createServer as createHttpsServer } from 'node:https';
 import { errorMessage, ingressAddresses } from './ingress-types';
 
 const INGRESSES: ResourceRef = { group: 'networking.k8s.io', version: 'v1', plural: 'ingresses' };
@@ -26,6 +29,10 @@ export interface IngressControllerOptions {
   log?: (line: string) => void;
   /** The HTTP port asked for (flag or cluster.json; 0: any free port). Default: 80, else 8080–8099, else any. */
   httpPort?: number;
+  /** The HTTPS port asked for (0: any). Default: 443, else 8443–8462, else any. */
+  httpsPort?: number;
+  /** The cluster's pki directory: the localhost CA lives there. Without it, no HTTPS listener. */
+  pkiDir?: string;
   /** Class names served besides `skiff` (default nginx, traefik). */
   aliases?: string[];
   /** How pods are reached (default auto: directly, or through the agent where the host cannot). */
@@ -40,6 +47,8 @@ export interface IngressControllerOptions {
 export interface IngressController {
   /** Resolves with the HTTP port once listening (rejects when no port could be bound). */
   listening: Promise<number>;
+  /** Resolves with the HTTPS port (undefined without a pki directory or when no port could be bound). */
+  tlsListening: Promise<number | undefined>;
   /** Resolves once the table reflects everything the informers know now. */
   synced(): Promise<void>;
   stop(): Promise<void>;
@@ -53,8 +62,10 @@ export function startIngressController(o: IngressControllerOptions): IngressCont
   const classes = createInformer(o.client, INGRESS_CLASSES, { log });
   const services = createInformer(o.client, R.services, { log });
   const slices = createInformer(o.client, R.endpointslices, { log });
+  const secrets = createInformer(o.client, R.secrets, { log, fieldSelector: 'type=kubernetes.io/tls' });
   const events = createEventRecorder({ client: o.client, component: 'skiff-ingress', log });
   let table: RouteTable = { hosts: new Map(), wildcards: new Map(), any: [] };
+  let tls: TlsTable = { hosts: new Map(), wildcards: new Map() };
   let timer: NodeJS.Timeout | undefined;
   let syncing: Promise<void> = Promise.resolve();
   let stopped = false;
@@ -71,7 +82,32 @@ export function startIngressController(o: IngressControllerOptions): IngressCont
   });
   listening.catch((e) => log(`ingress: cannot listen on 127.0.0.1: ${errorMessage(e)}`));
 
-  const informersReady = Promise.all([ingresses.start(), classes.start(), services.start(), slices.start()]);
+  const tlsListening = o.pkiDir ? listenTls(o.pkiDir) : Promise.resolve(undefined);
+
+  async function listenTls(pkiDir: string): Promise<number | undefined> {
+    try {
+      const { loadOrCreateLocalhostCa } = await import('../../pki/localhost-ca');
+      const ca = await loadOrCreateLocalhostCa(pkiDir);
+      const fallback = await ca.issue('localhost');
+      if (stopped) return undefined;
+      const server = createHttpsServer({
+        cert: fallback.cert,
+        key: fallback.key,
+        SNICallback: createSniCallback({ table: () => tls, ca, log }),
+      });
+      proxy.attach(server);
+      const p = await listenOnFirst(server, portCandidates(o.httpsPort, 443, 8443));
+      if (stopped) return undefined;
+      log(`ingress: listening on https://127.0.0.1:${p} (certificates for <name>.localhost from ${pkiDir}/localhost-ca.crt)`);
+      return p;
+    } catch (e) {
+      log(`ingress: no HTTPS listener: ${errorMessage(e)}`);
+      return undefined;
+    }
+  }
+
+  const informers = [ingresses, classes, services, slices, secrets];
+  const informersReady = Promise.all(informers.map((i) => i.start()));
   informersReady.catch((e) => log(`ingress: informers: ${errorMessage(e)}`));
   void ensureClass();
 
@@ -90,15 +126,17 @@ export function startIngressController(o: IngressControllerOptions): IngressCont
   }
 
   async function sync() {
-    if (stopped || ![ingresses, classes, services, slices].every((i) => i.hasSynced())) return;
+    if (stopped || !informers.every((i) => i.hasSynced())) return;
     const svcs = services.list();
     const { table: net } = computeTable({ services: svcs, slices: slices.list(), dnsIP: '', domain: '' });
     const all = ingresses.list();
     const ours = all.filter((i) => isOurIngress(i, classes.list(), policy));
     const built = buildRouteTable({ ingresses: ours, services: svcs, routes: net.services });
     table = built.table;
+    const certs = buildTlsTable(ours, (ns, name) => secrets.get(ns, name));
+    tls = certs.table;
     const byIngress = new Map<string, { reason: string; message: string }[]>();
-    for (const p of built.problems) byIngress.set(p.ingress, [...(byIngress.get(p.ingress) ?? []), p]);
+    for (const p of [...built.problems, ...certs.problems]) byIngress.set(p.ingress, [...(byIngress.get(p.ingress) ?? []), p]);
     for (const ing of ours) {
       const k = keyOf(ing);
       const problems = [...(byIngress.get(k) ?? []), ...unsupportedAnnotations(ing)];
@@ -133,12 +171,12 @@ export function startIngressController(o: IngressControllerOptions): IngressCont
     }
   }
 
-  for (const inf of [ingresses, classes, services, slices])
-    inf.addHandlers({ add: () => schedule(), update: () => schedule(), delete: () => schedule() });
+  for (const inf of informers) inf.addHandlers({ add: () => schedule(), update: () => schedule(), delete: () => schedule() });
   informersReady.then(() => schedule(0)).catch(() => {});
 
   return {
     listening,
+    tlsListening,
     async synced() {
       await informersReady;
       schedule(0);
@@ -149,7 +187,7 @@ export function startIngressController(o: IngressControllerOptions): IngressCont
       if (stopped) return;
       stopped = true;
       if (timer) clearTimeout(timer);
-      for (const inf of [ingresses, classes, services, slices]) inf.stop();
+      for (const inf of informers) inf.stop();
       proxy.close();
       await events.flush().catch(() => {});
     },

@@ -5,6 +5,7 @@
 // 404 when no rule matches, 503 when the Service has no ready endpoint, 502 when it cannot connect.
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { joinSockets } from '../protocol';
 import type { Endpoint } from '../table';
 import { isReservedHost, matchRoute, normalizeHost, type Backend, type RouteTable } from './route-table';
@@ -22,12 +23,13 @@ export interface IngressProxyOptions {
   table(): RouteTable;
   dialer: BackendDialer;
   log(line: string): void;
-  /** Scheme the clients used (X-Forwarded-Proto). */
-  scheme?: 'http' | 'https';
 }
 
 export interface IngressProxy {
+  /** The plain HTTP server (not listening yet). */
   server: Server;
+  /** Serves the same routes on another server (the HTTPS listener). */
+  attach(server: Server): void;
   close(): void;
 }
 
@@ -47,7 +49,6 @@ const ATTEMPTS = 3;
 type ConnectionFactory = (opts: { host: string; port: number }, cb: (err: Error | null, s?: Socket) => void) => undefined;
 
 export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
-  const scheme = o.scheme ?? 'http';
   const next = new Map<string, number>();
   const agent = new Agent({ keepAlive: true, maxFreeSockets: 64, timeout: 60_000 });
   // Node's Agent takes a callback-style createConnection: dial directly or through the network agent.
@@ -102,7 +103,7 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
     const client = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     out['X-Forwarded-For'] = client;
     out['X-Real-IP'] = client;
-    out['X-Forwarded-Proto'] = scheme;
+    out['X-Forwarded-Proto'] = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
     out['X-Forwarded-Host'] = req.headers.host ?? '';
     out['X-Forwarded-Port'] = String(req.socket.localPort ?? '');
     return out;
@@ -188,24 +189,35 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
     );
   }
 
-  const server = createServer((req, res) => {
+  function onRequest(req: IncomingMessage, res: ServerResponse) {
     const r = route(req);
     if ('status' in r) {
       req.resume();
       return plain(res, r.status, r.body);
     }
     forward(req, res, r.backend, r.ingress);
-  });
-  server.on('upgrade', upgrade);
-  server.on('clientError', (_e, s: Socket) => {
-    if (s.writable) s.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else s.destroy();
-  });
+  }
+
+  const servers: Server[] = [];
+  function attach(server: Server) {
+    servers.push(server);
+    server.on('request', onRequest);
+    server.on('upgrade', upgrade);
+    server.on('clientError', (_e, s: Socket) => {
+      if (s.writable) s.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else s.destroy();
+    });
+  }
+  const server = createServer();
+  attach(server);
   return {
     server,
+    attach,
     close() {
-      server.close();
-      server.closeAllConnections();
+      for (const s of servers) {
+        s.close();
+        s.closeAllConnections();
+      }
       agent.destroy();
     },
   };

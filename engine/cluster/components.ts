@@ -81,6 +81,8 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
         client,
         log,
         httpPort: opts.ingressPort,
+        httpsPort: opts.ingressHttpsPort,
+        pkiDir: join(opts.dataDir, 'pki'),
         dialMode: dialMode(process.env.SKIFF_INGRESS_DIAL),
         agentDial: (ip, port) => net.dial(ip, port),
       });

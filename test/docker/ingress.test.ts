@@ -5,6 +5,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { connect as tlsConnect } from 'node:tls';
+import { connect } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { ensureAgentImage } from '../../engine/network/agent-image';
 import { dockerSkip } from './docker-available';
 import { BUSYBOX_IMAGE } from './images';
 import { startDockerCluster, waitFor, type DockerCluster } from './docker-cluster';
@@ -114,6 +120,53 @@ describe('built-in ingress', { skip }, () => {
     const r = await get('skiff-x.localhost');
     assert.equal(r.status, 421);
     assert.match(r.body, /belongs to the Skiff app/);
+  });
+
+  test("HTTPS: https://web.localhost verifies against the cluster's localhost CA and answers from the pod", async () => {
+    const tlsPort = await c.cp.ingress!.tlsListening;
+    assert.ok(tlsPort, 'the HTTPS listener is up');
+    const ca = readFileSync(join(c.dir, `ing${process.pid}`, 'pki', 'localhost-ca.crt'), 'utf8');
+    const body = await new Promise<string>((resolve, reject) => {
+      const s = tlsConnect({ host: '127.0.0.1', port: tlsPort, servername: 'web.localhost', ca }, () => {
+        s.write('GET / HTTP/1.1\r\nHost: web.localhost\r\nConnection: close\r\n\r\n');
+      });
+      let got = '';
+      s.on('data', (d) => (got += String(d)));
+      s.on('end', () => resolve(got));
+      s.on('error', reject);
+    });
+    assert.match(body, /^HTTP\/1.1 200/);
+    assert.match(body, /web web-/);
+  });
+
+  test('a WebSocket-style upgrade reaches a node pod and echoes both ways', async () => {
+    const image = await ensureAgentImage(new Docker());
+    const server =
+      "require('http').createServer((q,r)=>r.end('plain')).on('upgrade',(q,s)=>{s.write('HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\n\\r\\n');s.on('data',d=>s.write('echo:'+d))}).listen(80)";
+    await ok(['create', 'deployment', 'ws', `--image=${image}`, '--port=80', '--', 'node', '-e', server]);
+    await ok(['expose', 'deployment', 'ws', '--port=80']);
+    await ok(['create', 'ingress', 'ws', '--rule=ws.localhost/*=ws:80']);
+    await answers('ws.localhost', '/', /^plain$/);
+    const got = await new Promise<string>((resolve, reject) => {
+      const s = connect(port, '127.0.0.1', () => {
+        s.write(
+          'GET /chat HTTP/1.1\r\nHost: ws.localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+        );
+      });
+      let buf = '';
+      s.on('data', (d) => {
+        buf += String(d);
+        if (buf.includes('\r\n\r\n') && !buf.includes('echo:')) s.write('ping');
+        if (buf.includes('echo:ping')) {
+          s.destroy();
+          resolve(buf);
+        }
+      });
+      s.on('error', reject);
+      s.setTimeout(10_000, () => s.destroy(new Error(`no echo: ${buf}`)));
+    });
+    assert.match(got, /^HTTP\/1.1 101 Switching Protocols/);
+    assert.match(got, /echo:ping$/);
   });
 
   test('the same routes work through the network agent (hosts that cannot reach pod IPs)', async () => {

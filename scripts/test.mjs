@@ -47,4 +47,8 @@ if (args.length === 0 || args[0] === 'all') {
 files.sort();
 // --test-force-exit: a test file whose tests all finished must not keep CI waiting on a
 // leftover handle (a socket or timer someone forgot); its results are already in.
-run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', ...files]);
+// Clusters the tests start take any free ingress ports, never the machine's 80/443 or 8080/8443.
+run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', ...files], {
+  SKIFF_INGRESS_PORT: process.env.SKIFF_INGRESS_PORT ?? '0',
+  SKIFF_INGRESS_HTTPS_PORT: process.env.SKIFF_INGRESS_HTTPS_PORT ?? '0',
+});

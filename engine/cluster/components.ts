@@ -80,8 +80,8 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       ingress = startIngressController({
         client,
         log,
-        httpPort: opts.ingressPort,
-        httpsPort: opts.ingressHttpsPort,
+        httpPort: opts.ingressPort ?? envPort(process.env.SKIFF_INGRESS_PORT),
+        httpsPort: opts.ingressHttpsPort ?? envPort(process.env.SKIFF_INGRESS_HTTPS_PORT),
         pkiDir: join(opts.dataDir, 'pki'),
         dialMode: dialMode(process.env.SKIFF_INGRESS_DIAL),
         agentDial: (ip, port) => net.dial(ip, port),
@@ -123,6 +123,9 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
   }
   return { client, network, ingress, ingressPort, stop: stopAll };
 }
+
+/** SKIFF_INGRESS_PORT / SKIFF_INGRESS_HTTPS_PORT: ports when neither a flag nor cluster.json names one (0: any; the test runner sets 0). */
+const envPort = (v: string | undefined) => (v && /^\d{1,5}$/.test(v) && +v <= 65535 ? +v : undefined);
 
 /** SKIFF_INGRESS_DIAL=direct|agent forces how the ingress reaches pods (tests; default auto). */
 const dialMode = (v: string | undefined) => (v === 'direct' || v === 'agent' ? v : 'auto');

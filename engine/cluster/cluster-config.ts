@@ -28,6 +28,8 @@ export interface ClusterConfig {
   ingressPort?: number;
   /** The ingress's HTTPS port, likewise. */
   ingressHttpsPort?: number;
+  /** IngressClass names the built-in ingress serves besides `skiff` (default nginx, traefik; [] for none). Edited by hand. */
+  ingressClassAliases?: string[];
 }
 
 export function readClusterConfig(path: string): ClusterConfig | undefined {

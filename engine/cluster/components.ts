@@ -34,6 +34,8 @@ export interface ClusterComponentsOptions {
   ingressPort?: number;
   /** The ingress's HTTPS port asked for (0: any); default 443, else 8443–8462, else any. */
   ingressHttpsPort?: number;
+  /** IngressClass names served besides `skiff` (default nginx, traefik). */
+  ingressClassAliases?: string[];
   log?: (line: string) => void;
 }
 
@@ -83,6 +85,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
         httpPort: opts.ingressPort ?? envPort(process.env.SKIFF_INGRESS_PORT),
         httpsPort: opts.ingressHttpsPort ?? envPort(process.env.SKIFF_INGRESS_HTTPS_PORT),
         pkiDir: join(opts.dataDir, 'pki'),
+        aliases: opts.ingressClassAliases,
         dialMode: dialMode(process.env.SKIFF_INGRESS_DIAL),
         agentDial: (ip, port) => net.dial(ip, port),
       });

@@ -212,6 +212,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         apiServerPort: server.port,
         ingressPort: opts.ingressPort ?? saved?.ingressPort,
         ingressHttpsPort: opts.ingressHttpsPort ?? saved?.ingressHttpsPort,
+        ingressClassAliases: Array.isArray(saved?.ingressClassAliases)
+          ? saved.ingressClassAliases.filter((a): a is string => typeof a === 'string')
+          : undefined,
       });
       step(
         'nodes',
@@ -238,6 +241,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     ...(saved?.podSecurityExemptions ? { podSecurityExemptions: saved.podSecurityExemptions } : {}),
     ...((components?.ingressPort ?? saved?.ingressPort) ? { ingressPort: components?.ingressPort ?? saved?.ingressPort } : {}),
     ...(saved?.ingressHttpsPort ? { ingressHttpsPort: saved.ingressHttpsPort } : {}),
+    ...(saved?.ingressClassAliases ? { ingressClassAliases: saved.ingressClassAliases } : {}),
   };
   try {
     if (JSON.stringify(config) !== JSON.stringify(saved)) writeClusterConfig(paths.config, config);

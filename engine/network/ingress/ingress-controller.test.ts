@@ -180,6 +180,12 @@ test('HTTPS: a leaf per <name>.localhost from the localhost CA; a TLS Secret for
     return r.cert.fingerprint256 === want && r;
   }, 'the Secret certificate for secure.example');
   assert.equal((got as { body: string }).body, 'pod secure.example https');
+  // Plain HTTP to a host with TLS is redirected, as ingress-nginx does by default.
+  const plainHttp = await eventually(async () => {
+    const r = await get('secure.example');
+    return r.status === 308 && r;
+  }, 'a redirect to HTTPS');
+  assert.match((plainHttp as { body: string }).body, new RegExp(`https://secure\\.example:${tlsPort}/`));
 
   // The handshake itself fails: no certificate is ever shown for the app's names.
   const app = await tlsGet('skiff-x.localhost').catch((e: Error) => e);

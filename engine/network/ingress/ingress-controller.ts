@@ -72,7 +72,8 @@ export function startIngressController(o: IngressControllerOptions): IngressCont
   let port: number | undefined;
   const reported = new Map<string, string>(); // ingress → problems already told
   const dialer = o.dialer ?? createBackendDialer({ mode: o.dialMode ?? 'auto', agentDial: o.agentDial, log });
-  const proxy = createIngressProxy({ table: () => table, dialer, log });
+  let tlsPort: number | undefined;
+  const proxy = createIngressProxy({ table: () => table, dialer, log, httpsPort: () => tlsPort });
 
   const listening = listenOnFirst(proxy.server, portCandidates(o.httpPort, 80, 8080)).then((p) => {
     port = p;
@@ -98,6 +99,7 @@ export function startIngressController(o: IngressControllerOptions): IngressCont
       proxy.attach(server);
       const p = await listenOnFirst(server, portCandidates(o.httpsPort, 443, 8443));
       if (stopped) return undefined;
+      tlsPort = p;
       log(`ingress: listening on https://127.0.0.1:${p} (certificates for <name>.localhost from ${pkiDir}/localhost-ca.crt)`);
       return p;
     } catch (e) {

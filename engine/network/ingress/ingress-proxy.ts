@@ -23,6 +23,8 @@ export interface IngressProxyOptions {
   table(): RouteTable;
   dialer: BackendDialer;
   log(line: string): void;
+  /** The HTTPS listener's port, for redirects of hosts served over HTTPS only (undefined: none). */
+  httpsPort?: () => number | undefined;
 }
 
 export interface IngressProxy {
@@ -68,7 +70,7 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
     return [...b.endpoints.slice(start), ...b.endpoints.slice(0, start)];
   }
 
-  type Routed = { backend: Backend; ingress: string } | { status: number; body: string };
+  type Routed = { backend: Backend; ingress: string } | { status: number; body: string; location?: string };
   function route(req: IncomingMessage): Routed {
     const rawHost = req.headers.host ?? '';
     const host = normalizeHost(rawHost);
@@ -77,6 +79,11 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
     const path = req.url ?? '/';
     const m = matchRoute(o.table(), host, path);
     if (!m) return { status: 404, body: `No Ingress rule matches host "${host}" and path "${path.split('?')[0]}".` };
+    const tlsPort = o.httpsPort?.();
+    if (m.httpsOnly && tlsPort && !(req.socket as TLSSocket).encrypted) {
+      const location = `https://${host}${tlsPort === 443 ? '' : `:${tlsPort}`}${path}`;
+      return { status: 308, body: `Ingress ${m.ingress} serves ${host} over HTTPS: ${location}`, location };
+    }
     if (m.backend.problem) return { status: 503, body: `${m.backend.problem} (Ingress ${m.ingress}).` };
     if (!m.backend.endpoints.length)
       return { status: 503, body: `Service ${m.backend.id} has no ready endpoints (Ingress ${m.ingress}): no pod behind it is Ready.` };
@@ -109,9 +116,13 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
     return out;
   }
 
-  function plain(res: ServerResponse, status: number, body: string) {
+  function plain(res: ServerResponse, status: number, body: string, location?: string) {
     if (res.headersSent) return void res.destroy();
-    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Skiff-Ingress': 'error' });
+    res.writeHead(status, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'X-Skiff-Ingress': 'error',
+      ...(location ? { Location: location } : {}),
+    });
     res.end(`${status} ${statusText(status)}: ${body}\n`);
   }
 
@@ -167,8 +178,9 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
     const r = route(req);
     if ('status' in r) {
       const body = `${r.status} ${statusText(r.status)}: ${r.body}\n`;
+      const location = r.location ? `Location: ${r.location}\r\n` : '';
       client.end(
-        `HTTP/1.1 ${r.status} ${statusText(r.status)}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        `HTTP/1.1 ${r.status} ${statusText(r.status)}\r\n${location}Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
       return;
     }
@@ -193,7 +205,7 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
     const r = route(req);
     if ('status' in r) {
       req.resume();
-      return plain(res, r.status, r.body);
+      return plain(res, r.status, r.body, r.location);
     }
     forward(req, res, r.backend, r.ingress);
   }
@@ -225,6 +237,13 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
 
 function statusText(status: number): string {
   return (
-    { 400: 'Bad Request', 404: 'Not Found', 421: 'Misdirected Request', 502: 'Bad Gateway', 503: 'Service Unavailable' }[status] ?? 'Error'
+    {
+      308: 'Permanent Redirect',
+      400: 'Bad Request',
+      404: 'Not Found',
+      421: 'Misdirected Request',
+      502: 'Bad Gateway',
+      503: 'Service Unavailable',
+    }[status] ?? 'Error'
   );
 }

@@ -22,6 +22,7 @@ export interface IngressSpec {
   ingressClassName?: string;
   defaultBackend?: IngressBackend;
   rules?: IngressRule[];
+  tls?: { hosts?: string[]; secretName?: string }[];
 }
 
 export interface LoadBalancerIngress {

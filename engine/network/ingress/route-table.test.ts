@@ -134,3 +134,24 @@ test('skiff-*.localhost hosts are never routed', () => {
   assert.equal(problems[0].reason, 'ReservedHost');
   assert.equal(normalizeHost('[::1]:80'), '[::1]');
 });
+
+test('hosts with TLS are HTTPS-only unless ssl-redirect is "false"; force-ssl-redirect forces it', () => {
+  const withTls = (name: string, host: string, annotations: Record<string, string> = {}, tls = true): KubeObject => ({
+    metadata: { namespace: 'default', name, annotations, creationTimestamp: '2026-01-01T00:00:00Z' },
+    spec: { ...(tls ? { tls: [{ hosts: [host] }] } : {}), rules: [rule(host, [['/', 'Prefix', 'a']])] },
+  });
+  const { table } = buildRouteTable({
+    ingresses: [
+      withTls('a', 'a.localhost'),
+      withTls('b', 'b.localhost', { 'nginx.ingress.kubernetes.io/ssl-redirect': 'false' }),
+      withTls('c', 'c.localhost', { 'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true' }, false),
+      withTls('d', 'd.localhost', {}, false),
+    ],
+    services,
+    routes,
+  });
+  assert.equal(matchRoute(table, 'a.localhost', '/')?.httpsOnly, true);
+  assert.equal(matchRoute(table, 'b.localhost', '/')?.httpsOnly, undefined);
+  assert.equal(matchRoute(table, 'c.localhost', '/')?.httpsOnly, true);
+  assert.equal(matchRoute(table, 'd.localhost', '/')?.httpsOnly, undefined);
+});

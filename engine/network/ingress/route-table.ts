@@ -26,6 +26,8 @@ export interface PathRule {
   backend: Backend;
   /** namespace/name of the Ingress. */
   ingress: string;
+  /** Plain HTTP is redirected to HTTPS (the host has TLS, or force-ssl-redirect; ingress-nginx's default). */
+  httpsOnly?: boolean;
 }
 
 export interface RouteTable {
@@ -52,6 +54,8 @@ export interface RouteInput {
   routes: ServiceRoute[];
 }
 
+const NGINX = 'nginx.ingress.kubernetes.io/';
+
 /** Hosts the app itself uses: never served, so no pod page can sit on the app's site. */
 export const isReservedHost = (host: string) => /(^|\.)skiff-[^.]*\.localhost$/i.test(host.replace(/\.$/, ''));
 
@@ -73,6 +77,11 @@ export function buildRouteTable(input: RouteInput): { table: RouteTable; problem
       if (r.problem) problems.push({ ingress, reason: r.reason!, message: r.problem });
       return r.backend;
     };
+    // ingress-nginx redirects HTTP to HTTPS for hosts with TLS unless ssl-redirect is "false".
+    const ann = ing.metadata.annotations ?? {};
+    const tlsHosts = new Set((spec.tls ?? []).flatMap((t) => (t.hosts ?? []).map((h) => h.toLowerCase())));
+    const force = ann[`${NGINX}force-ssl-redirect`] === 'true';
+    const redirect = ann[`${NGINX}ssl-redirect`] !== 'false';
     if (spec.defaultBackend && !table.defaultBackend) table.defaultBackend = { backend: resolve(spec.defaultBackend), ingress };
     for (const rule of spec.rules ?? []) {
       const host = rule.host ? rule.host.toLowerCase() : '';
@@ -85,7 +94,8 @@ export function buildRouteTable(input: RouteInput): { table: RouteTable; problem
         const exact = p.pathType === 'Exact';
         const path = exact ? (p.path ?? '/') : normalizePrefix(p.path ?? '/');
         if (group.some((g) => g.path === path && g.exact === exact)) continue; // the older Ingress keeps it
-        group.push({ path, exact, backend: resolve(p.backend), ingress });
+        const httpsOnly = force || (redirect && !!host && tlsHosts.has(host));
+        group.push({ path, exact, backend: resolve(p.backend), ingress, ...(httpsOnly ? { httpsOnly } : {}) });
       }
     }
   }
@@ -94,7 +104,11 @@ export function buildRouteTable(input: RouteInput): { table: RouteTable; problem
 }
 
 /** The rule (or default backend) for a request; undefined when nothing matches (404). */
-export function matchRoute(table: RouteTable, host: string, path: string): { backend: Backend; ingress: string } | undefined {
+export function matchRoute(
+  table: RouteTable,
+  host: string,
+  path: string,
+): { backend: Backend; ingress: string; httpsOnly?: boolean } | undefined {
   const h = normalizeHost(host);
   const p = path.split('?')[0] || '/';
   const groups: (PathRule[] | undefined)[] = [table.hosts.get(h)];

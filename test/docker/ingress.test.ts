@@ -182,6 +182,21 @@ describe('built-in ingress', { skip }, () => {
       const p = await viaAgent.listening;
       await answers('api.localhost', '/', /^api api-/, p);
       await answers('both.localhost', '/', /^web web-/, p);
+      // Requests spread over the ready pods through the agent too.
+      await ok(['scale', 'deployment', 'api', '--replicas=2']);
+      await waitFor(
+        'both api pods answering through the agent',
+        async () => {
+          const names = new Set<string>();
+          for (let i = 0; i < 8; i++) {
+            const r = await get('api.localhost', '/', p).catch(() => undefined);
+            if (r?.status === 200) names.add(r.body);
+          }
+          return names.size === 2;
+        },
+        60_000,
+        200,
+      );
     } finally {
       await viaAgent?.stop();
     }

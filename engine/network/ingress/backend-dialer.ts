@@ -28,6 +28,8 @@ export function createBackendDialer(o: {
       }
       return endpoint;
     },
+    // Through the agent each connection may land on another endpoint: no pooling, so requests spread.
+    reusable: (host, port) => !viaAgent.has(`${host}:${port}`),
     connect(host, port) {
       if (viaAgent.has(`${host}:${port}`) && o.agentDial) return o.agentDial(host, port).then((s) => s.resume());
       return new Promise((resolve, reject) => {

@@ -15,6 +15,8 @@ export interface BackendDialer {
   target(backend: Backend, endpoint: Endpoint): Endpoint;
   /** A connected socket to a target. */
   connect(host: string, port: number): Promise<Socket>;
+  /** Whether connections to a target may be kept alive (not through the agent, which spreads per connection). */
+  reusable?(host: string, port: number): boolean;
   /** Called when a connection failed in a way that says the path itself is wrong (may switch mode). */
   failed?(err: NodeJS.ErrnoException): boolean;
 }
@@ -53,14 +55,16 @@ type ConnectionFactory = (opts: { host: string; port: number }, cb: (err: Error 
 export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
   const next = new Map<string, number>();
   const agent = new Agent({ keepAlive: true, maxFreeSockets: 64, timeout: 60_000 });
+  const oneShot = new Agent({ keepAlive: false });
   // Node's Agent takes a callback-style createConnection: dial directly or through the network agent.
-  (agent as unknown as { createConnection: ConnectionFactory }).createConnection = (opts, cb) => {
+  const createConnection: ConnectionFactory = (opts, cb) => {
     o.dialer.connect(opts.host, opts.port).then(
       (s) => cb(null, s),
       (e: Error) => cb(e),
     );
     return undefined;
   };
+  for (const a of [agent, oneShot]) (a as unknown as { createConnection: ConnectionFactory }).createConnection = createConnection;
 
   /** Endpoints in round-robin order, starting after the last one used. */
   function spread(b: Backend): Endpoint[] {
@@ -139,7 +143,8 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
           `cannot reach Service ${backend.id} (Ingress ${ingress}): ${lastErr?.code ?? lastErr?.message ?? 'no endpoint answered'}.`,
         );
       const t = o.dialer.target(backend, eps[i]);
-      const up = request({ host: t.ip, port: t.port, method: req.method, path: req.url, headers, agent });
+      const pooled = o.dialer.reusable?.(t.ip, t.port) ?? true;
+      const up = request({ host: t.ip, port: t.port, method: req.method, path: req.url, headers, agent: pooled ? agent : oneShot });
       let answered = false;
       up.on('response', (ur) => {
         answered = true;
@@ -231,6 +236,7 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
         s.closeAllConnections();
       }
       agent.destroy();
+      oneShot.destroy();
     },
   };
 }

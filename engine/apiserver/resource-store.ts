@@ -208,6 +208,8 @@ export function createResources(deps: ResourceStoreDeps) {
         } catch (e) {
           if (e instanceof ConflictError && !precondition && attempt < 20) continue;
           if (e instanceof ConflictError) throw errors.conflict(def.group, def.plural, name);
+          // Deleted meanwhile (the kubelet finished it): a 404 as for any write to a gone object.
+          if (e instanceof NotFoundError) throw errors.notFound(def.group, def.plural, name);
           throw e;
         }
       }

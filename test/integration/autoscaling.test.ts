@@ -54,6 +54,13 @@ test('kubectl top nodes and pods show usage', async () => {
   assert.match(pods, /^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)/);
 });
 
+// A pod the ReplicaSet is removing may vanish between kubectl's list and its patch (a 404): try again.
+const annotateAll = (cpu: string) =>
+  until(
+    async () => (await c.kubectl(['annotate', 'pods', '-l', 'app=web', '--overwrite', `skiff.dev/simulate={"cpu":"${cpu}"}`])).code === 0,
+    `pods annotated with ${cpu}`,
+  );
+
 test('HPA scales the deployment up when CPU rises and down when it drops', async () => {
   await c.ok(['autoscale', 'deployment', 'web', '--cpu-percent=50', '--min=1', '--max=5']);
   // Short scale-down window so the test need not wait the default 5 minutes.
@@ -61,12 +68,12 @@ test('HPA scales the deployment up when CPU rises and down when it drops', async
   await until(async () => /cpu: 20%\/50%/.test(await c.ok(['get', 'hpa', 'web'])), 'hpa reports 20%');
   assert.equal(await replicas(), 1);
 
-  await c.ok(['annotate', 'pods', '-l', 'app=web', '--overwrite', 'skiff.dev/simulate={"cpu":"400m"}']);
+  await annotateAll('400m');
   await until(async () => (await replicas()) >= 4, 'scale up');
   const described = await c.ok(['describe', 'hpa', 'web']);
   assert.match(described, /SuccessfulRescale\s+.*New size: [45]; reason: cpu resource utilization \(percentage of request\) above target/);
 
-  await c.ok(['annotate', 'pods', '-l', 'app=web', '--overwrite', 'skiff.dev/simulate={"cpu":"1m"}']);
+  await annotateAll('1m');
   await until(async () => (await replicas()) === 1, 'scale down to 1', 40_000);
   assert.match(await c.ok(['describe', 'hpa', 'web']), /New size: 1; reason: All metrics below target/);
 });

@@ -95,7 +95,12 @@ test('the launch URL opens the session', async () => {
   assert.equal(r.status, 302);
   const cookie = String(r.headers['set-cookie']?.[0]).split(';')[0];
   assert.match(cookie, /^skiff_session=/);
-  headers = { cookie, origin: `http://127.0.0.1:${app.port}` };
+  const origin = `http://127.0.0.1:${app.port}`;
+  assert.equal((await httpGet(app.port, '/api/app', { cookie, origin })).status, 401, 'the cookie alone is not enough');
+  const token = u.searchParams.get('token') ?? '';
+  const traded = await httpGet(app.port, '/api/session', { cookie, origin }, 'POST', JSON.stringify({ token }));
+  assert.equal(traded.status, 200, traded.body);
+  headers = { cookie, origin, 'x-skiff-session': JSON.parse(traded.body).secret };
 });
 
 test('GET /api/app', async () => {

@@ -1,7 +1,9 @@
 // The contract between the renderer and the host: host API paths, their bodies and the
 // events the host streams. The renderer imports this file as types only.
 //
-// Every request carries the session cookie (see session.ts). Paths:
+// Every request carries the session cookie and the X-Skiff-Session header (WebSockets: the
+// subprotocol skiff-session.<secret>); see session.ts. Paths:
+//   POST   /api/session    {token} -> { secret }   the launch token, once, for the session secret
 //   GET    /api/app                         -> AppInfo
 //   GET    /api/profiles                    -> ProfileSummary[]
 //   GET    /api/clusters                    -> LocalCluster[]
@@ -222,6 +224,12 @@ export interface HostError {
 }
 
 export const SESSION_COOKIE = 'skiff_session';
+/** Header carrying the session secret on every /api and /k8s request (lower case: Node's key). */
+export const SESSION_HEADER = 'x-skiff-session';
+/** WebSockets carry the secret as the subprotocol `skiff-session.<secret>`. */
+export const SESSION_SUBPROTOCOL_PREFIX = 'skiff-session.';
+/** Where the renderer keeps the secret (sessionStorage: this tab, this exact origin). */
+export const SESSION_STORAGE_KEY = 'skiff.session';
 /** Query parameter of the launch URL carrying the one-time token. */
 export const LAUNCH_TOKEN_PARAM = 'token';
 

@@ -7,12 +7,12 @@ import { errorText } from '../k8s/errors';
 import { createForwardsClient, localTerminalPath } from '../host/forwards-client';
 import type { TerminalTab } from '../state/types';
 import { useServices } from '../state/services';
-import { openLocalTerminal, type LocalTerminalSession } from './local-terminal-session';
+import { openLocalTerminal, type LocalTerminalSession, type SocketLike } from './local-terminal-session';
 import { TerminalFind } from './terminal-find';
 import { useXterm } from './use-xterm';
 
 export function LocalTerminalView({ tab, active }: { tab: TerminalTab; active: boolean }) {
-  const { fetch, wsOrigin } = useServices();
+  const { fetch, wsOrigin, socket } = useServices();
   const api = useMemo(() => createForwardsClient(fetch), [fetch]);
   const host = useRef<HTMLDivElement>(null);
   const session = useRef<LocalTerminalSession | undefined>(undefined);
@@ -28,30 +28,34 @@ export function LocalTerminalView({ tab, active }: { tab: TerminalTab; active: b
     setProblem('');
     x.fitIfShown();
     let live = true;
-    const s = openLocalTerminal(wsOrigin + localTerminalPath(tab.profile, x.term.cols, x.term.rows), {
-      onOpen: () => {
-        setState('open');
-        x.fitIfShown();
-        session.current?.resize(x.term.cols, x.term.rows);
-        if (active) x.term.focus();
-      },
-      onOutput: (data) => x.term.write(data),
-      onEnd: (end) => {
-        if (!live) return;
-        setState('exited');
-        if (end.opened) {
-          x.term.write(
-            `\r\n\x1b[2m[process exited with code ${end.code}]${end.message && end.code !== 0 ? ` ${end.message}` : ''}\x1b[0m\r\n`,
+    const s = openLocalTerminal(
+      wsOrigin + localTerminalPath(tab.profile, x.term.cols, x.term.rows),
+      {
+        onOpen: () => {
+          setState('open');
+          x.fitIfShown();
+          session.current?.resize(x.term.cols, x.term.rows);
+          if (active) x.term.focus();
+        },
+        onOutput: (data) => x.term.write(data),
+        onEnd: (end) => {
+          if (!live) return;
+          setState('exited');
+          if (end.opened) {
+            x.term.write(
+              `\r\n\x1b[2m[process exited with code ${end.code}]${end.message && end.code !== 0 ? ` ${end.message}` : ''}\x1b[0m\r\n`,
+            );
+            return;
+          }
+          // A refused WebSocket carries no reason: the same check over plain HTTP tells it.
+          api.terminalInfo(tab.profile).then(
+            () => setProblem('The terminal could not connect to the app; try Reconnect.'),
+            (e) => setProblem(errorText(e)),
           );
-          return;
-        }
-        // A refused WebSocket carries no reason: the same check over plain HTTP tells it.
-        api.terminalInfo(tab.profile).then(
-          () => setProblem('The terminal could not connect to the app; try Reconnect.'),
-          (e) => setProblem(errorText(e)),
-        );
+        },
       },
-    });
+      (u) => socket(u) as unknown as SocketLike,
+    );
     session.current = s;
     return () => {
       live = false;

@@ -9,7 +9,7 @@ import { TerminalFind } from './terminal-find';
 import { useXterm } from './use-xterm';
 
 export function ShellView({ tab, active }: { tab: ShellTab; active: boolean }) {
-  const { k8s, wsOrigin } = useServices();
+  const { k8s, wsOrigin, socket } = useServices();
   const host = useRef<HTMLDivElement>(null);
   const session = useRef<ExecSession | undefined>(undefined);
   const xterm = useXterm(host, session);
@@ -23,21 +23,25 @@ export function ShellView({ tab, active }: { tab: ShellTab; active: boolean }) {
     if (generation > 0 || container !== tab.containers[0]) t.reset();
     setState('connecting');
     const url = wsOrigin + execPath(k8s(tab.profile).base, tab.namespace, tab.pod, container);
-    const s = openExec(url, {
-      onOpen: () => {
-        setState('open');
-        xterm.current?.fitIfShown();
-        session.current?.resize(t.cols, t.rows);
-        if (active) t.focus();
+    const s = openExec(
+      url,
+      {
+        onOpen: () => {
+          setState('open');
+          xterm.current?.fitIfShown();
+          session.current?.resize(t.cols, t.rows);
+          if (active) t.focus();
+        },
+        onOutput: (data) => t.write(data),
+        onExit: (info) => {
+          setState('exited');
+          t.write(
+            `\r\n\x1b[2m[process exited with code ${info.code}]${info.message && info.code !== 0 ? ` ${info.message}` : ''}\x1b[0m\r\n`,
+          );
+        },
       },
-      onOutput: (data) => t.write(data),
-      onExit: (info) => {
-        setState('exited');
-        t.write(
-          `\r\n\x1b[2m[process exited with code ${info.code}]${info.message && info.code !== 0 ? ` ${info.message}` : ''}\x1b[0m\r\n`,
-        );
-      },
-    });
+      socket,
+    );
     session.current = s;
     return () => {
       s.close();

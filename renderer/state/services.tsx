@@ -2,7 +2,9 @@
 // client per profile. Made once in main.tsx and passed down by context (no module singletons).
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
-import { createHostClient, type EventSourceLike, type HostClient } from '../host/host-client';
+import { createHostClient, type HostClient } from '../host/host-client';
+import { fetchEventSource } from '../host/fetch-event-source';
+import { createHostSession, sessionFetch } from '../host/session';
 import { createK8sClient, type FetchFn, type K8sClient } from '../k8s/client';
 import { createMetricsSampler, type MetricsSampler } from '../k8s/metrics-sampler';
 import { createStreamSlots, type StreamSlots } from '../k8s/stream-slots';
@@ -15,6 +17,8 @@ export interface Services {
   fetch: FetchFn;
   /** ws://host:port for WebSocket URLs. */
   wsOrigin: string;
+  /** A WebSocket to the host: the caller's protocols plus the session one. */
+  socket(url: string, protocols?: string[]): WebSocket;
   /** Connection slots for watches and followed logs (see stream-slots.ts). */
   slots: StreamSlots;
   /** metrics.k8s.io samples per profile, shared by every view that charts usage. */
@@ -22,7 +26,8 @@ export interface Services {
 }
 
 export function createServices(win: Window): Services {
-  const fetch: FetchFn = (input, init) => win.fetch(input, init);
+  const session = createHostSession(win.sessionStorage);
+  const fetch: FetchFn = sessionFetch((input, init) => win.fetch(input, init), session, win.location.origin);
   const clients = new Map<string, K8sClient>();
   const k8s = (profile: string) => {
     let c = clients.get(profile);
@@ -37,11 +42,12 @@ export function createServices(win: Window): Services {
   };
   const host = createHostClient({
     fetch,
-    eventSource: (url) => new EventSource(url, { withCredentials: true }) as unknown as EventSourceLike,
+    eventSource: (url) => fetchEventSource(fetch, url),
   });
   const store = createAppStore({ host, k8s });
   const wsOrigin = `${win.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${win.location.host}`;
-  return { store, host, k8s, fetch, wsOrigin, slots: createStreamSlots(), metrics };
+  const socket = (url: string, protocols: string[] = []) => new WebSocket(url, session.protocols(protocols));
+  return { store, host, k8s, fetch, wsOrigin, socket, slots: createStreamSlots(), metrics };
 }
 
 export const ServicesContext = createContext<Services | null>(null);

@@ -11,6 +11,7 @@ import { startApp } from '../../electron/host/app-main';
 let app: Awaited<ReturnType<typeof startApp>>;
 let dataDir: string;
 let cookie: string;
+let secret: string;
 
 function get(
   path: string,
@@ -24,6 +25,18 @@ function get(
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+function post(path: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${app.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers } }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
   });
 }
 
@@ -60,15 +73,25 @@ before(async () => {
   assert.match(set, /HttpOnly/i);
   assert.match(set, /SameSite=Strict/i);
   cookie = set.split(';')[0];
+  const traded = await post(
+    '/api/session',
+    { Cookie: cookie, Origin: app.url },
+    { token: new URL(app.launchUrl).searchParams.get('token') },
+  );
+  assert.equal(traded.status, 200, traded.body);
+  secret = JSON.parse(traded.body).secret;
 });
 after(async () => {
   await app?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-test('with the cookie, same origin: answered', async () => {
-  assert.equal((await get('/api/app', { Cookie: cookie })).status, 200);
-  assert.equal((await get('/api/app', { Cookie: cookie, Origin: app.url })).status, 200);
+test('with the cookie and the session secret, same origin: answered', async () => {
+  assert.equal((await get('/api/app', { Cookie: cookie, 'X-Skiff-Session': secret })).status, 200);
+  assert.equal((await get('/api/app', { Cookie: cookie, Origin: app.url, 'X-Skiff-Session': secret })).status, 200);
+  const cookieOnly = await get('/api/app', { Cookie: cookie, Origin: app.url });
+  assert.equal(cookieOnly.status, 401);
+  assert.match(JSON.parse(cookieOnly.body).error, /X-Skiff-Session/);
 });
 
 test('without the cookie: refused (API, renderer, kube proxy)', async () => {

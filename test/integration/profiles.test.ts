@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { startApp, type RunningApp } from '../../electron/host/app-main';
 import type { ProfileSource, ProfileSummary } from '../../electron/host/protocol';
 import { httpGet } from '../../electron/host/testing/test-http';
+import { loginHeaders } from '../../electron/host/testing/session-login';
 import { startApiFixture, type ApiFixture } from './api-fixture';
 import { run } from './harness';
 import { startSimCluster, type SimCluster } from './sim-cluster';
@@ -107,9 +108,7 @@ describe('kubeconfig profiles (issue 6)', () => {
       pollMs: 0,
       profilePollMs: 500,
     });
-    const u = new URL(app.launchUrl);
-    const launch = await httpGet(app.port, u.pathname + u.search);
-    headers = { cookie: String(launch.headers['set-cookie']?.[0]).split(';')[0], origin: `http://127.0.0.1:${app.port}` };
+    headers = await loginHeaders(app.port, app.launchUrl);
     const names = (await profiles()).map((p) => p.name);
     for (const n of ['multi', 'single', 'down', 'home-ctx']) assert.ok(names.includes(n), `${n} in ${names}`);
 

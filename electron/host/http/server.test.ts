@@ -56,14 +56,24 @@ test('nothing is served without the session', async () => {
   }
 });
 
-test('the launch URL sets the cookie once and redirects to /', async () => {
+test('the launch URL sets the cookie and hands the token to the page, until it is exchanged', async () => {
   const s = createSession();
   const other = await startHostServer({ staticDir: join(dir, 'web'), session: s, api: { handle: () => {} } });
   try {
     const first = await httpGet(other.port, new URL(other.launchUrl).pathname + new URL(other.launchUrl).search);
     assert.equal(first.status, 302);
-    assert.equal(first.headers.location, '/');
+    assert.equal(first.headers.location, `/#skiff-launch=${encodeURIComponent(s.launchToken)}`);
     assert.deepEqual(first.headers['set-cookie'], [`skiff_session=${s.cookieValue}; HttpOnly; SameSite=Strict; Path=/`]);
+    const c = `skiff_session=${s.cookieValue}`;
+    const post = (token: string, headers: Record<string, string> = { cookie: c }) =>
+      httpGet(other.port, '/api/session', headers, 'POST', JSON.stringify({ token }));
+    const noCookie = await post(s.launchToken, {});
+    assert.equal(noCookie.status, 403);
+    assert.equal((await post('wrong')).status, 403);
+    const traded = await post(s.launchToken);
+    assert.equal(traded.status, 200);
+    assert.deepEqual(JSON.parse(traded.body), { secret: s.secret });
+    assert.equal((await post(s.launchToken)).status, 403, 'the token is exchanged once');
     const second = await httpGet(other.port, `/?token=${s.launchToken}`);
     assert.equal(second.status, 403);
     assert.equal(second.headers['set-cookie'], undefined);
@@ -120,6 +130,7 @@ test('wrong Host or Origin is refused even with the cookie', async () => {
   assert.equal((await httpGet(server.port, '/api/app', { cookie, origin: 'https://evil.example' })).status, 403);
   const ok = await httpGet(server.port, '/api/app', {
     cookie,
+    'x-skiff-session': session.secret,
     origin: `http://localhost:${server.port}`,
     host: `localhost:${server.port}`,
   });
@@ -128,9 +139,12 @@ test('wrong Host or Origin is refused even with the cookie', async () => {
 });
 
 test('/api and /k8s reach their handlers; other methods on pages are 405', async () => {
-  assert.deepEqual(JSON.parse((await httpGet(server.port, '/k8s/skiff-local/api/v1/pods?watch=1', { cookie })).body), {
-    k8s: '/k8s/skiff-local/api/v1/pods?watch=1',
-  });
+  assert.deepEqual(
+    JSON.parse((await httpGet(server.port, '/k8s/skiff-local/api/v1/pods?watch=1', { cookie, 'x-skiff-session': session.secret })).body),
+    {
+      k8s: '/k8s/skiff-local/api/v1/pods?watch=1',
+    },
+  );
   assert.equal((await httpGet(server.port, '/', { cookie }, 'POST', 'x')).status, 405);
 });
 
@@ -154,9 +168,12 @@ test('WebSocket upgrades pass the same checks, with a matching Origin', async ()
   );
   assert.match(badHost.data, /^HTTP\/1\.1 403/);
   assert.deepEqual(upgrades, [], 'no refused upgrade reached the proxy');
-  const ok = await rawRequest(server.port, upgradeRequest(server.port, '/k8s/p/exec', { Cookie: cookie, Origin: origin }));
+  const noSecret = await rawRequest(server.port, upgradeRequest(server.port, '/k8s/p/exec', { Cookie: cookie, Origin: origin }));
+  assert.match(noSecret.data, /^HTTP\/1\.1 401/);
+  const proto = { 'Sec-WebSocket-Protocol': `v5.channel.k8s.io, skiff-session.${session.secret}` };
+  const ok = await rawRequest(server.port, upgradeRequest(server.port, '/k8s/p/exec', { Cookie: cookie, Origin: origin, ...proto }));
   assert.match(ok.data, /^HTTP\/1\.1 418/);
   assert.deepEqual(upgrades, ['/k8s/p/exec']);
-  const elsewhere = await rawRequest(server.port, upgradeRequest(server.port, '/somewhere', { Cookie: cookie, Origin: origin }));
+  const elsewhere = await rawRequest(server.port, upgradeRequest(server.port, '/somewhere', { Cookie: cookie, Origin: origin, ...proto }));
   assert.match(elsewhere.data, /^HTTP\/1\.1 404/);
 });

@@ -1,12 +1,14 @@
-// The host's one HTTP server on 127.0.0.1: the launch URL hands out the session cookie, and
-// every other request and upgrade passes the session checks before reaching the JSON API
-// (/api/), the kube proxy (/k8s/) or the renderer build (everything else).
+// The host's one HTTP server on 127.0.0.1: the launch URL hands out the session cookie and
+// POST /api/session trades its token for the session secret; every other request and upgrade
+// passes the session checks (the secret too, for /api/, /k8s/ and upgrades) before reaching
+// the JSON API, the kube proxy or the renderer build (everything else).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { LAUNCH_TOKEN_PARAM } from '../protocol';
 import type { Session } from './session';
 import { createStaticFiles } from './static-files';
-import { sendText } from './http-util';
+import { HostHttpError, readJsonBody, sendHostError, sendJson, sendText } from './http-util';
+import { withoutSessionProtocol } from './session';
 
 export interface RequestHandler {
   handle(req: IncomingMessage, res: ServerResponse): void;
@@ -46,9 +48,24 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
   const { session } = opts;
   let port = 0;
 
-  const refuse = (res: ServerResponse, r: { status: number; message: string }) => {
+  // JSON for the API (HostError) and the kube proxy (a Kubernetes Status); text for pages.
+  const refuse = (res: ServerResponse, r: { status: number; message: string }, path = '') => {
+    if (path.startsWith('/k8s/')) return sendJson(res, r.status, refusalStatus(r));
+    if (path.startsWith('/api/')) return sendJson(res, r.status, { error: r.message, hint: REFUSAL_HINT });
     sendText(res, r.status, r.message);
   };
+
+  async function exchange(req: IncomingMessage, res: ServerResponse) {
+    try {
+      if (req.method !== 'POST') throw new HostHttpError(405, 'POST /api/session only');
+      const body = (await readJsonBody(req)) as { token?: unknown } | undefined;
+      const r = session.exchange(req, body?.token, { port });
+      if ('status' in r) return refuse(res, r, '/api/');
+      sendJson(res, 200, r);
+    } catch (err) {
+      sendHostError(res, err);
+    }
+  }
 
   function onRequest(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? '/').split('?')[0];
@@ -63,10 +80,12 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
       });
       return void res.end();
     }
-    const refused = session.checkRequest(req, { port });
+    if (path === '/api/session') return void exchange(req, res);
+    const isApi = path === '/api' || path.startsWith('/api/') || path === '/k8s' || path.startsWith('/k8s/');
+    const refused = isApi ? session.checkApi(req, { port }) : session.checkRequest(req, { port });
     if (refused) {
       req.resume();
-      return refuse(res, refused);
+      return refuse(res, refused, path);
     }
     if (path === '/api' || path.startsWith('/api/')) return opts.api.handle(req, res);
     if (path === '/k8s' || path.startsWith('/k8s/')) {
@@ -78,10 +97,17 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     socket.on('error', () => socket.destroy());
-    const refused = session.checkRequest(req, { port });
+    const refused = session.checkApi(req, { port });
     const path = (req.url ?? '/').split('?')[0];
-    if (refused) return void socket.end(rawResponse(refused.status, 'Forbidden', refused.message));
-    if (opts.kubeProxy && path.startsWith('/k8s/')) return opts.kubeProxy.upgrade(req, socket, head);
+    if (refused)
+      return void socket.end(rawResponse(refused.status, refused.status === 401 ? 'Unauthorized' : 'Forbidden', refused.message));
+    if (opts.kubeProxy && path.startsWith('/k8s/')) {
+      // The cluster chooses among the renderer's own protocols; our secret never leaves the host.
+      const rest = withoutSessionProtocol(req.headers['sec-websocket-protocol'] as string | undefined);
+      if (rest === undefined) delete req.headers['sec-websocket-protocol'];
+      else req.headers['sec-websocket-protocol'] = rest;
+      return opts.kubeProxy.upgrade(req, socket, head);
+    }
     if (opts.api.upgrade && path.startsWith('/api/')) return opts.api.upgrade(req, socket, head);
     socket.end(rawResponse(404, 'Not Found', `no WebSocket endpoint at ${path}`));
   }
@@ -120,6 +146,13 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
         server.closeAllConnections();
       })),
   };
+}
+
+const REFUSAL_HINT = 'reload this Skiff window; if that does not help, open Skiff again from the link it printed';
+
+function refusalStatus(r: { status: number; message: string }) {
+  const reason = r.status === 401 ? 'Unauthorized' : 'Forbidden';
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: r.message, reason, code: r.status };
 }
 
 function rawResponse(status: number, reason: string, message: string): string {

@@ -1,17 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
-import { createSession, readCookie } from './session';
+import { createSession, readCookie, withoutSessionProtocol } from './session';
 
 const PORT = 4321;
 const req = (url: string, headers: Record<string, string> = {}) =>
   ({ url, method: 'GET', headers: { host: `127.0.0.1:${PORT}`, ...headers } }) as unknown as IncomingMessage;
 
-test('the launch token sets an HttpOnly SameSite=Strict cookie once', () => {
+test('the launch token sets an HttpOnly SameSite=Strict cookie until it is exchanged, once', () => {
   const s = createSession();
   const first = s.launch(req(`/?token=${s.launchToken}`), { port: PORT });
   assert.ok(!('status' in first), 'first use is accepted');
-  assert.equal(first.location, '/');
+  assert.equal(first.location, `/#skiff-launch=${s.launchToken}`);
+  const cookie = `skiff_session=${s.cookieValue}`;
+  assert.deepEqual(s.exchange(req('/api/session', { cookie }), s.launchToken, { port: PORT }), { secret: s.secret });
   assert.equal(first.setCookie, `skiff_session=${s.cookieValue}; HttpOnly; SameSite=Strict; Path=/`);
 
   const again = s.launch(req(`/?token=${s.launchToken}`), { port: PORT });
@@ -81,4 +83,34 @@ test('readCookie picks the named cookie', () => {
   assert.equal(readCookie('a=1; skiff_session=xyz; b=2', 'skiff_session'), 'xyz');
   assert.equal(readCookie('skiff_sessionx=1', 'skiff_session'), undefined);
   assert.equal(readCookie(undefined, 'skiff_session'), undefined);
+});
+
+test('the API needs the secret header (upgrades: the subprotocol); the cookie alone is refused', () => {
+  const s = createSession();
+  const cookie = `skiff_session=${s.cookieValue}`;
+  assert.equal(s.checkApi(req('/api/app', { cookie }), { port: PORT })?.status, 401);
+  assert.equal(s.checkApi(req('/api/app', { cookie, 'x-skiff-session': 'guess' }), { port: PORT })?.status, 401);
+  assert.equal(s.checkApi(req('/api/app', { cookie, 'x-skiff-session': s.secret }), { port: PORT }), null);
+  assert.equal(
+    s.checkApi(req('/api/app', { 'x-skiff-session': s.secret }), { port: PORT })?.status,
+    403,
+    'the cookie is the second factor',
+  );
+  const ws = { cookie, upgrade: 'websocket', origin: `http://127.0.0.1:${PORT}` };
+  assert.equal(s.checkApi(req('/k8s/p/exec', { ...ws, 'x-skiff-session': s.secret }), { port: PORT })?.status, 401);
+  const proto = { ...ws, 'sec-websocket-protocol': `v5.channel.k8s.io, skiff-session.${s.secret}` };
+  assert.equal(s.checkApi(req('/k8s/p/exec', proto), { port: PORT }), null);
+  assert.equal(withoutSessionProtocol(proto['sec-websocket-protocol']), 'v5.channel.k8s.io');
+  assert.equal(withoutSessionProtocol(`skiff-session.${s.secret}`), undefined);
+});
+
+test('only Sec-Fetch-Site same-origin or none is accepted', () => {
+  const s = createSession();
+  const ok = { cookie: `skiff_session=${s.cookieValue}`, 'x-skiff-session': s.secret };
+  for (const site of ['same-origin', 'none'])
+    assert.equal(s.checkApi(req('/api/app', { ...ok, 'sec-fetch-site': site }), { port: PORT }), null);
+  for (const site of ['same-site', 'cross-site']) {
+    assert.equal(s.checkApi(req('/api/app', { ...ok, 'sec-fetch-site': site }), { port: PORT })?.status, 403, site);
+    assert.ok('status' in s.launch(req(`/?token=${s.launchToken}`, { 'sec-fetch-site': site }), { port: PORT }), site);
+  }
 });

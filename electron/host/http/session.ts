@@ -1,9 +1,16 @@
-// The per-launch session: a one-time launch token (in the URL printed at start) buys a
-// session cookie; every other request and WebSocket upgrade must carry that cookie and come
-// with our own Host (DNS rebinding) and, when present, our own Origin (other web pages).
+// The per-launch session. Two factors, so that no other origin can borrow it:
+// - a session secret the renderer keeps in sessionStorage (scoped to our exact origin, port
+//   included) and sends as the X-Skiff-Session header (WebSockets: a `skiff-session.<secret>`
+//   subprotocol, since browsers cannot set headers there). It is never in a page we serve.
+// - an HttpOnly SameSite=Strict cookie. Cookies are not port-scoped: any other 127.0.0.1
+//   page the user opens gets it, which is why it is only the second factor.
+// The launch URL's one-time token sets the cookie (GET, redirecting to /#skiff-launch=<token>)
+// and is then exchanged once by the page (POST /api/session) for the secret. Every request
+// also needs our own Host (DNS rebinding), our own Origin when present, and
+// Sec-Fetch-Site same-origin or none when present.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { LAUNCH_TOKEN_PARAM, SESSION_COOKIE } from '../protocol';
+import { LAUNCH_TOKEN_PARAM, SESSION_COOKIE, SESSION_HEADER, SESSION_SUBPROTOCOL_PREFIX } from '../protocol';
 
 export interface Refusal {
   status: number;
@@ -13,37 +20,50 @@ export interface Refusal {
 export interface LaunchResult {
   /** Where to send the browser (302). */
   location: string;
-  /** Set-Cookie value, when this request redeemed the token. */
+  /** Set-Cookie value, when this request carried an unexchanged token. */
   setCookie?: string;
 }
 
 export interface Session {
   /** One-time token for the launch URL. */
   readonly launchToken: string;
-  /** The session secret the cookie carries. */
+  /** The value the cookie carries (second factor). */
   readonly cookieValue: string;
-  /** The Set-Cookie header value that hands out the session. */
+  /** The secret the renderer sends as X-Skiff-Session. */
+  readonly secret: string;
+  /** The Set-Cookie header value that hands out the cookie. */
   readonly setCookie: string;
-  /** null when the request may proceed; else what to answer. */
+  /** Host, origin, fetch-site and cookie checks (renderer files). null when the request may proceed. */
   checkRequest(req: IncomingMessage, opts: { port: number }): Refusal | null;
-  /** For a request carrying ?token=: redeem it (once) or refuse. */
+  /** checkRequest plus the session secret (API, kube proxy, WebSocket upgrades). */
+  checkApi(req: IncomingMessage, opts: { port: number }): Refusal | null;
+  /** For a GET carrying ?token=: set the cookie and hand the token to the page, or refuse. */
   launch(req: IncomingMessage, opts: { port: number }): LaunchResult | Refusal;
+  /** POST /api/session: the one-time token buys the secret (once). */
+  exchange(req: IncomingMessage, token: unknown, opts: { port: number }): { secret: string } | Refusal;
   /** True when the URL carries a launch token parameter. */
   isLaunchRequest(req: IncomingMessage): boolean;
 }
 
 const OPEN_HINT = 'open Skiff with the link it printed when it started';
+/** The fragment parameter the launch redirect hands the page (fragments never reach a server). */
+export const LAUNCH_FRAGMENT = 'skiff-launch';
 
-export function createSession(opts: { secret?: string; launchToken?: string } = {}): Session {
-  const cookieValue = opts.secret ?? randomBytes(32).toString('base64url');
+export function createSession(opts: { secret?: string; launchToken?: string; cookieValue?: string } = {}): Session {
+  const cookieValue = opts.cookieValue ?? randomBytes(32).toString('base64url');
+  const secret = opts.secret ?? randomBytes(32).toString('base64url');
   const launchToken = opts.launchToken ?? randomBytes(32).toString('base64url');
-  let tokenUsed = false;
+  let exchanged = false;
   const setCookie = `${SESSION_COOKIE}=${cookieValue}; HttpOnly; SameSite=Strict; Path=/`;
 
   function originChecks(req: IncomingMessage, port: number): Refusal | null {
     const host = req.headers.host;
     if (!host || !allowedHosts(port).includes(host.toLowerCase())) {
       return { status: 403, message: `Forbidden: unexpected Host header; ${OPEN_HINT}` };
+    }
+    const site = req.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+      return { status: 403, message: `Forbidden: request from another site (Sec-Fetch-Site: ${String(site)})` };
     }
     const origin = req.headers.origin;
     const upgrade = req.headers.upgrade !== undefined;
@@ -66,32 +86,56 @@ export function createSession(opts: { secret?: string; launchToken?: string } = 
     return value !== undefined && safeEqual(value, cookieValue);
   }
 
+  function checkRequest(req: IncomingMessage, port: number): Refusal | null {
+    const refused = originChecks(req, port);
+    if (refused) return refused;
+    if (!hasCookie(req)) return { status: 403, message: `Forbidden: no valid session; ${OPEN_HINT} (it carries a one-time token)` };
+    return null;
+  }
+
   return {
     launchToken,
     cookieValue,
+    secret,
     setCookie,
-    checkRequest(req, { port }) {
-      const refused = originChecks(req, port);
+    checkRequest: (req, { port }) => checkRequest(req, port),
+    checkApi(req, { port }) {
+      const refused = checkRequest(req, port);
       if (refused) return refused;
-      if (!hasCookie(req)) return { status: 403, message: `Forbidden: no valid session; ${OPEN_HINT} (it carries a one-time token)` };
+      const given = req.headers.upgrade !== undefined ? secretFromProtocols(req) : req.headers[SESSION_HEADER];
+      if (typeof given !== 'string' || !safeEqual(given, secret)) {
+        return {
+          status: 401,
+          message: `Unauthorized: missing or wrong ${req.headers.upgrade !== undefined ? 'session subprotocol' : 'X-Skiff-Session header'}; reload the Skiff window, or ${OPEN_HINT}`,
+        };
+      }
       return null;
     },
     launch(req, { port }) {
       const refused = originChecks(req, port);
       if (refused) return refused;
       const token = tokenOf(req);
-      if (!tokenUsed && token !== undefined && safeEqual(token, launchToken)) {
-        tokenUsed = true;
-        return { location: '/', setCookie };
+      if (!exchanged && token !== undefined && safeEqual(token, launchToken)) {
+        return { location: `/#${LAUNCH_FRAGMENT}=${encodeURIComponent(token)}`, setCookie };
       }
       // Reloading the launch URL in a browser that already holds the session is harmless.
       if (hasCookie(req)) return { location: '/' };
       return {
         status: 403,
-        message: tokenUsed
+        message: exchanged
           ? 'Forbidden: this launch link was already used; open Skiff from the browser window it opened, or restart Skiff for a new link'
           : `Forbidden: invalid launch token; ${OPEN_HINT}`,
       };
+    },
+    exchange(req, token, { port }) {
+      const refused = checkRequest(req, port);
+      if (refused) return refused;
+      if (exchanged) return { status: 403, message: `Forbidden: this launch link was already used; restart Skiff for a new link` };
+      if (typeof token !== 'string' || !safeEqual(token, launchToken)) {
+        return { status: 403, message: `Forbidden: invalid launch token; ${OPEN_HINT}` };
+      }
+      exchanged = true;
+      return { secret };
     },
     isLaunchRequest(req) {
       return tokenOf(req) !== undefined;
@@ -101,6 +145,26 @@ export function createSession(opts: { secret?: string; launchToken?: string } = 
 
 export function allowedHosts(port: number): string[] {
   return [`127.0.0.1:${port}`, `localhost:${port}`];
+}
+
+/** The Sec-WebSocket-Protocol list without our session entry (never forwarded to a cluster). */
+export function withoutSessionProtocol(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const rest = header
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p && !p.startsWith(SESSION_SUBPROTOCOL_PREFIX));
+  return rest.length ? rest.join(', ') : undefined;
+}
+
+function secretFromProtocols(req: IncomingMessage): string | undefined {
+  const header = req.headers['sec-websocket-protocol'];
+  if (typeof header !== 'string') return undefined;
+  const p = header
+    .split(',')
+    .map((s) => s.trim())
+    .find((s) => s.startsWith(SESSION_SUBPROTOCOL_PREFIX));
+  return p?.slice(SESSION_SUBPROTOCOL_PREFIX.length);
 }
 
 function tokenOf(req: IncomingMessage): string | undefined {

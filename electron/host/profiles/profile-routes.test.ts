@@ -11,6 +11,7 @@ import { startApp, type RunningApp } from '../app-main';
 import type { HostEvent, ProfileCheck, ProfileSource, ProfileSummary } from '../protocol';
 import { startTestApiServer, type TestApiServer } from '../testing/test-api-server';
 import { httpGet } from '../testing/test-http';
+import { loginHeaders } from '../testing/session-login';
 
 let dir: string;
 let api: TestApiServer;
@@ -47,9 +48,7 @@ before(async () => {
     pollMs: 0,
     profilePollMs: 200,
   });
-  const u = new URL(app.launchUrl);
-  const r = await httpGet(app.port, u.pathname + u.search);
-  headers = { cookie: String(r.headers['set-cookie']?.[0]).split(';')[0], origin: `http://127.0.0.1:${app.port}` };
+  headers = await loginHeaders(app.port, app.launchUrl);
   await new Promise<void>((resolve, reject) => {
     const req = request(
       { host: '127.0.0.1', port: app.port, path: '/api/events', headers: { ...headers, host: `127.0.0.1:${app.port}` }, agent: false },

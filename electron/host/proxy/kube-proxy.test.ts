@@ -9,6 +9,9 @@ import { createKubeProxy } from './kube-proxy';
 import type { Profile, ProfileRegistry } from '../profiles/profiles';
 import { startHostServer, type HostServer } from '../http/server';
 import { createSession } from '../http/session';
+
+const session = createSession();
+const sessionProto = `skiff-session.${session.secret}`;
 import { sendJson } from '../http/http-util';
 import { startTestApiServer, type TestApiServer } from '../testing/test-api-server';
 import { httpGet } from '../testing/test-http';
@@ -88,14 +91,13 @@ before(async () => {
     },
   };
   const registry: ProfileRegistry = { get: (n) => profiles[n], list: () => [] };
-  const session = createSession();
   host = await startHostServer({
     staticDir: api.dir,
     session,
     api: { handle: (_req, res) => sendJson(res, 404, {}) },
     kubeProxy: createKubeProxy({ profiles: registry }),
   });
-  headers = { cookie: `skiff_session=${session.cookieValue}`, origin: `http://127.0.0.1:${host.port}` };
+  headers = { cookie: `skiff_session=${session.cookieValue}`, origin: `http://127.0.0.1:${host.port}`, 'x-skiff-session': session.secret };
 });
 
 after(async () => {
@@ -239,7 +241,7 @@ test('an unreachable cluster is a 503 Status naming the server and the error', a
 
 test('exec over WebSocket (v5.channel.k8s.io) upgrades through the proxy both ways', async () => {
   const url = `ws://127.0.0.1:${host.port}/k8s/fixture/api/v1/namespaces/default/pods/p1/exec?command=sh&stdin=true&stdout=true`;
-  const ws = new WebSocket(url, ['v5.channel.k8s.io'], { headers });
+  const ws = new WebSocket(url, ['v5.channel.k8s.io', sessionProto], { headers });
   const got: string[] = [];
   await new Promise<void>((resolve, reject) => {
     ws.on('open', () => {
@@ -261,7 +263,7 @@ test('exec over WebSocket (v5.channel.k8s.io) upgrades through the proxy both wa
 test('a refused upgrade relays the cluster Status', async () => {
   const ws = new WebSocket(
     `ws://127.0.0.1:${host.port}/k8s/fixture/api/v1/namespaces/default/pods/missing/exec?command=sh&stdout=true`,
-    ['v5.channel.k8s.io'],
+    ['v5.channel.k8s.io', sessionProto],
     { headers },
   );
   const status = await new Promise<{ code: number; body: string }>((resolve, reject) => {

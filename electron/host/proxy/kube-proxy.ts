@@ -200,7 +200,12 @@ export function createKubeProxy(opts: KubeProxyOptions): KubeProxy {
     });
     up.on('upgrade', (upRes, upSocket, upHead) => {
       const lines = [`HTTP/1.1 ${upRes.statusCode} ${upRes.statusMessage ?? 'Switching Protocols'}`];
-      for (let i = 0; i < upRes.rawHeaders.length; i += 2) lines.push(`${upRes.rawHeaders[i]}: ${upRes.rawHeaders[i + 1]}`);
+      // Same filter as normal answers (no Set-Cookie onto our origin), but the 101 keeps its hop headers.
+      for (let i = 0; i < upRes.rawHeaders.length; i += 2) {
+        const name = upRes.rawHeaders[i].toLowerCase();
+        if (DROP_RESPONSE.has(name) && name !== 'connection' && name !== 'upgrade') continue;
+        lines.push(`${upRes.rawHeaders[i]}: ${upRes.rawHeaders[i + 1]}`);
+      }
       socket.write(lines.join('\r\n') + '\r\n\r\n');
       if (upHead.length) socket.write(upHead);
       if (head.length) upSocket.write(head);

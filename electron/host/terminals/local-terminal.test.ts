@@ -79,7 +79,7 @@ interface Term {
 }
 
 function open(s: HostServer, query: string): Promise<Term> {
-  const ws = new WebSocket(`ws://127.0.0.1:${s.port}${LOCAL_TERMINAL_PATH}?${query}`, {
+  const ws = new WebSocket(`ws://127.0.0.1:${s.port}${LOCAL_TERMINAL_PATH}?${query}`, [`skiff-session.${session.secret}`], {
     headers: { Cookie: `skiff_session=${session.cookieValue}`, Origin: s.url },
   });
   let out = '';
@@ -165,7 +165,7 @@ test('the session checks guard the upgrade', async () => {
 });
 
 test('an unknown profile, a missing profile and a missing node-pty answer with clear errors', async () => {
-  const headers = { Cookie: `skiff_session=${session.cookieValue}` };
+  const headers = { Cookie: `skiff_session=${session.cookieValue}`, 'X-Skiff-Session': session.secret };
   const unknown = await httpGet(server.port, `${LOCAL_TERMINAL_PATH}?profile=nope`, headers);
   assert.equal(unknown.status, 404);
   assert.match(JSON.parse(unknown.body).error, /profile "nope" does not exist/);
@@ -184,7 +184,11 @@ test('an unknown profile, a missing profile and a missing node-pty answer with c
   assert.match(body.hint, /npm rebuild node-pty/);
   const raw = await rawRequest(
     brokenServer.port,
-    upgradeRequest(brokenServer.port, `${LOCAL_TERMINAL_PATH}?profile=term-test`, { ...headers, Origin: brokenServer.url }),
+    upgradeRequest(brokenServer.port, `${LOCAL_TERMINAL_PATH}?profile=term-test`, {
+      ...headers,
+      Origin: brokenServer.url,
+      'Sec-WebSocket-Protocol': `skiff-session.${session.secret}`,
+    }),
   );
   assert.match(raw.data, /^HTTP\/1\.1 501/);
 });

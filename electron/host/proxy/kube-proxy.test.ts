@@ -1,7 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
-import { PassThrough, Transform } from 'node:stream';
+import { PassThrough, Transform, type Duplex } from 'node:stream';
 import { KubeConfig } from '@kubernetes/client-node';
 import { WebSocket } from 'ws';
 import type { NodeStreams } from '../../../engine/client/node-streams';
@@ -22,6 +23,8 @@ let fake: Server;
 let deadPort: number;
 let headers: Record<string, string>;
 const fakeRequests: Array<{ req: IncomingMessage; closed: Promise<void> }> = [];
+const fakeUpgradeProtocols: string[] = [];
+const fakeUpgradeSockets: Duplex[] = [];
 const logStreams: PassThrough[] = [];
 
 const kcFrom = (yaml: string) => () => {
@@ -70,6 +73,19 @@ before(async () => {
     fakeRequests.push({ req, closed });
     res.writeHead(200, { 'Content-Type': 'application/json', 'Set-Cookie': 'upstream=1' });
     res.write(JSON.stringify({ type: 'ADDED', object: { kind: 'Pod' } }) + '\n');
+  });
+  // A remote cluster whose exec upgrade tries to set a cookie on the app's origin.
+  fake.on('upgrade', (req: IncomingMessage, socket) => {
+    fakeUpgradeProtocols.push(String(req.headers['sec-websocket-protocol']));
+    fakeUpgradeSockets.push(socket);
+    const key = String(req.headers['sec-websocket-key']);
+    const accept = createHash('sha1')
+      .update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11')
+      .digest('base64');
+    socket.write(
+      'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        `Sec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Protocol: v5.channel.k8s.io\r\nSet-Cookie: remote=1; Path=/\r\n\r\n`,
+    );
   });
   await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
   const fakePort = (fake.address() as { port: number }).port;
@@ -277,4 +293,25 @@ test('a refused upgrade relays the cluster Status', async () => {
   });
   assert.equal(status.code, 404);
   assert.equal(JSON.parse(status.body).reason, 'NotFound');
+});
+
+test('a remote upgrade answer loses its Set-Cookie, and the session subprotocol never reaches the cluster', async () => {
+  const ws = new WebSocket(
+    `ws://127.0.0.1:${host.port}/k8s/plain/api/v1/namespaces/default/pods/p/exec?command=sh`,
+    ['v5.channel.k8s.io', sessionProto],
+    {
+      headers,
+    },
+  );
+  const res = await new Promise<IncomingMessage>((resolve, reject) => {
+    ws.on('upgrade', resolve);
+    ws.on('error', reject);
+    ws.on('unexpected-response', (_req, r) => reject(new Error(`upgrade refused: ${r.statusCode}`)));
+  });
+  ws.terminate();
+  for (const sock of fakeUpgradeSockets) sock.destroy();
+  assert.equal(res.statusCode, 101);
+  assert.equal(res.headers['set-cookie'], undefined);
+  assert.equal(res.headers['sec-websocket-protocol'], 'v5.channel.k8s.io');
+  assert.deepEqual(fakeUpgradeProtocols, ['v5.channel.k8s.io']);
 });

@@ -100,7 +100,7 @@ test('the launch URL opens the session', async () => {
   const token = u.searchParams.get('token') ?? '';
   const traded = await httpGet(app.port, '/api/session', { cookie, origin }, 'POST', JSON.stringify({ token }));
   assert.equal(traded.status, 200, traded.body);
-  headers = { cookie, origin, 'x-skiff-session': JSON.parse(traded.body).secret };
+  headers = { cookie, origin, 'x-skiff-session': (JSON.parse(traded.body) as { secret: string }).secret };
 });
 
 test('GET /api/app', async () => {

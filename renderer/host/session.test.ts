@@ -10,9 +10,9 @@ test('the session header goes to our own origin only, and the subprotocol follow
   const session = createHostSession({ getItem: (k) => store.get(k) ?? null });
   const seen: { url: string; header: string | null }[] = [];
   const fetch = sessionFetch(
-    async (url, init) => {
+    (url, init) => {
       seen.push({ url, header: new Headers(init?.headers).get('X-Skiff-Session') });
-      return new Response('');
+      return Promise.resolve(new Response(''));
     },
     session,
     ORIGIN,
@@ -34,9 +34,9 @@ test('events over fetch: each data line is a message; a drop reports an error an
   const got: string[] = [];
   let errors = 0;
   const es = fetchEventSource(
-    async () => {
+    () => {
       calls++;
-      return new Response(calls === 1 ? 'data: {"a":1}\n\n: ping\n\ndata: {"b":2}\n\n' : 'data: {"c":3}\n\n');
+      return Promise.resolve(new Response(calls === 1 ? 'data: {"a":1}\n\n: ping\n\ndata: {"b":2}\n\n' : 'data: {"c":3}\n\n'));
     },
     '/api/events',
     5,

@@ -18,7 +18,7 @@ export interface Services {
   /** ws://host:port for WebSocket URLs. */
   wsOrigin: string;
   /** A WebSocket to the host: the caller's protocols plus the session one. */
-  socket(url: string, protocols?: string[]): WebSocket;
+  socket: (url: string, protocols?: string[]) => WebSocket;
   /** Connection slots for watches and followed logs (see stream-slots.ts). */
   slots: StreamSlots;
   /** metrics.k8s.io samples per profile, shared by every view that charts usage. */

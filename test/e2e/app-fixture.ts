@@ -19,7 +19,11 @@ export interface AppFixture {
   close(): Promise<void>;
 }
 
-export async function startAppFixture(env: Record<string, string> = {}): Promise<AppFixture> {
+/**
+ * sessionHeader (default true): tests' own page.request calls carry the session secret too (set
+ * as an extra header of the browser context, so every page in it sends it: attack tests turn it off).
+ */
+export async function startAppFixture(env: Record<string, string> = {}, opts: { sessionHeader?: boolean } = {}): Promise<AppFixture> {
   const renderer = await import('../../scripts/build-renderer.mjs' as string);
   if (!renderer.isFresh()) await renderer.buildRenderer();
   const dataDir = mkdtempSync(join(tmpdir(), 'skiff-e2e-'));
@@ -27,6 +31,8 @@ export async function startAppFixture(env: Record<string, string> = {}): Promise
   const browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(app.launchUrl);
+  const secret = await page.waitForFunction(() => sessionStorage.getItem('skiff.session'), undefined, { timeout: 15_000 });
+  if (opts.sessionHeader !== false) await page.context().setExtraHTTPHeaders({ 'X-Skiff-Session': String(await secret.jsonValue()) });
   return {
     url: app.url,
     launchUrl: app.launchUrl,

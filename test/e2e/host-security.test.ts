@@ -79,7 +79,7 @@ before(async () => {
     { token: new URL(app.launchUrl).searchParams.get('token') },
   );
   assert.equal(traded.status, 200, traded.body);
-  secret = JSON.parse(traded.body).secret;
+  secret = (JSON.parse(traded.body) as { secret: string }).secret;
 });
 after(async () => {
   await app?.close();
@@ -91,7 +91,7 @@ test('with the cookie and the session secret, same origin: answered', async () =
   assert.equal((await get('/api/app', { Cookie: cookie, Origin: app.url, 'X-Skiff-Session': secret })).status, 200);
   const cookieOnly = await get('/api/app', { Cookie: cookie, Origin: app.url });
   assert.equal(cookieOnly.status, 401);
-  assert.match(JSON.parse(cookieOnly.body).error, /X-Skiff-Session/);
+  assert.match((JSON.parse(cookieOnly.body) as { error: string }).error, /X-Skiff-Session/);
 });
 
 test('without the cookie: refused (API, renderer, kube proxy)', async () => {

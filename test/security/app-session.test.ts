@@ -79,7 +79,7 @@ let attackerPort: number;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'skiff-app-session-'));
   writeFileSync(join(dir, 'kubeconfig'), KUBECONFIG);
-  fx = await startAppFixture({ KUBECONFIG: join(dir, 'kubeconfig'), HOME: dir });
+  fx = await startAppFixture({ KUBECONFIG: join(dir, 'kubeconfig'), HOME: dir }, { sessionHeader: false });
   attacker = createServer((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html' });
     res.end('<!doctype html><title>a pod page</title><body></body>');
@@ -127,12 +127,12 @@ for (const host of ['127.0.0.1', 'other.localhost']) {
     try {
       await page.waitForLoadState();
       assert.equal(new URL(page.url()).host, `${host}:${attackerPort}`);
-      const out = (await page.evaluate(`(${ATTACK})(${JSON.stringify(fx.url)})`)) as {
+      const out = await page.evaluate<{
         cookie: string;
         storage: string | null;
         fetches: { path: string; type?: string; status?: number; body?: string; error?: string }[];
         sockets: { path: string; opened: boolean | string }[];
-      };
+      }>(`(${ATTACK})(${JSON.stringify(fx.url)})`);
       assert.ok(!out.cookie.includes('skiff_session') && !out.cookie.includes(secret), `document.cookie: ${out.cookie}`);
       assert.equal(out.storage, null, 'sessionStorage is per origin');
       for (const f of out.fetches) {

@@ -103,7 +103,7 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
       return void socket.end(rawResponse(refused.status, refused.status === 401 ? 'Unauthorized' : 'Forbidden', refused.message));
     if (opts.kubeProxy && path.startsWith('/k8s/')) {
       // The cluster chooses among the renderer's own protocols; our secret never leaves the host.
-      const rest = withoutSessionProtocol(req.headers['sec-websocket-protocol'] as string | undefined);
+      const rest = withoutSessionProtocol(req.headers['sec-websocket-protocol']);
       if (rest === undefined) delete req.headers['sec-websocket-protocol'];
       else req.headers['sec-websocket-protocol'] = rest;
       return opts.kubeProxy.upgrade(req, socket, head);

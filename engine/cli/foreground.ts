@@ -9,6 +9,7 @@ import { exportKubeconfig } from '../cluster/export-kubeconfig';
 import type { CliIo } from './io';
 import { claimPidFile, releasePidFile } from '../cluster/pid-file';
 import { sendToParent } from '../cluster/child-protocol';
+import { stopDockerContainers } from '../cluster/stop-containers';
 import { howToUse, nameFlag, version } from './usage';
 
 const STOP_DEADLINE_MS = 15_000;
@@ -90,17 +91,5 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
     process.off('SIGTERM', handler);
     releasePidFile(paths.pid);
     if (process.connected) process.disconnect?.();
-  }
-}
-
-/** Stops the cluster's Docker containers, if it has any (0 when Docker is absent or unused). */
-async function stopDockerContainers(clusterDir: string, name: string): Promise<number> {
-  try {
-    const { default: Docker } = await import('dockerode');
-    const { stopClusterContainers } = await import('../docker/stop-cluster');
-    const { loadClusterRef } = await import('../cluster/cluster-id');
-    return await stopClusterContainers(new Docker(), loadClusterRef(clusterDir, name, { create: false }));
-  } catch {
-    return 0;
   }
 }

@@ -16,7 +16,8 @@ export interface StopTimeouts {
   killMs: number;
 }
 
-export async function stopClusterProcess(paths: ClusterPaths, t: StopTimeouts): Promise<StopResult> {
+/** `afterKill`: what the process could not do itself once it had to be killed (stop its containers). */
+export async function stopClusterProcess(paths: ClusterPaths, t: StopTimeouts, afterKill?: () => Promise<unknown>): Promise<StopResult> {
   const pid = runningPid(paths.pid);
   if (pid === undefined) {
     rmSync(paths.pid, { force: true }); // stale
@@ -28,6 +29,7 @@ export async function stopClusterProcess(paths: ClusterPaths, t: StopTimeouts): 
     if (!(await waitForExit(pid, t.killMs))) {
       throw new SkiffError(`cluster process ${pid} did not exit`, `kill it by hand (kill -9 ${pid})`);
     }
+    await afterKill?.();
   }
   // Not removed by the process after SIGKILL.
   if (readPid(paths.pid) === pid) rmSync(paths.pid, { force: true });

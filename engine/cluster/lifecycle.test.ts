@@ -126,6 +126,38 @@ test('stop signals a running cluster process and waits until it has exited', asy
   assert.equal(existsSync(lifecycle.paths('live').pid), false);
 });
 
+test('stop of a process that ignores SIGTERM kills it, then stops its containers itself', async (t) => {
+  const dir = scratch(t);
+  const stopped: string[] = [];
+  const { lifecycle } = lifecycleIn(dir, {
+    stopTimeouts: { termMs: 300, killMs: 2000 },
+    stopContainers: (_dir, name) => (stopped.push(name), Promise.resolve(2)),
+  });
+  makeCluster(lifecycle.dataDir, 'stuck', []);
+  const script = "process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000)";
+  const child = spawn(process.execPath, ['-e', script, 'skiff', '--foreground'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  t.after(() => child.kill('SIGKILL'));
+  await new Promise((r) => child.stdout.once('data', r)); // its SIGTERM handler is in place
+  writeFileSync(lifecycle.paths('stuck').pid, `${child.pid}\n`);
+
+  const r = await lifecycle.stop('stuck');
+
+  assert.deepEqual(r, { stopped: true, pid: child.pid });
+  assert.deepEqual(stopped, ['stuck'], 'the containers a killed process left running are stopped');
+});
+
+test('a clean stop leaves the containers to the process', async (t) => {
+  const dir = scratch(t);
+  const stopped: string[] = [];
+  const { lifecycle } = lifecycleIn(dir, { stopContainers: (_dir, name) => (stopped.push(name), Promise.resolve(0)) });
+  makeCluster(lifecycle.dataDir, 'clean', []);
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'skiff', '--foreground'], { stdio: 'ignore' });
+  t.after(() => child.kill('SIGKILL'));
+  writeFileSync(lifecycle.paths('clean').pid, `${child.pid}\n`);
+  await lifecycle.stop('clean');
+  assert.deepEqual(stopped, []);
+});
+
 test('status of a missing cluster, a stopped one, a broken cluster.json and one without credentials', async (t) => {
   const dir = scratch(t);
   const { lifecycle } = lifecycleIn(dir);

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { clusterStatus, listClusterNames, type ClusterStatus } from './cluster-status';
 import { deleteCluster, removeDockerResources, type DeleteResult } from './cluster-delete';
+import { stopDockerContainers } from './stop-containers';
 import { foregroundArgs, spawnCluster, type ClusterProcess, type StartHandlers, type StartOptions } from './cluster-spawn';
 import { stopClusterProcess, type StopResult } from './cluster-stop';
 import { userKubeconfigPath } from './kubeconfig';
@@ -52,6 +53,8 @@ export interface ClusterLifecycleDeps {
   logLabel?: string;
   /** Default: Docker's own (nothing when Docker does not answer). Tests pass a fake. */
   removeDockerResources?: (clusterDir: string, name: string) => Promise<string | undefined>;
+  /** Stops a killed cluster's containers (default: Docker's, nothing when Docker does not answer). */
+  stopContainers?: (clusterDir: string, name: string) => Promise<number>;
   /** How long a stop waits after SIGTERM, then after SIGKILL (default 20 s, 5 s). */
   stopTimeouts?: { termMs: number; killMs: number };
 }
@@ -59,6 +62,7 @@ export interface ClusterLifecycleDeps {
 export function createClusterLifecycle(deps: ClusterLifecycleDeps): ClusterLifecycle {
   const { dataDir, env } = deps;
   const stopTimeouts = deps.stopTimeouts ?? { termMs: 20_000, killMs: 5_000 };
+  const stopContainers = deps.stopContainers ?? stopDockerContainers;
   const paths = (name: string) => clusterPaths(dataDir, name);
   return {
     dataDir,
@@ -77,7 +81,7 @@ export function createClusterLifecycle(deps: ClusterLifecycleDeps): ClusterLifec
       };
       return spawnCluster(foregroundArgs(dataDir, p, name, opts), p, spawnDeps, on);
     },
-    stop: (name) => stopClusterProcess(paths(name), stopTimeouts),
+    stop: (name) => stopClusterProcess(paths(name), stopTimeouts, () => stopContainers(paths(name).dir, name)),
     delete(name, opts) {
       const kc = opts.kubeconfig;
       const extra = kc.update ? (kc.file ?? userKubeconfigPath(env)) : undefined;

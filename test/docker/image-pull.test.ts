@@ -20,6 +20,13 @@ const PASSWORD = 's3cret';
 
 before(async () => {
   if (skip) return;
+  // Images an earlier (aborted) run pushed have the same digests: Docker would then pull nothing.
+  for (const img of await docker.listImages())
+    if ((img.RepoTags ?? []).concat(img.RepoDigests ?? []).some((t) => /^127\.0\.0\.1:\d+\/team\//.test(t)))
+      await docker
+        .getImage(img.Id)
+        .remove({ force: true })
+        .catch(() => {});
   c = await startDockerCluster(`dp${process.pid}`, 'skiff-docker-pull-');
   open = await startTestRegistry();
   locked = await startTestRegistry({ auth: { user: USER, password: PASSWORD } });

@@ -239,6 +239,12 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     }
   }
 
+  // A closed runtime (the cluster is stopping) starts nothing: syncs still in flight when the
+  // kubelet stopped would otherwise restart containers `skiff stop` has just stopped.
+  const stillOpen = () => {
+    if (closed) throw new Error('the node is stopping');
+  };
+
   // Each sandbox's last pod IP: a sandbox that loses the network rejoins it at the same address.
   const sandboxIPs = new Map<string, string>();
   async function podIPOf(id: string): Promise<string> {
@@ -299,6 +305,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     },
 
     async ensureSandbox(cfg: SandboxConfig): Promise<Sandbox> {
+      stillOpen();
       const pod = cfg.pod;
       const uid = pod.metadata.uid!;
       pods.set(uid, pod);
@@ -379,6 +386,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     pullImage: (image, opts) => puller.ensure(image, opts),
 
     async createContainer(cfg: ContainerConfig) {
+      stillOpen();
       const pod = pods.get(cfg.podUid);
       if (!pod) throw new Error(`no sandbox for pod ${cfg.podUid}`);
       const { name = '', namespace = 'default' } = pod.metadata;
@@ -435,6 +443,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     },
 
     async startContainer(id) {
+      stillOpen();
       await docker
         .getContainer(id)
         .start()

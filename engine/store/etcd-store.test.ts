@@ -86,7 +86,8 @@ if (!findEtcdBinary()) {
         await s.create('/x', '1');
         await w.waitForEvents(1);
         await own.stop();
-        assert.ok((await w.waitForError(10_000)) instanceof UnavailableError);
+        const err = await w.waitForError(10_000);
+        assert.ok(err instanceof UnavailableError, `${err?.constructor?.name}: ${err?.message}`);
         await assert.rejects(s.get('/x'), UnavailableError);
       } finally {
         await s.close();

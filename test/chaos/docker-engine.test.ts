@@ -11,7 +11,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-argument -- kubectl's and Docker's JSON is read untyped, as a user's script would */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import { dockerSkip } from '../docker/docker-available';
 import { BUSYBOX_IMAGE, ensureTestImages } from '../docker/images';
 import { run, kubectlPath } from '../integration/harness';
 import { waitFor } from '../wait-for';
+import { httpGet, webDeployment, webService } from './testing/web-app';
 import { dedicatedDockerdSkip, startDedicatedDockerd, type DedicatedDockerd } from './testing/dedicated-dockerd';
 import { ensurePauseImage, PAUSE_DIGEST_LABEL, PAUSE_IMAGE_REPO } from '../../engine/docker/pause-image';
 import type { ControlPlane } from '../../engine/cluster/control-plane';
@@ -33,45 +33,7 @@ const logs: string[] = [];
 const kubectl = (args: string[], input?: string) => run(kubectlPath(), args, { input, env: { KUBECONFIG: cp!.kubeconfigPath, HOME: dir } });
 const json = async (args: string[]) => JSON.parse((await kubectl([...args, '-o', 'json'])).stdout || '{}');
 
-function httpGet(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', agent: false, timeout: 2000 }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve(body));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-const manifests = `
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web }
-spec:
-  replicas: 3
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-      - name: web
-        image: ${BUSYBOX_IMAGE}
-        imagePullPolicy: Never
-        command: [sh, -c, 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www']
-        readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 }
----
-apiVersion: v1
-kind: Service
-metadata: { name: web }
-spec:
-  type: NodePort
-  selector: { app: web }
-  ports: [{ port: 80, targetPort: 8080 }]
----
+const manifests = `${webDeployment(3)}---${webService}---
 apiVersion: batch/v1
 kind: Job
 metadata: { name: once }

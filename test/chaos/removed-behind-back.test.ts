@@ -8,15 +8,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { dockerSkip } from '../docker/docker-available';
-import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from '../docker/images';
+import { PAUSE_IMAGE, ensureTestImages } from '../docker/images';
 import { removeClusterResources } from '../../engine/docker/network';
 import { waitFor } from '../wait-for';
+import { httpGet, webDeployment, webService } from './testing/web-app';
 import { startSkiffProcess, type SkiffProcess } from '../testing/skiff-process';
 
 const skip = await dockerSkip();
@@ -30,45 +30,7 @@ const docker = (args: string[]) =>
     execFile('docker', args, (e, out, err) => (e ? reject(new Error(err || e.message)) : resolve(out.trim()))),
   );
 
-function httpGet(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', agent: false, timeout: 2000 }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve(body));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-const manifests = `
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web }
-spec:
-  replicas: 2
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-      - name: web
-        image: ${BUSYBOX_IMAGE}
-        imagePullPolicy: Never
-        command: [sh, -c, 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www']
-        readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 }
----
-apiVersion: v1
-kind: Service
-metadata: { name: web }
-spec:
-  type: NodePort
-  selector: { app: web }
-  ports: [{ port: 80, targetPort: 8080 }]
-`;
+const manifests = `${webDeployment(2)}---${webService}`;
 
 type PodView = { name: string; ip: string; ready: boolean; restarts: number };
 async function pods(): Promise<PodView[]> {

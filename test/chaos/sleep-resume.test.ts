@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { dockerSkip } from '../docker/docker-available';
-import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from '../docker/images';
+import { PAUSE_IMAGE, ensureTestImages } from '../docker/images';
 import { removeClusterResources } from '../../engine/docker/network';
 import { waitFor } from '../wait-for';
+import { webDeployment } from './testing/web-app';
 import { startSkiffProcess, type SkiffProcess } from '../testing/skiff-process';
 
 const skip = await dockerSkip();
@@ -26,25 +27,7 @@ let skiff: SkiffProcess | undefined;
 const json = (args: string[]) => skiff!.json(args);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const deployment = `
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web }
-spec:
-  replicas: 2
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-      - name: web
-        image: ${BUSYBOX_IMAGE}
-        imagePullPolicy: Never
-        command: [sh, -c, 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www']
-        readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 }
-        livenessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 2, failureThreshold: 3 }
-`;
+const deployment = webDeployment(2, { liveness: true });
 
 type View = { pods: string[]; restarts: number; ready: number };
 async function podView(): Promise<View> {

@@ -25,6 +25,7 @@ import { createDockerStreams } from './docker-streams';
 import { createImagePuller } from './image-pull';
 import { ensurePauseImage } from '../../docker/pause-image';
 import { watchOutsideChanges } from './outside-changes';
+import { watchDockerEvents } from './docker-events';
 import { dockerDate, ignoreGone, notFound } from './docker-errors';
 const VOLUME_REFRESH_MS = 5_000;
 const TOKEN_REISSUE_MS = 24 * 3600_000;
@@ -102,60 +103,16 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     for (const l of listeners) l(uid, notice);
   };
 
-  // Docker events → kubelet resyncs. A stream that ends or breaks (Docker restarted) is
-  // re-subscribed; every pod is then resynced, since events in the gap are lost.
-  let events: (NodeJS.ReadableStream & { destroy?(): void }) | undefined;
-  let eventsUp = false;
-  function watchEvents(afterLoss = false) {
-    if (closed) return;
-    docker.getEvents({ filters: { type: ['container'], label: baseFilter, event: ['start', 'die', 'oom', 'destroy'] } }).then(
-      (s) => {
-        const stream = s as NodeJS.ReadableStream & { destroy?(): void };
-        if (closed) return void stream.destroy?.();
-        events = stream;
-        eventsUp = true;
-        if (afterLoss) o.onEvents?.(true);
-        if (afterLoss) {
-          log(`docker events: re-subscribed; resyncing ${pods.size} pod(s)`);
-          for (const uid of pods.keys()) emit(uid);
-        }
-        let buf = '';
-        s.on('data', (d: Buffer) => {
-          buf += d.toString();
-          let i;
-          while ((i = buf.indexOf('\n')) >= 0) {
-            const line = buf.slice(0, i);
-            buf = buf.slice(i + 1);
-            try {
-              const attrs = (JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> } } | null)?.Actor?.Attributes;
-              const uid = attrs?.[L.podUid];
-              if (uid && ownedBy(o.cluster, attrs)) emit(uid);
-            } catch {
-              /* partial garbage: ignore */
-            }
-          }
-        });
-        let lost = false;
-        const onLost = () => {
-          if (lost || closed) return;
-          lost = true;
-          eventsUp = false;
-          o.onEvents?.(false);
-          setTimeout(() => watchEvents(true), 500).unref();
-        };
-        s.on('end', onLost);
-        s.on('close', onLost);
-        s.on('error', onLost);
-      },
-      (e) => {
-        if (!afterLoss) log(`docker events: ${e.message}`);
-        eventsUp = false;
-        o.onEvents?.(false);
-        setTimeout(() => watchEvents(true), 1000).unref();
-      },
-    );
-  }
-  watchEvents();
+  const dockerEvents = watchDockerEvents({
+    docker,
+    cluster: o.cluster,
+    labels: baseFilter,
+    changed: (uid) => emit(uid),
+    knownPods: () => pods.keys(),
+    isClosed: () => closed,
+    onEvents: o.onEvents,
+    log,
+  });
 
   // The kubelet's PLEG, plus what it finds done behind our back (outside-changes.ts).
   const { pleg, removeOwn } = watchOutsideChanges({
@@ -295,11 +252,8 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
 
   const runtime: DockerRuntime = {
     docker,
-    eventsConnected: () => eventsUp,
-    resubscribe() {
-      eventsUp = false;
-      events?.destroy?.(); // its close handler subscribes again
-    },
+    eventsConnected: () => dockerEvents.connected(),
+    resubscribe: () => dockerEvents.resubscribe(),
     get version() {
       return version;
     },
@@ -510,7 +464,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
       closed = true;
       clearInterval(refreshTimer);
       pleg.stop();
-      events?.destroy?.();
+      dockerEvents.close();
       listeners.clear();
     },
 

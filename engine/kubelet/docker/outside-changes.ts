@@ -28,7 +28,14 @@ export function watchOutsideChanges(o: OutsideChangesOptions): { pleg: Relist; r
   const removedByUs = new Set<string>();
   const removeOwn = async (id: string) => {
     removedByUs.add(id);
-    await o.docker.getContainer(id).remove({ force: true, v: true }).catch(ignoreGone);
+    await o.docker
+      .getContainer(id)
+      .remove({ force: true, v: true })
+      .catch((e) => {
+        // Gone already or being removed: someone else's `docker rm` got there first.
+        removedByUs.delete(id);
+        ignoreGone(e);
+      });
   };
   const repair = createNetworkRepair({
     docker: o.docker,

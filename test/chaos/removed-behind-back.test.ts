@@ -116,12 +116,16 @@ test(
     // The network goes last: Docker removes it only once nothing is attached.
     const before = await pods();
     const net = await docker(['network', 'ls', '-q', '--filter', `label=skiff.cluster=${cluster}`]);
-    const attached = (await docker(['network', 'inspect', net, '-f', '{{range $k, $v := .Containers}}{{$k}} {{end}}']))
-      .split(' ')
-      .filter(Boolean);
     t = Date.now();
-    for (const c of attached) await docker(['network', 'disconnect', '-f', net, c]);
-    await docker(['network', 'rm', net]);
+    // Skiff may reconnect a container between our disconnects and the removal (it repairs what it
+    // sees): disconnect and remove again until Docker lets the network go.
+    await waitFor('the cluster network removed', async () => {
+      const attached = (await docker(['network', 'inspect', net, '-f', '{{range $k, $v := .Containers}}{{$k}} {{end}}']))
+        .split(' ')
+        .filter(Boolean);
+      for (const c of attached) await docker(['network', 'disconnect', '-f', net, c]).catch(() => {});
+      return docker(['network', 'rm', net]).then(() => true);
+    });
     times.push(`network ${await healthy('network removed', port, t)} ms`);
     assert.match(await warning('SandboxNetworkRepaired', /removed outside Skiff/), /reconnected at 10\./);
     const after = await pods();

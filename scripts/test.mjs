@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm test: type-check, import-direction check, formatting, lint, then every *.test.ts under node's test runner.
 // `npm test -- unit` runs only the unit tests beside the code; `npm test -- <path>...` runs those files.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -47,8 +47,35 @@ if (args.length === 0 || args[0] === 'all') {
 files.sort();
 // --test-force-exit: a test file whose tests all finished must not keep CI waiting on a
 // leftover handle (a socket or timer someone forgot); its results are already in.
+// --test-timeout: a test that hangs fails after 10 minutes instead of eating CI's 90.
 // Clusters the tests start take any free ingress ports, never the machine's 80/443 or 8080/8443.
-run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', ...files], {
-  SKIFF_INGRESS_PORT: process.env.SKIFF_INGRESS_PORT ?? '0',
-  SKIFF_INGRESS_HTTPS_PORT: process.env.SKIFF_INGRESS_HTTPS_PORT ?? '0',
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', '--test-timeout=600000', ...files],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      SKIFF_INGRESS_PORT: process.env.SKIFF_INGRESS_PORT ?? '0',
+      SKIFF_INGRESS_HTTPS_PORT: process.env.SKIFF_INGRESS_HTTPS_PORT ?? '0',
+    },
+  },
+);
+// A hang outside any test (a hook, a child that never exits) still must not time CI out
+// silently: past the limit, name the test files still running, then stop.
+const limitMin = Number(process.env.SKIFF_TEST_LIMIT_MINUTES ?? 60);
+const watchdog = setTimeout(() => {
+  const running = spawnSync('ps', ['-eo', 'pid,etimes,args'], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((l) => /\.test\.tsx?\b/.test(l) && !l.includes(' --test ') && !l.includes('scripts/test.mjs'));
+  console.error(`\nnpm test: still running after ${limitMin} minutes; test processes left (pid, seconds, args):`);
+  for (const l of running) console.error('  ' + l.trim());
+  child.kill('SIGTERM');
+  setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+}, limitMin * 60_000);
+watchdog.unref();
+child.on('exit', (code, signal) => {
+  clearTimeout(watchdog);
+  process.exit(code ?? (signal ? 1 : 0));
 });

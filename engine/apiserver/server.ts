@@ -203,6 +203,14 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     }
   });
 
+  // Every accepted socket, from the first one (a client may connect, and start a watch, while
+  // the cluster is still bootstrapping) and before its TLS handshake ends: close() must drop
+  // them all, or server.close() waits for a watch that never ends.
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (s: import('node:net').Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, host, () => {
@@ -215,11 +223,6 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   await bootstrapCluster(core, { apiServerPort: port });
   await core.crds.start();
   await core.apiServices.start();
-  const sockets = new Set<import('node:net').Socket>();
-  server.on('secureConnection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
   log(`apiserver: serving on https://${address}`);
   return {
     port,

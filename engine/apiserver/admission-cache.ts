@@ -10,6 +10,8 @@ import { decodeObject } from './storage-keys';
 export interface PrefixCache {
   /** Objects whose key starts with `prefix` (the cache's prefix or a narrower one). Read-only. */
   list(prefix: string): Promise<KubeObject[]>;
+  /** The object stored at `key` (under the cache's prefix), if any. Read-only. */
+  get(key: string): Promise<KubeObject | undefined>;
   stop(): void;
 }
 
@@ -44,16 +46,24 @@ export function createPrefixCache(store: Store, base: string): PrefixCache {
     });
   }
 
+  async function ready() {
+    if (stopped) throw new Error('admission cache is stopped');
+    await (loading ??= load().catch((e) => {
+      loading = undefined;
+      throw e;
+    }));
+  }
+
   return {
     async list(prefix) {
-      if (stopped) throw new Error('admission cache is stopped');
-      await (loading ??= load().catch((e) => {
-        loading = undefined;
-        throw e;
-      }));
+      await ready();
       const out: KubeObject[] = [];
       for (const [k, v] of items) if (k.startsWith(prefix)) out.push(v);
       return out;
+    },
+    async get(key) {
+      await ready();
+      return items.get(key);
     },
     stop() {
       stopped = true;

@@ -5,7 +5,7 @@
 import type { KindDef, KubeObject } from '../kinds/types';
 import type { Store } from '../store/types';
 import type { Admission, Resources } from './resource-store';
-import { resourcePrefix } from './storage-keys';
+import { objectKey, resourcePrefix } from './storage-keys';
 import { createPrefixCache, type PrefixCache } from './admission-cache';
 import { createPriorityAdmission } from './admission-priority';
 import { createLimitRangeAdmission } from './admission-limitrange';
@@ -23,6 +23,8 @@ export interface AdmissionPlugin extends Admission {
 /** Reads and status writes plugins may do, by resource (group, version, plural). */
 export interface AdmissionStorage {
   list(group: string, version: string, plural: string, namespace?: string): Promise<KubeObject[]>;
+  /** One object, or undefined when there is none (from the watch cache when the kind has one). */
+  get(group: string, version: string, plural: string, namespace: string | undefined, name: string): Promise<KubeObject | undefined>;
   /** Whether an object exists (creates that will fail with AlreadyExists are not charged). */
   exists(group: string, version: string, plural: string, namespace: string | undefined, name: string): Promise<boolean>;
   /** Read-modify-write of an object's status (retried on conflicts; `change` may throw to refuse). */
@@ -66,17 +68,36 @@ export function createAdmissionStorage(
     return d;
   };
   const caches = new Map<string, PrefixCache>();
+  // Per resource, resolved once: admission lists on every write, so the lookups are kept.
+  const sources = new Map<string, { d: KindDef; cache?: PrefixCache }>();
+  const source = (group: string, version: string, plural: string) => {
+    const key = `${group}/${version}/${plural}`;
+    let s = sources.get(key);
+    if (s) return s;
+    const d = def(group, version, plural);
+    const id = `${group}/${plural}`;
+    let cache: PrefixCache | undefined;
+    if (store && CACHED.includes(id)) {
+      cache = caches.get(id);
+      if (!cache) caches.set(id, (cache = createPrefixCache(store, resourcePrefix(d))));
+    }
+    sources.set(key, (s = { d, cache }));
+    return s;
+  };
   return {
     async list(group, version, plural, namespace) {
-      const d = def(group, version, plural);
+      const { d, cache } = source(group, version, plural);
       const ns = d.namespaced ? namespace : undefined;
-      const id = `${group}/${plural}`;
-      if (store && CACHED.includes(id)) {
-        let cache = caches.get(id);
-        if (!cache) caches.set(id, (cache = createPrefixCache(store, resourcePrefix(d))));
-        return cache.list(resourcePrefix(d, ns));
-      }
+      if (cache) return cache.list(resourcePrefix(d, ns));
       return (await resources().list(d, ns)).items;
+    },
+    async get(group, version, plural, namespace, name) {
+      const { d, cache } = source(group, version, plural);
+      const ns = d.namespaced ? namespace : undefined;
+      if (cache) return cache.get(objectKey(d, ns, name));
+      return resources()
+        .get(d, ns, name)
+        .catch(() => undefined);
     },
     async exists(group, version, plural, namespace, name) {
       const d = def(group, version, plural);
@@ -94,27 +115,33 @@ export function createAdmissionStorage(
     stop() {
       for (const c of caches.values()) c.stop();
       caches.clear();
+      sources.clear();
     },
   };
 }
 
 /** Runs plugins in order; `released` goes to every plugin that has one. */
 export function chainAdmission(plugins: Admission[]): Admission {
+  // Each step only over the plugins that have it: every write runs these, so no empty awaits.
+  const valid = plugins.filter((p) => p.admitValid);
+  const deleting = plugins.filter((p) => p.admitDelete);
+  const connecting = plugins.filter((p) => p.admitConnect);
+  const releasing = plugins.filter((p) => p.released);
   return {
     async admit(def, obj, old, dryRun, request, subresource) {
       for (const p of plugins) await p.admit(def, obj, old, dryRun, request, subresource);
     },
     async admitValid(def, obj, old, dryRun, request, subresource) {
-      for (const p of plugins) await p.admitValid?.(def, obj, old, dryRun, request, subresource);
+      for (const p of valid) await p.admitValid!(def, obj, old, dryRun, request, subresource);
     },
     async admitDelete(def, obj, dryRun, request) {
-      for (const p of plugins) await p.admitDelete?.(def, obj, dryRun, request);
+      for (const p of deleting) await p.admitDelete!(def, obj, dryRun, request);
     },
     async admitConnect(def, target, options, subresource, request) {
-      for (const p of plugins) await p.admitConnect?.(def, target, options, subresource, request);
+      for (const p of connecting) await p.admitConnect!(def, target, options, subresource, request);
     },
     released(def, obj) {
-      for (const p of plugins) p.released?.(def, obj);
+      for (const p of releasing) p.released!(def, obj);
     },
   };
 }
@@ -136,11 +163,8 @@ export function createDefaultAdmission(
   // Dynamic admission webhooks: mutating after the built-in mutating plugins; validating ones
   // (admitValid/admitDelete/admitConnect only) see the object after it passed validation, as upstream.
   const webhooks = createWebhookPlugins(storage, log);
-  const namespaces = kinds.byResource('', 'v1', 'namespaces')!;
-  const getNamespace = (name: string) =>
-    resources()
-      .get(namespaces, undefined, name)
-      .catch(() => undefined);
+  // Pod Security reads the pod's namespace on every pod write: from the namespaces' watch cache.
+  const getNamespace = (name: string) => storage.get('', 'v1', 'namespaces', undefined, name).catch(() => undefined);
   const chain = chainAdmission([
     createServiceAccountAdmission(storage),
     createLimitRangeAdmission(storage),

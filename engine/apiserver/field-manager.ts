@@ -71,8 +71,10 @@ export function createFieldManager(deps: { schemaOf(model: string): SchemaNode |
       obj.metadata = { ...obj.metadata, managedFields: opts.applied };
       return;
     }
-    const previous = () => decodeOr(old?.metadata.managedFields, () => []);
     const sent = !opts.subresource && Array.isArray(opts.sent) && opts.sent.length > 0;
+    // Nobody to record and nothing sent: ownership stays as stored (none on a create), undecoded.
+    if (!opts.manager && !sent) return setManaged(obj, old?.metadata.managedFields);
+    const previous = () => decodeOr(old?.metadata.managedFields, () => []);
     const base = sent ? decodeOr(opts.sent, previous) : previous();
     let managed = base;
     if (opts.manager) {
@@ -84,14 +86,9 @@ export function createFieldManager(deps: { schemaOf(model: string): SchemaNode |
         managed = base;
       }
     }
-    if (managed === base && !sent && old) {
-      obj.metadata = { ...obj.metadata, managedFields: old.metadata.managedFields };
-      if (obj.metadata.managedFields === undefined) delete obj.metadata.managedFields;
-      return;
-    }
+    if (managed === base && !sent && old) return setManaged(obj, old.metadata.managedFields);
     const encoded = encodeManaged(managed);
-    obj.metadata = { ...obj.metadata, managedFields: encoded };
-    if (!encoded.length) delete obj.metadata.managedFields;
+    setManaged(obj, encoded.length ? encoded : undefined);
   }
 
   /** Server-side apply of `config` over `live` (undefined when creating): the new object, managedFields set. */
@@ -112,12 +109,22 @@ export function createFieldManager(deps: { schemaOf(model: string): SchemaNode |
   return { track, apply, typeOf };
 }
 
+/** Sets (or, given undefined, removes) managedFields on a copy of the metadata. A new object
+ *  rather than `delete`, which would leave the metadata slow to read and serialise. */
+function setManaged(obj: KubeObject, managedFields: unknown): void {
+  if (managedFields !== undefined) {
+    obj.metadata = { ...obj.metadata, managedFields: managedFields as KubeObject['metadata']['managedFields'] };
+    return;
+  }
+  const { managedFields: _dropped, ...metadata } = obj.metadata;
+  obj.metadata = metadata;
+}
+
 /** The object without managedFields (a shallow copy), as ownership is computed over. */
 function bare(obj: KubeObject | undefined): KubeObject | undefined {
   if (!obj) return undefined;
   if (!obj.metadata || obj.metadata.managedFields === undefined) return obj;
-  const metadata = { ...obj.metadata };
-  delete metadata.managedFields;
+  const { managedFields: _dropped, ...metadata } = obj.metadata;
   return { ...obj, metadata };
 }
 

@@ -62,6 +62,9 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
     await ingress?.stop();
     await network?.stop();
   };
+  // The ingress's listeners come up beside the node manager, scheduler and controllers (they do
+  // not need it); awaited before returning, as its port is reported.
+  let ingressStart: Promise<number | undefined> | undefined;
   try {
     let podNetwork: DockerPodNetwork | undefined;
     if (opts.network && opts.nodeRuntime === 'docker') {
@@ -78,19 +81,22 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       network = net;
       const dns = { nameserver: opts.network.dnsIP, clusterDomain: CLUSTER_DOMAIN };
       podNetwork = { dns: () => (net.failed() ? undefined : dns), serviceEnv: (pod) => net.serviceEnv(pod) };
-      const { startIngressController } = await import('../network/ingress/ingress-controller');
-      ingress = startIngressController({
-        client,
-        log,
-        httpPort: opts.ingressPort ?? envPort(process.env.SKIFF_INGRESS_PORT),
-        httpsPort: opts.ingressHttpsPort ?? envPort(process.env.SKIFF_INGRESS_HTTPS_PORT),
-        pkiDir: join(opts.dataDir, 'pki'),
-        aliases: opts.ingressClassAliases,
-        dialMode: dialMode(process.env.SKIFF_INGRESS_DIAL),
-        agentDial: (ip, port) => net.dial(ip, port),
-      });
-      // HTTPS (its CA and certificate library) comes up off the start's critical path.
-      ingressPort = await ingress.listening.catch(() => undefined);
+      ingressStart = (async () => {
+        const { startIngressController } = await import('../network/ingress/ingress-controller');
+        ingress = startIngressController({
+          client,
+          log,
+          httpPort: opts.ingressPort ?? envPort(process.env.SKIFF_INGRESS_PORT),
+          httpsPort: opts.ingressHttpsPort ?? envPort(process.env.SKIFF_INGRESS_HTTPS_PORT),
+          pkiDir: join(opts.dataDir, 'pki'),
+          aliases: opts.ingressClassAliases,
+          dialMode: dialMode(process.env.SKIFF_INGRESS_DIAL),
+          agentDial: (ip, port) => net.dial(ip, port),
+        });
+        // HTTPS (its CA and certificate library) comes up off the start's critical path.
+        return ingress.listening.catch(() => undefined);
+      })();
+      ingressStart.catch(() => {}); // its failure is met when awaited below, not as an unhandled rejection
     }
     const { startNodeManager, createSimulatedNodes } = await import('../kubelet/index');
     // Typed apart so `network` rides along: the node manager spreads these into each Docker runtime.
@@ -120,7 +126,10 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       resources: storedResources(opts.core),
     });
     stops.push(() => manager.stop());
+    ingressPort = await ingressStart;
   } catch (err) {
+    // A failed start stops the ingress too, once it has got far enough to be stopped.
+    await ingressStart?.catch(() => {});
     await stopAll().catch(() => {});
     throw err;
   }

@@ -83,9 +83,13 @@ export function createWebhookAdmission(deps: WebhookAdmissionDeps): { mutating: 
     return result;
   }
 
-  async function mutate(def: KindDef, obj: KubeObject, a: AdmissionAttributes, request?: AdmissionRequest): Promise<void> {
-    const hooks = await deps.webhooks('mutating');
-    if (!hooks.length) return;
+  async function mutate(
+    def: KindDef,
+    obj: KubeObject,
+    hooks: WebhookEntry[],
+    a: AdmissionAttributes,
+    request?: AdmissionRequest,
+  ): Promise<void> {
     obj.apiVersion ??= apiVersionOf(def);
     obj.kind ??= def.kind;
     const sinceChange: Webhook[] = [];
@@ -107,9 +111,7 @@ export function createWebhookAdmission(deps: WebhookAdmissionDeps): { mutating: 
     }
   }
 
-  async function validate(a: AdmissionAttributes, request?: AdmissionRequest): Promise<void> {
-    const hooks = await deps.webhooks('validating');
-    if (!hooks.length) return;
+  async function validate(hooks: WebhookEntry[], a: AdmissionAttributes, request?: AdmissionRequest): Promise<void> {
     const chosen: Webhook[] = [];
     for (const { webhook: w } of hooks) if (await selected(w, a)) chosen.push(w);
     const outcomes = await Promise.allSettled(chosen.map((w) => call(w, a, false, request)));
@@ -137,7 +139,10 @@ export function createWebhookAdmission(deps: WebhookAdmissionDeps): { mutating: 
     mutating: {
       async admit(def, obj, old, dryRun, request, subresource) {
         if (isExemptFromWebhooks(def)) return;
-        await mutate(def, obj, attributesOf(def, obj, old, operationOf(old), dryRun, request, subresource), request);
+        // Every write comes here: with no webhook configured, nothing more is built.
+        const hooks = await deps.webhooks('mutating');
+        if (!hooks.length) return;
+        await mutate(def, obj, hooks, attributesOf(def, obj, old, operationOf(old), dryRun, request, subresource), request);
       },
       async admitDelete(def, obj, dryRun, request) {
         if (isExemptFromWebhooks(def)) return;
@@ -151,14 +156,20 @@ export function createWebhookAdmission(deps: WebhookAdmissionDeps): { mutating: 
       admit: () => Promise.resolve(),
       async admitValid(def, obj, old, dryRun, request, subresource) {
         if (isExemptFromWebhooks(def)) return;
-        await validate(attributesOf(def, obj, old, operationOf(old), dryRun, request, subresource), request);
+        const hooks = await deps.webhooks('validating');
+        if (!hooks.length) return;
+        await validate(hooks, attributesOf(def, obj, old, operationOf(old), dryRun, request, subresource), request);
       },
       async admitDelete(def, obj, dryRun, request) {
         if (isExemptFromWebhooks(def)) return;
-        await validate(attributesOf(def, undefined, obj, 'DELETE', dryRun, request), request);
+        const hooks = await deps.webhooks('validating');
+        if (!hooks.length) return;
+        await validate(hooks, attributesOf(def, undefined, obj, 'DELETE', dryRun, request), request);
       },
       async admitConnect(def, target, options, subresource, request) {
-        await validate(attributesOf(def, options, undefined, 'CONNECT', false, request, subresource, target), request);
+        const hooks = await deps.webhooks('validating');
+        if (!hooks.length) return;
+        await validate(hooks, attributesOf(def, options, undefined, 'CONNECT', false, request, subresource, target), request);
       },
     },
   };

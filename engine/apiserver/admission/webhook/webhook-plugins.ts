@@ -18,17 +18,16 @@ const byName = (a: KubeObject, b: KubeObject) => ((a.metadata.name ?? '') < (b.m
 export function createWebhookPlugins(storage: AdmissionStorage, log?: (line: string) => void) {
   const find = async (plural: string, namespace: string, name: string) =>
     (await storage.list('', 'v1', plural, namespace)).find((o) => o.metadata.name === name && o.metadata.namespace === namespace);
+  // Every write asks for the webhooks: the entries are rebuilt only when the configurations
+  // changed (the watch cache hands out new objects for changed ones).
+  const built = { mutating: memo(), validating: memo() };
   return createWebhookAdmission({
     async webhooks(kind) {
-      const configs = [...(await storage.list(GROUP, 'v1', PLURAL[kind]))].sort(byName);
-      const entries: WebhookEntry[] = [];
-      for (const c of configs) {
-        for (const w of webhooksOf(c)) entries.push({ configuration: c.metadata.name ?? '', webhook: w });
-      }
-      return entries;
+      const configs = await storage.list(GROUP, 'v1', PLURAL[kind]);
+      return built[kind](configs);
     },
     async namespaceLabels(name) {
-      return (await storage.list('', 'v1', 'namespaces')).find((n) => n.metadata.name === name)?.metadata.labels ?? undefined;
+      return (await storage.get('', 'v1', 'namespaces', undefined, name))?.metadata.labels ?? undefined;
     },
     lookup: {
       service: (namespace, name) => find('services', namespace, name),
@@ -36,4 +35,19 @@ export function createWebhookPlugins(storage: AdmissionStorage, log?: (line: str
     },
     log,
   });
+}
+
+/** WebhookEntry lists, configurations in name order; the last result while the same objects come in. */
+function memo() {
+  let last: { configs: KubeObject[]; entries: WebhookEntry[] } | undefined;
+  return (configs: KubeObject[]): WebhookEntry[] => {
+    if (!configs.length) return [];
+    if (last && last.configs.length === configs.length && last.configs.every((c) => configs.includes(c))) return last.entries;
+    const entries: WebhookEntry[] = [];
+    for (const c of [...configs].sort(byName)) {
+      for (const w of webhooksOf(c)) entries.push({ configuration: c.metadata.name ?? '', webhook: w });
+    }
+    last = { configs: [...configs], entries };
+    return entries;
+  };
 }

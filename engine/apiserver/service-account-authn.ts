@@ -55,6 +55,15 @@ export function createServiceAccountAuthenticator(deps: {
   const apiAudiences = deps.audiences?.length ? deps.audiences : [deps.tokens.issuer];
   const cache = createTokenRevocationCache(deps.store);
   let revocation = true;
+  // Per verified token: its user, and the cache generation at which its lookups last passed
+  // (nothing cached changed since: the answer holds without looking again).
+  const users = new WeakMap<TokenClaims, UserInfo>();
+  const passedAt = new WeakMap<TokenClaims, number>();
+  const userOf = (c: TokenClaims) => {
+    let u = users.get(c);
+    if (!u) users.set(c, (u = userOfClaims(c)));
+    return u;
+  };
 
   /** The requested audiences this token serves; legacy tokens carry none and serve the API's. */
   const matching = (c: TokenClaims, wanted: string[]) => {
@@ -101,7 +110,7 @@ export function createServiceAccountAuthenticator(deps: {
       return { error: `${INVALID}: token audiences ${JSON.stringify(c.audiences)} match none of ${JSON.stringify(wanted)}` };
     const bad = await revoked(c, token);
     if (bad) return { error: bad };
-    return { user: userOfClaims(c), audiences };
+    return { user: userOf(c), audiences };
   }
 
   return {
@@ -109,9 +118,16 @@ export function createServiceAccountAuthenticator(deps: {
     authenticate(token) {
       const c = deps.tokens.verify(token);
       if (!c || !matching(c, apiAudiences).length) return undefined;
+      if (!revocation) return userOf(c);
+      const gen = cache.generation();
+      if (passedAt.get(c) === gen) return userOf(c);
       const bad = revoked(c, token);
-      if (bad instanceof Promise) return bad.then((b) => (b ? undefined : userOfClaims(c)));
-      return bad ? undefined : userOfClaims(c);
+      const pass = (b: string | undefined) => {
+        if (b) return undefined;
+        passedAt.set(c, gen);
+        return userOf(c);
+      };
+      return bad instanceof Promise ? bad.then(pass) : pass(bad);
     },
     review: (token, audiences) => check(token, audiences?.length ? audiences : apiAudiences),
     setRevocationChecks(on) {

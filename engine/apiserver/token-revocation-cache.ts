@@ -16,6 +16,8 @@ export type TokenObjectKind = 'serviceaccounts' | 'pods' | 'secrets';
 export interface TokenRevocationCache {
   /** The object as the cache knows it; a Promise only when it must ask the store (not cached, or still loading). */
   get(kind: TokenObjectKind, namespace: string, name: string): CachedObject | undefined | Promise<CachedObject | undefined>;
+  /** Changes whenever anything cached may have changed: an answer from the same generation still holds. */
+  generation(): number;
   stop(): void;
 }
 
@@ -40,6 +42,7 @@ export function createTokenRevocationCache(store: Store): TokenRevocationCache {
   const watchers = new Map<TokenObjectKind, Watcher>();
   const loading = new Map<TokenObjectKind, Promise<void>>();
   let stopped = false;
+  let generation = 0;
 
   async function load(kind: TokenObjectKind) {
     const res = await store.list({ prefix: prefixOf(kind) });
@@ -49,6 +52,7 @@ export function createTokenRevocationCache(store: Store): TokenRevocationCache {
       if (o) map.set(kv.key, o);
     }
     if (stopped) return;
+    generation++;
     maps.set(kind, map);
     watchers.set(
       kind,
@@ -56,6 +60,7 @@ export function createTokenRevocationCache(store: Store): TokenRevocationCache {
         prefix: prefixOf(kind),
         afterRevision: res.revision,
         onEvents(events) {
+          generation++;
           for (const e of events) {
             if (e.type === 'delete') map.delete(e.kv.key);
             // A UID never changes while the key lives: updates of pods and accounts (status
@@ -72,6 +77,7 @@ export function createTokenRevocationCache(store: Store): TokenRevocationCache {
   }
 
   function reset(kind: TokenObjectKind) {
+    generation++;
     watchers.get(kind)?.close();
     watchers.delete(kind);
     maps.delete(kind);
@@ -96,6 +102,7 @@ export function createTokenRevocationCache(store: Store): TokenRevocationCache {
       }
       return l.then(() => fromStore(key, kind));
     },
+    generation: () => generation,
     stop() {
       stopped = true;
       for (const k of KINDS) reset(k);

@@ -94,7 +94,8 @@ describe('service-account tokens: bound, revocable, checkable from outside', { t
       req.on('error', reject);
       req.end();
     });
-  const tokenReview = async (as: 'admin' | string, token: string, audiences?: string[]) => {
+  /** A TokenReview sent as the admin (`as` = 'admin') or with the bearer token `as`. */
+  const tokenReview = async (as: string, token: string, audiences?: string[]) => {
     const body = JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token, audiences } });
     const args = ['create', '--raw', '/apis/authentication.k8s.io/v1/tokenreviews', '-f', '-'];
     const res = as === 'admin' ? await r.admin(args, body) : await withTokenInput(as, args, body);

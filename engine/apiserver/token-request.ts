@@ -27,6 +27,15 @@ async function issue({ deps, def, ns, name }: SubresourceCall, body: unknown): P
       },
     ]);
   }
+  if (typeof requested === 'number' && requested > 2 ** 32) {
+    throw errors.invalid('TokenRequest', 'authentication.k8s.io', name, [
+      {
+        field: 'spec.expirationSeconds',
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${requested}: may not specify a duration larger than 2^32 seconds`,
+      },
+    ]);
+  }
   const audiences: string[] = Array.isArray(spec.audiences) && spec.audiences.length ? spec.audiences.map(String) : [];
   const bound = asObj(spec.boundObjectRef);
   let pod: ObjectRef | undefined;

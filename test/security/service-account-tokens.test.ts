@@ -140,6 +140,14 @@ describe('service-account tokens: bound, revocable, checkable from outside', { t
     assert.match(String(review.error), /invalidated/);
   });
 
+  test('a token bound to a Secret dies with the Secret', async () => {
+    assert.equal((await r.admin(['create', 'secret', 'generic', 'anchor', '-n', 'tok', '--from-literal=k=v'])).code, 0);
+    const token = await boundToken('Secret', 'anchor');
+    assert.ok(await accepted(token));
+    assert.equal((await r.admin(['delete', 'secret', 'anchor', '-n', 'tok'])).code, 0);
+    assert.equal(await accepted(token), false);
+  });
+
   test('a legacy Secret token dies with its Secret', async () => {
     const b64 = await waitFor('the token controller fills app-legacy', async () => {
       const res = await r.admin(['get', 'secret', 'app-legacy', '-n', 'tok', '-o', 'jsonpath={.data.token}']);

@@ -19,8 +19,9 @@ import { createCompactor } from '../store/compactor';
 import type { HandlerDeps } from './handler-deps';
 import { labelMatcher, fieldMatcher } from './selector-matchers';
 import { versionInfo } from './version';
-import { createServiceAccountTokens } from '../pki/service-account-tokens';
-import { randomBytes } from 'node:crypto';
+import { createServiceAccountTokens, generateSigningKey } from '../pki/service-account-tokens';
+import { createServiceAccountAuthenticator } from './service-account-authn';
+import { answerTokenReview } from './token-review';
 import { createNodeStreamsRegistry } from '../client/node-streams';
 import { createCrdController } from './crd/crd-controller';
 import { storageGroup } from './storage-keys';
@@ -33,8 +34,8 @@ export interface ApiCoreOptions {
   store: Store;
   serviceCIDR: string;
   log?: (line: string) => void;
-  /** Key that signs service-account tokens (random per process when absent). */
-  serviceAccountKey?: Buffer;
+  /** ES256 key (PKCS#8 PEM) that signs service-account tokens (a new one per process when absent). */
+  serviceAccountKey?: string;
   /** The cluster CA (PEM), handed to pods as ca.crt. */
   caCert?: string;
   /** RBAC on requests over HTTP (default on; off = every authenticated request allowed). */
@@ -45,7 +46,8 @@ export interface ApiCoreOptions {
 
 export function createApiCore(opts: ApiCoreOptions) {
   const { store } = opts;
-  const serviceAccountTokens = createServiceAccountTokens({ key: opts.serviceAccountKey ?? randomBytes(32) });
+  const serviceAccountTokens = createServiceAccountTokens({ privateKey: opts.serviceAccountKey ?? generateSigningKey() });
+  const serviceAccountAuthn = createServiceAccountAuthenticator({ tokens: serviceAccountTokens, store });
   const builtin = builtinKinds();
   const kinds = createKindRegistry(builtin);
   const schemas = createSchemaRegistry();
@@ -147,6 +149,7 @@ export function createApiCore(opts: ApiCoreOptions) {
     fieldMatcher,
     now: () => new Date(),
     serviceAccountTokens,
+    tokenReview: (body) => answerTokenReview(serviceAccountAuthn, body),
     nodeStreams,
     reviews: (kind, body, user, ns) => authorization.review(kind, body, user, ns),
   };
@@ -164,6 +167,8 @@ export function createApiCore(opts: ApiCoreOptions) {
     namespaceDef,
     serviceDef,
     serviceAccountTokens,
+    /** Service-account bearer tokens: audience and revocation checks on top of the signature. */
+    serviceAccountAuthn,
     /** The admission chain (pod stream upgrades run its CONNECT step). */
     admission,
     /** RBAC for requests over HTTP (the in-process client is not checked). */
@@ -191,6 +196,7 @@ export function createApiCore(opts: ApiCoreOptions) {
       apiServices.stop();
       admission.stop();
       authorization.stop();
+      serviceAccountAuthn.stop();
     },
   };
 }

@@ -7,12 +7,13 @@ import type { UserInfo } from '../apimachinery/user-info';
 
 export type TokenTable = Record<string, UserInfo>;
 
-/** `verifyToken` (optional) accepts bearer tokens not in the table, e.g. service-account JWTs. */
+/** `verifyToken` (optional) accepts bearer tokens not in the table, e.g. service-account JWTs
+ *  (a Promise when it must look something up). */
 export function authenticate(
   req: IncomingMessage,
   tokens: TokenTable,
-  verifyToken?: (token: string) => UserInfo | undefined,
-): UserInfo | undefined {
+  verifyToken?: (token: string) => UserInfo | undefined | Promise<UserInfo | undefined>,
+): UserInfo | undefined | Promise<UserInfo | undefined> {
   const auth = req.headers.authorization;
   if (auth) {
     const m = /^Bearer\s+(\S+)$/i.exec(auth);

@@ -27,6 +27,8 @@ export interface HandlerDeps {
   now(): Date;
   /** Signs tokens for serviceaccounts/token (TokenRequest). */
   serviceAccountTokens?: import('../pki/service-account-tokens').ServiceAccountTokens;
+  /** Answers an authentication.k8s.io/v1 TokenReview. */
+  tokenReview?(body: Record<string, unknown>): Promise<object>;
   /** Each node's log/exec/port-forward streams (pods/log reads through it). */
   nodeStreams?: import('../client/node-streams').NodeStreamsRegistry;
   /** Answers authorization.k8s.io reviews (SelfSubjectAccessReview, ...) from the authorizer. */
@@ -64,6 +66,7 @@ export interface SubresourceHandler {
   methods?: readonly string[];
   /** Answers an HTTP request; undefined when it wrote the response itself. */
   serve(call: HttpSubresourceCall): Promise<Reply | undefined>;
-  /** The in-process client's createSubresource: the same work with an already decoded body. */
-  readonly create?: (call: SubresourceCall, body: unknown) => Promise<void>;
+  /** The in-process client's createSubresource: the same work with an already decoded body
+   *  (what it resolves with is the answer's body; nothing = a Success Status). */
+  readonly create?: (call: SubresourceCall, body: unknown) => Promise<unknown>;
 }

@@ -95,8 +95,8 @@ export function createInProcessClient(core: ApiCore): KubeClient {
       // The same handler objects HTTP uses (pods/binding, pods/eviction): only those that take a body.
       const handler = findSubresource(def, sub);
       if (!handler?.create) throw errors.notFoundPath();
-      await handler.create({ deps, def, ns, name, q: new URLSearchParams() }, body);
-      return { kind: 'Status', apiVersion: 'v1', status: 'Success', code: 201 };
+      const answer = await handler.create({ deps, def, ns, name, q: new URLSearchParams() }, body);
+      return answer ?? { kind: 'Status', apiVersion: 'v1', status: 'Success', code: 201 };
     },
 
     watch(res, ns, opts, onEvent, onClose) {

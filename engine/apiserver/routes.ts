@@ -2,7 +2,7 @@
 import type { KindDef } from '../kinds/types';
 
 export type Route =
-  | { type: 'root' | 'version' | 'health' | 'api' | 'apis' | 'openapi-v2' }
+  | { type: 'root' | 'version' | 'health' | 'api' | 'apis' | 'openapi-v2' | 'oidc-config' | 'oidc-jwks' }
   | { type: 'openapi-v3'; docPath?: string }
   | { type: 'group'; group: string }
   | { type: 'group-version'; group: string; version: string }
@@ -27,6 +27,8 @@ export function parseRoute(pathname: string, kinds: KindLookup): Route | undefin
   const [head] = parts;
   if (head === 'version' && parts.length === 1) return { type: 'version' };
   if (head === 'healthz' || head === 'livez' || head === 'readyz') return { type: 'health' };
+  if (head === '.well-known') return parts.length === 2 && parts[1] === 'openid-configuration' ? { type: 'oidc-config' } : undefined;
+  if (head === 'openid') return parts.length === 3 && parts[1] === 'v1' && parts[2] === 'jwks' ? { type: 'oidc-jwks' } : undefined;
   if (head === 'openapi') {
     if (parts[1] === 'v2') return { type: 'openapi-v2' };
     if (parts[1] === 'v3') return { type: 'openapi-v3', docPath: parts.length > 2 ? parts.slice(2).join('/') : undefined };

@@ -23,6 +23,7 @@ import {
   type ExtraGroup,
 } from './discovery-aggregated';
 import { createInProcessClient } from './in-process-client';
+import { sendOidc } from './oidc-discovery';
 import { parseBool } from '../apimachinery/parse-bool';
 import type { PodSecurityConfig } from './admission/pod-security/config';
 
@@ -33,8 +34,8 @@ export interface ApiServerOptions {
   tls: { cert: string; key: string; clientCA: string };
   tokens?: TokenTable;
   serviceCIDR?: string;
-  /** Signs service-account tokens (keep it across restarts so issued tokens stay valid). */
-  serviceAccountKey?: Buffer;
+  /** ES256 key (PKCS#8 PEM) that signs service-account tokens (keep it across restarts so issued tokens stay valid). */
+  serviceAccountKey?: string;
   /** RBAC authorization of HTTP requests (default true; false allows every authenticated request). */
   rbac?: boolean;
   /** Pod Security admission (default baseline, kube-system exempt; false = off). */
@@ -98,7 +99,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 
   async function serve(req: IncomingMessage, res: ServerResponse) {
     const url = requestUrl(req);
-    const user = authenticate(req, tokens, core.serviceAccountTokens.verify);
+    const user = await authenticate(req, tokens, core.serviceAccountAuthn.authenticate);
     if (!user) {
       // Reading nothing of an unauthenticated body; answer and drop.
       req.resume();
@@ -130,8 +131,24 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         return;
       case 'version':
         return json(res, 200, versionInfo());
+      case 'oidc-config':
+      case 'oidc-jwks':
+        return sendOidc(res, route.type, core.serviceAccountTokens, `https://${address}`);
       case 'root':
-        return json(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/openapi/v3', '/readyz', '/version'] });
+        return json(res, 200, {
+          paths: [
+            '/.well-known/openid-configuration',
+            '/api',
+            '/api/v1',
+            '/apis',
+            '/healthz',
+            '/livez',
+            '/openapi/v3',
+            '/openid/v1/jwks',
+            '/readyz',
+            '/version',
+          ],
+        });
       case 'api':
       case 'apis': {
         // Discovery differs by Accept (aggregated or legacy): caches must key on it.
@@ -188,10 +205,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     };
     try {
       const url = requestUrl(req);
-      const user = authenticate(req, tokens, core.serviceAccountTokens.verify);
-      if (!user) return refuse(errors.unauthorized());
-      core.authorization
-        .authorizeRequest(req, url, user)
+      Promise.resolve(authenticate(req, tokens, core.serviceAccountAuthn.authenticate))
+        .then((user) => {
+          if (!user) throw errors.unauthorized();
+          return core.authorization.authorizeRequest(req, url, user);
+        })
         .then((actor) => {
           const route = routeOf(url.pathname, core.kinds);
           if (!route || route.type !== 'resource' || !route.subresource) return refuse(errors.notFoundPath());

@@ -5,7 +5,8 @@
 import type { KindDef } from '../kinds/types';
 import type { SubresourceHandler } from './handler-deps';
 import { scaleSubresource, statusSubresource } from './subresources-common';
-import { namespaceFinalize, serviceAccountToken } from './subresources-core';
+import { namespaceFinalize } from './subresources-core';
+import { serviceAccountToken } from './token-request';
 import { podBinding, podEphemeralContainers, podEviction, podLog, podStream } from './subresources-pod';
 
 /** Keyed `group/resource/subresource` (the core group is ''). */

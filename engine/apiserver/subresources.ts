@@ -1,5 +1,5 @@
 // Subresource requests over HTTP, dispatched through the declared table
-// (subresource-table.ts), and the create-only review kinds (SelfSubjectReview, the
+// (subresource-table.ts), and the create-only review kinds (SelfSubjectReview, TokenReview, the
 // authorization.k8s.io reviews).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KindDef, KubeObject } from '../kinds/types';
@@ -41,6 +41,7 @@ async function review(
     const answer = await deps.reviews(def.kind, asked, user, ns);
     if (answer) return { status: 201, body: answer };
   }
+  if (def.kind === 'TokenReview' && deps.tokenReview) return { status: 201, body: await deps.tokenReview(body as Record<string, unknown>) };
   if (def.kind === 'SelfSubjectReview') {
     return {
       status: 201,

@@ -106,7 +106,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       sandboxImage: opts.sandboxImage ?? process.env.SKIFF_SANDBOX_IMAGE,
       subnet: opts.network?.subnet,
       caCert: opts.core.caCert,
-      token: (pod) => podToken(client, opts.core, pod),
+      token: (pod, source) => podToken(client, pod, source),
       ...(podNetwork ? { network: podNetwork } : {}),
     };
     const nodeManager = await startNodeManager({ client, log, nodeStreams: opts.core.nodeStreams, docker });
@@ -142,15 +142,24 @@ const envPort = (v: string | undefined) => (v && /^\d{1,5}$/.test(v) && +v <= 65
 /** SKIFF_INGRESS_DIAL=direct|agent forces how the ingress reaches pods (tests; default auto). */
 const dialMode = (v: string | undefined) => (v === 'direct' || v === 'agent' ? v : 'auto');
 
-/** The pod's service-account token for its projected volume, bound to the pod. The kubelet does
- *  not rotate it yet, so it is issued for a week rather than upstream's hour. */
-async function podToken(client: KubeClient, core: ApiCore, pod: import('../kinds/types').KubeObject): Promise<string | undefined> {
+/** A token for a pod's projected volume: TokenRequest bound to the pod, as the kubelet asks
+ *  (the kubelet renews it at 80 % of its life, engine/kubelet/docker/pod-tokens.ts). */
+async function podToken(
+  client: KubeClient,
+  pod: import('../kinds/types').KubeObject,
+  source: { audience?: string; expirationSeconds?: number },
+): Promise<{ token: string; expiresAt: Date } | undefined> {
   const ns = pod.metadata.namespace ?? 'default';
   const name = pod.spec?.serviceAccountName || 'default';
-  const sa = await client.get(R.serviceaccounts, ns, name).catch(() => undefined);
-  if (!sa) return undefined;
-  return core.serviceAccountTokens.issue(ns, name, sa.metadata.uid!, {
-    pod: { name: pod.metadata.name!, uid: pod.metadata.uid! },
-    expirationSeconds: 7 * 24 * 3600,
-  });
+  const answer = (await client.createSubresource(R.serviceaccounts, ns, name, 'token', {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'TokenRequest',
+    spec: {
+      audiences: source.audience ? [source.audience] : undefined,
+      expirationSeconds: source.expirationSeconds ?? 3607,
+      boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name, uid: pod.metadata.uid },
+    },
+  })) as { status?: { token?: string; expirationTimestamp?: string } };
+  const token = answer?.status?.token;
+  return token ? { token, expiresAt: new Date(answer.status!.expirationTimestamp!) } : undefined;
 }

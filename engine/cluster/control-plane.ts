@@ -3,8 +3,6 @@
 // each step with its duration. A Docker-backed cluster's network comes first: its upper half is
 // the API server's Service CIDR. Dependencies are injectable so tests can fake the heavy parts.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadOrCreateSigningKey } from '../pki/service-account-tokens';
 import { UnavailableError, type Store } from '../store/types';
 import type { ApiServerOptions, ApiServer } from '../apiserver/server';
 import type { ClusterComponents, NodeRuntime } from './components';
@@ -172,7 +170,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       port: wantedPort,
       tls: { cert: pki.serverCert, key: pki.serverKey, clientCA: pki.caCert },
       tokens: { [pki.adminToken]: { user: ADMIN_USER, groups: ADMIN_GROUPS } },
-      serviceAccountKey: loadOrCreateSigningKey(join(paths.pki, 'sa.key')),
+      serviceAccountKey: pki.serviceAccountKey,
       serviceCIDR,
       podSecurity: (await import('../apiserver/admission/pod-security/config')).podSecurityConfig(
         podSecurity,

@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { startTestCore, eventually } from '../apiserver/testing/test-cluster';
 
 const eventuallyDefined = async <T>(check: () => T | Promise<T>, what: string, ms?: number): Promise<NonNullable<T>> =>
@@ -8,14 +7,14 @@ const eventuallyDefined = async <T>(check: () => T | Promise<T>, what: string, m
 import { R } from '../client/types';
 import { createInformerFactory } from '../client/informer-factory';
 import { createEventRecorder } from '../client/event-recorder';
-import { createServiceAccountTokens } from '../pki/service-account-tokens';
+import { createServiceAccountTokens, generateSigningKey } from '../pki/service-account-tokens';
 import { createServiceAccountController, createServiceAccountTokenController, type ServiceAccountDeps } from './serviceaccount';
 
 test('default service account and CA configmap per namespace; token secrets get filled', async () => {
   const tc = await startTestCore();
   const c = tc.client;
   const informers = createInformerFactory(c);
-  const tokens = createServiceAccountTokens({ key: randomBytes(32) });
+  const tokens = createServiceAccountTokens({ privateKey: generateSigningKey() });
   const deps: ServiceAccountDeps = {
     client: c,
     informers,
@@ -51,7 +50,9 @@ test('default service account and CA configmap per namespace; token secrets get 
       return x.data?.token ? x : undefined;
     }, 'token filled');
     const token = Buffer.from(s.data.token, 'base64').toString();
-    assert.equal(tokens.verify(token)?.user, 'system:serviceaccount:team:bot');
+    const claims = tokens.verify(token);
+    assert.equal(claims?.serviceAccount.name, 'bot');
+    assert.equal(claims?.legacy?.secretName, 'bot-token');
     assert.equal(Buffer.from(s.data.namespace, 'base64').toString(), 'team');
     assert.ok(s.data['ca.crt']);
     assert.ok(s.metadata.annotations?.['kubernetes.io/service-account.uid']);

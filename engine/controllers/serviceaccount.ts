@@ -93,14 +93,17 @@ export function createServiceAccountTokenController(deps: ServiceAccountDeps): C
     }
     const data = secret.data ?? {};
     const token = data.token ? Buffer.from(data.token, 'base64').toString() : '';
-    const valid = token && tokens.verify(token)?.user === `system:serviceaccount:${ns}:${saName}`;
+    // Ours, for this account and this Secret (a token signed with a replaced key is reissued).
+    const claims = token ? tokens.verify(token) : undefined;
+    const valid =
+      claims?.legacy?.secretName === name && claims.serviceAccount.name === saName && claims.serviceAccount.uid === sa.metadata.uid;
     const caOk = !deps.caCert || data['ca.crt'] === b64(deps.caCert);
     if (valid && caOk && data.namespace === b64(ns) && wantUid) return;
     const next: KubeObject = structuredClone(secret);
     next.metadata.annotations = { ...(next.metadata.annotations ?? {}), [SA_UID_ANNOTATION]: sa.metadata.uid! };
     next.data = {
       ...data,
-      token: valid ? data.token : b64(tokens.issue(ns, saName, sa.metadata.uid!, { legacy: true })),
+      token: valid ? data.token : b64(tokens.issue(ns, saName, sa.metadata.uid!, { legacy: { secretName: name } })),
       namespace: b64(ns),
       ...(deps.caCert ? { 'ca.crt': b64(deps.caCert) } : {}),
     };

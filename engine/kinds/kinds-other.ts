@@ -1,5 +1,5 @@
 // Smaller groups: coordination Lease, storage StorageClass, scheduling PriorityClass, and the
-// create-only SelfSubjectReview behind `kubectl auth whoami` (the access reviews behind
+// create-only SelfSubjectReview behind `kubectl auth whoami`, TokenReview (the access reviews behind
 // `kubectl auth can-i`: kinds-authorization.ts).
 import type { FieldError, KubeObject } from './types';
 import { CREATE_ONLY, defineKind } from './define-kind';
@@ -115,4 +115,16 @@ export const selfSubjectReviewKind = defineKind({
   verbs: CREATE_ONLY,
   virtual: true,
   model: 'V1SelfSubjectReview',
+});
+
+/** TokenReview: checks a bearer token for someone else (kube-rbac-proxy, Vault), as upstream. */
+export const tokenReviewKind = defineKind({
+  group: 'authentication.k8s.io',
+  version: 'v1',
+  kind: 'TokenReview',
+  plural: 'tokenreviews',
+  namespaced: false,
+  verbs: CREATE_ONLY,
+  virtual: true,
+  model: 'V1TokenReview',
 });

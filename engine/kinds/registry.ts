@@ -21,7 +21,7 @@ import { podDisruptionBudgetKind } from './kinds-policy';
 import { endpointSliceKind, ingressClassKind, ingressKind, networkPolicyKind } from './kinds-networking';
 import { clusterRoleBindingKind, clusterRoleKind, roleBindingKind, roleKind } from './kinds-rbac';
 import { customResourceDefinitionKind } from './custom/crd-kind';
-import { leaseKind, priorityClassKind, selfSubjectReviewKind, storageClassKind } from './kinds-other';
+import { leaseKind, priorityClassKind, selfSubjectReviewKind, storageClassKind, tokenReviewKind } from './kinds-other';
 import {
   localSubjectAccessReviewKind,
   selfSubjectAccessReviewKind,
@@ -58,6 +58,7 @@ export function builtinKinds(): KindDef[] {
     replicaSetKind,
     statefulSetKind,
     selfSubjectReviewKind,
+    tokenReviewKind,
     localSubjectAccessReviewKind,
     selfSubjectAccessReviewKind,
     selfSubjectRulesReviewKind,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { loadOrCreatePki, PKI_FILES } from './load-or-create-pki';
 
 function withDir(fn: (dir: string) => Promise<void>) {
@@ -26,6 +26,20 @@ test(
     assert.match(a.adminToken, /^[A-Za-z0-9_-]{40,}$/);
     const b = await loadOrCreatePki(dir);
     assert.deepEqual(b, a);
+  }),
+);
+
+test(
+  'an upgraded cluster keeps its CA and gets an ES256 service-account key in place of the old HMAC secret',
+  withDir(async (dir) => {
+    const a = await loadOrCreatePki(dir);
+    writeFileSync(join(dir, PKI_FILES.serviceAccountKey), Buffer.alloc(32, 1).toString('base64') + '\n', { mode: 0o600 });
+    const b = await loadOrCreatePki(dir);
+    assert.equal(b.caCert, a.caCert);
+    assert.match(b.serviceAccountKey, /BEGIN PRIVATE KEY/);
+    assert.equal(createPrivateKey(b.serviceAccountKey).asymmetricKeyType, 'ec');
+    assert.equal(statSync(join(dir, PKI_FILES.serviceAccountKey)).mode & 0o777, 0o600);
+    assert.equal((await loadOrCreatePki(dir)).serviceAccountKey, b.serviceAccountKey);
   }),
 );
 

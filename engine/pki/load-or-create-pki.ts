@@ -7,11 +7,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePrivateDir, writePrivateFile } from './private-file';
 import { verifyClientCert } from './verify-client';
+import { loadOrCreateSigningKey } from './service-account-tokens';
 import { SERVER_DNS, type Pki, type PkiOptions } from './types';
 
 export interface StoredPki extends Pki {
   /** Random bearer token for the admin user (also stored in the pki dir). */
   adminToken: string;
+  /** ES256 key that signs service-account tokens (PKCS#8 PEM; every API server instance shares it). */
+  serviceAccountKey: string;
   dir: string;
 }
 
@@ -23,6 +26,7 @@ export const PKI_FILES = {
   adminCert: 'admin.crt',
   adminKey: 'admin.key',
   adminToken: 'admin.token',
+  serviceAccountKey: 'sa.key',
 } as const;
 
 const RENEW_BEFORE = 30 * 24 * 60 * 60 * 1000;
@@ -68,7 +72,9 @@ export async function loadOrCreatePki(dir: string, opts: PkiOptions = {}): Promi
     adminToken = randomBytes(32).toString('base64url');
     write('adminToken', adminToken + '\n');
   }
-  return { ...pki, adminToken, dir };
+  // Made with the rest, or on the first start after an upgrade (replacing the old HMAC secret).
+  const serviceAccountKey = loadOrCreateSigningKey(file('serviceAccountKey'));
+  return { ...pki, adminToken, serviceAccountKey, dir };
 }
 
 function parse(pem: string): X509Certificate | undefined {

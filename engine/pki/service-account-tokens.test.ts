@@ -1,53 +1,87 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createHmac, createPublicKey, verify } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
-import { createServiceAccountTokens, loadOrCreateSigningKey } from './service-account-tokens';
+import { createServiceAccountTokens, generateSigningKey, loadOrCreateSigningKey } from './service-account-tokens';
 import { authenticate } from '../apiserver/authn';
 
-test('token signer: verifies its own tokens, rejects tampered, foreign and expired ones', () => {
-  const t = createServiceAccountTokens({ key: randomBytes(32) });
+const payload = (tok: string) => JSON.parse(Buffer.from(tok.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+
+test('token signer: verifies its own tokens, rejects tampered, foreign, expired and not-yet-valid ones', () => {
+  const t = createServiceAccountTokens({ privateKey: generateSigningKey() });
   const tok = t.issue('ns1', 'builder', 'uid-1', { expirationSeconds: 60 });
-  assert.deepEqual(t.verify(tok), {
-    user: 'system:serviceaccount:ns1:builder',
-    groups: ['system:serviceaccounts', 'system:serviceaccounts:ns1'],
-  });
+  const c = t.verify(tok);
+  assert.equal(c?.namespace, 'ns1');
+  assert.deepEqual(c?.serviceAccount, { name: 'builder', uid: 'uid-1' });
+  assert.deepEqual(c?.audiences, ['https://kubernetes.default.svc.cluster.local']);
   assert.equal(t.verify(tok, new Date(Date.now() + 61_000)), undefined);
+  assert.equal(t.verify(tok, new Date(Date.now() - 120_000)), undefined, 'before nbf (beyond the skew)');
   const [h, p, s] = tok.split('.');
-  const forged = Buffer.from(
-    JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), sub: 'system:serviceaccount:kube-system:admin' }),
-  ).toString('base64url');
+  const forged = Buffer.from(JSON.stringify({ ...payload(tok), sub: 'system:serviceaccount:kube-system:admin' })).toString('base64url');
   assert.equal(t.verify(`${h}.${forged}.${s}`), undefined);
-  assert.equal(createServiceAccountTokens({ key: randomBytes(32) }).verify(tok), undefined);
+  assert.equal(createServiceAccountTokens({ privateKey: generateSigningKey() }).verify(tok), undefined);
   assert.equal(t.verify('not-a-jwt'), undefined);
-  const legacy = t.issue('ns1', 'builder', 'uid-1', { legacy: true });
-  assert.equal(t.verify(legacy, new Date(Date.now() + 10 * 365 * 86400_000))?.user, 'system:serviceaccount:ns1:builder');
-  const claims = JSON.parse(Buffer.from(t.issue('a', 'b', 'u', { pod: { name: 'p', uid: 'pu' } }).split('.')[1], 'base64url').toString());
-  assert.equal(claims['kubernetes.io'].pod.name, 'p');
-  assert.equal(claims.exp - claims.iat, 3607);
+  // alg confusion: an HS256 header, or an HMAC keyed with the public key, is not accepted.
+  const pem = createPublicKey(generateSigningKey()).export({ type: 'spki', format: 'pem' });
+  const hs = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+  assert.equal(t.verify(`${hs}.${p}.${createHmac('sha256', pem).update(`${hs}.${p}`).digest('base64url')}`), undefined);
 });
 
-test('authenticate consults the verifier for bearer tokens not in the table', () => {
-  const t = createServiceAccountTokens({ key: randomBytes(32) });
+test('token claims are upstream-shaped: bound tokens and legacy Secret tokens', () => {
+  const t = createServiceAccountTokens({ privateKey: generateSigningKey() });
+  const bound = payload(t.issue('a', 'b', 'u', { pod: { name: 'p', uid: 'pu' }, audiences: ['vault'] }));
+  assert.equal(bound.iss, 'https://kubernetes.default.svc.cluster.local');
+  assert.equal(bound.sub, 'system:serviceaccount:a:b');
+  assert.deepEqual(bound.aud, ['vault']);
+  assert.equal((bound.exp as number) - (bound.iat as number), 3607);
+  assert.equal(bound.nbf, bound.iat);
+  assert.deepEqual(bound['kubernetes.io'], { namespace: 'a', pod: { name: 'p', uid: 'pu' }, serviceaccount: { name: 'b', uid: 'u' } });
+  const legacyTok = t.issue('a', 'b', 'u', { legacy: { secretName: 'b-token' } });
+  const legacy = payload(legacyTok);
+  assert.equal(legacy.iss, 'kubernetes/serviceaccount');
+  assert.equal(legacy['kubernetes.io/serviceaccount/secret.name'], 'b-token');
+  assert.equal(legacy.exp, undefined);
+  assert.equal(t.verify(legacyTok, new Date(Date.now() + 10 * 365 * 86400_000))?.legacy?.secretName, 'b-token');
+});
+
+test('a token verifies with nothing but the JWKS (ES256, kid matches)', () => {
+  const t = createServiceAccountTokens({ privateKey: generateSigningKey() });
+  const tok = t.issue('a', 'b', 'u');
+  const [h, p, s] = tok.split('.');
+  const header = JSON.parse(Buffer.from(h, 'base64url').toString()) as { alg: string; kid: string };
+  assert.equal(header.alg, 'ES256');
+  const jwk = t.jwks().keys.find((k) => k.kid === header.kid);
+  assert.ok(jwk);
+  const key = createPublicKey({ key: { ...jwk }, format: 'jwk' });
+  assert.ok(verify('sha256', Buffer.from(`${h}.${p}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url')));
+});
+
+test('authenticate consults the verifier for bearer tokens not in the table', async () => {
   const req = (token: string) => ({ headers: { authorization: `Bearer ${token}` }, socket: {} }) as unknown as IncomingMessage;
   const table = { admin: { user: 'admin', groups: ['system:masters'] } };
-  assert.equal(authenticate(req('admin'), table, t.verify)?.user, 'admin');
-  assert.equal(authenticate(req(t.issue('dev', 'default', 'u')), table, t.verify)?.user, 'system:serviceaccount:dev:default');
-  assert.equal(authenticate(req(t.issue('dev', 'default', 'u')), table), undefined);
-  assert.equal(authenticate(req('junk'), table, t.verify), undefined);
+  const verifier = (tok: string) => (tok === 'sa' ? Promise.resolve({ user: 'system:serviceaccount:dev:default', groups: [] }) : undefined);
+  assert.equal((await authenticate(req('admin'), table, verifier))?.user, 'admin');
+  assert.equal((await authenticate(req('sa'), table, verifier))?.user, 'system:serviceaccount:dev:default');
+  assert.equal(await authenticate(req('sa'), table), undefined);
+  assert.equal(await authenticate(req('junk'), table, verifier), undefined);
 });
 
-test('signing key is created once, 0600, and reused', () => {
+test('signing key is created once, 0600, reused, and an old HMAC key is replaced', () => {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-sa-key-'));
   try {
     const path = join(dir, 'pki', 'sa.key');
     const a = loadOrCreateSigningKey(path);
     assert.equal(statSync(path).mode & 0o777, 0o600);
-    assert.deepEqual(loadOrCreateSigningKey(path), a);
-    assert.equal(a.length, 32);
+    assert.equal(loadOrCreateSigningKey(path), a);
+    assert.match(a, /BEGIN PRIVATE KEY/);
+    writeFileSync(path, Buffer.alloc(32, 7).toString('base64') + '\n', { mode: 0o600 });
+    const b = loadOrCreateSigningKey(path);
+    assert.match(b, /BEGIN PRIVATE KEY/);
+    assert.equal(readFileSync(path, 'utf8'), b);
+    assert.equal(statSync(path).mode & 0o777, 0o600);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

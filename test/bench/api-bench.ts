@@ -5,6 +5,7 @@
 //   watch fan-out         100 watchers, event delivery latency
 //   skiff start → ready   the CLI, cold (new data dir) and warm (existing)
 //   RBAC on vs off        the same requests from a ServiceAccount token, both servers
+//   token revocation      pod-bound token GETs with the revocation lookups on vs off
 //   store on etcd         the store workload on a real etcd
 import { Agent, request, createServer } from 'node:https';
 import { spawnSync } from 'node:child_process';
@@ -15,6 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { startApiFixture } from '../integration/api-fixture';
 import { runStoreBench } from './store-bench';
 import { runRbacCompare } from './rbac-compare';
+import { runTokenCompare } from './token-compare';
 
 const out = (line: string) => console.log(line);
 const pct = (xs: number[], p: number) => {
@@ -214,6 +216,7 @@ async function main() {
   out(`  skiff start -> ready, cold / warm  ${ms(cold)} / ${ms(warm)}   | node -e 0: ${ms(nodeFloor)} (target <= 1000 ms)`);
   out(`  process RSS after the run          ${(rss / 1048576).toFixed(0)} MiB`);
   await runRbacCompare(out);
+  await runTokenCompare(out);
   out('');
   await runStoreBench(out);
 }

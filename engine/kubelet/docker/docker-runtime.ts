@@ -27,8 +27,8 @@ import { ensurePauseImage } from '../../docker/pause-image';
 import { watchOutsideChanges } from './outside-changes';
 import { watchDockerEvents } from './docker-events';
 import { dockerDate, ignoreGone, notFound } from './docker-errors';
+import { createPodTokens, type RequestPodToken, type TokenSource } from './pod-tokens';
 const VOLUME_REFRESH_MS = 5_000;
-const TOKEN_REISSUE_MS = 24 * 3600_000;
 
 export interface DockerRuntimeOptions {
   /** The cluster's identity (names.ts): containers are labelled and selected by its UID. */
@@ -41,8 +41,8 @@ export interface DockerRuntimeOptions {
   hostIP?: string;
   docker?: Docker;
   lookup?: ObjectLookup;
-  /** A service-account token for the pod (projected volumes). */
-  token?: (pod: KubeObject) => Promise<string | undefined>;
+  /** A service-account token bound to the pod, via TokenRequest (projected volumes; pod-tokens.ts renews them). */
+  token?: RequestPodToken;
   caCert?: string;
   pvcPath?: (namespace: string, claim: string) => Promise<string | undefined>;
   log?: (line: string) => void;
@@ -129,18 +129,8 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
 
   const podDir = (uid: string) => join(o.dataDir, 'pods', uid);
 
-  // Projected service-account tokens live 7 days; a pod's token is reissued after a day, so
-  // long-running pods always hold a valid one, and volume refreshes in between rewrite nothing.
-  const tokens = new Map<string, { token: Promise<string | undefined>; at: number }>();
-  const tokenFor = (pod: KubeObject) => {
-    const uid = pod.metadata.uid!;
-    const t = tokens.get(uid);
-    if (t && Date.now() - t.at < TOKEN_REISSUE_MS) return t.token;
-    const token = o.token?.(pod) ?? Promise.resolve(undefined);
-    tokens.set(uid, { token, at: Date.now() });
-    token.catch(() => tokens.delete(uid));
-    return token;
-  };
+  const podTokens = createPodTokens({ request: o.token });
+  const tokenFor = (pod: KubeObject) => (source: TokenSource) => podTokens.get(pod, source);
 
   // ConfigMap/Secret/projected volumes follow their sources, as the kubelet's periodic sync does.
   let refreshing = false;
@@ -154,7 +144,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
           pod,
           podDir: podDir(uid),
           lookup: o.lookup,
-          token: () => tokenFor(pod),
+          token: tokenFor(pod),
           caCert: o.caCert,
         }).catch(() => []);
         if (changed.length) log(`pod ${pod.metadata.namespace}/${pod.metadata.name}: volume(s) ${changed.join(', ')} updated`);
@@ -333,7 +323,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
         sandboxIPs.delete(c.Id);
       }
       pods.delete(podUid);
-      tokens.delete(podUid);
+      podTokens.forget(podUid);
       rmSync(podDir(podUid), { recursive: true, force: true });
     },
 
@@ -355,7 +345,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
         pod,
         podDir: podDir(cfg.podUid),
         lookup: o.lookup,
-        token: () => tokenFor(pod),
+        token: tokenFor(pod),
         caCert: o.caCert,
         pvcPath: o.pvcPath,
       });

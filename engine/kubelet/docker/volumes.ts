@@ -19,8 +19,8 @@ export interface VolumeInput {
   /** Per-pod directory on the host (volumes live under it). */
   podDir: string;
   lookup?: ObjectLookup;
-  /** Service-account token for projected/SA volumes, and the cluster CA. */
-  token?: () => Promise<string | undefined>;
+  /** A service-account token for a projected source (its audience and lifetime), and the cluster CA. */
+  token?: (source: { audience?: string; expirationSeconds?: number }) => Promise<string | undefined>;
   caCert?: string;
   /** Resolves a PVC to a host path (local-path PVs). */
   pvcPath?: (namespace: string, claim: string) => Promise<string | undefined>;
@@ -75,7 +75,8 @@ async function volumeFiles(vol: any, v: VolumeInput): Promise<VolumeFiles> {
       const plural = s.configMap ? 'configmaps' : 'secrets';
       Object.assign(files, pick(filesOf(await get(plural, (s.configMap ?? s.secret).name), plural), (s.configMap ?? s.secret).items));
     }
-    if (s.serviceAccountToken) files[s.serviceAccountToken.path] = (await v.token?.()) ?? '';
+    const sat = s.serviceAccountToken as { path: string; audience?: string; expirationSeconds?: number } | undefined;
+    if (sat) files[sat.path] = (await v.token?.({ audience: sat.audience, expirationSeconds: sat.expirationSeconds })) ?? '';
   }
   if (vol.projected?.sources?.some((s: any) => s.serviceAccountToken)) {
     files['ca.crt'] ??= v.caCert ?? '';

@@ -130,6 +130,14 @@ function skiffRoles(): KubeObject[] {
     clusterRole('system:skiff:node-manager', [rule(READ, [''], ['nodes', 'pods'])]),
     // Bound to nobody: the Node authorizer applies these rules; kept for `kubectl describe`.
     clusterRole('system:node', nodeRules()),
+    // For nodes joining with a bootstrap token (issue 15), bound when a join token is made.
+    clusterRole('system:node-bootstrapper', [rule(['create', ...READ], ['certificates.k8s.io'], ['certificatesigningrequests'])]),
+    clusterRole('system:certificates.k8s.io:certificatesigningrequests:nodeclient', [
+      rule(['create'], ['certificates.k8s.io'], ['certificatesigningrequests/nodeclient']),
+    ]),
+    clusterRole('system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', [
+      rule(['create'], ['certificates.k8s.io'], ['certificatesigningrequests/selfnodeclient']),
+    ]),
   ];
 }
 

@@ -110,6 +110,7 @@ void test('a kubelet reads only what pods bound to its node use, and writes only
     // Pods: status of its own only; no spec changes, no other node's pods, only mirror pods created.
     await admin.create(R.pods, 'app', pod('again-a', 'a', 'for-a'));
     await a.patch(R.pods, 'app', 'again-a', 'merge', { status: { phase: 'Running' } }, { subresource: 'status' });
+    assert.equal((await a.get(R.secrets, 'app', 'for-a')).metadata.name, 'for-a', 'a status write keeps the pod in the graph');
     await refused(
       a.patch(R.pods, 'app', 'on-b', 'merge', { status: { phase: 'Failed' } }, { subresource: 'status' }),
       'node "a" can only update pod status for pods with spec.nodeName set to itself',

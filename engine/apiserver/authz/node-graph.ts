@@ -78,6 +78,13 @@ export function createNodeGraph(store: Store): NodeGraph {
     loading = undefined;
   }
 
+  // A bound pod's references never change (its spec is immutable but for ephemeral containers):
+  // its status writes, the kubelets' hot path, are recognised without parsing them.
+  const samePod = (key: string, value: string) => {
+    const known = pods.get(key);
+    return !!known && value.includes(`"nodeName":"${known.node}"`) && !value.includes('"ephemeralContainers"');
+  };
+
   async function follow(prefix: string, set: (key: string, obj: KubeObject | undefined) => void) {
     const res = await store.list({ prefix });
     for (const kv of res.items) set(kv.key, decodeObject(kv));
@@ -87,7 +94,10 @@ export function createNodeGraph(store: Store): NodeGraph {
         prefix,
         afterRevision: res.revision,
         onEvents(events) {
-          for (const e of events) set(e.kv.key, e.type === 'delete' ? undefined : decodeObject(e.kv));
+          for (const e of events) {
+            if (e.type === 'delete') set(e.kv.key, undefined);
+            else if (prefix !== PODS || !samePod(e.kv.key, e.kv.value)) set(e.kv.key, decodeObject(e.kv));
+          }
         },
         onError: () => reset(),
       }),

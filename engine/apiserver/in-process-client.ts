@@ -132,7 +132,7 @@ export function createInProcessClient(core: ApiCore, opts: InProcessClientOption
       const handler = findSubresource(def, sub);
       if (!handler?.create) throw errors.notFoundPath();
       await allow('create', def, ns, name, sub);
-      await handler.create({ deps, def, ns, name, q: new URLSearchParams() }, body);
+      await handler.create({ deps, def, ns, name, q: new URLSearchParams(), request }, body);
       return { kind: 'Status', apiVersion: 'v1', status: 'Success', code: 201 };
     },
 

@@ -6,6 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { join } from 'node:path';
 import { issueClientCert } from '../../engine/pki/create-pki';
 import { kubectlPath, run, type RunResult } from '../integration/harness';
@@ -40,6 +41,8 @@ items:
 describe('component identities (client certificates, real kubectl)', () => {
   let r: RbacFixture;
   let as: (user: string, groups: string[]) => Promise<(args: string[]) => Promise<RunResult>>;
+  /** One PATCH (merge) or POST as system:node:node-a: writes kubectl cannot make without reading first. */
+  let asNodeA: (method: string, path: string, body: unknown) => Promise<{ status: number; message: string }>;
 
   before(async () => {
     r = await startRbacFixture();
@@ -49,6 +52,22 @@ describe('component identities (client certificates, real kubectl)', () => {
     );
     assert.equal(setup.code, 0, setup.stderr);
     let n = 0;
+    const nodeCert = await issueClientCert(r.f.pki.caCert, r.f.pki.caKey, 'system:node:node-a', ['system:nodes']);
+    asNodeA = (method, path, body) =>
+      new Promise((resolve, reject) => {
+        const type = method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
+        const req = request(
+          `${r.f.server.url}${path}`,
+          { method, ca: r.f.pki.caCert, cert: nodeCert.cert, key: nodeCert.key, headers: { 'Content-Type': type } },
+          (res) => {
+            let text = '';
+            res.on('data', (d) => (text += d));
+            res.on('end', () => resolve({ status: res.statusCode!, message: JSON.parse(text).message ?? '' }));
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify(body));
+      });
     as = async (user, groups) => {
       const cert = await issueClientCert(r.f.pki.caCert, r.f.pki.caKey, user, groups);
       const file = join(r.f.dir, `cert-${++n}.kubeconfig`);
@@ -126,5 +145,30 @@ describe('component identities (client certificates, real kubectl)', () => {
     assert.equal(own.code, 0, own.stderr);
     const b = await r.admin(['get', 'node', 'node-b', '-o', 'jsonpath={.metadata.labels.pwned}']);
     assert.equal(b.stdout, '', 'node B unchanged');
+  });
+
+  test("node A cannot write node B's status, the status of node B's pods, nor evict them; its own pod's status it can", async () => {
+    const nodeStatus = await asNodeA('PATCH', '/api/v1/nodes/node-b/status', {
+      status: { conditions: [{ type: 'Ready', status: 'False' }] },
+    });
+    assert.equal(nodeStatus.status, 403);
+    assert.equal(nodeStatus.message, 'nodes "node-b" is forbidden: node "node-a" is not allowed to modify node "node-b"');
+    const podStatus = await asNodeA('PATCH', '/api/v1/namespaces/app/pods/on-b/status', { status: { phase: 'Failed' } });
+    assert.equal(podStatus.status, 403);
+    assert.equal(
+      podStatus.message,
+      'pods "on-b" is forbidden: node "node-a" can only update pod status for pods with spec.nodeName set to itself',
+    );
+    const evict = await asNodeA('POST', '/api/v1/namespaces/app/pods/on-b/eviction', {
+      apiVersion: 'policy/v1',
+      kind: 'Eviction',
+      metadata: { name: 'on-b', namespace: 'app' },
+    });
+    assert.equal(evict.status, 403);
+    assert.match(evict.message, /node "node-a" can only delete pods with spec.nodeName set to itself/);
+    const own = await asNodeA('PATCH', '/api/v1/namespaces/app/pods/on-a/status', { status: { message: 'kubelet was here' } });
+    assert.equal(own.status, 200, own.message);
+    const b = await r.admin(['get', 'pod', 'on-b', '-n', 'app', '-o', 'jsonpath={.status.phase}']);
+    assert.notEqual(b.stdout, 'Failed', "node B's pod unchanged");
   });
 });

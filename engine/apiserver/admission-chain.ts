@@ -15,6 +15,7 @@ import { createDefaultIngressClassAdmission } from './admission-ingressclass';
 import { createServiceAccountAdmission } from './admission-serviceaccount';
 import { createPodSecurityAdmission, type PodSecurityDeps } from './admission/pod-security/plugin';
 import { createWebhookPlugins, WEBHOOK_CACHED } from './admission/webhook/webhook-plugins';
+import { createNodeRestrictionAdmission } from './admission/node-restriction';
 
 export interface AdmissionPlugin extends Admission {
   name: string;
@@ -166,6 +167,8 @@ export function createDefaultAdmission(
   // Pod Security reads the pod's namespace on every pod write: from the namespaces' watch cache.
   const getNamespace = (name: string) => storage.get('', 'v1', 'namespaces', undefined, name).catch(() => undefined);
   const chain = chainAdmission([
+    // Kubelets write only their own Node, Lease and pods' status (before anything mutates).
+    createNodeRestrictionAdmission(),
     createServiceAccountAdmission(storage),
     createLimitRangeAdmission(storage),
     createPriorityAdmission(storage),

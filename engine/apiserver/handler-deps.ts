@@ -51,6 +51,8 @@ export interface SubresourceCall {
   ns: string | undefined;
   name: string;
   q: URLSearchParams;
+  /** Who makes an HTTP write (admission sees it: NodeRestriction, webhooks). */
+  request?: import('./admission/admission-request').AdmissionRequest;
 }
 
 export interface HttpSubresourceCall extends SubresourceCall {

@@ -32,7 +32,8 @@ export async function handleResource(
   const ns = def.namespaced ? route.namespace : undefined;
   const method = req.method ?? 'GET';
   if (def.deprecationWarning) res.setHeader('Warning', warningHeader([def.deprecationWarning]));
-  if (route.subresource) return handleSubresource(deps, def, ns, route.name!, route.subresource, req, q, user, res);
+  if (route.subresource)
+    return handleSubresource(deps, def, ns, route.name!, route.subresource, req, q, user, res, admissionRequest(user, res));
   if (def.virtual) {
     if (method !== 'POST' || route.name) throw errors.methodNotAllowed();
     return handleSubresource(deps, def, ns, '', '', req, q, user);

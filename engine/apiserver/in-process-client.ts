@@ -1,6 +1,9 @@
 // The in-process client: the same storage, admission, validation and watch machinery the
 // HTTPS API uses, without TLS and JSON on the wire. Controllers, the scheduler and local
-// kubelets use it; returned objects are the caller's own (safe to mutate).
+// kubelets use it; returned objects are the caller's own (safe to mutate). A client made with a
+// user is authorized like a request from that user (Node authorizer, RBAC) and admitted as it
+// (NodeRestriction); one without is the cluster's own composer and is not checked.
+import type { UserInfo } from '../apimachinery/user-info';
 import type { KindDef, KubeObject } from '../kinds/types';
 import type { ApiCore } from './api-core';
 import { errors } from './status';
@@ -8,6 +11,9 @@ import { buildFilter } from './request-decoding';
 import { openWatch } from './watch';
 import { findSubresource } from './subresource-table';
 import type { KubeClient, ResourceRef, PatchType } from '../client/types';
+import type { Attributes } from './authz/request-info';
+import { exactName } from './authz/request-info';
+import { collectingRequest } from './admission/admission-request';
 
 const patchTypes: Record<PatchType, string> = {
   merge: 'application/merge-patch+json',
@@ -18,9 +24,33 @@ const patchTypes: Record<PatchType, string> = {
 /** The field manager in-process writers (controllers, scheduler, local kubelets) are recorded as. */
 export const IN_PROCESS_MANAGER = 'skiff-control-plane';
 
-export function createInProcessClient(core: ApiCore): KubeClient {
+export interface InProcessClientOptions {
+  /** Who the client acts as; none: unchecked (the cluster's composer and tests). */
+  user?: UserInfo;
+}
+
+export function createInProcessClient(core: ApiCore, opts: InProcessClientOptions = {}): KubeClient {
   const { deps } = core;
   const resources = deps.resources;
+  const { user } = opts;
+  // In-process writers have nobody to warn; admission still sees who writes.
+  const request = user ? collectingRequest(user, () => {}) : undefined;
+  const allow = async (verb: string, def: KindDef, ns: string | undefined, name = '', subresource = '') => {
+    if (!user) return;
+    const a: Attributes = {
+      user,
+      verb,
+      resourceRequest: true,
+      path: '',
+      apiGroup: def.group,
+      apiVersion: def.version,
+      namespace: def.namespaced ? (ns ?? '') : '',
+      resource: def.plural,
+      subresource,
+      name,
+    };
+    await core.authorization.check(a);
+  };
 
   function kind(res: ResourceRef): KindDef {
     const def = deps.kinds.byResource(res.group, res.version, res.plural);
@@ -37,11 +67,13 @@ export function createInProcessClient(core: ApiCore): KubeClient {
   return {
     async get(res, ns, name) {
       const def = kind(res);
+      await allow('get', def, ns, name);
       return resources.get(def, nsOf(def, ns), name);
     },
 
     async list(res, ns, opts = {}) {
       const def = kind(res);
+      await allow('list', def, ns, exactName(opts.fieldSelector ?? null));
       const filter = buildFilter(deps, def, query({ labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector }));
       const r = await resources.list(def, nsOf(def, ns), { filter, limit: opts.limit, continueToken: opts.continue });
       // Listed objects are shared with the API server's cache: hand out copies.
@@ -51,25 +83,28 @@ export function createInProcessClient(core: ApiCore): KubeClient {
     async create(res, ns, obj, opts = {}) {
       const def = kind(res);
       if (def.namespaced && !ns) ns = obj.metadata?.namespace;
-      return resources.create(def, nsOf(def, ns), structuredClone(obj), { dryRun: opts.dryRun, fieldManager: IN_PROCESS_MANAGER });
+      await allow('create', def, ns);
+      return resources.create(def, nsOf(def, ns), structuredClone(obj), { dryRun: opts.dryRun, fieldManager: IN_PROCESS_MANAGER, request });
     },
 
     async update(res, ns, obj, opts = {}) {
       const def = kind(res);
       const body = structuredClone(obj);
       const rv = body.metadata?.resourceVersion;
+      await allow('update', def, ns ?? obj.metadata?.namespace, obj.metadata.name, opts.subresource);
       return resources.mutate(
         def,
         nsOf(def, ns ?? obj.metadata?.namespace),
         obj.metadata.name!,
         () => body,
-        { dryRun: opts.dryRun, subresource: opts.subresource, fieldManager: IN_PROCESS_MANAGER },
+        { dryRun: opts.dryRun, subresource: opts.subresource, fieldManager: IN_PROCESS_MANAGER, request },
         rv || undefined,
       );
     },
 
     async patch(res, ns, name, type, patch, opts = {}) {
       const def = kind(res);
+      await allow('patch', def, ns, name, opts.subresource);
       return resources.mutate(
         def,
         nsOf(def, ns),
@@ -81,13 +116,14 @@ export function createInProcessClient(core: ApiCore): KubeClient {
             throw errors.conflict(def.group, def.plural, name);
           return next;
         },
-        { dryRun: opts.dryRun, subresource: opts.subresource, fieldManager: IN_PROCESS_MANAGER },
+        { dryRun: opts.dryRun, subresource: opts.subresource, fieldManager: IN_PROCESS_MANAGER, request },
       );
     },
 
     async delete(res, ns, name, opts = {}) {
       const def = kind(res);
-      return (await resources.remove(def, nsOf(def, ns), name, opts)).obj;
+      await allow('delete', def, ns, name);
+      return (await resources.remove(def, nsOf(def, ns), name, { ...opts, request })).obj;
     },
 
     async createSubresource(res, ns, name, sub, body) {
@@ -95,7 +131,8 @@ export function createInProcessClient(core: ApiCore): KubeClient {
       // The same handler objects HTTP uses (pods/binding, pods/eviction): only those that take a body.
       const handler = findSubresource(def, sub);
       if (!handler?.create) throw errors.notFoundPath();
-      const answer = await handler.create({ deps, def, ns, name, q: new URLSearchParams() }, body);
+      await allow('create', def, ns, name, sub);
+      const answer = await handler.create({ deps, def, ns, name, q: new URLSearchParams(), request }, body);
       return answer ?? { kind: 'Status', apiVersion: 'v1', status: 'Success', code: 201 };
     },
 
@@ -104,6 +141,7 @@ export function createInProcessClient(core: ApiCore): KubeClient {
       let stopped = false;
       (async () => {
         const def = kind(res);
+        await allow('watch', def, ns, exactName(opts.fieldSelector ?? null));
         const filter = buildFilter(deps, def, query({ labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector }));
         stopFn = await openWatch(
           { store: deps.store, resources },

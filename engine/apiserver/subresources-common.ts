@@ -11,8 +11,8 @@ import { APPLY_PATCH_TYPES, fieldManagerOf, handleApply } from './apply-handler'
 
 /** <resource>/status: the whole object read, and writes that change only its status (the strategy decides). */
 export const statusSubresource: SubresourceHandler = {
-  async serve({ deps, def, ns, name, req, q, method }) {
-    const opts = { dryRun: isDryRun(q), subresource: 'status' as const };
+  async serve({ deps, def, ns, name, req, q, method, request }) {
+    const opts = { dryRun: isDryRun(q), subresource: 'status' as const, request };
     if (method === 'GET') {
       const obj = await deps.resources.get(def, ns, name);
       return { status: 200, body: wantsTable(req) ? toTable(def, [obj], {}, includeObjectParam(q), deps.now().getTime()) : obj };
@@ -24,7 +24,7 @@ export const statusSubresource: SubresourceHandler = {
       return { status: 200, body: await deps.resources.mutate(def, ns, name, () => body, { ...opts, fieldManager }, rv || undefined) };
     }
     if (method === 'PATCH') {
-      if (APPLY_PATCH_TYPES.includes(mediaType(req))) return handleApply(deps, def, ns, name, req, q, 'status');
+      if (APPLY_PATCH_TYPES.includes(mediaType(req))) return handleApply(deps, def, ns, name, req, q, 'status', request);
       const fieldManager = fieldManagerOf(req, q, 'PatchOptions');
       const p = await readPatch(req, def);
       const change = (cur: KubeObject) => deps.applyPatch(p.type, cur, p.body, deps.schemaOf(def.model));

@@ -2,7 +2,7 @@
 // (kubectl debug), log, and exec/attach/portforward when no node streams them (upgrades are
 // served by pod-upgrade.ts).
 import type { KindDef, KubeObject } from '../kinds/types';
-import type { HandlerDeps, SubresourceHandler } from './handler-deps';
+import type { HandlerDeps, SubresourceCall, SubresourceHandler } from './handler-deps';
 import { errors } from './status';
 import { parseDeleteOptions, readJson, readPatch } from './request-decoding';
 import { isDryRun } from './request-options';
@@ -23,11 +23,11 @@ export const podBinding: SubresourceHandler = {
 
 export const podEviction: SubresourceHandler = {
   methods: ['POST'],
-  async serve({ deps, def, ns, name, req, q }) {
-    await evictPod(deps, def, ns, name, await readJson(req), q);
+  async serve({ deps, def, ns, name, req, q, request }) {
+    await evictPod(deps, def, ns, name, await readJson(req), q, request);
     return { status: 201, body: success(201) };
   },
-  create: ({ deps, def, ns, name }, body) => evictPod(deps, def, ns, name, body),
+  create: ({ deps, def, ns, name, request }, body) => evictPod(deps, def, ns, name, body, undefined, request),
 };
 
 /** exec, attach, portforward (and log without node streams) over plain HTTP: why no node answers. */
@@ -133,6 +133,7 @@ export async function evictPod(
   name: string,
   body: any,
   q = new URLSearchParams(),
+  request?: SubresourceCall['request'],
 ): Promise<void> {
   const pod = await deps.resources.get(def, ns, name);
   const pdbDef = deps.kinds.byResource('policy', 'v1', 'poddisruptionbudgets');
@@ -145,5 +146,5 @@ export async function evictPod(
       }
     }
   }
-  await deps.resources.remove(def, ns, name, parseDeleteOptions(body?.deleteOptions ?? {}, q));
+  await deps.resources.remove(def, ns, name, { ...parseDeleteOptions(body?.deleteOptions ?? {}, q), request });
 }

@@ -18,12 +18,13 @@ export async function handleSubresource(
   q: URLSearchParams,
   user: { user: string; groups: string[] },
   res?: ServerResponse,
+  request?: import('./admission/admission-request').AdmissionRequest,
 ): Promise<Reply | undefined> {
   const method = req.method ?? 'GET';
   if (def.virtual) return review(deps, def, ns, req, user);
   const handler = findSubresource(def, sub);
   if (!handler || (handler.methods && !handler.methods.includes(method))) throw errors.notFoundPath();
-  return handler.serve({ deps, def, ns, name, q, method, req, res });
+  return handler.serve({ deps, def, ns, name, q, method, req, res, request });
 }
 
 async function review(

@@ -3,6 +3,8 @@
 import { join } from 'node:path';
 import type { ApiCore } from '../apiserver/api-core';
 import { createInProcessClient } from '../apiserver/in-process-client';
+import type { UserInfo } from '../apimachinery/user-info';
+import { CONTROLLER_MANAGER, INGRESS_CONTROLLER, NETWORK_AGENT, NODE_MANAGER, SCHEDULER, nodeUser } from '../apiserver/authz/users';
 import { storedResources } from '../apiserver/stored-resources';
 import { startControllerManager } from '../controllers/manager';
 import { R, type KubeClient } from '../client/types';
@@ -52,7 +54,16 @@ export interface ClusterComponents {
 
 export async function startClusterComponents(opts: ClusterComponentsOptions): Promise<ClusterComponents> {
   const log = opts.log ?? (() => {});
+  // The composer's own client (creates nodes and add-ons, as kubeadm does) is unchecked; each
+  // component acts as its own user, authorized and admitted like a request from it (issue 12).
   const client = createInProcessClient(opts.core);
+  const as = (user: UserInfo) => createInProcessClient(opts.core, { user });
+  const nodeClients = new Map<string, KubeClient>();
+  const nodeClient = (name: string) => {
+    let c = nodeClients.get(name);
+    if (!c) nodeClients.set(name, (c = as(nodeUser(name))));
+    return c;
+  };
   const stops: (() => void)[] = [];
   let network: NetworkController | undefined;
   let ingress: IngressController | undefined;
@@ -71,7 +82,8 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       const { startNetworkController } = await import('../network/network-controller');
       const { CLUSTER_DOMAIN } = await import('../network/address-plan');
       const net = startNetworkController({
-        client,
+        client: as(NETWORK_AGENT),
+        setupClient: client,
         cluster: opts.clusterRef ?? opts.clusterName,
         clusterDir: opts.dataDir,
         plan: opts.network,
@@ -84,7 +96,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       ingressStart = (async () => {
         const { startIngressController } = await import('../network/ingress/ingress-controller');
         ingress = startIngressController({
-          client,
+          client: as(INGRESS_CONTROLLER),
           log,
           httpPort: opts.ingressPort ?? envPort(process.env.SKIFF_INGRESS_PORT),
           httpsPort: opts.ingressHttpsPort ?? envPort(process.env.SKIFF_INGRESS_HTTPS_PORT),
@@ -106,18 +118,24 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       sandboxImage: opts.sandboxImage ?? process.env.SKIFF_SANDBOX_IMAGE,
       subnet: opts.network?.subnet,
       caCert: opts.core.caCert,
-      token: (pod, source) => podToken(client, pod, source),
+      token: (pod, source) => podToken(nodeClient(pod.spec?.nodeName ?? ''), pod, source),
       ...(podNetwork ? { network: podNetwork } : {}),
     };
-    const nodeManager = await startNodeManager({ client, log, nodeStreams: opts.core.nodeStreams, docker });
+    const nodeManager = await startNodeManager({
+      client: as(NODE_MANAGER),
+      clientFor: nodeClient,
+      log,
+      nodeStreams: opts.core.nodeStreams,
+      docker,
+    });
     stops.push(() => nodeManager.stop());
     opts.core.metrics.source = () => nodeManager.metrics(); // metrics.k8s.io (kubectl top)
     if (opts.nodes > 0) await createSimulatedNodes(client, opts.clusterName, opts.nodes, 1, opts.nodeRuntime);
     const { startScheduler } = await import('../scheduler/index');
-    const scheduler = await startScheduler({ client, log });
+    const scheduler = await startScheduler({ client: as(SCHEDULER), log });
     stops.push(() => scheduler.stop());
     const manager = await startControllerManager({
-      client,
+      client: as(CONTROLLER_MANAGER),
       log,
       dataDir: opts.dataDir,
       metrics: () => nodeManager.metrics(),

@@ -23,7 +23,10 @@ import type { DockerRuntimeOptions } from './docker/docker-runtime';
 export { NODE_RUNTIME_ANNOTATION, NODE_STOPPED_ANNOTATION, simulatedNode } from './simulated-node';
 
 export interface NodeManagerOptions {
+  /** The manager's shared watches of Nodes and bound Pods (and each kubelet's, without `clientFor`). */
   client: KubeClient;
+  /** The client each node's kubelet acts through (its own identity, system:node:<name>). */
+  clientFor?: (nodeName: string) => KubeClient;
   log?: (line: string) => void;
   now?: () => Date;
   simulated?: { startDelayMs?: number; completeAfterMs?: number; backoffBaseMs?: number };
@@ -83,6 +86,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
   async function addNode(n: KubeObject) {
     const name = n.metadata.name!;
     if (kubelets.has(name)) return;
+    const nodeClient = opts.clientFor?.(name) ?? client;
     let cidr: string | undefined = n.spec?.podCIDR;
     let index = indexOfPodCIDR(cidr);
     if (index === undefined) {
@@ -90,7 +94,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
       if (!cidr) {
         // Nobody allocated a pod CIDR (no IPAM controller): take the next free one.
         cidr = podCIDRFor(index);
-        await client
+        await nodeClient
           .patch(R.nodes, undefined, name, 'merge', { spec: { podCIDR: cidr, podCIDRs: [cidr] } })
           .catch((e) => log(`node ${name}: podCIDR: ${e.message}`));
       }
@@ -109,7 +113,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
         node: name,
         hostIP: nodeIPFor(index),
         log,
-        ...dockerLookups(client),
+        ...dockerLookups(nodeClient),
         // A broken event stream is the first sign of a Docker restart (and its return the last): check now.
         onEvents: () => void h.health?.check(),
       });
@@ -143,7 +147,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
       opts.nodeStreams?.set(name, simulatedStreams(name));
     }
     const kubelet = createKubelet({
-      client,
+      client: nodeClient,
       nodeName: name,
       runtime,
       writes,

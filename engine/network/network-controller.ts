@@ -19,7 +19,10 @@ import { startAgent } from './agent-runner';
 import type { AgentLink } from './agent-link';
 
 export interface NetworkControllerOptions {
+  /** The agent's own identity: reads Services and EndpointSlices, writes LoadBalancer status. */
   client: KubeClient;
+  /** Creates the kube-dns Service, an add-on the cluster installs (default: `client`). */
+  setupClient?: KubeClient;
   /** The cluster's identity in Docker (engine/docker/names.ts). */
   cluster: ClusterKey;
   /** The cluster's own directory. */
@@ -80,7 +83,7 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
 
   const agent = (async () => {
     const { default: Docker } = await import('dockerode');
-    await ensureKubeDnsService(o.client, o.plan.dnsIP).catch((e) => log(`network: kube-dns Service: ${e.message}`));
+    await ensureKubeDnsService(o.setupClient ?? o.client, o.plan.dnsIP).catch((e) => log(`network: kube-dns Service: ${e.message}`));
     const l = await startAgent({
       docker: o.docker ?? new Docker(),
       cluster: o.cluster,

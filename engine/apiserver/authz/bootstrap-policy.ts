@@ -12,7 +12,7 @@ const AGGREGATE = (to: string) => `rbac.authorization.k8s.io/aggregate-to-${to}`
 const rule = (verbs: string[], apiGroups: string[], resources: string[]): PolicyRule => ({ verbs, apiGroups, resources });
 const urls = (verbs: string[], nonResourceURLs: string[]): PolicyRule => ({ verbs, nonResourceURLs });
 
-function clusterRole(
+export function clusterRole(
   name: string,
   rules: PolicyRule[],
   extra: { labels?: Record<string, string>; aggregateFrom?: string } = {},
@@ -32,7 +32,7 @@ function clusterRole(
   };
 }
 
-function clusterRoleBinding(name: string, role: string, subjects: { kind: 'User' | 'Group'; name: string }[]): KubeObject {
+export function clusterRoleBinding(name: string, role: string, subjects: { kind: 'User' | 'Group'; name: string }[]): KubeObject {
   return {
     apiVersion: `${RBAC}/v1`,
     kind: 'ClusterRoleBinding',

@@ -6,11 +6,12 @@ import type { KindDef, KubeObject } from '../../kinds/types';
 import type { Resources } from '../resource-store';
 import { ApiError } from '../status';
 import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './bootstrap-policy';
+import { componentClusterRoleBindings, componentClusterRoles } from './component-policy';
 import { covers } from './rules';
 import { asBinding, asRole } from './rbac-types';
 
 export async function reconcileBootstrapPolicy(deps: { resources: Resources; clusterRoles: KindDef; clusterRoleBindings: KindDef }) {
-  for (const want of bootstrapClusterRoles()) {
+  for (const want of [...bootstrapClusterRoles(), ...componentClusterRoles()]) {
     await ensure(deps.resources, deps.clusterRoles, want, (cur) => {
       const next = mergeMeta(cur, want);
       const [have, need] = [asRole(cur), asRole(want)];
@@ -27,7 +28,7 @@ export async function reconcileBootstrapPolicy(deps: { resources: Resources; clu
       return next;
     });
   }
-  for (const want of bootstrapClusterRoleBindings()) {
+  for (const want of [...bootstrapClusterRoleBindings(), ...componentClusterRoleBindings()]) {
     await ensure(deps.resources, deps.clusterRoleBindings, want, (cur) => {
       const next = mergeMeta(cur, want);
       const subjects = [...(asBinding(cur).subjects ?? [])];

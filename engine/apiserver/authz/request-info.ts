@@ -72,7 +72,7 @@ export function requestAttributes(user: UserInfo, method: string, pathname: stri
   return a;
 }
 
-function exactName(selector: string | null): string | undefined {
+export function exactName(selector: string | null): string | undefined {
   if (!selector) return undefined;
   for (const term of selector.split(',')) {
     const m = /^\s*metadata\.name\s*==?\s*([^\s,]+)\s*$/.exec(term);

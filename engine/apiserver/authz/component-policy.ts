@@ -1,0 +1,158 @@
+// The roles Skiff's own components act under (issue 12: least privilege for the control plane).
+// The scheduler and kubelets get upstream's roles as they are (system:kube-scheduler with
+// system:volume-scheduler; system:node's rules, applied by the Node authorizer rather than a
+// binding, as upstream). Skiff's controller manager runs every controller under one identity
+// (kube-controller-manager without --use-service-account-credentials), so its role is the union
+// of the upstream system:controller:* roles of the controllers it runs: read and write every kind
+// (the garbage collector and namespace deletion reach all of them), create only what a controller
+// creates. Skiff's own parts (network agent, ingress, node manager) get roles of their own.
+import type { KubeObject } from '../../kinds/types';
+import type { PolicyRule } from './rules';
+import { clusterRole, clusterRoleBinding } from './bootstrap-policy';
+import { CONTROLLER_MANAGER, INGRESS_CONTROLLER, NETWORK_AGENT, NODE_MANAGER, SCHEDULER } from './users';
+
+const READ = ['get', 'list', 'watch'];
+const EVENTS = (verbs = ['create', 'patch', 'update']): PolicyRule[] => [
+  rule(verbs, [''], ['events']),
+  rule(verbs, ['events.k8s.io'], ['events']),
+];
+function rule(verbs: string[], apiGroups: string[], resources: string[], resourceNames?: string[]): PolicyRule {
+  return { verbs, apiGroups, resources, ...(resourceNames ? { resourceNames } : {}) };
+}
+const REVIEWS = [
+  rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
+  rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
+];
+
+/** upstream's NodeRules(): what any kubelet may do before the Node authorizer's graph narrows
+ *  Secrets, ConfigMaps, PVCs, PVs and ServiceAccounts to those of its own pods. */
+export function nodeRules(): PolicyRule[] {
+  return [
+    ...REVIEWS,
+    rule(['create'], ['authorization.k8s.io'], ['localsubjectaccessreviews']),
+    rule(READ, [''], ['services']),
+    rule(['create', ...READ], [''], ['nodes']),
+    rule(['update', 'patch'], [''], ['nodes/status']),
+    rule(['update', 'patch', 'delete'], [''], ['nodes']),
+    rule(['create', 'update', 'patch'], [''], ['events']),
+    rule(READ, [''], ['pods']),
+    rule(['create', 'delete'], [''], ['pods']), // mirror pods (NodeRestriction allows only those)
+    rule(['update', 'patch'], [''], ['pods/status']),
+    rule(['create'], [''], ['pods/eviction']),
+    rule(['update', 'patch'], [''], ['persistentvolumeclaims/status']),
+    rule(['create', ...READ], ['certificates.k8s.io'], ['certificatesigningrequests']),
+    rule(['get', 'create', 'update', 'patch', 'delete'], ['coordination.k8s.io'], ['leases']),
+    rule(READ, ['storage.k8s.io'], ['csidrivers']),
+    rule(['get', 'create', 'update', 'patch', 'delete'], ['storage.k8s.io'], ['csinodes']),
+    rule(READ, ['node.k8s.io'], ['runtimeclasses']),
+  ];
+}
+
+function schedulerRoles(): KubeObject[] {
+  return [
+    clusterRole('system:kube-scheduler', [
+      ...EVENTS(),
+      rule(['create'], ['coordination.k8s.io'], ['leases']),
+      rule(['get', 'update'], ['coordination.k8s.io'], ['leases'], ['kube-scheduler']),
+      rule(READ, [''], ['nodes', 'namespaces']),
+      rule(['delete', ...READ], [''], ['pods']),
+      rule(['create'], [''], ['bindings', 'pods/binding']),
+      rule(['patch', 'update'], [''], ['pods/status']),
+      rule(READ, [''], ['replicationcontrollers', 'services', 'persistentvolumeclaims', 'persistentvolumes']),
+      rule(READ, ['apps'], ['replicasets', 'statefulsets']),
+      rule(READ, ['policy'], ['poddisruptionbudgets']),
+      rule(READ, ['storage.k8s.io'], ['csinodes', 'csidrivers', 'csistoragecapacities']),
+      // Skiff's addition: its queue re-tries pods when a PriorityClass changes.
+      rule(READ, ['scheduling.k8s.io'], ['priorityclasses']),
+      ...REVIEWS,
+    ]),
+    clusterRole('system:volume-scheduler', [
+      rule([...READ, 'patch', 'update'], [''], ['persistentvolumes', 'persistentvolumeclaims']),
+      rule(READ, ['storage.k8s.io'], ['storageclasses']),
+    ]),
+  ];
+}
+
+function controllerManagerRole(): KubeObject {
+  return clusterRole('system:kube-controller-manager', [
+    ...EVENTS(),
+    // Garbage collection and namespace deletion walk every kind (upstream's
+    // system:controller:generic-garbage-collector and namespace-controller).
+    rule([...READ, 'update', 'patch', 'delete', 'deletecollection'], ['*'], ['*']),
+    // What the controllers create.
+    rule(
+      ['create'],
+      [''],
+      [
+        'pods',
+        'endpoints',
+        'serviceaccounts',
+        'serviceaccounts/token',
+        'secrets',
+        'configmaps',
+        'persistentvolumes',
+        'persistentvolumeclaims',
+        'pods/eviction',
+      ],
+    ),
+    rule(['create'], ['apps'], ['replicasets', 'controllerrevisions']),
+    rule(['create'], ['batch'], ['jobs']),
+    rule(['create'], ['discovery.k8s.io'], ['endpointslices']),
+    rule(['create'], ['coordination.k8s.io'], ['leases']),
+    // The local-path provisioner installs its default StorageClass, as k3s's add-on does.
+    rule(['create'], ['storage.k8s.io'], ['storageclasses']),
+    // The ClusterRole aggregation controller writes rules it does not hold itself.
+    rule(['escalate'], ['rbac.authorization.k8s.io'], ['clusterroles']),
+    ...REVIEWS,
+  ]);
+}
+
+function skiffRoles(): KubeObject[] {
+  return [
+    // Services and their endpoints to program ClusterIPs, DNS and host ports; LoadBalancer status.
+    clusterRole('system:skiff:network-agent', [
+      rule(READ, [''], ['services']),
+      rule(READ, ['discovery.k8s.io'], ['endpointslices']),
+      rule(['patch', 'update'], [''], ['services/status']),
+      ...EVENTS(),
+    ]),
+    // ingress-nginx's role, narrowed: TLS Secrets are read cluster-wide as it does.
+    clusterRole('system:skiff:ingress-controller', [
+      rule(READ, [''], ['services', 'secrets']),
+      rule(READ, ['discovery.k8s.io'], ['endpointslices']),
+      rule(READ, ['networking.k8s.io'], ['ingresses', 'ingressclasses']),
+      rule(['create'], ['networking.k8s.io'], ['ingressclasses']),
+      rule(['patch', 'update'], ['networking.k8s.io'], ['ingresses/status']),
+      ...EVENTS(),
+    ]),
+    // One watch of Nodes and one of bound Pods feed every in-process kubelet; each kubelet's
+    // own reads and writes go as its node.
+    clusterRole('system:skiff:node-manager', [rule(READ, [''], ['nodes', 'pods'])]),
+    // Bound to nobody: the Node authorizer applies these rules; kept for `kubectl describe`.
+    clusterRole('system:node', nodeRules()),
+    // For nodes joining with a bootstrap token (issue 15), bound when a join token is made.
+    clusterRole('system:node-bootstrapper', [rule(['create', ...READ], ['certificates.k8s.io'], ['certificatesigningrequests'])]),
+    clusterRole('system:certificates.k8s.io:certificatesigningrequests:nodeclient', [
+      rule(['create'], ['certificates.k8s.io'], ['certificatesigningrequests/nodeclient']),
+    ]),
+    clusterRole('system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', [
+      rule(['create'], ['certificates.k8s.io'], ['certificatesigningrequests/selfnodeclient']),
+    ]),
+  ];
+}
+
+export function componentClusterRoles(): KubeObject[] {
+  return [...schedulerRoles(), controllerManagerRole(), ...skiffRoles()];
+}
+
+export function componentClusterRoleBindings(): KubeObject[] {
+  const user = (name: string) => ({ kind: 'User' as const, name });
+  return [
+    clusterRoleBinding('system:kube-scheduler', 'system:kube-scheduler', [user(SCHEDULER.user)]),
+    clusterRoleBinding('system:volume-scheduler', 'system:volume-scheduler', [user(SCHEDULER.user)]),
+    clusterRoleBinding('system:kube-controller-manager', 'system:kube-controller-manager', [user(CONTROLLER_MANAGER.user)]),
+    clusterRoleBinding('system:skiff:network-agent', 'system:skiff:network-agent', [user(NETWORK_AGENT.user)]),
+    clusterRoleBinding('system:skiff:ingress-controller', 'system:skiff:ingress-controller', [user(INGRESS_CONTROLLER.user)]),
+    clusterRoleBinding('system:skiff:node-manager', 'system:skiff:node-manager', [user(NODE_MANAGER.user)]),
+  ];
+}

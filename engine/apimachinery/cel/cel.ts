@@ -17,15 +17,18 @@ export const PER_OBJECT_COST_BUDGET = 10_000_000;
 
 export interface CelProgram {
   source: string;
+  /** Variables the expression names (e.g. whether a CRD rule is a transition rule using oldSelf). */
+  references: Set<string>;
   /** Evaluates with these variables; charges `budget` (a fresh per-call budget when absent). */
   eval(vars: Record<string, CelValue>, budget?: CostBudget): CelValue;
 }
 
 export function compileCel(source: string, opts: CheckOptions): CelProgram {
   const ast = parse(source);
-  check(source, ast, opts);
+  const references = check(source, ast, opts);
   return {
     source,
+    references,
     eval(vars, budget) {
       // One expression may spend at most the per-call limit, and never more than the shared budget.
       const own: CostBudget = { remaining: Math.min(PER_CALL_COST_LIMIT, budget?.remaining ?? PER_CALL_COST_LIMIT) };

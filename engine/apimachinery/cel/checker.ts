@@ -77,8 +77,10 @@ function closedObject(s: Schema | undefined): boolean {
   return !!s && s.type === 'object' && !!s.properties && !s.additionalProperties && !s['x-kubernetes-preserve-unknown-fields'];
 }
 
-export function check(src: string, root: Expr, opts: CheckOptions): void {
+/** Checks the tree; returns the top-level variables it references. */
+export function check(src: string, root: Expr, opts: CheckOptions): Set<string> {
   checkDepth(src, root);
+  const references = new Set<string>();
   const fail = (e: Expr, msg: string): never => {
     throw compileError(src, e.pos, msg);
   };
@@ -87,6 +89,7 @@ export function check(src: string, root: Expr, opts: CheckOptions): void {
       if (!bound.has(e.name) && !opts.variables.includes(e.name) && !TYPE_NAMES.includes(e.name)) {
         fail(e, `undeclared reference to '${e.name}' (in container '')`);
       }
+      if (!bound.has(e.name) && opts.variables.includes(e.name)) references.add(e.name);
       return;
     }
     if ((e.k === 'sel' || e.k === 'has') && closedObject(schemaOf(e.target, bound, opts))) {
@@ -117,7 +120,11 @@ export function check(src: string, root: Expr, opts: CheckOptions): void {
     for (const c of children(e)) walk(c, bound);
   };
   walk(root, new Set());
-  if (opts.wantBool && definitelyNotBool(root)) fail(root, 'expression must evaluate to a bool');
+  const known = schemaOf(root, new Set(), opts)?.type;
+  if (opts.wantBool && (definitelyNotBool(root) || (known && known !== 'boolean'))) {
+    fail(root, 'expression must evaluate to a bool');
+  }
+  return references;
 }
 
 function definitelyNotBool(e: Expr): boolean {

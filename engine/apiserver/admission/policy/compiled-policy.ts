@@ -1,19 +1,16 @@
 // A ValidatingAdmissionPolicy compiled once per resourceVersion: its matchConditions, variables
 // and validations as CEL programs, and how to run them on one request's variables.
 import type { KubeObject } from '../../../kinds/types';
-import { POLICY_VARIABLES } from '../../../kinds/kinds-admission-policy';
+import { POLICY_VARIABLES, policySpecOf, type NamedExpression, type PolicyValidation } from '../../../kinds/kinds-admission-policy';
 import {
   compileCel,
   CelCostError,
   CelEvalError,
   LazyMap,
   PER_CALL_COST_LIMIT,
-  type CelProgram,
   type CelValue,
   type CostBudget,
 } from '../../../apimachinery/cel/cel';
-
-type Obj = Record<string, any>;
 
 export interface Violation {
   message: string;
@@ -31,11 +28,13 @@ export interface CompiledPolicy {
 }
 
 export function compilePolicy(policy: KubeObject): CompiledPolicy {
-  const spec: Obj = policy.spec ?? {};
-  const compile = (src: string, wantBool: boolean) => compileCel(src, { variables: POLICY_VARIABLES, wantBool });
-  const conditions = ((spec.matchConditions ?? []) as Obj[]).map((c) => ({ name: String(c.name), program: compile(c.expression, true) }));
-  const variables = ((spec.variables ?? []) as Obj[]).map((v) => ({ name: String(v.name), program: compile(v.expression, false) }));
-  const validations = ((spec.validations ?? []) as Obj[]).map((v) => ({
+  const spec = policySpecOf(policy);
+  const compile = (src: string | undefined, wantBool: boolean) => compileCel(src ?? '', { variables: POLICY_VARIABLES, wantBool });
+  const named = (list: NamedExpression[] | undefined, wantBool: boolean) =>
+    (list ?? []).map((c) => ({ name: c.name ?? '', program: compile(c.expression, wantBool) }));
+  const conditions = named(spec.matchConditions, true);
+  const variables = named(spec.variables, false);
+  const validations = (spec.validations ?? []).map((v: PolicyValidation) => ({
     spec: v,
     program: compile(v.expression, true),
     message: v.messageExpression ? compile(v.messageExpression, false) : undefined,
@@ -43,7 +42,7 @@ export function compilePolicy(policy: KubeObject): CompiledPolicy {
   const ignore = spec.failurePolicy === 'Ignore';
 
   const messageOf = (v: (typeof validations)[number], vars: Record<string, CelValue>, budget: CostBudget): string => {
-    const fallback = v.spec.message || `failed expression: ${v.spec.expression}`;
+    const fallback = v.spec.message || `failed expression: ${v.spec.expression ?? ''}`;
     if (!v.message) return fallback;
     try {
       const m = v.message.eval(vars, budget);
@@ -73,12 +72,12 @@ export function compilePolicy(policy: KubeObject): CompiledPolicy {
           ok = v.program.eval(vars, budget);
         } catch (e) {
           if (!(e instanceof CelEvalError)) throw e;
-          if (!ignore) out.push({ message: `expression '${v.spec.expression}' resulted in error: ${e.message}`, reason: 'Invalid' });
+          if (!ignore) out.push({ message: `expression '${v.spec.expression ?? ''}' resulted in error: ${e.message}`, reason: 'Invalid' });
           continue;
         }
         if (ok === false) out.push({ message: messageOf(v, vars, budget), reason: v.spec.reason ?? 'Invalid' });
         else if (ok !== true && !ignore)
-          out.push({ message: `expression '${v.spec.expression}' did not evaluate to a bool`, reason: 'Invalid' });
+          out.push({ message: `expression '${v.spec.expression ?? ''}' did not evaluate to a bool`, reason: 'Invalid' });
       }
       return out;
     },

@@ -12,9 +12,8 @@ import { isExemptFromWebhooks, rulesMatch } from '../webhook/rules-match';
 import { namespaceSelectorMatches, objectSelectorMatches } from '../webhook/selectors-match';
 import type { AdmissionAttributes, Operation, Webhook } from '../webhook/types';
 import { CelEvalError, CelCostError, fromJson, type CelValue } from '../../../apimachinery/cel/cel';
+import { bindingSpecOf, policySpecOf, type MatchResources } from '../../../kinds/kinds-admission-policy';
 import { compilePolicy, policyBudget, type CompiledPolicy, type Violation } from './compiled-policy';
-
-type Obj = Record<string, any>;
 
 export interface PolicyAdmissionDeps {
   policies(): Promise<KubeObject[]>;
@@ -26,7 +25,7 @@ export interface PolicyAdmissionDeps {
 }
 
 /** matchConstraints / matchResources as the webhook matchers see them. */
-function asWebhook(m: Obj | undefined): Webhook {
+function asWebhook(m: MatchResources | undefined): Webhook {
   return {
     name: '',
     clientConfig: {},
@@ -36,12 +35,13 @@ function asWebhook(m: Obj | undefined): Webhook {
   };
 }
 
-function excluded(m: Obj | undefined, a: AdmissionAttributes): boolean {
-  return !!m?.excludeResourceRules?.length && rulesMatch({ ...asWebhook(m), rules: m.excludeResourceRules }, a);
+function excluded(m: MatchResources | undefined, a: AdmissionAttributes): boolean {
+  const rules = m?.excludeResourceRules ?? [];
+  return rules.length > 0 && rulesMatch({ ...asWebhook(m), rules }, a);
 }
 
-function namesMatch(m: Obj | undefined, a: AdmissionAttributes): boolean {
-  const rules: Obj[] = m?.resourceRules ?? [];
+function namesMatch(m: MatchResources | undefined, a: AdmissionAttributes): boolean {
+  const rules = m?.resourceRules ?? [];
   const named = rules.filter((r) => rulesMatch({ ...asWebhook(m), rules: [r] }, a));
   return named.some((r) => !r.resourceNames?.length || r.resourceNames.includes(a.name));
 }
@@ -61,7 +61,7 @@ export function createPolicyAdmission(deps: PolicyAdmissionDeps): Admission {
   };
 
   /** A binding's matchResources without resourceRules narrows by selectors only, as upstream. */
-  async function selects(m: Obj | undefined, a: AdmissionAttributes, rulesOptional = false): Promise<boolean> {
+  async function selects(m: MatchResources | undefined, a: AdmissionAttributes, rulesOptional = false): Promise<boolean> {
     const w = asWebhook(m);
     const byRules = rulesOptional && !m?.resourceRules?.length ? true : rulesMatch(w, a) && namesMatch(m, a);
     if (!byRules || excluded(m, a) || !objectSelectorMatches(w, a)) return false;
@@ -69,17 +69,13 @@ export function createPolicyAdmission(deps: PolicyAdmissionDeps): Admission {
   }
 
   async function paramsFor(policy: KubeObject, binding: KubeObject, a: AdmissionAttributes): Promise<KubeObject[] | 'none'> {
-    const kind: Obj | undefined = policy.spec?.paramKind;
-    const ref: Obj | undefined = binding.spec?.paramRef;
-    if (!kind || !ref) return [];
-    const ns = ref.namespace ?? a.namespace;
-    const all = await deps.params(kind.apiVersion, kind.kind, ns);
-    const found = ref.name ? all.filter((o) => o.metadata.name === ref.name) : all; // selector: every object (labels checked below)
-    const chosen = ref.selector?.matchLabels
-      ? found.filter((o) =>
-          Object.entries(ref.selector.matchLabels as Record<string, string>).every(([k, v]) => o.metadata.labels?.[k] === v),
-        )
-      : found;
+    const kind = policySpecOf(policy).paramKind;
+    const ref = bindingSpecOf(binding).paramRef;
+    if (!kind?.apiVersion || !kind.kind || !ref) return [];
+    const all = await deps.params(kind.apiVersion, kind.kind, ref.namespace ?? a.namespace);
+    const found = ref.name ? all.filter((o) => o.metadata.name === ref.name) : all;
+    const wanted = Object.entries(ref.selector?.matchLabels ?? {});
+    const chosen = found.filter((o) => wanted.every(([k, v]) => o.metadata.labels?.[k] === v));
     return chosen.length ? chosen : 'none';
   }
 
@@ -95,14 +91,15 @@ export function createPolicyAdmission(deps: PolicyAdmissionDeps): Admission {
       namespaceObject: fromJson((a.namespace && (await deps.namespace(a.namespace))) || null),
     };
     for (const binding of [...bindings].sort((x, y) => ((x.metadata.name ?? '') < (y.metadata.name ?? '') ? -1 : 1))) {
-      const policy = policies.get(binding.spec?.policyName);
-      if (!policy || !(await selects(policy.spec?.matchConstraints, a))) continue;
-      if (binding.spec?.matchResources && !(await selects(binding.spec.matchResources, a, true))) continue;
+      const bspec = bindingSpecOf(binding);
+      const policy = policies.get(bspec.policyName);
+      if (!policy || !(await selects(policySpecOf(policy).matchConstraints, a))) continue;
+      if (bspec.matchResources && !(await selects(bspec.matchResources, a, true))) continue;
       const params = await paramsFor(policy, binding, a);
-      const failClosed = policy.spec?.failurePolicy !== 'Ignore';
+      const failClosed = policySpecOf(policy).failurePolicy !== 'Ignore';
       let violations: Violation[] = [];
       if (params === 'none') {
-        if (binding.spec?.paramRef?.parameterNotFoundAction !== 'Allow') {
+        if (bspec.paramRef?.parameterNotFoundAction !== 'Allow') {
           violations = [{ message: 'no params found for policy binding with `Deny` parameterNotFoundAction', reason: 'Invalid' }];
         }
       } else {
@@ -132,7 +129,7 @@ export function createPolicyAdmission(deps: PolicyAdmissionDeps): Admission {
   }
 
   function act(policy: KubeObject, binding: KubeObject, a: AdmissionAttributes, violations: Violation[], request?: AdmissionRequest) {
-    const actions: string[] = binding.spec?.validationActions ?? [];
+    const actions = bindingSpecOf(binding).validationActions ?? [];
     const who = `ValidatingAdmissionPolicy '${policy.metadata.name ?? ''}' with binding '${binding.metadata.name ?? ''}'`;
     for (const v of violations) {
       if (actions.includes('Warn')) request?.warn(`Validation failed for ${who}: ${v.message}`);
@@ -190,7 +187,7 @@ export function createPolicyAdmission(deps: PolicyAdmissionDeps): Admission {
   };
 }
 
-function requestOf(a: AdmissionAttributes): Obj {
+function requestOf(a: AdmissionAttributes): Record<string, unknown> {
   return {
     kind: { group: a.def.group, version: a.def.version, kind: a.def.kind },
     resource: { group: a.def.group, version: a.def.version, resource: a.def.plural },

@@ -10,6 +10,7 @@ import type { Admission } from '../../resource-store';
 import type { AdmissionRequest } from '../admission-request';
 import { isExemptFromWebhooks, rulesMatch } from '../webhook/rules-match';
 import { namespaceSelectorMatches, objectSelectorMatches } from '../webhook/selectors-match';
+import { requestVariable } from '../webhook/match-conditions';
 import type { AdmissionAttributes, Operation, Webhook } from '../webhook/types';
 import { CelEvalError, CelCostError, fromJson, type CelValue } from '../../../apimachinery/cel/cel';
 import { bindingSpecOf, policySpecOf, type MatchResources } from '../../../kinds/kinds-admission-policy';
@@ -87,7 +88,7 @@ export function createPolicyAdmission(deps: PolicyAdmissionDeps): Admission {
     const base: Record<string, CelValue> = {
       object: fromJson(a.object ?? null),
       oldObject: fromJson(a.oldObject ?? null),
-      request: fromJson(requestOf(a)),
+      request: fromJson(requestVariable(a)),
       namespaceObject: fromJson((a.namespace && (await deps.namespace(a.namespace))) || null),
     };
     for (const binding of [...bindings].sort((x, y) => ((x.metadata.name ?? '') < (y.metadata.name ?? '') ? -1 : 1))) {
@@ -184,18 +185,5 @@ export function createPolicyAdmission(deps: PolicyAdmissionDeps): Admission {
     admitValid: (def, obj, old, dryRun, request, subresource) =>
       run(attrs(def, obj, old, old ? 'UPDATE' : 'CREATE', dryRun, request, subresource), request),
     admitDelete: (def, obj, dryRun, request) => run(attrs(def, undefined, obj, 'DELETE', dryRun, request), request),
-  };
-}
-
-function requestOf(a: AdmissionAttributes): Record<string, unknown> {
-  return {
-    kind: { group: a.def.group, version: a.def.version, kind: a.def.kind },
-    resource: { group: a.def.group, version: a.def.version, resource: a.def.plural },
-    subResource: a.subresource,
-    name: a.name,
-    namespace: a.namespace ?? '',
-    operation: a.operation,
-    userInfo: a.user ? { username: a.user.user, groups: a.user.groups } : {},
-    dryRun: a.dryRun,
   };
 }

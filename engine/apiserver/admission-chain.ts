@@ -16,6 +16,7 @@ import { createServiceAccountAdmission } from './admission-serviceaccount';
 import { createPodSecurityAdmission, type PodSecurityDeps } from './admission/pod-security/plugin';
 import { createWebhookPlugins, WEBHOOK_CACHED } from './admission/webhook/webhook-plugins';
 import { createNodeRestrictionAdmission } from './admission/node-restriction';
+import { createPolicyAdmission } from './admission/policy/policy-admission';
 
 export interface AdmissionPlugin extends Admission {
   name: string;
@@ -41,6 +42,8 @@ export interface AdmissionStorage {
 
 export interface AdmissionKinds {
   byResource(group: string, version: string, plural: string): KindDef | undefined;
+  /** For ValidatingAdmissionPolicy paramKind; without it, policies with params find none. */
+  byKind?(group: string, kind: string, version?: string): KindDef | undefined;
 }
 
 /** Kinds read on every create: served from watch-fed caches when a store is given. */
@@ -52,6 +55,8 @@ const CACHED = [
   'storage.k8s.io/storageclasses',
   'networking.k8s.io/ingressclasses',
   ...WEBHOOK_CACHED,
+  'admissionregistration.k8s.io/validatingadmissionpolicies',
+  'admissionregistration.k8s.io/validatingadmissionpolicybindings',
 ];
 
 /**
@@ -166,6 +171,18 @@ export function createDefaultAdmission(
   const webhooks = createWebhookPlugins(storage, log);
   // Pod Security reads the pod's namespace on every pod write: from the namespaces' watch cache.
   const getNamespace = (name: string) => storage.get('', 'v1', 'namespaces', undefined, name).catch(() => undefined);
+  // ValidatingAdmissionPolicy: bindings and policies from watch caches (nothing to do while none exist).
+  const policies = createPolicyAdmission({
+    policies: () => storage.list('admissionregistration.k8s.io', 'v1', 'validatingadmissionpolicies'),
+    bindings: () => storage.list('admissionregistration.k8s.io', 'v1', 'validatingadmissionpolicybindings'),
+    namespace: getNamespace,
+    async params(apiVersion, kind, namespace) {
+      const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+      const def = kinds.byKind?.(group, kind, version);
+      return def ? storage.list(group, def.version, def.plural, namespace) : [];
+    },
+    log,
+  });
   const chain = chainAdmission([
     // Kubelets write only their own Node, Lease and pods' status (before anything mutates).
     createNodeRestrictionAdmission(),
@@ -180,6 +197,7 @@ export function createDefaultAdmission(
     ...(podSecurity
       ? [createPodSecurityAdmission({ config: podSecurity, getNamespace, listPods: (ns) => storage.list('', 'v1', 'pods', ns) })]
       : []),
+    policies,
     webhooks.validating,
     createQuotaAdmission(storage),
   ]);

@@ -8,6 +8,7 @@ import { ageColumn, column, nameColumn } from './printing';
 import { child, duplicate, index, invalid, notSupported, required } from './field-errors';
 import { validateLabelSelector } from './validation';
 import { isDNS1123Subdomain } from '../apimachinery/validation-strings';
+import { validateMatchConditions } from './kinds-admission-policy';
 
 export interface WebhookRule {
   operations?: string[];
@@ -147,6 +148,7 @@ function validateWebhook(w: Webhook, p: string, mutating: boolean, seen: Set<str
   errs.push(...validateLabelSelector(w?.namespaceSelector, child(p, 'namespaceSelector')));
   errs.push(...validateLabelSelector(w?.objectSelector, child(p, 'objectSelector')));
   errs.push(...validateClientConfig(w?.clientConfig, child(p, 'clientConfig')));
+  errs.push(...validateMatchConditions(w?.matchConditions, child(p, 'matchConditions')));
   return errs;
 }
 

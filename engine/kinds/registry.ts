@@ -9,6 +9,7 @@ import { eventKind } from './kinds-core-event';
 import { eventsV1Kind } from './kinds-events';
 import { apiServiceKind } from './kinds-apiregistration';
 import { mutatingWebhookConfigurationKind, validatingWebhookConfigurationKind } from './kinds-admissionregistration';
+import { validatingAdmissionPolicyBindingKind, validatingAdmissionPolicyKind } from './kinds-admission-policy';
 import { nodeKind } from './kinds-core-node';
 import { serviceKind } from './kinds-core-service';
 import { persistentVolumeClaimKind, persistentVolumeKind } from './kinds-core-storage';
@@ -78,6 +79,8 @@ export function builtinKinds(): KindDef[] {
     storageClassKind,
     mutatingWebhookConfigurationKind,
     validatingWebhookConfigurationKind,
+    validatingAdmissionPolicyKind,
+    validatingAdmissionPolicyBindingKind,
     customResourceDefinitionKind,
     apiServiceKind,
     priorityClassKind,

@@ -7,6 +7,8 @@ import { goRaw } from '../go-format';
 import { child, index, invalid, isDNS1035Label, oneOf, required } from '../validation';
 import { compileJsonPath } from './jsonpath';
 import { checkStructural } from './structural-check';
+import { compileSchemaRules } from './crd-rules';
+import type { StructuralSchema } from './structural-schema';
 
 type Obj = Record<string, any>;
 
@@ -44,7 +46,12 @@ function validateCrd(crd: KubeObject): FieldError[] {
     if (v.storage === undefined) errs.push(required(child(p, 'storage')));
     const schemaPath = child(child(p, 'schema'), 'openAPIV3Schema');
     if (!v.schema?.openAPIV3Schema) errs.push(required(schemaPath, 'schemas are required'));
-    else errs.push(...checkStructural(v.schema.openAPIV3Schema, schemaPath));
+    else {
+      const schema: unknown = v.schema.openAPIV3Schema;
+      const structural = checkStructural(schema, schemaPath);
+      errs.push(...structural);
+      if (!structural.length) errs.push(...compileSchemaRules(schema as StructuralSchema, schemaPath).errors);
+    }
     (v.additionalPrinterColumns ?? []).forEach((c: Obj, j: number) => {
       const cp = index(child(p, 'additionalPrinterColumns'), j);
       if (!c.name) errs.push(required(child(cp, 'name')));

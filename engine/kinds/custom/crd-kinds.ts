@@ -8,6 +8,7 @@ import { applyDefaults, unknownFieldPaths } from './schema-defaults';
 import { printerColumnsOf } from './printer-columns';
 import type { StructuralSchema } from './structural-schema';
 import { compareVersions } from '../registry';
+import { compileSchemaRules, validateSchemaRules } from './crd-rules';
 
 type Obj = Record<string, any>;
 
@@ -25,6 +26,8 @@ function versionKind(crd: KubeObject, spec: Obj, names: Obj, group: string, v: O
   const schema: StructuralSchema | undefined = v.schema?.openAPIV3Schema;
   const scale: Obj | undefined = v.subresources?.scale;
   const storedApiVersion = `${group}/${storageVersion}`;
+  // Compiled once per kind; undefined when the schema has no x-kubernetes-validations.
+  const rules = schema ? compileSchemaRules(schema, '').tree : undefined;
   return {
     group,
     version: v.name,
@@ -48,7 +51,11 @@ function versionKind(crd: KubeObject, spec: Obj, names: Obj, group: string, v: O
       : {}),
     ...(v.deprecated ? { deprecationWarning: v.deprecationWarning ?? defaultDeprecationWarning(spec, v.name) } : {}),
     defaults: (obj) => applyDefaults(schema, obj),
-    validate: (obj) => validateCustomObject(schema, obj),
+    validate: (obj, old) => {
+      const errs = validateCustomObject(schema, obj);
+      // Rules run on objects that match their schema, as CEL needs the declared types.
+      return rules && !errs.length ? validateSchemaRules(rules, obj, old) : errs;
+    },
     unknownFields: (obj) => unknownFieldPaths(schema, obj),
   };
 }

@@ -178,3 +178,24 @@ test('CONNECT (pods/exec) sends the exec options without metadata; object select
   assert.deepEqual(s.calls[0].req.object, { kind: 'PodExecOptions', apiVersion: 'v1', command: ['sh'], tty: true });
   await s.validating.admitConnect!(podDef, pod(), options, 'attach');
 });
+
+test('matchConditions decide whether a webhook is called; an evaluation error follows failurePolicy', async () => {
+  const only = (expression: string) => [{ name: 'c', expression }];
+  const s = setup(
+    [],
+    [
+      hook('labelled.x.y', { matchConditions: only("has(object.metadata.labels) && 'team' in object.metadata.labels") }),
+      hook('creates.x.y', { matchConditions: only("request.operation == 'CREATE'") }),
+      hook('broken.x.y', { matchConditions: only('object.metadata.nope == 1'), failurePolicy: 'Ignore' }),
+    ],
+    { 'labelled.x.y': () => ({ allowed: true }), 'creates.x.y': () => ({ allowed: true }), 'broken.x.y': () => ({ allowed: true }) },
+  );
+  await s.validating.admitValid!(podDef, pod(), undefined, false);
+  await s.validating.admitValid!(podDef, pod({ team: 'a' }), pod(), false);
+  assert.deepEqual(
+    s.calls.map((c) => c.name),
+    ['creates.x.y', 'labelled.x.y'],
+  );
+  const failing = setup([], [hook('broken.x.y', { matchConditions: only('object.metadata.nope == 1') })], {});
+  await rejects(failing.validating.admitValid!(podDef, pod(), undefined, false), 500, /matchCondition "c": no such key: nope/);
+});

@@ -3,14 +3,16 @@
 // with reinvocationPolicy IfNeeded runs once more when a later webhook changed the object.
 // Validating webhooks run in parallel on the final, validated object; the first refusal (in
 // order) wins.
-// matchConditions need CEL, which Skiff does not evaluate yet: such webhooks are called as if
-// every condition held (the webhook still decides).
+// matchConditions (CEL) must all hold for a webhook to be called; one that fails to evaluate
+// refuses the request under failurePolicy Fail and skips the webhook under Ignore.
 import type { KindDef, KubeObject } from '../../../kinds/types';
 import { apiVersionOf } from '../../../kinds/registry';
 import { errors } from '../../status';
 import type { Admission } from '../../resource-store';
 import type { AdmissionRequest } from '../admission-request';
 import { applyWebhookPatch } from './apply-webhook-patch';
+import { matchConditionsHold } from './match-conditions';
+import { CelCompileError, CelEvalError } from '../../../apimachinery/cel/cel';
 import { callWebhook, type CallDeps } from './call-webhook';
 import { isExemptFromWebhooks, rulesMatch } from './rules-match';
 import { namespaceSelectorMatches, objectSelectorMatches } from './selectors-match';
@@ -54,9 +56,16 @@ export function createWebhookAdmission(deps: WebhookAdmissionDeps): { mutating: 
   async function selected(w: Webhook, a: AdmissionAttributes): Promise<boolean> {
     if (!rulesMatch(w, a)) return false;
     try {
-      return objectSelectorMatches(w, a) && (await namespaceSelectorMatches(w, a, (ns) => deps.namespaceLabels(ns)));
+      if (!objectSelectorMatches(w, a) || !(await namespaceSelectorMatches(w, a, (ns) => deps.namespaceLabels(ns)))) return false;
     } catch (e) {
       throw errors.internal(`webhook ${JSON.stringify(w.name)}: ${(e as Error).message}`);
+    }
+    try {
+      return matchConditionsHold(w, a);
+    } catch (e) {
+      if (!(e instanceof CelEvalError || e instanceof CelCompileError)) throw e;
+      if (w.failurePolicy === 'Ignore') return false;
+      throw errors.internal(`failed calling webhook ${JSON.stringify(w.name)}: ${e.message}`);
     }
   }
 

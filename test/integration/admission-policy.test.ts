@@ -1,0 +1,124 @@
+// ValidatingAdmissionPolicy + Binding through real kubectl: a policy whose expression does not
+// compile is refused, a Deny binding refuses a Deployment with too many replicas in upstream's
+// words, a Warn binding lets it through with a kubectl warning, and params feed the limit.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestCluster, type TestCluster } from './harness';
+
+let c: TestCluster;
+before(async () => {
+  c = await startTestCluster('vap');
+});
+after(async () => {
+  await c?.stop();
+});
+
+const kubectl = (args: string[], input?: string) => c.kubectl(args, { input });
+const policy = (name: string, expression: string, extra: object = {}) =>
+  JSON.stringify({
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: { name },
+    spec: {
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        resourceRules: [{ apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments'] }],
+      },
+      validations: [{ expression }],
+      ...extra,
+    },
+  });
+const binding = (name: string, policyName: string, actions: string[], extra: object = {}) =>
+  JSON.stringify({
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name },
+    spec: { policyName, validationActions: actions, matchResources: { namespaceSelector: { matchLabels: { env: name } } }, ...extra },
+  });
+const deployment = (name: string, ns: string, replicas: number) =>
+  JSON.stringify({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: ns },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } },
+    },
+  });
+
+test('a policy whose expression does not compile is refused', async () => {
+  const r = await kubectl(['create', '-f', '-'], policy('broken.skiff.test', 'object.spec.replicas <='));
+  assert.notEqual(r.code, 0);
+  assert.match(
+    r.stderr,
+    /ValidatingAdmissionPolicy.* "broken\.skiff\.test" is invalid: spec\.validations\[0\]\.expression: Invalid value: "object\.spec\.replicas <=": compilation failed: ERROR: <input>:1:/,
+  );
+});
+
+test('Deny refuses a Deployment with replicas > 5; Warn admits it with a warning', async () => {
+  for (const ns of ['deny', 'warn']) {
+    assert.equal((await kubectl(['create', 'namespace', ns])).code, 0);
+    assert.equal((await kubectl(['label', 'namespace', ns, `env=${ns}`])).code, 0);
+  }
+  const created = await kubectl(
+    ['create', '-f', '-'],
+    [
+      policy('replica-limit.skiff.test', 'object.spec.replicas <= 5'),
+      binding('deny', 'replica-limit.skiff.test', ['Deny']),
+      binding('warn', 'replica-limit.skiff.test', ['Warn', 'Audit']),
+    ].join('\n'),
+  );
+  assert.equal(created.code, 0, created.stderr);
+
+  const denied = await kubectl(['create', '-f', '-'], deployment('big', 'deny', 6));
+  assert.notEqual(denied.code, 0);
+  assert.match(
+    denied.stderr,
+    /The deployments "big" is invalid: : ValidatingAdmissionPolicy 'replica-limit\.skiff\.test' with binding 'deny' denied request: failed expression: object\.spec\.replicas <= 5/,
+  );
+  assert.equal((await kubectl(['create', '-f', '-'], deployment('small', 'deny', 5))).code, 0);
+  // Updates are checked too.
+  const scaled = await kubectl(['scale', 'deployment', 'small', '-n', 'deny', '--replicas=9']);
+  assert.equal((await kubectl(['get', 'deployment', 'small', '-n', 'deny', '-o', 'jsonpath={.spec.replicas}'])).stdout, '5', scaled.stderr);
+
+  const warned = await kubectl(['create', '-f', '-'], deployment('big', 'warn', 6));
+  assert.equal(warned.code, 0, warned.stderr);
+  assert.match(
+    warned.stderr,
+    /Warning: Validation failed for ValidatingAdmissionPolicy 'replica-limit\.skiff\.test' with binding 'warn': failed expression: object\.spec\.replicas <= 5/,
+  );
+});
+
+test('params, variables and messageExpression', async () => {
+  assert.equal((await kubectl(['create', 'namespace', 'params'])).code, 0);
+  assert.equal((await kubectl(['label', 'namespace', 'params', 'env=params'])).code, 0);
+  assert.equal((await kubectl(['create', 'configmap', 'limits', '-n', 'params', '--from-literal=max=2'])).code, 0);
+  const created = await kubectl(
+    ['create', '-f', '-'],
+    [
+      policy('param-limit.skiff.test', 'object.spec.replicas <= variables.max', {
+        paramKind: { apiVersion: 'v1', kind: 'ConfigMap' },
+        variables: [{ name: 'max', expression: 'int(params.data.max)' }],
+        validations: [
+          {
+            expression: 'object.spec.replicas <= variables.max',
+            messageExpression: "'at most ' + string(variables.max) + ' replicas in ' + namespaceObject.metadata.name",
+            reason: 'Forbidden',
+          },
+        ],
+      }),
+      binding('params', 'param-limit.skiff.test', ['Deny'], {
+        paramRef: { name: 'limits', namespace: 'params', parameterNotFoundAction: 'Deny' },
+      }),
+    ].join('\n'),
+  );
+  assert.equal(created.code, 0, created.stderr);
+  const denied = await kubectl(['create', '-f', '-'], deployment('three', 'params', 3));
+  assert.notEqual(denied.code, 0);
+  assert.match(
+    denied.stderr,
+    /deployments\.apps "three" is forbidden: ValidatingAdmissionPolicy 'param-limit\.skiff\.test' with binding 'params' denied request: at most 2 replicas in params/,
+  );
+  assert.equal((await kubectl(['create', '-f', '-'], deployment('two', 'params', 2))).code, 0);
+});

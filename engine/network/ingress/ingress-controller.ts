@@ -12,7 +12,7 @@ import { computeTable } from '../table';
 import { listenOnFirst, portCandidates } from '../host-port';
 import { buildRouteTable, type RouteTable } from './route-table';
 import { DEFAULT_ALIASES, isOurIngress, skiffIngressClass } from './ingress-class';
-import { createIngressProxy, type BackendDialer } from './ingress-proxy';
+import { createIngressProxy, type BackendDialer, type IngressProxyOptions } from './ingress-proxy';
 import { createBackendDialer, type DialMode } from './backend-dialer';
 import { unsupportedAnnotations } from './annotations';
 import { buildTlsTable, type TlsTable } from './tls-table';
@@ -42,6 +42,10 @@ export interface IngressControllerOptions {
   /** Replaces the dialer built from dialMode/agentDial (tests reach pod IPs on loopback). */
   dialer?: BackendDialer;
   debounceMs?: number;
+  /** Routes tried before the Ingress rules (the Gateway API controller's HTTPRoutes). */
+  preRoute?: IngressProxyOptions['preRoute'];
+  /** Certificates by SNI besides the Ingresses' (the Gateways' HTTPS listeners). */
+  extraTls?: () => TlsTable;
 }
 
 export interface IngressController {
@@ -73,7 +77,7 @@ export function startIngressController(o: IngressControllerOptions): IngressCont
   const reported = new Map<string, string>(); // ingress → problems already told
   const dialer = o.dialer ?? createBackendDialer({ mode: o.dialMode ?? 'auto', agentDial: o.agentDial, log });
   let tlsPort: number | undefined;
-  const proxy = createIngressProxy({ table: () => table, dialer, log, httpsPort: () => tlsPort });
+  const proxy = createIngressProxy({ table: () => table, dialer, log, httpsPort: () => tlsPort, preRoute: o.preRoute });
 
   const listening = listenOnFirst(proxy.server, portCandidates(o.httpPort, 80, 8080)).then((p) => {
     port = p;
@@ -94,7 +98,7 @@ export function startIngressController(o: IngressControllerOptions): IngressCont
       const server = createHttpsServer({
         cert: fallback.cert,
         key: fallback.key,
-        SNICallback: createSniCallback({ table: () => tls, ca, log }),
+        SNICallback: createSniCallback({ table: () => tls, extra: o.extraTls, ca, log }),
       });
       proxy.attach(server);
       const p = await listenOnFirst(server, portCandidates(o.httpsPort, 443, 8443));

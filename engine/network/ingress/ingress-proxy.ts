@@ -9,6 +9,7 @@ import type { TLSSocket } from 'node:tls';
 import { joinSockets } from '../protocol';
 import type { Endpoint } from '../table';
 import { isReservedHost, matchRoute, normalizeHost, type Backend, type RouteTable } from './route-table';
+import { editHeaders, editRawHeaders, type HeaderEdit } from './header-edits';
 
 export interface BackendDialer {
   /** Where a request to `backend` goes: a pod endpoint (direct) or the Service's ClusterIP (via the agent). */
@@ -27,6 +28,28 @@ export interface IngressProxyOptions {
   log(line: string): void;
   /** The HTTPS listener's port, for redirects of hosts served over HTTPS only (undefined: none). */
   httpsPort?: () => number | undefined;
+  /** Routes tried before the Ingress rules (the Gateway API's HTTPRoutes); undefined: none matched. */
+  preRoute?(req: IncomingMessage, host: string, secure: boolean): ProxyRoute | ProxyAnswer | undefined;
+}
+
+/** Where a request goes: a backend, with what the route rewrites on the way. */
+export interface ProxyRoute {
+  backend: Backend;
+  /** What routed it, for messages ("default/web" for an Ingress, "HTTPRoute default/web"). */
+  ingress: string;
+  /** Path (with query) sent upstream instead of the request's. */
+  upstreamPath?: string;
+  /** Host header sent upstream instead of the request's. */
+  upstreamHost?: string;
+  requestHeaders?: HeaderEdit;
+  responseHeaders?: HeaderEdit;
+}
+
+/** An answer the proxy gives itself. */
+export interface ProxyAnswer {
+  status: number;
+  body: string;
+  location?: string;
 }
 
 export interface IngressProxy {
@@ -74,13 +97,15 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
     return [...b.endpoints.slice(start), ...b.endpoints.slice(0, start)];
   }
 
-  type Routed = { backend: Backend; ingress: string } | { status: number; body: string; location?: string };
+  type Routed = ProxyRoute | ProxyAnswer;
   function route(req: IncomingMessage): Routed {
     const rawHost = req.headers.host ?? '';
     const host = normalizeHost(rawHost);
     if (isReservedHost(host))
       return { status: 421, body: `${host} belongs to the Skiff app: the ingress never serves skiff-*.localhost host names.` };
     const path = req.url ?? '/';
+    const pre = o.preRoute?.(req, host, !!(req.socket as TLSSocket).encrypted);
+    if (pre) return pre;
     const m = matchRoute(o.table(), host, path);
     if (!m) return { status: 404, body: `No Ingress rule matches host "${host}" and path "${path.split('?')[0]}".` };
     const tlsPort = o.httpsPort?.();
@@ -130,21 +155,30 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
     res.end(`${status} ${statusText(status)}: ${body}\n`);
   }
 
-  function forward(req: IncomingMessage, res: ServerResponse, backend: Backend, ingress: string) {
+  function forward(req: IncomingMessage, res: ServerResponse, r: ProxyRoute) {
+    const { backend, ingress } = r;
     const eps = spread(backend);
     // A request whose body may already be on its way is sent once; others may try other endpoints.
     const bodyless = !req.headers['transfer-encoding'] && (req.headers['content-length'] ?? '0') === '0';
-    const headers = upstreamHeaders(req, false);
+    const headers = editHeaders(upstreamHeaders(req, false), r.requestHeaders);
+    if (r.upstreamHost) headers[Object.keys(headers).find((k) => k.toLowerCase() === 'host') ?? 'Host'] = r.upstreamHost;
     const attempt = (i: number, lastErr?: NodeJS.ErrnoException) => {
       if (i >= Math.min(ATTEMPTS, eps.length) || (i > 0 && !bodyless))
         return plain(
           res,
           502,
-          `cannot reach Service ${backend.id} (Ingress ${ingress}): ${lastErr?.code ?? lastErr?.message ?? 'no endpoint answered'}.`,
+          `cannot reach Service ${backend.id} (${ingress.includes(' ') ? ingress : `Ingress ${ingress}`}): ${lastErr?.code ?? lastErr?.message ?? 'no endpoint answered'}.`,
         );
       const t = o.dialer.target(backend, eps[i]);
       const pooled = o.dialer.reusable?.(t.ip, t.port) ?? true;
-      const up = request({ host: t.ip, port: t.port, method: req.method, path: req.url, headers, agent: pooled ? agent : oneShot });
+      const up = request({
+        host: t.ip,
+        port: t.port,
+        method: req.method,
+        path: r.upstreamPath ?? req.url,
+        headers,
+        agent: pooled ? agent : oneShot,
+      });
       let answered = false;
       up.on('response', (ur) => {
         answered = true;
@@ -158,7 +192,7 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
           const name = ur.rawHeaders[k].toLowerCase();
           if (!HOP_BY_HOP.has(name) && !named.has(name)) h.push(ur.rawHeaders[k], ur.rawHeaders[k + 1]);
         }
-        res.writeHead(ur.statusCode ?? 502, ur.statusMessage, h);
+        res.writeHead(ur.statusCode ?? 502, ur.statusMessage, editRawHeaders(h, r.responseHeaders));
         ur.pipe(res);
         ur.on('error', () => res.destroy());
       });
@@ -193,8 +227,10 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
     const t = o.dialer.target(r.backend, ep);
     o.dialer.connect(t.ip, t.port).then(
       (up) => {
-        const lines = [`${req.method} ${req.url} HTTP/1.1`];
-        for (const [k, v] of Object.entries(upstreamHeaders(req, true))) for (const one of [v].flat()) lines.push(`${k}: ${one}`);
+        const lines = [`${req.method} ${r.upstreamPath ?? req.url} HTTP/1.1`];
+        const headers = editHeaders(upstreamHeaders(req, true), r.requestHeaders);
+        if (r.upstreamHost) headers[Object.keys(headers).find((k) => k.toLowerCase() === 'host') ?? 'Host'] = r.upstreamHost;
+        for (const [k, v] of Object.entries(headers)) for (const one of [v].flat()) lines.push(`${k}: ${one}`);
         up.write(lines.join('\r\n') + '\r\n\r\n');
         if (head.length) up.write(head);
         joinSockets(client, up);
@@ -212,7 +248,7 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
       req.resume();
       return plain(res, r.status, r.body, r.location);
     }
-    forward(req, res, r.backend, r.ingress);
+    forward(req, res, r);
   }
 
   const servers: Server[] = [];
@@ -246,8 +282,11 @@ function statusText(status: number): string {
     {
       308: 'Permanent Redirect',
       400: 'Bad Request',
+      301: 'Moved Permanently',
+      302: 'Found',
       404: 'Not Found',
       421: 'Misdirected Request',
+      500: 'Internal Server Error',
       502: 'Bad Gateway',
       503: 'Service Unavailable',
     }[status] ?? 'Error'

@@ -146,7 +146,8 @@ function byPrecedence(a: PathRule, b: PathRule): number {
   return b.path.length - a.path.length || (a.exact === b.exact ? 0 : a.exact ? -1 : 1);
 }
 
-function resolveBackend(
+/** A Service port as a backend (shared with the Gateway API routes): its ready endpoints, or why it cannot serve. */
+export function resolveBackend(
   ns: string,
   b: IngressBackend | undefined,
   svcs: Map<string, KubeObject>,

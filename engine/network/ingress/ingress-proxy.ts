@@ -5,10 +5,10 @@
 // 404 when no rule matches, 503 when the Service has no ready endpoint, 502 when it cannot connect.
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { joinSockets } from '../protocol';
 import type { Endpoint } from '../table';
-import { isReservedHost, matchRoute, normalizeHost, type Backend, type RouteTable } from './route-table';
+import { isReservedHost, matchRoute, normalizeHost, rewriteTarget, type Backend, type RouteTable } from './route-table';
 import { editHeaders, editRawHeaders, type HeaderEdit } from './header-edits';
 
 export interface BackendDialer {
@@ -41,6 +41,8 @@ export interface ProxyRoute {
   upstreamPath?: string;
   /** Host header sent upstream instead of the request's. */
   upstreamHost?: string;
+  /** Speak TLS to the pod (ingress-nginx backend-protocol HTTPS; its certificate is not verified). */
+  backendTls?: boolean;
   requestHeaders?: HeaderEdit;
   responseHeaders?: HeaderEdit;
 }
@@ -73,7 +75,10 @@ const HOP_BY_HOP = new Set([
 ]);
 const FORWARDED = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-real-ip']);
 const ATTEMPTS = 3;
-type ConnectionFactory = (opts: { host: string; port: number }, cb: (err: Error | null, s?: Socket) => void) => undefined;
+type ConnectionFactory = (
+  opts: { host: string; port: number; servername?: string },
+  cb: (err: Error | null, s?: Socket) => void,
+) => undefined;
 
 export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
   const next = new Map<string, number>();
@@ -88,6 +93,15 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
     return undefined;
   };
   for (const a of [agent, oneShot]) (a as unknown as { createConnection: ConnectionFactory }).createConnection = createConnection;
+  // TLS to the pod (backend-protocol HTTPS) over the same dial, one connection per request.
+  const tlsAgent = new Agent({ keepAlive: false });
+  (tlsAgent as unknown as { createConnection: ConnectionFactory }).createConnection = (opts, cb) => {
+    o.dialer.connect(opts.host, opts.port).then(
+      (socket) => cb(null, tlsConnect({ socket, servername: opts.servername, rejectUnauthorized: false })),
+      (e: Error) => cb(e),
+    );
+    return undefined;
+  };
 
   /** Endpoints in round-robin order, starting after the last one used. */
   function spread(b: Backend): Endpoint[] {
@@ -116,7 +130,8 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
     if (m.backend.problem) return { status: 503, body: `${m.backend.problem} (Ingress ${m.ingress}).` };
     if (!m.backend.endpoints.length)
       return { status: 503, body: `Service ${m.backend.id} has no ready endpoints (Ingress ${m.ingress}): no pod behind it is Ready.` };
-    return m;
+    const upstreamPath = rewriteTarget(m, path);
+    return { ...m, ...(upstreamPath ? { upstreamPath } : {}) };
   }
 
   function upstreamHeaders(req: IncomingMessage, keepUpgrade: boolean): Record<string, string | string[]> {
@@ -177,7 +192,10 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
         method: req.method,
         path: r.upstreamPath ?? req.url,
         headers,
-        agent: pooled ? agent : oneShot,
+        // TLS to the pod over the dialer's socket, one connection per request.
+        ...(r.backendTls
+          ? { agent: tlsAgent, servername: normalizeHost(String(headers.Host ?? headers.host ?? '')) || undefined }
+          : { agent: pooled ? agent : oneShot }),
       });
       let answered = false;
       up.on('response', (ur) => {
@@ -273,6 +291,7 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
       }
       agent.destroy();
       oneShot.destroy();
+      tlsAgent.destroy();
     },
   };
 }

@@ -8,6 +8,7 @@ import { R, isStatus } from '../../client/types';
 import type { KubeObject } from '../../kinds/types';
 import { createInformer, keyOf } from '../../client/informer';
 import { computeTable } from '../table';
+import { headlessRoutes } from '../ingress/headless-routes';
 import { errorMessage } from '../ingress/ingress-types';
 import type { TlsEntry, TlsTable } from '../ingress/tls-table';
 import { installGatewayCrds, GATEWAY_GROUP } from './gateway-crds';
@@ -108,6 +109,7 @@ export function startGatewayController(o: GatewayControllerOptions): GatewayCont
     if (stopped || !informers.every((i) => i.hasSynced())) return;
     const svcs = services.list();
     const { table: net } = computeTable({ services: svcs, slices: slices.list(), dnsIP: '', domain: '' });
+    const serviceRoutes = [...net.services, ...headlessRoutes(svcs, slices.list())];
     const model = buildGatewayModel({
       classes: classes.list(),
       gateways: gateways.list(),
@@ -115,7 +117,7 @@ export function startGatewayController(o: GatewayControllerOptions): GatewayCont
       grants: grants.list(),
       namespaces: namespaces.list(),
       services: svcs,
-      serviceRoutes: net.services,
+      serviceRoutes,
       secret: (ns, name) => secrets.get(ns, name),
       listening: { http: ports.http !== undefined, https: ports.https !== undefined },
     });

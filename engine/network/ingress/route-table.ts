@@ -211,8 +211,7 @@ export function resolveBackend(
   if ((sp.protocol ?? 'TCP') !== 'TCP') return fail('ServicePortNotFound', `Service ${ns}/${name} port ${portText} is not TCP`);
   const route = routes.get(`${ns}/${name}`);
   const pr = route?.ports.find((p) => p.port === sp.port && p.protocol === 'TCP');
-  if (!route || !pr)
-    return fail('UnsupportedService', `Service ${ns}/${name} has no ClusterIP (headless and ExternalName Services are not routed)`);
+  if (!route || !pr) return fail('UnsupportedService', `Service ${ns}/${name} has no ClusterIP (ExternalName Services are not routed)`);
   return { backend: { id, clusterIP: route.ip, servicePort: sp.port, endpoints: pr.endpoints } };
 }
 

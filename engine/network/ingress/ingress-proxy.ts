@@ -10,6 +10,7 @@ import { joinSockets } from '../protocol';
 import type { Endpoint } from '../table';
 import { isReservedHost, matchRoute, normalizeHost, rewriteTarget, type Backend, type RouteTable } from './route-table';
 import { editHeaders, editRawHeaders, type HeaderEdit } from './header-edits';
+import { statusText } from './status-text';
 
 export interface BackendDialer {
   /** Where a request to `backend` goes: a pod endpoint (direct) or the Service's ClusterIP (via the agent). */
@@ -294,20 +295,4 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
       tlsAgent.destroy();
     },
   };
-}
-
-function statusText(status: number): string {
-  return (
-    {
-      308: 'Permanent Redirect',
-      400: 'Bad Request',
-      301: 'Moved Permanently',
-      302: 'Found',
-      404: 'Not Found',
-      421: 'Misdirected Request',
-      500: 'Internal Server Error',
-      502: 'Bad Gateway',
-      503: 'Service Unavailable',
-    }[status] ?? 'Error'
-  );
 }

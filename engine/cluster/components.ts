@@ -11,6 +11,7 @@ import { R, type KubeClient } from '../client/types';
 import type { AddressPlan } from '../network/address-plan';
 import type { NetworkController } from '../network/network-controller';
 import type { IngressController } from '../network/ingress/ingress-controller';
+import type { GatewayController } from '../network/gateway/gateway-controller';
 import type { NodeManagerOptions } from '../kubelet/index';
 import type { DockerPodNetwork } from '../kubelet/docker/docker-runtime';
 import type { ClusterRef } from '../docker/names';
@@ -95,7 +96,11 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       podNetwork = { dns: () => (net.failed() ? undefined : dns), serviceEnv: (pod) => net.serviceEnv(pod) };
       ingressStart = (async () => {
         const { startIngressController } = await import('../network/ingress/ingress-controller');
+        const { startGatewayController } = await import('../network/gateway/gateway-controller');
+        const gateway: { c?: GatewayController } = {}; // the ingress consults it; it needs the ingress's ports
         ingress = startIngressController({
+          preRoute: (req, host, secure) => gateway.c?.router.route(req, host, secure),
+          extraTls: () => gateway.c?.tls() ?? { hosts: new Map(), wildcards: new Map() },
           client: as(INGRESS_CONTROLLER),
           log,
           httpPort: opts.ingressPort ?? envPort(process.env.SKIFF_INGRESS_PORT),
@@ -105,7 +110,16 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
           dialMode: dialMode(process.env.SKIFF_INGRESS_DIAL),
           agentDial: (ip, port) => net.dial(ip, port),
         });
-        // HTTPS (its CA and certificate library) comes up off the start's critical path.
+        // The Gateway API (its CRDs and informers) and HTTPS come up off the start's critical path.
+        // It installs CRDs, so it runs with the composer's client, not the ingress's narrow role.
+        const gw = startGatewayController({
+          client,
+          log,
+          httpPort: ingress.listening.catch(() => undefined),
+          httpsPort: ingress.tlsListening,
+        });
+        gateway.c = gw;
+        stops.push(() => void gw.stop());
         return ingress.listening.catch(() => undefined);
       })();
       ingressStart.catch(() => {}); // its failure is met when awaited below, not as an unhandled rejection

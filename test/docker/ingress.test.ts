@@ -4,7 +4,6 @@
 // app's own host names refused; the same routes through the network agent's dial path.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { connect as tlsConnect } from 'node:tls';
 import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -12,50 +11,18 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { ensureAgentImage } from '../../engine/network/agent-image';
 import { dockerSkip } from './docker-available';
-import { BUSYBOX_IMAGE } from './images';
 import { startDockerCluster, waitFor, type DockerCluster } from './docker-cluster';
+import { answersOn, getHost, httpdApp, kubectlOk } from './testing/ingress-http';
 import { startIngressController, type IngressController } from '../../engine/network/ingress/ingress-controller';
 
 const skip = await dockerSkip();
 let c: DockerCluster;
 let port = 0;
 
-const ok = async (args: string[]) => {
-  const r = await c.kubectl(args);
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-};
-
-function get(host: string, path = '/', p = port): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: p, path, agent: false, headers: { Host: host } }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += String(d)));
-      res.on('end', () => resolve({ status: res.statusCode!, body: body.trim() }));
-    });
-    req.on('error', reject);
-    req.setTimeout(5000, () => req.destroy(new Error('timed out')));
-    req.end();
-  });
-}
-
-const answers = (host: string, path: string, want: RegExp, p = port) =>
-  waitFor(
-    `${host}${path} answering ${want}`,
-    async () => {
-      const r = await get(host, path, p).catch(() => undefined);
-      return r?.status === 200 && want.test(r.body) && r;
-    },
-    60_000,
-    100,
-  );
-
-/** A Deployment of busybox httpd answering "<name> <pod>" on port 80, exposed as a Service. */
-async function app(name: string) {
-  const script = `mkdir -p /www/api && echo ${name} $HOSTNAME > /www/index.html && cp /www/index.html /www/api/index.html && exec httpd -f -p 80 -h /www`;
-  await ok(['create', 'deployment', name, `--image=${BUSYBOX_IMAGE}`, '--port=80', '--', 'sh', '-c', script]);
-  await ok(['expose', 'deployment', name, '--port=80']);
-}
+const ok = (args: string[]) => kubectlOk(c, args);
+const get = (host: string, path = '/', p = port) => getHost(p, host, path);
+const answers = (host: string, path: string, want: RegExp, p = port) => answersOn(p, host, path, want);
+const app = (name: string) => httpdApp(c, name);
 
 before(async () => {
   if (skip) return;

@@ -1,16 +1,27 @@
-// Controller-specific annotations charts set (ingress-nginx, Traefik). Besides ssl-redirect and
-// force-ssl-redirect the built-in controller does not act on them yet, so each one present is a
-// clear warning on the Ingress rather than a silent difference (pure).
+// Controller-specific annotations charts set (ingress-nginx, Traefik). The built-in controller
+// honours ssl-redirect, force-ssl-redirect, rewrite-target, use-regex and backend-protocol (HTTP,
+// HTTPS); every other one present is a clear warning on the Ingress rather than a silent
+// difference (pure).
 import type { KubeObject } from '../../kinds/types';
 
 const PREFIXES = ['nginx.ingress.kubernetes.io/', 'traefik.ingress.kubernetes.io/'];
 /** The ones the controller honours (route-table.ts). */
-const HONOURED = new Set(['nginx.ingress.kubernetes.io/ssl-redirect', 'nginx.ingress.kubernetes.io/force-ssl-redirect']);
+const HONOURED = new Set(
+  ['ssl-redirect', 'force-ssl-redirect', 'rewrite-target', 'use-regex', 'backend-protocol'].map((a) => `nginx.ingress.kubernetes.io/${a}`),
+);
+const PROTOCOLS = new Set(['HTTP', 'HTTPS', 'AUTO_HTTP']);
 
 export function unsupportedAnnotations(ing: KubeObject): { reason: string; message: string }[] {
   const names = Object.keys(ing.metadata.annotations ?? {}).filter((k) => PREFIXES.some((p) => k.startsWith(p)) && !HONOURED.has(k));
-  return names.sort().map((k) => ({
+  const out = names.sort().map((k) => ({
     reason: 'UnsupportedAnnotation',
     message: `annotation ${k} is not supported by the skiff ingress controller and has no effect`,
   }));
+  const protocol = ing.metadata.annotations?.['nginx.ingress.kubernetes.io/backend-protocol'];
+  if (protocol !== undefined && !PROTOCOLS.has(protocol.toUpperCase()))
+    out.push({
+      reason: 'UnsupportedAnnotation',
+      message: `backend-protocol ${protocol} is not supported by the skiff ingress controller (HTTP and HTTPS are): the pods are spoken to over HTTP`,
+    });
+  return out;
 }

@@ -9,10 +9,11 @@ import type { KubeObject } from '../../kinds/types';
 import { createInformer, keyOf } from '../../client/informer';
 import { createEventRecorder } from '../../client/event-recorder';
 import { computeTable } from '../table';
+import { headlessRoutes } from './headless-routes';
 import { listenOnFirst, portCandidates } from '../host-port';
 import { buildRouteTable, type RouteTable } from './route-table';
 import { DEFAULT_ALIASES, isOurIngress, skiffIngressClass } from './ingress-class';
-import { createIngressProxy, type BackendDialer } from './ingress-proxy';
+import { createIngressProxy, type BackendDialer, type IngressProxyOptions } from './ingress-proxy';
 import { createBackendDialer, type DialMode } from './backend-dialer';
 import { unsupportedAnnotations } from './annotations';
 import { buildTlsTable, type TlsTable } from './tls-table';
@@ -42,6 +43,10 @@ export interface IngressControllerOptions {
   /** Replaces the dialer built from dialMode/agentDial (tests reach pod IPs on loopback). */
   dialer?: BackendDialer;
   debounceMs?: number;
+  /** Routes tried before the Ingress rules (the Gateway API controller's HTTPRoutes). */
+  preRoute?: IngressProxyOptions['preRoute'];
+  /** Certificates by SNI besides the Ingresses' (the Gateways' HTTPS listeners). */
+  extraTls?: () => TlsTable;
 }
 
 export interface IngressController {
@@ -73,7 +78,7 @@ export function startIngressController(o: IngressControllerOptions): IngressCont
   const reported = new Map<string, string>(); // ingress → problems already told
   const dialer = o.dialer ?? createBackendDialer({ mode: o.dialMode ?? 'auto', agentDial: o.agentDial, log });
   let tlsPort: number | undefined;
-  const proxy = createIngressProxy({ table: () => table, dialer, log, httpsPort: () => tlsPort });
+  const proxy = createIngressProxy({ table: () => table, dialer, log, httpsPort: () => tlsPort, preRoute: o.preRoute });
 
   const listening = listenOnFirst(proxy.server, portCandidates(o.httpPort, 80, 8080)).then((p) => {
     port = p;
@@ -94,7 +99,7 @@ export function startIngressController(o: IngressControllerOptions): IngressCont
       const server = createHttpsServer({
         cert: fallback.cert,
         key: fallback.key,
-        SNICallback: createSniCallback({ table: () => tls, ca, log }),
+        SNICallback: createSniCallback({ table: () => tls, extra: o.extraTls, ca, log }),
       });
       proxy.attach(server);
       const p = await listenOnFirst(server, portCandidates(o.httpsPort, 443, 8443));
@@ -131,9 +136,10 @@ export function startIngressController(o: IngressControllerOptions): IngressCont
     if (stopped || !informers.every((i) => i.hasSynced())) return;
     const svcs = services.list();
     const { table: net } = computeTable({ services: svcs, slices: slices.list(), dnsIP: '', domain: '' });
+    const serviceRoutes = [...net.services, ...headlessRoutes(svcs, slices.list())];
     const all = ingresses.list();
     const ours = all.filter((i) => isOurIngress(i, classes.list(), policy));
-    const built = buildRouteTable({ ingresses: ours, services: svcs, routes: net.services });
+    const built = buildRouteTable({ ingresses: ours, services: svcs, routes: serviceRoutes });
     table = built.table;
     const certs = buildTlsTable(ours, (ns, name) => secrets.get(ns, name));
     tls = certs.table;

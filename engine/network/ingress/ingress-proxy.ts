@@ -5,10 +5,12 @@
 // 404 when no rule matches, 503 when the Service has no ready endpoint, 502 when it cannot connect.
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { joinSockets } from '../protocol';
 import type { Endpoint } from '../table';
-import { isReservedHost, matchRoute, normalizeHost, type Backend, type RouteTable } from './route-table';
+import { isReservedHost, matchRoute, normalizeHost, rewriteTarget, type Backend, type RouteTable } from './route-table';
+import { editHeaders, editRawHeaders, type HeaderEdit } from './header-edits';
+import { statusText } from './status-text';
 
 export interface BackendDialer {
   /** Where a request to `backend` goes: a pod endpoint (direct) or the Service's ClusterIP (via the agent). */
@@ -27,6 +29,30 @@ export interface IngressProxyOptions {
   log(line: string): void;
   /** The HTTPS listener's port, for redirects of hosts served over HTTPS only (undefined: none). */
   httpsPort?: () => number | undefined;
+  /** Routes tried before the Ingress rules (the Gateway API's HTTPRoutes); undefined: none matched. */
+  preRoute?(req: IncomingMessage, host: string, secure: boolean): ProxyRoute | ProxyAnswer | undefined;
+}
+
+/** Where a request goes: a backend, with what the route rewrites on the way. */
+export interface ProxyRoute {
+  backend: Backend;
+  /** What routed it, for messages ("default/web" for an Ingress, "HTTPRoute default/web"). */
+  ingress: string;
+  /** Path (with query) sent upstream instead of the request's. */
+  upstreamPath?: string;
+  /** Host header sent upstream instead of the request's. */
+  upstreamHost?: string;
+  /** Speak TLS to the pod (ingress-nginx backend-protocol HTTPS; its certificate is not verified). */
+  backendTls?: boolean;
+  requestHeaders?: HeaderEdit;
+  responseHeaders?: HeaderEdit;
+}
+
+/** An answer the proxy gives itself. */
+export interface ProxyAnswer {
+  status: number;
+  body: string;
+  location?: string;
 }
 
 export interface IngressProxy {
@@ -50,7 +76,10 @@ const HOP_BY_HOP = new Set([
 ]);
 const FORWARDED = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-real-ip']);
 const ATTEMPTS = 3;
-type ConnectionFactory = (opts: { host: string; port: number }, cb: (err: Error | null, s?: Socket) => void) => undefined;
+type ConnectionFactory = (
+  opts: { host: string; port: number; servername?: string },
+  cb: (err: Error | null, s?: Socket) => void,
+) => undefined;
 
 export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
   const next = new Map<string, number>();
@@ -65,6 +94,15 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
     return undefined;
   };
   for (const a of [agent, oneShot]) (a as unknown as { createConnection: ConnectionFactory }).createConnection = createConnection;
+  // TLS to the pod (backend-protocol HTTPS) over the same dial, one connection per request.
+  const tlsAgent = new Agent({ keepAlive: false });
+  (tlsAgent as unknown as { createConnection: ConnectionFactory }).createConnection = (opts, cb) => {
+    o.dialer.connect(opts.host, opts.port).then(
+      (socket) => cb(null, tlsConnect({ socket, servername: opts.servername, rejectUnauthorized: false })),
+      (e: Error) => cb(e),
+    );
+    return undefined;
+  };
 
   /** Endpoints in round-robin order, starting after the last one used. */
   function spread(b: Backend): Endpoint[] {
@@ -74,13 +112,15 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
     return [...b.endpoints.slice(start), ...b.endpoints.slice(0, start)];
   }
 
-  type Routed = { backend: Backend; ingress: string } | { status: number; body: string; location?: string };
+  type Routed = ProxyRoute | ProxyAnswer;
   function route(req: IncomingMessage): Routed {
     const rawHost = req.headers.host ?? '';
     const host = normalizeHost(rawHost);
     if (isReservedHost(host))
       return { status: 421, body: `${host} belongs to the Skiff app: the ingress never serves skiff-*.localhost host names.` };
     const path = req.url ?? '/';
+    const pre = o.preRoute?.(req, host, !!(req.socket as TLSSocket).encrypted);
+    if (pre) return pre;
     const m = matchRoute(o.table(), host, path);
     if (!m) return { status: 404, body: `No Ingress rule matches host "${host}" and path "${path.split('?')[0]}".` };
     const tlsPort = o.httpsPort?.();
@@ -91,7 +131,8 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
     if (m.backend.problem) return { status: 503, body: `${m.backend.problem} (Ingress ${m.ingress}).` };
     if (!m.backend.endpoints.length)
       return { status: 503, body: `Service ${m.backend.id} has no ready endpoints (Ingress ${m.ingress}): no pod behind it is Ready.` };
-    return m;
+    const upstreamPath = rewriteTarget(m, path);
+    return { ...m, ...(upstreamPath ? { upstreamPath } : {}) };
   }
 
   function upstreamHeaders(req: IncomingMessage, keepUpgrade: boolean): Record<string, string | string[]> {
@@ -130,21 +171,33 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
     res.end(`${status} ${statusText(status)}: ${body}\n`);
   }
 
-  function forward(req: IncomingMessage, res: ServerResponse, backend: Backend, ingress: string) {
+  function forward(req: IncomingMessage, res: ServerResponse, r: ProxyRoute) {
+    const { backend, ingress } = r;
     const eps = spread(backend);
     // A request whose body may already be on its way is sent once; others may try other endpoints.
     const bodyless = !req.headers['transfer-encoding'] && (req.headers['content-length'] ?? '0') === '0';
-    const headers = upstreamHeaders(req, false);
+    const headers = editHeaders(upstreamHeaders(req, false), r.requestHeaders);
+    if (r.upstreamHost) headers[Object.keys(headers).find((k) => k.toLowerCase() === 'host') ?? 'Host'] = r.upstreamHost;
     const attempt = (i: number, lastErr?: NodeJS.ErrnoException) => {
       if (i >= Math.min(ATTEMPTS, eps.length) || (i > 0 && !bodyless))
         return plain(
           res,
           502,
-          `cannot reach Service ${backend.id} (Ingress ${ingress}): ${lastErr?.code ?? lastErr?.message ?? 'no endpoint answered'}.`,
+          `cannot reach Service ${backend.id} (${ingress.includes(' ') ? ingress : `Ingress ${ingress}`}): ${lastErr?.code ?? lastErr?.message ?? 'no endpoint answered'}.`,
         );
       const t = o.dialer.target(backend, eps[i]);
       const pooled = o.dialer.reusable?.(t.ip, t.port) ?? true;
-      const up = request({ host: t.ip, port: t.port, method: req.method, path: req.url, headers, agent: pooled ? agent : oneShot });
+      const up = request({
+        host: t.ip,
+        port: t.port,
+        method: req.method,
+        path: r.upstreamPath ?? req.url,
+        headers,
+        // TLS to the pod over the dialer's socket, one connection per request.
+        ...(r.backendTls
+          ? { agent: tlsAgent, servername: normalizeHost(String(headers.Host ?? headers.host ?? '')) || undefined }
+          : { agent: pooled ? agent : oneShot }),
+      });
       let answered = false;
       up.on('response', (ur) => {
         answered = true;
@@ -158,7 +211,7 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
           const name = ur.rawHeaders[k].toLowerCase();
           if (!HOP_BY_HOP.has(name) && !named.has(name)) h.push(ur.rawHeaders[k], ur.rawHeaders[k + 1]);
         }
-        res.writeHead(ur.statusCode ?? 502, ur.statusMessage, h);
+        res.writeHead(ur.statusCode ?? 502, ur.statusMessage, editRawHeaders(h, r.responseHeaders));
         ur.pipe(res);
         ur.on('error', () => res.destroy());
       });
@@ -193,8 +246,10 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
     const t = o.dialer.target(r.backend, ep);
     o.dialer.connect(t.ip, t.port).then(
       (up) => {
-        const lines = [`${req.method} ${req.url} HTTP/1.1`];
-        for (const [k, v] of Object.entries(upstreamHeaders(req, true))) for (const one of [v].flat()) lines.push(`${k}: ${one}`);
+        const lines = [`${req.method} ${r.upstreamPath ?? req.url} HTTP/1.1`];
+        const headers = editHeaders(upstreamHeaders(req, true), r.requestHeaders);
+        if (r.upstreamHost) headers[Object.keys(headers).find((k) => k.toLowerCase() === 'host') ?? 'Host'] = r.upstreamHost;
+        for (const [k, v] of Object.entries(headers)) for (const one of [v].flat()) lines.push(`${k}: ${one}`);
         up.write(lines.join('\r\n') + '\r\n\r\n');
         if (head.length) up.write(head);
         joinSockets(client, up);
@@ -212,7 +267,7 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
       req.resume();
       return plain(res, r.status, r.body, r.location);
     }
-    forward(req, res, r.backend, r.ingress);
+    forward(req, res, r);
   }
 
   const servers: Server[] = [];
@@ -237,19 +292,7 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
       }
       agent.destroy();
       oneShot.destroy();
+      tlsAgent.destroy();
     },
   };
-}
-
-function statusText(status: number): string {
-  return (
-    {
-      308: 'Permanent Redirect',
-      400: 'Bad Request',
-      404: 'Not Found',
-      421: 'Misdirected Request',
-      502: 'Bad Gateway',
-      503: 'Service Unavailable',
-    }[status] ?? 'Error'
-  );
 }

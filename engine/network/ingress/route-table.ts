@@ -28,6 +28,12 @@ export interface PathRule {
   ingress: string;
   /** Plain HTTP is redirected to HTTPS (the host has TLS, or force-ssl-redirect; ingress-nginx's default). */
   httpsOnly?: boolean;
+  /** ingress-nginx's use-regex / rewrite-target: the path is a case-insensitive regular expression anchored at its start. */
+  regex?: RegExp;
+  /** rewrite-target: the upstream path, with $1… from the regex's groups (the query is kept). */
+  rewrite?: string;
+  /** backend-protocol HTTPS: the pod is spoken to over TLS (its certificate is not verified, as ingress-nginx). */
+  backendTls?: boolean;
 }
 
 export interface RouteTable {
@@ -82,6 +88,9 @@ export function buildRouteTable(input: RouteInput): { table: RouteTable; problem
     const tlsHosts = new Set((spec.tls ?? []).flatMap((t) => (t.hosts ?? []).map((h) => h.toLowerCase())));
     const force = ann[`${NGINX}force-ssl-redirect`] === 'true';
     const redirect = ann[`${NGINX}ssl-redirect`] !== 'false';
+    const rewrite = ann[`${NGINX}rewrite-target`];
+    const useRegex = rewrite !== undefined || ann[`${NGINX}use-regex`] === 'true';
+    const backendTls = ann[`${NGINX}backend-protocol`]?.toUpperCase() === 'HTTPS';
     if (spec.defaultBackend && !table.defaultBackend) table.defaultBackend = { backend: resolve(spec.defaultBackend), ingress };
     for (const rule of spec.rules ?? []) {
       const host = rule.host ? rule.host.toLowerCase() : '';
@@ -91,11 +100,29 @@ export function buildRouteTable(input: RouteInput): { table: RouteTable; problem
       }
       const group = !host ? table.any : host.startsWith('*.') ? list(table.wildcards, host.slice(1)) : list(table.hosts, host);
       for (const p of rule.http?.paths ?? []) {
-        const exact = p.pathType === 'Exact';
-        const path = exact ? (p.path ?? '/') : normalizePrefix(p.path ?? '/');
+        const exact = p.pathType === 'Exact' && !useRegex;
+        const path = exact || useRegex ? (p.path ?? '/') : normalizePrefix(p.path ?? '/');
+        const regex = useRegex ? pathRegex(p.path ?? '/') : undefined;
+        if (useRegex && !regex) {
+          problems.push({
+            ingress,
+            reason: 'InvalidPath',
+            message: `path ${p.path} is not a valid regular expression (use-regex, rewrite-target)`,
+          });
+          continue;
+        }
         if (group.some((g) => g.path === path && g.exact === exact)) continue; // the older Ingress keeps it
         const httpsOnly = force || (redirect && !!host && tlsHosts.has(host));
-        group.push({ path, exact, backend: resolve(p.backend), ingress, ...(httpsOnly ? { httpsOnly } : {}) });
+        group.push({
+          path,
+          exact,
+          backend: resolve(p.backend),
+          ingress,
+          ...(httpsOnly ? { httpsOnly } : {}),
+          ...(regex ? { regex } : {}),
+          ...(rewrite !== undefined ? { rewrite } : {}),
+          ...(backendTls ? { backendTls } : {}),
+        });
       }
     }
   }
@@ -108,7 +135,7 @@ export function matchRoute(
   table: RouteTable,
   host: string,
   path: string,
-): { backend: Backend; ingress: string; httpsOnly?: boolean } | undefined {
+): Pick<PathRule, 'backend' | 'ingress' | 'httpsOnly' | 'regex' | 'rewrite' | 'backendTls'> | undefined {
   const h = normalizeHost(host);
   const p = path.split('?')[0] || '/';
   const groups: (PathRule[] | undefined)[] = [table.hosts.get(h)];
@@ -116,10 +143,28 @@ export function matchRoute(
   if (dot > 0) groups.push(table.wildcards.get(h.slice(dot)));
   groups.push(table.any);
   for (const g of groups) {
-    const hit = g?.find((r) => (r.exact ? r.path === p : prefixMatches(r.path, p)));
+    const hit = g?.find((r) => (r.regex ? r.regex.test(p) : r.exact ? r.path === p : prefixMatches(r.path, p)));
     if (hit) return hit;
   }
   return table.defaultBackend;
+}
+
+/** The upstream path (with query) for a rule with rewrite-target: ingress-nginx replaces the whole URI. */
+export function rewriteTarget(rule: Pick<PathRule, 'regex' | 'rewrite'>, url: string): string | undefined {
+  if (rule.rewrite === undefined || !rule.regex) return undefined;
+  const q = url.indexOf('?');
+  const m = rule.regex.exec(q >= 0 ? url.slice(0, q) : url);
+  if (!m) return undefined;
+  const out = rule.rewrite.replace(/\$(\d)/g, (_, n: string) => m[Number(n)] ?? '') || '/';
+  return (out.startsWith('/') ? out : `/${out}`) + (q >= 0 ? url.slice(q) : '');
+}
+
+function pathRegex(path: string): RegExp | undefined {
+  try {
+    return new RegExp(`^${path}`, 'i');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Host header → lower-case name without port or trailing dot. */
@@ -146,7 +191,8 @@ function byPrecedence(a: PathRule, b: PathRule): number {
   return b.path.length - a.path.length || (a.exact === b.exact ? 0 : a.exact ? -1 : 1);
 }
 
-function resolveBackend(
+/** A Service port as a backend (shared with the Gateway API routes): its ready endpoints, or why it cannot serve. */
+export function resolveBackend(
   ns: string,
   b: IngressBackend | undefined,
   svcs: Map<string, KubeObject>,
@@ -165,8 +211,7 @@ function resolveBackend(
   if ((sp.protocol ?? 'TCP') !== 'TCP') return fail('ServicePortNotFound', `Service ${ns}/${name} port ${portText} is not TCP`);
   const route = routes.get(`${ns}/${name}`);
   const pr = route?.ports.find((p) => p.port === sp.port && p.protocol === 'TCP');
-  if (!route || !pr)
-    return fail('UnsupportedService', `Service ${ns}/${name} has no ClusterIP (headless and ExternalName Services are not routed)`);
+  if (!route || !pr) return fail('UnsupportedService', `Service ${ns}/${name} has no ClusterIP (ExternalName Services are not routed)`);
   return { backend: { id, clusterIP: route.ip, servicePort: sp.port, endpoints: pr.endpoints } };
 }
 

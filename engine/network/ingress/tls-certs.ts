@@ -10,6 +10,8 @@ const MAX_ISSUED = 1000;
 
 export function createSniCallback(o: {
   table(): TlsTable;
+  /** Consulted when the Ingresses name no certificate for the host (the Gateways' listeners). */
+  extra?: () => TlsTable;
   ca: LocalhostCa;
   log(line: string): void;
 }): (serverName: string, cb: (err: Error | null, ctx?: SecureContext) => void) => void {
@@ -18,7 +20,7 @@ export function createSniCallback(o: {
   return (serverName, cb) => {
     const name = serverName.toLowerCase().replace(/\.$/, '');
     if (isReservedHost(name)) return cb(new Error(`${name} belongs to the Skiff app`));
-    const entry = tlsFor(o.table(), name);
+    const entry = tlsFor(o.table(), name) ?? (o.extra ? tlsFor(o.extra(), name) : undefined);
     if (entry) {
       const k = `${entry.secret}@${entry.version}`;
       let ctx = fromSecrets.get(k);

@@ -1,0 +1,79 @@
+// Small builders for the Gateway API CRDs' structural schemas (openAPIV3Schema): every field typed,
+// bounds and enums as the published API states them, so bad objects get field errors from the
+// API server's CRD validation rather than surprises in the proxy.
+import type { StructuralSchema as S } from '../../kinds/custom/structural-schema';
+
+export type { S };
+
+export const str = (extra: Partial<S> = {}): S => ({ type: 'string', ...extra });
+export const int = (min?: number, max?: number, extra: Partial<S> = {}): S => ({
+  type: 'integer',
+  format: 'int32',
+  ...(min !== undefined ? { minimum: min } : {}),
+  ...(max !== undefined ? { maximum: max } : {}),
+  ...extra,
+});
+export const oneOf = (values: string[], extra: Partial<S> = {}): S => ({ type: 'string', enum: values, ...extra });
+export const obj = (properties: Record<string, S>, required: string[] = [], extra: Partial<S> = {}): S => ({
+  type: 'object',
+  properties,
+  ...(required.length ? { required } : {}),
+  ...extra,
+});
+export const arr = (items: S, maxItems?: number, extra: Partial<S> = {}): S => ({
+  type: 'array',
+  items,
+  ...(maxItems !== undefined ? { maxItems } : {}),
+  ...extra,
+});
+export const map = (values: S): S => ({ type: 'object', additionalProperties: values });
+
+/** RFC 1123 host names, optionally with one leading wildcard label (`*.example.com`). */
+export const hostname = () =>
+  str({ minLength: 1, maxLength: 253, pattern: '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' });
+export const objectName = () => str({ minLength: 1, maxLength: 253 });
+export const sectionName = () =>
+  str({ minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' });
+export const group = (dflt?: string) => str({ maxLength: 253, ...(dflt !== undefined ? { default: dflt } : {}) });
+export const kind = (dflt?: string) => str({ minLength: 1, maxLength: 63, ...(dflt !== undefined ? { default: dflt } : {}) });
+export const namespace = () => str({ minLength: 1, maxLength: 63 });
+export const port = () => int(1, 65535);
+
+export const condition = (): S =>
+  obj(
+    {
+      type: str({ maxLength: 316 }),
+      status: oneOf(['True', 'False', 'Unknown']),
+      observedGeneration: { type: 'integer', format: 'int64', minimum: 0 },
+      lastTransitionTime: str({ format: 'date-time' }),
+      reason: str({ minLength: 1, maxLength: 1024 }),
+      message: str({ maxLength: 32768 }),
+    },
+    ['type', 'status', 'lastTransitionTime', 'reason', 'message'],
+  );
+export const conditions = (): S => arr(condition(), 8, { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] });
+
+export const labelSelector = (): S =>
+  obj({
+    matchLabels: map(str()),
+    matchExpressions: arr(
+      obj({ key: str(), operator: oneOf(['In', 'NotIn', 'Exists', 'DoesNotExist']), values: arr(str()) }, ['key', 'operator']),
+    ),
+  });
+
+/** A reference to a Gateway (or other parent) an HTTPRoute attaches to. */
+export const parentRef = (): S =>
+  obj(
+    {
+      group: group('gateway.networking.k8s.io'),
+      kind: kind('Gateway'),
+      namespace: namespace(),
+      name: objectName(),
+      sectionName: sectionName(),
+      port: port(),
+    },
+    ['name'],
+  );
+
+export const secretObjectRef = (): S =>
+  obj({ group: group(''), kind: kind('Secret'), name: objectName(), namespace: namespace() }, ['name']);

@@ -1,0 +1,232 @@
+// What our Gateways and the HTTPRoutes attached to them amount to (pure): the rules to serve
+// and the status every object should carry (conditions without timestamps; the controller keeps
+// lastTransitionTime). Every Gateway of a class whose controller is ours is served on the
+// ingress's 127.0.0.1 listeners: HTTP listeners on its HTTP port, HTTPS listeners on its HTTPS
+// port (whatever port number the listener names), so `status.addresses` is 127.0.0.1.
+import type { KubeObject } from '../../kinds/types';
+import type { ServiceRoute } from '../table';
+import { labelSelectorFromObject } from '../../apimachinery/selectors/label-selector';
+import { effectiveHostnames } from './hostnames';
+import type { AttachedRule } from './http-route-table';
+import { listenerVerdict, type ListenerVerdict } from './listener-verdict';
+import { resolveBackendRefs, type RefProblem } from './route-backends';
+import { GATEWAY_GROUP } from './gateway-crds';
+import {
+  GATEWAY_CONTROLLER,
+  classControllerName,
+  gatewaySpec,
+  keyOfObj,
+  routeSpec,
+  type Condition,
+  type Listener,
+  type ParentRef,
+} from './gateway-types';
+
+export interface GatewayModelInput {
+  classes: KubeObject[];
+  gateways: KubeObject[];
+  routes: KubeObject[];
+  grants: KubeObject[];
+  namespaces: KubeObject[];
+  services: KubeObject[];
+  serviceRoutes: ServiceRoute[];
+  secret(namespace: string, name: string): KubeObject | undefined;
+  /** Whether the ingress's HTTP / HTTPS listeners are up. */
+  listening: { http: boolean; https: boolean };
+}
+
+export interface GatewayStatus {
+  addresses: { type: string; value: string }[];
+  conditions: Condition[];
+  listeners: { name: string; supportedKinds: { group: string; kind: string }[]; attachedRoutes: number; conditions: Condition[] }[];
+}
+
+export interface RouteParentStatus {
+  parentRef: ParentRef;
+  controllerName: string;
+  conditions: Condition[];
+}
+
+export interface GatewayModel {
+  attached: AttachedRule[];
+  classes: Map<string, Condition[]>;
+  gateways: Map<string, GatewayStatus>;
+  /** Per HTTPRoute key: the parents that are ours (others' entries are left to them). */
+  routeParents: Map<string, RouteParentStatus[]>;
+  /** Certificates of HTTPS listeners by host name ('' = any host). */
+  certificates: { hostname: string; secret: KubeObject }[];
+}
+
+const cond = (type: string, ok: boolean, reason: string, message: string, generation?: number): Condition => ({
+  type,
+  status: ok ? 'True' : 'False',
+  reason,
+  message,
+  ...(generation !== undefined ? { observedGeneration: generation } : {}),
+});
+
+export function buildGatewayModel(input: GatewayModelInput): GatewayModel {
+  const ourClasses = new Set(input.classes.filter((c) => classControllerName(c) === GATEWAY_CONTROLLER).map((c) => c.metadata.name!));
+  const model: GatewayModel = { attached: [], classes: new Map(), gateways: new Map(), routeParents: new Map(), certificates: [] };
+  for (const c of input.classes)
+    if (ourClasses.has(c.metadata.name!))
+      model.classes.set(c.metadata.name!, [cond('Accepted', true, 'Accepted', 'Handled by the Skiff ingress', c.metadata.generation)]);
+
+  const gateways = new Map<string, { gw: KubeObject; verdicts: ListenerVerdict[]; attached: number[] }>();
+  for (const gw of input.gateways) {
+    if (!ourClasses.has(gatewaySpec(gw).gatewayClassName ?? '')) continue;
+    const verdicts = gatewaySpec(gw).listeners?.map((l) => listenerVerdict(gw, l, input)) ?? [];
+    gateways.set(keyOfObj(gw), { gw, verdicts, attached: verdicts.map(() => 0) });
+    for (const v of verdicts) if (v.certificate) model.certificates.push(v.certificate);
+  }
+
+  const nsLabels = new Map(input.namespaces.map((n) => [n.metadata.name!, n.metadata.labels ?? {}]));
+  const services = new Map(input.services.map((s) => [keyOfObj(s), s]));
+  const serviceRoutes = new Map(input.serviceRoutes.map((r) => [r.id, r]));
+  for (const route of input.routes) {
+    const ns = route.metadata.namespace ?? 'default';
+    const spec = routeSpec(route);
+    const parents: RouteParentStatus[] = [];
+    const gen = route.metadata.generation;
+    // Rules resolve once per route; attached per listener they serve on.
+    const rules = (spec.rules ?? []).map((rule, ruleIndex) => {
+      const r = resolveBackendRefs(ns, rule.backendRefs ?? [], { services, routes: serviceRoutes, grants: input.grants });
+      const unsupported = [...(rule.filters ?? []), ...(rule.backendRefs ?? []).flatMap((b) => b.filters ?? [])].find(
+        (f) => !SUPPORTED_FILTERS.has(f.type),
+      );
+      const problem = unsupported ? `filter ${unsupported.type} is not supported by the skiff gateway` : undefined;
+      return {
+        rule,
+        problems: r.problems,
+        compiled: { route: keyOfObj(route), ruleIndex, backends: r.backends, filters: rule.filters ?? [], ...(problem ? { problem } : {}) },
+      };
+    });
+    const refProblem: RefProblem | undefined = rules.flatMap((r) => r.problems)[0];
+    const filterProblem = rules.find((r) => r.compiled.problem)?.compiled.problem;
+    for (const ref of spec.parentRefs ?? []) {
+      if ((ref.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP || (ref.kind ?? 'Gateway') !== 'Gateway') continue;
+      const g = gateways.get(`${ref.namespace ?? ns}/${ref.name}`);
+      if (!g) continue; // not one of ours (or not there yet): its controller, if any, answers
+      const listeners = gatewaySpec(g.gw).listeners ?? [];
+      let reason = 'NoMatchingParent';
+      let served = 0;
+      listeners.forEach((l, i) => {
+        if ((ref.sectionName && ref.sectionName !== l.name) || (ref.port && ref.port !== l.port)) return;
+        const v = g.verdicts[i];
+        if (!v.accepted) return;
+        if (!kindAllowed(l) || !namespaceAllowed(l, g.gw.metadata.namespace ?? 'default', ns, nsLabels)) {
+          if (reason === 'NoMatchingParent') reason = 'NotAllowedByListeners';
+          return;
+        }
+        const hostnames = effectiveHostnames(l.hostname, spec.hostnames);
+        if (!hostnames.length) {
+          reason = 'NoMatchingListenerHostname';
+          return;
+        }
+        served++;
+        g.attached[i]++;
+        const secure = l.protocol === 'HTTPS';
+        for (const r of rules)
+          model.attached.push({
+            rule: r.compiled,
+            matches: r.rule.matches ?? [],
+            hostnames,
+            secure,
+            created: String(route.metadata.creationTimestamp ?? ''),
+          });
+      });
+      const accepted = served > 0 && !filterProblem;
+      parents.push({
+        parentRef: { group: GATEWAY_GROUP, kind: 'Gateway', ...ref },
+        controllerName: GATEWAY_CONTROLLER,
+        conditions: [
+          filterProblem
+            ? cond('Accepted', false, 'UnsupportedValue', filterProblem, gen)
+            : cond('Accepted', accepted, accepted ? 'Accepted' : reason, accepted ? 'Accepted' : MESSAGES[reason], gen),
+          refProblem
+            ? cond('ResolvedRefs', false, refProblem.reason, refProblem.message, gen)
+            : cond('ResolvedRefs', true, 'ResolvedRefs', 'Resolved all references', gen),
+        ],
+      });
+    }
+    if (parents.length) model.routeParents.set(keyOfObj(route), parents);
+  }
+
+  for (const [k, g] of gateways) model.gateways.set(k, gatewayStatus(g.gw, g.verdicts, g.attached, input.listening));
+  return model;
+}
+
+const SUPPORTED_FILTERS = new Set(['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect', 'URLRewrite']);
+const MESSAGES: Record<string, string> = {
+  NoMatchingParent: 'No listener of the Gateway matches the sectionName or port',
+  NotAllowedByListeners: "The Gateway's listeners do not allow routes from this namespace or of this kind",
+  NoMatchingListenerHostname: "None of the route's hostnames match a listener's hostname",
+};
+
+function kindAllowed(l: Listener): boolean {
+  const kinds = l.allowedRoutes?.kinds;
+  return !kinds?.length || kinds.some((k) => (k.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && k.kind === 'HTTPRoute');
+}
+
+function namespaceAllowed(l: Listener, gwNs: string, routeNs: string, labels: Map<string, Record<string, string>>): boolean {
+  const ns = l.allowedRoutes?.namespaces;
+  const from = ns?.from ?? 'Same';
+  if (from === 'All') return true;
+  if (from === 'Same') return gwNs === routeNs;
+  try {
+    return labelSelectorFromObject(ns?.selector as never).matches(labels.get(routeNs) ?? {});
+  } catch {
+    return false;
+  }
+}
+
+function gatewayStatus(
+  gw: KubeObject,
+  verdicts: ListenerVerdict[],
+  attached: number[],
+  listening: { http: boolean; https: boolean },
+): GatewayStatus {
+  const gen = gw.metadata.generation;
+  const listeners = gatewaySpec(gw).listeners ?? [];
+  const unsupportedAddress = (gatewaySpec(gw).addresses ?? []).find((a) => a.value !== '127.0.0.1');
+  const anyAccepted = verdicts.some((v) => v.accepted);
+  const programmed =
+    anyAccepted && listeners.some((l, i) => verdicts[i].accepted && (l.protocol === 'HTTPS' ? listening.https : listening.http));
+  const accepted = anyAccepted && !unsupportedAddress;
+  return {
+    addresses: programmed ? [{ type: 'IPAddress', value: '127.0.0.1' }] : [],
+    conditions: [
+      unsupportedAddress
+        ? cond(
+            'Accepted',
+            false,
+            'UnsupportedAddress',
+            `address ${unsupportedAddress.value} is not available: Skiff's Gateways listen on 127.0.0.1`,
+            gen,
+          )
+        : cond('Accepted', accepted, accepted ? 'Accepted' : 'ListenersNotValid', accepted ? 'Accepted' : 'No listener is valid', gen),
+      cond(
+        'Programmed',
+        programmed,
+        programmed ? 'Programmed' : 'Invalid',
+        programmed ? 'Served on 127.0.0.1' : 'No listener is served yet',
+        gen,
+      ),
+    ],
+    listeners: listeners.map((l, i) => {
+      const v = verdicts[i];
+      const up = v.accepted && v.resolved && (l.protocol === 'HTTPS' ? listening.https : listening.http);
+      return {
+        name: l.name,
+        supportedKinds: v.supportedKinds,
+        attachedRoutes: attached[i],
+        conditions: [
+          cond('Accepted', v.accepted, v.accepted ? 'Accepted' : 'UnsupportedProtocol', v.accepted ? 'Accepted' : v.message, gen),
+          cond('Programmed', up, up ? 'Programmed' : 'Invalid', up ? 'Programmed' : v.message || 'The ingress listener is not up', gen),
+          cond('ResolvedRefs', v.resolved, v.resolved ? 'ResolvedRefs' : v.reason, v.resolved ? 'Resolved all references' : v.message, gen),
+          cond('Conflicted', false, 'NoConflicts', 'No conflicts', gen),
+        ],
+      };
+    }),
+  };
+}

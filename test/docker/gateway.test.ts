@@ -1,0 +1,135 @@
+// The Gateway API on real Docker with real kubectl (issue 18): the CRDs and the `skiff`
+// GatewayClass are there after start, `kubectl apply` of a Gateway and HTTPRoutes, `kubectl get
+// gateway` showing 127.0.0.1 and Programmed, an HTTPRoute with a 90/10 split sending exactly 100
+// of 1,000 requests to the small backend, a header match, and route status as conformance expects.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Agent } from 'node:http';
+import { dockerSkip } from './docker-available';
+import { startDockerCluster, waitFor, type DockerCluster } from './docker-cluster';
+import Docker from 'dockerode';
+import { ensureAgentImage } from '../../engine/network/agent-image';
+import { answersOn, getHost, kubectlOk } from './testing/ingress-http';
+
+const skip = await dockerSkip();
+let c: DockerCluster;
+let port = 0;
+const ok = (args: string[], input?: string) => kubectlOk(c, args, input);
+
+const MANIFESTS = `
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: web}
+spec:
+  gatewayClassName: skiff
+  listeners:
+  - {name: http, port: 80, protocol: HTTP, hostname: "*.localhost"}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: split}
+spec:
+  parentRefs: [{name: web}]
+  hostnames: [split.localhost]
+  rules:
+  - matches: [{headers: [{name: X-Canary, value: "yes"}]}]
+    backendRefs: [{name: small, port: 80}]
+  - backendRefs:
+    - {name: big, port: 80, weight: 90}
+    - {name: small, port: 80, weight: 10}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: broken}
+spec:
+  parentRefs: [{name: web}]
+  hostnames: [broken.localhost]
+  rules:
+  - backendRefs: [{name: missing, port: 80}]
+`;
+
+before(async () => {
+  if (skip) return;
+  c = await startDockerCluster(`gw${process.pid}`, 'skiff-gw-');
+  port = c.cp.ingressPort!;
+  assert.ok(port, 'the ingress listens');
+  // Node backends (the agent image carries node): keep-alive and no Nagle delay, so 1,000 requests take little time.
+  const image = await ensureAgentImage(new Docker());
+  for (const name of ['big', 'small']) {
+    const server = `require('http').createServer((q,r)=>r.end('${name} '+require('os').hostname())).listen(80)`;
+    await ok(['create', 'deployment', name, `--image=${image}`, '--port=80', '--', 'node', '-e', server]);
+    await ok(['expose', 'deployment', name, '--port=80']);
+  }
+});
+
+after(async () => {
+  if (skip) return;
+  await c?.stop();
+});
+
+const jsonpath = (kind: string, name: string, path: string) => ok(['get', kind, name, '-o', `jsonpath=${path}`]);
+
+describe('Gateway API', { skip }, () => {
+  test('the CRDs and GatewayClass skiff are installed at start and accepted', async () => {
+    const crds = await waitFor('Gateway API CRDs', async () => {
+      const out = (await c.kubectl(['get', 'crd'])).stdout;
+      return /httproutes\.gateway\.networking\.k8s\.io/.test(out) && out;
+    });
+    for (const n of ['gatewayclasses', 'gateways', 'grpcroutes', 'referencegrants'])
+      assert.match(crds, new RegExp(`${n}\\.gateway\\.networking\\.k8s\\.io`));
+    const gc = await waitFor('GatewayClass skiff Accepted', async () => {
+      const out = (await c.kubectl(['get', 'gatewayclass', 'skiff'])).stdout;
+      return /skiff\s+skiff\.dev\/gateway-controller\s+True/.test(out) && out;
+    });
+    assert.match(gc, /CONTROLLER\s+ACCEPTED\s+AGE/);
+  });
+
+  test('kubectl apply of a Gateway and routes: get gateway shows 127.0.0.1, routes are accepted or say why not', async () => {
+    await ok(['apply', '-f', '-'], MANIFESTS);
+    const gw = await waitFor('Gateway programmed', async () => {
+      const out = (await c.kubectl(['get', 'gateway', 'web'])).stdout;
+      return /web\s+skiff\s+127\.0\.0\.1\s+True/.test(out) && out;
+    });
+    assert.match(gw, /CLASS\s+ADDRESS\s+PROGRAMMED\s+AGE/);
+    await waitFor('attached routes', async () => (await jsonpath('gateway', 'web', '{.status.listeners[0].attachedRoutes}')) === '2');
+    const cond = (route: string, type: string) =>
+      jsonpath(
+        'httproute',
+        route,
+        `{.status.parents[0].conditions[?(@.type=="${type}")].status}/{.status.parents[0].conditions[?(@.type=="${type}")].reason}`,
+      );
+    await waitFor('split accepted', async () => (await cond('split', 'Accepted')) === 'True/Accepted');
+    assert.equal(await cond('split', 'ResolvedRefs'), 'True/ResolvedRefs');
+    await waitFor('broken reports its backend', async () => (await cond('broken', 'ResolvedRefs')) === 'False/BackendNotFound');
+    assert.equal((await getHost(port, 'broken.localhost')).status, 500);
+  });
+
+  test('a 90/10 weighted HTTPRoute sends exactly 100 (±1) of 1,000 requests to the small backend; a header match picks it', async () => {
+    await answersOn(port, 'split.localhost', '/', /^small small-/, { 'X-Canary': 'yes' });
+    // Both backends answer before counting (the small pod may come up later than the big one).
+    await waitFor('both backends answering', async () => {
+      const seen = new Set<string>();
+      for (let i = 0; i < 20; i++) seen.add((await getHost(port, 'split.localhost').catch(() => ({ body: '' }))).body.split(' ')[0]);
+      return seen.has('big') && seen.has('small');
+    });
+    // Ten clients at once; the proxy still picks one backend at a time, so the split stays exact.
+    const agent = new Agent({ keepAlive: true, maxSockets: 10 });
+    let small = 0;
+    let other = 0;
+    try {
+      await Promise.all(
+        Array.from({ length: 10 }, async () => {
+          for (let i = 0; i < 100; i++) {
+            const r = await getHost(port, 'split.localhost', '/', { agent });
+            if (r.body.startsWith('small ')) small++;
+            else if (!r.body.startsWith('big ')) other++;
+          }
+        }),
+      );
+    } finally {
+      agent.destroy();
+    }
+    assert.equal(other, 0, 'every request answered by a backend');
+    assert.ok(Math.abs(small - 100) <= 1, `the small backend got ${small} of 1,000`);
+  });
+});

@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import { Dock } from '../dock/dock';
 import { EditorHost } from '../editor/editor-host';
 import { useApp, useServices } from '../state/services';
+import { startWorkspaceSync } from '../state/workspace-sync';
 import { ClusterDown } from './cluster-down';
 import { CommandPalette } from './command-palette';
 import { ErrorBox } from './error-box';
@@ -50,8 +51,18 @@ function MainView() {
 }
 
 export function App() {
-  const { store } = useServices();
+  const { store, host, scrollback } = useServices();
   useEffect(() => store.getState().init(), [store]);
+  useEffect(
+    () =>
+      startWorkspaceSync({
+        store,
+        save: (ws, keepalive) => host.saveWorkspace(ws, keepalive),
+        win: window,
+        scrollback: (id) => scrollback.get(id)?.(),
+      }),
+    [store, host, scrollback],
+  );
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {

@@ -37,6 +37,8 @@ export interface AppState extends WorkspaceSlice {
   /** The cluster whose start the user is watching; on 'running' the app lands on its overview. */
   following?: string;
   selection?: Selection;
+  /** The object whose delete confirmation is open (table key d, the palette). */
+  deleteRequest?: Selection;
   editor?: EditorRequest;
   /** The editor holds text not applied yet: navigation leaves it open instead of closing it. */
   editorDirty: boolean;
@@ -63,6 +65,7 @@ export interface AppState extends WorkspaceSlice {
   showOverview(): void;
   showList(resource: ApiResource, keepEditor?: boolean): void;
   select(sel: Selection | undefined): void;
+  askDelete(sel: Selection | undefined): void;
   openEditor(req: Omit<EditorRequest, 'id' | 'profile'> & { profile?: string }): void;
   closeEditor(): void;
   setEditorDirty(dirty: boolean): void;
@@ -261,6 +264,7 @@ export function createAppStore(deps: AppStoreDeps): AppStore {
           ...(keepEditor ? {} : leaveEditor()),
         })),
       select: (selection) => set({ selection }),
+      askDelete: (deleteRequest) => set({ deleteRequest }),
       openEditor(req) {
         const profile = req.profile ?? get().profile;
         if (!profile) return;

@@ -40,6 +40,7 @@ export function startWorkspaceSync(d: WorkspaceSyncDeps): () => void {
     d.save(JSON.parse(text) as Workspace, keepalive).then(
       () => {
         inflight = false;
+        schedule(); // what changed while this save was on its way
       },
       () => {
         inflight = false;
@@ -48,12 +49,12 @@ export function startWorkspaceSync(d: WorkspaceSyncDeps): () => void {
     );
   };
   // Throttled, not debounced: live lists change the store all the time, a draft must still go out.
-  const schedule = () => {
+  function schedule() {
     timer ??= setTimeout(() => {
       timer = undefined;
       save();
     }, delay);
-  };
+  }
 
   const followStore = () => {
     const s = d.store.getState();

@@ -136,12 +136,65 @@ await describeDocker('a durable workspace: the app with a Docker node', () => {
     await page.keyboard.insertText(DRAFT);
     await page.goBack();
     await until('the host to hold the draft again', async () => {
-      const ws = (await (await page.request.get(`${f.url}/api/workspace`)).json()) as { editor?: { draft?: string } };
-      return ws.editor?.draft === DRAFT;
+      const ws = (await (await page.request.get(`${f.url}/api/workspace`)).json()) as { editor?: { draft?: string }; route?: string };
+      return ws.editor?.draft === DRAFT && `#${ws.route}` === POD_ROUTE;
     });
     await f.restart();
     await assertRestored('after an app restart', 'after-reload-42');
     await typeInShell(page, 'echo after-restart-$((6*8))', 'after-restart-48');
     await screenshot(page, 'workspace-03-after-restart');
+  });
+
+  void test('keyboard only: the palette to pods, / to filter, Enter opens the pod, l its logs, s a shell, d asks to delete (focus kept inside)', async () => {
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('ControlOrMeta+K');
+    await page.getByTestId('palette-input').waitFor();
+    await page.keyboard.type('Pods');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="resource-list"][data-kind="Pod"]').waitFor();
+    await until('the table to take the keys', async () => (await focused()) === 'table');
+    await page.keyboard.press('/');
+    assert.equal(await focused(), 'list-filter');
+    await page.keyboard.type(POD);
+    await page.keyboard.press('Enter');
+    assert.equal(await focused(), 'table');
+    assert.equal(await page.locator('[data-testid="row"][data-cursor="true"]').getAttribute('data-name'), POD);
+    await page.keyboard.press('Enter');
+    await page.locator(`[data-testid="detail-panel"][data-name="${POD}"]`).waitFor();
+
+    await page.keyboard.press('l');
+    await page.locator('[data-testid="dock-tab"][data-type="logs"][aria-selected="true"]').waitFor();
+    await page.locator('[data-testid="log-view"]:not([hidden]) [data-testid="log-line"]', { hasText: 'started' }).first().waitFor();
+    const shells = await page.locator('[data-testid="dock-tab"][data-type="shell"]').count();
+    await page.keyboard.press('s');
+    await until('a new shell tab', async () => (await page.locator('[data-testid="dock-tab"][data-type="shell"]').count()) === shells + 1);
+    await page.locator('[data-testid="terminal"][data-state="open"]:not([hidden])').waitFor({ timeout: 20_000 });
+    await until(
+      'the shell to take the keys',
+      async () => (await page.evaluate(() => !!document.activeElement?.closest('.xterm'))) === true,
+    );
+    await page.keyboard.type('echo kb-$((2*21))\n');
+    await until('the shell to answer', async () => (await terminalText(page)).includes('kb-42'));
+    await screenshot(page, 'workspace-04-keyboard-shell');
+
+    // Back to the list by the palette (Shift: plain Ctrl+K stays the shell's), then d: the
+    // confirmation keeps focus inside; Esc keeps the pod.
+    await page.keyboard.press('ControlOrMeta+Shift+K');
+    await page.getByTestId('palette-input').waitFor();
+    await page.keyboard.type('Pods');
+    await page.keyboard.press('Enter');
+    await until('the table to take the keys again', async () => (await focused()) === 'table');
+    await page.keyboard.press('d');
+    const dialog = page.getByTestId('confirm-dialog');
+    await dialog.waitFor();
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press(i % 2 ? 'Shift+Tab' : 'Tab');
+      assert.ok(await page.evaluate(() => !!document.activeElement?.closest('[data-testid="confirm-dialog"]')), `Tab ${i} left the dialog`);
+    }
+    await page.keyboard.press('Escape');
+    await until('the dialog to close', async () => (await dialog.count()) === 0);
+    const res = await page.request.get(`${f.url}/k8s/${PROFILE}/api/v1/namespaces/default/pods/${POD}`);
+    assert.equal(res.status(), 200);
   });
 });

@@ -38,7 +38,6 @@ const VirtualRow = memo(function VirtualRow(p: {
   return (
     <div
       className={`vt-row${p.selected ? ' selected' : ''}${p.cursor ? ' cursor' : ''}`}
-      id={p.cursor ? 'vt-cursor' : undefined}
       data-cursor={p.cursor ? 'true' : undefined}
       data-testid="row"
       data-name={p.row.name}
@@ -130,7 +129,6 @@ export function VirtualTable(p: VirtualTableProps) {
       tabIndex={0}
       aria-label={p.label}
       aria-rowcount={total}
-      aria-activedescendant={p.cursorKey ? 'vt-cursor' : undefined}
       data-testid="table"
       onKeyDown={p.onKeyDown}
       style={{ '--cols': template } as CSSProperties}

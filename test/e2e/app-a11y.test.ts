@@ -13,7 +13,7 @@ import { waitFor } from '../wait-for';
 const CLUSTER = 'a11y';
 const PROFILE = `skiff-${CLUSTER}`;
 // axe-core is a devDependency; SKIFF_AXE_SCRIPT points at another copy of axe.min.js.
-const AXE = process.env.SKIFF_AXE_SCRIPT ?? createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const axeScript = () => process.env.SKIFF_AXE_SCRIPT ?? createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 interface AxeResult {
   violations: Array<{ id: string; impact?: string; help: string; nodes: Array<{ target: string[] }> }>;
@@ -24,7 +24,7 @@ let page: Page;
 
 async function serious(where: string): Promise<string[]> {
   // Evaluated through the debugger protocol: the app's CSP (script-src 'self') refuses a script tag.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE, 'utf8'));
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(axeScript(), 'utf8'));
   const r = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<AxeResult> } }).axe;
     return axe.run(document, { resultTypes: ['violations'] });

@@ -22,6 +22,7 @@ import type { SecretBox } from './profiles/secret-box';
 import { hasDisplay, openBrowser } from './open-browser';
 import { startHostServer } from './http/server';
 import { createSession } from './http/session';
+import { createWorkspaceFile } from './workspace/workspace-file';
 
 type Env = Record<string, string | undefined>;
 
@@ -97,6 +98,7 @@ export async function startApp(o: StartAppOptions = {}): Promise<RunningApp> {
     targets,
     portForwards,
     terminals,
+    workspace: createWorkspaceFile(dataDir),
     appInfo: createAppInfo({ dataDir, env, docker: o.docker, mode: o.mode }),
   });
   const kubeProxy = createKubeProxy({ profiles, log, onAnswer: followAnswers({ kubeconfigs, clusters, local }) });

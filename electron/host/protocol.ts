@@ -36,6 +36,9 @@
 //                                           0600 temp file holding only that profile; binary frames carry
 //                                           terminal bytes both ways, text frames JSON TerminalControl (to
 //                                           the host) and TerminalEvent (from the host).
+// The app's workspace (kept per data dir across reloads and app restarts):
+//   GET    /api/workspace                   -> Workspace ({version: 1} when none was saved)
+//   PUT    /api/workspace                   Workspace -> 200 Workspace (as saved, with savedAt)
 // <name> and <id> are percent-encoded path segments (context names may hold '/' or ':').
 //   *      /k8s/<profile>/<kubernetes path> proxied to that profile's API server with its
 //                                           credentials; watches stream, WebSocket upgrades
@@ -216,6 +219,40 @@ export type HostEvent =
   | { type: 'profiles'; profiles: ProfileSummary[] }
   | { type: 'profile-sources'; sources: ProfileSource[] }
   | { type: 'port-forwards'; forwards: PortForward[] };
+
+/** A dock tab as the renderer describes it (logs, pod shell, local terminal); the host keeps it as is. */
+export interface WorkspaceTab {
+  id: string;
+  type: string;
+  title: string;
+  profile: string;
+  /** A pod shell's last screen lines, shown again above its new session after a restart. */
+  scrollback?: string;
+  [field: string]: unknown;
+}
+
+/** The editor open at the last save: what it edits and the text not applied yet. */
+export interface WorkspaceEditor {
+  mode: 'create' | 'edit';
+  profile: string;
+  /** The kind's API resource as discovery described it (edit: the object's). */
+  resource?: { group: string; version: string; name: string; kind: string; namespaced: boolean; verbs: string[] };
+  namespace?: string;
+  name?: string;
+  /** The editor's text when it differs from what was opened or last applied. */
+  draft?: string;
+}
+
+export interface Workspace {
+  version: 1;
+  /** The app route (the URL fragment without '#'): profile, namespace, kind and object. */
+  route?: string;
+  dock?: { tabs: WorkspaceTab[]; active?: string };
+  editor?: WorkspaceEditor;
+  savedAt?: string;
+  /** Set on GET when the saved file could not be read (the app then starts afresh). */
+  problem?: string;
+}
 
 export interface HostError {
   error: string;

@@ -4,7 +4,9 @@ import { useEffect } from 'react';
 import { Dock } from '../dock/dock';
 import { EditorHost } from '../editor/editor-host';
 import { useApp, useServices } from '../state/services';
+import { startWorkspaceSync } from '../state/workspace-sync';
 import { ClusterDown } from './cluster-down';
+import { DeleteHost } from './detail/delete-dialog';
 import { CommandPalette } from './command-palette';
 import { ErrorBox } from './error-box';
 import { FirstRun } from './first-run';
@@ -50,17 +52,30 @@ function MainView() {
 }
 
 export function App() {
-  const { store } = useServices();
+  const { store, host, scrollback } = useServices();
   useEffect(() => store.getState().init(), [store]);
+  useEffect(
+    () =>
+      startWorkspaceSync({
+        store,
+        save: (ws, keepalive) => host.saveWorkspace(ws, keepalive),
+        win: window,
+        scrollback: (id) => scrollback.get(id)?.(),
+      }),
+    [store, host, scrollback],
+  );
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
+      // Ctrl+K in a terminal is the shell's (kill to end of line); Ctrl+Shift+K opens the palette anywhere.
+      const inTerminal = e.target instanceof Element && !!e.target.closest('.xterm');
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k' && (e.shiftKey || !inTerminal)) {
         e.preventDefault();
         store.getState().setPalette(!store.getState().paletteOpen);
       }
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    // Capture: before a focused widget (a terminal) keeps the key to itself.
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
   }, [store]);
   return (
     <div className="app">
@@ -74,6 +89,7 @@ export function App() {
         <Dock />
       </main>
       <CommandPalette />
+      <DeleteHost />
       <Toasts />
     </div>
   );

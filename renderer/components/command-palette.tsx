@@ -1,9 +1,15 @@
-// Ctrl/Cmd+K: jump to any kind (from discovery) or any object of the list on screen.
+// Ctrl/Cmd+K: jump to any kind (from discovery) or any object of the list on screen; actions
+// on the selected object (logs, shell, YAML, delete); switch profile (cluster) or namespace.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { fuzzyFilter } from '../k8s/fuzzy';
-import { navLabel, navSections, resourceId } from '../k8s/resources';
+import { navLabel, navSections, resourceId, resourcePath, wellKnown } from '../k8s/resources';
 import type { ApiResource } from '../k8s/types';
 import { useApp, useServices } from '../state/services';
+import { useLiveTable } from '../state/use-live-table';
+import { actionsFor, runObjectAction, type ObjectAction } from './object-actions';
+import { useFocusTrap } from './use-focus-trap';
+
+const actionLabel: Record<ObjectAction, string> = { logs: 'Logs of', shell: 'Shell in', edit: 'Edit YAML of', delete: 'Delete' };
 
 interface Item {
   id: string;
@@ -24,15 +30,33 @@ function PaletteBody({ close }: { close(): void }) {
   const discovered = useApp((s) => (profile ? s.discovery[profile]?.resources : undefined));
   const view = useApp((s) => s.view);
   const rows = useApp((s) => s.listRows);
-  const { showList, showOverview, select, showStart } = useServices().store.getState(); // actions are stable
+  const services = useServices();
+  const { showList, showOverview, select, showStart } = services.store.getState(); // actions are stable
+  const selection = useApp((s) => s.selection);
+  const profiles = useApp((s) => s.profiles);
+  const namespaces = useLiveTable(profile ? services.k8s(profile) : undefined, profile ? resourcePath(wellKnown.namespaces) : undefined, {
+    includeObject: 'Metadata',
+  });
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const listRef = useRef<HTMLUListElement>(null);
+  const box = useRef<HTMLDivElement>(null);
+  useFocusTrap(box);
 
   const items = useMemo<Item[]>(() => {
     const kinds = new Map<string, ApiResource>();
     for (const r of [...navSections.flatMap((s) => s.items), ...(discovered ?? [])]) kinds.set(resourceId(r), r);
     const out: Item[] = [];
+    if (selection) {
+      const what = `${selection.resource.kind} ${selection.name}`;
+      for (const a of actionsFor(selection))
+        out.push({
+          id: `act:${a}`,
+          label: `${actionLabel[a]} ${what}`,
+          hint: 'action',
+          run: () => void runObjectAction(services, selection, a),
+        });
+    }
     if (profile) out.push({ id: 'overview', label: 'Overview', hint: 'view', run: showOverview });
     out.push({ id: 'new-cluster', label: 'New local cluster', hint: 'action', run: showStart });
     for (const r of kinds.values())
@@ -42,6 +66,24 @@ function PaletteBody({ close }: { close(): void }) {
         hint: `${r.kind} · ${r.group || 'core'}/${r.version}`,
         run: () => showList(r),
       });
+    for (const p of profiles)
+      if (p.name !== profile)
+        out.push({
+          id: `profile:${p.name}`,
+          label: `Switch to ${p.name}`,
+          hint: `${p.source === 'local' ? 'cluster' : 'profile'} · ${p.status}`,
+          run: () => services.store.getState().selectProfile(p.name),
+        });
+    if (profile) {
+      out.push({ id: 'ns:', label: 'All namespaces', hint: 'namespace', run: () => services.store.getState().setNamespace('') });
+      for (const row of namespaces.set.rows)
+        out.push({
+          id: `ns:${row.name}`,
+          label: `Namespace ${row.name}`,
+          hint: 'namespace',
+          run: () => services.store.getState().setNamespace(row.name),
+        });
+    }
     if (view.kind === 'list') {
       for (const row of rows) {
         out.push({
@@ -53,7 +95,7 @@ function PaletteBody({ close }: { close(): void }) {
       }
     }
     return out;
-  }, [profile, discovered, view, rows, showList, showOverview, select, showStart]);
+  }, [profile, discovered, view, rows, showList, showOverview, select, showStart, selection, profiles, namespaces.set.rows, services]);
 
   const shown = useMemo(() => fuzzyFilter(items, query, (i) => `${i.label} ${i.hint}`, 60), [items, query]);
   useEffect(() => setActive(0), [query]);
@@ -73,7 +115,15 @@ function PaletteBody({ close }: { close(): void }) {
         if (e.target === e.currentTarget) close();
       }}
     >
-      <div className="dialog palette" data-testid="command-palette" role="dialog" aria-label="Command palette">
+      <div
+        className="dialog palette"
+        ref={box}
+        tabIndex={-1}
+        data-testid="command-palette"
+        role="dialog"
+        aria-modal="true"
+        aria-label="Command palette"
+      >
         <input
           autoFocus
           placeholder="Jump to a kind or an object…"

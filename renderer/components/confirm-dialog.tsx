@@ -1,6 +1,7 @@
 // A modal asking to confirm (destructive) actions; shows the action's error instead of closing.
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { errorText } from '../k8s/errors';
+import { useFocusTrap } from './use-focus-trap';
 
 export interface ConfirmDialogProps {
   title: string;
@@ -16,6 +17,8 @@ export interface ConfirmDialogProps {
 export function ConfirmDialog(p: ConfirmDialogProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  const box = useRef<HTMLDivElement>(null);
+  useFocusTrap(box);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape' && !busy) p.onClose();
@@ -43,6 +46,8 @@ export function ConfirmDialog(p: ConfirmDialogProps) {
     >
       <div
         className="dialog"
+        ref={box}
+        tabIndex={-1}
         role="dialog"
         aria-modal="true"
         data-testid="confirm-dialog"

@@ -5,11 +5,13 @@ import { navLabel, resourcePath } from '../k8s/resources';
 import { deriveView, namespaceColumn, type RowView, type ViewQuery } from '../k8s/row-view';
 import type { Row } from '../k8s/table-model';
 import type { ApiResource } from '../k8s/types';
-import { useApp, useK8s } from '../state/services';
+import { useApp, useK8s, useServices } from '../state/services';
 import { useLiveTable } from '../state/use-live-table';
 import { useWarnings } from '../state/use-warnings';
 import { DetailPanel } from './detail/detail-panel';
 import { ErrorBox } from './error-box';
+import { runObjectAction } from './object-actions';
+import { useTableKeys } from './table-keys';
 import { measureColumns, VirtualTable } from './virtual-table';
 
 function nextSort(q: ViewQuery, col: number): ViewQuery {
@@ -19,6 +21,7 @@ function nextSort(q: ViewQuery, col: number): ViewQuery {
 }
 
 export function ResourceList({ resource }: { resource: ApiResource }) {
+  const services = useServices();
   const client = useK8s();
   const namespace = useApp((s) => s.namespace);
   const selection = useApp((s) => s.selection);
@@ -68,6 +71,27 @@ export function ResourceList({ resource }: { resource: ApiResource }) {
       ? live.set.rows.find((r) => r.name === selection.name && r.namespace === selection.namespace)?.key
       : undefined;
   const filtered = query.filter.trim() !== '';
+  const tableRef = useRef<HTMLDivElement>(null);
+  const filterRef = useRef<HTMLInputElement>(null);
+  const keyDeps = useMemo(
+    () => ({
+      rows: view.rows,
+      resource,
+      selectedKey,
+      open: onSelect,
+      close: () => select(undefined),
+      focusFilter: () => filterRef.current?.focus(),
+      act: (sel: Parameters<typeof runObjectAction>[1], action: Parameters<typeof runObjectAction>[2]) =>
+        void runObjectAction(services, sel, action),
+    }),
+    [view.rows, resource, selectedKey, onSelect, select, services],
+  );
+  const keys = useTableKeys(keyDeps);
+  // Arriving by keyboard (the palette closing, a new kind): the table takes the keys unless something else has focus.
+  const paletteOpen = useApp((s) => s.paletteOpen);
+  useEffect(() => {
+    if (!paletteOpen && (document.activeElement === document.body || document.activeElement === null)) tableRef.current?.focus();
+  }, [live.loading, paletteOpen]);
   const label = navLabel(resource);
 
   return (
@@ -85,11 +109,19 @@ export function ResourceList({ resource }: { resource: ApiResource }) {
           <span className="spacer" />
           <input
             className="filter"
+            ref={filterRef}
             data-testid="list-filter"
             placeholder="Filter…"
             value={query.filter}
             aria-label="Filter rows"
             onChange={(e) => setQuery({ ...query, filter: e.target.value })}
+            onKeyDown={(e) => {
+              // Back to the rows, k9s-like: Enter or Esc or Down leaves the filter.
+              if (e.key === 'Enter' || e.key === 'Escape' || e.key === 'ArrowDown') {
+                e.preventDefault();
+                tableRef.current?.focus();
+              }
+            }}
           />
           <input
             className="labels"
@@ -128,6 +160,10 @@ export function ResourceList({ resource }: { resource: ApiResource }) {
             onSelect={onSelect}
             scrollKey={`${query.filter}|${query.sortColumn}|${query.sortDesc}|${labelSelector}`}
             warnings={warnings}
+            cursorKey={keys.cursorKey}
+            onKeyDown={keys.onKeyDown}
+            tableRef={tableRef}
+            label={`${label}: j/k move, Enter opens, / filters, l logs, s shell, e edit, d delete`}
             empty={
               live.error
                 ? undefined

@@ -1,6 +1,6 @@
 // A virtualized table with a fixed row height: only the visible rows (plus a few above and
 // below) are in the DOM, so 50,000 rows scroll like 50.
-import { memo, useEffect, useLayoutEffect, useRef, useState, type CSSProperties } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState, type CSSProperties, type KeyboardEvent, type RefObject } from 'react';
 import { formatAge, tickAgo } from '../k8s/age';
 import { useNow } from '../state/use-now';
 import { toneForCell } from '../k8s/status-tone';
@@ -30,13 +30,15 @@ const VirtualRow = memo(function VirtualRow(p: {
   row: Row;
   columns: DisplayColumn[];
   selected: boolean;
+  cursor: boolean;
   now: number;
   warning?: RowWarning;
   onSelect(row: Row): void;
 }) {
   return (
     <div
-      className={`vt-row${p.selected ? ' selected' : ''}`}
+      className={`vt-row${p.selected ? ' selected' : ''}${p.cursor ? ' cursor' : ''}`}
+      data-cursor={p.cursor ? 'true' : undefined}
       data-testid="row"
       data-name={p.row.name}
       data-namespace={p.row.namespace}
@@ -80,10 +82,16 @@ export interface VirtualTableProps {
   scrollKey?: string;
   /** Recent warnings by row key (uid): a badge next to the name. */
   warnings?: Map<string, RowWarning>;
+  /** The keyboard cursor's row (kept in view) and the keys on the focused table. */
+  cursorKey?: string;
+  onKeyDown?: (e: KeyboardEvent) => void;
+  tableRef?: RefObject<HTMLDivElement | null>;
+  label?: string;
 }
 
 export function VirtualTable(p: VirtualTableProps) {
-  const ref = useRef<HTMLDivElement>(null);
+  const own = useRef<HTMLDivElement>(null);
+  const ref = p.tableRef ?? own; // one ref for the component's life (the list passes the same one)
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
   const now = useNow(1000);
@@ -94,11 +102,20 @@ export function VirtualTable(p: VirtualTableProps) {
     ro.observe(el);
     setHeight(el.clientHeight);
     return () => ro.disconnect();
-  }, []);
+  }, [ref]);
   useEffect(() => {
     if (ref.current) ref.current.scrollTop = 0;
     setScrollTop(0);
-  }, [p.scrollKey]);
+  }, [p.scrollKey, ref]);
+  // The cursor stays in view (the header row is sticky, one row high).
+  useEffect(() => {
+    const el = ref.current;
+    const i = p.cursorKey ? p.rows.findIndex((r) => r.key === p.cursorKey) : -1;
+    if (!el || i < 0) return;
+    const top = i * rowHeight;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + 2 * rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + 2 * rowHeight - el.clientHeight;
+  }, [p.cursorKey]); // eslint-disable-line react-hooks/exhaustive-deps -- only a cursor move scrolls; row updates must not
   const total = p.rows.length;
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
   const last = Math.min(total, Math.ceil((scrollTop + height) / rowHeight) + overscan);
@@ -109,7 +126,11 @@ export function VirtualTable(p: VirtualTableProps) {
       className="vt"
       ref={ref}
       role="table"
+      tabIndex={0}
+      aria-label={p.label}
       aria-rowcount={total}
+      data-testid="table"
+      onKeyDown={p.onKeyDown}
       style={{ '--cols': template } as CSSProperties}
       onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
     >
@@ -136,6 +157,7 @@ export function VirtualTable(p: VirtualTableProps) {
               row={r}
               columns={p.columns}
               selected={r.key === p.selectedKey}
+              cursor={r.key === p.cursorKey}
               now={now}
               warning={p.warnings?.get(r.key)}
               onSelect={p.onSelect}

@@ -5,5 +5,11 @@ let seq = 0;
 
 export function localTerminalTab(profile: string): TerminalTab {
   const n = ++seq;
-  return { id: `terminal:${profile}:${n}`, type: 'terminal', title: n === 1 ? 'Local terminal' : `Local terminal ${n}`, profile };
+  // Unique across reloads too: restored tabs keep their ids.
+  return {
+    id: `terminal:${profile}:${Date.now().toString(36)}-${n}`,
+    type: 'terminal',
+    title: n === 1 ? 'Local terminal' : `Local terminal ${n}`,
+    profile,
+  };
 }

@@ -1,5 +1,6 @@
 // A pod shell in xterm.js: keystrokes to stdin, output from stdout/stderr, resize on fit,
 // a line when the process exits and a Reconnect button. Container picker for multi-container pods.
+import type { Terminal } from '@xterm/xterm';
 import { useEffect, useRef, useState } from 'react';
 import { execPath } from '../k8s/exec-channel';
 import type { ShellTab } from '../state/types';
@@ -9,7 +10,7 @@ import { TerminalFind } from './terminal-find';
 import { useXterm } from './use-xterm';
 
 export function ShellView({ tab, active }: { tab: ShellTab; active: boolean }) {
-  const { k8s, wsOrigin, socket } = useServices();
+  const { k8s, wsOrigin, socket, scrollback } = useServices();
   const host = useRef<HTMLDivElement>(null);
   const session = useRef<ExecSession | undefined>(undefined);
   const xterm = useXterm(host, session);
@@ -17,10 +18,17 @@ export function ShellView({ tab, active }: { tab: ShellTab; active: boolean }) {
   const [state, setState] = useState<'connecting' | 'open' | 'exited'>('connecting');
   const [generation, setGeneration] = useState(0);
 
+  // The workspace keeps the screen text, so a restart shows it again above the new session.
+  useEffect(() => {
+    scrollback.set(tab.id, () => screenText(xterm.current?.term));
+    return () => void scrollback.delete(tab.id);
+  }, [tab.id, scrollback, xterm]);
+
   // Connect (again on container change or Reconnect).
   useEffect(() => {
     const t = xterm.current!.term;
     if (generation > 0 || container !== tab.containers[0]) t.reset();
+    else if (tab.scrollback) t.write(`${tab.scrollback.replace(/\n/g, '\r\n')}\r\n\x1b[2m[reconnected: a new shell session]\x1b[0m\r\n`);
     setState('connecting');
     const url = wsOrigin + execPath(k8s(tab.profile).base, tab.namespace, tab.pod, container);
     const s = openExec(
@@ -59,7 +67,14 @@ export function ShellView({ tab, active }: { tab: ShellTab; active: boolean }) {
   }, [active]);
 
   return (
-    <div className="dock-pane" hidden={!active} data-testid="terminal" data-title={tab.title} data-state={state}>
+    <div
+      className="dock-pane"
+      hidden={!active}
+      data-testid="terminal"
+      data-title={tab.title}
+      data-state={state}
+      data-reconnected={tab.reconnected ? 'true' : undefined}
+    >
       <div className="pane-toolbar">
         <span className="muted">
           {tab.namespace}/{tab.pod}
@@ -76,6 +91,15 @@ export function ShellView({ tab, active }: { tab: ShellTab; active: boolean }) {
         <span className={state === 'open' ? 'tone-ok' : state === 'exited' ? 'muted' : 'tone-warn'}>
           {state === 'open' ? 'connected' : state === 'exited' ? 'exited' : 'connecting…'}
         </span>
+        {tab.reconnected && (
+          <span
+            className="tag"
+            data-testid="shell-reconnected"
+            title="Restored after a reload or restart: a new session under the kept screen text"
+          >
+            reconnected
+          </span>
+        )}
         {state === 'exited' && (
           <button data-testid="reconnect-button" onClick={() => setGeneration((g) => g + 1)}>
             Reconnect
@@ -87,4 +111,17 @@ export function ShellView({ tab, active }: { tab: ShellTab; active: boolean }) {
       <div className="terminal-host" ref={host} />
     </div>
   );
+}
+
+const MAX_SCROLLBACK = 16_000;
+
+/** The terminal's last lines as text (trailing blanks dropped), at most 16,000 characters. */
+function screenText(term: Terminal | undefined): string {
+  if (!term) return '';
+  const buf = term.buffer.active;
+  const lines: string[] = [];
+  for (let i = Math.max(0, buf.length - 300); i < buf.length; i++) lines.push(buf.getLine(i)?.translateToString(true) ?? '');
+  while (lines.length && !lines[lines.length - 1]) lines.pop();
+  const text = lines.join('\n');
+  return text.length > MAX_SCROLLBACK ? text.slice(text.length - MAX_SCROLLBACK) : text;
 }

@@ -55,8 +55,11 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
           namespace: request.namespace || defaultNs,
           image: app?.defaultImage ?? 'busybox',
         });
-  const [initial, setInitial] = useState<string | undefined>(request.mode === 'create' ? makeTemplate(template) : undefined);
-  const [saved, setSaved] = useState(initial ?? '');
+  // A draft kept by the host (reload, restart) opens instead of the template or the object.
+  const [initial, setInitial] = useState<string | undefined>(
+    request.mode === 'create' ? (request.draft ?? makeTemplate(template)) : undefined,
+  );
+  const [saved, setSaved] = useState(request.mode === 'create' ? makeTemplate(template) : '');
   const [text, setText] = useState(initial ?? '');
   const [liveYaml, setLiveYaml] = useState('');
   const [openedRv, setOpenedRv] = useState('');
@@ -81,14 +84,18 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
       .getJson<KubeObject>(resourcePath(target.resource, target.namespace, target.name), { what: `${target.resource.kind} ${target.name}` })
       .then((obj) => {
         const y = toYaml(obj);
-        setInitial(y);
+        setInitial(request.draft ?? y);
         setSaved(y);
-        setText(y);
+        setText(request.draft ?? y);
         setLiveYaml(y);
         setOpenedRv(obj.metadata.resourceVersion ?? '');
       }, setLoadError);
   }, []); // eslint-disable-line react-hooks/exhaustive-deps -- loads the object once, when the editor opens
   useEffect(() => setEditorDirty(dirty), [dirty, setEditorDirty]);
+  // The host keeps unapplied text (saved within a moment of each keystroke): nothing typed is lost.
+  useEffect(() => {
+    if (initial !== undefined) services.store.getState().setEditorDraft(dirty ? text : undefined);
+  }, [initial, dirty, text, services]);
 
   const replaceText = (t: string) => {
     handle.current?.setText(t);

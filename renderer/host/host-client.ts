@@ -13,6 +13,7 @@ import type {
   ProfileSummary,
   RemoveProfileResult,
   StartClusterRequest,
+  Workspace,
 } from '../../electron/host/protocol';
 import { fetchRetrying, type FetchFn } from '../k8s/client';
 
@@ -47,6 +48,10 @@ export interface HostClient {
   setAllowedNamespaces(name: string, namespaces: string[]): Promise<ProfileSummary>;
   /** A kubeconfig (YAML) for that profile only. */
   profileKubeconfig(name: string): Promise<string>;
+  /** The workspace the host keeps for this data dir (route, dock tabs, editor draft). */
+  workspace(): Promise<Workspace>;
+  /** keepalive: the page is going away (the request outlives it). */
+  saveWorkspace(ws: Workspace, keepalive?: boolean): Promise<void>;
   /** Follows /api/events; returns a function that closes the stream. */
   subscribe(onEvent: (e: HostEvent) => void, onConnection: (connected: boolean) => void): () => void;
 }
@@ -83,7 +88,7 @@ export function createHostClient(deps: {
 }): HostClient {
   const origin = deps.origin ?? '';
 
-  async function call<T>(method: string, path: string, body?: unknown, raw = false): Promise<T> {
+  async function call<T>(method: string, path: string, body?: unknown, raw = false, keepalive = false): Promise<T> {
     const what = `${method} ${path}`;
     let res: Response;
     try {
@@ -99,6 +104,7 @@ export function createHostClient(deps: {
               : { Accept: 'application/json', 'Content-Type': 'application/json' },
           body: body === undefined ? undefined : JSON.stringify(body),
           credentials: 'same-origin',
+          ...(keepalive ? { keepalive } : {}),
         },
         method === 'GET' ? deps.retryDelays : [],
       );
@@ -143,6 +149,10 @@ export function createHostClient(deps: {
     profileNamespaces: (name) => call('GET', profilePath(name, 'namespaces')),
     setAllowedNamespaces: (name, namespaces) => call('PUT', profilePath(name, 'namespaces'), { namespaces }),
     profileKubeconfig: (name) => call('GET', profilePath(name, 'kubeconfig'), undefined, true),
+    workspace: () => call('GET', '/api/workspace'),
+    saveWorkspace: async (ws, keepalive = false) => {
+      await call('PUT', '/api/workspace', ws, false, keepalive);
+    },
     subscribe(onEvent, onConnection) {
       const es = deps.eventSource(origin + '/api/events');
       es.onopen = () => onConnection(true);

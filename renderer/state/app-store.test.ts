@@ -29,6 +29,8 @@ const unusedProfileCalls = {
   profileNamespaces: unused,
   setAllowedNamespaces: unused,
   profileKubeconfig: unused,
+  workspace: unused,
+  saveWorkspace: unused,
 };
 
 function fakeHost(over: Partial<HostClient> = {}) {

@@ -1,16 +1,26 @@
 // The app's state: host data (app info, local clusters, profiles), where the user is
 // (profile, namespace, view, selection), the editor, the dock and the palette.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppInfo, LocalCluster, PortForward, ProfileSource, ProfileSummary, StartClusterRequest } from '../../electron/host/protocol';
+import type {
+  AppInfo,
+  LocalCluster,
+  Workspace,
+  PortForward,
+  ProfileSource,
+  ProfileSummary,
+  StartClusterRequest,
+} from '../../electron/host/protocol';
 import type { HostClient } from '../host/host-client';
 import type { K8sClient } from '../k8s/client';
 import { discover } from '../k8s/discovery';
 import { errorText } from '../k8s/errors';
 import type { Row } from '../k8s/table-model';
 import type { ApiResource } from '../k8s/types';
+import type { RouteLoc } from './route';
+import { createWorkspaceSlice, type WorkspaceSlice } from './workspace-slice';
 import type { DiscoveryState, DockTab, EditorRequest, Selection, Toast, View } from './types';
 
-export interface AppState {
+export interface AppState extends WorkspaceSlice {
   app?: AppInfo;
   hostError?: string;
   hostConnected: boolean;
@@ -27,6 +37,8 @@ export interface AppState {
   /** The cluster whose start the user is watching; on 'running' the app lands on its overview. */
   following?: string;
   selection?: Selection;
+  /** The object whose delete confirmation is open (table key d, the palette). */
+  deleteRequest?: Selection;
   editor?: EditorRequest;
   /** The editor holds text not applied yet: navigation leaves it open instead of closing it. */
   editorDirty: boolean;
@@ -53,6 +65,7 @@ export interface AppState {
   showOverview(): void;
   showList(resource: ApiResource, keepEditor?: boolean): void;
   select(sel: Selection | undefined): void;
+  askDelete(sel: Selection | undefined): void;
   openEditor(req: Omit<EditorRequest, 'id' | 'profile'> & { profile?: string }): void;
   closeEditor(): void;
   setEditorDirty(dirty: boolean): void;
@@ -74,6 +87,8 @@ export interface AppStoreDeps {
   k8s: (profile: string) => K8sClient;
   /** Runs fn after ms (toasts fading); tests pass a no-op. */
   later?: (fn: () => void, ms: number) => void;
+  /** The host's saved workspace and the URL's route, applied after the first load (see workspace-slice.ts). */
+  workspace?: { load(): Promise<Workspace | undefined>; route?: RouteLoc };
 }
 
 /** The profile that reaches a local cluster (its kubeconfig context name). */
@@ -139,7 +154,11 @@ export function createAppStore(deps: AppStoreDeps): AppStore {
 
     const fail = (what: string) => (e: unknown) => get().toast(`${what}: ${errorText(e)}`, 'bad');
 
+    const known = (name: string) =>
+      get().profiles.some((p) => p.name === name) || Object.values(get().clusters).some((c) => localProfile(c) === name);
+
     return {
+      ...createWorkspaceSlice(set, get, known),
       hostConnected: false,
       loaded: false,
       clusters: {},
@@ -167,8 +186,9 @@ export function createAppStore(deps: AppStoreDeps): AppStore {
           },
           (connected) => set({ hostConnected: connected }),
         );
-        Promise.all([deps.host.app(), deps.host.clusters(), deps.host.profiles()]).then(
-          ([app, clusters, profiles]) => {
+        const saved = deps.workspace ? deps.workspace.load().catch(() => undefined) : Promise.resolve(undefined);
+        Promise.all([deps.host.app(), deps.host.clusters(), deps.host.profiles(), saved]).then(
+          ([app, clusters, profiles, ws]) => {
             set((s) => ({
               app,
               profiles,
@@ -176,7 +196,10 @@ export function createAppStore(deps: AppStoreDeps): AppStore {
               loaded: true,
               hostError: undefined,
             }));
-            settle();
+            // A link or the saved workspace decides where to land; else the usual choice.
+            const landed = get().restoreWorkspace(ws, deps.workspace?.route);
+            if (!landed) settle();
+            else if (get().profile) get().loadDiscovery(get().profile!);
           },
           (e) => set({ hostError: errorText(e), loaded: true }),
         );
@@ -241,12 +264,13 @@ export function createAppStore(deps: AppStoreDeps): AppStore {
           ...(keepEditor ? {} : leaveEditor()),
         })),
       select: (selection) => set({ selection }),
+      askDelete: (deleteRequest) => set({ deleteRequest }),
       openEditor(req) {
         const profile = req.profile ?? get().profile;
         if (!profile) return;
-        set({ editor: { ...req, profile, id: nextId++ }, editorDirty: false });
+        set({ editor: { ...req, profile, id: nextId++ }, editorDirty: false, editorDraft: undefined });
       },
-      closeEditor: () => set({ editor: undefined, editorDirty: false }),
+      closeEditor: () => set({ editor: undefined, editorDirty: false, editorDraft: undefined }),
       setEditorDirty: (editorDirty) => set({ editorDirty }),
       openTab(tab) {
         set((s) => ({ dock: { tabs: s.dock.tabs.some((t) => t.id === tab.id) ? s.dock.tabs : [...s.dock.tabs, tab], active: tab.id } }));
@@ -268,9 +292,13 @@ export function createAppStore(deps: AppStoreDeps): AppStore {
         set((s) => ({ discovery: { ...s.discovery, [profile]: { resources: cur?.resources ?? [], loading: true } } }));
         const client = deps.k8s(profile);
         discover((path) => client.getJson(path)).then(
-          (d) =>
-            set((s) => ({ discovery: { ...s.discovery, [profile]: { resources: d.resources, loading: false, failures: d.failures } } })),
+          (d) => {
+            set((s) => ({ discovery: { ...s.discovery, [profile]: { resources: d.resources, loading: false, failures: d.failures } } }));
+            const pending = get().pendingRoute;
+            if (pending?.profile === profile && get().profile === profile) get().goto(pending);
+          },
           (e) => {
+            if (get().pendingRoute?.profile === profile) set({ pendingRoute: undefined });
             set((s) => ({
               discovery: { ...s.discovery, [profile]: { resources: cur?.resources ?? [], loading: false, error: errorText(e) } },
             }));

@@ -9,6 +9,7 @@ import { createK8sClient, type FetchFn, type K8sClient } from '../k8s/client';
 import { createMetricsSampler, type MetricsSampler } from '../k8s/metrics-sampler';
 import { createStreamSlots, type StreamSlots } from '../k8s/stream-slots';
 import { createAppStore, type AppState, type AppStore } from './app-store';
+import { parseRoute } from './route';
 
 export interface Services {
   store: AppStore;
@@ -23,6 +24,8 @@ export interface Services {
   slots: StreamSlots;
   /** metrics.k8s.io samples per profile, shared by every view that charts usage. */
   metrics(profile: string): MetricsSampler;
+  /** Pod shells register how to read their screen text (kept with the workspace), by tab id. */
+  scrollback: Map<string, () => string>;
 }
 
 export function createServices(win: Window): Services {
@@ -44,10 +47,10 @@ export function createServices(win: Window): Services {
     fetch,
     eventSource: (url) => fetchEventSource(fetch, url),
   });
-  const store = createAppStore({ host, k8s });
+  const store = createAppStore({ host, k8s, workspace: { load: () => host.workspace(), route: parseRoute(win.location.hash) } });
   const wsOrigin = `${win.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${win.location.host}`;
   const socket = (url: string, protocols: string[] = []) => new WebSocket(url, session.protocols(protocols));
-  return { store, host, k8s, fetch, wsOrigin, socket, slots: createStreamSlots(), metrics };
+  return { store, host, k8s, fetch, wsOrigin, socket, slots: createStreamSlots(), metrics, scrollback: new Map() };
 }
 
 export const ServicesContext = createContext<Services | null>(null);

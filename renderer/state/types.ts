@@ -22,6 +22,8 @@ export interface EditorRequest {
   resource?: ApiResource;
   namespace?: string;
   name?: string;
+  /** Text not applied yet, kept by the host (the editor opens with it instead of the object or template). */
+  draft?: string;
 }
 
 export interface LogsTab {
@@ -44,6 +46,9 @@ export interface ShellTab {
   namespace: string;
   pod: string;
   containers: string[];
+  /** Restored after a reload or restart: a new session under the kept screen text. */
+  reconnected?: boolean;
+  scrollback?: string;
 }
 
 /** A local shell (node-pty on the host) with KUBECONFIG set to the profile. */

@@ -16,6 +16,8 @@ export interface AppFixture {
   dataDir: string;
   browser: Browser;
   page: Page;
+  /** Closes the host (clusters keep running) and starts a new one on the same data dir; the page opens its launch URL. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -27,18 +29,29 @@ export async function startAppFixture(env: Record<string, string> = {}, opts: { 
   const renderer = await import('../../scripts/build-renderer.mjs' as string);
   if (!renderer.isFresh()) await renderer.buildRenderer();
   const dataDir = mkdtempSync(join(tmpdir(), 'skiff-e2e-'));
-  const app = await startApp({ dataDir, port: 0, env: { ...process.env, ...env }, log: () => {} });
+  let app = await startApp({ dataDir, port: 0, env: { ...process.env, ...env }, log: () => {} });
   const browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(app.launchUrl);
-  const secret = await page.waitForFunction(() => sessionStorage.getItem('skiff.session'), undefined, { timeout: 15_000 });
-  if (opts.sessionHeader !== false) await page.context().setExtraHTTPHeaders({ 'X-Skiff-Session': String(await secret.jsonValue()) });
-  return {
+  const login = async () => {
+    await page.context().setExtraHTTPHeaders({}); // not the last host's secret
+    await page.goto(app.launchUrl);
+    const secret = await page.waitForFunction(() => sessionStorage.getItem('skiff.session'), undefined, { timeout: 15_000 });
+    if (opts.sessionHeader !== false) await page.context().setExtraHTTPHeaders({ 'X-Skiff-Session': String(await secret.jsonValue()) });
+  };
+  await login();
+  const fixture: AppFixture = {
     url: app.url,
     launchUrl: app.launchUrl,
     dataDir,
     browser,
     page,
+    async restart() {
+      await app.close();
+      app = await startApp({ dataDir, port: 0, env: { ...process.env, ...env }, log: () => {} });
+      fixture.url = app.url;
+      fixture.launchUrl = app.launchUrl;
+      await login();
+    },
     async close() {
       await browser.close().catch(() => {});
       await app.close();
@@ -48,6 +61,7 @@ export async function startAppFixture(env: Record<string, string> = {}, opts: { 
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return fixture;
 }
 
 function clusterNames(dataDir: string): string[] {

@@ -13,6 +13,7 @@ import type { PortForwards } from '../port-forward/port-forwards';
 import { createProfileRoutes } from '../profiles/profile-routes';
 import type { ProfileRegistry } from '../profiles/profiles';
 import type { AppInfo, HostEvent } from '../protocol';
+import type { WorkspaceFile } from '../workspace/workspace-file';
 
 export interface ApiRoutes {
   /** A request under /api/ (the caller has checked the session). */
@@ -37,6 +38,8 @@ export interface ApiRoutesOptions {
   portForwards?: PortForwards;
   /** /api/terminals/local */
   terminals?: LocalTerminals;
+  /** /api/workspace */
+  workspace?: WorkspaceFile;
 }
 
 export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
@@ -80,6 +83,11 @@ export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
       only('GET');
       if (!opts.terminals) throw new HostHttpError(501, 'local terminals are not part of this host', 'start the app with "skiff app"');
       return sendJson(res, 200, await opts.terminals.info(req.url ?? path));
+    }
+    if (path === '/api/workspace' && opts.workspace) {
+      only('GET', 'PUT');
+      if (method === 'GET') return sendJson(res, 200, opts.workspace.read());
+      return sendJson(res, 200, opts.workspace.write(await readJsonBody(req)));
     }
     if (path === '/api/events') {
       only('GET');

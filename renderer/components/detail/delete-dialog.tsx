@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { deleteObject, type Propagation } from '../../k8s/actions';
 import type { K8sClient } from '../../k8s/client';
 import { K8sError } from '../../k8s/errors';
-import { useServices } from '../../state/services';
+import { useApp, useServices } from '../../state/services';
 import type { ApiResource } from '../../k8s/types';
 import { ConfirmDialog } from '../confirm-dialog';
 
@@ -50,5 +50,29 @@ export function DeleteDialog(p: {
       </div>
       <div className="muted small">{explain[policy]}</div>
     </ConfirmDialog>
+  );
+}
+
+/** The delete confirmation asked for from the table keys or the palette. */
+export function DeleteHost() {
+  const services = useServices();
+  const store = services.store;
+  const req = useApp((s) => s.deleteRequest);
+  const profile = useApp((s) => s.profile);
+  if (!req || !profile) return null;
+  const close = () => store.getState().askDelete(undefined);
+  return (
+    <DeleteDialog
+      client={services.k8s(profile)}
+      resource={req.resource}
+      namespace={req.namespace}
+      name={req.name}
+      onClose={close}
+      onDeleted={() => {
+        const sel = store.getState().selection;
+        if (sel && sel.name === req.name && sel.namespace === req.namespace && sel.resource.name === req.resource.name)
+          store.getState().select(undefined);
+      }}
+    />
   );
 }

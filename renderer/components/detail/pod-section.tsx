@@ -5,6 +5,7 @@ import { statusTone } from '../../k8s/status-tone';
 import { formatAge } from '../../k8s/age';
 import type { KubeEvent } from '../../k8s/events';
 import { podWhy } from '../../k8s/pod-why';
+import { podLogsTab, podShellTab } from '../../dock/pod-tabs';
 import { useApp } from '../../state/services';
 import { useNow } from '../../state/use-now';
 import { PortForwardDialog, podPortChoices } from './port-forward-dialog';
@@ -44,53 +45,23 @@ function probe(p: any): string {
   return `${how} every ${p.periodSeconds ?? 10}s`;
 }
 
-export function podContainers(pod: KubeObject): string[] {
-  return (pod.spec?.containers ?? []).map((c: { name: string }) => c.name);
-}
-
-let shellSeq = 0;
-
 export function PodActions({ pod }: { pod: KubeObject }) {
   const profile = useApp((s) => s.profile)!;
   const openTab = useApp((s) => s.openTab);
   const ns = pod.metadata.namespace ?? 'default';
   const name = pod.metadata.name ?? '';
-  const containers = podContainers(pod);
   const [forwarding, setForwarding] = useState(false);
   const running = pod.status?.phase === 'Running';
   return (
     <>
-      <button
-        data-testid="action-logs"
-        onClick={() =>
-          openTab({
-            id: `logs:${profile}:${ns}/${name}`,
-            type: 'logs',
-            title: `Logs ${name}`,
-            profile,
-            namespace: ns,
-            pod: name,
-            containers,
-          })
-        }
-      >
+      <button data-testid="action-logs" onClick={() => openTab(podLogsTab(profile, pod))}>
         Logs
       </button>
       <button
         data-testid="action-shell"
         disabled={pod.status?.phase !== 'Running'}
         title={pod.status?.phase !== 'Running' ? 'The pod is not running' : undefined}
-        onClick={() =>
-          openTab({
-            id: `shell:${profile}:${ns}/${name}:${++shellSeq}`,
-            type: 'shell',
-            title: `Shell ${name}`,
-            profile,
-            namespace: ns,
-            pod: name,
-            containers,
-          })
-        }
+        onClick={() => openTab(podShellTab(profile, pod))}
       >
         Shell
       </button>

@@ -1,7 +1,8 @@
 // Exec consent: a profile's credentials run a program on this computer (an exec plugin or an
 // auth-provider's cmd-path). Shows exactly what would run; Allow sends that same command back,
 // so the host can refuse when the kubeconfig changed in between.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useFocusTrap } from '../use-focus-trap';
 import { errorText } from '../../k8s/errors';
 import { useApp, useServices } from '../../state/services';
 
@@ -14,6 +15,8 @@ export function ConsentDialog({ profile }: { profile: string }) {
   const toast = useApp((s) => s.toast);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  const box = useRef<HTMLDivElement>(null);
+  useFocusTrap(box);
   const exec = p?.exec;
   const close = () => {
     if (!busy) askConsent(undefined);
@@ -56,6 +59,8 @@ export function ConsentDialog({ profile }: { profile: string }) {
     >
       <div
         className="dialog wide"
+        ref={box}
+        tabIndex={-1}
         role="dialog"
         aria-modal="true"
         aria-labelledby="consent-title"

@@ -2,7 +2,8 @@
 // watched, or copied into Skiff), or pasted text. In the Electron window "Browse…" opens the
 // native file dialog; in a browser a page cannot learn paths, so the path is typed (or files
 // are dropped on the window, see drop-import.tsx).
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useFocusTrap } from '../use-focus-trap';
 import { errorText } from '../../k8s/errors';
 import { useApp, useServices } from '../../state/services';
 import { importedText } from './import-files';
@@ -16,6 +17,8 @@ export function ImportDialog({ onClose }: { onClose(): void }) {
   const [form, setForm] = useState<ImportForm>({ tab: 'path', path: '', copy: false, text: '', label: '' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ message: string; hint?: string }>();
+  const box = useRef<HTMLDivElement>(null);
+  useFocusTrap(box);
   const native = skiffNative(window);
   const set = (patch: Partial<ImportForm>) => {
     setForm({ ...form, ...patch });
@@ -63,6 +66,8 @@ export function ImportDialog({ onClose }: { onClose(): void }) {
     >
       <div
         className="dialog wide"
+        ref={box}
+        tabIndex={-1}
         role="dialog"
         aria-modal="true"
         aria-labelledby="import-title"

@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatRoute, parseRoute, type RouteLoc } from './route';
+
+void test('routes round-trip: start, overview, list, object (cluster-scoped and namespaced), odd names', () => {
+  const locs: RouteLoc[] = [
+    { view: 'start', namespace: '' },
+    { view: 'overview', profile: 'skiff-local', namespace: '' },
+    { view: 'overview', profile: 'arn:aws:eks:eu/prod', namespace: 'team-a' },
+    { view: 'list', profile: 'skiff-local', namespace: 'default', group: 'apps', plural: 'deployments' },
+    {
+      view: 'list',
+      profile: 'skiff-local',
+      namespace: '',
+      group: '',
+      plural: 'pods',
+      object: { namespace: 'kube-system', name: 'coredns-1' },
+    },
+    { view: 'list', profile: 'p', namespace: '', group: '', plural: 'nodes', object: { namespace: '', name: 'n1' } },
+  ];
+  for (const loc of locs) assert.deepEqual(parseRoute('#' + formatRoute(loc)), loc, formatRoute(loc));
+  assert.equal(
+    formatRoute({
+      view: 'list',
+      profile: 'a/b',
+      namespace: 'x',
+      group: 'apps',
+      plural: 'deployments',
+      object: { namespace: 'x', name: 'web' },
+    }),
+    '/c/a%2Fb/apps/deployments/x/web?ns=x',
+  );
+});
+
+void test('what is not a route is undefined (the app then restores or settles as usual)', () => {
+  for (const s of ['', '#', '#skiff-launch=abc', '/c', '/c/p/apps', '/c/p/apps/deployments/ns', '/c/%E0%A4%A/x', '/other']) {
+    assert.equal(parseRoute(s), undefined, s);
+  }
+});

@@ -129,10 +129,10 @@ export function createAdmissionStorage(
 /** Runs plugins in order; `released` goes to every plugin that has one. */
 export function chainAdmission(plugins: Admission[]): Admission {
   // Each step only over the plugins that have it: every write runs these, so no empty awaits.
-  const valid = plugins.filter((p) => p.admitValid);
-  const deleting = plugins.filter((p) => p.admitDelete);
-  const connecting = plugins.filter((p) => p.admitConnect);
-  const releasing = plugins.filter((p) => p.released);
+  const valid = plugins.filter((p) => p.admitValid !== undefined);
+  const deleting = plugins.filter((p) => p.admitDelete !== undefined);
+  const connecting = plugins.filter((p) => p.admitConnect !== undefined);
+  const releasing = plugins.filter((p) => p.released !== undefined);
   return {
     async admit(def, obj, old, dryRun, request, subresource) {
       for (const p of plugins) await p.admit(def, obj, old, dryRun, request, subresource);

@@ -116,6 +116,7 @@ function setManaged(obj: KubeObject, managedFields: unknown): void {
     obj.metadata = { ...obj.metadata, managedFields: managedFields as KubeObject['metadata']['managedFields'] };
     return;
   }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- a rest copy drops the field; `delete` would leave the metadata in V8's slow dictionary mode
   const { managedFields: _dropped, ...metadata } = obj.metadata;
   obj.metadata = metadata;
 }
@@ -124,6 +125,7 @@ function setManaged(obj: KubeObject, managedFields: unknown): void {
 function bare(obj: KubeObject | undefined): KubeObject | undefined {
   if (!obj) return undefined;
   if (!obj.metadata || obj.metadata.managedFields === undefined) return obj;
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the rest copy is the point
   const { managedFields: _dropped, ...metadata } = obj.metadata;
   return { ...obj, metadata };
 }

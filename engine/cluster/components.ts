@@ -132,7 +132,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       sandboxImage: opts.sandboxImage ?? process.env.SKIFF_SANDBOX_IMAGE,
       subnet: opts.network?.subnet,
       caCert: opts.core.caCert,
-      token: (pod, source) => podToken(nodeClient(pod.spec?.nodeName ?? ''), pod, source),
+      token: (pod, source) => podToken(nodeClient((pod.spec as { nodeName?: string } | undefined)?.nodeName ?? ''), pod, source),
       ...(podNetwork ? { network: podNetwork } : {}),
     };
     const nodeManager = await startNodeManager({
@@ -182,7 +182,7 @@ async function podToken(
   source: { audience?: string; expirationSeconds?: number },
 ): Promise<{ token: string; expiresAt: Date } | undefined> {
   const ns = pod.metadata.namespace ?? 'default';
-  const name = pod.spec?.serviceAccountName || 'default';
+  const name = (pod.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName || 'default';
   const answer = (await client.createSubresource(R.serviceaccounts, ns, name, 'token', {
     apiVersion: 'authentication.k8s.io/v1',
     kind: 'TokenRequest',

@@ -62,7 +62,7 @@ describe('component identities (client certificates, real kubectl)', () => {
           (res) => {
             let text = '';
             res.on('data', (d) => (text += d));
-            res.on('end', () => resolve({ status: res.statusCode!, message: JSON.parse(text).message ?? '' }));
+            res.on('end', () => resolve({ status: res.statusCode!, message: (JSON.parse(text) as { message?: string }).message ?? '' }));
           },
         );
         req.on('error', reject);

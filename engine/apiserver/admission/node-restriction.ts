@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/require-await -- stored objects' spec/status are untyped JSON; admission steps are async by interface though these checks need no I/O */
 // NodeRestriction admission (upstream plugin/pkg/admission/noderestriction): a kubelet
 // (system:node:<name> in system:nodes) may write only its own Node and Lease, the status of pods
 // bound to it, delete those pods, and create only mirror pods bound to itself. It may not change

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access -- a stored pod's spec is untyped JSON, read field by field */
 // What each node may read, as upstream's node authorizer graph: a pod bound to a node links it
 // to the pod's Secrets, ConfigMaps, PersistentVolumeClaims (and their bound PersistentVolumes)
 // and ServiceAccount. Filled from one store list per prefix and kept current by the store's

@@ -1,6 +1,7 @@
 // Flag parsing for the skiff command: `--flag value`, `--flag=value`, boolean switches.
 // Every mistake is a SkiffError so the user gets one line saying what to change.
 import { resolve } from 'node:path';
+import { formatPortRange, parsePortRange } from '../network/host-targets';
 import { SkiffError } from '../cluster/errors';
 import { checkClusterName } from '../cluster/paths';
 import type { Datastore } from '../cluster/cluster-config';
@@ -28,6 +29,8 @@ export interface Flags {
   sandboxImage?: string;
   /** Pod Security level for namespaces without labels (kept in cluster.json; default baseline). */
   podSecurity?: PodSecurityLevel;
+  /** Host ports LoadBalancer Services may take, "low-high" (kept in cluster.json). */
+  lbPortRange?: string;
   foreground: boolean;
   switchContext: boolean;
   help: boolean;
@@ -46,6 +49,7 @@ const VALUE_FLAGS = [
   'node-runtime',
   'sandbox-image',
   'pod-security',
+  'lb-port-range',
 ] as const;
 const BOOL_FLAGS = ['foreground', 'no-switch-context', 'help'] as const;
 type FlagName = (typeof VALUE_FLAGS)[number] | (typeof BOOL_FLAGS)[number];
@@ -64,6 +68,7 @@ const ALLOWED: Record<Command, FlagName[]> = {
     'node-runtime',
     'sandbox-image',
     'pod-security',
+    'lb-port-range',
     'foreground',
     'no-switch-context',
     'help',
@@ -175,6 +180,13 @@ function applyValue(flags: Flags, name: FlagName, value: string): void {
         throw new SkiffError(`invalid --pod-security "${value}"`, 'use privileged, baseline or restricted');
       }
       flags.podSecurity = value;
+      return;
+    case 'lb-port-range':
+      try {
+        flags.lbPortRange = formatPortRange(parsePortRange(value));
+      } catch (e) {
+        throw new SkiffError(`invalid --lb-port-range: ${(e as Error).message}`, 'e.g. --lb-port-range 8000-9000');
+      }
       return;
     case 'datastore':
       if (value !== 'sqlite' && value !== 'etcd') throw new SkiffError(`invalid --datastore "${value}"`, 'use sqlite or etcd');

@@ -11,6 +11,7 @@ import { claimPidFile, releasePidFile } from '../cluster/pid-file';
 import { sendToParent } from '../cluster/child-protocol';
 import { stopDockerContainers } from '../cluster/stop-containers';
 import { howToUse, nameFlag, version } from './usage';
+import { watchLogSize } from '../cluster/log-rotation';
 
 const STOP_DEADLINE_MS = 15_000;
 
@@ -35,6 +36,8 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
   const handler = (sig: NodeJS.Signals) => onSignal(sig);
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  // Detached, our output is skiff.log (cluster-spawn.ts): keep it bounded while we run.
+  const stopRotating = process.send ? watchLogSize(paths.log, { onError: (e) => io.err(`skiff.log rotation: ${e.message}`) }) : () => {};
   try {
     io.out(
       `skiff ${version()}: starting cluster "${flags.name}" (pid ${process.pid}, ${new Date().toISOString()}, process up ${Math.round(performance.now())} ms)`,
@@ -51,6 +54,7 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
       nodeRuntime: flags.nodeRuntime,
       sandboxImage: flags.sandboxImage ?? io.env.SKIFF_SANDBOX_IMAGE,
       podSecurity: flags.podSecurity,
+      lbPortRange: flags.lbPortRange,
       log: io.out,
       onStep: (step, detail) => {
         io.out(`  ${step.padEnd(11)} ${detail ?? ''}`);
@@ -89,6 +93,7 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
   } finally {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
+    stopRotating();
     releasePidFile(paths.pid);
     if (process.connected) process.disconnect?.();
   }

@@ -61,6 +61,7 @@ export async function startDetached(flags: Flags, io: CliIo): Promise<number> {
       nodeRuntime: flags.nodeRuntime,
       sandboxImage: flags.sandboxImage,
       podSecurity: flags.podSecurity,
+      lbPortRange: flags.lbPortRange,
     };
     try {
       child = lifecycle.start(flags.name, options, {

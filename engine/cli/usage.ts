@@ -43,6 +43,8 @@ Flags (start):
   --pod-security privileged|baseline|restricted
                                     Pod Security enforced on namespaces without pod-security.kubernetes.io labels
                                     (default baseline, kept for later starts; kube-system is exempt)
+  --lb-port-range LOW-HIGH          host ports (127.0.0.1) LoadBalancer Services may take (default 1025-65535,
+                                    kept for later starts); others get a HostPortUnavailable warning
   --foreground         run in this terminal; Ctrl+C stops the cluster
 `;
 

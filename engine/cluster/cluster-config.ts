@@ -22,6 +22,8 @@ export interface ClusterConfig {
   serviceCIDR?: string;
   /** Set when not the default (baseline): a later start without the flag keeps it. */
   podSecurity?: PodSecurityLevel;
+  /** Host ports LoadBalancer Services may take ("low-high"), when not the default 1025-65535. */
+  lbPortRange?: string;
   /** Pod Security exemptions, edited by hand (default: namespace kube-system only). */
   podSecurityExemptions?: { usernames?: string[]; namespaces?: string[]; runtimeClasses?: string[] };
   /** Docker-backed clusters: the ingress's HTTP port on 127.0.0.1 (the one last bound, asked for again next start). */

@@ -8,6 +8,7 @@ import type { ChildMessage } from './child-protocol';
 import type { NodeRuntime } from './components';
 import type { ExportedKubeconfig } from './export-kubeconfig';
 import type { ClusterPaths } from './paths';
+import { rotateLog } from './log-rotation';
 
 /**
  * Which kubeconfig the cluster's credentials go to. `update: false`: only the cluster's own
@@ -30,6 +31,8 @@ export interface StartOptions {
   sandboxImage?: string;
   /** Pod Security for namespaces without labels (absent: the cluster's saved level, else baseline). */
   podSecurity?: PodSecurityLevel;
+  /** Host ports LoadBalancer Services may take, "low-high" (absent: the saved range, else 1025-65535). */
+  lbPortRange?: string;
 }
 
 export interface StartHandlers {
@@ -72,12 +75,18 @@ export function foregroundArgs(dataDir: string, paths: ClusterPaths, name: strin
   if (o.nodeRuntime) args.push('--node-runtime', o.nodeRuntime);
   if (o.sandboxImage) args.push('--sandbox-image', o.sandboxImage);
   if (o.podSecurity) args.push('--pod-security', o.podSecurity);
+  if (o.lbPortRange) args.push('--lb-port-range', o.lbPortRange);
   return args;
 }
 
 /** Throws when the data dir or its log cannot be written (filesystem errors as they are). */
 export function spawnCluster(args: string[], paths: ClusterPaths, deps: SpawnDeps, on: StartHandlers): ClusterProcess {
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+  try {
+    rotateLog(paths.log);
+  } catch {
+    // a log that cannot rotate is still appended to
+  }
   const logFd = openSync(paths.log, 'a', 0o600);
   let child: ChildProcess;
   try {

@@ -33,6 +33,8 @@ export interface ClusterComponentsOptions {
   network?: AddressPlan;
   /** The API server's port on 127.0.0.1 (Service networking reverse-routes only there). */
   apiServerPort?: number;
+  /** Host ports LoadBalancer Services may take, "low-high" (default 1025-65535). */
+  lbPortRange?: string;
   /** The ingress's HTTP port on 127.0.0.1 asked for (0: any); default 80, else 8080–8099, else any. */
   ingressPort?: number;
   /** The ingress's HTTPS port asked for (0: any); default 443, else 8443–8462, else any. */
@@ -82,6 +84,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
     if (opts.network && opts.nodeRuntime === 'docker') {
       const { startNetworkController } = await import('../network/network-controller');
       const { CLUSTER_DOMAIN } = await import('../network/address-plan');
+      const { parsePortRange } = await import('../network/host-targets');
       const net = startNetworkController({
         client: as(NETWORK_AGENT),
         setupClient: client,
@@ -89,6 +92,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
         clusterDir: opts.dataDir,
         plan: opts.network,
         apiServerPort: opts.apiServerPort,
+        lbPortRange: opts.lbPortRange ? parsePortRange(opts.lbPortRange) : undefined,
         log,
       });
       network = net;

@@ -55,6 +55,8 @@ export interface ControlPlaneOptions {
   sandboxImage?: string;
   /** Pod Security for namespaces without labels (default: the one in cluster.json, else baseline). */
   podSecurity?: PodSecurityLevel;
+  /** Host ports LoadBalancer Services may take, "low-high" (default: cluster.json's, else 1025-65535). */
+  lbPortRange?: string;
   onStep?: (step: string, detail?: string) => void;
   log?: (line: string) => void;
   deps?: ControlPlaneDeps;
@@ -119,6 +121,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const etcdEndpoints = datastore === 'etcd' ? (opts.etcdEndpoints ?? saved?.etcdEndpoints ?? DEFAULT_ETCD_ENDPOINTS) : undefined;
   const wantedPort = opts.port ?? saved?.port ?? 0;
   const podSecurity = opts.podSecurity ?? saved?.podSecurity ?? 'baseline';
+  const lbPortRange = opts.lbPortRange ?? saved?.lbPortRange;
   try {
     mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   } catch (err) {
@@ -208,6 +211,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         sandboxImage: opts.sandboxImage,
         network: nodeRuntime === 'docker' ? plan : undefined,
         apiServerPort: server.port,
+        lbPortRange,
         ingressPort: opts.ingressPort ?? saved?.ingressPort,
         ingressHttpsPort: opts.ingressHttpsPort ?? saved?.ingressHttpsPort,
         ingressClassAliases: Array.isArray(saved?.ingressClassAliases)
@@ -236,6 +240,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     ...((plan ?? saved?.podCIDR) ? { podCIDR: plan?.podRange ?? saved?.podCIDR } : {}),
     ...(server.core || saved?.serviceCIDR ? { serviceCIDR } : {}),
     ...(podSecurity !== 'baseline' ? { podSecurity } : {}),
+    ...(lbPortRange ? { lbPortRange } : {}),
     ...(saved?.podSecurityExemptions ? { podSecurityExemptions: saved.podSecurityExemptions } : {}),
     ...((components?.ingressPort ?? saved?.ingressPort) ? { ingressPort: components?.ingressPort ?? saved?.ingressPort } : {}),
     ...(saved?.ingressHttpsPort ? { ingressHttpsPort: saved.ingressHttpsPort } : {}),

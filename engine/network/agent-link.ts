@@ -6,6 +6,7 @@ import { connect, type Socket } from 'node:net';
 import { formatHeader, joinSockets, onLines, parseGo, readLine, type Header } from './protocol';
 import type { Endpoint, RoutingTable } from './table';
 import type { AgentMessage } from './agent/control-server';
+import { createLimitedLog } from './log-limit';
 
 export interface AgentLink {
   /** Sends the table now (or on the next connection); newest wins. */
@@ -31,9 +32,17 @@ export interface AgentLinkOptions {
   reverseTarget(ip: string, port: number): Endpoint | undefined;
   log(line: string): void;
   poolSize?: number;
+  /** Reverse connections piped to the host at once; more are refused (default 256). */
+  maxReverse?: number;
+  /** A reverse connection with no bytes either way for this long is closed (default 10 min). */
+  reverseIdleMs?: number;
 }
 
 const MAX_PARKED = 64;
+// Pods open reverse connections at will (any pod can dial the `kubernetes` Service): a cap and an
+// idle timeout keep a misbehaving pod from holding the host's sockets or the API server's.
+const MAX_REVERSE = 256;
+const REVERSE_IDLE_MS = 10 * 60_000;
 
 export function createAgentLink(o: AgentLinkOptions): AgentLink {
   const poolSize = o.poolSize ?? 4;
@@ -46,6 +55,8 @@ export function createAgentLink(o: AgentLinkOptions): AgentLink {
   let failures = 0;
   const waiters = new Set<{ version: number; resolve(): void }>();
   const sockets = new Set<Socket>();
+  const limited = createLimitedLog(o.log);
+  let active = 0;
 
   async function open(h: Header): Promise<Socket> {
     where ??= await o.endpoint();
@@ -60,6 +71,10 @@ export function createAgentLink(o: AgentLinkOptions): AgentLink {
       s.destroy();
       throw e;
     });
+    if (closed) {
+      s.destroy();
+      throw new Error('the agent link is closed');
+    }
     s.setNoDelay(true);
     s.write(formatHeader(o.secret, h));
     return s;
@@ -153,14 +168,27 @@ export function createAgentLink(o: AgentLinkOptions): AgentLink {
     const go = parseGo(line);
     const target = go && o.reverseTarget(go.ip, go.port);
     if (!target) {
-      o.log(`network agent asked for an unknown host target (${line.slice(0, 60)})`);
+      limited('unknown-target', `network agent asked for an unknown host target (${line.slice(0, 60)})`);
       return void s.destroy();
     }
     const back = s;
+    if (active >= (o.maxReverse ?? MAX_REVERSE)) {
+      limited('reverse-cap', `reverse connection to ${target.ip}:${target.port} refused: ${active} are open already (the cap)`);
+      return void back.destroy();
+    }
+    active++;
+    back.once('close', () => active--);
+    back.setTimeout(o.reverseIdleMs ?? REVERSE_IDLE_MS, () => {
+      limited(
+        'reverse-idle',
+        `reverse connection to ${target.ip}:${target.port} closed after ${Math.round((o.reverseIdleMs ?? REVERSE_IDLE_MS) / 1000)} s idle`,
+      );
+      back.destroy();
+    });
     const up = connect({ host: target.ip, port: target.port, allowHalfOpen: true });
     up.once('connect', () => joinSockets(back, up));
     up.once('error', (e) => {
-      o.log(`reverse connection to ${target.ip}:${target.port}: ${e.message}`);
+      limited('reverse-error', `reverse connection to ${target.ip}:${target.port}: ${e.message}`);
       back.destroy();
     });
   }

@@ -15,6 +15,8 @@ export interface ListenFailure {
   hostPort: number;
   service: string;
   error: string;
+  /** Retrying cannot help (the port is outside the allowed range). */
+  final?: boolean;
 }
 
 export interface HostListeners {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hostClaims } from './host-targets';
+import { hostClaims, parsePortRange } from './host-targets';
 import type { KubeObject } from '../kinds/types';
 
 const svc = (name: string, created: string, spec: Record<string, any>): KubeObject => ({
@@ -46,4 +46,23 @@ test('NodePort and LoadBalancer Services claim host ports; the older Service win
       ['default/lb2', [8080]],
     ],
   );
+});
+
+test('LoadBalancer ports outside the range are never claimed; NodePorts are unaffected', () => {
+  const c = hostClaims(
+    [
+      svc('ssh', '2026-01-01T00:00:00Z', { type: 'LoadBalancer', clusterIP: '10.9.128.30', ports: [{ port: 22, nodePort: 30022 }] }),
+      svc('web', '2026-01-01T00:00:01Z', { type: 'LoadBalancer', clusterIP: '10.9.128.31', ports: [{ port: 8080, nodePort: 30080 }] }),
+    ],
+    parsePortRange('8000-9000'),
+  );
+  assert.deepEqual(
+    [...c.targets.keys()].sort((x, y) => x - y),
+    [8080, 30022, 30080],
+  );
+  assert.deepEqual(c.outOfRange, [{ service: 'default/ssh', hostPort: 22 }]);
+  assert.deepEqual(c.loadBalancers.get('default/ssh'), [22], 'its ingress waits for a port it will never get');
+  assert.ok(!hostClaims([svc('ssh', 'x', { type: 'LoadBalancer', clusterIP: '10.9.128.30', ports: [{ port: 1024 }] })]).targets.has(1024));
+  assert.throws(() => parsePortRange('9000-8000'), /not a port range/);
+  assert.throws(() => parsePortRange('0-70000'), /not a port range/);
 });

@@ -1,19 +1,44 @@
 // Which host ports (on 127.0.0.1) Services claim: every TCP nodePort of a NodePort or LoadBalancer
-// Service, and for LoadBalancer also each port itself, as Docker Desktop publishes them. Pure.
+// Service, and for LoadBalancer also each port itself, as Docker Desktop publishes them — only inside
+// the cluster's LoadBalancer port range, so whoever may create a Service cannot make Skiff take any
+// port of the machine (issue 12). Pure.
 import type { KubeObject } from '../kinds/types';
 import type { HostTarget } from './host-listeners';
+
+/** The host ports a LoadBalancer's own ports may take (inclusive). */
+export interface PortRange {
+  min: number;
+  max: number;
+}
+
+/** Above the privileged ports: nothing a Service creates shadows a system service's port. */
+export const DEFAULT_LB_PORT_RANGE: PortRange = { min: 1025, max: 65535 };
+
+/** "1025-65535" → a range; throws with the reason when it is not one. */
+export function parsePortRange(text: string): PortRange {
+  const m = /^(\d{1,5})-(\d{1,5})$/.exec(text.trim());
+  const min = m ? Number(m[1]) : NaN;
+  const max = m ? Number(m[2]) : NaN;
+  if (!(min >= 1 && max <= 65535 && min <= max)) throw new Error(`"${text}" is not a port range like 1025-65535 (1 to 65535, low-high)`);
+  return { min, max };
+}
+
+export const formatPortRange = (r: PortRange) => `${r.min}-${r.max}`;
 
 export interface HostClaims {
   targets: Map<number, HostTarget>;
   /** Claims that lost to an earlier one (oldest Service first). */
   conflicts: { service: string; hostPort: number; holder: string }[];
+  /** LoadBalancer ports outside the allowed range: never listened on. */
+  outOfRange: { service: string; hostPort: number }[];
   /** LoadBalancer Services and the host ports their ingress depends on. */
   loadBalancers: Map<string, number[]>;
 }
 
-export function hostClaims(services: KubeObject[]): HostClaims {
+export function hostClaims(services: KubeObject[], lbRange: PortRange = DEFAULT_LB_PORT_RANGE): HostClaims {
   const targets = new Map<number, HostTarget>();
   const conflicts: HostClaims['conflicts'] = [];
+  const outOfRange: HostClaims['outOfRange'] = [];
   const loadBalancers = new Map<string, number[]>();
   const ordered = [...services].sort(
     (a, b) =>
@@ -34,13 +59,14 @@ export function hostClaims(services: KubeObject[]): HostClaims {
       if ((p.protocol ?? 'TCP') !== 'TCP') continue;
       if (p.nodePort) claim(p.nodePort, p.port);
       if (type === 'LoadBalancer') {
-        claim(p.port, p.port);
+        if (p.port >= lbRange.min && p.port <= lbRange.max) claim(p.port, p.port);
+        else outOfRange.push({ service, hostPort: p.port });
         lbPorts.push(p.port);
       }
     }
     if (type === 'LoadBalancer') loadBalancers.set(service, lbPorts);
   }
-  return { targets, conflicts, loadBalancers };
+  return { targets, conflicts, outOfRange, loadBalancers };
 }
 
 const id = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;

@@ -11,7 +11,7 @@ import { createEventRecorder } from '../client/event-recorder';
 import { CLUSTER_DOMAIN, type AddressPlan } from './address-plan';
 import { computeTable, type Endpoint, type RoutingTable } from './table';
 import { serviceEnv } from './service-env';
-import { hostClaims } from './host-targets';
+import { DEFAULT_LB_PORT_RANGE, formatPortRange, hostClaims, type PortRange } from './host-targets';
 import { createHostListeners, type ListenFailure } from './host-listeners';
 import { ensureKubeDnsService } from './kube-dns';
 import type { ClusterKey } from '../docker/names';
@@ -34,6 +34,8 @@ export interface NetworkControllerOptions {
   retryMs?: number;
   /** The API server's port on 127.0.0.1: the only host target of reverse routes. */
   apiServerPort?: number;
+  /** Host ports a LoadBalancer's own ports may take (default 1025–65535). */
+  lbPortRange?: PortRange;
 }
 
 export interface NetworkController {
@@ -145,10 +147,18 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
   }
 
   async function syncHostPorts(svcs: KubeObject[]) {
-    const claims = hostClaims(svcs);
+    const range = o.lbPortRange ?? DEFAULT_LB_PORT_RANGE;
+    const claims = hostClaims(svcs, range);
     const failures: ListenFailure[] = await listeners.sync(claims.targets);
     for (const c of claims.conflicts)
       failures.push({ hostPort: c.hostPort, service: c.service, error: `port ${c.hostPort} on 127.0.0.1 is taken by Service ${c.holder}` });
+    for (const c of claims.outOfRange)
+      failures.push({
+        hostPort: c.hostPort,
+        service: c.service,
+        error: `port ${c.hostPort} is outside this cluster's LoadBalancer port range ${formatPortRange(range)} (skiff start --lb-port-range)`,
+        final: true,
+      });
     const now = new Map(failures.map((f) => [`${f.service}|${f.hostPort}`, f.error]));
     for (const f of failures) {
       const k = `${f.service}|${f.hostPort}`;
@@ -159,7 +169,7 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
           svc,
           'Warning',
           'HostPortUnavailable',
-          `cannot listen on 127.0.0.1:${f.hostPort}: ${f.error}; retrying every ${Math.round((o.retryMs ?? 30_000) / 1000)} s`,
+          `cannot listen on 127.0.0.1:${f.hostPort}: ${f.error}${f.final ? '' : `; retrying every ${Math.round((o.retryMs ?? 30_000) / 1000)} s`}`,
         );
       log(`network: ${f.service}: cannot listen on 127.0.0.1:${f.hostPort}: ${f.error}`);
     }
@@ -167,7 +177,7 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
     for (const [k, v] of now) failing.set(k, v);
     if (retry) clearTimeout(retry);
     retry =
-      failures.length && !stopped
+      failures.some((f) => !f.final) && !stopped
         ? setTimeout(() => {
             retry = undefined;
             schedule(0);

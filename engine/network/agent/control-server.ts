@@ -4,6 +4,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { onLines, parseHeader, readLine } from '../protocol';
 import type { RoutingTable } from '../table';
+import { createLimitedLog } from '../log-limit';
 
 /** What the agent sends up the control connection, one JSON object a line. */
 export type AgentMessage =
@@ -34,6 +35,8 @@ export async function startControlServer(o: {
   log(line: string): void;
 }): Promise<ControlServer> {
   let control: Socket | undefined;
+  // Any pod on the cluster network can knock: one line a minute, with a count.
+  const refusedLog = createLimitedLog(o.log);
 
   function serveControl(s: Socket) {
     control?.destroy();
@@ -62,7 +65,7 @@ export async function startControlServer(o: {
         clearTimeout(timer);
         const h = parseHeader(line, o.secret);
         if ('error' in h) {
-          o.log(`control: refused a connection from ${s.remoteAddress}: ${h.error}`);
+          refusedLog('refused', `control: refused a connection from ${s.remoteAddress}: ${h.error}`);
           return void s.end(`ERR ${h.error}\n`);
         }
         if (h.verb === 'CONTROL') serveControl(s);

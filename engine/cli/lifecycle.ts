@@ -35,6 +35,7 @@ export async function statusCommand(flags: Flags, io: CliIo): Promise<number> {
     io.out(`              https://<name>.localhost:${config.ingressHttpsPort} (trust ${s.paths.pki}/localhost-ca.crt once)`);
   if (s.pid === undefined) return 1;
   io.out(`  ready:      ${s.ready ? 'yes' : `no (${s.reason})`}`);
+  if (s.serviceProxy) io.out(`  services:   ${s.serviceProxy}`);
   return s.ready ? 0 : 1;
 }
 

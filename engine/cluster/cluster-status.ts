@@ -24,6 +24,17 @@ export interface ClusterStatus {
   ready: boolean;
   /** Why not ready, in a few words, when the probe was made. */
   reason?: string;
+  /** How Service traffic runs ("kernel: nftables DNAT", "userspace: why"), as the running cluster recorded it. */
+  serviceProxy?: string;
+}
+
+/** Written by engine/network/network-controller.ts (SERVICE_PROXY_FILE) when the agent reports its mode. */
+function readServiceProxy(dir: string): string | undefined {
+  try {
+    return readFileSync(join(dir, 'service-proxy'), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function clusterStatus(dataDir: string, name: string, readyTimeoutMs: number): Promise<ClusterStatus> {
@@ -46,7 +57,7 @@ export async function clusterStatus(dataDir: string, name: string, readyTimeoutM
     return { name, paths, config, pid, ready: false, url, reason: 'admin credentials missing' };
   }
   const r = await probeReadyz(url, creds, readyTimeoutMs);
-  return { name, paths, config, pid, ready: r.ready, reason: r.reason, url };
+  return { name, paths, config, pid, ready: r.ready, reason: r.reason, url, serviceProxy: readServiceProxy(paths.dir) };
 }
 
 /** Names of the clusters under dataDir (a valid name and a cluster.json), sorted. */

@@ -54,8 +54,10 @@ export async function ensureAgentContainer(
 ): Promise<AgentContainer> {
   const name = agentContainerName(spec.cluster);
   const imageId = (await docker.getImage(spec.image).inspect()).Id;
+  // SKIFF_SERVICE_PROXY=userspace turns the kernel path off (the fallback, also for tests).
+  const proxyMode = process.env.SKIFF_SERVICE_PROXY === 'userspace' ? 'userspace' : 'auto';
   const want = createHash('sha256')
-    .update([imageId, spec.bundle.hash, spec.secret, spec.dnsIP, spec.network].join('\n'))
+    .update([imageId, spec.bundle.hash, spec.secret, spec.dnsIP, spec.network, proxyMode].join('\n'))
     .digest('hex')
     .slice(0, 16);
 
@@ -106,12 +108,25 @@ export async function ensureAgentContainer(
         Image: spec.image,
         Entrypoint: ['node', '/skiff/agent.mjs'],
         Cmd: [],
-        Env: [`SKIFF_AGENT_SECRET=${spec.secret}`, `SKIFF_DNS_IP=${spec.dnsIP}`, `SKIFF_CONTROL_PORT=${CONTROL_PORT}`],
+        Env: [
+          `SKIFF_AGENT_SECRET=${spec.secret}`,
+          `SKIFF_DNS_IP=${spec.dnsIP}`,
+          `SKIFF_CONTROL_PORT=${CONTROL_PORT}`,
+          `SKIFF_SERVICE_PROXY=${proxyMode}`,
+        ],
         Labels: { ...clusterLabels(spec.cluster), [COMPONENT_LABEL]: AGENT_COMPONENT, [SPEC_LABEL]: want },
         ExposedPorts: { [`${CONTROL_PORT}/tcp`]: {} },
         HostConfig: {
           NetworkMode: spec.network,
           CapAdd: ['NET_ADMIN'],
+          // The kernel path forwards DNATed packets out of the interface they came in on: no
+          // redirects telling pods to skip the agent (they would skip the reverse NAT too).
+          Sysctls: {
+            'net.ipv4.ip_forward': '1',
+            'net.ipv4.conf.all.send_redirects': '0',
+            'net.ipv4.conf.default.send_redirects': '0',
+            'net.ipv4.conf.eth0.send_redirects': '0',
+          },
           PortBindings: { [`${CONTROL_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
           Init: true, // reaps the arping children; forwards SIGTERM
           RestartPolicy: { Name: 'unless-stopped' },

@@ -10,8 +10,8 @@ import { delimiter, dirname, join } from 'node:path';
 import { tarStream, type TarEntry } from '../docker/tar';
 
 export const AGENT_IMAGE_REPO = 'skiff/net-agent';
-/** Bump when the rootfs layout changes. */
-const LAYOUT = '1';
+/** Bump when the rootfs layout changes (2: nft for the kernel Service path). */
+const LAYOUT = '2';
 export const FALLBACK_AGENT_IMAGE = 'node:20-alpine';
 
 const DOCKER_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm' };
@@ -74,11 +74,19 @@ export async function sharedLibraries(binary: string): Promise<string[]> {
   return [...libs];
 }
 
-/** The rootfs of the local image: node, its libraries, busybox with its applets, a few /etc files. */
+/** The host's `nft` (the kernel Service path), when it has one; without it the agent proxies in userspace. */
+export function findNft(path = process.env.PATH ?? ''): string | undefined {
+  const dirs = [...path.split(delimiter).filter(Boolean), '/usr/sbin', '/sbin', '/usr/bin'];
+  const found = dirs.map((d) => join(d, 'nft')).find((p) => existsSync(p));
+  return found && realpathSync(found);
+}
+
+/** The rootfs of the local image: node and nft with their libraries, busybox with its applets, a few /etc files. */
 export async function agentRootfs(): Promise<TarEntry[]> {
   const node = realpathSync(process.execPath);
   const busybox = findStaticBusybox();
-  const libs = await sharedLibraries(node);
+  const nft = findNft();
+  const libs = [...new Set([...(await sharedLibraries(node)), ...(nft ? await sharedLibraries(nft).catch(() => []) : [])])];
   const applets = (await run(busybox, ['--list']))
     .split('\n')
     .map((s) => s.trim())
@@ -87,6 +95,7 @@ export async function agentRootfs(): Promise<TarEntry[]> {
   for (const l of libs) for (let d = dirname(l).replace(/^\//, ''); d && d !== '.'; d = dirname(d)) dirs.add(d);
   const entries: TarEntry[] = [...dirs].sort().map((path) => ({ type: 'dir' as const, path, mode: path === 'tmp' ? 0o1777 : 0o755 }));
   entries.push({ type: 'file', path: 'usr/bin/node', fromFile: node, mode: 0o755 });
+  if (nft) entries.push({ type: 'file', path: 'usr/bin/nft', fromFile: nft, mode: 0o755 });
   for (const l of libs) entries.push({ type: 'file', path: l, fromFile: realpathSync(l), mode: statSync(realpathSync(l)).mode & 0o777 });
   entries.push({ type: 'file', path: 'bin/busybox', fromFile: busybox, mode: 0o755 });
   for (const a of applets) entries.push({ type: 'symlink', path: `bin/${a}`, target: 'busybox' });

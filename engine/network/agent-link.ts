@@ -6,6 +6,7 @@ import { connect, type Socket } from 'node:net';
 import { formatHeader, joinSockets, onLines, parseGo, readLine, type Header } from './protocol';
 import type { Endpoint, RoutingTable } from './table';
 import type { AgentMessage } from './agent/control-server';
+import type { ProxyMode } from './agent/kernel-proxy';
 import { createLimitedLog } from './log-limit';
 
 export interface AgentLink {
@@ -21,6 +22,8 @@ export interface AgentLink {
    */
   relay(client: Socket, ip: string, port: number): Promise<void>;
   connected(): boolean;
+  /** How the agent carries Service traffic (kernel rules or its userspace proxies), once it said. */
+  proxyMode(): ProxyMode | undefined;
   close(): void;
 }
 
@@ -31,6 +34,8 @@ export interface AgentLinkOptions {
   /** Where a reverse route goes on the host; undefined refuses it. */
   reverseTarget(ip: string, port: number): Endpoint | undefined;
   log(line: string): void;
+  /** The agent said how it carries Service traffic (on connect and after each table). */
+  onProxyMode?(mode: ProxyMode): void;
   poolSize?: number;
   /** Reverse connections piped to the host at once; more are refused (default 256). */
   maxReverse?: number;
@@ -57,6 +62,7 @@ export function createAgentLink(o: AgentLinkOptions): AgentLink {
   const sockets = new Set<Socket>();
   const limited = createLimitedLog(o.log);
   let active = 0;
+  let proxy: ProxyMode | undefined;
 
   async function open(h: Header): Promise<Socket> {
     where ??= await o.endpoint();
@@ -85,6 +91,10 @@ export function createAgentLink(o: AgentLinkOptions): AgentLink {
   }
 
   function onMessage(m: AgentMessage) {
+    if ((m.type === 'hello' || m.type === 'applied') && m.proxy && JSON.stringify(m.proxy) !== JSON.stringify(proxy)) {
+      proxy = m.proxy;
+      o.onProxyMode?.(m.proxy);
+    }
     switch (m.type) {
       case 'applied':
         appliedVersion = Math.max(appliedVersion, m.version);
@@ -257,6 +267,7 @@ export function createAgentLink(o: AgentLinkOptions): AgentLink {
       s.on('close', () => client.destroySoon());
     },
     connected: () => !!control,
+    proxyMode: () => proxy,
     close() {
       closed = true;
       for (const s of sockets) s.destroy();

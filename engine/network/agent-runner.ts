@@ -12,6 +12,7 @@ import { ensureAgentImage } from './agent-image';
 import { agentHostPort, ensureAgentContainer } from './agent-container';
 import { createAgentLink, type AgentLink } from './agent-link';
 import type { Endpoint } from './table';
+import type { ProxyMode } from './agent/kernel-proxy';
 
 export interface AgentRunnerOptions {
   docker: Docker;
@@ -21,6 +22,7 @@ export interface AgentRunnerOptions {
   dnsIP: string;
   reverseTarget(ip: string, port: number): Endpoint | undefined;
   log(line: string): void;
+  onProxyMode?(mode: ProxyMode): void;
   /** Set when the cluster stops: nothing new is created after it. */
   stopped(): boolean;
 }
@@ -47,6 +49,7 @@ export async function startAgent(o: AgentRunnerOptions): Promise<AgentLink> {
     secret,
     log: o.log,
     reverseTarget: o.reverseTarget,
+    onProxyMode: o.onProxyMode,
     async endpoint() {
       try {
         return { host: '127.0.0.1', port: await agentHostPort(o.docker, agent.id) };

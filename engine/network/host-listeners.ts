@@ -1,6 +1,6 @@
-// NodePort and LoadBalancer traffic from the host: Skiff listens on 127.0.0.1:<port> itself and
-// carries each connection to the agent (DIAL), which picks a ready endpoint, so it works the same
-// where the host cannot reach container IPs (Docker Desktop's VM). TCP only.
+// NodePort and LoadBalancer traffic from the host: Skiff listens on 127.0.0.1:<port> itself and hands
+// each connection to its relay (host-relay.ts: straight to a pod IP on Linux, else the agent's DIAL),
+// so it works the same where the host cannot reach container IPs (Docker Desktop's VM). TCP only.
 import { createServer, type Server, type Socket } from 'node:net';
 
 export interface HostTarget {

@@ -17,6 +17,11 @@ import { ensureKubeDnsService } from './kube-dns';
 import type { ClusterKey } from '../docker/names';
 import { startAgent } from './agent-runner';
 import type { AgentLink } from './agent-link';
+import type { ProxyMode } from './agent/kernel-proxy';
+import { rmSync, writeFileSync } from 'node:fs';
+import { createHostRelay } from './host-relay';
+import type { PortRoute, ServiceRoute } from './table';
+import { join } from 'node:path';
 
 export interface NetworkControllerOptions {
   /** The agent's own identity: reads Services and EndpointSlices, writes LoadBalancer status. */
@@ -49,12 +54,16 @@ export interface NetworkController {
   hostPorts(): number[];
   /** A connection to a ready endpoint of a Service ClusterIP:port through the agent (the ingress's fallback path). */
   dial(ip: string, port: number): Promise<import('node:net').Socket>;
+  /** How Service traffic runs: the agent's kernel rules or its userspace proxies (undefined until it said). */
+  serviceProxy(): ProxyMode | undefined;
   /** True when the agent could not start (pods then keep Docker's DNS rather than a dead server). */
   failed(): boolean;
   stop(): Promise<void>;
 }
 
 const LB_INGRESS = [{ ip: '127.0.0.1' }];
+/** In the cluster dir: how Service traffic runs now ("kernel: …" or "userspace: …"). */
+export const SERVICE_PROXY_FILE = 'service-proxy';
 
 export function startNetworkController(o: NetworkControllerOptions): NetworkController {
   const log = o.log ?? (() => {});
@@ -75,10 +84,17 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
   let syncing: Promise<void> = Promise.resolve();
   const failing = new Map<string, string>(); // "svc|port" → error already reported
 
-  const listeners = createHostListeners({
+  let routes = new Map<string, { svc: ServiceRoute; port: PortRoute }>();
+  rmSync(join(o.clusterDir, SERVICE_PROXY_FILE), { force: true });
+  const envDial = process.env.SKIFF_HOST_DIAL;
+  const hostRelay = createHostRelay({
+    mode: envDial === 'direct' || envDial === 'agent' ? envDial : process.platform === 'linux' ? 'auto' : 'agent',
+    route: (ip, port) => routes.get(`${ip}:${port}`),
+    agentRelay: (client, ip, port) =>
+      link ? link.relay(client, ip, port) : Promise.reject(new Error('the network agent is not running yet')),
     log,
-    relay: (client, ip, port) => (link ? link.relay(client, ip, port) : Promise.reject(new Error('the network agent is not running yet'))),
   });
+  const listeners = createHostListeners({ log, relay: (client, ip, port) => hostRelay.relay(client, ip, port) });
 
   const informersReady = Promise.all([services.start(), slices.start()]);
   informersReady.catch((e) => log(`network: informers: ${e.message}`));
@@ -93,6 +109,15 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
       dnsIP: o.plan.dnsIP,
       log,
       reverseTarget: (ip, port) => reverse.get(`${ip}:${port}`),
+      onProxyMode(mode) {
+        log(`network: Service traffic runs ${mode.mode === 'kernel' ? 'in the kernel' : 'through the userspace proxy'} (${mode.detail})`);
+        // `skiff status` reads it (the process answers no local queries of its own).
+        try {
+          writeFileSync(join(o.clusterDir, SERVICE_PROXY_FILE), `${mode.mode}: ${mode.detail}\n`);
+        } catch (e) {
+          log(`network: cannot record the service proxy mode: ${(e as Error).message}`);
+        }
+      },
       stopped: () => stopped,
     });
     if (stopped) {
@@ -131,6 +156,10 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
       apiServer: o.apiServerPort ? { ip: '127.0.0.1', port: o.apiServerPort } : undefined,
     });
     reverse = computed.reverse;
+    const next = new Map<string, { svc: ServiceRoute; port: PortRoute }>();
+    for (const svc of computed.table.services)
+      for (const port of svc.ports) if (port.protocol === 'TCP') next.set(`${svc.ip}:${port.port}`, { svc, port });
+    routes = next;
     const json = JSON.stringify(computed.table);
     if (json !== lastJson) {
       lastJson = json;
@@ -239,6 +268,7 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
     hostPorts: () => listeners.bound(),
     dial: (ip, port) => (link ? link.dial(ip, port) : Promise.reject(new Error('the network agent is not running yet'))),
     failed: () => failed,
+    serviceProxy: () => link?.proxyMode(),
     async stop() {
       if (stopped) return;
       stopped = true;

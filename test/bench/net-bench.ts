@@ -3,7 +3,7 @@
 // beside its floor from the same run:
 //   pod → ClusterIP → pod   vs pod → pod IP: sequential requests (p50/p99, one connection each),
 //                           concurrent requests/s, TCP connection set-up time
-//   host → NodePort (127.0.0.1, via the agent) vs host → pod IP directly (Linux only)
+//   host → NodePort (127.0.0.1; straight to a pod IP on Linux) vs host → pod IP directly (Linux only)
 //   Service creation → first successful request, from a pod by DNS name and from the host by NodePort
 // Every container it made is removed.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -128,6 +128,8 @@ async function main() {
     const client = cp.client!;
     await cp.network!.ready();
     out(`  cluster + network agent ready in ${(performance.now() - t0).toFixed(0)} ms`);
+    const proxy = cp.network!.serviceProxy();
+    out(`  Service traffic: ${proxy ? `${proxy.mode} (${proxy.detail})` : 'mode not reported'}`);
     const image = await ensureAgentImage(docker);
     await client.create(R.pods, 'default', {
       apiVersion: 'v1',

@@ -5,11 +5,12 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { onLines, parseHeader, readLine } from '../protocol';
 import type { RoutingTable } from '../table';
 import { createLimitedLog } from '../log-limit';
+import type { ProxyMode } from './kernel-proxy';
 
 /** What the agent sends up the control connection, one JSON object a line. */
 export type AgentMessage =
-  | { type: 'hello'; version: string; held: string[] }
-  | { type: 'applied'; version: number; problems: string[] }
+  | { type: 'hello'; version: string; held: string[]; proxy?: ProxyMode }
+  | { type: 'applied'; version: number; problems: string[]; proxy?: ProxyMode }
   | { type: 'reverse-wanted'; count: number }
   | { type: 'log'; line: string }
   | { type: 'pong' };

@@ -7,6 +7,7 @@ import { createProxies } from './proxies';
 import { createReversePool } from './reverse-pool';
 import { startDnsServer } from './dns-server';
 import { indexDns } from './dns-answer';
+import { startKernelProxy } from './kernel-proxy';
 import type { RoutingTable } from '../table';
 
 const AGENT_VERSION = '1';
@@ -40,6 +41,7 @@ async function main() {
   let control: Awaited<ReturnType<typeof startControlServer>> | undefined;
   const reverse = createReversePool({ want: (count) => control?.send({ type: 'reverse-wanted', count }) });
   const proxies = createProxies({ reverse, log });
+  const kernel = await startKernelProxy({ dev, want: process.env.SKIFF_SERVICE_PROXY, log });
 
   // Tables apply one at a time; only the newest waiting one matters.
   let applying = false;
@@ -54,9 +56,11 @@ async function main() {
         const wanted = new Set([dnsIP, ...table.services.map((s) => s.ip)]);
         await addresses.sync(wanted, 'keep'); // add before listening
         const problems = await proxies.apply(table);
+        // The kernel rules after the listeners: a port whose rule goes away still has its userspace proxy.
+        await kernel.apply(table);
         dns.setIndex(indexDns(table));
         await addresses.sync(wanted, 'exact'); // remove after the listeners closed
-        control?.send({ type: 'applied', version: table.version, problems });
+        control?.send({ type: 'applied', version: table.version, problems, proxy: kernel.mode() });
       }
     } catch (e) {
       log(`applying the routing table failed: ${(e as Error).message}`);
@@ -69,7 +73,7 @@ async function main() {
     port: controlPort,
     secret,
     log,
-    hello: () => ({ type: 'hello', version: AGENT_VERSION, held: [...addresses.held()] }),
+    hello: () => ({ type: 'hello', version: AGENT_VERSION, held: [...addresses.held()], proxy: kernel.mode() }),
     onMessage(m: HostMessage) {
       if (m.type === 'ping') control?.send({ type: 'pong' });
       else if (m.type === 'table') {

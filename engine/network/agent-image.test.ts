@@ -35,8 +35,8 @@ test('tar archives unpack with the system tar: dirs, files, symlinks, long paths
 });
 
 test('the image tag names the node version and Docker architecture', () => {
-  assert.equal(localAgentImageTag('v20.20.2', 'x64'), 'skiff/net-agent:1-node20.20.2-amd64');
-  assert.equal(localAgentImageTag('v22.1.0', 'arm64'), 'skiff/net-agent:1-node22.1.0-arm64');
+  assert.equal(localAgentImageTag('v20.20.2', 'x64'), 'skiff/net-agent:2-node20.20.2-amd64');
+  assert.equal(localAgentImageTag('v22.1.0', 'arm64'), 'skiff/net-agent:2-node22.1.0-arm64');
 });
 
 test("ELF inspection tells dynamic from static binaries; ldd lists node's libraries", { skip: process.platform !== 'linux' }, async () => {

@@ -16,7 +16,7 @@ export const FALLBACK_AGENT_IMAGE = 'node:20-alpine';
 
 const DOCKER_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm' };
 
-/** The tag Skiff builds for this host's node: skiff/net-agent:1-node20.20.2-amd64. */
+/** The tag Skiff builds for this host's node: skiff/net-agent:2-node20.20.2-amd64. */
 export function localAgentImageTag(nodeVersion = process.version, arch = process.arch): string {
   return `${AGENT_IMAGE_REPO}:${LAYOUT}-node${nodeVersion.replace(/^v/, '')}-${DOCKER_ARCH[arch] ?? arch}`;
 }

@@ -32,7 +32,7 @@ test('ClusterIP ports DNAT to ready endpoints at random; UDP too; reverse routes
   assert.match(script, /add rule ip skiff services ip daddr 10\.9\.128\.20 tcp dport 80 counter goto (svc-\w+)/);
   assert.match(script, /numgen random mod 2 vmap \{ 0 : goto ep-[\w-]+, 1 : goto ep-[\w-]+ \}/);
   assert.match(script, /meta l4proto tcp dnat to 10\.9\.0\.5:8080/);
-  assert.match(script, /ip daddr 10\.9\.128\.21 udp dport 53 goto/);
+  assert.match(script, /ip daddr 10\.9\.128\.21 udp dport 53 counter goto/);
   assert.match(script, /meta l4proto udp dnat to 10\.9\.0\.7:5353/);
   assert.doesNotMatch(script, /10\.9\.128\.1 |10\.9\.128\.22/, 'no rule for the reverse route or a port without endpoints');
   assert.match(script, /oifname "eth0" ct status dnat masquerade/);

@@ -203,7 +203,7 @@ async function main() {
       () => onHost(srv.status.podIP, 8080),
       () => undefined,
     );
-    out('host → 127.0.0.1:NodePort → agent → pod (figure) beside host → pod IP (floor):');
+    out('host → 127.0.0.1:NodePort → pod (figure) beside host → pod IP (floor):');
     if (direct && !direct.error) {
       line('request latency, new connection each', viaNodePort.seq, direct.seq);
       out(

@@ -65,3 +65,9 @@ test('rejects mistakes with a SkiffError that says what to do', () => {
     );
   }
 });
+
+test('--lb-port-range takes low-high and refuses anything else', () => {
+  assert.equal(parseFlags('start', ['--lb-port-range', ' 8000-9000']).lbPortRange, '8000-9000');
+  assert.throws(() => parseFlags('start', ['--lb-port-range', '9000-80']), /invalid --lb-port-range: "9000-80" is not a port range/);
+  assert.throws(() => parseFlags('start', ['--lb-port-range=80']), /invalid --lb-port-range/);
+});

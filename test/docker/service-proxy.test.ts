@@ -1,8 +1,8 @@
 // Issue 16's kernel path beside its fallback, on real Docker: with nft in the agent image a
 // ClusterIP connection is DNATed by the agent's kernel (its rule counts it), NodePort on 127.0.0.1
 // reaches a pod, and the mode is recorded for `skiff status`; with SKIFF_SERVICE_PROXY=userspace
-// the same traffic runs through the userspace proxies and no rule exists. (Affinity, readiness,
-// UDP and churn on the kernel path: services.test.ts, which runs in the default mode.)
+// the same traffic runs through the userspace proxies and no rule exists. ClientIP affinity holds in
+// both. (Readiness, UDP and churn on the kernel path: services.test.ts, which runs in the default mode.)
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -53,6 +53,12 @@ const objects = [
   },
   {
     apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'sticky' },
+    spec: { selector: { app: 'echo' }, sessionAffinity: 'ClientIP', ports: [{ port: 80, targetPort: 8080 }] },
+  },
+  {
+    apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: 'client' },
     spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }] },
@@ -86,9 +92,16 @@ async function setUp(c: DockerCluster): Promise<{ nodePort: number; pods: string
   return { nodePort, pods };
 }
 
-const podGet = async (c: DockerCluster) =>
+const podGet = async (c: DockerCluster, svc = 'echo', n = 1) =>
   (
-    await c.kubectl(['exec', 'client', '--', 'sh', '-c', "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 echo 80 | tail -n 1"])
+    await c.kubectl([
+      'exec',
+      'client',
+      '--',
+      'sh',
+      '-c',
+      `for i in $(seq 1 ${n}); do printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${svc} 80 | tail -n 1; done`,
+    ])
   ).stdout.trim();
 
 for (const mode of ['kernel', 'userspace'] as const)
@@ -111,6 +124,15 @@ for (const mode of ['kernel', 'userspace'] as const)
       const { nodePort, pods } = await setUp(c);
       assert.ok(pods.includes(await waitFor('pod → ClusterIP', () => podGet(c), 20_000)));
       assert.ok(pods.includes(await waitFor('host → NodePort', () => hostGet(nodePort).catch(() => ''), 20_000)));
+      const sticky = await waitFor(
+        'sticky answers',
+        async () => {
+          const names = (await podGet(c, 'sticky', 6)).split('\n').filter(Boolean);
+          return names.length === 6 && names;
+        },
+        30_000,
+      );
+      assert.equal(new Set(sticky).size, 1, `sessionAffinity ClientIP: one backend for one client (${sticky})`);
       assert.equal(c.cp.network!.serviceProxy()?.mode, mode);
       const recorded = readFileSync(join(c.dir, c.cp.config.name, 'service-proxy'), 'utf8');
       assert.match(recorded, new RegExp(`^${mode}: `), 'what skiff status prints');

@@ -22,17 +22,18 @@ test('reverse connections are capped and closed when idle', async () => {
   await once(api, 'listening');
   const apiPort = (api.address() as { port: number }).port;
   const parked: Socket[] = [];
-  const agent = createServer(async (s) => {
+  const agent = createServer((s) => {
     all.add(s);
-    const line = await readLine(s);
-    if (line.endsWith('CONTROL')) s.write(JSON.stringify({ type: 'hello', version: '1', held: [] }) + '\n');
-    else parked.push(s);
+    void readLine(s).then((line) => {
+      if (line.endsWith('CONTROL')) s.write(JSON.stringify({ type: 'hello', version: '1', held: [] }) + '\n');
+      else parked.push(s);
+    });
   });
   agent.listen(0, '127.0.0.1');
   await once(agent, 'listening');
   const lines: string[] = [];
   const link = createAgentLink({
-    endpoint: async () => ({ host: '127.0.0.1', port: (agent.address() as { port: number }).port }),
+    endpoint: () => Promise.resolve({ host: '127.0.0.1', port: (agent.address() as { port: number }).port }),
     secret: 's'.repeat(32),
     reverseTarget: (ip, port) => (ip === '10.9.128.1' && port === 443 ? { ip: '127.0.0.1', port: apiPort } : undefined),
     log: (l) => lines.push(l),

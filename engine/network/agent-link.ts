@@ -60,7 +60,7 @@ export function createAgentLink(o: AgentLinkOptions): AgentLink {
   let failures = 0;
   const waiters = new Set<{ version: number; resolve(): void }>();
   const sockets = new Set<Socket>();
-  const limited = createLimitedLog(o.log);
+  const limited = createLimitedLog((line) => o.log(line));
   let active = 0;
   let proxy: ProxyMode | undefined;
 

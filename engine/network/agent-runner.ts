@@ -49,7 +49,7 @@ export async function startAgent(o: AgentRunnerOptions): Promise<AgentLink> {
     secret,
     log: o.log,
     reverseTarget: o.reverseTarget,
-    onProxyMode: o.onProxyMode,
+    onProxyMode: (mode) => o.onProxyMode?.(mode),
     async endpoint() {
       try {
         return { host: '127.0.0.1', port: await agentHostPort(o.docker, agent.id) };

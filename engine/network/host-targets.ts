@@ -59,9 +59,10 @@ export function hostClaims(services: KubeObject[], lbRange: PortRange = DEFAULT_
       if ((p.protocol ?? 'TCP') !== 'TCP') continue;
       if (p.nodePort) claim(p.nodePort, p.port);
       if (type === 'LoadBalancer') {
-        if (p.port >= lbRange.min && p.port <= lbRange.max) claim(p.port, p.port);
-        else outOfRange.push({ service, hostPort: p.port });
-        lbPorts.push(p.port);
+        const port = p.port as number;
+        if (port >= lbRange.min && port <= lbRange.max) claim(port, port);
+        else outOfRange.push({ service, hostPort: port });
+        lbPorts.push(port);
       }
     }
     if (type === 'LoadBalancer') loadBalancers.set(service, lbPorts);

@@ -69,7 +69,7 @@ function hostGet(port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const s = connect(port, '127.0.0.1', () => s.write('GET / HTTP/1.0\r\n\r\n'));
     let b = '';
-    s.on('data', (d) => (b += d));
+    s.on('data', (d: Buffer) => (b += d.toString()));
     s.on('end', () => resolve(b.trim().split('\n').pop()!.trim()));
     s.on('error', reject);
     s.setTimeout(5000, () => s.destroy(new Error('timed out')));
@@ -82,13 +82,15 @@ async function setUp(c: DockerCluster): Promise<{ nodePort: number; pods: string
   const pods = await waitFor(
     'pods running',
     async () => {
-      const items = JSON.parse((await c.kubectl(['get', 'pods', '-o', 'json'])).stdout).items as any[];
+      type Pod = { metadata: { name: string }; status?: { phase?: string } };
+      const items = (JSON.parse((await c.kubectl(['get', 'pods', '-o', 'json'])).stdout) as { items: Pod[] }).items;
       const up = items.filter((p) => p.status?.phase === 'Running');
-      return up.length === 3 && up.map((p) => p.metadata.name).filter((n: string) => n !== 'client');
+      return up.length === 3 && up.map((p) => p.metadata.name).filter((n) => n !== 'client');
     },
     90_000,
   );
-  const nodePort = JSON.parse((await c.kubectl(['get', 'svc', 'echo', '-o', 'json'])).stdout).spec.ports[0].nodePort;
+  const svc = JSON.parse((await c.kubectl(['get', 'svc', 'echo', '-o', 'json'])).stdout) as { spec: { ports: { nodePort: number }[] } };
+  const nodePort = svc.spec.ports[0].nodePort;
   return { nodePort, pods };
 }
 
@@ -132,11 +134,11 @@ for (const mode of ['kernel', 'userspace'] as const)
         },
         30_000,
       );
-      assert.equal(new Set(sticky).size, 1, `sessionAffinity ClientIP: one backend for one client (${sticky})`);
+      assert.equal(new Set(sticky).size, 1, `sessionAffinity ClientIP: one backend for one client (${sticky.join(',')})`);
       assert.equal(c.cp.network!.serviceProxy()?.mode, mode);
       const recorded = readFileSync(join(c.dir, c.cp.config.name, 'service-proxy'), 'utf8');
       assert.match(recorded, new RegExp(`^${mode}: `), 'what skiff status prints');
-      const rules = await docker(['exec', agentContainerName(c.ref), 'nft', 'list', 'table', 'ip', 'skiff']).catch((e) => e.message);
+      const rules = await docker(['exec', agentContainerName(c.ref), 'nft', 'list', 'table', 'ip', 'skiff']).catch((e: Error) => e.message);
       if (mode === 'kernel') {
         const counted = /tcp dport 80 counter packets (\d+)/.exec(rules);
         assert.ok(counted && Number(counted[1]) > 0, `the kernel rule carried the pod's connection:\n${rules}`);

@@ -35,7 +35,11 @@ before(async () => {
     spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }] },
   };
   assert.equal((await c.kubectl(['apply', '-f', '-'], { input: JSON.stringify(pod) })).code, 0);
-  await waitFor('prober running', async () => (await c.podJSON('prober')).status?.phase === 'Running', 60_000);
+  await waitFor(
+    'prober running',
+    async () => ((await c.podJSON('prober')) as { status?: { phase?: string } }).status?.phase === 'Running',
+    60_000,
+  );
 });
 
 after(async () => {

@@ -37,7 +37,7 @@ export async function startControlServer(o: {
 }): Promise<ControlServer> {
   let control: Socket | undefined;
   // Any pod on the cluster network can knock: one line a minute, with a count.
-  const refusedLog = createLimitedLog(o.log);
+  const refusedLog = createLimitedLog((line) => o.log(line));
 
   function serveControl(s: Socket) {
     control?.destroy();

@@ -75,6 +75,8 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
   const [pendingTemplate, setPendingTemplate] = useState<Choice>('Deployment');
   const handle = useRef<CodeHandle | null>(null);
   const seq = useRef(0);
+  /** The text the last Apply was made with: a check of that same text must not hide the Apply's answer. */
+  const actionText = useRef<string | undefined>(undefined);
   const dirty = text !== saved;
 
   // Existing object: load it once.
@@ -174,7 +176,9 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
           });
         else
           setStatus((s) =>
-            s.source === 'action' && s.tone === 'ok' ? s : { text: 'No errors (checked by a server dry run).', tone: '', source: 'check' },
+            s.source === 'action' && (s.tone === 'ok' || t === actionText.current)
+              ? s
+              : { text: 'No errors (checked by a server dry run).', tone: '', source: 'check' },
           );
       } catch (e) {
         if (n === seq.current) reportServerError(t, e, p.doc);
@@ -225,6 +229,7 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
     if (!p) return;
     setBusy(true);
     seq.current++;
+    actionText.current = text;
     try {
       applied(await submit(client, p.tgt, p.body, mode, false), p.tgt, 'Updated');
     } catch (e) {
@@ -240,6 +245,7 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
     if (!p) return;
     setBusy(true);
     seq.current++;
+    actionText.current = text;
     try {
       applied(await applyServerSide(client, p.tgt, p.body, { force }), p.tgt, force ? 'Force-applied' : 'Server-side applied');
     } catch (e) {

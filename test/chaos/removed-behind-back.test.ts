@@ -66,6 +66,24 @@ async function warning(reason: string, pattern: RegExp): Promise<string> {
   return waitFor(`${reason} event`, async () => {
     const items: any[] = (await skiff!.json(['get', 'events', '--field-selector', `reason=${reason}`])).items ?? [];
     return items.map((e) => e.message as string).find((m) => pattern.test(m));
+  }).catch(async (e: Error) => {
+    // What the kubelet saw and said, for whoever reads the failure.
+    console.log((await skiff!.kubectl(['get', 'events', '--sort-by=.lastTimestamp'])).stdout.split('\n').slice(-20).join('\n'));
+    console.log(skiff!.output().split('\n').slice(-40).join('\n'));
+    throw e;
+  });
+}
+
+/** The web container a pod runs now, as its status says: right after a sandbox repair the old
+ *  sandbox's container may still be listed while the kubelet removes it (that removal is ours). */
+async function liveWebContainer(): Promise<string> {
+  return waitFor('a pod with a running web container', async () => {
+    const items: any[] = (await skiff!.json(['get', 'pods', '-l', 'app=web'])).items ?? [];
+    const id: string | undefined = items
+      .map((p) => p.status?.containerStatuses?.[0])
+      .find((c) => c?.state?.running && c.containerID)
+      ?.containerID?.replace(/^docker:\/\//, '');
+    return id && (await docker(['inspect', '-f', '{{.State.Running}}', id])) === 'true' ? id : undefined;
   });
 }
 
@@ -105,7 +123,7 @@ test(
     assert.match(await warning('ContainerRemoved', /^Pod sandbox/), /was removed outside Skiff \(docker rm\); it will be re-created/);
 
     t = Date.now();
-    await docker(['rm', '-f', await dockerName('k8s_web_')]);
+    await docker(['rm', '-f', await liveWebContainer()]);
     times.push(`container ${await healthy('container removed', port, t)} ms`);
     assert.match(await warning('ContainerRemoved', /^Container web/), /was removed outside Skiff/);
 

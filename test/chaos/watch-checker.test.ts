@@ -246,7 +246,8 @@ test('watch checker on etcd: the same under restarts and compaction', { skip: et
         args: ['--datastore', 'etcd', '--etcd-endpoints', endpoints],
       }),
     async () => {
-      const store = await openStore({ kind: 'etcd', endpoints: etcd.endpoints });
+      // The shared machine may keep etcd busy past the client's 3 s connect deadline: retry.
+      const store = await waitFor('etcd reachable', () => openStore({ kind: 'etcd', endpoints: etcd.endpoints }), 30_000, 500);
       try {
         return await store.compactedRevision();
       } finally {

@@ -2,10 +2,9 @@
 // installs with --wait, upgrades, rolls back and uninstalls; its objects carry helm's Apply entry.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimCluster, type SimCluster } from './sim-cluster';
-import { run } from './harness';
+import { helmRunner } from '../testing/helm-run';
 import { locateHelm4 } from '../testing/helm-binary';
 
 let helm: string | undefined;
@@ -19,26 +18,7 @@ after(async () => {
   await c?.stop();
 });
 
-function helmRun(args: string[]) {
-  const home = join(c!.dir, 'helm-home');
-  mkdirSync(home, { recursive: true });
-  return run(helm!, args, {
-    timeoutMs: 90_000,
-    env: {
-      KUBECONFIG: c!.kubeconfig,
-      HOME: home,
-      HELM_CACHE_HOME: join(home, 'cache'),
-      HELM_CONFIG_HOME: join(home, 'config'),
-      HELM_DATA_HOME: join(home, 'data'),
-    },
-  });
-}
-
-async function helmOk(args: string[]): Promise<string> {
-  const r = await helmRun(args);
-  assert.equal(r.code, 0, `helm ${args.join(' ')}:\n${r.stderr}\n${r.stdout}`);
-  return r.stdout;
-}
+const helmOk = (args: string[]) => helmRunner(helm!, c!).helmOk(args);
 
 test('helm 4: create, install --wait, upgrade, rollback, uninstall', async (t) => {
   if (!helm) return t.skip('Helm 4 binary not available');

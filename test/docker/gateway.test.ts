@@ -1,10 +1,16 @@
 // The Gateway API on real Docker with real kubectl (issue 18): the CRDs and the `skiff`
 // GatewayClass are there after start, `kubectl apply` of a Gateway and HTTPRoutes, `kubectl get
 // gateway` showing 127.0.0.1 and Programmed, an HTTPRoute with a 90/10 split sending exactly 100
-// of 1,000 requests to the small backend, a header match, and route status as conformance expects.
+// of 1,000 requests to the small backend, a header match, route status as conformance expects, and
+// an HTTPS listener serving the certificate of the Secret its certificateRefs name.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Agent } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
 import { dockerSkip } from './docker-available';
 import { startDockerCluster, waitFor, type DockerCluster } from './docker-cluster';
 import Docker from 'dockerode';
@@ -131,5 +137,80 @@ describe('Gateway API', { skip }, () => {
     }
     assert.equal(other, 0, 'every request answered by a backend');
     assert.ok(Math.abs(small - 100) <= 1, `the small backend got ${small} of 1,000`);
+  });
+  test('an HTTPS listener terminates TLS with its certificateRefs Secret; a missing Secret is InvalidCertificateRef', async () => {
+    // A user's own certificate, made as users make them (openssl), stored with `kubectl create secret tls`.
+    const crt = join(c.dir, 'secure.crt');
+    const key = join(c.dir, 'secure.key');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=secure.example.test',
+        '-addext',
+        'subjectAltName=DNS:secure.example.test',
+        '-keyout',
+        key,
+        '-out',
+        crt,
+      ],
+      { stdio: 'ignore' },
+    );
+    await ok(['create', 'secret', 'tls', 'secure', `--cert=${crt}`, `--key=${key}`]);
+    await ok(
+      ['apply', '-f', '-'],
+      `
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: tls}
+spec:
+  gatewayClassName: skiff
+  listeners:
+  - {name: secure, port: 443, protocol: HTTPS, hostname: secure.example.test, tls: {certificateRefs: [{name: secure}]}}
+  - {name: nocert, port: 443, protocol: HTTPS, hostname: nocert.example.test, tls: {certificateRefs: [{name: nope}]}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: secure}
+spec:
+  parentRefs: [{name: tls, sectionName: secure}]
+  hostnames: [secure.example.test]
+  rules:
+  - backendRefs: [{name: big, port: 80}]
+`,
+    );
+    const listener = (name: string, type: string) =>
+      jsonpath('gateway', 'tls', `{.status.listeners[?(@.name=="${name}")].conditions[?(@.type=="${type}")].reason}`);
+    await waitFor('the missing Secret reported', async () => (await listener('nocert', 'ResolvedRefs')) === 'InvalidCertificateRef');
+    await waitFor('the secure listener resolved', async () => (await listener('secure', 'ResolvedRefs')) === 'ResolvedRefs');
+    const tlsPort = await c.cp.ingress!.tlsListening;
+    assert.ok(tlsPort, 'the HTTPS listener is up');
+    const pem = readFileSync(crt, 'utf8');
+    const fetchOnce = () =>
+      new Promise<{ body: string; fingerprint: string }>((resolve, reject) => {
+        const s = tlsConnect({ host: '127.0.0.1', port: tlsPort, servername: 'secure.example.test', ca: pem }, () => {
+          s.write('GET / HTTP/1.1\r\nHost: secure.example.test\r\nConnection: close\r\n\r\n');
+        });
+        let body = '';
+        s.on('data', (d) => (body += String(d)));
+        s.on('end', () => resolve({ body, fingerprint: s.getPeerCertificate().fingerprint256 }));
+        s.on('error', reject);
+        s.setTimeout(5000, () => s.destroy(new Error('timed out')));
+      });
+    const got = await waitFor('HTTPS answered by the backend', async () => {
+      const r = await fetchOnce().catch(() => undefined);
+      return r && /^HTTP\/1.1 200/.test(r.body) && r;
+    });
+    assert.match(got.body, /big big-/);
+    assert.equal(got.fingerprint, new X509Certificate(pem).fingerprint256, "the Secret's certificate is served");
   });
 });

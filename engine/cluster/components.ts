@@ -103,7 +103,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
         const { startGatewayController } = await import('../network/gateway/gateway-controller');
         const gateway: { c?: GatewayController } = {}; // the ingress consults it; it needs the ingress's ports
         ingress = startIngressController({
-          preRoute: (req, host, secure) => gateway.c?.router.route(req, host, secure),
+          preRoute: (req, host, secure, grpc) => gateway.c?.router.route(req, host, secure, grpc),
           extraTls: () => gateway.c?.tls() ?? { hosts: new Map(), wildcards: new Map() },
           client: as(INGRESS_CONTROLLER),
           log,

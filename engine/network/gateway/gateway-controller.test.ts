@@ -3,63 +3,44 @@
 // and requests routed by host, path, header and weight (pod IPs mapped onto loopback backends).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Agent, createServer, request, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
-import { startTestCore, eventually, type TestCluster } from '../../apiserver/testing/test-cluster';
+import { Agent, createServer, request } from 'node:http';
+import { eventually } from '../../apiserver/testing/test-cluster';
+import { startGatewayHarness, type GatewayHarness } from './testing/gateway-harness';
 import { R, type ResourceRef } from '../../client/types';
 import type { KubeObject } from '../../kinds/types';
-import { startIngressController, type IngressController } from '../ingress/ingress-controller';
-import { GATEWAY_RESOURCES, startGatewayController, type GatewayController } from './gateway-controller';
+import { GATEWAY_RESOURCES } from './gateway-controller';
 import { classControllerName, conditionsOf } from './gateway-types';
 
-let t: TestCluster;
-let ingress: IngressController;
-let gateway: GatewayController;
-const backends: Server[] = [];
-const podPorts = new Map<string, number>(); // pod IP → loopback port
+let h: GatewayHarness;
+let t: GatewayHarness['t'];
 let port = 0;
 const agent = new Agent({ keepAlive: true, maxSockets: 4 });
 const G = GATEWAY_RESOURCES;
 const CRDS: ResourceRef = { group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions' };
 
 before(async () => {
-  t = await startTestCore();
-  await t.core.crds.start(); // the HTTPS server starts it in a cluster
+  h = await startGatewayHarness();
+  t = h.t;
+  port = h.port;
   for (const [ip, name] of [
     ['10.244.0.1', 'big'],
     ['10.244.0.2', 'small'],
     ['10.244.1.1', 'other'],
   ]) {
-    const s = createServer((req, res) => {
-      res.setHeader('X-Pod', name);
-      res.end(
-        `${name} ${req.url} host=${req.headers.host} x-added=${String(req.headers['x-added'] ?? '')} x-gone=${String(req.headers['x-gone'] ?? '')}`,
-      );
-    });
-    await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-    backends.push(s);
-    podPorts.set(ip, (s.address() as AddressInfo).port);
+    await h.addPod(
+      ip,
+      createServer((req, res) => {
+        res.setHeader('X-Pod', name);
+        res.end(
+          `${name} ${req.url} host=${req.headers.host} x-added=${String(req.headers['x-added'] ?? '')} x-gone=${String(req.headers['x-gone'] ?? '')}`,
+        );
+      }),
+    );
   }
-  ingress = startIngressController({
-    client: t.client,
-    httpPort: 0,
-    preRoute: (req, host, secure) => gateway?.router.route(req, host, secure),
-    dialer: {
-      target: (_b, ep) => ep,
-      connect: (ip) =>
-        new Promise<Socket>((resolve, reject) => {
-          const s = connect(podPorts.get(ip) ?? 1, '127.0.0.1', () => resolve(s));
-          s.once('error', reject);
-        }),
-    },
-  });
-  gateway = startGatewayController({ client: t.client, httpPort: ingress.listening, httpsPort: Promise.resolve(undefined) });
-  port = await ingress.listening;
-  await gateway.synced();
-  await svc('default', 'big', '10.244.0.1');
-  await svc('default', 'small', '10.244.0.2');
+  await h.svc('default', 'big', '10.244.0.1');
+  await h.svc('default', 'small', '10.244.0.2');
   await t.client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } });
-  await svc('other', 'other', '10.244.1.1');
+  await h.svc('other', 'other', '10.244.1.1');
   await t.client.create(G.gateways, 'default', {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'Gateway',
@@ -76,28 +57,8 @@ before(async () => {
 
 after(async () => {
   agent.destroy();
-  await gateway.stop();
-  await ingress.stop();
-  for (const b of backends) b.close();
-  await t.close();
+  await h.stop();
 });
-
-async function svc(ns: string, name: string, ip: string) {
-  await t.client.create(R.services, ns, {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name },
-    spec: { ports: [{ port: 80, targetPort: 8080 }] },
-  });
-  await t.client.create(R.endpointslices, ns, {
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: { name: `${name}-1`, labels: { 'kubernetes.io/service-name': name } },
-    addressType: 'IPv4',
-    ports: [{ name: '', port: 8080, protocol: 'TCP' }],
-    endpoints: [{ addresses: [ip], conditions: { ready: true } }],
-  });
-}
 
 const httpRoute = (name: string, spec: Record<string, unknown>, ns = 'default'): KubeObject => ({
   apiVersion: 'gateway.networking.k8s.io/v1',

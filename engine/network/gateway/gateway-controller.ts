@@ -1,6 +1,6 @@
 // The Gateway API controller of the built-in ingress: installs the Gateway API CRDs and the
 // GatewayClass `skiff` off the start's critical path, watches GatewayClasses, Gateways,
-// HTTPRoutes, ReferenceGrants, Namespaces, Services, EndpointSlices and TLS Secrets, rebuilds the
+// HTTPRoutes, GRPCRoutes, ReferenceGrants, Namespaces, Services, EndpointSlices and TLS Secrets, rebuilds the
 // route table on every change (short debounce) for the ingress proxy to consult before its
 // Ingress rules, and writes the status conditions of our classes, Gateways and routes.
 import type { KubeClient, ResourceRef } from '../../client/types';
@@ -12,7 +12,7 @@ import { headlessRoutes } from '../ingress/headless-routes';
 import { errorMessage } from '../ingress/ingress-types';
 import type { TlsEntry, TlsTable } from '../ingress/tls-table';
 import { installGatewayCrds, GATEWAY_GROUP } from './gateway-crds';
-import { buildGatewayModel } from './gateway-model';
+import { buildGatewayModel, routeKey } from './gateway-model';
 import { buildHttpRouteTable, emptyHttpRouteTable, type HttpRouteTable } from './http-route-table';
 import { createGatewayRouter, type GatewayRouter } from './gateway-router';
 import { sameStatus, stampConditions, stampGatewayStatus, stampRouteParents } from './gateway-status';
@@ -23,6 +23,7 @@ export const GATEWAY_RESOURCES = {
   classes: ref('gatewayclasses'),
   gateways: ref('gateways'),
   httproutes: ref('httproutes'),
+  grpcroutes: ref('grpcroutes'),
   grants: ref('referencegrants', 'v1beta1'),
 };
 
@@ -63,12 +64,13 @@ export function startGatewayController(o: GatewayControllerOptions): GatewayCont
   const classes = createInformer(o.client, GATEWAY_RESOURCES.classes, { log });
   const gateways = createInformer(o.client, GATEWAY_RESOURCES.gateways, { log });
   const routes = createInformer(o.client, GATEWAY_RESOURCES.httproutes, { log });
+  const grpcRoutes = createInformer(o.client, GATEWAY_RESOURCES.grpcroutes, { log });
   const grants = createInformer(o.client, GATEWAY_RESOURCES.grants, { log });
   const namespaces = createInformer(o.client, R.namespaces, { log });
   const services = createInformer(o.client, R.services, { log });
   const slices = createInformer(o.client, R.endpointslices, { log });
   const secrets = createInformer(o.client, R.secrets, { log, fieldSelector: 'type=kubernetes.io/tls' });
-  const informers = [classes, gateways, routes, grants, namespaces, services, slices, secrets];
+  const informers = [classes, gateways, routes, grpcRoutes, grants, namespaces, services, slices, secrets];
 
   const ready = (async () => {
     await installGatewayCrds(o.client, log);
@@ -114,6 +116,7 @@ export function startGatewayController(o: GatewayControllerOptions): GatewayCont
       classes: classes.list(),
       gateways: gateways.list(),
       routes: routes.list(),
+      grpcRoutes: grpcRoutes.list(),
       grants: grants.list(),
       namespaces: namespaces.list(),
       services: svcs,
@@ -137,11 +140,15 @@ export function startGatewayController(o: GatewayControllerOptions): GatewayCont
       if (!sameStatus(status, pick(gw.status, ['addresses', 'conditions', 'listeners'])))
         await writeStatus(GATEWAY_RESOURCES.gateways, gw, status);
     }
-    for (const r of routes.list()) {
-      const parents = stampRouteParents(model.routeParents.get(keyOf(r)) ?? [], r, t);
-      const have = (r.status as { parents?: unknown[] } | undefined)?.parents ?? [];
-      if (!sameStatus(parents, have)) await writeStatus(GATEWAY_RESOURCES.httproutes, r, { parents });
-    }
+    for (const [kind, inf, res] of [
+      ['HTTPRoute', routes, GATEWAY_RESOURCES.httproutes],
+      ['GRPCRoute', grpcRoutes, GATEWAY_RESOURCES.grpcroutes],
+    ] as const)
+      for (const r of inf.list()) {
+        const parents = stampRouteParents(model.routeParents.get(routeKey(kind, r)) ?? [], r, t);
+        const have = (r.status as { parents?: unknown[] } | undefined)?.parents ?? [];
+        if (!sameStatus(parents, have)) await writeStatus(res, r, { parents });
+      }
   }
 
   async function writeStatus(res: ResourceRef, obj: KubeObject, status: object) {

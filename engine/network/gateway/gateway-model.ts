@@ -2,7 +2,8 @@
 // and the status every object should carry (conditions without timestamps; the controller keeps
 // lastTransitionTime). Every Gateway of a class whose controller is ours is served on the
 // ingress's 127.0.0.1 listeners: HTTP listeners on its HTTP port, HTTPS listeners on its HTTPS
-// port (whatever port number the listener names), so `status.addresses` is 127.0.0.1.
+// port (whatever port number the listener names), so `status.addresses` is 127.0.0.1. GRPCRoutes
+// attach the same way; their method matches become path matches (grpc-match.ts).
 import type { KubeObject } from '../../kinds/types';
 import type { ServiceRoute } from '../table';
 import { labelSelectorFromObject } from '../../apimachinery/selectors/label-selector';
@@ -11,6 +12,7 @@ import type { AttachedRule } from './http-route-table';
 import { listenerVerdict, type ListenerVerdict } from './listener-verdict';
 import { resolveBackendRefs, type RefProblem } from './route-backends';
 import { GATEWAY_GROUP } from './gateway-crds';
+import { grpcMatchToHttp } from './grpc-match';
 import {
   GATEWAY_CONTROLLER,
   classControllerName,
@@ -18,14 +20,18 @@ import {
   keyOfObj,
   routeSpec,
   type Condition,
+  type GrpcRouteSpec,
+  type HttpMatch,
   type Listener,
   type ParentRef,
+  type RouteKind,
 } from './gateway-types';
 
 export interface GatewayModelInput {
   classes: KubeObject[];
   gateways: KubeObject[];
   routes: KubeObject[];
+  grpcRoutes?: KubeObject[];
   grants: KubeObject[];
   namespaces: KubeObject[];
   services: KubeObject[];
@@ -51,7 +57,7 @@ export interface GatewayModel {
   attached: AttachedRule[];
   classes: Map<string, Condition[]>;
   gateways: Map<string, GatewayStatus>;
-  /** Per HTTPRoute key: the parents that are ours (others' entries are left to them). */
+  /** Per route key (routeKey()): the parents that are ours (others' entries are left to them). */
   routeParents: Map<string, RouteParentStatus[]>;
   /** Certificates of HTTPS listeners by host name ('' = any host). */
   certificates: { hostname: string; secret: KubeObject }[];
@@ -83,22 +89,35 @@ export function buildGatewayModel(input: GatewayModelInput): GatewayModel {
   const nsLabels = new Map(input.namespaces.map((n) => [n.metadata.name!, n.metadata.labels ?? {}]));
   const services = new Map(input.services.map((s) => [keyOfObj(s), s]));
   const serviceRoutes = new Map(input.serviceRoutes.map((r) => [r.id, r]));
-  for (const route of input.routes) {
+  const routes = [
+    ...input.routes.map((route) => ({ route, kind: 'HTTPRoute' as RouteKind })),
+    ...(input.grpcRoutes ?? []).map((route) => ({ route, kind: 'GRPCRoute' as RouteKind })),
+  ];
+  for (const { route, kind } of routes) {
     const ns = route.metadata.namespace ?? 'default';
-    const spec = routeSpec(route);
+    const grpc = kind === 'GRPCRoute';
+    const spec = grpc ? toHttpShape(route.spec as GrpcRouteSpec) : routeSpec(route);
+    const supported = grpc ? GRPC_FILTERS : SUPPORTED_FILTERS;
     const parents: RouteParentStatus[] = [];
     const gen = route.metadata.generation;
     // Rules resolve once per route; attached per listener they serve on.
     const rules = (spec.rules ?? []).map((rule, ruleIndex) => {
-      const r = resolveBackendRefs(ns, rule.backendRefs ?? [], { services, routes: serviceRoutes, grants: input.grants });
+      const r = resolveBackendRefs(ns, rule.backendRefs ?? [], { services, routes: serviceRoutes, grants: input.grants }, kind);
       const unsupported = [...(rule.filters ?? []), ...(rule.backendRefs ?? []).flatMap((b) => b.filters ?? [])].find(
-        (f) => !SUPPORTED_FILTERS.has(f.type),
+        (f) => !supported.has(f.type),
       );
       const problem = unsupported ? `filter ${unsupported.type} is not supported by the skiff gateway` : undefined;
       return {
         rule,
         problems: r.problems,
-        compiled: { route: keyOfObj(route), ruleIndex, backends: r.backends, filters: rule.filters ?? [], ...(problem ? { problem } : {}) },
+        compiled: {
+          route: keyOfObj(route),
+          ruleIndex,
+          backends: r.backends,
+          filters: rule.filters ?? [],
+          ...(problem ? { problem } : {}),
+          ...(grpc ? { kind: 'GRPCRoute' as const } : {}),
+        },
       };
     });
     const refProblem: RefProblem | undefined = rules.flatMap((r) => r.problems)[0];
@@ -114,7 +133,7 @@ export function buildGatewayModel(input: GatewayModelInput): GatewayModel {
         if ((ref.sectionName && ref.sectionName !== l.name) || (ref.port && ref.port !== l.port)) return;
         const v = g.verdicts[i];
         if (!v.accepted) return;
-        if (!kindAllowed(l) || !namespaceAllowed(l, g.gw.metadata.namespace ?? 'default', ns, nsLabels)) {
+        if (!kindAllowed(l, kind) || !namespaceAllowed(l, g.gw.metadata.namespace ?? 'default', ns, nsLabels)) {
           if (reason === 'NoMatchingParent') reason = 'NotAllowedByListeners';
           return;
         }
@@ -132,6 +151,7 @@ export function buildGatewayModel(input: GatewayModelInput): GatewayModel {
             matches: r.rule.matches ?? [],
             hostnames,
             secure,
+            ...(grpc ? { grpc } : {}),
             created: String(route.metadata.creationTimestamp ?? ''),
           });
       });
@@ -149,7 +169,7 @@ export function buildGatewayModel(input: GatewayModelInput): GatewayModel {
         ],
       });
     }
-    if (parents.length) model.routeParents.set(keyOfObj(route), parents);
+    if (parents.length) model.routeParents.set(routeKey(kind, route), parents);
   }
 
   for (const [k, g] of gateways) model.gateways.set(k, gatewayStatus(g.gw, g.verdicts, g.attached, input.listening));
@@ -157,15 +177,26 @@ export function buildGatewayModel(input: GatewayModelInput): GatewayModel {
 }
 
 const SUPPORTED_FILTERS = new Set(['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect', 'URLRewrite']);
+const GRPC_FILTERS = new Set(['RequestHeaderModifier', 'ResponseHeaderModifier']);
+
+/** The key of a route in GatewayModel.routeParents: HTTPRoutes by namespace/name, others prefixed by kind. */
+export const routeKey = (kind: RouteKind, route: KubeObject) => (kind === 'HTTPRoute' ? keyOfObj(route) : `${kind} ${keyOfObj(route)}`);
+
+function toHttpShape(spec: GrpcRouteSpec = {}) {
+  return {
+    ...spec,
+    rules: (spec.rules ?? []).map((r) => ({ ...r, matches: (r.matches ?? []).map((m): HttpMatch => grpcMatchToHttp(m)) })),
+  };
+}
 const MESSAGES: Record<string, string> = {
   NoMatchingParent: 'No listener of the Gateway matches the sectionName or port',
   NotAllowedByListeners: "The Gateway's listeners do not allow routes from this namespace or of this kind",
   NoMatchingListenerHostname: "None of the route's hostnames match a listener's hostname",
 };
 
-function kindAllowed(l: Listener): boolean {
+function kindAllowed(l: Listener, kind: RouteKind): boolean {
   const kinds = l.allowedRoutes?.kinds;
-  return !kinds?.length || kinds.some((k) => (k.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && k.kind === 'HTTPRoute');
+  return !kinds?.length || kinds.some((k) => (k.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && k.kind === kind);
 }
 
 function namespaceAllowed(l: Listener, gwNs: string, routeNs: string, labels: Map<string, Record<string, string>>): boolean {

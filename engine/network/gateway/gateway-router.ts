@@ -9,7 +9,7 @@ import { createWeightedPicker, type WeightedPicker } from './weighted-picker';
 import type { HeaderModifier, HttpFilter, PathModifier } from './gateway-types';
 
 export interface GatewayRouter {
-  route(req: IncomingMessage, host: string, secure: boolean): ProxyRoute | ProxyAnswer | undefined;
+  route(req: IncomingMessage, host: string, secure: boolean, grpc?: boolean): ProxyRoute | ProxyAnswer | undefined;
 }
 
 export function createGatewayRouter(o: { table(): HttpRouteTable; ports(): { http?: number; https?: number } }): GatewayRouter {
@@ -18,7 +18,7 @@ export function createGatewayRouter(o: { table(): HttpRouteTable; ports(): { htt
   let lastTable: HttpRouteTable | undefined;
 
   function pickerFor(rule: CompiledRule): WeightedPicker {
-    const k = `${rule.route}#${rule.ruleIndex}`;
+    const k = `${rule.kind ?? 'HTTPRoute'} ${rule.route}#${rule.ruleIndex}`;
     const weights = rule.backends.map((b) => b.weight);
     const w = weights.join(',');
     let p = pickers.get(k);
@@ -27,15 +27,15 @@ export function createGatewayRouter(o: { table(): HttpRouteTable; ports(): { htt
   }
 
   return {
-    route(req, host, secure) {
+    route(req, host, secure, grpc = false) {
       const table = o.table();
       if (table !== lastTable && pickers.size > 1000) pickers.clear();
       lastTable = table;
       const url = req.url ?? '/';
-      const hit = matchHttpRoute(table, { host, url, method: req.method ?? 'GET', headers: req.headers, secure });
+      const hit = matchHttpRoute(table, { host, url, method: req.method ?? 'GET', headers: req.headers, secure, grpc });
       if (!hit) return undefined;
       const { rule } = hit;
-      const label = `HTTPRoute ${rule.route}`;
+      const label = `${rule.kind ?? 'HTTPRoute'} ${rule.route}`;
       if (rule.problem) return { status: 500, body: `${rule.problem} (${label}).` };
       const redirect = rule.filters.find((f) => f.type === 'RequestRedirect')?.requestRedirect;
       if (redirect) {

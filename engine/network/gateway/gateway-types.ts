@@ -84,6 +84,28 @@ export interface HttpRouteSpec {
   rules?: HttpRule[];
 }
 
+/** A GRPCRoute match: a gRPC method is the HTTP/2 path /<service>/<method>. */
+export interface GrpcMatch {
+  method?: { type?: 'Exact' | 'RegularExpression'; service?: string; method?: string };
+  headers?: { type?: string; name: string; value: string }[];
+}
+
+export interface GrpcRule {
+  matches?: GrpcMatch[];
+  filters?: HttpFilter[];
+  backendRefs?: BackendRef[];
+}
+
+export interface GrpcRouteSpec {
+  parentRefs?: ParentRef[];
+  hostnames?: string[];
+  rules?: GrpcRule[];
+}
+
+/** The route kinds our listeners take. */
+export type RouteKind = 'HTTPRoute' | 'GRPCRoute';
+export const ROUTE_KINDS: RouteKind[] = ['HTTPRoute', 'GRPCRoute'];
+
 export const gatewaySpec = (gw: KubeObject) =>
   (gw.spec ?? {}) as { gatewayClassName?: string; listeners?: Listener[]; addresses?: { type?: string; value: string }[] };
 export const routeSpec = (r: KubeObject) => (r.spec ?? {}) as HttpRouteSpec;

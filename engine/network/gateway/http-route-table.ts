@@ -4,7 +4,8 @@
 // Exact path before a regular expression before a PathPrefix (longest first), then a method match,
 // then more header matches, then more query matches, then the oldest route, then namespace/name,
 // then rule and match order. A host whose routes match nothing falls through to the less specific
-// ones (and then to the Ingresses).
+// ones (and then to the Ingresses). GRPCRoutes (their matches turned into paths by grpc-match.ts)
+// have an index of their own: they serve gRPC calls (HTTP/2), HTTPRoutes HTTP/1 requests.
 import type { Backend } from '../ingress/route-table';
 import { prefixMatches } from '../ingress/route-table';
 import type { HttpFilter, HttpMatch } from './gateway-types';
@@ -23,6 +24,8 @@ export interface CompiledRule {
   filters: HttpFilter[];
   /** Why this rule cannot serve (an unsupported filter): answered with 500. */
   problem?: string;
+  /** The route's kind when not an HTTPRoute (for messages). */
+  kind?: 'GRPCRoute';
 }
 
 interface CompiledMatch {
@@ -51,6 +54,8 @@ interface HostIndex {
 export interface HttpRouteTable {
   http: HostIndex;
   https: HostIndex;
+  /** GRPCRoutes on HTTP listeners (gRPC over cleartext HTTP/2). */
+  grpc: HostIndex;
 }
 
 export interface AttachedRule {
@@ -59,6 +64,8 @@ export interface AttachedRule {
   /** Host names served ('' = any), from the listener's and route's names. */
   hostnames: string[];
   secure: boolean;
+  /** A GRPCRoute's rule. */
+  grpc?: boolean;
   /** The route's creationTimestamp. */
   created: string;
 }
@@ -70,6 +77,8 @@ export interface RouteRequest {
   method: string;
   headers: Record<string, string | string[] | undefined>;
   secure: boolean;
+  /** A gRPC call (HTTP/2): only GRPCRoutes serve it. */
+  grpc?: boolean;
 }
 
 export interface RouteHit {
@@ -79,13 +88,15 @@ export interface RouteHit {
 }
 
 const emptyIndex = (): HostIndex => ({ exact: new Map(), wildcard: new Map(), any: [] });
-export const emptyHttpRouteTable = (): HttpRouteTable => ({ http: emptyIndex(), https: emptyIndex() });
+export const emptyHttpRouteTable = (): HttpRouteTable => ({ http: emptyIndex(), https: emptyIndex(), grpc: emptyIndex() });
 
 export function buildHttpRouteTable(attached: AttachedRule[]): HttpRouteTable {
   const table = emptyHttpRouteTable();
   let order = 0;
   for (const a of attached) {
-    const index = a.secure ? table.https : table.http;
+    // gRPC is served on the cleartext listener only (see docs in the network README).
+    if (a.grpc && a.secure) continue;
+    const index = a.grpc ? table.grpc : a.secure ? table.https : table.http;
     const matches = a.matches.length ? a.matches : [{}];
     for (const m of matches) {
       const entry: Entry = { rule: a.rule, match: compileMatch(m), age: `${a.created}\u0000${a.rule.route}`, order: order++ };
@@ -96,13 +107,14 @@ export function buildHttpRouteTable(attached: AttachedRule[]): HttpRouteTable {
       }
     }
   }
-  for (const idx of [table.http, table.https])
+  for (const idx of [table.http, table.https, table.grpc])
     for (const list of [idx.any, ...idx.exact.values(), ...idx.wildcard.values()]) list.sort(byPrecedence);
   return table;
 }
 
 export function matchHttpRoute(table: HttpRouteTable, req: RouteRequest): RouteHit | undefined {
-  const idx = req.secure ? table.https : table.http;
+  const idx = req.grpc ? (req.secure ? undefined : table.grpc) : req.secure ? table.https : table.http;
+  if (!idx) return undefined;
   const q = req.url.indexOf('?');
   const path = (q >= 0 ? req.url.slice(0, q) : req.url) || '/';
   const query = new URLSearchParams(q >= 0 ? req.url.slice(q + 1) : '');

@@ -1,10 +1,10 @@
 // Whether a Gateway listener can be served (pure): HTTP and HTTPS (TLS terminated here) can,
-// other protocols not; the route kinds it allows (HTTPRoute only); its certificate: a Secret it
+// other protocols not; the route kinds it allows (HTTPRoute and GRPCRoute); its certificate: a Secret it
 // names (same namespace, or another with a ReferenceGrant there), or none for `*.localhost`
 // names, which get leaves from the cluster's localhost CA as Ingress hosts do.
 import type { KubeObject } from '../../kinds/types';
 import { GATEWAY_GROUP } from './gateway-crds';
-import type { Listener } from './gateway-types';
+import { ROUTE_KINDS, type Listener } from './gateway-types';
 import { referenceAllowed } from './route-backends';
 
 export interface ListenerVerdict {
@@ -41,12 +41,12 @@ export function listenerVerdict(
   const kinds = l.allowedRoutes?.kinds ?? [];
   const supportedKinds = kinds.length
     ? kinds
-        .filter((k) => (k.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && k.kind === 'HTTPRoute')
+        .filter((k) => (k.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && (ROUTE_KINDS as string[]).includes(k.kind))
         .map((k) => ({ group: GATEWAY_GROUP, kind: k.kind }))
-    : [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }];
+    : ROUTE_KINDS.map((kind) => ({ group: GATEWAY_GROUP, kind }));
   const ok = { accepted: true, resolved: true, reason: 'ResolvedRefs', message: '', supportedKinds };
   if (kinds.length && supportedKinds.length < kinds.length)
-    return { ...ok, resolved: false, reason: 'InvalidRouteKinds', message: 'Only HTTPRoute is supported' };
+    return { ...ok, resolved: false, reason: 'InvalidRouteKinds', message: 'Only HTTPRoute and GRPCRoute are supported' };
   if (l.protocol !== 'HTTPS') return ok;
   const ref = l.tls?.certificateRefs?.[0];
   if (!ref) return ok;

@@ -46,6 +46,7 @@ export function resolveBackendRefs(
   routeNs: string,
   refs: BackendRef[],
   ctx: BackendContext,
+  routeKind = 'HTTPRoute',
 ): { backends: RouteBackend[]; problems: RefProblem[] } {
   const backends: RouteBackend[] = [];
   const problems: RefProblem[] = [];
@@ -63,15 +64,11 @@ export function resolveBackendRefs(
     }
     if (
       ns !== routeNs &&
-      !referenceAllowed(
-        ctx.grants,
-        { kind: 'HTTPRoute', namespace: routeNs },
-        { group: '', kind: 'Service', namespace: ns, name: ref.name },
-      )
+      !referenceAllowed(ctx.grants, { kind: routeKind, namespace: routeNs }, { group: '', kind: 'Service', namespace: ns, name: ref.name })
     ) {
       fail(
         'RefNotPermitted',
-        `backendRef to Service ${ns}/${ref.name} is not permitted: no ReferenceGrant in namespace ${ns} allows HTTPRoutes from ${routeNs}`,
+        `backendRef to Service ${ns}/${ref.name} is not permitted: no ReferenceGrant in namespace ${ns} allows ${routeKind}s from ${routeNs}`,
       );
       continue;
     }

@@ -3,6 +3,7 @@
 // backends alive, passes WebSocket (any Upgrade) through, sets the X-Forwarded-* headers upstream
 // controllers set, and answers in plain words when it cannot: 421 for the app's own host names,
 // 404 when no rule matches, 503 when the Service has no ready endpoint, 502 when it cannot connect.
+// A connection that opens with the HTTP/2 preface goes to the gRPC proxy (grpc-proxy.ts).
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
@@ -11,6 +12,8 @@ import type { Endpoint } from '../table';
 import { isReservedHost, matchRoute, normalizeHost, rewriteTarget, type Backend, type RouteTable } from './route-table';
 import { editHeaders, editRawHeaders, type HeaderEdit } from './header-edits';
 import { statusText } from './status-text';
+import { createGrpcProxy } from './grpc-proxy';
+import { sniffHttp2 } from './sniff-http2';
 
 export interface BackendDialer {
   /** Where a request to `backend` goes: a pod endpoint (direct) or the Service's ClusterIP (via the agent). */
@@ -29,8 +32,8 @@ export interface IngressProxyOptions {
   log(line: string): void;
   /** The HTTPS listener's port, for redirects of hosts served over HTTPS only (undefined: none). */
   httpsPort?: () => number | undefined;
-  /** Routes tried before the Ingress rules (the Gateway API's HTTPRoutes); undefined: none matched. */
-  preRoute?(req: IncomingMessage, host: string, secure: boolean): ProxyRoute | ProxyAnswer | undefined;
+  /** Routes tried before the Ingress rules (the Gateway API's HTTPRoutes, and GRPCRoutes for gRPC calls); undefined: none matched. */
+  preRoute?(req: IncomingMessage, host: string, secure: boolean, grpc?: boolean): ProxyRoute | ProxyAnswer | undefined;
 }
 
 /** Where a request goes: a backend, with what the route rewrites on the way. */
@@ -280,8 +283,20 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
       else s.destroy();
     });
   }
+  const grpc = createGrpcProxy({
+    dialer: o.dialer,
+    log: o.log,
+    route(host, headers, localPort) {
+      if (isReservedHost(host))
+        return { status: 421, body: `${host} belongs to the Skiff app: the ingress never serves skiff-*.localhost host names.` };
+      // The router reads what an HTTP/1 request carries: url, method, headers and the local port.
+      const req = { url: headers[':path'], method: headers[':method'], headers, socket: { localPort } } as unknown as IncomingMessage;
+      return o.preRoute?.(req, host, false, true);
+    },
+  });
   const server = createServer();
   attach(server);
+  sniffHttp2(server, grpc.server);
   return {
     server,
     attach,
@@ -290,6 +305,7 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
         s.close();
         s.closeAllConnections();
       }
+      grpc.close();
       agent.destroy();
       oneShot.destroy();
       tlsAgent.destroy();

@@ -1,0 +1,33 @@
+// One listener for HTTP/1.1 and cleartext HTTP/2: a connection whose first bytes are the HTTP/2
+// client preface is handed to the HTTP/2 server, any other to the HTTP/1.1 server, with the bytes
+// read so far put back. Connections are sniffed once, when they open.
+import type { Server } from 'node:http';
+import type { Http2Server } from 'node:http2';
+import type { Socket } from 'node:net';
+
+const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+
+export function sniffHttp2(http1: Server, http2: Http2Server): void {
+  const handlers = http1.listeners('connection') as ((s: Socket) => void)[];
+  http1.removeAllListeners('connection');
+  http1.on('connection', (socket: Socket) => {
+    let seen: Buffer = Buffer.alloc(0);
+    const onData = (d: Buffer) => {
+      seen = seen.length ? Buffer.concat([seen, d]) : d;
+      const n = Math.min(seen.length, PREFACE.length);
+      const h2 = seen.subarray(0, n).equals(PREFACE.subarray(0, n));
+      if (h2 && seen.length < PREFACE.length) return; // not decided yet
+      socket.off('data', onData);
+      socket.off('close', onClose);
+      socket.pause();
+      socket.unshift(seen);
+      if (h2) http2.emit('connection', socket);
+      else for (const h of handlers) h.call(http1, socket);
+      process.nextTick(() => socket.resume());
+    };
+    const onClose = () => socket.off('data', onData);
+    socket.on('data', onData);
+    socket.on('close', onClose);
+    socket.on('error', () => socket.destroy());
+  });
+}

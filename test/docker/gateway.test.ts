@@ -2,7 +2,8 @@
 // GatewayClass are there after start, `kubectl apply` of a Gateway and HTTPRoutes, `kubectl get
 // gateway` showing 127.0.0.1 and Programmed, an HTTPRoute with a 90/10 split sending exactly 100
 // of 1,000 requests to the small backend, a header match, route status as conformance expects, and
-// an HTTPS listener serving the certificate of the Secret its certificateRefs name.
+// an HTTPS listener serving the certificate of the Secret its certificateRefs name, and a gRPC call
+// (cleartext HTTP/2) routed by a GRPCRoute to a pod, its grpc-status trailer coming back.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Agent } from 'node:http';
@@ -11,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
+import { connect as h2connect } from 'node:http2';
 import { dockerSkip } from './docker-available';
 import { startDockerCluster, waitFor, type DockerCluster } from './docker-cluster';
 import Docker from 'dockerode';
@@ -212,5 +214,65 @@ spec:
     });
     assert.match(got.body, /big big-/);
     assert.equal(got.fingerprint, new X509Certificate(pem).fingerprint256, "the Secret's certificate is served");
+  });
+  test('a GRPCRoute sends a gRPC call over cleartext HTTP/2 to the pod and passes its trailers back', async () => {
+    const image = await ensureAgentImage(new Docker());
+    // A gRPC-shaped server (length-prefixed messages, grpc-status trailer) from node's http2.
+    const server = [
+      "const h2=require('http2'),os=require('os');",
+      "h2.createServer().on('stream',(s,h)=>{const c=[];s.on('data',d=>c.push(d));s.on('end',()=>{",
+      "const t=Buffer.from(os.hostname()+' '+h[':path']+' '+Buffer.concat(c).subarray(5));const f=Buffer.alloc(5+t.length);f.writeUInt32BE(t.length,1);t.copy(f,5);",
+      "s.respond({':status':200,'content-type':'application/grpc'},{waitForTrailers:true});s.on('wantTrailers',()=>s.sendTrailers({'grpc-status':'0'}));s.end(f)})}).listen(80)",
+    ].join('');
+    await ok(['create', 'deployment', 'greeter', `--image=${image}`, '--port=80', '--', 'node', '-e', server]);
+    await ok(['expose', 'deployment', 'greeter', '--port=80']);
+    await ok(
+      ['apply', '-f', '-'],
+      `
+apiVersion: gateway.networking.k8s.io/v1
+kind: GRPCRoute
+metadata: {name: greeter}
+spec:
+  parentRefs: [{name: web}]
+  hostnames: [greeter.localhost]
+  rules:
+  - matches: [{method: {service: skiff.Greeter}}]
+    backendRefs: [{name: greeter, port: 80}]
+`,
+    );
+    const client = h2connect(`http://127.0.0.1:${port}`);
+    try {
+      const callOnce = () =>
+        new Promise<{ body: string; grpcStatus: string }>((resolve, reject) => {
+          const msg = Buffer.from('\0\0\0\0\u0005hello');
+          const st = client.request({
+            ':method': 'POST',
+            ':path': '/skiff.Greeter/Hello',
+            ':authority': 'greeter.localhost',
+            'content-type': 'application/grpc',
+            te: 'trailers',
+          });
+          let grpcStatus = '';
+          const data: Buffer[] = [];
+          st.on('response', (h) => (grpcStatus = String(h['grpc-status'] ?? '')));
+          st.on('trailers', (t) => (grpcStatus = String(t['grpc-status'] ?? grpcStatus)));
+          st.on('data', (d: Buffer) => data.push(d));
+          st.on('end', () => resolve({ body: Buffer.concat(data).subarray(5).toString(), grpcStatus }));
+          st.on('error', reject);
+          st.setTimeout(5000, () => st.close());
+          st.end(msg);
+        });
+      const got = await waitFor('the gRPC call answered by the pod', async () => {
+        const r = await callOnce().catch(() => undefined);
+        return r?.grpcStatus === '0' && r;
+      });
+      assert.match(got.body, /^greeter-[a-z0-9]+-[a-z0-9]+ \/skiff\.Greeter\/Hello hello$/);
+    } finally {
+      client.close();
+    }
+    await waitFor(
+      'GRPCRoute Accepted',
+      async () => (await jsonpath('grpcroute', 'greeter', '{.status.parents[0].conditions[?(@.type=="Accepted")].status}')) === 'True',
+    );
   });
 });

@@ -103,13 +103,23 @@ export function buildGatewayModel(input: GatewayModelInput): GatewayModel {
     // Rules resolve once per route; attached per listener they serve on.
     const rules = (spec.rules ?? []).map((rule, ruleIndex) => {
       const r = resolveBackendRefs(ns, rule.backendRefs ?? [], { services, routes: serviceRoutes, grants: input.grants }, kind);
-      const unsupported = [...(rule.filters ?? []), ...(rule.backendRefs ?? []).flatMap((b) => b.filters ?? [])].find(
-        (f) => !supported.has(f.type),
+      const unsupported = [
+        ...(rule.filters ?? []),
+        // A mirror per backend is not served: mirrors belong to the rule here.
+        ...(rule.backendRefs ?? []).flatMap((b) =>
+          (b.filters ?? []).map((f) => (f.type === 'RequestMirror' ? { type: 'RequestMirror in a backendRef' } : f)),
+        ),
+      ].find((f) => !supported.has(f.type));
+      const mirrorRefs = (rule.filters ?? []).flatMap((f) =>
+        f.type === 'RequestMirror' && f.requestMirror ? [f.requestMirror.backendRef] : [],
       );
+      const mirrored = mirrorRefs.length
+        ? resolveBackendRefs(ns, mirrorRefs, { services, routes: serviceRoutes, grants: input.grants }, kind)
+        : undefined;
       const problem = unsupported ? `filter ${unsupported.type} is not supported by the skiff gateway` : undefined;
       return {
         rule,
-        problems: r.problems,
+        problems: [...r.problems, ...(mirrored?.problems ?? [])],
         compiled: {
           route: keyOfObj(route),
           ruleIndex,
@@ -117,6 +127,7 @@ export function buildGatewayModel(input: GatewayModelInput): GatewayModel {
           filters: rule.filters ?? [],
           ...(problem ? { problem } : {}),
           ...(grpc ? { kind: 'GRPCRoute' as const } : {}),
+          ...(mirrored ? { mirrors: mirrored.backends.filter((b) => !b.backend.problem).map((b) => b.backend) } : {}),
         },
       };
     });
@@ -176,7 +187,7 @@ export function buildGatewayModel(input: GatewayModelInput): GatewayModel {
   return model;
 }
 
-const SUPPORTED_FILTERS = new Set(['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect', 'URLRewrite']);
+const SUPPORTED_FILTERS = new Set(['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect', 'URLRewrite', 'RequestMirror']);
 const GRPC_FILTERS = new Set(['RequestHeaderModifier', 'ResponseHeaderModifier']);
 
 /** The key of a route in GatewayModel.routeParents: HTTPRoutes by namespace/name, others prefixed by kind. */

@@ -73,6 +73,7 @@ export function createGatewayRouter(o: { table(): HttpRouteTable; ports(): { htt
         ...(rewrite?.hostname ? { upstreamHost: rewrite.hostname } : {}),
         requestHeaders: mergeEdits(filters.map((f) => f.requestHeaderModifier)),
         responseHeaders: mergeEdits(filters.map((f) => f.responseHeaderModifier)),
+        ...(rule.mirrors?.length ? { mirrors: rule.mirrors } : {}),
       };
     },
   };

@@ -53,6 +53,7 @@ export interface HttpFilter {
   responseHeaderModifier?: HeaderModifier;
   requestRedirect?: { scheme?: string; hostname?: string; path?: PathModifier; port?: number; statusCode?: number };
   urlRewrite?: { hostname?: string; path?: PathModifier };
+  requestMirror?: { backendRef: BackendRef };
 }
 
 export interface HttpMatch {

@@ -24,6 +24,8 @@ export interface CompiledRule {
   filters: HttpFilter[];
   /** Why this rule cannot serve (an unsupported filter): answered with 500. */
   problem?: string;
+  /** Backends every request is also sent to (RequestMirror; their answers are dropped). */
+  mirrors?: Backend[];
   /** The route's kind when not an HTTPRoute (for messages). */
   kind?: 'GRPCRoute';
 }

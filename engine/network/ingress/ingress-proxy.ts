@@ -49,6 +49,8 @@ export interface ProxyRoute {
   backendTls?: boolean;
   requestHeaders?: HeaderEdit;
   responseHeaders?: HeaderEdit;
+  /** Backends that get a copy of the request; their answers are dropped (Gateway API RequestMirror). */
+  mirrors?: Backend[];
 }
 
 /** An answer the proxy gives itself. */
@@ -232,6 +234,24 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
       else req.pipe(up);
     };
     attempt(0);
+    for (const m of r.mirrors ?? []) mirror(req, m, headers, r.upstreamPath ?? req.url, bodyless);
+  }
+
+  /** Sends a copy of the request to one endpoint of `m`, reading and dropping its answer. */
+  function mirror(
+    req: IncomingMessage,
+    m: Backend,
+    headers: Record<string, string | string[]>,
+    path: string | undefined,
+    bodyless: boolean,
+  ) {
+    if (!m.endpoints.length) return;
+    const t = o.dialer.target(m, spread(m)[0]);
+    const copy = request({ host: t.ip, port: t.port, method: req.method, path, headers, agent: oneShot });
+    copy.on('response', (res) => res.resume());
+    copy.on('error', (e) => o.log(`ingress: mirror to ${m.id}: ${e.message}`));
+    if (bodyless) copy.end();
+    else req.pipe(copy);
   }
 
   function upgrade(req: IncomingMessage, client: Socket, head: Buffer) {

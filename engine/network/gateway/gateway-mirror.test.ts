@@ -1,0 +1,97 @@
+// RequestMirror: every request an HTTPRoute rule serves is also sent, with its body, to the mirror
+// backend, whose answer is dropped; the client gets the main backend's. A mirror to a missing
+// Service is a ResolvedRefs problem, and the rule still serves.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, request } from 'node:http';
+import { eventually } from '../../apiserver/testing/test-cluster';
+import { GATEWAY_RESOURCES as G } from './gateway-controller';
+import { startGatewayHarness, type GatewayHarness } from './testing/gateway-harness';
+
+let h: GatewayHarness;
+const mirrored: string[] = [];
+
+before(async () => {
+  h = await startGatewayHarness();
+  await h.addPod(
+    '10.244.3.1',
+    createServer((req, res) => {
+      req.resume();
+      res.end('main');
+    }),
+  );
+  await h.addPod(
+    '10.244.3.2',
+    createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        mirrored.push(`${req.method} ${req.url} ${req.headers.host} ${body}`);
+        res.statusCode = 500; // never seen by the client
+        res.end('mirror');
+      });
+    }),
+  );
+  await h.svc('default', 'main', '10.244.3.1');
+  await h.svc('default', 'shadow', '10.244.3.2');
+  await h.t.client.create(G.gateways, 'default', {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'gw' },
+    spec: { gatewayClassName: 'skiff', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] },
+  });
+});
+
+after(async () => {
+  await h.stop();
+});
+
+function send(host: string, method: string, path: string, body?: string) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: h.port, method, path, headers: { Host: host }, agent: false }, (res) => {
+      let b = '';
+      res.on('data', (d) => (b += d));
+      res.on('end', () => resolve({ status: res.statusCode!, body: b }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const route = (name: string, host: string, mirrorTo: string) => ({
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'HTTPRoute',
+  metadata: { name, namespace: 'default' },
+  spec: {
+    parentRefs: [{ name: 'gw' }],
+    hostnames: [host],
+    rules: [
+      {
+        filters: [{ type: 'RequestMirror', requestMirror: { backendRef: { name: mirrorTo, port: 80 } } }],
+        backendRefs: [{ name: 'main', port: 80 }],
+      },
+    ],
+  },
+});
+
+test('a RequestMirror rule copies each request, body included, to the mirror; the client sees the main answer', async () => {
+  await h.t.client.create(G.httproutes, 'default', route('mirrored', 'mirror.localhost', 'shadow'));
+  await eventually(async () => (await send('mirror.localhost', 'GET', '/')).body === 'main', 'the route serving');
+  const r = await send('mirror.localhost', 'POST', '/orders?id=7', 'payload');
+  assert.deepEqual(r, { status: 200, body: 'main' });
+  await eventually(() => mirrored.includes('POST /orders?id=7 mirror.localhost payload'), 'the mirrored POST');
+  const got = await h.t.client.get(G.httproutes, 'default', 'mirrored');
+  const conds = (got.status as { parents: { conditions: { type: string; status: string }[] }[] }).parents[0].conditions;
+  assert.ok(conds.some((c) => c.type === 'Accepted' && c.status === 'True'));
+});
+
+test('a mirror to a missing Service is ResolvedRefs False/BackendNotFound; requests are still served', async () => {
+  await h.t.client.create(G.httproutes, 'default', route('nomirror', 'nomirror.localhost', 'missing'));
+  await eventually(async () => (await send('nomirror.localhost', 'GET', '/')).body === 'main', 'the route serving');
+  const conds = await eventually(async () => {
+    const got = await h.t.client.get(G.httproutes, 'default', 'nomirror');
+    const c = (got.status as { parents?: { conditions: { type: string; status: string; reason: string }[] }[] })?.parents?.[0]?.conditions;
+    return c?.some((x) => x.type === 'ResolvedRefs') && c;
+  }, 'route status');
+  assert.ok(conds.some((c) => c.type === 'ResolvedRefs' && c.status === 'False' && c.reason === 'BackendNotFound'));
+});

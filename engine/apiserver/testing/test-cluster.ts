@@ -35,15 +35,11 @@ export async function startTestCore(): Promise<TestCluster> {
 }
 
 /** Polls until `check` returns a truthy value. */
-export async function eventually<T>(
-  check: () => T | Promise<T>,
-  what: string,
-  timeoutMs = 5000,
-): Promise<Exclude<T, false | 0 | '' | null | undefined>> {
+export async function eventually<T>(check: () => T | Promise<T>, what: string, timeoutMs = 5000): Promise<T> {
   const start = Date.now();
   for (;;) {
     const v = await check();
-    if (v) return v as Exclude<T, false | 0 | '' | null | undefined>;
+    if (v) return v;
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -88,10 +88,11 @@ test('a RequestMirror rule copies each request, body included, to the mirror; th
 test('a mirror to a missing Service is ResolvedRefs False/BackendNotFound; requests are still served', async () => {
   await h.t.client.create(G.httproutes, 'default', route('nomirror', 'nomirror.localhost', 'missing'));
   await eventually(async () => (await send('nomirror.localhost', 'GET', '/')).body === 'main', 'the route serving');
-  const conds = await eventually(async () => {
+  type Cond = { type: string; status: string; reason: string };
+  const conds = (await eventually(async () => {
     const got = await h.t.client.get(G.httproutes, 'default', 'nomirror');
     const c = (got.status as { parents?: { conditions: { type: string; status: string; reason: string }[] }[] })?.parents?.[0]?.conditions;
     return c?.some((x) => x.type === 'ResolvedRefs') && c;
-  }, 'route status');
+  }, 'route status')) as Cond[];
   assert.ok(conds.some((c) => c.type === 'ResolvedRefs' && c.status === 'False' && c.reason === 'BackendNotFound'));
 });

@@ -89,9 +89,9 @@ export function buildGatewayModel(input: GatewayModelInput): GatewayModel {
   const nsLabels = new Map(input.namespaces.map((n) => [n.metadata.name!, n.metadata.labels ?? {}]));
   const services = new Map(input.services.map((s) => [keyOfObj(s), s]));
   const serviceRoutes = new Map(input.serviceRoutes.map((r) => [r.id, r]));
-  const routes = [
-    ...input.routes.map((route) => ({ route, kind: 'HTTPRoute' as RouteKind })),
-    ...(input.grpcRoutes ?? []).map((route) => ({ route, kind: 'GRPCRoute' as RouteKind })),
+  const routes: { route: KubeObject; kind: RouteKind }[] = [
+    ...input.routes.map((route) => ({ route, kind: 'HTTPRoute' as const })),
+    ...(input.grpcRoutes ?? []).map((route) => ({ route, kind: 'GRPCRoute' as const })),
   ];
   for (const { route, kind } of routes) {
     const ns = route.metadata.namespace ?? 'default';

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { connect as h2connect, createServer as createH2Server, type ClientHttp2Session } from 'node:http2';
+import { connect as h2connect, createServer as createH2Server, type ClientHttp2Session, type IncomingHttpHeaders } from 'node:http2';
 import { eventually } from '../../apiserver/testing/test-cluster';
 import type { KubeObject } from '../../kinds/types';
 import { GATEWAY_RESOURCES as G } from './gateway-controller';
@@ -34,21 +34,30 @@ function grpcPod(name: string) {
   return s;
 }
 
+interface CallResult {
+  status: number;
+  body: string;
+  grpcStatus: string;
+  grpcMessage: string;
+}
+
 function call(host: string, path: string, message = 'hi') {
-  return new Promise<{ status: number; body: string; grpcStatus: string; grpcMessage: string }>((resolve, reject) => {
+  return new Promise<CallResult>((resolve, reject) => {
     const body = Buffer.alloc(5 + message.length);
     body.writeUInt32BE(message.length, 1);
     body.write(message, 5);
     const s = client.request({ ':method': 'POST', ':path': path, ':authority': host, 'content-type': 'application/grpc', te: 'trailers' });
     let status = 0;
-    let head: Record<string, unknown> = {};
-    let trailers: Record<string, unknown> = {};
+    let head: IncomingHttpHeaders = {};
+    let trailers: IncomingHttpHeaders = {};
     const data: Buffer[] = [];
-    s.on('response', (hd) => {
+    s.on('response', (hd: IncomingHttpHeaders) => {
       status = Number(hd[':status']);
       head = hd;
     });
-    s.on('trailers', (t) => (trailers = t));
+    s.on('trailers', (t: IncomingHttpHeaders) => {
+      trailers = t;
+    });
     s.on('data', (d: Buffer) => data.push(d));
     s.on('end', () => {
       const all = { ...head, ...trailers };
@@ -107,20 +116,21 @@ test('a GRPCRoute routes calls by method, passes trailers and edits headers; sta
       ],
     }),
   );
-  const r = await eventually(async () => {
+  const r = (await eventually(async () => {
     const got = await call('grpc.localhost', '/skiff.Echo/Say');
     return got.grpcStatus === '0' && got;
-  }, 'the call routed');
+  }, 'the call routed')) as CallResult;
   assert.equal(r.status, 200);
   assert.equal(r.body, 'echo /skiff.Echo/Say yes hi');
   assert.equal(r.grpcMessage, 'OK', 'trailers come back');
   assert.equal((await call('grpc.localhost', '/skiff.Echo/Shout', 'loud')).body, 'fallback /skiff.Echo/Shout - loud');
 
-  const route = await eventually(async () => {
+  type Cond = { type: string; status: string };
+  const route = (await eventually(async () => {
     const g = await h.t.client.get(G.grpcroutes, 'default', 'echo');
     const conds = ((g.status as { parents?: { conditions: { type: string; status: string }[] }[] })?.parents ?? [])[0]?.conditions ?? [];
     return conds.some((c) => c.type === 'Accepted' && c.status === 'True') && conds;
-  }, 'GRPCRoute Accepted');
+  }, 'GRPCRoute Accepted')) as Cond[];
   assert.ok(route.some((c) => c.type === 'ResolvedRefs' && c.status === 'True'));
   const gw = await h.t.client.get(G.gateways, 'default', 'gw');
   const listener = (gw.status as { listeners: { attachedRoutes: number; supportedKinds: { kind: string }[] }[] }).listeners[0];
@@ -141,10 +151,10 @@ test("the proxy's own failures are gRPC statuses: no route is UNIMPLEMENTED, no 
     'default',
     grpcRoute('down', { hostnames: ['down.localhost'], rules: [{ backendRefs: [{ name: 'missing', port: 80 }] }] }),
   );
-  const down = await eventually(async () => {
+  const down = (await eventually(async () => {
     const got = await call('down.localhost', '/a.B/C');
     return got.grpcStatus !== '12' && got;
-  }, 'the route served');
+  }, 'the route served')) as CallResult;
   assert.equal(down.grpcStatus, '13');
   assert.match(down.grpcMessage, /GRPCRoute default\/down/);
 });

@@ -21,7 +21,7 @@ import { editHeaders } from './header-edits';
 
 export interface GrpcProxyOptions {
   /** Routes a call (host already normalized); undefined: no route. */
-  route(host: string, headers: IncomingHttpHeaders, localPort: number | undefined): ProxyRoute | ProxyAnswer | undefined;
+  route: (host: string, headers: IncomingHttpHeaders, localPort: number | undefined) => ProxyRoute | ProxyAnswer | undefined;
   dialer: BackendDialer;
   log(line: string): void;
 }
@@ -104,7 +104,9 @@ export function createGrpcProxy(o: GrpcProxyOptions): GrpcProxy {
           stream.respond(edit, { waitForTrailers: true });
           up.pipe(stream);
         });
-        up.on('trailers', (t) => (trailers = t));
+        up.on('trailers', (t: IncomingHttpHeaders) => {
+          trailers = t;
+        });
         stream.on('wantTrailers', () => {
           const t: OutgoingHttpHeaders = {};
           for (const [k, v] of Object.entries(trailers)) if (!k.startsWith(':') && v !== undefined) t[k] = v;

@@ -305,8 +305,8 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
   }
   const grpc = createGrpcProxy({
     dialer: o.dialer,
-    log: o.log,
-    route(host, headers, localPort) {
+    log: (line) => o.log(line),
+    route: (host, headers, localPort) => {
       if (isReservedHost(host))
         return { status: 421, body: `${host} belongs to the Skiff app: the ingress never serves skiff-*.localhost host names.` };
       // The router reads what an HTTP/1 request carries: url, method, headers and the local port.

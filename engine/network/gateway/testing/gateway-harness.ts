@@ -26,11 +26,11 @@ export async function startGatewayHarness(): Promise<GatewayHarness> {
   await t.core.crds.start(); // the HTTPS server starts it in a cluster
   const podPorts = new Map<string, number>();
   const servers: (Server | Http2Server)[] = [];
-  let gateway: GatewayController | undefined;
+  const late: { gateway?: GatewayController } = {};
   const ingress = startIngressController({
     client: t.client,
     httpPort: 0,
-    preRoute: (req, host, secure, grpc) => gateway?.router.route(req, host, secure, grpc),
+    preRoute: (req, host, secure, grpc) => late.gateway?.router.route(req, host, secure, grpc),
     dialer: {
       target: (_b, ep) => ep,
       connect: (ip) =>
@@ -40,7 +40,11 @@ export async function startGatewayHarness(): Promise<GatewayHarness> {
         }),
     },
   });
-  gateway = startGatewayController({ client: t.client, httpPort: ingress.listening, httpsPort: Promise.resolve(undefined) });
+  const gateway = (late.gateway = startGatewayController({
+    client: t.client,
+    httpPort: ingress.listening,
+    httpsPort: Promise.resolve(undefined),
+  }));
   const port = await ingress.listening;
   await gateway.synced();
   return {
@@ -70,7 +74,7 @@ export async function startGatewayHarness(): Promise<GatewayHarness> {
       });
     },
     async stop() {
-      await gateway?.stop();
+      await gateway.stop();
       await ingress.stop();
       for (const s of servers) s.close();
       await t.close();

@@ -10,6 +10,8 @@ export interface DockerEventsOptions {
   labels: string[];
   /** A pod's containers changed. */
   changed: (podUid: string) => void;
+  /** One of the node's containers was removed (by anyone): its `destroy` event. */
+  destroyed?: (c: { id: string; podUid: string; labels: Record<string, string> }) => void;
   /** After a lost stream comes back: every pod this runtime knows. */
   knownPods: () => Iterable<string>;
   isClosed: () => boolean;
@@ -54,9 +56,12 @@ export function watchDockerEvents(o: DockerEventsOptions): DockerEvents {
             const line = buf.slice(0, i);
             buf = buf.slice(i + 1);
             try {
-              const attrs = (JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> } } | null)?.Actor?.Attributes;
+              const ev = JSON.parse(line) as { Action?: string; Actor?: { ID?: string; Attributes?: Record<string, string> } } | null;
+              const attrs = ev?.Actor?.Attributes;
               const uid = attrs?.[L.podUid];
-              if (uid && ownedBy(o.cluster, attrs)) o.changed(uid);
+              if (!uid || !ownedBy(o.cluster, attrs)) continue;
+              if (ev?.Action === 'destroy' && ev.Actor?.ID) o.destroyed?.({ id: ev.Actor.ID, podUid: uid, labels: attrs! });
+              o.changed(uid);
             } catch {
               /* partial garbage: ignore */
             }

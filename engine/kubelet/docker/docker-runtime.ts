@@ -108,6 +108,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     cluster: o.cluster,
     labels: baseFilter,
     changed: (uid) => emit(uid),
+    destroyed: (c) => outside.destroyed(c),
     knownPods: () => pods.keys(),
     isClosed: () => closed,
     onEvents: o.onEvents,
@@ -115,7 +116,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
   });
 
   // The kubelet's PLEG, plus what it finds done behind our back (outside-changes.ts).
-  const { pleg, removeOwn } = watchOutsideChanges({
+  const outside = watchOutsideChanges({
     docker,
     cluster: o.cluster,
     subnet: o.subnet,
@@ -126,6 +127,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     log,
     relistMs: o.relistMs,
   });
+  const { pleg, removeOwn } = outside;
 
   const podDir = (uid: string) => join(o.dataDir, 'pods', uid);
 
@@ -308,7 +310,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
       } catch (e) {
         // Removed networks are made again on the next try (docker network rm behind our back).
         if (/network .*not found/i.test(String((e as Error).message))) network = undefined;
-        await c.remove({ force: true }).catch(ignoreGone);
+        await removeOwn(c.id);
         throw e;
       }
       return { id: c.id, podIP: pod.spec?.hostNetwork ? (o.hostIP ?? '') : await podIPOf(c.id), created: true };
@@ -355,7 +357,14 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
         ? (await list({ labels: [`${L.podUid}=${cfg.podUid}`, `${L.container}=${spec.targetContainerName}`] }))[0]
         : undefined;
       // A half-made container of the same attempt (kubelet died mid-create) is replaced.
-      await docker.getContainer(cname).remove({ force: true }).catch(ignoreGone);
+      const stale = await docker
+        .getContainer(cname)
+        .inspect()
+        .catch((e) => {
+          if (!notFound(e)) throw e;
+          return undefined;
+        });
+      if (stale) await removeOwn(stale.Id);
       const c = await docker.createContainer({
         name: cname,
         Image: spec.image,

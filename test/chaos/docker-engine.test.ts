@@ -7,7 +7,9 @@
 //   Once Docker answers again the kubelet re-subscribes to its events, relists and repairs —
 //   sandboxes restarted, containers restarted per restartPolicy (restartCount 1), the Completed
 //   Job untouched, the network agent and a NodePort Service answering from the host — and later
-//   kills are noticed as before.
+//   kills are noticed as before. A `kubectl logs -f` open across it ends cleanly (exit 0) when its
+//   container stops; a `kubectl port-forward` open across it keeps running, and connections made
+//   during the repair and after it reach the pod.
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-argument -- kubectl's and Docker's JSON is read untyped, as a user's script would */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +21,7 @@ import { BUSYBOX_IMAGE, ensureTestImages } from '../docker/images';
 import { run, kubectlPath } from '../integration/harness';
 import { waitFor } from '../wait-for';
 import { httpGet, webDeployment, webService } from './testing/web-app';
+import { kubectlStream, portForward } from './testing/kubectl-streams';
 import { dedicatedDockerdSkip, startDedicatedDockerd, type DedicatedDockerd } from './testing/dedicated-dockerd';
 import { ensurePauseImage, PAUSE_DIGEST_LABEL, PAUSE_IMAGE_REPO } from '../../engine/docker/pause-image';
 import type { ControlPlane } from '../../engine/cluster/control-plane';
@@ -149,9 +152,22 @@ void test(
     const jobPod = (await json(['get', 'pods', '-l', 'job-name=once'])).items[0];
     assert.equal(jobPod.status.phase, 'Succeeded');
 
+    // What a user leaves open across the restart: a port-forward and a log follow of one pod.
+    const kenv = { KUBECONFIG: cp.kubeconfigPath, HOME: dir };
+    const target = [...names][0];
+    const ipBefore: string = (await json(['get', 'pod', target])).status.podIP;
+    const pf = await portForward(kubectlPath(), `pod/${target}`, 8080, kenv);
+    assert.equal((await httpGet(pf.local)).trim(), target);
+    const follow = kubectlStream(kubectlPath(), ['logs', '-f', target], kenv);
+    await new Promise((r) => setTimeout(r, 500)); // the follow is open before Docker goes
+
     await d.stop(); // every container stops, as with systemctl restart docker
+    const followEnd = await Promise.race([follow.exited, new Promise((r) => setTimeout(r, 30_000, 'still running'))]);
+    assert.equal(followEnd, 0, `kubectl logs -f ends cleanly when the container stops with Docker: ${follow.output()}`);
     await d.start();
     const back = Date.now();
+    // A connection made while the pod is being repaired waits for it, and keeps the session alive.
+    const during = httpGet(pf.local, 60_000).catch((e: Error) => `failed: ${e.message}`);
     await waitFor('3 web pods Running again with restartCount 1', async () => allWeb(await webPods(), 1), 60_000, 250).catch(async (e) => {
       // What went wrong, for whoever reads the failure.
       console.log(logs.slice(-40).join('\n'));
@@ -178,6 +194,11 @@ void test(
     assert.equal((await json(['get', 'job', 'once'])).status.succeeded, 1);
     await waitFor('the Service answers from the host again', async () => names.has((await httpGet(nodePort)).trim()), 30_000);
     console.log(`# Service answering ${Date.now() - back} ms after Docker answered`);
+    assert.equal((await during).trim(), target, 'the connection made during the repair reached the pod');
+    for (let i = 0; i < 3; i++) assert.equal((await httpGet(pf.local)).trim(), target, 'new connections through the same port-forward');
+    assert.ok(pf.running(), `kubectl port-forward still runs: ${pf.output()}`);
+    pf.stop();
+    console.log(`# port-forward pod IP ${ipBefore} before the restart, ${(await json(['get', 'pod', target])).status.podIP} after`);
     const events = (await json(['get', 'events'])).items.map((e: any) => `${e.reason} ${e.involvedObject?.name}`);
     assert.ok(
       events.some((e: string) => /^Started web-/.test(e)),

@@ -1,12 +1,11 @@
 // NodeStreams over Docker: logs (demultiplexed unless TTY), exec and attach over hijacked
-// connections, and port-forward as a TCP connection to the pod IP (falling back to nc inside
-// the sandbox when the host cannot reach the bridge).
+// connections, and port-forward (docker-port-forward.ts).
 import type Docker from 'dockerode';
-import { connect } from 'node:net';
 import { PassThrough, Duplex, type Readable } from 'node:stream';
 import type { KubeObject } from '../../kinds/types';
 import type { ExecSession, LogOptions, NodeStreams } from '../../client/node-streams';
-import { L, SANDBOX, clusterFilter, ownedBy, type ClusterKey } from '../../docker/names';
+import { L, clusterFilter, ownedBy, type ClusterKey } from '../../docker/names';
+import { createDockerPortForward } from './docker-port-forward';
 
 export interface DockerStreamsDeps {
   docker: Docker;
@@ -91,6 +90,9 @@ export function createDockerStreams(d: DockerStreamsDeps): NodeStreams {
       };
       stdout.on('data', write).on('end', done);
       if (!tty) stderr.on('data', write).on('end', done);
+      // Docker going away mid-follow (restarted, killed) ends the stream as the container's exit
+      // does (upstream's kubelet ends a follow when its container stops): never left hanging.
+      raw.on('error', () => !out.writableEnded && out.end());
       out.on('close', () => (raw as any).destroy?.());
       return out;
     },
@@ -136,34 +138,7 @@ export function createDockerStreams(d: DockerStreamsDeps): NodeStreams {
       );
     },
 
-    async portForward(pod, port) {
-      const ip = pod.status?.podIP;
-      if (ip) {
-        // Refused means the pod answered (nothing listens): report it; silence means no route.
-        const direct = await new Promise<Duplex | undefined>((resolve, reject) => {
-          const s = connect({ host: ip, port, timeout: 2000 });
-          s.once('connect', () => {
-            s.setTimeout(0);
-            resolve(s);
-          });
-          s.once('timeout', () => {
-            s.destroy();
-            resolve(undefined);
-          });
-          s.once('error', (e: any) => (e.code === 'ECONNREFUSED' ? reject(e) : resolve(undefined)));
-        });
-        if (direct) return direct;
-      }
-      // The bridge is unreachable from here (Docker Desktop): relay through nc in the sandbox.
-      const [sb] = await attempts(pod, SANDBOX);
-      if (!sb) throw new Error(`pod "${pod.metadata.name}" has no sandbox`);
-      const exec = await docker
-        .getContainer(sb.Id)
-        .exec({ Cmd: ['nc', '127.0.0.1', String(port)], AttachStdin: true, AttachStdout: true, AttachStderr: false });
-      const sock: Duplex = (await exec.start({ hijack: true, stdin: true } as any)) as any;
-      const { stdout } = demux(sock, false);
-      return Duplex.from({ readable: stdout, writable: sock }) as Duplex;
-    },
+    portForward: createDockerPortForward({ docker, cluster: d.cluster }),
   };
 
   function sessionOf(

@@ -39,9 +39,9 @@ spec:
 `;
 
 /** GET / on 127.0.0.1:port; resolves with the body (a pod's hostname). */
-export function httpGet(port: number): Promise<string> {
+export function httpGet(port: number, timeoutMs = 2000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', agent: false, timeout: 2000 }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', agent: false, timeout: timeoutMs }, (res) => {
       let body = '';
       res.on('data', (c) => (body += c));
       res.on('end', () => resolve(body));

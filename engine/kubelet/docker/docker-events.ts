@@ -60,7 +60,7 @@ export function watchDockerEvents(o: DockerEventsOptions): DockerEvents {
               const attrs = ev?.Actor?.Attributes;
               const uid = attrs?.[L.podUid];
               if (!uid || !ownedBy(o.cluster, attrs)) continue;
-              if (ev?.Action === 'destroy' && ev.Actor?.ID) o.destroyed?.({ id: ev.Actor.ID, podUid: uid, labels: attrs! });
+              if (ev?.Action === 'destroy' && ev.Actor?.ID) o.destroyed?.({ id: ev.Actor.ID, podUid: uid, labels: attrs });
               o.changed(uid);
             } catch {
               /* partial garbage: ignore */

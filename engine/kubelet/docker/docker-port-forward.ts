@@ -56,14 +56,15 @@ export function createDockerPortForward(d: DockerPortForwardDeps): (pod: KubeObj
   }
 
   async function dial(pod: KubeObject, sandbox: Docker.ContainerInfo, port: number): Promise<Duplex> {
-    const ip = Object.values(sandbox.NetworkSettings?.Networks ?? {})[0]?.IPAddress || pod.status?.podIP;
+    const ip =
+      Object.values(sandbox.NetworkSettings?.Networks ?? {})[0]?.IPAddress || (pod.status as { podIP?: string } | undefined)?.podIP;
     const s = ip ? await direct(ip, port) : undefined;
     if (s) return s;
     // The bridge is unreachable from here (Docker Desktop): relay through nc in the sandbox.
     const exec = await docker
       .getContainer(sandbox.Id)
       .exec({ Cmd: ['nc', '127.0.0.1', String(port)], AttachStdin: true, AttachStdout: true, AttachStderr: false });
-    const sock = (await exec.start({ hijack: true, stdin: true })) as unknown as Duplex;
+    const sock: Duplex = await exec.start({ hijack: true, stdin: true });
     const stdout = new PassThrough();
     docker.modem.demuxStream(sock, stdout, new PassThrough());
     sock.on('end', () => stdout.end());

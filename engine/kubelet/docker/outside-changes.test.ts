@@ -13,9 +13,10 @@ const tick = () => new Promise((r) => setImmediate(r));
 /** Docker with one remove call held open until the test answers it. */
 function fakeDocker() {
   const answers: Array<(e?: { statusCode: number }) => void> = [];
+  const dockerError = (e: { statusCode: number }) => Object.assign(new Error(`HTTP ${e.statusCode}`), e);
   const docker = {
     getContainer: () => ({
-      remove: () => new Promise<void>((resolve, reject) => answers.push((e) => (e ? reject(e) : resolve()))),
+      remove: () => new Promise<void>((resolve, reject) => answers.push((e) => (e ? reject(dockerError(e)) : resolve()))),
     }),
   } as unknown as Docker;
   return { docker, answer: (e?: { statusCode: number }) => answers.shift()!(e) };

@@ -15,8 +15,8 @@ export interface KubectlStream {
 export function kubectlStream(kubectl: string, args: string[], env: Record<string, string>): KubectlStream {
   const proc = spawn(kubectl, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  proc.stdout!.on('data', (d) => (out += d));
-  proc.stderr!.on('data', (d) => (out += d));
+  proc.stdout.on('data', (d) => (out += d));
+  proc.stderr.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   return {
     proc,
@@ -37,9 +37,9 @@ export async function portForward(
   const s = kubectlStream(kubectl, ['port-forward', target, `:${port}`], env);
   const local = await waitFor(
     `kubectl port-forward ${target} listening`,
-    async () => {
-      if (!s.running()) throw new Error(`kubectl port-forward exited: ${s.output()}`);
-      return Number(/Forwarding from 127\.0\.0\.1:(\d+)/.exec(s.output())?.[1] ?? 0);
+    () => {
+      if (!s.running()) return Promise.reject(new Error(`kubectl port-forward exited: ${s.output()}`));
+      return Promise.resolve(Number(/Forwarding from 127\.0\.0\.1:(\d+)/.exec(s.output())?.[1] ?? 0));
     },
     20_000,
     50,

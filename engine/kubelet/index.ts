@@ -101,7 +101,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
     }
     usedIndexes.add(index);
     let runtime: ContainerRuntime;
-    let docker: Pick<KubeletOptions, 'hostFacts' | 'runtimeHealthy'> & { health?: RuntimeHealth } = {};
+    let docker: Pick<KubeletOptions, 'hostFacts' | 'runtimeHealthy' | 'diskPressure'> & { health?: RuntimeHealth } = {};
     if (runtimeOf(n) === 'docker') {
       const { createDockerRuntime } = await import('./docker/docker-runtime');
       const { dockerLookups } = await import('./docker/lookups');
@@ -116,6 +116,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
         ...dockerLookups(nodeClient),
         // A broken event stream is the first sign of a Docker restart (and its return the last): check now.
         onEvents: () => void h.health?.check(),
+        onDiskPressure: () => kubelets.get(name)?.kubelet.refreshNodeStatus(),
       });
       opts.nodeStreams?.set(name, dr.streams);
       runtime = dr;
@@ -136,7 +137,12 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
           if (ok) k?.resyncAll();
         },
       }));
-      docker = { health, hostFacts: () => dockerHostFacts(dr.docker), runtimeHealthy: health.healthy };
+      docker = {
+        health,
+        hostFacts: () => dockerHostFacts(dr.docker),
+        runtimeHealthy: health.healthy,
+        diskPressure: () => dr.diskPressure(),
+      };
     } else {
       runtime = createSimulatedRuntime({
         podCIDR: cidr,
@@ -160,6 +166,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
       log,
       hostFacts: docker.hostFacts,
       runtimeHealthy: docker.runtimeHealthy,
+      diskPressure: docker.diskPressure,
     });
     kubelets.set(name, { kubelet, runtime, health: docker.health });
     kubelet.setStopped(isStopped(n));

@@ -38,6 +38,8 @@ export interface KubeletOptions {
   hostFacts?: () => Promise<NodeStatusInput['host']>;
   /** False while the container runtime does not answer (node NotReady). */
   runtimeHealthy?: () => boolean;
+  /** Why the runtime's disk is full (DiskPressure True with this message), or undefined. */
+  diskPressure?: () => string | undefined;
 }
 
 export interface PodUsage {
@@ -237,6 +239,7 @@ export function createKubelet(o: KubeletOptions): Kubelet {
       now: now(),
       host,
       runtimeDown,
+      diskPressure: o.diskPressure?.(),
     });
     node = await o.client.patch(R.nodes, undefined, name, 'merge', { status }, { subresource: 'status' });
   }

@@ -49,6 +49,8 @@ export interface NodeStatusInput {
   host?: { capacity: NodeCapacity; nodeInfo: Record<string, string>; images: { names: string[]; sizeBytes: number }[] };
   /** The container runtime does not answer: the node is NotReady until it does. */
   runtimeDown?: boolean;
+  /** The runtime's disk is full: DiskPressure True, with this message. */
+  diskPressure?: string;
 }
 
 const RUNTIME_DOWN: [string, string, string, string] = ['Ready', 'False', 'KubeletNotReady', 'container runtime is down'];
@@ -61,7 +63,11 @@ export const newBootID = () => {
 export function buildNodeStatus(i: NodeStatusInput): Record<string, any> {
   const t = rfc3339(i.now);
   const oldConds: any[] = i.old?.status?.conditions ?? [];
-  const table = i.runtimeDown ? CONDITIONS.map((c) => (c[0] === 'Ready' ? RUNTIME_DOWN : c)) : CONDITIONS;
+  const table = CONDITIONS.map((c): [string, string, string, string] => {
+    if (c[0] === 'Ready' && i.runtimeDown) return RUNTIME_DOWN;
+    if (c[0] === 'DiskPressure' && i.diskPressure) return ['DiskPressure', 'True', 'KubeletHasDiskPressure', i.diskPressure];
+    return c;
+  });
   const conditions = table.map(([type, status, reason, message]) => {
     const prev = oldConds.find((c) => c.type === type);
     return {

@@ -77,6 +77,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
   const hooks = streams && { streams, event: d.event };
   const podIPs = new Map<string, string>(); // pod uid → IP, for hooks run while starting
   const sandboxDelays = new Map<string, number>(); // pod uid → next sandbox retry delay
+  const createDelays = new Map<string, number>(); // pod uid → next retry of a container the runtime would not make
 
   /**
    * The sandbox cannot be made (image missing, runtime down, network gone): say so on the pod
@@ -131,6 +132,20 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     return m;
   }
 
+  /**
+   * The runtime would not make or start a container (Docker's disk full, a bad mount): upstream's
+   * waiting reason and "Error: …" Failed event, then another try with a doubling back-off.
+   */
+  function containerFailed(pod: KubeObject, reason: string, err: unknown): ContainerAttempts['waiting'] {
+    const uid = pod.metadata.uid!;
+    const message = String((err as Error)?.message ?? err).split('\n')[0];
+    d.event(pod, 'Warning', 'Failed', `Error: ${message}`);
+    const delay = createDelays.get(uid) ?? Math.min(d.backoffBaseMs, 2_000);
+    createDelays.set(uid, Math.min(delay * 2, maxBackoff));
+    d.resyncAfter(pod, delay);
+    return { reason, message };
+  }
+
   async function startContainer(
     pod: KubeObject,
     spec: any,
@@ -141,9 +156,20 @@ export function createPodSync(d: PodSyncDeps): PodSync {
   ): Promise<ContainerAttempts['waiting']> {
     const waiting = await pulls.pull(pod, spec);
     if (waiting) return waiting;
-    const id = await d.runtime.createContainer({ podUid: pod.metadata.uid!, sandboxId, spec, attempt, init });
+    const uid = pod.metadata.uid!;
+    let id: string;
+    try {
+      id = await d.runtime.createContainer({ podUid: uid, sandboxId, spec, attempt, init });
+    } catch (e) {
+      return containerFailed(pod, 'CreateContainerError', e);
+    }
     d.event(pod, 'Normal', 'Created', `Created container: ${spec.name}`);
-    await d.runtime.startContainer(id);
+    try {
+      await d.runtime.startContainer(id);
+    } catch (e) {
+      return containerFailed(pod, 'RunContainerError', e);
+    }
+    createDelays.delete(uid);
     d.event(pod, 'Normal', 'Started', `Started container ${spec.name}`);
     if (hooks && spec.lifecycle?.postStart && !(await runPostStart(hooks, pod, spec, podIPs.get(pod.metadata.uid!) ?? ''))) {
       await d.runtime.stopContainer(id, 0);
@@ -204,6 +230,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     prober?.prune(uid);
     podIPs.delete(uid);
     sandboxDelays.delete(uid);
+    createDelays.delete(uid);
     await d.runtime.removeSandbox(uid);
     backoffs.delete(uid);
     pulls.forget(uid);
@@ -401,6 +428,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
       prober?.prune(uid);
       podIPs.delete(uid);
       sandboxDelays.delete(uid);
+      createDelays.delete(uid);
       await d.runtime.removeSandbox(uid);
     },
     resetBackoff: (uid) => void backoffs.delete(uid),

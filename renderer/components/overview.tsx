@@ -48,9 +48,12 @@ async function countPods(
   return { phases: countByPhase(statuses), byNode };
 }
 
-/** Conditions other than Ready that say something is wrong (pressure, network unavailable). */
+/** Conditions other than Ready that say something is wrong (pressure, network unavailable), with what they say. */
 function nodeProblems(node: KubeObject): string[] {
-  return (node.status?.conditions ?? []).filter((c: any) => c.type !== 'Ready' && c.status === 'True').map((c: any) => c.type as string);
+  type Condition = { type: string; status: string; message?: string };
+  return ((node.status?.conditions ?? []) as Condition[])
+    .filter((c) => c.type !== 'Ready' && c.status === 'True')
+    .map((c) => (c.message ? `${c.type}: ${c.message}` : c.type));
 }
 
 /** Polls; the pause grows with what a poll costs, so a huge cluster is not listed back to back. */

@@ -27,6 +27,7 @@ import { ensurePauseImage } from '../../docker/pause-image';
 import { watchOutsideChanges } from './outside-changes';
 import { watchDockerEvents } from './docker-events';
 import { dockerDate, ignoreGone, notFound } from './docker-errors';
+import { createDockerDiskFull } from './disk-full';
 import { createPodTokens, type RequestPodToken, type TokenSource } from './pod-tokens';
 const VOLUME_REFRESH_MS = 5_000;
 
@@ -56,6 +57,8 @@ export interface DockerRuntimeOptions {
   relistMs?: number;
   /** The cluster network's subnet (cluster.json): a network removed behind our back is made again with it. */
   subnet?: string;
+  /** Docker's disk became full or has room again (diskPressure() changed). */
+  onDiskPressure?: () => void;
 }
 
 export interface DockerPodNetwork {
@@ -74,6 +77,8 @@ export type DockerRuntime = ContainerRuntime &
     resubscribe(): void;
     /** Removes every container of this node (tests, node removal). */
     removeAll(): Promise<void>;
+    /** DiskPressure's message while Docker's disk is full (disk-full.ts). */
+    diskPressure(): string | undefined;
   };
 
 export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
@@ -98,6 +103,12 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     },
     () => {},
   );
+  let dockerRoot: string | undefined;
+  docker.info().then(
+    (i: { DockerRootDir?: string }) => (dockerRoot = i.DockerRootDir),
+    () => {},
+  );
+  const disk = createDockerDiskFull({ rootDir: () => dockerRoot, changed: o.onDiskPressure });
 
   const emit = (uid: string, notice?: RuntimeNotice) => {
     for (const l of listeners) l(uid, notice);
@@ -473,8 +484,24 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
       for (const c of rest) await removeOwn(c.Id);
     },
 
+    diskPressure: () => disk.pressure(),
+
     ...streams,
     streams,
   };
+
+  // Docker's disk full: every write path says so in words a user can act on (disk-full.ts).
+  const plain = { ...runtime };
+  const said = (e: unknown) => {
+    throw disk.check(e);
+  };
+  runtime.ensureSandbox = (cfg) => plain.ensureSandbox(cfg).catch(said);
+  runtime.createContainer = async (cfg) => {
+    const id = await plain.createContainer(cfg).catch(said);
+    disk.ok();
+    return id;
+  };
+  runtime.startContainer = (id) => plain.startContainer(id).catch(said);
+  runtime.pullImage = (image, opts) => plain.pullImage(image, opts).catch(said);
   return runtime;
 }

@@ -42,9 +42,18 @@ export async function dedicatedDockerdSkip(): Promise<string | false> {
   return found.trim() ? false : 'dockerd is not installed';
 }
 
-export async function startDedicatedDockerd(name = 'chaos'): Promise<DedicatedDockerd> {
+export interface DedicatedDockerdOptions {
+  /** Puts the data root on a tmpfs of this size (e.g. '64m'): a Docker disk the test can fill. */
+  dataRootSize?: string;
+}
+
+export async function startDedicatedDockerd(name = 'chaos', opts: DedicatedDockerdOptions = {}): Promise<DedicatedDockerd> {
   // Short path: unix socket paths are limited to ~107 bytes.
   const dir = mkdtempSync(join('/tmp', `skd-${name}-`));
+  if (opts.dataRootSize) {
+    mkdirSync(join(dir, 'data'));
+    await sh('mount', ['-t', 'tmpfs', '-o', `size=${opts.dataRootSize}`, 'tmpfs', join(dir, 'data')]);
+  }
   const sock = join(dir, 'docker.sock');
   const host = `unix://${sock}`;
   writeFileSync(join(dir, 'daemon.json'), '{}\n');

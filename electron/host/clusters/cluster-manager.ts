@@ -14,6 +14,7 @@ import { listNodes } from '../proxy/kube-request';
 import { runClusterStart, type StartingCluster } from './cluster-start';
 import { createStepTracker } from './cluster-steps';
 import { parseStartRequest } from './start-request';
+import { createCrashRestarts, restartSettingIn } from './crash-restarts';
 import type { LocalCluster, RuntimeChoice, StartClusterRequest } from '../protocol';
 import { SKIFF_BIN } from '../root-paths';
 
@@ -31,6 +32,8 @@ export interface ClusterManagerOptions {
   readyTimeoutMs?: number;
   /** How long to wait for every Node to be Ready after that (default 60 s). */
   nodesTimeoutMs?: number;
+  /** The "restart clusters that crash" setting (crash-restarts.ts); default: app-settings.json in dataDir. */
+  restartCrashed?: () => boolean;
 }
 
 export interface ClusterManager {
@@ -75,6 +78,7 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
   const entries = new Map<string, Entry>();
   const published = new Map<string, string>();
   const targets = createKubeTargets();
+  const crashRestarts = createCrashRestarts({ enabled: opts.restartCrashed ?? restartSettingIn(dataDir) });
   const lifecycle = createClusterLifecycle({ dataDir, env, skiffBin: opts.skiffBin ?? SKIFF_BIN, logLabel: 'skiff app' });
 
   async function stopCluster(name: string): Promise<void> {
@@ -236,12 +240,20 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
         void refreshOne(e.name).catch(() => {});
         continue;
       }
+      log(`host: cluster "${e.name}" process ${pid} exited unexpectedly`);
+      if (crashRestarts.allow(e.name)) {
+        // The setting: start it again at once (its containers are adopted, as by Start).
+        log(`host: restarting cluster "${e.name}" (restartCrashedClusters)`);
+        beginStart(e, e.nodes ?? 1, e.runtime);
+        continue;
+      }
       e.state = 'failed';
       e.crashed = true;
+      const refused = crashRestarts.refused(e.name);
       e.error =
         `The cluster process (pid ${pid}) exited unexpectedly: it was killed or crashed. ` +
-        `Its containers keep running; Start brings the cluster back and adopts them (log: ${lifecycle.paths(e.name).log})`;
-      log(`host: cluster "${e.name}" process ${pid} exited unexpectedly`);
+        `Its containers keep running; Start brings the cluster back and adopts them (log: ${lifecycle.paths(e.name).log})` +
+        (refused ? `. ${refused}` : '');
       publish(e);
     }
   }

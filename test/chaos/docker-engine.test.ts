@@ -159,7 +159,8 @@ void test(
     const pf = await portForward(kubectlPath(), `pod/${target}`, 8080, kenv);
     assert.equal((await httpGet(pf.local)).trim(), target);
     const follow = kubectlStream(kubectlPath(), ['logs', '-f', target], kenv);
-    await new Promise((r) => setTimeout(r, 500)); // the follow is open before Docker goes
+    // The follow is open (it shows the container's first line) before Docker goes.
+    await waitFor('kubectl logs -f following', () => Promise.resolve(follow.output().includes('serving')), 30_000, 100);
 
     await d.stop(); // every container stops, as with systemctl restart docker
     const followEnd = await Promise.race([follow.exited, new Promise((r) => setTimeout(r, 30_000, 'still running'))]);

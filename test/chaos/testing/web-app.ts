@@ -20,7 +20,7 @@ spec:
       - name: web
         image: ${BUSYBOX_IMAGE}
         imagePullPolicy: Never
-        command: [sh, -c, 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www']
+        command: [sh, -c, 'mkdir -p /www && hostname > /www/index.html && echo serving && exec httpd -f -p 8080 -h /www']
         readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 }${
           opts.liveness ? '\n        livenessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 2, failureThreshold: 3 }' : ''
         }

@@ -45,6 +45,8 @@ export interface ApiServerOptions {
   maxRequestsInflight?: number;
   /** A client that has not finished its TLS handshake by then is dropped (default 10 s, as kube-apiserver). */
   tlsHandshakeTimeoutMs?: number;
+  /** Times each phase of the start (SKIFF_TRACE=start); absent: nothing is timed. */
+  trace?: <T>(phase: string, work: () => Promise<T>) => Promise<T>;
 }
 
 export interface ApiServer {
@@ -57,15 +59,18 @@ export interface ApiServer {
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? (() => {});
-  const core = createApiCore({
-    store: opts.store,
-    serviceCIDR: opts.serviceCIDR ?? '10.96.0.0/12',
-    log: opts.log,
-    serviceAccountKey: opts.serviceAccountKey,
-    caCert: opts.tls.clientCA,
-    rbac: opts.rbac,
-    podSecurity: opts.podSecurity,
-  });
+  const span = opts.trace ?? (<T>(_phase: string, work: () => Promise<T>) => work());
+  const core = await span('core', async () =>
+    createApiCore({
+      store: opts.store,
+      serviceCIDR: opts.serviceCIDR ?? '10.96.0.0/12',
+      log: opts.log,
+      serviceAccountKey: opts.serviceAccountKey,
+      caCert: opts.tls.clientCA,
+      rbac: opts.rbac,
+      podSecurity: opts.podSecurity,
+    }),
+  );
   const tokens = opts.tokens ?? {};
   const metricsApi = createMetricsApi({ source: () => core.metrics.source?.(), client: createInProcessClient(core) });
   let address = `${host}:${opts.port}`;
@@ -229,18 +234,22 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await span(
+    'listen',
+    () =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(opts.port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      }),
+  );
   const port = (server.address() as { port: number }).port;
   address = `${host}:${port}`;
-  await bootstrapCluster(core, { apiServerPort: port });
-  await core.crds.start();
-  await core.apiServices.start();
+  await span('bootstrap', () => bootstrapCluster(core, { apiServerPort: port }));
+  await span('crds', () => core.crds.start());
+  await span('api services', () => core.apiServices.start());
   log(`apiserver: serving on https://${address}`);
   return {
     port,

@@ -12,6 +12,7 @@ import { sendToParent } from '../cluster/child-protocol';
 import { stopDockerContainers } from '../cluster/stop-containers';
 import { howToUse, nameFlag, version } from './usage';
 import { watchLogSize } from '../cluster/log-rotation';
+import { createStartTrace, noTrace, traceWanted } from '../cluster/start-trace';
 
 const STOP_DEADLINE_MS = 15_000;
 
@@ -38,7 +39,15 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
   process.on('SIGTERM', handler);
   // Detached, our output is skiff.log (cluster-spawn.ts): keep it bounded while we run.
   const stopRotating = process.send ? watchLogSize(paths.log, { onError: (e) => io.err(`skiff.log rotation: ${e.message}`) }) : () => {};
+  // SKIFF_TRACE=start: each phase's line goes to the log and to whoever started us.
+  const trace = traceWanted(io.env, 'start')
+    ? createStartTrace((line) => {
+        io.out(line);
+        void sendToParent({ type: 'trace', line });
+      })
+    : noTrace;
   try {
+    trace.mark('process started; main running');
     io.out(
       `skiff ${version()}: starting cluster "${flags.name}" (pid ${process.pid}, ${new Date().toISOString()}, process up ${Math.round(performance.now())} ms)`,
     );
@@ -56,6 +65,7 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
       podSecurity: flags.podSecurity,
       lbPortRange: flags.lbPortRange,
       log: io.out,
+      trace,
       onStep: (step, detail) => {
         io.out(`  ${step.padEnd(11)} ${detail ?? ''}`);
         void sendToParent({ type: 'step', step, detail });
@@ -70,6 +80,7 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
     }
     io.out(`ready at ${cp.url}`);
     for (const line of howToUse(flags.name, kubeconfig, paths.kubeconfig)) io.out(line);
+    trace.mark('ready: told the parent');
     await sendToParent({ type: 'ready', url: cp.url, kubeconfig });
 
     const sig = await new Promise<NodeJS.Signals>((resolve) => {

@@ -66,6 +66,7 @@ export async function startDetached(flags: Flags, io: CliIo): Promise<number> {
     try {
       child = lifecycle.start(flags.name, options, {
         step: (step, detail) => io.out(`  ✓ ${step.padEnd(11)} ${detail ?? ''}`),
+        trace: (line) => io.err(line),
         ready(url, exported) {
           io.out(`Cluster "${flags.name}" is ready at ${url} (${(performance.now() / 1000).toFixed(2)} s).`);
           for (const line of howToUse(flags.name, exported, paths.kubeconfig)) io.out(line);

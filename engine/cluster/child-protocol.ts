@@ -3,6 +3,7 @@ import type { ExportedKubeconfig } from './export-kubeconfig';
 
 export type ChildMessage =
   | { type: 'step'; step: string; detail?: string }
+  | { type: 'trace'; line: string }
   | { type: 'ready'; url: string; kubeconfig: ExportedKubeconfig }
   | { type: 'error'; message: string };
 

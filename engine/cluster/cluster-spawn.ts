@@ -37,6 +37,8 @@ export interface StartOptions {
 
 export interface StartHandlers {
   step(step: string, detail?: string): void;
+  /** A SKIFF_TRACE=start line (only when that variable is set). */
+  trace?(line: string): void;
   /** The cluster is ready; from here on its process lives on its own. */
   ready(url: string, kubeconfig: ExportedKubeconfig): void;
   /**
@@ -103,6 +105,7 @@ export function spawnCluster(args: string[], paths: ClusterPaths, deps: SpawnDep
   let readySeen = false;
   child.on('message', (m: ChildMessage) => {
     if (m.type === 'step') on.step(m.step, m.detail);
+    else if (m.type === 'trace') on.trace?.(m.line);
     else if (m.type === 'error') failure = m.message;
     else if (m.type === 'ready') {
       readySeen = true;

@@ -15,6 +15,7 @@ import type { GatewayController } from '../network/gateway/gateway-controller';
 import type { NodeManagerOptions } from '../kubelet/index';
 import type { DockerPodNetwork } from '../kubelet/docker/docker-runtime';
 import type { ClusterRef } from '../docker/names';
+import { noTrace, traceNodesReady, type StartTrace } from './start-trace';
 
 export type NodeRuntime = 'simulated' | 'docker';
 
@@ -42,6 +43,8 @@ export interface ClusterComponentsOptions {
   /** IngressClass names served besides `skiff` (default nginx, traefik). */
   ingressClassAliases?: string[];
   log?: (line: string) => void;
+  /** Times each phase of the start (SKIFF_TRACE=start). */
+  trace?: StartTrace;
 }
 
 export interface ClusterComponents {
@@ -57,9 +60,11 @@ export interface ClusterComponents {
 
 export async function startClusterComponents(opts: ClusterComponentsOptions): Promise<ClusterComponents> {
   const log = opts.log ?? (() => {});
+  const trace = opts.trace ?? noTrace;
   // The composer's own client (creates nodes and add-ons, as kubeadm does) is unchecked; each
   // component acts as its own user, authorized and admitted like a request from it (issue 12).
   const client = createInProcessClient(opts.core);
+  traceNodesReady(trace, client, opts.nodes);
   const as = (user: UserInfo) => createInProcessClient(opts.core, { user });
   const nodeClients = new Map<string, KubeClient>();
   const nodeClient = (name: string) => {
@@ -82,9 +87,9 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
   try {
     let podNetwork: DockerPodNetwork | undefined;
     if (opts.network && opts.nodeRuntime === 'docker') {
-      const { startNetworkController } = await import('../network/network-controller');
-      const { CLUSTER_DOMAIN } = await import('../network/address-plan');
-      const { parsePortRange } = await import('../network/host-targets');
+      const [{ startNetworkController }, { CLUSTER_DOMAIN }, { parsePortRange }] = await trace.span('import network', () =>
+        Promise.all([import('../network/network-controller'), import('../network/address-plan'), import('../network/host-targets')]),
+      );
       const net = startNetworkController({
         client: as(NETWORK_AGENT),
         setupClient: client,
@@ -98,9 +103,11 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       network = net;
       const dns = { nameserver: opts.network.dnsIP, clusterDomain: CLUSTER_DOMAIN };
       podNetwork = { dns: () => (net.failed() ? undefined : dns), serviceEnv: (pod) => net.serviceEnv(pod) };
-      ingressStart = (async () => {
-        const { startIngressController } = await import('../network/ingress/ingress-controller');
-        const { startGatewayController } = await import('../network/gateway/gateway-controller');
+      ingressStart = trace.span('ingress listening', async () => {
+        const [{ startIngressController }, { startGatewayController }] = await Promise.all([
+          import('../network/ingress/ingress-controller'),
+          import('../network/gateway/gateway-controller'),
+        ]);
         const gateway: { c?: GatewayController } = {}; // the ingress consults it; it needs the ingress's ports
         ingress = startIngressController({
           preRoute: (req, host, secure, grpc) => gateway.c?.router.route(req, host, secure, grpc),
@@ -125,10 +132,10 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
         gateway.c = gw;
         stops.push(() => void gw.stop());
         return ingress.listening.catch(() => undefined);
-      })();
+      });
       ingressStart.catch(() => {}); // its failure is met when awaited below, not as an unhandled rejection
     }
-    const { startNodeManager, createSimulatedNodes } = await import('../kubelet/index');
+    const { startNodeManager, createSimulatedNodes } = await trace.span('import kubelet', () => import('../kubelet/index'));
     // Typed apart so `network` rides along: the node manager spreads these into each Docker runtime.
     const docker: NonNullable<NodeManagerOptions['docker']> & { network?: DockerPodNetwork } = {
       cluster: opts.clusterRef ?? opts.clusterName,
@@ -139,30 +146,36 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       token: (pod, source) => podToken(nodeClient((pod.spec as { nodeName?: string } | undefined)?.nodeName ?? ''), pod, source),
       ...(podNetwork ? { network: podNetwork } : {}),
     };
-    const nodeManager = await startNodeManager({
-      client: as(NODE_MANAGER),
-      clientFor: nodeClient,
-      log,
-      nodeStreams: opts.core.nodeStreams,
-      docker,
-    });
+    const nodeManager = await trace.span('node manager', () =>
+      startNodeManager({
+        client: as(NODE_MANAGER),
+        clientFor: nodeClient,
+        log,
+        nodeStreams: opts.core.nodeStreams,
+        docker,
+      }),
+    );
     stops.push(() => nodeManager.stop());
     opts.core.metrics.source = () => nodeManager.metrics(); // metrics.k8s.io (kubectl top)
-    if (opts.nodes > 0) await createSimulatedNodes(client, opts.clusterName, opts.nodes, 1, opts.nodeRuntime);
-    const { startScheduler } = await import('../scheduler/index');
-    const scheduler = await startScheduler({ client: as(SCHEDULER), log });
+    if (opts.nodes > 0)
+      await trace.span('node objects', () => createSimulatedNodes(client, opts.clusterName, opts.nodes, 1, opts.nodeRuntime));
+    const scheduler = await trace.span('scheduler', async () =>
+      (await import('../scheduler/index')).startScheduler({ client: as(SCHEDULER), log }),
+    );
     stops.push(() => scheduler.stop());
-    const manager = await startControllerManager({
-      client: as(CONTROLLER_MANAGER),
-      log,
-      dataDir: opts.dataDir,
-      metrics: () => nodeManager.metrics(),
-      serviceAccountTokens: opts.core.serviceAccountTokens,
-      caCert: opts.core.caCert,
-      resources: storedResources(opts.core),
-    });
+    const manager = await trace.span('controller manager', () =>
+      startControllerManager({
+        client: as(CONTROLLER_MANAGER),
+        log,
+        dataDir: opts.dataDir,
+        metrics: () => nodeManager.metrics(),
+        serviceAccountTokens: opts.core.serviceAccountTokens,
+        caCert: opts.core.caCert,
+        resources: storedResources(opts.core),
+      }),
+    );
     stops.push(() => manager.stop());
-    ingressPort = await ingressStart;
+    ingressPort = await trace.span('ingress awaited', async () => ingressStart && (await ingressStart));
   } catch (err) {
     // A failed start stops the ingress too, once it has got far enough to be stopped.
     await ingressStart?.catch(() => {});

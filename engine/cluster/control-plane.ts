@@ -24,6 +24,7 @@ import { SkiffError, dataDirError, errorCode } from './errors';
 import { etcdPrefix } from './wipe-etcd';
 import { loadClusterRef } from './cluster-id';
 import type { ClusterRef } from '../docker/names';
+import { noTrace, type StartTrace } from './start-trace';
 
 export const DEFAULT_ETCD_ENDPOINTS = ['http://127.0.0.1:2379'];
 
@@ -59,6 +60,8 @@ export interface ControlPlaneOptions {
   lbPortRange?: string;
   onStep?: (step: string, detail?: string) => void;
   log?: (line: string) => void;
+  /** Times each phase of the start (SKIFF_TRACE=start). */
+  trace?: StartTrace;
   deps?: ControlPlaneDeps;
 }
 
@@ -109,6 +112,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const deps = opts.deps ?? defaultDeps;
   const paths = clusterPaths(opts.dataDir, opts.name);
   const step = timer(opts.onStep);
+  const trace = opts.trace ?? noTrace;
 
   const saved = readClusterConfig(paths.config);
   if (saved && opts.datastore && opts.datastore !== saved.datastore) {
@@ -142,9 +146,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   let plan: AddressPlan | undefined;
   if (deps.prepareNetwork && nodes > 0) {
     const { chooseNodeRuntime } = await import('./node-runtime');
-    nodeRuntime = await chooseNodeRuntime(opts.nodeRuntime, log);
+    nodeRuntime = await trace.span('docker reachable', () => chooseNodeRuntime(opts.nodeRuntime, log));
     if (nodeRuntime === 'docker') {
-      plan = await deps.prepareNetwork(ref, saved?.podCIDR?.replace(/\/17$/, '/16'), log);
+      const prepare = deps.prepareNetwork;
+      plan = await trace.span('docker network', () => prepare(ref, saved?.podCIDR?.replace(/\/17$/, '/16'), log));
       step('network', `pods ${plan.podRange}, services ${plan.serviceCIDR}, dns ${plan.dnsIP}`);
     }
   }
@@ -153,34 +158,37 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const serviceCIDR = plan?.serviceCIDR ?? saved?.serviceCIDR ?? DEFAULT_SERVICE_CIDR;
 
   // The serving cert also names the `kubernetes` Service's IP, which pods dial (reissued when missing).
-  const pki = await loadOrCreatePki(paths.pki, { extraIPs: [wellKnownServiceIP(serviceCIDR, 'kubernetes')] }).catch((err) =>
-    dataDirError(err, paths.pki),
+  const pki = await trace.span('pki', () =>
+    loadOrCreatePki(paths.pki, { extraIPs: [wellKnownServiceIP(serviceCIDR, 'kubernetes')] }).catch((err) => dataDirError(err, paths.pki)),
   );
   step('pki', paths.pki);
 
-  const store = await deps
-    .openStore(
-      etcdEndpoints ? { kind: 'etcd', endpoints: etcdEndpoints, prefix: etcdPrefix(opts.name) } : { kind: 'sqlite', path: paths.db },
-    )
-    .catch((err) => storeError(err, paths.db, etcdEndpoints));
+  const store = await trace.span('store open', () =>
+    deps
+      .openStore(
+        etcdEndpoints ? { kind: 'etcd', endpoints: etcdEndpoints, prefix: etcdPrefix(opts.name) } : { kind: 'sqlite', path: paths.db },
+      )
+      .catch((err) => storeError(err, paths.db, etcdEndpoints)),
+  );
   step('store', etcdEndpoints ? `etcd ${etcdEndpoints.join(',')}` : `sqlite ${paths.db}`);
 
   let server: Awaited<ReturnType<ControlPlaneDeps['startApiServer']>>;
   try {
-    server = await deps.startApiServer({
-      store,
-      host: '127.0.0.1',
-      port: wantedPort,
-      tls: { cert: pki.serverCert, key: pki.serverKey, clientCA: pki.caCert },
-      tokens: { [pki.adminToken]: { user: ADMIN_USER, groups: ADMIN_GROUPS } },
-      serviceAccountKey: pki.serviceAccountKey,
-      serviceCIDR,
-      podSecurity: (await import('../apiserver/admission/pod-security/config')).podSecurityConfig(
-        podSecurity,
-        exemptionsOf(saved?.podSecurityExemptions),
-      ),
-      log: opts.log,
-    });
+    const podSecurityConfig = (await import('../apiserver/admission/pod-security/config')).podSecurityConfig;
+    server = await trace.span('apiserver', () =>
+      deps.startApiServer({
+        store,
+        host: '127.0.0.1',
+        port: wantedPort,
+        tls: { cert: pki.serverCert, key: pki.serverKey, clientCA: pki.caCert },
+        tokens: { [pki.adminToken]: { user: ADMIN_USER, groups: ADMIN_GROUPS } },
+        serviceAccountKey: pki.serviceAccountKey,
+        serviceCIDR,
+        podSecurity: podSecurityConfig(podSecurity, exemptionsOf(saved?.podSecurityExemptions)),
+        log: opts.log,
+        trace: trace.enabled ? (phase, work) => trace.span(`apiserver: ${phase}`, work) : undefined,
+      }),
+    );
   } catch (err) {
     await store.close().catch(() => {});
     if (errorCode(err) === 'EADDRINUSE') {
@@ -196,7 +204,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   let components: ClusterComponents | undefined;
   if (server.core) {
     try {
-      await rehomeServices(server.core, store, serviceCIDR, log);
+      const core = server.core;
+      await trace.span('rehome services', () => rehomeServices(core, store, serviceCIDR, log));
       const { startClusterComponents } = await import('./components');
       const { chooseNodeRuntime } = await import('./node-runtime');
       nodeRuntime ??= nodes > 0 ? await chooseNodeRuntime(opts.nodeRuntime, log) : 'simulated';
@@ -208,6 +217,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         nodeRuntime,
         dataDir: paths.dir,
         log: opts.log,
+        trace,
         sandboxImage: opts.sandboxImage,
         network: nodeRuntime === 'docker' ? plan : undefined,
         apiServerPort: server.port,
@@ -249,6 +259,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   try {
     if (JSON.stringify(config) !== JSON.stringify(saved)) writeClusterConfig(paths.config, config);
     writePrivateFile(paths.kubeconfig, kubeconfigYaml(entries));
+    trace.mark('kubeconfig written');
   } catch (err) {
     await server.close().catch(() => {});
     await store.close().catch(() => {});

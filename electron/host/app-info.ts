@@ -26,7 +26,7 @@ export type DockerProbe = () => Promise<AppInfo['docker']>;
 export function dockerProbe(timeoutMs = 1500): DockerProbe {
   return async () => {
     try {
-      const { default: Docker } = await import('dockerode');
+      const { Docker } = await import('../../engine/docker/dockerode');
       const docker = new Docker();
       let timer: NodeJS.Timeout | undefined;
       const v = await Promise.race([

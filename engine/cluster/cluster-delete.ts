@@ -72,7 +72,7 @@ export async function removeDockerResources(clusterDir: string, name: string): P
   if (!(await dockerReachable()).ok) return undefined;
   let label = `skiff.cluster=${name}`;
   try {
-    const { default: Docker } = await import('dockerode');
+    const { Docker } = await import('../docker/dockerode');
     const { removeClusterResources } = await import('../docker/network');
     const { loadClusterRef } = await import('./cluster-id');
     const ref = loadClusterRef(clusterDir, name, { create: false });

@@ -91,7 +91,7 @@ const defaultDeps: ControlPlaneDeps = {
       : (await import('../store/open-store')).openStore(o),
   startApiServer: async (o) => (await import('../apiserver/server')).startApiServer(o),
   prepareNetwork: async (cluster, preferredSubnet, log) => {
-    const { default: Docker } = await import('dockerode');
+    const { Docker } = await import('../docker/dockerode');
     const { prepareClusterNetwork } = await import('../docker/network');
     const { planFromSubnet } = await import('../network/address-plan');
     const info = await prepareClusterNetwork(new Docker(), cluster, preferredSubnet).catch((err) => {

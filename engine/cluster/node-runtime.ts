@@ -5,7 +5,7 @@ import type { NodeRuntime } from './components';
 
 export async function dockerReachable(timeoutMs = 1500): Promise<{ ok: true } | { ok: false; why: string }> {
   try {
-    const { default: Docker } = await import('dockerode');
+    const { Docker } = await import('../docker/dockerode');
     const docker = new Docker();
     await Promise.race([docker.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer')), timeoutMs).unref())]);
     return { ok: true };

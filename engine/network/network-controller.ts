@@ -100,7 +100,7 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
   informersReady.catch((e) => log(`network: informers: ${e.message}`));
 
   const agent = (async () => {
-    const { default: Docker } = await import('dockerode');
+    const { Docker } = await import('../docker/dockerode');
     await ensureKubeDnsService(o.setupClient ?? o.client, o.plan.dnsIP).catch((e) => log(`network: kube-dns Service: ${e.message}`));
     const l = await startAgent({
       docker: o.docker ?? new Docker(),

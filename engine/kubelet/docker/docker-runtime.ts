@@ -1,7 +1,8 @@
 // ContainerRuntime on Docker (dockerode): a pause-like sandbox per pod on the cluster network
 // holds the pod IP; app containers join its network namespace. Everything carries labels so a
 // restarted kubelet adopts its containers; Docker events tell the kubelet when one exits.
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { Docker as DockerClient } from '../../docker/dockerode';
 import { join } from 'node:path';
 import { existsSync, rmSync } from 'node:fs';
 import type {
@@ -82,7 +83,7 @@ export type DockerRuntime = ContainerRuntime &
   };
 
 export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
-  const docker = o.docker ?? new Docker();
+  const docker = o.docker ?? new DockerClient();
   const streams = createDockerStreams({ docker, cluster: o.cluster, node: o.node });
   const log = o.log ?? (() => {});
   const listeners = new Set<RuntimeListener>();

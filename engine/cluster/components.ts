@@ -153,6 +153,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
         log,
         nodeStreams: opts.core.nodeStreams,
         docker,
+        trace: trace.enabled ? (phase, work) => trace.span(`node manager: ${phase}`, work) : undefined,
       }),
     );
     stops.push(() => nodeManager.stop());

@@ -39,6 +39,8 @@ export interface NodeManagerOptions {
   writeConcurrency?: number;
   /** Where kubelets register their node's streams (the API core's registry). */
   nodeStreams?: NodeStreamsRegistry;
+  /** Times each phase of the start (SKIFF_TRACE=start); absent: nothing is timed. */
+  trace?: <T>(phase: string, work: () => Promise<T>) => Promise<T>;
   /** Settings for nodes annotated `skiff.dev/node-runtime: docker`. */
   docker?: Pick<DockerRuntimeOptions, 'cluster' | 'dataDir' | 'sandboxImage' | 'subnet' | 'caCert' | 'docker' | 'token' | 'network'>;
 }
@@ -68,6 +70,7 @@ const isStopped = (n: KubeObject) => n.metadata.annotations?.[NODE_STOPPED_ANNOT
 export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeManager> {
   const { client } = opts;
   const log = opts.log ?? (() => {});
+  const span = opts.trace ?? (<T>(_phase: string, work: () => Promise<T>) => work());
   const now = opts.now ?? (() => new Date());
   const writes = createWriteQueue({ concurrency: opts.writeConcurrency, log });
   const kubelets = new Map<string, { kubelet: Kubelet; runtime: ContainerRuntime; health?: { stop(): void } }>();
@@ -83,7 +86,17 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
     return i;
   }
 
-  async function addNode(n: KubeObject) {
+  // A node's kubelet is started once: the informer's first add and the initial list below both
+  // ask for it (twice started, the first runtime leaked its event stream and health timer).
+  const adding = new Map<string, Promise<void>>();
+  function addNode(n: KubeObject): Promise<void> {
+    const name = n.metadata.name!;
+    let p = adding.get(name);
+    if (!p) adding.set(name, (p = startKubelet(n).finally(() => adding.delete(name))));
+    return p;
+  }
+
+  async function startKubelet(n: KubeObject) {
     const name = n.metadata.name!;
     if (kubelets.has(name)) return;
     const nodeClient = opts.clientFor?.(name) ?? client;
@@ -103,10 +116,17 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
     let runtime: ContainerRuntime;
     let docker: Pick<KubeletOptions, 'hostFacts' | 'runtimeHealthy' | 'diskPressure'> & { health?: RuntimeHealth } = {};
     if (runtimeOf(n) === 'docker') {
-      const { createDockerRuntime } = await import('./docker/docker-runtime');
-      const { dockerLookups } = await import('./docker/lookups');
+      const [{ createDockerRuntime }, { dockerLookups }, { createRuntimeHealth }, { dockerHostFacts }] = await span(
+        `${name}: import docker runtime`,
+        () =>
+          Promise.all([
+            import('./docker/docker-runtime'),
+            import('./docker/lookups'),
+            import('./docker/health'),
+            import('./docker/node-info'),
+          ]),
+      );
       const d = opts.docker ?? { cluster: 'skiff', dataDir: join(tmpdir(), 'skiff-docker') };
-      const { createRuntimeHealth } = await import('./docker/health');
       const h: { health?: RuntimeHealth } = {};
       const dr = createDockerRuntime({
         ...d,
@@ -120,7 +140,6 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
       });
       opts.nodeStreams?.set(name, dr.streams);
       runtime = dr;
-      const { dockerHostFacts } = await import('./docker/node-info');
       const health = (h.health = createRuntimeHealth({
         docker: dr.docker,
         intervalMs: 2000,
@@ -170,7 +189,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
     });
     kubelets.set(name, { kubelet, runtime, health: docker.health });
     kubelet.setStopped(isStopped(n));
-    if (!isStopped(n)) await kubelet.start().catch((e) => log(`kubelet ${name}: start: ${e.message}`));
+    if (!isStopped(n)) await span(`${name}: node status`, () => kubelet.start().catch((e) => log(`kubelet ${name}: start: ${e.message}`)));
     if (pods.hasSynced()) for (const p of pods.list()) if (p.spec?.nodeName === name) kubelet.podChanged(p);
   }
 
@@ -206,7 +225,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
     delete: (p) => kubelets.get(p.spec?.nodeName)?.kubelet.podDeleted(p),
   });
 
-  await nodes.start();
+  await span('nodes informer', () => nodes.start());
   for (const n of nodes.list()) {
     const i = indexOfPodCIDR(n.spec?.podCIDR);
     if (i !== undefined) usedIndexes.add(i);
@@ -214,7 +233,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
   // Kubelets exist before the pod informer's first list, so it dispatches every pod once.
   const initial = nodes.list().filter(isSimulated);
   for (let i = 0; i < initial.length; i += 32) await Promise.all(initial.slice(i, i + 32).map(addNode));
-  await pods.start();
+  await span('pods informer', () => pods.start());
   // Remove what a previous run left for pods that no longer exist (adoption keeps the rest).
   const known = new Set(pods.list().map((p) => p.metadata.uid));
   for (const { runtime } of kubelets.values()) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startTestCore, eventually, type TestCluster } from '../apiserver/testing/test-cluster';
 import { R } from '../client/types';
 import type { KubeObject } from '../kinds/types';
-import { startNodeManager, createSimulatedNodes, NODE_STOPPED_ANNOTATION, type NodeManager } from './index';
+import { startNodeManager, createSimulatedNodes, NODE_RUNTIME_ANNOTATION, NODE_STOPPED_ANNOTATION, type NodeManager } from './index';
 
 const pod = (
   name: string,
@@ -287,4 +287,35 @@ describe('simulated kubelet', () => {
     await c.client.delete(R.nodes, undefined, 't-node-2');
     await until(() => !nm.kubelets().includes('t-node-2'), 'kubelet gone');
   });
+});
+
+test('a node that exists before the node manager starts gets one kubelet, not two', async () => {
+  const c = await startTestCore();
+  let nm: NodeManager | undefined;
+  try {
+    // No podCIDR: the kubelet's start patches one in, an await before it is registered.
+    await c.client.create(R.nodes, undefined, {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'early-1', annotations: { [NODE_RUNTIME_ANNOTATION]: 'simulated' } },
+    });
+    const writes: string[] = [];
+    const counting = new Proxy(c.client, {
+      get(target, prop, receiver) {
+        if (prop !== 'patch') return Reflect.get(target, prop, receiver) as unknown;
+        return (...args: Parameters<typeof c.client.patch>) => {
+          const body = args[4] as { spec?: unknown };
+          if (args[0] === R.nodes) writes.push(args[5]?.subresource === 'status' ? 'status' : body.spec ? 'podCIDR' : 'labels');
+          return target.patch(...args);
+        };
+      },
+    });
+    nm = await startNodeManager({ client: counting, leaseIntervalMs: 60_000 });
+    await nm.idle();
+    assert.deepEqual(nm.kubelets(), ['early-1']);
+    assert.deepEqual(writes, ['podCIDR', 'labels', 'status'], 'one kubelet started: its podCIDR, labels and status once each');
+  } finally {
+    nm?.stop();
+    await c.close();
+  }
 });

@@ -27,6 +27,21 @@ test('ours are created, upgraded when older, kept when newer or installed by som
   assert.equal(crdAction(undefined, want), 'create');
   assert.equal(crdAction(have({ [INSTALLED_BY_ANNOTATION]: 'skiff', [BUNDLE_VERSION_ANNOTATION]: BUNDLE_VERSION }), want), 'keep');
   assert.equal(crdAction(have({ [INSTALLED_BY_ANNOTATION]: 'skiff', [BUNDLE_VERSION_ANNOTATION]: 'v1.0.0' }, {}), want), 'update');
+  // As the API server stores it: its conversion default, keys in another order. Unchanged.
+  const reordered = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(reordered)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .reverse()
+              .map(([k, x]) => [k, reordered(x)]),
+          )
+        : v;
+  const stored = reordered({ ...want.spec, conversion: { strategy: 'None' } });
+  const ours = { [INSTALLED_BY_ANNOTATION]: 'skiff', [BUNDLE_VERSION_ANNOTATION]: BUNDLE_VERSION };
+  assert.equal(crdAction(have(ours, stored), want), 'keep', 'defaults and key order are no change');
+  assert.equal(crdAction(have(ours, { ...(stored as object), scope: 'Namespaced' }), want), 'update', 'a real change is one');
   assert.equal(crdAction(have({ [INSTALLED_BY_ANNOTATION]: 'skiff', [BUNDLE_VERSION_ANNOTATION]: 'v9.0.0' }, {}), want), 'keep');
   assert.equal(crdAction(have({ [BUNDLE_VERSION_ANNOTATION]: 'v1.0.0' }, {}), want), 'keep', "a user's own install is theirs");
   assert.ok(compareBundleVersions('v1.10.0', 'v1.2.1') > 0);

@@ -6,6 +6,7 @@
 import type { KubeClient, ResourceRef } from '../../client/types';
 import { isStatus } from '../../client/types';
 import type { KubeObject } from '../../kinds/types';
+import { deepEqual } from '../../kinds/validation';
 import { gatewayClassSchema, gatewaySchema, referenceGrantSchema } from './crd-schemas-gateway';
 import { grpcRouteSchema, httpRouteSchema } from './crd-schemas-route';
 import type { S } from './crd-schema-kit';
@@ -145,11 +146,15 @@ export function crdAction(have: KubeObject | undefined, want: KubeObject): 'crea
   const ann = have.metadata.annotations ?? {};
   if (ann[INSTALLED_BY_ANNOTATION] !== 'skiff') return 'keep';
   if (compareBundleVersions(ann[BUNDLE_VERSION_ANNOTATION], BUNDLE_VERSION) > 0) return 'keep';
+  // As stored, the spec has the API server's defaults and its own key order: neither is a change
+  // (compared as sent, every start upgraded all five CRDs again).
   const same =
-    JSON.stringify(have.spec) === JSON.stringify(want.spec) &&
+    deepEqual(withDefaults(have.spec), withDefaults(want.spec)) &&
     ann[BUNDLE_VERSION_ANNOTATION] === want.metadata.annotations![BUNDLE_VERSION_ANNOTATION];
   return same ? 'keep' : 'update';
 }
+
+const withDefaults = (spec: unknown) => ({ conversion: { strategy: 'None' }, ...(spec as object) });
 
 /** Creates or upgrades the CRDs; resolves once each one installed serves (Established). */
 export async function installGatewayCrds(client: KubeClient, log: (line: string) => void): Promise<void> {

@@ -42,6 +42,8 @@ export interface ClusterComponentsOptions {
   ingressHttpsPort?: number;
   /** IngressClass names served besides `skiff` (default nginx, traefik). */
   ingressClassAliases?: string[];
+  /** Docker nodes: the host's facts, read ahead (see NodeManagerOptions). */
+  hostFacts?: NodeManagerOptions['hostFacts'];
   log?: (line: string) => void;
   /** Times each phase of the start (SKIFF_TRACE=start). */
   trace?: StartTrace;
@@ -153,6 +155,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
         log,
         nodeStreams: opts.core.nodeStreams,
         docker,
+        hostFacts: opts.hostFacts,
         trace: trace.enabled ? (phase, work) => trace.span(`node manager: ${phase}`, work) : undefined,
       }),
     );

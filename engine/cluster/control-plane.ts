@@ -24,6 +24,7 @@ import { SkiffError, dataDirError, errorCode } from './errors';
 import { etcdPrefix } from './wipe-etcd';
 import { loadClusterRef } from './cluster-id';
 import type { ClusterRef } from '../docker/names';
+import type { HostFacts } from '../kubelet/docker/node-info';
 import { noTrace, type StartTrace } from './start-trace';
 
 export const DEFAULT_ETCD_ENDPOINTS = ['http://127.0.0.1:2379'];
@@ -144,10 +145,14 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const log = opts.log ?? (() => {});
   let nodeRuntime: NodeRuntime | undefined;
   let plan: AddressPlan | undefined;
+  let hostFacts: Promise<HostFacts | undefined> | undefined;
   if (deps.prepareNetwork && nodes > 0) {
     const { chooseNodeRuntime } = await import('./node-runtime');
     nodeRuntime = await trace.span('docker reachable', () => chooseNodeRuntime(opts.nodeRuntime, log));
     if (nodeRuntime === 'docker') {
+      // The node's first status needs docker info/version, which wait behind container starts:
+      // read them now, while the engine is idle, instead of once the network agent is starting.
+      hostFacts = readHostFacts();
       const prepare = deps.prepareNetwork;
       plan = await trace.span('docker network', () => prepare(ref, saved?.podCIDR?.replace(/\/17$/, '/16'), log));
       step('network', `pods ${plan.podRange}, services ${plan.serviceCIDR}, dns ${plan.dnsIP}`);
@@ -218,6 +223,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         dataDir: paths.dir,
         log: opts.log,
         trace,
+        hostFacts,
         sandboxImage: opts.sandboxImage,
         network: nodeRuntime === 'docker' ? plan : undefined,
         apiServerPort: server.port,
@@ -328,6 +334,16 @@ async function rehomeServices(
     },
   });
   for (const m of moved) log(`services: ${m.service} moved from ${m.from} to ${m.to} (Service CIDR ${serviceCIDR})`);
+}
+
+/** The Docker host's facts for the node status; undefined when Docker does not answer (the kubelet asks again). */
+async function readHostFacts(): Promise<HostFacts | undefined> {
+  try {
+    const [{ Docker }, { dockerHostFacts }] = await Promise.all([import('../docker/dockerode'), import('../kubelet/docker/node-info')]);
+    return await dockerHostFacts(new Docker());
+  } catch {
+    return undefined;
+  }
 }
 
 function storeError(err: unknown, dbPath: string, etcdEndpoints: string[] | undefined): never {

@@ -38,13 +38,16 @@ export function createStartTrace(out: (line: string) => void, now: () => number 
   };
 }
 
-/** Marks the moment each node is first seen Ready (a watch that ends there, or after `limitMs`). */
+/** Marks the moment each node is first seen Ready by this process (a watch that ends there, or after `limitMs`). */
 export function traceNodesReady(trace: StartTrace, client: KubeClient, nodes: number, limitMs = 60_000): void {
   if (!trace.enabled || nodes <= 0) return;
   const ready = new Set<string>();
+  // A stored node may still say Ready from the last run: only a heartbeat from this process counts
+  // (heartbeats are RFC 3339 seconds).
+  const since = Math.floor(performance.timeOrigin / 1000) * 1000;
   const isReady = (n: KubeObject) =>
-    (n.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions?.some(
-      (c) => c.type === 'Ready' && c.status === 'True',
+    (n.status as { conditions?: { type: string; status: string; lastHeartbeatTime?: string }[] } | undefined)?.conditions?.some(
+      (c) => c.type === 'Ready' && c.status === 'True' && Date.parse(c.lastHeartbeatTime ?? '') >= since,
     );
   let finished = false;
   let handle: WatchHandle | undefined;

@@ -10,6 +10,7 @@ import { R, isStatus } from '../client/types';
 import { createInformer } from '../client/informer';
 import { createKubelet, type Kubelet, type KubeletOptions } from './kubelet';
 import type { RuntimeHealth } from './docker/health';
+import type { HostFacts } from './docker/node-info';
 import { createSimulatedRuntime } from './simulated-runtime';
 import { simulatedStreams } from './simulated-streams';
 import { createWriteQueue } from './status-writer';
@@ -41,6 +42,12 @@ export interface NodeManagerOptions {
   nodeStreams?: NodeStreamsRegistry;
   /** Times each phase of the start (SKIFF_TRACE=start); absent: nothing is timed. */
   trace?: <T>(phase: string, work: () => Promise<T>) => Promise<T>;
+  /**
+   * The Docker host's facts, read ahead (the control plane starts when it first sees Docker,
+   * before the network agent's start keeps the engine busy): each Docker node's first status
+   * uses them instead of asking again; undefined inside: ask.
+   */
+  hostFacts?: Promise<HostFacts | undefined>;
   /** Settings for nodes annotated `skiff.dev/node-runtime: docker`. */
   docker?: Pick<DockerRuntimeOptions, 'cluster' | 'dataDir' | 'sandboxImage' | 'subnet' | 'caCert' | 'docker' | 'token' | 'network'>;
 }
@@ -156,12 +163,13 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
           if (ok) k?.resyncAll();
         },
       }));
-      docker = {
-        health,
-        hostFacts: () => dockerHostFacts(dr.docker),
-        runtimeHealthy: health.healthy,
-        diskPressure: () => dr.diskPressure(),
+      let ahead = opts.hostFacts;
+      const hostFacts = async () => {
+        const early = ahead && (await ahead);
+        ahead = undefined;
+        return early ?? dockerHostFacts(dr.docker);
       };
+      docker = { health, hostFacts, runtimeHealthy: health.healthy, diskPressure: () => dr.diskPressure() };
     } else {
       runtime = createSimulatedRuntime({
         podCIDR: cidr,

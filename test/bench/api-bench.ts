@@ -2,7 +2,8 @@
 //   creates/s (durable)   vs raw SQLite single-row inserts/s on the same disk
 //   get p50/p99           vs a bare Node HTTPS round trip with the same TLS setup
 //   list 10k pods         JSON and Table
-//   watch fan-out         100 watchers, event delivery latency
+//   watch fan-out         100 watchers, event delivery latency; and events/s delivered to 100 pod
+//                         watchers under 16 concurrent creates (watch-fanout.ts)
 //   skiff start → ready   the CLI, cold (new data dir) and warm (existing)
 //   RBAC on vs off        the same requests from a ServiceAccount token, both servers
 //   token revocation      pod-bound token GETs with the revocation lookups on vs off
@@ -17,6 +18,7 @@ import { startApiFixture } from '../integration/api-fixture';
 import { runStoreBench } from './store-bench';
 import { runRbacCompare } from './rbac-compare';
 import { runTokenCompare } from './token-compare';
+import { runWatchFanout } from './watch-fanout';
 
 const out = (line: string) => console.log(line);
 const pct = (xs: number[], p: number) => {
@@ -27,6 +29,13 @@ const ms = (n: number) => `${n.toFixed(2)} ms`;
 
 async function main() {
   const f = await startApiFixture();
+  const fanoutTarget = { url: f.server.url, tls: { ca: f.pki.caCert, cert: f.pki.adminCert, key: f.pki.adminKey } };
+  // --only fanout: just the watch fan-out throughput (cheap to repeat before and after a change).
+  if (process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'fanout') {
+    await runWatchFanout(fanoutTarget, out);
+    await f.close();
+    return;
+  }
   const agent = new Agent({ keepAlive: true, maxSockets: 16, ca: f.pki.caCert, cert: f.pki.adminCert, key: f.pki.adminKey });
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
@@ -171,6 +180,8 @@ async function main() {
   const fanoutSeconds = (performance.now() - tw) / 1000;
   for (const s of streams) s.destroy();
   watchAgent.destroy();
+  const fanoutLines: string[] = [];
+  await runWatchFanout(fanoutTarget, (l) => fanoutLines.push(l));
 
   const rss = process.memoryUsage().rss;
   agent.destroy();
@@ -213,6 +224,7 @@ async function main() {
   out(
     `  watch fan-out, ${watchers} watchers x ${events} events: delivered ${received}/${watchers * events} in ${fanoutSeconds.toFixed(2)} s; delivery p50 ${ms(pct(delays, 50))} p99 ${ms(pct(delays, 99))}`,
   );
+  for (const l of fanoutLines) out(l);
   out(`  skiff start -> ready, cold / warm  ${ms(cold)} / ${ms(warm)}   | node -e 0: ${ms(nodeFloor)} (target <= 1000 ms)`);
   out(`  process RSS after the run          ${(rss / 1048576).toFixed(0)} MiB`);
   await runRbacCompare(out);

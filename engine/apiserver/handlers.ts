@@ -134,6 +134,7 @@ async function watch(
       sendInitialEvents: boolParam(q, 'sendInitialEvents'),
       allowBookmarks: boolParam(q, 'allowWatchBookmarks'),
       timeoutSeconds: intParam(q, 'timeoutSeconds'),
+      shareable: !table,
       encodeObject: (obj: KubeObject) => {
         if (!table) return obj;
         // Only the first event's Table carries column definitions, as kube-apiserver does.

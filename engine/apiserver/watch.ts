@@ -4,8 +4,9 @@ import type { ServerResponse } from 'node:http';
 import type { KindDef, KubeObject } from '../kinds/types';
 import { CompactedError, type Store, type WatchEvent } from '../store/types';
 import type { ObjectFilter, Resources } from './resource-store';
-import { decodeObject, resourcePrefix } from './storage-keys';
-import { apiVersionOf, withKind } from './object-meta';
+import { resourcePrefix } from './storage-keys';
+import { apiVersionOf } from './object-meta';
+import { sharedBefore, sharedLine, sharedNow } from './watch-shared';
 import { errors } from './status';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -18,8 +19,13 @@ export interface WatchRequest {
   sendInitialEvents?: boolean;
   allowBookmarks?: boolean;
   timeoutSeconds?: number;
-  /** Turns an event's object into what goes on the wire (full object, or a one-row Table). */
+  /** Turns an event's object into what goes on the wire (full object, or a one-row Table). It must not change `obj`: other watchers share it. */
   encodeObject(obj: KubeObject): unknown;
+  /**
+   * encodeObject depends on the object alone (no Table's first-row columns, no clock): an
+   * event's wire line is then made once and shared with every such watcher (see WatchSink.line).
+   */
+  shareable?: boolean;
 }
 
 export interface WatchDeps {
@@ -31,6 +37,11 @@ export interface WatchDeps {
 export interface WatchSink {
   /** One event; `object` is already encoded for the consumer. */
   event(type: EventType, object: unknown): void;
+  /**
+   * When set, a shareable request's store events come here instead, as their wire line:
+   * `JSON.stringify({ type, object }) + '\n'`, made once for all watchers of the event.
+   */
+  line?(text: string): void;
   /** The stream ended (err set when it failed; an ERROR event was already sent). */
   end(err?: Error): void;
 }
@@ -50,6 +61,9 @@ export async function serveWatch(
       event(type, object) {
         if (!headersSent) return;
         res.write(JSON.stringify({ type, object }) + '\n');
+      },
+      line(text) {
+        if (headersSent) res.write(text);
       },
       end() {
         res.end();
@@ -122,25 +136,33 @@ export async function openWatch(deps: WatchDeps, req: WatchRequest, sink: WatchS
     },
   });
 
+  // Store events: decoded once and, for shareable requests with a line sink, encoded once for
+  // every watcher of the same event (watch-shared.ts); the filter stays each watcher's own.
+  const shared = req.shareable && sink.line ? sink.line.bind(sink) : undefined;
+  const emit = (ev: WatchEvent, type: EventType, variant: string, obj: () => KubeObject) => {
+    if (closed) return;
+    if (shared) shared(sharedLine(ev, def, variant, () => JSON.stringify({ type, object: req.encodeObject(obj()) }) + '\n'));
+    else send(type, req.encodeObject(obj()));
+  };
+
   function deliver(ev: WatchEvent) {
     lastRev = ev.revision;
-    const now = ev.type === 'delete' ? undefined : decodeObject(ev.kv);
-    const before = ev.prevKv ? decodeObject(ev.prevKv, ev.type === 'delete' ? ev.revision : ev.prevKv.modRevision) : undefined;
+    const now = sharedNow(ev, def);
+    const before = sharedBefore(ev, def);
     const f = req.filter;
-    const matchNow = now !== undefined && (!f || f(withKind(def, now)));
-    const matchBefore = before !== undefined && (!f || f(withKind(def, before)));
+    const matchNow = now !== undefined && (!f || f(now));
+    const matchBefore = before !== undefined && (!f || f(before));
     if (ev.type === 'delete') {
-      if (matchBefore) send('DELETED', req.encodeObject(withKind(def, before!)));
+      if (matchBefore) emit(ev, 'DELETED', 'DELETED', () => before!);
       return;
     }
-    if (matchNow && !before) send('ADDED', req.encodeObject(withKind(def, now!)));
-    else if (matchNow && matchBefore) send('MODIFIED', req.encodeObject(withKind(def, now!)));
-    else if (matchNow) send('ADDED', req.encodeObject(withKind(def, now!)));
+    if (matchNow && !before) emit(ev, 'ADDED', 'ADDED', () => now!);
+    else if (matchNow && matchBefore) emit(ev, 'MODIFIED', 'MODIFIED', () => now!);
+    else if (matchNow) emit(ev, 'ADDED', 'ADDED', () => now!);
     else if (matchBefore) {
       // Left the selection: clients see it as deleted, carrying the new state's resourceVersion.
-      const gone = withKind(def, before!);
-      gone.metadata.resourceVersion = String(ev.revision);
-      send('DELETED', req.encodeObject(gone));
+      const b = before!;
+      emit(ev, 'DELETED', 'LEFT', () => ({ ...b, metadata: { ...b.metadata, resourceVersion: String(ev.revision) } }));
     }
   }
 

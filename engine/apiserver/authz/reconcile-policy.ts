@@ -39,18 +39,27 @@ export async function reconcileBootstrapPolicy(deps: { resources: Resources; clu
   }
 }
 
+// Read first: on every start after the first the objects exist, and a create that ends in 409
+// goes through admission and validation for nothing (most of a warm start's bootstrap).
 async function ensure(resources: Resources, def: KindDef, want: KubeObject, merge: (cur: KubeObject) => KubeObject) {
-  try {
-    await resources.create(def, undefined, structuredClone(want));
-    return;
-  } catch (e) {
-    if (!(e instanceof ApiError && e.code === 409)) throw e;
+  const name = want.metadata.name!;
+  let cur = await resources.get(def, undefined, name).catch((e) => {
+    if (e instanceof ApiError && e.code === 404) return undefined;
+    throw e;
+  });
+  if (!cur) {
+    try {
+      await resources.create(def, undefined, structuredClone(want));
+      return;
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === 409)) throw e;
+    }
+    cur = await resources.get(def, undefined, name);
   }
-  const cur = await resources.get(def, undefined, want.metadata.name!);
   if (cur.metadata.annotations?.['rbac.authorization.kubernetes.io/autoupdate'] === 'false') return;
   const next = merge(structuredClone(cur));
   if (JSON.stringify(next) === JSON.stringify(cur)) return;
-  await resources.update(def, undefined, want.metadata.name!, next);
+  await resources.update(def, undefined, name, next);
 }
 
 function mergeMeta(cur: KubeObject, want: KubeObject): KubeObject {

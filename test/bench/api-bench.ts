@@ -203,7 +203,7 @@ async function main() {
   const cold = cli(['start', '--name', 'bench', '--kubeconfig', kubeconfig]);
   cli(['stop', '--name', 'bench']);
   const warm = cli(['start', '--name', 'bench', '--kubeconfig', kubeconfig]);
-  cli(['stop', '--name', 'bench']);
+  cli(['delete', '--name', 'bench']); // its Docker network and agent container too, not only the data dir
   const nodeFloor = (() => {
     const t = performance.now();
     spawnSync(process.execPath, ['-e', '0']);

@@ -4,7 +4,7 @@
 // all/exists macros absorb errors the way CEL specifies (false && error == false).
 import type { Expr } from './ast';
 import { CelCostError, CelEvalError } from './errors';
-import { GLOBALS, MEMBERS, type Charge } from './functions';
+import { GLOBALS, MEMBERS, type Charge } from './registry';
 import { CelMap, CelOptional, CelType, Uint, toJson, typeName, type CelValue } from './values';
 
 /** Budget shared by the expressions of one request; `remaining` goes down as they run. */

@@ -70,7 +70,7 @@ function parseV6(input: string): IpAddress | string {
   if (s.startsWith('::')) {
     ellipsis = 0;
     s = s.slice(2);
-    if (s === '') return { bytes: Array(16).fill(0), zone };
+    if (s === '') return { bytes: new Array<number>(16).fill(0), zone };
   }
   while (bytes.length < 16) {
     const m = /^[0-9a-fA-F]+/.exec(s);
@@ -103,7 +103,7 @@ function parseV6(input: string): IpAddress | string {
   if (s !== '') return 'trailing garbage after address';
   if (bytes.length < 16) {
     if (ellipsis < 0) return 'address string too short';
-    const fill = Array(16 - bytes.length).fill(0);
+    const fill = new Array<number>(16 - bytes.length).fill(0);
     bytes.splice(ellipsis, 0, ...fill);
   } else if (ellipsis >= 0) return 'the :: must expand to at least one field of zeros';
   return { bytes, zone };

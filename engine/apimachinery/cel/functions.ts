@@ -13,7 +13,6 @@ import {
   celEquals,
   checkInt,
   checkUint,
-  toJson,
   typeName,
   utf8Decode,
   utf8Encode,

@@ -111,7 +111,7 @@ export const netLibrary: CelLibrary = {
   },
   globalArity: { ip: [1], isIP: [1], 'ip.isCanonical': [1], cidr: [1], isCIDR: [1] },
   overloads: {
-    string: { 'net.IP': ([v]) => String(v), 'net.CIDR': ([v]) => String(v) },
+    string: { 'net.IP': (a) => as(IP, 'string', a, 0).toString(), 'net.CIDR': (a) => as(CIDR, 'string', a, 0).toString() },
   },
   members: {
     family: { 'net.IP': (a) => (v4(ipOf('family', a)) ? 4n : 6n) },

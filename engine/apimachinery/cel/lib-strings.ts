@@ -59,7 +59,10 @@ function quote(s: string): string {
   return `${out}"`;
 }
 
-const list = (fn: string, a: CelValue[], i: number): CelValue[] => (Array.isArray(a[i]) ? (a[i] as CelValue[]) : noOverload(fn, a));
+const list = (fn: string, a: CelValue[], i: number): CelValue[] => {
+  const v = a[i];
+  return Array.isArray(v) ? v : noOverload(fn, a);
+};
 
 function setFn(name: string, test: (x: CelValue[], y: CelValue[]) => boolean): Fn {
   return (a, c) => {

@@ -247,7 +247,10 @@ export const timeLibrary: CelLibrary = {
       'google.protobuf.Timestamp': ([t]) => floorDiv((t as Timestamp).ns, NS),
       'google.protobuf.Duration': ([d]) => dur(d)!,
     },
-    string: { 'google.protobuf.Timestamp': ([t]) => String(t), 'google.protobuf.Duration': ([d]) => String(d) },
+    string: {
+      'google.protobuf.Timestamp': (a) => as(Timestamp, 'string', a, 0).toString(),
+      'google.protobuf.Duration': (a) => as(Duration, 'string', a, 0).toString(),
+    },
   },
   members,
   memberArity: Object.fromEntries(Object.keys(members).map((k) => [k, [0, 1]])),

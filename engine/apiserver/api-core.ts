@@ -66,7 +66,15 @@ export function createApiCore(opts: ApiCoreOptions) {
 
   const authorization = createAuthorization({ store, enabled: opts.rbac ?? true });
   const podSecurity = opts.podSecurity === false ? undefined : (opts.podSecurity ?? podSecurityConfig());
-  const defaultAdmission = createDefaultAdmission(kinds, () => resources, services, store, podSecurity, opts.log);
+  const defaultAdmission = createDefaultAdmission(
+    kinds,
+    () => resources,
+    services,
+    store,
+    podSecurity,
+    opts.log,
+    (a) => authorization.authorizer.authorize(a),
+  );
   const admission = { ...chainAdmission([defaultAdmission, authorization.escalation]), stop: () => defaultAdmission.stop() };
   const fields = createFieldManager({ schemaOf: (model) => (schemas.has(model) ? schemas.node(model) : undefined) });
   const resources = createResources({

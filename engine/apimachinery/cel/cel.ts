@@ -3,13 +3,14 @@
 import { parse } from './parser';
 import { check, type CheckOptions } from './checker';
 import { evaluate, type CostBudget } from './evaluator';
-import { CelCompileError, CelEvalError } from './errors';
+import { CelCompileError, CelEvalError, CelSuspend } from './errors';
 import type { CelValue } from './values';
 import type { Expr } from './ast';
 
-export { CelCompileError, CelEvalError, CelCostError } from './errors';
+export { CelCompileError, CelEvalError, CelCostError, CelSuspend } from './errors';
 export { LazyMap, type CostBudget } from './evaluator';
 export { CelMap, CelOptional, fromJson, toJson, typeName, type CelValue } from './values';
+export { Authorizer, AUTHZ_CHECK_COST, type AuthzAnswer, type AuthzCheck, type AuthzOracle } from './lib-authz';
 export { estimateCost, costErrorMessage, maxElements, type SizedSchema } from './cost-estimate';
 
 /** Upstream's per-expression runtime cost limit (PerCallLimit). */
@@ -45,7 +46,7 @@ export function compileCel(source: string, opts: CheckOptions): CelProgram {
       try {
         return evaluate(ast, vars, own);
       } catch (e) {
-        if (e instanceof CelEvalError || e instanceof CelCompileError) throw e;
+        if (e instanceof CelEvalError || e instanceof CelCompileError || e instanceof CelSuspend) throw e;
         // A RangeError (stack) or anything unexpected is still just this expression failing.
         throw new CelEvalError(`internal error: ${(e as Error).message}`);
       } finally {

@@ -8,6 +8,7 @@ import {
   MEMBERS as BASE_MEMBERS,
   MEMBER_ARITY as BASE_MEMBER_ARITY,
 } from './functions';
+import { authzLibrary } from './lib-authz';
 import { formatLibrary } from './lib-format';
 import { netLibrary } from './lib-net';
 import { quantityLibrary } from './lib-quantity';
@@ -20,7 +21,16 @@ import { typeName } from './values';
 
 export type { Charge } from './support';
 
-const LIBRARIES: CelLibrary[] = [quantityLibrary, netLibrary, urlLibrary, formatLibrary, semverLibrary, timeLibrary, stringsLibrary];
+const LIBRARIES: CelLibrary[] = [
+  quantityLibrary,
+  netLibrary,
+  urlLibrary,
+  formatLibrary,
+  semverLibrary,
+  timeLibrary,
+  stringsLibrary,
+  authzLibrary,
+];
 
 export const GLOBALS: Record<string, Fn> = { ...BASE_GLOBALS };
 export const MEMBERS: Record<string, Fn> = { ...BASE_MEMBERS };

@@ -28,6 +28,8 @@ export abstract class CelObject {
   abstract toString(): string;
   /** Ordering for `<`, `>`; only timestamps and durations have one. */
   compare?(other: CelObject): number;
+  /** A field selected with `.name` (authorizer.requestResource); undefined when there is none. */
+  field?(name: string): CelValue | undefined;
 }
 
 export class CelMap {

@@ -6,7 +6,7 @@ import { CompactedError, type Store, type WatchEvent } from '../store/types';
 import type { ObjectFilter, Resources } from './resource-store';
 import { decodeObject, resourcePrefix } from './storage-keys';
 import { apiVersionOf, withKind } from './object-meta';
-import { errors } from './status';
+import { ApiError, errors } from './status';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
@@ -110,7 +110,11 @@ export async function openWatch(deps: WatchDeps, req: WatchRequest, sink: WatchS
     prefix,
     afterRevision: startRev!,
     onEvents: (events) => {
-      for (const ev of events) deliver(ev);
+      for (const ev of events) {
+        if (!def.conversionWebhook) deliver(ev);
+        // Converted through the CRD's webhook: asynchronously, in order.
+        else converting = converting.then(() => deliverConverted(ev)).catch(failConversion);
+      }
     },
     onError: (err) => {
       const apiErr =
@@ -122,10 +126,31 @@ export async function openWatch(deps: WatchDeps, req: WatchRequest, sink: WatchS
     },
   });
 
-  function deliver(ev: WatchEvent) {
+  let converting = Promise.resolve();
+  const decoded = (ev: WatchEvent) => ({
+    now: ev.type === 'delete' ? undefined : decodeObject(ev.kv),
+    before: ev.prevKv ? decodeObject(ev.prevKv, ev.type === 'delete' ? ev.revision : ev.prevKv.modRevision) : undefined,
+  });
+
+  async function deliverConverted(ev: WatchEvent) {
+    if (closed) return;
+    const { now, before } = decoded(ev);
+    const present = [now, before].filter((o): o is KubeObject => o !== undefined);
+    const shown = await deps.resources.presentAll(def, present);
+    const at = (o: KubeObject | undefined) => (o ? shown[present.indexOf(o)] : undefined);
+    deliver(ev, at(now), at(before));
+  }
+
+  function failConversion(e: unknown) {
+    const apiErr = e instanceof ApiError ? e : errors.internal(e instanceof Error ? e.message : String(e));
+    send('ERROR', apiErr.toStatus());
+    finish(apiErr);
+  }
+
+  /** `shownNow`/`shownBefore`: the event's objects already presented (converted kinds). */
+  function deliver(ev: WatchEvent, shownNow?: KubeObject, shownBefore?: KubeObject) {
     lastRev = ev.revision;
-    const now = ev.type === 'delete' ? undefined : decodeObject(ev.kv);
-    const before = ev.prevKv ? decodeObject(ev.prevKv, ev.type === 'delete' ? ev.revision : ev.prevKv.modRevision) : undefined;
+    const { now, before } = shownNow || shownBefore ? { now: shownNow, before: shownBefore } : decoded(ev);
     const f = req.filter;
     const matchNow = now !== undefined && (!f || f(withKind(def, now)));
     const matchBefore = before !== undefined && (!f || f(withKind(def, before)));

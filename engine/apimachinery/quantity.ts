@@ -34,3 +34,35 @@ export function parseQuantity(input: unknown): number | null {
 export function isQuantity(input: unknown): boolean {
   return parseQuantity(input) !== null;
 }
+
+/** A quantity's exact value: `num` × 10^-`scale` (scale ≥ 0), for arithmetic that must not round (CEL). */
+export interface ExactQuantity {
+  num: bigint;
+  scale: number;
+}
+
+/** The exact value of a quantity, or null exactly when parseQuantity is null. */
+export function parseQuantityExact(input: string): ExactQuantity | null {
+  if (parseQuantity(input) === null) return null;
+  const [, digits, suffix] = QUANTITY_RE.exec(input.trim())!;
+  const [whole, frac = ''] = digits.replace(/^[+-]/, '').split('.');
+  let num = BigInt((whole || '0') + frac) * (digits.startsWith('-') ? -1n : 1n);
+  let scale = frac.length;
+  if (suffix in BINARY) num *= 2n ** BigInt(BINARY[suffix]);
+  else scale -= suffix in DECIMAL ? DECIMAL[suffix] : Number(suffix.slice(1));
+  if (scale < 0) {
+    num *= 10n ** BigInt(-scale);
+    scale = 0;
+  }
+  return normalizeExact({ num, scale });
+}
+
+/** The same value with no trailing zero digits after the point (so equal values compare equal). */
+export function normalizeExact(q: ExactQuantity): ExactQuantity {
+  let { num, scale } = q;
+  while (scale > 0 && num % 10n === 0n) {
+    num /= 10n;
+    scale--;
+  }
+  return { num, scale: num === 0n ? 0 : scale };
+}

@@ -16,7 +16,7 @@ import { createServiceAccountAdmission } from './admission-serviceaccount';
 import { createPodSecurityAdmission, type PodSecurityDeps } from './admission/pod-security/plugin';
 import { createWebhookPlugins, WEBHOOK_CACHED } from './admission/webhook/webhook-plugins';
 import { createNodeRestrictionAdmission } from './admission/node-restriction';
-import { createPolicyAdmission } from './admission/policy/policy-admission';
+import { createPolicyAdmission, type PolicyAdmissionDeps } from './admission/policy/policy-admission';
 
 export interface AdmissionPlugin extends Admission {
   name: string;
@@ -164,6 +164,7 @@ export function createDefaultAdmission(
   store?: Store,
   podSecurity?: PodSecurityDeps['config'],
   log?: (line: string) => void,
+  authorize?: PolicyAdmissionDeps['authorize'],
 ): Admission & { stop(): void } {
   const storage = createAdmissionStorage(kinds, resources, store);
   // Dynamic admission webhooks: mutating after the built-in mutating plugins; validating ones
@@ -181,6 +182,7 @@ export function createDefaultAdmission(
       const def = kinds.byKind?.(group, kind, version);
       return def ? storage.list(group, def.version, def.plural, namespace) : [];
     },
+    authorize,
     log,
   });
   const chain = chainAdmission([

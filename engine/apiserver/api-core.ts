@@ -26,6 +26,7 @@ import { createNodeStreamsRegistry } from '../client/node-streams';
 import { createCrdController } from './crd/crd-controller';
 import { storageGroup } from './storage-keys';
 import { createAuthorization } from './authz/authorization';
+import { createConversionWebhook } from './crd/conversion-webhook';
 import { podSecurityConfig, type PodSecurityConfig } from './admission/pod-security/config';
 
 export type ApiCore = ReturnType<typeof createApiCore>;
@@ -66,9 +67,21 @@ export function createApiCore(opts: ApiCoreOptions) {
 
   const authorization = createAuthorization({ store, enabled: opts.rbac ?? true });
   const podSecurity = opts.podSecurity === false ? undefined : (opts.podSecurity ?? podSecurityConfig());
-  const defaultAdmission = createDefaultAdmission(kinds, () => resources, services, store, podSecurity, opts.log);
+  const defaultAdmission = createDefaultAdmission(
+    kinds,
+    () => resources,
+    services,
+    store,
+    podSecurity,
+    opts.log,
+    (a) => authorization.authorizer.authorize(a),
+  );
   const admission = { ...chainAdmission([defaultAdmission, authorization.escalation]), stop: () => defaultAdmission.stop() };
   const fields = createFieldManager({ schemaOf: (model) => (schemas.has(model) ? schemas.node(model) : undefined) });
+  const coreObject = (plural: string, ns: string, name: string) => {
+    const def = kinds.all().find((d: KindDef) => d.group === '' && d.plural === plural);
+    return def ? resources.get(def, ns, name).catch(() => undefined) : Promise.resolve(undefined);
+  };
   const resources = createResources({
     store,
     fields,
@@ -82,6 +95,13 @@ export function createApiCore(opts: ApiCoreOptions) {
       return JSON.parse(kv.value).metadata?.deletionTimestamp ? 'terminating' : 'active';
     },
     admission,
+    // CRD conversion webhooks reach their Service's endpoints (or URL), as admission webhooks do.
+    convert: createConversionWebhook({
+      lookup: {
+        service: (ns, name) => coreObject('services', ns, name),
+        endpoints: (ns, name) => coreObject('endpoints', ns, name),
+      },
+    }),
   });
 
   // One definition per stored key space (autoscaling v1 and v2 share theirs; events.k8s.io

@@ -10,6 +10,7 @@ import { errors } from './status';
 import { buildFilter } from './request-decoding';
 import { openWatch } from './watch';
 import { findSubresource } from './subresource-table';
+import { setPath, toScale } from './subresources-common';
 import type { KubeClient, ResourceRef, PatchType } from '../client/types';
 import type { Attributes } from './authz/request-info';
 import { exactName } from './authz/request-info';
@@ -100,6 +101,31 @@ export function createInProcessClient(core: ApiCore, opts: InProcessClientOption
         { dryRun: opts.dryRun, subresource: opts.subresource, fieldManager: IN_PROCESS_MANAGER, request },
         rv || undefined,
       );
+    },
+
+    async getScale(res, ns, name) {
+      const def = kind(res);
+      if (!def.subresources.scale) throw errors.notFoundPath();
+      await allow('get', def, ns, name, 'scale');
+      return toScale(def, await resources.get(def, nsOf(def, ns), name));
+    },
+
+    async updateScale(res, ns, name, replicas) {
+      const def = kind(res);
+      const scale = def.subresources.scale;
+      if (!scale) throw errors.notFoundPath();
+      await allow('update', def, ns, name, 'scale');
+      const updated = await resources.mutate(
+        def,
+        nsOf(def, ns),
+        name,
+        (cur) => {
+          setPath(cur, scale.specReplicasPath, replicas);
+          return cur;
+        },
+        { fieldManager: IN_PROCESS_MANAGER, request },
+      );
+      return toScale(def, updated);
     },
 
     async patch(res, ns, name, type, patch, opts = {}) {

@@ -6,6 +6,7 @@ import type { KindDef, KubeObject, FieldError } from '../kinds/types';
 import { ConflictError, KeyExistsError, NotFoundError, type Store, type KeyValue } from '../store/types';
 import { errors, ApiError } from './status';
 import { createResourceLists } from './resource-lists';
+import { present, presentAll, toStorageVersion, type Converter } from './crd/conversion-webhook';
 import { decodeObject, encodeObject, objectKey } from './storage-keys';
 import type { FieldManager } from './field-manager';
 import { withKind, toStored, prepareCreateMeta, prepareUpdateMeta, rfc3339, deepEqual } from './object-meta';
@@ -85,6 +86,8 @@ export interface ResourceStoreDeps {
   now?: () => Date;
   /** Keeps metadata.managedFields (field-manager.ts); without it they are dropped. */
   fields?: Pick<FieldManager, 'track'>;
+  /** CRD conversion webhooks (crd/conversion-webhook.ts); kinds with one are converted on every read and write. */
+  convert?: Converter;
 }
 
 export type Resources = ReturnType<typeof createResources>;
@@ -92,7 +95,9 @@ export type Resources = ReturnType<typeof createResources>;
 export function createResources(deps: ResourceStoreDeps) {
   const { store } = deps;
   const now = deps.now ?? (() => new Date());
-  const lists = createResourceLists(store);
+  const lists = createResourceLists(store, deps.convert);
+  const shown = (def: KindDef, obj: KubeObject) => present(def, obj, deps.convert);
+  const encodeStored = async (def: KindDef, obj: KubeObject) => encodeObject(toStored(def, await toStorageVersion(def, obj, deps.convert)));
   const { list, listJsonTexts } = lists;
 
   async function readKv(def: KindDef, ns: string | undefined, name: string): Promise<KeyValue> {
@@ -102,7 +107,7 @@ export function createResources(deps: ResourceStoreDeps) {
   }
 
   async function get(def: KindDef, ns: string | undefined, name: string): Promise<KubeObject> {
-    return withKind(def, decodeObject(await readKv(def, ns, name)));
+    return shown(def, decodeObject(await readKv(def, ns, name)));
   }
 
   /** Pages through the store, keeping what `take` returns (undefined = filtered out). */
@@ -128,7 +133,7 @@ export function createResources(deps: ResourceStoreDeps) {
     await deps.admission?.admitValid?.(def, obj, undefined, Boolean(opts.dryRun), opts.request);
     if (opts.dryRun) return withKind(def, obj);
     try {
-      const kv = await store.create(objectKey(def, ns, obj.metadata.name!), encodeObject(toStored(def, obj)));
+      const kv = await store.create(objectKey(def, ns, obj.metadata.name!), await encodeStored(def, obj));
       obj.metadata.resourceVersion = String(kv.modRevision);
       return withKind(def, obj);
     } catch (e) {
@@ -158,8 +163,8 @@ export function createResources(deps: ResourceStoreDeps) {
     for (let attempt = 0; ; attempt++) {
       const kv = await readKv(def, ns, name);
       if (precondition && precondition !== String(kv.modRevision)) throw errors.conflict(def.group, def.plural, name);
-      const old = withKind(def, decodeObject(kv));
-      const next = await change(withKind(def, decodeObject(kv)));
+      const old = await shown(def, decodeObject(kv));
+      const next = await change(def.conversionWebhook ? structuredClone(old) : withKind(def, decodeObject(kv)));
       if (!next.metadata) next.metadata = {};
       if (next.metadata.name !== undefined && next.metadata.name !== name) {
         throw errors.badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
@@ -204,7 +209,7 @@ export function createResources(deps: ResourceStoreDeps) {
           const res = await store.delete(kv.key, kv.modRevision);
           lists.forget(kv.key);
           deps.admission?.released?.(def, obj);
-          return withKind(def, decodeObject(res.prev, res.revision));
+          return shown(def, decodeObject(res.prev, res.revision));
         } catch (e) {
           if (e instanceof ConflictError && !precondition && attempt < 20) continue;
           if (e instanceof ConflictError) throw errors.conflict(def.group, def.plural, name);
@@ -216,7 +221,7 @@ export function createResources(deps: ResourceStoreDeps) {
       if (opts.dryRun) return obj;
       if (deepEqual(stripRv(obj), stripRv(old))) return old; // no-op writes do not bump resourceVersion
       try {
-        const res = await store.update(kv.key, encodeObject(toStored(def, obj)), kv.modRevision);
+        const res = await store.update(kv.key, await encodeStored(def, obj), kv.modRevision);
         obj.metadata.resourceVersion = String(res.modRevision);
         return obj;
       } catch (e) {
@@ -236,7 +241,7 @@ export function createResources(deps: ResourceStoreDeps) {
   ): Promise<{ obj: KubeObject; gone: boolean }> {
     for (let attempt = 0; ; attempt++) {
       const kv = await readKv(def, ns, name);
-      const cur = withKind(def, decodeObject(kv));
+      const cur = await shown(def, decodeObject(kv));
       if (attempt === 0) await deps.admission?.admitDelete?.(def, cur, Boolean(opts.dryRun), opts.request);
       const pre = opts.preconditions;
       if (pre?.uid && pre.uid !== cur.metadata.uid) {
@@ -277,11 +282,11 @@ export function createResources(deps: ResourceStoreDeps) {
           const res = await store.delete(kv.key, kv.modRevision);
           lists.forget(kv.key);
           deps.admission?.released?.(def, cur);
-          return { obj: withKind(def, decodeObject(res.prev, res.revision)), gone: true };
+          return { obj: await shown(def, decodeObject(res.prev, res.revision)), gone: true };
         }
         if (deepEqual(stripRv(next), stripRv(cur))) return { obj: cur, gone: false };
-        const res = await store.update(kv.key, encodeObject(toStored(def, next)), kv.modRevision);
-        return { obj: withKind(def, decodeObject(res)), gone: false };
+        const res = await store.update(kv.key, await encodeStored(def, next), kv.modRevision);
+        return { obj: await shown(def, decodeObject(res)), gone: false };
       } catch (e) {
         if (e instanceof ConflictError && attempt < 20) continue;
         if (e instanceof NotFoundError) throw errors.notFound(def.group, def.plural, name);
@@ -297,6 +302,8 @@ export function createResources(deps: ResourceStoreDeps) {
 
   return {
     get,
+    /** Stored objects as `def`'s version presents them (CRD conversion webhooks included). */
+    presentAll: (def: KindDef, objs: KubeObject[]) => presentAll(def, objs, deps.convert),
     list,
     listJsonTexts,
     create,

@@ -41,7 +41,7 @@ function getPath(obj: any, path: string): any {
     .reduce((o, k) => (o == null ? undefined : o[k]), obj);
 }
 
-function setPath(obj: any, path: string, value: unknown): void {
+export function setPath(obj: any, path: string, value: unknown): void {
   const keys = path.replace(/^\./, '').split('.');
   let cur = obj;
   for (const k of keys.slice(0, -1)) cur = cur[k] ??= {};
@@ -63,7 +63,8 @@ function scaleSelector(def: KindDef, obj: KubeObject): string | undefined {
   return selectorToString(asLabelSelector(sel));
 }
 
-function toScale(def: KindDef, obj: KubeObject) {
+/** The autoscaling/v1 Scale of an object whose kind declares a scale subresource. */
+export function toScale(def: KindDef, obj: KubeObject) {
   const s = def.subresources.scale!;
   const m = obj.metadata;
   return {

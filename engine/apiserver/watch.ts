@@ -4,10 +4,10 @@ import type { ServerResponse } from 'node:http';
 import type { KindDef, KubeObject } from '../kinds/types';
 import { CompactedError, type Store, type WatchEvent } from '../store/types';
 import type { ObjectFilter, Resources } from './resource-store';
-import { resourcePrefix } from './storage-keys';
+import { decodeObject, resourcePrefix } from './storage-keys';
 import { apiVersionOf } from './object-meta';
 import { sharedBefore, sharedLine, sharedNow } from './watch-shared';
-import { errors } from './status';
+import { ApiError, errors } from './status';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
@@ -124,7 +124,11 @@ export async function openWatch(deps: WatchDeps, req: WatchRequest, sink: WatchS
     prefix,
     afterRevision: startRev!,
     onEvents: (events) => {
-      for (const ev of events) deliver(ev);
+      for (const ev of events) {
+        if (!def.conversionWebhook) deliver(ev);
+        // Converted through the CRD's webhook: asynchronously, in order.
+        else converting = converting.then(() => deliverConverted(ev)).catch(failConversion);
+      }
     },
     onError: (err) => {
       const apiErr =
@@ -138,17 +142,36 @@ export async function openWatch(deps: WatchDeps, req: WatchRequest, sink: WatchS
 
   // Store events: decoded once and, for shareable requests with a line sink, encoded once for
   // every watcher of the same event (watch-shared.ts); the filter stays each watcher's own.
-  const shared = req.shareable && sink.line ? sink.line.bind(sink) : undefined;
+  // Kinds converted through a CRD's webhook are presented per watcher, asynchronously, in order.
+  const shared = req.shareable && sink.line && !def.conversionWebhook ? sink.line.bind(sink) : undefined;
   const emit = (ev: WatchEvent, type: EventType, variant: string, obj: () => KubeObject) => {
     if (closed) return;
     if (shared) shared(sharedLine(ev, def, variant, () => JSON.stringify({ type, object: req.encodeObject(obj()) }) + '\n'));
     else send(type, req.encodeObject(obj()));
   };
 
-  function deliver(ev: WatchEvent) {
+  let converting = Promise.resolve();
+  async function deliverConverted(ev: WatchEvent) {
+    if (closed) return;
+    const now = ev.type === 'delete' ? undefined : decodeObject(ev.kv);
+    const before = ev.prevKv ? decodeObject(ev.prevKv, ev.type === 'delete' ? ev.revision : ev.prevKv.modRevision) : undefined;
+    const present = [now, before].filter((o): o is KubeObject => o !== undefined);
+    const shown = await deps.resources.presentAll(def, present);
+    const at = (o: KubeObject | undefined) => (o ? shown[present.indexOf(o)] : undefined);
+    deliver(ev, { now: at(now), before: at(before) });
+  }
+
+  function failConversion(e: unknown) {
+    const apiErr = e instanceof ApiError ? e : errors.internal(e instanceof Error ? e.message : String(e));
+    send('ERROR', apiErr.toStatus());
+    finish(apiErr);
+  }
+
+  /** `shown`: the event's objects already presented (converted kinds). */
+  function deliver(ev: WatchEvent, shown?: { now?: KubeObject; before?: KubeObject }) {
     lastRev = ev.revision;
-    const now = sharedNow(ev, def);
-    const before = sharedBefore(ev, def);
+    const now = shown ? shown.now : sharedNow(ev, def);
+    const before = shown ? shown.before : sharedBefore(ev, def);
     const f = req.filter;
     const matchNow = now !== undefined && (!f || f(now));
     const matchBefore = before !== undefined && (!f || f(before));

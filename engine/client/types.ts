@@ -73,6 +73,10 @@ export interface KubeClient {
   ): Promise<KubeObject>;
   /** Resolves with the object as deleted (or as marked for deletion when finalizers/grace hold it). */
   delete(res: ResourceRef, namespace: string | undefined, name: string, opts?: DeleteOptions): Promise<KubeObject>;
+  /** GET <resource>/scale: an autoscaling/v1 Scale (built-ins and custom resources with a scale subresource). */
+  getScale?(res: ResourceRef, namespace: string | undefined, name: string): Promise<KubeObject>;
+  /** Sets <resource>/scale's spec.replicas; resolves with the new Scale. */
+  updateScale?(res: ResourceRef, namespace: string | undefined, name: string, replicas: number): Promise<KubeObject>;
   /** POST to a subresource: pods/binding, pods/eviction, ... Resolves with the response body. */
   createSubresource(res: ResourceRef, namespace: string | undefined, name: string, subresource: string, body: unknown): Promise<unknown>;
   /**

@@ -8,6 +8,7 @@ import { createHpaController } from './hpa';
 import type { MetricsSnapshot } from './types';
 import { behaviorOf, emptyHistory, normalizeReplicas } from './hpa-behavior';
 import { resourceReplicas } from './hpa-replicas';
+import { storedResources } from '../apiserver/stored-resources';
 
 const pod = (name: string, phase = 'Running', ready = true) => ({
   metadata: { name, namespace: 'default', labels: { app: 'web' } },
@@ -118,6 +119,86 @@ test('HPA scales a deployment up on high cpu and back down, with status and even
     await events.flush();
     const down = (await client.list(R.events, 'default')).items.find((e) => e.message === 'New size: 1; reason: All metrics below target');
     assert.ok(down, 'scale-down event');
+  } finally {
+    ctrl.stop();
+    informers.stop();
+    await t.close();
+  }
+});
+
+test('HPA scales a custom resource through its /scale subresource', async () => {
+  const t = await startTestCore();
+  const { client } = t;
+  const informers = createInformerFactory(client);
+  const events = createEventRecorder({ client, component: 'test' });
+  const metrics = (): MetricsSnapshot => ({
+    nodes: [],
+    pods: [
+      {
+        namespace: 'default',
+        name: 'web-1',
+        timestamp: new Date().toISOString(),
+        containers: [{ name: 'c', cpuNanoCores: 0.2e9, memoryBytes: 1 << 20 }],
+      },
+    ],
+  });
+  const ctrl = createHpaController(
+    { client, informers, events, log: () => {}, now: () => new Date(), resources: storedResources(t.core) },
+    { syncPeriodMs: 100, metrics },
+  );
+  const apps = { group: 'hpa.skiff.test', version: 'v1', plural: 'apps' };
+  await t.core.crds.start();
+  try {
+    await client.create({ group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions' }, undefined, {
+      metadata: { name: 'apps.hpa.skiff.test' },
+      spec: {
+        group: 'hpa.skiff.test',
+        scope: 'Namespaced',
+        names: { plural: 'apps', singular: 'app', kind: 'App' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+            subresources: {
+              status: {},
+              scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' },
+            },
+          },
+        ],
+      },
+    });
+    const app = (await eventually(async () => {
+      try {
+        return await client.create(apps, 'default', { metadata: { name: 'web' }, spec: { replicas: 1 } });
+      } catch {
+        return undefined; // not served yet
+      }
+    }, 'the CRD served'))!;
+    await client.update(apps, 'default', { ...app, status: { replicas: 1, selector: 'app=web' } }, { subresource: 'status' });
+    const p = pod('web-1');
+    const created = await client.create(R.pods, 'default', { metadata: p.metadata, spec: p.spec });
+    await client.update(R.pods, 'default', { ...created, status: p.status }, { subresource: 'status' });
+    await ctrl.start();
+    await informers.start();
+    await client.create(R.hpas, 'default', {
+      metadata: { name: 'web' },
+      spec: {
+        scaleTargetRef: { apiVersion: 'hpa.skiff.test/v1', kind: 'App', name: 'web' },
+        minReplicas: 1,
+        maxReplicas: 5,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }],
+      },
+    });
+    const replicas = async () => ((await client.get(apps, 'default', 'web')).spec as { replicas?: number }).replicas;
+    await eventually(async () => (await replicas()) === 4, 'custom resource scaled to 4');
+    const scale = (await client.getScale!(apps, 'default', 'web')) as unknown as {
+      kind: string;
+      spec: { replicas: number };
+      status: { selector: string };
+    };
+    assert.deepEqual([scale.kind, scale.spec.replicas, scale.status.selector], ['Scale', 4, 'app=web']);
   } finally {
     ctrl.stop();
     informers.stop();

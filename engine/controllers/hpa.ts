@@ -4,15 +4,16 @@
 // spec.behavior (hpa-behavior.ts) and min/max, writes the new count to the target and the
 // status (currentMetrics, conditions AbleToScale/ScalingActive/ScalingLimited) to the HPA.
 //
-// Scaling writes the target's spec.replicas with a get + update (retried on 409): the client
-// interface has no /scale subresource, and the effect for Deployments, ReplicaSets,
-// StatefulSets and ReplicationControllers is the same.
+// Scaling writes a built-in target's spec.replicas with a get + update (retried on 409), the
+// same effect as its /scale for Deployments, ReplicaSets, StatefulSets and ReplicationControllers;
+// any other kind (a custom resource) is read and scaled through its /scale subresource, its pods
+// chosen by the Scale's status.selector, as upstream.
 import type { KubeObject } from '../kinds/types';
 import type { ResourceRef } from '../client/types';
 import { R, isStatus } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
 import { keyOf, splitKey } from '../client/informer';
-import { labelSelectorFromObject, labelSelectorFromSet } from '../apimachinery/selectors';
+import { labelSelectorFromObject, labelSelectorFromSet, parseLabelSelector } from '../apimachinery/selectors';
 import type { Controller, ControllerDeps, MetricsSource } from './types';
 import { behaviorOf, emptyHistory, normalizeReplicas, recordScale, type ScaleHistory } from './hpa-behavior';
 import { MetricError, resourceReplicas, type PodUsage, type ResourceResult } from './hpa-replicas';
@@ -68,10 +69,20 @@ export function createHpaController(deps: ControllerDeps, opts: HpaControllerOpt
   }
 
   function selectedPods(target: KubeObject, namespace: string): KubeObject[] {
-    const sel =
-      target.kind === 'ReplicationController'
-        ? labelSelectorFromSet(target.spec?.selector ?? target.spec?.template?.metadata?.labels)
-        : labelSelectorFromObject(target.spec?.selector);
+    let sel;
+    if (target.kind === 'Scale') {
+      // A custom resource's /scale gives its selector as a string (status.selector).
+      try {
+        const selector = (target.status as { selector?: unknown } | undefined)?.selector;
+        sel = parseLabelSelector(typeof selector === 'string' ? selector : '');
+      } catch {
+        return [];
+      }
+    } else
+      sel =
+        target.kind === 'ReplicationController'
+          ? labelSelectorFromSet(target.spec?.selector ?? target.spec?.template?.metadata?.labels)
+          : labelSelectorFromObject(target.spec?.selector);
     if (sel.empty) return [];
     return pods.list().filter((p) => p.metadata.namespace === namespace && sel.matches(p.metadata.labels));
   }
@@ -131,13 +142,22 @@ export function createHpaController(deps: ControllerDeps, opts: HpaControllerOpt
 
     const refSpec: Obj = spec.scaleTargetRef ?? {};
     const group = String(refSpec.apiVersion ?? '').includes('/') ? String(refSpec.apiVersion).split('/')[0] : '';
-    const ref = targets[`${group}/${refSpec.kind}`];
+    let ref: ResourceRef | undefined = targets[`${group}/${refSpec.kind}`];
+    const targetName = String(refSpec.name ?? '');
+    // Any other kind (custom resources) is scaled through its /scale subresource, as upstream.
+    const viaScale = !ref && !!client.getScale && !!client.updateScale;
+    if (viaScale) {
+      const apiVersion = String(refSpec.apiVersion ?? '');
+      const [kind, version] = [String(refSpec.kind ?? ''), apiVersion.split('/')[1] ?? apiVersion];
+      const r = deps.resources?.().find((x) => x.group === group && x.kind === kind && (!version || x.version === version));
+      if (r) ref = { group: r.group, version: r.version, plural: r.plural };
+    }
     let target: KubeObject | undefined;
     let scaleError = '';
     if (!ref) scaleError = `no matches for kind "${refSpec.kind}" in group "${group}"`;
     else {
       try {
-        target = await client.get(ref, ns, refSpec.name);
+        target = viaScale ? await client.getScale!(ref, ns, targetName) : await client.get(ref, ns, targetName);
       } catch (e) {
         scaleError = (e as Error).message;
       }
@@ -236,7 +256,8 @@ export function createHpaController(deps: ControllerDeps, opts: HpaControllerOpt
     let lastScaleTime = old.lastScaleTime;
     if (desired !== current) {
       try {
-        await scaleTarget(ref, ns, refSpec.name, desired);
+        if (viaScale) await client.updateScale!(ref, ns, targetName, desired);
+        else await scaleTarget(ref, ns, targetName, desired);
         recordScale(h, behavior, current, desired, now.getTime());
         lastScaleTime = rfc3339(now);
         events.event(hpa, 'Normal', 'SuccessfulRescale', `New size: ${desired}; reason: ${reason}`);

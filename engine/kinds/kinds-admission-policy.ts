@@ -7,6 +7,7 @@ import { ageColumn, column, nameColumn } from './printing';
 import { child, duplicate, index, invalid, notSupported, required } from './field-errors';
 import { compileCel, CelCompileError } from '../apimachinery/cel/cel';
 import type { LabelSelector } from '../apimachinery/selectors/label-selector';
+import { isQualifiedName } from '../apimachinery/validation-strings';
 import type { WebhookRule } from './kinds-admissionregistration';
 
 /** A policy's resource rule: a webhook rule that may also name objects. */
@@ -38,7 +39,7 @@ export interface PolicySpec {
   failurePolicy?: string;
   matchConstraints?: MatchResources;
   validations?: PolicyValidation[];
-  auditAnnotations?: unknown[];
+  auditAnnotations?: { key?: string; valueExpression?: string }[];
   variables?: NamedExpression[];
   matchConditions?: NamedExpression[];
   paramKind?: { apiVersion?: string; kind?: string };
@@ -112,6 +113,20 @@ function validatePolicy(o: KubeObject): FieldError[] {
     compiles(v?.expression, child(p, 'expression'), true, errs);
     if (v?.messageExpression !== undefined) compiles(v.messageExpression, child(p, 'messageExpression'), false, errs);
     if (v?.reason !== undefined && !REASONS.includes(v.reason)) errs.push(notSupported(child(p, 'reason'), v.reason, REASONS));
+  });
+  const keys = new Set<string>();
+  listOf<{ key?: unknown; valueExpression?: unknown }>(spec.auditAnnotations).forEach((x, i) => {
+    const p = index('spec.auditAnnotations', i);
+    const key = typeof x?.key === 'string' ? x.key : '';
+    if (!key) errs.push(required(child(p, 'key')));
+    else if (keys.has(key)) errs.push(duplicate(child(p, 'key'), key));
+    else {
+      keys.add(key);
+      // The annotation is "<policy name>/<key>", which must be a qualified name.
+      const problems = isQualifiedName(`${o.metadata.name ?? ''}/${key}`);
+      if (problems.length) errs.push(invalid(child(p, 'key'), key, problems.join(', ')));
+    }
+    compiles(x?.valueExpression, child(p, 'valueExpression'), false, errs);
   });
   const names = new Set<string>();
   listOf<NamedExpression>(spec.variables).forEach((v, i) => {

@@ -71,6 +71,13 @@ export interface KindDef {
      *  Events live with core/v1 Events, as upstream stores them). */
     group?: string;
   };
+  /** A CRD version whose conversion is `Webhook`: objects are stored in `storageApiVersion` and
+   *  converted by the CRD's webhook (apiserver/crd/conversion-webhook.ts) on every read and write. */
+  conversionWebhook?: {
+    storageApiVersion: string;
+    clientConfig: Record<string, unknown>;
+    reviewVersions: string[];
+  };
   /** Fill defaults in place (create and update), like the Kubernetes defaulting functions. */
   defaults?(obj: KubeObject): void;
   /** Validate a whole object (after defaults). `old` is given on update, for immutable-field checks. */

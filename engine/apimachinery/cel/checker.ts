@@ -4,7 +4,7 @@
 // Calls like `optional.of(x)` are rewritten to their global names here.
 import type { Expr } from './ast';
 import { compileError } from './errors';
-import { GLOBAL_ARITY, MEMBER_ARITY } from './functions';
+import { GLOBAL_ARITY, MEMBER_ARITY } from './registry';
 import type { CelSchema } from './values';
 
 /** Deepest parsed tree accepted: chains of binary operators nest without parentheses. */
@@ -96,9 +96,11 @@ export function check(src: string, root: Expr, opts: CheckOptions): Set<string> 
       if (!(e.field in (schemaOf(e.target, bound, opts)?.properties ?? {}))) fail(e, `undefined field '${e.field}'`);
     }
     if (e.k === 'call') {
-      // optional.of(x) parses as a call on the name `optional`.
-      if (e.target?.k === 'id' && e.target.name === 'optional' && !bound.has('optional') && !opts.variables.includes('optional')) {
-        Object.assign(e, { fn: `optional.${e.fn}`, target: undefined });
+      // optional.of(x), format.dns1123Label(), ip.isCanonical(s), sets.contains(a, b) parse as calls
+      // on a name; when that name is no variable, they are the namespaced global functions.
+      const ns = e.target?.k === 'id' ? e.target.name : undefined;
+      if (ns && `${ns}.${e.fn}` in GLOBAL_ARITY && !bound.has(ns) && !opts.variables.includes(ns)) {
+        Object.assign(e, { fn: `${ns}.${e.fn}`, target: undefined });
         delete (e as { target?: Expr }).target;
       }
       const arity = e.target ? MEMBER_ARITY[e.fn] : (GLOBAL_ARITY[e.fn] ?? (/^(_.*_|!_|-_|@in)$/.test(e.fn) ? [e.args.length] : undefined));

@@ -16,3 +16,7 @@ export function compileError(src: string, offset: number, msg: string): CelCompi
   const col = offset - (before.lastIndexOf('\n') + 1) + 1;
   return new CelCompileError(`ERROR: <input>:${line}:${col}: ${msg}`);
 }
+
+/** Evaluation paused for an answer only an async source has (an authorization decision); the
+ *  caller fetches it and evaluates again. Never absorbed by && or ||. */
+export class CelSuspend extends Error {}

@@ -4,8 +4,8 @@
 // all/exists macros absorb errors the way CEL specifies (false && error == false).
 import type { Expr } from './ast';
 import { CelCostError, CelEvalError } from './errors';
-import { GLOBALS, MEMBERS, type Charge } from './functions';
-import { CelMap, CelOptional, CelType, Uint, toJson, typeName, type CelValue } from './values';
+import { GLOBALS, MEMBERS, type Charge } from './registry';
+import { CelMap, CelObject, CelOptional, CelType, Uint, toJson, typeName, type CelValue } from './values';
 
 /** Budget shared by the expressions of one request; `remaining` goes down as they run. */
 export interface CostBudget {
@@ -69,6 +69,10 @@ export function evaluate(ast: Expr, vars: Record<string, CelValue>, budget: Cost
       if (!target.present) return target;
       const inner = select(target.value!, field, true);
       return inner;
+    }
+    if (target instanceof CelObject && target.field) {
+      const v = target.field(field);
+      if (v !== undefined) return optional ? new CelOptional(v) : v;
     }
     if (!(target instanceof CelMap)) throw new CelEvalError(`no such key: ${field} (${typeName(target)} has no fields)`);
     const v = target.get(field);

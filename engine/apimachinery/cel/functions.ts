@@ -3,6 +3,7 @@
 // with its input (strings by length, lists by size), so a budget bounds any expression.
 import { CelEvalError } from './errors';
 import { compileRegex } from './regex';
+import { noOverload, len, str, perChar, toInt, type Charge, type Fn } from './support';
 import {
   CelMap,
   CelOptional,
@@ -12,7 +13,6 @@ import {
   celEquals,
   checkInt,
   checkUint,
-  toJson,
   typeName,
   utf8Decode,
   utf8Encode,
@@ -20,19 +20,6 @@ import {
   INT_MAX,
   INT_MIN,
 } from './values';
-
-export type Charge = (units: number) => void;
-type Fn = (args: CelValue[], charge: Charge) => CelValue;
-
-const noOverload = (fn: string, args: CelValue[]): never => {
-  throw new CelEvalError(`found no matching overload for '${fn}' applied to '(${args.map(typeName).join(', ')})'`);
-};
-const len = (v: CelValue) => (typeof v === 'string' ? v.length : Array.isArray(v) ? v.length : v instanceof Uint8Array ? v.length : 1);
-const str = (fn: string, args: CelValue[], i: number): string => {
-  const v = args[i];
-  return typeof v === 'string' ? v : noOverload(fn, args);
-};
-const perChar = (charge: Charge, ...vs: CelValue[]) => charge(Math.ceil(vs.reduce<number>((n, v) => n + len(v), 0) / 10));
 
 function arith(op: string, a: CelValue, b: CelValue, charge: Charge): CelValue {
   if (typeof a === 'bigint' && typeof b === 'bigint') {
@@ -73,17 +60,6 @@ function contains(coll: CelValue, x: CelValue, charge: Charge): boolean {
   }
   if (coll instanceof CelMap) return coll.has(x);
   return noOverload('@in', [x, coll]);
-}
-
-function toInt(v: CelValue): bigint {
-  if (typeof v === 'bigint') return v;
-  if (v instanceof Uint) return checkInt(v.v);
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v) || v <= -9.223372036854776e18 || v >= 9.223372036854776e18) throw new CelEvalError('integer overflow');
-    return BigInt(Math.trunc(v));
-  }
-  if (typeof v === 'string' && /^[+-]?\d+$/.test(v)) return checkInt(BigInt(v));
-  throw new CelEvalError(`cannot convert ${typeName(v)} ${JSON.stringify(toJson(v))} to int`);
 }
 
 function toStr(v: CelValue): string {

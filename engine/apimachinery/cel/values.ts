@@ -19,6 +19,19 @@ export class CelOptional {
   }
 }
 
+/** A library value (quantity, url, ip, cidr, semver, format, timestamp, duration): opaque to CEL. */
+export abstract class CelObject {
+  /** The CEL type name, as `type(x)` and error messages show it. */
+  abstract readonly celType: string;
+  abstract equals(other: CelObject): boolean;
+  /** Its text (string(x), and JSON when a value leaves CEL). */
+  abstract toString(): string;
+  /** Ordering for `<`, `>`; only timestamps and durations have one. */
+  compare?(other: CelObject): number;
+  /** A field selected with `.name` (authorizer.requestResource); undefined when there is none. */
+  field?(name: string): CelValue | undefined;
+}
+
 export class CelMap {
   /** Encoded key → [key, value], so int 1, uint 1u and string "1" stay distinct keys. */
   readonly entries = new Map<string, [CelValue, CelValue]>();
@@ -39,7 +52,19 @@ export class CelMap {
   }
 }
 
-export type CelValue = null | boolean | bigint | Uint | number | string | Uint8Array | CelValue[] | CelMap | CelType | CelOptional;
+export type CelValue =
+  | null
+  | boolean
+  | bigint
+  | Uint
+  | number
+  | string
+  | Uint8Array
+  | CelValue[]
+  | CelMap
+  | CelType
+  | CelOptional
+  | CelObject;
 
 export const INT_MIN = -(2n ** 63n);
 export const INT_MAX = 2n ** 63n - 1n;
@@ -75,6 +100,7 @@ export function typeName(v: CelValue): string {
   if (Array.isArray(v)) return 'list';
   if (v instanceof CelMap) return 'map';
   if (v instanceof CelOptional) return 'optional_type';
+  if (v instanceof CelObject) return v.celType;
   return 'type';
 }
 
@@ -115,6 +141,7 @@ export function toJson(v: CelValue): unknown {
   if (v instanceof CelType) return v.name;
   if (v instanceof CelOptional) return v.present ? toJson(v.value!) : null;
   if (v instanceof Uint8Array) return utf8Decode(v);
+  if (v instanceof CelObject) return v.toString();
   return v;
 }
 
@@ -140,6 +167,7 @@ export function celEquals(a: CelValue, b: CelValue): boolean {
     return a.keys().every((k) => b.has(k) && celEquals(a.get(k)!, b.get(k)!));
   }
   if (a instanceof CelType && b instanceof CelType) return a.name === b.name;
+  if (a instanceof CelObject && b instanceof CelObject) return a.equals(b);
   if (a instanceof CelOptional && b instanceof CelOptional) {
     return a.present === b.present && (!a.present || celEquals(a.value!, b.value!));
   }
@@ -157,6 +185,7 @@ export function celCompare(a: CelValue, b: CelValue): number {
     for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
     return Math.sign(a.length - b.length);
   }
+  if (a instanceof CelObject && b instanceof CelObject && a.celType === b.celType && a.compare) return a.compare(b);
   throw new CelEvalError(`no such overload: ${typeName(a)} < ${typeName(b)}`);
 }
 

@@ -5,9 +5,11 @@ import type { FieldError, KubeObject } from '../types';
 import { defineKind } from '../define-kind';
 import { goRaw } from '../go-format';
 import { child, index, invalid, isDNS1035Label, oneOf, required } from '../validation';
+import { forbidden } from '../field-errors';
 import { compileJsonPath } from './jsonpath';
 import { checkStructural } from './structural-check';
 import { compileSchemaRules } from './crd-rules';
+import type { CrdConversion } from './crd-kinds';
 import type { StructuralSchema } from './structural-schema';
 
 type Obj = Record<string, any>;
@@ -15,6 +17,33 @@ type Obj = Record<string, any>;
 export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
 
 const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** spec.conversion as upstream validates it (None, or Webhook with a clientConfig and review versions). */
+function validateConversion(c: CrdConversion | undefined): FieldError[] {
+  if (!c) return [];
+  const errs = oneOf('spec.conversion.strategy', c.strategy, ['None', 'Webhook']);
+  const w = c.webhook;
+  if (c.strategy === 'None' && w) errs.push(forbidden('spec.conversion.webhook', 'should not be set when strategy is not set to Webhook'));
+  if (c.strategy !== 'Webhook') return errs;
+  if (!w) return [...errs, required('spec.conversion.webhook', 'required when strategy is set to Webhook')];
+  const versions: unknown[] = Array.isArray(w.conversionReviewVersions) ? w.conversionReviewVersions : [];
+  if (!versions.includes('v1') && !versions.includes('v1beta1')) {
+    errs.push(required('spec.conversion.webhook.conversionReviewVersions', 'must include at least one of v1, v1beta1'));
+  }
+  const cc = w.clientConfig ?? {};
+  if (!cc.url === !cc.service) errs.push(required('spec.conversion.webhook.clientConfig', 'exactly one of url or service is required'));
+  else if (cc.url && !(typeof cc.url === 'string' && cc.url.startsWith('https://'))) {
+    errs.push(invalid('spec.conversion.webhook.clientConfig.url', cc.url, "'https' is the only allowed URL scheme"));
+  } else if (cc.service && (!cc.service.name || !cc.service.namespace)) {
+    errs.push(
+      required(
+        `spec.conversion.webhook.clientConfig.service.${cc.service.name ? 'namespace' : 'name'}`,
+        'service namespace and name are required',
+      ),
+    );
+  }
+  return errs;
+}
 
 function validateCrd(crd: KubeObject): FieldError[] {
   const spec: Obj = crd.spec ?? {};
@@ -32,6 +61,7 @@ function validateCrd(crd: KubeObject): FieldError[] {
   }
   if (!names.kind) errs.push(required('spec.names.kind'));
   if (!names.listKind) errs.push(required('spec.names.listKind'));
+  errs.push(...validateConversion((spec as { conversion?: CrdConversion }).conversion));
   const versions: Obj[] = spec.versions ?? [];
   if (versions.filter((v) => v.storage).length !== 1) {
     const value = versions.length

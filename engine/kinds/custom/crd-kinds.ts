@@ -1,7 +1,7 @@
 // Turns a CustomResourceDefinition into kind definitions, one per served version, so custom
 // resources go through the same resource store, watch, table and discovery paths as built-ins.
-// Versions use conversion None: every version reads and writes the same stored objects, which
-// are kept in the storage version's apiVersion.
+// With conversion None every version reads and writes the same stored objects, kept in the
+// storage version's apiVersion; with Webhook the apiserver converts each through the webhook.
 import type { KindDef, KubeObject, ScaleSubresource } from '../types';
 import { validateCustomObject } from './schema-validate';
 import { applyDefaults, unknownFieldPaths } from './schema-defaults';
@@ -11,6 +11,15 @@ import { compareVersions } from '../registry';
 import { compileSchemaRules, validateSchemaRules } from './crd-rules';
 
 type Obj = Record<string, any>;
+
+/** spec.conversion of a CRD. */
+export interface CrdConversion {
+  strategy?: string;
+  webhook?: {
+    conversionReviewVersions?: unknown;
+    clientConfig?: { url?: unknown; caBundle?: string; service?: { name?: string; namespace?: string; path?: string; port?: number } };
+  };
+}
 
 /** The kinds a CRD serves (empty when it has no served version). */
 export function kindsFromCrd(crd: KubeObject): KindDef[] {
@@ -26,6 +35,8 @@ function versionKind(crd: KubeObject, spec: Obj, names: Obj, group: string, v: O
   const schema: StructuralSchema | undefined = v.schema?.openAPIV3Schema;
   const scale: Obj | undefined = v.subresources?.scale;
   const storedApiVersion = `${group}/${storageVersion}`;
+  const conversion = (spec as { conversion?: CrdConversion }).conversion;
+  const webhook = conversion?.strategy === 'Webhook' ? (conversion.webhook ?? {}) : undefined;
   // Compiled once per kind; undefined when the schema has no x-kubernetes-validations.
   const rules = schema ? compileSchemaRules(schema, '').tree : undefined;
   return {
@@ -46,9 +57,17 @@ function versionKind(crd: KubeObject, spec: Obj, names: Obj, group: string, v: O
     ...(crd.metadata.deletionTimestamp ? { terminating: true } : {}),
     ...(schema ? { customSchema: schema as Record<string, unknown> } : {}),
     printerColumns: printerColumnsOf(v.additionalPrinterColumns),
-    ...(v.name !== storageVersion
-      ? { storage: { toStored: (o: KubeObject) => ({ ...o, apiVersion: storedApiVersion }), fromStored: (o: KubeObject) => o } }
-      : {}),
+    ...(webhook
+      ? {
+          conversionWebhook: {
+            storageApiVersion: storedApiVersion,
+            clientConfig: webhook.clientConfig ?? {},
+            reviewVersions: Array.isArray(webhook.conversionReviewVersions) ? (webhook.conversionReviewVersions as string[]) : [],
+          },
+        }
+      : v.name !== storageVersion
+        ? { storage: { toStored: (o: KubeObject) => ({ ...o, apiVersion: storedApiVersion }), fromStored: (o: KubeObject) => o } }
+        : {}),
     ...(v.deprecated ? { deprecationWarning: v.deprecationWarning ?? defaultDeprecationWarning(spec, v.name) } : {}),
     defaults: (obj) => applyDefaults(schema, obj),
     validate: (obj, old) => {

@@ -117,3 +117,76 @@ test('crd rules: an expensive rule stops at the cost budget with upstream words'
   assert.equal(errs.length, 1);
   assert.match(errs[0].message, /running out of cost budget/);
 });
+
+test('crd rules: the static cost estimate refuses rules too expensive for their bounds, worded as upstream', () => {
+  const tags = (bounds: Record<string, number>, itemBounds: Record<string, number>) =>
+    ({
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          properties: {
+            tags: {
+              type: 'array',
+              ...bounds,
+              items: { type: 'string', ...itemBounds },
+              'x-kubernetes-validations': [{ rule: "self.all(x, x.contains('gpu'))" }],
+            },
+          },
+        },
+      },
+    }) as StructuralSchema;
+  const base = 'spec.versions[0].schema.openAPIV3Schema';
+  const rule = `${base}.properties[spec].properties[tags].x-kubernetes-validations[0].rule`;
+  // Unbounded list of unbounded strings: the per-rule limit, its share of the total, and the total.
+  const unbounded = compileSchemaRules(tags({}, {}), base).errors;
+  assert.deepEqual(
+    unbounded.map((e) => [e.field, e.reason]),
+    [
+      [rule, 'FieldValueForbidden'],
+      [rule, 'FieldValueForbidden'],
+      [base, 'FieldValueForbidden'],
+    ],
+  );
+  assert.equal(
+    unbounded[0].message,
+    'Forbidden: estimated rule cost exceeds budget by factor of more than 100x (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)',
+  );
+  assert.equal(
+    unbounded[1].message,
+    'Forbidden: contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema',
+  );
+  assert.match(
+    unbounded[2].message,
+    /^Forbidden: x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema exceeds budget/,
+  );
+  // maxItems and maxLength bound the estimate: accepted.
+  assert.deepEqual(compileSchemaRules(tags({ maxItems: 100 }, { maxLength: 64 }), base).errors, []);
+  // Near the limit the factor is printed (upstream: "%.1fx").
+  const near = compileSchemaRules(tags({ maxItems: 2_000_000 }, { maxLength: 16 }), base).errors;
+  assert.match(near[0]?.message ?? '', /exceeds budget by factor of \d\.\dx/);
+  // A rule inside list items applies once per element: cardinality multiplies its cost.
+  const perItem = {
+    type: 'object',
+    properties: {
+      list: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { name: { type: 'string', maxLength: 1000 } },
+          'x-kubernetes-validations': [{ rule: "self.name.matches('^[a-z]+$')" }],
+        },
+      },
+    },
+  } as StructuralSchema;
+  assert.match(compileSchemaRules(perItem, base).errors[0]?.message ?? '', /estimated rule cost exceeds budget/);
+  (perItem.properties!.list as { maxItems?: number }).maxItems = 10;
+  assert.deepEqual(compileSchemaRules(perItem, base).errors, []);
+  // A messageExpression concatenating string(int) has no size bound, as upstream finds.
+  const msg = {
+    type: 'object',
+    properties: { n: { type: 'integer' } },
+    'x-kubernetes-validations': [{ rule: 'self.n > 0', messageExpression: "'n is ' + string(self.n)" }],
+  } as StructuralSchema;
+  assert.match(compileSchemaRules(msg, base).errors[0]?.message ?? '', /estimated messageExpression cost exceeds budget/);
+});

@@ -4,7 +4,7 @@
 // rules; optionalOldSelf makes it an optional). Wording follows kube-apiserver:
 // `spec: Invalid value: "object": <message>`. Kinds without rules pay nothing.
 import type { FieldError } from '../types';
-import { invalid } from '../field-errors';
+import { forbidden, invalid } from '../field-errors';
 import { goRaw } from '../go-format';
 import {
   compileCel,
@@ -14,7 +14,13 @@ import {
   CelOptional,
   fromJson,
   PER_OBJECT_COST_BUDGET,
+  STATIC_ESTIMATED_COST_LIMIT,
+  STATIC_ESTIMATED_CRD_COST_LIMIT,
+  costErrorMessage,
+  estimateCost,
+  maxElements,
   type CelProgram,
+  type SizedSchema,
   type CostBudget,
 } from '../../apimachinery/cel/cel';
 import { isPlainObject, type StructuralSchema } from './structural-schema';
@@ -52,7 +58,11 @@ const REASONS = ['FieldValueInvalid', 'FieldValueForbidden', 'FieldValueRequired
 const ROOT_FIELDS: Record<string, StructuralSchema> = {
   apiVersion: { type: 'string' },
   kind: { type: 'string' },
-  metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+  metadata: {
+    type: 'object',
+    'x-kubernetes-preserve-unknown-fields': true,
+    properties: { name: { type: 'string', maxLength: 253 }, generateName: { type: 'string', maxLength: 253 } },
+  },
 };
 
 function goRule(r: RuleSpec): string {
@@ -63,14 +73,39 @@ function goRule(r: RuleSpec): string {
   );
 }
 
+/** Estimated costs of a schema's rules: each rule's cost times how often it can apply. */
+interface CostContext {
+  cardinality: number;
+  costs: { path: string; cost: number }[];
+}
+
 /** Compiles every rule under `schema`; errors are worded for the CRD's schema path. */
 export function compileSchemaRules(schema: StructuralSchema, path: string): { tree?: RuleNode; errors: FieldError[] } {
   const errors: FieldError[] = [];
-  const tree = compileNode(schema, path, errors, true);
+  const ctx: CostContext = { cardinality: 1, costs: [] };
+  const tree = compileNode(schema, path, errors, ctx, true);
+  // Upstream's CRD-wide limit: the total, and the (up to four) rules costing ≥ 1% of it.
+  const total = ctx.costs.reduce((n, c) => n + c.cost, 0);
+  if (total > STATIC_ESTIMATED_CRD_COST_LIMIT) {
+    const top = ctx.costs.filter((c) => c.cost >= STATIC_ESTIMATED_CRD_COST_LIMIT / 100).sort((a, b) => b.cost - a.cost);
+    for (const c of top.slice(0, 4)) {
+      errors.push(forbidden(c.path, 'contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema'));
+    }
+    const what = 'x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema';
+    errors.push(forbidden(path, costErrorMessage(what, total, STATIC_ESTIMATED_CRD_COST_LIMIT)));
+  }
   return { tree, errors };
 }
 
-function compileNode(s: StructuralSchema, path: string, errors: FieldError[], root = false): RuleNode | undefined {
+/** One compiled expression's estimated cost, checked against the per-rule limit. */
+function observeCost(program: CelProgram, schema: StructuralSchema, p: string, what: string, errors: FieldError[], ctx: CostContext) {
+  const sized = schema as SizedSchema;
+  const cost = Math.min(Number.MAX_VALUE, estimateCost(program.ast, { self: sized, oldSelf: sized }) * ctx.cardinality);
+  if (cost > STATIC_ESTIMATED_COST_LIMIT) errors.push(forbidden(p, costErrorMessage(what, cost, STATIC_ESTIMATED_COST_LIMIT)));
+  ctx.costs.push({ path: p, cost });
+}
+
+function compileNode(s: StructuralSchema, path: string, errors: FieldError[], ctx: CostContext, root = false): RuleNode | undefined {
   if (typeof s !== 'object' || s === null) return undefined;
   const node: RuleNode = { schema: s, rules: [] };
   const typed = root ? { ...s, properties: { ...ROOT_FIELDS, ...(s.properties ?? {}) } } : s;
@@ -79,15 +114,21 @@ function compileNode(s: StructuralSchema, path: string, errors: FieldError[], ro
   (Array.isArray(list) ? (list as unknown[]) : []).forEach((r, i) => {
     const p = `${path}.x-kubernetes-validations[${i}]`;
     const compiled = compileRule(r, typed, p, errors);
-    if (compiled) node.rules.push(compiled);
+    if (!compiled) return;
+    node.rules.push(compiled);
+    observeCost(compiled.program, typed, `${p}.rule`, 'estimated rule cost', errors, ctx);
+    if (compiled.message) observeCost(compiled.message, typed, `${p}.messageExpression`, 'estimated messageExpression cost', errors, ctx);
   });
+  // Children of a list or map apply once per element (upstream's MaxCardinality).
+  const inner: CostContext = { ...ctx, cardinality: ctx.cardinality * maxElements(s) };
+  if (s.type !== 'array' && !isPlainObject(s.additionalProperties)) inner.cardinality = ctx.cardinality;
   for (const [name, child] of Object.entries(s.properties ?? {})) {
-    const c = compileNode(child, `${path}.properties[${name}]`, errors);
+    const c = compileNode(child, `${path}.properties[${name}]`, errors, inner);
     if (c) (node.properties ??= {})[name] = c;
   }
-  if (isPlainObject(s.items)) node.items = compileNode(s.items, `${path}.items`, errors);
+  if (isPlainObject(s.items)) node.items = compileNode(s.items, `${path}.items`, errors, inner);
   if (isPlainObject(s.additionalProperties)) {
-    node.additionalProperties = compileNode(s.additionalProperties, `${path}.additionalProperties`, errors);
+    node.additionalProperties = compileNode(s.additionalProperties, `${path}.additionalProperties`, errors, inner);
   }
   const used = node.rules.length || node.properties || node.items || node.additionalProperties;
   return used ? node : undefined;

@@ -6,11 +6,15 @@ import {
   compileCel,
   CelCostError,
   CelEvalError,
+  CelSuspend,
   LazyMap,
   PER_CALL_COST_LIMIT,
   type CelValue,
   type CostBudget,
+  typeName,
 } from '../../../apimachinery/cel/cel';
+
+const MAX_AUDIT_VALUE = 10 * 1024;
 
 export interface Violation {
   message: string;
@@ -23,6 +27,8 @@ export interface CompiledPolicy {
   matches(vars: Record<string, CelValue>, budget: CostBudget): boolean;
   /** The failed validations (evaluation errors become violations unless failurePolicy is Ignore). */
   validate(vars: Record<string, CelValue>, budget: CostBudget): Violation[];
+  /** auditAnnotations' values (null or empty values are left out, as upstream). */
+  audit(vars: Record<string, CelValue>, budget: CostBudget): { key: string; value: string }[];
   /** The request's variables plus the policy's own `variables`, evaluated lazily. */
   withVariables(vars: Record<string, CelValue>, budget: CostBudget): Record<string, CelValue>;
 }
@@ -39,6 +45,7 @@ export function compilePolicy(policy: KubeObject): CompiledPolicy {
     program: compile(v.expression, true),
     message: v.messageExpression ? compile(v.messageExpression, false) : undefined,
   }));
+  const audits = (spec.auditAnnotations ?? []).map((x) => ({ key: x.key ?? '', program: compile(x.valueExpression, false) }));
   const ignore = spec.failurePolicy === 'Ignore';
 
   const messageOf = (v: (typeof validations)[number], vars: Record<string, CelValue>, budget: CostBudget): string => {
@@ -48,7 +55,7 @@ export function compilePolicy(policy: KubeObject): CompiledPolicy {
       const m = v.message.eval(vars, budget);
       return typeof m === 'string' && m.trim() && !m.includes('\n') ? m : fallback;
     } catch (e) {
-      if (e instanceof CelCostError) throw e;
+      if (e instanceof CelCostError || e instanceof CelSuspend) throw e;
       return fallback;
     }
   };
@@ -57,6 +64,18 @@ export function compilePolicy(policy: KubeObject): CompiledPolicy {
     matches(vars, budget) {
       for (const c of conditions) if (c.program.eval(vars, budget) === false) return false;
       return true;
+    },
+    audit(vars, budget) {
+      const out: { key: string; value: string }[] = [];
+      for (const x of audits) {
+        const v = x.program.eval(vars, budget);
+        if (v === null || v === '') continue;
+        if (typeof v !== 'string')
+          throw new CelEvalError(`valueExpression '${x.program.source}' resulted in unsupported return type: ${typeName(v)}`);
+        // Upstream truncates values to 10 KiB.
+        out.push({ key: x.key, value: v.slice(0, MAX_AUDIT_VALUE) });
+      }
+      return out;
     },
     withVariables(vars, budget) {
       const thunks = new Map<string, () => CelValue>();

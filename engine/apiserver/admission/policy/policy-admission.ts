@@ -12,7 +12,20 @@ import { isExemptFromWebhooks, rulesMatch } from '../webhook/rules-match';
 import { namespaceSelectorMatches, objectSelectorMatches } from '../webhook/selectors-match';
 import { requestVariable } from '../webhook/match-conditions';
 import type { AdmissionAttributes, Operation, Webhook } from '../webhook/types';
-import { CelEvalError, CelCostError, fromJson, type CelValue } from '../../../apimachinery/cel/cel';
+import {
+  Authorizer,
+  CelEvalError,
+  CelCostError,
+  CelSuspend,
+  fromJson,
+  type AuthzAnswer,
+  type AuthzCheck,
+  type AuthzOracle,
+  type CelValue,
+} from '../../../apimachinery/cel/cel';
+import type { UserInfo } from '../../../apimachinery/user-info';
+import type { Attributes } from '../../authz/request-info';
+import type { Decision } from '../../authz/rbac-authorizer';
 import { bindingSpecOf, policySpecOf, type MatchResources } from '../../../kinds/kinds-admission-policy';
 import { compilePolicy, policyBudget, type CompiledPolicy, type Violation } from './compiled-policy';
 
@@ -22,8 +35,18 @@ export interface PolicyAdmissionDeps {
   namespace(name: string): Promise<KubeObject | undefined>;
   /** Param objects of a paramKind (namespace undefined: every namespace, or cluster-scoped). */
   params(apiVersion: string, kind: string, namespace: string | undefined): Promise<KubeObject[]>;
+  /** The cluster's authorizer, for the `authorizer` variable (without one, every check errors). */
+  authorize?: (a: Attributes) => Promise<Decision>;
   log?: (line: string) => void;
 }
+
+/** Each round answers the checks the last one needed; a rule makes at most a few (each costs 350,000). */
+const MAX_AUTHZ_ROUNDS = 20;
+
+const serviceAccountUser = (ns: string, name: string): UserInfo => ({
+  user: `system:serviceaccount:${ns}:${name}`,
+  groups: ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'],
+});
 
 /** matchConstraints / matchResources as the webhook matchers see them. */
 function asWebhook(m: MatchResources | undefined): Webhook {
@@ -106,7 +129,9 @@ export function createPolicyAdmission(deps: PolicyAdmissionDeps): Admission {
       } else {
         for (const param of params.length ? params : [undefined]) {
           try {
-            violations.push(...evaluate(compiledFor(policy), { ...base, params: fromJson(param ?? null) }));
+            const r = await evaluate(compiledFor(policy), { ...base, params: fromJson(param ?? null) }, a);
+            violations.push(...r.violations);
+            for (const x of r.audits) request?.annotate(`${policy.metadata.name ?? ''}/${x.key}`, x.value);
           } catch (e) {
             if (!(e instanceof CelEvalError)) throw e;
             log(`admission: policy ${policy.metadata.name ?? ''}: ${e.message}`);
@@ -118,11 +143,60 @@ export function createPolicyAdmission(deps: PolicyAdmissionDeps): Admission {
     }
   }
 
-  function evaluate(policy: CompiledPolicy, vars: Record<string, CelValue>): Violation[] {
+  async function answer(c: AuthzCheck, user: UserInfo | undefined): Promise<AuthzAnswer> {
+    if (!deps.authorize) return { allowed: false, reason: '', error: 'no authorizer is configured' };
+    const who = c.serviceAccount ? serviceAccountUser(c.serviceAccount.namespace, c.serviceAccount.name) : user;
+    if (!who) return { allowed: false, reason: '', error: 'the request has no user' };
+    const attrs: Attributes = {
+      user: who,
+      verb: c.verb,
+      resourceRequest: c.path === undefined,
+      path: c.path ?? '',
+      apiGroup: c.group,
+      apiVersion: '*',
+      namespace: c.namespace,
+      resource: c.resource,
+      subresource: c.subresource,
+      name: c.name,
+    };
+    try {
+      return await deps.authorize(attrs);
+    } catch (e) {
+      return { allowed: false, reason: '', error: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
+  /** Runs a policy; authorizer checks suspend evaluation until the authorizer answers them. */
+  async function evaluate(policy: CompiledPolicy, vars: Record<string, CelValue>, a: AdmissionAttributes) {
+    const answers = new Map<string, AuthzAnswer>();
+    const pending = new Map<string, AuthzCheck>();
+    const oracle: AuthzOracle = (c) => {
+      const key = JSON.stringify(c);
+      const hit = answers.get(key);
+      if (hit) return hit;
+      pending.set(key, c);
+      throw new CelSuspend();
+    };
+    const target = { group: a.def.group, resource: a.def.plural, subresource: a.subresource, namespace: a.namespace ?? '', name: a.name };
+    const authorizer = new Authorizer(oracle, target);
+    for (let round = 0; ; round++) {
+      try {
+        return evaluateOnce(policy, { ...vars, authorizer });
+      } catch (e) {
+        if (!(e instanceof CelSuspend)) throw e;
+        if (round >= MAX_AUTHZ_ROUNDS) throw new CelEvalError('too many authorization checks');
+        for (const [key, c] of pending) answers.set(key, await answer(c, a.user));
+        pending.clear();
+      }
+    }
+  }
+
+  function evaluateOnce(policy: CompiledPolicy, vars: Record<string, CelValue>) {
     const budget = policyBudget();
     try {
       const all = policy.withVariables(vars, budget);
-      return policy.matches(all, budget) ? policy.validate(all, budget) : [];
+      if (!policy.matches(all, budget)) return { violations: [], audits: [] };
+      return { violations: policy.validate(all, budget), audits: policy.audit(all, budget) };
     } catch (e) {
       if (e instanceof CelCostError) throw new CelEvalError('running out of cost budget');
       throw e;

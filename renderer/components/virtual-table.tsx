@@ -51,7 +51,7 @@ const VirtualRow = memo(function VirtualRow(p: {
         const tone = c.index >= 0 ? toneForCell(c.name, text) : undefined;
         const badge = p.warning && (c.sort === 0 || (i === 0 && c.index >= 0)) ? p.warning : undefined;
         return (
-          <span key={c.sort} className={tone ? `tone-${tone}` : undefined} title={text.length > 30 ? text : undefined}>
+          <span key={c.sort} role="cell" className={tone ? `tone-${tone}` : undefined} title={text.length > 30 ? text : undefined}>
             {badge && (
               <span
                 className="tag warn warning-badge"

@@ -186,6 +186,9 @@ export function LogView({ tab, active }: { tab: LogsTab; active: boolean }) {
       <div
         ref={box}
         className={`log-lines${wrap ? ' wrap' : ''}`}
+        tabIndex={0}
+        role="log"
+        aria-label={`Log of ${tab.title}`}
         onScroll={(e) => {
           const el = e.currentTarget;
           setScrollTop(el.scrollTop);

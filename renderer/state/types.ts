@@ -36,6 +36,8 @@ export interface LogsTab {
   pod?: string;
   containers?: string[];
   selector?: string;
+  /** Where the log starts (a log-since.ts choice id); unset: the last 500 lines (100 per pod merged). */
+  since?: string;
 }
 
 export interface ShellTab {

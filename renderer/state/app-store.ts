@@ -64,6 +64,7 @@ export interface AppState extends WorkspaceSlice {
   showStart(): void;
   showOverview(): void;
   showList(resource: ApiResource, keepEditor?: boolean): void;
+  showHelm: (release?: { namespace: string; name: string }) => void;
   select(sel: Selection | undefined): void;
   askDelete(sel: Selection | undefined): void;
   openEditor(req: Omit<EditorRequest, 'id' | 'profile'> & { profile?: string }): void;
@@ -265,6 +266,7 @@ export function createAppStore(deps: AppStoreDeps): AppStore {
             s.selection?.resource.name === resource.name && s.selection.resource.group === resource.group ? s.selection : undefined,
           ...(keepEditor ? {} : leaveEditor()),
         })),
+      showHelm: (release) => set({ view: { kind: 'helm', release }, selection: undefined, ...leaveEditor() }),
       select: (selection) => set({ selection }),
       askDelete: (deleteRequest) => set({ deleteRequest }),
       openEditor(req) {

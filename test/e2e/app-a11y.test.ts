@@ -3,58 +3,24 @@
 // against one simulated cluster started through the app.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { startAppFixture, type AppFixture } from './app-fixture';
+import { startAppFixture, startClusterThroughApp, type AppFixture } from './app-fixture';
+import { seriousViolations } from './axe';
 import { screenshot } from './browser';
 import { waitFor } from '../wait-for';
 
 const CLUSTER = 'a11y';
 const PROFILE = `skiff-${CLUSTER}`;
-// axe-core is a devDependency; SKIFF_AXE_SCRIPT points at another copy of axe.min.js.
-const axeScript = () => process.env.SKIFF_AXE_SCRIPT ?? createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-interface AxeResult {
-  violations: Array<{ id: string; impact?: string; help: string; nodes: Array<{ target: string[]; failureSummary?: string }> }>;
-}
-
 let f: AppFixture;
 let page: Page;
 
-async function serious(where: string): Promise<string[]> {
-  // Evaluated through the debugger protocol: the app's CSP (script-src 'self') refuses a script tag.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(axeScript(), 'utf8'));
-  const r = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<AxeResult> } }).axe;
-    return axe.run(document, { resultTypes: ['violations'] });
-  });
-  return r.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${where}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.length} node(s): ${v.nodes
-          .slice(0, 3)
-          .map((n) => n.target.join(' '))
-          .join(', ')}; first: ${v.nodes[0]?.failureSummary?.replace(/\s+/g, ' ')}`,
-    );
-}
+const serious = (where: string) => seriousViolations(page, where);
 
 before(async () => {
   f = await startAppFixture();
   page = f.page;
   page.setDefaultTimeout(10_000);
-  const res = await page.request.post(`${f.url}/api/clusters`, { data: { name: CLUSTER, nodes: 1, runtime: 'simulated' } });
-  assert.equal(res.status(), 202, await res.text());
-  await waitFor(
-    'the cluster to run',
-    async () => {
-      const list = (await (await page.request.get(`${f.url}/api/clusters`)).json()) as { name: string; state: string }[];
-      return list.find((c) => c.name === CLUSTER)?.state === 'running';
-    },
-    90_000,
-    200,
-  );
+  await startClusterThroughApp(f, CLUSTER);
   const pod = await page.request.post(`${f.url}/k8s/${PROFILE}/api/v1/namespaces/default/pods`, {
     data: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'seen' }, spec: { containers: [{ name: 'main', image: 'busybox' }] } },
   });

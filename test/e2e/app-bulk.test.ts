@@ -92,3 +92,16 @@ void test('bulk scale: two Deployments marked with "mark all", scaled to 3 in on
     assert.equal(d.spec.replicas, 3, name);
   }
 });
+
+void test('the palette finds objects of any kind by name, not only the list on screen', async () => {
+  await page.goto(`${f.url}/#/c/${profile}/core/pods?ns=default`);
+  await row('keep').waitFor({ timeout: 20_000 });
+  await page.keyboard.press('ControlOrMeta+K');
+  await page.getByTestId('palette-input').fill('d2');
+  const hit = page.getByTestId('palette-item').filter({ hasText: 'Deployment in default' });
+  await until('the Deployment d2 among the results', async () => (await hit.count()) > 0);
+  assert.match(await hit.first().innerText(), /^d2\b/);
+  await hit.first().click();
+  await page.locator('[data-testid="detail-panel"][data-kind="Deployment"][data-name="d2"]').waitFor();
+  assert.equal(await page.evaluate(() => location.hash), `#/c/${profile}/apps/deployments/default/d2?ns=default`);
+});

@@ -10,6 +10,7 @@ import { DeleteHost } from './detail/delete-dialog';
 import { CommandPalette } from './command-palette';
 import { ErrorBox } from './error-box';
 import { FirstRun } from './first-run';
+import { HelmReleases } from './helm/helm-releases';
 import { Overview } from './overview';
 import { ProfileGate } from './profiles/profile-gate';
 import { ProgressView } from './progress-view';
@@ -32,6 +33,15 @@ function MainView() {
   if (!loaded) return <div className="page muted">Loading…</div>;
   if (view.kind === 'progress') return <ProgressView cluster={view.cluster} />;
   if (view.kind === 'start' || !profile) return <FirstRun />;
+  if (view.kind === 'helm')
+    return (
+      <div className="page-col">
+        <ClusterDown />
+        <ProfileGate>
+          <HelmReleases key={profile} />
+        </ProfileGate>
+      </div>
+    );
   if (view.kind === 'list')
     return (
       <div className="page-col">

@@ -1,7 +1,9 @@
-// Ctrl/Cmd+K: jump to any kind (from discovery) or any object of the list on screen; actions
-// on the selected object (logs, shell, YAML, delete); switch profile (cluster) or namespace.
+// Ctrl/Cmd+K: jump to any kind (from discovery), any object of the list on screen or, once
+// typed into, any object of any kind in the namespace (object-index.ts); actions on the
+// selected object (logs, shell, YAML, delete); switch profile (cluster) or namespace.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { fuzzyFilter } from '../k8s/fuzzy';
+import { loadObjectIndex, searchableKinds, type IndexedObject } from '../k8s/object-index';
 import { navLabel, navSections, resourceId, resourcePath, wellKnown } from '../k8s/resources';
 import type { ApiResource } from '../k8s/types';
 import { useApp, useServices } from '../state/services';
@@ -37,6 +39,20 @@ function PaletteBody({ close }: { close(): void }) {
   const namespaces = useLiveTable(profile ? services.k8s(profile) : undefined, profile ? resourcePath(wellKnown.namespaces) : undefined, {
     includeObject: 'Metadata',
   });
+  const namespace = useApp((s) => s.namespace);
+  const [index, setIndex] = useState<IndexedObject[]>([]);
+  // Every kind's names, read once per opening (a few lists at a time, shown as they come).
+  useEffect(() => {
+    if (!profile) return;
+    const abort = new AbortController();
+    const kinds = new Map<string, ApiResource>();
+    for (const r of [...navSections.flatMap((s) => s.items), ...(discovered ?? [])]) kinds.set(resourceId(r), r);
+    void loadObjectIndex(services.k8s(profile), searchableKinds([...kinds.values()]), namespace, {
+      signal: abort.signal,
+      onKind: (objs) => setIndex((cur) => cur.concat(objs)),
+    });
+    return () => abort.abort();
+  }, [profile, namespace, discovered === undefined]); // eslint-disable-line react-hooks/exhaustive-deps -- once per opening, again when discovery first answers
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const listRef = useRef<HTMLUListElement>(null);
@@ -96,8 +112,26 @@ function PaletteBody({ close }: { close(): void }) {
     }
     return out;
   }, [profile, discovered, view, rows, showList, showOverview, select, showStart, selection, profiles, namespaces.set.rows, services]);
+  // Objects of every kind, searched only once something is typed (the list on screen is already above).
+  const objects = useMemo<Item[]>(() => {
+    const onScreen = view.kind === 'list' ? resourceId(view.resource) : '';
+    return index
+      .filter((o) => resourceId(o.resource) !== onScreen)
+      .map((o) => ({
+        id: `any:${resourceId(o.resource)}:${o.namespace}/${o.name}`,
+        label: o.name,
+        hint: `${o.resource.kind}${o.namespace ? ` in ${o.namespace}` : ''}`,
+        run: () => {
+          showList(o.resource);
+          select({ resource: o.resource, namespace: o.namespace, name: o.name });
+        },
+      }));
+  }, [index, view, showList, select]);
 
-  const shown = useMemo(() => fuzzyFilter(items, query, (i) => `${i.label} ${i.hint}`, 60), [items, query]);
+  const shown = useMemo(
+    () => fuzzyFilter(query.trim() ? items.concat(objects) : items, query, (i) => `${i.label} ${i.hint}`, 60),
+    [items, objects, query],
+  );
   useEffect(() => setActive(0), [query]);
   useEffect(() => {
     listRef.current?.children[active]?.scrollIntoView({ block: 'nearest' });

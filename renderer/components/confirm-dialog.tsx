@@ -1,5 +1,5 @@
 // A modal asking to confirm (destructive) actions; shows the action's error instead of closing.
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { errorText } from '../k8s/errors';
 import { useFocusTrap } from './use-focus-trap';
 
@@ -18,6 +18,7 @@ export function ConfirmDialog(p: ConfirmDialogProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const box = useRef<HTMLDivElement>(null);
+  const titleId = useId();
   useFocusTrap(box);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -50,12 +51,13 @@ export function ConfirmDialog(p: ConfirmDialogProps) {
         tabIndex={-1}
         role="dialog"
         aria-modal="true"
+        aria-labelledby={titleId}
         data-testid="confirm-dialog"
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !busy && !p.invalid && (e.target as HTMLElement).tagName !== 'BUTTON') confirm();
         }}
       >
-        <h2>{p.title}</h2>
+        <h2 id={titleId}>{p.title}</h2>
         <div style={{ marginTop: 10 }}>{p.children}</div>
         {error && (
           <div className="notice bad" role="alert">

@@ -9,6 +9,8 @@ import { useApp, useK8s, useServices } from '../state/services';
 import { useLiveTable } from '../state/use-live-table';
 import { useWarnings } from '../state/use-warnings';
 import { DetailPanel } from './detail/detail-panel';
+import { bulkActionsFor, type BulkAction } from '../k8s/bulk';
+import { BulkDialog } from './bulk-dialog';
 import { ErrorBox } from './error-box';
 import { runObjectAction } from './object-actions';
 import { useTableKeys } from './table-keys';
@@ -32,6 +34,8 @@ export function ResourceList({ resource }: { resource: ApiResource }) {
   const [labelInput, setLabelInput] = useState('');
   const [labelSelector, setLabelSelector] = useState('');
   const [wide, setWide] = useState(false);
+  const [marked, setMarked] = useState<Set<string>>(() => new Set());
+  const [bulk, setBulk] = useState<BulkAction | undefined>();
   const listNs = resource.namespaced ? namespace : '';
   const path = resourcePath(resource, listNs);
   const live = useLiveTable(client, path, { labelSelector });
@@ -42,6 +46,7 @@ export function ResourceList({ resource }: { resource: ApiResource }) {
     setQuery({ filter: '', sortColumn: -1, sortDesc: false });
     setLabelInput('');
     setLabelSelector('');
+    setMarked(new Set());
   }, [resource.name, resource.group]);
   useEffect(() => {
     const t = setTimeout(() => setLabelSelector(labelInput.trim()), 500);
@@ -65,6 +70,20 @@ export function ResourceList({ resource }: { resource: ApiResource }) {
     return measureColumns(names, live.set.rows.slice(0, 200));
   }, [live.columns, wide, resource.namespaced, listNs, hasRows]); // eslint-disable-line react-hooks/exhaustive-deps -- widths are measured when rows first arrive, not on every row update
 
+  const onMark = useCallback(
+    (row: Row, on: boolean) =>
+      setMarked((m) => {
+        const next = new Set(m);
+        if (on) next.add(row.key);
+        else next.delete(row.key);
+        return next;
+      }),
+    [],
+  );
+  const onMarkAll = useCallback((on: boolean) => setMarked(on ? new Set(view.rows.map((r) => r.key)) : new Set()), [view.rows]);
+  // Marks on rows that went away (deleted, filtered out by the server) no longer count.
+  const markedRows = useMemo(() => (marked.size ? view.rows.filter((r) => marked.has(r.key)) : []), [marked, view.rows]);
+  const bulkActions = bulkActionsFor(resource);
   const onSelect = useCallback((row: Row) => select({ resource, namespace: row.namespace, name: row.name }), [resource, select]);
   const selectedKey =
     selection && selection.resource.name === resource.name
@@ -83,8 +102,9 @@ export function ResourceList({ resource }: { resource: ApiResource }) {
       focusFilter: () => filterRef.current?.focus(),
       act: (sel: Parameters<typeof runObjectAction>[1], action: Parameters<typeof runObjectAction>[2]) =>
         void runObjectAction(services, sel, action),
+      mark: bulkActions.length ? (row: Row) => onMark(row, !marked.has(row.key)) : undefined,
     }),
-    [view.rows, resource, selectedKey, onSelect, select, services],
+    [view.rows, resource, selectedKey, onSelect, select, services, onMark, marked, bulkActions.length],
   );
   const keys = useTableKeys(keyDeps);
   // Arriving by keyboard (the palette closing, a new kind): the table takes the keys unless something else has focus.
@@ -146,6 +166,19 @@ export function ResourceList({ resource }: { resource: ApiResource }) {
             + Create
           </button>
         </div>
+        {markedRows.length > 0 && (
+          <div className="bulk-bar" data-testid="bulk-bar" role="toolbar" aria-label="Marked rows">
+            <span data-testid="bulk-count">{markedRows.length} marked</span>
+            {bulkActions.map((a) => (
+              <button key={a} data-testid={`bulk-${a}`} className={a === 'delete' ? 'danger' : undefined} onClick={() => setBulk(a)}>
+                {a === 'delete' ? 'Delete…' : a === 'restart' ? 'Restart…' : 'Scale…'}
+              </button>
+            ))}
+            <button className="ghost" data-testid="bulk-clear" onClick={() => setMarked(new Set())}>
+              Clear
+            </button>
+          </div>
+        )}
         {live.error && <ErrorBox error={live.error} title={`Cannot list ${label.toLowerCase()}`} />}
         {live.loading && !live.error ? (
           <div className="vt-empty">Loading {label.toLowerCase()}…</div>
@@ -163,7 +196,10 @@ export function ResourceList({ resource }: { resource: ApiResource }) {
             cursorKey={keys.cursorKey}
             onKeyDown={keys.onKeyDown}
             tableRef={tableRef}
-            label={`${label}: j/k move, Enter opens, / filters, l logs, s shell, e edit, d delete`}
+            label={`${label}: j/k move, Enter opens, / filters, Space marks, l logs, s shell, e edit, d delete`}
+            marked={bulkActions.length ? marked : undefined}
+            onMark={bulkActions.length ? onMark : undefined}
+            onMarkAll={bulkActions.length ? onMarkAll : undefined}
             empty={
               live.error
                 ? undefined
@@ -174,6 +210,16 @@ export function ResourceList({ resource }: { resource: ApiResource }) {
           />
         )}
       </div>
+      {bulk && client && (
+        <BulkDialog
+          client={client}
+          resource={resource}
+          action={bulk}
+          targets={markedRows.map((r) => ({ namespace: r.namespace, name: r.name }))}
+          onClose={() => setBulk(undefined)}
+          onDone={() => setMarked(new Set())}
+        />
+      )}
       {selection && selection.resource.name === resource.name && selection.resource.group === resource.group && (
         <DetailPanel
           key={`${selection.namespace}/${selection.name}`}

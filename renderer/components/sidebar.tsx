@@ -64,6 +64,23 @@ function NavItem({ r, testId }: { r: ApiResource; testId: string }) {
   );
 }
 
+function HelmNav({ closed, toggle }: { closed: boolean; toggle: () => void }) {
+  const active = useApp((s) => s.view.kind === 'helm');
+  const showHelm = useApp((s) => s.showHelm);
+  return (
+    <div className="nav-group">
+      <button className="group-toggle" onClick={toggle} aria-expanded={!closed}>
+        {closed ? '▸' : '▾'} Helm
+      </button>
+      {!closed && (
+        <button className={`nav-item${active ? ' active' : ''}`} data-testid="nav-helm-releases" onClick={() => showHelm()}>
+          Releases
+        </button>
+      )}
+    </div>
+  );
+}
+
 function ResourceTree({ profile }: { profile: string }) {
   const discovery = useApp((s) => s.discovery[profile]);
   const view = useApp((s) => s.view);
@@ -93,6 +110,7 @@ function ResourceTree({ profile }: { profile: string }) {
           {!closed[s.title] && s.items.map((r) => <NavItem key={resourceId(r)} r={r} testId={`nav-${r.name}`} />)}
         </div>
       ))}
+      <HelmNav closed={!!closed.Helm} toggle={() => toggle('Helm')} />
       <div className="nav-group">
         <button
           className="group-toggle"

@@ -1,6 +1,7 @@
 // k9s-like keys on a list: j/k or arrows move the cursor (g/G, Home/End, PageUp/PageDown),
 // Enter opens the row's panel, / goes to the filter, l logs, s shell, e edit YAML, d or Delete
-// asks to delete, Esc closes the panel. Letters with Ctrl/Cmd/Alt stay the browser's.
+// asks to delete, Space marks the row for a bulk action, Esc closes the panel. Letters with
+// Ctrl/Cmd/Alt stay the browser's.
 import { useCallback, useState, type KeyboardEvent } from 'react';
 import type { Row } from '../k8s/table-model';
 import type { ApiResource } from '../k8s/types';
@@ -16,6 +17,8 @@ export interface TableKeysDeps {
   close(): void;
   focusFilter(): void;
   act(sel: Selection, action: ObjectAction): void;
+  /** Toggles the row's mark (bulk actions). */
+  mark?: (row: Row) => void;
 }
 
 const PAGE = 20;
@@ -53,6 +56,7 @@ export function useTableKeys(d: TableKeysDeps): {
       else if (key === '/') d.focusFilter();
       else if (key === 'Escape') d.close();
       else if (key === 'Enter' && row) d.open(row);
+      else if (key === ' ' && row && d.mark) d.mark(row);
       else if (ACTIONS[key] && row) d.act({ resource: d.resource, namespace: row.namespace, name: row.name }, ACTIONS[key]);
       else return;
       e.preventDefault();

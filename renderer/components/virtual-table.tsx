@@ -34,6 +34,9 @@ const VirtualRow = memo(function VirtualRow(p: {
   now: number;
   warning?: RowWarning;
   onSelect(row: Row): void;
+  /** With marks: a checkbox first (bulk actions); undefined without. */
+  marked?: boolean;
+  onMark?: (row: Row, on: boolean) => void;
 }) {
   return (
     <div
@@ -44,14 +47,27 @@ const VirtualRow = memo(function VirtualRow(p: {
       data-namespace={p.row.namespace}
       role="row"
       aria-selected={p.selected}
-      onClick={() => p.onSelect(p.row)}
+      data-marked={p.marked ? 'true' : undefined}
+      onClick={(e) => (p.onMark && (e.ctrlKey || e.metaKey) ? p.onMark(p.row, !p.marked) : p.onSelect(p.row))}
     >
+      {p.onMark && (
+        <span role="cell" className="vt-mark" onClick={(e) => e.stopPropagation()}>
+          <input
+            type="checkbox"
+            data-testid="row-mark"
+            tabIndex={-1}
+            aria-label={`Mark ${p.row.name}`}
+            checked={!!p.marked}
+            onChange={(e) => p.onMark!(p.row, e.target.checked)}
+          />
+        </span>
+      )}
       {p.columns.map((c, i) => {
         const text = cellOf(p.row, c, p.now);
         const tone = c.index >= 0 ? toneForCell(c.name, text) : undefined;
         const badge = p.warning && (c.sort === 0 || (i === 0 && c.index >= 0)) ? p.warning : undefined;
         return (
-          <span key={c.sort} className={tone ? `tone-${tone}` : undefined} title={text.length > 30 ? text : undefined}>
+          <span key={c.sort} role="cell" className={tone ? `tone-${tone}` : undefined} title={text.length > 30 ? text : undefined}>
             {badge && (
               <span
                 className="tag warn warning-badge"
@@ -87,6 +103,10 @@ export interface VirtualTableProps {
   onKeyDown?: (e: KeyboardEvent) => void;
   tableRef?: RefObject<HTMLDivElement | null>;
   label?: string;
+  /** Marked rows by key, for bulk actions (Ctrl+click, Space, the checkboxes). */
+  marked?: Set<string>;
+  onMark?: (row: Row, on: boolean) => void;
+  onMarkAll?: (on: boolean) => void;
 }
 
 export function VirtualTable(p: VirtualTableProps) {
@@ -120,7 +140,8 @@ export function VirtualTable(p: VirtualTableProps) {
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
   const last = Math.min(total, Math.ceil((scrollTop + height) / rowHeight) + overscan);
   const visible = p.rows.slice(first, last);
-  const template = p.columns.map((c) => `${c.width}px`).join(' ');
+  const template = (p.onMark ? '16px ' : '') + p.columns.map((c) => `${c.width}px`).join(' ');
+  const markedCount = p.marked?.size ?? 0;
   return (
     <div
       className="vt"
@@ -135,6 +156,20 @@ export function VirtualTable(p: VirtualTableProps) {
       onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
     >
       <div className="vt-head" role="row">
+        {p.onMarkAll && (
+          <span role="columnheader" className="vt-mark">
+            <input
+              type="checkbox"
+              data-testid="mark-all"
+              aria-label="Mark all rows"
+              checked={total > 0 && markedCount >= total}
+              ref={(el) => {
+                if (el) el.indeterminate = markedCount > 0 && markedCount < total;
+              }}
+              onChange={(e) => p.onMarkAll!(e.target.checked)}
+            />
+          </span>
+        )}
         {p.columns.map((c) => (
           <button
             key={c.sort}
@@ -161,6 +196,8 @@ export function VirtualTable(p: VirtualTableProps) {
               now={now}
               warning={p.warnings?.get(r.key)}
               onSelect={p.onSelect}
+              marked={p.onMark ? !!p.marked?.has(r.key) : undefined}
+              onMark={p.onMark}
             />
           ))}
         </div>

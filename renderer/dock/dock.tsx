@@ -1,11 +1,19 @@
 // The bottom dock: tabs of logs and shells that survive navigation. Hidden tabs stay
 // mounted (their streams and terminals keep running); only the active one is shown.
-import { useState } from 'react';
+// The tab strip follows the WAI-ARIA tabs pattern: the tablist holds only tabs (arrow keys,
+// Home/End move, Delete closes); each × is a mouse affordance beside its tab, outside the
+// accessibility tree, since a button may not sit inside a tab nor a tablist.
+import { useState, type KeyboardEvent } from 'react';
 import { useApp } from '../state/services';
+import type { DockTab } from '../state/types';
 import { LocalTerminalView } from './local-terminal-view';
 import { LogView } from './log-view';
 import { localTerminalTab } from './open-terminal';
 import { ShellView } from './shell-view';
+
+const icon = (t: DockTab) => (t.type === 'shell' ? '❯_' : t.type === 'terminal' ? '$' : '≡');
+const tabId = (t: DockTab) => `dock-tab-${t.id}`;
+const panelId = (t: DockTab) => `dock-panel-${t.id}`;
 
 export function Dock() {
   const tabs = useApp((s) => s.dock.tabs);
@@ -16,39 +24,66 @@ export function Dock() {
   const profile = useApp((s) => s.profile);
   const [collapsed, setCollapsed] = useState(false);
   if (!tabs.length) return null;
+  const show = (id: string) => {
+    activate(id);
+    setCollapsed(false);
+  };
+  const focusTab = (t: DockTab) => {
+    show(t.id);
+    // After React re-renders the roving tabindex, move focus to the newly active tab.
+    requestAnimationFrame(() => document.getElementById(tabId(t))?.focus());
+  };
+  const onKey = (e: KeyboardEvent, i: number) => {
+    const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
+    if (to !== undefined) {
+      e.preventDefault();
+      focusTab(tabs[(to + tabs.length) % tabs.length]);
+    } else if (e.key === 'Delete') {
+      e.preventDefault();
+      const next = tabs[i + 1] ?? tabs[i - 1];
+      closeTab(tabs[i].id);
+      if (next) focusTab(next);
+    }
+  };
+  const current = tabs.find((t) => t.id === active) ?? tabs[0];
   return (
-    <section className={`dock${collapsed ? ' collapsed' : ''}`} data-testid="dock">
-      <div className="dock-tabs" role="tablist">
-        {tabs.map((t) => (
-          <div
-            key={t.id}
-            className={`dock-tab${t.id === active ? ' active' : ''}`}
-            role="tab"
-            aria-selected={t.id === active}
-            data-testid="dock-tab"
-            data-title={t.title}
-            data-type={t.type}
-            onClick={() => {
-              activate(t.id);
-              setCollapsed(false);
-            }}
-          >
-            <span>
-              {t.type === 'shell' ? '❯_' : t.type === 'terminal' ? '$' : '≡'} {t.title}
-            </span>
-            <button
-              className="close"
-              data-testid="dock-tab-close"
-              aria-label={`Close ${t.title}`}
-              onClick={(e) => {
-                e.stopPropagation();
-                closeTab(t.id);
-              }}
-            >
-              ×
-            </button>
-          </div>
-        ))}
+    <section className={`dock${collapsed ? ' collapsed' : ''}`} data-testid="dock" aria-label="Dock">
+      <div className="dock-tabs">
+        <div className="dock-tablist" role="tablist" aria-label="Logs and shells">
+          {tabs.map((t, i) => (
+            <div key={t.id} className={`dock-tab${t.id === active ? ' active' : ''}`}>
+              <button
+                id={tabId(t)}
+                className="dock-tab-label"
+                role="tab"
+                aria-selected={t.id === active}
+                aria-controls={panelId(t)}
+                aria-keyshortcuts="Delete"
+                tabIndex={t.id === current.id ? 0 : -1}
+                title={`${t.title} (Delete closes)`}
+                data-testid="dock-tab"
+                data-title={t.title}
+                data-type={t.type}
+                // A click leaves focus where the shown pane puts it (a terminal takes it), as before.
+                onMouseDown={(e) => e.preventDefault()}
+                onClick={() => show(t.id)}
+                onKeyDown={(e) => onKey(e, i)}
+              >
+                {icon(t)} {t.title}
+              </button>
+              <button
+                className="close"
+                data-testid="dock-tab-close"
+                aria-hidden="true"
+                tabIndex={-1}
+                title={`Close ${t.title}`}
+                onClick={() => closeTab(t.id)}
+              >
+                ×
+              </button>
+            </div>
+          ))}
+        </div>
         {profile && (
           <button
             className="ghost"
@@ -69,15 +104,20 @@ export function Dock() {
         </button>
       </div>
       <div className="dock-body" hidden={collapsed}>
-        {tabs.map((t) =>
-          t.type === 'logs' ? (
-            <LogView key={t.id} tab={t} active={t.id === active && !collapsed} />
-          ) : t.type === 'terminal' ? (
-            <LocalTerminalView key={t.id} tab={t} active={t.id === active && !collapsed} />
-          ) : (
-            <ShellView key={t.id} tab={t} active={t.id === active && !collapsed} />
-          ),
-        )}
+        {tabs.map((t) => {
+          const shown = t.id === active && !collapsed;
+          return (
+            <div key={t.id} className="dock-panel" role="tabpanel" id={panelId(t)} aria-labelledby={tabId(t)} hidden={!shown}>
+              {t.type === 'logs' ? (
+                <LogView tab={t} active={shown} />
+              ) : t.type === 'terminal' ? (
+                <LocalTerminalView tab={t} active={shown} />
+              ) : (
+                <ShellView tab={t} active={shown} />
+              )}
+            </div>
+          );
+        })}
       </div>
     </section>
   );

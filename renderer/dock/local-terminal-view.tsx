@@ -9,7 +9,7 @@ import type { TerminalTab } from '../state/types';
 import { useServices } from '../state/services';
 import { openLocalTerminal, type LocalTerminalSession, type SocketLike } from './local-terminal-session';
 import { TerminalFind } from './terminal-find';
-import { useXterm } from './use-xterm';
+import { focusTerminal, useXterm } from './use-xterm';
 
 export function LocalTerminalView({ tab, active }: { tab: TerminalTab; active: boolean }) {
   const { fetch, wsOrigin, socket } = useServices();
@@ -68,7 +68,7 @@ export function LocalTerminalView({ tab, active }: { tab: TerminalTab; active: b
     if (!active) return;
     requestAnimationFrame(() => {
       xterm.current?.fit.fit();
-      xterm.current?.term.focus();
+      focusTerminal(xterm.current);
     });
   }, [active]);
 

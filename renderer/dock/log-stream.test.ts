@@ -114,3 +114,76 @@ test('without a connection slot the log is polled (no follow), resuming by time'
     ['a', 'b'],
   );
 });
+
+test('a stream that drops mid-line resumes at the last line with no repeat and no gap', async () => {
+  const opened: Array<Record<string, string | undefined>> = [];
+  const enc = new TextEncoder();
+  let pulls = 0;
+  const client = {
+    profile: 'p',
+    base: '',
+    url: (p: string) => p,
+    getJson: () => Promise.resolve({}),
+    send: () => Promise.reject(new Error('unused')),
+    open(_p: string, o: { query: Record<string, string | undefined> }) {
+      opened.push(o.query);
+      if (opened.length === 1)
+        return Promise.resolve(
+          new Response(
+            new ReadableStream<Uint8Array>({
+              pull(c) {
+                // The first read gets two lines and half of n3, written at the same instant as n2 (runtimes
+                // with coarse clocks do that); the next read finds the connection broken.
+                if (pulls++ === 0)
+                  c.enqueue(enc.encode('2024-05-01T10:00:00.5Z n1\n2024-05-01T10:00:01.25Z n2\n2024-05-01T10:00:01.25Z n'));
+                else c.error(new TypeError('network error'));
+              },
+            }),
+          ),
+        );
+      // The resume reads the whole second again.
+      return Promise.resolve(
+        new Response(body('2024-05-01T10:00:01.25Z n2\n2024-05-01T10:00:01.25Z n3\n2024-05-01T10:00:02Z n4\n2024-05-01T10:00:02.5Z n5\n')),
+      );
+    },
+  } as unknown as K8sClient;
+  const lines: LogLine[] = [];
+  let done!: () => void;
+  const got = new Promise<void>((r) => (done = r));
+  const s = startLogStream({
+    client,
+    namespace: 'd',
+    pod: 'web',
+    schedule: (cb) => queueMicrotask(cb),
+    sleep: () => Promise.resolve(),
+    onLines: (ls) => {
+      lines.push(...ls);
+      if (lines.some((l) => l.text === 'n5')) done();
+    },
+  });
+  await got;
+  s.stop();
+  assert.deepEqual(
+    lines.filter((l) => !l.sys).map((l) => l.text),
+    ['n1', 'n2', 'n3', 'n4', 'n5'],
+  );
+  assert.equal(opened[0].tailLines, '500');
+  assert.equal(opened[1].sinceTime, '2024-05-01T10:00:01Z');
+  assert.equal(opened[1].tailLines, undefined);
+  assert.ok(
+    lines.some((l) => l.sys && /network error/.test(l.text)),
+    'the drop is said in the log',
+  );
+});
+
+test('the since choice: a time window by seconds, everything without a tail', () => {
+  const q = logQuery({ sinceSeconds: 300 });
+  assert.equal(q.sinceSeconds, '300');
+  assert.equal(q.tailLines, undefined);
+  assert.equal(logQuery({ tailLines: null }).tailLines, undefined);
+  assert.equal(logQuery({ tailLines: 100 }).tailLines, '100');
+  // A resume reads from its own time, never both sinceTime and sinceSeconds (the API refuses that).
+  const r = logQuery({ sinceSeconds: 300, sinceTime: '2024-05-01T10:00:01.5Z' });
+  assert.equal(r.sinceSeconds, undefined);
+  assert.equal(r.sinceTime, '2024-05-01T10:00:01Z');
+});

@@ -1,6 +1,6 @@
-// Follows one container's log over HTTP (fetch + ReadableStream). When the stream ends while
-// the pod still exists (container restarted, kubelet reconnect) it resumes from the last
-// timestamp it saw, skipping lines it already has.
+// Follows one container's log over HTTP (fetch + ReadableStream). When the stream ends or drops
+// while the pod still exists (container restarted, kubelet reconnect, network) it resumes from
+// the last line's timestamp, dropping the lines it already has (log-resume.ts).
 import type { K8sClient } from '../k8s/client';
 import { K8sError, errorText } from '../k8s/errors';
 import { createFrameBatcher, type Scheduler } from '../k8s/frame-batcher';
@@ -8,6 +8,7 @@ import { createLineSplitter, readTextStream } from '../k8s/line-splitter';
 import { resourcePath, wellKnown } from '../k8s/resources';
 import type { StreamSlots } from '../k8s/stream-slots';
 import { makeLine, sysLine, type LogLine } from './log-buffer';
+import { createResumeCursor } from './log-resume';
 
 export interface LogStreamOptions {
   client: K8sClient;
@@ -15,7 +16,9 @@ export interface LogStreamOptions {
   pod: string;
   container?: string;
   previous?: boolean;
-  tailLines?: number;
+  /** Where the first read starts: the last N lines (null: all), or the last N seconds. */
+  tailLines?: number | null;
+  sinceSeconds?: number;
   /** Prefix lines with the pod's name (merged workload logs). */
   label?: string;
   onLines(lines: LogLine[]): void;
@@ -29,16 +32,21 @@ export interface LogStreamOptions {
 export function logQuery(o: {
   container?: string;
   previous?: boolean;
-  tailLines?: number;
+  tailLines?: number | null;
+  sinceSeconds?: number;
   sinceTime?: string;
   follow?: boolean;
 }): Record<string, string | undefined> {
+  // A resume (sinceTime) wins over the tab's choice; the API takes one of sinceTime/sinceSeconds.
+  const bySeconds = !o.sinceTime && o.sinceSeconds !== undefined;
+  const tail = o.sinceTime || bySeconds || o.tailLines === null ? undefined : String(o.tailLines ?? 500);
   return {
     follow: o.previous || o.follow === false ? undefined : 'true',
     timestamps: 'true',
     container: o.container || undefined,
     previous: o.previous ? 'true' : undefined,
-    tailLines: o.sinceTime ? undefined : String(o.tailLines ?? 500),
+    tailLines: tail,
+    ...(bySeconds ? { sinceSeconds: String(o.sinceSeconds) } : {}),
     sinceTime: o.sinceTime ? o.sinceTime.replace(/\.\d+Z$/, 'Z') : undefined,
   };
 }
@@ -62,7 +70,7 @@ export function startLogStream(o: LogStreamOptions): { stop(): void } {
   const sleep = o.sleep ?? defaultSleep;
   const batcher = createFrameBatcher<LogLine>((lines) => o.onLines(lines), o.schedule);
   const say = (text: string) => batcher.push(sysLine(text, o.label));
-  let lastTs = '';
+  const cursor = createResumeCursor();
 
   const podExists = async () => {
     try {
@@ -77,18 +85,23 @@ export function startLogStream(o: LogStreamOptions): { stop(): void } {
   const readOnce = async (follow: boolean) => {
     const res = await o.client.open(`${resourcePath(wellKnown.pods, o.namespace, o.pod)}/log`, {
       signal,
-      query: logQuery({ container: o.container, previous: o.previous, tailLines: o.tailLines, sinceTime: lastTs || undefined, follow }),
+      query: logQuery({
+        container: o.container,
+        previous: o.previous,
+        tailLines: o.tailLines,
+        sinceSeconds: o.sinceSeconds,
+        sinceTime: cursor.sinceTime(),
+        follow,
+      }),
       what: `logs of ${o.pod}`,
     });
-    const resumeAfter = lastTs;
+    cursor.begin();
     const splitter = createLineSplitter((raw) => {
       const line = makeLine(raw, o.label);
-      if (line.ts) {
-        if (resumeAfter && line.ts <= resumeAfter) return; // already shown before the reconnect
-        lastTs = line.ts;
-      }
+      if (line.ts && !cursor.accept(line.ts)) return; // already shown before the reconnect
       batcher.push(line);
     });
+    // A dropped stream throws here: its partial last line is not emitted (the resume reads it whole).
     if (res.body) await readTextStream(res.body, (t) => splitter.push(t));
     splitter.flush();
   };

@@ -1,11 +1,13 @@
 // A logs tab: one pod (container picker, previous instance) or a workload's pods merged
-// (lines prefixed by pod); follow, timestamps, wrap, search with highlighting, download.
+// (lines prefixed by pod); where it starts (lines or time), follow (paused by scrolling up,
+// "Jump to live" resumes), timestamps, wrap, search with highlighting, download.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { resourcePath, wellKnown } from '../k8s/resources';
 import type { LogsTab } from '../state/types';
-import { useServices } from '../state/services';
+import { useApp, useServices } from '../state/services';
 import { useLiveTable } from '../state/use-live-table';
 import { appendLines, linesText, searchLines, type LogLine } from './log-buffer';
+import { logSince, logSinceChoices } from './log-since';
 import { startLogStream } from './log-stream';
 
 const lineHeight = 18;
@@ -49,6 +51,8 @@ export function LogView({ tab, active }: { tab: LogsTab; active: boolean }) {
   const { k8s, slots } = useServices();
   const client = k8s(tab.profile);
   const merged = !tab.pod;
+  const since = logSince(tab.since, merged ? 'tail-100' : 'tail-500');
+  const updateTab = useApp((s) => s.updateLogsTab);
   const [container, setContainer] = useState(tab.containers?.[0] ?? '');
   const [previous, setPrevious] = useState(false);
   const [timestamps, setTimestamps] = useState(false);
@@ -70,13 +74,14 @@ export function LogView({ tab, active }: { tab: LogsTab; active: boolean }) {
         container: merged ? t.containers[0] : container,
         previous,
         label: merged ? t.pod : undefined,
-        tailLines: merged ? 100 : 500,
+        tailLines: since.tailLines,
+        sinceSeconds: since.sinceSeconds,
         slots,
         onLines: (ls) => setLines((cur) => appendLines(cur, ls)),
       }),
     );
     return () => streams.forEach((s) => s.stop());
-  }, [client, tab.namespace, targetKey, container, previous]); // eslint-disable-line react-hooks/exhaustive-deps -- streams restart only when their target changes
+  }, [client, tab.namespace, targetKey, container, previous, since.id]); // eslint-disable-line react-hooks/exhaustive-deps -- streams restart only when their target changes
 
   const q = query.toLowerCase();
   const matches = useMemo(() => searchLines(lines, q), [lines, q]);
@@ -145,6 +150,18 @@ export function LogView({ tab, active }: { tab: LogsTab; active: boolean }) {
           </select>
         )}
         {merged && <span className="muted">{targets.length} pod(s)</span>}
+        <select
+          data-testid="log-since"
+          aria-label="Show from"
+          value={since.id}
+          onChange={(e) => updateTab(tab.id, { since: e.target.value })}
+        >
+          {logSinceChoices.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.label}
+            </option>
+          ))}
+        </select>
         <label>
           <input type="checkbox" data-testid="log-follow" checked={follow} onChange={(e) => setFollow(e.target.checked)} />
           follow
@@ -183,9 +200,17 @@ export function LogView({ tab, active }: { tab: LogsTab; active: boolean }) {
         </button>
         <button onClick={() => setLines([])}>Clear</button>
       </div>
+      {!follow && !previous && (
+        <button className="jump-live" data-testid="log-jump-live" onClick={() => setFollow(true)}>
+          ↓ Jump to live
+        </button>
+      )}
       <div
         ref={box}
         className={`log-lines${wrap ? ' wrap' : ''}`}
+        tabIndex={0}
+        role="log"
+        aria-label={`Log of ${tab.title}`}
         onScroll={(e) => {
           const el = e.currentTarget;
           setScrollTop(el.scrollTop);

@@ -7,7 +7,7 @@ import type { ShellTab } from '../state/types';
 import { useServices } from '../state/services';
 import { openExec, type ExecSession } from './exec-session';
 import { TerminalFind } from './terminal-find';
-import { useXterm } from './use-xterm';
+import { focusTerminal, useXterm } from './use-xterm';
 
 export function ShellView({ tab, active }: { tab: ShellTab; active: boolean }) {
   const { k8s, wsOrigin, socket, scrollback } = useServices();
@@ -62,7 +62,7 @@ export function ShellView({ tab, active }: { tab: ShellTab; active: boolean }) {
     if (!active) return;
     requestAnimationFrame(() => {
       xterm.current?.fit.fit();
-      xterm.current?.term.focus();
+      focusTerminal(xterm.current);
     });
   }, [active]);
 

@@ -9,6 +9,12 @@ export interface TerminalSession {
   close(): void;
 }
 
+/** A shown terminal takes focus, unless the user is moving through the dock's tabs by keyboard. */
+export function focusTerminal(x: Xterm | undefined): void {
+  if (document.activeElement?.getAttribute('role') === 'tab') return;
+  x?.term.focus();
+}
+
 export function useXterm(
   host: RefObject<HTMLDivElement | null>,
   session: RefObject<TerminalSession | undefined>,

@@ -37,6 +37,8 @@ export function CodeView(p: {
   handle?: { current: CodeHandle | null };
   readOnly?: boolean;
   testId?: string;
+  /** The text box's accessible name (CodeMirror's content element has none of its own). */
+  label: string;
 }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
@@ -56,6 +58,7 @@ export function CodeView(p: {
           editorTheme,
           EditorView.lineWrapping,
           EditorState.readOnly.of(!!p.readOnly),
+          EditorView.contentAttributes.of({ 'aria-label': p.label }),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) onChange.current(u.state.doc.toString());
           }),

@@ -12,14 +12,15 @@ export function DiffView({ original, modified, originalLabel }: { original: stri
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const ext = [basicSetup, yaml(), yamlHighlight, editorTheme, EditorState.readOnly.of(true), EditorView.editable.of(false)];
+    const named = (label: string) => [...ext, EditorView.contentAttributes.of({ 'aria-label': label })];
     const mv = new MergeView({
-      a: { doc: original, extensions: ext },
-      b: { doc: modified, extensions: ext },
+      a: { doc: original, extensions: named(originalLabel) },
+      b: { doc: modified, extensions: named('Your text') },
       parent: host.current!,
       collapseUnchanged: { margin: 3, minSize: 6 },
     });
     return () => mv.destroy();
-  }, [original, modified]);
+  }, [original, modified, originalLabel]);
   const same = original === modified;
   return (
     <div className="diff-host" data-testid="diff-view">

@@ -374,7 +374,14 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
         {initial === undefined ? (
           <div className="page">{loadError ? <div className="notice bad">{errorText(loadError)}</div> : 'Loading…'}</div>
         ) : (
-          <CodeView initialText={initial} diagnostics={errors} onChange={setText} handle={handle} testId="code-editor" />
+          <CodeView
+            initialText={initial}
+            diagnostics={errors}
+            onChange={setText}
+            handle={handle}
+            testId="code-editor"
+            label="YAML manifest"
+          />
         )}
         {diff && <DiffView original={diff.original} modified={text} originalLabel={diff.label} />}
       </div>

@@ -106,6 +106,7 @@ export const wellKnown = {
   pods: navSections[0].items[0],
   deployments: navSections[0].items[1],
   replicasets: navSections[0].items[4],
+  secrets: navSections[2].items[1],
   nodes: navSections[4].items[1],
   events: navSections[4].items[2],
   namespaces: navSections[4].items[0],

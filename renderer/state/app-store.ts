@@ -18,7 +18,7 @@ import type { Row } from '../k8s/table-model';
 import type { ApiResource } from '../k8s/types';
 import type { RouteLoc } from './route';
 import { createWorkspaceSlice, type WorkspaceSlice } from './workspace-slice';
-import type { DiscoveryState, DockTab, EditorRequest, Selection, Toast, View } from './types';
+import type { DiscoveryState, DockTab, EditorRequest, LogsTab, Selection, Toast, View } from './types';
 
 export interface AppState extends WorkspaceSlice {
   app?: AppInfo;
@@ -64,6 +64,7 @@ export interface AppState extends WorkspaceSlice {
   showStart(): void;
   showOverview(): void;
   showList(resource: ApiResource, keepEditor?: boolean): void;
+  showHelm: (release?: { namespace: string; name: string }) => void;
   select(sel: Selection | undefined): void;
   askDelete(sel: Selection | undefined): void;
   openEditor(req: Omit<EditorRequest, 'id' | 'profile'> & { profile?: string }): void;
@@ -72,6 +73,8 @@ export interface AppState extends WorkspaceSlice {
   openTab(tab: DockTab): void;
   closeTab(id: string): void;
   activateTab(id: string): void;
+  /** Changes a logs tab's options (kept with the workspace). */
+  updateLogsTab: (id: string, patch: Partial<Pick<LogsTab, 'since'>>) => void;
   setPalette(open: boolean): void;
   loadDiscovery(profile: string, force?: boolean): void;
   toast(text: string, tone?: 'ok' | 'bad'): void;
@@ -263,6 +266,7 @@ export function createAppStore(deps: AppStoreDeps): AppStore {
             s.selection?.resource.name === resource.name && s.selection.resource.group === resource.group ? s.selection : undefined,
           ...(keepEditor ? {} : leaveEditor()),
         })),
+      showHelm: (release) => set({ view: { kind: 'helm', release }, selection: undefined, ...leaveEditor() }),
       select: (selection) => set({ selection }),
       askDelete: (deleteRequest) => set({ deleteRequest }),
       openEditor(req) {
@@ -284,6 +288,8 @@ export function createAppStore(deps: AppStoreDeps): AppStore {
         });
       },
       activateTab: (id) => set((s) => ({ dock: { ...s.dock, active: id } })),
+      updateLogsTab: (id, patch) =>
+        set((s) => ({ dock: { ...s.dock, tabs: s.dock.tabs.map((t) => (t.id === id && t.type === 'logs' ? { ...t, ...patch } : t)) } })),
       setPalette: (paletteOpen) => set({ paletteOpen }),
 
       loadDiscovery(profile, force = false) {

@@ -17,6 +17,8 @@ void test('routes round-trip: start, overview, list, object (cluster-scoped and 
       object: { namespace: 'kube-system', name: 'coredns-1' },
     },
     { view: 'list', profile: 'p', namespace: '', group: '', plural: 'nodes', object: { namespace: '', name: 'n1' } },
+    { view: 'helm', profile: 'p', namespace: '' },
+    { view: 'helm', profile: 'p', namespace: 'shop', release: { namespace: 'shop', name: 'web/1' } },
   ];
   for (const loc of locs) assert.deepEqual(parseRoute('#' + formatRoute(loc)), loc, formatRoute(loc));
   assert.equal(

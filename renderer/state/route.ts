@@ -3,10 +3,11 @@
 //   /start                                    first run / new cluster
 //   /c/<profile>[?ns=<ns>]                    the profile's overview
 //   /c/<profile>/<group|core>/<plural>[/<object namespace|_>/<name>][?ns=<ns>]
+//   /c/<profile>/helm[/<namespace>/<release>][?ns=<ns>]   Helm releases (3 or 5 segments: never a list's 4 or 6)
 // Every segment is percent-encoded (context names may hold '/' or ':').
 
 export interface RouteLoc {
-  view: 'start' | 'overview' | 'list';
+  view: 'start' | 'overview' | 'list' | 'helm';
   profile?: string;
   /** The namespace filter ('' = all namespaces). */
   namespace: string;
@@ -15,6 +16,8 @@ export interface RouteLoc {
   plural?: string;
   /** list: the selected object. */
   object?: { namespace: string; name: string };
+  /** helm: the selected release. */
+  release?: { namespace: string; name: string };
 }
 
 const enc = encodeURIComponent;
@@ -22,7 +25,10 @@ const enc = encodeURIComponent;
 export function formatRoute(loc: RouteLoc): string {
   if (loc.view === 'start' || !loc.profile) return '/start';
   let path = `/c/${enc(loc.profile)}`;
-  if (loc.view === 'list' && loc.plural) {
+  if (loc.view === 'helm') {
+    path += '/helm';
+    if (loc.release) path += `/${enc(loc.release.namespace)}/${enc(loc.release.name)}`;
+  } else if (loc.view === 'list' && loc.plural) {
     path += `/${loc.group ? enc(loc.group) : 'core'}/${enc(loc.plural)}`;
     if (loc.object) path += `/${loc.object.namespace ? enc(loc.object.namespace) : '_'}/${enc(loc.object.name)}`;
   }
@@ -47,6 +53,8 @@ export function parseRoute(text: string): RouteLoc | undefined {
   if (parts[0] !== 'c' || !parts[1]) return undefined;
   const profile = parts[1];
   if (parts.length === 2) return { view: 'overview', profile, namespace };
+  if (parts[2] === 'helm' && (parts.length === 3 || parts.length === 5))
+    return { view: 'helm', profile, namespace, ...(parts.length === 5 ? { release: { namespace: parts[3], name: parts[4] } } : {}) };
   if (parts.length !== 4 && parts.length !== 6) return undefined;
   const loc: RouteLoc = { view: 'list', profile, namespace, group: parts[2] === 'core' ? '' : parts[2], plural: parts[3] };
   if (parts.length === 6) loc.object = { namespace: parts[4] === '_' ? '' : parts[4], name: parts[5] };

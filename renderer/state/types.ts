@@ -5,7 +5,9 @@ export type View =
   | { kind: 'start' }
   | { kind: 'progress'; cluster: string }
   | { kind: 'overview' }
-  | { kind: 'list'; resource: ApiResource };
+  | { kind: 'list'; resource: ApiResource }
+  /** Helm releases, read from their storage Secrets; release: the one whose panel is open. */
+  | { kind: 'helm'; release?: { namespace: string; name: string } };
 
 /** The object shown in the detail panel. */
 export interface Selection {
@@ -36,6 +38,8 @@ export interface LogsTab {
   pod?: string;
   containers?: string[];
   selector?: string;
+  /** Where the log starts (a log-since.ts choice id); unset: the last 500 lines (100 per pod merged). */
+  since?: string;
 }
 
 export interface ShellTab {

@@ -51,6 +51,10 @@ export function createWorkspaceSlice(set: Set, get: () => AppState, knownProfile
       if (!knownProfile(loc.profile)) return false;
       if (get().profile !== loc.profile) get().selectProfile(loc.profile);
       set({ namespace: loc.namespace, pendingRoute: undefined });
+      if (loc.view === 'helm') {
+        get().showHelm(loc.release);
+        return true;
+      }
       if (loc.view === 'overview' || !loc.plural) {
         get().showOverview();
         return true;
@@ -131,6 +135,8 @@ export function workspaceOf(s: AppState, route: string, scrollback: (tabId: stri
 export function routeOf(s: AppState): RouteLoc {
   if (!s.profile || s.view.kind === 'start' || s.view.kind === 'progress') return { view: 'start', namespace: '' };
   if (s.view.kind === 'overview') return { view: 'overview', profile: s.profile, namespace: s.namespace };
+  if (s.view.kind === 'helm')
+    return { view: 'helm', profile: s.profile, namespace: s.namespace, ...(s.view.release ? { release: s.view.release } : {}) };
   const r = s.view.resource;
   const sel = s.selection && s.selection.resource.name === r.name && s.selection.resource.group === r.group ? s.selection : undefined;
   return {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startApp } from '../../electron/host/app-main';
+import { waitFor } from '../wait-for';
 import { launchBrowser } from './browser';
 
 const BIN = join(new URL('../..', import.meta.url).pathname, 'bin', 'skiff.mjs');
@@ -62,6 +63,22 @@ export async function startAppFixture(env: Record<string, string> = {}, opts: { 
     },
   };
   return fixture;
+}
+
+/** Starts a cluster through the app's API and waits until it runs; returns its profile name. */
+export async function startClusterThroughApp(f: AppFixture, name: string, runtime: 'simulated' | 'docker' = 'simulated'): Promise<string> {
+  const res = await f.page.request.post(`${f.url}/api/clusters`, { data: { name, nodes: 1, runtime } });
+  if (res.status() !== 202) throw new Error(`starting cluster ${name}: ${res.status()} ${await res.text()}`);
+  await waitFor(
+    `cluster ${name} to run`,
+    async () => {
+      const list = (await (await f.page.request.get(`${f.url}/api/clusters`)).json()) as { name: string; state: string }[];
+      return list.find((c) => c.name === name)?.state === 'running';
+    },
+    90_000,
+    200,
+  );
+  return `skiff-${name}`;
 }
 
 function clusterNames(dataDir: string): string[] {

@@ -4,7 +4,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
 import { describeDocker } from '../docker/docker-available';
+import { startCutProxy } from '../testing/cut-proxy';
 import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from '../docker/images';
 import { startAppFixture, type AppFixture } from './app-fixture';
 import { screenshot } from './browser';
@@ -132,6 +134,49 @@ await describeDocker('the app, clicked through with a Docker node', async () => 
       30_000,
     );
     await screenshot(page, '06-logs');
+  });
+
+  test('logs: "Everything" reads from the start; a stream cut mid-way resumes with no repeated and no missing line', async () => {
+    // The log requests go through a proxy that can cut them, as a dropped network would.
+    const proxy = await startCutProxy(f.url, { 'sec-fetch-site': 'same-origin' });
+    await page.route(/\/pods\/web-[^/]+\/log\?/, (route) => {
+      const u = new URL(route.request().url());
+      return route.continue({ url: proxy.url + u.pathname + u.search });
+    });
+    try {
+      const view = page.getByTestId('log-view').last();
+      const asked = page.waitForRequest((r) => /\/log\?/.test(r.url()) && !/tailLines=/.test(r.url()));
+      await view.getByTestId('log-since').selectOption('all');
+      await asked; // no tail: everything the node kept
+      await until('the stream through the proxy', () => Promise.resolve(proxy.open() > 0), 20_000);
+      const ticks = async () => [...(await view.innerText()).matchAll(/tick (\d+)/g)].map((m) => Number(m[1]));
+      await until('tick 0 and a live tick', async () => (await ticks()).includes(0) && Math.max(...(await ticks())) >= 3, 30_000);
+      const before = Math.max(...(await ticks()));
+      assert.ok(proxy.cut() > 0, 'a log stream was cut');
+      await until('ticks after the cut', async () => Math.max(...(await ticks())) >= before + 3, 30_000);
+      const download = page.waitForEvent('download');
+      await view.getByTestId('log-download').click();
+      const text = readFileSync(await (await download).path(), 'utf8');
+      const seen = [...text.matchAll(/ tick (\d+)$/gm)].map((m) => Number(m[1]));
+      assert.deepEqual(
+        seen,
+        seen.map((_, i) => i),
+        `every tick once, in order:\n${text}`,
+      );
+      assert.match(text, /retrying/, 'the log says it reconnected');
+      // The choice is the tab's: kept with the workspace.
+      const ws = (await (await page.request.get(`${f.url}/api/workspace`)).json()) as {
+        dock?: { tabs: Array<{ type: string; since?: string }> };
+      };
+      assert.ok(
+        ws.dock?.tabs.some((t) => t.type === 'logs' && t.since === 'all'),
+        JSON.stringify(ws.dock),
+      );
+      await screenshot(page, '06b-logs-resumed');
+    } finally {
+      await page.unrouteAll({ behavior: 'ignoreErrors' });
+      await proxy.close();
+    }
   });
 
   test('the pod detail charts its CPU and memory once metrics.k8s.io has samples', async () => {

@@ -72,7 +72,7 @@ export function DetailPanel({ selection, liveRow }: { selection: Selection; live
           </button>
         </div>
       )}
-      <div className="detail-body">
+      <div className="detail-body" tabIndex={0} role="region" aria-label={`${kind} ${name} details`}>
         {gone ? (
           <div className="notice" style={{ marginTop: 12 }}>
             {resource.kind} {name} no longer exists{namespace ? ` in namespace ${namespace}` : ''}.

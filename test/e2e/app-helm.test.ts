@@ -1,0 +1,81 @@
+// Helm releases in the app (issue 14), read-only from Helm's own records: real Helm 3 and Helm 4
+// binaries install a `helm create` chart into a simulated cluster (Helm 3 also upgrades it), and
+// the releases view lists both with revision, chart, app version and status; the panel shows the
+// history and each revision's values. axe finds nothing serious there either.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { locateHelm } from '../testing/helm-binary';
+import { helmRunner } from '../testing/helm-run';
+import { waitFor } from '../wait-for';
+import { startAppFixture, startClusterThroughApp, type AppFixture } from './app-fixture';
+import { seriousViolations } from './axe';
+import { screenshot } from './browser';
+
+const CLUSTER = 'helmui';
+let helm3: string | undefined;
+let helm4: string | undefined;
+let f: AppFixture | undefined;
+let page: Page;
+let profile = '';
+
+before(async () => {
+  [helm3, helm4] = await Promise.all([locateHelm(3), locateHelm(4)]);
+  if ((!helm3 || !helm4) && process.env.SKIFF_REQUIRE_DOCKER) throw new Error('Helm 3 and 4 binaries could not be obtained');
+  if (!helm3 || !helm4) return;
+  f = await startAppFixture();
+  page = f.page;
+  page.setDefaultTimeout(10_000);
+  profile = await startClusterThroughApp(f, CLUSTER);
+  const cluster = { dir: join(f.dataDir, CLUSTER), kubeconfig: join(f.dataDir, CLUSTER, 'kubeconfig') };
+  const h3 = helmRunner(helm3, cluster);
+  const h4 = helmRunner(helm4, cluster);
+  const chart = join(cluster.dir, 'demo');
+  await h3.helmOk(['create', chart]);
+  await h3.helmOk(['install', 'web', chart, '--namespace', 'shop', '--create-namespace']);
+  await h3.helmOk(['upgrade', 'web', chart, '--namespace', 'shop', '--set', 'replicaCount=3']);
+  await h4.helmOk(['install', 'api', chart, '--namespace', 'default', '--set', 'image.tag=1.27']);
+});
+after(async () => {
+  if (f) await screenshot(page, 'helm-last');
+  await f?.close();
+});
+
+void test('Helm releases: both Helm versions listed with revision, chart, app version and status; the panel shows history and values', async (t) => {
+  if (!f) return t.skip('Helm binaries not available');
+  await page.goto(`${f.url}/#/c/${profile}`);
+  await page.getByTestId('nav-helm-releases').click();
+  const row = (name: string) => page.locator(`[data-testid="helm-row"][data-name="${name}"]`);
+  await row('web').waitFor({ timeout: 20_000 });
+  await row('api').waitFor();
+  const cells = async (name: string) =>
+    row(name)
+      .locator('td')
+      .evaluateAll((tds) => tds.slice(0, 6).map((td) => td.textContent?.trim()));
+  assert.deepEqual(await cells('web'), ['web', 'shop', '2', 'demo-0.1.0', '1.16.0', 'deployed']);
+  assert.deepEqual(await cells('api'), ['api', 'default', '1', 'demo-0.1.0', '1.16.0', 'deployed']);
+  assert.equal(await page.evaluate(() => location.hash), `#/c/${profile}/helm`);
+
+  await row('web').getByTestId('helm-open').click();
+  const panel = page.getByTestId('helm-panel');
+  await panel.locator('[data-testid="helm-history-row"]').nth(1).waitFor();
+  const history = await panel
+    .getByTestId('helm-history-row')
+    .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent?.trim())));
+  assert.deepEqual(history, [
+    ['2', 'deployed'],
+    ['1', 'superseded'],
+  ]);
+  await waitFor('the values of revision 2', async () => /replicaCount: 3/.test(await panel.getByTestId('helm-text').innerText()), 5000);
+  await panel.getByRole('button', { name: 'Show revision 1' }).click();
+  await waitFor('revision 1 has no values', async () => /no values set/.test(await panel.getByTestId('helm-text').innerText()), 5000);
+  await panel.getByTestId('helm-manifest').click();
+  assert.match(await panel.getByTestId('helm-text').innerText(), /kind: Deployment/);
+  // A deep link: the route names the release.
+  assert.equal(await page.evaluate(() => location.hash), `#/c/${profile}/helm/shop/web`);
+  await page.reload();
+  await page.locator('[data-testid="helm-panel"][data-name="web"]').waitFor({ timeout: 20_000 });
+  await screenshot(page, 'helm-releases');
+  assert.deepEqual(await seriousViolations(page, 'helm releases'), []);
+});

@@ -38,6 +38,8 @@ export interface ApiServerOptions {
   serviceCIDR?: string;
   /** ES256 key (PKCS#8 PEM) that signs service-account tokens (keep it across restarts so issued tokens stay valid). */
   serviceAccountKey?: string;
+  /** Earlier signing keys' public halves (key rotation): tokens they signed verify until they expire. */
+  serviceAccountVerifyKeys?: string[];
   /** RBAC authorization of HTTP requests (default true; false allows every authenticated request). */
   rbac?: boolean;
   /** Pod Security admission (default baseline, kube-system exempt; false = off). */
@@ -72,6 +74,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       serviceCIDR: opts.serviceCIDR ?? '10.96.0.0/12',
       log: opts.log,
       serviceAccountKey: opts.serviceAccountKey,
+      serviceAccountVerifyKeys: opts.serviceAccountVerifyKeys,
       caCert: opts.tls.clientCA,
       rbac: opts.rbac,
       podSecurity: opts.podSecurity,

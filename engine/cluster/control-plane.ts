@@ -204,6 +204,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         tls: { cert: pki.serverCert, key: pki.serverKey, clientCA: pki.caCert },
         tokens: { [pki.adminToken]: { user: ADMIN_USER, groups: ADMIN_GROUPS } },
         serviceAccountKey: pki.serviceAccountKey,
+        serviceAccountVerifyKeys: pki.serviceAccountVerifyKeys,
         serviceCIDR,
         podSecurity: podSecurityConfig(podSecurity, exemptionsOf(saved?.podSecurityExemptions)),
         log: opts.log,

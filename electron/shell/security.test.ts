@@ -65,10 +65,10 @@ test('main.ts applies the settings: every WebContents guarded, permissions refus
 
 /** A WebContents stand-in that records the guard's handlers and lets a test fire them. */
 function fakeContents() {
-  const handlers = new Map<string, (...args: any[]) => void>();
+  const handlers = new Map<string, (...args: unknown[]) => void>();
   let openHandler: ((d: { url: string }) => { action: string }) | undefined;
   const contents: GuardedContents = {
-    on: (event, listener) => handlers.set(event, listener),
+    on: (event, listener) => handlers.set(event, listener as (...args: unknown[]) => void),
     setWindowOpenHandler: (h) => (openHandler = h),
   };
   const fire = (event: string, ...args: unknown[]) => {

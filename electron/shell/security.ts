@@ -62,7 +62,7 @@ export type IpcChannel = (typeof IPC_CHANNELS)[number];
 
 /** What the guard needs of a WebContents (structural, so tests drive it without Electron). */
 export interface GuardedContents {
-  on(event: string, listener: (...args: any[]) => void): unknown;
+  on(event: string, listener: (...args: never[]) => void): unknown;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' } | { action: 'allow' }): void;
 }
 

@@ -237,14 +237,14 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
           const a = audit;
           if (a) {
             const origWrite = socket.write.bind(socket) as (...args: unknown[]) => boolean;
-            socket.write = ((chunk: unknown, ...rest: unknown[]) => {
+            socket.write = (chunk: unknown, ...rest: unknown[]) => {
               const head = Buffer.isBuffer(chunk) ? chunk.subarray(0, 16).toString('latin1') : String(chunk).slice(0, 16);
               const code = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0);
               if (code === 101) a.upgraded();
               else if (code) a.refused(code);
-              socket.write = origWrite as typeof socket.write;
+              socket.write = origWrite;
               return origWrite(chunk, ...rest);
-            }) as typeof socket.write;
+            };
           }
           return handlePodUpgrade(core, route, url.searchParams, req, socket, head, actor);
         })

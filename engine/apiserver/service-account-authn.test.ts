@@ -79,7 +79,7 @@ test('a token bound to a pod being deleted is refused once its deletionTimestamp
     await client.delete(R.pods, 'd', 'held', { gracePeriodSeconds: 0 });
     const deleting = await client.get(R.pods, 'd', 'held');
     assert.ok(deleting.metadata.deletionTimestamp, 'still there, marked for deletion');
-    const at = Date.parse(deleting.metadata.deletionTimestamp!);
+    const at = Date.parse(String(deleting.metadata.deletionTimestamp));
     clock = at + 61_000;
     await eventually(async () => (await authn.authenticate(token)) === undefined, 'the cache sees the deletionTimestamp');
     assert.match((await authn.review(token)).error ?? '', /invalidated: its pod no longer exists, was replaced or is being deleted/);

@@ -24,7 +24,7 @@ test('the audit file rotates by size, keeps the newest `keep`, loses no line, an
       assert.ok(statSync(p).size <= 1000 + 5 * 100, 'the limit plus at most one batch');
     }
     const kept = [`${file}.2`, `${file}.1`, file].flatMap((p) => readFileSync(p, 'utf8').split('\n').filter(Boolean));
-    const ns = kept.map((l) => JSON.parse(l).n);
+    const ns = kept.map((l) => (JSON.parse(l) as { n: number }).n);
     assert.deepEqual(
       ns,
       [...ns].sort((a, b) => a - b),

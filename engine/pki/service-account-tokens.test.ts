@@ -116,7 +116,7 @@ test('key rotation: old tokens verify with the previous key until it retires; th
     assert.deepEqual(new Set(kids), new Set([before.jwks().keys[0].kid, after.jwks().keys[0].kid]));
     // Verified with nothing but the JWKS entry its kid names.
     const [h, p, sig] = oldToken.split('.');
-    const jwk = after.jwks().keys.find((k) => k.kid === JSON.parse(Buffer.from(h, 'base64url').toString()).kid)!;
+    const jwk = after.jwks().keys.find((k) => k.kid === (JSON.parse(Buffer.from(h, 'base64url').toString()) as { kid: string }).kid)!;
     assert.ok(
       verify(
         'sha256',

@@ -3,6 +3,7 @@
 // never reaches the log (Metadata at most); other objects are logged with their bodies;
 // impersonation and Forbidden decisions are recorded; lines are audit.k8s.io/v1 Events in a
 // 0600 file under the cluster dir, and the policy is kept for the next start.
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call -- audit events are parsed JSON lines, read field by field */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -51,9 +52,9 @@ test("a Secret's data never reaches the audit log, even under RequestResponse", 
   const r = await kubectl(['create', 'secret', 'generic', 'db', '-n', 'default', `--from-literal=password=${SECRET_VALUE}`]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal((await kubectl(['get', 'secret', 'db', '-n', 'default', '-o', 'yaml'])).code, 0);
-  const ev = await waitFor('the secret events', async () => {
+  const ev = await waitFor('the secret events', () => {
     const list = events().filter((e) => e.objectRef?.resource === 'secrets' && e.objectRef?.name === 'db');
-    return list.length >= 1 && list;
+    return Promise.resolve(list.length >= 1 && list);
   });
   for (const e of ev) {
     assert.equal(e.level, 'Metadata');
@@ -70,8 +71,8 @@ test("a Secret's data never reaches the audit log, even under RequestResponse", 
 
 test('other writes are logged with their request and response bodies, as audit.k8s.io/v1 Events', async () => {
   assert.equal((await kubectl(['create', 'configmap', 'settings', '-n', 'default', '--from-literal=mode=visible-value'])).code, 0);
-  const e = await waitFor('the configmap create event', async () =>
-    events().find((x) => x.verb === 'create' && x.objectRef?.resource === 'configmaps' && x.responseStatus?.code === 201),
+  const e = await waitFor('the configmap create event', () =>
+    Promise.resolve(events().find((x) => x.verb === 'create' && x.objectRef?.resource === 'configmaps' && x.responseStatus?.code === 201)),
   );
   assert.equal(e.apiVersion, 'audit.k8s.io/v1');
   assert.equal(e.kind, 'Event');
@@ -91,7 +92,7 @@ test('other writes are logged with their request and response bodies, as audit.k
 test('impersonation and a Forbidden decision are recorded with who asked and who it acted as', async () => {
   const r = await kubectl(['get', 'pods', '-n', 'default', '--as', 'mallory']);
   assert.notEqual(r.code, 0);
-  const e = await waitFor('the forbidden event', async () => events().find((x) => x.impersonatedUser?.username === 'mallory'));
+  const e = await waitFor('the forbidden event', () => Promise.resolve(events().find((x) => x.impersonatedUser?.username === 'mallory')));
   assert.equal(e.user.username, 'skiff-admin');
   assert.equal(e.verb, 'list');
   assert.equal(e.responseStatus.code, 403);

@@ -93,7 +93,7 @@ test('a consented exec plugin asks again when server, CA, tls-server-name or pro
   const shown = reg.summary('p')!;
   assert.deepEqual(shown.consent, { files: [], target: { server: honest, ca: 'plain http' }, consented: false });
   // What the app shows is what it sends back (the renderer sends command/args/env; target when it shows it).
-  reg.consent('p', { ...shown.exec, target: shown.consent!.target });
+  reg.consent('p', { ...shown.exec, target: shown.consent?.target });
   assert.equal((await reg.check('p')).ok, true);
   assert.ok(seen.get('honest')!.includes('Bearer plugin-token'));
   const ranBefore = readFileSync(runs, 'utf8');
@@ -122,7 +122,7 @@ test('a consented exec plugin asks again when server, CA, tls-server-name or pro
   }
   // A consent given for the old target, replayed after the edit, is refused (the file changed since it was shown).
   assert.throws(
-    () => reg.consent('p', { ...shown.exec, target: shown.consent!.target }),
+    () => reg.consent('p', { ...shown.exec, target: shown.consent?.target }),
     (e: { status?: number }) => e.status === 409,
   );
   assert.equal(readFileSync(runs, 'utf8'), ranBefore, 'the plugin did not run for any edited target');
@@ -155,8 +155,8 @@ test('a pasted token-file is not read or sent before consent, even by the automa
     (e: { status?: number }) => e.status === 409,
   );
   // The user looked and allowed it: now, and only now, it is read and used.
-  reg.consent('p', { files: p.consent!.files, target: p.consent!.target });
-  await waitFor('the check after consent', async () => reg.summary('p')!.status === 'ready', 5000, 25);
+  reg.consent('p', { files: p.consent?.files, target: p.consent?.target });
+  await waitFor('the check after consent', () => Promise.resolve(reg.summary('p')?.status === 'ready'), 5000, 25);
   assert.ok(seen.get('attacker')!.includes(`Bearer ${SECRET}`));
   seen.set('attacker', []);
 });

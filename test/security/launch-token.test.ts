@@ -19,7 +19,8 @@ let app: Awaited<ReturnType<typeof startApp>>;
 let token: string;
 
 before(async () => {
-  const renderer = await import('../../scripts/build-renderer.mjs' as string);
+  const builder = '../../scripts/build-renderer.mjs';
+  const renderer = (await import(builder)) as { isFresh(): boolean; buildRenderer(): Promise<void> };
   if (!renderer.isFresh()) await renderer.buildRenderer();
   dir = mkdtempSync(join(tmpdir(), 'skiff-launch-'));
   app = await startApp({ dataDir: dir, port: 0, env: { ...process.env, HOME: dir, KUBECONFIG: join(dir, 'none') }, log: () => {} });
@@ -54,7 +55,7 @@ test('the browser opener is never given the token: its argv holds only a 0600 fi
   process.env.PATH = `${bin}:${path}`;
   try {
     const file = openLaunchPage(dir, app.launchUrl, (l) => assert.fail(l))!;
-    const argv = await waitFor('the opener ran', async () => existsSync(argvFile) && readFileSync(argvFile, 'utf8'), 5000, 25);
+    const argv = await waitFor('the opener ran', () => Promise.resolve(existsSync(argvFile) && readFileSync(argvFile, 'utf8')), 5000, 25);
     assert.ok(!argv.includes(token), `the token is not in argv: ${argv}`);
     assert.ok(argv.includes(file.url), 'the opener got the launch page');
     assert.equal(statSync(file.path).mode & 0o777, 0o600, 'only the user can read the page');

@@ -116,10 +116,13 @@ export function parseKubeconfig(text: string, opts: { file: string; baseDir?: st
       }
       // The library reads token-file while parsing; an imported file may name any file on this
       // computer, so it is read only when the profile is used, after any consent (consent-need.ts).
-      if (typeof u['token-file'] === 'string' && u['token-file'] && !u.token) tokenFile = u['token-file'];
-      delete u['token-file'];
+      const user = u as Record<string, unknown>;
+      const tf = user['token-file'];
+      if (typeof tf === 'string' && tf && !user.token) tokenFile = tf;
+      delete user['token-file'];
       // client-node's own `auth-provider.config.tokenFile` (no kubectl reads it) would send any file as a token.
-      if (u['auth-provider']?.config && typeof u['auth-provider'].config === 'object') delete u['auth-provider'].config.tokenFile;
+      const ap = user['auth-provider'] as { config?: Record<string, unknown> } | undefined;
+      if (ap?.config && typeof ap.config === 'object') delete ap.config.tokenFile;
       const cmd = u.exec?.command;
       // kubectl: an exec command with a path separator is relative to the kubeconfig's directory.
       if (typeof cmd === 'string' && /[\\/]/.test(cmd)) u.exec.command = resolve(cmd);

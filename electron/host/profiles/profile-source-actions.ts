@@ -155,8 +155,8 @@ export function inlineFiles(text: string, baseDir: string): string {
   const inline = (obj: Record<string, any> | undefined, fileKey: string, dataKey: string, encode: (b: Buffer) => string) => {
     const p = obj?.[fileKey];
     if (typeof p !== 'string' || !p) return;
-    if (fileKey !== 'certificate-authority' && !insideFolder(abs(p), baseDir)) {
-      obj![fileKey] = abs(p);
+    if (obj && fileKey !== 'certificate-authority' && !insideFolder(abs(p), baseDir)) {
+      obj[fileKey] = abs(p);
       return;
     }
     try {

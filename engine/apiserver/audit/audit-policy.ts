@@ -67,14 +67,15 @@ const NONE: AuditDecision = { level: 'None', omitStages: new Set() };
 
 /** Parses and checks a policy file's text; errors say which rule and field are wrong. */
 export function parseAuditPolicy(text: string, source = 'the audit policy'): AuditPolicy {
-  let doc: any;
+  let parsed: unknown;
   try {
-    doc = parseYaml(text);
+    parsed = parseYaml(text);
   } catch (e) {
     throw new Error(`${source} is not valid YAML: ${String((e as Error).message).split('\n')[0]}`);
   }
   const fail = (what: string) => new Error(`${source}: ${what}`);
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw fail('expected a Policy object');
+  const doc = rec(parsed);
+  if (!doc) throw fail('expected a Policy object');
   if (doc.kind !== 'Policy') throw fail(`kind must be Policy, not ${JSON.stringify(doc.kind)}`);
   if (doc.apiVersion !== 'audit.k8s.io/v1') throw fail(`apiVersion must be audit.k8s.io/v1, not ${JSON.stringify(doc.apiVersion)}`);
   const strings = (v: unknown, field: string): string[] | undefined => {
@@ -89,12 +90,14 @@ export function parseAuditPolicy(text: string, source = 'the audit policy'): Aud
     return list as AuditStage[] | undefined;
   };
   if (!Array.isArray(doc.rules)) throw fail('rules must be a list');
-  const rules = doc.rules.map((r: any, i: number): PolicyRule => {
+  const rules = (doc.rules as unknown[]).map((item, i): PolicyRule => {
     const at = `rules[${i}]`;
-    if (!r || typeof r !== 'object') throw fail(`${at} must be an object`);
-    if (!AUDIT_LEVELS.includes(r.level))
+    const r = rec(item);
+    if (!r) throw fail(`${at} must be an object`);
+    const level = r.level as AuditLevel;
+    if (!AUDIT_LEVELS.includes(level))
       throw fail(`${at}.level: Unsupported value: ${JSON.stringify(r.level)}: supported values: ${AUDIT_LEVELS.join(', ')}`);
-    const rule: PolicyRule = { level: r.level };
+    const rule: PolicyRule = { level };
     for (const k of ['users', 'userGroups', 'verbs', 'namespaces', 'nonResourceURLs'] as const) {
       const v = strings(r[k], `${at}.${k}`);
       if (v) rule[k] = v;
@@ -103,9 +106,10 @@ export function parseAuditPolicy(text: string, source = 'the audit policy'): Aud
     if (omit) rule.omitStages = omit;
     if (r.resources !== undefined && r.resources !== null) {
       if (!Array.isArray(r.resources)) throw fail(`${at}.resources must be a list`);
-      rule.resources = r.resources.map((g: any, j: number) => {
+      rule.resources = (r.resources as unknown[]).map((entry, j): GroupResources => {
         const gat = `${at}.resources[${j}]`;
-        if (!g || typeof g !== 'object') throw fail(`${gat} must be an object`);
+        const g = rec(entry);
+        if (!g) throw fail(`${gat} must be an object`);
         if (g.group !== undefined && typeof g.group !== 'string') throw fail(`${gat}.group must be a string`);
         const resources = strings(g.resources, `${gat}.resources`);
         const resourceNames = strings(g.resourceNames, `${gat}.resourceNames`);
@@ -121,6 +125,10 @@ export function parseAuditPolicy(text: string, source = 'the audit policy'): Aud
   });
   const omitStages = stages(doc.omitStages, 'omitStages');
   return { ...(omitStages ? { omitStages } : {}), rules };
+}
+
+function rec(v: unknown): Record<string, unknown> | undefined {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
 /** The level and omitted stages for a request, from the first rule that matches it. */

@@ -112,7 +112,8 @@ export function createAuditor(policy: AuditPolicy, sink: AuditSink): Auditor {
       const keep = (chunk: unknown) => {
         if (longRunning || chunk === undefined || chunk === null || typeof chunk === 'function') return;
         if (s.level !== 'RequestResponse' && res.statusCode < 400) return;
-        const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+        const b = Buffer.isBuffer(chunk) ? chunk : typeof chunk === 'string' ? Buffer.from(chunk) : undefined;
+        if (!b) return;
         size += b.length;
         if (size <= MAX_LOGGED_BODY) chunks.push(b);
       };
@@ -128,11 +129,11 @@ export function createAuditor(policy: AuditPolicy, sink: AuditSink): Auditor {
       }) as typeof res.end;
       if (longRunning) {
         const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
-        res.writeHead = ((...args: unknown[]) => {
+        res.writeHead = (...args: unknown[]) => {
           const r = writeHead(...args);
           s.emit('ResponseStarted', { responseStatus: { metadata: {}, code: res.statusCode } });
           return r;
-        }) as typeof res.writeHead;
+        };
       }
       let done = false;
       const complete = () => {

@@ -19,7 +19,8 @@ import { followAnswers } from './profiles/profile-answers';
 import { createProfileEvents } from './profiles/profile-events';
 import { combineRegistries } from './profiles/profiles';
 import type { SecretBox } from './profiles/secret-box';
-import { hasDisplay, openBrowser } from './open-browser';
+import { hasDisplay } from './open-browser';
+import { openLaunchPage } from './launch-file';
 import { startHostServer } from './http/server';
 import { createSession } from './http/session';
 import { createWorkspaceFile } from './workspace/workspace-file';
@@ -247,7 +248,7 @@ export async function main(
   }
   io.out(`Skiff is running at ${app.launchUrl}`);
   io.out('Open that link once (it carries a one-time token). Ctrl+C stops the app; clusters keep running.');
-  if (flags.open && hasDisplay(io.env)) openBrowser(app.launchUrl, (l) => io.err(`skiff: ${l}`));
+  const launchPage = flags.open && hasDisplay(io.env) ? openLaunchPage(dataDir, app.launchUrl, (l) => io.err(`skiff: ${l}`)) : undefined;
 
   const sig = await new Promise<NodeJS.Signals>((resolve) => {
     const on = (s: NodeJS.Signals) => {
@@ -259,6 +260,7 @@ export async function main(
     process.on('SIGTERM', on);
   });
   log(`host: ${sig}: closing`);
+  launchPage?.remove();
   await app.close();
   io.out('Skiff stopped. Clusters keep running; "skiff stop" stops one.');
   return 0;

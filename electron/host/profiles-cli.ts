@@ -19,7 +19,7 @@ Usage:
   skiff profiles import -                   read a kubeconfig from stdin (stored encrypted)
   skiff profiles remove NAME|SOURCE         stop listing a profile, or remove a source (your files stay as they are)
   skiff profiles check NAME                 connect and say precisely what works or why not (exit 1 on failure)
-  skiff profiles consent NAME [--yes]       allow the command NAME's exec plugin runs (shown first)
+  skiff profiles consent NAME [--yes]       allow what NAME's credentials run or read, for its server (shown first)
   skiff profiles kubeconfig NAME            print a kubeconfig for that profile only, credentials inlined
   skiff profiles sources                    the files and folders read, with their problems
 
@@ -215,23 +215,34 @@ async function run(reg: KubeconfigProfiles, f: Flags, io: ProfilesIo): Promise<n
       const name = one('name');
       const p = reg.summary(name);
       if (!p) throw new HostHttpError(404, `profile "${name}" does not exist`, 'see "skiff profiles list"');
-      if (!p.exec) throw new HostHttpError(400, `profile "${name}" runs no command; there is nothing to allow`);
-      io.out(`Profile ${name} runs, to get its credentials:`);
-      io.out(`  command: ${p.exec.command}`);
-      io.out(`  args:    ${JSON.stringify(p.exec.args)}`);
-      io.out(`  env:     ${p.exec.env.length ? p.exec.env.map((e) => `${e.name}=${e.value}`).join(' ') : '(none)'}`);
+      if (!p.consent)
+        throw new HostHttpError(400, `profile "${name}" runs no command and reads no file that needs asking; there is nothing to allow`);
+      if (p.exec) {
+        io.out(`Profile ${name} runs, to get its credentials:`);
+        io.out(`  command: ${p.exec.command}`);
+        io.out(`  args:    ${JSON.stringify(p.exec.args)}`);
+        io.out(`  env:     ${p.exec.env.length ? p.exec.env.map((e) => `${e.name}=${e.value}`).join(' ') : '(none)'}`);
+      }
+      if (p.consent.files.length) {
+        io.out(`Profile ${name} reads these credential files from outside its kubeconfig's folder:`);
+        for (const x of p.consent.files) io.out(`  ${x.field}: ${x.path}`);
+      }
+      const t = p.consent.target;
+      io.out(
+        `and sends the credentials to ${t.server} (CA: ${t.ca}${t.tlsServerName ? `, name checked: ${t.tlsServerName}` : ''}${t.proxyUrl ? `, through proxy ${t.proxyUrl}` : ''}).`,
+      );
       let ok = f.yes;
       if (!ok) {
         if (!io.confirm)
           throw new HostHttpError(400, 'not allowed: there is no terminal to ask on', 'rerun with --yes to allow this exact command');
-        ok = await io.confirm('Allow Skiff to run it for this profile?');
+        ok = await io.confirm(p.exec ? 'Allow Skiff to run it for this profile?' : 'Allow Skiff to read them for this profile?');
       }
       if (!ok) {
         io.out('Not allowed; nothing ran.');
         return 1;
       }
-      reg.consent(name, p.exec);
-      io.out(`Allowed. Skiff runs it for ${name} from now on (until its command, args or env change).`);
+      reg.consent(name, { ...p.exec, files: p.consent.files, target: p.consent.target });
+      io.out(`Allowed for ${name} from now on (until its command, args, env, files, server, CA or proxy change).`);
       return 0;
     }
     case 'kubeconfig': {

@@ -21,7 +21,7 @@
 //   DELETE /api/profile-sources/<id>        -> 200 { removed: id } (never touches the user's files)
 //   DELETE /api/profiles/<name>             -> 200 RemoveProfileResult (hides one context, or removes its source)
 //   POST   /api/profiles/<name>/check       -> 200 ProfileCheck (ok false with a precise reason when it fails)
-//   POST   /api/profiles/<name>/consent     ExecConsentRequest -> 200 ProfileSummary (409 when the command changed)
+//   POST   /api/profiles/<name>/consent     ExecConsentRequest -> 200 ProfileSummary (409 when the command, files or target changed)
 //   DELETE /api/profiles/<name>/consent     -> 200 ProfileSummary (consent withdrawn)
 //   GET    /api/profiles/<name>/namespaces  -> ProfileNamespaces (the cluster's, or the allow-list when listing is forbidden)
 //   PUT    /api/profiles/<name>/namespaces  SetNamespacesRequest -> 200 ProfileSummary
@@ -118,6 +118,11 @@ export interface ProfileSummary {
   error?: string;
   /** The command its credentials run, and whether the user allowed it. Nothing runs before consent. */
   exec?: ExecCommand & { consented: boolean };
+  /**
+   * Everything the consent covers, set whenever one is needed (a command to run, or credential
+   * files outside an imported kubeconfig's folder): nothing runs or is read before it.
+   */
+  consent?: { files: ConsentFile[]; target: ConsentTarget; consented: boolean };
   /** Namespaces to offer when the user may not list namespaces (PUT .../namespaces). */
   allowedNamespaces?: string[];
   /** From the last check. */
@@ -137,11 +142,32 @@ export interface ExecCommand {
   installHint?: string;
 }
 
-/** The body of POST /api/profiles/<name>/consent: the command the user was shown. */
+/** A credential file an imported kubeconfig reads from outside its own folder. */
+export interface ConsentFile {
+  field: 'token-file' | 'client-certificate' | 'client-key';
+  path: string;
+}
+
+/** Where a profile's credentials are sent; a consent holds for this target only. */
+export interface ConsentTarget {
+  server: string;
+  /** 'sha256:<hex>' of the CA, 'system roots', 'not verified' (insecure-skip-tls-verify) or 'plain http'. */
+  ca: string;
+  tlsServerName?: string;
+  proxyUrl?: string;
+}
+
+/**
+ * The body of POST /api/profiles/<name>/consent: what the user was shown. command/args/env are
+ * required when the profile runs a command; target and files, when sent, must equal what the
+ * profile would use now (409 otherwise), so a kubeconfig edited after it was shown is not allowed.
+ */
 export interface ExecConsentRequest {
-  command: string;
-  args: string[];
-  env: Array<{ name: string; value: string }>;
+  command?: string;
+  args?: string[];
+  env?: Array<{ name: string; value: string }>;
+  target?: ConsentTarget;
+  files?: ConsentFile[];
 }
 
 export type ProfileSourceKind = 'default' | 'file' | 'dir' | 'copy' | 'paste';

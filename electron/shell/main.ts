@@ -1,11 +1,14 @@
 // Electron main process: starts the host (the same one browser mode uses) and shows it in a
 // hardened window. The only file, with preload.ts, that imports 'electron'.
-import { app, BrowserWindow, dialog, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startApp } from '../host/app-main';
-import { isAllowedExternalUrl, isAppUrl, isTrustedSender, windowOptions } from './security';
+import { guardWebContents, isTrustedSender, windowOptions } from './security';
+import { defaultDataDir } from '../../engine/cluster/paths';
+import { profilePaths } from '../host/profiles/profile-paths';
+import { createKeyFileBox, createSafeStorageBox } from '../host/profiles/secret-box';
 
 // Bundled to dist/shell/main.mjs: two levels below the root, like the sources.
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -16,8 +19,17 @@ async function main(): Promise<void> {
     return;
   }
   await app.whenReady();
-  const host = await startApp({ env: process.env, log: (line) => console.log(line), mode: 'electron' });
+  // Stored credentials (copied and pasted kubeconfigs) sealed by the OS keychain when it has
+  // one; the key file stays for what the CLI sealed, and is the box when there is no keychain.
+  const dataDir = defaultDataDir(process.env);
+  const keyFileBox = createKeyFileBox(profilePaths(dataDir).key);
+  const secretBox = createSafeStorageBox(safeStorage, keyFileBox) ?? keyFileBox;
+  const host = await startApp({ env: process.env, dataDir, secretBox, log: (line) => console.log(line), mode: 'electron' });
   const origin = new URL(host.url).origin;
+
+  // Every WebContents, this window's and any other (devtools, a future window): no new windows,
+  // no navigation off the app origin, no <webview>.
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, origin, (url) => void shell.openExternal(url)));
 
   // Nothing the page asks for (camera, notifications, ...) is granted.
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
@@ -40,18 +52,6 @@ async function main(): Promise<void> {
   });
 
   const win = new BrowserWindow(windowOptions(join(root, 'dist', 'shell', 'preload.cjs')));
-  const contents = win.webContents;
-  contents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url, origin)) event.preventDefault();
-  });
-  contents.on('will-redirect', (event, url) => {
-    if (!isAppUrl(url, origin)) event.preventDefault();
-  });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(({ url }) => {
-    if (isAllowedExternalUrl(url, origin)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
   win.once('ready-to-show', () => win.show());
   await win.loadURL(host.launchUrl);
 

@@ -59,3 +59,29 @@ export function isTrustedSender(frameUrl: string | undefined, isMainFrame: boole
 /** Channels the preload may invoke; main.ts handles exactly these. */
 export const IPC_CHANNELS = ['skiff:open-file', 'skiff:reveal-file', 'skiff:app-info'] as const;
 export type IpcChannel = (typeof IPC_CHANNELS)[number];
+
+/** What the guard needs of a WebContents (structural, so tests drive it without Electron). */
+export interface GuardedContents {
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' } | { action: 'allow' }): void;
+}
+
+/**
+ * Applied to every WebContents the app creates (app.on('web-contents-created')), not only the
+ * main window's: no new windows (an allowed link goes to the system browser instead), no
+ * navigation or redirect of any frame off the app origin, no <webview>.
+ */
+export function guardWebContents(contents: GuardedContents, appOrigin: string, openExternal: (url: string) => void): void {
+  const stayHome = (event: { preventDefault(): void }, url: string) => {
+    if (!isAppUrl(url, appOrigin)) event.preventDefault();
+  };
+  contents.on('will-navigate', (event: { preventDefault(): void }, url: string) => stayHome(event, url));
+  contents.on('will-redirect', (event: { preventDefault(): void }, url: string) => stayHome(event, url));
+  // Subframes too (Electron 25+): a frame of ours must not be steered elsewhere either.
+  contents.on('will-frame-navigate', (event: { preventDefault(): void; url?: string }) => stayHome(event, event.url ?? ''));
+  contents.on('will-attach-webview', (event: { preventDefault(): void }) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isAllowedExternalUrl(url, appOrigin)) openExternal(url);
+    return { action: 'deny' };
+  });
+}

@@ -37,6 +37,8 @@ export interface ApiCoreOptions {
   log?: (line: string) => void;
   /** ES256 key (PKCS#8 PEM) that signs service-account tokens (a new one per process when absent). */
   serviceAccountKey?: string;
+  /** Earlier signing keys' public halves (key rotation): their tokens still verify. */
+  serviceAccountVerifyKeys?: string[];
   /** The cluster CA (PEM), handed to pods as ca.crt. */
   caCert?: string;
   /** RBAC on requests over HTTP (default on; off = every authenticated request allowed). */
@@ -47,7 +49,10 @@ export interface ApiCoreOptions {
 
 export function createApiCore(opts: ApiCoreOptions) {
   const { store } = opts;
-  const serviceAccountTokens = createServiceAccountTokens({ privateKey: opts.serviceAccountKey ?? generateSigningKey() });
+  const serviceAccountTokens = createServiceAccountTokens({
+    privateKey: opts.serviceAccountKey ?? generateSigningKey(),
+    verifyKeys: opts.serviceAccountVerifyKeys,
+  });
   const serviceAccountAuthn = createServiceAccountAuthenticator({ tokens: serviceAccountTokens, store });
   const builtin = builtinKinds();
   const kinds = createKindRegistry(builtin);

@@ -9,6 +9,15 @@ const jsonTooDeepError = () => errors.badRequest(`couldn't get version/kind; jso
 
 export const maxBodyBytes = 3 * 1024 * 1024;
 
+// Who else wants a request's body once the handler has read it (the audit log): the stream
+// can be read only once.
+const taps = new WeakMap<IncomingMessage, (body: Buffer) => void>();
+
+/** Calls `fn` with the body when a handler reads it (whole, within the size limit). */
+export function tapBody(req: IncomingMessage, fn: (body: Buffer) => void): void {
+  taps.set(req, fn);
+}
+
 export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > maxBodyBytes) {
@@ -31,7 +40,9 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
     // The client went away mid-body: nobody is left to answer, and it is not a server fault.
     throw errors.badRequest(`the request body could not be read: ${(e as Error).message}`);
   }
-  return Buffer.concat(chunks);
+  const body = Buffer.concat(chunks);
+  taps.get(req)?.(body);
+  return body;
 }
 
 export function mediaType(req: IncomingMessage): string {

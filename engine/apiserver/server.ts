@@ -26,6 +26,8 @@ import { createInProcessClient } from './in-process-client';
 import { sendOidc } from './oidc-discovery';
 import { parseBool } from '../apimachinery/parse-bool';
 import type { PodSecurityConfig } from './admission/pod-security/config';
+import type { AuditRecord, Auditor } from './audit/auditor';
+import type { UserInfo } from '../apimachinery/user-info';
 
 export interface ApiServerOptions {
   store: Store;
@@ -36,6 +38,8 @@ export interface ApiServerOptions {
   serviceCIDR?: string;
   /** ES256 key (PKCS#8 PEM) that signs service-account tokens (keep it across restarts so issued tokens stay valid). */
   serviceAccountKey?: string;
+  /** Earlier signing keys' public halves (key rotation): tokens they signed verify until they expire. */
+  serviceAccountVerifyKeys?: string[];
   /** RBAC authorization of HTTP requests (default true; false allows every authenticated request). */
   rbac?: boolean;
   /** Pod Security admission (default baseline, kube-system exempt; false = off). */
@@ -47,12 +51,16 @@ export interface ApiServerOptions {
   tlsHandshakeTimeoutMs?: number;
   /** Times each phase of the start (SKIFF_TRACE=start); absent: nothing is timed. */
   trace?: <T>(phase: string, work: () => Promise<T>) => Promise<T>;
+  /** The audit log (audit/auditor.ts); none by default. */
+  auditor?: Auditor;
 }
 
 export interface ApiServer {
   port: number;
   url: string;
   core: ApiCore;
+  /** Replaces the audit log's auditor (undefined: none); benchmarks compare both on one server. */
+  setAuditor(a: Auditor | undefined): void;
   close(): Promise<void>;
 }
 
@@ -66,6 +74,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       serviceCIDR: opts.serviceCIDR ?? '10.96.0.0/12',
       log: opts.log,
       serviceAccountKey: opts.serviceAccountKey,
+      serviceAccountVerifyKeys: opts.serviceAccountVerifyKeys,
       caCert: opts.tls.clientCA,
       rbac: opts.rbac,
       podSecurity: opts.podSecurity,
@@ -75,6 +84,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const metricsApi = createMetricsApi({ source: () => core.metrics.source?.(), client: createInProcessClient(core) });
   let address = `${host}:${opts.port}`;
   const inflight = createInflightLimit(opts.maxRequestsInflight);
+  let auditor = opts.auditor;
 
   const server: Server = createServer(
     {
@@ -105,13 +115,15 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   async function serve(req: IncomingMessage, res: ServerResponse) {
     const url = requestUrl(req);
     const user = await authenticate(req, tokens, core.serviceAccountAuthn.authenticate);
+    const audit = auditor?.request(req, res, url, user);
     if (!user) {
       // Reading nothing of an unauthenticated body; answer and drop.
       req.resume();
       throw errors.unauthorized();
     }
     // RBAC (authz/): from here on the request acts as `actor` (impersonation applied).
-    const actor = await core.authorization.authorizeRequest(req, url, user);
+    const decision = core.authorization.authorizeRequest(req, url, user);
+    const actor = await (audit ? audited(audit, decision) : decision);
     const route = routeOf(url.pathname, core.kinds);
     if (!route) throw errors.notFoundPath();
     if (!isLongRunning(url.pathname, url.searchParams, route.type === 'resource' ? route.subresource : undefined)) {
@@ -208,19 +220,39 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       if (apiErr.code >= 500) log(`apiserver: internal error on upgrade ${requestLine(req)}: ${(err as Error)?.stack ?? err}`);
       if (!socket.destroyed) socket.end(rawStatusReply(apiErr));
     };
+    let audit: ReturnType<Auditor['upgrade']>;
     try {
       const url = requestUrl(req);
       Promise.resolve(authenticate(req, tokens, core.serviceAccountAuthn.authenticate))
         .then((user) => {
+          audit = auditor?.upgrade(req, socket, url, user);
           if (!user) throw errors.unauthorized();
-          return core.authorization.authorizeRequest(req, url, user);
+          const decision = core.authorization.authorizeRequest(req, url, user);
+          return audit ? audited(audit, decision) : decision;
         })
         .then((actor) => {
           const route = routeOf(url.pathname, core.kinds);
           if (!route || route.type !== 'resource' || !route.subresource) return refuse(errors.notFoundPath());
+          // The handler's first bytes say what happened: 101 (upgraded) or an error Status.
+          const a = audit;
+          if (a) {
+            const origWrite = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+            socket.write = (chunk: unknown, ...rest: unknown[]) => {
+              const head = Buffer.isBuffer(chunk) ? chunk.subarray(0, 16).toString('latin1') : String(chunk).slice(0, 16);
+              const code = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0);
+              if (code === 101) a.upgraded();
+              else if (code) a.refused(code);
+              socket.write = origWrite;
+              return origWrite(chunk, ...rest);
+            };
+          }
           return handlePodUpgrade(core, route, url.searchParams, req, socket, head, actor);
         })
-        .catch(refuse);
+        .catch((err) => {
+          const apiErr = toApiError(err);
+          audit?.refused(apiErr.code, apiErr.toStatus());
+          refuse(err);
+        });
     } catch (err) {
       refuse(err);
     }
@@ -255,6 +287,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     port,
     url: `https://${address}`,
     core,
+    setAuditor: (a) => {
+      auditor = a;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         core.stop();
@@ -262,6 +297,19 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         for (const s of sockets) s.destroy();
       }),
   };
+}
+
+/** The authorization decision recorded on the audit record, then passed on as it was. */
+async function audited(audit: AuditRecord, decision: Promise<UserInfo>): Promise<UserInfo> {
+  try {
+    const actor = await decision;
+    audit.decided(true);
+    audit.actingAs(actor);
+    return actor;
+  } catch (err) {
+    if (toApiError(err).code === 403) audit.decided(false);
+    throw err;
+  }
 }
 
 /** Path and query as sent: no URL normalization (`//host/x` is not `/x`, dot segments stay). */

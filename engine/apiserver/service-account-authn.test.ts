@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestCore } from './testing/test-cluster';
 import { R } from '../client/types';
+import { createServiceAccountAuthenticator } from './service-account-authn';
+import { eventually, startTestCore } from './testing/test-cluster';
 
 test('service-account authn: audience, bound pod, recreated objects and legacy Secrets', async () => {
   const tc = await startTestCore();
@@ -54,6 +55,41 @@ test('service-account authn: audience, bound pod, recreated objects and legacy S
     const other = tokens.issue('a', 'bot', saUid, { legacy: { secretName: 'bot-token' } });
     assert.equal(await authn.authenticate(other), undefined, 'a token the Secret does not hold');
   } finally {
+    await tc.close();
+  }
+});
+
+test('a token bound to a pod being deleted is refused once its deletionTimestamp is a minute past (upstream leeway)', async () => {
+  const tc = await startTestCore();
+  const { core, client } = tc;
+  let clock = Date.now();
+  const authn = createServiceAccountAuthenticator({ tokens: core.serviceAccountTokens, store: core.deps.store, now: () => clock });
+  try {
+    await client.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'd' } });
+    const sa = await client.create(R.serviceaccounts, 'd', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'bot' } });
+    // A finalizer keeps the pod after deletion, as a stuck controller or a grace period would.
+    const pod = await client.create(R.pods, 'd', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'held', finalizers: ['example.com/hold'] },
+      spec: { containers: [{ name: 'c', image: 'x' }], serviceAccountName: 'bot' },
+    });
+    const token = core.serviceAccountTokens.issue('d', 'bot', sa.metadata.uid!, { pod: { name: 'held', uid: pod.metadata.uid! } });
+    assert.equal((await authn.authenticate(token))?.user, 'system:serviceaccount:d:bot');
+    await client.delete(R.pods, 'd', 'held', { gracePeriodSeconds: 0 });
+    const deleting = await client.get(R.pods, 'd', 'held');
+    assert.ok(deleting.metadata.deletionTimestamp, 'still there, marked for deletion');
+    const at = Date.parse(String(deleting.metadata.deletionTimestamp));
+    clock = at + 61_000;
+    await eventually(async () => (await authn.authenticate(token)) === undefined, 'the cache sees the deletionTimestamp');
+    assert.match((await authn.review(token)).error ?? '', /invalidated: its pod no longer exists, was replaced or is being deleted/);
+    // Within the leeway it still works, as upstream (the same answer is not cached across time).
+    clock = at + 30_000;
+    assert.equal((await authn.authenticate(token))?.user, 'system:serviceaccount:d:bot');
+    clock = at + 61_000;
+    assert.equal(await authn.authenticate(token), undefined);
+  } finally {
+    authn.stop();
     await tc.close();
   }
 });

@@ -1,7 +1,9 @@
 // Service-account token authentication, as kube-apiserver's JWT token authenticator: the
 // signature and times (pki/service-account-tokens.ts), the audience against the API audiences,
 // then revocation — the ServiceAccount must still exist with the token's UID, a bound Pod or
-// Secret too, and a legacy token's Secret must still exist and hold this very token. Lookups
+// Secret too, and a legacy token's Secret must still exist and hold this very token. As
+// upstream, an object whose deletionTimestamp is more than a minute past (the JWT leeway) counts
+// as gone: a pod held by a finalizer, or deleted with a grace period that ran out. Lookups
 // read a watch-fed cache (token-revocation-cache.ts), so a valid token costs no store read.
 import type { UserInfo } from '../apimachinery/user-info';
 import type { Store } from '../store/types';
@@ -29,6 +31,8 @@ export interface ServiceAccountAuthenticator {
 }
 
 const INVALID = 'invalid bearer token';
+/** Upstream's jwt.DefaultLeeway: objects deleted before now minus this are gone. */
+const DELETION_LEEWAY_MS = 60_000;
 const REVOKED = 'service account token has been invalidated';
 
 /** The user a token stands for, with upstream's uid and extra fields. */
@@ -51,7 +55,10 @@ export function createServiceAccountAuthenticator(deps: {
   tokens: ServiceAccountTokens;
   store: Store;
   audiences?: string[];
+  /** Clock (tests). */
+  now?: () => number;
 }): ServiceAccountAuthenticator {
+  const now = deps.now ?? Date.now;
   const apiAudiences = deps.audiences?.length ? deps.audiences : [deps.tokens.issuer];
   const cache = createTokenRevocationCache(deps.store);
   let revocation = true;
@@ -71,21 +78,31 @@ export function createServiceAccountAuthenticator(deps: {
     return wanted.filter((a) => has.includes(a));
   };
 
-  /** undefined when every object the token depends on is still there (sync when cached). */
-  function revoked(c: TokenClaims, token: string): string | undefined | Promise<string | undefined> {
+  /**
+   * undefined when every object the token depends on is still there (sync when cached).
+   * `timed` is set when an object is being deleted: the answer then changes with time alone.
+   */
+  function revoked(c: TokenClaims, token: string, timed?: { set: boolean }): string | undefined | Promise<string | undefined> {
     if (!revocation) return undefined;
     const ns = c.namespace;
+    const cutoff = now() - DELETION_LEEWAY_MS;
+    const alive = (o: CachedObject | undefined, uid: string) => {
+      if (o?.uid !== uid) return false;
+      if (o.deletedAt === undefined) return true;
+      if (timed) timed.set = true;
+      return o.deletedAt >= cutoff;
+    };
     const checks: [CachedObject | undefined | Promise<CachedObject | undefined>, (o: CachedObject | undefined) => string | undefined][] = [
-      [cache.get('serviceaccounts', ns, c.serviceAccount.name), (o) => (o?.uid === c.serviceAccount.uid ? undefined : 'service account')],
+      [cache.get('serviceaccounts', ns, c.serviceAccount.name), (o) => (alive(o, c.serviceAccount.uid) ? undefined : 'service account')],
     ];
-    if (c.pod) checks.push([cache.get('pods', ns, c.pod.name), (o) => (o?.uid === c.pod!.uid ? undefined : 'pod')]);
-    if (c.secret) checks.push([cache.get('secrets', ns, c.secret.name), (o) => (o?.uid === c.secret!.uid ? undefined : 'secret')]);
+    if (c.pod) checks.push([cache.get('pods', ns, c.pod.name), (o) => (alive(o, c.pod!.uid) ? undefined : 'pod')]);
+    if (c.secret) checks.push([cache.get('secrets', ns, c.secret.name), (o) => (alive(o, c.secret!.uid) ? undefined : 'secret')]);
     // A legacy token is good only while its Secret holds it (a recreated Secret gets a new one).
     if (c.legacy) {
       const held = Buffer.from(token).toString('base64');
-      checks.push([cache.get('secrets', ns, c.legacy.secretName), (o) => (o?.token === held ? undefined : 'secret')]);
+      checks.push([cache.get('secrets', ns, c.legacy.secretName), (o) => (o?.token === held && alive(o, o.uid) ? undefined : 'secret')]);
     }
-    const why = (what: string) => `${REVOKED}: its ${what} no longer exists or was replaced`;
+    const why = (what: string) => `${REVOKED}: its ${what} no longer exists, was replaced or is being deleted`;
     if (checks.some(([o]) => o instanceof Promise)) {
       return Promise.all(checks.map(([o]) => Promise.resolve(o))).then((objs) => {
         for (let i = 0; i < objs.length; i++) {
@@ -121,10 +138,12 @@ export function createServiceAccountAuthenticator(deps: {
       if (!revocation) return userOf(c);
       const gen = cache.generation();
       if (passedAt.get(c) === gen) return userOf(c);
-      const bad = revoked(c, token);
+      const timed = { set: false };
+      const bad = revoked(c, token, timed);
       const pass = (b: string | undefined) => {
         if (b) return undefined;
-        passedAt.set(c, gen);
+        // An object being deleted: its token dies with time, so this answer is not kept.
+        if (!timed.set) passedAt.set(c, gen);
         return userOf(c);
       };
       return bad instanceof Promise ? bad.then(pass) : pass(bad);

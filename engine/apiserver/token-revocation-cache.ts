@@ -7,6 +7,8 @@ import type { KeyValue, Store, Watcher } from '../store/types';
 
 export interface CachedObject {
   uid: string;
+  /** metadata.deletionTimestamp (ms since the epoch), once the object is being deleted. */
+  deletedAt?: number;
   /** data.token (base64) of a kubernetes.io/service-account-token Secret. */
   token?: string;
 }
@@ -26,12 +28,21 @@ const prefixOf = (kind: TokenObjectKind) => `/registry/${kind}/`;
 
 function parse(kind: TokenObjectKind, kv: KeyValue): CachedObject | undefined {
   try {
-    const o = JSON.parse(kv.value) as { metadata?: { uid?: unknown }; type?: unknown; data?: { token?: unknown } } | null;
+    const o = JSON.parse(kv.value) as {
+      metadata?: { uid?: unknown; deletionTimestamp?: unknown };
+      type?: unknown;
+      data?: { token?: unknown };
+    } | null;
     const uid = o?.metadata?.uid;
     if (typeof uid !== 'string') return undefined;
+    const deleting = o?.metadata?.deletionTimestamp;
+    const deletedAt = typeof deleting === 'string' ? Date.parse(deleting) : NaN;
     const token = o?.data?.token;
-    if (kind === 'secrets' && o?.type === 'kubernetes.io/service-account-token' && typeof token === 'string') return { uid, token };
-    return { uid };
+    return {
+      uid,
+      ...(Number.isFinite(deletedAt) ? { deletedAt } : {}),
+      ...(kind === 'secrets' && o?.type === 'kubernetes.io/service-account-token' && typeof token === 'string' ? { token } : {}),
+    };
   } catch {
     return undefined;
   }
@@ -64,8 +75,14 @@ export function createTokenRevocationCache(store: Store): TokenRevocationCache {
           for (const e of events) {
             if (e.type === 'delete') map.delete(e.kv.key);
             // A UID never changes while the key lives: updates of pods and accounts (status
-            // writes, mostly) are not parsed again. Secrets are, their token may change.
-            else if (kind === 'secrets' || !e.prevKv || !map.has(e.kv.key)) {
+            // writes, mostly) are not parsed again, unless they may have set deletionTimestamp
+            // (a string search is far cheaper than a parse). Secrets are, their token may change.
+            else if (
+              kind === 'secrets' ||
+              !e.prevKv ||
+              !map.has(e.kv.key) ||
+              (map.get(e.kv.key)!.deletedAt === undefined && e.kv.value.includes('"deletionTimestamp"'))
+            ) {
               const o = parse(kind, e.kv);
               if (o) map.set(e.kv.key, o);
             }

@@ -31,6 +31,8 @@ export interface Flags {
   podSecurity?: PodSecurityLevel;
   /** Host ports LoadBalancer Services may take, "low-high" (kept in cluster.json). */
   lbPortRange?: string;
+  /** An audit.k8s.io/v1 Policy file, "default" or "none" (kept in cluster.json). */
+  auditPolicy?: string;
   foreground: boolean;
   switchContext: boolean;
   help: boolean;
@@ -50,6 +52,7 @@ const VALUE_FLAGS = [
   'sandbox-image',
   'pod-security',
   'lb-port-range',
+  'audit-policy',
 ] as const;
 const BOOL_FLAGS = ['foreground', 'no-switch-context', 'help'] as const;
 type FlagName = (typeof VALUE_FLAGS)[number] | (typeof BOOL_FLAGS)[number];
@@ -69,6 +72,7 @@ const ALLOWED: Record<Command, FlagName[]> = {
     'sandbox-image',
     'pod-security',
     'lb-port-range',
+    'audit-policy',
     'foreground',
     'no-switch-context',
     'help',
@@ -187,6 +191,10 @@ function applyValue(flags: Flags, name: FlagName, value: string): void {
       } catch (e) {
         throw new SkiffError(`invalid --lb-port-range: ${(e as Error).message}`, 'e.g. --lb-port-range 8000-9000');
       }
+      return;
+    case 'audit-policy':
+      if (!value.trim()) throw new SkiffError('invalid --audit-policy ""', 'pass a Policy file, "default" or "none"');
+      flags.auditPolicy = value.trim();
       return;
     case 'datastore':
       if (value !== 'sqlite' && value !== 'etcd') throw new SkiffError(`invalid --datastore "${value}"`, 'use sqlite or etcd');

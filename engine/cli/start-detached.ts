@@ -1,6 +1,7 @@
 // `skiff start`: starts the cluster's `skiff start --foreground` process through the lifecycle
 // library (detached, output to skiff.log), prints its progress, and returns once the cluster
 // is ready or has failed.
+import { auditPolicySetting } from '../cluster/cluster-config';
 import { fileURLToPath } from 'node:url';
 import { readClusterConfig } from '../cluster/cluster-config';
 import { dataDirError } from '../cluster/errors';
@@ -62,6 +63,8 @@ export async function startDetached(flags: Flags, io: CliIo): Promise<number> {
       sandboxImage: flags.sandboxImage,
       podSecurity: flags.podSecurity,
       lbPortRange: flags.lbPortRange,
+      // A relative policy file is the user's cwd's, not the detached child's.
+      auditPolicy: flags.auditPolicy && auditPolicySetting(flags.auditPolicy),
     };
     try {
       child = lifecycle.start(flags.name, options, {

@@ -45,6 +45,8 @@ Flags (start):
                                     (default baseline, kept for later starts; kube-system is exempt)
   --lb-port-range LOW-HIGH          host ports (127.0.0.1) LoadBalancer Services may take (default 1025-65535,
                                     kept for later starts); others get a HostPortUnavailable warning
+  --audit-policy FILE|default|none  write an API audit log (audit.k8s.io/v1 Events) to <cluster dir>/audit.log
+                                    under this Policy (kept for later starts; default: none)
   --foreground         run in this terminal; Ctrl+C stops the cluster
 `;
 

@@ -1,5 +1,6 @@
 // cluster.json: what a restart must reuse (above all the port, so kubeconfigs stay valid).
 import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { writePrivateFile } from '../pki/private-file';
 import { SkiffError } from './errors';
 
@@ -24,6 +25,8 @@ export interface ClusterConfig {
   podSecurity?: PodSecurityLevel;
   /** Host ports LoadBalancer Services may take ("low-high"), when not the default 1025-65535. */
   lbPortRange?: string;
+  /** The audit policy: a Policy file's absolute path or "default"; absent: no audit log. */
+  auditPolicy?: string;
   /** Pod Security exemptions, edited by hand (default: namespace kube-system only). */
   podSecurityExemptions?: { usernames?: string[]; namespaces?: string[]; runtimeClasses?: string[] };
   /** Docker-backed clusters: the ingress's HTTP port on 127.0.0.1 (the one last bound, asked for again next start). */
@@ -32,6 +35,11 @@ export interface ClusterConfig {
   ingressHttpsPort?: number;
   /** IngressClass names the built-in ingress serves besides `skiff` (default nginx, traefik; [] for none). Edited by hand. */
   ingressClassAliases?: string[];
+}
+
+/** What cluster.json keeps of --audit-policy: "default", "none", or the policy file's absolute path. */
+export function auditPolicySetting(value: string, cwd = process.cwd()): string {
+  return value === 'default' || value === 'none' || isAbsolute(value) ? value : resolve(cwd, value);
 }
 
 export function readClusterConfig(path: string): ClusterConfig | undefined {

@@ -33,6 +33,8 @@ export interface StartOptions {
   podSecurity?: PodSecurityLevel;
   /** Host ports LoadBalancer Services may take, "low-high" (absent: the saved range, else 1025-65535). */
   lbPortRange?: string;
+  /** The audit policy: a file's absolute path, "default" or "none" (absent: the saved one, else none). */
+  auditPolicy?: string;
 }
 
 export interface StartHandlers {
@@ -78,6 +80,7 @@ export function foregroundArgs(dataDir: string, paths: ClusterPaths, name: strin
   if (o.sandboxImage) args.push('--sandbox-image', o.sandboxImage);
   if (o.podSecurity) args.push('--pod-security', o.podSecurity);
   if (o.lbPortRange) args.push('--lb-port-range', o.lbPortRange);
+  if (o.auditPolicy) args.push('--audit-policy', o.auditPolicy);
   return args;
 }
 

@@ -12,6 +12,7 @@ import { writePrivateFile } from '../pki/private-file';
 import { ADMIN_GROUPS, ADMIN_USER } from '../pki/types';
 import { clusterPaths } from './paths';
 import {
+  auditPolicySetting,
   readClusterConfig,
   updateClusterConfig,
   writeClusterConfig,
@@ -59,6 +60,8 @@ export interface ControlPlaneOptions {
   podSecurity?: PodSecurityLevel;
   /** Host ports LoadBalancer Services may take, "low-high" (default: cluster.json's, else 1025-65535). */
   lbPortRange?: string;
+  /** The audit policy: a Policy file, "default" or "none" (default: cluster.json's, else none). */
+  auditPolicy?: string;
   onStep?: (step: string, detail?: string) => void;
   log?: (line: string) => void;
   /** Times each phase of the start (SKIFF_TRACE=start). */
@@ -127,6 +130,11 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const wantedPort = opts.port ?? saved?.port ?? 0;
   const podSecurity = opts.podSecurity ?? saved?.podSecurity ?? 'baseline';
   const lbPortRange = opts.lbPortRange ?? saved?.lbPortRange;
+  const auditSetting = opts.auditPolicy ? auditPolicySetting(opts.auditPolicy) : saved?.auditPolicy;
+  // Read before anything starts: a bad policy file stops the start with its problem. Loaded
+  // only when asked for, like the server itself.
+  const audit = auditSetting && auditSetting !== 'none' ? await import('./audit-log') : undefined;
+  const auditPolicy = audit?.loadAuditPolicy(auditSetting!);
   try {
     mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   } catch (err) {
@@ -177,9 +185,17 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   );
   step('store', etcdEndpoints ? `etcd ${etcdEndpoints.join(',')}` : `sqlite ${paths.db}`);
 
+  const auditFile =
+    audit && auditPolicy
+      ? audit.openAuditFile(audit.auditLogPath(paths.dir), {
+          onError: (e) => log(`audit: cannot write ${audit.auditLogPath(paths.dir)}: ${e.message}`),
+        })
+      : undefined;
   let server: Awaited<ReturnType<ControlPlaneDeps['startApiServer']>>;
   try {
     const podSecurityConfig = (await import('../apiserver/admission/pod-security/config')).podSecurityConfig;
+    const auditor =
+      auditPolicy && auditFile ? (await import('../apiserver/audit/auditor')).createAuditor(auditPolicy, auditFile) : undefined;
     server = await trace.span('apiserver', () =>
       deps.startApiServer({
         store,
@@ -188,13 +204,16 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         tls: { cert: pki.serverCert, key: pki.serverKey, clientCA: pki.caCert },
         tokens: { [pki.adminToken]: { user: ADMIN_USER, groups: ADMIN_GROUPS } },
         serviceAccountKey: pki.serviceAccountKey,
+        serviceAccountVerifyKeys: pki.serviceAccountVerifyKeys,
         serviceCIDR,
         podSecurity: podSecurityConfig(podSecurity, exemptionsOf(saved?.podSecurityExemptions)),
         log: opts.log,
         trace: trace.enabled ? (phase, work) => trace.span(`apiserver: ${phase}`, work) : undefined,
+        ...(auditor ? { auditor } : {}),
       }),
     );
   } catch (err) {
+    await auditFile?.close();
     await store.close().catch(() => {});
     if (errorCode(err) === 'EADDRINUSE') {
       throw new SkiffError(
@@ -257,6 +276,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     ...(server.core || saved?.serviceCIDR ? { serviceCIDR } : {}),
     ...(podSecurity !== 'baseline' ? { podSecurity } : {}),
     ...(lbPortRange ? { lbPortRange } : {}),
+    ...(auditSetting && auditSetting !== 'none' ? { auditPolicy: auditSetting } : {}),
     ...(saved?.podSecurityExemptions ? { podSecurityExemptions: saved.podSecurityExemptions } : {}),
     ...((components?.ingressPort ?? saved?.ingressPort) ? { ingressPort: components?.ingressPort ?? saved?.ingressPort } : {}),
     ...(saved?.ingressHttpsPort ? { ingressHttpsPort: saved.ingressHttpsPort } : {}),
@@ -302,6 +322,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
           await components?.stop();
           await server.close();
         } finally {
+          await auditFile?.close();
           await store.close();
         }
       })()),

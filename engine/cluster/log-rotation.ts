@@ -19,11 +19,26 @@ export function rotateLog(file: string, o: { maxBytes?: number; keep?: number } 
     return false;
   }
   if (size <= maxBytes) return false;
-  rmSync(`${file}.${keep}`, { force: true });
-  for (let i = keep - 1; i >= 1; i--) if (existsSync(`${file}.${i}`)) renameSync(`${file}.${i}`, `${file}.${i + 1}`);
+  shiftOldLogs(file, keep);
   copyFileSync(file, `${file}.1`);
   truncateSync(file, 0);
   return true;
+}
+
+/** Makes room for a new `file.1`: drops `file.<keep>`, moves each `file.<i>` to `file.<i+1>`. */
+export function shiftOldLogs(file: string, keep: number): void {
+  rmSync(`${file}.${keep}`, { force: true });
+  for (let i = keep - 1; i >= 1; i--) if (existsSync(`${file}.${i}`)) renameSync(`${file}.${i}`, `${file}.${i + 1}`);
+}
+
+/**
+ * Rotation for a log whose writer is ours and reopens it (the audit log): `file` becomes
+ * `file.1` by rename, so nothing written in between is lost (the old descriptor writes into
+ * `file.1`); the caller then opens `file` afresh.
+ */
+export function rotateByRename(file: string, keep: number): void {
+  shiftOldLogs(file, Math.max(1, keep));
+  if (existsSync(file)) renameSync(file, `${file}.1`);
 }
 
 /** Checks `file` every `everyMs` while the process lives (never keeps it alive). */

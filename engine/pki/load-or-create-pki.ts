@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePrivateDir, writePrivateFile } from './private-file';
 import { verifyClientCert } from './verify-client';
-import { loadOrCreateSigningKey } from './service-account-tokens';
+import { loadOrCreateSigningKey, previousVerifyKeys } from './service-account-tokens';
 import { SERVER_DNS, type Pki, type PkiOptions } from './types';
 
 export interface StoredPki extends Pki {
@@ -15,6 +15,8 @@ export interface StoredPki extends Pki {
   adminToken: string;
   /** ES256 key that signs service-account tokens (PKCS#8 PEM; every API server instance shares it). */
   serviceAccountKey: string;
+  /** Public keys of earlier signing keys (rotateSigningKey): their tokens verify until they expire. */
+  serviceAccountVerifyKeys: string[];
   dir: string;
 }
 
@@ -28,6 +30,9 @@ export const PKI_FILES = {
   adminToken: 'admin.token',
   serviceAccountKey: 'sa.key',
 } as const;
+
+/** Earlier service-account signing keys (written only by a rotation, so not among PKI_FILES). */
+export const SA_PREVIOUS_KEYS = 'sa-previous.json';
 
 const RENEW_BEFORE = 30 * 24 * 60 * 60 * 1000;
 
@@ -74,7 +79,8 @@ export async function loadOrCreatePki(dir: string, opts: PkiOptions = {}): Promi
   }
   // Made with the rest, or on the first start after an upgrade (replacing the old HMAC secret).
   const serviceAccountKey = loadOrCreateSigningKey(file('serviceAccountKey'));
-  return { ...pki, adminToken, serviceAccountKey, dir };
+  const serviceAccountVerifyKeys = previousVerifyKeys(join(dir, SA_PREVIOUS_KEYS));
+  return { ...pki, adminToken, serviceAccountKey, serviceAccountVerifyKeys, dir };
 }
 
 function parse(pem: string): X509Certificate | undefined {

@@ -5,7 +5,14 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
-import { createServiceAccountTokens, generateSigningKey, loadOrCreateSigningKey } from './service-account-tokens';
+import {
+  createServiceAccountTokens,
+  generateSigningKey,
+  loadOrCreateSigningKey,
+  previousVerifyKeys,
+  RETIRED_KEY_KEEP_MS,
+  rotateSigningKey,
+} from './service-account-tokens';
 import { authenticate } from '../apiserver/authn';
 
 const payload = (tok: string) => JSON.parse(Buffer.from(tok.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
@@ -82,6 +89,52 @@ test('signing key is created once, 0600, reused, and an old HMAC key is replaced
     assert.match(b, /BEGIN PRIVATE KEY/);
     assert.equal(readFileSync(path, 'utf8'), b);
     assert.equal(statSync(path).mode & 0o777, 0o600);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('key rotation: old tokens verify with the previous key until it retires; the JWKS lists both; a foreign key never verifies', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-sa-rotate-'));
+  try {
+    const path = join(dir, 'sa.key');
+    const previous = join(dir, 'sa-previous.json');
+    const before = createServiceAccountTokens({ privateKey: loadOrCreateSigningKey(path) });
+    const oldToken = before.issue('ns', 'bot', 'uid-1', { expirationSeconds: 3600 });
+    const t0 = new Date();
+    const next = rotateSigningKey(path, previous, t0);
+    assert.equal(readFileSync(path, 'utf8'), next, 'a new signing key');
+    assert.equal(statSync(previous).mode & 0o777, 0o600);
+    const after = createServiceAccountTokens({ privateKey: next, verifyKeys: previousVerifyKeys(previous, t0) });
+    assert.equal(after.verify(oldToken)?.serviceAccount.name, 'bot', 'a token signed before the rotation still verifies');
+    const newToken = after.issue('ns', 'bot', 'uid-1');
+    assert.notEqual(newToken.split('.')[0], oldToken.split('.')[0], 'new tokens name the new key');
+    assert.ok(after.verify(newToken));
+    assert.equal(before.verify(newToken), undefined, 'the old key alone does not verify new tokens');
+    const kids = after.jwks().keys.map((k) => k.kid);
+    assert.equal(kids.length, 2);
+    assert.deepEqual(new Set(kids), new Set([before.jwks().keys[0].kid, after.jwks().keys[0].kid]));
+    // Verified with nothing but the JWKS entry its kid names.
+    const [h, p, sig] = oldToken.split('.');
+    const jwk = after.jwks().keys.find((k) => k.kid === (JSON.parse(Buffer.from(h, 'base64url').toString()) as { kid: string }).kid)!;
+    assert.ok(
+      verify(
+        'sha256',
+        Buffer.from(`${h}.${p}`),
+        { key: createPublicKey({ key: jwk as never, format: 'jwk' }), dsaEncoding: 'ieee-p1363' },
+        Buffer.from(sig, 'base64url'),
+      ),
+    );
+    // A token from some other key (even with a copied header) is refused.
+    const foreign = createServiceAccountTokens({ privateKey: generateSigningKey() }).issue('ns', 'bot', 'uid-1');
+    assert.equal(after.verify(`${h}.${foreign.split('.')[1]}.${foreign.split('.')[2]}`), undefined);
+    assert.equal(after.verify(foreign), undefined);
+    // Past its retirement (longer than any bound token lives) the old key is gone.
+    const later = new Date(t0.getTime() + RETIRED_KEY_KEEP_MS + 1000);
+    assert.deepEqual(previousVerifyKeys(previous, later), []);
+    const retired = createServiceAccountTokens({ privateKey: next, verifyKeys: previousVerifyKeys(previous, later) });
+    assert.equal(retired.verify(oldToken), undefined);
+    assert.equal(retired.jwks().keys.length, 1);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -78,24 +78,52 @@ const keyId = (pub: KeyObject) =>
       .digest(),
   );
 
-export function createServiceAccountTokens(opts: { privateKey: string | KeyObject; issuer?: string }): ServiceAccountTokens {
+const isP256 = (k: KeyObject) => k.asymmetricKeyType === 'ec' && k.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+
+/**
+ * privateKey signs; verifyKeys (public or private PEM) are earlier signing keys whose tokens
+ * still verify until they expire (key rotation, as kube-apiserver's --service-account-key-file
+ * beside --service-account-signing-key-file). The JWKS lists them all.
+ */
+export function createServiceAccountTokens(opts: {
+  privateKey: string | KeyObject;
+  issuer?: string;
+  verifyKeys?: Array<string | KeyObject>;
+}): ServiceAccountTokens {
   const priv = typeof opts.privateKey === 'string' ? createPrivateKey(opts.privateKey) : opts.privateKey;
-  if (priv.asymmetricKeyType !== 'ec' || priv.asymmetricKeyDetails?.namedCurve !== 'prime256v1')
-    throw new Error('the service-account signing key must be an ECDSA P-256 private key');
+  if (!isP256(priv)) throw new Error('the service-account signing key must be an ECDSA P-256 private key');
   const pub = createPublicKey(priv);
   const kid = keyId(pub);
   const issuer = opts.issuer ?? SERVICE_ACCOUNT_ISSUER;
-  const header = b64url(JSON.stringify({ alg: 'ES256', kid }));
-  const jwk = { ...(pub.export({ format: 'jwk' }) as Omit<Jwk, 'kid' | 'alg' | 'use'>), kid, alg: 'ES256', use: 'sig' as const };
+  const headerOf = (k: string) => b64url(JSON.stringify({ alg: 'ES256', kid: k }));
+  const header = headerOf(kid);
+  const jwkOf = (p: KeyObject, k: string): Jwk => ({
+    ...(p.export({ format: 'jwk' }) as Omit<Jwk, 'kid' | 'alg' | 'use'>),
+    kid: k,
+    alg: 'ES256',
+    use: 'sig',
+  });
+  // The header each key's tokens carry → that key: a lookup, not a parse, per token.
+  const keys = new Map<string, KeyObject>([[header, pub]]);
+  const jwks: Jwk[] = [jwkOf(pub, kid)];
+  for (const v of opts.verifyKeys ?? []) {
+    const p = createPublicKey(v);
+    if (!isP256(p)) throw new Error('a service-account verification key must be an ECDSA P-256 key');
+    const k = keyId(p);
+    if (keys.has(headerOf(k))) continue;
+    keys.set(headerOf(k), p);
+    jwks.push(jwkOf(p, k));
+  }
   const verified = new Map<string, TokenClaims>();
 
   function check(token: string): TokenClaims | undefined {
     const parts = token.split('.');
-    if (parts.length !== 3 || parts[0] !== header) return undefined;
+    const key = parts.length === 3 ? keys.get(parts[0]) : undefined;
+    if (!key) return undefined;
     const ok = verify(
       'sha256',
       Buffer.from(`${parts[0]}.${parts[1]}`),
-      { key: pub, dsaEncoding: 'ieee-p1363' },
+      { key, dsaEncoding: 'ieee-p1363' },
       Buffer.from(parts[2], 'base64url'),
     );
     if (!ok) return undefined;
@@ -158,7 +186,7 @@ export function createServiceAccountTokens(opts: { privateKey: string | KeyObjec
       return c;
     },
 
-    jwks: () => ({ keys: [jwk] }),
+    jwks: () => ({ keys: jwks }),
   };
 }
 
@@ -220,6 +248,48 @@ export function loadOrCreateSigningKey(path: string): string {
   ensurePrivateDir(dirname(path));
   writePrivateFile(path, pem);
   return pem;
+}
+
+interface PreviousKey {
+  publicKey: string;
+  /** After this (ISO time) no token it signed can still be valid: it is dropped. */
+  retireAt: string;
+}
+
+/** Longer than any bound token lives (TokenRequest's cap is 48 h), so none dies with the old key. */
+export const RETIRED_KEY_KEEP_MS = 49 * 3600_000;
+
+/**
+ * Key rotation: the current signing key's public half is kept in `previousFile` (verifying
+ * until RETIRED_KEY_KEEP_MS from now) and a new signing key replaces it at `path`. Legacy
+ * Secret tokens, which never expire, are reissued by the token controller once their key retires.
+ */
+export function rotateSigningKey(path: string, previousFile: string, now = new Date()): string {
+  const current = loadOrCreateSigningKey(path);
+  const list = readPreviousKeys(previousFile, now);
+  list.push({
+    publicKey: createPublicKey(current).export({ type: 'spki', format: 'pem' }) as string,
+    retireAt: new Date(now.getTime() + RETIRED_KEY_KEEP_MS).toISOString(),
+  });
+  writePrivateFile(previousFile, JSON.stringify(list, null, 2) + '\n');
+  const next = generateSigningKey();
+  writePrivateFile(path, next);
+  return next;
+}
+
+/** The public keys of earlier signing keys still within their time (a damaged file holds none). */
+export function previousVerifyKeys(previousFile: string, now = new Date()): string[] {
+  return readPreviousKeys(previousFile, now).map((k) => k.publicKey);
+}
+
+function readPreviousKeys(file: string, now: Date): PreviousKey[] {
+  if (!existsSync(file)) return [];
+  try {
+    const list = JSON.parse(readFileSync(file, 'utf8')) as PreviousKey[];
+    return Array.isArray(list) ? list.filter((k) => typeof k?.publicKey === 'string' && Date.parse(k.retireAt) > now.getTime()) : [];
+  } catch {
+    return [];
+  }
 }
 
 export function generateSigningKey(): string {

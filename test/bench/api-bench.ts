@@ -7,6 +7,7 @@
 //   skiff start → ready   the CLI, cold (new data dir) and warm (existing)
 //   RBAC on vs off        the same requests from a ServiceAccount token, both servers
 //   token revocation      pod-bound token GETs with the revocation lookups on vs off
+//   audit log             the default policy to a file vs no auditor
 //   store on etcd         the store workload on a real etcd
 import { Agent, request, createServer } from 'node:https';
 import { spawnSync } from 'node:child_process';
@@ -19,6 +20,7 @@ import { runStoreBench } from './store-bench';
 import { runRbacCompare } from './rbac-compare';
 import { runTokenCompare } from './token-compare';
 import { runWatchFanout } from './watch-fanout';
+import { runAuditCompare } from './audit-compare';
 
 const out = (line: string) => console.log(line);
 const pct = (xs: number[], p: number) => {
@@ -229,6 +231,7 @@ async function main() {
   out(`  process RSS after the run          ${(rss / 1048576).toFixed(0)} MiB`);
   await runRbacCompare(out);
   await runTokenCompare(out);
+  await runAuditCompare(out);
   out('');
   await runStoreBench(out);
 }

@@ -8,6 +8,7 @@ import { openStore } from '../../engine/store/open-store';
 import type { Store } from '../../engine/store/types';
 import { startLifecycleControllers } from '../../engine/controllers/testing/lifecycle-controllers';
 import { startApiServer, type ApiServer } from '../../engine/apiserver/server';
+import type { Auditor } from '../../engine/apiserver/audit/auditor';
 import { buildKubeconfigEntries, kubeconfigYaml } from '../../engine/cluster/kubeconfig';
 
 export interface ApiFixture {
@@ -25,6 +26,7 @@ export interface ApiFixtureOptions {
   log?: (line: string) => void;
   maxRequestsInflight?: number;
   tlsHandshakeTimeoutMs?: number;
+  auditor?: Auditor;
 }
 
 export async function startApiFixture(opts: ApiFixtureOptions = {}): Promise<ApiFixture> {
@@ -41,6 +43,7 @@ export async function startApiFixture(opts: ApiFixtureOptions = {}): Promise<Api
       log: opts.log,
       maxRequestsInflight: opts.maxRequestsInflight,
       tlsHandshakeTimeoutMs: opts.tlsHandshakeTimeoutMs,
+      ...(opts.auditor ? { auditor: opts.auditor } : {}),
     });
     lifecycle = await startLifecycleControllers(server.core);
     return server;

@@ -72,6 +72,19 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
     if ((req.method === 'GET' || req.method === 'HEAD') && session.isLaunchRequest(req)) {
       const r = session.launch(req, { port });
       if ('status' in r) return refuse(res, r);
+      if (r.viaPage) {
+        // A navigation from this page is same-origin: the cookie goes along, the page loads.
+        const html = `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${r.location}"><title>Skiff</title>Opening Skiff…`;
+        res.writeHead(200, {
+          'Content-Type': 'text/html; charset=utf-8',
+          'Content-Security-Policy': "default-src 'none'",
+          'Cache-Control': 'no-store',
+          'Referrer-Policy': 'no-referrer',
+          'X-Content-Type-Options': 'nosniff',
+          ...(r.setCookie ? { 'Set-Cookie': r.setCookie } : {}),
+        });
+        return void res.end(req.method === 'HEAD' ? undefined : html);
+      }
       res.writeHead(302, {
         Location: r.location,
         'Cache-Control': 'no-store',

@@ -22,6 +22,12 @@ export interface LaunchResult {
   location: string;
   /** Set-Cookie value, when this request carried an unexchanged token. */
   setCookie?: string;
+  /**
+   * Continue with a page of our own (a meta refresh) rather than a redirect: the request came
+   * cross-site (the launch file, a file:// page), and a redirect would stay cross-site, so the
+   * SameSite=Strict cookie would not be sent and the page itself would be refused.
+   */
+  viaPage?: boolean;
 }
 
 export interface Session {
@@ -56,13 +62,13 @@ export function createSession(opts: { secret?: string; launchToken?: string; coo
   let exchanged = false;
   const setCookie = `${SESSION_COOKIE}=${cookieValue}; HttpOnly; SameSite=Strict; Path=/`;
 
-  function originChecks(req: IncomingMessage, port: number): Refusal | null {
+  function originChecks(req: IncomingMessage, port: number, anySite = false): Refusal | null {
     const host = req.headers.host;
     if (!host || !allowedHosts(port).includes(host.toLowerCase())) {
       return { status: 403, message: `Forbidden: unexpected Host header; ${OPEN_HINT}` };
     }
     const site = req.headers['sec-fetch-site'];
-    if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    if (!anySite && site !== undefined && site !== 'same-origin' && site !== 'none') {
       return { status: 403, message: `Forbidden: request from another site (Sec-Fetch-Site: ${String(site)})` };
     }
     const origin = req.headers.origin;
@@ -112,11 +118,16 @@ export function createSession(opts: { secret?: string; launchToken?: string; coo
       return null;
     },
     launch(req, { port }) {
-      const refused = originChecks(req, port);
-      if (refused) return refused;
       const token = tokenOf(req);
-      if (!exchanged && token !== undefined && safeEqual(token, launchToken)) {
-        return { location: `/#${LAUNCH_FRAGMENT}=${encodeURIComponent(token)}`, setCookie };
+      const valid = !exchanged && token !== undefined && safeEqual(token, launchToken);
+      // The launch file (launch-file.ts) navigates here from file://, which is cross-site. Only
+      // a top-level navigation carrying the valid one-time token may come that way: no other
+      // site knows the token, so this lets no one else in.
+      const crossSite = req.headers['sec-fetch-site'] === 'cross-site' && req.headers['sec-fetch-mode'] === 'navigate';
+      const refused = originChecks(req, port, valid && crossSite);
+      if (refused) return refused;
+      if (valid) {
+        return { location: `/#${LAUNCH_FRAGMENT}=${encodeURIComponent(token)}`, setCookie, ...(crossSite ? { viaPage: true } : {}) };
       }
       // Reloading the launch URL in a browser that already holds the session is harmless.
       if (hasCookie(req)) return { location: '/' };

@@ -1,10 +1,11 @@
 // Commands a profile's credentials would run (an exec plugin, or a gcp/azure auth-provider's
-// cmd-path) and the user's consent to them, per profile and per exact command (command, args
-// and env). consent.json keeps a fingerprint and what to show, not env values (they may be secrets).
-import { createHash } from 'node:crypto';
+// cmd-path) and the user's consents, per profile and per exact need (consent-need.ts: command,
+// args, env, files read and the target). consent.json keeps a fingerprint and what to show,
+// not env values (they may be secrets).
 import type { User } from '@kubernetes/client-node';
 import { cachedJsonReader, writeJsonFile } from './json-file';
-import type { ExecCommand, ExecConsentRequest } from '../protocol';
+import type { ConsentNeed } from './consent-need';
+import type { ExecCommand } from '../protocol';
 
 /** What the user's credentials would run; undefined when they run nothing. */
 export function execCommandOf(user: User | undefined): ExecCommand | undefined {
@@ -31,62 +32,64 @@ export function execCommandOf(user: User | undefined): ExecCommand | undefined {
   return undefined;
 }
 
-export function execFingerprint(c: ExecConsentRequest | ExecCommand): string {
-  return createHash('sha256')
-    .update(JSON.stringify([c.command, c.args, c.env.map((e) => [e.name, e.value])]))
-    .digest('hex');
-}
-
 /** The command the user was shown equals the one the profile would run now. */
-export function sameCommand(a: ExecConsentRequest, b: ExecCommand): boolean {
-  return execFingerprint(a) === execFingerprint(b);
+export function sameCommand(a: Pick<ExecCommand, 'command' | 'args' | 'env'>, b: ExecCommand): boolean {
+  const key = (c: Pick<ExecCommand, 'command' | 'args' | 'env'>) =>
+    JSON.stringify([c.command, c.args, c.env.map((e) => [e?.name, e?.value])]);
+  return key(a) === key(b);
 }
 
 interface ConsentRecord {
+  /** Of the command, the files and the target (consent-need.ts). */
   fingerprint: string;
-  command: string;
-  args: string[];
-  envNames: string[];
+  command?: string;
+  args?: string[];
+  envNames?: string[];
+  files?: string[];
+  server?: string;
   at: string;
 }
 
-interface ConsentFile {
+interface ConsentFileShape {
   version: 1;
   profiles: Record<string, ConsentRecord[]>;
 }
 
 export interface ConsentStore {
-  allowed(profile: string, cmd: ExecCommand): boolean;
-  allow(profile: string, cmd: ExecCommand): void;
+  allowed(profile: string, need: ConsentNeed): boolean;
+  allow(profile: string, need: ConsentNeed): void;
   /** Forgets every consent of the profile. */
   revoke(profile: string): void;
 }
 
-/** Reads the file on every question: the CLI and the app share it, and it is tiny. */
+/**
+ * Reads the file on every question: the CLI and the app share it, and it is tiny. Records
+ * made before consents were bound to the target hold a command-only fingerprint, which no
+ * longer matches: such profiles ask once more.
+ */
 export function createConsentStore(file: string): ConsentStore {
-  const reader = cachedJsonReader<Partial<ConsentFile>>(file, {});
-  const read = (): ConsentFile => {
+  const reader = cachedJsonReader<Partial<ConsentFileShape>>(file, {});
+  const read = (): ConsentFileShape => {
     const f = structuredClone(reader());
     return { version: 1, profiles: f.profiles && typeof f.profiles === 'object' ? f.profiles : {} };
   };
   return {
-    allowed(profile, cmd) {
-      const fp = execFingerprint(cmd);
+    allowed(profile, need) {
       try {
-        return (read().profiles[profile] ?? []).some((r) => r.fingerprint === fp);
+        const list = reader().profiles?.[profile];
+        return Array.isArray(list) && list.some((r) => r?.fingerprint === need.fingerprint);
       } catch {
         return false; // a damaged file grants nothing
       }
     },
-    allow(profile, cmd) {
+    allow(profile, need) {
       const f = read();
-      const fp = execFingerprint(cmd);
-      const list = (f.profiles[profile] ?? []).filter((r) => r.fingerprint !== fp);
+      const list = (f.profiles[profile] ?? []).filter((r) => r.fingerprint !== need.fingerprint);
       list.push({
-        fingerprint: fp,
-        command: cmd.command,
-        args: cmd.args,
-        envNames: cmd.env.map((e) => e.name),
+        fingerprint: need.fingerprint,
+        ...(need.exec ? { command: need.exec.command, args: need.exec.args, envNames: need.exec.env.map((e) => e.name) } : {}),
+        ...(need.files.length ? { files: need.files.map((x) => x.path) } : {}),
+        server: need.target.server,
         at: new Date().toISOString(),
       });
       f.profiles[profile] = list;

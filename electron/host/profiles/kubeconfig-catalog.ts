@@ -36,6 +36,11 @@ export interface LoadedSource {
 export interface CatalogEntry {
   name: string;
   sourceId: string;
+  sourceKind: ProfileSourceKind;
+  /** The kubeconfig's own folder (none for pasted text): credential files outside it need consent. */
+  baseDir?: string;
+  /** The user's token-file, read only when the profile is used. */
+  tokenFile?: string;
   file: string;
   context: string;
   duplicateOf?: string;
@@ -112,11 +117,19 @@ function resolveEntry(
   ctx: ParsedKubeconfig['contexts'][number],
   first: boolean,
 ): CatalogEntry {
-  const entry: CatalogEntry = { name: ctx.name, sourceId: src.id, file: doc.file, context: ctx.name, fingerprint: '' };
+  const entry: CatalogEntry = {
+    name: ctx.name,
+    sourceId: src.id,
+    sourceKind: src.kind,
+    ...(doc.baseDir ? { baseDir: doc.baseDir } : {}),
+    file: doc.file,
+    context: ctx.name,
+    fingerprint: '',
+  };
   // kubectl's merge (first file wins) for the contexts kubectl itself would use; a duplicate
   // context, which kubectl would drop, looks in its own file first.
   const order = src.merge ? (first ? docs : [doc, ...docs]) : [doc];
-  const find = <T>(pick: (d: ParsedKubeconfig) => Map<string, { value?: T; problem?: string }>, name: string) => {
+  const find = <E>(pick: (d: ParsedKubeconfig) => Map<string, E>, name: string) => {
     for (const d of order) {
       const e = pick(d).get(name);
       if (e) return e;
@@ -133,6 +146,7 @@ function resolveEntry(
     const user = c.user ? find((d) => d.users, c.user) : undefined;
     entry.cluster = cluster?.value;
     entry.user = user?.value;
+    if (user?.tokenFile) entry.tokenFile = user.tokenFile;
     if (!cluster) entry.error = `context "${ctx.name}" names cluster "${c.cluster}", but ${where}`;
     else if (cluster.problem) entry.error = cluster.problem;
     else if (c.user && !user) entry.error = `context "${ctx.name}" names user "${c.user}", but ${where}`;
@@ -140,7 +154,15 @@ function resolveEntry(
   }
   entry.fingerprint = createHash('sha256')
     .update(
-      JSON.stringify([entry.file, entry.context, entry.cluster ?? null, entry.user ?? null, entry.namespace ?? null, entry.error ?? null]),
+      JSON.stringify([
+        entry.file,
+        entry.context,
+        entry.cluster ?? null,
+        entry.user ?? null,
+        entry.tokenFile ?? null,
+        entry.namespace ?? null,
+        entry.error ?? null,
+      ]),
     )
     .digest('hex')
     .slice(0, 16);

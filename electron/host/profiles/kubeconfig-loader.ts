@@ -2,7 +2,7 @@
 // files by reference, folders (each kubeconfig file in them), and Skiff's own sealed copies.
 // Also says which paths to watch so changes show up live.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { delimiter, extname, join } from 'node:path';
+import { delimiter, dirname, extname, join } from 'node:path';
 import { homedir } from 'node:os';
 import type { LoadedFile, LoadedSource } from './kubeconfig-catalog';
 import { fsProblem, KubeconfigFileError, parseKubeconfig, readKubeconfigFile } from './kubeconfig-parse';
@@ -122,7 +122,9 @@ function loadStored(s: StoredSource, store: SourceStore, box: SecretBox, watch: 
   const shown = s.kind === 'copy' ? `${s.path ?? s.id} (copy)` : label;
   try {
     const text = box.open(readFileSync(sealed)).toString('utf8');
-    return { ...base, label, files: [{ path: shown, doc: parseKubeconfig(text, { file: shown }) }], watched: false, encrypted: true };
+    // A copy's own folder is its original's (its paths were made absolute when copied).
+    const doc = parseKubeconfig(text, { file: shown, ...(s.kind === 'copy' && s.path ? { baseDir: dirname(s.path) } : {}) });
+    return { ...base, label, files: [{ path: shown, doc }], watched: false, encrypted: true };
   } catch (err) {
     const problem = err instanceof KubeconfigFileError ? err.problem : fsProblem(`cannot open Skiff's stored copy ${sealed}`, err);
     return { ...base, label, files: [{ path: shown, error: problem }], watched: false, encrypted: true };

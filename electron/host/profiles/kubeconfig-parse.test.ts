@@ -47,8 +47,10 @@ test('one entry per context; relative paths resolve against the file, as kubectl
   assert.equal(c.caFile, join(dir, 'certs/ca.crt'));
   assert.equal(k.users.get('cert')!.value!.certFile, join(dir, 'certs/me.crt'));
   assert.equal(k.users.get('cert')!.value!.keyFile, join(dir, 'certs/me.key'));
-  // token-file read relative to the file, not to the process's cwd
-  assert.equal(k.users.get('tf')!.value!.token, 'tok-from-file\n');
+  // token-file resolved relative to the file, not to the process's cwd, and not read while parsing
+  // (issue 12: an imported file's token-file is read only when used, after any consent)
+  assert.equal(k.users.get('tf')!.tokenFile, join(dir, 'certs/token'));
+  assert.equal(k.users.get('tf')!.value!.token, undefined);
   assert.equal(k.users.get('ex')!.value!.exec.command, join(dir, 'bin/plugin'));
   assert.equal(k.users.get('onpath')!.value!.exec.command, 'aws', 'a bare command is looked up on PATH, not made relative');
   assert.deepEqual(k.problems, []);

@@ -20,12 +20,19 @@ export interface ContextEntry {
   problem?: string;
 }
 
+export interface UserEntry extends Entry<User> {
+  /** users[].user.token-file, absolute when the file has a folder; read only when used (after any consent). */
+  tokenFile?: string;
+}
+
 export interface ParsedKubeconfig {
   /** The file (or a label for pasted text), for messages. */
   file: string;
+  /** The kubeconfig's own folder (a copy: its original's); pasted text has none. */
+  baseDir?: string;
   contexts: ContextEntry[];
   clusters: Map<string, Entry<Cluster>>;
-  users: Map<string, Entry<User>>;
+  users: Map<string, UserEntry>;
   /** Problems not tied to one context (an entry without a name, a section that is not a list). */
   problems: string[];
   currentContext?: string;
@@ -61,7 +68,15 @@ const SECTIONS = ['clusters', 'users', 'contexts'] as const;
 export function parseKubeconfig(text: string, opts: { file: string; baseDir?: string }): ParsedKubeconfig {
   const { file, baseDir } = opts;
   const doc = parseDocument(text, file);
-  const out: ParsedKubeconfig = { file, contexts: [], clusters: new Map(), users: new Map(), problems: [], references: [] };
+  const out: ParsedKubeconfig = {
+    file,
+    ...(baseDir ? { baseDir } : {}),
+    contexts: [],
+    clusters: new Map(),
+    users: new Map(),
+    problems: [],
+    references: [],
+  };
   if (typeof doc['current-context'] === 'string') out.currentContext = doc['current-context'];
   const sections: Record<(typeof SECTIONS)[number], Raw[]> = { clusters: [], users: [], contexts: [] };
   for (const s of SECTIONS) {
@@ -92,21 +107,29 @@ export function parseKubeconfig(text: string, opts: { file: string; baseDir?: st
     const elt = clone(raw);
     const u = elt?.user;
     let problem: string | undefined;
+    let tokenFile: string | undefined;
     if (u && typeof u === 'object') {
       for (const k of ['client-certificate', 'client-key', 'token-file']) {
         u[k] = resolve(u[k]);
         ref(u[k]);
         problem ??= readable(u[k], k);
       }
-      // The library reads token-file while parsing and would fail the whole file: leave it out here.
-      if (problem && u['token-file']) delete u['token-file'];
+      // The library reads token-file while parsing; an imported file may name any file on this
+      // computer, so it is read only when the profile is used, after any consent (consent-need.ts).
+      const user = u as Record<string, unknown>;
+      const tf = user['token-file'];
+      if (typeof tf === 'string' && tf && !user.token) tokenFile = tf;
+      delete user['token-file'];
+      // client-node's own `auth-provider.config.tokenFile` (no kubectl reads it) would send any file as a token.
+      const ap = user['auth-provider'] as { config?: Record<string, unknown> } | undefined;
+      if (ap?.config && typeof ap.config === 'object') delete ap.config.tokenFile;
       const cmd = u.exec?.command;
       // kubectl: an exec command with a path separator is relative to the kubeconfig's directory.
       if (typeof cmd === 'string' && /[\\/]/.test(cmd)) u.exec.command = resolve(cmd);
     }
     const entry = probe<User>('users', elt, i, out);
     if (!entry) return;
-    add(out.users, 'user', entry.name, { value: entry.value, problem: entry.problem ?? problem }, out);
+    add(out.users, 'user', entry.name, { value: entry.value, problem: entry.problem ?? problem, ...(tokenFile ? { tokenFile } : {}) }, out);
   });
 
   sections.contexts.forEach((raw, i) => {
@@ -163,7 +186,7 @@ function probe<T>(
   return { name: name!, value: list[0] };
 }
 
-function add<T>(map: Map<string, Entry<T>>, what: string, name: string, entry: Entry<T>, out: ParsedKubeconfig): void {
+function add<E>(map: Map<string, E>, what: string, name: string, entry: E, out: ParsedKubeconfig): void {
   if (map.has(name)) {
     out.problems.push(`${what} "${name}" is defined more than once; the first one is used`);
     return;

@@ -1,11 +1,13 @@
 // One kubeconfig context as a Profile: a KubeConfig holding only that context (for the proxy
-// and checks), gated so that an exec plugin never runs before the user allowed the exact
-// command; and the same context as a standalone kubeconfig with credentials inlined.
+// and checks), gated so that an exec plugin never runs, and a credential file outside an
+// imported kubeconfig's folder is never read, before the user allowed exactly that for this
+// server (consent-need.ts); and the same context as a standalone kubeconfig with credentials inlined.
 import { readFileSync } from 'node:fs';
 import { KubeConfig, type Cluster, type User } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import type { CatalogEntry } from './kubeconfig-catalog';
 import { execCommandOf, type ConsentStore } from './exec-consent';
+import { consentNeedOf } from './consent-need';
 import { ExecConsentRequired, ProfileUnavailable, type Profile } from './profiles';
 
 /**
@@ -21,7 +23,12 @@ export function entryKubeConfig(entry: CatalogEntry, forUse: boolean): KubeConfi
     skipTLSVerify: entry.cluster.skipTLSVerify || (forUse && entry.cluster.server.startsWith('http:')),
   };
   // A context without a user still needs one: client-node applies the CA only when there is a user.
-  const user: User = { ...(entry.user ?? {}), name: forUse ? `${entry.name}#${entry.fingerprint}` : entry.name };
+  const user: User = {
+    ...(entry.user ?? {}),
+    name: forUse ? `${entry.name}#${entry.fingerprint}` : entry.name,
+    // Read on each use, as client-go re-reads it (tokens in files rotate); callers checked consent.
+    ...(entry.tokenFile ? { token: readTokenFile(entry) } : {}),
+  };
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [cluster],
@@ -34,19 +41,34 @@ export function entryKubeConfig(entry: CatalogEntry, forUse: boolean): KubeConfi
 
 export function kubeconfigProfile(entry: CatalogEntry, consent: ConsentStore): Profile {
   const exec = execCommandOf(entry.user);
+  const usable = () => {
+    if (entry.error) throw new ProfileUnavailable(`profile "${entry.name}" cannot be used: ${entry.error} (${entry.file})`);
+  };
   return {
     name: entry.name,
     ...(exec ? { exec } : {}),
     kubeConfig() {
-      if (entry.error) throw new ProfileUnavailable(`profile "${entry.name}" cannot be used: ${entry.error} (${entry.file})`);
-      if (exec && !consent.allowed(entry.name, exec)) throw new ExecConsentRequired(entry.name, exec);
+      usable();
+      const need = consentNeedOf(entry);
+      if (need && !consent.allowed(entry.name, need)) throw new ExecConsentRequired(entry.name, need);
       return entryKubeConfig(entry, true);
     },
     exportKubeConfig() {
-      if (entry.error) throw new ProfileUnavailable(`profile "${entry.name}" cannot be used: ${entry.error} (${entry.file})`);
+      usable();
+      // Exporting runs nothing, but it would read (and inline) the credential files.
+      const need = consentNeedOf(entry);
+      if (need?.files.length && !consent.allowed(entry.name, need)) throw new ExecConsentRequired(entry.name, need);
       return entryKubeConfig(entry, false);
     },
   };
+}
+
+function readTokenFile(entry: CatalogEntry): string {
+  try {
+    return readFileSync(entry.tokenFile!, 'utf8').trim();
+  } catch (err) {
+    throw new ProfileUnavailable(`profile "${entry.name}" cannot read its token-file ${entry.tokenFile}: ${(err as Error).message}`);
+  }
 }
 
 /** A kubeconfig (YAML) with only the current context of kc, named `name`, every file inlined. */

@@ -6,6 +6,7 @@ import { buildCatalog, type Catalog, type CatalogEntry, type LoadedSource } from
 import { loadSources } from './kubeconfig-loader';
 import { kubeconfigProfile } from './kubeconfig-profile';
 import { createConsentStore, execCommandOf, sameCommand } from './exec-consent';
+import { consentNeedOf } from './consent-need';
 import { HostHttpError } from '../http/http-util';
 import { createKubeTargets, type KubeTargets } from '../proxy/kube-target';
 import type { ProxyAnswer } from '../proxy/kube-proxy';
@@ -15,7 +16,15 @@ import { createProfileSettings } from './profile-settings';
 import { addSource, hideContext, removeSource } from './profile-source-actions';
 import { createSourceStore } from './profile-sources-store';
 import type { Profile, ProfileRegistry } from './profiles';
-import type { ExecConsentRequest, ProfileCheck, ProfileNamespaces, ProfileSource, ProfileSummary, RemoveProfileResult } from '../protocol';
+import type {
+  ConsentTarget,
+  ExecConsentRequest,
+  ProfileCheck,
+  ProfileNamespaces,
+  ProfileSource,
+  ProfileSummary,
+  RemoveProfileResult,
+} from '../protocol';
 import { createKeyFileBox, type SecretBox } from './secret-box';
 
 type Env = Record<string, string | undefined>;
@@ -63,6 +72,18 @@ export interface KubeconfigProfiles extends ProfileRegistry {
 }
 
 const CHECK_CONCURRENCY = 4;
+
+const changedSince = (name: string, what: string) =>
+  new HostHttpError(
+    409,
+    `the ${what} of profile "${name}" ${what.endsWith('s') ? 'are' : 'is'} not what you were shown (its kubeconfig changed?)`,
+    'look at the profile again and allow what it shows now',
+  );
+
+function sameTarget(a: ConsentTarget, b: ConsentTarget): boolean {
+  const key = (t: ConsentTarget) => JSON.stringify([t?.server, t?.ca, t?.tlsServerName ?? '', t?.proxyUrl ?? '']);
+  return key(a) === key(b);
+}
 
 export function createKubeconfigProfiles(o: KubeconfigProfilesOptions): KubeconfigProfiles {
   const env = o.env ?? process.env;
@@ -134,13 +155,17 @@ export function createKubeconfigProfiles(o: KubeconfigProfilesOptions): Kubeconf
 
   function summary(e: CatalogEntry): ProfileSummary {
     const exec = execCommandOf(e.user);
-    const consented = exec ? consent.allowed(e.name, exec) : false;
+    const need = consentNeedOf(e);
+    const consented = need ? consent.allowed(e.name, need) : false;
     const c = checks.get(e.name);
     const check = c && c.fingerprint === e.fingerprint ? c.result : undefined;
     let status: ProfileSummary['status'] = 'unknown';
     let reason: string | undefined;
     if (e.error) reason = e.error;
-    else if (exec && !consented) reason = `needs your consent to run ${exec.command}`;
+    else if (need && !consented)
+      reason = exec
+        ? `needs your consent to run ${exec.command}`
+        : `needs your consent to read ${need.files.map((f) => f.path).join(', ')}`;
     else if (check) {
       status = check.status;
       reason = check.reason;
@@ -159,6 +184,7 @@ export function createKubeconfigProfiles(o: KubeconfigProfilesOptions): Kubeconf
       ...(e.duplicateOf ? { duplicateOf: e.duplicateOf } : {}),
       ...(e.error ? { error: e.error } : {}),
       ...(exec ? { exec: { ...exec, consented } } : {}),
+      ...(need ? { consent: { files: need.files, target: need.target, consented } } : {}),
       ...(allowed.length ? { allowedNamespaces: allowed } : {}),
       ...(check?.ok && check.serverVersion ? { serverVersion: check.serverVersion } : {}),
       ...(check?.ok && check.nodeCount !== undefined ? { nodeCount: check.nodeCount } : {}),
@@ -181,8 +207,8 @@ export function createKubeconfigProfiles(o: KubeconfigProfilesOptions): Kubeconf
 
   function scheduleChecks(): void {
     for (const e of catalog().entries) {
-      const exec = execCommandOf(e.user);
-      if (e.error || (exec && !consent.allowed(e.name, exec))) continue;
+      const need = consentNeedOf(e);
+      if (e.error || (need && !consent.allowed(e.name, need))) continue;
       if (checks.get(e.name)?.fingerprint === e.fingerprint || checking.has(e.name) || queue.includes(e.name)) continue;
       queue.push(e.name);
     }
@@ -281,24 +307,31 @@ export function createKubeconfigProfiles(o: KubeconfigProfilesOptions): Kubeconf
     },
     consent(name, body) {
       const e = need(name);
-      const exec = execCommandOf(e.user);
-      if (!exec) throw new HostHttpError(400, `profile "${name}" runs no command; there is nothing to allow`);
+      const want = consentNeedOf(e);
+      if (!want)
+        throw new HostHttpError(400, `profile "${name}" runs no command and reads no file that needs asking; there is nothing to allow`);
       const req = body as ExecConsentRequest | undefined;
-      if (!req || typeof req.command !== 'string' || !Array.isArray(req.args) || !Array.isArray(req.env)) {
-        throw new HostHttpError(
-          400,
-          'send the command you were shown: {"command", "args", "env"}',
-          'copy them from the profile\'s "exec" field (GET /api/profiles)',
-        );
+      const shown = 'send what you were shown: {"command", "args", "env"} (and "target", "files")';
+      const where = 'copy them from the profile\'s "exec" and "consent" fields (GET /api/profiles)';
+      if (!req || typeof req !== 'object') throw new HostHttpError(400, shown, where);
+      if (want.exec) {
+        if (typeof req.command !== 'string' || !Array.isArray(req.args) || !Array.isArray(req.env))
+          throw new HostHttpError(400, shown, where);
+        if (!sameCommand({ command: req.command, args: req.args, env: req.env }, want.exec)) throw changedSince(name, 'command');
       }
-      if (!sameCommand(req, exec)) {
-        throw new HostHttpError(
-          409,
-          `the command of profile "${name}" is not the one you were shown (its kubeconfig changed?)`,
-          'look at the profile again and allow what it shows now',
-        );
-      }
-      consent.allow(name, exec);
+      // Sent by clients that show them: the files and target shown must be the ones used now.
+      if (
+        (req.files !== undefined && !Array.isArray(req.files)) ||
+        (req.target !== undefined && (typeof req.target !== 'object' || !req.target))
+      )
+        throw new HostHttpError(400, shown, where);
+      if (
+        req.files !== undefined &&
+        JSON.stringify(req.files.map((f) => [f?.field, f?.path])) !== JSON.stringify(want.files.map((f) => [f.field, f.path]))
+      )
+        throw changedSince(name, 'credential files');
+      if (req.target !== undefined && !sameTarget(req.target, want.target)) throw changedSince(name, 'server, CA or proxy');
+      consent.allow(name, want);
       checks.delete(name);
       changed();
       return summary(need(name));

@@ -8,6 +8,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import { HostHttpError } from '../http/http-util';
 import { writeFileAtomic } from './json-file';
+import { insideFolder } from './consent-need';
 import { KubeconfigFileError, parseKubeconfig, readKubeconfigFile, type ParsedKubeconfig } from './kubeconfig-parse';
 import { DEFAULT_SOURCE_ID, type SourceStore, type StoredSource } from './profile-sources-store';
 import type { AddProfileSourceRequest } from '../protocol';
@@ -143,13 +144,21 @@ function storeSealed(
   return id;
 }
 
-/** The kubeconfig text with every referenced file that can be read inlined as *-data (or token). */
+/**
+ * The kubeconfig text with every referenced file of its own folder inlined as *-data (or token).
+ * Credential files elsewhere stay references (made absolute): the copy then asks for consent
+ * before reading them (consent-need.ts), as the original would. A CA is public: always inlined.
+ */
 export function inlineFiles(text: string, baseDir: string): string {
   const doc = parseYaml(text, { merge: true }) as Record<string, any>;
   const abs = (p: string) => (isAbsolute(p) ? p : join(baseDir, p));
   const inline = (obj: Record<string, any> | undefined, fileKey: string, dataKey: string, encode: (b: Buffer) => string) => {
     const p = obj?.[fileKey];
     if (typeof p !== 'string' || !p) return;
+    if (obj && fileKey !== 'certificate-authority' && !insideFolder(abs(p), baseDir)) {
+      obj[fileKey] = abs(p);
+      return;
+    }
     try {
       obj![dataKey] = encode(readFileSync(abs(p)));
       delete obj![fileKey];

@@ -1,7 +1,7 @@
 // What the kube proxy needs of a profile: its name and a KubeConfig whose current context
 // reaches the profile's cluster. Local clusters are one source, kubeconfig files the other.
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ExecCommand, ProfileSummary } from '../protocol';
+import type { ConsentFile, ConsentTarget, ExecCommand, ProfileSummary } from '../protocol';
 
 export interface Profile {
   name: string;
@@ -29,17 +29,32 @@ export class ProfileUnavailable extends Error {
   }
 }
 
-/** The profile's credentials would run a command the user has not allowed (yet). */
+/**
+ * The profile's credentials would run a command, or read a credential file, the user has not
+ * allowed (yet) for the server they go to. exec is set when a command would run.
+ */
 export class ExecConsentRequired extends Error {
+  readonly exec?: ExecCommand;
   constructor(
     readonly profile: string,
-    readonly exec: ExecCommand,
+    need: ExecCommand | { exec?: ExecCommand; files: ConsentFile[]; target: ConsentTarget },
   ) {
+    const n = 'command' in need ? { exec: need, files: [] as ConsentFile[], target: undefined } : need;
+    const exec = n.exec;
+    const what = [
+      exec
+        ? `run ${exec.via === 'exec' ? 'its exec plugin' : 'its auth-provider command'}: ` +
+          `${[exec.command, ...exec.args].join(' ')}${exec.env.length ? ` (env: ${exec.env.map((e) => e.name).join(', ')})` : ''}`
+        : '',
+      n.files.length ? `read ${n.files.map((f) => `${f.field} ${f.path}`).join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' and ');
     super(
-      `profile "${profile}" needs your consent to run ${exec.via === 'exec' ? 'its exec plugin' : 'its auth-provider command'}: ` +
-        `${[exec.command, ...exec.args].join(' ')}${exec.env.length ? ` (env: ${exec.env.map((e) => e.name).join(', ')})` : ''}; ` +
+      `profile "${profile}" needs your consent to ${what}${n.target ? ` for ${n.target.server}` : ''}; ` +
         'allow it in the app, or with "skiff profiles consent <profile>"',
     );
+    if (exec) this.exec = exec;
     this.name = 'ExecConsentRequired';
   }
 }

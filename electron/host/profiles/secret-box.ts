@@ -85,3 +85,40 @@ export function createKeyFileBox(keyFile: string): SecretBox {
     },
   };
 }
+
+/** What a box needs of Electron's safeStorage (structural: the host never imports Electron). */
+export interface StringEncryption {
+  isEncryptionAvailable(): boolean;
+  encryptString(plain: string): Buffer;
+  decryptString(encrypted: Buffer): string;
+  /** Linux only: 'basic_text' means no keyring (a key compiled into Electron), no better than our key file. */
+  getSelectedStorageBackend?(): string;
+}
+
+/** The id inside a sealed frame, or undefined when the data is not framed. */
+export function framedId(sealed: Buffer): string | undefined {
+  if (sealed.length < 5 || !sealed.subarray(0, 4).equals(MAGIC)) return undefined;
+  return sealed.subarray(5, 5 + sealed[4]).toString('utf8');
+}
+
+/**
+ * The app's box under Electron: seals with the OS keychain (safeStorage), opens both its own
+ * data and what the key-file box sealed (copies the CLI made: the CLI keeps its key file, and
+ * cannot open what the app sealed, which it says). Undefined when safeStorage has no real
+ * keychain (then the key file is as good): the caller keeps the key-file box.
+ */
+export function createSafeStorageBox(storage: StringEncryption, keyFileBox: SecretBox): SecretBox | undefined {
+  if (!storage.isEncryptionAvailable()) return undefined;
+  const backend = storage.getSelectedStorageBackend?.();
+  if (backend === 'basic_text' || backend === 'unknown') return undefined;
+  const id = 'electron-safestorage';
+  return {
+    id,
+    // base64 first: safeStorage takes strings, sealed data may be any bytes.
+    seal: (plain) => frame(id, storage.encryptString(plain.toString('base64'))),
+    open(sealed) {
+      if (framedId(sealed) === keyFileBox.id) return keyFileBox.open(sealed);
+      return Buffer.from(storage.decryptString(unframe(id, sealed)), 'base64');
+    },
+  };
+}

@@ -7,8 +7,9 @@ import { checkClusterName } from '../cluster/paths';
 import type { Datastore } from '../cluster/cluster-config';
 import type { NodeRuntime } from '../cluster/components';
 import type { PodSecurityLevel } from '../cluster/cluster-config';
+import { UPSTREAM_TIMINGS } from '../client/leader-election';
 
-export const COMMANDS = ['start', 'stop', 'status', 'delete', 'kubeconfig', 'node', 'help', 'version'] as const;
+export const COMMANDS = ['start', 'stop', 'status', 'delete', 'kubeconfig', 'node', 'snapshot', 'help', 'version'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface Flags {
@@ -31,6 +32,10 @@ export interface Flags {
   podSecurity?: PodSecurityLevel;
   /** Host ports LoadBalancer Services may take, "low-high" (kept in cluster.json). */
   lbPortRange?: string;
+  /** HA: another instance's pki dir to copy the CA, service-account key and admin credentials from. */
+  pkiFrom?: string;
+  /** etcd: leader election timings (upstream's --leader-elect-lease-duration, -renew-deadline, -retry-period). */
+  leaderElection?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
   foreground: boolean;
   switchContext: boolean;
   help: boolean;
@@ -50,6 +55,10 @@ const VALUE_FLAGS = [
   'sandbox-image',
   'pod-security',
   'lb-port-range',
+  'pki-from',
+  'leader-elect-lease-duration',
+  'leader-elect-renew-deadline',
+  'leader-elect-retry-period',
 ] as const;
 const BOOL_FLAGS = ['foreground', 'no-switch-context', 'help'] as const;
 type FlagName = (typeof VALUE_FLAGS)[number] | (typeof BOOL_FLAGS)[number];
@@ -69,6 +78,10 @@ const ALLOWED: Record<Command, FlagName[]> = {
     'sandbox-image',
     'pod-security',
     'lb-port-range',
+    'pki-from',
+    'leader-elect-lease-duration',
+    'leader-elect-renew-deadline',
+    'leader-elect-retry-period',
     'foreground',
     'no-switch-context',
     'help',
@@ -78,6 +91,7 @@ const ALLOWED: Record<Command, FlagName[]> = {
   delete: ['name', 'data-dir', 'help'],
   kubeconfig: ['name', 'data-dir', 'help'],
   node: ['name', 'data-dir', 'help'], // parsed by node.ts (it takes positional arguments)
+  snapshot: ['name', 'data-dir', 'help'], // parsed by snapshot.ts (likewise)
   help: ['help'],
   version: ['help'],
 };
@@ -127,7 +141,23 @@ export function parseFlags(command: Command, argv: string[]): Flags {
     throw new SkiffError('--etcd-endpoints needs --datastore etcd', 'drop one of the two flags');
   }
   if (flags.etcdEndpoints) flags.datastore = 'etcd';
+  if (flags.leaderElection) {
+    if (flags.datastore === 'sqlite') throw new SkiffError('--leader-elect-* need --datastore etcd', 'one SQLite instance elects nothing');
+    const t = { ...UPSTREAM_TIMINGS, ...flags.leaderElection };
+    if (!(t.renewDeadlineMs < t.leaseDurationMs))
+      throw new SkiffError('--leader-elect-renew-deadline must be shorter than --leader-elect-lease-duration', 'e.g. 10s and 15s');
+    if (!(t.retryPeriodMs < t.renewDeadlineMs))
+      throw new SkiffError('--leader-elect-retry-period must be shorter than --leader-elect-renew-deadline', 'e.g. 2s and 10s');
+  }
   return flags;
+}
+
+/** "15s", "500ms", "1m": a duration in ms. */
+function parseDuration(flag: string, value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value);
+  const ms = m ? Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 's' ? 1000 : 60_000) : NaN;
+  if (!(ms >= 100 && ms <= 600_000)) throw new SkiffError(`invalid --${flag} "${value}"`, 'use a duration from 100ms to 10m, e.g. 15s');
+  return Math.round(ms);
 }
 
 function applyValue(flags: Flags, name: FlagName, value: string): void {
@@ -187,6 +217,19 @@ function applyValue(flags: Flags, name: FlagName, value: string): void {
       } catch (e) {
         throw new SkiffError(`invalid --lb-port-range: ${(e as Error).message}`, 'e.g. --lb-port-range 8000-9000');
       }
+      return;
+    case 'pki-from':
+      if (!value) throw new SkiffError('--pki-from is empty', "pass the first instance's pki directory");
+      flags.pkiFrom = resolve(value);
+      return;
+    case 'leader-elect-lease-duration':
+      flags.leaderElection = { ...flags.leaderElection, leaseDurationMs: parseDuration(name, value) };
+      return;
+    case 'leader-elect-renew-deadline':
+      flags.leaderElection = { ...flags.leaderElection, renewDeadlineMs: parseDuration(name, value) };
+      return;
+    case 'leader-elect-retry-period':
+      flags.leaderElection = { ...flags.leaderElection, retryPeriodMs: parseDuration(name, value) };
       return;
     case 'datastore':
       if (value !== 'sqlite' && value !== 'etcd') throw new SkiffError(`invalid --datastore "${value}"`, 'use sqlite or etcd');

@@ -62,6 +62,8 @@ export async function startDetached(flags: Flags, io: CliIo): Promise<number> {
       sandboxImage: flags.sandboxImage,
       podSecurity: flags.podSecurity,
       lbPortRange: flags.lbPortRange,
+      pkiFrom: flags.pkiFrom,
+      leaderElection: flags.leaderElection,
     };
     try {
       child = lifecycle.start(flags.name, options, {

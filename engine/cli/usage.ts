@@ -21,6 +21,7 @@ Commands:
   delete      stop it, remove its kubeconfig entries and all of its data
   kubeconfig  print its kubeconfig
   node        add, remove, stop, start or list simulated nodes (skiff node --help)
+  snapshot    save or restore every object of a cluster (skiff snapshot --help)
   version     print skiff's version
   help        print this help
 
@@ -45,6 +46,11 @@ Flags (start):
                                     (default baseline, kept for later starts; kube-system is exempt)
   --lb-port-range LOW-HIGH          host ports (127.0.0.1) LoadBalancer Services may take (default 1025-65535,
                                     kept for later starts); others get a HostPortUnavailable warning
+  --pki-from DIR                    another instance's <data-dir>/<name>/pki: share its CA, service-account key
+                                    and admin credentials (a second control-plane instance over the same etcd)
+  --leader-elect-lease-duration D   etcd: Lease timings of the scheduler and controllers (default 15s; also
+  --leader-elect-renew-deadline D   -renew-deadline 10s, -retry-period 2s, as kube-controller-manager's);
+  --leader-elect-retry-period D     kept for later starts
   --foreground         run in this terminal; Ctrl+C stops the cluster
 `;
 

@@ -33,6 +33,10 @@ export interface StartOptions {
   podSecurity?: PodSecurityLevel;
   /** Host ports LoadBalancer Services may take, "low-high" (absent: the saved range, else 1025-65535). */
   lbPortRange?: string;
+  /** HA: copy the shared PKI from another instance's pki dir first. */
+  pkiFrom?: string;
+  /** etcd: leader election timings. */
+  leaderElection?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
 }
 
 export interface StartHandlers {
@@ -78,6 +82,11 @@ export function foregroundArgs(dataDir: string, paths: ClusterPaths, name: strin
   if (o.sandboxImage) args.push('--sandbox-image', o.sandboxImage);
   if (o.podSecurity) args.push('--pod-security', o.podSecurity);
   if (o.lbPortRange) args.push('--lb-port-range', o.lbPortRange);
+  if (o.pkiFrom) args.push('--pki-from', o.pkiFrom);
+  const le = o.leaderElection;
+  if (le?.leaseDurationMs) args.push('--leader-elect-lease-duration', `${le.leaseDurationMs}ms`);
+  if (le?.renewDeadlineMs) args.push('--leader-elect-renew-deadline', `${le.renewDeadlineMs}ms`);
+  if (le?.retryPeriodMs) args.push('--leader-elect-retry-period', `${le.retryPeriodMs}ms`);
   return args;
 }
 

@@ -71,3 +71,31 @@ test('--lb-port-range takes low-high and refuses anything else', () => {
   assert.throws(() => parseFlags('start', ['--lb-port-range', '9000-80']), /invalid --lb-port-range: "9000-80" is not a port range/);
   assert.throws(() => parseFlags('start', ['--lb-port-range=80']), /invalid --lb-port-range/);
 });
+
+test('HA flags: --pki-from and the leader election timings (checked against each other, etcd only)', () => {
+  const f = parseFlags('start', [
+    '--etcd-endpoints',
+    'http://a:2379',
+    '--pki-from',
+    'p',
+    '--leader-elect-lease-duration',
+    '5s',
+    '--leader-elect-renew-deadline=4s',
+    '--leader-elect-retry-period',
+    '500ms',
+  ]);
+  assert.equal(f.pkiFrom, resolve('p'));
+  assert.deepEqual(f.leaderElection, { leaseDurationMs: 5000, renewDeadlineMs: 4000, retryPeriodMs: 500 });
+  const refused = (argv: string[], re: RegExp) =>
+    assert.throws(
+      () => parseFlags('start', argv),
+      (e: unknown) => e instanceof SkiffError && re.test(e.message),
+    );
+  refused(
+    ['--datastore', 'etcd', '--leader-elect-renew-deadline', '20s'],
+    /renew-deadline must be shorter than --leader-elect-lease-duration/,
+  );
+  refused(['--datastore', 'etcd', '--leader-elect-retry-period', '10s'], /retry-period must be shorter/);
+  refused(['--datastore', 'sqlite', '--leader-elect-lease-duration', '20s'], /need --datastore etcd/);
+  refused(['--leader-elect-lease-duration', 'soon'], /invalid --leader-elect-lease-duration "soon"/);
+});

@@ -7,8 +7,9 @@ import { checkClusterName } from '../cluster/paths';
 import type { Datastore } from '../cluster/cluster-config';
 import type { NodeRuntime } from '../cluster/components';
 import type { PodSecurityLevel } from '../cluster/cluster-config';
+import { UPSTREAM_TIMINGS } from '../client/leader-election';
 
-export const COMMANDS = ['start', 'stop', 'status', 'delete', 'kubeconfig', 'node', 'help', 'version'] as const;
+export const COMMANDS = ['start', 'stop', 'status', 'delete', 'kubeconfig', 'node', 'snapshot', 'help', 'version'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface Flags {
@@ -33,6 +34,10 @@ export interface Flags {
   lbPortRange?: string;
   /** An audit.k8s.io/v1 Policy file, "default" or "none" (kept in cluster.json). */
   auditPolicy?: string;
+  /** HA: another instance's pki dir to copy the CA, service-account key and admin credentials from. */
+  pkiFrom?: string;
+  /** etcd: leader election timings (upstream's --leader-elect-lease-duration, -renew-deadline, -retry-period). */
+  leaderElection?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
   foreground: boolean;
   switchContext: boolean;
   help: boolean;
@@ -53,6 +58,10 @@ const VALUE_FLAGS = [
   'pod-security',
   'lb-port-range',
   'audit-policy',
+  'pki-from',
+  'leader-elect-lease-duration',
+  'leader-elect-renew-deadline',
+  'leader-elect-retry-period',
 ] as const;
 const BOOL_FLAGS = ['foreground', 'no-switch-context', 'help'] as const;
 type FlagName = (typeof VALUE_FLAGS)[number] | (typeof BOOL_FLAGS)[number];
@@ -73,6 +82,10 @@ const ALLOWED: Record<Command, FlagName[]> = {
     'pod-security',
     'lb-port-range',
     'audit-policy',
+    'pki-from',
+    'leader-elect-lease-duration',
+    'leader-elect-renew-deadline',
+    'leader-elect-retry-period',
     'foreground',
     'no-switch-context',
     'help',
@@ -82,6 +95,7 @@ const ALLOWED: Record<Command, FlagName[]> = {
   delete: ['name', 'data-dir', 'help'],
   kubeconfig: ['name', 'data-dir', 'help'],
   node: ['name', 'data-dir', 'help'], // parsed by node.ts (it takes positional arguments)
+  snapshot: ['name', 'data-dir', 'help'], // parsed by snapshot.ts (likewise)
   help: ['help'],
   version: ['help'],
 };
@@ -131,7 +145,23 @@ export function parseFlags(command: Command, argv: string[]): Flags {
     throw new SkiffError('--etcd-endpoints needs --datastore etcd', 'drop one of the two flags');
   }
   if (flags.etcdEndpoints) flags.datastore = 'etcd';
+  if (flags.leaderElection) {
+    if (flags.datastore === 'sqlite') throw new SkiffError('--leader-elect-* need --datastore etcd', 'one SQLite instance elects nothing');
+    const t = { ...UPSTREAM_TIMINGS, ...flags.leaderElection };
+    if (!(t.renewDeadlineMs < t.leaseDurationMs))
+      throw new SkiffError('--leader-elect-renew-deadline must be shorter than --leader-elect-lease-duration', 'e.g. 10s and 15s');
+    if (!(t.retryPeriodMs < t.renewDeadlineMs))
+      throw new SkiffError('--leader-elect-retry-period must be shorter than --leader-elect-renew-deadline', 'e.g. 2s and 10s');
+  }
   return flags;
+}
+
+/** "15s", "500ms", "1m": a duration in ms. */
+function parseDuration(flag: string, value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value);
+  const ms = m ? Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 's' ? 1000 : 60_000) : NaN;
+  if (!(ms >= 100 && ms <= 600_000)) throw new SkiffError(`invalid --${flag} "${value}"`, 'use a duration from 100ms to 10m, e.g. 15s');
+  return Math.round(ms);
 }
 
 function applyValue(flags: Flags, name: FlagName, value: string): void {
@@ -195,6 +225,19 @@ function applyValue(flags: Flags, name: FlagName, value: string): void {
     case 'audit-policy':
       if (!value.trim()) throw new SkiffError('invalid --audit-policy ""', 'pass a Policy file, "default" or "none"');
       flags.auditPolicy = value.trim();
+      return;
+    case 'pki-from':
+      if (!value) throw new SkiffError('--pki-from is empty', "pass the first instance's pki directory");
+      flags.pkiFrom = resolve(value);
+      return;
+    case 'leader-elect-lease-duration':
+      flags.leaderElection = { ...flags.leaderElection, leaseDurationMs: parseDuration(name, value) };
+      return;
+    case 'leader-elect-renew-deadline':
+      flags.leaderElection = { ...flags.leaderElection, renewDeadlineMs: parseDuration(name, value) };
+      return;
+    case 'leader-elect-retry-period':
+      flags.leaderElection = { ...flags.leaderElection, retryPeriodMs: parseDuration(name, value) };
       return;
     case 'datastore':
       if (value !== 'sqlite' && value !== 'etcd') throw new SkiffError(`invalid --datastore "${value}"`, 'use sqlite or etcd');

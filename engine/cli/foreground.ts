@@ -65,6 +65,8 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
       podSecurity: flags.podSecurity,
       lbPortRange: flags.lbPortRange,
       auditPolicy: flags.auditPolicy,
+      pkiFrom: flags.pkiFrom,
+      leaderElection: flags.leaderElection,
       log: io.out,
       trace,
       onStep: (step, detail) => {

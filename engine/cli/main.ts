@@ -9,6 +9,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   try {
     const { command, rest } = parseCommand(argv);
     if (command === 'node') return await (await import('./node')).nodeCommand(rest, io);
+    if (command === 'snapshot') return await (await import('./snapshot')).snapshotCommand(rest, io);
     const flags = parseFlags(command, rest);
     if (command === 'help' || flags.help) {
       io.out(HELP.trimEnd());

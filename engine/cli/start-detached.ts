@@ -65,6 +65,8 @@ export async function startDetached(flags: Flags, io: CliIo): Promise<number> {
       lbPortRange: flags.lbPortRange,
       // A relative policy file is the user's cwd's, not the detached child's.
       auditPolicy: flags.auditPolicy && auditPolicySetting(flags.auditPolicy),
+      pkiFrom: flags.pkiFrom,
+      leaderElection: flags.leaderElection,
     };
     try {
       child = lifecycle.start(flags.name, options, {

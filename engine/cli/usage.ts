@@ -21,6 +21,7 @@ Commands:
   delete      stop it, remove its kubeconfig entries and all of its data
   kubeconfig  print its kubeconfig
   node        add, remove, stop, start or list simulated nodes (skiff node --help)
+  snapshot    save or restore every object of a cluster (skiff snapshot --help)
   version     print skiff's version
   help        print this help
 
@@ -47,6 +48,11 @@ Flags (start):
                                     kept for later starts); others get a HostPortUnavailable warning
   --audit-policy FILE|default|none  write an API audit log (audit.k8s.io/v1 Events) to <cluster dir>/audit.log
                                     under this Policy (kept for later starts; default: none)
+  --pki-from DIR                    another instance's <data-dir>/<name>/pki: share its CA, service-account key
+                                    and admin credentials (a second control-plane instance over the same etcd)
+  --leader-elect-lease-duration D   etcd: Lease timings of the scheduler and controllers (default 15s; also
+  --leader-elect-renew-deadline D   -renew-deadline 10s, -retry-period 2s, as kube-controller-manager's);
+  --leader-elect-retry-period D     kept for later starts
   --foreground         run in this terminal; Ctrl+C stops the cluster
 `;
 

@@ -1,7 +1,7 @@
 // One shared informer per resource (and namespace/selector), so the controllers, the
 // scheduler and kubelets in one process watch each resource once.
 import type { KubeClient, ResourceRef } from './types';
-import { createInformer, type Informer, type InformerOptions } from './informer';
+import { createInformer, type Informer, type InformerHandlers, type InformerOptions } from './informer';
 
 export interface InformerFactory {
   /** The shared informer for a resource; created (not started) on first use. */
@@ -11,9 +11,31 @@ export interface InformerFactory {
   stop(): void;
 }
 
-export function createInformerFactory(client: KubeClient, log?: (line: string) => void): InformerFactory {
+export interface InformerFactoryOptions {
+  /**
+   * Handlers see nothing until every informer has synced (client-go's WaitForCacheSync before
+   * workers start): then each gets the cached objects as adds, in registration order. Without
+   * it, a controller whose own kind lists first would act on an empty cache of its dependents
+   * (a ReplicaSet seeing none of its pods yet creates them all again).
+   */
+  holdHandlersUntilSynced?: boolean;
+}
+
+export function createInformerFactory(client: KubeClient, log?: (line: string) => void, o: InformerFactoryOptions = {}): InformerFactory {
   const informers = new Map<string, Informer>();
   let started = false;
+  let released = !o.holdHandlersUntilSynced;
+  const held: { inf: Informer; h: InformerHandlers }[] = [];
+  const hold = (inf: Informer): Informer =>
+    released
+      ? inf
+      : {
+          ...inf,
+          addHandlers(h) {
+            if (released) inf.addHandlers(h);
+            else held.push({ inf, h });
+          },
+        };
   return {
     informer(res, opts = {}) {
       const key = JSON.stringify([
@@ -26,7 +48,7 @@ export function createInformerFactory(client: KubeClient, log?: (line: string) =
       ]);
       let inf = informers.get(key);
       if (!inf) {
-        inf = createInformer(client, res, { ...opts, log });
+        inf = hold(createInformer(client, res, { ...opts, log }));
         informers.set(key, inf);
         if (started) inf.start().catch((e) => log?.(`informer ${res.plural}: ${e.message}`));
       }
@@ -35,6 +57,13 @@ export function createInformerFactory(client: KubeClient, log?: (line: string) =
     async start() {
       started = true;
       await Promise.all([...informers.values()].filter((i) => !i.hasSynced()).map((i) => i.start()));
+      if (released) return;
+      released = true;
+      // One synchronous pass: no watch event interleaves between a replay and its registration.
+      for (const { inf, h } of held.splice(0)) {
+        for (const obj of inf.list()) h.add?.(obj);
+        inf.addHandlers(h);
+      }
     },
     stop() {
       for (const i of informers.values()) i.stop();

@@ -35,6 +35,8 @@ export interface ClusterConfig {
   ingressHttpsPort?: number;
   /** IngressClass names the built-in ingress serves besides `skiff` (default nginx, traefik; [] for none). Edited by hand. */
   ingressClassAliases?: string[];
+  /** etcd: leader election timings when not upstream's (`--leader-elect-lease-duration` and friends). */
+  leaderElection?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
 }
 
 /** What cluster.json keeps of --audit-policy: "default", "none", or the policy file's absolute path. */

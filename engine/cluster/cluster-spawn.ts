@@ -35,6 +35,10 @@ export interface StartOptions {
   lbPortRange?: string;
   /** The audit policy: a file's absolute path, "default" or "none" (absent: the saved one, else none). */
   auditPolicy?: string;
+  /** HA: copy the shared PKI from another instance's pki dir first. */
+  pkiFrom?: string;
+  /** etcd: leader election timings. */
+  leaderElection?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
 }
 
 export interface StartHandlers {
@@ -81,6 +85,11 @@ export function foregroundArgs(dataDir: string, paths: ClusterPaths, name: strin
   if (o.podSecurity) args.push('--pod-security', o.podSecurity);
   if (o.lbPortRange) args.push('--lb-port-range', o.lbPortRange);
   if (o.auditPolicy) args.push('--audit-policy', o.auditPolicy);
+  if (o.pkiFrom) args.push('--pki-from', o.pkiFrom);
+  const le = o.leaderElection;
+  if (le?.leaseDurationMs) args.push('--leader-elect-lease-duration', `${le.leaseDurationMs}ms`);
+  if (le?.renewDeadlineMs) args.push('--leader-elect-renew-deadline', `${le.renewDeadlineMs}ms`);
+  if (le?.retryPeriodMs) args.push('--leader-elect-retry-period', `${le.retryPeriodMs}ms`);
   return args;
 }
 

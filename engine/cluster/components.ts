@@ -16,6 +16,8 @@ import type { NodeManagerOptions } from '../kubelet/index';
 import type { DockerPodNetwork } from '../kubelet/docker/docker-runtime';
 import type { ClusterRef } from '../docker/names';
 import { noTrace, traceNodesReady, type StartTrace } from './start-trace';
+import type { LeaderElectionTimings } from '../client/leader-election';
+import { runWhileLeading, type Fence, type LeaderRun, type Running } from '../client/leader-run';
 
 export type NodeRuntime = 'simulated' | 'docker';
 
@@ -44,6 +46,13 @@ export interface ClusterComponentsOptions {
   ingressClassAliases?: string[];
   /** Docker nodes: the host's facts, read ahead (see NodeManagerOptions). */
   hostFacts?: NodeManagerOptions['hostFacts'];
+  /**
+   * One of several control-plane instances over one etcd: `identity` names it (Lease holder and
+   * node owner). The scheduler and the controllers then run only while it holds their Leases
+   * (kube-system/kube-scheduler, kube-system/kube-controller-manager), and its node manager runs
+   * only the nodes it owns. Absent (SQLite: one instance by construction): everything runs.
+   */
+  instance?: { identity: string; leaderElection?: Partial<LeaderElectionTimings> };
   log?: (line: string) => void;
   /** Times each phase of the start (SKIFF_TRACE=start). */
   trace?: StartTrace;
@@ -56,6 +65,8 @@ export interface ClusterComponents {
   /** The built-in ingress controller (Docker nodes) and its HTTP port, when it could listen. */
   ingress?: IngressController;
   ingressPort?: number;
+  /** Under leader election: whether this instance leads each component, and who does. */
+  leaders?: { scheduler: LeaderRun; controllerManager: LeaderRun };
   /** Stops everything; resolves once nothing more is created (the network agent's start included). */
   stop(): Promise<void>;
 }
@@ -74,12 +85,13 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
     if (!c) nodeClients.set(name, (c = as(nodeUser(name))));
     return c;
   };
-  const stops: (() => void)[] = [];
+  const stops: (() => void | Promise<void>)[] = [];
   let network: NetworkController | undefined;
   let ingress: IngressController | undefined;
   let ingressPort: number | undefined;
+  let leaders: ClusterComponents['leaders'];
   const stopAll = async () => {
-    for (const s of stops.reverse()) s();
+    for (const s of stops.reverse()) await s();
     await ingress?.stop();
     await network?.stop();
   };
@@ -156,29 +168,53 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
         nodeStreams: opts.core.nodeStreams,
         docker,
         hostFacts: opts.hostFacts,
+        owner: opts.instance?.identity,
         trace: trace.enabled ? (phase, work) => trace.span(`node manager: ${phase}`, work) : undefined,
       }),
     );
     stops.push(() => nodeManager.stop());
     opts.core.metrics.source = () => nodeManager.metrics(); // metrics.k8s.io (kubectl top)
-    if (opts.nodes > 0)
+    if (opts.instance) {
+      const { createOwnedNodes } = await import('../kubelet/node-owner');
+      const identity = opts.instance.identity;
+      await trace.span('node objects', () => createOwnedNodes(client, opts.clusterName, opts.nodes, identity, opts.nodeRuntime));
+    } else if (opts.nodes > 0)
       await trace.span('node objects', () => createSimulatedNodes(client, opts.clusterName, opts.nodes, 1, opts.nodeRuntime));
-    const scheduler = await trace.span('scheduler', async () =>
-      (await import('../scheduler/index')).startScheduler({ client: as(SCHEDULER), log }),
-    );
-    stops.push(() => scheduler.stop());
-    const manager = await trace.span('controller manager', () =>
+    const { startScheduler } = await import('../scheduler/index');
+    const runScheduler = (fence: Fence = (c) => c) => startScheduler({ client: fence(as(SCHEDULER)), log });
+    const runManager = (fence: Fence = (c) => c) =>
       startControllerManager({
-        client: as(CONTROLLER_MANAGER),
+        client: fence(as(CONTROLLER_MANAGER)),
         log,
         dataDir: opts.dataDir,
         metrics: () => nodeManager.metrics(),
         serviceAccountTokens: opts.core.serviceAccountTokens,
         caCert: opts.core.caCert,
         resources: storedResources(opts.core),
-      }),
-    );
-    stops.push(() => manager.stop());
+      });
+    if (opts.instance) {
+      const elect = (name: string, user: UserInfo, run: (fence: Fence) => Promise<Running>) =>
+        runWhileLeading({
+          client: as(user),
+          name,
+          identity: opts.instance!.identity,
+          timings: opts.instance!.leaderElection,
+          run,
+          log,
+        });
+      leaders = {
+        scheduler: elect('kube-scheduler', SCHEDULER, runScheduler),
+        controllerManager: elect('kube-controller-manager', CONTROLLER_MANAGER, runManager),
+      };
+      const l = leaders;
+      stops.push(() => l.scheduler.stop());
+      stops.push(() => l.controllerManager.stop());
+    } else {
+      const scheduler = await trace.span('scheduler', () => runScheduler());
+      stops.push(() => scheduler.stop());
+      const manager = await trace.span('controller manager', () => runManager());
+      stops.push(() => manager.stop());
+    }
     ingressPort = await trace.span('ingress awaited', async () => ingressStart && (await ingressStart));
   } catch (err) {
     // A failed start stops the ingress too, once it has got far enough to be stopped.
@@ -186,7 +222,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
     await stopAll().catch(() => {});
     throw err;
   }
-  return { client, network, ingress, ingressPort, stop: stopAll };
+  return { client, network, ingress, ingressPort, leaders, stop: stopAll };
 }
 
 /** SKIFF_INGRESS_PORT / SKIFF_INGRESS_HTTPS_PORT: ports when neither a flag nor cluster.json names one (0: any; the test runner sets 0). */

@@ -3,6 +3,8 @@
 // each step with its duration. A Docker-backed cluster's network comes first: its upper half is
 // the API server's Service CIDR. Dependencies are injectable so tests can fake the heavy parts.
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { createHash } from 'node:crypto';
 import { UnavailableError, type Store } from '../store/types';
 import type { ApiServerOptions, ApiServer } from '../apiserver/server';
 import type { ClusterComponents, NodeRuntime } from './components';
@@ -27,6 +29,7 @@ import { loadClusterRef } from './cluster-id';
 import type { ClusterRef } from '../docker/names';
 import type { HostFacts } from '../kubelet/docker/node-info';
 import { noTrace, type StartTrace } from './start-trace';
+import type { LeaderElectionTimings } from '../client/leader-election';
 
 export const DEFAULT_ETCD_ENDPOINTS = ['http://127.0.0.1:2379'];
 
@@ -62,6 +65,10 @@ export interface ControlPlaneOptions {
   lbPortRange?: string;
   /** The audit policy: a Policy file, "default" or "none" (default: cluster.json's, else none). */
   auditPolicy?: string;
+  /** Another instance's pki dir: its CA, service-account key and admin credentials are copied here first (HA). */
+  pkiFrom?: string;
+  /** etcd only: leader election timings (default: cluster.json's, else upstream's 15 s / 10 s / 2 s). */
+  leaderElection?: Partial<LeaderElectionTimings>;
   onStep?: (step: string, detail?: string) => void;
   log?: (line: string) => void;
   /** Times each phase of the start (SKIFF_TRACE=start). */
@@ -83,6 +90,8 @@ export interface ControlPlane {
   ingressPort?: number;
   /** The built-in ingress controller (Docker-backed clusters); `tlsListening` gives the HTTPS port. */
   ingress?: import('../network/ingress/ingress-controller').IngressController;
+  /** etcd: this instance's Lease holder identity and its elections for the scheduler and the controllers. */
+  instance?: { identity: string; leaders?: ClusterComponents['leaders'] };
   stop(): Promise<void>;
 }
 
@@ -135,6 +144,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   // only when asked for, like the server itself.
   const audit = auditSetting && auditSetting !== 'none' ? await import('./audit-log') : undefined;
   const auditPolicy = audit?.loadAuditPolicy(auditSetting!);
+  const leaderElection = opts.leaderElection ?? saved?.leaderElection;
   try {
     mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   } catch (err) {
@@ -170,6 +180,21 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const { wellKnownServiceIP } = await import('../apimachinery/ip-cidr');
   const serviceCIDR = plan?.serviceCIDR ?? saved?.serviceCIDR ?? DEFAULT_SERVICE_CIDR;
 
+  if (opts.pkiFrom) {
+    const { adoptSharedPki } = await import('../pki/share-pki');
+    try {
+      const how = adoptSharedPki(opts.pkiFrom, paths.pki);
+      step(
+        'pki',
+        how === 'copied' ? `CA, service-account key and admin credentials copied from ${opts.pkiFrom}` : `same CA as ${opts.pkiFrom}`,
+      );
+    } catch (err) {
+      throw new SkiffError(
+        `cannot share the PKI of ${opts.pkiFrom}: ${firstLine(err)}`,
+        "pass the first instance's <data-dir>/<name>/pki, or start this instance with a new --data-dir",
+      );
+    }
+  }
   // The serving cert also names the `kubernetes` Service's IP, which pods dial (reissued when missing).
   const pki = await trace.span('pki', () =>
     loadOrCreatePki(paths.pki, { extraIPs: [wellKnownServiceIP(serviceCIDR, 'kubernetes')] }).catch((err) => dataDirError(err, paths.pki)),
@@ -226,6 +251,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   step('apiserver', server.url);
 
   let components: ClusterComponents | undefined;
+  let instanceIdentity: string | undefined;
   if (server.core) {
     try {
       const core = server.core;
@@ -233,7 +259,12 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       const { startClusterComponents } = await import('./components');
       const { chooseNodeRuntime } = await import('./node-runtime');
       nodeRuntime ??= nodes > 0 ? await chooseNodeRuntime(opts.nodeRuntime, log) : 'simulated';
+      // Over etcd several instances may run: the Lease holder and node owner identity is this
+      // host and cluster dir (one process per dir, by its pid file), so a restarted instance — or
+      // one re-created there after a restore — takes its own Leases and nodes back at once.
+      if (etcdEndpoints) instanceIdentity = `${hostname()}_${createHash('sha256').update(paths.dir).digest('hex').slice(0, 12)}`;
       components = await startClusterComponents({
+        ...(instanceIdentity ? { instance: { identity: instanceIdentity, leaderElection } } : {}),
         core: server.core,
         clusterName: opts.name,
         clusterRef: ref,
@@ -264,6 +295,16 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     }
   }
 
+  // SQLite's file is locked while we run: `skiff snapshot save` asks this process for the copy.
+  let control: { close(): void } | undefined;
+  if (!etcdEndpoints && store.snapshot) {
+    const { startControlSocket } = await import('./control-socket');
+    control = await startControlSocket(paths.control, { snapshot: (f) => store.snapshot!(f) }).catch((err) => {
+      log(`snapshot: no control socket at ${paths.control} (${firstLine(err)}); skiff snapshot save needs the cluster stopped`);
+      return undefined;
+    });
+  }
+
   const entries = buildKubeconfigEntries(opts.name, server.url, pki);
   const config: ClusterConfig = {
     name: opts.name,
@@ -277,6 +318,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     ...(podSecurity !== 'baseline' ? { podSecurity } : {}),
     ...(lbPortRange ? { lbPortRange } : {}),
     ...(auditSetting && auditSetting !== 'none' ? { auditPolicy: auditSetting } : {}),
+    ...(leaderElection ? { leaderElection } : {}),
     ...(saved?.podSecurityExemptions ? { podSecurityExemptions: saved.podSecurityExemptions } : {}),
     ...((components?.ingressPort ?? saved?.ingressPort) ? { ingressPort: components?.ingressPort ?? saved?.ingressPort } : {}),
     ...(saved?.ingressHttpsPort ? { ingressHttpsPort: saved.ingressHttpsPort } : {}),
@@ -315,10 +357,12 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     network: components?.network,
     ingressPort: components?.ingressPort,
     ingress: components?.ingress,
+    ...(instanceIdentity ? { instance: { identity: instanceIdentity, leaders: components?.leaders } } : {}),
     // API server first so no request sees a closed store; idempotent.
     stop: () =>
       (stopping ??= (async () => {
         try {
+          control?.close();
           await components?.stop();
           await server.close();
         } finally {

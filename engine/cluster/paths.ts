@@ -11,6 +11,8 @@ export interface ClusterPaths {
   kubeconfig: string;
   pid: string;
   log: string;
+  /** The running cluster's control socket (SQLite snapshots). */
+  control: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -31,6 +33,7 @@ export function clusterPaths(dataDir: string, name: string): ClusterPaths {
     kubeconfig: join(dir, 'kubeconfig'),
     pid: join(dir, 'skiff.pid'),
     log: join(dir, 'skiff.log'),
+    control: join(dir, 'control.sock'),
   };
 }
 

@@ -77,7 +77,7 @@ export interface ControllerManagerOptions {
 export async function startControllerManager(opts: ControllerManagerOptions) {
   const log = opts.log ?? (() => {});
   const now = opts.now ?? (() => new Date());
-  const informers = createInformerFactory(opts.client, log);
+  const informers = createInformerFactory(opts.client, log, { holdHandlersUntilSynced: true });
   const events = createEventRecorder({ client: opts.client, component: 'skiff-controller-manager', now, log });
   const deps: ControllerDeps = {
     client: opts.client,

@@ -20,6 +20,7 @@ import { NODE_RUNTIME_ANNOTATION, NODE_STOPPED_ANNOTATION, simulatedNode } from 
 import type { ContainerRuntime } from './runtime';
 import type { NodeStreamsRegistry } from '../client/node-streams';
 import type { DockerRuntimeOptions } from './docker/docker-runtime';
+import { claimNode, ownerOf } from './node-owner';
 
 export { NODE_RUNTIME_ANNOTATION, NODE_STOPPED_ANNOTATION, simulatedNode } from './simulated-node';
 
@@ -48,6 +49,11 @@ export interface NodeManagerOptions {
    * uses them instead of asking again; undefined inside: ask.
    */
   hostFacts?: Promise<HostFacts | undefined>;
+  /**
+   * Several control-plane instances share the cluster: run only the nodes annotated with this
+   * instance (claiming unowned ones first, see node-owner.ts). Absent: run every node.
+   */
+  owner?: string;
   /** Settings for nodes annotated `skiff.dev/node-runtime: docker`. */
   docker?: Pick<DockerRuntimeOptions, 'cluster' | 'dataDir' | 'sandboxImage' | 'subnet' | 'caCert' | 'docker' | 'token' | 'network'>;
 }
@@ -96,6 +102,8 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
   // A node's kubelet is started once: the informer's first add and the initial list below both
   // ask for it (twice started, the first runtime leaked its event stream and health timer).
   const adding = new Map<string, Promise<void>>();
+  // Another instance's node is not ours to run.
+  const runsHere = (n: KubeObject) => isSimulated(n) && (!opts.owner || (ownerOf(n) ?? opts.owner) === opts.owner);
   function addNode(n: KubeObject): Promise<void> {
     const name = n.metadata.name!;
     let p = adding.get(name);
@@ -107,6 +115,8 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
     const name = n.metadata.name!;
     if (kubelets.has(name)) return;
     const nodeClient = opts.clientFor?.(name) ?? client;
+    if (opts.owner && !(await claimNode(nodeClient, n, opts.owner))) return;
+    if (stopped) return;
     let cidr: string | undefined = n.spec?.podCIDR;
     let index = indexOfPodCIDR(cidr);
     if (index === undefined) {
@@ -214,11 +224,11 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
 
   nodes.addHandlers({
     add: (n) => {
-      if (isSimulated(n)) addNode(n).catch((e) => log(`node ${n.metadata.name}: ${e.message}`));
+      if (runsHere(n)) addNode(n).catch((e) => log(`node ${n.metadata.name}: ${e.message}`));
     },
     update: (_, n) => {
       const k = kubelets.get(n.metadata.name!);
-      if (!isSimulated(n)) return removeNode(n.metadata.name!);
+      if (!runsHere(n)) return removeNode(n.metadata.name!);
       if (!k) return void addNode(n).catch((e) => log(`node ${n.metadata.name}: ${e.message}`));
       const wasStopped = k.kubelet.isStopped();
       k.kubelet.setStopped(isStopped(n));
@@ -239,7 +249,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
     if (i !== undefined) usedIndexes.add(i);
   }
   // Kubelets exist before the pod informer's first list, so it dispatches every pod once.
-  const initial = nodes.list().filter(isSimulated);
+  const initial = nodes.list().filter(runsHere);
   for (let i = 0; i < initial.length; i += 32) await Promise.all(initial.slice(i, i + 32).map(addNode));
   await span('pods informer', () => pods.start());
   // Remove what a previous run left for pods that no longer exist (adoption keeps the rest).

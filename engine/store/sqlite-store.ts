@@ -245,6 +245,13 @@ export function openSqliteStore(opts: { path: string }): Store {
       ensureOpen();
       return compacted;
     },
+    async snapshot(file) {
+      ensureOpen();
+      flush(); // queued writes first: the copy holds every acknowledged one
+      const at = rev;
+      await db.backup(file);
+      return { revision: at };
+    },
     async close() {
       if (closed) return;
       flush();

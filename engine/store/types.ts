@@ -79,6 +79,11 @@ export interface Store {
    * makes C = R on both backends; R above it is clamped to the latest revision.
    */
   compactedRevision(): Promise<number>;
+  /**
+   * Optional: writes a consistent copy of the whole store to `file` while it serves (SQLite's
+   * online backup API; etcd's maintenance snapshot). Returns the revision it holds.
+   */
+  snapshot?(file: string): Promise<{ revision: number }>;
   close(): Promise<void>;
 }
 

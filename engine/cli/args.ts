@@ -1,5 +1,6 @@
 // Flag parsing for the skiff command: `--flag value`, `--flag=value`, boolean switches.
 // Every mistake is a SkiffError so the user gets one line saying what to change.
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { formatPortRange, parsePortRange } from '../network/host-targets';
 import { SkiffError } from '../cluster/errors';
@@ -31,6 +32,8 @@ export interface Flags {
   podSecurity?: PodSecurityLevel;
   /** Host ports LoadBalancer Services may take, "low-high" (kept in cluster.json). */
   lbPortRange?: string;
+  /** An address of this machine the API server also listens on, for nodes joining from elsewhere (kept in cluster.json). */
+  advertiseAddress?: string;
   foreground: boolean;
   switchContext: boolean;
   help: boolean;
@@ -50,6 +53,7 @@ const VALUE_FLAGS = [
   'sandbox-image',
   'pod-security',
   'lb-port-range',
+  'advertise-address',
 ] as const;
 const BOOL_FLAGS = ['foreground', 'no-switch-context', 'help'] as const;
 type FlagName = (typeof VALUE_FLAGS)[number] | (typeof BOOL_FLAGS)[number];
@@ -69,6 +73,7 @@ const ALLOWED: Record<Command, FlagName[]> = {
     'sandbox-image',
     'pod-security',
     'lb-port-range',
+    'advertise-address',
     'foreground',
     'no-switch-context',
     'help',
@@ -135,6 +140,14 @@ function applyValue(flags: Flags, name: FlagName, value: string): void {
     case 'name':
       checkClusterName(value);
       flags.name = value;
+      return;
+    case 'advertise-address':
+      if (isIP(value) !== 4)
+        throw new SkiffError(
+          `invalid --advertise-address "${value}"`,
+          'pass an IPv4 address of this machine (e.g. its LAN address), or 127.0.0.1 for loopback only',
+        );
+      flags.advertiseAddress = value;
       return;
     case 'data-dir':
       if (!value) throw new SkiffError('--data-dir is empty', 'pass a directory path');

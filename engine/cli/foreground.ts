@@ -64,6 +64,7 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
       sandboxImage: flags.sandboxImage ?? io.env.SKIFF_SANDBOX_IMAGE,
       podSecurity: flags.podSecurity,
       lbPortRange: flags.lbPortRange,
+      advertiseAddress: flags.advertiseAddress,
       log: io.out,
       trace,
       onStep: (step, detail) => {

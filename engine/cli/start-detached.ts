@@ -62,6 +62,7 @@ export async function startDetached(flags: Flags, io: CliIo): Promise<number> {
       sandboxImage: flags.sandboxImage,
       podSecurity: flags.podSecurity,
       lbPortRange: flags.lbPortRange,
+      advertiseAddress: flags.advertiseAddress,
     };
     try {
       child = lifecycle.start(flags.name, options, {

@@ -24,6 +24,8 @@ export interface ClusterConfig {
   podSecurity?: PodSecurityLevel;
   /** Host ports LoadBalancer Services may take ("low-high"), when not the default 1025-65535. */
   lbPortRange?: string;
+  /** An address of this machine the API server also listens on, for joining nodes (127.0.0.1 or absent: loopback only). */
+  advertiseAddress?: string;
   /** Pod Security exemptions, edited by hand (default: namespace kube-system only). */
   podSecurityExemptions?: { usernames?: string[]; namespaces?: string[]; runtimeClasses?: string[] };
   /** Docker-backed clusters: the ingress's HTTP port on 127.0.0.1 (the one last bound, asked for again next start). */

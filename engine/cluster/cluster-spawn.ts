@@ -33,6 +33,8 @@ export interface StartOptions {
   podSecurity?: PodSecurityLevel;
   /** Host ports LoadBalancer Services may take, "low-high" (absent: the saved range, else 1025-65535). */
   lbPortRange?: string;
+  /** An address of this machine the API server also listens on (absent: the saved one, else loopback only). */
+  advertiseAddress?: string;
 }
 
 export interface StartHandlers {
@@ -78,6 +80,7 @@ export function foregroundArgs(dataDir: string, paths: ClusterPaths, name: strin
   if (o.sandboxImage) args.push('--sandbox-image', o.sandboxImage);
   if (o.podSecurity) args.push('--pod-security', o.podSecurity);
   if (o.lbPortRange) args.push('--lb-port-range', o.lbPortRange);
+  if (o.advertiseAddress) args.push('--advertise-address', o.advertiseAddress);
   return args;
 }
 

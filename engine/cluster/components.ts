@@ -44,6 +44,8 @@ export interface ClusterComponentsOptions {
   ingressClassAliases?: string[];
   /** Docker nodes: the host's facts, read ahead (see NodeManagerOptions). */
   hostFacts?: NodeManagerOptions['hostFacts'];
+  /** The cluster CA's key: the CSR signer signs joining nodes' client certificates with it. */
+  caKey?: string;
   log?: (line: string) => void;
   /** Times each phase of the start (SKIFF_TRACE=start). */
   trace?: StartTrace;
@@ -175,6 +177,14 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
         metrics: () => nodeManager.metrics(),
         serviceAccountTokens: opts.core.serviceAccountTokens,
         caCert: opts.core.caCert,
+        caKey: opts.caKey,
+        // The approver's SubjectAccessReview, answered by the API server's authorizer.
+        accessReview: async (spec) => {
+          const answer = (await opts.core.authorization.review('SubjectAccessReview', { spec }, CONTROLLER_MANAGER, undefined)) as
+            | { status?: { allowed?: boolean } }
+            | undefined;
+          return answer?.status?.allowed === true;
+        },
         resources: storedResources(opts.core),
       }),
     );

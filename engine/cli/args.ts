@@ -9,7 +9,7 @@ import type { Datastore } from '../cluster/cluster-config';
 import type { NodeRuntime } from '../cluster/components';
 import type { PodSecurityLevel } from '../cluster/cluster-config';
 
-export const COMMANDS = ['start', 'stop', 'status', 'delete', 'kubeconfig', 'node', 'help', 'version'] as const;
+export const COMMANDS = ['start', 'stop', 'status', 'delete', 'kubeconfig', 'node', 'token', 'join', 'leave', 'help', 'version'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface Flags {
@@ -83,6 +83,9 @@ const ALLOWED: Record<Command, FlagName[]> = {
   delete: ['name', 'data-dir', 'help'],
   kubeconfig: ['name', 'data-dir', 'help'],
   node: ['name', 'data-dir', 'help'], // parsed by node.ts (it takes positional arguments)
+  token: [], // parsed by token.ts
+  join: [], // parsed by join.ts
+  leave: [],
   help: ['help'],
   version: ['help'],
 };

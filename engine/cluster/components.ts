@@ -162,6 +162,11 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       }),
     );
     stops.push(() => nodeManager.stop());
+    if (opts.caKey && opts.core.caCert) {
+      const { watchRemoteNodes } = await import('./remote-nodes');
+      const remote = watchRemoteNodes({ client, registry: opts.core.nodeStreams, caCert: opts.core.caCert, caKey: opts.caKey, log });
+      stops.push(() => remote.stop());
+    }
     opts.core.metrics.source = () => nodeManager.metrics(); // metrics.k8s.io (kubectl top)
     if (opts.nodes > 0)
       await trace.span('node objects', () => createSimulatedNodes(client, opts.clusterName, opts.nodes, 1, opts.nodeRuntime));

@@ -18,8 +18,7 @@ export class JoinError extends Error {}
 export async function discoverCluster(url: string, token: BootstrapToken, caHash: string, timeoutMs = 10_000): Promise<DiscoveredCluster> {
   const u = new URL(url);
   const { status, body } = await insecureGet(u, `/api/v1/namespaces/${CLUSTER_INFO.namespace}/configmaps/${CLUSTER_INFO.name}`, timeoutMs);
-  if (status !== 200)
-    throw new JoinError(`${u.host} is not a Skiff or Kubernetes API server offering cluster-info (HTTP ${status})`);
+  if (status !== 200) throw new JoinError(`${u.host} is not a Skiff or Kubernetes API server offering cluster-info (HTTP ${status})`);
   const data = (body as { data?: Record<string, string> })?.data ?? {};
   const kubeconfig = data[CLUSTER_INFO.kubeconfigKey];
   if (!kubeconfig) throw new JoinError(`the cluster at ${u.host} publishes no kubeconfig in cluster-info`);
@@ -57,7 +56,13 @@ function insecureGet(u: URL, path: string, timeoutMs: number): Promise<{ status:
       });
     });
     req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
-    req.on('error', (e: NodeJS.ErrnoException) => reject(new JoinError(`cannot reach ${u.host} (${e.code ?? e.message}); check the address and that the cluster was started with --advertise-address`)));
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        new JoinError(
+          `cannot reach ${u.host} (${e.code ?? e.message}); check the address and that the cluster was started with --advertise-address`,
+        ),
+      ),
+    );
     req.end();
   });
 }

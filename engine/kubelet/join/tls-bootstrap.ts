@@ -32,7 +32,8 @@ export async function requestNodeCertificate(
       },
     })
     .catch((e: { code?: number; message?: string }) => {
-      if (e.code === 401) throw new JoinError('the cluster refused the token (unknown, deleted or expired); make a new one with: skiff token create');
+      if (e.code === 401)
+        throw new JoinError('the cluster refused the token (unknown, deleted or expired); make a new one with: skiff token create');
       throw new JoinError(`cannot ask for a node certificate: ${e.message}`);
     });
   const name = created.metadata.name!;
@@ -47,7 +48,8 @@ async function waitForCertificate(client: KubeClient, name: string, timeoutMs: n
     const csr: KubeObject = await client.get(R.csrs, undefined, name);
     if (csr.status?.certificate) return Buffer.from(csr.status.certificate as string, 'base64').toString();
     const denied = csrCondition(csr, 'Denied') ?? csrCondition(csr, 'Failed');
-    if (denied) throw new JoinError(`certificate request ${name} was ${denied.type.toLowerCase()}: ${denied.message ?? denied.reason ?? ''}`);
+    if (denied)
+      throw new JoinError(`certificate request ${name} was ${denied.type.toLowerCase()}: ${denied.message ?? denied.reason ?? ''}`);
     if (Date.now() > deadline)
       throw new JoinError(
         `certificate request ${name} was not approved within ${timeoutMs / 1000} s; approve it on the cluster with: kubectl certificate approve ${name}`,

@@ -177,7 +177,8 @@ export function createResources(deps: ResourceStoreDeps) {
         def.prepareForStatusUpdate?.(obj, old);
       } else if (opts.subresource === 'approval') {
         // certificatesigningrequests/approval: only the conditions change.
-        obj = { ...old, status: { ...(old.status ?? {}), conditions: next.status?.conditions ?? [] } };
+        const conditions = (next.status as { conditions?: unknown } | undefined)?.conditions ?? [];
+        obj = { ...old, status: { ...((old.status ?? {}) as object), conditions } };
       } else if (opts.subresource === 'binding') {
         obj = { ...old, spec: { ...(old.spec ?? {}), nodeName: next.spec?.nodeName }, status: next.status };
       } else if (opts.subresource === 'ephemeralcontainers') {

@@ -17,7 +17,10 @@ export async function joinCommand(argv: string[], io: CliIo): Promise<number> {
   const f: Record<string, string> = {};
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '-h' || argv[i] === '--help') return (io.out(JOIN_HELP), 0);
+    if (argv[i] === '-h' || argv[i] === '--help') {
+      io.out(JOIN_HELP);
+      return 0;
+    }
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
     if (!m) {
       positional.push(argv[i]);
@@ -57,7 +60,7 @@ export async function joinCommand(argv: string[], io: CliIo): Promise<number> {
     labels,
     dataDir: f['data-dir'] ? resolve(f['data-dir']) : defaultDataDir(io.env),
     sandboxImage: io.env.SKIFF_SANDBOX_IMAGE,
-    log: io.out,
+    log: (line) => io.out(line),
     onStep: (s, d) => io.out(`  ✓ ${s.padEnd(11)} ${d}`),
   });
   let onSignal: () => void = () => {};

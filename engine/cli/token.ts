@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-member-access -- the API's JSON answers are read as untyped JSON, as node.ts does */
 // `skiff token create [--ttl 24h] [--print-join-command] | list | delete ID`: bootstrap tokens
 // for `skiff join`, as `kubeadm token` makes them (Secrets kube-system/bootstrap-token-<id>).
 import { readFileSync } from 'node:fs';
@@ -34,7 +35,10 @@ export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
-    if (argv[i] === '-h' || argv[i] === '--help') return (io.out(TOKEN_HELP), 0);
+    if (argv[i] === '-h' || argv[i] === '--help') {
+      io.out(TOKEN_HELP);
+      return 0;
+    }
     if (!m) {
       positional.push(argv[i]);
       continue;
@@ -49,7 +53,10 @@ export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
     if (value === undefined) throw new SkiffError(`--${m[1]} needs a value`, `write --${m[1]} VALUE`);
     if (m[1] === 'ttl') ttl = parseTtl(value);
     else if (m[1] === 'data-dir') dataDir = resolve(value);
-    else (checkClusterName(value), (cluster = value));
+    else {
+      checkClusterName(value);
+      cluster = value;
+    }
   }
   const [action, arg] = positional;
   const paths = clusterPaths(dataDir ?? defaultDataDir(io.env), cluster);
@@ -74,7 +81,10 @@ export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
     });
     if (r.status !== 201)
       throw new SkiffError(`cannot create the token: ${r.body?.message ?? r.status}`, 'check the cluster with skiff status');
-    if (!printJoin) return (io.out(formatBootstrapToken(t)), 0);
+    if (!printJoin) {
+      io.out(formatBootstrapToken(t));
+      return 0;
+    }
     const cfg = readClusterConfig(paths.config);
     const kc = parse(readFileSync(paths.kubeconfig, 'utf8')) as { clusters: { cluster: { 'certificate-authority-data': string } }[] };
     const ca = Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64').toString();

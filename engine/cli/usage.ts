@@ -21,6 +21,9 @@ Commands:
   delete      stop it, remove its kubeconfig entries and all of its data
   kubeconfig  print its kubeconfig
   node        add, remove, stop, start or list simulated nodes (skiff node --help)
+  token       create, list or delete tokens other machines join with (skiff token --help)
+  join        make this machine a node of a cluster elsewhere (skiff join --help)
+  leave       stop this machine's node agent and forget the cluster it joined
   version     print skiff's version
   help        print this help
 
@@ -45,6 +48,8 @@ Flags (start):
                                     (default baseline, kept for later starts; kube-system is exempt)
   --lb-port-range LOW-HIGH          host ports (127.0.0.1) LoadBalancer Services may take (default 1025-65535,
                                     kept for later starts); others get a HostPortUnavailable warning
+  --advertise-address IP            also listen on this address of the machine, so other machines can join
+                                    (kept for later starts; 127.0.0.1 returns to loopback only)
   --foreground         run in this terminal; Ctrl+C stops the cluster
 `;
 

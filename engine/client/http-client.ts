@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access -- response bodies are untyped JSON (objects, lists, Status) until the caller reads them */
 // KubeClient over HTTPS, for node agents on other machines (and anything else outside the
 // API server's process): JSON requests with a client certificate or a bearer token, watches
 // as streams of JSON lines. Errors carry the Status code and reason, as the in-process client's.
@@ -221,5 +222,5 @@ function statusError(code: number, body: any): ClientError {
     code,
     reason: (typeof body === 'object' && body?.reason) || '',
     details: body?.details,
-  }) as ClientError;
+  });
 }

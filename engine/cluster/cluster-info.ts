@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access -- stored objects' spec/status are untyped JSON */
 // kube-public/cluster-info, as `kubeadm init` publishes it: a kubeconfig naming the API
 // server's address (the advertised one) and the cluster CA, with no credentials. A joining
 // machine reads it anonymously and trusts it only once the bootstrap signer's JWS for its

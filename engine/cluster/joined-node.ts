@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access -- stored objects' spec/status are untyped JSON */
 // This machine as a node of a cluster elsewhere: `skiff join` (token discovery, TLS bootstrap,
 // then the node agent until stopped) and `skiff leave` (stop the agent, remove its containers
 // and Node, forget its certificate). State lives in <dataDir>/node/ (owner-only files).

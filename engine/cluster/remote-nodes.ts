@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access -- stored objects' spec/status are untyped JSON */
 // The API server's way to joined nodes' streams: for every Node a node agent registered (its
 // runtime annotation `joined`, its endpoint port and certificate fingerprint), a remote
 // NodeStreams at its InternalIP, with the API server's kubelet-client certificate (issued from

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-member-access -- stored objects' spec/status are untyped JSON */
 // Two controllers over bootstrap-token Secrets (kube-controller-manager's bootstrapsigner and
 // tokencleaner): the signer keeps one detached JWS per signing token in kube-public/cluster-info
 // (`jws-kubeconfig-<id>`, HS256 over the kubeconfig keyed by the token's secret), so a joining

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access -- stored objects' spec/status are untyped JSON */
 // The CSR approver (kube-controller-manager's csrapproving): a request for a kubelet client
 // certificate (signer kubernetes.io/kube-apiserver-client-kubelet, CN system:node:<name>,
 // O system:nodes, no alternative names, client-auth usages) is approved when its requester may

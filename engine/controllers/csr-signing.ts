@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access -- stored objects' spec/status are untyped JSON */
 // The CSR signer (kube-controller-manager's csrsigning with the cluster CA): an approved
 // request for signer kubernetes.io/kube-apiserver-client-kubelet gets its certificate in
 // status.certificate, valid for spec.expirationSeconds (at most a year, as

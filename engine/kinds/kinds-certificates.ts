@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return -- stored objects' spec/status are untyped JSON (validation reads them before their types are known) */
 // certificates.k8s.io/v1 CertificateSigningRequest: a client asks the cluster CA for a
 // certificate (a joining node's kubelet client cert). Who asked is filled in by the API server
 // (spec.username/uid/groups, admission/csr-requester.ts), approval goes through the /approval

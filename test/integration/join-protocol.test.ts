@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return -- API answers read as untyped JSON, as a user's script would */
 // Issue 15, the join protocol (kubeadm's): bootstrap-token Secrets authenticate as
 // system:bootstrap:<id>, cluster-info is readable anonymously and signed per token (JWS), a
 // token's CSR for a node client certificate is approved and signed, other CSRs wait for

@@ -1,13 +1,16 @@
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access -- kubectl's JSON, read as a user's script would */
 // Issue 15 acceptance on one machine: a second "machine" (a network namespace with its own
 // dockerd, test/multihost/testing/netns-host.ts) joins a cluster advertised on the veth address
 // with the command `skiff token create --print-join-command` prints; its node turns Ready with
 // the namespace Docker's real capacity, runs a pod in that Docker, and `kubectl logs/exec` reach
-// it from the first machine through the node agent's endpoint. Wrong CA hash, expired and
+// it from the first machine through the node agent's endpoint (and port-forward). Wrong CA hash, expired and
 // deleted tokens and an unreachable address are refused with one line each; the joined node's
 // certificate cannot read a Secret of another node's pod.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
+import { kubectlPath, spawnCollect } from '../integration/harness';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,9 +120,9 @@ describe('skiff join from another machine (network namespace + its own dockerd)'
     agent.stderr!.on('data', (d) => (agentOut += d));
     await waitFor(
       'the joined node Ready',
-      async () => {
+      () => {
         if (agent!.exitCode !== null) throw new Error(`join exited ${agent!.exitCode}: ${agentOut}`);
-        return /Node "mh-b" joined .* and is Ready/.test(agentOut);
+        return Promise.resolve(/Node "mh-b" joined .* and is Ready/.test(agentOut));
       },
       60_000,
     );
@@ -138,7 +141,12 @@ describe('skiff join from another machine (network namespace + its own dockerd)'
       spec: {
         nodeSelector: { site: 'b' },
         containers: [
-          { name: 'app', image: BUSYBOX_IMAGE, imagePullPolicy: 'Never', command: ['sh', '-c', 'echo hello-from-b; sleep 3600'] },
+          {
+            name: 'app',
+            image: BUSYBOX_IMAGE,
+            imagePullPolicy: 'Never',
+            command: ['sh', '-c', 'echo hello-from-b; while true; do echo pong-from-b | nc -l -p 7000; done'],
+          },
         ],
       },
     };
@@ -169,6 +177,23 @@ describe('skiff join from another machine (network namespace + its own dockerd)'
     const exec = await cp!.kubectl(['exec', 'on-b', '--', 'sh', '-c', 'echo exec-on-$(hostname); exit 3']);
     assert.equal(exec.code, 3, exec.stderr);
     assert.match(exec.stdout, /exec-on-on-b/);
+
+    // port-forward: kubectl → API server → node agent → the pod's port on the other machine.
+    const pf = spawnCollect(kubectlPath(), ['port-forward', 'pod/on-b', ':7000'], { HOME: dir, KUBECONFIG: join(dir, 'kc') });
+    try {
+      await pf.waitFor(/Forwarding from 127\.0\.0\.1:\d+/, 15_000);
+      const port = Number(/127\.0\.0\.1:(\d+)/.exec(pf.output())![1]);
+      const got = await new Promise<string>((resolve, reject) => {
+        const s = connect({ host: '127.0.0.1', port });
+        let data = '';
+        s.on('data', (d) => (data += String(d)));
+        s.on('end', () => resolve(data));
+        s.on('error', reject);
+      });
+      assert.match(got, /pong-from-b/);
+    } finally {
+      pf.stop();
+    }
   });
 
   it("the joined node's certificate cannot read a Secret of another node's pod (403)", async () => {

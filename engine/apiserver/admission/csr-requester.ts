@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access -- stored objects' spec/status are untyped JSON */
 // Who asked for a certificate is the API server's to say, never the request's: on create, a
 // CertificateSigningRequest's spec.username, uid, groups and extra are set from the requesting
 // user (upstream's csr strategy PrepareForCreate). The approver trusts these fields.

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access -- the request's options are untyped JSON from the API server */
 // The node agent's authenticated endpoint for logs, exec, attach and port-forward (what a
 // kubelet serves on :10250), spoken by client/remote-node-streams.ts. Only the API server may
 // call it: mutual TLS with a client certificate from the cluster CA naming

@@ -73,7 +73,7 @@ export async function createNetnsHost(tag: string): Promise<NetnsHost> {
       if (pid) {
         try {
           process.kill(pid, 'SIGTERM'); // dockerd stops its containers and its containerd
-          await waitFor('dockerd to exit', async () => !alive(pid), 20_000, 100).catch(() => process.kill(pid, 'SIGKILL'));
+          await waitFor('dockerd to exit', () => Promise.resolve(!alive(pid)), 20_000, 100).catch(() => process.kill(pid, 'SIGKILL'));
         } catch {
           /* already gone */
         }

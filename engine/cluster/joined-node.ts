@@ -70,6 +70,10 @@ export async function joinCluster(o: JoinOptions): Promise<{ agent: NodeAgent; s
       labels: o.labels,
       dataDir: dir,
       sandboxImage: o.sandboxImage,
+      onCertRotated: (c) => {
+        writePrivateFile(join(dir, 'node.key'), c.key);
+        writePrivateFile(join(dir, 'node.crt'), c.cert);
+      },
       log: o.log,
     });
     step('agent', `node ${o.nodeName} registered, InternalIP ${hostIP}`);

@@ -14,6 +14,8 @@ import { requestNodeCertificate } from '../../engine/kubelet/join/tls-bootstrap'
 import { verifyClientCert } from '../../engine/pki/verify-client';
 import { caCertHash, CLUSTER_INFO, verifyDetached } from '../../engine/pki/bootstrap-token';
 import { createCsr } from '../../engine/pki/csr';
+import { startCertRotation } from '../../engine/kubelet/join/cert-rotation';
+import { X509Certificate } from 'node:crypto';
 import { waitFor } from '../wait-for';
 
 function tokenSecret(id: string, secret: string, expiration?: string) {
@@ -110,6 +112,34 @@ describe('join protocol', () => {
     // ... but not a certificate for another node.
     await assert.rejects(requestNodeCertificate(node, 'joined-2', { timeoutMs: 1500 }), /was not approved within/);
     node.close();
+  });
+
+  it('a joined node rotates its client certificate with its current one (fresh key, the client switches over)', async () => {
+    const boot = createHttpClient({ server: c.cp.url, ca, token: 'abcdef.0123456789abcdef' });
+    const first = await requestNodeCertificate(boot, 'rotating', { timeoutMs: 20_000 });
+    boot.close();
+    const node = createHttpClient({ server: c.cp.url, ca, ...first });
+    const saved: string[] = [];
+    const rotation = startCertRotation({ client: node, nodeName: 'rotating', cert: first.cert, onRotated: (cr) => saved.push(cr.cert) });
+    try {
+      // Due between 70 % and 90 % of the certificate's life, not now.
+      const x = new X509Certificate(first.cert);
+      const life = Date.parse(x.validTo) - Date.parse(x.validFrom);
+      const at = rotation.nextAt().getTime() - Date.parse(x.validFrom);
+      assert.ok(at >= 0.7 * life && at <= 0.9 * life, `renewal at ${at / life} of the life`);
+      const next = await rotation.rotateNow();
+      assert.notEqual(next.key, first.key);
+      assert.deepEqual(saved, [next.cert]);
+      assert.deepEqual(verifyClientCert(next.cert, ca), { user: 'system:node:rotating', groups: ['system:nodes'] });
+      const who = await node.request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'SelfSubjectReview',
+      });
+      assert.equal(who.body.status.userInfo.username, 'system:node:rotating');
+    } finally {
+      rotation.stop();
+      node.close();
+    }
   });
 
   it('an administrator approves what the approver leaves alone (kubectl certificate approve)', async () => {

@@ -8,6 +8,7 @@ import { startNodeManager, NODE_RUNTIME_ANNOTATION } from '../index';
 import { createNodeStreamsRegistry } from '../../client/node-streams';
 import { AGENT_CERT_ANNOTATION, AGENT_ENDPOINT_ANNOTATION } from '../../client/remote-node-streams';
 import { startStreamsServer } from './streams-server';
+import { startCertRotation, type CertRotation } from './cert-rotation';
 
 /** The runtime annotation of a joined node: the first machine's node manager leaves it alone. */
 export const JOINED_RUNTIME = 'joined';
@@ -25,6 +26,8 @@ export interface NodeAgentOptions {
   dataDir: string;
   sandboxImage?: string;
   docker?: import('dockerode');
+  /** Saves a rotated certificate (the agent renews its own before it expires). */
+  onCertRotated?(creds: { cert: string; key: string }): void;
   /** Port of the streams endpoint (default: any free one). */
   streamsPort?: number;
   log?: (line: string) => void;
@@ -32,6 +35,7 @@ export interface NodeAgentOptions {
 
 export interface NodeAgent {
   client: HttpKubeClient;
+  rotation: CertRotation;
   stop(): void;
 }
 
@@ -102,9 +106,12 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       },
     },
   });
+  const rotation = startCertRotation({ client, nodeName: o.nodeName, cert: o.cert, onRotated: (c) => o.onCertRotated?.(c), log });
   return {
     client,
+    rotation,
     stop() {
+      rotation.stop();
       endpoint.close();
       manager.stop();
       client.close();

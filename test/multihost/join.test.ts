@@ -131,6 +131,9 @@ describe('skiff join from another machine (network namespace + its own dockerd)'
     assert.equal(ready.status, 'True');
     assert.equal(node.metadata.labels.site, 'b');
     assert.equal(node.status.addresses.find((a: { type: string }) => a.type === 'InternalIP').address, host!.address);
+    const listed = await skiff(['node', 'list']);
+    assert.match(listed.stdout, new RegExp(`mh-b\\s+Ready\\s+joined\\s+no\\s+${host!.address.replace(/\./g, '\\.')}`));
+    assert.match(listed.stdout, /mh-node-1\s+Ready\s+simulated\s+no\s+this machine/);
     const ncpu = (await sh('docker', ['-H', host!.dockerHost, 'info', '--format', '{{.NCPU}}'])).stdout.trim();
     assert.equal(String(node.status.capacity.cpu), ncpu);
 
@@ -222,5 +225,19 @@ describe('skiff join from another machine (network namespace + its own dockerd)'
       return true;
     });
     asNode.close();
+  });
+  it('skiff leave on the joined machine stops its agent, deletes its Node and removes its containers', async () => {
+    const left = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const p = joinInNs(['leave']);
+      let out = '';
+      p.stdout!.on('data', (d) => (out += d));
+      p.stderr!.on('data', (d) => (out += d));
+      p.on('exit', (code) => resolve({ code, out }));
+    });
+    assert.equal(left.code, 0, left.out);
+    assert.match(left.out, /left the cluster: node "mh-b" deleted, [1-9]\d* container\(s\) removed/);
+    await waitFor('the agent gone', () => Promise.resolve(agent!.exitCode !== null || agent!.signalCode !== null), 15_000);
+    assert.doesNotMatch((await cp!.kubectl(['get', 'nodes'])).stdout, /mh-b/);
+    assert.doesNotMatch((await sh('docker', ['-H', host!.dockerHost, 'ps', '-a', '--format', '{{.Names}}'])).stdout, /on-b/);
   });
 });

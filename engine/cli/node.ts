@@ -89,10 +89,14 @@ export async function nodeCommand(argv: string[], io: CliIo): Promise<number> {
     case 'list': {
       const list = await must(api, 'GET', '/api/v1/nodes');
       io.out('NAME'.padEnd(30) + 'STATUS'.padEnd(10) + 'RUNTIME'.padEnd(11) + 'STOPPED'.padEnd(9) + 'MACHINE');
-      for (const n of list.items) {
+      type ListedNode = {
+        metadata: { name: string; annotations?: Record<string, string> };
+        status?: { addresses?: { type: string; address: string }[] };
+      };
+      for (const n of list.items as ListedNode[]) {
         const runtime = n.metadata.annotations?.[NODE_RUNTIME_ANNOTATION] ?? '-';
         // A joined node runs on another machine: its address; the others run in the cluster's process.
-        const ip = n.status?.addresses?.find((x: { type: string }) => x.type === 'InternalIP')?.address;
+        const ip = n.status?.addresses?.find((x) => x.type === 'InternalIP')?.address;
         io.out(
           n.metadata.name.padEnd(30) +
             ready(n).padEnd(10) +

@@ -129,18 +129,11 @@ export async function leaveCluster(dataDir: string): Promise<{ nodeName?: string
   let removedContainers = 0;
   try {
     const { default: Docker } = await import('dockerode');
-    const { listClusterContainers } = await import('../docker/network');
+    const { listClusterContainers, removeClusterResources } = await import('../docker/network');
     const docker = new Docker();
-    const list = await listClusterContainers(docker, { name: `joined-${nodeName}`, uid: `joined-${nodeName}` });
-    await Promise.all(
-      list.map((c) =>
-        docker
-          .getContainer(c.Id)
-          .remove({ force: true })
-          .catch(() => undefined),
-      ),
-    );
-    removedContainers = list.length;
+    const cluster = { name: `joined-${nodeName}`, uid: `joined-${nodeName}` };
+    removedContainers = (await listClusterContainers(docker, cluster, { all: true })).length;
+    await removeClusterResources(docker, cluster); // its containers and the pods' network on this machine
   } catch {
     /* Docker absent: nothing to remove */
   }

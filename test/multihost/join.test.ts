@@ -226,7 +226,9 @@ describe('skiff join from another machine (network namespace + its own dockerd)'
     });
     asNode.close();
   });
-  it('skiff leave on the joined machine stops its agent, deletes its Node and removes its containers', async () => {
+  it('skiff leave on the joined machine stops its agent, deletes its Node and removes its containers and network', async () => {
+    const networks = () => sh('docker', ['-H', host!.dockerHost, 'network', 'ls', '--format', '{{.Name}}']);
+    assert.match((await networks()).stdout, /joined-mh-b/); // the pods' network on that machine
     const left = await new Promise<{ code: number | null; out: string }>((resolve) => {
       const p = joinInNs(['leave']);
       let out = '';
@@ -239,5 +241,6 @@ describe('skiff join from another machine (network namespace + its own dockerd)'
     await waitFor('the agent gone', () => Promise.resolve(agent!.exitCode !== null || agent!.signalCode !== null), 15_000);
     assert.doesNotMatch((await cp!.kubectl(['get', 'nodes'])).stdout, /mh-b/);
     assert.doesNotMatch((await sh('docker', ['-H', host!.dockerHost, 'ps', '-a', '--format', '{{.Names}}'])).stdout, /on-b/);
+    assert.doesNotMatch((await networks()).stdout, /joined-mh-b/);
   });
 });

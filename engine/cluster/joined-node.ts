@@ -128,7 +128,7 @@ export async function leaveCluster(dataDir: string): Promise<{ nodeName?: string
   client.close();
   let removedContainers = 0;
   try {
-    const { default: Docker } = await import('dockerode');
+    const { Docker } = await import('../docker/dockerode');
     const { listClusterContainers, removeClusterResources } = await import('../docker/network');
     const docker = new Docker();
     const cluster = { name: `joined-${nodeName}`, uid: `joined-${nodeName}` };

@@ -16,6 +16,7 @@ import { createServiceAccountAdmission } from './admission-serviceaccount';
 import { createPodSecurityAdmission, type PodSecurityDeps } from './admission/pod-security/plugin';
 import { createWebhookPlugins, WEBHOOK_CACHED } from './admission/webhook/webhook-plugins';
 import { createNodeRestrictionAdmission } from './admission/node-restriction';
+import { createCsrRequesterAdmission } from './admission/csr-requester';
 import { createPolicyAdmission, type PolicyAdmissionDeps } from './admission/policy/policy-admission';
 
 export interface AdmissionPlugin extends Admission {
@@ -188,6 +189,7 @@ export function createDefaultAdmission(
   const chain = chainAdmission([
     // Kubelets write only their own Node, Lease and pods' status (before anything mutates).
     createNodeRestrictionAdmission(),
+    createCsrRequesterAdmission(),
     createServiceAccountAdmission(storage),
     createLimitRangeAdmission(storage),
     createPriorityAdmission(storage),

@@ -20,6 +20,7 @@ import type { HandlerDeps } from './handler-deps';
 import { labelMatcher, fieldMatcher } from './selector-matchers';
 import { versionInfo } from './version';
 import { createServiceAccountTokens, generateSigningKey } from '../pki/service-account-tokens';
+import { createBootstrapTokenAuthenticator } from './bootstrap-token-authn';
 import { createServiceAccountAuthenticator } from './service-account-authn';
 import { answerTokenReview } from './token-review';
 import { createNodeStreamsRegistry } from '../client/node-streams';
@@ -54,6 +55,9 @@ export function createApiCore(opts: ApiCoreOptions) {
     verifyKeys: opts.serviceAccountVerifyKeys,
   });
   const serviceAccountAuthn = createServiceAccountAuthenticator({ tokens: serviceAccountTokens, store });
+  const bootstrapTokenAuthn = createBootstrapTokenAuthenticator({
+    getSecret: (name) => resources.get(def('', 'v1', 'secrets'), 'kube-system', name).catch(() => undefined),
+  });
   const builtin = builtinKinds();
   const kinds = createKindRegistry(builtin);
   const schemas = createSchemaRegistry();
@@ -194,6 +198,9 @@ export function createApiCore(opts: ApiCoreOptions) {
     serviceAccountTokens,
     /** Service-account bearer tokens: audience and revocation checks on top of the signature. */
     serviceAccountAuthn,
+    /** Bearer tokens that are not in the static table: bootstrap tokens, else service-account JWTs. */
+    authenticateToken: (token: string) =>
+      bootstrapTokenAuthn.handles(token) ? bootstrapTokenAuthn.authenticate(token) : serviceAccountAuthn.authenticate(token),
     /** The admission chain (pod stream upgrades run its CONNECT step). */
     admission,
     /** RBAC for requests over HTTP (the in-process client is not checked). */

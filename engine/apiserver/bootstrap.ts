@@ -3,6 +3,7 @@
 import type { ApiCore } from './api-core';
 import { ApiError } from './status';
 import { reconcileBootstrapPolicy } from './authz/reconcile-policy';
+import { CLUSTER_INFO } from '../pki/bootstrap-token';
 
 export async function bootstrapCluster(core: ApiCore, opts: { apiServerPort: number }): Promise<void> {
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
@@ -27,6 +28,7 @@ export async function bootstrapCluster(core: ApiCore, opts: { apiServerPort: num
     clusterRoles: rbac('clusterroles'),
     clusterRoleBindings: rbac('clusterrolebindings'),
   });
+  await createClusterInfoAccess(core);
   core.startCompactor();
 }
 
@@ -36,4 +38,29 @@ async function ignoreExists(p: Promise<unknown>) {
   } catch (e) {
     if (!(e instanceof ApiError && e.code === 409)) throw e;
   }
+}
+
+/** kubeadm's Role and RoleBinding letting anyone read kube-public/cluster-info (join discovery). */
+async function createClusterInfoAccess(core: ApiCore) {
+  const rbac = (plural: string) => core.kinds.byResource('rbac.authorization.k8s.io', 'v1', plural)!;
+  const name = 'kubeadm:bootstrap-signer-clusterinfo';
+  const ns = CLUSTER_INFO.namespace;
+  const metadata = { name, namespace: ns };
+  await ignoreExists(
+    core.resources.create(rbac('roles'), ns, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata,
+      rules: [{ verbs: ['get'], apiGroups: [''], resources: ['configmaps'], resourceNames: [CLUSTER_INFO.name] }],
+    }),
+  );
+  await ignoreExists(
+    core.resources.create(rbac('rolebindings'), ns, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:anonymous' }],
+    }),
+  );
 }

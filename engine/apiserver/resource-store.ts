@@ -32,7 +32,7 @@ export interface WriteOptions {
   dryRun?: boolean;
   /** 'status' writes only .status, 'finalize' only a namespace's spec.finalizers, 'binding' only
    *  spec.nodeName and .status (the scheduler's bind); otherwise .status is kept from the stored object. */
-  subresource?: 'status' | 'finalize' | 'binding' | 'ephemeralcontainers';
+  subresource?: 'status' | 'finalize' | 'binding' | 'ephemeralcontainers' | 'approval';
   /** The HTTP write being made (its user and warnings), for admission; none in-process. */
   request?: AdmissionRequest;
   /** The writer recorded in managedFields as an Update (none: ownership is left as it was). */
@@ -174,6 +174,11 @@ export function createResources(deps: ResourceStoreDeps) {
       if (opts.subresource === 'status') {
         obj = { ...old, status: next.status };
         if (next.status === undefined) delete obj.status;
+        def.prepareForStatusUpdate?.(obj, old);
+      } else if (opts.subresource === 'approval') {
+        // certificatesigningrequests/approval: only the conditions change.
+        const conditions = (next.status as { conditions?: unknown } | undefined)?.conditions ?? [];
+        obj = { ...old, status: { ...((old.status ?? {}) as object), conditions } };
       } else if (opts.subresource === 'binding') {
         obj = { ...old, spec: { ...(old.spec ?? {}), nodeName: next.spec?.nodeName }, status: next.status };
       } else if (opts.subresource === 'ephemeralcontainers') {

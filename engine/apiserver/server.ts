@@ -1,5 +1,6 @@
 // The Kubernetes API server: HTTPS on loopback, authentication, routing, and bootstrap.
 import { createServer, type Server } from 'node:https';
+import { createServer as createNetServer } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Store } from '../store/types';
 import { parseRoute, type KindLookup, type Route } from './routes';
@@ -28,10 +29,13 @@ import { parseBool } from '../apimachinery/parse-bool';
 import type { PodSecurityConfig } from './admission/pod-security/config';
 import type { AuditRecord, Auditor } from './audit/auditor';
 import type { UserInfo } from '../apimachinery/user-info';
+import { CLUSTER_INFO } from '../pki/bootstrap-token';
 
 export interface ApiServerOptions {
   store: Store;
   host?: string;
+  /** More addresses to listen on, at the same port (an advertised address for joining nodes). */
+  extraHosts?: string[];
   port: number;
   tls: { cert: string; key: string; clientCA: string };
   tokens?: TokenTable;
@@ -114,7 +118,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 
   async function serve(req: IncomingMessage, res: ServerResponse) {
     const url = requestUrl(req);
-    const user = await authenticate(req, tokens, core.serviceAccountAuthn.authenticate);
+    const user = (await authenticate(req, tokens, core.authenticateToken)) ?? anonymousFor(req, url.pathname);
     const audit = auditor?.request(req, res, url, user);
     if (!user) {
       // Reading nothing of an unauthenticated body; answer and drop.
@@ -223,7 +227,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     let audit: ReturnType<Auditor['upgrade']>;
     try {
       const url = requestUrl(req);
-      Promise.resolve(authenticate(req, tokens, core.serviceAccountAuthn.authenticate))
+      Promise.resolve(authenticate(req, tokens, core.authenticateToken))
         .then((user) => {
           audit = auditor?.upgrade(req, socket, url, user);
           if (!user) throw errors.unauthorized();
@@ -279,6 +283,25 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   );
   const port = (server.address() as { port: number }).port;
   address = `${host}:${port}`;
+  // The same server on every other address: each accepted socket is handed to it.
+  const extra: import('node:net').Server[] = [];
+  try {
+    for (const h of opts.extraHosts ?? []) {
+      const l = createNetServer((s) => server.emit('connection', s));
+      extra.push(l);
+      await new Promise<void>((resolve, reject) => {
+        l.once('error', reject);
+        l.listen(port, h, () => {
+          l.off('error', reject);
+          resolve();
+        });
+      });
+    }
+  } catch (err) {
+    for (const l of extra) l.close();
+    server.close();
+    throw err;
+  }
   await span('bootstrap', () => bootstrapCluster(core, { apiServerPort: port }));
   await span('crds', () => core.crds.start());
   await span('api services', () => core.apiServices.start());
@@ -293,6 +316,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     close: () =>
       new Promise<void>((resolve) => {
         core.stop();
+        for (const l of extra) l.close();
         server.close(() => resolve());
         for (const s of sockets) s.destroy();
       }),
@@ -310,6 +334,17 @@ async function audited(audit: AuditRecord, decision: Promise<UserInfo>): Promise
     if (toApiError(err).code === 403) audit.decided(false);
     throw err;
   }
+}
+
+/**
+ * Anonymous requests are allowed only where a machine must read before it holds any credential:
+ * the cluster-info ConfigMap a joining node discovers the cluster from (RBAC then decides, as
+ * kubeadm's Role for system:anonymous does; upstream's anonymous-auth endpoint conditions).
+ */
+function anonymousFor(req: IncomingMessage, pathname: string): UserInfo | undefined {
+  if (req.headers.authorization || req.method !== 'GET') return undefined;
+  if (pathname !== `/api/v1/namespaces/${CLUSTER_INFO.namespace}/configmaps/${CLUSTER_INFO.name}`) return undefined;
+  return { user: 'system:anonymous', groups: ['system:unauthenticated'] };
 }
 
 /** Path and query as sent: no URL normalization (`//host/x` is not `/x`, dot segments stay). */

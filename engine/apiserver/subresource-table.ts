@@ -7,6 +7,7 @@ import type { SubresourceHandler } from './handler-deps';
 import { scaleSubresource, statusSubresource } from './subresources-common';
 import { namespaceFinalize } from './subresources-core';
 import { serviceAccountToken } from './token-request';
+import { csrApproval } from './subresources-certificates';
 import { podBinding, podEphemeralContainers, podEviction, podLog, podStream } from './subresources-pod';
 
 /** Keyed `group/resource/subresource` (the core group is ''). */
@@ -20,6 +21,7 @@ const BY_RESOURCE = new Map<string, SubresourceHandler>([
   ['/pods/exec', podStream],
   ['/pods/attach', podStream],
   ['/pods/portforward', podStream],
+  ['certificates.k8s.io/certificatesigningrequests/approval', csrApproval],
 ]);
 
 /** The handler of `def`'s subresource `sub`, or undefined when the resource has no such subresource. */

@@ -1,5 +1,6 @@
 // Flag parsing for the skiff command: `--flag value`, `--flag=value`, boolean switches.
 // Every mistake is a SkiffError so the user gets one line saying what to change.
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { formatPortRange, parsePortRange } from '../network/host-targets';
 import { SkiffError } from '../cluster/errors';
@@ -9,7 +10,7 @@ import type { NodeRuntime } from '../cluster/components';
 import type { PodSecurityLevel } from '../cluster/cluster-config';
 import { UPSTREAM_TIMINGS } from '../client/leader-election';
 
-export const COMMANDS = ['start', 'stop', 'status', 'delete', 'kubeconfig', 'node', 'snapshot', 'help', 'version'] as const;
+export const COMMANDS = ['start', 'stop', 'status', 'delete', 'kubeconfig', 'node', 'snapshot', 'token', 'join', 'leave', 'help', 'version'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface Flags {
@@ -38,6 +39,8 @@ export interface Flags {
   pkiFrom?: string;
   /** etcd: leader election timings (upstream's --leader-elect-lease-duration, -renew-deadline, -retry-period). */
   leaderElection?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
+  /** An address of this machine the API server also listens on, for nodes joining from elsewhere (kept in cluster.json). */
+  advertiseAddress?: string;
   foreground: boolean;
   switchContext: boolean;
   help: boolean;
@@ -62,6 +65,7 @@ const VALUE_FLAGS = [
   'leader-elect-lease-duration',
   'leader-elect-renew-deadline',
   'leader-elect-retry-period',
+  'advertise-address',
 ] as const;
 const BOOL_FLAGS = ['foreground', 'no-switch-context', 'help'] as const;
 type FlagName = (typeof VALUE_FLAGS)[number] | (typeof BOOL_FLAGS)[number];
@@ -86,6 +90,7 @@ const ALLOWED: Record<Command, FlagName[]> = {
     'leader-elect-lease-duration',
     'leader-elect-renew-deadline',
     'leader-elect-retry-period',
+    'advertise-address',
     'foreground',
     'no-switch-context',
     'help',
@@ -96,6 +101,9 @@ const ALLOWED: Record<Command, FlagName[]> = {
   kubeconfig: ['name', 'data-dir', 'help'],
   node: ['name', 'data-dir', 'help'], // parsed by node.ts (it takes positional arguments)
   snapshot: ['name', 'data-dir', 'help'], // parsed by snapshot.ts (likewise)
+  token: [], // parsed by token.ts
+  join: [], // parsed by join.ts
+  leave: [],
   help: ['help'],
   version: ['help'],
 };
@@ -169,6 +177,14 @@ function applyValue(flags: Flags, name: FlagName, value: string): void {
     case 'name':
       checkClusterName(value);
       flags.name = value;
+      return;
+    case 'advertise-address':
+      if (isIP(value) !== 4)
+        throw new SkiffError(
+          `invalid --advertise-address "${value}"`,
+          'pass an IPv4 address of this machine (e.g. its LAN address), or 127.0.0.1 for loopback only',
+        );
+      flags.advertiseAddress = value;
       return;
     case 'data-dir':
       if (!value) throw new SkiffError('--data-dir is empty', 'pass a directory path');

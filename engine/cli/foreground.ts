@@ -67,6 +67,7 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
       auditPolicy: flags.auditPolicy,
       pkiFrom: flags.pkiFrom,
       leaderElection: flags.leaderElection,
+      advertiseAddress: flags.advertiseAddress,
       log: io.out,
       trace,
       onStep: (step, detail) => {

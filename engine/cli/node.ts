@@ -88,13 +88,21 @@ export async function nodeCommand(argv: string[], io: CliIo): Promise<number> {
   switch (a.action) {
     case 'list': {
       const list = await must(api, 'GET', '/api/v1/nodes');
-      io.out('NAME'.padEnd(30) + 'STATUS'.padEnd(10) + 'RUNTIME'.padEnd(11) + 'STOPPED');
-      for (const n of list.items) {
+      io.out('NAME'.padEnd(30) + 'STATUS'.padEnd(10) + 'RUNTIME'.padEnd(11) + 'STOPPED'.padEnd(9) + 'MACHINE');
+      type ListedNode = {
+        metadata: { name: string; annotations?: Record<string, string> };
+        status?: { addresses?: { type: string; address: string }[] };
+      };
+      for (const n of list.items as ListedNode[]) {
+        const runtime = n.metadata.annotations?.[NODE_RUNTIME_ANNOTATION] ?? '-';
+        // A joined node runs on another machine: its address; the others run in the cluster's process.
+        const ip = n.status?.addresses?.find((x) => x.type === 'InternalIP')?.address;
         io.out(
           n.metadata.name.padEnd(30) +
             ready(n).padEnd(10) +
-            (n.metadata.annotations?.[NODE_RUNTIME_ANNOTATION] ?? '-').padEnd(11) +
-            (n.metadata.annotations?.[NODE_STOPPED_ANNOTATION] === 'true' ? 'yes' : 'no'),
+            runtime.padEnd(11) +
+            (n.metadata.annotations?.[NODE_STOPPED_ANNOTATION] === 'true' ? 'yes' : 'no').padEnd(9) +
+            (runtime === 'joined' ? (ip ?? 'unknown') : 'this machine'),
         );
       }
       return 0;

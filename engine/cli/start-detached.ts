@@ -67,6 +67,7 @@ export async function startDetached(flags: Flags, io: CliIo): Promise<number> {
       auditPolicy: flags.auditPolicy && auditPolicySetting(flags.auditPolicy),
       pkiFrom: flags.pkiFrom,
       leaderElection: flags.leaderElection,
+      advertiseAddress: flags.advertiseAddress,
     };
     try {
       child = lifecycle.start(flags.name, options, {

@@ -22,6 +22,9 @@ Commands:
   kubeconfig  print its kubeconfig
   node        add, remove, stop, start or list simulated nodes (skiff node --help)
   snapshot    save or restore every object of a cluster (skiff snapshot --help)
+  token       create, list or delete tokens other machines join with (skiff token --help)
+  join        make this machine a node of a cluster elsewhere (skiff join --help)
+  leave       stop this machine's node agent and forget the cluster it joined
   version     print skiff's version
   help        print this help
 
@@ -53,6 +56,8 @@ Flags (start):
   --leader-elect-lease-duration D   etcd: Lease timings of the scheduler and controllers (default 15s; also
   --leader-elect-renew-deadline D   -renew-deadline 10s, -retry-period 2s, as kube-controller-manager's);
   --leader-elect-retry-period D     kept for later starts
+  --advertise-address IP            also listen on this address of the machine, so other machines can join
+                                    (kept for later starts; 127.0.0.1 returns to loopback only)
   --foreground         run in this terminal; Ctrl+C stops the cluster
 `;
 

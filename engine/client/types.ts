@@ -32,7 +32,7 @@ export interface ListResult<T = KubeObject> {
 export interface WriteOptions {
   dryRun?: boolean;
   /** Write a subresource instead of the main resource ('status', a namespace's 'finalize'). */
-  subresource?: 'status' | 'finalize';
+  subresource?: 'status' | 'finalize' | 'approval';
 }
 
 export type PatchType = 'merge' | 'strategic' | 'json';
@@ -133,4 +133,5 @@ export const R = {
   storageclasses: { group: 'storage.k8s.io', version: 'v1', plural: 'storageclasses' },
   priorityclasses: { group: 'scheduling.k8s.io', version: 'v1', plural: 'priorityclasses' },
   clusterroles: { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles' },
+  csrs: { group: 'certificates.k8s.io', version: 'v1', plural: 'certificatesigningrequests' },
 } satisfies Record<string, ResourceRef>;

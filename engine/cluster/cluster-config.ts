@@ -27,6 +27,8 @@ export interface ClusterConfig {
   lbPortRange?: string;
   /** The audit policy: a Policy file's absolute path or "default"; absent: no audit log. */
   auditPolicy?: string;
+  /** An address of this machine the API server also listens on, for joining nodes (127.0.0.1 or absent: loopback only). */
+  advertiseAddress?: string;
   /** Pod Security exemptions, edited by hand (default: namespace kube-system only). */
   podSecurityExemptions?: { usernames?: string[]; namespaces?: string[]; runtimeClasses?: string[] };
   /** Docker-backed clusters: the ingress's HTTP port on 127.0.0.1 (the one last bound, asked for again next start). */

@@ -39,6 +39,8 @@ export interface StartOptions {
   pkiFrom?: string;
   /** etcd: leader election timings. */
   leaderElection?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
+  /** An address of this machine the API server also listens on (absent: the saved one, else loopback only). */
+  advertiseAddress?: string;
 }
 
 export interface StartHandlers {
@@ -90,6 +92,7 @@ export function foregroundArgs(dataDir: string, paths: ClusterPaths, name: strin
   if (le?.leaseDurationMs) args.push('--leader-elect-lease-duration', `${le.leaseDurationMs}ms`);
   if (le?.renewDeadlineMs) args.push('--leader-elect-renew-deadline', `${le.renewDeadlineMs}ms`);
   if (le?.retryPeriodMs) args.push('--leader-elect-retry-period', `${le.retryPeriodMs}ms`);
+  if (o.advertiseAddress) args.push('--advertise-address', o.advertiseAddress);
   return args;
 }
 

@@ -53,6 +53,8 @@ export interface ClusterComponentsOptions {
    * only the nodes it owns. Absent (SQLite: one instance by construction): everything runs.
    */
   instance?: { identity: string; leaderElection?: Partial<LeaderElectionTimings> };
+  /** The cluster CA's key: the CSR signer signs joining nodes' client certificates with it. */
+  caKey?: string;
   log?: (line: string) => void;
   /** Times each phase of the start (SKIFF_TRACE=start). */
   trace?: StartTrace;
@@ -173,6 +175,11 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       }),
     );
     stops.push(() => nodeManager.stop());
+    if (opts.caKey && opts.core.caCert) {
+      const { watchRemoteNodes } = await import('./remote-nodes');
+      const remote = watchRemoteNodes({ client, registry: opts.core.nodeStreams, caCert: opts.core.caCert, caKey: opts.caKey, log });
+      stops.push(() => remote.stop());
+    }
     opts.core.metrics.source = () => nodeManager.metrics(); // metrics.k8s.io (kubectl top)
     if (opts.instance) {
       const { createOwnedNodes } = await import('../kubelet/node-owner');
@@ -190,6 +197,14 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
         metrics: () => nodeManager.metrics(),
         serviceAccountTokens: opts.core.serviceAccountTokens,
         caCert: opts.core.caCert,
+        caKey: opts.caKey,
+        // The approver's SubjectAccessReview, answered by the API server's authorizer.
+        accessReview: async (spec) => {
+          const answer = (await opts.core.authorization.review('SubjectAccessReview', { spec }, CONTROLLER_MANAGER, undefined)) as
+            | { status?: { allowed?: boolean } }
+            | undefined;
+          return answer?.status?.allowed === true;
+        },
         resources: storedResources(opts.core),
       });
     if (opts.instance) {

@@ -13,6 +13,7 @@ import { loadOrCreatePki } from '../pki/load-or-create-pki';
 import { writePrivateFile } from '../pki/private-file';
 import { ADMIN_GROUPS, ADMIN_USER } from '../pki/types';
 import { clusterPaths } from './paths';
+import { publishClusterInfo } from './cluster-info';
 import {
   auditPolicySetting,
   readClusterConfig,
@@ -69,6 +70,8 @@ export interface ControlPlaneOptions {
   pkiFrom?: string;
   /** etcd only: leader election timings (default: cluster.json's, else upstream's 15 s / 10 s / 2 s). */
   leaderElection?: Partial<LeaderElectionTimings>;
+  /** An address of this machine the API server also listens on, for joining nodes (default: cluster.json's; 127.0.0.1: loopback only). */
+  advertiseAddress?: string;
   onStep?: (step: string, detail?: string) => void;
   log?: (line: string) => void;
   /** Times each phase of the start (SKIFF_TRACE=start). */
@@ -145,6 +148,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const audit = auditSetting && auditSetting !== 'none' ? await import('./audit-log') : undefined;
   const auditPolicy = audit?.loadAuditPolicy(auditSetting!);
   const leaderElection = opts.leaderElection ?? saved?.leaderElection;
+  const advertised = opts.advertiseAddress ?? saved?.advertiseAddress;
+  const advertiseAddress = advertised && advertised !== '127.0.0.1' ? advertised : undefined;
   try {
     mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   } catch (err) {
@@ -197,7 +202,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   }
   // The serving cert also names the `kubernetes` Service's IP, which pods dial (reissued when missing).
   const pki = await trace.span('pki', () =>
-    loadOrCreatePki(paths.pki, { extraIPs: [wellKnownServiceIP(serviceCIDR, 'kubernetes')] }).catch((err) => dataDirError(err, paths.pki)),
+    loadOrCreatePki(paths.pki, {
+      extraIPs: [wellKnownServiceIP(serviceCIDR, 'kubernetes'), ...(advertiseAddress ? [advertiseAddress] : [])],
+    }).catch((err) => dataDirError(err, paths.pki)),
   );
   step('pki', paths.pki);
 
@@ -225,6 +232,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       deps.startApiServer({
         store,
         host: '127.0.0.1',
+        extraHosts: advertiseAddress ? [advertiseAddress] : undefined,
         port: wantedPort,
         tls: { cert: pki.serverCert, key: pki.serverKey, clientCA: pki.caCert },
         tokens: { [pki.adminToken]: { user: ADMIN_USER, groups: ADMIN_GROUPS } },
@@ -240,6 +248,12 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   } catch (err) {
     await auditFile?.close();
     await store.close().catch(() => {});
+    if (errorCode(err) === 'EADDRNOTAVAIL' && advertiseAddress) {
+      throw new SkiffError(
+        `cannot listen on ${advertiseAddress}: no network interface of this machine has that address`,
+        'pass an address this machine has (ip -4 addr), or drop --advertise-address',
+      );
+    }
     if (errorCode(err) === 'EADDRINUSE') {
       throw new SkiffError(
         `port ${wantedPort} on 127.0.0.1 is already in use`,
@@ -249,6 +263,11 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     throw err;
   }
   step('apiserver', server.url);
+  if (advertiseAddress)
+    step(
+      'advertise',
+      `WARNING: the API server also listens on https://${advertiseAddress}:${server.port}, reachable by every machine on that network (each request still needs credentials); start with --advertise-address 127.0.0.1 to listen on loopback only`,
+    );
 
   let components: ClusterComponents | undefined;
   let instanceIdentity: string | undefined;
@@ -280,10 +299,13 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         lbPortRange,
         ingressPort: opts.ingressPort ?? saved?.ingressPort,
         ingressHttpsPort: opts.ingressHttpsPort ?? saved?.ingressHttpsPort,
+        caKey: pki.caKey,
         ingressClassAliases: Array.isArray(saved?.ingressClassAliases)
           ? saved.ingressClassAliases.filter((a): a is string => typeof a === 'string')
           : undefined,
       });
+      // What a joining machine reads first (kubeadm's cluster-info), with the address it can reach.
+      await publishClusterInfo(components.client, `https://${advertiseAddress ?? '127.0.0.1'}:${server.port}`, pki.caCert);
       step(
         'nodes',
         `${nodes} ${nodeRuntime} node(s), scheduler, controllers${components.network ? ', service networking' : ''}${components.ingressPort ? `, ingress on http://127.0.0.1:${components.ingressPort}` : ''}`,
@@ -319,6 +341,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     ...(lbPortRange ? { lbPortRange } : {}),
     ...(auditSetting && auditSetting !== 'none' ? { auditPolicy: auditSetting } : {}),
     ...(leaderElection ? { leaderElection } : {}),
+    ...(advertiseAddress ? { advertiseAddress } : {}),
     ...(saved?.podSecurityExemptions ? { podSecurityExemptions: saved.podSecurityExemptions } : {}),
     ...((components?.ingressPort ?? saved?.ingressPort) ? { ingressPort: components?.ingressPort ?? saved?.ingressPort } : {}),
     ...(saved?.ingressHttpsPort ? { ingressHttpsPort: saved.ingressHttpsPort } : {}),

@@ -1,5 +1,8 @@
 // The controller manager: builds every controller over one client and one informer factory,
 // registers them, then starts the shared informers.
+import { createBootstrapSignerController, createTokenCleanerController } from './bootstrap-tokens';
+import { createCsrApprovingController } from './csr-approving';
+import { createCsrSigningController } from './csr-signing';
 import type { KubeClient } from '../client/types';
 import { createInformerFactory } from '../client/informer-factory';
 import { createEventRecorder } from '../client/event-recorder';
@@ -54,6 +57,10 @@ export const controllerFactories: Record<string, ControllerFactory> = {
   garbagecollector: (d) => createGarbageCollector(d),
   namespace: (d) => createNamespaceController(d),
   'clusterrole-aggregation': createClusterRoleAggregationController,
+  bootstrapsigner: createBootstrapSignerController,
+  tokencleaner: createTokenCleanerController,
+  csrapproving: createCsrApprovingController,
+  csrsigning: createCsrSigningController,
 };
 
 /** These two walk every stored resource, so they run only when the manager is given the list. */
@@ -69,6 +76,8 @@ export interface ControllerManagerOptions {
   metrics?: MetricsSource;
   serviceAccountTokens?: ControllerDeps['serviceAccountTokens'];
   caCert?: string;
+  caKey?: string;
+  accessReview?: ControllerDeps['accessReview'];
   apiServerAddress?: string;
   /** Every stored resource: turns on the garbage collector and namespace deletion. */
   resources?: ControllerDeps['resources'];
@@ -89,6 +98,8 @@ export async function startControllerManager(opts: ControllerManagerOptions) {
     metrics: opts.metrics,
     serviceAccountTokens: opts.serviceAccountTokens,
     caCert: opts.caCert,
+    caKey: opts.caKey,
+    accessReview: opts.accessReview,
     apiServerAddress: opts.apiServerAddress,
     resources: opts.resources,
   };

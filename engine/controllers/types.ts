@@ -21,6 +21,10 @@ export interface ControllerDeps {
   serviceAccountTokens?: ServiceAccountTokens;
   /** The cluster CA (PEM): kube-root-ca.crt and token Secrets carry it. */
   caCert?: string;
+  /** The cluster CA's key (PEM): the CSR signer signs approved node client certificates with it. */
+  caKey?: string;
+  /** A SubjectAccessReview's answer (the CSR approver asks whether the requester may have a node cert). */
+  accessReview?(spec: AccessReviewSpec): Promise<boolean>;
   /** Where pods reach the API server (the `kubernetes` Service's endpoints). */
   apiServerAddress?: string;
   /**
@@ -28,6 +32,15 @@ export interface ControllerDeps {
    * without it those two do not run.
    */
   resources?: () => ApiResource[];
+}
+
+/** authorization.k8s.io/v1 SubjectAccessReview spec (the parts the approver sends). */
+export interface AccessReviewSpec {
+  user: string;
+  uid?: string;
+  groups?: string[];
+  extra?: Record<string, string[]>;
+  resourceAttributes: { group: string; resource: string; subresource?: string; verb: string };
 }
 
 /** CPU and memory usage as kubelets report it (feeds metrics.k8s.io and the HPA). */

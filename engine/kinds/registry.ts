@@ -22,6 +22,7 @@ import { podDisruptionBudgetKind } from './kinds-policy';
 import { endpointSliceKind, ingressClassKind, ingressKind, networkPolicyKind } from './kinds-networking';
 import { clusterRoleBindingKind, clusterRoleKind, roleBindingKind, roleKind } from './kinds-rbac';
 import { customResourceDefinitionKind } from './custom/crd-kind';
+import { certificateSigningRequestKind } from './kinds-certificates';
 import { leaseKind, priorityClassKind, selfSubjectReviewKind, storageClassKind, tokenReviewKind } from './kinds-other';
 import {
   localSubjectAccessReviewKind,
@@ -84,6 +85,7 @@ export function builtinKinds(): KindDef[] {
     customResourceDefinitionKind,
     apiServiceKind,
     priorityClassKind,
+    certificateSigningRequestKind,
     leaseKind,
     endpointSliceKind,
     // After core/v1 Event, whose definition owns the shared key space.

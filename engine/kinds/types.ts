@@ -98,6 +98,8 @@ export interface KindDef {
   /** Paths of fields the kind's schema does not declare (pruned, or reported per fieldValidation),
    *  for kinds without a client model. */
   unknownFields?(obj: KubeObject): string[];
+  /** Strategy on an update through the status subresource (CSRs keep their approval conditions). */
+  prepareForStatusUpdate?(obj: KubeObject, old: KubeObject): void;
   /** Strategy on update of the main resource (status is already carried over from old when the kind has a status subresource). */
   prepareForUpdate?(obj: KubeObject, old: KubeObject): void;
 }

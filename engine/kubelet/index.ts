@@ -56,6 +56,9 @@ export interface NodeManagerOptions {
   owner?: string;
   /** Settings for nodes annotated `skiff.dev/node-runtime: docker`. */
   docker?: Pick<DockerRuntimeOptions, 'cluster' | 'dataDir' | 'sandboxImage' | 'subnet' | 'caCert' | 'docker' | 'token' | 'network'>;
+  /** A node agent on a joined machine: run only this node, Docker-backed, whatever its annotation,
+   *  watching only its own Node and pods (as a kubelet does, which its node credentials allow). */
+  only?: { nodeName: string; hostIP: string };
 }
 
 export interface NodeMetrics {
@@ -76,12 +79,14 @@ export interface NodeManager {
 const SYSTEM_CPU_NANO = 50_000_000;
 const SYSTEM_MEMORY = 256 * 1024 * 1024;
 
-const runtimeOf = (n: KubeObject) => n.metadata.annotations?.[NODE_RUNTIME_ANNOTATION];
-const isSimulated = (n: KubeObject) => runtimeOf(n) === 'simulated' || runtimeOf(n) === 'docker';
 const isStopped = (n: KubeObject) => n.metadata.annotations?.[NODE_STOPPED_ANNOTATION] === 'true';
 
 export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeManager> {
   const { client } = opts;
+  const only = opts.only;
+  const runtimeOf = (n: KubeObject) => (only ? 'docker' : n.metadata.annotations?.[NODE_RUNTIME_ANNOTATION]);
+  const isSimulated = (n: KubeObject) =>
+    only ? n.metadata.name === only.nodeName : runtimeOf(n) === 'simulated' || runtimeOf(n) === 'docker';
   const log = opts.log ?? (() => {});
   const span = opts.trace ?? (<T>(_phase: string, work: () => Promise<T>) => work());
   const now = opts.now ?? (() => new Date());
@@ -90,8 +95,8 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
   const usedIndexes = new Set<number>();
   let stopped = false;
 
-  const nodes = createInformer(client, R.nodes, { log });
-  const pods = createInformer(client, R.pods, { fieldSelector: 'spec.nodeName!=', log });
+  const nodes = createInformer(client, R.nodes, { log, ...(only ? { fieldSelector: `metadata.name=${only.nodeName}` } : {}) });
+  const pods = createInformer(client, R.pods, { fieldSelector: only ? `spec.nodeName=${only.nodeName}` : 'spec.nodeName!=', log });
 
   function freeIndex(): number {
     let i = 0;
@@ -121,7 +126,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
     let index = indexOfPodCIDR(cidr);
     if (index === undefined) {
       index = freeIndex();
-      if (!cidr) {
+      if (!cidr && !only) {
         // Nobody allocated a pod CIDR (no IPAM controller): take the next free one.
         cidr = podCIDRFor(index);
         await nodeClient
@@ -148,7 +153,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
       const dr = createDockerRuntime({
         ...d,
         node: name,
-        hostIP: nodeIPFor(index),
+        hostIP: only?.hostIP ?? nodeIPFor(index),
         log,
         ...dockerLookups(nodeClient),
         // A broken event stream is the first sign of a Docker restart (and its return the last): check now.
@@ -194,7 +199,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
       nodeName: name,
       runtime,
       writes,
-      hostIP: nodeIPFor(index),
+      hostIP: only?.hostIP ?? nodeIPFor(index),
       podCIDR: cidr,
       capacity: opts.capacity,
       events: opts.events,

@@ -3,17 +3,17 @@ import { randomBytes, type webcrypto } from 'node:crypto';
 import { x509, subtle } from './x509';
 import { ADMIN_GROUPS, ADMIN_USER, SERVER_DNS, type Pki, type PkiOptions } from './types';
 
-const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+export const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 type KeyPair = webcrypto.CryptoKeyPair;
 const DAY = 24 * 60 * 60 * 1000;
 const CA_DAYS = 3650;
 const LEAF_DAYS = 365;
 // Tolerate clocks that are slightly behind the machine that issued the cert.
-const BACKDATE = 5 * 60 * 1000;
+export const BACKDATE = 5 * 60 * 1000;
 
 export { SERVER_DNS };
 
-interface KeyedCert {
+export interface KeyedCert {
   cert: x509.X509Certificate;
   keys: KeyPair;
 }
@@ -130,7 +130,8 @@ async function issueLeaf(
   return { cert, keys };
 }
 
-async function loadCa(certPem: string, keyPem: string): Promise<KeyedCert> {
+/** A CA (PEM cert and PKCS#8 key) ready to sign. */
+export async function loadCa(certPem: string, keyPem: string): Promise<KeyedCert> {
   const cert = new x509.X509Certificate(certPem);
   const der = x509.PemConverter.decodeFirst(keyPem);
   const privateKey = await subtle.importKey('pkcs8', der, ALG, true, ['sign']);
@@ -138,18 +139,18 @@ async function loadCa(certPem: string, keyPem: string): Promise<KeyedCert> {
   return { cert, keys: { privateKey, publicKey } as KeyPair };
 }
 
-function generateKeys(): Promise<KeyPair> {
+export function generateKeys(): Promise<KeyPair> {
   return subtle.generateKey(ALG, true, ['sign', 'verify']) as Promise<KeyPair>;
 }
 
-async function keyToPem(key: webcrypto.CryptoKey): Promise<string> {
+export async function keyToPem(key: webcrypto.CryptoKey): Promise<string> {
   const der = await subtle.exportKey('pkcs8', key);
   return x509.PemConverter.encode(der, 'PRIVATE KEY');
 }
 
 // Positive and minimally encoded: Go (kubectl) rejects negative serial numbers and
 // non-minimal ASN.1 integers, so the first byte must be 0x01..0x7f.
-function serial(): string {
+export function serial(): string {
   const b = randomBytes(16);
   b[0] = (b[0] % 0x7f) + 1;
   return b.toString('hex');

@@ -9,7 +9,8 @@
 import type { KubeObject } from '../../kinds/types';
 import type { PolicyRule } from './rules';
 import { clusterRole, clusterRoleBinding } from './bootstrap-policy';
-import { CONTROLLER_MANAGER, INGRESS_CONTROLLER, NETWORK_AGENT, NODE_MANAGER, SCHEDULER } from './users';
+import { CONTROLLER_MANAGER, INGRESS_CONTROLLER, NETWORK_AGENT, NODE_MANAGER, NODES_GROUP, SCHEDULER } from './users';
+import { BOOTSTRAPPERS_GROUP } from '../../pki/bootstrap-token';
 
 const READ = ['get', 'list', 'watch'];
 const EVENTS = (verbs = ['create', 'patch', 'update']): PolicyRule[] => [
@@ -130,7 +131,7 @@ function skiffRoles(): KubeObject[] {
     clusterRole('system:skiff:node-manager', [rule(READ, [''], ['nodes', 'pods'])]),
     // Bound to nobody: the Node authorizer applies these rules; kept for `kubectl describe`.
     clusterRole('system:node', nodeRules()),
-    // For nodes joining with a bootstrap token (issue 15), bound when a join token is made.
+    // For nodes joining with a bootstrap token (issue 15); bound as kubeadm binds them.
     clusterRole('system:node-bootstrapper', [rule(['create', ...READ], ['certificates.k8s.io'], ['certificatesigningrequests'])]),
     clusterRole('system:certificates.k8s.io:certificatesigningrequests:nodeclient', [
       rule(['create'], ['certificates.k8s.io'], ['certificatesigningrequests/nodeclient']),
@@ -147,6 +148,7 @@ export function componentClusterRoles(): KubeObject[] {
 
 export function componentClusterRoleBindings(): KubeObject[] {
   const user = (name: string) => ({ kind: 'User' as const, name });
+  const group = (name: string) => ({ kind: 'Group' as const, name });
   return [
     clusterRoleBinding('system:kube-scheduler', 'system:kube-scheduler', [user(SCHEDULER.user)]),
     clusterRoleBinding('system:volume-scheduler', 'system:volume-scheduler', [user(SCHEDULER.user)]),
@@ -154,5 +156,16 @@ export function componentClusterRoleBindings(): KubeObject[] {
     clusterRoleBinding('system:skiff:network-agent', 'system:skiff:network-agent', [user(NETWORK_AGENT.user)]),
     clusterRoleBinding('system:skiff:ingress-controller', 'system:skiff:ingress-controller', [user(INGRESS_CONTROLLER.user)]),
     clusterRoleBinding('system:skiff:node-manager', 'system:skiff:node-manager', [user(NODE_MANAGER.user)]),
+    // kubeadm's: bootstrap tokens may ask for a node client certificate (auto-approved), and
+    // nodes may renew their own.
+    clusterRoleBinding('kubeadm:kubelet-bootstrap', 'system:node-bootstrapper', [group(BOOTSTRAPPERS_GROUP)]),
+    clusterRoleBinding('kubeadm:node-autoapprove-bootstrap', 'system:certificates.k8s.io:certificatesigningrequests:nodeclient', [
+      group(BOOTSTRAPPERS_GROUP),
+    ]),
+    clusterRoleBinding(
+      'kubeadm:node-autoapprove-certificate-rotation',
+      'system:certificates.k8s.io:certificatesigningrequests:selfnodeclient',
+      [group(NODES_GROUP)],
+    ),
   ];
 }

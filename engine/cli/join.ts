@@ -1,0 +1,96 @@
+// `skiff join https://<ip>:<port> --token <id.secret> --discovery-token-ca-cert-hash sha256:<hash>
+// [--name N] [--labels k=v,...]`: this machine becomes a node of that cluster and runs its node
+// agent in the foreground until stopped (Ctrl-C, or `skiff leave` from another shell).
+// `skiff leave`: stops the agent, deletes the Node, removes its containers and certificate.
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { SkiffError } from '../cluster/errors';
+import { defaultDataDir } from '../cluster/paths';
+import type { CliIo } from './io';
+
+export const JOIN_HELP = `Usage: skiff join https://<ip>:<port> --token <id.secret> --discovery-token-ca-cert-hash sha256:<hash> [--name NODE] [--labels k=v,...] [--data-dir DIR]
+       skiff leave [--data-dir DIR]
+
+  On the first machine, "skiff token create --print-join-command" prints the whole command.`;
+
+export async function joinCommand(argv: string[], io: CliIo): Promise<number> {
+  const f: Record<string, string> = {};
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '-h' || argv[i] === '--help') {
+      io.out(JOIN_HELP);
+      return 0;
+    }
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
+    if (!m) {
+      positional.push(argv[i]);
+      continue;
+    }
+    if (!['token', 'discovery-token-ca-cert-hash', 'name', 'labels', 'data-dir'].includes(m[1]))
+      throw new SkiffError(`unknown flag --${m[1]} for "skiff join"`, 'run "skiff join --help" for usage');
+    const v = m[2] ?? argv[++i];
+    if (v === undefined) throw new SkiffError(`--${m[1]} needs a value`, `write --${m[1]} VALUE`);
+    f[m[1]] = v;
+  }
+  const [url] = positional;
+  if (!url || !/^https:\/\/[^/]+$/.test(url.replace(/\/$/, '')))
+    throw new SkiffError(
+      url ? `"${url}" is not an API server address` : 'missing the API server address',
+      'write skiff join https://<ip>:<port> ...',
+    );
+  if (!f.token) throw new SkiffError('missing --token', 'pass the token from "skiff token create" on the first machine');
+  if (!f['discovery-token-ca-cert-hash'])
+    throw new SkiffError('missing --discovery-token-ca-cert-hash', 'pass the hash "skiff token create --print-join-command" prints');
+  const nodeName = (f.name ?? hostname()).toLowerCase();
+  if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(nodeName))
+    throw new SkiffError(`invalid node name "${nodeName}"`, 'use lower-case letters, digits, "-" and "." (--name NODE)');
+  const labels: Record<string, string> = {};
+  for (const kv of (f.labels ?? '').split(',').filter(Boolean)) {
+    const [k, v = ''] = kv.split('=');
+    if (!k) throw new SkiffError(`invalid label "${kv}"`, 'write --labels key=value,key2=value2');
+    labels[k] = v;
+  }
+  const { joinCluster, waitNodeReady } = await import('../cluster/joined-node');
+  const t0 = performance.now();
+  const joined = await joinCluster({
+    url: url.replace(/\/$/, ''),
+    token: f.token,
+    caHash: f['discovery-token-ca-cert-hash'],
+    nodeName,
+    labels,
+    dataDir: f['data-dir'] ? resolve(f['data-dir']) : defaultDataDir(io.env),
+    sandboxImage: io.env.SKIFF_SANDBOX_IMAGE,
+    log: (line) => io.out(line),
+    onStep: (s, d) => io.out(`  ✓ ${s.padEnd(11)} ${d}`),
+  });
+  let onSignal: () => void = () => {};
+  const stopped = new Promise<void>((r) => (onSignal = r));
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await waitNodeReady(joined.agent, nodeName);
+    io.out(
+      `Node "${nodeName}" joined ${joined.server} and is Ready (${((performance.now() - t0) / 1000).toFixed(2)} s). Running its agent; Ctrl-C or "skiff leave" stops it.`,
+    );
+    await stopped;
+    io.out(`stopping node agent "${nodeName}"`);
+    return 0;
+  } finally {
+    joined.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+export async function leaveCommand(argv: string[], io: CliIo): Promise<number> {
+  let dataDir: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--data-dir(?:=(.*))?$/.exec(argv[i]);
+    if (!m) throw new SkiffError(`unexpected argument "${argv[i]}" for "skiff leave"`, 'write skiff leave [--data-dir DIR]');
+    dataDir = resolve(m[1] ?? argv[++i] ?? '.');
+  }
+  const { leaveCluster } = await import('../cluster/joined-node');
+  const r = await leaveCluster(dataDir ?? defaultDataDir(io.env));
+  io.out(`left the cluster: node "${r.nodeName}" deleted, ${r.removedContainers} container(s) removed, its certificate forgotten`);
+  return 0;
+}

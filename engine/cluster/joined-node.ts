@@ -1,0 +1,162 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access -- stored objects' spec/status are untyped JSON */
+// This machine as a node of a cluster elsewhere: `skiff join` (token discovery, TLS bootstrap,
+// then the node agent until stopped) and `skiff leave` (stop the agent, remove its containers
+// and Node, forget its certificate). State lives in <dataDir>/node/ (owner-only files).
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { createHttpClient } from '../client/http-client';
+import { R } from '../client/types';
+import { discoverCluster } from '../kubelet/join/discovery';
+import { requestNodeCertificate } from '../kubelet/join/tls-bootstrap';
+import { startNodeAgent, type NodeAgent } from '../kubelet/join/node-agent';
+import { parseBootstrapToken } from '../pki/bootstrap-token';
+import { writePrivateFile } from '../pki/private-file';
+import { SkiffError } from './errors';
+import { claimPidFile, isAlive, readPid, releasePidFile, waitForExit } from './pid-file';
+
+export interface JoinOptions {
+  url: string;
+  token: string;
+  caHash: string;
+  nodeName: string;
+  labels?: Record<string, string>;
+  dataDir: string;
+  /** Pod sandbox image on this machine (default: Skiff's own, built locally). */
+  sandboxImage?: string;
+  log?: (line: string) => void;
+  /** Each phase as it ends (discovery, certificate, agent, ready). */
+  onStep?: (step: string, detail: string) => void;
+}
+
+export const nodeStateDir = (dataDir: string) => join(dataDir, 'node');
+
+export async function joinCluster(o: JoinOptions): Promise<{ agent: NodeAgent; server: string; stop(): void }> {
+  const token = parseBootstrapToken(o.token);
+  if (!token)
+    throw new SkiffError(`invalid --token "${o.token}"`, 'a token looks like abcdef.0123456789abcdef (skiff token create prints one)');
+  if (!/^sha256:[0-9a-fA-F]{64}$/.test(o.caHash))
+    throw new SkiffError(
+      `invalid --discovery-token-ca-cert-hash "${o.caHash}"`,
+      'it looks like sha256:<64 hex digits> (skiff token create --print-join-command prints it)',
+    );
+  const dir = nodeStateDir(o.dataDir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const other = claimPidFile(join(dir, 'agent.pid'));
+  if (other !== undefined) throw new SkiffError(`this machine already runs a node agent (pid ${other})`, 'run skiff leave first');
+  try {
+    const t0 = performance.now();
+    const step = (s: string, d: string) => o.onStep?.(s, `${d} (${Math.round(performance.now() - t0)} ms)`);
+    const found = await discoverCluster(o.url, token, o.caHash).catch(asSkiffError);
+    step('discovery', `cluster at ${found.server} verified (token signature and CA hash)`);
+    const boot = createHttpClient({ server: found.server, ca: found.caCert, token: o.token });
+    const creds = await requestNodeCertificate(boot, o.nodeName).catch(asSkiffError);
+    boot.close();
+    for (const [f, v] of [
+      ['ca.crt', found.caCert],
+      ['node.crt', creds.cert],
+      ['node.key', creds.key],
+      ['node.json', JSON.stringify({ server: found.server, nodeName: o.nodeName }) + '\n'],
+    ])
+      writePrivateFile(join(dir, f), v);
+    step('certificate', `system:node:${o.nodeName} signed by the cluster CA`);
+    const hostIP = await localAddressTowards(new URL(found.server));
+    const agent = await startNodeAgent({
+      server: found.server,
+      caCert: found.caCert,
+      ...creds,
+      nodeName: o.nodeName,
+      hostIP,
+      labels: o.labels,
+      dataDir: dir,
+      sandboxImage: o.sandboxImage,
+      onCertRotated: (c) => {
+        writePrivateFile(join(dir, 'node.key'), c.key);
+        writePrivateFile(join(dir, 'node.crt'), c.cert);
+      },
+      log: o.log,
+    });
+    step('agent', `node ${o.nodeName} registered, InternalIP ${hostIP}`);
+    return {
+      agent,
+      server: found.server,
+      stop() {
+        agent.stop();
+        releasePidFile(join(dir, 'agent.pid'));
+      },
+    };
+  } catch (err) {
+    releasePidFile(join(dir, 'agent.pid'));
+    throw err;
+  }
+}
+
+/** Waits until this node's Ready condition is True. */
+export async function waitNodeReady(agent: NodeAgent, nodeName: string, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const n = await agent.client.get(R.nodes, undefined, nodeName).catch(() => undefined);
+    const ready = (n?.status?.conditions as { type: string; status: string }[] | undefined)?.find((c) => c.type === 'Ready');
+    if (ready?.status === 'True') return;
+    if (Date.now() > end)
+      throw new SkiffError(
+        `node ${nodeName} did not turn Ready within ${timeoutMs / 1000} s`,
+        'check Docker on this machine (docker info)',
+      );
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Stops this machine's agent, deletes its Node (with its own certificate), its containers and its state. */
+export async function leaveCluster(dataDir: string): Promise<{ nodeName?: string; removedContainers: number }> {
+  const dir = nodeStateDir(dataDir);
+  if (!existsSync(join(dir, 'node.json'))) throw new SkiffError('this machine has not joined a cluster', 'nothing to leave');
+  const { server, nodeName } = JSON.parse(readFileSync(join(dir, 'node.json'), 'utf8')) as { server: string; nodeName: string };
+  const pid = readPid(join(dir, 'agent.pid'));
+  if (pid !== undefined && isAlive(pid)) {
+    process.kill(pid, 'SIGTERM');
+    if (!(await waitForExit(pid, 10_000))) process.kill(pid, 'SIGKILL');
+  }
+  const client = createHttpClient({
+    server,
+    ca: readFileSync(join(dir, 'ca.crt'), 'utf8'),
+    cert: readFileSync(join(dir, 'node.crt'), 'utf8'),
+    key: readFileSync(join(dir, 'node.key'), 'utf8'),
+    timeoutMs: 5000,
+  });
+  await client.delete(R.nodes, undefined, nodeName).catch(() => undefined); // unreachable or gone: leave anyway
+  client.close();
+  let removedContainers = 0;
+  try {
+    const { Docker } = await import('../docker/dockerode');
+    const { listClusterContainers, removeClusterResources } = await import('../docker/network');
+    const docker = new Docker();
+    const cluster = { name: `joined-${nodeName}`, uid: `joined-${nodeName}` };
+    removedContainers = (await listClusterContainers(docker, cluster, { all: true })).length;
+    await removeClusterResources(docker, cluster); // its containers and the pods' network on this machine
+  } catch {
+    /* Docker absent: nothing to remove */
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { nodeName, removedContainers };
+}
+
+/** The local address this machine uses to reach the server (what other machines reach it at). */
+function localAddressTowards(u: URL): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ host: u.hostname, port: Number(u.port || 443) }, () => {
+      const a = s.localAddress ?? '127.0.0.1';
+      s.destroy();
+      resolve(a.replace(/^::ffff:/, ''));
+    });
+    s.on('error', reject);
+  });
+}
+
+function asSkiffError(e: Error): never {
+  if (e.name === 'JoinError' || e.constructor?.name === 'JoinError') {
+    const at = e.message.indexOf('; ');
+    throw at < 0 ? new SkiffError(e.message, 'check the join command') : new SkiffError(e.message.slice(0, at), e.message.slice(at + 2));
+  }
+  throw e;
+}

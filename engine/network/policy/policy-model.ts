@@ -100,7 +100,7 @@ function resolve(ports: RulePort[], dest: PolicyPod | undefined): PortMatch[] {
 
 export function computePolicyModel(input: { pods: PolicyPod[]; namespaces: KubeObject[]; policies: KubeObject[] }): PolicyModel {
   const nsLabels = new Map<string, Record<string, string>>();
-  for (const ns of input.namespaces) nsLabels.set(ns.metadata.name, ns.metadata.labels ?? {});
+  for (const ns of input.namespaces) nsLabels.set(ns.metadata.name ?? '', ns.metadata.labels ?? {});
   // A namespace object not seen yet still has its well-known name label.
   const labelsOf = (ns: string) => ({ 'kubernetes.io/metadata.name': ns, ...(nsLabels.get(ns) ?? {}) });
   const byIp = new Map(input.pods.map((p) => [p.ip, p]));

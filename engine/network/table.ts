@@ -50,6 +50,8 @@ export interface RoutingTable {
   dnsIP: string;
   services: ServiceRoute[];
   dns: DnsTable;
+  /** NetworkPolicy for Service traffic: an nft script for the agent's namespace (policy/policy-nft.ts). */
+  policy?: string;
 }
 
 export interface TableInput {

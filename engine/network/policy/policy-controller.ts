@@ -104,11 +104,12 @@ export function startPolicyController(o: PolicyControllerOptions): PolicyControl
       const script = policyScript(model, { table: hostPolicyTable(o.cluster), bridge: target.bridge, pass });
       // Nothing to remove and nothing to install: no container either.
       if (script !== hostApplied && (active || hostApplied !== undefined)) {
-        await applyHostPolicy(docker, o.cluster, await o.image(), script);
+        const problem = await applyHostPolicy(docker, o.cluster, await o.image(), script);
+        hostProblem = problem ? `pod-to-pod traffic is not filtered (${problem})` : '';
+        if (problem) o.log(`network policy: ${hostProblem}`);
         o.log(`network policy: ${model.ingress.size} pod(s) isolated for ingress, ${model.egress.size} for egress`);
       }
       hostApplied = script;
-      hostProblem = '';
     } catch (e) {
       hostProblem = `pod-to-pod traffic is not filtered (${(e as Error).message})`;
       if (active) {

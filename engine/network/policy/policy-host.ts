@@ -66,11 +66,8 @@ async function ensureContainer(docker: Docker, cluster: ClusterKey, image: strin
   return c;
 }
 
-/** Runs `nft -f` on `script` in the policy container (created or adopted first). */
-export async function applyHostPolicy(docker: Docker, cluster: ClusterKey, image: string, script: string): Promise<void> {
-  const c = await ensureContainer(docker, cluster, image);
-  await c.putArchive(await tarBuffer([{ type: 'file', path: 'policy.nft', data: Buffer.from(script), mode: 0o644 }]), { path: '/tmp' });
-  const exec = await c.exec({ Cmd: ['nft', '-f', '/tmp/policy.nft'], AttachStdout: true, AttachStderr: true });
+async function run(docker: Docker, c: Docker.Container, cmd: string[]): Promise<{ code: number; text: string }> {
+  const exec = await c.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
   const stream = (await exec.start({ hijack: true, stdin: false } as any)) as unknown as NodeJS.ReadableStream;
   const out = new PassThrough();
   let text = '';
@@ -81,7 +78,21 @@ export async function applyHostPolicy(docker: Docker, cluster: ClusterKey, image
     stream.on('close', resolve);
     stream.on('error', () => resolve());
   });
-  const code = (await exec.inspect()).ExitCode;
-  if (code !== 0)
-    throw new Error(`nft in ${policyContainerName(cluster)} exited ${code}: ${text.trim().split('\n').slice(0, 3).join(' | ')}`);
+  return { code: (await exec.inspect()).ExitCode ?? -1, text: text.trim() };
+}
+
+/**
+ * Runs `nft -f` on `script` in the policy container (created or adopted first). Resolves with a
+ * problem when bridged packets skip the forward hook (br_netfilter off: the rules would see nothing).
+ */
+export async function applyHostPolicy(docker: Docker, cluster: ClusterKey, image: string, script: string): Promise<string | undefined> {
+  const c = await ensureContainer(docker, cluster, image);
+  await c.putArchive(await tarBuffer([{ type: 'file', path: 'policy.nft', data: Buffer.from(script), mode: 0o644 }]), { path: '/tmp' });
+  const r = await run(docker, c, ['nft', '-f', '/tmp/policy.nft']);
+  if (r.code !== 0)
+    throw new Error(`nft in ${policyContainerName(cluster)} exited ${r.code}: ${r.text.split('\n').slice(0, 3).join(' | ')}`);
+  const bridged = await run(docker, c, ['cat', '/proc/sys/net/bridge/bridge-nf-call-iptables']);
+  if (bridged.text !== '1')
+    return 'bridged packets do not pass the IPv4 firewall on this Docker host (br_netfilter not loaded or net.bridge.bridge-nf-call-iptables=0)';
+  return undefined;
 }

@@ -177,6 +177,7 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
       for (const port of svc.ports) if (port.protocol === 'TCP') next.set(`${svc.ip}:${port.port}`, { svc, port });
     routes = next;
     computed.table.policy = policy.agentScript();
+    computed.table.policyModel = policy.agentModel();
     const json = JSON.stringify(computed.table);
     if (json !== lastJson) {
       lastJson = json;

@@ -14,6 +14,7 @@ import type { ClusterKey } from '../../docker/names';
 import type { AddressPlan } from '../address-plan';
 import { computePolicyModel, policyPods, type PolicyModel } from './policy-model';
 import { policyScript } from './policy-nft';
+import { modelToJson, type PolicyModelJson } from './policy-check';
 import { applyHostPolicy, hostPolicyTable, hostPolicyTarget } from './policy-host';
 
 export const NETWORK_POLICIES: ResourceRef = { group: 'networking.k8s.io', version: 'v1', plural: 'networkpolicies' };
@@ -27,7 +28,9 @@ const EMPTY: PolicyModel = { ingress: new Map(), egress: new Map() };
 export interface PolicyController {
   /** The nft script for the agent (Service traffic); changes call `onChange`. */
   agentScript(): string;
-  /** The agent said how Service traffic runs: in userspace, policies cannot be enforced there. */
+  /** The model for the agent's userspace proxy (the fallback checks each connection against it). */
+  agentModel(): PolicyModelJson;
+  /** The agent said how Service traffic runs (kernel rules or the userspace proxy's checks). */
   setServiceProxy(mode: 'kernel' | 'userspace', detail: string): void;
   /** Resolves once the host's rules match what is known now. */
   synced(): Promise<void>;
@@ -123,9 +126,8 @@ export function startPolicyController(o: PolicyControllerOptions): PolicyControl
   function report(active: boolean) {
     const problems: string[] = [];
     if (hostProblem) problems.push(hostProblem);
-    if (proxy && proxy.mode !== 'kernel')
-      problems.push(`Service traffic is not filtered: it runs through the userspace proxy (${proxy.detail})`);
-    const state = problems.length ? `NOT ENFORCED: ${problems.join('; ')}` : 'enforced (nftables)';
+    const where = proxy && proxy.mode !== 'kernel' ? 'nftables; Service traffic checked by the userspace proxy' : 'nftables';
+    const state = problems.length ? `NOT ENFORCED: ${problems.join('; ')}` : `enforced (${where})`;
     try {
       if (active || problems.length) writeFileSync(join(o.clusterDir, NETWORK_POLICY_FILE), `${state}\n`);
       else rmSync(join(o.clusterDir, NETWORK_POLICY_FILE), { force: true });
@@ -143,6 +145,7 @@ export function startPolicyController(o: PolicyControllerOptions): PolicyControl
 
   return {
     agentScript: () => agentScript,
+    agentModel: () => modelToJson(model),
     setServiceProxy(mode, detail) {
       proxy = { mode, detail };
       schedule(0);

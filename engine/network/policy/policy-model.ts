@@ -7,7 +7,7 @@
 // container ports, so an egress named port becomes one match per destination pod).
 import type { KubeObject } from '../../kinds/types';
 import { selectorMatches } from '../../kinds/validation';
-import { parseCidr } from '../../apimachinery/ip-cidr';
+import { inCidr } from './policy-check';
 
 export type Protocol = 'tcp' | 'udp' | 'sctp';
 
@@ -55,16 +55,6 @@ export function policyPods(pods: KubeObject[]): PolicyPod[] {
     out.push({ ip, namespace: p.metadata.namespace ?? 'default', labels: p.metadata.labels ?? {}, ports });
   }
   return out;
-}
-
-export function inCidr(ip: string, cidr: string): boolean {
-  try {
-    const { base, size } = parseCidr(cidr.includes('/') ? cidr : `${cidr}/32`);
-    const n = parseCidr(`${ip}/32`).base;
-    return n >= base && n < base + size;
-  } catch {
-    return false;
-  }
 }
 
 interface RulePort {

@@ -152,8 +152,8 @@ export function startPolicyController(o: PolicyControllerOptions): PolicyControl
     },
     async synced() {
       await started;
-      schedule(0);
-      await new Promise((r) => setTimeout(r, debounceMs + 20));
+      // Only a pending recompute is waited for (no cost on the start path without policies).
+      while (timer && !stopped) await new Promise((r) => setTimeout(r, 10));
       await syncing;
     },
     async stop() {

@@ -23,6 +23,7 @@ import { createHostRelay } from './host-relay';
 import type { PortRoute, ServiceRoute } from './table';
 import { join } from 'node:path';
 import { startPolicyController } from './policy/policy-controller';
+import { applyHostPolicy, hostPolicyTarget } from './policy/policy-host';
 import { ensureAgentImage } from './agent-image';
 
 export interface NetworkControllerOptions {
@@ -104,8 +105,13 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
     cluster: o.cluster,
     clusterDir: o.clusterDir,
     plan: o.plan,
-    docker: dockerClient,
-    image: async () => ensureAgentImage(await dockerClient(), { log }),
+    host: {
+      target: async () => hostPolicyTarget(await dockerClient(), o.cluster),
+      apply: async (script) => {
+        const docker = await dockerClient();
+        return applyHostPolicy(docker, o.cluster, await ensureAgentImage(docker, { log }), script);
+      },
+    },
     onChange: () => schedule(),
     event: (obj, type, reason, message) => events.event(obj, type as 'Warning', reason, message),
     log,

@@ -3,7 +3,6 @@
 // (direct pod → pod, policy-host.ts) and the network agent (Service traffic after its DNAT; the
 // script rides on the routing table, `agentScript`). What cannot be enforced is said in the log,
 // as a Warning event on each policy and in `<cluster dir>/network-policy` (`skiff status`).
-import type Docker from 'dockerode';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeClient, ResourceRef } from '../../client/types';
@@ -15,7 +14,7 @@ import type { AddressPlan } from '../address-plan';
 import { computePolicyModel, policyPods, type PolicyModel } from './policy-model';
 import { policyScript } from './policy-nft';
 import { modelToJson, type PolicyModelJson } from './policy-check';
-import { applyHostPolicy, hostPolicyTable, hostPolicyTarget } from './policy-host';
+import { hostPolicyTable, type HostPolicyTarget } from './policy-host';
 
 export const NETWORK_POLICIES: ResourceRef = { group: 'networking.k8s.io', version: 'v1', plural: 'networkpolicies' };
 /** In the cluster dir: what enforces NetworkPolicy now (read by `skiff status`). */
@@ -38,14 +37,19 @@ export interface PolicyController {
   stop(): Promise<void>;
 }
 
+export interface HostEnforcer {
+  target(): Promise<HostPolicyTarget>;
+  /** Installs the script; resolves with a problem when the rules would see nothing. */
+  apply(script: string): Promise<string | undefined>;
+}
+
 export interface PolicyControllerOptions {
   client: KubeClient;
   cluster: ClusterKey;
   clusterDir: string;
   plan: AddressPlan;
-  docker: () => Promise<Docker>;
-  /** The agent's image (it carries nft). */
-  image: () => Promise<string>;
+  /** The host's enforcement point (policy-host.ts over Docker; tests give their own). */
+  host: HostEnforcer;
   onChange(): void;
   event(obj: KubeObject, type: string, reason: string, message: string): void;
   log(line: string): void;
@@ -100,14 +104,13 @@ export function startPolicyController(o: PolicyControllerOptions): PolicyControl
     }
     const active = model.ingress.size + model.egress.size > 0;
     try {
-      const docker = await o.docker();
-      const target = await hostPolicyTarget(docker, o.cluster);
+      const target = await o.host.target();
       const pass = [`iifname "${target.bridge}" ip daddr ${o.plan.serviceCIDR}`];
       if (target.agentIP) pass.push(`iifname "${target.bridge}" ip saddr ${target.agentIP}`);
       const script = policyScript(model, { table: hostPolicyTable(o.cluster), bridge: target.bridge, pass });
       // Nothing to remove and nothing to install: no container either.
       if (script !== hostApplied && (active || hostApplied !== undefined)) {
-        const problem = await applyHostPolicy(docker, o.cluster, await o.image(), script);
+        const problem = await o.host.apply(script);
         hostProblem = problem ? `pod-to-pod traffic is not filtered (${problem})` : '';
         if (problem) o.log(`network policy: ${hostProblem}`);
         o.log(`network policy: ${model.ingress.size} pod(s) isolated for ingress, ${model.egress.size} for egress`);
@@ -163,9 +166,7 @@ export function startPolicyController(o: PolicyControllerOptions): PolicyControl
       await syncing;
       if (hostApplied === undefined || hostApplied === policyScript(EMPTY, { table: hostPolicyTable(o.cluster) })) return;
       const script = policyScript(EMPTY, { table: hostPolicyTable(o.cluster) });
-      await applyHostPolicy(await o.docker(), o.cluster, await o.image(), script).catch((e) =>
-        o.log(`network policy: removing the host's rules: ${e.message}`),
-      );
+      await o.host.apply(script).catch((e) => o.log(`network policy: removing the host's rules: ${e.message}`));
     },
   };
 }

@@ -44,10 +44,12 @@ function kubectl(cp: ControlPlane, dir: string, args: string[]): Promise<{ code:
   return new Promise((r) => p.on('close', (code) => r({ code: code ?? 1, out: o })));
 }
 
-async function waitPod(client: KubeClient, name: string): Promise<any> {
+/** The pod's IP once it runs. */
+async function waitPod(client: KubeClient, name: string): Promise<string> {
   for (let i = 0; i < 600; i++) {
     const p = await client.get(R.pods, 'default', name).catch(() => undefined);
-    if (p?.status?.phase === 'Running' && p.status.podIP) return p;
+    const status = p?.status as { phase?: string; podIP?: string } | undefined;
+    if (status?.phase === 'Running' && status.podIP) return status.podIP;
     await sleep(100);
   }
   throw new Error(`pod ${name} did not start`);
@@ -98,7 +100,7 @@ async function main() {
     ]);
     await pod('bench', { role: 'bench' }, image, ['sleep', '3600']);
     await pod('other', { role: 'other' }, BUSYBOX_IMAGE, ['sleep', '3600']);
-    const srv = await waitPod(client, 'srv');
+    const srvIP = await waitPod(client, 'srv');
     await waitPod(client, 'bench');
     await waitPod(client, 'other');
     const run = async () => {
@@ -109,22 +111,15 @@ async function main() {
         'node',
         '-e',
         CLIENT,
-        JSON.stringify({ host: srv.status.podIP, port: 8080, conc: CONCURRENCY, total: TOTAL }),
+        JSON.stringify({ host: srvIP, port: 8080, conc: CONCURRENCY, total: TOTAL }),
       ]);
-      const j = JSON.parse(r.out.trim().split('\n').pop() || '{}');
+      const j = JSON.parse(r.out.trim().split('\n').pop() || '{}') as { rps?: number; error?: string };
       if (r.code !== 0 || j.error) throw new Error(`bench client: ${j.error ?? r.out}`);
-      return j.rps as number;
+      return j.rps ?? 0;
     };
     const reachable = async () =>
       (
-        await kubectl(cp!, dir, [
-          'exec',
-          'other',
-          '--',
-          'sh',
-          '-c',
-          `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${srv.status.podIP} 8080`,
-        ])
+        await kubectl(cp!, dir, ['exec', 'other', '--', 'sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${srvIP} 8080`])
       ).out.includes('ok');
 
     const floor: number[] = [];

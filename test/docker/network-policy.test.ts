@@ -13,6 +13,7 @@ import { startDockerCluster, waitFor, type DockerCluster } from './docker-cluste
 import { clusterPaths } from '../../engine/cluster/paths';
 import Docker from 'dockerode';
 import { L } from '../../engine/docker/names';
+import type { KubeObject } from '../../engine/kinds/types';
 import { run } from '../integration/harness';
 
 const docker = new Docker();
@@ -65,7 +66,7 @@ const containers = new Map<string, string>();
 async function containerOf(from: string): Promise<string> {
   const [ns, pod] = from.split('/');
   if (!containers.has(from)) {
-    const uid = JSON.parse(await ok(['-n', ns, 'get', 'pod', pod, '-o', 'json'])).metadata.uid;
+    const uid = (JSON.parse(await ok(['-n', ns, 'get', 'pod', pod, '-o', 'json'])) as KubeObject).metadata.uid;
     const list = await docker.listContainers({
       filters: { label: [`${L.podUid}=${uid}`, `${L.container}=${pod === 'web' || pod === 'web2' ? 'httpd' : 'c'}`] },
     });
@@ -129,12 +130,12 @@ before(async () => {
     ip[pod] = await waitFor(
       `${pod} running`,
       async () => {
-        const p = JSON.parse(await ok(['-n', ns, 'get', 'pod', pod, '-o', 'json']));
+        const p = JSON.parse(await ok(['-n', ns, 'get', 'pod', pod, '-o', 'json'])) as { status?: { phase?: string; podIP?: string } };
         return p.status?.phase === 'Running' && p.status.podIP;
       },
       60_000,
     );
-  svcIP = JSON.parse(await ok(['-n', 'pa', 'get', 'svc', 'web', '-o', 'json'])).spec.clusterIP;
+  svcIP = (JSON.parse(await ok(['-n', 'pa', 'get', 'svc', 'web', '-o', 'json'])) as { spec: { clusterIP: string } }).spec.clusterIP;
 });
 
 after(async () => {

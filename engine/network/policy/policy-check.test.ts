@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { modelFromJson, modelToJson, policyAllows } from './policy-check';
+import { modelFromJson, modelToJson, policyAllows, type PolicyModelJson } from './policy-check';
 import type { PolicyModel } from './policy-model';
 
 const m: PolicyModel = {
@@ -39,7 +39,7 @@ test('egress of the source and ingress of the destination both apply', () => {
 });
 
 test('the model survives its JSON form (the routing table)', () => {
-  const back = modelFromJson(JSON.parse(JSON.stringify(modelToJson(m))));
+  const back = modelFromJson(JSON.parse(JSON.stringify(modelToJson(m))) as PolicyModelJson);
   assert.deepEqual(back, m);
   assert.equal(modelFromJson(undefined).ingress.size, 0);
 });

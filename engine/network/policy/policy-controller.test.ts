@@ -40,11 +40,11 @@ before(async () => {
     clusterDir: dir,
     plan: planFromSubnet('10.7.0.0/16'),
     host: {
-      target: async () => ({ bridge: 'br-test', agentIP: '10.7.0.9' }),
-      apply: async (script) => {
-        if (failWith) throw new Error(failWith);
+      target: () => Promise.resolve({ bridge: 'br-test', agentIP: '10.7.0.9' }),
+      apply: (script) => {
+        if (failWith) return Promise.reject(new Error(failWith));
         scripts.push(script);
-        return undefined;
+        return Promise.resolve(undefined);
       },
     },
     onChange: () => changes++,

@@ -38,9 +38,9 @@ export interface PolicyController {
 }
 
 export interface HostEnforcer {
-  target(): Promise<HostPolicyTarget>;
+  target: () => Promise<HostPolicyTarget>;
   /** Installs the script; resolves with a problem when the rules would see nothing. */
-  apply(script: string): Promise<string | undefined>;
+  apply: (script: string) => Promise<string | undefined>;
 }
 
 export interface PolicyControllerOptions {
@@ -58,9 +58,10 @@ export interface PolicyControllerOptions {
 
 export function startPolicyController(o: PolicyControllerOptions): PolicyController {
   const debounceMs = o.debounceMs ?? 100;
-  const pods = createInformer(o.client, R.pods, { log: o.log });
-  const namespaces = createInformer(o.client, R.namespaces, { log: o.log });
-  const policies = createInformer(o.client, NETWORK_POLICIES, { log: o.log });
+  const log = (line: string) => o.log(line);
+  const pods = createInformer(o.client, R.pods, { log });
+  const namespaces = createInformer(o.client, R.namespaces, { log });
+  const policies = createInformer(o.client, NETWORK_POLICIES, { log });
   const all = [pods, namespaces, policies];
   // Pods and Namespaces are watched only once a policy exists: no cost for clusters without any.
   let watching: Promise<unknown> | undefined;
@@ -76,7 +77,7 @@ export function startPolicyController(o: PolicyControllerOptions): PolicyControl
   rmSync(join(o.clusterDir, NETWORK_POLICY_FILE), { force: true });
 
   const started = policies.start();
-  started.catch((e) => o.log(`network policy: informers: ${e.message}`));
+  started.catch((e: Error) => o.log(`network policy: informers: ${e.message}`));
   for (const i of all) i.addHandlers({ add: () => schedule(), update: () => schedule(), delete: () => schedule() });
   started.then(() => schedule(0)).catch(() => {});
 
@@ -84,7 +85,7 @@ export function startPolicyController(o: PolicyControllerOptions): PolicyControl
     if (stopped || timer) return;
     timer = setTimeout(() => {
       timer = undefined;
-      syncing = syncing.then(sync).catch((e) => o.log(`network policy: ${e.message}`));
+      syncing = syncing.then(sync).catch((e: Error) => o.log(`network policy: ${e.message}`));
     }, ms);
   }
 
@@ -92,7 +93,7 @@ export function startPolicyController(o: PolicyControllerOptions): PolicyControl
     if (stopped || !policies.hasSynced()) return;
     if (policies.list().length && !watching) {
       watching = Promise.all([pods.start(), namespaces.start()]);
-      watching.catch((e) => o.log(`network policy: informers: ${e.message}`));
+      watching.catch((e: Error) => o.log(`network policy: informers: ${e.message}`));
       await watching.catch(() => {});
     }
     if (watching && !(pods.hasSynced() && namespaces.hasSynced())) return;
@@ -166,7 +167,7 @@ export function startPolicyController(o: PolicyControllerOptions): PolicyControl
       await syncing;
       if (hostApplied === undefined || hostApplied === policyScript(EMPTY, { table: hostPolicyTable(o.cluster) })) return;
       const script = policyScript(EMPTY, { table: hostPolicyTable(o.cluster) });
-      await o.host.apply(script).catch((e) => o.log(`network policy: removing the host's rules: ${e.message}`));
+      await o.host.apply(script).catch((e: Error) => o.log(`network policy: removing the host's rules: ${e.message}`));
     },
   };
 }

@@ -11,7 +11,7 @@ import { tarBuffer } from '../../docker/tar';
 import { COMPONENT_LABEL } from '../agent-container';
 
 export const POLICY_COMPONENT = 'network-policy';
-const notFound = (e: any) => e?.statusCode === 404;
+const notFound = (e: unknown) => (e as { statusCode?: number } | undefined)?.statusCode === 404;
 
 export const policyContainerName = (c: ClusterKey) => agentContainerName(c).replace(/-net$/, '-policy');
 /** One nft table per cluster in the shared namespace, named after the cluster's Docker key. */
@@ -48,7 +48,7 @@ async function ensureContainer(docker: Docker, cluster: ClusterKey, image: strin
   if (existing && existing.Image === imageId) {
     const c = docker.getContainer(existing.Id);
     if (!existing.State.Running)
-      await c.start().catch((e: any) => {
+      await c.start().catch((e: { statusCode?: number }) => {
         if (e?.statusCode !== 304) throw e;
       });
     return c;
@@ -68,7 +68,7 @@ async function ensureContainer(docker: Docker, cluster: ClusterKey, image: strin
 
 async function run(docker: Docker, c: Docker.Container, cmd: string[]): Promise<{ code: number; text: string }> {
   const exec = await c.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
-  const stream = (await exec.start({ hijack: true, stdin: false } as any)) as unknown as NodeJS.ReadableStream;
+  const stream: NodeJS.ReadableStream = await exec.start({ hijack: true, stdin: false });
   const out = new PassThrough();
   let text = '';
   out.on('data', (d) => (text += d));

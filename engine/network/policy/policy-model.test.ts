@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { computePolicyModel, policyPods, type PolicyModel } from './policy-model';
 import type { KubeObject } from '../../kinds/types';
 
-const pod = (name: string, ns: string, ip: string | undefined, labels: Record<string, string>, extra: any = {}): KubeObject => ({
+interface PodExtra {
+  ports?: { name: string; containerPort: number; protocol?: string }[];
+  hostNetwork?: boolean;
+  phase?: string;
+}
+const pod = (name: string, ns: string, ip: string | undefined, labels: Record<string, string>, extra: PodExtra = {}): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name, namespace: ns, labels },
@@ -15,7 +20,7 @@ const ns = (name: string, labels: Record<string, string> = {}): KubeObject => ({
   kind: 'Namespace',
   metadata: { name, labels: { 'kubernetes.io/metadata.name': name, ...labels } },
 });
-const np = (ns: string, spec: any): KubeObject => ({
+const np = (ns: string, spec: Record<string, unknown>): KubeObject => ({
   apiVersion: 'networking.k8s.io/v1',
   kind: 'NetworkPolicy',
   metadata: { name: 'p', namespace: ns },

@@ -41,16 +41,45 @@ export interface PolicyModel {
   egress: Map<string, Allow[]>;
 }
 
+// The fields read here, typed (KubeObject leaves spec and status open).
+interface PodFields {
+  spec?: { hostNetwork?: boolean; containers?: { ports?: { name?: string; containerPort: number; protocol?: string }[] }[] };
+  status?: { podIP?: string; phase?: string };
+}
+type Selector = { matchLabels?: Record<string, string>; matchExpressions?: unknown[] };
+interface PolicyPeer {
+  podSelector?: Selector;
+  namespaceSelector?: Selector;
+  ipBlock?: { cidr: string; except?: string[] };
+}
+interface PolicyPort {
+  protocol?: string;
+  port?: number | string;
+  endPort?: number;
+}
+interface PolicyRule {
+  from?: PolicyPeer[];
+  to?: PolicyPeer[];
+  ports?: PolicyPort[];
+}
+interface PolicySpec {
+  podSelector?: Selector;
+  policyTypes?: string[];
+  ingress?: PolicyRule[];
+  egress?: PolicyRule[];
+}
+
 const proto = (p: unknown): Protocol => (p === 'UDP' ? 'udp' : p === 'SCTP' ? 'sctp' : 'tcp');
 
 /** The pods policies apply to: with an IP, not hostNetwork (that is the node's address), not finished. */
 export function policyPods(pods: KubeObject[]): PolicyPod[] {
   const out: PolicyPod[] = [];
   for (const p of pods) {
-    const ip = p.status?.podIP;
-    if (!ip || p.spec?.hostNetwork || p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') continue;
+    const { spec, status } = p as PodFields;
+    const ip = status?.podIP;
+    if (!ip || spec?.hostNetwork || status?.phase === 'Succeeded' || status?.phase === 'Failed') continue;
     const ports: PolicyPod['ports'] = [];
-    for (const c of p.spec?.containers ?? [])
+    for (const c of spec?.containers ?? [])
       for (const cp of c.ports ?? []) if (cp.name) ports.push({ name: cp.name, port: cp.containerPort, protocol: proto(cp.protocol) });
     out.push({ ip, namespace: p.metadata.namespace ?? 'default', labels: p.metadata.labels ?? {}, ports });
   }
@@ -64,7 +93,7 @@ interface RulePort {
   endPort?: number;
 }
 
-function rulePorts(ports: any[] | undefined): RulePort[] | undefined {
+function rulePorts(ports: PolicyPort[] | undefined): RulePort[] | undefined {
   if (!ports?.length) return undefined;
   return ports.map((p) => {
     const protocol = proto(p?.protocol);
@@ -96,7 +125,7 @@ export function computePolicyModel(input: { pods: PolicyPod[]; namespaces: KubeO
   const byIp = new Map(input.pods.map((p) => [p.ip, p]));
   const model: PolicyModel = { ingress: new Map(), egress: new Map() };
 
-  const peerOf = (peer: any, policyNs: string): Peer | undefined => {
+  const peerOf = (peer: PolicyPeer, policyNs: string): Peer | undefined => {
     if (peer?.ipBlock) return { cidr: peer.ipBlock.cidr, except: peer.ipBlock.except ?? [] };
     if (!peer?.podSelector && !peer?.namespaceSelector) return undefined; // invalid; selects nobody
     const ips = input.pods
@@ -113,17 +142,17 @@ export function computePolicyModel(input: { pods: PolicyPod[]; namespaces: KubeO
 
   for (const pol of input.policies) {
     const ns = pol.metadata.namespace ?? 'default';
-    const spec = pol.spec ?? {};
+    const spec = (pol.spec ?? {}) as PolicySpec;
     const types: string[] = spec.policyTypes?.length ? spec.policyTypes : spec.egress?.length ? ['Ingress', 'Egress'] : ['Ingress'];
     const selected = input.pods.filter((p) => p.namespace === ns && selectorMatches(spec.podSelector ?? {}, p.labels));
     if (!selected.length) continue;
     for (const dir of ['Ingress', 'Egress'] as const) {
       if (!types.includes(dir)) continue;
       const into = dir === 'Ingress' ? model.ingress : model.egress;
-      const rules: any[] = (dir === 'Ingress' ? spec.ingress : spec.egress) ?? [];
+      const rules: PolicyRule[] = (dir === 'Ingress' ? spec.ingress : spec.egress) ?? [];
       for (const pod of selected) if (!into.has(pod.ip)) into.set(pod.ip, []);
       for (const rule of rules) {
-        const rawPeers: any[] | undefined = dir === 'Ingress' ? rule?.from : rule?.to;
+        const rawPeers: PolicyPeer[] | undefined = dir === 'Ingress' ? rule?.from : rule?.to;
         const peers: Peer[] = rawPeers?.length
           ? rawPeers.map((p) => peerOf(p, ns)).filter((p): p is Peer => !!p && !('ips' in p && !p.ips.length))
           : [{ any: true }];

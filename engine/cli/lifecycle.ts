@@ -36,6 +36,7 @@ export async function statusCommand(flags: Flags, io: CliIo): Promise<number> {
   if (s.pid === undefined) return 1;
   io.out(`  ready:      ${s.ready ? 'yes' : `no (${s.reason})`}`);
   if (s.serviceProxy) io.out(`  services:   ${s.serviceProxy}`);
+  if (s.networkPolicy) io.out(`  policies:   ${s.networkPolicy}`);
   return s.ready ? 0 : 1;
 }
 

@@ -26,12 +26,14 @@ export interface ClusterStatus {
   reason?: string;
   /** How Service traffic runs ("kernel: nftables DNAT", "userspace: why"), as the running cluster recorded it. */
   serviceProxy?: string;
+  /** NetworkPolicy enforcement ("enforced (nftables)" or "NOT ENFORCED: why"), while any policy isolates a pod. */
+  networkPolicy?: string;
 }
 
 /** Written by engine/network/network-controller.ts (SERVICE_PROXY_FILE) when the agent reports its mode. */
-function readServiceProxy(dir: string): string | undefined {
+function readServiceProxy(dir: string, file = 'service-proxy'): string | undefined {
   try {
-    return readFileSync(join(dir, 'service-proxy'), 'utf8').trim() || undefined;
+    return readFileSync(join(dir, file), 'utf8').trim() || undefined;
   } catch {
     return undefined;
   }
@@ -57,7 +59,17 @@ export async function clusterStatus(dataDir: string, name: string, readyTimeoutM
     return { name, paths, config, pid, ready: false, url, reason: 'admin credentials missing' };
   }
   const r = await probeReadyz(url, creds, readyTimeoutMs);
-  return { name, paths, config, pid, ready: r.ready, reason: r.reason, url, serviceProxy: readServiceProxy(paths.dir) };
+  return {
+    name,
+    paths,
+    config,
+    pid,
+    ready: r.ready,
+    reason: r.reason,
+    url,
+    serviceProxy: readServiceProxy(paths.dir),
+    networkPolicy: readServiceProxy(paths.dir, 'network-policy'),
+  };
 }
 
 /** Names of the clusters under dataDir (a valid name and a cluster.json), sorted. */

@@ -22,6 +22,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { createHostRelay } from './host-relay';
 import type { PortRoute, ServiceRoute } from './table';
 import { join } from 'node:path';
+import { startPolicyController } from './policy/policy-controller';
+import { applyHostPolicy, hostPolicyTarget } from './policy/policy-host';
+import { ensureAgentImage } from './agent-image';
 
 export interface NetworkControllerOptions {
   /** The agent's own identity: reads Services and EndpointSlices, writes LoadBalancer status. */
@@ -96,6 +99,24 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
   });
   const listeners = createHostListeners({ log, relay: (client, ip, port) => hostRelay.relay(client, ip, port) });
 
+  const dockerClient = async () => o.docker ?? new (await import('dockerode')).default();
+  const policy = startPolicyController({
+    client: o.client,
+    cluster: o.cluster,
+    clusterDir: o.clusterDir,
+    plan: o.plan,
+    host: {
+      target: async () => hostPolicyTarget(await dockerClient(), o.cluster),
+      apply: async (script) => {
+        const docker = await dockerClient();
+        return applyHostPolicy(docker, o.cluster, await ensureAgentImage(docker, { log }), script);
+      },
+    },
+    onChange: () => schedule(),
+    event: (obj, type, reason, message) => events.event(obj, type as 'Warning', reason, message),
+    log,
+  });
+
   const informersReady = Promise.all([services.start(), slices.start()]);
   informersReady.catch((e) => log(`network: informers: ${e.message}`));
 
@@ -111,6 +132,7 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
       reverseTarget: (ip, port) => reverse.get(`${ip}:${port}`),
       onProxyMode(mode) {
         log(`network: Service traffic runs ${mode.mode === 'kernel' ? 'in the kernel' : 'through the userspace proxy'} (${mode.detail})`);
+        policy.setServiceProxy(mode.mode, mode.detail);
         // `skiff status` reads it (the process answers no local queries of its own).
         try {
           writeFileSync(join(o.clusterDir, SERVICE_PROXY_FILE), `${mode.mode}: ${mode.detail}\n`);
@@ -160,6 +182,8 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
     for (const svc of computed.table.services)
       for (const port of svc.ports) if (port.protocol === 'TCP') next.set(`${svc.ip}:${port.port}`, { svc, port });
     routes = next;
+    computed.table.policy = policy.agentScript();
+    computed.table.policyModel = policy.agentModel();
     const json = JSON.stringify(computed.table);
     if (json !== lastJson) {
       lastJson = json;
@@ -251,6 +275,7 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
   async function waitSynced(timeoutMs: number) {
     const l = await agent;
     await informersReady;
+    await policy.synced(); // its agent script rides on the table pushed next
     schedule(0);
     // The table for what is known now is pushed within the debounce; wait for that version.
     await new Promise((r) => setTimeout(r, debounceMs + 20));
@@ -276,6 +301,7 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
       if (retry) clearTimeout(retry);
       services.stop();
       slices.stop();
+      await policy.stop();
       listeners.close();
       await agent.then(
         (l) => l.close(),

@@ -1,6 +1,7 @@
 // The routing table Skiff pushes to the network agent, computed from Services and EndpointSlices
 // alone (pure): which ClusterIP:port goes to which ready endpoints, and every cluster DNS record.
 // The agent never talks to the API server; this is all it knows.
+import type { PolicyModelJson } from './policy/policy-check';
 import type { KubeObject } from '../kinds/types';
 import { isDialableEndpointIP } from '../kinds/endpoint-addresses';
 
@@ -50,6 +51,10 @@ export interface RoutingTable {
   dnsIP: string;
   services: ServiceRoute[];
   dns: DnsTable;
+  /** NetworkPolicy for Service traffic: an nft script for the agent's namespace (policy/policy-nft.ts). */
+  policy?: string;
+  /** The same policies for the userspace proxy (policy/policy-check.ts). */
+  policyModel?: PolicyModelJson;
 }
 
 export interface TableInput {

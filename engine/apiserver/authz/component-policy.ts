@@ -115,6 +115,9 @@ function skiffRoles(): KubeObject[] {
       rule(READ, [''], ['services']),
       rule(READ, ['discovery.k8s.io'], ['endpointslices']),
       rule(['patch', 'update'], [''], ['services/status']),
+      // NetworkPolicy enforcement: who is selected and where they are.
+      rule(READ, [''], ['pods', 'namespaces']),
+      rule(READ, ['networking.k8s.io'], ['networkpolicies']),
       ...EVENTS(),
     ]),
     // ingress-nginx's role, narrowed: TLS Secrets are read cluster-wide as it does.

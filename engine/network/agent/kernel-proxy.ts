@@ -13,6 +13,8 @@ export interface KernelProxy {
   mode(): ProxyMode;
   /** Installs the table's rules (kernel mode); a failure falls back to userspace for good. */
   apply(table: RoutingTable): Promise<void>;
+  /** Installs the NetworkPolicy filter for Service traffic (kernel mode; the host reports userspace as unenforced). */
+  applyPolicy(script: string): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function startKernelProxy(o: {
   const nft = o.nft ?? runNft;
   let state: NftState = { chains: new Set(), sets: new Set() };
   let mode: ProxyMode;
+  let policy = '';
   if (o.want === 'userspace') mode = { mode: 'userspace', detail: 'asked for (SKIFF_SERVICE_PROXY=userspace)' };
   else {
     const forwarding = (await readFile('/proc/sys/net/ipv4/ip_forward', 'utf8').catch(() => '0')).trim() === '1';
@@ -62,6 +65,17 @@ export async function startKernelProxy(o: {
         mode = { mode: 'userspace', detail: `applying rules failed, userspace from now on (${(e as Error).message})` };
         o.log(`service proxy: ${mode.detail}`);
         await nft(`delete table ip ${NFT_TABLE}\n`).catch(() => {});
+      }
+    },
+    async applyPolicy(script) {
+      if (mode.mode !== 'kernel' || script === policy) return undefined;
+      try {
+        await nft(script);
+        policy = script;
+        return undefined;
+      } catch (e) {
+        o.log(`network policy: applying the filter for Service traffic failed: ${(e as Error).message}`);
+        return `NetworkPolicy for Service traffic: ${(e as Error).message}`;
       }
     },
     async close() {

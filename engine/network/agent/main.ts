@@ -58,6 +58,8 @@ async function main() {
         const problems = await proxies.apply(table);
         // The kernel rules after the listeners: a port whose rule goes away still has its userspace proxy.
         await kernel.apply(table);
+        const policyProblem = await kernel.applyPolicy(table.policy ?? '');
+        if (policyProblem) problems.push(policyProblem);
         dns.setIndex(indexDns(table));
         await addresses.sync(wanted, 'exact'); // remove after the listeners closed
         control?.send({ type: 'applied', version: table.version, problems, proxy: kernel.mode() });

@@ -5,6 +5,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { PortRoute, RoutingTable, ServiceRoute, Endpoint } from '../table';
 import { joinSockets, formatGo } from '../protocol';
 import { createBalancer, endpointKey } from './balancer';
+import { modelFromJson, policyAllows } from '../policy/policy-check';
 import { createUdpProxy, type UdpProxy } from './udp-proxy';
 import type { ReversePool } from './reverse-pool';
 
@@ -24,6 +25,11 @@ export function createProxies(o: { reverse: ReversePool; log(line: string): void
   const tcp = new Map<string, Server>();
   const udp = new Map<string, UdpProxy>();
   const balancer = createBalancer();
+  let policy = modelFromJson(undefined);
+  // NetworkPolicy for proxied connections: only endpoints the client may reach (a pod client; the
+  // host's DIAL is node traffic, not filtered, as on the kernel path).
+  const permitted = (endpoints: Endpoint[], clientIP: string, protocol: 'tcp' | 'udp') =>
+    clientIP === '127.0.0.1' ? endpoints : endpoints.filter((e) => policyAllows(policy, clientIP, e.ip, protocol, e.port));
 
   const keyOf = (ip: string, port: number, protocol: string) => `${ip}:${port}/${protocol}`;
 
@@ -33,7 +39,7 @@ export function createProxies(o: { reverse: ReversePool; log(line: string): void
     for (let i = 0; i < ATTEMPTS; i++) {
       const r = routes.get(key); // re-read: the table may have changed meanwhile
       if (!r) return undefined;
-      const ep = balancer.pick(key, r.port.endpoints, clientIP, r.svc.affinitySeconds, tried);
+      const ep = balancer.pick(key, permitted(r.port.endpoints, clientIP, 'tcp'), clientIP, r.svc.affinitySeconds, tried);
       if (!ep) return undefined;
       tried.add(endpointKey(ep));
       const s = await tryConnect(ep).catch(() => undefined);
@@ -87,6 +93,7 @@ export function createProxies(o: { reverse: ReversePool; log(line: string): void
     async apply(table) {
       const problems: string[] = [];
       routes.clear();
+      policy = modelFromJson(table.policyModel);
       for (const svc of table.services) for (const port of svc.ports) routes.set(keyOf(svc.ip, port.port, port.protocol), { svc, port });
       balancer.retain(new Set(routes.keys()));
       for (const [key, server] of tcp)
@@ -110,7 +117,7 @@ export function createProxies(o: { reverse: ReversePool; log(line: string): void
                 port: port.port,
                 pick: (clientIP) => {
                   const r = routes.get(key);
-                  return r ? balancer.pick(key, r.port.endpoints, clientIP, r.svc.affinitySeconds) : undefined;
+                  return r ? balancer.pick(key, permitted(r.port.endpoints, clientIP, 'udp'), clientIP, r.svc.affinitySeconds) : undefined;
                 },
                 valid: (ep) => !!routes.get(key)?.port.endpoints.some((e) => e.ip === ep.ip && e.port === ep.port),
                 log: o.log,

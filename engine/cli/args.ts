@@ -10,7 +10,20 @@ import type { NodeRuntime } from '../cluster/components';
 import type { PodSecurityLevel } from '../cluster/cluster-config';
 import { UPSTREAM_TIMINGS } from '../client/leader-election';
 
-export const COMMANDS = ['start', 'stop', 'status', 'delete', 'kubeconfig', 'node', 'snapshot', 'token', 'join', 'leave', 'help', 'version'] as const;
+export const COMMANDS = [
+  'start',
+  'stop',
+  'status',
+  'delete',
+  'kubeconfig',
+  'node',
+  'snapshot',
+  'token',
+  'join',
+  'leave',
+  'help',
+  'version',
+] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface Flags {

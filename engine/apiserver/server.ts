@@ -72,17 +72,19 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? (() => {});
   const span = opts.trace ?? (<T>(_phase: string, work: () => Promise<T>) => work());
-  const core = await span('core', async () =>
-    createApiCore({
-      store: opts.store,
-      serviceCIDR: opts.serviceCIDR ?? '10.96.0.0/12',
-      log: opts.log,
-      serviceAccountKey: opts.serviceAccountKey,
-      serviceAccountVerifyKeys: opts.serviceAccountVerifyKeys,
-      caCert: opts.tls.clientCA,
-      rbac: opts.rbac,
-      podSecurity: opts.podSecurity,
-    }),
+  const core = await span('core', () =>
+    Promise.resolve().then(() =>
+      createApiCore({
+        store: opts.store,
+        serviceCIDR: opts.serviceCIDR ?? '10.96.0.0/12',
+        log: opts.log,
+        serviceAccountKey: opts.serviceAccountKey,
+        serviceAccountVerifyKeys: opts.serviceAccountVerifyKeys,
+        caCert: opts.tls.clientCA,
+        rbac: opts.rbac,
+        podSecurity: opts.podSecurity,
+      }),
+    ),
   );
   const tokens = opts.tokens ?? {};
   const metricsApi = createMetricsApi({ source: () => core.metrics.source?.(), client: createInProcessClient(core) });

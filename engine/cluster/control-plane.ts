@@ -176,8 +176,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       // The node's first status needs docker info/version, which wait behind container starts:
       // read them now, while the engine is idle, instead of once the network agent is starting.
       hostFacts = readHostFacts();
-      const prepare = deps.prepareNetwork;
-      plan = await trace.span('docker network', () => prepare(ref, saved?.podCIDR?.replace(/\/17$/, '/16'), log));
+      const prepareNetwork = deps.prepareNetwork.bind(deps);
+      plan = await trace.span('docker network', () => prepareNetwork(ref, saved?.podCIDR?.replace(/\/17$/, '/16'), log));
       step('network', `pods ${plan.podRange}, services ${plan.serviceCIDR}, dns ${plan.dnsIP}`);
     }
   }

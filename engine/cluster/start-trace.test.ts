@@ -21,11 +21,17 @@ test('a span prints when it began and how long it took, also when it fails; mark
     (l) => lines.push(l),
     () => clock,
   );
-  assert.equal(await trace.span('pki', async () => ((clock += 40), 'done')), 'done');
+  assert.equal(
+    await trace.span('pki', () => {
+      clock += 40;
+      return Promise.resolve('done');
+    }),
+    'done',
+  );
   await assert.rejects(
-    trace.span('store open', async () => {
+    trace.span('store open', () => {
       clock += 5;
-      throw new Error('locked');
+      return Promise.reject(new Error('locked'));
     }),
     /locked/,
   );
@@ -33,7 +39,7 @@ test('a span prints when it began and how long it took, also when it fails; mark
   assert.match(lines[0], /^trace start: \+\s+100 ms {2}pki\s+40 ms$/);
   assert.match(lines[1], /^trace start: \+\s+140 ms {2}store open\s+5 ms$/);
   assert.match(lines[2], /^trace start: \+\s+145 ms {2}node n1 Ready$/);
-  assert.equal(await noTrace.span('x', async () => 7), 7, 'no trace only runs the work');
+  assert.equal(await noTrace.span('x', () => Promise.resolve(7)), 7, 'no trace only runs the work');
 });
 
 test('the control plane traces each phase of its start, the API server phases inside its own', async () => {
@@ -45,10 +51,10 @@ test('the control plane traces each phase of its start, the API server phases in
       dataDir,
       trace: createStartTrace((l) => lines.push(l)),
       deps: {
-        openStore: async () => ({ close: async () => {} }) as unknown as Store,
+        openStore: () => Promise.resolve({ close: () => Promise.resolve() } as unknown as Store),
         async startApiServer(o) {
-          await o.trace?.('bootstrap', async () => {});
-          return { port: 41999, url: 'https://127.0.0.1:41999', close: async () => {} };
+          await o.trace?.('bootstrap', () => Promise.resolve());
+          return { port: 41999, url: 'https://127.0.0.1:41999', close: () => Promise.resolve() };
         },
       },
     });

@@ -50,15 +50,16 @@ export function traceNodesReady(trace: StartTrace, client: KubeClient, nodes: nu
       (c) => c.type === 'Ready' && c.status === 'True' && Date.parse(c.lastHeartbeatTime ?? '') >= since,
     );
   let finished = false;
-  let handle: WatchHandle | undefined;
+  // Held in an object: the watch may report every node Ready (and finish) before watch() returns.
+  const w: { handle?: WatchHandle } = {};
   const timer = setTimeout(() => done(), limitMs);
   timer.unref?.();
   const done = () => {
     finished = true;
     clearTimeout(timer);
-    handle?.stop();
+    w.handle?.stop();
   };
-  handle = client.watch(
+  w.handle = client.watch(
     R.nodes,
     undefined,
     {},
@@ -71,5 +72,5 @@ export function traceNodesReady(trace: StartTrace, client: KubeClient, nodes: nu
     },
     () => {},
   );
-  if (finished) handle.stop(); // every node was Ready before watch() returned
+  if (finished) w.handle.stop(); // every node was Ready before watch() returned
 }

@@ -2,7 +2,7 @@
 // answers 200 and when a watch of its Nodes first sees one Ready with a heartbeat from this
 // start (a warm cluster's stored node still says Ready from the last run). It reads the
 // cluster's own PKI files as soon as they exist, so a cold start is seen before its kubeconfig.
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- API JSON read untyped, as a user's script would */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- API JSON read untyped, as a user's script would */
 import { existsSync, readFileSync } from 'node:fs';
 import { request, type RequestOptions } from 'node:https';
 import { join } from 'node:path';
@@ -52,9 +52,10 @@ export function observeStart(pkiDir: string, port: number, since: number, wallSi
   })();
 
   // Heartbeats are RFC 3339 seconds: anything from the spawn's second on is this start's.
-  const fresh = (node: any) =>
+  type NodeConditions = { status?: { conditions?: { type: string; status: string; lastHeartbeatTime?: string }[] } };
+  const fresh = (node: NodeConditions | undefined) =>
     (node?.status?.conditions ?? []).some(
-      (c: any) => c.type === 'Ready' && c.status === 'True' && Date.parse(c.lastHeartbeatTime) >= Math.floor(wallSince / 1000) * 1000,
+      (c) => c.type === 'Ready' && c.status === 'True' && Date.parse(c.lastHeartbeatTime ?? '') >= Math.floor(wallSince / 1000) * 1000,
     );
   const nodeReady = (async () => {
     await readyz;
@@ -68,7 +69,7 @@ export function observeStart(pkiDir: string, port: number, since: number, wallSi
           while ((i = buf.indexOf('\n')) >= 0) {
             const event = JSON.parse(buf.slice(0, i));
             buf = buf.slice(i + 1);
-            if (fresh(event.object)) return performance.now() - since;
+            if (fresh(event.object as NodeConditions | undefined)) return performance.now() - since;
           }
         }
       } catch {

@@ -91,6 +91,19 @@ test('starting a cluster shows progress and lands on its overview when running',
   assert.equal(store.getState().following, undefined);
 });
 
+test('on the first-run screen, a cluster started elsewhere is followed to its overview', async () => {
+  const { host, emit } = fakeHost();
+  const store = createAppStore({ host, k8s, later: () => {} });
+  store.getState().init();
+  await tick();
+  assert.equal(store.getState().view.kind, 'start');
+  emit({ type: 'cluster', cluster: cluster('starting', 'cli') });
+  assert.deepEqual(store.getState().view, { kind: 'progress', cluster: 'cli' });
+  emit({ type: 'cluster', cluster: cluster('running', 'cli') });
+  assert.equal(store.getState().view.kind, 'overview');
+  assert.equal(store.getState().profile, 'skiff-cli');
+});
+
 test('a running event that beats the POST answer is not overwritten by the older snapshot', async () => {
   let emitLater!: () => void;
   const { host, emit } = fakeHost({

@@ -106,6 +106,9 @@ export function createAppStore(deps: AppStoreDeps): AppStore {
       if (s.following === c.name && c.state === 'running') {
         set({ following: undefined, profile: localProfile(c), view: { kind: 'overview' }, selection: undefined });
         get().loadDiscovery(localProfile(c), true);
+      } else if (s.loaded && !s.profile && !s.following && s.view.kind === 'start' && c.state !== 'stopped') {
+        // On the first-run screen a cluster started elsewhere (`skiff start`, another window) is followed.
+        settle();
       }
     };
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { startAppFixture, startClusterThroughApp, type AppFixture } from './app-fixture';
 import { seriousViolations } from './axe';
-import { screenshot } from './browser';
+import { screenshot, reload, goto } from './browser';
 import { waitFor } from '../wait-for';
 
 const CLUSTER = 'a11y';
@@ -25,7 +25,7 @@ before(async () => {
     data: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'seen' }, spec: { containers: [{ name: 'main', image: 'busybox' }] } },
   });
   assert.equal(pod.status(), 201, await pod.text());
-  await page.reload();
+  await reload(page);
   await page.locator('[data-testid="node-row"][data-ready="true"]').first().waitFor({ timeout: 60_000 });
 });
 after(async () => {
@@ -36,7 +36,7 @@ after(async () => {
 for (const scheme of ['light', 'dark'] as const) {
   void test(`axe: no serious or critical violations (${scheme})`, async () => {
     await page.emulateMedia({ colorScheme: scheme });
-    await page.goto(`${f.url}/#/c/${PROFILE}`);
+    await goto(page, `${f.url}/#/c/${PROFILE}`);
     await page.getByTestId('overview').waitFor();
     const found = await serious('overview');
     await page.getByTestId('nav-pods').click();

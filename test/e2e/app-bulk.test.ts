@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { waitFor } from '../wait-for';
 import { startAppFixture, startClusterThroughApp, type AppFixture } from './app-fixture';
 import { seriousViolations } from './axe';
-import { screenshot } from './browser';
+import { screenshot, goto } from './browser';
 
 let f: AppFixture;
 let page: Page;
@@ -50,7 +50,7 @@ after(async () => {
 });
 
 void test('bulk delete: three pods marked three ways, one confirmation listing them, all gone, the fourth kept', async () => {
-  await page.goto(`${f.url}/#/c/${profile}/core/pods?ns=default`);
+  await goto(page, `${f.url}/#/c/${profile}/core/pods?ns=default`);
   await row('keep').waitFor({ timeout: 20_000 });
   await row('b1').getByTestId('row-mark').check();
   await row('b2').click({ modifiers: ['ControlOrMeta'] });
@@ -77,7 +77,7 @@ void test('bulk delete: three pods marked three ways, one confirmation listing t
 });
 
 void test('bulk scale: two Deployments marked with "mark all", scaled to 3 in one go', async () => {
-  await page.goto(`${f.url}/#/c/${profile}/apps/deployments?ns=default`);
+  await goto(page, `${f.url}/#/c/${profile}/apps/deployments?ns=default`);
   await row('d2').waitFor({ timeout: 20_000 });
   await page.getByTestId('mark-all').check();
   await until('2 marked', async () => (await page.getByTestId('bulk-count').innerText()) === '2 marked');
@@ -94,7 +94,7 @@ void test('bulk scale: two Deployments marked with "mark all", scaled to 3 in on
 });
 
 void test('the palette finds objects of any kind by name, not only the list on screen', async () => {
-  await page.goto(`${f.url}/#/c/${profile}/core/pods?ns=default`);
+  await goto(page, `${f.url}/#/c/${profile}/core/pods?ns=default`);
   await row('keep').waitFor({ timeout: 20_000 });
   await page.keyboard.press('ControlOrMeta+K');
   await page.getByTestId('palette-input').fill('d2');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startApp } from '../../electron/host/app-main';
 import { waitFor } from '../wait-for';
-import { launchBrowser } from './browser';
+import { launchBrowser, goto } from './browser';
 
 const BIN = join(new URL('../..', import.meta.url).pathname, 'bin', 'skiff.mjs');
 
@@ -35,7 +35,7 @@ export async function startAppFixture(env: Record<string, string> = {}, opts: { 
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const login = async () => {
     await page.context().setExtraHTTPHeaders({}); // not the last host's secret
-    await page.goto(app.launchUrl);
+    await goto(page, app.launchUrl);
     const secret = await page.waitForFunction(() => sessionStorage.getItem('skiff.session'), undefined, { timeout: 15_000 });
     if (opts.sessionHeader !== false) await page.context().setExtraHTTPHeaders({ 'X-Skiff-Session': String(await secret.jsonValue()) });
   };

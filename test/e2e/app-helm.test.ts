@@ -11,7 +11,7 @@ import { helmRunner } from '../testing/helm-run';
 import { waitFor } from '../wait-for';
 import { startAppFixture, startClusterThroughApp, type AppFixture } from './app-fixture';
 import { seriousViolations } from './axe';
-import { screenshot } from './browser';
+import { screenshot, reload, goto } from './browser';
 
 const CLUSTER = 'helmui';
 let helm3: string | undefined;
@@ -44,7 +44,7 @@ after(async () => {
 
 void test('Helm releases: both Helm versions listed with revision, chart, app version and status; the panel shows history and values', async (t) => {
   if (!f) return t.skip('Helm binaries not available');
-  await page.goto(`${f.url}/#/c/${profile}`);
+  await goto(page, `${f.url}/#/c/${profile}`);
   await page.getByTestId('nav-helm-releases').click();
   const row = (name: string) => page.locator(`[data-testid="helm-row"][data-name="${name}"]`);
   await row('web').waitFor({ timeout: 20_000 });
@@ -74,7 +74,7 @@ void test('Helm releases: both Helm versions listed with revision, chart, app ve
   assert.match(await panel.getByTestId('helm-text').innerText(), /kind: Deployment/);
   // A deep link: the route names the release.
   assert.equal(await page.evaluate(() => location.hash), `#/c/${profile}/helm/shop/web`);
-  await page.reload();
+  await reload(page);
   await page.locator('[data-testid="helm-panel"][data-name="web"]').waitFor({ timeout: 20_000 });
   await screenshot(page, 'helm-releases');
   assert.deepEqual(await seriousViolations(page, 'helm releases'), []);

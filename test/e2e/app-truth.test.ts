@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { startTestApiServer, type TestApiServer } from '../../electron/host/testing/test-api-server';
 import { startAppFixture, type AppFixture } from './app-fixture';
-import { screenshot } from './browser';
+import { screenshot, reload } from './browser';
 import { waitFor } from '../wait-for';
 
 const CLUSTER = 'truth';
@@ -34,7 +34,7 @@ before(async () => {
     },
     90_000,
   );
-  await page.reload(); // the page opened before the cluster existed: land on its overview
+  await reload(page); // the page opened before the cluster existed: land on its overview
   await page.locator('[data-testid="node-row"][data-ready="true"]').first().waitFor({ timeout: 60_000 });
 });
 // A test that failed half-way must not leave the editor over the next one.

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { describeDocker } from '../docker/docker-available';
 import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from '../docker/images';
 import { startAppFixture, type AppFixture } from './app-fixture';
-import { screenshot } from './browser';
+import { screenshot, reload } from './browser';
 import { waitFor } from '../wait-for';
 
 const CLUSTER = 'why';
@@ -78,7 +78,7 @@ await describeDocker('why is it broken: the app with a Docker node', () => {
       },
       90_000,
     );
-    await page.reload(); // the page opened before the cluster existed: land on its overview
+    await reload(page); // the page opened before the cluster existed: land on its overview
     await page.locator('[data-testid="node-row"][data-ready="true"]').first().waitFor({ timeout: 90_000 });
     // Both started now; the tests below look at them when they need them.
     // In a namespace of its own, so the Overview's counts there are about it alone.

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { describeDocker } from '../docker/docker-available';
 import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from '../docker/images';
 import { startAppFixture, type AppFixture } from './app-fixture';
-import { screenshot } from './browser';
+import { screenshot, reload } from './browser';
 import { waitFor } from '../wait-for';
 
 const CLUSTER = 'wsp';
@@ -73,7 +73,7 @@ await describeDocker('a durable workspace: the app with a Docker node', () => {
       },
     });
     assert.equal(pod.status(), 201, await pod.text());
-    await page.reload(); // the page opened before the cluster existed: land on its overview
+    await reload(page); // the page opened before the cluster existed: land on its overview
     await page.locator('[data-testid="node-row"][data-ready="true"]').first().waitFor({ timeout: 90_000 });
   });
   after(async () => {
@@ -122,7 +122,7 @@ await describeDocker('a durable workspace: the app with a Docker node', () => {
     });
     await screenshot(page, 'workspace-01-before-reload');
 
-    await page.reload();
+    await reload(page);
     await assertRestored('after a reload', 'kept-from-before');
     await typeInShell(page, 'echo after-reload-$((6*7))', 'after-reload-42');
     await screenshot(page, 'workspace-02-after-reload');

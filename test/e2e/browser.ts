@@ -25,3 +25,19 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) }).catch(() => {});
 }
+
+// Chromium aborts a navigation with ERR_NETWORK_CHANGED when a network interface appears or
+// goes (Docker tests running beside these add and remove bridges); the navigation is repeated.
+async function navigate<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (err) {
+      if (attempt >= 4 || !String(err).includes('ERR_NETWORK_CHANGED')) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+export const reload = (page: Page) => navigate(() => page.reload());
+export const goto = (page: Page, url: string) => navigate(() => page.goto(url));

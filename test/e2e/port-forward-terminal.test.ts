@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { describeDocker } from '../docker/docker-available';
 import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from '../docker/images';
 import { startAppFixture, type AppFixture } from './app-fixture';
-import { screenshot } from './browser';
+import { screenshot, reload } from './browser';
 import { waitFor } from '../wait-for';
 
 const PROFILE = 'skiff-local';
@@ -109,7 +109,7 @@ await describeDocker('port-forwards and local terminals in the app', async () =>
       },
       60_000,
     );
-    await page.reload(); // the page opened before the cluster existed: land on its overview
+    await reload(page); // the page opened before the cluster existed: land on its overview
   });
 
   after(async () => {

@@ -32,10 +32,10 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function manager(events: HostEvent[]): ClusterManager {
+function manager(events: HostEvent[], livenessMs?: number): ClusterManager {
   const hub = createEventHub();
   hub.subscribe((e) => events.push(e));
-  const m = createClusterManager({ dataDir, hub, env, pollMs: 0 });
+  const m = createClusterManager({ dataDir, hub, env, pollMs: 0, livenessMs });
   createLocalProfiles({ dataDir, clusters: m, hub });
   return m;
 }
@@ -262,3 +262,31 @@ test(
     }
   },
 );
+
+test('a status poll that comes before the liveness check still tells a kill -9 as a crash, not a stop', { timeout: 60_000 }, async () => {
+  const events: HostEvent[] = [];
+  const m = manager(events, 0); // no liveness timer: only the poll can notice
+  const name = 'polled';
+  try {
+    await m.start({ name, runtime: 'simulated' });
+    await until('running', () => events.find((e) => e.type === 'cluster' && e.cluster.name === name && e.cluster.state === 'running'));
+    const pid = runningPid(join(dataDir, name, 'skiff.pid'));
+    assert.ok(pid, 'the cluster process runs');
+    process.kill(pid, 'SIGKILL');
+    await until('gone', () => {
+      try {
+        process.kill(pid, 0);
+        return undefined;
+      } catch {
+        return true;
+      }
+    });
+    const seen = (await m.list()).find((c) => c.name === name);
+    assert.equal(seen?.state, 'failed');
+    assert.equal(seen?.crashed, true);
+  } finally {
+    const pid = runningPid(join(dataDir, name, 'skiff.pid'));
+    if (pid) process.kill(pid, 'SIGKILL');
+    m.close();
+  }
+});

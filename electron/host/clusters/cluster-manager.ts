@@ -188,6 +188,8 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
   }
 
   async function refresh(): Promise<void> {
+    // A process that died under us is a crash, told as one, before the status read calls it stopped.
+    checkLiveness();
     const names = lifecycle.list();
     await Promise.all(names.map((n) => refreshOne(n).catch((err) => log(`host: cannot read cluster "${n}": ${(err as Error).message}`))));
     for (const [name, e] of entries) {

@@ -2,7 +2,7 @@
 // metadata.managedFields as objects are created and changed, and runs server-side apply over the
 // pure logic in patch/apply/. Resource types come from the kinds' schemas, built once per kind.
 import type { KindDef, KubeObject } from '../kinds/types';
-import type { SchemaNode } from '../kinds/schema-types';
+import type { SchemaNode } from '../kinds/schema/schema-types';
 import type { ApplyType } from './patch/apply/apply-type';
 import { fromCustomSchema, fromSchemaNode } from './patch/apply/schema-adapters';
 import { decodeManaged, encodeManaged, type Managed } from './patch/apply/managed-fields';

@@ -1,6 +1,6 @@
 // What the resource handlers need, passed in explicitly by the server's factory.
 import type { KindDef, KubeObject } from '../kinds/types';
-import type { SchemaNode } from '../kinds/schema-types';
+import type { SchemaNode } from '../kinds/schema/schema-types';
 import type { Store } from '../store/types';
 import type { Resources } from './resource-store';
 import type { ObjectChecker } from './field-validation';

@@ -11,7 +11,7 @@ import { toTable } from './table';
 import { serveWatch } from './watch';
 import { apiVersionOf } from './object-meta';
 import { buildFilter, checkTypeMeta, deleteOptions, readObject, readPatch } from './request-decoding';
-import { handleSubresource } from './subresources';
+import { handleSubresource } from './subresources/subresources';
 import { collectingRequest, type AdmissionRequest } from './admission/admission-request';
 import { mediaType } from './body';
 import { APPLY_PATCH_TYPES, fieldManagerOf, handleApply } from './apply-handler';

@@ -5,7 +5,7 @@
 import type { KindDef, KubeObject, FieldError } from '../kinds/types';
 import { ConflictError, KeyExistsError, NotFoundError, type Store, type KeyValue } from '../store/types';
 import { errors, ApiError } from './status';
-import { createResourceLists } from './resource-lists';
+import { createResourceLists } from './discovery/resource-lists';
 import { present, presentAll, toStorageVersion, type Converter } from './crd/conversion-webhook';
 import { decodeObject, encodeObject, objectKey } from './storage-keys';
 import type { FieldManager } from './field-manager';

@@ -5,13 +5,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Store } from '../store/types';
 import { parseRoute, type KindLookup, type Route } from './routes';
 import { errors } from './status';
-import { authenticate, type TokenTable } from './authn';
-import { apiGroup, apiGroupList, apiResourceList, apiVersions, groupVersions } from './discovery';
+import { authenticate, type TokenTable } from './authn/authn';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, groupVersions } from './discovery/discovery';
 import { appendWarnings, handleResource } from './handlers';
 import { createApiCore, type ApiCore } from './api-core';
 import { bootstrapCluster } from './bootstrap';
-import { versionInfo } from './version';
-import { handlePodUpgrade } from './pod-upgrade';
+import { versionInfo } from './discovery/version';
+import { handlePodUpgrade } from './streaming/pod-upgrade';
 import { createMetricsApi, isMetricsRoute, METRICS_GROUP, METRICS_VERSION, metricsResourceList, withMetricsGroup } from './metrics-api';
 import { onClientError, rawStatusReply, replyError, requestLine, toApiError } from './error-replies';
 import { createInflightLimit, isLongRunning } from './inflight-limit';
@@ -22,9 +22,9 @@ import {
   negotiateAggregated,
   type AggregatedVersion,
   type ExtraGroup,
-} from './discovery-aggregated';
+} from './discovery/discovery-aggregated';
 import { createInProcessClient } from './in-process-client';
-import { sendOidc } from './oidc-discovery';
+import { sendOidc } from './authn/oidc-discovery';
 import { parseBool } from '../apimachinery/parse-bool';
 import type { PodSecurityConfig } from './admission/pod-security/config';
 import type { AuditRecord, Auditor } from './audit/auditor';

@@ -7,7 +7,7 @@
 import { R } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
 import type { KubeObject } from '../kinds/types';
-import { KUBELET_CLIENT_SIGNER, csrCondition, csrRequestPem } from '../kinds/kinds-certificates';
+import { KUBELET_CLIENT_SIGNER, csrCondition, csrRequestPem } from '../kinds/defs/kinds-certificates';
 import { readCsr, type CsrFacts } from '../pki/csr';
 import type { Controller, ControllerDeps } from './types';
 

@@ -6,7 +6,7 @@
 import { R } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
 import type { KubeObject } from '../kinds/types';
-import { KUBELET_CLIENT_SIGNER, csrCondition, csrRequestPem } from '../kinds/kinds-certificates';
+import { KUBELET_CLIENT_SIGNER, csrCondition, csrRequestPem } from '../kinds/defs/kinds-certificates';
 import { readCsr, signCsr } from '../pki/csr';
 import { isKubeletClientRequest } from './csr-approving';
 import type { Controller, ControllerDeps } from './types';

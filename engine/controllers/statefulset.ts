@@ -14,7 +14,7 @@ import { createExpectations } from './util/expectations';
 import { ignoreNotFound } from './util/not-found';
 import { createOwnerIndex, observe } from './util/owner-index';
 import { isPodAvailable, isPodRunningAndReady, isPodTerminal } from './util/pod-predicates';
-import { selectorMatches } from '../kinds/validation';
+import { selectorMatches } from '../kinds/validation/validation';
 import { claimName, newClaim, newStatefulPod, ordinalOf } from './statefulset-pods';
 
 type Obj = Record<string, any>;

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatFieldError } from './validation';
+import { formatFieldError } from './validation/validation';
 import { endpointIPProblems, ipBytes, isDialableEndpointIP } from './endpoint-addresses';
-import { endpointSliceKind } from './kinds-networking';
-import { endpointsKind } from './kinds-core';
+import { endpointSliceKind } from './defs/kinds-networking';
+import { endpointsKind } from './defs/kinds-core';
 
 test('special addresses, with upstream messages', () => {
   assert.deepEqual(endpointIPProblems('127.0.0.1'), ['may not be in the loopback range (127.0.0.0/8, ::1/128)']);

@@ -5,7 +5,7 @@
 // its own loopback address (the network agent reaches it only over reverse connections).
 import { isIPv4, isIPv6 } from 'node:net';
 import type { FieldError, KubeObject } from './types';
-import { invalid } from './field-errors';
+import { invalid } from './validation/field-errors';
 
 /** 16 bytes for IPv6, 4 for IPv4 (an IPv4-mapped IPv6 address counts as IPv4, as in Go). */
 export function ipBytes(ip: string): number[] | undefined {

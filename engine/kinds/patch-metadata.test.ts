@@ -1,8 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { PATCH_METADATA, patchMetaFor } from './patch-metadata';
-import { QUANTITY_FIELDS } from './schema-quantities';
-import { createSchemaRegistry } from './schema';
+import { QUANTITY_FIELDS } from './schema/schema-quantities';
+import { createSchemaRegistry } from './schema/schema';
 
 const reg = createSchemaRegistry();
 

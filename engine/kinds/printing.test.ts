@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KindDef, KubeObject } from './types';
-import { builtinKinds, createKindRegistry } from './registry';
+import { builtinKinds, createKindRegistry } from './defs/registry';
 import { formatSelector, selectorString, formatLabels } from './printing';
 
 const now = Date.parse('2024-05-01T12:00:00Z');

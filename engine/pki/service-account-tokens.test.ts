@@ -13,7 +13,7 @@ import {
   RETIRED_KEY_KEEP_MS,
   rotateSigningKey,
 } from './service-account-tokens';
-import { authenticate } from '../apiserver/authn';
+import { authenticate } from '../apiserver/authn/authn';
 
 const payload = (tok: string) => JSON.parse(Buffer.from(tok.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
 

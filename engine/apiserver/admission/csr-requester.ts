@@ -2,7 +2,7 @@
 // Who asked for a certificate is the API server's to say, never the request's: on create, a
 // CertificateSigningRequest's spec.username, uid, groups and extra are set from the requesting
 // user (upstream's csr strategy PrepareForCreate). The approver trusts these fields.
-import type { AdmissionPlugin } from '../admission-chain';
+import type { AdmissionPlugin } from './admission-chain';
 
 export function createCsrRequesterAdmission(): AdmissionPlugin {
   return {

@@ -5,7 +5,7 @@
 // its Node's taints, nor set labels under node-restriction.kubernetes.io/ or kubernetes.io/ and
 // k8s.io labels that are not the kubelet's own (kubernetes.io/hostname, topology, ...).
 import type { KindDef, KubeObject } from '../../kinds/types';
-import type { AdmissionPlugin } from '../admission-chain';
+import type { AdmissionPlugin } from './admission-chain';
 import type { AdmissionRequest } from './admission-request';
 import { forbiddenFor } from '../authz/forbidden';
 import { nodeNameOf } from '../authz/users';

@@ -5,7 +5,7 @@
 // NamesAccepted and Established conditions. A deleted CRD's objects are deleted before its
 // customresourcecleanup finalizer is removed.
 import type { KindDef, KubeObject } from '../../kinds/types';
-import type { MutableKindRegistry } from '../../kinds/registry';
+import type { MutableKindRegistry } from '../../kinds/defs/registry';
 import { kindsFromCrd } from '../../kinds/custom/crd-kinds';
 import { CRD_CLEANUP_FINALIZER } from '../../kinds/custom/crd-kind';
 import type { Store, Watcher } from '../../store/types';

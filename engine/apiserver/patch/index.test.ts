@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SchemaNode } from '../../kinds/schema-types';
+import type { SchemaNode } from '../../kinds/schema/schema-types';
 import { applyPatch, PatchError, patchMediaType, UnsupportedPatchError } from './index';
 
 const schema: SchemaNode = {

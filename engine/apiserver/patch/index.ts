@@ -1,5 +1,5 @@
 // Entry point for PATCH requests: picks the patch semantics from the Content-Type.
-import type { SchemaNode } from '../../kinds/schema-types';
+import type { SchemaNode } from '../../kinds/schema/schema-types';
 import { PatchError, UnsupportedPatchError } from './errors';
 import { applyJsonPatch } from './json-patch';
 import { isObject } from './json-value';

@@ -1,7 +1,7 @@
 // Kubernetes strategic merge patch (what kubectl apply/edit/patch/set send by default).
 // The schema's x-kubernetes-patch-strategy / -merge-key decide how each list merges;
 // fields the schema does not know merge like a JSON merge patch (maps merge, lists replace).
-import type { SchemaField, SchemaNode } from '../../kinds/schema-types';
+import type { SchemaField, SchemaNode } from '../../kinds/schema/schema-types';
 import { PatchError } from './errors';
 import { cloneJson, getOwn, goFormat, goJsonType, hasKey, isObject, jsonEqual, setKey, type JsonObject } from './json-value';
 import { checkOrderConsistent, mergeKeyIdentity, noMergeKeyError, orderEntryIdentity, orderMergedList } from './strategic-order';

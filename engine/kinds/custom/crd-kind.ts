@@ -2,10 +2,10 @@
 // not set here: the API server's CRD controller sets NamesAccepted and Established once the
 // resources are really served, and cleans up instances behind the customresourcecleanup finalizer.
 import type { FieldError, KubeObject } from '../types';
-import { defineKind } from '../define-kind';
+import { defineKind } from '../defs/define-kind';
 import { goRaw } from '../go-format';
-import { child, index, invalid, isDNS1035Label, oneOf, required } from '../validation';
-import { forbidden } from '../field-errors';
+import { child, index, invalid, isDNS1035Label, oneOf, required } from '../validation/validation';
+import { forbidden } from '../validation/field-errors';
 import { compileJsonPath } from './jsonpath';
 import { checkStructural } from './structural-check';
 import { compileSchemaRules } from './crd-rules';

@@ -7,7 +7,7 @@ import { validateCustomObject } from './schema-validate';
 import { applyDefaults, unknownFieldPaths } from './schema-defaults';
 import { printerColumnsOf } from './printer-columns';
 import type { StructuralSchema } from './structural-schema';
-import { compareVersions } from '../registry';
+import { compareVersions } from '../defs/registry';
 import { compileSchemaRules, validateSchemaRules } from './crd-rules';
 
 type Obj = Record<string, any>;

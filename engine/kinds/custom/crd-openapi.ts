@@ -2,8 +2,8 @@
 // schema with apiVersion, kind and metadata (ObjectMeta) added and the group-version-kind
 // extension, plus its List, named by the reversed group (`dev.skiff.stable.v1.Widget`).
 import type { KindDef } from '../types';
-import type { Json } from '../openapi-schemas';
-import { META_PREFIX } from '../openapi-names';
+import type { Json } from '../openapi/openapi-schemas';
+import { META_PREFIX } from '../openapi/openapi-names';
 
 const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
 

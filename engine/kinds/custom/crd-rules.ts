@@ -4,7 +4,7 @@
 // rules; optionalOldSelf makes it an optional). Wording follows kube-apiserver:
 // `spec: Invalid value: "object": <message>`. Kinds without rules pay nothing.
 import type { FieldError } from '../types';
-import { forbidden, invalid } from '../field-errors';
+import { forbidden, invalid } from '../validation/field-errors';
 import { goRaw } from '../go-format';
 import {
   compileCel,

@@ -3,7 +3,7 @@
 // spec.replicas in body must be of type integer: "string"`, `spec.size: Unsupported value: "XL":
 // supported values: "S", "M"`, `spec.name: Required value`, `spec.tags: Too many: 4: must have at most 3 items`.
 import type { FieldError } from '../types';
-import { invalid, notSupported, required, tooLong } from '../field-errors';
+import { invalid, notSupported, required, tooLong } from '../validation/field-errors';
 import { goValue } from '../go-format';
 import { ROOT_META, childPath, isPlainObject, jsonType, type StructuralSchema } from './structural-schema';
 

@@ -4,7 +4,7 @@
 // their items are. Paths and wording follow upstream
 // (`...openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields`).
 import type { FieldError } from '../types';
-import { invalid, required } from '../field-errors';
+import { invalid, required } from '../validation/field-errors';
 import { isPlainObject, type StructuralSchema } from './structural-schema';
 
 export function checkStructural(schema: unknown, path: string): FieldError[] {

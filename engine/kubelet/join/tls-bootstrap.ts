@@ -4,7 +4,7 @@
 // cluster's approver and signer answer with the certificate in status.certificate. Renewal is
 // the same request made with the node's current certificate (then it is "selfnodeclient").
 import { R, type KubeClient } from '../../client/types';
-import { KUBELET_CLIENT_SIGNER, csrCondition } from '../../kinds/kinds-certificates';
+import { KUBELET_CLIENT_SIGNER, csrCondition } from '../../kinds/defs/kinds-certificates';
 import { createCsr } from '../../pki/csr';
 import type { KubeObject } from '../../kinds/types';
 import { JoinError } from './discovery';

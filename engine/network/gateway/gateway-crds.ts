@@ -6,7 +6,7 @@
 import type { KubeClient, ResourceRef } from '../../client/types';
 import { isStatus } from '../../client/types';
 import type { KubeObject } from '../../kinds/types';
-import { deepEqual } from '../../kinds/validation';
+import { deepEqual } from '../../kinds/validation/validation';
 import { gatewayClassSchema, gatewaySchema, referenceGrantSchema } from './crd-schemas-gateway';
 import { grpcRouteSchema, httpRouteSchema } from './crd-schemas-route';
 import type { S } from './crd-schema-kit';

@@ -6,7 +6,7 @@
 // with except. Ports: numbers, endPort ranges, names (resolved against the destination pod's
 // container ports, so an egress named port becomes one match per destination pod).
 import type { KubeObject } from '../../kinds/types';
-import { selectorMatches } from '../../kinds/validation';
+import { selectorMatches } from '../../kinds/validation/validation';
 import { inCidr } from './policy-check';
 
 export type Protocol = 'tcp' | 'udp' | 'sctp';

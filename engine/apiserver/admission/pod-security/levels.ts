@@ -1,6 +1,6 @@
 // Pod Security levels and policy versions as upstream's pod-security-admission spells them:
 // `privileged` < `baseline` < `restricted`, versions `latest` or `v1.<minor>`.
-import { kubernetesVersion } from '../../version';
+import { kubernetesVersion } from '../../discovery/version';
 
 export type Level = 'privileged' | 'baseline' | 'restricted';
 export const LEVELS: readonly Level[] = ['privileged', 'baseline', 'restricted'];

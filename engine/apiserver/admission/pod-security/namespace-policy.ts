@@ -2,7 +2,7 @@
 // defaults (upstream's api.PolicyToEvaluate). Invalid enforce values keep the default (fail
 // closed); invalid audit/warn levels become privileged (fail open), as upstream.
 import type { FieldError } from '../../../kinds/types';
-import { invalid } from '../../../kinds/field-errors';
+import { invalid } from '../../../kinds/validation/field-errors';
 import { compareLevels, LEVEL_ERROR, parseLevel, parseVersion, VERSION_ERROR, type LevelVersion } from './levels';
 
 export const LABEL_PREFIX = 'pod-security.kubernetes.io/';

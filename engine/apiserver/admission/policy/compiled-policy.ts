@@ -1,7 +1,7 @@
 // A ValidatingAdmissionPolicy compiled once per resourceVersion: its matchConditions, variables
 // and validations as CEL programs, and how to run them on one request's variables.
 import type { KubeObject } from '../../../kinds/types';
-import { POLICY_VARIABLES, policySpecOf, type NamedExpression, type PolicyValidation } from '../../../kinds/kinds-admission-policy';
+import { POLICY_VARIABLES, policySpecOf, type NamedExpression, type PolicyValidation } from '../../../kinds/defs/kinds-admission-policy';
 import {
   compileCel,
   CelCostError,

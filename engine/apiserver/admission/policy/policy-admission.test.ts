@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { builtinKinds } from '../../../kinds/registry';
+import { builtinKinds } from '../../../kinds/defs/registry';
 import type { KubeObject } from '../../../kinds/types';
 import type { Attributes } from '../../authz/request-info';
 import { createPolicyAdmission } from './policy-admission';

@@ -4,7 +4,7 @@
 // Deny (the request is refused), Warn (a Warning header) or Audit (an audit annotation).
 // Requests pay one cached list of bindings while none exist.
 import type { KindDef, KubeObject } from '../../../kinds/types';
-import { apiVersionOf } from '../../../kinds/registry';
+import { apiVersionOf } from '../../../kinds/defs/registry';
 import { ApiError, errors } from '../../status';
 import type { Admission } from '../../resource-store';
 import type { AdmissionRequest } from '../admission-request';
@@ -26,7 +26,7 @@ import {
 import type { UserInfo } from '../../../apimachinery/user-info';
 import type { Attributes } from '../../authz/request-info';
 import type { Decision } from '../../authz/rbac-authorizer';
-import { bindingSpecOf, policySpecOf, type MatchResources } from '../../../kinds/kinds-admission-policy';
+import { bindingSpecOf, policySpecOf, type MatchResources } from '../../../kinds/defs/kinds-admission-policy';
 import { compilePolicy, policyBudget, type CompiledPolicy, type Violation } from './compiled-policy';
 
 export interface PolicyAdmissionDeps {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildReview, reviewVersion, verifyReview } from './admission-review';
 
-import { podKind as podDef } from '../../../kinds/kinds-core-pod';
+import { podKind as podDef } from '../../../kinds/defs/kinds-core-pod';
 
 interface SentReview {
   apiVersion: string;

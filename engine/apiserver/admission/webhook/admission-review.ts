@@ -2,7 +2,7 @@
 // list it), checked as upstream's VerifyAdmissionResponse does: same uid, the right kind,
 // patches only from mutating webhooks and only as JSONPatch.
 import type { AdmissionAttributes, Webhook } from './types';
-import { apiVersionOf } from '../../../kinds/registry';
+import { apiVersionOf } from '../../../kinds/defs/registry';
 
 export interface AdmissionResult {
   allowed: boolean;

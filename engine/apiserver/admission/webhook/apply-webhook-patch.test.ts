@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { applyWebhookPatch } from './apply-webhook-patch';
 import { ApiError } from '../../status';
 
-import { podKind } from '../../../kinds/kinds-core-pod';
+import { podKind } from '../../../kinds/defs/kinds-core-pod';
 import type { KindDef, KubeObject } from '../../../kinds/types';
 
 interface PodLike extends KubeObject {

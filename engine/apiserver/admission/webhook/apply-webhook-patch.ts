@@ -4,7 +4,7 @@
 import { applyJsonPatch } from '../../patch';
 import { errors } from '../../status';
 import type { KindDef, KubeObject } from '../../../kinds/types';
-import { deepEqual } from '../../../kinds/validation';
+import { deepEqual } from '../../../kinds/validation/validation';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

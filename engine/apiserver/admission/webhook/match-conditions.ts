@@ -2,7 +2,7 @@
 // must all hold for the webhook to be called. Compiled once per configuration version (the
 // conditions list is the cache key); the request variables are shared with admission policies.
 import { compileCel, fromJson, type CelProgram } from '../../../apimachinery/cel/cel';
-import { POLICY_VARIABLES } from '../../../kinds/kinds-admission-policy';
+import { POLICY_VARIABLES } from '../../../kinds/defs/kinds-admission-policy';
 import type { AdmissionAttributes, Webhook } from './types';
 
 const compiled = new WeakMap<object, { name: string; program: CelProgram }[]>();

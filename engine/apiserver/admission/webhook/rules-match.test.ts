@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { ruleMatches, rulesMatch } from './rules-match';
 import type { AdmissionAttributes, Operation, WebhookRule } from './types';
 import type { KindDef } from '../../../kinds/types';
-import { podKind as podDef } from '../../../kinds/kinds-core-pod';
-import { deploymentKind as deployDef } from '../../../kinds/kinds-apps';
-import { nodeKind as nodeDef } from '../../../kinds/kinds-core-node';
-import { validatingWebhookConfigurationKind as vwc } from '../../../kinds/kinds-admissionregistration';
+import { podKind as podDef } from '../../../kinds/defs/kinds-core-pod';
+import { deploymentKind as deployDef } from '../../../kinds/defs/kinds-apps';
+import { nodeKind as nodeDef } from '../../../kinds/defs/kinds-core-node';
+import { validatingWebhookConfigurationKind as vwc } from '../../../kinds/defs/kinds-admissionregistration';
 
 const attrs = (def: KindDef, operation: Operation = 'CREATE', subresource = ''): AdmissionAttributes => ({
   operation,

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { namespaceSelectorMatches, objectSelectorMatches } from './selectors-match';
 import type { AdmissionAttributes, Webhook } from './types';
 
-import { podKind as podDef } from '../../../kinds/kinds-core-pod';
-import { namespaceKind as nsDef } from '../../../kinds/kinds-core';
-import { nodeKind as nodeDef } from '../../../kinds/kinds-core-node';
+import { podKind as podDef } from '../../../kinds/defs/kinds-core-pod';
+import { namespaceKind as nsDef } from '../../../kinds/defs/kinds-core';
+import { nodeKind as nodeDef } from '../../../kinds/defs/kinds-core-node';
 import type { KubeObject } from '../../../kinds/types';
 
 const hook = (w: Partial<Webhook>): Webhook => ({ name: 'h.x.y', clientConfig: {}, ...w });

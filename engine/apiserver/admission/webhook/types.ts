@@ -2,9 +2,9 @@
 // are described with their kinds).
 import type { KindDef, KubeObject } from '../../../kinds/types';
 import type { UserInfo } from '../../../apimachinery/user-info';
-import type { Webhook } from '../../../kinds/kinds-admissionregistration';
+import type { Webhook } from '../../../kinds/defs/kinds-admissionregistration';
 
-export type { ServiceReference, Webhook, WebhookClientConfig, WebhookRule } from '../../../kinds/kinds-admissionregistration';
+export type { ServiceReference, Webhook, WebhookClientConfig, WebhookRule } from '../../../kinds/defs/kinds-admissionregistration';
 
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
 

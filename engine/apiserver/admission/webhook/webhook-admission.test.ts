@@ -6,8 +6,8 @@ import { collectingRequest } from '../admission-request';
 import type { Webhook, WebhookEntry } from './types';
 import type { WebhookTarget } from './webhook-client';
 
-import { podKind as podDef } from '../../../kinds/kinds-core-pod';
-import { mutatingWebhookConfigurationKind as mwcDef } from '../../../kinds/kinds-admissionregistration';
+import { podKind as podDef } from '../../../kinds/defs/kinds-core-pod';
+import { mutatingWebhookConfigurationKind as mwcDef } from '../../../kinds/defs/kinds-admissionregistration';
 import type { KubeObject } from '../../../kinds/types';
 
 /** The part of an AdmissionReview request these tests read. */

@@ -6,7 +6,7 @@
 // matchConditions (CEL) must all hold for a webhook to be called; one that fails to evaluate
 // refuses the request under failurePolicy Fail and skips the webhook under Ignore.
 import type { KindDef, KubeObject } from '../../../kinds/types';
-import { apiVersionOf } from '../../../kinds/registry';
+import { apiVersionOf } from '../../../kinds/defs/registry';
 import { errors } from '../../status';
 import type { Admission } from '../../resource-store';
 import type { AdmissionRequest } from '../admission-request';

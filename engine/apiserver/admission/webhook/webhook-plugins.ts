@@ -2,9 +2,9 @@
 // Services and Endpoints are read through it (configurations and namespaces from watch caches,
 // so requests pay nothing while no webhook is configured).
 import type { KubeObject } from '../../../kinds/types';
-import type { AdmissionStorage } from '../../admission-chain';
+import type { AdmissionStorage } from '../admission-chain';
 import { createWebhookAdmission } from './webhook-admission';
-import { webhooksOf } from '../../../kinds/kinds-admissionregistration';
+import { webhooksOf } from '../../../kinds/defs/kinds-admissionregistration';
 import type { WebhookEntry } from './types';
 
 const GROUP = 'admissionregistration.k8s.io';

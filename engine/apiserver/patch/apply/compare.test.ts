@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call -- each change edits its own corner of a plain test object */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSchemaRegistry } from '../../../kinds/schema';
+import { createSchemaRegistry } from '../../../kinds/schema/schema';
 import { fromSchemaNode } from './schema-adapters';
 import { compare, compareBySets, type Comparison } from './compare';
 import { toFieldsV1 } from './field-set';

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSchemaRegistry } from '../../../kinds/schema';
+import { createSchemaRegistry } from '../../../kinds/schema/schema';
 import { fromCustomSchema, fromSchemaNode } from './schema-adapters';
 import { toFieldSet } from './field-walk';
 import { toFieldsV1 } from './field-set';

@@ -1,7 +1,7 @@
 // ApplyTypes from the schemas Skiff has: built-in kinds' SchemaNodes (list types from their
 // strategic-merge metadata, as upstream's OpenAPI derives x-kubernetes-list-type from the same
 // struct tags) and CRDs' structural schemas (x-kubernetes-list-type / -map-keys / -map-type).
-import type { SchemaNode } from '../../../kinds/schema-types';
+import type { SchemaNode } from '../../../kinds/schema/schema-types';
 import type { StructuralSchema } from '../../../kinds/custom/structural-schema';
 import { type ApplyType, DEDUCED, SCALAR } from './apply-type';
 

@@ -1,7 +1,7 @@
 // Test-only: a hand-written slice of the Deployment schema with upstream's patch metadata,
 // shared by the strategic merge tests.
 import assert from 'node:assert/strict';
-import type { SchemaField, SchemaNode } from '../../../kinds/schema-types';
+import type { SchemaField, SchemaNode } from '../../../kinds/schema/schema-types';
 import { PatchError, strategicMergePatch } from '../strategic-merge';
 
 const str: SchemaNode = { type: 'string' };

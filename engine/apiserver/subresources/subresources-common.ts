@@ -1,0 +1,128 @@
+// The subresources any kind may declare: status and scale (built-ins and custom resources).
+import type { KindDef, KubeObject } from '../../kinds/types';
+import type { SubresourceHandler } from '../handler-deps';
+import { errors } from '../status';
+import { readJson, readPatch } from '../request-decoding';
+import { isDryRun, wantsTable, includeObjectParam } from '../request-options';
+import { toTable } from '../table';
+import { selectorToString } from '../../apimachinery/selectors';
+import { mediaType } from '../body';
+import { APPLY_PATCH_TYPES, fieldManagerOf, handleApply } from '../apply-handler';
+
+/** <resource>/status: the whole object read, and writes that change only its status (the strategy decides). */
+export const statusSubresource: SubresourceHandler = {
+  async serve({ deps, def, ns, name, req, q, method, request }) {
+    const opts = { dryRun: isDryRun(q), subresource: 'status' as const, request };
+    if (method === 'GET') {
+      const obj = await deps.resources.get(def, ns, name);
+      return { status: 200, body: wantsTable(req) ? toTable(def, [obj], {}, includeObjectParam(q), deps.now().getTime()) : obj };
+    }
+    if (method === 'PUT') {
+      const fieldManager = fieldManagerOf(req, q, 'UpdateOptions');
+      const body = await readJson(req);
+      const rv = body.metadata?.resourceVersion;
+      return { status: 200, body: await deps.resources.mutate(def, ns, name, () => body, { ...opts, fieldManager }, rv || undefined) };
+    }
+    if (method === 'PATCH') {
+      if (APPLY_PATCH_TYPES.includes(mediaType(req))) return handleApply(deps, def, ns, name, req, q, 'status', request);
+      const fieldManager = fieldManagerOf(req, q, 'PatchOptions');
+      const p = await readPatch(req, def);
+      const change = (cur: KubeObject) => deps.applyPatch(p.type, cur, p.body, deps.schemaOf(def.model));
+      return { status: 200, body: await deps.resources.mutate(def, ns, name, change, { ...opts, fieldManager }) };
+    }
+    throw errors.methodNotAllowed();
+  },
+};
+
+function getPath(obj: any, path: string): any {
+  return path
+    .replace(/^\./, '')
+    .split('.')
+    .reduce((o, k) => (o == null ? undefined : o[k]), obj);
+}
+
+export function setPath(obj: any, path: string, value: unknown): void {
+  const keys = path.replace(/^\./, '').split('.');
+  let cur = obj;
+  for (const k of keys.slice(0, -1)) cur = cur[k] ??= {};
+  cur[keys[keys.length - 1]] = value;
+}
+
+/** ReplicationControllers select with a plain label map; the others with a LabelSelector. */
+function asLabelSelector(sel: any) {
+  if (!sel || sel.matchLabels || sel.matchExpressions) return sel;
+  return { matchLabels: sel };
+}
+
+/** Built-ins keep a LabelSelector object; custom resources keep the selector string itself. */
+function scaleSelector(def: KindDef, obj: KubeObject): string | undefined {
+  const path = def.subresources.scale!.labelSelectorPath;
+  if (!path) return undefined;
+  const sel = getPath(obj, path);
+  if (def.customResource) return typeof sel === 'string' ? sel : undefined;
+  return selectorToString(asLabelSelector(sel));
+}
+
+/** The autoscaling/v1 Scale of an object whose kind declares a scale subresource. */
+export function toScale(def: KindDef, obj: KubeObject) {
+  const s = def.subresources.scale!;
+  const m = obj.metadata;
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {
+      name: m.name,
+      namespace: m.namespace,
+      uid: m.uid,
+      resourceVersion: m.resourceVersion,
+      creationTimestamp: m.creationTimestamp,
+    },
+    spec: { replicas: getPath(obj, s.specReplicasPath) ?? 0 },
+    status: {
+      replicas: getPath(obj, s.statusReplicasPath) ?? 0,
+      selector: scaleSelector(def, obj),
+    },
+  };
+}
+
+/** <resource>/scale: an autoscaling/v1 Scale over the paths the kind declares. */
+export const scaleSubresource: SubresourceHandler = {
+  async serve({ deps, def, ns, name, req, q, method }) {
+    if (method === 'GET') return { status: 200, body: toScale(def, await deps.resources.get(def, ns, name)) };
+    let scaleChange: (cur: any) => any;
+    if (method === 'PUT') {
+      const body = await readJson(req);
+      scaleChange = () => body;
+    } else if (method === 'PATCH') {
+      const p = await readPatch(req);
+      scaleChange = (cur) => deps.applyPatch(p.type, cur, p.body, undefined);
+    } else {
+      throw errors.methodNotAllowed();
+    }
+    const updated = await deps.resources.mutate(
+      def,
+      ns,
+      name,
+      (cur) => {
+        const current = toScale(def, cur);
+        const next = scaleChange(structuredClone(current));
+        const rv = next?.metadata?.resourceVersion;
+        if (rv && rv !== current.metadata.resourceVersion) throw errors.conflict(def.group, def.plural, name);
+        const replicas = next?.spec?.replicas;
+        if (!Number.isInteger(replicas) || replicas < 0) {
+          throw errors.invalid('Scale', 'autoscaling', name, [
+            {
+              field: 'spec.replicas',
+              reason: 'FieldValueInvalid',
+              message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+            },
+          ]);
+        }
+        setPath(cur, def.subresources.scale!.specReplicasPath, replicas);
+        return cur;
+      },
+      { dryRun: isDryRun(q) },
+    );
+    return { status: 200, body: toScale(def, updated) };
+  },
+};

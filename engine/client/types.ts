@@ -1,7 +1,23 @@
 // The one way controllers, the scheduler and kubelets talk to the cluster: a Kubernetes client.
 // Implementations: in-process (engine/apiserver/in-process-client.ts, over the API server's own
 // machinery, same validation and admission as HTTP) and HTTPS (for kubelets elsewhere).
-import type { KubeObject } from '../kinds/types';
+import type { KindDef, KubeObject } from '../kinds/types';
+import { podKind } from '../kinds/defs/kinds-core-pod';
+import { configMapKind, endpointsKind, namespaceKind, secretKind, serviceAccountKind } from '../kinds/defs/kinds-core';
+import { eventKind } from '../kinds/defs/kinds-core-event';
+import { nodeKind } from '../kinds/defs/kinds-core-node';
+import { serviceKind } from '../kinds/defs/kinds-core-service';
+import { persistentVolumeClaimKind, persistentVolumeKind } from '../kinds/defs/kinds-core-storage';
+import { limitRangeKind, replicationControllerKind, resourceQuotaKind } from '../kinds/defs/kinds-core-workloads';
+import { controllerRevisionKind, deploymentKind, replicaSetKind } from '../kinds/defs/kinds-apps';
+import { daemonSetKind, statefulSetKind } from '../kinds/defs/kinds-apps-stateful';
+import { cronJobKind, jobKind } from '../kinds/defs/kinds-batch';
+import { hpaV2Kind } from '../kinds/defs/kinds-autoscaling';
+import { podDisruptionBudgetKind } from '../kinds/defs/kinds-policy';
+import { endpointSliceKind } from '../kinds/defs/kinds-networking';
+import { leaseKind, priorityClassKind, storageClassKind } from '../kinds/defs/kinds-other';
+import { clusterRoleKind } from '../kinds/defs/kinds-rbac';
+import { certificateSigningRequestKind } from '../kinds/defs/kinds-certificates';
 
 /** Which resource: group ('' = core), version, plural. */
 export interface ResourceRef {
@@ -103,35 +119,37 @@ export function isStatus(err: unknown, code: number): boolean {
   return typeof err === 'object' && err !== null && (err as ClientError).code === code;
 }
 
-/** Common resource refs. */
+const refOf = (d: KindDef): ResourceRef => ({ group: d.group, version: d.version, plural: d.plural });
+
+/** Common resource refs, read from the kind definitions (engine/kinds/defs), never listed twice. */
 export const R = {
-  pods: { group: '', version: 'v1', plural: 'pods' },
-  nodes: { group: '', version: 'v1', plural: 'nodes' },
-  namespaces: { group: '', version: 'v1', plural: 'namespaces' },
-  services: { group: '', version: 'v1', plural: 'services' },
-  endpoints: { group: '', version: 'v1', plural: 'endpoints' },
-  events: { group: '', version: 'v1', plural: 'events' },
-  configmaps: { group: '', version: 'v1', plural: 'configmaps' },
-  secrets: { group: '', version: 'v1', plural: 'secrets' },
-  serviceaccounts: { group: '', version: 'v1', plural: 'serviceaccounts' },
-  persistentvolumes: { group: '', version: 'v1', plural: 'persistentvolumes' },
-  persistentvolumeclaims: { group: '', version: 'v1', plural: 'persistentvolumeclaims' },
-  replicationcontrollers: { group: '', version: 'v1', plural: 'replicationcontrollers' },
-  resourcequotas: { group: '', version: 'v1', plural: 'resourcequotas' },
-  limitranges: { group: '', version: 'v1', plural: 'limitranges' },
-  deployments: { group: 'apps', version: 'v1', plural: 'deployments' },
-  replicasets: { group: 'apps', version: 'v1', plural: 'replicasets' },
-  statefulsets: { group: 'apps', version: 'v1', plural: 'statefulsets' },
-  daemonsets: { group: 'apps', version: 'v1', plural: 'daemonsets' },
-  controllerrevisions: { group: 'apps', version: 'v1', plural: 'controllerrevisions' },
-  jobs: { group: 'batch', version: 'v1', plural: 'jobs' },
-  cronjobs: { group: 'batch', version: 'v1', plural: 'cronjobs' },
-  hpas: { group: 'autoscaling', version: 'v2', plural: 'horizontalpodautoscalers' },
-  pdbs: { group: 'policy', version: 'v1', plural: 'poddisruptionbudgets' },
-  endpointslices: { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices' },
-  leases: { group: 'coordination.k8s.io', version: 'v1', plural: 'leases' },
-  storageclasses: { group: 'storage.k8s.io', version: 'v1', plural: 'storageclasses' },
-  priorityclasses: { group: 'scheduling.k8s.io', version: 'v1', plural: 'priorityclasses' },
-  clusterroles: { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles' },
-  csrs: { group: 'certificates.k8s.io', version: 'v1', plural: 'certificatesigningrequests' },
+  pods: refOf(podKind),
+  nodes: refOf(nodeKind),
+  namespaces: refOf(namespaceKind),
+  services: refOf(serviceKind),
+  endpoints: refOf(endpointsKind),
+  events: refOf(eventKind),
+  configmaps: refOf(configMapKind),
+  secrets: refOf(secretKind),
+  serviceaccounts: refOf(serviceAccountKind),
+  persistentvolumes: refOf(persistentVolumeKind),
+  persistentvolumeclaims: refOf(persistentVolumeClaimKind),
+  replicationcontrollers: refOf(replicationControllerKind),
+  resourcequotas: refOf(resourceQuotaKind),
+  limitranges: refOf(limitRangeKind),
+  deployments: refOf(deploymentKind),
+  replicasets: refOf(replicaSetKind),
+  statefulsets: refOf(statefulSetKind),
+  daemonsets: refOf(daemonSetKind),
+  controllerrevisions: refOf(controllerRevisionKind),
+  jobs: refOf(jobKind),
+  cronjobs: refOf(cronJobKind),
+  hpas: refOf(hpaV2Kind),
+  pdbs: refOf(podDisruptionBudgetKind),
+  endpointslices: refOf(endpointSliceKind),
+  leases: refOf(leaseKind),
+  storageclasses: refOf(storageClassKind),
+  priorityclasses: refOf(priorityClassKind),
+  clusterroles: refOf(clusterRoleKind),
+  csrs: refOf(certificateSigningRequestKind),
 } satisfies Record<string, ResourceRef>;

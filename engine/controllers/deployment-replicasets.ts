@@ -1,6 +1,7 @@
 // A Deployment's ReplicaSets (claimed by selector in deployment.ts, util/controller-ref.ts):
 // splitting new from old, and creating the new ReplicaSet for the current template with its
 // pod-template-hash and revision annotations — what `kubectl rollout history|undo` read.
+import type { DeploymentStatus } from '../apimachinery/workload-types';
 import type { KubeObject } from '../kinds/types';
 import type { KubeClient } from '../client/types';
 import { R, isStatus } from '../client/types';
@@ -18,14 +19,14 @@ import {
   setNewRSAnnotations,
   templateHash,
 } from './deployment-util';
-import { getCondition, hasProgressDeadline, newCondition, setCondition } from './deployment-status';
+import { getCondition, hasProgressDeadline, newCondition, setCondition, statusOf } from './deployment-status';
 
 export interface RSDeps {
   client: KubeClient;
   events: EventRecorder;
   now: () => Date;
   /** Writes the Deployment's status (retrying conflicts); returns the stored object. */
-  writeStatus(d: KubeObject, status: any): Promise<KubeObject>;
+  writeStatus(d: KubeObject, status: DeploymentStatus): Promise<KubeObject>;
 }
 
 /** Keeps the Deployment's own revision annotation equal to its new ReplicaSet's. */
@@ -62,8 +63,8 @@ export async function syncRevision(
       return { sets: { newRS: updated, oldRSs }, d };
     }
     d = await syncDeploymentRevision(deps.client, d, String(revisionOf(copy)));
-    if (hasProgressDeadline(d) && !getCondition(d.status, 'Progressing')) {
-      const status = structuredClone(d.status ?? {});
+    if (hasProgressDeadline(d) && !getCondition(statusOf(d), 'Progressing')) {
+      const status = structuredClone(statusOf(d));
       setCondition(
         status,
         newCondition('Progressing', 'True', 'FoundNewReplicaSet', `Found new replica set "${copy.metadata.name}"`, deps.now()),
@@ -74,7 +75,7 @@ export async function syncRevision(
   }
   if (!create) return { sets: { oldRSs }, d };
 
-  const hash = templateHash(d.spec.template, d.status?.collisionCount);
+  const hash = templateHash(d.spec.template, statusOf(d).collisionCount);
   const template = structuredClone(d.spec.template);
   (template.metadata ??= {}).labels = { ...(template.metadata.labels ?? {}), [HASH_LABEL]: hash };
   const selector = structuredClone(d.spec.selector ?? {});
@@ -103,7 +104,7 @@ export async function syncRevision(
     const ours = controllerRefOf(found)?.uid === d.metadata.uid;
     if (!ours || !equalIgnoreHash(found.spec?.template, d.spec.template)) {
       // A different ReplicaSet holds this hash's name: bump collisionCount so the next hash differs.
-      const status = structuredClone(d.status ?? {});
+      const status = structuredClone(statusOf(d));
       status.collisionCount = (status.collisionCount ?? 0) + 1;
       await deps.writeStatus(d, status);
       throw new Error(`hash collision for ReplicaSet ${rs.metadata.name}; collisionCount now ${status.collisionCount}`);
@@ -116,7 +117,7 @@ export async function syncRevision(
   }
   d = await syncDeploymentRevision(deps.client, d, String(newRevision));
   if (!alreadyExisted && hasProgressDeadline(d)) {
-    const status = structuredClone(d.status ?? {});
+    const status = structuredClone(statusOf(d));
     setCondition(
       status,
       newCondition('Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${created.metadata.name}"`, deps.now()),

@@ -2,29 +2,24 @@
 // ReplicaSets, Available from minimum availability, Progressing from rollout progress and the
 // progress deadline. `kubectl rollout status` reads exactly these fields.
 import type { KubeObject } from '../kinds/types';
+import type { Condition, DeploymentStatus } from '../apimachinery/workload-types';
 import { maxUnavailable, specReplicas, sumSpec, sumStatus } from './deployment-util';
 
-export interface Condition {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  lastUpdateTime?: string;
-  lastTransitionTime?: string;
-  reason: string;
-  message: string;
-}
+/** A status that may carry conditions (a Deployment's or a ReplicaSet's). */
+type WithConditions = { conditions?: Condition[] } | undefined;
 
 export const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-export function getCondition(status: any, type: string): Condition | undefined {
-  return (status?.conditions ?? []).find((c: Condition) => c.type === type);
+export function getCondition(status: WithConditions, type: string): Condition | undefined {
+  return (status?.conditions ?? []).find((c) => c.type === type);
 }
 
 /** Upstream SetDeploymentCondition: same status and reason is no change; same status keeps its transition time. */
-export function setCondition(status: any, cond: Condition): void {
+export function setCondition(status: { conditions?: Condition[] }, cond: Condition): void {
   const cur = getCondition(status, cond.type);
   if (cur && cur.status === cond.status && cur.reason === cond.reason) return;
   if (cur && cur.status === cond.status) cond.lastTransitionTime = cur.lastTransitionTime;
-  status.conditions = [...(status.conditions ?? []).filter((c: Condition) => c.type !== cond.type), cond];
+  status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== cond.type), cond];
 }
 
 export function newCondition(type: string, status: Condition['status'], reason: string, message: string, now: Date): Condition {
@@ -32,22 +27,26 @@ export function newCondition(type: string, status: Condition['status'], reason: 
   return { type, status, lastUpdateTime: t, lastTransitionTime: t, reason, message };
 }
 
+/** A Deployment's status as read (empty when it has none yet). */
+export const statusOf = (d: KubeObject): DeploymentStatus => (d.status as DeploymentStatus | undefined) ?? {};
+
 export const hasProgressDeadline = (d: KubeObject) =>
   d.spec?.progressDeadlineSeconds != null && d.spec.progressDeadlineSeconds < 2 ** 31 - 1;
 
 /** The status counts over all ReplicaSets (upstream calculateStatus). */
-export function calculateStatus(d: KubeObject, allRSs: KubeObject[], newRS: KubeObject | undefined, now: Date): any {
+export function calculateStatus(d: KubeObject, allRSs: KubeObject[], newRS: KubeObject | undefined, now: Date): DeploymentStatus {
   const available = sumStatus(allRSs, 'availableReplicas');
-  const status: any = {
+  const status: DeploymentStatus = {
     observedGeneration: d.metadata.generation,
     replicas: sumStatus(allRSs, 'replicas'),
     updatedReplicas: newRS ? (newRS.status?.replicas ?? 0) : 0,
     readyReplicas: sumStatus(allRSs, 'readyReplicas'),
     availableReplicas: available,
     unavailableReplicas: Math.max(0, sumSpec(allRSs) - available),
-    conditions: structuredClone(d.status?.conditions ?? []),
+    conditions: structuredClone(statusOf(d).conditions ?? []),
   };
-  if (d.status?.collisionCount !== undefined) status.collisionCount = d.status.collisionCount;
+  const collisions = statusOf(d).collisionCount;
+  if (collisions !== undefined) status.collisionCount = collisions;
   if (available >= specReplicas(d) - maxUnavailable(d)) {
     setCondition(status, newCondition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', now));
   } else {
@@ -59,7 +58,7 @@ export function calculateStatus(d: KubeObject, allRSs: KubeObject[], newRS: Kube
   return status;
 }
 
-export function deploymentComplete(d: KubeObject, s: any): boolean {
+export function deploymentComplete(d: KubeObject, s: DeploymentStatus): boolean {
   const want = specReplicas(d);
   return (
     s.updatedReplicas === want &&
@@ -69,8 +68,8 @@ export function deploymentComplete(d: KubeObject, s: any): boolean {
   );
 }
 
-export function deploymentProgressing(d: KubeObject, s: any): boolean {
-  const old = d.status ?? {};
+export function deploymentProgressing(d: KubeObject, s: DeploymentStatus): boolean {
+  const old = statusOf(d);
   const oldOld = (old.replicas ?? 0) - (old.updatedReplicas ?? 0);
   const newOld = (s.replicas ?? 0) - (s.updatedReplicas ?? 0);
   return (
@@ -81,7 +80,7 @@ export function deploymentProgressing(d: KubeObject, s: any): boolean {
   );
 }
 
-export function deploymentTimedOut(d: KubeObject, s: any, now: Date): boolean {
+export function deploymentTimedOut(d: KubeObject, s: DeploymentStatus, now: Date): boolean {
   if (!hasProgressDeadline(d)) return false;
   const c = getCondition(s, 'Progressing');
   if (!c || c.reason === 'NewReplicaSetAvailable') return false;
@@ -95,10 +94,11 @@ export function deploymentTimedOut(d: KubeObject, s: any, now: Date): boolean {
  * ReplicaSetUpdated while pods move, NewReplicaSetAvailable when complete, and
  * ProgressDeadlineExceeded when nothing moved for progressDeadlineSeconds.
  */
-export function rolloutStatus(d: KubeObject, allRSs: KubeObject[], newRS: KubeObject | undefined, now: Date): any {
+export function rolloutStatus(d: KubeObject, allRSs: KubeObject[], newRS: KubeObject | undefined, now: Date): DeploymentStatus {
   const s = calculateStatus(d, allRSs, newRS, now);
-  if (!hasProgressDeadline(d)) s.conditions = s.conditions.filter((c: Condition) => c.type !== 'Progressing');
-  const cur = getCondition(d.status, 'Progressing');
+  const conditions = (): Condition[] => (s.conditions ??= []);
+  if (!hasProgressDeadline(d)) s.conditions = conditions().filter((c) => c.type !== 'Progressing');
+  const cur = getCondition(statusOf(d), 'Progressing');
   const complete = s.replicas === s.updatedReplicas && cur?.reason === 'NewReplicaSetAvailable';
   if (hasProgressDeadline(d) && !complete) {
     if (deploymentComplete(d, s)) {
@@ -109,8 +109,7 @@ export function rolloutStatus(d: KubeObject, allRSs: KubeObject[], newRS: KubeOb
       const cond = newCondition('Progressing', 'True', 'ReplicaSetUpdated', msg, now);
       // Progress refreshes lastUpdateTime (the deadline's start) even when the reason stays.
       if (cur?.status === 'True') cond.lastTransitionTime = cur.lastTransitionTime;
-      s.conditions = s.conditions.filter((c: Condition) => c.type !== 'Progressing');
-      s.conditions.push(cond);
+      s.conditions = [...conditions().filter((c) => c.type !== 'Progressing'), cond];
     } else if (deploymentTimedOut(d, s, now)) {
       const msg = newRS
         ? `ReplicaSet "${newRS.metadata.name}" has timed out progressing.`
@@ -119,14 +118,16 @@ export function rolloutStatus(d: KubeObject, allRSs: KubeObject[], newRS: KubeOb
     }
   }
   // A ReplicaSet that cannot create pods (quota, admission) surfaces on the Deployment.
-  const failure = [newRS, ...allRSs].map((rs) => rs && getCondition(rs.status, 'ReplicaFailure')).find((c) => c?.status === 'True');
-  if (failure) setCondition(s, newCondition('ReplicaFailure', 'True', failure.reason, failure.message, now));
-  else s.conditions = s.conditions.filter((c: Condition) => c.type !== 'ReplicaFailure');
+  const failure = [newRS, ...allRSs]
+    .map((rs) => rs && getCondition(rs.status as WithConditions, 'ReplicaFailure'))
+    .find((c) => c?.status === 'True');
+  if (failure) setCondition(s, newCondition('ReplicaFailure', 'True', failure.reason ?? '', failure.message ?? '', now));
+  else s.conditions = conditions().filter((c) => c.type !== 'ReplicaFailure');
   return s;
 }
 
 /** Ms until a stuck rollout's deadline passes (to look again then), or undefined. */
-export function msUntilDeadline(d: KubeObject, s: any, now: Date): number | undefined {
+export function msUntilDeadline(d: KubeObject, s: DeploymentStatus, now: Date): number | undefined {
   const c = getCondition(s, 'Progressing');
   if (!hasProgressDeadline(d) || !c || c.reason === 'NewReplicaSetAvailable' || c.reason === 'ProgressDeadlineExceeded') return undefined;
   if (deploymentComplete(d, s)) return undefined;
@@ -136,12 +137,12 @@ export function msUntilDeadline(d: KubeObject, s: any, now: Date): number | unde
 }
 
 /** Whether the status differs in anything but condition timestamps that did not change meaning. */
-export function statusDiffers(a: any, b: any): boolean {
+export function statusDiffers(a: DeploymentStatus | undefined, b: DeploymentStatus | undefined): boolean {
   return JSON.stringify(normalize(a)) !== JSON.stringify(normalize(b));
 }
 
-function normalize(s: any) {
-  const pick = (k: string) => s?.[k] ?? 0;
+function normalize(s: DeploymentStatus | undefined) {
+  const pick = (k: keyof DeploymentStatus) => s?.[k] ?? 0;
   return [
     pick('observedGeneration'),
     pick('replicas'),
@@ -151,14 +152,14 @@ function normalize(s: any) {
     pick('unavailableReplicas'),
     s?.collisionCount ?? null,
     [...(s?.conditions ?? [])]
-      .sort((x: Condition, y: Condition) => x.type.localeCompare(y.type))
-      .map((c: Condition) => [c.type, c.status, c.reason, c.message, c.lastUpdateTime, c.lastTransitionTime]),
+      .sort((x, y) => x.type.localeCompare(y.type))
+      .map((c) => [c.type, c.status, c.reason, c.message, c.lastUpdateTime, c.lastTransitionTime]),
   ];
 }
 
 /** Upstream omits zero counts (omitempty); keep the written status the same shape. */
-export function compactStatus(s: any): any {
-  const out: any = {};
+export function compactStatus(s: DeploymentStatus): DeploymentStatus {
+  const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(s)) {
     if (v === 0 && k !== 'observedGeneration') continue;
     if (Array.isArray(v) && !v.length) continue;

@@ -18,10 +18,11 @@ const MAX_REVISION_HISTORY_CHARS = 2000;
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
-    const keys = Object.keys(v)
-      .filter((k) => (v as any)[k] !== undefined)
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o)
+      .filter((k) => o[k] !== undefined)
       .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((v as any)[k])}`).join(',')}}`;
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
   }
   return JSON.stringify(v);
 }
@@ -49,9 +50,9 @@ export function templateHash(template: unknown, collisionCount?: number): string
 }
 
 /** Templates equal once the pod-template-hash label is ignored (how a Deployment finds its new RS). */
-export function equalIgnoreHash(a: any, b: any): boolean {
-  const strip = (t: any) => {
-    const c = structuredClone(t ?? {});
+export function equalIgnoreHash(a: unknown, b: unknown): boolean {
+  const strip = (t: unknown) => {
+    const c = structuredClone(t ?? {}) as { metadata?: { labels?: Record<string, string> } };
     if (c.metadata?.labels) {
       delete c.metadata.labels[HASH_LABEL];
       if (!Object.keys(c.metadata.labels).length) delete c.metadata.labels;

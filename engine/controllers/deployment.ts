@@ -32,7 +32,9 @@ import {
   rolloutStatus,
   setCondition,
   statusDiffers,
+  statusOf,
 } from './deployment-status';
+import type { DeploymentStatus } from '../apimachinery/workload-types';
 import { syncRevision, type RSDeps } from './deployment-replicasets';
 import { maxSurge, replicasAnnotationsNeedUpdate, setReplicasAnnotations, specReplicas } from './deployment-util';
 
@@ -45,7 +47,7 @@ export function createDeploymentController(deps: ControllerDeps): Controller {
     sync,
     concurrency: 4,
     // Conflicts are routine (a cache behind a write): the retry is the fix, not news.
-    onError: (key, err: any) => isStatus(err, 409) || log(`deployment ${key}: ${err?.message ?? err}`),
+    onError: (key, err: unknown) => isStatus(err, 409) || log(`deployment ${key}: ${(err as Error | undefined)?.message ?? String(err)}`),
   });
 
   const isDeploymentRef = (o: KubeObject) => refIsKind(controllerRefOf(o), 'apps/v1', 'Deployment');
@@ -77,7 +79,7 @@ export function createDeploymentController(deps: ControllerDeps): Controller {
 
   const rsDeps: RSDeps = { client, events, now, writeStatus };
 
-  async function writeStatus(d: KubeObject, status: any): Promise<KubeObject> {
+  async function writeStatus(d: KubeObject, status: DeploymentStatus): Promise<KubeObject> {
     let cur = d;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -122,19 +124,19 @@ export function createDeploymentController(deps: ControllerDeps): Controller {
   };
 
   /** Writes the status when it changed; otherwise looks again when a stuck rollout's deadline passes. */
-  async function finish(key: string, d: KubeObject, status: any): Promise<void> {
-    if (statusDiffers(d.status, status)) d = await writeStatus(d, status);
-    const wait = msUntilDeadline(d, d.status, now());
+  async function finish(key: string, d: KubeObject, status: DeploymentStatus): Promise<void> {
+    if (statusDiffers(statusOf(d), status)) d = await writeStatus(d, status);
+    const wait = msUntilDeadline(d, statusOf(d), now());
     if (wait !== undefined) queue.addAfter(key, wait);
   }
 
   /** Pausing and resuming show as Progressing=Unknown, so a resumed rollout's deadline starts afresh. */
   async function checkPaused(d: KubeObject): Promise<KubeObject> {
     if (!hasProgressDeadline(d)) return d;
-    const cond = getCondition(d.status, 'Progressing');
+    const cond = getCondition(statusOf(d), 'Progressing');
     if (cond?.reason === 'ProgressDeadlineExceeded') return d;
     const pausedCond = cond?.reason === 'DeploymentPaused';
-    const status = structuredClone(d.status ?? {});
+    const status = structuredClone(statusOf(d));
     if (d.spec.paused && !pausedCond) {
       setCondition(status, newCondition('Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused', now()));
     } else if (!d.spec.paused && pausedCond) {
@@ -163,7 +165,7 @@ export function createDeploymentController(deps: ControllerDeps): Controller {
     };
     if (!recreate) {
       if (await rollingStep(ctx, d, sets)) return done(sets, false);
-      return done(sets, deploymentComplete(d, d.status ?? {}));
+      return done(sets, deploymentComplete(d, statusOf(d)));
     }
     if (await recreateScaleDown(ctx, d, sets)) return done(sets, false);
     if (oldPodsRunning(ctx, sets)) return done(sets, false);
@@ -172,7 +174,7 @@ export function createDeploymentController(deps: ControllerDeps): Controller {
       d = cur;
     }
     await recreateScaleUp(ctx, d, sets);
-    return done(sets, deploymentComplete(d, d.status ?? {}));
+    return done(sets, deploymentComplete(d, statusOf(d)));
   }
 
   async function sync(key: string): Promise<void> {

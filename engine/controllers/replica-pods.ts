@@ -1,18 +1,19 @@
 // Pure parts of the ReplicaSet/ReplicationController logic: which surplus pods go first
 // (upstream's ActivePodsWithRanks order) and the status a replica controller reports.
 import type { KubeObject } from '../kinds/types';
+import type { Condition, ContainerStatus, ReplicaSetStatus } from '../apimachinery/workload-types';
 import { isPodAvailable, isPodReady } from './util/pod-predicates';
 
 const PHASE_ORDER: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
 const DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost';
 
 function readySince(pod: KubeObject): number {
-  const c = (pod.status?.conditions ?? []).find((x: any) => x.type === 'Ready');
+  const c = ((pod.status?.conditions ?? []) as Condition[]).find((x) => x.type === 'Ready');
   return Date.parse(c?.lastTransitionTime ?? '') || 0;
 }
 
 function maxRestarts(pod: KubeObject): number {
-  return Math.max(0, ...(pod.status?.containerStatuses ?? []).map((c: any) => c.restartCount ?? 0));
+  return Math.max(0, ...((pod.status?.containerStatuses ?? []) as ContainerStatus[]).map((c) => c.restartCount ?? 0));
 }
 
 function deletionCost(pod: KubeObject): number {
@@ -58,7 +59,7 @@ export function podsToDelete(pods: KubeObject[], count: number): KubeObject[] {
 }
 
 /** Status as the upstream controller writes it: zero counts are omitted (omitempty), replicas kept. */
-export function replicaStatus(owner: KubeObject, pods: KubeObject[], now: Date, failure?: Error): Record<string, any> {
+export function replicaStatus(owner: KubeObject, pods: KubeObject[], now: Date, failure?: Error): ReplicaSetStatus {
   const templateLabels: Record<string, string> = owner.spec?.template?.metadata?.labels ?? {};
   const minReady = owner.spec?.minReadySeconds ?? 0;
   let fullyLabeled = 0,
@@ -70,13 +71,14 @@ export function replicaStatus(owner: KubeObject, pods: KubeObject[], now: Date, 
     if (isPodReady(p)) ready++;
     if (isPodAvailable(p, minReady, now)) available++;
   }
-  const status: Record<string, any> = { replicas: pods.length };
+  const status: ReplicaSetStatus = { replicas: pods.length };
   if (fullyLabeled) status.fullyLabeledReplicas = fullyLabeled;
   if (ready) status.readyReplicas = ready;
   if (available) status.availableReplicas = available;
   if (owner.metadata.generation) status.observedGeneration = owner.metadata.generation;
-  const conditions = (owner.status?.conditions ?? []).filter((c: any) => c.type !== 'ReplicaFailure');
-  const oldFailure = (owner.status?.conditions ?? []).find((c: any) => c.type === 'ReplicaFailure');
+  const ownerConditions = (owner.status as ReplicaSetStatus | undefined)?.conditions ?? [];
+  const conditions = ownerConditions.filter((c) => c.type !== 'ReplicaFailure');
+  const oldFailure = ownerConditions.find((c) => c.type === 'ReplicaFailure');
   if (failure) {
     const reason = /delet/i.test(failure.message) ? 'FailedDelete' : 'FailedCreate';
     conditions.push(
@@ -96,8 +98,8 @@ export function replicaStatus(owner: KubeObject, pods: KubeObject[], now: Date, 
 }
 
 /** Whether two statuses differ in anything the controller writes. */
-export function statusChanged(a: Record<string, any> | undefined, b: Record<string, any>): boolean {
-  const pick = (s: Record<string, any> | undefined) =>
+export function statusChanged(a: ReplicaSetStatus | undefined, b: ReplicaSetStatus): boolean {
+  const pick = (s: ReplicaSetStatus | undefined) =>
     JSON.stringify([
       s?.replicas ?? 0,
       s?.fullyLabeledReplicas ?? 0,

@@ -1,6 +1,7 @@
 // One controller shape for ReplicaSets and ReplicationControllers: keep spec.replicas active
 // pods matching the selector, adopting orphans and releasing pods that stop matching, and
 // report status. The two kinds differ only in resource, kind and selector form.
+import type { ReplicaSetStatus } from '../apimachinery/workload-types';
 import type { KubeObject } from '../kinds/types';
 import type { ResourceRef } from '../client/types';
 import { isStatus, R } from '../client/types';
@@ -35,7 +36,7 @@ export function createReplicaController(deps: ControllerDeps, kind: ReplicaKind)
     sync,
     concurrency: 4,
     // Conflicts are routine (a cache behind a write): the retry is the fix, not news.
-    onError: (key, err: any) => isStatus(err, 409) || log(`${kind.name} ${key}: ${err?.message ?? err}`),
+    onError: (key, err: unknown) => isStatus(err, 409) || log(`${kind.name} ${key}: ${(err as Error | undefined)?.message ?? String(err)}`),
   });
 
   const ownsKind = (pod: KubeObject) => refIsKind(controllerRefOf(pod), kind.apiVersion, kind.kind);
@@ -96,7 +97,7 @@ export function createReplicaController(deps: ControllerDeps, kind: ReplicaKind)
     }
   }
 
-  async function writeStatus(owner: KubeObject, status: Record<string, any>): Promise<KubeObject> {
+  async function writeStatus(owner: KubeObject, status: ReplicaSetStatus): Promise<KubeObject> {
     let cur = owner;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -128,8 +129,8 @@ export function createReplicaController(deps: ControllerDeps, kind: ReplicaKind)
     if (needsSync) {
       try {
         await manageReplicas(owner, key, active);
-      } catch (e: any) {
-        failure = e;
+      } catch (e) {
+        failure = e as Error;
       }
     }
     const status = replicaStatus(owner, active, now(), failure);

@@ -3,6 +3,7 @@
 // containers first ("Init:0/2", "Init:CrashLoopBackOff"), then app containers from last to
 // first so the first container's waiting/terminated reason wins, then deletion states.
 import type { KubeObject } from './types';
+import type { Condition, ContainerSpecFields, ContainerStateTerminated, ContainerStatus } from '../apimachinery/workload-types';
 import { timestampSince } from './human-duration';
 
 /** Reason set by the node lifecycle controller on pods of an unreachable node. */
@@ -17,13 +18,13 @@ export interface PodSummary {
   restarts: string;
 }
 
-function isRestartableInit(container: any): boolean {
+function isRestartableInit(container: ContainerSpecFields | undefined): boolean {
   // Sidecar containers: init containers with restartPolicy Always keep running.
   return container?.restartPolicy === 'Always';
 }
 
 function conditionTrue(pod: KubeObject, type: string): boolean {
-  return (pod.status?.conditions ?? []).some((c: any) => c.type === type && c.status === 'True');
+  return ((pod.status?.conditions ?? []) as Condition[]).some((c) => c.type === type && c.status === 'True');
 }
 
 function later(a: string | undefined, b: string | undefined): string | undefined {
@@ -32,7 +33,7 @@ function later(a: string | undefined, b: string | undefined): string | undefined
   return Date.parse(b) > Date.parse(a) ? b : a;
 }
 
-function terminatedReason(t: any, prefix: string): string {
+function terminatedReason(t: ContainerStateTerminated, prefix: string): string {
   if (t.reason) return prefix + t.reason;
   if (t.signal) return `${prefix}Signal:${t.signal}`;
   return `${prefix}ExitCode:${t.exitCode ?? 0}`;
@@ -42,10 +43,10 @@ function terminatedReason(t: any, prefix: string): string {
 export function summarizePod(pod: KubeObject, now: number): PodSummary {
   const spec = pod.spec ?? {};
   const status = pod.status ?? {};
-  const initSpecs: any[] = spec.initContainers ?? [];
-  const initByName = new Map<string, any>(initSpecs.map((c) => [c.name, c]));
+  const initSpecs: ContainerSpecFields[] = spec.initContainers ?? [];
+  const initByName = new Map(initSpecs.map((c) => [c.name, c]));
 
-  const total = (spec.containers ?? []).length + initSpecs.filter(isRestartableInit).length;
+  const total = ((spec.containers ?? []) as unknown[]).length + initSpecs.filter(isRestartableInit).length;
   let ready = 0;
   let restarts = 0;
   let sidecarRestarts = 0;
@@ -53,12 +54,12 @@ export function summarizePod(pod: KubeObject, now: number): PodSummary {
   let lastSidecarRestart: string | undefined;
 
   let reason: string = status.reason || status.phase || '';
-  if ((status.conditions ?? []).some((c: any) => c.type === 'PodScheduled' && c.reason === 'SchedulingGated')) {
+  if (((status.conditions ?? []) as Condition[]).some((c) => c.type === 'PodScheduled' && c.reason === 'SchedulingGated')) {
     reason = 'SchedulingGated';
   }
 
   let initializing = false;
-  const initStatuses: any[] = status.initContainerStatuses ?? [];
+  const initStatuses: ContainerStatus[] = status.initContainerStatuses ?? [];
   for (let i = 0; i < initStatuses.length; i++) {
     const cs = initStatuses[i];
     const finishedAt = cs.lastState?.terminated?.finishedAt;
@@ -90,7 +91,7 @@ export function summarizePod(pod: KubeObject, now: number): PodSummary {
     restarts = sidecarRestarts;
     lastRestart = lastSidecarRestart;
     let hasRunning = false;
-    const statuses: any[] = status.containerStatuses ?? [];
+    const statuses: ContainerStatus[] = status.containerStatuses ?? [];
     for (let i = statuses.length - 1; i >= 0; i--) {
       const cs = statuses[i];
       const state = cs.state ?? {};
@@ -125,9 +126,9 @@ export function summarizePod(pod: KubeObject, now: number): PodSummary {
 
 /** "<true>/<gates>" for the READINESS GATES wide column, "<none>" without gates. */
 export function readinessGates(pod: KubeObject): string {
-  const gates: any[] = pod.spec?.readinessGates ?? [];
+  const gates: { conditionType: string }[] = pod.spec?.readinessGates ?? [];
   if (gates.length === 0) return '<none>';
-  const conditions: any[] = pod.status?.conditions ?? [];
+  const conditions: Condition[] = pod.status?.conditions ?? [];
   let ok = 0;
   for (const gate of gates) {
     const c = conditions.find((x) => x.type === gate.conditionType);

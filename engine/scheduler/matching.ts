@@ -3,6 +3,7 @@
 import type { KubeObject } from '../kinds/types';
 import { labelSelectorFromObject } from '../apimachinery/selectors';
 import type { Taint } from './node-cache';
+import type { NodeSelectorTerm, PodAffinityRules, PodAffinityTerm } from '../apimachinery/workload-types';
 
 type Labels = Record<string, string>;
 
@@ -34,7 +35,7 @@ function requirementMatches(r: SelectorRequirement, value: string | undefined): 
 }
 
 /** One NodeSelectorTerm: all expressions and fields must hold; an empty term matches nothing. */
-export function nodeSelectorTermMatches(term: any, node: { name: string; labels: Labels }): boolean {
+export function nodeSelectorTermMatches(term: NodeSelectorTerm | undefined, node: { name: string; labels: Labels }): boolean {
   const exprs: SelectorRequirement[] = term?.matchExpressions ?? [];
   const fields: SelectorRequirement[] = term?.matchFields ?? [];
   if (!exprs.length && !fields.length) return false;
@@ -50,7 +51,8 @@ export function nodeSelectorTermMatches(term: any, node: { name: string; labels:
 export function requiredNodeMatch(pod: KubeObject): (node: { name: string; labels: Labels }) => boolean {
   const selector: Labels = pod.spec?.nodeSelector ?? {};
   const selKeys = Object.keys(selector);
-  const terms: any[] | undefined = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  const terms: NodeSelectorTerm[] | undefined =
+    pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   return (node) => {
     for (const k of selKeys) if (node.labels[k] !== selector[k]) return false;
     if (terms && !terms.some((t) => nodeSelectorTermMatches(t, node))) return false;
@@ -84,7 +86,12 @@ export interface AffinityTerm {
  * Compiles a PodAffinityTerm of `owner`: an empty namespace list and no namespaceSelector mean
  * the owner's namespace; `namespaceSelector: {}` means every namespace.
  */
-export function compileAffinityTerm(term: any, owner: KubeObject, nsLabels: (ns: string) => Labels | undefined, weight = 0): AffinityTerm {
+export function compileAffinityTerm(
+  term: PodAffinityTerm | undefined,
+  owner: KubeObject,
+  nsLabels: (ns: string) => Labels | undefined,
+  weight = 0,
+): AffinityTerm {
   const selector = labelSelectorFromObject(term?.labelSelector ?? null);
   const namespaces: string[] = term?.namespaces ?? [];
   const nsSel = term?.namespaceSelector ? labelSelectorFromObject(term.namespaceSelector) : undefined;
@@ -92,7 +99,7 @@ export function compileAffinityTerm(term: any, owner: KubeObject, nsLabels: (ns:
   const own = !namespaces.length && !nsSel;
   const ownLabels = owner.metadata.labels ?? {};
   // matchLabelKeys add the owner's values for those keys to the selector.
-  const extra = (term?.matchLabelKeys ?? []).filter((k: string) => k in ownLabels).map((k: string) => [k, ownLabels[k]] as const);
+  const extra = (term?.matchLabelKeys ?? []).filter((k) => k in ownLabels).map((k) => [k, ownLabels[k]] as const);
   return {
     topologyKey: term?.topologyKey ?? '',
     weight,
@@ -115,10 +122,11 @@ export interface PodAffinityTerms {
 }
 
 export function compilePodAffinity(pod: KubeObject, nsLabels: (ns: string) => Labels | undefined): PodAffinityTerms {
-  const a = pod.spec?.affinity ?? {};
-  const req = (x: any) => (x?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t: any) => compileAffinityTerm(t, pod, nsLabels));
-  const pref = (x: any) =>
-    (x?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w: any) =>
+  const a = (pod.spec?.affinity ?? {}) as { podAffinity?: PodAffinityRules; podAntiAffinity?: PodAffinityRules };
+  const req = (x: PodAffinityRules | undefined) =>
+    (x?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => compileAffinityTerm(t, pod, nsLabels));
+  const pref = (x: PodAffinityRules | undefined) =>
+    (x?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w) =>
       compileAffinityTerm(w.podAffinityTerm, pod, nsLabels, w.weight ?? 0),
     );
   return {

@@ -2,6 +2,7 @@
 // requests, ports, tolerations, compiled node and pod affinity, and inter-pod affinity counts
 // per topology domain, so that each per-node filter is a few map lookups.
 import type { KubeObject } from '../kinds/types';
+import type { NodeSelectorTerm } from '../apimachinery/workload-types';
 import type { NodeCache, NodeInfo } from './node-cache';
 import { makePodInfo, podKey, workloadKey } from './node-cache';
 import type { Resources } from './resources';
@@ -28,7 +29,7 @@ export interface PodContext {
   /** The cache's id for the workload, or -1 when none of its pods is placed yet. */
   workloadId: number;
   nodeMatch: (node: { name: string; labels: Labels }) => boolean;
-  preferredNodeTerms: { weight: number; term: any }[];
+  preferredNodeTerms: { weight: number; term: NodeSelectorTerm | undefined }[];
   affinity: PodAffinityTerms;
   /** Per required affinity term: topology value → matching pods there. */
   affinityCounts: Map<string, number>[];
@@ -76,10 +77,12 @@ export function buildPodContext(pod: KubeObject, priority: number, deps: PodCont
     workload: workloadKey(pod),
     workloadId: -1,
     nodeMatch: requiredNodeMatch(pod),
-    preferredNodeTerms: (pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((p: any) => ({
-      weight: p.weight ?? 0,
-      term: p.preference,
-    })),
+    preferredNodeTerms: (
+      (pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []) as {
+        weight?: number;
+        preference?: NodeSelectorTerm;
+      }[]
+    ).map((p) => ({ weight: p.weight ?? 0, term: p.preference })),
     affinity,
     affinityCounts: [],
     antiAffinityCounts: [],

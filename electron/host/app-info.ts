@@ -2,6 +2,7 @@
 // and the image the Create templates use.
 import { readFileSync } from 'node:fs';
 import type { AppInfo } from './protocol';
+import { dockerDownMessage, dockerEndpoint, startDockerHowTo } from '../../engine/docker/docker-down';
 
 export const DEFAULT_IMAGE = 'nginx:1.27';
 
@@ -14,10 +15,10 @@ export function packageVersion(): string {
   }
 }
 
-export function dockerHint(platform: NodeJS.Platform = process.platform): string {
-  return platform === 'linux'
-    ? 'Docker is not running: start it with `sudo systemctl start docker` (or run dockerd), or start Docker Desktop; until then clusters get simulated nodes'
-    : 'Docker is not running: start Docker Desktop; until then clusters get simulated nodes';
+/** What the first-run screen says when Docker does not answer: the socket tried and what to do (docker-down.ts). */
+export function dockerHint(platform: NodeJS.Platform = process.platform, err?: unknown, tried = dockerEndpoint()): string {
+  const said = dockerDownMessage(err, tried, platform);
+  return `${said ?? `Docker is not running: it does not answer at ${tried}. To fix: ${startDockerHowTo(platform)}`}; until then clusters get simulated nodes`;
 }
 
 export type DockerProbe = () => Promise<AppInfo['docker']>;
@@ -25,17 +26,19 @@ export type DockerProbe = () => Promise<AppInfo['docker']>;
 /** Asks the Docker engine for its version, giving up after timeoutMs. */
 export function dockerProbe(timeoutMs = 1500): DockerProbe {
   return async () => {
+    let docker: { modem?: unknown } | undefined;
     try {
       const { Docker } = await import('../../engine/docker/dockerode');
-      const docker = new Docker();
+      const d = new Docker();
+      docker = d;
       let timer: NodeJS.Timeout | undefined;
       const v = await Promise.race([
-        docker.version(),
+        d.version(),
         new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs))),
       ]).finally(() => clearTimeout(timer));
       return { available: true, version: (v as { Version?: string }).Version };
-    } catch {
-      return { available: false, hint: dockerHint() };
+    } catch (err) {
+      return { available: false, hint: dockerHint(process.platform, err, dockerEndpoint(docker)) };
     }
   };
 }

@@ -136,7 +136,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
     }
     usedIndexes.add(index);
     let runtime: ContainerRuntime;
-    let docker: Pick<KubeletOptions, 'hostFacts' | 'runtimeHealthy' | 'diskPressure'> & { health?: RuntimeHealth } = {};
+    let docker: Pick<KubeletOptions, 'hostFacts' | 'runtimeHealthy' | 'runtimeDownWhy' | 'diskPressure'> & { health?: RuntimeHealth } = {};
     if (runtimeOf(n) === 'docker') {
       const [{ createDockerRuntime }, { dockerLookups }, { createRuntimeHealth }, { dockerHostFacts }] = await span(
         `${name}: import docker runtime`,
@@ -169,7 +169,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
         // repairs made then die with it. Its event stream is closed by then: require it.
         ready: () => dr.eventsConnected(),
         onChange: (ok) => {
-          log(`kubelet ${name}: container runtime ${ok ? 'is back: resyncing every pod' : 'is down'}`);
+          log(`kubelet ${name}: container runtime ${ok ? 'is back: resyncing every pod' : `is down: ${health.why()}`}`);
           const k = kubelets.get(name)?.kubelet;
           k?.refreshNodeStatus();
           // Back only once a fresh event stream opens: a Docker in the middle of shutting down
@@ -184,7 +184,13 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
         ahead = undefined;
         return early ?? dockerHostFacts(dr.docker);
       };
-      docker = { health, hostFacts, runtimeHealthy: health.healthy, diskPressure: () => dr.diskPressure() };
+      docker = {
+        health,
+        hostFacts,
+        runtimeHealthy: health.healthy,
+        runtimeDownWhy: () => health.why(),
+        diskPressure: () => dr.diskPressure(),
+      };
     } else {
       runtime = createSimulatedRuntime({
         podCIDR: cidr,
@@ -208,6 +214,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
       log,
       hostFacts: docker.hostFacts,
       runtimeHealthy: docker.runtimeHealthy,
+      runtimeDownWhy: docker.runtimeDownWhy,
       diskPressure: docker.diskPressure,
     });
     kubelets.set(name, { kubelet, runtime, health: docker.health });

@@ -38,6 +38,8 @@ export interface KubeletOptions {
   hostFacts?: () => Promise<NodeStatusInput['host']>;
   /** False while the container runtime does not answer (node NotReady). */
   runtimeHealthy?: () => boolean;
+  /** While the runtime is down: why, in words a user can act on (the Ready condition's message says it). */
+  runtimeDownWhy?: () => string | undefined;
   /** Why the runtime's disk is full (DiskPressure True with this message), or undefined. */
   diskPressure?: () => string | undefined;
 }
@@ -239,6 +241,7 @@ export function createKubelet(o: KubeletOptions): Kubelet {
       now: now(),
       host,
       runtimeDown,
+      runtimeDownWhy: runtimeDown ? o.runtimeDownWhy?.() : undefined,
       diskPressure: o.diskPressure?.(),
     });
     node = await o.client.patch(R.nodes, undefined, name, 'merge', { status }, { subresource: 'status' });

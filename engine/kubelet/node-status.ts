@@ -49,6 +49,8 @@ export interface NodeStatusInput {
   host?: { capacity: NodeCapacity; nodeInfo: Record<string, string>; images: { names: string[]; sizeBytes: number }[] };
   /** The container runtime does not answer: the node is NotReady until it does. */
   runtimeDown?: boolean;
+  /** Why the runtime is down (e.g. "Docker is not running: no socket at …"), appended to the Ready message. */
+  runtimeDownWhy?: string;
   /** The runtime's disk is full: DiskPressure True, with this message. */
   diskPressure?: string;
 }
@@ -64,7 +66,10 @@ export function buildNodeStatus(i: NodeStatusInput): Record<string, any> {
   const t = rfc3339(i.now);
   const oldConds: any[] = i.old?.status?.conditions ?? [];
   const table = CONDITIONS.map((c): [string, string, string, string] => {
-    if (c[0] === 'Ready' && i.runtimeDown) return RUNTIME_DOWN;
+    if (c[0] === 'Ready' && i.runtimeDown)
+      return i.runtimeDownWhy
+        ? ([...RUNTIME_DOWN.slice(0, 3), `${RUNTIME_DOWN[3]}: ${i.runtimeDownWhy}`] as typeof RUNTIME_DOWN)
+        : RUNTIME_DOWN;
     if (c[0] === 'DiskPressure' && i.diskPressure) return ['DiskPressure', 'True', 'KubeletHasDiskPressure', i.diskPressure];
     return c;
   });

@@ -41,6 +41,8 @@ describe('runtime health', () => {
       assert.equal(await h.check(), false);
       assert.equal(h.healthy(), false);
       assert.deepEqual(changes, [false]);
+      // What the node's Ready condition and the log then say: the socket tried and what to do.
+      assert.match(h.why() ?? '', new RegExp(`^Docker is not running: no socket at ${join(dir, 'nope.sock')}\\. To fix: .*Docker Desktop`));
     } finally {
       h.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -60,6 +62,7 @@ describe('runtime health', () => {
       writes,
       hostIP: '10.0.0.9',
       runtimeHealthy: () => health.healthy(),
+      runtimeDownWhy: () => health.why(),
       hostFacts: async () => ({
         capacity: { cpu: '3', memory: '1000Ki', pods: '110' },
         nodeInfo: { osImage: 'Test OS' },
@@ -80,7 +83,7 @@ describe('runtime health', () => {
         return ready(x).status === 'False' && x;
       }, 'NotReady')) as KubeObject;
       assert.equal(ready(n).reason, 'KubeletNotReady');
-      assert.match(ready(n).message, /container runtime is down/);
+      assert.match(ready(n).message, /container runtime is down: Docker is not running: no socket at .*\. To fix: /);
       up = true;
       await eventually(async () => ready(await c.client.get(R.nodes, undefined, 'h-node-1')).status === 'True', 'Ready again');
     } finally {

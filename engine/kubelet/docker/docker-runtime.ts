@@ -29,6 +29,7 @@ import { watchOutsideChanges } from './outside-changes';
 import { watchDockerEvents } from './docker-events';
 import { dockerDate, ignoreGone, notFound } from './docker-errors';
 import { createDockerDiskFull } from './disk-full';
+import { dockerEndpoint, sayDockerDown } from '../../docker/docker-down';
 import { createPodTokens, type RequestPodToken, type TokenSource } from './pod-tokens';
 const VOLUME_REFRESH_MS = 5_000;
 
@@ -491,10 +492,11 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     streams,
   };
 
-  // Docker's disk full: every write path says so in words a user can act on (disk-full.ts).
+  // Docker's disk full, or Docker not there at all: every write path (its errors become pod
+  // events and waiting reasons) says so in words a user can act on (disk-full.ts, docker-down.ts).
   const plain = { ...runtime };
   const said = (e: unknown) => {
-    throw disk.check(e);
+    throw disk.check(sayDockerDown(e, dockerEndpoint(docker)));
   };
   runtime.ensureSandbox = (cfg) => plain.ensureSandbox(cfg).catch(said);
   runtime.createContainer = async (cfg) => {

@@ -6,6 +6,7 @@ import type { KubeObject } from '../../kinds/types';
 import type { ExecSession, LogOptions, NodeStreams } from '../../client/node-streams';
 import { L, clusterFilter, ownedBy, type ClusterKey } from '../../docker/names';
 import { createDockerPortForward } from './docker-port-forward';
+import { dockerEndpoint, sayDockerDown } from '../../docker/docker-down';
 
 export interface DockerStreamsDeps {
   docker: Docker;
@@ -14,6 +15,20 @@ export interface DockerStreamsDeps {
 }
 
 export function createDockerStreams(d: DockerStreamsDeps): NodeStreams {
+  const s = dockerStreams(d);
+  // kubectl logs/exec/attach/port-forward while Docker is down: say so, not "connect ENOENT".
+  const said = (e: unknown): never => {
+    throw sayDockerDown(e, dockerEndpoint(d.docker));
+  };
+  return {
+    logs: (pod, container, opts) => s.logs(pod, container, opts).catch(said),
+    exec: (pod, container, opts) => s.exec(pod, container, opts).catch(said),
+    attach: (pod, container, opts) => s.attach(pod, container, opts).catch(said),
+    portForward: (pod, port) => s.portForward(pod, port).catch(said),
+  };
+}
+
+function dockerStreams(d: DockerStreamsDeps): NodeStreams {
   const { docker } = d;
 
   /** The pod's containers named `name`, newest attempt first. */

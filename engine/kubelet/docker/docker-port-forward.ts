@@ -2,13 +2,18 @@
 // IP its sandbox has now (falling back to nc inside the sandbox when the host cannot reach the
 // bridge). A session that began before a repair (Docker restarted, the sandbox re-created) holds
 // a pod object with an old IP, so each connection looks the sandbox up again. A connection made
-// while the pod is down waits for it, within a bound: kubectl port-forward ends its whole session
-// when one connection fails, and the user would have to start it again.
+// while the pod is being repaired (Docker away, the sandbox not running or just started) waits
+// for it, within a bound: kubectl port-forward ends its whole session when one connection fails,
+// and the user would have to start it again. A pod that is simply broken — its sandbox up for a
+// while, no app container running (crashed, waiting out a back-off, removed) — fails at once,
+// saying so, as upstream's dial into the pod would.
 import type Docker from 'dockerode';
 import { connect } from 'node:net';
 import { Duplex, PassThrough } from 'node:stream';
 import type { KubeObject } from '../../kinds/types';
 import { L, SANDBOX, clusterFilter, ownedBy, type ClusterKey } from '../../docker/names';
+import { dockerDownMessage } from '../../docker/docker-down';
+import { dockerDate } from './docker-errors';
 
 export interface DockerPortForwardDeps {
   docker: Docker;
@@ -21,22 +26,50 @@ const WAIT_MS = 30_000;
 const POLL_MS = 250;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type PodNow = { sandbox?: Docker.ContainerInfo; appRunning: boolean };
+type PodNow = { sandbox?: Docker.ContainerInfo; appRunning: boolean; apps: Docker.ContainerInfo[] };
 
 export function createDockerPortForward(d: DockerPortForwardDeps): (pod: KubeObject, port: number) => Promise<Duplex> {
   const { docker } = d;
 
-  /** The pod's newest sandbox, and whether one of its app containers runs (Docker may be down: nothing). */
+  const newestFirst = (a: Docker.ContainerInfo, b: Docker.ContainerInfo) =>
+    Number(b.Labels[L.attempt] ?? 0) - Number(a.Labels[L.attempt] ?? 0);
+
+  /** The pod's newest sandbox and its app containers (Docker down: throws its connect error). */
   async function podNow(pod: KubeObject): Promise<PodNow> {
-    const list = await docker
-      .listContainers({ all: true, filters: { label: [...clusterFilter(d.cluster), `${L.podUid}=${pod.metadata.uid}`] } })
-      .catch(() => []);
+    const list = await docker.listContainers({
+      all: true,
+      filters: { label: [...clusterFilter(d.cluster), `${L.podUid}=${pod.metadata.uid}`] },
+    });
     const mine = list.filter((c) => ownedBy(d.cluster, c.Labels));
-    const sandbox = mine
-      .filter((c) => c.Labels[L.container] === SANDBOX)
-      .sort((a, b) => Number(b.Labels[L.attempt] ?? 0) - Number(a.Labels[L.attempt] ?? 0))[0];
-    const appRunning = mine.some((c) => c.Labels[L.container] !== SANDBOX && c.Labels[L.init] !== 'true' && c.State === 'running');
-    return { sandbox, appRunning };
+    const sandbox = mine.filter((c) => c.Labels[L.container] === SANDBOX).sort(newestFirst)[0];
+    const apps = mine.filter((c) => c.Labels[L.container] !== SANDBOX && c.Labels[L.init] !== 'true').sort(newestFirst);
+    return { sandbox, apps, appRunning: apps.some((c) => c.State === 'running') };
+  }
+
+  /** Whether the sandbox started within `ms` (a pod just made or repaired: its app may still be starting). */
+  async function startedWithin(sandbox: Docker.ContainerInfo, ms: number): Promise<boolean> {
+    const info = await docker
+      .getContainer(sandbox.Id)
+      .inspect()
+      .catch(() => undefined);
+    const started = dockerDate(info?.State?.StartedAt);
+    return !started || Date.now() - started.getTime() < ms;
+  }
+
+  /** Why nothing in the pod can answer: each app container's newest state, as Docker says it. */
+  function noAppRunning(pod: KubeObject, port: number, apps: Docker.ContainerInfo[]): Error {
+    const spec = pod.spec as { containers?: { name: string }[] } | undefined;
+    const names = (spec?.containers ?? []).map((c) => c.name);
+    const states = names.map((n) => {
+      const c = apps.find((a) => a.Labels[L.container] === n);
+      return `"${n}" ${c ? c.Status || c.State : 'is gone (removed; the kubelet makes it again)'}`;
+    });
+    return Object.assign(
+      new Error(
+        `no container of pod "${pod.metadata.name}" is running (${states.join(', ')}): nothing can answer on port ${port}; see \`kubectl describe pod ${pod.metadata.name}\``,
+      ),
+      { code: 'ENOTRUNNING' },
+    );
   }
 
   /** Refused means the pod answered (nothing listens): rejected; silence means no route: undefined. */
@@ -73,13 +106,32 @@ export function createDockerPortForward(d: DockerPortForwardDeps): (pod: KubeObj
   }
 
   return async (pod, port) => {
-    const end = Date.now() + (d.waitMs ?? WAIT_MS);
+    const waitMs = d.waitMs ?? WAIT_MS;
+    const end = Date.now() + waitMs;
     let waited = false;
     for (;;) {
-      const now = await podNow(pod);
+      let now: PodNow;
+      try {
+        now = await podNow(pod);
+      } catch (e) {
+        // Docker away (restarting): wait for it; past the bound, its error says what is wrong.
+        if (!dockerDownMessage(e) || Date.now() >= end) throw e;
+        waited = true;
+        await sleep(POLL_MS);
+        continue;
+      }
       const up = now.sandbox?.State === 'running' && now.appRunning;
+      // A sandbox up for a while with no app container running is not being repaired: say so now.
+      if (!up && !waited && now.sandbox?.State === 'running' && !(await startedWithin(now.sandbox, waitMs)))
+        throw noAppRunning(pod, port, now.apps);
       if (up || Date.now() >= end) {
-        if (!now.sandbox) throw new Error(`pod "${pod.metadata.name}" has no sandbox`);
+        if (!now.sandbox)
+          throw new Error(`pod "${pod.metadata.name}" has no sandbox (the kubelet did not make it again within ${waitMs / 1000} s)`);
+        if (!up && now.sandbox.State === 'running') throw noAppRunning(pod, port, now.apps);
+        if (!up)
+          throw new Error(
+            `pod "${pod.metadata.name}"'s sandbox is ${now.sandbox.Status || now.sandbox.State}: the kubelet did not repair it within ${waitMs / 1000} s`,
+          );
         try {
           return await dial(pod, now.sandbox, port);
         } catch (e) {

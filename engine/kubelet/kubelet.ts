@@ -245,6 +245,20 @@ export function createKubelet(o: KubeletOptions): Kubelet {
       diskPressure: o.diskPressure?.(),
     });
     node = await o.client.patch(R.nodes, undefined, name, 'merge', { status }, { subresource: 'status' });
+    diskPressureEvent(cur, status);
+  }
+
+  // DiskPressure flipping is said as an event on the Node too (upstream's NodeHasDiskPressure /
+  // NodeHasNoDiskPressure), so `kubectl get events` and the app show the warning with its words.
+  function diskPressureEvent(old: KubeObject, status: { conditions?: unknown }) {
+    type Cond = { type: string; status: string; message?: string };
+    const find = (conds: unknown) => ((conds ?? []) as Cond[]).find((c) => c.type === 'DiskPressure');
+    const was = find((old.status as { conditions?: unknown } | undefined)?.conditions);
+    const now = find(status.conditions);
+    if (!was || !now || was.status === now.status || o.events === false || !node) return;
+    if (now.status === 'True')
+      events().event(node, 'Warning', 'NodeHasDiskPressure', `Node ${name} status is now: NodeHasDiskPressure: ${now.message}`);
+    else events().event(node, 'Normal', 'NodeHasNoDiskPressure', `Node ${name} status is now: NodeHasNoDiskPressure`);
   }
 
   function renewLease() {

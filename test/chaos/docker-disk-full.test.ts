@@ -1,16 +1,20 @@
-// Docker's own disk full: a dedicated engine whose data root is a small tmpfs, filled to the brim
+// Docker's own disk nearly full, then full: a dedicated engine whose data root is a small tmpfs.
+// Filled to all but a few MiB, the runtime warns (DiskPressure with the space left) while
+// containers are still made; the warning clears once space is freed. Then filled to the brim
 // under a Docker runtime with a running pod. Creating a container then fails with a message that
 // says whose disk is full and what to do (pods carry it as CreateContainerError and a Failed
 // event, see engine/kubelet/container-failure.test.ts), the node's DiskPressure message says the
 // same, and once space is freed containers are made again and the pressure is gone.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerSkip } from '../docker/docker-available';
 import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from '../docker/images';
 import { dedicatedDockerdSkip, startDedicatedDockerd, type DedicatedDockerd } from './testing/dedicated-dockerd';
+import { fillDisk } from './testing/small-disk';
+import { waitFor } from '../wait-for';
 import { createDockerRuntime, type DockerRuntime } from '../../engine/kubelet/docker/docker-runtime';
 import type { KubeObject } from '../../engine/kinds/types';
 
@@ -28,19 +32,6 @@ const pod: KubeObject = {
   spec: { nodeName: 'n1', containers: [spec] },
 };
 
-/** Writes until the filesystem refuses: the brim. */
-function fill(path: string): void {
-  const fd = openSync(path, 'w');
-  const chunk = Buffer.alloc(256 * 1024);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-  } finally {
-    closeSync(fd);
-  }
-}
-
 before(async () => {
   if (skip) return;
   d = await startDedicatedDockerd('full', { dataRootSize: '96m' });
@@ -56,6 +47,48 @@ after(async () => {
 });
 
 void test(
+  "Docker's disk nearly full: DiskPressure says so before it fills, containers still start, and it clears",
+  { skip, timeout: 120_000 },
+  async () => {
+    let changes = 0;
+    const early = createDockerRuntime({
+      cluster: 'dockerlow',
+      node: 'n1',
+      dataDir: dir,
+      docker: d.docker,
+      sandboxImage: PAUSE_IMAGE,
+      onDiskPressure: () => changes++,
+      diskCheckMs: 200,
+    });
+    const low = { ...pod, metadata: { ...pod.metadata, name: 'low', uid: `low-0000-1111-2222-${process.pid}` } };
+    try {
+      const sb = await early.ensureSandbox({ pod: low });
+      assert.equal(early.diskPressure(), undefined, 'room enough at first');
+      const filler = join(d.dir, 'data', 'low-filler');
+      fillDisk(filler, 4 * 1024 * 1024); // 4 MiB left of 96: under the 10 % threshold
+      const said = await waitFor<string>('DiskPressure before the disk is full', () => Promise.resolve(early.diskPressure()), 10_000, 100);
+      console.log(`# ${said}`);
+      assert.match(
+        said,
+        new RegExp(
+          `^Docker's disk is almost full \\(${join(d.dir, 'data')}\\): [0-9.]+ MiB free of 96 MiB \\([0-9.]+ %\\)\\. Free space for Docker`,
+        ),
+      );
+      assert.equal(changes, 1, 'the node status is refreshed when the disk runs low');
+      const id = await early.createContainer({ podUid: low.metadata.uid, sandboxId: sb.id, spec, attempt: 0, init: false });
+      await early.startContainer(id);
+      assert.match(early.diskPressure() ?? '', /almost full/, 'still warned while containers start');
+      rmSync(filler);
+      await waitFor('DiskPressure cleared once space is freed', () => Promise.resolve(early.diskPressure() === undefined), 10_000, 100);
+      assert.equal(changes, 2);
+    } finally {
+      await early.removeAll();
+      early.close();
+    }
+  },
+);
+
+void test(
   "Docker's disk full: a message saying so and DiskPressure, and containers again once space is freed",
   { skip, timeout: 120_000 },
   async () => {
@@ -67,6 +100,7 @@ void test(
       docker: d.docker,
       sandboxImage: PAUSE_IMAGE,
       onDiskPressure: () => changes++,
+      diskCheckMs: 3_600_000, // the nearly-full check is the test above's
     });
     const sb = await rt.ensureSandbox({ pod });
     const make = (attempt: number) => rt!.createContainer({ podUid: pod.metadata.uid!, sandboxId: sb.id, spec, attempt, init: false });
@@ -74,7 +108,7 @@ void test(
     assert.equal(rt.diskPressure(), undefined);
 
     const filler = join(d.dir, 'data', 'filler');
-    fill(filler);
+    fillDisk(filler);
     const err = await make(1).then(
       () => undefined,
       (e: Error) => e,

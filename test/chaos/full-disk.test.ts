@@ -3,49 +3,28 @@
 // on, writes work again once space is freed, and SQLite's integrity check passes afterwards.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { run, kubectlPath } from '../integration/harness';
 import { waitFor } from '../wait-for';
 import { ensureCliBuilt } from '../testing/ensure-cli-built';
+import { fillDisk, trySmallDisk, unmountSmallDisk } from './testing/small-disk';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'skiff-full-'));
 const mnt = join(dir, 'mnt');
 const cluster = 'full';
 
-function mountTmpfs(): string | undefined {
-  try {
-    mkdirSync(mnt);
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', mnt], { stdio: 'pipe' });
-    return undefined;
-  } catch (e) {
-    return `cannot mount a tmpfs here (${(e as Error).message.split('\n')[0]})`;
-  }
-}
-const skip = mountTmpfs();
+const skip = await trySmallDisk(mnt, '24m');
 if (skip && process.env.SKIFF_REQUIRE_DOCKER) throw new Error(`SKIFF_REQUIRE_DOCKER is set but ${skip}`);
 
 let proc: ChildProcess | undefined;
 const env = () => ({ ...process.env, HOME: dir, KUBECONFIG: join(dir, 'kc') });
 const kubectl = (args: string[]) => run(kubectlPath(), args, { env: env() });
 const blob = Buffer.alloc(45_000, 'x').toString();
-
-/** Writes zeros until the filesystem refuses: the brim. */
-function fill(path: string): void {
-  const fd = openSync(path, 'w');
-  const chunk = Buffer.alloc(64 * 1024);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 before(async () => {
   if (skip) return;
@@ -60,7 +39,7 @@ after(async () => {
       p.kill('SIGKILL');
     });
   }
-  if (!skip) execFileSync('umount', ['-l', mnt]);
+  if (!skip) await unmountSmallDisk(mnt);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -97,7 +76,7 @@ test(
     try {
       await waitFor('watch started', () => Promise.resolve(watched.includes('configmap/before')));
 
-      fill(join(mnt, 'filler'));
+      fillDisk(join(mnt, 'filler'));
       // SQLite may still have a free page or two: write until the store refuses.
       let refused: string | undefined;
       for (let i = 0; i < 20 && !refused; i++) {

@@ -29,6 +29,7 @@ import { watchOutsideChanges } from './outside-changes';
 import { watchDockerEvents } from './docker-events';
 import { dockerDate, ignoreGone, notFound } from './docker-errors';
 import { createDockerDiskFull } from './disk-full';
+import { createDockerDiskLow } from './disk-low';
 import { dockerEndpoint, sayDockerDown } from '../../docker/docker-down';
 import { createPodTokens, type RequestPodToken, type TokenSource } from './pod-tokens';
 const VOLUME_REFRESH_MS = 5_000;
@@ -59,8 +60,10 @@ export interface DockerRuntimeOptions {
   relistMs?: number;
   /** The cluster network's subnet (cluster.json): a network removed behind our back is made again with it. */
   subnet?: string;
-  /** Docker's disk became full or has room again (diskPressure() changed). */
+  /** Docker's disk became full or nearly full, or has room again (diskPressure() changed). */
   onDiskPressure?: () => void;
+  /** How often the free space under Docker's data root is read (default 30 s; disk-low.ts). */
+  diskCheckMs?: number;
 }
 
 export interface DockerPodNetwork {
@@ -106,11 +109,22 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     () => {},
   );
   let dockerRoot: string | undefined;
+  // Whether that path is on this machine: not with Docker Desktop (a VM) or a remote engine.
+  let rootIsLocal = false;
   docker.info().then(
-    (i: { DockerRootDir?: string }) => (dockerRoot = i.DockerRootDir),
+    (i: { DockerRootDir?: string; OperatingSystem?: string }) => {
+      dockerRoot = i.DockerRootDir;
+      rootIsLocal = dockerEndpoint(docker).startsWith('/') && !/Docker Desktop/i.test(i.OperatingSystem ?? '');
+      void low.check();
+    },
     () => {},
   );
   const disk = createDockerDiskFull({ rootDir: () => dockerRoot, changed: o.onDiskPressure });
+  const low = createDockerDiskLow({
+    rootDir: () => (rootIsLocal ? dockerRoot : undefined),
+    intervalMs: o.diskCheckMs,
+    changed: o.onDiskPressure,
+  });
 
   const emit = (uid: string, notice?: RuntimeNotice) => {
     for (const l of listeners) l(uid, notice);
@@ -475,6 +489,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     close() {
       closed = true;
       clearInterval(refreshTimer);
+      low.stop();
       pleg.stop();
       dockerEvents.close();
       listeners.clear();
@@ -486,7 +501,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
       for (const c of rest) await removeOwn(c.Id);
     },
 
-    diskPressure: () => disk.pressure(),
+    diskPressure: () => disk.pressure() ?? low.pressure(),
 
     ...streams,
     streams,

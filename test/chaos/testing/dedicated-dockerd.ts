@@ -8,6 +8,7 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFi
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { waitFor } from '../../wait-for';
+import { mountSmallDisk } from './small-disk';
 
 export interface DedicatedDockerd {
   /** unix:///… — give it to child processes as DOCKER_HOST. */
@@ -50,10 +51,7 @@ export interface DedicatedDockerdOptions {
 export async function startDedicatedDockerd(name = 'chaos', opts: DedicatedDockerdOptions = {}): Promise<DedicatedDockerd> {
   // Short path: unix socket paths are limited to ~107 bytes.
   const dir = mkdtempSync(join('/tmp', `skd-${name}-`));
-  if (opts.dataRootSize) {
-    mkdirSync(join(dir, 'data'));
-    await sh('mount', ['-t', 'tmpfs', '-o', `size=${opts.dataRootSize}`, 'tmpfs', join(dir, 'data')]);
-  }
+  if (opts.dataRootSize) await mountSmallDisk(join(dir, 'data'), opts.dataRootSize);
   const sock = join(dir, 'docker.sock');
   const host = `unix://${sock}`;
   writeFileSync(join(dir, 'daemon.json'), '{}\n');

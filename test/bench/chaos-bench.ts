@@ -3,6 +3,8 @@
 // 1. Docker restarts under a cluster of N web pods → every pod Running and ready again; floor:
 //    the same engine, after its own restart, starting 2N plain containers (a sandbox and an app
 //    container per pod) with `docker start`.
+//    Then, on the same cluster, an app container and a sandbox removed behind Skiff's back
+//    (`docker rm -f`) → that pod ready again in a new container; target: the issue's 10 s.
 // 2. The Skiff process paused past the node grace period (a laptop's sleep), then continued →
 //    the node's lease renewed again, seen from outside; floor: the issue's 5 s bound.
 // 3. 1,000 pods on simulated nodes, the API server restarted under 50 watchers → every watcher
@@ -19,6 +21,7 @@ import { webDeployment } from '../chaos/testing/web-app';
 import { startSkiffProcess, type SkiffProcess } from '../testing/skiff-process';
 import { kubeHttp, type KubeHttp } from '../testing/kube-http';
 import { removeClusterResources } from '../../engine/docker/network';
+import { L, SANDBOX } from '../../engine/docker/names';
 import { waitFor } from '../wait-for';
 
 const arg = (name: string, dflt: string) => {
@@ -31,8 +34,9 @@ const skipped = new Set(arg('skip', '').split(','));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ms = (n: number) => `${Math.round(n).toLocaleString('en')} ms`;
 const rows: string[] = [];
-const row = (what: string, figure: string, floor: string) => {
-  rows.push(`${what.padEnd(62)} ${figure.padStart(10)}   floor ${floor}`);
+/** `beside`: "floor …" (the same work done by Docker alone) and/or "target …" (the issue's bound). */
+const row = (what: string, figure: string, beside: string) => {
+  rows.push(`${what.padEnd(62)} ${figure.padStart(10)}   ${beside}`);
   console.log(rows[rows.length - 1]);
 };
 
@@ -80,8 +84,34 @@ async function dockerRestart() {
     row(
       `Docker restart → ${PODS} pods Running and ready again`,
       ms(performance.now() - t),
-      `${ms(floor)} (docker start of ${2 * PODS} containers)`,
+      `floor ${ms(floor)} (docker start of ${2 * PODS} containers); target ${ms(10_000)}`,
     );
+
+    // Removed behind Skiff's back: the pod is ready again in a container other than the one it had.
+    const readyIn = async (name: string, oldID: string) => {
+      const p = await skiff!.json(['get', 'pod', name]);
+      const cs: { ready?: boolean; containerID?: string } | undefined = p.status?.containerStatuses?.[0];
+      return cs?.ready === true && !!cs.containerID && cs.containerID !== oldID;
+    };
+    // A different pod each time: a container restarted twice would wait out its crash back-off.
+    const repaired = async (what: string, index: number, remove: (pod: any) => Promise<unknown>) => {
+      const pod = (await skiff!.json(['get', 'pods', '-l', 'app=web'])).items[index];
+      const oldID: string = pod.status.containerStatuses[0].containerID;
+      await remove(pod);
+      const t0 = performance.now();
+      await waitFor(`${what}: pod ready again`, () => readyIn(pod.metadata.name, oldID), 120_000, 100);
+      row(`${what} removed (docker rm -f) → pod ready again`, ms(performance.now() - t0), `target ${ms(10_000)}`);
+    };
+    await repaired('app container', 0, (pod) =>
+      d.cli(['rm', '-f', String(pod.status.containerStatuses[0].containerID).replace('docker://', '')]),
+    );
+    await repaired('sandbox', 1, async (pod) => {
+      const [sb] = await d.docker.listContainers({
+        all: true,
+        filters: { label: [`${L.podUid}=${pod.metadata.uid}`, `${L.container}=${SANDBOX}`] },
+      });
+      await d.cli(['rm', '-f', sb.Id]);
+    });
   } finally {
     await skiff?.kill();
     await d.destroy();
@@ -118,7 +148,7 @@ async function resume() {
     const readyAfter = performance.now() - t;
     const n = (await http.call('GET', `/api/v1/nodes/${node}`)).body as any;
     const readyNow = n.status.conditions.find((c: any) => c.type === 'Ready')?.status;
-    row(`resume after ${PAUSE_S} s paused → node lease renewed (Ready=${readyNow})`, ms(readyAfter), ms(5000));
+    row(`resume after ${PAUSE_S} s paused → node lease renewed (Ready=${readyNow})`, ms(readyAfter), `target ${ms(5000)}`);
   } finally {
     await skiff.kill();
     await removeClusterResources(docker, name);
@@ -175,7 +205,11 @@ async function watchers() {
       100,
     );
     await waitFor('all 50 watchers caught up', () => Promise.resolve(rvs.every((rv) => rv >= target)), 60_000, 20);
-    row('API restart under 50 watchers, 1,000 pods → all caught up', ms(performance.now() - t), `${ms(apiReady)} (restart → /readyz)`);
+    row(
+      'API restart under 50 watchers, 1,000 pods → all caught up',
+      ms(performance.now() - t),
+      `floor ${ms(apiReady)} (restart → /readyz)`,
+    );
   } finally {
     for (const s of stops) s();
     await skiff.kill();

@@ -295,6 +295,8 @@ export const SESSION_SUBPROTOCOL_PREFIX = 'skiff-session.';
 export const SESSION_STORAGE_KEY = 'skiff.session';
 /** Query parameter of the launch URL carrying the one-time token. */
 export const LAUNCH_TOKEN_PARAM = 'token';
+/** Query parameter of the launch URL carrying the app route to open (`skiff app --open`). */
+export const LAUNCH_ROUTE_PARAM = 'route';
 
 /** The body of POST /api/port-forwards. */
 export interface PortForwardRequest {

@@ -39,6 +39,10 @@
 // The app's workspace (kept per data dir across reloads and app restarts):
 //   GET    /api/workspace                   -> Workspace ({version: 1} when none was saved)
 //   PUT    /api/workspace                   Workspace -> 200 Workspace (as saved, with savedAt)
+// Helm (through the helm binary on PATH; without one the releases view is read-only):
+//   GET    /api/helm                        -> HelmInfo
+//   POST   /api/helm/<profile>/rollback     {namespace, release, revision} -> 200 HelmActionResult (409: helm's error)
+//   POST   /api/helm/<profile>/uninstall    {namespace, release} -> 200 HelmActionResult
 // <name> and <id> are percent-encoded path segments (context names may hold '/' or ':').
 //   *      /k8s/<profile>/<kubernetes path> proxied to that profile's API server with its
 //                                           credentials; watches stream, WebSocket upgrades
@@ -155,6 +159,18 @@ export interface ConsentTarget {
   ca: string;
   tlsServerName?: string;
   proxyUrl?: string;
+  /**
+   * For showing only (not what a consent is bound to, which is `ca`): each certificate of the
+   * CA bundle, with its SHA-256 fingerprint as `openssl x509 -fingerprint -sha256` prints it.
+   */
+  caCertificates?: CaCertificate[];
+}
+
+export interface CaCertificate {
+  subject: string;
+  /** 'AB:CD:…' over the certificate's DER bytes. */
+  sha256: string;
+  notAfter: string;
 }
 
 /**
@@ -278,6 +294,13 @@ export interface Workspace {
   savedAt?: string;
   /** Set on GET when the saved file could not be read (the app then starts afresh). */
   problem?: string;
+}
+
+export type HelmInfo = { available: true; path: string; version?: string } | { available: false; reason: string };
+
+export interface HelmActionResult {
+  /** What helm printed. */
+  output: string;
 }
 
 export interface HostError {

@@ -25,6 +25,7 @@ import { LAUNCH_ROUTE_HINT, normalizeLaunchRoute } from './http/launch-route';
 import { startHostServer } from './http/server';
 import { createSession } from './http/session';
 import { createWorkspaceFile } from './workspace/workspace-file';
+import { createHelmActions } from './helm/helm-actions';
 
 type Env = Record<string, string | undefined>;
 
@@ -103,6 +104,7 @@ export async function startApp(o: StartAppOptions = {}): Promise<RunningApp> {
     portForwards,
     terminals,
     workspace: createWorkspaceFile(dataDir),
+    helm: createHelmActions({ profiles, env, log }),
     appInfo: createAppInfo({ dataDir, env, docker: o.docker, mode: o.mode }),
   });
   const kubeProxy = createKubeProxy({ profiles, log, onAnswer: followAnswers({ kubeconfigs, clusters, local }) });

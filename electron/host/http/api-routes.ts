@@ -14,6 +14,7 @@ import { createProfileRoutes } from '../profiles/profile-routes';
 import type { ProfileRegistry } from '../profiles/profiles';
 import type { AppInfo, HostEvent } from '../protocol';
 import type { WorkspaceFile } from '../workspace/workspace-file';
+import type { HelmActions } from '../helm/helm-actions';
 
 export interface ApiRoutes {
   /** A request under /api/ (the caller has checked the session). */
@@ -40,6 +41,8 @@ export interface ApiRoutesOptions {
   terminals?: LocalTerminals;
   /** /api/workspace */
   workspace?: WorkspaceFile;
+  /** /api/helm */
+  helm?: HelmActions;
 }
 
 export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
@@ -88,6 +91,26 @@ export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
       only('GET', 'PUT');
       if (method === 'GET') return sendJson(res, 200, opts.workspace.read());
       return sendJson(res, 200, opts.workspace.write(await readJsonBody(req)));
+    }
+    if (opts.helm && path === '/api/helm') {
+      only('GET');
+      return sendJson(res, 200, await opts.helm.info());
+    }
+    const hm = opts.helm && /^\/api\/helm\/([^/]+)\/(rollback|uninstall)$/.exec(path);
+    if (opts.helm && hm) {
+      only('POST');
+      let profile: string;
+      try {
+        profile = decodeURIComponent(hm[1]);
+      } catch {
+        throw new HostHttpError(
+          400,
+          'the profile name in the path is not valid percent-encoding',
+          'use the name as listed by GET /api/profiles',
+        );
+      }
+      const body = await readJsonBody(req);
+      return sendJson(res, 200, hm[2] === 'rollback' ? await opts.helm.rollback(profile, body) : await opts.helm.uninstall(profile, body));
     }
     if (path === '/api/events') {
       only('GET');

@@ -105,6 +105,8 @@ export async function startApp(o: StartAppOptions = {}): Promise<RunningApp> {
     terminals,
     workspace: createWorkspaceFile(dataDir),
     helm: createHelmActions({ profiles, env, log }),
+    dataDir,
+    env,
     appInfo: createAppInfo({ dataDir, env, docker: o.docker, mode: o.mode }),
   });
   const kubeProxy = createKubeProxy({ profiles, log, onAnswer: followAnswers({ kubeconfigs, clusters, local }) });

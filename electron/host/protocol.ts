@@ -12,6 +12,7 @@
 //   POST   /api/clusters/<name>/stop        -> 200 LocalCluster
 //   POST   /api/clusters/<name>/restart     -> 202 LocalCluster
 //   DELETE /api/clusters/<name>             -> 200 { deleted: name }
+//   POST   /api/clusters/<name>/join-command -> 200 JoinCommand (a new bootstrap token, as `skiff token create --print-join-command`)
 //   GET    /api/events                      text/event-stream of HostEvent (one JSON per `data:` line)
 // Kubeconfig profiles (one per context of the user's kubeconfig files; see ProfileSource):
 //   GET    /api/profile-sources             -> ProfileSource[] (files and folders read, with their problems)
@@ -90,6 +91,16 @@ export interface LocalCluster {
   crashed?: boolean;
   /** Kubeconfig files outside its data dir holding its context (written by `skiff start`); delete cleans them. */
   kubeconfigs?: string[];
+}
+
+/** "Add a machine": the command to run on the other machine, with its token's expiry. */
+export interface JoinCommand {
+  command: string;
+  tokenId: string;
+  /** RFC 3339; absent when the token never expires. */
+  expires?: string;
+  /** Set when the cluster listens on loopback only, so no other machine can reach it. */
+  warning?: string;
 }
 
 export interface StartClusterRequest {

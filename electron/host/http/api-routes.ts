@@ -15,6 +15,7 @@ import type { ProfileRegistry } from '../profiles/profiles';
 import type { AppInfo, HostEvent } from '../protocol';
 import type { WorkspaceFile } from '../workspace/workspace-file';
 import type { HelmActions } from '../helm/helm-actions';
+import { createJoinCommand } from '../clusters/join-command';
 
 export interface ApiRoutes {
   /** A request under /api/ (the caller has checked the session). */
@@ -43,6 +44,9 @@ export interface ApiRoutesOptions {
   workspace?: WorkspaceFile;
   /** /api/helm */
   helm?: HelmActions;
+  /** Where local clusters live (for "Add a machine"), and the environment commands see. */
+  dataDir?: string;
+  env?: Record<string, string | undefined>;
 }
 
 export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
@@ -120,6 +124,23 @@ export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
       only('GET', 'POST');
       if (method === 'GET') return sendJson(res, 200, await clusters.list());
       return sendJson(res, 202, await clusters.start(await readJsonBody(req)));
+    }
+    const jm = opts.dataDir ? /^\/api\/clusters\/([^/]+)\/join-command$/.exec(path) : null;
+    if (jm && opts.dataDir) {
+      only('POST');
+      let name: string;
+      try {
+        name = decodeURIComponent(jm[1]);
+      } catch {
+        throw new HostHttpError(
+          400,
+          'the cluster name in the path is not valid percent-encoding',
+          'use the name as listed by GET /api/clusters',
+        );
+      }
+      if (!(await clusters.list()).some((c) => c.name === name && c.state === 'running'))
+        throw new HostHttpError(409, `cluster "${name}" is not running`, 'start it first');
+      return sendJson(res, 200, await createJoinCommand({ dataDir: opts.dataDir, cluster: name, env: opts.env ?? process.env }));
     }
     const m = /^\/api\/clusters\/([^/]+)(?:\/(start|stop|restart))?$/.exec(path);
     if (m) {

@@ -51,6 +51,9 @@ async function runElectron() {
   const env = { ...process.env };
   const dd = argv.indexOf('--data-dir');
   if (dd > 0 && argv[dd + 1]) env.SKIFF_HOME = argv[dd + 1];
+  // --open ROUTE: the shell opens its window there (it checks the route as `skiff app` does).
+  const op = argv.findIndex((a) => a === '--open' || a.startsWith('--open='));
+  if (op > 0) env.SKIFF_OPEN_ROUTE = argv[op].startsWith('--open=') ? argv[op].slice(7) : (argv[op + 1] ?? '');
   const { spawn } = await import('node:child_process');
   const child = spawn(bin, [shellMain], { stdio: 'inherit', env });
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));

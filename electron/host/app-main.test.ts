@@ -85,6 +85,10 @@ test('skiff app flags', () => {
   assert.throws(() => parseAppFlags(['--port', 'abc']), /invalid --port "abc"/);
   assert.throws(() => parseAppFlags(['--nope']), /unknown argument "--nope"/);
   assert.throws(() => parseAppFlags(['--port']), /--port needs a value/);
+  assert.equal(parseAppFlags(['--open', '#/c/skiff-dev/core/pods?ns=x']).route, '/c/skiff-dev/core/pods?ns=x');
+  assert.equal(parseAppFlags(['--open=/c/p']).route, '/c/p');
+  assert.throws(() => parseAppFlags(['--open', 'pods']), /invalid --open "pods"; a route looks like \/c\/<profile>/);
+  assert.throws(() => parseAppFlags(['--open']), /--open needs a value/);
 });
 
 test('the launch URL opens the session', async () => {

@@ -1,4 +1,4 @@
-// `skiff app [--web] [--port N] [--no-open] [--data-dir DIR]`: the app in browser mode. Starts
+// `skiff app [--web] [--port N] [--no-open | --open ROUTE] [--data-dir DIR]`: the app in browser mode. Starts
 // the host (renderer build, host API, kube proxy) on 127.0.0.1 and prints the launch URL.
 // Clusters keep running when it exits. startApp() is the same thing for in-process tests.
 import { appendFileSync, mkdirSync } from 'node:fs';
@@ -21,9 +21,11 @@ import { combineRegistries } from './profiles/profiles';
 import type { SecretBox } from './profiles/secret-box';
 import { hasDisplay } from './open-browser';
 import { openLaunchPage } from './launch-file';
+import { LAUNCH_ROUTE_HINT, normalizeLaunchRoute } from './http/launch-route';
 import { startHostServer } from './http/server';
 import { createSession } from './http/session';
 import { createWorkspaceFile } from './workspace/workspace-file';
+import { createHelmActions } from './helm/helm-actions';
 
 type Env = Record<string, string | undefined>;
 
@@ -53,6 +55,8 @@ export interface StartAppOptions {
 export interface RunningApp {
   url: string;
   launchUrl: string;
+  /** The launch URL that opens the app at an app route (`--open`). */
+  launchUrlFor(route?: string): string;
   port: number;
   dataDir: string;
   clusters: ClusterManager;
@@ -100,6 +104,9 @@ export async function startApp(o: StartAppOptions = {}): Promise<RunningApp> {
     portForwards,
     terminals,
     workspace: createWorkspaceFile(dataDir),
+    helm: createHelmActions({ profiles, env, log }),
+    dataDir,
+    env,
     appInfo: createAppInfo({ dataDir, env, docker: o.docker, mode: o.mode }),
   });
   const kubeProxy = createKubeProxy({ profiles, log, onAnswer: followAnswers({ kubeconfigs, clusters, local }) });
@@ -128,6 +135,7 @@ export async function startApp(o: StartAppOptions = {}): Promise<RunningApp> {
   return {
     url: s.url,
     launchUrl: s.launchUrl,
+    launchUrlFor: (route) => s.launchUrlFor(route),
     port: s.port,
     dataDir,
     clusters,
@@ -153,17 +161,21 @@ async function defaultStaticDir(): Promise<string> {
 interface AppFlags {
   port?: number;
   open: boolean;
+  /** --open ROUTE: where the window opens (normalized by launch-route.ts). */
+  route?: string;
   dataDir?: string;
   help: boolean;
 }
 
 export const APP_HELP = `skiff app - Skiff's window in your browser
 
-Usage: skiff app [--web] [--port N] [--no-open] [--data-dir DIR]
+Usage: skiff app [--web] [--port N] [--no-open | --open ROUTE] [--data-dir DIR]
 
   --web            browser mode even where Electron and a display exist (the default elsewhere)
   --port N         port on 127.0.0.1 (default: any free port)
   --no-open        print the URL but do not open a browser
+  --open ROUTE     open the app at ROUTE, as the address bar shows it after "#":
+                   /c/<profile>/core/pods?ns=<namespace>, /c/<profile>/apps/deployments/<ns>/<name>
   --data-dir DIR   where clusters live (default $SKIFF_HOME or ~/.skiff)
 
 Ctrl+C stops the app; clusters keep running (skiff stop stops them).
@@ -184,7 +196,12 @@ export function parseAppFlags(argv: string[]): AppFlags {
     if (arg === '-h' || name === 'help') flags.help = true;
     else if (name === 'web') continue;
     else if (name === 'no-open') flags.open = false;
-    else if (name === 'port') {
+    else if (name === 'open') {
+      const v = value();
+      const route = normalizeLaunchRoute(v);
+      if (!route) throw new Error(`invalid --open "${v}"; ${LAUNCH_ROUTE_HINT}`);
+      flags.route = route;
+    } else if (name === 'port') {
       const v = value();
       const port = /^\d{1,5}$/.test(v) ? Number(v) : NaN;
       if (!(port >= 0 && port <= 65535)) throw new Error(`invalid --port "${v}"; use a number from 1 to 65535, or 0 for any free port`);
@@ -246,9 +263,10 @@ export async function main(
     io.err(`skiff: cannot start the app: ${(err as Error).message}`);
     return 1;
   }
-  io.out(`Skiff is running at ${app.launchUrl}`);
+  const launchUrl = app.launchUrlFor(flags.route);
+  io.out(`Skiff is running at ${launchUrl}`);
   io.out('Open that link once (it carries a one-time token). Ctrl+C stops the app; clusters keep running.');
-  const launchPage = flags.open && hasDisplay(io.env) ? openLaunchPage(dataDir, app.launchUrl, (l) => io.err(`skiff: ${l}`)) : undefined;
+  const launchPage = flags.open && hasDisplay(io.env) ? openLaunchPage(dataDir, launchUrl, (l) => io.err(`skiff: ${l}`)) : undefined;
 
   const sig = await new Promise<NodeJS.Signals>((resolve) => {
     const on = (s: NodeJS.Signals) => {

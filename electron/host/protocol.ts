@@ -12,6 +12,7 @@
 //   POST   /api/clusters/<name>/stop        -> 200 LocalCluster
 //   POST   /api/clusters/<name>/restart     -> 202 LocalCluster
 //   DELETE /api/clusters/<name>             -> 200 { deleted: name }
+//   POST   /api/clusters/<name>/join-command -> 200 JoinCommand (a new bootstrap token, as `skiff token create --print-join-command`)
 //   GET    /api/events                      text/event-stream of HostEvent (one JSON per `data:` line)
 // Kubeconfig profiles (one per context of the user's kubeconfig files; see ProfileSource):
 //   GET    /api/profile-sources             -> ProfileSource[] (files and folders read, with their problems)
@@ -39,6 +40,10 @@
 // The app's workspace (kept per data dir across reloads and app restarts):
 //   GET    /api/workspace                   -> Workspace ({version: 1} when none was saved)
 //   PUT    /api/workspace                   Workspace -> 200 Workspace (as saved, with savedAt)
+// Helm (through the helm binary on PATH; without one the releases view is read-only):
+//   GET    /api/helm                        -> HelmInfo
+//   POST   /api/helm/<profile>/rollback     {namespace, release, revision} -> 200 HelmActionResult (409: helm's error)
+//   POST   /api/helm/<profile>/uninstall    {namespace, release} -> 200 HelmActionResult
 // <name> and <id> are percent-encoded path segments (context names may hold '/' or ':').
 //   *      /k8s/<profile>/<kubernetes path> proxied to that profile's API server with its
 //                                           credentials; watches stream, WebSocket upgrades
@@ -86,6 +91,16 @@ export interface LocalCluster {
   crashed?: boolean;
   /** Kubeconfig files outside its data dir holding its context (written by `skiff start`); delete cleans them. */
   kubeconfigs?: string[];
+}
+
+/** "Add a machine": the command to run on the other machine, with its token's expiry. */
+export interface JoinCommand {
+  command: string;
+  tokenId: string;
+  /** RFC 3339; absent when the token never expires. */
+  expires?: string;
+  /** Set when the cluster listens on loopback only, so no other machine can reach it. */
+  warning?: string;
 }
 
 export interface StartClusterRequest {
@@ -155,6 +170,18 @@ export interface ConsentTarget {
   ca: string;
   tlsServerName?: string;
   proxyUrl?: string;
+  /**
+   * For showing only (not what a consent is bound to, which is `ca`): each certificate of the
+   * CA bundle, with its SHA-256 fingerprint as `openssl x509 -fingerprint -sha256` prints it.
+   */
+  caCertificates?: CaCertificate[];
+}
+
+export interface CaCertificate {
+  subject: string;
+  /** 'AB:CD:…' over the certificate's DER bytes. */
+  sha256: string;
+  notAfter: string;
 }
 
 /**
@@ -280,6 +307,13 @@ export interface Workspace {
   problem?: string;
 }
 
+export type HelmInfo = { available: true; path: string; version?: string } | { available: false; reason: string };
+
+export interface HelmActionResult {
+  /** What helm printed. */
+  output: string;
+}
+
 export interface HostError {
   error: string;
   /** What the user can do about it. */
@@ -295,6 +329,8 @@ export const SESSION_SUBPROTOCOL_PREFIX = 'skiff-session.';
 export const SESSION_STORAGE_KEY = 'skiff.session';
 /** Query parameter of the launch URL carrying the one-time token. */
 export const LAUNCH_TOKEN_PARAM = 'token';
+/** Query parameter of the launch URL carrying the app route to open (`skiff app --open`). */
+export const LAUNCH_ROUTE_PARAM = 'route';
 
 /** The body of POST /api/port-forwards. */
 export interface PortForwardRequest {

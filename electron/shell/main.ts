@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startApp } from '../host/app-main';
+import { normalizeLaunchRoute } from '../host/http/launch-route';
 import { guardWebContents, isTrustedSender, windowOptions } from './security';
 import { defaultDataDir } from '../../engine/cluster/paths';
 import { profilePaths } from '../host/profiles/profile-paths';
@@ -53,7 +54,9 @@ async function main(): Promise<void> {
 
   const win = new BrowserWindow(windowOptions(join(root, 'dist', 'shell', 'preload.cjs')));
   win.once('ready-to-show', () => win.show());
-  await win.loadURL(host.launchUrl);
+  // `skiff app --open ROUTE` (bin/skiff.mjs passes it on): the window opens there.
+  const route = process.env.SKIFF_OPEN_ROUTE ? normalizeLaunchRoute(process.env.SKIFF_OPEN_ROUTE) : undefined;
+  await win.loadURL(host.launchUrlFor(route));
 
   app.on('window-all-closed', async () => {
     await host.close(); // clusters keep running, like Docker Desktop's engine

@@ -1,9 +1,11 @@
-// A local cluster's menu in the sidebar: start/restart, stop, copy kubeconfig, delete (confirmed).
+// A local cluster's menu in the sidebar: start/restart, stop, add a machine, copy kubeconfig,
+// delete (confirmed).
 import { useState } from 'react';
 import type { LocalCluster } from '../../electron/host/protocol';
 import { errorText } from '../k8s/errors';
 import { localProfile } from '../state/app-store';
 import { useApp, useServices } from '../state/services';
+import { AddMachineDialog } from './add-machine-dialog';
 import { ConfirmDialog } from './confirm-dialog';
 import { copiedText, copyKubeconfig } from './profiles/copy-kubeconfig';
 import { PopupMenu } from './profiles/popup-menu';
@@ -11,6 +13,7 @@ import { PopupMenu } from './profiles/popup-menu';
 export function ClusterMenu({ cluster }: { cluster: LocalCluster }) {
   const { host } = useServices();
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [addMachine, setAddMachine] = useState(false);
   const clusterAction = useApp((s) => s.clusterAction);
   const deleteCluster = useApp((s) => s.deleteCluster);
   const toast = useApp((s) => s.toast);
@@ -48,6 +51,17 @@ export function ClusterMenu({ cluster }: { cluster: LocalCluster }) {
                 Stop
               </button>
               <button
+                data-testid="cluster-add-machine"
+                disabled={cluster.state !== 'running'}
+                title={cluster.state !== 'running' ? 'Start the cluster first' : undefined}
+                onClick={() => {
+                  close();
+                  setAddMachine(true);
+                }}
+              >
+                Add a machine…
+              </button>
+              <button
                 data-testid="copy-kubeconfig"
                 onClick={() => {
                   close();
@@ -70,6 +84,7 @@ export function ClusterMenu({ cluster }: { cluster: LocalCluster }) {
           );
         }}
       </PopupMenu>
+      {addMachine && <AddMachineDialog cluster={cluster.name} onClose={() => setAddMachine(false)} />}
       {confirmDelete && (
         <ConfirmDialog
           title={`Delete cluster ${cluster.name}?`}

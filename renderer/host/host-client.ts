@@ -143,8 +143,21 @@ export function createHostClient(deps: {
     },
     removeProfile: (name) => call('DELETE', profilePath(name)),
     checkProfile: (name) => call('POST', profilePath(name, 'check')),
-    // Only what the host compares: the command, args and env it showed (not `via` or `consented`).
-    allowExec: (name, req) => call('POST', profilePath(name, 'consent'), { command: req.command, args: req.args, env: req.env }),
+    // Only what the host compares: the command, args and env, the files and the target it showed
+    // (not `via`, `consented` or the CA certificates, which are there to be read).
+    allowExec: (name, req) =>
+      call('POST', profilePath(name, 'consent'), {
+        command: req.command,
+        args: req.args,
+        env: req.env,
+        files: req.files?.map((f) => ({ field: f.field, path: f.path })),
+        target: req.target && {
+          server: req.target.server,
+          ca: req.target.ca,
+          tlsServerName: req.target.tlsServerName,
+          proxyUrl: req.target.proxyUrl,
+        },
+      }),
     revokeExec: (name) => call('DELETE', profilePath(name, 'consent')),
     profileNamespaces: (name) => call('GET', profilePath(name, 'namespaces')),
     setAllowedNamespaces: (name, namespaces) => call('PUT', profilePath(name, 'namespaces'), { namespaces }),

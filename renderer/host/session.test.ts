@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHostSession, sessionFetch } from './session';
+import { createHostSession, establishSession, sessionFetch } from './session';
 import { fetchEventSource } from './fetch-event-source';
 
 const ORIGIN = 'http://127.0.0.1:4000';
@@ -47,4 +47,23 @@ test('events over fetch: each data line is a message; a drop reports an error an
   es.close();
   assert.deepEqual(got.slice(0, 3), ['{"a":1}', '{"b":2}', '{"c":3}']);
   assert.ok(errors >= 1);
+});
+
+test('establishSession: the token leaves the address bar; a launch route stays as the fragment', async () => {
+  const run = async (hash: string) => {
+    const stored = new Map<string, string>();
+    let url = `/${hash}`;
+    const win = {
+      location: { hash, pathname: '/', search: '' },
+      history: { replaceState: (_s: unknown, _t: string, u: string) => void (url = u) },
+      fetch: () => Promise.resolve(new Response(JSON.stringify({ secret: 'sek' }), { status: 200 })),
+      sessionStorage: { setItem: (k: string, v: string) => void stored.set(k, v) },
+    } as unknown as Window;
+    await establishSession(win);
+    return { url, secret: stored.get('skiff.session') };
+  };
+  const route = '/c/skiff-dev/core/pods?ns=kube-system';
+  assert.deepEqual(await run(`#skiff-launch=tok&skiff-route=${encodeURIComponent(route)}`), { url: `/#${route}`, secret: 'sek' });
+  assert.deepEqual(await run('#skiff-launch=tok'), { url: '/', secret: 'sek' });
+  assert.deepEqual(await run('#skiff-launch=tok&skiff-route=javascript%3Aalert(1)'), { url: '/', secret: 'sek' });
 });

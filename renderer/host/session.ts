@@ -8,6 +8,7 @@ const SESSION_HEADER = 'X-Skiff-Session';
 const SESSION_SUBPROTOCOL_PREFIX = 'skiff-session.';
 const SESSION_STORAGE_KEY = 'skiff.session';
 const LAUNCH_FRAGMENT = 'skiff-launch';
+const ROUTE_FRAGMENT = 'skiff-route';
 
 export interface HostSession {
   secret(): string | undefined;
@@ -29,12 +30,16 @@ export function createHostSession(storage: Pick<Storage, 'getItem'>): HostSessio
 /**
  * At launch the URL fragment carries the one-time token (#skiff-launch=...): trade it for the
  * secret (POST /api/session), keep that in sessionStorage and take the token out of the URL.
+ * A launch that names where to open (&skiff-route=<route>, `skiff app --open`) leaves that
+ * route as the fragment, where the app's router reads it.
  */
 export async function establishSession(win: Window): Promise<void> {
   const params = new URLSearchParams(win.location.hash.slice(1));
   const token = params.get(LAUNCH_FRAGMENT);
   if (!token) return;
-  win.history.replaceState(null, '', win.location.pathname + win.location.search);
+  const route = params.get(ROUTE_FRAGMENT);
+  const hash = route?.startsWith('/') ? `#${route}` : '';
+  win.history.replaceState(null, '', win.location.pathname + win.location.search + hash);
   try {
     const res = await win.fetch('/api/session', {
       method: 'POST',

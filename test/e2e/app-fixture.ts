@@ -17,8 +17,11 @@ export interface AppFixture {
   dataDir: string;
   browser: Browser;
   page: Page;
-  /** Closes the host (clusters keep running) and starts a new one on the same data dir; the page opens its launch URL. */
-  restart(): Promise<void>;
+  /**
+   * Closes the host (clusters keep running) and starts a new one on the same data dir; the page
+   * opens its launch URL (with route: the one `skiff app --open <route>` opens).
+   */
+  restart(opts?: { route?: string }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -33,9 +36,9 @@ export async function startAppFixture(env: Record<string, string> = {}, opts: { 
   let app = await startApp({ dataDir, port: 0, env: { ...process.env, ...env }, log: () => {} });
   const browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  const login = async () => {
+  const login = async (route?: string) => {
     await page.context().setExtraHTTPHeaders({}); // not the last host's secret
-    await goto(page, app.launchUrl);
+    await goto(page, app.launchUrlFor(route));
     const secret = await page.waitForFunction(() => sessionStorage.getItem('skiff.session'), undefined, { timeout: 15_000 });
     if (opts.sessionHeader !== false) await page.context().setExtraHTTPHeaders({ 'X-Skiff-Session': String(await secret.jsonValue()) });
   };
@@ -46,12 +49,12 @@ export async function startAppFixture(env: Record<string, string> = {}, opts: { 
     dataDir,
     browser,
     page,
-    async restart() {
+    async restart(o = {}) {
       await app.close();
       app = await startApp({ dataDir, port: 0, env: { ...process.env, ...env }, log: () => {} });
       fixture.url = app.url;
       fixture.launchUrl = app.launchUrl;
-      await login();
+      await login(o.route);
     },
     async close() {
       await browser.close().catch(() => {});

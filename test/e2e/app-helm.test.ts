@@ -1,10 +1,11 @@
 // Helm releases in the app (issue 14), read-only from Helm's own records: real Helm 3 and Helm 4
 // binaries install a `helm create` chart into a simulated cluster (Helm 3 also upgrades it), and
 // the releases view lists both with revision, chart, app version and status; the panel shows the
-// history and each revision's values. axe finds nothing serious there either.
+// history and each revision's values. axe finds nothing serious there either. With helm on the
+// app's PATH, the panel rolls a release back and uninstalls one, each after a confirmation.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { locateHelm } from '../testing/helm-binary';
 import { helmRunner } from '../testing/helm-run';
@@ -24,7 +25,8 @@ before(async () => {
   [helm3, helm4] = await Promise.all([locateHelm(3), locateHelm(4)]);
   if ((!helm3 || !helm4) && process.env.SKIFF_REQUIRE_DOCKER) throw new Error('Helm 3 and 4 binaries could not be obtained');
   if (!helm3 || !helm4) return;
-  f = await startAppFixture();
+  // The app finds helm on its PATH (Helm 3 here), as a user's would.
+  f = await startAppFixture({ PATH: `${dirname(helm3)}:${process.env.PATH ?? ''}` });
   page = f.page;
   page.setDefaultTimeout(10_000);
   profile = await startClusterThroughApp(f, CLUSTER);
@@ -78,4 +80,46 @@ void test('Helm releases: both Helm versions listed with revision, chart, app ve
   await page.locator('[data-testid="helm-panel"][data-name="web"]').waitFor({ timeout: 20_000 });
   await screenshot(page, 'helm-releases');
   assert.deepEqual(await seriousViolations(page, 'helm releases'), []);
+});
+
+void test('with helm on PATH: roll back a release to an older revision and uninstall another, each after a confirmation', async (t) => {
+  if (!f) return t.skip('Helm binaries not available');
+  const fx = f;
+  const api = async (path: string) => fx.page.request.get(`${fx.url}/k8s/${profile}${path}`);
+  const replicas = async () =>
+    ((await (await api('/apis/apps/v1/namespaces/shop/deployments/web-demo')).json()) as { spec: { replicas: number } }).spec.replicas;
+  assert.equal(await replicas(), 3, 'revision 2 set 3 replicas');
+  await goto(page, `${fx.url}/#/c/${profile}/helm/shop/web`);
+  const panel = page.locator('[data-testid="helm-panel"][data-name="web"]');
+  await panel.locator('[data-testid="helm-history-row"][data-revision="1"]').waitFor({ timeout: 20_000 });
+  assert.match(await page.getByTestId('helm-mode').innerText(), /Roll back and uninstall through helm v3/);
+  assert.equal(
+    await panel.locator('[data-testid="helm-history-row"][data-revision="2"] [data-testid="helm-rollback"]').count(),
+    0,
+    'no rollback to the current revision',
+  );
+
+  await panel.locator('[data-testid="helm-history-row"][data-revision="1"] [data-testid="helm-rollback"]').click();
+  const confirm = page.getByTestId('confirm-dialog');
+  assert.match(await confirm.getByTestId('helm-rollback-summary').innerText(), /new revision 3 \("Rollback to 1"\)/);
+  await screenshot(page, 'helm-rollback-confirm');
+  await confirm.getByTestId('confirm-button').click();
+  await confirm.waitFor({ state: 'detached', timeout: 60_000 });
+  await panel.locator('[data-testid="helm-history-row"][data-revision="3"]').waitFor({ timeout: 20_000 });
+  assert.match(await panel.locator('[data-testid="helm-history-row"][data-revision="3"]').innerText(), /deployed[\s\S]*Rollback to 1/);
+  await waitFor('the Deployment back at 1 replica', async () => (await replicas()) === 1, 10_000);
+
+  await goto(page, `${fx.url}/#/c/${profile}/helm/default/api`);
+  const apiPanel = page.locator('[data-testid="helm-panel"][data-name="api"]');
+  await apiPanel.getByTestId('helm-uninstall').click();
+  assert.match(await confirm.getByTestId('helm-uninstall-objects').innerText(), /Deployment api-demo/);
+  await confirm.getByTestId('confirm-button').click();
+  await confirm.waitFor({ state: 'detached', timeout: 60_000 });
+  await page.locator('[data-testid="helm-row"][data-name="api"]').waitFor({ state: 'detached', timeout: 20_000 });
+  assert.equal((await api('/apis/apps/v1/namespaces/default/deployments/api-demo')).status(), 404, "the release's objects are gone");
+  const records = (await (await api('/api/v1/namespaces/default/secrets?labelSelector=owner%3Dhelm,name%3Dapi')).json()) as {
+    items: unknown[];
+  };
+  assert.equal(records.items.length, 0, 'and its release records');
+  assert.equal(await page.locator('[data-testid="helm-row"][data-name="web"]').count(), 1, 'the other release stays');
 });

@@ -7,6 +7,7 @@
 // shell on an imported Docker-backed cluster.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
@@ -92,6 +93,8 @@ describe('kubeconfig profiles in the app (issue 6)', () => {
   let saToken: string;
   let doc: any;
   const pageErrors: string[] = [];
+  type KubeCluster = { server: string; 'certificate-authority-data': string };
+  const multiCluster = () => (doc as { clusters: Array<{ cluster: KubeCluster }> }).clusters[0].cluster;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'skiff-profiles-ui-'));
@@ -270,6 +273,12 @@ describe('kubeconfig profiles in the app (issue 6)', () => {
     assert.match(await dialog.getByTestId('consent-args').innerText(), /--for\s*multi/);
     assert.match(await dialog.getByTestId('consent-env').innerText(), /REGION/);
     assert.doesNotMatch(await dialog.innerText(), /\bhere\b/, 'env values are not shown');
+    // Where the plugin's token goes, as the consent is bound to it (issue 12): the server and the
+    // CA certificate's fingerprint, as `openssl x509 -fingerprint -sha256` prints it.
+    assert.equal(await dialog.getByTestId('consent-server').innerText(), multiCluster().server);
+    const caPem = Buffer.from(multiCluster()['certificate-authority-data'], 'base64').toString();
+    assert.equal(await dialog.getByTestId('consent-ca-fingerprint').innerText(), `SHA-256 ${new X509Certificate(caPem).fingerprint256}`);
+    assert.match(await dialog.getByTestId('consent-files').innerText(), /none outside/);
     await screenshot(page, 'profiles-05-consent');
     await new Promise((r) => setTimeout(r, 1000)); // give anything the chance to (wrongly) run it
     assert.equal(existsSync(marker), false, 'nothing ran before consent');
@@ -280,6 +289,49 @@ describe('kubeconfig profiles in the app (issue 6)', () => {
     assert.equal(readFileSync(marker, 'utf8').trim(), '--for multi');
     await until('plugged ready in the sidebar', async () => (await statusOf(page, 'plugged')) === 'ready');
   });
+
+  test(
+    "a token file outside the kubeconfig's folder is read only after the dialog showed it and its target",
+    { timeout: 30_000 },
+    async () => {
+      const secrets = join(dir, 'elsewhere');
+      mkdirSync(secrets, { recursive: true });
+      const tokenFile = join(secrets, 'token');
+      writeFileSync(tokenFile, saToken, { mode: 0o600 });
+      const cfg = join(dir, 'fixture', 'token-file.yaml');
+      writeFileSync(
+        cfg,
+        JSON.stringify({
+          clusters: [{ name: 'tf', cluster: { ...multiCluster(), 'tls-server-name': 'localhost' } }],
+          users: [{ name: 'tf', user: { tokenFile } }],
+          contexts: [{ name: 'tokfile', context: { cluster: 'tf', user: 'tf' } }],
+        }),
+      );
+      await importPath(page, cfg);
+      await entry(page, 'tokfile').waitFor();
+      assert.match(await entry(page, 'tokfile').getByTestId('profile-reason').innerText(), /needs your consent to read/);
+      await entry(page, 'tokfile').getByTestId('profile-select').click();
+      // The banner's button opens it; so does the proxy's first refusal (reason ExecConsentRequired).
+      const dialog = page.getByTestId('consent-dialog');
+      await Promise.race([
+        dialog.waitFor(),
+        page
+          .getByTestId('profile-consent-open')
+          .click()
+          .catch(() => {}),
+      ]);
+      await dialog.waitFor();
+      assert.match(await dialog.locator('#consent-title').innerText(), /read credential files/);
+      assert.equal(await dialog.getByTestId('consent-command').count(), 0, 'no command runs');
+      assert.match(await dialog.getByTestId('consent-file').innerText(), new RegExp(`${tokenFile}\\s+token file`));
+      assert.equal(await dialog.getByTestId('consent-server').innerText(), multiCluster().server);
+      assert.equal(await dialog.getByTestId('consent-tls-name').innerText(), 'localhost');
+      await screenshot(page, 'profiles-05b-consent-files');
+      await dialog.getByTestId('consent-allow').click();
+      await dialog.waitFor({ state: 'detached' });
+      await until("tokfile ready with the file's token", async () => (await statusOf(page, 'tokfile')) === 'ready', 20_000);
+    },
+  );
 
   test(
     'a dropped kubeconfig file is imported (and removed after confirming); a broken file in an imported folder gets its own error row',

@@ -14,6 +14,8 @@ import { createProfileRoutes } from '../profiles/profile-routes';
 import type { ProfileRegistry } from '../profiles/profiles';
 import type { AppInfo, HostEvent } from '../protocol';
 import type { WorkspaceFile } from '../workspace/workspace-file';
+import type { HelmActions } from '../helm/helm-actions';
+import { createJoinCommand } from '../clusters/join-command';
 
 export interface ApiRoutes {
   /** A request under /api/ (the caller has checked the session). */
@@ -40,6 +42,11 @@ export interface ApiRoutesOptions {
   terminals?: LocalTerminals;
   /** /api/workspace */
   workspace?: WorkspaceFile;
+  /** /api/helm */
+  helm?: HelmActions;
+  /** Where local clusters live (for "Add a machine"), and the environment commands see. */
+  dataDir?: string;
+  env?: Record<string, string | undefined>;
 }
 
 export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
@@ -89,6 +96,26 @@ export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
       if (method === 'GET') return sendJson(res, 200, opts.workspace.read());
       return sendJson(res, 200, opts.workspace.write(await readJsonBody(req)));
     }
+    if (opts.helm && path === '/api/helm') {
+      only('GET');
+      return sendJson(res, 200, await opts.helm.info());
+    }
+    const hm = opts.helm && /^\/api\/helm\/([^/]+)\/(rollback|uninstall)$/.exec(path);
+    if (opts.helm && hm) {
+      only('POST');
+      let profile: string;
+      try {
+        profile = decodeURIComponent(hm[1]);
+      } catch {
+        throw new HostHttpError(
+          400,
+          'the profile name in the path is not valid percent-encoding',
+          'use the name as listed by GET /api/profiles',
+        );
+      }
+      const body = await readJsonBody(req);
+      return sendJson(res, 200, hm[2] === 'rollback' ? await opts.helm.rollback(profile, body) : await opts.helm.uninstall(profile, body));
+    }
     if (path === '/api/events') {
       only('GET');
       return events.handle(req, res);
@@ -97,6 +124,23 @@ export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
       only('GET', 'POST');
       if (method === 'GET') return sendJson(res, 200, await clusters.list());
       return sendJson(res, 202, await clusters.start(await readJsonBody(req)));
+    }
+    const jm = opts.dataDir ? /^\/api\/clusters\/([^/]+)\/join-command$/.exec(path) : null;
+    if (jm && opts.dataDir) {
+      only('POST');
+      let name: string;
+      try {
+        name = decodeURIComponent(jm[1]);
+      } catch {
+        throw new HostHttpError(
+          400,
+          'the cluster name in the path is not valid percent-encoding',
+          'use the name as listed by GET /api/clusters',
+        );
+      }
+      if (!(await clusters.list()).some((c) => c.name === name && c.state === 'running'))
+        throw new HostHttpError(409, `cluster "${name}" is not running`, 'start it first');
+      return sendJson(res, 200, await createJoinCommand({ dataDir: opts.dataDir, cluster: name, env: opts.env ?? process.env }));
     }
     const m = /^\/api\/clusters\/([^/]+)(?:\/(start|stop|restart))?$/.exec(path);
     if (m) {

@@ -4,7 +4,7 @@
 // the JSON API, the kube proxy or the renderer build (everything else).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { LAUNCH_TOKEN_PARAM } from '../protocol';
+import { LAUNCH_ROUTE_PARAM, LAUNCH_TOKEN_PARAM } from '../protocol';
 import type { Session } from './session';
 import { createStaticFiles } from './static-files';
 import { HostHttpError, readJsonBody, sendHostError, sendJson, sendText } from './http-util';
@@ -39,6 +39,8 @@ export interface HostServer {
   url: string;
   /** The URL with the one-time token; open it once to get the session. */
   launchUrl: string;
+  /** The launch URL that opens the app at an app route (launch-route.ts), or launchUrl without one. */
+  launchUrlFor(route?: string): string;
   close(): Promise<void>;
 }
 
@@ -74,7 +76,8 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
       if ('status' in r) return refuse(res, r);
       if (r.viaPage) {
         // A navigation from this page is same-origin: the cookie goes along, the page loads.
-        const html = `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${r.location}"><title>Skiff</title>Opening Skiff…`;
+        const to = r.location.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+        const html = `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${to}"><title>Skiff</title>Opening Skiff…`;
         res.writeHead(200, {
           'Content-Type': 'text/html; charset=utf-8',
           'Content-Security-Policy': "default-src 'none'",
@@ -147,10 +150,12 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
   log(`host: serving ${opts.staticDir} at ${url}`);
 
   let closing: Promise<void> | undefined;
+  const launchUrl = `${url}/?${LAUNCH_TOKEN_PARAM}=${encodeURIComponent(session.launchToken)}`;
   return {
     port,
     url,
-    launchUrl: `${url}/?${LAUNCH_TOKEN_PARAM}=${encodeURIComponent(session.launchToken)}`,
+    launchUrl,
+    launchUrlFor: (route) => (route ? `${launchUrl}&${LAUNCH_ROUTE_PARAM}=${encodeURIComponent(route)}` : launchUrl),
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         opts.api.close?.();

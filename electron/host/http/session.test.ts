@@ -25,6 +25,20 @@ test('the launch token sets an HttpOnly SameSite=Strict cookie until it is excha
   assert.deepEqual(withCookie, { location: '/' }, 'a browser holding the session may reload the launch URL');
 });
 
+test('a launch URL naming a route hands it to the page beside the token; a malformed one is ignored', () => {
+  const s = createSession();
+  const route = '/c/skiff-dev/core/pods?ns=kube-system';
+  const first = s.launch(req(`/?token=${s.launchToken}&route=${encodeURIComponent(route)}`), { port: PORT });
+  assert.ok(!('status' in first));
+  assert.equal(first.location, `/#skiff-launch=${s.launchToken}&skiff-route=${encodeURIComponent(route)}`);
+  const cookie = `skiff_session=${s.cookieValue}`;
+  const bad = s.launch(req(`/?token=${s.launchToken}&route=${encodeURIComponent('/c/x"><script>')}`), { port: PORT });
+  assert.equal((bad as { location: string }).location, `/#skiff-launch=${s.launchToken}`, 'a route that could break the page is dropped');
+  assert.deepEqual(s.exchange(req('/api/session', { cookie }), s.launchToken, { port: PORT }), { secret: s.secret });
+  const reload = s.launch(req(`/?token=${s.launchToken}&route=${encodeURIComponent(route)}`, { cookie }), { port: PORT });
+  assert.deepEqual(reload, { location: `/#${route}` }, 'a browser holding the session goes straight there');
+});
+
 test('a wrong launch token is refused and does not burn the real one', () => {
   const s = createSession();
   const bad = s.launch(req('/?token=nope'), { port: PORT });

@@ -4,13 +4,15 @@
 //   subprotocol, since browsers cannot set headers there). It is never in a page we serve.
 // - an HttpOnly SameSite=Strict cookie. Cookies are not port-scoped: any other 127.0.0.1
 //   page the user opens gets it, which is why it is only the second factor.
-// The launch URL's one-time token sets the cookie (GET, redirecting to /#skiff-launch=<token>)
-// and is then exchanged once by the page (POST /api/session) for the secret. Every request
+// The launch URL's one-time token sets the cookie (GET, redirecting to /#skiff-launch=<token>,
+// plus &skiff-route=<route> when the launch URL names where to open: launch-route.ts) and is
+// then exchanged once by the page (POST /api/session) for the secret. Every request
 // also needs our own Host (DNS rebinding), our own Origin when present, and
 // Sec-Fetch-Site same-origin or none when present.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { LAUNCH_TOKEN_PARAM, SESSION_COOKIE, SESSION_HEADER, SESSION_SUBPROTOCOL_PREFIX } from '../protocol';
+import { normalizeLaunchRoute } from './launch-route';
+import { LAUNCH_ROUTE_PARAM, LAUNCH_TOKEN_PARAM, SESSION_COOKIE, SESSION_HEADER, SESSION_SUBPROTOCOL_PREFIX } from '../protocol';
 
 export interface Refusal {
   status: number;
@@ -54,6 +56,8 @@ export interface Session {
 const OPEN_HINT = 'open Skiff with the link it printed when it started';
 /** The fragment parameter the launch redirect hands the page (fragments never reach a server). */
 export const LAUNCH_FRAGMENT = 'skiff-launch';
+/** The fragment parameter carrying the route to open (percent-encoded). */
+export const ROUTE_FRAGMENT = 'skiff-route';
 
 export function createSession(opts: { secret?: string; launchToken?: string; cookieValue?: string } = {}): Session {
   const cookieValue = opts.cookieValue ?? randomBytes(32).toString('base64url');
@@ -126,11 +130,13 @@ export function createSession(opts: { secret?: string; launchToken?: string; coo
       const crossSite = req.headers['sec-fetch-site'] === 'cross-site' && req.headers['sec-fetch-mode'] === 'navigate';
       const refused = originChecks(req, port, valid && crossSite);
       if (refused) return refused;
+      const route = routeOf(req);
       if (valid) {
-        return { location: `/#${LAUNCH_FRAGMENT}=${encodeURIComponent(token)}`, setCookie, ...(crossSite ? { viaPage: true } : {}) };
+        const to = route ? `&${ROUTE_FRAGMENT}=${encodeURIComponent(route)}` : '';
+        return { location: `/#${LAUNCH_FRAGMENT}=${encodeURIComponent(token)}${to}`, setCookie, ...(crossSite ? { viaPage: true } : {}) };
       }
       // Reloading the launch URL in a browser that already holds the session is harmless.
-      if (hasCookie(req)) return { location: '/' };
+      if (hasCookie(req)) return { location: route ? `/#${route}` : '/' };
       return {
         status: 403,
         message: exchanged
@@ -176,6 +182,12 @@ function secretFromProtocols(req: IncomingMessage): string | undefined {
     .map((s) => s.trim())
     .find((s) => s.startsWith(SESSION_SUBPROTOCOL_PREFIX));
   return p?.slice(SESSION_SUBPROTOCOL_PREFIX.length);
+}
+
+/** The launch URL's route, when it has a sound one (a bad one is ignored: the app opens as usual). */
+function routeOf(req: IncomingMessage): string | undefined {
+  const text = new URL(req.url ?? '/', 'http://x').searchParams.get(LAUNCH_ROUTE_PARAM);
+  return text ? normalizeLaunchRoute(text) : undefined;
 }
 
 function tokenOf(req: IncomingMessage): string | undefined {

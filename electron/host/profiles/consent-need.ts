@@ -4,12 +4,12 @@
 // the kubeconfig's own folder (pasted text has no folder: every file). A consent holds for
 // the exact command and files AND the exact target (server URL, CA, tls-server-name,
 // proxy-url): an edited `server:` must not receive the plugin's token without asking again.
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { CatalogEntry } from './kubeconfig-catalog';
 import { execCommandOf } from './exec-consent';
-import type { ConsentFile, ConsentTarget, ExecCommand } from '../protocol';
+import type { CaCertificate, ConsentFile, ConsentTarget, ExecCommand } from '../protocol';
 
 export interface ConsentNeed {
   exec?: ExecCommand;
@@ -58,22 +58,43 @@ export function consentTarget(entry: CatalogEntry): ConsentTarget {
   const c = entry.cluster;
   const server = c?.server ?? '';
   let ca: string;
+  let bundle: Buffer | undefined;
   if (server.startsWith('http:')) ca = 'plain http';
   else if (c?.skipTLSVerify) ca = 'not verified';
-  else if (c?.caData) ca = `sha256:${sha256(Buffer.from(c.caData, 'base64'))}`;
+  else if (c?.caData) ca = `sha256:${sha256((bundle = Buffer.from(c.caData, 'base64')))}`;
   else if (c?.caFile) {
     try {
-      ca = `sha256:${sha256(readFileSync(c.caFile))}`;
+      ca = `sha256:${sha256((bundle = readFileSync(c.caFile)))}`;
     } catch {
       ca = `unreadable ${c.caFile}`;
     }
   } else ca = 'system roots';
+  const certs = bundle ? caCertificates(bundle) : [];
   return {
     server,
     ca,
     ...(c?.tlsServerName ? { tlsServerName: c.tlsServerName } : {}),
     ...(c?.proxyUrl ? { proxyUrl: c.proxyUrl } : {}),
+    ...(certs.length ? { caCertificates: certs } : {}),
   };
+}
+
+/**
+ * The certificates of a PEM bundle, so the user can compare what they see with the fingerprint
+ * their cluster's admin gave them (the `ca` hash is over the file's bytes, which no tool prints).
+ */
+export function caCertificates(pem: Buffer): CaCertificate[] {
+  const blocks = pem.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  const out: CaCertificate[] = [];
+  for (const block of blocks) {
+    try {
+      const x = new X509Certificate(block);
+      out.push({ subject: x.subject.split('\n').join(', '), sha256: x.fingerprint256, notAfter: new Date(x.validTo).toISOString() });
+    } catch {
+      // not a certificate Node can read: the `ca` hash still binds it
+    }
+  }
+  return out;
 }
 
 /**

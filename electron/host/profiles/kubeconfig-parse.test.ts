@@ -27,6 +27,7 @@ test('one entry per context; relative paths resolve against the file, as kubectl
     users: [
       { name: 'cert', user: { 'client-certificate': 'certs/me.crt', 'client-key': './certs/me.key' } },
       { name: 'tf', user: { 'token-file': 'certs/token' } },
+      { name: 'tf2', user: { tokenFile: 'certs/token' } },
       { name: 'ex', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: './bin/plugin', args: ['x'] } } },
       { name: 'onpath', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'aws' } } },
     ],
@@ -51,6 +52,7 @@ test('one entry per context; relative paths resolve against the file, as kubectl
   // (issue 12: an imported file's token-file is read only when used, after any consent)
   assert.equal(k.users.get('tf')!.tokenFile, join(dir, 'certs/token'));
   assert.equal(k.users.get('tf')!.value!.token, undefined);
+  assert.equal(k.users.get('tf2')!.tokenFile, join(dir, 'certs/token'), "kubectl's own spelling, tokenFile, is the same field");
   assert.equal(k.users.get('ex')!.value!.exec.command, join(dir, 'bin/plugin'));
   assert.equal(k.users.get('onpath')!.value!.exec.command, 'aws', 'a bare command is looked up on PATH, not made relative');
   assert.deepEqual(k.problems, []);

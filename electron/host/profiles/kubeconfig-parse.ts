@@ -109,7 +109,8 @@ export function parseKubeconfig(text: string, opts: { file: string; baseDir?: st
     let problem: string | undefined;
     let tokenFile: string | undefined;
     if (u && typeof u === 'object') {
-      for (const k of ['client-certificate', 'client-key', 'token-file']) {
+      // kubectl's field is tokenFile (clientcmd v1); token-file is what client-node reads.
+      for (const k of ['client-certificate', 'client-key', 'token-file', 'tokenFile']) {
         u[k] = resolve(u[k]);
         ref(u[k]);
         problem ??= readable(u[k], k);
@@ -117,9 +118,10 @@ export function parseKubeconfig(text: string, opts: { file: string; baseDir?: st
       // The library reads token-file while parsing; an imported file may name any file on this
       // computer, so it is read only when the profile is used, after any consent (consent-need.ts).
       const user = u as Record<string, unknown>;
-      const tf = user['token-file'];
+      const tf = user['token-file'] ?? user.tokenFile;
       if (typeof tf === 'string' && tf && !user.token) tokenFile = tf;
       delete user['token-file'];
+      delete user.tokenFile;
       // client-node's own `auth-provider.config.tokenFile` (no kubectl reads it) would send any file as a token.
       const ap = user['auth-provider'] as { config?: Record<string, unknown> } | undefined;
       if (ap?.config && typeof ap.config === 'object') delete ap.config.tokenFile;

@@ -1,19 +1,31 @@
 // One Helm release: its newest revision's summary, every revision (decoded on demand from
-// their Secrets), and the values, notes and manifest of the revision picked in the history.
+// their Secrets), and the values, notes and manifest of the revision picked in the history;
+// roll back to an older revision or uninstall through the host's helm (helm-actions.tsx).
 import { useEffect, useState } from 'react';
 import { stringify } from 'yaml';
 import { decodeRelease, helmStatusClass, type HelmRelease } from '../../k8s/helm-release';
 import type { HelmReleasesState } from '../../state/use-helm-releases';
+import type { HelmInfo } from '../../../electron/host/protocol';
+import type { HelmClient } from '../../host/helm-client';
+import { HelmActions } from './helm-actions';
 
 type Pane = 'values' | 'notes' | 'manifest';
 
-export function HelmReleasePanel(p: { at: { namespace: string; name: string }; state: HelmReleasesState; onClose: () => void }) {
+export function HelmReleasePanel(p: {
+  at: { namespace: string; name: string };
+  state: HelmReleasesState;
+  onClose: () => void;
+  helm: HelmClient;
+  helmInfo: HelmInfo | undefined;
+}) {
   const { namespace, name } = p.at;
   const revs = p.state.revisions.get(`${namespace}/${name}`);
   const revKey = (revs ?? []).map((r) => `${r.revision}@${r.secret.resourceVersion}`).join(',');
   const [history, setHistory] = useState<Array<HelmRelease | Error>>([]);
   const [picked, setPicked] = useState<number | undefined>(undefined);
   const [pane, setPane] = useState<Pane>('values');
+  const [rollbackTo, setRollbackTo] = useState<number | undefined>();
+  const helmMissing = !p.helmInfo ? 'Asking the host for helm…' : p.helmInfo.available ? undefined : p.helmInfo.reason;
   useEffect(() => {
     let live = true;
     void Promise.all(
@@ -35,6 +47,16 @@ export function HelmReleasePanel(p: { at: { namespace: string; name: string }; s
         <h2 title={`Helm release ${namespace}/${name}`}>
           <span className="muted">Helm release</span> {name}
         </h2>
+        {newest && revs && (
+          <HelmActions
+            release={newest}
+            revisions={revs.length}
+            info={p.helmInfo}
+            helm={p.helm}
+            rollbackTo={rollbackTo}
+            onAsked={() => setRollbackTo(undefined)}
+          />
+        )}
         <button className="ghost" aria-label="Close details" data-testid="detail-close" onClick={p.onClose}>
           ×
         </button>
@@ -71,13 +93,14 @@ export function HelmReleasePanel(p: { at: { namespace: string; name: string }; s
                   <th>Chart</th>
                   <th>Updated</th>
                   <th>Description</th>
+                  <th>Action</th>
                 </tr>
               </thead>
               <tbody>
                 {history.map((h, i) =>
                   h instanceof Error ? (
                     <tr key={i}>
-                      <td colSpan={5} className="tone-bad">
+                      <td colSpan={6} className="tone-bad">
                         {h.message}
                       </td>
                     </tr>
@@ -99,6 +122,18 @@ export function HelmReleasePanel(p: { at: { namespace: string; name: string }; s
                       </td>
                       <td>{h.updated.replace('T', ' ').replace(/\.\d+/, '')}</td>
                       <td className="wrap">{h.description}</td>
+                      <td>
+                        {newest && h.revision !== newest.revision && (
+                          <button
+                            data-testid="helm-rollback"
+                            disabled={!!helmMissing}
+                            title={helmMissing ?? `helm rollback ${name} ${h.revision}`}
+                            onClick={() => setRollbackTo(h.revision)}
+                          >
+                            Roll back
+                          </button>
+                        )}
+                      </td>
                     </tr>
                   ),
                 )}

@@ -1,6 +1,7 @@
 // Helm releases (Helm 3 and 4 keep them as Secrets): name, namespace, revision, chart, app
 // version, status and last update for the newest revision of each; a panel with the release's
-// history, values, notes and manifest. Read-only: changes go through the helm CLI.
+// history, values, notes and manifest. Rollback and uninstall go through the host's helm binary;
+// without one the view is read-only and says so.
 import { formatAge } from '../../k8s/age';
 import { helmStatusClass, type HelmRelease } from '../../k8s/helm-release';
 import { useApp, useK8s } from '../../state/services';
@@ -8,6 +9,7 @@ import { useHelmReleases } from '../../state/use-helm-releases';
 import { useNow } from '../../state/use-now';
 import { ErrorBox } from '../error-box';
 import { HelmReleasePanel } from './helm-release-panel';
+import { useHelmClient, useHelmInfo } from './helm-actions';
 
 export function HelmReleases() {
   const client = useK8s();
@@ -16,6 +18,8 @@ export function HelmReleases() {
   const showHelm = useApp((s) => s.showHelm);
   const now = useNow(1000);
   const state = useHelmReleases(client, namespace);
+  const helm = useHelmClient();
+  const helmInfo = useHelmInfo(helm);
   const open = view.kind === 'helm' ? view.release : undefined;
   const isOpen = (r: HelmRelease) => open?.namespace === r.namespace && open.name === r.name;
   return (
@@ -29,7 +33,13 @@ export function HelmReleases() {
             </span>
           </h2>
           <span className="spacer" />
-          <span className="muted small">Read-only: upgrade, roll back and uninstall with the helm CLI.</span>
+          <span className="muted small" data-testid="helm-mode">
+            {!helmInfo
+              ? ''
+              : helmInfo.available
+                ? `Roll back and uninstall through ${helmInfo.version ? `helm ${helmInfo.version}` : helmInfo.path}; upgrade with the helm CLI.`
+                : `Read-only: ${helmInfo.reason}.`}
+          </span>
         </div>
         {state.error && <ErrorBox error={state.error} title="Cannot read Helm releases" />}
         {state.problems.map((p) => (
@@ -88,7 +98,16 @@ export function HelmReleases() {
           )}
         </div>
       </div>
-      {open && <HelmReleasePanel key={`${open.namespace}/${open.name}`} at={open} state={state} onClose={() => showHelm(undefined)} />}
+      {open && (
+        <HelmReleasePanel
+          key={`${open.namespace}/${open.name}`}
+          at={open}
+          state={state}
+          onClose={() => showHelm(undefined)}
+          helm={helm}
+          helmInfo={helmInfo}
+        />
+      )}
     </div>
   );
 }

@@ -1,10 +1,13 @@
-// Exec consent: a profile's credentials run a program on this computer (an exec plugin or an
-// auth-provider's cmd-path). Shows exactly what would run; Allow sends that same command back,
-// so the host can refuse when the kubeconfig changed in between.
+// Consent for a kubeconfig profile's credentials: a program they run (an exec plugin or an
+// auth-provider's cmd-path) and credential files read from outside the kubeconfig's folder, and
+// where the credentials then go (server, CA with its certificates' fingerprints, TLS name,
+// proxy). Shows exactly what the host binds the consent to (consent-view.ts); Allow sends that
+// same description back, so the host refuses when the kubeconfig changed in between.
 import { useEffect, useRef, useState } from 'react';
 import { useFocusTrap } from '../use-focus-trap';
 import { errorText } from '../../k8s/errors';
 import { useApp, useServices } from '../../state/services';
+import { consentRequest, consentView, needsConsent } from './consent-view';
 
 export function ConsentDialog({ profile }: { profile: string }) {
   const { host } = useServices();
@@ -17,14 +20,14 @@ export function ConsentDialog({ profile }: { profile: string }) {
   const [error, setError] = useState('');
   const box = useRef<HTMLDivElement>(null);
   useFocusTrap(box);
-  const exec = p?.exec;
+  const waiting = needsConsent(p);
   const close = () => {
     if (!busy) askConsent(undefined);
   };
   useEffect(() => {
     // Gone, or allowed meanwhile (another window, the CLI): nothing to ask.
-    if (!busy && (!exec || exec.consented)) askConsent(undefined);
-  }, [exec, busy, askConsent]);
+    if (!busy && !waiting) askConsent(undefined);
+  }, [waiting, busy, askConsent]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') close();
@@ -32,18 +35,20 @@ export function ConsentDialog({ profile }: { profile: string }) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   });
-  if (!p || !exec) return null;
+  const v = p && consentView(p);
+  if (!p || !v) return null;
+  const exec = v.runs;
 
   const allow = async () => {
     setBusy(true);
     setError('');
     try {
-      const summary = await host.allowExec(profile, exec);
+      const summary = await host.allowExec(profile, consentRequest(p));
       updateProfile(summary);
       setBusy(false);
       askConsent(undefined);
       loadDiscovery(profile, true);
-      toast(`Allowed ${exec.command} for profile ${profile}`);
+      toast(exec ? `Allowed ${exec.command} for profile ${profile}` : `Allowed profile ${profile} to read its credential files`);
     } catch (e) {
       setError(errorText(e));
       setBusy(false);
@@ -67,40 +72,82 @@ export function ConsentDialog({ profile }: { profile: string }) {
         data-testid="consent-dialog"
         data-profile={profile}
       >
-        <h2 id="consent-title">Allow profile {profile} to run a command?</h2>
+        <h2 id="consent-title">{v.title}</h2>
         <p className="muted small">
-          Its kubeconfig gets credentials by running this program on this computer
-          {exec.via === 'auth-provider' ? ' (an auth-provider command, run through a shell)' : ' (an exec plugin)'}. Skiff runs nothing
-          until you allow it; your answer is remembered for this profile and this exact command.
+          {v.why}
+          {exec && (exec.via === 'auth-provider' ? ' The command is an auth-provider command, run through a shell.' : '')}
         </p>
         <div className="kv consent-kv">
-          <span>Command</span>
-          <code data-testid="consent-command">{exec.command}</code>
-          <span>Arguments</span>
-          <span data-testid="consent-args">
-            {exec.args.length ? (
-              exec.args.map((a, i) => (
-                <code key={i} className="chip">
-                  {a}
-                </code>
+          {exec && (
+            <>
+              <span>Command</span>
+              <code data-testid="consent-command">{exec.command}</code>
+              <span>Arguments</span>
+              <span data-testid="consent-args">
+                {exec.args.length ? (
+                  exec.args.map((a, i) => (
+                    <code key={i} className="chip">
+                      {a}
+                    </code>
+                  ))
+                ) : (
+                  <span className="muted">none</span>
+                )}
+              </span>
+              <span>Environment</span>
+              <span data-testid="consent-env">
+                {exec.envNames.length ? (
+                  exec.envNames.map((name) => (
+                    <code key={name} className="chip">
+                      {name}
+                    </code>
+                  ))
+                ) : (
+                  <span className="muted">nothing added</span>
+                )}
+                {exec.envNames.length > 0 && <div className="muted small">Names only: values may be secrets.</div>}
+              </span>
+            </>
+          )}
+          <span>Files read</span>
+          <span data-testid="consent-files">
+            {v.files.length ? (
+              v.files.map((f) => (
+                <div key={`${f.field}:${f.path}`} data-testid="consent-file">
+                  <code className="mono small">{f.path}</code> <span className="muted small">{f.label}</span>
+                </div>
               ))
             ) : (
-              <span className="muted">none</span>
+              <span className="muted">none outside the kubeconfig's own folder</span>
             )}
           </span>
-          <span>Environment</span>
-          <span data-testid="consent-env">
-            {exec.env.length ? (
-              exec.env.map((e) => (
-                <code key={e.name} className="chip">
-                  {e.name}
-                </code>
-              ))
-            ) : (
-              <span className="muted">nothing added</span>
-            )}
-            {exec.env.length > 0 && <div className="muted small">Names only: values may be secrets.</div>}
+          <span>Sent to</span>
+          <code data-testid="consent-server">{v.server || '(no server)'}</code>
+          <span>Server verified by</span>
+          <span data-testid="consent-ca">
+            <span>{v.caText}</span>
+            {v.caCertificates.map((c) => (
+              <div key={c.sha256} className="small" data-testid="consent-ca-cert">
+                <span>{c.subject}</span>
+                <div className="mono small" data-testid="consent-ca-fingerprint" style={{ wordBreak: 'break-all' }}>
+                  SHA-256 {c.sha256}
+                </div>
+                <span className="muted small">valid until {c.notAfter.slice(0, 10)}</span>
+              </div>
+            ))}
           </span>
+          {v.tlsServerName && (
+            <>
+              <span>TLS server name</span>
+              <code data-testid="consent-tls-name">{v.tlsServerName}</code>
+            </>
+          )}
+          {v.proxyUrl && (
+            <>
+              <span>Through proxy</span>
+              <code data-testid="consent-proxy">{v.proxyUrl}</code>
+            </>
+          )}
           {p.file && (
             <>
               <span>From</span>
@@ -111,7 +158,12 @@ export function ConsentDialog({ profile }: { profile: string }) {
             </>
           )}
         </div>
-        {exec.installHint && (
+        {v.warnings.map((w) => (
+          <div key={w} className="notice bad small" data-testid="consent-warning">
+            {w}
+          </div>
+        ))}
+        {exec?.installHint && (
           <div className="notice small" style={{ whiteSpace: 'pre-wrap' }}>
             {exec.installHint}
           </div>

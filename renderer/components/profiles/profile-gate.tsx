@@ -5,6 +5,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { localProfile } from '../../state/app-store';
 import { useApp } from '../../state/services';
 import { useCheckProfile } from './use-check-profile';
+import { needsConsent } from './consent-view';
 
 export function ProfileGate({ children }: { children: ReactNode }) {
   const profile = useApp((s) => s.profile);
@@ -52,12 +53,19 @@ export function ProfileGate({ children }: { children: ReactNode }) {
       null,
     );
   }
-  if (p.exec && !p.exec.consented) {
+  if (needsConsent(p)) {
     return banner(
       '',
-      <>
-        Profile <strong>{p.name}</strong> gets its credentials by running <code>{p.exec.command}</code>. Nothing runs until you allow it.
-      </>,
+      p.exec ? (
+        <>
+          Profile <strong>{p.name}</strong> gets its credentials by running <code>{p.exec.command}</code>. Nothing runs until you allow it.
+        </>
+      ) : (
+        <>
+          Profile <strong>{p.name}</strong> reads credential files outside its kubeconfig's folder (
+          {p.consent?.files.map((f) => f.path).join(', ')}). Nothing is read until you allow it.
+        </>
+      ),
       <button className="primary" data-testid="profile-consent-open" onClick={() => askConsent(p.name)}>
         Review and allow…
       </button>,

@@ -9,6 +9,7 @@ import { AllowedNamespacesDialog } from './allowed-namespaces-dialog';
 import { copiedText, copyKubeconfig } from './copy-kubeconfig';
 import { PopupMenu } from './popup-menu';
 import { useCheckProfile } from './use-check-profile';
+import { needsConsent } from './consent-view';
 
 export function ProfileMenu({ p }: { p: ProfileSummary }) {
   const { host } = useServices();
@@ -47,7 +48,7 @@ export function ProfileMenu({ p }: { p: ProfileSummary }) {
             >
               Copy kubeconfig
             </button>
-            {p.exec && !p.exec.consented && (
+            {needsConsent(p) && (
               <button
                 data-testid="profile-consent"
                 onClick={() => {
@@ -55,10 +56,10 @@ export function ProfileMenu({ p }: { p: ProfileSummary }) {
                   askConsent(p.name);
                 }}
               >
-                Allow its command…
+                {p.exec ? 'Allow its command…' : 'Allow its credential files…'}
               </button>
             )}
-            {p.exec?.consented && (
+            {(p.consent?.consented ?? p.exec?.consented) && (
               <button
                 data-testid="profile-revoke"
                 onClick={() => {

@@ -7,7 +7,7 @@ import type { K8sClient } from '../../k8s/client';
 import { createMetricsSampler } from '../../k8s/metrics-sampler';
 import { createStreamSlots } from '../../k8s/stream-slots';
 import type { KubeObject } from '../../k8s/types';
-import { createAppStore } from '../../state/app-store';
+import { createAppStore, type AppState } from '../../state/app-store';
 import { ServicesContext, type Services } from '../../state/services';
 import type { KindViewProps } from './kind-views';
 
@@ -43,16 +43,26 @@ const samples: Record<string, { obj: KubeObject; section?: string; action?: stri
   },
   'Secret.': { obj: { kind: 'Secret', metadata: { name: 's', namespace: 'default' }, data: { a: 'eA==' } }, section: 'data-section' },
   'ConfigMap.': { obj: { kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' }, data: { a: 'x' } }, section: 'data-section' },
+  'Ingress.networking.k8s.io': {
+    obj: { kind: 'Ingress', metadata: { name: 'i', namespace: 'default' }, spec: { rules: [{ host: 'web.localhost' }] } },
+    section: 'ingress-section',
+  },
+  'HTTPRoute.gateway.networking.k8s.io': {
+    obj: { kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'default' }, spec: { parentRefs: [{ name: 'gw' }] } },
+    section: 'httproute-section',
+  },
 };
 
-function services(): Services {
+function services(state: Partial<AppState> = { profile: 'p' }): Services {
   const pending = () => new Promise<never>(() => {});
   const client = { getJson: pending, send: pending, open: pending } as unknown as K8sClient;
   const store = createAppStore({ host: {} as HostClient, k8s: () => client, later: () => {} });
-  store.setState({ profile: 'p' });
+  store.setState(state);
+  // A server render reads the store's initial state: make that the state set here.
+  const rendered = { ...store, getInitialState: store.getState };
   const metrics = createMetricsSampler({ client });
   return {
-    store,
+    store: rendered,
     host: {} as HostClient,
     k8s: () => client,
     fetch: pending,
@@ -66,7 +76,8 @@ function services(): Services {
   };
 }
 
-const render = (node: unknown) => renderToStaticMarkup(React.createElement(ServicesContext.Provider, { value: services() }, node as never));
+const render = (node: unknown, state?: Partial<AppState>) =>
+  renderToStaticMarkup(React.createElement(ServicesContext.Provider, { value: services(state) }, node as never));
 
 test('every registered kind has a sample here, and renders its section and actions', () => {
   const views = builtInKindViews();
@@ -103,4 +114,24 @@ test('a section and actions registered separately for one kind are kept together
   const views = builtInKindViews();
   const d = views.find('apps', 'Deployment');
   assert.ok(d?.section && d.actions);
+});
+
+test("an Ingress on a local cluster links its host on the cluster's ingress port", () => {
+  const views = builtInKindViews();
+  const obj = samples['Ingress.networking.k8s.io'].obj;
+  const resource = {
+    group: 'networking.k8s.io',
+    version: 'v1',
+    name: 'ingresses',
+    kind: 'Ingress',
+    namespaced: true,
+    verbs: [],
+    shortNames: [],
+  };
+  const local = { name: 'dev', profile: 'skiff-dev', state: 'running' as const, steps: [], progress: 1, ingress: { http: 18080 } };
+  const html = render(views.find('networking.k8s.io', 'Ingress')?.section?.({ obj, resource, events: [], reload: () => {} }), {
+    profile: 'skiff-dev',
+    clusters: { dev: local },
+  });
+  assert.match(html, /<a href="http:\/\/web\.localhost:18080\/" target="_blank" rel="noopener noreferrer"/);
 });

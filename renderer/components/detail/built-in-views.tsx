@@ -4,6 +4,7 @@ import { DeploymentSection, WorkloadActions } from './deployment-section';
 import { createKindViews, type KindViews } from './kind-views';
 import { NodeActions, NodeSection } from './node-section';
 import { PodActions, PodSection } from './pod-section';
+import { HttpRouteSection, IngressSection } from './route-section';
 import { ServiceActions, ServiceSection } from './service-section';
 
 export function builtInKindViews(): KindViews {
@@ -38,6 +39,8 @@ export function builtInKindViews(): KindViews {
     ],
     { section: ({ obj }) => <DataSection obj={obj} /> },
   );
+  v.register([{ group: 'networking.k8s.io', kind: 'Ingress' }], { section: ({ obj }) => <IngressSection obj={obj} /> });
+  v.register([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }], { section: ({ obj }) => <HttpRouteSection obj={obj} /> });
   return v;
 }
 

@@ -91,6 +91,8 @@ export interface LocalCluster {
   crashed?: boolean;
   /** Kubeconfig files outside its data dir holding its context (written by `skiff start`); delete cleans them. */
   kubeconfigs?: string[];
+  /** The built-in ingress's 127.0.0.1 ports (cluster.json; Docker clusters): the app links Ingresses and HTTPRoutes with them. */
+  ingress?: { http?: number; https?: number };
 }
 
 /** "Add a machine": the command to run on the other machine, with its token's expiry. */

@@ -1,6 +1,5 @@
 // A cluster at a glance: nodes and their readiness, capacity and usage (when metrics.k8s.io
-// answers), pods by phase, recent warnings.
-import { useEffect, useState } from 'react';
+// answers), pods by phase, the app URLs Ingresses and HTTPRoutes expose, recent warnings.
 import { formatAge } from '../k8s/age';
 import { tableAccept, type K8sClient } from '../k8s/client';
 import { errorText } from '../k8s/errors';
@@ -14,6 +13,8 @@ import { useApp, useK8s } from '../state/services';
 import { useLiveTable } from '../state/use-live-table';
 import { useMetrics } from '../state/use-metrics';
 import { useNow } from '../state/use-now';
+import { usePolled } from '../state/use-polled';
+import { AppUrlsCard } from './app-urls-card';
 import { ErrorBox } from './error-box';
 import { Sparkline } from './sparkline';
 
@@ -54,32 +55,6 @@ function nodeProblems(node: KubeObject): string[] {
   return ((node.status?.conditions ?? []) as Condition[])
     .filter((c) => c.type !== 'Ready' && c.status === 'True')
     .map((c) => (c.message ? `${c.type}: ${c.message}` : c.type));
-}
-
-/** Polls; the pause grows with what a poll costs, so a huge cluster is not listed back to back. */
-function usePolled<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[], everyMs = 10_000): { data?: T; error?: unknown } {
-  const [state, setState] = useState<{ data?: T; error?: unknown }>({});
-  useEffect(() => {
-    const abort = new AbortController();
-    let timer: ReturnType<typeof setTimeout>;
-    const run = () => {
-      const started = Date.now();
-      load(abort.signal)
-        .then(
-          (data) => !abort.signal.aborted && setState({ data }),
-          (error) => !abort.signal.aborted && setState((s) => ({ data: s.data, error })),
-        )
-        .finally(() => {
-          if (!abort.signal.aborted) timer = setTimeout(run, Math.max(everyMs, 20 * (Date.now() - started)));
-        });
-    };
-    run();
-    return () => {
-      abort.abort();
-      clearTimeout(timer);
-    };
-  }, deps); // eslint-disable-line react-hooks/exhaustive-deps -- the caller passes its own dependency list
-  return state;
 }
 
 function isReady(node: KubeObject): boolean {
@@ -244,6 +219,7 @@ export function Overview() {
           Usage is shown when the cluster serves metrics.k8s.io.
         </div>
       ) : null}
+      <AppUrlsCard />
       <h3>Recent warnings</h3>
       {warnings.error ? <div className="small tone-bad">{errorText(warnings.error)}</div> : null}
       {!recent.length ? (

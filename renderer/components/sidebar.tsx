@@ -1,5 +1,6 @@
 // Clusters (local ones with their menu, then kubeconfig profiles grouped by source, "+ Import")
-// and the selected cluster's resource tree, including every kind discovery reports.
+// and the selected cluster's resource tree: built-in sections, custom resources by API group
+// (from its CRDs), then every other kind discovery reports.
 import { useMemo, useState } from 'react';
 import type { LocalCluster, ProfileSummary } from '../../electron/host/protocol';
 import { navLabel, navSections, resourceId } from '../k8s/resources';
@@ -9,6 +10,7 @@ import { useApp } from '../state/services';
 import { ClusterMenu } from './cluster-menu';
 import { ImportDialog } from './profiles/import-dialog';
 import { localProfileNames } from './profiles/profile-groups';
+import { useCustomGroups } from '../state/use-custom-groups';
 import { ProfileList } from './profiles/profile-list';
 import { ProfileOverlays } from './profiles/profile-overlays';
 import './profiles/profiles.css';
@@ -90,11 +92,14 @@ function ResourceTree({ profile }: { profile: string }) {
   const byId = useMemo(() => new Map(discovered.map((r) => [resourceId(r), r])), [discovered]);
   const sections = navSections.map((s) => ({ ...s, items: s.items.map((r) => byId.get(resourceId(r)) ?? r) }));
   const inTree = new Set(navSections.flatMap((s) => s.items.map(resourceId)));
+  const custom = useCustomGroups(profile);
+  const customIds = new Set((custom ?? []).flatMap((g) => g.items.map(resourceId)));
   const others = discovered
-    .filter((r) => !inTree.has(resourceId(r)))
+    .filter((r) => !inTree.has(resourceId(r)) && !customIds.has(resourceId(r)))
     .sort((a, b) => a.kind.localeCompare(b.kind) || a.group.localeCompare(b.group));
   const plurals = new Map<string, number>();
-  for (const r of [...navSections.flatMap((s) => s.items), ...others]) plurals.set(r.name, (plurals.get(r.name) ?? 0) + 1);
+  for (const r of [...navSections.flatMap((s) => s.items), ...others, ...(custom ?? []).flatMap((g) => g.items)])
+    plurals.set(r.name, (plurals.get(r.name) ?? 0) + 1);
   const toggle = (t: string) => setClosed({ ...closed, [t]: !closed[t] });
   return (
     <nav aria-label="Resources">
@@ -111,6 +116,28 @@ function ResourceTree({ profile }: { profile: string }) {
         </div>
       ))}
       <HelmNav closed={!!closed.Helm} toggle={() => toggle('Helm')} />
+      {custom?.length ? (
+        <div className="nav-group" data-testid="nav-custom-resources">
+          <button className="group-toggle" onClick={() => toggle('Custom resources')} aria-expanded={!closed['Custom resources']}>
+            {closed['Custom resources'] ? '▸' : '▾'} Custom resources
+          </button>
+          {!closed['Custom resources'] &&
+            custom.map((g) => (
+              <div key={g.group} data-testid="nav-crd-group" data-group={g.group}>
+                <div className="muted small" style={{ padding: '2px 20px' }} title={`API group ${g.group}`}>
+                  {g.group}
+                </div>
+                {g.items.map((r) => (
+                  <NavItem
+                    key={resourceId(r)}
+                    r={r}
+                    testId={(plurals.get(r.name) ?? 0) > 1 ? `nav-${r.name}.${r.group}` : `nav-${r.name}`}
+                  />
+                ))}
+              </div>
+            ))}
+        </div>
+      ) : null}
       <div className="nav-group">
         <button
           className="group-toggle"

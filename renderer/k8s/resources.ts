@@ -148,3 +148,11 @@ export function selectorString(
   }
   return parts.join(',');
 }
+
+/** What the app's URL views read (the Gateway API kinds are served once a cluster installs their CRDs). */
+export const routingKinds = {
+  ingresses: navSections[1].items[3],
+  endpointslices: navSections[1].items[2],
+  gateways: known('gateway.networking.k8s.io', 'v1', 'gateways', 'Gateway'),
+  httproutes: known('gateway.networking.k8s.io', 'v1', 'httproutes', 'HTTPRoute'),
+};

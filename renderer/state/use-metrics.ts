@@ -25,7 +25,9 @@ export function useMetrics(list: MetricsList | undefined): MetricsView {
     [sampler, list],
   );
   // The version changes with every sample, so the series read below are current at render.
-  useSyncExternalStore(subscribe, () => sampler?.version() ?? 0);
+  // (The same getter serves a server render: the detail views' tests render to a string.)
+  const version = () => sampler?.version() ?? 0;
+  useSyncExternalStore(subscribe, version, version);
   return {
     series: (key) => (sampler && list ? sampler.series(list, key) : undefined),
     available: sampler?.available(),

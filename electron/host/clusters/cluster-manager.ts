@@ -67,6 +67,7 @@ interface Entry extends StartingCluster {
   pid?: number;
   crashed?: boolean;
   kubeconfigs?: string[];
+  ingress?: LocalCluster['ingress'];
 }
 
 export function createClusterManager(opts: ClusterManagerOptions): ClusterManager {
@@ -114,6 +115,7 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
       ...(e.error ? { error: e.error } : {}),
       ...(e.crashed && e.state === 'failed' ? { crashed: true } : {}),
       ...(e.kubeconfigs?.length ? { kubeconfigs: e.kubeconfigs } : {}),
+      ...(e.ingress && e.state === 'running' ? { ingress: e.ingress } : {}),
     };
   }
 
@@ -160,6 +162,8 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
     e.url = p.url ?? e.url;
     const own = lifecycle.paths(name).dir;
     e.kubeconfigs = (p.config?.kubeconfigs ?? []).filter((f) => !f.startsWith(own + sep) && f !== own);
+    const { ingressPort: http, ingressHttpsPort: https } = p.config ?? {};
+    e.ingress = http || https ? { ...(http ? { http } : {}), ...(https ? { https } : {}) } : undefined;
     if (p.configError) {
       e.state = 'failed';
       e.error = p.configError.message;

@@ -1,42 +1,19 @@
-// The selected object: hand-made sections for kinds that deserve one, then what every
-// object has (metadata, conditions, events); actions on top.
+// The selected object: the kind's registered section (kind-views.ts), then what every
+// object has (metadata, conditions, events); the kind's actions and YAML/Delete on top.
 import { useState } from 'react';
 import type { Row } from '../../k8s/table-model';
-import type { KubeEvent } from '../../k8s/events';
-import type { KubeObject } from '../../k8s/types';
 import type { Selection } from '../../state/types';
 import { useApp, useK8s } from '../../state/services';
 import { useObject } from '../../state/use-object';
 import { useObjectEvents } from '../../state/use-object-events';
 import { ErrorBox } from '../error-box';
-import { DataSection } from './data-section';
+import { detailViews } from './built-in-views';
 import { DeleteDialog } from './delete-dialog';
-import { DeploymentSection, WorkloadActions } from './deployment-section';
 import { EventsSection } from './events-section';
+import type { KindViews } from './kind-views';
 import { ConditionsSection, MetaSection } from './meta-section';
-import { NodeActions, NodeSection } from './node-section';
-import { PodActions, PodSection } from './pod-section';
-import { ServiceActions, ServiceSection } from './service-section';
 
-function KindSection({ obj, events }: { obj: KubeObject; events: KubeEvent[] }) {
-  switch (obj.kind) {
-    case 'Pod':
-      return <PodSection pod={obj} events={events} />;
-    case 'Deployment':
-      return <DeploymentSection obj={obj} />;
-    case 'Node':
-      return <NodeSection node={obj} />;
-    case 'Service':
-      return <ServiceSection svc={obj} />;
-    case 'Secret':
-    case 'ConfigMap':
-      return <DataSection obj={obj} />;
-    default:
-      return null;
-  }
-}
-
-export function DetailPanel({ selection, liveRow }: { selection: Selection; liveRow?: Row }) {
+export function DetailPanel({ selection, liveRow, views = detailViews }: { selection: Selection; liveRow?: Row; views?: KindViews }) {
   const client = useK8s();
   const select = useApp((s) => s.select);
   const openEditor = useApp((s) => s.openEditor);
@@ -46,6 +23,8 @@ export function DetailPanel({ selection, liveRow }: { selection: Selection; live
   const events = useObjectEvents(obj?.metadata.uid);
   const gone = error && (error as { code?: number }).code === 404;
   const kind = obj?.kind ?? resource.kind;
+  const view = views.find(resource.group, kind);
+  const props = obj && { obj, resource, events: events.events, reload };
   return (
     <aside className="detail" data-testid="detail-panel" data-kind={resource.kind} data-name={name}>
       <div className="detail-head">
@@ -58,12 +37,7 @@ export function DetailPanel({ selection, liveRow }: { selection: Selection; live
       </div>
       {obj && client && (
         <div className="detail-actions">
-          {kind === 'Pod' && <PodActions pod={obj} />}
-          {['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'].includes(kind) && (
-            <WorkloadActions resource={resource} obj={obj} />
-          )}
-          {kind === 'Node' && <NodeActions node={obj} reload={reload} />}
-          {kind === 'Service' && <ServiceActions svc={obj} />}
+          {props && view?.actions?.(props)}
           <button data-testid="action-yaml" onClick={() => openEditor({ mode: 'edit', resource, namespace, name })}>
             YAML
           </button>
@@ -86,7 +60,7 @@ export function DetailPanel({ selection, liveRow }: { selection: Selection; live
         ) : (
           <>
             {error && <ErrorBox error={error} title="Showing the last known state" />}
-            <KindSection obj={obj} events={events.events} />
+            {props && view?.section?.(props)}
             <MetaSection obj={obj} />
             <ConditionsSection conditions={obj.status?.conditions} />
             <EventsSection live={events} />

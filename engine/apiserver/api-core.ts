@@ -166,6 +166,7 @@ export function createApiCore(opts: ApiCoreOptions) {
   });
 
   const nodeStreams = createNodeStreamsRegistry();
+  const metrics = { source: undefined as MetricsSource | undefined };
   const deps: HandlerDeps = {
     kinds,
     resources,
@@ -180,6 +181,7 @@ export function createApiCore(opts: ApiCoreOptions) {
     serviceAccountTokens,
     tokenReview: (body) => answerTokenReview(serviceAccountAuthn, body),
     nodeStreams,
+    nodeUsage: () => metrics.source?.(),
     reviews: (kind, body, user, ns) => authorization.review(kind, body, user, ns),
   };
 
@@ -209,7 +211,7 @@ export function createApiCore(opts: ApiCoreOptions) {
     /** Kubelets register their log/exec/attach/port-forward streams here, by node name. */
     nodeStreams,
     /** Usage for metrics.k8s.io; the node manager sets `source` once kubelets run. */
-    metrics: { source: undefined as MetricsSource | undefined },
+    metrics,
     /** Resolves a stored key to its kind and namespace/name. */
     locate,
     /** One definition per stored key space. */

@@ -58,7 +58,7 @@ test('a CRD larger than the limit: client-side apply fails with upstream wording
 });
 
 test('the limit counts keys and values in bytes, on built-in kinds and custom resources alike', async () => {
-  await c.establish(widgetCrd('ann.skiff.dev'));
+  await c.establish(widgetCrd('ann.skiff.dev') as object);
   const key = 'example.com/blob';
   const exact = { [key]: 'x'.repeat(LIMIT - key.length) };
   const over = { [key]: 'x'.repeat(LIMIT - key.length + 1) };

@@ -115,7 +115,7 @@ function resourceMetrics(node: string, usage: MetricsSnapshot | undefined): stri
 /** /metrics: a few of the kubelet's own series. */
 function kubeletMetrics(node: string, pods: KubeObject[]): string {
   const running = pods.filter((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running');
-  const containers = running.reduce((s, p) => s + (((p.spec as { containers?: unknown[] }).containers ?? [])).length, 0);
+  const containers = running.reduce((s, p) => s + ((p.spec as { containers?: unknown[] }).containers ?? []).length, 0);
   return [
     "# HELP kubelet_node_name [ALPHA] The node's name. The count is always 1.",
     '# TYPE kubelet_node_name gauge',

@@ -75,7 +75,7 @@ async function podLocation({ deps, def, ns }: HttpSubresourceCall, id: string): 
   if (!parsed) throw errors.badRequest(`invalid pod request ${JSON.stringify(id)}`);
   const pod = await deps.resources.get(def, ns, parsed.name);
   type Container = { ports?: Array<{ containerPort?: number; name?: string }> };
-  const containers = ((pod.spec as { containers?: Container[] } | undefined)?.containers ?? []);
+  const containers = (pod.spec as { containers?: Container[] } | undefined)?.containers ?? [];
   let port = parsed.port;
   // No port: the first declared container port, as upstream.
   if (!port) port = String(containers.find((c) => c.ports?.length)?.ports?.[0]?.containerPort ?? '');
@@ -113,7 +113,7 @@ async function serviceLocation({ deps, def, ns }: HttpSubresourceCall, id: strin
   const podDef = deps.kinds.byResource('', 'v1', 'pods');
   const eps = epDef ? await deps.resources.get(epDef, ns, parsed.name) : undefined;
   type Subset = { addresses?: EndpointAddress[]; ports?: Array<{ name?: string; port?: number }> };
-  const subsets = ((eps as { subsets?: Subset[] } | undefined)?.subsets ?? []);
+  const subsets = (eps as { subsets?: Subset[] } | undefined)?.subsets ?? [];
   if (!subsets.length) throw errors.serviceUnavailable(`no endpoints available for service ${JSON.stringify(parsed.name)}`);
   for (const ss of shuffled(subsets)) {
     const port = (ss.ports ?? []).find((p) => (p.name ?? '') === portName);

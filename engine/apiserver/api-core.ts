@@ -1,5 +1,6 @@
 // Wires the API server's parts from the kind definitions: schemas, storage, admission,
 // handlers' dependencies (the garbage collector and namespace deletion run in the controller manager).
+import { createPolicyStatusController } from './admission/policy/policy-status';
 import type { Store } from '../store/types';
 import type { KindDef, KubeObject } from '../kinds/types';
 import { builtinKinds, createKindRegistry, nameKindOf } from '../kinds/defs/registry';
@@ -155,6 +156,15 @@ export function createApiCore(opts: ApiCoreOptions) {
     log: opts.log,
   });
 
+  const policyStatus = createPolicyStatusController({
+    store,
+    resources,
+    policyDef: def('admissionregistration.k8s.io', 'v1', 'validatingadmissionpolicies'),
+    byResource: (g, v, p) => kinds.byResource(g, v, p),
+    schemaOf: (model) => (schemas.has(model) ? schemas.node(model) : undefined),
+    log: opts.log,
+  });
+
   // metrics.k8s.io is served beside the kinds (see metrics-api.ts), so it is listed here.
   const apiServices = createApiServiceSync({
     store,
@@ -166,6 +176,7 @@ export function createApiCore(opts: ApiCoreOptions) {
   });
 
   const nodeStreams = createNodeStreamsRegistry();
+  const metrics = { source: undefined as MetricsSource | undefined };
   const deps: HandlerDeps = {
     kinds,
     resources,
@@ -180,6 +191,7 @@ export function createApiCore(opts: ApiCoreOptions) {
     serviceAccountTokens,
     tokenReview: (body) => answerTokenReview(serviceAccountAuthn, body),
     nodeStreams,
+    nodeUsage: () => metrics.source?.(),
     reviews: (kind, body, user, ns) => authorization.review(kind, body, user, ns),
   };
 
@@ -209,7 +221,7 @@ export function createApiCore(opts: ApiCoreOptions) {
     /** Kubelets register their log/exec/attach/port-forward streams here, by node name. */
     nodeStreams,
     /** Usage for metrics.k8s.io; the node manager sets `source` once kubelets run. */
-    metrics: { source: undefined as MetricsSource | undefined },
+    metrics,
     /** Resolves a stored key to its kind and namespace/name. */
     locate,
     /** One definition per stored key space. */
@@ -217,6 +229,8 @@ export function createApiCore(opts: ApiCoreOptions) {
     log: opts.log,
     /** Serves custom resources from CustomResourceDefinitions (started by the server). */
     crds,
+    /** Type-checks ValidatingAdmissionPolicies into their status (the server starts it after the CRDs). */
+    policyStatus,
     /** Keeps the Local APIServices current (the server starts it; CRD changes sync again). */
     apiServices,
     startCompactor() {
@@ -225,6 +239,7 @@ export function createApiCore(opts: ApiCoreOptions) {
     stop() {
       compactor.stop();
       crds.stop();
+      policyStatus.stop();
       apiServices.stop();
       admission.stop();
       authorization.stop();

@@ -31,6 +31,8 @@ export interface HandlerDeps {
   tokenReview?(body: Record<string, unknown>): Promise<object>;
   /** Each node's log/exec/port-forward streams (pods/log reads through it). */
   nodeStreams?: import('../client/node-streams').NodeStreamsRegistry;
+  /** The kubelets' usage figures (metrics.k8s.io and nodes/proxy's stats read them). */
+  nodeUsage?(): import('./metrics-api').MetricsSnapshot | undefined;
   /** Answers authorization.k8s.io reviews (SelfSubjectAccessReview, ...) from the authorizer. */
   reviews?(kind: string, body: Record<string, unknown>, user: UserInfo, namespace: string | undefined): Promise<object | undefined>;
 }

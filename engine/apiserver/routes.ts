@@ -57,11 +57,12 @@ export function parseRoute(pathname: string, kinds: KindLookup): Route | undefin
   const namespaceSub = group === '' && rest.length === 3 && !isNamespacedResource(group, version, rest[2], kinds);
   if (rest[0] === 'namespaces' && rest.length >= 3 && !namespaceSub) {
     const [, namespace, plural, name, subresource] = rest;
-    if (rest.length > 5) return undefined;
+    // Only proxy takes a path after its subresource (pods/services: .../{name}/proxy/{path}).
+    if (rest.length > 5 && subresource !== 'proxy') return undefined;
     return { type: 'resource', group, version, namespace, plural, name, subresource };
   }
-  if (rest.length > 3) return undefined;
   const [plural, name, subresource] = rest;
+  if (rest.length > 3 && subresource !== 'proxy') return undefined; // nodes/{name}/proxy/{path}
   return { type: 'resource', group, version, plural, name, subresource };
 }
 

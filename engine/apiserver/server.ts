@@ -306,6 +306,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   }
   await span('bootstrap', () => bootstrapCluster(core, { apiServerPort: port }));
   await span('crds', () => core.crds.start());
+  await span('policy status', () => core.policyStatus.start());
   await span('api services', () => core.apiServices.start());
   log(`apiserver: serving on https://${address}`);
   return {

@@ -170,7 +170,7 @@ export function createDefaultAdmission(
   const storage = createAdmissionStorage(kinds, resources, store);
   // Dynamic admission webhooks: mutating after the built-in mutating plugins; validating ones
   // (admitValid/admitDelete/admitConnect only) see the object after it passed validation, as upstream.
-  const webhooks = createWebhookPlugins(storage, log);
+  const webhooks = createWebhookPlugins(storage, log, authorize);
   // Pod Security reads the pod's namespace on every pod write: from the namespaces' watch cache.
   const getNamespace = (name: string) => storage.get('', 'v1', 'namespaces', undefined, name).catch(() => undefined);
   // ValidatingAdmissionPolicy: bindings and policies from watch caches (nothing to do while none exist).

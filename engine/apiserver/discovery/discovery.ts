@@ -52,6 +52,8 @@ export function apiResourceList(kinds: DiscoveryKinds, group: string, version: s
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
 }
 
+const PROXY_VERBS = ['create', 'delete', 'get', 'patch', 'update'];
+
 function subresourcesOf(def: KindDef): object[] {
   const out: object[] = [];
   const sub = (name: string, kind: string, verbs: string[], extra: object = {}) =>
@@ -66,7 +68,10 @@ function subresourcesOf(def: KindDef): object[] {
     sub('exec', 'PodExecOptions', ['create', 'get']);
     sub('log', 'Pod', ['get']);
     sub('portforward', 'PodPortForwardOptions', ['create', 'get']);
+    sub('proxy', 'PodProxyOptions', PROXY_VERBS);
   }
+  if (def.kind === 'Service' && !def.group) sub('proxy', 'ServiceProxyOptions', PROXY_VERBS);
+  if (def.kind === 'Node' && !def.group) sub('proxy', 'NodeProxyOptions', PROXY_VERBS);
   if (def.kind === 'Namespace' && !def.group) sub('finalize', 'Namespace', ['update']);
   if (def.kind === 'ServiceAccount' && !def.group)
     sub('token', 'TokenRequest', ['create'], { group: 'authentication.k8s.io', version: 'v1' });

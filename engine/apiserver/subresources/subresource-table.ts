@@ -8,6 +8,8 @@ import { scaleSubresource, statusSubresource } from './subresources-common';
 import { namespaceFinalize } from './subresources-core';
 import { serviceAccountToken } from '../authn/token-request';
 import { csrApproval } from './subresources-certificates';
+import { podProxy, serviceProxy } from './subresources-proxy';
+import { nodeProxy } from './subresources-node-proxy';
 import { podBinding, podEphemeralContainers, podEviction, podLog, podStream } from './subresources-pod';
 
 /** Keyed `group/resource/subresource` (the core group is ''). */
@@ -21,6 +23,9 @@ const BY_RESOURCE = new Map<string, SubresourceHandler>([
   ['/pods/exec', podStream],
   ['/pods/attach', podStream],
   ['/pods/portforward', podStream],
+  ['/pods/proxy', podProxy],
+  ['/services/proxy', serviceProxy],
+  ['/nodes/proxy', nodeProxy],
   ['certificates.k8s.io/certificatesigningrequests/approval', csrApproval],
 ]);
 

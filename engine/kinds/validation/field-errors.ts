@@ -33,7 +33,7 @@ export function forbidden(field: string, detail: string): FieldError {
 }
 
 export function tooLong(field: string, maxBytes: number): FieldError {
-  return { field, reason: 'FieldValueTooLong', message: `Too long: must have at most ${maxBytes} bytes` };
+  return { field, reason: 'FieldValueTooLong', message: `Too long: may not be more than ${maxBytes} bytes` };
 }
 
 /** `parent.child`, or just `child` at the root. */

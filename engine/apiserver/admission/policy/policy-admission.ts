@@ -12,20 +12,8 @@ import { isExemptFromWebhooks, rulesMatch } from '../webhook/rules-match';
 import { namespaceSelectorMatches, objectSelectorMatches } from '../webhook/selectors-match';
 import { requestVariable } from '../webhook/match-conditions';
 import type { AdmissionAttributes, Operation, Webhook } from '../webhook/types';
-import {
-  Authorizer,
-  CelEvalError,
-  CelCostError,
-  CelSuspend,
-  fromJson,
-  type AuthzAnswer,
-  type AuthzCheck,
-  type AuthzOracle,
-  type CelValue,
-} from '../../../apimachinery/cel/cel';
-import type { UserInfo } from '../../../apimachinery/user-info';
-import type { Attributes } from '../../authz/request-info';
-import type { Decision } from '../../authz/rbac-authorizer';
+import { CelEvalError, CelCostError, fromJson, type CelValue } from '../../../apimachinery/cel/cel';
+import { createCelAuthorizer, type AuthorizeFn } from '../cel-authorizer';
 import { bindingSpecOf, policySpecOf, type MatchResources } from '../../../kinds/defs/kinds-admission-policy';
 import { compilePolicy, policyBudget, type CompiledPolicy, type Violation } from './compiled-policy';
 
@@ -36,17 +24,9 @@ export interface PolicyAdmissionDeps {
   /** Param objects of a paramKind (namespace undefined: every namespace, or cluster-scoped). */
   params(apiVersion: string, kind: string, namespace: string | undefined): Promise<KubeObject[]>;
   /** The cluster's authorizer, for the `authorizer` variable (without one, every check errors). */
-  authorize?: (a: Attributes) => Promise<Decision>;
+  authorize?: AuthorizeFn;
   log?: (line: string) => void;
 }
-
-/** Each round answers the checks the last one needed; a rule makes at most a few (each costs 350,000). */
-const MAX_AUTHZ_ROUNDS = 20;
-
-const serviceAccountUser = (ns: string, name: string): UserInfo => ({
-  user: `system:serviceaccount:${ns}:${name}`,
-  groups: ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'],
-});
 
 /** matchConstraints / matchResources as the webhook matchers see them. */
 function asWebhook(m: MatchResources | undefined): Webhook {
@@ -73,6 +53,7 @@ function namesMatch(m: MatchResources | undefined, a: AdmissionAttributes): bool
 export function createPolicyAdmission(deps: PolicyAdmissionDeps): Admission {
   const compiled = new Map<string, { rv: string; policy: CompiledPolicy }>();
   const log = deps.log ?? (() => {});
+  const celAuthorizer = createCelAuthorizer(deps.authorize);
 
   const compiledFor = (p: KubeObject): CompiledPolicy => {
     const key = p.metadata.uid ?? p.metadata.name ?? '';
@@ -143,52 +124,9 @@ export function createPolicyAdmission(deps: PolicyAdmissionDeps): Admission {
     }
   }
 
-  async function answer(c: AuthzCheck, user: UserInfo | undefined): Promise<AuthzAnswer> {
-    if (!deps.authorize) return { allowed: false, reason: '', error: 'no authorizer is configured' };
-    const who = c.serviceAccount ? serviceAccountUser(c.serviceAccount.namespace, c.serviceAccount.name) : user;
-    if (!who) return { allowed: false, reason: '', error: 'the request has no user' };
-    const attrs: Attributes = {
-      user: who,
-      verb: c.verb,
-      resourceRequest: c.path === undefined,
-      path: c.path ?? '',
-      apiGroup: c.group,
-      apiVersion: '*',
-      namespace: c.namespace,
-      resource: c.resource,
-      subresource: c.subresource,
-      name: c.name,
-    };
-    try {
-      return await deps.authorize(attrs);
-    } catch (e) {
-      return { allowed: false, reason: '', error: e instanceof Error ? e.message : String(e) };
-    }
-  }
-
   /** Runs a policy; authorizer checks suspend evaluation until the authorizer answers them. */
-  async function evaluate(policy: CompiledPolicy, vars: Record<string, CelValue>, a: AdmissionAttributes) {
-    const answers = new Map<string, AuthzAnswer>();
-    const pending = new Map<string, AuthzCheck>();
-    const oracle: AuthzOracle = (c) => {
-      const key = JSON.stringify(c);
-      const hit = answers.get(key);
-      if (hit) return hit;
-      pending.set(key, c);
-      throw new CelSuspend();
-    };
-    const target = { group: a.def.group, resource: a.def.plural, subresource: a.subresource, namespace: a.namespace ?? '', name: a.name };
-    const authorizer = new Authorizer(oracle, target);
-    for (let round = 0; ; round++) {
-      try {
-        return evaluateOnce(policy, { ...vars, authorizer });
-      } catch (e) {
-        if (!(e instanceof CelSuspend)) throw e;
-        if (round >= MAX_AUTHZ_ROUNDS) throw new CelEvalError('too many authorization checks');
-        for (const [key, c] of pending) answers.set(key, await answer(c, a.user));
-        pending.clear();
-      }
-    }
+  function evaluate(policy: CompiledPolicy, vars: Record<string, CelValue>, a: AdmissionAttributes) {
+    return celAuthorizer.withAuthorizer(a, (authorizer) => evaluateOnce(policy, { ...vars, authorizer }));
   }
 
   function evaluateOnce(policy: CompiledPolicy, vars: Record<string, CelValue>) {

@@ -1,7 +1,8 @@
 // Webhook matchConditions: CEL expressions over the request (object, oldObject, request) that
 // must all hold for the webhook to be called. Compiled once per configuration version (the
-// conditions list is the cache key); the request variables are shared with admission policies.
-import { compileCel, fromJson, type CelProgram } from '../../../apimachinery/cel/cel';
+// conditions list is the cache key); the request variables are shared with admission policies,
+// and so is `authorizer` (cel-authorizer.ts), as upstream offers it to matchConditions.
+import { compileCel, fromJson, type CelProgram, type CelValue } from '../../../apimachinery/cel/cel';
 import { POLICY_VARIABLES } from '../../../kinds/defs/kinds-admission-policy';
 import type { AdmissionAttributes, Webhook } from './types';
 
@@ -22,7 +23,7 @@ export function requestVariable(a: AdmissionAttributes): Record<string, unknown>
 }
 
 /** Whether every condition holds; throws CelCompileError/CelEvalError naming the condition. */
-export function matchConditionsHold(w: Webhook, a: AdmissionAttributes): boolean {
+export function matchConditionsHold(w: Webhook, a: AdmissionAttributes, authorizer?: CelValue): boolean {
   const conds = (Array.isArray(w.matchConditions) ? w.matchConditions : []) as { name?: string; expression?: string }[];
   if (!conds.length) return true;
   let programs = compiled.get(conds);
@@ -33,7 +34,12 @@ export function matchConditionsHold(w: Webhook, a: AdmissionAttributes): boolean
     }));
     compiled.set(conds, programs);
   }
-  const vars = { object: fromJson(a.object ?? null), oldObject: fromJson(a.oldObject ?? null), request: fromJson(requestVariable(a)) };
+  const vars: Record<string, CelValue> = {
+    object: fromJson(a.object ?? null),
+    oldObject: fromJson(a.oldObject ?? null),
+    request: fromJson(requestVariable(a)),
+    ...(authorizer ? { authorizer } : {}),
+  };
   for (const c of programs) {
     try {
       if (c.program.eval(vars) === false) return false;

@@ -5,6 +5,8 @@ import { ApiError } from '../../status';
 import { collectingRequest } from '../admission-request';
 import type { Webhook, WebhookEntry } from './types';
 import type { WebhookTarget } from './webhook-client';
+import type { AuthorizeFn } from '../cel-authorizer';
+import type { Attributes } from '../../authz/request-info';
 
 import { podKind as podDef } from '../../../kinds/defs/kinds-core-pod';
 import { mutatingWebhookConfigurationKind as mwcDef } from '../../../kinds/defs/kinds-admissionregistration';
@@ -42,13 +44,14 @@ const addLabel = (k: string, v: string) => ({
   patch: b64([{ op: 'add', path: `/metadata/labels/${k}`, value: v }]),
 });
 
-function setup(mutating: Webhook[], validating: Webhook[], answers: Record<string, Answer>) {
+function setup(mutating: Webhook[], validating: Webhook[], answers: Record<string, Answer>, authorize?: AuthorizeFn) {
   const calls: Array<{ name: string; req: SentRequest }> = [];
   const entries = (hooks: Webhook[]): WebhookEntry[] => hooks.map((webhook) => ({ configuration: 'c', webhook }));
   const plugins = createWebhookAdmission({
     webhooks: (kind) => Promise.resolve(entries(kind === 'mutating' ? mutating : validating)),
     namespaceLabels: () => Promise.resolve({}),
     lookup: { service: () => Promise.resolve(undefined), endpoints: () => Promise.resolve(undefined) },
+    authorize,
     post: (target: WebhookTarget, review: object) => {
       const body = review as { request: SentRequest };
       const name = target.url.pathname.slice(1);
@@ -198,4 +201,42 @@ test('matchConditions decide whether a webhook is called; an evaluation error fo
   );
   const failing = setup([], [hook('broken.x.y', { matchConditions: only('object.metadata.nope == 1') })], {});
   await rejects(failing.validating.admitValid!(podDef, pod(), undefined, false), 500, /matchCondition "c": no such key: nope/);
+});
+
+test('matchConditions may ask the authorizer, as the requesting user or a ServiceAccount (as upstream offers it to webhooks)', async () => {
+  const asked: Attributes[] = [];
+  // Only bob may "bypass" pods, and the ServiceAccount ci/deployer may "get" them.
+  const authorize: AuthorizeFn = (a) => {
+    asked.push(a);
+    const allowed =
+      (a.user.user === 'bob' && a.verb === 'bypass' && a.resource === 'pods' && a.namespace === 'ns') ||
+      (a.user.user === 'system:serviceaccount:ci:deployer' && a.verb === 'get');
+    return Promise.resolve({ allowed, reason: allowed ? 'test policy' : '' });
+  };
+  const only = (expression: string) => [{ name: 'c', expression }];
+  const s = setup(
+    [],
+    [
+      hook('audit.x.y', { matchConditions: only("!authorizer.requestResource.check('bypass').allowed()") }),
+      hook('sa.x.y', {
+        matchConditions: only("authorizer.serviceAccount('ci', 'deployer').group('').resource('pods').check('get').allowed()"),
+      }),
+    ],
+    { 'audit.x.y': () => ({ allowed: true }), 'sa.x.y': () => ({ allowed: true }) },
+    authorize,
+  );
+  const as = (user: string) => collectingRequest({ user, groups: ['system:authenticated'] }, () => {});
+  await s.validating.admitValid!(podDef, pod(), undefined, false, as('alice'));
+  await s.validating.admitValid!(podDef, pod(), undefined, false, as('bob'));
+  assert.deepEqual(
+    s.calls.map((c) => c.name),
+    ['audit.x.y', 'sa.x.y', 'sa.x.y'],
+    "alice is audited, bob bypasses; the ServiceAccount's check holds for both",
+  );
+  const bypass = asked.find((a) => a.verb === 'bypass' && a.user.user === 'bob');
+  assert.deepEqual([bypass?.apiGroup, bypass?.resource, bypass?.namespace, bypass?.name], ['', 'pods', 'ns', 'p']);
+  // Without an authorizer a check is not allowed (its error() says why), as an erroring authorizer upstream.
+  const none = setup([], [hook('audit.x.y', { matchConditions: only("authorizer.requestResource.check('get').allowed()") })], {});
+  await none.validating.admitValid!(podDef, pod(), undefined, false, as('alice'));
+  assert.deepEqual(none.calls, []);
 });

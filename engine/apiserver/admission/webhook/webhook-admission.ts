@@ -12,6 +12,7 @@ import type { Admission } from '../../resource-store';
 import type { AdmissionRequest } from '../admission-request';
 import { applyWebhookPatch } from './apply-webhook-patch';
 import { matchConditionsHold } from './match-conditions';
+import { createCelAuthorizer, type AuthorizeFn } from '../cel-authorizer';
 import { CelCompileError, CelEvalError } from '../../../apimachinery/cel/cel';
 import { callWebhook, type CallDeps } from './call-webhook';
 import { isExemptFromWebhooks, rulesMatch } from './rules-match';
@@ -24,6 +25,8 @@ export interface WebhookAdmissionDeps extends CallDeps {
   /** Every webhook of the mutating or validating configurations, configurations in name order. */
   webhooks(kind: 'mutating' | 'validating'): Promise<WebhookEntry[]>;
   namespaceLabels(name: string): Promise<Record<string, string> | undefined>;
+  /** The cluster's authorizer, for `authorizer` in matchConditions (without one, every check errors). */
+  authorize?: AuthorizeFn;
   log?: (line: string) => void;
 }
 
@@ -52,6 +55,7 @@ function attributesOf(
 
 export function createWebhookAdmission(deps: WebhookAdmissionDeps): { mutating: Admission; validating: Admission } {
   const log = deps.log ?? (() => {});
+  const celAuthorizer = createCelAuthorizer(deps.authorize);
 
   async function selected(w: Webhook, a: AdmissionAttributes): Promise<boolean> {
     if (!rulesMatch(w, a)) return false;
@@ -61,7 +65,8 @@ export function createWebhookAdmission(deps: WebhookAdmissionDeps): { mutating: 
       throw errors.internal(`webhook ${JSON.stringify(w.name)}: ${(e as Error).message}`);
     }
     try {
-      return matchConditionsHold(w, a);
+      if (!w.matchConditions?.length) return true;
+      return await celAuthorizer.withAuthorizer(a, (authorizer) => matchConditionsHold(w, a, authorizer));
     } catch (e) {
       if (!(e instanceof CelEvalError || e instanceof CelCompileError)) throw e;
       if (w.failurePolicy === 'Ignore') return false;

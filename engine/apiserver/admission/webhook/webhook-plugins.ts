@@ -6,6 +6,7 @@ import type { AdmissionStorage } from '../admission-chain';
 import { createWebhookAdmission } from './webhook-admission';
 import { webhooksOf } from '../../../kinds/defs/kinds-admissionregistration';
 import type { WebhookEntry } from './types';
+import type { AuthorizeFn } from '../cel-authorizer';
 
 const GROUP = 'admissionregistration.k8s.io';
 const PLURAL = { mutating: 'mutatingwebhookconfigurations', validating: 'validatingwebhookconfigurations' } as const;
@@ -15,7 +16,7 @@ export const WEBHOOK_CACHED = [`${GROUP}/${PLURAL.mutating}`, `${GROUP}/${PLURAL
 
 const byName = (a: KubeObject, b: KubeObject) => ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1);
 
-export function createWebhookPlugins(storage: AdmissionStorage, log?: (line: string) => void) {
+export function createWebhookPlugins(storage: AdmissionStorage, log?: (line: string) => void, authorize?: AuthorizeFn) {
   const find = async (plural: string, namespace: string, name: string) =>
     (await storage.list('', 'v1', plural, namespace)).find((o) => o.metadata.name === name && o.metadata.namespace === namespace);
   // Every write asks for the webhooks: the entries are rebuilt only when the configurations
@@ -33,6 +34,7 @@ export function createWebhookPlugins(storage: AdmissionStorage, log?: (line: str
       service: (namespace, name) => find('services', namespace, name),
       endpoints: (namespace, name) => find('endpoints', namespace, name),
     },
+    authorize,
     log,
   });
 }

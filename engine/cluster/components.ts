@@ -14,7 +14,7 @@ import type { GatewayController } from '../network/gateway/gateway-controller';
 import type { NodeManagerOptions } from '../kubelet/index';
 import type { DockerPodNetwork } from '../kubelet/docker/docker-runtime';
 import type { ClusterRef } from '../docker/names';
-import { noTrace, traceNodesReady, traceWanted, type StartTrace } from './start-trace';
+import { noTrace, traceNodesReady, traceWanted, whenNodesReady, type StartTrace } from './start-trace';
 import { createPodTrace } from './pod-trace';
 import type { LeaderElectionTimings } from '../client/leader-election';
 import { runWhileLeading, type Fence, type LeaderRun, type Running } from '../client/leader-run';
@@ -191,8 +191,10 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       await trace.span('node objects', () => createOwnedNodes(client, opts.clusterName, opts.nodes, identity, opts.nodeRuntime));
     } else if (opts.nodes > 0)
       await trace.span('node objects', () => createSimulatedNodes(client, opts.clusterName, opts.nodes, 1, opts.nodeRuntime));
-    // The ingress, scheduler and controllers load and start once the nodes are on their way to
-    // Ready: the start is bound by this one thread, and the node's Ready is what the user waits on.
+    // The ingress, scheduler and controllers load and start once the nodes are Ready (or a
+    // moment has passed): the start is bound by this one thread, and loading them first would
+    // hold back the node's first status, which is what the user waits on.
+    await trace.span('nodes Ready awaited', () => whenNodesReady(client, opts.nodes, NODES_READY_WAIT_MS));
     startIngress?.();
     const { startScheduler } = await import('../scheduler/index');
     const runScheduler = (fence: Fence = (c) => c) => startScheduler({ client: fence(as(SCHEDULER)), log });
@@ -246,6 +248,9 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
   }
   return { client, network, ingress, ingressPort, leaders, stop: stopAll };
 }
+
+/** How long the start holds the rest back for the nodes' first Ready (a node that cannot be Ready must not stall it). */
+const NODES_READY_WAIT_MS = 1_500;
 
 /** SKIFF_INGRESS_PORT / SKIFF_INGRESS_HTTPS_PORT: ports when neither a flag nor cluster.json names one (0: any; the test runner sets 0). */
 const envPort = (v: string | undefined) => (v && /^\d{1,5}$/.test(v) && +v <= 65535 ? +v : undefined);

@@ -6,6 +6,8 @@
 //   the command returning (it prints "ready")
 //   time to kubectl: `kubectl get pods` run right after it, answering
 //   `kubectl get nodes` run after that, listing the node Ready
+//   the CPU time the cluster's process used until its node was seen Ready, and until the command
+//   returned: on a loaded machine (shared CI, other work) the figure to compare runs by
 // each beside the issue's target (warm ≤ 1.0 s, cold ≤ 1.5 s to node Ready), and beside
 // `skiff --version` (what spawning the CLI costs at all on this machine now).
 // Then time to Kubernetes (--skip ttk to leave it out): start → a Deployment's pod Running →
@@ -15,7 +17,7 @@
 // --against DIR (another Skiff checkout, built, e.g. a worktree of main: each run starts it and
 // then this one, one after the other, so both see the same machine load; both are reported).
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ensureCliBuilt } from '../testing/ensure-cli-built';
@@ -24,6 +26,7 @@ import { run } from '../integration/harness';
 import { httpGet, webDeployment, webService } from '../chaos/testing/web-app';
 import { waitFor } from '../wait-for';
 import { observeStart } from './start-observer';
+import { readPid } from '../../engine/cluster/pid-file';
 import {
   kubectlCmd as kubectl,
   newBenchCluster,
@@ -58,7 +61,23 @@ interface StartTimes {
   command: number;
   getPods: number;
   kubectl: number;
+  /** CPU time (user + system) the cluster's process had used when its node was seen Ready, and at the command's return. */
+  cpuNodeReady: number;
+  cpuCommand: number;
 }
+
+/** CPU ms the cluster's process has used so far (Linux /proc; NaN elsewhere). Unlike wall time, it hardly moves with the machine's load. */
+function clusterCpuMs(c: Cluster): number {
+  try {
+    const pid = readPid(join(c.dataDir, c.name, 'skiff.pid'));
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd on
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ: 100 on every Linux Skiff runs on
 
 /** One `skiff start`, timed from the spawn. */
 async function timedStart(c: Cluster): Promise<StartTimes> {
@@ -66,12 +85,14 @@ async function timedStart(c: Cluster): Promise<StartTimes> {
   const watch = observeStart(pkiDir(c), c.port, t0, Date.now());
   const args = ['start', '--name', c.name, '--data-dir', c.dataDir, '--kubeconfig', c.kubeconfig, '--node-runtime', 'docker'];
   const proc = spawn(process.execPath, [c.bin, ...args, '--port', String(c.port)], { env: c.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const cpuNodeReady = watch.nodeReady.then(() => clusterCpuMs(c));
   let output = '';
   proc.stdout.on('data', (d) => (output += d));
   proc.stderr.on('data', (d) => (output += d));
   try {
     const code = await new Promise<number | null>((resolve) => proc.on('close', resolve));
     const command = performance.now() - t0;
+    const cpuCommand = clusterCpuMs(c);
     if (code !== 0) throw new Error(`skiff start exited ${code}: ${output}`);
     const pods = await kubectl(c, ['get', 'pods']);
     if (pods.code !== 0) throw new Error(`kubectl get pods right after the start: ${pods.stderr}`);
@@ -85,7 +106,7 @@ async function timedStart(c: Cluster): Promise<StartTimes> {
     const kubectlDone = performance.now() - t0;
     const [readyz, nodeReady] = await Promise.all([watch.readyz, watch.nodeReady]);
     if (TRACE) for (const line of output.split('\n').filter((l) => l.startsWith('trace start:'))) console.log(`    ${line}`);
-    return { readyz, nodeReady, command, getPods, kubectl: kubectlDone };
+    return { readyz, nodeReady, command, getPods, kubectl: kubectlDone, cpuNodeReady: await cpuNodeReady, cpuCommand };
   } finally {
     watch.stop();
   }
@@ -99,6 +120,8 @@ function report(label: string, runs: StartTimes[], target: number, floor: number
   row(`${label}: start → node Ready (outside watch)`, ms(of('nodeReady')), `target ≤ ${ms(target)}: ${verdict} (runs ${all('nodeReady')})`);
   row(`${label}: start → command returned`, ms(of('command')), `(runs ${all('command')})`);
   row(`${label}: time to kubectl: kubectl get pods answers`, ms(of('getPods')), `(runs ${all('getPods')})`);
+  row(`${label}: CPU of the cluster's process until node Ready`, ms(of('cpuNodeReady')), `(runs ${all('cpuNodeReady')})`);
+  row(`${label}: CPU of the cluster's process until command returned`, ms(of('cpuCommand')), `(runs ${all('cpuCommand')})`);
   row(`${label}: start → kubectl get nodes shows Ready`, ms(of('kubectl')), `floor: skiff --version ${ms(floor)} (runs ${all('kubectl')})`);
 }
 

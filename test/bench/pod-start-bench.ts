@@ -227,7 +227,8 @@ async function main() {
     );
     let prevS = 0;
     let prevF = 0;
-    for (const s of STEPS) {
+    // In the order they happened: the outside watch may see the bind after the kubelet began.
+    for (const s of [...STEPS].sort((x, y) => med(skiff, x) - med(skiff, y))) {
       const a = med(skiff, s);
       const f = med(floor, s);
       const fCol = Number.isFinite(f) ? `${ms(f).padStart(10)} ${ms(f - prevF).padStart(10)}` : '';

@@ -66,7 +66,11 @@ if (isApp) {
 
 let main;
 try {
-  if (!isFresh()) await buildCli();
+  // Checking freshness stats every source file (~85 ms): a skiff started by one that checked a
+  // moment ago (`skiff start`'s cluster process) skips it. A long-lived parent (the app) checked
+  // too long ago: its clusters check again.
+  if (!(Date.now() - Number(process.env.SKIFF_CLI_CHECKED_AT) < 10_000) && !isFresh()) await buildCli();
+  process.env.SKIFF_CLI_CHECKED_AT = String(Date.now());
   ({ main } = await import(bundle));
 } catch (err) {
   // Still runnable from the sources, only slower to start; say why so a broken build is seen.

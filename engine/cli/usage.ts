@@ -1,6 +1,6 @@
 // Help text and the "how to use it" lines shown after start.
 import { readFileSync } from 'node:fs';
-import { contextName } from '../cluster/kubeconfig';
+import { contextName } from '../cluster/kubeconfig-names';
 import type { ExportedKubeconfig } from '../cluster/export-kubeconfig';
 
 export function version(): string {

@@ -6,7 +6,6 @@ import { createInProcessClient } from '../apiserver/in-process-client';
 import type { UserInfo } from '../apimachinery/user-info';
 import { CONTROLLER_MANAGER, INGRESS_CONTROLLER, NETWORK_AGENT, NODE_MANAGER, SCHEDULER, nodeUser } from '../apiserver/authz/users';
 import { storedResources } from '../apiserver/stored-resources';
-import { startControllerManager } from '../controllers/manager';
 import { R, type KubeClient } from '../client/types';
 import type { AddressPlan } from '../network/address-plan';
 import type { NetworkController } from '../network/network-controller';
@@ -15,7 +14,8 @@ import type { GatewayController } from '../network/gateway/gateway-controller';
 import type { NodeManagerOptions } from '../kubelet/index';
 import type { DockerPodNetwork } from '../kubelet/docker/docker-runtime';
 import type { ClusterRef } from '../docker/names';
-import { noTrace, traceNodesReady, type StartTrace } from './start-trace';
+import { noTrace, traceNodesReady, traceWanted, whenNodesReady, type StartTrace } from './start-trace';
+import { createPodTrace } from './pod-trace';
 import type { LeaderElectionTimings } from '../client/leader-election';
 import { runWhileLeading, type Fence, type LeaderRun, type Running } from '../client/leader-run';
 
@@ -97,9 +97,10 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
     await ingress?.stop();
     await network?.stop();
   };
-  // The ingress's listeners come up beside the node manager, scheduler and controllers (they do
-  // not need it); awaited before returning, as its port is reported.
+  // The ingress's listeners come up beside the scheduler and controllers (they do not need it);
+  // awaited before returning, as its port is reported.
   let ingressStart: Promise<number | undefined> | undefined;
+  let startIngress: (() => void) | undefined;
   try {
     let podNetwork: DockerPodNetwork | undefined;
     if (opts.network && opts.nodeRuntime === 'docker') {
@@ -119,37 +120,39 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       network = net;
       const dns = { nameserver: opts.network.dnsIP, clusterDomain: CLUSTER_DOMAIN };
       podNetwork = { dns: () => (net.failed() ? undefined : dns), serviceEnv: (pod) => net.serviceEnv(pod) };
-      ingressStart = trace.span('ingress listening', async () => {
-        const [{ startIngressController }, { startGatewayController }] = await Promise.all([
-          import('../network/ingress/ingress-controller'),
-          import('../network/gateway/gateway-controller'),
-        ]);
-        const gateway: { c?: GatewayController } = {}; // the ingress consults it; it needs the ingress's ports
-        ingress = startIngressController({
-          preRoute: (req, host, secure, grpc) => gateway.c?.router.route(req, host, secure, grpc),
-          extraTls: () => gateway.c?.tls() ?? { hosts: new Map(), wildcards: new Map() },
-          client: as(INGRESS_CONTROLLER),
-          log,
-          httpPort: opts.ingressPort ?? envPort(process.env.SKIFF_INGRESS_PORT),
-          httpsPort: opts.ingressHttpsPort ?? envPort(process.env.SKIFF_INGRESS_HTTPS_PORT),
-          pkiDir: join(opts.dataDir, 'pki'),
-          aliases: opts.ingressClassAliases,
-          dialMode: dialMode(process.env.SKIFF_INGRESS_DIAL),
-          agentDial: (ip, port) => net.dial(ip, port),
+      startIngress = () => {
+        ingressStart = trace.span('ingress listening', async () => {
+          const [{ startIngressController }, { startGatewayController }] = await Promise.all([
+            import('../network/ingress/ingress-controller'),
+            import('../network/gateway/gateway-controller'),
+          ]);
+          const gateway: { c?: GatewayController } = {}; // the ingress consults it; it needs the ingress's ports
+          ingress = startIngressController({
+            preRoute: (req, host, secure, grpc) => gateway.c?.router.route(req, host, secure, grpc),
+            extraTls: () => gateway.c?.tls() ?? { hosts: new Map(), wildcards: new Map() },
+            client: as(INGRESS_CONTROLLER),
+            log,
+            httpPort: opts.ingressPort ?? envPort(process.env.SKIFF_INGRESS_PORT),
+            httpsPort: opts.ingressHttpsPort ?? envPort(process.env.SKIFF_INGRESS_HTTPS_PORT),
+            pkiDir: join(opts.dataDir, 'pki'),
+            aliases: opts.ingressClassAliases,
+            dialMode: dialMode(process.env.SKIFF_INGRESS_DIAL),
+            agentDial: (ip, port) => net.dial(ip, port),
+          });
+          // The Gateway API (its CRDs and informers) and HTTPS come up off the start's critical path.
+          // It installs CRDs, so it runs with the composer's client, not the ingress's narrow role.
+          const gw = startGatewayController({
+            client,
+            log,
+            httpPort: ingress.listening.catch(() => undefined),
+            httpsPort: ingress.tlsListening,
+          });
+          gateway.c = gw;
+          stops.push(() => void gw.stop());
+          return ingress.listening.catch(() => undefined);
         });
-        // The Gateway API (its CRDs and informers) and HTTPS come up off the start's critical path.
-        // It installs CRDs, so it runs with the composer's client, not the ingress's narrow role.
-        const gw = startGatewayController({
-          client,
-          log,
-          httpPort: ingress.listening.catch(() => undefined),
-          httpsPort: ingress.tlsListening,
-        });
-        gateway.c = gw;
-        stops.push(() => void gw.stop());
-        return ingress.listening.catch(() => undefined);
-      });
-      ingressStart.catch(() => {}); // its failure is met when awaited below, not as an unhandled rejection
+        ingressStart.catch(() => {}); // its failure is met when awaited below, not as an unhandled rejection
+      };
     }
     const { startNodeManager, createSimulatedNodes } = await trace.span('import kubelet', () => import('../kubelet/index'));
     // Typed apart so `network` rides along: the node manager spreads these into each Docker runtime.
@@ -172,6 +175,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
         hostFacts: opts.hostFacts,
         owner: opts.instance?.identity,
         trace: trace.enabled ? (phase, work) => trace.span(`node manager: ${phase}`, work) : undefined,
+        podTrace: traceWanted(process.env, 'pod') ? createPodTrace(log) : undefined,
       }),
     );
     stops.push(() => nodeManager.stop());
@@ -187,10 +191,15 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       await trace.span('node objects', () => createOwnedNodes(client, opts.clusterName, opts.nodes, identity, opts.nodeRuntime));
     } else if (opts.nodes > 0)
       await trace.span('node objects', () => createSimulatedNodes(client, opts.clusterName, opts.nodes, 1, opts.nodeRuntime));
+    // The ingress, scheduler and controllers load and start once the nodes are Ready (or a
+    // moment has passed): the start is bound by this one thread, and loading them first would
+    // hold back the node's first status, which is what the user waits on.
+    await trace.span('nodes Ready awaited', () => whenNodesReady(client, opts.nodes, NODES_READY_WAIT_MS));
+    startIngress?.();
     const { startScheduler } = await import('../scheduler/index');
     const runScheduler = (fence: Fence = (c) => c) => startScheduler({ client: fence(as(SCHEDULER)), log });
-    const runManager = (fence: Fence = (c) => c) =>
-      startControllerManager({
+    const runManager = async (fence: Fence = (c) => c) =>
+      (await import('../controllers/manager')).startControllerManager({
         client: fence(as(CONTROLLER_MANAGER)),
         log,
         dataDir: opts.dataDir,
@@ -239,6 +248,9 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
   }
   return { client, network, ingress, ingressPort, leaders, stop: stopAll };
 }
+
+/** How long the start holds the rest back for the nodes' first Ready (a node that cannot be Ready must not stall it). */
+const NODES_READY_WAIT_MS = 1_500;
 
 /** SKIFF_INGRESS_PORT / SKIFF_INGRESS_HTTPS_PORT: ports when neither a flag nor cluster.json names one (0: any; the test runner sets 0). */
 const envPort = (v: string | undefined) => (v && /^\d{1,5}$/.test(v) && +v <= 65535 ? +v : undefined);

@@ -2,14 +2,15 @@
 // API server -> nodes, scheduler, controllers (and Service networking) -> kubeconfig, reporting
 // each step with its duration. A Docker-backed cluster's network comes first: its upper half is
 // the API server's Service CIDR. Dependencies are injectable so tests can fake the heavy parts.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { createHash } from 'node:crypto';
 import { UnavailableError, type Store } from '../store/types';
 import type { ApiServerOptions, ApiServer } from '../apiserver/server';
 import type { ClusterComponents, NodeRuntime } from './components';
 import type { AddressPlan } from '../network/address-plan';
-import { loadOrCreatePki } from '../pki/load-or-create-pki';
+import { loadOrCreatePki, PKI_FILES } from '../pki/load-or-create-pki';
 import { writePrivateFile } from '../pki/private-file';
 import { ADMIN_GROUPS, ADMIN_USER } from '../pki/types';
 import { clusterPaths } from './paths';
@@ -41,6 +42,8 @@ export interface ControlPlaneDeps {
   startApiServer(opts: ApiServerOptions): Promise<Pick<ApiServer, 'port' | 'url' | 'close'> & Partial<Pick<ApiServer, 'core'>>>;
   /** Creates or finds the cluster's Docker network (absent: no Docker network step, as in unit tests). */
   prepareNetwork?(cluster: ClusterRef, preferredSubnet: string | undefined, log: (line: string) => void): Promise<AddressPlan>;
+  /** Starts loading the modules the start needs later (`newPki`: the PKI is to be made). */
+  preload?(newPki: boolean): void;
 }
 
 export interface ControlPlaneOptions {
@@ -122,6 +125,18 @@ const defaultDeps: ControlPlaneDeps = {
       );
     return planFromSubnet(info.subnet);
   },
+  // While Docker answers (and creates the network), this thread would idle: the modules the
+  // start needs next are loaded and evaluated then instead of one after the other later.
+  preload: (newPki) => {
+    const later = [
+      import('../apiserver/server'),
+      import('./components'),
+      import('../kubelet/index'),
+      import('../kubelet/docker/docker-runtime'),
+      ...(newPki ? [import('../pki/create-pki')] : []),
+    ];
+    for (const p of later) p.catch(() => {}); // a failure is met where the module is used
+  },
 };
 
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
@@ -177,7 +192,11 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       // read them now, while the engine is idle, instead of once the network agent is starting.
       hostFacts = readHostFacts();
       const prepareNetwork = deps.prepareNetwork.bind(deps);
-      plan = await trace.span('docker network', () => prepareNetwork(ref, saved?.podCIDR?.replace(/\/17$/, '/16'), log));
+      const network = trace.span('docker network', () => prepareNetwork(ref, saved?.podCIDR?.replace(/\/17$/, '/16'), log));
+      // Loads while Docker works. Not before the reachability check: loading blocks this thread,
+      // and that check has a deadline.
+      deps.preload?.(!existsSync(join(paths.pki, PKI_FILES.caCert)));
+      plan = await network;
       step('network', `pods ${plan.podRange}, services ${plan.serviceCIDR}, dns ${plan.dnsIP}`);
     }
   }

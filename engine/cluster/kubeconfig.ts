@@ -1,27 +1,13 @@
 // The kubeconfig for a local cluster: one cluster, user and context, all named skiff-<name>.
-import { delimiter, join } from 'node:path';
-import { homedir } from 'node:os';
 import { stringify } from 'yaml';
+import { entryNames } from './kubeconfig-names';
+
+export { contextName, entryNames, userKubeconfigPath, type KubeconfigNames } from './kubeconfig-names';
 
 export interface KubeconfigEntries {
   cluster: { name: string; cluster: { server: string; 'certificate-authority-data': string } };
   user: { name: string; user: { 'client-certificate-data': string; 'client-key-data': string } };
   context: { name: string; context: { cluster: string; user: string } };
-}
-
-export interface KubeconfigNames {
-  cluster: string;
-  user: string;
-  context: string;
-}
-
-export function contextName(clusterName: string): string {
-  return `skiff-${clusterName}`;
-}
-
-export function entryNames(clusterName: string): KubeconfigNames {
-  const n = contextName(clusterName);
-  return { cluster: n, user: n, context: n };
 }
 
 export function buildKubeconfigEntries(
@@ -52,10 +38,4 @@ export function kubeconfigYaml(entries: KubeconfigEntries): string {
     },
     { lineWidth: 0, indentSeq: false },
   );
-}
-
-/** The kubeconfig kubectl would write to: the first path in $KUBECONFIG, else ~/.kube/config (as kind does). */
-export function userKubeconfigPath(env: Record<string, string | undefined> = process.env): string {
-  const first = (env.KUBECONFIG ?? '').split(delimiter).find((p) => p.trim() !== '');
-  return first ?? join(env.HOME || homedir(), '.kube', 'config');
 }

@@ -3,11 +3,10 @@
 // `skiff` commands are argument parsing and printing over it; the app calls it directly.
 import { existsSync, readFileSync } from 'node:fs';
 import { clusterStatus, listClusterNames, type ClusterStatus } from './cluster-status';
-import { deleteCluster, removeDockerResources, type DeleteResult } from './cluster-delete';
-import { stopDockerContainers } from './stop-containers';
+import type { DeleteResult } from './cluster-delete';
 import { foregroundArgs, spawnCluster, type ClusterProcess, type StartHandlers, type StartOptions } from './cluster-spawn';
 import { stopClusterProcess, type StopResult } from './cluster-stop';
-import { userKubeconfigPath } from './kubeconfig';
+import { userKubeconfigPath } from './kubeconfig-names';
 import { clusterPaths, type ClusterPaths } from './paths';
 import { runningPid } from './pid-file';
 
@@ -62,7 +61,10 @@ export interface ClusterLifecycleDeps {
 export function createClusterLifecycle(deps: ClusterLifecycleDeps): ClusterLifecycle {
   const { dataDir, env } = deps;
   const stopTimeouts = deps.stopTimeouts ?? { termMs: 20_000, killMs: 5_000 };
-  const stopContainers = deps.stopContainers ?? stopDockerContainers;
+  // Stop and delete load on use: a start (the most common command) needs neither, nor the YAML
+  // library the kubeconfig merge brings.
+  const stopContainers =
+    deps.stopContainers ?? (async (dir: string, name: string) => (await import('./stop-containers')).stopDockerContainers(dir, name));
   const paths = (name: string) => clusterPaths(dataDir, name);
   return {
     dataDir,
@@ -82,9 +84,10 @@ export function createClusterLifecycle(deps: ClusterLifecycleDeps): ClusterLifec
       return spawnCluster(foregroundArgs(dataDir, p, name, opts), p, spawnDeps, on);
     },
     stop: (name) => stopClusterProcess(paths(name), stopTimeouts, () => stopContainers(paths(name).dir, name)),
-    delete(name, opts) {
+    async delete(name, opts) {
       const kc = opts.kubeconfig;
       const extra = kc.update ? (kc.file ?? userKubeconfigPath(env)) : undefined;
+      const { deleteCluster, removeDockerResources } = await import('./cluster-delete');
       return deleteCluster(paths(name), name, extra, {
         stopTimeouts,
         removeDockerResources: deps.removeDockerResources ?? removeDockerResources,

@@ -41,36 +41,47 @@ export function createStartTrace(out: (line: string) => void, now: () => number 
 /** Marks the moment each node is first seen Ready by this process (a watch that ends there, or after `limitMs`). */
 export function traceNodesReady(trace: StartTrace, client: KubeClient, nodes: number, limitMs = 60_000): void {
   if (!trace.enabled || nodes <= 0) return;
+  void whenNodesReady(client, nodes, limitMs, (name) => trace.mark(`node ${name} Ready`));
+}
+
+/**
+ * Resolves once `nodes` nodes are Ready with a heartbeat from this process (a stored node may
+ * still say Ready from the last run), or after `limitMs`; `onReady` hears each node as it is.
+ */
+export function whenNodesReady(client: KubeClient, nodes: number, limitMs: number, onReady?: (name: string) => void): Promise<void> {
+  if (nodes <= 0) return Promise.resolve();
   const ready = new Set<string>();
-  // A stored node may still say Ready from the last run: only a heartbeat from this process counts
-  // (heartbeats are RFC 3339 seconds).
+  // Heartbeats are RFC 3339 seconds.
   const since = Math.floor(performance.timeOrigin / 1000) * 1000;
   const isReady = (n: KubeObject) =>
     (n.status as { conditions?: { type: string; status: string; lastHeartbeatTime?: string }[] } | undefined)?.conditions?.some(
       (c) => c.type === 'Ready' && c.status === 'True' && Date.parse(c.lastHeartbeatTime ?? '') >= since,
     );
-  let finished = false;
-  // Held in an object: the watch may report every node Ready (and finish) before watch() returns.
-  const w: { handle?: WatchHandle } = {};
-  const timer = setTimeout(() => done(), limitMs);
-  timer.unref?.();
-  const done = () => {
-    finished = true;
-    clearTimeout(timer);
-    w.handle?.stop();
-  };
-  w.handle = client.watch(
-    R.nodes,
-    undefined,
-    {},
-    (_type, n) => {
-      const name = n.metadata.name!;
-      if (finished || ready.has(name) || !isReady(n)) return;
-      ready.add(name);
-      trace.mark(`node ${name} Ready`);
-      if (ready.size >= nodes) done();
-    },
-    () => {},
-  );
-  if (finished) w.handle.stop(); // every node was Ready before watch() returned
+  return new Promise<void>((resolve) => {
+    let finished = false;
+    // Held in an object: the watch may report every node Ready (and finish) before watch() returns.
+    const w: { handle?: WatchHandle } = {};
+    const timer = setTimeout(() => done(), limitMs);
+    timer.unref?.();
+    const done = () => {
+      finished = true;
+      clearTimeout(timer);
+      w.handle?.stop();
+      resolve();
+    };
+    w.handle = client.watch(
+      R.nodes,
+      undefined,
+      {},
+      (_type, n) => {
+        const name = n.metadata.name!;
+        if (finished || ready.has(name) || !isReady(n)) return;
+        ready.add(name);
+        onReady?.(name);
+        if (ready.size >= nodes) done();
+      },
+      () => {},
+    );
+    if (finished) w.handle.stop(); // every node was Ready before watch() returned
+  });
 }

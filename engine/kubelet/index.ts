@@ -43,6 +43,8 @@ export interface NodeManagerOptions {
   nodeStreams?: NodeStreamsRegistry;
   /** Times each phase of the start (SKIFF_TRACE=start); absent: nothing is timed. */
   trace?: <T>(phase: string, work: () => Promise<T>) => Promise<T>;
+  /** Each step of each pod's sync (SKIFF_TRACE=pod); absent: nothing is traced. */
+  podTrace?: KubeletOptions['podTrace'];
   /**
    * The Docker host's facts, read ahead (the control plane starts when it first sees Docker,
    * before the network agent's start keeps the engine busy): each Docker node's first status
@@ -216,6 +218,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
       runtimeHealthy: docker.runtimeHealthy,
       runtimeDownWhy: docker.runtimeDownWhy,
       diskPressure: docker.diskPressure,
+      podTrace: opts.podTrace,
     });
     kubelets.set(name, { kubelet, runtime, health: docker.health });
     kubelet.setStopped(isStopped(n));

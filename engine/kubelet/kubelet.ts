@@ -42,6 +42,8 @@ export interface KubeletOptions {
   runtimeDownWhy?: () => string | undefined;
   /** Why the runtime's disk is full (DiskPressure True with this message), or undefined. */
   diskPressure?: () => string | undefined;
+  /** SKIFF_TRACE=pod: called at each step of a pod's sync (sync begins/ends, status sent/written). */
+  podTrace?: (pod: KubeObject, step: string) => void;
 }
 
 export interface PodUsage {
@@ -122,6 +124,8 @@ export function createKubelet(o: KubeletOptions): Kubelet {
       if (digest === w.written || digest === digestOf(w.pod.status)) return;
       w.written = digest;
       const { namespace, uid } = pod.metadata;
+      const phase = (status as { phase?: string }).phase;
+      o.podTrace?.(pod, `status queued (${phase})`);
       o.writes.enqueue(`pod/${uid}`, async () => {
         if (stopped || workers.get(uid!) !== w) return;
         try {
@@ -136,6 +140,7 @@ export function createKubelet(o: KubeletOptions): Kubelet {
             ],
             { subresource: 'status' },
           );
+          o.podTrace?.(pod, `status written (${phase})`);
         } catch (e) {
           w.written = undefined;
           if (!isStatus(e, 404) && !isStatus(e, 422) && !isStatus(e, 409)) throw e;
@@ -178,10 +183,13 @@ export function createKubelet(o: KubeletOptions): Kubelet {
     }
     w.busy = true;
     w.again = false;
+    const pod = w.pod;
+    o.podTrace?.(pod, 'sync begins');
     podSync
-      .sync(w.pod)
-      .catch((e) => log(`kubelet ${name}: sync ${w.pod.metadata.namespace}/${w.pod.metadata.name}: ${e.message}`))
+      .sync(pod)
+      .catch((e) => log(`kubelet ${name}: sync ${pod.metadata.namespace}/${pod.metadata.name}: ${e.message}`))
       .finally(() => {
+        o.podTrace?.(pod, 'sync ends');
         w.busy = false;
         if (w.again && workers.get(uid) === w) kick(uid);
       });

@@ -4,10 +4,19 @@ import { join } from 'node:path';
 import type { ApiCore } from '../apiserver/api-core';
 import { createInProcessClient } from '../apiserver/in-process-client';
 import type { UserInfo } from '../apimachinery/user-info';
-import { CONTROLLER_MANAGER, INGRESS_CONTROLLER, NETWORK_AGENT, NODE_MANAGER, SCHEDULER, nodeUser } from '../apiserver/authz/users';
+import {
+  CONTROLLER_MANAGER,
+  INGRESS_CONTROLLER,
+  NETWORK_AGENT,
+  NODE_MANAGER,
+  SCHEDULER,
+  nodeUser,
+  serviceAccountUser,
+} from '../apiserver/authz/users';
+import { CONTROLLER_ACCOUNTS_NAMESPACE, controllerAccountNames } from '../apiserver/authz/controller-policy';
 import { storedResources } from '../apiserver/stored-resources';
 import { startControllerManager } from '../controllers/manager';
-import { R, type KubeClient } from '../client/types';
+import { R, isStatus, type KubeClient } from '../client/types';
 import type { AddressPlan } from '../network/address-plan';
 import type { NetworkController } from '../network/network-controller';
 import type { IngressController } from '../network/ingress/ingress-controller';
@@ -187,11 +196,16 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       await trace.span('node objects', () => createOwnedNodes(client, opts.clusterName, opts.nodes, identity, opts.nodeRuntime));
     } else if (opts.nodes > 0)
       await trace.span('node objects', () => createSimulatedNodes(client, opts.clusterName, opts.nodes, 1, opts.nodeRuntime));
+    // The controllers' ServiceAccounts exist as upstream's do (`kubectl get sa -n kube-system`,
+    // `kubectl create token`); the in-process controllers need no token, so off the start's path.
+    void ensureControllerAccounts(client, log);
     const { startScheduler } = await import('../scheduler/index');
     const runScheduler = (fence: Fence = (c) => c) => startScheduler({ client: fence(as(SCHEDULER)), log });
     const runManager = (fence: Fence = (c) => c) =>
       startControllerManager({
         client: fence(as(CONTROLLER_MANAGER)),
+        // Each controller writes as its own ServiceAccount (--use-service-account-credentials).
+        clientFor: (account) => fence(as(serviceAccountUser(CONTROLLER_ACCOUNTS_NAMESPACE, account))),
         log,
         dataDir: opts.dataDir,
         metrics: () => nodeManager.metrics(),
@@ -238,6 +252,21 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
     throw err;
   }
   return { client, network, ingress, ingressPort, leaders, stop: stopAll };
+}
+
+async function ensureControllerAccounts(client: KubeClient, log: (line: string) => void) {
+  try {
+    const ns = CONTROLLER_ACCOUNTS_NAMESPACE;
+    const have = new Set((await client.list(R.serviceaccounts, ns)).items.map((a) => a.metadata.name));
+    for (const name of controllerAccountNames().filter((n) => !have.has(n)))
+      await client
+        .create(R.serviceaccounts, ns, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns } })
+        .catch((e) => {
+          if (!isStatus(e, 409)) throw e;
+        });
+  } catch (e) {
+    log(`controller service accounts: ${(e as Error).message}`);
+  }
 }
 
 /** SKIFF_INGRESS_PORT / SKIFF_INGRESS_HTTPS_PORT: ports when neither a flag nor cluster.json names one (0: any; the test runner sets 0). */

@@ -29,3 +29,11 @@ export function nodeNameOf(u: UserInfo): string | undefined {
   if (!u.user.startsWith(NODE_USER_PREFIX) || !u.groups.includes(NODES_GROUP)) return undefined;
   return u.user.slice(NODE_USER_PREFIX.length) || undefined;
 }
+
+/** A ServiceAccount's user, as a token of it authenticates (the controllers act as theirs in kube-system). */
+export function serviceAccountUser(namespace: string, name: string): UserInfo {
+  return {
+    user: `system:serviceaccount:${namespace}:${name}`,
+    groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, AUTHENTICATED],
+  };
+}

@@ -6,6 +6,7 @@ import { createInProcessClient } from '../apiserver/in-process-client';
 import type { UserInfo } from '../apimachinery/user-info';
 import {
   CONTROLLER_MANAGER,
+  GATEWAY_CONTROLLER,
   INGRESS_CONTROLLER,
   NETWORK_AGENT,
   NODE_MANAGER,
@@ -147,9 +148,10 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
           agentDial: (ip, port) => net.dial(ip, port),
         });
         // The Gateway API (its CRDs and informers) and HTTPS come up off the start's critical path.
-        // It installs CRDs, so it runs with the composer's client, not the ingress's narrow role.
+        // The composer installs its CRDs; the controller reads and writes status as its own user.
         const gw = startGatewayController({
-          client,
+          client: as(GATEWAY_CONTROLLER),
+          setupClient: client,
           log,
           httpPort: ingress.listening.catch(() => undefined),
           httpsPort: ingress.tlsListening,

@@ -7,7 +7,7 @@
 import type { KubeObject } from '../../kinds/types';
 import type { PolicyRule } from './rules';
 import { clusterRole, clusterRoleBinding } from './bootstrap-policy';
-import { CONTROLLER_MANAGER, INGRESS_CONTROLLER, NETWORK_AGENT, NODE_MANAGER, NODES_GROUP, SCHEDULER } from './users';
+import { CONTROLLER_MANAGER, GATEWAY_CONTROLLER, INGRESS_CONTROLLER, NETWORK_AGENT, NODE_MANAGER, NODES_GROUP, SCHEDULER } from './users';
 import { BOOTSTRAPPERS_GROUP } from '../../pki/bootstrap-token';
 import { controllerClusterRoleBindings, controllerClusterRoles } from './controller-policy';
 
@@ -103,13 +103,27 @@ function skiffRoles(): KubeObject[] {
       rule(READ, ['networking.k8s.io'], ['networkpolicies']),
       ...EVENTS(),
     ]),
-    // ingress-nginx's role, narrowed: TLS Secrets are read cluster-wide as it does.
+    // ingress-nginx's role, narrowed: no Secrets at all here; it lists and watches only TLS
+    // Secrets, by the field selector type=kubernetes.io/tls (tls-secrets-authorizer.ts).
     clusterRole('system:skiff:ingress-controller', [
-      rule(READ, [''], ['services', 'secrets']),
+      rule(READ, [''], ['services']),
       rule(READ, ['discovery.k8s.io'], ['endpointslices']),
       rule(READ, ['networking.k8s.io'], ['ingresses', 'ingressclasses']),
       rule(['create'], ['networking.k8s.io'], ['ingressclasses']),
       rule(['patch', 'update'], ['networking.k8s.io'], ['ingresses/status']),
+      ...EVENTS(),
+    ]),
+    // The Gateway API controller: its routes and their backends, status of what it programs; TLS
+    // Secrets as the ingress (by field selector). Its CRDs are installed by the composer.
+    clusterRole('system:skiff:gateway-controller', [
+      rule(READ, ['gateway.networking.k8s.io'], ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes', 'referencegrants']),
+      rule(
+        ['patch', 'update'],
+        ['gateway.networking.k8s.io'],
+        ['gatewayclasses/status', 'gateways/status', 'httproutes/status', 'grpcroutes/status'],
+      ),
+      rule(READ, [''], ['namespaces', 'services']),
+      rule(READ, ['discovery.k8s.io'], ['endpointslices']),
       ...EVENTS(),
     ]),
     // One watch of Nodes and one of bound Pods feed every in-process kubelet; each kubelet's
@@ -142,6 +156,7 @@ export function componentClusterRoleBindings(): KubeObject[] {
     clusterRoleBinding('system:kube-controller-manager', 'system:kube-controller-manager', [user(CONTROLLER_MANAGER.user)]),
     clusterRoleBinding('system:skiff:network-agent', 'system:skiff:network-agent', [user(NETWORK_AGENT.user)]),
     clusterRoleBinding('system:skiff:ingress-controller', 'system:skiff:ingress-controller', [user(INGRESS_CONTROLLER.user)]),
+    clusterRoleBinding('system:skiff:gateway-controller', 'system:skiff:gateway-controller', [user(GATEWAY_CONTROLLER.user)]),
     clusterRoleBinding('system:skiff:node-manager', 'system:skiff:node-manager', [user(NODE_MANAGER.user)]),
     // kubeadm's: bootstrap tokens may ask for a node client certificate (auto-approved), and
     // nodes may renew their own.

@@ -17,6 +17,7 @@ export const SCHEDULER: UserInfo = { user: 'system:kube-scheduler', groups: [AUT
 /** Service networking: the in-process side of the network agent (engine/network). */
 export const NETWORK_AGENT: UserInfo = { user: 'system:skiff:network-agent', groups: [AUTHENTICATED] };
 export const INGRESS_CONTROLLER: UserInfo = { user: 'system:skiff:ingress-controller', groups: [AUTHENTICATED] };
+export const GATEWAY_CONTROLLER: UserInfo = { user: 'system:skiff:gateway-controller', groups: [AUTHENTICATED] };
 /** The node manager's shared watches of Nodes and bound Pods (one for every in-process kubelet). */
 export const NODE_MANAGER: UserInfo = { user: 'system:skiff:node-manager', groups: [AUTHENTICATED] };
 

@@ -27,6 +27,8 @@ export async function bootstrapCluster(core: ApiCore, opts: { apiServerPort: num
     resources: core.resources,
     clusterRoles: rbac('clusterroles'),
     clusterRoleBindings: rbac('clusterrolebindings'),
+    roles: rbac('roles'),
+    roleBindings: rbac('rolebindings'),
   });
   await createClusterInfoAccess(core);
   core.startCompactor();

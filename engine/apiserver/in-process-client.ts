@@ -13,7 +13,7 @@ import { findSubresource } from './subresources/subresource-table';
 import { setPath, toScale } from './subresources/subresources-common';
 import type { KubeClient, ResourceRef, PatchType } from '../client/types';
 import type { Attributes } from './authz/request-info';
-import { exactName } from './authz/request-info';
+import { exactName, fieldRequirements } from './authz/request-info';
 import { collectingRequest } from './admission/admission-request';
 
 const patchTypes: Record<PatchType, string> = {
@@ -36,7 +36,7 @@ export function createInProcessClient(core: ApiCore, opts: InProcessClientOption
   const { user } = opts;
   // In-process writers have nobody to warn; admission still sees who writes.
   const request = user ? collectingRequest(user, () => {}) : undefined;
-  const allow = async (verb: string, def: KindDef, ns: string | undefined, name = '', subresource = '') => {
+  const allow = async (verb: string, def: KindDef, ns: string | undefined, name = '', subresource = '', fieldSelector?: string) => {
     if (!user) return;
     const a: Attributes = {
       user,
@@ -49,6 +49,7 @@ export function createInProcessClient(core: ApiCore, opts: InProcessClientOption
       resource: def.plural,
       subresource,
       name,
+      ...(fieldSelector ? { fieldSelector: fieldRequirements(fieldSelector) } : {}),
     };
     await core.authorization.check(a);
   };
@@ -74,7 +75,7 @@ export function createInProcessClient(core: ApiCore, opts: InProcessClientOption
 
     async list(res, ns, opts = {}) {
       const def = kind(res);
-      await allow('list', def, ns, exactName(opts.fieldSelector ?? null));
+      await allow('list', def, ns, exactName(opts.fieldSelector ?? null), '', opts.fieldSelector);
       const filter = buildFilter(deps, def, query({ labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector }));
       const r = await resources.list(def, nsOf(def, ns), { filter, limit: opts.limit, continueToken: opts.continue });
       // Listed objects are shared with the API server's cache: hand out copies.
@@ -167,7 +168,7 @@ export function createInProcessClient(core: ApiCore, opts: InProcessClientOption
       let stopped = false;
       (async () => {
         const def = kind(res);
-        await allow('watch', def, ns, exactName(opts.fieldSelector ?? null));
+        await allow('watch', def, ns, exactName(opts.fieldSelector ?? null), '', opts.fieldSelector);
         const filter = buildFilter(deps, def, query({ labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector }));
         stopFn = await openWatch(
           { store: deps.store, resources },

@@ -4,9 +4,19 @@ import { join } from 'node:path';
 import type { ApiCore } from '../apiserver/api-core';
 import { createInProcessClient } from '../apiserver/in-process-client';
 import type { UserInfo } from '../apimachinery/user-info';
-import { CONTROLLER_MANAGER, INGRESS_CONTROLLER, NETWORK_AGENT, NODE_MANAGER, SCHEDULER, nodeUser } from '../apiserver/authz/users';
+import {
+  CONTROLLER_MANAGER,
+  GATEWAY_CONTROLLER,
+  INGRESS_CONTROLLER,
+  NETWORK_AGENT,
+  NODE_MANAGER,
+  SCHEDULER,
+  nodeUser,
+  serviceAccountUser,
+} from '../apiserver/authz/users';
+import { CONTROLLER_ACCOUNTS_NAMESPACE, controllerAccountNames } from '../apiserver/authz/controller-policy';
 import { storedResources } from '../apiserver/stored-resources';
-import { R, type KubeClient } from '../client/types';
+import { R, isStatus, type KubeClient } from '../client/types';
 import type { AddressPlan } from '../network/address-plan';
 import type { NetworkController } from '../network/network-controller';
 import type { IngressController } from '../network/ingress/ingress-controller';
@@ -140,9 +150,10 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
             agentDial: (ip, port) => net.dial(ip, port),
           });
           // The Gateway API (its CRDs and informers) and HTTPS come up off the start's critical path.
-          // It installs CRDs, so it runs with the composer's client, not the ingress's narrow role.
+          // The composer installs its CRDs; the controller reads and writes status as its own user.
           const gw = startGatewayController({
-            client,
+            client: as(GATEWAY_CONTROLLER),
+            setupClient: client,
             log,
             httpPort: ingress.listening.catch(() => undefined),
             httpsPort: ingress.tlsListening,
@@ -196,11 +207,16 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
     // hold back the node's first status, which is what the user waits on.
     await trace.span('nodes Ready awaited', () => whenNodesReady(client, opts.nodes, NODES_READY_WAIT_MS));
     startIngress?.();
+    // The controllers' ServiceAccounts exist as upstream's do (`kubectl get sa -n kube-system`,
+    // `kubectl create token`); the in-process controllers need no token, so off the start's path.
+    void ensureControllerAccounts(client, log);
     const { startScheduler } = await import('../scheduler/index');
     const runScheduler = (fence: Fence = (c) => c) => startScheduler({ client: fence(as(SCHEDULER)), log });
     const runManager = async (fence: Fence = (c) => c) =>
       (await import('../controllers/manager')).startControllerManager({
         client: fence(as(CONTROLLER_MANAGER)),
+        // Each controller writes as its own ServiceAccount (--use-service-account-credentials).
+        clientFor: (account) => fence(as(serviceAccountUser(CONTROLLER_ACCOUNTS_NAMESPACE, account))),
         log,
         dataDir: opts.dataDir,
         metrics: () => nodeManager.metrics(),
@@ -251,6 +267,21 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
 
 /** How long the start holds the rest back for the nodes' first Ready (a node that cannot be Ready must not stall it). */
 const NODES_READY_WAIT_MS = 1_500;
+
+async function ensureControllerAccounts(client: KubeClient, log: (line: string) => void) {
+  try {
+    const ns = CONTROLLER_ACCOUNTS_NAMESPACE;
+    const have = new Set((await client.list(R.serviceaccounts, ns)).items.map((a) => a.metadata.name));
+    for (const name of controllerAccountNames().filter((n) => !have.has(n)))
+      await client
+        .create(R.serviceaccounts, ns, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns } })
+        .catch((e) => {
+          if (!isStatus(e, 409)) throw e;
+        });
+  } catch (e) {
+    log(`controller service accounts: ${(e as Error).message}`);
+  }
+}
 
 /** SKIFF_INGRESS_PORT / SKIFF_INGRESS_HTTPS_PORT: ports when neither a flag nor cluster.json names one (0: any; the test runner sets 0). */
 const envPort = (v: string | undefined) => (v && /^\d{1,5}$/.test(v) && +v <= 65535 ? +v : undefined);

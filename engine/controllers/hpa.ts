@@ -144,9 +144,10 @@ export function createHpaController(deps: ControllerDeps, opts: HpaControllerOpt
     const group = String(refSpec.apiVersion ?? '').includes('/') ? String(refSpec.apiVersion).split('/')[0] : '';
     let ref: ResourceRef | undefined = targets[`${group}/${refSpec.kind}`];
     const targetName = String(refSpec.name ?? '');
-    // Any other kind (custom resources) is scaled through its /scale subresource, as upstream.
-    const viaScale = !ref && !!client.getScale && !!client.updateScale;
-    if (viaScale) {
+    // Every target is read and scaled through its /scale subresource, as upstream (the HPA's role
+    // holds only */scale, not the workloads themselves); a client without it reads the object.
+    const viaScale = !!client.getScale && !!client.updateScale;
+    if (viaScale && !ref) {
       const apiVersion = String(refSpec.apiVersion ?? '');
       const [kind, version] = [String(refSpec.kind ?? ''), apiVersion.split('/')[1] ?? apiVersion];
       const r = deps.resources?.().find((x) => x.group === group && x.kind === kind && (!version || x.version === version));

@@ -240,7 +240,8 @@ export function createJobController(deps: ControllerDeps, opts: JobControllerOpt
       queue.addAfter(keyOf(job), left);
       return;
     }
-    await client
+    // Upstream's ttl-after-finished controller deletes finished Jobs; the job controller may not.
+    await (deps.clientAs?.('ttl-after-finished-controller') ?? client)
       .delete(R.jobs, job.metadata.namespace, job.metadata.name!, {
         propagationPolicy: 'Background',
         preconditions: { uid: job.metadata.uid },

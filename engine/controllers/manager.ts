@@ -63,11 +63,47 @@ export const controllerFactories: Record<string, ControllerFactory> = {
   csrsigning: createCsrSigningController,
 };
 
+/**
+ * The ServiceAccount (kube-system) each controller writes as when the manager is given
+ * `clientFor`, as kube-controller-manager with --use-service-account-credentials: upstream's
+ * names, whose system:controller:<name> roles the API server binds (authz/controller-policy.ts).
+ * Absent: the manager's own identity (upstream's token controller uses the root client too).
+ */
+export const controllerAccounts: Record<string, string> = {
+  replicaset: 'replicaset-controller',
+  replicationcontroller: 'replication-controller',
+  deployment: 'deployment-controller',
+  endpoints: 'endpoint-controller',
+  endpointslice: 'endpointslice-controller',
+  serviceaccount: 'service-account-controller',
+  'node-lifecycle': 'node-controller',
+  'taint-eviction': 'node-controller',
+  disruption: 'disruption-controller',
+  'pv-binder': 'persistent-volume-binder',
+  'local-path-provisioner': 'local-path-provisioner',
+  horizontalpodautoscaling: 'horizontal-pod-autoscaler',
+  resourcequota: 'resourcequota-controller',
+  statefulset: 'statefulset-controller',
+  daemonset: 'daemon-set-controller',
+  job: 'job-controller',
+  cronjob: 'cronjob-controller',
+  garbagecollector: 'generic-garbage-collector',
+  namespace: 'namespace-controller',
+  'clusterrole-aggregation': 'clusterrole-aggregation-controller',
+  bootstrapsigner: 'bootstrap-signer',
+  tokencleaner: 'token-cleaner',
+  csrapproving: 'certificate-controller',
+  csrsigning: 'certificate-controller',
+};
+
 /** These two walk every stored resource, so they run only when the manager is given the list. */
 const needResources = new Set(['garbagecollector', 'namespace']);
 
 export interface ControllerManagerOptions {
+  /** The manager's own identity: shared informers, events, the token controller. */
   client: KubeClient;
+  /** A client acting as kube-system's ServiceAccount `name`: each controller writes as its own. */
+  clientFor?: (serviceAccount: string) => KubeClient;
   log?: (line: string) => void;
   now?: () => Date;
   /** Limit to these controller names (tests); default all. */
@@ -106,7 +142,12 @@ export async function startControllerManager(opts: ControllerManagerOptions) {
   const names = Object.keys(controllerFactories).filter(
     (n) => (!opts.only || opts.only.includes(n)) && (opts.resources || !needResources.has(n)),
   );
-  const controllers = names.map((n) => controllerFactories[n](deps));
+  const { clientFor } = opts;
+  const controllers = names.map((n) => {
+    const account = controllerAccounts[n];
+    if (!clientFor || !account) return controllerFactories[n](deps);
+    return controllerFactories[n]({ ...deps, client: clientFor(account), clientAs: clientFor });
+  });
   for (const c of controllers) await c.start();
   await informers.start();
   return {

@@ -37,6 +37,8 @@ export function createServiceAccountController(deps: ServiceAccountDeps): Contro
         .catch(ignore(409));
     }
     if (deps.caCert) {
+      // Upstream's root-ca-cert-publisher writes these; the ServiceAccount controller may not.
+      const publisher = deps.clientAs?.('root-ca-cert-publisher') ?? client;
       const cm = configmaps.get(ns, ROOT_CA_CONFIGMAP);
       const data = { 'ca.crt': deps.caCert };
       const annotations = {
@@ -44,7 +46,7 @@ export function createServiceAccountController(deps: ServiceAccountDeps): Contro
           'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.',
       };
       if (!cm) {
-        await client
+        await publisher
           .create(R.configmaps, ns, {
             apiVersion: 'v1',
             kind: 'ConfigMap',
@@ -53,7 +55,7 @@ export function createServiceAccountController(deps: ServiceAccountDeps): Contro
           })
           .catch(ignore(409));
       } else if (cm.data?.['ca.crt'] !== deps.caCert) {
-        await client.patch(R.configmaps, ns, ROOT_CA_CONFIGMAP, 'merge', { data });
+        await publisher.patch(R.configmaps, ns, ROOT_CA_CONFIGMAP, 'merge', { data });
       }
     }
   }

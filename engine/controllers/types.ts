@@ -7,7 +7,11 @@ import type { EventRecorder } from '../client/event-recorder';
 import type { ServiceAccountTokens } from '../pki/service-account-tokens';
 
 export interface ControllerDeps {
+  /** The controller's own identity (its ServiceAccount when the manager has one per controller). */
   client: KubeClient;
+  /** Another upstream controller's identity, for a part Skiff runs inside this one (the
+   *  ServiceAccount controller publishing kube-root-ca.crt as root-ca-cert-publisher). */
+  clientAs?: (serviceAccount: string) => KubeClient;
   informers: InformerFactory;
   events: EventRecorder;
   log: (line: string) => void;

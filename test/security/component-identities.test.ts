@@ -128,9 +128,16 @@ describe('component identities (client certificates, real kubectl)', () => {
 
   test('node A cannot patch node B, nor lift its own taints or set restricted labels; its own labels it can set', async () => {
     const nodeA = await as('system:node:node-a', ['system:nodes']);
+    // kubectl reads node B first, which a node may no longer do (KEP-4601); a blind patch meets NodeRestriction.
     const other = await nodeA(['label', 'node', 'node-b', 'pwned=yes']);
     assert.notEqual(other.code, 0);
-    assert.match(other.stderr, /nodes "node-b" is forbidden: node "node-a" is not allowed to modify node "node-b"/);
+    assert.match(
+      other.stderr,
+      /nodes "node-b" is forbidden: User "system:node:node-a" cannot get resource "nodes" in API group "" at the cluster scope: node 'node-a' cannot read 'node-b', only its own Node object/,
+    );
+    const blind = await asNodeA('PATCH', '/api/v1/nodes/node-b', { metadata: { labels: { pwned: 'yes' } } });
+    assert.equal(blind.status, 403);
+    assert.equal(blind.message, 'nodes "node-b" is forbidden: node "node-a" is not allowed to modify node "node-b"');
     const taint = await nodeA(['taint', 'node', 'node-a', 'steer=here:NoSchedule']);
     assert.notEqual(taint.code, 0);
     assert.match(taint.stderr, /node "node-a" is not allowed to modify taints/);
@@ -145,6 +152,86 @@ describe('component identities (client certificates, real kubectl)', () => {
     assert.equal(own.code, 0, own.stderr);
     const b = await r.admin(['get', 'node', 'node-b', '-o', 'jsonpath={.metadata.labels.pwned}']);
     assert.equal(b.stdout, '', 'node B unchanged');
+  });
+
+  test('KEP-4601: node A lists and watches only its own pods (spec.nodeName=node-a) and reads only its own Node', async () => {
+    const nodeA = await as('system:node:node-a', ['system:nodes']);
+    const all = await nodeA(['get', 'pods', '-A', '-o', 'yaml']);
+    assert.notEqual(all.code, 0);
+    assert.match(
+      all.stderr,
+      /pods is forbidden: User "system:node:node-a" cannot list resource "pods" in API group "" at the cluster scope: can only list\/watch pods with spec.nodeName field selector/,
+    );
+    assert.doesNotMatch(all.stdout, /on-b/);
+    const own = await nodeA(['get', 'pods', '-A', '--field-selector', 'spec.nodeName=node-a', '-o', 'name']);
+    assert.equal(own.code, 0, own.stderr);
+    assert.equal(own.stdout.trim(), 'pod/on-a');
+    const others = await nodeA(['get', 'pods', '-A', '--field-selector', 'spec.nodeName=node-b']);
+    assert.match(others.stderr, /can only list\/watch pods with spec.nodeName field selector/);
+    const watch = await nodeA(['get', 'pods', '-n', 'app', '--watch', '--request-timeout=2s']);
+    assert.match(watch.stderr, /can only list\/watch pods with spec.nodeName field selector/);
+    const podB = await nodeA(['get', 'pod', 'on-b', '-n', 'app']);
+    assert.match(podB.stderr, /pods "on-b" is forbidden: .* no relationship found between node 'node-a' and this object/);
+    const nodes = await nodeA(['get', 'nodes']);
+    assert.match(nodes.stderr, /node 'node-a' cannot read all nodes, only its own Node object/);
+    const self = await nodeA(['get', 'node', 'node-a', '-o', 'name']);
+    assert.equal(self.stdout.trim(), 'node/node-a', self.stderr);
+  });
+
+  test('KEP-4601: SubjectAccessReview carries fieldSelector and labelSelector, validated as upstream', async () => {
+    const sar = (fieldSelector: object, labelSelector?: object) =>
+      JSON.stringify({
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SubjectAccessReview',
+        spec: {
+          user: 'system:node:node-a',
+          groups: ['system:nodes', 'system:authenticated'],
+          resourceAttributes: { verb: 'list', resource: 'pods', version: 'v1', fieldSelector, ...(labelSelector ? { labelSelector } : {}) },
+        },
+      });
+    const ask = async (body: string) => r.admin(['create', '-f', '-', '-o', 'jsonpath={.status}'], body);
+    const raw = await ask(sar({ rawSelector: 'spec.nodeName=node-a' }, { rawSelector: 'app=web' }));
+    assert.equal(raw.code, 0, raw.stderr);
+    assert.deepEqual(JSON.parse(raw.stdout), { allowed: true });
+    const reqs = await ask(sar({ requirements: [{ key: 'spec.nodeName', operator: 'In', values: ['node-a'] }] }));
+    assert.deepEqual(JSON.parse(reqs.stdout), { allowed: true });
+    const other = await ask(sar({ requirements: [{ key: 'spec.nodeName', operator: 'In', values: ['node-b'] }] }));
+    assert.deepEqual(JSON.parse(other.stdout), { allowed: false, reason: 'can only list/watch pods with spec.nodeName field selector' });
+    // Two values or Exists narrow nothing: never allowed more than without a selector.
+    const two = await ask(sar({ requirements: [{ key: 'spec.nodeName', operator: 'In', values: ['node-a', 'node-b'] }] }));
+    assert.equal((JSON.parse(two.stdout) as { allowed: boolean }).allowed, false);
+    const both = await ask(
+      sar({ rawSelector: 'spec.nodeName=node-a', requirements: [{ key: 'spec.nodeName', operator: 'In', values: ['node-a'] }] }),
+    );
+    assert.notEqual(both.code, 0);
+    assert.match(
+      both.stderr,
+      /spec.resourceAttributes.fieldSelector.rawSelector: Invalid value: "spec.nodeName=node-a": may not specified at the same time as requirements/,
+    );
+    const neither = await ask(sar({}));
+    assert.match(
+      neither.stderr,
+      /spec.resourceAttributes.fieldSelector.requirements: Required value: when spec.resourceAttributes.fieldSelector is specified, requirements or rawSelector is required/,
+    );
+  });
+
+  test('the ingress and Gateway controllers read TLS Secrets only, by field selector; no other Secret', async () => {
+    for (const user of ['system:skiff:ingress-controller', 'system:skiff:gateway-controller']) {
+      const ingress = await as(user, []);
+      const all = await ingress(['get', 'secrets', '-A', '-o', 'yaml']);
+      assert.notEqual(all.code, 0);
+      assert.match(all.stderr, new RegExp(`User "${user}" cannot list resource "secrets" in API group "" at the cluster scope`));
+      assert.doesNotMatch(all.stdout, /hunter2|aHVudGVyMg/);
+      const one = await ingress(['get', 'secret', 'for-b', '-n', 'app']);
+      assert.match(one.stderr, new RegExp(`User "${user}" cannot get resource "secrets"`));
+      const opaque = await ingress(['get', 'secrets', '-A', '--field-selector', 'type=Opaque']);
+      assert.notEqual(opaque.code, 0);
+      const tls = await ingress(['get', 'secrets', '-A', '--field-selector', 'type=kubernetes.io/tls', '-o', 'name']);
+      assert.equal(tls.code, 0, tls.stderr);
+      assert.doesNotMatch(tls.stdout, /for-a|for-b/);
+      const write = await ingress(['delete', 'service', 'kubernetes', '-n', 'default']);
+      assert.match(write.stderr, /cannot delete resource "services"/);
+    }
   });
 
   test("node A cannot write node B's status, the status of node B's pods, nor evict them; its own pod's status it can", async () => {

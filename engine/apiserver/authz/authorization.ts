@@ -19,6 +19,7 @@ import { answerReview } from './reviews';
 import { createNodeGraph } from './node-graph';
 import { createNodeAuthorizer } from './node-authorizer';
 import type { Attributes } from './request-info';
+import { authorizeTlsSecrets } from './tls-secrets-authorizer';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
@@ -49,6 +50,8 @@ export function createAuthorization(deps: { store: Store; enabled?: boolean }): 
   // `--authorization-mode=Node,RBAC`: the Node authorizer first, RBAC where it has no opinion.
   const authorizer: RbacAuthorizer = {
     authorize(a) {
+      const tls = authorizeTlsSecrets(a);
+      if (tls) return Promise.resolve(tls);
       const n = nodes.authorize(a);
       if (!n) return rbac.authorize(a);
       return n.then(async (d) => {

@@ -1,16 +1,15 @@
 // The roles Skiff's own components act under (issue 12: least privilege for the control plane).
 // The scheduler and kubelets get upstream's roles as they are (system:kube-scheduler with
 // system:volume-scheduler; system:node's rules, applied by the Node authorizer rather than a
-// binding, as upstream). Skiff's controller manager runs every controller under one identity
-// (kube-controller-manager without --use-service-account-credentials), so its role is the union
-// of the upstream system:controller:* roles of the controllers it runs: read and write every kind
-// (the garbage collector and namespace deletion reach all of them), create only what a controller
-// creates. Skiff's own parts (network agent, ingress, node manager) get roles of their own.
+// binding, as upstream). The controller manager runs each controller as its own ServiceAccount
+// (--use-service-account-credentials; roles in controller-policy.ts). Skiff's own parts (network
+// agent, ingress, node manager) get roles of their own.
 import type { KubeObject } from '../../kinds/types';
 import type { PolicyRule } from './rules';
 import { clusterRole, clusterRoleBinding } from './bootstrap-policy';
-import { CONTROLLER_MANAGER, INGRESS_CONTROLLER, NETWORK_AGENT, NODE_MANAGER, NODES_GROUP, SCHEDULER } from './users';
+import { CONTROLLER_MANAGER, GATEWAY_CONTROLLER, INGRESS_CONTROLLER, NETWORK_AGENT, NODE_MANAGER, NODES_GROUP, SCHEDULER } from './users';
 import { BOOTSTRAPPERS_GROUP } from '../../pki/bootstrap-token';
+import { controllerClusterRoleBindings, controllerClusterRoles } from './controller-policy';
 
 const READ = ['get', 'list', 'watch'];
 const EVENTS = (verbs = ['create', 'patch', 'update']): PolicyRule[] => [
@@ -74,37 +73,21 @@ function schedulerRoles(): KubeObject[] {
   ];
 }
 
+// upstream's system:kube-controller-manager: the manager's own identity lists and watches every
+// kind for the shared informers, records events, holds its Lease and runs the token controller;
+// each controller writes as its own ServiceAccount (controller-policy.ts).
 function controllerManagerRole(): KubeObject {
   return clusterRole('system:kube-controller-manager', [
     ...EVENTS(),
-    // Garbage collection and namespace deletion walk every kind (upstream's
-    // system:controller:generic-garbage-collector and namespace-controller).
-    rule([...READ, 'update', 'patch', 'delete', 'deletecollection'], ['*'], ['*']),
-    // What the controllers create.
-    rule(
-      ['create'],
-      [''],
-      [
-        'pods',
-        'endpoints',
-        'serviceaccounts',
-        'serviceaccounts/token',
-        'secrets',
-        'configmaps',
-        'persistentvolumes',
-        'persistentvolumeclaims',
-        'pods/eviction',
-      ],
-    ),
-    rule(['create'], ['apps'], ['replicasets', 'controllerrevisions']),
-    rule(['create'], ['batch'], ['jobs']),
-    rule(['create'], ['discovery.k8s.io'], ['endpointslices']),
     rule(['create'], ['coordination.k8s.io'], ['leases']),
-    // The local-path provisioner installs its default StorageClass, as k3s's add-on does.
-    rule(['create'], ['storage.k8s.io'], ['storageclasses']),
-    // The ClusterRole aggregation controller writes rules it does not hold itself.
-    rule(['escalate'], ['rbac.authorization.k8s.io'], ['clusterroles']),
+    rule(['get', 'update'], ['coordination.k8s.io'], ['leases'], ['kube-controller-manager']),
+    rule(['create'], [''], ['secrets', 'serviceaccounts']),
+    rule(['delete'], [''], ['secrets']),
+    rule(['get'], [''], ['namespaces', 'secrets', 'serviceaccounts', 'configmaps']),
+    rule(['update'], [''], ['secrets', 'serviceaccounts']),
     ...REVIEWS,
+    rule(['list', 'watch'], ['*'], ['*']),
+    rule(['create'], [''], ['serviceaccounts/token']),
   ]);
 }
 
@@ -120,13 +103,27 @@ function skiffRoles(): KubeObject[] {
       rule(READ, ['networking.k8s.io'], ['networkpolicies']),
       ...EVENTS(),
     ]),
-    // ingress-nginx's role, narrowed: TLS Secrets are read cluster-wide as it does.
+    // ingress-nginx's role, narrowed: no Secrets at all here; it lists and watches only TLS
+    // Secrets, by the field selector type=kubernetes.io/tls (tls-secrets-authorizer.ts).
     clusterRole('system:skiff:ingress-controller', [
-      rule(READ, [''], ['services', 'secrets']),
+      rule(READ, [''], ['services']),
       rule(READ, ['discovery.k8s.io'], ['endpointslices']),
       rule(READ, ['networking.k8s.io'], ['ingresses', 'ingressclasses']),
       rule(['create'], ['networking.k8s.io'], ['ingressclasses']),
       rule(['patch', 'update'], ['networking.k8s.io'], ['ingresses/status']),
+      ...EVENTS(),
+    ]),
+    // The Gateway API controller: its routes and their backends, status of what it programs; TLS
+    // Secrets as the ingress (by field selector). Its CRDs are installed by the composer.
+    clusterRole('system:skiff:gateway-controller', [
+      rule(READ, ['gateway.networking.k8s.io'], ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes', 'referencegrants']),
+      rule(
+        ['patch', 'update'],
+        ['gateway.networking.k8s.io'],
+        ['gatewayclasses/status', 'gateways/status', 'httproutes/status', 'grpcroutes/status'],
+      ),
+      rule(READ, [''], ['namespaces', 'services']),
+      rule(READ, ['discovery.k8s.io'], ['endpointslices']),
       ...EVENTS(),
     ]),
     // One watch of Nodes and one of bound Pods feed every in-process kubelet; each kubelet's
@@ -146,18 +143,20 @@ function skiffRoles(): KubeObject[] {
 }
 
 export function componentClusterRoles(): KubeObject[] {
-  return [...schedulerRoles(), controllerManagerRole(), ...skiffRoles()];
+  return [...schedulerRoles(), controllerManagerRole(), ...skiffRoles(), ...controllerClusterRoles()];
 }
 
 export function componentClusterRoleBindings(): KubeObject[] {
   const user = (name: string) => ({ kind: 'User' as const, name });
   const group = (name: string) => ({ kind: 'Group' as const, name });
   return [
+    ...controllerClusterRoleBindings(),
     clusterRoleBinding('system:kube-scheduler', 'system:kube-scheduler', [user(SCHEDULER.user)]),
     clusterRoleBinding('system:volume-scheduler', 'system:volume-scheduler', [user(SCHEDULER.user)]),
     clusterRoleBinding('system:kube-controller-manager', 'system:kube-controller-manager', [user(CONTROLLER_MANAGER.user)]),
     clusterRoleBinding('system:skiff:network-agent', 'system:skiff:network-agent', [user(NETWORK_AGENT.user)]),
     clusterRoleBinding('system:skiff:ingress-controller', 'system:skiff:ingress-controller', [user(INGRESS_CONTROLLER.user)]),
+    clusterRoleBinding('system:skiff:gateway-controller', 'system:skiff:gateway-controller', [user(GATEWAY_CONTROLLER.user)]),
     clusterRoleBinding('system:skiff:node-manager', 'system:skiff:node-manager', [user(NODE_MANAGER.user)]),
     // kubeadm's: bootstrap tokens may ask for a node client certificate (auto-approved), and
     // nodes may renew their own.

@@ -79,8 +79,24 @@ void test('a kubelet reads only what pods bound to its node use, and writes only
     );
     await refused(a.list(R.secrets, 'app'), 'cannot list resource "secrets"');
     assert.equal((await a.list(R.secrets, 'app', { fieldSelector: 'metadata.name=for-a' })).items.length, 1, 'one object by name');
-    // Pods and nodes are readable as upstream's system:node rules allow.
-    assert.equal((await a.list(R.pods, undefined)).items.length, 2);
+    // KEP-4601 (upstream's AuthorizeNodeWithSelectors): its own pods by spec.nodeName, its own Node by name.
+    await refused(
+      a.list(R.pods, undefined),
+      'cannot list resource "pods" in API group "" at the cluster scope: can only list/watch pods with spec.nodeName field selector',
+    );
+    assert.deepEqual(
+      (await a.list(R.pods, undefined, { fieldSelector: 'spec.nodeName=a' })).items.map((p) => p.metadata.name),
+      ['on-a'],
+    );
+    await refused(
+      a.list(R.pods, 'app', { fieldSelector: 'spec.nodeName=b' }),
+      'can only list/watch pods with spec.nodeName field selector',
+    );
+    await refused(a.get(R.pods, 'app', 'on-b'), "no relationship found between node 'a' and this object");
+    assert.equal((await a.get(R.pods, 'app', 'on-a')).metadata.name, 'on-a');
+    await refused(a.list(R.nodes, undefined), "node 'a' cannot read all nodes, only its own Node object");
+    await refused(a.get(R.nodes, undefined, 'b'), "node 'a' cannot read 'b', only its own Node object");
+    assert.equal((await a.get(R.nodes, undefined, 'a')).metadata.name, 'a');
     // A pod gone: its Secret is out of reach again.
     await admin.delete(R.pods, 'app', 'on-a', { gracePeriodSeconds: 0 });
     await refused(a.get(R.secrets, 'app', 'for-a'), 'no relationship found');

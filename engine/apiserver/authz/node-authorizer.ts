@@ -1,7 +1,10 @@
 // The Node authorizer (upstream's plugin/pkg/auth/authorizer/node), asked before RBAC for users
 // system:node:<name> in system:nodes. Secrets, ConfigMaps, PVCs, PVs and ServiceAccounts are
 // readable one by one, and only when a pod bound to the node uses them (node-graph.ts); a node
-// reaches only its own Lease; everything else is what upstream's system:node rules allow
+// reaches only its own Lease; with upstream's AuthorizeNodeWithSelectors (KEP-4601, on by default
+// since 1.32) it reads only its own Node and lists or watches only the pods with the field
+// selector `spec.nodeName=<itself>` (one pod by name: when bound to it), so another node's pod
+// specs stay hidden; everything else is what upstream's system:node rules allow
 // (NodeRestriction admission then narrows writes to its own Node, Lease and pods). Whatever this
 // does not allow gets no opinion and RBAC decides, as with `--authorization-mode=Node,RBAC`.
 import type { Attributes } from './request-info';
@@ -24,6 +27,32 @@ const LEASE_NAMESPACE = 'kube-node-lease';
 const LEASE_VERBS = new Set(['get', 'create', 'update', 'patch', 'delete']);
 const ALLOW: NodeDecision = { allowed: true, reason: '' };
 const noOpinion = (reason: string): NodeDecision => ({ allowed: false, noOpinion: true, reason });
+
+/** Upstream's authorizeNode: its own Node read by name; writes left to NodeRestriction. Anything
+ *  else (a node deleting its own Node when it leaves) goes to the system:node rules. */
+function nodeDecision(node: string, a: Attributes): NodeDecision | undefined {
+  if (a.subresource === '') {
+    if (a.verb === 'create' || a.verb === 'update' || a.verb === 'patch') return ALLOW;
+    if (READ.has(a.verb)) {
+      if (a.name === node) return ALLOW;
+      return noOpinion(
+        a.name
+          ? `node '${node}' cannot read '${a.name}', only its own Node object`
+          : `node '${node}' cannot read all nodes, only its own Node object`,
+      );
+    }
+  }
+  if (a.subresource === 'status' && (a.verb === 'update' || a.verb === 'patch')) return ALLOW;
+  return undefined;
+}
+
+/** Upstream's authorizePod writes: mirror pods, status and eviction (NodeRestriction keeps them to its own pods). */
+function podWrite(a: Attributes): NodeDecision {
+  if (a.subresource === '' && (a.verb === 'create' || a.verb === 'delete')) return ALLOW;
+  if (a.subresource === 'status' && (a.verb === 'update' || a.verb === 'patch')) return ALLOW;
+  if (a.subresource === 'eviction' && a.verb === 'create') return ALLOW;
+  return noOpinion('');
+}
 
 export function createNodeAuthorizer(graph: NodeGraph): NodeAuthorizer {
   const rules = nodeRules();
@@ -58,6 +87,17 @@ export function createNodeAuthorizer(graph: NodeGraph): NodeAuthorizer {
         if (!READ.has(a.verb)) return Promise.resolve(noOpinion('can only read resources of this type'));
         if (!a.name) return Promise.resolve(noOpinion('can only read individual resources of this type'));
         return related(node, a, a.resource as GraphResource);
+      }
+      if (core && a.resource === 'nodes') return Promise.resolve(nodeDecision(node, a) ?? ruleDecision(a));
+      if (core && a.resource === 'pods') {
+        if (a.subresource === '' && a.verb === 'get') return related(node, a, 'pods');
+        if (a.subresource === '' && (a.verb === 'list' || a.verb === 'watch')) {
+          if (a.fieldSelector?.some((r) => r.field === 'spec.nodeName' && r.operator === '=' && r.value === node))
+            return Promise.resolve(ALLOW);
+          if (a.name) return related(node, a, 'pods');
+          return Promise.resolve(noOpinion('can only list/watch pods with spec.nodeName field selector'));
+        }
+        return Promise.resolve(podWrite(a));
       }
       if (a.apiGroup === 'coordination.k8s.io' && a.resource === 'leases') {
         if (!LEASE_VERBS.has(a.verb)) return Promise.resolve(noOpinion('can only get, create, update, patch, or delete a node lease'));

@@ -1,21 +1,39 @@
 // Creates the bootstrap policy, and on every start brings existing clusters up to it the way
 // upstream's `auth reconcile` does for roles marked rbac.authorization.kubernetes.io/autoupdate:
 // missing rules, labels, annotations and subjects are added; nothing a user added is removed.
-// Aggregated roles keep their rules (the aggregation controller owns them).
+// Aggregated roles keep their rules (the aggregation controller owns them). The roles of Skiff's
+// own components are the exception: their rules are set to what this version grants, so an
+// upgrade narrows a component that used to hold more (the controller manager before each
+// controller had its own ServiceAccount).
 import type { KindDef, KubeObject } from '../../kinds/types';
 import type { Resources } from '../resource-store';
 import { ApiError } from '../status';
 import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './bootstrap-policy';
 import { componentClusterRoleBindings, componentClusterRoles } from './component-policy';
+import { controllerRoles } from './controller-policy';
 import { covers } from './rules';
 import { asBinding, asRole } from './rbac-types';
 
-export async function reconcileBootstrapPolicy(deps: { resources: Resources; clusterRoles: KindDef; clusterRoleBindings: KindDef }) {
-  for (const want of [...bootstrapClusterRoles(), ...componentClusterRoles()]) {
-    await ensure(deps.resources, deps.clusterRoles, want, (cur) => {
+export async function reconcileBootstrapPolicy(deps: {
+  resources: Resources;
+  clusterRoles: KindDef;
+  clusterRoleBindings: KindDef;
+  roles: KindDef;
+  roleBindings: KindDef;
+}) {
+  const components = componentClusterRoles();
+  const owned = new Set(components.map((r) => r.metadata.name));
+  const namespaced = controllerRoles();
+  const roles = [
+    ...[...bootstrapClusterRoles(), ...components].map((r) => [deps.clusterRoles, r] as const),
+    ...namespaced.roles.map((r) => [deps.roles, r] as const),
+  ];
+  for (const [def, want] of roles) {
+    await ensure(deps.resources, def, want, (cur) => {
       const next = mergeMeta(cur, want);
       const [have, need] = [asRole(cur), asRole(want)];
-      if (need.aggregationRule) {
+      if (owned.has(want.metadata.name)) next.rules = need.rules ?? [];
+      else if (need.aggregationRule) {
         const selectors = [...(have.aggregationRule?.clusterRoleSelectors ?? [])];
         for (const s of need.aggregationRule.clusterRoleSelectors ?? []) {
           if (!selectors.some((x) => JSON.stringify(x) === JSON.stringify(s))) selectors.push(s);
@@ -28,8 +46,12 @@ export async function reconcileBootstrapPolicy(deps: { resources: Resources; clu
       return next;
     });
   }
-  for (const want of [...bootstrapClusterRoleBindings(), ...componentClusterRoleBindings()]) {
-    await ensure(deps.resources, deps.clusterRoleBindings, want, (cur) => {
+  const bindings = [
+    ...[...bootstrapClusterRoleBindings(), ...componentClusterRoleBindings()].map((b) => [deps.clusterRoleBindings, b] as const),
+    ...namespaced.bindings.map((b) => [deps.roleBindings, b] as const),
+  ];
+  for (const [def, want] of bindings) {
+    await ensure(deps.resources, def, want, (cur) => {
       const next = mergeMeta(cur, want);
       const subjects = [...(asBinding(cur).subjects ?? [])];
       for (const s of asBinding(want).subjects ?? []) if (!subjects.some((x) => x.kind === s.kind && x.name === s.name)) subjects.push(s);
@@ -43,23 +65,24 @@ export async function reconcileBootstrapPolicy(deps: { resources: Resources; clu
 // goes through admission and validation for nothing (most of a warm start's bootstrap).
 async function ensure(resources: Resources, def: KindDef, want: KubeObject, merge: (cur: KubeObject) => KubeObject) {
   const name = want.metadata.name!;
-  let cur = await resources.get(def, undefined, name).catch((e) => {
+  const ns = want.metadata.namespace;
+  let cur = await resources.get(def, ns, name).catch((e) => {
     if (e instanceof ApiError && e.code === 404) return undefined;
     throw e;
   });
   if (!cur) {
     try {
-      await resources.create(def, undefined, structuredClone(want));
+      await resources.create(def, ns, structuredClone(want));
       return;
     } catch (e) {
       if (!(e instanceof ApiError && e.code === 409)) throw e;
     }
-    cur = await resources.get(def, undefined, name);
+    cur = await resources.get(def, ns, name);
   }
   if (cur.metadata.annotations?.['rbac.authorization.kubernetes.io/autoupdate'] === 'false') return;
   const next = merge(structuredClone(cur));
   if (JSON.stringify(next) === JSON.stringify(cur)) return;
-  await resources.update(def, undefined, name, next);
+  await resources.update(def, ns, name, next);
 }
 
 function mergeMeta(cur: KubeObject, want: KubeObject): KubeObject {

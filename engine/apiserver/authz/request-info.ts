@@ -3,6 +3,7 @@
 // or watch when no name, deletecollection for a DELETE without name), everything else a
 // non-resource request whose verb is the lower-cased method.
 import type { UserInfo } from '../../apimachinery/user-info';
+import { parseFieldSelector, type FieldRequirement } from '../../apimachinery/selectors/field-selector';
 
 export interface Attributes {
   user: UserInfo;
@@ -16,6 +17,9 @@ export interface Attributes {
   resource: string;
   subresource: string;
   name: string;
+  /** A list, watch or deletecollection's field selector (KEP-4601, authorization with selectors):
+   *  RBAC ignores it; the Node authorizer lets a node list its own pods by `spec.nodeName`. */
+  fieldSelector?: FieldRequirement[];
 }
 
 const METHOD_VERBS: Record<string, string> = { POST: 'create', GET: 'get', HEAD: 'get', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
@@ -69,7 +73,19 @@ export function requestAttributes(user: UserInfo, method: string, pathname: stri
     if (exact) a.name = exact;
   }
   if (!a.name && a.verb === 'delete') a.verb = 'deletecollection';
+  if (a.verb === 'list' || a.verb === 'watch' || a.verb === 'deletecollection')
+    a.fieldSelector = fieldRequirements(query.get('fieldSelector'));
   return a;
+}
+
+/** A selector's requirements, or none when absent or malformed (the handler then refuses it). */
+export function fieldRequirements(selector: string | null | undefined): FieldRequirement[] | undefined {
+  if (!selector) return undefined;
+  try {
+    return parseFieldSelector(selector);
+  } catch {
+    return undefined;
+  }
 }
 
 export function exactName(selector: string | null): string | undefined {

@@ -6,6 +6,8 @@ import { errors } from '../status';
 import type { Attributes } from './request-info';
 import type { RbacAuthorizer } from './rbac-authorizer';
 import { withAuthenticatedGroup } from './users';
+import { fieldRequirements } from './request-info';
+import type { FieldRequirement } from '../../apimachinery/selectors/field-selector';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
@@ -53,6 +55,7 @@ export async function answerReview(
     }
     ra.namespace = namespace;
   }
+  const fieldSelector = ra ? selectorAttributes(kind, ra) : undefined;
   const a: Attributes = ra
     ? {
         user: subject,
@@ -65,6 +68,7 @@ export async function answerReview(
         resource: str(ra.resource),
         subresource: str(ra.subresource),
         name: str(ra.name),
+        ...(fieldSelector ? { fieldSelector } : {}),
       }
     : {
         user: subject,
@@ -85,6 +89,56 @@ export async function answerReview(
     spec,
     status: { allowed: d.allowed, ...(d.reason ? { reason: d.reason } : {}) },
   };
+}
+
+/**
+ * KEP-4601: resourceAttributes.fieldSelector and labelSelector, each a rawSelector or
+ * requirements (not both), validated with upstream's wording. RBAC ignores both; the field
+ * selector reaches the Node authorizer (a node may list its own pods by spec.nodeName). As
+ * upstream, a requirement is In or NotIn with one value; anything else leaves the request
+ * without a field selector (which narrows nothing, so it is never allowed more).
+ */
+function selectorAttributes(kind: string, ra: Obj): FieldRequirement[] | undefined {
+  const problems: { field: string; reason: string; message: string }[] = [];
+  for (const name of ['fieldSelector', 'labelSelector']) {
+    const sel = obj(ra[name]);
+    if (!sel) continue;
+    const path = `spec.resourceAttributes.${name}`;
+    const raw = str(sel.rawSelector);
+    const reqs = Array.isArray(sel.requirements) ? sel.requirements : [];
+    if (raw && reqs.length)
+      problems.push({
+        field: `${path}.rawSelector`,
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${JSON.stringify(raw)}: may not specified at the same time as requirements`,
+      });
+    if (!raw && !reqs.length)
+      problems.push({
+        field: `${path}.requirements`,
+        reason: 'FieldValueRequired',
+        message: `Required value: when ${path} is specified, requirements or rawSelector is required`,
+      });
+    reqs.forEach((r, i) => {
+      if (!str(obj(r)?.key))
+        problems.push({
+          field: `${path}.requirements[${i}].key`,
+          reason: 'FieldValueRequired',
+          message: 'Required value: must be specified',
+        });
+    });
+  }
+  if (problems.length) throw errors.invalid(kind, 'authorization.k8s.io', '', problems);
+  const sel = obj(ra.fieldSelector);
+  if (!sel) return undefined;
+  if (sel.rawSelector) return fieldRequirements(str(sel.rawSelector));
+  const out: FieldRequirement[] = [];
+  for (const r of sel.requirements as unknown[]) {
+    const { key, operator, values } = obj(r) ?? {};
+    const vs = Array.isArray(values) ? values.map(String) : [];
+    if (vs.length !== 1 || (operator !== 'In' && operator !== 'NotIn')) return undefined;
+    out.push({ field: str(key), operator: operator === 'In' ? '=' : '!=', value: vs[0] });
+  }
+  return out;
 }
 
 async function rulesReview(authorizer: RbacAuthorizer, user: UserInfo, namespace: string) {

@@ -17,6 +17,7 @@ export const SCHEDULER: UserInfo = { user: 'system:kube-scheduler', groups: [AUT
 /** Service networking: the in-process side of the network agent (engine/network). */
 export const NETWORK_AGENT: UserInfo = { user: 'system:skiff:network-agent', groups: [AUTHENTICATED] };
 export const INGRESS_CONTROLLER: UserInfo = { user: 'system:skiff:ingress-controller', groups: [AUTHENTICATED] };
+export const GATEWAY_CONTROLLER: UserInfo = { user: 'system:skiff:gateway-controller', groups: [AUTHENTICATED] };
 /** The node manager's shared watches of Nodes and bound Pods (one for every in-process kubelet). */
 export const NODE_MANAGER: UserInfo = { user: 'system:skiff:node-manager', groups: [AUTHENTICATED] };
 
@@ -28,4 +29,12 @@ export function nodeUser(nodeName: string): UserInfo {
 export function nodeNameOf(u: UserInfo): string | undefined {
   if (!u.user.startsWith(NODE_USER_PREFIX) || !u.groups.includes(NODES_GROUP)) return undefined;
   return u.user.slice(NODE_USER_PREFIX.length) || undefined;
+}
+
+/** A ServiceAccount's user, as a token of it authenticates (the controllers act as theirs in kube-system). */
+export function serviceAccountUser(namespace: string, name: string): UserInfo {
+  return {
+    user: `system:serviceaccount:${namespace}:${name}`,
+    groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, AUTHENTICATED],
+  };
 }

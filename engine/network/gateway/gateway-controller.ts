@@ -28,7 +28,10 @@ export const GATEWAY_RESOURCES = {
 };
 
 export interface GatewayControllerOptions {
+  /** Reads and status writes (the controller's own, narrow identity). */
   client: KubeClient;
+  /** Installs the CRDs and the `skiff` GatewayClass (the cluster's composer); default `client`. */
+  setupClient?: KubeClient;
   log?: (line: string) => void;
   /** The ingress's listeners (Programmed once they listen; redirects name their ports). */
   httpPort: Promise<number | undefined>;
@@ -73,8 +76,9 @@ export function startGatewayController(o: GatewayControllerOptions): GatewayCont
   const informers = [classes, gateways, routes, grpcRoutes, grants, namespaces, services, slices, secrets];
 
   const ready = (async () => {
-    await installGatewayCrds(o.client, log);
-    await o.client
+    const setup = o.setupClient ?? o.client;
+    await installGatewayCrds(setup, log);
+    await setup
       .create(GATEWAY_RESOURCES.classes, undefined, {
         apiVersion: `${GATEWAY_GROUP}/v1`,
         kind: 'GatewayClass',

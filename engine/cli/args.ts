@@ -19,6 +19,7 @@ export const COMMANDS = [
   'node',
   'snapshot',
   'token',
+  'image',
   'join',
   'leave',
   'help',
@@ -115,6 +116,7 @@ const ALLOWED: Record<Command, FlagName[]> = {
   node: ['name', 'data-dir', 'help'], // parsed by node.ts (it takes positional arguments)
   snapshot: ['name', 'data-dir', 'help'], // parsed by snapshot.ts (likewise)
   token: [], // parsed by token.ts
+  image: [], // parsed by image.ts
   join: [], // parsed by join.ts
   leave: [],
   help: ['help'],

@@ -20,6 +20,7 @@ export const COMMANDS = [
   'snapshot',
   'token',
   'sa-key',
+  'image',
   'join',
   'leave',
   'help',
@@ -117,6 +118,7 @@ const ALLOWED: Record<Command, FlagName[]> = {
   snapshot: ['name', 'data-dir', 'help'], // parsed by snapshot.ts (likewise)
   token: [], // parsed by token.ts
   'sa-key': [], // parsed by sa-key.ts
+  image: [], // parsed by image.ts
   join: [], // parsed by join.ts
   leave: [],
   help: ['help'],

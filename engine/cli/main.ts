@@ -12,6 +12,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     if (command === 'snapshot') return await (await import('./snapshot')).snapshotCommand(rest, io);
     if (command === 'token') return await (await import('./token')).tokenCommand(rest, io);
     if (command === 'sa-key') return (await import('./sa-key')).saKeyCommand(rest, io);
+    if (command === 'image') return await (await import('./image')).imageCommand(rest, io);
     if (command === 'join') return await (await import('./join')).joinCommand(rest, io);
     if (command === 'leave') return await (await import('./join')).leaveCommand(rest, io);
     const flags = parseFlags(command, rest);

@@ -48,6 +48,8 @@ export interface ClusterComponentsOptions {
   apiServerPort?: number;
   /** Host ports LoadBalancer Services may take, "low-high" (default 1025-65535). */
   lbPortRange?: string;
+  /** skiff start --advertise-address: other machines' pods are routed here (engine/network/pod-routes.ts). */
+  advertiseAddress?: string;
   /** The ingress's HTTP port on 127.0.0.1 asked for (0: any); default 80, else 8080–8099, else any. */
   ingressPort?: number;
   /** The ingress's HTTPS port asked for (0: any); default 443, else 8443–8462, else any. */
@@ -125,6 +127,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
         plan: opts.network,
         apiServerPort: opts.apiServerPort,
         lbPortRange: opts.lbPortRange ? parsePortRange(opts.lbPortRange) : undefined,
+        advertiseAddress: opts.advertiseAddress,
         log,
       });
       network = net;
@@ -180,6 +183,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       startNodeManager({
         client: as(NODE_MANAGER),
         clientFor: nodeClient,
+        ipamClient: as(CONTROLLER_MANAGER),
         log,
         nodeStreams: opts.core.nodeStreams,
         docker,

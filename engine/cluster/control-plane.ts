@@ -315,6 +315,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         sandboxImage: opts.sandboxImage,
         network: nodeRuntime === 'docker' ? plan : undefined,
         apiServerPort: server.port,
+        advertiseAddress,
         lbPortRange,
         ingressPort: opts.ingressPort ?? saved?.ingressPort,
         ingressHttpsPort: opts.ingressHttpsPort ?? saved?.ingressHttpsPort,

@@ -76,11 +76,19 @@ export async function joinCluster(o: JoinOptions): Promise<{ agent: NodeAgent; s
       },
       log: o.log,
     });
-    step('agent', `node ${o.nodeName} registered, InternalIP ${hostIP}`);
+    step('agent', `node ${o.nodeName} registered, InternalIP ${hostIP}${agent.podCIDR ? `, podCIDR ${agent.podCIDR}` : ''}`);
+    // Other machines' pods (and the Services and DNS the first machine serves) are routed from here.
+    const { startPodRoutes } = await import('../network/pod-routes-controller');
+    const { Docker } = await import('../docker/dockerode');
+    const docker = new Docker();
+    const routes = agent.podCIDR
+      ? startPodRoutes({ client: agent.client, docker: () => Promise.resolve(docker), cluster: agent.cluster, self: hostIP, log: o.log })
+      : undefined;
     return {
       agent,
       server: found.server,
       stop() {
+        routes?.stop();
         agent.stop();
         releasePidFile(join(dir, 'agent.pid'));
       },
@@ -124,6 +132,16 @@ export async function leaveCluster(dataDir: string): Promise<{ nodeName?: string
     key: readFileSync(join(dir, 'node.key'), 'utf8'),
     timeoutMs: 5000,
   });
+  // The routes this machine holds to other machines' pods: read while the Node's credentials still work.
+  const { podRoutesFor } = await import('../network/pod-routes');
+  const routed = await client.list(R.nodes, undefined).then(
+    (l) =>
+      podRoutesFor(
+        l.items.filter((n) => n.metadata.name !== nodeName),
+        '',
+      ).routes.map((r) => r.cidr),
+    () => [] as string[],
+  );
   await client.delete(R.nodes, undefined, nodeName).catch(() => undefined); // unreachable or gone: leave anyway
   client.close();
   let removedContainers = 0;
@@ -132,6 +150,10 @@ export async function leaveCluster(dataDir: string): Promise<{ nodeName?: string
     const { listClusterContainers, removeClusterResources } = await import('../docker/network');
     const docker = new Docker();
     const cluster = { name: `joined-${nodeName}`, uid: `joined-${nodeName}` };
+    if (routed.length) {
+      const { removePodRoutes } = await import('../network/pod-routes-controller');
+      await removePodRoutes(docker, cluster, routed).catch(() => undefined);
+    }
     removedContainers = (await listClusterContainers(docker, cluster, { all: true })).length;
     await removeClusterResources(docker, cluster); // its containers and the pods' network on this machine
   } catch {

@@ -61,6 +61,9 @@ export interface NodeManagerOptions {
   /** A node agent on a joined machine: run only this node, Docker-backed, whatever its annotation,
    *  watching only its own Node and pods (as a kubelet does, which its node credentials allow). */
   only?: { nodeName: string; hostIP: string };
+  /** Hands joined machines' nodes their podCIDR (upstream's node IPAM, a controller-manager job:
+   *  the node manager's own identity may not patch other nodes). Absent: `client`. */
+  ipamClient?: KubeClient;
 }
 
 export interface NodeMetrics {
@@ -237,11 +240,42 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
     // The index stays taken: a re-added node gets its own CIDR from its spec.
   }
 
+  // Joined machines' nodes (run by their own agents) get a podCIDR here, as upstream's node IPAM
+  // controller hands them out: their pods' Docker network uses it and other machines route it.
+  const allocating = new Set<string>();
+  let listed = false; // every existing node's CIDR is known as taken
+  const podCIDROf = (n: KubeObject) => (n.spec as { podCIDR?: string } | undefined)?.podCIDR;
+  function allocatePodCIDR(n: KubeObject) {
+    const name = n.metadata.name!;
+    if (only || !listed || podCIDROf(n) || allocating.has(name)) return;
+    if (n.metadata.annotations?.[NODE_RUNTIME_ANNOTATION] !== 'joined') return;
+    const index = freeIndex();
+    usedIndexes.add(index);
+    allocating.add(name);
+    const cidr = podCIDRFor(index);
+    // Conditional on the version read: a concurrent allocation (another instance) wins once.
+    (opts.ipamClient ?? client)
+      .patch(R.nodes, undefined, name, 'merge', {
+        metadata: { resourceVersion: n.metadata.resourceVersion },
+        spec: { podCIDR: cidr, podCIDRs: [cidr] },
+      })
+      .then(() => log(`node ${name}: podCIDR ${cidr}`))
+      .catch((e: Error) => {
+        usedIndexes.delete(index);
+        log(`node ${name}: podCIDR: ${e.message}`);
+      })
+      .finally(() => allocating.delete(name));
+  }
+
   nodes.addHandlers({
     add: (n) => {
+      const taken = indexOfPodCIDR(podCIDROf(n));
+      if (taken !== undefined) usedIndexes.add(taken);
+      allocatePodCIDR(n);
       if (runsHere(n)) addNode(n).catch((e) => log(`node ${n.metadata.name}: ${e.message}`));
     },
     update: (_, n) => {
+      allocatePodCIDR(n);
       const k = kubelets.get(n.metadata.name!);
       if (!runsHere(n)) return removeNode(n.metadata.name!);
       if (!k) return void addNode(n).catch((e) => log(`node ${n.metadata.name}: ${e.message}`));
@@ -263,6 +297,8 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
     const i = indexOfPodCIDR(n.spec?.podCIDR);
     if (i !== undefined) usedIndexes.add(i);
   }
+  listed = true;
+  for (const n of nodes.list()) allocatePodCIDR(n);
   // Kubelets exist before the pod informer's first list, so it dispatches every pod once.
   const initial = nodes.list().filter(runsHere);
   for (let i = 0; i < initial.length; i += 32) await Promise.all(initial.slice(i, i + 32).map(addNode));

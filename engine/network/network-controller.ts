@@ -24,6 +24,7 @@ import type { PortRoute, ServiceRoute } from './table';
 import { join } from 'node:path';
 import { startPolicyController } from './policy/policy-controller';
 import { applyHostPolicy, hostPolicyTarget } from './policy/policy-host';
+import { startPodRoutes } from './pod-routes-controller';
 import { ensureAgentImage } from './agent-image';
 
 export interface NetworkControllerOptions {
@@ -44,6 +45,8 @@ export interface NetworkControllerOptions {
   apiServerPort?: number;
   /** Host ports a LoadBalancer's own ports may take (default 1025–65535). */
   lbPortRange?: PortRange;
+  /** The address other machines reach this one at (skiff start --advertise-address): joined machines' pods are routed. */
+  advertiseAddress?: string;
 }
 
 export interface NetworkController {
@@ -116,6 +119,18 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
     event: (obj, type, reason, message) => events.event(obj, type as 'Warning', reason, message),
     log,
   });
+
+  // Pods on joined machines: routes to their podCIDRs, and ours published for them (pod-routes.ts).
+  const podRoutes = o.advertiseAddress
+    ? startPodRoutes({
+        client: o.setupClient ?? o.client,
+        docker: dockerClient,
+        cluster: o.cluster,
+        self: o.advertiseAddress,
+        publish: { cidr: o.plan.subnet, nodes: (n) => n.metadata.annotations?.['skiff.dev/node-runtime'] === 'docker' },
+        log,
+      })
+    : undefined;
 
   const informersReady = Promise.all([services.start(), slices.start()]);
   informersReady.catch((e) => log(`network: informers: ${e.message}`));
@@ -301,6 +316,7 @@ export function startNetworkController(o: NetworkControllerOptions): NetworkCont
       if (retry) clearTimeout(retry);
       services.stop();
       slices.stop();
+      podRoutes?.stop();
       await policy.stop();
       listeners.close();
       await agent.then(

@@ -30,6 +30,8 @@ export interface SkiffProcessOptions {
   args?: string[];
   /** What "started" means: the node Ready (default) or the API server ready (cheaper: no kubectl). */
   ready?: 'node' | 'api';
+  /** Run skiff (and kubectl) inside this network namespace (/run/netns/<name>): a test machine's. */
+  netns?: string;
 }
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -39,11 +41,13 @@ export async function startSkiffProcess(o: SkiffProcessOptions): Promise<SkiffPr
   const env = { ...process.env, HOME: o.dir, KUBECONFIG: join(o.dir, 'kc'), ...o.env };
   const args = ['start', '--foreground', '--name', o.name, '--data-dir', o.dataDir ?? join(o.dir, 'data')];
   args.push('--kubeconfig', join(o.dir, 'kc'), '--node-runtime', o.nodeRuntime, ...(o.args ?? []));
-  const proc = spawn(process.execPath, [join(root, 'bin/skiff.mjs'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const inNs = (cmd: string, a: string[]): [string, string[]] =>
+    o.netns ? ['nsenter', [`--net=/run/netns/${o.netns}`, cmd, ...a]] : [cmd, a];
+  const proc = spawn(...inNs(process.execPath, [join(root, 'bin/skiff.mjs'), ...args]), { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout.on('data', (d) => (output += d));
   proc.stderr.on('data', (d) => (output += d));
-  const kubectl = (a: string[], input?: string) => run(kubectlPath(), a, { input, env });
+  const kubectl = (a: string[], input?: string) => run(...inNs(kubectlPath(), a), { input, env });
   const p: SkiffProcess = {
     proc,
     output: () => output,

@@ -9,6 +9,7 @@ import { createNodeStreamsRegistry } from '../../client/node-streams';
 import { AGENT_CERT_ANNOTATION, AGENT_ENDPOINT_ANNOTATION } from '../../client/remote-node-streams';
 import { startStreamsServer } from './streams-server';
 import { startCertRotation, type CertRotation } from './cert-rotation';
+import { clusterDns, ensurePodNetwork, waitPodCIDR } from './pod-network';
 
 /** The runtime annotation of a joined node: the first machine's node manager leaves it alone. */
 export const JOINED_RUNTIME = 'joined';
@@ -30,13 +31,35 @@ export interface NodeAgentOptions {
   onCertRotated?(creds: { cert: string; key: string }): void;
   /** Port of the streams endpoint (default: any free one). */
   streamsPort?: number;
+  /** Lease renewal period (default 10 s; tests shorten it with the cluster's grace period). */
+  leaseIntervalMs?: number;
+  /** How long to wait for the cluster to give the node a podCIDR (default 20 s). */
+  podCIDRTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
 export interface NodeAgent {
   client: HttpKubeClient;
+  /** The node's podCIDR its pods' network uses; undefined: the cluster gave none (pods not routable from other machines). */
+  podCIDR?: string;
+  /** The Docker pod network's identity on this machine (names.ts). */
+  cluster: { name: string; uid: string };
   rotation: CertRotation;
   stop(): void;
+}
+
+/** `docker load` of a tar stream; resolves with Docker's own lines ("Loaded image: …"). */
+async function loadImage(docker: import('dockerode'), tar: NodeJS.ReadableStream): Promise<string> {
+  const res = await docker.loadImage(tar, { quiet: true });
+  let text = '';
+  for await (const chunk of res as AsyncIterable<Buffer>) text += String(chunk);
+  const lines: string[] = [];
+  for (const l of text.split('\n').filter(Boolean)) {
+    const m = JSON.parse(l) as { stream?: string; error?: string };
+    if (m.error) throw new Error(m.error);
+    if (m.stream) lines.push(m.stream.trim());
+  }
+  return lines.join('; ');
 }
 
 export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
@@ -49,8 +72,10 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     key: o.key,
     userAgent: `skiff-node-agent/${o.nodeName}`,
   });
+  const docker = o.docker ?? new (await import('../../docker/dockerode')).Docker();
   // The endpoint the API server reaches for logs, exec, attach and port-forward (kubelet's :10250).
   const endpoint = await startStreamsServer({
+    loadImage: (tar) => loadImage(docker, tar),
     host: o.hostIP,
     port: o.streamsPort,
     caCert: o.caCert,
@@ -79,17 +104,25 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     // Registered before (a restart): this run's endpoint and certificate.
     await client.patch(R.nodes, undefined, o.nodeName, 'merge', { metadata: { annotations } });
   });
+  const cluster = { name: `joined-${o.nodeName}`, uid: `joined-${o.nodeName}` };
+  // The pods' network on this machine uses the node's podCIDR, so other machines can route to it.
+  const podCIDR = await waitPodCIDR(client, o.nodeName, o.podCIDRTimeoutMs);
+  if (podCIDR) await ensurePodNetwork(docker, cluster, podCIDR, log);
+  else log(`node ${o.nodeName}: the cluster gave no podCIDR; its pods get a network of this machine only`);
+  const dns = podCIDR ? await clusterDns(client) : undefined;
   const manager = await startNodeManager({
     client,
     log,
     only: { nodeName: o.nodeName, hostIP: o.hostIP },
     nodeStreams: registry,
+    leaseIntervalMs: o.leaseIntervalMs,
     docker: {
-      cluster: { name: `joined-${o.nodeName}`, uid: `joined-${o.nodeName}` },
+      cluster,
+      docker,
+      ...(dns ? { network: { dns: () => dns } } : {}),
       dataDir: o.dataDir,
       sandboxImage: o.sandboxImage,
       caCert: o.caCert,
-      ...(o.docker ? { docker: o.docker } : {}),
       token: async (pod, source) => {
         const ns = pod.metadata.namespace ?? 'default';
         const sa = (pod.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName || 'default';
@@ -109,6 +142,8 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   const rotation = startCertRotation({ client, nodeName: o.nodeName, cert: o.cert, onRotated: (c) => o.onCertRotated?.(c), log });
   return {
     client,
+    podCIDR,
+    cluster,
     rotation,
     stop() {
       rotation.stop();

@@ -37,6 +37,8 @@ export async function startStreamsServer(o: {
   nodeName: string;
   client: KubeClient;
   streams: () => NodeStreams | undefined;
+  /** `POST /images/load` (skiff image load): a `docker save` tar into this machine's Docker; resolves with what Docker said. */
+  loadImage?: (tar: IncomingMessage) => Promise<string>;
   log?: (line: string) => void;
 }): Promise<StreamsServer> {
   const { createPki } = await import('../../pki/create-pki');
@@ -66,6 +68,14 @@ export async function startStreamsServer(o: {
   server.on('request', (req, res) => {
     void (async () => {
       try {
+        if (req.method === 'POST' && req.url === '/images/load' && o.loadImage) {
+          const cn = (req.socket as TLSSocket).getPeerCertificate?.()?.subject?.CN;
+          if (cn !== KUBELET_CLIENT_USER) throw new HttpError(403, `user "${String(cn)}" may not load images on node ${o.nodeName}`);
+          const said = await o.loadImage(req);
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ message: said }));
+          return;
+        }
         if (!req.url?.startsWith('/logs?')) throw new HttpError(404, 'not found');
         const t = await target(req);
         const opts = { ...t.options, since: t.options.since ? new Date(t.options.since as string) : undefined };

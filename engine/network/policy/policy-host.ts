@@ -35,8 +35,14 @@ export async function hostPolicyTarget(docker: Docker, cluster: ClusterKey): Pro
   return { bridge, agentIP: ip || undefined };
 }
 
-async function ensureContainer(docker: Docker, cluster: ClusterKey, image: string): Promise<Docker.Container> {
-  const name = policyContainerName(cluster);
+/** A host-network NET_ADMIN container of `image` that only sleeps (commands run in it by exec); adopted when it exists. */
+export async function ensureHostHelper(
+  docker: Docker,
+  cluster: ClusterKey,
+  image: string,
+  name = policyContainerName(cluster),
+  component = POLICY_COMPONENT,
+): Promise<Docker.Container> {
   const imageId = (await docker.getImage(image).inspect()).Id;
   const existing = await docker
     .getContainer(name)
@@ -59,14 +65,14 @@ async function ensureContainer(docker: Docker, cluster: ClusterKey, image: strin
     Image: image,
     Entrypoint: ['sleep', '2147483647'],
     Cmd: [],
-    Labels: { ...clusterLabels(cluster), [COMPONENT_LABEL]: POLICY_COMPONENT },
+    Labels: { ...clusterLabels(cluster), [COMPONENT_LABEL]: component },
     HostConfig: { NetworkMode: 'host', CapAdd: ['NET_ADMIN'], Init: true, RestartPolicy: { Name: 'unless-stopped' } },
   });
   await c.start();
   return c;
 }
 
-async function run(docker: Docker, c: Docker.Container, cmd: string[]): Promise<{ code: number; text: string }> {
+export async function runInHelper(docker: Docker, c: Docker.Container, cmd: string[]): Promise<{ code: number; text: string }> {
   const exec = await c.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
   const stream: NodeJS.ReadableStream = await exec.start({ hijack: true, stdin: false });
   const out = new PassThrough();
@@ -86,12 +92,12 @@ async function run(docker: Docker, c: Docker.Container, cmd: string[]): Promise<
  * problem when bridged packets skip the forward hook (br_netfilter off: the rules would see nothing).
  */
 export async function applyHostPolicy(docker: Docker, cluster: ClusterKey, image: string, script: string): Promise<string | undefined> {
-  const c = await ensureContainer(docker, cluster, image);
+  const c = await ensureHostHelper(docker, cluster, image);
   await c.putArchive(await tarBuffer([{ type: 'file', path: 'policy.nft', data: Buffer.from(script), mode: 0o644 }]), { path: '/tmp' });
-  const r = await run(docker, c, ['nft', '-f', '/tmp/policy.nft']);
+  const r = await runInHelper(docker, c, ['nft', '-f', '/tmp/policy.nft']);
   if (r.code !== 0)
     throw new Error(`nft in ${policyContainerName(cluster)} exited ${r.code}: ${r.text.split('\n').slice(0, 3).join(' | ')}`);
-  const bridged = await run(docker, c, ['cat', '/proc/sys/net/bridge/bridge-nf-call-iptables']);
+  const bridged = await runInHelper(docker, c, ['cat', '/proc/sys/net/bridge/bridge-nf-call-iptables']);
   if (bridged.text !== '1')
     return 'bridged packets do not pass the IPv4 firewall on this Docker host (br_netfilter not loaded or net.bridge.bridge-nf-call-iptables=0)';
   return undefined;

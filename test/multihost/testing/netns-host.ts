@@ -1,6 +1,7 @@
 // An isolated test "machine": a Linux network namespace joined to this host by a veth pair
-// (host side 10.250.N.1, namespace side 10.250.N.2), running its own dockerd inside the namespace
-// with its own data root, exec root, pidfile and socket. dockerd is entered with
+// (host side 10.250.N.1, namespace side 10.250.N.2) — or, given a `lan` (netns-lan.ts), to that
+// LAN's switch (10.250.N.k) — running its own dockerd inside the namespace with its own data
+// root, exec root, pidfile and socket. dockerd is entered with
 // `nsenter --net` rather than `ip netns exec`: the latter remounts /sys, hiding the cgroup
 // mounts dockerd needs ("Devices cgroup isn't mounted"). Nothing leaves the machine.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -47,13 +48,20 @@ export async function netnsSkip(): Promise<string | false> {
   return false;
 }
 
-export async function createNetnsHost(tag: string): Promise<NetnsHost> {
+export interface NetnsHostOptions {
+  /** Plug into this LAN's switch (its next free address) instead of a veth to this host. */
+  lan?: { join(veth: string): Promise<{ address: string; hostAddress: string }> };
+  /** dockerd manages the namespace's iptables (NAT, FORWARD drop), as on a real machine; default off. */
+  iptables?: boolean;
+}
+
+export async function createNetnsHost(tag: string, o: NetnsHostOptions = {}): Promise<NetnsHost> {
   const n = 100 + Math.floor(Math.random() * 150);
   const name = `skmh-${tag}-${process.pid % 10000}`;
   const veth = `skv${process.pid % 100000}${tag.slice(0, 3)}`.slice(0, 15);
   const dir = `/tmp/${name}`;
-  const hostAddress = `10.250.${n}.1`;
-  const address = `10.250.${n}.2`;
+  let hostAddress = `10.250.${n}.1`;
+  let address = `10.250.${n}.2`;
   const sock = join(dir, 'docker.sock');
   let dockerd: ChildProcess | undefined;
   let cleaned = false;
@@ -89,8 +97,14 @@ export async function createNetnsHost(tag: string): Promise<NetnsHost> {
     await must('ip', ['netns', 'add', name]);
     await must('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', `${veth}p`]);
     await must('ip', ['link', 'set', `${veth}p`, 'netns', name]);
-    await must('ip', ['addr', 'add', `${hostAddress}/24`, 'dev', veth]);
-    await must('ip', ['link', 'set', veth, 'up']);
+    if (o.lan) {
+      ({ address, hostAddress } = await o.lan.join(veth));
+      host.address = address;
+      host.hostAddress = hostAddress;
+    } else {
+      await must('ip', ['addr', 'add', `${hostAddress}/24`, 'dev', veth]);
+      await must('ip', ['link', 'set', veth, 'up']);
+    }
     await must('ip', ['-n', name, 'addr', 'add', `${address}/24`, 'dev', `${veth}p`]);
     await must('ip', ['-n', name, 'link', 'set', `${veth}p`, 'up']);
     await must('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
@@ -104,7 +118,7 @@ export async function createNetnsHost(tag: string): Promise<NetnsHost> {
       '--host',
       `unix://${sock}`,
       '--bridge=none',
-      '--iptables=false',
+      `--iptables=${o.iptables ? 'true' : 'false'}`,
       '--ip6tables=false',
     ]);
     let log = '';

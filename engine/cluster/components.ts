@@ -183,7 +183,8 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       startNodeManager({
         client: as(NODE_MANAGER),
         clientFor: nodeClient,
-        ipamClient: as(CONTROLLER_MANAGER),
+        // podCIDRs are upstream's node IPAM controller's job, which runs as node-controller.
+        ipamClient: as(serviceAccountUser(CONTROLLER_ACCOUNTS_NAMESPACE, 'node-controller')),
         log,
         nodeStreams: opts.core.nodeStreams,
         docker,

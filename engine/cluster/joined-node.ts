@@ -82,7 +82,14 @@ export async function joinCluster(o: JoinOptions): Promise<{ agent: NodeAgent; s
     const { Docker } = await import('../docker/dockerode');
     const docker = new Docker();
     const routes = agent.podCIDR
-      ? startPodRoutes({ client: agent.client, docker: () => Promise.resolve(docker), cluster: agent.cluster, self: hostIP, log: o.log })
+      ? startPodRoutes({
+          client: agent.client,
+          ownNode: o.nodeName,
+          docker: () => Promise.resolve(docker),
+          cluster: agent.cluster,
+          self: hostIP,
+          log: o.log,
+        })
       : undefined;
     return {
       agent,

@@ -13,7 +13,16 @@ import { tarBuffer } from '../docker/tar';
 import { agentContainerName, type ClusterKey } from '../docker/names';
 import { ensureAgentImage } from './agent-image';
 import { ensureHostHelper, runInHelper } from './policy/policy-host';
-import { podRoutesFor, routeScript, POD_ROUTE_ANNOTATION, type PodRoute } from './pod-routes';
+import {
+  isJoinedNode,
+  parseRoutesFor,
+  podRoutesFor,
+  routeOf,
+  routeScript,
+  POD_ROUTE_ANNOTATION,
+  POD_ROUTES_FOR_ANNOTATION,
+  type PodRoute,
+} from './pod-routes';
 
 export const ROUTES_COMPONENT = 'pod-routes';
 export const routesContainerName = (c: ClusterKey) => agentContainerName(c).replace(/-net$/, '-routes');
@@ -26,6 +35,11 @@ export interface PodRoutesOptions {
   cluster: ClusterKey;
   /** This machine's address on the shared subnet (routes via it are its own). */
   self: string;
+  /**
+   * A joined machine: its node's name. It reads only its own Node (all a node may read) and takes
+   * its routes from the annotation the first machine writes there.
+   */
+  ownNode?: string;
   /** The first machine only: "<its pod network> via <self>" is written on these nodes (its Docker-backed ones). */
   publish?: { cidr: string; nodes: (node: import('../kinds/types').KubeObject) => boolean; client?: KubeClient };
   log?: (line: string) => void;
@@ -50,7 +64,7 @@ async function runScript(docker: Docker, cluster: ClusterKey, script: string, lo
 
 export function startPodRoutes(o: PodRoutesOptions): PodRoutes {
   const log = o.log ?? (() => {});
-  const nodes = createInformer(o.client, R.nodes, { log });
+  const nodes = createInformer(o.client, R.nodes, { log, ...(o.ownNode ? { fieldSelector: `metadata.name=${o.ownNode}` } : {}) });
   let applied: PodRoute[] = [];
   let appliedKey = '';
   let timer: NodeJS.Timeout | undefined;
@@ -66,8 +80,22 @@ export function startPodRoutes(o: PodRoutesOptions): PodRoutes {
       .catch((e: Error) => log(`pod routes: annotate node ${n.metadata.name}: ${e.message}`));
   };
 
+  /** The first machine hands each joined machine its routes (it may not list Nodes itself). */
+  const handOut = () => {
+    for (const n of nodes.list().filter(isJoinedNode)) {
+      const at = routeOf(n)?.via;
+      if (!at) continue;
+      const want = JSON.stringify(podRoutesFor(nodes.list(), at));
+      if (n.metadata.annotations?.[POD_ROUTES_FOR_ANNOTATION] === want) continue;
+      (o.publish!.client ?? o.client)
+        .patch(R.nodes, undefined, n.metadata.name!, 'merge', { metadata: { annotations: { [POD_ROUTES_FOR_ANNOTATION]: want } } })
+        .catch((e: Error) => log(`pod routes: hand routes to node ${n.metadata.name}: ${e.message}`));
+    }
+  };
+
   async function apply(force: boolean) {
-    const { routes, podRanges } = podRoutesFor(nodes.list(), o.self);
+    if (o.publish) handOut();
+    const { routes, podRanges } = o.ownNode ? parseRoutesFor(nodes.list()[0]) : podRoutesFor(nodes.list(), o.self);
     const key = JSON.stringify({ routes, podRanges });
     if (!force && key === appliedKey) return;
     const drop = applied.filter((a) => !routes.some((r) => r.cidr === a.cidr)).map((a) => a.cidr);

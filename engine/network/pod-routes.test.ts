@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../kinds/types';
-import { podRoutesFor, routeOf, routeScript, POD_ROUTE_ANNOTATION } from './pod-routes';
+import { parseRoutesFor, podRoutesFor, routeOf, routeScript, POD_ROUTE_ANNOTATION, POD_ROUTES_FOR_ANNOTATION } from './pod-routes';
 
 const node = (name: string, o: { runtime?: string; route?: string; cidr?: string; ip?: string }): KubeObject => ({
   apiVersion: 'v1',
@@ -65,5 +65,22 @@ describe('pod routes across machines', () => {
     const leave = routeScript([], ['10.244.2.0/24'], [], 'skiff-c-routes');
     assert.doesNotMatch(leave, /insert rule|route replace/);
     assert.match(leave, /nft delete rule ip nat POSTROUTING handle \$h/);
+  });
+  it('a joined machine reads its routes from its own Node; anything but a plain CIDR or address is dropped', () => {
+    const node = (v: string): KubeObject => ({ metadata: { name: 'b', annotations: { [POD_ROUTES_FOR_ANNOTATION]: v } } });
+    const handed = JSON.stringify({
+      routes: [
+        { cidr: '10.200.0.0/16', via: '10.250.1.2' },
+        { cidr: '10.0.0.0/8; reboot', via: '10.250.1.2' },
+        { cidr: '10.244.3.0/24', via: '$(id)' },
+      ],
+      podRanges: ['10.200.0.0/16', '10.244.2.0/24', '`id`'],
+    });
+    assert.deepEqual(parseRoutesFor(node(handed)), {
+      routes: [{ cidr: '10.200.0.0/16', via: '10.250.1.2' }],
+      podRanges: ['10.200.0.0/16', '10.244.2.0/24'],
+    });
+    assert.deepEqual(parseRoutesFor(node('not json')), { routes: [], podRanges: [] });
+    assert.deepEqual(parseRoutesFor(undefined), { routes: [], podRanges: [] });
   });
 });

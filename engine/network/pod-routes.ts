@@ -47,6 +47,32 @@ export function podRoutesFor(nodes: KubeObject[], self: string): { routes: PodRo
 }
 
 /**
+ * On a joined machine's node, written by the first machine: that machine's routes and the
+ * cluster's pod ranges as JSON. A node may read only its own Node object (the Node authorizer,
+ * KEP-4601), so a joined machine learns the others' ranges from here, not by listing Nodes.
+ */
+export const POD_ROUTES_FOR_ANNOTATION = 'skiff.dev/pod-routes';
+
+/** The routes annotation read back; anything not a plain CIDR or address is dropped (it reaches a shell script). */
+export function parseRoutesFor(node: KubeObject | undefined): { routes: PodRoute[]; podRanges: string[] } {
+  try {
+    const v = JSON.parse(node?.metadata.annotations?.[POD_ROUTES_FOR_ANNOTATION] ?? '{}') as { routes?: unknown; podRanges?: unknown };
+    const routes = (Array.isArray(v.routes) ? (v.routes as Partial<PodRoute>[]) : [])
+      .filter((r) => typeof r.cidr === 'string' && typeof r.via === 'string' && CIDR.test(r.cidr) && IP.test(r.via))
+      .map((r) => ({ cidr: r.cidr!, via: r.via! }));
+    const podRanges = (Array.isArray(v.podRanges) ? (v.podRanges as unknown[]) : []).filter(
+      (c): c is string => typeof c === 'string' && CIDR.test(c),
+    );
+    return { routes, podRanges };
+  } catch {
+    return { routes: [], podRanges: [] };
+  }
+}
+
+/** Whether a node is a joined machine's (its routes are handed to it in POD_ROUTES_FOR_ANNOTATION). */
+export const isJoinedNode = (node: KubeObject) => node.metadata.annotations?.[RUNTIME_ANNOTATION] === JOINED;
+
+/**
  * The script (busybox sh, ip, nft) run in the host's network namespace: replace the wanted routes,
  * delete `drop`ped ones, and (re)insert one rule tagged `tag` at the head of Docker's
  * iptables-nft chains — DOCKER-USER accepts pod range → pod range, nat POSTROUTING returns before

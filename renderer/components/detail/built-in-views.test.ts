@@ -51,6 +51,19 @@ const samples: Record<string, { obj: KubeObject; section?: string; action?: stri
     obj: { kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'default' }, spec: { parentRefs: [{ name: 'gw' }] } },
     section: 'httproute-section',
   },
+  'CustomResourceDefinition.apiextensions.k8s.io': {
+    obj: {
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'widgets', kind: 'Widget' },
+        versions: [{ name: 'v1', served: true, storage: true }],
+      } as never,
+    },
+    section: 'crd-open-list',
+  },
 };
 
 function services(state: Partial<AppState> = { profile: 'p' }): Services {

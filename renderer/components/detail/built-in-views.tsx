@@ -1,4 +1,5 @@
 // The detail views of built-in kinds, registered in the kind → {section, actions} map.
+import { CrdSection } from './crd-section';
 import { DataSection } from './data-section';
 import { DeploymentSection, WorkloadActions } from './deployment-section';
 import { createKindViews, type KindViews } from './kind-views';
@@ -41,6 +42,7 @@ export function builtInKindViews(): KindViews {
   );
   v.register([{ group: 'networking.k8s.io', kind: 'Ingress' }], { section: ({ obj }) => <IngressSection obj={obj} /> });
   v.register([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }], { section: ({ obj }) => <HttpRouteSection obj={obj} /> });
+  v.register([{ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' }], { section: ({ obj }) => <CrdSection crd={obj} /> });
   return v;
 }
 

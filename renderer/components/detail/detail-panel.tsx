@@ -8,6 +8,7 @@ import { useObject } from '../../state/use-object';
 import { useObjectEvents } from '../../state/use-object-events';
 import { ErrorBox } from '../error-box';
 import { detailViews } from './built-in-views';
+import { CustomResourceSection } from './custom-resource-section';
 import { DeleteDialog } from './delete-dialog';
 import { EventsSection } from './events-section';
 import type { KindViews } from './kind-views';
@@ -61,6 +62,7 @@ export function DetailPanel({ selection, liveRow, views = detailViews }: { selec
           <>
             {error && <ErrorBox error={error} title="Showing the last known state" />}
             {props && view?.section?.(props)}
+            <CustomResourceSection obj={obj} resource={resource} />
             <MetaSection obj={obj} />
             <ConditionsSection conditions={obj.status?.conditions} />
             <EventsSection live={events} />

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { K8sError, errorFromResponse } from '../k8s/errors';
-import { conflictSummary, fieldConflicts } from './apply-conflicts';
+import { parseDocument } from 'yaml';
+import { conflictDiagnostics, conflictSummary, fieldConflicts } from './apply-conflicts';
 
 const status = {
   kind: 'Status',
@@ -34,4 +35,36 @@ test('a server-side apply 409 becomes field conflicts, described per manager', (
 test('other errors, a resourceVersion conflict included, are not field conflicts', () => {
   assert.equal(fieldConflicts(new K8sError('the object has been modified', 409, 'Conflict', '')), undefined);
   assert.equal(fieldConflicts(new Error('x')), undefined);
+});
+
+test('each conflict is placed on the line of its field, list items found by their keys', () => {
+  const text = [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: p',
+    '  labels:',
+    '    app.kubernetes.io/name: web',
+    'spec:',
+    '  containers:',
+    '  - name: a',
+    '    image: one',
+    '  - name: b',
+    '    image: two',
+    '    ports:',
+    '    - containerPort: 80',
+    '      protocol: TCP',
+    '',
+  ].join('\n');
+  const doc = parseDocument(text);
+  const lines = conflictDiagnostics(text, doc, [
+    { field: '.spec.containers[name="b"].image', manager: '"kubectl"' },
+    { field: '.spec.containers[name="b"].ports[containerPort=80,protocol="TCP"].protocol', manager: '"helm"' },
+    { field: '.metadata.labels.app.kubernetes.io/name', manager: '"kustomize"' },
+  ]).map((d) => [d.line, d.message]);
+  assert.deepEqual(lines, [
+    [12, '.spec.containers[name="b"].image is managed by "kubectl": Force apply takes it over'],
+    [15, '.spec.containers[name="b"].ports[containerPort=80,protocol="TCP"].protocol is managed by "helm": Force apply takes it over'],
+    [6, '.metadata.labels.app.kubernetes.io/name is managed by "kustomize": Force apply takes it over'],
+  ]);
 });

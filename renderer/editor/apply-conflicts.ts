@@ -1,6 +1,8 @@
 // Server-side apply conflicts, read from the 409 Status: which fields, owned by which manager,
 // in words the editor shows next to its Force button.
+import type { Document } from 'yaml';
 import { K8sError } from '../k8s/errors';
+import { diagnosticAt, type EditorDiagnostic } from './yaml-errors';
 
 /** The field manager the app applies as (what `kubectl get --show-managed-fields` shows). */
 export const EDITOR_FIELD_MANAGER = 'skiff';
@@ -27,4 +29,9 @@ export function conflictSummary(conflicts: FieldConflict[]): string {
   const parts = [...byManager].map(([m, fields]) => `${fields.join(', ')} (managed by ${m})`);
   const n = conflicts.length;
   return `Server-side apply conflict: your manifest changes ${n === 1 ? 'a field' : `${n} fields`} another manager owns: ${parts.join('; ')}. Force apply takes them over; or leave them out of your text.`;
+}
+
+/** Each conflict on the line of its field, naming the manager that owns it. */
+export function conflictDiagnostics(text: string, doc: Document, conflicts: FieldConflict[]): EditorDiagnostic[] {
+  return conflicts.map((c) => diagnosticAt(text, doc, c.field, `${c.field} is managed by ${c.manager}: Force apply takes it over`));
 }

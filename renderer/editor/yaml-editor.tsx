@@ -13,7 +13,8 @@ import { CodeView, type CodeHandle } from './code-view';
 import { DiffView } from './diff-view';
 import { ManifestError, targetOf, toYaml, withResourceVersion, type Target } from './manifest';
 import { applyServerSide, submit, type EditorMode } from './submit';
-import { conflictSummary, fieldConflicts, type FieldConflict } from './apply-conflicts';
+import { conflictDiagnostics, conflictSummary, fieldConflicts, type FieldConflict } from './apply-conflicts';
+import { ConflictTable } from './conflict-table';
 import { defaultTemplate, skeletonFor, templateFor, templateKinds, type TemplateKind } from './templates';
 import { parseManifest, serverDiagnostics, type EditorDiagnostic } from './yaml-errors';
 
@@ -251,8 +252,10 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
     } catch (e) {
       const conflicts = fieldConflicts(e);
       setOwnership(conflicts);
-      if (conflicts) setStatus({ text: conflictSummary(conflicts), tone: 'bad', source: 'action' });
-      else reportServerError(text, e, p.doc);
+      if (conflicts && p.doc) {
+        setServerErrors(conflictDiagnostics(text, p.doc, conflicts));
+        setStatus({ text: conflictSummary(conflicts), tone: 'bad', source: 'action' });
+      } else reportServerError(text, e, p.doc);
     } finally {
       setBusy(false);
     }
@@ -394,6 +397,7 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
           ))}
         </ul>
       )}
+      {ownership && <ConflictTable conflicts={ownership} />}
       <div className={`editor-status ${status.tone}`} data-testid="editor-status" role="status">
         {status.text || (dirty ? 'Not applied yet.' : '')}
       </div>

@@ -1,6 +1,7 @@
 // Errors placed on lines: YAML syntax errors from the `yaml` parser, and server errors
 // (strict decoding, Invalid causes) mapped to the line of the field they name.
-import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
+import { parseDocument, visit, type Document, type YAMLError } from 'yaml';
+import { offsetOfPath, parseFieldPath } from './field-path';
 import type { K8sError } from '../k8s/errors';
 
 export interface EditorDiagnostic {
@@ -102,56 +103,23 @@ function unclosedQuote(text: string, doc: Document, e: YAMLError): EditorDiagnos
   return diag(text, start, `Missing closing ${mark} quote: the string opened on line ${line} never ends.`, 'yaml');
 }
 
-/** "spec.template.spec.containers[0].foo" -> ["spec","template","spec","containers",0,"foo"] */
-export function parseFieldPath(path: string): Array<string | number> {
-  const out: Array<string | number> = [];
-  for (const part of path.split('.')) {
-    const m = /^([^[]*)((?:\[[^\]]*\])*)$/.exec(part);
-    if (!m) {
-      out.push(part);
-      continue;
-    }
-    if (m[1]) out.push(m[1]);
-    for (const idx of m[2].matchAll(/\[([^\]]*)\]/g)) out.push(/^\d+$/.test(idx[1]) ? Number(idx[1]) : idx[1]);
-  }
-  return out;
-}
+export { parseFieldPath, offsetOfPath } from './field-path';
 
-/** Offset of the deepest key (or item) of `path` that exists in the document; -1 if none. */
-export function offsetOfPath(doc: Document, path: Array<string | number>): number {
-  let node: Node | null | undefined = doc.contents as Node | null;
-  let at = -1;
-  for (const seg of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(seg));
-      if (!pair) break;
-      if (isScalar(pair.key) && pair.key.range) at = pair.key.range[0];
-      node = pair.value as Node | null;
-    } else if (isSeq(node)) {
-      // Lists of named items (containers[name]) are matched by their name field.
-      const item = typeof seg === 'number' ? node.items[seg] : node.items.find((i) => isMap(i) && String(i.get('name')) === seg);
-      if (!item) break;
-      const r = (item as Node).range;
-      if (r) at = r[0];
-      node = item as Node;
-    } else break;
-  }
-  return at;
+/** A diagnostic on the line of the field the server names (the top of the text when it is not there). */
+export function diagnosticAt(text: string, doc: Document, field: string | undefined, message: string): EditorDiagnostic {
+  const at = field ? offsetOfPath(doc, parseFieldPath(field)) : -1;
+  return diag(text, at < 0 ? 0 : at, message, 'server');
 }
 
 /** Turns a server error (dry-run or apply) into diagnostics on the lines it names. */
 export function serverDiagnostics(text: string, err: K8sError, doc?: Document): EditorDiagnostic[] {
   const d = doc ?? parseDocument(text);
-  const place = (field: string | undefined, message: string) => {
-    const at = field ? offsetOfPath(d, parseFieldPath(field.replace(/^\.+/, ''))) : -1;
-    return diag(text, at < 0 ? 0 : at, message, 'server');
-  };
   const out: EditorDiagnostic[] = [];
   const seen = new Set<string>();
   const add = (field: string | undefined, message: string) => {
     if (seen.has(message)) return;
     seen.add(message);
-    out.push(place(field, message));
+    out.push(diagnosticAt(text, d, field, message));
   };
   for (const c of err.causes) {
     const message =

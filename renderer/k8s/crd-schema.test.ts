@@ -33,12 +33,16 @@ test('schemaAt follows properties, list items and map values; unknown fields hav
 });
 
 test('fieldRows lists every field in order with its path, depth and description', () => {
-  const { rows, more } = fieldRows({ size: 3, ports: [{ port: 80 }], labels: { a: 'b' }, extra: null }, schemaAt(schema, ['spec']), 'spec');
+  const { rows, more } = fieldRows(
+    { size: 3, ports: [{ port: 80 }], labels: { a: 'b' }, extra: null, empty: '' },
+    schemaAt(schema, ['spec']),
+    'spec',
+  );
   assert.equal(more, 0);
   assert.deepEqual(
     rows.map((r) => [r.path, r.depth, r.value ?? r.summary, r.description]),
     [
-      ['spec', 0, '{4}', 'What the user wants.'],
+      ['spec', 0, '{5}', 'What the user wants.'],
       ['spec.size', 1, '3', 'How many.'],
       ['spec.ports', 1, '[1]', undefined],
       ['spec.ports[0]', 2, '{1}', undefined],
@@ -46,6 +50,7 @@ test('fieldRows lists every field in order with its path, depth and description'
       ['spec.labels', 1, '{1}', undefined],
       ['spec.labels.a', 2, 'b', 'A label value.'],
       ['spec.extra', 1, 'null', undefined],
+      ['spec.empty', 1, '""', undefined],
     ],
   );
 });

@@ -90,7 +90,8 @@ export interface FieldRow {
   description?: string;
 }
 
-const scalarText = (v: unknown) => (typeof v === 'string' ? v : v === null ? 'null' : JSON.stringify(v));
+// An empty string is shown quoted, so it does not read as a missing value.
+const scalarText = (v: unknown) => (typeof v === 'string' ? v || '""' : v === null ? 'null' : JSON.stringify(v));
 
 /** The object's fields in reading order, each with its schema description when the CRD has one. */
 export function fieldRows(value: unknown, schema: SchemaNode | undefined, key: string, limit = 400): { rows: FieldRow[]; more: number } {

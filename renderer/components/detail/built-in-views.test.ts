@@ -148,3 +148,38 @@ test("an Ingress on a local cluster links its host on the cluster's ingress port
   });
   assert.match(html, /<a href="http:\/\/web\.localhost:18080\/" target="_blank" rel="noopener noreferrer"/);
 });
+
+test("an HTTPRoute's panel shows each parent's Accepted and ResolvedRefs, with the reason when one failed", () => {
+  const obj: KubeObject = {
+    kind: 'HTTPRoute',
+    metadata: { name: 'r', namespace: 'default' },
+    spec: { parentRefs: [{ name: 'gw' }] },
+    status: {
+      parents: [
+        {
+          parentRef: { name: 'gw' },
+          conditions: [
+            { type: 'Accepted', status: 'True', reason: 'Accepted' },
+            { type: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound', message: 'Service default/nope not found' },
+          ],
+        },
+      ],
+    },
+  };
+  const resource = {
+    group: 'gateway.networking.k8s.io',
+    version: 'v1',
+    name: 'httproutes',
+    kind: 'HTTPRoute',
+    namespaced: true,
+    verbs: [],
+    shortNames: [],
+  };
+  const html = render(
+    builtInKindViews()
+      .find(resource.group, 'HTTPRoute')
+      ?.section?.({ obj, resource, events: [], reload: () => {} }),
+  );
+  assert.match(html, /data-type="Accepted" data-status="True"/);
+  assert.match(html, /data-type="ResolvedRefs" data-status="False"[^>]*>ResolvedRefs ✗ BackendNotFound: Service default\/nope not found/);
+});

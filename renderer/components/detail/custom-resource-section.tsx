@@ -118,7 +118,7 @@ export function CustomResourceSection({ obj, resource }: { obj: KubeObject; reso
       {table && <PrinterColumns table={table} />}
       <h3>Fields</h3>
       <div className="muted small" style={{ marginBottom: 4 }}>
-        {root?.description ? `${obj.kind}: ${root.description} ` : ''}Descriptions from the CRD {crd.metadata.name}.
+        {root?.description ? `${obj.kind}: ${root.description} ` : ''}Served by the CRD {crd.metadata.name}.
       </div>
       {fields.map(([k, v]) => (
         <FieldTree key={k} name={k} value={v} schema={schemaAt(root, [k])} />

@@ -72,6 +72,44 @@ export function IngressSection({ obj }: { obj: KubeObject }) {
   );
 }
 
+type Condition = { type: string; status: string; reason?: string; message?: string };
+type Parent = { parentRef?: { name?: string; namespace?: string; sectionName?: string }; conditions?: Condition[] };
+
+/** What each parent Gateway said of the route: Accepted (it attached) and ResolvedRefs (its backends exist). */
+function ParentStatus({ route }: { route: KubeObject }) {
+  const parents = (route.status as { parents?: Parent[] } | undefined)?.parents ?? [];
+  if (!parents.length) return <div className="muted small">No Gateway has reported on this route yet.</div>;
+  return (
+    <>
+      {parents.map((p) => {
+        const ref = p.parentRef ?? {};
+        const name = `${ref.namespace ? ref.namespace + '/' : ''}${ref.name ?? '?'}${ref.sectionName ? ` (${ref.sectionName})` : ''}`;
+        return (
+          <div key={name} className="small" data-testid="route-parent" data-gateway={ref.name}>
+            Gateway {name}:{' '}
+            {['Accepted', 'ResolvedRefs'].map((type) => {
+              const c = p.conditions?.find((x) => x.type === type);
+              const ok = c?.status === 'True';
+              return (
+                <span
+                  key={type}
+                  className={c ? (ok ? 'tone-ok' : 'tone-bad') : 'muted'}
+                  data-testid="route-condition"
+                  data-type={type}
+                  data-status={c?.status ?? 'Unknown'}
+                  title={c?.message}
+                >
+                  {type} {c ? (ok ? '✓' : `✗ ${c.reason ?? ''}${c.message ? `: ${c.message}` : ''}`) : '…'}{' '}
+                </span>
+              );
+            })}
+          </div>
+        );
+      })}
+    </>
+  );
+}
+
 /** The route's parent Gateways, read every 10 s (their listeners decide scheme and host names). */
 function useGateways(route: KubeObject): Map<string, KubeObject> {
   const client = useK8s();
@@ -104,19 +142,10 @@ export function HttpRouteSection({ obj }: { obj: KubeObject }) {
   const ports = useIngressPorts();
   const gateways = useGateways(obj);
   const urls = httpRouteUrls(obj, gateways, ports);
-  type Parent = { parentRef?: { name?: string }; conditions?: { type: string; status: string; message?: string }[] };
-  const parents = ((obj.status as { parents?: Parent[] } | undefined)?.parents ?? []).map((p) => ({
-    name: p.parentRef?.name ?? '?',
-    accepted: p.conditions?.find((c) => c.type === 'Accepted'),
-  }));
   return (
     <section data-testid="httproute-section">
       <h3>URLs</h3>
-      {parents.map((p) => (
-        <div key={p.name} className={`small ${p.accepted?.status === 'True' ? 'tone-ok' : 'tone-bad'}`}>
-          Gateway {p.name}: {p.accepted?.status === 'True' ? 'accepted' : (p.accepted?.message ?? 'not accepted yet')}
-        </div>
-      ))}
+      <ParentStatus route={obj} />
       <UrlTable
         urls={urls}
         namespace={obj.metadata.namespace ?? 'default'}

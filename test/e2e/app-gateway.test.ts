@@ -1,7 +1,8 @@
 // The HTTPRoute panel against the built-in Gateway (issue 18), in Chromium with a Docker node: a
 // Gateway of class skiff and an HTTPRoute for gw-web.localhost; the route's panel shows its parent's
 // Accepted and ResolvedRefs, links http://gw-web.localhost:<ingress port>/ with its backend ready,
-// and that link, opened by the browser, answers from the pod. A route to a missing Service says so.
+// and that link, opened by the browser, answers from the pod; the overview lists it. A route to a
+// missing Service says so.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -128,6 +129,11 @@ await describeDocker('HTTPRoute panel with the built-in Gateway', () => {
     assert.equal(popup.url(), want);
     assert.equal((await popup.locator('body').innerText()).trim(), PAGE);
     await popup.close();
+
+    await page.keyboard.press('Escape');
+    await page.getByTestId('nav-overview').click();
+    await page.locator(`[data-testid="overview-url"][href="${want}"]`).waitFor({ timeout: 20_000 });
+    await page.getByTestId('nav-httproutes').click();
   });
 
   test('a route to a missing Service: its panel says ResolvedRefs failed and why', async () => {

@@ -23,7 +23,7 @@ Commands:
   node        add, remove, stop, start or list simulated nodes (skiff node --help)
   snapshot    save or restore every object of a cluster (skiff snapshot --help)
   token       create, list or delete tokens other machines join with (skiff token --help)
-  sa-key      rotate the service-account token signing key (skiff sa-key --help)
+  sa-key      rotate or retire service-account token signing keys (skiff sa-key --help)
   image       load an image from this machine's Docker into joined machines' (skiff image --help)
   join        make this machine a node of a cluster elsewhere (skiff join --help)
   leave       stop this machine's node agent and forget the cluster it joined

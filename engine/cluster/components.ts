@@ -170,6 +170,9 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
     }
     const { startNodeManager, createSimulatedNodes } = await trace.span('import kubelet', () => import('../kubelet/index'));
     // Typed apart so `network` rides along: the node manager spreads these into each Docker runtime.
+    // A key rotation (sa-key-watch.ts) makes every local pod's token renewed at its next refresh.
+    let keysChangedAt = 0;
+    opts.core.serviceAccountTokens.onKeysChanged(() => (keysChangedAt = Date.now()));
     const docker: NonNullable<NodeManagerOptions['docker']> & { network?: DockerPodNetwork } = {
       cluster: opts.clusterRef ?? opts.clusterName,
       dataDir: opts.dataDir,
@@ -177,6 +180,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       subnet: opts.network?.subnet,
       caCert: opts.core.caCert,
       token: (pod, source) => podToken(nodeClient((pod.spec as { nodeName?: string } | undefined)?.nodeName ?? ''), pod, source),
+      signingKeyChangedAt: () => keysChangedAt,
       ...(podNetwork ? { network: podNetwork } : {}),
     };
     const nodeManager = await trace.span('node manager', () =>

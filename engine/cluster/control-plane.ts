@@ -282,6 +282,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     throw err;
   }
   step('apiserver', server.url);
+  // `skiff sa-key rotate|retire` applies to this running server (no restart).
+  const keyWatch = server.core
+    ? (await import('../pki/sa-key-watch')).watchSigningKeys({ pkiDir: pki.dir, tokens: server.core.serviceAccountTokens, log })
+    : undefined;
   if (advertiseAddress)
     step(
       'advertise',
@@ -331,6 +335,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         `${nodes} ${nodeRuntime} node(s), scheduler, controllers${components.network ? ', service networking' : ''}${components.ingressPort ? `, ingress on http://127.0.0.1:${components.ingressPort}` : ''}`,
       );
     } catch (err) {
+      keyWatch?.stop();
       await server.close().catch(() => {});
       await store.close().catch(() => {});
       throw err;
@@ -372,6 +377,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     writePrivateFile(paths.kubeconfig, kubeconfigYaml(entries));
     trace.mark('kubeconfig written');
   } catch (err) {
+    keyWatch?.stop();
     await server.close().catch(() => {});
     await store.close().catch(() => {});
     dataDirError(err, paths.dir);
@@ -406,6 +412,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       (stopping ??= (async () => {
         try {
           control?.close();
+          keyWatch?.stop();
           await components?.stop();
           await server.close();
         } finally {

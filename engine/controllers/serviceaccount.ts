@@ -78,6 +78,7 @@ export function createServiceAccountTokenController(deps: ServiceAccountDeps): C
   const accounts = informers.informer(R.serviceaccounts);
   const queue = createWorkQueue({ sync, onError: (k, e) => log(`serviceaccount-token ${k}: ${(e as Error).message}`) });
   const tokens = deps.serviceAccountTokens;
+  let stopped = false;
 
   async function sync(key: string) {
     const { ns, name } = splitKey(key);
@@ -118,6 +119,10 @@ export function createServiceAccountTokenController(deps: ServiceAccountDeps): C
       if (!tokens) log('serviceaccount-token: no signing key given; token Secrets stay empty');
       const k = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
       secrets.addHandlers({ add: (s) => queue.add(k(s)), update: (_a, s) => queue.add(k(s)) });
+      // A retired key (`skiff sa-key retire`, or its time ran out): its tokens are reissued now.
+      tokens?.onKeysChanged(() => {
+        if (!stopped) for (const s of secrets.list()) queue.add(k(s));
+      });
       accounts.addHandlers({
         delete: (sa) => {
           for (const s of secrets.list()) {
@@ -127,7 +132,10 @@ export function createServiceAccountTokenController(deps: ServiceAccountDeps): C
         },
       });
     },
-    stop: () => queue.stop(),
+    stop: () => {
+      stopped = true;
+      queue.stop();
+    },
   };
 }
 

@@ -57,7 +57,10 @@ export interface NodeManagerOptions {
    */
   owner?: string;
   /** Settings for nodes annotated `skiff.dev/node-runtime: docker`. */
-  docker?: Pick<DockerRuntimeOptions, 'cluster' | 'dataDir' | 'sandboxImage' | 'subnet' | 'caCert' | 'docker' | 'token' | 'network'>;
+  docker?: Pick<
+    DockerRuntimeOptions,
+    'cluster' | 'dataDir' | 'sandboxImage' | 'subnet' | 'caCert' | 'docker' | 'token' | 'signingKeyChangedAt' | 'network'
+  >;
   /** A node agent on a joined machine: run only this node, Docker-backed, whatever its annotation,
    *  watching only its own Node and pods (as a kubelet does, which its node credentials allow). */
   only?: { nodeName: string; hostIP: string };

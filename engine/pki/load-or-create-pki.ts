@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePrivateDir, writePrivateFile } from './private-file';
 import { verifyClientCert } from './verify-client';
-import { loadOrCreateSigningKey, previousVerifyKeys } from './service-account-tokens';
+import { loadOrCreateSigningKey, previousVerifyKeys } from './sa-key-files';
 import { SERVER_DNS, type Pki, type PkiOptions } from './types';
 
 export interface StoredPki extends Pki {

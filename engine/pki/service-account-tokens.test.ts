@@ -5,14 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
-import {
-  createServiceAccountTokens,
-  generateSigningKey,
-  loadOrCreateSigningKey,
-  previousVerifyKeys,
-  RETIRED_KEY_KEEP_MS,
-  rotateSigningKey,
-} from './service-account-tokens';
+import { createServiceAccountTokens, generateSigningKey } from './service-account-tokens';
+import { loadOrCreateSigningKey, previousVerifyKeys, RETIRED_KEY_KEEP_MS, rotateSigningKey } from './sa-key-files';
 import { authenticate } from '../apiserver/authn/authn';
 
 const payload = (tok: string) => JSON.parse(Buffer.from(tok.split('.')[1], 'base64url').toString()) as Record<string, unknown>;

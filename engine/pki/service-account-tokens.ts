@@ -5,9 +5,6 @@
 // (apiserver/service-account-authn.ts). Claims as upstream: bound tokens carry `kubernetes.io`,
 // legacy Secret tokens the flat `kubernetes.io/serviceaccount/*` claims and no expiry.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { ensurePrivateDir, writePrivateFile } from './private-file';
 
 export const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 /** The issuer of Secret-based tokens, as upstream's legacy token generator writes it. */
@@ -63,6 +60,22 @@ export interface ServiceAccountTokens {
   verify(token: string, now?: Date): TokenClaims | undefined;
   /** The public keys tokens verify with (the JWKS document's `keys`). */
   jwks(): { keys: Jwk[] };
+  /**
+   * Live key rotation: sign with `privateKey` from now on and verify only with it and `verifyKeys`
+   * (a token whose key left the set is refused at once, even one verified before). Throws, changing
+   * nothing, when a key is not P-256. Returns false when the set is the same as before.
+   */
+  setKeys(keys: SigningKeys): boolean;
+  /** Called after each change of keys (legacy token Secrets are reissued, kubelets renew). */
+  onKeysChanged(listener: () => void): void;
+  /** The kid tokens are signed with now. */
+  signingKeyId(): string;
+}
+
+export interface SigningKeys {
+  privateKey: string | KeyObject;
+  /** Earlier signing keys (public or private PEM) whose tokens still verify. */
+  verifyKeys?: Array<string | KeyObject>;
 }
 
 const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
@@ -85,40 +98,15 @@ const isP256 = (k: KeyObject) => k.asymmetricKeyType === 'ec' && k.asymmetricKey
  * still verify until they expire (key rotation, as kube-apiserver's --service-account-key-file
  * beside --service-account-signing-key-file). The JWKS lists them all.
  */
-export function createServiceAccountTokens(opts: {
-  privateKey: string | KeyObject;
-  issuer?: string;
-  verifyKeys?: Array<string | KeyObject>;
-}): ServiceAccountTokens {
-  const priv = typeof opts.privateKey === 'string' ? createPrivateKey(opts.privateKey) : opts.privateKey;
-  if (!isP256(priv)) throw new Error('the service-account signing key must be an ECDSA P-256 private key');
-  const pub = createPublicKey(priv);
-  const kid = keyId(pub);
+export function createServiceAccountTokens(opts: SigningKeys & { issuer?: string }): ServiceAccountTokens {
   const issuer = opts.issuer ?? SERVICE_ACCOUNT_ISSUER;
-  const headerOf = (k: string) => b64url(JSON.stringify({ alg: 'ES256', kid: k }));
-  const header = headerOf(kid);
-  const jwkOf = (p: KeyObject, k: string): Jwk => ({
-    ...(p.export({ format: 'jwk' }) as Omit<Jwk, 'kid' | 'alg' | 'use'>),
-    kid: k,
-    alg: 'ES256',
-    use: 'sig',
-  });
-  // The header each key's tokens carry → that key: a lookup, not a parse, per token.
-  const keys = new Map<string, KeyObject>([[header, pub]]);
-  const jwks: Jwk[] = [jwkOf(pub, kid)];
-  for (const v of opts.verifyKeys ?? []) {
-    const p = createPublicKey(v);
-    if (!isP256(p)) throw new Error('a service-account verification key must be an ECDSA P-256 key');
-    const k = keyId(p);
-    if (keys.has(headerOf(k))) continue;
-    keys.set(headerOf(k), p);
-    jwks.push(jwkOf(p, k));
-  }
+  let set = keySet(opts);
+  const listeners: Array<() => void> = [];
   const verified = new Map<string, TokenClaims>();
 
   function check(token: string): TokenClaims | undefined {
     const parts = token.split('.');
-    const key = parts.length === 3 ? keys.get(parts[0]) : undefined;
+    const key = parts.length === 3 ? set.keys.get(parts[0]) : undefined;
     if (!key) return undefined;
     const ok = verify(
       'sha256',
@@ -168,8 +156,8 @@ export function createServiceAccountTokens(opts: {
           sub,
         };
       }
-      const body = `${header}.${b64url(JSON.stringify(claims))}`;
-      return `${body}.${b64url(sign('sha256', Buffer.from(body), { key: priv, dsaEncoding: 'ieee-p1363' }))}`;
+      const body = `${set.header}.${b64url(JSON.stringify(claims))}`;
+      return `${body}.${b64url(sign('sha256', Buffer.from(body), { key: set.priv, dsaEncoding: 'ieee-p1363' }))}`;
     },
 
     verify(token, now = new Date()) {
@@ -186,8 +174,56 @@ export function createServiceAccountTokens(opts: {
       return c;
     },
 
-    jwks: () => ({ keys: jwks }),
+    jwks: () => ({ keys: set.jwks }),
+
+    setKeys(keys) {
+      const next = keySet(keys);
+      if (next.jwks.map((k) => k.kid).join() === set.jwks.map((k) => k.kid).join()) return false;
+      set = next;
+      // A cached verification may be of a key that just left the set.
+      verified.clear();
+      for (const l of listeners) l();
+      return true;
+    },
+    onKeysChanged: (l) => void listeners.push(l),
+    signingKeyId: () => set.jwks[0].kid,
   };
+}
+
+interface KeySet {
+  priv: KeyObject;
+  /** The header this key's tokens carry. */
+  header: string;
+  /** Header → public key: a lookup, not a parse, per token. */
+  keys: Map<string, KeyObject>;
+  /** The signing key's first. */
+  jwks: Jwk[];
+}
+
+const headerOf = (kid: string) => b64url(JSON.stringify({ alg: 'ES256', kid }));
+const jwkOf = (p: KeyObject, kid: string): Jwk => ({
+  ...(p.export({ format: 'jwk' }) as Omit<Jwk, 'kid' | 'alg' | 'use'>),
+  kid,
+  alg: 'ES256',
+  use: 'sig',
+});
+
+function keySet(k: SigningKeys): KeySet {
+  const priv = typeof k.privateKey === 'string' ? createPrivateKey(k.privateKey) : k.privateKey;
+  if (!isP256(priv)) throw new Error('the service-account signing key must be an ECDSA P-256 private key');
+  const pub = createPublicKey(priv);
+  const kid = keyId(pub);
+  const keys = new Map<string, KeyObject>([[headerOf(kid), pub]]);
+  const jwks: Jwk[] = [jwkOf(pub, kid)];
+  for (const v of k.verifyKeys ?? []) {
+    const p = createPublicKey(v);
+    if (!isP256(p)) throw new Error('a service-account verification key must be an ECDSA P-256 key');
+    const id = keyId(p);
+    if (keys.has(headerOf(id))) continue;
+    keys.set(headerOf(id), p);
+    jwks.push(jwkOf(p, id));
+  }
+  return { priv, header: headerOf(kid), keys, jwks };
 }
 
 type Json = Record<string, unknown>;
@@ -228,68 +264,6 @@ function claimsOf(payload: unknown, issuer: string): TokenClaims | undefined {
     exp: c.exp,
     nbf: c.nbf,
   };
-}
-
-/** Reads the ES256 signing key (PKCS#8 PEM) at `path`, creating it (0600) when missing. A key in
- *  an older format (the HMAC secret Skiff once used) is replaced: tokens it signed are refused. */
-export function loadOrCreateSigningKey(path: string): string {
-  if (existsSync(path)) {
-    const text = readFileSync(path, 'utf8');
-    if (text.includes('-----BEGIN')) {
-      try {
-        createServiceAccountTokens({ privateKey: text });
-        return text;
-      } catch {
-        // not a P-256 key: replaced below
-      }
-    }
-  }
-  const pem = generateSigningKey();
-  ensurePrivateDir(dirname(path));
-  writePrivateFile(path, pem);
-  return pem;
-}
-
-interface PreviousKey {
-  publicKey: string;
-  /** After this (ISO time) no token it signed can still be valid: it is dropped. */
-  retireAt: string;
-}
-
-/** Longer than any bound token lives (TokenRequest's cap is 48 h), so none dies with the old key. */
-export const RETIRED_KEY_KEEP_MS = 49 * 3600_000;
-
-/**
- * Key rotation: the current signing key's public half is kept in `previousFile` (verifying
- * until RETIRED_KEY_KEEP_MS from now) and a new signing key replaces it at `path`. Legacy
- * Secret tokens, which never expire, are reissued by the token controller once their key retires.
- */
-export function rotateSigningKey(path: string, previousFile: string, now = new Date()): string {
-  const current = loadOrCreateSigningKey(path);
-  const list = readPreviousKeys(previousFile, now);
-  list.push({
-    publicKey: createPublicKey(current).export({ type: 'spki', format: 'pem' }) as string,
-    retireAt: new Date(now.getTime() + RETIRED_KEY_KEEP_MS).toISOString(),
-  });
-  writePrivateFile(previousFile, JSON.stringify(list, null, 2) + '\n');
-  const next = generateSigningKey();
-  writePrivateFile(path, next);
-  return next;
-}
-
-/** The public keys of earlier signing keys still within their time (a damaged file holds none). */
-export function previousVerifyKeys(previousFile: string, now = new Date()): string[] {
-  return readPreviousKeys(previousFile, now).map((k) => k.publicKey);
-}
-
-function readPreviousKeys(file: string, now: Date): PreviousKey[] {
-  if (!existsSync(file)) return [];
-  try {
-    const list = JSON.parse(readFileSync(file, 'utf8')) as PreviousKey[];
-    return Array.isArray(list) ? list.filter((k) => typeof k?.publicKey === 'string' && Date.parse(k.retireAt) > now.getTime()) : [];
-  } catch {
-    return [];
-  }
 }
 
 export function generateSigningKey(): string {

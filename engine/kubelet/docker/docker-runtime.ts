@@ -39,6 +39,8 @@ export interface DockerRuntimeOptions {
   lookup?: ObjectLookup;
   /** A service-account token bound to the pod, via TokenRequest (projected volumes; pod-tokens.ts renews them). */
   token?: RequestPodToken;
+  /** When the cluster's service-account signing key last changed (ms): older pod tokens are renewed. */
+  signingKeyChangedAt?: () => number;
   caCert?: string;
   pvcPath?: (namespace: string, claim: string) => Promise<string | undefined>;
   log?: (line: string) => void;
@@ -127,7 +129,7 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
   const { pleg, removeOwn } = outside;
 
   const podDir = (uid: string) => join(o.dataDir, 'pods', uid);
-  const podTokens = createPodTokens({ request: o.token });
+  const podTokens = createPodTokens({ request: o.token, keysChangedAt: o.signingKeyChangedAt });
   const tokenFor = (pod: KubeObject) => (source: TokenSource) => podTokens.get(pod, source);
   const stopVolumeRefresh = startVolumeRefresh({
     pods,

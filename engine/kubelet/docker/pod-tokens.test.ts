@@ -61,3 +61,19 @@ test('pod tokens: concurrent asks share one request', async () => {
   assert.deepEqual(got, ['t1', 't1', 't1']);
   assert.equal(api.asked.length, 1);
 });
+
+test('pod tokens: a signing key change renews every token at its next refresh', async () => {
+  const clock = { t: 1_000_000 };
+  const api = fakeApi(clock);
+  let keysChangedAt = 0;
+  const tokens = createPodTokens({ request: api.request, now: () => clock.t, keysChangedAt: () => keysChangedAt });
+  const src = { expirationSeconds: 3607 };
+  assert.equal(await tokens.get(pod('a'), src), 't1');
+  clock.t += 1000;
+  assert.equal(await tokens.get(pod('a'), src), 't1');
+  keysChangedAt = clock.t; // `skiff sa-key rotate`
+  clock.t += 1;
+  assert.equal(await tokens.get(pod('a'), src), 't2', 'renewed: signed with the new key');
+  clock.t += 1000;
+  assert.equal(await tokens.get(pod('a'), src), 't2', 'and kept after that');
+});

@@ -3,6 +3,8 @@
 // of a token's life has passed or it is a day old, as upstream's kubelet does. The volume
 // refresh loop asks every few seconds and rewrites the token file only when the token changed.
 // A failed renewal keeps the old token while it is still valid and tries again next time.
+// Unlike upstream, tokens are also renewed at once after the cluster's signing key changes
+// (`skiff sa-key rotate`), so retiring the old key strands no pod on a token it signed.
 import type { KubeObject } from '../../kinds/types';
 
 export interface TokenSource {
@@ -33,11 +35,19 @@ interface Held {
   failedAt?: number;
 }
 
-export function createPodTokens(deps: { request?: RequestPodToken; now?: () => number }): PodTokens {
+export function createPodTokens(deps: {
+  request?: RequestPodToken;
+  now?: () => number;
+  /** When the signing key last changed (ms since the epoch): tokens asked for before are renewed. */
+  keysChangedAt?: () => number;
+}): PodTokens {
   const now = deps.now ?? Date.now;
   const held = new Map<string, Held>();
   const fresh = (h: Held, n: number) =>
-    h.issued !== undefined && n < h.issuedAt + 0.8 * (h.issued.expiresAt.getTime() - h.issuedAt) && n - h.issuedAt < MAX_AGE_MS;
+    h.issued !== undefined &&
+    n < h.issuedAt + 0.8 * (h.issued.expiresAt.getTime() - h.issuedAt) &&
+    n - h.issuedAt < MAX_AGE_MS &&
+    h.issuedAt >= (deps.keysChangedAt?.() ?? 0);
   const valid = (h: Held, n: number) => (h.issued && h.issued.expiresAt.getTime() > n ? h.issued.token : undefined);
 
   return {

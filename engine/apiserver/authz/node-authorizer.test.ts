@@ -148,6 +148,14 @@ void test('a kubelet reads only what pods bound to its node use, and writes only
     assert.equal((await scheduler.list(R.nodes, undefined)).items.length, 2);
     const kcm = createInProcessClient(c.core, { user: CONTROLLER_MANAGER });
     await refused(kcm.create(R.nodes, undefined, { metadata: { name: 'c' } }), 'User "system:kube-controller-manager" cannot create');
+
+    // Deleting Nodes: never another's (the attack: a node knocking others out of the cluster);
+    // its own, as `skiff leave` does (a deliberate difference: upstream's system:node role grants
+    // no delete on nodes, though its NodeRestriction admits this one).
+    await refused(a.delete(R.nodes, undefined, 'b'), 'node "a" is not allowed to modify node "b"');
+    assert.equal((await admin.get(R.nodes, undefined, 'b')).metadata.name, 'b', 'node b is still there');
+    await a.delete(R.nodes, undefined, 'a');
+    await assert.rejects(admin.get(R.nodes, undefined, 'a'), (e: unknown) => isStatus(e, 404));
   } finally {
     await c.close();
   }

@@ -57,6 +57,8 @@ export interface RunningApp {
   launchUrl: string;
   /** The launch URL that opens the app at an app route (`--open`). */
   launchUrlFor(route?: string): string;
+  /** The same on this launch's own host name, skiff-<random>.localhost (what a browser is given). */
+  browserLaunchUrlFor(route?: string): string;
   port: number;
   dataDir: string;
   clusters: ClusterManager;
@@ -136,6 +138,7 @@ export async function startApp(o: StartAppOptions = {}): Promise<RunningApp> {
     url: s.url,
     launchUrl: s.launchUrl,
     launchUrlFor: (route) => s.launchUrlFor(route),
+    browserLaunchUrlFor: (route) => s.browserLaunchUrlFor(route),
     port: s.port,
     dataDir,
     clusters,
@@ -263,9 +266,12 @@ export async function main(
     io.err(`skiff: cannot start the app: ${(err as Error).message}`);
     return 1;
   }
-  const launchUrl = app.launchUrlFor(flags.route);
+  // The browser gets this launch's own host name, so the session cookie reaches no other
+  // loopback page; the 127.0.0.1 link is for browsers that do not resolve *.localhost.
+  const launchUrl = app.browserLaunchUrlFor(flags.route);
   io.out(`Skiff is running at ${launchUrl}`);
   io.out('Open that link once (it carries a one-time token). Ctrl+C stops the app; clusters keep running.');
+  io.out(`If your browser cannot open *.localhost addresses, use this one instead: ${app.launchUrlFor(flags.route)}`);
   const launchPage = flags.open && hasDisplay(io.env) ? openLaunchPage(dataDir, launchUrl, (l) => io.err(`skiff: ${l}`)) : undefined;
 
   const sig = await new Promise<NodeJS.Signals>((resolve) => {

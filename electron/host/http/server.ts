@@ -41,6 +41,12 @@ export interface HostServer {
   launchUrl: string;
   /** The launch URL that opens the app at an app route (launch-route.ts), or launchUrl without one. */
   launchUrlFor(route?: string): string;
+  /**
+   * The same on this launch's own host name (http://skiff-<random>.localhost:<port>), for a
+   * browser: its cookie then reaches no other loopback page (session.ts). The Electron window
+   * keeps 127.0.0.1 (its cookie jar is its own).
+   */
+  browserLaunchUrlFor(route?: string): string;
   close(): Promise<void>;
 }
 
@@ -108,7 +114,7 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
       if (!opts.kubeProxy) return sendText(res, 404, 'no kube proxy in this host');
       return opts.kubeProxy.handle(req, res);
     }
-    files.serve(req, res, port);
+    files.serve(req, res, session.hosts(port));
   }
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
@@ -150,12 +156,16 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
   log(`host: serving ${opts.staticDir} at ${url}`);
 
   let closing: Promise<void> | undefined;
-  const launchUrl = `${url}/?${LAUNCH_TOKEN_PARAM}=${encodeURIComponent(session.launchToken)}`;
+  const launchAt = (origin: string, route?: string) =>
+    `${origin}/?${LAUNCH_TOKEN_PARAM}=${encodeURIComponent(session.launchToken)}` +
+    (route ? `&${LAUNCH_ROUTE_PARAM}=${encodeURIComponent(route)}` : '');
+  const launchUrl = launchAt(url);
   return {
     port,
     url,
     launchUrl,
-    launchUrlFor: (route) => (route ? `${launchUrl}&${LAUNCH_ROUTE_PARAM}=${encodeURIComponent(route)}` : launchUrl),
+    launchUrlFor: (route) => launchAt(url, route),
+    browserLaunchUrlFor: (route) => launchAt(`http://${session.launchHost}:${port}`, route),
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         opts.api.close?.();

@@ -128,3 +128,20 @@ test('only Sec-Fetch-Site same-origin or none is accepted', () => {
     assert.ok('status' in s.launch(req(`/?token=${s.launchToken}`, { 'sec-fetch-site': site }), { port: PORT }), site);
   }
 });
+
+test('each launch has its own skiff-<random>.localhost host; another launch’s name or port is not ours', () => {
+  const s = createSession();
+  const other = createSession();
+  assert.match(s.launchHost, /^skiff-[0-9a-f]{16}\.localhost$/);
+  assert.notEqual(s.launchHost, other.launchHost);
+  const cookie = `skiff_session=${s.cookieValue}`;
+  const own = `${s.launchHost}:${PORT}`;
+  assert.equal(s.checkRequest(req('/', { cookie, host: own, origin: `http://${own}` }), { port: PORT }), null);
+  assert.ok(!('status' in s.launch(req(`/?token=${s.launchToken}`, { host: own }), { port: PORT })), 'the launch URL works there');
+  for (const host of [`${other.launchHost}:${PORT}`, `${s.launchHost}:${PORT + 1}`, `other.localhost:${PORT}`])
+    assert.equal(s.checkRequest(req('/', { cookie, host }), { port: PORT })?.status, 403, host);
+  // A page on our name but another port (cookies are not port-scoped, so it has the cookie).
+  for (const origin of [`http://${s.launchHost}:${PORT + 1}`, `http://${other.launchHost}:${PORT}`])
+    assert.equal(s.checkRequest(req('/api/app', { cookie, host: own, origin }), { port: PORT })?.status, 403, origin);
+  assert.deepEqual(s.hosts(PORT), [`127.0.0.1:${PORT}`, `localhost:${PORT}`, own]);
+});

@@ -9,6 +9,11 @@
 // then exchanged once by the page (POST /api/session) for the secret. Every request
 // also needs our own Host (DNS rebinding), our own Origin when present, and
 // Sec-Fetch-Site same-origin or none when present.
+// In a browser the app opens on a host name of its own per launch, skiff-<random>.localhost
+// (browsers resolve *.localhost to loopback): the cookie is then host-only to that name, so it is
+// never sent to a page on 127.0.0.1 or localhost at any port (a pod's page through port-forward),
+// nor to another launch. 127.0.0.1 and localhost stay accepted for the Electron window and for
+// browsers that do not resolve such names.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { normalizeLaunchRoute } from './launch-route';
@@ -41,6 +46,10 @@ export interface Session {
   readonly secret: string;
   /** The Set-Cookie header value that hands out the cookie. */
   readonly setCookie: string;
+  /** This launch's own host name, skiff-<random>.localhost. */
+  readonly launchHost: string;
+  /** Host headers (host:port) this session accepts. */
+  hosts(port: number): string[];
   /** Host, origin, fetch-site and cookie checks (renderer files). null when the request may proceed. */
   checkRequest(req: IncomingMessage, opts: { port: number }): Refusal | null;
   /** checkRequest plus the session secret (API, kube proxy, WebSocket upgrades). */
@@ -59,7 +68,9 @@ export const LAUNCH_FRAGMENT = 'skiff-launch';
 /** The fragment parameter carrying the route to open (percent-encoded). */
 export const ROUTE_FRAGMENT = 'skiff-route';
 
-export function createSession(opts: { secret?: string; launchToken?: string; cookieValue?: string } = {}): Session {
+export function createSession(opts: { secret?: string; launchToken?: string; cookieValue?: string; launchHost?: string } = {}): Session {
+  const launchHost = opts.launchHost ?? `skiff-${randomBytes(8).toString('hex')}.localhost`;
+  const hosts = (port: number) => [...allowedHosts(port), `${launchHost}:${port}`];
   const cookieValue = opts.cookieValue ?? randomBytes(32).toString('base64url');
   const secret = opts.secret ?? randomBytes(32).toString('base64url');
   const launchToken = opts.launchToken ?? randomBytes(32).toString('base64url');
@@ -68,7 +79,7 @@ export function createSession(opts: { secret?: string; launchToken?: string; coo
 
   function originChecks(req: IncomingMessage, port: number, anySite = false): Refusal | null {
     const host = req.headers.host;
-    if (!host || !allowedHosts(port).includes(host.toLowerCase())) {
+    if (!host || !hosts(port).includes(host.toLowerCase())) {
       return { status: 403, message: `Forbidden: unexpected Host header; ${OPEN_HINT}` };
     }
     const site = req.headers['sec-fetch-site'];
@@ -82,7 +93,7 @@ export function createSession(opts: { secret?: string; launchToken?: string; coo
       return upgrade ? { status: 403, message: 'Forbidden: WebSocket upgrade without an Origin header' } : null;
     }
     if (
-      !allowedHosts(port)
+      !hosts(port)
         .map((h) => `http://${h}`)
         .includes(origin.toLowerCase())
     ) {
@@ -108,6 +119,8 @@ export function createSession(opts: { secret?: string; launchToken?: string; coo
     cookieValue,
     secret,
     setCookie,
+    launchHost,
+    hosts,
     checkRequest: (req, { port }) => checkRequest(req, port),
     checkApi(req, { port }) {
       const refused = checkRequest(req, port);
@@ -160,6 +173,7 @@ export function createSession(opts: { secret?: string; launchToken?: string; coo
   };
 }
 
+/** The loopback names every session accepts (its own launch host comes on top: Session.hosts). */
 export function allowedHosts(port: number): string[] {
   return [`127.0.0.1:${port}`, `localhost:${port}`];
 }

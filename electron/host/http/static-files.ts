@@ -30,18 +30,19 @@ export function contentType(file: string): string {
   return TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
-export function htmlSecurityHeaders(port: number): Record<string, string> {
+/** hosts: the Host values (host:port) the app is served under; WebSockets may go to each. */
+export function htmlSecurityHeaders(hosts: string[]): Record<string, string> {
   return {
     'Content-Security-Policy':
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
-      `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`,
+      `connect-src 'self' ${hosts.map((h) => `ws://${h}`).join(' ')}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
   };
 }
 
 export interface StaticFiles {
-  serve(req: IncomingMessage, res: ServerResponse, port: number): void;
+  serve(req: IncomingMessage, res: ServerResponse, hosts: string[]): void;
 }
 
 export function createStaticFiles(staticDir: string): StaticFiles {
@@ -62,7 +63,7 @@ export function createStaticFiles(staticDir: string): StaticFiles {
     stream.pipe(res);
   }
 
-  function sendIndex(req: IncomingMessage, res: ServerResponse, port: number) {
+  function sendIndex(req: IncomingMessage, res: ServerResponse, hosts: string[]) {
     const index = join(root, 'index.html');
     const st = statFile(index);
     if (!st) {
@@ -71,15 +72,15 @@ export function createStaticFiles(staticDir: string): StaticFiles {
         'Content-Type': 'text/html; charset=utf-8',
         'Content-Length': Buffer.byteLength(text),
         'Cache-Control': 'no-store',
-        ...htmlSecurityHeaders(port),
+        ...htmlSecurityHeaders(hosts),
       });
       return void res.end(req.method === 'HEAD' ? undefined : text);
     }
-    sendFile(req, res, index, st.size, { 'Cache-Control': 'no-cache', ...htmlSecurityHeaders(port) });
+    sendFile(req, res, index, st.size, { 'Cache-Control': 'no-cache', ...htmlSecurityHeaders(hosts) });
   }
 
   return {
-    serve(req, res, port) {
+    serve(req, res, hosts) {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         return sendText(res, 405, `Method ${req.method} not allowed here; the app's pages are read with GET`, { Allow: 'GET, HEAD' });
       }
@@ -94,7 +95,7 @@ export function createStaticFiles(staticDir: string): StaticFiles {
       if (isTraversal(rawPath) || isTraversal(path) || path.includes('\0') || path.includes('\\')) {
         return sendText(res, 403, 'Forbidden: the path leaves the app directory');
       }
-      if (path === '/' || path === '/index.html') return sendIndex(req, res, port);
+      if (path === '/' || path === '/index.html') return sendIndex(req, res, hosts);
       const file = resolve(root, '.' + path);
       if (!inside(root, file)) return sendText(res, 403, 'Forbidden: the path leaves the app directory');
       const st = statFile(file);
@@ -103,11 +104,11 @@ export function createStaticFiles(staticDir: string): StaticFiles {
         if (!inside(realRoot(), realpathSync(file))) return sendText(res, 403, 'Forbidden: the path leaves the app directory');
         const isHtml = extname(file).toLowerCase() === '.html';
         const cache = path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
-        return sendFile(req, res, file, st.size, { 'Cache-Control': cache, ...(isHtml ? htmlSecurityHeaders(port) : {}) });
+        return sendFile(req, res, file, st.size, { 'Cache-Control': cache, ...(isHtml ? htmlSecurityHeaders(hosts) : {}) });
       }
       // A missing asset is a 404, not the app page (which the browser would refuse as a script anyway).
       if (path.startsWith('/assets/')) return sendText(res, 404, `Not found: ${path}`);
-      return sendIndex(req, res, port);
+      return sendIndex(req, res, hosts);
     },
   };
 }

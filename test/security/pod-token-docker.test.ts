@@ -1,18 +1,23 @@
 // A real pod's service-account token (issue 12, finding 6; issue 11: pod tokens via
 // TokenRequest): the kubelet writes an hour-long token bound to the pod, one per projected
 // audience; an outside checker confirms it through TokenReview; once the pod is gone, so is
-// the token. (Renewal at 80 % of the life: engine/kubelet/docker/pod-tokens.test.ts.)
+// the token. (Renewal at 80 % of the life: engine/kubelet/docker/pod-tokens.test.ts.) After
+// `skiff sa-key rotate` the kubelet renews the pod's token with the new key at once, so retiring
+// the old key leaves the pod a working token while the old one is refused.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dockerSkip } from '../docker/docker-available';
 import { BUSYBOX_IMAGE } from '../docker/images';
 import { startDockerCluster, waitFor, type DockerCluster } from '../docker/docker-cluster';
+import { join } from 'node:path';
+import { retireSigningKeys, rotateSigningKey } from '../../engine/pki/sa-key-files';
 
 const skip = await dockerSkip();
+const NAME = `pt${process.pid}`;
 let c: DockerCluster;
 
 before(async () => {
-  if (!skip) c = await startDockerCluster(`pt${process.pid}`, 'skiff-docker-podtoken-');
+  if (!skip) c = await startDockerCluster(NAME, 'skiff-docker-podtoken-');
 });
 after(async () => {
   if (!skip) await c?.stop();
@@ -77,5 +82,42 @@ test(
     const gone = await review(token);
     assert.notEqual(gone.authenticated, true);
     assert.match(String(gone.error), /invalidated/);
+  },
+);
+
+const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()) as { kid: string }).kid;
+
+test(
+  'after a key rotation the running pod gets a token of the new key; once the old key retires its old token is refused',
+  { skip },
+  async () => {
+    const r = await c.kubectl(['run', 'rotated', `--image=${BUSYBOX_IMAGE}`, '--restart=Never', '--', 'sleep', '3600']);
+    assert.equal(r.code, 0, r.stderr);
+    await waitFor(
+      'pod rotated Running',
+      async () => ((await c.podJSON('rotated')) as { status?: { phase?: string } }).status?.phase === 'Running',
+    );
+    const token = async () => {
+      const x = await c.kubectl(['exec', 'rotated', '--', 'cat', '/var/run/secrets/kubernetes.io/serviceaccount/token']);
+      assert.equal(x.code, 0, x.stderr);
+      return x.stdout.trim();
+    };
+    const authenticated = async (t: string) => {
+      const body = JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: t } });
+      const x = await c.kubectl(['create', '--raw', '/apis/authentication.k8s.io/v1/tokenreviews', '-f', '-'], { input: body });
+      assert.equal(x.code, 0, x.stderr);
+      return (JSON.parse(x.stdout) as { status: { authenticated?: boolean } }).status.authenticated === true;
+    };
+    const old = await token();
+    const pki = join(c.dir, NAME, 'pki');
+    rotateSigningKey(join(pki, 'sa.key'), join(pki, 'sa-previous.json')); // what `skiff sa-key rotate` does
+    const renewed = await waitFor('the pod token renewed with the new key', async () => {
+      const t = await token();
+      return kidOf(t) !== kidOf(old) && t;
+    });
+    assert.ok(await authenticated(old), 'the old token still works during the overlap');
+    retireSigningKeys(join(pki, 'sa-previous.json')); // `skiff sa-key retire`
+    await waitFor('the old token refused', async () => !(await authenticated(old)));
+    assert.ok(await authenticated(renewed), "the pod's current token works");
   },
 );

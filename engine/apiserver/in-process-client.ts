@@ -79,7 +79,8 @@ export function createInProcessClient(core: ApiCore, opts: InProcessClientOption
       const filter = buildFilter(deps, def, query({ labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector }));
       const r = await resources.list(def, nsOf(def, ns), { filter, limit: opts.limit, continueToken: opts.continue });
       // Listed objects are shared with the API server's cache: hand out copies.
-      return { items: structuredClone(r.items), resourceVersion: r.resourceVersion, continue: r.continueToken };
+      const items = opts.metadataOnly ? r.items.map(metadataCopy) : structuredClone(r.items);
+      return { items, resourceVersion: r.resourceVersion, continue: r.continueToken };
     },
 
     async create(res, ns, obj, opts = {}) {
@@ -178,7 +179,7 @@ export function createInProcessClient(core: ApiCore, opts: InProcessClientOption
             filter,
             resourceVersion: opts.resourceVersion,
             allowBookmarks: opts.allowBookmarks,
-            encodeObject: (obj: KubeObject) => structuredClone(obj),
+            encodeObject: opts.metadataOnly ? metadataCopy : (obj: KubeObject) => structuredClone(obj),
           },
           {
             event: (type, obj) => {
@@ -208,4 +209,9 @@ export function createInProcessClient(core: ApiCore, opts: InProcessClientOption
       };
     },
   };
+}
+
+/** What a metadata-only reader gets: its own copy of the metadata, not of (large) specs. */
+function metadataCopy(obj: KubeObject): KubeObject {
+  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: structuredClone(obj.metadata) };
 }

@@ -20,6 +20,8 @@ export interface InformerOptions {
   retryMs?: number;
   /** What to keep of each object (client-go's SetTransform), e.g. metadata only. */
   transform?: (obj: KubeObject) => KubeObject;
+  /** Asks the client for metadata only (see ListOptions.metadataOnly). */
+  metadataOnly?: boolean;
   log?: (line: string) => void;
 }
 
@@ -57,7 +59,11 @@ export function createInformer(client: KubeClient, res: ResourceRef, opts: Infor
   const emitDelete = (o: KubeObject) => handlers.forEach((h) => h.delete?.(o));
 
   async function relist() {
-    const r = await client.list(res, opts.namespace, { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector });
+    const r = await client.list(res, opts.namespace, {
+      labelSelector: opts.labelSelector,
+      fieldSelector: opts.fieldSelector,
+      metadataOnly: opts.metadataOnly,
+    });
     const seen = new Set<string>();
     for (const item of r.items) {
       const obj = transform(item);
@@ -83,7 +89,13 @@ export function createInformer(client: KubeClient, res: ResourceRef, opts: Infor
     watch = client.watch(
       res,
       opts.namespace,
-      { resourceVersion: rv, labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector, allowBookmarks: true },
+      {
+        resourceVersion: rv,
+        labelSelector: opts.labelSelector,
+        fieldSelector: opts.fieldSelector,
+        allowBookmarks: true,
+        metadataOnly: opts.metadataOnly,
+      },
       (type, raw) => {
         if (type === 'ERROR') return; // followed by onClose with the reason
         const obj = type === 'BOOKMARK' ? raw : transform(raw);

@@ -37,6 +37,9 @@ export interface ListOptions {
   fieldSelector?: string;
   limit?: number;
   continue?: string;
+  /** Items need only apiVersion, kind and metadata (client-go's metadata client); a client may
+   *  still send whole objects. */
+  metadataOnly?: boolean;
 }
 
 export interface ListResult<T = KubeObject> {
@@ -67,6 +70,8 @@ export interface WatchOptions {
   labelSelector?: string;
   fieldSelector?: string;
   allowBookmarks?: boolean;
+  /** As ListOptions.metadataOnly. */
+  metadataOnly?: boolean;
 }
 
 export interface WatchHandle {

@@ -109,7 +109,7 @@ export function createGarbageCollector(deps: ControllerDeps, opts: GarbageCollec
   function watch(res: ApiResource) {
     const key = `${res.group}/${res.plural}`;
     if (informers.has(key)) return Promise.resolve();
-    const inf = createInformer(client, res, { transform: metadataOnly, log });
+    const inf = createInformer(client, res, { transform: metadataOnly, metadataOnly: true, log });
     informers.set(key, inf);
     inf.addHandlers({ add: (o) => index(res, o), update: (_, o) => index(res, o), delete: removed });
     return inf.start().catch((e) => log(`garbage collector: ${res.plural}: ${(e as Error).message}`));

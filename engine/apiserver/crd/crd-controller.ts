@@ -81,28 +81,37 @@ export function createCrdController(deps: CrdControllerDeps) {
   }
 
   async function writeStatus(crd: KubeObject, names: NamesVerdict): Promise<void> {
+    // Most syncs change nothing: checking the listed copy first spares reading and parsing
+    // every CRD (each can hold megabytes of schema) again on each CRD event.
+    if (!nextStatus(crd, names)) return;
     await resources.mutate(
       crdDef,
       undefined,
       crd.metadata.name!,
       (cur) => {
-        const status = cur.status ?? {};
-        const conditions: any[] = [...(status.conditions ?? [])];
-        setCondition(conditions, 'NamesAccepted', names.accepted, names.reason, names.message);
-        if (names.accepted) setCondition(conditions, 'Established', true, 'InitialNamesAccepted', 'the initial names have been accepted');
-        else if (!conditions.some((c) => c.type === 'Established' && c.status === 'True'))
-          setCondition(conditions, 'Established', false, 'NotAccepted', 'not all names are accepted');
-        const acceptedNames = names.accepted ? acceptedNamesOf(cur) : (status.acceptedNames ?? { kind: '', plural: '' });
-        // A new storage version joins storedVersions (objects may now be stored in it).
-        const storage = (cur.spec?.versions ?? []).find((v: any) => v.storage)?.name;
-        const stored: string[] = status.storedVersions ?? [];
-        const storedVersions = storage && !stored.includes(storage) ? [...stored, storage] : stored;
-        const next = { ...status, acceptedNames, conditions, storedVersions };
-        if (deepEqual(next, status)) return cur;
-        return { ...cur, status: next };
+        const status = nextStatus(cur, names);
+        return status ? { ...cur, status } : cur;
       },
       { subresource: 'status' },
     );
+  }
+
+  /** The status the CRD should have, or undefined when it has it already. */
+  function nextStatus(cur: KubeObject, names: NamesVerdict): Record<string, unknown> | undefined {
+    const status = cur.status ?? {};
+    const conditions: any[] = [...(status.conditions ?? [])];
+    setCondition(conditions, 'NamesAccepted', names.accepted, names.reason, names.message);
+    if (names.accepted) setCondition(conditions, 'Established', true, 'InitialNamesAccepted', 'the initial names have been accepted');
+    else if (!conditions.some((c) => c.type === 'Established' && c.status === 'True'))
+      setCondition(conditions, 'Established', false, 'NotAccepted', 'not all names are accepted');
+    const acceptedNames = names.accepted ? acceptedNamesOf(cur) : (status.acceptedNames ?? { kind: '', plural: '' });
+    // A new storage version joins storedVersions (objects may now be stored in it).
+    const versions: { name?: string; storage?: boolean }[] = cur.spec?.versions ?? [];
+    const storage = versions.find((v) => v.storage)?.name;
+    const stored: string[] = status.storedVersions ?? [];
+    const storedVersions = storage && !stored.includes(storage) ? [...stored, storage] : stored;
+    const next: Record<string, unknown> = { ...status, acceptedNames, conditions, storedVersions };
+    return deepEqual(next, status) ? undefined : next;
   }
 
   function setCondition(conditions: any[], type: string, ok: boolean, reason: string, message: string): void {

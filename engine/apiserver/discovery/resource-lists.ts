@@ -77,10 +77,39 @@ export function createResourceLists(store: Store, convert?: Converter) {
       });
       return { ...page, items: await presentAll(def, page.items, convert) };
     }
+    if (!opts.continueToken && !opts.revision && !(opts.limit && opts.limit > 0) && store.listRevisions) {
+      const fast = await listCachedObjects(def, ns, opts.filter);
+      if (fast) return fast;
+    }
     return paginate(def, ns, opts, (kv) => {
       const obj = withKind(def, parsedObject(kv));
       return opts.filter && !opts.filter(obj) ? undefined : obj;
     });
+  }
+
+  /**
+   * A whole list served from the parsed cache when nearly everything is in it: the store reads
+   * only keys and revisions (a controller relisting a few large objects, such as CRDs with
+   * megabytes of schema, no longer reads them all again). Undefined = take the slow path.
+   */
+  async function listCachedObjects(def: KindDef, ns: string | undefined, filter: ListOptions['filter']): Promise<ListResult | undefined> {
+    const r = await store.listRevisions!({ prefix: resourcePrefix(def, ns) });
+    const items: KubeObject[] = [];
+    let missing = 0;
+    for (const it of r.items) {
+      let obj: KubeObject;
+      const hit = parsed.get(it.key);
+      if (hit && hit.rev === it.modRevision) obj = hit.obj;
+      else {
+        if (++missing > 64) return undefined;
+        const kv = await store.get(it.key);
+        if (!kv || kv.modRevision !== it.modRevision) return undefined; // changed meanwhile
+        obj = parsedObject(kv);
+      }
+      obj = withKind(def, obj);
+      if (!filter || filter(obj)) items.push(obj);
+    }
+    return { items, resourceVersion: String(r.revision) };
   }
 
   // JSON texts by key and revision, resourceVersion already spliced in: a repeated unfiltered

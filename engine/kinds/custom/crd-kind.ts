@@ -45,7 +45,11 @@ function validateConversion(c: CrdConversion | undefined): FieldError[] {
   return errs;
 }
 
-function validateCrd(crd: KubeObject): FieldError[] {
+function validateCrd(crd: KubeObject, old?: KubeObject): FieldError[] {
+  // A status write keeps the stored spec object itself: it was checked when written, and
+  // checking megabytes of schema again on each condition change is what upstream avoids too
+  // (its status strategy validates only the status).
+  if (old && crd.spec === old.spec) return [];
   const spec: Obj = crd.spec ?? {};
   const names: Obj = spec.names ?? {};
   const errs: FieldError[] = [];

@@ -94,6 +94,49 @@ test('defaults fill absent fields, inside list items too', () => {
   assert.deepEqual(obj.spec.items, [{ v: 'd' }, { v: 'set' }]);
 });
 
+test('defaults deep under maps and lists are filled; a null in a non-nullable field is defaulted', () => {
+  const deep = {
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object',
+        properties: {
+          plain: { type: 'string' },
+          routes: {
+            type: 'object',
+            additionalProperties: {
+              type: 'array',
+              items: { type: 'object', properties: { weight: { type: 'integer', default: 1 }, to: { type: 'string' } } },
+            },
+          },
+          mode: { type: 'string', default: 'fast' },
+        },
+      },
+    },
+  };
+  const obj: Record<string, unknown> = {
+    metadata: {},
+    spec: { plain: 'p', mode: null, routes: { a: [{ to: 'x' }, { to: 'y', weight: 5 }], b: [] } },
+  };
+  applyDefaults(deep, obj);
+  assert.deepEqual(obj.spec, {
+    plain: 'p',
+    mode: 'fast',
+    routes: {
+      a: [
+        { to: 'x', weight: 1 },
+        { to: 'y', weight: 5 },
+      ],
+      b: [],
+    },
+  });
+  // Each object gets its own copy of a default.
+  const items: Record<string, unknown>[] = [{}, {}];
+  applyDefaults(deep, { metadata: {}, spec: { routes: { a: items } } });
+  items[0].weight = 9;
+  assert.equal(items[1].weight, 1);
+});
+
 test('unknown fields are found except under preserve-unknown-fields and maps', () => {
   const obj: any = {
     apiVersion: 'x/v1',

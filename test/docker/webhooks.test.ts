@@ -2,7 +2,8 @@
 // node script in the network agent's image (built from the host's node binary), its certificate
 // made here for hooks.webhooks.svc; the API server reaches it through the Service's ready
 // endpoint. It denies pods labelled deny=yes and labels the others; with the pod gone, Fail
-// refuses with a clear message and Ignore admits.
+// refuses with a clear message and Ignore admits. The same pod converts a two-version CRD's
+// objects (conversion strategy Webhook through the Service), read with kubectl in each version.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Docker from 'dockerode';
@@ -15,14 +16,28 @@ const skip = await dockerSkip();
 let c: DockerCluster;
 let caBundle = '';
 
-// Runs in the pod: /validate denies deny=yes, /mutate adds a label with a JSONPatch.
+// Runs in the pod: /validate denies deny=yes, /mutate adds a label with a JSONPatch, /convert
+// converts Gadgets between v1 (spec.size: small|big, stored) and v2 (spec.sizeCm).
 const server = `
 const https = require('https');
+const CM = { small: 10, big: 100 };
+function convert(o, to) {
+  const spec = Object.assign({}, o.spec);
+  if (to.endsWith('/v2') && o.apiVersion.endsWith('/v1')) { spec.sizeCm = CM[spec.size]; delete spec.size; }
+  if (to.endsWith('/v1') && o.apiVersion.endsWith('/v2')) { spec.size = spec.sizeCm >= 100 ? 'big' : 'small'; delete spec.sizeCm; }
+  return Object.assign({}, o, { apiVersion: to, spec });
+}
 https.createServer({ cert: process.env.CERT, key: process.env.KEY }, (req, res) => {
   let body = '';
   req.on('data', (d) => (body += d));
   req.on('end', () => {
     const { request } = JSON.parse(body);
+    res.setHeader('Content-Type', 'application/json');
+    if (req.url.startsWith('/convert')) {
+      const convertedObjects = request.objects.map((o) => convert(o, request.desiredAPIVersion));
+      const response = { uid: request.uid, result: { status: 'Success' }, convertedObjects };
+      return res.end(JSON.stringify({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'ConversionReview', response }));
+    }
     const labels = (request.object && request.object.metadata && request.object.metadata.labels) || {};
     let response = { uid: request.uid, allowed: true };
     if (req.url.startsWith('/validate') && labels.deny === 'yes') {
@@ -34,7 +49,6 @@ https.createServer({ cert: process.env.CERT, key: process.env.KEY }, (req, res) 
         : [{ op: 'add', path: '/metadata/labels', value: { injected: 'by-pod' } }];
       response = { uid: request.uid, allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(ops)).toString('base64') };
     }
-    res.setHeader('Content-Type', 'application/json');
     res.end(JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response }));
   });
 }).listen(8443);
@@ -136,6 +150,56 @@ describe('admission webhooks served by a pod', { skip }, () => {
     });
     assert.equal(created.code, 0, created.stderr);
     assert.equal(created.stdout, 'by-pod');
+  });
+
+  test('a CRD converts between its versions through the webhook Service', async () => {
+    const version = (name: string, storage: boolean, spec: object) => ({
+      name,
+      served: true,
+      storage,
+      schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: spec } } } },
+    });
+    await apply({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'gadgets.conv.skiff.test' },
+      spec: {
+        group: 'conv.skiff.test',
+        scope: 'Namespaced',
+        names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' },
+        conversion: {
+          strategy: 'Webhook',
+          webhook: {
+            conversionReviewVersions: ['v1'],
+            clientConfig: { caBundle, service: { namespace: 'webhooks', name: 'hooks', path: '/convert' } },
+          },
+        },
+        versions: [
+          version('v1', true, { size: { type: 'string', enum: ['small', 'big'] } }),
+          version('v2', false, { sizeCm: { type: 'integer' } }),
+        ],
+      },
+    });
+    assert.equal((await c.kubectl(['wait', '--for=condition=Established', 'crd/gadgets.conv.skiff.test', '--timeout=30s'])).code, 0);
+    const gadget = {
+      apiVersion: 'conv.skiff.test/v1',
+      kind: 'Gadget',
+      metadata: { name: 'g1', namespace: 'webhooks' },
+      spec: { size: 'big' },
+    };
+    const created = await c.kubectl(['create', '-f', '-'], { input: JSON.stringify(gadget) });
+    assert.equal(created.code, 0, created.stderr);
+    // Stored in v1, read in v2: the pod's answer (sizeCm 100) comes back through kubectl.
+    const v2 = await c.kubectl(['get', 'gadgets.v2.conv.skiff.test', 'g1', '-n', 'webhooks', '-o', 'json']);
+    assert.equal(v2.code, 0, v2.stderr);
+    const read = JSON.parse(v2.stdout) as { apiVersion: string; spec: unknown };
+    assert.equal(read.apiVersion, 'conv.skiff.test/v2');
+    assert.deepEqual(read.spec, { sizeCm: 100 });
+    // Written in v2, stored (and read) in v1.
+    const small = { ...gadget, apiVersion: 'conv.skiff.test/v2', metadata: { ...gadget.metadata, name: 'g2' }, spec: { sizeCm: 10 } };
+    assert.equal((await c.kubectl(['create', '-f', '-'], { input: JSON.stringify(small) })).code, 0);
+    const v1 = await c.kubectl(['get', 'gadgets.v1.conv.skiff.test', 'g2', '-n', 'webhooks', '-o', 'jsonpath={.apiVersion} {.spec.size}']);
+    assert.equal(v1.stdout, 'conv.skiff.test/v1 small', v1.stderr);
   });
 
   test('with the webhook pod gone: Fail refuses with a clear message, Ignore admits', async () => {

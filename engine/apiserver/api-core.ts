@@ -193,6 +193,8 @@ export function createApiCore(opts: ApiCoreOptions) {
     nodeStreams,
     nodeUsage: () => metrics.source?.(),
     reviews: (kind, body, user, ns) => authorization.review(kind, body, user, ns),
+    admitConnect: async (def, target, options, subresource, request) =>
+      admission.admitConnect?.(def, target, options, subresource, request),
   };
 
   const openapi = createOpenApiV3(schemas, kinds.all(), { version: versionInfo().gitVersion });

@@ -33,6 +33,14 @@ export interface HandlerDeps {
   nodeStreams?: import('../client/node-streams').NodeStreamsRegistry;
   /** The kubelets' usage figures (metrics.k8s.io and nodes/proxy's stats read them). */
   nodeUsage?(): import('./metrics-api').MetricsSnapshot | undefined;
+  /** Admission's CONNECT step (webhooks and policies on pods/exec, pods/proxy, ...): may reject. */
+  admitConnect?(
+    def: KindDef,
+    target: KubeObject,
+    options: KubeObject,
+    subresource: string,
+    request?: import('./admission/admission-request').AdmissionRequest,
+  ): Promise<void>;
   /** Answers authorization.k8s.io reviews (SelfSubjectAccessReview, ...) from the authorizer. */
   reviews?(kind: string, body: Record<string, unknown>, user: UserInfo, namespace: string | undefined): Promise<object | undefined>;
 }

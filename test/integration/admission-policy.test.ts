@@ -122,3 +122,37 @@ test('params, variables and messageExpression', async () => {
   );
   assert.equal((await kubectl(['create', '-f', '-'], deployment('two', 'params', 2))).code, 0);
 });
+
+test('a policy on CONNECT pods/exec refuses kubectl exec, seeing PodExecOptions', async () => {
+  assert.equal((await kubectl(['create', 'namespace', 'noexec'])).code, 0);
+  assert.equal((await kubectl(['label', 'namespace', 'noexec', 'env=noexec'])).code, 0);
+  assert.equal((await kubectl(['run', 'target', '-n', 'noexec', '--image=busybox'])).code, 0);
+  const created = await kubectl(
+    ['create', '-f', '-'],
+    [
+      policy('no-cat.skiff.test', "object.command[0] != 'cat'", {
+        matchConstraints: {
+          resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CONNECT'], resources: ['pods/exec'] }],
+        },
+        validations: [
+          {
+            expression: "object.command[0] != 'cat'",
+            messageExpression: "request.kind.kind + ' ' + object.command[0] + ' refused on ' + request.name",
+            reason: 'Forbidden',
+          },
+        ],
+      }),
+      binding('noexec', 'no-cat.skiff.test', ['Deny']),
+    ].join('\n'),
+  );
+  assert.equal(created.code, 0, created.stderr);
+  const denied = await kubectl(['exec', '-n', 'noexec', 'target', '--', 'cat', '/etc/passwd']);
+  assert.notEqual(denied.code, 0);
+  assert.match(
+    denied.stderr,
+    /ValidatingAdmissionPolicy 'no-cat\.skiff\.test' with binding 'noexec' denied request: PodExecOptions cat refused on target/,
+  );
+  // Another command passes admission (and then meets the simulated node, which runs no processes).
+  const other = await kubectl(['exec', '-n', 'noexec', 'target', '--', 'ls']);
+  assert.doesNotMatch(other.stderr, /denied request/);
+});

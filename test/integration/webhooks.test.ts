@@ -20,14 +20,19 @@ interface Review {
     name: string;
     namespace?: string;
     operation: string;
+    kind?: { kind?: string };
+    subResource?: string;
     userInfo: { username?: string };
-    object?: { metadata?: { labels?: Record<string, string> }; command?: string[] } | null;
+    object?: { metadata?: { labels?: Record<string, string> }; command?: string[]; kind?: string; path?: string } | null;
   };
 }
 const reviews: Review[] = [];
 
 function answer(path: string, request: Review['request']) {
   const labels = request.object?.metadata?.labels ?? {};
+  if (path === '/no-proxy') {
+    return { allowed: false, status: { code: 403, message: `proxy to ${request.name} /${request.object?.path ?? ''} is not allowed` } };
+  }
   if (path === '/no-exec') {
     const command = request.object?.command ?? [];
     return { allowed: false, status: { code: 403, message: `exec of ${command.join(' ')} is not allowed` } };
@@ -233,4 +238,42 @@ test('a validating webhook on pods/exec (CONNECT) refuses kubectl exec with its 
   const r = await kubectl(['exec', '-n', ns, 'target', '--', 'cat', '/etc/passwd']);
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /admission webhook "noexec.skiff.test" denied the request: exec of cat \/etc\/passwd is not allowed/);
+});
+
+test('a validating webhook on CONNECT pods/proxy, services/proxy and nodes/proxy refuses with its message', async () => {
+  const ns = 'noproxy';
+  const kubectl = (args: string[], input?: string) => c.kubectl('1.33', args, input);
+  assert.equal((await kubectl(['create', '-f', '-'], namespace(ns))).code, 0);
+  const hook = webhook(
+    'noproxy.skiff.test',
+    { url: `${base}/no-proxy` },
+    {
+      rules: [
+        { operations: ['CONNECT'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods/proxy', 'services/proxy', 'nodes/proxy'] },
+      ],
+    },
+  );
+  const created = await kubectl(['create', '-f', '-'], config('Validating', 'noproxy', [hook]));
+  assert.equal(created.code, 0, created.stderr);
+  const cases = [
+    { url: `/api/v1/namespaces/${ns}/pods/web:8080/proxy/admin/`, name: 'web:8080', kind: 'PodProxyOptions', resource: 'pods' },
+    {
+      url: `/api/v1/namespaces/${ns}/services/https:web:443/proxy/x`,
+      name: 'https:web:443',
+      kind: 'ServiceProxyOptions',
+      resource: 'services',
+    },
+    { url: '/api/v1/nodes/any-node/proxy/stats/summary', name: 'any-node', kind: 'NodeProxyOptions', resource: 'nodes' },
+  ];
+  for (const k of cases) {
+    const r = await kubectl(['get', '--raw', k.url]);
+    assert.notEqual(r.code, 0);
+    const path = k.url.slice(k.url.indexOf('/proxy/') + '/proxy/'.length);
+    const msg = `admission webhook "noproxy.skiff.test" denied the request: proxy to ${k.name} /${path} is not allowed`;
+    assert.ok(r.stderr.includes(msg), `${k.resource}: ${r.stderr}`);
+    const seen = [...reviews].reverse().find((x) => x.request.name === k.name && x.request.operation === 'CONNECT');
+    assert.equal(seen?.request.kind?.kind, k.kind);
+    assert.equal(seen?.request.subResource, 'proxy');
+    assert.deepEqual(seen?.request.object, { kind: k.kind, apiVersion: 'v1', path });
+  }
 });

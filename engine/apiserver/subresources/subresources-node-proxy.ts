@@ -10,7 +10,7 @@ import type { KubeObject } from '../../kinds/types';
 import type { HttpSubresourceCall, SubresourceHandler } from '../handler-deps';
 import type { MetricsSnapshot, PodUsage } from '../metrics-api';
 import { errors } from '../status';
-import { splitSchemeNamePort, proxySubpath } from './subresources-proxy';
+import { splitSchemeNamePort, proxySubpath, admitProxy } from './subresources-proxy';
 
 export const KUBELET_PORT = 10250;
 
@@ -173,13 +173,14 @@ export const nodeProxy: SubresourceHandler = {
   async serve(call) {
     const { deps, def, name, req, res } = call;
     if (!res) throw errors.methodNotAllowed();
+    const { path } = proxySubpath((req.url ?? '').split('?')[0], def.plural, name);
+    await admitProxy(call, path);
     const id = splitSchemeNamePort(name);
     if (!id) throw errors.badRequest(`invalid node request ${JSON.stringify(name)}`);
     if (id.port && id.port !== String(KUBELET_PORT)) {
       throw errors.badRequest(`address not allowed: nodes/proxy reaches only the kubelet port (${KUBELET_PORT}) of a Skiff node`);
     }
     const node = await deps.resources.get(def, undefined, id.name);
-    const { path } = proxySubpath((req.url ?? '').split('?')[0], def.plural, name);
     const a = await answer(call, node, path || '/');
     res.writeHead(a.status, { 'Content-Type': a.type, 'Content-Length': Buffer.byteLength(a.body), 'X-Content-Type-Options': 'nosniff' });
     res.end(req.method === 'HEAD' ? undefined : a.body);

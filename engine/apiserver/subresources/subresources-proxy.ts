@@ -12,6 +12,7 @@ import type { HttpSubresourceCall, SubresourceHandler } from '../handler-deps';
 import { errors } from '../status';
 import { isDialableEndpointIP } from '../../kinds/endpoint-addresses';
 import { relayHttp, type ProxyTarget } from '../streaming/http-proxy';
+import { connectTarget, proxyOptions } from '../admission/connect-options';
 
 export const PROXY_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -62,7 +63,18 @@ function podIPs(pod: KubeObject): string[] {
   return ips.length ? ips : status.podIP ? [status.podIP] : [];
 }
 
-type Location = { scheme: 'http' | 'https'; host: string; port: number };
+export type Location = { scheme: 'http' | 'https'; host: string; port: number };
+/** What resolving a proxy id needs of the call (the upgrade path has no HTTP call to give). */
+export type LocateCall = Pick<HttpSubresourceCall, 'deps' | 'def' | 'ns'>;
+
+/**
+ * Admission's CONNECT step for .../proxy, as upstream runs it before connecting: webhooks and
+ * policies see Pod/Service/NodeProxyOptions with the path, on the URL's name (port included).
+ */
+export async function admitProxy(call: Pick<HttpSubresourceCall, 'deps' | 'def' | 'ns' | 'name' | 'request'>, path: string) {
+  const { deps, def, ns, name, request } = call;
+  await deps.admitConnect?.(def, connectTarget(name, def.namespaced ? ns : undefined), proxyOptions(def.kind, path), 'proxy', request);
+}
 
 function portNumber(port: string): number | undefined {
   if (!/^\d{1,5}$/.test(port)) return undefined;
@@ -70,7 +82,7 @@ function portNumber(port: string): number | undefined {
   return n >= 1 && n <= 65535 ? n : undefined;
 }
 
-async function podLocation({ deps, def, ns }: HttpSubresourceCall, id: string): Promise<Location> {
+export async function podLocation({ deps, def, ns }: LocateCall, id: string): Promise<Location> {
   const parsed = splitSchemeNamePort(id);
   if (!parsed) throw errors.badRequest(`invalid pod request ${JSON.stringify(id)}`);
   const pod = await deps.resources.get(def, ns, parsed.name);
@@ -94,7 +106,7 @@ interface EndpointAddress {
   targetRef?: { kind?: string; name?: string; namespace?: string };
 }
 
-async function serviceLocation({ deps, def, ns }: HttpSubresourceCall, id: string): Promise<Location> {
+export async function serviceLocation({ deps, def, ns }: LocateCall, id: string): Promise<Location> {
   const parsed = splitSchemeNamePort(id);
   if (!parsed) throw errors.badRequest(`invalid service request ${JSON.stringify(id)}`);
   let portName = parsed.port;
@@ -145,7 +157,7 @@ function shuffled<T>(xs: T[]): T[] {
   return [...xs.slice(start), ...xs.slice(0, start)];
 }
 
-function proxyHandler(locate: (call: HttpSubresourceCall, id: string) => Promise<Location>): SubresourceHandler {
+function proxyHandler(locate: (call: LocateCall, id: string) => Promise<Location>): SubresourceHandler {
   return {
     methods: PROXY_METHODS,
     async serve(call) {
@@ -153,6 +165,7 @@ function proxyHandler(locate: (call: HttpSubresourceCall, id: string) => Promise
       if (!res) throw errors.methodNotAllowed();
       const rawPath = (req.url ?? '').split('?')[0];
       const { prefix, path } = proxySubpath(rawPath, def.plural, name);
+      await admitProxy(call, path);
       const loc = await locate(call, name);
       // The backend's root needs a trailing slash (upstream's proxyRedirectsforRootPath).
       if (!path && (method === 'GET' || method === 'HEAD')) {

@@ -197,5 +197,19 @@ export function createPolicyAdmission(deps: PolicyAdmissionDeps): Admission {
     admitValid: (def, obj, old, dryRun, request, subresource) =>
       run(attrs(def, obj, old, old ? 'UPDATE' : 'CREATE', dryRun, request, subresource), request),
     admitDelete: (def, obj, dryRun, request) => run(attrs(def, undefined, obj, 'DELETE', dryRun, request), request),
+    // CONNECT (pods/exec, .../proxy): `object` is the options (PodExecOptions, ...), without metadata.
+    admitConnect: (def, target, options, subresource, request) => {
+      const object = Object.fromEntries(Object.entries(options).filter(([k]) => k !== 'metadata')) as KubeObject;
+      const a = attrs(def, undefined, undefined, 'CONNECT', false, request, subresource);
+      return run(
+        {
+          ...a,
+          object,
+          namespace: def.namespaced ? target.metadata.namespace : undefined,
+          name: target.metadata.name ?? '',
+        },
+        request,
+      );
+    },
   };
 }

@@ -5,13 +5,14 @@
 import { compileCel, fromJson, type CelProgram, type CelValue } from '../../../apimachinery/cel/cel';
 import { POLICY_VARIABLES } from '../../../kinds/defs/kinds-admission-policy';
 import type { AdmissionAttributes, Webhook } from './types';
+import { connectKind } from '../connect-options';
 
 const compiled = new WeakMap<object, { name: string; program: CelProgram }[]>();
 
 /** The `request` variable as kube-apiserver builds it for CEL. */
 export function requestVariable(a: AdmissionAttributes): Record<string, unknown> {
   return {
-    kind: { group: a.def.group, version: a.def.version, kind: a.def.kind },
+    kind: (a.operation === 'CONNECT' && connectKind(a.object)) || { group: a.def.group, version: a.def.version, kind: a.def.kind },
     resource: { group: a.def.group, version: a.def.version, resource: a.def.plural },
     subResource: a.subresource,
     name: a.name,

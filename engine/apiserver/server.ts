@@ -12,6 +12,7 @@ import { createApiCore, type ApiCore } from './api-core';
 import { bootstrapCluster } from './bootstrap';
 import { versionInfo } from './discovery/version';
 import { handlePodUpgrade } from './streaming/pod-upgrade';
+import { handleProxyUpgrade } from './subresources/subresources-proxy-upgrade';
 import { createMetricsApi, isMetricsRoute, METRICS_GROUP, METRICS_VERSION, metricsResourceList, withMetricsGroup } from './metrics-api';
 import { onClientError, rawStatusReply, replyError, requestLine, toApiError } from './error-replies';
 import { createInflightLimit, isLongRunning } from './inflight-limit';
@@ -218,7 +219,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     }
   }
 
-  // exec, attach and port-forward arrive as upgrades (WebSocket, or SPDY for older kubectl).
+  // exec, attach and port-forward arrive as upgrades (WebSocket, or SPDY for older kubectl), and
+  // so do WebSocket apps reached through pods/proxy and services/proxy.
   server.on('upgrade', (req: IncomingMessage, socket: import('node:net').Socket, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const refuse = (err: unknown) => {
@@ -252,6 +254,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
               return origWrite(chunk, ...rest);
             };
           }
+          if (route.subresource === 'proxy') return handleProxyUpgrade(core, route, req, socket, head, actor);
           return handlePodUpgrade(core, route, url.searchParams, req, socket, head, actor);
         })
         .catch((err) => {

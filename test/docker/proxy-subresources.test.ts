@@ -2,11 +2,15 @@
 // upstream's id forms (name, name:port, scheme:name:port), link rewriting through `kubectl
 // proxy`, RBAC on the subresource (a user with get on services but not services/proxy gets 403)
 // and the address rules: an Endpoints naming a Pod whose IP is not the address, or a pod whose
-// status claims the host's loopback, is never dialled.
+// status claims the host's loopback, is never dialled. A WebSocket app in a pod (node, in the
+// network agent's image) is reached through `kubectl proxy` and pods/proxy.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
+import Docker from 'dockerode';
+import { WebSocket } from 'ws';
+import { ensureAgentImage } from '../../engine/network/agent-image';
 import { dockerSkip } from './docker-available';
 import { BUSYBOX_IMAGE } from './images';
 import { startDockerCluster, waitFor, type DockerCluster } from './docker-cluster';
@@ -62,6 +66,46 @@ const objects = [
 
 const NS = '/api/v1/namespaces/default';
 
+// A WebSocket server without libraries: greets with the path, then echoes (small text frames).
+const wsServer = `
+const http = require('http');
+const crypto = require('crypto');
+const frame = (t) => { const b = Buffer.from(t); return Buffer.concat([Buffer.from([0x81, b.length]), b]); };
+const s = http.createServer((q, r) => r.end('plain http'));
+s.on('upgrade', (req, sock) => {
+  const accept = crypto.createHash('sha1').update(req.headers['sec-websocket-key'] + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
+  sock.write('HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Accept: ' + accept + '\\r\\n\\r\\n');
+  sock.write(frame('hello ' + req.url));
+  sock.on('data', (d) => {
+    if ((d[0] & 0x0f) === 8) return sock.end();
+    const len = d[1] & 0x7f;
+    const mask = d.subarray(2, 6);
+    const text = Buffer.from(d.subarray(6, 6 + len).map((x, i) => x ^ mask[i % 4])).toString();
+    sock.write(frame('echo: ' + text));
+  });
+});
+s.listen(8081);
+`;
+
+/** Runs `kubectl proxy` for the duration of `use`, giving it the local port. */
+async function withKubectlProxy<T>(c: DockerCluster, use: (port: number) => Promise<T>): Promise<T> {
+  const child = spawn(kubectlPath(), ['proxy', '--port=0'], { env: c.env() });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /Starting to serve on 127\.0\.0\.1:(\d+)/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      child.on('exit', (code) => reject(new Error(`kubectl proxy exited ${code}`)));
+    });
+    return await use(port);
+  } finally {
+    child.kill();
+  }
+}
+
 describe('proxy subresources on a Docker node', { skip }, () => {
   let c: DockerCluster;
   let podIP = '';
@@ -116,17 +160,7 @@ describe('proxy subresources on a Docker node', { skip }, () => {
   });
 
   test('kubectl proxy serves the Service to a browser-like client, links pointing back through it', async () => {
-    const child = spawn(kubectlPath(), ['proxy', '--port=0'], { env: c.env() });
-    try {
-      const port = await new Promise<number>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /Starting to serve on 127\.0\.0\.1:(\d+)/.exec(out);
-          if (m) resolve(Number(m[1]));
-        });
-        child.on('exit', (code) => reject(new Error(`kubectl proxy exited ${code}`)));
-      });
+    await withKubectlProxy(c, async (port) => {
       const get = (path: string) =>
         new Promise<{ status: number; body: string; location?: string }>((resolve, reject) => {
           request({ host: '127.0.0.1', port, path }, (res) => {
@@ -146,9 +180,44 @@ describe('proxy subresources on a Docker node', { skip }, () => {
       assert.ok(link, home.body);
       const next = await get(link);
       assert.equal(next.body.trim(), 'next page');
-    } finally {
-      child.kill();
-    }
+    });
+  });
+
+  test('a WebSocket app in a pod through kubectl proxy and pods/proxy', async () => {
+    const image = await ensureAgentImage(new Docker());
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'wsd' },
+      spec: {
+        terminationGracePeriodSeconds: 0,
+        containers: [
+          { name: 'ws', image, command: ['node', '-e', wsServer], readinessProbe: { tcpSocket: { port: 8081 }, periodSeconds: 1 } },
+        ],
+      },
+    };
+    assert.equal((await c.kubectl(['apply', '-f', '-'], { input: JSON.stringify(pod) })).code, 0);
+    await waitFor('the WebSocket pod ready', async () => {
+      const p = (await c.podJSON('wsd')) as { status?: { conditions?: Array<{ type: string; status: string }> } };
+      return p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True');
+    });
+    const got = await withKubectlProxy(c, (port) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}${NS}/pods/wsd:8081/proxy/chat?room=1`);
+      const messages: string[] = [];
+      return new Promise<string[]>((resolve, reject) => {
+        ws.on('open', () => ws.send('ping'));
+        ws.on('message', (m: Buffer) => {
+          messages.push(m.toString());
+          if (messages.length === 2) {
+            ws.close();
+            resolve(messages);
+          }
+        });
+        ws.on('error', reject);
+        ws.on('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+      });
+    });
+    assert.deepEqual(got, ['hello /chat?room=1', 'echo: ping']);
   });
 
   test('RBAC: get on services is not services/proxy (403); granting services/proxy lets the same user through', async () => {

@@ -53,7 +53,7 @@ function stripHopByHop(h: IncomingHttpHeaders): Record<string, string | string[]
 }
 
 /** Go's dial errors, which users search for. */
-function dialError(e: NodeJS.ErrnoException, hostPort: string): string {
+export function dialError(e: NodeJS.ErrnoException, hostPort: string): string {
   switch (e.code) {
     case 'ECONNREFUSED':
       return `dial tcp ${hostPort}: connect: connection refused`;
@@ -95,9 +95,8 @@ export interface RelayOptions {
   prefix: string;
 }
 
-/** Relays `req` to `target` and streams the answer into `res`; resolves when the exchange ends. */
-export function relayHttp(req: IncomingMessage, res: ServerResponse, target: ProxyTarget, opts: RelayOptions): Promise<void> {
-  const hostPort = target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
+/** The headers sent to the backend: no hop-by-hop ones, no credentials, X-Forwarded-* added. */
+export function forwardedHeaders(req: IncomingMessage): Record<string, string | string[]> {
   const requestHost = req.headers.host ?? '';
   const headers = stripHopByHop(req.headers);
   delete headers.authorization;
@@ -108,6 +107,14 @@ export function relayHttp(req: IncomingMessage, res: ServerResponse, target: Pro
   headers['x-forwarded-uri'] = (req.url ?? '').split('?')[0];
   if (requestHost) headers['x-forwarded-host'] = requestHost;
   headers['x-forwarded-proto'] = 'https';
+  return headers;
+}
+
+/** Relays `req` to `target` and streams the answer into `res`; resolves when the exchange ends. */
+export function relayHttp(req: IncomingMessage, res: ServerResponse, target: ProxyTarget, opts: RelayOptions): Promise<void> {
+  const hostPort = target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
+  const requestHost = req.headers.host ?? '';
+  const headers = forwardedHeaders(req);
   const query = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?')) : '';
   const send = target.scheme === 'https' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {

@@ -145,14 +145,15 @@ export function createResources(deps: ResourceStoreDeps) {
   /** PUT semantics: the body replaces the object; its resourceVersion, when set, must match. */
   async function update(def: KindDef, ns: string | undefined, name: string, obj: KubeObject, opts: WriteOptions = {}): Promise<KubeObject> {
     const want = obj.metadata?.resourceVersion;
-    return mutate(def, ns, name, () => obj, opts, want);
+    // The body replaces the object: no private copy of the stored one is needed for it.
+    return write(def, ns, name, () => obj, opts, want);
   }
 
   /**
    * Read-modify-write with compare-and-swap. `change` gets a private copy of the current object.
    * Without a client precondition a lost race is retried by re-reading, as the apiserver does for patches.
    */
-  async function mutate(
+  function mutate(
     def: KindDef,
     ns: string | undefined,
     name: string,
@@ -160,11 +161,24 @@ export function createResources(deps: ResourceStoreDeps) {
     opts: WriteOptions = {},
     precondition?: string,
   ): Promise<KubeObject> {
+    const copy = (old: KubeObject, kv: KeyValue) => (def.conversionWebhook ? structuredClone(old) : withKind(def, decodeObject(kv)));
+    return write(def, ns, name, (old, kv) => change(copy(old, kv)), opts, precondition);
+  }
+
+  /** mutate's work; `produce` gets the stored object (shared: read-only) and its store entry. */
+  async function write(
+    def: KindDef,
+    ns: string | undefined,
+    name: string,
+    produce: (old: KubeObject, kv: KeyValue) => KubeObject | Promise<KubeObject>,
+    opts: WriteOptions = {},
+    precondition?: string,
+  ): Promise<KubeObject> {
     for (let attempt = 0; ; attempt++) {
       const kv = await readKv(def, ns, name);
       if (precondition && precondition !== String(kv.modRevision)) throw errors.conflict(def.group, def.plural, name);
       const old = await shown(def, decodeObject(kv));
-      const next = await change(def.conversionWebhook ? structuredClone(old) : withKind(def, decodeObject(kv)));
+      const next = await produce(old, kv);
       if (!next.metadata) next.metadata = {};
       if (next.metadata.name !== undefined && next.metadata.name !== name) {
         throw errors.badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);

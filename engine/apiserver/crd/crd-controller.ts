@@ -82,16 +82,16 @@ export function createCrdController(deps: CrdControllerDeps) {
 
   async function writeStatus(crd: KubeObject, names: NamesVerdict): Promise<void> {
     // Most syncs change nothing: checking the listed copy first spares reading and parsing
-    // every CRD (each can hold megabytes of schema) again on each CRD event.
-    if (!nextStatus(crd, names)) return;
-    await resources.mutate(
+    // every CRD (each can hold megabytes of schema) again on each CRD event. A write starts from
+    // the listed copy too, its resourceVersion the precondition (a conflict means a newer CRD,
+    // whose event syncs again).
+    const status = nextStatus(crd, names);
+    if (!status) return;
+    await resources.update(
       crdDef,
       undefined,
       crd.metadata.name!,
-      (cur) => {
-        const status = nextStatus(cur, names);
-        return status ? { ...cur, status } : cur;
-      },
+      { ...crd, metadata: { ...crd.metadata }, status },
       { subresource: 'status' },
     );
   }

@@ -9,7 +9,7 @@ import { request } from 'node:https';
 import { startSimCluster, type SimCluster } from './sim-cluster';
 import { createHttpClient } from '../../engine/client/http-client';
 import { R } from '../../engine/client/types';
-import { discoverCluster, JoinError } from '../../engine/kubelet/join/discovery';
+import { clockSkewLine, discoverCluster, JoinError } from '../../engine/kubelet/join/discovery';
 import { requestNodeCertificate } from '../../engine/kubelet/join/tls-bootstrap';
 import { verifyClientCert } from '../../engine/pki/verify-client';
 import { caCertHash, CLUSTER_INFO, verifyDetached } from '../../engine/pki/bootstrap-token';
@@ -72,6 +72,16 @@ describe('join protocol', () => {
     assert.equal((await anonymousGet(c.cp.url, '/api/v1/namespaces/kube-system/secrets')).status, 401);
     const found = await discoverCluster(c.cp.url, { id: 'abcdef', secret: '0123456789abcdef' }, caCertHash(ca));
     assert.equal(found.caCert, ca);
+    assert.ok(Math.abs(found.clockSkewMs!) < 2500, `skew ${found.clockSkewMs} ms on one machine`);
+    assert.equal(clockSkewLine(found.clockSkewMs, 'x'), undefined);
+    // This machine's clock 90 s slow: the join says so in one line.
+    const slow = await discoverCluster(c.cp.url, { id: 'abcdef', secret: '0123456789abcdef' }, caCertHash(ca), {
+      now: () => Date.now() - 90_000,
+    });
+    assert.match(
+      clockSkewLine(slow.clockSkewMs, 'a:1') ?? '',
+      /^warning: this machine's clock is (89|90|91) s behind the cluster's at a:1; .*sync both clocks/,
+    );
     await assert.rejects(
       discoverCluster(c.cp.url, { id: 'abcdef', secret: '0123456789abcdef' }, 'sha256:' + '0'.repeat(64)),
       (e: Error) => {

@@ -19,6 +19,7 @@ import { startSkiffProcess, type SkiffProcess } from '../testing/skiff-process';
 import { ensureTestImages, BUSYBOX_IMAGE, PAUSE_IMAGE } from '../docker/images';
 import { createHttpClient } from '../../engine/client/http-client';
 import { R } from '../../engine/client/types';
+import { readNodeCredentials } from '../../engine/pki/node-credentials';
 import { waitFor } from '../wait-for';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -216,8 +217,7 @@ describe('skiff join from another machine (network namespace + its own dockerd)'
     const asNode = createHttpClient({
       server: joinCmd[1],
       ca: readFileSync(join(nodeDir, 'ca.crt'), 'utf8'),
-      cert: readFileSync(join(nodeDir, 'node.crt'), 'utf8'),
-      key: readFileSync(join(nodeDir, 'node.key'), 'utf8'),
+      ...readNodeCredentials(nodeDir),
     });
     await assert.rejects(asNode.get(R.secrets, 'default', 'host-only'), (e: { code: number; message: string }) => {
       assert.equal(e.code, 403);

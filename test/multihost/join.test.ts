@@ -226,7 +226,7 @@ describe('skiff join from another machine (network namespace + its own dockerd)'
     });
     asNode.close();
   });
-  it('skiff leave on the joined machine stops its agent, deletes its Node and removes its containers and network', async () => {
+  it('skiff leave on the joined machine stops its agent, deletes its Node and its pods, removes its containers and network', async () => {
     const networks = () => sh('docker', ['-H', host!.dockerHost, 'network', 'ls', '--format', '{{.Name}}']);
     assert.match((await networks()).stdout, /joined-mh-b/); // the pods' network on that machine
     const left = await new Promise<{ code: number | null; out: string }>((resolve) => {
@@ -240,6 +240,8 @@ describe('skiff join from another machine (network namespace + its own dockerd)'
     assert.match(left.out, /left the cluster: node "mh-b" deleted, [1-9]\d* container\(s\) removed/);
     await waitFor('the agent gone', () => Promise.resolve(agent!.exitCode !== null || agent!.signalCode !== null), 15_000);
     assert.doesNotMatch((await cp!.kubectl(['get', 'nodes'])).stdout, /mh-b/);
+    // Its pods are not left behind in the API either: bound to a Node that is gone, they are collected.
+    await waitFor('pod on-b gone from the API', async () => (await cp!.kubectl(['get', 'pod', 'on-b'])).code !== 0, 15_000);
     assert.doesNotMatch((await sh('docker', ['-H', host!.dockerHost, 'ps', '-a', '--format', '{{.Names}}'])).stdout, /on-b/);
     assert.doesNotMatch((await networks()).stdout, /joined-mh-b/);
   });

@@ -21,7 +21,7 @@ import type { HandlerDeps } from './handler-deps';
 import { labelMatcher, fieldMatcher } from './selector-matchers';
 import { versionInfo } from './discovery/version';
 import { createServiceAccountTokens, generateSigningKey } from '../pki/service-account-tokens';
-import { createBootstrapTokenAuthenticator } from './authn/bootstrap-token-authn';
+import { createBootstrapTokenAuthenticator, reviewBootstrapToken } from './authn/bootstrap-token-authn';
 import { createServiceAccountAuthenticator } from './authn/service-account-authn';
 import { answerTokenReview } from './authn/token-review';
 import { createNodeStreamsRegistry } from '../client/node-streams';
@@ -189,7 +189,17 @@ export function createApiCore(opts: ApiCoreOptions) {
     fieldMatcher,
     now: () => new Date(),
     serviceAccountTokens,
-    tokenReview: (body) => answerTokenReview(serviceAccountAuthn, body),
+    // Bootstrap tokens too, as upstream's TokenReview asks the whole authenticator chain.
+    tokenReview: (body) =>
+      answerTokenReview(
+        {
+          review: (token, audiences) =>
+            bootstrapTokenAuthn.handles(token)
+              ? reviewBootstrapToken((t) => bootstrapTokenAuthn.authenticate(t), token, serviceAccountAuthn.audiences, audiences)
+              : serviceAccountAuthn.review(token, audiences),
+        },
+        body,
+      ),
     nodeStreams,
     nodeUsage: () => metrics.source?.(),
     reviews: (kind, body, user, ns) => authorization.review(kind, body, user, ns),

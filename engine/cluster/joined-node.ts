@@ -7,11 +7,12 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createHttpClient } from '../client/http-client';
 import { R } from '../client/types';
-import { discoverCluster } from '../kubelet/join/discovery';
+import { clockSkewLine, discoverCluster } from '../kubelet/join/discovery';
 import { requestNodeCertificate } from '../kubelet/join/tls-bootstrap';
 import { startNodeAgent, type NodeAgent } from '../kubelet/join/node-agent';
 import { parseBootstrapToken } from '../pki/bootstrap-token';
 import { writePrivateFile } from '../pki/private-file';
+import { readNodeCredentials, writeNodeCredentials } from '../pki/node-credentials';
 import { SkiffError } from './errors';
 import { claimPidFile, isAlive, readPid, releasePidFile, waitForExit } from './pid-file';
 
@@ -49,16 +50,14 @@ export async function joinCluster(o: JoinOptions): Promise<{ agent: NodeAgent; s
     const step = (s: string, d: string) => o.onStep?.(s, `${d} (${Math.round(performance.now() - t0)} ms)`);
     const found = await discoverCluster(o.url, token, o.caHash).catch(asSkiffError);
     step('discovery', `cluster at ${found.server} verified (token signature and CA hash)`);
+    const skew = clockSkewLine(found.clockSkewMs, new URL(found.server).host);
+    if (skew) o.log?.(skew);
     const boot = createHttpClient({ server: found.server, ca: found.caCert, token: o.token });
     const creds = await requestNodeCertificate(boot, o.nodeName).catch(asSkiffError);
     boot.close();
-    for (const [f, v] of [
-      ['ca.crt', found.caCert],
-      ['node.crt', creds.cert],
-      ['node.key', creds.key],
-      ['node.json', JSON.stringify({ server: found.server, nodeName: o.nodeName }) + '\n'],
-    ])
-      writePrivateFile(join(dir, f), v);
+    writePrivateFile(join(dir, 'ca.crt'), found.caCert);
+    writeNodeCredentials(dir, creds);
+    writePrivateFile(join(dir, 'node.json'), JSON.stringify({ server: found.server, nodeName: o.nodeName }) + '\n');
     step('certificate', `system:node:${o.nodeName} signed by the cluster CA`);
     const hostIP = await localAddressTowards(new URL(found.server));
     const agent = await startNodeAgent({
@@ -70,10 +69,7 @@ export async function joinCluster(o: JoinOptions): Promise<{ agent: NodeAgent; s
       labels: o.labels,
       dataDir: dir,
       sandboxImage: o.sandboxImage,
-      onCertRotated: (c) => {
-        writePrivateFile(join(dir, 'node.key'), c.key);
-        writePrivateFile(join(dir, 'node.crt'), c.cert);
-      },
+      onCertRotated: (c) => writeNodeCredentials(dir, c),
       log: o.log,
     });
     step('agent', `node ${o.nodeName} registered, InternalIP ${hostIP}${agent.podCIDR ? `, podCIDR ${agent.podCIDR}` : ''}`);
@@ -135,8 +131,7 @@ export async function leaveCluster(dataDir: string): Promise<{ nodeName?: string
   const client = createHttpClient({
     server,
     ca: readFileSync(join(dir, 'ca.crt'), 'utf8'),
-    cert: readFileSync(join(dir, 'node.crt'), 'utf8'),
-    key: readFileSync(join(dir, 'node.key'), 'utf8'),
+    ...readNodeCredentials(dir),
     timeoutMs: 5000,
   });
   // The routes this machine holds to other machines' pods: read while the Node's credentials still work.

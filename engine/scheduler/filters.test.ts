@@ -232,3 +232,36 @@ test('podTopologySpread: DoNotSchedule keeps the skew within maxSkew across zone
   assert.equal(podTopologySpread(ctx, cache.get('b1')!), undefined);
   assert.equal(podTopologySpread(ctx, cache.get('nozone')!)?.unresolvable, true);
 });
+
+test('podTopologySpread: nodeTaintsPolicy Honor leaves out domains of nodes whose taints the pod does not tolerate', async () => {
+  const { podTopologySpread } = await import('./filters');
+  // B is partitioned: tainted unreachable, its pods evicted; A already runs 2.
+  const unreachable = { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' };
+  const cache = setup(
+    [makeNode('a'), makeNode('b', { taints: [unreachable] })],
+    [makePod('w1', { labels: { app: 'w' }, node: 'a' }), makePod('w2', { labels: { app: 'w' }, node: 'a' })],
+  );
+  const spreadPod = (policy?: string, tolerations?: object[]) =>
+    makePod('w3', {
+      labels: { app: 'w' },
+      spec: {
+        ...(tolerations ? { tolerations } : {}),
+        topologySpreadConstraints: [
+          {
+            maxSkew: 1,
+            topologyKey: 'kubernetes.io/hostname',
+            whenUnsatisfiable: 'DoNotSchedule',
+            labelSelector: { matchLabels: { app: 'w' } },
+            ...(policy ? { nodeTaintsPolicy: policy } : {}),
+          },
+        ],
+      },
+    });
+  // Ignore (the default): b's empty domain counts, so a third pod on a is a skew of 3.
+  assert.ok(podTopologySpread(ctxOf(cache, spreadPod()), cache.get('a')!));
+  assert.ok(podTopologySpread(ctxOf(cache, spreadPod('Ignore')), cache.get('a')!));
+  // Honor: b's domain is left out, a is the only one, the pod fits there.
+  assert.equal(podTopologySpread(ctxOf(cache, spreadPod('Honor')), cache.get('a')!), undefined);
+  // Honor, but the pod tolerates b's taint: b counts again.
+  assert.ok(podTopologySpread(ctxOf(cache, spreadPod('Honor', [{ key: unreachable.key, operator: 'Exists' }])), cache.get('a')!));
+});

@@ -93,7 +93,8 @@ export function buildPodContext(pod: KubeObject, priority: number, deps: PodCont
     spread: [],
   };
   ctx.workloadId = deps.cache.workloadId(ctx.workload);
-  if (pod.spec?.topologySpreadConstraints?.length) ctx.spread = compileSpreadConstraints(pod, deps.cache.nodes(), ctx.nodeMatch);
+  if (pod.spec?.topologySpreadConstraints?.length)
+    ctx.spread = compileSpreadConstraints(pod, deps.cache.nodes(), ctx.nodeMatch, ctx.tolerations);
   if (deps.nominated && deps.nominatedAny?.() !== false) {
     const nominated = deps.nominated;
     ctx.nominated = (node) => nominated(node, priority, key);

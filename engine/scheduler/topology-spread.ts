@@ -3,6 +3,7 @@
 import type { KubeObject } from '../kinds/types';
 import { labelSelectorFromObject } from '../apimachinery/selectors';
 import type { NodeInfo } from './node-cache';
+import { toleratedBy, type Toleration } from './matching';
 
 export interface SpreadConstraint {
   key: string;
@@ -15,7 +16,17 @@ export interface SpreadConstraint {
   self: number;
 }
 
-export function compileSpreadConstraints(pod: KubeObject, nodes: NodeInfo[], nodeMatch: (n: NodeInfo) => boolean): SpreadConstraint[] {
+/** Whether the pod tolerates the node's NoSchedule and NoExecute taints (nodeTaintsPolicy: Honor). */
+function toleratesDoNotSchedule(tolerations: Toleration[], n: NodeInfo): boolean {
+  return n.taints.every((t) => (t.effect !== 'NoSchedule' && t.effect !== 'NoExecute') || toleratedBy(tolerations, t));
+}
+
+export function compileSpreadConstraints(
+  pod: KubeObject,
+  nodes: NodeInfo[],
+  nodeMatch: (n: NodeInfo) => boolean,
+  tolerations: Toleration[] = [],
+): SpreadConstraint[] {
   const raw: any[] = (pod.spec?.topologySpreadConstraints ?? []).filter((c: any) => c.whenUnsatisfiable === 'DoNotSchedule');
   if (!raw.length) return [];
   const ns = pod.metadata.namespace;
@@ -25,10 +36,14 @@ export function compileSpreadConstraints(pod: KubeObject, nodes: NodeInfo[], nod
     const extra: [string, string][] = (c.matchLabelKeys ?? []).filter((k: string) => k in ownLabels).map((k: string) => [k, ownLabels[k]]);
     const matches = (labels: Record<string, string>) => selector.matches(labels) && extra.every(([k, v]) => labels[k] === v);
     const counts = new Map<string, number>();
+    // Which nodes' domains count, as upstream: nodeAffinityPolicy defaults to Honor,
+    // nodeTaintsPolicy to Ignore (a tainted node's domain still counts, so with a partitioned
+    // node the skew may keep replacement pods Pending until it is back or Honor is set).
     const honorAffinity = (c.nodeAffinityPolicy ?? 'Honor') === 'Honor';
+    const honorTaints = (c as { nodeTaintsPolicy?: string }).nodeTaintsPolicy === 'Honor';
     for (const n of nodes) {
       const v = n.labels[c.topologyKey];
-      if (v === undefined || (honorAffinity && !nodeMatch(n))) continue;
+      if (v === undefined || (honorAffinity && !nodeMatch(n)) || (honorTaints && !toleratesDoNotSchedule(tolerations, n))) continue;
       let count = counts.get(v) ?? 0;
       for (const p of n.pods.values()) {
         if (p.pod.metadata.namespace === ns && !p.pod.metadata.deletionTimestamp && matches(p.pod.metadata.labels ?? {})) count++;

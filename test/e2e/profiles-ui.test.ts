@@ -170,6 +170,11 @@ describe('kubeconfig profiles in the app (issue 6)', () => {
     await page.locator('[data-testid="row"]').first().click();
     await page.getByTestId('node-capacity').waitFor();
     await page.getByTestId('node-pods').waitFor();
+    // Which machine the node is, and its agent's heartbeat (the node Lease).
+    assert.match(await page.getByTestId('node-machine').innerText(), /^simulated/);
+    await until('the node agent answering', async () =>
+      /^answering \(heartbeat \d+ s ago\)$/.test(await page.getByTestId('node-agent-health').innerText()),
+    );
     await screenshot(page, 'profiles-02-nodes');
   });
 

@@ -9,7 +9,7 @@ import { request } from 'node:https';
 import { startSimCluster, type SimCluster } from './sim-cluster';
 import { createHttpClient } from '../../engine/client/http-client';
 import { R } from '../../engine/client/types';
-import { discoverCluster, JoinError } from '../../engine/kubelet/join/discovery';
+import { clockSkewLine, discoverCluster, JoinError } from '../../engine/kubelet/join/discovery';
 import { requestNodeCertificate } from '../../engine/kubelet/join/tls-bootstrap';
 import { verifyClientCert } from '../../engine/pki/verify-client';
 import { caCertHash, CLUSTER_INFO, verifyDetached } from '../../engine/pki/bootstrap-token';
@@ -72,6 +72,16 @@ describe('join protocol', () => {
     assert.equal((await anonymousGet(c.cp.url, '/api/v1/namespaces/kube-system/secrets')).status, 401);
     const found = await discoverCluster(c.cp.url, { id: 'abcdef', secret: '0123456789abcdef' }, caCertHash(ca));
     assert.equal(found.caCert, ca);
+    assert.ok(Math.abs(found.clockSkewMs!) < 2500, `skew ${found.clockSkewMs} ms on one machine`);
+    assert.equal(clockSkewLine(found.clockSkewMs, 'x'), undefined);
+    // This machine's clock 90 s slow: the join says so in one line.
+    const slow = await discoverCluster(c.cp.url, { id: 'abcdef', secret: '0123456789abcdef' }, caCertHash(ca), {
+      now: () => Date.now() - 90_000,
+    });
+    assert.match(
+      clockSkewLine(slow.clockSkewMs, 'a:1') ?? '',
+      /^warning: this machine's clock is (89|90|91) s behind the cluster's at a:1; .*sync both clocks/,
+    );
     await assert.rejects(
       discoverCluster(c.cp.url, { id: 'abcdef', secret: '0123456789abcdef' }, 'sha256:' + '0'.repeat(64)),
       (e: Error) => {
@@ -112,6 +122,28 @@ describe('join protocol', () => {
     // ... but not a certificate for another node.
     await assert.rejects(requestNodeCertificate(node, 'joined-2', { timeoutMs: 1500 }), /was not approved within/);
     node.close();
+  });
+
+  it('TokenReview answers for bootstrap tokens (the API audiences only), as for other tokens', async () => {
+    const review = async (token: string, audiences?: string[]) =>
+      JSON.parse(
+        await c.ok(
+          ['create', '--raw', '/apis/authentication.k8s.io/v1/tokenreviews', '-f', '-'],
+          JSON.stringify({
+            apiVersion: 'authentication.k8s.io/v1',
+            kind: 'TokenReview',
+            spec: { token, ...(audiences ? { audiences } : {}) },
+          }),
+        ),
+      ).status;
+    const ok = await review('abcdef.0123456789abcdef');
+    assert.equal(ok.authenticated, true);
+    assert.equal(ok.user.username, 'system:bootstrap:abcdef');
+    assert.ok(ok.user.groups.includes('system:bootstrappers'));
+    assert.ok(ok.audiences.length > 0);
+    assert.notEqual((await review('abcdef.ffffffffffffffff')).authenticated, true);
+    // A token with no audience of its own is not valid for someone else's.
+    assert.notEqual((await review('abcdef.0123456789abcdef', ['vault'])).authenticated, true);
   });
 
   it('a joined node rotates its client certificate with its current one (fresh key, the client switches over)', async () => {
@@ -180,6 +212,74 @@ describe('join protocol', () => {
     });
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /spec\.request: Invalid value/);
+  });
+
+  it('approving and signing need approve/sign on the signer; no system:masters client certificates (attacks refused)', async () => {
+    // carol may update CSRs' approval and status (RBAC on the subresources) but holds no signer.
+    await c.ok(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: 'csr-writer' },
+        rules: [
+          {
+            apiGroups: ['certificates.k8s.io'],
+            resources: ['certificatesigningrequests', 'certificatesigningrequests/approval', 'certificatesigningrequests/status'],
+            verbs: ['create', 'get', 'list', 'update', 'patch'],
+          },
+        ],
+      }),
+    );
+    await c.ok(['create', 'clusterrolebinding', 'carol-csr', '--clusterrole=csr-writer', '--user=carol']);
+    const csrObject = async (name: string, signerName: string, cn: string, orgs: string[]) => {
+      const { csr } = await createCsr({ commonName: cn, organizations: orgs });
+      return JSON.stringify({
+        apiVersion: 'certificates.k8s.io/v1',
+        kind: 'CertificateSigningRequest',
+        metadata: { name },
+        spec: { request: Buffer.from(csr).toString('base64'), signerName, usages: ['digital signature', 'client auth'] },
+      });
+    };
+    await c.ok(
+      ['--as=carol', 'create', '-f', '-'],
+      await csrObject('carols', 'kubernetes.io/kube-apiserver-client-kubelet', 'system:node:evil', ['system:nodes']),
+    );
+    const approve = await c.kubectl(['--as=carol', 'certificate', 'approve', 'carols']);
+    assert.notEqual(approve.code, 0);
+    assert.match(approve.stderr, /user not permitted to approve requests with signerName "kubernetes\.io\/kube-apiserver-client-kubelet"/);
+    const forged = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64');
+    const sign = await c.kubectl([
+      '--as=carol',
+      'patch',
+      'csr',
+      'carols',
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ status: { certificate: forged } }),
+    ]);
+    assert.notEqual(sign.code, 0);
+    assert.match(sign.stderr, /user not permitted to sign requests with signerName "kubernetes\.io\/kube-apiserver-client-kubelet"/);
+    assert.match(await c.ok(['get', 'csr', 'carols']), /carol\s+<none>\s+Pending/);
+    // Granted approve on the signer's domain, she may.
+    await c.ok(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: 'k8s-signers-approver' },
+        rules: [{ apiGroups: ['certificates.k8s.io'], resources: ['signers'], resourceNames: ['kubernetes.io/*'], verbs: ['approve'] }],
+      }),
+    );
+    await c.ok(['create', 'clusterrolebinding', 'carol-approve', '--clusterrole=k8s-signers-approver', '--user=carol']);
+    assert.match(await c.ok(['--as=carol', 'certificate', 'deny', 'carols']), /denied/);
+    // Nobody, not even an administrator, asks the API client signer for system:masters.
+    const masters = await c.kubectl(['create', '-f', '-'], {
+      input: await csrObject('masters', 'kubernetes.io/kube-apiserver-client', 'mallory', ['system:masters']),
+    });
+    assert.notEqual(masters.code, 0);
+    assert.match(masters.stderr, /use of kubernetes\.io\/kube-apiserver-client signer with system:masters group is not allowed/);
   });
 
   it('an expired token is refused, loses its signature and is deleted', async () => {

@@ -19,6 +19,7 @@ import { startSkiffProcess, type SkiffProcess } from '../testing/skiff-process';
 import { ensureTestImages, BUSYBOX_IMAGE, PAUSE_IMAGE } from '../docker/images';
 import { createHttpClient } from '../../engine/client/http-client';
 import { R } from '../../engine/client/types';
+import { readNodeCredentials } from '../../engine/pki/node-credentials';
 import { waitFor } from '../wait-for';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -216,8 +217,7 @@ describe('skiff join from another machine (network namespace + its own dockerd)'
     const asNode = createHttpClient({
       server: joinCmd[1],
       ca: readFileSync(join(nodeDir, 'ca.crt'), 'utf8'),
-      cert: readFileSync(join(nodeDir, 'node.crt'), 'utf8'),
-      key: readFileSync(join(nodeDir, 'node.key'), 'utf8'),
+      ...readNodeCredentials(nodeDir),
     });
     await assert.rejects(asNode.get(R.secrets, 'default', 'host-only'), (e: { code: number; message: string }) => {
       assert.equal(e.code, 403);
@@ -226,7 +226,7 @@ describe('skiff join from another machine (network namespace + its own dockerd)'
     });
     asNode.close();
   });
-  it('skiff leave on the joined machine stops its agent, deletes its Node and removes its containers and network', async () => {
+  it('skiff leave on the joined machine stops its agent, deletes its Node and its pods, removes its containers and network', async () => {
     const networks = () => sh('docker', ['-H', host!.dockerHost, 'network', 'ls', '--format', '{{.Name}}']);
     assert.match((await networks()).stdout, /joined-mh-b/); // the pods' network on that machine
     const left = await new Promise<{ code: number | null; out: string }>((resolve) => {
@@ -240,6 +240,8 @@ describe('skiff join from another machine (network namespace + its own dockerd)'
     assert.match(left.out, /left the cluster: node "mh-b" deleted, [1-9]\d* container\(s\) removed/);
     await waitFor('the agent gone', () => Promise.resolve(agent!.exitCode !== null || agent!.signalCode !== null), 15_000);
     assert.doesNotMatch((await cp!.kubectl(['get', 'nodes'])).stdout, /mh-b/);
+    // Its pods are not left behind in the API either: bound to a Node that is gone, they are collected.
+    await waitFor('pod on-b gone from the API', async () => (await cp!.kubectl(['get', 'pod', 'on-b'])).code !== 0, 15_000);
     assert.doesNotMatch((await sh('docker', ['-H', host!.dockerHost, 'ps', '-a', '--format', '{{.Names}}'])).stdout, /on-b/);
     assert.doesNotMatch((await networks()).stdout, /joined-mh-b/);
   });

@@ -17,6 +17,7 @@ import { createPodSecurityAdmission, type PodSecurityDeps } from './pod-security
 import { createWebhookPlugins, WEBHOOK_CACHED } from './webhook/webhook-plugins';
 import { createNodeRestrictionAdmission } from './node-restriction';
 import { createCsrRequesterAdmission } from './csr-requester';
+import { createCsrSignerAdmission } from './csr-signers';
 import { createPolicyAdmission, type PolicyAdmissionDeps } from './policy/policy-admission';
 
 export interface AdmissionPlugin extends Admission {
@@ -201,6 +202,8 @@ export function createDefaultAdmission(
     ...(podSecurity
       ? [createPodSecurityAdmission({ config: podSecurity, getNamespace, listPods: (ns) => storage.list('', 'v1', 'pods', ns) })]
       : []),
+    // approve/sign on the CSR's signer; no system:masters client certificates.
+    createCsrSignerAdmission(authorize),
     policies,
     webhooks.validating,
     createQuotaAdmission(storage),

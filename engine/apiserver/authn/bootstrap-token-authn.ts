@@ -42,3 +42,20 @@ export function createBootstrapTokenAuthenticator(deps: {
     },
   };
 }
+
+/**
+ * A TokenReview's answer for a bootstrap token. The token names no audience, so as upstream's
+ * WrapAudienceAgnosticToken it is valid for the API's own audiences only: the requested ones
+ * (the API's when none are asked for) intersected with those, and refused when that is empty.
+ */
+export async function reviewBootstrapToken(
+  authenticate: (token: string) => Promise<UserInfo | undefined>,
+  token: string,
+  apiAudiences: string[],
+  requested: string[] = [],
+): Promise<{ user?: UserInfo; audiences?: string[] }> {
+  const audiences = requested.length ? requested.filter((a) => apiAudiences.includes(a)) : apiAudiences;
+  if (requested.length && !audiences.length) return {};
+  const user = await authenticate(token);
+  return user ? { user, audiences } : {};
+}

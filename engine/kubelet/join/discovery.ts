@@ -11,13 +11,40 @@ export interface DiscoveredCluster {
   /** The API server address cluster-info names (the advertised one). */
   server: string;
   caCert: string;
+  /** The cluster's clock minus this machine's, from cluster-info's HTTP Date (±1 s). */
+  clockSkewMs?: number;
+}
+
+/** Beyond this, the join says the clocks differ (HTTP dates have whole seconds). */
+export const CLOCK_SKEW_WARN_MS = 5000;
+
+/** One line when the clocks differ by more than a few seconds, else undefined. */
+export function clockSkewLine(skewMs: number | undefined, host: string): string | undefined {
+  if (skewMs === undefined || Math.abs(skewMs) <= CLOCK_SKEW_WARN_MS) return undefined;
+  const s = Math.round(Math.abs(skewMs) / 1000);
+  const amount = s >= 120 ? `${Math.round(s / 60)} min` : `${s} s`;
+  return `warning: this machine's clock is ${amount} ${skewMs > 0 ? 'behind' : 'ahead of'} the cluster's at ${host}; certificates and tokens are checked against the time, so sync both clocks (NTP: timedatectl set-ntp true)`;
 }
 
 export class JoinError extends Error {}
 
-export async function discoverCluster(url: string, token: BootstrapToken, caHash: string, timeoutMs = 10_000): Promise<DiscoveredCluster> {
+export async function discoverCluster(
+  url: string,
+  token: BootstrapToken,
+  caHash: string,
+  o: { timeoutMs?: number; now?: () => number } = {},
+): Promise<DiscoveredCluster> {
   const u = new URL(url);
-  const { status, body } = await insecureGet(u, `/api/v1/namespaces/${CLUSTER_INFO.namespace}/configmaps/${CLUSTER_INFO.name}`, timeoutMs);
+  const now = o.now ?? Date.now;
+  const sent = now();
+  const { status, body, date } = await insecureGet(
+    u,
+    `/api/v1/namespaces/${CLUSTER_INFO.namespace}/configmaps/${CLUSTER_INFO.name}`,
+    o.timeoutMs ?? 10_000,
+  );
+  // The server's Date is taken between send and receive: compare with the midpoint.
+  const serverTime = date ? Date.parse(date) : NaN;
+  const clockSkewMs = Number.isFinite(serverTime) ? serverTime + 500 - (sent + now()) / 2 : undefined;
   if (status !== 200) throw new JoinError(`${u.host} is not a Skiff or Kubernetes API server offering cluster-info (HTTP ${status})`);
   const data = (body as { data?: Record<string, string> })?.data ?? {};
   const kubeconfig = data[CLUSTER_INFO.kubeconfigKey];
@@ -37,11 +64,11 @@ export async function discoverCluster(url: string, token: BootstrapToken, caHash
     throw new JoinError(
       `the cluster's CA does not match --discovery-token-ca-cert-hash (it is ${got}); refusing to join a cluster we cannot verify`,
     );
-  return { server: cluster.server, caCert };
+  return { server: cluster.server, caCert, clockSkewMs };
 }
 
 /** One GET without verifying the server (nothing from it is trusted before the checks above). */
-function insecureGet(u: URL, path: string, timeoutMs: number): Promise<{ status: number; body: unknown }> {
+function insecureGet(u: URL, path: string, timeoutMs: number): Promise<{ status: number; body: unknown; date?: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: u.hostname, port: u.port || 443, path, method: 'GET', rejectUnauthorized: false, agent: false }, (res) => {
       let text = '';
@@ -49,9 +76,9 @@ function insecureGet(u: URL, path: string, timeoutMs: number): Promise<{ status:
       res.on('data', (c: string) => (text += c));
       res.on('end', () => {
         try {
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) });
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text), date: res.headers.date });
         } catch {
-          resolve({ status: res.statusCode ?? 0, body: undefined });
+          resolve({ status: res.statusCode ?? 0, body: undefined, date: res.headers.date });
         }
       });
     });

@@ -4,7 +4,10 @@ import { drain, setCordon } from '../../k8s/actions';
 import { resourcePath, wellKnown } from '../../k8s/resources';
 import { toneForCell } from '../../k8s/status-tone';
 import type { KubeObject } from '../../k8s/types';
+import { agentHealth, nodeMachine } from '../../k8s/node-machine';
 import { useApp, useK8s } from '../../state/services';
+import { useNow } from '../../state/use-now';
+import { usePolled } from '../../state/use-polled';
 import { useLiveTable } from '../../state/use-live-table';
 import { ConfirmDialog } from '../confirm-dialog';
 import { NodeUsage } from './usage-charts';
@@ -89,6 +92,44 @@ function NodePods({ name }: { name: string }) {
   );
 }
 
+/** Which machine the node is and whether its agent's heartbeat (the node Lease) is current. */
+function NodeMachineRows({ node }: { node: KubeObject }) {
+  const client = useK8s();
+  const name = node.metadata.name ?? '';
+  const lease = usePolled(
+    (signal) =>
+      client
+        ? client.getJson<KubeObject>(`/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${encodeURIComponent(name)}`, {
+            signal,
+          })
+        : Promise.resolve(undefined),
+    [client, name],
+    5000,
+  );
+  const now = useNow(1000);
+  const machine = nodeMachine(node);
+  const health = agentHealth(node, lease.data, now);
+  return (
+    <>
+      <span>Machine</span>
+      <span data-testid="node-machine">
+        {machine.what}
+        {machine.address ? ` · ${machine.address}` : ''}
+      </span>
+      {machine.agentEndpoint && (
+        <>
+          <span>Agent endpoint</span>
+          <span className="mono">{machine.agentEndpoint}</span>
+        </>
+      )}
+      <span>Agent</span>
+      <span data-testid="node-agent-health" className={`tone-${health.tone}`}>
+        {health.text}
+      </span>
+    </>
+  );
+}
+
 export function NodeSection({ node }: { node: KubeObject }) {
   const st = node.status ?? {};
   const keys = Array.from(new Set([...Object.keys(st.capacity ?? {}), ...Object.keys(st.allocatable ?? {})]));
@@ -104,6 +145,7 @@ export function NodeSection({ node }: { node: KubeObject }) {
             .map((l) => l.slice('node-role.kubernetes.io/'.length))
             .join(', ') || 'none'}
         </span>
+        <NodeMachineRows node={node} />
         <span>Schedulable</span>
         <span className={node.spec?.unschedulable ? 'tone-warn' : ''}>{node.spec?.unschedulable ? 'No (cordoned)' : 'Yes'}</span>
         <span>Addresses</span>

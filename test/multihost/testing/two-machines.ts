@@ -33,6 +33,8 @@ export interface TwoMachines {
   /** B's running `skiff join` and what it printed. */
   agent: ChildProcess;
   agentOutput(): string;
+  /** From spawning `skiff join` on B to its "is Ready" line, in ms. */
+  joinMs: number;
   cleanup(): Promise<void>;
 }
 
@@ -88,9 +90,14 @@ export async function startTwoMachines(o: { name: string; env?: Record<string, s
     const token = await skiffA(['token', 'create', '--print-join-command']);
     if (token.code !== 0) throw new Error(`skiff token create: ${token.stderr}`);
     const nodeB = `${o.name}-b`;
+    const t0 = performance.now();
     const agent = (made.agent = spawnB([...token.stdout.trim().split(/\s+/).slice(1), '--name', nodeB]));
     let out = '';
-    agent.stdout!.on('data', (d) => (out += d));
+    let joinMs = 0;
+    agent.stdout!.on('data', (d) => {
+      out += d;
+      if (!joinMs && / joined .* and is Ready/.test(out)) joinMs = performance.now() - t0;
+    });
     agent.stderr!.on('data', (d) => (out += d));
     await waitFor(
       'the joined node Ready',
@@ -113,6 +120,7 @@ export async function startTwoMachines(o: { name: string; env?: Record<string, s
       spawnB,
       agent,
       agentOutput: () => out,
+      joinMs,
       cleanup,
     };
   } catch (e) {

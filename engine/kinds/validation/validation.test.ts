@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatFieldError, validateObjectMeta, validateObjectMetaUpdate, validateLabels, isQualifiedName } from './validation';
+import {
+  deepEqual,
+  formatFieldError,
+  isQualifiedName,
+  stableJson,
+  validateLabels,
+  validateObjectMeta,
+  validateObjectMetaUpdate,
+} from './validation';
 import { deploymentKind } from '../defs/kinds-apps';
 import { serviceKind } from '../defs/kinds-core-service';
 import { podKind } from '../defs/kinds-core-pod';
@@ -171,4 +179,50 @@ test('configmap with immutable: true rejects data changes', () => {
   assert.deepEqual(msgs(configMapKind.validate!({ metadata: { name: 'c' }, data: { 'bad/key': 'x' } })), [
     "data[bad/key]: Invalid value: \"bad/key\": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
   ]);
+});
+
+test('deepEqual answers as comparing stableJson strings does, without building them', () => {
+  const values: unknown[] = [
+    undefined,
+    null,
+    0,
+    -0,
+    1,
+    NaN,
+    '',
+    '1',
+    'null',
+    true,
+    false,
+    [],
+    {},
+    [null],
+    [undefined],
+    [1, 2],
+    [2, 1],
+    { a: 1 },
+    { a: 1, b: undefined },
+    { b: undefined, a: 1 },
+    { a: null },
+    { a: undefined },
+    { a: [1, { b: 'x' }] },
+    { a: [1, { b: 'y' }] },
+    { constructor: 1 },
+    { a: 1, constructor: 1 },
+    { a: 1, b: 2 },
+    { b: 2, a: 1 },
+    { a: { c: [] } },
+    { a: { c: {} } },
+  ];
+  for (const a of values)
+    for (const b of values) {
+      const want = stableJson(a) === stableJson(b);
+      assert.equal(deepEqual(a, b), want, `${stableJson(a)} vs ${stableJson(b)}`);
+    }
+  // Distinct objects of the same content, nested, in other key orders.
+  const spec = { versions: [{ name: 'v1', schema: { openAPIV3Schema: { type: 'object', properties: { x: { type: 'string' } } } } }] };
+  const reordered = JSON.parse(JSON.stringify({ versions: [{ schema: spec.versions[0].schema, name: 'v1' }] })) as typeof spec;
+  assert.equal(deepEqual(spec, reordered), true);
+  reordered.versions[0].schema.openAPIV3Schema.properties.x.type = 'integer';
+  assert.equal(deepEqual(spec, reordered), false);
 });

@@ -178,6 +178,26 @@ export function stableJson(v: unknown): string {
   return JSON.stringify(v ?? null);
 }
 
+/** Whether stableJson(a) === stableJson(b), without building either string (a CRD's schema
+ *  compared that way took ~60 ms): undefined members are absent, undefined and null are alike. */
 export function deepEqual(a: unknown, b: unknown): boolean {
-  return stableJson(a) === stableJson(b);
+  if (a === b) return true;
+  const ao = typeof a === 'object' && a !== null;
+  const bo = typeof b === 'object' && b !== null;
+  if (!ao || !bo) return !ao && !bo && JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let defined = 0;
+  for (const k of Object.keys(x)) {
+    if (x[k] === undefined) continue;
+    defined++;
+    if (!Object.hasOwn(y, k) || y[k] === undefined || !deepEqual(x[k], y[k])) return false;
+  }
+  for (const k of Object.keys(y)) if (y[k] !== undefined) defined--;
+  return defined === 0;
 }

@@ -14,7 +14,9 @@ export const int = (min?: number, max?: number, extra: Partial<S> = {}): S => ({
   ...extra,
 });
 export const oneOf = (values: string[], extra: Partial<S> = {}): S => ({ type: 'string', enum: values, ...extra });
-export const obj = (properties: Record<string, S>, required: string[] = [], extra: Partial<S> = {}): S => ({
+/** Schema keywords besides StructuralSchema's: CEL rules (validated by the API server's CRD support). */
+type Extra = Partial<S> & { 'x-kubernetes-validations'?: { rule: string; message?: string }[] };
+export const obj = (properties: Record<string, S>, required: string[] = [], extra: Extra = {}): S => ({
   type: 'object',
   properties,
   ...(required.length ? { required } : {}),

@@ -44,6 +44,28 @@ const backendObjectRef = () => ({
   namespace: namespace(),
   port: port(),
 });
+// percent and fraction: GEP-3171 (the standard channel from v1.3), with upstream's rules and wording.
+const requestMirror = (): S =>
+  obj(
+    {
+      backendRef: obj(backendObjectRef(), ['name']),
+      percent: int(0, 100),
+      fraction: obj({ numerator: int(0), denominator: int(1, undefined, { default: 100 }) }, ['numerator'], {
+        'x-kubernetes-validations': [
+          { rule: 'self.numerator <= self.denominator', message: 'numerator must be less than or equal to denominator' },
+        ],
+      }),
+    },
+    ['backendRef'],
+    {
+      'x-kubernetes-validations': [
+        {
+          rule: '!(has(self.percent) && has(self.fraction))',
+          message: 'Only one of percent or fraction may be specified in HTTPRequestMirrorFilter',
+        },
+      ],
+    },
+  );
 const extensionRef = () => obj({ group: group(), kind: kind(), name: objectName() }, ['group', 'kind', 'name']);
 
 const httpFilter = (): S =>
@@ -52,7 +74,7 @@ const httpFilter = (): S =>
       type: oneOf(['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestMirror', 'RequestRedirect', 'URLRewrite', 'ExtensionRef']),
       requestHeaderModifier: headerModifier(),
       responseHeaderModifier: headerModifier(),
-      requestMirror: obj({ backendRef: obj(backendObjectRef(), ['name']) }, ['backendRef']),
+      requestMirror: requestMirror(),
       requestRedirect: obj({
         scheme: oneOf(['http', 'https']),
         hostname: hostname(),

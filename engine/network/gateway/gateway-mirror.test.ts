@@ -58,7 +58,7 @@ function send(host: string, method: string, path: string, body?: string) {
   });
 }
 
-const route = (name: string, host: string, mirrorTo: string) => ({
+const route = (name: string, host: string, mirrorTo: string, share: object = {}) => ({
   apiVersion: 'gateway.networking.k8s.io/v1',
   kind: 'HTTPRoute',
   metadata: { name, namespace: 'default' },
@@ -67,7 +67,7 @@ const route = (name: string, host: string, mirrorTo: string) => ({
     hostnames: [host],
     rules: [
       {
-        filters: [{ type: 'RequestMirror', requestMirror: { backendRef: { name: mirrorTo, port: 80 } } }],
+        filters: [{ type: 'RequestMirror', requestMirror: { backendRef: { name: mirrorTo, port: 80 }, ...share } }],
         backendRefs: [{ name: 'main', port: 80 }],
       },
     ],
@@ -95,4 +95,37 @@ test('a mirror to a missing Service is ResolvedRefs False/BackendNotFound; reque
     return c?.some((x) => x.type === 'ResolvedRefs') && c;
   }, 'route status')) as Cond[];
   assert.ok(conds.some((c) => c.type === 'ResolvedRefs' && c.status === 'False' && c.reason === 'BackendNotFound'));
+});
+
+test('requestMirror.percent and .fraction mirror exactly that share of the requests', async () => {
+  await h.t.client.create(G.httproutes, 'default', route('pct', 'pct.localhost', 'shadow', { percent: 20 }));
+  await h.t.client.create(
+    G.httproutes,
+    'default',
+    route('frac', 'frac.localhost', 'shadow', { fraction: { numerator: 1, denominator: 4 } }),
+  );
+  await eventually(async () => (await send('frac.localhost', 'GET', '/warm')).body === 'main', 'the routes serving');
+  await eventually(async () => (await send('pct.localhost', 'GET', '/warm')).body === 'main', 'the routes serving');
+  for (let i = 0; i < 100; i++) {
+    assert.equal((await send('pct.localhost', 'GET', `/p${i}`)).body, 'main');
+    assert.equal((await send('frac.localhost', 'GET', `/f${i}`)).body, 'main');
+  }
+  const seen = (prefix: string) => mirrored.filter((m) => m.startsWith(`GET /${prefix}`)).length;
+  // The warm-up request is counted first (and not copied): copies at the 5th, 10th … 100th and 4th … 100th.
+  await eventually(() => seen('p') >= 20 && seen('f') >= 25, 'the mirrored copies');
+  await new Promise((r) => setTimeout(r, 200)); // a stray extra copy would arrive by now
+  assert.equal(seen('p'), 20);
+  assert.equal(seen('f'), 25);
+});
+
+test('percent and fraction together, or a fraction above 1, are refused with upstream wording', async () => {
+  await assert.rejects(
+    h.t.client.create(G.httproutes, 'default', route('both', 'both.localhost', 'shadow', { percent: 5, fraction: { numerator: 1 } })),
+    /Only one of percent or fraction may be specified in HTTPRequestMirrorFilter/,
+  );
+  await assert.rejects(
+    h.t.client.create(G.httproutes, 'default', route('over', 'over.localhost', 'shadow', { fraction: { numerator: 3, denominator: 2 } })),
+    /numerator must be less than or equal to denominator/,
+  );
+  await assert.rejects(h.t.client.create(G.httproutes, 'default', route('big', 'big.localhost', 'shadow', { percent: 101 })), /percent/);
 });

@@ -13,6 +13,7 @@ import { listenerVerdict, type ListenerVerdict } from './listener-verdict';
 import { resolveBackendRefs, type RefProblem } from './route-backends';
 import { GATEWAY_GROUP } from './gateway-crds';
 import { grpcMatchToHttp } from './grpc-match';
+import { mirrorShare } from './mirror-share';
 import {
   GATEWAY_CONTROLLER,
   classControllerName,
@@ -110,11 +111,14 @@ export function buildGatewayModel(input: GatewayModelInput): GatewayModel {
           (b.filters ?? []).map((f) => (f.type === 'RequestMirror' ? { type: 'RequestMirror in a backendRef' } : f)),
         ),
       ].find((f) => !supported.has(f.type));
-      const mirrorRefs = (rule.filters ?? []).flatMap((f) =>
-        f.type === 'RequestMirror' && f.requestMirror ? [f.requestMirror.backendRef] : [],
-      );
-      const mirrored = mirrorRefs.length
-        ? resolveBackendRefs(ns, mirrorRefs, { services, routes: serviceRoutes, grants: input.grants }, kind)
+      const mirrorFilters = (rule.filters ?? []).flatMap((f) => (f.type === 'RequestMirror' && f.requestMirror ? [f.requestMirror] : []));
+      const mirrored = mirrorFilters.length
+        ? resolveBackendRefs(
+            ns,
+            mirrorFilters.map((m) => m.backendRef),
+            { services, routes: serviceRoutes, grants: input.grants },
+            kind,
+          )
         : undefined;
       const problem = unsupported ? `filter ${unsupported.type} is not supported by the skiff gateway` : undefined;
       return {
@@ -127,7 +131,13 @@ export function buildGatewayModel(input: GatewayModelInput): GatewayModel {
           filters: rule.filters ?? [],
           ...(problem ? { problem } : {}),
           ...(grpc ? { kind: 'GRPCRoute' as const } : {}),
-          ...(mirrored ? { mirrors: mirrored.backends.filter((b) => !b.backend.problem).map((b) => b.backend) } : {}),
+          ...(mirrored
+            ? {
+                mirrors: mirrored.backends.flatMap((b, i) =>
+                  b.backend.problem ? [] : [{ backend: b.backend, ...mirrorShare(mirrorFilters[i]) }],
+                ),
+              }
+            : {}),
         },
       };
     });

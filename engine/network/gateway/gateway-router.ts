@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ProxyRoute, ProxyAnswer } from '../ingress/ingress-proxy';
 import { matchHttpRoute, type CompiledRule, type HttpRouteTable } from './http-route-table';
 import { createWeightedPicker, type WeightedPicker } from './weighted-picker';
+import { createShareCounter } from './mirror-share';
 import type { HeaderModifier, HttpFilter, PathModifier } from './gateway-types';
 
 export interface GatewayRouter {
@@ -15,6 +16,7 @@ export interface GatewayRouter {
 export function createGatewayRouter(o: { table(): HttpRouteTable; ports(): { http?: number; https?: number } }): GatewayRouter {
   // Kept across table rebuilds while a rule's weights stay the same, so splits stay exact.
   const pickers = new Map<string, { weights: string; picker: WeightedPicker }>();
+  const mirrorCounts = createShareCounter();
   let lastTable: HttpRouteTable | undefined;
 
   function pickerFor(rule: CompiledRule): WeightedPicker {
@@ -29,7 +31,10 @@ export function createGatewayRouter(o: { table(): HttpRouteTable; ports(): { htt
   return {
     route(req, host, secure, grpc = false) {
       const table = o.table();
-      if (table !== lastTable && pickers.size > 1000) pickers.clear();
+      if (table !== lastTable && pickers.size > 1000) {
+        pickers.clear();
+        mirrorCounts.clear();
+      }
       lastTable = table;
       const url = req.url ?? '/';
       const hit = matchHttpRoute(table, { host, url, method: req.method ?? 'GET', headers: req.headers, secure, grpc });
@@ -66,6 +71,7 @@ export function createGatewayRouter(o: { table(): HttpRouteTable; ports(): { htt
         return { status: 503, body: `Service ${chosen.backend.id} has no ready endpoints (${label}): no pod behind it is Ready.` };
       const filters: HttpFilter[] = [...rule.filters, ...chosen.filters];
       const rewrite = filters.find((f) => f.type === 'URLRewrite')?.urlRewrite;
+      const mirrors = (rule.mirrors ?? []).filter((m, k) => mirrorCounts.take(`${label}#${rule.ruleIndex}/${k}`, m)).map((m) => m.backend);
       return {
         backend: chosen.backend,
         ingress: label,
@@ -73,7 +79,7 @@ export function createGatewayRouter(o: { table(): HttpRouteTable; ports(): { htt
         ...(rewrite?.hostname ? { upstreamHost: rewrite.hostname } : {}),
         requestHeaders: mergeEdits(filters.map((f) => f.requestHeaderModifier)),
         responseHeaders: mergeEdits(filters.map((f) => f.responseHeaderModifier)),
-        ...(rule.mirrors?.length ? { mirrors: rule.mirrors } : {}),
+        ...(mirrors.length ? { mirrors } : {}),
       };
     },
   };

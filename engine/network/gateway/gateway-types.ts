@@ -53,7 +53,14 @@ export interface HttpFilter {
   responseHeaderModifier?: HeaderModifier;
   requestRedirect?: { scheme?: string; hostname?: string; path?: PathModifier; port?: number; statusCode?: number };
   urlRewrite?: { hostname?: string; path?: PathModifier };
-  requestMirror?: { backendRef: BackendRef };
+  requestMirror?: RequestMirror;
+}
+
+/** A RequestMirror filter: all requests, or `percent` of them, or `fraction` (denominator 100 by default). */
+export interface RequestMirror {
+  backendRef: BackendRef;
+  percent?: number;
+  fraction?: { numerator: number; denominator?: number };
 }
 
 export interface HttpMatch {

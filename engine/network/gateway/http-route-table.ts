@@ -9,6 +9,7 @@
 import type { Backend } from '../ingress/route-table';
 import { prefixMatches } from '../ingress/route-table';
 import type { HttpFilter, HttpMatch } from './gateway-types';
+import type { MirrorShare } from './mirror-share';
 
 export interface RouteBackend {
   backend: Backend;
@@ -24,8 +25,8 @@ export interface CompiledRule {
   filters: HttpFilter[];
   /** Why this rule cannot serve (an unsupported filter): answered with 500. */
   problem?: string;
-  /** Backends every request is also sent to (RequestMirror; their answers are dropped). */
-  mirrors?: Backend[];
+  /** Backends requests are also sent to, each for its share of them (RequestMirror; answers dropped). */
+  mirrors?: (MirrorShare & { backend: Backend })[];
   /** The route's kind when not an HTTPRoute (for messages). */
   kind?: 'GRPCRoute';
 }

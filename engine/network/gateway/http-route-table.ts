@@ -59,6 +59,8 @@ export interface HttpRouteTable {
   https: HostIndex;
   /** GRPCRoutes on HTTP listeners (gRPC over cleartext HTTP/2). */
   grpc: HostIndex;
+  /** GRPCRoutes on HTTPS listeners (HTTP/2 chosen by ALPN). */
+  grpcs: HostIndex;
 }
 
 export interface AttachedRule {
@@ -91,15 +93,18 @@ export interface RouteHit {
 }
 
 const emptyIndex = (): HostIndex => ({ exact: new Map(), wildcard: new Map(), any: [] });
-export const emptyHttpRouteTable = (): HttpRouteTable => ({ http: emptyIndex(), https: emptyIndex(), grpc: emptyIndex() });
+export const emptyHttpRouteTable = (): HttpRouteTable => ({
+  http: emptyIndex(),
+  https: emptyIndex(),
+  grpc: emptyIndex(),
+  grpcs: emptyIndex(),
+});
 
 export function buildHttpRouteTable(attached: AttachedRule[]): HttpRouteTable {
   const table = emptyHttpRouteTable();
   let order = 0;
   for (const a of attached) {
-    // gRPC is served on the cleartext listener only (see docs in the network README).
-    if (a.grpc && a.secure) continue;
-    const index = a.grpc ? table.grpc : a.secure ? table.https : table.http;
+    const index = a.grpc ? (a.secure ? table.grpcs : table.grpc) : a.secure ? table.https : table.http;
     const matches = a.matches.length ? a.matches : [{}];
     for (const m of matches) {
       const entry: Entry = { rule: a.rule, match: compileMatch(m), age: `${a.created}\u0000${a.rule.route}`, order: order++ };
@@ -110,14 +115,13 @@ export function buildHttpRouteTable(attached: AttachedRule[]): HttpRouteTable {
       }
     }
   }
-  for (const idx of [table.http, table.https, table.grpc])
+  for (const idx of [table.http, table.https, table.grpc, table.grpcs])
     for (const list of [idx.any, ...idx.exact.values(), ...idx.wildcard.values()]) list.sort(byPrecedence);
   return table;
 }
 
 export function matchHttpRoute(table: HttpRouteTable, req: RouteRequest): RouteHit | undefined {
-  const idx = req.grpc ? (req.secure ? undefined : table.grpc) : req.secure ? table.https : table.http;
-  if (!idx) return undefined;
+  const idx = req.grpc ? (req.secure ? table.grpcs : table.grpc) : req.secure ? table.https : table.http;
   const q = req.url.indexOf('?');
   const path = (q >= 0 ? req.url.slice(0, q) : req.url) || '/';
   const query = new URLSearchParams(q >= 0 ? req.url.slice(q + 1) : '');

@@ -1,6 +1,6 @@
 // Controller-specific annotations charts set (ingress-nginx, Traefik). The built-in controller
 // honours ssl-redirect, force-ssl-redirect, rewrite-target, use-regex and backend-protocol (HTTP,
-// HTTPS); every other one present is a clear warning on the Ingress rather than a silent
+// HTTPS, GRPC, GRPCS); every other one present is a clear warning on the Ingress rather than a silent
 // difference (pure).
 import type { KubeObject } from '../../kinds/types';
 
@@ -9,7 +9,7 @@ const PREFIXES = ['nginx.ingress.kubernetes.io/', 'traefik.ingress.kubernetes.io
 const HONOURED = new Set(
   ['ssl-redirect', 'force-ssl-redirect', 'rewrite-target', 'use-regex', 'backend-protocol'].map((a) => `nginx.ingress.kubernetes.io/${a}`),
 );
-const PROTOCOLS = new Set(['HTTP', 'HTTPS', 'AUTO_HTTP']);
+const PROTOCOLS = new Set(['HTTP', 'HTTPS', 'AUTO_HTTP', 'GRPC', 'GRPCS']);
 
 export function unsupportedAnnotations(ing: KubeObject): { reason: string; message: string }[] {
   const names = Object.keys(ing.metadata.annotations ?? {}).filter((k) => PREFIXES.some((p) => k.startsWith(p)) && !HONOURED.has(k));
@@ -21,7 +21,7 @@ export function unsupportedAnnotations(ing: KubeObject): { reason: string; messa
   if (protocol !== undefined && !PROTOCOLS.has(protocol.toUpperCase()))
     out.push({
       reason: 'UnsupportedAnnotation',
-      message: `backend-protocol ${protocol} is not supported by the skiff ingress controller (HTTP and HTTPS are): the pods are spoken to over HTTP`,
+      message: `backend-protocol ${protocol} is not supported by the skiff ingress controller (HTTP, HTTPS, GRPC and GRPCS are): the pods are spoken to over HTTP`,
     });
   return out;
 }

@@ -1,5 +1,5 @@
 // gRPC through the ingress: cleartext HTTP/2 (h2c, prior knowledge — what gRPC clients speak to
-// a plaintext endpoint) on the HTTP listener. Each call is routed by :authority and :path (a
+// a plaintext endpoint) on the HTTP listener, and HTTP/2 chosen by ALPN on the HTTPS listener. Each call is routed by :authority and :path (a
 // GRPCRoute's method match), sent over one kept HTTP/2 session per pod endpoint, and its
 // trailers (grpc-status) passed back. Failures the proxy answers itself are gRPC statuses in a
 // trailers-only response, the way gRPC clients read them, with the same plain words as HTTP.
@@ -15,13 +15,19 @@ import {
   type ServerHttp2Stream,
 } from 'node:http2';
 import type { Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import type { Endpoint } from '../table';
 import type { BackendDialer, ProxyAnswer, ProxyRoute } from './ingress-proxy';
 import { editHeaders } from './header-edits';
 
 export interface GrpcProxyOptions {
   /** Routes a call (host already normalized); undefined: no route. */
-  route: (host: string, headers: IncomingHttpHeaders, localPort: number | undefined) => ProxyRoute | ProxyAnswer | undefined;
+  route: (
+    host: string,
+    headers: IncomingHttpHeaders,
+    localPort: number | undefined,
+    secure: boolean,
+  ) => ProxyRoute | ProxyAnswer | undefined;
   dialer: BackendDialer;
   log(line: string): void;
 }
@@ -42,12 +48,14 @@ export function createGrpcProxy(o: GrpcProxyOptions): GrpcProxy {
   const clients = new Set<ServerHttp2Session>();
   const next = new Map<string, number>();
 
-  function session(t: Endpoint): Promise<ClientHttp2Session> {
-    const k = `${t.ip}:${t.port}`;
+  /** One session per endpoint and protocol; `tls`: TLS to the pod (backend-protocol GRPCS; not verified, as ingress-nginx). */
+  function session(t: Endpoint, tls: boolean): Promise<ClientHttp2Session> {
+    const k = `${tls ? 'https' : 'http'}://${t.ip}:${t.port}`;
     let s = sessions.get(k);
     if (!s) {
       s = o.dialer.connect(t.ip, t.port).then((socket: Socket) => {
-        const c = h2connect(`http://${k}`, { createConnection: () => socket });
+        const wire = tls ? tlsConnect({ socket, ALPNProtocols: ['h2'], rejectUnauthorized: false }) : socket;
+        const c = h2connect(k, { createConnection: () => wire });
         const forget = () => {
           if (sessions.get(k) === s) sessions.delete(k);
         };
@@ -69,7 +77,7 @@ export function createGrpcProxy(o: GrpcProxyOptions): GrpcProxy {
         ':status': 200,
         'content-type': 'application/grpc',
         'grpc-status': String(GRPC_CODE[a.status] ?? 2),
-        'grpc-message': encodeURIComponent(a.body),
+        'grpc-message': grpcMessage(a.body),
         'x-skiff-ingress': 'error',
       },
       { endStream: true },
@@ -84,7 +92,7 @@ export function createGrpcProxy(o: GrpcProxyOptions): GrpcProxy {
     const out: OutgoingHttpHeaders = {};
     for (const [k, v] of Object.entries(headers)) if (!k.startsWith(':') && !DROP.has(k) && v !== undefined) out[k] = v;
     const edited = editHeaders(out as Record<string, string | string[]>, r.requestHeaders);
-    session(target).then(
+    session(target, !!r.backendTls).then(
       (s) => {
         if (stream.destroyed) return;
         const up = s.request({
@@ -92,7 +100,7 @@ export function createGrpcProxy(o: GrpcProxyOptions): GrpcProxy {
           ':method': headers[':method'] ?? 'POST',
           ':path': r.upstreamPath ?? headers[':path'] ?? '/',
           ':authority': r.upstreamHost ?? headers[':authority'] ?? target.ip,
-          ':scheme': 'http',
+          ':scheme': r.backendTls ? 'https' : 'http',
         });
         let trailers: IncomingHttpHeaders = {};
         up.on('response', (h, flags) => {
@@ -134,10 +142,12 @@ export function createGrpcProxy(o: GrpcProxyOptions): GrpcProxy {
       .toLowerCase()
       .replace(/:\d+$/, '')
       .replace(/\.$/, '');
-    const r = o.route(host, headers, stream.session?.socket?.localPort);
+    const socket = stream.session?.socket;
+    const r = o.route(host, headers, socket?.localPort, !!socket && 'encrypted' in socket && socket.encrypted);
     if (!r) {
       stream.resume();
-      return answer(stream, { status: 404, body: `No GRPCRoute matches host "${host}" and method "${String(headers[':path'] ?? '')}".` });
+      const body = `No GRPCRoute matches host "${host}" and method "${String(headers[':path'] ?? '')}", nor an Ingress rule with backend-protocol GRPC.`;
+      return answer(stream, { status: 404, body });
     }
     if ('status' in r) {
       stream.resume();
@@ -160,3 +170,6 @@ export function createGrpcProxy(o: GrpcProxyOptions): GrpcProxy {
 function unreachable(r: ProxyRoute, e: Error & { code?: string }): ProxyAnswer {
   return { status: 502, body: `cannot reach Service ${r.backend.id} (${r.ingress}): ${e.code ?? e.message}.` };
 }
+
+/** grpc-message's percent-encoding (PROTOCOL-HTTP2.md): only '%' and bytes outside printable ASCII. */
+const grpcMessage = (text: string) => text.replace(/[^\x20-\x24\x26-\x7e]/gu, (c) => encodeURIComponent(c));

@@ -18,6 +18,7 @@ import { createBackendDialer, type DialMode } from './backend-dialer';
 import { unsupportedAnnotations } from './annotations';
 import { buildTlsTable, type TlsTable } from './tls-table';
 import { createSniCallback } from './tls-certs';
+import { chooseAlpn } from './sniff-http2';
 import { createServer as createHttpsServer } from 'node:https';
 import { errorMessage, ingressAddresses } from './ingress-types';
 
@@ -99,9 +100,10 @@ export function startIngressController(o: IngressControllerOptions): IngressCont
       const server = createHttpsServer({
         cert: fallback.cert,
         key: fallback.key,
+        ALPNCallback: chooseAlpn,
         SNICallback: createSniCallback({ table: () => tls, extra: o.extraTls, ca, log }),
       });
-      proxy.attach(server);
+      proxy.attachTls(server);
       const p = await listenOnFirst(server, portCandidates(o.httpsPort, 443, 8443));
       if (stopped) return undefined;
       tlsPort = p;

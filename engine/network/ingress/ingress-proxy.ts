@@ -3,7 +3,8 @@
 // backends alive, passes WebSocket (any Upgrade) through, sets the X-Forwarded-* headers upstream
 // controllers set, and answers in plain words when it cannot: 421 for the app's own host names,
 // 404 when no rule matches, 503 when the Service has no ready endpoint, 502 when it cannot connect.
-// A connection that opens with the HTTP/2 preface goes to the gRPC proxy (grpc-proxy.ts).
+// A connection that opens with the HTTP/2 preface, or a TLS one that chose `h2`, goes to the gRPC
+// proxy (grpc-proxy.ts).
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
@@ -13,7 +14,8 @@ import { isReservedHost, matchRoute, normalizeHost, rewriteTarget, type Backend,
 import { editHeaders, editRawHeaders, type HeaderEdit } from './header-edits';
 import { statusText } from './status-text';
 import { createGrpcProxy } from './grpc-proxy';
-import { sniffHttp2 } from './sniff-http2';
+import { alpnHttp2, sniffHttp2 } from './sniff-http2';
+import type { Server as HttpsServer } from 'node:https';
 
 export interface BackendDialer {
   /** Where a request to `backend` goes: a pod endpoint (direct) or the Service's ClusterIP (via the agent). */
@@ -63,8 +65,10 @@ export interface ProxyAnswer {
 export interface IngressProxy {
   /** The plain HTTP server (not listening yet). */
   server: Server;
-  /** Serves the same routes on another server (the HTTPS listener). */
+  /** Serves the same routes on another HTTP/1 server. */
   attach(server: Server): void;
+  /** Serves the same routes on an HTTPS server (HTTP/2 when the client chooses `h2` by ALPN). */
+  attachTls(server: HttpsServer): void;
   close(): void;
 }
 
@@ -306,12 +310,20 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
   const grpc = createGrpcProxy({
     dialer: o.dialer,
     log: (line) => o.log(line),
-    route: (host, headers, localPort) => {
+    route: (host, headers, localPort, secure) => {
       if (isReservedHost(host))
         return { status: 421, body: `${host} belongs to the Skiff app: the ingress never serves skiff-*.localhost host names.` };
       // The router reads what an HTTP/1 request carries: url, method, headers and the local port.
       const req = { url: headers[':path'], method: headers[':method'], headers, socket: { localPort } } as unknown as IncomingMessage;
-      return o.preRoute?.(req, host, false, true);
+      const pre = o.preRoute?.(req, host, secure, true);
+      if (pre) return pre;
+      // Then the Ingress rules whose backend-protocol is GRPC or GRPCS (ingress-nginx's way).
+      const m = matchRoute(o.table(), host, String(headers[':path'] ?? '/'));
+      if (!m?.grpc) return undefined;
+      if (m.backend.problem) return { status: 503, body: `${m.backend.problem} (Ingress ${m.ingress}).` };
+      if (!m.backend.endpoints.length)
+        return { status: 503, body: `Service ${m.backend.id} has no ready endpoints (Ingress ${m.ingress}): no pod behind it is Ready.` };
+      return m;
     },
   });
   const server = createServer();
@@ -320,6 +332,10 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
   return {
     server,
     attach,
+    attachTls(tls) {
+      attach(tls);
+      alpnHttp2(tls, grpc.server);
+    },
     close() {
       for (const s of servers) {
         s.close();

@@ -32,8 +32,10 @@ export interface PathRule {
   regex?: RegExp;
   /** rewrite-target: the upstream path, with $1… from the regex's groups (the query is kept). */
   rewrite?: string;
-  /** backend-protocol HTTPS: the pod is spoken to over TLS (its certificate is not verified, as ingress-nginx). */
+  /** backend-protocol HTTPS or GRPCS: the pod is spoken to over TLS (its certificate is not verified, as ingress-nginx). */
   backendTls?: boolean;
+  /** backend-protocol GRPC or GRPCS: the pod speaks gRPC (HTTP/2); gRPC calls are routed here. */
+  grpc?: boolean;
 }
 
 export interface RouteTable {
@@ -90,7 +92,9 @@ export function buildRouteTable(input: RouteInput): { table: RouteTable; problem
     const redirect = ann[`${NGINX}ssl-redirect`] !== 'false';
     const rewrite = ann[`${NGINX}rewrite-target`];
     const useRegex = rewrite !== undefined || ann[`${NGINX}use-regex`] === 'true';
-    const backendTls = ann[`${NGINX}backend-protocol`]?.toUpperCase() === 'HTTPS';
+    const protocol = ann[`${NGINX}backend-protocol`]?.toUpperCase();
+    const backendTls = protocol === 'HTTPS' || protocol === 'GRPCS';
+    const grpc = protocol === 'GRPC' || protocol === 'GRPCS';
     if (spec.defaultBackend && !table.defaultBackend) table.defaultBackend = { backend: resolve(spec.defaultBackend), ingress };
     for (const rule of spec.rules ?? []) {
       const host = rule.host ? rule.host.toLowerCase() : '';
@@ -122,6 +126,7 @@ export function buildRouteTable(input: RouteInput): { table: RouteTable; problem
           ...(regex ? { regex } : {}),
           ...(rewrite !== undefined ? { rewrite } : {}),
           ...(backendTls ? { backendTls } : {}),
+          ...(grpc ? { grpc } : {}),
         });
       }
     }
@@ -135,7 +140,7 @@ export function matchRoute(
   table: RouteTable,
   host: string,
   path: string,
-): Pick<PathRule, 'backend' | 'ingress' | 'httpsOnly' | 'regex' | 'rewrite' | 'backendTls'> | undefined {
+): Pick<PathRule, 'backend' | 'ingress' | 'httpsOnly' | 'regex' | 'rewrite' | 'backendTls' | 'grpc'> | undefined {
   const h = normalizeHost(host);
   const p = path.split('?')[0] || '/';
   const groups: (PathRule[] | undefined)[] = [table.hosts.get(h)];

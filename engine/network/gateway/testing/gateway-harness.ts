@@ -1,6 +1,9 @@
 // The Gateway API controller and the ingress proxy over a real API core, with "pods" that are
 // loopback servers: a pod IP maps onto a local port, so routing is tested without Docker.
 import { connect, type AddressInfo, type Socket } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { Http2Server } from 'node:http2';
 import { startTestCore, type TestCluster } from '../../../apiserver/testing/test-cluster';
@@ -14,6 +17,11 @@ export interface GatewayHarness {
   gateway: GatewayController;
   /** The ingress's HTTP port. */
   port: number;
+  /** The ingress's HTTPS port and the localhost CA's certificate (with `tls`). */
+  tlsPort?: number;
+  caPem?: string;
+  /** Makes `ip` a pod listening on a local port already bound. */
+  mapPod(ip: string, port: number): void;
   /** Serves `server` as the pod at `ip`. */
   addPod(ip: string, server: Server | Http2Server): Promise<void>;
   /** A Service (port 80 → 8080) with one ready endpoint at `ip`. */
@@ -21,8 +29,10 @@ export interface GatewayHarness {
   stop(): Promise<void>;
 }
 
-export async function startGatewayHarness(): Promise<GatewayHarness> {
+/** `tls`: also an HTTPS listener, with a localhost CA in a temporary pki directory. */
+export async function startGatewayHarness(o: { tls?: boolean } = {}): Promise<GatewayHarness> {
   const t = await startTestCore();
+  const pkiDir = o.tls ? mkdtempSync(join(tmpdir(), 'skiff-gw-pki-')) : undefined;
   await t.core.crds.start(); // the HTTPS server starts it in a cluster
   const podPorts = new Map<string, number>();
   const servers: (Server | Http2Server)[] = [];
@@ -30,6 +40,7 @@ export async function startGatewayHarness(): Promise<GatewayHarness> {
   const ingress = startIngressController({
     client: t.client,
     httpPort: 0,
+    ...(pkiDir ? { pkiDir, httpsPort: 0 } : {}),
     preRoute: (req, host, secure, grpc) => late.gateway?.router.route(req, host, secure, grpc),
     dialer: {
       target: (_b, ep) => ep,
@@ -43,15 +54,18 @@ export async function startGatewayHarness(): Promise<GatewayHarness> {
   const gateway = (late.gateway = startGatewayController({
     client: t.client,
     httpPort: ingress.listening,
-    httpsPort: Promise.resolve(undefined),
+    httpsPort: ingress.tlsListening,
   }));
   const port = await ingress.listening;
+  const tlsPort = await ingress.tlsListening;
   await gateway.synced();
   return {
     t,
     ingress,
     gateway,
     port,
+    ...(pkiDir ? { tlsPort, caPem: readFileSync(join(pkiDir, 'localhost-ca.crt'), 'utf8') } : {}),
+    mapPod: (ip, p) => podPorts.set(ip, p),
     async addPod(ip, server) {
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
       servers.push(server);
@@ -78,6 +92,7 @@ export async function startGatewayHarness(): Promise<GatewayHarness> {
       await ingress.stop();
       for (const s of servers) s.close();
       await t.close();
+      if (pkiDir) rmSync(pkiDir, { recursive: true, force: true });
     },
   };
 }

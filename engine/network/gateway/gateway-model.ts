@@ -3,17 +3,20 @@
 // lastTransitionTime). Every Gateway of a class whose controller is ours is served on the
 // ingress's 127.0.0.1 listeners: HTTP listeners on its HTTP port, HTTPS listeners on its HTTPS
 // port (whatever port number the listener names), so `status.addresses` is 127.0.0.1. GRPCRoutes
-// attach the same way; their method matches become path matches (grpc-match.ts).
+// attach the same way; their method matches become path matches (grpc-match.ts). Conflicted
+// listeners (listener-conflicts.ts) are not served; of an HTTPRoute and a GRPCRoute sharing host
+// names on a listener, the older is (route-conflicts.ts).
 import type { KubeObject } from '../../kinds/types';
 import type { ServiceRoute } from '../table';
-import { labelSelectorFromObject } from '../../apimachinery/selectors/label-selector';
-import { effectiveHostnames } from './hostnames';
 import type { AttachedRule } from './http-route-table';
-import { listenerVerdict, type ListenerVerdict } from './listener-verdict';
+import { listenerVerdict } from './listener-verdict';
 import { resolveBackendRefs, type RefProblem } from './route-backends';
 import { GATEWAY_GROUP } from './gateway-crds';
 import { grpcMatchToHttp } from './grpc-match';
 import { mirrorShare } from './mirror-share';
+import { listenerConflicts } from './listener-conflicts';
+import { attachmentKey, routeKindConflicts, type Attachment } from './route-conflicts';
+import { listenerFor, ourParent, routeParentRefs, type GatewayEntry } from './listener-match';
 import {
   GATEWAY_CONTROLLER,
   classControllerName,
@@ -23,7 +26,6 @@ import {
   type Condition,
   type GrpcRouteSpec,
   type HttpMatch,
-  type Listener,
   type ParentRef,
   type RouteKind,
 } from './gateway-types';
@@ -79,12 +81,16 @@ export function buildGatewayModel(input: GatewayModelInput): GatewayModel {
     if (ourClasses.has(c.metadata.name!))
       model.classes.set(c.metadata.name!, [cond('Accepted', true, 'Accepted', 'Handled by the Skiff ingress', c.metadata.generation)]);
 
-  const gateways = new Map<string, { gw: KubeObject; verdicts: ListenerVerdict[]; attached: number[] }>();
-  for (const gw of input.gateways) {
-    if (!ourClasses.has(gatewaySpec(gw).gatewayClassName ?? '')) continue;
+  const gateways = new Map<string, GatewayEntry>();
+  const ours = input.gateways.filter((gw) => ourClasses.has(gatewaySpec(gw).gatewayClassName ?? ''));
+  const conflicts = listenerConflicts(ours);
+  for (const gw of ours) {
     const verdicts = gatewaySpec(gw).listeners?.map((l) => listenerVerdict(gw, l, input)) ?? [];
-    gateways.set(keyOfObj(gw), { gw, verdicts, attached: verdicts.map(() => 0) });
-    for (const v of verdicts) if (v.certificate) model.certificates.push(v.certificate);
+    const conflicted = conflicts.get(keyOfObj(gw)) ?? [];
+    gateways.set(keyOfObj(gw), { gw, verdicts, conflicts: conflicted, attached: verdicts.map(() => 0) });
+    verdicts.forEach((v, i) => {
+      if (v.certificate && !conflicted[i]) model.certificates.push(v.certificate);
+    });
   }
 
   const nsLabels = new Map(input.namespaces.map((n) => [n.metadata.name!, n.metadata.labels ?? {}]));
@@ -94,6 +100,27 @@ export function buildGatewayModel(input: GatewayModelInput): GatewayModel {
     ...input.routes.map((route) => ({ route, kind: 'HTTPRoute' as const })),
     ...(input.grpcRoutes ?? []).map((route) => ({ route, kind: 'GRPCRoute' as const })),
   ];
+  // Where each route would attach, so HTTPRoute/GRPCRoute conflicts are known before attaching.
+  const attachments: Attachment[] = [];
+  for (const { route, kind } of routes) {
+    const ns = route.metadata.namespace ?? 'default';
+    for (const ref of routeParentRefs(route, kind)) {
+      const g = ourParent(ref, ns, gateways);
+      g?.verdicts.forEach((_, i) => {
+        const to = listenerFor(g, i, ref, kind, ns, route, nsLabels);
+        if ('hostnames' in to)
+          attachments.push({
+            kind,
+            route: keyOfObj(route),
+            created: String(route.metadata.creationTimestamp ?? ''),
+            listener: `${keyOfObj(g.gw)}#${i}`,
+            hostnames: to.hostnames,
+          });
+      });
+    }
+  }
+  const lost = routeKindConflicts(attachments);
+
   for (const { route, kind } of routes) {
     const ns = route.metadata.namespace ?? 'default';
     const grpc = kind === 'GRPCRoute';
@@ -143,26 +170,26 @@ export function buildGatewayModel(input: GatewayModelInput): GatewayModel {
     });
     const refProblem: RefProblem | undefined = rules.flatMap((r) => r.problems)[0];
     const filterProblem = rules.find((r) => r.compiled.problem)?.compiled.problem;
-    for (const ref of spec.parentRefs ?? []) {
-      if ((ref.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP || (ref.kind ?? 'Gateway') !== 'Gateway') continue;
-      const g = gateways.get(`${ref.namespace ?? ns}/${ref.name}`);
+    for (const ref of routeParentRefs(route, kind)) {
+      const g = ourParent(ref, ns, gateways);
       if (!g) continue; // not one of ours (or not there yet): its controller, if any, answers
       const listeners = gatewaySpec(g.gw).listeners ?? [];
       let reason = 'NoMatchingParent';
+      let conflictMessage = '';
       let served = 0;
       listeners.forEach((l, i) => {
-        if ((ref.sectionName && ref.sectionName !== l.name) || (ref.port && ref.port !== l.port)) return;
-        const v = g.verdicts[i];
-        if (!v.accepted) return;
-        if (!kindAllowed(l, kind) || !namespaceAllowed(l, g.gw.metadata.namespace ?? 'default', ns, nsLabels)) {
-          if (reason === 'NoMatchingParent') reason = 'NotAllowedByListeners';
+        const to = listenerFor(g, i, ref, kind, ns, route, nsLabels);
+        if (!('hostnames' in to)) {
+          if (to.reason && (reason === 'NoMatchingParent' || to.reason === 'NoMatchingListenerHostname')) reason = to.reason;
           return;
         }
-        const hostnames = effectiveHostnames(l.hostname, spec.hostnames);
-        if (!hostnames.length) {
-          reason = 'NoMatchingListenerHostname';
+        const winner = lost.get(attachmentKey({ kind, route: keyOfObj(route), listener: `${keyOfObj(g.gw)}#${i}` }));
+        if (winner) {
+          reason = 'Conflicted';
+          conflictMessage = `${winner.kind} ${winner.route}, the older route, serves the same host names on listener ${l.name}: one of an HTTPRoute and a GRPCRoute is accepted there`;
           return;
         }
+        const hostnames = to.hostnames;
         served++;
         g.attached[i]++;
         const secure = l.protocol === 'HTTPS';
@@ -183,7 +210,7 @@ export function buildGatewayModel(input: GatewayModelInput): GatewayModel {
         conditions: [
           filterProblem
             ? cond('Accepted', false, 'UnsupportedValue', filterProblem, gen)
-            : cond('Accepted', accepted, accepted ? 'Accepted' : reason, accepted ? 'Accepted' : MESSAGES[reason], gen),
+            : cond('Accepted', accepted, accepted ? 'Accepted' : reason, accepted ? 'Accepted' : conflictMessage || MESSAGES[reason], gen),
           refProblem
             ? cond('ResolvedRefs', false, refProblem.reason, refProblem.message, gen)
             : cond('ResolvedRefs', true, 'ResolvedRefs', 'Resolved all references', gen),
@@ -193,7 +220,7 @@ export function buildGatewayModel(input: GatewayModelInput): GatewayModel {
     if (parents.length) model.routeParents.set(routeKey(kind, route), parents);
   }
 
-  for (const [k, g] of gateways) model.gateways.set(k, gatewayStatus(g.gw, g.verdicts, g.attached, input.listening));
+  for (const [k, g] of gateways) model.gateways.set(k, gatewayStatus(g, input.listening));
   return model;
 }
 
@@ -215,35 +242,14 @@ const MESSAGES: Record<string, string> = {
   NoMatchingListenerHostname: "None of the route's hostnames match a listener's hostname",
 };
 
-function kindAllowed(l: Listener, kind: RouteKind): boolean {
-  const kinds = l.allowedRoutes?.kinds;
-  return !kinds?.length || kinds.some((k) => (k.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && k.kind === kind);
-}
-
-function namespaceAllowed(l: Listener, gwNs: string, routeNs: string, labels: Map<string, Record<string, string>>): boolean {
-  const ns = l.allowedRoutes?.namespaces;
-  const from = ns?.from ?? 'Same';
-  if (from === 'All') return true;
-  if (from === 'Same') return gwNs === routeNs;
-  try {
-    return labelSelectorFromObject(ns?.selector as never).matches(labels.get(routeNs) ?? {});
-  } catch {
-    return false;
-  }
-}
-
-function gatewayStatus(
-  gw: KubeObject,
-  verdicts: ListenerVerdict[],
-  attached: number[],
-  listening: { http: boolean; https: boolean },
-): GatewayStatus {
+function gatewayStatus({ gw, verdicts, conflicts, attached }: GatewayEntry, listening: { http: boolean; https: boolean }): GatewayStatus {
   const gen = gw.metadata.generation;
   const listeners = gatewaySpec(gw).listeners ?? [];
   const unsupportedAddress = (gatewaySpec(gw).addresses ?? []).find((a) => a.value !== '127.0.0.1');
   const anyAccepted = verdicts.some((v) => v.accepted);
   const programmed =
-    anyAccepted && listeners.some((l, i) => verdicts[i].accepted && (l.protocol === 'HTTPS' ? listening.https : listening.http));
+    anyAccepted &&
+    listeners.some((l, i) => verdicts[i].accepted && !conflicts[i] && (l.protocol === 'HTTPS' ? listening.https : listening.http));
   const accepted = anyAccepted && !unsupportedAddress;
   return {
     addresses: programmed ? [{ type: 'IPAddress', value: '127.0.0.1' }] : [],
@@ -267,16 +273,25 @@ function gatewayStatus(
     ],
     listeners: listeners.map((l, i) => {
       const v = verdicts[i];
-      const up = v.accepted && v.resolved && (l.protocol === 'HTTPS' ? listening.https : listening.http);
+      const conflict = conflicts[i];
+      const up = v.accepted && v.resolved && !conflict && (l.protocol === 'HTTPS' ? listening.https : listening.http);
       return {
         name: l.name,
         supportedKinds: v.supportedKinds,
         attachedRoutes: attached[i],
         conditions: [
           cond('Accepted', v.accepted, v.accepted ? 'Accepted' : 'UnsupportedProtocol', v.accepted ? 'Accepted' : v.message, gen),
-          cond('Programmed', up, up ? 'Programmed' : 'Invalid', up ? 'Programmed' : v.message || 'The ingress listener is not up', gen),
+          cond(
+            'Programmed',
+            up,
+            up ? 'Programmed' : 'Invalid',
+            up ? 'Programmed' : conflict?.message || v.message || 'The ingress listener is not up',
+            gen,
+          ),
           cond('ResolvedRefs', v.resolved, v.resolved ? 'ResolvedRefs' : v.reason, v.resolved ? 'Resolved all references' : v.message, gen),
-          cond('Conflicted', false, 'NoConflicts', 'No conflicts', gen),
+          conflict
+            ? cond('Conflicted', true, conflict.reason, conflict.message, gen)
+            : cond('Conflicted', false, 'NoConflicts', 'No conflicts', gen),
         ],
       };
     }),

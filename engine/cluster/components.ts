@@ -160,6 +160,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
             log,
             httpPort: ingress.listening.catch(() => undefined),
             httpsPort: ingress.tlsListening,
+            listeners: ingress,
           });
           gateway.c = gw;
           stops.push(() => void gw.stop());

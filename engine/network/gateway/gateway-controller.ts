@@ -16,7 +16,8 @@ import { buildGatewayModel, routeKey } from './gateway-model';
 import { buildHttpRouteTable, emptyHttpRouteTable, type HttpRouteTable } from './http-route-table';
 import { createGatewayRouter, type GatewayRouter } from './gateway-router';
 import { sameStatus, stampConditions, stampGatewayStatus, stampRouteParents } from './gateway-status';
-import { GATEWAY_CLASS, GATEWAY_CONTROLLER, conditionsOf } from './gateway-types';
+import { GATEWAY_CLASS, GATEWAY_CONTROLLER, conditionsOf, type Listener } from './gateway-types';
+import { createListenerPorts } from './listener-ports';
 
 const ref = (plural: string, version = 'v1'): ResourceRef => ({ group: GATEWAY_GROUP, version, plural });
 export const GATEWAY_RESOURCES = {
@@ -36,6 +37,8 @@ export interface GatewayControllerOptions {
   /** The ingress's listeners (Programmed once they listen; redirects name their ports). */
   httpPort: Promise<number | undefined>;
   httpsPort: Promise<number | undefined>;
+  /** Opens and closes listeners' own ports (the ingress's openListener); without it, all share the ingress's two. */
+  listeners?: { openListener(port: number, tls: boolean): Promise<unknown>; closeListener(port: number): void };
   debounceMs?: number;
   now?: () => Date;
 }
@@ -63,6 +66,10 @@ export function startGatewayController(o: GatewayControllerOptions): GatewayCont
   let syncing: Promise<void> = Promise.resolve();
   let stopped = false;
   const router = createGatewayRouter({ table: () => table, ports: () => ports });
+  const l = o.listeners;
+  const own = l
+    ? createListenerPorts({ open: (p, tls) => l.openListener(p, tls), close: (p) => l.closeListener(p), changed: () => schedule(), log })
+    : undefined;
 
   const classes = createInformer(o.client, GATEWAY_RESOURCES.classes, { log });
   const gateways = createInformer(o.client, GATEWAY_RESOURCES.gateways, { log });
@@ -127,7 +134,9 @@ export function startGatewayController(o: GatewayControllerOptions): GatewayCont
       serviceRoutes,
       secret: (ns, name) => secrets.get(ns, name),
       listening: { http: ports.http !== undefined, https: ports.https !== undefined },
+      ...(own ? { place: (l: Listener) => own.place(l, ports) } : {}),
     });
+    own?.reconcile(model.ownPorts);
     table = buildHttpRouteTable(model.attached);
     tls = certificateTable(model.certificates);
     const t = now();
@@ -173,6 +182,7 @@ export function startGatewayController(o: GatewayControllerOptions): GatewayCont
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      own?.close();
       for (const inf of informers) inf.stop();
       await ready.catch(() => {});
       for (const inf of informers) inf.stop();

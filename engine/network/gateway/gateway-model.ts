@@ -17,6 +17,8 @@ import { mirrorShare } from './mirror-share';
 import { listenerConflicts } from './listener-conflicts';
 import { attachmentKey, routeKindConflicts, type Attachment } from './route-conflicts';
 import { listenerFor, ourParent, routeParentRefs, type GatewayEntry } from './listener-match';
+import type { ListenerPlace } from './listener-ports';
+import { cond, gatewayStatus } from './gateway-conditions';
 import {
   GATEWAY_CONTROLLER,
   classControllerName,
@@ -26,6 +28,7 @@ import {
   type Condition,
   type GrpcRouteSpec,
   type HttpMatch,
+  type Listener,
   type ParentRef,
   type RouteKind,
 } from './gateway-types';
@@ -42,6 +45,8 @@ export interface GatewayModelInput {
   secret(namespace: string, name: string): KubeObject | undefined;
   /** Whether the ingress's HTTP / HTTPS listeners are up. */
   listening: { http: boolean; https: boolean };
+  /** Where each listener is served (listener-ports.ts); default: the ingress's two ports. */
+  place?: (l: Listener) => ListenerPlace;
 }
 
 export interface GatewayStatus {
@@ -62,21 +67,22 @@ export interface GatewayModel {
   gateways: Map<string, GatewayStatus>;
   /** Per route key (routeKey()): the parents that are ours (others' entries are left to them). */
   routeParents: Map<string, RouteParentStatus[]>;
+  /** The ports of their own that served listeners name (port → TLS). */
+  ownPorts: Map<number, boolean>;
   /** Certificates of HTTPS listeners by host name ('' = any host). */
   certificates: { hostname: string; secret: KubeObject }[];
 }
 
-const cond = (type: string, ok: boolean, reason: string, message: string, generation?: number): Condition => ({
-  type,
-  status: ok ? 'True' : 'False',
-  reason,
-  message,
-  ...(generation !== undefined ? { observedGeneration: generation } : {}),
-});
-
 export function buildGatewayModel(input: GatewayModelInput): GatewayModel {
   const ourClasses = new Set(input.classes.filter((c) => classControllerName(c) === GATEWAY_CONTROLLER).map((c) => c.metadata.name!));
-  const model: GatewayModel = { attached: [], classes: new Map(), gateways: new Map(), routeParents: new Map(), certificates: [] };
+  const model: GatewayModel = {
+    attached: [],
+    classes: new Map(),
+    gateways: new Map(),
+    routeParents: new Map(),
+    certificates: [],
+    ownPorts: new Map(),
+  };
   for (const c of input.classes)
     if (ourClasses.has(c.metadata.name!))
       model.classes.set(c.metadata.name!, [cond('Accepted', true, 'Accepted', 'Handled by the Skiff ingress', c.metadata.generation)]);
@@ -84,10 +90,19 @@ export function buildGatewayModel(input: GatewayModelInput): GatewayModel {
   const gateways = new Map<string, GatewayEntry>();
   const ours = input.gateways.filter((gw) => ourClasses.has(gatewaySpec(gw).gatewayClassName ?? ''));
   const conflicts = listenerConflicts(ours);
+  const shared = (l: Listener): ListenerPlace => ({ up: l.protocol === 'HTTPS' ? input.listening.https : input.listening.http });
   for (const gw of ours) {
-    const verdicts = gatewaySpec(gw).listeners?.map((l) => listenerVerdict(gw, l, input)) ?? [];
+    const listeners = gatewaySpec(gw).listeners ?? [];
     const conflicted = conflicts.get(keyOfObj(gw)) ?? [];
-    gateways.set(keyOfObj(gw), { gw, verdicts, conflicts: conflicted, attached: verdicts.map(() => 0) });
+    const places = listeners.map((l) => (input.place ?? shared)(l));
+    const verdicts = listeners.map((l, i) => {
+      const v = listenerVerdict(gw, l, input);
+      const own = places[i].port;
+      if (own !== undefined && v.accepted && !conflicted[i]) model.ownPorts.set(own, l.protocol === 'HTTPS');
+      const error = places[i].error;
+      return error && v.accepted ? { ...v, accepted: false, acceptedReason: 'PortUnavailable', message: error } : v;
+    });
+    gateways.set(keyOfObj(gw), { gw, verdicts, conflicts: conflicted, places, attached: verdicts.map(() => 0) });
     verdicts.forEach((v, i) => {
       if (v.certificate && !conflicted[i]) model.certificates.push(v.certificate);
     });
@@ -193,8 +208,10 @@ export function buildGatewayModel(input: GatewayModelInput): GatewayModel {
         served++;
         g.attached[i]++;
         const secure = l.protocol === 'HTTPS';
+        const own = g.places[i].port;
         for (const r of rules)
           model.attached.push({
+            ...(own !== undefined ? { port: own } : {}),
             rule: r.compiled,
             matches: r.rule.matches ?? [],
             hostnames,
@@ -220,7 +237,7 @@ export function buildGatewayModel(input: GatewayModelInput): GatewayModel {
     if (parents.length) model.routeParents.set(routeKey(kind, route), parents);
   }
 
-  for (const [k, g] of gateways) model.gateways.set(k, gatewayStatus(g, input.listening));
+  for (const [k, g] of gateways) model.gateways.set(k, gatewayStatus(g));
   return model;
 }
 
@@ -241,59 +258,3 @@ const MESSAGES: Record<string, string> = {
   NotAllowedByListeners: "The Gateway's listeners do not allow routes from this namespace or of this kind",
   NoMatchingListenerHostname: "None of the route's hostnames match a listener's hostname",
 };
-
-function gatewayStatus({ gw, verdicts, conflicts, attached }: GatewayEntry, listening: { http: boolean; https: boolean }): GatewayStatus {
-  const gen = gw.metadata.generation;
-  const listeners = gatewaySpec(gw).listeners ?? [];
-  const unsupportedAddress = (gatewaySpec(gw).addresses ?? []).find((a) => a.value !== '127.0.0.1');
-  const anyAccepted = verdicts.some((v) => v.accepted);
-  const programmed =
-    anyAccepted &&
-    listeners.some((l, i) => verdicts[i].accepted && !conflicts[i] && (l.protocol === 'HTTPS' ? listening.https : listening.http));
-  const accepted = anyAccepted && !unsupportedAddress;
-  return {
-    addresses: programmed ? [{ type: 'IPAddress', value: '127.0.0.1' }] : [],
-    conditions: [
-      unsupportedAddress
-        ? cond(
-            'Accepted',
-            false,
-            'UnsupportedAddress',
-            `address ${unsupportedAddress.value} is not available: Skiff's Gateways listen on 127.0.0.1`,
-            gen,
-          )
-        : cond('Accepted', accepted, accepted ? 'Accepted' : 'ListenersNotValid', accepted ? 'Accepted' : 'No listener is valid', gen),
-      cond(
-        'Programmed',
-        programmed,
-        programmed ? 'Programmed' : 'Invalid',
-        programmed ? 'Served on 127.0.0.1' : 'No listener is served yet',
-        gen,
-      ),
-    ],
-    listeners: listeners.map((l, i) => {
-      const v = verdicts[i];
-      const conflict = conflicts[i];
-      const up = v.accepted && v.resolved && !conflict && (l.protocol === 'HTTPS' ? listening.https : listening.http);
-      return {
-        name: l.name,
-        supportedKinds: v.supportedKinds,
-        attachedRoutes: attached[i],
-        conditions: [
-          cond('Accepted', v.accepted, v.accepted ? 'Accepted' : 'UnsupportedProtocol', v.accepted ? 'Accepted' : v.message, gen),
-          cond(
-            'Programmed',
-            up,
-            up ? 'Programmed' : 'Invalid',
-            up ? 'Programmed' : conflict?.message || v.message || 'The ingress listener is not up',
-            gen,
-          ),
-          cond('ResolvedRefs', v.resolved, v.resolved ? 'ResolvedRefs' : v.reason, v.resolved ? 'Resolved all references' : v.message, gen),
-          conflict
-            ? cond('Conflicted', true, conflict.reason, conflict.message, gen)
-            : cond('Conflicted', false, 'NoConflicts', 'No conflicts', gen),
-        ],
-      };
-    }),
-  };
-}

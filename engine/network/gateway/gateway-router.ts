@@ -37,7 +37,14 @@ export function createGatewayRouter(o: { table(): HttpRouteTable; ports(): { htt
       }
       lastTable = table;
       const url = req.url ?? '/';
-      const hit = matchHttpRoute(table, { host, url, method: req.method ?? 'GET', headers: req.headers, secure, grpc });
+      const port = req.socket.localPort;
+      const hit = matchHttpRoute(table, { host, url, method: req.method ?? 'GET', headers: req.headers, secure, grpc, port });
+      // A listener's own port serves its routes only (never the Ingress rules).
+      if (!hit && port !== undefined && table.ports.has(port))
+        return {
+          status: 404,
+          body: `No route of the Gateway listener on port ${port} matches host "${host}" and path "${url.split('?')[0]}".`,
+        };
       if (!hit) return undefined;
       const { rule } = hit;
       const label = `${rule.kind ?? 'HTTPRoute'} ${rule.route}`;

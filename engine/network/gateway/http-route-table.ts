@@ -54,7 +54,12 @@ interface HostIndex {
   any: Entry[];
 }
 
-export interface HttpRouteTable {
+export interface HttpRouteTable extends Indexes {
+  /** Listeners on ports of their own (listener-ports.ts): their routes, by local port. */
+  ports: Map<number, Indexes>;
+}
+
+interface Indexes {
   http: HostIndex;
   https: HostIndex;
   /** GRPCRoutes on HTTP listeners (gRPC over cleartext HTTP/2). */
@@ -73,6 +78,8 @@ export interface AttachedRule {
   grpc?: boolean;
   /** The route's creationTimestamp. */
   created: string;
+  /** The listener's own port, when it has one (else the ingress's ports). */
+  port?: number;
 }
 
 export interface RouteRequest {
@@ -84,6 +91,8 @@ export interface RouteRequest {
   secure: boolean;
   /** A gRPC call (HTTP/2): only GRPCRoutes serve it. */
   grpc?: boolean;
+  /** The local port it arrived on. */
+  port?: number;
 }
 
 export interface RouteHit {
@@ -93,18 +102,16 @@ export interface RouteHit {
 }
 
 const emptyIndex = (): HostIndex => ({ exact: new Map(), wildcard: new Map(), any: [] });
-export const emptyHttpRouteTable = (): HttpRouteTable => ({
-  http: emptyIndex(),
-  https: emptyIndex(),
-  grpc: emptyIndex(),
-  grpcs: emptyIndex(),
-});
+const emptyIndexes = (): Indexes => ({ http: emptyIndex(), https: emptyIndex(), grpc: emptyIndex(), grpcs: emptyIndex() });
+export const emptyHttpRouteTable = (): HttpRouteTable => ({ ...emptyIndexes(), ports: new Map() });
 
 export function buildHttpRouteTable(attached: AttachedRule[]): HttpRouteTable {
   const table = emptyHttpRouteTable();
   let order = 0;
   for (const a of attached) {
-    const index = a.grpc ? (a.secure ? table.grpcs : table.grpc) : a.secure ? table.https : table.http;
+    let own: Indexes | undefined = a.port === undefined ? table : table.ports.get(a.port);
+    if (!own) table.ports.set(a.port!, (own = emptyIndexes()));
+    const index = a.grpc ? (a.secure ? own.grpcs : own.grpc) : a.secure ? own.https : own.http;
     const matches = a.matches.length ? a.matches : [{}];
     for (const m of matches) {
       const entry: Entry = { rule: a.rule, match: compileMatch(m), age: `${a.created}\u0000${a.rule.route}`, order: order++ };
@@ -115,13 +122,15 @@ export function buildHttpRouteTable(attached: AttachedRule[]): HttpRouteTable {
       }
     }
   }
-  for (const idx of [table.http, table.https, table.grpc, table.grpcs])
-    for (const list of [idx.any, ...idx.exact.values(), ...idx.wildcard.values()]) list.sort(byPrecedence);
+  for (const t of [table, ...table.ports.values()])
+    for (const idx of [t.http, t.https, t.grpc, t.grpcs])
+      for (const list of [idx.any, ...idx.exact.values(), ...idx.wildcard.values()]) list.sort(byPrecedence);
   return table;
 }
 
 export function matchHttpRoute(table: HttpRouteTable, req: RouteRequest): RouteHit | undefined {
-  const idx = req.grpc ? (req.secure ? table.grpcs : table.grpc) : req.secure ? table.https : table.http;
+  const t = (req.port !== undefined && table.ports.get(req.port)) || table;
+  const idx = req.grpc ? (req.secure ? t.grpcs : t.grpc) : req.secure ? t.https : t.http;
   const q = req.url.indexOf('?');
   const path = (q >= 0 ? req.url.slice(0, q) : req.url) || '/';
   const query = new URLSearchParams(q >= 0 ? req.url.slice(q + 1) : '');

@@ -6,6 +6,7 @@ import { labelSelectorFromObject } from '../../apimachinery/selectors/label-sele
 import { effectiveHostnames } from './hostnames';
 import type { ListenerVerdict } from './listener-verdict';
 import type { ListenerConflict } from './listener-conflicts';
+import type { ListenerPlace } from './listener-ports';
 import { GATEWAY_GROUP } from './gateway-crds';
 import { gatewaySpec, routeSpec, type GrpcRouteSpec, type Listener, type ParentRef, type RouteKind } from './gateway-types';
 
@@ -13,6 +14,7 @@ export interface GatewayEntry {
   gw: KubeObject;
   verdicts: ListenerVerdict[];
   conflicts: (ListenerConflict | undefined)[];
+  places: ListenerPlace[];
   attached: number[];
 }
 

@@ -9,6 +9,8 @@ import { referenceAllowed } from './route-backends';
 
 export interface ListenerVerdict {
   accepted: boolean;
+  /** The Accepted condition's reason when not accepted (default UnsupportedProtocol). */
+  acceptedReason?: string;
   resolved: boolean;
   reason: string;
   message: string;

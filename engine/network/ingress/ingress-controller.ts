@@ -19,7 +19,8 @@ import { unsupportedAnnotations } from './annotations';
 import { buildTlsTable, type TlsTable } from './tls-table';
 import { createSniCallback } from './tls-certs';
 import { chooseAlpn } from './sniff-http2';
-import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpsServer, type Server as HttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { errorMessage, ingressAddresses } from './ingress-types';
 
 const INGRESSES: ResourceRef = { group: 'networking.k8s.io', version: 'v1', plural: 'ingresses' };
@@ -55,6 +56,9 @@ export interface IngressController {
   listening: Promise<number>;
   /** Resolves with the HTTPS port (undefined without a pki directory or when no port could be bound). */
   tlsListening: Promise<number | undefined>;
+  /** Serves the routes on 127.0.0.1:`port` exactly (a Gateway listener's own port); rejects when it cannot bind. */
+  openListener(port: number, tls: boolean): Promise<number>;
+  closeListener(port: number): void;
   /** Resolves once the table reflects everything the informers know now. */
   synced(): Promise<void>;
   stop(): Promise<void>;
@@ -89,20 +93,29 @@ export function startIngressController(o: IngressControllerOptions): IngressCont
   });
   listening.catch((e) => log(`ingress: cannot listen on 127.0.0.1: ${errorMessage(e)}`));
 
+  /** The HTTPS servers' options (certificates by SNI from the localhost CA and the Secrets). */
+  const tlsOptions = o.pkiDir ? httpsOptions(o.pkiDir) : Promise.resolve(undefined);
+  tlsOptions.catch(() => {});
   const tlsListening = o.pkiDir ? listenTls(o.pkiDir) : Promise.resolve(undefined);
+  const own = new Map<number, Server>();
+
+  async function httpsOptions(pkiDir: string): Promise<HttpsServerOptions> {
+    const { loadOrCreateLocalhostCa } = await import('../../pki/localhost-ca');
+    const ca = await loadOrCreateLocalhostCa(pkiDir);
+    const fallback = await ca.issue('localhost');
+    return {
+      cert: fallback.cert,
+      key: fallback.key,
+      ALPNCallback: chooseAlpn,
+      SNICallback: createSniCallback({ table: () => tls, extra: o.extraTls, ca, log }),
+    };
+  }
 
   async function listenTls(pkiDir: string): Promise<number | undefined> {
     try {
-      const { loadOrCreateLocalhostCa } = await import('../../pki/localhost-ca');
-      const ca = await loadOrCreateLocalhostCa(pkiDir);
-      const fallback = await ca.issue('localhost');
-      if (stopped) return undefined;
-      const server = createHttpsServer({
-        cert: fallback.cert,
-        key: fallback.key,
-        ALPNCallback: chooseAlpn,
-        SNICallback: createSniCallback({ table: () => tls, extra: o.extraTls, ca, log }),
-      });
+      const options = await tlsOptions;
+      if (stopped || !options) return undefined;
+      const server = createHttpsServer(options);
       proxy.attachTls(server);
       const p = await listenOnFirst(server, portCandidates(o.httpsPort, 443, 8443));
       if (stopped) return undefined;
@@ -187,6 +200,26 @@ export function startIngressController(o: IngressControllerOptions): IngressCont
   return {
     listening,
     tlsListening,
+    async openListener(p, secure) {
+      const options = secure ? await tlsOptions : undefined;
+      if (secure && !options) throw new Error('no HTTPS: the cluster has no localhost CA');
+      const server = options ? createHttpsServer(options) : createHttpServer();
+      if (options) proxy.attachTls(server as HttpsServer);
+      else proxy.attachPlain(server);
+      await listenOnFirst(server, [p]);
+      if (stopped) {
+        server.close();
+        throw new Error('stopped');
+      }
+      own.set(p, server);
+      return p;
+    },
+    closeListener(p) {
+      const server = own.get(p);
+      own.delete(p);
+      server?.close();
+      server?.closeAllConnections();
+    },
     async synced() {
       await informersReady;
       schedule(0);

@@ -69,6 +69,8 @@ export interface IngressProxy {
   attach(server: Server): void;
   /** Serves the same routes on an HTTPS server (HTTP/2 when the client chooses `h2` by ALPN). */
   attachTls(server: HttpsServer): void;
+  /** Serves the same routes on another plain server, cleartext HTTP/2 (gRPC) included. */
+  attachPlain(server: Server): void;
   close(): void;
 }
 
@@ -335,6 +337,10 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
     attachTls(tls) {
       attach(tls);
       alpnHttp2(tls, grpc.server);
+    },
+    attachPlain(plain) {
+      attach(plain);
+      sniffHttp2(plain, grpc.server);
     },
     close() {
       for (const s of servers) {

@@ -55,6 +55,7 @@ export async function startGatewayHarness(o: { tls?: boolean } = {}): Promise<Ga
     client: t.client,
     httpPort: ingress.listening,
     httpsPort: ingress.tlsListening,
+    listeners: ingress,
   }));
   const port = await ingress.listening;
   const tlsPort = await ingress.tlsListening;

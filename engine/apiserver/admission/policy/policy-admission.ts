@@ -11,7 +11,7 @@ import type { AdmissionRequest } from '../admission-request';
 import { isExemptFromWebhooks, rulesMatch } from '../webhook/rules-match';
 import { namespaceSelectorMatches, objectSelectorMatches } from '../webhook/selectors-match';
 import { requestVariable } from '../webhook/match-conditions';
-import type { AdmissionAttributes, Operation, Webhook } from '../webhook/types';
+import { attributesOf, type AdmissionAttributes, type Operation, type Webhook } from '../webhook/types';
 import { CelEvalError, CelCostError, fromJson, type CelValue } from '../../../apimachinery/cel/cel';
 import { createCelAuthorizer, type AuthorizeFn } from '../cel-authorizer';
 import { bindingSpecOf, policySpecOf, type MatchResources } from '../../../kinds/defs/kinds-admission-policy';
@@ -174,22 +174,11 @@ export function createPolicyAdmission(deps: PolicyAdmissionDeps): Admission {
     request?: AdmissionRequest,
     subresource = '',
   ): AdmissionAttributes => {
-    const named = obj ?? old;
     if (obj) {
       obj.apiVersion ??= apiVersionOf(def);
       obj.kind ??= def.kind;
     }
-    return {
-      operation,
-      def,
-      subresource,
-      namespace: def.namespaced ? named?.metadata?.namespace : undefined,
-      name: named?.metadata?.name ?? '',
-      object: obj,
-      oldObject: old,
-      dryRun,
-      user: request?.user,
-    };
+    return attributesOf(def, obj, old, operation, dryRun, request, subresource);
   };
 
   return {

@@ -79,6 +79,24 @@ export interface PodAffinityRules {
   preferredDuringSchedulingIgnoredDuringExecution?: WeightedPodAffinityTerm[];
 }
 
+/** A node's taint (spec.taints). */
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' | (string & {});
+  timeAdded?: string;
+}
+
+/** A pod's toleration (spec.tolerations). */
+export interface Toleration {
+  key?: string;
+  operator?: 'Exists' | 'Equal' | (string & {});
+  value?: string;
+  effect?: string;
+  /** NoExecute only: how long the pod stays once tainted (absent or null: forever). */
+  tolerationSeconds?: number | null;
+}
+
 /** The counts and conditions a ReplicaSet or ReplicationController reports. */
 export interface ReplicaSetStatus {
   replicas: number;

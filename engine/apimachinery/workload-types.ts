@@ -8,6 +8,8 @@ export interface Condition {
   status: 'True' | 'False' | 'Unknown';
   lastUpdateTime?: string;
   lastProbeTime?: string | null;
+  /** Nodes' conditions: when the kubelet last reported it. */
+  lastHeartbeatTime?: string;
   lastTransitionTime?: string;
   reason?: string;
   message?: string;

@@ -109,6 +109,29 @@ export interface ReplicaSetStatus {
   conditions?: Condition[];
 }
 
+export interface DaemonSetStatus {
+  observedGeneration?: number;
+  desiredNumberScheduled: number;
+  currentNumberScheduled: number;
+  numberMisscheduled: number;
+  numberReady: number;
+  numberAvailable: number;
+  numberUnavailable: number;
+  updatedNumberScheduled: number;
+}
+
+export interface StatefulSetStatus {
+  observedGeneration?: number;
+  replicas: number;
+  readyReplicas: number;
+  availableReplicas: number;
+  currentReplicas: number;
+  updatedReplicas: number;
+  currentRevision: string;
+  updateRevision: string;
+  collisionCount: number;
+}
+
 export interface DeploymentStatus {
   observedGeneration?: number;
   replicas?: number;

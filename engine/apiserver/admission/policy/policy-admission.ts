@@ -189,16 +189,7 @@ export function createPolicyAdmission(deps: PolicyAdmissionDeps): Admission {
     // CONNECT (pods/exec, .../proxy): `object` is the options (PodExecOptions, ...), without metadata.
     admitConnect: (def, target, options, subresource, request) => {
       const object = Object.fromEntries(Object.entries(options).filter(([k]) => k !== 'metadata')) as KubeObject;
-      const a = attrs(def, undefined, undefined, 'CONNECT', false, request, subresource);
-      return run(
-        {
-          ...a,
-          object,
-          namespace: def.namespaced ? target.metadata.namespace : undefined,
-          name: target.metadata.name ?? '',
-        },
-        request,
-      );
+      return run(attributesOf(def, object, undefined, 'CONNECT', false, request, subresource, target), request);
     },
   };
 }

@@ -59,6 +59,10 @@ const child = spawn(
       ...process.env,
       SKIFF_INGRESS_PORT: process.env.SKIFF_INGRESS_PORT ?? '0',
       SKIFF_INGRESS_HTTPS_PORT: process.env.SKIFF_INGRESS_HTTPS_PORT ?? '0',
+      // tsx applies one tsconfig, and only to the files it includes; the root one names none. The
+      // renderer's test config gives its files the build's JSX transform (react-jsx, as esbuild's
+      // 'automatic'); other files compile as before.
+      TSX_TSCONFIG_PATH: join(root, 'renderer/tsconfig.test.json'),
     },
   },
 );

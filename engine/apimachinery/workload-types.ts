@@ -8,6 +8,8 @@ export interface Condition {
   status: 'True' | 'False' | 'Unknown';
   lastUpdateTime?: string;
   lastProbeTime?: string | null;
+  /** Nodes' conditions: when the kubelet last reported it. */
+  lastHeartbeatTime?: string;
   lastTransitionTime?: string;
   reason?: string;
   message?: string;
@@ -79,6 +81,24 @@ export interface PodAffinityRules {
   preferredDuringSchedulingIgnoredDuringExecution?: WeightedPodAffinityTerm[];
 }
 
+/** A node's taint (spec.taints). */
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' | (string & {});
+  timeAdded?: string;
+}
+
+/** A pod's toleration (spec.tolerations). */
+export interface Toleration {
+  key?: string;
+  operator?: 'Exists' | 'Equal' | (string & {});
+  value?: string;
+  effect?: string;
+  /** NoExecute only: how long the pod stays once tainted (absent or null: forever). */
+  tolerationSeconds?: number | null;
+}
+
 /** The counts and conditions a ReplicaSet or ReplicationController reports. */
 export interface ReplicaSetStatus {
   replicas: number;
@@ -87,6 +107,29 @@ export interface ReplicaSetStatus {
   availableReplicas?: number;
   observedGeneration?: number;
   conditions?: Condition[];
+}
+
+export interface DaemonSetStatus {
+  observedGeneration?: number;
+  desiredNumberScheduled: number;
+  currentNumberScheduled: number;
+  numberMisscheduled: number;
+  numberReady: number;
+  numberAvailable: number;
+  numberUnavailable: number;
+  updatedNumberScheduled: number;
+}
+
+export interface StatefulSetStatus {
+  observedGeneration?: number;
+  replicas: number;
+  readyReplicas: number;
+  availableReplicas: number;
+  currentReplicas: number;
+  updatedReplicas: number;
+  currentRevision: string;
+  updateRevision: string;
+  collisionCount: number;
 }
 
 export interface DeploymentStatus {

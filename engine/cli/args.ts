@@ -5,9 +5,7 @@ import { resolve } from 'node:path';
 import { formatPortRange, parsePortRange } from '../network/host-targets';
 import { SkiffError } from '../cluster/errors';
 import { checkClusterName } from '../cluster/paths';
-import type { Datastore } from '../cluster/cluster-config';
-import type { NodeRuntime } from '../cluster/components';
-import type { PodSecurityLevel } from '../cluster/cluster-config';
+import type { StartOptions } from '../cluster/lifecycle';
 import { UPSTREAM_TIMINGS } from '../client/leader-election';
 
 export const COMMANDS = [
@@ -28,34 +26,12 @@ export const COMMANDS = [
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
-export interface Flags {
+/** The start options the cluster library takes (cluster-spawn.ts documents them), plus the CLI's own. */
+export interface Flags extends Omit<StartOptions, 'kubeconfig'> {
   name: string;
   dataDir?: string;
-  port?: number;
-  /** The ingress's HTTP port on 127.0.0.1 (0: any free port). */
-  ingressPort?: number;
-  /** The ingress's HTTPS port on 127.0.0.1 (0: any free port). */
-  ingressHttpsPort?: number;
+  /** The kubeconfig file to merge the credentials into (absent: kubectl's default). */
   kubeconfig?: string;
-  datastore?: Datastore;
-  etcdEndpoints?: string[];
-  /** How many nodes the cluster runs (created when missing). */
-  nodes?: number;
-  nodeRuntime?: NodeRuntime;
-  /** Docker nodes' pod sandbox image (default: Skiff's own, built locally). */
-  sandboxImage?: string;
-  /** Pod Security level for namespaces without labels (kept in cluster.json; default baseline). */
-  podSecurity?: PodSecurityLevel;
-  /** Host ports LoadBalancer Services may take, "low-high" (kept in cluster.json). */
-  lbPortRange?: string;
-  /** An audit.k8s.io/v1 Policy file, "default" or "none" (kept in cluster.json). */
-  auditPolicy?: string;
-  /** HA: another instance's pki dir to copy the CA, service-account key and admin credentials from. */
-  pkiFrom?: string;
-  /** etcd: leader election timings (upstream's --leader-elect-lease-duration, -renew-deadline, -retry-period). */
-  leaderElection?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
-  /** An address of this machine the API server also listens on, for nodes joining from elsewhere (kept in cluster.json). */
-  advertiseAddress?: string;
   foreground: boolean;
   switchContext: boolean;
   help: boolean;
@@ -86,30 +62,7 @@ const BOOL_FLAGS = ['foreground', 'no-switch-context', 'help'] as const;
 type FlagName = (typeof VALUE_FLAGS)[number] | (typeof BOOL_FLAGS)[number];
 
 const ALLOWED: Record<Command, FlagName[]> = {
-  start: [
-    'name',
-    'data-dir',
-    'port',
-    'ingress-port',
-    'ingress-https-port',
-    'kubeconfig',
-    'datastore',
-    'etcd-endpoints',
-    'nodes',
-    'node-runtime',
-    'sandbox-image',
-    'pod-security',
-    'lb-port-range',
-    'audit-policy',
-    'pki-from',
-    'leader-elect-lease-duration',
-    'leader-elect-renew-deadline',
-    'leader-elect-retry-period',
-    'advertise-address',
-    'foreground',
-    'no-switch-context',
-    'help',
-  ],
+  start: [...VALUE_FLAGS, ...BOOL_FLAGS],
   stop: ['name', 'data-dir', 'help'],
   status: ['name', 'data-dir', 'help'],
   delete: ['name', 'data-dir', 'help'],

@@ -2,15 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEventRecorder } from './event-recorder';
 import type { KubeClient } from './types';
+import type { KubeObject } from '../kinds/types';
 
 function fakeClient() {
-  const calls: { op: string; name?: string; body: any }[] = [];
+  const calls: { op: string; name?: string; body: KubeObject }[] = [];
   const client = {
-    async create(_r: unknown, _ns: string, body: any) {
+    async create(_r: unknown, _ns: string, body: KubeObject) {
       calls.push({ op: 'create', name: body.metadata.name, body });
       return body;
     },
-    async patch(_r: unknown, _ns: string, name: string, _t: string, body: any) {
+    async patch(_r: unknown, _ns: string, name: string, _t: string, body: KubeObject) {
       calls.push({ op: 'patch', name, body });
       return body;
     },
@@ -18,7 +19,7 @@ function fakeClient() {
   return { client, calls };
 }
 
-const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns', uid: 'u' } } as any;
+const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns', uid: 'u' } };
 
 test('same message aggregates: count and lastTimestamp, message untouched', async () => {
   const { client, calls } = fakeClient();

@@ -6,10 +6,12 @@ import type { KubeObject } from '../kinds/types';
 import { REVISION_HASH_LABEL } from './controller-revision';
 import { ownerRefFor } from './util/controller-ref';
 import { podFromTemplate } from './util/pod-template';
+import { tolerationMatches } from './util/tolerations';
+import type { NodeSelectorRequirement, NodeSelectorTerm, Taint, Toleration } from '../apimachinery/workload-types';
 
 type Obj = Record<string, any>;
 
-const DAEMON_TOLERATIONS: Obj[] = [
+const DAEMON_TOLERATIONS: Toleration[] = [
   { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
   { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
   { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
@@ -17,26 +19,22 @@ const DAEMON_TOLERATIONS: Obj[] = [
   { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
   { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
 ];
-const HOST_NETWORK_TOLERATION = { key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' };
+const HOST_NETWORK_TOLERATION: Toleration = { key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' };
 
 /** The template's tolerations plus the daemon ones it does not already have. */
-export function daemonTolerations(podSpec: Obj): Obj[] {
-  const out: Obj[] = [...(podSpec.tolerations ?? [])];
+export function daemonTolerations(podSpec: Obj): Toleration[] {
+  const out: Toleration[] = [...((podSpec.tolerations ?? []) as Toleration[])];
   const extra = podSpec.hostNetwork ? [...DAEMON_TOLERATIONS, HOST_NETWORK_TOLERATION] : DAEMON_TOLERATIONS;
   for (const t of extra) if (!out.some((o) => o.key === t.key && o.effect === t.effect)) out.push({ ...t });
   return out;
 }
 
-export function tolerates(tolerations: Obj[], taint: Obj): boolean {
-  return tolerations.some((t) => {
-    if (t.effect && t.effect !== taint.effect) return false;
-    if (t.operator === 'Exists') return !t.key || t.key === taint.key;
-    return t.key === taint.key && (t.value ?? '') === (taint.value ?? '');
-  });
+export function tolerates(tolerations: Toleration[], taint: Taint): boolean {
+  return tolerations.some((t) => tolerationMatches(t, taint));
 }
 
-function requirementMatches(req: Obj, value: string | undefined): boolean {
-  const values: string[] = req.values ?? [];
+function requirementMatches(req: NodeSelectorRequirement, value: string | undefined): boolean {
+  const values = req.values ?? [];
   switch (req.operator) {
     case 'In':
       return value !== undefined && values.includes(value);
@@ -57,12 +55,13 @@ function requirementMatches(req: Obj, value: string | undefined): boolean {
 
 /** Required node affinity: any term matches, each term's requirements all match. */
 export function nodeAffinityMatches(podSpec: Obj, node: KubeObject): boolean {
-  const terms: Obj[] | undefined = podSpec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  const terms: NodeSelectorTerm[] | undefined =
+    podSpec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   if (!terms) return true;
   const labels = node.metadata.labels ?? {};
   return terms.some((term) => {
-    const exprs: Obj[] = term.matchExpressions ?? [];
-    const fields: Obj[] = term.matchFields ?? [];
+    const exprs = term.matchExpressions ?? [];
+    const fields = term.matchFields ?? [];
     if (!exprs.length && !fields.length) return false;
     return (
       exprs.every((r) => requirementMatches(r, labels[r.key])) &&
@@ -88,7 +87,7 @@ export function placement(ds: KubeObject, node: KubeObject): Placement {
   if (!nodeAffinityMatches(spec, node)) return no;
   const tol = daemonTolerations(spec);
   let shouldRun = true;
-  for (const taint of node.spec?.taints ?? []) {
+  for (const taint of (node.spec?.taints ?? []) as Taint[]) {
     if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
     if (tolerates(tol, taint)) continue;
     if (taint.effect === 'NoExecute') return no;

@@ -7,14 +7,13 @@ import { R } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
 import { keyOf, splitKey } from '../client/informer';
 import type { Controller, ControllerDeps } from './types';
+import type { DaemonSetStatus } from '../apimachinery/workload-types';
 import { REVISION_HASH_LABEL, scaledValue, stableJson, syncRevisions, truncateHistory } from './controller-revision';
 import { createExpectations } from './util/expectations';
 import { ignoreNotFound } from './util/not-found';
 import { createOwnerIndex, observe } from './util/owner-index';
 import { isPodAvailable, isPodReady, isPodTerminal } from './util/pod-predicates';
 import { newDaemonPod, placement, targetNode } from './daemonset-nodes';
-
-type Obj = Record<string, any>;
 
 /** The parts of a node that decide where daemon pods go (heartbeats change none of them). */
 const nodeShape = (n: KubeObject) => stableJson([n.metadata.labels, n.spec?.taints, n.metadata.deletionTimestamp]);
@@ -176,7 +175,7 @@ export function createDaemonSetController(deps: ControllerDeps): Controller {
       if (isPodAvailable(p, minReady, t)) s.available++;
       if (p.metadata.labels?.[REVISION_HASH_LABEL] === hash) s.updated++;
     }
-    const status: Obj = {
+    const status: DaemonSetStatus = {
       observedGeneration: ds.metadata.generation,
       desiredNumberScheduled: s.desired,
       currentNumberScheduled: s.current,
@@ -188,7 +187,8 @@ export function createDaemonSetController(deps: ControllerDeps): Controller {
     };
     if (s.ready > s.available) queue.addAfter(keyOf(ds), minReady * 1000);
     const old = ds.status ?? {};
-    if (Object.keys(status).every((k) => stableJson(old[k] ?? 0) === stableJson(status[k] ?? 0))) return;
+    const keys = Object.keys(status) as (keyof DaemonSetStatus)[];
+    if (keys.every((k) => stableJson(old[k] ?? 0) === stableJson(status[k] ?? 0))) return;
     await client.patch(R.daemonsets, ds.metadata.namespace, ds.metadata.name!, 'merge', { status }, { subresource: 'status' });
   }
 

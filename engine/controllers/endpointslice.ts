@@ -21,7 +21,15 @@ import {
 } from './endpoints';
 import type { Controller } from './types';
 
-type Obj = Record<string, any>;
+/** One endpoint of a slice, as written (field order is the one compared against the stored slice). */
+interface SliceEndpoint {
+  addresses: string[];
+  // The kubernetes Service's endpoint (the API server) carries only ready.
+  conditions: { ready: boolean; serving?: boolean; terminating?: boolean };
+  hostname?: string;
+  nodeName?: string;
+  targetRef?: ReturnType<typeof targetRefOf>;
+}
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
@@ -30,12 +38,12 @@ const MAX_PER_SLICE = 100;
 
 interface Desired {
   ports: EndpointPort[];
-  endpoints: Obj[];
+  endpoints: SliceEndpoint[];
 }
 
 /** Desired slices for a Service over its selected pods (at least one, possibly empty). */
 export function desiredSlices(svc: KubeObject, pods: KubeObject[]): Desired[] {
-  const groups = new Map<string, { ports: EndpointPort[]; endpoints: Obj[] }>();
+  const groups = new Map<string, { ports: EndpointPort[]; endpoints: SliceEndpoint[] }>();
   const publishNotReady = svc.spec?.publishNotReadyAddresses === true;
   const noPorts = (svc.spec?.ports ?? []).length === 0;
   for (const pod of pods) {
@@ -44,8 +52,8 @@ export function desiredSlices(svc: KubeObject, pods: KubeObject[]): Desired[] {
     if (ports.length === 0 && !noPorts) continue;
     const terminating = Boolean(pod.metadata.deletionTimestamp);
     const ready = isPodReady(pod);
-    const ep: Obj = {
-      addresses: [pod.status.podIP],
+    const ep: SliceEndpoint = {
+      addresses: [pod.status.podIP as string],
       conditions: { ready: publishNotReady || (ready && !terminating), serving: ready, terminating },
     };
     const hostname = podHostname(svc, pod);

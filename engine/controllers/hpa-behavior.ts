@@ -2,8 +2,6 @@
 // scale-down rate policies over past scale events, then min/max clamping with the
 // ScalingLimited reasons kubectl describe shows. Pure functions over a small per-HPA history.
 
-type Obj = Record<string, any>;
-
 export interface ScalingRules {
   stabilizationWindowSeconds: number;
   selectPolicy: 'Max' | 'Min' | 'Disabled';
@@ -22,12 +20,18 @@ export interface ScaleHistory {
   downEvents: { at: number; change: number }[];
 }
 
+/** spec.behavior as written (every field optional; behaviorOf fills upstream's defaults). */
+interface BehaviorSpec {
+  scaleUp?: Partial<ScalingRules>;
+  scaleDown?: Partial<ScalingRules>;
+}
+
 export const emptyHistory = (): ScaleHistory => ({ recommendations: [], upEvents: [], downEvents: [] });
 
 /** Upstream defaults: up at once by 4 pods or 100% per 15 s; down after a 300 s window, 100% per 15 s. */
-export function behaviorOf(spec: Obj | undefined): Behavior {
+export function behaviorOf(spec: { behavior?: BehaviorSpec } | undefined): Behavior {
   const b = spec?.behavior ?? {};
-  const rules = (r: Obj | undefined, up: boolean): ScalingRules => ({
+  const rules = (r: Partial<ScalingRules> | undefined, up: boolean): ScalingRules => ({
     stabilizationWindowSeconds: r?.stabilizationWindowSeconds ?? (up ? 0 : 300),
     selectPolicy: r?.selectPolicy ?? 'Max',
     policies:

@@ -11,8 +11,7 @@ import type { KubeObject } from '../kinds/types';
 import { R, isStatus } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
 import type { Controller, ControllerDeps } from './types';
-
-type Obj = Record<string, any>;
+import type { Condition, Taint } from '../apimachinery/workload-types';
 
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
@@ -29,15 +28,15 @@ export interface NodeLifecycleOptions {
 
 const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-export function readyCondition(node: KubeObject): Obj | undefined {
-  return (node.status?.conditions ?? []).find((c: Obj) => c.type === 'Ready');
+export function readyCondition(node: KubeObject): Condition | undefined {
+  return ((node.status?.conditions ?? []) as Condition[]).find((c) => c.type === 'Ready');
 }
 
 /** The taints a node should carry given its Ready condition and spec.unschedulable, keeping others (and existing timeAdded). */
-export function desiredTaints(node: KubeObject, now: Date): Obj[] {
-  const current: Obj[] = node.spec?.taints ?? [];
+export function desiredTaints(node: KubeObject, now: Date): Taint[] {
+  const current: Taint[] = node.spec?.taints ?? [];
   const ready = readyCondition(node)?.status;
-  const want: [string, string][] = [];
+  const want: [string, Taint['effect']][] = [];
   if (ready === 'Unknown') want.push([TAINT_UNREACHABLE, 'NoExecute'], [TAINT_UNREACHABLE, 'NoSchedule']);
   else if (ready === 'False') want.push([TAINT_NOT_READY, 'NoExecute'], [TAINT_NOT_READY, 'NoSchedule']);
   if (node.spec?.unschedulable) want.push([TAINT_UNSCHEDULABLE, 'NoSchedule']);
@@ -113,7 +112,8 @@ export function createNodeLifecycleController(deps: NodeLifecycleDeps, opts: Nod
 
   async function markUnknown(node: KubeObject, t: Date): Promise<KubeObject> {
     const next = structuredClone(node);
-    const conditions: Obj[] = ((next.status ??= {}).conditions ??= []);
+    // A condition the node never reported starts with just its type and heartbeat.
+    const conditions: Partial<Condition>[] = ((next.status ??= {}).conditions ??= []);
     for (const type of UNKNOWN_CONDITIONS) {
       let c = conditions.find((x) => x.type === type);
       if (!c) conditions.push((c = { type, lastHeartbeatTime: rfc3339(t) }));
@@ -137,7 +137,7 @@ export function createNodeLifecycleController(deps: NodeLifecycleDeps, opts: Nod
       if (pod.spec?.nodeName !== nodeName || ['Succeeded', 'Failed'].includes(pod.status?.phase)) continue;
       const next = structuredClone(pod);
       const t = rfc3339(now());
-      const conditions: Obj[] = ((next.status ??= {}).conditions ??= []);
+      const conditions: Condition[] = ((next.status ??= {}).conditions ??= []);
       for (const c of conditions)
         if (c.type === 'Ready' && c.status !== 'False') Object.assign(c, { status: 'False', lastTransitionTime: t });
       next.status.reason = 'NodeLost';

@@ -77,10 +77,11 @@ export function createPodControl(client: KubeClient, events: EventRecorder): Pod
     try {
       const created = await client.create(R.pods, owner.metadata.namespace, pod);
       events.event(owner, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
-    } catch (e: any) {
+    } catch (e) {
+      const message = (e as Error).message;
       // A terminating namespace refuses creations: expected, not worth a warning.
-      if (!(isStatus(e, 403) && /being terminated/.test(e.message))) {
-        events.event(owner, 'Warning', 'FailedCreate', `Error creating: ${e.message}`);
+      if (!(isStatus(e, 403) && /being terminated/.test(message))) {
+        events.event(owner, 'Warning', 'FailedCreate', `Error creating: ${message}`);
       }
       throw e;
     }
@@ -109,9 +110,9 @@ export function createPodControl(client: KubeClient, events: EventRecorder): Pod
       try {
         await client.delete(R.pods, pod.metadata.namespace, pod.metadata.name!, { preconditions: { uid: pod.metadata.uid } });
         events.event(owner, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
-      } catch (e: any) {
+      } catch (e) {
         if (isStatus(e, 404) || isStatus(e, 409)) return; // already gone (or replaced by a new pod of that name)
-        events.event(owner, 'Warning', 'FailedDelete', `Error deleting: ${e.message}`);
+        events.event(owner, 'Warning', 'FailedDelete', `Error deleting: ${(e as Error).message}`);
         throw e;
       }
     },

@@ -11,7 +11,19 @@ import { labelSelectorFromObject } from '../apimachinery/selectors';
 import { parseQuantity } from '../apimachinery/quantity';
 import type { Controller, ControllerDeps } from './types';
 
-type Obj = Record<string, any>;
+/** A PV's spec.claimRef (an ObjectReference). */
+interface ClaimRef {
+  namespace?: string;
+  name?: string;
+  uid?: string;
+}
+
+/** The PVC status fields the binder writes. */
+interface ClaimStatus {
+  phase: 'Pending' | 'Bound' | 'Lost';
+  capacity?: Record<string, string>;
+  accessModes?: string[];
+}
 
 export const ANN_BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
 export const ANN_BOUND_BY_CONTROLLER = 'pv.kubernetes.io/bound-by-controller';
@@ -54,7 +66,7 @@ export function volumeFits(pv: KubeObject, pvc: KubeObject, cls: string): boolea
   return true;
 }
 
-const claimRefMatches = (ref: Obj | undefined, pvc: KubeObject) =>
+const claimRefMatches = (ref: ClaimRef | undefined, pvc: KubeObject) =>
   !!ref && ref.namespace === pvc.metadata.namespace && ref.name === pvc.metadata.name && (!ref.uid || ref.uid === pvc.metadata.uid);
 
 export function createPvBinderController(deps: ControllerDeps): Controller {
@@ -164,7 +176,7 @@ export function createPvBinderController(deps: ControllerDeps): Controller {
         metadata: { annotations: { [ANN_BIND_COMPLETED]: 'yes' } },
       });
     }
-    const want = { phase: 'Bound', capacity: pv.spec?.capacity, accessModes: pv.spec?.accessModes };
+    const want: ClaimStatus = { phase: 'Bound', capacity: pv.spec?.capacity, accessModes: pv.spec?.accessModes };
     const cur = pvc.status ?? {};
     if (
       cur.phase === 'Bound' &&
@@ -175,7 +187,7 @@ export function createPvBinderController(deps: ControllerDeps): Controller {
     await setClaimStatus(pvc, want);
   }
 
-  async function setClaimStatus(pvc: KubeObject, status: Obj) {
+  async function setClaimStatus(pvc: KubeObject, status: ClaimStatus) {
     await client.patch(
       R.persistentvolumeclaims,
       pvc.metadata.namespace,

@@ -8,6 +8,7 @@ import { R, isStatus } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
 import { keyOf, splitKey } from '../client/informer';
 import type { Controller, ControllerDeps } from './types';
+import type { StatefulSetStatus } from '../apimachinery/workload-types';
 import { REVISION_HASH_LABEL, stableJson, syncRevisions, templateOfRevision, truncateHistory } from './controller-revision';
 import { claimObjects, ownerRefFor } from './util/controller-ref';
 import { createExpectations } from './util/expectations';
@@ -186,7 +187,7 @@ export function createStatefulSetController(deps: ControllerDeps): Controller {
     const t = now();
     const minReady = sts.spec.minReadySeconds ?? 0;
     const count = (f: (p: KubeObject) => boolean) => owned.filter(f).length;
-    const status: Obj = {
+    const status: StatefulSetStatus = {
       observedGeneration: sts.metadata.generation,
       replicas: owned.length,
       readyReplicas: count(isPodRunningAndReady),
@@ -205,7 +206,7 @@ export function createStatefulSetController(deps: ControllerDeps): Controller {
     }
     if (status.readyReplicas > status.availableReplicas) queue.addAfter(keyOf(sts), minReady * 1000);
     const old = sts.status ?? {};
-    const changed = Object.keys(status).some((k) => stableJson(old[k]) !== stableJson(status[k]));
+    const changed = (Object.keys(status) as (keyof StatefulSetStatus)[]).some((k) => stableJson(old[k]) !== stableJson(status[k]));
     if (changed)
       await client.patch(R.statefulsets, sts.metadata.namespace, sts.metadata.name!, 'merge', { status }, { subresource: 'status' });
   }

@@ -7,24 +7,18 @@ import type { KubeObject } from '../kinds/types';
 import { R, isStatus } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
 import type { Controller, ControllerDeps } from './types';
-
-type Obj = Record<string, any>;
-
-export function tolerationMatches(tol: Obj, taint: Obj): boolean {
-  if (tol.effect && tol.effect !== taint.effect) return false;
-  if (tol.operator === 'Exists') return !tol.key || tol.key === taint.key;
-  return tol.key === taint.key && (tol.value ?? '') === (taint.value ?? '');
-}
+import type { Taint, Toleration } from '../apimachinery/workload-types';
+import { tolerationMatches } from './util/tolerations';
 
 /**
  * When the pod must go because of these NoExecute taints: 0 = now, a time in ms since epoch,
  * or undefined = never (no NoExecute taints, or all tolerated forever).
  */
-export function evictionTime(pod: KubeObject, taints: Obj[], nowMs: number): number | undefined {
+export function evictionTime(pod: KubeObject, taints: Taint[], nowMs: number): number | undefined {
   let at: number | undefined;
   for (const taint of taints) {
     if (taint.effect !== 'NoExecute') continue;
-    const matching = (pod.spec?.tolerations ?? []).filter((t: Obj) => tolerationMatches(t, taint));
+    const matching = ((pod.spec?.tolerations ?? []) as Toleration[]).filter((t) => tolerationMatches(t, taint));
     if (matching.length === 0) return 0;
     // Several tolerations may match one taint: the pod gets the longest (forever wins).
     let secs: number | undefined = 0;
@@ -68,7 +62,7 @@ export function createTaintEvictionController(deps: ControllerDeps): Controller 
     });
   }
 
-  const hasNoExecute = (n: KubeObject | undefined) => (n?.spec?.taints ?? []).some((t: Obj) => t.effect === 'NoExecute');
+  const hasNoExecute = (n: KubeObject | undefined) => ((n?.spec?.taints ?? []) as Taint[]).some((t) => t.effect === 'NoExecute');
 
   return {
     name: 'taint-eviction',

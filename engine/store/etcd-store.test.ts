@@ -64,7 +64,7 @@ if (!findEtcdBinary()) {
         await writer.create('/b', '1');
         await writer.compact(mid);
         // etcd applies a compaction asynchronously to the requester: allow it a moment.
-        let err: any;
+        let err: unknown;
         for (let i = 0; i < 40; i++) {
           err = await reader.list({ prefix: '/', revision: a.modRevision }).catch((e) => e);
           if (err instanceof CompactedError) break;

@@ -10,11 +10,12 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import Docker from 'dockerode';
-import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from '../docker/images';
-import { startControlPlane, type ControlPlane } from '../../engine/cluster/control-plane';
+import { ensureTestImages } from '../docker/images';
+import { HTTPD_POD, ms, pct, sleep, startDockerBenchCluster, waitReadyPod } from './testing/docker-bench';
+import type { ControlPlane } from '../../engine/cluster/control-plane';
 import { removeClusterResources } from '../../engine/docker/network';
 import { loadClusterRef } from '../../engine/cluster/cluster-id';
-import { R, type KubeClient } from '../../engine/client/types';
+import { R } from '../../engine/client/types';
 
 const SEQUENTIAL = 400;
 const CONCURRENCY = 8;
@@ -24,10 +25,6 @@ const cluster = `ingbench${process.pid}`;
 const ING = { group: 'networking.k8s.io', version: 'v1', plural: 'ingresses' };
 
 const out = (line: string) => console.log(line);
-const ms = (n: number) => `${n.toFixed(2)} ms`;
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN;
-const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
 
 // The load client, its own process: argv[1] is JSON {port, host, hostHeader, seq, conc, total}; prints JSON.
 const CLIENT = `
@@ -64,18 +61,6 @@ function status(port: number, host: string): Promise<number> {
   });
 }
 
-async function waitPod(client: KubeClient, name: string): Promise<{ status: { podIP: string } }> {
-  for (let i = 0; i < 600; i++) {
-    const p = await client.get(R.pods, 'default', name).catch(() => undefined);
-    const ready = (p?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions?.some(
-      (c) => c.type === 'Ready' && c.status === 'True',
-    );
-    if (p && ready) return p as unknown as { status: { podIP: string } };
-    await sleep(100);
-  }
-  throw new Error(`pod ${name} did not become ready`);
-}
-
 const ingress = (name: string) => ({
   apiVersion: 'networking.k8s.io/v1',
   kind: 'Ingress',
@@ -98,40 +83,17 @@ async function main() {
     out(
       `ingress bench: host client process → busybox httpd pod; ${SEQUENTIAL} sequential + ${CONCURRENT_TOTAL} at concurrency ${CONCURRENCY}, a new connection each`,
     );
-    cp = await startControlPlane({
-      name: cluster,
-      dataDir: dir,
-      datastore: 'sqlite',
-      nodes: 1,
-      nodeRuntime: 'docker',
-      sandboxImage: PAUSE_IMAGE,
-      ingressPort: 0,
-    });
+    cp = await startDockerBenchCluster(cluster, dir, { ingressPort: 0 });
     const client = cp.client!;
     const port = cp.ingressPort!;
-    await client.create(R.pods, 'default', {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'srv', labels: { app: 'srv' } },
-      spec: {
-        terminationGracePeriodSeconds: 0,
-        containers: [
-          {
-            name: 'httpd',
-            image: BUSYBOX_IMAGE,
-            command: ['sh', '-c', 'mkdir /www && echo ok > /www/index.html && exec httpd -f -p 8080 -h /www'],
-            readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 },
-          },
-        ],
-      },
-    });
+    await client.create(R.pods, 'default', HTTPD_POD);
     await client.create(R.services, 'default', {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: 'web' },
       spec: { selector: { app: 'srv' }, ports: [{ port: 80, targetPort: 8080 }] },
     });
-    const srv = await waitPod(client, 'srv');
+    const srv = await waitReadyPod(client, 'srv');
     await client.create(ING, 'default', ingress('web'));
     for (let i = 0; i < 300 && (await status(port, 'web.localhost')) !== 200; i++) await sleep(50);
 

@@ -12,12 +12,13 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { get as httpGet } from 'node:http';
 import Docker from 'dockerode';
-import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from '../docker/images';
+import { PAUSE_IMAGE, ensureTestImages } from '../docker/images';
+import { HTTPD_POD, ms, pct, sleep, startDockerBenchCluster, waitReadyPod } from './testing/docker-bench';
 import { kubectlPath } from '../integration/harness';
-import { startControlPlane, type ControlPlane } from '../../engine/cluster/control-plane';
+import type { ControlPlane } from '../../engine/cluster/control-plane';
 import { removeClusterResources } from '../../engine/docker/network';
 import { ensureAgentImage } from '../../engine/network/agent-image';
-import { R, type KubeClient } from '../../engine/client/types';
+import { R } from '../../engine/client/types';
 
 const SEQUENTIAL = 400;
 const CONCURRENCY = 8;
@@ -27,10 +28,6 @@ const CREATIONS = 3;
 const cluster = `netbench${process.pid}`;
 
 const out = (line: string) => console.log(line);
-const ms = (n: number) => `${n.toFixed(2)} ms`;
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN;
-const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
 
 // Runs inside the client pod: argv[1] is JSON {host, port, seq, conc, total, connects}; prints JSON.
 const CLIENT = `
@@ -72,15 +69,6 @@ async function kubectlOut(cp: ControlPlane, dir: string, args: string[]): Promis
   return o;
 }
 
-async function waitPod(client: KubeClient, name: string): Promise<any> {
-  for (let i = 0; i < 600; i++) {
-    const p = await client.get(R.pods, 'default', name).catch(() => undefined);
-    if (p?.status?.phase === 'Running' && p.status.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')) return p;
-    await sleep(100);
-  }
-  throw new Error(`pod ${name} did not become ready`);
-}
-
 const svc = (name: string, type = 'ClusterIP') => ({
   apiVersion: 'v1',
   kind: 'Service',
@@ -117,36 +105,14 @@ async function main() {
       `net bench: Docker-backed cluster, 1 node; client pod (node) → busybox httpd pod; ${SEQUENTIAL} sequential + ${CONCURRENT_TOTAL} requests at concurrency ${CONCURRENCY}, ${CONNECTS} connects`,
     );
     const t0 = performance.now();
-    cp = await startControlPlane({
-      name: cluster,
-      dataDir: dir,
-      datastore: 'sqlite',
-      nodes: 1,
-      nodeRuntime: 'docker',
-      sandboxImage: PAUSE_IMAGE,
-    });
+    cp = await startDockerBenchCluster(cluster, dir);
     const client = cp.client!;
     await cp.network!.ready();
     out(`  cluster + network agent ready in ${(performance.now() - t0).toFixed(0)} ms`);
     const proxy = cp.network!.serviceProxy();
     out(`  Service traffic: ${proxy ? `${proxy.mode} (${proxy.detail})` : 'mode not reported'}`);
     const image = await ensureAgentImage(docker);
-    await client.create(R.pods, 'default', {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'srv', labels: { app: 'srv' } },
-      spec: {
-        terminationGracePeriodSeconds: 0,
-        containers: [
-          {
-            name: 'httpd',
-            image: BUSYBOX_IMAGE,
-            command: ['sh', '-c', 'mkdir /www && echo ok > /www/index.html && exec httpd -f -p 8080 -h /www'],
-            readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 },
-          },
-        ],
-      },
-    });
+    await client.create(R.pods, 'default', HTTPD_POD);
     await client.create(R.pods, 'default', {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -154,8 +120,8 @@ async function main() {
       spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image, command: ['sleep', '3600'] }] },
     });
     const web = await client.create(R.services, 'default', svc('web'));
-    const srv = await waitPod(client, 'srv');
-    await waitPod(client, 'bench');
+    const srv = await waitReadyPod(client, 'srv');
+    await waitReadyPod(client, 'bench');
     await cp.network!.synced();
     const run = async (host: string, port: number) => {
       const o = await kubectlOut(cp!, dir, [

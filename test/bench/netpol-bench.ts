@@ -11,7 +11,8 @@ import { spawn } from 'node:child_process';
 import Docker from 'dockerode';
 import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from '../docker/images';
 import { kubectlPath } from '../integration/harness';
-import { startControlPlane, type ControlPlane } from '../../engine/cluster/control-plane';
+import type { ControlPlane } from '../../engine/cluster/control-plane';
+import { startDockerBenchCluster } from './testing/docker-bench';
 import { removeClusterResources } from '../../engine/docker/network';
 import { ensureAgentImage } from '../../engine/network/agent-image';
 import { R, type KubeClient } from '../../engine/client/types';
@@ -75,14 +76,7 @@ async function main() {
     out(
       `netpol bench: Docker-backed cluster, 1 node; client pod (node) → busybox httpd pod IP; ${TOTAL} requests at concurrency ${CONCURRENCY}`,
     );
-    cp = await startControlPlane({
-      name: cluster,
-      dataDir: dir,
-      datastore: 'sqlite',
-      nodes: 1,
-      nodeRuntime: 'docker',
-      sandboxImage: PAUSE_IMAGE,
-    });
+    cp = await startDockerBenchCluster(cluster, dir);
     const client = cp.client!;
     await cp.network!.ready();
     const image = await ensureAgentImage(docker);

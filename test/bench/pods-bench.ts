@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from '../docker/images';
-import { startControlPlane, type ControlPlane } from '../../engine/cluster/control-plane';
+import type { ControlPlane } from '../../engine/cluster/control-plane';
+import { startDockerBenchCluster } from './testing/docker-bench';
 import { ensureClusterNetwork, removeClusterResources } from '../../engine/docker/network';
 import { R, type KubeClient } from '../../engine/client/types';
 
@@ -168,14 +169,7 @@ async function main() {
   let cp: ControlPlane | undefined;
   try {
     out(`pods bench: Docker-backed cluster, 1 node, ${SINGLE} sequential pods, a ${BURST}-pod burst, idle RSS with ${IDLE} pods`);
-    cp = await startControlPlane({
-      name: cluster,
-      dataDir: dir,
-      datastore: 'sqlite',
-      nodes: 1,
-      nodeRuntime: 'docker',
-      sandboxImage: PAUSE_IMAGE,
-    });
+    cp = await startDockerBenchCluster(cluster, dir);
     const client = cp.client;
     if (!client) throw new Error('control plane has no in-process client');
     for (let i = 0; i < 300; i++) {

@@ -1,13 +1,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SelectorError } from './errors';
+import type { KubeObject } from '../object-types';
 import { compileFieldSelector, escapeFieldValue, parseFieldSelector, unescapeFieldValue } from './field-selector';
 
 const getters = {
-  'metadata.name': (o: any) => o.metadata?.name ?? '',
-  'metadata.namespace': (o: any) => o.metadata?.namespace ?? '',
-  'status.phase': (o: any) => o.status?.phase ?? '',
-  'spec.nodeName': (o: any) => o.spec?.nodeName ?? '',
+  'metadata.name': (o: KubeObject) => o.metadata?.name ?? '',
+  'metadata.namespace': (o: KubeObject) => o.metadata?.namespace ?? '',
+  'status.phase': (o: KubeObject) => o.status?.phase ?? '',
+  'spec.nodeName': (o: KubeObject) => o.spec?.nodeName ?? '',
 };
 const pod = (name: string, phase: string, nodeName = '') => ({
   metadata: { name, namespace: 'default' },

@@ -1,6 +1,7 @@
 // Field selectors (`?fieldSelector=metadata.name=x,status.phase!=Running`). Values may
 // escape `\`, `,` and `=` with a backslash; keys are taken literally (no trimming), as upstream.
 import { SelectorError } from './errors';
+import type { KubeObject } from '../object-types';
 
 export interface FieldRequirement {
   field: string;
@@ -9,10 +10,10 @@ export interface FieldRequirement {
   value: string;
 }
 
-export type FieldGetters = Record<string, (obj: any) => string>;
+export type FieldGetters = Record<string, (obj: KubeObject) => string>;
 
 export interface FieldMatcher {
-  matches(obj: any): boolean;
+  matches(obj: KubeObject): boolean;
   /** True when it selects everything. */
   readonly empty: boolean;
   readonly requirements: readonly FieldRequirement[];

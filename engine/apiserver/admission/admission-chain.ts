@@ -6,7 +6,7 @@ import type { KindDef, KubeObject } from '../../kinds/types';
 import type { Store } from '../../store/types';
 import type { Admission, Resources } from '../resource-store';
 import { objectKey, resourcePrefix } from '../storage-keys';
-import { createPrefixCache, type PrefixCache } from './admission-cache';
+import { createPrefixCache, type PrefixCache } from '../prefix-cache';
 import { createPriorityAdmission } from './admission-priority';
 import { createLimitRangeAdmission } from './admission-limitrange';
 import { createQuotaAdmission } from './admission-quota';

@@ -1,10 +1,10 @@
-// The authorizer's view of Roles, ClusterRoles and their bindings: filled from one store list
-// and kept current by one store watch (informer-style). `generation` changes on every change so
-// callers can drop what they derived. The embedded store publishes a commit before the write
-// resolves, so a binding is in force for the very next request; over etcd the lag is the watch's.
+// The authorizer's view of Roles, ClusterRoles and their bindings, built from a prefix cache (one
+// store list, then its watch; prefix-cache.ts) and rebuilt when that changes. `generation`
+// changes on every change so callers can drop what they derived. The embedded store publishes a
+// commit before the write resolves, so a binding is in force for the very next request.
 import type { KubeObject } from '../../kinds/types';
-import type { Store, Watcher } from '../../store/types';
-import { decodeObject } from '../storage-keys';
+import type { Store } from '../../store/types';
+import { createPrefixCache } from '../prefix-cache';
 import { asBinding, asRole, type BindingObject, type RoleObject } from './rbac-types';
 
 export const RBAC_PREFIX = '/registry/rbac.authorization.k8s.io/';
@@ -26,45 +26,10 @@ export interface RbacCache {
 }
 
 export function createRbacCache(store: Store): RbacCache {
-  const items = new Map<string, KubeObject>();
-  let generation = 0;
+  const cache = createPrefixCache(store, RBAC_PREFIX, 'the RBAC cache');
   let built: RbacView | undefined;
-  let loading: Promise<void> | undefined;
-  let watcher: Watcher | undefined;
-  let stopped = false;
 
-  function reset() {
-    watcher?.close();
-    watcher = undefined;
-    items.clear();
-    built = undefined;
-    loading = undefined;
-    generation++;
-  }
-
-  async function load() {
-    const res = await store.list({ prefix: RBAC_PREFIX });
-    items.clear();
-    for (const kv of res.items) items.set(kv.key, decodeObject(kv));
-    generation++;
-    built = undefined;
-    if (stopped) return;
-    watcher = store.watch({
-      prefix: RBAC_PREFIX,
-      afterRevision: res.revision,
-      onEvents(events) {
-        for (const e of events) {
-          if (e.type === 'delete') items.delete(e.kv.key);
-          else items.set(e.kv.key, decodeObject(e.kv));
-        }
-        generation++;
-        built = undefined;
-      },
-      onError: () => reset(),
-    });
-  }
-
-  function build(): RbacView {
+  function build(generation: number, items: ReadonlyMap<string, KubeObject>): RbacView {
     const v: RbacView = { generation, clusterRoles: new Map(), roles: new Map(), clusterRoleBindings: [], roleBindings: new Map() };
     for (const [key, obj] of items) {
       const [plural, ...rest] = key.slice(RBAC_PREFIX.length).split('/');
@@ -82,16 +47,10 @@ export function createRbacCache(store: Store): RbacCache {
 
   return {
     async view() {
-      if (stopped) throw new Error('the RBAC cache is stopped');
-      await (loading ??= load().catch((e) => {
-        loading = undefined;
-        throw e;
-      }));
-      return (built ??= build());
+      const { generation, items } = await cache.entries();
+      if (built?.generation !== generation) built = build(generation, items);
+      return built;
     },
-    stop() {
-      stopped = true;
-      reset();
-    },
+    stop: () => cache.stop(),
   };
 }

@@ -8,7 +8,8 @@ import type { KindDef, KubeObject } from '../../kinds/types';
 import type { MutableKindRegistry } from '../../kinds/defs/registry';
 import { kindsFromCrd } from '../../kinds/custom/crd-kinds';
 import { CRD_CLEANUP_FINALIZER } from '../../kinds/custom/crd-kind';
-import type { Store, Watcher } from '../../store/types';
+import type { Store } from '../../store/types';
+import { followPrefix, type PrefixFollower } from '../../store/follow-prefix';
 import type { Resources } from '../resource-store';
 import { ApiError } from '../status';
 import { rfc3339, deepEqual } from '../object-meta';
@@ -35,7 +36,7 @@ export function createCrdController(deps: CrdControllerDeps) {
   const now = deps.now ?? (() => new Date());
   // Compiled kinds per CRD, rebuilt when its uid or generation (spec) changes.
   const compiled = new Map<string, { key: string; defs: KindDef[] }>();
-  let watcher: Watcher | undefined;
+  let watcher: PrefixFollower | undefined;
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
@@ -177,27 +178,12 @@ export function createCrdController(deps: CrdControllerDeps) {
     return running;
   }
 
-  function watchFrom(revision: number) {
-    watcher = deps.store.watch({
-      prefix: CRD_PREFIX,
-      afterRevision: revision,
-      onEvents: () => void kick(),
-      onError: () => {
-        if (stopped) return;
-        void deps.store.currentRevision().then((rev) => {
-          watchFrom(rev);
-          void kick();
-        });
-      },
-    });
-  }
-
   return {
     /** Serves the stored CRDs, then follows changes. */
     async start(): Promise<void> {
       const rev = await deps.store.currentRevision();
       await kick();
-      watchFrom(rev);
+      watcher = followPrefix(deps.store, CRD_PREFIX, rev, () => void kick());
     },
     /** Waits for the sync in progress (tests). */
     settled: () => running ?? Promise.resolve(),

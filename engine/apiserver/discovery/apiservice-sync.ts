@@ -6,7 +6,8 @@ import type { KindDef, KubeObject } from '../../kinds/types';
 import type { GroupVersion } from '../../kinds/defs/registry';
 import { AUTOMANAGED_LABEL, availableCondition, localAvailable } from '../../kinds/defs/kinds-apiregistration';
 import type { Resources } from '../resource-store';
-import type { Store, Watcher } from '../../store/types';
+import type { Store } from '../../store/types';
+import { followPrefix, type PrefixFollower } from '../../store/follow-prefix';
 import { resourcePrefix } from '../storage-keys';
 import { ApiError } from '../status';
 import { deepEqual } from '../object-meta';
@@ -65,7 +66,7 @@ export function createApiServiceSync(deps: ApiServiceSyncDeps) {
   const log = deps.log ?? (() => {});
   let running: Promise<void> | undefined;
   let again = false;
-  let watcher: Watcher | undefined;
+  let watcher: PrefixFollower | undefined;
   let stopped = false;
 
   async function syncOnce(): Promise<void> {
@@ -146,30 +147,15 @@ export function createApiServiceSync(deps: ApiServiceSyncDeps) {
     return running;
   }
 
-  // A deleted or edited automanaged APIService comes back as upstream's autoregister restores it.
-  // Our own writes wake this too; the sync they cause finds nothing to change.
-  function watchFrom(revision: number) {
-    watcher = deps.store.watch({
-      prefix: resourcePrefix(def),
-      afterRevision: revision,
-      onEvents: () => void sync(),
-      onError: () => {
-        if (stopped) return;
-        void deps.store.currentRevision().then((rev) => {
-          watchFrom(rev);
-          void sync();
-        });
-      },
-    });
-  }
-
   return {
     sync,
     /** Syncs, then follows changes to APIServices. */
     async start(): Promise<void> {
       const rev = await deps.store.currentRevision();
       await sync();
-      if (!stopped) watchFrom(rev);
+      // A deleted or edited automanaged APIService comes back as upstream's autoregister restores it.
+      // Our own writes wake this too; the sync they cause finds nothing to change.
+      if (!stopped) watcher = followPrefix(deps.store, resourcePrefix(def), rev, () => void sync());
     },
     stop(): void {
       stopped = true;

@@ -5,33 +5,11 @@ import { createOpenApiV3 } from './openapi';
 import { createOpenApiV2, OPENAPI_V2_PROTOBUF, wantsProtobuf } from './openapi-v2';
 import { schemaToV2 } from './openapi-v2-convert';
 import type { KindDef } from '../types';
+import { deploymentKind, podKind } from './testing/openapi-kinds';
 
 const reg = createSchemaRegistry();
 
-const kind = (over: Partial<KindDef> & Pick<KindDef, 'group' | 'version' | 'kind' | 'plural' | 'model'>): KindDef => ({
-  singular: over.kind.toLowerCase(),
-  shortNames: [],
-  namespaced: true,
-  categories: [],
-  subresources: {},
-  printerColumns: [],
-  ...over,
-});
-
-const kinds: KindDef[] = [
-  kind({ group: '', version: 'v1', kind: 'Pod', plural: 'pods', model: 'V1Pod', subresources: { status: true } }),
-  kind({
-    group: 'apps',
-    version: 'v1',
-    kind: 'Deployment',
-    plural: 'deployments',
-    model: 'V1Deployment',
-    subresources: {
-      status: true,
-      scale: { specReplicasPath: 'spec.replicas', statusReplicasPath: 'status.replicas', labelSelectorPath: 'spec.selector' },
-    },
-  }),
-];
+const kinds: KindDef[] = [podKind, deploymentKind];
 
 const v3 = createOpenApiV3(reg, kinds, { version: 'v1.33.2' });
 const v2 = createOpenApiV2(reg, kinds, { version: 'v1.33.2', v3 });

@@ -5,33 +5,14 @@ import { createSchemaRegistry } from '../schema/schema';
 import { createOpenApiV3 } from './openapi';
 import { createSchemaNamer, groupPackage } from './openapi-names';
 import type { KindDef } from '../types';
+import { deploymentKind, podKind, testKind as kind } from './testing/openapi-kinds';
 
 const reg = createSchemaRegistry();
 
-const kind = (over: Partial<KindDef> & Pick<KindDef, 'group' | 'version' | 'kind' | 'plural' | 'model'>): KindDef => ({
-  singular: over.kind.toLowerCase(),
-  shortNames: [],
-  namespaced: true,
-  categories: [],
-  subresources: {},
-  printerColumns: [],
-  ...over,
-});
-
 const kinds: KindDef[] = [
-  kind({ group: '', version: 'v1', kind: 'Pod', plural: 'pods', model: 'V1Pod', subresources: { status: true } }),
+  podKind,
   kind({ group: '', version: 'v1', kind: 'Node', plural: 'nodes', model: 'V1Node', namespaced: false, subresources: { status: true } }),
-  kind({
-    group: 'apps',
-    version: 'v1',
-    kind: 'Deployment',
-    plural: 'deployments',
-    model: 'V1Deployment',
-    subresources: {
-      status: true,
-      scale: { specReplicasPath: 'spec.replicas', statusReplicasPath: 'status.replicas', labelSelectorPath: 'spec.selector' },
-    },
-  }),
+  deploymentKind,
   kind({
     group: 'authorization.k8s.io',
     version: 'v1',

@@ -10,11 +10,7 @@ import type { KubeObject } from '../../k8s/types';
 import { createAppStore, type AppState } from '../../state/app-store';
 import { ServicesContext, type Services } from '../../state/services';
 import type { KindViewProps } from './kind-views';
-
-// tsx compiles the components' JSX with the classic transform (the repo's root tsconfig names
-// no files, so renderer/tsconfig.json's react-jsx is not applied): it needs React in scope.
-Object.assign(globalThis, { React });
-const { builtInKindViews } = await import('./built-in-views');
+import { builtInKindViews } from './built-in-views';
 
 // One object per registered kind and the testid its section renders (none: actions only).
 const samples: Record<string, { obj: KubeObject; section?: string; action?: string }> = {

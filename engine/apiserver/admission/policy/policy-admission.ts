@@ -11,7 +11,7 @@ import type { AdmissionRequest } from '../admission-request';
 import { isExemptFromWebhooks, rulesMatch } from '../webhook/rules-match';
 import { namespaceSelectorMatches, objectSelectorMatches } from '../webhook/selectors-match';
 import { requestVariable } from '../webhook/match-conditions';
-import type { AdmissionAttributes, Operation, Webhook } from '../webhook/types';
+import { attributesOf, type AdmissionAttributes, type Operation, type Webhook } from '../webhook/types';
 import { CelEvalError, CelCostError, fromJson, type CelValue } from '../../../apimachinery/cel/cel';
 import { createCelAuthorizer, type AuthorizeFn } from '../cel-authorizer';
 import { bindingSpecOf, policySpecOf, type MatchResources } from '../../../kinds/defs/kinds-admission-policy';
@@ -174,22 +174,11 @@ export function createPolicyAdmission(deps: PolicyAdmissionDeps): Admission {
     request?: AdmissionRequest,
     subresource = '',
   ): AdmissionAttributes => {
-    const named = obj ?? old;
     if (obj) {
       obj.apiVersion ??= apiVersionOf(def);
       obj.kind ??= def.kind;
     }
-    return {
-      operation,
-      def,
-      subresource,
-      namespace: def.namespaced ? named?.metadata?.namespace : undefined,
-      name: named?.metadata?.name ?? '',
-      object: obj,
-      oldObject: old,
-      dryRun,
-      user: request?.user,
-    };
+    return attributesOf(def, obj, old, operation, dryRun, request, subresource);
   };
 
   return {
@@ -200,16 +189,7 @@ export function createPolicyAdmission(deps: PolicyAdmissionDeps): Admission {
     // CONNECT (pods/exec, .../proxy): `object` is the options (PodExecOptions, ...), without metadata.
     admitConnect: (def, target, options, subresource, request) => {
       const object = Object.fromEntries(Object.entries(options).filter(([k]) => k !== 'metadata')) as KubeObject;
-      const a = attrs(def, undefined, undefined, 'CONNECT', false, request, subresource);
-      return run(
-        {
-          ...a,
-          object,
-          namespace: def.namespaced ? target.metadata.namespace : undefined,
-          name: target.metadata.name ?? '',
-        },
-        request,
-      );
+      return run(attributesOf(def, object, undefined, 'CONNECT', false, request, subresource, target), request);
     },
   };
 }

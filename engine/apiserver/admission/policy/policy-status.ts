@@ -3,7 +3,8 @@
 // past status.observedGeneration, its expressions are type-checked against the kinds it matches
 // (type-checking.ts) and status.typeChecking.expressionWarnings is written with the generation.
 import type { KindDef } from '../../../kinds/types';
-import type { Store, Watcher } from '../../../store/types';
+import type { Store } from '../../../store/types';
+import { followPrefix, type PrefixFollower } from '../../../store/follow-prefix';
 import type { Resources } from '../../resource-store';
 import { ApiError } from '../../status';
 import { resourcePrefix } from '../../storage-keys';
@@ -18,7 +19,7 @@ export interface PolicyStatusDeps extends TypeCheckDeps {
 
 export function createPolicyStatusController(deps: PolicyStatusDeps) {
   const log = deps.log ?? (() => {});
-  let watcher: Watcher | undefined;
+  let watcher: PrefixFollower | undefined;
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
@@ -69,26 +70,11 @@ export function createPolicyStatusController(deps: PolicyStatusDeps) {
     return running;
   }
 
-  function watchFrom(revision: number) {
-    watcher = deps.store.watch({
-      prefix: resourcePrefix(deps.policyDef),
-      afterRevision: revision,
-      onEvents: () => void kick(),
-      onError: () => {
-        if (stopped) return;
-        void deps.store.currentRevision().then((rev) => {
-          watchFrom(rev);
-          void kick();
-        });
-      },
-    });
-  }
-
   return {
     async start(): Promise<void> {
       const rev = await deps.store.currentRevision();
       await kick();
-      watchFrom(rev);
+      watcher = followPrefix(deps.store, resourcePrefix(deps.policyDef), rev, () => void kick());
     },
     /** Waits for the sync in progress (tests). */
     settled: () => running ?? Promise.resolve(),

@@ -1,7 +1,8 @@
-// Shapes of one admission request as the webhook dispatcher sees it (the webhooks' own shapes
-// are described with their kinds).
+// Shapes of one admission request as the webhook dispatcher and the admission policies see it
+// (the webhooks' own shapes are described with their kinds), and the one builder of its attributes.
 import type { KindDef, KubeObject } from '../../../kinds/types';
 import type { UserInfo } from '../../../apimachinery/user-info';
+import type { AdmissionRequest } from '../admission-request';
 import type { Webhook } from '../../../kinds/defs/kinds-admissionregistration';
 
 export type { ServiceReference, Webhook, WebhookClientConfig, WebhookRule } from '../../../kinds/defs/kinds-admissionregistration';
@@ -28,4 +29,29 @@ export interface AdmissionAttributes {
   dryRun: boolean;
   /** Absent for writes through the in-process client (controllers, kubelets). */
   user?: UserInfo;
+}
+
+/** The attributes of a request on `obj` (absent for DELETE) replacing `old`; `named` gives the
+ *  namespace and name (a CONNECT's target, whose object is its options). */
+export function attributesOf(
+  def: KindDef,
+  obj: KubeObject | undefined,
+  old: KubeObject | undefined,
+  operation: Operation,
+  dryRun: boolean,
+  request: AdmissionRequest | undefined,
+  subresource = '',
+  named: KubeObject | undefined = obj ?? old,
+): AdmissionAttributes {
+  return {
+    operation,
+    def,
+    subresource,
+    namespace: def.namespaced ? named?.metadata?.namespace : undefined,
+    name: named?.metadata?.name ?? '',
+    object: obj,
+    oldObject: old,
+    dryRun,
+    user: request?.user,
+  };
 }

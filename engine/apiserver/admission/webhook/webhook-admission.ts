@@ -18,7 +18,7 @@ import { callWebhook, type CallDeps } from './call-webhook';
 import { isExemptFromWebhooks, rulesMatch } from './rules-match';
 import { namespaceSelectorMatches, objectSelectorMatches } from './selectors-match';
 import { WebhookCallError, callFailed, denied } from './webhook-errors';
-import type { AdmissionAttributes, Operation, Webhook, WebhookEntry } from './types';
+import { attributesOf, type AdmissionAttributes, type Operation, type Webhook, type WebhookEntry } from './types';
 import type { AdmissionResult } from './admission-review';
 
 export interface WebhookAdmissionDeps extends CallDeps {
@@ -28,29 +28,6 @@ export interface WebhookAdmissionDeps extends CallDeps {
   /** The cluster's authorizer, for `authorizer` in matchConditions (without one, every check errors). */
   authorize?: AuthorizeFn;
   log?: (line: string) => void;
-}
-
-function attributesOf(
-  def: KindDef,
-  obj: KubeObject | undefined,
-  old: KubeObject | undefined,
-  operation: Operation,
-  dryRun: boolean,
-  request: AdmissionRequest | undefined,
-  subresource = '',
-  named: KubeObject | undefined = obj ?? old,
-): AdmissionAttributes {
-  return {
-    operation,
-    def,
-    subresource,
-    namespace: def.namespaced ? named?.metadata?.namespace : undefined,
-    name: named?.metadata?.name ?? '',
-    object: obj,
-    oldObject: old,
-    dryRun,
-    user: request?.user,
-  };
 }
 
 export function createWebhookAdmission(deps: WebhookAdmissionDeps): { mutating: Admission; validating: Admission } {

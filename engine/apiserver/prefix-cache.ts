@@ -1,22 +1,28 @@
-// A watch-fed copy of the few objects admission reads on every create (ResourceQuotas,
-// LimitRanges, PriorityClasses), so a pod create does not pay three store lists. It fills from
-// one list, then follows the store's watch; on a watch error it forgets everything and reloads
-// on next use. The embedded store publishes each commit before the write resolves, so a quota
-// created just before a pod is seen; over etcd the lag is the watch's, as with upstream informers.
-import type { KubeObject } from '../../kinds/types';
-import type { Store, Watcher } from '../../store/types';
-import { decodeObject } from '../storage-keys';
+// A watch-fed copy of the objects under one store prefix, for what the API server reads on every
+// request (admission's ResourceQuotas, LimitRanges and PriorityClasses; the authorizer's RBAC
+// objects), so a request does not pay a store list. It fills from one list, then follows the
+// store's watch; on a watch error it forgets everything and reloads on next use. The embedded
+// store publishes each commit before the write resolves, so an object created just before a
+// request is seen; over etcd the lag is the watch's, as with upstream informers.
+import type { KubeObject } from '../kinds/types';
+import type { Store, Watcher } from '../store/types';
+import { decodeObject } from './storage-keys';
 
 export interface PrefixCache {
   /** Objects whose key starts with `prefix` (the cache's prefix or a narrower one). Read-only. */
   list(prefix: string): Promise<KubeObject[]>;
   /** The object stored at `key` (under the cache's prefix), if any. Read-only. */
   get(key: string): Promise<KubeObject | undefined>;
+  /** Every cached object by key, and a number that changes whenever they may have (callers drop
+   *  what they derived from an older one). Read-only. */
+  entries(): Promise<{ generation: number; items: ReadonlyMap<string, KubeObject> }>;
   stop(): void;
 }
 
-export function createPrefixCache(store: Store, base: string): PrefixCache {
+/** `what` names the cache in the error a call after stop() gets. */
+export function createPrefixCache(store: Store, base: string, what = 'admission cache'): PrefixCache {
   const items = new Map<string, KubeObject>();
+  let generation = 0;
   let loading: Promise<void> | undefined;
   let watcher: Watcher | undefined;
   let stopped = false;
@@ -26,12 +32,14 @@ export function createPrefixCache(store: Store, base: string): PrefixCache {
     watcher = undefined;
     items.clear();
     loading = undefined;
+    generation++;
   }
 
   async function load() {
     const res = await store.list({ prefix: base });
     items.clear();
     for (const kv of res.items) items.set(kv.key, decodeObject(kv));
+    generation++;
     if (stopped) return;
     watcher = store.watch({
       prefix: base,
@@ -41,13 +49,14 @@ export function createPrefixCache(store: Store, base: string): PrefixCache {
           if (e.type === 'delete') items.delete(e.kv.key);
           else items.set(e.kv.key, decodeObject(e.kv));
         }
+        generation++;
       },
       onError: () => reset(),
     });
   }
 
   async function ready() {
-    if (stopped) throw new Error('admission cache is stopped');
+    if (stopped) throw new Error(`${what} is stopped`);
     await (loading ??= load().catch((e) => {
       loading = undefined;
       throw e;
@@ -64,6 +73,10 @@ export function createPrefixCache(store: Store, base: string): PrefixCache {
     async get(key) {
       await ready();
       return items.get(key);
+    },
+    async entries() {
+      await ready();
+      return { generation, items };
     },
     stop() {
       stopped = true;

@@ -16,6 +16,7 @@ import type { AppInfo, HostEvent } from '../protocol';
 import type { WorkspaceFile } from '../workspace/workspace-file';
 import type { HelmActions } from '../helm/helm-actions';
 import { createJoinCommand } from '../clusters/join-command';
+import type { AppSettingsFile } from '../clusters/app-settings';
 
 export interface ApiRoutes {
   /** A request under /api/ (the caller has checked the session). */
@@ -42,6 +43,8 @@ export interface ApiRoutesOptions {
   terminals?: LocalTerminals;
   /** /api/workspace */
   workspace?: WorkspaceFile;
+  /** /api/settings */
+  settings?: AppSettingsFile;
   /** /api/helm */
   helm?: HelmActions;
   /** Where local clusters live (for "Add a machine"), and the environment commands see. */
@@ -95,6 +98,11 @@ export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
       only('GET', 'PUT');
       if (method === 'GET') return sendJson(res, 200, opts.workspace.read());
       return sendJson(res, 200, opts.workspace.write(await readJsonBody(req)));
+    }
+    if (path === '/api/settings' && opts.settings) {
+      only('GET', 'PUT');
+      if (method === 'GET') return sendJson(res, 200, opts.settings.read());
+      return sendJson(res, 200, opts.settings.write(await readJsonBody(req)));
     }
     if (opts.helm && path === '/api/helm') {
       only('GET');

@@ -108,7 +108,7 @@ export async function startApp(o: StartAppOptions = {}): Promise<RunningApp> {
     terminals,
     workspace: createWorkspaceFile(dataDir),
     settings: createAppSettingsFile(dataDir),
-    helm: createHelmActions({ profiles, env, log }),
+    helm: createHelmActions({ profiles, env, log, targets }),
     dataDir,
     env,
     appInfo: createAppInfo({ dataDir, env, docker: o.docker, mode: o.mode }),

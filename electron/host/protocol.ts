@@ -47,6 +47,8 @@
 //   GET    /api/helm                        -> HelmInfo
 //   POST   /api/helm/<profile>/rollback     {namespace, release, revision} -> 200 HelmActionResult (409: helm's error)
 //   POST   /api/helm/<profile>/uninstall    {namespace, release} -> 200 HelmActionResult
+//   POST   /api/helm/<profile>/upgrade      {namespace, release, values: YAML text} -> 200 HelmActionResult (the chart
+//                                           from the release's newest record; these values replace the old ones)
 // <name> and <id> are percent-encoded path segments (context names may hold '/' or ':').
 //   *      /k8s/<profile>/<kubernetes path> proxied to that profile's API server with its
 //                                           credentials; watches stream, WebSocket upgrades

@@ -108,7 +108,7 @@ export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
       only('GET');
       return sendJson(res, 200, await opts.helm.info());
     }
-    const hm = opts.helm && /^\/api\/helm\/([^/]+)\/(rollback|uninstall)$/.exec(path);
+    const hm = opts.helm && /^\/api\/helm\/([^/]+)\/(rollback|uninstall|upgrade)$/.exec(path);
     if (opts.helm && hm) {
       only('POST');
       let profile: string;
@@ -122,7 +122,14 @@ export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
         );
       }
       const body = await readJsonBody(req);
-      return sendJson(res, 200, hm[2] === 'rollback' ? await opts.helm.rollback(profile, body) : await opts.helm.uninstall(profile, body));
+      const h = opts.helm;
+      const result =
+        hm[2] === 'rollback'
+          ? await h.rollback(profile, body)
+          : hm[2] === 'upgrade'
+            ? await h.upgrade(profile, body)
+            : await h.uninstall(profile, body);
+      return sendJson(res, 200, result);
     }
     if (path === '/api/events') {
       only('GET');

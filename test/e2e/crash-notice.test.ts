@@ -99,7 +99,9 @@ test(
     const seen = new Set<string>();
     const watcher = setInterval(() => void clusterState().then((c) => seen.add(c.crashed ? `${c.state} (crashed)` : c.state)), 100);
     try {
-      await runningPid(pid2);
+      await runningPid(pid2).catch((e: Error) => {
+        throw new Error(`${e.message}; states seen since the kill: ${[...seen].join(', ')}`);
+      });
     } finally {
       clearInterval(watcher);
     }

@@ -26,6 +26,7 @@ import { startHostServer } from './http/server';
 import { createSession } from './http/session';
 import { createWorkspaceFile } from './workspace/workspace-file';
 import { createHelmActions } from './helm/helm-actions';
+import { createAppSettingsFile } from './clusters/app-settings';
 
 type Env = Record<string, string | undefined>;
 
@@ -106,7 +107,8 @@ export async function startApp(o: StartAppOptions = {}): Promise<RunningApp> {
     portForwards,
     terminals,
     workspace: createWorkspaceFile(dataDir),
-    helm: createHelmActions({ profiles, env, log }),
+    settings: createAppSettingsFile(dataDir),
+    helm: createHelmActions({ profiles, env, log, targets }),
     dataDir,
     env,
     appInfo: createAppInfo({ dataDir, env, docker: o.docker, mode: o.mode }),

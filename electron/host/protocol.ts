@@ -40,10 +40,15 @@
 // The app's workspace (kept per data dir across reloads and app restarts):
 //   GET    /api/workspace                   -> Workspace ({version: 1} when none was saved)
 //   PUT    /api/workspace                   Workspace -> 200 Workspace (as saved, with savedAt)
+// The app's settings (<data dir>/app-settings.json; a PUT changes only the keys it names):
+//   GET    /api/settings                    -> AppSettings
+//   PUT    /api/settings                    Partial<AppSettings> -> 200 AppSettings (400: unknown key or wrong type)
 // Helm (through the helm binary on PATH; without one the releases view is read-only):
 //   GET    /api/helm                        -> HelmInfo
 //   POST   /api/helm/<profile>/rollback     {namespace, release, revision} -> 200 HelmActionResult (409: helm's error)
 //   POST   /api/helm/<profile>/uninstall    {namespace, release} -> 200 HelmActionResult
+//   POST   /api/helm/<profile>/upgrade      {namespace, release, values: YAML text} -> 200 HelmActionResult (the chart
+//                                           from the release's newest record; these values replace the old ones)
 // <name> and <id> are percent-encoded path segments (context names may hold '/' or ':').
 //   *      /k8s/<profile>/<kubernetes path> proxied to that profile's API server with its
 //                                           credentials; watches stream, WebSocket upgrades
@@ -307,6 +312,11 @@ export interface Workspace {
   savedAt?: string;
   /** Set on GET when the saved file could not be read (the app then starts afresh). */
   problem?: string;
+}
+
+export interface AppSettings {
+  /** A local cluster whose process dies unexpectedly is started again (at most 3 times in 10 minutes). */
+  restartCrashedClusters: boolean;
 }
 
 export type HelmInfo = { available: true; path: string; version?: string } | { available: false; reason: string };

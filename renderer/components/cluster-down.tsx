@@ -1,6 +1,8 @@
-// When the selected profile is a local cluster that is not running: say so, offer Start.
+// When the selected profile is a local cluster that is not running: say so, offer Start (and,
+// after a crash, the setting that restarts crashed clusters).
 import { localProfile } from '../state/app-store';
 import { useApp } from '../state/services';
+import { CrashRestartCheckbox } from './crash-restart-toggle';
 
 export function ClusterDown() {
   const profile = useApp((s) => s.profile);
@@ -22,6 +24,7 @@ export function ClusterDown() {
           </button>
         )}
       </div>
+      {cluster.crashed && <CrashRestartCheckbox />}
     </div>
   );
 }

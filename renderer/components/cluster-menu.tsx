@@ -1,5 +1,5 @@
 // A local cluster's menu in the sidebar: start/restart, stop, add a machine, copy kubeconfig,
-// delete (confirmed).
+// the app's "restart clusters that crash" setting, delete (confirmed).
 import { useState } from 'react';
 import type { LocalCluster } from '../../electron/host/protocol';
 import { errorText } from '../k8s/errors';
@@ -7,6 +7,7 @@ import { localProfile } from '../state/app-store';
 import { useApp, useServices } from '../state/services';
 import { AddMachineDialog } from './add-machine-dialog';
 import { ConfirmDialog } from './confirm-dialog';
+import { CrashRestartMenuItem } from './crash-restart-toggle';
 import { copiedText, copyKubeconfig } from './profiles/copy-kubeconfig';
 import { PopupMenu } from './profiles/popup-menu';
 
@@ -70,6 +71,7 @@ export function ClusterMenu({ cluster }: { cluster: LocalCluster }) {
               >
                 Copy kubeconfig
               </button>
+              <CrashRestartMenuItem close={close} />
               <button
                 data-testid="cluster-delete"
                 className="danger"

@@ -8,7 +8,8 @@ import { navLabel, navSections, resourceId, resourcePath, wellKnown } from '../k
 import type { ApiResource } from '../k8s/types';
 import { useApp, useServices } from '../state/services';
 import { useLiveTable } from '../state/use-live-table';
-import { actionsFor, runObjectAction, type ObjectAction } from './object-actions';
+import { useAccessList } from '../state/use-access';
+import { actionAccess, actionsFor, runObjectAction, type ObjectAction } from './object-actions';
 import { useFocusTrap } from './use-focus-trap';
 
 const actionLabel: Record<ObjectAction, string> = { logs: 'Logs of', shell: 'Shell in', edit: 'Edit YAML of', delete: 'Delete' };
@@ -17,6 +18,8 @@ interface Item {
   id: string;
   label: string;
   hint: string;
+  /** Why it cannot be run (RBAC): shown, not run. */
+  denied?: string;
   run(): void;
 }
 
@@ -59,19 +62,25 @@ function PaletteBody({ close }: { close(): void }) {
   const box = useRef<HTMLDivElement>(null);
   useFocusTrap(box);
 
+  const selectionActions = selection ? actionsFor(selection) : [];
+  const actionAccesses = useAccessList(selection ? selectionActions.map((a) => actionAccess(selection, a)) : []);
+  const deniedKey = actionAccesses.map((a) => (a && !a.allowed ? a.reason : '')).join('|');
   const items = useMemo<Item[]>(() => {
     const kinds = new Map<string, ApiResource>();
     for (const r of [...navSections.flatMap((s) => s.items), ...(discovered ?? [])]) kinds.set(resourceId(r), r);
     const out: Item[] = [];
     if (selection) {
       const what = `${selection.resource.kind} ${selection.name}`;
-      for (const a of actionsFor(selection))
+      const denied = deniedKey.split('|');
+      actionsFor(selection).forEach((a, i) =>
         out.push({
           id: `act:${a}`,
           label: `${actionLabel[a]} ${what}`,
-          hint: 'action',
+          hint: denied[i] ? `not allowed: ${denied[i]}` : 'action',
+          denied: denied[i] || undefined,
           run: () => void runObjectAction(services, selection, a),
-        });
+        }),
+      );
     }
     if (profile) out.push({ id: 'overview', label: 'Overview', hint: 'view', run: showOverview });
     out.push({ id: 'new-cluster', label: 'New local cluster', hint: 'action', run: showStart });
@@ -111,7 +120,21 @@ function PaletteBody({ close }: { close(): void }) {
       }
     }
     return out;
-  }, [profile, discovered, view, rows, showList, showOverview, select, showStart, selection, profiles, namespaces.set.rows, services]);
+  }, [
+    profile,
+    discovered,
+    view,
+    rows,
+    showList,
+    showOverview,
+    select,
+    showStart,
+    selection,
+    profiles,
+    namespaces.set.rows,
+    services,
+    deniedKey,
+  ]);
   // Objects of every kind, searched only once something is typed (the list on screen is already above).
   const objects = useMemo<Item[]>(() => {
     const onScreen = view.kind === 'list' ? resourceId(view.resource) : '';
@@ -137,7 +160,7 @@ function PaletteBody({ close }: { close(): void }) {
     listRef.current?.children[active]?.scrollIntoView({ block: 'nearest' });
   }, [active]);
   const run = (i: Item | undefined) => {
-    if (!i) return;
+    if (!i || i.denied) return;
     close();
     i.run();
   };
@@ -181,7 +204,9 @@ function PaletteBody({ close }: { close(): void }) {
               key={i.id}
               role="option"
               aria-selected={n === active}
-              className={n === active ? 'active' : ''}
+              aria-disabled={i.denied ? true : undefined}
+              title={i.denied}
+              className={`${n === active ? 'active' : ''}${i.denied ? ' denied' : ''}`}
               data-testid="palette-item"
               onMouseEnter={() => setActive(n)}
               onClick={() => run(i)}

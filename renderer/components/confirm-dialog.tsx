@@ -54,7 +54,9 @@ export function ConfirmDialog(p: ConfirmDialogProps) {
         aria-labelledby={titleId}
         data-testid="confirm-dialog"
         onKeyDown={(e) => {
-          if (e.key === 'Enter' && !busy && !p.invalid && (e.target as HTMLElement).tagName !== 'BUTTON') confirm();
+          // Enter confirms, except on a button (it has its own) and in a multi-line text box (a new line).
+          const tag = (e.target as HTMLElement).tagName;
+          if (e.key === 'Enter' && !busy && !p.invalid && tag !== 'BUTTON' && tag !== 'TEXTAREA') confirm();
         }}
       >
         <h2 id={titleId}>{p.title}</h2>

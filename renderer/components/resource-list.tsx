@@ -14,12 +14,20 @@ import { BulkDialog } from './bulk-dialog';
 import { ErrorBox } from './error-box';
 import { runObjectAction } from './object-actions';
 import { useTableKeys } from './table-keys';
+import { accessQuery } from '../k8s/access';
+import { K8sError } from '../k8s/errors';
+import { guard, useAccessList } from '../state/use-access';
 import { measureColumns, VirtualTable } from './virtual-table';
 
 function nextSort(q: ViewQuery, col: number): ViewQuery {
   if (q.sortColumn !== col) return { ...q, sortColumn: col, sortDesc: false };
   if (!q.sortDesc) return { ...q, sortDesc: true };
   return { ...q, sortColumn: -1, sortDesc: false };
+}
+
+function bulkNamespace(rows: Row[], listNs: string): string {
+  const set = new Set(rows.map((r) => r.namespace));
+  return set.size === 1 ? [...set][0] : listNs;
 }
 
 export function ResourceList({ resource }: { resource: ApiResource }) {
@@ -84,6 +92,14 @@ export function ResourceList({ resource }: { resource: ApiResource }) {
   // Marks on rows that went away (deleted, filtered out by the server) no longer count.
   const markedRows = useMemo(() => (marked.size ? view.rows.filter((r) => marked.has(r.key)) : []), [marked, view.rows]);
   const bulkActions = bulkActionsFor(resource);
+  const createNs = namespace || 'default';
+  const [canCreate, ...bulkAccess] = useAccessList([
+    accessQuery(resource, 'create', createNs),
+    // Marked rows of one namespace are checked there; of several, across all namespaces.
+    ...bulkActions.map((a) => accessQuery(resource, a === 'delete' ? 'delete' : 'patch', bulkNamespace(markedRows, listNs))),
+  ]);
+  // A list the identity may not read is said as such, not as a failure (issue 12).
+  const forbidden = live.error instanceof K8sError && live.error.code === 403;
   const onSelect = useCallback((row: Row) => select({ resource, namespace: row.namespace, name: row.name }), [resource, select]);
   const selectedKey =
     selection && selection.resource.name === resource.name
@@ -160,7 +176,7 @@ export function ResourceList({ resource }: { resource: ApiResource }) {
           <button
             className="primary"
             data-testid="create-button"
-            disabled={!resource.verbs.includes('create') && resource.verbs.length > 0}
+            {...guard(canCreate, { disabled: !resource.verbs.includes('create') && resource.verbs.length > 0 })}
             onClick={() => openEditor({ mode: 'create', resource, namespace: namespace || 'default' })}
           >
             + Create
@@ -169,8 +185,14 @@ export function ResourceList({ resource }: { resource: ApiResource }) {
         {markedRows.length > 0 && (
           <div className="bulk-bar" data-testid="bulk-bar" role="toolbar" aria-label="Marked rows">
             <span data-testid="bulk-count">{markedRows.length} marked</span>
-            {bulkActions.map((a) => (
-              <button key={a} data-testid={`bulk-${a}`} className={a === 'delete' ? 'danger' : undefined} onClick={() => setBulk(a)}>
+            {bulkActions.map((a, i) => (
+              <button
+                key={a}
+                data-testid={`bulk-${a}`}
+                className={a === 'delete' ? 'danger' : undefined}
+                {...guard(bulkAccess[i])}
+                onClick={() => setBulk(a)}
+              >
                 {a === 'delete' ? 'Delete…' : a === 'restart' ? 'Restart…' : 'Scale…'}
               </button>
             ))}
@@ -179,7 +201,14 @@ export function ResourceList({ resource }: { resource: ApiResource }) {
             </button>
           </div>
         )}
-        {live.error && <ErrorBox error={live.error} title={`Cannot list ${label.toLowerCase()}`} />}
+        {forbidden ? (
+          <div className="notice warn" role="status" data-testid="list-forbidden">
+            You cannot list {label.toLowerCase()} {listNs ? `in namespace ${listNs}` : 'in all namespaces'} (RBAC).{' '}
+            <span className="muted small">{(live.error as K8sError).hint}</span>
+          </div>
+        ) : (
+          live.error && <ErrorBox error={live.error} title={`Cannot list ${label.toLowerCase()}`} />
+        )}
         {live.loading && !live.error ? (
           <div className="vt-empty">Loading {label.toLowerCase()}…</div>
         ) : (

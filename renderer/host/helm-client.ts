@@ -1,5 +1,5 @@
 // The host's Helm actions (electron/host/helm/helm-actions.ts): whether a helm binary is there,
-// and rollback / uninstall through it. Kept apart from host-client.ts: only the releases view uses it.
+// and upgrade / rollback / uninstall through it. Kept apart from host-client.ts: only the releases view uses it.
 import type { HelmActionResult, HelmInfo } from '../../electron/host/protocol';
 import type { FetchFn } from '../k8s/client';
 import { hostErrorMessage } from './host-client';
@@ -8,6 +8,8 @@ export interface HelmClient {
   info(): Promise<HelmInfo>;
   rollback(profile: string, at: { namespace: string; release: string }, revision: number): Promise<HelmActionResult>;
   uninstall(profile: string, at: { namespace: string; release: string }): Promise<HelmActionResult>;
+  /** The same chart with these values (YAML), in place of the release's old ones. */
+  upgrade(profile: string, at: { namespace: string; release: string }, values: string): Promise<HelmActionResult>;
 }
 
 export function createHelmClient(fetch: FetchFn): HelmClient {
@@ -33,5 +35,6 @@ export function createHelmClient(fetch: FetchFn): HelmClient {
     info: () => call('GET', '/api/helm'),
     rollback: (profile, at, revision) => call('POST', path(profile, 'rollback'), { ...at, revision }),
     uninstall: (profile, at) => call('POST', path(profile, 'uninstall'), at),
+    upgrade: (profile, at, values) => call('POST', path(profile, 'upgrade'), { ...at, values }),
   };
 }

@@ -3,6 +3,7 @@
 import type {
   AddProfileSourceRequest,
   AppInfo,
+  AppSettings,
   ExecConsentRequest,
   HostError,
   HostEvent,
@@ -52,6 +53,9 @@ export interface HostClient {
   workspace(): Promise<Workspace>;
   /** keepalive: the page is going away (the request outlives it). */
   saveWorkspace(ws: Workspace, keepalive?: boolean): Promise<void>;
+  settings(): Promise<AppSettings>;
+  /** Changes the settings named; returns them all as saved. */
+  saveSettings(change: Partial<AppSettings>): Promise<AppSettings>;
   /** Follows /api/events; returns a function that closes the stream. */
   subscribe(onEvent: (e: HostEvent) => void, onConnection: (connected: boolean) => void): () => void;
 }
@@ -163,6 +167,8 @@ export function createHostClient(deps: {
     setAllowedNamespaces: (name, namespaces) => call('PUT', profilePath(name, 'namespaces'), { namespaces }),
     profileKubeconfig: (name) => call('GET', profilePath(name, 'kubeconfig'), undefined, true),
     workspace: () => call('GET', '/api/workspace'),
+    settings: () => call('GET', '/api/settings'),
+    saveSettings: (change) => call('PUT', '/api/settings', change),
     saveWorkspace: async (ws, keepalive = false) => {
       await call('PUT', '/api/workspace', ws, false, keepalive);
     },

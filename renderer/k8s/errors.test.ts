@@ -28,3 +28,29 @@ test('Status objects become messages with a hint per reason', () => {
   assert.equal(errorFromResponse(404, 'page not found').reason, 'NotFound');
   assert.match(errorText(networkError(new TypeError('Failed to fetch'))), /did not answer.*running/);
 });
+
+test("upstream's Forbidden wording becomes what the user lacks, in words", () => {
+  const e = errorFromResponse(403, {
+    kind: 'Status',
+    code: 403,
+    reason: 'Forbidden',
+    message:
+      'pods "web" is forbidden: User "system:serviceaccount:team:viewer" cannot delete resource "pods" in API group "" in the namespace "team"',
+  });
+  assert.match(e.hint, /^You \(system:serviceaccount:team:viewer\) lack delete on pods in namespace team \(RBAC\)/);
+  const cluster = errorFromResponse(403, {
+    kind: 'Status',
+    code: 403,
+    reason: 'Forbidden',
+    message: 'nodes "n" is forbidden: User "u" cannot patch resource "nodes" in API group "" at the cluster scope',
+  });
+  assert.match(cluster.hint, /lack patch on nodes cluster-wide/);
+  const sub = errorFromResponse(403, {
+    kind: 'Status',
+    code: 403,
+    reason: 'Forbidden',
+    message:
+      'deployments.apps "d" is forbidden: User "u" cannot patch resource "deployments/scale" in API group "apps" in the namespace "a"',
+  });
+  assert.match(sub.hint, /lack patch on deployments\/scale \(apps\) in namespace a/);
+});

@@ -26,6 +26,8 @@ function hintFor(code: number, reason: string, what: string, message = ''): stri
     return 'The cluster cannot be reached. Check that it is running (start it from the cluster menu) or that its server address answers.';
   if (code === 401 || reason === 'Unauthorized')
     return 'The cluster did not accept the credentials of this profile. Re-import the kubeconfig or refresh its token.';
+  const lack = code === 403 ? forbiddenWords(message) : undefined;
+  if (lack) return `${lack}. Ask a cluster admin for the RBAC permission, or use another profile.`;
   if (code === 403 || reason === 'Forbidden')
     return `Your account is not allowed to do this${what ? ` on ${what}` : ''}. Ask a cluster admin for the RBAC permission, or use another profile.`;
   if (code === 404 || reason === 'NotFound') return 'It may have been deleted, or the namespace or kind does not exist on this cluster.';
@@ -37,6 +39,20 @@ function hintFor(code: number, reason: string, what: string, message = ''): stri
   if (code === 429 || reason === 'TooManyRequests') return 'The server is busy; try again in a moment.';
   if (code >= 500) return 'The cluster reported an internal error; try again, and check the cluster logs if it persists.';
   return '';
+}
+
+/**
+ * Upstream's Forbidden wording (User "u" cannot <verb> resource "<r>[/<sub>]" in API group "<g>"
+ * in the namespace "<ns>" | at the cluster scope) said as what the user lacks, or undefined.
+ */
+export function forbiddenWords(message: string): string | undefined {
+  const m =
+    /User "([^"]*)" cannot (\S+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]*)"| at the cluster scope)?/.exec(
+      message,
+    );
+  if (!m) return undefined;
+  const [, user, verb, resource, group, ns] = m;
+  return `You (${user}) lack ${verb} on ${resource}${group ? ` (${group})` : ''} ${ns ? `in namespace ${ns}` : 'cluster-wide'} (RBAC)`;
 }
 
 /** Builds a K8sError from an HTTP status and whatever body came back. */

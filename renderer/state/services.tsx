@@ -5,6 +5,7 @@ import { useStore } from 'zustand';
 import { createHostClient, type HostClient } from '../host/host-client';
 import { fetchEventSource } from '../host/fetch-event-source';
 import { createHostSession, sessionFetch } from '../host/session';
+import { createAccessReviewer, type AccessReviewer } from '../k8s/access';
 import { createK8sClient, type FetchFn, type K8sClient } from '../k8s/client';
 import { createMetricsSampler, type MetricsSampler } from '../k8s/metrics-sampler';
 import { createStreamSlots, type StreamSlots } from '../k8s/stream-slots';
@@ -24,6 +25,8 @@ export interface Services {
   slots: StreamSlots;
   /** metrics.k8s.io samples per profile, shared by every view that charts usage. */
   metrics(profile: string): MetricsSampler;
+  /** What the profile's identity may do (access reviews, cached per namespace). */
+  access(profile: string): AccessReviewer;
   /** Pod shells register how to read their screen text (kept with the workspace), by tab id. */
   scrollback: Map<string, () => string>;
 }
@@ -43,6 +46,12 @@ export function createServices(win: Window): Services {
     if (!m) samplers.set(profile, (m = createMetricsSampler({ client: k8s(profile) })));
     return m;
   };
+  const reviewers = new Map<string, AccessReviewer>();
+  const access = (profile: string) => {
+    let a = reviewers.get(profile);
+    if (!a) reviewers.set(profile, (a = createAccessReviewer({ client: k8s(profile) })));
+    return a;
+  };
   const host = createHostClient({
     fetch,
     eventSource: (url) => fetchEventSource(fetch, url),
@@ -50,7 +59,7 @@ export function createServices(win: Window): Services {
   const store = createAppStore({ host, k8s, workspace: { load: () => host.workspace(), route: parseRoute(win.location.hash) } });
   const wsOrigin = `${win.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${win.location.host}`;
   const socket = (url: string, protocols: string[] = []) => new WebSocket(url, session.protocols(protocols));
-  return { store, host, k8s, fetch, wsOrigin, socket, slots: createStreamSlots(), metrics, scrollback: new Map() };
+  return { store, host, k8s, fetch, wsOrigin, socket, slots: createStreamSlots(), metrics, access, scrollback: new Map() };
 }
 
 export const ServicesContext = createContext<Services | null>(null);

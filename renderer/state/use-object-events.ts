@@ -12,9 +12,13 @@ export interface ObjectEvents {
   error?: Error;
 }
 
-export function useObjectEvents(uid: string | undefined): ObjectEvents {
+/**
+ * namespace: a namespaced object's events are in its namespace, read there (an identity limited
+ * to that namespace may not list events cluster-wide); a cluster-scoped object's are anywhere.
+ */
+export function useObjectEvents(uid: string | undefined, namespace = ''): ObjectEvents {
   const client = useK8s();
-  const live = useLiveTable(client, uid ? resourcePath(wellKnown.events) : undefined, {
+  const live = useLiveTable(client, uid ? resourcePath(wellKnown.events, namespace) : undefined, {
     fieldSelector: `involvedObject.uid=${uid}`,
     includeObject: 'Object',
     poll: true,

@@ -5,6 +5,10 @@
 //   navigation -> first rows painted (target <= 1 s after data), scroll frame rate (>= 50 fps),
 //   filter keystroke -> repaint (<= 100 ms), renderer JS heap (<= 500 MB);
 // plus `skiff app` cold start -> URL printed -> page ready, and the host process's idle RSS.
+// Issue 14's rows, the same way (50,000 beside 1,000): reload -> the last view painted with its
+// dock tabs (<= 1.5 s), a palette keystroke across all kinds -> its list repainted (<= 100 ms),
+// and bulk delete of the 1,000 pods: the longest frame while it runs (<= 100 ms; floor: the
+// longest frame of the same page idle for as long).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -107,6 +111,90 @@ async function measure(page: Page, namespace: string, expected: number) {
   return { paint, fps, filter, heap };
 }
 
+/** Reload with the pods list and a logs tab open -> rows and the tab painted (median of 3). */
+async function reloadRestore(page: Page): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    await page.waitForTimeout(500); // the workspace is saved ~250 ms after a change
+    const t0 = Date.now();
+    await page.reload();
+    await page.locator('[data-testid="row"]').first().waitFor({ timeout: 30_000 });
+    await page.getByTestId('dock-tab').first().waitFor({ timeout: 30_000 });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+    times.push(Date.now() - t0);
+  }
+  return median(times);
+}
+
+const PALETTE_ONCE = (value: string) => `(async () => {
+  const input = document.querySelector('[data-testid="palette-input"]');
+  const list = input.closest('[data-testid="command-palette"]').querySelector('ul');
+  const before = list.textContent;
+  const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+  const t0 = performance.now();
+  setter.call(input, ${JSON.stringify(value)});
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+  await new Promise((done) => {
+    const check = () => (list.textContent !== before || performance.now() - t0 > 5000 ? done() : requestAnimationFrame(check));
+    requestAnimationFrame(check);
+  });
+  await new Promise((r) => requestAnimationFrame(() => r(null)));
+  return performance.now() - t0;
+})()`;
+
+/** ms from a palette keystroke (objects of every kind in the namespace indexed) to its list repainted; median of 5. */
+async function paletteKeystroke(page: Page, expectedPods: number): Promise<number> {
+  await page.keyboard.press('Escape');
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('ControlOrMeta+K');
+  await page.getByTestId('palette-input').waitFor();
+  // Wait until the index holds the namespace's pods: a typed name finds one far down the list.
+  await page.getByTestId('palette-input').fill(`load-${expectedPods - 1}`);
+  await until(
+    async () => (await page.getByTestId('palette-item').first().innerText()).includes(`load-${expectedPods - 1}`),
+    120_000,
+    'palette index',
+  );
+  const times: number[] = [];
+  for (const text of ['l', 'lo', 'loa', 'load-9', 'load-99']) times.push(await page.evaluate<number>(PALETTE_ONCE(text)));
+  await page.keyboard.press('Escape');
+  return median(times);
+}
+
+const LONGEST_FRAME = (ms: number) => `new Promise((done) => {
+  let last = performance.now();
+  let worst = 0;
+  const t0 = last;
+  const step = (t) => {
+    worst = Math.max(worst, t - last);
+    last = t;
+    if (t - t0 < ${ms}) requestAnimationFrame(step);
+    else done(worst);
+  };
+  requestAnimationFrame(step);
+})`;
+
+/** Marks every row of the list on screen, deletes them in bulk; the longest frame while it runs, and idle for as long. */
+async function bulkDeleteFrames(page: Page, count: number): Promise<{ worst: number; idle: number; ms: number }> {
+  await until(async () => (await listCount(page)) === count, 60_000, `${count} pods listed`);
+  await page.getByTestId('mark-all').check();
+  await page.getByTestId('bulk-delete').click();
+  const t0 = Date.now();
+  await page.evaluate(`(() => {
+    window.__frames = { worst: 0, last: performance.now(), on: true };
+    const f = window.__frames;
+    const step = (t) => { f.worst = Math.max(f.worst, t - f.last); f.last = t; if (f.on) requestAnimationFrame(step); };
+    requestAnimationFrame(step);
+  })()`);
+  await page.getByTestId('confirm-button').click();
+  await page.getByTestId('confirm-dialog').waitFor({ state: 'detached', timeout: 300_000 });
+  await until(async () => (await listCount(page)) === 0, 120_000, 'the pods gone from the list');
+  const worst = await page.evaluate<number>(`(() => { window.__frames.on = false; return window.__frames.worst; })()`);
+  const ms = Date.now() - t0;
+  const idle = await page.evaluate<number>(LONGEST_FRAME(Math.min(ms, 10_000)));
+  return { worst, idle, ms };
+}
+
 async function coldStart(): Promise<{ urlMs: number; readyMs: number; rssMb: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'skiff-ui-bench-cold-'));
   const bin = join(new URL('../..', import.meta.url).pathname, 'bin', 'skiff.mjs');
@@ -159,8 +247,25 @@ try {
   const updates = f.load({ mode: 'update', count: BIG, perSecond: 100, seconds: 120 });
   const big = await measure(f.page, 'default', BIG);
   const small = await measure(f.page, 'small', SMALL);
+  // Issue 14's rows: a logs tab open on the list, reloaded; the palette; bulk delete of the small namespace.
+  const restore: Record<string, number> = {};
+  const palette: Record<string, number> = {};
+  for (const [ns, n] of [
+    ['default', BIG],
+    ['small', SMALL],
+  ] as const) {
+    await f.page.getByTestId('namespace-picker').selectOption(ns);
+    await f.page.locator('[data-testid="row"]').first().click();
+    await f.page.getByTestId('action-logs').click();
+    await f.page.getByTestId('dock-tab').first().waitFor();
+    restore[ns] = await reloadRestore(f.page);
+    await f.page.locator('[data-testid="dock-tab-close"]').first().click();
+    palette[ns] = await paletteKeystroke(f.page, n);
+  }
   const sent = await updates;
   out(`(${sent.sent} pod updates sent at 100/s during the measurements)`);
+  await f.page.getByTestId('namespace-picker').selectOption('small');
+  const bulk = await bulkDeleteFrames(f.page, SMALL);
   out(`                                   ${String(BIG).padStart(7)} pods | ${SMALL} pods   target`);
   out(
     `navigation -> first rows painted  ${big.paint.toFixed(0).padStart(7)} ms  | ${small.paint.toFixed(0)} ms   <= 1000 ms  ${verdict(big.paint <= 1000)}`,
@@ -173,6 +278,15 @@ try {
   );
   out(
     `renderer JS heap (after GC)       ${big.heap.toFixed(0).padStart(7)} MB  | ${small.heap.toFixed(0)} MB   <= 500 MB  ${verdict(big.heap <= 500)}`,
+  );
+  out(
+    `reload -> last view + tabs painted ${restore.default.toFixed(0).padStart(7)} ms  | ${restore.small.toFixed(0)} ms   <= 1500 ms ${verdict(restore.default <= 1500)}`,
+  );
+  out(
+    `palette keystroke (all kinds)     ${palette.default.toFixed(0).padStart(7)} ms  | ${palette.small.toFixed(0)} ms   <= 100 ms  ${verdict(palette.default <= 100)}`,
+  );
+  out(
+    `bulk delete of ${SMALL} pods: longest frame ${bulk.worst.toFixed(0)} ms (idle page, same time: ${bulk.idle.toFixed(0)} ms), done in ${(bulk.ms / 1000).toFixed(1)} s   <= 100 ms  ${verdict(bulk.worst <= 100)}`,
   );
 } finally {
   await f.close();

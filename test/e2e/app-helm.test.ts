@@ -123,3 +123,42 @@ void test('with helm on PATH: roll back a release to an older revision and unins
   assert.equal(records.items.length, 0, 'and its release records');
   assert.equal(await page.locator('[data-testid="helm-row"][data-name="web"]').count(), 1, 'the other release stays');
 });
+
+void test('with helm on PATH: upgrade a release with edited values (its own chart, from the release record)', async (t) => {
+  if (!f) return t.skip('Helm binaries not available');
+  const fx = f;
+  const api = async (path: string) => fx.page.request.get(`${fx.url}/k8s/${profile}${path}`);
+  const replicas = async () =>
+    ((await (await api('/apis/apps/v1/namespaces/shop/deployments/web-demo')).json()) as { spec: { replicas: number } }).spec.replicas;
+  await goto(page, `${fx.url}/#/c/${profile}/helm/shop/web`);
+  const panel = page.locator('[data-testid="helm-panel"][data-name="web"]');
+  await panel.locator('[data-testid="helm-history-row"][data-revision="3"]').waitFor({ timeout: 20_000 });
+  const before = await replicas();
+  await panel.getByTestId('helm-upgrade').click();
+  const confirm = page.getByTestId('confirm-dialog');
+  assert.match(await confirm.innerText(), /chart demo-0\.1\.0 .*revision 4/s);
+  const values = confirm.getByTestId('helm-upgrade-values');
+  await values.fill('replicaCount: 2\nservice:\n  port: 8080\n');
+  // Enter in the values is a new line, not a confirmation.
+  await values.press('End');
+  await values.press('Enter');
+  assert.equal(await confirm.count(), 1);
+  await screenshot(page, 'helm-upgrade-values');
+  await confirm.getByTestId('confirm-button').click();
+  await confirm.waitFor({ state: 'detached', timeout: 60_000 });
+  await panel.locator('[data-testid="helm-history-row"][data-revision="4"]').waitFor({ timeout: 20_000 });
+  assert.match(await panel.locator('[data-testid="helm-history-row"][data-revision="4"]').innerText(), /deployed[\s\S]*Upgrade complete/);
+  await waitFor('the Deployment at 2 replicas', async () => (await replicas()) === 2, 10_000);
+  assert.notEqual(before, 2);
+  const svc = (await (await api('/api/v1/namespaces/shop/services/web-demo')).json()) as { spec: { ports: Array<{ port: number }> } };
+  assert.equal(svc.spec.ports[0].port, 8080, 'the edited values reached the chart');
+  await waitFor('the values of revision 4', async () => /replicaCount: 2/.test(await panel.getByTestId('helm-text').innerText()), 5000);
+
+  // Values that are not a mapping are refused by the host, said in the dialog, and nothing changes.
+  await panel.getByTestId('helm-upgrade').click();
+  await confirm.getByTestId('helm-upgrade-values').fill('- just\n- a list\n');
+  await confirm.getByTestId('confirm-button').click();
+  await waitFor('the refusal', async () => /must be a YAML mapping/.test(await confirm.innerText()), 10_000);
+  await page.keyboard.press('Escape');
+  assert.equal(await panel.locator('[data-testid="helm-history-row"][data-revision="5"]').count(), 0);
+});

@@ -85,3 +85,24 @@ test('rollback and uninstall run helm with the profile alone in a temp kubeconfi
   await bad(h.uninstall('nope', at), 404, /profile "nope" does not exist/);
   await bad(h.uninstall('w', at), 409, /waits for your consent/);
 });
+
+test('upgrade: values must be a YAML mapping of at most 1 MiB, checked before anything runs', async () => {
+  const h = createHelmActions({ profiles: registry([ready]), env: { PATH: bin } });
+  for (const [values, message] of [
+    [undefined, /values must be YAML text/],
+    ['x'.repeat((1 << 20) + 1), /values must be YAML text/],
+    ['a: [1', /not valid YAML/],
+    ['- a\n- b\n', /must be a YAML mapping/],
+    ['just text', /must be a YAML mapping/],
+  ] as const)
+    await assert.rejects(
+      h.upgrade('p', { ...at, values }),
+      (e: Error & { status?: number }) => message.test(e.message) && e.status === 400,
+    );
+  await assert.rejects(
+    h.upgrade('p', { ...at, values: 'a: 1' }),
+    (e: Error & { status?: number }) => e.status === 501,
+    'no targets: cannot read records',
+  );
+  assert.equal(existsSync(join(dir, 'argv')) && readFileSync(join(dir, 'argv'), 'utf8').includes('upgrade'), false, 'helm never ran');
+});

@@ -1,13 +1,17 @@
-// Helm rollback and uninstall for the releases view, through the user's own helm binary (found
+// Helm upgrade (same chart, edited values), rollback and uninstall for the releases view, through the user's own helm binary (found
 // on PATH): helm does what only it does right (the three-way patch of a rollback, hooks, the
 // keep resource policy, the order of deletion, its release records). Without a helm binary the
 // view stays read-only and says so. helm gets the profile's kubeconfig alone in a 0600 temp file
 // (as a local terminal does), and its own HOME-independent cache dirs; a profile whose
 // credentials wait for consent is refused, since helm would run or read them.
 import { execFile } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { kubeGetJson } from '../proxy/kube-request';
+import type { KubeTargets } from '../proxy/kube-target';
+import { chartFiles, decodeRecord, newestRecord } from './release-chart';
 import { HostHttpError } from '../http/http-util';
 import type { ProfileRegistry } from '../profiles/profiles';
 import type { HelmActionResult, HelmInfo } from '../protocol';
@@ -19,12 +23,15 @@ export interface HelmActions {
   info(): Promise<HelmInfo>;
   rollback(profile: string, body: unknown): Promise<HelmActionResult>;
   uninstall(profile: string, body: unknown): Promise<HelmActionResult>;
+  /** {namespace, release, values}: the release's own chart (from its newest record) with these values (YAML) in place of the old. */
+  upgrade(profile: string, body: unknown): Promise<HelmActionResult>;
 }
 
 /** Helm's own rules: release names are DNS-1123 labels of at most 53 characters; namespaces, labels. */
 const RELEASE = /^[a-z0-9]([-a-z0-9.]{0,51}[a-z0-9])?$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const TIMEOUT_MS = 120_000;
+const MAX_VALUES = 1 << 20;
 
 export function findOnPath(name: string, env: Env): string | undefined {
   for (const dir of (env.PATH ?? '').split(delimiter)) {
@@ -40,7 +47,13 @@ export function findOnPath(name: string, env: Env): string | undefined {
   return undefined;
 }
 
-export function createHelmActions(o: { profiles: ProfileRegistry; env: Env; log?: (line: string) => void }): HelmActions {
+export function createHelmActions(o: {
+  profiles: ProfileRegistry;
+  env: Env;
+  log?: (line: string) => void;
+  /** For reading a release's record (upgrade); without it, upgrade answers 501. */
+  targets?: KubeTargets;
+}): HelmActions {
   const log = o.log ?? (() => {});
   let version: Promise<string | undefined> | undefined;
 
@@ -87,7 +100,7 @@ export function createHelmActions(o: { profiles: ProfileRegistry; env: Env; log?
     return { namespace: b.namespace, release: b.release, rest: b };
   }
 
-  async function helm(profile: string, args: string[], what: string): Promise<HelmActionResult> {
+  async function helm(profile: string, args: string[], what: string, prepare?: (home: string) => string[]): Promise<HelmActionResult> {
     const i = await info();
     if (!i.available) throw new HostHttpError(501, i.reason, 'install helm (https://helm.sh/docs/intro/install/) and restart Skiff');
     const file = writeTerminalKubeconfig(profileKubeconfigText(o.profiles, profile));
@@ -102,7 +115,7 @@ export function createHelmActions(o: { profiles: ProfileRegistry; env: Env; log?
         HELM_CONFIG_HOME: join(home, 'config'),
         HELM_DATA_HOME: join(home, 'data'),
       };
-      const r = await run(i.path, [...args, '--kubeconfig', file.path], env);
+      const r = await run(i.path, [...args, ...(prepare?.(home) ?? []), '--kubeconfig', file.path], env);
       log(`host: helm ${args.join(' ')} (profile ${profile}) exited ${r.code}`);
       if (r.code !== 0) {
         const message = (r.stderr || r.stdout).trim().replace(/^Error: /, '') || `helm exited with ${r.code}`;
@@ -127,6 +140,54 @@ export function createHelmActions(o: { profiles: ProfileRegistry; env: Env; log?
       if (typeof rev !== 'number' || !Number.isInteger(rev) || rev < 1)
         throw new HostHttpError(400, `invalid revision ${JSON.stringify(rev)}`, 'send the revision number the history lists');
       return helm(profile, ['rollback', t.release, String(rev), '--namespace', t.namespace], `helm rollback ${t.release} ${rev}`);
+    },
+    async upgrade(profile, body) {
+      const t = target(profile, body);
+      const text = t.rest.values;
+      if (typeof text !== 'string' || text.length > MAX_VALUES)
+        throw new HostHttpError(400, 'values must be YAML text of at most 1 MiB', 'send {"namespace", "release", "values"}');
+      let values: unknown;
+      try {
+        values = parseYaml(text);
+      } catch (e) {
+        throw new HostHttpError(400, `the values are not valid YAML: ${(e as Error).message}`, 'fix the YAML and try again');
+      }
+      if (values !== null && (typeof values !== 'object' || Array.isArray(values)))
+        throw new HostHttpError(400, 'the values must be a YAML mapping (key: value)', 'e.g. replicaCount: 2');
+      if (!o.targets) throw new HostHttpError(501, 'this host cannot read release records', 'upgrade with helm from a terminal');
+      const p = o.profiles.get(profile);
+      if (!p) throw new HostHttpError(404, `profile "${profile}" does not exist`, 'pick a cluster from the list first');
+      const list = await kubeGetJson<{ items?: Array<Parameters<typeof newestRecord>[0][number]> }>(
+        o.targets,
+        p.kubeConfig(),
+        `/api/v1/namespaces/${t.namespace}/secrets?labelSelector=${encodeURIComponent(`owner=helm,name=${t.release}`)}`,
+        15_000,
+      ).catch((e: Error) => {
+        throw new HostHttpError(
+          409,
+          `cannot read the records of release ${t.release}: ${e.message}`,
+          'the profile needs to read Secrets there',
+        );
+      });
+      const newest = newestRecord(list.items ?? []);
+      if (!newest)
+        throw new HostHttpError(404, `release ${t.release} has no records in namespace ${t.namespace}`, 'it may have been uninstalled');
+      let files;
+      try {
+        files = chartFiles(decodeRecord(newest));
+      } catch (e) {
+        throw new HostHttpError(409, `cannot upgrade ${t.release} from its record: ${(e as Error).message}`);
+      }
+      return helm(profile, ['upgrade', t.release], `helm upgrade ${t.release}`, (home) => {
+        const dir = join(home, 'chart');
+        for (const f of files) {
+          mkdirSync(dirname(join(dir, f.path)), { recursive: true, mode: 0o700 });
+          writeFileSync(join(dir, f.path), f.data, { mode: 0o600 });
+        }
+        const valuesFile = join(home, 'values.yaml');
+        writeFileSync(valuesFile, text, { mode: 0o600 });
+        return [dir, '--namespace', t.namespace, '-f', valuesFile];
+      });
     },
     async uninstall(profile, body) {
       const t = target(profile, body);

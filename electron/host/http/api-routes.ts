@@ -16,6 +16,7 @@ import type { AppInfo, HostEvent } from '../protocol';
 import type { WorkspaceFile } from '../workspace/workspace-file';
 import type { HelmActions } from '../helm/helm-actions';
 import { createJoinCommand } from '../clusters/join-command';
+import type { AppSettingsFile } from '../clusters/app-settings';
 
 export interface ApiRoutes {
   /** A request under /api/ (the caller has checked the session). */
@@ -42,6 +43,8 @@ export interface ApiRoutesOptions {
   terminals?: LocalTerminals;
   /** /api/workspace */
   workspace?: WorkspaceFile;
+  /** /api/settings */
+  settings?: AppSettingsFile;
   /** /api/helm */
   helm?: HelmActions;
   /** Where local clusters live (for "Add a machine"), and the environment commands see. */
@@ -96,11 +99,16 @@ export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
       if (method === 'GET') return sendJson(res, 200, opts.workspace.read());
       return sendJson(res, 200, opts.workspace.write(await readJsonBody(req)));
     }
+    if (path === '/api/settings' && opts.settings) {
+      only('GET', 'PUT');
+      if (method === 'GET') return sendJson(res, 200, opts.settings.read());
+      return sendJson(res, 200, opts.settings.write(await readJsonBody(req)));
+    }
     if (opts.helm && path === '/api/helm') {
       only('GET');
       return sendJson(res, 200, await opts.helm.info());
     }
-    const hm = opts.helm && /^\/api\/helm\/([^/]+)\/(rollback|uninstall)$/.exec(path);
+    const hm = opts.helm && /^\/api\/helm\/([^/]+)\/(rollback|uninstall|upgrade)$/.exec(path);
     if (opts.helm && hm) {
       only('POST');
       let profile: string;
@@ -114,7 +122,14 @@ export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
         );
       }
       const body = await readJsonBody(req);
-      return sendJson(res, 200, hm[2] === 'rollback' ? await opts.helm.rollback(profile, body) : await opts.helm.uninstall(profile, body));
+      const h = opts.helm;
+      const result =
+        hm[2] === 'rollback'
+          ? await h.rollback(profile, body)
+          : hm[2] === 'upgrade'
+            ? await h.upgrade(profile, body)
+            : await h.uninstall(profile, body);
+      return sendJson(res, 200, result);
     }
     if (path === '/api/events') {
       only('GET');

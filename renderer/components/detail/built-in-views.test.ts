@@ -4,6 +4,7 @@ import * as React from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import type { HostClient } from '../../host/host-client';
 import type { K8sClient } from '../../k8s/client';
+import { createAccessReviewer } from '../../k8s/access';
 import { createMetricsSampler } from '../../k8s/metrics-sampler';
 import { createStreamSlots } from '../../k8s/stream-slots';
 import type { KubeObject } from '../../k8s/types';
@@ -81,6 +82,7 @@ function services(state: Partial<AppState> = { profile: 'p' }): Services {
     },
     slots: createStreamSlots(),
     metrics: () => metrics,
+    access: () => createAccessReviewer({ client }),
     scrollback: new Map(),
   };
 }

@@ -8,6 +8,8 @@ import { useApp, useK8s } from '../../state/services';
 import { useLiveTable } from '../../state/use-live-table';
 import { useNow } from '../../state/use-now';
 import { ConfirmDialog } from '../confirm-dialog';
+import { accessQuery } from '../../k8s/access';
+import { guard, useAccessList } from '../../state/use-access';
 import { formatAge } from '../../k8s/age';
 
 export function rolloutStatus(d: KubeObject): { text: string; tone: 'ok' | 'warn' | 'bad' } {
@@ -82,11 +84,18 @@ export function WorkloadActions({ resource, obj }: { resource: ApiResource; obj:
   const restartable = ['Deployment', 'StatefulSet', 'DaemonSet'].includes(resource.kind);
   const ns = obj.metadata.namespace ?? 'default';
   const selector = selectorString(obj.spec?.selector);
+  const name = obj.metadata.name ?? '';
+  const [logs, scaleAccess, restart] = useAccessList([
+    accessQuery(wellKnown.pods, 'get', ns, undefined, 'log'),
+    accessQuery(resource, 'patch', ns, name, 'scale'),
+    accessQuery(resource, 'patch', ns, name),
+  ]);
   return (
     <>
       {selector && (
         <button
           data-testid="action-logs"
+          {...guard(logs)}
           onClick={() =>
             openTab({
               id: `logs:${profile}:${ns}/${resource.kind}/${obj.metadata.name}`,
@@ -102,12 +111,12 @@ export function WorkloadActions({ resource, obj }: { resource: ApiResource; obj:
         </button>
       )}
       {scalable && (
-        <button data-testid="action-scale" onClick={() => setDialog('scale')}>
+        <button data-testid="action-scale" {...guard(scaleAccess)} onClick={() => setDialog('scale')}>
           Scale
         </button>
       )}
       {restartable && (
-        <button data-testid="action-restart" onClick={() => setDialog('restart')}>
+        <button data-testid="action-restart" {...guard(restart)} onClick={() => setDialog('restart')}>
           Restart
         </button>
       )}

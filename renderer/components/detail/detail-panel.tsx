@@ -6,6 +6,8 @@ import type { Selection } from '../../state/types';
 import { useApp, useK8s } from '../../state/services';
 import { useObject } from '../../state/use-object';
 import { useObjectEvents } from '../../state/use-object-events';
+import { accessQuery } from '../../k8s/access';
+import { guard, useAccessList } from '../../state/use-access';
 import { ErrorBox } from '../error-box';
 import { detailViews } from './built-in-views';
 import { CustomResourceSection } from './custom-resource-section';
@@ -21,11 +23,16 @@ export function DetailPanel({ selection, liveRow, views = detailViews }: { selec
   const { resource, namespace, name } = selection;
   const { obj, error, reload } = useObject(client, resource, namespace, name, liveRow?.meta.resourceVersion);
   const [deleting, setDeleting] = useState(false);
-  const events = useObjectEvents(obj?.metadata.uid);
+  const events = useObjectEvents(obj?.metadata.uid, obj?.metadata.namespace);
   const gone = error && (error as { code?: number }).code === 404;
   const kind = obj?.kind ?? resource.kind;
   const view = views.find(resource.group, kind);
   const props = obj && { obj, resource, events: events.events, reload };
+  const [canUpdate, canDelete] = useAccessList([
+    accessQuery(resource, 'update', namespace, name),
+    accessQuery(resource, 'delete', namespace, name),
+  ]);
+  const denied = [canUpdate, canDelete].filter((a) => a && !a.allowed).map((a) => a!.reason);
   return (
     <aside className="detail" data-testid="detail-panel" data-kind={resource.kind} data-name={name}>
       <div className="detail-head">
@@ -37,14 +44,23 @@ export function DetailPanel({ selection, liveRow, views = detailViews }: { selec
         </button>
       </div>
       {obj && client && (
-        <div className="detail-actions">
+        <div className="detail-actions" data-access={canUpdate && canDelete ? 'known' : 'pending'}>
           {props && view?.actions?.(props)}
-          <button data-testid="action-yaml" onClick={() => openEditor({ mode: 'edit', resource, namespace, name })}>
-            YAML
+          <button
+            data-testid="action-yaml"
+            title={canUpdate && !canUpdate.allowed ? `Read-only: ${canUpdate.reason}` : undefined}
+            onClick={() => openEditor({ mode: 'edit', resource, namespace, name })}
+          >
+            {canUpdate && !canUpdate.allowed ? 'View YAML' : 'YAML'}
           </button>
-          <button data-testid="action-delete" className="danger" onClick={() => setDeleting(true)}>
+          <button data-testid="action-delete" className="danger" {...guard(canDelete)} onClick={() => setDeleting(true)}>
             Delete
           </button>
+        </div>
+      )}
+      {obj && denied.length > 0 && (
+        <div className="small muted rbac-note" data-testid="rbac-note" role="note">
+          {denied.join('; ')}.
         </div>
       )}
       <div className="detail-body" tabIndex={0} role="region" aria-label={`${kind} ${name} details`}>

@@ -4,6 +4,7 @@ import { eventSource, eventTime } from '../../k8s/events';
 import type { ObjectEvents } from '../../state/use-object-events';
 import { useNow } from '../../state/use-now';
 import { formatDuration } from '../../k8s/age';
+import { forbiddenWords } from '../../k8s/errors';
 
 export function EventsSection({ live }: { live: ObjectEvents }) {
   const now = useNow();
@@ -15,7 +16,7 @@ export function EventsSection({ live }: { live: ObjectEvents }) {
     <section data-testid="events-section">
       <h3>Events</h3>
       {live.error ? (
-        <div className="small tone-bad">{live.error.message}</div>
+        <div className="small tone-bad">{forbiddenWords(live.error.message) ?? live.error.message}</div>
       ) : !rows.length ? (
         <div className="muted small">{live.loading ? 'Loading…' : 'No events.'}</div>
       ) : (

@@ -10,6 +10,8 @@ import { useNow } from '../../state/use-now';
 import { usePolled } from '../../state/use-polled';
 import { useLiveTable } from '../../state/use-live-table';
 import { ConfirmDialog } from '../confirm-dialog';
+import { accessQuery } from '../../k8s/access';
+import { guard, useAccessList } from '../../state/use-access';
 import { NodeUsage } from './usage-charts';
 
 export function NodeActions({ node, reload }: { node: KubeObject; reload(): void }) {
@@ -18,6 +20,10 @@ export function NodeActions({ node, reload }: { node: KubeObject; reload(): void
   const [confirm, setConfirm] = useState(false);
   const name = node.metadata.name ?? '';
   const cordoned = !!node.spec?.unschedulable;
+  const [patch, evict] = useAccessList([
+    accessQuery(wellKnown.nodes, 'patch', '', name),
+    accessQuery(wellKnown.pods, 'create', '', undefined, 'eviction'),
+  ]);
   const toggle = async () => {
     try {
       await setCordon(client, name, !cordoned);
@@ -29,10 +35,10 @@ export function NodeActions({ node, reload }: { node: KubeObject; reload(): void
   };
   return (
     <>
-      <button data-testid={cordoned ? 'action-uncordon' : 'action-cordon'} onClick={toggle}>
+      <button data-testid={cordoned ? 'action-uncordon' : 'action-cordon'} {...guard(patch)} onClick={toggle}>
         {cordoned ? 'Uncordon' : 'Cordon'}
       </button>
-      <button data-testid="action-drain" onClick={() => setConfirm(true)}>
+      <button data-testid="action-drain" {...guard(patch && !patch.allowed ? patch : evict)} onClick={() => setConfirm(true)}>
         Drain
       </button>
       {confirm && (

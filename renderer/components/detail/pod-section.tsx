@@ -8,6 +8,9 @@ import { podWhy } from '../../k8s/pod-why';
 import { podLogsTab, podShellTab } from '../../dock/pod-tabs';
 import { useApp } from '../../state/services';
 import { useNow } from '../../state/use-now';
+import { accessQuery } from '../../k8s/access';
+import { wellKnown } from '../../k8s/resources';
+import { guard, useAccessList } from '../../state/use-access';
 import { PortForwardDialog, podPortChoices } from './port-forward-dialog';
 import { PodUsage, cpuText, memText, usePodSeries } from './usage-charts';
 
@@ -52,23 +55,23 @@ export function PodActions({ pod }: { pod: KubeObject }) {
   const name = pod.metadata.name ?? '';
   const [forwarding, setForwarding] = useState(false);
   const running = pod.status?.phase === 'Running';
+  const [logs, exec, forward] = useAccessList([
+    accessQuery(wellKnown.pods, 'get', ns, name, 'log'),
+    accessQuery(wellKnown.pods, 'create', ns, name, 'exec'),
+    accessQuery(wellKnown.pods, 'create', ns, name, 'portforward'),
+  ]);
+  const notRunning = { disabled: !running, title: running ? undefined : 'The pod is not running' };
   return (
     <>
-      <button data-testid="action-logs" onClick={() => openTab(podLogsTab(profile, pod))}>
+      <button data-testid="action-logs" {...guard(logs)} onClick={() => openTab(podLogsTab(profile, pod))}>
         Logs
       </button>
-      <button
-        data-testid="action-shell"
-        disabled={pod.status?.phase !== 'Running'}
-        title={pod.status?.phase !== 'Running' ? 'The pod is not running' : undefined}
-        onClick={() => openTab(podShellTab(profile, pod))}
-      >
+      <button data-testid="action-shell" {...guard(exec, notRunning)} onClick={() => openTab(podShellTab(profile, pod))}>
         Shell
       </button>
       <button
         data-testid="action-port-forward"
-        disabled={!running}
-        title={running ? 'Forward a local port to this pod' : 'The pod is not running'}
+        {...guard(forward, { disabled: !running, title: running ? 'Forward a local port to this pod' : 'The pod is not running' })}
         onClick={() => setForwarding(true)}
       >
         Port-forward

@@ -1,6 +1,8 @@
 // A Service: type, addresses, ports, selector and the endpoints behind it.
 import { useEffect, useState } from 'react';
-import { resourcePath } from '../../k8s/resources';
+import { resourcePath, wellKnown } from '../../k8s/resources';
+import { accessQuery } from '../../k8s/access';
+import { guard, useAccess } from '../../state/use-access';
 import type { KubeObject } from '../../k8s/types';
 import { useK8s } from '../../state/services';
 import { Chips } from './meta-section';
@@ -11,12 +13,15 @@ const endpointsRes = { group: '', version: 'v1', name: 'endpoints', kind: 'Endpo
 export function ServiceActions({ svc }: { svc: KubeObject }) {
   const [forwarding, setForwarding] = useState(false);
   const external = svc.spec?.type === 'ExternalName';
+  const forward = useAccess(accessQuery(wellKnown.pods, 'create', svc.metadata.namespace ?? 'default', undefined, 'portforward'));
   return (
     <>
       <button
         data-testid="action-port-forward"
-        disabled={external}
-        title={external ? 'An ExternalName service has no pods' : 'Forward a local port to a pod behind this service'}
+        {...guard(forward, {
+          disabled: external,
+          title: external ? 'An ExternalName service has no pods' : 'Forward a local port to a pod behind this service',
+        })}
         onClick={() => setForwarding(true)}
       >
         Port-forward

@@ -1,7 +1,8 @@
-// Roll back and uninstall a Helm release from its panel, through the host's helm binary (the
+// Upgrade (edited values), roll back and uninstall a Helm release from its panel, through the host's helm binary (the
 // host says whether there is one; without it the buttons stay disabled with the reason). Each
 // asks first, saying what helm will do; helm's own error is shown in the dialog when it fails.
 import { useEffect, useMemo, useState } from 'react';
+import { stringify } from 'yaml';
 import type { HelmInfo } from '../../../electron/host/protocol';
 import { createHelmClient, type HelmClient } from '../../host/helm-client';
 import { errorText } from '../../k8s/errors';
@@ -31,7 +32,7 @@ export function useHelmInfo(helm: HelmClient): HelmInfo | undefined {
   return info;
 }
 
-type Ask = { kind: 'rollback'; to: number } | { kind: 'uninstall' };
+type Ask = { kind: 'rollback'; to: number } | { kind: 'uninstall' } | { kind: 'upgrade' };
 
 export interface HelmActionsProps {
   release: HelmRelease;
@@ -60,6 +61,24 @@ export function HelmActions(p: HelmActionsProps) {
   const objects = shown?.kind === 'uninstall' ? manifestObjects(r.manifest) : [];
   return (
     <>
+      <button
+        data-testid="helm-upgrade"
+        disabled={!!disabledWhy || !profile}
+        title={disabledWhy ?? `helm upgrade ${r.name} with edited values (chart ${r.chart}-${r.chartVersion} from the release)`}
+        onClick={() => setAsk({ kind: 'upgrade' })}
+      >
+        Upgrade…
+      </button>
+      {shown?.kind === 'upgrade' && profile && (
+        <UpgradeDialog
+          release={r}
+          onClose={close}
+          onUpgrade={async (values) => {
+            await p.helm.upgrade(profile, at, values);
+            toast(`Upgraded ${r.name} (revision ${r.revision + 1})`);
+          }}
+        />
+      )}
       <button
         className="danger"
         data-testid="helm-uninstall"
@@ -109,5 +128,30 @@ export function HelmActions(p: HelmActionsProps) {
         </ConfirmDialog>
       )}
     </>
+  );
+}
+
+/** The release's values as YAML to edit; helm upgrade then uses the same chart with these values alone. */
+function UpgradeDialog(p: { release: HelmRelease; onClose: () => void; onUpgrade: (values: string) => Promise<void> }) {
+  const r = p.release;
+  const [text, setText] = useState(() => (Object.keys(r.values).length ? stringify(r.values) : ''));
+  return (
+    <ConfirmDialog title={`Upgrade ${r.name}?`} confirmLabel="Upgrade" onClose={p.onClose} onConfirm={() => p.onUpgrade(text)}>
+      <p className="small">
+        helm upgrade {r.name} --namespace {r.namespace} with chart {r.chart}-{r.chartVersion} (as the release records it) and these values
+        in place of the current ones; helm records revision {r.revision + 1}.
+      </p>
+      <textarea
+        className="mono"
+        data-testid="helm-upgrade-values"
+        aria-label={`Values for ${r.name}`}
+        rows={12}
+        style={{ width: '100%' }}
+        spellCheck={false}
+        value={text}
+        placeholder="# no values set: the chart's defaults"
+        onChange={(e) => setText(e.target.value)}
+      />
+    </ConfirmDialog>
   );
 }

@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createAccessReviewer, ruleAllows, type ResourceRule } from './access';
+import type { K8sClient } from './client';
+import { K8sError } from './errors';
+
+interface Review {
+  kind: string;
+  spec: { namespace?: string; resourceAttributes?: Record<string, string> };
+}
+
+function fakeClient(answer: (path: string, body: Review) => unknown) {
+  const calls: Array<{ path: string; body: Review }> = [];
+  const client = {
+    send(_m: string, path: string, body: Review) {
+      calls.push({ path, body });
+      const a = answer(path, body);
+      return a instanceof Error ? Promise.reject(a) : Promise.resolve(a);
+    },
+  } as unknown as K8sClient;
+  return { client, calls };
+}
+
+const viewer: ResourceRule[] = [
+  { verbs: ['get', 'list', 'watch'], apiGroups: [''], resources: ['pods', 'pods/log'] },
+  { verbs: ['patch'], apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['web'] },
+  { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] },
+];
+
+test("rules match as upstream's RuleAllows: subresources, wildcards, resourceNames", () => {
+  const q = (verb: string, resource: string, subresource?: string, name?: string, group = '') => ({
+    verb,
+    group,
+    resource,
+    subresource,
+    name,
+    namespace: 'team',
+  });
+  assert.ok(ruleAllows(viewer[0], q('list', 'pods')));
+  assert.ok(ruleAllows(viewer[0], q('get', 'pods', 'log')));
+  assert.ok(!ruleAllows(viewer[0], q('create', 'pods', 'exec')));
+  assert.ok(!ruleAllows(viewer[0], q('delete', 'pods')));
+  assert.ok(ruleAllows({ verbs: ['create'], apiGroups: [''], resources: ['*/exec'] }, q('create', 'pods', 'exec')));
+  assert.ok(!ruleAllows({ verbs: ['create'], apiGroups: [''], resources: ['*/exec'] }, q('create', 'pods')));
+  assert.ok(ruleAllows({ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }, q('delete', 'deployments', undefined, undefined, 'apps')));
+  assert.ok(ruleAllows(viewer[1], q('patch', 'deployments', undefined, 'web', 'apps')));
+  assert.ok(!ruleAllows(viewer[1], q('patch', 'deployments', undefined, 'other', 'apps')));
+  assert.ok(!ruleAllows(viewer[1], q('patch', 'deployments', undefined, undefined, 'apps')), 'resourceNames need a name');
+});
+
+test('one rules review answers every check in a namespace, cached; denials say what is lacking', async () => {
+  const { client, calls } = fakeClient(() => ({ status: { resourceRules: viewer, incomplete: false } }));
+  let t = 0;
+  const a = createAccessReviewer({ client, now: () => t, ttlMs: 1000 });
+  const checks = await Promise.all([
+    a.check({ verb: 'list', group: '', resource: 'pods', namespace: 'team' }),
+    a.check({ verb: 'delete', group: '', resource: 'pods', namespace: 'team', name: 'p' }),
+    a.check({ verb: 'create', group: '', resource: 'pods', subresource: 'exec', namespace: 'team', name: 'p' }),
+  ]);
+  assert.deepEqual(
+    checks.map((c) => c.allowed),
+    [true, false, false],
+  );
+  assert.equal(checks[1].reason, 'You lack delete on pods in namespace team (RBAC)');
+  assert.equal(checks[2].reason, 'You lack create on pods/exec in namespace team (RBAC)');
+  assert.equal(calls.length, 1, 'one SelfSubjectRulesReview for all three');
+  assert.equal(calls[0].body.kind, 'SelfSubjectRulesReview');
+  assert.equal(calls[0].body.spec.namespace, 'team');
+  assert.deepEqual(a.peek({ verb: 'list', group: '', resource: 'pods', namespace: 'team' }), { allowed: true });
+  await a.check({ verb: 'get', group: '', resource: 'pods', namespace: 'other' });
+  assert.equal(calls.length, 2, 'another namespace: its own review');
+  t = 2000;
+  await a.check({ verb: 'list', group: '', resource: 'pods', namespace: 'team' });
+  assert.equal(calls.length, 3, 'asked again once the answer is old');
+  let told = 0;
+  a.onInvalidate(() => told++);
+  a.invalidate();
+  assert.equal(told, 1);
+  assert.equal(a.peek({ verb: 'list', group: '', resource: 'pods', namespace: 'team' }), undefined);
+});
+
+test('cluster-wide checks and incomplete rules ask an access review each; identical ones share it', async () => {
+  const { client, calls } = fakeClient((path, body) =>
+    path.endsWith('selfsubjectrulesreviews')
+      ? { status: { resourceRules: [], incomplete: true } }
+      : { status: { allowed: body.spec.resourceAttributes?.verb === 'get' } },
+  );
+  const a = createAccessReviewer({ client });
+  const node = { verb: 'patch', group: '', resource: 'nodes', namespace: '', name: 'n1' };
+  const [x, y] = await Promise.all([a.check(node), a.check(node)]);
+  assert.equal(x.allowed, false);
+  assert.equal(x.reason, 'You lack patch on nodes cluster-wide (RBAC)');
+  assert.deepEqual(x, y);
+  assert.equal(calls.filter((c) => c.body.kind === 'SelfSubjectAccessReview').length, 1);
+  assert.deepEqual(calls[0].body.spec.resourceAttributes, { verb: 'patch', group: '', resource: 'nodes', name: 'n1' });
+  const got = await a.check({ verb: 'get', group: 'apps', resource: 'deployments', namespace: 'ns', name: 'd' });
+  assert.equal(got.allowed, true, 'incomplete rules: the access review decides');
+});
+
+test('a server without the review APIs leaves actions offered', async () => {
+  const { client } = fakeClient(() => new K8sError('not found', 404, 'NotFound', ''));
+  const a = createAccessReviewer({ client });
+  assert.deepEqual(await a.check({ verb: 'delete', group: '', resource: 'pods', namespace: 'x' }), { allowed: true });
+  assert.deepEqual(await a.check({ verb: 'patch', group: '', resource: 'nodes', namespace: '' }), { allowed: true });
+});

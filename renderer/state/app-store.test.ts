@@ -14,7 +14,7 @@ const cluster = (state: LocalCluster['state'], name = 'local'): LocalCluster => 
   progress: state === 'running' ? 1 : 0.3,
 });
 
-// The profile calls (used by components, not by the store).
+// The profile and settings calls (used by components, not by the store).
 const unused = async (): Promise<never> => {
   throw new Error('not used here');
 };
@@ -31,6 +31,8 @@ const unusedProfileCalls = {
   profileKubeconfig: unused,
   workspace: unused,
   saveWorkspace: unused,
+  settings: unused,
+  saveSettings: unused,
 };
 
 function fakeHost(over: Partial<HostClient> = {}) {

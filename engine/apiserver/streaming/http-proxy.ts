@@ -9,6 +9,7 @@ import { request as httpRequest, type IncomingMessage, type IncomingHttpHeaders,
 import { request as httpsRequest } from 'node:https';
 import { ApiError, errors } from '../status';
 import { rewriteHtmlLinks } from './html-link-rewrite';
+import { HOP_BY_HOP } from '../../apimachinery/hop-by-hop';
 
 export interface ProxyTarget {
   scheme: 'http' | 'https';
@@ -19,17 +20,6 @@ export interface ProxyTarget {
   path: string;
 }
 
-const HOP_BY_HOP = [
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-];
 const CORS = [
   'access-control-allow-credentials',
   'access-control-allow-headers',
@@ -46,7 +36,7 @@ function stripHopByHop(h: IncomingHttpHeaders): Record<string, string | string[]
     .filter(Boolean);
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(h)) {
-    if (v === undefined || HOP_BY_HOP.includes(k) || named.includes(k)) continue;
+    if (v === undefined || HOP_BY_HOP.has(k) || named.includes(k)) continue;
     out[k] = v;
   }
   return out;

@@ -16,6 +16,7 @@ import { statusText } from './status-text';
 import { createGrpcProxy } from './grpc-proxy';
 import { alpnHttp2, sniffHttp2 } from './sniff-http2';
 import type { Server as HttpsServer } from 'node:https';
+import { HOP_BY_HOP } from '../../apimachinery/hop-by-hop';
 
 export interface BackendDialer {
   /** Where a request to `backend` goes: a pod endpoint (direct) or the Service's ClusterIP (via the agent). */
@@ -74,17 +75,6 @@ export interface IngressProxy {
   close(): void;
 }
 
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
 const FORWARDED = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-real-ip']);
 const ATTEMPTS = 3;
 type ConnectionFactory = (

@@ -20,7 +20,8 @@ import { startSkiffProcess, type SkiffProcess } from '../testing/skiff-process';
 const skip = await dockerSkip();
 if (skip && process.env.SKIFF_REQUIRE_DOCKER) throw new Error(`SKIFF_REQUIRE_DOCKER is set but ${skip}`);
 const cluster = 'chaos-sleep';
-const pauseSeconds = Number(process.env.SKIFF_CHAOS_PAUSE_SECONDS) || 50;
+// The issue's 120 s: three times the node grace period, so a missed "own pause" check evicts.
+const pauseSeconds = Number(process.env.SKIFF_CHAOS_PAUSE_SECONDS) || 120;
 let dir: string;
 let skiff: SkiffProcess | undefined;
 

@@ -10,6 +10,7 @@ import { kindsFromCrd } from '../../kinds/custom/crd-kinds';
 import { CRD_CLEANUP_FINALIZER } from '../../kinds/custom/crd-kind';
 import type { Store } from '../../store/types';
 import { followPrefix, type PrefixFollower } from '../../store/follow-prefix';
+import { createCoalescingRunner } from '../../apimachinery/coalescing-runner';
 import type { Resources } from '../resource-store';
 import { ApiError } from '../status';
 import { rfc3339, deepEqual } from '../object-meta';
@@ -37,8 +38,6 @@ export function createCrdController(deps: CrdControllerDeps) {
   // Compiled kinds per CRD, rebuilt when its uid or generation (spec) changes.
   const compiled = new Map<string, { key: string; defs: KindDef[] }>();
   let watcher: PrefixFollower | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
   let lastServed: KindDef[] = [];
@@ -152,31 +151,16 @@ export function createCrdController(deps: CrdControllerDeps) {
     if (stopped || retry) return;
     retry = setTimeout(() => {
       retry = undefined;
-      kick();
+      void kick();
     }, RETRY_MS);
   }
 
-  /** Runs sync now, or once more after the running one. */
-  function kick(): Promise<void> {
-    if (stopped) return Promise.resolve();
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await sync();
-        } catch (e) {
-          log(`crd: sync failed: ${(e as Error).message}`);
-          later();
-        }
-      } while (again && !stopped);
-      running = undefined;
-    })();
-    return running;
-  }
+  // Runs sync now, or once more after the running one.
+  const runner = createCoalescingRunner(sync, (e) => {
+    log(`crd: sync failed: ${(e as Error).message}`);
+    later();
+  });
+  const kick = runner.kick;
 
   return {
     /** Serves the stored CRDs, then follows changes. */
@@ -186,9 +170,10 @@ export function createCrdController(deps: CrdControllerDeps) {
       watcher = followPrefix(deps.store, CRD_PREFIX, rev, () => void kick());
     },
     /** Waits for the sync in progress (tests). */
-    settled: () => running ?? Promise.resolve(),
+    settled: runner.settled,
     stop(): void {
       stopped = true;
+      runner.close();
       watcher?.close();
       if (retry) clearTimeout(retry);
     },

@@ -8,6 +8,7 @@ import { AUTOMANAGED_LABEL, availableCondition, localAvailable } from '../../kin
 import type { Resources } from '../resource-store';
 import type { Store } from '../../store/types';
 import { followPrefix, type PrefixFollower } from '../../store/follow-prefix';
+import { createCoalescingRunner } from '../../apimachinery/coalescing-runner';
 import { resourcePrefix } from '../storage-keys';
 import { ApiError } from '../status';
 import { deepEqual } from '../object-meta';
@@ -64,8 +65,6 @@ export function desiredSpec(gv: { group: string; version: string }, builtin: boo
 export function createApiServiceSync(deps: ApiServiceSyncDeps) {
   const { resources, def } = deps;
   const log = deps.log ?? (() => {});
-  let running: Promise<void> | undefined;
-  let again = false;
   let watcher: PrefixFollower | undefined;
   let stopped = false;
 
@@ -126,26 +125,9 @@ export function createApiServiceSync(deps: ApiServiceSyncDeps) {
     }
   }
 
-  /** Runs a sync now, or once more after the running one (changes during a sync are not lost). */
-  function sync(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      try {
-        do {
-          again = false;
-          await syncOnce();
-        } while (again);
-      } catch (e) {
-        log(`apiservices: ${(e as Error).message}`);
-      } finally {
-        running = undefined;
-      }
-    })();
-    return running;
-  }
+  // Runs a sync now, or once more after the running one (changes during a sync are not lost).
+  const runner = createCoalescingRunner(syncOnce, (e) => log(`apiservices: ${(e as Error).message}`));
+  const sync = runner.kick;
 
   return {
     sync,
@@ -159,6 +141,7 @@ export function createApiServiceSync(deps: ApiServiceSyncDeps) {
     },
     stop(): void {
       stopped = true;
+      runner.close();
       watcher?.close();
     },
   };

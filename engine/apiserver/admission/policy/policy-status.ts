@@ -5,6 +5,7 @@
 import type { KindDef } from '../../../kinds/types';
 import type { Store } from '../../../store/types';
 import { followPrefix, type PrefixFollower } from '../../../store/follow-prefix';
+import { createCoalescingRunner } from '../../../apimachinery/coalescing-runner';
 import type { Resources } from '../../resource-store';
 import { ApiError } from '../../status';
 import { resourcePrefix } from '../../storage-keys';
@@ -20,9 +21,6 @@ export interface PolicyStatusDeps extends TypeCheckDeps {
 export function createPolicyStatusController(deps: PolicyStatusDeps) {
   const log = deps.log ?? (() => {});
   let watcher: PrefixFollower | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
-  let stopped = false;
 
   async function sync(): Promise<void> {
     const { items } = await deps.resources.list(deps.policyDef, undefined);
@@ -50,36 +48,19 @@ export function createPolicyStatusController(deps: PolicyStatusDeps) {
     }
   }
 
-  function kick(): Promise<void> {
-    if (stopped) return Promise.resolve();
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await sync();
-        } catch (e) {
-          log(`policy status: sync failed: ${(e as Error).message}`);
-        }
-      } while (again && !stopped);
-      running = undefined;
-    })();
-    return running;
-  }
+  // Runs sync now, or once more after the running one.
+  const runner = createCoalescingRunner(sync, (e) => log(`policy status: sync failed: ${(e as Error).message}`));
 
   return {
     async start(): Promise<void> {
       const rev = await deps.store.currentRevision();
-      await kick();
-      watcher = followPrefix(deps.store, resourcePrefix(deps.policyDef), rev, () => void kick());
+      await runner.kick();
+      watcher = followPrefix(deps.store, resourcePrefix(deps.policyDef), rev, () => void runner.kick());
     },
     /** Waits for the sync in progress (tests). */
-    settled: () => running ?? Promise.resolve(),
+    settled: runner.settled,
     stop(): void {
-      stopped = true;
+      runner.close();
       watcher?.close();
     },
   };

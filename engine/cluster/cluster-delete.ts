@@ -5,7 +5,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { readClusterConfig } from './cluster-config';
 import { stopClusterProcess, type StopTimeouts } from './cluster-stop';
-import { DEFAULT_ETCD_ENDPOINTS } from './control-plane';
+import { DEFAULT_ETCD_ENDPOINTS } from './control-plane-types';
 import { entryNames } from './kubeconfig';
 import { removeFromUserKubeconfig } from './kubeconfig-merge';
 import type { ClusterPaths } from './paths';

@@ -10,7 +10,7 @@ import { clusterPaths } from './paths';
 import { readClusterConfig } from './cluster-config';
 import { runningPid } from './pid-file';
 import { SkiffError } from './errors';
-import { DEFAULT_ETCD_ENDPOINTS } from './control-plane';
+import { DEFAULT_ETCD_ENDPOINTS } from './control-plane-types';
 
 export interface SnapshotSaved {
   datastore: 'sqlite' | 'etcd';

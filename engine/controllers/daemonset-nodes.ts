@@ -6,7 +6,7 @@ import type { KubeObject } from '../kinds/types';
 import { REVISION_HASH_LABEL } from './controller-revision';
 import { ownerRefFor } from './util/controller-ref';
 import { podFromTemplate } from './util/pod-template';
-import { tolerationMatches } from './util/tolerations';
+import { toleratedBy } from '../apimachinery/tolerations';
 import type { NodeSelectorRequirement, NodeSelectorTerm, Taint, Toleration } from '../apimachinery/workload-types';
 
 type Obj = Record<string, any>;
@@ -27,10 +27,6 @@ export function daemonTolerations(podSpec: Obj): Toleration[] {
   const extra = podSpec.hostNetwork ? [...DAEMON_TOLERATIONS, HOST_NETWORK_TOLERATION] : DAEMON_TOLERATIONS;
   for (const t of extra) if (!out.some((o) => o.key === t.key && o.effect === t.effect)) out.push({ ...t });
   return out;
-}
-
-export function tolerates(tolerations: Toleration[], taint: Taint): boolean {
-  return tolerations.some((t) => tolerationMatches(t, taint));
 }
 
 function requirementMatches(req: NodeSelectorRequirement, value: string | undefined): boolean {
@@ -89,7 +85,7 @@ export function placement(ds: KubeObject, node: KubeObject): Placement {
   let shouldRun = true;
   for (const taint of (node.spec?.taints ?? []) as Taint[]) {
     if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
-    if (tolerates(tol, taint)) continue;
+    if (toleratedBy(tol, taint)) continue;
     if (taint.effect === 'NoExecute') return no;
     shouldRun = false;
   }

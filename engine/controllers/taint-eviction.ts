@@ -8,7 +8,7 @@ import { R, isStatus } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
 import type { Controller, ControllerDeps } from './types';
 import type { Taint, Toleration } from '../apimachinery/workload-types';
-import { tolerationMatches } from './util/tolerations';
+import { tolerationMatches } from '../apimachinery/tolerations';
 
 /**
  * When the pod must go because of these NoExecute taints: 0 = now, a time in ms since epoch,

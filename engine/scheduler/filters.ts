@@ -3,7 +3,7 @@
 // "Unresolvable" failures are those that evicting pods cannot fix (preemption skips the node).
 import type { NodeInfo, Taint } from './node-cache';
 import type { PodContext } from './pod-context';
-import { toleratedBy } from './matching';
+import { toleratedBy } from '../apimachinery/tolerations';
 import { spreadViolation } from './topology-spread';
 
 export interface FilterFailure {

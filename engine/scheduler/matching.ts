@@ -1,8 +1,7 @@
-// Label, node-selector-term, toleration and pod-affinity-term matching, as the Kubernetes API
+// Label, node-selector-term and pod-affinity-term matching, as the Kubernetes API
 // defines them. Pure functions; callers compile a pod's terms once and reuse them per node.
 import type { KubeObject } from '../kinds/types';
 import { labelSelectorFromObject } from '../apimachinery/selectors';
-import type { Taint } from './node-cache';
 import type { NodeSelectorTerm, PodAffinityRules, PodAffinityTerm } from '../apimachinery/workload-types';
 
 type Labels = Record<string, string>;
@@ -59,21 +58,6 @@ export function requiredNodeMatch(pod: KubeObject): (node: { name: string; label
     return true;
   };
 }
-
-export interface Toleration {
-  key?: string;
-  operator?: string;
-  value?: string;
-  effect?: string;
-}
-
-export function tolerates(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.operator === 'Exists') return !t.key || t.key === taint.key;
-  return t.key === taint.key && (t.value ?? '') === (taint.value ?? '');
-}
-
-export const toleratedBy = (tolerations: Toleration[], taint: Taint) => tolerations.some((t) => tolerates(t, taint));
 
 /** A compiled pod (anti-)affinity term: which pods it selects and over which topology key. */
 export interface AffinityTerm {

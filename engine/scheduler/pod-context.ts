@@ -7,7 +7,8 @@ import type { NodeCache, NodeInfo } from './node-cache';
 import { makePodInfo, podKey, workloadKey } from './node-cache';
 import type { Resources } from './resources';
 import { compileSpreadConstraints, type SpreadConstraint } from './topology-spread';
-import { compilePodAffinity, requiredNodeMatch, type AffinityTerm, type PodAffinityTerms, type Toleration } from './matching';
+import { compilePodAffinity, requiredNodeMatch, type AffinityTerm, type PodAffinityTerms } from './matching';
+import type { Toleration } from '../apimachinery/workload-types';
 
 type Labels = Record<string, string>;
 

@@ -2,7 +2,8 @@
 // and the weighted sum decides. Weights follow kube-scheduler's defaults where they exist.
 import type { NodeInfo } from './node-cache';
 import type { PodContext } from './pod-context';
-import { nodeSelectorTermMatches, toleratedBy } from './matching';
+import { nodeSelectorTermMatches } from './matching';
+import { toleratedBy } from '../apimachinery/tolerations';
 
 export const MAX_SCORE = 100;
 

@@ -3,7 +3,8 @@
 import type { KubeObject } from '../kinds/types';
 import { labelSelectorFromObject } from '../apimachinery/selectors';
 import type { NodeInfo } from './node-cache';
-import { toleratedBy, type Toleration } from './matching';
+import { toleratedBy } from '../apimachinery/tolerations';
+import type { Toleration } from '../apimachinery/workload-types';
 
 export interface SpreadConstraint {
   key: string;

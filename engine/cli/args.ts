@@ -6,6 +6,7 @@ import { formatPortRange, parsePortRange } from '../network/host-targets';
 import { SkiffError } from '../cluster/errors';
 import { checkClusterName } from '../cluster/paths';
 import type { StartOptions } from '../cluster/lifecycle';
+import { START_FLAGS, type StartFlagName } from '../cluster/start-flags';
 import { UPSTREAM_TIMINGS } from '../client/leader-election';
 
 export const COMMANDS = [
@@ -26,7 +27,7 @@ export const COMMANDS = [
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
-/** The start options the cluster library takes (cluster-spawn.ts documents them), plus the CLI's own. */
+/** The start options the cluster library takes (start-flags.ts describes them), plus the CLI's own. */
 export interface Flags extends Omit<StartOptions, 'kubeconfig'> {
   name: string;
   dataDir?: string;
@@ -37,29 +38,10 @@ export interface Flags extends Omit<StartOptions, 'kubeconfig'> {
   help: boolean;
 }
 
-const VALUE_FLAGS = [
-  'name',
-  'data-dir',
-  'port',
-  'ingress-port',
-  'ingress-https-port',
-  'kubeconfig',
-  'datastore',
-  'etcd-endpoints',
-  'nodes',
-  'node-runtime',
-  'sandbox-image',
-  'pod-security',
-  'lb-port-range',
-  'audit-policy',
-  'pki-from',
-  'leader-elect-lease-duration',
-  'leader-elect-renew-deadline',
-  'leader-elect-retry-period',
-  'advertise-address',
-] as const;
-const BOOL_FLAGS = ['foreground', 'no-switch-context', 'help'] as const;
-type FlagName = (typeof VALUE_FLAGS)[number] | (typeof BOOL_FLAGS)[number];
+/** `skiff start`'s flags are the cluster library's (start-flags.ts); `--name` and `--data-dir` every command takes. */
+type FlagName = 'name' | 'data-dir' | 'help' | StartFlagName;
+const VALUE_FLAGS: FlagName[] = ['name', 'data-dir', ...START_FLAGS.flatMap((f) => ('value' in f ? [f.name] : []))];
+const BOOL_FLAGS: FlagName[] = [...START_FLAGS.flatMap((f) => ('value' in f ? [] : [f.name])), 'help'];
 
 const ALLOWED: Record<Command, FlagName[]> = {
   start: [...VALUE_FLAGS, ...BOOL_FLAGS],
@@ -105,7 +87,7 @@ export function parseFlags(command: Command, argv: string[]): Flags {
     }
     if (seen.has(name)) throw new SkiffError(`--${name} given twice`, 'pass it once');
     seen.add(name);
-    if ((BOOL_FLAGS as readonly string[]).includes(name)) {
+    if (BOOL_FLAGS.includes(name)) {
       if (m[2] !== undefined) throw new SkiffError(`--${name} takes no value`, `write just --${name}`);
       if (name === 'foreground') flags.foreground = true;
       else if (name === 'no-switch-context') flags.switchContext = false;

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { contextName } from '../cluster/kubeconfig-names';
 import type { ExportedKubeconfig } from '../cluster/export-kubeconfig';
+import { startFlagsHelp } from '../cluster/start-flags';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -35,32 +36,7 @@ Flags (every command):
   --data-dir DIR       where clusters live (default $SKIFF_HOME or ~/.skiff)
 
 Flags (start):
-  --port N             API server port on 127.0.0.1 (default: the cluster's last port, else any free one)
-  --ingress-port N     the ingress's HTTP port on 127.0.0.1 (default: the cluster's last one, else 80, else 8080-8099)
-  --ingress-https-port N  likewise for HTTPS (default: the last one, else 443, else 8443-8462)
-  --kubeconfig FILE    write the kubeconfig to FILE and touch no other kubeconfig
-  --no-switch-context  add the context to your kubeconfig without making it current
-  --datastore sqlite|etcd           where the cluster state lives (default sqlite)
-  --etcd-endpoints URL[,URL]        etcd to use (implies --datastore etcd; default http://127.0.0.1:2379)
-  --nodes N                         nodes to run (default 1; created when missing)
-  --node-runtime docker|simulated   Docker containers (default when Docker answers) or simulated nodes (kwok-style)
-  --sandbox-image IMAGE             pod sandbox image for Docker nodes (default: Skiff's own, built locally with no
-                                    registry; also SKIFF_SANDBOX_IMAGE)
-  --pod-security privileged|baseline|restricted
-                                    Pod Security enforced on namespaces without pod-security.kubernetes.io labels
-                                    (default baseline, kept for later starts; kube-system is exempt)
-  --lb-port-range LOW-HIGH          host ports (127.0.0.1) LoadBalancer Services may take (default 1025-65535,
-                                    kept for later starts); others get a HostPortUnavailable warning
-  --audit-policy FILE|default|none  write an API audit log (audit.k8s.io/v1 Events) to <cluster dir>/audit.log
-                                    under this Policy (kept for later starts; default: none)
-  --pki-from DIR                    another instance's <data-dir>/<name>/pki: share its CA, service-account key
-                                    and admin credentials (a second control-plane instance over the same etcd)
-  --leader-elect-lease-duration D   etcd: Lease timings of the scheduler and controllers (default 15s; also
-  --leader-elect-renew-deadline D   -renew-deadline 10s, -retry-period 2s, as kube-controller-manager's);
-  --leader-elect-retry-period D     kept for later starts
-  --advertise-address IP            also listen on this address of the machine, so other machines can join
-                                    (kept for later starts; 127.0.0.1 returns to loopback only)
-  --foreground         run in this terminal; Ctrl+C stops the cluster
+${startFlagsHelp()}
 `;
 
 /** `--name x` only when x is not the default, to keep the hints short. */

@@ -9,6 +9,7 @@ import type { NodeRuntime } from './components';
 import type { ExportedKubeconfig } from './export-kubeconfig';
 import type { ClusterPaths } from './paths';
 import { rotateLog } from './log-rotation';
+import { START_FLAGS, type StartFlag } from './start-flags';
 
 /**
  * Which kubeconfig the cluster's credentials go to. `update: false`: only the cluster's own
@@ -18,6 +19,7 @@ import { rotateLog } from './log-rotation';
  */
 export type KubeconfigChoice = { update: false } | { update: true; file?: string; switchContext?: boolean };
 
+/** A start's options; their flags and help are in start-flags.ts. */
 export interface StartOptions {
   kubeconfig: KubeconfigChoice;
   port?: number;
@@ -72,27 +74,7 @@ export interface SpawnDeps {
 
 export function foregroundArgs(dataDir: string, paths: ClusterPaths, name: string, o: StartOptions): string[] {
   const args = ['start', '--foreground', '--name', name, '--data-dir', dataDir];
-  if (o.port !== undefined) args.push('--port', String(o.port));
-  if (o.ingressPort !== undefined) args.push('--ingress-port', String(o.ingressPort));
-  if (o.ingressHttpsPort !== undefined) args.push('--ingress-https-port', String(o.ingressHttpsPort));
-  const kc = o.kubeconfig;
-  const file = kc.update ? kc.file : paths.kubeconfig;
-  if (file) args.push('--kubeconfig', file);
-  if (o.datastore) args.push('--datastore', o.datastore);
-  if (o.etcdEndpoints) args.push('--etcd-endpoints', o.etcdEndpoints.join(','));
-  if (!kc.update || kc.switchContext === false) args.push('--no-switch-context');
-  if (o.nodes !== undefined) args.push('--nodes', String(o.nodes));
-  if (o.nodeRuntime) args.push('--node-runtime', o.nodeRuntime);
-  if (o.sandboxImage) args.push('--sandbox-image', o.sandboxImage);
-  if (o.podSecurity) args.push('--pod-security', o.podSecurity);
-  if (o.lbPortRange) args.push('--lb-port-range', o.lbPortRange);
-  if (o.auditPolicy) args.push('--audit-policy', o.auditPolicy);
-  if (o.pkiFrom) args.push('--pki-from', o.pkiFrom);
-  const le = o.leaderElection;
-  if (le?.leaseDurationMs) args.push('--leader-elect-lease-duration', `${le.leaseDurationMs}ms`);
-  if (le?.renewDeadlineMs) args.push('--leader-elect-renew-deadline', `${le.renewDeadlineMs}ms`);
-  if (le?.retryPeriodMs) args.push('--leader-elect-retry-period', `${le.retryPeriodMs}ms`);
-  if (o.advertiseAddress) args.push('--advertise-address', o.advertiseAddress);
+  for (const f of START_FLAGS as readonly StartFlag[]) if (f.argv) args.push(...f.argv(o, paths.kubeconfig));
   return args;
 }
 

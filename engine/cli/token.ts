@@ -1,21 +1,11 @@
 /* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-member-access -- the API's JSON answers are read as untyped JSON, as node.ts does */
 // `skiff token create [--ttl 24h] [--print-join-command] | list | delete ID`: bootstrap tokens
 // for `skiff join`, as `kubeadm token` makes them (Secrets kube-system/bootstrap-token-<id>).
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse } from 'yaml';
 import { SkiffError } from '../cluster/errors';
 import { checkClusterName, clusterPaths, defaultDataDir } from '../cluster/paths';
-import { readClusterConfig } from '../cluster/cluster-config';
-import {
-  BOOTSTRAP_TOKEN_PREFIX,
-  BOOTSTRAP_TOKEN_TYPE,
-  DEFAULT_TOKEN_GROUP,
-  caCertHash,
-  formatBootstrapToken,
-  generateBootstrapToken,
-  parseBootstrapToken,
-} from '../pki/bootstrap-token';
+import { BOOTSTRAP_TOKEN_PREFIX, BOOTSTRAP_TOKEN_TYPE, parseBootstrapToken } from '../pki/bootstrap-token';
+import { createJoinToken, joinCommandFor, LOOPBACK_ONLY_WARNING, TOKEN_SECRETS_PATH as SECRETS } from '../cluster/join-token';
 import type { CliIo } from './io';
 import { nodeApiFromKubeconfig } from './node-api';
 
@@ -24,8 +14,6 @@ export const TOKEN_HELP = `Usage: skiff token <create [--ttl 24h] [--print-join-
   create        make a bootstrap token for "skiff join" (default lifetime 24h; --ttl 0 never expires)
   list          list tokens with their expiry
   delete ID     delete a token (ID or the whole id.secret): joins with it are refused from now on`;
-
-const SECRETS = '/api/v1/namespaces/kube-system/secrets';
 
 export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
   let cluster = 'local';
@@ -62,40 +50,14 @@ export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
   const paths = clusterPaths(dataDir ?? defaultDataDir(io.env), cluster);
   const api = nodeApiFromKubeconfig(paths.kubeconfig, cluster);
   if (action === 'create') {
-    const t = generateBootstrapToken();
-    const expiration = ttl ? new Date(Date.now() + ttl * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined;
-    const r = await api.call('POST', SECRETS, {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: BOOTSTRAP_TOKEN_PREFIX + t.id, namespace: 'kube-system' },
-      type: BOOTSTRAP_TOKEN_TYPE,
-      stringData: {
-        description: 'made by skiff token create',
-        'token-id': t.id,
-        'token-secret': t.secret,
-        ...(expiration ? { expiration } : {}),
-        'usage-bootstrap-authentication': 'true',
-        'usage-bootstrap-signing': 'true',
-        'auth-extra-groups': DEFAULT_TOKEN_GROUP,
-      },
-    });
-    if (r.status !== 201)
-      throw new SkiffError(`cannot create the token: ${r.body?.message ?? r.status}`, 'check the cluster with skiff status');
+    const t = await createJoinToken(api, ttl);
     if (!printJoin) {
-      io.out(formatBootstrapToken(t));
+      io.out(t.token);
       return 0;
     }
-    const cfg = readClusterConfig(paths.config);
-    const kc = parse(readFileSync(paths.kubeconfig, 'utf8')) as { clusters: { cluster: { 'certificate-authority-data': string } }[] };
-    const ca = Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64').toString();
-    const host = cfg?.advertiseAddress ?? '127.0.0.1';
-    if (!cfg?.advertiseAddress)
-      io.err(
-        'skiff: warning: the cluster listens on loopback only, so only this machine can join; restart it with --advertise-address <lan-ip>',
-      );
-    io.out(
-      `skiff join https://${host}:${cfg?.port ?? 6443} --token ${formatBootstrapToken(t)} --discovery-token-ca-cert-hash ${caCertHash(ca)}`,
-    );
+    const join = joinCommandFor(paths, t.token);
+    if (join.loopbackOnly) io.err(`skiff: warning: ${LOOPBACK_ONLY_WARNING}`);
+    io.out(join.command);
     return 0;
   }
   if (action === 'list') {

@@ -155,7 +155,7 @@ export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
       }
       if (!(await clusters.list()).some((c) => c.name === name && c.state === 'running'))
         throw new HostHttpError(409, `cluster "${name}" is not running`, 'start it first');
-      return sendJson(res, 200, await createJoinCommand({ dataDir: opts.dataDir, cluster: name, env: opts.env ?? process.env }));
+      return sendJson(res, 200, await createJoinCommand({ dataDir: opts.dataDir, cluster: name }));
     }
     const m = /^\/api\/clusters\/([^/]+)(?:\/(start|stop|restart))?$/.exec(path);
     if (m) {

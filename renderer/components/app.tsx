@@ -11,6 +11,7 @@ import { CommandPalette } from './command-palette';
 import { ErrorBox } from './error-box';
 import { FirstRun } from './first-run';
 import { HelmReleases } from './helm/helm-releases';
+import { ResourceMapView } from './map/resource-map-view';
 import { Overview } from './overview';
 import { ProfileGate } from './profiles/profile-gate';
 import { ProgressView } from './progress-view';
@@ -39,6 +40,15 @@ function MainView() {
         <ClusterDown />
         <ProfileGate>
           <HelmReleases key={profile} />
+        </ProfileGate>
+      </div>
+    );
+  if (view.kind === 'map')
+    return (
+      <div className="page-col">
+        <ClusterDown />
+        <ProfileGate>
+          <ResourceMapView key={profile} />
         </ProfileGate>
       </div>
     );

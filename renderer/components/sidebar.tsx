@@ -8,6 +8,7 @@ import type { ApiResource } from '../k8s/types';
 import { localProfile } from '../state/app-store';
 import { useApp } from '../state/services';
 import { ClusterMenu } from './cluster-menu';
+import { MapNav } from './map/map-nav';
 import { ImportDialog } from './profiles/import-dialog';
 import { localProfileNames } from './profiles/profile-groups';
 import { useCustomGroups } from '../state/use-custom-groups';
@@ -107,6 +108,7 @@ function ResourceTree({ profile }: { profile: string }) {
       <button className={`nav-item top${view.kind === 'overview' ? ' active' : ''}`} data-testid="nav-overview" onClick={showOverview}>
         Overview
       </button>
+      <MapNav />
       {sections.map((s) => (
         <div className="nav-group" key={s.title}>
           <button className="group-toggle" onClick={() => toggle(s.title)} aria-expanded={!closed[s.title]}>

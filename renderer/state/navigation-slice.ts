@@ -28,6 +28,7 @@ export interface NavigationSlice {
   showOverview(): void;
   showList(resource: ApiResource, keepEditor?: boolean): void;
   showHelm: (release?: { namespace: string; name: string }) => void;
+  showMap: () => void;
   select(sel: Selection | undefined): void;
   askDelete(sel: Selection | undefined): void;
   setPalette(open: boolean): void;
@@ -60,6 +61,7 @@ export function createNavigationSlice({ set, get, deps }: SliceContext): Navigat
         ...(keepEditor ? {} : leaveEditor(s)),
       })),
     showHelm: (release) => set({ view: { kind: 'helm', release }, selection: undefined, ...leaveEditor(get()) }),
+    showMap: () => set({ view: { kind: 'map' }, selection: undefined, ...leaveEditor(get()) }),
     select: (selection) => set({ selection }),
     askDelete: (deleteRequest) => set({ deleteRequest }),
     setPalette: (paletteOpen) => set({ paletteOpen }),

@@ -39,3 +39,14 @@ void test('what is not a route is undefined (the app then restores or settles as
     assert.equal(parseRoute(s), undefined, s);
   }
 });
+
+void test('map routes: the namespace map, with or without an open panel, round-trip', () => {
+  const locs: RouteLoc[] = [
+    { view: 'map', profile: 'p', namespace: 'shop' },
+    { view: 'map', profile: 'p', namespace: '', group: 'apps', plural: 'deployments', object: { namespace: 'shop', name: 'web' } },
+    { view: 'map', profile: 'p', namespace: 'shop', group: '', plural: 'pods', object: { namespace: 'shop', name: 'web-1' } },
+  ];
+  for (const loc of locs) assert.deepEqual(parseRoute('#' + formatRoute(loc)), loc, formatRoute(loc));
+  assert.equal(formatRoute(locs[2]), '/c/p/map/core/pods/shop/web-1?ns=shop');
+  for (const s of ['/c/p/map/core', '/c/p/map/core/pods/shop']) assert.notEqual(parseRoute(s)?.view, 'map', s);
+});

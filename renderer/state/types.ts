@@ -7,7 +7,9 @@ export type View =
   | { kind: 'overview' }
   | { kind: 'list'; resource: ApiResource }
   /** Helm releases, read from their storage Secrets; release: the one whose panel is open. */
-  | { kind: 'helm'; release?: { namespace: string; name: string } };
+  | { kind: 'helm'; release?: { namespace: string; name: string } }
+  /** The namespace's resource map (workloads → ReplicaSets → Pods ← Services); the open panel is the selection. */
+  | { kind: 'map' };
 
 /** The object shown in the detail panel. */
 export interface Selection {

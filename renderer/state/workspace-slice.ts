@@ -55,6 +55,12 @@ export function createWorkspaceSlice(set: Set, get: () => AppState, knownProfile
         get().showHelm(loc.release);
         return true;
       }
+      if (loc.view === 'map') {
+        get().showMap();
+        const resource = loc.plural ? findResource(get().discovery[loc.profile]?.resources, loc.group ?? '', loc.plural) : undefined;
+        if (resource && loc.object) get().select({ resource, namespace: loc.object.namespace, name: loc.object.name });
+        return true;
+      }
       if (loc.view === 'overview' || !loc.plural) {
         get().showOverview();
         return true;
@@ -137,6 +143,15 @@ export function routeOf(s: AppState): RouteLoc {
   if (s.view.kind === 'overview') return { view: 'overview', profile: s.profile, namespace: s.namespace };
   if (s.view.kind === 'helm')
     return { view: 'helm', profile: s.profile, namespace: s.namespace, ...(s.view.release ? { release: s.view.release } : {}) };
+  if (s.view.kind === 'map') {
+    const o = s.selection;
+    return {
+      view: 'map',
+      profile: s.profile,
+      namespace: s.namespace,
+      ...(o ? { group: o.resource.group, plural: o.resource.name, object: { namespace: o.namespace, name: o.name } } : {}),
+    };
+  }
   const r = s.view.resource;
   const sel = s.selection && s.selection.resource.name === r.name && s.selection.resource.group === r.group ? s.selection : undefined;
   return {

@@ -120,7 +120,6 @@ export function ResourceMapView() {
             </div>
           ) : (
             <div className="map-canvas" ref={canvasRef} role="group" aria-label={`Resource map of ${nsText}`} onKeyDown={onKeyDown}>
-              <MapEdges graph={graph} canvasRef={canvasRef} nodeRefs={nodeRefs} hot={hot} />
               {columns.map((c) => (
                 <section className="map-col" key={c.title} aria-label={c.title}>
                   <h3 className="map-col-title">
@@ -161,6 +160,8 @@ export function ResourceMapView() {
                   </ul>
                 </section>
               ))}
+              {/* After the nodes: its layout effect measures them once their refs are set. */}
+              <MapEdges graph={graph} canvasRef={canvasRef} nodeRefs={nodeRefs} hot={hot} />
             </div>
           )}
         </div>

@@ -45,10 +45,28 @@ export function MapEdges({
   return (
     <svg className="map-edges" width={boxes.w} height={boxes.h} aria-hidden="true" focusable="false">
       <defs>
-        <marker id="map-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+        <marker
+          id="map-arrow"
+          viewBox="0 0 8 8"
+          refX="7"
+          refY="4"
+          markerWidth="8"
+          markerHeight="8"
+          markerUnits="userSpaceOnUse"
+          orient="auto-start-reverse"
+        >
           <path d="M0,0 L8,4 L0,8 z" className="map-arrow" />
         </marker>
-        <marker id="map-arrow-hot" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+        <marker
+          id="map-arrow-hot"
+          viewBox="0 0 8 8"
+          refX="7"
+          refY="4"
+          markerWidth="8"
+          markerHeight="8"
+          markerUnits="userSpaceOnUse"
+          orient="auto-start-reverse"
+        >
           <path d="M0,0 L8,4 L0,8 z" className="map-arrow hot" />
         </marker>
       </defs>

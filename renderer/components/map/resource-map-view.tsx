@@ -2,7 +2,7 @@
 // Services ← routes) with edges drawn over them. Live from the lists' own list-watches.
 // One tab stop: arrows move between nodes (left/right follow an edge when there is one),
 // Enter opens the node's panel as a list row does.
-import { useCallback, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { errorText } from '../../k8s/errors';
 import { mapColumnTitles, type MapEdge, type MapNode, type ResourceGraph } from '../../k8s/resource-map';
 import { useApp, useK8s, useServices } from '../../state/services';
@@ -47,6 +47,10 @@ export function ResourceMapView() {
         (n) => resources[n.kind]?.name === selection.resource.name && n.namespace === selection.namespace && n.name === selection.name,
       )?.id
     : undefined;
+  // The open panel's node in sight (a reload or deep link, a narrow window with the panel open).
+  useEffect(() => {
+    if (selectedId) nodeRefs.current.get(selectedId)?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [selectedId]);
   const tabId = (focusId && graph.byId.has(focusId) ? focusId : undefined) ?? selectedId ?? columns[0]?.nodes[0]?.id;
   const open = useCallback(
     (n: MapNode) => {

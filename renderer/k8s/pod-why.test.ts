@@ -86,7 +86,28 @@ void test('crashes give the last exit code and reason; OOM kills are named', () 
       ],
     }),
   );
-  assert.match(`${crash?.reason}: ${crash?.message}`, /^CrashLoopBackOff: .*last exit code 3; restarted 4 times/);
+  assert.match(
+    `${crash?.reason}: ${crash?.message}`,
+    /^CrashLoopBackOff: .*last exit code 3; restarted 4 times; waiting to restart \(back-off\)$/,
+  );
+  // The kubelet's waiting message gives the current delay.
+  const waitingWithDelay = podWhy(
+    pod({
+      phase: 'Running',
+      containerStatuses: [
+        {
+          name: 'c',
+          restartCount: 2,
+          state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 20s restarting failed container=c pod=p_default(u)' } },
+          lastState: { terminated: { exitCode: 1, reason: 'Error' } },
+        },
+      ],
+    }),
+  );
+  assert.equal(
+    waitingWithDelay?.message,
+    'container c keeps exiting: last exit code 1; restarted 2 times; waiting to restart (back-off 20s)',
+  );
   const oom = podWhy(
     pod({
       phase: 'Running',

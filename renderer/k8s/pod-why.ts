@@ -90,12 +90,15 @@ function containerProblem(st: ContainerStatus, events: KubeEvent[]): PodWhy | un
       message: `container ${st.name} used more memory than its limit and was killed (restarted ${st.restartCount ?? 0} times)`,
       tone: 'bad',
     };
-  if (waiting?.reason === 'CrashLoopBackOff')
+  if (waiting?.reason === 'CrashLoopBackOff') {
+    // The kubelet's message ("back-off 20s restarting failed container=…") carries the current delay.
+    const delay = /^back-off (\S+) restarting/i.exec(waiting.message ?? '')?.[1];
     return {
       reason: 'CrashLoopBackOff',
-      message: `container ${st.name} keeps exiting: last ${last ? exitText(last) : 'exit unknown'}${last?.message ? `: ${last.message}` : ''}; restarted ${st.restartCount ?? 0} times`,
+      message: `container ${st.name} keeps exiting: last ${last ? exitText(last) : 'exit unknown'}${last?.message ? `: ${last.message}` : ''}; restarted ${st.restartCount ?? 0} times; waiting to restart (back-off${delay ? ` ${delay}` : ''})`,
       tone: 'bad',
     };
+  }
   if (done && done.exitCode !== 0)
     return {
       reason: done.reason || 'Error',

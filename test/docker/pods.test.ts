@@ -143,6 +143,29 @@ test('a crashing container reaches CrashLoopBackOff with restarts counted', { sk
   assert.ok(st.restartCount >= 1, JSON.stringify(st));
   assert.equal(st.lastState.terminated.exitCode, 3);
   assert.equal(st.lastState.terminated.reason, 'Error');
+  // Upstream's wording: "back-off <delay> restarting failed container=<name> pod=<pod>_<ns>(<uid>)".
+  const { metadata } = (await podJSON('crash')) as { metadata: { uid: string } };
+  const waiting = st as { ready: boolean; state: { waiting: { message: string } } };
+  assert.match(
+    waiting.state.waiting.message,
+    new RegExp(`^back-off \\d+s restarting failed container=crash pod=crash_default\\(${metadata.uid}\\)$`),
+  );
+  assert.equal(waiting.ready, false);
+  // kubectl's STATUS column (the server's Table) says it, as it does upstream.
+  const row = await waitFor('kubectl get pod prints CrashLoopBackOff', async () => {
+    const out = (await kubectl(['get', 'pod', 'crash', '--no-headers'])).stdout;
+    return /CrashLoopBackOff/.test(out) && out;
+  });
+  assert.match(row, /^crash\s+0\/1\s+CrashLoopBackOff\s+\d+ \(\S+ ago\)/);
+  const events = await kubectl([
+    'get',
+    'events',
+    '--field-selector',
+    'involvedObject.name=crash,reason=BackOff',
+    '-o',
+    'jsonpath={.items[*].message}',
+  ]);
+  assert.match(events.stdout, /Back-off restarting failed container crash in pod crash_default\(/);
   const logs = await kubectl(['logs', 'crash', '--previous']);
   assert.equal(logs.stdout, 'bye\n', logs.stderr);
   await kubectl(['delete', 'pod', 'crash', '--wait=false']);

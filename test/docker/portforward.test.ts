@@ -98,8 +98,11 @@ test('kubectl port-forward to a pod whose app container exited prints the reason
     const local = Number(/Forwarding from 127\.0\.0\.1:(\d+)/.exec(pf.output())![1]);
     await get(local, '/').catch(() => ''); // the connection is closed: kubectl says why
     // Well inside the 30 s wait: the reason comes from the kubelet's verdict, not a timeout.
-    // kubectl quotes the error (\" inside); the state is Docker's: Exited (3), or Created during back-off.
-    await pf.waitFor(/no container of pod \\?"quits\\?" is running \(\\?"quits\\?" (Exited \(3\)|Created)/, 15_000);
+    // kubectl quotes the error (\" inside); the container waits out its back-off, or is being started again.
+    await pf.waitFor(
+      /no container of pod \\?"quits\\?" is running \(\\?"quits\\?" (Exited \(3\) [^)]*, waiting to restart \(CrashLoopBackOff\)|is being restarted \(last attempt Exited \(3\))/,
+      15_000,
+    );
     assert.match(pf.output(), /nothing can answer on port 80; see `kubectl describe pod quits`/);
   } finally {
     pf.stop();

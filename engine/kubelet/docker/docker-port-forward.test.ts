@@ -51,9 +51,20 @@ void test('a pod whose app container exited fails at once, naming its state', as
   const pf = createDockerPortForward({ docker: d.docker, cluster: 'pf', waitMs: 30_000 });
   await assert.rejects(
     pf(pod, 8080),
-    /^Error: no container of pod "web" is running \("app" Exited \(1\) 2 minutes ago\): nothing can answer on port 8080/,
+    /^Error: no container of pod "web" is running \("app" Exited \(1\) 2 minutes ago, waiting to restart \(CrashLoopBackOff\)\): nothing can answer on port 8080/,
   );
   assert.equal(d.lists(), 1, 'one look, no waiting');
+});
+
+void test('a crashed container between back-off and its next start reads as restarting, not "Created"', async () => {
+  const d = fakeDocker([[sandbox(), app('created', 'Created', 3), app('exited', 'Exited (1) 20 seconds ago', 2)]], longAgo);
+  const pf = createDockerPortForward({ docker: d.docker, cluster: 'pf', waitMs: 30_000 });
+  await assert.rejects(pf(pod, 8080), /\("app" is being restarted \(last attempt Exited \(1\) 20 seconds ago\)\)/);
+  // A finished container its restart policy leaves alone is just exited.
+  const never: KubeObject = { ...pod, spec: { containers: [{ name: 'app', image: 'x' }], restartPolicy: 'OnFailure' } };
+  const done = fakeDocker([[sandbox(), app('exited', 'Exited (0) 1 minute ago')]], longAgo);
+  const pf2 = createDockerPortForward({ docker: done.docker, cluster: 'pf', waitMs: 30_000 });
+  await assert.rejects(pf2(never, 8080), /\("app" Exited \(0\) 1 minute ago\): nothing can answer/);
 });
 
 void test('a pod whose app container was removed fails at once, saying it is gone', async () => {

@@ -56,13 +56,23 @@ export function createDockerPortForward(d: DockerPortForwardDeps): (pod: KubeObj
     return !started || Date.now() - started.getTime() < ms;
   }
 
-  /** Why nothing in the pod can answer: each app container's newest state, as Docker says it. */
+  /**
+   * Why nothing in the pod can answer: each app container's newest state as Docker says it, and
+   * whether the kubelet will start it again (a crashed container waits out its back-off; Docker
+   * alone would call the next attempt just "Created").
+   */
   function noAppRunning(pod: KubeObject, port: number, apps: Docker.ContainerInfo[]): Error {
-    const spec = pod.spec as { containers?: { name: string }[] } | undefined;
+    const spec = pod.spec as { containers?: { name: string }[]; restartPolicy?: string } | undefined;
+    const policy = spec?.restartPolicy ?? 'Always';
     const names = (spec?.containers ?? []).map((c) => c.name);
     const states = names.map((n) => {
-      const c = apps.find((a) => a.Labels[L.container] === n);
-      return `"${n}" ${c ? c.Status || c.State : 'is gone (removed; the kubelet makes it again)'}`;
+      const [c, before] = apps.filter((a) => a.Labels[L.container] === n);
+      if (!c) return `"${n}" is gone (removed; the kubelet makes it again)`;
+      const docker = c.Status || c.State;
+      if (c.State === 'created' && before) return `"${n}" is being restarted (last attempt ${before.Status || before.State})`;
+      const code = Number(/\((\d+)\)/.exec(c.Status ?? '')?.[1] ?? NaN);
+      const restarts = c.State === 'exited' && (policy === 'Always' || (policy === 'OnFailure' && code !== 0));
+      return `"${n}" ${docker}${restarts ? ', waiting to restart (CrashLoopBackOff)' : ''}`;
     });
     return Object.assign(
       new Error(

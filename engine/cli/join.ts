@@ -52,6 +52,9 @@ export async function joinCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const { joinCluster, waitNodeReady } = await import('../cluster/joined-node');
   const t0 = performance.now();
+  let onSignal: () => void = () => {};
+  const stopped = new Promise<void>((r) => (onSignal = r));
+  let deleted: { pods: number } | undefined;
   const joined = await joinCluster({
     url: url.replace(/\/$/, ''),
     token: f.token,
@@ -62,9 +65,11 @@ export async function joinCommand(argv: string[], io: CliIo): Promise<number> {
     sandboxImage: io.env.SKIFF_SANDBOX_IMAGE,
     log: (line) => io.out(line),
     onStep: (s, d) => io.out(`  ✓ ${s.padEnd(11)} ${d}`),
+    onNodeDeleted: (removed) => {
+      deleted = removed;
+      onSignal();
+    },
   });
-  let onSignal: () => void = () => {};
-  const stopped = new Promise<void>((r) => (onSignal = r));
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
@@ -73,6 +78,16 @@ export async function joinCommand(argv: string[], io: CliIo): Promise<number> {
       `Node "${nodeName}" joined ${joined.server} and is Ready (${((performance.now() - t0) / 1000).toFixed(2)} s). Running its agent; Ctrl-C or "skiff leave" stops it.`,
     );
     await stopped;
+    if (deleted) {
+      // Not re-registered: that would undo the deletion. Joining again is a deliberate act.
+      io.err(
+        `node "${nodeName}" was deleted from the cluster (kubectl delete node): its agent removed the containers of its ${deleted.pods} pod(s) and this machine's pod network, and stopped`,
+      );
+      io.err(
+        `to add this machine back, run "skiff join" again with a fresh token (skiff token create --print-join-command on the first machine)`,
+      );
+      return 1;
+    }
     io.out(`stopping node agent "${nodeName}"`);
     return 0;
   } finally {

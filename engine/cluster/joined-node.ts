@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createHttpClient } from '../client/http-client';
-import { R } from '../client/types';
+import { R, type KubeClient } from '../client/types';
 import { clockSkewLine, discoverCluster } from '../kubelet/join/discovery';
 import { requestNodeCertificate } from '../kubelet/join/tls-bootstrap';
 import { startNodeAgent, type NodeAgent } from '../kubelet/join/node-agent';
@@ -28,6 +28,11 @@ export interface JoinOptions {
   log?: (line: string) => void;
   /** Each phase as it ends (discovery, certificate, agent, ready). */
   onStep?: (step: string, detail: string) => void;
+  /**
+   * The Node was deleted on the first machine: the agent removed its pods' containers, this
+   * machine's pod network and routes, and stopped; `skiff join` again adds the machine back.
+   */
+  onNodeDeleted?: (removed: { pods: number }) => void;
 }
 
 export const nodeStateDir = (dataDir: string) => join(dataDir, 'node');
@@ -60,7 +65,15 @@ export async function joinCluster(o: JoinOptions): Promise<{ agent: NodeAgent; s
     writePrivateFile(join(dir, 'node.json'), JSON.stringify({ server: found.server, nodeName: o.nodeName }) + '\n');
     step('certificate', `system:node:${o.nodeName} signed by the cluster CA`);
     const hostIP = await localAddressTowards(new URL(found.server));
-    const agent = await startNodeAgent({
+    const held: { routes?: { stop(): void } } = {}; // set once the agent runs
+    const cluster = { name: `joined-${o.nodeName}`, uid: `joined-${o.nodeName}` };
+    const nodeDeleted = async (removed: { pods: number }) => {
+      held.routes?.stop();
+      const routed = await routedCidrs(agent.client, o.nodeName);
+      await removeJoinedDocker(cluster, routed);
+      o.onNodeDeleted?.(removed);
+    };
+    const agent: NodeAgent = await startNodeAgent({
       server: found.server,
       caCert: found.caCert,
       ...creds,
@@ -71,13 +84,15 @@ export async function joinCluster(o: JoinOptions): Promise<{ agent: NodeAgent; s
       sandboxImage: o.sandboxImage,
       onCertRotated: (c) => writeNodeCredentials(dir, c),
       log: o.log,
+      onNodeDeleted: (removed) =>
+        void nodeDeleted(removed).catch((e: Error) => o.log?.(`removing this machine's pod network: ${e.message}`)),
     });
     step('agent', `node ${o.nodeName} registered, InternalIP ${hostIP}${agent.podCIDR ? `, podCIDR ${agent.podCIDR}` : ''}`);
     // Other machines' pods (and the Services and DNS the first machine serves) are routed from here.
     const { startPodRoutes } = await import('../network/pod-routes-controller');
     const { Docker } = await import('../docker/dockerode');
     const docker = new Docker();
-    const routes = agent.podCIDR
+    const routes = (held.routes = agent.podCIDR
       ? startPodRoutes({
           client: agent.client,
           ownNode: o.nodeName,
@@ -86,7 +101,7 @@ export async function joinCluster(o: JoinOptions): Promise<{ agent: NodeAgent; s
           self: hostIP,
           log: o.log,
         })
-      : undefined;
+      : undefined);
     return {
       agent,
       server: found.server,
@@ -135,8 +150,18 @@ export async function leaveCluster(dataDir: string): Promise<{ nodeName?: string
     timeoutMs: 5000,
   });
   // The routes this machine holds to other machines' pods: read while the Node's credentials still work.
+  const routed = await routedCidrs(client, nodeName);
+  await client.delete(R.nodes, undefined, nodeName).catch(() => undefined); // unreachable or gone: leave anyway
+  client.close();
+  const removedContainers = await removeJoinedDocker({ name: `joined-${nodeName}`, uid: `joined-${nodeName}` }, routed);
+  rmSync(dir, { recursive: true, force: true });
+  return { nodeName, removedContainers };
+}
+
+/** The pod ranges of the other machines, which this machine holds host routes to. */
+async function routedCidrs(client: KubeClient, nodeName: string): Promise<string[]> {
   const { podRoutesFor } = await import('../network/pod-routes');
-  const routed = await client.list(R.nodes, undefined).then(
+  return client.list(R.nodes, undefined).then(
     (l) =>
       podRoutesFor(
         l.items.filter((n) => n.metadata.name !== nodeName),
@@ -144,25 +169,24 @@ export async function leaveCluster(dataDir: string): Promise<{ nodeName?: string
       ).routes.map((r) => r.cidr),
     () => [] as string[],
   );
-  await client.delete(R.nodes, undefined, nodeName).catch(() => undefined); // unreachable or gone: leave anyway
-  client.close();
-  let removedContainers = 0;
+}
+
+/** Removes this machine's routes to other machines' pods, its containers and its pods' network; returns how many containers. */
+async function removeJoinedDocker(cluster: { name: string; uid: string }, routed: string[]): Promise<number> {
   try {
     const { Docker } = await import('../docker/dockerode');
     const { listClusterContainers, removeClusterResources } = await import('../docker/network');
     const docker = new Docker();
-    const cluster = { name: `joined-${nodeName}`, uid: `joined-${nodeName}` };
     if (routed.length) {
       const { removePodRoutes } = await import('../network/pod-routes-controller');
       await removePodRoutes(docker, cluster, routed).catch(() => undefined);
     }
-    removedContainers = (await listClusterContainers(docker, cluster, { all: true })).length;
+    const removed = (await listClusterContainers(docker, cluster, { all: true })).length;
     await removeClusterResources(docker, cluster); // its containers and the pods' network on this machine
+    return removed;
   } catch {
-    /* Docker absent: nothing to remove */
+    return 0; // Docker absent: nothing to remove
   }
-  rmSync(dir, { recursive: true, force: true });
-  return { nodeName, removedContainers };
 }
 
 /** The local address this machine uses to reach the server (what other machines reach it at). */

@@ -64,6 +64,11 @@ export interface NodeManagerOptions {
   /** A node agent on a joined machine: run only this node, Docker-backed, whatever its annotation,
    *  watching only its own Node and pods (as a kubelet does, which its node credentials allow). */
   only?: { nodeName: string; hostIP: string };
+  /**
+   * A node this manager ran was deleted from the API (kubectl delete node): its kubelet has removed
+   * the containers of every pod it ran (`pods` of them) and stopped.
+   */
+  onNodeDeleted?(name: string, removed: { pods: number }): void;
   /** Hands joined machines' nodes their podCIDR (upstream's node IPAM, a controller-manager job:
    *  the node manager's own identity may not patch other nodes). Absent: `client`. */
   ipamClient?: KubeClient;
@@ -99,7 +104,10 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
   const span = opts.trace ?? (<T>(_phase: string, work: () => Promise<T>) => work());
   const now = opts.now ?? (() => new Date());
   const writes = createWriteQueue({ concurrency: opts.writeConcurrency, log });
-  const kubelets = new Map<string, { kubelet: Kubelet; runtime: ContainerRuntime; health?: { stop(): void } }>();
+  const kubelets = new Map<
+    string,
+    { kubelet: Kubelet; runtime: ContainerRuntime; health?: { stop(): void }; removeAll?: () => Promise<void> }
+  >();
   const usedIndexes = new Set<number>();
   let stopped = false;
 
@@ -144,7 +152,10 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
     }
     usedIndexes.add(index);
     let runtime: ContainerRuntime;
-    let docker: Pick<KubeletOptions, 'hostFacts' | 'runtimeHealthy' | 'runtimeDownWhy' | 'diskPressure'> & { health?: RuntimeHealth } = {};
+    let docker: Pick<KubeletOptions, 'hostFacts' | 'runtimeHealthy' | 'runtimeDownWhy' | 'diskPressure'> & {
+      health?: RuntimeHealth;
+      removeAll?: () => Promise<void>;
+    } = {};
     if (runtimeOf(n) === 'docker') {
       const [{ createDockerRuntime }, { dockerLookups }, { createRuntimeHealth }, { dockerHostFacts }] = await span(
         `${name}: import docker runtime`,
@@ -194,6 +205,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
       };
       docker = {
         health,
+        removeAll: () => dr.removeAll(),
         hostFacts,
         runtimeHealthy: health.healthy,
         runtimeDownWhy: () => health.why(),
@@ -226,21 +238,47 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
       diskPressure: docker.diskPressure,
       podTrace: opts.podTrace,
     });
-    kubelets.set(name, { kubelet, runtime, health: docker.health });
+    kubelets.set(name, { kubelet, runtime, health: docker.health, removeAll: docker.removeAll });
     kubelet.setStopped(isStopped(n));
     if (!isStopped(n)) await span(`${name}: node status`, () => kubelet.start().catch((e) => log(`kubelet ${name}: start: ${e.message}`)));
     if (pods.hasSynced()) for (const p of pods.list()) if (p.spec?.nodeName === name) kubelet.podChanged(p);
   }
 
-  function removeNode(name: string) {
+  /** Stops a node's kubelet, leaving its containers for the next run (adoption); `keepRuntime`: the caller closes it. */
+  function removeNode(name: string, o: { keepRuntime?: boolean } = {}) {
     const k = kubelets.get(name);
     if (!k) return;
     k.kubelet.stop();
     k.health?.stop();
-    k.runtime.close();
+    if (!o.keepRuntime) k.runtime.close();
     kubelets.delete(name);
     opts.nodeStreams?.delete(name);
     // The index stays taken: a re-added node gets its own CIDR from its spec.
+  }
+
+  /**
+   * The Node was deleted while its kubelet ran: the pod GC deletes its pods, and no kubelet will
+   * run them again, so their containers go now (upstream's kubelet removes containers of pods no
+   * longer in the API). Said in the log and as a NodeDeleted event; the Node is not re-created.
+   */
+  async function nodeDeleted(n: KubeObject) {
+    const name = n.metadata.name!;
+    const k = kubelets.get(name);
+    if (!k) return;
+    const uids = await Promise.resolve(k.runtime.listSandboxes()).catch(() => [] as string[]);
+    const message = `Node ${name} was deleted from the cluster: its kubelet removed the containers of its ${uids.length} pod(s) and stopped (the Node is not re-created)`;
+    log(`kubelet ${name}: ${message}`);
+    await k.kubelet.nodeDeleted(n, message).catch((e: Error) => log(`kubelet ${name}: event: ${e.message}`));
+    removeNode(name, { keepRuntime: true });
+    try {
+      if (k.removeAll) await k.removeAll();
+      else for (const uid of uids) await k.runtime.removeSandbox(uid);
+    } catch (e) {
+      log(`kubelet ${name}: removing the containers of deleted node: ${(e as Error).message}`);
+    } finally {
+      k.runtime.close();
+    }
+    opts.onNodeDeleted?.(name, { pods: uids.length });
   }
 
   // Joined machines' nodes (run by their own agents) get a podCIDR here, as upstream's node IPAM
@@ -287,7 +325,7 @@ export async function startNodeManager(opts: NodeManagerOptions): Promise<NodeMa
       if (wasStopped && !isStopped(n)) k.kubelet.start().catch((e) => log(`kubelet ${n.metadata.name}: start: ${e.message}`));
       else k.kubelet.nodeChanged(n);
     },
-    delete: (n) => removeNode(n.metadata.name!),
+    delete: (n) => void nodeDeleted(n),
   });
   pods.addHandlers({
     add: (p) => kubelets.get(p.spec?.nodeName)?.kubelet.podChanged(p),

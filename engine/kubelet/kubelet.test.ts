@@ -28,6 +28,7 @@ const until = async <T>(check: () => Promise<T | false | undefined> | T | false 
 describe('simulated kubelet', () => {
   let c: TestCluster;
   let nm: NodeManager;
+  const deletedNodes: string[] = [];
   const getPod = (name: string) => c.client.get(R.pods, 'default', name);
   const cond = (p: KubeObject, type: string) => p.status?.conditions?.find((x: any) => x.type === type)?.status;
 
@@ -37,6 +38,7 @@ describe('simulated kubelet', () => {
       client: c.client,
       leaseIntervalMs: 100,
       simulated: { startDelayMs: 50, completeAfterMs: 200, backoffBaseMs: 200 },
+      onNodeDeleted: (name, removed) => deletedNodes.push(`${name}: ${removed.pods} pod(s)`),
     });
     await createSimulatedNodes(c.client, 't', 2);
   });
@@ -273,6 +275,7 @@ describe('simulated kubelet', () => {
       client: c.client,
       leaseIntervalMs: 100,
       simulated: { startDelayMs: 50, completeAfterMs: 200, backoffBaseMs: 200 },
+      onNodeDeleted: (name, removed) => deletedNodes.push(`${name}: ${removed.pods} pod(s)`),
     });
     await new Promise((r) => setTimeout(r, 300));
     await nm.idle();
@@ -283,9 +286,23 @@ describe('simulated kubelet', () => {
     assert.equal(after.status.phase, 'Running');
   });
 
-  test('deleting a node stops its kubelet', async () => {
+  test('deleting a node stops its kubelet, removes its pods from the runtime and says so; the Node stays deleted', async () => {
     await c.client.delete(R.nodes, undefined, 't-node-2');
     await until(() => !nm.kubelets().includes('t-node-2'), 'kubelet gone');
+    await until(() => deletedNodes.length > 0, 'onNodeDeleted');
+    assert.deepEqual(deletedNodes, ['t-node-2: 1 pod(s)']); // on-dead's sandbox, removed
+    type Ev = { reason?: string; type?: string; message?: string; involvedObject?: { name?: string } };
+    const events = (await c.client.list(R.events, 'default')).items as Ev[];
+    const ev = events.find((e) => e.reason === 'NodeDeleted' && e.involvedObject?.name === 't-node-2');
+    assert.ok(ev, 'a NodeDeleted event');
+    assert.equal(ev.type, 'Warning');
+    assert.match(
+      ev.message ?? '',
+      /^Node t-node-2 was deleted from the cluster: its kubelet removed the containers of its 1 pod\(s\) and stopped/,
+    );
+    // Heartbeats (every 100 ms here) do not bring it back.
+    await new Promise((r) => setTimeout(r, 500));
+    await assert.rejects(c.client.get(R.nodes, undefined, 't-node-2'), /not found/);
   });
 });
 

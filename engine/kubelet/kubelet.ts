@@ -66,6 +66,12 @@ export interface Kubelet {
   nodeChanged(node: KubeObject): void;
   podChanged(pod: KubeObject): void;
   podDeleted(pod: KubeObject): void;
+  /**
+   * Its Node was deleted: says so with a Warning event on the Node (NodeDeleted) and writes nothing
+   * more for it. Upstream's kubelet registers its Node only when it starts; re-creating it here
+   * would undo `kubectl delete node`.
+   */
+  nodeDeleted(node: KubeObject, message: string): Promise<void>;
   /** A stopped kubelet is a dead machine: no heartbeats, no pod work, no status writes. */
   setStopped(stopped: boolean): void;
   isStopped(): boolean;
@@ -101,6 +107,7 @@ export function createKubelet(o: KubeletOptions): Kubelet {
   let recorder: EventRecorder | undefined;
   let stopped = false;
   let closed = false;
+  let gone = false; // the Node was deleted
   let beats = 0;
   let node: KubeObject | undefined;
   let host: NodeStatusInput['host'];
@@ -215,12 +222,14 @@ export function createKubelet(o: KubeletOptions): Kubelet {
     kick(uid);
   });
 
-  async function postNodeStatus() {
+  /** `register`: create the Node when missing (only when the kubelet starts, as upstream registers). */
+  async function postNodeStatus(register = false) {
+    if (gone) return;
     let cur: KubeObject;
     try {
       cur = await o.client.get(R.nodes, undefined, name);
     } catch (e) {
-      if (!isStatus(e, 404)) throw e;
+      if (!isStatus(e, 404) || !register) throw e;
       cur = await o.client.create(R.nodes, undefined, {
         apiVersion: 'v1',
         kind: 'Node',
@@ -273,7 +282,7 @@ export function createKubelet(o: KubeletOptions): Kubelet {
     o.writes.enqueue(
       `lease/${name}`,
       async () => {
-        if (stopped || closed) return;
+        if (stopped || closed || gone) return;
         try {
           await o.client.patch(R.leases, 'kube-node-lease', name, 'merge', { spec: { holderIdentity: name, renewTime: microTime(now()) } });
         } catch (e) {
@@ -288,8 +297,14 @@ export function createKubelet(o: KubeletOptions): Kubelet {
   return {
     nodeName: name,
     async start() {
-      await postNodeStatus();
+      await postNodeStatus(true);
       renewLease();
+    },
+    async nodeDeleted(deleted, message) {
+      gone = true;
+      if (o.events === false) return;
+      events().event(deleted, 'Warning', 'NodeDeleted', message);
+      await events().flush();
     },
     heartbeat() {
       if (stopped || closed) return;

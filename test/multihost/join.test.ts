@@ -245,4 +245,46 @@ describe('skiff join from another machine (network namespace + its own dockerd)'
     assert.doesNotMatch((await sh('docker', ['-H', host!.dockerHost, 'ps', '-a', '--format', '{{.Names}}'])).stdout, /on-b/);
     assert.doesNotMatch((await networks()).stdout, /joined-mh-b/);
   });
+
+  it('kubectl delete node of a running agent: its containers and network go, the agent says so and stops, the Node stays deleted; join again re-adds it', async () => {
+    const token = (await skiff(['token', 'create'])).stdout.trim();
+    const cmd = joinCmd.map((a, i) => (joinCmd[i - 1] === '--token' ? token : a));
+    let out = '';
+    const again = joinInNs([...cmd, '--name', 'mh-c']);
+    again.stdout!.on('data', (d) => (out += d));
+    again.stderr!.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((r) => again.on('exit', r));
+    await waitFor('mh-c Ready', () => Promise.resolve(/Node "mh-c" joined .* and is Ready/.test(out)), 60_000);
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'on-c', namespace: 'default' },
+      spec: { nodeName: 'mh-c', containers: [{ name: 'app', image: BUSYBOX_IMAGE, imagePullPolicy: 'Never', command: ['sleep', '3600'] }] },
+    };
+    assert.equal((await cp!.kubectl(['apply', '-f', '-'], JSON.stringify(pod))).code, 0);
+    await waitFor('on-c Running', async () => (await cp!.json(['get', 'pod', 'on-c'])).status?.phase === 'Running', 60_000);
+    const names = async () => (await sh('docker', ['-H', host!.dockerHost, 'ps', '-a', '--format', '{{.Names}}'])).stdout;
+    assert.match(await names(), /on-c/);
+
+    assert.equal((await cp!.kubectl(['delete', 'node', 'mh-c'])).code, 0);
+    assert.equal(await exited, 1, out);
+    assert.match(
+      out,
+      /node "mh-c" was deleted from the cluster \(kubectl delete node\): its agent removed the containers of its 1 pod\(s\) and this machine's pod network, and stopped/,
+    );
+    assert.match(out, /to add this machine back, run "skiff join" again/);
+    assert.doesNotMatch(await names(), /on-c/);
+    const networks = (await sh('docker', ['-H', host!.dockerHost, 'network', 'ls', '--format', '{{.Name}}'])).stdout;
+    assert.doesNotMatch(networks, /joined-mh-c/);
+    const events = await cp!.json(['get', 'events', '-A', '--field-selector', 'reason=NodeDeleted']);
+    assert.ok(
+      events.items.some((e: { involvedObject: { name: string } }) => e.involvedObject.name === 'mh-c'),
+      'a NodeDeleted event on mh-c',
+    );
+    assert.notEqual((await cp!.kubectl(['get', 'node', 'mh-c'])).code, 0, 'not re-registered');
+    await waitFor('pod on-c gone from the API', async () => (await cp!.kubectl(['get', 'pod', 'on-c'])).code !== 0, 15_000);
+    // `skiff leave` still forgets the cluster (its Node is already gone).
+    const left = await new Promise<number | null>((r) => joinInNs(['leave']).on('exit', r));
+    assert.equal(left, 0);
+  });
 });

@@ -36,6 +36,11 @@ export interface NodeAgentOptions {
   /** How long to wait for the cluster to give the node a podCIDR (default 20 s). */
   podCIDRTimeoutMs?: number;
   log?: (line: string) => void;
+  /**
+   * The Node was deleted on the first machine (kubectl delete node): the kubelet has removed its
+   * pods' containers and stopped. The agent does not register the Node again.
+   */
+  onNodeDeleted?(removed: { pods: number }): void;
 }
 
 export interface NodeAgent {
@@ -116,6 +121,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     only: { nodeName: o.nodeName, hostIP: o.hostIP },
     nodeStreams: registry,
     leaseIntervalMs: o.leaseIntervalMs,
+    onNodeDeleted: (_name, removed) => o.onNodeDeleted?.(removed),
     docker: {
       cluster,
       docker,

@@ -1,6 +1,7 @@
 // `skiff join https://<ip>:<port> --token <id.secret> --discovery-token-ca-cert-hash sha256:<hash>
 // [--name N] [--labels k=v,...]`: this machine becomes a node of that cluster and runs its node
-// agent in the foreground until stopped (Ctrl-C, or `skiff leave` from another shell).
+// agent in the foreground until stopped (Ctrl-C, or `skiff leave` from another shell); with
+// --detach, in the background (join-detached.ts).
 // `skiff leave`: stops the agent, deletes the Node, removes its containers and certificate.
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
@@ -8,18 +9,25 @@ import { SkiffError } from '../cluster/errors';
 import { defaultDataDir } from '../cluster/paths';
 import type { CliIo } from './io';
 
-export const JOIN_HELP = `Usage: skiff join https://<ip>:<port> --token <id.secret> --discovery-token-ca-cert-hash sha256:<hash> [--name NODE] [--labels k=v,...] [--data-dir DIR]
+export const JOIN_HELP = `Usage: skiff join https://<ip>:<port> --token <id.secret> --discovery-token-ca-cert-hash sha256:<hash> [--name NODE] [--labels k=v,...] [--data-dir DIR] [--detach]
        skiff leave [--data-dir DIR]
+
+  --detach runs the agent in the background once its node is Ready (pid and log in <data dir>/node/).
 
   On the first machine, "skiff token create --print-join-command" prints the whole command.`;
 
 export async function joinCommand(argv: string[], io: CliIo): Promise<number> {
   const f: Record<string, string> = {};
   const positional: string[] = [];
+  let detach = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '-h' || argv[i] === '--help') {
       io.out(JOIN_HELP);
       return 0;
+    }
+    if (argv[i] === '--detach') {
+      detach = true;
+      continue;
     }
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
     if (!m) {
@@ -50,7 +58,13 @@ export async function joinCommand(argv: string[], io: CliIo): Promise<number> {
     if (!k) throw new SkiffError(`invalid label "${kv}"`, 'write --labels key=value,key2=value2');
     labels[k] = v;
   }
-  const { joinCluster, waitNodeReady } = await import('../cluster/joined-node');
+  const dataDir = f['data-dir'] ? resolve(f['data-dir']) : defaultDataDir(io.env);
+  const { joinCluster, waitNodeReady, nodeStateDir } = await import('../cluster/joined-node');
+  if (detach) {
+    const { joinDetached } = await import('./join-detached');
+    const args = argv.filter((a) => a !== '--detach');
+    return joinDetached({ args: f['data-dir'] ? args : [...args, '--data-dir', dataDir], stateDir: nodeStateDir(dataDir) }, io);
+  }
   const t0 = performance.now();
   let onSignal: () => void = () => {};
   const stopped = new Promise<void>((r) => (onSignal = r));
@@ -61,7 +75,7 @@ export async function joinCommand(argv: string[], io: CliIo): Promise<number> {
     caHash: f['discovery-token-ca-cert-hash'],
     nodeName,
     labels,
-    dataDir: f['data-dir'] ? resolve(f['data-dir']) : defaultDataDir(io.env),
+    dataDir,
     sandboxImage: io.env.SKIFF_SANDBOX_IMAGE,
     log: (line) => io.out(line),
     onStep: (s, d) => io.out(`  ✓ ${s.padEnd(11)} ${d}`),

@@ -20,6 +20,7 @@ import { ensureTestImages, BUSYBOX_IMAGE, PAUSE_IMAGE } from '../docker/images';
 import { createHttpClient } from '../../engine/client/http-client';
 import { R } from '../../engine/client/types';
 import { readNodeCredentials } from '../../engine/pki/node-credentials';
+import { isAlive } from '../../engine/cluster/pid-file';
 import { waitFor } from '../wait-for';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -286,5 +287,39 @@ describe('skiff join from another machine (network namespace + its own dockerd)'
     // `skiff leave` still forgets the cluster (its Node is already gone).
     const left = await new Promise<number | null>((r) => joinInNs(['leave']).on('exit', r));
     assert.equal(left, 0);
+  });
+
+  it('skiff join --detach returns once the node is Ready, its agent left running with a pid file and log; skiff leave stops it', async () => {
+    const token = (await skiff(['token', 'create'])).stdout.trim();
+    const cmd = joinCmd.map((a, i) => (joinCmd[i - 1] === '--token' ? token : a));
+    const joined = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const p = joinInNs([...cmd, '--name', 'mh-d', '--detach']);
+      let out = '';
+      p.stdout!.on('data', (d) => (out += d));
+      p.stderr!.on('data', (d) => (out += d));
+      p.on('exit', (code) => resolve({ code, out }));
+    });
+    assert.equal(joined.code, 0, joined.out);
+    assert.match(joined.out, /^Node "mh-d" joined https:\/\/\S+ and is Ready/m);
+    const m = /Its agent runs in the background \(pid (\d+)\); log: (\S+); "skiff leave" stops it\./.exec(joined.out);
+    assert.ok(m, joined.out);
+    const pid = Number(m[1]);
+    assert.equal(m[2], join(dir, 'b', 'node', 'agent.log'));
+    assert.equal(readFileSync(join(dir, 'b', 'node', 'agent.pid'), 'utf8').trim(), String(pid));
+    assert.ok(isAlive(pid), 'the agent runs');
+    assert.match(readFileSync(m[2], 'utf8'), /✓ certificate/);
+    const node = await cp!.json(['get', 'node', 'mh-d']);
+    assert.equal(node.status.conditions.find((c: { type: string }) => c.type === 'Ready').status, 'True');
+
+    const left = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const p = joinInNs(['leave']);
+      let out = '';
+      p.stdout!.on('data', (d) => (out += d));
+      p.on('exit', (code) => resolve({ code, out }));
+    });
+    assert.equal(left.code, 0);
+    assert.match(left.out, /left the cluster: node "mh-d" deleted/);
+    assert.ok(!isAlive(pid), 'the agent stopped'); // a zombie under a non-reaping init counts as stopped
+    assert.notEqual((await cp!.kubectl(['get', 'node', 'mh-d'])).code, 0);
   });
 });

@@ -29,6 +29,8 @@ export const arr = (items: S, maxItems?: number, extra: Partial<S> = {}): S => (
   ...extra,
 });
 export const map = (values: S): S => ({ type: 'object', additionalProperties: values });
+/** The same schema with a description (what `kubectl explain` shows for the field). */
+export const doc = (description: string, s: S): S => ({ ...s, description });
 
 /** RFC 1123 host names, optionally with one leading wildcard label (`*.example.com`). */
 export const hostname = () =>
@@ -65,17 +67,37 @@ export const labelSelector = (): S =>
 
 /** A reference to a Gateway (or other parent) an HTTPRoute attaches to. */
 export const parentRef = (): S =>
-  obj(
-    {
-      group: group('gateway.networking.k8s.io'),
-      kind: kind('Gateway'),
-      namespace: namespace(),
-      name: objectName(),
-      sectionName: sectionName(),
-      port: port(),
-    },
-    ['name'],
+  doc(
+    'A parent the route asks to attach to: a Gateway, or one of its listeners named by sectionName or port.',
+    obj(
+      {
+        group: doc('API group of the parent; gateway.networking.k8s.io when omitted.', group('gateway.networking.k8s.io')),
+        kind: doc('Kind of the parent; Gateway when omitted.', kind('Gateway')),
+        namespace: doc("Namespace of the parent; the route's own namespace when omitted.", namespace()),
+        name: doc('Name of the parent.', objectName()),
+        sectionName: doc(
+          "Attach to this listener only (a Gateway listener's name); every listener that allows the route when omitted.",
+          sectionName(),
+        ),
+        port: doc('Attach to the listeners on this port only; every port when omitted.', port()),
+      },
+      ['name'],
+    ),
   );
 
 export const secretObjectRef = (): S =>
-  obj({ group: group(''), kind: kind('Secret'), name: objectName(), namespace: namespace() }, ['name']);
+  doc(
+    'A Secret of type kubernetes.io/tls holding the certificate and key.',
+    obj(
+      {
+        group: doc('API group of the referent; empty for the core group.', group('')),
+        kind: doc('Kind of the referent; Secret when omitted.', kind('Secret')),
+        name: doc('Name of the referent.', objectName()),
+        namespace: doc(
+          "Namespace of the referent; the Gateway's own when omitted. Another namespace needs a ReferenceGrant there.",
+          namespace(),
+        ),
+      },
+      ['name'],
+    ),
+  );

@@ -98,6 +98,35 @@ test('HTTPRoute: hostnames under the parent listeners, HTTP and HTTPS on the ing
   assert.deepEqual(urls(httpRouteUrls(r, new Map(), { http: 8080 })), []);
 });
 
+test('HTTPRoute: a listener with a port of its own links that port; one its Gateway reports not Programmed links none', () => {
+  const gw = gateway([
+    { name: 'web', protocol: 'HTTP', port: 80 },
+    { name: 'alt', protocol: 'HTTP', port: 9090 },
+    { name: 'alts', protocol: 'HTTPS', port: 9443 },
+    { name: 'same', protocol: 'HTTP', port: 8080 },
+    { name: 'busy', protocol: 'HTTP', port: 9091 },
+  ]);
+  const programmed = (name: string, ok: boolean) => ({ name, conditions: [{ type: 'Programmed', status: ok ? 'True' : 'False' }] });
+  gw.status = { listeners: [programmed('web', true), programmed('alt', true), programmed('busy', false)] };
+  const gws = new Map([['infra/gw', gw]]);
+  const r = route({ parentRefs: [{ name: 'gw', namespace: 'infra' }], hostnames: ['shop.localhost'] });
+  assert.deepEqual(urls(httpRouteUrls(r, gws, { http: 8080, https: 8443 })), [
+    'http://shop.localhost:8080/',
+    'http://shop.localhost:9090/',
+    'https://shop.localhost:9443/',
+  ]);
+  // A parentRef's port picks the listener; the link carries that listener's own port.
+  const byPort = route({ parentRefs: [{ name: 'gw', namespace: 'infra', port: 9090 }], hostnames: ['shop.localhost'] });
+  assert.deepEqual(urls(httpRouteUrls(byPort, gws, { http: 8080, https: 8443 })), ['http://shop.localhost:9090/']);
+  // Elsewhere every listener on its own port, and the one not Programmed still left out.
+  assert.deepEqual(urls(httpRouteUrls(r, gws, undefined)), [
+    'http://shop.localhost/',
+    'http://shop.localhost:9090/',
+    'https://shop.localhost:9443/',
+    'http://shop.localhost:8080/',
+  ]);
+});
+
 test('backends: ready endpoints counted per Service over its slices', () => {
   const slice = (svc: string, ready: (boolean | undefined)[]): KubeObject => ({
     metadata: { name: `${svc}-x`, labels: { 'kubernetes.io/service-name': svc } },

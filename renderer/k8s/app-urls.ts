@@ -1,7 +1,9 @@
 // The URLs an Ingress or HTTPRoute answers on, for links in the app. On a local Skiff cluster
-// the built-in ingress serves every Ingress and every listener of its Gateways on two 127.0.0.1
-// ports (HTTP and HTTPS, whatever port a Gateway listener names; see engine/network/gateway/
-// gateway-model.ts); elsewhere the standard ports, or the listener's own port, are assumed.
+// the built-in ingress serves every Ingress on two 127.0.0.1 ports (HTTP and HTTPS), and so the
+// Gateway listeners on port 80 or 443 (or naming the ingress's port); a listener naming any other
+// port is served on that port of 127.0.0.1 (engine/network/gateway/listener-ports.ts). A listener
+// the Gateway's status reports not Programmed (its port taken, a conflict) gets no link. Elsewhere
+// the standard ports, or the listener's own port, are assumed.
 import type { KubeObject } from './types';
 
 /** The built-in ingress's ports (a local cluster's cluster.json); undefined: not a local Skiff cluster. */
@@ -35,6 +37,10 @@ interface Listener {
   hostname?: string;
   port: number;
   protocol: string;
+}
+interface ListenerStatus {
+  name: string;
+  conditions?: { type: string; status: string }[];
 }
 interface RouteShape {
   metadata: { namespace?: string };
@@ -107,6 +113,23 @@ function hostMatches(listener: string | undefined, route: string): boolean {
   return listener === route;
 }
 
+/**
+ * The port a listener answers on. Locally: the ingress's port for the scheme when the listener names
+ * 80/443 or that port itself, else the listener's own port (the engine's ownPort rule); elsewhere
+ * the listener's port.
+ */
+function listenerPort(l: Listener, scheme: 'http' | 'https', ports: IngressPorts | undefined): number | undefined {
+  if (!ports) return l.port;
+  const ingress = scheme === 'https' ? ports.https : ports.http;
+  return l.port === (scheme === 'https' ? 443 : 80) || l.port === ingress ? ingress : l.port;
+}
+
+/** Whether the Gateway's status says the listener is not served (Programmed False); unknown counts as served. */
+function notProgrammed(gw: KubeObject | undefined, name: string): boolean {
+  const ls = (gw?.status as { listeners?: ListenerStatus[] } | undefined)?.listeners;
+  return ls?.find((s) => s.name === name)?.conditions?.find((c) => c.type === 'Programmed')?.status === 'False';
+}
+
 /** Gateways by "namespace/name" (those the route's parents name; missing ones are skipped). */
 export function httpRouteUrls(obj: KubeObject, gateways: Map<string, KubeObject>, ports: IngressPorts | undefined): AppUrl[] {
   const route = obj as unknown as RouteShape;
@@ -127,8 +150,8 @@ export function httpRouteUrls(obj: KubeObject, gateways: Map<string, KubeObject>
     );
     for (const l of listeners) {
       const scheme = l.protocol === 'HTTPS' ? 'https' : l.protocol === 'HTTP' ? 'http' : undefined;
-      if (!scheme) continue;
-      const port = ports ? (scheme === 'https' ? ports.https : ports.http) : l.port;
+      if (!scheme || notProgrammed(gw, l.name)) continue;
+      const port = listenerPort(l, scheme, ports);
       if (port === undefined) continue;
       const named = route.spec?.hostnames?.length ? route.spec.hostnames.filter((h) => hostMatches(l.hostname, h)) : [l.hostname];
       const hosts = named.map((h) => h ?? (ports ? '127.0.0.1' : undefined)).filter(concreteHost);

@@ -1,11 +1,13 @@
 // The HTTPRoute panel against the built-in Gateway (issue 18), in Chromium with a Docker node: a
 // Gateway of class skiff and an HTTPRoute for gw-web.localhost; the route's panel shows its parent's
 // Accepted and ResolvedRefs, links http://gw-web.localhost:<ingress port>/ with its backend ready,
-// and that link, opened by the browser, answers from the pod; the overview lists it. A route to a
-// missing Service says so.
+// and that link, opened by the browser, answers from the pod; the overview lists it. A second
+// listener on a port of its own is linked with that port, and answers there. A route to a missing
+// Service says so.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { describeDocker } from '../docker/docker-available';
 import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from '../docker/images';
@@ -34,8 +36,18 @@ function viaGateway(url: string): Promise<string> {
   });
 }
 
+/** A port free on 127.0.0.1 now (the Gateway listener that names it opens it). */
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const p = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return p;
+}
+
 await describeDocker('HTTPRoute panel with the built-in Gateway', () => {
   let f: AppFixture;
+  let altPort = 0;
   let page: Page;
   const k8s = (path: string) => `${f.url}/k8s/${PROFILE}${path}`;
   const post = async (path: string, data: unknown) => {
@@ -84,7 +96,13 @@ await describeDocker('HTTPRoute panel with the built-in Gateway', () => {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'Gateway',
       metadata: { name: 'web' },
-      spec: { gatewayClassName: 'skiff', listeners: [{ name: 'http', port: 80, protocol: 'HTTP', hostname: '*.localhost' }] },
+      spec: {
+        gatewayClassName: 'skiff',
+        listeners: [
+          { name: 'http', port: 80, protocol: 'HTTP', hostname: '*.localhost' },
+          { name: 'alt', port: (altPort = await freePort()), protocol: 'HTTP', hostname: '*.localhost' },
+        ],
+      },
     });
     await post(`${GW}/httproutes`, route('web', 'gw-web.localhost', 'web'));
     await post(`${GW}/httproutes`, route('broken', 'gw-broken.localhost', 'missing'));
@@ -115,11 +133,18 @@ await describeDocker('HTTPRoute panel with the built-in Gateway', () => {
     const panel = await openRoute('web');
     await until('Accepted', async () => (await condition(panel, 'Accepted').getAttribute('data-status')) === 'True');
     await until('ResolvedRefs', async () => (await condition(panel, 'ResolvedRefs').getAttribute('data-status')) === 'True');
-    const link = panel.getByTestId('app-url');
+    const link = panel.locator(`[data-testid="app-url"][href="${want}"]`);
     await link.waitFor({ timeout: 20_000 });
-    await until('the link to carry the ingress port', async () => (await link.getAttribute('href')) === want, 20_000);
     assert.equal(await link.textContent(), want);
-    await until('the backend to show ready', async () => (await panel.getByTestId('backend-ready').textContent()) === '1/1');
+    // The listener with a port of its own: linked with that port, and the pod answers there.
+    const alt = `http://gw-web.localhost:${altPort}/`;
+    await panel.locator(`[data-testid="app-url"][href="${alt}"]`).waitFor({ timeout: 20_000 });
+    assert.deepEqual(
+      (await panel.getByTestId('app-url').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).sort(),
+      [want, alt].sort(),
+    );
+    await until('the own-port URL to answer from the pod', async () => (await viaGateway(alt).catch(() => '')) === `200 ${PAGE}`);
+    await until('the backend to show ready', async () => (await panel.getByTestId('backend-ready').first().textContent()) === '1/1');
     await screenshot(page, 'gateway-route-panel');
     await until('the URL to answer from the pod', async () => (await viaGateway(want)) === `200 ${PAGE}`);
 

@@ -2,13 +2,17 @@
 // A client process on the host (like curl) against a busybox httpd pod, once through
 // 127.0.0.1:<ingress port> with a Host header and once to the pod IP directly (Linux: the host
 // reaches it). Prints requests/s and p50/p99 beside that floor (≥ 0.6× throughput, added p50
-// ≤ 1 ms), and Ingress created → first successful request (≤ 300 ms). One run; on a loaded
-// machine (other work sharing the cores) the numbers say little.
+// ≤ 1 ms), and Ingress created → first successful request (≤ 300 ms). A second floor, a bare
+// node:http relay to the pod IP in this same process (no routing, no headers added), shows what
+// any user-space hop costs on this machine now: the ingress's own cost is the figure beyond it.
+// The three are measured in interleaved rounds, so a change of load hits all of them. One run;
+// on a loaded machine (other work sharing the cores) the numbers say little.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { request } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Docker from 'dockerode';
 import { ensureTestImages } from '../docker/images';
 import { HTTPD_POD, ms, pct, sleep, startDockerBenchCluster, waitReadyPod } from './testing/docker-bench';
@@ -18,6 +22,7 @@ import { loadClusterRef } from '../../engine/cluster/cluster-id';
 import { R } from '../../engine/client/types';
 
 const SEQUENTIAL = 400;
+const ROUNDS = 4;
 const CONCURRENCY = 8;
 const CONCURRENT_TOTAL = 2000;
 const CREATIONS = 3;
@@ -36,18 +41,29 @@ const seq=[];for(let i=0;i<c.seq;i++)seq.push(await once());
 let left=c.total;const t0=now();await Promise.all(Array.from({length:c.conc},async()=>{while(left-->0)await once()}));const wall=now()-t0;
 console.log(JSON.stringify({seq,rps:c.total/(wall/1000)}))})().catch(e=>{console.log(JSON.stringify({error:e.message}));process.exit(1)});`;
 
-async function load(host: string, port: number, hostHeader?: string) {
-  const p = spawn(
-    process.execPath,
-    ['-e', CLIENT, JSON.stringify({ host, port, hostHeader, seq: SEQUENTIAL, conc: CONCURRENCY, total: CONCURRENT_TOTAL })],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+async function load(host: string, port: number, hostHeader: string | undefined, seq: number, total: number) {
+  const p = spawn(process.execPath, ['-e', CLIENT, JSON.stringify({ host, port, hostHeader, seq, conc: CONCURRENCY, total })], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let o = '';
   p.stdout.on('data', (d) => (o += String(d)));
   await new Promise((r) => p.on('close', r));
   const r = JSON.parse(o.trim().split('\n').pop() || '{"error":"no output"}') as { seq: number[]; rps: number; error?: string };
   if (r.error) throw new Error(`load client (${host}:${port}): ${r.error}`);
   return r;
+}
+
+/** The bare relay floor: each request to the pod on a new connection, headers and body passed as they are. */
+function bareRelay(ip: string, port: number): Promise<Server> {
+  const s = createServer((req, res) => {
+    const up = request({ host: ip, port, method: req.method, path: req.url, headers: req.headers, agent: false }, (ur) => {
+      res.writeHead(ur.statusCode ?? 502, ur.headers);
+      ur.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  return new Promise((r) => s.listen(0, '127.0.0.1', () => r(s)));
 }
 
 function status(port: number, host: string): Promise<number> {
@@ -79,6 +95,7 @@ async function main() {
   await ensureTestImages();
   const dir = mkdtempSync(join(tmpdir(), 'skiff-ing-bench-'));
   let cp: ControlPlane | undefined;
+  let relay: Server | undefined;
   try {
     out(
       `ingress bench: host client process → busybox httpd pod; ${SEQUENTIAL} sequential + ${CONCURRENT_TOTAL} at concurrency ${CONCURRENCY}, a new connection each`,
@@ -97,14 +114,30 @@ async function main() {
     await client.create(ING, 'default', ingress('web'));
     for (let i = 0; i < 300 && (await status(port, 'web.localhost')) !== 200; i++) await sleep(50);
 
-    const floor = await load(srv.status.podIP, 8080);
-    const figure = await load('127.0.0.1', port, 'web.localhost');
-    out('host → 127.0.0.1:<ingress> → pod (figure) beside host → pod IP (floor):');
+    relay = await bareRelay(srv.status.podIP, 8080);
+    const relayPort = (relay.address() as AddressInfo).port;
+    type Target = [host: string, port: number, hostHeader: string | undefined];
+    const targets: Record<'floor' | 'relay' | 'figure', Target> = {
+      floor: [srv.status.podIP, 8080, undefined],
+      relay: ['127.0.0.1', relayPort, undefined],
+      figure: ['127.0.0.1', port, 'web.localhost'],
+    };
+    const seq: Record<keyof typeof targets, number[]> = { floor: [], relay: [], figure: [] };
+    const rps = { floor: 0, relay: 0, figure: 0 };
+    for (let r = 0; r < ROUNDS; r++)
+      for (const k of Object.keys(targets) as (keyof typeof targets)[])
+        seq[k].push(...(await load(...targets[k], SEQUENTIAL / ROUNDS, 0)).seq);
+    for (const k of Object.keys(targets) as (keyof typeof targets)[]) rps[k] = (await load(...targets[k], 0, CONCURRENT_TOTAL)).rps;
+    const { floor, relay: bare, figure } = seq;
+    out('host → 127.0.0.1:<ingress> → pod (figure) beside host → pod IP (floor) and host → bare relay → pod:');
     out(
-      `  latency: p50 ${ms(pct(figure.seq, 50))} / p99 ${ms(pct(figure.seq, 99))}   vs floor p50 ${ms(pct(floor.seq, 50))} / p99 ${ms(pct(floor.seq, 99))}   (added p50 ${ms(pct(figure.seq, 50) - pct(floor.seq, 50))}; floor ≤ 1 ms)`,
+      `  latency: p50 ${ms(pct(figure, 50))} / p99 ${ms(pct(figure, 99))}   vs floor p50 ${ms(pct(floor, 50))} / p99 ${ms(pct(floor, 99))}   (added p50 ${ms(pct(figure, 50) - pct(floor, 50))}; floor ≤ 1 ms)`,
     );
     out(
-      `  concurrent (${CONCURRENCY}): ${figure.rps.toFixed(0)} req/s   vs floor ${floor.rps.toFixed(0)} req/s   (${(figure.rps / floor.rps).toFixed(2)}×; floor ≥ 0.6×)`,
+      `  bare relay: p50 ${ms(pct(bare, 50))} / p99 ${ms(pct(bare, 99))}   (a user-space hop alone adds p50 ${ms(pct(bare, 50) - pct(floor, 50))}; the ingress beyond it ${ms(pct(figure, 50) - pct(bare, 50))})`,
+    );
+    out(
+      `  concurrent (${CONCURRENCY}): ${rps.figure.toFixed(0)} req/s   vs floor ${rps.floor.toFixed(0)} req/s   (${(rps.figure / rps.floor).toFixed(2)}×; floor ≥ 0.6×); bare relay ${rps.relay.toFixed(0)} req/s`,
     );
 
     const took: number[] = [];
@@ -121,6 +154,7 @@ async function main() {
     out(`Ingress created → first successful request: ${took.map((t) => t.toFixed(0)).join(', ')} ms   (floor ≤ 300 ms)`);
     out('One run on a shared machine: other work on the same cores moves these numbers by 2× or more.');
   } finally {
+    relay?.close();
     await cp?.stop().catch(() => {});
     await removeClusterResources(new Docker(), loadClusterRef(join(dir, cluster), cluster, { create: false })).catch(() => {});
     rmSync(dir, { recursive: true, force: true });

@@ -152,6 +152,7 @@ export function startIngressController(o: IngressControllerOptions): IngressCont
     const svcs = services.list();
     const { table: net } = computeTable({ services: svcs, slices: slices.list(), dnsIP: '', domain: '' });
     const serviceRoutes = [...net.services, ...headlessRoutes(svcs, slices.list())];
+    proxy.retain(serviceRoutes.flatMap((r) => r.ports.flatMap((p) => p.endpoints)));
     const all = ingresses.list();
     const ours = all.filter((i) => isOurIngress(i, classes.list(), policy));
     const built = buildRouteTable({ ingresses: ours, services: svcs, routes: serviceRoutes });

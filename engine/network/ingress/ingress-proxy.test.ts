@@ -101,6 +101,27 @@ test('keeps connections alive on both sides', async () => {
   assert.equal(ports.size, 2, `two backends, one kept-alive connection each (saw ${[...ports].join(', ')})`);
 });
 
+test('idle kept-alive connections to an endpoint that left are closed; those to live ones stay', async () => {
+  const gone = await backendServer('gone');
+  gone.keepAliveTimeout = 60_000; // so only the proxy can close it within the test
+  const closed = new Promise<string>((r) => gone.once('connection', (s) => s.once('close', () => r('closed'))));
+  table.hosts.set('gone.localhost', [{ path: '/', exact: false, backend: backendOf('default/gone:80', [gone]), ingress: 'default/g' }]);
+  try {
+    assert.equal((await get('gone.localhost')).body, 'gone GET /');
+    let kept = 0;
+    backends[0].once('connection', (s) => s.once('close', () => kept++));
+    assert.equal((await get('web.localhost')).status, 200);
+    assert.equal((await get('web.localhost')).status, 200); // one of the two hits backends[0]
+    proxy.retain(backendOf('default/web:80', backends).endpoints);
+    const timeout = new Promise<string>((r) => setTimeout(() => r('still open'), 3000).unref());
+    assert.equal(await Promise.race([closed, timeout]), 'closed');
+    assert.equal(kept, 0, 'the connection to a live endpoint stays');
+  } finally {
+    table.hosts.delete('gone.localhost');
+    gone.close();
+  }
+});
+
 test('answers 404, 503, 502 and 421 with a clear body', async () => {
   const none = await get('nothing.localhost', '/x');
   assert.equal(none.status, 404);

@@ -72,6 +72,8 @@ export interface IngressProxy {
   attachTls(server: HttpsServer): void;
   /** Serves the same routes on another plain server, cleartext HTTP/2 (gRPC) included. */
   attachPlain(server: Server): void;
+  /** Closes the idle kept-alive connections to endpoints not in `live` (pods that left keep none open). */
+  retain(live: Endpoint[]): void;
   close(): void;
 }
 
@@ -331,6 +333,10 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
     attachPlain(plain) {
       attach(plain);
       sniffHttp2(plain, grpc.server);
+    },
+    retain(live) {
+      const names = new Set(live.map((e) => agent.getName({ host: e.ip, port: e.port })));
+      for (const [name, idle] of Object.entries(agent.freeSockets)) if (!names.has(name)) for (const socket of idle ?? []) socket.destroy();
     },
     close() {
       for (const s of servers) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createAccessReviewer, ruleAllows, type ResourceRule } from './access';
+import { createAccessReviewer, forgetOnForbidden, ruleAllows, type ResourceRule } from './access';
 import type { K8sClient } from './client';
 import { K8sError } from './errors';
 
@@ -102,4 +102,51 @@ test('a server without the review APIs leaves actions offered', async () => {
   const a = createAccessReviewer({ client });
   assert.deepEqual(await a.check({ verb: 'delete', group: '', resource: 'pods', namespace: 'x' }), { allowed: true });
   assert.deepEqual(await a.check({ verb: 'patch', group: '', resource: 'nodes', namespace: '' }), { allowed: true });
+});
+
+test('a 403 drops the answers about what it refused (not younger ones), and listeners ask again', async () => {
+  let rules = viewer;
+  const { client, calls } = fakeClient((path, body) =>
+    path.endsWith('selfsubjectrulesreviews')
+      ? { status: { resourceRules: rules, incomplete: false } }
+      : { status: { allowed: body.spec.resourceAttributes?.resource === 'nodes' && rules.length > 0 } },
+  );
+  let t = 0;
+  const a = createAccessReviewer({ client, now: () => t, ttlMs: 30_000, freshMs: 1000 });
+  const pods = { verb: 'list', group: '', resource: 'pods', namespace: 'team' };
+  const nodes = { verb: 'list', group: '', resource: 'nodes', namespace: '' };
+  assert.equal((await a.check(pods)).allowed, true);
+  assert.equal((await a.check(nodes)).allowed, true);
+  assert.equal((await a.check({ ...pods, namespace: 'other' })).allowed, true);
+  let told = 0;
+  a.onInvalidate(() => told++);
+  rules = []; // the binding is deleted
+  const forbidden = (message: string) => new K8sError(message, 403, 'Forbidden', '');
+  const inTeam = forbidden('configmaps is forbidden: User "u" cannot list resource "configmaps" in API group "" in the namespace "team"');
+
+  forgetOnForbidden(a, inTeam, '/api/v1/namespaces/team/configmaps');
+  assert.equal(told, 0, 'answers younger than freshMs stay: a repeating 403 cannot loop the reviews');
+  t = 5000;
+  forgetOnForbidden(a, inTeam, '/api/v1/namespaces/team/configmaps');
+  assert.equal(told, 1);
+  assert.deepEqual(a.peek(pods), { allowed: true }, 'the old answer shows until the new one replaces it');
+  assert.deepEqual(await a.check(pods), { allowed: false, reason: 'You lack list on pods in namespace team (RBAC)' });
+  const n = calls.length;
+  assert.equal((await a.check({ ...pods, namespace: 'other' })).allowed, true, "another namespace's rules are kept");
+  assert.equal((await a.check(nodes)).allowed, true, 'a cluster-scoped review of another resource is kept');
+  assert.equal(calls.length, n);
+
+  t = 10_000;
+  forgetOnForbidden(
+    a,
+    forbidden('nodes is forbidden: User "u" cannot list resource "nodes" in API group "" at the cluster scope'),
+    '/api/v1/nodes',
+  );
+  assert.equal(told, 2);
+  assert.equal((await a.check(nodes)).allowed, false);
+  assert.equal((await a.check({ ...pods, namespace: 'other' })).allowed, false, 'cluster scope: every namespace asks again');
+
+  t = 20_000;
+  forgetOnForbidden(a, forbidden('no'), '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews');
+  assert.equal(told, 2, "a review's own 403 changes nothing");
 });

@@ -5,6 +5,7 @@
 // A server that answers neither (no authorization API, or a review refused) leaves the
 // action offered: the server's own answer then says why.
 import type { K8sClient } from './client';
+import { parseForbidden, type K8sError } from './errors';
 
 export interface AccessQuery {
   verb: string;
@@ -35,7 +36,19 @@ export interface AccessReviewer {
   peek(q: AccessQuery): Access | undefined;
   /** Forgets every answer (a 403 showed the cache was wrong); listeners ask again. */
   invalidate(): void;
+  /**
+   * A 403 came back for `resource` in `namespace` ('' = cluster scope, undefined resource = any):
+   * drops the answers that could have said otherwise (that namespace's rules review, the
+   * resource's reviews), so a revoked binding shows at once instead of after the cache's life.
+   */
+  forget(scope: AccessScope): void;
   onInvalidate(fn: () => void): () => void;
+}
+
+export interface AccessScope {
+  group?: string;
+  resource?: string;
+  namespace: string;
 }
 
 const has = (list: string[] | undefined, v: string) => !!list && (list.includes('*') || list.includes(v));
@@ -68,9 +81,16 @@ interface Cached<T> {
   value: Promise<T>;
 }
 
-export function createAccessReviewer(deps: { client: K8sClient; ttlMs?: number; now?: () => number }): AccessReviewer {
+export function createAccessReviewer(deps: {
+  client: K8sClient;
+  ttlMs?: number;
+  /** Answers younger than this survive forget(): a 403 that keeps coming back cannot loop reviews. */
+  freshMs?: number;
+  now?: () => number;
+}): AccessReviewer {
   const { client } = deps;
   const ttl = deps.ttlMs ?? 30_000;
+  const fresh = deps.freshMs ?? 1000;
   const now = deps.now ?? Date.now;
   const rules = new Map<string, Cached<Rules | undefined>>();
   const reviews = new Map<string, Cached<Access>>();
@@ -83,6 +103,21 @@ export function createAccessReviewer(deps: { client: K8sClient; ttlMs?: number; 
     const value = load();
     map.set(key, { at: now(), value });
     return value;
+  }
+
+  const notify = () => {
+    for (const fn of [...listeners]) fn();
+  };
+
+  /** Deletes the entries `match` picks that are older than `fresh`; true when any went. */
+  function drop<T>(map: Map<string, Cached<T>>, match: (key: string) => boolean): boolean {
+    let dropped = false;
+    for (const [key, c] of map)
+      if (match(key) && now() - c.at >= fresh) {
+        map.delete(key);
+        dropped = true;
+      }
+    return dropped;
   }
 
   const rulesFor = (namespace: string) =>
@@ -148,7 +183,19 @@ export function createAccessReviewer(deps: { client: K8sClient; ttlMs?: number; 
       rules.clear();
       reviews.clear();
       settled.clear();
-      for (const fn of [...listeners]) fn();
+      notify();
+    },
+    forget(scope) {
+      // Cluster scope: a ClusterRoleBinding may have gone, which every namespace's rules include.
+      const rulesGone = drop(rules, (ns) => !scope.namespace || ns === scope.namespace);
+      const reviewsGone = drop(reviews, (key) => {
+        const [, group, resource, , namespace] = key.split('|');
+        if (scope.resource !== undefined && (resource !== scope.resource || (scope.group !== undefined && group !== scope.group)))
+          return false;
+        return !scope.namespace || namespace === scope.namespace || namespace === '';
+      });
+      // The settled answers stay until the new ones replace them (no flash of enabled buttons).
+      if (rulesGone || reviewsGone) notify();
     },
     onInvalidate(fn) {
       listeners.add(fn);
@@ -166,4 +213,15 @@ export function accessQuery(
   subresource?: string,
 ): AccessQuery {
   return { verb, group: r.group, resource: r.name, namespace: r.namespaced === false ? '' : namespace, name, subresource };
+}
+
+/**
+ * A 403 from the API: the answers about what it refused are stale (a binding was deleted).
+ * The reviews' own 403s are skipped: those say the reviews are not allowed, not what is.
+ */
+export function forgetOnForbidden(reviewer: AccessReviewer | undefined, err: K8sError, path: string): void {
+  if (!reviewer || path.startsWith('/apis/authorization.k8s.io/')) return;
+  const f = parseForbidden(err.message);
+  // Unworded (not RBAC's message): forget everything, cluster scope.
+  reviewer.forget(f ? { group: f.group, resource: f.resource.split('/')[0], namespace: f.namespace } : { namespace: '' });
 }

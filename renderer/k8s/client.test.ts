@@ -51,3 +51,18 @@ test('a send that fails without an answer (ERR_NETWORK_CHANGED) is repeated; a l
   });
   await assert.rejects(dead.getJson('/api'), (e: K8sError) => e.reason === 'Unreachable');
 });
+
+test('every 403 is told to onForbidden (with the path) before the caller sees it; other errors are not', async () => {
+  const told: Array<{ code: number; path: string }> = [];
+  const c = createK8sClient({
+    profile: 'p',
+    fetch: async (url) =>
+      new Response(JSON.stringify({ kind: 'Status', code: url.includes('secrets') ? 403 : 404, message: 'no' }), {
+        status: url.includes('secrets') ? 403 : 404,
+      }),
+    onForbidden: (err, path) => told.push({ code: err.code, path }),
+  });
+  await assert.rejects(c.getJson('/api/v1/namespaces/a/secrets'), (e: K8sError) => e.code === 403);
+  await assert.rejects(c.open('/api/v1/namespaces/a/pods'), (e: K8sError) => e.code === 404);
+  assert.deepEqual(told, [{ code: 403, path: '/api/v1/namespaces/a/secrets' }]);
+});

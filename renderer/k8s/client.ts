@@ -1,6 +1,6 @@
 // Talks to one cluster through the host's proxy (/k8s/<profile>/...), as any Kubernetes
 // client would; the host attaches the credentials.
-import { errorFromResponse, networkError } from './errors';
+import { errorFromResponse, networkError, type K8sError } from './errors';
 
 export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -64,7 +64,14 @@ export async function fetchRetrying(fetch: FetchFn, url: string, init: RequestIn
   }
 }
 
-export function createK8sClient(deps: { profile: string; fetch: FetchFn; origin?: string; retryDelays?: number[] }): K8sClient {
+export function createK8sClient(deps: {
+  profile: string;
+  fetch: FetchFn;
+  origin?: string;
+  retryDelays?: number[];
+  /** Told of every 403 (the access answers it contradicts are dropped), before the caller sees it. */
+  onForbidden?: (err: K8sError, path: string) => void;
+}): K8sClient {
   const base = `${deps.origin ?? ''}/k8s/${encodeURIComponent(deps.profile)}`;
   const url = (path: string, query?: Record<string, string | undefined>) => base + path + queryString(query);
 
@@ -87,7 +94,11 @@ export function createK8sClient(deps: { profile: string; fetch: FetchFn; origin?
       if ((e as Error)?.name === 'AbortError') throw e;
       throw networkError(e);
     }
-    if (!res.ok) throw errorFromResponse(res.status, await readBody(res), opts.what);
+    if (!res.ok) {
+      const err = errorFromResponse(res.status, await readBody(res), opts.what);
+      if (err.code === 403) deps.onForbidden?.(err, path);
+      throw err;
+    }
     return res;
   }
 

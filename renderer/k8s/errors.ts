@@ -41,17 +41,27 @@ function hintFor(code: number, reason: string, what: string, message = ''): stri
   return '';
 }
 
+const forbiddenPattern =
+  /User "([^"]*)" cannot (\S+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]*)"| at the cluster scope)?/;
+
+/** Who was refused what, from upstream's Forbidden wording; resource keeps its "/subresource". */
+export function parseForbidden(
+  message: string,
+): { user: string; verb: string; resource: string; group: string; namespace: string } | undefined {
+  const m = forbiddenPattern.exec(message);
+  if (!m) return undefined;
+  const [, user, verb, resource, group, namespace = ''] = m;
+  return { user, verb, resource, group, namespace };
+}
+
 /**
  * Upstream's Forbidden wording (User "u" cannot <verb> resource "<r>[/<sub>]" in API group "<g>"
  * in the namespace "<ns>" | at the cluster scope) said as what the user lacks, or undefined.
  */
 export function forbiddenWords(message: string): string | undefined {
-  const m =
-    /User "([^"]*)" cannot (\S+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]*)"| at the cluster scope)?/.exec(
-      message,
-    );
-  if (!m) return undefined;
-  const [, user, verb, resource, group, ns] = m;
+  const f = parseForbidden(message);
+  if (!f) return undefined;
+  const { user, verb, resource, group, namespace: ns } = f;
   return `You (${user}) lack ${verb} on ${resource}${group ? ` (${group})` : ''} ${ns ? `in namespace ${ns}` : 'cluster-wide'} (RBAC)`;
 }
 

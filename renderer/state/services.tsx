@@ -5,8 +5,9 @@ import { useStore } from 'zustand';
 import { createHostClient, type HostClient } from '../host/host-client';
 import { fetchEventSource } from '../host/fetch-event-source';
 import { createHostSession, sessionFetch } from '../host/session';
-import { createAccessReviewer, type AccessReviewer } from '../k8s/access';
+import { createAccessReviewer, forgetOnForbidden, type AccessReviewer } from '../k8s/access';
 import { createK8sClient, type FetchFn, type K8sClient } from '../k8s/client';
+import type { K8sError } from '../k8s/errors';
 import { createMetricsSampler, type MetricsSampler } from '../k8s/metrics-sampler';
 import { createStreamSlots, type StreamSlots } from '../k8s/stream-slots';
 import { createAppStore, type AppState, type AppStore } from './app-store';
@@ -35,9 +36,13 @@ export function createServices(win: Window): Services {
   const session = createHostSession(win.sessionStorage);
   const fetch: FetchFn = sessionFetch((input, init) => win.fetch(input, init), session, win.location.origin);
   const clients = new Map<string, K8sClient>();
+  const reviewers = new Map<string, AccessReviewer>();
   const k8s = (profile: string) => {
     let c = clients.get(profile);
-    if (!c) clients.set(profile, (c = createK8sClient({ profile, fetch })));
+    if (!c) {
+      const onForbidden = (err: K8sError, path: string) => forgetOnForbidden(reviewers.get(profile), err, path);
+      clients.set(profile, (c = createK8sClient({ profile, fetch, onForbidden })));
+    }
     return c;
   };
   const samplers = new Map<string, MetricsSampler>();
@@ -46,7 +51,6 @@ export function createServices(win: Window): Services {
     if (!m) samplers.set(profile, (m = createMetricsSampler({ client: k8s(profile) })));
     return m;
   };
-  const reviewers = new Map<string, AccessReviewer>();
   const access = (profile: string) => {
     let a = reviewers.get(profile);
     if (!a) reviewers.set(profile, (a = createAccessReviewer({ client: k8s(profile) })));

@@ -56,10 +56,12 @@ test('every 403 is told to onForbidden (with the path) before the caller sees it
   const told: Array<{ code: number; path: string }> = [];
   const c = createK8sClient({
     profile: 'p',
-    fetch: async (url) =>
-      new Response(JSON.stringify({ kind: 'Status', code: url.includes('secrets') ? 403 : 404, message: 'no' }), {
-        status: url.includes('secrets') ? 403 : 404,
-      }),
+    fetch: (url) =>
+      Promise.resolve(
+        new Response(JSON.stringify({ kind: 'Status', code: url.includes('secrets') ? 403 : 404, message: 'no' }), {
+          status: url.includes('secrets') ? 403 : 404,
+        }),
+      ),
     onForbidden: (err, path) => told.push({ code: err.code, path }),
   });
   await assert.rejects(c.getJson('/api/v1/namespaces/a/secrets'), (e: K8sError) => e.code === 403);

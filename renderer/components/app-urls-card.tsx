@@ -19,12 +19,21 @@ interface Exposed {
 const list = (client: K8sClient, r: ApiResource, ns: string, signal: AbortSignal) =>
   client.getJson<{ items: KubeObject[] }>(resourcePath(r, ns), { signal, query: { limit: '500' } }).then((l) => l.items ?? []);
 
-async function loadExposed(client: K8sClient, ns: string, gatewayApi: boolean, ports: IngressPorts | undefined, signal: AbortSignal) {
+/** What the identity may list (true) or not (false); unknown (undefined) is not read yet. */
+interface Reads {
+  gatewayApi: boolean;
+  ingresses?: boolean;
+  httproutes?: boolean;
+  gateways?: boolean;
+}
+
+async function loadExposed(client: K8sClient, ns: string, reads: Reads, ports: IngressPorts | undefined, signal: AbortSignal) {
+  const none = Promise.resolve([] as KubeObject[]);
   const [ingresses, routes, gateways] = await Promise.all([
-    list(client, routingKinds.ingresses, ns, signal),
-    gatewayApi ? list(client, routingKinds.httproutes, ns, signal) : Promise.resolve([]),
+    reads.ingresses ? list(client, routingKinds.ingresses, ns, signal) : none,
+    reads.gatewayApi && reads.httproutes ? list(client, routingKinds.httproutes, ns, signal) : none,
     // Parents may sit in other namespaces: all Gateways, keyed namespace/name.
-    gatewayApi ? list(client, routingKinds.gateways, '', signal) : Promise.resolve([]),
+    reads.gatewayApi && reads.httproutes && reads.gateways ? list(client, routingKinds.gateways, '', signal) : none,
   ]);
   const byKey = new Map(gateways.map((g) => [`${g.metadata.namespace}/${g.metadata.name}`, g]));
   const out: Exposed[] = [
@@ -36,18 +45,15 @@ async function loadExposed(client: K8sClient, ns: string, gatewayApi: boolean, p
   return out.filter((e) => e.urls.length);
 }
 
-export function AppUrlsCard() {
+export function AppUrlsCard(reads: Reads) {
   const client = useK8s();
   const namespace = useApp((s) => s.namespace);
   const { store } = useServices();
-  const gatewayApi = useApp(
-    (s) =>
-      !!s.profile && !!s.discovery[s.profile]?.resources.some((r) => r.group === routingKinds.httproutes.group && r.name === 'httproutes'),
-  );
   const ports = useIngressPorts();
+  const known = reads.ingresses !== undefined && (!reads.gatewayApi || (reads.httproutes !== undefined && reads.gateways !== undefined));
   const exposed = usePolled(
-    (signal) => (client ? loadExposed(client, namespace, gatewayApi, ports, signal) : Promise.resolve([])),
-    [client, namespace, gatewayApi, ports?.http, ports?.https],
+    (signal) => (client && known ? loadExposed(client, namespace, reads, ports, signal) : Promise.resolve(undefined)),
+    [client, namespace, known, reads.gatewayApi, reads.ingresses, reads.httproutes, reads.gateways, ports?.http, ports?.https],
   );
   const open = (e: Exposed) => {
     const s = store.getState();

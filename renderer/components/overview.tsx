@@ -7,14 +7,16 @@ import { countByPhase, podPhases, type PodPhase } from '../k8s/pod-buckets';
 import { nodesList } from '../k8s/metrics-sampler';
 import { formatBytes, formatCpu } from '../k8s/quantity';
 import { parseQuantity } from '../../engine/apimachinery/quantity';
-import { resourcePath, wellKnown } from '../k8s/resources';
+import { resourcePath, routingKinds, wellKnown } from '../k8s/resources';
 import type { KubeObject, RawTable } from '../k8s/types';
 import { useApp, useK8s } from '../state/services';
+import { useAccessList } from '../state/use-access';
 import { useLiveTable } from '../state/use-live-table';
 import { useMetrics } from '../state/use-metrics';
 import { useNow } from '../state/use-now';
 import { usePolled } from '../state/use-polled';
 import { AppUrlsCard } from './app-urls-card';
+import { overviewAccess, overviewReads } from './overview-reads';
 import { ErrorBox } from './error-box';
 import { Sparkline } from './sparkline';
 
@@ -75,17 +77,29 @@ export function Overview() {
   const namespace = useApp((s) => s.namespace);
   const showList = useApp((s) => s.showList);
   const select = useApp((s) => s.select);
-  const nodes = useLiveTable(client, resourcePath(wellKnown.nodes), { includeObject: 'Object' });
-  const counts = usePolled((signal) => countPods(client!, namespace, signal), [client, namespace]);
+  const gatewayApi = useApp(
+    (s) =>
+      !!s.profile && !!s.discovery[s.profile]?.resources.some((r) => r.group === routingKinds.httproutes.group && r.name === 'httproutes'),
+  );
+  // Each part is read once the identity is known to may list it; refused parts are named once below.
+  const reads = overviewReads(namespace, gatewayApi);
+  const { may, refused } = overviewAccess(reads, useAccessList(reads.map((r) => r.query)));
+  const nodes = useLiveTable(client, may.nodes ? resourcePath(wellKnown.nodes) : undefined, { includeObject: 'Object' });
+  const counts = usePolled(
+    (signal) => (may.pods ? countPods(client!, namespace, signal) : Promise.resolve(undefined)),
+    [client, namespace, may.pods],
+  );
   const warnings = usePolled(
     (signal) =>
-      client!.getJson<{ items: KubeObject[] }>(resourcePath(wellKnown.events, namespace), {
-        signal,
-        query: { fieldSelector: 'type=Warning', limit: '500' },
-      }),
-    [client, namespace],
+      may.events
+        ? client!.getJson<{ items: KubeObject[] }>(resourcePath(wellKnown.events, namespace), {
+            signal,
+            query: { fieldSelector: 'type=Warning', limit: '500' },
+          })
+        : Promise.resolve(undefined),
+    [client, namespace, may.events],
   );
-  const metrics = useMetrics(nodesList);
+  const metrics = useMetrics(may.nodes ? nodesList : undefined);
   const now = useNow(5000);
   const nodeObjs = nodes.set.rows.map((r) => r.object).filter((o): o is KubeObject => !!o);
   const sum = (key: string) => nodeObjs.reduce((a, n) => a + (parseQuantity(n.status?.allocatable?.[key]) || 0), 0);
@@ -101,21 +115,26 @@ export function Overview() {
   return (
     <div className="page" data-testid="overview">
       <h1>Overview</h1>
+      {refused.length > 0 && (
+        <div className="notice small" data-testid="overview-refused" role="note">
+          Not shown, as this identity may not read it: {refused.join('; ')}.
+        </div>
+      )}
       {nodes.error && <ErrorBox error={nodes.error} title="Cannot read the cluster" />}
       <div className="tiles">
         <div className="tile">
           <div className="muted small">Nodes ready</div>
           <div className="n" data-testid="nodes-ready">
-            {nodeObjs.filter(isReady).length}/{nodeObjs.length}
+            {may.nodes === false ? '—' : `${nodeObjs.filter(isReady).length}/${nodeObjs.length}`}
           </div>
         </div>
         <div className="tile">
           <div className="muted small">CPU allocatable</div>
-          <div className="n">{formatCpu(sum('cpu'))}</div>
+          <div className="n">{may.nodes === false ? '—' : formatCpu(sum('cpu'))}</div>
         </div>
         <div className="tile">
           <div className="muted small">Memory allocatable</div>
-          <div className="n">{formatBytes(sum('memory'))}</div>
+          <div className="n">{may.nodes === false ? '—' : formatBytes(sum('memory'))}</div>
         </div>
         <div className="tile">
           <div className="muted small">Pods capacity</div>
@@ -134,12 +153,12 @@ export function Overview() {
             onClick={() => showList(wellKnown.pods)}
           >
             <div className={`small tone-${phaseTone[p]}`}>{p}</div>
-            <div className="n">{counts.data ? counts.data.phases[p] : '…'}</div>
+            <div className="n">{counts.data ? counts.data.phases[p] : may.pods === false ? '—' : '…'}</div>
           </button>
         ))}
       </div>
       <h3>Nodes</h3>
-      <table className="mini">
+      <table className="mini" hidden={may.nodes === false}>
         <thead>
           <tr>
             <th>Name</th>
@@ -219,10 +238,12 @@ export function Overview() {
           Usage is shown when the cluster serves metrics.k8s.io.
         </div>
       ) : null}
-      <AppUrlsCard />
-      <h3>Recent warnings</h3>
+      {may.ingresses !== false || may.httproutes ? (
+        <AppUrlsCard gatewayApi={gatewayApi} ingresses={may.ingresses} httproutes={may.httproutes} gateways={may.gateways} />
+      ) : null}
+      {may.events !== false && <h3>Recent warnings</h3>}
       {warnings.error ? <div className="small tone-bad">{errorText(warnings.error)}</div> : null}
-      {!recent.length ? (
+      {may.events === false ? null : !recent.length ? (
         <div className="muted small">{warnings.data ? 'No warnings.' : 'Loading…'}</div>
       ) : (
         <table className="mini" data-testid="warnings">

@@ -5,8 +5,10 @@ import { useMemo, useState } from 'react';
 import type { LocalCluster, ProfileSummary } from '../../electron/host/protocol';
 import { navLabel, navSections, resourceId } from '../k8s/resources';
 import type { ApiResource } from '../k8s/types';
+import { accessQuery } from '../k8s/access';
 import { localProfile } from '../state/app-store';
 import { useApp } from '../state/services';
+import { useAccess } from '../state/use-access';
 import { ClusterMenu } from './cluster-menu';
 import { MapNav } from './map/map-nav';
 import { ImportDialog } from './profiles/import-dialog';
@@ -54,13 +56,22 @@ export function clusterEntries(clusters: Record<string, LocalCluster>, profiles:
 function NavItem({ r, testId }: { r: ApiResource; testId: string }) {
   const view = useApp((s) => s.view);
   const showList = useApp((s) => s.showList);
+  const namespace = useApp((s) => s.namespace);
+  // Kinds that cannot be listed at all (reviews, token requests) are not an RBAC question.
+  const listable = !r.verbs.length || r.verbs.includes('list');
+  const access = useAccess(listable ? accessQuery(r, 'list', namespace) : undefined);
+  const denied = access && !access.allowed ? access.reason : undefined;
   const active = view.kind === 'list' && view.resource.name === r.name && view.resource.group === r.group;
+  // Refused: still focusable (aria-disabled, not disabled) so the reason can be read by hover or a screen reader.
   return (
     <button
-      className={`nav-item${active ? ' active' : ''}`}
+      className={`nav-item${active ? ' active' : ''}${denied ? ' denied' : ''}`}
       data-testid={testId}
-      onClick={() => showList(r)}
-      title={`${r.kind} (${r.group || 'core'}/${r.version})`}
+      aria-disabled={denied ? true : undefined}
+      aria-description={denied}
+      data-rbac-denied={denied}
+      onClick={() => !denied && showList(r)}
+      title={denied ?? `${r.kind} (${r.group || 'core'}/${r.version})`}
     >
       {navLabel(r)}
     </button>

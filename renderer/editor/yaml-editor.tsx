@@ -2,7 +2,7 @@
 // (strict dry-run) errors, diff against the live object, dry run, apply, and 409 conflicts
 // resolved by reloading and diffing without losing the user's text; server-side apply as "skiff",
 // its field conflicts listed with a Force option.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { K8sError, errorText } from '../k8s/errors';
 import { navSections, resourcePath } from '../k8s/resources';
 import type { KubeObject } from '../k8s/types';
@@ -17,6 +17,8 @@ import { conflictDiagnostics, conflictSummary, fieldConflicts, type FieldConflic
 import { ConflictTable } from './conflict-table';
 import { defaultTemplate, skeletonFor, templateFor, templateKinds, type TemplateKind } from './templates';
 import { parseManifest, serverDiagnostics, type EditorDiagnostic } from './yaml-errors';
+import { createTarget, editorAccessQueries } from './editor-access';
+import { guard, useAccessList } from '../state/use-access';
 
 type Choice = TemplateKind | 'skeleton';
 const fallbackResources = navSections.flatMap((s) => s.items);
@@ -79,6 +81,13 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
   /** The text the last Apply was made with: a check of that same text must not hide the Apply's answer. */
   const actionText = useRef<string | undefined>(undefined);
   const dirty = text !== saved;
+  // RBAC: Apply and server-side apply are disabled with the reason when the identity may not.
+  const newTarget = useMemo(
+    () => (mode === 'create' ? createTarget(text, resources, defaultNs) : undefined),
+    [mode, text, resources, defaultNs],
+  );
+  const [applyAccess, ssaAccess] = useAccessList(editorAccessQueries(mode, mode === 'create' ? newTarget : target));
+  const refused = applyAccess && !applyAccess.allowed ? applyAccess.reason : undefined;
 
   // Existing object: load it once.
   useEffect(() => {
@@ -354,19 +363,28 @@ export function YamlEditor({ request }: { request: EditorRequest }) {
           Dry run
         </button>
         {ownership && (
-          <button data-testid="ssa-force" className="danger" onClick={() => void applySsa(true)} disabled={busy}>
+          <button data-testid="ssa-force" className="danger" onClick={() => void applySsa(true)} {...guard(ssaAccess, { disabled: busy })}>
             Force apply
           </button>
         )}
+        {refused && (
+          <span className="small muted" data-testid="editor-rbac" role="note">
+            Read-only: {refused}
+          </span>
+        )}
         <button
           data-testid="ssa-button"
-          title="Server-side apply as field manager “skiff”"
           onClick={() => void applySsa(false)}
-          disabled={busy || initial === undefined}
+          {...guard(ssaAccess, { disabled: busy || initial === undefined, title: 'Server-side apply as field manager “skiff”' })}
         >
           Server-side apply
         </button>
-        <button data-testid="apply-button" className="primary" onClick={apply} disabled={busy || initial === undefined}>
+        <button
+          data-testid="apply-button"
+          className="primary"
+          onClick={apply}
+          {...guard(applyAccess, { disabled: busy || initial === undefined })}
+        >
           {busy ? 'Applying…' : mode === 'create' ? 'Create' : 'Apply'}
         </button>
         <button data-testid="editor-close" className="ghost" aria-label="Close editor" onClick={close}>

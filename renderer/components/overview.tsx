@@ -157,7 +157,7 @@ export function Overview() {
           </button>
         ))}
       </div>
-      <h3>Nodes</h3>
+      <h3 hidden={may.nodes === false}>Nodes</h3>
       <table className="mini" hidden={may.nodes === false}>
         <thead>
           <tr>

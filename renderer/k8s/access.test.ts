@@ -104,7 +104,7 @@ test('a server without the review APIs leaves actions offered', async () => {
   assert.deepEqual(await a.check({ verb: 'patch', group: '', resource: 'nodes', namespace: '' }), { allowed: true });
 });
 
-test('a 403 drops the answers about what it refused (not younger ones), and listeners ask again', async () => {
+test('a 403 the answers said was allowed drops them (not younger ones), and listeners ask again', async () => {
   let rules = viewer;
   const { client, calls } = fakeClient((path, body) =>
     path.endsWith('selfsubjectrulesreviews')
@@ -122,19 +122,31 @@ test('a 403 drops the answers about what it refused (not younger ones), and list
   a.onInvalidate(() => told++);
   rules = []; // the binding is deleted
   const forbidden = (message: string) => new K8sError(message, 403, 'Forbidden', '');
-  const inTeam = forbidden('configmaps is forbidden: User "u" cannot list resource "configmaps" in API group "" in the namespace "team"');
+  const podsInTeam = forbidden('pods is forbidden: User "u" cannot watch resource "pods" in API group "" in the namespace "team"');
 
-  forgetOnForbidden(a, inTeam, '/api/v1/namespaces/team/configmaps');
+  forgetOnForbidden(a, podsInTeam, '/api/v1/namespaces/team/pods');
   assert.equal(told, 0, 'answers younger than freshMs stay: a repeating 403 cannot loop the reviews');
   t = 5000;
-  forgetOnForbidden(a, inTeam, '/api/v1/namespaces/team/configmaps');
+  const n0 = calls.length;
+  forgetOnForbidden(
+    a,
+    forbidden('pods is forbidden: User "u" cannot delete resource "pods" in API group "" in the namespace "team"'),
+    '/api/v1/namespaces/team/pods/p',
+  );
+  forgetOnForbidden(
+    a,
+    forbidden('secrets is forbidden: User "u" cannot list resource "secrets" in API group "" in the namespace "team"'),
+    '/api/v1/namespaces/team/secrets',
+  );
+  assert.equal(told, 0, 'a 403 the answers foresaw changes nothing');
+  forgetOnForbidden(a, podsInTeam, '/api/v1/namespaces/team/pods');
   assert.equal(told, 1);
   assert.deepEqual(a.peek(pods), { allowed: true }, 'the old answer shows until the new one replaces it');
   assert.deepEqual(await a.check(pods), { allowed: false, reason: 'You lack list on pods in namespace team (RBAC)' });
-  const n = calls.length;
+  assert.equal(calls.length, n0 + 1, 'one rules review again');
   assert.equal((await a.check({ ...pods, namespace: 'other' })).allowed, true, "another namespace's rules are kept");
   assert.equal((await a.check(nodes)).allowed, true, 'a cluster-scoped review of another resource is kept');
-  assert.equal(calls.length, n);
+  assert.equal(calls.length, n0 + 1);
 
   t = 10_000;
   forgetOnForbidden(
@@ -149,4 +161,6 @@ test('a 403 drops the answers about what it refused (not younger ones), and list
   t = 20_000;
   forgetOnForbidden(a, forbidden('no'), '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews');
   assert.equal(told, 2, "a review's own 403 changes nothing");
+  forgetOnForbidden(a, forbidden('denied by a webhook'), '/api/v1/namespaces/team/pods');
+  assert.equal(told, 3, 'a 403 not in RBAC wording: everything is asked again');
 });

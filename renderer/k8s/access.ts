@@ -37,18 +37,14 @@ export interface AccessReviewer {
   /** Forgets every answer (a 403 showed the cache was wrong); listeners ask again. */
   invalidate(): void;
   /**
-   * A 403 came back for `resource` in `namespace` ('' = cluster scope, undefined resource = any):
-   * drops the answers that could have said otherwise (that namespace's rules review, the
-   * resource's reviews), so a revoked binding shows at once instead of after the cache's life.
+   * A 403 came back for `refused` (undefined: not known what): when the cached answers said it
+   * was allowed, they are stale (a binding was deleted) and are dropped (that namespace's rules
+   * review, or every namespace's for cluster scope, and the resource's reviews), so the UI shows
+   * the change at once instead of after the cache's life. A 403 the answers already foresaw
+   * changes nothing, so a view that keeps meeting one does not keep asking again.
    */
-  forget(scope: AccessScope): void;
+  forget(refused: AccessQuery | undefined): void;
   onInvalidate(fn: () => void): () => void;
-}
-
-export interface AccessScope {
-  group?: string;
-  resource?: string;
-  namespace: string;
 }
 
 const has = (list: string[] | undefined, v: string) => !!list && (list.includes('*') || list.includes(v));
@@ -79,6 +75,8 @@ interface Rules {
 interface Cached<T> {
   at: number;
   value: Promise<T>;
+  /** The value once it settled (forget() reads it synchronously). */
+  resolved?: T;
 }
 
 export function createAccessReviewer(deps: {
@@ -100,9 +98,10 @@ export function createAccessReviewer(deps: {
   function cached<T>(map: Map<string, Cached<T>>, key: string, load: () => Promise<T>): Promise<T> {
     const c = map.get(key);
     if (c && now() - c.at < ttl) return c.value;
-    const value = load();
-    map.set(key, { at: now(), value });
-    return value;
+    const entry: Cached<T> = { at: now(), value: load() };
+    void entry.value.then((v) => (entry.resolved = v));
+    map.set(key, entry);
+    return entry.value;
   }
 
   const notify = () => {
@@ -118,6 +117,14 @@ export function createAccessReviewer(deps: {
         dropped = true;
       }
     return dropped;
+  }
+
+  /** Whether a cached answer said `q` (any object name) was allowed. */
+  function claimedAllowed(q: AccessQuery): boolean {
+    const r = q.namespace ? rules.get(q.namespace)?.resolved : undefined;
+    if (r?.rules.some((rule) => ruleAllows(rule, q))) return true;
+    const prefix = keyOf({ ...q, name: undefined }); // ends in the empty name: any name follows
+    return [...reviews].some(([key, c]) => key.startsWith(prefix) && !!c.resolved?.allowed);
   }
 
   const rulesFor = (namespace: string) =>
@@ -185,15 +192,16 @@ export function createAccessReviewer(deps: {
       settled.clear();
       notify();
     },
-    forget(scope) {
-      // Cluster scope: a ClusterRoleBinding may have gone, which every namespace's rules include.
-      const rulesGone = drop(rules, (ns) => !scope.namespace || ns === scope.namespace);
-      const reviewsGone = drop(reviews, (key) => {
+    forget(refused) {
+      if (refused && !claimedAllowed(refused)) return;
+      const same = (key: string) => {
         const [, group, resource, , namespace] = key.split('|');
-        if (scope.resource !== undefined && (resource !== scope.resource || (scope.group !== undefined && group !== scope.group)))
-          return false;
-        return !scope.namespace || namespace === scope.namespace || namespace === '';
-      });
+        if (refused && (resource !== refused.resource || group !== refused.group)) return false;
+        return !refused?.namespace || namespace === refused.namespace || namespace === '';
+      };
+      // Cluster scope: a ClusterRoleBinding may have gone, which every namespace's rules include.
+      const rulesGone = drop(rules, (ns) => !refused?.namespace || ns === refused.namespace);
+      const reviewsGone = drop(reviews, same);
       // The settled answers stay until the new ones replace them (no flash of enabled buttons).
       if (rulesGone || reviewsGone) notify();
     },
@@ -222,6 +230,7 @@ export function accessQuery(
 export function forgetOnForbidden(reviewer: AccessReviewer | undefined, err: K8sError, path: string): void {
   if (!reviewer || path.startsWith('/apis/authorization.k8s.io/')) return;
   const f = parseForbidden(err.message);
-  // Unworded (not RBAC's message): forget everything, cluster scope.
-  reviewer.forget(f ? { group: f.group, resource: f.resource.split('/')[0], namespace: f.namespace } : { namespace: '' });
+  if (!f) return reviewer.forget(undefined); // not RBAC's wording: anything may have changed
+  const [resource, subresource] = f.resource.split('/');
+  reviewer.forget({ verb: f.verb, group: f.group, resource, subresource, namespace: f.namespace });
 }

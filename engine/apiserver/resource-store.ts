@@ -39,6 +39,18 @@ export interface WriteOptions {
   fieldManager?: string;
   /** managedFields computed by a server-side apply, stored as they are. */
   appliedFields?: unknown[];
+  /**
+   * Admission sees this view of the object instead, as `subresource` (upstream's subresource
+   * storage with its own kind: <resource>/scale admits the Scale); `apply` writes a mutating
+   * plugin's changes of the view back into the object.
+   */
+  admitAs?: AdmittedView;
+}
+
+export interface AdmittedView {
+  subresource: string;
+  view(obj: KubeObject): KubeObject;
+  apply(obj: KubeObject, view: KubeObject): void;
 }
 
 export interface DeleteOptions {
@@ -211,7 +223,14 @@ export function createResources(deps: ResourceStoreDeps) {
         def.defaults?.(obj);
         def.prepareForUpdate?.(obj, old);
       }
-      await deps.admission?.admit(def, obj, old, Boolean(opts.dryRun), opts.request, opts.subresource);
+      const as = opts.admitAs;
+      const sub = as ? as.subresource : opts.subresource;
+      const seenOld = as ? as.view(old) : old;
+      if (as) {
+        const seen = as.view(obj);
+        await deps.admission?.admit(def, seen, seenOld, Boolean(opts.dryRun), opts.request, sub);
+        as.apply(obj, seen);
+      } else await deps.admission?.admit(def, obj, old, Boolean(opts.dryRun), opts.request, sub);
       deps.fields?.track(def, old, obj, { manager: opts.fieldManager, subresource: opts.subresource, sent, applied: opts.appliedFields });
       // Pod update rules forbid spec changes; ephemeral containers are the one allowed addition.
       validate(
@@ -221,7 +240,7 @@ export function createResources(deps: ResourceStoreDeps) {
           ? { ...old, spec: { ...old.spec, ephemeralContainers: obj.spec?.ephemeralContainers } }
           : old,
       );
-      await deps.admission?.admitValid?.(def, obj, old, Boolean(opts.dryRun), opts.request, opts.subresource);
+      await deps.admission?.admitValid?.(def, as ? as.view(obj) : obj, seenOld, Boolean(opts.dryRun), opts.request, sub);
       if (old.metadata.deletionTimestamp && readyToDelete(def, obj)) {
         if (opts.dryRun) return obj;
         try {

@@ -78,8 +78,10 @@ test('Deny refuses a Deployment with replicas > 5; Warn admits it with a warning
     /The deployments "big" is invalid: : ValidatingAdmissionPolicy 'replica-limit\.skiff\.test' with binding 'deny' denied request: failed expression: object\.spec\.replicas <= 5/,
   );
   assert.equal((await kubectl(['create', '-f', '-'], deployment('small', 'deny', 5))).code, 0);
-  // Updates are checked too.
-  const scaled = await kubectl(['scale', 'deployment', 'small', '-n', 'deny', '--replicas=9']);
+  // Updates are checked too. (Not `kubectl scale`: upstream matches a deployments rule to the
+  // Deployment only; deployments/scale admits a Scale, see the scale test below.)
+  const scaled = await kubectl(['patch', 'deployment', 'small', '-n', 'deny', '-p', '{"spec":{"replicas":9}}']);
+  assert.notEqual(scaled.code, 0);
   assert.equal((await kubectl(['get', 'deployment', 'small', '-n', 'deny', '-o', 'jsonpath={.spec.replicas}'])).stdout, '5', scaled.stderr);
 
   const warned = await kubectl(['create', '-f', '-'], deployment('big', 'warn', 6));
@@ -155,4 +157,74 @@ test('a policy on CONNECT pods/exec refuses kubectl exec, seeing PodExecOptions'
   // Another command passes admission (and then meets the simulated node, which runs no processes).
   const other = await kubectl(['exec', '-n', 'noexec', 'target', '--', 'ls']);
   assert.doesNotMatch(other.stderr, /denied request/);
+});
+
+test('a policy on <resource>/scale sees the autoscaling/v1 Scale, for a Deployment and a custom resource', async () => {
+  assert.equal((await kubectl(['create', 'namespace', 'scaling'])).code, 0);
+  assert.equal((await kubectl(['label', 'namespace', 'scaling', 'env=scaling'])).code, 0);
+  const crd = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.skiff.test' },
+    spec: {
+      group: 'skiff.test',
+      scope: 'Namespaced',
+      names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          subresources: { status: {}, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' } },
+          schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+        },
+      ],
+    },
+  };
+  assert.equal((await kubectl(['create', '-f', '-'], JSON.stringify(crd))).code, 0);
+  assert.equal((await kubectl(['wait', '--for=condition=Established', 'crd/widgets.skiff.test', '--timeout=20s'])).code, 0);
+  const created = await kubectl(
+    ['create', '-f', '-'],
+    [
+      policy('scale-limit.skiff.test', 'object.spec.replicas <= 3', {
+        matchConstraints: {
+          resourceRules: [
+            {
+              apiGroups: ['apps', 'skiff.test'],
+              apiVersions: ['v1'],
+              operations: ['UPDATE'],
+              resources: ['deployments/scale', 'widgets/scale'],
+            },
+          ],
+        },
+        validations: [
+          {
+            expression: 'object.spec.replicas <= 3',
+            messageExpression:
+              "request.kind.group + '/' + request.kind.version + ' ' + request.kind.kind + ' ' + object.kind + ' on ' + request.resource.resource + '/' + request.subResource + ' ' + request.name + ' by ' + request.userInfo.username + ' old ' + string(oldObject.spec.replicas)",
+          },
+        ],
+      }),
+      binding('scaling', 'scale-limit.skiff.test', ['Deny']),
+      deployment('web', 'scaling', 1),
+      JSON.stringify({ apiVersion: 'skiff.test/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'scaling' }, spec: { replicas: 1 } }),
+    ].join('\n'),
+  );
+  assert.equal(created.code, 0, created.stderr);
+  for (const [what, resource] of [
+    ['deployment/web', 'deployments'],
+    ['widget/w', 'widgets'],
+  ]) {
+    const denied = await kubectl(['scale', what, '-n', 'scaling', '--replicas=5']);
+    assert.notEqual(denied.code, 0, `${what} scaled past the policy`);
+    assert.match(
+      denied.stderr,
+      new RegExp(`denied request: autoscaling/v1 Scale Scale on ${resource}/scale ${what.split('/')[1]} by \\S+ old 1`),
+    );
+    const ok = await kubectl(['scale', what, '-n', 'scaling', '--replicas=3']);
+    assert.equal(ok.code, 0, ok.stderr);
+  }
+  // The parent object was changed through the Scale; its own updates still match only the parent rule (none here).
+  assert.equal((await kubectl(['get', 'widget', 'w', '-n', 'scaling', '-o', 'jsonpath={.spec.replicas}'])).stdout, '3');
+  assert.equal((await kubectl(['patch', 'deployment', 'web', '-n', 'scaling', '-p', '{"spec":{"replicas":5}}'])).code, 0);
 });

@@ -87,7 +87,7 @@ export function toScale(def: KindDef, obj: KubeObject) {
 
 /** <resource>/scale: an autoscaling/v1 Scale over the paths the kind declares. */
 export const scaleSubresource: SubresourceHandler = {
-  async serve({ deps, def, ns, name, req, q, method }) {
+  async serve({ deps, def, ns, name, req, q, method, request }) {
     if (method === 'GET') return { status: 200, body: toScale(def, await deps.resources.get(def, ns, name)) };
     let scaleChange: (cur: any) => any;
     if (method === 'PUT') {
@@ -99,6 +99,23 @@ export const scaleSubresource: SubresourceHandler = {
     } else {
       throw errors.methodNotAllowed();
     }
+    const setReplicas = (obj: KubeObject, scale: KubeObject | undefined) => {
+      const replicas = (scale as { spec?: { replicas?: unknown } } | undefined)?.spec?.replicas;
+      if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
+        throw errors.invalid('Scale', 'autoscaling', name, [
+          {
+            field: 'spec.replicas',
+            reason: 'FieldValueInvalid',
+            message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+          },
+        ]);
+      }
+      setPath(obj, def.subresources.scale!.specReplicasPath, replicas);
+    };
+    // Admission sees the Scale (kind autoscaling/v1 Scale, resource the parent's, subresource
+    // "scale", the user's request), as upstream's scale storage does; a mutating webhook's
+    // change of spec.replicas is kept.
+    const admitAs = { subresource: 'scale', view: (o: KubeObject) => toScale(def, o), apply: setReplicas };
     const updated = await deps.resources.mutate(
       def,
       ns,
@@ -108,20 +125,10 @@ export const scaleSubresource: SubresourceHandler = {
         const next = scaleChange(structuredClone(current));
         const rv = next?.metadata?.resourceVersion;
         if (rv && rv !== current.metadata.resourceVersion) throw errors.conflict(def.group, def.plural, name);
-        const replicas = next?.spec?.replicas;
-        if (!Number.isInteger(replicas) || replicas < 0) {
-          throw errors.invalid('Scale', 'autoscaling', name, [
-            {
-              field: 'spec.replicas',
-              reason: 'FieldValueInvalid',
-              message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
-            },
-          ]);
-        }
-        setPath(cur, def.subresources.scale!.specReplicasPath, replicas);
+        setReplicas(cur, next);
         return cur;
       },
-      { dryRun: isDryRun(q) },
+      { dryRun: isDryRun(q), request, admitAs },
     );
     return { status: 200, body: toScale(def, updated) };
   },

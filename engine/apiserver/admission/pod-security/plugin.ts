@@ -114,10 +114,11 @@ export function createPodSecurityAdmission(deps: PodSecurityDeps): Admission & {
 
   return {
     name: 'PodSecurity',
-    async admit(def, obj, old, _dryRun, request) {
+    async admit(def, obj, old, _dryRun, request, subresource) {
       if (def.group === '' && def.plural === 'pods') return admitPod(obj, old, request);
       if (def.group === '' && def.plural === 'namespaces') return admitNamespace(obj, old, request);
-      if (hasPodTemplate(def)) return admitTemplate(def, obj, request);
+      // A workload's subresources (scale, status) carry no pod template: nothing to warn about.
+      if (hasPodTemplate(def) && !subresource) return admitTemplate(def, obj, request);
     },
   };
 }

@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { buildReview, reviewVersion, verifyReview } from './admission-review';
 
 import { podKind as podDef } from '../../../kinds/defs/kinds-core-pod';
+import { deploymentKind } from '../../../kinds/defs/kinds-apps';
+import { attributesOf } from './types';
+import { toScale } from '../../subresources/subresources-common';
 
 interface SentReview {
   apiVersion: string;
@@ -78,4 +81,33 @@ test('malformed answers are refused with upstream wording', () => {
     () => verifyReview('u1', 'v1', true, ok({ allowed: true, patchType: 'Merge', patch: b64({}) })),
     /invalid response.patchType of "Merge"/,
   );
+});
+
+test("deployments/scale: the review's kind is autoscaling/v1 Scale, its resource the Deployment's, its objects Scales", () => {
+  const dep = (replicas: number) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'ns', resourceVersion: '7' },
+    spec: { replicas, selector: { matchLabels: { app: 'web' } } },
+    status: { replicas: 1 },
+  });
+  const a = attributesOf(
+    deploymentKind,
+    toScale(deploymentKind, dep(5)),
+    toScale(deploymentKind, dep(1)),
+    'UPDATE',
+    false,
+    undefined,
+    'scale',
+  );
+  const r = buildReview('u1', 'v1', a) as SentReview;
+  assert.deepEqual(r.request.kind, { group: 'autoscaling', version: 'v1', kind: 'Scale' });
+  assert.deepEqual(r.request.requestKind, { group: 'autoscaling', version: 'v1', kind: 'Scale' });
+  assert.deepEqual(r.request.resource, { group: 'apps', version: 'v1', resource: 'deployments' });
+  assert.equal(r.request.subResource, 'scale');
+  const object = r.request.object as { apiVersion: string; kind: string; spec: object; status: object };
+  assert.equal(`${object.apiVersion} ${object.kind}`, 'autoscaling/v1 Scale');
+  assert.deepEqual(object.spec, { replicas: 5 });
+  assert.deepEqual((r.request.oldObject as { spec: object }).spec, { replicas: 1 });
+  assert.deepEqual(object.status, { replicas: 1, selector: 'app=web' });
 });

@@ -1,9 +1,8 @@
 // AdmissionReview request and response (admission.k8s.io/v1, or v1beta1 for webhooks that only
 // list it), checked as upstream's VerifyAdmissionResponse does: same uid, the right kind,
 // patches only from mutating webhooks and only as JSONPatch.
-import type { AdmissionAttributes, Webhook } from './types';
+import { kindOf, type AdmissionAttributes, type Webhook } from './types';
 import { apiVersionOf } from '../../../kinds/defs/registry';
-import { connectKind } from '../connect-options';
 
 export interface AdmissionResult {
   allowed: boolean;
@@ -30,7 +29,7 @@ export function buildReview(uid: string, version: string, a: AdmissionAttributes
   const { def } = a;
   // Webhooks decode by apiVersion/kind; in-process writers may leave them out.
   const typed = (o: AdmissionAttributes['object']) => o && { apiVersion: apiVersionOf(def), kind: def.kind, ...o };
-  const kind = (a.operation === 'CONNECT' && connectKind(a.object)) || { group: def.group, version: def.version, kind: def.kind };
+  const kind = kindOf(a);
   const resource = { group: def.group, version: def.version, resource: def.plural };
   const optionsKind = OPTIONS_KIND[a.operation];
   return {

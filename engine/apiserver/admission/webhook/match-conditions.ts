@@ -4,15 +4,14 @@
 // and so is `authorizer` (cel-authorizer.ts), as upstream offers it to matchConditions.
 import { compileCel, fromJson, type CelProgram, type CelValue } from '../../../apimachinery/cel/cel';
 import { POLICY_VARIABLES } from '../../../kinds/defs/kinds-admission-policy';
-import type { AdmissionAttributes, Webhook } from './types';
-import { connectKind } from '../connect-options';
+import { kindOf, type AdmissionAttributes, type Webhook } from './types';
 
 const compiled = new WeakMap<object, { name: string; program: CelProgram }[]>();
 
 /** The `request` variable as kube-apiserver builds it for CEL. */
 export function requestVariable(a: AdmissionAttributes): Record<string, unknown> {
   return {
-    kind: (a.operation === 'CONNECT' && connectKind(a.object)) || { group: a.def.group, version: a.def.version, kind: a.def.kind },
+    kind: kindOf(a),
     resource: { group: a.def.group, version: a.def.version, resource: a.def.plural },
     subResource: a.subresource,
     name: a.name,

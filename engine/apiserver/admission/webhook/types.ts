@@ -4,6 +4,7 @@ import type { KindDef, KubeObject } from '../../../kinds/types';
 import type { UserInfo } from '../../../apimachinery/user-info';
 import type { AdmissionRequest } from '../admission-request';
 import type { Webhook } from '../../../kinds/defs/kinds-admissionregistration';
+import { connectKind } from '../connect-options';
 
 export type { ServiceReference, Webhook, WebhookClientConfig, WebhookRule } from '../../../kinds/defs/kinds-admissionregistration';
 
@@ -19,6 +20,12 @@ export interface WebhookEntry {
 export interface AdmissionAttributes {
   operation: Operation;
   def: KindDef;
+  /**
+   * The kind of the object admitted: the def's, except where upstream's subresource storage has
+   * its own (a CONNECT's options kind; autoscaling/v1 Scale for <resource>/scale, built-in or custom).
+   * Read it with kindOf (absent: the def's).
+   */
+  kind?: { group: string; version: string; kind: string };
   /** '' for the main resource. */
   subresource: string;
   namespace?: string;
@@ -30,6 +37,11 @@ export interface AdmissionAttributes {
   /** Absent for writes through the in-process client (controllers, kubelets). */
   user?: UserInfo;
 }
+
+export const kindOf = (a: AdmissionAttributes) => a.kind ?? { group: a.def.group, version: a.def.version, kind: a.def.kind };
+
+/** What every scale subresource admits (upstream's scale storage: autoscaling/v1 for apps/v1 and custom resources). */
+export const SCALE_KIND = { group: 'autoscaling', version: 'v1', kind: 'Scale' };
 
 /** The attributes of a request on `obj` (absent for DELETE) replacing `old`; `named` gives the
  *  namespace and name (a CONNECT's target, whose object is its options). */
@@ -43,9 +55,13 @@ export function attributesOf(
   subresource = '',
   named: KubeObject | undefined = obj ?? old,
 ): AdmissionAttributes {
+  const kind =
+    (operation === 'CONNECT' && connectKind(obj)) ||
+    (subresource === 'scale' ? SCALE_KIND : { group: def.group, version: def.version, kind: def.kind });
   return {
     operation,
     def,
+    kind,
     subresource,
     namespace: def.namespaced ? named?.metadata?.namespace : undefined,
     name: named?.metadata?.name ?? '',

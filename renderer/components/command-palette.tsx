@@ -2,25 +2,25 @@
 // typed into, any object of any kind in the namespace (object-index.ts); actions on the
 // selected object (logs, shell, YAML, delete); switch profile (cluster) or namespace.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { fuzzyFilter } from '../k8s/fuzzy';
 import { loadObjectIndex, searchableKinds, type IndexedObject } from '../k8s/object-index';
 import { navLabel, navSections, resourceId, resourcePath, wellKnown } from '../k8s/resources';
+import type { Row } from '../k8s/table-model';
 import type { ApiResource } from '../k8s/types';
 import { useApp, useServices } from '../state/services';
 import { useLiveTable } from '../state/use-live-table';
 import { useAccessList } from '../state/use-access';
 import { actionAccess, actionsFor, runObjectAction, type ObjectAction } from './object-actions';
+import { cachedKey, itemText, searchSources, type PaletteItem as Item, type SearchSource } from './palette-search';
 import { useFocusTrap } from './use-focus-trap';
 
 const actionLabel: Record<ObjectAction, string> = { logs: 'Logs of', shell: 'Shell in', edit: 'Edit YAML of', delete: 'Delete' };
 
-interface Item {
-  id: string;
-  label: string;
+/** An object of any kind, with what it is searched by (computed once, when its kind arrives). */
+interface Indexed {
+  o: IndexedObject;
+  kindId: string;
   hint: string;
-  /** Why it cannot be run (RBAC): shown, not run. */
-  denied?: string;
-  run(): void;
+  key: string;
 }
 
 export function CommandPalette() {
@@ -43,7 +43,7 @@ function PaletteBody({ close }: { close(): void }) {
     includeObject: 'Metadata',
   });
   const namespace = useApp((s) => s.namespace);
-  const [index, setIndex] = useState<IndexedObject[]>([]);
+  const [index, setIndex] = useState<Indexed[]>([]);
   // Every kind's names, read once per opening (a few lists at a time, shown as they come).
   useEffect(() => {
     if (!profile) return;
@@ -52,7 +52,13 @@ function PaletteBody({ close }: { close(): void }) {
     for (const r of [...navSections.flatMap((s) => s.items), ...(discovered ?? [])]) kinds.set(resourceId(r), r);
     void loadObjectIndex(services.k8s(profile), searchableKinds([...kinds.values()]), namespace, {
       signal: abort.signal,
-      onKind: (objs) => setIndex((cur) => cur.concat(objs)),
+      onKind: (objs) => {
+        const more = objs.map((o) => {
+          const hint = `${o.resource.kind}${o.namespace ? ` in ${o.namespace}` : ''}`;
+          return { o, kindId: resourceId(o.resource), hint, key: itemText(o.name, hint) };
+        });
+        setIndex((cur) => cur.concat(more));
+      },
     });
     return () => abort.abort();
   }, [profile, namespace, discovered === undefined]); // eslint-disable-line react-hooks/exhaustive-deps -- once per opening, again when discovery first answers
@@ -109,51 +115,49 @@ function PaletteBody({ close }: { close(): void }) {
           run: () => services.store.getState().setNamespace(row.name),
         });
     }
-    if (view.kind === 'list') {
-      for (const row of rows) {
-        out.push({
-          id: `obj:${row.key}`,
-          label: row.name,
-          hint: `${view.resource.kind}${row.namespace ? ` in ${row.namespace}` : ''}`,
-          run: () => select({ resource: view.resource, namespace: row.namespace, name: row.name }),
-        });
-      }
-    }
     return out;
-  }, [
-    profile,
-    discovered,
-    view,
-    rows,
-    showList,
-    showOverview,
-    select,
-    showStart,
-    selection,
-    profiles,
-    namespaces.set.rows,
-    services,
-    deniedKey,
-  ]);
-  // Objects of every kind, searched only once something is typed (the list on screen is already above).
-  const objects = useMemo<Item[]>(() => {
+  }, [profile, discovered, showList, showOverview, showStart, selection, profiles, namespaces.set.rows, services, deniedKey]);
+  const staticSource = useMemo<SearchSource<Item>>(() => {
+    const key = cachedKey((i: Item) => itemText(i.label, i.hint));
+    return { items, key, toItem: (i) => i };
+  }, [items]);
+  // The rows on screen: a row's text is cached by the row (a watch event replaces the row).
+  const rowSource = useMemo<SearchSource<Row>>(() => {
+    if (view.kind !== 'list') return { items: [], key: () => '', toItem: () => ({ id: '', label: '', hint: '', run() {} }) };
+    const hintOf = (row: Row) => `${view.resource.kind}${row.namespace ? ` in ${row.namespace}` : ''}`;
+    return {
+      items: rows,
+      key: cachedKey((row: Row) => itemText(row.name, hintOf(row))),
+      toItem: (row) => ({
+        id: `obj:${row.key}`,
+        label: row.name,
+        hint: hintOf(row),
+        run: () => select({ resource: view.resource, namespace: row.namespace, name: row.name }),
+      }),
+    };
+  }, [view, rows, select]);
+  // Objects of every kind, searched only once something is typed (the kind on screen is already in the rows).
+  const objectSource = useMemo<SearchSource<Indexed>>(() => {
     const onScreen = view.kind === 'list' ? resourceId(view.resource) : '';
-    return index
-      .filter((o) => resourceId(o.resource) !== onScreen)
-      .map((o) => ({
-        id: `any:${resourceId(o.resource)}:${o.namespace}/${o.name}`,
+    return {
+      items: index,
+      key: (x) => x.key,
+      skip: (x) => x.kindId === onScreen,
+      toItem: ({ o, kindId, hint }) => ({
+        id: `any:${kindId}:${o.namespace}/${o.name}`,
         label: o.name,
-        hint: `${o.resource.kind}${o.namespace ? ` in ${o.namespace}` : ''}`,
+        hint,
         run: () => {
           showList(o.resource);
           select({ resource: o.resource, namespace: o.namespace, name: o.name });
         },
-      }));
+      }),
+    };
   }, [index, view, showList, select]);
 
   const shown = useMemo(
-    () => fuzzyFilter(query.trim() ? items.concat(objects) : items, query, (i) => `${i.label} ${i.hint}`, 60),
-    [items, objects, query],
+    () => searchSources(query.trim() ? [staticSource, rowSource, objectSource] : [staticSource, rowSource], query, 60),
+    [staticSource, rowSource, objectSource, query],
   );
   useEffect(() => setActive(0), [query]);
   useEffect(() => {

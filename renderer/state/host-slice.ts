@@ -1,9 +1,18 @@
 // The store's host slice: what the app host knows (app info, local clusters, profiles,
 // kubeconfig sources, port-forwards) kept current from its events, and the cluster actions.
 // A cluster starting, stopping or going away moves the user (see settle and forget).
-import type { AppInfo, LocalCluster, PortForward, ProfileSource, ProfileSummary, StartClusterRequest } from '../../electron/host/protocol';
+import type {
+  AppInfo,
+  LocalCluster,
+  PortForward,
+  ProfileSource,
+  ProfileSummary,
+  StartClusterRequest,
+  Workspace,
+} from '../../electron/host/protocol';
 import { errorText } from '../k8s/errors';
 import type { SliceContext } from './slice-context';
+import { landingRoutes } from './workspace-slice';
 
 export interface HostSlice {
   app?: AppInfo;
@@ -113,22 +122,28 @@ export function createHostSlice({ set, get, deps }: SliceContext): HostSlice {
         (connected) => set({ hostConnected: connected }),
       );
       const saved = deps.workspace ? deps.workspace.load().catch(() => undefined) : Promise.resolve(undefined);
-      Promise.all([deps.host.app(), deps.host.clusters(), deps.host.profiles(), saved]).then(
-        ([app, clusters, profiles, ws]) => {
-          set((s) => ({
-            app,
-            profiles,
-            clusters: { ...Object.fromEntries(clusters.map((c) => [c.name, c])), ...s.clusters },
-            loaded: true,
-            hostError: undefined,
-          }));
-          // A link or the saved workspace decides where to land; else the usual choice.
-          const landed = get().restoreWorkspace(ws, deps.workspace?.route);
-          if (!landed) settle();
-          else if (get().profile) get().loadDiscovery(get().profile!);
-        },
-        (e) => set({ hostError: errorText(e), loaded: true }),
-      );
+      const listed = deps.host.clusters();
+      listed.catch(() => {}); // awaited below; not unhandled meanwhile
+      const land = (ws: Workspace | undefined) => {
+        set({ loaded: true, hostError: undefined });
+        // A link or the saved workspace decides where to land; else the usual choice.
+        const landed = get().restoreWorkspace(ws, deps.workspace?.route);
+        if (!landed) settle();
+        else if (get().profile) get().loadDiscovery(get().profile!);
+      };
+      Promise.all([deps.host.app(), deps.host.profiles(), saved])
+        .then(async ([app, profiles, ws]) => {
+          set({ app, profiles });
+          // The cluster list asks every local cluster whether it is ready (seconds when one is
+          // busy): a route to a profile already listed lands without waiting for it.
+          const first = landingRoutes(ws, deps.workspace?.route)[0];
+          const early = !!first?.profile && profiles.some((p) => p.name === first.profile);
+          if (early) land(ws);
+          const clusters = await listed;
+          set((s) => ({ clusters: { ...Object.fromEntries(clusters.map((c) => [c.name, c])), ...s.clusters } }));
+          if (!early) land(ws);
+        })
+        .catch((e) => set({ hostError: errorText(e), loaded: true }));
       return stop;
     },
 

@@ -10,10 +10,12 @@ import { startWorkspaceSync } from './workspace-sync';
 const listed = (s: AppState) => (s.view.kind === 'list' ? s.view.resource.name : undefined);
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
-function setup(ws: Workspace | undefined, url = '') {
+const localCluster = { name: 'local', profile: 'skiff-local', state: 'running', steps: [], progress: 1 };
+
+function setup(ws: Workspace | undefined, url = '', clusters: () => Promise<unknown[]> = () => Promise.resolve([localCluster])) {
   const host = {
     app: () => Promise.resolve({ version: '0', mode: 'web', dataDir: '/d', docker: { available: true }, defaultImage: 'img' }),
-    clusters: () => Promise.resolve([{ name: 'local', profile: 'skiff-local', state: 'running', steps: [], progress: 1 }]),
+    clusters,
     profiles: () => Promise.resolve([{ name: 'skiff-local', source: 'local', status: 'ready' }]),
     subscribe: () => () => {},
   } as unknown as HostClient;
@@ -68,6 +70,29 @@ void test('a saved workspace brings back the view, the selection, the dock (shel
   assert.equal(s.editor?.draft, 'kind: ConfigMap\n');
   assert.equal(s.editorDirty, true);
   assert.equal(s.workspaceReady, true);
+});
+
+void test('a route to a listed profile lands (view and dock) before the cluster list answers', async () => {
+  let answer!: (list: unknown[]) => void;
+  const store = setup(saved, '', () => new Promise((r) => (answer = r)));
+  await tick(5);
+  const s = store.getState();
+  assert.equal(s.loaded, true);
+  assert.equal(listed(s), 'pods');
+  assert.equal(s.dock.tabs.length, 2);
+  assert.deepEqual(s.clusters, {});
+  answer([localCluster]);
+  await tick(5);
+  assert.equal(store.getState().clusters.local?.state, 'running');
+  assert.equal(listed(store.getState()), 'pods', 'the cluster list does not move the view');
+  // Without a route to land on, the usual choice still waits for the clusters (a running one wins).
+  let later!: (list: unknown[]) => void;
+  const fresh = setup(undefined, '', () => new Promise((r) => (later = r)));
+  await tick(5);
+  assert.equal(fresh.getState().loaded, false);
+  later([localCluster]);
+  await tick(5);
+  assert.equal(fresh.getState().profile, 'skiff-local');
 });
 
 void test('the URL route wins over the saved one; a route to an unknown profile falls back to the usual choice', async () => {

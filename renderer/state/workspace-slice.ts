@@ -30,6 +30,12 @@ export function findResource(discovered: ApiResource[] | undefined, group: strin
   return discovered?.find(match) ?? builtIns.find(match);
 }
 
+/** Where a restore tries to land, in order: the link's route, then the saved one. */
+export function landingRoutes(ws: Workspace | undefined, urlRoute?: RouteLoc): RouteLoc[] {
+  // The start page is no place to come back to (a start in progress is followed by settle instead).
+  return [urlRoute, ws?.route ? parseRoute(ws.route) : undefined].filter((r): r is RouteLoc => !!r && r.view !== 'start');
+}
+
 const TAB_TYPES = new Set(['logs', 'shell', 'terminal']);
 
 /** Saved tabs the dock can show again; a pod shell comes back as a new session marked reconnected. */
@@ -80,9 +86,7 @@ export function createWorkspaceSlice(set: Set, get: () => AppState, knownProfile
       const tabs = restoredTabs(ws?.dock?.tabs ?? []);
       const active = tabs.some((t) => t.id === ws?.dock?.active) ? ws?.dock?.active : tabs[0]?.id;
       set({ dock: { tabs, active } });
-      // The start page is no place to come back to (a start in progress is followed by settle instead).
-      const where = [urlRoute, ws?.route ? parseRoute(ws.route) : undefined].filter((r) => r && r.view !== 'start');
-      const landed = where.some((r) => r && get().goto(r));
+      const landed = landingRoutes(ws, urlRoute).some((r) => get().goto(r));
       // After the route: navigating closes a clean editor.
       const e = ws?.editor;
       if (e && knownProfile(e.profile)) {

@@ -137,7 +137,7 @@ async function main() {
       .map((l) => l.toFixed(1))
       .join(' ')})`,
   );
-  const floor = only === 'e2e' ? undefined : await schedulerRun(NODES, REPLICAS);
+  const floor = only === 'e2e' ? undefined : await schedulerRun(NODES, REPLICAS, DEADLINE_MS);
   if (floor) out(`  floor: scheduler alone, ${REPLICAS} pending pods / ${NODES} nodes: ${floor.rate.toFixed(0)} pods/s bound`);
   if (only === 'floor') return;
   const r = await e2e();

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startControlPlane } from '../../engine/cluster/control-plane';
 import { R } from '../../engine/client/types';
 import type { KubeObject } from '../../engine/kinds/types';
@@ -50,7 +50,8 @@ function watchBound(kubeconfig: string, want: number, deadline: number) {
   const child = spawn(
     kubectlPath(),
     ['--kubeconfig', kubeconfig, 'get', 'pods', '-n', 'default', '-w', '-o', 'name', '--field-selector', 'spec.nodeName!='],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    // HOME: kubectl's discovery cache goes to the bench's temp dir, not the checkout.
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, HOME: dirname(kubeconfig) } },
   );
   const seen = new Set<string>();
   let firstAt = 0;
@@ -115,7 +116,7 @@ async function e2e() {
     const watch = watchBound(cp.kubeconfigPath, REPLICAS, DEADLINE_MS);
     await sleep(500); // the watch's initial (empty) list
     t = performance.now();
-    const created = await run(kubectlPath(), ['--kubeconfig', cp.kubeconfigPath, 'create', '-f', file]);
+    const created = await run(kubectlPath(), ['--kubeconfig', cp.kubeconfigPath, 'create', '-f', file], { env: { HOME: dir } });
     if (created.code !== 0) throw new Error(`kubectl create: ${created.stderr}`);
     const progress = setInterval(() => out(`    ${secs(performance.now() - t)}: ${watch.count()} bound`), 10_000);
     const seen = await watch.done;

@@ -15,6 +15,7 @@ import type { KubeClient, ResourceRef, PatchType } from '../client/types';
 import type { Attributes } from './authz/request-info';
 import { exactName, fieldRequirements } from './authz/request-info';
 import { collectingRequest } from './admission/admission-request';
+import { copyShared } from './shared-copy';
 
 const patchTypes: Record<PatchType, string> = {
   merge: 'application/merge-patch+json',
@@ -79,7 +80,7 @@ export function createInProcessClient(core: ApiCore, opts: InProcessClientOption
       const filter = buildFilter(deps, def, query({ labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector }));
       const r = await resources.list(def, nsOf(def, ns), { filter, limit: opts.limit, continueToken: opts.continue });
       // Listed objects are shared with the API server's cache: hand out copies.
-      const items = opts.metadataOnly ? r.items.map(metadataCopy) : structuredClone(r.items);
+      const items = r.items.map(opts.metadataOnly ? metadataCopy : copyShared);
       return { items, resourceVersion: r.resourceVersion, continue: r.continueToken };
     },
 
@@ -179,7 +180,7 @@ export function createInProcessClient(core: ApiCore, opts: InProcessClientOption
             filter,
             resourceVersion: opts.resourceVersion,
             allowBookmarks: opts.allowBookmarks,
-            encodeObject: opts.metadataOnly ? metadataCopy : (obj: KubeObject) => structuredClone(obj),
+            encodeObject: opts.metadataOnly ? metadataCopy : copyShared,
           },
           {
             event: (type, obj) => {
@@ -213,5 +214,5 @@ export function createInProcessClient(core: ApiCore, opts: InProcessClientOption
 
 /** What a metadata-only reader gets: its own copy of the metadata, not of (large) specs. */
 function metadataCopy(obj: KubeObject): KubeObject {
-  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: structuredClone(obj.metadata) };
+  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: copyShared(obj.metadata) };
 }

@@ -1,6 +1,6 @@
 // Events as `kubectl describe` shows them, aggregated: the same (object, type, reason, message)
 // bumps count and lastTimestamp of one Event instead of creating a new one each time.
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../kinds/types';
 import type { KubeClient } from './types';
 import { R, isStatus } from './types';
@@ -50,7 +50,9 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
         known.delete(key); // expired or deleted: record anew
       }
     }
-    const name = `${obj.metadata.name}.${randomBytes(8).toString('hex')}`;
+    // 16 hex digits from a random UUID: Node hands those out of a pooled buffer, where
+    // randomBytes reads the kernel once per call (a pod start records three or four events).
+    const name = `${obj.metadata.name}.${randomUUID().replace(/-/g, '').slice(0, 16)}`;
     await opts.client.create(R.events, namespace, {
       apiVersion: 'v1',
       kind: 'Event',

@@ -4,10 +4,8 @@
 //   floor: raw pods/binding calls/s through the same in-process client, no scheduling logic
 // Each run gets a fresh API core (SQLite) with nodes and pending pods created before the
 // scheduler starts; the clock runs from scheduler start until every pod is bound.
-import { startTestCore, type TestCluster } from '../../engine/apiserver/testing/test-cluster';
 import { R } from '../../engine/client/types';
-import { startScheduler } from '../../engine/scheduler/index';
-import { makeNode, makePod } from '../../engine/scheduler/testing/fixtures';
+import { pool, schedulerRun, setupPendingPods as setup } from './testing/scheduler-run';
 
 const out = (line: string) => console.log(line);
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -16,65 +14,6 @@ const BIG_NODES = Number(args.get('nodes') ?? 1000);
 /** --only=floor|small|big runs one part (for profiling). */
 const only = args.get('only');
 const part = (name: string) => !only || only === name;
-
-async function pool(n: number, concurrency: number, fn: (i: number) => Promise<unknown>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < n) await fn(next++);
-    }),
-  );
-}
-
-async function setup(nodes: number, pods: number): Promise<TestCluster> {
-  const tc = await startTestCore();
-  await pool(nodes, 32, async (i) => {
-    const node = makeNode(`node-${i}`, { cpu: '32', memory: '128Gi', pods: 110 });
-    const created = await tc.client.create(R.nodes, undefined, node);
-    await tc.client.update(R.nodes, undefined, { ...created, status: node.status }, { subresource: 'status' });
-  });
-  await pool(pods, 64, async (i) => {
-    const pod = makePod(`p-${i}`, { cpu: '100m', memory: '128Mi', labels: { app: `app-${i % 50}` } });
-    pod.metadata.uid = undefined;
-    await tc.client.create(R.pods, 'default', pod);
-  });
-  return tc;
-}
-
-async function schedulerRun(nodes: number, pods: number) {
-  const tc = await setup(nodes, pods);
-  const rss0 = process.memoryUsage().rss;
-  const t0 = performance.now();
-  const sched = await startScheduler({ client: tc.client });
-  const tSynced = performance.now();
-  while (sched.stats().bound < pods) {
-    if (performance.now() - t0 > 150_000) {
-      sched.stop();
-      await tc.close();
-      throw new Error(`only ${sched.stats().bound}/${pods} bound after 150 s`);
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  const t1 = performance.now();
-  const st = sched.stats();
-  sched.stop();
-  const items = (await tc.client.list(R.pods, 'default')).items;
-  const unbound = items.filter((p) => !p.spec.nodeName).length;
-  const perNode = new Map<string, number>();
-  for (const p of items) if (p.spec.nodeName) perNode.set(p.spec.nodeName, (perNode.get(p.spec.nodeName) ?? 0) + 1);
-  const counts = [...perNode.values()];
-  await tc.close();
-  return {
-    rate: pods / ((t1 - tSynced) / 1000),
-    total: (t1 - t0) / 1000,
-    sync: (tSynced - t0) / 1000,
-    unbound,
-    spread: `${Math.min(...counts)}–${Math.max(...counts)} pods/node`,
-    cycleUs: (st.cycleMs * 1000) / st.attempts,
-    decideUs: (st.decideMs * 1000) / st.attempts,
-    rssMb: Math.round((process.memoryUsage().rss - rss0) / 2 ** 20),
-  };
-}
 
 /** The floor: bind pending pods straight through pods/binding, round-robin, same concurrency. */
 async function bindingFloor(nodes: number, pods: number) {

@@ -2,31 +2,20 @@
 // the host (renderer build, host API, kube proxy) on 127.0.0.1 and prints the launch URL.
 // Clusters keep running when it exits. startApp() is the same thing for in-process tests.
 import { appendFileSync, mkdirSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultDataDir } from '../../engine/cluster/paths';
-import { createApiRoutes } from './http/api-routes';
-import { createAppInfo, type DockerProbe } from './app-info';
-import { createClusterManager, type ClusterManager } from './clusters/cluster-manager';
-import { createEventHub } from './http/event-hub';
-import { createKubeProxy } from './proxy/kube-proxy';
-import { createKubeTargets } from './proxy/kube-target';
-import { createKubeconfigProfiles } from './profiles/kubeconfig-profiles';
-import { createLocalProfiles } from './profiles/local-profiles';
-import { createLocalTerminals } from './terminals/local-terminal';
-import { createPortForwards } from './port-forward/port-forwards';
-import { followAnswers } from './profiles/profile-answers';
-import { createProfileEvents } from './profiles/profile-events';
-import { combineRegistries } from './profiles/profiles';
+import type { DockerProbe } from './app-info';
+import type { AppServices } from './app-services';
+import type { ClusterManager } from './clusters/cluster-manager';
 import type { SecretBox } from './profiles/secret-box';
 import { hasDisplay } from './open-browser';
 import { openLaunchPage } from './launch-file';
 import { LAUNCH_ROUTE_HINT, normalizeLaunchRoute } from './http/launch-route';
+import { createDeferredHandler } from './http/deferred-handler';
 import { startHostServer } from './http/server';
 import { createSession } from './http/session';
-import { createWorkspaceFile } from './workspace/workspace-file';
-import { createHelmActions } from './helm/helm-actions';
-import { createAppSettingsFile } from './clusters/app-settings';
 
 type Env = Record<string, string | undefined>;
 
@@ -53,7 +42,7 @@ export interface StartAppOptions {
   autoCheck?: boolean;
 }
 
-export interface RunningApp {
+export interface ListeningApp {
   url: string;
   launchUrl: string;
   /** The launch URL that opens the app at an app route (`--open`). */
@@ -62,72 +51,88 @@ export interface RunningApp {
   browserLaunchUrlFor(route?: string): string;
   port: number;
   dataDir: string;
-  clusters: ClusterManager;
+  /** The API's services; until they are loaded, API and kube proxy requests wait for them. */
+  services: Promise<AppServices>;
   /** Closes the server; clusters keep running. */
   close(): Promise<void>;
 }
 
-export async function startApp(o: StartAppOptions = {}): Promise<RunningApp> {
+export interface RunningApp extends Omit<ListeningApp, 'services'> {
+  clusters: ClusterManager;
+}
+
+/** After the page's first files, this long without a request: the browser runs the script now. */
+const IDLE_MS = 50;
+/** With no browser at all (--no-open), the services load anyway after this long. */
+const FALLBACK_MS = 2000;
+
+/**
+ * The host server listening, its API's services not loaded yet (they weigh about a second of
+ * module loading): they load on the first API or kube proxy request, once the page's first
+ * files were served and requests paused, or FALLBACK_MS after listening, whichever comes first.
+ * `skiff app` prints its URL from here, so the window's static shell paints without waiting.
+ */
+export async function listenApp(o: StartAppOptions & { loadNow?: boolean } = {}): Promise<ListeningApp> {
   const env = o.env ?? process.env;
   const log = o.log ?? (() => {});
   const dataDir = resolve(o.dataDir ?? defaultDataDir(env));
   const staticDir = o.staticDir ?? (await defaultStaticDir());
-  const hub = createEventHub(log);
-  const clusters = createClusterManager({ dataDir, hub, env, log, pollMs: o.pollMs });
-  const local = createLocalProfiles({ dataDir, clusters, hub, emit: false });
-  await clusters.list(); // so the first page load already sees clusters started by the CLI
-  const kubeconfigs = createKubeconfigProfiles({
-    dataDir,
-    env,
-    log,
-    box: o.secretBox,
-    watch: true,
-    pollMs: o.profilePollMs,
-    autoCheck: o.autoCheck ?? true,
-    reserved: () => local.list().map((p) => p.name),
-  });
-  const profiles = combineRegistries(local, kubeconfigs);
-  const profileEvents = createProfileEvents({
-    hub,
-    list: () => profiles.list(),
-    sources: () => kubeconfigs.sources(),
-    onKubeconfigChange: kubeconfigs.onChange,
-    log,
-  });
-  const targets = createKubeTargets();
-  const portForwards = createPortForwards({ profiles, hub, targets, log });
-  const terminals = createLocalTerminals({ profiles, env, log });
-  const api = createApiRoutes({
-    clusters,
-    profiles,
-    hub,
-    log,
-    kubeconfigs,
-    targets,
-    portForwards,
-    terminals,
-    workspace: createWorkspaceFile(dataDir),
-    settings: createAppSettingsFile(dataDir),
-    helm: createHelmActions({ profiles, env, log, targets }),
-    dataDir,
-    env,
-    appInfo: createAppInfo({ dataDir, env, docker: o.docker, mode: o.mode }),
-  });
-  const kubeProxy = createKubeProxy({ profiles, log, onAnswer: followAnswers({ kubeconfigs, clusters, local }) });
-  const closeProfiles = () => {
-    terminals.close();
-    void portForwards.close();
-    profileEvents.close();
-    kubeconfigs.close();
-    targets.close();
-    local.close();
+  let start!: () => void;
+  const loadNow = new Promise<void>((resolve) => (start = resolve));
+  let loading = false;
+  let timer: NodeJS.Timeout | undefined;
+  const load = () => {
+    if (loading) return;
+    loading = true;
+    clearTimeout(timer);
+    start();
   };
+  const services = loadNow
+    .then(() => import('./app-services'))
+    .then((m) =>
+      m.createAppServices({
+        dataDir,
+        env,
+        log,
+        pollMs: o.pollMs,
+        docker: o.docker,
+        mode: o.mode,
+        secretBox: o.secretBox,
+        profilePollMs: o.profilePollMs,
+        autoCheck: o.autoCheck,
+      }),
+    );
+  services.catch((err) => log(`host: cannot load the API: ${(err as Error).stack ?? err}`));
+  const whenLoaded = () => {
+    load();
+    return services;
+  };
+  let inFlight = 0;
+  let pageServed = false;
+  const observe = (req: IncomingMessage, res: ServerResponse) => {
+    if (loading) return;
+    inFlight++;
+    clearTimeout(timer);
+    res.once('close', () => {
+      inFlight--;
+      if (req.url?.startsWith('/assets/')) pageServed = true;
+      if (!loading && pageServed && inFlight === 0) timer = setTimeout(load, IDLE_MS);
+    });
+  };
+  if (o.loadNow) load();
   let server;
   try {
-    server = await startHostServer({ port: o.port ?? 0, staticDir, session: createSession(), api, kubeProxy, log });
+    server = await startHostServer({
+      port: o.port ?? 0,
+      staticDir,
+      session: createSession(),
+      api: createDeferredHandler(() => whenLoaded().then((s) => s.api)),
+      kubeProxy: createDeferredHandler(() => whenLoaded().then((s) => s.kubeProxy)),
+      observe,
+      log,
+    });
   } catch (err) {
-    clusters.close();
-    closeProfiles();
+    if (o.loadNow) await services.then((s) => s.close()).catch(() => {});
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw Object.assign(new Error(`port ${o.port} on 127.0.0.1 is already in use; pass another --port, or leave it out for a free one`), {
         code: 'EADDRINUSE',
@@ -135,6 +140,7 @@ export async function startApp(o: StartAppOptions = {}): Promise<RunningApp> {
     }
     throw err;
   }
+  if (!loading) timer = setTimeout(load, FALLBACK_MS);
   const s = server;
   return {
     url: s.url,
@@ -143,12 +149,34 @@ export async function startApp(o: StartAppOptions = {}): Promise<RunningApp> {
     browserLaunchUrlFor: (route) => s.browserLaunchUrlFor(route),
     port: s.port,
     dataDir,
-    clusters,
+    services,
     async close() {
+      clearTimeout(timer);
       await s.close();
-      clusters.close();
-      closeProfiles();
+      if (loading) await services.then((x) => x.close()).catch(() => {});
     },
+  };
+}
+
+/** listenApp with its services loaded (tests, the Electron shell). */
+export async function startApp(o: StartAppOptions = {}): Promise<RunningApp> {
+  const app = await listenApp({ ...o, loadNow: true });
+  let clusters: ClusterManager;
+  try {
+    ({ clusters } = await app.services);
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  return {
+    url: app.url,
+    launchUrl: app.launchUrl,
+    launchUrlFor: (route) => app.launchUrlFor(route),
+    browserLaunchUrlFor: (route) => app.browserLaunchUrlFor(route),
+    port: app.port,
+    dataDir: app.dataDir,
+    close: () => app.close(),
+    clusters,
   };
 }
 
@@ -259,15 +287,16 @@ export async function main(
       // a log we cannot write must not stop the app
     }
   };
-  let app: RunningApp;
+  let app: ListeningApp;
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const staticDir = typeof opts.staticDir === 'function' ? await opts.staticDir() : opts.staticDir;
-    app = await startApp({ dataDir, port: flags.port, env: io.env, log, staticDir });
+    app = await listenApp({ dataDir, port: flags.port, env: io.env, log, staticDir });
   } catch (err) {
     io.err(`skiff: cannot start the app: ${(err as Error).message}`);
     return 1;
   }
+  app.services.catch((err) => io.err(`skiff: the app's API cannot start: ${(err as Error).message}`));
   // The browser gets this launch's own host name, so the session cookie reaches no other
   // loopback page; the 127.0.0.1 link is for browsers that do not resolve *.localhost.
   const launchUrl = app.browserLaunchUrlFor(flags.route);

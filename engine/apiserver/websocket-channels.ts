@@ -2,7 +2,7 @@
 // binary frames whose first byte is the channel. kubectl 1.30+ and client-node use these.
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { queuedSlot, type ExecStatus, type ExecTransport } from './streaming/pod-exec';
 
 export const CHANNEL_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'];
@@ -24,11 +24,18 @@ export function isWebSocketUpgrade(req: IncomingMessage): boolean {
   return String(req.headers.upgrade ?? '').toLowerCase() === 'websocket';
 }
 
-// One handshake-only server: ws handles framing, masking and ping/pong for us.
-const wss = new WebSocketServer({ noServer: true, handleProtocols: (set) => pickChannelProtocol(set) ?? false, perMessageDeflate: false });
+// One handshake-only server: ws handles framing, masking and ping/pong for us. Made on the
+// first exec/attach/port-forward, so loading ws is not part of every API server's start.
+let wss: Promise<WebSocketServer> | undefined;
+const channelServer = () =>
+  (wss ??= import('ws').then(
+    ({ WebSocketServer }) =>
+      new WebSocketServer({ noServer: true, handleProtocols: (set) => pickChannelProtocol(set) ?? false, perMessageDeflate: false }),
+  ));
 
-export function acceptChannelWebSocket(req: IncomingMessage, socket: Socket, head: Buffer): Promise<WebSocket> {
-  return new Promise((resolve) => wss.handleUpgrade(req, socket, head, (ws) => resolve(ws)));
+export async function acceptChannelWebSocket(req: IncomingMessage, socket: Socket, head: Buffer): Promise<WebSocket> {
+  const server = await channelServer();
+  return new Promise((resolve) => server.handleUpgrade(req, socket, head, (ws) => resolve(ws)));
 }
 
 /** Wraps an accepted channel WebSocket as an ExecTransport. */

@@ -31,6 +31,8 @@ export interface HostServerOptions {
   /** /k8s/* (HTTP and upgrades) */
   kubeProxy?: UpgradeHandler;
   log?: (line: string) => void;
+  /** Sees every request first (app-main.ts loads its API once the page's first files were served). */
+  observe?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 export interface HostServer {
@@ -76,6 +78,7 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
   }
 
   function onRequest(req: IncomingMessage, res: ServerResponse) {
+    opts.observe?.(req, res);
     const path = (req.url ?? '/').split('?')[0];
     if ((req.method === 'GET' || req.method === 'HEAD') && session.isLaunchRequest(req)) {
       const r = session.launch(req, { port });

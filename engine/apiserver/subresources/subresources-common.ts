@@ -20,7 +20,7 @@ export const statusSubresource: SubresourceHandler = {
     if (method === 'PUT') {
       const fieldManager = fieldManagerOf(req, q, 'UpdateOptions');
       const body = await readJson(req);
-      const rv = body.metadata?.resourceVersion;
+      const rv = body.metadata?.resourceVersion as string | undefined;
       return { status: 200, body: await deps.resources.mutate(def, ns, name, () => body, { ...opts, fieldManager }, rv || undefined) };
     }
     if (method === 'PATCH') {

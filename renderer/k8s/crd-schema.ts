@@ -19,7 +19,7 @@ export interface PrinterColumn {
   priority?: number;
 }
 
-interface CrdVersion {
+export interface CrdVersion {
   name: string;
   served?: boolean;
   storage?: boolean;

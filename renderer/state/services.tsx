@@ -7,6 +7,7 @@ import { fetchEventSource } from '../host/fetch-event-source';
 import { createHostSession, sessionFetch } from '../host/session';
 import { createAccessReviewer, forgetOnForbidden, type AccessReviewer } from '../k8s/access';
 import { createK8sClient, type FetchFn, type K8sClient } from '../k8s/client';
+import { createCrdCache, type CrdCache } from '../k8s/crd-cache';
 import type { K8sError } from '../k8s/errors';
 import { createMetricsSampler, type MetricsSampler } from '../k8s/metrics-sampler';
 import { createStreamSlots, type StreamSlots } from '../k8s/stream-slots';
@@ -28,6 +29,8 @@ export interface Services {
   metrics(profile: string): MetricsSampler;
   /** What the profile's identity may do (access reviews, cached per namespace). */
   access(profile: string): AccessReviewer;
+  /** The CRDs custom-resource panels read, reused while their resourceVersion holds. */
+  crds(profile: string): CrdCache;
   /** Pod shells register how to read their screen text (kept with the workspace), by tab id. */
   scrollback: Map<string, () => string>;
 }
@@ -56,6 +59,12 @@ export function createServices(win: Window): Services {
     if (!a) reviewers.set(profile, (a = createAccessReviewer({ client: k8s(profile) })));
     return a;
   };
+  const crdCaches = new Map<string, CrdCache>();
+  const crds = (profile: string) => {
+    let c = crdCaches.get(profile);
+    if (!c) crdCaches.set(profile, (c = createCrdCache({ client: k8s(profile) })));
+    return c;
+  };
   const host = createHostClient({
     fetch,
     eventSource: (url) => fetchEventSource(fetch, url),
@@ -63,7 +72,7 @@ export function createServices(win: Window): Services {
   const store = createAppStore({ host, k8s, workspace: { load: () => host.workspace(), route: parseRoute(win.location.hash) } });
   const wsOrigin = `${win.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${win.location.host}`;
   const socket = (url: string, protocols: string[] = []) => new WebSocket(url, session.protocols(protocols));
-  return { store, host, k8s, fetch, wsOrigin, socket, slots: createStreamSlots(), metrics, access, scrollback: new Map() };
+  return { store, host, k8s, fetch, wsOrigin, socket, slots: createStreamSlots(), metrics, access, crds, scrollback: new Map() };
 }
 
 export const ServicesContext = createContext<Services | null>(null);

@@ -5,6 +5,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import type { HostClient } from '../../host/host-client';
 import type { K8sClient } from '../../k8s/client';
 import { createAccessReviewer } from '../../k8s/access';
+import { createCrdCache } from '../../k8s/crd-cache';
 import { createMetricsSampler } from '../../k8s/metrics-sampler';
 import { createStreamSlots } from '../../k8s/stream-slots';
 import type { KubeObject } from '../../k8s/types';
@@ -83,6 +84,7 @@ function services(state: Partial<AppState> = { profile: 'p' }): Services {
     slots: createStreamSlots(),
     metrics: () => metrics,
     access: () => createAccessReviewer({ client }),
+    crds: () => createCrdCache({ client }),
     scrollback: new Map(),
   };
 }

@@ -3,28 +3,29 @@
 // each field with the description the CRD's schema gives it. Built-in kinds render nothing.
 import { Fragment, useEffect, useState } from 'react';
 import { tableAccept, type K8sClient } from '../../k8s/client';
-import { crdVersion, fieldRows, schemaAt, type SchemaNode } from '../../k8s/crd-schema';
+import type { CachedCrd, CrdCache } from '../../k8s/crd-cache';
+import { fieldRows, schemaAt, type SchemaNode } from '../../k8s/crd-schema';
 import { resourcePath } from '../../k8s/resources';
 import type { ApiResource, KubeObject, RawTable } from '../../k8s/types';
-import { useK8s } from '../../state/services';
+import { useApp, useK8s, useServices } from '../../state/services';
 
-const CRDS = { group: 'apiextensions.k8s.io', version: 'v1', name: 'customresourcedefinitions', namespaced: false };
-
-/** The CRD serving `r`; null when there is none (a built-in kind, or no right to read CRDs). */
-function useCrd(client: K8sClient | undefined, r: ApiResource): KubeObject | null | undefined {
-  const [crd, setCrd] = useState<KubeObject | null>();
+/** The CRD serving `r` (from the profile's CRD cache); null when there is none (a built-in kind, or no right to read CRDs). */
+function useCrd(cache: CrdCache | undefined, r: ApiResource): CachedCrd | null | undefined {
+  const [crd, setCrd] = useState<CachedCrd | null>();
   const name = `${r.name}.${r.group}`;
   // A CRD's group has a dot (upstream requires it): core, apps, batch... are never custom.
-  const custom = !!client && r.group.includes('.');
+  const custom = !!cache && r.group.includes('.');
   useEffect(() => {
-    if (!client || !custom) return;
-    const abort = new AbortController();
-    client.getJson<KubeObject>(resourcePath(CRDS, undefined, name), { signal: abort.signal }).then(
-      (c) => setCrd(c),
-      () => !abort.signal.aborted && setCrd(null),
+    if (!cache || !custom) return;
+    let live = true;
+    cache.get(name).then(
+      (c) => live && setCrd(c),
+      () => live && setCrd(null),
     );
-    return () => abort.abort();
-  }, [client, name, custom]);
+    return () => {
+      live = false;
+    };
+  }, [cache, name, custom]);
   return custom ? crd : null;
 }
 
@@ -106,8 +107,11 @@ function FieldTree({ name, value, schema }: { name: string; value: unknown; sche
 
 export function CustomResourceSection({ obj, resource }: { obj: KubeObject; resource: ApiResource }) {
   const client = useK8s();
-  const crd = useCrd(client, resource);
-  const version = crd ? crdVersion(crd, resource.version) : undefined;
+  const services = useServices();
+  const profile = useApp((s) => s.profile);
+  const cached = useCrd(profile ? services.crds(profile) : undefined, resource);
+  const crd = cached?.crd;
+  const version = cached?.version(resource.version);
   const table = usePrinterRow(client, resource, obj, !!version?.additionalPrinterColumns?.length);
   if (!crd) return null;
   const root = version?.schema?.openAPIV3Schema;

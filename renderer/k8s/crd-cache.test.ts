@@ -138,3 +138,17 @@ test('caches of different profiles never share entries', async () => {
   assert.equal(fromB.version('v1')?.schema?.openAPIV3Schema?.description, 'from b');
   assert.deepEqual([a.reads.length, b.reads.length], [1, 1]);
 });
+
+test('retain drops the CRDs the polled list no longer has, and keeps the others', async () => {
+  const s = fakeServer('a');
+  s.put(NAME, '5');
+  s.put('gadgets.example.com', '6');
+  const cache = createCrdCache({ client: s.client, now: clock().now });
+  await cache.get(NAME);
+  await cache.get('gadgets.example.com');
+  cache.retain(new Set(['gadgets.example.com']));
+  await cache.get('gadgets.example.com');
+  assert.equal(s.reads.length, 2, 'a listed CRD stays cached');
+  await cache.get(NAME);
+  assert.equal(s.reads.length, 3, 'an unlisted one is read again');
+});

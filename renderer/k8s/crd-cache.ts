@@ -21,6 +21,8 @@ export interface CrdCache {
   get(name: string): Promise<CachedCrd>;
   /** Drops one CRD (or all): the next get reads it again. */
   forget(name?: string): void;
+  /** Drops the CRDs not in `names` (the profile's CRD list, polled elsewhere, no longer has them). */
+  retain(names: ReadonlySet<string>): void;
 }
 
 interface Entry {
@@ -87,6 +89,9 @@ export function createCrdCache(deps: { client: K8sClient; freshMs?: number; now?
         entries.delete(name);
         pending.delete(name);
       }
+    },
+    retain(names) {
+      for (const name of [...entries.keys()]) if (!names.has(name)) entries.delete(name);
     },
   };
 }

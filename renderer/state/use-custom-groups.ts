@@ -29,6 +29,10 @@ export function useCustomGroups(profile: string): ResourceGroup[] | undefined {
     [client],
   );
   const asked = useRef('');
+  // A CRD gone from the list is dropped from the panels' CRD cache at once (not after its probe).
+  useEffect(() => {
+    if (crds.data) services.crds(profile).retain(crds.data);
+  }, [crds.data, profile, services]);
   useEffect(() => {
     if (!crds.data || !discovery || discovery.loading) return;
     const missing = undiscovered(discovery.resources, crds.data).join(',');

@@ -51,7 +51,7 @@ export async function createAppServices(o: AppServicesOptions): Promise<AppServi
   const clusters = createClusterManager({ dataDir, hub, env, log, pollMs: o.pollMs });
   const local = createLocalProfiles({ dataDir, clusters, hub, emit: false });
   try {
-    await clusters.list(); // so the first page load already sees clusters started by the CLI
+    await clusters.refresh(); // so the first page load already sees clusters started by the CLI
   } catch (err) {
     clusters.close();
     local.close();

@@ -129,13 +129,13 @@ async function reloadRestore(page: Page): Promise<number> {
 const PALETTE_ONCE = (value: string) => `(async () => {
   const input = document.querySelector('[data-testid="palette-input"]');
   const list = input.closest('[data-testid="command-palette"]').querySelector('ul');
-  const before = list.textContent;
   const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
   const t0 = performance.now();
   setter.call(input, ${JSON.stringify(value)});
   input.dispatchEvent(new Event('input', { bubbles: true }));
   await new Promise((done) => {
-    const check = () => (list.textContent !== before || performance.now() - t0 > 5000 ? done() : requestAnimationFrame(check));
+    // The results for this query committed (whether or not they differ from the last ones), then painted.
+    const check = () => (list.dataset.query === ${JSON.stringify(value)} || performance.now() - t0 > 5000 ? done() : requestAnimationFrame(check));
     requestAnimationFrame(check);
   });
   await new Promise((r) => requestAnimationFrame(() => r(null)));

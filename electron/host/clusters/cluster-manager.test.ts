@@ -281,7 +281,7 @@ test('a status poll that comes before the liveness check still tells a kill -9 a
         return true;
       }
     });
-    const seen = (await m.list()).find((c) => c.name === name);
+    const seen = (await m.refresh()).find((c) => c.name === name);
     assert.equal(seen?.state, 'failed');
     assert.equal(seen?.crashed, true);
   } finally {

@@ -28,6 +28,8 @@ export interface ClusterManagerOptions {
   /** Check that running cluster processes are alive this often (0: never). Default 1 s: a kill -9 shows at once. */
   livenessMs?: number;
   skiffBin?: string;
+  /** How long a status refresh waits on each running cluster's /readyz (default 1.5 s). */
+  readyCheckMs?: number;
   /** How long a start may take until the API server is ready (default 120 s). */
   readyTimeoutMs?: number;
   /** How long to wait for every Node to be Ready after that (default 60 s). */
@@ -38,8 +40,14 @@ export interface ClusterManagerOptions {
 
 export interface ClusterManager {
   readonly dataDir: string;
-  /** Re-reads the data dir, then returns every cluster. */
+  /**
+   * Every cluster as known now, plus a liveness check (no waiting on readiness checks: a reload
+   * paints at once); a refresh from the data dir runs behind it and publishes what changed as
+   * 'cluster' events. Only the first call, before anything was read, waits for that read.
+   */
   list(): Promise<LocalCluster[]>;
+  /** Re-reads the data dir (shared with any refresh under way), then returns every cluster. */
+  refresh(): Promise<LocalCluster[]>;
   /** The clusters as last seen (no I/O). */
   snapshot(): LocalCluster[];
   get(name: string): LocalCluster | undefined;
@@ -157,7 +165,7 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
   async function refreshOne(name: string): Promise<void> {
     const e = entry(name);
     if (e.op) return; // our own operation knows better than the disk
-    const p = await lifecycle.status(name, { readyTimeoutMs: 1500 });
+    const p = await lifecycle.status(name, { readyTimeoutMs: opts.readyCheckMs ?? 1500 });
     if (e.op || entries.get(name) !== e) return; // an operation began while we looked
     e.url = p.url ?? e.url;
     const own = lifecycle.paths(name).dir;
@@ -266,15 +274,24 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
   const liveness = opts.livenessMs === 0 ? undefined : setInterval(checkLiveness, opts.livenessMs ?? 1000);
   liveness?.unref();
   let inFlight: Promise<void> | undefined;
-  const refreshing = () => (inFlight ??= refresh().finally(() => (inFlight = undefined)));
+  let read = false; // a refresh has completed: the known state is worth answering with
+  const refreshing = () =>
+    (inFlight ??= refresh()
+      .then(() => void (read = true))
+      .finally(() => (inFlight = undefined)));
+  const snapshot = () => [...entries.values()].map(view).sort((a, b) => a.name.localeCompare(b.name));
+  const refreshed = () => refreshing().then(snapshot);
 
   return {
     dataDir,
     async list() {
-      await refreshing();
-      return [...entries.values()].map(view).sort((a, b) => a.name.localeCompare(b.name));
+      if (!read) return refreshed();
+      checkLiveness();
+      void refreshing().catch((err) => log(`host: cannot read the clusters in ${dataDir}: ${(err as Error).message}`));
+      return snapshot();
     },
-    snapshot: () => [...entries.values()].map(view).sort((a, b) => a.name.localeCompare(b.name)),
+    refresh: refreshed,
+    snapshot,
     get: (name) => (entries.has(name) ? view(entries.get(name)!) : undefined),
 
     async start(body) {

@@ -12,7 +12,7 @@ import { createPortForwardRoutes } from '../port-forward/port-forward-routes';
 import type { PortForwards } from '../port-forward/port-forwards';
 import { createProfileRoutes } from '../profiles/profile-routes';
 import type { ProfileRegistry } from '../profiles/profiles';
-import type { AppInfo, HostEvent } from '../protocol';
+import type { AppInfo, HostEvent, LocalCluster } from '../protocol';
 import type { WorkspaceFile } from '../workspace/workspace-file';
 import type { HelmActions } from '../helm/helm-actions';
 import { createJoinCommand } from '../clusters/join-command';
@@ -153,7 +153,9 @@ export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
           'use the name as listed by GET /api/clusters',
         );
       }
-      if (!(await clusters.list()).some((c) => c.name === name && c.state === 'running'))
+      // The known state answers at once; a "no" is checked against the disk before it is said.
+      const running = (list: LocalCluster[]) => list.some((c) => c.name === name && c.state === 'running');
+      if (!running(await clusters.list()) && !running(await clusters.refresh()))
         throw new HostHttpError(409, `cluster "${name}" is not running`, 'start it first');
       return sendJson(res, 200, await createJoinCommand({ dataDir: opts.dataDir, cluster: name }));
     }
@@ -173,7 +175,9 @@ export function createApiRoutes(opts: ApiRoutesOptions): ApiRoutes {
       if (!action) {
         only('GET', 'DELETE');
         if (method === 'GET') {
-          const c = (await clusters.list()).find((x) => x.name === name);
+          const named = (list: LocalCluster[]) => list.find((x) => x.name === name);
+          // A cluster the CLI just made is not known yet: look at the disk before a 404.
+          const c = named(await clusters.list()) ?? named(await clusters.refresh());
           if (!c) throw new HostHttpError(404, `cluster "${name}" does not exist`, 'list them with GET /api/clusters');
           return sendJson(res, 200, c);
         }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runningPid } from '../../../engine/cluster/pid-file';
+import { isAlive, runningPid } from '../../../engine/cluster/pid-file';
 import { createClusterManager, type ClusterManager } from './cluster-manager';
 import { createEventHub } from '../http/event-hub';
 import { HostHttpError } from '../http/http-util';
@@ -283,6 +283,48 @@ test('a status poll that comes before the liveness check still tells a kill -9 a
     });
     const seen = (await m.refresh()).find((c) => c.name === name);
     assert.equal(seen?.state, 'failed');
+    assert.equal(seen?.crashed, true);
+  } finally {
+    const pid = runningPid(join(dataDir, name, 'skiff.pid'));
+    if (pid) process.kill(pid, 'SIGKILL');
+    m.close();
+  }
+});
+
+test('a kill -9 that lands while a status read is under way is a crash, not a stop', { timeout: 60_000 }, async () => {
+  const events: HostEvent[] = [];
+  const name = 'mid-read';
+  let killDuringRead = false;
+  const hub = createEventHub();
+  hub.subscribe((e) => events.push(e));
+  // The status read starts with the process alive (the liveness check before it passed) and
+  // finds it gone: the race a full run under load hit once.
+  const m = createClusterManager({
+    dataDir,
+    hub,
+    env,
+    pollMs: 0,
+    livenessMs: 0,
+    wrapLifecycle: (l) => ({
+      ...l,
+      async status(n, o) {
+        if (killDuringRead && n === name) {
+          killDuringRead = false;
+          const pid = runningPid(join(dataDir, name, 'skiff.pid'))!;
+          process.kill(pid, 'SIGKILL');
+          await until('gone', () => (isAlive(pid) ? undefined : true));
+        }
+        return l.status(n, o);
+      },
+    }),
+  });
+  try {
+    await m.start({ name, runtime: 'simulated' });
+    await until('running', () => events.find((e) => e.type === 'cluster' && e.cluster.name === name && e.cluster.state === 'running'));
+    killDuringRead = true;
+    const seen = (await m.refresh()).find((c) => c.name === name);
+    assert.equal(killDuringRead, false, 'the kill landed inside the status read');
+    assert.equal(seen?.state, 'failed', 'not "stopped"');
     assert.equal(seen?.crashed, true);
   } finally {
     const pid = runningPid(join(dataDir, name, 'skiff.pid'));

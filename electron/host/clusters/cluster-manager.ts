@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { sep } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { contextName } from '../../../engine/cluster/kubeconfig';
-import { createClusterLifecycle } from '../../../engine/cluster/lifecycle';
+import { createClusterLifecycle, type ClusterLifecycle } from '../../../engine/cluster/lifecycle';
 import { isAlive, readPid } from '../../../engine/cluster/pid-file';
 import type { EventHub } from '../http/event-hub';
 import { HostHttpError } from '../http/http-util';
@@ -36,6 +36,8 @@ export interface ClusterManagerOptions {
   nodesTimeoutMs?: number;
   /** The "restart clusters that crash" setting (crash-restarts.ts); default: app-settings.json in dataDir. */
   restartCrashed?: () => boolean;
+  /** Wraps the cluster lifecycle (tests use it to land a crash inside a status read). */
+  wrapLifecycle?: (l: ClusterLifecycle) => ClusterLifecycle;
 }
 
 export interface ClusterManager {
@@ -88,7 +90,8 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
   const published = new Map<string, string>();
   const targets = createKubeTargets();
   const crashRestarts = createCrashRestarts({ enabled: opts.restartCrashed ?? restartSettingIn(dataDir) });
-  const lifecycle = createClusterLifecycle({ dataDir, env, skiffBin: opts.skiffBin ?? SKIFF_BIN, logLabel: 'skiff app' });
+  const created = createClusterLifecycle({ dataDir, env, skiffBin: opts.skiffBin ?? SKIFF_BIN, logLabel: 'skiff app' });
+  const lifecycle = opts.wrapLifecycle ? opts.wrapLifecycle(created) : created;
 
   async function stopCluster(name: string): Promise<void> {
     const r = await lifecycle.stop(name);
@@ -178,6 +181,10 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
     } else if (p.pid !== undefined) {
       e.state = p.ready ? 'running' : 'starting';
       e.pid = p.pid;
+    } else if ((e.state === 'running' || e.state === 'starting') && e.pid !== undefined && !isAlive(e.pid)) {
+      // It died while we read its status: a crash (told, or restarted per the setting), not a stop.
+      checkLiveness();
+      return;
     } else {
       // A failed start stays failed (with its reason) until the next action; anything else stopped.
       if (e.state !== 'failed') {

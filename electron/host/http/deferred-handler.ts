@@ -7,9 +7,23 @@ import { sendHostError } from './http-util';
 
 /** get() is called for every request (it returns the same promise each time). */
 export function createDeferredHandler(get: () => Promise<RequestHandler>): UpgradeHandler {
+  // Kept once loaded, so close() reaches it: the API's close ends its WebSockets (terminals),
+  // which the HTTP server's own close cannot see and would otherwise wait for forever.
+  let loaded: RequestHandler | undefined;
+  let closed = false;
+  const ready = () =>
+    get().then((h) => {
+      loaded = h;
+      if (closed) h.close?.();
+      return h;
+    });
   return {
+    close() {
+      closed = true;
+      loaded?.close?.();
+    },
     handle(req: IncomingMessage, res: ServerResponse) {
-      get().then(
+      ready().then(
         (h) => h.handle(req, res),
         (err) => {
           req.resume();
@@ -18,7 +32,7 @@ export function createDeferredHandler(get: () => Promise<RequestHandler>): Upgra
       );
     },
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
-      get().then(
+      ready().then(
         (h) => (h.upgrade ? h.upgrade(req, socket, head) : socket.destroy()),
         () => socket.destroy(),
       );

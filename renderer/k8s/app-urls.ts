@@ -5,6 +5,7 @@
 // the Gateway's status reports not Programmed (its port taken, a conflict) gets no link. Elsewhere
 // the standard ports, or the listener's own port, are assumed.
 import type { KubeObject } from './types';
+import { ownPort } from '../../engine/apimachinery/gateway-listener-port';
 
 /** The built-in ingress's ports (a local cluster's cluster.json); undefined: not a local Skiff cluster. */
 export interface IngressPorts {
@@ -113,15 +114,10 @@ function hostMatches(listener: string | undefined, route: string): boolean {
   return listener === route;
 }
 
-/**
- * The port a listener answers on. Locally: the ingress's port for the scheme when the listener names
- * 80/443 or that port itself, else the listener's own port (the engine's ownPort rule); elsewhere
- * the listener's port.
- */
+/** The port a listener answers on: locally the engine's rule (ownPort), elsewhere the listener's port. */
 function listenerPort(l: Listener, scheme: 'http' | 'https', ports: IngressPorts | undefined): number | undefined {
   if (!ports) return l.port;
-  const ingress = scheme === 'https' ? ports.https : ports.http;
-  return l.port === (scheme === 'https' ? 443 : 80) || l.port === ingress ? ingress : l.port;
+  return ownPort(l, ports) ?? (scheme === 'https' ? ports.https : ports.http);
 }
 
 /** Whether the Gateway's status says the listener is not served (Programmed False); unknown counts as served. */

@@ -4,6 +4,7 @@
 // on 127.0.0.1, for as long as a served listener names it. A port that cannot be bound (taken by
 // another program, privileged) is the listener's `Accepted: False, PortUnavailable`, retried
 // after a while.
+import { ownPort } from '../../apimachinery/gateway-listener-port';
 import type { Listener } from './gateway-types';
 
 /** Where a listener is served: `port` when it has a port of its own. */
@@ -28,14 +29,6 @@ export interface ListenerPorts {
   /** Opens the ports `wanted` names (port → TLS) and closes the others. */
   reconcile(wanted: Map<number, boolean>): void;
   close(): void;
-}
-
-/** Whether a listener is served on the ingress's own port (undefined) or on its own. */
-export function ownPort(l: Listener, ingress: { http?: number; https?: number }): number | undefined {
-  const tls = l.protocol === 'HTTPS';
-  if (!tls && (l.port === 80 || l.port === ingress.http)) return undefined;
-  if (tls && (l.port === 443 || l.port === ingress.https)) return undefined;
-  return l.port;
 }
 
 export function createListenerPorts(o: ListenerPortsOptions): ListenerPorts {

@@ -15,7 +15,7 @@ import type { KubeClient, ResourceRef, PatchType } from '../client/types';
 import type { Attributes } from './authz/request-info';
 import { exactName, fieldRequirements } from './authz/request-info';
 import { collectingRequest } from './admission/admission-request';
-import { copyShared } from './shared-copy';
+import { copySharedMetadataTrimmed, copySharedTrimmed } from './shared-copy';
 
 const patchTypes: Record<PatchType, string> = {
   merge: 'application/merge-patch+json',
@@ -79,8 +79,9 @@ export function createInProcessClient(core: ApiCore, opts: InProcessClientOption
       await allow('list', def, ns, exactName(opts.fieldSelector ?? null), '', opts.fieldSelector);
       const filter = buildFilter(deps, def, query({ labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector }));
       const r = await resources.list(def, nsOf(def, ns), { filter, limit: opts.limit, continueToken: opts.continue });
-      // Listed objects are shared with the API server's cache: hand out copies.
-      const items = r.items.map(opts.metadataOnly ? metadataCopy : copyShared);
+      // Listed objects are shared with the API server's cache: hand out copies (without
+      // managedFields, which no in-process reader uses).
+      const items = r.items.map(opts.metadataOnly ? metadataCopy : copySharedTrimmed);
       return { items, resourceVersion: r.resourceVersion, continue: r.continueToken };
     },
 
@@ -180,7 +181,7 @@ export function createInProcessClient(core: ApiCore, opts: InProcessClientOption
             filter,
             resourceVersion: opts.resourceVersion,
             allowBookmarks: opts.allowBookmarks,
-            encodeObject: opts.metadataOnly ? metadataCopy : copyShared,
+            encodeObject: opts.metadataOnly ? metadataCopy : copySharedTrimmed,
           },
           {
             event: (type, obj) => {
@@ -212,7 +213,7 @@ export function createInProcessClient(core: ApiCore, opts: InProcessClientOption
   };
 }
 
-/** What a metadata-only reader gets: its own copy of the metadata, not of (large) specs. */
+/** What a metadata-only reader gets: its own copy of the metadata, not of (large) specs or managedFields. */
 function metadataCopy(obj: KubeObject): KubeObject {
-  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: copyShared(obj.metadata) };
+  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: copySharedMetadataTrimmed(obj.metadata) };
 }

@@ -171,20 +171,23 @@ export async function openWatch(deps: WatchDeps, req: WatchRequest, sink: WatchS
   function deliver(ev: WatchEvent, shown?: { now?: KubeObject; before?: KubeObject }) {
     lastRev = ev.revision;
     const now = shown ? shown.now : sharedNow(ev, def);
-    const before = shown ? shown.before : sharedBefore(ev, def);
+    // The state before is decoded only when it is read: an unfiltered watcher's update needs to
+    // know only that there was one (most in-process watchers, on every write).
+    const hasBefore = shown ? shown.before !== undefined : ev.prevKv !== undefined;
+    const before = () => (shown ? shown.before : sharedBefore(ev, def))!;
     const f = req.filter;
     const matchNow = now !== undefined && (!f || f(now));
-    const matchBefore = before !== undefined && (!f || f(before));
+    const matchBefore = hasBefore && (!f || f(before()));
     if (ev.type === 'delete') {
-      if (matchBefore) emit(ev, 'DELETED', 'DELETED', () => before!);
+      if (matchBefore) emit(ev, 'DELETED', 'DELETED', before);
       return;
     }
-    if (matchNow && !before) emit(ev, 'ADDED', 'ADDED', () => now!);
+    if (matchNow && !hasBefore) emit(ev, 'ADDED', 'ADDED', () => now!);
     else if (matchNow && matchBefore) emit(ev, 'MODIFIED', 'MODIFIED', () => now!);
     else if (matchNow) emit(ev, 'ADDED', 'ADDED', () => now!);
     else if (matchBefore) {
       // Left the selection: clients see it as deleted, carrying the new state's resourceVersion.
-      const b = before!;
+      const b = before();
       emit(ev, 'DELETED', 'LEFT', () => ({ ...b, metadata: { ...b.metadata, resourceVersion: String(ev.revision) } }));
     }
   }

@@ -95,6 +95,8 @@ before(async () => {
   c = await startDockerCluster(`np${process.pid}`, 'skiff-np-');
   await c.cp.network!.ready();
   kernel = c.cp.network!.serviceProxy()?.mode === 'kernel';
+  // network-policy-userspace.test.ts runs these attacks with the fallback forced: it must be the one running.
+  if (process.env.SKIFF_SERVICE_PROXY === 'userspace') assert.equal(kernel, false, 'the userspace Service proxy runs');
   // One kubectl apply for everything: the machine is shared.
   const namespace = (name: string, labels: Record<string, string> = {}) => ({
     apiVersion: 'v1',

@@ -4,3 +4,4 @@
 // proxy's policy check, so every attack must still fail.
 process.env.SKIFF_SERVICE_PROXY = 'userspace';
 await import('./network-policy.test');
+export {};

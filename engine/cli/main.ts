@@ -11,7 +11,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     if (command === 'node') return await (await import('./node')).nodeCommand(rest, io);
     if (command === 'snapshot') return await (await import('./snapshot')).snapshotCommand(rest, io);
     if (command === 'token') return await (await import('./token')).tokenCommand(rest, io);
-    if (command === 'sa-key') return (await import('./sa-key')).saKeyCommand(rest, io);
+    if (command === 'sa-key') return await (await import('./sa-key')).saKeyCommand(rest, io);
     if (command === 'image') return await (await import('./image')).imageCommand(rest, io);
     if (command === 'join') return await (await import('./join')).joinCommand(rest, io);
     if (command === 'leave') return await (await import('./join')).leaveCommand(rest, io);

@@ -112,6 +112,13 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       .catch((err) => storeError(err, paths.db, etcdEndpoints)),
   );
   step('store', etcdEndpoints ? `etcd ${etcdEndpoints.join(',')}` : `sqlite ${paths.db}`);
+  // Over etcd every instance signs with the one shared key set (rotated cluster-wide), not its own files.
+  const sharedKeys = etcdEndpoints
+    ? await (await import('./sa-key-store')).loadSharedSigningKeys(store, pki.dir).catch(async (err) => {
+        await store.close().catch(() => {});
+        return storeError(err, paths.db, etcdEndpoints);
+      })
+    : undefined;
 
   const auditFile =
     audit && auditPolicy
@@ -132,8 +139,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         port: wantedPort,
         tls: { cert: pki.serverCert, key: pki.serverKey, clientCA: pki.caCert },
         tokens: { [pki.adminToken]: { user: ADMIN_USER, groups: ADMIN_GROUPS } },
-        serviceAccountKey: pki.serviceAccountKey,
-        serviceAccountVerifyKeys: pki.serviceAccountVerifyKeys,
+        serviceAccountKey: sharedKeys?.set.signingKey ?? pki.serviceAccountKey,
+        serviceAccountVerifyKeys: sharedKeys ? sharedKeys.set.previous.map((k) => k.publicKey) : pki.serviceAccountVerifyKeys,
         serviceCIDR,
         podSecurity: podSecurityConfig(podSecurity, exemptionsOf(saved?.podSecurityExemptions)),
         log: opts.log,
@@ -160,9 +167,17 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   }
   step('apiserver', server.url);
   // `skiff sa-key rotate|retire` applies to this running server (no restart).
-  const keyWatch = server.core
-    ? (await import('../pki/sa-key-watch')).watchSigningKeys({ pkiDir: pki.dir, tokens: server.core.serviceAccountTokens, log })
-    : undefined;
+  const keyWatch = !server.core
+    ? undefined
+    : sharedKeys
+      ? (await import('./sa-key-store')).followSharedSigningKeys({
+          store,
+          pkiDir: pki.dir,
+          tokens: server.core.serviceAccountTokens,
+          loaded: sharedKeys,
+          log,
+        })
+      : (await import('../pki/sa-key-watch')).watchSigningKeys({ pkiDir: pki.dir, tokens: server.core.serviceAccountTokens, log });
   if (advertiseAddress)
     step(
       'advertise',

@@ -14,6 +14,7 @@ import { parseBootstrapToken } from '../pki/bootstrap-token';
 import { writePrivateFile } from '../pki/private-file';
 import { readNodeCredentials, writeNodeCredentials } from '../pki/node-credentials';
 import { SkiffError } from './errors';
+import { nodeCredentialsAtStart } from './node-cert-check';
 import { claimPidFile, isAlive, readPid, releasePidFile, waitForExit } from './pid-file';
 
 export interface JoinOptions {
@@ -64,6 +65,15 @@ export async function joinCluster(o: JoinOptions): Promise<{ agent: NodeAgent; s
     writeNodeCredentials(dir, creds);
     writePrivateFile(join(dir, 'node.json'), JSON.stringify({ server: found.server, nodeName: o.nodeName }) + '\n');
     step('certificate', `system:node:${o.nodeName} signed by the cluster CA`);
+    // Expired: stop, saying so; past 80 % of its life: renewed before anything else.
+    const start = await nodeCredentialsAtStart({
+      server: found.server,
+      caCert: found.caCert,
+      nodeName: o.nodeName,
+      creds,
+      save: (c) => writeNodeCredentials(dir, c),
+      log: o.log,
+    });
     const hostIP = await localAddressTowards(new URL(found.server));
     const held: { routes?: { stop(): void } } = {}; // set once the agent runs
     const cluster = { name: `joined-${o.nodeName}`, uid: `joined-${o.nodeName}` };
@@ -76,7 +86,7 @@ export async function joinCluster(o: JoinOptions): Promise<{ agent: NodeAgent; s
     const agent: NodeAgent = await startNodeAgent({
       server: found.server,
       caCert: found.caCert,
-      ...creds,
+      ...start,
       nodeName: o.nodeName,
       hostIP,
       labels: o.labels,

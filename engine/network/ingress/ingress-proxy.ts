@@ -5,18 +5,18 @@
 // 404 when no rule matches, 503 when the Service has no ready endpoint, 502 when it cannot connect.
 // A connection that opens with the HTTP/2 preface, or a TLS one that chose `h2`, goes to the gRPC
 // proxy (grpc-proxy.ts).
-import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, request, type IncomingMessage, type RequestOptions, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { joinSockets } from '../protocol';
 import type { Endpoint } from '../table';
 import { isReservedHost, matchRoute, normalizeHost, rewriteTarget, type Backend, type RouteTable } from './route-table';
-import { editHeaders, editRawHeaders, type HeaderEdit } from './header-edits';
+import type { HeaderEdit } from './header-edits';
+import { clientResponseHeaders, rawHeader, upstreamRequestHeaders } from './upstream-headers';
 import { statusText } from './status-text';
 import { createGrpcProxy } from './grpc-proxy';
 import { alpnHttp2, sniffHttp2 } from './sniff-http2';
 import type { Server as HttpsServer } from 'node:https';
-import { HOP_BY_HOP } from '../../apimachinery/hop-by-hop';
 
 export interface BackendDialer {
   /** Where a request to `backend` goes: a pod endpoint (direct) or the Service's ClusterIP (via the agent). */
@@ -77,7 +77,6 @@ export interface IngressProxy {
   close(): void;
 }
 
-const FORWARDED = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-real-ip']);
 const ATTEMPTS = 3;
 type ConnectionFactory = (
   opts: { host: string; port: number; servername?: string },
@@ -107,12 +106,11 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
     return undefined;
   };
 
-  /** Endpoints in round-robin order, starting after the last one used. */
-  function spread(b: Backend): Endpoint[] {
-    const n = b.endpoints.length;
-    const start = (next.get(b.id) ?? 0) % n;
+  /** Where round-robin starts for this request: the endpoint after the last one used. */
+  function spread(b: Backend): number {
+    const start = (next.get(b.id) ?? 0) % b.endpoints.length;
     next.set(b.id, start + 1);
-    return [...b.endpoints.slice(start), ...b.endpoints.slice(0, start)];
+    return start;
   }
 
   type Routed = ProxyRoute | ProxyAnswer;
@@ -135,34 +133,14 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
     if (!m.backend.endpoints.length)
       return { status: 503, body: `Service ${m.backend.id} has no ready endpoints (Ingress ${m.ingress}): no pod behind it is Ready.` };
     const upstreamPath = rewriteTarget(m, path);
-    return { ...m, ...(upstreamPath ? { upstreamPath } : {}) };
+    return upstreamPath ? { ...m, upstreamPath } : m;
   }
 
-  function upstreamHeaders(req: IncomingMessage, keepUpgrade: boolean): Record<string, string | string[]> {
-    const named = new Set(
-      String(req.headers.connection ?? '')
-        .split(',')
-        .map((s) => s.trim().toLowerCase())
-        .filter(Boolean),
-    );
-    const out: Record<string, string | string[]> = {};
-    const raw = req.rawHeaders;
-    for (let i = 0; i < raw.length; i += 2) {
-      const k = raw[i].toLowerCase();
-      if (FORWARDED.has(k) || ((HOP_BY_HOP.has(k) || named.has(k)) && !(keepUpgrade && (k === 'upgrade' || k === 'connection')))) continue;
-      const v = raw[i + 1];
-      const have = out[raw[i]];
-      out[raw[i]] = have === undefined ? v : Array.isArray(have) ? [...have, v] : [have, v];
-    }
-    // The client is always a local process: its address is the only one we vouch for.
-    const client = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-    out['X-Forwarded-For'] = client;
-    out['X-Real-IP'] = client;
-    out['X-Forwarded-Proto'] = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
-    out['X-Forwarded-Host'] = req.headers.host ?? '';
-    out['X-Forwarded-Port'] = String(req.socket.localPort ?? '');
-    return out;
-  }
+  /** The Host node would send for a target when the client sent none. */
+  const hostOf = (t: Endpoint) => {
+    const ip = t.ip.includes(':') ? `[${t.ip}]` : t.ip;
+    return t.port === 80 ? ip : `${ip}:${t.port}`;
+  };
 
   function plain(res: ServerResponse, status: number, body: string, location?: string) {
     if (res.headersSent) return void res.destroy();
@@ -176,11 +154,18 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
 
   function forward(req: IncomingMessage, res: ServerResponse, r: ProxyRoute) {
     const { backend, ingress } = r;
-    const eps = spread(backend);
+    const eps = backend.endpoints;
+    const start = spread(backend);
     // A request whose body may already be on its way is sent once; others may try other endpoints.
     const bodyless = !req.headers['transfer-encoding'] && (req.headers['content-length'] ?? '0') === '0';
-    const headers = editHeaders(upstreamHeaders(req, false), r.requestHeaders);
-    if (r.upstreamHost) headers[Object.keys(headers).find((k) => k.toLowerCase() === 'host') ?? 'Host'] = r.upstreamHost;
+    const path = r.upstreamPath ?? req.url;
+    const first = o.dialer.target(backend, eps[start]);
+    const headers = upstreamRequestHeaders(req, {
+      keepUpgrade: false,
+      edit: r.requestHeaders,
+      upstreamHost: r.upstreamHost,
+      defaultHost: hostOf(first),
+    });
     const attempt = (i: number, lastErr?: NodeJS.ErrnoException) => {
       if (i >= Math.min(ATTEMPTS, eps.length) || (i > 0 && !bodyless))
         return plain(
@@ -188,33 +173,32 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
           502,
           `cannot reach Service ${backend.id} (${ingress.includes(' ') ? ingress : `Ingress ${ingress}`}): ${lastErr?.code ?? lastErr?.message ?? 'no endpoint answered'}.`,
         );
-      const t = o.dialer.target(backend, eps[i]);
-      const pooled = o.dialer.reusable?.(t.ip, t.port) ?? true;
-      const up = request({
-        host: t.ip,
-        port: t.port,
-        method: req.method,
-        path: r.upstreamPath ?? req.url,
-        headers,
-        // TLS to the pod over the dialer's socket, one connection per request.
-        ...(r.backendTls
-          ? { agent: tlsAgent, servername: normalizeHost(String(headers.Host ?? headers.host ?? '')) || undefined }
-          : { agent: pooled ? agent : oneShot }),
-      });
+      const t = i === 0 ? first : o.dialer.target(backend, eps[(start + i) % eps.length]);
+      const up = request(
+        r.backendTls
+          ? // TLS to the pod over the dialer's socket, one connection per request.
+            ({
+              host: t.ip,
+              port: t.port,
+              method: req.method,
+              path,
+              headers,
+              agent: tlsAgent,
+              servername: normalizeHost(rawHeader(headers, 'host') ?? '') || undefined,
+            } as RequestOptions)
+          : {
+              host: t.ip,
+              port: t.port,
+              method: req.method,
+              path,
+              headers,
+              agent: (o.dialer.reusable?.(t.ip, t.port) ?? true) ? agent : oneShot,
+            },
+      );
       let answered = false;
       up.on('response', (ur) => {
         answered = true;
-        const h: string[] = [];
-        const named = new Set(
-          String(ur.headers.connection ?? '')
-            .split(',')
-            .map((s) => s.trim().toLowerCase()),
-        );
-        for (let k = 0; k < ur.rawHeaders.length; k += 2) {
-          const name = ur.rawHeaders[k].toLowerCase();
-          if (!HOP_BY_HOP.has(name) && !named.has(name)) h.push(ur.rawHeaders[k], ur.rawHeaders[k + 1]);
-        }
-        res.writeHead(ur.statusCode ?? 502, ur.statusMessage, editRawHeaders(h, r.responseHeaders));
+        res.writeHead(ur.statusCode ?? 502, ur.statusMessage, clientResponseHeaders(ur, r.responseHeaders));
         ur.pipe(res);
         ur.on('error', () => res.destroy());
       });
@@ -232,19 +216,13 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
       else req.pipe(up);
     };
     attempt(0);
-    for (const m of r.mirrors ?? []) mirror(req, m, headers, r.upstreamPath ?? req.url, bodyless);
+    if (r.mirrors) for (const m of r.mirrors) mirror(req, m, headers, path, bodyless);
   }
 
   /** Sends a copy of the request to one endpoint of `m`, reading and dropping its answer. */
-  function mirror(
-    req: IncomingMessage,
-    m: Backend,
-    headers: Record<string, string | string[]>,
-    path: string | undefined,
-    bodyless: boolean,
-  ) {
+  function mirror(req: IncomingMessage, m: Backend, headers: string[], path: string | undefined, bodyless: boolean) {
     if (!m.endpoints.length) return;
-    const t = o.dialer.target(m, spread(m)[0]);
+    const t = o.dialer.target(m, m.endpoints[spread(m)]);
     const copy = request({ host: t.ip, port: t.port, method: req.method, path, headers, agent: oneShot });
     copy.on('response', (res) => res.resume());
     copy.on('error', (e) => o.log(`ingress: mirror to ${m.id}: ${e.message}`));
@@ -263,14 +241,17 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
       );
       return;
     }
-    const ep = spread(r.backend)[0];
-    const t = o.dialer.target(r.backend, ep);
+    const t = o.dialer.target(r.backend, r.backend.endpoints[spread(r.backend)]);
     o.dialer.connect(t.ip, t.port).then(
       (up) => {
         const lines = [`${req.method} ${r.upstreamPath ?? req.url} HTTP/1.1`];
-        const headers = editHeaders(upstreamHeaders(req, true), r.requestHeaders);
-        if (r.upstreamHost) headers[Object.keys(headers).find((k) => k.toLowerCase() === 'host') ?? 'Host'] = r.upstreamHost;
-        for (const [k, v] of Object.entries(headers)) for (const one of [v].flat()) lines.push(`${k}: ${one}`);
+        const headers = upstreamRequestHeaders(req, {
+          keepUpgrade: true,
+          edit: r.requestHeaders,
+          upstreamHost: r.upstreamHost,
+          defaultHost: hostOf(t),
+        });
+        for (let i = 0; i < headers.length; i += 2) lines.push(`${headers[i]}: ${headers[i + 1]}`);
         up.write(lines.join('\r\n') + '\r\n\r\n');
         if (head.length) up.write(head);
         joinSockets(client, up);

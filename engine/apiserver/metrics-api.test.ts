@@ -85,3 +85,36 @@ test('NodeMetrics and PodMetrics: list, get, selectors, not found, discovery', a
     await t.close();
   }
 });
+
+test("another machine's figures are shown only for pods bound to the node that reported them", async () => {
+  const t = await startTestCore();
+  try {
+    const { client } = t;
+    for (const [name, nodeName] of [
+      ['on-b', 'b'],
+      ['on-a', 'a'],
+    ])
+      await client.create(R.pods, 'default', { metadata: { name }, spec: { nodeName, containers: [{ name: 'c', image: 'x' }] } });
+    const usage = (name: string, node?: string) => ({
+      namespace: 'default',
+      name,
+      timestamp: '2026-01-01T00:00:00Z',
+      containers: [{ name: 'c', cpuNanoCores: 1e6, memoryBytes: 2 ** 20 }],
+      ...(node ? { node } : {}),
+    });
+    // Node b speaks for its own pod, and tries to speak for a's (a lie or a stale figure).
+    const api = createMetricsApi({ client, source: () => ({ nodes: [], pods: [usage('on-b', 'b'), usage('on-a', 'b')] }) });
+    const list: any = (
+      await api.serve(
+        { type: 'resource', group: 'metrics.k8s.io', version: 'v1beta1', namespace: 'default', plural: 'pods' },
+        new URLSearchParams(),
+      )
+    ).body;
+    assert.deepEqual(
+      list.items.map((p: any) => p.metadata.name),
+      ['on-b'],
+    );
+  } finally {
+    await t.close();
+  }
+});

@@ -25,6 +25,8 @@ export interface PodUsage {
   name: string;
   containers: ContainerUsage[];
   timestamp: string;
+  /** The node that reported it, when it is another machine's agent: kept only while the pod is bound there. */
+  node?: string;
 }
 export interface MetricsSnapshot {
   nodes: NodeUsage[];
@@ -81,10 +83,10 @@ export function createMetricsApi(deps: MetricsApiDeps) {
   const now = deps.now ?? (() => new Date());
   const snapshot = (): MetricsSnapshot => deps.source() ?? { nodes: [], pods: [] };
 
-  async function labelsOf(res: typeof R.pods, ns: string | undefined): Promise<Map<string, Record<string, string>>> {
-    const out = new Map<string, Record<string, string>>();
+  async function objectsOf(res: typeof R.pods, ns: string | undefined): Promise<Map<string, KubeObject>> {
+    const out = new Map<string, KubeObject>();
     const list = await deps.client.list(res, ns);
-    for (const o of list.items) out.set(`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o.metadata.labels ?? {});
+    for (const o of list.items) out.set(`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o);
     return out;
   }
 
@@ -144,8 +146,10 @@ export function createMetricsApi(deps: MetricsApiDeps) {
     if (route.subresource) throw errors.notFoundPath();
     const snap = snapshot();
     if (route.plural === 'nodes' && !route.namespace) {
-      const labels = await labelsOf(R.nodes, undefined);
-      const objs = snap.nodes.filter((n) => labels.has(`/${n.name}`)).map((n) => nodeMetrics(n, labels.get(`/${n.name}`)));
+      const nodes = await objectsOf(R.nodes, undefined);
+      const objs = snap.nodes
+        .filter((n) => nodes.has(`/${n.name}`))
+        .map((n) => nodeMetrics(n, nodes.get(`/${n.name}`)!.metadata.labels ?? {}));
       if (route.name) {
         const hit = objs.find((o) => o.metadata.name === route.name);
         if (!hit) throw errors.notFound(METRICS_GROUP, 'nodemetrics', route.name);
@@ -156,9 +160,14 @@ export function createMetricsApi(deps: MetricsApiDeps) {
     }
     if (route.plural === 'pods') {
       const ns = route.namespace;
-      const labels = await labelsOf(R.pods, ns);
+      const pods = await objectsOf(R.pods, ns);
       const key = (p: PodUsage) => `${p.namespace}/${p.name}`;
-      const objs = snap.pods.filter((p) => (!ns || p.namespace === ns) && labels.has(key(p))).map((p) => podMetrics(p, labels.get(key(p))));
+      // A joined machine's agent speaks only for the pods bound to its own node.
+      const known = (p: PodUsage) =>
+        pods.has(key(p)) && (!p.node || (pods.get(key(p))!.spec as { nodeName?: string } | undefined)?.nodeName === p.node);
+      const objs = snap.pods
+        .filter((p) => (!ns || p.namespace === ns) && known(p))
+        .map((p) => podMetrics(p, pods.get(key(p))!.metadata.labels ?? {}));
       if (route.name) {
         const hit = objs.find((o) => o.metadata.name === route.name);
         // metrics-server names the pod with its namespace here.

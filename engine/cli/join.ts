@@ -105,7 +105,7 @@ export async function joinCommand(argv: string[], io: CliIo): Promise<number> {
     io.out(`stopping node agent "${nodeName}"`);
     return 0;
   } finally {
-    joined.stop();
+    await joined.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -14,8 +14,8 @@ export interface HttpClientOptions {
   ca: string;
   cert?: string;
   key?: string;
-  /** Bearer token (a bootstrap token while joining). */
-  token?: string;
+  /** Bearer token (a bootstrap token while joining), or a getter for one that is renewed (read per request). */
+  token?: string | (() => string);
   /** Per-request deadline for everything but watches (default 30 s). */
   timeoutMs?: number;
   userAgent?: string;
@@ -46,6 +46,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpKubeClient {
   let creds = { cert: opts.cert, key: opts.key };
   let agent = newAgent();
   const timeoutMs = opts.timeoutMs ?? 30_000;
+  const bearer = typeof opts.token === 'function' ? opts.token : () => opts.token;
 
   function newAgent() {
     return new Agent({ keepAlive: true, maxSockets: 16, ca: opts.ca, cert: creds.cert, key: creds.key });
@@ -62,7 +63,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpKubeClient {
         headers: {
           Accept: 'application/json',
           'User-Agent': opts.userAgent ?? 'skiff-node-agent',
-          ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}),
+          ...(bearer() ? { Authorization: `Bearer ${bearer()}` } : {}),
           ...headers,
         },
         ...(long ? { ca: opts.ca, cert: creds.cert, key: creds.key } : {}),

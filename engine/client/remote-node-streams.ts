@@ -58,47 +58,7 @@ export function createRemoteNodeStreams(o: RemoteNodeOptions): NodeStreams {
       options: JSON.stringify(extra),
     }).toString();
 
-  function open(path: string, upgrade: boolean): Promise<{ res?: IncomingMessage; socket?: Duplex }> {
-    return new Promise((resolve, reject) => {
-      const req = request({
-        host: o.host,
-        port: o.port,
-        path,
-        method: 'GET',
-        agent: false,
-        cert: o.clientCert,
-        key: o.clientKey,
-        rejectUnauthorized: false, // the pin below is the check
-        headers: upgrade ? { Connection: 'Upgrade', Upgrade: 'skiff-stream' } : {},
-      });
-      req.on('socket', (s) =>
-        s.once('secureConnect', () => {
-          const fp = (s as TLSSocket).getPeerCertificate()?.fingerprint256;
-          if (fp !== o.fingerprint) req.destroy(new Error(`node agent at ${o.host}:${o.port} presented an unexpected certificate`));
-        }),
-      );
-      req.setTimeout(10_000, () => req.destroy(new Error(`node agent at ${o.host}:${o.port} did not answer within 10 s`)));
-      req.on('upgrade', (res, socket, head) => {
-        req.setTimeout(0);
-        if (head.length) socket.unshift(head);
-        resolve({ res, socket });
-      });
-      req.on('response', (res) => {
-        req.setTimeout(0);
-        if ((res.statusCode ?? 0) >= 300) {
-          let t = '';
-          res.on('data', (c) => (t += c));
-          res.on('end', () =>
-            reject(Object.assign(new Error(messageOf(t) || `node agent answered ${res.statusCode}`), { code: res.statusCode })),
-          );
-          return;
-        }
-        resolve({ res });
-      });
-      req.on('error', (e) => reject(new Error(`cannot reach the node agent at ${o.host}:${o.port}: ${e.message}`)));
-      req.end();
-    });
-  }
+  const open = (path: string, upgrade: boolean) => openAgent(o, path, { upgrade });
 
   async function session(kind: 'exec' | 'attach', pod: KubeObject, container: string, opts: Partial<ExecOptions>): Promise<ExecSession> {
     const { socket } = await open(`/${kind}?${podQuery(pod, container, opts)}`, true);
@@ -143,6 +103,66 @@ export function createRemoteNodeStreams(o: RemoteNodeOptions): NodeStreams {
       return socket!;
     },
   };
+}
+
+/** One request to the node agent (pinned, mutual TLS); a body is sent as JSON. */
+function openAgent(
+  o: RemoteNodeOptions,
+  path: string,
+  r: { upgrade?: boolean; method?: string; body?: unknown },
+): Promise<{ res?: IncomingMessage; socket?: Duplex }> {
+  return new Promise((resolve, reject) => {
+    const payload = r.body === undefined ? undefined : JSON.stringify(r.body);
+    const req = request({
+      host: o.host,
+      port: o.port,
+      path,
+      method: r.method ?? 'GET',
+      agent: false,
+      cert: o.clientCert,
+      key: o.clientKey,
+      rejectUnauthorized: false, // the pin below is the check
+      headers: {
+        ...(r.upgrade ? { Connection: 'Upgrade', Upgrade: 'skiff-stream' } : {}),
+        ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) } : {}),
+      },
+    });
+    // Nothing is sent (not even the request line) before the agent's certificate matches the pin.
+    req.on('socket', (s) =>
+      s.once('secureConnect', () => {
+        const fp = (s as TLSSocket).getPeerCertificate()?.fingerprint256;
+        if (fp !== o.fingerprint) req.destroy(new Error(`node agent at ${o.host}:${o.port} presented an unexpected certificate`));
+        else req.end(payload);
+      }),
+    );
+    req.setTimeout(10_000, () => req.destroy(new Error(`node agent at ${o.host}:${o.port} did not answer within 10 s`)));
+    req.on('upgrade', (res, socket, head) => {
+      req.setTimeout(0);
+      if (head.length) socket.unshift(head);
+      resolve({ res, socket });
+    });
+    req.on('response', (res) => {
+      req.setTimeout(0);
+      if ((res.statusCode ?? 0) >= 300) {
+        let t = '';
+        res.on('data', (c) => (t += c));
+        res.on('end', () =>
+          reject(Object.assign(new Error(messageOf(t) || `node agent answered ${res.statusCode}`), { code: res.statusCode })),
+        );
+        return;
+      }
+      resolve({ res });
+    });
+    req.on('error', (e) => reject(new Error(`cannot reach the node agent at ${o.host}:${o.port}: ${e.message}`)));
+  });
+}
+
+/** A JSON call to the node agent's endpoint (usage figures, the network credentials); resolves with its parsed answer. */
+export async function callNodeAgent(o: RemoteNodeOptions, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  const { res } = await openAgent(o, path, { method, body });
+  let text = '';
+  for await (const chunk of res!) text += String(chunk);
+  return text ? (JSON.parse(text) as unknown) : undefined;
 }
 
 function messageOf(text: string): string {

@@ -23,9 +23,10 @@ import type { IngressController } from '../network/ingress/ingress-controller';
 import type { GatewayController } from '../network/gateway/gateway-controller';
 import type { NodeManagerOptions } from '../kubelet/index';
 import type { DockerPodNetwork } from '../kubelet/docker/docker-runtime';
-import type { ClusterRef } from '../docker/names';
+import type { ClusterKey, ClusterRef } from '../docker/names';
 import { noTrace, traceNodesReady, traceWanted, whenNodesReady, type StartTrace } from './start-trace';
 import { createPodTrace } from './pod-trace';
+import type { RemoteNodeFollower } from './remote-nodes';
 import type { LeaderElectionTimings } from '../client/leader-election';
 import { runWhileLeading, type Fence, type LeaderRun, type Running } from '../client/leader-run';
 
@@ -200,12 +201,32 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
       }),
     );
     stops.push(() => nodeManager.stop());
+    let metrics = () => nodeManager.metrics();
     if (opts.caKey && opts.core.caCert) {
-      const { watchRemoteNodes } = await import('./remote-nodes');
-      const remote = watchRemoteNodes({ client, registry: opts.core.nodeStreams, caCert: opts.core.caCert, caKey: opts.caKey, log });
+      const [{ watchRemoteNodes }, { startRemoteNodeUsage, mergeUsage }] = await Promise.all([
+        import('./remote-nodes'),
+        import('./remote-node-usage'),
+      ]);
+      // Joined machines' usage (kubectl top) and, with the pod network, their NetworkPolicy agents' credentials.
+      const usage = startRemoteNodeUsage({ log });
+      const followers: (RemoteNodeFollower & { stop(): void })[] = [usage];
+      if (network && opts.network)
+        followers.push(
+          await policyCredentials(client, opts.network.serviceCIDR, opts.clusterRef ?? opts.clusterName, opts.advertiseAddress, log),
+        );
+      const remote = watchRemoteNodes({
+        client,
+        registry: opts.core.nodeStreams,
+        caCert: opts.core.caCert,
+        caKey: opts.caKey,
+        log,
+        followers,
+      });
       stops.push(() => remote.stop());
+      for (const f of followers) stops.push(() => f.stop());
+      metrics = () => mergeUsage(nodeManager.metrics(), usage.usage());
     }
-    opts.core.metrics.source = () => nodeManager.metrics(); // metrics.k8s.io (kubectl top)
+    opts.core.metrics.source = () => metrics(); // metrics.k8s.io (kubectl top)
     if (opts.instance) {
       const { createOwnedNodes } = await import('../kubelet/node-owner');
       const identity = opts.instance.identity;
@@ -229,7 +250,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
         clientFor: (account) => fence(as(serviceAccountUser(CONTROLLER_ACCOUNTS_NAMESPACE, account))),
         log,
         dataDir: opts.dataDir,
-        metrics: () => nodeManager.metrics(),
+        metrics: () => metrics(),
         serviceAccountTokens: opts.core.serviceAccountTokens,
         caCert: opts.core.caCert,
         caKey: opts.caKey,
@@ -291,6 +312,33 @@ async function ensureControllerAccounts(client: KubeClient, log: (line: string) 
   } catch (e) {
     log(`controller service accounts: ${(e as Error).message}`);
   }
+}
+
+/** Hands joined machines' NetworkPolicy agents their token (joined-policy-credentials.ts). */
+async function policyCredentials(
+  client: KubeClient,
+  serviceCIDR: string,
+  cluster: ClusterKey,
+  advertiseAddress: string | undefined,
+  log: (line: string) => void,
+) {
+  const [{ startJoinedPolicyCredentials }, { hostPolicyTarget }, { Docker }] = await Promise.all([
+    import('./joined-policy-credentials'),
+    import('../network/policy/policy-host'),
+    import('../docker/dockerode'),
+  ]);
+  const docker = new Docker();
+  return startJoinedPolicyCredentials({
+    client,
+    serviceCIDR,
+    agentAddress: () =>
+      hostPolicyTarget(docker, cluster).then(
+        (t) => t.agentIP,
+        () => undefined,
+      ),
+    advertiseAddress,
+    log,
+  });
 }
 
 /** SKIFF_INGRESS_PORT / SKIFF_INGRESS_HTTPS_PORT: ports when neither a flag nor cluster.json names one (0: any; the test runner sets 0). */

@@ -38,7 +38,7 @@ export interface JoinOptions {
 
 export const nodeStateDir = (dataDir: string) => join(dataDir, 'node');
 
-export async function joinCluster(o: JoinOptions): Promise<{ agent: NodeAgent; server: string; stop(): void }> {
+export async function joinCluster(o: JoinOptions): Promise<{ agent: NodeAgent; server: string; stop(): Promise<void> }> {
   const token = parseBootstrapToken(o.token);
   if (!token)
     throw new SkiffError(`invalid --token "${o.token}"`, 'a token looks like abcdef.0123456789abcdef (skiff token create prints one)');
@@ -77,8 +77,22 @@ export async function joinCluster(o: JoinOptions): Promise<{ agent: NodeAgent; s
     const hostIP = await localAddressTowards(new URL(found.server));
     const held: { routes?: { stop(): void } } = {}; // set once the agent runs
     const cluster = { name: `joined-${o.nodeName}`, uid: `joined-${o.nodeName}` };
+    const { Docker } = await import('../docker/dockerode');
+    const docker = new Docker();
+    // NetworkPolicy for this machine's pods, once the first machine hands over its credentials.
+    const { startJoinedPolicy } = await import('../network/policy/joined-policy');
+    const policy = startJoinedPolicy({
+      server: found.server,
+      caCert: found.caCert,
+      nodeName: o.nodeName,
+      cluster,
+      stateDir: dir,
+      docker: async () => docker,
+      log: o.log,
+    });
     const nodeDeleted = async (removed: { pods: number }) => {
       held.routes?.stop();
+      await policy.stop();
       const routed = await routedCidrs(agent.client, o.nodeName);
       await removeJoinedDocker(cluster, routed);
       o.onNodeDeleted?.(removed);
@@ -93,6 +107,7 @@ export async function joinCluster(o: JoinOptions): Promise<{ agent: NodeAgent; s
       dataDir: dir,
       sandboxImage: o.sandboxImage,
       onCertRotated: (c) => writeNodeCredentials(dir, c),
+      onNetworkCredentials: (body) => policy.credentials(body),
       log: o.log,
       onNodeDeleted: (removed) =>
         void nodeDeleted(removed).catch((e: Error) => o.log?.(`removing this machine's pod network: ${e.message}`)),
@@ -100,8 +115,6 @@ export async function joinCluster(o: JoinOptions): Promise<{ agent: NodeAgent; s
     step('agent', `node ${o.nodeName} registered, InternalIP ${hostIP}${agent.podCIDR ? `, podCIDR ${agent.podCIDR}` : ''}`);
     // Other machines' pods (and the Services and DNS the first machine serves) are routed from here.
     const { startPodRoutes } = await import('../network/pod-routes-controller');
-    const { Docker } = await import('../docker/dockerode');
-    const docker = new Docker();
     const routes = (held.routes = agent.podCIDR
       ? startPodRoutes({
           client: agent.client,
@@ -115,9 +128,10 @@ export async function joinCluster(o: JoinOptions): Promise<{ agent: NodeAgent; s
     return {
       agent,
       server: found.server,
-      stop() {
+      async stop() {
         routes?.stop();
         agent.stop();
+        await policy.stop(); // its table leaves this machine's firewall
         releasePidFile(join(dir, 'agent.pid'));
       },
     };

@@ -11,9 +11,15 @@ import {
   KUBELET_CLIENT_USER,
   createRemoteNodeStreams,
 } from '../client/remote-node-streams';
+import type { RemoteNodeOptions } from '../client/remote-node-streams';
 import { R, type KubeClient } from '../client/types';
 import type { KubeObject } from '../kinds/types';
 import { NODE_RUNTIME_ANNOTATION } from '../kubelet/simulated-node';
+
+export interface RemoteNodeFollower {
+  set(node: string, agent: RemoteNodeOptions): void;
+  delete(node: string): void;
+}
 
 export function watchRemoteNodes(o: {
   client: KubeClient;
@@ -21,6 +27,8 @@ export function watchRemoteNodes(o: {
   caCert: string;
   caKey: string;
   log: (line: string) => void;
+  /** Told of each joined node's endpoint as it appears or changes, and when its Node goes (usage scrapes, network credentials). */
+  followers?: RemoteNodeFollower[];
 }): { stop(): void } {
   const nodes = createInformer(o.client, R.nodes, { log: o.log });
   let creds: Promise<{ cert: string; key: string }> | undefined;
@@ -36,16 +44,15 @@ export function watchRemoteNodes(o: {
     known.set(name, key);
     creds ??= import('../pki/create-pki').then((m) => m.issueClientCert(o.caCert, o.caKey, KUBELET_CLIENT_USER, []));
     const c = await creds;
-    o.registry.set(
-      name,
-      createRemoteNodeStreams({
-        host: ip,
-        port: Number(a[AGENT_ENDPOINT_ANNOTATION]),
-        fingerprint: a[AGENT_CERT_ANNOTATION],
-        clientCert: c.cert,
-        clientKey: c.key,
-      }),
-    );
+    const agent: RemoteNodeOptions = {
+      host: ip,
+      port: Number(a[AGENT_ENDPOINT_ANNOTATION]),
+      fingerprint: a[AGENT_CERT_ANNOTATION],
+      clientCert: c.cert,
+      clientKey: c.key,
+    };
+    o.registry.set(name, createRemoteNodeStreams(agent));
+    for (const f of o.followers ?? []) f.set(name, agent);
   }
   const onErr = (e: Error) => o.log(`remote nodes: ${e.message}`);
   nodes.addHandlers({
@@ -54,6 +61,7 @@ export function watchRemoteNodes(o: {
     delete: (n) => {
       if (!known.delete(n.metadata.name!)) return;
       o.registry.delete(n.metadata.name!);
+      for (const f of o.followers ?? []) f.delete(n.metadata.name!);
     },
   });
   void nodes.start().catch(onErr);

@@ -76,7 +76,14 @@ export interface NodeManagerOptions {
 
 export interface NodeMetrics {
   nodes: { name: string; cpuNanoCores: number; memoryBytes: number; timestamp: string }[];
-  pods: { namespace: string; name: string; containers: { name: string; cpuNanoCores: number; memoryBytes: number }[]; timestamp: string }[];
+  pods: {
+    namespace: string;
+    name: string;
+    containers: { name: string; cpuNanoCores: number; memoryBytes: number }[];
+    timestamp: string;
+    /** Set for figures another machine's node agent reported: shown only while the pod is bound to that node. */
+    node?: string;
+  }[];
 }
 
 export interface NodeManager {

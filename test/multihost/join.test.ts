@@ -150,7 +150,12 @@ describe('skiff join from another machine (network namespace + its own dockerd)'
             name: 'app',
             image: BUSYBOX_IMAGE,
             imagePullPolicy: 'Never',
-            command: ['sh', '-c', 'echo hello-from-b; while true; do echo pong-from-b | nc -l -p 7000; done'],
+            // 24 MB held in /dev/shm (charged to the pod's memory): something for kubectl top to show.
+            command: [
+              'sh',
+              '-c',
+              'head -c 24000000 /dev/zero > /dev/shm/fill; echo hello-from-b; while true; do echo pong-from-b | nc -l -p 7000; done',
+            ],
           },
         ],
       },
@@ -199,6 +204,22 @@ describe('skiff join from another machine (network namespace + its own dockerd)'
     } finally {
       pf.stop();
     }
+  });
+
+  it("kubectl top shows the pod on B and B's node, measured by B's Docker", async () => {
+    // The API server scrapes the node agent's usage (GET /metrics/usage on its mutual-TLS endpoint).
+    const row = await waitFor(
+      'a metrics row for on-b',
+      async () => {
+        const r = await cp!.kubectl(['top', 'pod', 'on-b', '--no-headers']);
+        return r.code === 0 ? /^on-b\s+(\d+)m\s+(\d+)Mi\s*$/m.exec(r.stdout) : undefined;
+      },
+      45_000,
+      1000,
+    );
+    assert.ok(Number(row[2]) >= 20, `the 24 MB the pod holds (saw ${row[2]}Mi)`);
+    const nodes = await cp!.kubectl(['top', 'node', 'mh-b', '--no-headers']);
+    assert.match(nodes.stdout, /^mh-b\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%/m, nodes.stdout + nodes.stderr);
   });
 
   it("the joined node's certificate cannot read a Secret of another node's pod (403)", async () => {

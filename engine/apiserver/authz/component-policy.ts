@@ -103,6 +103,13 @@ function skiffRoles(): KubeObject[] {
       rule(READ, ['networking.k8s.io'], ['networkpolicies']),
       ...EVENTS(),
     ]),
+    // A joined machine's NetworkPolicy agent (kube-system/skiff-network-policy, as calico-node
+    // runs as its own account): who is selected and where, read only. Its node identity may not
+    // list other nodes' pods or any NetworkPolicy (the Node authorizer, as upstream).
+    clusterRole('system:skiff:network-policy-agent', [
+      rule(READ, [''], ['pods', 'namespaces']),
+      rule(READ, ['networking.k8s.io'], ['networkpolicies']),
+    ]),
     // ingress-nginx's role, narrowed: no Secrets at all here; it lists and watches only TLS
     // Secrets, by the field selector type=kubernetes.io/tls (tls-secrets-authorizer.ts).
     clusterRole('system:skiff:ingress-controller', [
@@ -155,6 +162,10 @@ export function componentClusterRoleBindings(): KubeObject[] {
     clusterRoleBinding('system:volume-scheduler', 'system:volume-scheduler', [user(SCHEDULER.user)]),
     clusterRoleBinding('system:kube-controller-manager', 'system:kube-controller-manager', [user(CONTROLLER_MANAGER.user)]),
     clusterRoleBinding('system:skiff:network-agent', 'system:skiff:network-agent', [user(NETWORK_AGENT.user)]),
+    {
+      ...clusterRoleBinding('system:skiff:network-policy-agent', 'system:skiff:network-policy-agent', []),
+      subjects: [{ kind: 'ServiceAccount', name: 'skiff-network-policy', namespace: 'kube-system' }],
+    },
     clusterRoleBinding('system:skiff:ingress-controller', 'system:skiff:ingress-controller', [user(INGRESS_CONTROLLER.user)]),
     clusterRoleBinding('system:skiff:gateway-controller', 'system:skiff:gateway-controller', [user(GATEWAY_CONTROLLER.user)]),
     clusterRoleBinding('system:skiff:node-manager', 'system:skiff:node-manager', [user(NODE_MANAGER.user)]),

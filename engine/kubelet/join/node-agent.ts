@@ -35,6 +35,8 @@ export interface NodeAgentOptions {
   leaseIntervalMs?: number;
   /** How long to wait for the cluster to give the node a podCIDR (default 20 s). */
   podCIDRTimeoutMs?: number;
+  /** What the first machine hands this machine's NetworkPolicy agent (streams-server.ts, POST /network/credentials). */
+  onNetworkCredentials?(body: unknown): void;
   log?: (line: string) => void;
   /**
    * The Node was deleted on the first machine (kubectl delete node): the kubelet has removed its
@@ -78,9 +80,13 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     userAgent: `skiff-node-agent/${o.nodeName}`,
   });
   const docker = o.docker ?? new (await import('../../docker/dockerode')).Docker();
-  // The endpoint the API server reaches for logs, exec, attach and port-forward (kubelet's :10250).
+  // The endpoint the API server reaches for logs, exec, attach and port-forward (kubelet's :10250),
+  // and for this node's usage figures (kubectl top), as metrics-server scrapes kubelets.
+  const held: { manager?: { metrics(): unknown } } = {};
   const endpoint = await startStreamsServer({
     loadImage: (tar) => loadImage(docker, tar),
+    usage: () => held.manager?.metrics() ?? { nodes: [], pods: [] },
+    networkCredentials: o.onNetworkCredentials,
     host: o.hostIP,
     port: o.streamsPort,
     caCert: o.caCert,
@@ -115,7 +121,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   if (podCIDR) await ensurePodNetwork(docker, cluster, podCIDR, log);
   else log(`node ${o.nodeName}: the cluster gave no podCIDR; its pods get a network of this machine only`);
   const dns = podCIDR ? await clusterDns(client) : undefined;
-  const manager = await startNodeManager({
+  const manager = (held.manager = await startNodeManager({
     client,
     log,
     only: { nodeName: o.nodeName, hostIP: o.hostIP },
@@ -144,7 +150,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
         return answer?.status?.token ? { token: answer.status.token, expiresAt: new Date(answer.status.expirationTimestamp!) } : undefined;
       },
     },
-  });
+  }));
   const rotation = startCertRotation({ client, nodeName: o.nodeName, cert: o.cert, onRotated: (c) => o.onCertRotated?.(c), log });
   return {
     client,

@@ -6,7 +6,7 @@
 // through the fingerprint the node publishes on its Node.
 import { X509Certificate } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { R, type KubeClient } from '../../client/types';
@@ -39,6 +39,10 @@ export async function startStreamsServer(o: {
   streams: () => NodeStreams | undefined;
   /** `POST /images/load` (skiff image load): a `docker save` tar into this machine's Docker; resolves with what Docker said. */
   loadImage?: (tar: IncomingMessage) => Promise<string>;
+  /** `GET /metrics/usage` (kubectl top through the API server): this node's and its pods' usage, as the kubelet's resource metrics. */
+  usage?: () => unknown;
+  /** `POST /network/credentials`: what the first machine hands this machine's NetworkPolicy agent (its token and the cluster's addresses). */
+  networkCredentials?: (body: unknown) => void;
   log?: (line: string) => void;
 }): Promise<StreamsServer> {
   const { createPki } = await import('../../pki/create-pki');
@@ -65,12 +69,34 @@ export async function startStreamsServer(o: {
     return { pod, container: q.get('container') ?? '', options: JSON.parse(q.get('options') ?? '{}') as Record<string, any>, streams };
   }
 
+  const fromApiServer = (req: IncomingMessage, what: string) => {
+    const cn = (req.socket as TLSSocket).getPeerCertificate?.()?.subject?.CN;
+    if (cn !== KUBELET_CLIENT_USER) throw new HttpError(403, `user "${String(cn)}" may not ${what} on node ${o.nodeName}`);
+  };
+  const json = (res: ServerResponse, body: unknown) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+
   server.on('request', (req, res) => {
     void (async () => {
       try {
+        if (req.method === 'GET' && req.url === '/metrics/usage' && o.usage) {
+          fromApiServer(req, 'read usage');
+          return json(res, o.usage());
+        }
+        if (req.method === 'POST' && req.url === '/network/credentials' && o.networkCredentials) {
+          fromApiServer(req, 'hand network credentials');
+          const body = await readBody(req, 64 * 1024);
+          try {
+            o.networkCredentials(JSON.parse(body) as unknown);
+          } catch (e) {
+            throw new HttpError(400, (e as Error).message);
+          }
+          return json(res, {});
+        }
         if (req.method === 'POST' && req.url === '/images/load' && o.loadImage) {
-          const cn = (req.socket as TLSSocket).getPeerCertificate?.()?.subject?.CN;
-          if (cn !== KUBELET_CLIENT_USER) throw new HttpError(403, `user "${String(cn)}" may not load images on node ${o.nodeName}`);
+          fromApiServer(req, 'load images');
           const said = await o.loadImage(req);
           res.writeHead(200, { 'Content-Type': 'application/json' });
           res.end(JSON.stringify({ message: said }));
@@ -143,6 +169,15 @@ export async function startStreamsServer(o: {
     fingerprint: new X509Certificate(own.serverCert).fingerprint256,
     close: () => server.close(),
   };
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  let text = '';
+  for await (const chunk of req) {
+    text += String(chunk);
+    if (text.length > limit) throw new HttpError(413, 'request body too large');
+  }
+  return text;
 }
 
 function switchProtocols(socket: Duplex) {

@@ -18,6 +18,7 @@ const scripts: string[] = [];
 const events: string[] = [];
 let failWith: string | undefined;
 let changes = 0;
+let passFrom: string[] | undefined;
 
 const pod = async (name: string, ip: string, labels: Record<string, string>) => {
   await t.client.create(R.pods, 'default', {
@@ -40,7 +41,7 @@ before(async () => {
     clusterDir: dir,
     plan: planFromSubnet('10.7.0.0/16'),
     host: {
-      target: () => Promise.resolve({ bridge: 'br-test', agentIP: '10.7.0.9' }),
+      target: () => Promise.resolve({ bridge: 'br-test', agentIP: '10.7.0.9', passFrom }),
       apply: (script) => {
         if (failWith) return Promise.reject(new Error(failWith));
         scripts.push(script);
@@ -105,4 +106,11 @@ test('a host that cannot enforce says so: the state file and a Warning event on 
   await eventually(() => events.some((e) => e.startsWith('deny Warning PolicyNotEnforced')), 'a Warning event');
   assert.match(readFileSync(join(dir, NETWORK_POLICY_FILE), 'utf8'), /^NOT ENFORCED: pod-to-pod traffic is not filtered \(no nft here\)/);
   failWith = undefined;
+});
+
+test("a joined machine's target: traffic from the first machine's agent passes from any interface once refresh() is called", async () => {
+  passFrom = ['10.9.0.5']; // the deny policy from the test before still isolates
+  ctl.refresh();
+  await eventually(() => /\nadd rule ip skiff-pol-pc forward ip saddr 10\.9\.0\.5 accept\n/.test(scripts.at(-1) ?? ''), 'the pass rule');
+  passFrom = undefined;
 });

@@ -31,6 +31,8 @@ export interface PolicyController {
   agentModel(): PolicyModelJson;
   /** The agent said how Service traffic runs (kernel rules or the userspace proxy's checks). */
   setServiceProxy(mode: 'kernel' | 'userspace', detail: string): void;
+  /** Recomputes soon (what the host enforcer's target says changed). */
+  refresh(): void;
   /** Resolves once the host's rules match what is known now. */
   synced(): Promise<void>;
   /** Stops watching and removes the host's table (the shared namespace keeps nothing of a stopped cluster). */
@@ -47,7 +49,8 @@ export interface PolicyControllerOptions {
   client: KubeClient;
   cluster: ClusterKey;
   clusterDir: string;
-  plan: AddressPlan;
+  /** Read at each recompute (a joined machine learns it from the first one). */
+  plan: Pick<AddressPlan, 'serviceCIDR'>;
   /** The host's enforcement point (policy-host.ts over Docker; tests give their own). */
   host: HostEnforcer;
   onChange(): void;
@@ -108,6 +111,7 @@ export function startPolicyController(o: PolicyControllerOptions): PolicyControl
       const target = await o.host.target();
       const pass = [`iifname "${target.bridge}" ip daddr ${o.plan.serviceCIDR}`];
       if (target.agentIP) pass.push(`iifname "${target.bridge}" ip saddr ${target.agentIP}`);
+      for (const ip of target.passFrom ?? []) pass.push(`ip saddr ${ip}`);
       const script = policyScript(model, { table: hostPolicyTable(o.cluster), bridge: target.bridge, pass });
       // Nothing to remove and nothing to install: no container either.
       if (script !== hostApplied && (active || hostApplied !== undefined)) {
@@ -150,6 +154,7 @@ export function startPolicyController(o: PolicyControllerOptions): PolicyControl
   return {
     agentScript: () => agentScript,
     agentModel: () => modelToJson(model),
+    refresh: () => schedule(0),
     setServiceProxy(mode, detail) {
       proxy = { mode, detail };
       schedule(0);

@@ -22,6 +22,11 @@ export interface HostPolicyTarget {
   bridge: string;
   /** The agent's address on it (its traffic is judged inside the agent). */
   agentIP?: string;
+  /**
+   * A joined machine: sources let through whatever the interface — the first machine's network
+   * agent (its Service traffic, judged there) and host (its relays, unfiltered there too).
+   */
+  passFrom?: string[];
 }
 
 export async function hostPolicyTarget(docker: Docker, cluster: ClusterKey): Promise<HostPolicyTarget> {

@@ -104,14 +104,14 @@ test("another machine's figures are shown only for pods bound to the node that r
     });
     // Node b speaks for its own pod, and tries to speak for a's (a lie or a stale figure).
     const api = createMetricsApi({ client, source: () => ({ nodes: [], pods: [usage('on-b', 'b'), usage('on-a', 'b')] }) });
-    const list: any = (
+    const list = (
       await api.serve(
         { type: 'resource', group: 'metrics.k8s.io', version: 'v1beta1', namespace: 'default', plural: 'pods' },
         new URLSearchParams(),
       )
-    ).body;
+    ).body as { items: { metadata: { name: string } }[] };
     assert.deepEqual(
-      list.items.map((p: any) => p.metadata.name),
+      list.items.map((p) => p.metadata.name),
       ['on-b'],
     );
   } finally {

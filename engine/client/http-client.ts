@@ -46,7 +46,8 @@ export function createHttpClient(opts: HttpClientOptions): HttpKubeClient {
   let creds = { cert: opts.cert, key: opts.key };
   let agent = newAgent();
   const timeoutMs = opts.timeoutMs ?? 30_000;
-  const bearer = typeof opts.token === 'function' ? opts.token : () => opts.token;
+  const fixed = typeof opts.token === 'string' ? opts.token : undefined;
+  const bearer = typeof opts.token === 'function' ? opts.token : () => fixed;
 
   function newAgent() {
     return new Agent({ keepAlive: true, maxSockets: 16, ca: opts.ca, cert: creds.cert, key: creds.key });

@@ -87,7 +87,7 @@ export async function joinCluster(o: JoinOptions): Promise<{ agent: NodeAgent; s
       nodeName: o.nodeName,
       cluster,
       stateDir: dir,
-      docker: async () => docker,
+      docker: () => Promise.resolve(docker),
       log: o.log,
     });
     const nodeDeleted = async (removed: { pods: number }) => {

@@ -60,7 +60,7 @@ describe('NetworkPolicy across machines (two network namespaces, each with its o
         `${name} Running`,
         async () => {
           const p = await m.cp.json(['get', 'pod', name]);
-          return p.status?.phase === 'Running' && p.status.podIP;
+          return p.status?.phase === 'Running' && (p.status.podIP as string);
         },
         60_000,
         500,

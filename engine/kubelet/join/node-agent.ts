@@ -36,7 +36,7 @@ export interface NodeAgentOptions {
   /** How long to wait for the cluster to give the node a podCIDR (default 20 s). */
   podCIDRTimeoutMs?: number;
   /** What the first machine hands this machine's NetworkPolicy agent (streams-server.ts, POST /network/credentials). */
-  onNetworkCredentials?(body: unknown): void;
+  onNetworkCredentials?: (body: unknown) => void;
   log?: (line: string) => void;
   /**
    * The Node was deleted on the first machine (kubectl delete node): the kubelet has removed its

@@ -1,19 +1,19 @@
 // Ctrl/Cmd+K: jump to any kind (from discovery), any object of the list on screen or, once
 // typed into, any object of any kind in the namespace (object-index.ts); actions on the
-// selected object (logs, shell, YAML, delete); switch profile (cluster) or namespace.
+// selected object (logs, shell, YAML, delete); the Overview and the resource map; switch
+// profile (cluster) or namespace (palette-items.ts).
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { loadObjectIndex, searchableKinds, type IndexedObject } from '../k8s/object-index';
-import { navLabel, navSections, resourceId, resourcePath, wellKnown } from '../k8s/resources';
+import { navSections, resourceId, resourcePath, wellKnown } from '../k8s/resources';
 import type { Row } from '../k8s/table-model';
 import type { ApiResource } from '../k8s/types';
 import { useApp, useServices } from '../state/services';
 import { useLiveTable } from '../state/use-live-table';
 import { useAccessList } from '../state/use-access';
-import { actionAccess, actionsFor, runObjectAction, type ObjectAction } from './object-actions';
-import { cachedKey, itemText, searchSources, type PaletteItem as Item, type SearchSource } from './palette-search';
+import { actionAccess, actionsFor, runObjectAction } from './object-actions';
+import { paletteItems } from './palette-items';
+import { cachedKey, createPaletteSearch, itemText, sameKeys, type PaletteItem as Item, type SearchSource } from './palette-search';
 import { useFocusTrap } from './use-focus-trap';
-
-const actionLabel: Record<ObjectAction, string> = { logs: 'Logs of', shell: 'Shell in', edit: 'Edit YAML of', delete: 'Delete' };
 
 /** An object of any kind, with what it is searched by (computed once, when its kind arrives). */
 interface Indexed {
@@ -22,6 +22,8 @@ interface Indexed {
   hint: string;
   key: string;
 }
+
+const rowHint = (kind: string, row: Row) => `${kind}${row.namespace ? ` in ${row.namespace}` : ''}`;
 
 export function CommandPalette() {
   const open = useApp((s) => s.paletteOpen);
@@ -34,9 +36,13 @@ function PaletteBody({ close }: { close(): void }) {
   const profile = useApp((s) => s.profile);
   const discovered = useApp((s) => (profile ? s.discovery[profile]?.resources : undefined));
   const view = useApp((s) => s.view);
-  const rows = useApp((s) => s.listRows);
+  // The rows on screen, kept while only their contents change (status updates do not change
+  // what a row is searched by; re-searching 50,000 rows on each would slow typing).
+  const liveRows = useApp((s) => s.listRows);
+  const [rows, setRows] = useState(liveRows);
+  if (rows !== liveRows && !sameKeys(rows, liveRows)) setRows(liveRows);
   const services = useServices();
-  const { showList, showOverview, select, showStart } = services.store.getState(); // actions are stable
+  const { showList, select } = services.store.getState(); // actions are stable
   const selection = useApp((s) => s.selection);
   const profiles = useApp((s) => s.profiles);
   const namespaces = useLiveTable(profile ? services.k8s(profile) : undefined, profile ? resourcePath(wellKnown.namespaces) : undefined, {
@@ -71,71 +77,42 @@ function PaletteBody({ close }: { close(): void }) {
   const selectionActions = selection ? actionsFor(selection) : [];
   const actionAccesses = useAccessList(selection ? selectionActions.map((a) => actionAccess(selection, a)) : []);
   const deniedKey = actionAccesses.map((a) => (a && !a.allowed ? a.reason : '')).join('|');
-  const items = useMemo<Item[]>(() => {
-    const kinds = new Map<string, ApiResource>();
-    for (const r of [...navSections.flatMap((s) => s.items), ...(discovered ?? [])]) kinds.set(resourceId(r), r);
-    const out: Item[] = [];
-    if (selection) {
-      const what = `${selection.resource.kind} ${selection.name}`;
-      const denied = deniedKey.split('|');
-      actionsFor(selection).forEach((a, i) =>
-        out.push({
-          id: `act:${a}`,
-          label: `${actionLabel[a]} ${what}`,
-          hint: denied[i] ? `not allowed: ${denied[i]}` : 'action',
-          denied: denied[i] || undefined,
-          run: () => void runObjectAction(services, selection, a),
-        }),
-      );
-    }
-    if (profile) out.push({ id: 'overview', label: 'Overview', hint: 'view', run: showOverview });
-    out.push({ id: 'new-cluster', label: 'New local cluster', hint: 'action', run: showStart });
-    for (const r of kinds.values())
-      out.push({
-        id: `kind:${resourceId(r)}`,
-        label: navLabel(r),
-        hint: `${r.kind} · ${r.group || 'core'}/${r.version}`,
-        run: () => showList(r),
-      });
-    for (const p of profiles)
-      if (p.name !== profile)
-        out.push({
-          id: `profile:${p.name}`,
-          label: `Switch to ${p.name}`,
-          hint: `${p.source === 'local' ? 'cluster' : 'profile'} · ${p.status}`,
-          run: () => services.store.getState().selectProfile(p.name),
-        });
-    if (profile) {
-      out.push({ id: 'ns:', label: 'All namespaces', hint: 'namespace', run: () => services.store.getState().setNamespace('') });
-      for (const row of namespaces.set.rows)
-        out.push({
-          id: `ns:${row.name}`,
-          label: `Namespace ${row.name}`,
-          hint: 'namespace',
-          run: () => services.store.getState().setNamespace(row.name),
-        });
-    }
-    return out;
-  }, [profile, discovered, showList, showOverview, showStart, selection, profiles, namespaces.set.rows, services, deniedKey]);
+  const items = useMemo<Item[]>(
+    () =>
+      paletteItems({
+        profile,
+        namespace,
+        discovered,
+        selection,
+        denied: deniedKey.split('|'),
+        profiles,
+        namespaces: namespaces.set.rows.map((r) => r.name),
+        nav: services.store.getState(),
+        runAction: (sel, a) => void runObjectAction(services, sel, a),
+      }),
+    [profile, namespace, discovered, selection, profiles, namespaces.set.rows, services, deniedKey],
+  );
   const staticSource = useMemo<SearchSource<Item>>(() => {
     const key = cachedKey((i: Item) => itemText(i.label, i.hint));
     return { items, key, toItem: (i) => i };
   }, [items]);
-  // The rows on screen: a row's text is cached by the row (a watch event replaces the row).
+  // The rows on screen: a row's text is cached by the row (a watch event replaces the row), for
+  // as long as the view stays.
+  const kindOnScreen = view.kind === 'list' ? view.resource.kind : '';
+  const rowKey = useMemo(() => cachedKey((row: Row) => itemText(row.name, rowHint(kindOnScreen, row))), [kindOnScreen]);
   const rowSource = useMemo<SearchSource<Row>>(() => {
     if (view.kind !== 'list') return { items: [], key: () => '', toItem: () => ({ id: '', label: '', hint: '', run() {} }) };
-    const hintOf = (row: Row) => `${view.resource.kind}${row.namespace ? ` in ${row.namespace}` : ''}`;
     return {
       items: rows,
-      key: cachedKey((row: Row) => itemText(row.name, hintOf(row))),
+      key: rowKey,
       toItem: (row) => ({
         id: `obj:${row.key}`,
         label: row.name,
-        hint: hintOf(row),
+        hint: rowHint(view.resource.kind, row),
         run: () => select({ resource: view.resource, namespace: row.namespace, name: row.name }),
       }),
     };
-  }, [view, rows, select]);
+  }, [view, rows, rowKey, select]);
   // Objects of every kind, searched only once something is typed (the kind on screen is already in the rows).
   const objectSource = useMemo<SearchSource<Indexed>>(() => {
     const onScreen = view.kind === 'list' ? resourceId(view.resource) : '';
@@ -155,11 +132,11 @@ function PaletteBody({ close }: { close(): void }) {
     };
   }, [index, view, showList, select]);
 
+  const [search] = useState(createPaletteSearch);
   const shown = useMemo(
-    () => searchSources(query.trim() ? [staticSource, rowSource, objectSource] : [staticSource, rowSource], query, 60),
-    [staticSource, rowSource, objectSource, query],
+    () => search.search(query.trim() ? [staticSource, rowSource, objectSource] : [staticSource, rowSource], query, 60),
+    [search, staticSource, rowSource, objectSource, query],
   );
-  useEffect(() => setActive(0), [query]);
   useEffect(() => {
     listRef.current?.children[active]?.scrollIntoView({ block: 'nearest' });
   }, [active]);
@@ -190,7 +167,10 @@ function PaletteBody({ close }: { close(): void }) {
           placeholder="Jump to a kind or an object…"
           value={query}
           data-testid="palette-input"
-          onChange={(e) => setQuery(e.target.value)}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setActive(0);
+          }}
           onKeyDown={(e) => {
             if (e.key === 'Escape') close();
             else if (e.key === 'ArrowDown') {

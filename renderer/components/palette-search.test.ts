@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fuzzyFilter } from '../k8s/fuzzy';
-import { cachedKey, itemText, searchSources, type PaletteItem, type SearchSource } from './palette-search';
+import { cachedKey, createPaletteSearch, itemText, sameKeys, type PaletteItem, type SearchSource } from './palette-search';
 
 const item = (label: string, hint: string): PaletteItem => ({ id: `${hint}:${label}`, label, hint, run() {} });
 const source = (items: PaletteItem[], skip?: (i: PaletteItem) => boolean): SearchSource<PaletteItem> => ({
@@ -11,7 +11,10 @@ const source = (items: PaletteItem[], skip?: (i: PaletteItem) => boolean): Searc
   toItem: (i) => i,
 });
 
-test('search across sources ranks as one fuzzy filter over all of them', () => {
+/** One search with nothing remembered. */
+const searchSources = (sources: SearchSource<unknown>[], q: string, limit: number) => createPaletteSearch().search(sources, q, limit);
+
+void test('search across sources ranks as one fuzzy filter over all of them', () => {
   const kinds = ['Pods', 'Deployments', 'Services', 'ConfigMaps'].map((k) => item(k, 'kind'));
   const rows = Array.from({ length: 300 }, (_, i) => item(`load-${i}`, 'Pod in default'));
   const others = Array.from({ length: 200 }, (_, i) => item(`app-${i % 40}-${i}`, i % 2 ? 'Service in default' : 'ConfigMap in default'));
@@ -24,7 +27,7 @@ test('search across sources ranks as one fuzzy filter over all of them', () => {
     );
 });
 
-test('skipped candidates are not offered; only the kept ones become items', () => {
+void test('skipped candidates are not offered; only the kept ones become items', () => {
   const rows = [item('web-1', 'Pod'), item('web-2', 'Pod')];
   const made: string[] = [];
   const objects: SearchSource<string> = {
@@ -42,7 +45,7 @@ test('skipped candidates are not offered; only the kept ones become items', () =
   );
 });
 
-test('cachedKey computes an object key once', () => {
+void test('cachedKey computes an object key once', () => {
   let calls = 0;
   const key = cachedKey((o: { n: string }) => (calls++, o.n.toLowerCase()));
   const a = { n: 'A' };
@@ -50,4 +53,70 @@ test('cachedKey computes an object key once', () => {
   assert.equal(key(a), 'a');
   assert.equal(key({ n: 'B' }), 'b');
   assert.equal(calls, 2);
+});
+
+void test('typing on (each query extending the last) scores only the last matches, with the same results as one search over everything', () => {
+  // A fixture shaped like the bench's: many pods on screen, the same pods again among every
+  // kind's objects (skipped: on screen already), other kinds, and kinds and views up front.
+  const kinds = ['Pods', 'Deployments', 'Services', 'ConfigMaps', 'Map'].map((k) => item(k, 'kind'));
+  const rows = Array.from({ length: 5000 }, (_, i) => item(`load-${i}`, 'Pod in default'));
+  const others = Array.from({ length: 3000 }, (_, i) =>
+    item(i % 3 ? `load-${i}` : `svc-${i % 97}-${i}`, i % 3 ? 'Pod in default' : i % 2 ? 'Service in default' : 'Deployment in default'),
+  );
+  let keyCalls = 0;
+  const counted = (items: PaletteItem[], skip?: (i: PaletteItem) => boolean): SearchSource<PaletteItem> => ({
+    items,
+    key: (i) => (keyCalls++, itemText(i.label, i.hint)),
+    skip,
+    toItem: (i) => i,
+  });
+  const sources = [counted(kinds), counted(rows), counted(others, (i) => i.hint.startsWith('Pod'))];
+  const offered = [...kinds, ...rows, ...others.filter((i) => !i.hint.startsWith('Pod'))];
+  const search = createPaletteSearch();
+  const matches = (q: string, all = offered) => fuzzyFilter(all, q, (i) => `${i.label} ${i.hint}`, all.length).length;
+  const check = (q: string, srcs = sources, all = offered) =>
+    assert.deepEqual(
+      search.search(srcs, q, 60).map((i) => i.id),
+      fuzzyFilter(all, q, (i) => `${i.label} ${i.hint}`, 60).map((i) => i.id),
+      `query "${q}"`,
+    );
+
+  check('l');
+  assert.equal(search.scored(), offered.length, 'the first query scores every candidate');
+  assert.equal(keyCalls, offered.length, 'each key computed once (skipped candidates never)');
+  let before = 'l';
+  for (const q of ['lo', 'loa', 'load-9', 'load-99', 'load-99 ', 'load-99 p']) {
+    check(q);
+    assert.equal(search.scored(), matches(before), `"${q}" scores only what "${before}" matched`);
+    before = q;
+  }
+  // Not an extension: every candidate again (from the kept keys), and the same answers.
+  for (const q of ['load-1', 'svc', 's', 'map', 'kind', 'zzz']) {
+    check(q);
+    if (!q.startsWith(before)) assert.equal(search.scored(), offered.length, `"${q}" after "${before}"`);
+    before = q;
+  }
+  check('zzzz');
+  assert.equal(search.scored(), 0, 'nothing matched "zzz", so nothing to score for "zzzz"');
+  check('');
+  assert.equal(keyCalls, offered.length, 'no key computed twice');
+
+  // New candidates (the list on screen changed): an extending query scores everything again,
+  // computing keys only for the new source.
+  check('load-4');
+  const more = [...rows, item('load-4-new', 'Pod in default')];
+  const changed = [sources[0], counted(more), sources[2]];
+  const all = [...kinds, ...more, ...others.filter((i) => !i.hint.startsWith('Pod'))];
+  check('load-4-', changed, all);
+  assert.equal(search.scored(), all.length);
+  assert.equal(keyCalls, offered.length + more.length);
+});
+
+void test('sameKeys: the same rows by key, in order (a status update keeps them; add, delete, reorder do not)', () => {
+  const r = (...keys: string[]) => keys.map((key) => ({ key, status: 'x' }));
+  assert.equal(sameKeys(r('a', 'b'), r('a', 'b')), true);
+  assert.equal(sameKeys(r('a', 'b'), r('a', 'b', 'c')), false);
+  assert.equal(sameKeys(r('a', 'b'), r('b', 'a')), false);
+  assert.equal(sameKeys(r('a', 'b'), r('a', 'c')), false);
+  assert.equal(sameKeys([], []), true);
 });

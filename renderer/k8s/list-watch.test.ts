@@ -198,3 +198,67 @@ test('without a free connection slot the list is polled instead of watched', asy
   assert.ok(lists >= 3);
   assert.equal(sleeps[0], 1234);
 });
+
+void test('a background watch gives its slot to a foreground stream, polls meanwhile, and watches again once a slot is free', async () => {
+  const { createStreamSlots } = await import('./stream-slots');
+  const slots = createStreamSlots(1);
+  const watchSignals: AbortSignal[] = [];
+  const sleeps: number[] = [];
+  const errors: Error[] = [];
+  let lists = 0;
+  const client = {
+    profile: 'p',
+    base: '',
+    url: (p: string) => p,
+    getJson() {
+      lists++;
+      return Promise.resolve({ kind: 'Table', rows: [], metadata: { resourceVersion: String(lists) } });
+    },
+    send() {
+      return Promise.reject(new Error('unused'));
+    },
+    // A watch that stays open until its request is aborted, as fetch does.
+    open(_p: string, o: { signal: AbortSignal }) {
+      watchSignals.push(o.signal);
+      return new Promise<Response>((_r, reject) =>
+        o.signal.addEventListener('abort', () => reject(new DOMException('The operation was aborted.', 'AbortError'))),
+      );
+    },
+  } as unknown as K8sClient;
+  const until = async (what: string, cond: () => boolean) => {
+    for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+    assert.ok(cond(), what);
+  };
+  const lw = startListWatch({
+    client,
+    path: '/api/v1/pods',
+    slots,
+    priority: 'background',
+    pollMs: 777,
+    sleep: (ms) => {
+      sleeps.push(ms);
+      return new Promise((r) => setTimeout(r, 2));
+    },
+    onReset() {},
+    onPage() {},
+    onEvents() {},
+    onError: (e) => void (e && errors.push(e)),
+  });
+  await until('the first watch open', () => watchSignals.length === 1);
+  assert.equal(slots.inUse(), 1);
+
+  const log = slots.tryAcquire({ priority: 'foreground' });
+  assert.ok(log, 'the foreground stream got the only slot');
+  assert.equal(watchSignals[0].aborted, true, 'the background watch was stopped at once');
+  const listsAtRevoke = lists;
+  await until('polling instead of watching', () => sleeps.filter((ms) => ms === 777).length >= 2);
+  assert.ok(lists > listsAtRevoke + 1, 'the list is re-read while it polls');
+  assert.equal(watchSignals.length, 1, 'no watch while the slot is taken');
+
+  log();
+  await until('a watch again once the slot is free', () => watchSignals.length === 2);
+  assert.equal(slots.inUse(), 1);
+  lw.stop();
+  await until('the slot given back on stop', () => slots.inUse() === 0);
+  assert.deepEqual(errors, [], 'giving way is not an error');
+});

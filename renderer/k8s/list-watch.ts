@@ -6,7 +6,7 @@ import { tableAccept } from './client';
 import { K8sError } from './errors';
 import { createFrameBatcher, type FrameBatcher, type Scheduler } from './frame-batcher';
 import { createLineSplitter, readTextStream } from './line-splitter';
-import type { StreamSlots } from './stream-slots';
+import type { StreamPriority, StreamSlots } from './stream-slots';
 import { toRow, type Row, type RowEvent } from './table-model';
 import type { KubeStatus, RawTable, TableColumnDefinition } from './types';
 
@@ -34,6 +34,8 @@ export interface ListWatchOptions extends ListWatchHandlers {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Watches take a connection slot; without one (or with poll set) the list is re-read every pollMs. */
   slots?: StreamSlots;
+  /** background: the watch gives its slot up to a foreground stream that needs it, and polls until one is free. */
+  priority?: StreamPriority;
   poll?: boolean;
   pollMs?: number;
 }
@@ -103,10 +105,10 @@ export function startListWatch(opts: ListWatchOptions): ListWatch {
     return rv;
   }
 
-  async function watch(rv: string): Promise<void> {
+  async function watch(rv: string, watchSignal: AbortSignal): Promise<void> {
     const res = await opts.client.open(opts.path, {
       accept: tableAccept,
-      signal,
+      signal: watchSignal,
       what: opts.path,
       query: { ...baseQuery, watch: '1', allowWatchBookmarks: 'true', resourceVersion: rv || undefined },
     });
@@ -149,17 +151,29 @@ export function startListWatch(opts: ListWatchOptions): ListWatch {
         initial = false;
         attempt = 0;
         opts.onError(null);
-        const release = opts.poll ? null : opts.slots ? opts.slots.tryAcquire() : () => {};
+        // A revoked watch (its slot taken by a foreground stream) stops here and goes back to polling.
+        const revoke = new AbortController();
+        const stopWatch = () => revoke.abort();
+        const release = opts.poll
+          ? null
+          : opts.slots
+            ? opts.slots.tryAcquire({ priority: opts.priority, onRevoke: opts.priority === 'background' ? stopWatch : undefined })
+            : () => {};
         if (!release) {
           await sleep(opts.pollMs ?? 3000, signal);
           continue;
         }
+        signal.addEventListener('abort', stopWatch, { once: true });
         try {
-          await watch(rv);
+          await watch(rv, revoke.signal);
+        } catch (e) {
+          if (!revoke.signal.aborted || signal.aborted) throw e;
         } finally {
+          signal.removeEventListener('abort', stopWatch);
           release();
         }
-        // The stream ended (server timeout, proxy restart): start over from a fresh list.
+        // The stream ended (server timeout, proxy restart) or was revoked: start over from a fresh
+        // list (a revoked watch then polls until a slot is free).
       } catch (e) {
         if (signal.aborted) break;
         if (e instanceof Relist) continue;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildResourceGraph, mapObjectFromRow, type MapObject, type ResourceGraph } from './resource-map';
+import { buildResourceGraph, mapColumnTitle, mapObjectFromRow, type MapObject, type ResourceGraph } from './resource-map';
 import { toRow } from './table-model';
 import type { TableColumnDefinition } from './types';
 
@@ -27,6 +27,38 @@ void test('owner chains: Deployment → ReplicaSet → Pods and StatefulSet → 
   ]);
   assert.deepEqual(edgeList(g), ['db -owns-> db-0', 'web -owns-> web-1', 'web-1 -owns-> web-1-a', 'web-1 -owns-> web-1-b']);
   assert.deepEqual(names(g), [['web', 'db'], ['web-1'], ['db-0', 'web-1-a', 'web-1-b'], [], []]);
+});
+
+void test("CronJob → Job → Pod: a CronJob's Jobs sit in the middle column under it; a Job of its own stays a workload", () => {
+  const g = buildResourceGraph([
+    obj('Pod', 'nightly-2-x', { controller: 'Job-nightly-2' }),
+    obj('Job', 'nightly-2', { controller: 'CronJob-nightly' }),
+    obj('Job', 'nightly-1', { controller: 'CronJob-nightly' }),
+    obj('Pod', 'nightly-1-x', { controller: 'Job-nightly-1' }),
+    obj('CronJob', 'nightly'),
+    obj('Job', 'migrate'),
+    obj('Pod', 'migrate-x', { controller: 'Job-migrate' }),
+    obj('Deployment', 'web'),
+    obj('ReplicaSet', 'web-1', { controller: 'Deployment-web', desired: 1 }),
+    // Owned by a CronJob that is not on the map (not listed, or gone): a workload of its own.
+    obj('Job', 'stray', { controller: 'CronJob-gone' }),
+  ]);
+  assert.deepEqual(edgeList(g), [
+    'migrate -owns-> migrate-x',
+    'nightly -owns-> nightly-1',
+    'nightly -owns-> nightly-2',
+    'nightly-1 -owns-> nightly-1-x',
+    'nightly-2 -owns-> nightly-2-x',
+    'web -owns-> web-1',
+  ]);
+  assert.deepEqual(names(g).slice(0, 3), [
+    ['web', 'nightly', 'migrate', 'stray'],
+    ['web-1', 'nightly-1', 'nightly-2'],
+    ['migrate-x', 'nightly-1-x', 'nightly-2-x'],
+  ]);
+  assert.equal(mapColumnTitle(1, g.columns[1]), 'ReplicaSets · Jobs');
+  assert.equal(mapColumnTitle(1, g.columns[1].slice(1)), 'Jobs');
+  assert.equal(mapColumnTitle(0, g.columns[0]), 'Workloads');
 });
 
 void test('Service selectors match pod labels in the same namespace only; routes point at Services', () => {
@@ -87,6 +119,14 @@ void test('rows become map objects: status lines and tones from the Table column
   const rsCols = cols('Name', 'Desired', 'Current', 'Ready');
   const rs = mapObjectFromRow('ReplicaSet', row(rsCols, ['r', 2, 2, 1]), rsCols);
   assert.deepEqual([rs.status, rs.tone, rs.desired], ['1/2 ready', 'warn', 2]);
+  const cjCols = cols('Name', 'Schedule', 'Timezone', 'Suspend', 'Active', 'Last Schedule');
+  const cj = mapObjectFromRow('CronJob', row(cjCols, ['c', '*/5 * * * *', '<none>', false, 1, '2m']), cjCols);
+  assert.deepEqual([cj.status, cj.tone], ['*/5 * * * * · 1 active', 'ok']);
+  const paused = mapObjectFromRow('CronJob', row(cjCols, ['c', '0 3 * * *', '<none>', true, 0, '<none>']), cjCols);
+  assert.deepEqual([paused.status, paused.tone], ['0 3 * * * · suspended', 'warn']);
+  const jobCols = cols('Name', 'Status', 'Completions', 'Duration');
+  const job = mapObjectFromRow('Job', row(jobCols, ['j', 'Complete', '1/1', '5s']), jobCols);
+  assert.deepEqual([job.status, job.tone], ['Complete · 1/1', 'ok']);
   const dep = mapObjectFromRow('Deployment', row(cols('Name', 'Ready'), ['d', '2/2']), cols('Name', 'Ready'));
   assert.deepEqual([dep.status, dep.tone], ['2/2 ready', 'ok']);
   const svc = mapObjectFromRow(

@@ -1,19 +1,30 @@
-// The resource map of a namespace (as Headlamp's Map): workloads → ReplicaSets → Pods ←
-// Services ← Ingresses/HTTPRoutes, in layered columns. Owner edges follow controller
-// references (by uid); Service edges follow the Service's selector over pod labels; route
-// edges follow Ingress and HTTPRoute backends. Pure: the view feeds it the live list rows.
+// The resource map of a namespace (as Headlamp's Map): workloads → ReplicaSets and the Jobs
+// of CronJobs → Pods ← Services ← Ingresses/HTTPRoutes, in layered columns. Owner edges follow
+// controller references (by uid); Service edges follow the Service's selector over pod labels;
+// route edges follow Ingress and HTTPRoute backends. Pure: the view feeds it the live list rows.
 import { labelSelectorFromSet } from '../../engine/apimachinery/selectors';
 import { readyTone, statusTone, type Tone } from './status-tone';
 import { cellText, type Row } from './table-model';
 import type { TableColumnDefinition } from './types';
 
-export type MapKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'ReplicaSet' | 'Pod' | 'Service' | 'Ingress' | 'HTTPRoute';
+export type MapKind =
+  | 'Deployment'
+  | 'StatefulSet'
+  | 'DaemonSet'
+  | 'CronJob'
+  | 'Job'
+  | 'ReplicaSet'
+  | 'Pod'
+  | 'Service'
+  | 'Ingress'
+  | 'HTTPRoute';
 
-/** Column of each kind, left to right. */
+/** Column of each kind, left to right (a Job run by a CronJob on the map moves to column 1, under it). */
 export const mapColumnOf: Record<MapKind, number> = {
   Deployment: 0,
   StatefulSet: 0,
   DaemonSet: 0,
+  CronJob: 0,
   Job: 0,
   ReplicaSet: 1,
   Pod: 2,
@@ -22,7 +33,25 @@ export const mapColumnOf: Record<MapKind, number> = {
   HTTPRoute: 4,
 };
 export const mapColumnTitles = ['Workloads', 'ReplicaSets', 'Pods', 'Services', 'Routes'];
-const kindOrder: MapKind[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicaSet', 'Pod', 'Service', 'Ingress', 'HTTPRoute'];
+const kindOrder: MapKind[] = [
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'CronJob',
+  'Job',
+  'ReplicaSet',
+  'Pod',
+  'Service',
+  'Ingress',
+  'HTTPRoute',
+];
+
+/** A column's heading: the middle column is named after what it holds ("ReplicaSets · Jobs"). */
+export function mapColumnTitle(column: number, nodes: MapNode[]): string {
+  if (column !== 1) return mapColumnTitles[column];
+  const kinds = (['ReplicaSet', 'Job'] as const).filter((k) => nodes.some((n) => n.kind === k));
+  return kinds.length ? kinds.map((k) => `${k}s`).join(' · ') : mapColumnTitles[1];
+}
 
 /** What the map needs of one object. */
 export interface MapObject {
@@ -67,10 +96,13 @@ const byName = (a: MapNode, b: MapNode) =>
   kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
 
 export function buildResourceGraph(objects: MapObject[]): ResourceGraph {
+  const kindOf = new Map(objects.map((o) => [o.id, o.kind]));
+  // A CronJob's Jobs sit between it and their pods, as a Deployment's ReplicaSets do.
+  const columnOf = (o: MapObject) => (o.kind === 'Job' && o.controller && kindOf.get(o.controller) === 'CronJob' ? 1 : mapColumnOf[o.kind]);
   const byId = new Map<string, MapNode>();
-  for (const o of objects) byId.set(o.id, { ...o, column: mapColumnOf[o.kind] });
+  for (const o of objects) byId.set(o.id, { ...o, column: columnOf(o) });
   const edges: MapEdge[] = [];
-  // Owner edges: only to owners on the map (a pod owned by a Node, a Job by a CronJob, stays unlinked).
+  // Owner edges: only to owners on the map (a pod owned by a Node stays unlinked).
   for (const n of byId.values()) {
     const owner = n.controller ? byId.get(n.controller) : undefined;
     if (owner && owner.column < n.column && owner.namespace === n.namespace) edges.push({ from: owner.id, to: n.id, type: 'owns' });
@@ -169,6 +201,12 @@ export function mapObjectFromRow(kind: MapKind, row: Row, columns: TableColumnDe
     const status = col('Status');
     const done = col('Completions');
     return { ...base, status: [status, done].filter(Boolean).join(' · '), tone: statusTone(status) };
+  }
+  if (kind === 'CronJob') {
+    const suspended = col('Suspend') === 'true';
+    const active = num(col('Active'));
+    const parts = [col('Schedule'), suspended ? 'suspended' : '', active > 0 ? `${active} active` : ''];
+    return { ...base, status: parts.filter(Boolean).join(' · '), tone: suspended ? 'warn' : active > 0 ? 'ok' : undefined };
   }
   const spec = (row.object?.spec ?? {}) as Record<string, unknown>;
   if (kind === 'Service')

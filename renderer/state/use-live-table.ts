@@ -6,6 +6,7 @@ import { createStore } from 'zustand/vanilla';
 import type { K8sClient } from '../k8s/client';
 import { startListWatch } from '../k8s/list-watch';
 import type { RowChange } from '../k8s/row-view';
+import type { StreamPriority } from '../k8s/stream-slots';
 import { applyRowEvents, rowSetFrom, type RowSet } from '../k8s/table-model';
 import type { TableColumnDefinition } from '../k8s/types';
 import { useServices } from './services';
@@ -27,13 +28,15 @@ export interface LiveTableQuery {
   /** Re-read every pollMs instead of watching (side panels: they must not hold a connection). */
   poll?: boolean;
   pollMs?: number;
+  /** background: the watch yields its connection slot to a foreground stream and polls meanwhile (stream-slots.ts). */
+  priority?: StreamPriority;
 }
 
 const empty: LiveTable = { columns: [], set: { rows: [], index: new Map() }, loading: true, complete: false };
 
 export function useLiveTable(client: K8sClient | undefined, path: string | undefined, q: LiveTableQuery = {}): LiveTable {
   const { slots } = useServices();
-  const key = `${client?.base}|${path}|${q.labelSelector ?? ''}|${q.fieldSelector ?? ''}|${q.includeObject ?? ''}|${q.poll ? (q.pollMs ?? 'poll') : ''}`;
+  const key = `${client?.base}|${path}|${q.labelSelector ?? ''}|${q.fieldSelector ?? ''}|${q.includeObject ?? ''}|${q.poll ? (q.pollMs ?? 'poll') : ''}|${q.priority ?? ''}`;
   const store = useMemo(() => createStore<LiveTable>(() => ({ ...empty, loading: !!(client && path) })), [key]); // eslint-disable-line react-hooks/exhaustive-deps -- key folds client, path and query into one string
   useEffect(() => {
     if (!client || !path) return;
@@ -44,6 +47,7 @@ export function useLiveTable(client: K8sClient | undefined, path: string | undef
       fieldSelector: q.fieldSelector,
       includeObject: q.includeObject,
       slots,
+      priority: q.priority,
       poll: q.poll,
       pollMs: q.pollMs,
       onReset: (columns, rows, complete) => store.setState({ columns, set: rowSetFrom(rows), change: undefined, loading: false, complete }),

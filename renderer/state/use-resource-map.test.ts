@@ -18,6 +18,7 @@ void test('map kinds: discovery’s copy when it has one; HTTPRoute only where t
   assert.equal(before.Pod?.name, 'pods');
   assert.equal(before.Deployment?.group, 'apps');
   assert.equal(before.Ingress?.group, 'networking.k8s.io');
+  assert.deepEqual([before.CronJob?.group, before.CronJob?.name], ['batch', 'cronjobs']);
   assert.equal(before.HTTPRoute, undefined);
   const served = mapResources([res('batch', 'v2', 'jobs', 'Job'), res('gateway.networking.k8s.io', 'v1', 'httproutes', 'HTTPRoute')]);
   assert.equal(served.Job?.version, 'v2');

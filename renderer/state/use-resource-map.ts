@@ -2,7 +2,9 @@
 // turned into a graph whenever a batch of watch events lands. The Pods, ReplicaSets,
 // Deployments and Services lists start first, so they take the browser's few watch slots;
 // the rest start once those have listed, watching when a slot is left and otherwise
-// re-listing on list-watch's own interval.
+// re-listing on list-watch's own interval. All of them watch at background priority: a log
+// followed in the dock (or another foreground stream) takes the newest one's slot, and that
+// kind polls until a slot is free again (stream-slots.ts).
 import { useMemo } from 'react';
 import type { K8sClient } from '../k8s/client';
 import { buildResourceGraph, mapObjectFromRow, type MapKind, type ResourceGraph } from '../k8s/resource-map';
@@ -22,6 +24,7 @@ export function mapResources(discovered: ApiResource[] | undefined): Record<MapK
     Deployment: pick(wellKnown.deployments),
     StatefulSet: pick(byName('statefulsets')),
     DaemonSet: pick(byName('daemonsets')),
+    CronJob: pick(byName('cronjobs')),
     Job: pick(byName('jobs')),
     ReplicaSet: pick(wellKnown.replicasets),
     Pod: pick(wellKnown.pods),
@@ -41,8 +44,9 @@ export interface ResourceMapState {
   errors: Array<{ kind: MapKind; error: Error }>;
 }
 
-const spec = { includeObject: 'Object' as const };
-const rarely = { pollMs: 5000 };
+const background = { priority: 'background' as const };
+const spec = { ...background, includeObject: 'Object' as const };
+const rarely = { ...background, pollMs: 5000 };
 
 export function useResourceMap(
   client: K8sClient | undefined,
@@ -51,22 +55,23 @@ export function useResourceMap(
 ): ResourceMapState {
   const path = (k: MapKind, ready = true) => (ready && resources[k] ? resourcePath(resources[k], namespace) : undefined);
   const core: Array<[MapKind, LiveTable]> = [
-    ['Pod', useLiveTable(client, path('Pod'))],
-    ['ReplicaSet', useLiveTable(client, path('ReplicaSet'))],
-    ['Deployment', useLiveTable(client, path('Deployment'))],
+    ['Pod', useLiveTable(client, path('Pod'), background)],
+    ['ReplicaSet', useLiveTable(client, path('ReplicaSet'), background)],
+    ['Deployment', useLiveTable(client, path('Deployment'), background)],
     ['Service', useLiveTable(client, path('Service'), spec)],
   ];
   const coreListed = core.every(([, t]) => t.complete || t.error);
   const rest: Array<[MapKind, LiveTable]> = [
     ['StatefulSet', useLiveTable(client, path('StatefulSet', coreListed), rarely)],
     ['DaemonSet', useLiveTable(client, path('DaemonSet', coreListed), rarely)],
+    ['CronJob', useLiveTable(client, path('CronJob', coreListed), rarely)],
     ['Job', useLiveTable(client, path('Job', coreListed), rarely)],
     ['Ingress', useLiveTable(client, path('Ingress', coreListed), { ...spec, ...rarely })],
     ['HTTPRoute', useLiveTable(client, path('HTTPRoute', coreListed), { ...spec, ...rarely })],
   ];
   const all = [...core, ...rest];
   const [p, rs, d, s] = core.map(([, t]) => t.set.rows);
-  const [ss, ds, j, i, h] = rest.map(([, t]) => t.set.rows);
+  const [ss, ds, cj, j, i, h] = rest.map(([, t]) => t.set.rows);
   const built = useMemo(() => {
     const rows = new Map<string, Row>();
     const objects = all.flatMap(([kind, t]) =>
@@ -76,7 +81,7 @@ export function useResourceMap(
       }),
     );
     return { graph: buildResourceGraph(objects), rows };
-  }, [p, rs, d, s, ss, ds, j, i, h]); // eslint-disable-line react-hooks/exhaustive-deps -- each kind's rows are what the graph is built from
+  }, [p, rs, d, s, ss, ds, cj, j, i, h]); // eslint-disable-line react-hooks/exhaustive-deps -- each kind's rows are what the graph is built from
   return {
     ...built,
     loading: core.some(([, t]) => t.loading),

@@ -1,10 +1,11 @@
-// The resource map of the namespace: layered columns (workloads → ReplicaSets → Pods ←
+// The resource map of the namespace: layered columns (workloads → ReplicaSets and Jobs → Pods ←
 // Services ← routes) with edges drawn over them. Live from the lists' own list-watches.
 // One tab stop: arrows move between nodes (left/right follow an edge when there is one),
-// Enter opens the node's panel as a list row does.
+// Enter opens the node's panel as a list row does. In a narrow window the panel lies over the
+// map as a drawer (resource-map.css) instead of squeezing it.
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { errorText } from '../../k8s/errors';
-import { mapColumnTitles, type MapEdge, type MapNode, type ResourceGraph } from '../../k8s/resource-map';
+import { mapColumnTitle, type MapEdge, type MapNode, type ResourceGraph } from '../../k8s/resource-map';
 import { useApp, useK8s, useServices } from '../../state/services';
 import { mapResources, useResourceMap } from '../../state/use-resource-map';
 import { DetailPanel } from '../detail/detail-panel';
@@ -37,7 +38,7 @@ export function ResourceMapView() {
   const { store } = useServices();
   const resources = useMemo(() => mapResources(discovered), [discovered]);
   const { graph, rows, loading, errors } = useResourceMap(client, namespace, resources);
-  const columns = graph.columns.map((nodes, i) => ({ title: mapColumnTitles[i], nodes })).filter((c) => c.nodes.length > 0);
+  const columns = graph.columns.map((nodes, i) => ({ i, title: mapColumnTitle(i, nodes), nodes })).filter((c) => c.nodes.length > 0);
   const canvasRef = useRef<HTMLDivElement>(null);
   const nodeRefs = useRef(new Map<string, HTMLButtonElement>());
   const [focusId, setFocusId] = useState<string>();
@@ -52,6 +53,14 @@ export function ResourceMapView() {
     if (selectedId) nodeRefs.current.get(selectedId)?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }, [selectedId]);
   const tabId = (focusId && graph.byId.has(focusId) ? focusId : undefined) ?? selectedId ?? columns[0]?.nodes[0]?.id;
+  // Arriving by keyboard (the palette closing): the map takes the keys unless something else has focus.
+  // Once the main kinds have listed: the first node then is the first workload, not a pod that came first.
+  const paletteOpen = useApp((s) => s.paletteOpen);
+  const ready = !loading && graph.byId.size > 0;
+  useEffect(() => {
+    if (!paletteOpen && ready && tabId && (document.activeElement === document.body || document.activeElement === null))
+      nodeRefs.current.get(tabId)?.focus();
+  }, [paletteOpen, ready]); // eslint-disable-line react-hooks/exhaustive-deps -- on arrival only, not as the focus moves
   const open = useCallback(
     (n: MapNode) => {
       const resource = resources[n.kind];
@@ -62,7 +71,10 @@ export function ResourceMapView() {
   const moveTo = (n: MapNode | undefined) => {
     if (!n) return;
     setFocusId(n.id);
-    nodeRefs.current.get(n.id)?.focus();
+    const el = nodeRefs.current.get(n.id);
+    el?.focus({ preventScroll: true });
+    // Nearest, within the map's scroll padding: not under the drawer of a narrow window.
+    el?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   };
   const onKeyDown = (e: KeyboardEvent) => {
     const cur = tabId ? graph.byId.get(tabId) : undefined;
@@ -101,14 +113,14 @@ export function ResourceMapView() {
   const hot = new Set([tabId, selectedId].filter(Boolean));
   const nsText = namespace ? `namespace ${namespace}` : 'all namespaces';
   return (
-    <div className="content">
+    <div className={`content map-content${selection ? ' has-detail' : ''}`}>
       <div className="list-pane" data-testid="resource-map">
         <div className="toolbar">
           <h2>
             Map <span className="muted">({nsText})</span>
           </h2>
           <span className="spacer" />
-          <span className="muted small">Arrows move, Enter opens</span>
+          <span className="muted small map-hint">Arrows move, Enter opens</span>
         </div>
         {errors.length > 0 && (
           <div className="notice small map-errors" role="status" data-testid="map-errors">
@@ -125,7 +137,7 @@ export function ResourceMapView() {
           ) : (
             <div className="map-canvas" ref={canvasRef} role="group" aria-label={`Resource map of ${nsText}`} onKeyDown={onKeyDown}>
               {columns.map((c) => (
-                <section className="map-col" key={c.title} aria-label={c.title}>
+                <section className="map-col" key={c.i} aria-label={c.title}>
                   <h3 className="map-col-title">
                     {c.title} <span className="muted">({c.nodes.length})</span>
                   </h3>

@@ -69,6 +69,7 @@ export async function joinCommand(argv: string[], io: CliIo): Promise<number> {
   let onSignal: () => void = () => {};
   const stopped = new Promise<void>((r) => (onSignal = r));
   let deleted: { pods: number } | undefined;
+  let expired: SkiffError | undefined;
   const joined = await joinCluster({
     url: url.replace(/\/$/, ''),
     token: f.token,
@@ -83,6 +84,11 @@ export async function joinCommand(argv: string[], io: CliIo): Promise<number> {
       deleted = removed;
       onSignal();
     },
+    // Slept past its end: the agent stops (pods' containers stay) and the command fails saying why.
+    onCertExpired: (err) => {
+      expired = err;
+      onSignal();
+    },
   });
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -92,6 +98,7 @@ export async function joinCommand(argv: string[], io: CliIo): Promise<number> {
       `Node "${nodeName}" joined ${joined.server} and is Ready (${((performance.now() - t0) / 1000).toFixed(2)} s). Running its agent; Ctrl-C or "skiff leave" stops it.`,
     );
     await stopped;
+    if (expired) throw expired;
     if (deleted) {
       // Not re-registered: that would undo the deletion. Joining again is a deliberate act.
       io.err(

@@ -11,6 +11,7 @@ import { clockSkewLine, discoverCluster } from '../kubelet/join/discovery';
 import { requestNodeCertificate } from '../kubelet/join/tls-bootstrap';
 import { startNodeAgent, type NodeAgent } from '../kubelet/join/node-agent';
 import { parseBootstrapToken } from '../pki/bootstrap-token';
+import { expiredCertText } from '../pki/node-cert-life';
 import { writePrivateFile } from '../pki/private-file';
 import { readNodeCredentials, writeNodeCredentials } from '../pki/node-credentials';
 import { SkiffError } from './errors';
@@ -34,6 +35,11 @@ export interface JoinOptions {
    * machine's pod network and routes, and stopped; `skiff join` again adds the machine back.
    */
   onNodeDeleted?: (removed: { pods: number }) => void;
+  /**
+   * The client certificate expired while the agent ran (the machine slept past it): its rotation
+   * has stopped; the caller stops the agent (pods' containers stay) and says what to do.
+   */
+  onCertExpired?: (err: SkiffError) => void;
 }
 
 export const nodeStateDir = (dataDir: string) => join(dataDir, 'node');
@@ -111,6 +117,10 @@ export async function joinCluster(o: JoinOptions): Promise<{ agent: NodeAgent; s
       log: o.log,
       onNodeDeleted: (removed) =>
         void nodeDeleted(removed).catch((e: Error) => o.log?.(`removing this machine's pod network: ${e.message}`)),
+    });
+    void agent.rotation.expired.then((validTo) => {
+      const { what, fix } = expiredCertText(o.nodeName, validTo);
+      o.onCertExpired?.(new SkiffError(what, fix));
     });
     step('agent', `node ${o.nodeName} registered, InternalIP ${hostIP}${agent.podCIDR ? `, podCIDR ${agent.podCIDR}` : ''}`);
     // Other machines' pods (and the Services and DNS the first machine serves) are routed from here.

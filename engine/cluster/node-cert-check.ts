@@ -5,7 +5,7 @@
 // running agent's rotation does), so the agent does not start on a certificate about to end.
 import { createHttpClient } from '../client/http-client';
 import { requestNodeCertificate, type NodeCredentials } from '../kubelet/join/tls-bootstrap';
-import { certLife } from '../pki/node-cert-life';
+import { certLife, expiredCertText } from '../pki/node-cert-life';
 import { SkiffError, firstLine } from './errors';
 
 export interface StartCertCheck {
@@ -25,11 +25,10 @@ export interface StartCertCheck {
 export async function nodeCredentialsAtStart(o: StartCertCheck): Promise<NodeCredentials> {
   const life = certLife(o.creds.cert, o.now);
   if (life.state === 'fine') return o.creds;
-  if (life.state === 'expired')
-    throw new SkiffError(
-      `the client certificate of node "${o.nodeName}" expired at ${life.validTo.toISOString()} (this machine was off or asleep past its renewal), so the cluster refuses it`,
-      'run "skiff join" again with a fresh token (on the first machine: skiff token create --print-join-command)',
-    );
+  if (life.state === 'expired') {
+    const { what, fix } = expiredCertText(o.nodeName, life.validTo);
+    throw new SkiffError(what, fix);
+  }
   try {
     const next = o.renew ? await o.renew(o.creds) : await renewWith(o.server, o.caCert, o.nodeName, o.creds);
     o.save(next);

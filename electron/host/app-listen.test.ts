@@ -1,6 +1,7 @@
 // listenApp (what `skiff app` runs): the page is served before the API's services are loaded;
-// they load when the page's files were served and requests paused, or on the first API request,
-// which waits for them. A loader that fails answers API requests with its error.
+// they load when the page's files were served, on the first API request (which waits for
+// them), or when no request comes soon after listening. A loader that fails answers API
+// requests with its error.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,8 +16,12 @@ import { httpGet, rawRequest } from './testing/test-http';
 const dir = mkdtempSync(join(tmpdir(), 'skiff-listen-'));
 mkdirSync(join(dir, 'web', 'assets'), { recursive: true });
 mkdirSync(join(dir, 'home'));
-writeFileSync(join(dir, 'web', 'index.html'), '<!doctype html><title>shell</title>');
+writeFileSync(
+  join(dir, 'web', 'index.html'),
+  '<!doctype html><title>shell</title><link rel="stylesheet" href="/assets/app.css"><script type="module" src="/assets/app.js"></script>',
+);
 writeFileSync(join(dir, 'web', 'assets', 'app.css'), 'body{}');
+writeFileSync(join(dir, 'web', 'assets', 'app.js'), '');
 const env = { ...process.env, HOME: join(dir, 'home'), KUBECONFIG: join(dir, 'none') };
 const apps: ListeningApp[] = [];
 
@@ -25,8 +30,9 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function open(name: string) {
-  const app = await listenApp({ dataDir: join(dir, name), env, staticDir: join(dir, 'web'), pollMs: 0, autoCheck: false });
+// quietMs: a loaded machine must not take the test's own first request for a browser that never came.
+async function open(name: string, quietMs = 60_000) {
+  const app = await listenApp({ dataDir: join(dir, name), env, staticDir: join(dir, 'web'), pollMs: 0, autoCheck: false, quietMs });
   apps.push(app);
   let loaded = false;
   void app.services.then(() => (loaded = true));
@@ -62,12 +68,19 @@ test('the page is served before the API is loaded; the first API request waits f
   assert.equal(profiles.status, 200, profiles.body);
 });
 
-test("once the page's files were served and requests pause, the API loads by itself", async () => {
+test("once the page's files were served, the API loads by itself", async () => {
   const { app, headers, loaded } = await open('b');
   assert.equal((await httpGet(app.port, '/', headers)).status, 200);
   assert.equal((await httpGet(app.port, '/assets/app.css', headers)).status, 200);
+  assert.equal((await httpGet(app.port, '/assets/app.js', headers)).status, 200);
   await app.services;
   assert.equal(loaded(), true);
+});
+
+test('with no request soon after listening (a browser still starting), the API loads by itself', async () => {
+  const app = await listenApp({ dataDir: join(dir, 'q'), env, staticDir: join(dir, 'web'), pollMs: 0, autoCheck: false, quietMs: 50 });
+  apps.push(app);
+  await app.services;
 });
 
 test('an API that cannot load answers with its error; upgrades are closed', async () => {

@@ -1,8 +1,7 @@
 // `skiff app [--web] [--port N] [--no-open | --open ROUTE] [--data-dir DIR]`: the app in browser mode. Starts
 // the host (renderer build, host API, kube proxy) on 127.0.0.1 and prints the launch URL.
 // Clusters keep running when it exits. startApp() is the same thing for in-process tests.
-import { appendFileSync, mkdirSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultDataDir } from '../../engine/cluster/paths';
@@ -14,6 +13,7 @@ import { hasDisplay } from './open-browser';
 import { openLaunchPage } from './launch-file';
 import { LAUNCH_ROUTE_HINT, normalizeLaunchRoute } from './http/launch-route';
 import { createDeferredHandler } from './http/deferred-handler';
+import { createLoadTrigger, namedAssets } from './http/load-trigger';
 import { startHostServer } from './http/server';
 import { createSession } from './http/session';
 
@@ -61,18 +61,20 @@ export interface RunningApp extends Omit<ListeningApp, 'services'> {
   clusters: ClusterManager;
 }
 
-/** After the page's first files, this long without a request: the browser runs the script now. */
+/** After some of the page's files, this long without a request: the browser runs the script now. */
 const IDLE_MS = 50;
-/** With no browser at all (--no-open), the services load anyway after this long. */
+/** No request at all this long after listening: no browser yet, the services load meanwhile. */
+const QUIET_MS = 250;
+/** The services load anyway after this long. */
 const FALLBACK_MS = 2000;
 
 /**
  * The host server listening, its API's services not loaded yet (they weigh about a second of
- * module loading): they load on the first API or kube proxy request, once the page's first
- * files were served and requests paused, or FALLBACK_MS after listening, whichever comes first.
- * `skiff app` prints its URL from here, so the window's static shell paints without waiting.
+ * module loading): they load when load-trigger.ts says (the first API or kube proxy request,
+ * the page's files all sent, or no request soon after listening). `skiff app` prints its URL
+ * from here, so the window's static shell paints without waiting.
  */
-export async function listenApp(o: StartAppOptions & { loadNow?: boolean } = {}): Promise<ListeningApp> {
+export async function listenApp(o: StartAppOptions & { loadNow?: boolean; quietMs?: number } = {}): Promise<ListeningApp> {
   const env = o.env ?? process.env;
   const log = o.log ?? (() => {});
   const dataDir = resolve(o.dataDir ?? defaultDataDir(env));
@@ -80,13 +82,19 @@ export async function listenApp(o: StartAppOptions & { loadNow?: boolean } = {})
   let start!: () => void;
   const loadNow = new Promise<void>((resolve) => (start = resolve));
   let loading = false;
-  let timer: NodeJS.Timeout | undefined;
   const load = () => {
     if (loading) return;
     loading = true;
-    clearTimeout(timer);
+    trigger.stop();
     start();
   };
+  const trigger = createLoadTrigger({
+    load,
+    pageAssets: () => namedAssets(readIndex(staticDir)),
+    idleMs: IDLE_MS,
+    quietMs: o.quietMs ?? QUIET_MS,
+    fallbackMs: FALLBACK_MS,
+  });
   const services = loadNow
     .then(() => import('./app-services'))
     .then((m) =>
@@ -107,18 +115,6 @@ export async function listenApp(o: StartAppOptions & { loadNow?: boolean } = {})
     load();
     return services;
   };
-  let inFlight = 0;
-  let pageServed = false;
-  const observe = (req: IncomingMessage, res: ServerResponse) => {
-    if (loading) return;
-    inFlight++;
-    clearTimeout(timer);
-    res.once('close', () => {
-      inFlight--;
-      if (req.url?.startsWith('/assets/')) pageServed = true;
-      if (!loading && pageServed && inFlight === 0) timer = setTimeout(load, IDLE_MS);
-    });
-  };
   if (o.loadNow) load();
   let server;
   try {
@@ -128,7 +124,7 @@ export async function listenApp(o: StartAppOptions & { loadNow?: boolean } = {})
       session: createSession(),
       api: createDeferredHandler(() => whenLoaded().then((s) => s.api)),
       kubeProxy: createDeferredHandler(() => whenLoaded().then((s) => s.kubeProxy)),
-      observe,
+      observe: (req, res) => trigger.observe(req, res),
       log,
     });
   } catch (err) {
@@ -140,7 +136,7 @@ export async function listenApp(o: StartAppOptions & { loadNow?: boolean } = {})
     }
     throw err;
   }
-  if (!loading) timer = setTimeout(load, FALLBACK_MS);
+  trigger.listening();
   const s = server;
   return {
     url: s.url,
@@ -151,7 +147,7 @@ export async function listenApp(o: StartAppOptions & { loadNow?: boolean } = {})
     dataDir,
     services,
     async close() {
-      clearTimeout(timer);
+      trigger.stop();
       await s.close();
       if (loading) await services.then((x) => x.close()).catch(() => {});
     },
@@ -178,6 +174,14 @@ export async function startApp(o: StartAppOptions = {}): Promise<RunningApp> {
     close: () => app.close(),
     clusters,
   };
+}
+
+function readIndex(staticDir: string): string {
+  try {
+    return readFileSync(join(staticDir, 'index.html'), 'utf8');
+  } catch {
+    return ''; // not built: the page says so, and names no files
+  }
 }
 
 async function defaultStaticDir(): Promise<string> {

@@ -1,6 +1,6 @@
 // The window: top bar, sidebar, the current view, the dock; overlays for the editor, the
-// palette and toasts.
-import { useEffect } from 'react';
+// palette and toasts. Helm's view is a chunk of its own (with the YAML library), loaded when shown.
+import { lazy, Suspense, useEffect } from 'react';
 import { Dock } from '../dock/dock';
 import { EditorHost } from '../editor/editor-host';
 import { useApp, useServices } from '../state/services';
@@ -10,7 +10,6 @@ import { DeleteHost } from './detail/delete-dialog';
 import { CommandPalette } from './command-palette';
 import { ErrorBox } from './error-box';
 import { FirstRun } from './first-run';
-import { HelmReleases } from './helm/helm-releases';
 import { ResourceMapView } from './map/resource-map-view';
 import { Overview } from './overview';
 import { ProfileGate } from './profiles/profile-gate';
@@ -19,6 +18,9 @@ import { ResourceList } from './resource-list';
 import { Sidebar } from './sidebar';
 import { Toasts } from './toasts';
 import { TopBar } from './top-bar';
+
+const HelmReleases = lazy(() => import('./helm/helm-releases').then((m) => ({ default: m.HelmReleases })));
+const loading = <div className="page muted">Loading…</div>;
 
 function MainView() {
   const loaded = useApp((s) => s.loaded);
@@ -31,7 +33,7 @@ function MainView() {
         <ErrorBox error={{ message: hostError }} title="The app's backend did not answer" />
       </div>
     );
-  if (!loaded) return <div className="page muted">Loading…</div>;
+  if (!loaded) return loading;
   if (view.kind === 'progress') return <ProgressView cluster={view.cluster} />;
   if (view.kind === 'start' || !profile) return <FirstRun />;
   if (view.kind === 'helm')
@@ -39,7 +41,9 @@ function MainView() {
       <div className="page-col">
         <ClusterDown />
         <ProfileGate>
-          <HelmReleases key={profile} />
+          <Suspense fallback={loading}>
+            <HelmReleases key={profile} />
+          </Suspense>
         </ProfileGate>
       </div>
     );

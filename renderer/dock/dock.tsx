@@ -3,13 +3,15 @@
 // The tab strip follows the WAI-ARIA tabs pattern: the tablist holds only tabs (arrow keys,
 // Home/End move, Delete closes); each × is a mouse affordance beside its tab, outside the
 // accessibility tree, since a button may not sit inside a tab nor a tablist.
-import { useState, type KeyboardEvent } from 'react';
+// Terminals (xterm.js) are a chunk of their own, loaded when the first shell or terminal tab shows.
+import { lazy, Suspense, useState, type KeyboardEvent } from 'react';
 import { useApp } from '../state/services';
 import type { DockTab } from '../state/types';
-import { LocalTerminalView } from './local-terminal-view';
 import { LogView } from './log-view';
 import { localTerminalTab } from './open-terminal';
-import { ShellView } from './shell-view';
+
+const ShellView = lazy(() => import('./shell-view').then((m) => ({ default: m.ShellView })));
+const LocalTerminalView = lazy(() => import('./local-terminal-view').then((m) => ({ default: m.LocalTerminalView })));
 
 const icon = (t: DockTab) => (t.type === 'shell' ? '❯_' : t.type === 'terminal' ? '$' : '≡');
 const tabId = (t: DockTab) => `dock-tab-${t.id}`;
@@ -110,10 +112,10 @@ export function Dock() {
             <div key={t.id} className="dock-panel" role="tabpanel" id={panelId(t)} aria-labelledby={tabId(t)} hidden={!shown}>
               {t.type === 'logs' ? (
                 <LogView tab={t} active={shown} />
-              ) : t.type === 'terminal' ? (
-                <LocalTerminalView tab={t} active={shown} />
               ) : (
-                <ShellView tab={t} active={shown} />
+                <Suspense fallback={<div className="dock-pane muted">Loading terminal…</div>}>
+                  {t.type === 'terminal' ? <LocalTerminalView tab={t} active={shown} /> : <ShellView tab={t} active={shown} />}
+                </Suspense>
               )}
             </div>
           );

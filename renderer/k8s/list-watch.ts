@@ -66,15 +66,24 @@ export function backoffMs(attempt: number, err: unknown): number {
   return Math.min(slow ? 60_000 : 10_000, base * 2 ** Math.max(0, attempt - 1));
 }
 
+type ListQuery = Pick<ListWatchOptions, 'labelSelector' | 'fieldSelector' | 'includeObject'>;
+
+const baseQueryOf = (q: ListQuery) => ({
+  labelSelector: q.labelSelector,
+  fieldSelector: q.fieldSelector,
+  includeObject: q.includeObject ?? 'Metadata',
+});
+
+/** The query of a list's first page (what the boot primes for the view a reload lands on). */
+export function firstPageQuery(q: ListQuery & Pick<ListWatchOptions, 'pageSize'> = {}): Record<string, string | undefined> {
+  return { ...baseQueryOf(q), limit: String(q.pageSize ?? 500), continue: undefined };
+}
+
 export function startListWatch(opts: ListWatchOptions): ListWatch {
   const abort = new AbortController();
   const signal = abort.signal;
   const sleep = opts.sleep ?? defaultSleep;
-  const baseQuery = {
-    labelSelector: opts.labelSelector,
-    fieldSelector: opts.fieldSelector,
-    includeObject: opts.includeObject ?? 'Metadata',
-  };
+  const baseQuery = baseQueryOf(opts);
   const full = baseQuery.includeObject === 'Object';
   let columns: TableColumnDefinition[] = [];
   let batcher: FrameBatcher<RowEvent> | undefined;
@@ -89,7 +98,7 @@ export function startListWatch(opts: ListWatchOptions): ListWatch {
         accept: tableAccept,
         signal,
         what: opts.path,
-        query: { ...baseQuery, limit: String(first ? (opts.pageSize ?? 500) : (opts.nextPageSize ?? 5000)), continue: token },
+        query: first ? firstPageQuery(opts) : { ...baseQuery, limit: String(opts.nextPageSize ?? 5000), continue: token },
       });
       if (t.columnDefinitions?.length) columns = t.columnDefinitions;
       const rows = (t.rows ?? []).map((r) => toRow(r, columns, full));

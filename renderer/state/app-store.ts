@@ -4,6 +4,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { LocalCluster, Workspace } from '../../electron/host/protocol';
 import type { HostClient } from '../host/host-client';
 import type { K8sClient } from '../k8s/client';
+import type { DiscoveryCache } from '../k8s/discovery-cache';
 import { createDockSlice, type DockSlice } from './dock-slice';
 import { createEditorSlice, type EditorSlice } from './editor-slice';
 import { createHostSlice, localProfile, type HostSlice } from './host-slice';
@@ -22,10 +23,12 @@ export type AppStore = StoreApi<AppState>;
 export interface AppStoreDeps {
   host: HostClient;
   k8s: (profile: string) => K8sClient;
-  /** Runs fn after ms (toasts fading); tests pass a no-op. */
+  /** Runs fn after ms (toasts fading, discovery read again after a reload); tests pass a no-op. */
   later?: (fn: () => void, ms: number) => void;
   /** The host's saved workspace and the URL's route, applied after the first load (see workspace-slice.ts). */
   workspace?: { load(): Promise<Workspace | undefined>; route?: RouteLoc };
+  /** Discovery kept across reloads of this tab (sessionStorage); without it every load asks the server. */
+  discoveryCache?: DiscoveryCache;
 }
 
 export function createAppStore(deps: AppStoreDeps): AppStore {

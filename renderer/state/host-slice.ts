@@ -125,6 +125,7 @@ export function createHostSlice({ set, get, deps }: SliceContext): HostSlice {
       const listed = deps.host.clusters();
       listed.catch(() => {}); // awaited below; not unhandled meanwhile
       const land = (ws: Workspace | undefined) => {
+        performance.mark('skiff:landed');
         set({ loaded: true, hostError: undefined });
         // A link or the saved workspace decides where to land; else the usual choice.
         const landed = get().restoreWorkspace(ws, deps.workspace?.route);

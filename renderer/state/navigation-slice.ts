@@ -8,6 +8,9 @@ import { leaveEditor } from './editor-slice';
 import type { SliceContext } from './slice-context';
 import type { DiscoveryState, Selection, View } from './types';
 
+/** How soon after a reload discovery kept in the tab is read again from the server. */
+const DISCOVERY_RECHECK_MS = 3000;
+
 export interface NavigationSlice {
   profile?: string;
   namespace: string;
@@ -69,13 +72,25 @@ export function createNavigationSlice({ set, get, deps }: SliceContext): Navigat
     loadDiscovery(profile, force = false) {
       const cur = get().discovery[profile];
       if (cur && (cur.loading || (!force && !cur.error && cur.resources.length))) return;
+      const resolvePending = () => {
+        const pending = get().pendingRoute;
+        if (pending?.profile === profile && get().profile === profile) get().goto(pending);
+      };
+      // A reload: the kinds this tab saw are shown at once, and read again once the view has painted.
+      const kept = cur ? undefined : deps.discoveryCache?.get(profile);
+      if (kept) {
+        set((s) => ({ discovery: { ...s.discovery, [profile]: { resources: kept, loading: false } } }));
+        resolvePending();
+        (deps.later ?? setTimeout)(() => get().loadDiscovery(profile, true), DISCOVERY_RECHECK_MS);
+        return;
+      }
       set((s) => ({ discovery: { ...s.discovery, [profile]: { resources: cur?.resources ?? [], loading: true } } }));
       const client = deps.k8s(profile);
       discover((path) => client.getJson(path)).then(
         (d) => {
           set((s) => ({ discovery: { ...s.discovery, [profile]: { resources: d.resources, loading: false, failures: d.failures } } }));
-          const pending = get().pendingRoute;
-          if (pending?.profile === profile && get().profile === profile) get().goto(pending);
+          if (!d.failures.length) deps.discoveryCache?.set(profile, d.resources);
+          resolvePending();
         },
         (e) => {
           if (get().pendingRoute?.profile === profile) set({ pendingRoute: undefined });

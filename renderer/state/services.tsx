@@ -6,12 +6,15 @@ import { createHostClient, type HostClient } from '../host/host-client';
 import { fetchEventSource } from '../host/fetch-event-source';
 import { createHostSession, sessionFetch } from '../host/session';
 import { createAccessReviewer, forgetOnForbidden, type AccessReviewer } from '../k8s/access';
-import { createK8sClient, type FetchFn, type K8sClient } from '../k8s/client';
+import { createK8sClient, tableAccept, type FetchFn, type K8sClient } from '../k8s/client';
 import { createCrdCache, type CrdCache } from '../k8s/crd-cache';
+import { createDiscoveryCache } from '../k8s/discovery-cache';
 import type { K8sError } from '../k8s/errors';
 import { createMetricsSampler, type MetricsSampler } from '../k8s/metrics-sampler';
+import { createPrimedFetch } from '../k8s/primed-fetch';
 import { createStreamSlots, type StreamSlots } from '../k8s/stream-slots';
 import { createAppStore, type AppState, type AppStore } from './app-store';
+import { firstPageUrl } from './prime-route';
 import { parseRoute } from './route';
 
 export interface Services {
@@ -38,13 +41,14 @@ export interface Services {
 export function createServices(win: Window): Services {
   const session = createHostSession(win.sessionStorage);
   const fetch: FetchFn = sessionFetch((input, init) => win.fetch(input, init), session, win.location.origin);
+  const primed = createPrimedFetch(fetch);
   const clients = new Map<string, K8sClient>();
   const reviewers = new Map<string, AccessReviewer>();
   const k8s = (profile: string) => {
     let c = clients.get(profile);
     if (!c) {
       const onForbidden = (err: K8sError, path: string) => forgetOnForbidden(reviewers.get(profile), err, path);
-      clients.set(profile, (c = createK8sClient({ profile, fetch, onForbidden })));
+      clients.set(profile, (c = createK8sClient({ profile, fetch: primed.fetch, onForbidden })));
     }
     return c;
   };
@@ -69,7 +73,16 @@ export function createServices(win: Window): Services {
     fetch,
     eventSource: (url) => fetchEventSource(fetch, url),
   });
-  const store = createAppStore({ host, k8s, workspace: { load: () => host.workspace(), route: parseRoute(win.location.hash) } });
+  const route = parseRoute(win.location.hash);
+  const store = createAppStore({
+    host,
+    k8s,
+    workspace: { load: () => host.workspace(), route },
+    discoveryCache: createDiscoveryCache(win.sessionStorage),
+  });
+  // A reload's list is asked for now, beside the host's data, not after it and React's first render.
+  const first = firstPageUrl(route, (profile, path, query) => k8s(profile).url(path, query));
+  if (first) primed.prime(first, tableAccept);
   const wsOrigin = `${win.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${win.location.host}`;
   const socket = (url: string, protocols: string[] = []) => new WebSocket(url, session.protocols(protocols));
   return { store, host, k8s, fetch, wsOrigin, socket, slots: createStreamSlots(), metrics, access, crds, scrollback: new Map() };

@@ -81,7 +81,7 @@ export async function joinCluster(o: JoinOptions): Promise<{ agent: NodeAgent; s
       log: o.log,
     });
     const hostIP = await localAddressTowards(new URL(found.server));
-    const held: { routes?: { stop(): void } } = {}; // set once the agent runs
+    const held: { routes?: { stop(): void; routes(): { cidr: string }[] } } = {}; // set once the agent runs
     const cluster = { name: `joined-${o.nodeName}`, uid: `joined-${o.nodeName}` };
     const { Docker } = await import('../docker/dockerode');
     const docker = new Docker();
@@ -99,7 +99,7 @@ export async function joinCluster(o: JoinOptions): Promise<{ agent: NodeAgent; s
     const nodeDeleted = async (removed: { pods: number }) => {
       held.routes?.stop();
       await policy.stop();
-      const routed = await routedCidrs(agent.client, o.nodeName);
+      const routed = held.routes?.routes().map((r) => r.cidr) ?? []; // the Node, which listed them, is gone
       await removeJoinedDocker(cluster, routed);
       o.onNodeDeleted?.(removed);
     };
@@ -192,20 +192,16 @@ export async function leaveCluster(dataDir: string): Promise<{ nodeName?: string
   return { nodeName, removedContainers };
 }
 
-/** The pod ranges of the other machines, which this machine holds host routes to. */
+/** The pod ranges of the other machines, which this machine holds routes to: handed to it on its own Node (all it may read). */
 async function routedCidrs(client: KubeClient, nodeName: string): Promise<string[]> {
-  const { podRoutesFor } = await import('../network/pod-routes');
-  return client.list(R.nodes, undefined).then(
-    (l) =>
-      podRoutesFor(
-        l.items.filter((n) => n.metadata.name !== nodeName),
-        '',
-      ).routes.map((r) => r.cidr),
+  const { parseRoutesFor } = await import('../network/pod-routes');
+  return client.get(R.nodes, undefined, nodeName).then(
+    (n) => parseRoutesFor(n).routes.map((r) => r.cidr),
     () => [] as string[],
   );
 }
 
-/** Removes this machine's routes to other machines' pods, its containers and its pods' network; returns how many containers. */
+/** Removes this machine's routes to other machines' pods (and its overlay device), its containers and its pods' network; returns how many containers. */
 async function removeJoinedDocker(cluster: { name: string; uid: string }, routed: string[]): Promise<number> {
   try {
     const { Docker } = await import('../docker/dockerode');

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tarBuffer } from '../docker/tar';
-import { isDynamicElf, localAgentImageTag, sharedLibraries } from './agent-image';
+import { findIproute2, isDynamicElf, localAgentImageTag, sharedLibraries } from './agent-image';
 
 test('tar archives unpack with the system tar: dirs, files, symlinks, long paths', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-tar-'));
@@ -35,8 +35,8 @@ test('tar archives unpack with the system tar: dirs, files, symlinks, long paths
 });
 
 test('the image tag names the node version and Docker architecture', () => {
-  assert.equal(localAgentImageTag('v20.20.2', 'x64'), 'skiff/net-agent:2-node20.20.2-amd64');
-  assert.equal(localAgentImageTag('v22.1.0', 'arm64'), 'skiff/net-agent:2-node22.1.0-arm64');
+  assert.equal(localAgentImageTag('v20.20.2', 'x64'), 'skiff/net-agent:3-node20.20.2-amd64');
+  assert.equal(localAgentImageTag('v22.1.0', 'arm64'), 'skiff/net-agent:3-node22.1.0-arm64');
 });
 
 test("ELF inspection tells dynamic from static binaries; ldd lists node's libraries", { skip: process.platform !== 'linux' }, async () => {
@@ -61,5 +61,22 @@ test("ELF inspection tells dynamic from static binaries; ldd lists node's librar
   };
   for (const p of ['/usr/bin/busybox', '/bin/busybox']) {
     if (existsSync(p) && /statically linked/.test(described(p))) assert.equal(isDynamicElf(p), false);
+  }
+});
+
+test("iproute2's ip and bridge are found on PATH first; a busybox `ip` does not count", () => {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'skiff-iproute2-')));
+  try {
+    const [real, boxed] = [join(dir, 'real'), join(dir, 'boxed')];
+    mkdirSync(real);
+    mkdirSync(boxed);
+    for (const t of ['ip', 'bridge']) writeFileSync(join(real, t), '');
+    writeFileSync(join(boxed, 'busybox'), '');
+    symlinkSync(join(boxed, 'busybox'), join(boxed, 'ip'));
+    symlinkSync(join(boxed, 'busybox'), join(boxed, 'bridge'));
+    assert.deepEqual(findIproute2(`${boxed}:${real}`), { ip: join(real, 'ip'), bridge: join(real, 'bridge') });
+    assert.ok(!findIproute2(boxed)?.ip.endsWith('/busybox'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -10,13 +10,13 @@ import { delimiter, dirname, join } from 'node:path';
 import { tarStream, type TarEntry } from '../docker/tar';
 
 export const AGENT_IMAGE_REPO = 'skiff/net-agent';
-/** Bump when the rootfs layout changes (2: nft for the kernel Service path). */
-const LAYOUT = '2';
+/** Bump when the rootfs layout changes (2: nft for the kernel Service path; 3: iproute2 for the pod overlay). */
+const LAYOUT = '3';
 export const FALLBACK_AGENT_IMAGE = 'node:20-alpine';
 
 const DOCKER_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm' };
 
-/** The tag Skiff builds for this host's node: skiff/net-agent:2-node20.20.2-amd64. */
+/** The tag Skiff builds for this host's node: skiff/net-agent:3-node20.20.2-amd64. */
 export function localAgentImageTag(nodeVersion = process.version, arch = process.arch): string {
   return `${AGENT_IMAGE_REPO}:${LAYOUT}-node${nodeVersion.replace(/^v/, '')}-${DOCKER_ARCH[arch] ?? arch}`;
 }
@@ -81,21 +81,47 @@ export function findNft(path = process.env.PATH ?? ''): string | undefined {
   return found && realpathSync(found);
 }
 
+/**
+ * The host's iproute2 `ip` and `bridge` (the pods' VXLAN overlay, pod-overlay.ts: busybox's `ip`
+ * cannot make a VXLAN device or FDB entries), when it has both; a busybox `ip` does not count.
+ */
+export function findIproute2(path = process.env.PATH ?? ''): { ip: string; bridge: string } | undefined {
+  const dirs = [...path.split(delimiter).filter(Boolean), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
+  const find = (name: string) =>
+    dirs
+      .map((d) => join(d, name))
+      .filter((p) => existsSync(p))
+      .map((p) => realpathSync(p))
+      .find((p) => !p.endsWith('/busybox'));
+  const ip = find('ip');
+  const bridge = find('bridge');
+  return ip && bridge ? { ip, bridge } : undefined;
+}
+
 /** The rootfs of the local image: node and nft with their libraries, busybox with its applets, a few /etc files. */
 export async function agentRootfs(): Promise<TarEntry[]> {
   const node = realpathSync(process.execPath);
   const busybox = findStaticBusybox();
   const nft = findNft();
-  const libs = [...new Set([...(await sharedLibraries(node)), ...(nft ? await sharedLibraries(nft).catch(() => []) : [])])];
+  const iproute2 = findIproute2();
+  const extra = [nft, iproute2?.ip, iproute2?.bridge].filter((b): b is string => !!b);
+  const libs = [
+    ...new Set([...(await sharedLibraries(node)), ...(await Promise.all(extra.map((b) => sharedLibraries(b).catch(() => [])))).flat()]),
+  ];
   const applets = (await run(busybox, ['--list']))
     .split('\n')
     .map((s) => s.trim())
     .filter((s) => /^[a-z0-9_.[-]+$/i.test(s) && s !== 'busybox' && s !== 'node');
-  const dirs = new Set(['bin', 'sbin', 'usr', 'usr/bin', 'etc', 'tmp', 'skiff', 'proc', 'sys', 'dev', 'root']);
+  const dirs = new Set(['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'etc', 'tmp', 'skiff', 'proc', 'sys', 'dev', 'root']);
   for (const l of libs) for (let d = dirname(l).replace(/^\//, ''); d && d !== '.'; d = dirname(d)) dirs.add(d);
   const entries: TarEntry[] = [...dirs].sort().map((path) => ({ type: 'dir' as const, path, mode: path === 'tmp' ? 0o1777 : 0o755 }));
   entries.push({ type: 'file', path: 'usr/bin/node', fromFile: node, mode: 0o755 });
   if (nft) entries.push({ type: 'file', path: 'usr/bin/nft', fromFile: nft, mode: 0o755 });
+  // Off PATH (busybox's `ip` stays the agent's); the routes script calls them by path.
+  if (iproute2) {
+    entries.push({ type: 'file', path: 'usr/sbin/ip', fromFile: iproute2.ip, mode: 0o755 });
+    entries.push({ type: 'file', path: 'usr/sbin/bridge', fromFile: iproute2.bridge, mode: 0o755 });
+  }
   for (const l of libs) entries.push({ type: 'file', path: l, fromFile: realpathSync(l), mode: statSync(realpathSync(l)).mode & 0o777 });
   entries.push({ type: 'file', path: 'bin/busybox', fromFile: busybox, mode: 0o755 });
   for (const a of applets) entries.push({ type: 'symlink', path: `bin/${a}`, target: 'busybox' });

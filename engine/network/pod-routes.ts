@@ -1,8 +1,9 @@
 // Pods across machines (README "Pods across machines"), the pure part: which pod ranges live on
 // which machine, and the shell script that makes one machine route the others' ranges to them
-// (plain host routes: the machines share a subnet) and lets that traffic through Docker's
-// firewall untranslated (no masquerade between pod ranges, forwarding accepted).
+// (host routes where they share a subnet, else the VXLAN overlay of pod-overlay.ts) and lets that
+// traffic through Docker's firewall untranslated (no masquerade between pod ranges, forwarding accepted).
 import type { KubeObject } from '../kinds/types';
+import { overlayLines, parseOverlayMode, type OverlayMode, type OverlayPlan } from './pod-overlay';
 
 /** On the first machine's Docker-backed nodes: "<its cluster network> via <its advertised address>". */
 export const POD_ROUTE_ANNOTATION = 'skiff.dev/pod-route';
@@ -53,17 +54,34 @@ export function podRoutesFor(nodes: KubeObject[], self: string): { routes: PodRo
  */
 export const POD_ROUTES_FOR_ANNOTATION = 'skiff.dev/pod-routes';
 
+/** What the first machine hands a joined one: its routes, the pod ranges, and the overlay's VNI and mode. */
+export interface HandedRoutes {
+  routes: PodRoute[];
+  podRanges: string[];
+  overlay?: { vni: number; mode?: OverlayMode };
+}
+
 /** The routes annotation read back; anything not a plain CIDR or address is dropped (it reaches a shell script). */
-export function parseRoutesFor(node: KubeObject | undefined): { routes: PodRoute[]; podRanges: string[] } {
+export function parseRoutesFor(node: KubeObject | undefined): HandedRoutes {
   try {
-    const v = JSON.parse(node?.metadata.annotations?.[POD_ROUTES_FOR_ANNOTATION] ?? '{}') as { routes?: unknown; podRanges?: unknown };
+    const v = JSON.parse(node?.metadata.annotations?.[POD_ROUTES_FOR_ANNOTATION] ?? '{}') as {
+      routes?: unknown;
+      podRanges?: unknown;
+      overlay?: { vni?: unknown; mode?: unknown };
+    };
     const routes = (Array.isArray(v.routes) ? (v.routes as Partial<PodRoute>[]) : [])
       .filter((r) => typeof r.cidr === 'string' && typeof r.via === 'string' && CIDR.test(r.cidr) && IP.test(r.via))
       .map((r) => ({ cidr: r.cidr!, via: r.via! }));
     const podRanges = (Array.isArray(v.podRanges) ? (v.podRanges as unknown[]) : []).filter(
       (c): c is string => typeof c === 'string' && CIDR.test(c),
     );
-    return { routes, podRanges };
+    const vni = v.overlay?.vni;
+    const mode = parseOverlayMode(v.overlay?.mode);
+    const overlay =
+      Number.isInteger(vni) && (vni as number) > 0 && (vni as number) < 1 << 24
+        ? { vni: vni as number, ...(mode ? { mode } : {}) }
+        : undefined;
+    return { routes, podRanges, ...(overlay ? { overlay } : {}) };
   } catch {
     return { routes: [], podRanges: [] };
   }
@@ -73,14 +91,17 @@ export function parseRoutesFor(node: KubeObject | undefined): { routes: PodRoute
 export const isJoinedNode = (node: KubeObject) => node.metadata.annotations?.[RUNTIME_ANNOTATION] === JOINED;
 
 /**
- * The script (busybox sh, ip, nft) run in the host's network namespace: replace the wanted routes,
- * delete `drop`ped ones, and (re)insert one rule tagged `tag` at the head of Docker's
+ * The script (busybox sh, ip, nft; iproute2 for the overlay) run in the host's network namespace:
+ * replace the wanted routes (host routes, or with `overlay` through its device where pod-overlay.ts
+ * decides so), delete `drop`ped ones, and (re)insert one rule tagged `tag` at the head of Docker's
  * iptables-nft chains — DOCKER-USER accepts pod range → pod range, nat POSTROUTING returns before
- * Docker's MASQUERADE — when those chains exist. Prints `FAIL <what>` per failed step.
+ * Docker's MASQUERADE — when those chains exist; over the overlay also a TCP MSS clamp to its MTU
+ * in DOCKER-USER (pods keep MTU 1500). Prints `FAIL <what>` per failed step.
  */
-export function routeScript(want: PodRoute[], drop: string[], podRanges: string[], tag: string): string {
+export function routeScript(want: PodRoute[], drop: string[], podRanges: string[], tag: string, overlay?: OverlayPlan): string {
   const lines = ['#!/bin/sh'];
-  for (const r of want) lines.push(`ip route replace ${r.cidr} via ${r.via} 2>&1 || echo "FAIL route ${r.cidr} via ${r.via}"`);
+  if (overlay) lines.push(...overlayLines(want, overlay));
+  else for (const r of want) lines.push(`ip route replace ${r.cidr} via ${r.via} 2>&1 || echo "FAIL route ${r.cidr} via ${r.via}"`);
   for (const c of drop) lines.push(`ip route del ${c} 2>/dev/null`);
   // The old rules' handles are read first and deleted after the new ones are in: no moment without them.
   const handles = (chain: string) =>
@@ -93,6 +114,11 @@ export function routeScript(want: PodRoute[], drop: string[], podRanges: string[
       `if nft list chain ip filter DOCKER-USER >/dev/null 2>&1; then nft 'insert rule ip filter DOCKER-USER ${match} accept comment "${tag}"' || echo "FAIL forward rule"; fi`,
       `if nft list chain ip nat POSTROUTING >/dev/null 2>&1; then nft 'insert rule ip nat POSTROUTING ${match} return comment "${tag}"' || echo "FAIL nat rule"; fi`,
     );
+    // Inserted after the accept, so it comes first: SYNs leaving by the overlay carry an MSS that fits its MTU.
+    if (overlay)
+      lines.push(
+        `if [ -n "$ovl" ] && nft list chain ip filter DOCKER-USER >/dev/null 2>&1; then nft 'insert rule ip filter DOCKER-USER oifname "${overlay.dev}" tcp flags syn tcp option maxseg size set rt mtu comment "${tag}"' || echo "FAIL overlay MSS clamp"; fi`,
+      );
   }
   lines.push(
     'for h in $old_fwd; do nft delete rule ip filter DOCKER-USER handle $h; done',

@@ -1,13 +1,15 @@
 // Two test machines on one LAN (netns-lan.ts), each a network namespace with its own dockerd
 // managing its own iptables (NAT and FORWARD rules, as on a real machine): A runs a Docker-backed
 // cluster advertised on its LAN address (skiff and kubectl run inside A's namespace), B joins it
-// with the command `skiff token create --print-join-command` printed.
+// with the command `skiff token create --print-join-command` printed. With `routed`, A and B are
+// on two subnets joined by a router instead (netns-router.ts): no host route reaches the other.
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNetnsHost, sh, type NetnsHost } from './netns-host';
 import { createNetnsLan, type NetnsLan } from './netns-lan';
+import { createNetnsRouter } from './netns-router';
 import { startSkiffProcess, type SkiffProcess } from '../../testing/skiff-process';
 import { ensureTestImages, PAUSE_IMAGE } from '../../docker/images';
 import { waitFor } from '../../wait-for';
@@ -38,9 +40,10 @@ export interface TwoMachines {
   cleanup(): Promise<void>;
 }
 
-export async function startTwoMachines(o: { name: string; env?: Record<string, string> }): Promise<TwoMachines> {
+export async function startTwoMachines(o: { name: string; env?: Record<string, string>; routed?: boolean }): Promise<TwoMachines> {
   const dir = mkdtempSync(join(tmpdir(), `skiff-${o.name}-`));
-  const lan = await createNetnsLan();
+  const router = o.routed ? await createNetnsRouter() : undefined;
+  const lan = router ?? (await createNetnsLan());
   const made: { a?: NetnsHost; b?: NetnsHost; cp?: SkiffProcess; agent?: ChildProcess } = {};
   const cleanup = async () => {
     made.agent?.kill('SIGTERM');
@@ -56,6 +59,7 @@ export async function startTwoMachines(o: { name: string; env?: Record<string, s
     ]);
     made.a = a;
     made.b = b;
+    if (router) await Promise.all([router.defaultRoute(a), router.defaultRoute(b)]);
     await Promise.all([ensureTestImages(a.dockerHost), ensureTestImages(b.dockerHost)]);
     const cp = (made.cp = await startSkiffProcess({
       name: o.name,

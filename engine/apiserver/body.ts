@@ -1,6 +1,6 @@
 // Request bodies: size limit, JSON or YAML decoding, with Kubernetes' error wording.
 import type { IncomingMessage } from 'node:http';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { ApiError, errors } from './status';
 import { decodeKubeProtobuf, isKubeProtobuf, kubeProtobufMediaType, UnsupportedProtobufError } from './protobuf';
 import { jsonTooDeep, maxJsonDepth, maxYamlDepth, valueTooDeep, yamlTooDeep } from './nesting-depth';
@@ -8,6 +8,12 @@ import { jsonTooDeep, maxJsonDepth, maxYamlDepth, valueTooDeep, yamlTooDeep } fr
 const jsonTooDeepError = () => errors.badRequest(`couldn't get version/kind; json parse error: exceeded max depth of ${maxJsonDepth}`);
 
 export const maxBodyBytes = 3 * 1024 * 1024;
+
+// The YAML parser loads with the first YAML body, not with the server: clients send JSON or
+// protobuf, and the library costs a start ~50 ms (more on a busy machine). Its Node entry is
+// CommonJS, so this is the same module an `import` would give.
+let yamlParse: typeof import('yaml').parse | undefined;
+const parseYaml = (text: string): unknown => (yamlParse ??= (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse)(text);
 
 // Who else wants a request's body once the handler has read it (the audit log): the stream
 // can be read only once.

@@ -5,7 +5,6 @@ import { startControlPlane } from '../cluster/control-plane';
 import { dataDirError, SkiffError } from '../cluster/errors';
 import { clusterPaths, defaultDataDir } from '../cluster/paths';
 import type { Flags } from './args';
-import { exportKubeconfig } from '../cluster/export-kubeconfig';
 import type { CliIo } from './io';
 import { claimPidFile, releasePidFile } from '../cluster/pid-file';
 import { sendToParent } from '../cluster/child-protocol';
@@ -46,6 +45,9 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
         void sendToParent({ type: 'trace', line });
       })
     : noTrace;
+  // The ingress's certificates are made once the command has returned, not while it waits.
+  let toldReady!: () => void;
+  const backgroundAfter = new Promise<void>((resolve) => (toldReady = resolve));
   try {
     trace.mark('process started; main running');
     io.out(
@@ -70,6 +72,7 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
       advertiseAddress: flags.advertiseAddress,
       log: io.out,
       trace,
+      backgroundAfter,
       onStep: (step, detail) => {
         io.out(`  ${step.padEnd(11)} ${detail ?? ''}`);
         void sendToParent({ type: 'step', step, detail });
@@ -77,6 +80,8 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
     });
     let kubeconfig;
     try {
+      // With the YAML library (the user's kubeconfig is merged, comments kept): loaded only now.
+      const { exportKubeconfig } = await import('../cluster/export-kubeconfig');
       kubeconfig = exportKubeconfig(cp.kubeconfig, { file: flags.kubeconfig, switchContext: flags.switchContext }, io.env, paths.config);
     } catch (err) {
       await cp.stop().catch(() => {});
@@ -86,6 +91,7 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
     for (const line of howToUse(flags.name, kubeconfig, paths.kubeconfig)) io.out(line);
     trace.mark('ready: told the parent');
     await sendToParent({ type: 'ready', url: cp.url, kubeconfig });
+    toldReady();
 
     const sig = await new Promise<NodeJS.Signals>((resolve) => {
       onSignal = resolve;

@@ -1,7 +1,7 @@
 // `skiff stop`, `status`, `delete` and `kubeconfig`: flags in, lines out, over the cluster
 // lifecycle library (engine/cluster/lifecycle.ts).
 import { SkiffError } from '../cluster/errors';
-import { entryNames } from '../cluster/kubeconfig';
+import { entryNames } from '../cluster/kubeconfig-names';
 import { createClusterLifecycle, type ClusterLifecycle } from '../cluster/lifecycle';
 import { defaultDataDir } from '../cluster/paths';
 import type { Flags } from './args';

@@ -5,7 +5,7 @@ import { auditPolicySetting } from '../cluster/cluster-config';
 import { fileURLToPath } from 'node:url';
 import { readClusterConfig } from '../cluster/cluster-config';
 import { dataDirError } from '../cluster/errors';
-import { userKubeconfigPath } from '../cluster/kubeconfig';
+import { userKubeconfigPath } from '../cluster/kubeconfig-names';
 import type { ClusterProcess, StartOptions } from '../cluster/lifecycle';
 import type { Flags } from './args';
 import type { CliIo } from './io';

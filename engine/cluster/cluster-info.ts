@@ -3,11 +3,12 @@
 // server's address (the advertised one) and the cluster CA, with no credentials. A joining
 // machine reads it anonymously and trusts it only once the bootstrap signer's JWS for its
 // token verifies and the CA matches the hash it was given (engine/pki/bootstrap-token.ts).
-import { stringify } from 'yaml';
 import { R, isStatus, type KubeClient } from '../client/types';
 import { CLUSTER_INFO } from '../pki/bootstrap-token';
 
-export function clusterInfoKubeconfig(server: string, caCert: string): string {
+export async function clusterInfoKubeconfig(server: string, caCert: string): Promise<string> {
+  // Loaded here, once the node is Ready: the YAML library is not on the start's way there.
+  const { stringify } = await import('yaml');
   return stringify({
     apiVersion: 'v1',
     clusters: [{ cluster: { 'certificate-authority-data': Buffer.from(caCert).toString('base64'), server }, name: '' }],
@@ -21,7 +22,7 @@ export function clusterInfoKubeconfig(server: string, caCert: string): string {
 
 /** Creates cluster-info, or rewrites its kubeconfig when the address or CA changed (the signer re-signs). */
 export async function publishClusterInfo(client: KubeClient, server: string, caCert: string): Promise<void> {
-  const kubeconfig = clusterInfoKubeconfig(server, caCert);
+  const kubeconfig = await clusterInfoKubeconfig(server, caCert);
   const { namespace, name, kubeconfigKey } = CLUSTER_INFO;
   try {
     const cm = await client.get(R.configmaps, namespace, name);

@@ -71,6 +71,8 @@ export interface ClusterComponentsOptions {
   log?: (line: string) => void;
   /** Times each phase of the start (SKIFF_TRACE=start). */
   trace?: StartTrace;
+  /** The ingress makes its TLS certificates once this settles (or at its first HTTPS connection). */
+  backgroundAfter?: Promise<unknown>;
 }
 
 export interface ClusterComponents {
@@ -152,6 +154,7 @@ export async function startClusterComponents(opts: ClusterComponentsOptions): Pr
             aliases: opts.ingressClassAliases,
             dialMode: dialMode(process.env.SKIFF_INGRESS_DIAL),
             agentDial: (ip, port) => net.dial(ip, port),
+            certificatesAfter: opts.backgroundAfter,
           });
           // The Gateway API (its CRDs and informers) and HTTPS come up off the start's critical path.
           // The composer installs its CRDs; the controller reads and writes status as its own user.

@@ -56,6 +56,11 @@ export interface ControlPlaneOptions {
   log?: (line: string) => void;
   /** Times each phase of the start (SKIFF_TRACE=start). */
   trace?: StartTrace;
+  /**
+   * Work the start does not wait for (the ingress's TLS certificates: x509) begins once this
+   * settles; `skiff start` passes "the command was told ready". Default: once the start returns.
+   */
+  backgroundAfter?: Promise<unknown>;
   deps?: ControlPlaneDeps;
 }
 

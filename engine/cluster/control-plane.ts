@@ -15,7 +15,6 @@ import { ADMIN_GROUPS, ADMIN_USER } from '../pki/types';
 import { clusterPaths } from './paths';
 import { publishClusterInfo } from './cluster-info';
 import { readClusterConfig, updateClusterConfig, writeClusterConfig } from './cluster-config';
-import { buildKubeconfigEntries, kubeconfigYaml } from './kubeconfig';
 import { SkiffError, dataDirError, errorCode, firstLine, storeError } from './errors';
 import { etcdPrefix } from './wipe-etcd';
 import { loadClusterRef } from './cluster-id';
@@ -34,6 +33,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const paths = clusterPaths(opts.dataDir, opts.name);
   const step = timer(opts.onStep);
   const trace = opts.trace ?? noTrace;
+  // Work the start does not wait for begins once it returns, unless the caller says when.
+  let returned: (() => void) | undefined;
+  const backgroundAfter = opts.backgroundAfter ?? new Promise<void>((resolve) => (returned = resolve));
 
   const saved = readClusterConfig(paths.config);
   const settings = resolveSettings(opts, saved);
@@ -207,6 +209,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         dataDir: paths.dir,
         log: opts.log,
         trace,
+        backgroundAfter,
         hostFacts,
         sandboxImage: opts.sandboxImage,
         network: nodeRuntime === 'docker' ? plan : undefined,
@@ -244,6 +247,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     });
   }
 
+  // The YAML library loads here, after the node's first Ready, not with this module.
+  const { buildKubeconfigEntries, kubeconfigYaml } = await import('./kubeconfig');
   const entries = buildKubeconfigEntries(opts.name, server.url, pki);
   const config = configToRecord(
     settings,
@@ -281,6 +286,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   });
 
   let stopping: Promise<void> | undefined;
+  returned?.();
   return {
     url: server.url,
     port: server.port,

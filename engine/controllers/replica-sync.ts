@@ -16,6 +16,17 @@ import { isPodActive, msUntilAvailable } from './util/pod-predicates';
 import { podFromTemplate } from './util/pod-template';
 import { podsToDelete, replicaStatus, statusChanged } from './replica-pods';
 
+/**
+ * A pod change that only moves an owner's status (the pod stays an active, matching replica:
+ * bound, started, Ready) resyncs the owner after a pause of STATUS_BATCH_FACTOR times what its
+ * last sync's pass over its pods took, at most MAX_STATUS_BATCH_MS: a sync reads every pod of
+ * the owner, so at 30,000 pods a sync per pod event would take the process. Changes that may
+ * need pods created or deleted go at once. Upstream's Job and EndpointSlice controllers batch
+ * pod events the same way (a fixed period there).
+ */
+const STATUS_BATCH_FACTOR = 10;
+const MAX_STATUS_BATCH_MS = 1000;
+
 export interface ReplicaKind {
   name: string;
   res: ResourceRef;
@@ -32,6 +43,9 @@ export function createReplicaController(deps: ControllerDeps, kind: ReplicaKind)
   const expectations = createExpectations(() => now().getTime());
   const podControl = createPodControl(client, events);
   let podIndex: ReturnType<typeof createPodIndex> | undefined;
+  /** Per owner key: ms its last sync spent reading its pods, and its pending status resync. */
+  const passMs = new Map<string, number>();
+  const batched = new Map<string, NodeJS.Timeout>();
   const queue = createWorkQueue({
     sync,
     concurrency: 4,
@@ -67,9 +81,36 @@ export function createReplicaController(deps: ControllerDeps, kind: ReplicaKind)
 
   function podChanged(pod: KubeObject) {
     const key = ownerKeyOf(pod);
-    if (key) queue.add(key);
+    if (key) enqueueNow(key);
     else if (!controllerRefOf(pod)) enqueueMatching(pod);
   }
+
+  function enqueueNow(key: string) {
+    const t = batched.get(key);
+    if (t) clearTimeout(t);
+    batched.delete(key);
+    queue.add(key);
+  }
+
+  /** Throttled, not debounced: a steady stream of pod events still resyncs once per pause. */
+  function enqueueStatus(key: string) {
+    const wait = Math.min(MAX_STATUS_BATCH_MS, (passMs.get(key) ?? 0) * STATUS_BATCH_FACTOR);
+    if (wait < 1) return queue.add(key);
+    if (batched.has(key)) return;
+    const t = setTimeout(() => {
+      batched.delete(key);
+      queue.add(key);
+    }, wait);
+    t.unref?.();
+    batched.set(key, t);
+  }
+
+  /** The pod is an active replica of the same owner, with the same labels, before and after. */
+  const statusOnly = (oldPod: KubeObject, pod: KubeObject) =>
+    isPodActive(oldPod) &&
+    isPodActive(pod) &&
+    controllerRefOf(oldPod)?.uid === controllerRefOf(pod)?.uid &&
+    JSON.stringify(oldPod.metadata.labels) === JSON.stringify(pod.metadata.labels);
 
   async function manageReplicas(owner: KubeObject, key: string, active: KubeObject[]): Promise<void> {
     const want = owner.spec?.replicas ?? 1;
@@ -115,16 +156,19 @@ export function createReplicaController(deps: ControllerDeps, kind: ReplicaKind)
     const owner = owners.get(ns, name);
     if (!owner) {
       expectations.forget(key);
+      passMs.delete(key);
       return;
     }
     const selector = safeSelector(owner);
     if (!selector) return; // invalid selectors never pass validation; nothing sensible to do
     const needsSync = expectations.satisfied(key) && !owner.metadata.deletionTimestamp;
+    const t0 = performance.now();
     const candidates = [...podIndex!.ownedBy(owner.metadata.uid!), ...podIndex!.orphansIn(ns)].filter(isPodActive);
     const active = await claimObjects(
       { client, owner, ownerRes: kind.res, res: R.pods, matches: (p) => selector.matches(p.metadata.labels) },
       candidates,
     );
+    let pass = performance.now() - t0;
     let failure: Error | undefined;
     if (needsSync) {
       try {
@@ -133,7 +177,10 @@ export function createReplicaController(deps: ControllerDeps, kind: ReplicaKind)
         failure = e as Error;
       }
     }
+    const t1 = performance.now();
     const status = replicaStatus(owner, active, now(), failure);
+    pass += performance.now() - t1;
+    passMs.set(key, pass);
     let current = owner;
     if (statusChanged(owner.status, status)) {
       try {
@@ -159,7 +206,11 @@ export function createReplicaController(deps: ControllerDeps, kind: ReplicaKind)
       podIndex = createPodIndex(pods);
       owners.addHandlers({
         add: (o) => queue.add(keyOf(o)),
-        update: (_a, b) => queue.add(keyOf(b)),
+        // Our own status writes come back here: those resync as a pod's status change does.
+        update: (a, b) =>
+          JSON.stringify(a.spec) === JSON.stringify(b.spec) && a.metadata.deletionTimestamp === b.metadata.deletionTimestamp
+            ? enqueueStatus(keyOf(b))
+            : enqueueNow(keyOf(b)),
         delete: (o) => {
           expectations.forget(keyOf(o));
           queue.add(keyOf(o));
@@ -182,7 +233,9 @@ export function createReplicaController(deps: ControllerDeps, kind: ReplicaKind)
           if (JSON.stringify(oldPod.metadata.labels) !== JSON.stringify(pod.metadata.labels)) {
             if (!controllerRefOf(oldPod)) enqueueMatching(oldPod);
           }
-          podChanged(pod);
+          const key = statusOnly(oldPod, pod) ? ownerKeyOf(pod) : undefined;
+          if (key) enqueueStatus(key);
+          else podChanged(pod);
         },
         delete(pod) {
           const key = ownerKeyOf(pod);
@@ -195,6 +248,8 @@ export function createReplicaController(deps: ControllerDeps, kind: ReplicaKind)
     },
     stop() {
       queue.stop();
+      for (const t of batched.values()) clearTimeout(t);
+      batched.clear();
     },
   };
 }

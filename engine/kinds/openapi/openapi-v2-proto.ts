@@ -4,7 +4,7 @@
 // Maps are repeated (name, value) pairs in document order. Vendor extensions (`x-*`) are
 // NamedAny whose Any carries the value as YAML text, as gnostic produces them; kubectl
 // reads them back with a YAML parser.
-import { stringify } from 'yaml';
+import { createRequire } from 'node:module';
 import type { Json } from './openapi-schemas';
 import { createProtoWriter, type ProtoWriter } from './protobuf-writer';
 
@@ -13,6 +13,9 @@ const entries = (v: unknown): [string, any][] => (v && typeof v === 'object' ? O
 const isExt = (key: string) => key.startsWith('x-');
 
 export function encodeOpenApiV2(doc: Json): Uint8Array {
+  // Loaded on the first protobuf request, not with the API server (the library is slow to load);
+  // its Node entry is CommonJS, so require gives the module `import` would.
+  const { stringify } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   const w = createProtoWriter(1 << 20);
   const yamlCache = new Map<string, string>();
 

@@ -18,8 +18,7 @@ import { createBackendDialer, type DialMode } from './backend-dialer';
 import { unsupportedAnnotations } from './annotations';
 import { buildTlsTable, type TlsTable } from './tls-table';
 import { createSniCallback } from './tls-certs';
-import { chooseAlpn } from './sniff-http2';
-import { createServer as createHttpsServer, type Server as HttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
+import { deferredHttps, type DeferredHttps, type HttpsCertificates } from './deferred-https';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { errorMessage, ingressAddresses } from './ingress-types';
 
@@ -49,12 +48,21 @@ export interface IngressControllerOptions {
   preRoute?: IngressProxyOptions['preRoute'];
   /** Certificates by SNI besides the Ingresses' (the Gateways' HTTPS listeners). */
   extraTls?: () => TlsTable;
+  /**
+   * The HTTPS listeners' certificates (x509 work) are made once this settles, or at their first
+   * connection if that comes sooner (it waits for them): a cluster's start passes "the command
+   * has returned". Default: at once.
+   */
+  certificatesAfter?: Promise<unknown>;
 }
 
 export interface IngressController {
   /** Resolves with the HTTP port once listening (rejects when no port could be bound). */
   listening: Promise<number>;
-  /** Resolves with the HTTPS port (undefined without a pki directory or when no port could be bound). */
+  /**
+   * Resolves with the HTTPS port once its certificates exist (the localhost CA's file is written
+   * by then); undefined without a pki directory, or when no port could be bound or no certificate made.
+   */
   tlsListening: Promise<number | undefined>;
   /** Serves the routes on 127.0.0.1:`port` exactly (a Gateway listener's own port); rejects when it cannot bind. */
   openListener(port: number, tls: boolean): Promise<number>;
@@ -93,36 +101,43 @@ export function startIngressController(o: IngressControllerOptions): IngressCont
   });
   listening.catch((e) => log(`ingress: cannot listen on 127.0.0.1: ${errorMessage(e)}`));
 
-  /** The HTTPS servers' options (certificates by SNI from the localhost CA and the Secrets). */
-  const tlsOptions = o.pkiDir ? httpsOptions(o.pkiDir) : Promise.resolve(undefined);
-  tlsOptions.catch(() => {});
+  /** The HTTPS servers' certificates (by SNI from the localhost CA and the Secrets), made once, when first needed. */
+  let certificates: Promise<HttpsCertificates> | undefined;
+  const httpsCertificates = (pkiDir: string) => (certificates ??= localhostCertificates(pkiDir));
+  /** HTTPS servers wait for their certificates; their waiting connections are dropped on stop. */
+  const deferred = new Set<DeferredHttps>();
+  const httpsServer = (pkiDir: string) => {
+    const d = deferredHttps(() => httpsCertificates(pkiDir));
+    deferred.add(d);
+    d.server.once('close', () => deferred.delete(d));
+    proxy.attachTls(d.server);
+    return d;
+  };
   const tlsListening = o.pkiDir ? listenTls(o.pkiDir) : Promise.resolve(undefined);
   const own = new Map<number, Server>();
 
-  async function httpsOptions(pkiDir: string): Promise<HttpsServerOptions> {
+  async function localhostCertificates(pkiDir: string): Promise<HttpsCertificates> {
     const { loadOrCreateLocalhostCa } = await import('../../pki/localhost-ca');
     const ca = await loadOrCreateLocalhostCa(pkiDir);
     const fallback = await ca.issue('localhost');
-    return {
-      cert: fallback.cert,
-      key: fallback.key,
-      ALPNCallback: chooseAlpn,
-      SNICallback: createSniCallback({ table: () => tls, extra: o.extraTls, ca, log }),
-    };
+    return { cert: fallback.cert, key: fallback.key, SNICallback: createSniCallback({ table: () => tls, extra: o.extraTls, ca, log }) };
   }
 
   async function listenTls(pkiDir: string): Promise<number | undefined> {
+    const https = httpsServer(pkiDir);
     try {
-      const options = await tlsOptions;
-      if (stopped || !options) return undefined;
-      const server = createHttpsServer(options);
-      proxy.attachTls(server);
-      const p = await listenOnFirst(server, portCandidates(o.httpsPort, 443, 8443));
+      const p = await listenOnFirst(https.server, portCandidates(o.httpsPort, 443, 8443));
       if (stopped) return undefined;
-      tlsPort = p;
+      tlsPort = p; // HTTP→HTTPS redirects name it from now on: those connections wait for the certificates
+      await o.certificatesAfter?.catch(() => {});
+      if (stopped) return undefined;
+      await https.start();
+      if (stopped) return undefined;
       log(`ingress: listening on https://127.0.0.1:${p} (certificates for <name>.localhost from ${pkiDir}/localhost-ca.crt)`);
       return p;
     } catch (e) {
+      https.server.close();
+      tlsPort = undefined;
       log(`ingress: no HTTPS listener: ${errorMessage(e)}`);
       return undefined;
     }
@@ -202,11 +217,10 @@ export function startIngressController(o: IngressControllerOptions): IngressCont
     listening,
     tlsListening,
     async openListener(p, secure) {
-      const options = secure ? await tlsOptions : undefined;
-      if (secure && !options) throw new Error('no HTTPS: the cluster has no localhost CA');
-      const server = options ? createHttpsServer(options) : createHttpServer();
-      if (options) proxy.attachTls(server as HttpsServer);
-      else proxy.attachPlain(server);
+      if (secure && !o.pkiDir) throw new Error('no HTTPS: the cluster has no localhost CA');
+      let server: Server;
+      if (secure) server = httpsServer(o.pkiDir!).server;
+      else proxy.attachPlain((server = createHttpServer()));
       await listenOnFirst(server, [p]);
       if (stopped) {
         server.close();
@@ -232,6 +246,7 @@ export function startIngressController(o: IngressControllerOptions): IngressCont
       stopped = true;
       if (timer) clearTimeout(timer);
       for (const inf of informers) inf.stop();
+      for (const d of deferred) d.close();
       proxy.close();
       await events.flush().catch(() => {});
     },

@@ -18,6 +18,7 @@ export interface Condition {
 
 export interface ContainerStateTerminated {
   exitCode: number;
+  containerID?: string;
   signal?: number;
   reason?: string;
   message?: string;
@@ -61,6 +62,18 @@ export interface NodeSelectorTerm {
   matchFields?: NodeSelectorRequirement[];
 }
 
+/** A preferred node-affinity term and its weight (1–100). */
+export interface PreferredSchedulingTerm {
+  weight: number;
+  preference: NodeSelectorTerm;
+}
+
+/** A pod's spec.affinity.nodeAffinity. */
+export interface NodeAffinity {
+  requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: NodeSelectorTerm[] };
+  preferredDuringSchedulingIgnoredDuringExecution?: PreferredSchedulingTerm[];
+}
+
 export interface PodAffinityTerm {
   labelSelector?: LabelSelector | null;
   namespaceSelector?: LabelSelector | null;
@@ -79,6 +92,18 @@ export interface WeightedPodAffinityTerm {
 export interface PodAffinityRules {
   requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[];
   preferredDuringSchedulingIgnoredDuringExecution?: WeightedPodAffinityTerm[];
+}
+
+/** A pod's spec.topologySpreadConstraints entry. */
+export interface TopologySpreadConstraint {
+  maxSkew?: number;
+  topologyKey: string;
+  whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway' | (string & {});
+  labelSelector?: LabelSelector | null;
+  minDomains?: number;
+  nodeAffinityPolicy?: string;
+  nodeTaintsPolicy?: string;
+  matchLabelKeys?: string[];
 }
 
 /** A node's taint (spec.taints). */
@@ -106,6 +131,19 @@ export interface ReplicaSetStatus {
   readyReplicas?: number;
   availableReplicas?: number;
   observedGeneration?: number;
+  conditions?: Condition[];
+}
+
+export interface JobStatus {
+  startTime?: string;
+  completionTime?: string;
+  active?: number;
+  ready?: number;
+  terminating?: number;
+  succeeded?: number;
+  failed?: number;
+  completedIndexes?: string;
+  uncountedTerminatedPods?: { succeeded?: string[]; failed?: string[] };
   conditions?: Condition[];
 }
 

@@ -62,7 +62,7 @@ export function mediaType(req: IncomingMessage): string {
 }
 
 /** Decodes a JSON, YAML or Kubernetes protobuf body into a value; malformed input is a 400 the way the apiserver words it. */
-export function decodeBody(buf: Buffer, type: string, what = 'the object'): any {
+export function decodeBody(buf: Buffer, type: string, what = 'the object'): unknown {
   if (isKubeProtobuf(buf)) {
     let value: unknown;
     try {

@@ -48,10 +48,11 @@ export function deletePath(obj: unknown, path: string): void {
     if (m[1]) steps.push(m[1]);
     for (const idx of m[2].matchAll(/\[(\d+)\]/g)) steps.push(Number(idx[1]));
   }
-  let cur: any = obj;
+  type Node = Record<string | number, unknown>;
+  let cur: unknown = obj;
   for (let i = 0; i < steps.length - 1; i++) {
-    cur = cur?.[steps[i]];
+    cur = cur == null ? undefined : (cur as Node)[steps[i]];
     if (cur === undefined || cur === null || typeof cur !== 'object') return;
   }
-  if (cur && typeof cur === 'object') delete cur[steps[steps.length - 1]];
+  if (cur && typeof cur === 'object') delete (cur as Node)[steps[steps.length - 1]];
 }

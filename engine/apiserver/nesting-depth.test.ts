@@ -41,9 +41,9 @@ test('decoded values: iterative depth check', () => {
 
 test('YAML just under the bound still parses in the API server (the parser recurses per level)', () => {
   const depth = maxYamlDepth - 5;
-  const v = decodeBody(Buffer.from('a: ' + nest(depth)), 'application/yaml');
+  const v = decodeBody(Buffer.from('a: ' + nest(depth)), 'application/yaml') as { a: unknown };
   let d = 0;
-  for (let x = v.a; Array.isArray(x); x = x[0]) d++;
+  for (let x = v.a; Array.isArray(x); x = (x as unknown[])[0]) d++;
   assert.equal(d, depth);
   const dashes = decodeBody(Buffer.from('- '.repeat(depth) + 'x'), 'application/yaml');
   assert.ok(Array.isArray(dashes));

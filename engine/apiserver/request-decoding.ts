@@ -11,24 +11,28 @@ import { boolParam, intParam, isDryRun } from './request-options';
 import { apiVersionOf } from './object-meta';
 import type { DeleteOptions, ObjectFilter } from './resource-store';
 
-/** A JSON or YAML body that must be an object (subresources, reviews). */
-export async function readJson(req: IncomingMessage): Promise<any> {
+/**
+ * A JSON or YAML body that must be an object (subresources, reviews): read as the object it
+ * stands for, whose kind's validation checks its fields.
+ */
+export async function readJson(req: IncomingMessage): Promise<KubeObject> {
   const type = mediaType(req);
   if (type !== 'application/json' && type !== 'application/yaml') throw errors.unsupportedMediaType(type);
   const body = decodeBody(await readBody(req), type);
   if (!body || typeof body !== 'object') throw errors.badRequest('the request body must be an object');
-  return body;
+  return body as KubeObject;
 }
 
 export async function readObject(deps: HandlerDeps, def: KindDef, req: IncomingMessage, q: URLSearchParams) {
   const type = mediaType(req);
   if (type !== 'application/json' && type !== 'application/yaml') throw errors.unsupportedMediaType(type);
-  const body = decodeBody(await readBody(req), type);
-  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+  const decoded = decodeBody(await readBody(req), type);
+  if (!decoded || typeof decoded !== 'object' || Array.isArray(decoded)) {
     throw errors.badRequest(
-      `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type struct`,
+      `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: json: cannot unmarshal ${Array.isArray(decoded) ? 'array' : typeof decoded} into Go value of type struct`,
     );
   }
+  const body = decoded as Record<string, unknown>;
   checkTypeMeta(def, body);
   if (body.metadata !== undefined && (typeof body.metadata !== 'object' || body.metadata === null || Array.isArray(body.metadata))) {
     throw errors.badRequest(
@@ -36,11 +40,12 @@ export async function readObject(deps: HandlerDeps, def: KindDef, req: IncomingM
     );
   }
   body.metadata ??= {};
-  const warnings = enforceSchema(deps.checker, def, body, parseFieldValidation(q.get('fieldValidation')));
-  return { obj: body as KubeObject, warnings };
+  const obj = body as KubeObject;
+  const warnings = enforceSchema(deps.checker, def, obj, parseFieldValidation(q.get('fieldValidation')));
+  return { obj, warnings };
 }
 
-export function checkTypeMeta(def: KindDef, body: any) {
+export function checkTypeMeta(def: KindDef, body: { apiVersion?: string; kind?: string }) {
   const want = apiVersionOf(def);
   if (body.apiVersion !== undefined && body.apiVersion !== want) {
     throw errors.badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${want})`);
@@ -71,10 +76,23 @@ export async function deleteOptions(req: IncomingMessage, q: URLSearchParams): P
   return parseDeleteOptions(body, q);
 }
 
-export function parseDeleteOptions(body: any, q: URLSearchParams): DeleteOptions {
-  if (!body || typeof body !== 'object') throw errors.badRequest('DeleteOptions must be an object');
+/** DeleteOptions as the API defines them on the wire. */
+interface DeleteOptionsBody {
+  propagationPolicy?: string;
+  orphanDependents?: boolean;
+  gracePeriodSeconds?: number;
+  dryRun?: string[];
+  preconditions?: DeleteOptions['preconditions'];
+}
+
+const PROPAGATION_POLICIES = ['Orphan', 'Background', 'Foreground'] as const;
+const isPolicy = (v: string): v is NonNullable<DeleteOptions['propagationPolicy']> => PROPAGATION_POLICIES.some((p) => p === v);
+
+export function parseDeleteOptions(input: unknown, q: URLSearchParams): DeleteOptions {
+  if (!input || typeof input !== 'object') throw errors.badRequest('DeleteOptions must be an object');
+  const body = input as DeleteOptionsBody;
   const policy = body.propagationPolicy ?? q.get('propagationPolicy') ?? undefined;
-  if (policy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(policy)) {
+  if (policy !== undefined && !isPolicy(policy)) {
     throw errors.badRequest(
       `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
     );

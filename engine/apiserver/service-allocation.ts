@@ -143,7 +143,9 @@ export function createServiceAllocation(deps: ServiceAllocationDeps): ServiceAll
     spec.clusterIPs = [spec.clusterIP];
     const wantsNodePorts = spec.type === 'NodePort' || spec.type === 'LoadBalancer';
     for (const p of spec.ports ?? []) {
-      const prev = old?.spec?.ports?.find((o: any) => o.port === p.port && (o.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
+      const prev = old?.spec?.ports?.find(
+        (o: { port: number; protocol?: string }) => o.port === p.port && (o.protocol ?? 'TCP') === (p.protocol ?? 'TCP'),
+      );
       if (!wantsNodePorts) {
         delete p.nodePort;
         continue;

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- the API's JSON answers are read as untyped JSON, as node.ts does */
+/* eslint-disable @typescript-eslint/no-unsafe-argument -- the API's JSON answers are read as untyped JSON, as node.ts does */
 // `skiff image load IMAGE [--node N]`: copies an image from this machine's Docker to joined
 // machines' Docker (as `kind load docker-image` and `k3d image import` do), for images built
 // locally when no registry is reachable. The `docker save` stream goes straight to each node
@@ -59,7 +59,7 @@ export async function imageCommand(argv: string[], io: CliIo): Promise<number> {
     metadata: { name: string; annotations?: Record<string, string> };
     status?: { addresses?: { type: string; address: string }[] };
   };
-  const nodes: NodeJson[] = (await api.call('GET', '/api/v1/nodes')).body?.items ?? [];
+  const nodes = ((await api.call('GET', '/api/v1/nodes')).body.items ?? []) as NodeJson[];
   const wanted = flags.get('node');
   if (wanted && !nodes.some((n) => n.metadata.name === wanted)) throw new SkiffError(`node "${wanted}" not found`, 'see skiff node list');
   const targets: Target[] = [];

@@ -4,9 +4,26 @@ import { readFileSync, existsSync } from 'node:fs';
 import { request } from 'node:https';
 import { parse } from 'yaml';
 import { SkiffError } from '../cluster/errors';
+import type { KubeObject } from '../kinds/types';
+import { isPlainObject } from '../kinds/custom/structural-schema';
+
+/** A JSON answer of the API: an object, a list (items) or a Status (message). */
+export interface ApiBody {
+  message?: string;
+  items?: KubeObject[];
+  [field: string]: unknown;
+}
+
+export interface ApiAnswer {
+  status: number;
+  /** The JSON object answered; {} when the answer was not one. */
+  body: ApiBody;
+  /** The answer's text when it was not a JSON object. */
+  text?: string;
+}
 
 export interface NodeApi {
-  call(method: string, path: string, body?: unknown, contentType?: string): Promise<{ status: number; body: any }>;
+  call(method: string, path: string, body?: unknown, contentType?: string): Promise<ApiAnswer>;
 }
 
 export function nodeApiFromKubeconfig(file: string, clusterName: string): NodeApi {
@@ -36,13 +53,14 @@ export function nodeApiFromKubeconfig(file: string, clusterName: string): NodeAp
             res.setEncoding('utf8');
             res.on('data', (d) => (text += d));
             res.on('end', () => {
-              let parsed: any = text;
+              let parsed: unknown;
               try {
                 parsed = JSON.parse(text);
               } catch {
                 /* not JSON: keep the text */
               }
-              resolve({ status: res.statusCode ?? 0, body: parsed });
+              const status = res.statusCode ?? 0;
+              resolve(isPlainObject(parsed) ? { status, body: parsed } : { status, body: {}, text });
             });
           },
         );

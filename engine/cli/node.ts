@@ -7,6 +7,8 @@ import { NODE_RUNTIME_ANNOTATION, NODE_STOPPED_ANNOTATION, simulatedNode } from 
 import { indexOfPodCIDR } from '../kubelet/pod-cidr';
 import type { CliIo } from './io';
 import { nodeApiFromKubeconfig, type NodeApi } from './node-api';
+import type { KubeObject } from '../kinds/types';
+import type { Condition } from '../apimachinery/workload-types';
 
 export const NODE_HELP = `Usage: skiff node <add [NAME]|remove NAME|stop NAME|start NAME|list> [--name CLUSTER] [--data-dir DIR]
 
@@ -62,7 +64,7 @@ export function parseNodeArgs(argv: string[]): NodeArgs {
 async function must(api: NodeApi, method: string, path: string, body?: unknown, type?: string) {
   const r = await api.call(method, path, body, type);
   if (r.status >= 300) {
-    const msg = typeof r.body === 'object' ? r.body?.message : String(r.body).slice(0, 200);
+    const msg = r.text !== undefined ? r.text.slice(0, 200) : r.body.message;
     throw new SkiffError(
       msg || `the API answered ${r.status}`,
       r.status === 404 ? 'see "skiff node list"' : 'check the cluster with "skiff status"',
@@ -71,7 +73,8 @@ async function must(api: NodeApi, method: string, path: string, body?: unknown, 
   return r.body;
 }
 
-const ready = (n: any) => (n.status?.conditions?.find((c: any) => c.type === 'Ready')?.status === 'True' ? 'Ready' : 'NotReady');
+const ready = (n: KubeObject) =>
+  n.status?.conditions?.find((c: Condition) => c.type === 'Ready')?.status === 'True' ? 'Ready' : 'NotReady';
 
 export async function nodeCommand(argv: string[], io: CliIo): Promise<number> {
   const a = parseNodeArgs(argv);
@@ -93,7 +96,7 @@ export async function nodeCommand(argv: string[], io: CliIo): Promise<number> {
         metadata: { name: string; annotations?: Record<string, string> };
         status?: { addresses?: { type: string; address: string }[] };
       };
-      for (const n of list.items as ListedNode[]) {
+      for (const n of (list.items ?? []) as ListedNode[]) {
         const runtime = n.metadata.annotations?.[NODE_RUNTIME_ANNOTATION] ?? '-';
         // A joined node runs on another machine: its address; the others run in the cluster's process.
         const ip = n.status?.addresses?.find((x) => x.type === 'InternalIP')?.address;
@@ -110,14 +113,14 @@ export async function nodeCommand(argv: string[], io: CliIo): Promise<number> {
     case 'add': {
       const list = await must(api, 'GET', '/api/v1/nodes');
       const used = new Set<number>(
-        list.items.map((n: any) => indexOfPodCIDR(n.spec?.podCIDR)).filter((i: number | undefined) => i !== undefined),
+        (list.items ?? []).map((n: KubeObject) => indexOfPodCIDR(n.spec?.podCIDR)).filter((i: number | undefined) => i !== undefined),
       );
       let index = 0;
       while (used.has(index)) index++;
       let name = a.node;
       if (!name) {
         const re = new RegExp(`^${a.cluster}-node-(\\d+)$`);
-        const max = Math.max(0, ...list.items.map((n: any) => Number(re.exec(n.metadata.name)?.[1] ?? 0)));
+        const max = Math.max(0, ...(list.items ?? []).map((n: KubeObject) => Number(re.exec(n.metadata.name ?? '')?.[1] ?? 0)));
         name = `${a.cluster}-node-${max + 1}`;
       }
       await must(api, 'POST', '/api/v1/nodes', simulatedNode(name, index));

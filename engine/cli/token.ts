@@ -62,7 +62,7 @@ export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
   }
   if (action === 'list') {
     const r = await api.call('GET', `${SECRETS}?fieldSelector=type%3D${encodeURIComponent(BOOTSTRAP_TOKEN_TYPE)}`);
-    if (r.status !== 200) throw new SkiffError(`cannot list tokens: ${r.body?.message ?? r.status}`, 'check the cluster with skiff status');
+    if (r.status !== 200) throw new SkiffError(`cannot list tokens: ${r.body.message ?? r.status}`, 'check the cluster with skiff status');
     io.out(`${'TOKEN ID'.padEnd(10)}${'EXPIRES'.padEnd(24)}USAGES`);
     for (const s of r.body.items ?? []) {
       const d = (k: string) => (s.data?.[k] ? Buffer.from(s.data[k], 'base64').toString() : '');
@@ -79,7 +79,7 @@ export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
     const r = await api.call('DELETE', `${SECRETS}/${BOOTSTRAP_TOKEN_PREFIX}${id}`);
     if (r.status === 404) throw new SkiffError(`no token "${id}" in cluster "${cluster}"`, 'see skiff token list');
     if (r.status !== 200)
-      throw new SkiffError(`cannot delete the token: ${r.body?.message ?? r.status}`, 'check the cluster with skiff status');
+      throw new SkiffError(`cannot delete the token: ${r.body.message ?? r.status}`, 'check the cluster with skiff status');
     io.out(`token "${id}" deleted`);
     return 0;
   }

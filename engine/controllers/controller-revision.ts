@@ -5,8 +5,8 @@ import type { KubeClient, ResourceRef } from '../client/types';
 import { R, isStatus } from '../client/types';
 import { claimObjects, controllerRefOf, ownerRefFor } from './util/controller-ref';
 import { ignoreNotFound } from './util/not-found';
-
-type Obj = Record<string, any>;
+import type { PodTemplateSpec } from '../apimachinery/pod-types';
+import { stableJson } from '../kinds/validation/validation';
 
 export const REVISION_HASH_LABEL = 'controller-revision-hash';
 
@@ -27,24 +27,11 @@ export function safeHash(value: unknown, collisionCount = 0): string {
   return [...digits].map((c) => alphabet[c.charCodeAt(0) % alphabet.length]).join('');
 }
 
-/** JSON with sorted keys, so equal objects hash equally whatever their key order. */
-export function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v)
-      .sort()
-      .filter((k) => (v as Obj)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Obj)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v ?? null);
-}
-
 /** Revision data as upstream stores it: a strategic patch that replaces the pod template. */
-export const revisionData = (template: Obj) => ({ spec: { template: { ...structuredClone(template), $patch: 'replace' } } });
+export const revisionData = (template: PodTemplateSpec) => ({ spec: { template: { ...structuredClone(template), $patch: 'replace' } } });
 
-export function templateOfRevision(rev: KubeObject): Obj | undefined {
-  const t = rev.data?.spec?.template;
+export function templateOfRevision(rev: KubeObject): PodTemplateSpec | undefined {
+  const t: (PodTemplateSpec & { $patch?: string }) | undefined = rev.data?.spec?.template;
   if (!t) return undefined;
   const { $patch: _drop, ...rest } = t;
   return rest;

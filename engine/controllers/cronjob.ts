@@ -8,13 +8,11 @@ import { R, isStatus } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
 import { keyOf, splitKey } from '../client/informer';
 import type { Controller, ControllerDeps } from './types';
-import { stableJson } from './controller-revision';
+import { stableJson } from '../kinds/validation/validation';
 import { ignoreNotFound } from './util/not-found';
 import { createOwnerIndex } from './util/owner-index';
 import { hasCondition } from './job-pods';
 import { formatInZone, parseCron, type CronSchedule } from './cron';
-
-type Obj = Record<string, any>;
 
 export const SCHEDULED_TIMESTAMP = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -22,11 +20,18 @@ const finished = (j: KubeObject) => hasCondition(j, 'Complete') || hasCondition(
 const jobRef = (j: KubeObject) => ({
   apiVersion: 'batch/v1',
   kind: 'Job',
-  name: j.metadata.name,
+  name: j.metadata.name!,
   namespace: j.metadata.namespace,
   uid: j.metadata.uid,
   resourceVersion: j.metadata.resourceVersion,
 });
+
+interface CronJobStatus {
+  /** References to the Jobs still running. */
+  active: ReturnType<typeof jobRef>[];
+  lastScheduleTime?: string;
+  lastSuccessfulTime?: string;
+}
 
 /** The latest schedule time in (earliest, now], and how many were passed over. */
 function lastMissed(sched: CronSchedule, earliest: Date, now: Date): { at?: Date; missed: number } {
@@ -57,7 +62,7 @@ export function createCronJobController(deps: ControllerDeps): Controller {
     const t = now();
     const spec = cj.spec;
     const owned = jobs.of(cj.metadata.uid).filter((j) => !j.metadata.deletionTimestamp);
-    const status: Obj = {
+    const status: CronJobStatus = {
       active: owned.filter((j) => !finished(j)).map(jobRef),
       lastScheduleTime: cj.status?.lastScheduleTime,
       lastSuccessfulTime: cj.status?.lastSuccessfulTime,
@@ -97,7 +102,7 @@ export function createCronJobController(deps: ControllerDeps): Controller {
       return writeStatus(cj, status);
     }
     const jobName = `${name}-${Math.floor(at.getTime() / 60_000)}`;
-    if (status.active.some((r: Obj) => r.name === jobName)) return writeStatus(cj, status);
+    if (status.active.some((r) => r.name === jobName)) return writeStatus(cj, status);
     if (spec.concurrencyPolicy === 'Forbid' && status.active.length) {
       // Runs late once the active Job ends (the Job's update re-queues us), if still in the deadline.
       events.event(
@@ -175,9 +180,9 @@ export function createCronJobController(deps: ControllerDeps): Controller {
     }
   }
 
-  async function writeStatus(cj: KubeObject, status: Obj) {
+  async function writeStatus(cj: KubeObject, status: CronJobStatus) {
     const old = cj.status ?? {};
-    const strip = (a: Obj[] | undefined) => (a ?? []).map((r) => r.uid).sort();
+    const strip = (a: { uid?: string }[] | undefined) => (a ?? []).map((r) => r.uid).sort();
     const same =
       stableJson(strip(old.active)) === stableJson(strip(status.active)) &&
       old.lastScheduleTime === status.lastScheduleTime &&

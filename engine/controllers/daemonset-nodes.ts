@@ -1,15 +1,22 @@
 // Which nodes a DaemonSet's pod belongs on, judged as upstream does: the template's nodeName,
-// nodeSelector and required node affinity, and the node's taints against the template's
-// tolerations plus the ones every daemon pod gets. Also builds the daemon pod for one node,
-// pinned with a metadata.name node-affinity term so the scheduler binds it there.
+// nodeSelector and required node affinity (apimachinery/node-selector.ts, as the scheduler), and
+// the node's taints against the template's tolerations plus the ones every daemon pod gets. Also
+// builds the daemon pod for one node, pinned with a metadata.name node-affinity term so the
+// scheduler binds it there.
 import type { KubeObject } from '../kinds/types';
 import { REVISION_HASH_LABEL } from './controller-revision';
 import { ownerRefFor } from './util/controller-ref';
 import { podFromTemplate } from './util/pod-template';
 import { toleratedBy } from '../apimachinery/tolerations';
-import type { NodeSelectorRequirement, NodeSelectorTerm, Taint, Toleration } from '../apimachinery/workload-types';
+import { requiredNodeMatcher, type NodeSelection } from '../apimachinery/node-selector';
+import type { Taint, Toleration } from '../apimachinery/workload-types';
 
-type Obj = Record<string, any>;
+/** The template fields placement reads. */
+interface DaemonPodSpec extends NodeSelection {
+  nodeName?: string;
+  hostNetwork?: boolean;
+  tolerations?: Toleration[];
+}
 
 const DAEMON_TOLERATIONS: Toleration[] = [
   { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
@@ -22,48 +29,11 @@ const DAEMON_TOLERATIONS: Toleration[] = [
 const HOST_NETWORK_TOLERATION: Toleration = { key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' };
 
 /** The template's tolerations plus the daemon ones it does not already have. */
-export function daemonTolerations(podSpec: Obj): Toleration[] {
-  const out: Toleration[] = [...((podSpec.tolerations ?? []) as Toleration[])];
+export function daemonTolerations(podSpec: DaemonPodSpec): Toleration[] {
+  const out: Toleration[] = [...(podSpec.tolerations ?? [])];
   const extra = podSpec.hostNetwork ? [...DAEMON_TOLERATIONS, HOST_NETWORK_TOLERATION] : DAEMON_TOLERATIONS;
   for (const t of extra) if (!out.some((o) => o.key === t.key && o.effect === t.effect)) out.push({ ...t });
   return out;
-}
-
-function requirementMatches(req: NodeSelectorRequirement, value: string | undefined): boolean {
-  const values = req.values ?? [];
-  switch (req.operator) {
-    case 'In':
-      return value !== undefined && values.includes(value);
-    case 'NotIn':
-      return value === undefined || !values.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-      return value !== undefined && /^-?\d+$/.test(value) && Number(value) > Number(values[0]);
-    case 'Lt':
-      return value !== undefined && /^-?\d+$/.test(value) && Number(value) < Number(values[0]);
-    default:
-      return false;
-  }
-}
-
-/** Required node affinity: any term matches, each term's requirements all match. */
-export function nodeAffinityMatches(podSpec: Obj, node: KubeObject): boolean {
-  const terms: NodeSelectorTerm[] | undefined =
-    podSpec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  if (!terms) return true;
-  const labels = node.metadata.labels ?? {};
-  return terms.some((term) => {
-    const exprs = term.matchExpressions ?? [];
-    const fields = term.matchFields ?? [];
-    if (!exprs.length && !fields.length) return false;
-    return (
-      exprs.every((r) => requirementMatches(r, labels[r.key])) &&
-      fields.every((r) => requirementMatches(r, r.key === 'metadata.name' ? node.metadata.name : undefined))
-    );
-  });
 }
 
 export interface Placement {
@@ -74,13 +44,11 @@ export interface Placement {
 }
 
 export function placement(ds: KubeObject, node: KubeObject): Placement {
-  const spec: Obj = ds.spec.template?.spec ?? {};
+  const spec: DaemonPodSpec = ds.spec.template?.spec ?? {};
   const no = { shouldRun: false, shouldContinue: false };
   if (node.metadata.deletionTimestamp) return no;
   if (spec.nodeName && spec.nodeName !== node.metadata.name) return no;
-  const labels = node.metadata.labels ?? {};
-  if (!Object.entries<string>(spec.nodeSelector ?? {}).every(([k, v]) => labels[k] === v)) return no;
-  if (!nodeAffinityMatches(spec, node)) return no;
+  if (!requiredNodeMatcher(spec)({ name: node.metadata.name!, labels: node.metadata.labels ?? {} })) return no;
   const tol = daemonTolerations(spec);
   let shouldRun = true;
   for (const taint of (node.spec?.taints ?? []) as Taint[]) {

@@ -9,8 +9,21 @@ import { createWorkQueue } from '../client/work-queue';
 import { labelSelectorFromObject } from '../apimachinery/selectors';
 import { isPodReady } from './util/pod-predicates';
 import type { Controller, ControllerDeps } from './types';
+import type { OwnerReference } from '../kinds/types';
+import type { Condition } from '../apimachinery/workload-types';
 
-type Obj = Record<string, any>;
+/** The budget a PodDisruptionBudget's spec sets. */
+interface BudgetSpec {
+  minAvailable?: number | string;
+  maxUnavailable?: number | string;
+}
+
+/** The PodDisruptionBudget status this controller writes. */
+interface BudgetStatus extends Partial<BudgetNumbers> {
+  observedGeneration?: number;
+  disruptedPods?: Record<string, string>;
+  conditions?: Condition[];
+}
 
 /** An intOrString against a total: "50%" rounds up, as upstream does for both fields. */
 export function scaledValue(v: number | string, total: number): number {
@@ -31,7 +44,12 @@ export interface BudgetNumbers {
  * Budget arithmetic; `scale` is the sum of the owning controllers' desired replicas. Pods named in
  * `disrupted` (evicted, deletion not yet seen) no longer count as healthy.
  */
-export function computeBudget(spec: Obj, pods: KubeObject[], scale: () => number, disrupted: Record<string, unknown> = {}): BudgetNumbers {
+export function computeBudget(
+  spec: BudgetSpec,
+  pods: KubeObject[],
+  scale: () => number,
+  disrupted: Record<string, unknown> = {},
+): BudgetNumbers {
   const live = pods.filter((p) => !['Succeeded', 'Failed'].includes(p.status?.phase));
   const currentHealthy = live.filter(
     (p) => !p.metadata.deletionTimestamp && isPodReady(p) && !Object.hasOwn(disrupted, p.metadata.name!),
@@ -68,7 +86,7 @@ export function createDisruptionController(deps: ControllerDeps): Controller {
   function scaleOf(selected: KubeObject[]): number {
     const seen = new Map<string, number>();
     for (const p of selected) {
-      const ref = (p.metadata.ownerReferences ?? []).find((o: Obj) => o.controller);
+      const ref = (p.metadata.ownerReferences ?? []).find((o: OwnerReference) => o.controller);
       const ns = p.metadata.namespace;
       if (!ref) {
         seen.set(`pod/${p.metadata.uid}`, 1);
@@ -78,7 +96,7 @@ export function createDisruptionController(deps: ControllerDeps): Controller {
       let replicas: number | undefined;
       if (ref.kind === 'ReplicaSet') {
         const rs = replicasets.get(ns, ref.name);
-        const dref = (rs?.metadata.ownerReferences ?? []).find((o: Obj) => o.controller && o.kind === 'Deployment');
+        const dref = (rs?.metadata.ownerReferences ?? []).find((o: OwnerReference) => o.controller && o.kind === 'Deployment');
         const d = dref && deployments.get(ns, dref.name);
         if (d) [key, replicas] = [`Deployment/${d.metadata.name}`, d.spec?.replicas ?? 1];
         else replicas = rs?.spec?.replicas;
@@ -97,18 +115,18 @@ export function createDisruptionController(deps: ControllerDeps): Controller {
     if (!pdb || pdb.metadata.deletionTimestamp) return;
     const sel = labelSelectorFromObject(pdb.spec?.selector ?? null);
     const selected = pods.list().filter((p) => p.metadata.namespace === ns && sel.matches(p.metadata.labels ?? {}));
-    const old: Obj = pdb.status ?? {};
+    const old: BudgetStatus = pdb.status ?? {};
     // Evictions the API server recorded: kept until the pod is deleted, or for 2 minutes (as upstream).
     const disrupted: Record<string, string> = {};
-    for (const [pod, at] of Object.entries<string>(old.disruptedPods ?? {})) {
+    for (const [pod, at] of Object.entries(old.disruptedPods ?? {})) {
       const p = pods.get(ns, pod);
       if (p && !p.metadata.deletionTimestamp && now().getTime() - Date.parse(at) < 120_000) disrupted[pod] = at;
     }
     const b = computeBudget(pdb.spec ?? {}, selected, () => scaleOf(selected), disrupted);
     const allowed = b.disruptionsAllowed > 0;
-    const oldCond = (old.conditions ?? []).find((c: Obj) => c.type === 'DisruptionAllowed');
+    const oldCond = (old.conditions ?? []).find((c) => c.type === 'DisruptionAllowed');
     const status = allowed ? 'True' : 'False';
-    const condition = {
+    const condition: Condition = {
       type: 'DisruptionAllowed',
       status,
       reason: allowed ? 'SufficientPods' : 'InsufficientPods',
@@ -116,7 +134,7 @@ export function createDisruptionController(deps: ControllerDeps): Controller {
       observedGeneration: pdb.metadata.generation,
       lastTransitionTime: oldCond?.status === status ? oldCond.lastTransitionTime : rfc3339(now()),
     };
-    const next: Obj = { ...old, ...b, observedGeneration: pdb.metadata.generation, conditions: [condition] };
+    const next: BudgetStatus = { ...old, ...b, observedGeneration: pdb.metadata.generation, conditions: [condition] };
     if (Object.keys(disrupted).length) next.disruptedPods = disrupted;
     else delete next.disruptedPods;
     if (Object.keys(disrupted).length) queue.addAfter(key, 30_000);

@@ -10,8 +10,7 @@ import type { Informer } from '../client/informer';
 import { createWorkQueue } from '../client/work-queue';
 import { labelSelectorFromSet } from '../apimachinery/selectors';
 import type { Controller, ControllerDeps } from './types';
-
-type Obj = Record<string, any>;
+import type { ContainerPort } from '../apimachinery/pod-types';
 
 export interface EndpointsOptions {
   /** Address of the API server for the `kubernetes` Service's Endpoints (the host's address). */
@@ -49,7 +48,7 @@ export function resolvePorts(svc: KubeObject, pod: KubeObject): EndpointPort[] {
     else if (/^\d+$/.test(String(target))) port = Number(target);
     else {
       for (const c of pod.spec?.containers ?? []) {
-        const cp = (c.ports ?? []).find((p: Obj) => p.name === target && (p.protocol ?? 'TCP') === protocol);
+        const cp = (c.ports ?? []).find((p: ContainerPort) => p.name === target && (p.protocol ?? 'TCP') === protocol);
         if (cp) {
           port = cp.containerPort;
           break;
@@ -103,11 +102,18 @@ interface Address {
   ip: string;
   hostname?: string;
   nodeName?: string;
-  targetRef?: Obj;
+  targetRef?: ReturnType<typeof targetRefOf>;
+}
+
+/** One of an Endpoints object's subsets. */
+export interface EndpointSubset {
+  addresses?: Address[];
+  notReadyAddresses?: Address[];
+  ports?: EndpointPort[];
 }
 
 /** The Endpoints subsets for a Service: addresses grouped by identical port lists, sorted for stable output. */
-export function buildSubsets(svc: KubeObject, pods: KubeObject[]): Obj[] {
+export function buildSubsets(svc: KubeObject, pods: KubeObject[]): EndpointSubset[] {
   const groups = new Map<string, { ports: EndpointPort[]; ready: Address[]; notReady: Address[] }>();
   const publishNotReady = svc.spec?.publishNotReadyAddresses === true;
   const headlessNoPorts = (svc.spec?.ports ?? []).length === 0;
@@ -161,7 +167,7 @@ export function createEndpointsController(deps: EndpointsDeps, opts: EndpointsOp
         });
       return;
     }
-    let subsets: Obj[];
+    let subsets: EndpointSubset[];
     if (ns === 'default' && name === 'kubernetes') {
       const port = svc.spec?.ports?.[0];
       subsets = [

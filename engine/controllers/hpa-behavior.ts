@@ -21,7 +21,7 @@ export interface ScaleHistory {
 }
 
 /** spec.behavior as written (every field optional; behaviorOf fills upstream's defaults). */
-interface BehaviorSpec {
+export interface BehaviorSpec {
   scaleUp?: Partial<ScalingRules>;
   scaleDown?: Partial<ScalingRules>;
 }

@@ -6,8 +6,7 @@ import { isPodReady } from './util/pod-predicates';
 import type { KubeObject } from '../kinds/types';
 import { parseQuantity } from '../apimachinery/quantity';
 import { formatNanos } from '../apimachinery/quantity-format';
-
-type Obj = Record<string, any>;
+import type { MetricSpec, MetricStatus, MetricTarget, MetricValueStatus, ResourceMetricSource } from '../apimachinery/autoscaling-types';
 
 export const TOLERANCE = 0.1;
 
@@ -17,7 +16,7 @@ export type PodUsage = Map<string, number>;
 export interface ResourceResult {
   replicas: number;
   /** The metric's entry for status.currentMetrics. */
-  status: Obj;
+  status: MetricStatus;
   /** "cpu resource utilization (percentage of request)" / "memory resource". */
   description: string;
 }
@@ -58,11 +57,11 @@ function averageValue(resource: string, v: number): string {
  * (from the selector), `usage` has a value for each pod the metrics source reports (for a
  * ContainerResource metric, that container's usage).
  */
-export function resourceReplicas(metric: Obj, current: number, pods: KubeObject[], usage: PodUsage): ResourceResult {
-  const source: Obj = (metric.type === 'ContainerResource' ? metric.containerResource : metric.resource) ?? {};
-  const container: string | undefined = metric.type === 'ContainerResource' ? source.container : undefined;
-  const resource: string = source.name;
-  const target: Obj = source.target ?? {};
+export function resourceReplicas(metric: MetricSpec, current: number, pods: KubeObject[], usage: PodUsage): ResourceResult {
+  const source: Partial<ResourceMetricSource> = (metric.type === 'ContainerResource' ? metric.containerResource : metric.resource) ?? {};
+  const container = metric.type === 'ContainerResource' ? source.container : undefined;
+  const resource = source.name ?? '';
+  const target: MetricTarget = source.target ?? {};
   const utilization = target.type === 'Utilization' || (target.type === undefined && target.averageUtilization !== undefined);
   const what = container === undefined ? 'resource' : 'container resource';
   const description = utilization ? `${resource} ${what} utilization (percentage of request)` : `${resource} ${what}`;
@@ -89,7 +88,8 @@ export function resourceReplicas(metric: Obj, current: number, pods: KubeObject[
   if (!utilization && !(targetValue > 0)) throw new MetricError('FailedGetResourceMetric', `invalid target value for ${resource}`);
   const requests = new Map<string, number>();
   if (utilization) for (const p of [...counted, ...missing, ...unready]) requests.set(p.metadata.name!, podRequest(p, resource, container));
-  const onTarget = (p: KubeObject) => (utilization ? requests.get(p.metadata.name!)! * (target.averageUtilization / 100) : targetValue);
+  const onTarget = (p: KubeObject) =>
+    utilization ? requests.get(p.metadata.name!)! * ((target.averageUtilization ?? 0) / 100) : targetValue;
   const full = (p: KubeObject) => (utilization ? requests.get(p.metadata.name!)! : targetValue);
 
   const used = counted.reduce((s, p) => s + usage.get(p.metadata.name!)!, 0);
@@ -97,8 +97,8 @@ export function resourceReplicas(metric: Obj, current: number, pods: KubeObject[
   if (utilization && wanted === 0) throw new MetricError('FailedGetResourceMetric', `failed to get ${resource} utilization: no requests`);
   const ratio = used / wanted;
 
-  const now: Obj = {};
-  const status: Obj =
+  const now: MetricValueStatus = {};
+  const status: MetricStatus =
     container === undefined
       ? { type: 'Resource', resource: { name: resource, current: now } }
       : { type: 'ContainerResource', containerResource: { name: resource, container, current: now } };

@@ -26,8 +26,8 @@ test('replica arithmetic: tolerance, scale up, unready pods ignored when scaling
   usage.set('a', 0.2).set('b', 0.2);
   const r = resourceReplicas(m, 2, [pod('a'), pod('b')], usage);
   assert.equal(r.replicas, 8);
-  assert.equal(r.status.resource.current.averageUtilization, 200);
-  assert.equal(r.status.resource.current.averageValue, '200m');
+  assert.equal(r.status.resource?.current.averageUtilization, 200);
+  assert.equal(r.status.resource?.current.averageValue, '200m');
   // An unready pod counts as idle on the way up: 2 pods at 200% + 1 at 0% → ratio 8/3 → 8.
   assert.equal(resourceReplicas(m, 3, [pod('a'), pod('b'), pod('c', 'Running', false)], usage).replicas, 8);
   const avg = { type: 'Resource', resource: { name: 'memory', target: { type: 'AverageValue', averageValue: '32Mi' } } };
@@ -38,7 +38,7 @@ test('replica arithmetic: tolerance, scale up, unready pods ignored when scaling
   };
   const rc = resourceReplicas(cr, 1, [pod('a')], new Map([['a', 0.3]]));
   assert.deepEqual(
-    [rc.replicas, rc.status.containerResource.current.averageUtilization, rc.description],
+    [rc.replicas, rc.status.containerResource?.current.averageUtilization, rc.description],
     [3, 300, 'cpu container resource utilization (percentage of request)'],
   );
   // Missing metrics count as fully used when scaling down: 1 pod at 10% + 1 unknown → no change below 2.

@@ -15,10 +15,28 @@ import { createWorkQueue } from '../client/work-queue';
 import { keyOf, splitKey } from '../client/informer';
 import { labelSelectorFromObject, labelSelectorFromSet, parseLabelSelector } from '../apimachinery/selectors';
 import type { Controller, ControllerDeps, MetricsSource } from './types';
-import { behaviorOf, emptyHistory, normalizeReplicas, recordScale, type ScaleHistory } from './hpa-behavior';
+import { behaviorOf, emptyHistory, normalizeReplicas, recordScale, type BehaviorSpec, type ScaleHistory } from './hpa-behavior';
 import { MetricError, resourceReplicas, type PodUsage, type ResourceResult } from './hpa-replicas';
+import type { MetricSpec, MetricStatus } from '../apimachinery/autoscaling-types';
+import type { Condition } from '../apimachinery/workload-types';
 
-type Obj = Record<string, any>;
+/** The HPA spec fields the controller reads. */
+interface HpaSpec {
+  scaleTargetRef?: { apiVersion?: string; kind?: string; name?: string };
+  minReplicas?: number;
+  maxReplicas: number;
+  metrics?: MetricSpec[];
+  behavior?: BehaviorSpec;
+}
+
+interface HpaStatus {
+  observedGeneration?: number;
+  lastScaleTime?: string;
+  currentReplicas?: number;
+  desiredReplicas?: number;
+  currentMetrics?: MetricStatus[] | null;
+  conditions?: Condition[];
+}
 
 export interface HpaControllerOptions {
   /** How often each HPA is evaluated (default 15 s, or SKIFF_HPA_SYNC_SECONDS). */
@@ -87,8 +105,8 @@ export function createHpaController(deps: ControllerDeps, opts: HpaControllerOpt
     return pods.list().filter((p) => p.metadata.namespace === namespace && sel.matches(p.metadata.labels));
   }
 
-  function computeMetric(m: Obj, current: number, podList: KubeObject[], ns: string): ResourceResult {
-    const src: Obj | undefined = m.type === 'Resource' ? m.resource : m.type === 'ContainerResource' ? m.containerResource : undefined;
+  function computeMetric(m: MetricSpec, current: number, podList: KubeObject[], ns: string): ResourceResult {
+    const src = m.type === 'Resource' ? m.resource : m.type === 'ContainerResource' ? m.containerResource : undefined;
     if (!src || !['cpu', 'memory'].includes(src.name)) {
       // Pods, Object and External metrics need a custom metrics API, which Skiff does not serve.
       throw new MetricError(
@@ -127,20 +145,20 @@ export function createHpaController(deps: ControllerDeps, opts: HpaControllerOpt
     }
     const hpa = structuredClone(cached);
     const ns = hpa.metadata.namespace!;
-    const spec: Obj = hpa.spec ?? {};
+    const spec: HpaSpec = hpa.spec ?? {};
     const now = deps.now();
-    const old: Obj = hpa.status ?? {};
-    const conditions: Obj[] = [];
-    const cond = (type: string, status: string, reason: string, message: string) => {
-      const prev = (old.conditions ?? []).find((c: Obj) => c.type === type);
+    const old: HpaStatus = hpa.status ?? {};
+    const conditions: Condition[] = [];
+    const cond = (type: string, status: Condition['status'], reason: string, message: string) => {
+      const prev = (old.conditions ?? []).find((c) => c.type === type);
       const lastTransitionTime = prev && prev.status === status ? prev.lastTransitionTime : rfc3339(now);
       conditions.push({ type, status, lastTransitionTime, reason, message });
     };
-    const writeStatus = async (status: Obj) => {
+    const writeStatus = async (status: HpaStatus) => {
       await client.patch(R.hpas, ns, hpa.metadata.name!, 'merge', { status: { ...status, conditions } }, { subresource: 'status' });
     };
 
-    const refSpec: Obj = spec.scaleTargetRef ?? {};
+    const refSpec = spec.scaleTargetRef ?? {};
     const group = String(refSpec.apiVersion ?? '').includes('/') ? String(refSpec.apiVersion).split('/')[0] : '';
     let ref: ResourceRef | undefined = targets[`${group}/${refSpec.kind}`];
     const targetName = String(refSpec.name ?? '');
@@ -176,7 +194,7 @@ export function createHpaController(deps: ControllerDeps, opts: HpaControllerOpt
     const max: number = spec.maxReplicas;
     let desired = current;
     let reason = '';
-    let currentMetrics: Obj[] | null = old.currentMetrics ?? null;
+    let currentMetrics: MetricStatus[] | null = old.currentMetrics ?? null;
     const behavior = behaviorOf(spec);
     const h = history.get(key) ?? emptyHistory();
     history.set(key, h);
@@ -199,7 +217,7 @@ export function createHpaController(deps: ControllerDeps, opts: HpaControllerOpt
       const podList = selectedPods(target, ns);
       const results: ResourceResult[] = [];
       const failures: MetricError[] = [];
-      const statuses: Obj[] = [];
+      const statuses: MetricStatus[] = [];
       for (const m of spec.metrics ?? []) {
         try {
           const r = computeMetric(m, current, podList, ns);
@@ -282,7 +300,7 @@ export function createHpaController(deps: ControllerDeps, opts: HpaControllerOpt
         desired = current;
       }
     } else {
-      const prev = (old.conditions ?? []).find((c: Obj) => c.type === 'AbleToScale');
+      const prev = (old.conditions ?? []).find((c) => c.type === 'AbleToScale');
       conditions.unshift({
         type: 'AbleToScale',
         status: 'True',

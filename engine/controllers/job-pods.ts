@@ -4,8 +4,15 @@
 import type { KubeObject } from '../kinds/types';
 import { ownerRefFor } from './util/controller-ref';
 import { podFromTemplate } from './util/pod-template';
+import type { EnvVar } from '../apimachinery/pod-types';
+import type { Condition, ContainerStatus } from '../apimachinery/workload-types';
 
-type Obj = Record<string, any>;
+/** One of a Job's spec.podFailurePolicy.rules. */
+interface PodFailurePolicyRule {
+  action: string;
+  onExitCodes?: { containerName?: string; operator: string; values?: number[] };
+  onPodConditions?: { type: string; status?: string }[];
+}
 
 export const INDEX_KEY = 'batch.kubernetes.io/job-completion-index';
 
@@ -22,7 +29,7 @@ export function newJobPod(job: KubeObject, index?: number): KubeObject {
   pod.spec.hostname = `${name}-${index}`;
   const env = { name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${INDEX_KEY}']` } } };
   for (const c of [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])]) {
-    if (!(c.env ?? []).some((e: Obj) => e.name === env.name)) c.env = [...(c.env ?? []), env];
+    if (!(c.env ?? []).some((e: EnvVar) => e.name === env.name)) c.env = [...(c.env ?? []), env];
   }
   return pod;
 }
@@ -55,13 +62,20 @@ export function formatIndexes(set: Set<number>): string {
 }
 
 export const hasCondition = (job: KubeObject, type: string) =>
-  (job.status?.conditions ?? []).some((c: Obj) => c.type === type && c.status === 'True');
+  (job.status?.conditions ?? []).some((c: Condition) => c.type === type && c.status === 'True');
 
 /** Sets a condition, keeping lastTransitionTime when the status does not change. */
-export function setCondition(conds: Obj[], type: string, status: 'True' | 'False', reason: string, message: string, at: string): Obj[] {
+export function setCondition(
+  conds: Condition[],
+  type: string,
+  status: 'True' | 'False',
+  reason: string,
+  message: string,
+  at: string,
+): Condition[] {
   const i = conds.findIndex((c) => c.type === type);
   const old = i >= 0 ? conds[i] : undefined;
-  const c = {
+  const c: Condition = {
     type,
     status,
     reason,
@@ -92,29 +106,27 @@ export function finishedAt(pod: KubeObject): number {
 
 /** The first podFailurePolicy rule a failed pod matches: its action and the message upstream gives. */
 export function matchFailurePolicy(job: KubeObject, pod: KubeObject): { action: string; message: string } | undefined {
-  const rules: Obj[] = job.spec.podFailurePolicy?.rules ?? [];
+  const rules: PodFailurePolicyRule[] = job.spec.podFailurePolicy?.rules ?? [];
   const podRef = `${pod.metadata.namespace}/${pod.metadata.name}`;
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i];
     if (r.onExitCodes) {
       const { containerName, operator, values = [] } = r.onExitCodes;
-      const statuses: Obj[] = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-      const hit = statuses.find((cs) => {
+      const statuses: ContainerStatus[] = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+      for (const cs of statuses) {
         const code = cs.state?.terminated?.exitCode;
-        if (code === undefined || code === 0) return false; // success never matches a failure rule
-        if (containerName && cs.name !== containerName) return false;
-        return operator === 'In' ? values.includes(code) : !values.includes(code);
-      });
-      if (hit) {
-        const code = hit.state.terminated.exitCode;
-        return {
-          action: r.action,
-          message: `Container ${hit.name} for pod ${podRef} failed with exit code ${code} matching ${r.action} rule at index ${i}`,
-        };
+        if (code === undefined || code === 0) continue; // success never matches a failure rule
+        if (containerName && cs.name !== containerName) continue;
+        if (operator === 'In' ? values.includes(code) : !values.includes(code)) {
+          return {
+            action: r.action,
+            message: `Container ${cs.name} for pod ${podRef} failed with exit code ${code} matching ${r.action} rule at index ${i}`,
+          };
+        }
       }
     }
     for (const pc of r.onPodConditions ?? []) {
-      if ((pod.status?.conditions ?? []).some((c: Obj) => c.type === pc.type && c.status === (pc.status ?? 'True'))) {
+      if ((pod.status?.conditions ?? []).some((c: Condition) => c.type === pc.type && c.status === (pc.status ?? 'True'))) {
         return { action: r.action, message: `Pod ${podRef} has condition ${pc.type} matching ${r.action} rule at index ${i}` };
       }
     }
@@ -124,4 +136,7 @@ export function matchFailurePolicy(job: KubeObject, pod: KubeObject): { action: 
 
 /** Container restarts of a job's running pods: with restartPolicy OnFailure they count as failures. */
 export const restartsOf = (pods: KubeObject[]) =>
-  pods.reduce((n, p) => n + (p.status?.containerStatuses ?? []).reduce((m: number, cs: Obj) => m + (cs.restartCount ?? 0), 0), 0);
+  pods.reduce(
+    (n, p) => n + (p.status?.containerStatuses ?? []).reduce((m: number, cs: ContainerStatus) => m + (cs.restartCount ?? 0), 0),
+    0,
+  );

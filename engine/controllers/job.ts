@@ -9,7 +9,7 @@ import { R } from '../client/types';
 import { createWorkQueue } from '../client/work-queue';
 import { keyOf, splitKey } from '../client/informer';
 import type { Controller, ControllerDeps } from './types';
-import { stableJson } from './controller-revision';
+import { stableJson } from '../kinds/validation/validation';
 import { createExpectations } from './util/expectations';
 import { ignoreNotFound } from './util/not-found';
 import { createOwnerIndex, observe } from './util/owner-index';
@@ -25,8 +25,7 @@ import {
   restartsOf,
   setCondition,
 } from './job-pods';
-
-type Obj = Record<string, any>;
+import type { Condition, JobStatus } from '../apimachinery/workload-types';
 
 export interface JobControllerOptions {
   /** First delay before replacing a failed pod (doubles per failure, capped); upstream: 10 s. */
@@ -66,7 +65,7 @@ export function createJobController(deps: ControllerDeps, opts: JobControllerOpt
       return expireFinished(job, t);
     }
     const spec = job.spec;
-    const st: Obj = job.status ?? {};
+    const st: JobStatus = job.status ?? {};
     const indexed = spec.completionMode === 'Indexed';
     const succeededPods = owned.filter((p) => p.status?.phase === 'Succeeded');
     // podFailurePolicy: Ignore keeps a failure out of the count; FailJob ends the Job at once.
@@ -87,8 +86,8 @@ export function createJobController(deps: ControllerDeps, opts: JobControllerOpt
         if (i !== undefined && i < spec.completions) done.add(i);
       }
     const at = rfc3339(t);
-    let conditions: Obj[] = st.conditions ?? [];
-    const status: Obj = { startTime: st.startTime, succeeded, failed, uncountedTerminatedPods: {} };
+    let conditions: Condition[] = st.conditions ?? [];
+    const status: JobStatus = { startTime: st.startTime, succeeded, failed, uncountedTerminatedPods: {} };
     if (indexed) status.completedIndexes = formatIndexes(done);
 
     if (spec.suspend) {
@@ -220,19 +219,20 @@ export function createJobController(deps: ControllerDeps, opts: JobControllerOpt
     }
   }
 
-  async function writeStatus(job: KubeObject, status: Obj, active: KubeObject[]) {
+  async function writeStatus(job: KubeObject, status: JobStatus, active: KubeObject[]) {
     status.active = active.length;
     status.ready = active.filter(isPodReady).length;
     status.terminating = pods.of(job.metadata.uid).filter((p) => p.metadata.deletionTimestamp && !isPodTerminal(p)).length;
     const old = job.status ?? {};
-    if (Object.keys(status).every((k) => stableJson(old[k]) === stableJson(status[k]))) return;
+    const keys = Object.keys(status) as (keyof JobStatus)[];
+    if (keys.every((k) => stableJson(old[k]) === stableJson(status[k]))) return;
     await client.patch(R.jobs, job.metadata.namespace, job.metadata.name!, 'merge', { status }, { subresource: 'status' });
   }
 
   async function expireFinished(job: KubeObject, t: Date) {
     const ttl = job.spec.ttlSecondsAfterFinished;
     if (ttl === undefined || ttl === null) return;
-    const failedAt = (job.status?.conditions ?? []).find((c: Obj) => c.type === 'Failed' && c.status === 'True')?.lastTransitionTime;
+    const failedAt = (job.status?.conditions ?? []).find((c: Condition) => c.type === 'Failed' && c.status === 'True')?.lastTransitionTime;
     const finished = Date.parse(job.status?.completionTime ?? failedAt ?? '');
     if (Number.isNaN(finished)) return;
     const left = finished + ttl * 1000 - t.getTime();

@@ -4,14 +4,18 @@ import type { KubeObject } from '../kinds/types';
 import { REVISION_HASH_LABEL } from './controller-revision';
 import { ownerRefFor } from './util/controller-ref';
 import { podFromTemplate } from './util/pod-template';
+import type { ObjectMeta } from '../apimachinery/object-types';
+import type { PodTemplateSpec, Volume } from '../apimachinery/pod-types';
 
-type Obj = Record<string, any>;
+/** One of spec.volumeClaimTemplates: a claim's metadata and spec. */
+type ClaimTemplate = { metadata?: ObjectMeta; spec?: unknown };
 
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
 
 export const podName = (sts: KubeObject, ordinal: number) => `${sts.metadata.name}-${ordinal}`;
-export const claimName = (tmpl: Obj, sts: KubeObject, ordinal: number) => `${tmpl.metadata?.name}-${sts.metadata.name}-${ordinal}`;
+export const claimName = (tmpl: ClaimTemplate, sts: KubeObject, ordinal: number) =>
+  `${tmpl.metadata?.name}-${sts.metadata.name}-${ordinal}`;
 
 /** The ordinal of a pod named `<sts>-<n>`, or -1 when the name is not one of the set's. */
 export function ordinalOf(sts: KubeObject, pod: KubeObject): number {
@@ -22,7 +26,7 @@ export function ordinalOf(sts: KubeObject, pod: KubeObject): number {
   return /^(0|[1-9][0-9]*)$/.test(rest) ? Number(rest) : -1;
 }
 
-export function newStatefulPod(sts: KubeObject, ordinal: number, template: Obj, revision: string): KubeObject {
+export function newStatefulPod(sts: KubeObject, ordinal: number, template: PodTemplateSpec, revision: string): KubeObject {
   const pod = podFromTemplate(sts, template, ownerRefFor(sts, 'apps/v1', 'StatefulSet'));
   const name = podName(sts, ordinal);
   pod.metadata.name = name;
@@ -33,7 +37,7 @@ export function newStatefulPod(sts: KubeObject, ordinal: number, template: Obj, 
   });
   pod.spec.hostname = name;
   if (sts.spec.serviceName) pod.spec.subdomain = sts.spec.serviceName;
-  const volumes: Obj[] = pod.spec.volumes ?? [];
+  const volumes: Volume[] = pod.spec.volumes ?? [];
   for (const t of sts.spec.volumeClaimTemplates ?? []) {
     const v = { name: t.metadata?.name, persistentVolumeClaim: { claimName: claimName(t, sts, ordinal) } };
     const i = volumes.findIndex((x) => x.name === v.name);
@@ -45,7 +49,7 @@ export function newStatefulPod(sts: KubeObject, ordinal: number, template: Obj, 
 }
 
 /** The claim for one template and ordinal; owned by the set only when claims go with it. */
-export function newClaim(sts: KubeObject, tmpl: Obj, ordinal: number): KubeObject {
+export function newClaim(sts: KubeObject, tmpl: ClaimTemplate, ordinal: number): KubeObject {
   const t = structuredClone(tmpl);
   const labels = { ...(t.metadata?.labels ?? {}), ...(sts.spec.selector?.matchLabels ?? {}) };
   const claim: KubeObject = {

@@ -9,7 +9,8 @@ import { createWorkQueue } from '../client/work-queue';
 import { keyOf, splitKey } from '../client/informer';
 import type { Controller, ControllerDeps } from './types';
 import type { StatefulSetStatus } from '../apimachinery/workload-types';
-import { REVISION_HASH_LABEL, stableJson, syncRevisions, templateOfRevision, truncateHistory } from './controller-revision';
+import { REVISION_HASH_LABEL, syncRevisions, templateOfRevision, truncateHistory } from './controller-revision';
+import { stableJson } from '../kinds/validation/validation';
 import { claimObjects, ownerRefFor } from './util/controller-ref';
 import { createExpectations } from './util/expectations';
 import { ignoreNotFound } from './util/not-found';
@@ -17,8 +18,7 @@ import { createOwnerIndex, observe } from './util/owner-index';
 import { isPodAvailable, isPodRunningAndReady, isPodTerminal } from './util/pod-predicates';
 import { selectorMatches } from '../kinds/validation/validation';
 import { claimName, newClaim, newStatefulPod, ordinalOf } from './statefulset-pods';
-
-type Obj = Record<string, any>;
+import type { PodTemplateSpec } from '../apimachinery/pod-types';
 
 export function createStatefulSetController(deps: ControllerDeps): Controller {
   const { client, informers, events, log, now } = deps;
@@ -49,7 +49,8 @@ export function createStatefulSetController(deps: ControllerDeps): Controller {
     const updateRev = update.metadata.name!;
     const current = all.find((r) => r.metadata.name === sts.status?.currentRevision) ?? update;
     const currentRev = current.metadata.name!;
-    if (expectations.satisfied(key)) await manage(key, sts, owned, templateOfRevision(current) ?? sts.spec.template, currentRev, updateRev);
+    if (expectations.satisfied(key))
+      await manage(key, sts, owned, templateOfRevision(current) ?? (sts.spec.template as PodTemplateSpec), currentRev, updateRev);
     await writeStatus(sts, owned, currentRev, updateRev);
     const inUse = new Set([updateRev, currentRev, ...owned.map((p) => p.metadata.labels?.[REVISION_HASH_LABEL] ?? '')]);
     await truncateHistory(client, all, sts.spec.revisionHistoryLimit ?? 10, inUse);
@@ -73,7 +74,7 @@ export function createStatefulSetController(deps: ControllerDeps): Controller {
     }
   }
 
-  async function createPod(key: string, sts: KubeObject, ordinal: number, template: Obj, rev: string) {
+  async function createPod(key: string, sts: KubeObject, ordinal: number, template: PodTemplateSpec, rev: string) {
     await ensureClaims(sts, ordinal);
     const pod = newStatefulPod(sts, ordinal, template, rev);
     expectations.expectCreations(key, 1);
@@ -130,7 +131,14 @@ export function createStatefulSetController(deps: ControllerDeps): Controller {
     }
   }
 
-  async function manage(key: string, sts: KubeObject, owned: KubeObject[], currentTemplate: Obj, currentRev: string, updateRev: string) {
+  async function manage(
+    key: string,
+    sts: KubeObject,
+    owned: KubeObject[],
+    currentTemplate: PodTemplateSpec,
+    currentRev: string,
+    updateRev: string,
+  ) {
     const start = sts.spec.ordinals?.start ?? 0;
     const replicas = sts.spec.replicas ?? 1;
     const ordered = sts.spec.podManagementPolicy !== 'Parallel';
@@ -149,7 +157,7 @@ export function createStatefulSetController(deps: ControllerDeps): Controller {
       const pod = slots.get(o);
       if (!pod) {
         const old = rolling && o < start + partition;
-        await createPod(key, sts, o, old ? currentTemplate : sts.spec.template, old ? currentRev : updateRev);
+        await createPod(key, sts, o, old ? currentTemplate : (sts.spec.template as PodTemplateSpec), old ? currentRev : updateRev);
         if (ordered) return;
         continue;
       }

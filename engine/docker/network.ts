@@ -6,6 +6,9 @@ import type Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
 import { clusterFilter, clusterLabels, clusterRef, networkName, ownedBy, type ClusterKey } from './names';
 
+/** What dockerode's errors carry: the HTTP status of Docker's answer and its message. */
+type DockerError = { statusCode?: number; message?: string };
+
 /** `10.x` prefixes the host routes already (another Docker engine's bridges, VPNs); Linux only. */
 export function routedPrefixes(routeTable = '/proc/net/route'): string[] {
   let text = '';
@@ -85,17 +88,18 @@ async function createNetwork(docker: Docker, cluster: ClusterKey, preferred?: st
         IPAM: { Driver: 'default', Config: [{ Subnet: subnet, IPRange: podRangeOf(subnet) }] },
       });
       return name;
-    } catch (e: any) {
+    } catch (err) {
+      const e = err as DockerError | undefined;
       if (e?.statusCode === 409) return name; // another kubelet of this cluster made it first
-      if (!/overlaps/i.test(String(e?.message)) || raced.length >= 20) throw e;
+      if (!/overlaps/i.test(String(e?.message)) || raced.length >= 20) throw err;
       raced.push(subnet.replace(/^(\d+\.\d+)\..*$/, '$1'));
     }
   }
 }
 
 async function inspectNetwork(docker: Docker, name: string): Promise<ClusterNetworkInfo & { containers: number; id: string }> {
-  const info: any = await docker.getNetwork(name).inspect();
-  const cfg = info.IPAM?.Config?.[0] ?? {};
+  const info = await docker.getNetwork(name).inspect();
+  const cfg: { Subnet?: string; IPRange?: string } = info.IPAM?.Config?.[0] ?? {};
   if (!cfg.Subnet)
     throw new Error(`Docker network ${name} has no IPv4 subnet; remove it (docker network rm ${name}) so Skiff can create it again`);
   return {
@@ -127,9 +131,10 @@ export async function prepareClusterNetwork(docker: Docker, cluster: ClusterKey,
   return { name: info.name, subnet: info.subnet, ipRange: info.ipRange };
 }
 
-const gone = (e: any) => {
+const gone = (err: unknown) => {
+  const e = err as DockerError | undefined;
   // 409: Docker is already removing it (the kubelet got there first).
-  if (e?.statusCode !== 404 && e?.statusCode !== 409) throw e;
+  if (e?.statusCode !== 404 && e?.statusCode !== 409) throw err;
 };
 
 /** The cluster's containers (label filters plus ownership: a legacy cluster's name is shared). */

@@ -16,7 +16,7 @@ export async function stopClusterContainers(docker: Docker, cluster: ClusterKey)
         docker
           .getContainer(id)
           .stop({ t: STOP_SECONDS })
-          .catch((e: any) => {
+          .catch((e: { statusCode?: number } | undefined) => {
             if (e?.statusCode !== 304 && e?.statusCode !== 404) throw e; // already stopped or gone
           }),
       ),

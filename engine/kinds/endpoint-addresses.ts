@@ -6,6 +6,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import type { FieldError, KubeObject } from './types';
 import { invalid } from './validation/field-errors';
+import { isPlainObject } from './custom/structural-schema';
 
 /** 16 bytes for IPv6, 4 for IPv4 (an IPv4-mapped IPv6 address counts as IPv4, as in Go). */
 export function ipBytes(ip: string): number[] | undefined {
@@ -76,11 +77,13 @@ export function validateEndpointIP(ip: unknown, path: string, family?: 'IPv4' | 
 export function validateEndpointsAddresses(ep: KubeObject): FieldError[] {
   if (isApiServerEndpoints(ep)) return [];
   const errs: FieldError[] = [];
-  (Array.isArray(ep.subsets) ? ep.subsets : []).forEach((ss: any, i: number) => {
+  (Array.isArray(ep.subsets) ? ep.subsets : []).forEach((ss: unknown, i: number) => {
     for (const field of ['addresses', 'notReadyAddresses']) {
-      const list = ss?.[field];
+      const list = isPlainObject(ss) ? ss[field] : undefined;
       if (!Array.isArray(list)) continue;
-      list.forEach((a: any, j: number) => errs.push(...validateEndpointIP(a?.ip, `subsets[${i}].${field}[${j}].ip`)));
+      list.forEach((a: unknown, j: number) =>
+        errs.push(...validateEndpointIP(isPlainObject(a) ? a.ip : undefined, `subsets[${i}].${field}[${j}].ip`)),
+      );
     }
   });
   return errs;
@@ -91,9 +94,10 @@ export function validateSliceAddresses(es: KubeObject): FieldError[] {
   const family = es.addressType;
   if ((family !== 'IPv4' && family !== 'IPv6') || isApiServerSlice(es)) return [];
   const errs: FieldError[] = [];
-  (Array.isArray(es.endpoints) ? es.endpoints : []).forEach((e: any, i: number) => {
-    if (!Array.isArray(e?.addresses)) return;
-    e.addresses.forEach((a: unknown, j: number) => errs.push(...validateEndpointIP(a, `endpoints[${i}].addresses[${j}]`, family)));
+  (Array.isArray(es.endpoints) ? es.endpoints : []).forEach((e: unknown, i: number) => {
+    const addresses = isPlainObject(e) ? e.addresses : undefined;
+    if (!Array.isArray(addresses)) return;
+    addresses.forEach((a: unknown, j: number) => errs.push(...validateEndpointIP(a, `endpoints[${i}].addresses[${j}]`, family)));
   });
   return errs;
 }

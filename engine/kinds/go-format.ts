@@ -1,6 +1,7 @@
 // Kubernetes validation messages embed the offending value the way Go's fmt prints it
 // ("map[string]string{\"app\":\"x\"}", "v1.LabelSelector{...}"). Users paste these into
 // search engines, so the text should match what a real server says.
+import type { LabelSelector, LabelSelectorRequirement } from '../apimachinery/selectors';
 
 /** A value that is already in Go syntax and must be printed as-is. */
 export class GoRaw {
@@ -30,9 +31,9 @@ export function goStringSlice(list: string[] | undefined | null): string {
 }
 
 /** How a *metav1.LabelSelector shows up in "field is immutable" errors. */
-export function goLabelSelector(sel: any): string {
+export function goLabelSelector(sel: LabelSelector | null | undefined): string {
   if (sel === undefined || sel === null) return 'null';
-  const exprs: any[] | undefined = sel.matchExpressions;
+  const exprs: Partial<LabelSelectorRequirement>[] | null | undefined = sel.matchExpressions;
   const exprText =
     exprs === undefined || exprs === null
       ? '[]v1.LabelSelectorRequirement(nil)'

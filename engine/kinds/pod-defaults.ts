@@ -4,7 +4,9 @@
 // (service account, priority, default tolerations, the API token volume).
 import { randomBytes } from 'node:crypto';
 
-type Obj = Record<string, any>;
+import type { KubeObject } from './types';
+import type { Container, HTTPGetAction, PodSpec, PodTemplateSpec, Probe, Volume } from '../apimachinery/pod-types';
+import type { Toleration } from '../apimachinery/workload-types';
 
 /** Always for ":latest" or untagged images, IfNotPresent otherwise (digests count as pinned). */
 export function defaultPullPolicy(image: string | undefined): string {
@@ -16,13 +18,13 @@ export function defaultPullPolicy(image: string | undefined): string {
   return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
-function defaultHttpGet(h: Obj | undefined): void {
+function defaultHttpGet(h: HTTPGetAction | undefined): void {
   if (!h) return;
   if (!h.path) h.path = '/';
   if (!h.scheme) h.scheme = 'HTTP';
 }
 
-function defaultProbe(p: Obj | undefined): void {
+function defaultProbe(p: Probe | undefined): void {
   if (!p) return;
   p.timeoutSeconds ??= 1;
   p.periodSeconds ??= 10;
@@ -32,7 +34,7 @@ function defaultProbe(p: Obj | undefined): void {
   if (p.grpc && p.grpc.service === undefined) p.grpc.service = '';
 }
 
-function defaultContainer(c: Obj, hostNetwork: boolean): void {
+function defaultContainer(c: Container, hostNetwork: boolean): void {
   c.imagePullPolicy ??= defaultPullPolicy(c.image);
   c.terminationMessagePath ??= '/dev/termination-log';
   c.terminationMessagePolicy ??= 'File';
@@ -52,12 +54,15 @@ function defaultContainer(c: Obj, hostNetwork: boolean): void {
   defaultHttpGet(c.lifecycle?.preStop?.httpGet);
 }
 
-const VOLUME_SOURCES_WITH_MODE = ['secret', 'configMap', 'downwardAPI', 'projected'];
+const VOLUME_SOURCES_WITH_MODE = ['secret', 'configMap', 'downwardAPI', 'projected'] as const;
 
-function defaultVolume(v: Obj): void {
+function defaultVolume(v: Volume): void {
   // A volume without any source is an emptyDir.
   if (Object.keys(v).every((k) => k === 'name')) v.emptyDir = {};
-  for (const src of VOLUME_SOURCES_WITH_MODE) if (v[src]) v[src].defaultMode ??= 420;
+  for (const src of VOLUME_SOURCES_WITH_MODE) {
+    const source = v[src];
+    if (source) source.defaultMode ??= 420;
+  }
   if (v.hostPath) v.hostPath.type ??= '';
   for (const s of v.projected?.sources ?? []) {
     if (s.serviceAccountToken) s.serviceAccountToken.expirationSeconds ??= 3600;
@@ -67,7 +72,7 @@ function defaultVolume(v: Obj): void {
 }
 
 /** Defaults shared by pods and pod templates (SetDefaults_PodSpec and friends). */
-export function defaultPodSpec(spec: Obj | undefined): void {
+export function defaultPodSpec(spec: PodSpec | undefined): void {
   if (!spec) return;
   spec.dnsPolicy ??= 'ClusterFirst';
   spec.restartPolicy ??= 'Always';
@@ -89,13 +94,13 @@ export function defaultPodSpec(spec: Obj | undefined): void {
 }
 
 /** Defaults for a PodTemplateSpec inside a workload (`spec.template`). */
-export function defaultPodTemplate(template: Obj | undefined): void {
+export function defaultPodTemplate(template: PodTemplateSpec | undefined): void {
   if (!template) return;
   defaultPodSpec(template.spec);
 }
 
 /** Pod-only defaults (SetDefaults_Pod): service links on, requests default to limits. */
-export function defaultPod(pod: Obj): void {
+export function defaultPod(pod: KubeObject): void {
   pod.spec ??= {};
   defaultPodSpec(pod.spec);
   pod.spec.enableServiceLinks ??= true;
@@ -110,12 +115,12 @@ export function defaultPod(pod: Obj): void {
 /** Tolerations the DefaultTolerationSeconds admission plugin adds to every new pod. */
 const DEFAULT_TOLERATED = ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'];
 
-function tolerates(tolerations: Obj[], key: string): boolean {
+function tolerates(tolerations: Toleration[], key: string): boolean {
   return tolerations.some((t) => (t.effect === 'NoExecute' || !t.effect) && (t.key === key || (!t.key && t.operator === 'Exists')));
 }
 
 /** The QoS class the API server records on create: Guaranteed, Burstable or BestEffort. */
-export function qosClass(spec: Obj): string {
+export function qosClass(spec: Pick<PodSpec, 'containers' | 'initContainers'>): string {
   const containers = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
   let any = false;
   let guaranteed = true;
@@ -135,13 +140,13 @@ export function qosClass(spec: Obj): string {
  * Create-time admission for pods, as a default kube-apiserver applies it: service account,
  * priority, not-ready/unreachable tolerations, the token volume, then status Pending.
  */
-export function admitNewPod(pod: Obj): void {
+export function admitNewPod(pod: KubeObject): void {
   const spec = (pod.spec ??= {});
   if (!spec.serviceAccountName) spec.serviceAccountName = 'default';
   spec.serviceAccount = spec.serviceAccountName;
   if (spec.priority === undefined && !spec.priorityClassName) spec.priority = 0;
   spec.preemptionPolicy ??= 'PreemptLowerPriority';
-  const tolerations: Obj[] = (spec.tolerations ??= []);
+  const tolerations: Toleration[] = (spec.tolerations ??= []);
   for (const key of DEFAULT_TOLERATED) {
     if (!tolerates(tolerations, key)) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
   }
@@ -158,9 +163,9 @@ function randomSuffix(): string {
 }
 
 /** The projected "kube-api-access-xxxxx" volume (token, CA, namespace) mounted in each container. */
-function addTokenVolume(spec: Obj): void {
-  const containers: Obj[] = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
-  if (containers.some((c) => (c.volumeMounts ?? []).some((m: Obj) => m.mountPath === TOKEN_MOUNT))) return;
+function addTokenVolume(spec: PodSpec): void {
+  const containers: Container[] = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+  if (containers.some((c) => (c.volumeMounts ?? []).some((m) => m.mountPath === TOKEN_MOUNT))) return;
   const name = `kube-api-access-${randomSuffix()}`;
   (spec.volumes ??= []).push({
     name,

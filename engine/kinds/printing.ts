@@ -2,6 +2,7 @@
 // and the small formatters the upstream printers use for labels, selectors and containers.
 import type { KubeObject, PrinterColumn } from './types';
 import { timestampSince } from './human-duration';
+import type { LabelSelector } from '../apimachinery/selectors';
 
 export type Cell = string | number | boolean | null;
 
@@ -55,10 +56,10 @@ export function formatLabels(labels: Record<string, string> | undefined | null):
 }
 
 /** A LabelSelector in kubectl's string syntax ("app=web,tier in (a,b),!legacy"); "" matches everything. */
-export function selectorString(selector: any): string {
+export function selectorString(selector: LabelSelector | null | undefined): string {
   if (!selector) return '';
   const parts: [string, string][] = [];
-  for (const [k, v] of Object.entries<string>(selector.matchLabels ?? {})) parts.push([k, `${k}=${v}`]);
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) parts.push([k, `${k}=${v}`]);
   for (const req of selector.matchExpressions ?? []) {
     const values = [...(req.values ?? [])].sort().join(',');
     switch (req.operator) {
@@ -84,20 +85,20 @@ export function selectorString(selector: any): string {
 }
 
 /** metav1.FormatLabelSelector: like selectorString but "<none>" for nil or empty. */
-export function formatSelector(selector: any): string {
+export function formatSelector(selector: LabelSelector | null | undefined): string {
   const s = selectorString(selector);
   return s === '' ? '<none>' : s;
 }
 
 /** CONTAINERS and IMAGES cells: names and images joined by commas. */
-export function containerCells(containers: any[] | undefined): { names: string; images: string } {
+export function containerCells(containers: { name?: string; image?: string }[] | undefined): { names: string; images: string } {
   const list = containers ?? [];
   return { names: list.map((c) => c.name ?? '').join(','), images: list.map((c) => c.image ?? '').join(',') };
 }
 
 /** The three wide columns workload controllers share: CONTAINERS, IMAGES, SELECTOR. */
 export function templateColumns(
-  containers: (obj: KubeObject) => any[] | undefined,
+  containers: (obj: KubeObject) => { name?: string; image?: string }[] | undefined,
   selector?: (obj: KubeObject) => string,
 ): PrinterColumn[] {
   const cols = [
@@ -119,16 +120,6 @@ export function listWithMore(items: string[], max: number, total: number, empty 
 export function boolPtr(value: unknown): string {
   if (value === undefined || value === null) return '<unset>';
   return value ? 'True' : 'False';
-}
-
-/** Reads a dotted path ("spec.replicas") from an object. */
-export function getPath(obj: any, path: string): any {
-  let cur = obj;
-  for (const part of path.split('.')) {
-    if (cur === undefined || cur === null) return undefined;
-    cur = cur[part];
-  }
-  return cur;
 }
 
 /** Compact access modes as `kubectl get pv/pvc` prints them (RWO,ROX,RWX,RWOP). */

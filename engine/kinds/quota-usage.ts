@@ -7,8 +7,8 @@ import type { KubeObject } from './types';
 import { parseQuantity } from '../apimachinery/quantity';
 import { qosClass } from './pod-defaults';
 import { formatResource, isBinaryText } from '../apimachinery/quantity-format';
+import type { Container } from '../apimachinery/pod-types';
 
-type Obj = Record<string, any>;
 export type Usage = Record<string, number>;
 
 /** How to list objects of one kind in a namespace (the API's own storage, or a client). */
@@ -29,7 +29,7 @@ export const countName = (group: string, plural: string) => (group ? `count/${pl
 
 const STANDARD = new Set(['cpu', 'memory', 'ephemeral-storage']);
 
-function sumResources(containers: Obj[], field: 'requests' | 'limits'): Usage {
+function sumResources(containers: Container[], field: 'requests' | 'limits'): Usage {
   const out: Usage = {};
   for (const c of containers) {
     for (const [k, v] of Object.entries(c.resources?.[field] ?? {})) out[k] = (out[k] ?? 0) + (parseQuantity(v) ?? 0);
@@ -53,7 +53,7 @@ export const podCounts = (pod: KubeObject) => pod.status?.phase !== 'Succeeded' 
 /** Does a quota's scope apply to this pod? (Terminating, NotTerminating, BestEffort, NotBestEffort, PriorityClass.) */
 export function podInScope(quota: KubeObject, pod: KubeObject): boolean {
   const scopes: string[] = quota.spec?.scopes ?? [];
-  const exprs: Obj[] = quota.spec?.scopeSelector?.matchExpressions ?? [];
+  const exprs: { scopeName: string; operator: string; values?: string[] }[] = quota.spec?.scopeSelector?.matchExpressions ?? [];
   const terminating = pod.spec?.activeDeadlineSeconds != null;
   const bestEffort = qosClass(pod.spec ?? {}) === 'BestEffort';
   const scopeOk = (s: string) =>

@@ -6,6 +6,7 @@ import type { KubeObject } from '../kinds/types';
 import type { ContainerRuntime } from './runtime';
 import type { ContainerAttempts } from './pod-status';
 import type { PodSyncDeps } from './pod-sync';
+import type { Container } from '../apimachinery/pod-types';
 
 export type ImagePullDeps = Pick<PodSyncDeps, 'now' | 'backoffBaseMs' | 'event' | 'resyncAfter'> & {
   runtime: Pick<ContainerRuntime, 'pullImage'>;
@@ -14,7 +15,7 @@ export type ImagePullDeps = Pick<PodSyncDeps, 'now' | 'backoffBaseMs' | 'event' 
 
 export interface ImagePulls {
   /** Makes the container's image present; resolves with the waiting state when it cannot. */
-  pull(pod: KubeObject, spec: any): Promise<ContainerAttempts['waiting']>;
+  pull(pod: KubeObject, spec: Container): Promise<ContainerAttempts['waiting']>;
   /** Drops a pod's back-offs (it is gone). */
   forget(podUid: string): void;
 }
@@ -44,7 +45,7 @@ export function createImagePulls(d: ImagePullDeps): ImagePulls {
    * Makes the container's image present unless its pull is backing off, with the kubelet's
    * events (Pulling, progress, Pulled, Failed, BackOff); resolves with the waiting state on failure.
    */
-  async function pull(pod: KubeObject, spec: any): Promise<ContainerAttempts['waiting']> {
+  async function pull(pod: KubeObject, spec: Container): Promise<ContainerAttempts['waiting']> {
     const image = spec.image ?? '';
     const uid = pod.metadata.uid!;
     const per = pullBackoffs.get(uid) ?? new Map();
@@ -78,7 +79,8 @@ export function createImagePulls(d: ImagePullDeps): ImagePulls {
           else if (r.kind === 'event') d.event(pod, r.type, r.reason, r.message);
         },
       });
-    } catch (e: any) {
+    } catch (err) {
+      const e = err as Error & { reason?: string };
       const message = String(e.message);
       if (e.reason === 'ErrImageNeverPull') {
         // Not a pull failure: no back-off; look again later in case the image gets loaded.

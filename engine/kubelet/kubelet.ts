@@ -8,6 +8,7 @@ import type { KubeClient } from '../client/types';
 import { R, isStatus } from '../client/types';
 import { createEventRecorder, type EventRecorder } from '../client/event-recorder';
 import type { ContainerRuntime, ContainerStats } from './runtime';
+import type { Condition } from '../apimachinery/workload-types';
 import { createPodSync } from './pod-sync';
 import type { WriteQueue } from './status-writer';
 import {
@@ -318,7 +319,7 @@ export function createKubelet(o: KubeletOptions): Kubelet {
       for (const uid of workers.keys()) kick(uid);
     },
     nodeChanged(n) {
-      const ready = (n.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
+      const ready = (n.status?.conditions ?? []).find((c: Condition) => c.type === 'Ready');
       // While the runtime is down our own NotReady post must not trigger another one.
       const down = o.runtimeHealthy ? !o.runtimeHealthy() : false;
       if (!stopped && !closed && !down && node && ready && ready.status !== 'True') o.writes.enqueue(`node/${name}`, postNodeStatus, true);

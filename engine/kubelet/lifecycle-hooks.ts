@@ -3,6 +3,7 @@
 import type { KubeObject } from '../kinds/types';
 import type { NodeStreams } from '../client/node-streams';
 import { runAction } from './probe-actions';
+import type { Container } from '../apimachinery/pod-types';
 
 export interface HookDeps {
   streams: NodeStreams;
@@ -10,7 +11,7 @@ export interface HookDeps {
 }
 
 /** Runs postStart; resolves false (after an event) when it failed. */
-export async function runPostStart(d: HookDeps, pod: KubeObject, spec: any, podIP: string): Promise<boolean> {
+export async function runPostStart(d: HookDeps, pod: KubeObject, spec: Container, podIP: string): Promise<boolean> {
   const h = spec.lifecycle?.postStart;
   if (!h) return true;
   const r = await runAction(h, { streams: d.streams, pod, spec, podIP }, 30_000);
@@ -19,7 +20,7 @@ export async function runPostStart(d: HookDeps, pod: KubeObject, spec: any, podI
 }
 
 /** Runs preStop within `graceSeconds`; resolves with the seconds left for SIGTERM → SIGKILL. */
-export async function runPreStop(d: HookDeps, pod: KubeObject, spec: any, podIP: string, graceSeconds: number): Promise<number> {
+export async function runPreStop(d: HookDeps, pod: KubeObject, spec: Container, podIP: string, graceSeconds: number): Promise<number> {
   const h = spec?.lifecycle?.preStop;
   if (!h || graceSeconds <= 0) return graceSeconds;
   const started = Date.now();

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeObject } from '../kinds/types';
 import { rfc3339 } from './pod-status';
+import type { Condition } from '../apimachinery/workload-types';
 
 export interface NodeCapacity {
   cpu: string;
@@ -62,9 +63,9 @@ export const newBootID = () => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 };
 
-export function buildNodeStatus(i: NodeStatusInput): Record<string, any> {
+export function buildNodeStatus(i: NodeStatusInput) {
   const t = rfc3339(i.now);
-  const oldConds: any[] = i.old?.status?.conditions ?? [];
+  const oldConds: Condition[] = i.old?.status?.conditions ?? [];
   const table = CONDITIONS.map((c): [string, string, string, string] => {
     if (c[0] === 'Ready' && i.runtimeDown)
       return i.runtimeDownWhy

@@ -2,6 +2,8 @@
 // Pure: the same inputs give the same status, so unchanged pods cause no API writes.
 import type { KubeObject } from '../kinds/types';
 import type { RuntimeContainer } from './runtime';
+import type { Container } from '../apimachinery/pod-types';
+import type { Condition } from '../apimachinery/workload-types';
 
 export const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -46,8 +48,10 @@ function terminated(c: RuntimeContainer, scheme: string) {
   };
 }
 
+type StatusState = { waiting: { reason: string; message?: string } } | { running: { startedAt: string } } | ReturnType<typeof terminated>;
+
 function containerStatus(
-  spec: any,
+  spec: Container,
   a: ContainerAttempts,
   pod: KubeObject,
   scheme: string,
@@ -56,7 +60,7 @@ function containerStatus(
   sidecar: boolean,
 ) {
   const c = a.latest;
-  let state: any;
+  let state: StatusState;
   if (a.waiting && c?.state !== 'running') state = { waiting: a.waiting };
   else if (!c || c.state === 'created') state = { waiting: { reason: waitingReason } };
   else if (c.state === 'running') state = { running: { startedAt: rfc3339(c.startedAt ?? c.createdAt) } };
@@ -84,8 +88,8 @@ function containerStatus(
   };
 }
 
-function condition(old: any[], type: string, status: boolean, now: Date, reason?: string, message?: string) {
-  const s = status ? 'True' : 'False';
+function condition(old: Condition[], type: string, status: boolean, now: Date, reason?: string, message?: string): Condition {
+  const s = status ? ('True' as const) : ('False' as const);
   const prev = old.find((c) => c.type === type);
   return {
     type,
@@ -97,12 +101,28 @@ function condition(old: any[], type: string, status: boolean, now: Date, reason?
   };
 }
 
-export function buildPodStatus(i: PodStatusInput): Record<string, any> {
+/** The status the kubelet writes for a pod. */
+export interface PodStatusOut {
+  phase: PodStatusInput['phase'];
+  conditions: Condition[];
+  hostIP: string;
+  hostIPs: { ip: string }[];
+  podIP?: string;
+  podIPs?: { ip: string }[];
+  startTime: string;
+  initContainerStatuses?: ReturnType<typeof containerStatus>[];
+  containerStatuses: ReturnType<typeof containerStatus>[];
+  ephemeralContainerStatuses?: ReturnType<typeof containerStatus>[];
+  qosClass: string;
+  nominatedNodeName?: string;
+}
+
+export function buildPodStatus(i: PodStatusInput): PodStatusOut {
   const { pod, now, scheme } = i;
   const old = pod.status ?? {};
-  const oldConds: any[] = old.conditions ?? [];
-  const initSpecs: any[] = pod.spec?.initContainers ?? [];
-  const appSpecs: any[] = pod.spec?.containers ?? [];
+  const oldConds: Condition[] = old.conditions ?? [];
+  const initSpecs: Container[] = pod.spec?.initContainers ?? [];
+  const appSpecs: Container[] = pod.spec?.containers ?? [];
   const terminal = i.phase === 'Succeeded' || i.phase === 'Failed';
 
   const initStatuses = initSpecs.map((s) =>
@@ -121,7 +141,7 @@ export function buildPodStatus(i: PodStatusInput): Record<string, any> {
   const notReadyReason = terminal ? 'PodCompleted' : 'ContainersNotReady';
   const notReadyMsg = terminal ? undefined : `containers with unready status: [${unready.join(' ')}]`;
 
-  const conditions = [
+  const conditions: Condition[] = [
     i.sandboxError
       ? condition(oldConds, 'PodReadyToStartContainers', false, now, i.sandboxError.reason, i.sandboxError.message)
       : condition(oldConds, 'PodReadyToStartContainers', !terminal || !!i.podIP, now),
@@ -145,7 +165,7 @@ export function buildPodStatus(i: PodStatusInput): Record<string, any> {
   for (const c of oldConds) if (!mine.has(c.type)) conditions.push(c);
   if (!conditions.some((c) => c.type === 'PodScheduled')) conditions.push(condition(oldConds, 'PodScheduled', true, now));
 
-  const status: Record<string, any> = {
+  const status: PodStatusOut = {
     phase: i.phase,
     conditions,
     hostIP: i.hostIP,
@@ -156,7 +176,7 @@ export function buildPodStatus(i: PodStatusInput): Record<string, any> {
     containerStatuses: appStatuses,
     ...(pod.spec?.ephemeralContainers?.length
       ? {
-          ephemeralContainerStatuses: pod.spec.ephemeralContainers.map((s: any) => ({
+          ephemeralContainerStatuses: pod.spec.ephemeralContainers.map((s: Container) => ({
             ...containerStatus(s, i.ephemeral?.get(s.name) ?? {}, pod, scheme, 'ContainerCreating', false, false),
             ready: false,
           })),

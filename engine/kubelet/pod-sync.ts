@@ -7,6 +7,8 @@ import { buildPodStatus, type ContainerAttempts } from './pod-status';
 import { createProber } from './probes';
 import { runPostStart, runPreStop } from './lifecycle-hooks';
 import { createImagePulls } from './image-pulls';
+import type { Container, PodSpec } from '../apimachinery/pod-types';
+import type { PodStatusOut } from './pod-status';
 
 export interface PodSyncDeps {
   runtime: ContainerRuntime;
@@ -21,7 +23,7 @@ export interface PodSyncDeps {
    */
   event(pod: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, series?: string): void;
   /** Called with the freshly built status; the caller skips writes that change nothing. */
-  writeStatus(pod: KubeObject, status: Record<string, any>): void;
+  writeStatus(pod: KubeObject, status: PodStatusOut): void;
   /** Deletes the API object once its containers are gone (grace period 0). */
   deletePod(pod: KubeObject): Promise<void>;
   /** Asks for another sync of this pod after `ms` (back-off expiry). */
@@ -114,8 +116,9 @@ export function createPodSync(d: PodSyncDeps): PodSync {
 
   /** Stops a container, running its preStop hook first within the grace period. */
   async function stopWithHook(pod: KubeObject, c: RuntimeContainer, grace: number) {
-    const all = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
-    const spec = all.find((s: any) => s.name === c.name);
+    const podSpec = pod.spec as PodSpec | undefined;
+    const all = [...(podSpec?.containers ?? []), ...(podSpec?.initContainers ?? [])];
+    const spec = all.find((s) => s.name === c.name);
     const left =
       hooks && spec ? await runPreStop(hooks, pod, spec, podIPs.get(pod.metadata.uid!) ?? pod.status?.podIP ?? '', grace) : grace;
     await d.runtime.stopContainer(c.id, left);
@@ -148,7 +151,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
 
   async function startContainer(
     pod: KubeObject,
-    spec: any,
+    spec: Container,
     sandboxId: string,
     attempt: number,
     init: boolean,
@@ -180,7 +183,14 @@ export function createPodSync(d: PodSyncDeps): PodSync {
   }
 
   /** Restarts an exited container now or after its back-off; returns the back-off when waiting. */
-  async function restart(pod: KubeObject, spec: any, a: ContainerAttempts, sandboxId: string, init: boolean, all: RuntimeContainer[]) {
+  async function restart(
+    pod: KubeObject,
+    spec: Container,
+    a: ContainerAttempts,
+    sandboxId: string,
+    init: boolean,
+    all: RuntimeContainer[],
+  ) {
     const uid = pod.metadata.uid!;
     const per = backoffs.get(uid) ?? new Map<string, Backoff>();
     backoffs.set(uid, per);
@@ -240,6 +250,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
   async function sync(pod: KubeObject) {
     if (pod.metadata.deletionTimestamp) return terminate(pod);
     const uid = pod.metadata.uid!;
+    const podSpec = pod.spec as PodSpec | undefined;
     const policy = pod.spec?.restartPolicy ?? 'Always';
     // A finished pod this runtime knows nothing of (kubelet restarted) keeps its last status;
     // one it knows runs nothing again (its sandbox is not restarted, e.g. after Docker restarts).
@@ -265,15 +276,15 @@ export function createPodSync(d: PodSyncDeps): PodSync {
       for (const c of all) if (c.state !== 'exited') await d.runtime.stopContainer(c.id, 0);
       all = await d.runtime.listContainers(uid);
     }
-    const init = group(all.filter((c) => (pod.spec?.initContainers ?? []).some((s: any) => s.name === c.name)));
-    const app = group(all.filter((c) => (pod.spec?.containers ?? []).some((s: any) => s.name === c.name)));
+    const init = group(all.filter((c) => (podSpec?.initContainers ?? []).some((s) => s.name === c.name)));
+    const app = group(all.filter((c) => (podSpec?.containers ?? []).some((s) => s.name === c.name)));
     let phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed' = 'Pending';
     const wasTerminal = isTerminalPhase(pod.status?.phase);
 
     // Init containers, in order: each must exit 0 (sidecars: be started) before the next.
     let initDone = true;
     let failed = false;
-    for (const spec of pod.spec?.initContainers ?? []) {
+    for (const spec of podSpec?.initContainers ?? []) {
       const a = init.get(spec.name) ?? {};
       init.set(spec.name, a);
       const c = a.latest;
@@ -298,7 +309,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     }
 
     if (initDone && !failed && !wasTerminal) {
-      for (const spec of pod.spec?.containers ?? []) {
+      for (const spec of podSpec?.containers ?? []) {
         const a = app.get(spec.name) ?? {};
         app.set(spec.name, a);
         const c = a.latest;
@@ -316,7 +327,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
         }
       }
       // Ephemeral (kubectl debug) containers start once and are never restarted.
-      for (const spec of pod.spec?.ephemeralContainers ?? []) {
+      for (const spec of podSpec?.ephemeralContainers ?? []) {
         if (!all.some((c) => c.name === spec.name)) await startContainer(pod, spec, sb.id, 0, false);
       }
     }
@@ -326,8 +337,8 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     const ib = backoffOf(init),
       ab = backoffOf(app);
     all = await d.runtime.listContainers(uid);
-    const init2 = group(all.filter((c) => init.has(c.name) || (pod.spec?.initContainers ?? []).some((s: any) => s.name === c.name)));
-    const app2 = group(all.filter((c) => (pod.spec?.containers ?? []).some((s: any) => s.name === c.name)));
+    const init2 = group(all.filter((c) => init.has(c.name) || (podSpec?.initContainers ?? []).some((s) => s.name === c.name)));
+    const app2 = group(all.filter((c) => (podSpec?.containers ?? []).some((s) => s.name === c.name)));
     // Back-offs and start failures are the kubelet's, not the runtime's: carry them over.
     for (const [m, m2] of [
       [ib, init2],
@@ -346,7 +357,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
       // Probe verdicts: readiness sets the ready flag; a liveness/startup failure kills the
       // container, and the restart policy (next sync) brings it back.
       const keep = new Set<string>();
-      for (const spec of pod.spec?.containers ?? []) {
+      for (const spec of podSpec?.containers ?? []) {
         const a = app2.get(spec.name);
         if (!a?.latest || a.latest.state !== 'running') continue;
         if (!spec.startupProbe && !spec.livenessProbe && !spec.readinessProbe) continue;
@@ -368,9 +379,9 @@ export function createPodSync(d: PodSyncDeps): PodSync {
     for (const [specs, m] of (prober
       ? []
       : [
-          [pod.spec?.containers ?? [], app2],
-          [pod.spec?.initContainers ?? [], init2],
-        ]) as [any[], Map<string, ContainerAttempts>][]) {
+          [podSpec?.containers ?? [], app2],
+          [podSpec?.initContainers ?? [], init2],
+        ]) as [Container[], Map<string, ContainerAttempts>][]) {
       for (const spec of specs) {
         const a = m.get(spec.name);
         const delay = (spec.readinessProbe?.initialDelaySeconds ?? 0) * 1000;
@@ -383,13 +394,14 @@ export function createPodSync(d: PodSyncDeps): PodSync {
       }
     }
 
-    const appList = (pod.spec?.containers ?? []).map((s: any) => app2.get(s.name)?.latest);
+    const appList = (podSpec?.containers ?? []).map((s) => app2.get(s.name)?.latest);
     if (failed) phase = 'Failed';
     else if (wasTerminal) phase = pod.status.phase;
     else if (initDone && appList.length && appList.every((c: RuntimeContainer | undefined) => c?.state === 'exited')) {
-      const willRestart = (c: RuntimeContainer) => policy === 'Always' || (policy === 'OnFailure' && (c.exitCode ?? 0) !== 0);
-      if (appList.some((c: RuntimeContainer) => willRestart(c))) phase = 'Running';
-      else phase = appList.every((c: RuntimeContainer) => (c.exitCode ?? 0) === 0) ? 'Succeeded' : 'Failed';
+      // Every entry is an exited container here.
+      const willRestart = (c: RuntimeContainer | undefined) => policy === 'Always' || (policy === 'OnFailure' && (c?.exitCode ?? 0) !== 0);
+      if (appList.some(willRestart)) phase = 'Running';
+      else phase = appList.every((c) => (c?.exitCode ?? 0) === 0) ? 'Succeeded' : 'Failed';
     } else if (
       initDone &&
       appList.every((c: RuntimeContainer | undefined) => c && (c.state !== 'created' || c.attempt > 0)) &&
@@ -415,7 +427,7 @@ export function createPodSync(d: PodSyncDeps): PodSync {
         initDone: initDone && !failed,
         phase,
         now: d.now(),
-        ephemeral: group(all.filter((c) => (pod.spec?.ephemeralContainers ?? []).some((s: any) => s.name === c.name))),
+        ephemeral: group(all.filter((c) => (podSpec?.ephemeralContainers ?? []).some((s) => s.name === c.name))),
       }),
     );
   }

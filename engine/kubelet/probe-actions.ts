@@ -5,6 +5,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import type { KubeObject } from '../kinds/types';
 import type { NodeStreams } from '../client/node-streams';
+import type { Container, HTTPGetAction, Handler, IntOrString, TCPSocketAction } from '../apimachinery/pod-types';
 
 export interface ActionResult {
   ok: boolean;
@@ -12,10 +13,10 @@ export interface ActionResult {
 }
 
 /** A named port (`http`) resolves through the container's ports, as kubelet does. */
-function portOf(spec: any, port: unknown): number {
+function portOf(spec: Container, port: IntOrString | undefined): number {
   if (typeof port === 'number') return port;
   if (typeof port === 'string' && /^\d+$/.test(port)) return Number(port);
-  const p = (spec.ports ?? []).find((x: any) => x.name === port);
+  const p = (spec.ports ?? []).find((x) => x.name === port);
   return p?.containerPort ?? NaN;
 }
 
@@ -50,7 +51,7 @@ function execAction(streams: NodeStreams, pod: KubeObject, container: string, co
   });
 }
 
-function httpAction(h: any, spec: any, podIP: string, timeoutMs: number): Promise<ActionResult> {
+function httpAction(h: HTTPGetAction, spec: Container, podIP: string, timeoutMs: number): Promise<ActionResult> {
   const host = h.host || podIP;
   const port = portOf(spec, h.port);
   const scheme = String(h.scheme ?? 'HTTP').toLowerCase();
@@ -70,7 +71,7 @@ function httpAction(h: any, spec: any, podIP: string, timeoutMs: number): Promis
       req.destroy();
       resolve({ ok: false, message: `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` });
     });
-    req.on('error', (e: any) =>
+    req.on('error', (e: NodeJS.ErrnoException) =>
       resolve({
         ok: false,
         message: `Get "${url}": dial tcp ${host}:${port}: connect: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}`,
@@ -80,7 +81,7 @@ function httpAction(h: any, spec: any, podIP: string, timeoutMs: number): Promis
   });
 }
 
-function tcpAction(t: any, spec: any, podIP: string, timeoutMs: number): Promise<ActionResult> {
+function tcpAction(t: TCPSocketAction, spec: Container, podIP: string, timeoutMs: number): Promise<ActionResult> {
   const host = t.host || podIP;
   const port = portOf(spec, t.port);
   return new Promise((resolve) => {
@@ -93,7 +94,7 @@ function tcpAction(t: any, spec: any, podIP: string, timeoutMs: number): Promise
       s.destroy();
       resolve({ ok: false, message: `dial tcp ${host}:${port}: i/o timeout` });
     });
-    s.once('error', (e: any) =>
+    s.once('error', (e: NodeJS.ErrnoException) =>
       resolve({ ok: false, message: `dial tcp ${host}:${port}: connect: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}` }),
     );
   });
@@ -102,16 +103,16 @@ function tcpAction(t: any, spec: any, podIP: string, timeoutMs: number): Promise
 export interface ActionTarget {
   streams: NodeStreams;
   pod: KubeObject;
-  spec: any;
+  spec: Container;
   podIP: string;
 }
 
 /** Runs a probe/handler object ({exec}|{httpGet}|{tcpSocket}); unknown kinds pass. */
-export function runAction(action: any, t: ActionTarget, timeoutMs: number): Promise<ActionResult> {
+export function runAction(action: Handler | undefined, t: ActionTarget, timeoutMs: number): Promise<ActionResult> {
   if (action?.exec) return execAction(t.streams, t.pod, t.spec.name, action.exec.command ?? [], timeoutMs);
   if (action?.httpGet) return httpAction(action.httpGet, t.spec, t.podIP, timeoutMs);
   if (action?.tcpSocket) return tcpAction(action.tcpSocket, t.spec, t.podIP, timeoutMs);
-  if (action?.sleep)
-    return new Promise((r) => setTimeout(() => r({ ok: true, message: '' }), Math.min(timeoutMs, (action.sleep.seconds ?? 0) * 1000)));
+  const sleep = action?.sleep;
+  if (sleep) return new Promise((r) => setTimeout(() => r({ ok: true, message: '' }), Math.min(timeoutMs, (sleep.seconds ?? 0) * 1000)));
   return Promise.resolve({ ok: true, message: '' });
 }

@@ -6,6 +6,7 @@ import type { KubeObject } from '../kinds/types';
 import type { RuntimeContainer } from './runtime';
 import type { NodeStreams } from '../client/node-streams';
 import { runAction } from './probe-actions';
+import type { Container, Probe } from '../apimachinery/pod-types';
 
 export interface ProberDeps {
   streams: NodeStreams;
@@ -23,7 +24,7 @@ export interface ProbeVerdict {
 
 export interface Prober {
   /** Starts workers for a running container (idempotent) and returns its current verdict. */
-  ensure(pod: KubeObject, spec: any, c: RuntimeContainer, podIP: string): ProbeVerdict;
+  ensure(pod: KubeObject, spec: Container, c: RuntimeContainer, podIP: string): ProbeVerdict;
   /** Stops workers for this pod's containers not in `keep` (all when omitted). */
   prune(podUid: string, keep?: Set<string>): void;
   close(): void;
@@ -43,7 +44,7 @@ interface Worker {
   afterStartup?: () => void;
 }
 
-const settings = (p: any) => ({
+const settings = (p: Probe) => ({
   delayMs: Math.max(0, p.initialDelaySeconds ?? 0) * 1000,
   periodMs: Math.max(1, p.periodSeconds ?? 10) * 1000,
   timeoutMs: Math.max(1, p.timeoutSeconds ?? 1) * 1000,
@@ -54,7 +55,7 @@ const settings = (p: any) => ({
 export function createProber(d: ProberDeps): Prober {
   const workers = new Map<string, Worker>(); // by container id
 
-  function loop(w: Worker, kind: Kind, probe: any, spec: any, podIP: string, startedAt: number) {
+  function loop(w: Worker, kind: Kind, probe: Probe, spec: Container, podIP: string, startedAt: number) {
     const s = settings(probe);
     let ok = 0,
       bad = 0;

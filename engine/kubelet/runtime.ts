@@ -4,6 +4,7 @@
 // containers and reports their raw states, so both runtimes behave the same to users.
 import type { KubeObject } from '../kinds/types';
 import type { NodeStreams } from '../client/node-streams';
+import type { Container } from '../apimachinery/pod-types';
 
 /** What a runtime needs to know about a pod to hold its sandbox (network namespace, IP). */
 export interface SandboxConfig {
@@ -24,7 +25,7 @@ export interface ContainerConfig {
   podUid: string;
   sandboxId: string;
   /** The container spec from the pod (name, image, command, env, resources, ...). */
-  spec: Record<string, any>;
+  spec: Container;
   /** Restart attempt (0 first); runtimes put it in names/labels so a restarted kubelet can adopt. */
   attempt: number;
   init: boolean;

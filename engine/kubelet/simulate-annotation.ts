@@ -2,6 +2,7 @@
 // pod-wide settings and optional per-container overrides (see README.md):
 //   {"exitCode":1,"after":"2s","ready":false,"cpu":"250m","memory":"64Mi","containers":{"web":{...}}}
 import { parseQuantity } from '../apimachinery/quantity';
+import { isPlainObject } from '../kinds/custom/structural-schema';
 
 export const SIMULATE_ANNOTATION = 'skiff.dev/simulate';
 
@@ -28,10 +29,22 @@ export function parseDurationMs(v: unknown): number | undefined {
   return Number(m[1]) * unit;
 }
 
-function behavior(raw: any): ContainerBehavior {
-  if (!raw || typeof raw !== 'object') return {};
+/** The annotation's JSON as users write it: every field still to be checked. */
+interface RawBehavior {
+  exitCode?: unknown;
+  after?: unknown;
+  startDelay?: unknown;
+  ready?: unknown;
+  cpu?: unknown;
+  memory?: unknown;
+  containers?: unknown;
+}
+
+function behavior(value: unknown): ContainerBehavior {
+  if (!isPlainObject(value)) return {};
+  const raw: RawBehavior = value;
   const b: ContainerBehavior = {};
-  if (Number.isInteger(raw.exitCode)) b.exitCode = raw.exitCode;
+  if (typeof raw.exitCode === 'number' && Number.isInteger(raw.exitCode)) b.exitCode = raw.exitCode;
   const after = parseDurationMs(raw.after);
   if (after !== undefined) b.afterMs = after;
   const delay = parseDurationMs(raw.startDelay);
@@ -48,13 +61,13 @@ function behavior(raw: any): ContainerBehavior {
 export function parseSimulateAnnotation(annotations: Record<string, string> | undefined): (name: string) => ContainerBehavior {
   const text = annotations?.[SIMULATE_ANNOTATION];
   if (!text) return () => ({});
-  let raw: any;
+  let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
     return () => ({});
   }
   const base = behavior(raw);
-  const per = raw && typeof raw.containers === 'object' ? raw.containers : {};
-  return (name) => ({ ...base, ...behavior(per?.[name]) });
+  const per = isPlainObject(raw) && isPlainObject(raw.containers) ? raw.containers : {};
+  return (name) => ({ ...base, ...behavior(per[name]) });
 }

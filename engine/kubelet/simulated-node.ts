@@ -1,5 +1,8 @@
-// The Node object of a simulated node, shared by the node manager and `skiff node add`.
+// The Node object of a simulated node, shared by the node manager and `skiff node add`, and the
+// cluster start's creation of its first nodes.
 import type { KubeObject } from '../kinds/types';
+import type { KubeClient } from '../client/types';
+import { R, isStatus } from '../client/types';
 import { nodeLabels } from './node-status';
 import { podCIDRFor } from './pod-cidr';
 
@@ -25,4 +28,25 @@ export function simulatedNode(
     },
     spec: { podCIDR: cidr, podCIDRs: [cidr] },
   };
+}
+
+/** Creates Nodes `<cluster>-node-<start..start+count-1>` for the node manager to run. */
+export async function createSimulatedNodes(
+  client: KubeClient,
+  clusterName: string,
+  count: number,
+  start = 1,
+  runtime: 'simulated' | 'docker' = 'simulated',
+): Promise<string[]> {
+  const names: string[] = [];
+  for (let i = start; i < start + count; i++) {
+    const name = `${clusterName}-node-${i}`;
+    names.push(name);
+    try {
+      await client.create(R.nodes, undefined, simulatedNode(name, i - 1, i === 1, runtime));
+    } catch (e) {
+      if (!isStatus(e, 409)) throw e;
+    }
+  }
+  return names;
 }

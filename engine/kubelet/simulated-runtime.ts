@@ -6,6 +6,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ContainerRuntime, ContainerStats, RuntimeContainer, RuntimeListener, Sandbox, SandboxConfig } from './runtime';
 import { parseSimulateAnnotation, type ContainerBehavior } from './simulate-annotation';
 import { createIPAllocator } from './pod-cidr';
+import type { KubeObject } from '../kinds/types';
+import type { Container } from '../apimachinery/pod-types';
+import type { ContainerStateTerminated, ContainerStatus } from '../apimachinery/workload-types';
 
 export interface SimulatedRuntimeOptions {
   podCIDR?: string;
@@ -74,24 +77,26 @@ export function createSimulatedRuntime(opts: SimulatedRuntimeOptions = {}): Cont
   }
 
   /** Recreates the containers a pod's status reports, as if they had survived a restart. */
-  function adopt(pod: any, sb: SimSandbox) {
+  function adopt(pod: KubeObject, sb: SimSandbox) {
     const scheme = 'skiff-simulated://';
-    const add = (list: any[] | undefined, init: boolean) => {
+    const add = (list: ContainerStatus[] | undefined, init: boolean) => {
       for (const cs of list ?? []) {
-        for (const [st, attempt] of [
+        const running = cs.state?.running;
+        const states: [Partial<ContainerStateTerminated> | undefined, number][] = [
           [cs.lastState?.terminated, (cs.restartCount ?? 0) - 1],
-          [cs.state?.running ?? cs.state?.terminated, cs.restartCount ?? 0],
-        ] as const) {
-          const id = st?.containerID ?? (st === cs.state?.running ? cs.containerID : undefined);
+          [running ?? cs.state?.terminated, cs.restartCount ?? 0],
+        ];
+        for (const [st, attempt] of states) {
+          const id = st?.containerID ?? (st === running ? cs.containerID : undefined);
           if (!st || typeof id !== 'string' || !id.startsWith(scheme) || attempt < 0) continue;
           const c: SimContainer = {
             id: id.slice(scheme.length),
-            podUid: pod.metadata.uid,
+            podUid: pod.metadata.uid!,
             name: cs.name,
             attempt,
             image: cs.image ?? '',
             imageID: cs.imageID || imageID(cs.image ?? ''),
-            state: st === cs.state?.running ? 'running' : 'exited',
+            state: st === running ? 'running' : 'exited',
             createdAt: new Date(st.startedAt ?? now()),
             startedAt: st.startedAt ? new Date(st.startedAt) : undefined,
             finishedAt: st.finishedAt ? new Date(st.finishedAt) : undefined,
@@ -127,7 +132,7 @@ export function createSimulatedRuntime(opts: SimulatedRuntimeOptions = {}): Cont
       const behavior = parseSimulateAnnotation(pod.metadata.annotations);
       if (!sb) {
         const sidecars = new Set<string>(
-          (pod.spec?.initContainers ?? []).filter((c: any) => c.restartPolicy === 'Always').map((c: any) => c.name),
+          (pod.spec?.initContainers ?? []).filter((c: Container) => c.restartPolicy === 'Always').map((c: Container) => c.name),
         );
         // A pod that already ran here (the cluster restarted) keeps its IP and containers.
         const oldIP: string | undefined = pod.status?.podIP;

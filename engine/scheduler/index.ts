@@ -12,6 +12,7 @@ import { createNominator } from './nominator';
 import { createPriorityResolver } from './priority';
 import { createNodeFinder } from './find-node';
 import { createScheduleOne } from './schedule-one';
+import type { Condition } from '../apimachinery/workload-types';
 
 export interface SchedulerOptions {
   client: KubeClient;
@@ -34,7 +35,7 @@ const SCHEDULER_NAME = 'default-scheduler';
 const terminal = (p: KubeObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 const ours = (p: KubeObject) => (p.spec?.schedulerName ?? SCHEDULER_NAME) === SCHEDULER_NAME;
 const schedulingInputs = (p: KubeObject) => JSON.stringify([p.spec, p.metadata.labels]);
-const ready = (n: KubeObject) => (n.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
+const ready = (n: KubeObject) => (n.status?.conditions ?? []).some((c: Condition) => c.type === 'Ready' && c.status === 'True');
 const nodeInputs = (n: KubeObject) =>
   JSON.stringify([n.metadata.labels, n.spec?.taints, n.spec?.unschedulable, n.status?.allocatable, ready(n)]);
 
@@ -127,7 +128,7 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
 
   /** PodScheduled=False/SchedulingGated, as kube-scheduler reports gated pods. */
   function markGated(pod: KubeObject) {
-    const cur = (pod.status?.conditions ?? []).find((c: any) => c.type === 'PodScheduled');
+    const cur = (pod.status?.conditions ?? []).find((c: Condition) => c.type === 'PodScheduled');
     if (cur?.reason === 'SchedulingGated') return;
     const condition = {
       type: 'PodScheduled',

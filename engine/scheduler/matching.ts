@@ -1,63 +1,10 @@
-// Label, node-selector-term and pod-affinity-term matching, as the Kubernetes API
-// defines them. Pure functions; callers compile a pod's terms once and reuse them per node.
+// Pod (anti-)affinity terms compiled into matchers, as the Kubernetes API defines them (node
+// selection is apimachinery/node-selector.ts). Callers compile a pod's terms once per pod.
 import type { KubeObject } from '../kinds/types';
 import { labelSelectorFromObject } from '../apimachinery/selectors';
-import type { NodeSelectorTerm, PodAffinityRules, PodAffinityTerm } from '../apimachinery/workload-types';
+import type { PodAffinityRules, PodAffinityTerm } from '../apimachinery/workload-types';
 
 type Labels = Record<string, string>;
-
-interface SelectorRequirement {
-  key: string;
-  operator: string;
-  values?: string[];
-}
-
-function requirementMatches(r: SelectorRequirement, value: string | undefined): boolean {
-  switch (r.operator) {
-    case 'In':
-      return value !== undefined && (r.values ?? []).includes(value);
-    case 'NotIn':
-      return value === undefined || !(r.values ?? []).includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-    case 'Lt': {
-      if (value === undefined || !/^-?\d+$/.test(value)) return false;
-      const bound = Number(r.values?.[0]);
-      return r.operator === 'Gt' ? Number(value) > bound : Number(value) < bound;
-    }
-    default:
-      return false;
-  }
-}
-
-/** One NodeSelectorTerm: all expressions and fields must hold; an empty term matches nothing. */
-export function nodeSelectorTermMatches(term: NodeSelectorTerm | undefined, node: { name: string; labels: Labels }): boolean {
-  const exprs: SelectorRequirement[] = term?.matchExpressions ?? [];
-  const fields: SelectorRequirement[] = term?.matchFields ?? [];
-  if (!exprs.length && !fields.length) return false;
-  for (const r of exprs) if (!requirementMatches(r, node.labels[r.key])) return false;
-  for (const r of fields) {
-    if (r.key !== 'metadata.name') return false;
-    if (!requirementMatches(r, node.name)) return false;
-  }
-  return true;
-}
-
-/** A pod's nodeSelector plus its required node affinity (terms are ORed). */
-export function requiredNodeMatch(pod: KubeObject): (node: { name: string; labels: Labels }) => boolean {
-  const selector: Labels = pod.spec?.nodeSelector ?? {};
-  const selKeys = Object.keys(selector);
-  const terms: NodeSelectorTerm[] | undefined =
-    pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  return (node) => {
-    for (const k of selKeys) if (node.labels[k] !== selector[k]) return false;
-    if (terms && !terms.some((t) => nodeSelectorTermMatches(t, node))) return false;
-    return true;
-  };
-}
 
 /** A compiled pod (anti-)affinity term: which pods it selects and over which topology key. */
 export interface AffinityTerm {

@@ -2,6 +2,7 @@
 // host ports, per-workload pod counts and pod labels. Kept up to date incrementally from pod and
 // node events, so a scheduling decision never recounts the cluster.
 import type { KubeObject } from '../kinds/types';
+import type { Condition } from '../apimachinery/workload-types';
 import { addTo, nodeAllocatable, podHostPorts, podRequests, type Resources } from './resources';
 
 export interface Taint {
@@ -68,7 +69,7 @@ export function portKey(p: { protocol: string; ip: string; port: number }) {
 }
 
 function isReady(node: KubeObject): boolean {
-  return (node.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
+  return (node.status?.conditions ?? []).some((c: Condition) => c.type === 'Ready' && c.status === 'True');
 }
 
 /** Node taints, plus the not-ready taint when the Ready condition is not True yet untainted. */

@@ -2,12 +2,18 @@
 // requests, ports, tolerations, compiled node and pod affinity, and inter-pod affinity counts
 // per topology domain, so that each per-node filter is a few map lookups.
 import type { KubeObject } from '../kinds/types';
-import type { NodeSelectorTerm } from '../apimachinery/workload-types';
+import {
+  preferredNodeMatchers,
+  requiredNodeMatcher,
+  type NodeMatcher,
+  type NodeSelection,
+  type WeightedNodeMatcher,
+} from '../apimachinery/node-selector';
 import type { NodeCache, NodeInfo } from './node-cache';
 import { makePodInfo, podKey, workloadKey } from './node-cache';
 import type { Resources } from './resources';
 import { compileSpreadConstraints, type SpreadConstraint } from './topology-spread';
-import { compilePodAffinity, requiredNodeMatch, type AffinityTerm, type PodAffinityTerms } from './matching';
+import { compilePodAffinity, type AffinityTerm, type PodAffinityTerms } from './matching';
 import type { Toleration } from '../apimachinery/workload-types';
 
 type Labels = Record<string, string>;
@@ -29,8 +35,8 @@ export interface PodContext {
   workload: string;
   /** The cache's id for the workload, or -1 when none of its pods is placed yet. */
   workloadId: number;
-  nodeMatch: (node: { name: string; labels: Labels }) => boolean;
-  preferredNodeTerms: { weight: number; term: NodeSelectorTerm | undefined }[];
+  nodeMatch: NodeMatcher;
+  preferredNodeTerms: WeightedNodeMatcher[];
   affinity: PodAffinityTerms;
   /** Per required affinity term: topology value → matching pods there. */
   affinityCounts: Map<string, number>[];
@@ -62,6 +68,7 @@ export function buildPodContext(pod: KubeObject, priority: number, deps: PodCont
   const nsLabels = deps.nsLabels ?? noLabels;
   const affinity = compilePodAffinity(pod, nsLabels);
   const key = podKey(pod);
+  const selection = pod.spec as NodeSelection | undefined;
   const ctx: PodContext = {
     pod,
     key,
@@ -77,13 +84,8 @@ export function buildPodContext(pod: KubeObject, priority: number, deps: PodCont
     tolerations: pod.spec?.tolerations ?? [],
     workload: workloadKey(pod),
     workloadId: -1,
-    nodeMatch: requiredNodeMatch(pod),
-    preferredNodeTerms: (
-      (pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []) as {
-        weight?: number;
-        preference?: NodeSelectorTerm;
-      }[]
-    ).map((p) => ({ weight: p.weight ?? 0, term: p.preference })),
+    nodeMatch: requiredNodeMatcher(selection),
+    preferredNodeTerms: preferredNodeMatchers(selection),
     affinity,
     affinityCounts: [],
     antiAffinityCounts: [],

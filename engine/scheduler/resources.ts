@@ -2,6 +2,7 @@
 // numbers (cpu in millicores, the rest in bytes/units) so filters compare without parsing.
 import type { KubeObject } from '../kinds/types';
 import { parseQuantity } from '../apimachinery/quantity';
+import type { Container } from '../apimachinery/pod-types';
 
 /** Requested or allocatable amounts by resource name; cpu is in millicores. */
 export type Resources = Record<string, number>;
@@ -12,7 +13,7 @@ const amount = (name: string, q: unknown) => {
   return name === 'cpu' ? Math.ceil(v * 1000) : v;
 };
 
-function containerRequests(c: any): Resources {
+function containerRequests(c: Container | undefined): Resources {
   const out: Resources = {};
   for (const [k, v] of Object.entries(c?.resources?.requests ?? {})) out[k] = amount(k, v);
   return out;
@@ -25,10 +26,10 @@ function containerRequests(c: any): Resources {
 export function podRequests(pod: KubeObject): Resources {
   const spec = pod.spec ?? {};
   const total: Resources = {};
-  for (const c of spec.containers ?? []) addTo(total, containerRequests(c));
+  for (const c of (spec.containers ?? []) as Container[]) addTo(total, containerRequests(c));
   let sidecars: Resources = {};
   const initMax: Resources = {};
-  for (const c of spec.initContainers ?? []) {
+  for (const c of (spec.initContainers ?? []) as Container[]) {
     const r = containerRequests(c);
     if (c.restartPolicy === 'Always') {
       // Sidecars keep running: they add to everything after them.

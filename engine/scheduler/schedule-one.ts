@@ -12,6 +12,7 @@ import type { Nominator } from './nominator';
 import { buildPodContext } from './pod-context';
 import { fitErrorMessage, type NodeFinder } from './find-node';
 import { planPreemption, type PreemptionPlan } from './preemption';
+import type { Condition } from '../apimachinery/workload-types';
 
 export interface ScheduleDeps {
   client: KubeClient;
@@ -66,10 +67,10 @@ export function createScheduleOne(d: ScheduleDeps) {
   function recordFailure(qp: QueuedPod, message: string, nominatedNode?: string) {
     const pod = qp.pod;
     d.events.event(pod, 'Warning', 'FailedScheduling', message);
-    const cur = (pod.status?.conditions ?? []).find((c: any) => c.type === 'PodScheduled');
+    const cur = (pod.status?.conditions ?? []).find((c: Condition) => c.type === 'PodScheduled');
     const sameCondition = cur?.status === 'False' && cur.reason === 'Unschedulable' && cur.message === message;
     if (sameCondition && (!nominatedNode || pod.status?.nominatedNodeName === nominatedNode)) return;
-    const status: any = {
+    const status: { conditions: Condition[]; nominatedNodeName?: string } = {
       conditions: [
         {
           type: 'PodScheduled',

@@ -2,7 +2,6 @@
 // and the weighted sum decides. Weights follow kube-scheduler's defaults where they exist.
 import type { NodeInfo } from './node-cache';
 import type { PodContext } from './pod-context';
-import { nodeSelectorTermMatches } from './matching';
 import { toleratedBy } from '../apimachinery/tolerations';
 
 export const MAX_SCORE = 100;
@@ -23,7 +22,7 @@ export const workloadCount = (ctx: PodContext, n: NodeInfo) => (ctx.workloadId >
 
 export function preferredNodeAffinity(ctx: PodContext, n: NodeInfo): number {
   let s = 0;
-  for (const p of ctx.preferredNodeTerms) if (nodeSelectorTermMatches(p.term, n)) s += p.weight;
+  for (const p of ctx.preferredNodeTerms) if (p.matches(n)) s += p.weight;
   return s;
 }
 

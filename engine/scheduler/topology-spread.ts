@@ -4,7 +4,7 @@ import type { KubeObject } from '../kinds/types';
 import { labelSelectorFromObject } from '../apimachinery/selectors';
 import type { NodeInfo } from './node-cache';
 import { toleratedBy } from '../apimachinery/tolerations';
-import type { Toleration } from '../apimachinery/workload-types';
+import type { Toleration, TopologySpreadConstraint } from '../apimachinery/workload-types';
 
 export interface SpreadConstraint {
   key: string;
@@ -28,20 +28,22 @@ export function compileSpreadConstraints(
   nodeMatch: (n: NodeInfo) => boolean,
   tolerations: Toleration[] = [],
 ): SpreadConstraint[] {
-  const raw: any[] = (pod.spec?.topologySpreadConstraints ?? []).filter((c: any) => c.whenUnsatisfiable === 'DoNotSchedule');
+  const raw = ((pod.spec?.topologySpreadConstraints ?? []) as TopologySpreadConstraint[]).filter(
+    (c) => c.whenUnsatisfiable === 'DoNotSchedule',
+  );
   if (!raw.length) return [];
   const ns = pod.metadata.namespace;
   const ownLabels = pod.metadata.labels ?? {};
   return raw.map((c) => {
     const selector = labelSelectorFromObject(c.labelSelector ?? null);
-    const extra: [string, string][] = (c.matchLabelKeys ?? []).filter((k: string) => k in ownLabels).map((k: string) => [k, ownLabels[k]]);
+    const extra = (c.matchLabelKeys ?? []).filter((k) => k in ownLabels).map((k): [string, string] => [k, ownLabels[k]]);
     const matches = (labels: Record<string, string>) => selector.matches(labels) && extra.every(([k, v]) => labels[k] === v);
     const counts = new Map<string, number>();
     // Which nodes' domains count, as upstream: nodeAffinityPolicy defaults to Honor,
     // nodeTaintsPolicy to Ignore (a tainted node's domain still counts, so with a partitioned
     // node the skew may keep replacement pods Pending until it is back or Honor is set).
     const honorAffinity = (c.nodeAffinityPolicy ?? 'Honor') === 'Honor';
-    const honorTaints = (c as { nodeTaintsPolicy?: string }).nodeTaintsPolicy === 'Honor';
+    const honorTaints = c.nodeTaintsPolicy === 'Honor';
     for (const n of nodes) {
       const v = n.labels[c.topologyKey];
       if (v === undefined || (honorAffinity && !nodeMatch(n)) || (honorTaints && !toleratesDoNotSchedule(tolerations, n))) continue;

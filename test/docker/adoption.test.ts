@@ -12,6 +12,8 @@ import { BUSYBOX_IMAGE, PAUSE_IMAGE, ensureTestImages } from './images';
 import { run, kubectlPath, type RunResult } from '../integration/harness';
 import { removeClusterResources } from '../../engine/docker/network';
 import { waitFor as sharedWaitFor } from '../wait-for';
+import type { KubeObject } from '../../engine/kinds/types';
+import type { Condition, ContainerStatus } from '../../engine/apimachinery/workload-types';
 
 const skip = await dockerSkip();
 const cluster = 'adopt';
@@ -78,11 +80,11 @@ type PodView = { name: string; phase: string; restarts: number[]; containerIDs: 
 async function pods(): Promise<PodView[]> {
   const list = JSON.parse((await kubectl(['get', 'pods', '-l', 'app=sleepy', '-o', 'json'])).stdout || '{"items":[]}');
   return list.items
-    .map((p: any) => ({
+    .map((p: KubeObject) => ({
       name: p.metadata.name,
       phase: p.status?.phase,
-      restarts: (p.status?.containerStatuses ?? []).map((s: any) => s.restartCount),
-      containerIDs: (p.status?.containerStatuses ?? []).map((s: any) => s.containerID),
+      restarts: (p.status?.containerStatuses ?? []).map((s: ContainerStatus) => s.restartCount),
+      containerIDs: (p.status?.containerStatuses ?? []).map((s: ContainerStatus) => s.containerID),
     }))
     .sort((a: PodView, b: PodView) => a.name.localeCompare(b.name));
 }
@@ -136,7 +138,7 @@ test('kill -9 and restart adopts running containers; skiff delete removes everyt
   // The stored node status predates the kill: wait until the new kubelet has reported itself.
   await waitFor('node heartbeat after restart', async () => {
     const node = JSON.parse((await kubectl(['get', 'nodes', '-o', 'json'])).stdout).items[0];
-    const ready = node?.status?.conditions?.find((c: any) => c.type === 'Ready');
+    const ready = node?.status?.conditions?.find((c: Condition) => c.type === 'Ready');
     return ready?.status === 'True' && Date.parse(ready.lastHeartbeatTime) >= restartedAt;
   });
   // Give the kubelet time to sync (and do anything wrong it would do) before comparing.

@@ -12,6 +12,7 @@ import { BUSYBOX_IMAGE, ensureTestImages } from './images';
 import { startTestCore, eventually, type TestCluster } from '../../engine/apiserver/testing/test-cluster';
 import { R } from '../../engine/client/types';
 import type { KubeObject } from '../../engine/kinds/types';
+import type { Condition } from '../../engine/apimachinery/workload-types';
 import { createKubelet } from '../../engine/kubelet/kubelet';
 import { createSimulatedRuntime } from '../../engine/kubelet/simulated-runtime';
 import { createWriteQueue } from '../../engine/kubelet/status-writer';
@@ -25,7 +26,7 @@ const sh = (args: string[]) =>
   new Promise<string>((resolve, reject) =>
     execFile('docker', args, (e, out, err) => (e ? reject(new Error(err || e.message)) : resolve(out))),
   );
-const ready = (n: KubeObject) => n.status?.conditions?.find((c: any) => c.type === 'Ready');
+const ready = (n: KubeObject) => n.status?.conditions?.find((c: Condition) => c.type === 'Ready');
 
 describe('runtime health', () => {
   test('a dead Docker socket is reported down', async () => {
@@ -149,7 +150,7 @@ describe('Docker node status', { skip }, () => {
     assert.equal(n.status.capacity.cpu, ncpu);
     assert.equal(n.status.allocatable.pods, '110');
     assert.ok(
-      n.status.images.some((i: any) => i.names.includes(BUSYBOX_IMAGE)),
+      n.status.images.some((i: { names: string[] }) => i.names.includes(BUSYBOX_IMAGE)),
       'busybox test image listed',
     );
   });

@@ -6,6 +6,11 @@ import { dockerSkip } from './docker-available';
 import { BUSYBOX_IMAGE } from './images';
 import type { RunResult } from '../integration/harness';
 import { startDockerCluster, waitFor, type DockerCluster } from './docker-cluster';
+import type { KubeObject } from '../../engine/kinds/types';
+import type { Condition } from '../../engine/apimachinery/workload-types';
+
+/** An Endpoints subset as the test reads it. */
+type Subset = { addresses?: { ip: string }[] };
 
 const skip = await dockerSkip();
 const cluster = `pr${process.pid}`;
@@ -52,7 +57,7 @@ test('a failing exec liveness probe restarts the container', { skip, timeout: 90
   );
   assert.ok(p.status.containerStatuses[0].lastState?.terminated, JSON.stringify(p.status.containerStatuses[0]));
   const ev = (await kubectl(['get', 'events', '--field-selector', 'involvedObject.name=live', '-o', 'json'])).stdout;
-  const msgs = JSON.parse(ev).items.map((e: any) => `${e.reason}: ${e.message}`);
+  const msgs = JSON.parse(ev).items.map((e: KubeObject) => `${e.reason}: ${e.message}`);
   assert.ok(
     msgs.some((m: string) => m.startsWith('Unhealthy: Liveness probe failed:') && m.includes('/tmp/healthy')),
     msgs.join('\n'),
@@ -87,7 +92,7 @@ test(
     });
     const good = await waitFor('good Ready', async () => {
       const p = await podJSON('good');
-      return p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True') && p;
+      return p.status?.conditions?.some((c: Condition) => c.type === 'Ready' && c.status === 'True') && p;
     });
     // Started after "good"; under load it may still be starting when "good" is Ready.
     const bad = await waitFor('bad Running', async () => {
@@ -95,18 +100,20 @@ test(
       return p.status?.phase === 'Running' && p;
     });
     assert.equal(bad.status.containerStatuses[0].ready, false);
-    assert.ok(bad.status.conditions.some((c: any) => c.type === 'Ready' && c.status === 'False'));
+    assert.ok(bad.status.conditions.some((c: Condition) => c.type === 'Ready' && c.status === 'False'));
     const ep = await waitFor('endpoints with the good pod', async () => {
       const out = (await kubectl(['get', 'endpoints', 'web', '-o', 'json'])).stdout;
       const e = JSON.parse(out || '{}');
-      return (e.subsets ?? []).some((s: any) => (s.addresses ?? []).some((a: any) => a.ip === good.status.podIP)) && e;
+      return (e.subsets ?? []).some((s: Subset) => (s.addresses ?? []).some((a) => a.ip === good.status.podIP)) && e;
     });
-    const ready = ep.subsets.flatMap((s: any) => s.addresses ?? []).map((a: any) => a.ip);
+    const ready = ep.subsets.flatMap((s: Subset) => s.addresses ?? []).map((a: { ip: string }) => a.ip);
     assert.ok(!ready.includes(bad.status.podIP), JSON.stringify(ep.subsets));
     const ev = JSON.parse((await kubectl(['get', 'events', '--field-selector', 'involvedObject.name=bad', '-o', 'json'])).stdout).items;
     assert.ok(
-      ev.some((e: any) => e.reason === 'Unhealthy' && e.message === 'Readiness probe failed: HTTP probe failed with statuscode: 404'),
-      JSON.stringify(ev.map((e: any) => e.message)),
+      ev.some(
+        (e: KubeObject) => e.reason === 'Unhealthy' && e.message === 'Readiness probe failed: HTTP probe failed with statuscode: 404',
+      ),
+      JSON.stringify(ev.map((e: KubeObject) => e.message)),
     );
   },
 );

@@ -4,6 +4,7 @@ export {
   NOTHING,
   formatLabelSelector,
   labelSelectorFromObject,
+  labelMatcherOf,
   labelSelectorFromSet,
   newRequirement,
   parseLabelSelector,

@@ -117,7 +117,8 @@ function requirementString(r: Requirement): string {
   }
 }
 
-function matcherOf(requirements: Requirement[]): LabelMatcher {
+/** A matcher over requirements already checked (by newRequirement or a parser). */
+export function labelMatcherOf(requirements: Requirement[]): LabelMatcher {
   const sorted = [...requirements].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return {
     requirements: sorted,
@@ -246,7 +247,7 @@ class Parser {
 
 /** Parses the string syntax; "" selects everything. Throws SelectorError. */
 export function parseLabelSelector(text: string): LabelMatcher {
-  return matcherOf(new Parser(lexLabelSelector(text)).parse());
+  return labelMatcherOf(new Parser(lexLabelSelector(text)).parse());
 }
 
 const OBJECT_OPERATORS: Record<string, LabelOperator> = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: '!' };
@@ -261,12 +262,12 @@ export function labelSelectorFromObject(selector: LabelSelector | null | undefin
     if (!op) throw new SelectorError(`${JSON.stringify(expr.operator)} is not a valid label selector operator`);
     reqs.push(newRequirement(expr.key, op, [...(expr.values ?? [])]));
   }
-  return matcherOf(reqs);
+  return labelMatcherOf(reqs);
 }
 
 /** Matches objects carrying all these labels (a Service's or ReplicationController's selector); no validation. */
 export function labelSelectorFromSet(labels: Record<string, string> | null | undefined): LabelMatcher {
-  return matcherOf(Object.entries(labels ?? {}).map(([key, value]) => ({ key, operator: '=', values: [value] })));
+  return labelMatcherOf(Object.entries(labels ?? {}).map(([key, value]) => ({ key, operator: '=', values: [value] })));
 }
 
 /** The string form (Scale.status.selector); '' for an empty or missing selector. Throws SelectorError. */

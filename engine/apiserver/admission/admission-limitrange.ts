@@ -10,15 +10,21 @@ import { errors } from '../status';
 import type { AdmissionPlugin, AdmissionStorage } from './admission-chain';
 import { formatResource, isBinaryText } from '../../apimachinery/quantity-format';
 import { podResources } from '../../kinds/quota-usage';
+import type { Container } from '../../apimachinery/pod-types';
 
-type Obj = Record<string, any>;
+/** The bounds one LimitRange item sets (quantities as written). */
+interface LimitBounds {
+  min?: Record<string, string>;
+  max?: Record<string, string>;
+  maxLimitRequestRatio?: Record<string, string>;
+}
 type List = Record<string, string>;
 
 /** Quantity.String(): canonical text of a quantity as the user wrote it. */
 const show = (name: string, q: unknown) =>
   formatResource(name, parseQuantity(q) ?? 0, isBinaryText(q) || (typeof q === 'string' && /^[0-9.]+$/.test(q) ? false : undefined));
 
-function fillDefaults(c: Obj, defaults: List, requests: List, kind: string, notes: string[]) {
+function fillDefaults(c: Container, defaults: List, requests: List, kind: string, notes: string[]) {
   c.resources ??= {};
   const setLimits: string[] = [];
   const setRequests: string[] = [];
@@ -37,23 +43,23 @@ function fillDefaults(c: Obj, defaults: List, requests: List, kind: string, note
 }
 
 /** min / max / maxLimitRequestRatio of one item against one set of requests and limits. */
-function checkItem(item: Obj, type: string, req: Record<string, unknown>, lim: Record<string, unknown>, errs: string[]) {
+function checkItem(item: LimitBounds, type: string, req: Record<string, unknown>, lim: Record<string, unknown>, errs: string[]) {
   const val = (v: unknown) => parseQuantity(v) ?? 0;
-  for (const [k, min] of Object.entries<string>(item.min ?? {})) {
+  for (const [k, min] of Object.entries(item.min ?? {})) {
     const m = show(k, min);
     if (req[k] === undefined) errs.push(`minimum ${k} usage per ${type} is ${m}.  No request is specified`);
     else if (val(req[k]) < val(min)) errs.push(`minimum ${k} usage per ${type} is ${m}, but request is ${show(k, req[k])}`);
     else if (lim[k] !== undefined && val(lim[k]) < val(min))
       errs.push(`minimum ${k} usage per ${type} is ${m}, but limit is ${show(k, lim[k])}`);
   }
-  for (const [k, max] of Object.entries<string>(item.max ?? {})) {
+  for (const [k, max] of Object.entries(item.max ?? {})) {
     const m = show(k, max);
     if (lim[k] === undefined) errs.push(`maximum ${k} usage per ${type} is ${m}.  No limit is specified`);
     else if (val(lim[k]) > val(max)) errs.push(`maximum ${k} usage per ${type} is ${m}, but limit is ${show(k, lim[k])}`);
     else if (req[k] !== undefined && val(req[k]) > val(max))
       errs.push(`maximum ${k} usage per ${type} is ${m}, but request is ${show(k, req[k])}`);
   }
-  for (const [k, ratio] of Object.entries<string>(item.maxLimitRequestRatio ?? {})) {
+  for (const [k, ratio] of Object.entries(item.maxLimitRequestRatio ?? {})) {
     const r = show(k, ratio);
     if (req[k] === undefined || val(req[k]) === 0)
       errs.push(`${k} max limit to request ratio per ${type} is ${r}, but no request is specified or request is 0`);
@@ -115,7 +121,7 @@ function admitClaim(pvc: KubeObject, ranges: KubeObject[]): string[] {
       if (item.type !== 'PersistentVolumeClaim') continue;
       // Claims have no limits in practice: max applies to the request.
       checkItem({ min: item.min }, 'PersistentVolumeClaim', req, lim, errs);
-      for (const [k, max] of Object.entries<string>(item.max ?? {})) {
+      for (const [k, max] of Object.entries(item.max ?? {})) {
         if (req[k] === undefined) errs.push(`maximum ${k} usage per PersistentVolumeClaim is ${show(k, max)}.  No request is specified`);
         else if ((parseQuantity(req[k]) ?? 0) > (parseQuantity(max) ?? 0))
           errs.push(`maximum ${k} usage per PersistentVolumeClaim is ${show(k, max)}, but request is ${show(k, req[k])}`);

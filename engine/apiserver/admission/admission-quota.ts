@@ -11,8 +11,7 @@ import { errors } from '../status';
 import type { AdmissionPlugin, AdmissionStorage } from './admission-chain';
 import { formatResource, isBinaryText } from '../../apimachinery/quantity-format';
 import { formatUsage, namespaceUsage, objectUsage, podInScope, quotaTracks, type Usage } from '../../kinds/quota-usage';
-
-type Obj = Record<string, any>;
+import type { Container } from '../../apimachinery/pod-types';
 
 const pretty = (m: Record<string, string>) =>
   Object.keys(m)
@@ -29,8 +28,8 @@ function missingCompute(quota: KubeObject, pod: KubeObject): string[] {
     if (!m) continue;
     const [, field, res] = m;
     const lacking = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]
-      .filter((c: Obj) => c.resources?.[field]?.[res] === undefined)
-      .map((c: Obj) => c.name);
+      .filter((c: Container) => c.resources?.[field as 'requests' | 'limits']?.[res] === undefined)
+      .map((c: Container) => c.name);
     if (lacking.length) out.push(`${name} for: ${lacking.join(',')}`);
   }
   return out;

@@ -14,7 +14,8 @@ export function createServiceAccountAdmission(storage: AdmissionStorage): Admiss
       const name = spec.serviceAccountName || 'default';
       const ns = pod.metadata.namespace ?? 'default';
       const sa = (await storage.list('', 'v1', 'serviceaccounts', ns)).find((s) => s.metadata.name === name);
-      const refs = ((sa as any)?.imagePullSecrets ?? []).filter((r: any) => r?.name).map((r: any) => ({ name: r.name }));
+      const secrets: ({ name?: string } | null)[] = sa?.imagePullSecrets ?? [];
+      const refs = secrets.flatMap((r) => (r?.name ? [{ name: r.name }] : []));
       if (refs.length) spec.imagePullSecrets = refs;
     },
   };

@@ -15,6 +15,7 @@ import type { Resources } from '../resource-store';
 import { ApiError } from '../status';
 import { rfc3339, deepEqual } from '../object-meta';
 import { judgeNames, type NamesVerdict } from './crd-names';
+import type { Condition } from '../../apimachinery/workload-types';
 
 export interface CrdControllerDeps {
   store: Store;
@@ -99,7 +100,7 @@ export function createCrdController(deps: CrdControllerDeps) {
   /** The status the CRD should have, or undefined when it has it already. */
   function nextStatus(cur: KubeObject, names: NamesVerdict): Record<string, unknown> | undefined {
     const status = cur.status ?? {};
-    const conditions: any[] = [...(status.conditions ?? [])];
+    const conditions: Condition[] = [...(status.conditions ?? [])];
     setCondition(conditions, 'NamesAccepted', names.accepted, names.reason, names.message);
     if (names.accepted) setCondition(conditions, 'Established', true, 'InitialNamesAccepted', 'the initial names have been accepted');
     else if (!conditions.some((c) => c.type === 'Established' && c.status === 'True'))
@@ -114,12 +115,12 @@ export function createCrdController(deps: CrdControllerDeps) {
     return deepEqual(next, status) ? undefined : next;
   }
 
-  function setCondition(conditions: any[], type: string, ok: boolean, reason: string, message: string): void {
+  function setCondition(conditions: Condition[], type: string, ok: boolean, reason: string, message: string): void {
     const status = ok ? 'True' : 'False';
     const i = conditions.findIndex((c) => c.type === type);
     const old = i >= 0 ? conditions[i] : undefined;
     const lastTransitionTime = old?.status === status ? old.lastTransitionTime : rfc3339(now());
-    const cond = { type, status, lastTransitionTime, reason, message };
+    const cond: Condition = { type, status, lastTransitionTime, reason, message };
     if (i >= 0) conditions[i] = cond;
     else conditions.push(cond);
   }
@@ -127,7 +128,7 @@ export function createCrdController(deps: CrdControllerDeps) {
   /** Deletes the CRD's objects; once none is left, drops the finalizer (the CRD then goes). */
   async function cleanUp(crd: KubeObject): Promise<boolean> {
     if (!(crd.metadata.finalizers ?? []).includes(CRD_CLEANUP_FINALIZER)) return true;
-    const versions = (crd.spec?.versions ?? []).map((v: any) => ({ ...v, served: true }));
+    const versions = (crd.spec?.versions ?? []).map((v: Record<string, unknown>) => ({ ...v, served: true }));
     const def = kindsFromCrd({ ...crd, spec: { ...crd.spec, versions } })[0];
     if (def) {
       const { items } = await resources.list(def, undefined);

@@ -7,6 +7,7 @@ import type { KubeObject } from '../../kinds/types';
 import type { LogOptions, NodeStreamsRegistry } from '../../client/node-streams';
 import { ApiError, errors } from '../status';
 import { boolParam } from '../request-options';
+import type { ContainerStatus } from '../../apimachinery/workload-types';
 
 /** Query parameters → LogOptions; 422 for values kube-apiserver's validation rejects. */
 export function parseLogOptions(name: string, q: URLSearchParams, now: Date): { container?: string; opts: LogOptions } {
@@ -57,7 +58,7 @@ export function parseLogOptions(name: string, q: URLSearchParams, now: Date): { 
   return { container: q.get('container') || undefined, opts };
 }
 
-const names = (list: any[] | undefined) => (list ?? []).map((c) => c.name as string);
+const names = (list: { name: string }[] | undefined) => (list ?? []).map((c) => c.name);
 
 /** The container to read, as kube-apiserver's LogLocation chooses it. */
 export function pickLogContainer(pod: KubeObject, container: string | undefined): string {
@@ -82,7 +83,7 @@ export function checkLogStatus(pod: KubeObject, container: string, previous: boo
   const podName = pod.metadata.name ?? '';
   const status = pod.status ?? {};
   const all = [...(status.containerStatuses ?? []), ...(status.initContainerStatuses ?? []), ...(status.ephemeralContainerStatuses ?? [])];
-  const cs = all.find((s: any) => s.name === container);
+  const cs = all.find((s: ContainerStatus) => s.name === container);
   const q = (s: string) => JSON.stringify(s);
   if (!cs) throw errors.badRequest(`container ${q(container)} in pod ${q(podName)} is not available`);
   const state = cs.state ?? {};

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return -- request bodies are untyped JSON until validated */
 // certificatesigningrequests/approval: approving or denying a CSR changes only its conditions
 // (kubectl certificate approve|deny reads the CSR and PUTs it here). The signed certificate
 // goes through /status, whose strategy keeps the approval conditions (kinds-certificates.ts).

@@ -5,7 +5,7 @@ import { errors } from '../status';
 import { readJson, readPatch } from '../request-decoding';
 import { isDryRun, wantsTable, includeObjectParam } from '../request-options';
 import { toTable } from '../table';
-import { selectorToString } from '../../apimachinery/selectors';
+import { selectorToString, type LabelSelector } from '../../apimachinery/selectors';
 import { mediaType } from '../body';
 import { APPLY_PATCH_TYPES, fieldManagerOf, handleApply } from '../apply-handler';
 
@@ -20,7 +20,7 @@ export const statusSubresource: SubresourceHandler = {
     if (method === 'PUT') {
       const fieldManager = fieldManagerOf(req, q, 'UpdateOptions');
       const body = await readJson(req);
-      const rv = body.metadata?.resourceVersion as string | undefined;
+      const rv = body.metadata?.resourceVersion;
       return { status: 200, body: await deps.resources.mutate(def, ns, name, () => body, { ...opts, fieldManager }, rv || undefined) };
     }
     if (method === 'PATCH') {
@@ -34,24 +34,27 @@ export const statusSubresource: SubresourceHandler = {
   },
 };
 
-function getPath(obj: any, path: string): any {
+type JsonObject = Record<string, unknown>;
+
+function getPath(obj: unknown, path: string): unknown {
   return path
     .replace(/^\./, '')
     .split('.')
-    .reduce((o, k) => (o == null ? undefined : o[k]), obj);
+    .reduce<unknown>((o, k) => (o == null ? undefined : (o as JsonObject)[k]), obj);
 }
 
-export function setPath(obj: any, path: string, value: unknown): void {
+export function setPath(obj: JsonObject, path: string, value: unknown): void {
   const keys = path.replace(/^\./, '').split('.');
   let cur = obj;
-  for (const k of keys.slice(0, -1)) cur = cur[k] ??= {};
+  for (const k of keys.slice(0, -1)) cur = (cur[k] ??= {}) as JsonObject;
   cur[keys[keys.length - 1]] = value;
 }
 
 /** ReplicationControllers select with a plain label map; the others with a LabelSelector. */
-function asLabelSelector(sel: any) {
-  if (!sel || sel.matchLabels || sel.matchExpressions) return sel;
-  return { matchLabels: sel };
+function asLabelSelector(sel: unknown): LabelSelector | null | undefined {
+  if (!sel || typeof sel !== 'object') return undefined;
+  const s = sel as LabelSelector;
+  return s.matchLabels || s.matchExpressions ? s : { matchLabels: sel as Record<string, string> };
 }
 
 /** Built-ins keep a LabelSelector object; custom resources keep the selector string itself. */
@@ -77,9 +80,9 @@ export function toScale(def: KindDef, obj: KubeObject) {
       resourceVersion: m.resourceVersion,
       creationTimestamp: m.creationTimestamp,
     },
-    spec: { replicas: getPath(obj, s.specReplicasPath) ?? 0 },
+    spec: { replicas: (getPath(obj, s.specReplicasPath) as number | undefined) ?? 0 },
     status: {
-      replicas: getPath(obj, s.statusReplicasPath) ?? 0,
+      replicas: (getPath(obj, s.statusReplicasPath) as number | undefined) ?? 0,
       selector: scaleSelector(def, obj),
     },
   };
@@ -89,7 +92,7 @@ export function toScale(def: KindDef, obj: KubeObject) {
 export const scaleSubresource: SubresourceHandler = {
   async serve({ deps, def, ns, name, req, q, method, request }) {
     if (method === 'GET') return { status: 200, body: toScale(def, await deps.resources.get(def, ns, name)) };
-    let scaleChange: (cur: any) => any;
+    let scaleChange: (cur: KubeObject) => KubeObject | undefined;
     if (method === 'PUT') {
       const body = await readJson(req);
       scaleChange = () => body;

@@ -9,6 +9,9 @@ import { isDryRun } from '../request-options';
 import { rfc3339 } from '../object-meta';
 import { labelSelectorFromObject } from '../../apimachinery/selectors';
 import { servePodLogs } from '../streaming/pod-logs';
+import type { Container } from '../../apimachinery/pod-types';
+import type { Condition } from '../../apimachinery/workload-types';
+import { isPlainObject } from '../../kinds/custom/structural-schema';
 
 const success = (code: number) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code });
 
@@ -75,8 +78,8 @@ export const podEphemeralContainers: SubresourceHandler = {
       name,
       (cur) => {
         const next = change(cur);
-        const was: any[] = cur.spec?.ephemeralContainers ?? [];
-        const now: any[] = next.spec?.ephemeralContainers ?? [];
+        const was: Container[] = cur.spec?.ephemeralContainers ?? [];
+        const now: Container[] = next.spec?.ephemeralContainers ?? [];
         // Ephemeral containers cannot be removed once added, as upstream enforces.
         if (was.some((w) => !now.some((n) => n.name === w.name))) {
           throw errors.invalid(def.kind, def.group, name, [
@@ -102,11 +105,12 @@ export async function bindPod(
   def: KindDef,
   ns: string | undefined,
   name: string,
-  body: any,
+  body: unknown,
   dryRun = false,
 ): Promise<void> {
-  const target = body?.target?.name;
-  if (!target)
+  const ref = isPlainObject(body) ? body.target : undefined;
+  const target = isPlainObject(ref) ? ref.name : undefined;
+  if (typeof target !== 'string' || !target)
     throw errors.invalid('Binding', '', name, [{ field: 'target.name', reason: 'FieldValueRequired', message: 'Required value' }]);
   await deps.resources.mutate(
     def,
@@ -116,7 +120,7 @@ export async function bindPod(
       if (pod.metadata.deletionTimestamp) throw errors.conflict('', 'pods', name, 'pod is being deleted, cannot be assigned to a host');
       if (pod.spec?.nodeName) throw errors.conflict('', 'pods', name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
       pod.spec.nodeName = target;
-      const conditions = (pod.status?.conditions ?? []).filter((c: any) => c.type !== 'PodScheduled');
+      const conditions = (pod.status?.conditions ?? []).filter((c: Condition) => c.type !== 'PodScheduled');
       conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(deps.now()) });
       pod.status = { ...(pod.status ?? {}), conditions };
       return pod;
@@ -131,7 +135,7 @@ export async function evictPod(
   def: KindDef,
   ns: string | undefined,
   name: string,
-  body: any,
+  body: unknown,
   q = new URLSearchParams(),
   request?: SubresourceCall['request'],
 ): Promise<void> {
@@ -146,5 +150,8 @@ export async function evictPod(
       }
     }
   }
-  await deps.resources.remove(def, ns, name, { ...parseDeleteOptions(body?.deleteOptions ?? {}, q), request });
+  await deps.resources.remove(def, ns, name, {
+    ...parseDeleteOptions((isPlainObject(body) ? body.deleteOptions : undefined) ?? {}, q),
+    request,
+  });
 }

@@ -2,7 +2,7 @@
 // (subresource-table.ts), and the create-only review kinds (SelfSubjectReview, TokenReview, the
 // authorization.k8s.io reviews).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KindDef, KubeObject } from '../../kinds/types';
+import type { KindDef } from '../../kinds/types';
 import type { HandlerDeps, Reply } from '../handler-deps';
 import { errors } from '../status';
 import { readJson } from '../request-decoding';
@@ -36,13 +36,13 @@ async function review(
 ): Promise<Reply> {
   const body = await readJson(req);
   if (def.group === 'authorization.k8s.io' && deps.reviews) {
-    const asked = body as KubeObject;
+    const asked = body;
     const errs = def.validate?.(asked) ?? [];
     if (errs.length) throw errors.invalid(def.kind, def.group, asked.metadata?.name ?? '', errs);
     const answer = await deps.reviews(def.kind, asked, user, ns);
     if (answer) return { status: 201, body: answer };
   }
-  if (def.kind === 'TokenReview' && deps.tokenReview) return { status: 201, body: await deps.tokenReview(body as Record<string, unknown>) };
+  if (def.kind === 'TokenReview' && deps.tokenReview) return { status: 201, body: await deps.tokenReview(body) };
   if (def.kind === 'SelfSubjectReview') {
     return {
       status: 201,

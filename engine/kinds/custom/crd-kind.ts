@@ -9,10 +9,9 @@ import { forbidden } from '../validation/field-errors';
 import { compileJsonPath } from './jsonpath';
 import { checkStructural } from './structural-check';
 import { compileSchemaRules } from './crd-rules';
-import type { CrdConversion } from './crd-kinds';
+import type { CrdConversion, CrdNames, CrdSpec, CrdVersion } from './crd-kinds';
+import type { Condition } from '../../apimachinery/workload-types';
 import type { StructuralSchema } from './structural-schema';
-
-type Obj = Record<string, any>;
 
 export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
 
@@ -50,8 +49,8 @@ function validateCrd(crd: KubeObject, old?: KubeObject): FieldError[] {
   // checking megabytes of schema again on each condition change is what upstream avoids too
   // (its status strategy validates only the status).
   if (old && crd.spec === old.spec) return [];
-  const spec: Obj = crd.spec ?? {};
-  const names: Obj = spec.names ?? {};
+  const spec: CrdSpec = crd.spec ?? {};
+  const names: CrdNames = spec.names ?? {};
   const errs: FieldError[] = [];
   const want = `${names.plural}.${spec.group}`;
   if (crd.metadata.name !== want) errs.push(invalid('metadata.name', crd.metadata.name ?? '', 'must be spec.names.plural+"."+spec.group'));
@@ -59,14 +58,14 @@ function validateCrd(crd: KubeObject, old?: KubeObject): FieldError[] {
   else if (!String(spec.group).includes('.')) errs.push(invalid('spec.group', spec.group, 'should be a domain with at least one dot'));
   if (!spec.scope) errs.push(required('spec.scope'));
   else errs.push(...oneOf('spec.scope', spec.scope, ['Cluster', 'Namespaced']));
-  for (const f of ['plural', 'singular']) {
+  for (const f of ['plural', 'singular'] as const) {
     if (!names[f]) errs.push(required(`spec.names.${f}`));
-    else for (const m of isDNS1035Label(names[f])) errs.push(invalid(`spec.names.${f}`, names[f], m));
+    else for (const m of isDNS1035Label(names[f] ?? '')) errs.push(invalid(`spec.names.${f}`, names[f], m));
   }
   if (!names.kind) errs.push(required('spec.names.kind'));
   if (!names.listKind) errs.push(required('spec.names.listKind'));
-  errs.push(...validateConversion((spec as { conversion?: CrdConversion }).conversion));
-  const versions: Obj[] = spec.versions ?? [];
+  errs.push(...validateConversion(spec.conversion));
+  const versions: CrdVersion[] = spec.versions ?? [];
   if (versions.filter((v) => v.storage).length !== 1) {
     const value = versions.length
       ? goRaw('[]apiextensions.CustomResourceDefinitionVersion{...}')
@@ -86,7 +85,7 @@ function validateCrd(crd: KubeObject, old?: KubeObject): FieldError[] {
       errs.push(...structural);
       if (!structural.length) errs.push(...compileSchemaRules(schema as StructuralSchema, schemaPath).errors);
     }
-    (v.additionalPrinterColumns ?? []).forEach((c: Obj, j: number) => {
+    (v.additionalPrinterColumns ?? []).forEach((c, j) => {
       const cp = index(child(p, 'additionalPrinterColumns'), j);
       if (!c.name) errs.push(required(child(cp, 'name')));
       if (!c.jsonPath) errs.push(required(child(cp, 'jsonPath')));
@@ -131,14 +130,14 @@ export const customResourceDefinitionKind = defineKind({
   // As upstream's strategy: status starts empty but for the stored version; the CRD controller
   // sets the conditions once the resources are served.
   prepareForCreate: (crd) => {
-    const storage = (crd.spec?.versions ?? []).find((v: Obj) => v.storage)?.name;
+    const storage = (crd.spec?.versions ?? []).find((v: CrdVersion) => v.storage)?.name;
     crd.status = { acceptedNames: { kind: '', plural: '' }, conditions: [], storedVersions: storage ? [storage] : [] };
   },
   // The first delete only marks the CRD: the controller deletes its objects, then the finalizer.
   prepareForDelete: (crd) => {
     const finalizers: string[] = crd.metadata.finalizers ?? [];
     if (!finalizers.includes(CRD_CLEANUP_FINALIZER)) crd.metadata.finalizers = [...finalizers, CRD_CLEANUP_FINALIZER];
-    const conditions = (crd.status?.conditions ?? []).filter((c: Obj) => c.type !== 'Terminating');
+    const conditions = (crd.status?.conditions ?? []).filter((c: Condition) => c.type !== 'Terminating');
     conditions.push({
       type: 'Terminating',
       status: 'True',

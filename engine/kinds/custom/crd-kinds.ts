@@ -5,12 +5,10 @@
 import type { KindDef, KubeObject, ScaleSubresource } from '../types';
 import { validateCustomObject } from './schema-validate';
 import { applyDefaults, unknownFieldPaths } from './schema-defaults';
-import { printerColumnsOf } from './printer-columns';
+import { printerColumnsOf, type CrdPrinterColumn } from './printer-columns';
 import type { StructuralSchema } from './structural-schema';
 import { compareVersions } from '../defs/registry';
 import { compileSchemaRules, validateSchemaRules } from './crd-rules';
-
-type Obj = Record<string, any>;
 
 /** spec.conversion of a CRD. */
 export interface CrdConversion {
@@ -21,29 +19,65 @@ export interface CrdConversion {
   };
 }
 
+export interface CrdNames {
+  kind?: string;
+  listKind?: string;
+  plural?: string;
+  singular?: string;
+  shortNames?: string[];
+  categories?: string[];
+}
+
+export interface CrdVersion {
+  name: string;
+  served?: boolean;
+  storage?: boolean;
+  deprecated?: boolean;
+  deprecationWarning?: string;
+  schema?: { openAPIV3Schema?: unknown };
+  subresources?: { status?: unknown; scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string } };
+  additionalPrinterColumns?: CrdPrinterColumn[];
+}
+
+/** A CustomResourceDefinition's spec: the fields read to serve and validate it. */
+export interface CrdSpec {
+  group?: string;
+  scope?: string;
+  names?: CrdNames;
+  versions?: CrdVersion[];
+  conversion?: CrdConversion;
+}
+
 /** The kinds a CRD serves (empty when it has no served version). */
 export function kindsFromCrd(crd: KubeObject): KindDef[] {
-  const spec: Obj = crd.spec ?? {};
-  const names: Obj = spec.names ?? {};
-  const group: string = spec.group;
-  const versions: Obj[] = spec.versions ?? [];
+  const spec: CrdSpec = crd.spec ?? {};
+  const names: CrdNames = spec.names ?? {};
+  const group = spec.group ?? '';
+  const versions = spec.versions ?? [];
   const storageVersion = versions.find((v) => v.storage)?.name;
   return versions.filter((v) => v.served).map((v) => versionKind(crd, spec, names, group, v, storageVersion));
 }
 
-function versionKind(crd: KubeObject, spec: Obj, names: Obj, group: string, v: Obj, storageVersion: string | undefined): KindDef {
-  const schema: StructuralSchema | undefined = v.schema?.openAPIV3Schema;
-  const scale: Obj | undefined = v.subresources?.scale;
+function versionKind(
+  crd: KubeObject,
+  spec: CrdSpec,
+  names: CrdNames,
+  group: string,
+  v: CrdVersion,
+  storageVersion: string | undefined,
+): KindDef {
+  const schema = v.schema?.openAPIV3Schema as StructuralSchema | undefined;
+  const scale = v.subresources?.scale;
   const storedApiVersion = `${group}/${storageVersion}`;
-  const conversion = (spec as { conversion?: CrdConversion }).conversion;
+  const conversion = spec.conversion;
   const webhook = conversion?.strategy === 'Webhook' ? (conversion.webhook ?? {}) : undefined;
   // Compiled once per kind; undefined when the schema has no x-kubernetes-validations.
   const rules = schema ? compileSchemaRules(schema, '').tree : undefined;
   return {
     group,
     version: v.name,
-    kind: names.kind,
-    plural: names.plural,
+    kind: names.kind ?? '',
+    plural: names.plural ?? '',
     singular: names.singular ?? String(names.kind).toLowerCase(),
     shortNames: names.shortNames ?? [],
     categories: names.categories ?? [],
@@ -80,16 +114,16 @@ function versionKind(crd: KubeObject, spec: Obj, names: Obj, group: string, v: O
 }
 
 /** Upstream's wording: "<group>/<version> <Kind> is deprecated; use <group>/<newest served> <Kind>". */
-function defaultDeprecationWarning(spec: Obj, version: string): string {
-  const msg = `${spec.group}/${version} ${spec.names.kind} is deprecated`;
-  const better = (spec.versions as Obj[])
+function defaultDeprecationWarning(spec: CrdSpec, version: string): string {
+  const msg = `${spec.group}/${version} ${spec.names?.kind} is deprecated`;
+  const better = (spec.versions ?? [])
     .filter((v) => v.served && !v.deprecated && compareVersions(v.name, version) < 0)
-    .map((v) => v.name as string)
+    .map((v) => v.name)
     .sort(compareVersions);
-  return better.length ? `${msg}; use ${spec.group}/${better[0]} ${spec.names.kind}` : msg;
+  return better.length ? `${msg}; use ${spec.group}/${better[0]} ${spec.names?.kind}` : msg;
 }
 
-function scaleOf(scale: Obj): ScaleSubresource {
+function scaleOf(scale: NonNullable<NonNullable<CrdVersion['subresources']>['scale']>): ScaleSubresource {
   return {
     specReplicasPath: scale.specReplicasPath,
     statusReplicasPath: scale.statusReplicasPath,

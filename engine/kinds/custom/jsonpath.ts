@@ -93,7 +93,7 @@ function evaluate(steps: Step[], input: unknown[]): unknown[] {
     for (const v of cur) {
       if (v === null || v === undefined) continue;
       if (s.t === 'field') {
-        if (typeof v === 'object' && !Array.isArray(v) && s.name in (v as object)) next.push((v as any)[s.name]);
+        if (typeof v === 'object' && !Array.isArray(v) && s.name in v) next.push((v as Record<string, unknown>)[s.name]);
       } else if (s.t === 'index') {
         if (Array.isArray(v)) {
           const i = s.i < 0 ? v.length + s.i : s.i;
@@ -112,12 +112,15 @@ function evaluate(steps: Step[], input: unknown[]): unknown[] {
   return cur;
 }
 
+type Scalar = string | number | boolean;
+
 function matches(f: Extract<Step, { t: 'filter' }>, item: unknown): boolean {
   const found = evaluate(f.path, [item]);
   if (!f.op) return found.length > 0;
   if (!found.length) return false;
-  const a = found[0] as any;
-  const b = f.value as any;
+  // Compared as JavaScript compares them: filters in kubectl's templates compare scalars.
+  const a = found[0] as Scalar;
+  const b = f.value as Scalar;
   switch (f.op) {
     case '==':
       return a === b;

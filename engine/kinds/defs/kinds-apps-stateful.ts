@@ -3,11 +3,23 @@ import type { FieldError } from '../types';
 import { REPLICAS_SCALE, defineKind } from './define-kind';
 import { ageColumn, column, formatLabels, formatSelector, nameColumn, templateColumns } from '../printing';
 import { defaultPodTemplate } from '../pod-defaults';
-import { defaultClaim, validateClaim } from './kinds-core-storage';
+import { defaultClaim, validateClaim, type ClaimLike } from './kinds-core-storage';
+import type { LabelSelector } from '../../apimachinery/selectors';
+import type { PodTemplateSpec } from '../../apimachinery/pod-types';
 import { deepEqual, forbidden, index, nonNegative, oneOf } from '../validation/validation';
 import { validateReplicas, validateSelectorAndTemplate, validateSelectorImmutable } from '../validation/workload-validation';
 
-type Obj = Record<string, any>;
+/** The StatefulSet spec fields validation reads; the rest is compared as a whole. */
+interface StatefulSetSpec {
+  replicas?: number;
+  selector?: LabelSelector | null;
+  template?: PodTemplateSpec;
+  podManagementPolicy?: string;
+  updateStrategy?: { type?: string; rollingUpdate?: { partition?: number } };
+  minReadySeconds?: number;
+  volumeClaimTemplates?: ClaimLike[];
+  [field: string]: unknown;
+}
 
 const STS_MUTABLE = [
   'replicas',
@@ -22,11 +34,11 @@ const STS_FORBIDDEN =
   "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', " +
   "'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden";
 
-function withoutMutable(spec: Obj | undefined): Obj {
-  const copy: Obj = { ...(spec ?? {}) };
+function withoutMutable(spec: StatefulSetSpec | undefined): StatefulSetSpec {
+  const copy: StatefulSetSpec = { ...(spec ?? {}) };
   for (const f of STS_MUTABLE) delete copy[f];
   // Claim templates are compared without the status the server defaults into them.
-  copy.volumeClaimTemplates = (copy.volumeClaimTemplates ?? []).map((t: Obj) => ({ ...t, status: undefined }));
+  copy.volumeClaimTemplates = (copy.volumeClaimTemplates ?? []).map((t) => ({ ...t, status: undefined }));
   return copy;
 }
 
@@ -60,7 +72,7 @@ export const statefulSetKind = defineKind({
     spec.persistentVolumeClaimRetentionPolicy ??= {};
     spec.persistentVolumeClaimRetentionPolicy.whenDeleted ??= 'Retain';
     spec.persistentVolumeClaimRetentionPolicy.whenScaled ??= 'Retain';
-    for (const t of spec.volumeClaimTemplates ?? []) {
+    for (const t of (spec.volumeClaimTemplates ?? []) as ClaimLike[]) {
       t.apiVersion ??= 'v1';
       t.kind ??= 'PersistentVolumeClaim';
       defaultClaim(t);
@@ -71,7 +83,7 @@ export const statefulSetKind = defineKind({
     sts.status = { replicas: 0, availableReplicas: 0 };
   },
   validate: (sts, old) => {
-    const spec: Obj = sts.spec ?? {};
+    const spec: StatefulSetSpec = sts.spec ?? {};
     const errs: FieldError[] = [
       ...validateReplicas(spec),
       ...validateSelectorAndTemplate(spec, {
@@ -84,7 +96,7 @@ export const statefulSetKind = defineKind({
       ...nonNegative('spec.updateStrategy.rollingUpdate.partition', spec.updateStrategy?.rollingUpdate?.partition),
       ...nonNegative('spec.minReadySeconds', spec.minReadySeconds),
     ];
-    (spec.volumeClaimTemplates ?? []).forEach((t: Obj, i: number) => {
+    (spec.volumeClaimTemplates ?? []).forEach((t, i) => {
       errs.push(...validateClaim(t, `${index('spec.volumeClaimTemplates', i)}.spec`));
     });
     if (old && !deepEqual(withoutMutable(spec), withoutMutable(old.spec))) errs.push(forbidden('spec', STS_FORBIDDEN));
@@ -113,7 +125,7 @@ export const daemonSetKind = defineKind({
     ageColumn(),
     ...templateColumns(
       (o) => o.spec?.template?.spec?.containers,
-      (o) => formatSelector(o.spec?.selector),
+      (o) => formatSelector(o.spec?.selector as LabelSelector | undefined),
     ),
   ],
   defaults: (ds) => {

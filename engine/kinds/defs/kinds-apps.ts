@@ -3,32 +3,33 @@ import type { FieldError, KubeObject } from '../types';
 import { REPLICAS_SCALE, defineKind } from './define-kind';
 import { ageColumn, column, formatSelector, nameColumn, selectorString, templateColumns } from '../printing';
 import { defaultPodTemplate } from '../pod-defaults';
-import { forbidden, invalid, nonNegative, oneOf } from '../validation/validation';
+import { forbidden, invalid, nonNegative, oneOf, validateIntOrPercent } from '../validation/validation';
 import { validateReplicas, validateSelectorAndTemplate, validateSelectorImmutable } from '../validation/workload-validation';
+import type { LabelSelector } from '../../apimachinery/selectors';
+import type { PodTemplateSpec } from '../../apimachinery/pod-types';
 
-type Obj = Record<string, any>;
+interface DeploymentStrategy {
+  type?: string;
+  rollingUpdate?: { maxUnavailable?: number | string; maxSurge?: number | string };
+}
+
+/** The Deployment spec fields validation reads. */
+interface DeploymentSpec {
+  replicas?: number;
+  selector?: LabelSelector | null;
+  template?: PodTemplateSpec;
+  strategy?: DeploymentStrategy;
+  minReadySeconds?: number;
+  revisionHistoryLimit?: number;
+  progressDeadlineSeconds?: number;
+}
 
 const replicatedTemplate = (kind: string) => ({ restartPolicies: ['Always'], noActiveDeadlineFor: kind, emptySelectorNoun: 'deployment' });
 
 /** An int-or-percent field of a rolling update: non-negative, percentages at most 100%. */
-function validateIntOrPercent(value: unknown, path: string): FieldError[] {
-  if (value === undefined) return [];
-  if (typeof value === 'number') return nonNegative(path, value);
-  const m = /^([0-9]+)%$/.exec(String(value));
-  if (!m)
-    return [
-      invalid(
-        path,
-        String(value),
-        "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
-      ),
-    ];
-  return Number(m[1]) > 100 ? [invalid(path, String(value), 'must not be greater than 100%')] : [];
-}
-
 const isZero = (v: unknown) => v === 0 || v === '0%' || v === undefined;
 
-function validateDeploymentStrategy(strategy: Obj | undefined): FieldError[] {
+function validateDeploymentStrategy(strategy: DeploymentStrategy | undefined): FieldError[] {
   if (!strategy) return [];
   const errs = oneOf('spec.strategy.type', strategy.type, ['Recreate', 'RollingUpdate']);
   const ru = strategy.rollingUpdate;
@@ -72,7 +73,7 @@ export const deploymentKind = defineKind({
     ageColumn(),
     ...templateColumns(
       (o) => o.spec?.template?.spec?.containers,
-      (o) => selectorString(o.spec?.selector),
+      (o) => selectorString(o.spec?.selector as LabelSelector | undefined),
     ),
   ],
   defaults: (d) => {
@@ -93,7 +94,7 @@ export const deploymentKind = defineKind({
     d.status = {};
   },
   validate: (d, old) => {
-    const spec: Obj = d.spec ?? {};
+    const spec: DeploymentSpec = d.spec ?? {};
     const errs = [
       ...validateReplicas(spec),
       ...validateSelectorAndTemplate(spec, replicatedTemplate('ReplicaSet')),
@@ -127,7 +128,7 @@ export const replicaSetKind = defineKind({
     ageColumn(),
     ...templateColumns(
       (o) => o.spec?.template?.spec?.containers,
-      (o) => formatSelector(o.spec?.selector),
+      (o) => formatSelector(o.spec?.selector as LabelSelector | undefined),
     ),
   ],
   fieldSelectors: { 'status.replicas': (o) => String(o.status?.replicas ?? 0) },

@@ -4,11 +4,17 @@ import type { FieldError, KubeObject } from '../types';
 import { defineKind } from './define-kind';
 import { ageColumn, column, nameColumn } from '../printing';
 import { child, invalid, oneOf, required } from '../validation/validation';
+import type { MetricSpec, MetricStatus, MetricTarget, MetricValueStatus, ResourceMetricSource } from '../../apimachinery/autoscaling-types';
 
-type Obj = Record<string, any>;
+/** One direction of an HPA's spec.behavior. */
+interface ScalingRules {
+  stabilizationWindowSeconds?: number;
+  selectPolicy?: string;
+  policies?: { type: string; value: number; periodSeconds: number }[];
+}
 
 /** v2 metrics of an HPA in either shape (v1 only knows a CPU utilization target). */
-function metricsOf(hpa: KubeObject): { specs: Obj[]; statuses: Obj[] } {
+function metricsOf(hpa: KubeObject): { specs: MetricSpec[]; statuses: (MetricStatus | undefined)[] } {
   if (hpa.spec?.metrics || hpa.status?.currentMetrics)
     return { specs: hpa.spec?.metrics ?? [], statuses: hpa.status?.currentMetrics ?? [] };
   const target = hpa.spec?.targetCPUUtilizationPercentage;
@@ -20,12 +26,12 @@ function metricsOf(hpa: KubeObject): { specs: Obj[]; statuses: Obj[] } {
   };
 }
 
-function valueTarget(target: Obj, current: Obj | undefined, label = ''): string {
+function valueTarget(target: MetricTarget, current: MetricValueStatus | undefined, label = ''): string {
   if (target?.averageValue !== undefined) return `${label}${current?.averageValue ?? '<unknown>'}/${target.averageValue} (avg)`;
   return `${label}${current?.value ?? '<unknown>'}/${target?.value}`;
 }
 
-function resourceTarget(src: Obj, cur: Obj | undefined): string {
+function resourceTarget(src: Partial<ResourceMetricSource>, cur: { current?: MetricValueStatus } | undefined): string {
   if (src.target?.averageValue !== undefined) return `${src.name}: ${cur?.current?.averageValue ?? '<unknown>'}/${src.target.averageValue}`;
   const current = cur?.current?.averageUtilization !== undefined ? `${cur.current.averageUtilization}%` : '<unknown>';
   const target = src.target?.averageUtilization !== undefined ? `${src.target.averageUtilization}%` : '<auto>';
@@ -76,21 +82,29 @@ const columns = () => [
   ageColumn(),
 ];
 
-function validateCommon(spec: Obj): FieldError[] {
+/** The spec fields both API versions share. */
+interface HpaSpecCommon {
+  scaleTargetRef?: { kind?: string; name?: string };
+  minReplicas?: number;
+  maxReplicas?: number;
+}
+
+function validateCommon(spec: HpaSpecCommon): FieldError[] {
   const errs: FieldError[] = [];
   if (!spec.scaleTargetRef?.kind) errs.push(required('spec.scaleTargetRef.kind'));
   if (!spec.scaleTargetRef?.name) errs.push(required('spec.scaleTargetRef.name'));
   if (spec.minReplicas !== undefined && spec.minReplicas < 1)
     errs.push(invalid('spec.minReplicas', spec.minReplicas, 'must be greater than or equal to 1'));
-  if (!(spec.maxReplicas >= 1)) errs.push(invalid('spec.maxReplicas', spec.maxReplicas ?? 0, 'must be greater than 0'));
-  else if (spec.minReplicas !== undefined && spec.maxReplicas < spec.minReplicas) {
+  const max = spec.maxReplicas ?? 0;
+  if (!(max >= 1)) errs.push(invalid('spec.maxReplicas', spec.maxReplicas ?? 0, 'must be greater than 0'));
+  else if (spec.minReplicas !== undefined && max < spec.minReplicas) {
     errs.push(invalid('spec.maxReplicas', spec.maxReplicas, 'must be greater than or equal to `minReplicas`'));
   }
   return errs;
 }
 
-function defaultRules(rules: Obj | undefined, up: boolean): Obj {
-  const r: Obj = { ...(rules ?? {}) };
+function defaultRules(rules: ScalingRules | undefined, up: boolean): ScalingRules {
+  const r: ScalingRules = { ...(rules ?? {}) };
   r.stabilizationWindowSeconds ??= up ? 0 : 300;
   r.selectPolicy ??= 'Max';
   r.policies ??= up
@@ -128,9 +142,9 @@ export const hpaV2Kind = defineKind({
     hpa.status = { currentMetrics: null, desiredReplicas: 0 };
   },
   validate: (hpa) => {
-    const spec: Obj = hpa.spec ?? {};
+    const spec: HpaSpecCommon & { metrics?: Partial<MetricSpec>[] } = hpa.spec ?? {};
     const errs = validateCommon(spec);
-    (spec.metrics ?? []).forEach((m: Obj, i: number) => {
+    (spec.metrics ?? []).forEach((m, i) => {
       errs.push(
         ...oneOf(child(`spec.metrics[${i}]`, 'type'), m.type ?? '', ['ContainerResource', 'External', 'Object', 'Pods', 'Resource']),
       );
@@ -162,7 +176,7 @@ export const hpaV1Kind = defineKind({
     hpa.status = { currentReplicas: 0, desiredReplicas: 0 };
   },
   validate: (hpa) => {
-    const spec: Obj = hpa.spec ?? {};
+    const spec: HpaSpecCommon & { targetCPUUtilizationPercentage?: number } = hpa.spec ?? {};
     const errs = validateCommon(spec);
     const t = spec.targetCPUUtilizationPercentage;
     if (t !== undefined && t < 1) errs.push(invalid('spec.targetCPUUtilizationPercentage', t, 'must be greater than or equal to 1'));
@@ -188,14 +202,14 @@ export function hpaV1ToV2(v1: KubeObject): KubeObject {
 /** Converts a v2 HPA to autoscaling/v1: only the CPU utilization target survives. */
 export function hpaV2ToV1(v2: KubeObject): KubeObject {
   const { metrics, behavior, ...spec } = v2.spec ?? {};
-  const cpu = (metrics ?? []).find(
-    (m: Obj) => m.type === 'Resource' && m.resource?.name === 'cpu' && m.resource?.target?.type === 'Utilization',
-  );
+  const list: MetricSpec[] = metrics ?? [];
+  const cpu = list.find((m) => m.type === 'Resource' && m.resource?.name === 'cpu' && m.resource?.target?.type === 'Utilization');
   const out: KubeObject = { ...v2, apiVersion: 'autoscaling/v1', spec: { ...spec } };
-  if (cpu) out.spec.targetCPUUtilizationPercentage = cpu.resource.target.averageUtilization;
+  if (cpu) out.spec.targetCPUUtilizationPercentage = cpu.resource?.target?.averageUtilization;
   if (v2.status) {
     const { currentMetrics, conditions, ...status } = v2.status;
-    const cur = (currentMetrics ?? []).find((m: Obj) => m.type === 'Resource' && m.resource?.name === 'cpu');
+    const statuses: MetricStatus[] = currentMetrics ?? [];
+    const cur = statuses.find((m) => m.type === 'Resource' && m.resource?.name === 'cpu');
     out.status = { currentReplicas: 0, desiredReplicas: 0, ...status };
     if (cur?.resource?.current?.averageUtilization !== undefined)
       out.status.currentCPUUtilizationPercentage = cur.resource.current.averageUtilization;

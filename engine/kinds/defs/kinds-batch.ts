@@ -20,13 +20,40 @@ import {
 } from '../validation/validation';
 import { goLabelSelector, goRaw, goStringMap } from '../go-format';
 import { cronScheduleError } from '../cron-schedule';
+import type { Condition } from '../../apimachinery/workload-types';
+import type { LabelSelector } from '../../apimachinery/selectors';
+import type { PodTemplateSpec } from '../../apimachinery/pod-types';
 
-type Obj = Record<string, any>;
+/** The Job spec fields defaulting and validation read. */
+interface JobSpec {
+  parallelism?: number;
+  completions?: number;
+  backoffLimit?: number;
+  backoffLimitPerIndex?: number;
+  ttlSecondsAfterFinished?: number;
+  activeDeadlineSeconds?: number;
+  completionMode?: string;
+  suspend?: boolean;
+  manualSelector?: boolean;
+  podReplacementPolicy?: string;
+  podFailurePolicy?: { rules?: { onPodConditions?: { status?: string }[] }[] };
+  selector?: LabelSelector | null;
+  template?: PodTemplateSpec;
+}
+
+interface CronJobSpec {
+  schedule?: string;
+  concurrencyPolicy?: string;
+  startingDeadlineSeconds?: number;
+  successfulJobsHistoryLimit?: number;
+  failedJobsHistoryLimit?: number;
+  jobTemplate?: { spec?: { template?: PodTemplateSpec } };
+}
 const UID_LABEL = 'batch.kubernetes.io/controller-uid';
 const JOB_RESTART = { restartPolicies: ['OnFailure', 'Never'] };
 
 function jobCondition(job: KubeObject, type: string): boolean {
-  return (job.status?.conditions ?? []).some((c: any) => c.type === type && c.status === 'True');
+  return (job.status?.conditions ?? []).some((c: Condition) => c.type === type && c.status === 'True');
 }
 
 export function jobStatus(job: KubeObject): string {
@@ -53,7 +80,7 @@ function jobDuration(job: KubeObject, now: number): string {
 }
 
 /** Job defaults (SetDefaults_Job) for a JobSpec; shared with CronJob's jobTemplate only for the pod template. */
-function defaultJobSpec(spec: Obj): void {
+function defaultJobSpec(spec: JobSpec): void {
   if (spec.completions === undefined && spec.parallelism === undefined) spec.completions = 1;
   spec.parallelism ??= 1;
   spec.backoffLimit ??= spec.backoffLimitPerIndex !== undefined ? 2147483647 : 6;
@@ -82,9 +109,9 @@ function generateSelector(job: KubeObject): void {
 }
 
 function validateJobSpec(job: KubeObject, old?: KubeObject): FieldError[] {
-  const spec: Obj = job.spec ?? {};
+  const spec: JobSpec = job.spec ?? {};
   const errs: FieldError[] = [];
-  for (const f of ['parallelism', 'completions', 'backoffLimit', 'ttlSecondsAfterFinished'])
+  for (const f of ['parallelism', 'completions', 'backoffLimit', 'ttlSecondsAfterFinished'] as const)
     errs.push(...nonNegative(`spec.${f}`, spec[f]));
   if (spec.activeDeadlineSeconds !== undefined && spec.activeDeadlineSeconds <= 0) {
     errs.push(invalid('spec.activeDeadlineSeconds', spec.activeDeadlineSeconds, 'must be greater than or equal to 1'));
@@ -109,7 +136,7 @@ function validateJobSpec(job: KubeObject, old?: KubeObject): FieldError[] {
   }
   errs.push(...validatePodTemplate(spec.template, 'spec.template', JOB_RESTART));
   if (old) {
-    const prev: Obj = old.spec ?? {};
+    const prev: JobSpec = old.spec ?? {};
     if (!deepEqual(sel ?? null, prev.selector ?? null)) errs.push(invalid('spec.selector', goRaw(goLabelSelector(sel)), FIELD_IMMUTABLE));
     // A suspended job that never started may still be adjusted before it runs.
     if (!(prev.suspend === true && !old.status?.startTime) && !deepEqual(spec.template, prev.template)) {
@@ -191,7 +218,7 @@ export const cronJobKind = defineKind({
     cj.status = {};
   },
   validate: (cj) => {
-    const spec: Obj = cj.spec ?? {};
+    const spec: CronJobSpec = cj.spec ?? {};
     const errs: FieldError[] = [];
     // Job names get an 11-character suffix, so CronJob names stay within 52 characters.
     const name = cj.metadata.name ?? '';
@@ -204,7 +231,7 @@ export const cronJobKind = defineKind({
       if (bad) errs.push(invalid('spec.schedule', spec.schedule, bad));
     }
     errs.push(...oneOf('spec.concurrencyPolicy', spec.concurrencyPolicy, ['Allow', 'Forbid', 'Replace']));
-    for (const f of ['startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit'])
+    for (const f of ['startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const)
       errs.push(...nonNegative(`spec.${f}`, spec[f]));
     if (!spec.jobTemplate) errs.push(required('spec.jobTemplate'));
     else errs.push(...validatePodTemplate(spec.jobTemplate.spec?.template, 'spec.jobTemplate.spec.template', JOB_RESTART));

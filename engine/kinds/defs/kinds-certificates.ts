@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return -- stored objects' spec/status are untyped JSON (validation reads them before their types are known) */
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return -- stored objects' spec/status are untyped JSON (validation reads them before their types are known) */
 // certificates.k8s.io/v1 CertificateSigningRequest: a client asks the cluster CA for a
 // certificate (a joining node's kubelet client cert). Who asked is filled in by the API server
 // (spec.username/uid/groups, admission/csr-requester.ts), approval goes through the /approval
@@ -9,6 +9,7 @@ import { ageColumn, column, nameColumn } from '../printing';
 import { forbidden, invalid, notSupported, required } from '../validation/field-errors';
 import { deepEqual, isQualifiedName } from '../validation/validation';
 import { humanDuration } from '../human-duration';
+import type { Condition } from '../../apimachinery/workload-types';
 
 export const KUBELET_CLIENT_SIGNER = 'kubernetes.io/kube-apiserver-client-kubelet';
 export const KUBE_APISERVER_CLIENT_SIGNER = 'kubernetes.io/kube-apiserver-client';
@@ -49,13 +50,14 @@ export function csrRequestPem(csr: KubeObject): string | undefined {
 }
 
 /** The condition of this type with status True, if any. */
-export function csrCondition(csr: KubeObject, type: string): Record<string, any> | undefined {
-  const list = (csr.status?.conditions ?? []) as Record<string, any>[];
+export function csrCondition(csr: KubeObject, type: string): Condition | undefined {
+  const list: Condition[] = csr.status?.conditions ?? [];
   return list.find((c) => c.type === type && c.status === 'True');
 }
 
 function conditionCell(csr: KubeObject): string {
-  const list = ((csr.status?.conditions ?? []) as Record<string, any>[]).filter((c) => c.status === 'True').map((c) => c.type as string);
+  const conditions: Condition[] = csr.status?.conditions ?? [];
+  const list = conditions.filter((c) => c.status === 'True').map((c) => c.type);
   if (csr.status?.certificate) list.push('Issued');
   return list.length ? list.join(',') : 'Pending';
 }
@@ -76,7 +78,7 @@ function validateCsr(csr: KubeObject, old?: KubeObject): FieldError[] {
     spec.usages.forEach((u: unknown, i: number) => USAGES.includes(u as string) || errs.push(notSupported(`spec.usages[${i}]`, u, USAGES)));
   if (spec.expirationSeconds !== undefined && !(Number.isInteger(spec.expirationSeconds) && spec.expirationSeconds >= 600))
     errs.push(invalid('spec.expirationSeconds', spec.expirationSeconds, 'may not specify a duration less than 600 seconds (10 minutes)'));
-  const conds = (csr.status?.conditions ?? []) as Record<string, any>[];
+  const conds: Condition[] = csr.status?.conditions ?? [];
   conds.forEach((c, i) => {
     if (!c.type) errs.push(required(`status.conditions[${i}].type`));
     if (c.status !== undefined && !['True', 'False', 'Unknown'].includes(c.status))
@@ -124,8 +126,8 @@ export const certificateSigningRequestKind = defineKind({
   validate: validateCsr,
   prepareForStatusUpdate: (csr, old) => {
     // Approval is /approval's: a status write keeps the old Approved and Denied conditions.
-    const keep = ((old.status?.conditions ?? []) as Record<string, any>[]).filter((c) => c.type === 'Approved' || c.type === 'Denied');
-    const rest = ((csr.status?.conditions ?? []) as Record<string, any>[]).filter((c) => c.type !== 'Approved' && c.type !== 'Denied');
+    const keep = ((old.status?.conditions ?? []) as Condition[]).filter((c) => c.type === 'Approved' || c.type === 'Denied');
+    const rest = ((csr.status?.conditions ?? []) as Condition[]).filter((c) => c.type !== 'Approved' && c.type !== 'Denied');
     csr.status = { ...(csr.status ?? {}), conditions: [...keep, ...rest] };
     if (!csr.status.conditions.length) delete csr.status.conditions;
   },

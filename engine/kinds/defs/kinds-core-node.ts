@@ -4,11 +4,12 @@ import type { FieldError, KubeObject } from '../types';
 import { defineKind } from './define-kind';
 import { ageColumn, column, nameColumn } from '../printing';
 import { invalid, isQualifiedName, index, child, oneOf, required } from '../validation/validation';
+import type { Condition } from '../../apimachinery/workload-types';
 
 const ROLE_PREFIX = 'node-role.kubernetes.io/';
 
 export function nodeStatus(node: KubeObject): string {
-  const ready = (node.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
+  const ready = (node.status?.conditions ?? []).find((c: Condition) => c.type === 'Ready');
   const parts = [ready ? (ready.status === 'True' ? 'Ready' : 'NotReady') : 'Unknown'];
   if (node.spec?.unschedulable) parts.push('SchedulingDisabled');
   return parts.join(',');
@@ -24,7 +25,7 @@ export function nodeRoles(node: KubeObject): string {
 }
 
 function address(node: KubeObject, type: string): string {
-  return (node.status?.addresses ?? []).find((a: any) => a.type === type)?.address ?? '<none>';
+  return (node.status?.addresses ?? []).find((a: { type: string; address: string }) => a.type === type)?.address ?? '<none>';
 }
 
 const info = (node: KubeObject, field: string) => node.status?.nodeInfo?.[field] || '<unknown>';

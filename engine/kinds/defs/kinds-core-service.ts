@@ -20,7 +20,26 @@ import {
 import { goStringSlice, goRaw } from '../go-format';
 import { PORT_PROTOCOLS } from '../validation/container-validation';
 
-type Obj = Record<string, any>;
+interface ServicePort {
+  name?: string;
+  port: number;
+  protocol?: string;
+  targetPort?: number | string;
+  nodePort?: number;
+}
+
+/** The Service spec fields validation reads. */
+interface ServiceSpec {
+  type?: string;
+  sessionAffinity?: string;
+  externalName?: string;
+  clusterIP?: string;
+  clusterIPs?: string[];
+  ports?: ServicePort[];
+  selector?: Record<string, string>;
+  internalTrafficPolicy?: string;
+  externalTrafficPolicy?: string;
+}
 const SERVICE_TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
 const LB_WIDTH = 16;
 
@@ -55,9 +74,9 @@ export function serviceExternalIP(svc: KubeObject, wide = true): string {
 }
 
 export function servicePorts(svc: KubeObject): string {
-  const ports: Obj[] = svc.spec?.ports ?? [];
+  const ports: ServicePort[] = svc.spec?.ports ?? [];
   if (ports.length === 0) return '<none>';
-  return ports.map((p) => (p.nodePort > 0 ? `${p.port}:${p.nodePort}/${p.protocol}` : `${p.port}/${p.protocol}`)).join(',');
+  return ports.map((p) => ((p.nodePort ?? 0) > 0 ? `${p.port}:${p.nodePort}/${p.protocol}` : `${p.port}/${p.protocol}`)).join(',');
 }
 
 function defaults(svc: KubeObject): void {
@@ -83,8 +102,8 @@ function defaults(svc: KubeObject): void {
   spec.ipFamilies ??= ['IPv4'];
 }
 
-function validatePorts(spec: Obj, errs: FieldError[]): void {
-  const ports: Obj[] = spec.ports ?? [];
+function validatePorts(spec: ServiceSpec, errs: FieldError[]): void {
+  const ports = spec.ports ?? [];
   const headless = spec.clusterIP === 'None';
   if (ports.length === 0 && !headless && spec.type !== 'ExternalName') errs.push(required('spec.ports'));
   const names = new Set<string>();
@@ -123,7 +142,7 @@ function validatePorts(spec: Obj, errs: FieldError[]): void {
 }
 
 function validate(svc: KubeObject, old?: KubeObject): FieldError[] {
-  const spec: Obj = svc.spec ?? {};
+  const spec: ServiceSpec = svc.spec ?? {};
   const errs: FieldError[] = [];
   if (!spec.type) errs.push(required('spec.type'));
   else errs.push(...oneOf('spec.type', spec.type, SERVICE_TYPES));
@@ -159,7 +178,7 @@ function prepareForUpdate(svc: KubeObject, old: KubeObject): void {
   if (nodePorts) {
     for (const p of spec.ports ?? []) {
       if (p.nodePort) continue;
-      const match = (prev.ports ?? []).find((q: Obj) => q.port === p.port && q.protocol === p.protocol && q.nodePort);
+      const match = (prev.ports ?? []).find((q: ServicePort) => q.port === p.port && q.protocol === p.protocol && q.nodePort);
       if (match) p.nodePort = match.nodePort;
     }
     if (!spec.healthCheckNodePort && prev.healthCheckNodePort && spec.externalTrafficPolicy === 'Local') {

@@ -6,8 +6,35 @@ import { defineKind } from './define-kind';
 import { accessModes, ageColumn, column, nameColumn } from '../printing';
 import { child, deepEqual, forbidden, invalid, notSupported, required, validateQuantity } from '../validation/validation';
 import { parseQuantity } from '../../apimachinery/quantity';
+import type { QuantityValue } from '../../apimachinery/pod-types';
+import type { ObjectMeta } from '../../apimachinery/object-types';
 
-type Obj = Record<string, any>;
+/** The PersistentVolume spec fields validation reads; the volume sources pass through. */
+interface VolumeSpec {
+  accessModes?: string[];
+  capacity?: { storage?: QuantityValue };
+  persistentVolumeReclaimPolicy?: string;
+  [field: string]: unknown;
+}
+
+/** The PersistentVolumeClaim spec fields defaulting and validation read. */
+interface ClaimSpec {
+  accessModes?: string[];
+  resources?: { requests?: { storage?: QuantityValue } };
+  volumeMode?: string;
+  volumeName?: string;
+  volumeAttributesClassName?: string;
+  [field: string]: unknown;
+}
+
+/** A claim or a StatefulSet's claim template. */
+export interface ClaimLike {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+  spec?: ClaimSpec;
+  status?: { phase?: string };
+}
 const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
 
 function storageClassOf(o: KubeObject): string {
@@ -66,12 +93,12 @@ export const persistentVolumeKind = defineKind({
     pv.status = { phase: 'Pending' };
   },
   validate: (pv) => {
-    const spec: Obj = pv.spec ?? {};
+    const spec: VolumeSpec = pv.spec ?? {};
     const errs = validateAccessModes(spec.accessModes, 'spec.accessModes');
     if (!spec.capacity?.storage) errs.push(required('spec.capacity'));
     else errs.push(...validateQuantity('spec.capacity[storage]', spec.capacity.storage));
     errs.push(
-      ...(['Retain', 'Delete', 'Recycle'].includes(spec.persistentVolumeReclaimPolicy)
+      ...(['Retain', 'Delete', 'Recycle'].includes(spec.persistentVolumeReclaimPolicy ?? '')
         ? []
         : [notSupported('spec.persistentVolumeReclaimPolicy', spec.persistentVolumeReclaimPolicy, ['Delete', 'Recycle', 'Retain'])]),
     );
@@ -129,14 +156,14 @@ export const persistentVolumeClaimKind = defineKind({
 });
 
 /** PVC defaults; also used for StatefulSet volumeClaimTemplates. */
-export function defaultClaim(pvc: Obj): void {
+export function defaultClaim(pvc: ClaimLike): void {
   (pvc.spec ??= {}).volumeMode ??= 'Filesystem';
   pvc.status ??= {};
   pvc.status.phase ??= 'Pending';
 }
 
-export function validateClaim(pvc: Obj, path: string, old?: Obj): FieldError[] {
-  const spec: Obj = pvc.spec ?? {};
+export function validateClaim(pvc: ClaimLike, path: string, old?: ClaimLike): FieldError[] {
+  const spec: ClaimSpec = pvc.spec ?? {};
   const errs = validateAccessModes(spec.accessModes, child(path, 'accessModes'));
   const storage = spec.resources?.requests?.storage;
   const storagePath = child(path, 'resources[storage]');
@@ -150,9 +177,9 @@ export function validateClaim(pvc: Obj, path: string, old?: Obj): FieldError[] {
       errs.push(notSupported(child(path, 'volumeMode'), spec.volumeMode, ['Block', 'Filesystem']));
   }
   if (old) {
-    const prev: Obj = old.spec ?? {};
+    const prev: ClaimSpec = old.spec ?? {};
     // Only the storage request (and, once bound, the attributes class) may change.
-    const strip = (s: Obj): Obj => ({
+    const strip = (s: ClaimSpec): ClaimSpec => ({
       ...s,
       resources: { ...(s.resources ?? {}), requests: undefined },
       volumeAttributesClassName: undefined,

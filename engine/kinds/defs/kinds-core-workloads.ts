@@ -81,14 +81,23 @@ export const resourceQuotaKind = defineKind({
   },
 });
 
-function defaultLimitItem(item: Record<string, any>): void {
+/** One of a LimitRange's spec.limits, as defaulting reads it. */
+interface LimitItem {
+  type?: string;
+  max?: Record<string, string>;
+  min?: Record<string, string>;
+  default?: Record<string, string>;
+  defaultRequest?: Record<string, string>;
+}
+
+function defaultLimitItem(item: LimitItem): void {
   if (item.type !== 'Container') return;
   const def: Record<string, string> = { ...(item.default ?? {}) };
   const req: Record<string, string> = { ...(item.defaultRequest ?? {}) };
   // Missing default limits come from max; missing default requests from the limit, then min.
-  for (const [k, v] of Object.entries<string>(item.max ?? {})) def[k] ??= v;
-  for (const [k, v] of Object.entries<string>(def)) req[k] ??= v;
-  for (const [k, v] of Object.entries<string>(item.min ?? {})) req[k] ??= v;
+  for (const [k, v] of Object.entries(item.max ?? {})) def[k] ??= v;
+  for (const [k, v] of Object.entries(def)) req[k] ??= v;
+  for (const [k, v] of Object.entries(item.min ?? {})) req[k] ??= v;
   if (Object.keys(def).length) item.default = def;
   if (Object.keys(req).length) item.defaultRequest = req;
 }
@@ -106,7 +115,7 @@ export const limitRangeKind = defineKind({
   },
   validate: (lr) => {
     const errs: FieldError[] = [];
-    (lr.spec?.limits ?? []).forEach((item: any, i: number) => {
+    (lr.spec?.limits ?? []).forEach((item: Record<string, Record<string, unknown> | undefined>, i: number) => {
       for (const f of ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio']) {
         for (const [name, q] of Object.entries(item[f] ?? {})) errs.push(...validateQuantity(key(`spec.limits[${i}].${f}`, name), q));
       }

@@ -167,13 +167,13 @@ export const serviceAccountKind = defineKind({
 
 /** ENDPOINTS cell: up to three "ip:port" entries then "+ N more...". */
 export function formatEndpoints(ep: KubeObject): string {
-  const subsets: any[] = ep.subsets ?? [];
+  const subsets: { addresses?: { ip: string }[]; ports?: { port: number }[] }[] = ep.subsets ?? [];
   if (subsets.length === 0) return '<none>';
   const list: string[] = [];
   let count = 0;
   for (const ss of subsets) {
-    const addrs: any[] = ss.addresses ?? [];
-    const ports: any[] = ss.ports ?? [];
+    const addrs = ss.addresses ?? [];
+    const ports = ss.ports ?? [];
     if (ports.length === 0) {
       // Headless services may have no ports: show bare IPs.
       count += addrs.length;

@@ -16,11 +16,32 @@ import {
 } from '../validation/validation';
 import { goRaw } from '../go-format';
 import { PORT_PROTOCOLS } from '../validation/container-validation';
+import type { LabelSelector } from '../../apimachinery/selectors';
 
-type Obj = Record<string, any>;
+interface IngressBackend {
+  service?: { name?: string; port?: { name?: string; number?: number } };
+  resource?: unknown;
+}
+
+interface IngressRule {
+  host?: string;
+  http?: { paths?: { path?: string; pathType?: string; backend?: IngressBackend }[] };
+}
+
+/** The Ingress spec fields validation and printing read. */
+interface IngressSpec {
+  defaultBackend?: IngressBackend;
+  rules?: IngressRule[];
+}
+
+interface SlicePort {
+  name?: string | null;
+  port?: number | null;
+  protocol?: string;
+}
 
 function ingressHosts(ing: KubeObject): string {
-  const rules: Obj[] = ing.spec?.rules ?? [];
+  const rules: IngressRule[] = ing.spec?.rules ?? [];
   const hosts = rules
     .slice(0, 3)
     .map((r) => r.host)
@@ -38,7 +59,7 @@ function ingressAddress(ing: KubeObject): string {
   return [...set].sort().join(',');
 }
 
-function validateBackend(b: Obj | undefined, path: string): FieldError[] {
+function validateBackend(b: IngressBackend | undefined, path: string): FieldError[] {
   if (!b) return [];
   const errs: FieldError[] = [];
   if (b.service && b.resource) errs.push(invalid(path, '', 'cannot set both service and resource backends'));
@@ -58,20 +79,20 @@ function validateBackend(b: Obj | undefined, path: string): FieldError[] {
 }
 
 function validateIngress(ing: KubeObject): FieldError[] {
-  const spec: Obj = ing.spec ?? {};
+  const spec: IngressSpec = ing.spec ?? {};
   const errs: FieldError[] = [];
   if (!spec.defaultBackend && !spec.rules?.length) {
     errs.push(invalid('spec', goRaw('networking.IngressSpec{...}'), 'either `defaultBackend` or `rules` must be specified'));
   }
   errs.push(...validateBackend(spec.defaultBackend, 'spec.defaultBackend'));
-  (spec.rules ?? []).forEach((rule: Obj, i: number) => {
+  (spec.rules ?? []).forEach((rule, i) => {
     const rp = index('spec.rules', i);
     if (rule.host) {
       const host = String(rule.host).startsWith('*.') ? String(rule.host).slice(2) : String(rule.host);
       for (const m of isDNS1123Subdomain(host)) errs.push(invalid(child(rp, 'host'), rule.host, m));
     }
     if (!rule.http) return;
-    const paths: Obj[] = rule.http.paths ?? [];
+    const paths = rule.http.paths ?? [];
     if (paths.length === 0) errs.push(required(child(child(rp, 'http'), 'paths')));
     paths.forEach((p, j) => {
       const pp = index(child(child(rp, 'http'), 'paths'), j);
@@ -165,15 +186,15 @@ export const networkPolicyKind = defineKind({
     for (const rule of [...(spec.ingress ?? []), ...(spec.egress ?? [])]) for (const p of rule.ports ?? []) p.protocol ??= 'TCP';
   },
   validate: (np) => {
-    const spec: Obj = np.spec ?? {};
+    const spec: { podSelector?: LabelSelector; policyTypes?: string[] } = np.spec ?? {};
     const errs = validateLabelSelector(spec.podSelector, 'spec.podSelector');
-    (spec.policyTypes ?? []).forEach((t: string, i: number) => errs.push(...oneOf(index('spec.policyTypes', i), t, ['Egress', 'Ingress'])));
+    (spec.policyTypes ?? []).forEach((t, i) => errs.push(...oneOf(index('spec.policyTypes', i), t, ['Egress', 'Ingress'])));
     return errs;
   },
 });
 
 function slicePorts(es: KubeObject): string {
-  const ports: Obj[] = es.ports ?? [];
+  const ports: SlicePort[] = es.ports ?? [];
   return listWithMore(
     ports.map((p) => (p.port !== undefined && p.port !== null ? String(p.port) : p.name !== undefined && p.name !== null ? p.name : '*')),
     3,
@@ -182,7 +203,7 @@ function slicePorts(es: KubeObject): string {
 }
 
 function sliceEndpoints(es: KubeObject): string {
-  const addrs: string[] = (es.endpoints ?? []).flatMap((e: Obj) => e.addresses ?? []);
+  const addrs: string[] = (es.endpoints ?? []).flatMap((e: { addresses?: string[] }) => e.addresses ?? []);
   return listWithMore(addrs, 3, addrs.length);
 }
 
@@ -211,11 +232,11 @@ export const endpointSliceKind = defineKind({
     if (!es.addressType) errs.push(required('addressType'));
     else errs.push(...oneOf('addressType', es.addressType, ['FQDN', 'IPv4', 'IPv6']));
     if (old && old.addressType !== es.addressType) errs.push(invalid('addressType', es.addressType ?? '', FIELD_IMMUTABLE));
-    (es.endpoints ?? []).forEach((e: Obj, i: number) => {
+    (es.endpoints ?? []).forEach((e: { addresses?: string[] }, i: number) => {
       if (!e.addresses || e.addresses.length === 0) errs.push(required(child(index('endpoints', i), 'addresses')));
     });
     errs.push(...validateSliceAddresses(es));
-    (es.ports ?? []).forEach((p: Obj, i: number) => {
+    (es.ports ?? []).forEach((p: SlicePort, i: number) => {
       errs.push(...oneOf(child(index('ports', i), 'protocol'), p.protocol, PORT_PROTOCOLS));
       if (p.port !== undefined && p.port !== null)
         for (const m of isValidPortNum(p.port)) errs.push(invalid(child(index('ports', i), 'port'), p.port, m));

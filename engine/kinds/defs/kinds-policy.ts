@@ -3,24 +3,15 @@
 import type { FieldError } from '../types';
 import { CREATE_ONLY, defineKind } from './define-kind';
 import { ageColumn, column, nameColumn } from '../printing';
-import { invalid, nonNegative, oneOf, validateLabelSelector } from '../validation/validation';
+import { invalid, oneOf, validateIntOrPercent, validateLabelSelector } from '../validation/validation';
 import { goRaw } from '../go-format';
+import type { LabelSelector } from '../../apimachinery/selectors';
 
-type Obj = Record<string, any>;
-
-function intOrPercent(value: unknown, path: string): FieldError[] {
-  if (value === undefined) return [];
-  if (typeof value === 'number') return nonNegative(path, value);
-  const m = /^([0-9]+)%$/.exec(String(value));
-  if (!m)
-    return [
-      invalid(
-        path,
-        String(value),
-        "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
-      ),
-    ];
-  return Number(m[1]) > 100 ? [invalid(path, String(value), 'must not be greater than 100%')] : [];
+interface BudgetSpec {
+  minAvailable?: number | string;
+  maxUnavailable?: number | string;
+  selector?: LabelSelector | null;
+  unhealthyPodEvictionPolicy?: string;
 }
 
 export const podDisruptionBudgetKind = defineKind({
@@ -52,12 +43,15 @@ export const podDisruptionBudgetKind = defineKind({
     pdb.status = { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 };
   },
   validate: (pdb) => {
-    const spec: Obj = pdb.spec ?? {};
+    const spec: BudgetSpec = pdb.spec ?? {};
     const errs: FieldError[] = [];
     if (spec.minAvailable !== undefined && spec.maxUnavailable !== undefined) {
       errs.push(invalid('spec', goRaw('policy.PodDisruptionBudgetSpec{...}'), 'minAvailable and maxUnavailable cannot be both set'));
     }
-    errs.push(...intOrPercent(spec.minAvailable, 'spec.minAvailable'), ...intOrPercent(spec.maxUnavailable, 'spec.maxUnavailable'));
+    errs.push(
+      ...validateIntOrPercent(spec.minAvailable, 'spec.minAvailable'),
+      ...validateIntOrPercent(spec.maxUnavailable, 'spec.maxUnavailable'),
+    );
     errs.push(...validateLabelSelector(spec.selector, 'spec.selector'));
     errs.push(...oneOf('spec.unhealthyPodEvictionPolicy', spec.unhealthyPodEvictionPolicy, ['AlwaysAllow', 'IfHealthyBudget']));
     return errs;

@@ -5,10 +5,30 @@ import { ageColumn, column, nameColumn } from '../printing';
 import { child, index, invalid, notSupported, required } from '../validation/validation';
 import { goRaw, goStringSlice } from '../go-format';
 
-type Obj = Record<string, any>;
+/** A PolicyRule of a Role or ClusterRole. */
+interface PolicyRule {
+  verbs?: string[];
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+  nonResourceURLs?: string[];
+}
+
+interface RoleRef {
+  apiGroup?: string;
+  kind?: string;
+  name?: string;
+}
+
+interface Subject {
+  kind?: string;
+  apiGroup?: string;
+  name?: string;
+  namespace?: string;
+}
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
-function validateRules(rules: Obj[] | undefined, namespaced: boolean): FieldError[] {
+function validateRules(rules: PolicyRule[] | undefined, namespaced: boolean): FieldError[] {
   const errs: FieldError[] = [];
   (rules ?? []).forEach((rule, i) => {
     const p = index('rules', i);
@@ -60,11 +80,11 @@ function defaultBinding(b: KubeObject): void {
 
 function validateBinding(b: KubeObject, old: KubeObject | undefined, roleKinds: string[], namespaced: boolean): FieldError[] {
   const errs: FieldError[] = [];
-  const ref: Obj = b.roleRef ?? {};
+  const ref: RoleRef = b.roleRef ?? {};
   if (ref.apiGroup !== RBAC_GROUP) errs.push(notSupported('roleRef.apiGroup', ref.apiGroup ?? '', [RBAC_GROUP]));
-  if (!roleKinds.includes(ref.kind)) errs.push(notSupported('roleRef.kind', ref.kind ?? '', roleKinds));
+  if (!roleKinds.includes(ref.kind ?? '')) errs.push(notSupported('roleRef.kind', ref.kind ?? '', roleKinds));
   if (!ref.name) errs.push(required('roleRef.name'));
-  (b.subjects ?? []).forEach((s: Obj, i: number) => {
+  (b.subjects ?? []).forEach((s: Subject, i: number) => {
     const p = index('subjects', i);
     if (!s.name) errs.push(required(child(p, 'name')));
     if (s.kind === 'ServiceAccount') {
@@ -76,7 +96,7 @@ function validateBinding(b: KubeObject, old: KubeObject | undefined, roleKinds: 
       errs.push(notSupported(child(p, 'kind'), s.kind ?? '', ['ServiceAccount', 'User', 'Group']));
     }
   });
-  const prev: Obj | undefined = old?.roleRef;
+  const prev: RoleRef | undefined = old?.roleRef;
   if (prev && (prev.apiGroup !== ref.apiGroup || prev.kind !== ref.kind || prev.name !== ref.name)) {
     errs.push(
       invalid(

@@ -9,7 +9,8 @@ import type { Json } from './openapi-schemas';
 import { createProtoWriter, type ProtoWriter } from './protobuf-writer';
 
 type W = ProtoWriter;
-const entries = (v: unknown): [string, any][] => (v && typeof v === 'object' ? Object.entries(v as Json) : []);
+/** The entries of one of the document's maps, whose values are `T` (schemas, responses, path items, ...). */
+const entries = <T = Json>(v: unknown): [string, T][] => (v && typeof v === 'object' ? Object.entries(v as Record<string, T>) : []);
 const isExt = (key: string) => key.startsWith('x-');
 
 export function encodeOpenApiV2(doc: Json): Uint8Array {
@@ -35,8 +36,8 @@ export function encodeOpenApiV2(doc: Json): Uint8Array {
     }
   };
   // A map as repeated Named<T> { name = 1; T value = 2 }.
-  const named = (field: number, map: unknown, value: (v: any) => void) => {
-    for (const [k, v] of entries(map)) w.message(field, () => (w.string(1, k), w.message(2, () => value(v))));
+  const named = <T>(field: number, map: unknown, value: (v: T) => void) => {
+    for (const [k, v] of entries<T>(map)) w.message(field, () => (w.string(1, k), w.message(2, () => value(v))));
   };
 
   function schema(s: Json) {

@@ -18,14 +18,13 @@ import {
 } from './validation';
 import { parseQuantity } from '../../apimachinery/quantity';
 import { validateMountSubPaths } from './volume-paths';
-
-type Obj = Record<string, any>;
+import type { Container, ContainerPort, EnvVar, Probe, ResourceRequirements, VolumeMount } from '../../apimachinery/pod-types';
 
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
 export const PORT_PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 const STANDARD_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
 
-function validateEnv(env: Obj[] | undefined, path: string): FieldError[] {
+function validateEnv(env: EnvVar[] | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
   (env ?? []).forEach((e, i) => {
     const p = index(path, i);
@@ -47,7 +46,7 @@ function validateEnv(env: Obj[] | undefined, path: string): FieldError[] {
   return errs;
 }
 
-function validatePorts(ports: Obj[] | undefined, path: string): FieldError[] {
+function validatePorts(ports: ContainerPort[] | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const names = new Set<string>();
   (ports ?? []).forEach((port, i) => {
@@ -71,16 +70,16 @@ function validateResourceName(name: string, path: string): FieldError[] {
   return [invalid(path, name, 'must be a standard resource for containers')];
 }
 
-export function validateResources(res: Obj | undefined, path: string): FieldError[] {
+export function validateResources(res: ResourceRequirements | undefined, path: string): FieldError[] {
   if (!res) return [];
   const errs: FieldError[] = [];
   const limPath = child(path, 'limits');
   const reqPath = child(path, 'requests');
-  const limits: Obj = res.limits ?? {};
+  const limits = res.limits ?? {};
   for (const [name, q] of Object.entries(limits)) {
     errs.push(...validateResourceName(name, key(limPath, name)), ...validateQuantity(key(limPath, name), q));
   }
-  for (const [name, q] of Object.entries<any>(res.requests ?? {})) {
+  for (const [name, q] of Object.entries(res.requests ?? {})) {
     errs.push(...validateResourceName(name, key(reqPath, name)), ...validateQuantity(key(reqPath, name), q));
     if (limits[name] === undefined) continue;
     const r = parseQuantity(q);
@@ -96,13 +95,13 @@ export function validateResources(res: Obj | undefined, path: string): FieldErro
   return errs;
 }
 
-function validateProbe(probe: Obj | undefined, path: string, mustSucceedOnce: boolean): FieldError[] {
+function validateProbe(probe: Probe | undefined, path: string, mustSucceedOnce: boolean): FieldError[] {
   if (!probe) return [];
   const errs: FieldError[] = [];
-  const handlers = ['exec', 'httpGet', 'tcpSocket', 'grpc'].filter((h) => probe[h]);
+  const handlers = (['exec', 'httpGet', 'tcpSocket', 'grpc'] as const).filter((h) => probe[h]);
   if (handlers.length === 0) errs.push(required(path, 'must specify a handler type'));
   else if (handlers.length > 1) errs.push(forbidden(child(path, handlers[1]), 'may not specify more than 1 handler type'));
-  for (const f of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold']) {
+  for (const f of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'] as const) {
     const v = probe[f];
     if (typeof v === 'number' && v < 0) errs.push(invalid(child(path, f), v, 'must be greater than or equal to 0'));
   }
@@ -117,7 +116,7 @@ function validateProbe(probe: Obj | undefined, path: string, mustSucceedOnce: bo
   return errs;
 }
 
-function validateMounts(mounts: Obj[] | undefined, path: string, volumes: Set<string>): FieldError[] {
+function validateMounts(mounts: VolumeMount[] | undefined, path: string, volumes: Set<string>): FieldError[] {
   const errs: FieldError[] = [];
   const paths = new Set<string>();
   (mounts ?? []).forEach((m, i) => {
@@ -137,7 +136,7 @@ function validateMounts(mounts: Obj[] | undefined, path: string, volumes: Set<st
  * which share one namespace of names.
  */
 export function validateContainers(
-  containers: Obj[] | undefined,
+  containers: Container[] | undefined,
   path: string,
   volumes: Set<string>,
   seen: Set<string>,
@@ -164,7 +163,7 @@ export function validateContainers(
     errs.push(...validateResources(c.resources, child(p, 'resources')));
     const sidecar = init && c.restartPolicy === 'Always';
     if (init && !sidecar) {
-      for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+      for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
         if (c[probe]) errs.push(forbidden(child(p, probe), 'may not be set for init containers without restartPolicy=Always'));
       }
     } else {

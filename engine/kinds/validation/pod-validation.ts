@@ -20,8 +20,9 @@ import {
 } from './validation';
 import { validateContainers } from './container-validation';
 import { validateMountSubPaths, validateVolumePaths } from './volume-paths';
-
-type Obj = Record<string, any>;
+import type { ObjectMeta } from '../../apimachinery/object-types';
+import type { Container, PodSpec, PodTemplateSpec, Volume, VolumeMount } from '../../apimachinery/pod-types';
+import type { Toleration } from '../../apimachinery/workload-types';
 
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
@@ -65,7 +66,7 @@ export interface PodSpecOptions {
   noActiveDeadlineFor?: string;
 }
 
-function validateVolumes(volumes: Obj[] | undefined, path: string): { errs: FieldError[]; names: Set<string> } {
+function validateVolumes(volumes: Volume[] | undefined, path: string): { errs: FieldError[]; names: Set<string> } {
   const errs: FieldError[] = [];
   const names = new Set<string>();
   (volumes ?? []).forEach((v, i) => {
@@ -90,7 +91,7 @@ function validateVolumes(volumes: Obj[] | undefined, path: string): { errs: Fiel
   return { errs, names };
 }
 
-function validateTolerations(tolerations: Obj[] | undefined, path: string): FieldError[] {
+function validateTolerations(tolerations: Toleration[] | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
   (tolerations ?? []).forEach((t, i) => {
     const p = index(path, i);
@@ -118,7 +119,7 @@ function validateTolerations(tolerations: Obj[] | undefined, path: string): Fiel
 }
 
 /** Validates a PodSpec found at `path` (e.g. "spec" or "spec.template.spec"). */
-export function validatePodSpec(spec: Obj | undefined, path: string, opts: PodSpecOptions = {}): FieldError[] {
+export function validatePodSpec(spec: PodSpec | undefined, path: string, opts: PodSpecOptions = {}): FieldError[] {
   if (!spec) return [required(path)];
   const vols = validateVolumes(spec.volumes, child(path, 'volumes'));
   const errs = [...vols.errs];
@@ -126,9 +127,10 @@ export function validatePodSpec(spec: Obj | undefined, path: string, opts: PodSp
   errs.push(...validateContainers(spec.initContainers, child(path, 'initContainers'), vols.names, seen, true));
   if (!spec.containers || spec.containers.length === 0) errs.push(required(child(path, 'containers')));
   else errs.push(...validateContainers(spec.containers, child(path, 'containers'), vols.names, seen, false));
-  (Array.isArray(spec.ephemeralContainers) ? spec.ephemeralContainers : []).forEach((c: Obj, i: number) => {
+  (Array.isArray(spec.ephemeralContainers) ? spec.ephemeralContainers : []).forEach((c: Container | null, i: number) => {
     const list = child(index(child(path, 'ephemeralContainers'), i), 'volumeMounts');
-    (Array.isArray(c?.volumeMounts) ? c.volumeMounts : []).forEach((m: Obj, j: number) =>
+    const mounts = c?.volumeMounts;
+    (Array.isArray(mounts) ? mounts : []).forEach((m: VolumeMount, j: number) =>
       errs.push(...validateMountSubPaths(m, index(list, j), list)),
     );
   });
@@ -169,9 +171,9 @@ export function validatePodSpec(spec: Obj | undefined, path: string, opts: PodSp
 }
 
 /** A PodTemplateSpec at `path` (e.g. "spec.template"): its labels, annotations and spec. */
-export function validatePodTemplate(template: Obj | undefined, path: string, opts: PodSpecOptions = {}): FieldError[] {
+export function validatePodTemplate(template: PodTemplateSpec | undefined, path: string, opts: PodSpecOptions = {}): FieldError[] {
   if (!template) return [required(path)];
-  const meta = template.metadata ?? {};
+  const meta: ObjectMeta = template.metadata ?? {};
   return [
     ...validateLabels(meta.labels, child(child(path, 'metadata'), 'labels')),
     ...validateAnnotations(meta.annotations, child(child(path, 'metadata'), 'annotations')),
@@ -185,7 +187,7 @@ export const POD_UPDATE_FORBIDDEN =
   '`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
 
 /** Changed top-level PodSpec fields, listed after the message the way upstream appends a diff. */
-function changedFields(a: Obj, b: Obj): string {
+function changedFields(a: PodSpec, b: PodSpec): string {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   const changed = keys.filter((k) => !deepEqual(a[k], b[k]));
   return changed.length ? `\n  core.PodSpec{\n${changed.map((k) => `  \t${k}: changed,`).join('\n')}\n  }\n` : '';
@@ -194,12 +196,12 @@ function changedFields(a: Obj, b: Obj): string {
 /** A pod's spec may only change images, deadlines, added tolerations and a negative grace period. */
 export function validatePodUpdate(pod: KubeObject, old: KubeObject): FieldError[] {
   const errs: FieldError[] = [];
-  const spec: Obj = pod.spec ?? {};
-  const prev: Obj = old.spec ?? {};
-  const munged: Obj = structuredClone(spec);
+  const spec: PodSpec = pod.spec ?? {};
+  const prev: PodSpec = old.spec ?? {};
+  const munged: PodSpec = structuredClone(spec);
 
   // Copy over what may change, then anything still different is forbidden.
-  const copyImages = (list: Obj[] | undefined, from: Obj[] | undefined) => {
+  const copyImages = (list: Container[] | undefined, from: Container[] | undefined) => {
     if (!list || !from || list.length !== from.length) return;
     list.forEach((c, i) => (c.image = from[i].image));
   };
@@ -212,8 +214,8 @@ export function validatePodUpdate(pod: KubeObject, old: KubeObject): FieldError[
     munged.activeDeadlineSeconds = prev.activeDeadlineSeconds;
     if (munged.activeDeadlineSeconds === undefined) delete munged.activeDeadlineSeconds;
   }
-  const oldTol: Obj[] = prev.tolerations ?? [];
-  const newTol: Obj[] = spec.tolerations ?? [];
+  const oldTol: Toleration[] = prev.tolerations ?? [];
+  const newTol: Toleration[] = spec.tolerations ?? [];
   if (oldTol.every((t) => newTol.some((n) => deepEqual(n, t)))) {
     if (prev.tolerations === undefined) delete munged.tolerations;
     else munged.tolerations = prev.tolerations;
@@ -229,8 +231,8 @@ export function validatePodUpdate(pod: KubeObject, old: KubeObject): FieldError[
   // the ordinary update path, so this rule lets that one transition through.
   if (!prev.nodeName && spec.nodeName) delete munged.nodeName;
   // Scheduling gates may be removed (not added) before the pod is scheduled.
-  const oldGates: Obj[] = prev.schedulingGates ?? [];
-  if ((spec.schedulingGates ?? []).every((g: Obj) => oldGates.some((o) => o.name === g.name))) {
+  const oldGates = prev.schedulingGates ?? [];
+  if ((spec.schedulingGates ?? []).every((g) => oldGates.some((o) => o.name === g.name))) {
     if (prev.schedulingGates === undefined) delete munged.schedulingGates;
     else munged.schedulingGates = prev.schedulingGates;
   }

@@ -1,10 +1,11 @@
 // Reusable validation: the name, label and annotation rules every kind shares, and the
 // ObjectMeta checks the API server runs for each write. Messages match apimachinery's.
-import type { FieldError, KubeObject } from '../types';
+import type { FieldError, KubeObject, OwnerReference } from '../types';
 import { child, forbidden, index, invalid, required, tooLong, notSupported } from './field-errors';
 import { goStringSlice, goRaw } from '../go-format';
 import { QUANTITY_ERROR, isQuantity } from '../../apimachinery/quantity';
 import { isDNS1123Label, isQualifiedName, isValidLabelValue, validateName, type NameKind } from '../../apimachinery/validation-strings';
+import type { LabelSelector, LabelSelectorRequirement } from '../../apimachinery/selectors';
 
 export * from './field-errors';
 export * from '../../apimachinery/validation-strings';
@@ -33,7 +34,7 @@ export function validateAnnotations(annotations: unknown, path: string): FieldEr
   return errs;
 }
 
-function validateOwnerReferences(refs: any[] | undefined, path: string): FieldError[] {
+function validateOwnerReferences(refs: Partial<OwnerReference>[] | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
   let controller = '';
   for (const ref of refs ?? []) {
@@ -119,10 +120,10 @@ export function validateObjectMetaUpdate(obj: KubeObject, old: KubeObject): Fiel
 }
 
 /** matchLabels/matchExpressions syntax of a LabelSelector. */
-export function validateLabelSelector(sel: any, path: string): FieldError[] {
+export function validateLabelSelector(sel: LabelSelector | null | undefined, path: string): FieldError[] {
   if (!sel) return [];
   const errs: FieldError[] = validateLabels(sel.matchLabels, child(path, 'matchLabels'));
-  (sel.matchExpressions ?? []).forEach((req: any, i: number) => {
+  (sel.matchExpressions ?? []).forEach((req: Partial<LabelSelectorRequirement>, i: number) => {
     const p = index(child(path, 'matchExpressions'), i);
     const values: unknown[] = req.values ?? [];
     if (req.operator === 'In' || req.operator === 'NotIn') {
@@ -137,15 +138,20 @@ export function validateLabelSelector(sel: any, path: string): FieldError[] {
   return errs;
 }
 
+/** A LabelSelector as written: its expressions are read defensively (an unknown operator selects). */
+type SelectorAsWritten = { matchLabels?: Record<string, string>; matchExpressions?: readonly unknown[] };
+
 /** True when a LabelSelector selects the given labels (an empty selector selects everything). */
-export function selectorMatches(sel: any, labels: Record<string, string> | undefined): boolean {
+export function selectorMatches(sel: SelectorAsWritten | null | undefined, labels: Record<string, string> | undefined): boolean {
   const l = labels ?? {};
-  for (const [k, v] of Object.entries<string>(sel?.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const req of sel?.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, req.key);
+  for (const [k, v] of Object.entries(sel?.matchLabels ?? {})) if (l[k] !== v) return false;
+  for (const expr of sel?.matchExpressions ?? []) {
+    const req = (expr ?? {}) as Partial<LabelSelectorRequirement>;
+    const key = String(req.key);
+    const has = Object.prototype.hasOwnProperty.call(l, key);
     const values: string[] = req.values ?? [];
-    if (req.operator === 'In' && !(has && values.includes(l[req.key]))) return false;
-    if (req.operator === 'NotIn' && has && values.includes(l[req.key])) return false;
+    if (req.operator === 'In' && !(has && values.includes(l[key]))) return false;
+    if (req.operator === 'NotIn' && has && values.includes(l[key])) return false;
     if (req.operator === 'Exists' && !has) return false;
     if (req.operator === 'DoesNotExist' && has) return false;
   }
@@ -165,14 +171,14 @@ export function oneOf(path: string, value: unknown, allowed: string[]): FieldErr
   return value === undefined || allowed.includes(value as string) ? [] : [notSupported(path, value, allowed)];
 }
 
-/** Stable JSON (sorted keys) for deep comparisons of plain objects. */
+/** Stable JSON (sorted keys, undefined fields left out) for deep comparisons and hashes of plain objects. */
 export function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (v && typeof v === 'object') {
     return `{${Object.keys(v)
       .sort()
-      .filter((k) => (v as any)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${stableJson((v as any)[k])}`)
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
       .join(',')}}`;
   }
   return JSON.stringify(v ?? null);
@@ -200,4 +206,20 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   }
   for (const k of Object.keys(y)) if (y[k] !== undefined) defined--;
   return defined === 0;
+}
+
+/** An IntOrString that is a count (not negative) or a percentage up to 100% (maxUnavailable, minAvailable). */
+export function validateIntOrPercent(value: unknown, path: string): FieldError[] {
+  if (value === undefined) return [];
+  if (typeof value === 'number') return nonNegative(path, value);
+  const m = /^([0-9]+)%$/.exec(String(value));
+  if (!m)
+    return [
+      invalid(
+        path,
+        String(value),
+        "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+      ),
+    ];
+  return Number(m[1]) > 100 ? [invalid(path, String(value), 'must not be greater than 100%')] : [];
 }

@@ -4,8 +4,10 @@
 // without `..` elements; a hostPath may not contain `..` elements.
 import type { FieldError } from '../types';
 import { child, index, invalid, required } from './field-errors';
+import type { Volume, VolumeMount, VolumeProjection } from '../../apimachinery/pod-types';
 
-type Obj = Record<string, any>;
+/** An item of a volume's items list as written: its fields are checked here. */
+type PathItem = { key?: unknown; path?: unknown } | null;
 
 /** No `..` element when split on '/'. One error is enough even for `../../..`. */
 export function validatePathNoBacksteps(target: string, path: string): FieldError[] {
@@ -30,7 +32,7 @@ export function validateLocalNonReservedPath(target: string, path: string): Fiel
 function keyToPaths(items: unknown, path: string): FieldError[] {
   if (!Array.isArray(items)) return [];
   const errs: FieldError[] = [];
-  items.forEach((kp: Obj, i) => {
+  items.forEach((kp: PathItem, i) => {
     const p = index(path, i);
     if (!kp || typeof kp !== 'object') return;
     if (!kp.key) errs.push(required(child(p, 'key')));
@@ -43,7 +45,7 @@ function keyToPaths(items: unknown, path: string): FieldError[] {
 function downwardApiFiles(items: unknown, path: string): FieldError[] {
   if (!Array.isArray(items)) return [];
   const errs: FieldError[] = [];
-  items.forEach((f: Obj, i) => {
+  items.forEach((f: PathItem, i) => {
     const p = index(path, i);
     if (!f || typeof f !== 'object') return;
     if (!f.path) errs.push(required(child(p, 'path')));
@@ -53,7 +55,7 @@ function downwardApiFiles(items: unknown, path: string): FieldError[] {
 }
 
 /** The paths inside one volume's source; `path` is the volume's own (e.g. spec.volumes[0]). */
-export function validateVolumePaths(v: Obj, path: string): FieldError[] {
+export function validateVolumePaths(v: Volume, path: string): FieldError[] {
   const errs: FieldError[] = [];
   if (v.configMap) errs.push(...keyToPaths(v.configMap.items, child(child(path, 'configMap'), 'items')));
   if (v.secret) errs.push(...keyToPaths(v.secret.items, child(child(path, 'secret'), 'items')));
@@ -61,13 +63,13 @@ export function validateVolumePaths(v: Obj, path: string): FieldError[] {
   if (typeof v.hostPath?.path === 'string') errs.push(...validatePathNoBacksteps(v.hostPath.path, child(child(path, 'hostPath'), 'path')));
   const sources = v.projected?.sources;
   if (Array.isArray(sources)) {
-    sources.forEach((s: Obj, i) => {
+    sources.forEach((s: VolumeProjection | null, i) => {
       if (!s || typeof s !== 'object') return;
       const p = index(child(child(path, 'projected'), 'sources'), i);
       if (s.configMap) errs.push(...keyToPaths(s.configMap.items, child(child(p, 'configMap'), 'items')));
       if (s.secret) errs.push(...keyToPaths(s.secret.items, child(child(p, 'secret'), 'items')));
       if (s.downwardAPI) errs.push(...downwardApiFiles(s.downwardAPI.items, child(child(p, 'downwardAPI'), 'items')));
-      for (const k of ['serviceAccountToken', 'clusterTrustBundle']) {
+      for (const k of ['serviceAccountToken', 'clusterTrustBundle'] as const) {
         const tp = s[k]?.path;
         if (s[k] && !tp) errs.push(required(child(child(p, k), 'path')));
         else if (typeof tp === 'string') errs.push(...validateLocalNonReservedPath(tp, child(child(p, k), 'path')));
@@ -78,7 +80,7 @@ export function validateVolumePaths(v: Obj, path: string): FieldError[] {
 }
 
 /** subPath and subPathExpr of one volume mount at `p` (volumeMounts[i]); `list` is volumeMounts. */
-export function validateMountSubPaths(m: Obj, p: string, list: string): FieldError[] {
+export function validateMountSubPaths(m: VolumeMount, p: string, list: string): FieldError[] {
   const errs: FieldError[] = [];
   // Upstream names these fields on the list (`volumeMounts.subPath`), not on the item.
   if (typeof m.subPath === 'string' && m.subPath) errs.push(...validateLocalDescendingPath(m.subPath, child(list, 'subPath')));

@@ -4,12 +4,19 @@ import type { FieldError } from '../types';
 import { FIELD_IMMUTABLE, deepEqual, invalid, nonNegative, required, selectorMatches, validateLabelSelector } from './validation';
 import { goLabelSelector, goRaw, goStringMap } from '../go-format';
 import { validatePodTemplate, type PodSpecOptions } from './pod-validation';
+import type { LabelSelector } from '../../apimachinery/selectors';
+import type { PodTemplateSpec } from '../../apimachinery/pod-types';
 
-type Obj = Record<string, any>;
+/** The spec fields of a workload these checks read. */
+interface WorkloadSpec {
+  replicas?: number;
+  selector?: LabelSelector | null;
+  template?: PodTemplateSpec;
+}
 
 const SELECTOR_MISMATCH = '`selector` does not match template `labels`';
 
-function isEmptySelector(sel: Obj): boolean {
+function isEmptySelector(sel: LabelSelector): boolean {
   return Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0;
 }
 
@@ -19,8 +26,8 @@ export interface SelectorTemplateOptions extends PodSpecOptions {
 }
 
 /** spec.selector (a LabelSelector) must exist, be non-empty and select the template's labels. */
-export function validateSelectorAndTemplate(spec: Obj | undefined, opts: SelectorTemplateOptions): FieldError[] {
-  const s: Obj = spec ?? {};
+export function validateSelectorAndTemplate(spec: WorkloadSpec | undefined, opts: SelectorTemplateOptions): FieldError[] {
+  const s: WorkloadSpec = spec ?? {};
   const errs: FieldError[] = [];
   const sel = s.selector;
   if (!sel) errs.push(required('spec.selector'));
@@ -42,8 +49,10 @@ export function validateSelectorAndTemplate(spec: Obj | undefined, opts: Selecto
 }
 
 /** ReplicationController's selector is a plain label map. */
-export function validateMapSelectorAndTemplate(spec: Obj | undefined): FieldError[] {
-  const s: Obj = spec ?? {};
+export function validateMapSelectorAndTemplate(
+  spec: { selector?: Record<string, string>; template?: PodTemplateSpec } | undefined,
+): FieldError[] {
+  const s = spec ?? {};
   const errs: FieldError[] = [];
   const sel: Record<string, string> = s.selector ?? {};
   if (Object.keys(sel).length === 0) errs.push(required('spec.selector'));
@@ -61,12 +70,12 @@ export function validateMapSelectorAndTemplate(spec: Obj | undefined): FieldErro
   return errs;
 }
 
-export function validateReplicas(spec: Obj | undefined): FieldError[] {
+export function validateReplicas(spec: WorkloadSpec | undefined): FieldError[] {
   return nonNegative('spec.replicas', spec?.replicas);
 }
 
 /** The selector of apps/v1 workloads cannot change after creation. */
-export function validateSelectorImmutable(spec: Obj | undefined, oldSpec: Obj | undefined): FieldError[] {
+export function validateSelectorImmutable(spec: WorkloadSpec | undefined, oldSpec: WorkloadSpec | undefined): FieldError[] {
   if (deepEqual(spec?.selector ?? null, oldSpec?.selector ?? null)) return [];
   return [invalid('spec.selector', goRaw(goLabelSelector(spec?.selector)), FIELD_IMMUTABLE)];
 }

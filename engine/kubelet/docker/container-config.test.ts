@@ -27,7 +27,7 @@ test('Docker limits use the one quantity parser: every suffix exactly, an unknow
   const p = { metadata: { name: 'p', namespace: 'default' }, spec: {} };
   const limits = (memory: string, cpu: string): unknown[] => {
     const hc = hostConfigFor({ resources: { limits: { memory, cpu } } }, p, new Map());
-    return [hc.Memory as unknown, hc.NanoCpus as unknown];
+    return [hc.Memory, hc.NanoCpus];
   };
   assert.deepEqual(limits('1.1G', '1500m'), [1_100_000_000, 1_500_000_000]);
   assert.deepEqual(limits('1Pi', '2'), [2 ** 50, 2_000_000_000]);

@@ -1,6 +1,7 @@
 // Turns a pod's container spec into Docker create options: command/args, env (values, field and
 // resource refs, ConfigMap/Secret refs), working dir, security context, limits, volume mounts.
 import type { KubeObject } from '../../kinds/types';
+import type { Container, EnvVar } from '../../apimachinery/pod-types';
 import type { PreparedVolume } from './volumes';
 import { resolveInside } from './contained-paths';
 import { parseQuantity } from '../../apimachinery/quantity';
@@ -26,13 +27,16 @@ export function fieldValue(pod: KubeObject, path: string, hostIP: string, podIP:
       return podIP;
   }
   const m = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
-  if (m) return (pod.metadata as any)[m[1]]?.[m[2]] ?? '';
+  if (m) return pod.metadata[m[1] as 'labels' | 'annotations']?.[m[2]] ?? '';
   return '';
 }
 
-function resourceValue(spec: any, ref: any): string {
+type ResourceFieldRef = NonNullable<NonNullable<EnvVar['valueFrom']>['resourceFieldRef']>;
+
+function resourceValue(spec: Pick<Container, 'resources'>, ref: ResourceFieldRef): string {
   const [kind, res] = String(ref.resource ?? '').split('.');
-  const v = parseQuantity(spec.resources?.[kind]?.[res]) ?? (res === 'cpu' ? 2 : 8 * 1024 ** 3);
+  const set = kind === 'limits' ? spec.resources?.limits : kind === 'requests' ? spec.resources?.requests : undefined;
+  const v = parseQuantity(set?.[res]) ?? (res === 'cpu' ? 2 : 8 * 1024 ** 3);
   const div = parseQuantity(ref.divisor) || 1;
   return String(Math.ceil(v / div));
 }
@@ -46,7 +50,7 @@ export const decode = (o: KubeObject | undefined, plural: string, key: string): 
 
 export interface EnvInput {
   pod: KubeObject;
-  spec: any;
+  spec: Pick<Container, 'env' | 'envFrom' | 'resources'>;
   hostIP: string;
   podIP: string;
   lookup?: ObjectLookup;
@@ -61,6 +65,7 @@ export async function buildEnv(i: EnvInput): Promise<string[]> {
   const out = new Map<string, string>(Object.entries(i.serviceEnv ?? {}));
   for (const from of i.spec.envFrom ?? []) {
     const ref = from.configMapRef ?? from.secretRef;
+    if (!ref) continue; // validation requires one
     const plural = from.configMapRef ? 'configmaps' : 'secrets';
     const o = await get(plural, ref.name);
     if (!o && !ref.optional) throw new Error(`${plural === 'configmaps' ? 'configmap' : 'secret'} "${ref.name}" not found`);
@@ -73,6 +78,7 @@ export async function buildEnv(i: EnvInput): Promise<string[]> {
     else if (vf.resourceFieldRef) out.set(e.name, resourceValue(i.spec, vf.resourceFieldRef));
     else {
       const ref = vf.configMapKeyRef ?? vf.secretKeyRef;
+      if (!ref) continue; // validation requires one
       const plural = vf.configMapKeyRef ? 'configmaps' : 'secrets';
       const v = decode(await get(plural, ref.name), plural, ref.key);
       if (v === undefined && !ref.optional)
@@ -84,7 +90,11 @@ export async function buildEnv(i: EnvInput): Promise<string[]> {
 }
 
 /** Docker HostConfig pieces for a container: binds, tmpfs, security, limits. */
-export function hostConfigFor(spec: any, pod: KubeObject, vols: Map<string, PreparedVolume>): Record<string, any> {
+export function hostConfigFor(
+  spec: Pick<Container, 'volumeMounts' | 'securityContext' | 'resources'>,
+  pod: KubeObject,
+  vols: Map<string, PreparedVolume>,
+) {
   const binds: string[] = [];
   const tmpfs: Record<string, string> = {};
   for (const m of spec.volumeMounts ?? []) {
@@ -153,7 +163,7 @@ export function sandboxDns(pod: KubeObject, dns?: PodDnsSettings): { Dns?: strin
   return out;
 }
 
-export function userOf(spec: any, pod: KubeObject): string | undefined {
+export function userOf(spec: Pick<Container, 'securityContext'>, pod: KubeObject): string | undefined {
   const sc = { ...pod.spec?.securityContext, ...spec.securityContext };
   if (sc.runAsUser === undefined) return undefined;
   return sc.runAsGroup !== undefined ? `${sc.runAsUser}:${sc.runAsGroup}` : String(sc.runAsUser);

@@ -10,7 +10,7 @@ export async function containerStats(docker: Docker, running: Docker.ContainerIn
     running
       .filter((c) => c.Labels[L.container] !== SANDBOX)
       .map(async (c) => {
-        const s: any = await docker
+        const s: Docker.ContainerStats | undefined = await docker
           .getContainer(c.Id)
           .stats({ stream: false })
           .catch(() => undefined);

@@ -1,7 +1,7 @@
 // NodeStreams over Docker: logs (demultiplexed unless TTY), exec and attach over hijacked
 // connections, and port-forward (docker-port-forward.ts).
 import type Docker from 'dockerode';
-import { PassThrough, Duplex, type Readable } from 'node:stream';
+import { PassThrough, Readable, type Duplex } from 'node:stream';
 import type { KubeObject } from '../../kinds/types';
 import type { ExecSession, LogOptions, NodeStreams } from '../../client/node-streams';
 import { L, clusterFilter, ownedBy, type ClusterKey } from '../../docker/names';
@@ -84,7 +84,7 @@ function dockerStreams(d: DockerStreamsDeps): NodeStreams {
       const raw: NodeJS.ReadableStream =
         opts.follow && !opts.previous
           ? await ctr.logs({ ...base, follow: true })
-          : (Object.assign(new PassThrough(), {}).end(await ctr.logs({ ...base, follow: false })) as any);
+          : new PassThrough().end(await ctr.logs({ ...base, follow: false }));
       const tty = !!info.Config.Tty;
       // Both stdout and stderr interleave into one text stream, as kubectl shows them.
       const out = new PassThrough();
@@ -108,7 +108,9 @@ function dockerStreams(d: DockerStreamsDeps): NodeStreams {
       // Docker going away mid-follow (restarted, killed) ends the stream as the container's exit
       // does (upstream's kubelet ends a follow when its container stops): never left hanging.
       raw.on('error', () => !out.writableEnded && out.end());
-      out.on('close', () => (raw as any).destroy?.());
+      out.on('close', () => {
+        if (raw instanceof Readable) raw.destroy();
+      });
       return out;
     },
 
@@ -121,7 +123,7 @@ function dockerStreams(d: DockerStreamsDeps): NodeStreams {
         AttachStderr: opts.stderr,
         Tty: opts.tty,
       });
-      const sock: Duplex = (await exec.start({ hijack: true, stdin: opts.stdin, Tty: opts.tty } as any)) as any;
+      const sock = await exec.start({ hijack: true, stdin: opts.stdin, Tty: opts.tty });
       return sessionOf(
         sock,
         opts.tty,
@@ -134,13 +136,14 @@ function dockerStreams(d: DockerStreamsDeps): NodeStreams {
     async attach(pod, container, opts) {
       const c = await pick(pod, container);
       const ctr = docker.getContainer(c.Id);
-      const sock: Duplex = (await ctr.attach({
+      // Hijacked, the stream is the connection's socket: a Duplex (the types say only ReadWriteStream).
+      const sock = (await ctr.attach({
         stream: true,
         stdin: opts.stdin,
         stdout: opts.stdout,
         stderr: opts.stderr,
         hijack: true,
-      } as any)) as any;
+      })) as Duplex;
       return sessionOf(
         sock,
         opts.tty,
@@ -180,7 +183,7 @@ function dockerStreams(d: DockerStreamsDeps): NodeStreams {
       stdinW = new PassThrough();
       stdinW.pipe(sock, { end: false });
       // Half-close so the process sees EOF on its stdin.
-      stdinW.on('end', () => (sock as any).end?.());
+      stdinW.on('end', () => sock.end());
     }
     return {
       stdin: stdinW,

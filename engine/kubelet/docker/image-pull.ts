@@ -8,6 +8,7 @@ import type { KubeObject } from '../../kinds/types';
 import type { ObjectLookup } from './container-config';
 import { credentialsFor, imageRegistry, parseDockerConfigSecret, type RegistryCredential } from './registry-auth';
 import { createProgressThrottle, createPullProgress, formatPullProgress, type DockerPullLine } from './pull-progress';
+import { notFound } from './docker-errors';
 
 export const PULL_PROGRESS_EVERY_MS = 2_000;
 
@@ -36,8 +37,9 @@ export function defaultPullPolicy(image: string): string {
 }
 
 /** Docker's error text without dockerode's "(HTTP code 500) server error - " wrapper. */
-export function dockerMessage(e: any): string {
-  return String(e?.json?.message ?? e?.message ?? e)
+export function dockerMessage(e: unknown): string {
+  const err = e as { json?: { message?: string }; message?: string } | null | undefined;
+  return String(err?.json?.message ?? err?.message ?? e)
     .replace(/^\(HTTP code \d+\) [^-]*- /, '')
     .trim();
 }
@@ -65,8 +67,8 @@ export function createImagePuller(d: ImagePullerDeps): ImagePuller {
   async function present(image: string) {
     try {
       return (await d.docker.getImage(image).inspect()).Id;
-    } catch (e: any) {
-      if (e?.statusCode === 404) return undefined;
+    } catch (e) {
+      if (notFound(e)) return undefined;
       throw e;
     }
   }
@@ -79,7 +81,7 @@ export function createImagePuller(d: ImagePullerDeps): ImagePuller {
       let failed: string | undefined;
       d.docker.modem.followProgress(
         stream,
-        (err: any) => {
+        (err: Error | null) => {
           if (err) reject(err);
           else if (failed) reject(new Error(failed));
           else resolve();
@@ -108,8 +110,13 @@ export function createImagePuller(d: ImagePullerDeps): ImagePuller {
       }
       try {
         out.push(...parseDockerConfigSecret(secret));
-      } catch (e: any) {
-        report({ kind: 'event', type: 'Warning', reason: 'FailedToRetrieveImagePullSecret', message: `${e.message}; pulling without it` });
+      } catch (e) {
+        report({
+          kind: 'event',
+          type: 'Warning',
+          reason: 'FailedToRetrieveImagePullSecret',
+          message: `${(e as Error).message}; pulling without it`,
+        });
       }
     }
     if (missing.length) {

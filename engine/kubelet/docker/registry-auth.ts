@@ -3,6 +3,7 @@
 // label, the port must be equal, the key's path must prefix the repository's, and the most
 // specific key comes first. Docker Hub keys (index.docker.io, docker.io) match Hub images.
 import type { KubeObject } from '../../kinds/types';
+import { isPlainObject } from '../../kinds/custom/structural-schema';
 
 export interface RegistryCredential {
   /** The key it was stored under in the Secret, e.g. `127.0.0.1:5000` or `https://index.docker.io/v1/`. */
@@ -83,7 +84,14 @@ export function credentialsFor(image: string, creds: RegistryCredential[]): Regi
   return keyed.sort((a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0)).map((x) => x.c);
 }
 
-const decode = (b64: unknown) => Buffer.from(String(b64 ?? ''), 'base64').toString('utf8');
+/** One registry's entry of a docker config. */
+interface DockerConfigEntry {
+  username?: string;
+  password?: string;
+  auth?: string;
+}
+
+const decode = (b64: string | undefined) => Buffer.from(b64 ?? '', 'base64').toString('utf8');
 
 /**
  * The credentials a `kubernetes.io/dockerconfigjson` (or legacy `kubernetes.io/dockercfg`) Secret
@@ -92,7 +100,7 @@ const decode = (b64: unknown) => Buffer.from(String(b64 ?? ''), 'base64').toStri
  */
 export function parseDockerConfigSecret(secret: KubeObject): RegistryCredential[] {
   const source = `${secret.metadata.namespace ?? 'default'}/${secret.metadata.name}`;
-  const data = (secret as any).data ?? {};
+  const data: Record<string, string> = secret.data ?? {};
   let raw: string;
   let wrapped: boolean;
   if (secret.type === 'kubernetes.io/dockerconfigjson' && data['.dockerconfigjson'] !== undefined) {
@@ -104,22 +112,23 @@ export function parseDockerConfigSecret(secret: KubeObject): RegistryCredential[
   } else {
     return [];
   }
-  let parsed: any;
+  let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
-  } catch (e: any) {
+  } catch (e) {
     throw new Error(
-      `Secret ${source} does not hold valid JSON docker config (${e.message}); recreate it with \`kubectl create secret docker-registry\``,
+      `Secret ${source} does not hold valid JSON docker config (${(e as Error).message}); recreate it with \`kubectl create secret docker-registry\``,
     );
   }
-  const auths = wrapped ? parsed?.auths : parsed;
-  if (!auths || typeof auths !== 'object') {
+  const auths = wrapped && isPlainObject(parsed) ? parsed.auths : parsed;
+  if (!isPlainObject(auths)) {
     throw new Error(
       `Secret ${source} has no "auths" object in its docker config; recreate it with \`kubectl create secret docker-registry\``,
     );
   }
   const out: RegistryCredential[] = [];
-  for (const [server, entry] of Object.entries<any>(auths)) {
+  for (const [server, value] of Object.entries(auths)) {
+    const entry = isPlainObject(value) ? (value as DockerConfigEntry) : undefined;
     let username = String(entry?.username ?? '');
     let password = String(entry?.password ?? '');
     // `auth` is base64("user:password") and wins, as docker's config loader decides.

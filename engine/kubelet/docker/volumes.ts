@@ -7,6 +7,7 @@ import type { KubeObject } from '../../kinds/types';
 import { writeAtomically, type VolumeFiles } from './atomic-writer';
 import { decode, fieldValue, type ObjectLookup } from './container-config';
 import { VolumePathError } from './contained-paths';
+import type { Volume, VolumeProjection } from '../../apimachinery/pod-types';
 
 export interface PreparedVolume {
   path: string;
@@ -33,7 +34,7 @@ function volumeDir(podDir: string, name: string): string {
   return join(podDir, 'volumes', name);
 }
 
-const isRefreshable = (vol: any) => Boolean(vol.configMap || vol.secret || vol.downwardAPI || vol.projected);
+const isRefreshable = (vol: Volume) => Boolean(vol.configMap || vol.secret || vol.downwardAPI || vol.projected);
 
 /** Volumes some container mounts with subPath: their old generations must stay (the mount pins them). */
 function subPathVolumes(pod: KubeObject): Set<string> {
@@ -45,7 +46,7 @@ function subPathVolumes(pod: KubeObject): Set<string> {
 }
 
 /** The files of a ConfigMap/Secret/downwardAPI/projected volume, as they should be now. */
-async function volumeFiles(vol: any, v: VolumeInput): Promise<VolumeFiles> {
+async function volumeFiles(vol: Volume, v: VolumeInput): Promise<VolumeFiles> {
   const ns = v.pod.metadata.namespace ?? 'default';
   const get = async (plural: 'configmaps' | 'secrets', name: string) => (v.lookup ? v.lookup(plural, ns, name) : undefined);
   const filesOf = (o: KubeObject | undefined, plural: 'configmaps' | 'secrets') => {
@@ -59,26 +60,28 @@ async function volumeFiles(vol: any, v: VolumeInput): Promise<VolumeFiles> {
       if (all[it.key] !== undefined) out[it.path] = all[it.key];
     return out;
   };
-  if (vol.configMap || vol.secret) {
+  const source = vol.configMap ?? vol.secret;
+  if (source) {
     const plural = vol.configMap ? 'configmaps' : 'secrets';
-    const src = vol.configMap ?? vol.secret;
-    const o = await get(plural, src.name ?? src.secretName);
-    if (!o && !src.optional)
-      throw new Error(`${plural === 'configmaps' ? 'configmap' : 'secret'} "${src.name ?? src.secretName}" not found`);
-    return pick(filesOf(o, plural), src.items);
+    const name = source.name ?? source.secretName ?? '';
+    const o = await get(plural, name);
+    if (!o && !source.optional) throw new Error(`${plural === 'configmaps' ? 'configmap' : 'secret'} "${name}" not found`);
+    return pick(filesOf(o, plural), source.items);
   }
   const files: VolumeFiles = {};
-  for (const s of vol.projected?.sources ?? [{ downwardAPI: vol.downwardAPI }]) {
+  const sources: VolumeProjection[] = vol.projected?.sources ?? [{ downwardAPI: vol.downwardAPI }];
+  for (const s of sources) {
     if (s.downwardAPI)
       for (const it of s.downwardAPI.items ?? []) if (it.fieldRef) files[it.path] = fieldValue(v.pod, it.fieldRef.fieldPath, '', '');
-    if (s.configMap || s.secret) {
+    const projected = s.configMap ?? s.secret;
+    if (projected) {
       const plural = s.configMap ? 'configmaps' : 'secrets';
-      Object.assign(files, pick(filesOf(await get(plural, (s.configMap ?? s.secret).name), plural), (s.configMap ?? s.secret).items));
+      Object.assign(files, pick(filesOf(await get(plural, projected.name ?? ''), plural), projected.items));
     }
-    const sat = s.serviceAccountToken as { path: string; audience?: string; expirationSeconds?: number } | undefined;
+    const sat = s.serviceAccountToken;
     if (sat) files[sat.path] = (await v.token?.({ audience: sat.audience, expirationSeconds: sat.expirationSeconds })) ?? '';
   }
-  if (vol.projected?.sources?.some((s: any) => s.serviceAccountToken)) {
+  if (vol.projected?.sources?.some((s) => s.serviceAccountToken)) {
     files['ca.crt'] ??= v.caCert ?? '';
     files.namespace ??= ns;
   }

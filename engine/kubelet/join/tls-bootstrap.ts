@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access -- stored objects' spec/status are untyped JSON */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access -- stored objects' spec/status are untyped JSON */
 // The kubelet's TLS bootstrap: a fresh key and a CSR for CN system:node:<name> in O system:nodes
 // (signer kubernetes.io/kube-apiserver-client-kubelet), sent with the bootstrap token; the
 // cluster's approver and signer answer with the certificate in status.certificate. Renewal is

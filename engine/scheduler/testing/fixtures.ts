@@ -1,5 +1,7 @@
 // Hand-made nodes and pods for the scheduler's tests (and the benchmark).
 import type { KubeObject } from '../../kinds/types';
+import type { Taint } from '../../apimachinery/workload-types';
+import type { PodSpec } from '../../apimachinery/pod-types';
 
 export function makeNode(
   name: string,
@@ -8,7 +10,7 @@ export function makeNode(
     memory?: string;
     pods?: number;
     labels?: Record<string, string>;
-    taints?: any[];
+    taints?: Taint[];
     unschedulable?: boolean;
     ready?: boolean;
   } = {},
@@ -34,7 +36,7 @@ export function makePod(
     cpu?: string;
     memory?: string;
     labels?: Record<string, string>;
-    spec?: any;
+    spec?: Partial<PodSpec>;
     owner?: string;
     node?: string;
     priority?: number;

@@ -332,3 +332,30 @@ test('a kill -9 that lands while a status read is under way is a crash, not a st
     m.close();
   }
 });
+
+test(
+  'a kill -9 of a running cluster whose pid the host never learned is a crash too (its pid file is left behind)',
+  { timeout: 60_000 },
+  async () => {
+    const events: HostEvent[] = [];
+    const name = 'no-pid';
+    const hub = createEventHub();
+    hub.subscribe((e) => events.push(e));
+    // The start's own pid read comes back empty (as when it lands before the pid file is written).
+    const m = createClusterManager({ dataDir, hub, env, pollMs: 0, livenessMs: 0, wrapLifecycle: (l) => ({ ...l, pid: () => undefined }) });
+    try {
+      await m.start({ name, runtime: 'simulated' });
+      await until('running', () => events.find((e) => e.type === 'cluster' && e.cluster.name === name && e.cluster.state === 'running'));
+      const pid = runningPid(join(dataDir, name, 'skiff.pid'))!;
+      process.kill(pid, 'SIGKILL');
+      await until('gone', () => (isAlive(pid) ? undefined : true));
+      const seen = (await m.refresh()).find((c) => c.name === name);
+      assert.equal(seen?.state, 'failed', 'not "stopped"');
+      assert.equal(seen?.crashed, true);
+    } finally {
+      const pid = runningPid(join(dataDir, name, 'skiff.pid'));
+      if (pid) process.kill(pid, 'SIGKILL');
+      m.close();
+    }
+  },
+);

@@ -165,6 +165,18 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
     return done;
   }
 
+  /**
+   * The process a running cluster had is dead, and its pid file is left behind (a clean stop
+   * removes it): a crash. The pid is the one the host knew or, when it never learned it (the
+   * start's own read came too early), the one the file names.
+   */
+  function diedUnderUs(e: Entry): boolean {
+    const pid = e.pid ?? readPid(lifecycle.paths(e.name).pid);
+    if (pid === undefined || isAlive(pid)) return false;
+    e.pid = pid;
+    return true;
+  }
+
   async function refreshOne(name: string): Promise<void> {
     const e = entry(name);
     if (e.op) return; // our own operation knows better than the disk
@@ -181,7 +193,7 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
     } else if (p.pid !== undefined) {
       e.state = p.ready ? 'running' : 'starting';
       e.pid = p.pid;
-    } else if ((e.state === 'running' || e.state === 'starting') && e.pid !== undefined && !isAlive(e.pid)) {
+    } else if ((e.state === 'running' || e.state === 'starting') && diedUnderUs(e)) {
       // It died while we read its status: a crash (told, or restarted per the setting), not a stop.
       checkLiveness();
       return;
@@ -254,7 +266,7 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
   // behind; a clean stop removes it. One signal-0 per running cluster a second finds it.
   function checkLiveness(): void {
     for (const e of entries.values()) {
-      const pid = e.pid ?? e.child?.pid;
+      const pid = e.pid ?? e.child?.pid ?? (e.state === 'running' ? readPid(lifecycle.paths(e.name).pid) : undefined);
       if (e.op || pid === undefined || (e.state !== 'running' && e.state !== 'starting') || isAlive(pid)) continue;
       e.pid = undefined;
       if (readPid(lifecycle.paths(e.name).pid) !== pid) {

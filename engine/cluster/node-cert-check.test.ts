@@ -2,8 +2,7 @@
 // one past 80 % of its life: certificates made with short lives by the cluster CA's signer.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPki } from '../pki/create-pki';
-import { createCsr, signCsr } from '../pki/csr';
+import { shortLivedSigner } from '../pki/testing/short-lived-certs';
 import { certLife } from '../pki/node-cert-life';
 import { SkiffError } from './errors';
 import { nodeCredentialsAtStart } from './node-cert-check';
@@ -11,16 +10,10 @@ import type { NodeCredentials } from '../kubelet/join/tls-bootstrap';
 
 const MIN = 60_000;
 let ca: { cert: string; key: string };
+let nodeCert: (signedAt: Date, seconds: number) => Promise<NodeCredentials>;
 before(async () => {
-  const pki = await createPki();
-  ca = { cert: pki.caCert, key: pki.caKey };
+  ({ ca, nodeCert } = await shortLivedSigner());
 });
-
-/** A node certificate signed at `signedAt`, valid `seconds` (the signer backdates 5 min). */
-async function nodeCert(signedAt: Date, seconds: number): Promise<NodeCredentials> {
-  const { csr, key } = await createCsr({ commonName: 'system:node:m2', organizations: ['system:nodes'] });
-  return { cert: await signCsr(csr, ca, { usages: ['digital signature', 'client auth'], seconds, now: signedAt }), key };
-}
 
 function check(creds: NodeCredentials, renew: (c: NodeCredentials) => Promise<NodeCredentials>) {
   const saved: NodeCredentials[] = [];

@@ -3,25 +3,17 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HttpKubeClient } from '../../client/http-client';
-import { createPki } from '../../pki/create-pki';
-import { createCsr, signCsr } from '../../pki/csr';
+import { shortLivedSigner } from '../../pki/testing/short-lived-certs';
 import { certLife } from '../../pki/node-cert-life';
 import { JoinError } from './discovery';
 import { startCertRotation } from './cert-rotation';
 import type { NodeCredentials } from './tls-bootstrap';
 
 const MIN = 60_000;
-let ca: { cert: string; key: string };
+let nodeCert: (signedAt: Date, seconds: number) => Promise<NodeCredentials>;
 before(async () => {
-  const pki = await createPki();
-  ca = { cert: pki.caCert, key: pki.caKey };
+  ({ nodeCert } = await shortLivedSigner());
 });
-
-/** A node certificate signed at `signedAt`, valid `seconds` (the signer backdates 5 min). */
-async function nodeCert(signedAt: Date, seconds: number): Promise<NodeCredentials> {
-  const { csr, key } = await createCsr({ commonName: 'system:node:m2', organizations: ['system:nodes'] });
-  return { cert: await signCsr(csr, ca, { usages: ['digital signature', 'client auth'], seconds, now: signedAt }), key };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(cond: () => boolean, what: string) {

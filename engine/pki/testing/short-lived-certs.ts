@@ -6,7 +6,7 @@ import { createCsr, signCsr } from '../csr';
 export interface ShortLivedSigner {
   ca: { cert: string; key: string };
   /** A system:node:m2 certificate signed at `signedAt`, valid `seconds` (the signer backdates 5 min). */
-  nodeCert(signedAt: Date, seconds: number): Promise<{ cert: string; key: string }>;
+  nodeCert: (signedAt: Date, seconds: number) => Promise<{ cert: string; key: string }>;
 }
 
 export async function shortLivedSigner(): Promise<ShortLivedSigner> {
@@ -14,7 +14,7 @@ export async function shortLivedSigner(): Promise<ShortLivedSigner> {
   const ca = { cert: pki.caCert, key: pki.caKey };
   return {
     ca,
-    async nodeCert(signedAt, seconds) {
+    nodeCert: async (signedAt, seconds) => {
       const { csr, key } = await createCsr({ commonName: 'system:node:m2', organizations: ['system:nodes'] });
       return { cert: await signCsr(csr, ca, { usages: ['digital signature', 'client auth'], seconds, now: signedAt }), key };
     },

@@ -35,7 +35,8 @@ export function sh(cmd: string, args: string[], env?: Record<string, string>): P
   });
 }
 
-async function must(cmd: string, args: string[]) {
+/** Runs a command, throwing with its stderr when it fails; its stdout. */
+export async function must(cmd: string, args: string[]) {
   const r = await sh(cmd, args);
   if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr.trim()}`);
   return r.stdout;

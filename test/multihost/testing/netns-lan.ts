@@ -2,7 +2,7 @@
 // firewall — Docker's FORWARD drop — never sees the bridged frames) with this host plugged in at
 // 10.250.N.1 and each test host (netns-host.ts, `lan` option) at the next address. `setLink`
 // takes one host's cable out (its veth's switch end down): a partition.
-import { execFile } from 'node:child_process';
+import { must, sh } from './netns-host';
 
 export interface NetnsLan {
   /** This host's address on the LAN. */
@@ -11,16 +11,6 @@ export interface NetnsLan {
   /** Plugs a host's cable (by its address) in or out. */
   setLink(address: string, up: boolean): Promise<void>;
   cleanup(): Promise<void>;
-}
-
-const sh = (cmd: string, args: string[]) =>
-  new Promise<{ code: number; stderr: string }>((resolve) =>
-    execFile(cmd, args, (err, _out, stderr) => resolve({ code: err ? 1 : 0, stderr })),
-  );
-
-async function must(cmd: string, args: string[]) {
-  const r = await sh(cmd, args);
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr.trim()}`);
 }
 
 export async function createNetnsLan(): Promise<NetnsLan> {

@@ -4,22 +4,12 @@
 // the first subnet and 10.252.N.1 on the second; hosts plugged in take turns (first → 10.251.N.2,
 // second → 10.252.N.2) and reach each other only through it (`defaultRoute` adds the route).
 // This host is not plugged in: tests reach the machines through their namespaces and sockets.
-import { execFile } from 'node:child_process';
+import { must, sh } from './netns-host';
 import type { NetnsLan } from './netns-lan';
 
 export interface NetnsRouter extends NetnsLan {
   /** Sends a test host's traffic for other subnets through the router (its gateway on the host's subnet). */
   defaultRoute(host: { name: string; hostAddress: string }): Promise<void>;
-}
-
-const sh = (cmd: string, args: string[]) =>
-  new Promise<{ code: number; stderr: string }>((resolve) =>
-    execFile(cmd, args, (err, _out, stderr) => resolve({ code: err ? 1 : 0, stderr })),
-  );
-
-async function must(cmd: string, args: string[]) {
-  const r = await sh(cmd, args);
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr.trim()}`);
 }
 
 export async function createNetnsRouter(): Promise<NetnsRouter> {

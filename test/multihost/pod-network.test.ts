@@ -5,10 +5,13 @@
 // a pod on B reaches a pod on A by IP (A sees B's pod IP: no masquerade) and by Service name
 // (cluster DNS and the Service through the first machine), a pod on A reaches B's by IP;
 // kubectl logs/exec/port-forward reach B's pods from A; `skiff image load` makes an image built
-// on A run on B; B's cable pulled → NotReady → its pods rescheduled on A; plugged in → Ready.
+// on A run on B; B's cable pulled → NotReady → its pods rescheduled on A; plugged in → Ready;
+// B's agent and dockerd killed → the same.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { kubectlPath, spawnCollect } from '../integration/harness';
 import { netnsSkip, sh } from './testing/netns-host';
 import { startTwoMachines, type TwoMachines } from './testing/two-machines';
@@ -245,5 +248,28 @@ describe('pods across machines (two network namespaces, each with its own docker
       await m.lan.setLink(m.b.address, true);
     }
     await waitFor('B Ready again', async () => (await ready()) === 'True', 45_000, 500);
+  });
+
+  it("B's agent and dockerd killed: its node turns NotReady and its pod is rescheduled on A", async () => {
+    const placed = async (): Promise<string[]> =>
+      (await m.cp.json(['get', 'pods', '-l', 'app=moved'])).items
+        .filter((p: any) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp)
+        .map((p: any) => p.spec.nodeName as string);
+    const ready = async () =>
+      (await m.cp.json(['get', 'node', m.nodeB])).status.conditions.find((c: { type: string }) => c.type === 'Ready').status as string;
+    // Both pods of the last test are on A now; a third must go to B (maxSkew 1).
+    assert.equal((await m.cp.kubectl(['scale', 'deployment', 'moved', '--replicas=3'])).code, 0);
+    await waitFor('a pod on B', async () => (await placed()).includes(m.nodeB), 60_000, 500);
+    // The machine's Skiff and Docker die at once (no stop, no cleanup): kill -9 both.
+    const dockerd = Number(readFileSync(join(m.b.dir, 'docker.pid'), 'utf8'));
+    m.agent.kill('SIGKILL');
+    process.kill(dockerd, 'SIGKILL');
+    try {
+      await waitFor('B NotReady', async () => (await ready()) !== 'True', 60_000, 500);
+      await waitFor('all 3 running on A', async () => (await placed()).filter((n) => n === m.nodeA).length === 3, 60_000, 500);
+    } finally {
+      // What dockerd left running in B's namespace (containerd, shims, containers) goes too.
+      await sh('sh', ['-c', `ip netns pids ${m.b.name} | xargs -r kill -9`]);
+    }
   });
 });

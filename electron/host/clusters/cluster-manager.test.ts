@@ -263,13 +263,21 @@ test(
   },
 );
 
+// The crash tests below: a cluster seen running, and whatever one left behind killed.
+const untilRunning = (events: HostEvent[], name: string) =>
+  until('running', () => events.find((e) => e.type === 'cluster' && e.cluster.name === name && e.cluster.state === 'running'));
+function killLeftover(name: string) {
+  const pid = runningPid(join(dataDir, name, 'skiff.pid'));
+  if (pid) process.kill(pid, 'SIGKILL');
+}
+
 test('a status poll that comes before the liveness check still tells a kill -9 as a crash, not a stop', { timeout: 60_000 }, async () => {
   const events: HostEvent[] = [];
   const m = manager(events, 0); // no liveness timer: only the poll can notice
   const name = 'polled';
   try {
     await m.start({ name, runtime: 'simulated' });
-    await until('running', () => events.find((e) => e.type === 'cluster' && e.cluster.name === name && e.cluster.state === 'running'));
+    await untilRunning(events, name);
     const pid = runningPid(join(dataDir, name, 'skiff.pid'));
     assert.ok(pid, 'the cluster process runs');
     process.kill(pid, 'SIGKILL');
@@ -285,8 +293,7 @@ test('a status poll that comes before the liveness check still tells a kill -9 a
     assert.equal(seen?.state, 'failed');
     assert.equal(seen?.crashed, true);
   } finally {
-    const pid = runningPid(join(dataDir, name, 'skiff.pid'));
-    if (pid) process.kill(pid, 'SIGKILL');
+    killLeftover(name);
     m.close();
   }
 });
@@ -320,15 +327,14 @@ test('a kill -9 that lands while a status read is under way is a crash, not a st
   });
   try {
     await m.start({ name, runtime: 'simulated' });
-    await until('running', () => events.find((e) => e.type === 'cluster' && e.cluster.name === name && e.cluster.state === 'running'));
+    await untilRunning(events, name);
     killDuringRead = true;
     const seen = (await m.refresh()).find((c) => c.name === name);
     assert.equal(killDuringRead, false, 'the kill landed inside the status read');
     assert.equal(seen?.state, 'failed', 'not "stopped"');
     assert.equal(seen?.crashed, true);
   } finally {
-    const pid = runningPid(join(dataDir, name, 'skiff.pid'));
-    if (pid) process.kill(pid, 'SIGKILL');
+    killLeftover(name);
     m.close();
   }
 });
@@ -345,7 +351,7 @@ test(
     const m = createClusterManager({ dataDir, hub, env, pollMs: 0, livenessMs: 0, wrapLifecycle: (l) => ({ ...l, pid: () => undefined }) });
     try {
       await m.start({ name, runtime: 'simulated' });
-      await until('running', () => events.find((e) => e.type === 'cluster' && e.cluster.name === name && e.cluster.state === 'running'));
+      await untilRunning(events, name);
       const pid = runningPid(join(dataDir, name, 'skiff.pid'))!;
       process.kill(pid, 'SIGKILL');
       await until('gone', () => (isAlive(pid) ? undefined : true));
@@ -353,8 +359,7 @@ test(
       assert.equal(seen?.state, 'failed', 'not "stopped"');
       assert.equal(seen?.crashed, true);
     } finally {
-      const pid = runningPid(join(dataDir, name, 'skiff.pid'));
-      if (pid) process.kill(pid, 'SIGKILL');
+      killLeftover(name);
       m.close();
     }
   },

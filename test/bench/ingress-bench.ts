@@ -13,7 +13,7 @@
 // Beside each, a bare node:http relay to the pod IP in this same process (no routing, no headers
 // added; pooled for the keep-alive backend) shows what any user-space hop costs on this machine
 // now: the ingress's own cost is the figure beyond it. The targets are measured in interleaved
-// rounds, so a change of load hits all of them. One run; on a loaded machine (other work sharing
+// rounds (latency and throughput alike), so a change of load hits all of them. One run; on a loaded machine (other work sharing
 // the cores) the numbers say little.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -156,9 +156,14 @@ async function main() {
           s.seq[k].push(
             ...(await load(s.targets[k], { seq: SEQUENTIAL / ROUNDS, total: 0, conc: CONCURRENCY, keepAlive: s.keepAlive })).seq,
           );
-    for (const s of scenarios)
-      for (const k of PATHS)
-        s.rps[k] = (await load(s.targets[k], { seq: 0, total: CONCURRENT_TOTAL, conc: CONCURRENCY, keepAlive: s.keepAlive })).rps;
+    // Throughput in interleaved rounds too: requests over the summed wall time of a path's rounds.
+    const wall = scenarios.map(() => ({ floor: 0, relay: 0, figure: 0 }));
+    const perRound = CONCURRENT_TOTAL / ROUNDS;
+    for (let r = 0; r < ROUNDS; r++)
+      for (const [i, s] of scenarios.entries())
+        for (const k of PATHS)
+          wall[i][k] += perRound / (await load(s.targets[k], { seq: 0, total: perRound, conc: CONCURRENCY, keepAlive: s.keepAlive })).rps;
+    for (const [i, s] of scenarios.entries()) for (const k of PATHS) s.rps[k] = CONCURRENT_TOTAL / wall[i][k];
     delay.disable();
     out(`load average after: ${load1()}`);
     out(

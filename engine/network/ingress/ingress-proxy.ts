@@ -4,7 +4,8 @@
 // controllers set, and answers in plain words when it cannot: 421 for the app's own host names,
 // 404 when no rule matches, 503 when the Service has no ready endpoint, 502 when it cannot connect.
 // A connection that opens with the HTTP/2 preface, or a TLS one that chose `h2`, goes to the gRPC
-// proxy (grpc-proxy.ts).
+// proxy (grpc-proxy.ts). HTTP/1.1 connections start in the raw relay (raw-relay.ts), which serves
+// plain requests without node's http machinery and hands the connection here for anything else.
 import { Agent, createServer, request, type IncomingMessage, type RequestOptions, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
@@ -16,6 +17,7 @@ import { clientResponseHeaders, rawHeader, upstreamRequestHeaders } from './upst
 import { statusText } from './status-text';
 import { createGrpcProxy } from './grpc-proxy';
 import { alpnHttp2, sniffHttp2 } from './sniff-http2';
+import { createRawRelay, type RelayPlan, type RelayRequest } from './raw-relay';
 import type { Server as HttpsServer } from 'node:https';
 
 export interface BackendDialer {
@@ -263,8 +265,47 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
     );
   }
 
+  // The route the raw relay made for the request it handed over with its connection (routing picks
+  // weighted backends: it happens once per request).
+  const handedOver = new WeakMap<Socket, Routed>();
+  const relay = createRawRelay({
+    plan: relayPlan,
+    // A failure that says pods are unreachable switches the dialer before the full proxy retries.
+    connect: (host, port) =>
+      o.dialer.connect(host, port).catch((e: NodeJS.ErrnoException) => {
+        o.dialer.failed?.(e);
+        throw e;
+      }),
+  });
+  const UNSAFE = /[\r\n\0]/;
+  function relayPlan(req: RelayRequest): RelayPlan {
+    const r = route(req as unknown as IncomingMessage);
+    if ('status' in r || r.backendTls || r.mirrors?.length || r.responseHeaders) return { route: r };
+    const t = o.dialer.target(r.backend, r.backend.endpoints[spread(r.backend)]);
+    if (!(o.dialer.reusable?.(t.ip, t.port) ?? true)) return { route: r };
+    const headers = upstreamRequestHeaders(req as unknown as IncomingMessage, {
+      keepUpgrade: false,
+      edit: r.requestHeaders,
+      upstreamHost: r.upstreamHost,
+      defaultHost: hostOf(t),
+    });
+    let head = `${req.method} ${r.upstreamPath ?? req.url} HTTP/1.1\r\n`;
+    for (let i = 0; i < headers.length; i += 2) {
+      // A route's header edit may carry what node's request() refuses: the full proxy words that.
+      if (UNSAFE.test(headers[i]) || UNSAFE.test(headers[i + 1])) return { route: r };
+      head += `${headers[i]}: ${headers[i + 1]}\r\n`;
+    }
+    return { route: r, target: t, head: `${head}\r\n` };
+  }
+  const fastLane = (socket: Socket, serve: (s: Socket) => void) =>
+    relay.take(socket, (s, plan) => {
+      if (plan) handedOver.set(s, plan.route as Routed);
+      serve(s);
+    });
+
   function onRequest(req: IncomingMessage, res: ServerResponse) {
-    const r = route(req);
+    const r = handedOver.get(req.socket) ?? route(req);
+    handedOver.delete(req.socket);
     if ('status' in r) {
       req.resume();
       return plain(res, r.status, r.body, r.location);
@@ -303,19 +344,20 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
   });
   const server = createServer();
   attach(server);
-  sniffHttp2(server, grpc.server);
+  sniffHttp2(server, grpc.server, fastLane);
   return {
     server,
     attach,
     attachTls(tls) {
       attach(tls);
-      alpnHttp2(tls, grpc.server);
+      alpnHttp2(tls, grpc.server, fastLane);
     },
     attachPlain(plain) {
       attach(plain);
-      sniffHttp2(plain, grpc.server);
+      sniffHttp2(plain, grpc.server, fastLane);
     },
     retain(live) {
+      relay.retain(live);
       const names = new Set(live.map((e) => agent.getName({ host: e.ip, port: e.port })));
       for (const [name, idle] of Object.entries(agent.freeSockets)) if (!names.has(name)) for (const socket of idle ?? []) socket.destroy();
     },
@@ -325,6 +367,7 @@ export function createIngressProxy(o: IngressProxyOptions): IngressProxy {
         s.closeAllConnections();
       }
       grpc.close();
+      relay.close();
       agent.destroy();
       oneShot.destroy();
       tlsAgent.destroy();

@@ -10,7 +10,13 @@ import type { TLSSocket } from 'node:tls';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 
-export function sniffHttp2(http1: Server, http2: Http2Server): void {
+/** Where an HTTP/1.1 connection goes first (the raw relay), given how to serve it with `http1` itself. */
+export type Http1Intake = (socket: Socket, serve: (socket: Socket) => void) => void;
+
+export function sniffHttp2(http1: Server, http2: Http2Server, intake?: Http1Intake): void {
+  const serve = (socket: Socket) => {
+    for (const h of handlers) h.call(http1, socket);
+  };
   const handlers = http1.listeners('connection') as ((s: Socket) => void)[];
   http1.removeAllListeners('connection');
   http1.on('connection', (socket: Socket) => {
@@ -25,7 +31,9 @@ export function sniffHttp2(http1: Server, http2: Http2Server): void {
       socket.pause();
       socket.unshift(seen);
       if (h2) http2.emit('connection', socket);
-      else for (const h of handlers) h.call(http1, socket);
+      else if (intake)
+        return intake(socket, serve); // it reads the bytes put back itself
+      else serve(socket);
       process.nextTick(() => socket.resume());
     };
     const onClose = () => socket.off('data', onData);
@@ -45,11 +53,15 @@ export function chooseAlpn({ protocols }: { protocols: string[] }): string | und
   return protocols.includes('h2') ? 'h2' : undefined;
 }
 
-export function alpnHttp2(https: HttpsServer, http2: Http2Server): void {
-  const handlers = https.listeners('secureConnection') as ((s: TLSSocket) => void)[];
+export function alpnHttp2(https: HttpsServer, http2: Http2Server, intake?: Http1Intake): void {
+  const handlers = https.listeners('secureConnection') as ((s: Socket) => void)[];
   https.removeAllListeners('secureConnection');
+  const serve = (socket: Socket) => {
+    for (const h of handlers) h.call(https, socket);
+  };
   https.on('secureConnection', (socket: TLSSocket) => {
     if (socket.alpnProtocol === 'h2') http2.emit('connection', socket);
-    else for (const h of handlers) h.call(https, socket);
+    else if (intake) intake(socket, serve);
+    else serve(socket);
   });
 }

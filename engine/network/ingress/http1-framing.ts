@@ -91,6 +91,7 @@ export function parseResponseHead(raw: Buffer, requestMethod: string, closing: (
       cl = value;
     } else if (key === 'connection') connection += `${value.toLowerCase()},`;
   }
+  if (te !== undefined && cl !== undefined) return undefined; // two framings: refused, as node's parser does
   let kind: BodyKind;
   let length = 0;
   if (requestMethod === 'HEAD' || status < 200 || status === 204 || status === 304) kind = 'none';

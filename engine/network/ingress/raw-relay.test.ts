@@ -17,6 +17,7 @@ interface Seen {
   body: number;
 }
 const seen: Seen[] = [];
+const BIG = 8 * 1024 * 1024;
 const servers: Server[] = [];
 let proxy: IngressProxy;
 let port = 0;
@@ -35,6 +36,10 @@ async function backend(name: string, o: { close?: boolean } = {}): Promise<Serve
         res.write('one,');
         setTimeout(() => res.write('two,'), 5);
         setTimeout(() => res.end('three'), 10);
+      } else if (req.url === '/big') {
+        res.setHeader('Content-Length', BIG);
+        for (let i = 0; i < BIG / 65536; i++) res.write(Buffer.alloc(65536, 97 + (i % 26)));
+        res.end();
       } else if (req.url === '/unframed') {
         // HTTP/1.0-style: no length, the end of the connection ends the body.
         req.socket.end(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n${name} unframed`);
@@ -187,6 +192,20 @@ test('a request body (Content-Length, larger than a packet) reaches the backend 
   assert.equal((await c.answer()).body, `a POST /up ${body.length}`);
   c.write(get('a.localhost', '/next'));
   assert.equal((await c.answer()).body, 'a GET /next 0');
+  c.socket.destroy();
+});
+
+test('a large answer reaches a client that reads it slowly, whole, and the connection goes on', async () => {
+  const c = client();
+  c.socket.pause(); // the proxy must hold back, not buffer without end or drop bytes
+  c.write(get('a.localhost', '/big'));
+  await new Promise((r) => setTimeout(r, 200));
+  c.socket.resume();
+  const a = await c.answer();
+  assert.equal(a.body.length, BIG);
+  assert.equal(a.body.slice(65536 * 27, 65536 * 27 + 3), 'bbb');
+  c.write(get('a.localhost', '/small'));
+  assert.equal((await c.answer()).body, 'a GET /small 0');
   c.socket.destroy();
 });
 

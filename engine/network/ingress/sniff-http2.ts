@@ -14,11 +14,11 @@ const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 export type Http1Intake = (socket: Socket, serve: (socket: Socket) => void) => void;
 
 export function sniffHttp2(http1: Server, http2: Http2Server, intake?: Http1Intake): void {
+  const handlers = http1.listeners('connection') as ((s: Socket) => void)[];
+  http1.removeAllListeners('connection');
   const serve = (socket: Socket) => {
     for (const h of handlers) h.call(http1, socket);
   };
-  const handlers = http1.listeners('connection') as ((s: Socket) => void)[];
-  http1.removeAllListeners('connection');
   http1.on('connection', (socket: Socket) => {
     let seen: Buffer = Buffer.alloc(0);
     const onData = (d: Buffer) => {

@@ -68,6 +68,10 @@ before(async () => {
   rule('a.localhost', await backend('a'));
   rule('b.localhost', await backend('b'));
   rule('closing.localhost', await backend('closing', { close: true }));
+  const gone = createServer();
+  await new Promise<void>((r) => gone.listen(0, '127.0.0.1', () => r()));
+  rule('dead.localhost', gone); // its port, then nothing listens there
+  gone.close();
   proxy = createIngressProxy({ table: () => table, dialer: createBackendDialer({ mode: 'direct', log: () => {} }), log: () => {} });
   await new Promise<void>((r) => proxy.server.listen(0, '127.0.0.1', () => r()));
   port = portOf(proxy.server);
@@ -297,4 +301,19 @@ test('a closed listener’s kept-alive connection takes no further request', asy
   socket.write(get('a.localhost', '/after-close'));
   await new Promise((r) => socket.on('close', r));
   assert.equal(text, '', 'no answer after the listener closed');
+});
+
+test('a client that half-closes after its request still gets the answer, a refused endpoint’s too', async () => {
+  for (const [host, status] of [
+    ['a.localhost', 200],
+    ['dead.localhost', 502],
+  ] as const) {
+    const c = client();
+    c.write(get(host, '/last'));
+    c.socket.end();
+    const a = await c.answer();
+    assert.equal(a.status, status, host);
+    if (status === 502) assert.match(a.body, /^502 Bad Gateway: cannot reach 127\.0\.0\.1:\d+\.$/m);
+    await c.closed;
+  }
 });

@@ -10,6 +10,7 @@
 import type { Socket } from 'node:net';
 import type { Endpoint } from '../table';
 import { createPodConnections, endpointKey, type PodConnection, type PodConnectionOwner } from './pod-connections';
+import { statusText } from './status-text';
 import { ChunkScanner, parseRequestHead, parseResponseHead, type BodyKind, type RequestHead } from './http1-framing';
 
 /** A parsed request as the router reads it (what an IncomingMessage offers the routing code). */
@@ -105,6 +106,7 @@ export function createRawRelay(o: { plan(req: RelayRequest): RelayPlan; connect(
     client.resume(); // a sniffed connection comes paused, its first bytes put back
 
     function giveUp(p: RelayPlan | undefined, rest: Buffer | undefined) {
+      if (ended) return answerLast(p);
       client.off('data', onClientData);
       client.off('end', onEnd);
       client.off('close', onClose);
@@ -117,6 +119,23 @@ export function createRawRelay(o: { plan(req: RelayRequest): RelayPlan; connect(
       if (rest?.length) client.unshift(rest);
       handOver(client, p);
       process.nextTick(() => client.resume());
+    }
+
+    /**
+     * Node's parser cannot be given bytes back once the client has sent its FIN, so the last
+     * request of a half-closed connection that the relay cannot serve is answered here, briefly.
+     */
+    function answerLast(p: RelayPlan | undefined) {
+      unpin();
+      busy = false;
+      closing = true;
+      const [status, text] = p?.target
+        ? [502, `cannot reach ${p.target.ip}:${p.target.port}.`]
+        : [400, 'this request needs the full proxy, which cannot take a connection the client has half-closed.'];
+      const body = `${status} ${statusText(status)}: ${text}\n`;
+      client.end(
+        `HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Type: text/plain; charset=utf-8\r\nX-Skiff-Ingress: error\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     }
 
     /** Routes the next buffered request, if its head is complete. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestCore } from './testing/test-cluster';
-import { R } from '../client/types';
+import { R, type KubeClient } from '../client/types';
 import { createMetricsApi, withMetricsGroup } from './metrics-api';
 import { formatBytes, formatNanos } from '../apimachinery/quantity-format';
 
@@ -117,4 +117,81 @@ test("another machine's figures are shown only for pods bound to the node that r
   } finally {
     await t.close();
   }
+});
+
+test('a poll of a big namespace reads by name the few pods that report usage instead of listing it', async () => {
+  const t = await startTestCore();
+  try {
+    const calls: string[] = [];
+    const spy: KubeClient = {
+      ...t.client,
+      get: (...a) => {
+        calls.push('get');
+        return t.client.get(...a);
+      },
+      list: (...a) => {
+        calls.push('list');
+        return t.client.list(...a);
+      },
+    };
+    for (const name of ['quiet-1', 'quiet-2', 'busy'])
+      await t.client.create(R.pods, 'default', {
+        metadata: { name, labels: { app: name } },
+        spec: { containers: [{ name: 'c', image: 'x' }] },
+      });
+    const usage = (name: string) => ({
+      namespace: 'default',
+      name,
+      timestamp: '2026-01-01T00:00:00Z',
+      containers: [{ name: 'c', cpuNanoCores: 1e6, memoryBytes: 2 ** 20 }],
+    });
+    // 'gone' reports usage but no longer exists: it is left out, not an error.
+    const api = createMetricsApi({ client: spy, source: () => ({ nodes: [], pods: [usage('busy'), usage('gone')] }) });
+    const route = { type: 'resource', group: 'metrics.k8s.io', version: 'v1beta1', namespace: 'default', plural: 'pods' };
+    const list = (await api.serve(route, new URLSearchParams())).body as { items: { metadata: { name: string; labels: object } }[] };
+    assert.deepEqual(
+      list.items.map((p) => [p.metadata.name, p.metadata.labels]),
+      [['busy', { app: 'busy' }]],
+    );
+    assert.deepEqual(calls, ['get', 'get']);
+    calls.length = 0;
+    const one = (await api.serve({ ...route, name: 'busy' }, new URLSearchParams())).body as { metadata: { name: string } };
+    assert.equal(one.metadata.name, 'busy');
+    assert.deepEqual(calls, ['get']);
+  } finally {
+    await t.close();
+  }
+});
+
+test('a poll with usage for many pods lists the namespace once', async () => {
+  const many = Array.from({ length: 600 }, (_, i) => `p-${i}`);
+  const calls: string[] = [];
+  const client = {
+    list: () => {
+      calls.push('list');
+      return Promise.resolve({
+        items: many.map((name) => ({ metadata: { name, namespace: 'default', labels: { n: name } } })),
+        resourceVersion: '1',
+      });
+    },
+    get: () => {
+      calls.push('get');
+      return Promise.reject(new Error('not expected'));
+    },
+  } as unknown as KubeClient;
+  const api = createMetricsApi({
+    client,
+    source: () => ({
+      nodes: [],
+      pods: many.map((name) => ({ namespace: 'default', name, timestamp: 't', containers: [] })),
+    }),
+  });
+  const list = (
+    await api.serve(
+      { type: 'resource', group: 'metrics.k8s.io', version: 'v1beta1', namespace: 'default', plural: 'pods' },
+      new URLSearchParams(),
+    )
+  ).body as { items: unknown[] };
+  assert.equal(list.items.length, 600);
+  assert.deepEqual(calls, ['list']);
 });

@@ -5,7 +5,7 @@
 import type { KubeClient } from '../client/types';
 import { R } from '../client/types';
 import type { KubeObject } from '../kinds/types';
-import { errors } from './status';
+import { ApiError, errors } from './status';
 import { parseLabelSelector, compileFieldSelector } from '../apimachinery/selectors';
 import { formatBytes, formatNanos } from '../apimachinery/quantity-format';
 
@@ -40,6 +40,10 @@ export const METRICS_VERSION = 'v1beta1';
 const apiVersion = `${METRICS_GROUP}/${METRICS_VERSION}`;
 // metrics-server reports the window its rate was computed over; the kubelets sample every ~10 s.
 const WINDOW = '10s';
+// Up to this many usage figures in scope, their pods are read by name rather than listing the
+// namespace: a poll of a namespace of 50,000 pods, few of them running, used to copy all of them
+// (over a second of the API server's event loop, stalling every request behind it).
+const READ_BY_NAME = 500;
 
 export const metricsApiGroup = {
   kind: 'APIGroup',
@@ -87,6 +91,20 @@ export function createMetricsApi(deps: MetricsApiDeps) {
     const out = new Map<string, KubeObject>();
     const list = await deps.client.list(res, ns);
     for (const o of list.items) out.set(`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o);
+    return out;
+  }
+
+  /** The pods that `usage` names, by namespace/name (those that no longer exist are left out). */
+  async function podsOf(usage: PodUsage[], ns: string | undefined): Promise<Map<string, KubeObject>> {
+    if (usage.length > READ_BY_NAME) return objectsOf(R.pods, ns);
+    const out = new Map<string, KubeObject>();
+    for (const p of usage) {
+      try {
+        out.set(`${p.namespace}/${p.name}`, await deps.client.get(R.pods, p.namespace, p.name));
+      } catch (e) {
+        if (!(e instanceof ApiError && e.code === 404)) throw e;
+      }
+    }
     return out;
   }
 
@@ -160,8 +178,11 @@ export function createMetricsApi(deps: MetricsApiDeps) {
     }
     if (route.plural === 'pods') {
       const ns = route.namespace;
-      const pods = await objectsOf(R.pods, ns);
       const key = (p: PodUsage) => `${p.namespace}/${p.name}`;
+      const pods = await podsOf(
+        snap.pods.filter((p) => (!ns || p.namespace === ns) && (!route.name || p.name === route.name)),
+        ns,
+      );
       // A joined machine's agent speaks only for the pods bound to its own node.
       const known = (p: PodUsage) =>
         pods.has(key(p)) && (!p.node || (pods.get(key(p))!.spec as { nodeName?: string } | undefined)?.nodeName === p.node);

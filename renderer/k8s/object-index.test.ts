@@ -52,3 +52,38 @@ test('the index lists each kind in the namespace (cluster kinds everywhere) and 
   assert.ok(asked.includes('/api/v1/namespaces/shop/pods Metadata true'), asked.join('\n'));
   assert.ok(asked.includes('/api/v1/nodes Metadata true'), asked.join('\n'));
 });
+
+test('a big kind is read in pages that follow the continue token, each handed over as it arrives', async () => {
+  const asked: Array<Record<string, string | undefined>> = [];
+  const pages: Record<string, { names: string[]; next?: string }> = {
+    '': { names: ['a', 'b'], next: 'tok-1' },
+    'tok-1': { names: ['c', 'd'], next: 'tok-2' },
+    'tok-2': { names: ['e'] },
+  };
+  const client = {
+    getJson(_path: string, o: { query?: Record<string, string | undefined> }) {
+      asked.push(o.query ?? {});
+      const page = pages[o.query?.continue ?? ''];
+      return Promise.resolve({
+        // Only the first page carries the columns here: later pages still read their names.
+        columnDefinitions: o.query?.continue ? [] : [{ name: 'Name', type: 'string', format: 'name' }],
+        metadata: page.next ? { continue: page.next } : {},
+        rows: page.names.map((name) => ({
+          cells: [name],
+          object: { kind: 'PartialObjectMetadata', metadata: { name, namespace: 'big' } },
+        })),
+      });
+    },
+  } as unknown as K8sClient;
+  const handed: string[][] = [];
+  await loadObjectIndex(client, [kind('', 'pods')], 'big', { onKind: (objs) => handed.push(objs.map((o) => o.name)) });
+  assert.deepEqual(handed, [['a', 'b'], ['c', 'd'], ['e']]);
+  assert.deepEqual(
+    asked.map((q) => [q.limit, q.continue]),
+    [
+      ['5000', undefined],
+      ['5000', 'tok-1'],
+      ['5000', 'tok-2'],
+    ],
+  );
+});

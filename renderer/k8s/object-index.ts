@@ -1,6 +1,6 @@
 // The names of every object of every listable kind, for the palette's search across kinds:
-// one Table list per kind (names and namespaces only: includeObject=Metadata), a few at a time,
-// each kind's names handed over as it arrives.
+// one paged Table list per kind (names and namespaces only: includeObject=Metadata), a few kinds
+// at a time, each page's names handed over as it arrives.
 import { tableAccept, type K8sClient } from './client';
 import { resourcePath } from './resources';
 import { toRow } from './table-model';
@@ -11,6 +11,8 @@ export interface IndexedObject {
   namespace: string;
   name: string;
 }
+
+const INDEX_PAGE = 5000;
 
 // Events churn and are many; they are searched in their own list, not from the palette.
 const skipped = new Set(['/events', 'events.k8s.io/events']);
@@ -37,14 +39,23 @@ export async function loadObjectIndex(
     while (next < kinds.length && !opts.signal?.aborted) {
       const r = kinds[next++];
       try {
-        const table = await client.getJson<RawTable>(resourcePath(r, r.namespaced ? namespace : ''), {
-          accept: tableAccept,
-          query: { includeObject: 'Metadata' },
-          signal: opts.signal,
-          what: r.name,
-        });
-        const rows = (table.rows ?? []).map((raw) => toRow(raw, table.columnDefinitions ?? []));
-        if (!opts.signal?.aborted) opts.onKind(rows.map((row) => ({ resource: r, namespace: row.namespace, name: row.name })));
+        // In pages: one list of 50,000 pods would hold the API server's event loop for
+        // seconds, and every other request of the app (on its few connections) behind it.
+        let columns: RawTable['columnDefinitions'] = [];
+        let token: string | undefined;
+        do {
+          const table = await client.getJson<RawTable>(resourcePath(r, r.namespaced ? namespace : ''), {
+            accept: tableAccept,
+            query: { includeObject: 'Metadata', limit: String(INDEX_PAGE), continue: token },
+            signal: opts.signal,
+            what: r.name,
+          });
+          if (table.columnDefinitions?.length) columns = table.columnDefinitions;
+          const rows = (table.rows ?? []).map((raw) => toRow(raw, columns ?? []));
+          if (opts.signal?.aborted) return;
+          opts.onKind(rows.map((row) => ({ resource: r, namespace: row.namespace, name: row.name })));
+          token = table.metadata?.continue || undefined;
+        } while (token);
       } catch {
         // A kind this user may not list (or an aggregated API that is down) is simply not searched.
       }

@@ -6,6 +6,10 @@ import assert from 'node:assert/strict';
 import { eventually, startTestCore } from '../apiserver/testing/test-cluster';
 import { R, isStatus, type KubeClient } from '../client/types';
 import type { KubeObject } from '../kinds/types';
+import { storedResources } from '../apiserver/stored-resources';
+import { createInformerFactory } from '../client/informer-factory';
+import { createEventRecorder } from '../client/event-recorder';
+import { createGarbageCollector } from './garbage-collector';
 
 const cm = (name: string, extra: Partial<KubeObject['metadata']> = {}, ns = 'default'): KubeObject => ({
   apiVersion: 'v1',
@@ -92,6 +96,35 @@ void test('namespace deletion deletes everything in it, then the namespace', asy
     await tc.client.patch(R.configmaps, 'doomed', 'held', 'merge', { metadata: { finalizers: null } });
     await eventually(() => gone(tc.client, R.namespaces, undefined, 'doomed'), 'namespace goes', 8000);
   } finally {
+    await tc.close();
+  }
+});
+
+void test('Events are not watched (upstream ignores them): a pod start writes three, each would be a graph node', async () => {
+  const tc = await startTestCore();
+  const watched: string[] = [];
+  const client: KubeClient = {
+    ...tc.client,
+    watch: (res, ns, opts, onEvent, onClose) => {
+      watched.push(`${res.group}/${res.plural}`);
+      return tc.client.watch(res, ns, opts, onEvent, onClose);
+    },
+  };
+  const gc = createGarbageCollector({
+    client,
+    informers: createInformerFactory(client),
+    events: createEventRecorder({ client, component: 'test' }),
+    log: () => {},
+    now: () => new Date(),
+    resources: storedResources(tc.core),
+  });
+  try {
+    await gc.start();
+    assert.ok(watched.includes('/configmaps'), watched.join(' '));
+    assert.ok(watched.includes('apps/replicasets'), watched.join(' '));
+    assert.ok(!watched.includes('/events') && !watched.includes('events.k8s.io/events'), watched.join(' '));
+  } finally {
+    gc.stop();
     await tc.close();
   }
 });

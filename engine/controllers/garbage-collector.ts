@@ -33,6 +33,13 @@ interface Node {
   finalizers: string[];
 }
 
+/**
+ * Kinds the collector does not watch, as upstream's default ignored resources: Events (core and
+ * events.k8s.io) expire by themselves, and at scale they are most of what is written (a pod
+ * start records three), so watching them would cost a copy and a graph node per Event.
+ */
+const IGNORED = new Set(['/events', 'events.k8s.io/events']);
+
 const ORPHAN = 'orphan';
 const FOREGROUND = 'foregroundDeletion';
 
@@ -108,7 +115,7 @@ export function createGarbageCollector(deps: ControllerDeps, opts: GarbageCollec
   // every kind is in the graph, and their specs and statuses are not needed.
   function watch(res: ApiResource) {
     const key = `${res.group}/${res.plural}`;
-    if (informers.has(key)) return Promise.resolve();
+    if (informers.has(key) || IGNORED.has(key)) return Promise.resolve();
     const inf = createInformer(client, res, { transform: metadataOnly, metadataOnly: true, log });
     informers.set(key, inf);
     inf.addHandlers({ add: (o) => index(res, o), update: (_, o) => index(res, o), delete: removed });

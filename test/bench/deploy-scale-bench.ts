@@ -116,16 +116,24 @@ async function e2e() {
     const watch = watchBound(cp.kubeconfigPath, REPLICAS, DEADLINE_MS);
     await sleep(500); // the watch's initial (empty) list
     t = performance.now();
+    const cpu0 = process.cpuUsage();
     const created = await run(kubectlPath(), ['--kubeconfig', cp.kubeconfigPath, 'create', '-f', file], { env: { HOME: dir } });
     if (created.code !== 0) throw new Error(`kubectl create: ${created.stderr}`);
     const progress = setInterval(() => out(`    ${secs(performance.now() - t)}: ${watch.count()} bound`), 10_000);
     const seen = await watch.done;
     clearInterval(progress);
     const ms = seen.at - t;
+    const cpu = process.cpuUsage(cpu0);
     for (const c of counters) c.stop();
     if (COUNT) out(`  writes per pod: ${[...counts].map(([k, v]) => `${k} ${(v / REPLICAS).toFixed(2)}`).join(', ')}`);
     await cp.stop();
-    return { bound: seen.count, ms, rate: seen.count / (ms / 1000), firstMs: seen.firstAt - t };
+    return {
+      bound: seen.count,
+      ms,
+      rate: seen.count / (ms / 1000),
+      firstMs: seen.firstAt - t,
+      cpuMsPerPod: (cpu.user + cpu.system) / 1000 / REPLICAS,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -149,6 +157,11 @@ async function main() {
   );
   out(
     `  bound seen                                         ${`${r.bound}/${REPLICAS}`.padEnd(16)} in ${secs(r.ms)} (first after ${secs(r.firstMs)})`,
+  );
+  // CPU per pod in this process (control plane and all; kubectl's own processes not counted):
+  // steadier than the rates when other processes share the cores.
+  out(
+    `  control plane CPU per pod                          ${`${r.cpuMsPerPod.toFixed(2)} ms`.padEnd(16)} ${floor ? `${floor.cpuMsPerPod.toFixed(2)} ms scheduler alone → ${(floor.cpuMsPerPod / r.cpuMsPerPod).toFixed(2)}×` : '—'}`,
   );
   out(
     `  load average after                                 ${(await import('node:os'))

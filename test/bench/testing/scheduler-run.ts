@@ -41,6 +41,8 @@ export interface SchedulerRun {
   cycleUs: number;
   decideUs: number;
   rssMb: number;
+  /** This process's CPU (user + system) from scheduler start to the last bind, ms per pod. */
+  cpuMsPerPod: number;
 }
 
 /** `deadlineMs`: give up after this long (a loaded machine binds far slower than the target). */
@@ -48,6 +50,7 @@ export async function schedulerRun(nodes: number, pods: number, deadlineMs = 150
   const tc = await setupPendingPods(nodes, pods);
   const rss0 = process.memoryUsage().rss;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const sched = await startScheduler({ client: tc.client });
   const tSynced = performance.now();
   while (sched.stats().bound < pods) {
@@ -59,6 +62,7 @@ export async function schedulerRun(nodes: number, pods: number, deadlineMs = 150
     await new Promise((r) => setTimeout(r, 20));
   }
   const t1 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
   const st = sched.stats();
   sched.stop();
   const items = (await tc.client.list(R.pods, 'default')).items;
@@ -80,5 +84,6 @@ export async function schedulerRun(nodes: number, pods: number, deadlineMs = 150
     cycleUs: (st.cycleMs * 1000) / st.attempts,
     decideUs: (st.decideMs * 1000) / st.attempts,
     rssMb: Math.round((process.memoryUsage().rss - rss0) / 2 ** 20),
+    cpuMsPerPod: (cpu.user + cpu.system) / 1000 / pods,
   };
 }

@@ -43,6 +43,9 @@ test('the shared-reference walk answers as whole field sets do', () => {
     assert.deepEqual(shown(compare(t, after, base)), shown(compareBySets(t, after, base)), `reverse ${change.toString()}`);
   }
   assert.deepEqual(shown(compare(t, {}, base)), shown(compareBySets(t, {}, base)));
+  assert.deepEqual(shown(compare(t, undefined, base)), shown(compareBySets(t, {}, base)));
+  assert.deepEqual(shown(compare(t, base, {})), shown(compareBySets(t, base, {})));
+  assert.deepEqual(shown(compare(t, {}, {})), shown(compareBySets(t, {}, {})));
 });
 
 test('a change names the leaf it touched; what both share by reference is not walked', () => {

@@ -17,7 +17,11 @@ type Position = 'root' | 'declared' | 'undeclared' | 'item';
 
 export function compare(t: ApplyType, a: unknown, b: unknown): Comparison {
   const out = { added: new FieldSet(), removed: new FieldSet(), modified: new FieldSet() };
-  diff(t, a, b, [], 'root', out);
+  // An empty granular object at the root sets no field (a create compares against `{}`): the
+  // same as nothing, which takes leafDiff's one-sided path.
+  const ta = resolveType(t, a);
+  const empty = isObject(a) && !Object.keys(a).length && (ta.kind === 'struct' || ta.kind === 'map') && !isAtomic(ta);
+  diff(t, empty ? undefined : a, b, [], 'root', out);
   return out;
 }
 
@@ -82,6 +86,10 @@ function relativeSet(t: ApplyType, v: unknown, pos: Position): FieldSet {
 }
 
 function leafDiff(t: ApplyType, a: unknown, b: unknown, path: string[], pos: Position, out: Comparison): void {
+  // One side absent (a create, a new or removed field or item): all added or all removed, with
+  // no set operations (a create's whole object comes through here).
+  if (a === undefined) return graft(out.added, path, relativeSet(t, b, pos));
+  if (b === undefined) return graft(out.removed, path, relativeSet(t, a, pos));
   const sa = relativeSet(t, a, pos);
   const sb = relativeSet(t, b, pos);
   graft(out.added, path, sb.difference(sa));

@@ -9,10 +9,13 @@ export class FieldSet {
 
   /** The node for `path`, created (as a non-member) when missing. */
   descend(path: readonly string[]): FieldSet {
-    if (!path.length) return this;
-    let next = this.children.get(path[0]);
-    if (!next) this.children.set(path[0], (next = new FieldSet()));
-    return next.descend(path.slice(1));
+    let node: FieldSet = this;
+    for (const el of path) {
+      let next = node.children.get(el);
+      if (!next) node.children.set(el, (next = new FieldSet()));
+      node = next;
+    }
+    return node;
   }
 
   insert(path: readonly string[]): void {
@@ -81,6 +84,16 @@ export class FieldSet {
   /** Adds every member of `other` to this set, in place. */
   addAll(other: FieldSet): void {
     mergeInto(this, other);
+  }
+
+  /** As addAll, taking `other`'s nodes instead of copying them: `other` must not be used after. */
+  absorb(other: FieldSet): void {
+    if (other.member) this.member = true;
+    for (const [el, c] of other.children) {
+      const mine = this.children.get(el);
+      if (mine) mine.absorb(c);
+      else this.children.set(el, c);
+    }
   }
 
   /** True when this node or any node below it is a member. */

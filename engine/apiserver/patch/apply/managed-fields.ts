@@ -76,8 +76,8 @@ function cmp(a: string, b: string): number {
 }
 
 /** Fields no manager owns: set by the server, or identity (upstream's stripMeta). */
-export function stripServerFields(set: FieldSet): FieldSet {
-  const out = set.clone();
+export function stripServerFields(set: FieldSet, inPlace = false): FieldSet {
+  const out = inPlace ? set : set.clone();
   out.children.delete('f:apiVersion');
   out.children.delete('f:kind');
   const meta = out.child('f:metadata');

@@ -62,7 +62,10 @@ export interface WriteContext {
 /** Ownership after an Update from `old` to `next`; the same array when nothing changed. */
 export function recordUpdate(ctx: WriteContext, old: JsonObject, next: JsonObject, managed: Managed[]): Managed[] {
   const diff = compare(ctx.type, old, next);
-  const changed = ctx.ignore(diff.modified.union(diff.added));
+  // The comparison's sets are this function's own: merged by taking their nodes, not copying
+  // them (a create's set is the whole object, and every pod and Event is created).
+  diff.added.absorb(diff.modified);
+  const changed = ctx.ignore(diff.added);
   const removed = ctx.ignore(diff.removed);
   if (changed.isEmpty() && removed.isEmpty()) return managed;
   const me = { manager: ctx.manager, operation: 'Update' as const, apiVersion: ctx.apiVersion, subresource: ctx.subresource };
@@ -72,13 +75,10 @@ export function recordUpdate(ctx: WriteContext, old: JsonObject, next: JsonObjec
     if (sameOwner(m, me)) mine = m.set;
     else out.push({ ...m, set: m.set.difference(changed).difference(removed) });
   }
-  const set = stripServerFields(
-    mine
-      .difference(removed)
-      .union(changed)
-      .union(ctx.ignore(newMaps(ctx.type, old, next))),
-  );
-  out.push({ ...me, time: ctx.now, set });
+  const set = mine.difference(removed);
+  set.absorb(changed);
+  set.absorb(ctx.ignore(newMaps(ctx.type, old, next)));
+  out.push({ ...me, time: ctx.now, set: stripServerFields(set, true) });
   return out.filter((m) => !m.set.isEmpty()).map(cleanSubresource);
 }
 

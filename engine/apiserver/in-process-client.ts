@@ -15,7 +15,7 @@ import type { KubeClient, ResourceRef, PatchType } from '../client/types';
 import type { Attributes } from './authz/request-info';
 import { exactName, fieldRequirements } from './authz/request-info';
 import { collectingRequest } from './admission/admission-request';
-import { copySharedMetadataTrimmed, copySharedTrimmed } from './shared-copy';
+import { copySharedMetadataTrimmed, copySharedTrimmed, readOnlyTrimmed } from './shared-copy';
 
 const patchTypes: Record<PatchType, string> = {
   merge: 'application/merge-patch+json',
@@ -181,7 +181,7 @@ export function createInProcessClient(core: ApiCore, opts: InProcessClientOption
             filter,
             resourceVersion: opts.resourceVersion,
             allowBookmarks: opts.allowBookmarks,
-            encodeObject: opts.metadataOnly ? metadataCopy : copySharedTrimmed,
+            encodeObject: opts.metadataOnly ? metadataCopy : opts.readOnly ? readOnlyTrimmed : copySharedTrimmed,
           },
           {
             event: (type, obj) => {

@@ -111,3 +111,37 @@ void test('an informer with a transform caches and hands out only what the trans
     inf.stop();
   }
 });
+
+void test('read-only watchers of one event share one copy (without managedFields); other watchers get their own', async () => {
+  const seen: Record<
+    string,
+    { type: string; obj: { metadata: { name?: string; managedFields?: unknown }; data?: Record<string, string> } }[]
+  > = {
+    ro1: [],
+    ro2: [],
+    own: [],
+  };
+  const watch = (name: string, readOnly: boolean) =>
+    c.client.watch(
+      R.configmaps,
+      'default',
+      { readOnly, fieldSelector: 'metadata.name=shared-copy' },
+      (type, obj) => seen[name].push({ type, obj }),
+      () => {},
+    );
+  const handles = [watch('ro1', true), watch('ro2', true), watch('own', false)];
+  try {
+    await new Promise((r) => setTimeout(r, 50));
+    await c.client.create(R.configmaps, 'default', { metadata: { name: 'shared-copy' }, data: { k: 'v' } });
+    await eventually(() => seen.ro1.length && seen.ro2.length && seen.own.length, 'all three watchers saw the add');
+    assert.equal(seen.ro1[0].obj, seen.ro2[0].obj);
+    assert.notEqual(seen.own[0].obj, seen.ro1[0].obj);
+    assert.equal(seen.ro1[0].obj.metadata.managedFields, undefined);
+    // A copy all the same: a reader breaking the rule does not change what the API server keeps.
+    seen.ro1[0].obj.data!.k = 'changed';
+    assert.equal((await c.client.get(R.configmaps, 'default', 'shared-copy')).data.k, 'v');
+    assert.equal(seen.own[0].obj.data!.k, 'v');
+  } finally {
+    handles.forEach((h) => h.stop());
+  }
+});

@@ -95,6 +95,8 @@ export function createInformer(client: KubeClient, res: ResourceRef, opts: Infor
         fieldSelector: opts.fieldSelector,
         allowBookmarks: true,
         metadataOnly: opts.metadataOnly,
+        // Cached objects are read-only (above): one copy of an event serves every informer.
+        readOnly: true,
       },
       (type, raw) => {
         if (type === 'ERROR') return; // followed by onClose with the reason

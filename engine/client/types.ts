@@ -72,6 +72,11 @@ export interface WatchOptions {
   allowBookmarks?: boolean;
   /** As ListOptions.metadataOnly. */
   metadataOnly?: boolean;
+  /**
+   * The caller never changes the objects it gets (an informer's cache): the in-process client
+   * then hands all such watchers of one event the same copy instead of one copy each.
+   */
+  readOnly?: boolean;
 }
 
 export interface WatchHandle {

@@ -139,7 +139,8 @@ void test('read-only watchers of one event share one copy (without managedFields
     assert.equal(seen.ro1[0].obj.metadata.managedFields, undefined);
     // A copy all the same: a reader breaking the rule does not change what the API server keeps.
     seen.ro1[0].obj.data!.k = 'changed';
-    assert.equal((await c.client.get(R.configmaps, 'default', 'shared-copy')).data.k, 'v');
+    const stored = (await c.client.get(R.configmaps, 'default', 'shared-copy')) as { data?: Record<string, string> };
+    assert.equal(stored.data?.k, 'v');
     assert.equal(seen.own[0].obj.data!.k, 'v');
   } finally {
     handles.forEach((h) => h.stop());

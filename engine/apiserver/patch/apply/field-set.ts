@@ -9,13 +9,11 @@ export class FieldSet {
 
   /** The node for `path`, created (as a non-member) when missing. */
   descend(path: readonly string[]): FieldSet {
-    let node: FieldSet = this;
-    for (const el of path) {
+    return path.reduce<FieldSet>((node, el) => {
       let next = node.children.get(el);
       if (!next) node.children.set(el, (next = new FieldSet()));
-      node = next;
-    }
-    return node;
+      return next;
+    }, this);
   }
 
   insert(path: readonly string[]): void {

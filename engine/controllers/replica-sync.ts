@@ -221,7 +221,11 @@ export function createReplicaController(deps: ControllerDeps, kind: ReplicaKind)
           const key = ownerKeyOf(pod);
           if (key && !pod.metadata.deletionTimestamp) expectations.creationObserved(key);
           if (key && pod.metadata.deletionTimestamp) expectations.deletionObserved(key, pod.metadata.uid!);
-          podChanged(pod);
+          // One of a batch the owner created, others still to come: a sync now could only count
+          // them (a pass over all its pods per pod added), so it waits as a status change does;
+          // the batch's last pod syncs at once.
+          if (key && !pod.metadata.deletionTimestamp && !expectations.satisfied(key)) enqueueStatus(key);
+          else podChanged(pod);
         },
         update(oldPod, pod) {
           if (pod.metadata.deletionTimestamp && !oldPod.metadata.deletionTimestamp) {

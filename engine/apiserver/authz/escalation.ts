@@ -54,6 +54,7 @@ export function createEscalationAdmission(deps: {
   }
 
   return {
+    appliesTo: (def) => def.group === RBAC,
     async admit(def, obj, old) {
       if (def.group !== RBAC) return;
       const user = deps.currentUser();

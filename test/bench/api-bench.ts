@@ -27,7 +27,7 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
-const ms = (n: number) => `${n.toFixed(2)} ms`;
+const ms = (n: number) => `${n.toFixed(3)} ms`;
 
 async function main() {
   const f = await startApiFixture();

@@ -209,7 +209,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         return;
       }
       case 'resource': {
-        const reply = await core.authorization.runAs(actor, route.group, () => handleResource(core.deps, route, req, res, q, actor));
+        const reply = await handleResource(core.deps, route, req, res, q, actor);
         if (!reply) return; // streamed
         if (reply.warnings?.length) appendWarnings(res, reply.warnings);
         return reply.text !== undefined

@@ -4,7 +4,8 @@
 // sees it); the real kubectl creates the Deployment from a file; a `kubectl get pods -w` for
 // bound pods (spec.nodeName set), in its own process, counts them until all are seen.
 // Printed beside its floor from the same run: the scheduler bench's decisions/s (pending pods
-// created first, then the scheduler alone binds them; target ≥ 0.6×).
+// created first, then the scheduler alone binds them; target ≥ 0.6×), and, for the bound on the
+// ratio, the same create + bind per pod issued straight from a client (writes-run.ts).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { R } from '../../engine/client/types';
 import type { KubeObject } from '../../engine/kinds/types';
 import { kubectlPath, run } from '../integration/harness';
 import { schedulerRun } from './testing/scheduler-run';
+import { writesRun } from './testing/writes-run';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -148,6 +150,8 @@ async function main() {
   );
   const floor = only === 'e2e' ? undefined : await schedulerRun(NODES, REPLICAS, DEADLINE_MS);
   if (floor) out(`  floor: scheduler alone, ${REPLICAS} pending pods / ${NODES} nodes: ${floor.rate.toFixed(0)} pods/s bound`);
+  const writes = only === 'e2e' ? undefined : await writesRun(NODES, REPLICAS);
+  if (writes) out(`  bound on the ratio: the ${REPLICAS} creates + binds alone, from a client: ${writes.rate.toFixed(0)} pods/s`);
   if (only === 'floor') return;
   const r = await e2e();
   out('');
@@ -163,6 +167,10 @@ async function main() {
   out(
     `  control plane CPU per pod                          ${`${r.cpuMsPerPod.toFixed(2)} ms`.padEnd(16)} ${floor ? `${floor.cpuMsPerPod.toFixed(2)} ms scheduler alone → ${(floor.cpuMsPerPod / r.cpuMsPerPod).toFixed(2)}×` : '—'}`,
   );
+  if (writes && floor)
+    out(
+      `  creates + binds alone (no controllers)             ${`${writes.rate.toFixed(0)}/s`.padEnd(16)} ${(writes.rate / floor.rate).toFixed(2)}× the scheduler alone by rate, ${(floor.cpuMsPerPod / writes.cpuMsPerPod).toFixed(2)}× by CPU (${writes.cpuMsPerPod.toFixed(2)} ms per pod)`,
+    );
   out(
     `  load average after                                 ${(await import('node:os'))
       .loadavg()

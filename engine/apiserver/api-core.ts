@@ -99,7 +99,11 @@ export function createApiCore(opts: ApiCoreOptions) {
       ...validateObjectMeta(obj, d.namespaced, nameKindOf(d)),
       ...(old ? validateObjectMetaUpdate(obj, old) : []),
     ],
+    // From the namespaces' watch cache (admission keeps one), read live when it has none by
+    // that name, as upstream's NamespaceLifecycle does: every namespaced create asks.
     namespaceExists: async (name) => {
+      const cached = await defaultAdmission.namespace(name);
+      if (cached) return cached.metadata.deletionTimestamp ? 'terminating' : 'active';
       const kv = await store.get(`/registry/namespaces/${name}`);
       if (!kv) return 'missing';
       return JSON.parse(kv.value).metadata?.deletionTimestamp ? 'terminating' : 'active';

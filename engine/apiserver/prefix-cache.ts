@@ -16,6 +16,8 @@ export interface PrefixCache {
   /** Every cached object by key, and a number that changes whenever they may have (callers drop
    *  what they derived from an older one). Read-only. */
   entries(): Promise<{ generation: number; items: ReadonlyMap<string, KubeObject> }>;
+  /** How many objects it holds, known at once once loaded (and watching); undefined before. */
+  loadedSize(): number | undefined;
   stop(): void;
 }
 
@@ -78,6 +80,7 @@ export function createPrefixCache(store: Store, base: string, what = 'admission 
       await ready();
       return { generation, items };
     },
+    loadedSize: () => (watcher ? items.size : undefined),
     stop() {
       stopped = true;
       reset();

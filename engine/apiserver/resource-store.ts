@@ -63,6 +63,16 @@ export interface DeleteOptions {
 }
 
 export interface Admission {
+  /**
+   * False when the plugin never acts on `def`'s objects, whatever the request: the chain then
+   * skips it for that kind (asked once per kind). Absent: it may act on any kind.
+   */
+  appliesTo?(def: KindDef): boolean;
+  /**
+   * True while the plugin has nothing to do for any request (no webhook, policy or quota
+   * exists): the chain skips it for that request. Synchronous and cheap: asked on every write.
+   */
+  idle?(): boolean;
   /** Runs after defaults and before validation; may reject with an ApiError or fill fields (e.g. clusterIP). */
   admit(
     def: KindDef,
@@ -109,7 +119,11 @@ export function createResources(deps: ResourceStoreDeps) {
   const now = deps.now ?? (() => new Date());
   const lists = createResourceLists(store, deps.convert);
   const shown = (def: KindDef, obj: KubeObject) => present(def, obj, deps.convert);
-  const encodeStored = async (def: KindDef, obj: KubeObject) => encodeObject(toStored(def, await toStorageVersion(def, obj, deps.convert)));
+  // Only kinds converted through a webhook wait for the conversion: the rest encode at once.
+  const encodeStored = (def: KindDef, obj: KubeObject): string | Promise<string> =>
+    def.conversionWebhook && deps.convert
+      ? toStorageVersion(def, obj, deps.convert).then((o) => encodeObject(toStored(def, o)))
+      : encodeObject(toStored(def, obj));
   const { list, listJsonTexts } = lists;
 
   async function readKv(def: KindDef, ns: string | undefined, name: string): Promise<KeyValue> {
@@ -119,7 +133,9 @@ export function createResources(deps: ResourceStoreDeps) {
   }
 
   async function get(def: KindDef, ns: string | undefined, name: string): Promise<KubeObject> {
-    return shown(def, decodeObject(await readKv(def, ns, name)));
+    const obj = decodeObject(await readKv(def, ns, name));
+    // Kinds without a conversion webhook are shown as stored: no extra turn for every GET.
+    return def.conversionWebhook ? shown(def, obj) : withKind(def, obj);
   }
 
   /** Pages through the store, keeping what `take` returns (undefined = filtered out). */

@@ -121,7 +121,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 
   async function serve(req: IncomingMessage, res: ServerResponse) {
     const url = requestUrl(req);
-    const user = (await authenticate(req, tokens, core.authenticateToken)) ?? anonymousFor(req, url.pathname);
+    // Certificates and static tokens answer at once: no extra turn for them.
+    const known = authenticate(req, tokens, core.authenticateToken);
+    const user = (known instanceof Promise ? await known : known) ?? anonymousFor(req, url.pathname);
     const audit = auditor?.request(req, res, url, user);
     if (!user) {
       // Reading nothing of an unauthenticated body; answer and drop.
@@ -134,19 +136,15 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const route = routeOf(url.pathname, core.kinds);
     if (!route) throw errors.notFoundPath();
     if (!isLongRunning(url.pathname, url.searchParams, route.type === 'resource' ? route.subresource : undefined)) {
-      const release = inflight.acquire(user.user);
-      res.once('close', release);
-      res.once('finish', release);
+      // A response always ends with 'close' (after 'finish', or when its connection drops).
+      res.on('close', inflight.acquire(user.user));
     }
     const q = url.searchParams;
     // pretty=true indents JSON replies; like upstream, a value that is not a boolean is ignored.
     const pretty = parseBool(q.get('pretty') ?? '') === true;
-    const json = (r: ServerResponse, status: number, body: unknown) => sendJson(r, status, body, pretty);
-    const jsonText = (r: ServerResponse, status: number, text: string) =>
-      sendText(r, status, pretty ? JSON.stringify(JSON.parse(text), null, 2) : text);
     if (isMetricsRoute(route)) {
       const reply = await metricsApi.serve(route, url.searchParams, req.method);
-      return json(res, reply.status, reply.body);
+      return sendJson(res, pretty, reply.status, reply.body);
     }
     switch (route.type) {
       case 'health':
@@ -154,12 +152,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         res.end('ok');
         return;
       case 'version':
-        return json(res, 200, versionInfo());
+        return sendJson(res, pretty, 200, versionInfo());
       case 'oidc-config':
       case 'oidc-jwks':
         return sendOidc(res, route.type, core.serviceAccountTokens, `https://${address}`);
       case 'root':
-        return json(res, 200, {
+        return sendJson(res, pretty, 200, {
           paths: [
             '/.well-known/openid-configuration',
             '/api',
@@ -180,17 +178,17 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         const aggregated = negotiateAggregated(req.headers.accept);
         if (aggregated)
           return sendAggregated(req, res, aggregatedDiscovery(core.kinds, route.type, aggregated, [metricsDiscovery]), aggregated, pretty);
-        return json(res, 200, route.type === 'api' ? apiVersions(address) : withMetricsGroup(apiGroupList(core.kinds)));
+        return sendJson(res, pretty, 200, route.type === 'api' ? apiVersions(address) : withMetricsGroup(apiGroupList(core.kinds)));
       }
       case 'group': {
         const versions = groupVersions(core.kinds).get(route.group);
         if (!versions) throw errors.notFoundPath();
-        return json(res, 200, apiGroup(route.group, versions));
+        return sendJson(res, pretty, 200, apiGroup(route.group, versions));
       }
       case 'group-version': {
         const list = apiResourceList(core.kinds, route.group, route.version);
         if (!list.resources.length) throw errors.notFoundPath();
-        return json(res, 200, list);
+        return sendJson(res, pretty, 200, list);
       }
       case 'openapi-v2': {
         const reply = core.openapiV2.reply(req.headers.accept, req.headers['if-none-match']);
@@ -199,7 +197,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         return;
       }
       case 'openapi-v3': {
-        if (!route.docPath) return json(res, 200, core.openapi.index());
+        if (!route.docPath) return sendJson(res, pretty, 200, core.openapi.index());
         const text = core.openapi.documentText(route.docPath);
         if (text === undefined) throw errors.notFoundPath();
         res.writeHead(200, {
@@ -214,7 +212,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         const reply = await handleResource(core.deps, route, req, res, q, actor);
         if (!reply) return; // streamed
         if (reply.warnings?.length) appendWarnings(res, reply.warnings);
-        return reply.text !== undefined ? jsonText(res, reply.status, reply.text) : json(res, reply.status, reply.body);
+        return reply.text !== undefined
+          ? sendJsonText(res, pretty, reply.status, reply.text)
+          : sendJson(res, pretty, reply.status, reply.body);
       }
     }
   }
@@ -391,8 +391,12 @@ function sendAggregated(req: IncomingMessage, res: ServerResponse, doc: object, 
   res.end(text);
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, pretty: boolean) {
+function sendJson(res: ServerResponse, pretty: boolean, status: number, body: unknown) {
   sendText(res, status, pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body));
+}
+
+function sendJsonText(res: ServerResponse, pretty: boolean, status: number, text: string) {
+  sendText(res, status, pretty ? JSON.stringify(JSON.parse(text), null, 2) : text);
 }
 
 function sendText(res: ServerResponse, status: number, text: string) {

@@ -176,7 +176,15 @@ export function createServiceAllocation(deps: ServiceAllocationDeps): ServiceAll
     for (const [port, o] of ports) if (o === who) ports.delete(port);
   }
 
-  return { admit, released, reallocate, kubernetesServiceIP: ipToString(base + WELL_KNOWN.kubernetes), serviceCIDR: deps.serviceCIDR };
+  const appliesTo = (def: KindDef) => def.kind === 'Service' && !def.group;
+  return {
+    appliesTo,
+    admit,
+    released,
+    reallocate,
+    kubernetesServiceIP: ipToString(base + WELL_KNOWN.kubernetes),
+    serviceCIDR: deps.serviceCIDR,
+  };
 }
 
 /**

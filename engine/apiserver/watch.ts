@@ -46,6 +46,11 @@ export interface WatchSink {
   end(err?: Error): void;
 }
 
+/** The state before `ev` (present when the event has one): presented already, or shared. */
+function stateBefore(ev: WatchEvent, def: KindDef, shown: { before?: KubeObject } | undefined): KubeObject {
+  return (shown ? shown.before : sharedBefore(ev, def))!;
+}
+
 /** Serves a watch as a chunked HTTP response of JSON lines. */
 export async function serveWatch(
   deps: WatchDeps,
@@ -174,20 +179,19 @@ export async function openWatch(deps: WatchDeps, req: WatchRequest, sink: WatchS
     // The state before is decoded only when it is read: an unfiltered watcher's update needs to
     // know only that there was one (most in-process watchers, on every write).
     const hasBefore = shown ? shown.before !== undefined : ev.prevKv !== undefined;
-    const before = () => (shown ? shown.before : sharedBefore(ev, def))!;
     const f = req.filter;
     const matchNow = now !== undefined && (!f || f(now));
-    const matchBefore = hasBefore && (!f || f(before()));
+    const matchBefore = hasBefore && (!f || f(stateBefore(ev, def, shown)));
     if (ev.type === 'delete') {
-      if (matchBefore) emit(ev, 'DELETED', 'DELETED', before);
+      if (matchBefore) emit(ev, 'DELETED', 'DELETED', () => stateBefore(ev, def, shown));
       return;
     }
-    if (matchNow && !hasBefore) emit(ev, 'ADDED', 'ADDED', () => now!);
-    else if (matchNow && matchBefore) emit(ev, 'MODIFIED', 'MODIFIED', () => now!);
-    else if (matchNow) emit(ev, 'ADDED', 'ADDED', () => now!);
+    if (matchNow && !hasBefore) emit(ev, 'ADDED', 'ADDED', () => now);
+    else if (matchNow && matchBefore) emit(ev, 'MODIFIED', 'MODIFIED', () => now);
+    else if (matchNow) emit(ev, 'ADDED', 'ADDED', () => now);
     else if (matchBefore) {
       // Left the selection: clients see it as deleted, carrying the new state's resourceVersion.
-      const b = before();
+      const b = stateBefore(ev, def, shown);
       emit(ev, 'DELETED', 'LEFT', () => ({ ...b, metadata: { ...b.metadata, resourceVersion: String(ev.revision) } }));
     }
   }

@@ -25,6 +25,8 @@ export interface WatchHub {
 
 interface Entry {
   opts: WatchOptions;
+  /** Order of creation: watchers of one event are called in it. */
+  seq: number;
   /** Every event with revision <= last has been delivered or skipped as not matching. */
   last: number;
   live: boolean;
@@ -34,10 +36,41 @@ interface Entry {
 export function createWatchHub(deps: WatchHubDeps): WatchHub {
   const chunk = deps.chunkSize ?? 1000;
   const entries = new Set<Entry>();
+  // Watchers by prefix when it ends in '/' (a kind's or a namespace's, nearly all): an event's
+  // key then finds its watchers among its own few '/'-prefixes instead of testing every watcher
+  // (the in-process controllers and caches hold dozens). Other prefixes are tested one by one.
+  const byPrefix = new Map<string, Set<Entry>>();
+  const unindexed = new Set<Entry>();
+  let nextSeq = 0;
 
   const close = (e: Entry) => {
     e.closed = true;
     entries.delete(e);
+    const p = e.opts.prefix;
+    if (!p.endsWith('/')) unindexed.delete(e);
+    else {
+      const set = byPrefix.get(p);
+      set?.delete(e);
+      if (set?.size === 0) byPrefix.delete(p);
+    }
+  };
+
+  /** Live watchers under whose prefix `key` falls, in creation order. */
+  const watchersOf = (key: string): Entry[] => {
+    const found: Entry[] = [];
+    let sorted = true;
+    const take = (e: Entry) => {
+      if (!e.live || e.closed) return;
+      if (found.length && found[found.length - 1].seq > e.seq) sorted = false;
+      found.push(e);
+    };
+    for (let i = key.indexOf('/'); i >= 0; i = key.indexOf('/', i + 1)) {
+      const set = byPrefix.get(key.slice(0, i + 1));
+      if (set) for (const e of set) take(e);
+    }
+    for (const e of unindexed) if (key.startsWith(e.opts.prefix)) take(e);
+    if (!sorted) found.sort((a, b) => a.seq - b.seq);
+    return found;
   };
   const fail = (e: Entry, err: Error) => {
     if (e.closed) return;
@@ -73,8 +106,15 @@ export function createWatchHub(deps: WatchHubDeps): WatchHub {
 
   return {
     add(opts) {
-      const e: Entry = { opts, last: opts.afterRevision, live: false, closed: false };
+      const e: Entry = { opts, seq: nextSeq++, last: opts.afterRevision, live: false, closed: false };
       entries.add(e);
+      const p = opts.prefix;
+      if (!p.endsWith('/')) unindexed.add(e);
+      else {
+        let set = byPrefix.get(p);
+        if (!set) byPrefix.set(p, (set = new Set()));
+        set.add(e);
+      }
       // Deferred so callbacks never run before watch() has returned its handle.
       setImmediate(() => replayStep(e));
       return { close: () => close(e) };
@@ -82,6 +122,16 @@ export function createWatchHub(deps: WatchHubDeps): WatchHub {
     publish(events) {
       if (events.length === 0) return;
       const top = events[events.length - 1].revision;
+      if (events.length === 1) {
+        // Most commits write one key: only its watchers are looked at, and they share the array.
+        const ev = events[0];
+        for (const e of watchersOf(ev.kv.key)) {
+          if (e.closed || ev.revision <= e.last) continue;
+          e.last = top;
+          deliver(e, events);
+        }
+        return;
+      }
       for (const e of [...entries]) {
         if (!e.live || e.closed) continue;
         const mine = events.filter((ev) => ev.revision > e.last && ev.kv.key.startsWith(e.opts.prefix));

@@ -29,6 +29,9 @@ export interface AdmissionStorage {
   list(group: string, version: string, plural: string, namespace?: string): Promise<KubeObject[]>;
   /** One object, or undefined when there is none (from the watch cache when the kind has one). */
   get(group: string, version: string, plural: string, namespace: string | undefined, name: string): Promise<KubeObject | undefined>;
+  /** How many objects of a cached kind exist, when that is known at once (the cache is loaded);
+   *  undefined otherwise. Plugins use it to tell cheaply that they have nothing to do. */
+  countNow?(group: string, version: string, plural: string): number | undefined;
   /** Whether an object exists (creates that will fail with AlreadyExists are not charged). */
   exists(group: string, version: string, plural: string, namespace: string | undefined, name: string): Promise<boolean>;
   /** Read-modify-write of an object's status (retried on conflicts; `change` may throw to refuse). */
@@ -107,6 +110,9 @@ export function createAdmissionStorage(
         .get(d, ns, name)
         .catch(() => undefined);
     },
+    countNow(group, version, plural) {
+      return source(group, version, plural).cache?.loadedSize();
+    },
     async exists(group, version, plural, namespace, name) {
       const d = def(group, version, plural);
       try {
@@ -128,28 +134,50 @@ export function createAdmissionStorage(
   };
 }
 
+interface Steps {
+  all: Admission[];
+  valid: Admission[];
+  deleting: Admission[];
+  connecting: Admission[];
+  releasing: Admission[];
+}
+
 /** Runs plugins in order; `released` goes to every plugin that has one. */
 export function chainAdmission(plugins: Admission[]): Admission {
-  // Each step only over the plugins that have it: every write runs these, so no empty awaits.
-  const valid = plugins.filter((p) => p.admitValid !== undefined);
-  const deleting = plugins.filter((p) => p.admitDelete !== undefined);
-  const connecting = plugins.filter((p) => p.admitConnect !== undefined);
-  const releasing = plugins.filter((p) => p.released !== undefined);
+  // Each step only over the plugins that have it and that may act on the kind (asked once per
+  // kind): every write runs these, so no empty awaits.
+  const byDef = new WeakMap<KindDef, Steps>();
+  const steps = (def: KindDef): Steps => {
+    let s = byDef.get(def);
+    if (!s) {
+      const all = plugins.filter((p) => p.appliesTo?.(def) ?? true);
+      s = {
+        all,
+        valid: all.filter((p) => p.admitValid !== undefined),
+        deleting: all.filter((p) => p.admitDelete !== undefined),
+        connecting: all.filter((p) => p.admitConnect !== undefined),
+        releasing: all.filter((p) => p.released !== undefined),
+      };
+      byDef.set(def, s);
+    }
+    return s;
+  };
   return {
+    appliesTo: (def) => steps(def).all.length > 0,
     async admit(def, obj, old, dryRun, request, subresource) {
-      for (const p of plugins) await p.admit(def, obj, old, dryRun, request, subresource);
+      for (const p of steps(def).all) if (!p.idle?.()) await p.admit(def, obj, old, dryRun, request, subresource);
     },
     async admitValid(def, obj, old, dryRun, request, subresource) {
-      for (const p of valid) await p.admitValid!(def, obj, old, dryRun, request, subresource);
+      for (const p of steps(def).valid) if (!p.idle?.()) await p.admitValid!(def, obj, old, dryRun, request, subresource);
     },
     async admitDelete(def, obj, dryRun, request) {
-      for (const p of deleting) await p.admitDelete!(def, obj, dryRun, request);
+      for (const p of steps(def).deleting) if (!p.idle?.()) await p.admitDelete!(def, obj, dryRun, request);
     },
     async admitConnect(def, target, options, subresource, request) {
-      for (const p of connecting) await p.admitConnect!(def, target, options, subresource, request);
+      for (const p of steps(def).connecting) if (!p.idle?.()) await p.admitConnect!(def, target, options, subresource, request);
     },
     released(def, obj) {
-      for (const p of releasing) p.released!(def, obj);
+      for (const p of steps(def).releasing) p.released!(def, obj);
     },
   };
 }
@@ -167,7 +195,7 @@ export function createDefaultAdmission(
   podSecurity?: PodSecurityDeps['config'],
   log?: (line: string) => void,
   authorize?: PolicyAdmissionDeps['authorize'],
-): Admission & { stop(): void } {
+): Admission & { stop(): void; namespace(name: string): Promise<KubeObject | undefined> } {
   const storage = createAdmissionStorage(kinds, resources, store);
   // Dynamic admission webhooks: mutating after the built-in mutating plugins; validating ones
   // (admitValid/admitDelete/admitConnect only) see the object after it passed validation, as upstream.
@@ -187,6 +215,8 @@ export function createDefaultAdmission(
     authorize,
     log,
   });
+  // Nothing to evaluate while no binding exists (and the bindings' cache knows it).
+  const policiesIdle = () => storage.countNow?.('admissionregistration.k8s.io', 'v1', 'validatingadmissionpolicybindings') === 0;
   const chain = chainAdmission([
     // Kubelets write only their own Node, Lease and pods' status (before anything mutates).
     createNodeRestrictionAdmission(),
@@ -204,9 +234,9 @@ export function createDefaultAdmission(
       : []),
     // approve/sign on the CSR's signer; no system:masters client certificates.
     createCsrSignerAdmission(authorize),
-    policies,
+    { ...policies, idle: policiesIdle },
     webhooks.validating,
     createQuotaAdmission(storage),
   ]);
-  return { ...chain, stop: () => storage.stop() };
+  return { ...chain, namespace: getNamespace, stop: () => storage.stop() };
 }

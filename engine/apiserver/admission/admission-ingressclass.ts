@@ -9,6 +9,7 @@ const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 
 export function createDefaultIngressClassAdmission(storage: AdmissionStorage): Admission {
   return {
+    appliesTo: (def) => def.group === 'networking.k8s.io' && def.kind === 'Ingress',
     async admit(def, ing, old) {
       if (old || def.group !== 'networking.k8s.io' || def.kind !== 'Ingress') return;
       const spec = (ing.spec ?? {}) as { ingressClassName?: string };

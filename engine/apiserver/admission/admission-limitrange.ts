@@ -134,6 +134,7 @@ function admitClaim(pvc: KubeObject, ranges: KubeObject[]): string[] {
 export function createLimitRangeAdmission(storage: AdmissionStorage): AdmissionPlugin {
   return {
     name: 'LimitRanger',
+    appliesTo: (def: KindDef) => def.group === '' && (def.plural === 'pods' || def.plural === 'persistentvolumeclaims'),
     async admit(def: KindDef, obj: KubeObject, old: KubeObject | undefined) {
       if (old || def.group !== '') return;
       if (def.plural !== 'pods' && def.plural !== 'persistentvolumeclaims') return;

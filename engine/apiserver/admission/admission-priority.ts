@@ -13,6 +13,7 @@ export const BUILTIN_PRIORITY_CLASSES: Record<string, { value: number; preemptio
 export function createPriorityAdmission(storage: AdmissionStorage): AdmissionPlugin {
   return {
     name: 'Priority',
+    appliesTo: (def: KindDef) => def.group === '' && def.plural === 'pods',
     async admit(def: KindDef, pod: KubeObject, old: KubeObject | undefined) {
       if (old || def.group !== '' || def.plural !== 'pods') return;
       const spec = (pod.spec ??= {});

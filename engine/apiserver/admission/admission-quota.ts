@@ -38,6 +38,9 @@ function missingCompute(quota: KubeObject, pod: KubeObject): string[] {
 export function createQuotaAdmission(storage: AdmissionStorage): AdmissionPlugin {
   return {
     name: 'ResourceQuota',
+    appliesTo: (def: KindDef) => def.namespaced,
+    // No ResourceQuota anywhere (and the cache knows it): nothing to charge.
+    idle: () => storage.countNow?.('', 'v1', 'resourcequotas') === 0,
     async admit(def: KindDef, obj: KubeObject, old: KubeObject | undefined, dryRun: boolean) {
       if (old || !def.namespaced) return;
       const ns = obj.metadata.namespace!;

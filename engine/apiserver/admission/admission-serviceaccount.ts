@@ -7,6 +7,7 @@ import type { AdmissionPlugin, AdmissionStorage } from './admission-chain';
 export function createServiceAccountAdmission(storage: AdmissionStorage): AdmissionPlugin {
   return {
     name: 'ServiceAccount',
+    appliesTo: (def: KindDef) => def.group === '' && def.plural === 'pods',
     async admit(def: KindDef, pod: KubeObject, old: KubeObject | undefined) {
       if (old || def.group !== '' || def.plural !== 'pods') return;
       const spec = (pod.spec ??= {});

@@ -7,6 +7,7 @@ const DEFAULT_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
 
 export function createDefaultStorageClassAdmission(storage: AdmissionStorage): Admission {
   return {
+    appliesTo: (def) => !def.group && def.kind === 'PersistentVolumeClaim',
     async admit(def, pvc, old) {
       if (old || def.group || def.kind !== 'PersistentVolumeClaim') return;
       if (pvc.spec?.storageClassName !== undefined && pvc.spec.storageClassName !== null) return;

@@ -7,6 +7,7 @@ import type { AdmissionPlugin } from './admission-chain';
 export function createCsrRequesterAdmission(): AdmissionPlugin {
   return {
     name: 'CertificateSigningRequestRequester',
+    appliesTo: (def) => def.group === 'certificates.k8s.io' && def.plural === 'certificatesigningrequests',
     admit(def, obj, old, _dryRun, request) {
       if (old || def.group !== 'certificates.k8s.io' || def.plural !== 'certificatesigningrequests') return Promise.resolve();
       const spec = (obj.spec ??= {});

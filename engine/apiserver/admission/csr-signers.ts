@@ -46,6 +46,7 @@ export function createCsrSignerAdmission(authorize: AuthorizeFn | undefined): Ad
   return {
     name: 'CertificateSigners',
     admit: () => Promise.resolve(),
+    appliesTo: isCsr,
     async admitValid(def, obj, old, _dryRun, request, subresource) {
       // In-process callers (the cluster's own parts) carry no request: they are trusted.
       if (!isCsr(def) || !request) return;

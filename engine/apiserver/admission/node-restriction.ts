@@ -85,6 +85,9 @@ export function createNodeRestrictionAdmission(): AdmissionPlugin {
 
   return {
     name: 'NodeRestriction',
+    appliesTo: (def) =>
+      (def.group === '' && (def.plural === 'pods' || def.plural === 'nodes')) ||
+      (def.group === 'coordination.k8s.io' && def.plural === 'leases'),
     async admit(def, obj, old, _dryRun, request, subresource) {
       const node = nodeOf(request);
       if (node === undefined) return;

@@ -54,6 +54,7 @@ export function createEscalationAdmission(deps: {
   }
 
   return {
+    appliesTo: (def) => def.group === RBAC,
     async admit(def, obj, old, _dryRun, request) {
       if (def.group !== RBAC || !deps.enabled()) return;
       // The writer the request names; unchecked in-process writers (the composer) name none.

@@ -39,7 +39,9 @@ export function requestAttributes(user: UserInfo, method: string, pathname: stri
     subresource: '',
     name: '',
   };
-  let parts = pathname.split('/').filter(Boolean).map(decodeSegment);
+  let parts = pathname.split('/').filter(Boolean);
+  // Most paths carry no escapes: decode only those that do.
+  if (pathname.includes('%')) parts = parts.map(decodeSegment);
   if (parts.length < 3 || (parts[0] !== 'api' && parts[0] !== 'apis')) return a;
   const groupless = parts[0] === 'api';
   parts = parts.slice(1);

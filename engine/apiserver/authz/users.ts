@@ -4,7 +4,17 @@ import type { UserInfo } from '../../apimachinery/user-info';
 export const AUTHENTICATED = 'system:authenticated';
 export const UNAUTHENTICATED = 'system:unauthenticated';
 
+// By the authenticated user object: a connection's certificate user (or a static token's) is the
+// same object on every request, so its group list is extended once, not per request.
+const withGroup = new WeakMap<UserInfo, UserInfo>();
+
 export function withAuthenticatedGroup(u: UserInfo): UserInfo {
+  let w = withGroup.get(u);
+  if (w === undefined) withGroup.set(u, (w = addGroup(u)));
+  return w;
+}
+
+function addGroup(u: UserInfo): UserInfo {
   if (u.user === 'system:anonymous') return u.groups.includes(UNAUTHENTICATED) ? u : { ...u, groups: [...u.groups, UNAUTHENTICATED] };
   return u.groups.includes(AUTHENTICATED) ? u : { ...u, groups: [...u.groups, AUTHENTICATED] };
 }

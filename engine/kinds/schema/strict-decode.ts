@@ -73,103 +73,120 @@ interface GoContext {
   fields: string;
 }
 
+/** The walk's fixed inputs: the schemas and the report it fills. */
+interface Walk {
+  reg: SchemaRegistry;
+  report: DecodeReport;
+}
+
+// Module-level (not closures made per call): every create and update is checked.
 export function checkObject(reg: SchemaRegistry, model: string, obj: unknown): DecodeReport {
   const report: DecodeReport = { unknownFields: [], typeErrors: [] };
+  check({ reg, report }, reg.node(model), obj, '', undefined, '', true);
+  return report;
+}
 
-  const typeError = (path: string, ctx: GoContext | undefined, value: string, goType: string) => {
-    const into = ctx ? `Go struct field ${ctx.struct}.${ctx.fields}` : 'Go value';
-    report.typeErrors.push({ path, message: `json: cannot unmarshal ${value} into ${into} of type ${goType}` });
-  };
+function typeError(w: Walk, path: string, ctx: GoContext | undefined, value: string, goType: string): void {
+  const into = ctx ? `Go struct field ${ctx.struct}.${ctx.fields}` : 'Go value';
+  w.report.typeErrors.push({ path, message: `json: cannot unmarshal ${value} into ${into} of type ${goType}` });
+}
 
-  function integer(v: number, min: number, max: number): boolean {
-    return Number.isInteger(v) && v >= min && v <= max;
-  }
+function integer(v: number, min: number, max: number): boolean {
+  return Number.isInteger(v) && v >= min && v <= max;
+}
 
-  function check(node: SchemaNode, value: unknown, path: string, ctx: GoContext | undefined, format: string, top = false): void {
-    if (value === null || value === undefined) return; // null leaves Go's zero value
-    const kind = jsonKind(value);
-    switch (node.type) {
-      case 'object': {
-        if (!isPlainObject(value)) return typeError(path, ctx, kind, goTypeName(node, format));
-        const fields = reg.fields(node.model);
-        const struct = goStructName(node.model);
-        for (const [key, v] of Object.entries(value)) {
-          const sub = path ? `${path}.${key}` : key;
-          const f: ModelField | undefined = Object.hasOwn(fields, key) ? fields[key] : undefined;
-          if (!f) {
-            if (top && TOP_LEVEL.has(key)) {
-              if (key === 'metadata' && reg.has('V1ObjectMeta')) check(reg.node('V1ObjectMeta'), v, sub, { struct, fields: key }, '');
-              continue;
-            }
-            report.unknownFields.push(sub);
+// Go struct names by model: the same few models are met on every request.
+const structNames = new Map<string, string>();
+function structNameOf(model: string): string {
+  let name = structNames.get(model);
+  if (name === undefined) structNames.set(model, (name = goStructName(model)));
+  return name;
+}
+
+function check(w: Walk, node: SchemaNode, value: unknown, path: string, ctx: GoContext | undefined, format: string, top = false): void {
+  if (value === null || value === undefined) return; // null leaves Go's zero value
+  switch (node.type) {
+    case 'object': {
+      if (!isPlainObject(value)) return typeError(w, path, ctx, jsonKind(value), goTypeName(node, format));
+      const fields = w.reg.fields(node.model);
+      const struct = structNameOf(node.model);
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) continue;
+        const v = value[key];
+        const sub = path ? `${path}.${key}` : key;
+        const f: ModelField | undefined = Object.hasOwn(fields, key) ? fields[key] : undefined;
+        if (!f) {
+          if (top && TOP_LEVEL.has(key)) {
+            if (key === 'metadata' && w.reg.has('V1ObjectMeta')) check(w, w.reg.node('V1ObjectMeta'), v, sub, { struct, fields: key }, '');
             continue;
           }
-          check(f.node(), v, sub, { struct, fields: ctx ? `${ctx.fields}.${key}` : key }, f.format);
+          w.report.unknownFields.push(sub);
+          continue;
         }
-        return;
+        check(w, f.node(), v, sub, { struct, fields: ctx ? `${ctx.fields}.${key}` : key }, f.format);
       }
-      case 'array':
-        if (!Array.isArray(value)) return typeError(path, ctx, kind, goTypeName(node, format));
-        value.forEach((item, i) => {
-          // Go decodes a null list item as the element's zero value; so does this (in place),
-          // so later steps never meet a null where the schema promises an object.
-          if (item === null) {
-            const zero = zeroValue(node.items);
-            if (zero !== undefined) value[i] = zero;
-            return;
-          }
-          check(node.items, item, `${path}[${i}]`, ctx, format);
-        });
-        return;
-      case 'map':
-        if (!isPlainObject(value)) return typeError(path, ctx, kind, goTypeName(node, format));
-        for (const [k, v] of Object.entries(value)) check(node.values, v, `${path}.${k}`, ctx, format);
-        return;
-      case 'string': {
-        if (typeof value !== 'string') return typeError(path, ctx, kind, goTypeName(node, format));
-        const err = format === 'byte' ? base64Error(value) : undefined;
-        if (err) report.typeErrors.push({ path, message: err });
-        return;
-      }
-      case 'integer': {
-        const [min, max] = format === 'int64' ? [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] : [INT32_MIN, INT32_MAX];
-        if (typeof value !== 'number') return typeError(path, ctx, kind, goTypeName(node, format));
-        if (!integer(value, min, max)) typeError(path, ctx, `number ${value}`, goTypeName(node, format));
-        return;
-      }
-      case 'number':
-        if (typeof value !== 'number') typeError(path, ctx, kind, goTypeName(node, format));
-        return;
-      case 'boolean':
-        if (typeof value !== 'boolean') typeError(path, ctx, kind, goTypeName(node, format));
-        return;
-      case 'int-or-string':
-        // IntOrString.UnmarshalJSON decodes anything but a string into an int32.
-        if (typeof value === 'string') return;
-        if (typeof value !== 'number') return typeError(path, ctx, kind, 'int32');
-        if (!integer(value, INT32_MIN, INT32_MAX)) typeError(path, ctx, `number ${value}`, 'int32');
-        return;
-      case 'quantity': {
-        // Quantity.UnmarshalJSON parses the raw JSON text, quoted or not.
-        const raw = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : JSON.stringify(value);
-        const err = quantityError(raw);
-        if (err) report.typeErrors.push({ path, message: err });
-        return;
-      }
-      case 'date-time': {
-        // metav1.Time decodes a JSON string, then parses it as RFC 3339.
-        if (typeof value !== 'string') return typeError(path, ctx, kind, 'string');
-        const err = rfc3339Error(value);
-        if (err) report.typeErrors.push({ path, message: err });
-        return;
-      }
-      case 'any':
-        return;
+      return;
     }
+    case 'array':
+      if (!Array.isArray(value)) return typeError(w, path, ctx, jsonKind(value), goTypeName(node, format));
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        // Go decodes a null list item as the element's zero value; so does this (in place),
+        // so later steps never meet a null where the schema promises an object.
+        if (item === null) {
+          const zero = zeroValue(node.items);
+          if (zero !== undefined) value[i] = zero;
+          continue;
+        }
+        check(w, node.items, item, `${path}[${i}]`, ctx, format);
+      }
+      return;
+    case 'map':
+      if (!isPlainObject(value)) return typeError(w, path, ctx, jsonKind(value), goTypeName(node, format));
+      for (const k in value) if (Object.hasOwn(value, k)) check(w, node.values, value[k], `${path}.${k}`, ctx, format);
+      return;
+    case 'string': {
+      if (typeof value !== 'string') return typeError(w, path, ctx, jsonKind(value), goTypeName(node, format));
+      const err = format === 'byte' ? base64Error(value) : undefined;
+      if (err) w.report.typeErrors.push({ path, message: err });
+      return;
+    }
+    case 'integer': {
+      if (typeof value !== 'number') return typeError(w, path, ctx, jsonKind(value), goTypeName(node, format));
+      const ok =
+        format === 'int64' ? integer(value, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) : integer(value, INT32_MIN, INT32_MAX);
+      if (!ok) typeError(w, path, ctx, `number ${value}`, goTypeName(node, format));
+      return;
+    }
+    case 'number':
+      if (typeof value !== 'number') typeError(w, path, ctx, jsonKind(value), goTypeName(node, format));
+      return;
+    case 'boolean':
+      if (typeof value !== 'boolean') typeError(w, path, ctx, jsonKind(value), goTypeName(node, format));
+      return;
+    case 'int-or-string':
+      // IntOrString.UnmarshalJSON decodes anything but a string into an int32.
+      if (typeof value === 'string') return;
+      if (typeof value !== 'number') return typeError(w, path, ctx, jsonKind(value), 'int32');
+      if (!integer(value, INT32_MIN, INT32_MAX)) typeError(w, path, ctx, `number ${value}`, 'int32');
+      return;
+    case 'quantity': {
+      // Quantity.UnmarshalJSON parses the raw JSON text, quoted or not.
+      const raw = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : JSON.stringify(value);
+      const err = quantityError(raw);
+      if (err) w.report.typeErrors.push({ path, message: err });
+      return;
+    }
+    case 'date-time': {
+      // metav1.Time decodes a JSON string, then parses it as RFC 3339.
+      if (typeof value !== 'string') return typeError(w, path, ctx, jsonKind(value), 'string');
+      const err = rfc3339Error(value);
+      if (err) w.report.typeErrors.push({ path, message: err });
+      return;
+    }
+    case 'any':
+      return;
   }
-
-  check(reg.node(model), obj, '', undefined, '', true);
-  return report;
 }
 
 function zeroValue(node: SchemaNode): unknown {

@@ -114,6 +114,7 @@ export function createPodSecurityAdmission(deps: PodSecurityDeps): Admission & {
 
   return {
     name: 'PodSecurity',
+    appliesTo: (def) => (def.group === '' && (def.plural === 'pods' || def.plural === 'namespaces')) || hasPodTemplate(def),
     async admit(def, obj, old, _dryRun, request, subresource) {
       if (def.group === '' && def.plural === 'pods') return admitPod(obj, old, request);
       if (def.group === '' && def.plural === 'namespaces') return admitNamespace(obj, old, request);

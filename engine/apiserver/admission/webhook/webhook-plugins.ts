@@ -22,7 +22,7 @@ export function createWebhookPlugins(storage: AdmissionStorage, log?: (line: str
   // Every write asks for the webhooks: the entries are rebuilt only when the configurations
   // changed (the watch cache hands out new objects for changed ones).
   const built = { mutating: memo(), validating: memo() };
-  return createWebhookAdmission({
+  const plugins = createWebhookAdmission({
     async webhooks(kind) {
       const configs = await storage.list(GROUP, 'v1', PLURAL[kind]);
       return built[kind](configs);
@@ -37,6 +37,12 @@ export function createWebhookPlugins(storage: AdmissionStorage, log?: (line: str
     authorize,
     log,
   });
+  // Skipped outright while no configuration of their kind exists (and the cache knows it).
+  const none = (kind: 'mutating' | 'validating') => () => storage.countNow?.(GROUP, 'v1', PLURAL[kind]) === 0;
+  return {
+    mutating: { ...plugins.mutating, idle: none('mutating') },
+    validating: { ...plugins.validating, idle: none('validating') },
+  };
 }
 
 /** WebhookEntry lists, configurations in name order; the last result while the same objects come in. */

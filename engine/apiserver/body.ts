@@ -40,6 +40,8 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 // with the reply); unnamed, so a per-request closure costs no name helper under tsx.
 function collect(req: IncomingMessage): Promise<Buffer> {
   if (req.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  // Gone before anyone read it ('close' has been and will not come again).
+  if (req.destroyed) return Promise.reject(errors.badRequest('the request body could not be read: aborted'));
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

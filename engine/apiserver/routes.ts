@@ -22,7 +22,9 @@ export interface KindLookup {
 }
 
 export function parseRoute(pathname: string, kinds: KindLookup): Route | undefined {
-  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const segments = pathname.split('/').filter(Boolean);
+  // Decoded only when escaped (most paths are not); a malformed escape still throws URIError.
+  const parts = pathname.includes('%') ? segments.map(decodeURIComponent) : segments;
   if (parts.length === 0) return { type: 'root' };
   const [head] = parts;
   if (head === 'version' && parts.length === 1) return { type: 'version' };

@@ -77,3 +77,21 @@ test('a closed watcher gets nothing more, and a watcher made later gets what it 
   assert.deepEqual(b, [1, 2, 3, 4]);
   assert.equal(hub.size(), 1);
 });
+
+test('a batch of commits reaches each watcher as its own events in order, watchers in the order they were made', async () => {
+  let revision = 0;
+  const hub = createWatchHub({ readHistory: () => [], currentRevision: () => revision, compactedRevision: () => 0 });
+  const seen: string[] = [];
+  for (const prefix of ['/p/a/', '/p/', '/p/a', '/q/']) {
+    hub.add({
+      prefix,
+      afterRevision: 0,
+      onEvents: (evs) => seen.push(`${prefix}: ${evs.map((e) => e.revision).join(',')}`),
+      onError: () => {},
+    });
+  }
+  await turn();
+  const batch = ['/p/a/1', '/q/1', '/p/b/1', '/p/a/2'].map((key) => put(key, ++revision));
+  hub.publish(batch);
+  assert.deepEqual(seen, ['/p/a/: 1,4', '/p/: 1,3,4', '/p/a: 1,4', '/q/: 2']);
+});

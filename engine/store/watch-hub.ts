@@ -127,16 +127,26 @@ export function createWatchHub(deps: WatchHubDeps): WatchHub {
         const ev = events[0];
         for (const e of watchersOf(ev.kv.key)) {
           if (e.closed || ev.revision <= e.last) continue;
-          e.last = top;
+          e.last = Math.max(e.last, top);
           deliver(e, events);
         }
         return;
       }
-      for (const e of [...entries]) {
-        if (!e.live || e.closed) continue;
-        const mine = events.filter((ev) => ev.revision > e.last && ev.kv.key.startsWith(e.opts.prefix));
+      // A batch (concurrent writes commit together): each watcher gets its own events in
+      // order, watchers called in the order they were made.
+      const mine = new Map<Entry, WatchEvent[]>();
+      for (const ev of events) {
+        for (const e of watchersOf(ev.kv.key)) {
+          if (ev.revision <= e.last) continue;
+          const list = mine.get(e);
+          if (list) list.push(ev);
+          else mine.set(e, [ev]);
+        }
+      }
+      for (const e of [...mine.keys()].sort((a, b) => a.seq - b.seq)) {
+        if (e.closed) continue;
         e.last = Math.max(e.last, top);
-        deliver(e, mine);
+        deliver(e, mine.get(e)!);
       }
     },
     closeAll() {

@@ -97,6 +97,26 @@ test('work queue retries failures with back-off and never runs a key twice at on
   q.stop();
 });
 
+test('the work queue syncs a key only after the call that added it has returned: an index fed add by add is seen whole', async () => {
+  const index = new Set<string>();
+  const seen: number[] = [];
+  const q = createWorkQueue({
+    sync: () => {
+      seen.push(index.size);
+      return Promise.resolve();
+    },
+  });
+  // An informer's list handed to a handler one add at a time, each add enqueueing the owner.
+  for (const pod of ['a', 'b', 'c']) {
+    index.add(pod);
+    q.add('owner');
+  }
+  assert.deepEqual(seen, []);
+  await q.idle();
+  assert.deepEqual(seen, [3]);
+  q.stop();
+});
+
 void test('an informer with a transform caches and hands out only what the transform keeps', async () => {
   await c.client.create(R.configmaps, 'default', { metadata: { name: 'transformed' }, data: { big: 'x'.repeat(1000) } });
   const inf = createInformer(c.client, R.configmaps, { namespace: 'default', transform: (o) => ({ metadata: o.metadata }) });

@@ -1,6 +1,9 @@
 // A keyed work queue, as client-go's: a key is queued at most once, never processed by two
 // workers at once (re-adds while processing run again after), and failures retry with
-// exponential back-off per key. Handlers only enqueue keys; sync(key) does the work.
+// exponential back-off per key. Handlers only enqueue keys; sync(key) does the work, never
+// inside the handler's call: an informer hands out a list (its first list, a relist, the
+// factory's replay of its cache) one add at a time, and a sync run from the first add would see
+// the caches and indexes fed by the others only partly.
 
 export interface WorkQueueOptions {
   sync(key: string): Promise<void>;
@@ -32,6 +35,7 @@ export function createWorkQueue(opts: WorkQueueOptions): WorkQueue {
   let active = 0;
   let stopped = false;
   let idleWaiters: (() => void)[] = [];
+  let pumpQueued = false;
 
   function add(key: string) {
     if (stopped) return;
@@ -42,7 +46,12 @@ export function createWorkQueue(opts: WorkQueueOptions): WorkQueue {
     if (queued.has(key)) return;
     queued.add(key);
     queue.push(key);
-    pump();
+    if (pumpQueued) return;
+    pumpQueued = true;
+    queueMicrotask(() => {
+      pumpQueued = false;
+      pump();
+    });
   }
 
   function addAfter(key: string, delayMs: number) {

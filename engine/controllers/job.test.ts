@@ -2,6 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { R } from '../client/types';
 import { createJobController } from './job';
+import { newJobPod } from './job-pods';
+import { startControllerManager } from './manager';
+import { startTestCore } from '../apiserver/testing/test-cluster';
+import type { JobStatus } from '../apimachinery/workload-types';
 import { container, listPods, setPhase, startKit, waitFor } from './testing/statefulset-test-kit';
 
 const job = (name: string, spec: Record<string, any>) => ({
@@ -198,5 +202,38 @@ test('podFailurePolicy: Ignore does not count a failure; FailJob fails the Job a
     assert.match(cond(j, 'Failed').message, /failed with exit code 42 matching FailJob rule at index 0/);
   } finally {
     await k.stop();
+  }
+});
+
+test('a new leader counts every pod its predecessor left before it acts (completions 3: one more pod, not two)', async () => {
+  const tc = await startTestCore();
+  const client = tc.client;
+  try {
+    // What a leader killed mid-Job leaves: two finished pods, the Job's status not yet written.
+    const j = await client.create(R.jobs, 'default', job('takeover', { completions: 3, parallelism: 2 }));
+    for (let i = 0; i < 2; i++) await setPhase(client, await client.create(R.pods, 'default', newJobPod(j)), 'Succeeded');
+    // Every pod created from here on (an extra one may be deleted again at once).
+    const from = (await client.list(R.pods, 'default')).resourceVersion;
+    const created: string[] = [];
+    const watch = client.watch(
+      R.pods,
+      'default',
+      { resourceVersion: from, labelSelector: 'job-name=takeover' },
+      (type, o) => type === 'ADDED' && created.push(o.metadata.name!),
+      () => {},
+    );
+    // The new leader's manager: its informers replay their caches to the handlers add by add.
+    const cm = await startControllerManager({ client, only: ['job'] });
+    try {
+      const activeInStatus = async () => ((await client.get(R.jobs, 'default', 'takeover')).status as JobStatus | undefined)?.active;
+      await waitFor(async () => (await activeInStatus()) === 1, 'one active pod in status');
+      await waitFor(() => created.length > 0, 'the new pod watched');
+      assert.equal(created.length, 1, `one new pod, not one per finished pod it had not counted yet: ${created.join(', ')}`);
+    } finally {
+      cm.stop();
+      watch.stop();
+    }
+  } finally {
+    await tc.close();
   }
 });

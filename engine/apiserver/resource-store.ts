@@ -193,6 +193,20 @@ export function createResources(deps: ResourceStoreDeps) {
     return write(def, ns, name, (old, kv) => change(copy(old, kv)), opts, precondition);
   }
 
+  /**
+   * As mutate, but `produce` reads the stored object without changing it and returns a new one
+   * (no private copy is parsed for it): for writes that change a field or two, as a binding.
+   */
+  function derive(
+    def: KindDef,
+    ns: string | undefined,
+    name: string,
+    produce: (cur: KubeObject) => KubeObject,
+    opts: WriteOptions = {},
+  ): Promise<KubeObject> {
+    return write(def, ns, name, (old) => produce(old), opts);
+  }
+
   /** mutate's work; `produce` gets the stored object (shared: read-only) and its store entry. */
   async function write(
     def: KindDef,
@@ -249,13 +263,16 @@ export function createResources(deps: ResourceStoreDeps) {
       } else await deps.admission?.admit(def, obj, old, Boolean(opts.dryRun), opts.request, sub);
       deps.fields?.track(def, old, obj, { manager: opts.fieldManager, subresource: opts.subresource, sent, applied: opts.appliedFields });
       // Pod update rules forbid spec changes; ephemeral containers are the one allowed addition.
-      validate(
-        def,
-        obj,
-        opts.subresource === 'ephemeralcontainers'
-          ? { ...old, spec: { ...old.spec, ephemeralContainers: obj.spec?.ephemeralContainers } }
-          : old,
-      );
+      // A binding sets only spec.nodeName and a condition of an object already valid: as
+      // upstream's BindingREST (an update straight to storage), it is not validated again.
+      if (opts.subresource !== 'binding')
+        validate(
+          def,
+          obj,
+          opts.subresource === 'ephemeralcontainers'
+            ? { ...old, spec: { ...old.spec, ephemeralContainers: obj.spec?.ephemeralContainers } }
+            : old,
+        );
       await deps.admission?.admitValid?.(def, as ? as.view(obj) : obj, seenOld, Boolean(opts.dryRun), opts.request, sub);
       if (old.metadata.deletionTimestamp && readyToDelete(def, obj)) {
         if (opts.dryRun) return obj;
@@ -273,7 +290,8 @@ export function createResources(deps: ResourceStoreDeps) {
         }
       }
       if (opts.dryRun) return obj;
-      if (deepEqual(stripRv(obj), stripRv(old))) return old; // no-op writes do not bump resourceVersion
+      // No-op writes do not bump resourceVersion (a binding always sets a node name that was unset).
+      if (opts.subresource !== 'binding' && deepEqual(stripRv(obj), stripRv(old))) return old;
       try {
         const res = await store.update(kv.key, await encodeStored(def, obj), kv.modRevision);
         obj.metadata.resourceVersion = String(res.modRevision);
@@ -363,6 +381,7 @@ export function createResources(deps: ResourceStoreDeps) {
     create,
     update,
     mutate,
+    derive,
     remove,
     keyFor: (def: KindDef, ns: string | undefined, name: string) => objectKey(def, ns, name),
   };

@@ -112,18 +112,17 @@ export async function bindPod(
   const target = isPlainObject(ref) ? ref.name : undefined;
   if (typeof target !== 'string' || !target)
     throw errors.invalid('Binding', '', name, [{ field: 'target.name', reason: 'FieldValueRequired', message: 'Required value' }]);
-  await deps.resources.mutate(
+  // The stored pod is read, not changed: the bound pod is built beside it.
+  await deps.resources.derive(
     def,
     ns,
     name,
     (pod) => {
       if (pod.metadata.deletionTimestamp) throw errors.conflict('', 'pods', name, 'pod is being deleted, cannot be assigned to a host');
       if (pod.spec?.nodeName) throw errors.conflict('', 'pods', name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
-      pod.spec.nodeName = target;
-      const conditions = (pod.status?.conditions ?? []).filter((c: Condition) => c.type !== 'PodScheduled');
+      const conditions = ((pod.status?.conditions ?? []) as Condition[]).filter((c) => c.type !== 'PodScheduled');
       conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(deps.now()) });
-      pod.status = { ...(pod.status ?? {}), conditions };
-      return pod;
+      return { ...pod, spec: { ...pod.spec, nodeName: target }, status: { ...(pod.status ?? {}), conditions } };
     },
     { dryRun, subresource: 'binding' },
   );

@@ -58,6 +58,8 @@ const child = spawn(
     env: {
       ...process.env,
       SKIFF_INGRESS_PORT: process.env.SKIFF_INGRESS_PORT ?? '0',
+      // In-process readers get shared objects (apiserver/shared-copy.ts): frozen under tests.
+      SKIFF_FREEZE_SHARED: '1',
       SKIFF_INGRESS_HTTPS_PORT: process.env.SKIFF_INGRESS_HTTPS_PORT ?? '0',
       // tsx applies one tsconfig, and only to the files it includes; the root one names none. The
       // renderer's test config gives its files the build's JSX transform (react-jsx, as esbuild's

@@ -27,19 +27,39 @@ export function copySharedTrimmed<T extends { metadata?: { managedFields?: unkno
   return JSON.parse(text) as T;
 }
 
-const readOnlyCopies = new WeakMap<object, object>();
+const readOnlyViews = new WeakMap<object, object>();
 
 /**
- * As copySharedTrimmed, one copy per shared object for every caller: for readers that never
- * change what they get (informers). The scheduler's, the kubelets' and the controllers'
- * informers then hold one copy of each pod between them, not one each (at 30,000 pods, the
- * copies and the garbage collection of them were a large part of the control plane's work).
- * Still a copy, so a reader that breaks the rule cannot change the API server's own objects.
+ * A view of a shared object without metadata.managedFields, one per object for every caller: for
+ * readers that never change what they get (informers). The view shares everything but its top
+ * level and metadata with the API server's object, so the scheduler, kubelets and controllers
+ * hold one pod between them and no copy is parsed per event (at 30,000 pods, copies and their
+ * garbage were a large part of the control plane's work). Under tests (SKIFF_FREEZE_SHARED=1,
+ * set by scripts/test.mjs) the shared object is frozen all through, so a reader that breaks the
+ * rule fails its test instead of changing what other watchers see.
  */
 export function readOnlyTrimmed<T extends { metadata?: { managedFields?: unknown } }>(obj: T): T {
-  let copy = readOnlyCopies.get(obj);
-  if (copy === undefined) readOnlyCopies.set(obj, (copy = copySharedTrimmed(obj)));
-  return copy as T;
+  let view = readOnlyViews.get(obj);
+  if (view === undefined) {
+    if (freezeShared) deepFreeze(obj);
+    if (obj.metadata?.managedFields === undefined) view = obj;
+    else {
+      const metadata: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(obj.metadata)) if (k !== 'managedFields') metadata[k] = v;
+      view = { ...obj, metadata };
+      if (freezeShared) deepFreeze(view);
+    }
+    readOnlyViews.set(obj, view);
+  }
+  return view as T;
+}
+
+const freezeShared = process.env.SKIFF_FREEZE_SHARED === '1';
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
 }
 
 /** A copy of shared metadata without its managedFields (metadata-only in-process readers). */

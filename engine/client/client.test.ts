@@ -132,7 +132,7 @@ void test('an informer with a transform caches and hands out only what the trans
   }
 });
 
-void test('read-only watchers of one event share one copy (without managedFields); other watchers get their own', async () => {
+void test('read-only watchers of one event share one view (without managedFields), frozen under tests; other watchers get their own copy', async () => {
   const seen: Record<
     string,
     { type: string; obj: { metadata: { name?: string; managedFields?: unknown }; data?: Record<string, string> } }[]
@@ -157,11 +157,13 @@ void test('read-only watchers of one event share one copy (without managedFields
     assert.equal(seen.ro1[0].obj, seen.ro2[0].obj);
     assert.notEqual(seen.own[0].obj, seen.ro1[0].obj);
     assert.equal(seen.ro1[0].obj.metadata.managedFields, undefined);
-    // A copy all the same: a reader breaking the rule does not change what the API server keeps.
-    seen.ro1[0].obj.data!.k = 'changed';
+    // scripts/test.mjs sets SKIFF_FREEZE_SHARED=1: a reader breaking the rule fails at once.
+    assert.throws(() => (seen.ro1[0].obj.data!.k = 'changed'), TypeError);
+    assert.throws(() => (seen.ro1[0].obj.metadata.name = 'renamed'), TypeError);
+    seen.own[0].obj.data!.k = 'mine';
     const stored = (await c.client.get(R.configmaps, 'default', 'shared-copy')) as { data?: Record<string, string> };
     assert.equal(stored.data?.k, 'v');
-    assert.equal(seen.own[0].obj.data!.k, 'v');
+    assert.equal(seen.ro2[0].obj.data!.k, 'v');
   } finally {
     handles.forEach((h) => h.stop());
   }

@@ -10,7 +10,8 @@ const put = (key: string, revision: number): WatchEvent => ({
 });
 const turn = () => new Promise((r) => setImmediate(r));
 
-test('a one-key commit reaches exactly the watchers whose prefix holds the key, in the order they were made', async () => {
+/** A hub whose history is what `publish` committed, one key per commit. */
+function hubOverHistory() {
   const history: WatchEvent[] = [];
   let revision = 0;
   const hub = createWatchHub({
@@ -18,6 +19,16 @@ test('a one-key commit reaches exactly the watchers whose prefix holds the key, 
     currentRevision: () => revision,
     compactedRevision: () => 0,
   });
+  const publish = (key: string) => {
+    const ev = put(key, ++revision);
+    history.push(ev);
+    hub.publish([ev]);
+  };
+  return { hub, publish };
+}
+
+test('a one-key commit reaches exactly the watchers whose prefix holds the key, in the order they were made', async () => {
+  const { hub, publish } = hubOverHistory();
   const seen: string[] = [];
   // Indexed ('/'-ended) and other prefixes, made in an order the index does not keep by itself.
   for (const prefix of ['/registry/pods/ns/', '/registry/pods/n', '', '/registry/pods/', '/registry/configmaps/', '/registry/pods/ns/a']) {
@@ -29,11 +40,6 @@ test('a one-key commit reaches exactly the watchers whose prefix holds the key, 
     });
   }
   await turn(); // every watcher replays (nothing) and turns live
-  const publish = (key: string) => {
-    const ev = put(key, ++revision);
-    history.push(ev);
-    hub.publish([ev]);
-  };
   publish('/registry/pods/ns/a');
   publish('/registry/pods/other/b');
   publish('/registry/secrets/ns/s');
@@ -50,18 +56,7 @@ test('a one-key commit reaches exactly the watchers whose prefix holds the key, 
 });
 
 test('a closed watcher gets nothing more, and a watcher made later gets what it missed from history first', async () => {
-  const history: WatchEvent[] = [];
-  let revision = 0;
-  const hub = createWatchHub({
-    readHistory: (prefix, after) => history.filter((e) => e.revision > after && e.kv.key.startsWith(prefix)),
-    currentRevision: () => revision,
-    compactedRevision: () => 0,
-  });
-  const publish = (key: string) => {
-    const ev = put(key, ++revision);
-    history.push(ev);
-    hub.publish([ev]);
-  };
+  const { hub, publish } = hubOverHistory();
   const a: number[] = [];
   const w = hub.add({ prefix: '/k/', afterRevision: 0, onEvents: (evs) => a.push(...evs.map((e) => e.revision)), onError: () => {} });
   await turn();

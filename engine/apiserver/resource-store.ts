@@ -204,7 +204,7 @@ export function createResources(deps: ResourceStoreDeps) {
     produce: (cur: KubeObject) => KubeObject,
     opts: WriteOptions = {},
   ): Promise<KubeObject> {
-    return write(def, ns, name, (old) => produce(old), opts);
+    return write(def, ns, name, produce, opts);
   }
 
   /** mutate's work; `produce` gets the stored object (shared: read-only) and its store entry. */

@@ -1,6 +1,6 @@
-// Copies of shared, read-only objects (watch events, listed objects) for in-process readers,
-// who may change what they get. An object's JSON text is made once and each copy is parsed
-// from it: with the scheduler, the controllers, the kubelets and the garbage collector all
+// Copies of shared, read-only objects (watch events, listed objects) for in-process readers
+// who may change what they get, and read-only views for those who may not (informers). An
+// object's JSON text is made once and each copy is parsed from it: with the scheduler, the controllers, the kubelets and the garbage collector all
 // watching pods, one event is copied four or five times, and JSON.parse of a shared text costs
 // about a third of a structuredClone. Objects here came from JSON (the store), so nothing is lost.
 const texts = new WeakMap<object, string>();

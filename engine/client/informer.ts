@@ -95,7 +95,7 @@ export function createInformer(client: KubeClient, res: ResourceRef, opts: Infor
         fieldSelector: opts.fieldSelector,
         allowBookmarks: true,
         metadataOnly: opts.metadataOnly,
-        // Cached objects are read-only (above): one copy of an event serves every informer.
+        // Cached objects are read-only (above): one view of an event serves every informer.
         readOnly: true,
       },
       (type, raw) => {

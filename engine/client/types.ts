@@ -74,7 +74,7 @@ export interface WatchOptions {
   metadataOnly?: boolean;
   /**
    * The caller never changes the objects it gets (an informer's cache): the in-process client
-   * then hands all such watchers of one event the same copy instead of one copy each.
+   * then hands all such watchers of one event the same read-only view instead of a copy each.
    */
   readOnly?: boolean;
 }

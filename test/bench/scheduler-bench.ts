@@ -4,8 +4,7 @@
 //   floor: raw pods/binding calls/s through the same in-process client, no scheduling logic
 // Each run gets a fresh API core (SQLite) with nodes and pending pods created before the
 // scheduler starts; the clock runs from scheduler start until every pod is bound.
-import { R } from '../../engine/client/types';
-import { pool, schedulerRun, setupPendingPods as setup } from './testing/scheduler-run';
+import { bindTo, pool, schedulerRun, setupPendingPods as setup } from './testing/scheduler-run';
 
 const out = (line: string) => console.log(line);
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -20,14 +19,7 @@ async function bindingFloor(nodes: number, pods: number) {
   const tc = await setup(nodes, pods);
   try {
     const t0 = performance.now();
-    await pool(pods, 64, (i) =>
-      tc.client.createSubresource(R.pods, 'default', `p-${i}`, 'binding', {
-        apiVersion: 'v1',
-        kind: 'Binding',
-        metadata: { name: `p-${i}` },
-        target: { apiVersion: 'v1', kind: 'Node', name: `node-${i % nodes}` },
-      }),
-    );
+    await pool(pods, 64, (i) => bindTo(tc.client, `p-${i}`, `node-${i % nodes}`));
     return pods / ((performance.now() - t0) / 1000);
   } finally {
     await tc.close();

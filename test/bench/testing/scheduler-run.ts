@@ -16,6 +16,16 @@ export async function pool(n: number, concurrency: number, fn: (i: number) => Pr
   );
 }
 
+/** Binds pod `name` (namespace default) to `node` through pods/binding, as the scheduler does. */
+export function bindTo(client: TestCluster['client'], name: string, node: string) {
+  return client.createSubresource(R.pods, 'default', name, 'binding', {
+    apiVersion: 'v1',
+    kind: 'Binding',
+    metadata: { name, namespace: 'default' },
+    target: { apiVersion: 'v1', kind: 'Node', name: node },
+  });
+}
+
 export async function setupPendingPods(nodes: number, pods: number): Promise<TestCluster> {
   const tc = await startTestCore();
   await pool(nodes, 32, async (i) => {

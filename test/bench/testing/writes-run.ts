@@ -3,7 +3,7 @@
 // what the API server and store alone allow (the deploy-scale bench prints it beside its floor).
 import { R } from '../../../engine/client/types';
 import { makePod } from '../../../engine/scheduler/testing/fixtures';
-import { pool, setupPendingPods } from './scheduler-run';
+import { bindTo, pool, setupPendingPods } from './scheduler-run';
 
 export interface WritesRun {
   /** Pods created and bound per second. */
@@ -21,13 +21,7 @@ export async function writesRun(nodes: number, pods: number): Promise<WritesRun>
     const pod = makePod(`w-${i}`, { cpu: '10m', memory: '16Mi', labels: { app: 'scale' } });
     pod.metadata.uid = undefined;
     await tc.client.create(R.pods, 'default', pod);
-    const binding = {
-      apiVersion: 'v1',
-      kind: 'Binding',
-      metadata: { name: `w-${i}`, namespace: 'default' },
-      target: { apiVersion: 'v1', kind: 'Node', name: `node-${i % nodes}` },
-    };
-    await tc.client.createSubresource(R.pods, 'default', `w-${i}`, 'binding', binding);
+    await bindTo(tc.client, `w-${i}`, `node-${i % nodes}`);
   });
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);

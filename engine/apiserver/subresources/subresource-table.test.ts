@@ -41,6 +41,12 @@ test('the in-process client binds through the same pods/binding handler, and ref
   t.after(() => c.close());
   const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } };
   await c.client.create(R.pods, 'default', pod);
+  // A node name that is not a DNS subdomain is refused (422), and the pod stays unbound.
+  await assert.rejects(
+    c.client.createSubresource(R.pods, 'default', 'p', 'binding', { target: { name: '../Node_A' } }),
+    (err: unknown) => err instanceof ApiError && err.code === 422 && /target\.name/.test(err.message),
+  );
+  assert.equal(((await c.client.get(R.pods, 'default', 'p')).spec as { nodeName?: string }).nodeName, undefined);
   await c.client.createSubresource(R.pods, 'default', 'p', 'binding', { target: { name: 'node-a' } });
   const bound = await c.client.get(R.pods, 'default', 'p');
   assert.equal((bound.spec as { nodeName?: string }).nodeName, 'node-a');

@@ -12,6 +12,7 @@ import { servePodLogs } from '../streaming/pod-logs';
 import type { Container } from '../../apimachinery/pod-types';
 import type { Condition } from '../../apimachinery/workload-types';
 import { isPlainObject } from '../../kinds/custom/structural-schema';
+import { isDNS1123Subdomain } from '../../apimachinery/validation-strings';
 
 const success = (code: number) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code });
 
@@ -112,6 +113,15 @@ export async function bindPod(
   const target = isPlainObject(ref) ? ref.name : undefined;
   if (typeof target !== 'string' || !target)
     throw errors.invalid('Binding', '', name, [{ field: 'target.name', reason: 'FieldValueRequired', message: 'Required value' }]);
+  // The bound pod is not validated again (below): its node name is checked here, as a pod's would be.
+  const bad = isDNS1123Subdomain(target);
+  if (bad.length)
+    throw errors.invalid(
+      'Binding',
+      '',
+      name,
+      bad.map((message) => ({ field: 'target.name', reason: 'FieldValueInvalid', message })),
+    );
   // The stored pod is read, not changed: the bound pod is built beside it.
   await deps.resources.derive(
     def,

@@ -132,7 +132,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     }
     // RBAC (authz/): from here on the request acts as `actor` (impersonation applied).
     const decision = core.authorization.authorizeRequest(req, url, user);
-    const actor = await (audit ? audited(audit, decision) : decision);
+    const actor = audit ? await audited(audit, decision) : decision instanceof Promise ? await decision : decision;
     const route = routeOf(url.pathname, core.kinds);
     if (!route) throw errors.notFoundPath();
     if (!isLongRunning(url.pathname, url.searchParams, route.type === 'resource' ? route.subresource : undefined)) {
@@ -330,7 +330,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 }
 
 /** The authorization decision recorded on the audit record, then passed on as it was. */
-async function audited(audit: AuditRecord, decision: Promise<UserInfo>): Promise<UserInfo> {
+async function audited(audit: AuditRecord, decision: UserInfo | Promise<UserInfo>): Promise<UserInfo> {
   try {
     const actor = await decision;
     audit.decided(true);

@@ -25,12 +25,14 @@ const ms = (n: number) => `${n.toFixed(0)} ms`;
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN;
+/** RSS after GC, and of it the JS heap in use (what the engine holds, apart from allocator slack). */
 const gcRss = async () => {
   for (let i = 0; i < 3; i++) {
     (globalThis as any).gc?.();
     await new Promise((r) => setTimeout(r, 200));
   }
-  return process.memoryUsage().rss;
+  const m = process.memoryUsage();
+  return { rss: m.rss, heap: m.heapUsed };
 };
 const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
 
@@ -199,7 +201,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, 3000)); // let status updates and syncs settle
     const idle = await gcRss();
     out(
-      `  idle RSS with ${IDLE} pods running: ${mb(idle)} vs ${mb(baseline)} before the cluster (≤ 150 MB ${verdict(idle <= 150 * 1024 * 1024)})`,
+      `  idle RSS with ${IDLE} pods running: ${mb(idle.rss)} vs ${mb(baseline.rss)} before the cluster (≤ 150 MB ${verdict(idle.rss <= 150 * 1024 * 1024)}); JS heap in use ${mb(idle.heap)} vs ${mb(baseline.heap)}`,
     );
     await deletePods(client, ns, docker);
   } finally {
@@ -207,12 +209,19 @@ async function main() {
     await removeFloor(docker);
     // A create the engine was still working on can land after the first sweep: sweep until quiet.
     for (let i = 0; i < 5; i++) {
-      await removeClusterResources(docker, cluster);
+      // A container that appeared after the sweep listed them keeps the network busy: sweep again.
+      const failed = await removeClusterResources(docker, cluster).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       await new Promise((r) => setTimeout(r, 1000));
       const left = await docker.listContainers({ all: true, filters: { label: [`skiff.cluster=${cluster}`] } });
       const nets = await docker.listNetworks({ filters: { label: [`skiff.cluster=${cluster}`] } });
       if (!left.length && !nets.length) break;
-      if (i === 4) console.error(`left behind: ${left.length} containers, ${nets.length} networks of ${cluster}`);
+      if (i === 4)
+        console.error(
+          `left behind: ${left.length} containers, ${nets.length} networks of ${cluster}${failed ? ` (${failed.message})` : ''}`,
+        );
     }
     rmSync(dir, { recursive: true, force: true });
   }

@@ -75,11 +75,14 @@ export function toStoreError(err: unknown, endpoints: string[]): Error {
   if (err instanceof StoreError) return err;
   const msg = (err as Error)?.message ?? String(err);
   // Raw gRPC stream errors carry only a status code: CANCELLED 1, DEADLINE_EXCEEDED 4, UNAVAILABLE 14.
+  // INTERNAL 13 with a bare RST_STREAM is a stream the server dropped without a status: etcd went
+  // away mid-call (seen when its process is killed during a watch).
   const code = (err as { code?: unknown })?.code;
   const transport =
     code === 1 ||
     code === 4 ||
     code === 14 ||
+    (code === 13 && /RST_STREAM/.test(msg)) ||
     err instanceof GRPCUnavailableError ||
     err instanceof GRPCDeadlineExceededError ||
     err instanceof GRPCCancelledError ||

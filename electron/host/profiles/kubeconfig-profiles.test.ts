@@ -286,3 +286,44 @@ test('watched files and folders: added, changed and removed contexts show up wit
     reg.sources().some((s) => s.errors.some((e) => e.file === file && /no such file/.test(e.problem))),
   );
 });
+
+test('an answer seen while a check runs gets the profile checked again if that check failed', async () => {
+  // A server that stalls past the check's timeout until told to answer.
+  let stall = true;
+  let asked = 0;
+  const slow = createServer((req, res) => {
+    asked++;
+    const reply = () => res.end(req.url === '/version' ? JSON.stringify({ gitVersion: 'v1.31.0' }) : JSON.stringify({ items: [] }));
+    if (stall) setTimeout(reply, 1500);
+    else reply();
+  });
+  await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+  try {
+    const url = `http://127.0.0.1:${(slow.address() as { port: number }).port}`;
+    const file = join(dir, 'race.yaml');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'c', cluster: { server: url } }],
+        users: [{ name: 'u', user: { token: 't' } }],
+        contexts: [{ name: 'race', context: { cluster: 'c', user: 'u' } }],
+      }),
+    );
+    const reg = registry('race', { autoCheck: true, checkTimeoutMs: 300 });
+    reg.addSource({ path: file });
+    // The automatic check is running (its first request stalls) and will time out; meanwhile the
+    // app's own request got through.
+    for (const until = Date.now() + 5000; asked === 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(asked > 0, 'the automatic check asked the server');
+    stall = false;
+    reg.observe('race', { ok: true });
+    const deadline = Date.now() + 10_000;
+    while (reg.summary('race')?.status !== 'ready' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(reg.summary('race')?.status, 'ready', reg.summary('race')?.reason);
+  } finally {
+    slow.closeAllConnections();
+    slow.close();
+  }
+});

@@ -97,6 +97,8 @@ export function createKubeconfigProfiles(o: KubeconfigProfilesOptions): Kubeconf
   const listeners = new Set<() => void>();
   const checks = new Map<string, { fingerprint: string; result: ProfileCheck }>();
   const checking = new Set<string>();
+  /** Profiles whose server answered the proxy while a check of them was running. */
+  const answeredWhileChecking = new Set<string>();
   let loaded: LoadedSource[] = [];
   let generation = 0;
   let cache: { key: string; generation: number; catalog: Catalog } | undefined;
@@ -226,6 +228,9 @@ export function createKubeconfigProfiles(o: KubeconfigProfilesOptions): Kubeconf
         .finally(() => {
           running--;
           checking.delete(name);
+          // The server answered while this check was running: a check that failed anyway (it
+          // timed out under load, or began before consent) is run again rather than left standing.
+          if (answeredWhileChecking.delete(name) && checks.get(name)?.result.status !== 'ready' && !queue.includes(name)) queue.push(name);
           pump();
         });
     }
@@ -285,8 +290,12 @@ export function createKubeconfigProfiles(o: KubeconfigProfilesOptions): Kubeconf
       const c = checks.get(name);
       const last = c && c.fingerprint === e.fingerprint ? c.result : undefined;
       if (answer.ok) {
+        if (checking.has(name)) {
+          answeredWhileChecking.add(name);
+          return;
+        }
         // Answered again: a full check brings back the node count and version.
-        if (last && last.status !== 'ready' && !checking.has(name) && !queue.includes(name)) {
+        if (last && last.status !== 'ready' && !queue.includes(name)) {
           queue.push(name);
           pump();
         }

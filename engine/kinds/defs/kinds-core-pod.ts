@@ -63,8 +63,9 @@ export const podKind: KindDef = defineKind({
   },
   defaults: (pod) => defaultPod(pod),
   prepareForCreate: (pod) => admitNewPod(pod),
-  // A status or metadata write carries the stored spec itself (as upstream's status update, the
-  // spec is not validated again): a kubelet's status writes skip a clone and compare of the spec.
+  // A status write carries the stored spec object itself (other writes bring a decoded copy): as in
+  // upstream's status update, that spec is not validated again, so a kubelet's status writes skip
+  // a clone and compare of the spec.
   validate: (pod, old) =>
     old && pod.spec === old.spec ? [] : [...validatePodSpec(pod.spec, 'spec'), ...(old ? validatePodUpdate(pod, old) : [])],
 });

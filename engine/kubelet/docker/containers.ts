@@ -55,11 +55,22 @@ export function toRuntime(c: Docker.ContainerInspectInfo): RuntimeContainer {
 export function createContainers(d: ContainersDeps) {
   const { docker, log } = d;
 
+  // What an inspect said of a running or exited container: neither changes what the kubelet reads
+  // until the state does (a new list shows it) or Docker reports an event (forget below).
+  const inspected = new Map<string, { state: string; podUid: string; c: RuntimeContainer }>();
+
   async function listContainers(podUid?: string): Promise<RuntimeContainer[]> {
     const found = await d.list({ all: true, labels: podUid ? [`${L.podUid}=${podUid}`] : [] });
+    const ids = new Set(found.map((c) => c.Id));
+    for (const [id, e] of inspected) if ((!podUid || e.podUid === podUid) && !ids.has(id)) inspected.delete(id);
     const out: RuntimeContainer[] = [];
     for (const c of found) {
       if (c.Labels[L.container] === SANDBOX) continue;
+      const known = inspected.get(c.Id);
+      if (known && known.state === c.State) {
+        out.push({ ...known.c });
+        continue;
+      }
       const info = await docker
         .getContainer(c.Id)
         .inspect()
@@ -67,9 +78,18 @@ export function createContainers(d: ContainersDeps) {
           ignoreGone(e);
           return undefined;
         });
-      if (info) out.push(toRuntime(info));
+      if (!info) continue;
+      const rc = toRuntime(info);
+      if (rc.state === c.State && (c.State === 'running' || c.State === 'exited'))
+        inspected.set(c.Id, { state: c.State, podUid: rc.podUid, c: { ...rc } });
+      out.push(rc);
     }
     return out;
+  }
+
+  /** Docker reported a change to one of the pod's containers: read them afresh. */
+  function forget(podUid: string): void {
+    for (const [id, e] of inspected) if (e.podUid === podUid) inspected.delete(id);
   }
 
   async function createContainer(cfg: ContainerConfig): Promise<string> {
@@ -136,5 +156,5 @@ export function createContainers(d: ContainersDeps) {
     return c.id;
   }
 
-  return { listContainers, createContainer };
+  return { listContainers, createContainer, forget };
 }

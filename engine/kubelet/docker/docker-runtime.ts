@@ -106,7 +106,10 @@ export function createDockerRuntime(o: DockerRuntimeOptions): DockerRuntime {
     docker,
     cluster: o.cluster,
     labels: baseFilter,
-    changed: (uid) => emit(uid),
+    changed: (uid) => {
+      containers.forget(uid);
+      emit(uid);
+    },
     destroyed: (c) => outside.destroyed(c),
     knownPods: () => pods.keys(),
     isClosed: () => closed,

@@ -3,16 +3,21 @@
 import type Docker from 'dockerode';
 import type { KubeObject } from '../../kinds/types';
 import { L, clusterFilter, ownedBy, type ClusterKey } from '../../docker/names';
+import { isUp, matchesLabels, sharedLister } from './shared-list';
 
 export type ListContainers = (opts: { all?: boolean; labels?: string[] }) => Promise<Docker.ContainerInfo[]>;
 
-/** The node's containers (with more label filters); a legacy cluster selects by name, which another cluster may share: ownership decides. */
+/**
+ * The node's containers (with more label filters); a legacy cluster selects by name, which another
+ * cluster may share: ownership decides. Concurrent calls share one Docker list (shared-list.ts).
+ */
 export function nodeContainers(docker: Docker, cluster: ClusterKey, node: string): { list: ListContainers; baseFilter: string[] } {
   const baseFilter = [...clusterFilter(cluster), `${L.node}=${node}`];
+  const fresh = sharedLister(async () =>
+    (await docker.listContainers({ all: true, filters: { label: baseFilter } })).filter((c) => ownedBy(cluster, c.Labels)),
+  );
   const list: ListContainers = async (opts) =>
-    (await docker.listContainers({ all: opts.all, filters: { label: [...baseFilter, ...(opts.labels ?? [])] } })).filter((c) =>
-      ownedBy(cluster, c.Labels),
-    );
+    (await fresh()).filter((c) => (opts.all || isUp(c)) && matchesLabels(c.Labels, opts.labels ?? []));
   return { list, baseFilter };
 }
 

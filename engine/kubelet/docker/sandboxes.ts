@@ -70,7 +70,10 @@ export function createSandboxes(d: SandboxesDeps): Sandboxes {
 
   // Each sandbox's last pod IP: a sandbox that loses the network rejoins it at the same address.
   const sandboxIPs = new Map<string, string>();
-  async function podIPOf(id: string): Promise<string> {
+  async function podIPOf(id: string, listed?: Docker.ContainerInfo): Promise<string> {
+    // A list entry carries the address too: no inspect per sync for a sandbox that has one.
+    const fromList = Object.values(listed?.NetworkSettings?.Networks ?? {})[0]?.IPAddress;
+    if (fromList) return (sandboxIPs.set(id, fromList), fromList);
     const info = await docker.getContainer(id).inspect();
     const nets = info.NetworkSettings?.Networks ?? {};
     const ip = Object.values(nets)[0]?.IPAddress || sandboxIPs.get(id) || '';
@@ -103,7 +106,11 @@ export function createSandboxes(d: SandboxesDeps): Sandboxes {
               return false;
             },
           ));
-      if (started) return { id: existing.Id, podIP: pod.spec?.hostNetwork ? (d.hostIP ?? '') : await podIPOf(existing.Id) };
+      if (started)
+        return {
+          id: existing.Id,
+          podIP: pod.spec?.hostNetwork ? (d.hostIP ?? '') : await podIPOf(existing.Id, existing.State === 'running' ? existing : undefined),
+        };
       attempt = Number(existing.Labels[L.attempt] ?? 0) + 1;
       // A `docker rm` behind our back is still the relist's to report, not our removal.
       if (removedElsewhere) await docker.getContainer(existing.Id).remove({ force: true }).catch(ignoreGone);

@@ -6,7 +6,7 @@ import type { SchemaNode } from '../kinds/schema/schema-types';
 import type { ApplyType } from './patch/apply/apply-type';
 import { fromCustomSchema, fromSchemaNode } from './patch/apply/schema-adapters';
 import { decodeManaged, encodeManaged, type Managed } from './patch/apply/managed-fields';
-import { applyConfig, recordUpdate, type WriteContext } from './patch/apply/ownership';
+import { applyConfig, recordCreate, recordUpdate, type WriteContext } from './patch/apply/ownership';
 import type { FieldSet } from './patch/apply/field-set';
 import { apiVersionOf, rfc3339 } from './object-meta';
 
@@ -79,7 +79,8 @@ export function createFieldManager(deps: { schemaOf(model: string): SchemaNode |
     let managed = base;
     if (opts.manager) {
       try {
-        managed = recordUpdate(context(def, opts.manager, opts.subresource), bare(old) ?? {}, bare(obj)!, base);
+        const ctx = context(def, opts.manager, opts.subresource);
+        managed = !old && !base.length ? recordCreate(ctx, bare(obj)!) : recordUpdate(ctx, bare(old) ?? {}, bare(obj)!, base);
       } catch {
         // An object the field sets cannot describe (duplicate list keys the kind's validation
         // allows) keeps the ownership it had: the write itself must not fail, as upstream.

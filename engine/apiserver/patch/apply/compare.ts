@@ -102,7 +102,8 @@ function leafDiff(t: ApplyType, a: unknown, b: unknown, path: string[], pos: Pos
 }
 
 function graft(into: FieldSet, path: string[], set: FieldSet): void {
-  if (!set.isEmpty()) into.descend(path).addAll(set);
+  // Every set grafted here is the walk's own (fresh from relativeSet or a set operation): taken, not copied.
+  if (!set.isEmpty()) into.descend(path).absorb(set);
 }
 
 function findModified(common: FieldSet, t: ApplyType, a: unknown, b: unknown, path: string[], out: FieldSet): void {

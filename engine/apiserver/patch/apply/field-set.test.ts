@@ -2,6 +2,35 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { FieldSet, fromFieldsV1, pathString, toFieldsV1, canonicalJson } from './field-set';
 
+// toFieldsV1 as first written (isEmpty asked at every node): the encoding the one-walk version must keep.
+function referenceV1(set: FieldSet): Record<string, unknown> {
+  const order: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
+  const cmp = (a: string, b: string) =>
+    order[a[0]] - order[b[0]] || (a[0] === 'i' ? Number(a.slice(2)) - Number(b.slice(2)) : a < b ? -1 : a > b ? 1 : 0);
+  const out: Record<string, unknown> = {};
+  if (set.member && set.children.size) out['.'] = {};
+  for (const el of [...set.children.keys()].sort(cmp)) {
+    const c = set.children.get(el)!;
+    if (!c.isEmpty()) out[el] = referenceV1(c);
+  }
+  return out;
+}
+
+/** A random set with member and non-member nodes, empty subtrees (descend without insert) and every element kind. */
+function randomSet(seed: number): FieldSet {
+  let x = seed;
+  const rnd = (n: number) => ((x = (x * 1103515245 + 12345) % 2147483648), x % n);
+  const els = ['f:a', 'f:b', 'f:zz', 'k:{"name":"x"}', 'k:{"name":"a"}', 'v:"s"', 'v:1', 'i:10', 'i:2', 'f:.dot'];
+  const set = new FieldSet();
+  for (let n = 0; n < 30; n++) {
+    const path = Array.from({ length: 1 + rnd(5) }, () => els[rnd(els.length)]);
+    if (rnd(4) === 0) set.descend(path);
+    else set.insert(path);
+  }
+  if (rnd(2)) set.member = true;
+  return set;
+}
+
 describe('field sets', () => {
   test('fieldsV1 round-trips, with "." on members that have children', () => {
     const v1 = {
@@ -13,6 +42,16 @@ describe('field sets', () => {
     assert.ok(!set.has(['f:metadata']));
     assert.ok(set.has(['f:spec', 'f:containers', 'k:{"name":"web"}', 'f:image']));
     assert.deepEqual(toFieldsV1(set), v1);
+  });
+
+  test('encoding drops empty subtrees and orders elements as the first version did', () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const set = randomSet(seed);
+      assert.equal(JSON.stringify(toFieldsV1(set)), JSON.stringify(referenceV1(set)), `seed ${seed}`);
+    }
+    const empty = new FieldSet();
+    empty.descend(['f:a', 'f:b']);
+    assert.deepEqual(toFieldsV1(empty), {});
   });
 
   test('malformed fieldsV1 is refused', () => {

@@ -121,14 +121,23 @@ function compareElements(a: string, b: string): number {
 
 /** The fieldsV1 object of a set: `{}` for a leaf member, `".": {}` for a member with children. */
 export function toFieldsV1(set: FieldSet): JsonObject {
+  return encodeNode(set) ?? {};
+}
+
+// One walk that drops empty subtrees on the way back up (asking isEmpty at every node made
+// encoding quadratic in depth); undefined for a node with no member at or below it.
+function encodeNode(set: FieldSet): JsonObject | undefined {
   const out: JsonObject = {};
   if (set.member && set.children.size) out['.'] = {};
-  for (const el of [...set.children.keys()].sort(compareElements)) {
-    const c = set.children.get(el)!;
-    if (c.isEmpty()) continue;
-    setKey(out, el, toFieldsV1(c));
+  let empty = !set.member;
+  const els = set.children.size > 1 ? [...set.children.keys()].sort(compareElements) : set.children.keys();
+  for (const el of els) {
+    const c = encodeNode(set.children.get(el)!);
+    if (!c) continue;
+    setKey(out, el, c);
+    empty = false;
   }
-  return out;
+  return empty ? undefined : out;
 }
 
 const ELEMENT = /^[fkvi]:/;

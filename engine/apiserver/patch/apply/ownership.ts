@@ -2,9 +2,9 @@
 // Update takes the fields it changed from everyone; an Apply takes the fields it sets, removes
 // what it stopped applying, and fails on fields another manager set to another value unless forced.
 import type { JsonObject } from '../json-value';
-import type { ApplyType } from './apply-type';
+import { type ApplyType, isAtomic, resolveType } from './apply-type';
 import { FieldSet, pathString } from './field-set';
-import { newMaps, toFieldSet } from './field-walk';
+import { createdFieldSet, newMaps, toFieldSet } from './field-walk';
 import { compare } from './compare';
 import { describeManager, sameOwner, stripServerFields, type Managed } from './managed-fields';
 import { mergeApplied, removeStale } from './structured-merge';
@@ -80,6 +80,20 @@ export function recordUpdate(ctx: WriteContext, old: JsonObject, next: JsonObjec
   set.absorb(ctx.ignore(newMaps(ctx.type, old, next)));
   out.push({ ...me, time: ctx.now, set: stripServerFields(set, true) });
   return out.filter((m) => !m.set.isEmpty()).map(cleanSubresource);
+}
+
+/**
+ * recordUpdate(ctx, {}, next, []) for a create nobody owned fields of yet (every pod and Event):
+ * the same entry from one walk of the object, without comparing it to nothing.
+ */
+export function recordCreate(ctx: WriteContext, next: JsonObject): Managed[] {
+  const root = resolveType(ctx.type, next);
+  // compare() treats `{}` as nothing only for a granular root; an atomic root takes the long way.
+  if (isAtomic(root) || (root.kind !== 'struct' && root.kind !== 'map')) return recordUpdate(ctx, {}, next, []);
+  const set = stripServerFields(ctx.ignore(createdFieldSet(ctx.type, next)), true);
+  if (set.isEmpty()) return [];
+  const me = { manager: ctx.manager, operation: 'Update' as const, apiVersion: ctx.apiVersion, subresource: ctx.subresource };
+  return [cleanSubresource({ ...me, time: ctx.now, set })];
 }
 
 /** The object after applying `config` over `live`, and the ownership after it; throws ApplyConflictError. */

@@ -188,7 +188,7 @@ export function createApiCore(opts: ApiCoreOptions) {
     checker: { check: (model, obj) => checkObject(schemas, model, obj) },
     schemaOf: (model) => (schemas.has(model) ? schemas.node(model) : undefined),
     fields,
-    applyPatch: (type, original, patch, schema) => applyPatch(type, original, patch, schema),
+    applyPatch: (type, original, patch, schema, owned) => applyPatch(type, original, patch, schema, owned),
     labelMatcher,
     fieldMatcher,
     now: () => new Date(),

@@ -19,7 +19,8 @@ export interface HandlerDeps {
   schemaOf(model: string): SchemaNode | undefined;
   /** managedFields on writes and server-side apply. */
   fields?: import('./field-manager').FieldManager;
-  applyPatch(contentType: string, original: KubeObject, patch: unknown, schema?: SchemaNode): KubeObject;
+  /** `owned`: `original` is the caller's private copy (mutate's), patched in place; never a shared object. */
+  applyPatch(contentType: string, original: KubeObject, patch: unknown, schema?: SchemaNode, owned?: boolean): KubeObject;
   /** Builds a matcher from `labelSelector`; throws an ApiError (400) on bad syntax. */
   labelMatcher(selector: string): (labels: Record<string, string> | undefined) => boolean;
   /** Builds a matcher from `fieldSelector`; throws an ApiError (400) for bad syntax or unsupported fields. */

@@ -209,7 +209,8 @@ async function patch(
     name,
     (cur) => {
       const rv = cur.metadata.resourceVersion;
-      const next = deps.applyPatch(p.type, cur, p.body, deps.schemaOf(def.model));
+      // mutate's private copy, read no more here: patched in place, not copied again.
+      const next = deps.applyPatch(p.type, cur, p.body, deps.schemaOf(def.model), true);
       if (!next || typeof next !== 'object' || Array.isArray(next)) throw errors.badRequest('the patch did not produce an object');
       checkTypeMeta(def, next);
       next.metadata ??= {};

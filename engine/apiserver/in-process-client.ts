@@ -141,7 +141,8 @@ export function createInProcessClient(core: ApiCore, opts: InProcessClientOption
         name,
         (cur) => {
           const rv = cur.metadata.resourceVersion;
-          const next = deps.applyPatch(patchTypes[type], cur, patch, deps.schemaOf(def.model));
+          // mutate's private copy, read no more here: patched in place, not copied again.
+          const next = deps.applyPatch(patchTypes[type], cur, patch, deps.schemaOf(def.model), true);
           if (next.metadata?.resourceVersion !== undefined && next.metadata.resourceVersion !== rv)
             throw errors.conflict(def.group, def.plural, name);
           return next;

@@ -27,6 +27,24 @@ describe('applyPatch', () => {
     assert.deepEqual(smp.items, [{ name: 'a', v: 2 }, { name: 'b' }], 'strategic merge merges by key');
   });
 
+  test("leaves the original alone unless it is the caller's own copy, which is patched in place", () => {
+    const patches: [string, unknown][] = [
+      ['application/json-patch+json', [{ op: 'replace', path: '/labels/x', value: '2' }]],
+      ['application/merge-patch+json', { labels: { x: '2' } }],
+      ['application/strategic-merge-patch+json', { labels: { x: '2' } }],
+    ];
+    for (const [type, patch] of patches) {
+      const shared = structuredClone(original);
+      const copied = applyPatch(type, shared, patch, schema) as typeof original;
+      assert.deepEqual(shared, original, `${type}: a shared original is not changed`);
+      assert.notEqual(copied.items, shared.items, `${type}: the result shares nothing with it`);
+      const own = structuredClone(original);
+      const patched = applyPatch(type, own, patch, schema, true) as typeof original;
+      assert.equal(patched, own, `${type}: an owned original is the result, not copied again`);
+      assert.deepEqual(patched, { ...original, labels: { x: '2' } });
+    }
+  });
+
   test('accepts the raw body as a string or bytes', () => {
     const out = applyPatch('application/merge-patch+json', original, Buffer.from('{"labels":{"y":"2"}}'));
     assert.deepEqual(out.labels, { x: '1', y: '2' });

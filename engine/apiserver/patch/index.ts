@@ -17,23 +17,24 @@ export function patchMediaType(contentType: string): string {
 }
 
 /**
- * Applies a PATCH body to `original` (never modified). `patchBody` may be parsed JSON or the raw
- * body (string / bytes). Throws PatchError (with the HTTP code to answer) or, for a media type
- * we do not apply (server-side apply included), UnsupportedPatchError (415).
+ * Applies a PATCH body to `original` (not modified unless `owned`: the caller's private copy,
+ * patched in place instead of copied, and not to be read after). `patchBody` may be parsed JSON
+ * or the raw body (string / bytes). Throws PatchError (with the HTTP code to answer) or, for a
+ * media type we do not apply (server-side apply included), UnsupportedPatchError (415).
  */
-export function applyPatch(contentType: string, original: any, patchBody: any, schema?: SchemaNode): any {
+export function applyPatch(contentType: string, original: any, patchBody: any, schema?: SchemaNode, owned = false): any {
   const type = patchMediaType(contentType);
   switch (type) {
     case 'application/json-patch+json':
-      return applyJsonPatch(original, decodeBody(patchBody));
+      return applyJsonPatch(original, decodeBody(patchBody), owned);
     case 'application/merge-patch+json': {
       const patch = decodeBody(patchBody);
       // RFC 7386 would let a non-object replace the whole object; for an API object that can only fail later.
       if (!isObject(patch)) throw PatchError.badRequest('Invalid JSON Patch');
-      return applyMergePatch(original, patch);
+      return applyMergePatch(original, patch, owned);
     }
     case 'application/strategic-merge-patch+json':
-      return strategicMergePatch(original, decodeBody(patchBody), schema);
+      return strategicMergePatch(original, decodeBody(patchBody), schema, owned);
     default:
       throw new UnsupportedPatchError(type);
   }

@@ -47,10 +47,14 @@ function child(container: unknown, key: string): unknown {
   return undefined;
 }
 
-/** Applies a JSON patch to a copy of `doc`; throws PatchError. `doc` is not modified. */
-export function applyJsonPatch(doc: unknown, patch: unknown): unknown {
+/**
+ * Applies a JSON patch to a copy of `doc`; throws PatchError. `doc` is not modified, unless
+ * `owned` says it is the caller's private copy (dropped when the patch fails): then it is
+ * patched in place rather than copied again.
+ */
+export function applyJsonPatch(doc: unknown, patch: unknown, owned = false): unknown {
   const ops = decodeJsonPatch(patch);
-  const holder: { root: unknown } = { root: cloneJson(doc) };
+  const holder: { root: unknown } = { root: owned ? doc : cloneJson(doc) };
 
   const locate = (path: string): Location | undefined => {
     const tokens = parseJsonPointer(path);

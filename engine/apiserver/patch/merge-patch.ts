@@ -1,9 +1,12 @@
 // RFC 7386 JSON Merge Patch: objects merge recursively, null deletes, anything else replaces.
 import { cloneJson, getOwn, isObject, setKey, type JsonObject } from './json-value';
 
-/** Returns the patched value; neither input is modified and the result shares nothing with them. */
-export function applyMergePatch(target: unknown, patch: unknown): unknown {
-  return mergeInto(cloneJson(target), patch);
+/**
+ * Returns the patched value; neither input is modified and the result shares nothing with them,
+ * unless `owned` says `target` is the caller's private copy: then it is patched in place.
+ */
+export function applyMergePatch(target: unknown, patch: unknown, owned = false): unknown {
+  return mergeInto(owned ? target : cloneJson(target), patch);
 }
 
 // `target` is owned (already a copy) and may be changed in place.

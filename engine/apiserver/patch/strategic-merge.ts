@@ -25,11 +25,11 @@ export function isDirectiveKey(key: string): boolean {
  * Applies `patch` to a copy of `original` (neither is modified; the result shares nothing
  * with them). `schema` describes the object at the root; undefined means no patch metadata.
  */
-export function strategicMergePatch(original: any, patch: any, schema: SchemaNode | undefined): any {
+export function strategicMergePatch(original: any, patch: any, schema: SchemaNode | undefined, owned = false): any {
   if (!isObject(patch)) {
     throw PatchError.badRequest(`json: cannot unmarshal ${goJsonType(patch)} into Go value of type map[string]interface {}`);
   }
-  return mergeMap(isObject(original) ? cloneJson(original) : {}, patch, schema);
+  return mergeMap(isObject(original) ? (owned ? original : cloneJson(original)) : {}, patch, schema);
 }
 
 interface Strategy {

@@ -27,7 +27,8 @@ export const statusSubresource: SubresourceHandler = {
       if (APPLY_PATCH_TYPES.includes(mediaType(req))) return handleApply(deps, def, ns, name, req, q, 'status', request);
       const fieldManager = fieldManagerOf(req, q, 'PatchOptions');
       const p = await readPatch(req, def);
-      const change = (cur: KubeObject) => deps.applyPatch(p.type, cur, p.body, deps.schemaOf(def.model));
+      // mutate's private copy, patched in place.
+      const change = (cur: KubeObject) => deps.applyPatch(p.type, cur, p.body, deps.schemaOf(def.model), true);
       return { status: 200, body: await deps.resources.mutate(def, ns, name, change, { ...opts, fieldManager }) };
     }
     throw errors.methodNotAllowed();

@@ -40,20 +40,21 @@ export function createFieldManager(deps: { schemaOf(model: string): SchemaNode |
 
   function context(def: KindDef, manager: string, subresource: string | undefined): WriteContext {
     const resetsStatus = Boolean(def.subresources.status) && def.kind !== 'Namespace';
+    // The top-level fields this endpoint writes: /status only status (and metadata), the main
+    // resource all but the status it resets.
+    const keeps =
+      subresource === 'status'
+        ? (el: string) => el === 'f:status' || el === 'f:metadata'
+        : !subresource && resetsStatus
+          ? (el: string) => el !== 'f:status'
+          : undefined;
     const ignore = (set: FieldSet): FieldSet => {
-      if (subresource === 'status') {
-        const out = set.clone();
-        for (const el of [...out.children.keys()]) if (el !== 'f:status' && el !== 'f:metadata') out.children.delete(el);
-        return out;
-      }
-      if (!subresource && resetsStatus && set.child('f:status')) {
-        const out = set.clone();
-        out.children.delete('f:status');
-        return out;
-      }
-      return set;
+      if (!keeps || (subresource !== 'status' && !set.child('f:status'))) return set;
+      const out = set.clone();
+      for (const el of [...out.children.keys()]) if (!keeps(el)) out.children.delete(el);
+      return out;
     };
-    return { type: typeOf(def), manager, apiVersion: apiVersionOf(def), subresource, ignore, now: rfc3339(now()) };
+    return { type: typeOf(def), manager, apiVersion: apiVersionOf(def), subresource, ignore, keeps, now: rfc3339(now()) };
   }
 
   function decodeOr(entries: unknown, fallback: () => Managed[]): Managed[] {

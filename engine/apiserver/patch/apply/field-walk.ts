@@ -117,14 +117,21 @@ export function typeBelow(t0: ApplyType, value: unknown, el: string): ApplyType 
 
 /**
  * Maps in `b` that `a` did not have, as members: upstream's Update entries own the map itself
- * (`f:labels: {".": {}, ...}`) besides its entries when a write creates it.
+ * (`f:labels: {".": {}, ...}`) besides its entries when a write creates it. Only the top-level
+ * fields `keeps` names are walked (a status write's caller drops the rest: its spec need not be read).
  */
-export function newMaps(t0: ApplyType, a: unknown, b: unknown, path: string[] = [], out = new FieldSet()): FieldSet {
+export function newMaps(t0: ApplyType, a: unknown, b: unknown, keeps?: (el: string) => boolean): FieldSet {
+  const out = new FieldSet();
+  walkNewMaps(t0, a, b, [], out, keeps);
+  return out;
+}
+
+function walkNewMaps(t0: ApplyType, a: unknown, b: unknown, path: string[], out: FieldSet, keeps?: (el: string) => boolean): void {
   const t = resolveType(t0, b);
-  if (isAtomic(t) || b === null || typeof b !== 'object') return out;
+  if (isAtomic(t) || b === null || typeof b !== 'object') return;
   if (t.kind === 'map' && a === undefined && Object.keys(b).length) out.insert(path);
   if (t.kind === 'list') {
-    if (!Array.isArray(b)) return out;
+    if (!Array.isArray(b)) return;
     const lookup = childLookup(a, t);
     b.forEach((item, i) => {
       let el: string;
@@ -133,14 +140,14 @@ export function newMaps(t0: ApplyType, a: unknown, b: unknown, path: string[] = 
       } catch {
         return;
       }
-      newMaps(t.items, lookup(el), item, [...path, el], out);
+      walkNewMaps(t.items, lookup(el), item, [...path, el], out);
     });
-    return out;
+    return;
   }
-  if (!isObject(b)) return out;
+  if (!isObject(b)) return;
   const from = isObject(a) ? a : undefined;
   for (const key of Object.keys(b)) {
-    newMaps(childType(t, key).type, from && hasKey(from, key) ? from[key] : undefined, b[key], [...path, `f:${key}`], out);
+    if (keeps && !keeps(`f:${key}`)) continue;
+    walkNewMaps(childType(t, key).type, from && hasKey(from, key) ? from[key] : undefined, b[key], [...path, `f:${key}`], out);
   }
-  return out;
 }

@@ -56,6 +56,8 @@ export interface WriteContext {
   subresource?: string;
   /** Drops the fields this endpoint resets (status on the main resource, the rest on /status). */
   ignore(set: FieldSet): FieldSet;
+  /** The top-level elements ignore keeps (undefined: all), so walks can skip what it would drop. */
+  keeps?: (el: string) => boolean;
   now: string;
 }
 
@@ -77,7 +79,7 @@ export function recordUpdate(ctx: WriteContext, old: JsonObject, next: JsonObjec
   }
   const set = mine.difference(removed);
   set.absorb(changed);
-  set.absorb(ctx.ignore(newMaps(ctx.type, old, next)));
+  set.absorb(ctx.ignore(newMaps(ctx.type, old, next, ctx.keeps)));
   out.push({ ...me, time: ctx.now, set: stripServerFields(set, true) });
   return out.filter((m) => !m.set.isEmpty()).map(cleanSubresource);
 }

@@ -10,8 +10,18 @@ export function generateNameSuffix(): string {
   return s;
 }
 
+// Every write stamps a time or two and the text changes once a second: the last one is kept.
+let lastSecond = NaN;
+let lastText = '';
+
+/** The time to the second, as Kubernetes writes metav1.Time (`2026-01-01T00:00:00Z`). */
 export function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const second = Math.floor(d.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastText = d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    lastSecond = second;
+  }
+  return lastText;
 }
 
 export function apiVersionOf(def: KindDef): string {

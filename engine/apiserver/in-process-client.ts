@@ -89,7 +89,8 @@ export function createInProcessClient(core: ApiCore, opts: InProcessClientOption
       const def = kind(res);
       if (def.namespaced && !ns) ns = obj.metadata?.namespace;
       await allow('create', def, ns);
-      return resources.create(def, nsOf(def, ns), structuredClone(obj), { dryRun: opts.dryRun, fieldManager: IN_PROCESS_MANAGER, request });
+      const body = opts.handOver ? obj : structuredClone(obj);
+      return resources.create(def, nsOf(def, ns), body, { dryRun: opts.dryRun, fieldManager: IN_PROCESS_MANAGER, request });
     },
 
     async update(res, ns, obj, opts = {}) {

@@ -13,6 +13,18 @@ after(async () => {
   await c.close();
 });
 
+test("in-process client: a create copies the caller's object unless it is handed over", async () => {
+  const kept = { metadata: { name: 'kept', labels: { y: '1' } }, data: { k: 'v' } };
+  const created = await c.client.create(R.configmaps, 'default', kept);
+  assert.notEqual(created.metadata, kept.metadata);
+  assert.deepEqual(kept, { metadata: { name: 'kept', labels: { y: '1' } }, data: { k: 'v' } }, "the caller's object is left as it was");
+  const given = { metadata: { name: 'given' }, data: { k: 'v' } };
+  const stored = await c.client.create(R.configmaps, 'default', given, { handOver: true });
+  assert.ok(stored.metadata.uid);
+  assert.equal(stored.metadata, given.metadata, 'a handed-over object is written as it is, not copied');
+  assert.deepEqual((await c.client.get(R.configmaps, 'default', 'given')).data, { k: 'v' });
+});
+
 test('in-process client: create, get, update conflict, patch, list with selectors, delete', async () => {
   const created = await c.client.create(R.configmaps, 'default', { metadata: { name: 'a', labels: { x: '1' } }, data: { k: 'v' } });
   assert.ok(created.metadata.uid);

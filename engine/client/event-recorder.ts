@@ -56,7 +56,7 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
     // 16 hex digits from a random UUID: Node hands those out of a pooled buffer, where
     // randomBytes reads the kernel once per call (a pod start records three or four events).
     const name = `${obj.metadata.name}.${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-    await opts.client.create(R.events, namespace, {
+    const event: KubeObject = {
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { name, namespace },
@@ -77,7 +77,9 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
       count,
       reportingComponent: opts.component,
       reportingInstance: opts.host ?? '',
-    });
+    };
+    // Built for this call and not read again: handed over, not copied by the client.
+    await opts.client.create(R.events, namespace, event, { handOver: true });
     return name;
   }
 

@@ -52,6 +52,11 @@ export interface WriteOptions {
   dryRun?: boolean;
   /** Write a subresource instead of the main resource ('status', a namespace's 'finalize'). */
   subresource?: 'status' | 'finalize' | 'approval';
+  /**
+   * A create's object is the caller's own, built for this call and never read again: an
+   * in-process client may change and return it instead of copying it first.
+   */
+  handOver?: boolean;
 }
 
 export type PatchType = 'merge' | 'strategic' | 'json';

@@ -66,6 +66,7 @@ export interface PodControl {
    * Creates `count` pods in batches of 1, 2, 4, ... (upstream's slow start): a failing batch
    * stops the rest, so a quota or admission error costs one call rather than hundreds.
    * Returns how many were created and the first error (skipped = count - created - failed).
+   * `make` returns a new pod each call, sharing nothing: it is handed over to the client.
    */
   createPods(owner: KubeObject, count: number, make: () => KubeObject): Promise<{ created: number; failed: number; error?: Error }>;
   /** Deletes a pod, recording SuccessfulDelete/FailedDelete on the owner. 404 counts as done. */
@@ -75,7 +76,7 @@ export interface PodControl {
 export function createPodControl(client: KubeClient, events: EventRecorder): PodControl {
   async function createOne(owner: KubeObject, pod: KubeObject) {
     try {
-      const created = await client.create(R.pods, owner.metadata.namespace, pod);
+      const created = await client.create(R.pods, owner.metadata.namespace, pod, { handOver: true });
       events.event(owner, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
     } catch (e) {
       const message = (e as Error).message;

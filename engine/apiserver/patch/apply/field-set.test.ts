@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { FieldSet, fromFieldsV1, pathString, toFieldsV1, canonicalJson } from './field-set';
+import { FieldSet, fromFieldsV1, pathString, readFieldsV1, toFieldsV1, canonicalJson } from './field-set';
 
 // toFieldsV1 as first written (isEmpty asked at every node): the encoding the one-walk version must keep.
 function referenceV1(set: FieldSet): Record<string, unknown> {
@@ -52,6 +52,44 @@ describe('field sets', () => {
     const empty = new FieldSet();
     empty.descend(['f:a', 'f:b']);
     assert.deepEqual(toFieldsV1(empty), {});
+  });
+
+  test('fieldsV1 reads as canonical exactly when encoding its set gives the same text', () => {
+    // Each encoding, and variants with keys reordered, "." moved, alone or not empty.
+    const variants = (v: Record<string, unknown>): Record<string, unknown>[] => {
+      const keys = Object.keys(v);
+      const out: Record<string, unknown>[] = [v, Object.fromEntries([...keys].reverse().map((k) => [k, v[k]]))];
+      if (keys.includes('.')) out.push({ ...Object.fromEntries(keys.filter((k) => k !== '.').map((k) => [k, v[k]])), '.': {} });
+      out.push({ ...v, '.': { x: {} } }, { '.': {} });
+      return out;
+    };
+    let canonical = 0;
+    let not = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const encoded = toFieldsV1(randomSet(seed));
+      const inner = Object.values(encoded).find((c) => Object.keys(c as object).length) as Record<string, unknown> | undefined;
+      const candidates = [
+        ...variants(encoded),
+        ...(inner ? variants(inner).map((i) => ({ ...encoded, [Object.keys(encoded).find((k) => encoded[k] === inner)!]: i })) : []),
+      ];
+      for (const value of candidates) {
+        const read = readFieldsV1(value);
+        const same = JSON.stringify(toFieldsV1(read.set)) === JSON.stringify(value);
+        assert.equal(read.canonical, same, `seed ${seed}: ${JSON.stringify(value)}`);
+        if (same) canonical++;
+        else not++;
+      }
+    }
+    assert.ok(canonical > 200 && not > 200, `both kinds seen (${canonical}, ${not})`);
+  });
+
+  test('overlaps is true exactly when the sets share a member', () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const a = randomSet(seed);
+      const b = randomSet(seed + 1000);
+      assert.equal(a.overlaps(b), !a.intersection(b).isEmpty(), `seed ${seed}`);
+      assert.equal(a.overlaps(a), !a.isEmpty());
+    }
   });
 
   test('malformed fieldsV1 is refused', () => {

@@ -94,6 +94,17 @@ export class FieldSet {
     }
   }
 
+  /** Whether some path is a member of both sets. */
+  overlaps(other: FieldSet): boolean {
+    if (this.member && other.member) return true;
+    const [few, many] = this.children.size <= other.children.size ? [this, other] : [other, this];
+    for (const [el, c] of few.children) {
+      const o = many.children.get(el);
+      if (o && c.overlaps(o)) return true;
+    }
+    return false;
+  }
+
   /** True when this node or any node below it is a member. */
   hasMemberBelow(): boolean {
     return !this.isEmpty();
@@ -144,28 +155,40 @@ const ELEMENT = /^[fkvi]:/;
 
 /** Parses fieldsV1; throws an Error naming what is wrong (the caller words the Status). */
 export function fromFieldsV1(value: unknown): FieldSet {
-  const set = new FieldSet();
-  if (!isObject(value)) throw new Error('fieldsV1 must be an object');
-  read(set, value, true);
-  return set;
+  return readFieldsV1(value).set;
 }
 
-function read(node: FieldSet, value: JsonObject, root: boolean): void {
+/** As fromFieldsV1, also saying whether toFieldsV1 of the set gives `value` back key for key. */
+export function readFieldsV1(value: unknown): { set: FieldSet; canonical: boolean } {
+  const set = new FieldSet();
+  if (!isObject(value)) throw new Error('fieldsV1 must be an object');
+  const canonical = read(set, value, true);
+  return { set, canonical };
+}
+
+/** Reads one node; true when it is written as toFieldsV1 writes it ("." first and empty, beside children only; elements in order). */
+function read(node: FieldSet, value: JsonObject, root: boolean): boolean {
   const keys = Object.keys(value);
   // A leaf is a member; `.` marks a node with children as a member too.
   if (!root && keys.length === 0) node.member = true;
-  for (const key of keys) {
+  let canonical = true;
+  let previous: string | undefined;
+  keys.forEach((key, i) => {
     const v = value[key];
     if (!isObject(v)) throw new Error(`fieldsV1 entry ${key} must be an object`);
     if (key === '.') {
       node.member = true;
-      continue;
+      if (i !== 0 || keys.length === 1 || Object.keys(v).length) canonical = false;
+      return;
     }
     if (!ELEMENT.test(key)) throw new Error(`unknown fieldsV1 path element ${key}`);
     if (key[0] === 'k' || key[0] === 'v') JSON.parse(key.slice(2));
     if (key[0] === 'i' && !/^\d+$/.test(key.slice(2))) throw new Error(`bad index in ${key}`);
-    read(node.descend([key]), v, false);
-  }
+    if (previous !== undefined && compareElements(previous, key) > 0) canonical = false;
+    previous = key;
+    if (!read(node.descend([key]), v, false)) canonical = false;
+  });
+  return canonical;
 }
 
 /** A path the way upstream prints it in conflicts: `.spec.containers[name="a"].image`. */

@@ -1,7 +1,7 @@
 // metadata.managedFields: decoding and encoding the entries, and who owns what after an
 // Update or an Apply (structured-merge-diff's Updater, with kube-apiserver's stripped fields).
 import { isObject, type JsonObject } from '../json-value';
-import { FieldSet, fromFieldsV1, toFieldsV1 } from './field-set';
+import { FieldSet, readFieldsV1, toFieldsV1 } from './field-set';
 
 export type Operation = 'Apply' | 'Update';
 
@@ -25,6 +25,16 @@ export function sameOwner(a: Omit<Managed, 'set'>, b: Omit<Managed, 'set'>): boo
   );
 }
 
+// fieldsV1 read exactly as encoding its set would write it, by set: written again as it was read
+// (every update rewrites each manager's entry, and most are unchanged). Nothing changes a decoded
+// set in place: set operations return new sets.
+const asRead = new WeakMap<FieldSet, JsonObject>();
+
+/** Whether `set` was decoded here and is written back as it was read. */
+export function readAsIs(set: FieldSet): boolean {
+  return asRead.has(set);
+}
+
 /** Reads managedFields; entries without a manager or fields are dropped (`[{}]` resets them, as upstream). */
 export function decodeManaged(entries: unknown): Managed[] {
   if (entries === undefined || entries === null) return [];
@@ -36,8 +46,9 @@ export function decodeManaged(entries: unknown): Managed[] {
     if (e.operation !== undefined && e.operation !== 'Apply' && e.operation !== 'Update') {
       throw new Error(`unknown operation ${JSON.stringify(e.operation)}`);
     }
-    const set = e.fieldsV1 === undefined ? new FieldSet() : fromFieldsV1(e.fieldsV1);
+    const { set, canonical } = e.fieldsV1 === undefined ? { set: new FieldSet(), canonical: false } : readFieldsV1(e.fieldsV1);
     if (set.isEmpty()) continue;
+    if (canonical) asRead.set(set, e.fieldsV1 as JsonObject);
     out.push({
       manager: typeof e.manager === 'string' ? e.manager : '',
       operation: e.operation ?? 'Update',
@@ -66,7 +77,7 @@ export function encodeManaged(list: readonly Managed[]): JsonObject[] {
     apiVersion: m.apiVersion,
     ...(m.time ? { time: m.time } : {}),
     fieldsType: 'FieldsV1',
-    fieldsV1: toFieldsV1(m.set),
+    fieldsV1: asRead.get(m.set) ?? toFieldsV1(m.set),
     ...(m.subresource ? { subresource: m.subresource } : {}),
   }));
 }

@@ -6,7 +6,7 @@ import { type ApplyType, isAtomic, resolveType } from './apply-type';
 import { FieldSet, pathString } from './field-set';
 import { createdFieldSet, newMaps, toFieldSet } from './field-walk';
 import { compare } from './compare';
-import { describeManager, sameOwner, stripServerFields, type Managed } from './managed-fields';
+import { describeManager, readAsIs, sameOwner, stripServerFields, type Managed } from './managed-fields';
 import { mergeApplied, removeStale } from './structured-merge';
 
 export interface Conflict {
@@ -75,6 +75,8 @@ export function recordUpdate(ctx: WriteContext, old: JsonObject, next: JsonObjec
   let mine: FieldSet = new FieldSet();
   for (const m of managed) {
     if (sameOwner(m, me)) mine = m.set;
+    // An entry that lost nothing is kept as read (differences would copy it to the same set).
+    else if (readAsIs(m.set) && !m.set.overlaps(changed) && !m.set.overlaps(removed)) out.push(m);
     else out.push({ ...m, set: m.set.difference(changed).difference(removed) });
   }
   const set = mine.difference(removed);

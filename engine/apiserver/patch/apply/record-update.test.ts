@@ -74,6 +74,49 @@ describe('managedFields of an update, walking only the fields the endpoint keeps
     });
   }
 
+  test('entries that lose no field are written as read, the bytes of re-encoding them', () => {
+    const entries = [
+      ...created,
+      {
+        manager: 'kube-scheduler',
+        operation: 'Update',
+        apiVersion: 'v1',
+        time: '2026-01-01T00:00:00Z',
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:status': { 'f:conditions': { '.': {}, 'k:{"type":"PodScheduled"}': { '.': {}, 'f:status': {}, 'f:type': {} } } } },
+        subresource: 'status',
+      },
+      {
+        manager: 'other',
+        operation: 'Update',
+        apiVersion: 'v1',
+        time: '2026-01-01T00:00:00Z',
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:status': { 'f:phase': {} } },
+        subresource: 'status',
+      },
+    ];
+    // The same sets spelled with their keys reversed: decoded, but not as encoding writes them.
+    const reversed = (v: unknown): unknown =>
+      v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .reverse()
+              .map((k) => [k, reversed((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+    const respelled = entries.map((e) => ({ ...e, fieldsV1: reversed(e.fieldsV1) }));
+    for (const [name, rule] of Object.entries(rules)) {
+      const record = (from: unknown[]) =>
+        JSON.stringify(encodeManaged(recordUpdate(ctx(rule, true), structuredClone(old), structuredClone(next), decodeManaged(from))));
+      const asRead = record(entries);
+      assert.equal(asRead, record(respelled), name);
+      assert.match(asRead, /"manager":"kube-scheduler"/, `${name}: an untouched entry is kept`);
+      if (rule.subresource === 'status')
+        assert.doesNotMatch(asRead, /"manager":"other"/, 'an entry whose only field changed hands is gone');
+    }
+  });
+
   test('what keeps drops is still left out of the entry', () => {
     const entry = (recordUpdate(ctx(rules['/status'], true), old, next, []) as { set: FieldSet }[])[0];
     assert.equal(entry.set.child('f:spec'), undefined);

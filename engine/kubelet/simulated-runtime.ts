@@ -2,10 +2,11 @@
 // after a short delay; containers of Never/OnFailure pods (and init containers) exit 0 after a
 // while so Jobs complete; others keep running. The `skiff.dev/simulate` annotation overrides
 // exit code, timing, readiness and reported CPU/memory (simulate-annotation.ts).
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { ContainerRuntime, ContainerStats, RuntimeContainer, RuntimeListener, Sandbox, SandboxConfig } from './runtime';
 import { parseSimulateAnnotation, type ContainerBehavior } from './simulate-annotation';
 import { createIPAllocator } from './pod-cidr';
+import { randomId } from './random-ids';
 import type { KubeObject } from '../kinds/types';
 import type { Container } from '../apimachinery/pod-types';
 import type { ContainerStateTerminated, ContainerStatus } from '../apimachinery/workload-types';
@@ -47,7 +48,6 @@ export function createSimulatedRuntime(opts: SimulatedRuntimeOptions = {}): Cont
   const imageIDs = new Map<string, string>();
 
   const emit = (podUid: string) => listeners.forEach((l) => l(podUid));
-  const hex = () => randomBytes(32).toString('hex');
 
   function imageID(image: string): string {
     let id = imageIDs.get(image);
@@ -137,7 +137,7 @@ export function createSimulatedRuntime(opts: SimulatedRuntimeOptions = {}): Cont
         // A pod that already ran here (the cluster restarted) keeps its IP and containers.
         const oldIP: string | undefined = pod.status?.podIP;
         const ip = pod.spec?.hostNetwork ? '' : oldIP && ips.reserve(oldIP) ? oldIP : ips.allocate();
-        sb = { id: hex(), ip, restartPolicy: pod.spec?.restartPolicy ?? 'Always', behavior, sidecars };
+        sb = { id: randomId(), ip, restartPolicy: pod.spec?.restartPolicy ?? 'Always', behavior, sidecars };
         sandboxes.set(uid, sb);
         adopt(pod, sb);
       }
@@ -167,7 +167,7 @@ export function createSimulatedRuntime(opts: SimulatedRuntimeOptions = {}): Cont
     },
 
     async createContainer(cfg) {
-      const id = hex();
+      const id = randomId();
       containers.set(id, {
         id,
         podUid: cfg.podUid,

@@ -10,9 +10,9 @@ function fakeDocker() {
   const labels = { [L.podUid]: 'u1', [L.container]: 'app', [L.attempt]: '0' };
   const docker = {
     getContainer: (id: string) => ({
-      inspect: async () => {
+      inspect: () => {
         s.inspects++;
-        return {
+        return Promise.resolve({
           Id: id,
           Image: 'sha256:1',
           Created: '2026-12-07T04:59:59Z',
@@ -24,11 +24,12 @@ function fakeDocker() {
             FinishedAt: '2026-12-07T05:01:00Z',
             ExitCode: 3,
           },
-        };
+        });
       },
     }),
   } as unknown as Docker;
-  const list: ContainersDeps['list'] = async () => [{ Id: 'c1', State: s.state, Labels: labels } as unknown as Docker.ContainerInfo];
+  const list: ContainersDeps['list'] = () =>
+    Promise.resolve([{ Id: 'c1', State: s.state, Labels: labels } as unknown as Docker.ContainerInfo]);
   const c = createContainers({ docker, list } as unknown as ContainersDeps);
   return { s, c };
 }

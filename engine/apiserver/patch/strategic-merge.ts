@@ -23,7 +23,8 @@ export function isDirectiveKey(key: string): boolean {
 
 /**
  * Applies `patch` to a copy of `original` (neither is modified; the result shares nothing
- * with them). `schema` describes the object at the root; undefined means no patch metadata.
+ * with them), or to `original` itself when `owned` says it is the caller's private copy.
+ * `schema` describes the object at the root; undefined means no patch metadata.
  */
 export function strategicMergePatch(original: any, patch: any, schema: SchemaNode | undefined, owned = false): any {
   if (!isObject(patch)) {

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { claimPidFile, isAlive, releasePidFile, runningPid, waitForExit } from './pid-file';
+import { claimPidFile, exitingByStat, isAlive, releasePidFile, runningPid, waitForExit } from './pid-file';
 
 const dir = mkdtempSync(join(tmpdir(), 'skiff-pid-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -39,4 +39,17 @@ test('refuses a pid file held by a live skiff process; ignores a live unrelated 
   }
   assert.equal(await waitForExit(child.pid!, 2000), true);
   assert.equal(isAlive(child.pid!), false);
+});
+
+test('a process the kernel is tearing down counts as gone: zombie, dead, or flagged exiting', () => {
+  // pid (comm) state ppid pgrp session tty tpgid flags …; the command may hold spaces and parentheses.
+  const line = (state: string, flags: number) => `4242 (node (skiff) x) ${state} 1 4242 4242 0 -1 ${flags} 122 0 0 0`;
+  assert.equal(exitingByStat(line('S', 0x400000)), false, 'sleeping');
+  assert.equal(exitingByStat(line('R', 0x400100)), false, 'running');
+  assert.equal(exitingByStat(line('Z', 0x400000)), true, 'zombie');
+  assert.equal(exitingByStat(line('X', 0)), true, 'dead');
+  // SIGKILL sets PF_EXITING before the process frees its memory and files, and its cmdline is
+  // already empty then: without this a status read in that window called a crash a clean stop.
+  assert.equal(exitingByStat(line('D', 0x400004)), true, 'exiting');
+  if (existsSync('/proc/self/stat')) assert.equal(exitingByStat(readFileSync('/proc/self/stat', 'utf8')), false, 'this process');
 });

@@ -17,18 +17,27 @@ export function isAlive(pid: number): boolean {
   } catch (err) {
     return errorCode(err) === 'EPERM';
   }
-  return !isZombie(pid);
+  return !isExiting(pid);
 }
 
-// An exited process nobody has reaped yet (e.g. under a container init that never reaps)
-// still answers kill(pid, 0); procfs tells the truth where it exists.
-function isZombie(pid: number): boolean {
+// A killed process still answers kill(pid, 0) while the kernel tears it down (closing its files,
+// freeing its memory: tens of ms for a cluster) and as a zombie nobody has reaped (e.g. under a
+// container init that never reaps); procfs tells the truth where it exists.
+function isExiting(pid: number): boolean {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+    return exitingByStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
+}
+
+const PF_EXITING = 0x4;
+
+/** Whether a /proc/<pid>/stat line shows a dead, zombie or exiting process. */
+export function exitingByStat(stat: string): boolean {
+  // Fields after the command's closing parenthesis: state, ppid, pgrp, session, tty, tpgid, flags.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields[0] === 'Z' || fields[0] === 'X' || (Number(fields[6]) & PF_EXITING) !== 0;
 }
 
 // A pid can be reused after a crash; on Linux make sure it is still a skiff process.

@@ -10,6 +10,7 @@ import { createEventRecorder, type EventRecorder } from '../client/event-recorde
 import type { ContainerRuntime, ContainerStats } from './runtime';
 import type { Condition } from '../apimachinery/workload-types';
 import { createPodSync } from './pod-sync';
+import { keepStoredTimes, type StoredTimes } from './pod-status';
 import type { WriteQueue } from './status-writer';
 import {
   DEFAULT_CAPACITY,
@@ -124,9 +125,10 @@ export function createKubelet(o: KubeletOptions): Kubelet {
     event: (pod, type, reason, message, series) => {
       if (o.events !== false && !stopped) events().event(pod, type, reason, message, series);
     },
-    writeStatus(pod, status) {
+    writeStatus(pod, built) {
       const w = workers.get(pod.metadata.uid!);
       if (!w || stopped) return;
+      const status = keepStoredTimes(built, w.pod.status as StoredTimes | undefined);
       // Digests, not JSON: 30,000 kept status strings would cost ~50 MB.
       const digest = digestOf(status);
       if (digest === w.written || digest === digestOf(w.pod.status)) return;

@@ -188,3 +188,27 @@ export function buildPodStatus(i: PodStatusInput): PodStatusOut {
   if (old.nominatedNodeName !== undefined) status.nominatedNodeName = old.nominatedNodeName;
   return status;
 }
+
+/** The parts of a stored pod status that keepStoredTimes reads. */
+export interface StoredTimes {
+  startTime?: string;
+  conditions?: Condition[];
+}
+
+/**
+ * A sync builds its status from the pod as it was when the sync began. When a write landed
+ * meanwhile (usually the kubelet's own previous one), that snapshot can lack the start time or a
+ * condition's transition time the API already holds, and a fresh "now" would replace them; the
+ * next sync, begun from the other snapshot, put the first time back: two writes a pod, forever.
+ * The times already stored win, as upstream's status manager keeps them.
+ */
+export function keepStoredTimes(status: PodStatusOut, stored: StoredTimes | undefined): PodStatusOut {
+  if (!stored) return status;
+  const conditions = status.conditions.map((c) => {
+    const was = stored.conditions?.find((s) => s.type === c.type);
+    return was && was.status === c.status && was.lastTransitionTime && was.lastTransitionTime !== c.lastTransitionTime
+      ? { ...c, lastTransitionTime: was.lastTransitionTime }
+      : c;
+  });
+  return { ...status, conditions, startTime: stored.startTime ?? status.startTime };
+}

@@ -10,7 +10,7 @@ import { createEventRecorder, type EventRecorder } from '../client/event-recorde
 import type { ContainerRuntime, ContainerStats } from './runtime';
 import type { Condition } from '../apimachinery/workload-types';
 import { createPodSync } from './pod-sync';
-import { keepStoredTimes, type StoredTimes } from './pod-status';
+import { keepStored, type StoredStatus } from './pod-status';
 import type { WriteQueue } from './status-writer';
 import {
   DEFAULT_CAPACITY,
@@ -128,7 +128,7 @@ export function createKubelet(o: KubeletOptions): Kubelet {
     writeStatus(pod, built) {
       const w = workers.get(pod.metadata.uid!);
       if (!w || stopped) return;
-      const status = keepStoredTimes(built, w.pod.status as StoredTimes | undefined);
+      const status = keepStored(built, w.pod.status as StoredStatus | undefined);
       // Digests, not JSON: 30,000 kept status strings would cost ~50 MB.
       const digest = digestOf(status);
       if (digest === w.written || digest === digestOf(w.pod.status)) return;

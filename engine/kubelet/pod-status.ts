@@ -189,20 +189,24 @@ export function buildPodStatus(i: PodStatusInput): PodStatusOut {
   return status;
 }
 
-/** The parts of a stored pod status that keepStoredTimes reads. */
-export interface StoredTimes {
+/** The parts of a stored pod status that keepStored reads. */
+export interface StoredStatus {
   startTime?: string;
   conditions?: Condition[];
 }
 
 /**
  * A sync builds its status from the pod as it was when the sync began. When a write landed
- * meanwhile (usually the kubelet's own previous one), that snapshot can lack the start time or a
- * condition's transition time the API already holds, and a fresh "now" would replace them; the
- * next sync, begun from the other snapshot, put the first time back: two writes a pod, forever.
- * The times already stored win, as upstream's status manager keeps them.
+ * meanwhile (usually the kubelet's own previous one), that snapshot can lack what the API already
+ * holds, and the kubelet writes the whole status:
+ * - a fresh "now" replaced the start time and transition times, and the next sync, begun from
+ *   the other snapshot, put the first times back: two writes a pod, forever. The stored times
+ *   win, as upstream's status manager keeps them.
+ * - a condition another writer added meanwhile (DisruptionTarget, a readiness gate) was dropped.
+ *   Every type the kubelet owns is in its status, so a stored type missing from it is someone
+ *   else's and stays.
  */
-export function keepStoredTimes(status: PodStatusOut, stored: StoredTimes | undefined): PodStatusOut {
+export function keepStored(status: PodStatusOut, stored: StoredStatus | undefined): PodStatusOut {
   if (!stored) return status;
   const conditions = status.conditions.map((c) => {
     const was = stored.conditions?.find((s) => s.type === c.type);
@@ -210,5 +214,6 @@ export function keepStoredTimes(status: PodStatusOut, stored: StoredTimes | unde
       ? { ...c, lastTransitionTime: was.lastTransitionTime }
       : c;
   });
+  for (const c of stored.conditions ?? []) if (!conditions.some((x) => x.type === c.type)) conditions.push(c);
   return { ...status, conditions, startTime: stored.startTime ?? status.startTime };
 }

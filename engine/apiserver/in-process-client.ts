@@ -183,7 +183,13 @@ export function createInProcessClient(core: ApiCore, opts: InProcessClientOption
             filter,
             resourceVersion: opts.resourceVersion,
             allowBookmarks: opts.allowBookmarks,
-            encodeObject: opts.metadataOnly ? metadataCopy : opts.readOnly ? readOnlyTrimmed : copySharedTrimmed,
+            encodeObject: opts.metadataOnly
+              ? opts.readOnly
+                ? metadataView
+                : metadataCopy
+              : opts.readOnly
+                ? readOnlyTrimmed
+                : copySharedTrimmed,
           },
           {
             event: (type, obj) => {
@@ -218,4 +224,10 @@ export function createInProcessClient(core: ApiCore, opts: InProcessClientOption
 /** What a metadata-only reader gets: its own copy of the metadata, not of (large) specs or managedFields. */
 function metadataCopy(obj: KubeObject): KubeObject {
   return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: copySharedMetadataTrimmed(obj.metadata) };
+}
+
+/** As metadataCopy for a read-only watcher (the garbage collector's informers): the metadata of
+ *  the view every informer of the event shares (readOnlyTrimmed), not a copy parsed per event. */
+function metadataView(obj: KubeObject): KubeObject {
+  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: readOnlyTrimmed(obj).metadata };
 }

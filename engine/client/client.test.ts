@@ -25,6 +25,28 @@ test("in-process client: a create copies the caller's object unless it is handed
   assert.deepEqual((await c.client.get(R.configmaps, 'default', 'given')).data, { k: 'v' });
 });
 
+test('in-process client: read-only metadata watchers share one view of the metadata, without managedFields', async () => {
+  type Seen = { kind?: string; metadata: { name?: string; managedFields?: unknown }; data?: unknown };
+  const got: { a?: Seen; b?: Seen } = {};
+  const opts = { metadataOnly: true, readOnly: true };
+  const seen = (k: 'a' | 'b') => (_t: string, o: Seen) => {
+    if (o.metadata.name === 'meta-view') got[k] = o;
+  };
+  const wa = c.client.watch(R.configmaps, 'default', opts, seen('a'), () => {});
+  const wb = c.client.watch(R.configmaps, 'default', opts, seen('b'), () => {});
+  await new Promise((r) => setTimeout(r, 50));
+  await c.client.create(R.configmaps, 'default', { metadata: { name: 'meta-view', labels: { v: '1' } }, data: { big: 'x' } });
+  await eventually(() => got.a && got.b, 'both watchers see the create');
+  wa.stop();
+  wb.stop();
+  const { a, b } = got as { a: Seen; b: Seen };
+  assert.equal(a.metadata, b.metadata, 'one view for both');
+  assert.equal(a.metadata.name, 'meta-view');
+  assert.equal(a.kind, 'ConfigMap');
+  assert.equal(a.metadata.managedFields, undefined);
+  assert.equal(a.data, undefined);
+});
+
 test('in-process client: create, get, update conflict, patch, list with selectors, delete', async () => {
   const created = await c.client.create(R.configmaps, 'default', { metadata: { name: 'a', labels: { x: '1' } }, data: { k: 'v' } });
   assert.ok(created.metadata.uid);

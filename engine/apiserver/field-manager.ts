@@ -9,6 +9,9 @@ import { decodeManaged, encodeManaged, type Managed } from './patch/apply/manage
 import { applyConfig, recordCreate, recordUpdate, type WriteContext } from './patch/apply/ownership';
 import type { FieldSet } from './patch/apply/field-set';
 import { apiVersionOf, rfc3339 } from './object-meta';
+import { listFreeShape } from './patch/apply/list-free-shape';
+import type { JsonObject } from './patch/json-value';
+import { freezeUnderTests } from './shared-copy';
 
 export interface TrackOptions {
   /** Who writes (the fieldManager parameter, or derived from the User-Agent). */
@@ -21,6 +24,9 @@ export interface TrackOptions {
 }
 
 export type FieldManager = ReturnType<typeof createFieldManager>;
+
+/** Shapes remembered per kind (objects of many shapes, e.g. ConfigMaps, start it over). */
+const MAX_SHAPES = 256;
 
 export function createFieldManager(deps: { schemaOf(model: string): SchemaNode | undefined; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
@@ -75,6 +81,10 @@ export function createFieldManager(deps: { schemaOf(model: string): SchemaNode |
     const sent = !opts.subresource && Array.isArray(opts.sent) && opts.sent.length > 0;
     // Nobody to record and nothing sent: ownership stays as stored (none on a create), undecoded.
     if (!opts.manager && !sent) return setManaged(obj, old?.metadata.managedFields);
+    if (opts.manager && !old && !sent) {
+      const created = createdEntries(def, opts.manager, opts.subresource, obj);
+      if (created) return setManaged(obj, created.length ? created : undefined);
+    }
     const previous = () => decodeOr(old?.metadata.managedFields, () => []);
     const base = sent ? decodeOr(opts.sent, previous) : previous();
     let managed = base;
@@ -91,6 +101,35 @@ export function createFieldManager(deps: { schemaOf(model: string): SchemaNode |
     if (managed === base && !sent && old) return setManaged(obj, old.metadata.managedFields);
     const encoded = encodeManaged(managed);
     setManaged(obj, encoded.length ? encoded : undefined);
+  }
+
+  // A create's entries by writer and list-free shape (list-free-shape.ts), per kind: a recorder
+  // creates thousands of Events of one shape, whose entries differ only by their time.
+  const createdByShape = new WeakMap<KindDef, Map<string, JsonObject[]>>();
+
+  /** The entries a create of `obj` records, from an earlier create of its shape; undefined when it has lists. */
+  function createdEntries(def: KindDef, manager: string, subresource: string | undefined, obj: KubeObject): JsonObject[] | undefined {
+    const shape = listFreeShape(bare(obj));
+    if (shape === undefined) return undefined;
+    let byShape = createdByShape.get(def);
+    if (!byShape) createdByShape.set(def, (byShape = new Map<string, JsonObject[]>()));
+    const key = `${manager}\u0000${subresource ?? ''}\u0000${shape}`;
+    let entries = byShape.get(key);
+    if (!entries) {
+      let managed: Managed[] = [];
+      try {
+        managed = recordCreate(context(def, manager, subresource), bare(obj)!);
+      } catch {
+        // As track: ownership the field sets cannot describe is not recorded.
+      }
+      entries = encodeManaged(managed);
+      // Shared by every object of the shape: nobody may change them.
+      for (const e of entries) freezeUnderTests(e);
+      if (byShape.size >= MAX_SHAPES) byShape.clear();
+      byShape.set(key, entries);
+    }
+    const time = rfc3339(now());
+    return entries.map((e) => (e.time === undefined ? e : { ...e, time }));
   }
 
   /** Server-side apply of `config` over `live` (undefined when creating): the new object, managedFields set. */

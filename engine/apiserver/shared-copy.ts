@@ -56,6 +56,11 @@ export function readOnlyTrimmed<T extends { metadata?: { managedFields?: unknown
 
 const freezeShared = process.env.SKIFF_FREEZE_SHARED === '1';
 
+/** Under tests, freezes a shared object all through (see readOnlyTrimmed); a no-op otherwise. */
+export function freezeUnderTests(obj: object): void {
+  if (freezeShared) deepFreeze(obj);
+}
+
 function deepFreeze(value: unknown): void {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
   Object.freeze(value);

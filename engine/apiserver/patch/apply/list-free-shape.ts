@@ -5,28 +5,35 @@
 
 /** The object's keys, in order, and each leaf's JSON type; undefined when it holds a list or an undefined value. */
 export function listFreeShape(obj: unknown): string | undefined {
-  const parts: string[] = [];
+  let shape = '';
   const walk = (v: unknown): boolean => {
-    if (v === null) return parts.push('n') > 0;
+    if (v === null) {
+      shape += 'n';
+      return true;
+    }
     switch (typeof v) {
       case 'string':
-        return parts.push('s') > 0;
+        shape += 's';
+        return true;
       case 'number':
-        return parts.push('d') > 0;
+        shape += 'd';
+        return true;
       case 'boolean':
-        return parts.push('b') > 0;
+        shape += 'b';
+        return true;
       case 'object':
         if (Array.isArray(v)) return false;
-        parts.push('{');
+        shape += '{';
         for (const k of Object.keys(v)) {
-          parts.push(JSON.stringify(k), ':');
+          // Length-prefixed: no key can run into the next part.
+          shape += `${k.length}:${k}`;
           if (!walk((v as Record<string, unknown>)[k])) return false;
         }
-        parts.push('}');
+        shape += '}';
         return true;
       default:
         return false;
     }
   };
-  return walk(obj) ? parts.join('') : undefined;
+  return walk(obj) ? shape : undefined;
 }

@@ -135,6 +135,7 @@ async function watch(
       allowBookmarks: boolParam(q, 'allowWatchBookmarks'),
       timeoutSeconds: intParam(q, 'timeoutSeconds'),
       shareable: !table,
+      asStored: !table,
       encodeObject: (obj: KubeObject) => {
         if (!table) return obj;
         // Only the first event's Table carries column definitions, as kube-apiserver does.

@@ -3,6 +3,7 @@
 // kinds stored in another group's (events.k8s.io Events with core Events).
 import type { KindDef, KubeObject } from '../kinds/types';
 import type { KeyValue } from '../store/types';
+import { apiVersionOf } from './object-meta';
 
 /** The group whose key space holds this kind's objects (usually its own). */
 export function storageGroup(def: KindDef): string {
@@ -24,6 +25,22 @@ export function decodeObject(kv: KeyValue, rev = kv.modRevision): KubeObject {
   const obj = JSON.parse(kv.value) as KubeObject;
   obj.metadata.resourceVersion = String(rev);
   return obj;
+}
+
+/** How `def`'s version's objects begin as JSON: apiVersion, kind, then metadata's first key (stored objects are shaped so: toStored). */
+export function jsonHead(def: KindDef): string {
+  return `{"apiVersion":${JSON.stringify(apiVersionOf(def))},"kind":${JSON.stringify(def.kind)},"metadata":{`;
+}
+
+/**
+ * The object `kv` holds as JSON with its resourceVersion, spliced into the stored text instead of
+ * parsed and printed again; undefined when the text does not begin with `head` (jsonHead: stored
+ * as another version of the kind).
+ */
+export function storedJson(kv: KeyValue, head: string): string | undefined {
+  if (!kv.value.startsWith(head)) return undefined;
+  const rest = kv.value.slice(head.length);
+  return `${head}"resourceVersion":"${kv.modRevision}"${rest.startsWith('}') ? '' : ','}${rest}`;
 }
 
 /** Objects are stored without resourceVersion: the store's modRevision is the truth. */

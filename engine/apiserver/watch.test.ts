@@ -97,3 +97,39 @@ test('watchers of one event share its decoding and wire line; filters, Table-lik
     await c.close();
   }
 });
+
+test("a plain JSON watch's lines of new states are the stored text with its resourceVersion: the same objects, not printed again", async () => {
+  const c = await startTestCore();
+  const stops: (() => void)[] = [];
+  try {
+    const def = c.core.kinds.byResource('', 'v1', 'configmaps')!;
+    const rv = (await c.client.list(R.configmaps, 'default')).resourceVersion;
+    const deps = { store: c.core.deps.store, resources: c.core.resources };
+    const printed: string[] = [];
+    const stored: string[] = [];
+    let storedEncodes = 0;
+    const watch = (got: string[], over: Partial<WatchRequest>) =>
+      openWatch(
+        deps,
+        { def, namespace: 'default', resourceVersion: rv, shareable: true, encodeObject: (o) => o, ...over },
+        { event: () => assert.fail('lines only'), line: (t) => got.push(t), end: () => {} },
+      );
+    // The stored-text watcher first: it makes the lines both share (the DELETED one).
+    stops.push(await watch(stored, { asStored: true, encodeObject: (o) => (storedEncodes++, o) }));
+    stops.push(await watch(printed, {}));
+    await c.client.create(R.configmaps, 'default', { metadata: { name: 'as-stored', labels: { app: 'a' } }, data: { k: 'v' } });
+    await c.client.patch(R.configmaps, 'default', 'as-stored', 'merge', { data: { k2: 'v2' } });
+    await c.client.create(R.configmaps, 'default', { metadata: { name: 'empty-meta' } });
+    await c.client.delete(R.configmaps, 'default', 'as-stored');
+    await eventually(() => printed.length === 4 && stored.length === 4, 'every event delivered');
+    assert.deepEqual(
+      stored.map((l) => JSON.parse(l) as unknown),
+      printed.map((l) => JSON.parse(l) as unknown),
+    );
+    assert.ok(stored.every((l) => l.endsWith('}\n') && !l.slice(0, -1).includes('\n')));
+    assert.equal(storedEncodes, 1, 'only the DELETED line (the state before) is printed from an object');
+  } finally {
+    for (const s of stops) s();
+    await c.close();
+  }
+});

@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http';
 import type { KindDef, KubeObject } from '../kinds/types';
 import { CompactedError, type Store, type WatchEvent } from '../store/types';
 import type { ObjectFilter, Resources } from './resource-store';
-import { decodeObject, resourcePrefix } from './storage-keys';
+import { decodeObject, jsonHead, resourcePrefix, storedJson } from './storage-keys';
 import { apiVersionOf } from './object-meta';
 import { sharedBefore, sharedLine, sharedNow } from './watch-shared';
 import { ApiError, errors } from './status';
@@ -26,6 +26,11 @@ export interface WatchRequest {
    * event's wire line is then made once and shared with every such watcher (see WatchSink.line).
    */
   shareable?: boolean;
+  /**
+   * encodeObject returns the object itself (a plain JSON watch): the line of an event's new state
+   * is then spliced from the stored JSON text (storedJson) instead of printed from the decoded object.
+   */
+  asStored?: boolean;
 }
 
 export interface WatchDeps {
@@ -149,10 +154,14 @@ export async function openWatch(deps: WatchDeps, req: WatchRequest, sink: WatchS
   // every watcher of the same event (watch-shared.ts); the filter stays each watcher's own.
   // Kinds converted through a CRD's webhook are presented per watcher, asynchronously, in order.
   const shared = req.shareable && sink.line && !def.conversionWebhook ? sink.line.bind(sink) : undefined;
+  const head = req.asStored ? jsonHead(def) : undefined;
   const emit = (ev: WatchEvent, type: EventType, variant: string, obj: () => KubeObject) => {
     if (closed) return;
-    if (shared) shared(sharedLine(ev, def, variant, () => JSON.stringify({ type, object: req.encodeObject(obj()) }) + '\n'));
-    else send(type, req.encodeObject(obj()));
+    if (!shared) return send(type, req.encodeObject(obj()));
+    // ADDED and MODIFIED carry the event's new state: the stored text, resourceVersion spliced in.
+    if (head !== undefined && (variant === 'ADDED' || variant === 'MODIFIED') && ev.kv.value.startsWith(head)) {
+      shared(sharedLine(ev, def, `${variant} stored`, () => `{"type":"${type}","object":${storedJson(ev.kv, head)!}}\n`));
+    } else shared(sharedLine(ev, def, variant, () => JSON.stringify({ type, object: req.encodeObject(obj()) }) + '\n'));
   };
 
   let converting = Promise.resolve();

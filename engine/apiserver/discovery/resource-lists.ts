@@ -4,8 +4,8 @@
 import type { KindDef, KubeObject } from '../../kinds/types';
 import { CompactedError, type KeyValue, type Store } from '../../store/types';
 import { errors } from '../status';
-import { decodeObject, resourcePrefix } from '../storage-keys';
-import { apiVersionOf, withKind } from '../object-meta';
+import { decodeObject, jsonHead, resourcePrefix, storedJson } from '../storage-keys';
+import { withKind } from '../object-meta';
 import type { ListOptions, ListResult } from '../resource-store';
 import { presentAll, type Converter } from '../crd/conversion-webhook';
 
@@ -120,13 +120,7 @@ export function createResourceLists(store: Store, convert?: Converter) {
   function jsonText(def: KindDef, head: string, kv: KeyValue): string {
     const hit = texts.get(kv.key);
     if (hit && hit.rev === kv.modRevision && hit.head === head) return hit.text;
-    let text: string;
-    if (kv.value.startsWith(head)) {
-      const rest = kv.value.slice(head.length);
-      text = `${head}"resourceVersion":"${kv.modRevision}"${rest.startsWith('}') ? '' : ','}${rest}`;
-    } else {
-      text = JSON.stringify(withKind(def, decodeObject(kv)));
-    }
+    const text = storedJson(kv, head) ?? JSON.stringify(withKind(def, decodeObject(kv)));
     if (texts.size >= parsedLimit) texts.clear();
     texts.set(kv.key, { rev: kv.modRevision, head, text });
     return text;
@@ -141,7 +135,7 @@ export function createResourceLists(store: Store, convert?: Converter) {
       const page = await list(def, ns, opts);
       return { ...page, items: page.items.map((o) => JSON.stringify(o)) };
     }
-    const head = `{"apiVersion":${JSON.stringify(apiVersionOf(def))},"kind":${JSON.stringify(def.kind)},"metadata":{`;
+    const head = jsonHead(def);
     if (!opts.continueToken && !opts.revision && store.listRevisions) {
       const fast = await listCachedTexts(def, ns, head, opts.limit && opts.limit > 0 ? opts.limit : 0);
       if (fast) return fast;

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { claimPidFile, exitingByStat, isAlive, releasePidFile, runningPid, waitForExit } from './pid-file';
+import { claimPidFile, hasExited, isAlive, releasePidFile, runningPid, stateByStat, waitForExit } from './pid-file';
 
 const dir = mkdtempSync(join(tmpdir(), 'skiff-pid-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -41,15 +41,18 @@ test('refuses a pid file held by a live skiff process; ignores a live unrelated 
   assert.equal(isAlive(child.pid!), false);
 });
 
-test('a process the kernel is tearing down counts as gone: zombie, dead, or flagged exiting', () => {
+test('a process the kernel is tearing down is not alive, and has exited only once its teardown ends', () => {
   // pid (comm) state ppid pgrp session tty tpgid flags …; the command may hold spaces and parentheses.
   const line = (state: string, flags: number) => `4242 (node (skiff) x) ${state} 1 4242 4242 0 -1 ${flags} 122 0 0 0`;
-  assert.equal(exitingByStat(line('S', 0x400000)), false, 'sleeping');
-  assert.equal(exitingByStat(line('R', 0x400100)), false, 'running');
-  assert.equal(exitingByStat(line('Z', 0x400000)), true, 'zombie');
-  assert.equal(exitingByStat(line('X', 0)), true, 'dead');
+  assert.equal(stateByStat(line('S', 0x400000)), 'running', 'sleeping');
+  assert.equal(stateByStat(line('R', 0x400100)), 'running');
+  assert.equal(stateByStat(line('Z', 0x400000)), 'exited', 'zombie');
+  assert.equal(stateByStat(line('X', 0)), 'exited', 'dead');
   // SIGKILL sets PF_EXITING before the process frees its memory and files, and its cmdline is
   // already empty then: without this a status read in that window called a crash a clean stop.
-  assert.equal(exitingByStat(line('D', 0x400004)), true, 'exiting');
-  if (existsSync('/proc/self/stat')) assert.equal(exitingByStat(readFileSync('/proc/self/stat', 'utf8')), false, 'this process');
+  assert.equal(stateByStat(line('D', 0x400004)), 'exiting');
+  if (existsSync('/proc/self/stat')) assert.equal(stateByStat(readFileSync('/proc/self/stat', 'utf8')), 'running', 'this process');
+  assert.equal(isAlive(process.pid), true);
+  assert.equal(hasExited(process.pid), false);
+  assert.equal(hasExited(999999999), true);
 });

@@ -11,33 +11,49 @@ export function readPid(path: string): number | undefined {
   }
 }
 
+/** Whether pid is a live process: not exited, not a zombie, and not being torn down after a kill. */
 export function isAlive(pid: number): boolean {
+  return signalable(pid) && procState(pid) === 'running';
+}
+
+/**
+ * Whether pid has exited, its files closed (gone, or a zombie nobody reaped). Stricter than
+ * !isAlive: a killed process keeps its files, ports and SQLite lock until its teardown ends, and
+ * a stop that starts the cluster again must not race them.
+ */
+export function hasExited(pid: number): boolean {
+  return !signalable(pid) || procState(pid) === 'exited';
+}
+
+function signalable(pid: number): boolean {
   try {
     process.kill(pid, 0);
+    return true;
   } catch (err) {
     return errorCode(err) === 'EPERM';
   }
-  return !isExiting(pid);
 }
 
-// A killed process still answers kill(pid, 0) while the kernel tears it down (closing its files,
-// freeing its memory: tens of ms for a cluster) and as a zombie nobody has reaped (e.g. under a
-// container init that never reaps); procfs tells the truth where it exists.
-function isExiting(pid: number): boolean {
+// A killed process still answers kill(pid, 0) while the kernel tears it down (freeing its memory,
+// then closing its files: tens of ms for a cluster) and as a zombie nobody has reaped (e.g. under
+// a container init that never reaps); procfs tells the truth where it exists.
+function procState(pid: number): ProcState {
   try {
-    return exitingByStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return stateByStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
-    return false;
+    return 'running'; // no procfs (macOS), or gone since the signal: kill(pid, 0) decides
   }
 }
 
+type ProcState = 'running' | 'exiting' | 'exited';
 const PF_EXITING = 0x4;
 
-/** Whether a /proc/<pid>/stat line shows a dead, zombie or exiting process. */
-export function exitingByStat(stat: string): boolean {
+/** What a /proc/<pid>/stat line says: exited (zombie or dead), exiting (killed, being torn down) or running. */
+export function stateByStat(stat: string): ProcState {
   // Fields after the command's closing parenthesis: state, ppid, pgrp, session, tty, tpgid, flags.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return fields[0] === 'Z' || fields[0] === 'X' || (Number(fields[6]) & PF_EXITING) !== 0;
+  if (fields[0] === 'Z' || fields[0] === 'X') return 'exited';
+  return (Number(fields[6]) & PF_EXITING) !== 0 ? 'exiting' : 'running';
 }
 
 // A pid can be reused after a crash; on Linux make sure it is still a skiff process.
@@ -86,8 +102,8 @@ export function releasePidFile(path: string, pid = process.pid): void {
 export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!isAlive(pid)) return true;
+    if (hasExited(pid)) return true;
     await new Promise((r) => setTimeout(r, 25));
   }
-  return !isAlive(pid);
+  return hasExited(pid);
 }

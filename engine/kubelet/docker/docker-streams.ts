@@ -65,7 +65,13 @@ function dockerStreams(d: DockerStreamsDeps): NodeStreams {
         stderr.end();
       });
     }
-    raw.on('error', (e) => stdout.destroy(e));
+    // Docker gone mid-stream (restarted, killed) ends the output as the container's exit does.
+    // Destroying it with the error instead threw: the readers (logs, exec probes) listen for data
+    // and end, not for errors.
+    raw.on('error', () => {
+      if (!stdout.writableEnded) stdout.end();
+      if (!stderr.writableEnded) stderr.end();
+    });
     return { stdout, stderr };
   }
 

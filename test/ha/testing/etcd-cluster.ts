@@ -14,6 +14,18 @@ export interface EtcdCluster {
 }
 
 export async function startEtcdCluster(size = 3): Promise<EtcdCluster> {
+  // Ports are found free and bound later by etcd: another test (or one of our own six picks) can
+  // take one in between. That is the harness's race, not etcd's: pick again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(size);
+    } catch (e) {
+      if (attempt >= 3 || !String((e as Error).message).includes('address already in use')) throw e;
+    }
+  }
+}
+
+async function startOnce(size: number): Promise<EtcdCluster> {
   const binary = findEtcdBinary();
   if (!binary) throw new Error('etcd binary not found (install etcd-server or set SKIFF_ETCD_BIN)');
   // Memory-backed when the machine has /dev/shm: three members fsyncing to one shared disk make

@@ -69,8 +69,22 @@ test("'profile-sources' and 'profiles' events update the sidebar's data without 
     store.getState().profiles.map((p) => p.name),
     ['a', 'b'],
   );
-  store.getState().updateProfile(kube('b', { status: 'unreachable', reason: 'connection refused at 127.0.0.1:9' }));
-  assert.equal(store.getState().profiles[1].reason, 'connection refused at 127.0.0.1:9');
+  await store
+    .getState()
+    .updateProfile(() => Promise.resolve(kube('b', { status: 'unreachable', reason: 'connection refused at 127.0.0.1:9' })));
+  assert.equal(store.getState().profiles[1].reason, 'connection refused at 127.0.0.1:9', "a POST's answer shows before its event");
+});
+
+test("a POST's answer that arrives after a newer 'profiles' event does not replace it (the host sends no unchanged list again)", async () => {
+  const { store, emit } = setup([kube('plug', { status: 'unknown', exec: exec(false) })]);
+  await tick();
+  let answer!: (p: ProfileSummary) => void;
+  const allowed = store.getState().updateProfile(() => new Promise((r) => (answer = r)));
+  // The check that consent starts ends, and its event arrives, before the consent's answer.
+  emit({ type: 'profiles', profiles: [kube('plug', { status: 'ready', exec: exec(true) })] });
+  answer(kube('plug', { status: 'unknown', exec: exec(true) }));
+  assert.equal((await allowed).status, 'unknown');
+  assert.equal(store.getState().profiles[0].status, 'ready');
 });
 
 test('selecting a profile whose command is not allowed yet asks for consent; an allowed one does not', async () => {

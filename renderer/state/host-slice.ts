@@ -34,8 +34,11 @@ export interface HostSlice {
   clusterAction(name: string, action: 'start' | 'stop' | 'restart'): Promise<void>;
   deleteCluster(name: string): Promise<void>;
   askConsent(profile: string | undefined): void;
-  /** A profile summary from a POST answer (consent, namespaces): shown before its event arrives. */
-  updateProfile(p: ProfileSummary): void;
+  /**
+   * Sends a request the host answers with a profile's summary (consent, namespaces) and shows
+   * that answer before its event arrives, unless a 'profiles' event arrived while it ran.
+   */
+  updateProfile(request: () => Promise<ProfileSummary>): Promise<ProfileSummary>;
   setForwardsOpen(open: boolean): void;
 }
 
@@ -187,7 +190,15 @@ export function createHostSlice({ set, get, deps }: SliceContext): HostSlice {
     },
 
     askConsent: (consentFor) => set({ consentFor }),
-    updateProfile: (p) => set((s) => ({ profiles: s.profiles.map((x) => (x.name === p.name ? p : x)) })),
+    async updateProfile(request) {
+      // Events are newer than an answer that arrives after them (the check that consent starts
+      // can end first), and the host sends only a list that changed: an answer applied over
+      // such an event would stay, e.g. a ready profile shown as unknown for good.
+      const before = get().profiles;
+      const p = await request();
+      if (get().profiles === before) set((s) => ({ profiles: s.profiles.map((x) => (x.name === p.name ? p : x)) }));
+      return p;
+    },
     setForwardsOpen: (forwardsOpen) => set({ forwardsOpen }),
   };
 }

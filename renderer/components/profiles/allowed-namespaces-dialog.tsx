@@ -28,7 +28,7 @@ export function AllowedNamespacesDialog({
       onClose={onClose}
       onConfirm={async () => {
         if ('problem' in parsed) return;
-        updateProfile(await host.setAllowedNamespaces(profile, parsed.namespaces));
+        await updateProfile(() => host.setAllowedNamespaces(profile, parsed.namespaces));
         onSaved?.(parsed.namespaces);
       }}
     >

@@ -43,8 +43,7 @@ export function ConsentDialog({ profile }: { profile: string }) {
     setBusy(true);
     setError('');
     try {
-      const summary = await host.allowExec(profile, consentRequest(p));
-      updateProfile(summary);
+      await updateProfile(() => host.allowExec(profile, consentRequest(p)));
       setBusy(false);
       askConsent(undefined);
       loadDiscovery(profile, true);

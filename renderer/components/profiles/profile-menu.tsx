@@ -98,7 +98,7 @@ export function ProfileMenu({ p }: { p: ProfileSummary }) {
           title={`Withdraw consent for ${p.name}?`}
           confirmLabel="Withdraw"
           onClose={() => setDialog(undefined)}
-          onConfirm={async () => updateProfile(await host.revokeExec(p.name))}
+          onConfirm={() => updateProfile(() => host.revokeExec(p.name))}
         >
           Skiff will not run <code>{p.exec.command}</code> for this profile again until you allow it.
         </ConfirmDialog>

@@ -199,6 +199,7 @@ test('start runs `skiff start --foreground` with explicit options and relays its
     bin,
     `import { writeFileSync } from 'node:fs';
 writeFileSync(${JSON.stringify(join(dir, 'argv.json'))}, JSON.stringify(process.argv.slice(2)));
+writeFileSync(${JSON.stringify(join(dir, 'arenas'))}, String(process.env.MALLOC_ARENA_MAX));
 process.send({ type: 'step', step: 'store', detail: 'sqlite' });
 process.send({ type: 'ready', url: 'https://127.0.0.1:9', kubeconfig: { file: 'k', explicit: true, switched: true } }, () => process.exit(0));
 `,
@@ -231,6 +232,7 @@ process.send({ type: 'ready', url: 'https://127.0.0.1:9', kubeconfig: { file: 'k
     'simulated',
   ]);
   assert.match(readFileSync(paths.log, 'utf8'), /--- test start /);
+  assert.equal(readFileSync(join(dir, 'arenas'), 'utf8'), '1', 'the cluster process runs with one malloc arena');
 });
 
 test('start of a process that exits before it is ready fails with how it ended', async (t) => {

@@ -1,18 +1,19 @@
 // Schema and prepared statements of the SQLite store.
-// kv_current holds the latest value of each live key (fast reads); kv_log holds one row per
-// revision (watch history, reads at older revisions). A log row's previous value is the log
-// row at prev_mod_rev, so it is joined rather than stored twice; compaction never removes a
-// row that a surviving row still points at (see compactChunk).
+// kv_log holds one row per revision (values, watch history, reads at older revisions); kv_head
+// holds each live key's create and mod revisions, its value being the log row at mod_rev, so a
+// value is stored once (sqlite-format.ts: the older layout and the view that keeps it readable).
+// A log row's previous value is the log row at prev_mod_rev, joined likewise; compaction never
+// removes a row that a head or a surviving row still points at (see compactChunk).
 import type { Database, Statement } from 'better-sqlite3';
 import type { KeyValue, WatchEvent } from './types';
+import { migrateCurrentTable } from './sqlite-format';
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS kv_current (
+CREATE TABLE IF NOT EXISTS kv_head (
   key TEXT PRIMARY KEY,
-  value TEXT NOT NULL,
   create_rev INTEGER NOT NULL,
   mod_rev INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS kv_log (
   rev INTEGER PRIMARY KEY,
   key TEXT NOT NULL,
@@ -48,9 +49,9 @@ export interface LogRow {
 
 export interface Statements {
   getCurrent: Statement<[string], CurrentRow>;
-  insertCurrent: Statement<[string, string, number, number]>;
-  updateCurrent: Statement<[string, number, string]>;
-  deleteCurrent: Statement<[string]>;
+  insertHead: Statement<[string, number, number]>;
+  updateHead: Statement<[number, string]>;
+  deleteHead: Statement<[string]>;
   insertLog: Statement<[number, string, number, string, number, number]>;
   getMeta: Statement<[string], { value: number }>;
   setMeta: Statement<[string, number]>;
@@ -67,6 +68,7 @@ export interface Statements {
 
 export function prepareSchema(db: Database): Statements {
   db.exec(SCHEMA);
+  migrateCurrentTable(db);
   // State at revision :rev = the newest log row per key at or below :rev, unless it is a delete.
   const at = (range: (col: string) => string) => `
     SELECT l.key, l.value, l.create_rev, l.rev AS mod_rev FROM kv_log l
@@ -74,21 +76,21 @@ export function prepareSchema(db: Database): Statements {
       AND l.rev = (SELECT max(m.rev) FROM kv_log m WHERE m.key = l.key AND m.rev <= :rev)
     ORDER BY l.key LIMIT :limit`;
   const latest = (range: (col: string) => string) =>
-    `SELECT key, value, create_rev, mod_rev FROM kv_current WHERE ${range('key')} ORDER BY key LIMIT :limit`;
+    `SELECT h.key, l.value, h.create_rev, h.mod_rev FROM kv_head h JOIN kv_log l ON l.rev = h.mod_rev WHERE ${range('h.key')} ORDER BY h.key LIMIT :limit`;
   return {
-    getCurrent: db.prepare('SELECT key, value, create_rev, mod_rev FROM kv_current WHERE key = ?'),
-    insertCurrent: db.prepare('INSERT INTO kv_current (key, value, create_rev, mod_rev) VALUES (?, ?, ?, ?)'),
-    updateCurrent: db.prepare('UPDATE kv_current SET value = ?, mod_rev = ? WHERE key = ?'),
-    deleteCurrent: db.prepare('DELETE FROM kv_current WHERE key = ?'),
+    getCurrent: db.prepare(
+      'SELECT h.key, l.value, h.create_rev, h.mod_rev FROM kv_head h JOIN kv_log l ON l.rev = h.mod_rev WHERE h.key = ?',
+    ),
+    insertHead: db.prepare('INSERT INTO kv_head (key, create_rev, mod_rev) VALUES (?, ?, ?)'),
+    updateHead: db.prepare('UPDATE kv_head SET mod_rev = ? WHERE key = ?'),
+    deleteHead: db.prepare('DELETE FROM kv_head WHERE key = ?'),
     insertLog: db.prepare('INSERT INTO kv_log (rev, key, deleted, value, create_rev, prev_mod_rev) VALUES (?, ?, ?, ?, ?, ?)'),
     getMeta: db.prepare('SELECT value FROM meta WHERE name = ?'),
     setMeta: db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
-    count: db.prepare(`SELECT count(*) AS n FROM kv_current WHERE ${inPrefix('key')}`),
+    count: db.prepare(`SELECT count(*) AS n FROM kv_head WHERE ${inPrefix('key')}`),
     listLatest: db.prepare(latest(inPrefix)),
-    listLatestRevs: db.prepare(`SELECT key, create_rev, mod_rev FROM kv_current WHERE ${inPrefix('key')} ORDER BY key LIMIT :limit`),
-    listLatestRevsAfter: db.prepare(
-      `SELECT key, create_rev, mod_rev FROM kv_current WHERE ${inPrefixAfter('key')} ORDER BY key LIMIT :limit`,
-    ),
+    listLatestRevs: db.prepare(`SELECT key, create_rev, mod_rev FROM kv_head WHERE ${inPrefix('key')} ORDER BY key LIMIT :limit`),
+    listLatestRevsAfter: db.prepare(`SELECT key, create_rev, mod_rev FROM kv_head WHERE ${inPrefixAfter('key')} ORDER BY key LIMIT :limit`),
     listLatestAfter: db.prepare(latest(inPrefixAfter)),
     listAt: db.prepare(at(inPrefix)),
     listAtAfter: db.prepare(at(inPrefixAfter)),

@@ -89,7 +89,7 @@ export function openSqliteStore(opts: { path: string }): Store {
     const cur = st.getCurrent.get(op.key);
     if (op.kind === 'create') {
       if (cur) return { ok: false, error: new KeyExistsError(op.key) };
-      st.insertCurrent.run(op.key, op.value, nextRev, nextRev);
+      st.insertHead.run(op.key, nextRev, nextRev);
       st.insertLog.run(nextRev, op.key, 0, op.value, nextRev, 0);
       const kv: KeyValue = { key: op.key, value: op.value, createRevision: nextRev, modRevision: nextRev };
       events.push({ type: 'put', kv, revision: nextRev });
@@ -101,13 +101,13 @@ export function openSqliteStore(opts: { path: string }): Store {
       return { ok: false, error: new ConflictError(op.key, prev) };
     }
     if (op.kind === 'update') {
-      st.updateCurrent.run(op.value, nextRev, op.key);
+      st.updateHead.run(nextRev, op.key);
       st.insertLog.run(nextRev, op.key, 0, op.value, cur.create_rev, cur.mod_rev);
       const kv: KeyValue = { key: op.key, value: op.value, createRevision: cur.create_rev, modRevision: nextRev };
       events.push({ type: 'put', kv, prevKv: prev, revision: nextRev });
       return { ok: true, value: kv };
     }
-    st.deleteCurrent.run(op.key);
+    st.deleteHead.run(op.key);
     st.insertLog.run(nextRev, op.key, 1, '', cur.create_rev, cur.mod_rev);
     events.push({ type: 'delete', kv: { ...prev, modRevision: nextRev }, prevKv: prev, revision: nextRev });
     return { ok: true, value: { prev, revision: nextRev } };

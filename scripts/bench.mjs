@@ -15,7 +15,7 @@ if (!name || !available.includes(name)) {
 const entry = `test/bench/${name}-bench.ts`;
 // Benches host the control plane in their own process: they run it with the malloc arenas of
 // the product's cluster process (engine/cluster/cluster-spawn.ts).
-const env = { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '1' };
+const env = { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' };
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', entry, ...process.argv.slice(3)], {
   cwd: root,
   stdio: 'inherit',

@@ -232,7 +232,7 @@ process.send({ type: 'ready', url: 'https://127.0.0.1:9', kubeconfig: { file: 'k
     'simulated',
   ]);
   assert.match(readFileSync(paths.log, 'utf8'), /--- test start /);
-  assert.equal(readFileSync(join(dir, 'arenas'), 'utf8'), '1', 'the cluster process runs with one malloc arena');
+  assert.equal(readFileSync(join(dir, 'arenas'), 'utf8'), '2', 'the cluster process runs with two malloc arenas');
 });
 
 test('start of a process that exits before it is ready fails with how it ended', async (t) => {

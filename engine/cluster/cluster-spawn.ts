@@ -95,9 +95,10 @@ export function spawnCluster(args: string[], paths: ClusterPaths, deps: SpawnDep
       stdio: ['ignore', logFd, logFd, 'ipc'],
       // Two malloc arenas (glibc; other C libraries ignore it): the cluster is one event loop
       // and a few pool threads, and glibc's default of 8 arenas per core only keeps freed
-      // memory resident, about 10 MB of an idle cluster's RSS (pods bench). One arena saves a
-      // little more but makes the event loop wait on the pool threads' allocations: GET p50
-      // 0.15 against 0.115 ms (api bench). A user's value wins.
+      // memory resident, about 10 MB of an idle cluster's RSS (pods bench). One arena saves
+      // ~7 MB more, but while V8's compiler and GC threads are busy (start, new code paths)
+      // they and the event loop queue on it: cold start to node Ready 624 against 589 ms, GETs
+      // during warm-up p50 0.14 against 0.11 ms; equal once warm. A user's value wins.
       env: { ...deps.env, MALLOC_ARENA_MAX: deps.env.MALLOC_ARENA_MAX ?? '2' },
     });
   } finally {

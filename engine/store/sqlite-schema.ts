@@ -75,12 +75,11 @@ export function prepareSchema(db: Database): Statements {
     WHERE ${range('l.key')} AND l.rev <= :rev AND l.deleted = 0
       AND l.rev = (SELECT max(m.rev) FROM kv_log m WHERE m.key = l.key AND m.rev <= :rev)
     ORDER BY l.key LIMIT :limit`;
-  const latest = (range: (col: string) => string) =>
-    `SELECT h.key, l.value, h.create_rev, h.mod_rev FROM kv_head h JOIN kv_log l ON l.rev = h.mod_rev WHERE ${range('h.key')} ORDER BY h.key LIMIT :limit`;
+  // Live keys with their values: each head joined to its log row at mod_rev.
+  const heads = 'SELECT h.key, l.value, h.create_rev, h.mod_rev FROM kv_head h JOIN kv_log l ON l.rev = h.mod_rev';
+  const latest = (range: (col: string) => string) => `${heads} WHERE ${range('h.key')} ORDER BY h.key LIMIT :limit`;
   return {
-    getCurrent: db.prepare(
-      'SELECT h.key, l.value, h.create_rev, h.mod_rev FROM kv_head h JOIN kv_log l ON l.rev = h.mod_rev WHERE h.key = ?',
-    ),
+    getCurrent: db.prepare(`${heads} WHERE h.key = ?`),
     insertHead: db.prepare('INSERT INTO kv_head (key, create_rev, mod_rev) VALUES (?, ?, ?)'),
     updateHead: db.prepare('UPDATE kv_head SET mod_rev = ? WHERE key = ?'),
     deleteHead: db.prepare('DELETE FROM kv_head WHERE key = ?'),

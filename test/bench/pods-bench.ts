@@ -39,14 +39,27 @@ const gcRss = async () => {
  * Waits until the process is idle as a user's would be: V8 grows its young generation to 32 MB
  * under a burst of allocation and its memory reducer gives it back only after some seconds of
  * quiet, so a fixed wait measured either state by luck (±28 MB between runs of the same code).
- * Returns the seconds waited; at most `maxS`.
+ * The pages it frees leave RSS later still (10–20 MB, some seconds after the young generation
+ * shrinks), so after a GC it waits until RSS has not fallen for 10 s. Returns the seconds waited; at
+ * most `maxS`.
  */
 const settle = async (maxS: number) => {
   const young = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
   const start = performance.now();
-  await new Promise((r) => setTimeout(r, 3000)); // status updates and syncs settle
-  while (young() > 8 * 1024 * 1024 && performance.now() - start < maxS * 1000) await new Promise((r) => setTimeout(r, 500));
-  return { seconds: (performance.now() - start) / 1000, shrunk: young() <= 8 * 1024 * 1024 };
+  const left = () => performance.now() - start < maxS * 1000;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  await sleep(3000); // status updates and syncs settle
+  while (young() > 8 * 1024 * 1024 && left()) await sleep(500);
+  const shrunk = young() <= 8 * 1024 * 1024;
+  await gcRss();
+  let low = process.memoryUsage().rss;
+  let lowAt = performance.now();
+  while (performance.now() - lowAt < 10_000 && left()) {
+    await sleep(1000);
+    const rss = process.memoryUsage().rss;
+    if (rss < low - 512 * 1024) [low, lowAt] = [rss, performance.now()];
+  }
+  return { seconds: (performance.now() - start) / 1000, shrunk, steady: performance.now() - lowAt >= 10_000 };
 };
 const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
 
@@ -212,13 +225,15 @@ async function main() {
     report(`${BURST}-pod burst, create → Running`, burst, burstFloor);
 
     await skiffStartups(client, ns, 'idle', IDLE, true);
-    const settled = await settle(60);
-    const idle = await gcRss();
+    const settled = await settle(90);
+    const idle = { rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed };
     out(
       `  idle RSS with ${IDLE} pods running: ${mb(idle.rss)} vs ${mb(baseline.rss)} before the cluster (≤ 150 MB ${verdict(idle.rss <= 150 * 1024 * 1024)}); JS heap in use ${mb(idle.heap)} vs ${mb(baseline.heap)}; ` +
-        (settled.shrunk
-          ? `idle after ${settled.seconds.toFixed(0)} s`
-          : `young generation still grown after ${settled.seconds.toFixed(0)} s`),
+        (!settled.shrunk
+          ? `young generation still grown after ${settled.seconds.toFixed(0)} s`
+          : settled.steady
+            ? `idle after ${settled.seconds.toFixed(0)} s`
+            : `RSS still falling after ${settled.seconds.toFixed(0)} s`),
     );
     await deletePods(client, ns, docker);
   } finally {

@@ -226,7 +226,8 @@ async function main() {
 
     await skiffStartups(client, ns, 'idle', IDLE, true);
     const settled = await settle(90);
-    const idle = { rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed };
+    const usage = process.memoryUsage();
+    const idle = { rss: usage.rss, heap: usage.heapUsed };
     out(
       `  idle RSS with ${IDLE} pods running: ${mb(idle.rss)} vs ${mb(baseline.rss)} before the cluster (≤ 150 MB ${verdict(idle.rss <= 150 * 1024 * 1024)}); JS heap in use ${mb(idle.heap)} vs ${mb(baseline.heap)}; ` +
         (!settled.shrunk

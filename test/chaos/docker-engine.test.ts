@@ -31,6 +31,7 @@ if (skip && process.env.SKIFF_REQUIRE_DOCKER) throw new Error(`SKIFF_REQUIRE_DOC
 let d: DedicatedDockerd;
 let cp: ControlPlane | undefined;
 let dir: string;
+let hostBridges: string[] = [];
 const logs: string[] = [];
 
 const kubectl = (args: string[], input?: string) => run(kubectlPath(), args, { input, env: { KUBECONFIG: cp!.kubeconfigPath, HOME: dir } });
@@ -57,11 +58,21 @@ async function webPods(): Promise<Web[]> {
     restarts: p.status?.containerStatuses?.[0]?.restartCount ?? 0,
   }));
 }
+/** The host's bridges, by name (other test files add and remove theirs meanwhile). */
+async function linkNames(): Promise<string[]> {
+  const r = await run('ip', ['-o', 'link', 'show', 'type', 'bridge']);
+  return r.stdout
+    .split('\n')
+    .map((l) => l.split(': ')[1]?.split('@')[0])
+    .filter((n): n is string => !!n);
+}
+
 const allWeb = (pods: Web[], restarts: number) =>
   pods.length === 3 && pods.every((p) => p.phase === 'Running' && p.ready && p.restarts === restarts) && pods;
 
 before(async () => {
   if (skip) return;
+  hostBridges = await linkNames();
   d = await startDedicatedDockerd('chaos');
   await ensureTestImages(d.host);
   dir = mkdtempSync(join(tmpdir(), 'skiff-restart-'));
@@ -228,3 +239,10 @@ void test(
     if (process.env.SKIFF_CHAOS_LOG) console.log(logs.join('\n'));
   },
 );
+
+// dockerd started with `--bridge=none` deletes docker0 in its network namespace: the shared
+// engine's containers on the default network then fail to start ("could not find bridge docker0").
+void test("the dedicated engine, started and restarted, leaves the shared engine's docker0 alone", { skip }, async () => {
+  assert.ok(hostBridges.includes('docker0'), 'the shared engine has its default bridge to begin with');
+  assert.ok((await linkNames()).includes('docker0'), 'docker0 is still there');
+});

@@ -1,8 +1,10 @@
 // A Docker engine of the test's own: its own socket, data root, exec root, containerd and pid
 // file, so a test may stop, kill and restart it while other test files use
-// the shared engine. No default bridge and no iptables rules (the shared engine owns the host's
-// chains); user-defined bridge networks still work, and `allowBridge` opens forwarding inside one
-// subnet where the host's FORWARD policy drops bridged traffic. Needs root and dockerd on PATH.
+// the shared engine. No iptables rules (the shared engine owns the host's chains); user-defined
+// bridge networks work, and `allowBridge` opens forwarding inside one subnet where the host's
+// FORWARD policy drops bridged traffic. Its default bridge is one this helper makes: dockerd given
+// `--bridge=none` deletes the host's docker0 as it starts, which broke every later `docker run`
+// of the shared engine. Needs root and dockerd on PATH.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,6 +45,20 @@ export async function dedicatedDockerdSkip(): Promise<string | false> {
   return found.trim() ? false : 'dockerd is not installed';
 }
 
+/** A bridge with a /24 no route on the host uses yet, for the engine's default network. */
+async function makeDefaultBridge(name: string): Promise<string> {
+  const dev = `skd${process.pid % 100000}${name.slice(0, 3)}`.slice(0, 15);
+  const routes = await sh('ip', ['-4', 'route']);
+  const free = Array.from({ length: 250 }, (_, i) => i + 1).filter((n) => !routes.includes(`10.253.${n}.`));
+  const n = free[Math.floor(Math.random() * free.length)];
+  if (n === undefined) throw new Error('no free 10.253.N.0/24 for a dedicated engine bridge');
+  await sh('ip', ['link', 'del', dev]).catch(() => {});
+  await sh('ip', ['link', 'add', dev, 'type', 'bridge']);
+  await sh('ip', ['addr', 'add', `10.253.${n}.1/24`, 'dev', dev]);
+  await sh('ip', ['link', 'set', dev, 'up']);
+  return dev;
+}
+
 export interface DedicatedDockerdOptions {
   /** Puts the data root on a tmpfs of this size (e.g. '64m'): a Docker disk the test can fill. */
   dataRootSize?: string;
@@ -59,6 +75,7 @@ export async function startDedicatedDockerd(name = 'chaos', opts: DedicatedDocke
   const rules: string[][] = [];
   let proc: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
+  const bridge = await makeDefaultBridge(name);
 
   // Its own containerd, kept across dockerd restarts as on hosts where containerd is a service
   // of its own (`systemctl restart docker` leaves it running); dockerd's supervised one comes
@@ -99,7 +116,7 @@ export async function startDedicatedDockerd(name = 'chaos', opts: DedicatedDocke
         join(dir, 'docker.pid'),
         '--config-file',
         join(dir, 'daemon.json'),
-        '--bridge=none',
+        `--bridge=${bridge}`,
         '--iptables=false',
         '--ip-masq=false',
         '--log-level=warn',
@@ -151,7 +168,8 @@ export async function startDedicatedDockerd(name = 'chaos', opts: DedicatedDocke
       // Bridges outlive the engine that made them (and keep their routes): noted now, deleted below.
       const bridges = (await docker.listNetworks().catch(() => []))
         .filter((n) => n.Driver === 'bridge')
-        .map((n) => `br-${n.Id.slice(0, 12)}`);
+        .map((n) => n.Options?.['com.docker.network.bridge.name'] || `br-${n.Id.slice(0, 12)}`);
+      if (!bridges.includes(bridge)) bridges.push(bridge);
       for (const c of await docker.listContainers({ all: true }).catch(() => []))
         await docker
           .getContainer(c.Id)

@@ -59,12 +59,11 @@ export async function handleResource(
   const name = route.name;
   switch (method) {
     case 'GET': {
+      if (!wantsTable(req)) return { status: 200, body: undefined, text: await deps.resources.getJsonText(def, ns, name) };
       const obj = await deps.resources.get(def, ns, name);
       return {
         status: 200,
-        body: wantsTable(req)
-          ? toTable(def, [obj], { resourceVersion: obj.metadata.resourceVersion }, includeObjectParam(q), deps.now().getTime())
-          : obj,
+        body: toTable(def, [obj], { resourceVersion: obj.metadata.resourceVersion }, includeObjectParam(q), deps.now().getTime()),
       };
     }
     case 'PUT':

@@ -7,7 +7,7 @@ import { ConflictError, KeyExistsError, NotFoundError, type Store, type KeyValue
 import { errors, ApiError } from './status';
 import { createResourceLists } from './discovery/resource-lists';
 import { present, presentAll, toStorageVersion, type Converter } from './crd/conversion-webhook';
-import { decodeObject, encodeObject, objectKey } from './storage-keys';
+import { decodeObject, encodeObject, jsonHead, objectKey, storedJson } from './storage-keys';
 import type { FieldManager } from './field-manager';
 import { withKind, toStored, prepareCreateMeta, prepareUpdateMeta, rfc3339, deepEqual } from './object-meta';
 import type { AdmissionRequest } from './admission/admission-request';
@@ -136,6 +136,13 @@ export function createResources(deps: ResourceStoreDeps) {
     const obj = decodeObject(await readKv(def, ns, name));
     // Kinds without a conversion webhook are shown as stored: no extra turn for every GET.
     return def.conversionWebhook ? shown(def, obj) : withKind(def, obj);
+  }
+
+  /** get as JSON text: the stored text with its resourceVersion spliced in, as lists and watches send it. */
+  async function getJsonText(def: KindDef, ns: string | undefined, name: string): Promise<string> {
+    if (def.conversionWebhook) return JSON.stringify(await get(def, ns, name));
+    const kv = await readKv(def, ns, name);
+    return storedJson(kv, jsonHead(def)) ?? JSON.stringify(withKind(def, decodeObject(kv)));
   }
 
   /** Pages through the store, keeping what `take` returns (undefined = filtered out). */
@@ -374,6 +381,7 @@ export function createResources(deps: ResourceStoreDeps) {
 
   return {
     get,
+    getJsonText,
     /** Stored objects as `def`'s version presents them (CRD conversion webhooks included). */
     presentAll: (def: KindDef, objs: KubeObject[]) => presentAll(def, objs, deps.convert),
     list,

@@ -15,7 +15,10 @@ test("a GET's JSON is the stored text with its resourceVersion; objects stored a
     const obj = await resources.get(cm, 'default', 'cm');
     assert.deepEqual(JSON.parse(text), obj);
     // Spliced, not printed: resourceVersion leads metadata, where only the splice puts it.
-    assert.ok(text.startsWith(`{"apiVersion":"v1","kind":"ConfigMap","metadata":{"resourceVersion":"${obj.metadata.resourceVersion}",`), text);
+    assert.ok(
+      text.startsWith(`{"apiVersion":"v1","kind":"ConfigMap","metadata":{"resourceVersion":"${obj.metadata.resourceVersion}",`),
+      text,
+    );
 
     // events.k8s.io/v1 Events are stored as core v1 Events: the stored text does not begin as the
     // requested version's, so the object is converted and printed.

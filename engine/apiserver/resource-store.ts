@@ -145,8 +145,6 @@ export function createResources(deps: ResourceStoreDeps) {
     return storedJson(kv, jsonHead(def)) ?? JSON.stringify(withKind(def, decodeObject(kv)));
   }
 
-  /** Pages through the store, keeping what `take` returns (undefined = filtered out). */
-
   async function create(def: KindDef, ns: string | undefined, obj: KubeObject, opts: WriteOptions = {}): Promise<KubeObject> {
     if (def.namespaced) {
       const state = await deps.namespaceExists(ns!);

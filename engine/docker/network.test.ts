@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { routedPrefixes } from './network';
+import { bridgeDevice, routedPrefixes } from './network';
 
 void test('host routes in 10.0.0.0/8 count as taken subnets (another engine bridges them)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-routes-'));
@@ -23,4 +23,10 @@ void test('host routes in 10.0.0.0/8 count as taken subnets (another engine brid
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("a bridge network's device is its bridge.name option, else br- and the id's first 12 characters", () => {
+  assert.equal(bridgeDevice({ Id: '0123456789abcdef', Options: { 'com.docker.network.bridge.name': 'docker0' } }), 'docker0');
+  assert.equal(bridgeDevice({ Id: '0123456789abcdef', Options: {} }), 'br-0123456789ab');
+  assert.equal(bridgeDevice({ Id: '0123456789abcdef', Options: null }), 'br-0123456789ab');
 });

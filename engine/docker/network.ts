@@ -44,6 +44,11 @@ async function freeSubnet(docker: Docker, preferred?: string, taken: Iterable<st
 }
 
 /** The lower half of a /16: where Docker allocates container IPs. */
+/** The Linux bridge device of a Docker bridge network: its bridge.name option, else br-<id12>. */
+export function bridgeDevice(net: { Id: string; Options?: Record<string, string> | null }): string {
+  return net.Options?.['com.docker.network.bridge.name'] || `br-${net.Id.slice(0, 12)}`;
+}
+
 export function podRangeOf(subnet: string): string {
   return subnet.replace(/\/16$/, '/17');
 }

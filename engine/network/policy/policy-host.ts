@@ -8,6 +8,7 @@ import type Docker from 'dockerode';
 import { PassThrough } from 'node:stream';
 import { agentContainerName, clusterLabels, networkName, type ClusterKey } from '../../docker/names';
 import { tarBuffer } from '../../docker/tar';
+import { bridgeDevice } from '../../docker/network';
 import { COMPONENT_LABEL } from '../agent-container';
 
 export const POLICY_COMPONENT = 'network-policy';
@@ -31,7 +32,7 @@ export interface HostPolicyTarget {
 
 export async function hostPolicyTarget(docker: Docker, cluster: ClusterKey): Promise<HostPolicyTarget> {
   const net = await docker.getNetwork(networkName(cluster)).inspect();
-  const bridge = net.Options?.['com.docker.network.bridge.name'] || `br-${String(net.Id).slice(0, 12)}`;
+  const bridge = bridgeDevice(net);
   const agent = await docker
     .getContainer(agentContainerName(cluster))
     .inspect()

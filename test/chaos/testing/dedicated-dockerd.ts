@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { waitFor } from '../../wait-for';
 import { mountSmallDisk } from './small-disk';
+import { bridgeDevice } from '../../../engine/docker/network';
 
 export interface DedicatedDockerd {
   /** unix:///… — give it to child processes as DOCKER_HOST. */
@@ -166,9 +167,7 @@ export async function startDedicatedDockerd(name = 'chaos', opts: DedicatedDocke
     },
     async destroy() {
       // Bridges outlive the engine that made them (and keep their routes): noted now, deleted below.
-      const bridges = (await docker.listNetworks().catch(() => []))
-        .filter((n) => n.Driver === 'bridge')
-        .map((n) => n.Options?.['com.docker.network.bridge.name'] || `br-${n.Id.slice(0, 12)}`);
+      const bridges = (await docker.listNetworks().catch(() => [])).filter((n) => n.Driver === 'bridge').map(bridgeDevice);
       if (!bridges.includes(bridge)) bridges.push(bridge);
       for (const c of await docker.listContainers({ all: true }).catch(() => []))
         await docker

@@ -4,8 +4,9 @@
 // sees it); the real kubectl creates the Deployment from a file; a `kubectl get pods -w` for
 // bound pods (spec.nodeName set), in its own process, counts them until all are seen.
 // Printed beside its floor from the same run: the scheduler bench's decisions/s (pending pods
-// created first, then the scheduler alone binds them; target ≥ 0.6×), and, for the bound on the
-// ratio, the same create + bind per pod issued straight from a client (writes-run.ts).
+// created first, then the scheduler alone binds them; target ≥ 0.6×), and, for the bounds on the
+// ratio, the pod writes issued straight from a client (writes-run.ts): its create + bind, and
+// every write a pod makes on its way to Running (create, bind, status and four Events).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -152,6 +153,11 @@ async function main() {
   if (floor) out(`  floor: scheduler alone, ${REPLICAS} pending pods / ${NODES} nodes: ${floor.rate.toFixed(0)} pods/s bound`);
   const writes = only === 'e2e' ? undefined : await writesRun(NODES, REPLICAS);
   if (writes) out(`  bound on the ratio: the ${REPLICAS} creates + binds alone, from a client: ${writes.rate.toFixed(0)} pods/s`);
+  const allWrites = only === 'e2e' ? undefined : await writesRun(NODES, REPLICAS, 'running');
+  if (allWrites)
+    out(
+      `  bound on the ratio: every write of the ${REPLICAS} pods up to Running alone, from a client: ${allWrites.rate.toFixed(0)} pods/s`,
+    );
   if (only === 'floor') return;
   const r = await e2e();
   out('');
@@ -171,6 +177,11 @@ async function main() {
     out(
       `  creates + binds alone (no controllers)             ${`${writes.rate.toFixed(0)}/s`.padEnd(16)} ${(writes.rate / floor.rate).toFixed(2)}× the scheduler alone by rate, ${(floor.cpuMsPerPod / writes.cpuMsPerPod).toFixed(2)}× by CPU (${writes.cpuMsPerPod.toFixed(2)} ms per pod)`,
     );
+  if (allWrites && floor)
+    out(
+      `  all 7 writes per pod alone (no controllers)        ${`${allWrites.rate.toFixed(0)}/s`.padEnd(16)} ${(allWrites.rate / floor.rate).toFixed(2)}× the scheduler alone by rate, ${(floor.cpuMsPerPod / allWrites.cpuMsPerPod).toFixed(2)}× by CPU (${allWrites.cpuMsPerPod.toFixed(2)} ms per pod)`,
+    );
+  if (allWrites) out(`  kubectl create → all bound against all 7 writes alone: ${(r.rate / allWrites.rate).toFixed(2)}× by rate`);
   out(
     `  load average after                                 ${(await import('node:os'))
       .loadavg()

@@ -1,14 +1,7 @@
 // Server-set metadata on create and update, as kube-apiserver's generic registry does it.
-import { randomUUID, randomInt } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { KindDef, KubeObject } from '../kinds/types';
-
-const nameChars = 'bcdfghjklmnpqrstvwxz2456789';
-
-export function generateNameSuffix(): string {
-  let s = '';
-  for (let i = 0; i < 5; i++) s += nameChars[randomInt(nameChars.length)];
-  return s;
-}
+import { randomNameSuffix } from '../kinds/name-suffix';
 
 // Every write stamps a time or two and the text changes once a second: the last one is kept.
 let lastSecond = NaN;
@@ -31,7 +24,7 @@ export function apiVersionOf(def: KindDef): string {
 /** Fills uid, name from generateName, creationTimestamp, generation; clears what clients may not set. */
 export function prepareCreateMeta(def: KindDef, obj: KubeObject, namespace: string | undefined, now: Date): void {
   const m = obj.metadata;
-  if (!m.name && m.generateName) m.name = m.generateName + generateNameSuffix();
+  if (!m.name && m.generateName) m.name = m.generateName + randomNameSuffix();
   if (def.namespaced) m.namespace = namespace;
   else delete m.namespace;
   m.uid = randomUUID();

@@ -2,11 +2,11 @@
 // for pods and for every pod template (Deployment, Job, ...), plus the pod-only parts
 // (enableServiceLinks, requests from limits) and the create-time admission steps
 // (service account, priority, default tolerations, the API token volume).
-import { randomBytes } from 'node:crypto';
 
 import type { KubeObject } from './types';
 import type { Container, HTTPGetAction, PodSpec, PodTemplateSpec, Probe, Volume } from '../apimachinery/pod-types';
 import type { Toleration } from '../apimachinery/workload-types';
+import { randomNameSuffix } from './name-suffix';
 
 /** Always for ":latest" or untagged images, IfNotPresent otherwise (digests count as pinned). */
 export function defaultPullPolicy(image: string | undefined): string {
@@ -156,17 +156,11 @@ export function admitNewPod(pod: KubeObject): void {
 
 const TOKEN_MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
 
-function randomSuffix(): string {
-  // Same alphabet as generated names: no vowels, no look-alike digits.
-  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
-  return [...randomBytes(5)].map((b) => alphabet[b % alphabet.length]).join('');
-}
-
 /** The projected "kube-api-access-xxxxx" volume (token, CA, namespace) mounted in each container. */
 function addTokenVolume(spec: PodSpec): void {
   const containers: Container[] = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
   if (containers.some((c) => (c.volumeMounts ?? []).some((m) => m.mountPath === TOKEN_MOUNT))) return;
-  const name = `kube-api-access-${randomSuffix()}`;
+  const name = `kube-api-access-${randomNameSuffix()}`;
   (spec.volumes ??= []).push({
     name,
     projected: {

@@ -86,7 +86,7 @@ export function createNavigationSlice({ set, get, deps }: SliceContext): Navigat
       }
       set((s) => ({ discovery: { ...s.discovery, [profile]: { resources: cur?.resources ?? [], loading: true } } }));
       const client = deps.k8s(profile);
-      discover((path) => client.getJson(path)).then(
+      discover((path, accept) => client.getJson(path, { accept })).then(
         (d) => {
           set((s) => ({ discovery: { ...s.discovery, [profile]: { resources: d.resources, loading: false, failures: d.failures } } }));
           if (!d.failures.length) deps.discoveryCache?.set(profile, d.resources);

@@ -66,6 +66,13 @@ void test('a new CRD appears under its group without a reload; its list shows th
     },
   });
   assert.equal(crd.status(), 201, await crd.text());
+  // Discovery as the app reads it: the two aggregated documents, no request per group version.
+  const discoveryReads: string[] = [];
+  const onRequest = (r: { url(): string; headers(): Record<string, string> }) => {
+    const path = new URL(r.url()).pathname.replace(`/k8s/${PROFILE}`, '');
+    if (/^\/api(\/[^/]+)?$|^\/apis(\/[^/]+){0,2}$/.test(path)) discoveryReads.push(`${path} ${r.headers().accept}`);
+  };
+  page.on('request', onRequest);
   await waitFor(
     'the Widget CRD to be served',
     async () => (await page.request.get(k8s(`/apis/${GROUP}/v1/namespaces/default/widgets`))).status() === 200,
@@ -80,6 +87,10 @@ void test('a new CRD appears under its group without a reload; its list shows th
   // No reload: the sidebar's CRD poll sees it and reads discovery again.
   const nav = page.locator(`[data-testid="nav-crd-group"][data-group="${GROUP}"] [data-testid="nav-widgets"]`);
   await nav.waitFor({ timeout: 30_000 });
+  page.off('request', onRequest);
+  assert.ok(discoveryReads.length >= 2, `discovery reads: ${discoveryReads.join('; ')}`);
+  for (const read of discoveryReads)
+    assert.match(read, /^\/(api|apis) .*as=APIGroupDiscoveryList/, `discovery reads: ${discoveryReads.join('; ')}`);
   await page.getByTestId('nav-all-kinds').click(); // open: the kind is listed once, not again under All kinds
   assert.equal(await page.locator('[data-testid="nav-widgets"]').count(), 1);
   await nav.click();

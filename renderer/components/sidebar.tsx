@@ -59,7 +59,8 @@ function NavItem({ r, testId }: { r: ApiResource; testId: string }) {
   const namespace = useApp((s) => s.namespace);
   // Kinds that cannot be listed at all (reviews, token requests) are not an RBAC question.
   const listable = !r.verbs.length || r.verbs.includes('list');
-  const access = useAccess(listable ? accessQuery(r, 'list', namespace) : undefined);
+  // Low priority: one check per kind, and the open view's reads should not queue behind them.
+  const access = useAccess(listable ? accessQuery(r, 'list', namespace) : undefined, 'low');
   const denied = access && !access.allowed ? access.reason : undefined;
   const active = view.kind === 'list' && view.resource.name === r.name && view.resource.group === r.group;
   // Refused: still focusable (aria-disabled, not disabled) so the reason can be read by hover or a screen reader.

@@ -164,3 +164,28 @@ test('a 403 the answers said was allowed drops them (not younger ones), and list
   forgetOnForbidden(a, forbidden('denied by a webhook'), '/api/v1/namespaces/team/pods');
   assert.equal(told, 3, 'a 403 not in RBAC wording: everything is asked again');
 });
+
+test('a check nobody waits on goes at low priority; a caller who waits asks again at its own, and the first answer serves both', async () => {
+  const priorities: Array<string | undefined> = [];
+  const answers: Array<(v: unknown) => void> = [];
+  const client = {
+    send(_m: string, _path: string, _body: unknown, opts?: { priority?: string }) {
+      priorities.push(opts?.priority);
+      return new Promise((resolve) => answers.push(resolve));
+    },
+  } as unknown as K8sClient;
+  const a = createAccessReviewer({ client });
+  const q = { verb: 'list', group: '', resource: 'nodes', namespace: '' };
+  const sidebar = a.check(q, 'low');
+  const sidebarAgain = a.check(q, 'low');
+  assert.deepEqual(priorities, ['low'], 'identical low checks share one request');
+  const view = a.check(q);
+  assert.deepEqual(priorities, ['low', undefined], 'the waiting caller does not queue behind the low request');
+  answers[1]({ status: { allowed: true } });
+  assert.deepEqual(await view, { allowed: true });
+  assert.deepEqual(await sidebar, { allowed: true });
+  assert.deepEqual(await sidebarAgain, { allowed: true });
+  void a.check(q);
+  assert.equal(priorities.length, 2, 'answered: no further request');
+  answers[0]({ status: { allowed: false } });
+});

@@ -31,7 +31,8 @@ export interface ResourceRule {
 }
 
 export interface AccessReviewer {
-  check(q: AccessQuery): Promise<Access>;
+  /** `priority`: the fetch priority of a request this check makes ('low' for checks nobody waits on). */
+  check(q: AccessQuery, priority?: RequestPriority): Promise<Access>;
   /** The cached answer, if any (for a first render without a flash of enabled buttons). */
   peek(q: AccessQuery): Access | undefined;
   /** Forgets every answer (a 403 showed the cache was wrong); listeners ask again. */
@@ -77,6 +78,10 @@ interface Cached<T> {
   value: Promise<T>;
   /** The value once it settled (forget() reads it synchronously). */
   resolved?: T;
+  settle(v: T): void;
+  fail(e: unknown): void;
+  /** Asked at low fetch priority and not asked again at a higher one. */
+  low?: boolean;
 }
 
 export function createAccessReviewer(deps: {
@@ -95,13 +100,25 @@ export function createAccessReviewer(deps: {
   const settled = new Map<string, Access>();
   const listeners = new Set<() => void>();
 
-  function cached<T>(map: Map<string, Cached<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  function cached<T>(map: Map<string, Cached<T>>, key: string, load: () => Promise<T>, priority?: RequestPriority): Promise<T> {
     const c = map.get(key);
-    if (c && now() - c.at < ttl) return c.value;
-    const entry: Cached<T> = { at: now(), value: load() };
-    void entry.value.then((v) => (entry.resolved = v));
+    if (c && now() - c.at < ttl) {
+      // A low-priority request may still wait for a connection: a caller who waits on the answer
+      // asks again at its own priority, and the first answer serves every caller.
+      if (c.low && priority !== 'low' && !('resolved' in c)) {
+        c.low = false;
+        load().then(c.settle, c.fail);
+      }
+      return c.value;
+    }
+    let settle!: (v: T) => void;
+    let fail!: (e: unknown) => void;
+    const value = new Promise<T>((resolve, reject) => ((settle = resolve), (fail = reject)));
+    const entry: Cached<T> = { at: now(), value, settle, fail, low: priority === 'low' };
+    void value.then((v) => (entry.resolved = v)).catch(() => {});
+    load().then(settle, fail);
     map.set(key, entry);
-    return entry.value;
+    return value;
   }
 
   const notify = () => {
@@ -127,61 +144,71 @@ export function createAccessReviewer(deps: {
     return [...reviews].some(([key, c]) => key.startsWith(prefix) && !!c.resolved?.allowed);
   }
 
-  const rulesFor = (namespace: string) =>
-    cached(rules, namespace, async () => {
-      try {
-        const r = await client.send<{ status?: { resourceRules?: ResourceRule[]; incomplete?: boolean } }>(
-          'POST',
-          '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews',
-          { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace } },
-          { what: 'a rules review' },
-        );
-        return { rules: r.status?.resourceRules ?? [], incomplete: !!r.status?.incomplete };
-      } catch {
-        return undefined; // not served or refused: ask per check
-      }
-    });
+  const rulesFor = (namespace: string, priority?: RequestPriority) =>
+    cached(
+      rules,
+      namespace,
+      async () => {
+        try {
+          const r = await client.send<{ status?: { resourceRules?: ResourceRule[]; incomplete?: boolean } }>(
+            'POST',
+            '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews',
+            { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace } },
+            { what: 'a rules review', priority },
+          );
+          return { rules: r.status?.resourceRules ?? [], incomplete: !!r.status?.incomplete };
+        } catch {
+          return undefined; // not served or refused: ask per check
+        }
+      },
+      priority,
+    );
 
-  const review = (q: AccessQuery) =>
-    cached(reviews, keyOf(q), async (): Promise<Access> => {
-      try {
-        const r = await client.send<{ status?: { allowed?: boolean; denied?: boolean; reason?: string } }>(
-          'POST',
-          '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
-          {
-            apiVersion: 'authorization.k8s.io/v1',
-            kind: 'SelfSubjectAccessReview',
-            spec: {
-              resourceAttributes: {
-                verb: q.verb,
-                group: q.group,
-                resource: q.resource,
-                ...(q.subresource ? { subresource: q.subresource } : {}),
-                ...(q.namespace ? { namespace: q.namespace } : {}),
-                ...(q.name ? { name: q.name } : {}),
+  const review = (q: AccessQuery, priority?: RequestPriority) =>
+    cached(
+      reviews,
+      keyOf(q),
+      async (): Promise<Access> => {
+        try {
+          const r = await client.send<{ status?: { allowed?: boolean; denied?: boolean; reason?: string } }>(
+            'POST',
+            '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+            {
+              apiVersion: 'authorization.k8s.io/v1',
+              kind: 'SelfSubjectAccessReview',
+              spec: {
+                resourceAttributes: {
+                  verb: q.verb,
+                  group: q.group,
+                  resource: q.resource,
+                  ...(q.subresource ? { subresource: q.subresource } : {}),
+                  ...(q.namespace ? { namespace: q.namespace } : {}),
+                  ...(q.name ? { name: q.name } : {}),
+                },
               },
             },
-          },
-          { what: 'an access review' },
-        );
-        return r.status?.allowed ? { allowed: true } : { allowed: false, reason: deniedReason(q) };
-      } catch {
-        return { allowed: true }; // unknown: leave it to the server's answer
-      }
-    });
+            { what: 'an access review', priority },
+          );
+          return r.status?.allowed ? { allowed: true } : { allowed: false, reason: deniedReason(q) };
+        } catch {
+          return { allowed: true }; // unknown: leave it to the server's answer
+        }
+      },
+      priority,
+    );
 
-  async function decide(q: AccessQuery): Promise<Access> {
+  async function decide(q: AccessQuery, priority?: RequestPriority): Promise<Access> {
     if (q.namespace) {
-      const r = await rulesFor(q.namespace);
+      const r = await rulesFor(q.namespace, priority);
       if (r && r.rules.some((rule) => ruleAllows(rule, q))) return { allowed: true };
       if (r && !r.incomplete) return { allowed: false, reason: deniedReason(q) };
     }
-    return review(q);
+    return review(q, priority);
   }
 
   return {
-    async check(q) {
-      const a = await decide(q);
+    async check(q, priority) {
+      const a = await decide(q, priority);
       settled.set(keyOf(q), a);
       return a;
     },

@@ -1,11 +1,13 @@
 // Whether the selected profile may do something (k8s/access.ts), for buttons: undefined while
 // unknown (the button stays offered), else allowed or the reason it is not. Asked again when the
-// answers are invalidated (a 403 proved them stale) or the queries change.
+// answers are invalidated (a 403 proved them stale) or the queries change. Each answer shows as
+// it comes (a view reads what it may as soon as that is known, not after its slowest check).
 import { useEffect, useState } from 'react';
 import type { Access, AccessQuery } from '../k8s/access';
 import { useApp, useServices } from './services';
 
-export function useAccessList(qs: AccessQuery[]): Array<Access | undefined> {
+/** `priority` 'low': checks nobody waits on (the sidebar's), asked after the view's own requests. */
+export function useAccessList(qs: AccessQuery[], priority?: RequestPriority): Array<Access | undefined> {
   const services = useServices();
   const profile = useApp((s) => s.profile);
   const reviewer = profile ? services.access(profile) : undefined;
@@ -17,7 +19,14 @@ export function useAccessList(qs: AccessQuery[]): Array<Access | undefined> {
   useEffect(() => {
     if (!key || !reviewer) return;
     let live = true;
-    void Promise.all(qs.map((q) => reviewer.check(q))).then((access) => live && setState({ key, access }));
+    const access = peek();
+    qs.forEach((q, i) => {
+      void reviewer.check(q, priority).then((a) => {
+        if (!live || access[i] === a) return;
+        access[i] = a;
+        setState({ key, access: [...access] });
+      });
+    });
     return () => {
       live = false;
     };
@@ -25,8 +34,8 @@ export function useAccessList(qs: AccessQuery[]): Array<Access | undefined> {
   return state.key === key ? state.access : peek();
 }
 
-export function useAccess(q: AccessQuery | undefined): Access | undefined {
-  return useAccessList(q ? [q] : [])[0];
+export function useAccess(q: AccessQuery | undefined, priority?: RequestPriority): Access | undefined {
+  return useAccessList(q ? [q] : [], priority)[0];
 }
 
 /** Props for a button an RBAC answer may disable: disabled with the reason as its title. */

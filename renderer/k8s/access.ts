@@ -78,8 +78,8 @@ interface Cached<T> {
   value: Promise<T>;
   /** The value once it settled (forget() reads it synchronously). */
   resolved?: T;
-  settle(v: T): void;
-  fail(e: unknown): void;
+  settle: (v: T) => void;
+  fail: (e: unknown) => void;
   /** Asked at low fetch priority and not asked again at a higher one. */
   low?: boolean;
 }

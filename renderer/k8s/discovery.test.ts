@@ -68,10 +68,10 @@ test('aggregated discovery: two requests, preferred versions only, subresources 
       },
     ]),
   };
-  const d = await discover(async <T>(path: string, accept?: string): Promise<T> => {
+  const d = await discover(<T>(path: string, accept?: string): Promise<T> => {
     asked.push(path);
     assert.equal(accept, aggregatedAccept);
-    return answers[path] as T;
+    return Promise.resolve(answers[path] as T);
   });
   assert.deepEqual(asked, ['/api', '/apis']);
   assert.deepEqual(
@@ -94,9 +94,9 @@ test('a server without aggregated discovery: the legacy lists, read per group ve
     '/api/v1': { resources: [{ name: 'pods', kind: 'Pod', namespaced: true, verbs: ['list'] }] },
     '/apis/apps/v1': { resources: [{ name: 'deployments', kind: 'Deployment', namespaced: true, verbs: ['list'] }] },
   };
-  const d = await discover(async <T>(path: string): Promise<T> => {
+  const d = await discover(<T>(path: string): Promise<T> => {
     asked.push(path);
-    return answers[path] as T;
+    return Promise.resolve(answers[path] as T);
   });
   assert.deepEqual(asked.sort(), ['/api', '/api/v1', '/apis', '/apis/apps/v1']);
   assert.deepEqual(

@@ -85,6 +85,11 @@ export interface LocalCluster {
   profile: string;
   state: ClusterState;
   url?: string;
+  /**
+   * During a start: the API server answers (the nodes may not be Ready yet). The app shows the
+   * overview from here, where the node turns Ready live, instead of after the start's last step.
+   */
+  apiReady?: boolean;
   nodes?: number;
   runtime?: RuntimeChoice;
   /** Steps of the current or last start, in order. */

@@ -77,6 +77,7 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
         io.out(`  ${step.padEnd(11)} ${detail ?? ''}`);
         void sendToParent({ type: 'step', step, detail });
       },
+      onApiReady: (url) => void sendToParent({ type: 'api', url }),
     });
     let kubeconfig;
     try {

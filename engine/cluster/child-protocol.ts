@@ -4,6 +4,8 @@ import type { ExportedKubeconfig } from './export-kubeconfig';
 export type ChildMessage =
   | { type: 'step'; step: string; detail?: string }
   | { type: 'trace'; line: string }
+  /** The API server answers and the cluster's kubeconfig is written; 'ready' follows once its nodes are. */
+  | { type: 'api'; url: string }
   | { type: 'ready'; url: string; kubeconfig: ExportedKubeconfig }
   | { type: 'error'; message: string };
 

@@ -49,6 +49,8 @@ export interface StartHandlers {
   step(step: string, detail?: string): void;
   /** A SKIFF_TRACE=start line (only when that variable is set). */
   trace?(line: string): void;
+  /** The API server answers and the cluster's kubeconfig is written; 'ready' comes once its nodes are Ready. */
+  api?(url: string): void;
   /** The cluster is ready; from here on its process lives on its own. */
   ready(url: string, kubeconfig: ExportedKubeconfig): void;
   /**
@@ -109,6 +111,7 @@ export function spawnCluster(args: string[], paths: ClusterPaths, deps: SpawnDep
   child.on('message', (m: ChildMessage) => {
     if (m.type === 'step') on.step(m.step, m.detail);
     else if (m.type === 'trace') on.trace?.(m.line);
+    else if (m.type === 'api') on.api?.(m.url);
     else if (m.type === 'error') failure = m.message;
     else if (m.type === 'ready') {
       readySeen = true;

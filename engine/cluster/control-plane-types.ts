@@ -53,6 +53,11 @@ export interface ControlPlaneOptions {
   /** An address of this machine the API server also listens on, for joining nodes (default: cluster.json's; 127.0.0.1: loopback only). */
   advertiseAddress?: string;
   onStep?: (step: string, detail?: string) => void;
+  /**
+   * The API server answers and the cluster's kubeconfig is written (before its nodes and
+   * controllers start): the app shows the cluster from here.
+   */
+  onApiReady?: (url: string) => void;
   log?: (line: string) => void;
   /** Times each phase of the start (SKIFF_TRACE=start). */
   trace?: StartTrace;

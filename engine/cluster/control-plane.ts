@@ -22,6 +22,7 @@ import type { ClusterRef } from '../docker/names';
 import type { HostFacts } from '../kubelet/docker/node-info';
 import { noTrace } from './start-trace';
 import type { ControlPlane, ControlPlaneOptions, StartedApiServer } from './control-plane-types';
+import type { KubeconfigEntries } from './kubeconfig';
 import { defaultControlPlaneDeps, readHostFacts } from './control-plane-deps';
 import { configToRecord, exemptionsOf, resolveSettings } from './control-plane-settings';
 import { rehomeServices } from './service-rehome';
@@ -168,6 +169,20 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     throw err;
   }
   step('apiserver', server.url);
+  // The cluster's own kubeconfig as soon as the API answers: the app's proxy reads it, and shows
+  // the cluster while its nodes come up.
+  let entries: KubeconfigEntries;
+  try {
+    const { buildKubeconfigEntries, kubeconfigYaml } = await import('./kubeconfig');
+    entries = buildKubeconfigEntries(opts.name, server.url, pki);
+    writePrivateFile(paths.kubeconfig, kubeconfigYaml(entries));
+    trace.mark('kubeconfig written');
+  } catch (err) {
+    await server.close().catch(() => {});
+    await store.close().catch(() => {});
+    dataDirError(err, paths.dir);
+  }
+  opts.onApiReady?.(server.url);
   // `skiff sa-key rotate|retire` applies to this running server (no restart).
   const keyWatch = !server.core
     ? undefined
@@ -247,9 +262,6 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     });
   }
 
-  // The YAML library loads here, after the node's first Ready, not with this module.
-  const { buildKubeconfigEntries, kubeconfigYaml } = await import('./kubeconfig');
-  const entries = buildKubeconfigEntries(opts.name, server.url, pki);
   const config = configToRecord(
     settings,
     {
@@ -264,8 +276,6 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   );
   try {
     if (JSON.stringify(config) !== JSON.stringify(saved)) writeClusterConfig(paths.config, config);
-    writePrivateFile(paths.kubeconfig, kubeconfigYaml(entries));
-    trace.mark('kubeconfig written');
   } catch (err) {
     keyWatch?.stop();
     await server.close().catch(() => {});

@@ -1,5 +1,4 @@
 // The kubeconfig for a local cluster: one cluster, user and context, all named skiff-<name>.
-import { stringify } from 'yaml';
 import { entryNames } from './kubeconfig-names';
 
 export { contextName, entryNames, userKubeconfigPath, type KubeconfigNames } from './kubeconfig-names';
@@ -24,18 +23,35 @@ export function buildKubeconfigEntries(
   };
 }
 
-/** A standalone kubeconfig (YAML) holding just these entries, with their context current. */
+/**
+ * A standalone kubeconfig (YAML) holding just these entries, with their context current. Its
+ * shape is fixed, so it is written without a YAML library (slow to load, and the start writes
+ * this file as soon as the API server answers): every value is a JSON string, which YAML reads
+ * as a double-quoted scalar.
+ */
 export function kubeconfigYaml(entries: KubeconfigEntries): string {
-  return stringify(
-    {
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [entries.cluster],
-      users: [entries.user],
-      contexts: [entries.context],
-      'current-context': entries.context.name,
-      preferences: {},
-    },
-    { lineWidth: 0, indentSeq: false },
-  );
+  const q = (v: string) => JSON.stringify(v);
+  const { cluster, user, context } = entries;
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    `- name: ${q(cluster.name)}`,
+    '  cluster:',
+    `    server: ${q(cluster.cluster.server)}`,
+    `    certificate-authority-data: ${q(cluster.cluster['certificate-authority-data'])}`,
+    'users:',
+    `- name: ${q(user.name)}`,
+    '  user:',
+    `    client-certificate-data: ${q(user.user['client-certificate-data'])}`,
+    `    client-key-data: ${q(user.user['client-key-data'])}`,
+    'contexts:',
+    `- name: ${q(context.name)}`,
+    '  context:',
+    `    cluster: ${q(context.context.cluster)}`,
+    `    user: ${q(context.context.user)}`,
+    `current-context: ${q(context.name)}`,
+    'preferences: {}',
+    '',
+  ].join('\n');
 }

@@ -93,6 +93,20 @@ test('starting a cluster shows progress and lands on its overview when running',
   assert.equal(store.getState().following, undefined);
 });
 
+test('a start lands on the overview once the API answers, before its nodes are Ready', async () => {
+  const { host, emit } = fakeHost();
+  const store = createAppStore({ host, k8s, later: () => {} });
+  store.getState().init();
+  await tick();
+  await store.getState().startCluster({ name: 'local', runtime: 'docker' });
+  emit({ type: 'cluster', cluster: cluster('starting') });
+  assert.deepEqual(store.getState().view, { kind: 'progress', cluster: 'local' });
+  emit({ type: 'cluster', cluster: { ...cluster('starting'), apiReady: true } });
+  assert.equal(store.getState().view.kind, 'overview');
+  assert.equal(store.getState().profile, 'skiff-local');
+  assert.equal(store.getState().following, undefined);
+});
+
 test('on the first-run screen, a cluster started elsewhere is followed to its overview', async () => {
   const { host, emit } = fakeHost();
   const store = createAppStore({ host, k8s, later: () => {} });

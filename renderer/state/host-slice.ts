@@ -49,7 +49,8 @@ export function createHostSlice({ set, get, deps }: SliceContext): HostSlice {
   const setCluster = (c: LocalCluster) => {
     set((s) => ({ clusters: { ...s.clusters, [c.name]: c } }));
     const s = get();
-    if (s.following === c.name && c.state === 'running') {
+    // The overview as soon as the API answers: it shows the node turning Ready (the CLI returns then too).
+    if (s.following === c.name && (c.state === 'running' || (c.state === 'starting' && c.apiReady))) {
       set({ following: undefined, profile: localProfile(c), view: { kind: 'overview' }, selection: undefined });
       get().loadDiscovery(localProfile(c), true);
     } else if (s.loaded && !s.profile && !s.following && s.view.kind === 'start' && c.state !== 'stopped') {

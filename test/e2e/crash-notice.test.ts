@@ -25,6 +25,8 @@ test('kill -9 of the cluster process: the app says it stopped unexpectedly, and 
   const page = f.page;
   await page.getByTestId('start-cluster').click({ timeout: 15_000 });
   await page.locator('[data-testid="node-row"][data-ready="true"]').first().waitFor({ timeout: 90_000 });
+  // The overview shows as soon as the API answers, with a "starting" notice until the start ends.
+  await page.getByTestId('cluster-down').waitFor({ state: 'detached', timeout: 30_000 });
   const pid = readPid(join(f.dataDir, 'local', 'skiff.pid'));
   assert.ok(pid, 'the cluster process wrote its pid file');
 

@@ -122,6 +122,18 @@ test('start (2 simulated nodes) -> progress in order -> running; a second manage
     seq.some((c) => c.state === 'starting' && c.progress > 0 && c.progress < 1),
     'intermediate progress was reported',
   );
+  // The API answered before the nodes were Ready, and said so while starting.
+  const apiAt = seq.findIndex((c) => c.apiReady);
+  assert.ok(apiAt >= 0 && seq[apiAt].state === 'starting', 'apiReady was published while starting');
+  assert.ok(
+    seq.slice(0, apiAt).every((c) => !c.url || c === seq[0]),
+    'no apiReady before the API server answered',
+  );
+  assert.ok(
+    seq[apiAt].steps.some((s) => s.id.startsWith('node:') && s.state !== 'done'),
+    'apiReady came before every node was Ready',
+  );
+  assert.equal(running.apiReady, undefined, 'a running cluster does not carry the start-time flag');
 
   const profiles = events.filter((e): e is Extract<HostEvent, { type: 'profiles' }> => e.type === 'profiles').at(-1)!.profiles;
   assert.deepEqual(

@@ -119,6 +119,7 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
       profile: contextName(e.name),
       state: e.state,
       ...(e.url ? { url: e.url } : {}),
+      ...(e.state === 'starting' && e.apiReady ? { apiReady: true } : {}),
       ...(e.nodes !== undefined ? { nodes: e.nodes } : {}),
       ...(e.runtime ? { runtime: e.runtime } : {}),
       steps: e.tracker?.steps() ?? [],
@@ -235,6 +236,7 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
 
   function beginStart(e: Entry, nodes: number, runtime: RuntimeChoice | undefined): void {
     e.state = 'starting';
+    e.apiReady = false;
     e.error = undefined;
     e.crashed = false;
     e.pid = undefined;

@@ -14,6 +14,8 @@ export interface StartingCluster {
   runtime?: RuntimeChoice;
   nodes?: number;
   url?: string;
+  /** The API server answered during this start. */
+  apiReady?: boolean;
   child?: ClusterProcess;
   /** Set by stop/delete: the start ends as 'stopped', not 'failed'. */
   stopRequested?: boolean;
@@ -61,6 +63,13 @@ export async function runClusterStart(e: StartingCluster, nodes: number, runtime
             if (r.runtime) e.runtime = r.runtime;
             if (!over) d.publish();
           },
+          // The API answers: the app may show the cluster while its nodes come up.
+          api(u) {
+            if (over) return;
+            e.url = u;
+            e.apiReady = true;
+            d.publish();
+          },
           ready: (u) => finish(u),
           failed(message) {
             if (!over) failed(message);
@@ -82,6 +91,7 @@ export async function runClusterStart(e: StartingCluster, nodes: number, runtime
   e.child = undefined;
   if (url === undefined) return;
   e.url = url;
+  e.apiReady = true;
   d.publish();
   await waitForNodes(e, tracker, d);
   if (e.stopRequested) return;

@@ -60,7 +60,7 @@ describe('openapi v3 index', () => {
   test('unknown group-versions have no document; documents are cached', () => {
     assert.equal(api.document('apis/batch/v1'), undefined);
     assert.equal(api.hash('apis/batch/v1'), '');
-    assert.equal(api.document('/apis/apps/v1'), apps);
+    assert.deepEqual(api.document('/apis/apps/v1'), apps);
     assert.deepEqual(JSON.parse(api.documentText('api/v1')!), core);
   });
 });
@@ -210,4 +210,26 @@ describe('schema names', () => {
     assert.equal(groupPackage('batch'), 'io.k8s.api.batch');
     assert.equal(groupPackage('stable.example.com'), 'com.example.stable');
   });
+});
+
+void test('documents are built once and kept as text; each caller gets its own parsed copy', () => {
+  let schemaReads = 0;
+  // Every schema read counts: building a document reads the registry, serving a built one does not.
+  const counted = new Proxy(reg, {
+    get:
+      (target, key: keyof typeof reg) =>
+      (...args: [string]) => {
+        schemaReads++;
+        return (target[key] as (m: string) => unknown)(...args);
+      },
+  });
+  const fresh = createOpenApiV3(counted, kinds, { version: 'v1.33.2' });
+  const index = fresh.index();
+  const built = schemaReads;
+  for (const p of Object.keys(index.paths)) assert.ok(fresh.documentText(p));
+  fresh.index();
+  assert.equal(schemaReads, built, 'the documents the index built are served as they are');
+  const d = fresh.document('apis/apps/v1') as { openapi: string };
+  d.openapi = 'changed';
+  assert.equal((fresh.document('apis/apps/v1') as { openapi: string }).openapi, '3.0.0', 'a caller changing its copy changes nothing else');
 });

@@ -39,7 +39,15 @@ export async function startAppFixture(env: Record<string, string> = {}, opts: { 
   const login = async (route?: string) => {
     await page.context().setExtraHTTPHeaders({}); // not the last host's secret
     await goto(page, app.launchUrlFor(route));
-    const secret = await page.waitForFunction(() => sessionStorage.getItem('skiff.session'), undefined, { timeout: 15_000 });
+    // Generous: the first page of a fresh CI machine can wait on Chromium's font cache.
+    const secret = await page
+      .waitForFunction(() => sessionStorage.getItem('skiff.session'), undefined, { timeout: 45_000 })
+      .catch(async (e: Error) => {
+        const seen = await page
+          .evaluate(() => ({ href: location.href, body: document.body?.innerText.slice(0, 300) }))
+          .catch(() => undefined);
+        throw new Error(`the page never stored a session: ${e.message}; the page: ${JSON.stringify(seen)}`);
+      });
     if (opts.sessionHeader !== false) await page.context().setExtraHTTPHeaders({ 'X-Skiff-Session': String(await secret.jsonValue()) });
   };
   await login();

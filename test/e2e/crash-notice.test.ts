@@ -41,13 +41,18 @@ test('kill -9 of the cluster process: the app says it stopped unexpectedly, and 
   await screenshot(page, 'crash-notice-01-crashed');
 
   await page.getByTestId('cluster-down-start').click();
-  await notice.waitFor({ state: 'detached', timeout: 90_000 });
+  // The overview comes back while the start still runs (under a "starting" notice): wait for
+  // the start to end, then for the notice to go and the node to show Ready.
+  const clusters = async () =>
+    ((await (await page.request.get(`${f.url}/api/clusters`)).json()) as { name: string; state: string; crashed?: boolean }[]).map((c) => [
+      c.name,
+      c.state,
+      c.crashed,
+    ]);
+  await waitFor('the cluster to run again', async () => (await clusters())[0]?.[1] === 'running', 90_000, 100);
+  await notice.waitFor({ state: 'detached', timeout: 10_000 });
   await page.locator('[data-testid="node-row"][data-ready="true"]').first().waitFor({ timeout: 30_000 });
-  const clusters = (await (await page.request.get(`${f.url}/api/clusters`)).json()) as { name: string; state: string; crashed?: boolean }[];
-  assert.deepEqual(
-    clusters.map((c) => [c.name, c.state, c.crashed]),
-    [['local', 'running', undefined]],
-  );
+  assert.deepEqual(await clusters(), [['local', 'running', undefined]]);
   await screenshot(page, 'crash-notice-02-back');
 });
 

@@ -25,6 +25,8 @@ test('no Docker: the notice says how to start it, and the cluster gets simulated
   await screenshot(page, 'no-docker-01-first-run');
   await page.getByTestId('start-cluster').click();
   await page.locator('[data-testid="node-row"][data-ready="true"]').first().waitFor({ timeout: 60_000 });
+  // The node shows Ready under a "starting" notice; the start ends just after.
+  await page.getByTestId('cluster-down').waitFor({ state: 'detached', timeout: 30_000 });
   await page.getByTestId('simulated-tag').first().waitFor({ timeout: 10_000 }); // the sidebar says so
   const clusters = (await (await page.request.get(`${f.url}/api/clusters`)).json()) as { name: string; state: string; runtime?: string }[];
   assert.deepEqual(

@@ -29,6 +29,11 @@ export const defaultControlPlaneDeps: ControlPlaneDeps = {
       );
     return planFromSubnet(info.subnet);
   },
+  guessSubnet: async (cluster, preferredSubnet) => {
+    const { Docker } = await import('../docker/dockerode');
+    const { guessClusterSubnet } = await import('../docker/network');
+    return guessClusterSubnet(new Docker(), cluster, preferredSubnet);
+  },
   // While Docker answers (and creates the network), this thread would idle: the modules the
   // start needs next are loaded and evaluated then instead of one after the other later.
   preload: (newPki) => {

@@ -19,6 +19,8 @@ export interface ControlPlaneDeps {
   startApiServer(opts: ApiServerOptions): Promise<Pick<ApiServer, 'port' | 'url' | 'close'> & Partial<Pick<ApiServer, 'core'>>>;
   /** Creates or finds the cluster's Docker network (absent: no Docker network step, as in unit tests). */
   prepareNetwork?(cluster: ClusterRef, preferredSubnet: string | undefined, log: (line: string) => void): Promise<AddressPlan>;
+  /** The subnet prepareNetwork will most likely answer with (its network's, or the free one it would pick). */
+  guessSubnet?(cluster: ClusterRef, preferredSubnet: string | undefined): Promise<string>;
   /** Starts loading the modules the start needs later (`newPki`: the PKI is to be made). */
   preload?(newPki: boolean): void;
 }

@@ -29,7 +29,24 @@ import { rehomeServices } from './service-rehome';
 
 export type { ControlPlane, ControlPlaneDeps, ControlPlaneOptions, StoreOpenOptions } from './control-plane-types';
 
+/** Another network took the subnet the API server started with: the start is made again with this one. */
+class SubnetTaken extends Error {
+  constructor(readonly subnet: string) {
+    super(`the cluster network got ${subnet}`);
+  }
+}
+
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
+  try {
+    return await startOnce(opts);
+  } catch (err) {
+    if (!(err instanceof SubnetTaken)) throw err;
+    opts.log?.(`network: another network took the subnet this start expected; starting again on ${err.subnet}`);
+    return startOnce(opts, err.subnet);
+  }
+}
+
+async function startOnce(opts: ControlPlaneOptions, subnetTaken?: string): Promise<ControlPlane> {
   const deps = opts.deps ?? defaultControlPlaneDeps;
   const paths = clusterPaths(opts.dataDir, opts.name);
   const step = timer(opts.onStep);
@@ -58,12 +75,16 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     dataDirError(err, paths.dir);
   }
 
-  // Docker-backed: the network before the API server, whose Service CIDR is its upper half.
+  // Docker-backed: the API server's Service CIDR is the upper half of the cluster's network. Its
+  // subnet is known up front (cluster.json's, or a free one from one look at Docker's networks),
+  // so the API server starts while Docker creates or checks the network.
   const nodes = opts.nodes ?? 1;
   const log = opts.log ?? (() => {});
   let nodeRuntime: NodeRuntime | undefined;
   let plan: AddressPlan | undefined;
+  let network: Promise<AddressPlan> | undefined;
   let hostFacts: Promise<HostFacts | undefined> | undefined;
+  const { DEFAULT_SERVICE_CIDR, planFromSubnet } = await import('../network/address-plan');
   if (deps.prepareNetwork && nodes > 0) {
     const { chooseNodeRuntime } = await import('./node-runtime');
     nodeRuntime = await trace.span('docker reachable', () => chooseNodeRuntime(opts.nodeRuntime, log));
@@ -72,15 +93,18 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       // read them now, while the engine is idle, instead of once the network agent is starting.
       hostFacts = readHostFacts();
       const prepareNetwork = deps.prepareNetwork.bind(deps);
-      const network = trace.span('docker network', () => prepareNetwork(ref, saved?.podCIDR?.replace(/\/17$/, '/16'), log));
+      const guessSubnet = deps.guessSubnet?.bind(deps);
+      const preferred = subnetTaken ?? saved?.podCIDR?.replace(/\/17$/, '/16');
+      const subnet = preferred ?? (guessSubnet && (await trace.span('docker subnet', () => guessSubnet(ref, undefined))));
+      network = trace.span('docker network', () => prepareNetwork(ref, subnet, log));
+      network.catch(() => {}); // met below, once the API server runs
       // Loads while Docker works. Not before the reachability check: loading blocks this thread,
       // and that check has a deadline.
       deps.preload?.(!existsSync(join(paths.pki, PKI_FILES.caCert)));
-      plan = await network;
-      step('network', `pods ${plan.podRange}, services ${plan.serviceCIDR}, dns ${plan.dnsIP}`);
+      plan = subnet ? planOrUndefined(planFromSubnet, subnet) : undefined;
+      if (!plan) plan = await network;
     }
   }
-  const { DEFAULT_SERVICE_CIDR } = await import('../network/address-plan');
   const { wellKnownServiceIP } = await import('../apimachinery/ip-cidr');
   const serviceCIDR = plan?.serviceCIDR ?? saved?.serviceCIDR ?? DEFAULT_SERVICE_CIDR;
 
@@ -169,6 +193,22 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     throw err;
   }
   step('apiserver', server.url);
+  if (network && plan) {
+    let made: AddressPlan;
+    try {
+      made = await network;
+    } catch (err) {
+      await server.close().catch(() => {});
+      await store.close().catch(() => {});
+      throw err;
+    }
+    step('network', `pods ${made.podRange}, services ${made.serviceCIDR}, dns ${made.dnsIP}`);
+    if (made.serviceCIDR !== plan.serviceCIDR) {
+      await server.close().catch(() => {});
+      await store.close().catch(() => {});
+      throw new SubnetTaken(made.subnet);
+    }
+  }
   // The cluster's own kubeconfig as soon as the API answers: the app's proxy reads it, and shows
   // the cluster while its nodes come up.
   let entries: KubeconfigEntries;
@@ -325,6 +365,15 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
 }
 
 // Reports each step with the time since the previous one.
+/** The plan of a subnet, or undefined when it is not one (the network's own answer then says why). */
+function planOrUndefined(planFromSubnet: (subnet: string) => AddressPlan, subnet: string): AddressPlan | undefined {
+  try {
+    return planFromSubnet(subnet);
+  } catch {
+    return undefined;
+  }
+}
+
 function timer(onStep: ControlPlaneOptions['onStep']) {
   let last = performance.now();
   return (name: string, detail: string) => {

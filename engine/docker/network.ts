@@ -29,8 +29,12 @@ export function routedPrefixes(routeTable = '/proc/net/route'): string[] {
 
 /** Picks a /16 under 10.0.0.0/8 that no existing Docker network or host route overlaps (`preferred` first). */
 async function freeSubnet(docker: Docker, preferred?: string, taken: Iterable<string> = []): Promise<string> {
+  return freeSubnetAmong(await docker.listNetworks(), preferred, taken);
+}
+
+function freeSubnetAmong(networks: Docker.NetworkInspectInfo[], preferred?: string, taken: Iterable<string> = []): string {
   const used = new Set<string>([...taken, ...routedPrefixes()]);
-  for (const n of await docker.listNetworks()) {
+  for (const n of networks) {
     for (const c of n.IPAM?.Config ?? []) {
       const m = /^(\d+)\.(\d+)\./.exec(c.Subnet ?? '');
       if (m) used.add(`${m[1]}.${m[2]}`);
@@ -38,17 +42,38 @@ async function freeSubnet(docker: Docker, preferred?: string, taken: Iterable<st
   }
   const p = preferred ? /^10\.(\d+)\.0\.0\/16$/.exec(preferred) : null;
   if (p && !used.has(`10.${p[1]}`)) return preferred!;
+  for (const g of guessed) used.add(g); // promised to another start of this process
   for (let b = 200; b < 256; b++) if (!used.has(`10.${b}`)) return `10.${b}.0.0/16`;
   for (let b = 100; b < 200; b++) if (!used.has(`10.${b}`)) return `10.${b}.0.0/16`;
   throw new Error('no free 10.x.0.0/16 subnet for the cluster network');
 }
 
-/** The lower half of a /16: where Docker allocates container IPs. */
+// Subnets handed out by guessClusterSubnet whose networks are not made yet: a second cluster
+// starting in this process meanwhile picks another one.
+const guessed = new Set<string>();
+
+/**
+ * The subnet the cluster's network has, or will get when prepareClusterNetwork makes it with this
+ * as its preference, from one look at Docker's networks, so the API server can start while Docker
+ * creates the network. Another process may take it meanwhile; the network then gets another one,
+ * which the caller sees in prepareClusterNetwork's answer.
+ */
+export async function guessClusterSubnet(docker: Docker, cluster: ClusterKey, preferred?: string): Promise<string> {
+  const networks = await docker.listNetworks();
+  const own = networks.find((n) => n.Name === networkName(cluster))?.IPAM?.Config?.[0]?.Subnet;
+  if (own) return own;
+  const subnet = freeSubnetAmong(networks, preferred);
+  const prefix = subnet.replace(/^(\d+\.\d+)\..*$/, '$1');
+  guessed.add(prefix); // until prepareClusterNetwork has made the network
+  return subnet;
+}
+
 /** The Linux bridge device of a Docker bridge network: its bridge.name option, else br-<id12>. */
 export function bridgeDevice(net: { Id: string; Options?: Record<string, string> | null }): string {
   return net.Options?.['com.docker.network.bridge.name'] || `br-${net.Id.slice(0, 12)}`;
 }
 
+/** The lower half of a /16: where Docker allocates container IPs. */
 export function podRangeOf(subnet: string): string {
   return subnet.replace(/\/16$/, '/17');
 }
@@ -124,6 +149,14 @@ async function inspectNetwork(docker: Docker, name: string): Promise<ClusterNetw
  * pod IPs stay in the lower half) and the caller is told.
  */
 export async function prepareClusterNetwork(docker: Docker, cluster: ClusterKey, preferred?: string): Promise<ClusterNetworkInfo> {
+  try {
+    return await prepareNetworkOnce(docker, cluster, preferred);
+  } finally {
+    guessed.delete(preferred?.replace(/^(\d+\.\d+)\..*$/, '$1') ?? '');
+  }
+}
+
+async function prepareNetworkOnce(docker: Docker, cluster: ClusterKey, preferred?: string): Promise<ClusterNetworkInfo> {
   const name = await ensureClusterNetwork(docker, cluster, preferred);
   let info = await inspectNetwork(docker, name);
   // Stopped containers (skiff stop) are not endpoints, yet still name the network: keep it for them.

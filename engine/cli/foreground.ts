@@ -1,6 +1,7 @@
 // `skiff start --foreground`: runs the control plane in this process until SIGINT/SIGTERM.
 // The detached mode is this same code in a child whose output goes to skiff.log.
 import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { startControlPlane } from '../cluster/control-plane';
 import { dataDirError, SkiffError } from '../cluster/errors';
 import { clusterPaths, defaultDataDir } from '../cluster/paths';
@@ -82,8 +83,19 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
     let kubeconfig;
     try {
       // With the YAML library (the user's kubeconfig is merged, comments kept): loaded only now.
-      const { exportKubeconfig } = await import('../cluster/export-kubeconfig');
-      kubeconfig = exportKubeconfig(cp.kubeconfig, { file: flags.kubeconfig, switchContext: flags.switchContext }, io.env, paths.config);
+      // The app names the cluster's own file, which the start has written already: nothing to
+      // merge, so the YAML library stays unloaded.
+      kubeconfig =
+        flags.kubeconfig !== undefined && resolve(flags.kubeconfig) === resolve(paths.kubeconfig)
+          ? { file: paths.kubeconfig, explicit: true, switched: true, written: false }
+          : await trace.span('kubeconfig export', async () =>
+              (await import('../cluster/export-kubeconfig')).exportKubeconfig(
+                cp.kubeconfig,
+                { file: flags.kubeconfig, switchContext: flags.switchContext },
+                io.env,
+                paths.config,
+              ),
+            );
     } catch (err) {
       await cp.stop().catch(() => {});
       throw err;

@@ -6,23 +6,32 @@
 import { R, isStatus, type KubeClient } from '../client/types';
 import { CLUSTER_INFO } from '../pki/bootstrap-token';
 
-export async function clusterInfoKubeconfig(server: string, caCert: string): Promise<string> {
-  // Loaded here, once the node is Ready: the YAML library is not on the start's way there.
-  const { stringify } = await import('yaml');
-  return stringify({
-    apiVersion: 'v1',
-    clusters: [{ cluster: { 'certificate-authority-data': Buffer.from(caCert).toString('base64'), server }, name: '' }],
-    contexts: null,
-    'current-context': '',
-    kind: 'Config',
-    preferences: {},
-    users: null,
-  });
+/**
+ * The kubeconfig cluster-info holds. Fixed in shape, so written without the YAML library (it is
+ * published on the start's way to "ready"): each value a JSON string, which YAML reads as a
+ * double-quoted scalar.
+ */
+export function clusterInfoKubeconfig(server: string, caCert: string): string {
+  const q = (v: string) => JSON.stringify(v);
+  return [
+    'apiVersion: v1',
+    'clusters:',
+    '- cluster:',
+    `    certificate-authority-data: ${q(Buffer.from(caCert).toString('base64'))}`,
+    `    server: ${q(server)}`,
+    `  name: ""`,
+    'contexts: null',
+    'current-context: ""',
+    'kind: Config',
+    'preferences: {}',
+    'users: null',
+    '',
+  ].join('\n');
 }
 
 /** Creates cluster-info, or rewrites its kubeconfig when the address or CA changed (the signer re-signs). */
 export async function publishClusterInfo(client: KubeClient, server: string, caCert: string): Promise<void> {
-  const kubeconfig = await clusterInfoKubeconfig(server, caCert);
+  const kubeconfig = clusterInfoKubeconfig(server, caCert);
   const { namespace, name, kubeconfigKey } = CLUSTER_INFO;
   try {
     const cm = await client.get(R.configmaps, namespace, name);

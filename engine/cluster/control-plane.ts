@@ -279,7 +279,10 @@ async function startOnce(opts: ControlPlaneOptions, subnetTaken?: string): Promi
           : undefined,
       });
       // What a joining machine reads first (kubeadm's cluster-info), with the address it can reach.
-      await publishClusterInfo(components.client, `https://${advertiseAddress ?? '127.0.0.1'}:${server.port}`, pki.caCert);
+      const client = components.client;
+      await trace.span('cluster info', () =>
+        publishClusterInfo(client, `https://${advertiseAddress ?? '127.0.0.1'}:${server.port}`, pki.caCert),
+      );
       step(
         'nodes',
         `${nodes} ${nodeRuntime} node(s), scheduler, controllers${components.network ? ', service networking' : ''}${components.ingressPort ? `, ingress on http://127.0.0.1:${components.ingressPort}` : ''}`,

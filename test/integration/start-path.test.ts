@@ -30,12 +30,15 @@ Module.prototype._compile = function (content, filename) {
 };
 `;
 
-test('skiff start loads no YAML library before the node is Ready (only after, to write the kubeconfig)', async () => {
+/** Runs `skiff start --foreground` with `kubeconfig` (the file, or the cluster's own one) until ready; its output lines. */
+async function startUntilReady(kubeconfig: 'own' | 'other'): Promise<string[]> {
   await ensureCliBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'skiff-start-path-'));
   const probe = join(dir, 'probe.cjs');
   writeFileSync(probe, PROBE);
-  const args = ['start', '--foreground', '--name', 'sp', '--data-dir', join(dir, 'data'), '--kubeconfig', join(dir, 'kc')];
+  const data = join(dir, 'data');
+  const kc = kubeconfig === 'own' ? [join(data, 'sp', 'kubeconfig'), '--no-switch-context'] : [join(dir, 'kc')];
+  const args = ['start', '--foreground', '--name', 'sp', '--data-dir', data, '--kubeconfig', ...kc];
   const child = spawn(process.execPath, [BIN, ...args, '--node-runtime', 'simulated', '--port', '0'], {
     env: {
       ...process.env,
@@ -56,15 +59,28 @@ test('skiff start loads no YAML library before the node is Ready (only after, to
       child.stdout.on('data', () => out.includes('ready at') && (clearTimeout(timer), resolve()));
       void exited.then((code) => reject(new Error(`skiff exited ${code}: ${out}`)));
     });
-    const lines = out.split('\n');
-    const nodeReady = lines.findIndex((l) => /^trace start: .* node \S+ Ready$/.test(l));
-    const yaml = lines.indexOf('module loaded: yaml');
-    assert.ok(nodeReady >= 0, `the trace shows the node Ready:\n${out}`);
-    assert.ok(yaml >= 0, `the probe saw the YAML library load (for the kubeconfig):\n${out}`);
-    assert.ok(yaml > nodeReady, `the YAML library loaded after the node was Ready, not before:\n${out}`);
+    return out.split('\n');
   } finally {
     child.kill('SIGTERM');
     await exited;
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+test('skiff start loads no YAML library before the node is Ready (only after, to merge the kubeconfig)', async () => {
+  const lines = await startUntilReady('other');
+  const out = lines.join('\n');
+  const nodeReady = lines.findIndex((l) => /^trace start: .* node \S+ Ready$/.test(l));
+  const yaml = lines.indexOf('module loaded: yaml');
+  assert.ok(nodeReady >= 0, `the trace shows the node Ready:\n${out}`);
+  assert.ok(yaml >= 0, `the probe saw the YAML library load (for the kubeconfig):\n${out}`);
+  assert.ok(yaml > nodeReady, `the YAML library loaded after the node was Ready, not before:\n${out}`);
+});
+
+test("started as the app starts it (the cluster's own kubeconfig only), it loads no YAML library at all until ready", async () => {
+  const lines = await startUntilReady('own');
+  const out = lines.join('\n');
+  const ready = lines.findIndex((l) => l.startsWith('ready at'));
+  assert.ok(ready >= 0, `ready:\n${out}`);
+  assert.equal(lines.slice(0, ready).indexOf('module loaded: yaml'), -1, `no YAML library before ready:\n${out}`);
 });

@@ -189,3 +189,34 @@ test('a check nobody waits on goes at low priority; a caller who waits asks agai
   assert.equal(priorities.length, 2, 'answered: no further request');
   answers[0]({ status: { allowed: false } });
 });
+
+test('low-priority checks go two at a time, leaving the connections to the view; a check the view asks meanwhile goes at once', async () => {
+  const sent: string[] = [];
+  const answers = new Map<string, (v: unknown) => void>();
+  const client = {
+    send(_m: string, _path: string, body: Review) {
+      const what = body.spec.resourceAttributes?.resource ?? '';
+      sent.push(what);
+      return new Promise((resolve) => answers.set(what, resolve));
+    },
+  } as unknown as K8sClient;
+  const a = createAccessReviewer({ client });
+  const q = (resource: string) => ({ verb: 'list', group: '', resource, namespace: '' });
+  const sidebar = ['pods', 'services', 'configmaps', 'secrets', 'events'].map((r) => a.check(q(r), 'low'));
+  assert.deepEqual(sent, ['pods', 'services']);
+  const view = a.check(q('nodes'));
+  assert.deepEqual(sent, ['pods', 'services', 'nodes'], "the view's check does not wait for the sidebar's");
+  // The view also waits on one the sidebar has queued: asked now, and not again when its turn comes.
+  const viewSecrets = a.check(q('secrets'));
+  assert.deepEqual(sent, ['pods', 'services', 'nodes', 'secrets']);
+  answers.get('secrets')!({ status: { allowed: true } });
+  assert.deepEqual(await viewSecrets, { allowed: true });
+  answers.get('pods')!({ status: { allowed: true } });
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(sent, ['pods', 'services', 'nodes', 'secrets', 'configmaps'], 'a freed slot goes to the next waiting check');
+  answers.get('services')!({ status: { allowed: true } });
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(sent, ['pods', 'services', 'nodes', 'secrets', 'configmaps', 'events'], 'the answered one is skipped');
+  for (const r of ['configmaps', 'events', 'nodes']) answers.get(r)!({ status: { allowed: true } });
+  assert.deepEqual(await Promise.all([...sidebar, view]), Array(6).fill({ allowed: true }));
+});

@@ -48,6 +48,9 @@ export interface AccessReviewer {
   onInvalidate(fn: () => void): () => void;
 }
 
+/** Low-priority checks in flight at once (the rest wait their turn). */
+const LOW_IN_FLIGHT = 2;
+
 const has = (list: string[] | undefined, v: string) => !!list && (list.includes('*') || list.includes(v));
 
 /** Upstream's RuleAllows: verb, group, resource or resource/subresource (with "*" and "*\/sub"), resourceNames. */
@@ -99,6 +102,23 @@ export function createAccessReviewer(deps: {
   const reviews = new Map<string, Cached<Access>>();
   const settled = new Map<string, Access>();
   const listeners = new Set<() => void>();
+  // Low-priority checks a few at a time: fetch priority only orders requests still waiting for
+  // one of the host's six connections, so two dozen sidebar checks sent at once held every
+  // connection while the view's first reads queued behind them.
+  let lowInFlight = 0;
+  const lowWaiting: Array<() => void> = [];
+  function whenLowSlot(entry: { resolved?: unknown }, start: () => Promise<unknown>) {
+    const run = () => {
+      if ('resolved' in entry) return lowWaiting.shift()?.(); // a waiting caller got the answer first
+      lowInFlight++;
+      void start().finally(() => {
+        lowInFlight--;
+        lowWaiting.shift()?.();
+      });
+    };
+    if (lowInFlight < LOW_IN_FLIGHT) run();
+    else lowWaiting.push(run);
+  }
 
   function cached<T>(map: Map<string, Cached<T>>, key: string, load: () => Promise<T>, priority?: RequestPriority): Promise<T> {
     const c = map.get(key);
@@ -116,7 +136,9 @@ export function createAccessReviewer(deps: {
     const value = new Promise<T>((resolve, reject) => ((settle = resolve), (fail = reject)));
     const entry: Cached<T> = { at: now(), value, settle, fail, low: priority === 'low' };
     void value.then((v) => (entry.resolved = v)).catch(() => {});
-    load().then(settle, fail);
+    const start = () => load().then(settle, fail);
+    if (entry.low) whenLowSlot(entry, start);
+    else void start();
     map.set(key, entry);
     return value;
   }

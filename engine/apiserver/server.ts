@@ -203,7 +203,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         res.writeHead(200, {
           'Content-Type': 'application/json',
           'Content-Length': Buffer.byteLength(text),
-          'Cache-Control': q.get('hash') ? 'public, immutable' : 'no-cache, private',
+          // Kept for good only under the hash the index names now (an old one may name older content).
+          'Cache-Control': q.get('hash') === core.openapi.hash(route.docPath) ? 'public, immutable' : 'no-cache, private',
         });
         res.end(text);
         return;

@@ -13,7 +13,7 @@
 // Then time to Kubernetes (--skip ttk to leave it out): start → a Deployment's pod Running →
 // its NodePort Service answering GET from the host, beside raw Docker (network create, run
 // with a published port, GET answering) in the same run.
-// Options: --runs N (default 3), --trace (print each run's SKIFF_TRACE=start lines), --skip ttk,
+// Options: --runs N (default 3), --trace (print each run's SKIFF_TRACE=start lines), --skip ttk (or start: only ttk),
 // --against DIR (another Skiff checkout, built, e.g. a worktree of main: each run starts it and
 // then this one, one after the other, so both see the same machine load; both are reported).
 import { spawn } from 'node:child_process';
@@ -191,17 +191,24 @@ async function timeToKubernetes() {
     t = performance.now();
     const started = await skiff(c, ['start', '--kubeconfig', c.kubeconfig, '--node-runtime', 'docker', '--port', String(c.port)]);
     if (started.code !== 0) throw new Error(`skiff start: ${started.stderr}`);
+    const startDone = performance.now();
     const applied = await kubectl(c, ['apply', '-f', '-'], `${webDeployment(1)}\n---\n${webService}`);
     if (applied.code !== 0) throw new Error(`kubectl apply: ${applied.stderr}`);
+    const applyDone = performance.now();
     const svc = JSON.parse((await kubectl(c, ['get', 'service', 'web', '-o', 'json'])).stdout) as {
       spec: { ports: { nodePort: number }[] };
     };
+    const getDone = performance.now();
     await waitFor('the Service answering the host', () => httpGet(svc.spec.ports[0].nodePort), 60_000, 10);
     const ttk = performance.now() - t;
     row(
       'time to Kubernetes: start → Deployment → NodePort answers',
       ms(ttk),
       `target ≤ 3,000 ms; raw Docker ${ms(floor)} (${(ttk / floor).toFixed(2)}×)`,
+    );
+    const part = (a: number, b: number) => ms(b - a);
+    console.log(
+      `  of which: skiff start ${part(t, startDone)}, kubectl apply ${part(startDone, applyDone)}, kubectl get service ${part(applyDone, getDone)}, until the Service answered ${part(getDone, t + ttk)}`,
     );
   } finally {
     await skiff(c, ['delete']);
@@ -215,6 +222,6 @@ const load = () =>
     .map((l) => l.toFixed(1))
     .join(' ');
 console.log(`load average before: ${load()}`);
-await startTimes();
+if (!skipped.has('start')) await startTimes();
 if (!skipped.has('ttk')) await timeToKubernetes();
 console.log(`load average after: ${load()}`);

@@ -1,6 +1,5 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { createSchemaRegistry } from '../schema/schema';
 import { createOpenApiV3 } from './openapi';
 import { createSchemaNamer, groupPackage } from './openapi-names';
@@ -48,13 +47,40 @@ function refs(value: unknown, out: string[] = []): string[] {
 }
 
 describe('openapi v3 index', () => {
-  test('lists one document per served group-version with a content hash', () => {
-    const index = api.index();
+  test('lists one document per served group-version with a hash (the index builds none: see below)', () => {
+    const fresh = createOpenApiV3(reg, kinds, { version: 'v1.33.2' });
+    const lazy = createOpenApiV3(reg, kinds, { version: 'v1.33.2' });
+    const index = lazy.index();
     assert.deepEqual(Object.keys(index.paths), ['api/v1', 'apis/apps/v1', 'apis/authorization.k8s.io/v1', 'apis/autoscaling/v2']);
     const url = index.paths['apis/apps/v1'].serverRelativeURL;
-    const hash = createHash('sha512').update(api.documentText('apis/apps/v1')!).digest('hex').toUpperCase();
+    const hash = lazy.hash('apis/apps/v1');
+    assert.match(hash, /^[0-9A-F]{128}$/, 'looks like a SHA-512 as kube-apiserver sends');
     assert.equal(url, `/openapi/v3/apis/apps/v1?hash=${hash}`);
-    assert.equal(api.hash('apis/apps/v1'), hash);
+    assert.equal(lazy.hash('/apis/apps/v1/'), hash, 'stable within the process');
+    assert.notEqual(fresh.hash('apis/apps/v1'), hash, 'another process (perhaps another build) has other hashes');
+    assert.notEqual(lazy.hash('api/v1'), hash);
+  });
+
+  test("a custom group's hash changes with its kinds; the built-in ones stay", () => {
+    const custom = createOpenApiV3(reg, kinds);
+    const crd = kind({
+      group: 'stable.example.com',
+      version: 'v1',
+      kind: 'CronTab',
+      plural: 'crontabs',
+      model: 'StableExampleComV1CronTab',
+    });
+    const crdDef: KindDef = { ...crd, customResource: true };
+    custom.setCustomKinds([crdDef]);
+    const first = custom.hash('apis/stable.example.com/v1');
+    const apps = custom.hash('apis/apps/v1');
+    assert.match(first, /^[0-9A-F]{128}$/);
+    custom.setCustomKinds([crdDef]);
+    const second = custom.hash('apis/stable.example.com/v1');
+    assert.notEqual(second, first, 'new definitions: a new hash');
+    assert.equal(custom.hash('apis/apps/v1'), apps);
+    custom.setCustomKinds([]);
+    assert.equal(custom.hash('apis/stable.example.com/v1'), '', 'gone: not served');
   });
 
   test('unknown group-versions have no document; documents are cached', () => {
@@ -224,11 +250,15 @@ void test('documents are built once and kept as text; each caller gets its own p
       },
   });
   const fresh = createOpenApiV3(counted, kinds, { version: 'v1.33.2' });
+  const created = schemaReads;
   const index = fresh.index();
+  assert.equal(schemaReads, created, 'the index builds no document');
+  for (const p of Object.keys(index.paths)) assert.ok(fresh.documentText(p));
   const built = schemaReads;
+  assert.ok(built > created);
   for (const p of Object.keys(index.paths)) assert.ok(fresh.documentText(p));
   fresh.index();
-  assert.equal(schemaReads, built, 'the documents the index built are served as they are');
+  assert.equal(schemaReads, built, 'built documents are served as they are');
   const d = fresh.document('apis/apps/v1') as { openapi: string };
   d.openapi = 'changed';
   assert.equal((fresh.document('apis/apps/v1') as { openapi: string }).openapi, '3.0.0', 'a caller changing its copy changes nothing else');

@@ -4,7 +4,7 @@
 // the texts); only the v2 conversion reads them parsed, once.
 // kubectl uses them for `explain`, for deciding that the server validates fields
 // (fieldValidation on PATCH) and for strategic-merge keys in client-side apply.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { KindDef } from '../types';
 import type { SchemaRegistry } from '../schema/schema';
 import { createSchemaNamer } from './openapi-names';
@@ -19,7 +19,10 @@ export interface OpenApiV3 {
   document(gvPath: string): Json | undefined;
   /** The same document already serialized (they are large; serialize once). */
   documentText(gvPath: string): string | undefined;
-  /** Content hash used in serverRelativeURL (uppercase hex SHA-512, as kube-apiserver does). */
+  /**
+   * The version in serverRelativeURL (uppercase hex SHA-512 like kube-apiserver's content hash,
+   * '' for a path not served): it changes whenever the document may have, without building it.
+   */
   hash(gvPath: string): string;
   /** Replaces the kinds served from CRDs (their documents are rebuilt on next request). */
   setCustomKinds(defs: KindDef[]): void;
@@ -58,9 +61,29 @@ export function createOpenApiV3(reg: SchemaRegistry, kinds: KindDef[], opts: Ope
   addGvk('V1Scale', { group: 'autoscaling', version: 'v1', kind: 'Scale' });
   addGvk('V1Status', { group: '', version: 'v1', kind: 'Status' });
 
-  const built = new Map<string, { text: string; hash: string }>();
+  const built = new Map<string, string>();
   let customByPath = new Map<string, KindDef[]>();
   const defsAt = (gvPath: string) => byPath.get(gvPath) ?? customByPath.get(gvPath);
+
+  // Clients cache a document by its URL for good ("immutable"), so the hash must change whenever
+  // the document may. Built-in documents are fixed for this process and custom ones change only
+  // with setCustomKinds: a per-process nonce and a per-path generation say as much as a content
+  // hash, and the index no longer builds all 19 documents (180 ms) to hash them before a client
+  // has asked for one.
+  const nonce = randomBytes(16).toString('hex');
+  const generation = new Map<string, number>();
+  const hashes = new Map<string, string>();
+  const hashOf = (gvPath: string) => {
+    let h = hashes.get(gvPath);
+    if (h === undefined) {
+      h = createHash('sha512')
+        .update(`${nonce}/${gvPath}/${generation.get(gvPath) ?? 0}`)
+        .digest('hex')
+        .toUpperCase();
+      hashes.set(gvPath, h);
+    }
+    return h;
+  };
 
   function build(gvPath: string) {
     const cached = built.get(gvPath);
@@ -95,9 +118,8 @@ export function createOpenApiV3(reg: SchemaRegistry, kinds: KindDef[], opts: Ope
       security: [{ BearerToken: [] }],
     };
     const text = JSON.stringify(doc);
-    const entry = { text, hash: createHash('sha512').update(text).digest('hex').toUpperCase() };
-    built.set(gvPath, entry);
-    return entry;
+    built.set(gvPath, text);
+    return text;
   }
 
   const normalize = (p: string) => p.replace(/^\/+/, '').replace(/\/+$/, '');
@@ -106,23 +128,28 @@ export function createOpenApiV3(reg: SchemaRegistry, kinds: KindDef[], opts: Ope
     index() {
       const paths: Record<string, { serverRelativeURL: string }> = {};
       for (const p of [...new Set([...byPath.keys(), ...customByPath.keys()])].sort())
-        paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${build(p)!.hash}` };
+        paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${hashOf(p)}` };
       return { paths };
     },
     document(gvPath) {
-      const text = build(normalize(gvPath))?.text;
+      const text = build(normalize(gvPath));
       return text === undefined ? undefined : (JSON.parse(text) as Json);
     },
-    documentText: (gvPath) => build(normalize(gvPath))?.text,
-    hash: (gvPath) => build(normalize(gvPath))?.hash ?? '',
+    documentText: (gvPath) => build(normalize(gvPath)),
+    hash: (gvPath) => (defsAt(normalize(gvPath)) ? hashOf(normalize(gvPath)) : ''),
     setCustomKinds(defs) {
-      for (const p of customByPath.keys()) built.delete(p);
+      const changed = new Set(customByPath.keys());
       customByPath = new Map();
       for (const d of defs) {
         const p = groupVersionPath(d.group, d.version);
         if (byPath.has(p)) continue; // never shadow a built-in group-version
         customByPath.set(p, [...(customByPath.get(p) ?? []), d]);
+        changed.add(p);
+      }
+      for (const p of changed) {
         built.delete(p);
+        generation.set(p, (generation.get(p) ?? 0) + 1);
+        hashes.delete(p);
       }
     },
   };

@@ -66,7 +66,7 @@ if (isApp) {
 
 let main;
 try {
-  // Checking freshness stats every source file (~85 ms): a skiff started by one that checked a
+  // Checking freshness stats every source file (~20 ms): a skiff started by one that checked a
   // moment ago (`skiff start`'s cluster process) skips it. A long-lived parent (the app) checked
   // too long ago: its clusters check again.
   if (!(Date.now() - Number(process.env.SKIFF_CLI_CHECKED_AT) < 10_000) && !isFresh()) await buildCli();

@@ -17,11 +17,11 @@ export const sourceDirs = [join(root, 'engine'), join(root, 'electron/host')];
 export function newestSource(dir) {
   if (dir === undefined) return Math.max(...sourceDirs.map((d) => newestSource(d)));
   let newest = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    if (st.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) newest = Math.max(newest, st.mtimeMs);
+  // Entry types come with the listing: only the sources that go into the bundle are stat'ed.
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
   }
   return newest;
 }

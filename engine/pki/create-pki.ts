@@ -1,10 +1,20 @@
-// Generates a cluster's PKI with ECDSA P-256 (key generation takes milliseconds, unlike RSA).
-import { randomBytes, type webcrypto } from 'node:crypto';
-import { x509, subtle } from './x509';
+// Generates a cluster's PKI with ECDSA P-256 (key generation takes milliseconds, unlike RSA),
+// with node:crypto and cert-der.ts only: a new cluster's start makes it.
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import {
+  authorityKeyIdentifier,
+  basicConstraints,
+  caFacts,
+  distinguishedName,
+  extKeyUsage,
+  issueCertificate,
+  keyIdentifier,
+  keyUsage,
+  subjectAltName,
+  subjectKeyIdentifier,
+} from './cert-der';
 import { ADMIN_GROUPS, ADMIN_USER, SERVER_DNS, type Pki, type PkiOptions } from './types';
 
-export const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-type KeyPair = webcrypto.CryptoKeyPair;
 const DAY = 24 * 60 * 60 * 1000;
 const CA_DAYS = 3650;
 const LEAF_DAYS = 365;
@@ -13,147 +23,131 @@ export const BACKDATE = 5 * 60 * 1000;
 
 export { SERVER_DNS };
 
-export interface KeyedCert {
-  cert: x509.X509Certificate;
-  keys: KeyPair;
+/** A CA ready to sign: its key, and what its certificates name of it. */
+interface Ca {
+  cert: string;
+  key: KeyObject;
+  subject: Buffer;
+  keyId: Buffer;
+  notAfter: Date;
 }
 
 /** Creates a fresh CA, API server serving cert and admin client cert. */
-export async function createPki(opts: PkiOptions = {}): Promise<Pki> {
-  const ca = await createCa();
-  const [server, admin] = await Promise.all([issueServerCert(ca, opts), issueAdminCert(ca)]);
-  return {
-    caCert: ca.cert.toString('pem'),
-    caKey: await keyToPem(ca.keys.privateKey),
-    serverCert: server.cert.toString('pem'),
-    serverKey: await keyToPem(server.keys.privateKey),
-    adminCert: admin.cert.toString('pem'),
-    adminKey: await keyToPem(admin.keys.privateKey),
-  };
+export function createPki(opts: PkiOptions = {}): Promise<Pki> {
+  return settled(() => {
+    const ca = createCa();
+    const server = issueServerCert(ca, opts);
+    const admin = issueClient(ca, ADMIN_USER, ADMIN_GROUPS, LEAF_DAYS);
+    return {
+      caCert: ca.cert,
+      caKey: keyToPem(ca.key),
+      serverCert: server.cert,
+      serverKey: server.key,
+      adminCert: admin.cert,
+      adminKey: admin.key,
+    };
+  });
 }
 
 /** Issues a new serving cert signed by an existing CA (PEM), e.g. when it expires or SANs change. */
-export async function reissueServerCert(
-  caCertPem: string,
-  caKeyPem: string,
-  opts: PkiOptions = {},
-): Promise<{ cert: string; key: string }> {
-  const leaf = await issueServerCert(await loadCa(caCertPem, caKeyPem), opts);
-  return { cert: leaf.cert.toString('pem'), key: await keyToPem(leaf.keys.privateKey) };
+export function reissueServerCert(caCertPem: string, caKeyPem: string, opts: PkiOptions = {}): Promise<{ cert: string; key: string }> {
+  return settled(() => issueServerCert(loadCa(caCertPem, caKeyPem), opts));
 }
 
 /** Issues a new admin client cert signed by an existing CA (PEM). */
-export async function reissueAdminCert(caCertPem: string, caKeyPem: string): Promise<{ cert: string; key: string }> {
-  const leaf = await issueAdminCert(await loadCa(caCertPem, caKeyPem));
-  return { cert: leaf.cert.toString('pem'), key: await keyToPem(leaf.keys.privateKey) };
+export function reissueAdminCert(caCertPem: string, caKeyPem: string): Promise<{ cert: string; key: string }> {
+  return settled(() => issueClient(loadCa(caCertPem, caKeyPem), ADMIN_USER, ADMIN_GROUPS, LEAF_DAYS));
 }
 
 /** Issues a client cert for any user/groups (CN = user, O = groups), as Kubernetes reads them. */
-export async function issueClientCert(
+export function issueClientCert(
   caCertPem: string,
   caKeyPem: string,
   user: string,
   groups: string[],
   days = LEAF_DAYS,
 ): Promise<{ cert: string; key: string }> {
-  const leaf = await issueClient(await loadCa(caCertPem, caKeyPem), user, groups, days);
-  return { cert: leaf.cert.toString('pem'), key: await keyToPem(leaf.keys.privateKey) };
+  return settled(() => issueClient(loadCa(caCertPem, caKeyPem), user, groups, days));
 }
 
-async function createCa(): Promise<KeyedCert> {
-  const keys = await generateKeys();
+function createCa(): Ca {
+  const { publicKey, privateKey } = newKeys();
   const now = Date.now();
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: serial(),
-    name: [{ CN: ['skiff-ca'] }],
+  const subject = distinguishedName([['CN', 'skiff-ca']]);
+  const keyId = keyIdentifier(publicKey);
+  const notAfter = new Date(now + CA_DAYS * DAY);
+  const cert = issueCertificate({
+    serial: serial(),
+    subject,
+    issuer: subject,
     notBefore: new Date(now - BACKDATE),
-    notAfter: new Date(now + CA_DAYS * DAY),
-    keys,
-    signingAlgorithm: ALG,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-    ],
+    notAfter,
+    publicKey,
+    signingKey: privateKey,
+    extensions: [basicConstraints(true), keyUsage(['digitalSignature', 'keyCertSign', 'cRLSign']), subjectKeyIdentifier(keyId)],
   });
-  return { cert, keys };
+  return { cert, key: privateKey, subject, keyId, notAfter };
 }
 
-function issueServerCert(ca: KeyedCert, opts: PkiOptions): Promise<KeyedCert> {
+function issueServerCert(ca: Ca, opts: PkiOptions): { cert: string; key: string } {
   const ips = unique(['127.0.0.1', ...(opts.extraIPs ?? [])]);
   const dns = unique([...SERVER_DNS, ...(opts.extraDNS ?? [])]);
-  const names = [...dns.map((value) => ({ type: 'dns' as const, value })), ...ips.map((value) => ({ type: 'ip' as const, value }))];
-  return issueLeaf(
-    ca,
-    [{ CN: ['kube-apiserver'] }],
-    [new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]), new x509.SubjectAlternativeNameExtension(names)],
-    LEAF_DAYS,
-  );
+  return issueLeaf(ca, [['CN', 'kube-apiserver']], [extKeyUsage(['serverAuth']), subjectAltName(dns, ips)], LEAF_DAYS);
 }
 
-function issueAdminCert(ca: KeyedCert): Promise<KeyedCert> {
-  return issueClient(ca, ADMIN_USER, ADMIN_GROUPS, LEAF_DAYS);
-}
-
-function issueClient(ca: KeyedCert, user: string, groups: string[], days: number): Promise<KeyedCert> {
-  const subject: Record<string, string[]>[] = [];
+function issueClient(ca: Ca, user: string, groups: string[], days: number): { cert: string; key: string } {
   // One RDN per group, as `openssl -subj /O=a/O=b/CN=u` does; Go reads every O value as a group.
-  for (const g of groups) subject.push({ O: [g] });
-  subject.push({ CN: [user] });
-  return issueLeaf(ca, subject, [new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth])], days);
+  const subject: Array<['O' | 'CN', string]> = [...groups.map((g): ['O', string] => ['O', g]), ['CN', user]];
+  return issueLeaf(ca, subject, [extKeyUsage(['clientAuth'])], days);
 }
 
-async function issueLeaf(
-  ca: KeyedCert,
-  subject: Record<string, string[]>[],
-  extensions: x509.Extension[],
-  days: number,
-): Promise<KeyedCert> {
-  const keys = await generateKeys();
+function issueLeaf(ca: Ca, subject: Array<['O' | 'CN', string]>, extensions: Buffer[], days: number): { cert: string; key: string } {
+  const { publicKey, privateKey } = newKeys();
   const now = Date.now();
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: serial(),
-    subject,
-    issuer: ca.cert.subjectName,
+  const cert = issueCertificate({
+    serial: serial(),
+    subject: distinguishedName(subject),
+    issuer: ca.subject,
     notBefore: new Date(now - BACKDATE),
-    notAfter: new Date(Math.min(now + days * DAY, ca.cert.notAfter.getTime())),
-    publicKey: keys.publicKey,
-    signingKey: ca.keys.privateKey,
-    signingAlgorithm: ALG,
+    notAfter: new Date(Math.min(now + days * DAY, ca.notAfter.getTime())),
+    publicKey,
+    signingKey: ca.key,
     extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-      await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey),
+      basicConstraints(false),
+      keyUsage(['digitalSignature', 'keyEncipherment']),
+      authorityKeyIdentifier(ca.keyId),
       ...extensions,
     ],
   });
-  return { cert, keys };
+  return { cert, key: keyToPem(privateKey) };
 }
 
-/** A CA (PEM cert and PKCS#8 key) ready to sign. */
-export async function loadCa(certPem: string, keyPem: string): Promise<KeyedCert> {
-  const cert = new x509.X509Certificate(certPem);
-  const der = x509.PemConverter.decodeFirst(keyPem);
-  const privateKey = await subtle.importKey('pkcs8', der, ALG, true, ['sign']);
-  const publicKey = await cert.publicKey.export(ALG, ['verify']);
-  return { cert, keys: { privateKey, publicKey } as KeyPair };
+/** A CA (PEM cert and PKCS#8 key) ready to sign; throws when the key is not the certificate's. */
+function loadCa(certPem: string, keyPem: string): Ca {
+  const key = createPrivateKey(keyPem);
+  if (!new X509Certificate(certPem).publicKey.equals(createPublicKey(key))) throw new Error('the CA key does not match the CA certificate');
+  return { cert: certPem, key, ...caFacts(certPem) };
 }
 
-export function generateKeys(): Promise<KeyPair> {
-  return subtle.generateKey(ALG, true, ['sign', 'verify']) as Promise<KeyPair>;
+function newKeys(): { publicKey: KeyObject; privateKey: KeyObject } {
+  return generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 }
 
-export async function keyToPem(key: webcrypto.CryptoKey): Promise<string> {
-  const der = await subtle.exportKey('pkcs8', key);
-  return x509.PemConverter.encode(der, 'PRIVATE KEY');
+function keyToPem(key: KeyObject): string {
+  return key.export({ type: 'pkcs8', format: 'pem' }) as string;
 }
 
 // Positive and minimally encoded: Go (kubectl) rejects negative serial numbers and
 // non-minimal ASN.1 integers, so the first byte must be 0x01..0x7f.
-export function serial(): string {
+export function serial(): Buffer {
   const b = randomBytes(16);
   b[0] = (b[0] % 0x7f) + 1;
-  return b.toString('hex');
+  return b;
+}
+
+/** The work's result as a promise, a throw as its rejection (callers await; the work itself is synchronous). */
+function settled<T>(work: () => T): Promise<T> {
+  return new Promise((resolve) => resolve(work()));
 }
 
 function unique(xs: string[]): string[] {

@@ -2,8 +2,9 @@
 // (CN system:node:<name>, O system:nodes, as the kubelet's bootstrap does), and the cluster's
 // signer reads, checks and signs one with the cluster CA (kube-controller-manager's csrsigning).
 // Loaded through csr.ts only when a CSR is made or read: @peculiar/x509 costs ~0.3 s of start.
-import { ALG, BACKDATE, generateKeys, keyToPem, loadCa, serial } from './create-pki';
-import { x509 } from './x509';
+import { createPublicKey, type webcrypto } from 'node:crypto';
+import { BACKDATE, serial } from './create-pki';
+import { x509, subtle } from './x509';
 
 import type { CsrFacts } from './csr';
 
@@ -67,7 +68,7 @@ export async function signCsr(
     else if (EXT_USAGE[u]) ext.push(EXT_USAGE[u]);
   }
   const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: serial(),
+    serialNumber: serial().toString('hex'),
     subject: req.subjectName,
     issuer: signer.cert.subjectName,
     notBefore: new Date(now - BACKDATE),
@@ -83,4 +84,26 @@ export async function signCsr(
     ],
   });
   return cert.toString('pem');
+}
+
+const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+type KeyPair = webcrypto.CryptoKeyPair;
+
+/** The CA (PEM cert and PKCS#8 key) as the library signs with it. */
+async function loadCa(certPem: string, keyPem: string): Promise<{ cert: x509.X509Certificate; keys: KeyPair }> {
+  const cert = new x509.X509Certificate(certPem);
+  const der = x509.PemConverter.decodeFirst(keyPem);
+  const privateKey = await subtle.importKey('pkcs8', der, ALG, true, ['sign']);
+  const spki = createPublicKey(certPem).export({ type: 'spki', format: 'der' });
+  const publicKey = await subtle.importKey('spki', spki, ALG, true, ['verify']);
+  return { cert, keys: { privateKey, publicKey } };
+}
+
+function generateKeys(): Promise<KeyPair> {
+  return subtle.generateKey(ALG, true, ['sign', 'verify']);
+}
+
+async function keyToPem(key: webcrypto.CryptoKey): Promise<string> {
+  const der = await subtle.exportKey('pkcs8', key);
+  return x509.PemConverter.encode(der, 'PRIVATE KEY');
 }

@@ -1,7 +1,7 @@
 // Persists a cluster's PKI in one directory so a restart keeps the same CA (and therefore
 // every kubeconfig handed out stays valid). Leaf certs are reissued from the stored CA when
 // missing, near expiry, not ours, or missing requested SANs. The check uses node:crypto only;
-// the generator (@peculiar/x509, slow to load) is imported only when something must be issued.
+// the generator (create-pki.ts) is imported only when something must be issued.
 import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

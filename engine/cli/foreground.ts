@@ -8,7 +8,7 @@ import { clusterPaths, defaultDataDir } from '../cluster/paths';
 import type { Flags } from './args';
 import type { CliIo } from './io';
 import { claimPidFile, releasePidFile } from '../cluster/pid-file';
-import { sendToParent } from '../cluster/child-protocol';
+import { KUBECONFIG_BY_PARENT_ENV, sendToParent } from '../cluster/child-protocol';
 import { stopDockerContainers } from '../cluster/stop-containers';
 import { howToUse, nameFlag, version } from './usage';
 import { watchLogSize } from '../cluster/log-rotation';
@@ -80,13 +80,34 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
       },
       onApiReady: (url) => void sendToParent({ type: 'api', url }),
     });
-    let kubeconfig;
-    try {
-      // With the YAML library (the user's kubeconfig is merged, comments kept): loaded only now.
-      // The app names the cluster's own file, which the start has written already: nothing to
-      // merge, so the YAML library stays unloaded.
-      kubeconfig =
-        flags.kubeconfig !== undefined && resolve(flags.kubeconfig) === resolve(paths.kubeconfig)
+    const own = flags.kubeconfig !== undefined && resolve(flags.kubeconfig) === resolve(paths.kubeconfig);
+    // A parent that merges the user's kubeconfig itself gets what to merge, and lets go once it
+    // has (its write of cluster.json first, then ours): its idle core loads the YAML library.
+    const parentMerges = !own && io.env[KUBECONFIG_BY_PARENT_ENV] === '1' && process.connected;
+    if (parentMerges) {
+      io.out(`ready at ${cp.url}`);
+      trace.mark('ready: told the parent');
+      // It may instead stop us (it could not write the file): a signal ends the wait too.
+      const letGo = new Promise<void>((resolve) => {
+        process.once('disconnect', () => resolve());
+        onSignal = (sig) => {
+          signalled = sig;
+          resolve();
+        };
+      });
+      await sendToParent({
+        type: 'ready',
+        url: cp.url,
+        merge: { entries: cp.kubeconfig, file: flags.kubeconfig, switchContext: flags.switchContext },
+      });
+      if (process.connected) await letGo;
+    } else {
+      let kubeconfig;
+      try {
+        // With the YAML library (the user's kubeconfig is merged, comments kept): loaded only now.
+        // The app names the cluster's own file, which the start has written already: nothing to
+        // merge, so the YAML library stays unloaded.
+        kubeconfig = own
           ? { file: paths.kubeconfig, explicit: true, switched: true, written: false }
           : await trace.span('kubeconfig export', async () =>
               (await import('../cluster/export-kubeconfig')).exportKubeconfig(
@@ -96,14 +117,15 @@ export async function runForeground(flags: Flags, io: CliIo): Promise<number> {
                 paths.config,
               ),
             );
-    } catch (err) {
-      await cp.stop().catch(() => {});
-      throw err;
+      } catch (err) {
+        await cp.stop().catch(() => {});
+        throw err;
+      }
+      io.out(`ready at ${cp.url}`);
+      for (const line of howToUse(flags.name, kubeconfig, paths.kubeconfig)) io.out(line);
+      trace.mark('ready: told the parent');
+      await sendToParent({ type: 'ready', url: cp.url, kubeconfig });
     }
-    io.out(`ready at ${cp.url}`);
-    for (const line of howToUse(flags.name, kubeconfig, paths.kubeconfig)) io.out(line);
-    trace.mark('ready: told the parent');
-    await sendToParent({ type: 'ready', url: cp.url, kubeconfig });
     toldReady();
 
     const sig = await new Promise<NodeJS.Signals>((resolve) => {

@@ -226,6 +226,18 @@ describe('skiff CLI', { concurrency: false }, () => {
     assert.equal(readFileSync(userConfig, 'utf8'), before);
   });
 
+  test('a kubeconfig that cannot be parsed fails the start with its problem, and the cluster does not stay running', async () => {
+    const file = join(tmp, 'broken.yaml');
+    writeFileSync(file, 'clusters: [unclosed\n');
+    const r = await skiff('start', '--name', 't6', '--kubeconfig', file);
+    assertOneLineError(r, /cannot parse kubeconfig .*broken\.yaml/);
+    assert.equal(readFileSync(file, 'utf8'), 'clusters: [unclosed\n', 'the file is left as it was');
+    const pidFile = join(skiffHome, 't6', 'skiff.pid');
+    const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : undefined;
+    assert.ok(pid === undefined || !isAlive(pid), 'the cluster process stopped');
+    await skiff('delete', '--name', 't6');
+  });
+
   test('an unreachable etcd is one line naming the endpoint', async () => {
     const r = await skiff('start', '--name', 't4', '--etcd-endpoints', 'http://127.0.0.1:1');
     assertOneLineError(r, /etcd.*http:\/\/127\.0\.0\.1:1/);

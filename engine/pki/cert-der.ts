@@ -35,6 +35,15 @@ export const extKeyUsage = (usages: Array<keyof typeof EXT_KEY_USAGE>) =>
 export const subjectAltName = (dns: string[], ips: string[]) =>
   extension('2.5.29.17', false, seq(...dns.map((d) => implicit(2, Buffer.from(d, 'ascii'))), ...ips.map((ip) => implicit(7, ipBytes(ip)))));
 
+/** nameConstraints (critical), permitting only these DNS names (and their subdomains) and IPv4 ranges. */
+export function nameConstraints(dns: string[], ipv4: Array<{ ip: string; mask: string }>): Buffer {
+  const subtrees = [
+    ...dns.map((d) => seq(implicit(2, Buffer.from(d, 'ascii')))),
+    ...ipv4.map(({ ip, mask }) => seq(implicit(7, Buffer.concat([ipBytes(ip), ipBytes(mask)])))),
+  ];
+  return extension('2.5.29.30', true, seq(explicit(0, Buffer.concat(subtrees)))); // [0] permittedSubtrees
+}
+
 export const subjectKeyIdentifier = (keyId: Buffer) => extension('2.5.29.14', false, octets(keyId));
 export const authorityKeyIdentifier = (keyId: Buffer) => extension('2.5.29.35', false, seq(implicit(0, keyId)));
 

@@ -2,16 +2,28 @@
 // on demand (browsers refuse a `*.localhost` wildcard, so one leaf per host). Users trust this CA
 // once; it is a different CA from the cluster's (whose key vouches for API clients), and it is
 // name-constrained to `localhost` and its subdomains and to 127.0.0.1, so trusting it lets it vouch
-// for nothing else (browsers enforce name constraints on locally trusted roots).
+// for nothing else (browsers enforce name constraints on locally trusted roots). Built with
+// cert-der.ts: it loads on every start, just as the user's first kubectl commands come in.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes, type webcrypto } from 'node:crypto';
-import { x509, subtle } from './x509';
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  authorityKeyIdentifier,
+  basicConstraints,
+  caFacts,
+  distinguishedName,
+  extKeyUsage,
+  issueCertificate,
+  keyIdentifier,
+  keyUsage,
+  nameConstraints,
+  subjectAltName,
+  subjectKeyIdentifier,
+} from './cert-der';
+import { BACKDATE, serial } from './create-pki';
 import { ensurePrivateDir, writePrivateFile } from './private-file';
 
-const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 const DAY = 24 * 60 * 60 * 1000;
-const BACKDATE = 5 * 60 * 1000;
 /** Browsers cap a leaf's validity (398 days); ours are re-issued on every start anyway. */
 const LEAF_DAYS = 90;
 
@@ -24,81 +36,67 @@ export interface LocalhostCa {
   issue(host: string): Promise<{ cert: string; key: string }>;
 }
 
-export async function loadOrCreateLocalhostCa(pkiDir: string): Promise<LocalhostCa> {
+export function loadOrCreateLocalhostCa(pkiDir: string): Promise<LocalhostCa> {
+  return new Promise((resolve) => resolve(localhostCa(pkiDir)));
+}
+
+function localhostCa(pkiDir: string): LocalhostCa {
   ensurePrivateDir(pkiDir);
   const certPath = join(pkiDir, LOCALHOST_CA_FILES.cert);
   const keyPath = join(pkiDir, LOCALHOST_CA_FILES.key);
-  let cert: x509.X509Certificate;
-  let privateKey: webcrypto.CryptoKey;
+  let certPem: string;
+  let privateKey: KeyObject;
   if (existsSync(certPath) && existsSync(keyPath)) {
-    cert = new x509.X509Certificate(readFileSync(certPath, 'utf8'));
-    privateKey = await subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(readFileSync(keyPath, 'utf8')), ALG, true, ['sign']);
+    certPem = readFileSync(certPath, 'utf8');
+    privateKey = createPrivateKey(readFileSync(keyPath, 'utf8'));
   } else {
-    const keys = await subtle.generateKey(ALG, true, ['sign', 'verify']);
+    const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     const now = Date.now();
-    cert = await x509.X509CertificateGenerator.createSelfSigned({
-      serialNumber: serial(),
-      name: [{ CN: ['skiff localhost CA'] }],
+    const subject = distinguishedName([['CN', 'skiff localhost CA']]);
+    certPem = issueCertificate({
+      serial: serial(),
+      subject,
+      issuer: subject,
       notBefore: new Date(now - BACKDATE),
       notAfter: new Date(now + 3650 * DAY),
-      keys,
-      signingAlgorithm: ALG,
+      publicKey: keys.publicKey,
+      signingKey: keys.privateKey,
       extensions: [
-        new x509.BasicConstraintsExtension(true, 0, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-        new x509.Extension('2.5.29.30', true, localhostOnly()),
-        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+        basicConstraints(true),
+        keyUsage(['keyCertSign', 'cRLSign']),
+        nameConstraints(['localhost'], [{ ip: '127.0.0.1', mask: '255.255.255.255' }]),
+        subjectKeyIdentifier(keyIdentifier(keys.publicKey)),
       ],
     });
     privateKey = keys.privateKey;
-    writePrivateFile(keyPath, x509.PemConverter.encode(await subtle.exportKey('pkcs8', privateKey), 'PRIVATE KEY'));
-    writePrivateFile(certPath, cert.toString('pem'));
+    writePrivateFile(keyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+    writePrivateFile(certPath, certPem);
   }
-  const caPublic = await subtle.importKey('spki', cert.publicKey.rawData, ALG, true, ['verify']);
+  const ca = caFacts(certPem);
   return {
-    certPem: cert.toString('pem'),
-    async issue(host) {
-      const keys = await subtle.generateKey(ALG, true, ['sign', 'verify']);
-      const now = Date.now();
-      const leaf = await x509.X509CertificateGenerator.create({
-        serialNumber: serial(),
-        subject: [{ CN: [host] }],
-        issuer: cert.subjectName,
-        notBefore: new Date(now - BACKDATE),
-        notAfter: new Date(Math.min(now + LEAF_DAYS * DAY, cert.notAfter.getTime())),
-        publicKey: keys.publicKey,
-        signingKey: privateKey,
-        signingAlgorithm: ALG,
-        extensions: [
-          new x509.BasicConstraintsExtension(false, undefined, true),
-          new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-          new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-          new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: host }]),
-          await x509.AuthorityKeyIdentifierExtension.create(caPublic),
-        ],
+    certPem,
+    issue(host) {
+      return new Promise((resolve) => {
+        const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+        const now = Date.now();
+        const cert = issueCertificate({
+          serial: serial(),
+          subject: distinguishedName([['CN', host]]),
+          issuer: ca.subject,
+          notBefore: new Date(now - BACKDATE),
+          notAfter: new Date(Math.min(now + LEAF_DAYS * DAY, ca.notAfter.getTime())),
+          publicKey: keys.publicKey,
+          signingKey: privateKey,
+          extensions: [
+            basicConstraints(false),
+            keyUsage(['digitalSignature']),
+            extKeyUsage(['serverAuth']),
+            subjectAltName([host], []),
+            authorityKeyIdentifier(ca.keyId),
+          ],
+        });
+        resolve({ cert, key: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string });
       });
-      const key = x509.PemConverter.encode(await subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
-      return { cert: leaf.toString('pem'), key };
     },
   };
-}
-
-/** NameConstraints permitting dNSName `localhost` (and its subdomains) and iPAddress 127.0.0.1/32 only. */
-function localhostOnly(): Uint8Array {
-  const dns = der(0x82, Buffer.from('localhost', 'ascii'));
-  const ip = der(0x87, Buffer.from([127, 0, 0, 1, 255, 255, 255, 255]));
-  return der(0x30, der(0xa0, Buffer.concat([der(0x30, dns), der(0x30, ip)])));
-}
-
-/** One DER TLV (short or long length form). */
-function der(tag: number, body: Buffer): Buffer {
-  const n = body.length;
-  const len = n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
-  return Buffer.concat([Buffer.from([tag]), len, body]);
-}
-
-function serial(): string {
-  const b = randomBytes(16);
-  b[0] = (b[0] % 0x7f) + 1;
-  return b.toString('hex');
 }

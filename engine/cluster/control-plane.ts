@@ -199,12 +199,14 @@ async function startOnce(opts: ControlPlaneOptions, subnetTaken?: string): Promi
       made = await network;
     } catch (err) {
       await server.close().catch(() => {});
+      await auditFile?.close();
       await store.close().catch(() => {});
       throw err;
     }
     step('network', `pods ${made.podRange}, services ${made.serviceCIDR}, dns ${made.dnsIP}`);
     if (made.serviceCIDR !== plan.serviceCIDR) {
       await server.close().catch(() => {});
+      await auditFile?.close();
       await store.close().catch(() => {});
       throw new SubnetTaken(made.subnet);
     }
@@ -367,7 +369,6 @@ async function startOnce(opts: ControlPlaneOptions, subnetTaken?: string): Promi
   };
 }
 
-// Reports each step with the time since the previous one.
 /** The plan of a subnet, or undefined when it is not one (the network's own answer then says why). */
 function planOrUndefined(planFromSubnet: (subnet: string) => AddressPlan, subnet: string): AddressPlan | undefined {
   try {
@@ -377,6 +378,7 @@ function planOrUndefined(planFromSubnet: (subnet: string) => AddressPlan, subnet
   }
 }
 
+// Reports each step with the time since the previous one.
 function timer(onStep: ControlPlaneOptions['onStep']) {
   let last = performance.now();
   return (name: string, detail: string) => {

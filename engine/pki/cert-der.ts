@@ -1,6 +1,6 @@
 // X.509 v3 certificates signed with ECDSA P-256 / SHA-256, built from der.ts: the names,
 // extensions and signature the cluster's CA, serving and client certificates carry.
-import { X509Certificate, createHash, sign, type KeyObject } from 'node:crypto';
+import { X509Certificate, createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { bits, bool, children, explicit, implicit, int, ipBytes, octets, oid, readTlv, seq, set, time, utf8 } from './der';
 
 const ECDSA_WITH_SHA256 = seq(oid('1.2.840.10045.4.3.2'));
@@ -111,4 +111,72 @@ export function caFacts(certPem: string): { subject: Buffer; keyId: Buffer; notA
     keyId: keyId ?? keyIdentifier(cert.publicKey),
     notAfter: new Date(cert.validTo),
   };
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+// Tolerate clocks that are slightly behind the machine that issued the cert.
+export const BACKDATE = 5 * 60 * 1000;
+
+/** A CA as the certificates it signs name it, with its key. */
+export interface SigningCa {
+  key: KeyObject;
+  subject: Buffer;
+  keyId: Buffer;
+  notAfter: Date;
+}
+
+/** A new self-signed CA named CN=`cn` (pathLen 0, its own key id), with `extensions` besides (its key usage, constraints). */
+export function issueSelfSignedCa(cn: string, extensions: Buffer[], days: number): SigningCa & { cert: string } {
+  const { publicKey, privateKey } = newKeyPair();
+  const now = Date.now();
+  const subject = distinguishedName([['CN', cn]]);
+  const keyId = keyIdentifier(publicKey);
+  const notAfter = new Date(now + days * DAY);
+  const cert = issueCertificate({
+    serial: serial(),
+    subject,
+    issuer: subject,
+    notBefore: new Date(now - BACKDATE),
+    notAfter,
+    publicKey,
+    signingKey: privateKey,
+    extensions: [basicConstraints(true), ...extensions, subjectKeyIdentifier(keyId)],
+  });
+  return { cert, key: privateKey, subject, keyId, notAfter };
+}
+
+/**
+ * A fresh P-256 key and a certificate for it signed by `ca`: not a CA, naming the CA's key id,
+ * valid from a little before now for `days` (never past the CA), with `extensions` besides.
+ */
+export function issueLeaf(ca: SigningCa, subject: Buffer, extensions: Buffer[], days: number): { cert: string; key: string } {
+  const { publicKey, privateKey } = newKeyPair();
+  const now = Date.now();
+  const cert = issueCertificate({
+    serial: serial(),
+    subject,
+    issuer: ca.subject,
+    notBefore: new Date(now - BACKDATE),
+    notAfter: new Date(Math.min(now + days * DAY, ca.notAfter.getTime())),
+    publicKey,
+    signingKey: ca.key,
+    extensions: [basicConstraints(false), authorityKeyIdentifier(ca.keyId), ...extensions],
+  });
+  return { cert, key: keyToPem(privateKey) };
+}
+
+export function newKeyPair(): { publicKey: KeyObject; privateKey: KeyObject } {
+  return generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+}
+
+export function keyToPem(key: KeyObject): string {
+  return key.export({ type: 'pkcs8', format: 'pem' }) as string;
+}
+
+// Positive and minimally encoded: Go (kubectl) rejects negative serial numbers and
+// non-minimal ASN.1 integers, so the first byte must be 0x01..0x7f.
+export function serial(): Buffer {
+  const b = randomBytes(16);
+  b[0] = (b[0] % 0x7f) + 1;
+  return b;
 }

@@ -3,7 +3,7 @@
 // signer reads, checks and signs one with the cluster CA (kube-controller-manager's csrsigning).
 // Loaded through csr.ts only when a CSR is made or read: @peculiar/x509 costs ~0.3 s of start.
 import { createPublicKey, type webcrypto } from 'node:crypto';
-import { BACKDATE, serial } from './create-pki';
+import { BACKDATE, serial } from './cert-der';
 import { x509, subtle } from './x509';
 
 import type { CsrFacts } from './csr';

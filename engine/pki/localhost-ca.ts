@@ -6,24 +6,20 @@
 // cert-der.ts: it loads on every start, just as the user's first kubectl commands come in.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import {
-  authorityKeyIdentifier,
-  basicConstraints,
   caFacts,
   distinguishedName,
   extKeyUsage,
-  issueCertificate,
-  keyIdentifier,
+  issueLeaf,
+  issueSelfSignedCa,
+  keyToPem,
   keyUsage,
   nameConstraints,
   subjectAltName,
-  subjectKeyIdentifier,
 } from './cert-der';
-import { BACKDATE, serial } from './create-pki';
 import { ensurePrivateDir, writePrivateFile } from './private-file';
 
-const DAY = 24 * 60 * 60 * 1000;
 /** Browsers cap a leaf's validity (398 days); ours are re-issued on every start anyway. */
 const LEAF_DAYS = 90;
 
@@ -50,53 +46,29 @@ function localhostCa(pkiDir: string): LocalhostCa {
     certPem = readFileSync(certPath, 'utf8');
     privateKey = createPrivateKey(readFileSync(keyPath, 'utf8'));
   } else {
-    const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-    const now = Date.now();
-    const subject = distinguishedName([['CN', 'skiff localhost CA']]);
-    certPem = issueCertificate({
-      serial: serial(),
-      subject,
-      issuer: subject,
-      notBefore: new Date(now - BACKDATE),
-      notAfter: new Date(now + 3650 * DAY),
-      publicKey: keys.publicKey,
-      signingKey: keys.privateKey,
-      extensions: [
-        basicConstraints(true),
-        keyUsage(['keyCertSign', 'cRLSign']),
-        nameConstraints(['localhost'], [{ ip: '127.0.0.1', mask: '255.255.255.255' }]),
-        subjectKeyIdentifier(keyIdentifier(keys.publicKey)),
-      ],
-    });
-    privateKey = keys.privateKey;
-    writePrivateFile(keyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+    const made = issueSelfSignedCa(
+      'skiff localhost CA',
+      [keyUsage(['keyCertSign', 'cRLSign']), nameConstraints(['localhost'], [{ ip: '127.0.0.1', mask: '255.255.255.255' }])],
+      3650,
+    );
+    certPem = made.cert;
+    privateKey = made.key;
+    writePrivateFile(keyPath, keyToPem(privateKey));
     writePrivateFile(certPath, certPem);
   }
-  const ca = caFacts(certPem);
+  const ca = { key: privateKey, ...caFacts(certPem) };
   return {
     certPem,
-    issue(host) {
-      return new Promise((resolve) => {
-        const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-        const now = Date.now();
-        const cert = issueCertificate({
-          serial: serial(),
-          subject: distinguishedName([['CN', host]]),
-          issuer: ca.subject,
-          notBefore: new Date(now - BACKDATE),
-          notAfter: new Date(Math.min(now + LEAF_DAYS * DAY, ca.notAfter.getTime())),
-          publicKey: keys.publicKey,
-          signingKey: privateKey,
-          extensions: [
-            basicConstraints(false),
-            keyUsage(['digitalSignature']),
-            extKeyUsage(['serverAuth']),
-            subjectAltName([host], []),
-            authorityKeyIdentifier(ca.keyId),
-          ],
-        });
-        resolve({ cert, key: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string });
-      });
-    },
+    issue: (host) =>
+      new Promise((resolve) =>
+        resolve(
+          issueLeaf(
+            ca,
+            distinguishedName([['CN', host]]),
+            [keyUsage(['digitalSignature']), extKeyUsage(['serverAuth']), subjectAltName([host], [])],
+            LEAF_DAYS,
+          ),
+        ),
+      ),
   };
 }
